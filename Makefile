@@ -1,0 +1,93 @@
+# retort - build, test, benchmark and demo.
+#
+#   make            build/retort and build/libretort.a
+#   make test       install missing dependencies (as root), build with
+#                   AddressSanitizer + UBSan, run every test, print a summary
+#   make demo       build and run the example project on SQLite
+#   make bench      benchmarks (see bench/README.md)
+#   make install    PREFIX=/usr/local
+#
+# Dependencies come through pkg-config; scripts/install-deps installs the
+# Debian packages.
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr/local
+BUILD      ?= build
+PKGS       := sqlite3 libcrypto inih
+
+OPT        ?= -O2 -g
+SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+STD        := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+ifeq ($(SAN),1)
+OPT        := -O1 -g
+EXTRA      := $(SAN_FLAGS)
+endif
+
+ALL_CFLAGS  = $(STD) $(OPT) $(WARN) $(EXTRA) -Iinclude -Ilib $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(EXTRA) $(LDFLAGS)
+
+LIB_SRC  := $(sort $(wildcard lib/*.c lib/util/*.c lib/dialect/*.c lib/dialect/*/*.c))
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test test-run unit demo bench install clean fuzz
+all: $(BUILD)/retort $(BUILD)/libretort.a
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libretort.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/retort: $(CLI_OBJ) $(BUILD)/libretort.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libretort.a $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libretort.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
+
+unit: $(UNIT_BIN)
+
+deps:
+	@scripts/install-deps --auto
+
+# The test build is separate (build/asan) so sanitizer flags never leak
+# into the release binary.
+test: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit
+	@tests/run build/asan
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@examples/run-demo $(BUILD)/retort
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run $(BUILD)/retort
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/retort $(DESTDIR)$(PREFIX)/bin/retort
+	install -m 644 $(BUILD)/libretort.a $(DESTDIR)$(PREFIX)/lib/libretort.a
+	install -m 644 include/retort.h $(DESTDIR)$(PREFIX)/include/retort.h
+	install -m 644 docs/retort.1 $(DESTDIR)$(PREFIX)/share/man/man1/retort.1
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define RETORT_VERSION "\(.*\)"/\1/p' include/retort.h)|' \
+		-e 's|@REQUIRES@|$(PKGS)|' retort.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/retort.pc
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

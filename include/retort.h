@@ -1,0 +1,387 @@
+/*
+ * retort.h - the public API of libretort, the only header an application
+ * (or retort's own command line) includes.
+ *
+ * libretort manages a database schema with a graph of revisions, each a
+ * plain-SQL migration file with an upgrade and a downgrade section, the
+ * database remembering which heads it is at in a version table exactly as
+ * Alembic's alembic_version does.
+ *
+ * Conventions:
+ *   - Functions that can fail return 0 on success and -1 on failure, filling
+ *     the rt_error the caller passed (which must start zeroed and be released
+ *     with rt_error_clear).  Pointer-returning functions return NULL instead.
+ *   - The library never prints.  Progress reaches the caller through an
+ *     event callback, offline SQL through an output callback.
+ *   - Revisions are referred to by their index in rt_graph.revs.
+ *
+ * The smallest program that migrates its database at start-up:
+ *
+ *     rt_error err = {0};
+ *     rt_config *cfg = rt_config_load("retort.ini", NULL, &err);
+ *     rt_ctx *ctx = cfg ? rt_ctx_open(cfg, &err) : NULL;
+ *     if (!ctx || rt_upgrade(ctx, "head", &err) < 0)
+ *             fprintf(stderr, "migration failed: %s\n", err.message);
+ *     rt_ctx_close(ctx);
+ *     rt_config_free(cfg);
+ *     rt_error_clear(&err);
+ */
+#ifndef RETORT_H
+#define RETORT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RETORT_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef enum rt_code {
+	RT_OK = 0,
+	RT_EFAIL,    /* generic failure */
+	RT_EUSAGE,   /* bad command-line use (exit 2) */
+	RT_ECONFIG,  /* configuration file or URL problem (exit 2) */
+	RT_ESCRIPT,  /* malformed migration file */
+	RT_EGRAPH,   /* invalid revision graph (cycle, duplicate, unknown parent) */
+	RT_ERESOLVE, /* a revision identifier that names nothing, or too much */
+	RT_EDB,      /* database unreachable, or the version table is inconsistent */
+	RT_ESQL,     /* a statement of a migration failed */
+	RT_ELOCK,    /* another process held the migration lock for too long */
+	RT_EIO,      /* file system error */
+} rt_code;
+
+typedef struct rt_error {
+	rt_code code;
+	char *message; /* what happened; several problems are one per line */
+	char *hint;    /* what to do next, or NULL */
+	char *file;    /* the file at fault, or NULL */
+	int line;      /* 1-based line in file, 0 when unknown */
+	int column;    /* 1-based column, 0 when unknown */
+} rt_error;
+
+void rt_error_clear(rt_error *err);
+/* The process exit status for an error: 2 for usage and config errors, else 1. */
+int rt_error_exit_status(const rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Configuration (retort.ini)                                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_kv {
+	char *key;
+	char *value;
+} rt_kv;
+
+typedef struct rt_config {
+	char *path;              /* the file read, NULL when none */
+	char *dir;               /* base directory for relative paths */
+	char *env;               /* selected [env:NAME], or NULL */
+	char **script_locations; /* absolute directories of migration files */
+	size_t nscript_locations;
+	char *url;               /* database URL, ${VAR} substituted */
+	char *schema;            /* declared schema file (absolute), or NULL */
+	char *version_table;     /* default retort_version */
+	char *file_template;     /* default %(rev)s_%(slug)s */
+	char *timezone;          /* for Create Date and file names; NULL = local */
+	int truncate_slug_length;
+	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
+	double lock_wait;        /* seconds to wait for the migration lock */
+	rt_kv *placeholders;     /* [placeholders] and -x key=value */
+	size_t nplaceholders;
+} rt_config;
+
+/*
+ * Read a configuration file.  path NULL means $RETORT_CONFIG, else
+ * ./retort.ini.  env NULL means $RETORT_ENV, else no environment.  When no
+ * file is given and ./retort.ini does not exist, defaults are used (so
+ * --url alone works) unless require_file is set.
+ */
+rt_config *rt_config_load(const char *path, const char *env, int require_file,
+			  rt_error *err);
+/* Defaults only, no file: script_location "migrations" relative to dir. */
+rt_config *rt_config_new(const char *dir);
+/* Set a key as if it came from the file (used by --url and -x). */
+int rt_config_set(rt_config *cfg, const char *key, const char *value,
+		  rt_error *err);
+/* Add or replace a placeholder value (-x key=value). */
+void rt_config_set_placeholder(rt_config *cfg, const char *key,
+			       const char *value);
+const char *rt_config_placeholder(const rt_config *cfg, const char *key);
+void rt_config_free(rt_config *cfg);
+
+/* A copy of url with any password replaced by "***"; the caller frees it. */
+char *rt_url_mask(const char *url);
+
+/* ------------------------------------------------------------------ */
+/* Migration files and the revision graph                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_strlist {
+	char **v;
+	size_t n;
+} rt_strlist;
+
+typedef struct rt_section {
+	int present;        /* the marker was found */
+	int line;           /* line of the marker */
+	const char *body;   /* text after the marker line (points into file text) */
+	size_t len;
+	int body_line;      /* line number of body[0] */
+	int transactional;  /* 0 when marked transaction:false */
+} rt_section;
+
+typedef struct rt_revision {
+	char *id;
+	rt_strlist down;     /* Revises: down revisions, as written */
+	rt_strlist labels;   /* Branch Labels declared here */
+	rt_strlist depends;  /* Depends On, as written (ids, prefixes, labels) */
+	char *message;
+	char *create_date;
+	char *path;          /* file path as found */
+	char *text;          /* whole file contents */
+	size_t textlen;
+	rt_section upgrade;
+	rt_section downgrade;
+	int line_id, line_revises, line_labels, line_depends; /* header lines */
+
+	/* Filled in by the graph (indices into rt_graph.revs): */
+	int *parents;        /* resolved down revisions, in written order */
+	int nparents;
+	int *deps;           /* resolved depends_on targets */
+	int ndeps;
+	int *children;       /* revisions that list this one in Revises */
+	int nchildren;
+	int ndependants;     /* revisions whose Depends On names this one */
+	int *branch;         /* branch labels in effect (indices into graph labels) */
+	int nbranch;
+	int order;           /* position in rt_graph.order */
+} rt_revision;
+
+typedef struct rt_label {
+	const char *name;    /* points into the declaring revision */
+	int rev;             /* the revision that declares it */
+} rt_label;
+
+typedef struct rt_graph {
+	rt_revision **revs;  /* load order: script_locations in order, names sorted */
+	size_t nrevs;
+	int *heads;          /* revisions with no children, in load order */
+	size_t nheads;
+	int *bases;          /* revisions with no parents, in load order */
+	size_t nbases;
+	int *order;          /* every revision, parents and dependencies first */
+	rt_label *labels;
+	size_t nlabels;
+	void *index;         /* private: id lookup */
+} rt_graph;
+
+/* Parse one migration file's text (which the revision takes ownership of). */
+rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
+			       rt_error *err);
+void rt_revision_free(rt_revision *rev);
+
+/*
+ * Load every *.sql file of the script locations and validate the graph:
+ * malformed files, duplicate ids, unknown down revisions or dependencies,
+ * cycles and duplicate branch labels are errors naming the files.
+ */
+rt_graph *rt_graph_load(const rt_config *cfg, rt_error *err);
+/* Build a graph from parsed revisions (takes ownership, also on error). */
+rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err);
+void rt_graph_free(rt_graph *g);
+/* Index of the revision with exactly this id, or -1. */
+int rt_graph_find(const rt_graph *g, const char *id);
+/* Is a an ancestor of b (following down revisions and dependencies)? */
+int rt_graph_is_ancestor(const rt_graph *g, int a, int b);
+/* A head that some revision depends on (Alembic's "effective head"). */
+int rt_graph_is_effective_head(const rt_graph *g, int rev);
+
+/* A set of revisions (indices), in a meaningful order. */
+typedef struct rt_revset {
+	int *v;
+	size_t n;
+	size_t alloc;
+} rt_revset;
+
+void rt_revset_add(rt_revset *s, int rev);
+int rt_revset_has(const rt_revset *s, int rev);
+void rt_revset_free(rt_revset *s);
+
+/* What the database records: its version rows, resolved against the graph. */
+typedef struct rt_state {
+	rt_revset rows;      /* rows of the version table that files define */
+	rt_strlist unknown;  /* rows that no migration file defines */
+	int exists;          /* the version table exists */
+} rt_state;
+
+void rt_state_free(rt_state *st);
+/* The effective heads of the database: rows plus heads implied by dependencies. */
+void rt_state_heads(const rt_graph *g, const rt_state *st, rt_revset *out);
+
+/*
+ * A resolved identifier.  revs empty means base.  When below is set the
+ * identifier was label@base: the named revisions themselves are to go too.
+ */
+typedef struct rt_target {
+	rt_revset revs;
+	int below;
+} rt_target;
+
+void rt_target_free(rt_target *t);
+
+/*
+ * Resolve a revision identifier: head, heads, base, a full id or unique
+ * prefix, a branch label, label@head|heads|base|REV, +N, -N, REV+N, REV-N,
+ * head-N, label@+N, label@-N, current.  st may be NULL when no database
+ * is at hand; forms that need it then fail with a message saying so.
+ */
+int rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
+	       rt_target *out, rt_error *err);
+/* Resolve an identifier that must name exactly one revision. */
+int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
+		   int *rev, rt_error *err);
+
+/* Check a new revision id: no @ - + : characters, at most 32 characters. */
+int rt_check_revision_id(const char *id, rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Plans                                                                */
+/* ------------------------------------------------------------------ */
+
+typedef enum rt_direction {
+	RT_UPGRADE,
+	RT_DOWNGRADE,
+	RT_STAMP,
+} rt_direction;
+
+/* One change to the version table: INSERT to, UPDATE from -> to, DELETE from. */
+typedef struct rt_vop {
+	enum { RT_VOP_INSERT, RT_VOP_UPDATE, RT_VOP_DELETE } kind;
+	char *from; /* NULL for INSERT */
+	char *to;   /* NULL for DELETE */
+} rt_vop;
+
+typedef struct rt_step {
+	rt_direction dir;
+	int rev;             /* the revision run (for stamps: -1) */
+	rt_strlist from;     /* ids before the step (for display) */
+	rt_strlist to;       /* ids after the step */
+	rt_vop *vops;
+	size_t nvops;
+} rt_step;
+
+typedef struct rt_plan {
+	rt_step *steps;
+	size_t n;
+} rt_plan;
+
+/*
+ * Upgrade: every ancestor of the target (down revisions and dependencies)
+ * not yet applied, parents first, depth first along the first-listed down
+ * revision.  Downgrade: every applied strict descendant of the target,
+ * children first.  Both simulate the version table and record its changes.
+ */
+int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
+		    const rt_target *target, rt_plan *plan, rt_error *err);
+int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
+		      const rt_target *target, rt_plan *plan, rt_error *err);
+/*
+ * Stamp: set the version table to targets without running anything.  Rows
+ * of unrelated branches are kept; with purge every row is replaced.
+ */
+int rt_plan_stamp(const rt_graph *g, const rt_state *st,
+		  const rt_target *targets, size_t ntargets, int purge,
+		  rt_plan *plan, rt_error *err);
+void rt_plan_free(rt_plan *plan);
+
+/* ------------------------------------------------------------------ */
+/* Running against a database                                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_ctx rt_ctx;
+
+typedef enum rt_event_kind {
+	RT_EV_STEP_BEGIN,  /* step is set */
+	RT_EV_STEP_END,    /* step and elapsed_ms are set */
+	RT_EV_LOCK_WAIT,   /* text says who holds the lock */
+	RT_EV_NOTICE,      /* text: something the user should know */
+} rt_event_kind;
+
+typedef struct rt_event {
+	rt_event_kind kind;
+	const rt_step *step;
+	const rt_revision *rev;
+	double elapsed_ms;
+	const char *text;
+} rt_event;
+
+typedef void (*rt_event_fn)(const rt_event *ev, void *ud);
+/* Receives offline SQL (--sql), a piece at a time. */
+typedef void (*rt_output_fn)(const char *text, size_t len, void *ud);
+
+/* Load the graph for cfg and pick the dialect for its URL (no connection yet). */
+rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err);
+void rt_ctx_close(rt_ctx *ctx);
+const rt_graph *rt_ctx_graph(const rt_ctx *ctx);
+const rt_config *rt_ctx_config(const rt_ctx *ctx);
+void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
+/* Offline mode: nothing connects; SQL goes to fn. */
+void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
+
+/*
+ * Read the version table without changing anything (no table, no file is
+ * created).  A database that does not exist yet reads as empty.
+ */
+int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err);
+
+/*
+ * Move the database.  Online: takes the migration lock, reads the version
+ * table under it, runs each step with its version-table update in one
+ * transaction (or the whole run in one), and records history.  Offline
+ * (rt_ctx_set_offline) target may be a range FROM:TO; the SQL that would
+ * run is written out instead.
+ */
+int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err);
+int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err);
+int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
+	     rt_error *err);
+
+/* SHA-256 of a revision's upgrade section, line endings normalised: "sha256:<hex>". */
+char *rt_revision_checksum(const rt_revision *rev);
+
+/* ------------------------------------------------------------------ */
+/* Writing migration files                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_new_revision {
+	const char *message;          /* may be NULL */
+	const char *rev_id;           /* NULL: 12 random hex digits */
+	const char *const *heads;     /* identifiers of the parents; NULL = {"head"} */
+	size_t nheads;
+	int splice;                   /* allow a parent that is not a head */
+	int merge;                    /* a merge: at least two distinct heads */
+	const char *const *labels;    /* Branch Labels */
+	size_t nlabels;
+	const char *const *depends;   /* Depends On identifiers */
+	size_t ndepends;
+	const char *version_path;     /* directory; NULL = the parent's, or the first */
+	const char *upgrade_sql;      /* body of the upgrade section, or NULL */
+	const char *downgrade_sql;
+} rt_new_revision;
+
+/* Validate against the graph, then write the file; *path_out gets its path. */
+int rt_revision_create(const rt_config *cfg, const rt_graph *g,
+		       const rt_new_revision *nr, char **path_out,
+		       rt_error *err);
+/* The slug Alembic derives from a message: words joined by _, lower case, truncated. */
+char *rt_slugify(const char *message, int truncate);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,551 @@
+/*
+ * config.c - retort.ini: read with inih, then resolved.
+ *
+ *   [retort]            the settings
+ *   [env:NAME]          overrides, used with -e NAME or RETORT_ENV=NAME
+ *   [placeholders]      values for ${name} in migration files
+ *
+ * Values may use ${VAR} and ${VAR:-default} from the environment ($${ is a
+ * literal "${") and %(here)s for the file's directory.  Substitution
+ * happens only for the values in effect, so an unset variable in an
+ * unused environment is no error.  Every mistake names file and line.
+ */
+#include "internal.h"
+#include "util/fs.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Keys of [retort] and [env:NAME]. */
+static const char *const known_keys[] = {
+	"script_location", "url", "schema", "version_table", "file_template",
+	"timezone", "truncate_slug_length", "transaction_per_migration",
+	"lock_wait", NULL,
+};
+
+/* A raw value as read, before substitution. */
+typedef struct raw {
+	char *section;
+	char *key;
+	char *value;
+	int line;
+} raw;
+
+typedef struct parse_state {
+	const char *path;
+	FILE *fp;
+	int line;
+	int too_long;
+	raw *v;
+	size_t n, alloc;
+	rt_errlist errs;
+} parse_state;
+
+/* inih's reader: fgets that counts lines and catches over-long ones. */
+static char *reader(char *str, int num, void *stream)
+{
+	parse_state *ps = stream;
+	if (!fgets(str, num, ps->fp))
+		return NULL;
+	ps->line++;
+	size_t n = strlen(str);
+	if (n == (size_t)num - 1 && str[n - 1] != '\n') {
+		ps->too_long = ps->line;
+		int c;
+		while ((c = fgetc(ps->fp)) != EOF && c != '\n')
+			;
+		str[0] = '\0';
+	}
+	return str;
+}
+
+static int known_key(const char *k)
+{
+	for (int i = 0; known_keys[i]; i++)
+		if (!strcmp(known_keys[i], k))
+			return 1;
+	return 0;
+}
+
+static void error_at(parse_state *ps, const char *what, const char *name,
+		     const char *section)
+{
+	rt_error e = { 0 };
+	rt_fail_at(&e, RT_ECONFIG, ps->path, ps->line, "%s '%s' in [%s]", what,
+		   name, section);
+	rt_errlist_add(&ps->errs, &e);
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	parse_state *ps = user;
+	int settings = !strcmp(section, "retort") || !strncmp(section, "env:", 4);
+	if (settings && !known_key(name)) {
+		error_at(ps, "unknown key", name, section);
+		return 1;
+	}
+	if (!settings && strcmp(section, "placeholders")) {
+		rt_error e = { 0 };
+		rt_fail_at(&e, RT_ECONFIG, ps->path, ps->line,
+			   "unknown section [%s] (known: [retort], [env:NAME], [placeholders])",
+			   section);
+		rt_errlist_add(&ps->errs, &e);
+		return 1;
+	}
+	for (size_t i = 0; i < ps->n; i++)
+		if (!strcmp(ps->v[i].section, section) &&
+		    !strcmp(ps->v[i].key, name)) {
+			error_at(ps, "a second value (indented lines continue the previous one) for",
+				 name, section);
+			return 1;
+		}
+	ALLOC_GROW(ps->v, ps->n + 1, ps->alloc);
+	raw *r = &ps->v[ps->n++];
+	r->section = xstrdup(section);
+	r->key = xstrdup(name);
+	r->value = xstrdup(value);
+	r->line = ps->line;
+	return 1;
+}
+
+/*
+ * Expand ${VAR}, ${VAR:-default}, $${ and %(here)s in a value.  An unset
+ * variable without a default is an error naming file:line.
+ */
+static int substitute(const rt_config *cfg, const raw *r, char **out,
+		      rt_error *err)
+{
+	strbuf sb = STRBUF_INIT;
+	const char *p = r->value;
+	while (*p) {
+		if (p[0] == '$' && p[1] == '$' && p[2] == '{') {
+			strbuf_adds(&sb, "${");
+			p += 3;
+		} else if (p[0] == '$' && p[1] == '{') {
+			const char *close = strchr(p, '}');
+			if (!close) {
+				strbuf_release(&sb);
+				return rt_fail_at(err, RT_ECONFIG, cfg->path, r->line,
+						  "'%s': unterminated ${ in value", r->key);
+			}
+			const char *name = p + 2;
+			const char *dflt = strstr(name, ":-");
+			if (dflt && dflt > close)
+				dflt = NULL;
+			char *var = xstrndup(name, (size_t)((dflt ? dflt : close) - name));
+			const char *val = getenv(var);
+			if (val && *val)
+				strbuf_adds(&sb, val);
+			else if (dflt)
+				strbuf_add(&sb, dflt + 2, (size_t)(close - dflt - 2));
+			else {
+				rt_fail_at(err, RT_ECONFIG, cfg->path, r->line,
+					   "'%s' uses ${%s}, and the environment variable %s is not set",
+					   r->key, var, var);
+				rt_hint(err, "export %s, or give a default: ${%s:-value}", var, var);
+				free(var);
+				strbuf_release(&sb);
+				return -1;
+			}
+			free(var);
+			p = close + 1;
+		} else if (!strncmp(p, "%(here)s", 8)) {
+			strbuf_adds(&sb, cfg->dir);
+			p += 8;
+		} else {
+			strbuf_addc(&sb, *p++);
+		}
+	}
+	*out = strbuf_detach(&sb);
+	return 0;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
+	static const char *const no[] = { "false", "no", "off", "0", NULL };
+	for (int i = 0; yes[i]; i++)
+		if (!strcasecmp(v, yes[i]))
+			return *out = 1, 0;
+	for (int i = 0; no[i]; i++)
+		if (!strcasecmp(v, no[i]))
+			return *out = 0, 0;
+	return -1;
+}
+
+static void free_locations(rt_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nscript_locations; i++)
+		free(cfg->script_locations[i]);
+	free(cfg->script_locations);
+	cfg->script_locations = NULL;
+	cfg->nscript_locations = 0;
+}
+
+/* script_location: one directory or several, comma-separated. */
+static int set_locations(rt_config *cfg, const char *v, rt_error *err)
+{
+	free_locations(cfg);
+	const char *p = v;
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		const char *e = comma ? comma : p + strlen(p);
+		while (p < e && isspace((unsigned char)*p))
+			p++;
+		const char *q = e;
+		while (q > p && isspace((unsigned char)q[-1]))
+			q--;
+		if (q > p) {
+			char *d = xstrndup(p, (size_t)(q - p));
+			cfg->script_locations = xrealloc(cfg->script_locations,
+				(cfg->nscript_locations + 1) * sizeof(char *));
+			cfg->script_locations[cfg->nscript_locations++] =
+				fs_join(cfg->dir, d);
+			free(d);
+		}
+		p = comma ? comma + 1 : e;
+	}
+	if (!cfg->nscript_locations)
+		return rt_fail(err, RT_ECONFIG, "script_location is empty");
+	return 0;
+}
+
+static int check_timezone(const char *tz, rt_error *err)
+{
+	if (!*tz || !strcmp(tz, "UTC") || !strcmp(tz, "local"))
+		return 0;
+	const char *dir = getenv("TZDIR");
+	char *path = fs_join(dir ? dir : "/usr/share/zoneinfo", tz);
+	int ok = !strstr(tz, "..") && tz[0] != '/' && fs_exists(path) &&
+		 !fs_is_dir(path);
+	free(path);
+	if (ok)
+		return 0;
+	rt_fail(err, RT_ECONFIG, "unknown timezone '%s'", tz);
+	rt_hint(err, "use UTC, local, or a name from the tz database such as Europe/Paris");
+	return -1;
+}
+
+int rt_config_set(rt_config *cfg, const char *key, const char *v,
+		  rt_error *err)
+{
+	if (!strcmp(key, "script_location"))
+		return set_locations(cfg, v, err);
+	if (!strcmp(key, "url")) {
+		free(cfg->url);
+		cfg->url = xstrdup(v);
+	} else if (!strcmp(key, "schema")) {
+		free(cfg->schema);
+		cfg->schema = *v ? fs_join(cfg->dir, v) : NULL;
+	} else if (!strcmp(key, "version_table")) {
+		rt_error e = { 0 };
+		if (rt_check_revision_id(v, &e) < 0 || strlen(v) > 50) {
+			rt_error_clear(&e);
+			return rt_fail(err, RT_ECONFIG,
+				       "version_table '%s' is not a plain table name", v);
+		}
+		free(cfg->version_table);
+		cfg->version_table = xstrdup(v);
+	} else if (!strcmp(key, "file_template")) {
+		if (!strstr(v, "rev"))
+			return rt_fail(err, RT_ECONFIG,
+				       "file_template '%s' does not contain %%(rev)s: two migrations could get the same file name",
+				       v);
+		free(cfg->file_template);
+		cfg->file_template = xstrdup(v);
+	} else if (!strcmp(key, "timezone")) {
+		if (check_timezone(v, err) < 0)
+			return -1;
+		free(cfg->timezone);
+		cfg->timezone = *v && strcmp(v, "local") ? xstrdup(v) : NULL;
+	} else if (!strcmp(key, "truncate_slug_length")) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 200)
+			return rt_fail(err, RT_ECONFIG,
+				       "truncate_slug_length '%s' is not a number from 1 to 200", v);
+		cfg->truncate_slug_length = (int)n;
+	} else if (!strcmp(key, "transaction_per_migration")) {
+		if (parse_bool(v, &cfg->transaction_per_migration) < 0)
+			return rt_fail(err, RT_ECONFIG,
+				       "transaction_per_migration '%s' is not true or false", v);
+	} else if (!strcmp(key, "lock_wait")) {
+		char *end;
+		double d = strtod(v, &end);
+		if (*end || end == v || d < 0 || d > 86400)
+			return rt_fail(err, RT_ECONFIG,
+				       "lock_wait '%s' is not a number of seconds", v);
+		cfg->lock_wait = d;
+	} else {
+		return rt_fail(err, RT_ECONFIG, "unknown setting '%s'", key);
+	}
+	return 0;
+}
+
+rt_config *rt_config_new(const char *dir)
+{
+	rt_config *cfg = xcalloc(1, sizeof(*cfg));
+	cfg->dir = xstrdup(dir ? dir : ".");
+	cfg->version_table = xstrdup("retort_version");
+	cfg->file_template = xstrdup("%(rev)s_%(slug)s");
+	cfg->truncate_slug_length = 40;
+	cfg->transaction_per_migration = 1;
+	cfg->lock_wait = 300;
+	set_locations(cfg, "migrations", NULL);
+	const char *url = getenv("DATABASE_URL");
+	if (url && *url)
+		cfg->url = xstrdup(url);
+	return cfg;
+}
+
+/* Apply the values of one section (in file order) to cfg. */
+static void apply_section(rt_config *cfg, parse_state *ps, const char *section)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		raw *r = &ps->v[i];
+		if (strcmp(r->section, section))
+			continue;
+		rt_error e = { 0 };
+		char *v = NULL;
+		if (substitute(cfg, r, &v, &e) < 0) {
+			rt_errlist_add(&ps->errs, &e);
+			continue;
+		}
+		if (!strcmp(section, "placeholders")) {
+			rt_config_set_placeholder(cfg, r->key, v);
+		} else if (rt_config_set(cfg, r->key, v, &e) < 0) {
+			char *m = e.message;
+			e.message = NULL;
+			rt_fail_at(&e, RT_ECONFIG, cfg->path, r->line, "%s", m);
+			free(m);
+			rt_errlist_add(&ps->errs, &e);
+		}
+		free(v);
+	}
+}
+
+/* Fail unless the [env:NAME] section exists; list the ones that do. */
+static int check_env(parse_state *ps, const char *env, rt_error *err)
+{
+	char *want = xasprintf("env:%s", env);
+	strbuf have = STRBUF_INIT;
+	int found = 0;
+	for (size_t i = 0; i < ps->n; i++) {
+		if (!strcmp(ps->v[i].section, want))
+			found = 1;
+		if (!strncmp(ps->v[i].section, "env:", 4) &&
+		    !strstr(have.buf ? have.buf : "", ps->v[i].section + 4))
+			strbuf_addf(&have, "%s%s", have.len ? ", " : "",
+				    ps->v[i].section + 4);
+	}
+	free(want);
+	if (!found) {
+		rt_fail(err, RT_ECONFIG, "%s has no [env:%s] section", ps->path, env);
+		if (have.len)
+			rt_hint(err, "environments defined there: %s", have.buf);
+		else
+			rt_hint(err, "add a section [env:%s] with the settings that differ", env);
+	}
+	strbuf_release(&have);
+	return found ? 0 : -1;
+}
+
+static void free_raw(parse_state *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		free(ps->v[i].section);
+		free(ps->v[i].key);
+		free(ps->v[i].value);
+	}
+	free(ps->v);
+}
+
+/* Parse path into ps->v; 0 or -1 with err set. */
+static int read_file(parse_state *ps, rt_error *err)
+{
+	ps->fp = fopen(ps->path, "r");
+	if (!ps->fp) {
+		rt_fail_at(err, RT_ECONFIG, ps->path, 0, "cannot read: %s",
+			   strerror(errno));
+		if (errno == ENOENT)
+			rt_hint(err, "create one with 'retort init', or name another with -c FILE");
+		return -1;
+	}
+	int rc = ini_parse_stream(reader, ps, handler, ps);
+	fclose(ps->fp);
+	if (ps->too_long) {
+		rt_error e = { 0 };
+		rt_fail_at(&e, RT_ECONFIG, ps->path, ps->too_long,
+			   "line longer than 198 characters");
+		rt_errlist_add(&ps->errs, &e);
+	} else if (rc > 0) {
+		rt_error e = { 0 };
+		rt_fail_at(&e, RT_ECONFIG, ps->path, rc,
+			   "not a 'key = value' line or a [section] header");
+		rt_errlist_add(&ps->errs, &e);
+	}
+	return rt_errlist_finish(&ps->errs, err);
+}
+
+rt_config *rt_config_load(const char *path, const char *env, int require_file,
+			  rt_error *err)
+{
+	if (!path)
+		path = getenv("RETORT_CONFIG");
+	if (path && !*path)
+		path = NULL;
+	if (!env)
+		env = getenv("RETORT_ENV");
+	if (env && !*env)
+		env = NULL;
+	if (!path) {
+		if (!fs_exists("retort.ini") && !require_file) {
+			if (env) {
+				rt_fail(err, RT_ECONFIG,
+					"environment '%s' was asked for, but there is no retort.ini", env);
+				return NULL;
+			}
+			return rt_config_new(".");
+		}
+		path = "retort.ini";
+	}
+	parse_state ps = { .path = path };
+	if (read_file(&ps, err) < 0) {
+		free_raw(&ps);
+		return NULL;
+	}
+	char *dir = fs_dirname(path);
+	rt_config *cfg = rt_config_new(dir);
+	free(dir);
+	cfg->path = xstrdup(path);
+	if (env && check_env(&ps, env, err) < 0) {
+		free_raw(&ps);
+		rt_config_free(cfg);
+		return NULL;
+	}
+	cfg->env = xstrdup_or_null(env);
+	apply_section(cfg, &ps, "retort");
+	if (env) {
+		char *s = xasprintf("env:%s", env);
+		apply_section(cfg, &ps, s);
+		free(s);
+	}
+	apply_section(cfg, &ps, "placeholders");
+	free_raw(&ps);
+	if (rt_errlist_finish(&ps.errs, err) < 0) {
+		rt_config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+void rt_config_set_placeholder(rt_config *cfg, const char *key,
+			       const char *value)
+{
+	for (size_t i = 0; i < cfg->nplaceholders; i++)
+		if (!strcmp(cfg->placeholders[i].key, key)) {
+			free(cfg->placeholders[i].value);
+			cfg->placeholders[i].value = xstrdup(value);
+			return;
+		}
+	cfg->placeholders = xrealloc(cfg->placeholders,
+		(cfg->nplaceholders + 1) * sizeof(*cfg->placeholders));
+	cfg->placeholders[cfg->nplaceholders].key = xstrdup(key);
+	cfg->placeholders[cfg->nplaceholders].value = xstrdup(value);
+	cfg->nplaceholders++;
+}
+
+const char *rt_config_placeholder(const rt_config *cfg, const char *key)
+{
+	for (size_t i = 0; i < cfg->nplaceholders; i++)
+		if (!strcmp(cfg->placeholders[i].key, key))
+			return cfg->placeholders[i].value;
+	return NULL;
+}
+
+void rt_config_free(rt_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->path);
+	free(cfg->dir);
+	free(cfg->env);
+	free_locations(cfg);
+	free(cfg->url);
+	free(cfg->schema);
+	free(cfg->version_table);
+	free(cfg->file_template);
+	free(cfg->timezone);
+	for (size_t i = 0; i < cfg->nplaceholders; i++) {
+		free(cfg->placeholders[i].key);
+		free(cfg->placeholders[i].value);
+	}
+	free(cfg->placeholders);
+	free(cfg);
+}
+
+static const char *find_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return hay;
+	return NULL;
+}
+
+/*
+ * Mask the password of a URL ("scheme://user:secret@host" ->
+ * "scheme://user:***@host") and of key=value connection strings
+ * ("password=secret" -> "password=***").
+ */
+char *rt_url_mask(const char *url)
+{
+	if (!url)
+		return xstrdup("");
+	strbuf sb = STRBUF_INIT;
+	const char *scheme = strstr(url, "://");
+	if (scheme) {
+		const char *auth = scheme + 3;
+		const char *end = auth + strcspn(auth, "/?#");
+		const char *at = NULL;
+		for (const char *p = auth; p < end; p++)
+			if (*p == '@')
+				at = p;
+		const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon) {
+			strbuf_add(&sb, url, (size_t)(colon + 1 - url));
+			strbuf_adds(&sb, "***");
+			url = at;
+		}
+	}
+	/* password=... anywhere (query strings and key=value strings) */
+	const char *p = url;
+	while (*p) {
+		const char *hit = find_nocase(p, "password=");
+		if (!hit) {
+			strbuf_adds(&sb, p);
+			break;
+		}
+		int boundary = hit == url || strchr("?& \t", hit[-1]);
+		strbuf_add(&sb, p, (size_t)(hit - p) + 9);
+		p = hit + 9;
+		if (!boundary)
+			continue;
+		strbuf_adds(&sb, "***");
+		if (*p == '\'') {
+			const char *q = p + 1;
+			while (*q && !(*q == '\'' && q[-1] != '\\'))
+				q++;
+			p = *q ? q + 1 : q;
+		} else {
+			p += strcspn(p, "& \t");
+		}
+	}
+	return strbuf_detach(&sb);
+}

@@ -1,0 +1,147 @@
+/*
+ * ctx.c - rt_ctx: a configuration with its loaded revision graph, the
+ * callbacks a caller installed, and reading the database's state.
+ */
+#include "internal.h"
+#include "ctx_internal.h"
+#include "sqltext.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
+{
+	rt_graph *g = rt_graph_load(cfg, err);
+	if (!g)
+		return NULL;
+	rt_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	ctx->cfg = cfg;
+	ctx->graph = g;
+	return ctx;
+}
+
+void rt_ctx_close(rt_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	rt_graph_free(ctx->graph);
+	free(ctx);
+}
+
+const rt_graph *rt_ctx_graph(const rt_ctx *ctx)
+{
+	return ctx->graph;
+}
+
+const rt_config *rt_ctx_config(const rt_ctx *ctx)
+{
+	return ctx->cfg;
+}
+
+void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud)
+{
+	ctx->on_event = fn;
+	ctx->event_ud = ud;
+}
+
+void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
+{
+	ctx->out = fn;
+	ctx->out_ud = ud;
+}
+
+void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
+		 double ms, const char *text)
+{
+	if (!ctx->on_event)
+		return;
+	rt_event ev = { .kind = kind, .step = step, .elapsed_ms = ms,
+			.text = text };
+	if (step && step->rev >= 0)
+		ev.rev = ctx->graph->revs[step->rev];
+	ctx->on_event(&ev, ctx->event_ud);
+}
+
+char *rt_history_table(const rt_config *cfg)
+{
+	return xasprintf("%s_history", cfg->version_table);
+}
+
+typedef struct state_rows {
+	const rt_graph *g;
+	rt_state *st;
+} state_rows;
+
+static int add_row(void *ud, int n, const char *const *v)
+{
+	state_rows *sr = ud;
+	if (n < 1 || !v[0])
+		return 0;
+	int r = rt_graph_find(sr->g, v[0]);
+	if (r >= 0)
+		rt_revset_add(&sr->st->rows, r);
+	else
+		rt_strlist_push(&sr->st->unknown, v[0]);
+	return 0;
+}
+
+int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		  rt_state *st, rt_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	if (d->table_exists(c, ctx->cfg->version_table, &st->exists, err) < 0)
+		return -1;
+	if (!st->exists)
+		return 0;
+	strbuf sql = STRBUF_INIT;
+	strbuf_adds(&sql, "SELECT version_num FROM ");
+	sql_ident(&sql, ctx->cfg->version_table);
+	state_rows sr = { ctx->graph, st };
+	int rc = d->query(c, sql.buf, add_row, &sr, err);
+	strbuf_release(&sql);
+	if (rc < 0)
+		rt_state_free(st);
+	return rc;
+}
+
+int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	const rt_dialect *d = rt_dialect_for_url(ctx->cfg->url, err);
+	if (!d)
+		return -1;
+	int missing;
+	rt_conn *c = d->connect(ctx->cfg, 1, &missing, err);
+	if (!c)
+		return missing ? 0 : -1;
+	int rc = rt_read_state(ctx, d, c, st, err);
+	d->disconnect(c);
+	return rc;
+}
+
+/* SHA-256 over the upgrade section with CRLF and CR turned into LF. */
+char *rt_revision_checksum(const rt_revision *rev)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char hash[EVP_MAX_MD_SIZE];
+	unsigned int hlen = 0;
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	const char *s = rev->upgrade.body;
+	size_t n = rev->upgrade.len, start = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\r')
+			continue;
+		EVP_DigestUpdate(md, s + start, i - start);
+		if (i + 1 >= n || s[i + 1] != '\n')
+			EVP_DigestUpdate(md, "\n", 1);
+		start = i + 1;
+	}
+	EVP_DigestUpdate(md, s + start, n - start);
+	EVP_DigestFinal_ex(md, hash, &hlen);
+	EVP_MD_CTX_free(md);
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "sha256:");
+	for (unsigned int i = 0; i < hlen; i++)
+		strbuf_addf(&sb, "%02x", hash[i]);
+	return strbuf_detach(&sb);
+}

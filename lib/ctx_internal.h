@@ -1,0 +1,27 @@
+/*
+ * ctx_internal.h - the context shared by ctx.c and runner.c.
+ */
+#ifndef RT_CTX_INTERNAL_H
+#define RT_CTX_INTERNAL_H
+
+#include "retort.h"
+#include "dialect/dialect.h"
+
+struct rt_ctx {
+	const rt_config *cfg;
+	rt_graph *graph;
+	rt_event_fn on_event;
+	void *event_ud;
+	rt_output_fn out;   /* set: offline mode */
+	void *out_ud;
+};
+
+void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
+		 double ms, const char *text);
+/* Read the version table into st (the table may be missing). */
+int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		  rt_state *st, rt_error *err);
+/* The name of the history table for a version table. */
+char *rt_history_table(const rt_config *cfg);
+
+#endif

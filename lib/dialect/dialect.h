@@ -1,0 +1,95 @@
+/*
+ * dialect.h - the interface between generic code and a database.
+ *
+ * Everything in lib/ outside lib/dialect/ reaches a database only through
+ * this struct of function pointers: connecting, running statements,
+ * transactions, the migration lock, splitting migration SQL into
+ * statements, and the DDL of retort's own tables.
+ */
+#ifndef RT_DIALECT_H
+#define RT_DIALECT_H
+
+#include "retort.h"
+#include "util/strbuf.h"
+
+typedef struct rt_conn rt_conn; /* each dialect defines its own */
+
+/* One statement of a migration section. */
+typedef struct rt_stmt {
+	const char *sql; /* not NUL-terminated: use len */
+	size_t len;
+	int line;        /* position of its first token (after comments) */
+	int column;
+	int text_line;   /* position of sql[0] */
+	int text_column;
+	int nontx;       /* cannot run inside a transaction block */
+} rt_stmt;
+
+typedef struct rt_stmtlist {
+	rt_stmt *v;
+	size_t n;
+	size_t alloc;
+} rt_stmtlist;
+
+/* Add a statement; line/column give the position of sql[0]. */
+void rt_stmtlist_push(rt_stmtlist *l, const char *sql, size_t len, int line,
+		      int column);
+/* Line and column in the file of byte off of a statement's text. */
+void rt_stmt_position(const rt_stmt *s, size_t off, int *line, int *column);
+void rt_stmtlist_free(rt_stmtlist *l);
+
+/* Called with each row of a query: ncols values, NULL for SQL NULL. */
+typedef int (*rt_row_fn)(void *ud, int ncols, const char *const *vals);
+
+typedef struct rt_dialect {
+	const char *name;         /* "sqlite", "postgresql" */
+	const char *const *schemes; /* URL schemes, NULL-terminated */
+
+	/*
+	 * Connect.  readonly: create nothing, and when the database does
+	 * not exist return NULL with *missing set (not an error).
+	 */
+	rt_conn *(*connect)(const rt_config *cfg, int readonly, int *missing,
+			    rt_error *err);
+	void (*disconnect)(rt_conn *c);
+
+	/* A statement of a migration file; errors name file and position. */
+	int (*exec_stmt)(rt_conn *c, const rt_stmt *st, const char *file,
+			 rt_error *err);
+	/* SQL retort generated itself (version table and history). */
+	int (*exec)(rt_conn *c, const char *sql, rt_error *err);
+	int (*query)(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
+		     rt_error *err);
+	int (*table_exists)(rt_conn *c, const char *table, int *exists,
+			    rt_error *err);
+
+	int (*begin)(rt_conn *c, rt_error *err);
+	int (*commit)(rt_conn *c, rt_error *err);
+	void (*rollback)(rt_conn *c);
+
+	/* The session-level migration lock, waited for at most cfg->lock_wait. */
+	int (*lock)(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
+		    rt_error *err);
+	void (*unlock)(rt_conn *c);
+
+	/* Split a section (first_line = line of sql[0]) into statements. */
+	int (*split)(const char *sql, size_t len, int first_line,
+		     const char *file, rt_stmtlist *out, rt_error *err);
+
+	/* SQL text: transaction statements and retort's own tables. */
+	const char *begin_sql;
+	const char *commit_sql;
+	void (*version_table_ddl)(strbuf *sb, const char *table);
+	void (*history_table_ddl)(strbuf *sb, const char *table);
+	/* The history table's db_user value (conn NULL when offline). */
+	void (*user_expr)(rt_conn *c, strbuf *sb);
+	/* A timestamp expression for offline output. */
+	const char *now_expr;
+} rt_dialect;
+
+/* The dialect for a URL's scheme; error naming the URL (masked) if none. */
+const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err);
+
+extern const rt_dialect rt_dialect_sqlite;
+
+#endif

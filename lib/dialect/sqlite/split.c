@@ -1,0 +1,58 @@
+/*
+ * split.c - split SQLite migration SQL into statements with SQLite's own
+ * tokenizer.
+ *
+ * sqlite3_complete() knows SQLite's quoting, comments and the
+ * CREATE TRIGGER ... BEGIN ... END rule, so a candidate ending at a ';'
+ * is a statement exactly when SQLite says it is complete.  No naive ';'
+ * search: semicolons inside strings, identifiers, comments and trigger
+ * bodies stay where they are.
+ */
+#include "internal.h"
+#include "dialect/dialect.h"
+#include "dialect/sqlite/sqlite_internal.h"
+#include "sqltext.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+/* Add [s, s+n) unless it is only whitespace and comments. */
+static void add_stmt(rt_stmtlist *out, const char *base, const char *s,
+		     size_t n, int first_line)
+{
+	if (sql_is_blank(s, n))
+		return;
+	size_t lead = 0;
+	while (lead < n && (s[lead] == ' ' || s[lead] == '\t' ||
+			    s[lead] == '\n' || s[lead] == '\r'))
+		lead++;
+	int line, col;
+	sql_position(base, (size_t)(s + lead - base), first_line, &line, &col);
+	rt_stmtlist_push(out, s + lead, n - lead, line, col);
+}
+
+int rt_sqlite_split(const char *sql, size_t len, int first_line,
+		    const char *file, rt_stmtlist *out, rt_error *err)
+{
+	(void)file;
+	(void)err;
+	strbuf cand = STRBUF_INIT;
+	size_t start = 0, pos = 0;
+	while (pos < len) {
+		const char *semi = memchr(sql + pos, ';', len - pos);
+		if (!semi)
+			break;
+		size_t end = (size_t)(semi - sql) + 1;
+		strbuf_reset(&cand);
+		strbuf_add(&cand, sql + start, end - start);
+		if (sqlite3_complete(cand.buf)) {
+			add_stmt(out, sql, sql + start, end - start, first_line);
+			start = end;
+		}
+		pos = end;
+	}
+	if (start < len)
+		add_stmt(out, sql, sql + start, len - start, first_line);
+	strbuf_release(&cand);
+	return 0;
+}

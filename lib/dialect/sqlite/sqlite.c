@@ -1,0 +1,371 @@
+/*
+ * sqlite.c - the SQLite dialect: URLs, connections, statements,
+ * transactions and the migration lock.
+ *
+ * SQLite has transactional DDL, so unlike Alembic (whose driver
+ * autocommits DDL) every migration runs inside BEGIN IMMEDIATE ... COMMIT
+ * and a failure leaves nothing behind.  Concurrent retort processes are
+ * serialised by an flock() on the database file for the whole run (flock
+ * locks are separate from the POSIX locks SQLite itself takes), and each
+ * transaction also waits on SQLite's busy timeout for other writers.
+ */
+#include "internal.h"
+#include "dialect/dialect.h"
+#include "dialect/sqlite/sqlite_internal.h"
+#include "sqltext.h"
+#include "util/fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+struct rt_conn {
+	sqlite3 *db;
+	char *path;  /* file name, or ":memory:" */
+	int lockfd;  /* open on the database file while the lock is held */
+	int in_tx;
+};
+
+/*
+ * The file a sqlite URL names: sqlite:///rel.db is relative to the
+ * configuration's directory, sqlite:////abs.db absolute, sqlite://:memory:
+ * (or sqlite:///:memory:) in memory; sqlite:path is accepted too.
+ */
+int rt_sqlite_path(const char *url, const char *dir, char **path,
+		   rt_error *err)
+{
+	const char *p;
+	if (!strncmp(url, "sqlite://", 9))
+		p = url + 9;
+	else if (!strncmp(url, "sqlite:", 7))
+		p = url + 7;
+	else
+		return rt_fail(err, RT_ECONFIG, "'%s' is not a sqlite URL", url);
+	if (!strcmp(p, ":memory:") || !strcmp(p, "/:memory:")) {
+		*path = xstrdup(":memory:");
+		return 0;
+	}
+	if (strchr(p, '?'))
+		return rt_fail(err, RT_ECONFIG,
+			       "sqlite URL '%s': query parameters are not supported",
+			       url);
+	if (!strncmp(url, "sqlite://", 9)) {
+		if (p[0] != '/' || p[1] == '\0') {
+			rt_fail(err, RT_ECONFIG,
+				"sqlite URL '%s' names no file", url);
+			rt_hint(err, "write sqlite:///relative.db, sqlite:////absolute/path.db or sqlite://:memory:");
+			return -1;
+		}
+		p++; /* the host part is empty: what follows "///" is the path */
+	}
+	if (!*p)
+		return rt_fail(err, RT_ECONFIG, "sqlite URL '%s' names no file",
+			       url);
+	*path = p[0] == '/' ? xstrdup(p) : fs_join(dir, p);
+	return 0;
+}
+
+static int sqlite_fail(rt_conn *c, rt_error *err, const char *what)
+{
+	return rt_fail(err, RT_EDB, "%s: %s: %s", c->path, what,
+		       sqlite3_errmsg(c->db));
+}
+
+static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
+			   rt_error *err)
+{
+	char *path;
+	*missing = 0;
+	if (rt_sqlite_path(cfg->url, cfg->dir, &path, err) < 0)
+		return NULL;
+	int memory = !strcmp(path, ":memory:");
+	if (readonly && !memory && !fs_exists(path)) {
+		*missing = 1;
+		free(path);
+		return NULL;
+	}
+	rt_conn *c = xcalloc(1, sizeof(*c));
+	c->path = path;
+	c->lockfd = -1;
+	int flags = readonly ? SQLITE_OPEN_READONLY
+			     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		rt_fail(err, RT_EDB, "cannot open SQLite database %s: %s", path,
+			c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		if (!readonly)
+			rt_hint(err, "check that the directory exists and is writable");
+		sqlite3_close(c->db);
+		free(c->path);
+		free(c);
+		return NULL;
+	}
+	double wait = cfg->lock_wait > 0 ? cfg->lock_wait : 0;
+	sqlite3_busy_timeout(c->db, (int)(wait * 1000));
+	sqlite3_extended_result_codes(c->db, 1);
+	return c;
+}
+
+static void sq_disconnect(rt_conn *c)
+{
+	if (!c)
+		return;
+	if (c->in_tx)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(c->db);
+	/* Only now: closing a descriptor of the file drops SQLite's POSIX locks. */
+	if (c->lockfd >= 0)
+		close(c->lockfd);
+	free(c->path);
+	free(c);
+}
+
+/* Run every statement in sql (NUL-terminated); report errors by offset. */
+static int run(rt_conn *c, const char *sql, int *err_off, rt_error *err)
+{
+	const char *tail = sql;
+	*err_off = -1;
+	while (*tail) {
+		sqlite3_stmt *st = NULL;
+		const char *start = tail;
+		int rc = sqlite3_prepare_v2(c->db, start, -1, &st, &tail);
+		if (rc != SQLITE_OK) {
+			int off = sqlite3_error_offset(c->db);
+			*err_off = (int)(start - sql) + (off >= 0 ? off : 0);
+			return rt_fail(err, RT_ESQL, "%s", sqlite3_errmsg(c->db));
+		}
+		if (!st)
+			continue; /* whitespace or a comment */
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		if (rc != SQLITE_DONE) {
+			*err_off = (int)(start - sql);
+			rt_fail(err, RT_ESQL, "%s", sqlite3_errmsg(c->db));
+			sqlite3_finalize(st);
+			return -1;
+		}
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+static int sq_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
+			rt_error *err)
+{
+	char *sql = xstrndup(s->sql, s->len);
+	int off;
+	int rc = run(c, sql, &off, err);
+	if (rc < 0) {
+		int line = s->line, col = s->column;
+		if (off >= 0)
+			rt_stmt_position(s, (size_t)off, &line, &col);
+		char *m = err->message;
+		err->message = NULL;
+		rt_fail_at(err, RT_ESQL, file, line, "%s", m);
+		err->column = col;
+		free(m);
+	}
+	free(sql);
+	return rc;
+}
+
+static int sq_exec(rt_conn *c, const char *sql, rt_error *err)
+{
+	int off;
+	if (run(c, sql, &off, err) < 0) {
+		char *m = err->message;
+		err->message = NULL;
+		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->path, m, sql);
+		free(m);
+		return -1;
+	}
+	return 0;
+}
+
+static int sq_query(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
+		    rt_error *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sqlite_fail(c, err, "query failed");
+	int rc, n = sqlite3_column_count(st);
+	const char **vals = xcalloc((size_t)(n ? n : 1), sizeof(char *));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		if (fn(ud, n, vals) != 0)
+			break;
+	}
+	free(vals);
+	int ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	if (!ok)
+		sqlite_fail(c, err, "query failed");
+	sqlite3_finalize(st);
+	return ok ? 0 : -1;
+}
+
+static int count_row(void *ud, int n, const char *const *v)
+{
+	(void)n;
+	*(int *)ud = v[0] && v[0][0] != '0';
+	return 0;
+}
+
+static int sq_table_exists(rt_conn *c, const char *table, int *exists,
+			   rt_error *err)
+{
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ");
+	sql_literal(&sb, table);
+	*exists = 0;
+	int rc = sq_query(c, sb.buf, count_row, exists, err);
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int sq_begin(rt_conn *c, rt_error *err)
+{
+	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite_fail(c, err, "cannot begin a transaction");
+		if (sqlite3_errcode(c->db) == SQLITE_BUSY)
+			rt_hint(err, "another process kept the database locked for longer than lock_wait");
+		return -1;
+	}
+	c->in_tx = 1;
+	return 0;
+}
+
+static int sq_commit(rt_conn *c, rt_error *err)
+{
+	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return sqlite_fail(c, err, "cannot commit");
+	c->in_tx = 0;
+	return 0;
+}
+
+static void sq_rollback(rt_conn *c)
+{
+	if (sqlite3_get_autocommit(c->db) == 0)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	c->in_tx = 0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* flock() the database file, polling until cfg->lock_wait seconds pass. */
+static int sq_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
+		   rt_error *err)
+{
+	if (!strcmp(c->path, ":memory:"))
+		return 0;
+	c->lockfd = open(c->path, O_RDONLY | O_CLOEXEC);
+	if (c->lockfd < 0)
+		return rt_fail(err, RT_EDB, "%s: cannot open for locking: %s",
+			       c->path, strerror(errno));
+	double start = now_seconds();
+	int told = 0;
+	while (flock(c->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return rt_fail(err, RT_EDB, "%s: cannot lock: %s",
+				       c->path, strerror(errno));
+		double waited = now_seconds() - start;
+		if (waited >= cfg->lock_wait) {
+			rt_fail(err, RT_ELOCK,
+				"another retort process held the migration lock on %s for more than %.0f s",
+				c->path, cfg->lock_wait);
+			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait)");
+			return -1;
+		}
+		if (!told && fn) {
+			char *text = xasprintf("another retort process is migrating %s; waiting up to %.0f s",
+					       c->path, cfg->lock_wait);
+			rt_event ev = { .kind = RT_EV_LOCK_WAIT, .text = text };
+			fn(&ev, ud);
+			free(text);
+			told = 1;
+		}
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+static void sq_unlock(rt_conn *c)
+{
+	if (c->lockfd >= 0)
+		flock(c->lockfd, LOCK_UN);
+}
+
+static void sq_version_ddl(strbuf *sb, const char *table)
+{
+	strbuf_adds(sb, "CREATE TABLE IF NOT EXISTS ");
+	sql_ident(sb, table);
+	strbuf_adds(sb, " (\n    version_num VARCHAR(32) NOT NULL,\n    CONSTRAINT ");
+	strbuf_addf(sb, "%s_pkc", table);
+	strbuf_adds(sb, " PRIMARY KEY (version_num)\n)");
+}
+
+static void sq_history_ddl(strbuf *sb, const char *table)
+{
+	strbuf_adds(sb, "CREATE TABLE IF NOT EXISTS ");
+	sql_ident(sb, table);
+	strbuf_adds(sb, " (\n"
+			"    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+			"    revision VARCHAR(32),\n"
+			"    direction VARCHAR(10) NOT NULL,\n"
+			"    from_revisions TEXT,\n"
+			"    to_revisions TEXT,\n"
+			"    checksum VARCHAR(80),\n"
+			"    started_at VARCHAR(32) NOT NULL,\n"
+			"    duration_ms INTEGER,\n"
+			"    db_user VARCHAR(128),\n"
+			"    retort_version VARCHAR(32) NOT NULL\n"
+			")");
+}
+
+/* SQLite has no users: the operating-system user that ran retort. */
+static void sq_user_expr(rt_conn *c, strbuf *sb)
+{
+	if (!c) {
+		strbuf_adds(sb, "NULL");
+		return;
+	}
+	struct passwd *pw = getpwuid(geteuid());
+	const char *name = pw ? pw->pw_name : getenv("USER");
+	sql_literal(sb, name);
+}
+
+static const char *const sqlite_schemes[] = { "sqlite", NULL };
+
+const rt_dialect rt_dialect_sqlite = {
+	.name = "sqlite",
+	.schemes = sqlite_schemes,
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.exec_stmt = sq_exec_stmt,
+	.exec = sq_exec,
+	.query = sq_query,
+	.table_exists = sq_table_exists,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.lock = sq_lock,
+	.unlock = sq_unlock,
+	.split = rt_sqlite_split,
+	.begin_sql = "BEGIN IMMEDIATE",
+	.commit_sql = "COMMIT",
+	.version_table_ddl = sq_version_ddl,
+	.history_table_ddl = sq_history_ddl,
+	.user_expr = sq_user_expr,
+	.now_expr = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+};

@@ -1,0 +1,151 @@
+/*
+ * error.c - rt_error values: how every failure in libretort travels to
+ * the caller.  Only the command line turns them into text on stderr.
+ */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rt_error_clear(rt_error *err)
+{
+	if (!err)
+		return;
+	free(err->message);
+	free(err->hint);
+	free(err->file);
+	memset(err, 0, sizeof(*err));
+}
+
+int rt_error_exit_status(const rt_error *err)
+{
+	if (err->code == RT_EUSAGE || err->code == RT_ECONFIG)
+		return 2;
+	return 1;
+}
+
+static void vfail(rt_error *err, rt_code code, const char *file, int line,
+		  const char *fmt, va_list ap)
+{
+	if (!err)
+		return;
+	rt_error_clear(err);
+	strbuf sb = STRBUF_INIT;
+	strbuf_vaddf(&sb, fmt, ap);
+	err->code = code;
+	err->message = strbuf_detach(&sb);
+	err->file = xstrdup_or_null(file);
+	err->line = line;
+}
+
+int rt_fail(rt_error *err, rt_code code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(err, code, NULL, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int rt_fail_at(rt_error *err, rt_code code, const char *file, int line,
+	       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(err, code, file, line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void rt_hint(rt_error *err, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	va_list ap;
+	strbuf sb = STRBUF_INIT;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(err->hint);
+	err->hint = strbuf_detach(&sb);
+}
+
+void rt_strlist_pushn(rt_strlist *l, const char *s, size_t n)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = xstrndup(s, n);
+}
+
+void rt_strlist_push(rt_strlist *l, const char *s)
+{
+	rt_strlist_pushn(l, s, strlen(s));
+}
+
+void rt_strlist_free(rt_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int rt_strlist_has(const rt_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return 1;
+	return 0;
+}
+
+void rt_strlist_join(strbuf *sb, const rt_strlist *l, const char *sep)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strbuf_adds(sb, sep);
+		strbuf_adds(sb, l->v[i]);
+	}
+}
+
+void rt_error_format_location(strbuf *sb, const rt_error *e)
+{
+	if (e->file && e->line)
+		strbuf_addf(sb, "%s:%d: ", e->file, e->line);
+	else if (e->file)
+		strbuf_addf(sb, "%s: ", e->file);
+	strbuf_adds(sb, e->message ? e->message : "unknown error");
+}
+
+void rt_errlist_add(rt_errlist *l, rt_error *e)
+{
+	if (l->n)
+		strbuf_addc(&l->all, '\n');
+	rt_error_format_location(&l->all, e);
+	if (!l->n)
+		l->first = *e;
+	else
+		rt_error_clear(e);
+	memset(e, 0, sizeof(*e));
+	l->n++;
+}
+
+int rt_errlist_finish(rt_errlist *l, rt_error *err)
+{
+	if (!l->n) {
+		strbuf_release(&l->all);
+		return 0;
+	}
+	rt_error_clear(err);
+	if (l->n == 1) {
+		*err = l->first;
+	} else {
+		err->code = l->first.code;
+		err->message = strbuf_detach(&l->all);
+		err->hint = l->first.hint;
+		l->first.hint = NULL;
+		rt_error_clear(&l->first);
+	}
+	strbuf_release(&l->all);
+	return -1;
+}

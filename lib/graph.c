@@ -1,0 +1,560 @@
+/*
+ * graph.c - the revision graph: load the migration files, connect them,
+ * validate, and precompute what every command asks (heads, bases, a
+ * topological order, branch labels).
+ *
+ * Edges: a revision's down revisions ("Revises") are its parents; its
+ * dependencies ("Depends On") must be applied before it but are not
+ * parents, so they do not make heads or branch points.  Every algorithm
+ * here is linear in revisions + edges: Alembic's quadratic walks are what
+ * make its `current` take seconds on long histories.
+ */
+#include "internal.h"
+#include "graph_internal.h"
+#include "util/fs.h"
+#include "util/strmap.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+static graph_index *gindex(const rt_graph *g)
+{
+	return g->index;
+}
+
+int rt_graph_find(const rt_graph *g, const char *id)
+{
+	return strmap_get(&gindex(g)->ids, id);
+}
+
+int rt_graph_find_label(const rt_graph *g, const char *name)
+{
+	return strmap_get(&gindex(g)->labels, name);
+}
+
+/* Append to an int array of known length (small arrays: grow by one). */
+static void push_int(int **v, int *n, int x)
+{
+	*v = xrealloc(*v, (size_t)(*n + 1) * sizeof(int));
+	(*v)[(*n)++] = x;
+}
+
+/*
+ * Find the revisions whose id starts with prefix; returns how many, and the
+ * first two in *a, *b.  Linear: prefixes are only looked up on request.
+ */
+int rt_graph_prefix(const rt_graph *g, const char *prefix, int *a, int *b)
+{
+	size_t pl = strlen(prefix);
+	int count = 0;
+	*a = *b = -1;
+	for (size_t i = 0; i < g->nrevs; i++) {
+		if (strncmp(g->revs[i]->id, prefix, pl))
+			continue;
+		if (count == 0)
+			*a = (int)i;
+		else if (count == 1)
+			*b = (int)i;
+		count++;
+	}
+	return count;
+}
+
+/* Index ids and labels; duplicates are errors naming both files. */
+static void index_names(rt_graph *g, rt_errlist *errs)
+{
+	graph_index *ix = gindex(g);
+	rt_error e = { 0 };
+	for (size_t i = 0; i < g->nrevs; i++) {
+		rt_revision *r = g->revs[i];
+		int old = strmap_put(&ix->ids, r->id, (int)i);
+		if (old >= 0) {
+			strmap_put(&ix->ids, r->id, old);
+			rt_fail_at(&e, RT_EGRAPH, r->path, r->line_id,
+				   "revision id %s is already defined by %s",
+				   r->id, g->revs[old]->path);
+			rt_errlist_add(errs, &e);
+		}
+	}
+	for (size_t i = 0; i < g->nrevs; i++) {
+		rt_revision *r = g->revs[i];
+		for (size_t j = 0; j < r->labels.n; j++) {
+			const char *name = r->labels.v[j];
+			int owner = strmap_get(&ix->labels, name);
+			if (owner >= 0) {
+				rt_fail_at(&e, RT_EGRAPH, r->path, r->line_labels,
+					   "branch label '%s' is already used by revision %s (%s)",
+					   name, g->revs[g->labels[owner].rev]->id,
+					   g->revs[g->labels[owner].rev]->path);
+				rt_errlist_add(errs, &e);
+				continue;
+			}
+			if (strmap_get(&ix->ids, name) >= 0) {
+				rt_fail_at(&e, RT_EGRAPH, r->path, r->line_labels,
+					   "branch label '%s' is also a revision id",
+					   name);
+				rt_errlist_add(errs, &e);
+				continue;
+			}
+			g->labels = xrealloc(g->labels,
+					     (g->nlabels + 1) * sizeof(*g->labels));
+			g->labels[g->nlabels].name = name;
+			g->labels[g->nlabels].rev = (int)i;
+			strmap_put(&ix->labels, name, (int)g->nlabels);
+			g->nlabels++;
+		}
+	}
+}
+
+/* Resolve Revises entries: they must be exact ids. */
+static void link_parents(rt_graph *g, rt_errlist *errs)
+{
+	rt_error e = { 0 };
+	for (size_t i = 0; i < g->nrevs; i++) {
+		rt_revision *r = g->revs[i];
+		for (size_t j = 0; j < r->down.n; j++) {
+			int p = rt_graph_find(g, r->down.v[j]);
+			if (p >= 0) {
+				push_int(&r->parents, &r->nparents, p);
+				continue;
+			}
+			int a, b;
+			int n = rt_graph_prefix(g, r->down.v[j], &a, &b);
+			rt_fail_at(&e, RT_EGRAPH, r->path, r->line_revises,
+				   "revision %s revises %s, which no migration file defines",
+				   r->id, r->down.v[j]);
+			if (n == 1)
+				rt_hint(&e, "'Revises' needs the full id: did you mean %s?",
+					g->revs[a]->id);
+			else
+				rt_hint(&e, "restore the missing migration file, or correct 'Revises' in %s",
+					r->path);
+			rt_errlist_add(errs, &e);
+		}
+	}
+}
+
+/* Resolve Depends On entries: an exact id, a branch label, or a unique prefix. */
+static void link_dependencies(rt_graph *g, rt_errlist *errs)
+{
+	rt_error e = { 0 };
+	for (size_t i = 0; i < g->nrevs; i++) {
+		rt_revision *r = g->revs[i];
+		for (size_t j = 0; j < r->depends.n; j++) {
+			const char *d = r->depends.v[j];
+			int t = rt_graph_find(g, d);
+			if (t < 0) {
+				int l = rt_graph_find_label(g, d);
+				if (l >= 0)
+					t = g->labels[l].rev;
+			}
+			if (t < 0) {
+				int a, b;
+				int n = rt_graph_prefix(g, d, &a, &b);
+				if (n == 1) {
+					t = a;
+				} else {
+					if (n > 1)
+						rt_fail_at(&e, RT_EGRAPH, r->path, r->line_depends,
+							   "dependency '%s' of revision %s is ambiguous: %s, %s%s",
+							   d, r->id, g->revs[a]->id, g->revs[b]->id,
+							   n > 2 ? ", ..." : "");
+					else
+						rt_fail_at(&e, RT_EGRAPH, r->path, r->line_depends,
+							   "revision %s depends on '%s', which is neither a revision nor a branch label",
+							   r->id, d);
+					rt_errlist_add(errs, &e);
+					continue;
+				}
+			}
+			if (t == (int)i) {
+				rt_fail_at(&e, RT_EGRAPH, r->path, r->line_depends,
+					   "revision %s depends on itself", r->id);
+				rt_errlist_add(errs, &e);
+				continue;
+			}
+			push_int(&r->deps, &r->ndeps, t);
+			g->revs[t]->ndependants++;
+		}
+	}
+}
+
+static void link_children(rt_graph *g)
+{
+	for (size_t i = 0; i < g->nrevs; i++) {
+		rt_revision *r = g->revs[i];
+		for (int j = 0; j < r->nparents; j++) {
+			rt_revision *p = g->revs[r->parents[j]];
+			int dup = 0;
+			for (int k = 0; k < p->nchildren; k++)
+				dup |= p->children[k] == (int)i;
+			if (!dup)
+				push_int(&p->children, &p->nchildren, (int)i);
+		}
+	}
+}
+
+/*
+ * Kahn's algorithm over parents and dependencies.  If some revisions are
+ * never freed, they sit on or behind a cycle: walk unprocessed
+ * predecessors until one repeats, and report the cycle found.
+ */
+static int check_cycles(rt_graph *g, rt_error *err)
+{
+	size_t n = g->nrevs, done = 0;
+	int *pending = xcalloc(n, sizeof(int));
+	int *queue = xmalloc(n * sizeof(int) + 1);
+	int **succ = xcalloc(n, sizeof(int *));
+	int *nsucc = xcalloc(n, sizeof(int));
+	size_t qh = 0, qt = 0;
+	for (size_t i = 0; i < n; i++) {
+		rt_revision *r = g->revs[i];
+		pending[i] = r->nparents + r->ndeps;
+		for (int j = 0; j < r->nparents; j++)
+			push_int(&succ[r->parents[j]], &nsucc[r->parents[j]], (int)i);
+		for (int j = 0; j < r->ndeps; j++)
+			push_int(&succ[r->deps[j]], &nsucc[r->deps[j]], (int)i);
+		if (!pending[i])
+			queue[qt++] = (int)i;
+	}
+	while (qh < qt) {
+		int u = queue[qh++];
+		done++;
+		for (int j = 0; j < nsucc[u]; j++)
+			if (--pending[succ[u][j]] == 0)
+				queue[qt++] = succ[u][j];
+	}
+	int rc = 0;
+	if (done < n) {
+		/* Follow unprocessed predecessors until a revision repeats. */
+		int *pos = xcalloc(n, sizeof(int));
+		int *path = xmalloc(n * sizeof(int));
+		size_t len = 0;
+		int u = 0;
+		while (!pending[u])
+			u++;
+		while (!pos[u]) {
+			path[len++] = u;
+			pos[u] = (int)len;
+			const rt_revision *r = g->revs[u];
+			int next = -1;
+			for (int j = 0; j < r->nparents && next < 0; j++)
+				if (pending[r->parents[j]])
+					next = r->parents[j];
+			for (int j = 0; j < r->ndeps && next < 0; j++)
+				if (pending[r->deps[j]])
+					next = r->deps[j];
+			u = next;
+		}
+		strbuf sb = STRBUF_INIT;
+		for (size_t k = (size_t)pos[u] - 1; k < len; k++)
+			strbuf_addf(&sb, "\n  %s (%s)", g->revs[path[k]]->id,
+				    g->revs[path[k]]->path);
+		rc = rt_fail(err, RT_EGRAPH,
+			     "cycle in the revision graph: each of these revises or depends on the next:%s",
+			     strbuf_str(&sb));
+		rt_hint(err, "fix 'Revises' or 'Depends On' in one of these files so the chain ends at a base");
+		strbuf_release(&sb);
+		free(pos);
+		free(path);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(succ[i]);
+	free(succ);
+	free(nsucc);
+	free(pending);
+	free(queue);
+	return rc;
+}
+
+/*
+ * Depth-first post-order from the heads (in load order), visiting parents
+ * in their written order and then dependencies: a topological order in
+ * which each branch stays contiguous.  Iterative, so 100,000-revision
+ * chains do not exhaust the stack.
+ */
+void rt_graph_dfs_order(const rt_graph *g, const int *roots, size_t nroots,
+			unsigned char *visited, int *out, size_t *nout)
+{
+	typedef struct { int rev, edge; } frame;
+	size_t cap = 64, sp = 0;
+	frame *st = xmalloc(cap * sizeof(*st));
+	for (size_t k = 0; k < nroots; k++) {
+		if (visited[roots[k]])
+			continue;
+		visited[roots[k]] = 1;
+		st[sp++] = (frame){ roots[k], 0 };
+		while (sp) {
+			frame *f = &st[sp - 1];
+			const rt_revision *r = g->revs[f->rev];
+			int total = r->nparents + r->ndeps;
+			if (f->edge < total) {
+				int e = f->edge++;
+				int next = e < r->nparents ? r->parents[e]
+							   : r->deps[e - r->nparents];
+				if (visited[next])
+					continue;
+				visited[next] = 1;
+				if (sp == cap) {
+					cap *= 2;
+					st = xrealloc(st, cap * sizeof(*st));
+				}
+				st[sp++] = (frame){ next, 0 };
+				continue;
+			}
+			out[(*nout)++] = f->rev;
+			sp--;
+		}
+	}
+	free(st);
+}
+
+static void compute_order(rt_graph *g)
+{
+	size_t n = g->nrevs;
+	for (size_t i = 0; i < n; i++) {
+		rt_revision *r = g->revs[i];
+		if (!r->nchildren) {
+			g->heads = xrealloc(g->heads, (g->nheads + 1) * sizeof(int));
+			g->heads[g->nheads++] = (int)i;
+		}
+		if (!r->nparents) {
+			g->bases = xrealloc(g->bases, (g->nbases + 1) * sizeof(int));
+			g->bases[g->nbases++] = (int)i;
+		}
+	}
+	unsigned char *visited = xcalloc(n ? n : 1, 1);
+	g->order = xmalloc((n ? n : 1) * sizeof(int));
+	size_t nout = 0;
+	rt_graph_dfs_order(g, g->heads, g->nheads, visited, g->order, &nout);
+	for (size_t i = 0; i < nout; i++)
+		g->revs[g->order[i]]->order = (int)i;
+	free(visited);
+}
+
+/* The lowest revision of a label's branch: down the single-parent chain. */
+int rt_graph_label_base(const rt_graph *g, int label)
+{
+	int r = g->labels[label].rev;
+	for (;;) {
+		const rt_revision *rev = g->revs[r];
+		if (rev->nparents != 1)
+			return r;
+		const rt_revision *p = g->revs[rev->parents[0]];
+		if (p->nchildren != 1)
+			return r;
+		r = rev->parents[0];
+	}
+}
+
+/*
+ * A label applies to the revision declaring it, its descendants, and the
+ * chain below it down to the nearest branch point: as in Alembic, where
+ * `history` shows the label on all of them.
+ */
+static void propagate_labels(rt_graph *g)
+{
+	size_t n = g->nrevs;
+	if (!g->nlabels)
+		return;
+	int *stack = xmalloc(n * sizeof(int));
+	unsigned char *seen = xcalloc(n, 1);
+	for (size_t l = 0; l < g->nlabels; l++) {
+		memset(seen, 0, n);
+		size_t sp = 0;
+		int base = rt_graph_label_base(g, (int)l);
+		for (int r = g->labels[l].rev; r != base;
+		     r = g->revs[r]->parents[0]) {
+			seen[r] = 1;
+			stack[sp++] = r;
+		}
+		seen[base] = 1;
+		stack[sp++] = base;
+		while (sp) {
+			rt_revision *r = g->revs[stack[--sp]];
+			push_int(&r->branch, &r->nbranch, (int)l);
+			for (int j = 0; j < r->nchildren; j++)
+				if (!seen[r->children[j]]) {
+					seen[r->children[j]] = 1;
+					stack[sp++] = r->children[j];
+				}
+		}
+	}
+	free(stack);
+	free(seen);
+}
+
+rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err)
+{
+	rt_graph *g = xcalloc(1, sizeof(*g));
+	graph_index *ix = xcalloc(1, sizeof(*ix));
+	g->index = ix;
+	g->revs = revs;
+	g->nrevs = n;
+	strmap_init(&ix->ids, n);
+	strmap_init(&ix->labels, 8);
+	rt_errlist errs = { 0 };
+	index_names(g, &errs);
+	if (!errs.n) {
+		link_parents(g, &errs);
+		link_dependencies(g, &errs);
+	}
+	if (rt_errlist_finish(&errs, err) < 0) {
+		rt_graph_free(g);
+		return NULL;
+	}
+	link_children(g);
+	if (check_cycles(g, err) < 0) {
+		rt_graph_free(g);
+		return NULL;
+	}
+	compute_order(g);
+	propagate_labels(g);
+	return g;
+}
+
+/* Read and parse every migration file of one directory into *revs. */
+static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
+		     size_t *alloc, rt_errlist *errs)
+{
+	rt_error e = { 0 };
+	rt_strlist names = { 0 };
+	if (fs_list_dir(dir, ".sql", &names, &e) < 0) {
+		rt_hint(&e, "check script_location in retort.ini, or create the directory with 'retort init'");
+		rt_errlist_add(errs, &e);
+		return;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	strbuf path = STRBUF_INIT;
+	for (size_t i = 0; i < names.n; i++) {
+		strbuf_reset(&path);
+		strbuf_adds(&path, dir);
+		strbuf_addc(&path, '/');
+		strbuf_adds(&path, names.v[i]);
+		char *text;
+		size_t len;
+		if (fs_read_file_at(dfd, names.v[i], path.buf, &text, &len, &e) < 0) {
+			rt_errlist_add(errs, &e);
+			continue;
+		}
+		rt_revision *r = rt_revision_parse(path.buf, text, len, &e);
+		if (!r) {
+			rt_errlist_add(errs, &e);
+			continue;
+		}
+		ALLOC_GROW(*revs, *n + 1, *alloc);
+		(*revs)[(*n)++] = r;
+	}
+	if (dfd >= 0)
+		close(dfd);
+	strbuf_release(&path);
+	rt_strlist_free(&names);
+}
+
+rt_graph *rt_graph_load(const rt_config *cfg, rt_error *err)
+{
+	rt_revision **revs = NULL;
+	size_t n = 0, alloc = 0;
+	rt_errlist errs = { 0 };
+	for (size_t i = 0; i < cfg->nscript_locations; i++)
+		load_dir(cfg->script_locations[i], &revs, &n, &alloc, &errs);
+	if (rt_errlist_finish(&errs, err) < 0) {
+		for (size_t i = 0; i < n; i++)
+			rt_revision_free(revs[i]);
+		free(revs);
+		return NULL;
+	}
+	return rt_graph_build(revs, n, err);
+}
+
+void rt_graph_free(rt_graph *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->nrevs; i++)
+		rt_revision_free(g->revs[i]);
+	free(g->revs);
+	free(g->heads);
+	free(g->bases);
+	free(g->order);
+	free(g->labels);
+	graph_index *ix = g->index;
+	if (ix) {
+		strmap_free(&ix->ids);
+		strmap_free(&ix->labels);
+		free(ix);
+	}
+	free(g);
+}
+
+/* Depth-first search down from b, pruned by topological position. */
+int rt_graph_is_ancestor(const rt_graph *g, int a, int b)
+{
+	if (a == b)
+		return 0;
+	int lo = g->revs[a]->order;
+	if (g->revs[b]->order < lo)
+		return 0;
+	size_t n = g->nrevs, sp = 0;
+	int *stack = xmalloc(n * sizeof(int));
+	unsigned char *seen = xcalloc(n, 1);
+	int found = 0;
+	stack[sp++] = b;
+	seen[b] = 1;
+	while (sp && !found) {
+		const rt_revision *r = g->revs[stack[--sp]];
+		int total = r->nparents + r->ndeps;
+		for (int e = 0; e < total; e++) {
+			int p = e < r->nparents ? r->parents[e]
+						: r->deps[e - r->nparents];
+			if (p == a) {
+				found = 1;
+				break;
+			}
+			if (!seen[p] && g->revs[p]->order > lo) {
+				seen[p] = 1;
+				stack[sp++] = p;
+			}
+		}
+	}
+	free(stack);
+	free(seen);
+	return found;
+}
+
+int rt_graph_is_effective_head(const rt_graph *g, int rev)
+{
+	const rt_revision *r = g->revs[rev];
+	return r->nchildren == 0 && r->ndependants > 0;
+}
+
+void rt_revset_add(rt_revset *s, int rev)
+{
+	ALLOC_GROW(s->v, s->n + 1, s->alloc);
+	s->v[s->n++] = rev;
+}
+
+int rt_revset_has(const rt_revset *s, int rev)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == rev)
+			return 1;
+	return 0;
+}
+
+void rt_revset_free(rt_revset *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+void rt_revset_join(strbuf *sb, const rt_graph *g, const rt_revset *s,
+		    const char *sep)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (i)
+			strbuf_adds(sb, sep);
+		strbuf_adds(sb, g->revs[s->v[i]]->id);
+	}
+}

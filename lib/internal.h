@@ -1,0 +1,51 @@
+/*
+ * internal.h - helpers shared by the files of libretort, not part of the
+ * public API: error construction and small string-list utilities.
+ */
+#ifndef RT_INTERNAL_H
+#define RT_INTERNAL_H
+
+#include "retort.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+/* Fill err (replacing what it held) and return -1. */
+int rt_fail(rt_error *err, rt_code code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same, naming a file and line (line 0: the whole file). */
+int rt_fail_at(rt_error *err, rt_code code, const char *file, int line,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Set the hint of an error already filled. */
+void rt_hint(rt_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+void rt_strlist_push(rt_strlist *l, const char *s);
+void rt_strlist_pushn(rt_strlist *l, const char *s, size_t n);
+void rt_strlist_free(rt_strlist *l);
+int rt_strlist_has(const rt_strlist *l, const char *s);
+/* Join with sep into sb. */
+void rt_strlist_join(strbuf *sb, const rt_strlist *l, const char *sep);
+
+/* Revision ids of a set, joined with ", ". */
+void rt_revset_join(strbuf *sb, const rt_graph *g, const rt_revset *s,
+		    const char *sep);
+
+
+
+/*
+ * Collects several problems (e.g. every malformed file of a directory) so
+ * they are reported together: one "file:line: message" line each.
+ */
+typedef struct rt_errlist {
+	rt_error first;
+	strbuf all;
+	int n;
+} rt_errlist;
+
+/* Take over e's contents (e is cleared). */
+void rt_errlist_add(rt_errlist *l, rt_error *e);
+/* Return 0 if nothing was added, else fill err and return -1. */
+int rt_errlist_finish(rt_errlist *l, rt_error *err);
+/* "file:line: message" of one error into sb. */
+void rt_error_format_location(strbuf *sb, const rt_error *e);
+#endif

@@ -1,0 +1,143 @@
+/*
+ * placeholder.c - replace ${name} in migration SQL (see placeholder.h).
+ *
+ * A small scanner finds the regions where a placeholder must not be
+ * touched: '...' and E'...' strings, "..." and `...` identifiers, -- and
+ * (nested) block comments, and $tag$...$tag$ bodies.  A ${ cannot start a
+ * dollar-quote tag (tags are identifiers), so the two never collide.
+ */
+#include "internal.h"
+#include "placeholder.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* End of a quoted region starting at s[i] == q, with doubled-quote escapes. */
+static size_t skip_quoted(const char *s, size_t len, size_t i, char q,
+			  int backslash)
+{
+	for (i++; i < len; i++) {
+		if (backslash && s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == q) {
+			if (i + 1 < len && s[i + 1] == q) {
+				i++;
+				continue;
+			}
+			return i + 1;
+		}
+	}
+	return len;
+}
+
+static size_t skip_block_comment(const char *s, size_t len, size_t i)
+{
+	int depth = 0;
+	while (i < len) {
+		if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
+			depth++;
+			i += 2;
+		} else if (i + 1 < len && s[i] == '*' && s[i + 1] == '/') {
+			i += 2;
+			if (--depth == 0)
+				return i;
+		} else {
+			i++;
+		}
+	}
+	return len;
+}
+
+/* If s[i] starts a $tag$ (or $$), return the end of the body, else 0. */
+static size_t skip_dollar(const char *s, size_t len, size_t i)
+{
+	size_t j = i + 1;
+	if (j < len && (isalpha((unsigned char)s[j]) || s[j] == '_'))
+		while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '_'))
+			j++;
+	if (j >= len || s[j] != '$')
+		return 0;
+	if (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_'))
+		return 0; /* $1-style parameter or part of an identifier */
+	size_t tlen = j - i + 1;
+	for (size_t k = j + 1; k + tlen <= len; k++)
+		if (s[k] == '$' && !memcmp(s + k, s + i, tlen))
+			return k + tlen;
+	return len;
+}
+
+/* Length of the region at s[i] that must be copied untouched (0: none). */
+static size_t protected_region(const char *s, size_t len, size_t i)
+{
+	char c = s[i];
+	if (c == '\'') {
+		int esc = i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+			  (i < 2 || !isalnum((unsigned char)s[i - 2]));
+		return skip_quoted(s, len, i, '\'', esc) - i;
+	}
+	if (c == '"' || c == '`')
+		return skip_quoted(s, len, i, c, 0) - i;
+	if (c == '-' && i + 1 < len && s[i + 1] == '-') {
+		const char *nl = memchr(s + i, '\n', len - i);
+		return (nl ? (size_t)(nl - s) : len) - i;
+	}
+	if (c == '/' && i + 1 < len && s[i + 1] == '*')
+		return skip_block_comment(s, len, i) - i;
+	if (c == '$') {
+		size_t end = skip_dollar(s, len, i);
+		return end ? end - i : 0;
+	}
+	return 0;
+}
+
+static int name_char(char c, int first)
+{
+	return isalpha((unsigned char)c) || c == '_' ||
+	       (!first && (isdigit((unsigned char)c) || c == '.' || c == '-'));
+}
+
+int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
+			  const char *file, int first_line, strbuf *out,
+			  rt_error *err)
+{
+	size_t i = 0, copied = 0;
+	strbuf_grow(out, len);
+	while (i < len) {
+		size_t skip = protected_region(sql, len, i);
+		if (skip) {
+			i += skip;
+			continue;
+		}
+		if (sql[i] != '$' || i + 1 >= len || sql[i + 1] != '{') {
+			i++;
+			continue;
+		}
+		size_t j = i + 2;
+		while (j < len && name_char(sql[j], j == i + 2))
+			j++;
+		int line = first_line;
+		for (size_t k = 0; k < i; k++)
+			line += sql[k] == '\n';
+		if (j == i + 2 || j >= len || sql[j] != '}')
+			return rt_fail_at(err, RT_ESCRIPT, file, line,
+					  "malformed placeholder: '${' must be followed by a name and '}'");
+		char *name = xstrndup(sql + i + 2, j - i - 2);
+		const char *val = rt_config_placeholder(cfg, name);
+		if (!val) {
+			rt_fail_at(err, RT_ESCRIPT, file, line,
+				   "placeholder ${%s} is not defined", name);
+			rt_hint(err, "pass -x %s=VALUE, or set it in the [placeholders] section of retort.ini",
+				name);
+			free(name);
+			return -1;
+		}
+		free(name);
+		strbuf_add(out, sql + copied, i - copied);
+		strbuf_adds(out, val);
+		i = copied = j + 1;
+	}
+	strbuf_add(out, sql + copied, len - copied);
+	return 0;
+}

@@ -1,0 +1,20 @@
+/*
+ * placeholder.h - ${name} substitution in migration SQL.
+ */
+#ifndef RT_PLACEHOLDER_H
+#define RT_PLACEHOLDER_H
+
+#include "retort.h"
+#include "util/strbuf.h"
+
+/*
+ * Copy sql to out, replacing ${name} with the configured value of name,
+ * but never inside string literals, quoted identifiers, dollar-quoted
+ * bodies or comments, so function bodies are never changed.  An undefined
+ * name is an error naming file and line (first_line = line of sql[0]).
+ */
+int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
+			  const char *file, int first_line, strbuf *out,
+			  rt_error *err);
+
+#endif

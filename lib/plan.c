@@ -1,0 +1,485 @@
+/*
+ * plan.c - from the database's version rows and a target to an ordered
+ * list of steps, each with the version-table changes it makes.
+ *
+ * The version table keeps Alembic's invariant: one row per applied head,
+ * never a row that is an ancestor (or dependency) of another row.  Each
+ * step changes it exactly as Alembic would, so a database can be handed
+ * back and forth between the two tools:
+ *
+ *   upgrade R, P = R's parents and dependencies:
+ *     no P is a row            INSERT R
+ *     one P is a row           UPDATE p -> R
+ *     several are rows         DELETE all but the last, UPDATE last -> R
+ *   downgrade R, P as above, keeping those no other applied revision needs:
+ *     none                     DELETE R
+ *     one                      UPDATE R -> p
+ *     several                  UPDATE R -> first, INSERT the others
+ *
+ * Where Alembic picks by hash order (the un-merge), retort is
+ * deterministic.  Everything is linear in revisions + edges.
+ */
+#include "internal.h"
+#include "graph_internal.h"
+
+#include <string.h>
+
+/* Rows as a membership bitmap plus an ordered list (the table's rows). */
+typedef struct rows {
+	unsigned char *is;
+	rt_revset list;
+} rows;
+
+static void rows_init(rows *r, const rt_graph *g, const rt_revset *from)
+{
+	r->is = xcalloc(g->nrevs ? g->nrevs : 1, 1);
+	memset(&r->list, 0, sizeof(r->list));
+	for (size_t i = 0; i < from->n; i++)
+		if (!r->is[from->v[i]]) {
+			r->is[from->v[i]] = 1;
+			rt_revset_add(&r->list, from->v[i]);
+		}
+}
+
+static void rows_del(rows *r, int rev)
+{
+	r->is[rev] = 0;
+	for (size_t i = 0; i < r->list.n; i++)
+		if (r->list.v[i] == rev) {
+			memmove(r->list.v + i, r->list.v + i + 1,
+				(r->list.n - i - 1) * sizeof(int));
+			r->list.n--;
+			return;
+		}
+}
+
+static void rows_add(rows *r, int rev)
+{
+	if (!r->is[rev]) {
+		r->is[rev] = 1;
+		rt_revset_add(&r->list, rev);
+	}
+}
+
+static void rows_free(rows *r)
+{
+	free(r->is);
+	rt_revset_free(&r->list);
+}
+
+static void add_vop(rt_step *s, int kind, const char *from, const char *to)
+{
+	s->vops = xrealloc(s->vops, (s->nvops + 1) * sizeof(*s->vops));
+	rt_vop *v = &s->vops[s->nvops++];
+	v->kind = kind;
+	v->from = xstrdup_or_null(from);
+	v->to = xstrdup_or_null(to);
+}
+
+static rt_step *new_step(rt_plan *p, rt_direction dir, int rev)
+{
+	p->steps = xrealloc(p->steps, (p->n + 1) * sizeof(*p->steps));
+	rt_step *s = &p->steps[p->n++];
+	memset(s, 0, sizeof(*s));
+	s->dir = dir;
+	s->rev = rev;
+	return s;
+}
+
+void rt_plan_free(rt_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		rt_step *s = &p->steps[i];
+		for (size_t j = 0; j < s->nvops; j++) {
+			free(s->vops[j].from);
+			free(s->vops[j].to);
+		}
+		free(s->vops);
+		rt_strlist_free(&s->from);
+		rt_strlist_free(&s->to);
+	}
+	free(p->steps);
+	p->steps = NULL;
+	p->n = 0;
+}
+
+/* A database row that no file defines stops every plan but a purging stamp. */
+static int check_unknown(const rt_graph *g, const rt_state *st, rt_error *err)
+{
+	if (!st->unknown.n)
+		return 0;
+	strbuf heads = STRBUF_INIT;
+	for (size_t i = 0; i < g->nheads; i++)
+		strbuf_addf(&heads, "%s%s", i ? ", " : "",
+			    g->revs[g->heads[i]]->id);
+	rt_fail(err, RT_EDB,
+		"database is at revision %s, which no migration file defines (the known heads are: %s)",
+		st->unknown.v[0], g->nheads ? heads.buf : "none");
+	rt_hint(err, "restore the missing migration file (is this checkout older than the database?), "
+		"or once the schema is checked to match, run: retort stamp --purge <revision>");
+	strbuf_release(&heads);
+	return -1;
+}
+
+/* Bitmap of everything applied: the rows and all their ancestors. */
+static unsigned char *applied_set(const rt_graph *g, const rt_revset *roots)
+{
+	size_t n = g->nrevs ? g->nrevs : 1, cnt = 0;
+	unsigned char *applied = xcalloc(n, 1);
+	int *tmp = xmalloc(n * sizeof(int));
+	rt_graph_dfs_order(g, roots->v, roots->n, applied, tmp, &cnt);
+	free(tmp);
+	return applied;
+}
+
+/* The targets of an upgrade: label@base means the parents of those named. */
+static void upgrade_roots(const rt_graph *g, const rt_target *t, rt_revset *out)
+{
+	for (size_t i = 0; i < t->revs.n; i++) {
+		const rt_revision *r = g->revs[t->revs.v[i]];
+		if (!t->below) {
+			rt_revset_add(out, t->revs.v[i]);
+			continue;
+		}
+		for (int j = 0; j < r->nparents; j++)
+			if (!rt_revset_has(out, r->parents[j]))
+				rt_revset_add(out, r->parents[j]);
+	}
+}
+
+static void ids_of(rt_strlist *l, const rt_graph *g, const int *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		rt_strlist_push(l, g->revs[v[i]]->id);
+}
+
+/* Record the version-table change of upgrading rev and apply it to r. */
+static void upgrade_vops(const rt_graph *g, rows *r, int rev, rt_step *s)
+{
+	const rt_revision *R = g->revs[rev];
+	int in[64], nin = 0, total = R->nparents + R->ndeps;
+	int *inrows = total > 64 ? xmalloc((size_t)total * sizeof(int)) : in;
+	for (int e = 0; e < total; e++) {
+		int p = e < R->nparents ? R->parents[e] : R->deps[e - R->nparents];
+		int dup = 0;
+		for (int k = 0; k < nin; k++)
+			dup |= inrows[k] == p;
+		if (r->is[p] && !dup)
+			inrows[nin++] = p;
+	}
+	if (nin == 0) {
+		add_vop(s, RT_VOP_INSERT, NULL, R->id);
+	} else {
+		for (int k = 0; k < nin - 1; k++) {
+			add_vop(s, RT_VOP_DELETE, g->revs[inrows[k]]->id, NULL);
+			rows_del(r, inrows[k]);
+		}
+		add_vop(s, RT_VOP_UPDATE, g->revs[inrows[nin - 1]]->id, R->id);
+		rows_del(r, inrows[nin - 1]);
+	}
+	rows_add(r, rev);
+	if (inrows != in)
+		free(inrows);
+}
+
+int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
+		    const rt_target *target, rt_plan *plan, rt_error *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (check_unknown(g, st, err) < 0)
+		return -1;
+	rt_revset roots = { 0 };
+	upgrade_roots(g, target, &roots);
+	unsigned char *visited = applied_set(g, &st->rows);
+	int *order = xmalloc((g->nrevs ? g->nrevs : 1) * sizeof(int));
+	size_t n = 0;
+	rt_graph_dfs_order(g, roots.v, roots.n, visited, order, &n);
+	rows r;
+	rows_init(&r, g, &st->rows);
+	for (size_t i = 0; i < n; i++) {
+		const rt_revision *R = g->revs[order[i]];
+		rt_step *s = new_step(plan, RT_UPGRADE, order[i]);
+		ids_of(&s->from, g, R->parents, R->nparents);
+		rt_strlist_push(&s->to, R->id);
+		upgrade_vops(g, &r, order[i], s);
+	}
+	rows_free(&r);
+	free(order);
+	free(visited);
+	rt_revset_free(&roots);
+	return 0;
+}
+
+/* Reverse adjacency of dependencies: who depends on each revision. */
+static int **dependants_of(const rt_graph *g, int **counts)
+{
+	size_t n = g->nrevs ? g->nrevs : 1;
+	int **dep = xcalloc(n, sizeof(int *));
+	int *cnt = xcalloc(n, sizeof(int));
+	for (size_t i = 0; i < g->nrevs; i++) {
+		const rt_revision *r = g->revs[i];
+		for (int j = 0; j < r->ndeps; j++) {
+			int t = r->deps[j];
+			dep[t] = xrealloc(dep[t], (size_t)(cnt[t] + 1) * sizeof(int));
+			dep[t][cnt[t]++] = (int)i;
+		}
+	}
+	*counts = cnt;
+	return dep;
+}
+
+static void free_dependants(const rt_graph *g, int **dep, int *cnt)
+{
+	for (size_t i = 0; i < g->nrevs; i++)
+		free(dep[i]);
+	free(dep);
+	free(cnt);
+}
+
+/* Is p still needed by an applied revision other than rev? */
+static int still_needed(const rt_graph *g, const unsigned char *applied,
+			int **dep, const int *ndep, int p, int rev)
+{
+	const rt_revision *P = g->revs[p];
+	for (int j = 0; j < P->nchildren; j++)
+		if (P->children[j] != rev && applied[P->children[j]])
+			return 1;
+	for (int j = 0; j < ndep[p]; j++)
+		if (dep[p][j] != rev && applied[dep[p][j]])
+			return 1;
+	return 0;
+}
+
+/* Record the version-table change of downgrading rev and apply it. */
+static void downgrade_vops(const rt_graph *g, rows *r, unsigned char *applied,
+			   int **dep, const int *ndep, int rev, rt_step *s)
+{
+	const rt_revision *R = g->revs[rev];
+	applied[rev] = 0;
+	int in[64], nin = 0, total = R->nparents + R->ndeps;
+	int *keep = total > 64 ? xmalloc((size_t)total * sizeof(int)) : in;
+	for (int e = 0; e < total; e++) {
+		int p = e < R->nparents ? R->parents[e] : R->deps[e - R->nparents];
+		int dup = 0;
+		for (int k = 0; k < nin; k++)
+			dup |= keep[k] == p;
+		if (!dup && !r->is[p] && !still_needed(g, applied, dep, ndep, p, rev))
+			keep[nin++] = p;
+	}
+	if (nin == 0) {
+		add_vop(s, RT_VOP_DELETE, R->id, NULL);
+	} else {
+		for (int k = 1; k < nin; k++) {
+			add_vop(s, RT_VOP_INSERT, NULL, g->revs[keep[k]]->id);
+			rows_add(r, keep[k]);
+		}
+		add_vop(s, RT_VOP_UPDATE, R->id, g->revs[keep[0]]->id);
+		rows_add(r, keep[0]);
+	}
+	rows_del(r, rev);
+	if (keep != in)
+		free(keep);
+}
+
+/* Every target must be applied: downgrading "to" something absent means nothing. */
+static int check_downgrade_target(const rt_graph *g, const rt_state *st,
+				  const unsigned char *applied,
+				  const rt_target *t, rt_error *err)
+{
+	for (size_t i = 0; i < t->revs.n; i++) {
+		if (applied[t->revs.v[i]])
+			continue;
+		if (t->below)
+			continue;
+		rt_revset cur = { 0 };
+		rt_state_heads(g, st, &cur);
+		strbuf sb = STRBUF_INIT;
+		rt_revset_join(&sb, g, &cur, ", ");
+		rt_fail(err, RT_ERESOLVE,
+			"Destination %s is not a valid downgrade target from current head(s) %s: it is not applied",
+			g->revs[t->revs.v[i]]->id, cur.n ? sb.buf : "(base)");
+		rt_hint(err, "'retort current' shows what is applied; 'retort upgrade %s' moves forward instead",
+			g->revs[t->revs.v[i]]->id);
+		strbuf_release(&sb);
+		rt_revset_free(&cur);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The applied revisions to remove: everything reachable upward (children
+ * and dependants) from the target's children -- or from the targets
+ * themselves for label@base, or from every base for base -- that is
+ * applied and is not itself needed by a target.
+ */
+static unsigned char *drop_set(const rt_graph *g, const unsigned char *applied,
+			       const rt_target *t, int **dep, const int *ndep)
+{
+	size_t n = g->nrevs ? g->nrevs : 1, sp = 0;
+	unsigned char *keep = applied_set(g, t->below ? &(rt_revset){ 0 } : &t->revs);
+	unsigned char *drop = xcalloc(n, 1);
+	int *stack = xmalloc(n * sizeof(int));
+	if (!t->revs.n) {
+		for (size_t i = 0; i < g->nbases; i++)
+			stack[sp++] = g->bases[i];
+	} else if (t->below) {
+		for (size_t i = 0; i < t->revs.n; i++)
+			stack[sp++] = t->revs.v[i];
+	} else {
+		for (size_t i = 0; i < t->revs.n; i++) {
+			const rt_revision *r = g->revs[t->revs.v[i]];
+			for (int j = 0; j < r->nchildren; j++)
+				stack[sp++] = r->children[j];
+			for (int j = 0; j < ndep[t->revs.v[i]]; j++)
+				stack[sp++] = dep[t->revs.v[i]][j];
+		}
+	}
+	unsigned char *seen = xcalloc(n, 1);
+	for (size_t i = 0; i < sp; i++)
+		seen[stack[i]] = 1;
+	while (sp) {
+		int u = stack[--sp];
+		if (!applied[u] || keep[u])
+			continue;
+		drop[u] = 1;
+		const rt_revision *r = g->revs[u];
+		for (int j = 0; j < r->nchildren; j++)
+			if (!seen[r->children[j]]) {
+				seen[r->children[j]] = 1;
+				stack[sp++] = r->children[j];
+			}
+		for (int j = 0; j < ndep[u]; j++)
+			if (!seen[dep[u][j]]) {
+				seen[dep[u][j]] = 1;
+				stack[sp++] = dep[u][j];
+			}
+	}
+	free(seen);
+	free(stack);
+	free(keep);
+	return drop;
+}
+
+int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
+		      const rt_target *target, rt_plan *plan, rt_error *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (check_unknown(g, st, err) < 0)
+		return -1;
+	unsigned char *applied = applied_set(g, &st->rows);
+	if (check_downgrade_target(g, st, applied, target, err) < 0) {
+		free(applied);
+		return -1;
+	}
+	int *ndep;
+	int **dep = dependants_of(g, &ndep);
+	unsigned char *drop = drop_set(g, applied, target, dep, ndep);
+	/* Topological order of the drop set, then walk it backwards. */
+	size_t n = g->nrevs ? g->nrevs : 1, cnt = 0;
+	unsigned char *visited = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		visited[i] = !drop[i];
+	int *order = xmalloc(n * sizeof(int));
+	rt_graph_dfs_order(g, st->rows.v, st->rows.n, visited, order, &cnt);
+	rows r;
+	rows_init(&r, g, &st->rows);
+	for (size_t k = cnt; k-- > 0;) {
+		int rev = order[k];
+		const rt_revision *R = g->revs[rev];
+		rt_step *s = new_step(plan, RT_DOWNGRADE, rev);
+		rt_strlist_push(&s->from, R->id);
+		ids_of(&s->to, g, R->parents, R->nparents);
+		downgrade_vops(g, &r, applied, dep, ndep, rev, s);
+	}
+	rows_free(&r);
+	free(order);
+	free(visited);
+	free(drop);
+	free(applied);
+	free_dependants(g, dep, ndep);
+	return 0;
+}
+
+/* Drop members of s that are ancestors of other members. */
+static void minimise(const rt_graph *g, rt_revset *s)
+{
+	rt_revset parents = { 0 };
+	for (size_t i = 0; i < s->n; i++) {
+		const rt_revision *r = g->revs[s->v[i]];
+		for (int j = 0; j < r->nparents; j++)
+			rt_revset_add(&parents, r->parents[j]);
+		for (int j = 0; j < r->ndeps; j++)
+			rt_revset_add(&parents, r->deps[j]);
+	}
+	unsigned char *below = applied_set(g, &parents);
+	rt_revset out = { 0 };
+	for (size_t i = 0; i < s->n; i++)
+		if (!below[s->v[i]] && !rt_revset_has(&out, s->v[i]))
+			rt_revset_add(&out, s->v[i]);
+	free(below);
+	rt_revset_free(&parents);
+	rt_revset_free(s);
+	*s = out;
+}
+
+static int related(const rt_graph *g, int a, int b)
+{
+	return a == b || rt_graph_is_ancestor(g, a, b) ||
+	       rt_graph_is_ancestor(g, b, a);
+}
+
+int rt_plan_stamp(const rt_graph *g, const rt_state *st,
+		  const rt_target *targets, size_t ntargets, int purge,
+		  rt_plan *plan, rt_error *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (!purge && check_unknown(g, st, err) < 0)
+		return -1;
+	rt_revset want = { 0 }, next = { 0 };
+	for (size_t i = 0; i < ntargets; i++)
+		upgrade_roots(g, &targets[i], &want);
+	if (!purge)
+		for (size_t i = 0; i < st->rows.n; i++) {
+			int keep = 1;
+			for (size_t j = 0; j < want.n && keep; j++)
+				keep = !related(g, st->rows.v[i], want.v[j]);
+			if (keep)
+				rt_revset_add(&next, st->rows.v[i]);
+		}
+	for (size_t i = 0; i < want.n; i++)
+		rt_revset_add(&next, want.v[i]);
+	minimise(g, &next);
+
+	rt_revset removed = { 0 }, added = { 0 };
+	for (size_t i = 0; i < st->rows.n; i++)
+		if (!rt_revset_has(&next, st->rows.v[i]))
+			rt_revset_add(&removed, st->rows.v[i]);
+	for (size_t i = 0; i < next.n; i++)
+		if (!rt_revset_has(&st->rows, next.v[i]))
+			rt_revset_add(&added, next.v[i]);
+	if (removed.n || added.n || (purge && st->unknown.n)) {
+		rt_step *s = new_step(plan, RT_STAMP, -1);
+		for (size_t i = 0; i < st->rows.n; i++)
+			rt_strlist_push(&s->from, g->revs[st->rows.v[i]]->id);
+		for (size_t i = 0; i < st->unknown.n; i++) {
+			rt_strlist_push(&s->from, st->unknown.v[i]);
+			add_vop(s, RT_VOP_DELETE, st->unknown.v[i], NULL);
+		}
+		for (size_t i = 0; i < next.n; i++)
+			rt_strlist_push(&s->to, g->revs[next.v[i]]->id);
+		size_t k = 0;
+		for (; k < removed.n && k < added.n; k++)
+			add_vop(s, RT_VOP_UPDATE, g->revs[removed.v[k]]->id,
+				g->revs[added.v[k]]->id);
+		for (size_t i = k; i < removed.n; i++)
+			add_vop(s, RT_VOP_DELETE, g->revs[removed.v[i]]->id, NULL);
+		for (size_t i = k; i < added.n; i++)
+			add_vop(s, RT_VOP_INSERT, NULL, g->revs[added.v[i]]->id);
+	}
+	rt_revset_free(&removed);
+	rt_revset_free(&added);
+	rt_revset_free(&want);
+	rt_revset_free(&next);
+	return 0;
+}

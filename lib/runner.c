@@ -1,0 +1,633 @@
+/*
+ * runner.c - carry out a plan: online against a database, or offline by
+ * printing the SQL that would run.
+ *
+ * Both modes go through the same few calls (begin, statement, generated
+ * SQL, commit), so --sql prints exactly what an online run executes,
+ * version-table and history statements included.
+ *
+ * Online, the migration lock is held for the whole run and the version
+ * table is read under it; each step and its version-table update commit
+ * together (or the whole run commits once with
+ * transaction_per_migration = false).  A failing statement rolls back the
+ * step in flight: the database stays at the last revision that completed.
+ * Before each step the version rows are read again and compared with what
+ * the plan expects, so a change by anything else is caught, not clobbered.
+ */
+#include "internal.h"
+#include "ctx_internal.h"
+#include "placeholder.h"
+#include "sqltext.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct prepared {
+	strbuf text;        /* section after placeholder substitution */
+	rt_stmtlist stmts;
+	const rt_section *sec;
+	char *checksum;
+} prepared;
+
+typedef struct run {
+	rt_ctx *ctx;
+	const rt_config *cfg;
+	const rt_graph *g;
+	const rt_dialect *d;
+	rt_conn *conn;       /* NULL offline */
+	char *history;       /* history table name */
+	int tables_ready;    /* version and history tables exist */
+	int in_tx;
+	rt_strlist expected; /* version rows as the plan leaves them so far */
+} run;
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void out(run *r, const char *s)
+{
+	r->ctx->out(s, strlen(s), r->ctx->out_ud);
+}
+
+/* Generated SQL: run it, or print it as a statement. */
+static int emit(run *r, const char *sql, rt_error *err)
+{
+	if (r->conn)
+		return r->d->exec(r->conn, sql, err);
+	out(r, sql);
+	out(r, ";\n\n");
+	return 0;
+}
+
+/* A statement of a migration file. */
+static int emit_stmt(run *r, const rt_stmt *st, const char *file,
+		     rt_error *err)
+{
+	if (r->conn)
+		return r->d->exec_stmt(r->conn, st, file, err);
+	strbuf sb = STRBUF_INIT;
+	strbuf_add(&sb, st->sql, st->len);
+	strbuf_rtrim(&sb);
+	/* A trailing comment would swallow the terminator: put it on its own line. */
+	const char *last_nl = strrchr(sb.buf, '\n');
+	const char *last = last_nl ? last_nl + 1 : sb.buf;
+	if (sb.len && sb.buf[sb.len - 1] != ';')
+		strbuf_adds(&sb, strstr(last, "--") ? "\n;" : ";");
+	strbuf_adds(&sb, "\n\n");
+	out(r, sb.buf);
+	strbuf_release(&sb);
+	return 0;
+}
+
+static int tx_begin(run *r, rt_error *err)
+{
+	if (r->in_tx)
+		return 0;
+	if (r->conn && r->d->begin(r->conn, err) < 0)
+		return -1;
+	if (!r->conn) {
+		out(r, r->d->begin_sql);
+		out(r, ";\n\n");
+	}
+	r->in_tx = 1;
+	return 0;
+}
+
+static int tx_commit(run *r, rt_error *err)
+{
+	if (!r->in_tx)
+		return 0;
+	r->in_tx = 0;
+	if (r->conn)
+		return r->d->commit(r->conn, err);
+	out(r, r->d->commit_sql);
+	out(r, ";\n\n");
+	return 0;
+}
+
+static void tx_rollback(run *r)
+{
+	if (r->in_tx && r->conn)
+		r->d->rollback(r->conn);
+	r->in_tx = 0;
+}
+
+/* CREATE TABLE IF NOT EXISTS for the version and history tables, once. */
+static int ensure_tables(run *r, rt_error *err)
+{
+	if (r->tables_ready)
+		return 0;
+	strbuf sb = STRBUF_INIT;
+	r->d->version_table_ddl(&sb, r->cfg->version_table);
+	int rc = emit(r, sb.buf, err);
+	strbuf_reset(&sb);
+	r->d->history_table_ddl(&sb, r->history);
+	if (rc == 0)
+		rc = emit(r, sb.buf, err);
+	strbuf_release(&sb);
+	if (rc == 0)
+		r->tables_ready = 1;
+	return rc;
+}
+
+/* Apply a version-table change to the expected rows. */
+static void expect_vop(run *r, const rt_vop *v)
+{
+	rt_strlist *l = &r->expected;
+	if (v->from)
+		for (size_t i = 0; i < l->n; i++)
+			if (!strcmp(l->v[i], v->from)) {
+				free(l->v[i]);
+				memmove(l->v + i, l->v + i + 1,
+					(l->n - i - 1) * sizeof(char *));
+				l->n--;
+				break;
+			}
+	if (v->to)
+		rt_strlist_push(l, v->to);
+}
+
+static int emit_vop(run *r, const rt_vop *v, rt_error *err)
+{
+	strbuf sb = STRBUF_INIT;
+	const char *t = r->cfg->version_table;
+	switch (v->kind) {
+	case RT_VOP_INSERT:
+		strbuf_addf(&sb, "INSERT INTO %s (version_num) VALUES (", t);
+		sql_literal(&sb, v->to);
+		strbuf_addc(&sb, ')');
+		break;
+	case RT_VOP_UPDATE:
+		strbuf_addf(&sb, "UPDATE %s SET version_num=", t);
+		sql_literal(&sb, v->to);
+		strbuf_addf(&sb, " WHERE %s.version_num = ", t);
+		sql_literal(&sb, v->from);
+		break;
+	case RT_VOP_DELETE:
+		strbuf_addf(&sb, "DELETE FROM %s WHERE %s.version_num = ", t, t);
+		sql_literal(&sb, v->from);
+		break;
+	}
+	int rc = emit(r, sb.buf, err);
+	strbuf_release(&sb);
+	if (rc == 0)
+		expect_vop(r, v);
+	return rc;
+}
+
+static void utc_now(char *buf, size_t n)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	char base[32];
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, n, "%.20s.%03dZ", base, (int)(ts.tv_nsec / 1000000));
+}
+
+static const char *direction_name(rt_direction d)
+{
+	return d == RT_UPGRADE ? "upgrade" : d == RT_DOWNGRADE ? "downgrade" : "stamp";
+}
+
+/* One row of the history table for a step. */
+static int emit_history(run *r, const rt_step *s, const char *revision,
+			const char *checksum, const char *started,
+			double ms, rt_error *err)
+{
+	strbuf sb = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
+	rt_strlist_join(&from, &s->from, ",");
+	rt_strlist_join(&to, &s->to, ",");
+	strbuf_adds(&sb, "INSERT INTO ");
+	sql_ident(&sb, r->history);
+	strbuf_adds(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (");
+	sql_literal(&sb, revision);
+	strbuf_addf(&sb, ", '%s', ", direction_name(s->dir));
+	sql_literal(&sb, strbuf_str(&from));
+	strbuf_adds(&sb, ", ");
+	sql_literal(&sb, strbuf_str(&to));
+	strbuf_adds(&sb, ", ");
+	sql_literal(&sb, checksum);
+	strbuf_adds(&sb, ", ");
+	if (started)
+		sql_literal(&sb, started);
+	else
+		strbuf_adds(&sb, r->d->now_expr);
+	if (r->conn)
+		strbuf_addf(&sb, ", %.0f, ", ms);
+	else
+		strbuf_adds(&sb, ", NULL, ");
+	r->d->user_expr(r->conn, &sb);
+	strbuf_adds(&sb, ", '" RETORT_VERSION "')");
+	int rc = emit(r, sb.buf, err);
+	strbuf_release(&sb);
+	strbuf_release(&from);
+	strbuf_release(&to);
+	return rc;
+}
+
+/* Compare the version rows with what the plan expects (online only). */
+static int check_rows(run *r, rt_error *err)
+{
+	if (!r->conn || !r->tables_ready)
+		return 0;
+	rt_state st;
+	if (rt_read_state(r->ctx, r->d, r->conn, &st, err) < 0)
+		return -1;
+	size_t n = st.rows.n + st.unknown.n;
+	int same = n == r->expected.n;
+	for (size_t i = 0; same && i < st.rows.n; i++)
+		same = rt_strlist_has(&r->expected, r->g->revs[st.rows.v[i]]->id);
+	for (size_t i = 0; same && i < st.unknown.n; i++)
+		same = rt_strlist_has(&r->expected, st.unknown.v[i]);
+	rt_state_free(&st);
+	if (same)
+		return 0;
+	strbuf sb = STRBUF_INIT;
+	rt_strlist_join(&sb, &r->expected, ", ");
+	rt_fail(err, RT_EDB,
+		"the version table %s changed while retort was migrating (expected: %s)",
+		r->cfg->version_table, sb.len ? sb.buf : "no rows");
+	rt_hint(err, "something other than retort changed it; run 'retort current' and try again");
+	strbuf_release(&sb);
+	return -1;
+}
+
+/* Placeholders and statement splitting for every step, before anything runs. */
+static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
+			 rt_error *err)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const rt_step *s = &plan->steps[i];
+		if (s->rev < 0)
+			continue;
+		const rt_revision *rev = r->g->revs[s->rev];
+		p[i].sec = s->dir == RT_UPGRADE ? &rev->upgrade : &rev->downgrade;
+		p[i].checksum = rt_revision_checksum(rev);
+		if (!p[i].sec->present) {
+			rt_fail_at(err, RT_ESCRIPT, rev->path, 0,
+				   "revision %s has no '-- migrate:downgrade' section, so it cannot be downgraded",
+				   rev->id);
+			rt_hint(err, "write the downgrade SQL into the file, or if its changes may stay, move the version table with: retort stamp <revision>");
+			return -1;
+		}
+		if (rt_placeholders_apply(r->cfg, p[i].sec->body, p[i].sec->len,
+					  rev->path, p[i].sec->body_line,
+					  &p[i].text, err) < 0)
+			return -1;
+		if (r->d->split(strbuf_str(&p[i].text), p[i].text.len,
+				p[i].sec->body_line, rev->path, &p[i].stmts,
+				err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void free_prepared(prepared *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		strbuf_release(&p[i].text);
+		rt_stmtlist_free(&p[i].stmts);
+		free(p[i].checksum);
+	}
+	free(p);
+}
+
+/* Explain where a failed step leaves the database. */
+static void failed_step(run *r, const rt_step *s, rt_error *err, int nontx,
+			int partial)
+{
+	const rt_revision *rev = r->g->revs[s->rev];
+	char *m = err->message;
+	err->message = xasprintf("%s %s (%s) failed: %s%s",
+				 direction_name(s->dir), rev->id,
+				 rev->message ? rev->message : "no message",
+				 r->d == &rt_dialect_sqlite ? "SQLite: " : "", m);
+	free(m);
+	if (!err->file)
+		err->file = xstrdup(rev->path);
+	strbuf sb = STRBUF_INIT;
+	rt_strlist_join(&sb, &r->expected, ", ");
+	const char *at = sb.len ? sb.buf : "base";
+	if (nontx && partial)
+		rt_hint(err, "this section runs outside a transaction: the statements before the failing one were applied, and the version table still says %s; make the rest of the section safe to rerun, then run the command again",
+			at);
+	else if (r->cfg->transaction_per_migration)
+		rt_hint(err, "nothing of %s was applied: the database is still at %s; fix the migration and run the command again",
+			rev->id, at);
+	else
+		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); fix the migration and run the command again");
+	strbuf_release(&sb);
+}
+
+/* The statements and bookkeeping of one step, inside or outside a transaction. */
+static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
+{
+	const rt_revision *rev = r->g->revs[s->rev];
+	int nontx = !p->sec->transactional;
+	char started[40];
+	utc_now(started, sizeof(started));
+	double t0 = mono_ms();
+	rt_ctx_emit(r->ctx, RT_EV_STEP_BEGIN, s, 0, NULL);
+	if (!r->conn) {
+		strbuf c = STRBUF_INIT;
+		strbuf_addf(&c, "-- Running %s ", direction_name(s->dir));
+		rt_strlist_join(&c, &s->from, ", ");
+		strbuf_adds(&c, " -> ");
+		rt_strlist_join(&c, &s->to, ", ");
+		if (rev->message)
+			strbuf_addf(&c, ", %s", rev->message);
+		strbuf_adds(&c, "\n\n");
+		out(r, c.buf);
+		strbuf_release(&c);
+	}
+	if (nontx && tx_commit(r, err) < 0)
+		return -1;
+	if (!nontx && (tx_begin(r, err) < 0 || check_rows(r, err) < 0 ||
+		       ensure_tables(r, err) < 0))
+		return -1;
+	for (size_t i = 0; i < p->stmts.n; i++)
+		if (emit_stmt(r, &p->stmts.v[i], rev->path, err) < 0) {
+			tx_rollback(r);
+			failed_step(r, s, err, nontx, i > 0);
+			return -1;
+		}
+	double ms = mono_ms() - t0;
+	if (nontx && (tx_begin(r, err) < 0 || check_rows(r, err) < 0 ||
+		      ensure_tables(r, err) < 0))
+		return -1;
+	for (size_t i = 0; i < s->nvops; i++)
+		if (emit_vop(r, &s->vops[i], err) < 0)
+			return -1;
+	if (emit_history(r, s, rev->id, p->checksum, r->conn ? started : NULL,
+			 ms, err) < 0)
+		return -1;
+	if (r->cfg->transaction_per_migration && tx_commit(r, err) < 0)
+		return -1;
+	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, mono_ms() - t0, NULL);
+	return 0;
+}
+
+/* A stamp: version-table changes and one history row per revision added. */
+static int run_stamp(run *r, const rt_step *s, rt_error *err)
+{
+	char started[40];
+	utc_now(started, sizeof(started));
+	rt_ctx_emit(r->ctx, RT_EV_STEP_BEGIN, s, 0, NULL);
+	if (!r->conn) {
+		strbuf c = STRBUF_INIT;
+		strbuf_adds(&c, "-- Running stamp_revision ");
+		rt_strlist_join(&c, &s->from, ", ");
+		strbuf_adds(&c, " -> ");
+		rt_strlist_join(&c, &s->to, ", ");
+		strbuf_adds(&c, "\n\n");
+		out(r, c.buf);
+		strbuf_release(&c);
+	}
+	if (tx_begin(r, err) < 0 || check_rows(r, err) < 0 ||
+	    ensure_tables(r, err) < 0)
+		return -1;
+	for (size_t i = 0; i < s->nvops; i++)
+		if (emit_vop(r, &s->vops[i], err) < 0)
+			return -1;
+	int any = 0;
+	for (size_t i = 0; i < s->to.n; i++) {
+		if (rt_strlist_has(&s->from, s->to.v[i]))
+			continue;
+		int rev = rt_graph_find(r->g, s->to.v[i]);
+		char *sum = rev >= 0 ? rt_revision_checksum(r->g->revs[rev]) : NULL;
+		int rc = emit_history(r, s, s->to.v[i], sum,
+				      r->conn ? started : NULL, 0, err);
+		free(sum);
+		if (rc < 0)
+			return -1;
+		any = 1;
+	}
+	if (!any && emit_history(r, s, NULL, NULL, r->conn ? started : NULL, 0,
+				 err) < 0)
+		return -1;
+	if (tx_commit(r, err) < 0)
+		return -1;
+	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, 0, NULL);
+	return 0;
+}
+
+static int run_plan(run *r, const rt_plan *plan, rt_error *err)
+{
+	prepared *p = xcalloc(plan->n ? plan->n : 1, sizeof(*p));
+	int rc = prepare_steps(r, plan, p, err);
+	for (size_t i = 0; rc == 0 && i < plan->n; i++)
+		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
+					    : run_step(r, &plan->steps[i], &p[i], err);
+	if (rc == 0)
+		rc = tx_commit(r, err);
+	else
+		tx_rollback(r);
+	free_prepared(p, plan->n);
+	return rc;
+}
+
+/* What the plan computes from: the state read, or the start of a range. */
+static void expected_from_state(run *r, const rt_state *st)
+{
+	for (size_t i = 0; i < st->rows.n; i++)
+		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->id);
+	for (size_t i = 0; i < st->unknown.n; i++)
+		rt_strlist_push(&r->expected, st->unknown.v[i]);
+}
+
+typedef struct request {
+	rt_direction dir;
+	const char *target;           /* upgrade, downgrade */
+	const char *const *targets;   /* stamp */
+	size_t ntargets;
+	int purge;
+} request;
+
+static int make_plan(run *r, const request *q, const rt_state *st,
+		     rt_plan *plan, rt_error *err)
+{
+	if (q->dir == RT_STAMP) {
+		rt_target *t = xcalloc(q->ntargets ? q->ntargets : 1, sizeof(*t));
+		int rc = 0;
+		size_t done = 0;
+		for (; rc == 0 && done < q->ntargets; done++)
+			rc = rt_resolve(r->g, q->targets[done], st, &t[done], err);
+		if (rc == 0)
+			rc = rt_plan_stamp(r->g, st, t, q->ntargets, q->purge,
+					   plan, err);
+		for (size_t i = 0; i < done; i++)
+			rt_target_free(&t[i]);
+		free(t);
+		return rc;
+	}
+	rt_target t;
+	if (rt_resolve(r->g, q->target, st, &t, err) < 0)
+		return -1;
+	int rc = q->dir == RT_UPGRADE ? rt_plan_upgrade(r->g, st, &t, plan, err)
+				      : rt_plan_downgrade(r->g, st, &t, plan, err);
+	rt_target_free(&t);
+	return rc;
+}
+
+/* Online: connect, lock, read the state under the lock, plan, run. */
+static int online(run *r, const request *q, rt_error *err)
+{
+	int missing;
+	r->conn = r->d->connect(r->cfg, 0, &missing, err);
+	if (!r->conn)
+		return -1;
+	int rc = r->d->lock(r->conn, r->cfg, r->ctx->on_event,
+			    r->ctx->event_ud, err);
+	if (rc == 0) {
+		rt_state st;
+		rc = rt_read_state(r->ctx, r->d, r->conn, &st, err);
+		if (rc == 0) {
+			r->tables_ready = st.exists;
+			expected_from_state(r, &st);
+			rt_plan plan;
+			rc = make_plan(r, q, &st, &plan, err);
+			if (rc == 0)
+				rc = run_plan(r, &plan, err);
+			if (rc == 0 && plan.n == 0)
+				rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
+					    "nothing to do: the database is already there");
+			if (plan.n || rc == 0)
+				rt_plan_free(&plan);
+			rt_state_free(&st);
+		}
+		r->d->unlock(r->conn);
+	}
+	r->d->disconnect(r->conn);
+	r->conn = NULL;
+	return rc;
+}
+
+/* The starting state of an offline run: FROM of FROM:TO, comma-separated. */
+static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	char *list = xstrdup(from);
+	int rc = 0;
+	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+		rt_target t;
+		rc = rt_resolve(r->g, tok, NULL, &t, err);
+		if (rc == 0) {
+			for (size_t i = 0; i < t.revs.n; i++)
+				rt_revset_add(&st->rows, t.revs.v[i]);
+			rt_target_free(&t);
+		}
+	}
+	free(list);
+	st->exists = 1;
+	return rc;
+}
+
+/* Offline: split FROM:TO, plan from FROM (base when absent), print. */
+static int offline(run *r, const request *q, rt_error *err)
+{
+	request local = *q;
+	const char *spec = q->dir == RT_STAMP ? (q->ntargets == 1 ? q->targets[0] : NULL)
+					      : q->target;
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+	char *from = NULL, *to = NULL;
+	rt_state st;
+	memset(&st, 0, sizeof(st));
+	if (!colon && q->dir == RT_DOWNGRADE) {
+		rt_fail(err, RT_EUSAGE, "downgrade with --sql needs a range FROM:TO");
+		rt_hint(err, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql");
+		return -1;
+	}
+	int rc = 0;
+	if (colon) {
+		from = xstrndup(spec, (size_t)(colon - spec));
+		to = xstrdup(colon + 1);
+		if (!*from || !*to) {
+			rc = rt_fail(err, RT_EUSAGE, "range '%s' needs both FROM and TO", spec);
+		} else {
+			rc = offline_start(r, from, &st, err);
+			r->tables_ready = 1;
+		}
+		if (q->dir == RT_STAMP)
+			local.targets = (const char *const *)&to;
+		else
+			local.target = to;
+	}
+	if (rc == 0) {
+		expected_from_state(r, &st);
+		rt_plan plan;
+		rc = make_plan(r, &local, &st, &plan, err);
+		if (rc == 0) {
+			rc = run_plan(r, &plan, err);
+			rt_plan_free(&plan);
+		}
+	}
+	rt_state_free(&st);
+	free(from);
+	free(to);
+	return rc;
+}
+
+static int execute(rt_ctx *ctx, const request *q, rt_error *err)
+{
+	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph };
+	r.d = rt_dialect_for_url(ctx->cfg->url, err);
+	if (!r.d)
+		return -1;
+	r.history = rt_history_table(ctx->cfg);
+	int rc;
+	if (ctx->out) {
+		rc = offline(&r, q, err);
+	} else {
+		const char *spec = q->dir == RT_STAMP ? NULL : q->target;
+		for (size_t i = 0; q->dir == RT_STAMP && i < q->ntargets && !spec; i++)
+			if (strchr(q->targets[i], ':'))
+				spec = q->targets[i];
+		if (spec && strchr(spec, ':')) {
+			rt_fail(err, RT_EUSAGE, "a range '%s' is only allowed with --sql", spec);
+			rt_hint(err, "online, retort reads where the database starts; give only the target");
+			rc = -1;
+		} else {
+			rc = online(&r, q, err);
+		}
+	}
+	rt_strlist_free(&r.expected);
+	free(r.history);
+	return rc;
+}
+
+int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)
+{
+	request q = { .dir = RT_UPGRADE, .target = target };
+	return execute(ctx, &q, err);
+}
+
+int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
+{
+	request q = { .dir = RT_DOWNGRADE, .target = target };
+	return execute(ctx, &q, err);
+}
+
+int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
+	     rt_error *err)
+{
+	if (purge && ctx->out)
+		return rt_fail(err, RT_EUSAGE, "--purge cannot be used with --sql");
+	if (n == 0)
+		return rt_fail(err, RT_EUSAGE, "stamp needs at least one revision");
+	if (ctx->out && n > 1) {
+		for (size_t i = 0; i < n; i++)
+			if (strchr(targets[i], ':'))
+				return rt_fail(err, RT_EUSAGE,
+					       "with --sql, a range FROM:TO goes with a single stamp target");
+	}
+	request q = { .dir = RT_STAMP, .targets = targets, .ntargets = n,
+		      .purge = purge };
+	return execute(ctx, &q, err);
+}

@@ -1,0 +1,460 @@
+/*
+ * script.c - parse migration files.
+ *
+ * A migration file is plain SQL with a header of "-- Key: value" comment
+ * lines (Alembic's key names) and sections started by marker lines:
+ *
+ *     -- Revision ID: 3f2a1b9c0d4e
+ *     -- Revises: 1a2b3c4d5e6f
+ *     -- Message: add bio to users
+ *
+ *     -- migrate:upgrade
+ *     ALTER TABLE users ADD COLUMN bio VARCHAR(500);
+ *
+ *     -- migrate:downgrade transaction:false
+ *     ...
+ *
+ * Everything wrong with a file is reported with its path and line, so the
+ * user can go straight to it.  The file text is kept: sections point into it.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/* One line of the file: [s, s+len) without the line terminator. */
+typedef struct line {
+	const char *s;
+	size_t len;
+	const char *next; /* start of the following line */
+	int no;
+} line;
+
+/* Advance to the next line; 0 at end of text. */
+static int next_line(const char **p, const char *end, int *no, line *ln)
+{
+	if (*p >= end)
+		return 0;
+	const char *s = *p;
+	const char *e = memchr(s, '\n', (size_t)(end - s));
+	ln->next = e ? e + 1 : end;
+	if (!e)
+		e = end;
+	ln->s = s;
+	ln->len = (size_t)(e - s);
+	if (ln->len && ln->s[ln->len - 1] == '\r')
+		ln->len--;
+	ln->no = ++*no;
+	*p = ln->next;
+	return 1;
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isspace((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* Trim [*s, *s+*n) of spaces on both sides. */
+static void trim(const char **s, size_t *n)
+{
+	while (*n && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+/*
+ * If the line is a comment ("--" after optional spaces), point *c at the
+ * text after the dashes, trimmed, and return 1.
+ */
+static int comment_text(const line *ln, const char **c, size_t *n)
+{
+	const char *s = ln->s;
+	size_t len = ln->len;
+	trim(&s, &len);
+	if (len < 2 || s[0] != '-' || s[1] != '-')
+		return 0;
+	*c = s + 2;
+	*n = len - 2;
+	trim(c, n);
+	return 1;
+}
+
+static int is_marker(const line *ln, const char **rest, size_t *n)
+{
+	const char *c;
+	size_t len;
+	if (!comment_text(ln, &c, &len))
+		return 0;
+	if (len < 8 || strncmp(c, "migrate:", 8) != 0)
+		return 0;
+	*rest = c + 8;
+	*n = len - 8;
+	return 1;
+}
+
+/* Header keys, as Alembic names them; matched case-insensitively. */
+enum { K_ID, K_REVISES, K_DATE, K_MESSAGE, K_LABELS, K_DEPENDS, K_COUNT };
+static const char *const header_keys[K_COUNT] = {
+	"Revision ID", "Revises", "Create Date", "Message", "Branch Labels",
+	"Depends On",
+};
+
+/*
+ * Does comment text look like "Key: value" (a key of at most three words of
+ * letters)?  Sets *klen to the key length and *v, *vlen to the trimmed value.
+ */
+static int split_key(const char *c, size_t n, size_t *klen, const char **v,
+		     size_t *vlen)
+{
+	size_t i = 0, words = 0;
+	while (i < n && c[i] != ':') {
+		if (isalpha((unsigned char)c[i])) {
+			if (i == 0 || c[i - 1] == ' ')
+				words++;
+		} else if (c[i] != ' ' && c[i] != '_' && c[i] != '-') {
+			return 0;
+		}
+		i++;
+	}
+	if (i == n || i == 0 || words == 0 || words > 3)
+		return 0;
+	*klen = i;
+	while (*klen && c[*klen - 1] == ' ')
+		(*klen)--;
+	*v = c + i + 1;
+	*vlen = n - i - 1;
+	trim(v, vlen);
+	return 1;
+}
+
+static int find_key(const char *k, size_t klen)
+{
+	for (int i = 0; i < K_COUNT; i++)
+		if (strlen(header_keys[i]) == klen &&
+		    !strncasecmp(header_keys[i], k, klen))
+			return i;
+	return -1;
+}
+
+/*
+ * Split a comma-separated header value into l.  Empty items ("a,,b") and
+ * items containing spaces are errors.
+ */
+static int parse_list(const char *path, int lineno, const char *key,
+		      const char *v, size_t n, rt_strlist *l, rt_error *err)
+{
+	if (n == 0)
+		return 0;
+	const char *end = v + n;
+	while (v <= end) {
+		const char *comma = memchr(v, ',', (size_t)(end - v));
+		const char *e = comma ? comma : end;
+		const char *item = v;
+		size_t len = (size_t)(e - v);
+		trim(&item, &len);
+		if (len == 0)
+			return rt_fail_at(err, RT_ESCRIPT, path, lineno,
+					  "empty item in '%s' list", key);
+		for (size_t i = 0; i < len; i++)
+			if (isspace((unsigned char)item[i]))
+				return rt_fail_at(err, RT_ESCRIPT, path, lineno,
+						  "'%.*s' in '%s': items are separated by commas, not spaces",
+						  (int)len, item, key);
+		rt_strlist_pushn(l, item, len);
+		for (size_t i = 0; i + 1 < l->n; i++)
+			if (!strcmp(l->v[i], l->v[l->n - 1]))
+				return rt_fail_at(err, RT_ESCRIPT, path, lineno,
+						  "'%s' is listed twice in '%s'",
+						  l->v[l->n - 1], key);
+		if (!comma)
+			break;
+		v = comma + 1;
+	}
+	return 0;
+}
+
+int rt_check_revision_id(const char *id, rt_error *err)
+{
+	size_t n = strlen(id);
+	if (n == 0)
+		return rt_fail(err, RT_EUSAGE, "a revision id cannot be empty");
+	if (n > 32)
+		return rt_fail(err, RT_EUSAGE,
+			       "revision id '%s' is %zu characters long; the version table holds at most 32",
+			       id, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)id[i];
+		if (strchr("@-+:", c))
+			return rt_fail(err, RT_EUSAGE,
+				       "character '%c' is not allowed in revision id '%s' (@ - + : have meanings in revision identifiers)",
+				       c, id);
+		if (isspace(c) || c == ',' || c < 0x20 || c == '\'' ||
+		    c == '"' || c == '\\')
+			return rt_fail(err, RT_EUSAGE,
+				       "revision id '%s' contains a space, comma, quote or control character",
+				       id);
+	}
+	static const char *const reserved[] = { "head", "heads", "base",
+						"current" };
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++)
+		if (!strcmp(id, reserved[i]))
+			return rt_fail(err, RT_EUSAGE,
+				       "'%s' is a reserved word and cannot be a revision id",
+				       id);
+	return 0;
+}
+
+/* Labels share the identifier namespace: same character rules as ids. */
+static int check_label(const char *path, int lineno, const char *label,
+		       rt_error *err)
+{
+	rt_error e = { 0 };
+	if (rt_check_revision_id(label, &e) < 0 || strchr(label, '@')) {
+		rt_fail_at(err, RT_ESCRIPT, path, lineno, "bad branch label: %s",
+			   e.message ? e.message : label);
+		rt_error_clear(&e);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse the options after "-- migrate:upgrade", e.g. "transaction:false". */
+static int parse_marker_options(const char *path, int lineno, const char *s,
+				size_t n, rt_section *sec, rt_error *err)
+{
+	int seen_tx = 0;
+	const char *end = s + n;
+	while (s < end) {
+		while (s < end && isspace((unsigned char)*s))
+			s++;
+		const char *w = s;
+		while (s < end && !isspace((unsigned char)*s))
+			s++;
+		size_t len = (size_t)(s - w);
+		if (!len)
+			break;
+		const char *val = NULL;
+		if (len > 12 && !strncmp(w, "transaction:", 12))
+			val = w + 12;
+		if (!val)
+			return rt_fail_at(err, RT_ESCRIPT, path, lineno,
+					  "unknown section option '%.*s' (known: transaction:false)",
+					  (int)len, w);
+		if (seen_tx++)
+			return rt_fail_at(err, RT_ESCRIPT, path, lineno,
+					  "option 'transaction' given twice");
+		size_t vlen = len - 12;
+		if (vlen == 5 && !strncmp(val, "false", 5))
+			sec->transactional = 0;
+		else if (vlen == 4 && !strncmp(val, "true", 4))
+			sec->transactional = 1;
+		else
+			return rt_fail_at(err, RT_ESCRIPT, path, lineno,
+					  "transaction:%.*s: the value must be true or false",
+					  (int)vlen, val);
+	}
+	return 0;
+}
+
+/* Handle a "-- migrate:NAME [options]" line; sets *cur to the open section. */
+static int start_section(rt_revision *r, const line *ln, const char *rest,
+			 size_t n, rt_section **cur, rt_error *err)
+{
+	size_t w = 0;
+	while (w < n && !isspace((unsigned char)rest[w]))
+		w++;
+	rt_section *sec;
+	if (w == 7 && !strncmp(rest, "upgrade", 7))
+		sec = &r->upgrade;
+	else if (w == 9 && !strncmp(rest, "downgrade", 9))
+		sec = &r->downgrade;
+	else {
+		rt_fail_at(err, RT_ESCRIPT, r->path, ln->no,
+			   "unknown section marker '-- migrate:%.*s'", (int)w,
+			   rest);
+		if ((w == 2 && !strncmp(rest, "up", 2)) ||
+		    (w == 4 && !strncmp(rest, "down", 4)))
+			rt_hint(err, "retort's markers are '-- migrate:upgrade' and '-- migrate:downgrade'");
+		else
+			rt_hint(err, "sections are '-- migrate:upgrade' and '-- migrate:downgrade'");
+		return -1;
+	}
+	if (sec->present)
+		return rt_fail_at(err, RT_ESCRIPT, r->path, ln->no,
+				  "second '-- migrate:%.*s' section (the first is at line %d)",
+				  (int)w, rest, sec->line);
+	sec->present = 1;
+	sec->line = ln->no;
+	sec->transactional = 1;
+	sec->body = ln->next;
+	sec->body_line = ln->no + 1;
+	if (parse_marker_options(r->path, ln->no, rest + w, n - w, sec, err) < 0)
+		return -1;
+	if (*cur)
+		(*cur)->len = (size_t)(ln->s - (*cur)->body);
+	*cur = sec;
+	return 0;
+}
+
+/* Record one "-- Key: value" header line. */
+static int header_line(rt_revision *r, const line *ln, const char *c, size_t n,
+		       int *seen, rt_error *err)
+{
+	size_t klen, vlen;
+	const char *v;
+	if (!split_key(c, n, &klen, &v, &vlen))
+		return 0; /* an ordinary comment */
+	int k = find_key(c, klen);
+	if (k < 0) {
+		rt_fail_at(err, RT_ESCRIPT, r->path, ln->no,
+			   "unknown header key '%.*s'", (int)klen, c);
+		rt_hint(err, "header keys are: Revision ID, Revises, Create Date, Message, Branch Labels, Depends On; other comments belong after '-- migrate:upgrade'");
+		return -1;
+	}
+	if (seen[k])
+		return rt_fail_at(err, RT_ESCRIPT, r->path, ln->no,
+				  "header '%s' given twice (first at line %d)",
+				  header_keys[k], seen[k]);
+	seen[k] = ln->no;
+	switch (k) {
+	case K_ID:
+		r->id = xstrndup(v, vlen);
+		r->line_id = ln->no;
+		if (rt_check_revision_id(r->id, err) < 0) {
+			char *m = err->message;
+			err->message = NULL;
+			rt_fail_at(err, RT_ESCRIPT, r->path, ln->no, "%s", m);
+			free(m);
+			return -1;
+		}
+		return 0;
+	case K_REVISES:
+		r->line_revises = ln->no;
+		return parse_list(r->path, ln->no, "Revises", v, vlen, &r->down,
+				  err);
+	case K_DATE:
+		r->create_date = xstrndup(v, vlen);
+		return 0;
+	case K_MESSAGE:
+		r->message = xstrndup(v, vlen);
+		return 0;
+	case K_LABELS:
+		r->line_labels = ln->no;
+		if (parse_list(r->path, ln->no, "Branch Labels", v, vlen,
+			       &r->labels, err) < 0)
+			return -1;
+		for (size_t i = 0; i < r->labels.n; i++)
+			if (check_label(r->path, ln->no, r->labels.v[i], err) < 0)
+				return -1;
+		return 0;
+	case K_DEPENDS:
+		r->line_depends = ln->no;
+		return parse_list(r->path, ln->no, "Depends On", v, vlen,
+				  &r->depends, err);
+	}
+	return 0;
+}
+
+/* Check the parts of a parsed file that need the whole file. */
+static int check_complete(rt_revision *r, int lines, rt_error *err)
+{
+	if (!r->id)
+		return rt_fail_at(err, RT_ESCRIPT, r->path, 1,
+				  "no '-- Revision ID:' header");
+	if (!r->upgrade.present) {
+		rt_fail_at(err, RT_ESCRIPT, r->path, lines ? lines : 1,
+			   "no '-- migrate:upgrade' section");
+		rt_hint(err, "put the upgrade SQL after a line '-- migrate:upgrade'");
+		return -1;
+	}
+	for (size_t i = 0; i < r->down.n; i++) {
+		if (!strcmp(r->down.v[i], r->id))
+			return rt_fail_at(err, RT_ESCRIPT, r->path,
+					  r->line_revises,
+					  "revision %s revises itself", r->id);
+		if (rt_check_revision_id(r->down.v[i], err) < 0) {
+			char *m = err->message;
+			err->message = NULL;
+			rt_fail_at(err, RT_ESCRIPT, r->path, r->line_revises,
+				   "%s", m);
+			free(m);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
+			       rt_error *err)
+{
+	rt_revision *r = xcalloc(1, sizeof(*r));
+	r->path = xstrdup(path);
+	r->text = text;
+	r->textlen = len;
+	if (memchr(text, '\0', len)) {
+		rt_fail_at(err, RT_ESCRIPT, path, 0,
+			   "contains a NUL byte: not a text file");
+		goto fail;
+	}
+	const char *p = text, *end = text + len;
+	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	int no = 0, seen[K_COUNT] = { 0 };
+	rt_section *cur = NULL;
+	line ln;
+	while (next_line(&p, end, &no, &ln)) {
+		const char *c;
+		size_t n;
+		if (is_marker(&ln, &c, &n)) {
+			if (start_section(r, &ln, c, n, &cur, err) < 0)
+				goto fail;
+			continue;
+		}
+		if (cur)
+			continue;
+		if (is_blank(ln.s, ln.len))
+			continue;
+		if (!comment_text(&ln, &c, &n)) {
+			rt_fail_at(err, RT_ESCRIPT, path, ln.no,
+				   "SQL before the first '-- migrate:upgrade' marker");
+			rt_hint(err, "the header holds only '-- Key: value' comments; SQL goes into a section");
+			goto fail;
+		}
+		if (header_line(r, &ln, c, n, seen, err) < 0)
+			goto fail;
+	}
+	if (cur)
+		cur->len = (size_t)(end - cur->body);
+	if (check_complete(r, no, err) < 0)
+		goto fail;
+	return r;
+fail:
+	rt_revision_free(r);
+	return NULL;
+}
+
+void rt_revision_free(rt_revision *r)
+{
+	if (!r)
+		return;
+	free(r->id);
+	rt_strlist_free(&r->down);
+	rt_strlist_free(&r->labels);
+	rt_strlist_free(&r->depends);
+	free(r->message);
+	free(r->create_date);
+	free(r->path);
+	free(r->text);
+	free(r->parents);
+	free(r->deps);
+	free(r->children);
+	free(r->branch);
+	free(r);
+}

@@ -1,0 +1,119 @@
+/*
+ * sqltext.c - dialect-neutral helpers for SQL text (see sqltext.h).
+ */
+#include "sqltext.h"
+#include "util/xalloc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t sql_skip_blank(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (isspace((unsigned char)s[i])) {
+			i++;
+		} else if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
+			while (i < len && s[i] != '\n')
+				i++;
+		} else if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
+			i += 2;
+			while (i + 1 < len && !(s[i] == '*' && s[i + 1] == '/'))
+				i++;
+			i = i + 2 <= len ? i + 2 : len;
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+int sql_is_blank(const char *s, size_t len)
+{
+	return sql_skip_blank(s, len) == len;
+}
+
+static const char *const reserved[] = {
+	"all", "and", "as", "by", "check", "column", "constraint", "create",
+	"default", "delete", "desc", "distinct", "drop", "from", "group",
+	"in", "index", "insert", "into", "is", "join", "key", "limit", "not",
+	"null", "on", "or", "order", "primary", "references", "select",
+	"set", "table", "to", "union", "unique", "update", "user", "using",
+	"values", "where", "with", NULL
+};
+
+void sql_ident(strbuf *sb, const char *name)
+{
+	int plain = (islower((unsigned char)name[0]) || name[0] == '_');
+	for (const char *p = name; *p && plain; p++)
+		plain = islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+			*p == '_';
+	for (int i = 0; plain && reserved[i]; i++)
+		if (!strcmp(name, reserved[i]))
+			plain = 0;
+	if (plain) {
+		strbuf_adds(sb, name);
+		return;
+	}
+	strbuf_addc(sb, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			strbuf_addc(sb, '"');
+		strbuf_addc(sb, *p);
+	}
+	strbuf_addc(sb, '"');
+}
+
+void sql_qualified(strbuf *sb, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	if (!dot) {
+		sql_ident(sb, name);
+		return;
+	}
+	char *schema = xstrndup(name, (size_t)(dot - name));
+	sql_ident(sb, schema);
+	free(schema);
+	strbuf_addc(sb, '.');
+	sql_ident(sb, dot + 1);
+}
+
+void sql_literal(strbuf *sb, const char *s)
+{
+	if (!s) {
+		strbuf_adds(sb, "NULL");
+		return;
+	}
+	strbuf_addc(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_addc(sb, '\'');
+		strbuf_addc(sb, *s);
+	}
+	strbuf_addc(sb, '\'');
+}
+
+int sql_count_lines(const char *s, size_t n)
+{
+	int lines = 0;
+	for (size_t i = 0; i < n; i++)
+		lines += s[i] == '\n';
+	return lines;
+}
+
+void sql_position(const char *s, size_t off, int first_line, int *line,
+		  int *col)
+{
+	int l = first_line, c = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			l++;
+			c = 1;
+		} else {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}

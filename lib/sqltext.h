@@ -1,0 +1,28 @@
+/*
+ * sqltext.h - small, dialect-neutral facts about SQL text: skipping
+ * whitespace and comments, and quoting identifiers and literals for the
+ * SQL that retort generates itself.
+ */
+#ifndef RT_SQLTEXT_H
+#define RT_SQLTEXT_H
+
+#include <stddef.h>
+#include "util/strbuf.h"
+
+/* Offset of the first character after whitespace and comments. */
+size_t sql_skip_blank(const char *s, size_t len);
+/* Nothing but whitespace and comments? */
+int sql_is_blank(const char *s, size_t len);
+/* name as is when it is a plain lower-case identifier, else "double-quoted". */
+void sql_ident(strbuf *sb, const char *name);
+/* A dotted name (schema.table): each part through sql_ident. */
+void sql_qualified(strbuf *sb, const char *name);
+/* 'single-quoted' with quotes doubled; NULL when s is NULL. */
+void sql_literal(strbuf *sb, const char *s);
+/* Count newlines in [s, s+n). */
+int sql_count_lines(const char *s, size_t n);
+/* Line and column (1-based) of offset off, counting from first_line. */
+void sql_position(const char *s, size_t off, int first_line, int *line,
+		  int *col);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * fs.c - reading files and directories (see fs.h).
+ */
+#include "internal.h"
+#include "util/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Read everything from fd into a NUL-terminated buffer. */
+static int read_all(int fd, const char *display, char **out, size_t *len,
+		    rt_error *err)
+{
+	size_t alloc = 8192, n = 0;
+	char *buf = xmalloc(alloc);
+	for (;;) {
+		if (n + 1 >= alloc) {
+			alloc *= 2;
+			buf = xrealloc(buf, alloc);
+		}
+		ssize_t r = read(fd, buf + n, alloc - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(buf);
+			return rt_fail_at(err, RT_EIO, display, 0, "cannot read: %s",
+					  strerror(e));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int fs_read_file_at(int dirfd, const char *name, const char *display,
+		    char **out, size_t *len, rt_error *err)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rt_fail_at(err, RT_EIO, display, 0, "cannot open: %s",
+				  strerror(errno));
+	int rc = read_all(fd, display, out, len, err);
+	close(fd);
+	return rc;
+}
+
+int fs_read_file(const char *path, char **out, size_t *len, rt_error *err)
+{
+	return fs_read_file_at(AT_FDCWD, path, path, out, len, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
+		rt_error *err)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return rt_fail_at(err, RT_EIO, dir, 0, "cannot open directory: %s",
+				  strerror(errno));
+	size_t sl = strlen(suffix), alloc = names->n;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (de->d_name[0] == '.' || n <= sl ||
+		    strcmp(de->d_name + n - sl, suffix))
+			continue;
+		if (de->d_type != DT_REG && de->d_type != DT_LNK &&
+		    de->d_type != DT_UNKNOWN)
+			continue;
+		ALLOC_GROW(names->v, names->n + 1, alloc);
+		names->v[names->n++] = xstrndup(de->d_name, n);
+	}
+	closedir(d);
+	qsort(names->v, names->n, sizeof(*names->v), cmp_str);
+	return 0;
+}
+
+int fs_write_new_file(const char *path, const char *data, size_t len,
+		      rt_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return rt_fail_at(err, RT_EIO, path, 0, "cannot create: %s",
+				  strerror(errno));
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			unlink(path);
+			return rt_fail_at(err, RT_EIO, path, 0, "cannot write: %s",
+					  strerror(e));
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) < 0) {
+		int e = errno;
+		unlink(path);
+		return rt_fail_at(err, RT_EIO, path, 0, "cannot write: %s",
+				  strerror(e));
+	}
+	return 0;
+}
+
+int fs_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+int fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int fs_mkdirs(const char *path, rt_error *err)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			int e = errno;
+			rt_fail_at(err, RT_EIO, p, 0, "cannot create directory: %s",
+				   strerror(e));
+			free(p);
+			return -1;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return 0;
+}
+
+char *fs_join(const char *dir, const char *name)
+{
+	if (!dir || !*dir || name[0] == '/')
+		return xstrdup(name);
+	size_t dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	if (dl == 1 && dir[0] == '.')
+		return xstrdup(name);
+	return xasprintf("%.*s/%s", (int)dl, dir, name);
+}
+
+char *fs_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}

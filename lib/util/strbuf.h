@@ -1,0 +1,42 @@
+/*
+ * strbuf.h - the one growable string builder used throughout retort.
+ *
+ * Modelled on git's strbuf: buf is always NUL-terminated (once anything
+ * has been added), len excludes the terminator.  Allocation failure aborts
+ * (see xalloc.h), so none of these functions can fail.
+ */
+#ifndef RT_STRBUF_H
+#define RT_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+} strbuf;
+
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void strbuf_grow(strbuf *sb, size_t extra);
+void strbuf_add(strbuf *sb, const void *data, size_t len);
+void strbuf_adds(strbuf *sb, const char *s);
+void strbuf_addc(strbuf *sb, char c);
+void strbuf_addf(strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap);
+/* Append n copies of c. */
+void strbuf_addchars(strbuf *sb, char c, size_t n);
+/* Shorten to len bytes (len <= sb->len). */
+void strbuf_setlen(strbuf *sb, size_t len);
+void strbuf_reset(strbuf *sb);
+/* Remove trailing whitespace. */
+void strbuf_rtrim(strbuf *sb);
+/* Return the buffer (never NULL) and leave sb empty; the caller frees it. */
+char *strbuf_detach(strbuf *sb);
+void strbuf_release(strbuf *sb);
+/* The current contents, "" when nothing was added. */
+const char *strbuf_str(const strbuf *sb);
+
+#endif
