@@ -220,6 +220,11 @@ typedef struct rt_state {
 } rt_state;
 
 void rt_state_free(rt_state *st);
+/*
+ * Fail when the database records a revision no file defines, naming it and
+ * the known heads, with the stamp command that repairs it.
+ */
+int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err);
 /* The effective heads of the database: rows plus heads implied by dependencies. */
 void rt_state_heads(const rt_graph *g, const rt_state *st, rt_revset *out);
 
@@ -245,6 +250,13 @@ int rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
 /* Resolve an identifier that must name exactly one revision. */
 int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
 		   int *rev, rt_error *err);
+
+/*
+ * The revisions of a history range "A:B" (either side may be empty: base,
+ * heads), A and B included, newest first.  A must be an ancestor of B.
+ */
+int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
+		     rt_revset *out, rt_error *err);
 
 /* Check a new revision id: no @ - + : characters, at most 32 characters. */
 int rt_check_revision_id(const char *id, rt_error *err);

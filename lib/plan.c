@@ -104,7 +104,7 @@ void rt_plan_free(rt_plan *p)
 }
 
 /* A database row that no file defines stops every plan but a purging stamp. */
-static int check_unknown(const rt_graph *g, const rt_state *st, rt_error *err)
+int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err)
 {
 	if (!st->unknown.n)
 		return 0;
@@ -186,7 +186,7 @@ int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
 		    const rt_target *target, rt_plan *plan, rt_error *err)
 {
 	memset(plan, 0, sizeof(*plan));
-	if (check_unknown(g, st, err) < 0)
+	if (rt_state_check(g, st, err) < 0)
 		return -1;
 	rt_revset roots = { 0 };
 	upgrade_roots(g, target, &roots);
@@ -365,7 +365,7 @@ int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 		      const rt_target *target, rt_plan *plan, rt_error *err)
 {
 	memset(plan, 0, sizeof(*plan));
-	if (check_unknown(g, st, err) < 0)
+	if (rt_state_check(g, st, err) < 0)
 		return -1;
 	unsigned char *applied = applied_set(g, &st->rows);
 	if (check_downgrade_target(g, st, applied, target, err) < 0) {
@@ -434,7 +434,7 @@ int rt_plan_stamp(const rt_graph *g, const rt_state *st,
 		  rt_plan *plan, rt_error *err)
 {
 	memset(plan, 0, sizeof(*plan));
-	if (!purge && check_unknown(g, st, err) < 0)
+	if (!purge && rt_state_check(g, st, err) < 0)
 		return -1;
 	rt_revset want = { 0 }, next = { 0 };
 	for (size_t i = 0; i < ntargets; i++)

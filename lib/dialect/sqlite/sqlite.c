@@ -320,7 +320,7 @@ static void sq_history_ddl(strbuf *sb, const char *table)
 	strbuf_adds(sb, "CREATE TABLE IF NOT EXISTS ");
 	sql_ident(sb, table);
 	strbuf_adds(sb, " (\n"
-			"    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+			"    id INTEGER PRIMARY KEY,\n"
 			"    revision VARCHAR(32),\n"
 			"    direction VARCHAR(10) NOT NULL,\n"
 			"    from_revisions TEXT,\n"

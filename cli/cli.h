@@ -1,0 +1,107 @@
+/*
+ * cli.h - what the files of the `retort` command share: the global
+ * options, the option parser, the command table's signature, and output
+ * helpers.  The command line reaches libretort only through retort.h.
+ */
+#ifndef RT_CLI_H
+#define RT_CLI_H
+
+#include <stdio.h>
+#include "retort.h"
+
+typedef struct opt_list {
+	const char **v;
+	size_t n;
+} opt_list;
+
+typedef struct cli {
+	/* global options */
+	const char *config_path; /* -c */
+	const char *env;         /* -e */
+	const char *url;         /* --url */
+	opt_list xargs;          /* -x KEY=VALUE */
+	int quiet;               /* -q */
+	int verbose;             /* -v */
+	int help;                /* -h, --help */
+	const char *lock_wait_arg; /* --lock-wait */
+	double lock_wait;        /* its value, < 0 when not given */
+	int color;               /* stderr is a terminal and NO_COLOR unset */
+	/* loaded on demand */
+	rt_config *cfg;
+	rt_ctx *ctx;
+	const char *cmd;         /* the command being run */
+} cli;
+
+/* An option: type decides what value points to. */
+typedef enum opt_type {
+	OPT_BOOL,    /* int, set to 1 */
+	OPT_STRING,  /* const char * */
+	OPT_LIST,    /* struct opt_list, repeatable */
+	OPT_END,
+} opt_type;
+
+typedef struct opt {
+	opt_type type;
+	char short_name;        /* 0 for none */
+	const char *long_name;
+	void *value;
+	const char *argname;    /* for --help: the value's name */
+	const char *help;
+} opt;
+
+#define OPT_BOOL(s, l, v, h) { OPT_BOOL, s, l, v, NULL, h }
+#define OPT_STRING(s, l, v, a, h) { OPT_STRING, s, l, v, a, h }
+#define OPT_LIST(s, l, v, a, h) { OPT_LIST, s, l, v, a, h }
+#define OPT_END() { OPT_END, 0, NULL, NULL, NULL, NULL }
+
+/*
+ * Parse argv (argv[0] is the command name) against the command's options
+ * and the global ones.  Positional arguments are left in argv[1..*argc-1].
+ * Returns 0 to go on, 1 after printing --help (exit 0), -1 after printing
+ * a usage error (exit 2).  "-1", "-2" ... are positional (relative revisions).
+ */
+int parse_options(cli *c, int *argc, char **argv, const opt *opts,
+		  const char *usage, const char *description);
+/* Print "usage: ..." and the error to stderr; returns 2. */
+int usage_error(cli *c, const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Load the configuration (and graph for cli_ctx), applying -x, --url, --lock-wait. */
+rt_config *cli_config(cli *c, rt_error *err);
+rt_ctx *cli_ctx(cli *c, rt_error *err);
+
+/* Print an error (and its hint) to stderr; returns its exit status. */
+int cli_fail(cli *c, rt_error *err);
+/* A progress or information line on stderr, unless -q. */
+void cli_note(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report library events (steps, lock waits) on stderr. */
+void cli_on_event(const rt_event *ev, void *ud);
+/* Write offline SQL to stdout. */
+void cli_write_stdout(const char *text, size_t len, void *ud);
+
+/* " (label, ...)" and the markers Alembic prints after an id. */
+typedef struct rev_marks {
+	const rt_revset *current; /* the database's heads, or NULL */
+} rev_marks;
+void print_rev_short(FILE *f, const rt_graph *g, int rev, const rev_marks *m);
+/* The verbose block: Rev:, Parent:/Merges:, Path:, message. */
+void print_rev_verbose(FILE *f, const rt_graph *g, int rev, const rev_marks *m);
+/* Read the database's state for read-only commands; no database -> empty. */
+int cli_read_current(cli *c, rt_state *st, rt_error *err);
+
+typedef int (*command_fn)(cli *c, int argc, char **argv);
+
+int cmd_init(cli *c, int argc, char **argv);
+int cmd_revision(cli *c, int argc, char **argv);
+int cmd_merge(cli *c, int argc, char **argv);
+int cmd_edit(cli *c, int argc, char **argv);
+int cmd_upgrade(cli *c, int argc, char **argv);
+int cmd_downgrade(cli *c, int argc, char **argv);
+int cmd_stamp(cli *c, int argc, char **argv);
+int cmd_current(cli *c, int argc, char **argv);
+int cmd_heads(cli *c, int argc, char **argv);
+int cmd_branches(cli *c, int argc, char **argv);
+int cmd_history(cli *c, int argc, char **argv);
+int cmd_show(cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * cmd_current.c - current: the database's revisions, read without
+ * changing anything (no version table or database file is created).
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+
+/* Are the database's effective heads exactly the graph's heads? */
+static int on_all_heads(const rt_graph *g, const rt_revset *cur)
+{
+	if (cur->n != g->nheads)
+		return 0;
+	for (size_t i = 0; i < g->nheads; i++)
+		if (!rt_revset_has(cur, g->heads[i]))
+			return 0;
+	return 1;
+}
+
+int cmd_current(cli *c, int argc, char **argv)
+{
+	int check_heads = 0;
+	const opt opts[] = {
+		OPT_BOOL(0, "check-heads", &check_heads, "exit 1 unless the database is at every head"),
+		OPT_END(),
+	};
+	const char *usage = "retort current [-v] [--check-heads]";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"Print the database's current revision(s), one per line, marked (head) when\n"
+		"they are heads of the graph. Prints nothing for an empty database.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_state st;
+	if (cli_read_current(c, &st, &err) < 0)
+		return cli_fail(c, &err);
+	const rt_graph *g = rt_ctx_graph(c->ctx);
+	rt_revset cur = { 0 };
+	rt_state_heads(g, &st, &cur);
+	if (c->verbose) {
+		char *url = rt_url_mask(rt_ctx_config(c->ctx)->url);
+		printf("Current revision(s) for %s:\n", url);
+		free(url);
+	}
+	for (size_t i = 0; i < cur.n; i++) {
+		if (c->verbose) {
+			print_rev_verbose(stdout, g, cur.v[i], NULL);
+		} else {
+			print_rev_short(stdout, g, cur.v[i], NULL);
+			putchar('\n');
+		}
+	}
+	int status = 0;
+	if (rt_state_check(g, &st, &err) < 0)
+		status = cli_fail(c, &err);
+	else if (check_heads && !on_all_heads(g, &cur)) {
+		fprintf(stderr, "error: Database is not on all head revisions\n");
+		fprintf(stderr, "hint: 'retort upgrade heads' applies the missing ones\n");
+		status = 1;
+	}
+	rt_revset_free(&cur);
+	rt_state_free(&st);
+	return status;
+}

@@ -1,0 +1,113 @@
+/*
+ * cmd_edit.c - edit: open migration files in the user's editor
+ * ($VISUAL, $EDITOR, then sensible-editor, editor, nano, vi).
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Run the editor through sh, as git does, so "code --wait" style values work. */
+static int run_editor(const char *editor, char **files, size_t n)
+{
+	size_t len = strlen(editor) + 8;
+	char *cmd = malloc(len);
+	char **args = calloc(n + 5, sizeof(char *));
+	if (!cmd || !args) {
+		free(cmd);
+		free(args);
+		return -1;
+	}
+	snprintf(cmd, len, "%s \"$@\"", editor);
+	args[0] = "sh";
+	args[1] = "-c";
+	args[2] = cmd;
+	args[3] = "sh";
+	memcpy(args + 4, files, n * sizeof(char *));
+	pid_t pid = fork();
+	if (pid == 0) {
+		execvp("sh", args);
+		_exit(127);
+	}
+	free(cmd);
+	free(args);
+	if (pid < 0)
+		return -1;
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static const char *find_editor(void)
+{
+	static const char *const fallback[] = { "sensible-editor", "editor", "nano", "vi", NULL };
+	const char *e = getenv("VISUAL");
+	if (e && *e)
+		return e;
+	e = getenv("EDITOR");
+	if (e && *e)
+		return e;
+	const char *path = getenv("PATH");
+	for (int i = 0; fallback[i] && path; i++) {
+		char *copy = strdup(path);
+		for (char *d = strtok(copy, ":"); d; d = strtok(NULL, ":")) {
+			char buf[4096];
+			snprintf(buf, sizeof(buf), "%s/%s", d, fallback[i]);
+			if (access(buf, X_OK) == 0) {
+				free(copy);
+				return fallback[i];
+			}
+		}
+		free(copy);
+	}
+	return NULL;
+}
+
+int cmd_edit(cli *c, int argc, char **argv)
+{
+	const char *usage = "retort edit REVISION";
+	int rc = parse_options(c, &argc, argv, NULL, usage,
+		"Open the migration file(s) of REVISION (head, a prefix, current ...) in\n"
+		"$VISUAL or $EDITOR.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 2)
+		return usage_error(c, usage, "one revision is needed");
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	const rt_graph *g = rt_ctx_graph(ctx);
+	rt_state st = { 0 };
+	int need = strstr(argv[1], "current") || argv[1][0] == '-' || argv[1][0] == '+';
+	if (need && cli_read_current(c, &st, &err) < 0)
+		return cli_fail(c, &err);
+	rt_target t;
+	if (rt_resolve(g, argv[1], need ? &st : NULL, &t, &err) < 0) {
+		rt_state_free(&st);
+		return cli_fail(c, &err);
+	}
+	rt_state_free(&st);
+	if (!t.revs.n || t.below) {
+		rt_target_free(&t);
+		fprintf(stderr, "error: '%s' names no migration file\n", argv[1]);
+		return 1;
+	}
+	char **files = calloc(t.revs.n, sizeof(char *));
+	for (size_t i = 0; files && i < t.revs.n; i++)
+		files[i] = g->revs[t.revs.v[i]]->path;
+	const char *editor = find_editor();
+	int status = 1;
+	if (!editor)
+		fprintf(stderr, "error: no editor found\nhint: set EDITOR, e.g. export EDITOR=nano\n");
+	else if (files && (rc = run_editor(editor, files, t.revs.n)) != 0)
+		fprintf(stderr, "error: the editor '%s' exited with status %d\n", editor, rc);
+	else
+		status = 0;
+	free(files);
+	rt_target_free(&t);
+	return status;
+}

@@ -1,0 +1,78 @@
+/*
+ * cmd_heads.c - heads and branches: the shape of the revision graph,
+ * read from the migration files only (no database).
+ */
+#include "cli.h"
+
+#include <string.h>
+
+int cmd_heads(cli *c, int argc, char **argv)
+{
+	int resolve = 0;
+	const opt opts[] = {
+		OPT_BOOL(0, "resolve-dependencies", &resolve,
+			 "leave out heads that another revision depends on"),
+		OPT_END(),
+	};
+	const char *usage = "retort heads [-v] [--resolve-dependencies]";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"Print the heads: revisions that no other revision revises. A head that\n"
+		"another revision depends on is shown as (effective head).");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	const rt_graph *g = rt_ctx_graph(ctx);
+	for (size_t i = 0; i < g->nheads; i++) {
+		int h = g->heads[i];
+		if (resolve && rt_graph_is_effective_head(g, h))
+			continue;
+		if (c->verbose) {
+			print_rev_verbose(stdout, g, h, NULL);
+		} else {
+			print_rev_short(stdout, g, h, NULL);
+			putchar('\n');
+		}
+	}
+	return 0;
+}
+
+int cmd_branches(cli *c, int argc, char **argv)
+{
+	const char *usage = "retort branches [-v]";
+	int rc = parse_options(c, &argc, argv, NULL, usage,
+		"Print every branch point (a revision revised by several others) and the\n"
+		"revisions it branches into, newest first.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	const rt_graph *g = rt_ctx_graph(ctx);
+	for (size_t k = g->nrevs; k-- > 0;) {
+		int r = g->order[k];
+		const rt_revision *rev = g->revs[r];
+		if (rev->nchildren < 2)
+			continue;
+		if (c->verbose)
+			print_rev_verbose(stdout, g, r, NULL);
+		else {
+			print_rev_short(stdout, g, r, NULL);
+			putchar('\n');
+		}
+		for (int j = 0; j < rev->nchildren; j++) {
+			printf("%*s-> ", (int)strlen(rev->id) + 1, "");
+			print_rev_short(stdout, g, rev->children[j], NULL);
+			putchar('\n');
+		}
+		putchar('\n');
+	}
+	return 0;
+}

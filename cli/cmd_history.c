@@ -1,0 +1,115 @@
+/*
+ * cmd_history.c - history and show: revisions listed newest first, or
+ * one revision in detail.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+/* Does the identifier need the database (current, +N, -N)? */
+static int needs_db(const char *s)
+{
+	return strstr(s, "current") || s[0] == '-' || s[0] == '+' ||
+	       strstr(s, ":-") || strstr(s, ":+") || strstr(s, "@-") ||
+	       strstr(s, "@+");
+}
+
+/* "<parents> (deps) -> " in Alembic's history format. */
+static void print_parents(const rt_graph *g, const rt_revision *r)
+{
+	if (!r->nparents)
+		fputs("<base>", stdout);
+	for (int i = 0; i < r->nparents; i++)
+		printf("%s%s", i ? ", " : "", g->revs[r->parents[i]]->id);
+	if (r->ndeps) {
+		fputs(" (", stdout);
+		for (int i = 0; i < r->ndeps; i++)
+			printf("%s%s", i ? ", " : "", g->revs[r->deps[i]]->id);
+		fputc(')', stdout);
+	}
+	fputs(" -> ", stdout);
+}
+
+int cmd_history(cli *c, int argc, char **argv)
+{
+	const char *range = NULL;
+	int indicate = 0;
+	const opt opts[] = {
+		OPT_STRING('r', "rev-range", &range, "A:B", "only revisions from A to B (either may be left out)"),
+		OPT_BOOL('i', "indicate-current", &indicate, "mark the database's revisions (current)"),
+		OPT_END(),
+	};
+	const char *usage = "retort history [-r A:B] [-v] [-i]";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"List revisions newest first: parents -> revision (labels) (markers), message.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	const rt_graph *g = rt_ctx_graph(ctx);
+	rt_state st = { 0 };
+	int have_st = indicate || (range && needs_db(range));
+	if (have_st && cli_read_current(c, &st, &err) < 0)
+		return cli_fail(c, &err);
+	rt_revset cur = { 0 }, revs = { 0 };
+	rt_state_heads(g, &st, &cur);
+	if (rt_resolve_range(g, range ? range : ":", have_st ? &st : NULL, &revs,
+			     &err) < 0) {
+		rt_revset_free(&cur);
+		rt_state_free(&st);
+		return cli_fail(c, &err);
+	}
+	rev_marks m = { indicate ? &cur : NULL };
+	for (size_t i = 0; i < revs.n; i++) {
+		const rt_revision *r = g->revs[revs.v[i]];
+		if (c->verbose) {
+			print_rev_verbose(stdout, g, revs.v[i], &m);
+			continue;
+		}
+		print_parents(g, r);
+		print_rev_short(stdout, g, revs.v[i], &m);
+		printf(", %s\n", r->message ? r->message : "");
+	}
+	rt_revset_free(&revs);
+	rt_revset_free(&cur);
+	rt_state_free(&st);
+	return 0;
+}
+
+int cmd_show(cli *c, int argc, char **argv)
+{
+	const char *usage = "retort show REVISION...";
+	int rc = parse_options(c, &argc, argv, NULL, usage,
+		"Show revisions in detail: parents, path, labels, message. Any identifier\n"
+		"works: head, heads, a prefix, label@head, head-1, current ...");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc < 2)
+		return usage_error(c, usage, "a revision is needed");
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	const rt_graph *g = rt_ctx_graph(ctx);
+	int status = 0;
+	for (int i = 1; i < argc && !status; i++) {
+		rt_state st = { 0 };
+		int have_st = needs_db(argv[i]);
+		if (have_st && cli_read_current(c, &st, &err) < 0)
+			return cli_fail(c, &err);
+		rt_target t;
+		if (rt_resolve(g, argv[i], have_st ? &st : NULL, &t, &err) < 0) {
+			status = cli_fail(c, &err);
+		} else {
+			for (size_t j = 0; j < t.revs.n && !t.below; j++)
+				print_rev_verbose(stdout, g, t.revs.v[j], NULL);
+			rt_target_free(&t);
+		}
+		rt_state_free(&st);
+	}
+	return status;
+}

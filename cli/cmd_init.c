@@ -1,0 +1,118 @@
+/*
+ * cmd_init.c - init: start a project: DIR/retort.ini, DIR/migrations/
+ * and DIR/schema.sql.  Never overwrites anything.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+
+static const char ini_text[] =
+	"# retort.ini - configuration of retort (see docs/configuration.md)\n"
+	"[retort]\n"
+	"; where migration files live (several directories: comma-separated)\n"
+	"script_location = migrations\n"
+	"; the database; ${VAR} and ${VAR:-default} are read from the environment\n"
+	"url = ${DATABASE_URL:-sqlite:///app.db}\n"
+	"; the declared schema\n"
+	"schema = schema.sql\n"
+	"; set to alembic_version to adopt a database managed by Alembic\n"
+	"version_table = retort_version\n"
+	"; names of new files; keys: rev slug year month day hour minute second epoch\n"
+	"file_template = %(rev)s_%(slug)s\n"
+	"timezone = UTC\n"
+	"; one transaction per migration (true), or one for the whole run (false)\n"
+	"transaction_per_migration = true\n"
+	"; seconds to wait while another retort migrates the same database\n"
+	"lock_wait = 300\n"
+	"\n"
+	"; values for ${name} in migration files (also: -x name=value)\n"
+	";[placeholders]\n"
+	";owner = app\n"
+	"\n"
+	"; settings of one environment, used with: retort -e production ...\n"
+	";[env:production]\n"
+	";url = postgresql://app:${PGPASSWORD}@db.internal/app\n";
+
+static const char schema_text[] =
+	"-- schema.sql - the declared schema: CREATE statements for the tables,\n"
+	"-- indexes and views the application expects.\n";
+
+static int write_new(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wx");
+	if (!f) {
+		fprintf(stderr, "error: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fputs(text, f);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "error: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return 1;
+	struct dirent *de;
+	int empty = 1;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+int cmd_init(cli *c, int argc, char **argv)
+{
+	const char *usage = "retort init DIRECTORY";
+	int rc = parse_options(c, &argc, argv, NULL, usage,
+		"Create DIRECTORY (if needed) with retort.ini, an empty migrations/\n"
+		"directory and schema.sql. 'retort init .' uses the current directory.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 2)
+		return usage_error(c, usage, "one directory is needed");
+	const char *dir = argv[1];
+	size_t n = strlen(dir) + 32;
+	char *ini = malloc(n), *mig = malloc(n), *schema = malloc(n);
+	int status = 1;
+	if (!ini || !mig || !schema)
+		goto out;
+	snprintf(ini, n, "%s/retort.ini", dir);
+	snprintf(mig, n, "%s/migrations", dir);
+	snprintf(schema, n, "%s/schema.sql", dir);
+	struct stat st;
+	if (stat(ini, &st) == 0) {
+		fprintf(stderr, "error: %s already exists\nhint: retort init never overwrites; remove it or pick another directory\n", ini);
+		goto out;
+	}
+	if (!dir_is_empty(mig)) {
+		fprintf(stderr, "error: %s already exists and is not empty\n", mig);
+		goto out;
+	}
+	if ((mkdir(dir, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(mig, 0755) < 0 && errno != EEXIST)) {
+		fprintf(stderr, "error: cannot create %s: %s\n", mig, strerror(errno));
+		goto out;
+	}
+	if (write_new(ini, ini_text) < 0)
+		goto out;
+	if (stat(schema, &st) != 0 && write_new(schema, schema_text) < 0)
+		goto out;
+	cli_note(c, "Created %s, %s/ and %s", ini, mig, schema);
+	cli_note(c, "Next: cd %s && retort revision -m \"create users\"", dir);
+	status = 0;
+out:
+	free(ini);
+	free(mig);
+	free(schema);
+	return status;
+}

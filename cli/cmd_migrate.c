@@ -1,0 +1,109 @@
+/*
+ * cmd_migrate.c - upgrade, downgrade and stamp: the commands that move
+ * the database (or, with --sql, print the SQL that would move it).
+ */
+#include "cli.h"
+
+#include <string.h>
+#include <time.h>
+
+typedef struct counter {
+	cli *c;
+	int steps;
+} counter;
+
+static void count_event(const rt_event *ev, void *ud)
+{
+	counter *k = ud;
+	if (ev->kind == RT_EV_STEP_END)
+		k->steps++;
+	cli_on_event(ev, k->c);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+typedef enum { MOVE_UP, MOVE_DOWN } move;
+
+static int run_move(cli *c, int argc, char **argv, move m)
+{
+	int sql = 0;
+	const opt opts[] = {
+		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"),
+		OPT_END(),
+	};
+	const char *usage = m == MOVE_UP ? "retort upgrade [--sql] TARGET"
+					 : "retort downgrade [--sql] TARGET";
+	const char *desc = m == MOVE_UP
+		? "Apply every migration needed to reach TARGET: head, heads, a revision id or\n"
+		  "prefix, label@head, +N, REV+N ... Each migration and its version-table update\n"
+		  "commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base)."
+		: "Revert applied migrations down to TARGET: base, -N, a revision, label@base,\n"
+		  "label@-N ... With --sql, TARGET must be a range FROM:TO.";
+	int rc = parse_options(c, &argc, argv, opts, usage, desc);
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 2)
+		return usage_error(c, usage, argc < 2 ? "a target revision is needed"
+						      : "only one target revision is allowed");
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	counter k = { c, 0 };
+	rt_ctx_on_event(ctx, count_event, &k);
+	if (sql)
+		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
+	double t0 = now_ms();
+	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], &err)
+			  : rt_downgrade(ctx, argv[1], &err);
+	if (rc < 0)
+		return cli_fail(c, &err);
+	if (!sql && k.steps)
+		cli_note(c, "%s %d migration%s in %.0f ms",
+			 m == MOVE_UP ? "applied" : "reverted", k.steps,
+			 k.steps == 1 ? "" : "s", now_ms() - t0);
+	return 0;
+}
+
+int cmd_upgrade(cli *c, int argc, char **argv)
+{
+	return run_move(c, argc, argv, MOVE_UP);
+}
+
+int cmd_downgrade(cli *c, int argc, char **argv)
+{
+	return run_move(c, argc, argv, MOVE_DOWN);
+}
+
+int cmd_stamp(cli *c, int argc, char **argv)
+{
+	int sql = 0, purge = 0;
+	const opt opts[] = {
+		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it"),
+		OPT_BOOL(0, "purge", &purge, "delete every row first (also rows no file defines)"),
+		OPT_END(),
+	};
+	const char *usage = "retort stamp [--purge] [--sql] REVISION...";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"Set the version table to REVISION(s) without running any migration: rows of\n"
+		"unrelated branches stay, rows on the same line are replaced. 'base' empties it.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc < 2)
+		return usage_error(c, usage, "at least one revision is needed");
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	if (sql)
+		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
+	if (rt_stamp(ctx, (const char *const *)argv + 1, (size_t)argc - 1, purge,
+		     &err) < 0)
+		return cli_fail(c, &err);
+	return 0;
+}

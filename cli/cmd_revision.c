@@ -1,0 +1,96 @@
+/*
+ * cmd_revision.c - revision and merge: write new migration files.  The
+ * path of the new file goes to stdout, so `$EDITOR $(retort revision -m x)`
+ * works.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+
+static int create(cli *c, rt_new_revision *nr)
+{
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	char *path;
+	if (rt_revision_create(rt_ctx_config(ctx), rt_ctx_graph(ctx), nr, &path,
+			       &err) < 0)
+		return cli_fail(c, &err);
+	printf("%s\n", path);
+	free(path);
+	return 0;
+}
+
+int cmd_revision(cli *c, int argc, char **argv)
+{
+	const char *message = NULL, *rev_id = NULL, *version_path = NULL;
+	int splice = 0;
+	opt_list heads = { 0 }, labels = { 0 }, depends = { 0 };
+	const opt opts[] = {
+		OPT_STRING('m', "message", &message, "MSG", "what the migration does (also names the file)"),
+		OPT_LIST(0, "head", &heads, "REV", "parent revision (default: head; 'base' for a new root)"),
+		OPT_BOOL(0, "splice", &splice, "allow a parent that is not a head (starts a branch)"),
+		OPT_LIST(0, "branch-label", &labels, "LABEL", "a branch label for the new revision"),
+		OPT_LIST(0, "depends-on", &depends, "REV", "a revision (or label) that must be applied first"),
+		OPT_STRING(0, "rev-id", &rev_id, "ID", "use this revision id instead of a random one"),
+		OPT_STRING(0, "version-path", &version_path, "DIR", "which script location to write to"),
+		OPT_END(),
+	};
+	const char *usage = "retort revision -m MSG [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"Write a new migration file whose parent is the current head (or --head),\n"
+		"with empty upgrade and downgrade sections, and print its path.");
+	if (rc == 0 && argc != 1)
+		rc = usage_error(c, usage, "unexpected argument '%s' (did you mean -m \"%s\"?)",
+				 argv[1], argv[1]) ? -1 : -1;
+	if (rc == 0) {
+		rt_new_revision nr = {
+			.message = message, .rev_id = rev_id, .splice = splice,
+			.heads = heads.n ? heads.v : NULL, .nheads = heads.n,
+			.labels = labels.v, .nlabels = labels.n,
+			.depends = depends.v, .ndepends = depends.n,
+			.version_path = version_path,
+		};
+		rc = create(c, &nr);
+	} else {
+		rc = rc < 0 ? 2 : 0;
+	}
+	free(heads.v);
+	free(labels.v);
+	free(depends.v);
+	return rc;
+}
+
+int cmd_merge(cli *c, int argc, char **argv)
+{
+	const char *message = NULL, *rev_id = NULL;
+	int splice = 0;
+	opt_list labels = { 0 };
+	const opt opts[] = {
+		OPT_STRING('m', "message", &message, "MSG", "what the merge is for"),
+		OPT_LIST(0, "branch-label", &labels, "LABEL", "a branch label for the merge revision"),
+		OPT_STRING(0, "rev-id", &rev_id, "ID", "use this revision id instead of a random one"),
+		OPT_BOOL(0, "splice", &splice, "allow revisions that are not heads"),
+		OPT_END(),
+	};
+	const char *usage = "retort merge [-m MSG] [--branch-label L] [--rev-id ID] REVISION... | heads";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"Write a migration that revises several heads at once, joining their\n"
+		"branches ('heads' names them all). Its sections start empty.");
+	if (rc == 0 && argc < 2)
+		rc = usage_error(c, usage, "name the revisions to merge, or 'heads'") ? -1 : -1;
+	if (rc == 0) {
+		rt_new_revision nr = {
+			.message = message, .rev_id = rev_id, .splice = splice,
+			.merge = 1, .heads = (const char *const *)argv + 1,
+			.nheads = (size_t)argc - 1,
+			.labels = labels.v, .nlabels = labels.n,
+		};
+		rc = create(c, &nr);
+	} else {
+		rc = rc < 0 ? 2 : 0;
+	}
+	free(labels.v);
+	return rc;
+}

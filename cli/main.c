@@ -1,0 +1,121 @@
+/*
+ * main.c - the `retort` command: global options, then one command from
+ * the table below, each implemented in its own cli/cmd_*.c file.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct command {
+	const char *name;
+	command_fn fn;
+	const char *summary;
+} command;
+
+static const command commands[] = {
+	{ "init", cmd_init, "create retort.ini, migrations/ and schema.sql in a directory" },
+	{ "revision", cmd_revision, "write a new migration file" },
+	{ "merge", cmd_merge, "write a migration that joins several heads" },
+	{ "edit", cmd_edit, "open a migration file in $EDITOR" },
+	{ "upgrade", cmd_upgrade, "apply migrations up to a target (--sql: print them)" },
+	{ "downgrade", cmd_downgrade, "revert migrations down to a target (--sql: print them)" },
+	{ "stamp", cmd_stamp, "set the version table without running migrations" },
+	{ "current", cmd_current, "show the database's current revision(s)" },
+	{ "heads", cmd_heads, "show the heads of the revision graph" },
+	{ "branches", cmd_branches, "show the branch points" },
+	{ "history", cmd_history, "list revisions, newest first" },
+	{ "show", cmd_show, "show one revision in detail" },
+	{ NULL, NULL, NULL },
+};
+
+static void general_help(void)
+{
+	printf("usage: retort [-c FILE] [-e ENV] [-x KEY=VALUE] [--url URL] [-q] [-v] COMMAND [ARGS]\n\n"
+	       "retort manages a database schema with plain-SQL migration files arranged in\n"
+	       "a graph of revisions, as Alembic does.\n\ncommands:\n");
+	for (const command *cmd = commands; cmd->name; cmd++)
+		printf("  %-10s %s\n", cmd->name, cmd->summary);
+	printf("\n'retort COMMAND --help' describes a command and its options.\n"
+	       "Exit status: 0 success, 1 failure (or a check found something), 2 usage error.\n");
+}
+
+/* Global options that take a value, so the command name can be found after them. */
+static int takes_value(const char *a)
+{
+	static const char *const with_value[] = { "-c", "-e", "-x", "--config",
+		"--env", "--url", "--lock-wait", NULL };
+	for (int i = 0; with_value[i]; i++)
+		if (!strcmp(a, with_value[i]))
+			return 1;
+	return 0;
+}
+
+static const command *find_command(const char *name)
+{
+	for (const command *cmd = commands; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	cli c = { .lock_wait = -1 };
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	c.color = isatty(2) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+
+	int idx = 0;
+	for (int i = 1; i < argc && !idx; i++) {
+		if (!strcmp(argv[i], "--version")) {
+			printf("retort %s\n", RETORT_VERSION);
+			return 0;
+		}
+		if (argv[i][0] != '-')
+			idx = i;
+		else if (takes_value(argv[i]))
+			i++;
+	}
+	if (!idx) {
+		for (int i = 1; i < argc; i++)
+			if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+				general_help();
+				return 0;
+			}
+		general_help();
+		return 2;
+	}
+	if (!strcmp(argv[idx], "help")) {
+		const command *cmd = idx + 1 < argc ? find_command(argv[idx + 1]) : NULL;
+		if (!cmd) {
+			general_help();
+			return idx + 1 < argc ? 2 : 0;
+		}
+		char *hargv[] = { (char *)cmd->name, "--help", NULL };
+		c.cmd = cmd->name;
+		return cmd->fn(&c, 2, hargv);
+	}
+	const command *cmd = find_command(argv[idx]);
+	if (!cmd) {
+		fprintf(stderr, "error: unknown command '%s'\n\n", argv[idx]);
+		general_help();
+		return 2;
+	}
+	/* The command sees its name first, then every other argument. */
+	char **args = calloc((size_t)argc + 1, sizeof(char *));
+	if (!args)
+		return 1;
+	int n = 0;
+	args[n++] = argv[idx];
+	for (int i = 1; i < argc; i++)
+		if (i != idx)
+			args[n++] = argv[i];
+	c.cmd = cmd->name;
+	int rc = cmd->fn(&c, n, args);
+	rt_ctx_close(c.ctx);
+	rt_config_free(c.cfg);
+	free(c.xargs.v);
+	free(args);
+	return rc;
+}

@@ -1,0 +1,218 @@
+/*
+ * options.c - the one option parser: every command describes its options
+ * in a table, and the global options (-c, -e, -x, --url, -q, -v,
+ * --lock-wait, --help) are accepted before or after the command name.
+ */
+#include "cli.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const opt global_opts[] = {
+	OPT_STRING('c', "config", NULL, "FILE", "configuration file (default: $RETORT_CONFIG, else ./retort.ini)"),
+	OPT_STRING('e', "env", NULL, "NAME", "use the settings of [env:NAME] (default: $RETORT_ENV)"),
+	OPT_LIST('x', NULL, NULL, "KEY=VALUE", "a value for ${KEY} in migrations (repeatable)"),
+	OPT_STRING(0, "url", NULL, "URL", "database URL (overrides the configuration)"),
+	OPT_STRING(0, "lock-wait", NULL, "SECONDS", "how long to wait for another retort's lock"),
+	OPT_BOOL('q', "quiet", NULL, "print no progress"),
+	OPT_BOOL('v', "verbose", NULL, "more detail"),
+	OPT_BOOL('h', "help", NULL, "show this help"),
+	OPT_END(),
+};
+
+/* Point the global table's entries at this run's cli struct. */
+static void bind_globals(cli *c, opt *g)
+{
+	memcpy(g, global_opts, sizeof(global_opts));
+	g[0].value = &c->config_path;
+	g[1].value = &c->env;
+	g[2].value = &c->xargs;
+	g[3].value = &c->url;
+	g[4].value = &c->lock_wait_arg;
+	g[5].value = &c->quiet;
+	g[6].value = &c->verbose;
+	g[7].value = &c->help;
+}
+
+int usage_error(cli *c, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%serror:%s ", c->color ? "\033[1;31m" : "",
+		c->color ? "\033[0m" : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\nSee 'retort %s --help'.\n", usage,
+		c->cmd ? c->cmd : "");
+	return 2;
+}
+
+static void print_table(const opt *o)
+{
+	for (; o->type != OPT_END; o++) {
+		char left[64];
+		int n = 0;
+		if (o->short_name && o->long_name)
+			n = snprintf(left, sizeof(left), "-%c, --%s", o->short_name, o->long_name);
+		else if (o->short_name)
+			n = snprintf(left, sizeof(left), "-%c", o->short_name);
+		else
+			n = snprintf(left, sizeof(left), "    --%s", o->long_name);
+		if (o->argname && n > 0 && (size_t)n < sizeof(left))
+			snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->argname);
+		printf("  %-26s %s\n", left, o->help);
+	}
+}
+
+static void print_help(const opt *opts, const char *usage, const char *desc)
+{
+	printf("usage: %s\n\n%s\n", usage, desc);
+	if (opts && opts->type != OPT_END) {
+		printf("\noptions:\n");
+		print_table(opts);
+	}
+	printf("\nglobal options:\n");
+	print_table(global_opts);
+}
+
+static const opt *find_opt(const opt *t, char s, const char *l, size_t ll)
+{
+	for (; t && t->type != OPT_END; t++) {
+		if (s && t->short_name == s)
+			return t;
+		if (l && t->long_name && strlen(t->long_name) == ll &&
+		    !strncmp(t->long_name, l, ll))
+			return t;
+	}
+	return NULL;
+}
+
+static void set_opt(const opt *o, const char *val)
+{
+	if (!o->value)
+		return;
+	if (o->type == OPT_BOOL) {
+		*(int *)o->value = 1;
+	} else if (o->type == OPT_STRING) {
+		*(const char **)o->value = val;
+	} else {
+		opt_list *l = o->value;
+		l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
+		if (!l->v)
+			abort();
+		l->v[l->n++] = val;
+	}
+}
+
+static int is_number(const char *s)
+{
+	if (*s != '-' || !isdigit((unsigned char)s[1]))
+		return 0;
+	for (s++; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Handle "--name[=value]" at argv[*i]; -1 on error. */
+static int long_option(cli *c, const opt *opts, const opt *globals, int argc,
+		       char **argv, int *i, const char *usage)
+{
+	const char *a = argv[*i] + 2;
+	const char *eq = strchr(a, '=');
+	size_t ll = eq ? (size_t)(eq - a) : strlen(a);
+	const opt *o = find_opt(opts, 0, a, ll);
+	if (!o)
+		o = find_opt(globals, 0, a, ll);
+	if (!o) {
+		usage_error(c, usage, "unknown option '--%.*s'", (int)ll, a);
+		return -1;
+	}
+	const char *val = NULL;
+	if (o->type != OPT_BOOL) {
+		if (eq)
+			val = eq + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else {
+			usage_error(c, usage, "option '--%s' needs a value (%s)", o->long_name, o->argname);
+			return -1;
+		}
+	} else if (eq) {
+		usage_error(c, usage, "option '--%s' takes no value", o->long_name);
+		return -1;
+	}
+	set_opt(o, val);
+	return 0;
+}
+
+/* Handle "-abc" / "-cFILE" / "-c FILE" at argv[*i]; -1 on error. */
+static int short_options(cli *c, const opt *opts, const opt *globals, int argc,
+			 char **argv, int *i, const char *usage)
+{
+	for (const char *p = argv[*i] + 1; *p; p++) {
+		const opt *o = find_opt(opts, *p, NULL, 0);
+		if (!o)
+			o = find_opt(globals, *p, NULL, 0);
+		if (!o) {
+			usage_error(c, usage, "unknown option '-%c'", *p);
+			return -1;
+		}
+		if (o->type == OPT_BOOL) {
+			set_opt(o, NULL);
+			continue;
+		}
+		if (p[1]) {
+			set_opt(o, p + 1);
+		} else if (*i + 1 < argc) {
+			set_opt(o, argv[++*i]);
+		} else {
+			usage_error(c, usage, "option '-%c' needs a value (%s)", *p, o->argname);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
+int parse_options(cli *c, int *argc, char **argv, const opt *opts,
+		  const char *usage, const char *description)
+{
+	opt globals[sizeof(global_opts) / sizeof(*global_opts)];
+	bind_globals(c, globals);
+	c->help = 0;
+	int out = 1, only_args = 0;
+	for (int i = 1; i < *argc; i++) {
+		char *a = argv[i];
+		int rc = 0;
+		if (only_args || a[0] != '-' || !a[1] || is_number(a))
+			argv[out++] = a;
+		else if (!strcmp(a, "--"))
+			only_args = 1;
+		else if (a[1] == '-')
+			rc = long_option(c, opts, globals, *argc, argv, &i, usage);
+		else
+			rc = short_options(c, opts, globals, *argc, argv, &i, usage);
+		if (rc < 0)
+			return -1;
+	}
+	*argc = out;
+	argv[out] = NULL;
+	if (c->help) {
+		print_help(opts, usage, description);
+		return 1;
+	}
+	if (c->lock_wait_arg) {
+		char *end;
+		double d = strtod(c->lock_wait_arg, &end);
+		if (*end || end == c->lock_wait_arg || d < 0) {
+			usage_error(c, usage, "--lock-wait '%s' is not a number of seconds",
+				    c->lock_wait_arg);
+			return -1;
+		}
+		c->lock_wait = d;
+	}
+	return 0;
+}

@@ -1,0 +1,205 @@
+/*
+ * output.c - what the command line prints: errors and hints, progress,
+ * and revisions in Alembic's short and verbose formats.  Data goes to
+ * stdout, everything else to stderr; colour only on a terminal.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+rt_config *cli_config(cli *c, rt_error *err)
+{
+	if (c->cfg)
+		return c->cfg;
+	rt_config *cfg = rt_config_load(c->config_path, c->env, 0, err);
+	if (!cfg)
+		return NULL;
+	if (c->url && rt_config_set(cfg, "url", c->url, err) < 0)
+		goto fail;
+	for (size_t i = 0; i < c->xargs.n; i++) {
+		const char *kv = c->xargs.v[i];
+		const char *eq = strchr(kv, '=');
+		if (!eq || eq == kv) {
+			err->code = RT_EUSAGE;
+			err->message = strdup("-x needs KEY=VALUE");
+			goto fail;
+		}
+		char *key = strndup(kv, (size_t)(eq - kv));
+		rt_config_set_placeholder(cfg, key, eq + 1);
+		free(key);
+	}
+	if (c->lock_wait >= 0)
+		cfg->lock_wait = c->lock_wait;
+	c->cfg = cfg;
+	return cfg;
+fail:
+	rt_config_free(cfg);
+	return NULL;
+}
+
+rt_ctx *cli_ctx(cli *c, rt_error *err)
+{
+	if (c->ctx)
+		return c->ctx;
+	rt_config *cfg = cli_config(c, err);
+	if (!cfg)
+		return NULL;
+	c->ctx = rt_ctx_open(cfg, err);
+	if (c->ctx)
+		rt_ctx_on_event(c->ctx, cli_on_event, c);
+	return c->ctx;
+}
+
+static const char *red(cli *c) { return c->color ? "\033[1;31m" : ""; }
+static const char *yellow(cli *c) { return c->color ? "\033[33m" : ""; }
+static const char *off(cli *c) { return c->color ? "\033[0m" : ""; }
+
+int cli_fail(cli *c, rt_error *err)
+{
+	fprintf(stderr, "%serror:%s ", red(c), off(c));
+	if (err->file && err->line && err->column)
+		fprintf(stderr, "%s:%d:%d: ", err->file, err->line, err->column);
+	else if (err->file && err->line)
+		fprintf(stderr, "%s:%d: ", err->file, err->line);
+	else if (err->file)
+		fprintf(stderr, "%s: ", err->file);
+	fprintf(stderr, "%s\n", err->message ? err->message : "unknown error");
+	if (err->hint)
+		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), err->hint);
+	int status = rt_error_exit_status(err);
+	rt_error_clear(err);
+	return status;
+}
+
+void cli_note(cli *c, const char *fmt, ...)
+{
+	if (c->quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void join(FILE *f, const rt_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", l->v[i]);
+}
+
+void cli_on_event(const rt_event *ev, void *ud)
+{
+	cli *c = ud;
+	const char *dir;
+	switch (ev->kind) {
+	case RT_EV_STEP_BEGIN:
+		if (c->quiet)
+			return;
+		dir = ev->step->dir == RT_UPGRADE ? "upgrade"
+		    : ev->step->dir == RT_DOWNGRADE ? "downgrade" : "stamp_revision";
+		fprintf(stderr, "Running %s ", dir);
+		join(stderr, &ev->step->from);
+		fprintf(stderr, " -> ");
+		join(stderr, &ev->step->to);
+		if (ev->rev && ev->rev->message)
+			fprintf(stderr, ", %s", ev->rev->message);
+		fputc('\n', stderr);
+		break;
+	case RT_EV_STEP_END:
+		if (c->verbose && !c->quiet)
+			fprintf(stderr, "  done in %.1f ms\n", ev->elapsed_ms);
+		break;
+	case RT_EV_LOCK_WAIT:
+	case RT_EV_NOTICE:
+		cli_note(c, "%s", ev->text);
+		break;
+	}
+}
+
+void cli_write_stdout(const char *text, size_t len, void *ud)
+{
+	(void)ud;
+	fwrite(text, 1, len, stdout);
+}
+
+/* Labels in effect on a revision, " (a, b)". */
+static void print_labels(FILE *f, const rt_graph *g, const rt_revision *r)
+{
+	if (!r->nbranch)
+		return;
+	fputs(" (", f);
+	for (int i = 0; i < r->nbranch; i++)
+		fprintf(f, "%s%s", i ? ", " : "", g->labels[r->branch[i]].name);
+	fputc(')', f);
+}
+
+static void print_marks(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
+{
+	const rt_revision *r = g->revs[rev];
+	if (!r->nchildren)
+		fputs(rt_graph_is_effective_head(g, rev) ? " (effective head)" : " (head)", f);
+	if (m && m->current && rt_revset_has(m->current, rev))
+		fputs(" (current)", f);
+	if (r->nchildren > 1)
+		fputs(" (branchpoint)", f);
+	if (r->nparents > 1)
+		fputs(" (mergepoint)", f);
+}
+
+void print_rev_short(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
+{
+	fputs(g->revs[rev]->id, f);
+	print_labels(f, g, g->revs[rev]);
+	print_marks(f, g, rev, m);
+}
+
+static void list_ids(FILE *f, const rt_graph *g, const int *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", g->revs[v[i]]->id);
+}
+
+void print_rev_verbose(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
+{
+	const rt_revision *r = g->revs[rev];
+	fprintf(f, "Rev: %s", r->id);
+	print_marks(f, g, rev, m);
+	fputc('\n', f);
+	if (r->nparents > 1) {
+		fputs("Merges: ", f);
+		list_ids(f, g, r->parents, r->nparents);
+	} else {
+		fprintf(f, "Parent: %s", r->nparents ? g->revs[r->parents[0]]->id : "<base>");
+	}
+	fputc('\n', f);
+	if (r->ndeps) {
+		fputs("Also depends on: ", f);
+		list_ids(f, g, r->deps, r->ndeps);
+		fputc('\n', f);
+	}
+	if (r->nchildren > 1) {
+		fputs("Branches into: ", f);
+		list_ids(f, g, r->children, r->nchildren);
+		fputc('\n', f);
+	}
+	if (r->labels.n) {
+		fputs("Branch names: ", f);
+		join(f, &r->labels);
+		fputc('\n', f);
+	}
+	fprintf(f, "Path: %s\n", r->path);
+	if (r->create_date)
+		fprintf(f, "Create Date: %s\n", r->create_date);
+	fprintf(f, "\n    %s\n\n", r->message ? r->message : "");
+}
+
+int cli_read_current(cli *c, rt_state *st, rt_error *err)
+{
+	rt_ctx *ctx = cli_ctx(c, err);
+	if (!ctx)
+		return -1;
+	return rt_current(ctx, st, err);
+}

@@ -1,0 +1,187 @@
+# tests/cli/lib.sh - harness for end-to-end tests of the built `retort`.
+#
+# A test file defines functions and ends with `run_tests`:
+#
+#   test_NAME         runs once per dialect in $DIALECTS (sqlite, and
+#                     postgresql when a test server is up)
+#   sqlite_test_NAME  runs on SQLite only
+#   pg_test_NAME      runs on PostgreSQL only
+#
+# Each test runs in a subshell, in a fresh empty directory, with a fresh
+# database; the first failed expectation ends it.  Output is TAP.
+#
+# Helpers:
+#   project [INI_LINES...]       write retort.ini (url for the dialect) + migrations/
+#   mig ID PARENTS MSG UP [DOWN] [HEADER_LINES...]
+#                                write migrations/ID_<slug>.sql; PARENTS comma-separated
+#   rt ARGS...                   run retort: stdout in $OUT, stderr in $ERR, status in $RC
+#   expect_rc N                  the last rt exited with N
+#   expect_out TEXT              stdout is exactly TEXT
+#   expect_out_has TEXT / expect_err_has TEXT / expect_err_lacks TEXT
+#   q SQL                        query the test database: rows, columns joined by |
+#   expect_q SQL EXPECTED        q SQL prints EXPECTED (rows joined by newlines)
+#   versions                     the version table's rows, sorted, space-separated
+#   expect_versions "A B"        versions prints exactly that
+#   has_table NAME               0 if the table exists
+#   fail MESSAGE
+
+set -u
+RETORT=${RETORT:?RETORT must name the retort binary}
+DIALECTS=${DIALECTS:-sqlite${RETORT_TEST_PGHOST:+ postgresql}}
+_TAP_N=0
+_TAP_FAILED=0
+_ROOT=$(mktemp -d)
+trap 'rm -rf "$_ROOT"' EXIT
+
+fail() {
+	echo "# FAIL: $*" >&2
+	if [ -n "${OUT:-}" ] || [ -n "${ERR:-}" ]; then
+		echo "# last: retort ${LAST_ARGS:-} (exit ${RC:-?})" >&2
+		echo "# stdout: ${OUT:-}" | head -n 25 | sed '2,$s/^/#   /' >&2
+		echo "# stderr: ${ERR:-}" | head -n 25 | sed '2,$s/^/#   /' >&2
+	fi
+	exit 1
+}
+
+db_url() {
+	case $DIALECT in
+	sqlite) echo "sqlite:///app.db" ;;
+	postgresql) echo "postgresql://${RETORT_TEST_PGUSER}@/${TEST_DB}?host=${RETORT_TEST_PGHOST}&port=${RETORT_TEST_PGPORT}" ;;
+	esac
+}
+
+project() {
+	mkdir -p migrations
+	{
+		echo "[retort]"
+		echo "script_location = migrations"
+		echo "url = $(db_url)"
+		for line in "$@"; do echo "$line"; done
+	} > retort.ini
+}
+
+slug() { echo "$1" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9_]\{1,\}/_/g; s/^_//; s/_$//'; }
+
+mig() {
+	local id=$1 parents=$2 msg=$3 up=$4 down=${5-} f
+	shift 4
+	[ $# -gt 0 ] && shift
+	mkdir -p migrations
+	f="migrations/${id}_$(slug "$msg").sql"
+	{
+		echo "-- Revision ID: $id"
+		echo "-- Revises: $parents"
+		echo "-- Create Date: 2026-11-22 14:30:00.000000+00:00"
+		echo "-- Message: $msg"
+		for line in "$@"; do echo "$line"; done
+		echo
+		echo "-- migrate:upgrade"
+		printf '%s\n' "$up"
+		echo
+		echo "-- migrate:downgrade"
+		printf '%s\n' "$down"
+	} > "$f"
+	echo "$f"
+}
+
+rt() {
+	LAST_ARGS="$*"
+	OUT=$("$RETORT" "$@" 2>"$_ROOT/err.$$")
+	RC=$?
+	ERR=$(cat "$_ROOT/err.$$")
+	if [ "$RC" -eq 86 ] || grep -q "Sanitizer" <<<"$ERR"; then
+		fail "sanitizer report"
+	fi
+	return 0
+}
+
+expect_rc() { [ "$RC" -eq "$1" ] || fail "expected exit status $1, got $RC"; }
+expect_out() { [ "$OUT" = "$1" ] || fail "expected stdout:
+$1"; }
+expect_out_has() { grep -qF -- "$1" <<<"$OUT" || fail "stdout lacks: $1"; }
+expect_out_lacks() { ! grep -qF -- "$1" <<<"$OUT" || fail "stdout has: $1"; }
+expect_err_has() { grep -qF -- "$1" <<<"$ERR" || fail "stderr lacks: $1"; }
+expect_err_lacks() { ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has: $1"; }
+
+q() {
+	case $DIALECT in
+	sqlite) sqlite3 -batch -bail app.db "$1" ;;
+	postgresql) psql -X -q -At -v ON_ERROR_STOP=1 -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" \
+		-U "$RETORT_TEST_PGUSER" -d "$TEST_DB" -c "$1" ;;
+	esac
+}
+
+expect_q() {
+	local got
+	got=$(q "$1" 2>&1)
+	[ "$got" = "$2" ] || fail "query: $1
+expected: $2
+got:      $got"
+}
+
+versions() {
+	local table=${VERSION_TABLE:-retort_version}
+	q "SELECT version_num FROM $table ORDER BY version_num" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'
+}
+
+expect_versions() {
+	local got
+	got=$(versions)
+	[ "$got" = "$1" ] || fail "version rows: expected '$1', got '$got'"
+}
+
+has_table() {
+	case $DIALECT in
+	sqlite) [ "$(q "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='$1'")" = 1 ] ;;
+	postgresql) [ "$(q "SELECT count(*) FROM pg_tables WHERE tablename='$1'")" = 1 ] ;;
+	esac
+}
+
+_setup_db() {
+	TEST_DB="t_$$_${_TAP_N}"
+	if [ "$DIALECT" = postgresql ]; then
+		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
+			-d postgres -c "CREATE DATABASE $TEST_DB" >/dev/null || return 1
+	fi
+}
+
+_drop_db() {
+	if [ "$DIALECT" = postgresql ]; then
+		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
+			-d postgres -c "DROP DATABASE IF EXISTS $TEST_DB WITH (FORCE)" >/dev/null 2>&1
+	fi
+}
+
+_run_one() {  # function, dialect
+	local fn=$1 dir
+	DIALECT=$2
+	_TAP_N=$((_TAP_N + 1))
+	dir="$_ROOT/$_TAP_N"
+	mkdir -p "$dir"
+	if ! _setup_db; then
+		echo "not ok $_TAP_N - $fn [$DIALECT]: cannot create the test database"
+		_TAP_FAILED=$((_TAP_FAILED + 1))
+		return
+	fi
+	if (cd "$dir" && export DIALECT TEST_DB && "$fn") > "$dir.log" 2>&1; then
+		echo "ok $_TAP_N - $fn [$DIALECT]"
+	else
+		echo "not ok $_TAP_N - $fn [$DIALECT]"
+		sed 's/^/# /; s/^# # /# /' "$dir.log"
+		_TAP_FAILED=$((_TAP_FAILED + 1))
+	fi
+	_drop_db
+}
+
+run_tests() {
+	local fn d
+	for fn in $(declare -F | awk '{print $3}'); do
+		case $fn in
+		test_*) for d in $DIALECTS; do _run_one "$fn" "$d"; done ;;
+		sqlite_test_*) _run_one "$fn" sqlite ;;
+		pg_test_*) case " $DIALECTS " in *" postgresql "*) _run_one "$fn" postgresql ;; esac ;;
+		esac
+	done
+	echo "1..$_TAP_N"
+	[ "$_TAP_FAILED" -eq 0 ]
+}
