@@ -30,14 +30,14 @@ static const command commands[] = {
 	{ NULL, NULL, NULL },
 };
 
-static void general_help(void)
+static void general_help(FILE *f)
 {
-	printf("usage: retort [-c FILE] [-e ENV] [-x KEY=VALUE] [--url URL] [-q] [-v] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: retort [-c FILE] [-e ENV] [-x KEY=VALUE] [--url URL] [-q] [-v] COMMAND [ARGS]\n\n"
 	       "retort manages a database schema with plain-SQL migration files arranged in\n"
 	       "a graph of revisions, as Alembic does.\n\ncommands:\n");
 	for (const command *cmd = commands; cmd->name; cmd++)
-		printf("  %-10s %s\n", cmd->name, cmd->summary);
-	printf("\n'retort COMMAND --help' describes a command and its options.\n"
+		fprintf(f, "  %-10s %s\n", cmd->name, cmd->summary);
+	fprintf(f, "\n'retort COMMAND --help' describes a command and its options.\n"
 	       "Exit status: 0 success, 1 failure (or a check found something), 2 usage error.\n");
 }
 
@@ -72,24 +72,33 @@ int main(int argc, char **argv)
 			printf("retort %s\n", RETORT_VERSION);
 			return 0;
 		}
-		if (argv[i][0] != '-')
+		if (argv[i][0] != '-') {
 			idx = i;
-		else if (takes_value(argv[i]))
+		} else if (takes_value(argv[i])) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "error: option '%s' needs a value\nSee 'retort --help'.\n",
+					argv[i]);
+				return 2;
+			}
 			i++;
+		}
 	}
 	if (!idx) {
 		for (int i = 1; i < argc; i++)
 			if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-				general_help();
+				general_help(stdout);
 				return 0;
 			}
-		general_help();
+		fprintf(stderr, "error: no command given\n\n");
+		general_help(stderr);
 		return 2;
 	}
 	if (!strcmp(argv[idx], "help")) {
 		const command *cmd = idx + 1 < argc ? find_command(argv[idx + 1]) : NULL;
 		if (!cmd) {
-			general_help();
+			if (idx + 1 < argc)
+				fprintf(stderr, "error: unknown command '%s'\n\n", argv[idx + 1]);
+			general_help(idx + 1 < argc ? stderr : stdout);
 			return idx + 1 < argc ? 2 : 0;
 		}
 		char *hargv[] = { (char *)cmd->name, "--help", NULL };
@@ -99,7 +108,7 @@ int main(int argc, char **argv)
 	const command *cmd = find_command(argv[idx]);
 	if (!cmd) {
 		fprintf(stderr, "error: unknown command '%s'\n\n", argv[idx]);
-		general_help();
+		general_help(stderr);
 		return 2;
 	}
 	/* The command sees its name first, then every other argument. */

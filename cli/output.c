@@ -185,9 +185,10 @@ void print_rev_verbose(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 		list_ids(f, g, r->children, r->nchildren);
 		fputc('\n', f);
 	}
-	if (r->labels.n) {
+	if (r->nbranch) { /* declared here or inherited, as Alembic shows them */
 		fputs("Branch names: ", f);
-		join(f, &r->labels);
+		for (int i = 0; i < r->nbranch; i++)
+			fprintf(f, "%s%s", i ? ", " : "", g->labels[r->branch[i]].name);
 		fputc('\n', f);
 	}
 	fprintf(f, "Path: %s\n", r->path);

@@ -23,6 +23,15 @@
 #   versions                     the version table's rows, sorted, space-separated
 #   expect_versions "A B"        versions prints exactly that
 #   has_table NAME               0 if the table exists
+#   tables                       the t_* tables, sorted, space-separated
+#   expect_tables "t_a t_b"      tables prints exactly that
+#   expect_db "A B" "t_a t_b"    expect_versions and expect_tables at once
+#   tmig ID PARENTS [HEADER_LINES...]
+#                                mig whose upgrade creates t_ID and downgrade drops it,
+#                                message "rev ID" (the worked examples' convention)
+#   expect_err TEXT              stderr is exactly TEXT
+#   expect_steps STEP...         the "Running ..." lines of stderr, without "Running " and
+#                                without a ", rev ID" message, are exactly these
 #   fail MESSAGE
 
 set -u
@@ -100,6 +109,18 @@ expect_out() { [ "$OUT" = "$1" ] || fail "expected stdout:
 $1"; }
 expect_out_has() { grep -qF -- "$1" <<<"$OUT" || fail "stdout lacks: $1"; }
 expect_out_lacks() { ! grep -qF -- "$1" <<<"$OUT" || fail "stdout has: $1"; }
+expect_err() { [ "$ERR" = "$1" ] || fail "expected stderr:
+$1"; }
+expect_steps() {
+	local got want
+	got=$(grep '^Running ' <<<"$ERR" | sed -E 's/^Running //; s/, rev [A-Za-z0-9_]+$//')
+	want=$(printf '%s\n' "$@")
+	[ $# -eq 0 ] && want=""
+	[ "$got" = "$want" ] || fail "steps: expected:
+$want
+got:
+$got"
+}
 expect_err_has() { grep -qF -- "$1" <<<"$ERR" || fail "stderr lacks: $1"; }
 expect_err_lacks() { ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has: $1"; }
 
@@ -119,8 +140,12 @@ expected: $2
 got:      $got"
 }
 
+# True when the SQLite test database does not exist (so reading it would create it).
+no_sqlite_db() { [ "$DIALECT" = sqlite ] && [ ! -e app.db ]; }
+
 versions() {
 	local table=${VERSION_TABLE:-retort_version}
+	no_sqlite_db && return 0
 	q "SELECT version_num FROM $table ORDER BY version_num" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'
 }
 
@@ -135,6 +160,28 @@ has_table() {
 	sqlite) [ "$(q "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='$1'")" = 1 ] ;;
 	postgresql) [ "$(q "SELECT count(*) FROM pg_tables WHERE tablename='$1'")" = 1 ] ;;
 	esac
+}
+
+tables() {
+	no_sqlite_db && return 0
+	case $DIALECT in
+	sqlite) q "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 't\_%' ESCAPE '\' ORDER BY 1" ;;
+	postgresql) q "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 't\_%' ESCAPE '\' ORDER BY 1" ;;
+	esac 2>/dev/null | tr '\n' ' ' | sed 's/ $//'
+}
+
+expect_tables() {
+	local got
+	got=$(tables)
+	[ "$got" = "$1" ] || fail "tables: expected '$1', got '$got'"
+}
+
+expect_db() { expect_versions "$1"; expect_tables "$2"; }
+
+tmig() {
+	local id=$1 parents=$2
+	shift 2
+	mig "$id" "$parents" "rev $id" "CREATE TABLE t_$id (id INTEGER);" "DROP TABLE t_$id;" "$@" >/dev/null
 }
 
 _setup_db() {
