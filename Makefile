@@ -14,7 +14,7 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
 BUILD      ?= build
-PKGS       := sqlite3 libcrypto inih
+PKGS       := sqlite3 libcrypto inih libpq
 
 OPT        ?= -O2 -g
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -22,7 +22,7 @@ WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Ws
 STD        := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 
 PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS))
+PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpg_query
 
 ifeq ($(SAN),1)
 OPT        := -O1 -g

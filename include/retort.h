@@ -86,6 +86,10 @@ typedef struct rt_config {
 	char *url;               /* database URL, ${VAR} substituted */
 	char *schema;            /* declared schema file (absolute), or NULL */
 	char *version_table;     /* default retort_version */
+	char *version_table_schema; /* PostgreSQL: schema of retort's tables, or NULL */
+	char *search_path;       /* PostgreSQL: search_path for migrations, or NULL */
+	char *lock_timeout;      /* PostgreSQL: lock_timeout for migrations ("5s"), or NULL */
+	char *statement_timeout; /* PostgreSQL: statement_timeout, or NULL */
 	char *file_template;     /* default %(rev)s_%(slug)s */
 	char *timezone;          /* for Create Date and file names; NULL = local */
 	int truncate_slug_length;

@@ -25,7 +25,8 @@
 static const char *const known_keys[] = {
 	"script_location", "url", "schema", "version_table", "file_template",
 	"timezone", "truncate_slug_length", "transaction_per_migration",
-	"lock_wait", NULL,
+	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
+	"statement_timeout", NULL,
 };
 
 /* A raw value as read, before substitution. */
@@ -232,6 +233,28 @@ static int check_timezone(const char *tz, rt_error *err)
 	return -1;
 }
 
+/*
+ * PostgreSQL session settings.  The server checks the values; here only
+ * that a schema is a plain name, since it is spliced into SQL.
+ */
+static int set_pg_setting(rt_config *cfg, const char *key, const char *v,
+			  rt_error *err)
+{
+	char **slot = !strcmp(key, "version_table_schema") ? &cfg->version_table_schema
+		    : !strcmp(key, "search_path") ? &cfg->search_path
+		    : !strcmp(key, "lock_timeout") ? &cfg->lock_timeout
+		    : &cfg->statement_timeout;
+	if (slot == &cfg->version_table_schema && *v) {
+		for (const char *p = v; *p; p++)
+			if (!(isalnum((unsigned char)*p) || *p == '_'))
+				return rt_fail(err, RT_ECONFIG,
+					       "version_table_schema '%s' is not a plain schema name", v);
+	}
+	free(*slot);
+	*slot = *v ? xstrdup(v) : NULL;
+	return 0;
+}
+
 int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		  rt_error *err)
 {
@@ -275,6 +298,10 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		if (parse_bool(v, &cfg->transaction_per_migration) < 0)
 			return rt_fail(err, RT_ECONFIG,
 				       "transaction_per_migration '%s' is not true or false", v);
+	} else if (!strcmp(key, "version_table_schema") ||
+		   !strcmp(key, "search_path") || !strcmp(key, "lock_timeout") ||
+		   !strcmp(key, "statement_timeout")) {
+		return set_pg_setting(cfg, key, v, err);
 	} else if (!strcmp(key, "lock_wait")) {
 		char *end;
 		double d = strtod(v, &end);
@@ -480,6 +507,10 @@ void rt_config_free(rt_config *cfg)
 	free(cfg->url);
 	free(cfg->schema);
 	free(cfg->version_table);
+	free(cfg->version_table_schema);
+	free(cfg->search_path);
+	free(cfg->lock_timeout);
+	free(cfg->statement_timeout);
 	free(cfg->file_template);
 	free(cfg->timezone);
 	for (size_t i = 0; i < cfg->nplaceholders; i++) {

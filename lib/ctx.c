@@ -89,13 +89,14 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		  rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));
-	if (d->table_exists(c, ctx->cfg->version_table, &st->exists, err) < 0)
+	if (d->table_exists(c, ctx->cfg->version_table_schema,
+			    ctx->cfg->version_table, &st->exists, err) < 0)
 		return -1;
 	if (!st->exists)
 		return 0;
 	strbuf sql = STRBUF_INIT;
 	strbuf_adds(&sql, "SELECT version_num FROM ");
-	sql_ident(&sql, ctx->cfg->version_table);
+	rt_table_name(ctx->cfg, ctx->cfg->version_table, &sql);
 	state_rows sr = { ctx->graph, st };
 	int rc = d->query(c, sql.buf, add_row, &sr, err);
 	strbuf_release(&sql);
@@ -107,7 +108,7 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));
-	const rt_dialect *d = rt_dialect_for_url(ctx->cfg->url, err);
+	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
 	if (!d)
 		return -1;
 	int missing;

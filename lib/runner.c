@@ -37,6 +37,8 @@ typedef struct run {
 	const rt_dialect *d;
 	rt_conn *conn;       /* NULL offline */
 	char *history;       /* history table name */
+	strbuf vt;           /* version table, quoted and qualified for SQL */
+	strbuf ht;           /* history table, likewise */
 	int tables_ready;    /* version and history tables exist */
 	int in_tx;
 	rt_strlist expected; /* version rows as the plan leaves them so far */
@@ -123,10 +125,12 @@ static int ensure_tables(run *r, rt_error *err)
 	if (r->tables_ready)
 		return 0;
 	strbuf sb = STRBUF_INIT;
-	r->d->version_table_ddl(&sb, r->cfg->version_table);
+	char *pk = xasprintf("%s_pkc", r->cfg->version_table);
+	r->d->version_table_ddl(&sb, r->vt.buf, pk);
+	free(pk);
 	int rc = emit(r, sb.buf, err);
 	strbuf_reset(&sb);
-	r->d->history_table_ddl(&sb, r->history);
+	r->d->history_table_ddl(&sb, r->ht.buf);
 	if (rc == 0)
 		rc = emit(r, sb.buf, err);
 	strbuf_release(&sb);
@@ -155,7 +159,7 @@ static void expect_vop(run *r, const rt_vop *v)
 static int emit_vop(run *r, const rt_vop *v, rt_error *err)
 {
 	strbuf sb = STRBUF_INIT;
-	const char *t = r->cfg->version_table;
+	const char *t = r->vt.buf;
 	switch (v->kind) {
 	case RT_VOP_INSERT:
 		strbuf_addf(&sb, "INSERT INTO %s (version_num) VALUES (", t);
@@ -204,9 +208,7 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	strbuf sb = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
 	rt_strlist_join(&from, &s->from, ",");
 	rt_strlist_join(&to, &s->to, ",");
-	strbuf_adds(&sb, "INSERT INTO ");
-	sql_ident(&sb, r->history);
-	strbuf_adds(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (");
+	strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (", r->ht.buf);
 	sql_literal(&sb, revision);
 	strbuf_addf(&sb, ", '%s', ", direction_name(s->dir));
 	sql_literal(&sb, strbuf_str(&from));
@@ -259,6 +261,26 @@ static int check_rows(run *r, rt_error *err)
 	return -1;
 }
 
+/* A statement that cannot run in a transaction needs its section marked. */
+static int check_nontx(const prepared *p, const rt_revision *rev, rt_error *err)
+{
+	if (!p->sec->transactional)
+		return 0;
+	for (size_t i = 0; i < p->stmts.n; i++) {
+		const rt_stmt *s = &p->stmts.v[i];
+		if (!s->nontx)
+			continue;
+		rt_fail_at(err, RT_ESCRIPT, rev->path, s->line,
+			   "%s cannot run inside a transaction block, and this section runs in one",
+			   s->nontx_kind);
+		err->column = s->column;
+		rt_hint(err, "mark the section: '-- migrate:%s transaction:false' (its statements then run one by one, outside a transaction); nothing was run",
+			p->sec == &rev->upgrade ? "upgrade" : "downgrade");
+		return -1;
+	}
+	return 0;
+}
+
 /* Placeholders and statement splitting for every step, before anything runs. */
 static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			 rt_error *err)
@@ -284,6 +306,8 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 		if (r->d->split(strbuf_str(&p[i].text), p[i].text.len,
 				p[i].sec->body_line, rev->path, &p[i].stmts,
 				err) < 0)
+			return -1;
+		if (check_nontx(&p[i], rev, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -577,12 +601,20 @@ static int offline(run *r, const request *q, rt_error *err)
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
 	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph };
-	r.d = rt_dialect_for_url(ctx->cfg->url, err);
+	r.d = rt_dialect_for_config(ctx->cfg, err);
 	if (!r.d)
 		return -1;
 	r.history = rt_history_table(ctx->cfg);
+	rt_table_name(ctx->cfg, ctx->cfg->version_table, &r.vt);
+	rt_table_name(ctx->cfg, r.history, &r.ht);
 	int rc;
 	if (ctx->out) {
+		rt_strlist setup = { 0 };
+		if (r.d->session_sql)
+			r.d->session_sql(ctx->cfg, &setup);
+		for (size_t i = 0; i < setup.n; i++)
+			emit(&r, setup.v[i], NULL);
+		rt_strlist_free(&setup);
 		rc = offline(&r, q, err);
 	} else {
 		const char *spec = q->dir == RT_STAMP ? NULL : q->target;
@@ -599,6 +631,8 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	}
 	rt_strlist_free(&r.expected);
 	free(r.history);
+	strbuf_release(&r.vt);
+	strbuf_release(&r.ht);
 	return rc;
 }
 

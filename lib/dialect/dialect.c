@@ -10,8 +10,18 @@
 
 static const rt_dialect *const dialects[] = {
 	&rt_dialect_sqlite,
+	&rt_dialect_postgres,
 	NULL,
 };
+
+void rt_table_name(const rt_config *cfg, const char *table, strbuf *sb)
+{
+	if (cfg->version_table_schema) {
+		sql_ident(sb, cfg->version_table_schema);
+		strbuf_addc(sb, '.');
+	}
+	sql_ident(sb, table);
+}
 
 const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 {
@@ -22,6 +32,9 @@ const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 	}
 	const char *colon = strchr(url, ':');
 	size_t n = colon ? (size_t)(colon - url) : 0;
+	/* "host=... dbname=..." is a libpq connection string */
+	if (strchr(url, '=') && (!colon || strchr(url, '=') < colon))
+		return &rt_dialect_postgres;
 	for (int i = 0; dialects[i]; i++)
 		for (int j = 0; dialects[i]->schemes[j]; j++)
 			if (strlen(dialects[i]->schemes[j]) == n &&
@@ -29,9 +42,28 @@ const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 				return dialects[i];
 	char *masked = rt_url_mask(url);
 	rt_fail(err, RT_ECONFIG, "unsupported database URL '%s'", masked);
-	rt_hint(err, "retort supports sqlite:///relative.db, sqlite:////absolute.db and sqlite://:memory:");
+	rt_hint(err, "retort supports sqlite:///relative.db, sqlite:////absolute.db, sqlite://:memory:, "
+		"postgresql://user@host/dbname and libpq strings such as 'host=/run/postgresql dbname=app'");
 	free(masked);
 	return NULL;
+}
+
+const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err)
+{
+	const rt_dialect *d = rt_dialect_for_url(cfg->url, err);
+	if (!d || d->has_schemas)
+		return d;
+	const char *bad = cfg->version_table_schema ? "version_table_schema"
+			: cfg->search_path ? "search_path"
+			: cfg->lock_timeout ? "lock_timeout"
+			: cfg->statement_timeout ? "statement_timeout" : NULL;
+	if (bad) {
+		rt_fail(err, RT_ECONFIG, "'%s' is a PostgreSQL setting; the database here is %s",
+			bad, d->name);
+		rt_hint(err, "remove it, or move it to the [env:NAME] section of the PostgreSQL environment");
+		return NULL;
+	}
+	return d;
 }
 
 void rt_stmtlist_push(rt_stmtlist *l, const char *sql, size_t len, int line,
@@ -61,4 +93,14 @@ void rt_stmtlist_free(rt_stmtlist *l)
 {
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+/* Alembic's alembic_version, exactly, so the table can change hands. */
+void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname)
+{
+	strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
+			"    version_num VARCHAR(32) NOT NULL,\n"
+			"    CONSTRAINT ", name);
+	sql_ident(sb, pkname);
+	strbuf_adds(sb, " PRIMARY KEY (version_num)\n)");
 }

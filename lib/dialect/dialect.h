@@ -23,6 +23,7 @@ typedef struct rt_stmt {
 	int text_line;   /* position of sql[0] */
 	int text_column;
 	int nontx;       /* cannot run inside a transaction block */
+	const char *nontx_kind; /* e.g. "CREATE INDEX CONCURRENTLY" */
 } rt_stmt;
 
 typedef struct rt_stmtlist {
@@ -43,6 +44,7 @@ typedef int (*rt_row_fn)(void *ud, int ncols, const char *const *vals);
 
 typedef struct rt_dialect {
 	const char *name;         /* "sqlite", "postgresql" */
+	int has_schemas;          /* version_table_schema and search_path apply */
 	const char *const *schemes; /* URL schemes, NULL-terminated */
 
 	/*
@@ -60,8 +62,9 @@ typedef struct rt_dialect {
 	int (*exec)(rt_conn *c, const char *sql, rt_error *err);
 	int (*query)(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
 		     rt_error *err);
-	int (*table_exists)(rt_conn *c, const char *table, int *exists,
-			    rt_error *err);
+	/* schema NULL: wherever the connection's search finds tables. */
+	int (*table_exists)(rt_conn *c, const char *schema, const char *table,
+			    int *exists, rt_error *err);
 
 	int (*begin)(rt_conn *c, rt_error *err);
 	int (*commit)(rt_conn *c, rt_error *err);
@@ -76,11 +79,18 @@ typedef struct rt_dialect {
 	int (*split)(const char *sql, size_t len, int first_line,
 		     const char *file, rt_stmtlist *out, rt_error *err);
 
+	/*
+	 * Statements that set up a session (search_path, timeouts), run
+	 * after connecting and printed first offline.  May be NULL.
+	 */
+	void (*session_sql)(const rt_config *cfg, rt_strlist *out);
+
 	/* SQL text: transaction statements and retort's own tables. */
 	const char *begin_sql;
 	const char *commit_sql;
-	void (*version_table_ddl)(strbuf *sb, const char *table);
-	void (*history_table_ddl)(strbuf *sb, const char *table);
+	/* DDL of retort's tables; name is already quoted and qualified. */
+	void (*version_table_ddl)(strbuf *sb, const char *name, const char *pkname);
+	void (*history_table_ddl)(strbuf *sb, const char *name);
 	/* The history table's db_user value (conn NULL when offline). */
 	void (*user_expr)(rt_conn *c, strbuf *sb);
 	/* A timestamp expression for offline output. */
@@ -89,7 +99,15 @@ typedef struct rt_dialect {
 
 /* The dialect for a URL's scheme; error naming the URL (masked) if none. */
 const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err);
+/* The same for a configuration, also refusing settings the dialect lacks. */
+const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err);
+
+/* Alembic's alembic_version DDL, exactly, so the table can change hands. */
+void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname);
+/* The qualified, quoted SQL name of one of retort's tables (cfg's schema). */
+void rt_table_name(const rt_config *cfg, const char *table, strbuf *sb);
 
 extern const rt_dialect rt_dialect_sqlite;
+extern const rt_dialect rt_dialect_postgres;
 
 #endif

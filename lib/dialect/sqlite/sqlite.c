@@ -216,9 +216,10 @@ static int count_row(void *ud, int n, const char *const *v)
 	return 0;
 }
 
-static int sq_table_exists(rt_conn *c, const char *table, int *exists,
-			   rt_error *err)
+static int sq_table_exists(rt_conn *c, const char *schema, const char *table,
+			   int *exists, rt_error *err)
 {
+	(void)schema; /* refused for SQLite when the configuration is checked */
 	strbuf sb = STRBUF_INIT;
 	strbuf_adds(&sb, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ");
 	sql_literal(&sb, table);
@@ -306,20 +307,9 @@ static void sq_unlock(rt_conn *c)
 		flock(c->lockfd, LOCK_UN);
 }
 
-static void sq_version_ddl(strbuf *sb, const char *table)
+static void sq_history_ddl(strbuf *sb, const char *name)
 {
-	strbuf_adds(sb, "CREATE TABLE IF NOT EXISTS ");
-	sql_ident(sb, table);
-	strbuf_adds(sb, " (\n    version_num VARCHAR(32) NOT NULL,\n    CONSTRAINT ");
-	strbuf_addf(sb, "%s_pkc", table);
-	strbuf_adds(sb, " PRIMARY KEY (version_num)\n)");
-}
-
-static void sq_history_ddl(strbuf *sb, const char *table)
-{
-	strbuf_adds(sb, "CREATE TABLE IF NOT EXISTS ");
-	sql_ident(sb, table);
-	strbuf_adds(sb, " (\n"
+	strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
 			"    id INTEGER PRIMARY KEY,\n"
 			"    revision VARCHAR(32),\n"
 			"    direction VARCHAR(10) NOT NULL,\n"
@@ -330,7 +320,7 @@ static void sq_history_ddl(strbuf *sb, const char *table)
 			"    duration_ms INTEGER,\n"
 			"    db_user VARCHAR(128),\n"
 			"    retort_version VARCHAR(32) NOT NULL\n"
-			")");
+			")", name);
 }
 
 /* SQLite has no users: the operating-system user that ran retort. */
@@ -364,7 +354,7 @@ const rt_dialect rt_dialect_sqlite = {
 	.split = rt_sqlite_split,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.commit_sql = "COMMIT",
-	.version_table_ddl = sq_version_ddl,
+	.version_table_ddl = rt_version_table_ddl,
 	.history_table_ddl = sq_history_ddl,
 	.user_expr = sq_user_expr,
 	.now_expr = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",

@@ -1,0 +1,415 @@
+/*
+ * pg.c - the PostgreSQL dialect on libpq: connections, statements,
+ * transactions, and the migration lock.
+ *
+ * URLs (postgresql:// and postgres://) and key=value strings go to libpq
+ * unchanged, so PG* environment variables, ~/.pgpass, unix-socket hosts
+ * (?host=/run/postgresql) and sslmode work exactly as in psql.
+ *
+ * Concurrent deployers are serialised by a session-level advisory lock
+ * taken with a pg_try_advisory_lock loop: never a transaction-level lock,
+ * which CREATE INDEX CONCURRENTLY would wait on forever.  While waiting,
+ * retort says which backend holds the lock.
+ */
+#include "internal.h"
+#include "dialect/dialect.h"
+#include "dialect/postgres/pg_internal.h"
+#include "sqltext.h"
+
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+struct rt_conn {
+	PGconn *pg;
+	char *masked;    /* URL for messages, password hidden */
+	int64_t lockkey; /* advisory lock key while held */
+	int locked;
+	int in_tx;
+};
+
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* SET statements for the migration session, from the configuration. */
+static void pg_session_sql(const rt_config *cfg, rt_strlist *out)
+{
+	const char *names[] = { "search_path", "lock_timeout", "statement_timeout" };
+	const char *vals[] = { cfg->search_path, cfg->lock_timeout, cfg->statement_timeout };
+	for (int i = 0; i < 3; i++) {
+		if (!vals[i])
+			continue;
+		strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "SELECT pg_catalog.set_config('%s', ", names[i]);
+		sql_literal(&sb, vals[i]);
+		strbuf_adds(&sb, ", false)");
+		rt_strlist_push(out, sb.buf);
+		strbuf_release(&sb);
+	}
+}
+
+static int pg_exec(rt_conn *c, const char *sql, rt_error *err);
+
+static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
+			   rt_error *err)
+{
+	(void)readonly;
+	*missing = 0;
+	/* application_name first: a value in the URL, after it, wins. */
+	const char *keys[] = { "application_name", "dbname", NULL };
+	const char *vals[] = { "retort", cfg->url, NULL };
+	rt_conn *c = xcalloc(1, sizeof(*c));
+	c->masked = rt_url_mask(cfg->url);
+	c->pg = PQconnectdbParams(keys, vals, 1);
+	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+		strbuf msg = STRBUF_INIT;
+		strbuf_adds(&msg, c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		strbuf_rtrim(&msg);
+		rt_fail(err, RT_EDB, "cannot connect to %s: %s", c->masked, msg.buf);
+		rt_hint(err, "check the URL (url in retort.ini, DATABASE_URL or --url), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
+		strbuf_release(&msg);
+		PQfinish(c->pg);
+		free(c->masked);
+		free(c);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
+	rt_strlist setup = { 0 };
+	pg_session_sql(cfg, &setup);
+	for (size_t i = 0; i < setup.n; i++)
+		if (pg_exec(c, setup.v[i], err) < 0) {
+			rt_strlist_free(&setup);
+			PQfinish(c->pg);
+			free(c->masked);
+			free(c);
+			return NULL;
+		}
+	rt_strlist_free(&setup);
+	return c;
+}
+
+static void pg_disconnect(rt_conn *c)
+{
+	if (!c)
+		return;
+	PQfinish(c->pg); /* ends the session: its advisory lock goes with it */
+	free(c->masked);
+	free(c);
+}
+
+/* Byte offset of a 1-based character position (the server counts characters). */
+static size_t char_to_byte(const char *s, size_t len, long pos)
+{
+	size_t i = 0;
+	for (long n = 1; n < pos && i < len; n++) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
+/*
+ * Describe a failed result: "message (SQLSTATE x)" plus detail and the
+ * server's hint; *pos gets the error position (characters, 0 = none).
+ */
+static void describe(PGresult *res, PGconn *pg, strbuf *sb, long *pos)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+	const char *p = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
+	if (msg) {
+		strbuf_addf(sb, "%s (SQLSTATE %s)", msg, state ? state : "?");
+	} else {
+		strbuf_adds(sb, PQerrorMessage(pg));
+		strbuf_rtrim(sb);
+	}
+	if (detail)
+		strbuf_addf(sb, "\n  detail: %s", detail);
+	if (hint)
+		strbuf_addf(sb, "\n  PostgreSQL's hint: %s", hint);
+	*pos = p ? strtol(p, NULL, 10) : 0;
+}
+
+/* Run one statement; results are discarded.  COPY FROM STDIN is refused. */
+static PGresult *run(rt_conn *c, const char *sql, int *ok)
+{
+	PGresult *res = PQexec(c->pg, sql);
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COPY_IN) {
+		PQputCopyEnd(c->pg, "COPY FROM STDIN is not supported in migrations");
+		PQclear(res);
+		while ((res = PQgetResult(c->pg)) && PQresultStatus(res) != PGRES_FATAL_ERROR)
+			PQclear(res);
+		*ok = 0;
+		return res;
+	}
+	*ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
+	      st == PGRES_EMPTY_QUERY;
+	return res;
+}
+
+static int pg_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
+			rt_error *err)
+{
+	char *sql = xstrndup(s->sql, s->len);
+	int ok;
+	PGresult *res = run(c, sql, &ok);
+	if (!ok) {
+		strbuf sb = STRBUF_INIT;
+		long pos;
+		describe(res, c->pg, &sb, &pos);
+		int line = s->line, col = s->column;
+		if (pos > 0)
+			rt_stmt_position(s, char_to_byte(sql, s->len, pos), &line, &col);
+		rt_fail_at(err, RT_ESQL, file, line, "%s", sb.buf);
+		err->column = col;
+		strbuf_release(&sb);
+	}
+	PQclear(res);
+	free(sql);
+	return ok ? 0 : -1;
+}
+
+static int pg_exec(rt_conn *c, const char *sql, rt_error *err)
+{
+	int ok;
+	PGresult *res = run(c, sql, &ok);
+	if (!ok) {
+		strbuf sb = STRBUF_INIT;
+		long pos;
+		describe(res, c->pg, &sb, &pos);
+		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->masked, sb.buf, sql);
+		strbuf_release(&sb);
+	}
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+static int pg_query(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
+		    rt_error *err)
+{
+	PGresult *res = PQexec(c->pg, sql);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		strbuf sb = STRBUF_INIT;
+		long pos;
+		describe(res, c->pg, &sb, &pos);
+		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->masked, sb.buf, sql);
+		strbuf_release(&sb);
+		PQclear(res);
+		return -1;
+	}
+	int n = PQnfields(res), rows = PQntuples(res);
+	const char **vals = xcalloc((size_t)(n ? n : 1), sizeof(char *));
+	for (int r = 0; r < rows; r++) {
+		for (int i = 0; i < n; i++)
+			vals[i] = PQgetisnull(res, r, i) ? NULL : PQgetvalue(res, r, i);
+		if (fn(ud, n, vals) != 0)
+			break;
+	}
+	free(vals);
+	PQclear(res);
+	return 0;
+}
+
+static int first_value(void *ud, int n, const char *const *v)
+{
+	strbuf *sb = ud;
+	if (n > 0 && v[0])
+		strbuf_adds(sb, v[0]);
+	return 1;
+}
+
+static int pg_table_exists(rt_conn *c, const char *schema, const char *table,
+			   int *exists, rt_error *err)
+{
+	strbuf name = STRBUF_INIT, sql = STRBUF_INIT, out = STRBUF_INIT;
+	if (schema) {
+		sql_ident(&name, schema);
+		strbuf_addc(&name, '.');
+	}
+	sql_ident(&name, table);
+	strbuf_adds(&sql, "SELECT pg_catalog.to_regclass(");
+	sql_literal(&sql, name.buf);
+	strbuf_adds(&sql, ") IS NOT NULL");
+	int rc = pg_query(c, sql.buf, first_value, &out, err);
+	*exists = rc == 0 && !strcmp(strbuf_str(&out), "t");
+	strbuf_release(&name);
+	strbuf_release(&sql);
+	strbuf_release(&out);
+	return rc;
+}
+
+static int pg_begin(rt_conn *c, rt_error *err)
+{
+	if (pg_exec(c, "BEGIN", err) < 0)
+		return -1;
+	c->in_tx = 1;
+	return 0;
+}
+
+static int pg_commit(rt_conn *c, rt_error *err)
+{
+	c->in_tx = 0;
+	return pg_exec(c, "COMMIT", err);
+}
+
+static void pg_rollback(rt_conn *c)
+{
+	PQclear(PQexec(c->pg, "ROLLBACK"));
+	c->in_tx = 0;
+}
+
+/* The lock key: FNV-1a of database, schema and version table. */
+static int64_t lock_key(rt_conn *c, const rt_config *cfg)
+{
+	uint64_t h = 1469598103934665603ULL;
+	char *s = xasprintf("retort:%s:%s.%s", PQdb(c->pg),
+			    cfg->version_table_schema ? cfg->version_table_schema : "",
+			    cfg->version_table);
+	for (const char *p = s; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 1099511628211ULL;
+	}
+	free(s);
+	return (int64_t)h;
+}
+
+/* Who holds the advisory lock: "pid 123 (retort), holding since ...". */
+static void lock_holder(rt_conn *c, int64_t key, strbuf *out)
+{
+	uint64_t k = (uint64_t)key;
+	char *sql = xasprintf(
+		"SELECT a.pid || ' (application_name ' || coalesce(nullif(a.application_name, ''), 'none') "
+		"|| ', connected since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') || ')' "
+		"FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+		"WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %u AND l.objid = %u AND l.objsubid = 1",
+		(unsigned)(k >> 32), (unsigned)(k & 0xffffffffu));
+	rt_error e = { 0 };
+	if (pg_query(c, sql, first_value, out, &e) < 0)
+		rt_error_clear(&e);
+	free(sql);
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
+		   rt_error *err)
+{
+	int64_t key = lock_key(c, cfg);
+	char *sql = xasprintf("SELECT pg_catalog.pg_try_advisory_lock(%lld)", (long long)key);
+	double start = mono(), delay = 0.05;
+	int told = 0, rc = 0;
+	for (;;) {
+		strbuf got = STRBUF_INIT;
+		if (pg_query(c, sql, first_value, &got, err) < 0) {
+			strbuf_release(&got);
+			rc = -1;
+			break;
+		}
+		int ok = !strcmp(strbuf_str(&got), "t");
+		strbuf_release(&got);
+		if (ok) {
+			c->lockkey = key;
+			c->locked = 1;
+			break;
+		}
+		strbuf who = STRBUF_INIT;
+		lock_holder(c, key, &who);
+		if (mono() - start >= cfg->lock_wait) {
+			rc = rt_fail(err, RT_ELOCK,
+				     "another retort held the migration lock on %s for more than %.0f s (holder: backend %s)",
+				     c->masked, cfg->lock_wait, who.len ? who.buf : "unknown");
+			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait); pg_terminate_backend(pid) ends a stuck one");
+			strbuf_release(&who);
+			break;
+		}
+		if (!told && fn) {
+			char *text = xasprintf("waiting up to %.0f s for the migration lock, held by backend %s",
+					       cfg->lock_wait, who.len ? who.buf : "(unknown)");
+			rt_event ev = { .kind = RT_EV_LOCK_WAIT, .text = text };
+			fn(&ev, ud);
+			free(text);
+			told = 1;
+		}
+		strbuf_release(&who);
+		struct timespec ts = { 0, (long)(delay * 1e9) };
+		nanosleep(&ts, NULL);
+		if (delay < 0.5)
+			delay *= 1.5;
+	}
+	free(sql);
+	return rc;
+}
+
+static void pg_unlock(rt_conn *c)
+{
+	if (!c->locked)
+		return;
+	if (c->in_tx)
+		pg_rollback(c);
+	char *sql = xasprintf("SELECT pg_catalog.pg_advisory_unlock(%lld)", (long long)c->lockkey);
+	PQclear(PQexec(c->pg, sql));
+	free(sql);
+	c->locked = 0;
+}
+
+static void pg_history_ddl(strbuf *sb, const char *name)
+{
+	strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
+			"    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+			"    revision VARCHAR(32),\n"
+			"    direction VARCHAR(10) NOT NULL,\n"
+			"    from_revisions TEXT,\n"
+			"    to_revisions TEXT,\n"
+			"    checksum VARCHAR(80),\n"
+			"    started_at TIMESTAMP WITH TIME ZONE NOT NULL,\n"
+			"    duration_ms INTEGER,\n"
+			"    db_user VARCHAR(128),\n"
+			"    retort_version VARCHAR(32) NOT NULL\n"
+			")", name);
+}
+
+static void pg_user_expr(rt_conn *c, strbuf *sb)
+{
+	(void)c;
+	strbuf_adds(sb, "current_user");
+}
+
+static const char *const pg_schemes[] = { "postgresql", "postgres", NULL };
+
+const rt_dialect rt_dialect_postgres = {
+	.name = "postgresql",
+	.has_schemas = 1,
+	.schemes = pg_schemes,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.exec_stmt = pg_exec_stmt,
+	.exec = pg_exec,
+	.query = pg_query,
+	.table_exists = pg_table_exists,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.lock = pg_lock,
+	.unlock = pg_unlock,
+	.split = rt_pg_split,
+	.session_sql = pg_session_sql,
+	.begin_sql = "BEGIN",
+	.commit_sql = "COMMIT",
+	.version_table_ddl = rt_version_table_ddl,
+	.history_table_ddl = pg_history_ddl,
+	.user_expr = pg_user_expr,
+	.now_expr = "now()",
+};

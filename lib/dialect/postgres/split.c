@@ -1,0 +1,127 @@
+/*
+ * split.c - split PostgreSQL migration SQL with libpg_query, the parser
+ * of PostgreSQL itself, so dollar-quoted bodies, DO blocks, E'' strings,
+ * nested comments and BEGIN ATOMIC bodies are never cut.  The same parse
+ * tree tells which statements cannot run inside a transaction block
+ * (CREATE INDEX CONCURRENTLY, VACUUM, ...), before anything runs.
+ */
+#include "internal.h"
+#include "dialect/dialect.h"
+#include "dialect/postgres/pg_internal.h"
+#include "sqltext.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+#include <string.h>
+
+/* The first DefElem named name in a list of nodes, or NULL. */
+static const PgQuery__DefElem *find_option(PgQuery__Node **v, size_t n,
+					   const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+		    !strcmp(v[i]->def_elem->defname, name))
+			return v[i]->def_elem;
+	return NULL;
+}
+
+static int detaches_concurrently(const PgQuery__AlterTableStmt *a)
+{
+	for (size_t i = 0; i < a->n_cmds; i++) {
+		const PgQuery__Node *n = a->cmds[i];
+		if (n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+			continue;
+		const PgQuery__AlterTableCmd *cmd = n->alter_table_cmd;
+		if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition &&
+		    cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
+		    cmd->def->partition_cmd->concurrent)
+			return 1;
+	}
+	return 0;
+}
+
+/* What a statement is, when it cannot run in a transaction block; else NULL. */
+static const char *nontx_kind(const PgQuery__Node *n)
+{
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_INDEX_STMT:
+		return n->index_stmt->concurrent ? "CREATE INDEX CONCURRENTLY" : NULL;
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+		return n->drop_stmt->concurrent ? "DROP INDEX CONCURRENTLY" : NULL;
+	case PG_QUERY__NODE__NODE_REINDEX_STMT:
+		return find_option(n->reindex_stmt->params, n->reindex_stmt->n_params,
+				   "concurrently") ? "REINDEX CONCURRENTLY" : NULL;
+	case PG_QUERY__NODE__NODE_VACUUM_STMT:
+		return n->vacuum_stmt->is_vacuumcmd ? "VACUUM" : NULL;
+	case PG_QUERY__NODE__NODE_CREATEDB_STMT:
+		return "CREATE DATABASE";
+	case PG_QUERY__NODE__NODE_DROPDB_STMT:
+		return "DROP DATABASE";
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT:
+		return "CREATE TABLESPACE";
+	case PG_QUERY__NODE__NODE_DROP_TABLE_SPACE_STMT:
+		return "DROP TABLESPACE";
+	case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT:
+		return "ALTER SYSTEM";
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+		return detaches_concurrently(n->alter_table_stmt)
+			       ? "DETACH PARTITION CONCURRENTLY" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
+		rt_stmtlist *out, rt_error *err)
+{
+	char *text = xstrndup(sql, len);
+	PgQueryProtobufParseResult res = pg_query_parse_protobuf(text);
+	int rc = 0;
+	if (res.error) {
+		int line = first_line, col = 1;
+		if (res.error->cursorpos > 0) {
+			rt_stmt whole = { .sql = text, .len = len,
+					  .text_line = first_line, .text_column = 1 };
+			size_t off = 0;
+			for (int n = 1; n < res.error->cursorpos && off < len; n++) {
+				off++;
+				while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80)
+					off++;
+			}
+			rt_stmt_position(&whole, off, &line, &col);
+		}
+		rc = rt_fail_at(err, RT_ESCRIPT, file, line, "%s (PostgreSQL's parser)",
+				res.error->message);
+		err->column = col;
+		rt_hint(err, "nothing was run; fix the SQL (retort parses with the grammar of PostgreSQL 15)");
+		goto done;
+	}
+	PgQuery__ParseResult *tree = pg_query__parse_result__unpack(
+		NULL, res.parse_tree.len, (const uint8_t *)res.parse_tree.data);
+	if (!tree) {
+		rc = rt_fail_at(err, RT_ESCRIPT, file, first_line,
+				"cannot read libpg_query's parse tree");
+		goto done;
+	}
+	for (size_t i = 0; i < tree->n_stmts; i++) {
+		const PgQuery__RawStmt *raw = tree->stmts[i];
+		size_t start = (size_t)raw->stmt_location;
+		size_t n = raw->stmt_len ? (size_t)raw->stmt_len : len - start;
+		while (n && (sql[start] == ' ' || sql[start] == '\n' ||
+			     sql[start] == '\t' || sql[start] == '\r')) {
+			start++;
+			n--;
+		}
+		int line, col;
+		sql_position(sql, start, first_line, &line, &col);
+		rt_stmtlist_push(out, sql + start, n, line, col);
+		const char *kind = raw->stmt ? nontx_kind(raw->stmt) : NULL;
+		out->v[out->n - 1].nontx_kind = kind;
+		out->v[out->n - 1].nontx = kind != NULL;
+	}
+	pg_query__parse_result__free_unpacked(tree, NULL);
+done:
+	pg_query_free_protobuf_parse_result(res);
+	free(text);
+	return rc;
+}
