@@ -71,7 +71,7 @@ INSERT INTO missing_table VALUES (1);" "DROP TABLE t_3;" >/dev/null
 	mig c0005 c0004 "step 5" "CREATE TABLE t_5 (id integer);" "DROP TABLE t_5;" >/dev/null
 	rt upgrade head
 	expect_rc 1
-	expect_err_has "c0003_step_3.sql:11:13: upgrade c0003 (step 3) failed: relation \"missing_table\" does not exist (SQLSTATE 42P01)"
+	expect_err_has "c0003_step_3.sql:9:13: upgrade c0003 (step 3) failed: relation \"missing_table\" does not exist (SQLSTATE 42P01)"
 	expect_err_has "the database is still at c0002"
 	expect_versions "c0002"
 	has_table t_2 || fail "t_2 missing"
@@ -130,7 +130,7 @@ pg_test_concurrently_in_a_transaction_is_refused_before_running() {
 CREATE INDEX CONCURRENTLY ix_e ON e (id);" "" >/dev/null
 	rt upgrade head
 	expect_rc 1
-	expect_err_has "e0002_index.sql:10:1: CREATE INDEX CONCURRENTLY cannot run inside a transaction block"
+	expect_err_has "e0002_index.sql:8:1: CREATE INDEX CONCURRENTLY cannot run inside a transaction block"
 	expect_err_has "transaction:false"
 	expect_versions ""
 	has_table e && fail "e0001 ran although the plan was refused"
@@ -144,7 +144,7 @@ pg_test_syntax_error_is_found_before_anything_runs() {
 SELEC 2;" "" >/dev/null
 	rt upgrade head
 	expect_rc 1
-	expect_err_has "s0002_bad.sql:10:1: syntax error at or near \"SELEC\""
+	expect_err_has "s0002_bad.sql:8:1: syntax error at or near \"SELEC\""
 	has_table good && fail "s0001 ran before the syntax error was reported"
 	return 0
 }

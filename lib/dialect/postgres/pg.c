@@ -79,6 +79,12 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 	}
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
 	rt_strlist setup = { 0 };
+	/*
+	 * If retort is killed mid-statement, have the server notice the dead
+	 * client within seconds, roll back and free the lock (PostgreSQL 14+).
+	 */
+	if (PQserverVersion(c->pg) >= 140000)
+		rt_strlist_push(&setup, "SET client_connection_check_interval = '1s'");
 	pg_session_sql(cfg, &setup);
 	for (size_t i = 0; i < setup.n; i++)
 		if (pg_exec(c, setup.v[i], err) < 0) {
