@@ -253,10 +253,12 @@ static int walk_failed(rt_error *err, const char *ident, int delta,
  * Walk delta steps from rev (up through children, down through parents),
  * staying inside mask when given.  A downward walk that ends below a base
  * gives {base} with below set; one that ends at a merge point's parents
- * gives all of them.
+ * gives all of them.  asked is the N the identifier said, for messages
+ * (a walk from base takes one step fewer than asked).
  */
-static int walk(const rt_graph *g, const char *ident, int rev, int delta,
-		const unsigned char *mask, rt_target *out, rt_error *err)
+static int walk(const rt_graph *g, const char *ident, int asked, int rev,
+		int delta, const unsigned char *mask, rt_target *out,
+		rt_error *err)
 {
 	int steps = delta < 0 ? -delta : delta;
 	for (int s = 0; s < steps; s++) {
@@ -272,14 +274,14 @@ static int walk(const rt_graph *g, const char *ident, int rev, int delta,
 			}
 		if (nc == 0 && delta > 0) {
 			char *why = xasprintf("%s is a head", r->id);
-			walk_failed(err, ident, delta, why);
+			walk_failed(err, ident, asked, why);
 			free(why);
 			return -1;
 		}
 		if (nc == 0) {
 			if (s != steps - 1) {
 				char *why = xasprintf("%s is a base", r->id);
-				walk_failed(err, ident, delta, why);
+				walk_failed(err, ident, asked, why);
 				free(why);
 				return -1;
 			}
@@ -302,7 +304,7 @@ static int walk(const rt_graph *g, const char *ident, int rev, int delta,
 				g->revs[cand[0]]->id, g->revs[cand[1]]->id,
 				nc > 2 ? ", ..." : "");
 			rt_hint(err, "name the branch with '<branchname>@%+d', or give a revision id",
-				delta);
+				asked);
 			return -1;
 		}
 		rev = cand[0];
@@ -311,10 +313,76 @@ static int walk(const rt_graph *g, const char *ident, int rev, int delta,
 	return 0;
 }
 
-/* +N / -N / label@+N: relative to the database's heads (on that branch). */
+/*
+ * Where a relative walk starts: the database's heads (on the branch, when
+ * mask is given).  An upward walk on a branch may also start from the
+ * highest applied revision of the branch that is no database head because
+ * another branch grew out of it: at bbbb2222 of S3, cccc3333@+1 starts
+ * from the shared aaaa1111 and gives cccc3333.
+ */
+static void walk_start(const rt_graph *g, const rt_state *st,
+		       const unsigned char *mask, int up, rt_revset *start)
+{
+	rt_revset heads = { 0 };
+	rt_state_heads(g, st, &heads);
+	for (size_t i = 0; i < heads.n; i++)
+		if (!mask || mask[heads.v[i]])
+			rt_revset_add(start, heads.v[i]);
+	rt_revset_free(&heads);
+	if (!mask || !up || !st->rows.n || start->n)
+		return;
+	size_t n = g->nrevs, cnt = 0;
+	unsigned char *applied = xcalloc(n, 1);
+	int *order = xmalloc(n * sizeof(int));
+	rt_graph_dfs_order(g, st->rows.v, st->rows.n, applied, order, &cnt);
+	for (size_t k = 0; k < cnt; k++) {
+		const rt_revision *r = g->revs[order[k]];
+		int top = mask[order[k]];
+		for (int j = 0; j < r->nchildren && top; j++)
+			if (applied[r->children[j]] && mask[r->children[j]])
+				top = 0;
+		if (top)
+			rt_revset_add(start, order[k]);
+	}
+	free(applied);
+	free(order);
+}
+
+/* +N from base: the first step lands on the base of the branch. */
+static int walk_from_base(const rt_graph *g, const char *ident, int delta,
+			  const unsigned char *mask, rt_target *out,
+			  rt_error *err)
+{
+	rt_revset bases = { 0 };
+	for (size_t i = 0; i < g->nbases; i++)
+		if (!mask || mask[g->bases[i]])
+			rt_revset_add(&bases, g->bases[i]);
+	int rc;
+	if (bases.n == 1) {
+		rc = walk(g, ident, delta, bases.v[0], delta - 1, mask, out,
+			  err);
+	} else if (bases.n == 0) {
+		rc = walk_failed(err, ident, delta, "there are no revisions");
+	} else {
+		strbuf sb = STRBUF_INIT;
+		list_revs(&sb, g, bases.v, bases.n);
+		rc = rt_fail(err, RT_ERESOLVE,
+			     "Ambiguous upgrade from base: there are several bases: %s",
+			     sb.buf);
+		rt_hint(err, "say which branch with '<branchname>@%+d'", delta);
+		strbuf_release(&sb);
+	}
+	rt_revset_free(&bases);
+	return rc;
+}
+
+/*
+ * +N / -N / label@+N: relative to the database's heads (on the branch
+ * named by label, whose revisions are mask; both NULL for none).
+ */
 static int relative_to_db(const rt_graph *g, const char *ident, int delta,
-			  const unsigned char *mask, const rt_state *st,
-			  rt_target *out, rt_error *err)
+			  const unsigned char *mask, const char *branch,
+			  const rt_state *st, rt_target *out, rt_error *err)
 {
 	if (!st) {
 		rt_fail(err, RT_EUSAGE,
@@ -323,12 +391,8 @@ static int relative_to_db(const rt_graph *g, const char *ident, int delta,
 		rt_hint(err, "give a revision id, or with --sql a range FROM:TO");
 		return -1;
 	}
-	rt_revset heads = { 0 }, start = { 0 };
-	rt_state_heads(g, st, &heads);
-	for (size_t i = 0; i < heads.n; i++)
-		if (!mask || mask[heads.v[i]])
-			rt_revset_add(&start, heads.v[i]);
-	rt_revset_free(&heads);
+	rt_revset start = { 0 };
+	walk_start(g, st, mask, delta > 0, &start);
 	int rc;
 	if (start.n > 1) {
 		strbuf sb = STRBUF_INIT;
@@ -340,31 +404,16 @@ static int relative_to_db(const rt_graph *g, const char *ident, int delta,
 			delta);
 		strbuf_release(&sb);
 	} else if (start.n == 1) {
-		rc = walk(g, ident, start.v[0], delta, mask, out, err);
+		rc = walk(g, ident, delta, start.v[0], delta, mask, out, err);
+	} else if (delta < 0 && branch) {
+		char *why = xasprintf("no revision of branch '%s' is applied",
+				      branch);
+		rc = walk_failed(err, ident, delta, why);
+		free(why);
 	} else if (delta < 0) {
 		rc = walk_failed(err, ident, delta, "the database is at base");
 	} else {
-		/* From base: the first step lands on the base of the branch. */
-		rt_revset bases = { 0 };
-		for (size_t i = 0; i < g->nbases; i++)
-			if (!mask || mask[g->bases[i]])
-				rt_revset_add(&bases, g->bases[i]);
-		if (bases.n == 1)
-			rc = walk(g, ident, bases.v[0], delta - 1, mask, out,
-				  err);
-		else if (bases.n == 0)
-			rc = walk_failed(err, ident, delta, "there are no revisions");
-		else {
-			strbuf sb = STRBUF_INIT;
-			list_revs(&sb, g, bases.v, bases.n);
-			rc = rt_fail(err, RT_ERESOLVE,
-				     "Ambiguous upgrade from base: there are several bases: %s",
-				     sb.buf);
-			rt_hint(err, "say which branch with '<branchname>@%+d'",
-				delta);
-			strbuf_release(&sb);
-		}
-		rt_revset_free(&bases);
+		rc = walk_from_base(g, ident, delta, mask, out, err);
 	}
 	rt_revset_free(&start);
 	return rc;
@@ -373,12 +422,48 @@ static int relative_to_db(const rt_graph *g, const char *ident, int delta,
 static int resolve_plain(const rt_graph *g, const char *ident,
 			 const rt_state *st, rt_target *out, rt_error *err);
 
+/*
+ * branch@SYM+N / branch@SYM-N: SYM is "head" (the branch's head) or a
+ * revision that must be on the branch; the walk stays on the branch.
+ */
+static int relative_on_branch(const rt_graph *g, const char *ident,
+			      const char *branch, const char *what,
+			      size_t symlen, int delta,
+			      const unsigned char *mask, const rt_state *st,
+			      rt_target *out, rt_error *err)
+{
+	char *sym = xstrndup(what, symlen);
+	int r, rc;
+	if (!strcmp(sym, "head")) {
+		char *bh = xasprintf("%s@head", branch);
+		rc = rt_resolve_one(g, bh, st, &r, err);
+		free(bh);
+	} else {
+		rc = rt_resolve_one(g, sym, st, &r, err);
+		if (rc == 0 && !mask[r])
+			rc = rt_fail(err, RT_ERESOLVE,
+				     "Can't locate revision identified by '%s': revision %s is not on branch '%s'",
+				     ident, g->revs[r]->id, branch);
+	}
+	free(sym);
+	if (rc < 0)
+		return -1;
+	return walk(g, ident, delta, r, delta, mask, out, err);
+}
+
 /* branch@what: head, heads, base, +N/-N, or a revision on that branch. */
 static int resolve_at(const rt_graph *g, const char *ident, const char *at,
 		      const rt_state *st, rt_target *out, rt_error *err)
 {
-	char *branch = xstrndup(ident, (size_t)(at - ident));
 	const char *what = at + 1;
+	if (at == ident || !*what) {
+		rt_fail(err, RT_EUSAGE,
+			"'%s' is incomplete: a branch label (or revision) goes before '@', and head, heads, base, a revision or +N/-N after it",
+			ident);
+		rt_hint(err, "for example accounts@head or accounts@-1");
+		return -1;
+	}
+	char *branch = xstrndup(ident, (size_t)(at - ident));
 	int label, rc = 0;
 	unsigned char *mask = branch_mask(g, branch, &label, err);
 	if (!mask) {
@@ -408,20 +493,12 @@ static int resolve_at(const rt_graph *g, const char *ident, const char *at,
 					rt_revset_add(&out->revs, g->bases[i]);
 		}
 	} else if (parse_relative(what, &symlen, &delta)) {
-		if (symlen == 0) {
-			rc = relative_to_db(g, ident, delta, mask, st, out, err);
-		} else {
-			char *sym = xstrndup(what, symlen);
-			int r;
-			rc = rt_resolve_one(g, sym, st, &r, err);
-			if (rc == 0 && !mask[r])
-				rc = rt_fail(err, RT_ERESOLVE,
-					     "Can't locate revision identified by '%s': revision %s is not on branch '%s'",
-					     ident, g->revs[r]->id, branch);
-			if (rc == 0)
-				rc = walk(g, ident, r, delta, mask, out, err);
-			free(sym);
-		}
+		if (symlen == 0)
+			rc = relative_to_db(g, ident, delta, mask, branch, st,
+					    out, err);
+		else
+			rc = relative_on_branch(g, ident, branch, what, symlen,
+						delta, mask, st, out, err);
 	} else {
 		rc = resolve_plain(g, what, st, out, err);
 		for (size_t i = 0; rc == 0 && i < out->revs.n; i++)
@@ -467,14 +544,14 @@ static int resolve_plain(const rt_graph *g, const char *ident,
 	int delta;
 	if (parse_relative(ident, &symlen, &delta)) {
 		if (symlen == 0)
-			return relative_to_db(g, ident, delta, NULL, st, out,
-					      err);
+			return relative_to_db(g, ident, delta, NULL, NULL, st,
+					      out, err);
 		char *sym = xstrndup(ident, symlen);
 		int r, rc = rt_resolve_one(g, sym, st, &r, err);
 		free(sym);
 		if (rc < 0)
 			return -1;
-		return walk(g, ident, r, delta, NULL, out, err);
+		return walk(g, ident, delta, r, delta, NULL, out, err);
 	}
 	int r;
 	if (resolve_name(g, ident, &r, err) < 0)
