@@ -1,0 +1,117 @@
+#!/bin/bash
+# concurrency.sh - several retort processes on one database: eight
+# simultaneous 'upgrade head' runs apply each migration exactly once and all
+# succeed; a run started while another holds the lock waits for it, or gives
+# up with a clear message after lock_wait seconds.
+. "$(dirname "$0")/lib.sh"
+
+# A chain of N migrations m001..mNNN, each creating t_mNNN.
+chain_of() {
+	local i id parent=""
+	for i in $(seq 1 "$1"); do
+		id=$(printf 'm%03d' "$i")
+		tmig "$id" "$parent"
+		parent=$id
+	done
+}
+
+# m001, then m002 that burns CPU for a few seconds inside its transaction.
+slow_second() {
+	project
+	tmig m001 ""
+	mig m002 m001 "slow" "CREATE TABLE t_m002 (id INTEGER);
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000) SELECT count(*) FROM c;" \
+		"DROP TABLE t_m002;" >/dev/null
+}
+
+# Start 'retort upgrade head' in the background; its stderr goes to $1.
+start_upgrade() { "$RETORT" "${@:2}" upgrade head > /dev/null 2> "$1" & }
+
+# Wait (up to 60 s) until file $1 contains $2.
+wait_for() {
+	local i
+	for i in $(seq 1 600); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "timed out waiting for '$2' in $1: $(cat "$1")"
+}
+
+test_eight_simultaneous_upgrades() {
+	project
+	chain_of 20
+	local i pids=() rc
+	for i in 1 2 3 4 5 6 7 8; do
+		"$RETORT" upgrade head > "out.$i" 2> "err.$i" &
+		pids+=($!)
+	done
+	for i in 1 2 3 4 5 6 7 8; do
+		wait "${pids[$((i - 1))]}"
+		rc=$?
+		[ "$rc" -eq 0 ] || fail "process $i exited with $rc: $(cat "err.$i")"
+		! grep -q Sanitizer "err.$i" || fail "sanitizer report in process $i"
+	done
+	expect_versions "m020"
+	expect_tables "$(seq -f 't_m%03g' 1 20 | tr '\n' ' ' | sed 's/ $//')"
+	expect_q "SELECT count(*), count(DISTINCT revision) FROM retort_version_history WHERE direction = 'upgrade'" "20|20"
+	expect_q "SELECT count(*) FROM retort_version_history WHERE direction <> 'upgrade'" "0"
+	# every migration ran in exactly one of the processes
+	[ "$(cat err.* | grep -c '^Running upgrade')" = 20 ] || fail "steps run: $(cat err.* | grep -c '^Running upgrade')"
+	rt current
+	expect_out "m020 (head)"
+}
+
+test_second_upgrade_waits_for_the_first() {
+	slow_second
+	start_upgrade first.err
+	local first=$!
+	wait_for first.err "Running upgrade m001 -> m002"
+	rt upgrade head
+	expect_rc 0
+	expect_err_has "another retort process is migrating"
+	expect_err_has "nothing to do"
+	expect_steps
+	wait "$first" || fail "the first upgrade failed: $(cat first.err)"
+	expect_db "m002" "t_m001 t_m002"
+	expect_q "SELECT count(*) FROM retort_version_history" "2"
+}
+
+sqlite_test_bounded_lock_wait() {
+	slow_second
+	start_upgrade first.err
+	local first=$! t0 t1
+	wait_for first.err "Running upgrade m001 -> m002"
+	t0=$(date +%s.%N)
+	rt --lock-wait 1 upgrade head
+	t1=$(date +%s.%N)
+	expect_rc 1
+	expect_err_has "another retort process held the migration lock on"
+	expect_err_has "for more than 1 s"
+	expect_err_has "lock_wait"
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 0.9 && b - a < 10) }' ||
+		fail "gave up after $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s, not about 1 s"
+	wait "$first" || fail "the first upgrade failed: $(cat first.err)"
+	expect_db "m002" "t_m001 t_m002"
+	expect_q "SELECT count(*) FROM retort_version_history" "2"
+}
+
+sqlite_test_lock_wait_from_config() {
+	slow_second
+	echo "lock_wait = 1" >> retort.ini
+	start_upgrade first.err
+	local first=$!
+	wait_for first.err "Running upgrade m001 -> m002"
+	rt stamp base
+	expect_rc 1
+	expect_err_has "for more than 1 s"
+	rt downgrade base
+	expect_rc 1
+	expect_err_has "for more than 1 s"
+	# reading does not wait for the lock
+	rt current
+	expect_rc 0
+	wait "$first" || fail "the first upgrade failed: $(cat first.err)"
+	expect_db "m002" "t_m001 t_m002"
+}
+
+run_tests
