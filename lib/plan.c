@@ -436,17 +436,29 @@ int rt_plan_stamp(const rt_graph *g, const rt_state *st,
 	memset(plan, 0, sizeof(*plan));
 	if (!purge && rt_state_check(g, st, err) < 0)
 		return -1;
-	rt_revset want = { 0 }, next = { 0 };
-	for (size_t i = 0; i < ntargets; i++)
-		upgrade_roots(g, &targets[i], &want);
-	if (!purge)
+	/*
+	 * 'base' clears every row; label@base drops the branch's rows and
+	 * keeps what is below it; a revision replaces the rows on its line.
+	 */
+	rt_revset want = { 0 }, next = { 0 }, lines = { 0 };
+	int clear = purge;
+	for (size_t i = 0; i < ntargets; i++) {
+		const rt_target *t = &targets[i];
+		if (!t->revs.n && !t->below)
+			clear = 1;
+		upgrade_roots(g, t, &want);
+		for (size_t j = 0; j < t->revs.n; j++)
+			rt_revset_add(&lines, t->revs.v[j]);
+	}
+	if (!clear)
 		for (size_t i = 0; i < st->rows.n; i++) {
 			int keep = 1;
-			for (size_t j = 0; j < want.n && keep; j++)
-				keep = !related(g, st->rows.v[i], want.v[j]);
+			for (size_t j = 0; j < lines.n && keep; j++)
+				keep = !related(g, st->rows.v[i], lines.v[j]);
 			if (keep)
 				rt_revset_add(&next, st->rows.v[i]);
 		}
+	rt_revset_free(&lines);
 	for (size_t i = 0; i < want.n; i++)
 		rt_revset_add(&next, want.v[i]);
 	minimise(g, &next);

@@ -477,6 +477,9 @@ typedef struct request {
 static int make_plan(run *r, const request *q, const rt_state *st,
 		     rt_plan *plan, rt_error *err)
 {
+	/* An unknown row first: it explains why "-1" or "head" cannot work. */
+	if (!(q->dir == RT_STAMP && q->purge) && rt_state_check(r->g, st, err) < 0)
+		return -1;
 	if (q->dir == RT_STAMP) {
 		rt_target *t = xcalloc(q->ntargets ? q->ntargets : 1, sizeof(*t));
 		int rc = 0;
@@ -515,15 +518,14 @@ static int online(run *r, const request *q, rt_error *err)
 		if (rc == 0) {
 			r->tables_ready = st.exists;
 			expected_from_state(r, &st);
-			rt_plan plan;
+			rt_plan plan = { 0 };
 			rc = make_plan(r, q, &st, &plan, err);
 			if (rc == 0)
 				rc = run_plan(r, &plan, err);
 			if (rc == 0 && plan.n == 0)
 				rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
 					    "nothing to do: the database is already there");
-			if (plan.n || rc == 0)
-				rt_plan_free(&plan);
+			rt_plan_free(&plan);
 			rt_state_free(&st);
 		}
 		r->d->unlock(r->conn);
@@ -585,12 +587,11 @@ static int offline(run *r, const request *q, rt_error *err)
 	}
 	if (rc == 0) {
 		expected_from_state(r, &st);
-		rt_plan plan;
+		rt_plan plan = { 0 };
 		rc = make_plan(r, &local, &st, &plan, err);
-		if (rc == 0) {
+		if (rc == 0)
 			rc = run_plan(r, &plan, err);
-			rt_plan_free(&plan);
-		}
+		rt_plan_free(&plan);
 	}
 	rt_state_free(&st);
 	free(from);
