@@ -239,6 +239,12 @@ void rt_state_heads(const rt_graph *g, const rt_state *st, rt_revset *out);
 typedef struct rt_target {
 	rt_revset revs;
 	int below;
+	/*
+	 * For branch@... identifiers: the revisions of that branch (a bitmap
+	 * over rt_graph.revs, owned by the target), else NULL.  A downgrade
+	 * then only reverts what lies on the branch, as in Alembic.
+	 */
+	unsigned char *branch;
 } rt_target;
 
 void rt_target_free(rt_target *t);

@@ -25,6 +25,8 @@
 void rt_target_free(rt_target *t)
 {
 	rt_revset_free(&t->revs);
+	free(t->branch);
+	t->branch = NULL;
 	t->below = 0;
 }
 
@@ -508,7 +510,7 @@ static int resolve_at(const rt_graph *g, const char *ident, const char *at,
 					     ident, g->revs[out->revs.v[i]]->id,
 					     branch);
 	}
-	free(mask);
+	out->branch = mask;
 	free(branch);
 	return rc;
 }

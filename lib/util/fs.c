@@ -85,7 +85,8 @@ int fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
 		names->v[names->n++] = xstrndup(de->d_name, n);
 	}
 	closedir(d);
-	qsort(names->v, names->n, sizeof(*names->v), cmp_str);
+	if (names->n > 1)
+		qsort(names->v, names->n, sizeof(*names->v), cmp_str);
 	return 0;
 }
 
