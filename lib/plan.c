@@ -108,13 +108,16 @@ int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err)
 {
 	if (!st->unknown.n)
 		return 0;
-	strbuf heads = STRBUF_INIT;
+	strbuf heads = STRBUF_INIT, unknown = STRBUF_INIT;
 	for (size_t i = 0; i < g->nheads; i++)
 		strbuf_addf(&heads, "%s%s", i ? ", " : "",
 			    g->revs[g->heads[i]]->id);
+	rt_strlist_join(&unknown, &st->unknown, ", ");
 	rt_fail(err, RT_EDB,
-		"database is at revision %s, which no migration file defines (the known heads are: %s)",
-		st->unknown.v[0], g->nheads ? heads.buf : "none");
+		"database is at revision%s %s, which no migration file defines (the known heads are: %s)",
+		st->unknown.n > 1 ? "s" : "", unknown.buf,
+		g->nheads ? heads.buf : "none");
+	strbuf_release(&unknown);
 	rt_hint(err, "restore the missing migration file (is this checkout older than the database?), "
 		"or once the schema is checked to match, run: retort stamp --purge <revision>");
 	strbuf_release(&heads);
@@ -307,11 +310,21 @@ static int check_downgrade_target(const rt_graph *g, const rt_state *st,
 	return 0;
 }
 
+/* Push rev unless it was pushed before (the stack never exceeds nrevs). */
+static void push_unseen(int *stack, size_t *sp, unsigned char *seen, int rev)
+{
+	if (seen[rev])
+		return;
+	seen[rev] = 1;
+	stack[(*sp)++] = rev;
+}
+
 /*
  * The applied revisions to remove: everything reachable upward (children
  * and dependants) from the target's children -- or from the targets
  * themselves for label@base, or from every base for base -- that is
- * applied and is not itself needed by a target.
+ * applied and is not itself needed by a target.  What merely depends on a
+ * target stays: the target itself stays applied.
  */
 static unsigned char *drop_set(const rt_graph *g, const unsigned char *applied,
 			       const rt_target *t, int **dep, const int *ndep)
@@ -319,25 +332,23 @@ static unsigned char *drop_set(const rt_graph *g, const unsigned char *applied,
 	size_t n = g->nrevs ? g->nrevs : 1, sp = 0;
 	unsigned char *keep = applied_set(g, t->below ? &(rt_revset){ 0 } : &t->revs);
 	unsigned char *drop = xcalloc(n, 1);
+	unsigned char *seen = xcalloc(n, 1);
 	int *stack = xmalloc(n * sizeof(int));
 	if (!t->revs.n) {
 		for (size_t i = 0; i < g->nbases; i++)
-			stack[sp++] = g->bases[i];
+			push_unseen(stack, &sp, seen, g->bases[i]);
 	} else if (t->below) {
 		for (size_t i = 0; i < t->revs.n; i++)
-			stack[sp++] = t->revs.v[i];
+			push_unseen(stack, &sp, seen, t->revs.v[i]);
 	} else {
+		/* The targets' children: for branch@... only those on the branch. */
 		for (size_t i = 0; i < t->revs.n; i++) {
 			const rt_revision *r = g->revs[t->revs.v[i]];
 			for (int j = 0; j < r->nchildren; j++)
-				stack[sp++] = r->children[j];
-			for (int j = 0; j < ndep[t->revs.v[i]]; j++)
-				stack[sp++] = dep[t->revs.v[i]][j];
+				if (!t->branch || t->branch[r->children[j]])
+					push_unseen(stack, &sp, seen, r->children[j]);
 		}
 	}
-	unsigned char *seen = xcalloc(n, 1);
-	for (size_t i = 0; i < sp; i++)
-		seen[stack[i]] = 1;
 	while (sp) {
 		int u = stack[--sp];
 		if (!applied[u] || keep[u])
@@ -345,15 +356,9 @@ static unsigned char *drop_set(const rt_graph *g, const unsigned char *applied,
 		drop[u] = 1;
 		const rt_revision *r = g->revs[u];
 		for (int j = 0; j < r->nchildren; j++)
-			if (!seen[r->children[j]]) {
-				seen[r->children[j]] = 1;
-				stack[sp++] = r->children[j];
-			}
+			push_unseen(stack, &sp, seen, r->children[j]);
 		for (int j = 0; j < ndep[u]; j++)
-			if (!seen[dep[u][j]]) {
-				seen[dep[u][j]] = 1;
-				stack[sp++] = dep[u][j];
-			}
+			push_unseen(stack, &sp, seen, dep[u][j]);
 	}
 	free(seen);
 	free(stack);
@@ -375,17 +380,16 @@ int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 	int *ndep;
 	int **dep = dependants_of(g, &ndep);
 	unsigned char *drop = drop_set(g, applied, target, dep, ndep);
-	/* Topological order of the drop set, then walk it backwards. */
-	size_t n = g->nrevs ? g->nrevs : 1, cnt = 0;
-	unsigned char *visited = xmalloc(n);
-	for (size_t i = 0; i < n; i++)
-		visited[i] = !drop[i];
-	int *order = xmalloc(n * sizeof(int));
-	rt_graph_dfs_order(g, st->rows.v, st->rows.n, visited, order, &cnt);
+	/*
+	 * The exact reverse of the graph's topological order: children
+	 * first, and the same order whatever order the table's rows are in.
+	 */
 	rows r;
 	rows_init(&r, g, &st->rows);
-	for (size_t k = cnt; k-- > 0;) {
-		int rev = order[k];
+	for (size_t k = g->nrevs; k-- > 0;) {
+		int rev = g->order[k];
+		if (!drop[rev])
+			continue;
 		const rt_revision *R = g->revs[rev];
 		rt_step *s = new_step(plan, RT_DOWNGRADE, rev);
 		rt_strlist_push(&s->from, R->id);
@@ -393,8 +397,6 @@ int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 		downgrade_vops(g, &r, applied, dep, ndep, rev, s);
 	}
 	rows_free(&r);
-	free(order);
-	free(visited);
 	free(drop);
 	free(applied);
 	free_dependants(g, dep, ndep);
@@ -429,6 +431,101 @@ static int related(const rt_graph *g, int a, int b)
 	       rt_graph_is_ancestor(g, b, a);
 }
 
+/* Sort a (small) set by position in the graph's order: deterministic output. */
+static void sort_by_order(const rt_graph *g, rt_revset *s)
+{
+	for (size_t i = 1; i < s->n; i++) {
+		int x = s->v[i];
+		size_t j = i;
+		for (; j > 0 && g->revs[s->v[j - 1]]->order > g->revs[x]->order; j--)
+			s->v[j] = s->v[j - 1];
+		s->v[j] = x;
+	}
+}
+
+/*
+ * The rows after a stamp.  A target is a set of revisions (label@base: the
+ * parents of those named); rows on the same line as a named revision
+ * (ancestors or descendants) are replaced, rows of unrelated branches
+ * kept -- except for base, or with purge, which replace every row.
+ */
+static void stamp_rows(const rt_graph *g, const rt_state *st,
+		       const rt_target *targets, size_t ntargets, int purge,
+		       rt_revset *next)
+{
+	rt_revset want = { 0 }, named = { 0 };
+	int clear = purge;
+	for (size_t i = 0; i < ntargets; i++) {
+		upgrade_roots(g, &targets[i], &want);
+		for (size_t j = 0; j < targets[i].revs.n; j++)
+			rt_revset_add(&named, targets[i].revs.v[j]);
+		if (!targets[i].revs.n)
+			clear = 1;
+	}
+	for (size_t i = 0; i < st->rows.n && !clear; i++) {
+		int keep = 1;
+		for (size_t j = 0; j < named.n && keep; j++)
+			keep = !related(g, st->rows.v[i], named.v[j]);
+		if (keep)
+			rt_revset_add(next, st->rows.v[i]);
+	}
+	for (size_t i = 0; i < want.n; i++)
+		rt_revset_add(next, want.v[i]);
+	minimise(g, next);
+	sort_by_order(g, next);
+	rt_revset_free(&want);
+	rt_revset_free(&named);
+}
+
+/*
+ * The version-table changes from the rows to next: unknown rows deleted
+ * (purge), then each new row UPDATEd from a removed row of its own line
+ * (else from any removed row), the rest DELETEd and INSERTed.
+ */
+static void stamp_vops(const rt_graph *g, const rt_state *st,
+		       const rt_revset *next, rt_step *s)
+{
+	rt_revset removed = { 0 }, added = { 0 };
+	for (size_t i = 0; i < st->rows.n; i++)
+		if (!rt_revset_has(next, st->rows.v[i]) &&
+		    !rt_revset_has(&removed, st->rows.v[i]))
+			rt_revset_add(&removed, st->rows.v[i]);
+	for (size_t i = 0; i < next->n; i++)
+		if (!rt_revset_has(&st->rows, next->v[i]))
+			rt_revset_add(&added, next->v[i]);
+	sort_by_order(g, &removed);
+	for (size_t i = 0; i < st->unknown.n; i++)
+		add_vop(s, RT_VOP_DELETE, st->unknown.v[i], NULL);
+	/* pair[i]: the removed row added[i] replaces, or -1. */
+	int *pair = xmalloc((added.n ? added.n : 1) * sizeof(int));
+	unsigned char *used = xcalloc(removed.n ? removed.n : 1, 1);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < added.n; i++) {
+			if (pass == 0)
+				pair[i] = -1;
+			for (size_t k = 0; k < removed.n && pair[i] < 0; k++)
+				if (!used[k] && (pass == 1 ||
+						 related(g, removed.v[k], added.v[i]))) {
+					used[k] = 1;
+					pair[i] = (int)k;
+				}
+		}
+	for (size_t i = 0; i < added.n; i++)
+		if (pair[i] >= 0)
+			add_vop(s, RT_VOP_UPDATE, g->revs[removed.v[pair[i]]]->id,
+				g->revs[added.v[i]]->id);
+	for (size_t k = 0; k < removed.n; k++)
+		if (!used[k])
+			add_vop(s, RT_VOP_DELETE, g->revs[removed.v[k]]->id, NULL);
+	for (size_t i = 0; i < added.n; i++)
+		if (pair[i] < 0)
+			add_vop(s, RT_VOP_INSERT, NULL, g->revs[added.v[i]]->id);
+	free(pair);
+	free(used);
+	rt_revset_free(&removed);
+	rt_revset_free(&added);
+}
+
 int rt_plan_stamp(const rt_graph *g, const rt_state *st,
 		  const rt_target *targets, size_t ntargets, int purge,
 		  rt_plan *plan, rt_error *err)
@@ -436,62 +533,21 @@ int rt_plan_stamp(const rt_graph *g, const rt_state *st,
 	memset(plan, 0, sizeof(*plan));
 	if (!purge && rt_state_check(g, st, err) < 0)
 		return -1;
-	/*
-	 * 'base' clears every row; label@base drops the branch's rows and
-	 * keeps what is below it; a revision replaces the rows on its line.
-	 */
-	rt_revset want = { 0 }, next = { 0 }, lines = { 0 };
-	int clear = purge;
-	for (size_t i = 0; i < ntargets; i++) {
-		const rt_target *t = &targets[i];
-		if (!t->revs.n && !t->below)
-			clear = 1;
-		upgrade_roots(g, t, &want);
-		for (size_t j = 0; j < t->revs.n; j++)
-			rt_revset_add(&lines, t->revs.v[j]);
-	}
-	if (!clear)
-		for (size_t i = 0; i < st->rows.n; i++) {
-			int keep = 1;
-			for (size_t j = 0; j < lines.n && keep; j++)
-				keep = !related(g, st->rows.v[i], lines.v[j]);
-			if (keep)
-				rt_revset_add(&next, st->rows.v[i]);
-		}
-	rt_revset_free(&lines);
-	for (size_t i = 0; i < want.n; i++)
-		rt_revset_add(&next, want.v[i]);
-	minimise(g, &next);
-
-	rt_revset removed = { 0 }, added = { 0 };
-	for (size_t i = 0; i < st->rows.n; i++)
-		if (!rt_revset_has(&next, st->rows.v[i]))
-			rt_revset_add(&removed, st->rows.v[i]);
-	for (size_t i = 0; i < next.n; i++)
-		if (!rt_revset_has(&st->rows, next.v[i]))
-			rt_revset_add(&added, next.v[i]);
-	if (removed.n || added.n || (purge && st->unknown.n)) {
+	rt_revset next = { 0 };
+	stamp_rows(g, st, targets, ntargets, purge, &next);
+	int same = next.n == st->rows.n && !(purge && st->unknown.n);
+	for (size_t i = 0; i < next.n && same; i++)
+		same = rt_revset_has(&st->rows, next.v[i]);
+	if (!same) {
 		rt_step *s = new_step(plan, RT_STAMP, -1);
 		for (size_t i = 0; i < st->rows.n; i++)
 			rt_strlist_push(&s->from, g->revs[st->rows.v[i]]->id);
-		for (size_t i = 0; i < st->unknown.n; i++) {
+		for (size_t i = 0; i < st->unknown.n; i++)
 			rt_strlist_push(&s->from, st->unknown.v[i]);
-			add_vop(s, RT_VOP_DELETE, st->unknown.v[i], NULL);
-		}
 		for (size_t i = 0; i < next.n; i++)
 			rt_strlist_push(&s->to, g->revs[next.v[i]]->id);
-		size_t k = 0;
-		for (; k < removed.n && k < added.n; k++)
-			add_vop(s, RT_VOP_UPDATE, g->revs[removed.v[k]]->id,
-				g->revs[added.v[k]]->id);
-		for (size_t i = k; i < removed.n; i++)
-			add_vop(s, RT_VOP_DELETE, g->revs[removed.v[i]]->id, NULL);
-		for (size_t i = k; i < added.n; i++)
-			add_vop(s, RT_VOP_INSERT, NULL, g->revs[added.v[i]]->id);
+		stamp_vops(g, st, &next, s);
 	}
-	rt_revset_free(&removed);
-	rt_revset_free(&added);
-	rt_revset_free(&want);
 	rt_revset_free(&next);
 	return 0;
 }
