@@ -1,4 +1,4 @@
-# retort (C) -- SQLite only so far (no PostgreSQL dialect yet). One BEGIN IMMEDIATE..COMMIT per migration (default transaction_per_migration = true), SQLite defaults (rollback journal, synchronous=FULL).
+# retort (C) -- PG + SQLite. One BEGIN IMMEDIATE..COMMIT per migration (default transaction_per_migration = true), SQLite defaults (rollback journal, synchronous=FULL).
 # Adapter for the shared harness: ../shared/bench/run.sh [-n ..] [-w ..] raw raw1tx /path/to/bench/retort-adapter.sh
 # The header comment lines (like these) end up in the "notes" column of RESULTS.md.
 # RETORT: the binary (default: build/retort of the repository holding this file).
@@ -34,14 +34,15 @@ tool_generate() {
   rm -f migrations/*.up.sql migrations/*.down.sql
   printf '[retort]\nscript_location = migrations\nurl = sqlite:///data/bench.db\n' > retort.ini
 }
-# cwd is $D.  *_pg: nothing yet (retort has no PostgreSQL dialect); add
-#   up_pg|noop_pg) echo "$RETORT --url postgresql://$PGUSER_@$PGHOST_:$PGPORT_/$PGDB upgrade head"
-# once it has one.
+# cwd is $D.
 tool_cmd() {
   local S="sqlite:///$SQLITE_DB"   # absolute path: sqlite:////abs/path
+  local P="postgresql://$PGUSER_@$PGHOST_:$PGPORT_/$PGDB"
   case $1 in
     up_sqlite|noop_sqlite) echo "$RETORT --url $S upgrade head" ;;
+    up_pg|noop_pg)         echo "$RETORT --url $P upgrade head" ;;
     status_sqlite)         echo "$RETORT --url $S current" ;;
+    status_pg)             echo "$RETORT --url $P current" ;;
     heads)                 echo "$RETORT heads" ;;
     history)               echo "$RETORT history" ;;
   esac
