@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 /* Read everything from fd into a NUL-terminated buffer. */
-static int read_all(int fd, const char *display, char **out, size_t *len,
-		    rt_error *err)
+static int read_all(int fd, const char *display, int regular, char **out,
+		    size_t *len, rt_error *err)
 {
 	size_t alloc = 8192, n = 0;
 	char *buf = xmalloc(alloc);
@@ -35,9 +35,16 @@ static int read_all(int fd, const char *display, char **out, size_t *len,
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		/*
+		 * A regular file returns less than asked only at its end:
+		 * stopping here saves a read() per file, which matters with
+		 * 100,000 migration files.
+		 */
+		if (regular && n + 1 < alloc)
+			break;
 	}
 	buf[n] = '\0';
-	*out = buf;
+	*out = n + 1 < alloc ? xrealloc(buf, n + 1) : buf; /* keep only what is used */
 	*len = n;
 	return 0;
 }
@@ -49,7 +56,7 @@ int fs_read_file_at(int dirfd, const char *name, const char *display,
 	if (fd < 0)
 		return rt_fail_at(err, RT_EIO, display, 0, "cannot open: %s",
 				  strerror(errno));
-	int rc = read_all(fd, display, out, len, err);
+	int rc = read_all(fd, display, 1, out, len, err);
 	close(fd);
 	return rc;
 }
