@@ -68,7 +68,7 @@ test_second_upgrade_waits_for_the_first() {
 	wait_for first.err "Running upgrade m001 -> m002"
 	rt upgrade head
 	expect_rc 0
-	expect_err_has "another retort process is migrating"
+	expect_err_has "waiting up to 300 s"
 	expect_err_has "nothing to do"
 	expect_steps
 	wait "$first" || fail "the first upgrade failed: $(cat first.err)"
