@@ -245,10 +245,11 @@ test_placeholders() {
 -- a comment with \${undefined}
 /* and \${undefined} here */
 INSERT INTO t_\${name} (id) VALUES (\${num});
-INSERT INTO t_\${name} VALUES (2, '\${num}');" "DROP TABLE t_\${name};" >/dev/null
+INSERT INTO t_\${name} VALUES (2, '\${num}');
+CREATE TABLE \"t_q\${name}\" (id INTEGER);" "DROP TABLE t_\${name}; DROP TABLE \"t_q\${name}\";" >/dev/null
 	rt -x name=foo -x num=7 upgrade head
 	expect_rc 0
-	expect_db "m001" "t_foo"
+	expect_db "m001" "t_foo t_q\${name}"
 	expect_q "SELECT id || '|' || coalesce(v, '') FROM t_foo ORDER BY id" "2|\${num}
 7|\${name}"
 	rt downgrade base -x name=foo
