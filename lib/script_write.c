@@ -13,31 +13,138 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * One UTF-8 sequence at s: its code point, and its length in bytes.  A
+ * byte that does not start a valid sequence is returned as itself with
+ * *valid cleared, so odd input is kept rather than dropped.
+ */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp, int *valid)
+{
+	size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xF0 && s[0] < 0xF5 ? 4
+		   : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+	uint32_t c = n == 1 ? s[0] : n == 2 ? s[0] & 0x1Fu
+				   : n == 3 ? s[0] & 0x0Fu : s[0] & 0x07u;
+	*valid = n > 0;
+	for (size_t i = 1; i < n && *valid; i++) {
+		*valid = (s[i] & 0xC0) == 0x80;
+		c = (c << 6) | (s[i] & 0x3Fu);
+	}
+	if (!*valid) {
+		*cp = s[0];
+		return 1;
+	}
+	*cp = c;
+	return n;
+}
+
+static void utf8_encode(strbuf *sb, uint32_t cp)
+{
+	if (cp < 0x80) {
+		strbuf_addc(sb, (char)cp);
+	} else if (cp < 0x800) {
+		strbuf_addc(sb, (char)(0xC0 | (cp >> 6)));
+		strbuf_addc(sb, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		strbuf_addc(sb, (char)(0xE0 | (cp >> 12)));
+		strbuf_addc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		strbuf_addc(sb, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		strbuf_addc(sb, (char)(0xF0 | (cp >> 18)));
+		strbuf_addc(sb, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		strbuf_addc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		strbuf_addc(sb, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/*
+ * Is cp a word character, as Python 3's \w (which Alembic's slug uses)
+ * says?  ASCII letters, digits and '_'; beyond ASCII the letters of every
+ * script, but not the punctuation and symbols people type into messages
+ * (dashes, curly quotes, ellipses, guillemets, arrows, emoji).
+ */
+static int word_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return isalnum((int)cp) || cp == '_';
+	if (cp < 0xC0) /* Latin-1 punctuation; ª ² ³ µ ¹ º ¼ ½ ¾ are \w */
+		return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5 ||
+		       cp == 0xB9 || cp == 0xBA || (cp >= 0xBC && cp <= 0xBE);
+	static const uint32_t punct[][2] = {
+		{ 0xD7, 0xD7 }, { 0xF7, 0xF7 },        /* × ÷ */
+		{ 0x2000, 0x206F }, { 0x20A0, 0x20CF }, /* punctuation, currency */
+		{ 0x2190, 0x23FF }, { 0x2500, 0x27BF }, /* arrows, maths, shapes */
+		{ 0x2900, 0x2BFF }, { 0x3000, 0x3003 }, /* more of them, CJK . , */
+		{ 0x3008, 0x3011 }, { 0xFE0F, 0xFE0F }, /* CJK brackets, emoji VS */
+		{ 0xFF01, 0xFF0F }, { 0x1F000, 0x1FAFF }, /* fullwidth, emoji */
+	};
+	for (size_t i = 0; i < sizeof(punct) / sizeof(*punct); i++)
+		if (cp >= punct[i][0] && cp <= punct[i][1])
+			return 0;
+	return 1;
+}
+
+/* Lower case of the common alphabets (Latin, Greek, Cyrillic), as str.lower(). */
+static uint32_t lower_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return (uint32_t)tolower((int)cp);
+	if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+		return cp + 0x20;
+	if ((cp >= 0x100 && cp <= 0x137 && cp != 0x130) ||
+	    (cp >= 0x14A && cp <= 0x177))
+		return cp | 1;
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return cp & 1 ? cp + 1 : cp;
+	if (cp == 0x178)
+		return 0xFF;
+	if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2)
+		return cp + 0x20;
+	if (cp >= 0x410 && cp <= 0x42F)
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 0x50;
+	return cp;
+}
+
+/*
+ * Alembic's slug: "_".join(re.findall(r"\w+", message)).lower(), and when
+ * longer than truncate characters, slug[:truncate].rsplit("_", 1)[0] + "_".
+ * Characters, not bytes, are counted, so a UTF-8 sequence is never split.
+ */
 char *rt_slugify(const char *message, int truncate)
 {
 	strbuf sb = STRBUF_INIT;
 	const unsigned char *p = (const unsigned char *)(message ? message : "");
+	size_t chars = 0, cut = 0;
+	int in_word = 0;
 	while (*p) {
-		while (*p && !(isalnum(*p) || *p == '_' || *p >= 0x80))
-			p++;
-		if (!*p)
-			break;
-		if (sb.len)
+		uint32_t cp;
+		int valid;
+		size_t n = utf8_decode(p, &cp, &valid);
+		int word = !valid || word_cp(cp);
+		if (word && !in_word && sb.len) {
 			strbuf_addc(&sb, '_');
-		while (*p && (isalnum(*p) || *p == '_' || *p >= 0x80))
-			strbuf_addc(&sb, (char)tolower(*p++));
+			if (++chars == (size_t)truncate)
+				cut = sb.len;
+		}
+		if (word && valid)
+			utf8_encode(&sb, lower_cp(cp));
+		else if (word)
+			strbuf_addc(&sb, (char)*p);
+		if (word && ++chars == (size_t)truncate)
+			cut = sb.len;
+		in_word = word;
+		p += n;
 	}
-	if (truncate > 0 && sb.len > (size_t)truncate) {
-		size_t n = (size_t)truncate;
-		while (n > 0 && ((unsigned char)sb.buf[n] & 0xC0) == 0x80)
-			n--; /* never cut a UTF-8 sequence */
-		strbuf_setlen(&sb, n);
+	if (truncate > 0 && chars > (size_t)truncate) {
+		strbuf_setlen(&sb, cut);
 		char *us = strrchr(sb.buf, '_');
 		if (us)
 			strbuf_setlen(&sb, (size_t)(us - sb.buf));

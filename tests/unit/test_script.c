@@ -1,0 +1,448 @@
+/*
+ * test_script.c - the migration file parser (header keys, section
+ * markers and their options, every malformed-file error with its file and
+ * line), revision id rules, slugs for file names, and checksums.
+ */
+#include "unit.h"
+
+#define GOOD                                                                 \
+	"-- Revision ID: 3f2a1b9c0d4e\n"                                     \
+	"-- Revises: 1a2b3c4d5e6f, 0a0b0c0d0e0f\n"                           \
+	"-- Create Date: 2026-11-22 14:30:00.000000+00:00\n"                 \
+	"-- Message: add bio: to users\n"                                    \
+	"-- Branch Labels: accounts, users\n"                                \
+	"-- Depends On: shared, 9f8e\n"                                      \
+	"\n"                                                                 \
+	"-- migrate:upgrade\n"                                               \
+	"ALTER TABLE users ADD COLUMN bio VARCHAR(500);\n"                   \
+	"\n"                                                                 \
+	"-- migrate:downgrade\n"                                             \
+	"ALTER TABLE users DROP COLUMN bio;\n"
+
+/* Parse text that must fail; check file and line; return the error. */
+static rt_error parse_error(const char *text, int line)
+{
+	rt_error err = { 0 };
+	rt_revision *r = unit_parse_try("m/x.sql", text, &err);
+	if (r) {
+		rt_revision_free(r);
+		fail_msg("parsed, but should fail:\n%s", text);
+	}
+	assert_int_equal(err.code, RT_ESCRIPT);
+	assert_string_equal(err.file, "m/x.sql");
+	assert_int_equal(err.line, line);
+	return err;
+}
+
+/* Like parse_error, and the message must be exactly msg. */
+static void assert_parse_msg(const char *text, int line, const char *msg)
+{
+	rt_error err = parse_error(text, line);
+	assert_string_equal(err.message, msg);
+	rt_error_clear(&err);
+}
+
+/* A section body as a string. */
+static char *body(const rt_section *s)
+{
+	char *b = malloc(s->len + 1);
+	memcpy(b, s->body, s->len);
+	b[s->len] = '\0';
+	return b;
+}
+
+/* text with every "\n" turned into "\r\n". */
+static char *crlf(const char *text)
+{
+	char *out = malloc(2 * strlen(text) + 1), *o = out;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n')
+			*o++ = '\r';
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void test_good_file(void **state)
+{
+	(void)state;
+	rt_revision *r = unit_parse("migrations/3f2a_add_bio.sql", GOOD);
+	assert_string_equal(r->id, "3f2a1b9c0d4e");
+	assert_string_equal(r->path, "migrations/3f2a_add_bio.sql");
+	assert_int_equal(r->down.n, 2);
+	assert_string_equal(r->down.v[0], "1a2b3c4d5e6f");
+	assert_string_equal(r->down.v[1], "0a0b0c0d0e0f");
+	assert_string_equal(r->create_date, "2026-11-22 14:30:00.000000+00:00");
+	assert_string_equal(r->message, "add bio: to users");
+	assert_int_equal(r->labels.n, 2);
+	assert_string_equal(r->labels.v[0], "accounts");
+	assert_string_equal(r->labels.v[1], "users");
+	assert_int_equal(r->depends.n, 2);
+	assert_string_equal(r->depends.v[0], "shared");
+	assert_string_equal(r->depends.v[1], "9f8e");
+	assert_int_equal(r->line_id, 1);
+	assert_int_equal(r->line_revises, 2);
+	assert_int_equal(r->line_labels, 5);
+	assert_int_equal(r->line_depends, 6);
+
+	assert_true(r->upgrade.present);
+	assert_int_equal(r->upgrade.line, 8);
+	assert_int_equal(r->upgrade.body_line, 9);
+	assert_true(r->upgrade.transactional);
+	assert_str_free(body(&r->upgrade),
+			"ALTER TABLE users ADD COLUMN bio VARCHAR(500);\n\n");
+	assert_true(r->downgrade.present);
+	assert_int_equal(r->downgrade.line, 11);
+	assert_int_equal(r->downgrade.body_line, 12);
+	assert_true(r->downgrade.transactional);
+	assert_str_free(body(&r->downgrade), "ALTER TABLE users DROP COLUMN bio;\n");
+	assert_int_equal(r->textlen, strlen(GOOD));
+	rt_revision_free(r);
+}
+
+static void test_minimal_and_lenient_forms(void **state)
+{
+	(void)state;
+	/* Keys in any case, no space after --, comments without a colon. */
+	rt_revision *r = unit_parse("x.sql",
+				    "--revision id:  aaaa  \n"
+				    "-- This migration creates the table\n"
+				    "   -- REVISES:\n"
+				    "\n"
+				    "--migrate:upgrade\n"
+				    "CREATE TABLE t (id INTEGER);");
+	assert_string_equal(r->id, "aaaa");
+	assert_int_equal(r->down.n, 0);
+	assert_null(r->message);
+	assert_null(r->create_date);
+	assert_int_equal(r->upgrade.line, 5);
+	assert_str_free(body(&r->upgrade), "CREATE TABLE t (id INTEGER);");
+	/* A missing downgrade section is allowed (check reports it). */
+	assert_false(r->downgrade.present);
+	rt_revision_free(r);
+
+	/* After the first marker, "-- Key: value" lines are plain SQL comments. */
+	r = unit_parse("x.sql",
+		       "-- Revision ID: aaaa\n"
+		       "-- migrate:upgrade\n"
+		       "-- Author: me\n"
+		       "-- Revision ID: bbbb\n"
+		       "SELECT 1;\n");
+	assert_string_equal(r->id, "aaaa");
+	assert_str_free(body(&r->upgrade), "-- Author: me\n-- Revision ID: bbbb\nSELECT 1;\n");
+	rt_revision_free(r);
+
+	/* Sections in either order; an empty upgrade section. */
+	r = unit_parse("x.sql",
+		       "-- Revision ID: aaaa\n"
+		       "-- migrate:downgrade\n"
+		       "DROP TABLE t;\n"
+		       "-- migrate:upgrade\n");
+	assert_str_free(body(&r->downgrade), "DROP TABLE t;\n");
+	assert_int_equal(r->upgrade.len, 0);
+	assert_int_equal(r->upgrade.body_line, 5);
+	rt_revision_free(r);
+}
+
+static void test_crlf(void **state)
+{
+	(void)state;
+	char *text = crlf(GOOD);
+	rt_revision *r = unit_parse("x.sql", text);
+	rt_revision *lf = unit_parse("x.sql", GOOD);
+	free(text);
+	assert_string_equal(r->id, "3f2a1b9c0d4e");
+	assert_string_equal(r->down.v[1], "0a0b0c0d0e0f");
+	assert_string_equal(r->message, "add bio: to users");
+	assert_string_equal(r->depends.v[1], "9f8e");
+	assert_int_equal(r->line_depends, 6);
+	assert_int_equal(r->upgrade.line, 8);
+	assert_int_equal(r->downgrade.line, 11);
+	assert_str_free(body(&r->downgrade), "ALTER TABLE users DROP COLUMN bio;\r\n");
+	/* Same checksum whatever the line endings. */
+	char *a = rt_revision_checksum(r), *b = rt_revision_checksum(lf);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	rt_revision_free(r);
+	rt_revision_free(lf);
+}
+
+static void test_bom(void **state)
+{
+	(void)state;
+	rt_revision *r = unit_parse("x.sql", "\xEF\xBB\xBF" GOOD);
+	assert_string_equal(r->id, "3f2a1b9c0d4e");
+	assert_int_equal(r->line_id, 1);
+	assert_int_equal(r->upgrade.line, 8);
+	rt_revision_free(r);
+	/* A BOM is only skipped at the very start. */
+	rt_error err = parse_error("-- Revision ID: aaaa\n\xEF\xBB\xBF-- migrate:upgrade\n", 2);
+	assert_contains(err.message, "SQL before the first '-- migrate:upgrade' marker");
+	rt_error_clear(&err);
+}
+
+static void test_checksum(void **state)
+{
+	(void)state;
+	rt_revision *r = unit_parse("x.sql", GOOD);
+	char *sum = rt_revision_checksum(r);
+	assert_string_equal(sum, "sha256:0528c8a6651b33065f1f140c5edaa81301a283748364032a63440cd6a2a629bb");
+	assert_int_equal(strlen(sum), 7 + 64);
+	free(sum);
+	rt_revision_free(r);
+
+	/* Only the upgrade section counts; a lone CR is a line end too. */
+	r = unit_parse("x.sql", "-- Revision ID: a\n-- migrate:upgrade\nALTER TABLE users ADD COLUMN bio VARCHAR(500);\r\r\n"
+				"-- migrate:downgrade\nanything\n");
+	sum = rt_revision_checksum(r);
+	assert_string_equal(sum, "sha256:0528c8a6651b33065f1f140c5edaa81301a283748364032a63440cd6a2a629bb");
+	free(sum);
+	rt_revision_free(r);
+
+	/* One changed character changes the sum; an empty section has one. */
+	r = unit_parse("x.sql", "-- Revision ID: a\n-- migrate:upgrade\nALTER TABLE users ADD COLUMN bio VARCHAR(501);\n\n");
+	sum = rt_revision_checksum(r);
+	assert_string_not_equal(sum, "sha256:0528c8a6651b33065f1f140c5edaa81301a283748364032a63440cd6a2a629bb");
+	free(sum);
+	rt_revision_free(r);
+	r = unit_parse("x.sql", "-- Revision ID: a\n-- migrate:upgrade\n");
+	sum = rt_revision_checksum(r);
+	assert_string_equal(sum, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	free(sum);
+	rt_revision_free(r);
+}
+
+static void test_missing_parts(void **state)
+{
+	(void)state;
+	assert_parse_msg("-- Revises: aaaa\n-- migrate:upgrade\nSELECT 1;\n", 1,
+			 "no '-- Revision ID:' header");
+	assert_parse_msg("", 1, "no '-- Revision ID:' header");
+	rt_error err = parse_error("-- Revision ID: aaaa\n\n-- migrate:downgrade\nDROP TABLE t;\n", 4);
+	assert_string_equal(err.message, "no '-- migrate:upgrade' section");
+	assert_non_null(err.hint);
+	rt_error_clear(&err);
+	assert_parse_msg("-- Revision ID:\n-- migrate:upgrade\n", 1,
+			 "a revision id cannot be empty");
+}
+
+static void test_header_errors(void **state)
+{
+	(void)state;
+	rt_error err = parse_error("-- Revision ID: aaaa\n-- Author: me\n-- migrate:upgrade\n", 2);
+	assert_string_equal(err.message, "unknown header key 'Author'");
+	assert_contains(err.hint, "Revision ID, Revises, Create Date, Message, Branch Labels, Depends On");
+	rt_error_clear(&err);
+	assert_parse_msg("-- Revision ID: aaaa\n-- Revises: bbbb\n-- revises: cccc\n-- migrate:upgrade\n",
+			 3, "header 'Revises' given twice (first at line 2)");
+	assert_parse_msg("-- Revision ID: aaaa\n-- Message: a\n\n-- Message: b\n-- migrate:upgrade\n",
+			 4, "header 'Message' given twice (first at line 2)");
+	err = parse_error("-- Revision ID: aaaa\n\nCREATE TABLE t (id INTEGER);\n-- migrate:upgrade\n", 3);
+	assert_string_equal(err.message, "SQL before the first '-- migrate:upgrade' marker");
+	assert_non_null(err.hint);
+	rt_error_clear(&err);
+}
+
+static void test_section_errors(void **state)
+{
+	(void)state;
+	assert_parse_msg("-- Revision ID: aaaa\n\n-- migrate:upgrade\nSELECT 1;\n-- migrate:upgrade\n",
+			 5, "second '-- migrate:upgrade' section (the first is at line 3)");
+	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:downgrade\n-- migrate:upgrade\n-- migrate:downgrade\n",
+			 4, "second '-- migrate:downgrade' section (the first is at line 2)");
+
+	rt_error err = parse_error("-- Revision ID: aaaa\n-- migrate:up\nSELECT 1;\n", 2);
+	assert_string_equal(err.message, "unknown section marker '-- migrate:up'");
+	assert_string_equal(err.hint, "retort's markers are '-- migrate:upgrade' and '-- migrate:downgrade'");
+	rt_error_clear(&err);
+	err = parse_error("-- Revision ID: aaaa\n-- migrate:upgrade\n-- migrate:down\n", 3);
+	assert_string_equal(err.message, "unknown section marker '-- migrate:down'");
+	assert_contains(err.hint, "retort's markers are");
+	rt_error_clear(&err);
+	err = parse_error("-- Revision ID: aaaa\n-- migrate:sideways now\n", 2);
+	assert_string_equal(err.message, "unknown section marker '-- migrate:sideways'");
+	rt_error_clear(&err);
+
+	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:upgrade foo\n", 2,
+			 "unknown section option 'foo' (known: transaction:false)");
+	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:upgrade transaction:\n", 2,
+			 "unknown section option 'transaction:' (known: transaction:false)");
+	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:upgrade transaction:false transaction:true\n", 2,
+			 "option 'transaction' given twice");
+	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:upgrade\n-- migrate:downgrade transaction:maybe\n", 3,
+			 "transaction:maybe: the value must be true or false");
+}
+
+static void test_transaction_option(void **state)
+{
+	(void)state;
+	rt_revision *r = unit_parse("x.sql",
+				    "-- Revision ID: aaaa\n"
+				    "-- migrate:upgrade   transaction:false  \n"
+				    "CREATE INDEX CONCURRENTLY i ON t (x);\n"
+				    "-- migrate:downgrade transaction:true\n"
+				    "DROP INDEX i;\n");
+	assert_false(r->upgrade.transactional);
+	assert_true(r->downgrade.transactional);
+	assert_str_free(body(&r->upgrade), "CREATE INDEX CONCURRENTLY i ON t (x);\n");
+	rt_revision_free(r);
+}
+
+static void test_list_errors(void **state)
+{
+	(void)state;
+	assert_parse_msg("-- Revision ID: aaaa\n-- Revises: bbbb,,cccc\n-- migrate:upgrade\n", 2,
+			 "empty item in 'Revises' list");
+	assert_parse_msg("-- Revision ID: aaaa\n-- Revises: bbbb,\n-- migrate:upgrade\n", 2,
+			 "empty item in 'Revises' list");
+	assert_parse_msg("-- Revision ID: aaaa\n-- Depends On: , bbbb\n-- migrate:upgrade\n", 2,
+			 "empty item in 'Depends On' list");
+	assert_parse_msg("-- Revision ID: aaaa\n\n-- Branch Labels: a b\n-- migrate:upgrade\n", 3,
+			 "'a b' in 'Branch Labels': items are separated by commas, not spaces");
+	assert_parse_msg("-- Revision ID: aaaa\n-- Revises: bbbb, bbbb\n-- migrate:upgrade\n", 2,
+			 "'bbbb' is listed twice in 'Revises'");
+	rt_revision *r = unit_parse("x.sql", "-- Revision ID: aaaa\n-- Revises:  bbbb ,cccc  \n-- migrate:upgrade\n");
+	assert_int_equal(r->down.n, 2);
+	assert_string_equal(r->down.v[0], "bbbb");
+	assert_string_equal(r->down.v[1], "cccc");
+	rt_revision_free(r);
+}
+
+static void test_bad_ids(void **state)
+{
+	(void)state;
+	const char *bad[] = { "aa@a", "aa-a", "aa+a", "aa:a" };
+	for (size_t i = 0; i < 4; i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "-- Revision ID: %s\n-- migrate:upgrade\n", bad[i]);
+		rt_error err = parse_error(text, 1);
+		char want[64];
+		snprintf(want, sizeof(want), "character '%c' is not allowed in revision id '%s'",
+			 bad[i][2], bad[i]);
+		assert_contains(err.message, want);
+		rt_error_clear(&err);
+	}
+	assert_parse_msg("-- Revision ID: 0123456789abcdef0123456789abcdef0\n-- migrate:upgrade\n", 1,
+			 "revision id '0123456789abcdef0123456789abcdef0' is 33 characters long; the version table holds at most 32");
+	rt_revision *r = unit_parse("x.sql", "-- Revision ID: 0123456789abcdef0123456789abcdef\n-- migrate:upgrade\n");
+	assert_int_equal(strlen(r->id), 32);
+	rt_revision_free(r);
+	/* Down revisions follow the same rules, reported at the Revises line. */
+	rt_error err = parse_error("-- Revision ID: aaaa\n\n-- Revises: bb@b\n-- migrate:upgrade\n", 3);
+	assert_contains(err.message, "character '@' is not allowed in revision id 'bb@b'");
+	rt_error_clear(&err);
+	assert_parse_msg("-- Revision ID: aaaa\n-- Revises: bbbb, aaaa\n-- migrate:upgrade\n", 2,
+			 "revision aaaa revises itself");
+	err = parse_error("-- Revision ID: aaaa\n-- Branch Labels: x@y\n-- migrate:upgrade\n", 2);
+	assert_contains(err.message, "bad branch label");
+	rt_error_clear(&err);
+	err = parse_error("-- Revision ID: aaaa\n-- Branch Labels: heads\n-- migrate:upgrade\n", 2);
+	assert_contains(err.message, "bad branch label");
+	assert_contains(err.message, "reserved");
+	rt_error_clear(&err);
+}
+
+static void test_nul_byte(void **state)
+{
+	(void)state;
+	static const char text[] = "-- Revision ID: aaaa\n-- migrate:upgrade\nSELECT\0 1;\n";
+	char *copy = malloc(sizeof(text));
+	memcpy(copy, text, sizeof(text));
+	rt_error err = { 0 };
+	assert_null(rt_revision_parse("m/x.sql", copy, sizeof(text) - 1, &err));
+	assert_int_equal(err.code, RT_ESCRIPT);
+	assert_string_equal(err.file, "m/x.sql");
+	assert_string_equal(err.message, "contains a NUL byte: not a text file");
+	rt_error_clear(&err);
+}
+
+static void test_check_revision_id(void **state)
+{
+	(void)state;
+	rt_error err = { 0 };
+	const char *good[] = { "3f2a1b9c0d4e", "a", "my_rev.1", "ABC",
+			       "0123456789abcdef0123456789abcdef", "headless" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
+		if (rt_check_revision_id(good[i], &err) < 0)
+			fail_msg("'%s' rejected: %s", good[i], err.message);
+	const char *bad[] = { "", "a@b", "a-b", "a+b", "a:b", "a b", "a,b",
+			      "a'b", "a\"b", "a\\b", "a\tb", "head", "heads",
+			      "base", "current",
+			      "0123456789abcdef0123456789abcdef0" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		if (rt_check_revision_id(bad[i], &err) == 0)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_int_equal(err.code, RT_EUSAGE);
+		rt_error_clear(&err);
+	}
+	assert_int_equal(rt_check_revision_id("head", &err), -1);
+	assert_string_equal(err.message, "'head' is a reserved word and cannot be a revision id");
+	rt_error_clear(&err);
+	assert_int_equal(rt_check_revision_id("x+1", &err), -1);
+	assert_contains(err.message, "character '+' is not allowed in revision id 'x+1'");
+	rt_error_clear(&err);
+}
+
+static void test_slugify(void **state)
+{
+	(void)state;
+	assert_str_free(rt_slugify("add bio to users", 40), "add_bio_to_users");
+	assert_str_free(rt_slugify("Add Bio, to USERS!!", 40), "add_bio_to_users");
+	assert_str_free(rt_slugify("  --- ", 40), "");
+	assert_str_free(rt_slugify(NULL, 40), "");
+	/* \w includes '_': Python's re.findall(r"\w+", "foo__bar baz_"). */
+	assert_str_free(rt_slugify("foo__bar baz_", 40), "foo__bar_baz_");
+	assert_str_free(rt_slugify("v2: rename t1 -> t2", 40), "v2_rename_t1_t2");
+	/* slug[:n].rsplit("_", 1)[0] + "_" */
+	assert_str_free(rt_slugify("add a very long message here", 10), "add_a_");
+	assert_str_free(rt_slugify("abc def", 4), "abc_");
+	assert_str_free(rt_slugify("abcdefghij", 4), "abcd_");
+	assert_str_free(rt_slugify("abcd", 4), "abcd");
+	assert_str_free(rt_slugify("abc defgh", 5), "abc_");
+	assert_str_free(rt_slugify("a long message", 0), "a_long_message");
+	assert_str_free(rt_slugify("create the accounts table for billing and invoices", 40),
+			"create_the_accounts_table_for_billing_");
+}
+
+static void test_slugify_utf8(void **state)
+{
+	(void)state;
+	/* Letters of any script are word characters (Python 3's \w). */
+	assert_str_free(rt_slugify("café au lait", 40), "café_au_lait");
+	assert_str_free(rt_slugify("Ändere Größe", 40), "ändere_größe");
+	assert_str_free(rt_slugify("таблица Пользователи", 40), "таблица_пользователи");
+	/* Punctuation and symbols outside ASCII separate words. */
+	assert_str_free(rt_slugify("users — add “bio” column…", 40), "users_add_bio_column");
+	assert_str_free(rt_slugify("user’s table", 40), "user_s_table");
+	assert_str_free(rt_slugify("fix 🐛 in «orders»", 40), "fix_in_orders");
+	/* Truncation counts characters, as Alembic does, never splitting one. */
+	assert_str_free(rt_slugify("café au lait", 4), "café_");
+	assert_str_free(rt_slugify("ééééé", 3), "ééé_");
+	assert_str_free(rt_slugify("éé éé", 4), "éé_");
+	/* Bytes that are not UTF-8 are kept, one character each. */
+	assert_str_free(rt_slugify("a\xff" "b c", 40), "a\xff" "b_c");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_minimal_and_lenient_forms),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_bom),
+		cmocka_unit_test(test_checksum),
+		cmocka_unit_test(test_missing_parts),
+		cmocka_unit_test(test_header_errors),
+		cmocka_unit_test(test_section_errors),
+		cmocka_unit_test(test_transaction_option),
+		cmocka_unit_test(test_list_errors),
+		cmocka_unit_test(test_bad_ids),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_check_revision_id),
+		cmocka_unit_test(test_slugify),
+		cmocka_unit_test(test_slugify_utf8),
+	};
+	return cmocka_run_group_tests_name("script", tests, NULL, NULL);
+}
