@@ -95,6 +95,18 @@ sqlite_test_bounded_lock_wait() {
 	expect_q "SELECT count(*) FROM retort_version_history" "2"
 }
 
+# The message gives the wait that was configured, not a rounded one.
+sqlite_test_fractional_lock_wait_in_message() {
+	slow_second
+	start_upgrade first.err
+	local first=$!
+	wait_for first.err "Running upgrade m001 -> m002"
+	rt --lock-wait 0.5 upgrade head
+	expect_rc 1
+	expect_err_has "for more than 0.5 s"
+	wait "$first" || fail "the first upgrade failed: $(cat first.err)"
+}
+
 sqlite_test_lock_wait_from_config() {
 	slow_second
 	echo "lock_wait = 1" >> retort.ini
