@@ -44,8 +44,51 @@ typedef struct parse_state {
 	int too_long;
 	raw *v;
 	size_t n, alloc;
+	rt_strlist sections; /* every [section] of the file, in order */
 	rt_errlist errs;
 } parse_state;
+
+static int known_section(const char *name)
+{
+	return !strcmp(name, "retort") || !strcmp(name, "placeholders") ||
+	       (!strncmp(name, "env:", 4) && name[4]);
+}
+
+/*
+ * Record a section of the file (once), reporting an unknown one at the
+ * line that names it.  Sections are noted as their headers are read, so
+ * an empty [env:NAME] exists and an unknown section is one error, not one
+ * per key.
+ */
+static void note_section(parse_state *ps, const char *name, size_t len,
+			 int line)
+{
+	for (size_t i = 0; i < ps->sections.n; i++)
+		if (strlen(ps->sections.v[i]) == len &&
+		    !strncmp(ps->sections.v[i], name, len))
+			return;
+	rt_strlist_pushn(&ps->sections, name, len);
+	const char *sec = ps->sections.v[ps->sections.n - 1];
+	if (known_section(sec))
+		return;
+	rt_error e = { 0 };
+	rt_fail_at(&e, RT_ECONFIG, ps->path, line,
+		   "unknown section [%s] (known: [retort], [env:NAME], [placeholders])",
+		   sec);
+	rt_errlist_add(&ps->errs, &e);
+}
+
+/* A "[name]" header line (unindented, as inih reads it): note the section. */
+static void header_of(parse_state *ps, const char *str)
+{
+	if (ps->line == 1 && !strncmp(str, "\xEF\xBB\xBF", 3))
+		str += 3;
+	if (str[0] != '[')
+		return;
+	const char *close = strchr(str, ']');
+	if (close)
+		note_section(ps, str + 1, (size_t)(close - str - 1), ps->line);
+}
 
 /* inih's reader: fgets that counts lines and catches over-long ones. */
 static char *reader(char *str, int num, void *stream)
@@ -62,6 +105,7 @@ static char *reader(char *str, int num, void *stream)
 			;
 		str[0] = '\0';
 	}
+	header_of(ps, str);
 	return str;
 }
 
@@ -86,17 +130,12 @@ static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
 	parse_state *ps = user;
-	int settings = !strcmp(section, "retort") || !strncmp(section, "env:", 4);
+	note_section(ps, section, strlen(section), ps->line);
+	if (!known_section(section))
+		return 1; /* reported once, at its header */
+	int settings = strcmp(section, "placeholders") != 0;
 	if (settings && !known_key(name)) {
 		error_at(ps, "unknown key", name, section);
-		return 1;
-	}
-	if (!settings && strcmp(section, "placeholders")) {
-		rt_error e = { 0 };
-		rt_fail_at(&e, RT_ECONFIG, ps->path, ps->line,
-			   "unknown section [%s] (known: [retort], [env:NAME], [placeholders])",
-			   section);
-		rt_errlist_add(&ps->errs, &e);
 		return 1;
 	}
 	for (size_t i = 0; i < ps->n; i++)
@@ -361,26 +400,22 @@ static void apply_section(rt_config *cfg, parse_state *ps, const char *section)
 static int check_env(parse_state *ps, const char *env, rt_error *err)
 {
 	char *want = xasprintf("env:%s", env);
-	strbuf have = STRBUF_INIT;
-	int found = 0;
-	for (size_t i = 0; i < ps->n; i++) {
-		if (!strcmp(ps->v[i].section, want))
-			found = 1;
-		if (!strncmp(ps->v[i].section, "env:", 4) &&
-		    !strstr(have.buf ? have.buf : "", ps->v[i].section + 4))
-			strbuf_addf(&have, "%s%s", have.len ? ", " : "",
-				    ps->v[i].section + 4);
-	}
+	int found = rt_strlist_has(&ps->sections, want);
 	free(want);
-	if (!found) {
-		rt_fail(err, RT_ECONFIG, "%s has no [env:%s] section", ps->path, env);
-		if (have.len)
-			rt_hint(err, "environments defined there: %s", have.buf);
-		else
-			rt_hint(err, "add a section [env:%s] with the settings that differ", env);
-	}
+	if (found)
+		return 0;
+	strbuf have = STRBUF_INIT;
+	for (size_t i = 0; i < ps->sections.n; i++)
+		if (!strncmp(ps->sections.v[i], "env:", 4) && ps->sections.v[i][4])
+			strbuf_addf(&have, "%s%s", have.len ? ", " : "",
+				    ps->sections.v[i] + 4);
+	rt_fail(err, RT_ECONFIG, "%s has no [env:%s] section", ps->path, env);
+	if (have.len)
+		rt_hint(err, "environments defined there: %s", have.buf);
+	else
+		rt_hint(err, "add a section [env:%s] with the settings that differ", env);
 	strbuf_release(&have);
-	return found ? 0 : -1;
+	return -1;
 }
 
 static void free_raw(parse_state *ps)
@@ -391,6 +426,7 @@ static void free_raw(parse_state *ps)
 		free(ps->v[i].value);
 	}
 	free(ps->v);
+	rt_strlist_free(&ps->sections);
 }
 
 /* Parse path into ps->v; 0 or -1 with err set. */
