@@ -16,11 +16,15 @@
 #include <sqlite3.h>
 #include <string.h>
 
-/* Add [s, s+n) unless it is only whitespace and comments. */
+/*
+ * Add [s, s+n) unless it is only whitespace and comments, or an empty
+ * statement (a stray ';', which SQLite would prepare to nothing).
+ */
 static void add_stmt(rt_stmtlist *out, const char *base, const char *s,
 		     size_t n, int first_line)
 {
-	if (sql_is_blank(s, n))
+	size_t body = n && s[n - 1] == ';' ? n - 1 : n;
+	if (sql_is_blank(s, body))
 		return;
 	size_t lead = 0;
 	while (lead < n && (s[lead] == ' ' || s[lead] == '\t' ||

@@ -1,0 +1,168 @@
+/*
+ * test_placeholder.c - ${name} substitution in migration SQL: replaced in
+ * code, never inside string literals, quoted identifiers, comments or
+ * dollar-quoted bodies; undefined and malformed placeholders are errors
+ * naming file and line.
+ */
+#include "unit.h"
+#include "placeholder.h"
+#include "util/strbuf.h"
+
+static int setup(void **state)
+{
+	rt_config *cfg = rt_config_new("/tmp");
+	rt_config_set_placeholder(cfg, "schema", "app");
+	rt_config_set_placeholder(cfg, "owner", "admin");
+	rt_config_set_placeholder(cfg, "n", "42");
+	rt_config_set_placeholder(cfg, "app.name", "shop");
+	rt_config_set_placeholder(cfg, "a-b", "dash");
+	rt_config_set_placeholder(cfg, "empty", "");
+	*state = cfg;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	rt_config_free(*state);
+	return 0;
+}
+
+/* Apply placeholders to sql; the result (caller frees), failing the test on error. */
+static char *apply(const rt_config *cfg, const char *sql)
+{
+	strbuf out = STRBUF_INIT;
+	rt_error err = { 0 };
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), "m/x.sql", 1, &out, &err) < 0)
+		fail_msg("'%s': %s", sql, err.message);
+	return strbuf_detach(&out);
+}
+
+/* Apply placeholders to sql, which must fail; the error (caller clears it). */
+static rt_error apply_err(const rt_config *cfg, const char *sql, int first_line)
+{
+	strbuf out = STRBUF_INIT;
+	rt_error err = { 0 };
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), "m/x.sql", first_line, &out, &err) == 0)
+		fail_msg("'%s' gave '%s', but should fail", sql, strbuf_str(&out));
+	strbuf_release(&out);
+	assert_int_equal(err.code, RT_ESCRIPT);
+	assert_string_equal(err.file, "m/x.sql");
+	return err;
+}
+
+static void test_replaced_in_code(void **state)
+{
+	const rt_config *cfg = *state;
+	assert_str_free(apply(cfg, "CREATE SCHEMA ${schema};"), "CREATE SCHEMA app;");
+	assert_str_free(apply(cfg, "ALTER TABLE ${schema}.t OWNER TO ${owner};\nSELECT ${n}+${n};"),
+			"ALTER TABLE app.t OWNER TO admin;\nSELECT 42+42;");
+	assert_str_free(apply(cfg, "${schema}${n}"), "app42");
+	assert_str_free(apply(cfg, "SELECT '${app.name}' || ${app.name}, ${a-b}, x${empty}y"),
+			"SELECT '${app.name}' || shop, dash, xy");
+	assert_str_free(apply(cfg, "no placeholders at all"), "no placeholders at all");
+	assert_str_free(apply(cfg, ""), "");
+	/* A '$' that starts no placeholder is left alone. */
+	assert_str_free(apply(cfg, "SELECT $1, $x, ${n} $"), "SELECT $1, $x, 42 $");
+}
+
+static void test_not_in_strings_or_identifiers(void **state)
+{
+	const rt_config *cfg = *state;
+	assert_str_free(apply(cfg, "SELECT '${schema}', ${schema};"), "SELECT '${schema}', app;");
+	assert_str_free(apply(cfg, "SELECT 'it''s ${n}', ${n};"), "SELECT 'it''s ${n}', 42;");
+	/* A backslash ends nothing in a standard string ... */
+	assert_str_free(apply(cfg, "SELECT 'C:\\', ${n};"), "SELECT 'C:\\', 42;");
+	/* ... but escapes the quote in an E'' string. */
+	assert_str_free(apply(cfg, "SELECT E'it\\'s ${n}', ${n};"), "SELECT E'it\\'s ${n}', 42;");
+	assert_str_free(apply(cfg, "SELECT e'\\' ${n}' , ${n}"), "SELECT e'\\' ${n}' , 42");
+	assert_str_free(apply(cfg, "SELECT \"${schema}\" FROM ${schema}.t;"),
+			"SELECT \"${schema}\" FROM app.t;");
+	assert_str_free(apply(cfg, "SELECT \"a\"\"${n}\" , `${n}`, ${n}"),
+			"SELECT \"a\"\"${n}\" , `${n}`, 42");
+	/* An unterminated string protects the rest. */
+	assert_str_free(apply(cfg, "${n} 'open ${n}"), "42 'open ${n}");
+}
+
+static void test_not_in_comments(void **state)
+{
+	const rt_config *cfg = *state;
+	assert_str_free(apply(cfg, "-- uses ${schema}\nSELECT ${n}; -- ${n}"),
+			"-- uses ${schema}\nSELECT 42; -- ${n}");
+	assert_str_free(apply(cfg, "/* ${schema} */ SELECT ${n};"), "/* ${schema} */ SELECT 42;");
+	/* Block comments nest (PostgreSQL). */
+	assert_str_free(apply(cfg, "/* a /* ${schema} */ ${schema} */ SELECT ${n};"),
+			"/* a /* ${schema} */ ${schema} */ SELECT 42;");
+	assert_str_free(apply(cfg, "SELECT 5-${n}"), "SELECT 5-42");
+}
+
+static void test_not_in_dollar_bodies(void **state)
+{
+	const rt_config *cfg = *state;
+	assert_str_free(apply(cfg, "CREATE FUNCTION f() RETURNS int AS $$ SELECT ${n} $$ LANGUAGE sql; SELECT ${n};"),
+			"CREATE FUNCTION f() RETURNS int AS $$ SELECT ${n} $$ LANGUAGE sql; SELECT 42;");
+	assert_str_free(apply(cfg, "AS $fn$ a $$ ${n} $$ b 'x $fn$ ${n}"),
+			"AS $fn$ a $$ ${n} $$ b 'x $fn$ 42");
+	assert_str_free(apply(cfg, "AS $body_1$ ${n} $body_1$; ${schema}"),
+			"AS $body_1$ ${n} $body_1$; app");
+	/* A dollar inside an identifier starts no body. */
+	assert_str_free(apply(cfg, "SELECT a$b$, ${n}"), "SELECT a$b$, 42");
+}
+
+static void test_undefined(void **state)
+{
+	const rt_config *cfg = *state;
+	rt_error err = apply_err(cfg, "SELECT 1;\n\nSELECT ${nope};", 7);
+	assert_int_equal(err.line, 9);
+	assert_string_equal(err.message, "placeholder ${nope} is not defined");
+	assert_contains(err.hint, "-x nope=VALUE");
+	assert_contains(err.hint, "[placeholders]");
+	rt_error_clear(&err);
+	/* Names are case-sensitive. */
+	err = apply_err(cfg, "SELECT ${N};", 1);
+	assert_int_equal(err.line, 1);
+	rt_error_clear(&err);
+}
+
+static void test_malformed(void **state)
+{
+	const rt_config *cfg = *state;
+	const char *bad[] = { "SELECT ${", "SELECT ${}", "SELECT ${1x}",
+			      "SELECT ${na me}", "SELECT ${name", "SELECT ${.x}" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		rt_error err = apply_err(cfg, bad[i], 4);
+		assert_int_equal(err.line, 4);
+		assert_string_equal(err.message,
+				    "malformed placeholder: '${' must be followed by a name and '}'");
+		rt_error_clear(&err);
+	}
+	rt_error err = apply_err(cfg, "SELECT 1;\r\nSELECT ${n\r\n", 1);
+	assert_int_equal(err.line, 2);
+	rt_error_clear(&err);
+}
+
+static void test_appends(void **state)
+{
+	const rt_config *cfg = *state;
+	strbuf out = STRBUF_INIT;
+	strbuf_adds(&out, "before;");
+	rt_error err = { 0 };
+	const char *sql = "SELECT ${n}; trailing";
+	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, "x", 1, &out, &err), 0);
+	assert_string_equal(strbuf_str(&out), "before;SELECT 42");
+	strbuf_release(&out);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_replaced_in_code),
+		T(test_not_in_strings_or_identifiers),
+		T(test_not_in_comments),
+		T(test_not_in_dollar_bodies),
+		T(test_undefined),
+		T(test_malformed),
+		T(test_appends),
+	};
+	return cmocka_run_group_tests_name("placeholder", tests, NULL, NULL);
+}
