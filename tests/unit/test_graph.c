@@ -5,6 +5,9 @@
  */
 #include "unit.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #define S2 "aaaa; bbbb:aaaa; cccc:aaaa; mmmm:bbbb,cccc; dddd:mmmm"
 #define S5 "sh01::shared; sh02:sh01; ac01::accounts; ac02:ac01::sh01"
 
@@ -464,6 +467,94 @@ static void test_long_cycle(void **state)
 	rt_error_clear(&err);
 }
 
+/* Write text to dir/name. */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Remove dir/name (ignoring a missing one). */
+static void remove_file(const char *dir, const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+}
+
+static void test_load_directories(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/rt_graph_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char a[64], b[64];
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	assert_int_equal(mkdir(a, 0700), 0);
+	assert_int_equal(mkdir(b, 0700), 0);
+	char *t1 = unit_rev_text("aaaa", "", "", ""), *t2 = unit_rev_text("bbbb", "aaaa", "", ""),
+	     *t3 = unit_rev_text("cccc", "aaaa", "", "");
+	write_file(a, "2_bbbb.sql", t2);
+	write_file(a, "1_aaaa.sql", t1);
+	write_file(b, "0_cccc.sql", t3);
+	write_file(a, "notes.txt", "not a migration");
+	write_file(a, ".#1_aaaa.sql", "editor lock file");
+	free(t1);
+	free(t2);
+	free(t3);
+
+	rt_config *cfg = rt_config_new(dir);
+	rt_error err = { 0 };
+	assert_int_equal(rt_config_set(cfg, "script_location", "a, b", &err), 0);
+	rt_graph *g = rt_graph_load(cfg, &err);
+	assert_non_null(g);
+	/* Load order: locations in order, names sorted within each. */
+	assert_int_equal(g->nrevs, 3);
+	assert_string_equal(g->revs[0]->id, "aaaa");
+	assert_string_equal(g->revs[1]->id, "bbbb");
+	assert_string_equal(g->revs[2]->id, "cccc");
+	assert_str_free(unit_ids(g, g->heads, g->nheads), "bbbb,cccc");
+	char want[512];
+	snprintf(want, sizeof(want), "%s/1_aaaa.sql", a);
+	assert_string_equal(g->revs[0]->path, want);
+	rt_graph_free(g);
+
+	/* Every malformed file is reported, each with its file and line. */
+	write_file(a, "3_bad.sql", "-- Revision ID: dddd\n-- Author: me\n-- migrate:upgrade\n");
+	write_file(b, "4_bad.sql", "-- Revision ID: eeee\n-- migrate:up\n");
+	assert_null(rt_graph_load(cfg, &err));
+	assert_int_equal(err.code, RT_ESCRIPT);
+	snprintf(want, sizeof(want), "%s/3_bad.sql:2: unknown header key 'Author'\n"
+		 "%s/4_bad.sql:2: unknown section marker '-- migrate:up'", a, b);
+	assert_string_equal(err.message, want);
+	rt_error_clear(&err);
+
+	/* A missing location. */
+	remove_file(a, "3_bad.sql");
+	assert_int_equal(rt_config_set(cfg, "script_location", "a, nowhere", &err), 0);
+	assert_null(rt_graph_load(cfg, &err));
+	assert_int_equal(err.code, RT_EIO);
+	assert_contains(err.file, "/nowhere");
+	assert_contains(err.message, "cannot open directory");
+	assert_contains(err.hint, "script_location");
+	rt_error_clear(&err);
+	rt_config_free(cfg);
+
+	const char *names[] = { "1_aaaa.sql", "2_bbbb.sql", "3_bad.sql", "notes.txt",
+				".#1_aaaa.sql" };
+	for (size_t i = 0; i < 5; i++)
+		remove_file(a, names[i]);
+	remove_file(b, "0_cccc.sql");
+	remove_file(b, "4_bad.sql");
+	rmdir(a);
+	rmdir(b);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_empty_graph),
 		cmocka_unit_test(test_long_chain),
 		cmocka_unit_test(test_long_cycle),
+		cmocka_unit_test(test_load_directories),
 	};
 	return cmocka_run_group_tests_name("graph", tests, NULL, NULL);
 }
