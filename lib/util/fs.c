@@ -162,15 +162,22 @@ int fs_mkdirs(const char *path, rt_error *err)
 	return 0;
 }
 
+/* dir/name, where "." and a leading "./" of name add nothing ("dir/./x" is "dir/x"). */
 char *fs_join(const char *dir, const char *name)
 {
 	if (!dir || !*dir || name[0] == '/')
 		return xstrdup(name);
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	if (!strcmp(name, "."))
+		name = "";
 	size_t dl = strlen(dir);
 	while (dl > 1 && dir[dl - 1] == '/')
 		dl--;
 	if (dl == 1 && dir[0] == '.')
-		return xstrdup(name);
+		return xstrdup(*name ? name : ".");
+	if (!*name)
+		return xstrndup(dir, dl);
 	return xasprintf("%.*s/%s", (int)dl, dir, name);
 }
 

@@ -22,7 +22,10 @@ int fs_exists(const char *path);
 int fs_is_dir(const char *path);
 /* mkdir -p */
 int fs_mkdirs(const char *path, rt_error *err);
-/* dir + "/" + name, or name itself when it is absolute or dir is NULL. */
+/*
+ * dir + "/" + name, or name itself when it is absolute or dir is NULL;
+ * a name "." or a leading "./" adds nothing.
+ */
 char *fs_join(const char *dir, const char *name);
 /* Directory part of a path ("." when none); the caller frees it. */
 char *fs_dirname(const char *path);

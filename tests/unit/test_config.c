@@ -385,6 +385,11 @@ static void test_config_set(void **state)
 	assert_int_equal(cfg->nscript_locations, 2);
 	assert_string_equal(cfg->script_locations[0], "/srv/app/a");
 	assert_string_equal(cfg->script_locations[1], "/abs/b");
+	assert_int_equal(rt_config_set(cfg, "script_location", "./m, ., /abs/", &err), 0);
+	assert_int_equal(cfg->nscript_locations, 3);
+	assert_string_equal(cfg->script_locations[0], "/srv/app/m");
+	assert_string_equal(cfg->script_locations[1], "/srv/app");
+	assert_string_equal(cfg->script_locations[2], "/abs/");
 	assert_int_equal(rt_config_set(cfg, "script_location", " , ", &err), -1);
 	assert_string_equal(err.message, "script_location is empty");
 	rt_error_clear(&err);

@@ -5,6 +5,8 @@
  */
 #include "unit.h"
 
+#include <unistd.h>
+
 #define GOOD                                                                 \
 	"-- Revision ID: 3f2a1b9c0d4e\n"                                     \
 	"-- Revises: 1a2b3c4d5e6f, 0a0b0c0d0e0f\n"                           \
@@ -425,6 +427,97 @@ static void test_slugify_utf8(void **state)
 	assert_str_free(rt_slugify("a\xff" "b c", 40), "a\xff" "b_c");
 }
 
+/* Create a revision; the path of the new file (caller frees) or NULL with err. */
+static char *create(const rt_config *cfg, const rt_graph *g,
+		    const rt_new_revision *nr, rt_error *err)
+{
+	char *path = NULL;
+	if (rt_revision_create(cfg, g, nr, &path, err) < 0)
+		return NULL;
+	return path;
+}
+
+/* Read a file into a parsed revision. */
+static rt_revision *parse_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	assert_non_null(fp);
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return unit_parse(path, buf);
+}
+
+static void test_revision_create(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/rt_script_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	rt_config *cfg = rt_config_new(dir);
+	rt_error err = { 0 };
+	assert_int_equal(rt_config_set(cfg, "script_location", ".", &err), 0);
+	rt_graph *g = rt_graph_build(NULL, 0, &err);
+
+	/* The first revision: a base; the slug follows Alembic's rules. */
+	rt_new_revision nr = { .message = "Add “bio” — to Users", .rev_id = "aaaa",
+			       .upgrade_sql = "ALTER TABLE users ADD bio TEXT;",
+			       .downgrade_sql = "ALTER TABLE users DROP bio;\n" };
+	char *p1 = create(cfg, g, &nr, &err);
+	assert_non_null(p1);
+	char want[256];
+	snprintf(want, sizeof(want), "%s/aaaa_add_bio_to_users.sql", dir);
+	assert_string_equal(p1, want);
+	rt_revision *r = parse_file(p1);
+	assert_string_equal(r->id, "aaaa");
+	assert_int_equal(r->down.n, 0);
+	assert_string_equal(r->message, "Add “bio” — to Users");
+	assert_non_null(r->create_date);
+	assert_str_free(body(&r->upgrade), "ALTER TABLE users ADD bio TEXT;\n\n");
+	assert_str_free(body(&r->downgrade), "ALTER TABLE users DROP bio;\n");
+	rt_revision **revs = malloc(sizeof(*revs));
+	revs[0] = r;
+	rt_graph_free(g);
+	g = rt_graph_build(revs, 1, &err);
+	assert_non_null(g);
+
+	/* The same id again, a bad id, a label that is an id: nothing written. */
+	assert_null(create(cfg, g, &nr, &err));
+	assert_contains(err.message, "revision id aaaa already exists");
+	rt_error_clear(&err);
+	rt_new_revision bad = { .message = "x", .rev_id = "bb-bb" };
+	assert_null(create(cfg, g, &bad, &err));
+	assert_int_equal(err.code, RT_EUSAGE);
+	rt_error_clear(&err);
+	const char *label[] = { "aaaa" };
+	rt_new_revision lab = { .message = "x", .rev_id = "cccc", .labels = label, .nlabels = 1 };
+	assert_null(create(cfg, g, &lab, &err));
+	assert_contains(err.message, "branch label 'aaaa' is already a revision id");
+	rt_error_clear(&err);
+	/* A merge needs two heads; a message can not break the header. */
+	rt_new_revision merge = { .message = "m", .rev_id = "mmmm", .merge = 1 };
+	assert_null(create(cfg, g, &merge, &err));
+	assert_contains(err.message, "nothing to merge");
+	rt_error_clear(&err);
+	rt_new_revision nl = { .message = "two\nlines\n-- migrate:upgrade", .rev_id = "dddd" };
+	char *p2 = create(cfg, g, &nl, &err);
+	assert_non_null(p2);
+	r = parse_file(p2);
+	assert_string_equal(r->message, "two lines -- migrate:upgrade");
+	assert_int_equal(r->down.n, 1);
+	assert_string_equal(r->down.v[0], "aaaa");
+	assert_int_equal(r->upgrade.len, 1);
+	rt_revision_free(r);
+
+	unlink(p1);
+	unlink(p2);
+	free(p1);
+	free(p2);
+	rmdir(dir);
+	rt_graph_free(g);
+	rt_config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_check_revision_id),
 		cmocka_unit_test(test_slugify),
 		cmocka_unit_test(test_slugify_utf8),
+		cmocka_unit_test(test_revision_create),
 	};
 	return cmocka_run_group_tests_name("script", tests, NULL, NULL);
 }
