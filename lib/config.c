@@ -196,7 +196,10 @@ static int substitute(const rt_config *cfg, const raw *r, char **out,
 			free(var);
 			p = close + 1;
 		} else if (!strncmp(p, "%(here)s", 8)) {
-			strbuf_adds(&sb, cfg->dir);
+			/* Absolute, as Alembic's: the value may be used from elsewhere. */
+			char *abs = cfg->dir[0] == '/' ? NULL : realpath(cfg->dir, NULL);
+			strbuf_adds(&sb, abs ? abs : cfg->dir);
+			free(abs);
 			p += 8;
 		} else {
 			strbuf_addc(&sb, *p++);

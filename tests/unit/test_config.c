@@ -142,6 +142,29 @@ static void test_substitution(void **state)
 	rt_config_free(cfg);
 }
 
+/* %(here)s is absolute even when the file is named relative to the cwd. */
+static void test_here_is_absolute(void **state)
+{
+	fixture *f = *state;
+	write_ini(f, "[retort]\nurl = sqlite:///%(here)s/app.db\nschema = %(here)s/s.sql\n");
+	char *cwd = getcwd(NULL, 0), *real = realpath(f->dir, NULL);
+	assert_int_equal(chdir(f->dir), 0);
+	rt_error err = { 0 };
+	rt_config *cfg = rt_config_load("retort.ini", NULL, 1, &err);
+	int back = chdir(cwd);
+	assert_non_null(cfg);
+	assert_int_equal(back, 0);
+	assert_string_equal(cfg->dir, ".");
+	char want[256];
+	snprintf(want, sizeof(want), "sqlite:///%s/app.db", real);
+	assert_string_equal(cfg->url, want);
+	snprintf(want, sizeof(want), "%s/s.sql", real);
+	assert_string_equal(cfg->schema, want);
+	rt_config_free(cfg);
+	free(cwd);
+	free(real);
+}
+
 static void test_unset_variable(void **state)
 {
 	fixture *f = *state;
@@ -510,6 +533,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_defaults),
 		T(test_substitution),
+		T(test_here_is_absolute),
 		T(test_unset_variable),
 		T(test_env_sections),
 		T(test_unknown_env),
