@@ -343,8 +343,8 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int nontx,
 		rt_hint(err, "this section runs outside a transaction: the statements before the failing one were applied, and the version table still says %s; make the rest of the section safe to rerun, then run the command again",
 			at);
 	else if (r->cfg->transaction_per_migration)
-		rt_hint(err, "nothing of %s was applied: the database is still at %s; fix the migration and run the command again",
-			rev->id, at);
+		rt_hint(err, "nothing of %s was %s: the database is still at %s; fix the migration and run the command again",
+			rev->id, s->dir == RT_DOWNGRADE ? "reverted" : "applied", at);
 	else
 		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); fix the migration and run the command again");
 	strbuf_release(&sb);
@@ -503,10 +503,60 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 	return rc;
 }
 
+/*
+ * "+N" for downgrade and "-N" for upgrade (relative to the database) go
+ * the wrong way: refuse them, as Alembic does, rather than do nothing.
+ */
+static int check_direction(const request *q, rt_error *err)
+{
+	if (q->dir == RT_STAMP)
+		return 0;
+	const char *at = strchr(q->target, '@');
+	const char *rel = at ? at + 1 : q->target;
+	char wrong = q->dir == RT_UPGRADE ? '-' : '+';
+	if (rel[0] != wrong || !rel[1] || strspn(rel + 1, "0123456789") != strlen(rel + 1))
+		return 0;
+	rt_fail(err, RT_ERESOLVE, "Relative revision %s didn't produce %s migrations: %s goes %s",
+		q->target, rel + 1, q->target, wrong == '-' ? "down" : "up");
+	rt_hint(err, "use: retort %s %c%s", wrong == '-' ? "downgrade" : "upgrade",
+		wrong == '-' ? '-' : '+', rel + 1);
+	return -1;
+}
+
+/*
+ * Resolve what can be resolved without the database, so a typo fails
+ * before anything connects (and before a SQLite file is created).
+ */
+static int precheck(run *r, const request *q, rt_error *err)
+{
+	if (check_direction(q, err) < 0)
+		return -1;
+	size_t n = q->dir == RT_STAMP ? q->ntargets : 1;
+	for (size_t i = 0; i < n; i++) {
+		rt_target t;
+		rt_error e = { 0 };
+		const char *ident = q->dir == RT_STAMP ? q->targets[i] : q->target;
+		if (rt_resolve(r->g, ident, NULL, &t, &e) == 0) {
+			rt_target_free(&t);
+			continue;
+		}
+		if (e.code == RT_EUSAGE) { /* needs the database: decided later */
+			rt_error_clear(&e);
+			continue;
+		}
+		rt_error_clear(err);
+		*err = e;
+		return -1;
+	}
+	return 0;
+}
+
 /* Online: connect, lock, read the state under the lock, plan, run. */
 static int online(run *r, const request *q, rt_error *err)
 {
 	int missing;
+	if (precheck(r, q, err) < 0)
+		return -1;
 	r->conn = r->d->connect(r->cfg, 0, &missing, err);
 	if (!r->conn)
 		return -1;

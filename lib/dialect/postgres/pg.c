@@ -335,14 +335,14 @@ static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 		lock_holder(c, key, &who);
 		if (mono() - start >= cfg->lock_wait) {
 			rc = rt_fail(err, RT_ELOCK,
-				     "another retort held the migration lock on %s for more than %.0f s (holder: backend %s)",
+				     "another retort held the migration lock on %s for more than %g s (holder: backend %s)",
 				     c->masked, cfg->lock_wait, who.len ? who.buf : "unknown");
 			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait); pg_terminate_backend(pid) ends a stuck one");
 			strbuf_release(&who);
 			break;
 		}
 		if (!told && fn) {
-			char *text = xasprintf("waiting up to %.0f s for the migration lock, held by backend %s",
+			char *text = xasprintf("waiting up to %g s for the migration lock, held by backend %s",
 					       cfg->lock_wait, who.len ? who.buf : "(unknown)");
 			rt_event ev = { .kind = RT_EV_LOCK_WAIT, .text = text };
 			fn(&ev, ud);

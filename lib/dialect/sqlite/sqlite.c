@@ -282,13 +282,13 @@ static int sq_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 		double waited = now_seconds() - start;
 		if (waited >= cfg->lock_wait) {
 			rt_fail(err, RT_ELOCK,
-				"another retort process held the migration lock on %s for more than %.0f s",
+				"another retort process held the migration lock on %s for more than %g s",
 				c->path, cfg->lock_wait);
 			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait)");
 			return -1;
 		}
 		if (!told && fn) {
-			char *text = xasprintf("another retort process is migrating %s; waiting up to %.0f s",
+			char *text = xasprintf("another retort process is migrating %s; waiting up to %g s",
 					       c->path, cfg->lock_wait);
 			rt_event ev = { .kind = RT_EV_LOCK_WAIT, .text = text };
 			fn(&ev, ud);
