@@ -53,8 +53,11 @@ int cmd_history(cli *c, int argc, char **argv)
 	const rt_graph *g = rt_ctx_graph(ctx);
 	rt_state st = { 0 };
 	int have_st = indicate || (range && needs_db(range));
-	if (have_st && cli_read_current(c, &st, &err) < 0)
+	if (have_st && (cli_read_current(c, &st, &err) < 0 ||
+			rt_state_check(g, &st, &err) < 0)) {
+		rt_state_free(&st);
 		return cli_fail(c, &err);
+	}
 	rt_revset cur = { 0 }, revs = { 0 };
 	rt_state_heads(g, &st, &cur);
 	if (rt_resolve_range(g, range ? range : ":", have_st ? &st : NULL, &revs,
@@ -99,8 +102,11 @@ int cmd_show(cli *c, int argc, char **argv)
 	for (int i = 1; i < argc && !status; i++) {
 		rt_state st = { 0 };
 		int have_st = needs_db(argv[i]);
-		if (have_st && cli_read_current(c, &st, &err) < 0)
+		if (have_st && (cli_read_current(c, &st, &err) < 0 ||
+				rt_state_check(g, &st, &err) < 0)) {
+			rt_state_free(&st);
 			return cli_fail(c, &err);
+		}
 		rt_target t;
 		if (rt_resolve(g, argv[i], have_st ? &st : NULL, &t, &err) < 0) {
 			status = cli_fail(c, &err);

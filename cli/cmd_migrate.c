@@ -7,24 +7,28 @@
 #include <string.h>
 #include <time.h>
 
-typedef struct counter {
-	cli *c;
-	int steps;
-} counter;
-
-static void count_event(const rt_event *ev, void *ud)
-{
-	counter *k = ud;
-	if (ev->kind == RT_EV_STEP_END)
-		k->steps++;
-	cli_on_event(ev, k->c);
-}
-
 static double now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Counts steps, and times them from the first (not from any lock wait). */
+typedef struct counter {
+	cli *c;
+	int steps;
+	double first;
+} counter;
+
+static void count_event(const rt_event *ev, void *ud)
+{
+	counter *k = ud;
+	if (ev->kind == RT_EV_STEP_BEGIN && !k->first)
+		k->first = now_ms();
+	if (ev->kind == RT_EV_STEP_END)
+		k->steps++;
+	cli_on_event(ev, k->c);
 }
 
 typedef enum { MOVE_UP, MOVE_DOWN } move;
@@ -54,11 +58,10 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	rt_ctx *ctx = cli_ctx(c, &err);
 	if (!ctx)
 		return cli_fail(c, &err);
-	counter k = { c, 0 };
+	counter k = { c, 0, 0 };
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
-	double t0 = now_ms();
 	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], &err)
 			  : rt_downgrade(ctx, argv[1], &err);
 	if (rc < 0)
@@ -66,7 +69,7 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	if (!sql && k.steps)
 		cli_note(c, "%s %d migration%s in %.0f ms",
 			 m == MOVE_UP ? "applied" : "reverted", k.steps,
-			 k.steps == 1 ? "" : "s", now_ms() - t0);
+			 k.steps == 1 ? "" : "s", now_ms() - k.first);
 	return 0;
 }
 

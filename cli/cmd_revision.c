@@ -37,7 +37,7 @@ int cmd_revision(cli *c, int argc, char **argv)
 		OPT_STRING(0, "version-path", &version_path, "DIR", "which script location to write to"),
 		OPT_END(),
 	};
-	const char *usage = "retort revision -m MSG [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]";
+	const char *usage = "retort revision [-m MSG] [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]";
 	int rc = parse_options(c, &argc, argv, opts, usage,
 		"Write a new migration file whose parent is the current head (or --head),\n"
 		"with empty upgrade and downgrade sections, and print its path.");

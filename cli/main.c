@@ -32,7 +32,8 @@ static const command commands[] = {
 
 static void general_help(FILE *f)
 {
-	fprintf(f, "usage: retort [-c FILE] [-e ENV] [-x KEY=VALUE] [--url URL] [-q] [-v] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: retort [-c FILE] [-e ENV] [-x KEY=VALUE] [--url URL] [--lock-wait SECONDS]\n"
+		   "              [-q] [-v] [--version] COMMAND [ARGS]\n\n"
 	       "retort manages a database schema with plain-SQL migration files arranged in\n"
 	       "a graph of revisions, as Alembic does.\n\ncommands:\n");
 	for (const command *cmd = commands; cmd->name; cmd++)
@@ -66,12 +67,16 @@ int main(int argc, char **argv)
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 	c.color = isatty(2) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 
-	int idx = 0;
-	for (int i = 1; i < argc && !idx; i++) {
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
 		if (!strcmp(argv[i], "--version")) {
 			printf("retort %s\n", RETORT_VERSION);
 			return 0;
 		}
+	}
+	int idx = 0;
+	for (int i = 1; i < argc && !idx; i++) {
 		if (argv[i][0] != '-') {
 			idx = i;
 		} else if (takes_value(argv[i])) {

@@ -24,6 +24,11 @@ rt_config *cli_config(cli *c, rt_error *err)
 		if (!eq || eq == kv) {
 			err->code = RT_EUSAGE;
 			err->message = strdup("-x needs KEY=VALUE");
+			size_t n = 2 * strlen(kv) + 40;
+			err->hint = malloc(n);
+			if (err->hint)
+				snprintf(err->hint, n, "'-x %s' has no '=': write -x %s=VALUE",
+					 kv, eq ? "KEY" : kv);
 			goto fail;
 		}
 		char *key = strndup(kv, (size_t)(eq - kv));
@@ -109,7 +114,7 @@ void cli_on_event(const rt_event *ev, void *ud)
 		fputc('\n', stderr);
 		break;
 	case RT_EV_STEP_END:
-		if (c->verbose && !c->quiet)
+		if (c->verbose && !c->quiet && ev->step->rev >= 0)
 			fprintf(stderr, "  done in %.1f ms\n", ev->elapsed_ms);
 		break;
 	case RT_EV_LOCK_WAIT:

@@ -81,7 +81,7 @@ typedef struct rt_config {
 	char *path;              /* the file read, NULL when none */
 	char *dir;               /* base directory for relative paths */
 	char *env;               /* selected [env:NAME], or NULL */
-	char **script_locations; /* absolute directories of migration files */
+	char **script_locations; /* directories of migration files (relative to the cwd) */
 	size_t nscript_locations;
 	char *url;               /* database URL, ${VAR} substituted */
 	char *schema;            /* declared schema file (absolute), or NULL */

@@ -97,6 +97,7 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 	strbuf sql = STRBUF_INIT;
 	strbuf_adds(&sql, "SELECT version_num FROM ");
 	rt_table_name(ctx->cfg, ctx->cfg->version_table, &sql);
+	strbuf_adds(&sql, " ORDER BY version_num");
 	state_rows sr = { ctx->graph, st };
 	int rc = d->query(c, sql.buf, add_row, &sr, err);
 	strbuf_release(&sql);

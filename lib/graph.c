@@ -421,7 +421,12 @@ static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
 	rt_error e = { 0 };
 	rt_strlist names = { 0 };
 	if (fs_list_dir(dir, ".sql", &names, &e) < 0) {
-		rt_hint(&e, "check script_location in retort.ini, or create the directory with 'retort init'");
+		if (!fs_exists(dir)) {
+			e.code = RT_ECONFIG;
+			free(e.message);
+			e.message = xstrdup("the script location does not exist");
+		}
+		rt_hint(&e, "check script_location in retort.ini (or -c FILE), or start a project with 'retort init DIR'");
 		rt_errlist_add(errs, &e);
 		return;
 	}

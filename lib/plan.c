@@ -539,13 +539,16 @@ int rt_plan_stamp(const rt_graph *g, const rt_state *st,
 	for (size_t i = 0; i < next.n && same; i++)
 		same = rt_revset_has(&st->rows, next.v[i]);
 	if (!same) {
+		/* from/to: the rows that go and the rows that come (Alembic's display) */
 		rt_step *s = new_step(plan, RT_STAMP, -1);
 		for (size_t i = 0; i < st->rows.n; i++)
-			rt_strlist_push(&s->from, g->revs[st->rows.v[i]]->id);
-		for (size_t i = 0; i < st->unknown.n; i++)
+			if (!rt_revset_has(&next, st->rows.v[i]))
+				rt_strlist_push(&s->from, g->revs[st->rows.v[i]]->id);
+		for (size_t i = 0; purge && i < st->unknown.n; i++)
 			rt_strlist_push(&s->from, st->unknown.v[i]);
 		for (size_t i = 0; i < next.n; i++)
-			rt_strlist_push(&s->to, g->revs[next.v[i]]->id);
+			if (!rt_revset_has(&st->rows, next.v[i]))
+				rt_strlist_push(&s->to, g->revs[next.v[i]]->id);
 		stamp_vops(g, st, &next, s);
 	}
 	rt_revset_free(&next);

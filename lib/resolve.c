@@ -175,8 +175,8 @@ static int resolve_name(const rt_graph *g, const char *name, int *rev,
  * revision that declares it, plus the chain below down to a branch point.
  * For a revision id: its ancestors and descendants along down revisions.
  */
-static unsigned char *branch_mask(const rt_graph *g, const char *branch,
-				  int *label, rt_error *err)
+static unsigned char *branch_mask(const rt_graph *g, const char *ident,
+				  const char *branch, int *label, rt_error *err)
 {
 	size_t n = g->nrevs;
 	int start;
@@ -187,8 +187,8 @@ static unsigned char *branch_mask(const rt_graph *g, const char *branch,
 		rt_error e = { 0 };
 		if (resolve_name(g, branch, &start, &e) < 0) {
 			rt_fail(err, RT_ERESOLVE,
-				"Can't locate revision identified by '%s@...': no branch label or revision '%s'",
-				branch, branch);
+				"Can't locate revision identified by '%s': no branch label or revision '%s'",
+				ident, branch);
 			rt_hint(err, "branch labels come from 'Branch Labels:' headers; 'retort branches' and 'retort heads' show them");
 			rt_error_clear(&e);
 			return NULL;
@@ -467,7 +467,7 @@ static int resolve_at(const rt_graph *g, const char *ident, const char *at,
 	}
 	char *branch = xstrndup(ident, (size_t)(at - ident));
 	int label, rc = 0;
-	unsigned char *mask = branch_mask(g, branch, &label, err);
+	unsigned char *mask = branch_mask(g, ident, branch, &label, err);
 	if (!mask) {
 		free(branch);
 		return -1;

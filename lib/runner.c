@@ -296,7 +296,8 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			rt_fail_at(err, RT_ESCRIPT, rev->path, 0,
 				   "revision %s has no '-- migrate:downgrade' section, so it cannot be downgraded",
 				   rev->id);
-			rt_hint(err, "write the downgrade SQL into the file, or if its changes may stay, move the version table with: retort stamp <revision>");
+			rt_hint(err, "write the downgrade SQL into the file, or if its changes may stay, move the version table with: retort stamp %s",
+				rev->nparents ? r->g->revs[rev->parents[0]]->id : "base");
 			return -1;
 		}
 		if (rt_placeholders_apply(r->cfg, p[i].sec->body, p[i].sec->len,

@@ -288,9 +288,14 @@ static int resolve_parents(const rt_graph *g, const rt_new_revision *nr,
 			if (!rt_revset_has(parents, r))
 				rt_revset_add(parents, r);
 			if (!nr->splice && g->revs[r]->nchildren) {
-				rt_fail(err, RT_EUSAGE,
-					"Revision %s is not a head revision; please specify --splice to create a new branch from this revision",
-					g->revs[r]->id);
+				if (nr->merge)
+					rt_fail(err, RT_ERESOLVE,
+						"Revision %s is not a head revision; merge joins heads (--splice merges it anyway)",
+						g->revs[r]->id);
+				else
+					rt_fail(err, RT_ERESOLVE,
+						"Revision %s is not a head revision; please specify --splice to create a new branch from this revision",
+						g->revs[r]->id);
 				rt_target_free(&t);
 				return -1;
 			}
@@ -300,7 +305,7 @@ static int resolve_parents(const rt_graph *g, const rt_new_revision *nr,
 	if (!nr->merge)
 		return 0;
 	if (parents->n < 2) {
-		rt_fail(err, RT_EUSAGE, "nothing to merge: %s",
+		rt_fail(err, RT_ERESOLVE, "nothing to merge: %s",
 			parents->n ? "the revisions given are a single revision"
 				   : "no revisions were given");
 		if (g->nheads == 1)
@@ -311,7 +316,7 @@ static int resolve_parents(const rt_graph *g, const rt_new_revision *nr,
 	for (size_t i = 0; i < parents->n; i++)
 		for (size_t j = 0; j < parents->n; j++)
 			if (i != j && rt_graph_is_ancestor(g, parents->v[i], parents->v[j]))
-				return rt_fail(err, RT_EUSAGE,
+				return rt_fail(err, RT_ERESOLVE,
 					       "cannot merge %s with its own descendant %s",
 					       g->revs[parents->v[i]]->id,
 					       g->revs[parents->v[j]]->id);
@@ -328,11 +333,11 @@ static int check_labels(const rt_graph *g, const rt_new_revision *nr,
 			return -1;
 		int owner = rt_graph_find_label(g, l);
 		if (owner >= 0)
-			return rt_fail(err, RT_EUSAGE,
+			return rt_fail(err, RT_EGRAPH,
 				       "branch label '%s' is already used by revision %s",
 				       l, g->revs[g->labels[owner].rev]->id);
 		if (rt_graph_find(g, l) >= 0)
-			return rt_fail(err, RT_EUSAGE,
+			return rt_fail(err, RT_EGRAPH,
 				       "branch label '%s' is already a revision id", l);
 	}
 	return 0;
@@ -349,7 +354,7 @@ static int resolve_depends(const rt_graph *g, const rt_new_revision *nr,
 			return -1;
 		for (size_t j = 0; j < parents->n; j++)
 			if (r == parents->v[j] || rt_graph_is_ancestor(g, r, parents->v[j]))
-				return rt_fail(err, RT_EUSAGE,
+				return rt_fail(err, RT_ERESOLVE,
 					       "--depends-on %s: it is already an ancestor of the new revision",
 					       nr->depends[i]);
 		const char *name = rt_graph_find_label(g, nr->depends[i]) >= 0

@@ -28,7 +28,7 @@ test_downgrade_targets() {
 	expect_db "bbbb" "t_aaaa t_bbbb"
 	rt downgrade +1
 	expect_rc 1
-	expect_err_has "not a valid downgrade target"
+	expect_err_has "Relative revision +1 didn't produce 1 migrations: +1 goes up"
 	expect_db "bbbb" "t_aaaa t_bbbb"
 	rt downgrade cccc
 	expect_rc 1

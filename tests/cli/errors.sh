@@ -171,14 +171,14 @@ test_missing_script_location() {
 	project
 	rmdir migrations
 	rt heads
-	expect_rc 1
-	expect_err_has "migrations"
+	expect_rc 2
+	expect_err_has "migrations: the script location does not exist"
 	expect_err_has "retort init"
 }
 
 test_no_configuration_at_all() {
 	rt heads
-	expect_rc 1
+	expect_rc 2
 	expect_err_has "migrations"
 	rt current
 	[ "$RC" -ne 0 ] || fail "current without a URL succeeded"

@@ -134,7 +134,7 @@ test_head_splice_and_new_roots() {
 	rt revision -m b --rev-id bbbb
 	expect_rc 0
 	rt revision -m c --rev-id cccc --head aaaa
-	expect_rc 2
+	expect_rc 1
 	expect_err_has "Revision aaaa is not a head revision; please specify --splice"
 	[ ! -e migrations/cccc_c.sql ] || fail "a file was written"
 	rt revision -m c --rev-id cccc --head aaaa --splice
@@ -168,10 +168,10 @@ test_duplicate_branch_label_refused_before_writing() {
 	rt revision -m b --rev-id bbbb --branch-label lbl
 	expect_rc 0
 	rt revision -m c --rev-id cccc --head aaaa --splice --branch-label lbl
-	expect_rc 2
+	expect_rc 1
 	expect_err_has "branch label 'lbl' is already used by revision bbbb"
 	rt revision -m c --rev-id cccc --head aaaa --splice --branch-label aaaa
-	expect_rc 2
+	expect_rc 1
 	expect_err_has "branch label 'aaaa' is already a revision id"
 	[ "$(files)" = "aaaa_rev_aaaa.sql bbbb_b.sql" ] || fail "a file was written: $(files)"
 	rt heads
@@ -189,7 +189,7 @@ test_depends_on() {
 	expect_rc 0
 	[ "$(header migrations/bx01_b.sql "Depends On")" = shared ] || fail "a label is kept as written"
 	rt revision -m c --rev-id ac03 --head ac02 --depends-on shared
-	expect_rc 2
+	expect_rc 1
 	expect_err_has "already an ancestor"
 	rt revision -m c --rev-id ac03 --head ac02 --depends-on nosuch
 	expect_rc 1
@@ -269,16 +269,16 @@ test_merge_refusals() {
 	tmig bbbb aaaa
 	tmig cccc bbbb
 	rt merge -m m heads
-	expect_rc 2
+	expect_rc 1
 	expect_err_has "nothing to merge"
 	expect_err_has "only one head (cccc)"
 	rt merge -m m bbbb cccc
-	expect_rc 2
+	expect_rc 1
 	rt merge -m m --splice bbbb cccc
-	expect_rc 2
+	expect_rc 1
 	expect_err_has "cannot merge bbbb with its own descendant cccc"
 	rt merge -m m cccc cccc
-	expect_rc 2
+	expect_rc 1
 	rt merge -m m
 	expect_rc 2
 	[ "$(files)" = "aaaa_rev_aaaa.sql bbbb_rev_bbbb.sql cccc_rev_cccc.sql" ] || fail "a file was written: $(files)"

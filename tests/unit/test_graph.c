@@ -537,9 +537,9 @@ static void test_load_directories(void **state)
 	remove_file(a, "3_bad.sql");
 	assert_int_equal(rt_config_set(cfg, "script_location", "a, nowhere", &err), 0);
 	assert_null(rt_graph_load(cfg, &err));
-	assert_int_equal(err.code, RT_EIO);
+	assert_int_equal(err.code, RT_ECONFIG);
 	assert_contains(err.file, "/nowhere");
-	assert_contains(err.message, "cannot open directory");
+	assert_contains(err.message, "the script location does not exist");
 	assert_contains(err.hint, "script_location");
 	rt_error_clear(&err);
 	rt_config_free(cfg);

@@ -291,7 +291,7 @@ static void test_s4_labels(void **state)
 	assert_res_msg(g, "accounts@ac01+3", NULL,
 		       "Relative revision accounts@ac01+3 didn't produce 3 migrations: ac03 is a head");
 	err = res_err(g, "foo@head", NULL);
-	assert_contains(err.message, "Can't locate revision identified by 'foo@...'");
+	assert_contains(err.message, "Can't locate revision identified by 'foo@head': no branch label or revision 'foo'");
 	assert_contains(err.message, "no branch label or revision 'foo'");
 	rt_error_clear(&err);
 	err = res_err(g, "head", NULL);
