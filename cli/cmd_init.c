@@ -56,6 +56,30 @@ static int write_new(const char *path, const char *text)
 	return 0;
 }
 
+/* mkdir -p, naming the directory that could not be made. */
+static int make_dir(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -1;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char ch = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			fprintf(stderr, "error: cannot create directory %s: %s\n", p, strerror(errno));
+			free(p);
+			return -1;
+		}
+		*s = ch;
+		if (!ch)
+			break;
+	}
+	free(p);
+	return 0;
+}
+
 static int dir_is_empty(const char *path)
 {
 	DIR *d = opendir(path);
@@ -98,16 +122,15 @@ int cmd_init(cli *c, int argc, char **argv)
 		fprintf(stderr, "error: %s already exists and is not empty\n", mig);
 		goto out;
 	}
-	if ((mkdir(dir, 0755) < 0 && errno != EEXIST) ||
-	    (mkdir(mig, 0755) < 0 && errno != EEXIST)) {
-		fprintf(stderr, "error: cannot create %s: %s\n", mig, strerror(errno));
+	if (make_dir(dir) < 0 || make_dir(mig) < 0 || write_new(ini, ini_text) < 0)
 		goto out;
-	}
-	if (write_new(ini, ini_text) < 0)
+	int kept = stat(schema, &st) == 0;
+	if (!kept && write_new(schema, schema_text) < 0)
 		goto out;
-	if (stat(schema, &st) != 0 && write_new(schema, schema_text) < 0)
-		goto out;
-	cli_note(c, "Created %s, %s/ and %s", ini, mig, schema);
+	if (kept)
+		cli_note(c, "Created %s and %s/ (kept the existing %s)", ini, mig, schema);
+	else
+		cli_note(c, "Created %s, %s/ and %s", ini, mig, schema);
 	cli_note(c, "Next: cd %s && retort revision -m \"create users\"", dir);
 	status = 0;
 out:
