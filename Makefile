@@ -29,8 +29,8 @@ OPT        := -O1 -g
 EXTRA      := $(SAN_FLAGS)
 endif
 
-ALL_CFLAGS  = $(STD) $(OPT) $(WARN) $(EXTRA) -Iinclude -Ilib $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
-ALL_LDFLAGS = $(EXTRA) $(LDFLAGS)
+ALL_CFLAGS  = $(STD) $(OPT) $(WARN) $(EXTRA) -pthread -Iinclude -Ilib $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(EXTRA) -pthread $(LDFLAGS)
 
 LIB_SRC  := $(sort $(wildcard lib/*.c lib/util/*.c lib/dialect/*.c lib/dialect/*/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))

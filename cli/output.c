@@ -105,13 +105,25 @@ void cli_on_event(const rt_event *ev, void *ud)
 			return;
 		dir = ev->step->dir == RT_UPGRADE ? "upgrade"
 		    : ev->step->dir == RT_DOWNGRADE ? "downgrade" : "stamp_revision";
-		fprintf(stderr, "Running %s ", dir);
-		join(stderr, &ev->step->from);
-		fprintf(stderr, " -> ");
-		join(stderr, &ev->step->to);
-		if (ev->rev && ev->rev->message)
-			fprintf(stderr, ", %s", ev->rev->message);
-		fputc('\n', stderr);
+		{
+			/* one write per line: stderr is unbuffered */
+			char buf[512];
+			FILE *f = fmemopen(buf, sizeof(buf), "w");
+			if (!f)
+				break;
+			fprintf(f, "Running %s ", dir);
+			join(f, &ev->step->from);
+			fprintf(f, " -> ");
+			join(f, &ev->step->to);
+			if (ev->rev && ev->rev->message)
+				fprintf(f, ", %s", ev->rev->message);
+			long n = ftell(f);
+			fclose(f);
+			if (n >= (long)sizeof(buf))
+				n = sizeof(buf) - 1;
+			buf[n] = '\n';
+			fwrite(buf, 1, (size_t)n + 1, stderr);
+		}
 		break;
 	case RT_EV_STEP_END:
 		if (c->verbose && !c->quiet && ev->step->rev >= 0)

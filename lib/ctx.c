@@ -86,10 +86,12 @@ static int add_row(void *ud, int n, const char *const *v)
 }
 
 int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
-		  rt_state *st, rt_error *err)
+		  int known_to_exist, rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));
-	if (d->table_exists(c, ctx->cfg->version_table_schema,
+	st->exists = known_to_exist;
+	if (!known_to_exist &&
+	    d->table_exists(c, ctx->cfg->version_table_schema,
 			    ctx->cfg->version_table, &st->exists, err) < 0)
 		return -1;
 	if (!st->exists)
@@ -116,7 +118,7 @@ int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 	rt_conn *c = d->connect(ctx->cfg, 1, &missing, err);
 	if (!c)
 		return missing ? 0 : -1;
-	int rc = rt_read_state(ctx, d, c, st, err);
+	int rc = rt_read_state(ctx, d, c, 0, st, err);
 	d->disconnect(c);
 	return rc;
 }

@@ -18,9 +18,12 @@ struct rt_ctx {
 
 void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text);
-/* Read the version table into st (the table may be missing). */
+/*
+ * Read the version table into st.  known_to_exist skips the catalog
+ * lookup (the table may otherwise be missing: an empty state).
+ */
 int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
-		  rt_state *st, rt_error *err);
+		  int known_to_exist, rt_state *st, rt_error *err);
 /* The name of the history table for a version table. */
 char *rt_history_table(const rt_config *cfg);
 

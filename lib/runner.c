@@ -39,6 +39,7 @@ typedef struct run {
 	char *history;       /* history table name */
 	strbuf vt;           /* version table, quoted and qualified for SQL */
 	strbuf ht;           /* history table, likewise */
+	strbuf user;         /* the history table's db_user value, looked up once */
 	int tables_ready;    /* version and history tables exist */
 	int in_tx;
 	rt_strlist expected; /* version rows as the plan leaves them so far */
@@ -225,7 +226,9 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 		strbuf_addf(&sb, ", %.0f, ", ms);
 	else
 		strbuf_adds(&sb, ", NULL, ");
-	r->d->user_expr(r->conn, &sb);
+	if (!r->user.len)
+		r->d->user_expr(r->conn, &r->user);
+	strbuf_adds(&sb, r->user.buf);
 	strbuf_adds(&sb, ", '" RETORT_VERSION "')");
 	int rc = emit(r, sb.buf, err);
 	strbuf_release(&sb);
@@ -240,7 +243,7 @@ static int check_rows(run *r, rt_error *err)
 	if (!r->conn || !r->tables_ready)
 		return 0;
 	rt_state st;
-	if (rt_read_state(r->ctx, r->d, r->conn, &st, err) < 0)
+	if (rt_read_state(r->ctx, r->d, r->conn, 1, &st, err) < 0)
 		return -1;
 	size_t n = st.rows.n + st.unknown.n;
 	int same = n == r->expected.n;
@@ -565,7 +568,7 @@ static int online(run *r, const request *q, rt_error *err)
 			    r->ctx->event_ud, err);
 	if (rc == 0) {
 		rt_state st;
-		rc = rt_read_state(r->ctx, r->d, r->conn, &st, err);
+		rc = rt_read_state(r->ctx, r->d, r->conn, 0, &st, err);
 		if (rc == 0) {
 			r->tables_ready = st.exists;
 			expected_from_state(r, &st);
@@ -685,6 +688,7 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	free(r.history);
 	strbuf_release(&r.vt);
 	strbuf_release(&r.ht);
+	strbuf_release(&r.user);
 	return rc;
 }
 

@@ -86,6 +86,27 @@ static int comment_text(const line *ln, const char **c, size_t *n)
 	return 1;
 }
 
+/*
+ * Inside a section only marker lines matter: jump to the start of the
+ * next line that holds "--" (a marker is a comment line), counting the
+ * lines passed, instead of examining every line of SQL.  Returns 0 at
+ * the end of the text.
+ */
+static int skip_to_marker(const char **p, const char *end, int *no)
+{
+	const char *m = *p;
+	while ((m = memchr(m, '-', (size_t)(end - m))) && (m + 1 >= end || m[1] != '-'))
+		m++;
+	if (!m)
+		m = end;
+	while (m > *p && m[-1] != '\n')
+		m--;
+	for (const char *s = *p; (s = memchr(s, '\n', (size_t)(m - s))); s++)
+		(*no)++;
+	*p = m;
+	return *p < end;
+}
+
 static int is_marker(const line *ln, const char **rest, size_t *n)
 {
 	const char *c;
@@ -409,7 +430,8 @@ rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 	int no = 0, seen[K_COUNT] = { 0 };
 	rt_section *cur = NULL;
 	line ln;
-	while (next_line(&p, end, &no, &ln)) {
+	while ((!cur || skip_to_marker(&p, end, &no)) &&
+	       next_line(&p, end, &no, &ln)) {
 		const char *c;
 		size_t n;
 		if (is_marker(&ln, &c, &n)) {

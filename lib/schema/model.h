@@ -1,0 +1,172 @@
+/*
+ * model.h - the schema model: what a database contains, as read back from
+ * its own catalog (never by parsing SQL text), in a form both dialects
+ * share so two schemas can be compared field by field.
+ *
+ * Text fields hold what the database itself renders (PostgreSQL's
+ * format_type, pg_get_expr, pg_get_indexdef, pg_get_constraintdef,
+ * pg_get_viewdef, pg_get_functiondef, pg_get_triggerdef; SQLite's
+ * PRAGMAs and the CREATE text sqlite_schema keeps), so equal schemas give
+ * equal strings.  Lists are sorted by name, so two models of the same
+ * schema compare equal whatever order the catalog returned them in.
+ */
+#ifndef RT_SCHEMA_MODEL_H
+#define RT_SCHEMA_MODEL_H
+
+#include <stddef.h>
+#include "util/strbuf.h"
+
+typedef struct sm_column {
+	char *name;
+	char *type;        /* format_type / declared type ("" when none) */
+	int notnull;
+	char *def;         /* default expression, NULL for none */
+	char *generated;   /* generation expression, NULL when not generated */
+	int stored;        /* generated ... STORED (SQLite: 1 stored, 0 virtual) */
+	char identity;     /* PostgreSQL: 0, 'a' (ALWAYS) or 'd' (BY DEFAULT) */
+	char *identity_opts; /* sequence options of an identity column, or NULL */
+	char *collation;   /* a non-default collation, or NULL */
+	char *comment;
+	int pk;            /* SQLite: position in the primary key (1-based), 0 if none */
+} sm_column;
+
+typedef enum sm_con_kind {
+	SM_PRIMARY = 'p',
+	SM_UNIQUE = 'u',
+	SM_CHECK = 'c',
+	SM_FOREIGN = 'f',
+	SM_EXCLUDE = 'x',
+} sm_con_kind;
+
+typedef struct sm_constraint {
+	char kind;         /* sm_con_kind */
+	char *name;        /* NULL when unnamed (SQLite) */
+	char *def;         /* pg_get_constraintdef, or a canonical text (SQLite) */
+	char **cols;       /* the constrained columns, in order */
+	size_t ncols;
+	/* foreign keys */
+	char *ref_table;
+	char **ref_cols;
+	size_t nref_cols;
+	char *on_delete;   /* "NO ACTION", "CASCADE", ... */
+	char *on_update;
+	char *match;       /* "SIMPLE", "FULL" ... or NULL */
+	int deferrable;
+	int deferred;
+	int validated;     /* PostgreSQL: false for NOT VALID */
+} sm_constraint;
+
+typedef struct sm_index {
+	char *name;
+	char *def;         /* the full CREATE INDEX statement the database gives */
+	int unique;
+	int constraint;    /* backs a PRIMARY KEY / UNIQUE constraint: not managed alone */
+	char *comment;
+} sm_index;
+
+typedef struct sm_trigger {
+	char *name;
+	char *def;         /* pg_get_triggerdef / sqlite_schema.sql */
+} sm_trigger;
+
+typedef struct sm_table {
+	char *schema;      /* PostgreSQL schema, NULL for SQLite */
+	char *name;
+	sm_column *cols;   /* in column order (not sorted: order matters) */
+	size_t ncols;
+	sm_constraint *cons;
+	size_t ncons;
+	sm_index *idx;
+	size_t nidx;
+	sm_trigger *trg;
+	size_t ntrg;
+	char *comment;
+	char *sql;         /* SQLite: the CREATE TABLE text; virtual tables: their definition */
+	int without_rowid; /* SQLite */
+	int strict;        /* SQLite */
+	int autoincrement; /* SQLite */
+	int is_virtual;    /* SQLite virtual table: kept and compared as its definition */
+	char *options;     /* PostgreSQL: reloptions, partitioning, ... in text, or NULL */
+} sm_table;
+
+typedef struct sm_view {
+	char *schema;
+	char *name;
+	char *def;         /* the SELECT (pg_get_viewdef) / the CREATE VIEW text (SQLite) */
+	int materialized;
+	char *comment;
+	char **deps;       /* tables and views it reads ("schema.name"), for ordering */
+	size_t ndeps;
+	sm_index *idx;     /* indexes on a materialized view */
+	size_t nidx;
+} sm_view;
+
+typedef struct sm_sequence {
+	char *schema;
+	char *name;
+	char *def;         /* type, start, increment, min, max, cache, cycle as text */
+	char *owned_by;    /* "table.column" when owned, else NULL */
+} sm_sequence;
+
+typedef struct sm_enum {
+	char *schema;
+	char *name;
+	char **labels;     /* in sort order */
+	size_t nlabels;
+	char *comment;
+} sm_enum;
+
+typedef struct sm_function {
+	char *schema;
+	char *name;
+	char *identity;    /* name(argument types): what identifies it */
+	char *def;         /* pg_get_functiondef */
+	char *comment;
+} sm_function;
+
+typedef struct sm_schema {
+	sm_table *tables;
+	size_t ntables;
+	sm_view *views;
+	size_t nviews;
+	sm_sequence *seqs;
+	size_t nseqs;
+	sm_enum *enums;
+	size_t nenums;
+	sm_function *funcs;
+	size_t nfuncs;
+	char **schemas;    /* PostgreSQL schemas other than public */
+	size_t nschemas;
+	char **unsupported; /* objects found that retort cannot diff, by kind and name */
+	size_t nunsupported;
+} sm_schema;
+
+sm_schema *sm_new(void);
+void sm_free(sm_schema *s);
+/* Sort every list by name (columns keep their order), so equal schemas compare equal. */
+void sm_sort(sm_schema *s);
+/*
+ * Compare two models; describe every difference, one line each, into
+ * out (when not NULL).  Returns the number of differences.
+ */
+size_t sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out);
+
+/* Finders (NULL when absent). */
+sm_table *sm_find_table(const sm_schema *s, const char *schema, const char *name);
+sm_column *sm_find_column(const sm_table *t, const char *name);
+sm_view *sm_find_view(const sm_schema *s, const char *schema, const char *name);
+
+/* Appenders: zeroed new element at the end of the list. */
+sm_table *sm_add_table(sm_schema *s);
+sm_column *sm_add_column(sm_table *t);
+sm_constraint *sm_add_constraint(sm_table *t);
+sm_index *sm_add_index(sm_table *t);
+sm_trigger *sm_add_trigger(sm_table *t);
+sm_view *sm_add_view(sm_schema *s);
+sm_sequence *sm_add_sequence(sm_schema *s);
+sm_enum *sm_add_enum(sm_schema *s);
+sm_function *sm_add_function(sm_schema *s);
+void sm_add_unsupported(sm_schema *s, const char *what);
+void sm_strv_push(char ***v, size_t *n, const char *s);
+
+#endif
