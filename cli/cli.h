@@ -103,5 +103,9 @@ int cmd_heads(cli *c, int argc, char **argv);
 int cmd_branches(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
 int cmd_show(cli *c, int argc, char **argv);
+int cmd_migrate(cli *c, int argc, char **argv);
+int cmd_check(cli *c, int argc, char **argv);
+int cmd_diff(cli *c, int argc, char **argv);
+void cli_report_unsupported(cli *c, const rt_diff *d);
 
 #endif

@@ -22,7 +22,36 @@ static int create(cli *c, rt_new_revision *nr)
 	return 0;
 }
 
-int cmd_revision(cli *c, int argc, char **argv)
+/* --autogenerate: the file's SQL comes from the database and the declared schema. */
+static int autogenerate(cli *c, rt_new_revision *nr)
+{
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	rt_diff d;
+	char *path;
+	if (rt_autogenerate(ctx, nr, &d, &path, &err) < 0)
+		return cli_fail(c, &err);
+	cli_report_unsupported(c, &d);
+	if (!path) {
+		cli_note(c, "No changes in schema detected: the database already matches the declared schema; no migration written.");
+		rt_diff_free(&d);
+		return 0;
+	}
+	for (size_t i = 0; i < d.changes.n; i++)
+		cli_note(c, "  %s", d.changes.v[i]);
+	for (size_t i = 0; i < d.warnings.n; i++)
+		cli_note(c, "warning: %s", d.warnings.v[i]);
+	cli_note(c, "Review it, then apply it with: retort upgrade head");
+	printf("%s\n", path);
+	free(path);
+	rt_diff_free(&d);
+	return 0;
+}
+
+/* revision, and migrate (= revision --autogenerate) */
+static int revision(cli *c, int argc, char **argv, int autogen)
 {
 	const char *message = NULL, *rev_id = NULL, *version_path = NULL;
 	int splice = 0;
@@ -35,12 +64,16 @@ int cmd_revision(cli *c, int argc, char **argv)
 		OPT_LIST(0, "depends-on", &depends, "REV", "a revision (or label) that must be applied first"),
 		OPT_STRING(0, "rev-id", &rev_id, "ID", "use this revision id instead of a random one"),
 		OPT_STRING(0, "version-path", &version_path, "DIR", "which script location to write to"),
+		OPT_BOOL(0, "autogenerate", &autogen, "fill it from the database and the declared schema"),
 		OPT_END(),
 	};
-	const char *usage = "retort revision [-m MSG] [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]";
+	const char *usage = autogen == 2 ? "retort migrate [-m MSG] [options of revision]"
+		: "retort revision [-m MSG] [--autogenerate] [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]";
 	int rc = parse_options(c, &argc, argv, opts, usage,
-		"Write a new migration file whose parent is the current head (or --head),\n"
-		"with empty upgrade and downgrade sections, and print its path.");
+		"Write a new migration file whose parent is the current head (or --head)\n"
+		"and print its path. Its sections start empty; with --autogenerate they hold\n"
+		"the SQL from the database (which must be at every head) to the declared\n"
+		"schema, and its way back.");
 	if (rc == 0 && argc != 1)
 		rc = usage_error(c, usage, "unexpected argument '%s' (did you mean -m \"%s\"?)",
 				 argv[1], argv[1]) ? -1 : -1;
@@ -52,7 +85,7 @@ int cmd_revision(cli *c, int argc, char **argv)
 			.depends = depends.v, .ndepends = depends.n,
 			.version_path = version_path,
 		};
-		rc = create(c, &nr);
+		rc = autogen ? autogenerate(c, &nr) : create(c, &nr);
 	} else {
 		rc = rc < 0 ? 2 : 0;
 	}
@@ -60,6 +93,16 @@ int cmd_revision(cli *c, int argc, char **argv)
 	free(labels.v);
 	free(depends.v);
 	return rc;
+}
+
+int cmd_revision(cli *c, int argc, char **argv)
+{
+	return revision(c, argc, argv, 0);
+}
+
+int cmd_migrate(cli *c, int argc, char **argv)
+{
+	return revision(c, argc, argv, 2);
 }
 
 int cmd_merge(cli *c, int argc, char **argv)

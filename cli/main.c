@@ -16,7 +16,8 @@ typedef struct command {
 
 static const command commands[] = {
 	{ "init", cmd_init, "create retort.ini, migrations/ and schema.sql in a directory" },
-	{ "revision", cmd_revision, "write a new migration file" },
+	{ "revision", cmd_revision, "write a new migration file (--autogenerate: from the declared schema)" },
+	{ "migrate", cmd_migrate, "revision --autogenerate (Flask-Migrate's name)" },
 	{ "merge", cmd_merge, "write a migration that joins several heads" },
 	{ "edit", cmd_edit, "open a migration file in $EDITOR" },
 	{ "upgrade", cmd_upgrade, "apply migrations up to a target (--sql: print them)" },
@@ -27,6 +28,8 @@ static const command commands[] = {
 	{ "branches", cmd_branches, "show the branch points" },
 	{ "history", cmd_history, "list revisions, newest first" },
 	{ "show", cmd_show, "show one revision in detail" },
+	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ" },
+	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases" },
 	{ NULL, NULL, NULL },
 };
 

@@ -90,6 +90,7 @@ typedef struct rt_config {
 	char *search_path;       /* PostgreSQL: search_path for migrations, or NULL */
 	char *lock_timeout;      /* PostgreSQL: lock_timeout for migrations ("5s"), or NULL */
 	char *statement_timeout; /* PostgreSQL: statement_timeout, or NULL */
+	char *dev_url;           /* where scratch databases are made (PostgreSQL), or NULL: url */
 	char *file_template;     /* default %(rev)s_%(slug)s */
 	char *timezone;          /* for Create Date and file names; NULL = local */
 	int truncate_slug_length;
@@ -107,6 +108,8 @@ typedef struct rt_config {
  */
 rt_config *rt_config_load(const char *path, const char *env, int require_file,
 			  rt_error *err);
+/* A deep copy. */
+rt_config *rt_config_clone(const rt_config *cfg);
 /* Defaults only, no file: script_location "migrations" relative to dir. */
 rt_config *rt_config_new(const char *dir);
 /* Set a key as if it came from the file (used by --url and -x). */
@@ -373,6 +376,34 @@ int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err);
 int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
 	     rt_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Schemas: autogenerate, check, diff                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The difference between two schemas.  A source is one of:
+ *   schema            the declared schema file (config: schema)
+ *   file:PATH         another schema file (also: any PATH ending in .sql)
+ *   migrations[:REV]  the migration files replayed up to REV (default head)
+ *   database          the configured database, as it is
+ *   URL               another database, as it is
+ *   empty             nothing
+ * Files and migrations are loaded into a scratch database (SQLite: a
+ * temporary file; PostgreSQL: a temporary database on dev_url or url)
+ * and read back from its catalog, like live databases.
+ */
+typedef struct rt_diff {
+	char *upgrade_sql;      /* SQL from `from` to `to`, commented; "" when equal */
+	char *downgrade_sql;    /* SQL from `to` back to `from` */
+	rt_strlist changes;     /* the upgrade's operations, one line each */
+	rt_strlist warnings;    /* data that would be lost, possible renames */
+	rt_strlist unsupported; /* objects found that retort cannot compare */
+} rt_diff;
+
+int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to,
+		   rt_diff *out, rt_error *err);
+void rt_diff_free(rt_diff *d);
+
 /* SHA-256 of a revision's upgrade section, line endings normalised: "sha256:<hex>". */
 char *rt_revision_checksum(const rt_revision *rev);
 
@@ -400,6 +431,14 @@ typedef struct rt_new_revision {
 int rt_revision_create(const rt_config *cfg, const rt_graph *g,
 		       const rt_new_revision *nr, char **path_out,
 		       rt_error *err);
+/*
+ * revision --autogenerate: with the database at every head, write a
+ * migration from it to the declared schema (both sections).  When they
+ * already match, nothing is written and *path stays NULL.
+ */
+int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
+		    char **path, rt_error *err);
+
 /* The slug Alembic derives from a message: words joined by _, lower case, truncated. */
 char *rt_slugify(const char *message, int truncate);
 

@@ -26,7 +26,7 @@ static const char *const known_keys[] = {
 	"script_location", "url", "schema", "version_table", "file_template",
 	"timezone", "truncate_slug_length", "transaction_per_migration",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
-	"statement_timeout", NULL,
+	"statement_timeout", "dev_url", NULL,
 };
 
 /* A raw value as read, before substitution. */
@@ -302,9 +302,10 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 {
 	if (!strcmp(key, "script_location"))
 		return set_locations(cfg, v, err);
-	if (!strcmp(key, "url")) {
-		free(cfg->url);
-		cfg->url = xstrdup(v);
+	if (!strcmp(key, "url") || !strcmp(key, "dev_url")) {
+		char **slot = key[0] == 'u' ? &cfg->url : &cfg->dev_url;
+		free(*slot);
+		*slot = *v || key[0] == 'u' ? xstrdup(v) : NULL;
 	} else if (!strcmp(key, "schema")) {
 		free(cfg->schema);
 		cfg->schema = *v ? fs_join(cfg->dir, v) : NULL;
@@ -511,6 +512,34 @@ rt_config *rt_config_load(const char *path, const char *env, int require_file,
 	return cfg;
 }
 
+rt_config *rt_config_clone(const rt_config *cfg)
+{
+	rt_config *c = xcalloc(1, sizeof(*c));
+	*c = *cfg;
+	c->path = xstrdup_or_null(cfg->path);
+	c->dir = xstrdup_or_null(cfg->dir);
+	c->env = xstrdup_or_null(cfg->env);
+	c->url = xstrdup_or_null(cfg->url);
+	c->schema = xstrdup_or_null(cfg->schema);
+	c->version_table = xstrdup_or_null(cfg->version_table);
+	c->version_table_schema = xstrdup_or_null(cfg->version_table_schema);
+	c->search_path = xstrdup_or_null(cfg->search_path);
+	c->lock_timeout = xstrdup_or_null(cfg->lock_timeout);
+	c->statement_timeout = xstrdup_or_null(cfg->statement_timeout);
+	c->dev_url = xstrdup_or_null(cfg->dev_url);
+	c->file_template = xstrdup_or_null(cfg->file_template);
+	c->timezone = xstrdup_or_null(cfg->timezone);
+	c->script_locations = xcalloc(cfg->nscript_locations + 1, sizeof(char *));
+	for (size_t i = 0; i < cfg->nscript_locations; i++)
+		c->script_locations[i] = xstrdup(cfg->script_locations[i]);
+	c->placeholders = xcalloc(cfg->nplaceholders + 1, sizeof(rt_kv));
+	for (size_t i = 0; i < cfg->nplaceholders; i++) {
+		c->placeholders[i].key = xstrdup(cfg->placeholders[i].key);
+		c->placeholders[i].value = xstrdup(cfg->placeholders[i].value);
+	}
+	return c;
+}
+
 void rt_config_set_placeholder(rt_config *cfg, const char *key,
 			       const char *value)
 {
@@ -550,6 +579,7 @@ void rt_config_free(rt_config *cfg)
 	free(cfg->search_path);
 	free(cfg->lock_timeout);
 	free(cfg->statement_timeout);
+	free(cfg->dev_url);
 	free(cfg->file_template);
 	free(cfg->timezone);
 	for (size_t i = 0; i < cfg->nplaceholders; i++) {

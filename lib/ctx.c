@@ -20,11 +20,21 @@ rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 	return ctx;
 }
 
+rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg)
+{
+	rt_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	ctx->cfg = cfg;
+	ctx->graph = base->graph;
+	ctx->borrowed = 1;
+	return ctx;
+}
+
 void rt_ctx_close(rt_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	rt_graph_free(ctx->graph);
+	if (!ctx->borrowed)
+		rt_graph_free(ctx->graph);
 	free(ctx);
 }
 

@@ -10,6 +10,7 @@
 struct rt_ctx {
 	const rt_config *cfg;
 	rt_graph *graph;
+	int borrowed;       /* graph belongs to another context */
 	rt_event_fn on_event;
 	void *event_ud;
 	rt_output_fn out;   /* set: offline mode */
@@ -24,6 +25,8 @@ void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
  */
 int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		  int known_to_exist, rt_state *st, rt_error *err);
+/* A context on another configuration sharing base's graph (and nothing else). */
+rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg);
 /* The name of the history table for a version table. */
 char *rt_history_table(const rt_config *cfg);
 

@@ -12,6 +12,9 @@
 #include "retort.h"
 #include "util/strbuf.h"
 
+struct sm_schema;
+struct sm_ops;
+
 typedef struct rt_conn rt_conn; /* each dialect defines its own */
 
 /* One statement of a migration section. */
@@ -95,6 +98,20 @@ typedef struct rt_dialect {
 	void (*user_expr)(rt_conn *c, strbuf *sb);
 	/* A timestamp expression for offline output. */
 	const char *now_expr;
+
+	/*
+	 * Schema work (autogenerate, check, diff).  introspect reads the
+	 * whole schema from the catalog, leaving out retort's own version
+	 * and history tables.  diff turns `from` into `to`: an ordered list
+	 * of operations whose SQL this dialect runs.  A scratch database is
+	 * an empty one that retort may fill and then throws away.
+	 */
+	int (*introspect)(rt_conn *c, const rt_config *cfg,
+			  struct sm_schema **out, rt_error *err);
+	int (*diff)(const struct sm_schema *from, const struct sm_schema *to,
+		    struct sm_ops *out, rt_error *err);
+	int (*scratch_create)(const rt_config *cfg, char **url, rt_error *err);
+	void (*scratch_drop)(const rt_config *cfg, const char *url);
 } rt_dialect;
 
 /* The dialect for a URL's scheme; error naming the URL (masked) if none. */

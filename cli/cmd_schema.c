@@ -1,0 +1,85 @@
+/*
+ * cmd_schema.c - check and diff: the declared schema compared with the
+ * migrations or a database.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+/* Objects retort found but cannot compare: always said, never skipped silently. */
+void cli_report_unsupported(cli *c, const rt_diff *d)
+{
+	for (size_t i = 0; i < d->unsupported.n; i++)
+		cli_note(c, "warning: not compared (retort cannot diff it yet): %s",
+			 d->unsupported.v[i]);
+}
+
+int cmd_check(cli *c, int argc, char **argv)
+{
+	const char *usage = "retort check";
+	int rc = parse_options(c, &argc, argv, NULL, usage,
+		"Compare the declared schema (schema in retort.ini) with what the migrations\n"
+		"build at head, replayed into a scratch database. Prints each difference and\n"
+		"exits 1 when they differ (Alembic's `alembic check`), 0 when they match.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	rt_diff d;
+	if (rt_schema_diff(ctx, "migrations", "schema", &d, &err) < 0)
+		return cli_fail(c, &err);
+	for (size_t i = 0; i < d.changes.n; i++)
+		printf("%s\n", d.changes.v[i]);
+	cli_report_unsupported(c, &d);
+	int status = d.changes.n ? 1 : 0;
+	if (status)
+		fprintf(stderr, "error: the declared schema and the migrations at head differ (%zu change%s)\n"
+			"hint: write a migration for them: retort revision --autogenerate -m \"...\"\n",
+			d.changes.n, d.changes.n == 1 ? "" : "s");
+	else
+		cli_note(c, "No changes: the declared schema matches the migrations at head.");
+	rt_diff_free(&d);
+	return status;
+}
+
+int cmd_diff(cli *c, int argc, char **argv)
+{
+	const char *from = "database", *to = "schema";
+	int down = 0, exit_code = 0;
+	const opt opts[] = {
+		OPT_STRING(0, "from", &from, "SRC", "what to start from (default: database)"),
+		OPT_STRING(0, "to", &to, "SRC", "what to arrive at (default: schema)"),
+		OPT_BOOL(0, "downgrade", &down, "print the way back instead"),
+		OPT_BOOL(0, "exit-code", &exit_code, "exit 1 when there are differences"),
+		OPT_END(),
+	};
+	const char *usage = "retort diff [--from SRC] [--to SRC] [--downgrade] [--exit-code]";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"Print the SQL that turns one schema into another. SRC is one of: schema\n"
+		"(the declared schema), file:PATH, migrations[:REV], database (the configured\n"
+		"one), a database URL, empty.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	rt_diff d;
+	if (rt_schema_diff(ctx, from, to, &d, &err) < 0)
+		return cli_fail(c, &err);
+	fputs(down ? d.downgrade_sql : d.upgrade_sql, stdout);
+	cli_report_unsupported(c, &d);
+	for (size_t i = 0; i < d.warnings.n; i++)
+		cli_note(c, "warning: %s", d.warnings.v[i]);
+	if (!d.changes.n)
+		cli_note(c, "No differences.");
+	int status = exit_code && d.changes.n ? 1 : 0;
+	rt_diff_free(&d);
+	return status;
+}

@@ -1,0 +1,156 @@
+/*
+ * diff.c - rt_schema_diff: load two schemas, let the dialect compute the
+ * operations both ways, and render them as migration SQL with comments
+ * that say what each step does and what data it drops.
+ */
+#include "internal.h"
+#include "ctx_internal.h"
+#include "schema/model.h"
+#include "schema/ops.h"
+#include "schema/source.h"
+
+#include <string.h>
+
+void rt_diff_free(rt_diff *d)
+{
+	free(d->upgrade_sql);
+	free(d->downgrade_sql);
+	rt_strlist_free(&d->changes);
+	rt_strlist_free(&d->warnings);
+	rt_strlist_free(&d->unsupported);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Each operation: a comment line, its warning, its statements. */
+static char *render(const sm_ops *ops)
+{
+	strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < ops->n; i++) {
+		const sm_op *op = &ops->v[i];
+		if (i)
+			strbuf_addc(&sb, '\n');
+		strbuf_addf(&sb, "-- %s\n", op->what);
+		if (op->note)
+			strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
+		for (size_t j = 0; j < op->sql.n; j++)
+			strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
+	}
+	return strbuf_detach(&sb);
+}
+
+/*
+ * A table losing some columns and gaining others may be a rename, which
+ * no catalog can tell: say so, with the statement that would keep the data.
+ */
+static void possible_renames(const sm_schema *a, const sm_schema *b, rt_strlist *out)
+{
+	for (size_t i = 0; i < b->ntables; i++) {
+		const sm_table *t = &b->tables[i];
+		const sm_table *old = sm_find_table(a, t->schema, t->name);
+		if (!old)
+			continue;
+		for (size_t j = 0; j < old->ncols; j++) {
+			if (sm_find_column(t, old->cols[j].name))
+				continue;
+			for (size_t k = 0; k < t->ncols; k++) {
+				if (sm_find_column(old, t->cols[k].name))
+					continue;
+				char *w = xasprintf("possible rename: %s.%s -> %s (the migration drops %s and adds %s; "
+						    "if it is a rename, replace both with ALTER TABLE %s RENAME COLUMN %s TO %s)",
+						    t->name, old->cols[j].name, t->cols[k].name,
+						    old->cols[j].name, t->cols[k].name, t->name,
+						    old->cols[j].name, t->cols[k].name);
+				rt_strlist_push(out, w);
+				free(w);
+			}
+		}
+	}
+}
+
+static void add_unsupported(rt_strlist *out, const sm_schema *s)
+{
+	for (size_t i = 0; i < s->nunsupported; i++)
+		if (!rt_strlist_has(out, s->unsupported[i]))
+			rt_strlist_push(out, s->unsupported[i]);
+}
+
+/*
+ * The configuration a diff runs with.  An explicit URL among the sources
+ * decides the dialect (and where scratch databases are made), unless the
+ * other source is "database", which means the configured URL; every URL
+ * involved must be of the same dialect.
+ */
+static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *to,
+			      rt_error *err)
+{
+	const char *urls[3] = { sm_source_url(from), sm_source_url(to), NULL };
+	int uses_db = !strcmp(from, "database") || !strcmp(to, "database");
+	rt_config *cfg = rt_config_clone(ctx->cfg);
+	const char *explicit = urls[0] ? urls[0] : urls[1];
+	if (explicit && !uses_db) {
+		free(cfg->url);
+		cfg->url = xstrdup(explicit);
+	}
+	if (uses_db)
+		urls[2] = cfg->url;
+	const rt_dialect *first = NULL;
+	for (int i = 0; i < 3; i++) {
+		if (!urls[i])
+			continue;
+		rt_error e = { 0 };
+		const rt_dialect *dl = rt_dialect_for_url(urls[i], &e);
+		rt_error_clear(&e);
+		if (dl && first && dl != first) {
+			rt_fail(err, RT_EUSAGE, "cannot compare a %s database with a %s one",
+				first->name, dl->name);
+			rt_config_free(cfg);
+			return NULL;
+		}
+		if (dl)
+			first = dl;
+	}
+	return cfg;
+}
+
+int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
+		   rt_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	rt_config *cfg = diff_config(ctx, from, to, err);
+	if (!cfg)
+		return -1;
+	const rt_dialect *d = rt_dialect_for_config(cfg, err);
+	sm_schema *a = NULL, *b = NULL;
+	sm_ops up = { 0 }, down = { 0 };
+	int rc = -1;
+	if (!d)
+		goto done;
+	if (!d->introspect || !d->diff) {
+		rt_fail(err, RT_EFAIL, "comparing schemas is not available for %s", d->name);
+		goto done;
+	}
+	if (sm_source_load(ctx, d, cfg, from, &a, err) < 0 ||
+	    sm_source_load(ctx, d, cfg, to, &b, err) < 0 ||
+	    d->diff(a, b, &up, err) < 0 || d->diff(b, a, &down, err) < 0)
+		goto done;
+	out->upgrade_sql = render(&up);
+	out->downgrade_sql = render(&down);
+	for (size_t i = 0; i < up.n; i++) {
+		rt_strlist_push(&out->changes, up.v[i].what);
+		if (up.v[i].destructive && up.v[i].note)
+			rt_strlist_push(&out->warnings, up.v[i].note);
+	}
+	possible_renames(a, b, &out->warnings);
+	add_unsupported(&out->unsupported, a);
+	add_unsupported(&out->unsupported, b);
+	rc = 0;
+done:
+	sm_ops_free(&up);
+	sm_ops_free(&down);
+	sm_free(a);
+	sm_free(b);
+	rt_config_free(cfg);
+	if (rc < 0)
+		rt_diff_free(out);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/*
+ * ops.c - building the operation list of a schema diff (see ops.h).
+ */
+#include "internal.h"
+#include "schema/ops.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+sm_op *sm_ops_add(sm_ops *ops, int destructive, const char *fmt, ...)
+{
+	ops->v = xrealloc(ops->v, (ops->n + 1) * sizeof(*ops->v));
+	sm_op *op = &ops->v[ops->n++];
+	memset(op, 0, sizeof(*op));
+	op->destructive = destructive;
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	op->what = strbuf_detach(&sb);
+	return op;
+}
+
+void sm_op_sql(sm_op *op, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	rt_strlist_push(&op->sql, sb.buf);
+	strbuf_release(&sb);
+}
+
+void sm_op_note(sm_op *op, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	if (op->note) {
+		strbuf_adds(&sb, op->note);
+		strbuf_adds(&sb, "; ");
+		free(op->note);
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	op->note = strbuf_detach(&sb);
+}
+
+void sm_ops_free(sm_ops *ops)
+{
+	for (size_t i = 0; i < ops->n; i++) {
+		free(ops->v[i].what);
+		free(ops->v[i].note);
+		rt_strlist_free(&ops->v[i].sql);
+	}
+	free(ops->v);
+	ops->v = NULL;
+	ops->n = 0;
+}

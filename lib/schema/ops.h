@@ -1,0 +1,31 @@
+/*
+ * ops.h - the result of comparing two schemas: an ordered list of
+ * operations, each a step a user can read ("add column users.bio") and
+ * the SQL statements that perform it in one dialect.
+ */
+#ifndef RT_SCHEMA_OPS_H
+#define RT_SCHEMA_OPS_H
+
+#include "retort.h"
+
+typedef struct sm_op {
+	char *what;       /* one line: "add column users.bio", "rebuild table users (...)" */
+	int destructive;  /* loses data: a dropped table or column, a narrowing change */
+	char *note;       /* for the migration file: what data it drops, a possible rename */
+	rt_strlist sql;   /* the statements, without a trailing ';' */
+} sm_op;
+
+typedef struct sm_ops {
+	sm_op *v;
+	size_t n;
+} sm_ops;
+
+/* Append an operation; what is printf-style. */
+sm_op *sm_ops_add(sm_ops *ops, int destructive, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Append a statement to an operation (printf-style, no trailing ';'). */
+void sm_op_sql(sm_op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sm_op_note(sm_op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sm_ops_free(sm_ops *ops);
+
+#endif

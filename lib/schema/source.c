@@ -1,0 +1,174 @@
+/*
+ * source.c - where a schema to compare comes from: a schema file, the
+ * migrations replayed to a revision, or a live database.
+ *
+ * retort never parses schema SQL to understand it.  Files and migrations
+ * are executed in a scratch database of the same dialect, and every
+ * source is then read back from the database's own catalog, so whatever
+ * the database accepts, retort understands (Atlas's "dev database").
+ */
+#include "internal.h"
+#include "ctx_internal.h"
+#include "schema/model.h"
+#include "schema/source.h"
+#include "util/fs.h"
+
+#include <string.h>
+
+/* A database URL or a libpq "key=value" string, rather than a source name. */
+static int is_url(const char *s)
+{
+	size_t n = strlen(s);
+	return strstr(s, "://") || !strncmp(s, "sqlite:", 7) ||
+	       !strncmp(s, "postgres", 8) ||
+	       (strchr(s, '=') && !(n > 4 && !strcmp(s + n - 4, ".sql")));
+}
+
+/* Connect to cfg->url and read its schema; a missing SQLite file is empty. */
+static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonly,
+			  sm_schema **out, rt_error *err)
+{
+	int missing;
+	rt_conn *c = d->connect(cfg, readonly, &missing, err);
+	if (!c) {
+		if (!missing)
+			return -1;
+		*out = sm_new();
+		return 0;
+	}
+	int rc = d->introspect(c, cfg, out, err);
+	d->disconnect(c);
+	return rc;
+}
+
+/* Run every statement of a schema file on c, in one transaction when possible. */
+static int run_file(const rt_dialect *d, rt_conn *c, const char *path,
+		    rt_error *err)
+{
+	char *text;
+	size_t len;
+	if (fs_read_file(path, &text, &len, err) < 0)
+		return -1;
+	rt_stmtlist stmts = { 0 };
+	int rc = d->split(text, len, 1, path, &stmts, err);
+	int nontx = 0;
+	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
+		nontx |= stmts.v[i].nontx;
+	if (rc == 0 && !nontx)
+		rc = d->begin(c, err);
+	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
+		rc = d->exec_stmt(c, &stmts.v[i], path, err);
+	if (rc == 0 && !nontx)
+		rc = d->commit(c, err);
+	else if (rc < 0 && !nontx)
+		d->rollback(c);
+	if (rc < 0 && err->message && !strstr(err->message, "loading")) {
+		char *m = err->message;
+		err->message = xasprintf("loading the schema file into a scratch database: %s", m);
+		free(m);
+	}
+	rt_stmtlist_free(&stmts);
+	free(text);
+	return rc;
+}
+
+/* Replay the migrations up to rev in the scratch database of scfg. */
+static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
+			  const char *rev, rt_error *err)
+{
+	rt_ctx *sub = rt_ctx_borrow(ctx, scfg);
+	int rc = rt_upgrade(sub, rev, err);
+	rt_ctx_close(sub);
+	if (rc < 0 && err->message) {
+		char *m = err->message;
+		err->message = xasprintf("replaying the migrations into a scratch database: %s", m);
+		free(m);
+	}
+	return rc;
+}
+
+/* Fill a scratch database from a file or from migrations, then read it. */
+static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
+			const rt_config *cfg, const char *file, const char *rev,
+			sm_schema **out, rt_error *err)
+{
+	char *url = NULL;
+	if (!d->scratch_create || d->scratch_create(cfg, &url, err) < 0) {
+		if (!d->scratch_create)
+			rt_fail(err, RT_EFAIL, "schema work is not available for %s", d->name);
+		return -1;
+	}
+	rt_config *scfg = rt_config_clone(cfg);
+	free(scfg->url);
+	scfg->url = xstrdup(url);
+	int rc;
+	if (file) {
+		int missing;
+		rt_conn *c = d->connect(scfg, 0, &missing, err);
+		rc = c ? 0 : -1;
+		if (rc == 0)
+			rc = run_file(d, c, file, err);
+		if (rc == 0)
+			rc = d->introspect(c, scfg, out, err);
+		if (c)
+			d->disconnect(c);
+	} else {
+		rc = run_migrations(ctx, scfg, rev, err);
+		if (rc == 0)
+			rc = introspect_url(d, scfg, 0, out, err);
+	}
+	d->scratch_drop(cfg, url);
+	rt_config_free(scfg);
+	free(url);
+	return rc;
+}
+
+int sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+		   const char *spec, sm_schema **out, rt_error *err)
+{
+	*out = NULL;
+	if (!strcmp(spec, "empty")) {
+		*out = sm_new();
+		return 0;
+	}
+	if (!strcmp(spec, "schema")) {
+		if (!cfg->schema) {
+			rt_fail(err, RT_ECONFIG, "no declared schema is configured");
+			rt_hint(err, "set 'schema = schema.sql' in retort.ini");
+			return -1;
+		}
+		if (!fs_exists(cfg->schema))
+			return rt_fail_at(err, RT_ECONFIG, cfg->schema, 0,
+					  "the declared schema file does not exist");
+		return load_scratch(ctx, d, cfg, cfg->schema, NULL, out, err);
+	}
+	if (!strcmp(spec, "migrations") || !strncmp(spec, "migrations:", 11)) {
+		const char *rev = spec[10] == ':' ? spec + 11 : "heads";
+		return load_scratch(ctx, d, cfg, NULL, *rev ? rev : "heads", out, err);
+	}
+	if (!strcmp(spec, "database"))
+		return introspect_url(d, cfg, 1, out, err);
+	if (!strncmp(spec, "file:", 5) ||
+	    (strlen(spec) > 4 && !strcmp(spec + strlen(spec) - 4, ".sql") && !is_url(spec))) {
+		const char *path = !strncmp(spec, "file:", 5) ? spec + 5 : spec;
+		if (!fs_exists(path))
+			return rt_fail_at(err, RT_EUSAGE, path, 0, "no such schema file");
+		return load_scratch(ctx, d, cfg, path, NULL, out, err);
+	}
+	if (is_url(spec)) {
+		rt_config *lcfg = rt_config_clone(cfg);
+		free(lcfg->url);
+		lcfg->url = xstrdup(spec);
+		int rc = introspect_url(d, lcfg, 1, out, err);
+		rt_config_free(lcfg);
+		return rc;
+	}
+	rt_fail(err, RT_EUSAGE, "'%s' is not a schema source", spec);
+	rt_hint(err, "sources: schema, file:PATH, migrations[:REV], database, a database URL, empty");
+	return -1;
+}
+
+const char *sm_source_url(const char *spec)
+{
+	return spec && is_url(spec) && strncmp(spec, "file:", 5) ? spec : NULL;
+}
