@@ -20,6 +20,7 @@ typedef struct cli {
 	const char *env;         /* -e */
 	const char *url;         /* --url */
 	opt_list xargs;          /* -x KEY=VALUE */
+	int json;                /* --json: data as JSON on stdout */
 	int quiet;               /* -q */
 	int verbose;             /* -v */
 	int help;                /* -h, --help */
@@ -88,6 +89,14 @@ void print_rev_short(FILE *f, const rt_graph *g, int rev, const rev_marks *m);
 void print_rev_verbose(FILE *f, const rt_graph *g, int rev, const rev_marks *m);
 /* Read the database's state for read-only commands; no database -> empty. */
 int cli_read_current(cli *c, rt_state *st, rt_error *err);
+
+/* JSON output (docs/json.md). */
+void json_str(FILE *f, const char *s);
+void json_strlist(FILE *f, const rt_strlist *l);
+void json_revision(FILE *f, const rt_graph *g, int rev, const rt_revset *current);
+/* "key": [revision, ...] */
+void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,
+		    size_t n, const rt_revset *current);
 
 typedef int (*command_fn)(cli *c, int argc, char **argv);
 

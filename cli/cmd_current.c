@@ -39,12 +39,30 @@ int cmd_current(cli *c, int argc, char **argv)
 	const rt_graph *g = rt_ctx_graph(c->ctx);
 	rt_revset cur = { 0 };
 	rt_state_heads(g, &st, &cur);
-	if (c->verbose) {
+	if (c->json) {
+		char *url = rt_url_mask(rt_ctx_config(c->ctx)->url);
+		fputs("{\"database\": ", stdout);
+		json_str(stdout, url);
+		free(url);
+		fputs(", \"version_table_exists\": ", stdout);
+		fputs(st.exists ? "true" : "false", stdout);
+		fputs(", \"rows\": [", stdout);
+		for (size_t i = 0; i < st.rows.n; i++) {
+			if (i)
+				fputs(", ", stdout);
+			json_str(stdout, g->revs[st.rows.v[i]]->id);
+		}
+		fputs("], \"unknown_rows\": ", stdout);
+		json_strlist(stdout, &st.unknown);
+		fprintf(stdout, ", \"at_all_heads\": %s,\n", on_all_heads(g, &cur) ? "true" : "false");
+		json_revisions(stdout, "current", g, cur.v, cur.n, NULL);
+		fputs("}\n", stdout);
+	} else if (c->verbose) {
 		char *url = rt_url_mask(rt_ctx_config(c->ctx)->url);
 		printf("Current revision(s) for %s:\n", url);
 		free(url);
 	}
-	for (size_t i = 0; i < cur.n; i++) {
+	for (size_t i = 0; i < cur.n && !c->json; i++) {
 		if (c->verbose) {
 			print_rev_verbose(stdout, g, cur.v[i], NULL);
 		} else {

@@ -27,6 +27,18 @@ int cmd_heads(cli *c, int argc, char **argv)
 	if (!ctx)
 		return cli_fail(c, &err);
 	const rt_graph *g = rt_ctx_graph(ctx);
+	rt_revset shown = { 0 };
+	for (size_t i = 0; i < g->nheads; i++)
+		if (!resolve || !rt_graph_is_effective_head(g, g->heads[i]))
+			rt_revset_add(&shown, g->heads[i]);
+	if (c->json) {
+		fputs("{", stdout);
+		json_revisions(stdout, "heads", g, shown.v, shown.n, NULL);
+		fputs("}\n", stdout);
+		rt_revset_free(&shown);
+		return 0;
+	}
+	rt_revset_free(&shown);
 	for (size_t i = 0; i < g->nheads; i++) {
 		int h = g->heads[i];
 		if (resolve && rt_graph_is_effective_head(g, h))
@@ -56,6 +68,17 @@ int cmd_branches(cli *c, int argc, char **argv)
 	if (!ctx)
 		return cli_fail(c, &err);
 	const rt_graph *g = rt_ctx_graph(ctx);
+	if (c->json) {
+		rt_revset bp = { 0 };
+		for (size_t k = g->nrevs; k-- > 0;)
+			if (g->revs[g->order[k]]->nchildren > 1)
+				rt_revset_add(&bp, g->order[k]);
+		fputs("{", stdout);
+		json_revisions(stdout, "branch_points", g, bp.v, bp.n, NULL);
+		fputs("}\n", stdout);
+		rt_revset_free(&bp);
+		return 0;
+	}
 	for (size_t k = g->nrevs; k-- > 0;) {
 		int r = g->order[k];
 		const rt_revision *rev = g->revs[r];

@@ -67,6 +67,12 @@ int cmd_history(cli *c, int argc, char **argv)
 		return cli_fail(c, &err);
 	}
 	rev_marks m = { indicate ? &cur : NULL };
+	if (c->json) {
+		fputs("{", stdout);
+		json_revisions(stdout, "revisions", g, revs.v, revs.n, indicate ? &cur : NULL);
+		fputs("}\n", stdout);
+		revs.n = 0;
+	}
 	for (size_t i = 0; i < revs.n; i++) {
 		const rt_revision *r = g->revs[revs.v[i]];
 		if (c->verbose) {
@@ -99,6 +105,7 @@ int cmd_show(cli *c, int argc, char **argv)
 		return cli_fail(c, &err);
 	const rt_graph *g = rt_ctx_graph(ctx);
 	int status = 0;
+	rt_revset all = { 0 };
 	for (int i = 1; i < argc && !status; i++) {
 		rt_state st = { 0 };
 		int have_st = needs_db(argv[i]);
@@ -112,10 +119,19 @@ int cmd_show(cli *c, int argc, char **argv)
 			status = cli_fail(c, &err);
 		} else {
 			for (size_t j = 0; j < t.revs.n && !t.below; j++)
-				print_rev_verbose(stdout, g, t.revs.v[j], NULL);
+				if (c->json)
+					rt_revset_add(&all, t.revs.v[j]);
+				else
+					print_rev_verbose(stdout, g, t.revs.v[j], NULL);
 			rt_target_free(&t);
 		}
 		rt_state_free(&st);
 	}
+	if (c->json && !status) {
+		fputs("{", stdout);
+		json_revisions(stdout, "revisions", g, all.v, all.n, NULL);
+		fputs("}\n", stdout);
+	}
+	rt_revset_free(&all);
 	return status;
 }

@@ -32,8 +32,18 @@ int cmd_check(cli *c, int argc, char **argv)
 	rt_diff d;
 	if (rt_schema_diff(ctx, "migrations", "schema", &d, &err) < 0)
 		return cli_fail(c, &err);
-	for (size_t i = 0; i < d.changes.n; i++)
-		printf("%s\n", d.changes.v[i]);
+	if (c->json) {
+		printf("{\"equal\": %s, \"changes\": ", d.changes.n ? "false" : "true");
+		json_strlist(stdout, &d.changes);
+		fputs(", \"warnings\": ", stdout);
+		json_strlist(stdout, &d.warnings);
+		fputs(", \"unsupported\": ", stdout);
+		json_strlist(stdout, &d.unsupported);
+		fputs("}\n", stdout);
+	} else {
+		for (size_t i = 0; i < d.changes.n; i++)
+			printf("%s\n", d.changes.v[i]);
+	}
 	cli_report_unsupported(c, &d);
 	int status = d.changes.n ? 1 : 0;
 	if (status)
@@ -73,7 +83,21 @@ int cmd_diff(cli *c, int argc, char **argv)
 	rt_diff d;
 	if (rt_schema_diff(ctx, from, to, &d, &err) < 0)
 		return cli_fail(c, &err);
-	fputs(down ? d.downgrade_sql : d.upgrade_sql, stdout);
+	if (c->json) {
+		fputs("{\"upgrade_sql\": ", stdout);
+		json_str(stdout, d.upgrade_sql);
+		fputs(", \"downgrade_sql\": ", stdout);
+		json_str(stdout, d.downgrade_sql);
+		fputs(", \"changes\": ", stdout);
+		json_strlist(stdout, &d.changes);
+		fputs(", \"warnings\": ", stdout);
+		json_strlist(stdout, &d.warnings);
+		fputs(", \"unsupported\": ", stdout);
+		json_strlist(stdout, &d.unsupported);
+		fputs("}\n", stdout);
+	} else {
+		fputs(down ? d.downgrade_sql : d.upgrade_sql, stdout);
+	}
 	cli_report_unsupported(c, &d);
 	for (size_t i = 0; i < d.warnings.n; i++)
 		cli_note(c, "warning: %s", d.warnings.v[i]);

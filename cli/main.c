@@ -12,25 +12,26 @@ typedef struct command {
 	const char *name;
 	command_fn fn;
 	const char *summary;
+	int json;  /* has --json output */
 } command;
 
 static const command commands[] = {
-	{ "init", cmd_init, "create retort.ini, migrations/ and schema.sql in a directory" },
-	{ "revision", cmd_revision, "write a new migration file (--autogenerate: from the declared schema)" },
-	{ "migrate", cmd_migrate, "revision --autogenerate (Flask-Migrate's name)" },
-	{ "merge", cmd_merge, "write a migration that joins several heads" },
-	{ "edit", cmd_edit, "open a migration file in $EDITOR" },
-	{ "upgrade", cmd_upgrade, "apply migrations up to a target (--sql: print them)" },
-	{ "downgrade", cmd_downgrade, "revert migrations down to a target (--sql: print them)" },
-	{ "stamp", cmd_stamp, "set the version table without running migrations" },
-	{ "current", cmd_current, "show the database's current revision(s)" },
-	{ "heads", cmd_heads, "show the heads of the revision graph" },
-	{ "branches", cmd_branches, "show the branch points" },
-	{ "history", cmd_history, "list revisions, newest first" },
-	{ "show", cmd_show, "show one revision in detail" },
-	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ" },
-	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases" },
-	{ NULL, NULL, NULL },
+	{ "init", cmd_init, "create retort.ini, migrations/ and schema.sql in a directory", 0 },
+	{ "revision", cmd_revision, "write a new migration file (--autogenerate: from the declared schema)", 0 },
+	{ "migrate", cmd_migrate, "revision --autogenerate (Flask-Migrate's name)", 0 },
+	{ "merge", cmd_merge, "write a migration that joins several heads", 0 },
+	{ "edit", cmd_edit, "open a migration file in $EDITOR", 0 },
+	{ "upgrade", cmd_upgrade, "apply migrations up to a target (--sql: print them)", 0 },
+	{ "downgrade", cmd_downgrade, "revert migrations down to a target (--sql: print them)", 0 },
+	{ "stamp", cmd_stamp, "set the version table without running migrations", 0 },
+	{ "current", cmd_current, "show the database's current revision(s)", 1 },
+	{ "heads", cmd_heads, "show the heads of the revision graph", 1 },
+	{ "branches", cmd_branches, "show the branch points", 1 },
+	{ "history", cmd_history, "list revisions, newest first", 1 },
+	{ "show", cmd_show, "show one revision in detail", 1 },
+	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1 },
+	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 static void general_help(FILE *f)
@@ -129,6 +130,17 @@ int main(int argc, char **argv)
 		if (i != idx)
 			args[n++] = argv[i];
 	c.cmd = cmd->name;
+	for (int i = 1; i < n && !cmd->json; i++) {
+		if (!strcmp(args[i], "--"))
+			break;
+		if (!strcmp(args[i], "--json")) {
+			fprintf(stderr, "error: 'retort %s' has no JSON output\n"
+				"hint: --json works with current, heads, branches, history, show, check and diff\n",
+				cmd->name);
+			free(args);
+			return 2;
+		}
+	}
 	int rc = cmd->fn(&c, n, args);
 	rt_ctx_close(c.ctx);
 	rt_config_free(c.cfg);

@@ -16,6 +16,7 @@ static const opt global_opts[] = {
 	OPT_LIST('x', NULL, NULL, "KEY=VALUE", "a value for ${KEY} in migrations (repeatable)"),
 	OPT_STRING(0, "url", NULL, "URL", "database URL (overrides the configuration)"),
 	OPT_STRING(0, "lock-wait", NULL, "SECONDS", "how long to wait for another retort's lock"),
+	OPT_BOOL(0, "json", NULL, "data as JSON (read-only commands; see docs/json.md)"),
 	OPT_BOOL('q', "quiet", NULL, "print no progress"),
 	OPT_BOOL('v', "verbose", NULL, "more detail"),
 	OPT_BOOL('h', "help", NULL, "show this help"),
@@ -31,9 +32,10 @@ static void bind_globals(cli *c, opt *g)
 	g[2].value = &c->xargs;
 	g[3].value = &c->url;
 	g[4].value = &c->lock_wait_arg;
-	g[5].value = &c->quiet;
-	g[6].value = &c->verbose;
-	g[7].value = &c->help;
+	g[5].value = &c->json;
+	g[6].value = &c->quiet;
+	g[7].value = &c->verbose;
+	g[8].value = &c->help;
 }
 
 int usage_error(cli *c, const char *usage, const char *fmt, ...)
