@@ -114,6 +114,7 @@ void sm_free(sm_schema *s)
 	}
 	free(s->views);
 	for (size_t i = 0; i < s->nseqs; i++) {
+		strv_free(v->cols, v->ncols);
 		free(s->seqs[i].schema);
 		free(s->seqs[i].name);
 		free(s->seqs[i].def);
@@ -136,6 +137,7 @@ void sm_free(sm_schema *s)
 	}
 	free(s->funcs);
 	strv_free(s->schemas, s->nschemas);
+		strv_free(s->funcs[i].deps, s->funcs[i].ndeps);
 	strv_free(s->unsupported, s->nunsupported);
 	free(s);
 }

@@ -102,6 +102,8 @@ typedef struct sm_view {
 } sm_view;
 
 typedef struct sm_sequence {
+	char **cols;       /* PostgreSQL: output columns, "name type", in order */
+	size_t ncols;
 	char *schema;
 	char *name;
 	char *def;         /* type, start, increment, min, max, cache, cycle as text */
@@ -125,6 +127,8 @@ typedef struct sm_function {
 } sm_function;
 
 typedef struct sm_schema {
+	char **deps;       /* tables, views and types its signature (or SQL body) uses, for ordering */
+	size_t ndeps;
 	sm_table *tables;
 	size_t ntables;
 	sm_view *views;

@@ -19,7 +19,9 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 struct rt_conn {
 	PGconn *pg;
@@ -402,6 +404,144 @@ const rt_dialect rt_dialect_postgres = {
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.exec_stmt = pg_exec_stmt,
+int rt_pg_in_transaction(rt_conn *c)
+{
+	return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+}
+
+/*
+ * A connection to the server where scratch databases are made: dev_url
+ * when set, else url.  That database may not exist yet (a project's first
+ * diff), so the server's "postgres" database is tried next.
+ */
+static PGconn *scratch_server(const rt_config *cfg, rt_error *err)
+{
+	const char *base = cfg->dev_url ? cfg->dev_url : cfg->url;
+	const char *keys[] = { "application_name", "dbname", NULL, NULL };
+	const char *vals[] = { "retort", base, NULL, NULL };
+	PGconn *pg = PQconnectdbParams(keys, vals, 1);
+	if (pg && PQstatus(pg) == CONNECTION_OK)
+		return pg;
+	strbuf msg = STRBUF_INIT;
+	strbuf_adds(&msg, pg ? PQerrorMessage(pg) : "out of memory");
+	strbuf_rtrim(&msg);
+	PQfinish(pg);
+	keys[2] = "dbname"; /* a later dbname overrides the URL's */
+	vals[2] = "postgres";
+	pg = PQconnectdbParams(keys, vals, 1);
+	if (pg && PQstatus(pg) == CONNECTION_OK) {
+		strbuf_release(&msg);
+		return pg;
+	}
+	PQfinish(pg);
+	char *masked = rt_url_mask(base);
+	rt_fail(err, RT_EDB, "cannot connect to %s to make a scratch database: %s", masked, msg.buf);
+	rt_hint(err, "schema work needs a PostgreSQL server where retort may create databases: set dev_url in retort.ini");
+	free(masked);
+	strbuf_release(&msg);
+	return NULL;
+}
+
+/* key='value' for a libpq connection string, quotes and backslashes escaped. */
+static void conninfo_add(strbuf *sb, const char *key, const char *val)
+{
+	if (sb->len)
+		strbuf_addc(sb, ' ');
+	strbuf_addf(sb, "%s='", key);
+	for (const char *p = val; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			strbuf_addc(sb, '\\');
+		strbuf_addc(sb, *p);
+	}
+	strbuf_addc(sb, '\'');
+}
+
+/* base's connection parameters with dbname replaced, as a key=value string. */
+static char *conninfo_with_db(const char *base, const char *db)
+{
+	char *errmsg = NULL;
+	PQconninfoOption *opts = PQconninfoParse(base, &errmsg);
+	PQfreemem(errmsg);
+	strbuf sb = STRBUF_INIT;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (o->val && strcmp(o->keyword, "dbname"))
+			conninfo_add(&sb, o->keyword, o->val);
+	conninfo_add(&sb, "dbname", db);
+	PQconninfoFree(opts);
+	return strbuf_detach(&sb);
+}
+
+/* The dbname a connection string names, or NULL. */
+static char *conninfo_db(const char *conninfo)
+{
+	char *errmsg = NULL, *db = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &errmsg);
+	PQfreemem(errmsg);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (o->val && !strcmp(o->keyword, "dbname"))
+			db = xstrdup(o->val);
+	PQconninfoFree(opts);
+	return db;
+}
+
+/*
+ * A new, empty database on the dev server (retort_scratch_<pid>_<random>,
+ * from template0 so nothing of template1 leaks in); *url gets a libpq
+ * connection string for it.
+ */
+static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
+{
+	*url = NULL;
+	PGconn *pg = scratch_server(cfg, err);
+	if (!pg)
+		return -1;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	static unsigned counter;
+	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^ (++counter * 2654435761u);
+	char name[64];
+	snprintf(name, sizeof(name), "retort_scratch_%ld_%08x", (long)getpid(), r);
+	char *sql = xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
+	PGresult *res = PQexec(pg, sql);
+	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok) {
+		strbuf sb = STRBUF_INIT;
+		long pos;
+		describe(res, pg, &sb, &pos);
+		rt_fail(err, RT_EDB, "cannot create a scratch database: %s", sb.buf);
+		rt_hint(err, "the user of dev_url (or url) needs the CREATEDB privilege");
+		strbuf_release(&sb);
+	}
+	PQclear(res);
+	free(sql);
+	PQfinish(pg);
+	if (!ok)
+		return -1;
+	*url = conninfo_with_db(cfg->dev_url ? cfg->dev_url : cfg->url, name);
+	return 0;
+}
+
+/* Drop a scratch database, ending sessions still connected to it. */
+static void pg_scratch_drop(const rt_config *cfg, const char *url)
+{
+	char *db = conninfo_db(url);
+	if (db && strncmp(db, "retort_scratch_", 15)) { /* never anything else */
+		free(db);
+		db = NULL;
+	}
+	rt_error err = { 0 };
+	PGconn *pg = db ? scratch_server(cfg, &err) : NULL;
+	rt_error_clear(&err);
+	if (pg) {
+		char *sql = xasprintf("DROP DATABASE IF EXISTS %s%s", db,
+				      PQserverVersion(pg) >= 130000 ? " WITH (FORCE)" : "");
+		PQclear(PQexec(pg, sql));
+		free(sql);
+		PQfinish(pg);
+	}
+	free(db);
+}
+
 	.exec = pg_exec,
 	.query = pg_query,
 	.table_exists = pg_table_exists,
@@ -419,3 +559,7 @@ const rt_dialect rt_dialect_postgres = {
 	.user_expr = pg_user_expr,
 	.now_expr = "now()",
 };
+	.introspect = rt_pg_introspect,
+	.diff = rt_pg_diff,
+	.scratch_create = pg_scratch_create,
+	.scratch_drop = pg_scratch_drop,

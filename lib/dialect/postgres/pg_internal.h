@@ -6,6 +6,8 @@
 
 #include "retort.h"
 #include "dialect/dialect.h"
+#include "schema/model.h"
+#include "schema/ops.h"
 
 /*
  * Split PostgreSQL SQL into statements with libpg_query (the server's own
@@ -13,5 +15,28 @@
  */
 int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 		rt_stmtlist *out, rt_error *err);
+
+/* Is the session inside a transaction block (also a failed one)? */
+int rt_pg_in_transaction(rt_conn *c);
+
+/*
+ * Read the whole schema from pg_catalog (introspect.c): every name is
+ * schema-qualified, objects of extensions and retort's own tables are
+ * left out, and whatever the model cannot hold is listed as unsupported.
+ */
+int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
+		     rt_error *err);
+
+/* The operations that turn `from` into `to`, in dependency order (diff.c). */
+int rt_pg_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
+	       rt_error *err);
+
+/*
+ * An identifier as PostgreSQL's quote_ident writes it: bare when it is
+ * lower case and no keyword that needs quoting, else double-quoted.
+ */
+void rt_pg_ident(strbuf *sb, const char *name);
+/* schema.name, each part through rt_pg_ident. */
+void rt_pg_qname(strbuf *sb, const char *schema, const char *name);
 
 #endif

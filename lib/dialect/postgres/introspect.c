@@ -1,0 +1,855 @@
+/*
+ * introspect.c - read a PostgreSQL schema into the model (schema/model.h)
+ * from pg_catalog, never by parsing SQL text.
+ *
+ * A fixed handful of set-based queries reads the whole database, whatever
+ * its size: schemas, relations (tables, views, materialized views,
+ * sequences), columns, constraints, indexes, triggers, dependencies, enum
+ * types, functions, and one query that names everything the model cannot
+ * hold.  Expressions and definitions are the server's own renderings
+ * (format_type, pg_get_expr, pg_get_constraintdef, pg_get_indexdef,
+ * pg_get_triggerdef, pg_get_viewdef, pg_get_functiondef), so the same
+ * schema always reads back as the same strings.
+ *
+ * Names.  The queries run with search_path set to '' (and TimeZone UTC,
+ * DateStyle ISO), in a read-only snapshot that is rolled back afterwards,
+ * so the connection's settings are untouched.  With an empty search path
+ * the server qualifies every name outside pg_catalog in what it renders
+ * ("public.users", "nextval('public.users_id_seq'::regclass)"), exactly
+ * as pg_dump does since 2018: the model of a schema does not depend on
+ * the search_path of the session that read it, and the SQL generated
+ * from it (diff.c, which qualifies every name it writes, public included)
+ * means the same thing whatever search_path the migration runs with.
+ * Model fields hold raw names (schema and name apart, unquoted).
+ *
+ * Left out: pg_catalog, information_schema, pg_toast and temporary
+ * schemas; every object that belongs to an extension (pg_depend deptype
+ * 'e'); retort's own version and history tables.  Ownership is not part
+ * of the model.  Everything else the model cannot represent (domains,
+ * aggregates, rules, policies, partitions, privileges, ...) is listed in
+ * sm_schema.unsupported as "kind name", so callers can say so.
+ */
+#include "internal.h"
+#include "dialect/dialect.h"
+#include "dialect/postgres/pg_internal.h"
+#include "schema/model.h"
+#include "sqltext.h"
+#include "util/strmap.h"
+
+#include <string.h>
+
+/* Separator of lists aggregated into one text value (column names, labels). */
+#define SEP '\x1f'
+#define SEP_SQL "E'\\x1f'"
+
+/* Schemas retort reads: not the system's. */
+#define NS_OK(n) n ".nspname !~ '^pg_' AND " n ".nspname <> 'information_schema'"
+/* Not part of an extension. */
+#define NOT_EXT(cls, oid)                                                     \
+	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" \
+	cls "'::pg_catalog.regclass AND x.objid = " oid " AND x.deptype = 'e')"
+
+/* An introspection in progress. */
+typedef struct pgi {
+	rt_conn *c;
+	sm_schema *s;
+	char *rel_filter;  /* SQL: the relations retort manages (c, n aliases) */
+	strmap tables;     /* relation oid -> index in s->tables */
+	strmap views;      /* relation oid -> index in s->views */
+	strmap funcs;      /* function oid -> index in s->funcs */
+	rt_strlist keys;   /* the maps' keys (strmap does not copy them) */
+} pgi;
+
+/* Remember oid -> idx in m; the key is kept alive by p->keys. */
+static void map_put(pgi *p, strmap *m, const char *oid, int idx)
+{
+	rt_strlist_push(&p->keys, oid);
+	strmap_put(m, p->keys.v[p->keys.n - 1], idx);
+}
+
+static char *dup(const char *s)
+{
+	return xstrdup_or_null(s);
+}
+
+static int is_true(const char *v)
+{
+	return v && v[0] == 't';
+}
+
+/* Split a SEP-joined value into a string vector (NULL: empty). */
+static void split_list(const char *v, char ***out, size_t *n)
+{
+	if (!v)
+		return;
+	for (;;) {
+		const char *e = strchr(v, SEP);
+		char *item = xstrndup(v, e ? (size_t)(e - v) : strlen(v));
+		sm_strv_push(out, n, item);
+		free(item);
+		if (!e)
+			break;
+		v = e + 1;
+	}
+}
+
+static sm_table *table_of(pgi *p, const char *oid)
+{
+	int i = strmap_get(&p->tables, oid);
+	return i < 0 ? NULL : &p->s->tables[i];
+}
+
+static sm_view *view_of(pgi *p, const char *oid)
+{
+	int i = strmap_get(&p->views, oid);
+	return i < 0 ? NULL : &p->s->views[i];
+}
+
+/*
+ * The options of a table as lines, in a fixed order: UNLOGGED, the
+ * partition key, storage parameters.  NULL when there are none.
+ */
+static char *table_options(const char *persistence, const char *partkey,
+			   const char *reloptions)
+{
+	strbuf sb = STRBUF_INIT;
+	if (persistence && persistence[0] == 'u')
+		strbuf_adds(&sb, "UNLOGGED\n");
+	if (partkey)
+		strbuf_addf(&sb, "PARTITION BY %s\n", partkey);
+	if (reloptions && *reloptions)
+		strbuf_addf(&sb, "WITH (%s)\n", reloptions);
+	if (!sb.len)
+		return NULL;
+	strbuf_setlen(&sb, sb.len - 1);
+	return strbuf_detach(&sb);
+}
+
+/* ---- schemas ---- */
+
+static const char q_schemas[] =
+	"SELECT n.nspname FROM pg_catalog.pg_namespace n "
+	"WHERE " NS_OK("n") " AND n.nspname <> 'public' "
+	"AND " NOT_EXT("pg_namespace", "n.oid");
+
+static int on_schema(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_strv_push(&p->s->schemas, &p->s->nschemas, v[0]);
+	return 0;
+}
+
+/* ---- relations: tables, views, materialized views, sequences ---- */
+
+static const char q_rels[] =
+	"SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, "
+	"pg_catalog.array_to_string(c.reloptions, ', '), "
+	"CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, "
+	"d.description, "
+	"CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END, "
+	"pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
+	"s.seqmin, s.seqmax, s.seqcache, s.seqcycle, own.deptype, own.owner "
+	"FROM pg_catalog.pg_class c "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	"AND d.objoid = c.oid AND d.objsubid = 0 "
+	"LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
+	"LEFT JOIN LATERAL (SELECT dep.deptype, tn.nspname || '.' || tc.relname || '.' || a.attname AS owner "
+	"FROM pg_catalog.pg_depend dep "
+	"JOIN pg_catalog.pg_class tc ON tc.oid = dep.refobjid "
+	"JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace "
+	"JOIN pg_catalog.pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid "
+	"WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid "
+	"AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.deptype IN ('a', 'i') "
+	"LIMIT 1) own ON c.relkind = 'S' "
+	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ";
+
+/* A sequence's options as one clause list: what CREATE/ALTER SEQUENCE take. */
+static char *sequence_def(const char *const *v)
+{
+	return xasprintf("AS %s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE %s %s",
+			 v[9], v[10], v[11], v[12], v[13], v[14],
+			 is_true(v[15]) ? "CYCLE" : "NO CYCLE");
+}
+
+static void add_sequence(pgi *p, const char *const *v)
+{
+	if (v[16] && v[16][0] == 'i')
+		return; /* an identity column's: part of the column */
+	sm_sequence *q = sm_add_sequence(p->s);
+	q->schema = dup(v[1]);
+	q->name = dup(v[2]);
+	q->def = sequence_def(v);
+	q->owned_by = v[16] ? dup(v[17]) : NULL;
+}
+
+static void add_view(pgi *p, const char *const *v)
+{
+	map_put(p, &p->views, v[0], (int)p->s->nviews);
+	sm_view *w = sm_add_view(p->s);
+	w->schema = dup(v[1]);
+	w->name = dup(v[2]);
+	w->materialized = v[3][0] == 'm';
+	w->comment = dup(v[7]);
+	w->def = dup(v[8]);
+	if (v[5] && *v[5]) {
+		char *what = xasprintf("options of %s %s.%s (%s)",
+				       w->materialized ? "materialized view" : "view",
+				       v[1], v[2], v[5]);
+		sm_add_unsupported(p->s, what);
+		free(what);
+	}
+}
+
+static int on_rel(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	switch (v[3][0]) {
+	case 'S':
+		add_sequence(p, v);
+		return 0;
+	case 'v':
+	case 'm':
+		add_view(p, v);
+		return 0;
+	}
+	map_put(p, &p->tables, v[0], (int)p->s->ntables);
+	sm_table *t = sm_add_table(p->s);
+	t->schema = dup(v[1]);
+	t->name = dup(v[2]);
+	t->comment = dup(v[7]);
+	t->options = table_options(v[4], v[6], v[5]);
+	return 0;
+}
+
+/* ---- columns (of tables; names and types of view columns) ---- */
+
+static const char q_cols[] =
+	"SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+	"a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attgenerated, "
+	"a.attidentity, "
+	"CASE WHEN a.attcollation <> t.typcollation THEN "
+	"pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END, "
+	"d.description, "
+	"CASE WHEN a.attidentity <> '' THEN (SELECT 'SEQUENCE NAME ' || "
+	"pg_catalog.quote_ident(sn.nspname) || '.' || pg_catalog.quote_ident(sc.relname) || "
+	"' START WITH ' || s.seqstart || ' INCREMENT BY ' || s.seqincrement || "
+	"' MINVALUE ' || s.seqmin || ' MAXVALUE ' || s.seqmax || ' CACHE ' || s.seqcache || "
+	"CASE WHEN s.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END "
+	"FROM pg_catalog.pg_depend dep "
+	"JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid "
+	"JOIN pg_catalog.pg_class sc ON sc.oid = s.seqrelid "
+	"JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace "
+	"WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	"AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	"AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' "
+	"LIMIT 1) END "
+	"FROM pg_catalog.pg_attribute a "
+	"JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+	"LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
+	"LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+	"LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	"AND d.objoid = a.attrelid AND d.objsubid = a.attnum "
+	"WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm') AND ";
+
+static const char q_cols_order[] = " ORDER BY a.attrelid, a.attnum";
+
+static void add_view_column(pgi *p, sm_view *w, const char *const *v)
+{
+	char *col = xasprintf("%s %s", v[1], v[2]);
+	sm_strv_push(&w->cols, &w->ncols, col);
+	free(col);
+	if (v[8]) {
+		char *what = xasprintf("comment on column %s.%s.%s", w->schema, w->name, v[1]);
+		sm_add_unsupported(p->s, what);
+		free(what);
+	}
+	if (v[4]) {
+		char *what = xasprintf("default of view column %s.%s.%s", w->schema, w->name, v[1]);
+		sm_add_unsupported(p->s, what);
+		free(what);
+	}
+}
+
+static int on_col(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_table *t = table_of(p, v[0]);
+	if (!t) {
+		sm_view *w = view_of(p, v[0]);
+		if (w)
+			add_view_column(p, w, v);
+		return 0;
+	}
+	sm_column *c = sm_add_column(t);
+	c->name = dup(v[1]);
+	c->type = dup(v[2]);
+	c->notnull = is_true(v[3]);
+	if (v[5] && *v[5]) {
+		c->generated = dup(v[4]);
+		c->stored = v[5][0] == 's';
+	} else {
+		c->def = dup(v[4]);
+	}
+	c->identity = v[6] && *v[6] ? v[6][0] : 0;
+	c->identity_opts = c->identity ? dup(v[9]) : NULL;
+	c->collation = dup(v[7]);
+	c->comment = dup(v[8]);
+	return 0;
+}
+
+/* ---- constraints ---- */
+
+static const char q_cons[] =
+	"SELECT co.conrelid, co.conname, co.contype, pg_catalog.pg_get_constraintdef(co.oid), "
+	"co.convalidated, co.condeferrable, co.condeferred, "
+	"(SELECT pg_catalog.string_agg(a.attname, " SEP_SQL " ORDER BY k.i) "
+	"FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY k(att, i) "
+	"JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.att), "
+	"fn.nspname || '.' || fc.relname, "
+	"(SELECT pg_catalog.string_agg(a.attname, " SEP_SQL " ORDER BY k.i) "
+	"FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(att, i) "
+	"JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.att), "
+	"co.confupdtype, co.confdeltype, co.confmatchtype "
+	"FROM pg_catalog.pg_constraint co "
+	"JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
+	"LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace "
+	"WHERE co.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p') AND ";
+
+static const char *fk_action(const char *code)
+{
+	switch (code ? code[0] : 'a') {
+	case 'r': return "RESTRICT";
+	case 'c': return "CASCADE";
+	case 'n': return "SET NULL";
+	case 'd': return "SET DEFAULT";
+	default: return "NO ACTION";
+	}
+}
+
+static const char *fk_match(const char *code)
+{
+	switch (code ? code[0] : 's') {
+	case 'f': return "FULL";
+	case 'p': return "PARTIAL";
+	default: return "SIMPLE";
+	}
+}
+
+static int on_con(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_table *t = table_of(p, v[0]);
+	if (!t)
+		return 0;
+	sm_constraint *k = sm_add_constraint(t);
+	k->kind = v[2][0];
+	k->name = dup(v[1]);
+	k->def = dup(v[3]);
+	k->validated = is_true(v[4]);
+	k->deferrable = is_true(v[5]);
+	k->deferred = is_true(v[6]);
+	split_list(v[7], &k->cols, &k->ncols);
+	if (k->kind != SM_FOREIGN)
+		return 0;
+	k->ref_table = dup(v[8]);
+	split_list(v[9], &k->ref_cols, &k->nref_cols);
+	k->on_update = xstrdup(fk_action(v[10]));
+	k->on_delete = xstrdup(fk_action(v[11]));
+	k->match = xstrdup(fk_match(v[12]));
+	return 0;
+}
+
+/* ---- indexes (of tables and materialized views) ---- */
+
+static const char q_idx[] =
+	"SELECT i.indrelid, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid), i.indisunique, "
+	"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid "
+	"AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')), d.description "
+	"FROM pg_catalog.pg_index i "
+	"JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+	"JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	"AND d.objoid = i.indexrelid AND d.objsubid = 0 "
+	"WHERE c.relkind IN ('r', 'p', 'm') AND ";
+
+static int on_idx(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_table *t = table_of(p, v[0]);
+	sm_view *w = t ? NULL : view_of(p, v[0]);
+	sm_index *x;
+	if (t)
+		x = sm_add_index(t);
+	else if (w)
+		x = (w->idx = xrealloc(w->idx, (w->nidx + 1) * sizeof(*w->idx)),
+		     memset(&w->idx[w->nidx], 0, sizeof(*w->idx)), &w->idx[w->nidx++]);
+	else
+		return 0;
+	x->name = dup(v[1]);
+	x->def = dup(v[2]);
+	x->unique = is_true(v[3]);
+	x->constraint = is_true(v[4]);
+	x->comment = dup(v[5]);
+	return 0;
+}
+
+/* ---- triggers (user triggers on tables) ---- */
+
+static const char q_trg[] =
+	"SELECT t.tgrelid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid) "
+	"FROM pg_catalog.pg_trigger t "
+	"JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'p') AND ";
+
+static int on_trg(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_table *t = table_of(p, v[0]);
+	if (!t)
+		return 0;
+	sm_trigger *g = sm_add_trigger(t);
+	g->name = dup(v[1]);
+	g->def = dup(v[2]);
+	return 0;
+}
+
+/* ---- enum types ---- */
+
+static const char q_enums[] =
+	"SELECT n.nspname, t.typname, "
+	"(SELECT pg_catalog.string_agg(e.enumlabel, " SEP_SQL " ORDER BY e.enumsortorder) "
+	"FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid), d.description "
+	"FROM pg_catalog.pg_type t "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass "
+	"AND d.objoid = t.oid AND d.objsubid = 0 "
+	"WHERE t.typtype = 'e' AND " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid");
+
+static int on_enum(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_enum *e = sm_add_enum(p->s);
+	e->schema = dup(v[0]);
+	e->name = dup(v[1]);
+	split_list(v[2], &e->labels, &e->nlabels);
+	e->comment = dup(v[3]);
+	return 0;
+}
+
+/* ---- functions and procedures (aggregates are unsupported) ---- */
+
+static const char q_funcs[] =
+	"SELECT p.oid, n.nspname, p.proname, "
+	"p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')', "
+	"pg_catalog.pg_get_functiondef(p.oid), d.description "
+	"FROM pg_catalog.pg_proc p "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+	"AND d.objoid = p.oid AND d.objsubid = 0 "
+	"WHERE p.prokind <> 'a' AND " NS_OK("n") " AND " NOT_EXT("pg_proc", "p.oid");
+
+static int on_func(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	map_put(p, &p->funcs, v[0], (int)p->s->nfuncs);
+	sm_function *f = sm_add_function(p->s);
+	f->schema = dup(v[1]);
+	f->name = dup(v[2]);
+	f->identity = dup(v[3]);
+	f->def = dup(v[4]);
+	f->comment = dup(v[5]);
+	return 0;
+}
+
+/*
+ * ---- dependencies, for ordering ----
+ *
+ * What a view's query reads (relations, functions, types) and what a
+ * function's signature or SQL-standard body uses (relations by their row
+ * types, types), each as "schema.name" (functions: "schema.name(types)").
+ * Arrays count as their element type, row types as their relation.
+ */
+#define DEP_NAME                                                                        \
+	"CASE d.refclassid "                                                                \
+	"WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN "                             \
+	"(SELECT rn.nspname || '.' || rc.relname FROM pg_catalog.pg_class rc "              \
+	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "                      \
+	"WHERE rc.oid = d.refobjid AND " NS_OK("rn") ") "                                   \
+	"WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN "                              \
+	"(SELECT rn.nspname || '.' || rp.proname || '(' || "                                \
+	"pg_catalog.oidvectortypes(rp.proargtypes) || ')' FROM pg_catalog.pg_proc rp "       \
+	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rp.pronamespace "                      \
+	"WHERE rp.oid = d.refobjid AND " NS_OK("rn") ") "                                   \
+	"WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN "                              \
+	"(SELECT rn.nspname || '.' || rt.typname FROM pg_catalog.pg_type t0 "                \
+	"JOIN pg_catalog.pg_type rt ON rt.oid = CASE WHEN t0.typcategory = 'A' "             \
+	"THEN t0.typelem ELSE t0.oid END "                                                  \
+	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.typnamespace "                      \
+	"WHERE t0.oid = d.refobjid AND " NS_OK("rn") ") END"
+
+static const char q_view_deps[] =
+	"SELECT DISTINCT r.ev_class, " DEP_NAME " "
+	"FROM pg_catalog.pg_rewrite r "
+	"JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+	"AND d.objid = r.oid AND d.deptype = 'n' AND d.refobjid <> r.ev_class "
+	"JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE r.rulename = '_RETURN' AND c.relkind IN ('v', 'm') AND ";
+
+static const char q_func_deps[] =
+	"SELECT DISTINCT d.objid, " DEP_NAME " "
+	"FROM pg_catalog.pg_depend d "
+	"WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype = 'n' "
+	"AND d.refobjid <> d.objid";
+
+static int on_view_dep(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_view *w = view_of(p, v[0]);
+	if (w && v[1])
+		sm_strv_push(&w->deps, &w->ndeps, v[1]);
+	return 0;
+}
+
+static int on_func_dep(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	int i = strmap_get(&p->funcs, v[0]);
+	if (i >= 0 && v[1])
+		sm_strv_push(&p->s->funcs[i].deps, &p->s->funcs[i].ndeps, v[1]);
+	return 0;
+}
+
+/*
+ * ---- everything the model cannot hold ----
+ *
+ * One row per object, "kind schema.name": retort reports them rather
+ * than silently leaving them out of a diff.
+ */
+static const char *const q_unsupported[] = {
+	"SELECT 'extension ' || e.extname FROM pg_catalog.pg_extension e WHERE e.extname <> 'plpgsql'",
+	/* types other than enums */
+	"SELECT CASE t.typtype WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range type ' "
+	"WHEN 'p' THEN 'pseudo-type ' WHEN 'c' THEN 'composite type ' ELSE 'base type ' END "
+	"|| n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid") " AND "
+	"(t.typtype IN ('d', 'r', 'p') OR (t.typtype = 'b' AND t.typcategory <> 'A') "
+	"OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
+	"WHERE k.oid = t.typrelid AND k.relkind = 'c')))",
+	"SELECT 'aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+	"WHERE p.prokind = 'a' AND " NS_OK("n") " AND " NOT_EXT("pg_proc", "p.oid"),
+	"SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE r.rulename <> '_RETURN' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
+	"SELECT 'policy ' || o.polname || ' on ' || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_policy o JOIN pg_catalog.pg_class c ON c.oid = o.polrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " NS_OK("n"),
+	"SELECT 'row level security on ' || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND " NS_OK("n"),
+	"SELECT 'event trigger ' || t.evtname FROM pg_catalog.pg_event_trigger t "
+	"WHERE " NOT_EXT("pg_event_trigger", "t.oid"),
+	"SELECT 'foreign table ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.relkind = 'f' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
+	"SELECT 'foreign-data wrapper ' || w.fdwname FROM pg_catalog.pg_foreign_data_wrapper w "
+	"WHERE " NOT_EXT("pg_foreign_data_wrapper", "w.oid"),
+	"SELECT 'foreign server ' || s.srvname FROM pg_catalog.pg_foreign_server s "
+	"WHERE " NOT_EXT("pg_foreign_server", "s.oid"),
+	"SELECT 'publication ' || p.pubname FROM pg_catalog.pg_publication p",
+	"SELECT 'subscription ' || s.subname FROM pg_catalog.pg_subscription s "
+	"JOIN pg_catalog.pg_database b ON b.oid = s.subdbid WHERE b.datname = pg_catalog.current_database()",
+	"SELECT 'operator ' || o.oid::pg_catalog.regoperator::text FROM pg_catalog.pg_operator o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_operator", "o.oid"),
+	"SELECT 'operator class ' || n.nspname || '.' || o.opcname FROM pg_catalog.pg_opclass o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_opclass", "o.oid"),
+	"SELECT 'operator family ' || n.nspname || '.' || o.opfname FROM pg_catalog.pg_opfamily o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.opfnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_opfamily", "o.oid"),
+	"SELECT 'cast (' || pg_catalog.format_type(k.castsource, NULL) || ' AS ' || "
+	"pg_catalog.format_type(k.casttarget, NULL) || ')' FROM pg_catalog.pg_cast k "
+	"WHERE k.oid >= 16384 AND " NOT_EXT("pg_cast", "k.oid"),
+	"SELECT 'collation ' || n.nspname || '.' || o.collname FROM pg_catalog.pg_collation o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_collation", "o.oid"),
+	"SELECT 'text search configuration ' || n.nspname || '.' || o.cfgname FROM pg_catalog.pg_ts_config o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.cfgnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_ts_config", "o.oid"),
+	"SELECT 'text search dictionary ' || n.nspname || '.' || o.dictname FROM pg_catalog.pg_ts_dict o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.dictnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_ts_dict", "o.oid"),
+	"SELECT 'text search parser ' || n.nspname || '.' || o.prsname FROM pg_catalog.pg_ts_parser o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.prsnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_ts_parser", "o.oid"),
+	"SELECT 'text search template ' || n.nspname || '.' || o.tmplname FROM pg_catalog.pg_ts_template o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.tmplnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_ts_template", "o.oid"),
+	"SELECT 'conversion ' || n.nspname || '.' || o.conname FROM pg_catalog.pg_conversion o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_conversion", "o.oid"),
+	"SELECT 'statistics ' || n.nspname || '.' || o.stxname FROM pg_catalog.pg_statistic_ext o "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.stxnamespace "
+	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_statistic_ext", "o.oid"),
+	"SELECT 'language ' || l.lanname FROM pg_catalog.pg_language l "
+	"WHERE l.lanispl AND l.lanname <> 'plpgsql' AND " NOT_EXT("pg_language", "l.oid"),
+	"SELECT 'access method ' || a.amname FROM pg_catalog.pg_am a "
+	"WHERE a.oid >= 16384 AND " NOT_EXT("pg_am", "a.oid"),
+	/* partitions and inheritance children: the table and all it holds */
+	"SELECT CASE WHEN c.relispartition THEN 'partition ' ELSE 'inheritance child ' END "
+	"|| n.nspname || '.' || c.relname || ' of ' || pn.nspname || '.' || pc.relname "
+	"FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
+	"JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
+	"WHERE c.relkind IN ('r', 'p', 'f') AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
+	"SELECT 'trigger ' || t.tgname || ' on ' || CASE c.relkind WHEN 'v' THEN 'view ' "
+	"ELSE 'foreign table ' END || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE NOT t.tgisinternal AND c.relkind IN ('v', 'f') AND " NS_OK("n"),
+	/* properties of tables the model has no field for */
+	"SELECT 'typed table ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.reloftype <> 0 AND c.relkind IN ('r', 'p') AND " NS_OK("n"),
+	"SELECT 'tablespace of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.reltablespace <> 0 AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND " NS_OK("n")
+	" AND " NOT_EXT("pg_class", "c.oid"),
+	"SELECT 'replica identity of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.relreplident NOT IN ('d', 'n') AND c.relkind IN ('r', 'p') AND " NS_OK("n")
+	" AND " NOT_EXT("pg_class", "c.oid"),
+	"SELECT 'access method of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"JOIN pg_catalog.pg_am a ON a.oid = c.relam "
+	"WHERE c.relkind IN ('r', 'm') AND a.amname <> 'heap' AND " NS_OK("n"),
+	"SELECT 'clustering of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_index i "
+	"JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE i.indisclustered AND " NS_OK("n"),
+	/* comments on objects the model keeps no comment for */
+	"SELECT 'comment on constraint ' || o.conname || ' on ' || n.nspname || '.' || "
+	"coalesce(c.relname, t.typname) FROM pg_catalog.pg_description d "
+	"JOIN pg_catalog.pg_constraint o ON o.oid = d.objoid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace "
+	"LEFT JOIN pg_catalog.pg_class c ON c.oid = o.conrelid "
+	"LEFT JOIN pg_catalog.pg_type t ON t.oid = o.contypid "
+	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND " NS_OK("n"),
+	"SELECT 'comment on trigger ' || o.tgname || ' on ' || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_description d JOIN pg_catalog.pg_trigger o ON o.oid = d.objoid "
+	"JOIN pg_catalog.pg_class c ON c.oid = o.tgrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND " NS_OK("n"),
+	"SELECT 'comment on schema ' || n.nspname FROM pg_catalog.pg_description d "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = d.objoid "
+	"WHERE d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND " NS_OK("n")
+	" AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')"
+	" AND " NOT_EXT("pg_namespace", "n.oid"),
+	"SELECT 'comment on sequence ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_description d "
+	"JOIN pg_catalog.pg_class c ON c.oid = d.objoid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.relkind = 'S' AND " NS_OK("n")
+	" AND " NOT_EXT("pg_class", "c.oid"),
+	/* privileges: ownership is not compared, but grants are schema too */
+	"SELECT 'privileges on ' || CASE c.relkind WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' "
+	"WHEN 'm' THEN 'materialized view ' ELSE 'table ' END || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
+	" AND (c.relacl IS NOT NULL AND c.relacl <> pg_catalog.acldefault((CASE c.relkind WHEN 'S' "
+	"THEN 's' ELSE 'r' END)::\"char\", c.relowner) OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a "
+	"WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL AND a.attnum > 0))",
+	"SELECT 'privileges on function ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE " NS_OK("n")
+	" AND " NOT_EXT("pg_proc", "p.oid") " AND p.proacl IS NOT NULL "
+	"AND p.proacl <> pg_catalog.acldefault('f'::\"char\", p.proowner)",
+	"SELECT 'privileges on type ' || n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE " NS_OK("n")
+	" AND " NOT_EXT("pg_type", "t.oid") " AND t.typacl IS NOT NULL "
+	"AND t.typacl <> pg_catalog.acldefault('T'::\"char\", t.typowner)",
+	"SELECT 'privileges on schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE " NS_OK("n")
+	" AND " NOT_EXT("pg_namespace", "n.oid") " AND n.nspacl IS NOT NULL "
+	"AND n.nspacl <> pg_catalog.acldefault('n'::\"char\", n.nspowner) AND NOT (n.nspname = 'public' "
+	"AND n.nspacl::text = pg_catalog.format(CASE WHEN pg_catalog.current_setting('server_version_num')::int "
+	">= 150000 THEN '{%1$s=UC/%1$s,=U/%1$s}' ELSE '{%1$s=UC/%1$s,=UC/%1$s}' END, "
+	"pg_catalog.pg_get_userbyid(n.nspowner)))",
+	"SELECT 'default privileges' FROM pg_catalog.pg_default_acl LIMIT 1",
+	NULL,
+};
+
+static int on_unsupported(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	if (v[0])
+		sm_add_unsupported(p->s, v[0]);
+	return 0;
+}
+
+/* ---- putting it together ---- */
+
+/*
+ * The relations retort reads (aliases c and n): not the system's, not an
+ * extension's, not a partition or inheritance child (listed as
+ * unsupported), not retort's own version and history tables.
+ */
+static char *make_rel_filter(const rt_config *cfg, const char *current)
+{
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
+		    " AND NOT c.relispartition AND NOT EXISTS (SELECT 1 FROM "
+		    "pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)");
+	const char *schema = cfg->version_table_schema ? cfg->version_table_schema : current;
+	const char *table = cfg->version_table ? cfg->version_table : "retort_version";
+	if (schema) {
+		char *hist = xasprintf("%s_history", table);
+		strbuf_adds(&sb, " AND NOT (n.nspname = ");
+		sql_literal(&sb, schema);
+		strbuf_adds(&sb, " AND c.relname IN (");
+		sql_literal(&sb, table);
+		strbuf_adds(&sb, ", ");
+		sql_literal(&sb, hist);
+		strbuf_adds(&sb, "))");
+		free(hist);
+	}
+	return strbuf_detach(&sb);
+}
+
+/* Run q (followed by the relation filter and tail, when given). */
+static int run(pgi *p, const char *q, int filtered, const char *tail,
+	       rt_row_fn fn, rt_error *err)
+{
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, q);
+	if (filtered)
+		strbuf_adds(&sb, p->rel_filter);
+	if (tail)
+		strbuf_adds(&sb, tail);
+	int rc = rt_dialect_postgres.query(p->c, sb.buf, fn, p, err);
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int run_unsupported(pgi *p, rt_error *err)
+{
+	strbuf sb = STRBUF_INIT;
+	for (int i = 0; q_unsupported[i]; i++) {
+		if (i)
+			strbuf_adds(&sb, " UNION ALL ");
+		strbuf_addf(&sb, "(%s)", q_unsupported[i]);
+	}
+	int rc = rt_dialect_postgres.query(p->c, sb.buf, on_unsupported, p, err);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/* Every query, in an order where owners are known before what they own. */
+static int read_all(pgi *p, rt_error *err)
+{
+	if (run(p, q_schemas, 0, NULL, on_schema, err) < 0 ||
+	    run(p, q_rels, 1, NULL, on_rel, err) < 0 ||
+	    run(p, q_cols, 1, q_cols_order, on_col, err) < 0 ||
+	    run(p, q_cons, 1, NULL, on_con, err) < 0 ||
+	    run(p, q_idx, 1, NULL, on_idx, err) < 0 ||
+	    run(p, q_trg, 1, NULL, on_trg, err) < 0 ||
+	    run(p, q_enums, 0, NULL, on_enum, err) < 0 ||
+	    run(p, q_funcs, 0, NULL, on_func, err) < 0 ||
+	    run(p, q_view_deps, 1, NULL, on_view_dep, err) < 0 ||
+	    run(p, q_func_deps, 0, NULL, on_func_dep, err) < 0)
+		return -1;
+	return run_unsupported(p, err);
+}
+
+static int first_value(void *ud, int n, const char *const *v)
+{
+	char **out = ud;
+	if (n > 0 && v[0])
+		*out = xstrdup(v[0]);
+	return 1;
+}
+
+/*
+ * Enter a snapshot of our own (a read-only transaction, or a savepoint
+ * when the caller is in one) with the settings that make renderings
+ * independent of the session.  *savepoint tells how to leave it.
+ */
+static int enter(rt_conn *c, int *savepoint, rt_error *err)
+{
+	*savepoint = rt_pg_in_transaction(c);
+	const char *start = *savepoint ? "SAVEPOINT retort_introspect"
+				       : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+	if (rt_dialect_postgres.exec(c, start, err) < 0)
+		return -1;
+	return rt_dialect_postgres.exec(c,
+		"SELECT pg_catalog.set_config('search_path', '', true), "
+		"pg_catalog.set_config('timezone', 'UTC', true), "
+		"pg_catalog.set_config('datestyle', 'ISO, MDY', true), "
+		"pg_catalog.set_config('intervalstyle', 'postgres', true)", err);
+}
+
+/* Leave the snapshot, restoring the session's settings. */
+static void leave(rt_conn *c, int savepoint)
+{
+	rt_error e = { 0 };
+	if (savepoint) {
+		rt_dialect_postgres.exec(c, "ROLLBACK TO SAVEPOINT retort_introspect", &e);
+		rt_error_clear(&e);
+		rt_dialect_postgres.exec(c, "RELEASE SAVEPOINT retort_introspect", &e);
+	} else {
+		rt_dialect_postgres.exec(c, "ROLLBACK", &e);
+	}
+	rt_error_clear(&e);
+}
+
+int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
+		     rt_error *err)
+{
+	*out = NULL;
+	char *current = NULL;
+	if (rt_dialect_postgres.query(c, "SELECT pg_catalog.current_schema()",
+				      first_value, &current, err) < 0)
+		return -1;
+	pgi p = { .c = c, .s = sm_new() };
+	p.rel_filter = make_rel_filter(cfg, current);
+	free(current);
+	strmap_init(&p.tables, 64);
+	strmap_init(&p.views, 16);
+	strmap_init(&p.funcs, 16);
+	int savepoint = 0;
+	int rc = enter(c, &savepoint, err);
+	if (rc == 0)
+		rc = read_all(&p, err);
+	leave(c, savepoint);
+	strmap_free(&p.tables);
+	strmap_free(&p.views);
+	strmap_free(&p.funcs);
+	rt_strlist_free(&p.keys);
+	free(p.rel_filter);
+	if (rc < 0) {
+		sm_free(p.s);
+		return -1;
+	}
+	sm_sort(p.s);
+	*out = p.s;
+	return 0;
+}
