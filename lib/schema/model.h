@@ -59,6 +59,7 @@ typedef struct sm_constraint {
 typedef struct sm_index {
 	char *name;
 	char *def;         /* the full CREATE INDEX statement the database gives */
+	char *sql;         /* SQLite: the CREATE INDEX as written, to run (def: canonical, to compare) */
 	int unique;
 	int constraint;    /* backs a PRIMARY KEY / UNIQUE constraint: not managed alone */
 	char *comment;
@@ -67,6 +68,7 @@ typedef struct sm_index {
 typedef struct sm_trigger {
 	char *name;
 	char *def;         /* pg_get_triggerdef / sqlite_schema.sql */
+	char *sql;         /* SQLite: the CREATE TRIGGER as written, to run (def: canonical, to compare) */
 } sm_trigger;
 
 typedef struct sm_table {
@@ -93,6 +95,7 @@ typedef struct sm_view {
 	char *schema;
 	char *name;
 	char *def;         /* the SELECT (pg_get_viewdef) / the CREATE VIEW text (SQLite) */
+	char *sql;         /* SQLite: the CREATE VIEW as written, to run (def: canonical, to compare) */
 	int materialized;
 	char *comment;
 	char **deps;       /* tables and views it reads ("schema.name"), for ordering */

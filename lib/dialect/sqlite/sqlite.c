@@ -358,4 +358,8 @@ const rt_dialect rt_dialect_sqlite = {
 	.history_table_ddl = sq_history_ddl,
 	.user_expr = sq_user_expr,
 	.now_expr = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+	.introspect = rt_sqlite_introspect,
+	.diff = rt_sqlite_diff,
+	.scratch_create = rt_sqlite_scratch_create,
+	.scratch_drop = rt_sqlite_scratch_drop,
 };

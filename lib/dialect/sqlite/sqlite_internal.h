@@ -6,11 +6,113 @@
 
 #include "retort.h"
 #include "dialect/dialect.h"
+#include "util/strbuf.h"
+
+struct sm_schema;
+struct sm_ops;
+struct sm_table;
 
 /* The file a sqlite: URL names, relative paths resolved against dir. */
 int rt_sqlite_path(const char *url, const char *dir, char **path,
 		   rt_error *err);
 int rt_sqlite_split(const char *sql, size_t len, int first_line,
 		    const char *file, rt_stmtlist *out, rt_error *err);
+
+/* Schema work: introspect.c, diff.c, scratch.c. */
+int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg,
+			 struct sm_schema **out, rt_error *err);
+int rt_sqlite_diff(const struct sm_schema *from, const struct sm_schema *to,
+		   struct sm_ops *out, rt_error *err);
+int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err);
+void rt_sqlite_scratch_drop(const rt_config *cfg, const char *url);
+
+/*
+ * sqtext.c - SQLite's tokens, for the few things the catalog cannot tell.
+ *
+ * Nothing here parses SQL: text is cut into tokens by SQLite's lexical
+ * rules (strings, quoted identifiers, comments, numbers, operators) so
+ * that comparing, quoting and finding names never trips over a quote.
+ */
+typedef enum sq_kind {
+	SQ_WORD,    /* a bare word: keyword or identifier */
+	SQ_QUOTED,  /* "identifier", [identifier] or `identifier` */
+	SQ_STRING,  /* 'literal' */
+	SQ_NUMBER,
+	SQ_BLOB,    /* x'hex' */
+	SQ_VAR,     /* ?1 :name @name $name */
+	SQ_PUNCT,   /* operators and ( ) , ; . */
+} sq_kind;
+
+typedef struct sq_token {
+	sq_kind kind;
+	const char *s;
+	size_t n;
+	int depth;  /* parentheses around it; ( and ) count as outside */
+} sq_token;
+
+typedef struct sq_tokens {
+	sq_token *v;
+	size_t n;
+	size_t alloc;
+} sq_tokens;
+
+void sq_tokenize(const char *sql, size_t len, sq_tokens *out);
+void sq_tokens_free(sq_tokens *t);
+/* Is t the bare word kw (case-insensitive)? */
+int sq_is(const sq_token *t, const char *kw);
+/* Is t the punctuation p? */
+int sq_punct(const sq_token *t, const char *p);
+/* The name a word, quoted identifier or string token stands for. */
+char *sq_name(const sq_token *t);
+/* Does t name id (case-insensitive, quotes removed)? */
+int sq_names(const sq_token *t, const char *id);
+/* Index of the ) matching the ( at i, or n when it is missing. */
+size_t sq_close(const sq_token *v, size_t n, size_t i);
+/* Does any token of v[0..n) name id? */
+int sq_mentions(const sq_token *v, size_t n, const char *id);
+
+/* Canonical text of tokens: one space between tokens where SQL allows it. */
+enum {
+	SQ_CANON_KEYWORDS = 1, /* upper-case SQLite keywords */
+	SQ_CANON_UPPER = 2,    /* upper-case every bare word (type names) */
+	SQ_CANON_IDENTS = 4,   /* "plain" -> plain; [x] and `x` -> "x" */
+	SQ_CANON_FOLD = 8,     /* keywords upper, identifiers lower: where names are not shown */
+};
+void sq_canon(strbuf *sb, const sq_token *v, size_t n, int flags);
+/* sq_canon of a whole text, as a new string. */
+char *sq_canon_text(const char *sql, int flags);
+/* Comments removed, whitespace outside quotes collapsed to one space. */
+char *sq_squeeze(const char *sql);
+/* An identifier for generated SQL: bare when plain, else "quoted". */
+void sq_ident(strbuf *sb, const char *name);
+
+/*
+ * The parts of a CREATE TABLE statement, found by tokens: where its name
+ * is, and each element of its body (column definitions and table
+ * constraints) between the commas at the body's top level.
+ */
+typedef struct sq_elem {
+	size_t first, end;  /* tokens [first, end) */
+} sq_elem;
+
+typedef struct sq_table_text {
+	sq_tokens tok;
+	size_t name_first, name_end; /* tokens of the (possibly qualified) name */
+	sq_elem *elems;
+	size_t nelems;
+	size_t close;       /* the body's closing ) */
+} sq_table_text;
+
+/* 0 on success, -1 when the text has no ( ... ) body. */
+int sq_table_parse(const char *sql, sq_table_text *out);
+void sq_table_text_free(sq_table_text *t);
+/* Does an element start a table constraint rather than a column? */
+int sq_elem_is_constraint(const sq_table_text *t, const sq_elem *e);
+
+/*
+ * The column a table's rowid is aliased to (an INTEGER PRIMARY KEY of a
+ * rowid table), or NULL.
+ */
+const char *rt_sqlite_rowid_alias(const struct sm_table *t);
 
 #endif

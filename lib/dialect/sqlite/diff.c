@@ -1,0 +1,875 @@
+/*
+ * diff.c - the operations that turn one SQLite schema into another.
+ *
+ * Each table is compared as a whole (sm_compare on the table without its
+ * indexes and triggers), so the diff acts on exactly what the model calls
+ * a difference.  A changed table is altered in place when SQLite's ALTER
+ * TABLE can express the change - columns dropped (DROP COLUMN, 3.35+) and
+ * columns added at the end (ADD COLUMN) - and the result is checked by
+ * doing it on a copy of the table in a private in-memory database and
+ * reading that back.  Anything else is SQLite's documented table rebuild
+ * (https://www.sqlite.org/lang_altertable.html#otheralter): the target's
+ * CREATE TABLE under a temporary name, the rows copied, the old table
+ * dropped, the new one renamed, its indexes created again.
+ *
+ * The generated SQL assumes PRAGMA foreign_keys is OFF while it runs.
+ * retort runs a migration inside one transaction, where the pragma cannot
+ * change, and its SQLite connection leaves foreign keys off (SQLite's
+ * default): then DROP TABLE of a rebuilt parent neither fails nor
+ * cascades to its children, whose REFERENCES clauses name the table and
+ * so point at the rebuilt one once it is renamed.  PRAGMA
+ * foreign_key_check runs after the rebuilds for anyone running the SQL
+ * by hand.
+ *
+ * Renaming a table makes SQLite check every view and trigger of the
+ * schema, so views and triggers that read a rebuilt, dropped or
+ * recreated table (found by the names their text mentions) are dropped
+ * first and created again at the end from the target schema.
+ *
+ * Order: views, triggers and indexes that go or change are dropped;
+ * tables are dropped (children first); tables are created, altered and
+ * rebuilt (parents first); then indexes, views (each after the views it
+ * reads) and triggers are created.
+ */
+#include "internal.h"
+#include "dialect/dialect.h"
+#include "dialect/sqlite/sqlite_internal.h"
+#include "schema/model.h"
+#include "schema/ops.h"
+#include "sqltext.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* What happens to one table. */
+typedef enum tact {
+	T_SAME,     /* the table itself is unchanged */
+	T_CREATE,
+	T_DROP,
+	T_ALTER,    /* DROP COLUMN / ADD COLUMN */
+	T_REBUILD,  /* the 12-step rebuild */
+	T_RECREATE, /* a virtual table: dropped and created again */
+} tact;
+
+typedef struct tplan {
+	const sm_table *a;  /* in the old schema, or NULL */
+	const sm_table *b;  /* in the new schema, or NULL */
+	tact act;
+	rt_strlist drops;   /* T_ALTER: columns dropped */
+	rt_strlist adds;    /* T_ALTER: columns added */
+	char *why;          /* T_REBUILD: the differences */
+} tplan;
+
+typedef struct dctx {
+	const sm_schema *a, *b;
+	sm_ops *out;
+	tplan *t;
+	size_t nt;
+	char *view_gone;    /* per old view: dropped (changed, removed or in the way) */
+	int rebuilt;        /* some table was rebuilt */
+} dctx;
+
+static const char *name_of(const tplan *p)
+{
+	return p->b ? p->b->name : p->a->name;
+}
+
+static tplan *plan_find(const dctx *d, const char *name)
+{
+	for (size_t i = 0; i < d->nt; i++)
+		if (!strcasecmp(name_of(&d->t[i]), name))
+			return &d->t[i];
+	return NULL;
+}
+
+static const sm_index *index_find(const sm_table *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->nidx; i++)
+		if (!strcmp(t->idx[i].name, name))
+			return &t->idx[i];
+	return NULL;
+}
+
+static const sm_trigger *trigger_find(const sm_table *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->ntrg; i++)
+		if (!strcmp(t->trg[i].name, name))
+			return &t->trg[i];
+	return NULL;
+}
+
+static int same_text(const char *x, const char *y)
+{
+	return x && y && !strcmp(x, y);
+}
+
+/* ------------------------------------------------------------------ */
+/* Comparing one table                                                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The differences of two tables' bodies (columns, constraints, options),
+ * leaving indexes and triggers aside, as sm_compare words them.
+ */
+static size_t body_diff(const sm_table *a, const sm_table *b, strbuf *why)
+{
+	sm_table ta = *a, tb = *b;
+	ta.idx = tb.idx = NULL;
+	ta.nidx = tb.nidx = 0;
+	ta.trg = tb.trg = NULL;
+	ta.ntrg = tb.ntrg = 0;
+	sm_schema sa = { 0 }, sb = { 0 };
+	sa.tables = &ta;
+	sa.ntables = 1;
+	sb.tables = &tb;
+	sb.ntables = 1;
+	return sm_compare(&sa, &sb, why);
+}
+
+/* The differences on one line: "a; b; c". */
+static char *one_line(strbuf *sb)
+{
+	strbuf_rtrim(sb);
+	for (size_t i = 0; i < sb->len; i++)
+		if (sb->buf[i] == '\n') {
+			strbuf out = STRBUF_INIT;
+			for (size_t j = 0; j < sb->len; j++)
+				if (sb->buf[j] == '\n')
+					strbuf_adds(&out, "; ");
+				else
+					strbuf_addc(&out, sb->buf[j]);
+			return strbuf_detach(&out);
+		}
+	return xstrdup(strbuf_str(sb));
+}
+
+static int has_col(const sm_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (!strcasecmp(t->cols[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* The element of a CREATE TABLE text that defines a column, as written. */
+static char *column_text(const sm_table *t, const char *col)
+{
+	sq_table_text tt;
+	char *out = NULL;
+	if (sq_table_parse(t->sql, &tt) == 0)
+		for (size_t i = 0; i < tt.nelems && !out; i++) {
+			const sq_elem *e = &tt.elems[i];
+			const sq_token *first = &tt.tok.v[e->first];
+			const sq_token *last = &tt.tok.v[e->end - 1];
+			if (!sq_elem_is_constraint(&tt, e) && sq_names(first, col))
+				out = xstrndup(first->s, (size_t)(last->s + last->n - first->s));
+		}
+	sq_table_text_free(&tt);
+	return out;
+}
+
+/*
+ * Checks ADD COLUMN makes only when the table has rows, so an empty copy
+ * cannot show them: a NOT NULL column needs a default, a REFERENCES column
+ * no default (while foreign keys are on), the default must be constant
+ * (no CURRENT_TIME-style value, no expression in parentheses), and a
+ * generated column cannot be STORED.
+ */
+static int addable(const sm_table *b, const sm_column *c, const char *text)
+{
+	if (!c->generated && c->notnull && !c->def)
+		return 0;
+	if (c->generated && c->stored)
+		return 0;
+	for (size_t i = 0; i < b->ncons; i++)
+		if (b->cons[i].kind == SM_FOREIGN && c->def)
+			for (size_t j = 0; j < b->cons[i].ncols; j++)
+				if (!strcasecmp(b->cons[i].cols[j], c->name))
+					return 0;
+	sq_tokens tok = { 0 };
+	sq_tokenize(text, strlen(text), &tok);
+	int ok = 1;
+	for (size_t i = 0; i + 1 < tok.n && ok; i++) {
+		const sq_token *n = &tok.v[i + 1];
+		if (tok.v[i].depth == 0 && sq_is(&tok.v[i], "DEFAULT"))
+			ok = !(sq_punct(n, "(") || sq_is(n, "CURRENT_TIME") ||
+			       sq_is(n, "CURRENT_DATE") || sq_is(n, "CURRENT_TIMESTAMP"));
+	}
+	sq_tokens_free(&tok);
+	return ok;
+}
+
+/* ALTER TABLE statements for the columns of p (drops first, then adds). */
+static void alter_sql(const tplan *p, rt_strlist *out)
+{
+	strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < p->drops.n; i++) {
+		strbuf_reset(&sb);
+		strbuf_adds(&sb, "ALTER TABLE ");
+		sq_ident(&sb, p->a->name);
+		strbuf_adds(&sb, " DROP COLUMN ");
+		sq_ident(&sb, p->drops.v[i]);
+		rt_strlist_push(out, sb.buf);
+	}
+	for (size_t i = 0; i < p->adds.n; i++) {
+		char *text = column_text(p->b, p->adds.v[i]);
+		strbuf_reset(&sb);
+		strbuf_adds(&sb, "ALTER TABLE ");
+		sq_ident(&sb, p->a->name);
+		strbuf_addf(&sb, " ADD COLUMN %s", text ? text : "");
+		rt_strlist_push(out, sb.buf);
+		free(text);
+	}
+	strbuf_release(&sb);
+}
+
+/* A private in-memory database for trying statements. */
+static rt_conn *memory_db(rt_config **cfg)
+{
+	*cfg = rt_config_new("/");
+	free((*cfg)->url);
+	(*cfg)->url = xstrdup("sqlite://:memory:");
+	int missing;
+	rt_error err = { 0 };
+	rt_conn *c = rt_dialect_sqlite.connect(*cfg, 0, &missing, &err);
+	rt_error_clear(&err);
+	return c;
+}
+
+/* Run statements; 0 when every one succeeds. */
+static int try_sql(rt_conn *c, const rt_strlist *sql)
+{
+	for (size_t i = 0; i < sql->n; i++) {
+		rt_error err = { 0 };
+		int rc = rt_dialect_sqlite.exec(c, sql->v[i], &err);
+		rt_error_clear(&err);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Does the new table, read back from the scratch database, equal p->b? */
+static int same_as_target(rt_conn *c, const tplan *p)
+{
+	sm_schema *s = NULL;
+	rt_error err = { 0 };
+	int ok = 0;
+	if (rt_sqlite_introspect(c, NULL, &s, &err) == 0) {
+		const sm_table *got = sm_find_table(s, NULL, p->b->name);
+		ok = got && body_diff(got, p->b, NULL) == 0;
+	}
+	rt_error_clear(&err);
+	sm_free(s);
+	return ok;
+}
+
+/*
+ * Whether p's ALTER statements really give the new table: the old table
+ * and the indexes it keeps are made in an in-memory database, the ALTERs
+ * run there (SQLite refuses what it cannot do: a dropped column that is
+ * indexed, in a CHECK or a key, an added UNIQUE or STORED column ...), and
+ * the result is read back and compared.
+ */
+static int alter_verified(const tplan *p)
+{
+	rt_strlist sql = { 0 };
+	rt_strlist_push(&sql, p->a->sql);
+	for (size_t i = 0; i < p->a->nidx; i++) {
+		const sm_index *kept = index_find(p->b, p->a->idx[i].name);
+		if (kept && same_text(kept->def, p->a->idx[i].def))
+			rt_strlist_push(&sql, p->a->idx[i].sql);
+	}
+	alter_sql(p, &sql);
+	rt_config *cfg;
+	rt_conn *c = memory_db(&cfg);
+	int ok = c && try_sql(c, &sql) == 0 && same_as_target(c, p);
+	if (c)
+		rt_dialect_sqlite.disconnect(c);
+	rt_config_free(cfg);
+	rt_strlist_free(&sql);
+	return ok;
+}
+
+/* Can SQLite's ALTER TABLE make p->b out of p->a? Fills drops and adds. */
+static int alterable(tplan *p)
+{
+	const sm_table *a = p->a, *b = p->b;
+	if (a->without_rowid != b->without_rowid || a->strict != b->strict ||
+	    a->autoincrement != b->autoincrement)
+		return 0;
+	for (size_t i = 0; i < a->ncols; i++)
+		if (!has_col(b, a->cols[i].name))
+			rt_strlist_push(&p->drops, a->cols[i].name);
+	for (size_t i = 0; i < b->ncols; i++) {
+		if (has_col(a, b->cols[i].name))
+			continue;
+		char *text = column_text(b, b->cols[i].name);
+		int ok = text && addable(b, &b->cols[i], text);
+		free(text);
+		if (!ok)
+			return 0;
+		rt_strlist_push(&p->adds, b->cols[i].name);
+	}
+	return (p->drops.n || p->adds.n) && alter_verified(p);
+}
+
+/* Decide what happens to a table present in both schemas. */
+static void plan_pair(tplan *p)
+{
+	const sm_table *a = p->a, *b = p->b;
+	if (a->is_virtual || b->is_virtual) {
+		int same = a->is_virtual && b->is_virtual && same_text(a->sql, b->sql);
+		p->act = same ? T_SAME : T_RECREATE;
+		return;
+	}
+	strbuf why = STRBUF_INIT;
+	if (body_diff(a, b, &why) == 0) {
+		p->act = T_SAME;
+	} else if (alterable(p)) {
+		p->act = T_ALTER;
+	} else {
+		p->act = T_REBUILD;
+		p->why = one_line(&why);
+		rt_strlist_free(&p->drops);
+		rt_strlist_free(&p->adds);
+	}
+	strbuf_release(&why);
+}
+
+static void plan_tables(dctx *d)
+{
+	d->t = xcalloc(d->a->ntables + d->b->ntables + 1, sizeof(tplan));
+	for (size_t i = 0; i < d->a->ntables; i++) {
+		tplan *p = &d->t[d->nt++];
+		p->a = &d->a->tables[i];
+		p->b = sm_find_table(d->b, NULL, p->a->name);
+		if (p->b)
+			plan_pair(p);
+		else
+			p->act = T_DROP;
+	}
+	for (size_t i = 0; i < d->b->ntables; i++)
+		if (!sm_find_table(d->a, NULL, d->b->tables[i].name)) {
+			tplan *p = &d->t[d->nt++];
+			p->b = &d->b->tables[i];
+			p->act = T_CREATE;
+		}
+}
+
+/* ------------------------------------------------------------------ */
+/* Views and triggers in the way                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Does a view's or trigger's text read something that changes under it:
+ * a table dropped, rebuilt or recreated, a column dropped from a table it
+ * names, or a view that is dropped?
+ */
+static int in_the_way(const dctx *d, const char *sql)
+{
+	sq_tokens tok = { 0 };
+	sq_tokenize(sql, strlen(sql), &tok);
+	int hit = 0;
+	for (size_t i = 0; i < d->nt && !hit; i++) {
+		const tplan *p = &d->t[i];
+		if (p->act == T_SAME || p->act == T_CREATE ||
+		    (p->act == T_ALTER && !p->drops.n))
+			continue;
+		if (!sq_mentions(tok.v, tok.n, p->a->name))
+			continue;
+		hit = p->act != T_ALTER;
+		for (size_t j = 0; j < p->drops.n && !hit; j++)
+			hit = sq_mentions(tok.v, tok.n, p->drops.v[j]);
+	}
+	for (size_t i = 0; i < d->a->nviews && !hit; i++)
+		hit = d->view_gone[i] && sq_mentions(tok.v, tok.n, d->a->views[i].name);
+	sq_tokens_free(&tok);
+	return hit;
+}
+
+/* Mark the old views to drop, until no more views are in the way. */
+static void plan_views(dctx *d)
+{
+	d->view_gone = xcalloc(d->a->nviews + 1, 1);
+	for (size_t i = 0; i < d->a->nviews; i++) {
+		const sm_view *v = &d->a->views[i];
+		const sm_view *w = sm_find_view(d->b, NULL, v->name);
+		d->view_gone[i] = !w || !same_text(v->def, w->def);
+	}
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t i = 0; i < d->a->nviews; i++)
+			if (!d->view_gone[i] && in_the_way(d, d->a->views[i].sql))
+				d->view_gone[i] = changed = 1;
+	}
+}
+
+/* An old trigger that is dropped before the tables change (not with its table). */
+static int trigger_dropped(const dctx *d, const tplan *p, const sm_trigger *tr)
+{
+	if (p->act == T_DROP || p->act == T_REBUILD || p->act == T_RECREATE)
+		return 0; /* DROP TABLE takes it */
+	const sm_trigger *w = trigger_find(p->b, tr->name);
+	return !w || !same_text(w->def, tr->def) || in_the_way(d, tr->sql);
+}
+
+/* A new trigger that must be created at the end. */
+static int trigger_created(const dctx *d, const tplan *p, const sm_trigger *tr)
+{
+	if (p->act != T_SAME && p->act != T_ALTER)
+		return 1;
+	const sm_trigger *old = trigger_find(p->a, tr->name);
+	return !old || !same_text(old->def, tr->def) || in_the_way(d, old->sql);
+}
+
+/* ------------------------------------------------------------------ */
+/* Emitting operations                                                  */
+/* ------------------------------------------------------------------ */
+
+/* A statement "VERB name" with the name quoted as needed. */
+static void sql_named(sm_op *op, const char *verb, const char *name)
+{
+	strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "%s ", verb);
+	sq_ident(&sb, name);
+	rt_strlist_push(&op->sql, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* Old views in dependent-first order: each before the views it reads. */
+static void view_drop_visit(dctx *d, size_t i, char *seen)
+{
+	if (seen[i])
+		return;
+	seen[i] = 1;
+	const sm_view *v = &d->a->views[i];
+	for (size_t j = 0; j < d->a->nviews; j++) {
+		const sm_view *u = &d->a->views[j];
+		for (size_t k = 0; k < u->ndeps; k++)
+			if (j != i && !strcasecmp(u->deps[k], v->name))
+				view_drop_visit(d, j, seen);
+	}
+	if (d->view_gone[i]) {
+		sm_op *op = sm_ops_add(d->out, 0, "drop view %s", v->name);
+		sql_named(op, "DROP VIEW", v->name);
+	}
+}
+
+static void drop_views(dctx *d)
+{
+	char *seen = xcalloc(d->a->nviews + 1, 1);
+	for (size_t i = 0; i < d->a->nviews; i++)
+		view_drop_visit(d, i, seen);
+	free(seen);
+}
+
+static void drop_triggers(dctx *d)
+{
+	for (size_t i = 0; i < d->nt; i++) {
+		const tplan *p = &d->t[i];
+		for (size_t j = 0; p->a && j < p->a->ntrg; j++)
+			if (trigger_dropped(d, p, &p->a->trg[j])) {
+				sm_op *op = sm_ops_add(d->out, 0, "drop trigger %s on %s",
+						       p->a->trg[j].name, p->a->name);
+				sql_named(op, "DROP TRIGGER", p->a->trg[j].name);
+			}
+	}
+}
+
+static void drop_indexes(dctx *d)
+{
+	for (size_t i = 0; i < d->nt; i++) {
+		const tplan *p = &d->t[i];
+		if (p->act != T_SAME && p->act != T_ALTER)
+			continue;
+		for (size_t j = 0; j < p->a->nidx; j++) {
+			const sm_index *w = index_find(p->b, p->a->idx[j].name);
+			if (w && same_text(w->def, p->a->idx[j].def))
+				continue;
+			sm_op *op = sm_ops_add(d->out, 0, "drop index %s on %s",
+					       p->a->idx[j].name, p->a->name);
+			sql_named(op, "DROP INDEX", p->a->idx[j].name);
+		}
+	}
+}
+
+static const sm_table *side_of(const tplan *p, int side)
+{
+	return side ? p->b : p->a;
+}
+
+/* Put plan i into order after the tables its foreign keys reference. */
+static void order_visit(const dctx *d, size_t i, int side, char *seen,
+			size_t *order, size_t *n)
+{
+	if (seen[i])
+		return;
+	seen[i] = 1;
+	const sm_table *t = side_of(&d->t[i], side);
+	for (size_t k = 0; k < t->ncons; k++) {
+		const sm_constraint *c = &t->cons[k];
+		if (c->kind != SM_FOREIGN || !c->ref_table)
+			continue;
+		const tplan *q = plan_find(d, c->ref_table);
+		if (q && side_of(q, side))
+			order_visit(d, (size_t)(q - d->t), side, seen, order, n);
+	}
+	order[(*n)++] = i;
+}
+
+/* The plans' tables, parents first (side 0: the old schema, 1: the new). */
+static size_t *parents_first(const dctx *d, int side, size_t *n)
+{
+	size_t *order = xcalloc(d->nt + 1, sizeof(size_t));
+	char *seen = xcalloc(d->nt + 1, 1);
+	*n = 0;
+	for (size_t i = 0; i < d->nt; i++)
+		if (side_of(&d->t[i], side))
+			order_visit(d, i, side, seen, order, n);
+	free(seen);
+	return order;
+}
+
+/* Tables that go, and changed virtual tables, children before parents. */
+static void drop_tables(dctx *d)
+{
+	size_t n;
+	size_t *order = parents_first(d, 0, &n);
+	for (size_t k = n; k-- > 0;) {
+		const tplan *p = &d->t[order[k]];
+		sm_op *op;
+		if (p->act == T_DROP) {
+			op = sm_ops_add(d->out, 1, "drop table %s", p->a->name);
+			sm_op_note(op, "drops table %s and all its rows", p->a->name);
+		} else if (p->act == T_RECREATE) {
+			op = sm_ops_add(d->out, 1, "drop %stable %s to create it again",
+					p->a->is_virtual ? "virtual " : "", p->a->name);
+			sm_op_note(op, "its definition changes: the rows of %s are lost", p->a->name);
+		} else {
+			continue;
+		}
+		sql_named(op, "DROP TABLE", p->a->name);
+	}
+	free(order);
+}
+
+static void create_table(dctx *d, const tplan *p)
+{
+	sm_op *op = sm_ops_add(d->out, 0, "create %stable %s",
+			       p->b->is_virtual ? "virtual " : "", p->b->name);
+	rt_strlist_push(&op->sql, p->b->sql);
+}
+
+static const sm_column *column_ci(const sm_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (!strcasecmp(t->cols[i].name, name))
+			return &t->cols[i];
+	return NULL;
+}
+
+/* One operation per DROP COLUMN and ADD COLUMN. */
+static void alter_table(dctx *d, const tplan *p)
+{
+	rt_strlist sql = { 0 };
+	alter_sql(p, &sql);
+	for (size_t i = 0; i < p->drops.n; i++) {
+		const sm_column *c = column_ci(p->a, p->drops.v[i]);
+		int loses = c && !c->generated;
+		sm_op *op = sm_ops_add(d->out, loses, "drop column %s.%s", p->a->name,
+				       p->drops.v[i]);
+		if (loses)
+			sm_op_note(op, "drops column %s.%s and its data", p->a->name,
+				   p->drops.v[i]);
+		rt_strlist_push(&op->sql, sql.v[i]);
+	}
+	for (size_t i = 0; i < p->adds.n; i++) {
+		sm_op *op = sm_ops_add(d->out, 0, "add column %s.%s", p->b->name,
+				       p->adds.v[i]);
+		rt_strlist_push(&op->sql, sql.v[p->drops.n + i]);
+	}
+	rt_strlist_free(&sql);
+}
+
+/* A name for the rebuilt table that no table of either schema has. */
+static char *temp_name(const dctx *d, const char *name)
+{
+	char *s = xasprintf("_retort_new_%s", name);
+	for (int k = 2; plan_find(d, s); k++) {
+		free(s);
+		s = xasprintf("_retort_new%d_%s", k, name);
+	}
+	return s;
+}
+
+/* The new table's CREATE TABLE text under another name. */
+static char *renamed_create(const sm_table *t, const char *name)
+{
+	sq_table_text tt;
+	strbuf sb = STRBUF_INIT;
+	if (sq_table_parse(t->sql, &tt) == 0 && tt.name_end > tt.name_first) {
+		const sq_token *first = &tt.tok.v[tt.name_first];
+		const sq_token *last = &tt.tok.v[tt.name_end - 1];
+		strbuf_add(&sb, t->sql, (size_t)(first->s - t->sql));
+		sq_ident(&sb, name);
+		strbuf_adds(&sb, last->s + last->n);
+	}
+	sq_table_text_free(&tt);
+	return strbuf_detach(&sb);
+}
+
+/* A name that reaches the rowid of t (no column hides it), or NULL. */
+static const char *rowid_name(const sm_table *t)
+{
+	static const char *const names[] = { "rowid", "_rowid_", "oid", NULL };
+	for (int i = 0; names[i]; i++)
+		if (!column_ci(t, names[i]))
+			return names[i];
+	return NULL;
+}
+
+/* Add one copied column: into the new table's list, from the old one's. */
+static void copy_col(strbuf *into, strbuf *from, const char *to_name,
+		     const char *from_name)
+{
+	if (into->len) {
+		strbuf_adds(into, ", ");
+		strbuf_adds(from, ", ");
+	}
+	sq_ident(into, to_name);
+	sq_ident(from, from_name);
+}
+
+/*
+ * The rows' rowids are kept where both tables have one: through the
+ * rowid itself, or through the new table's INTEGER PRIMARY KEY when the
+ * old table has no such column.
+ */
+static void copy_rowid(strbuf *into, strbuf *from, const sm_table *a,
+		       const sm_table *b)
+{
+	if (a->without_rowid || b->without_rowid || !rowid_name(a))
+		return;
+	const char *alias = rt_sqlite_rowid_alias(b);
+	if (alias && column_ci(a, alias))
+		return;
+	const char *to = alias ? alias : rowid_name(b);
+	if (to)
+		copy_col(into, from, to, rowid_name(a));
+}
+
+/* INSERT INTO tmp (...) SELECT ... FROM old: the columns both have. */
+static void copy_sql(sm_op *op, const tplan *p, const char *tmp)
+{
+	strbuf into = STRBUF_INIT, from = STRBUF_INIT;
+	for (size_t i = 0; i < p->b->ncols; i++) {
+		const sm_column *c = &p->b->cols[i];
+		const sm_column *o = column_ci(p->a, c->name);
+		if (o && !c->generated)
+			copy_col(&into, &from, c->name, o->name);
+	}
+	copy_rowid(&into, &from, p->a, p->b);
+	if (into.len) {
+		strbuf sb = STRBUF_INIT;
+		strbuf_adds(&sb, "INSERT INTO ");
+		sq_ident(&sb, tmp);
+		strbuf_addf(&sb, " (%s) SELECT %s FROM ", into.buf, from.buf);
+		sq_ident(&sb, p->a->name);
+		rt_strlist_push(&op->sql, sb.buf);
+		strbuf_release(&sb);
+	}
+	strbuf_release(&into);
+	strbuf_release(&from);
+}
+
+/* AUTOINCREMENT: the new table continues the old one's sequence. */
+static void sequence_sql(sm_op *op, const tplan *p, const char *tmp)
+{
+	if (!p->a->autoincrement || !p->b->autoincrement)
+		return;
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "DELETE FROM sqlite_sequence WHERE name = ");
+	sql_literal(&sb, tmp);
+	rt_strlist_push(&op->sql, sb.buf);
+	strbuf_reset(&sb);
+	strbuf_adds(&sb, "INSERT INTO sqlite_sequence (name, seq) SELECT ");
+	sql_literal(&sb, tmp);
+	strbuf_adds(&sb, ", seq FROM sqlite_sequence WHERE name = ");
+	sql_literal(&sb, p->a->name);
+	rt_strlist_push(&op->sql, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* The old columns whose data the rebuild leaves behind, "t.a, t.b". */
+static void lost_columns(const tplan *p, strbuf *sb)
+{
+	for (size_t i = 0; i < p->a->ncols; i++) {
+		const sm_column *c = &p->a->cols[i];
+		if (c->generated || column_ci(p->b, c->name))
+			continue;
+		if (sb->len)
+			strbuf_adds(sb, ", ");
+		strbuf_addf(sb, "%s.%s", p->a->name, c->name);
+	}
+}
+
+/*
+ * SQLite's 12-step rebuild: the new table under a temporary name, the
+ * rows copied, the old table dropped, the new one renamed, the table's
+ * indexes created.  Its triggers come back with the others at the end.
+ */
+static void rebuild_table(dctx *d, const tplan *p)
+{
+	strbuf lost = STRBUF_INIT;
+	lost_columns(p, &lost);
+	sm_op *op = sm_ops_add(d->out, lost.len > 0, "rebuild table %s: %s",
+			       p->b->name, p->why ? p->why : "");
+	if (lost.len)
+		sm_op_note(op, "drops column%s %s and %s data",
+			   strchr(lost.buf, ',') ? "s" : "", lost.buf,
+			   strchr(lost.buf, ',') ? "their" : "its");
+	sm_op_note(op, "SQLite's ALTER TABLE cannot do this: the table is copied into a new one "
+		       "(assumes PRAGMA foreign_keys is OFF, as on retort's connection)");
+	char *tmp = temp_name(d, p->b->name);
+	char *create = renamed_create(p->b, tmp);
+	rt_strlist_push(&op->sql, create);
+	free(create);
+	copy_sql(op, p, tmp);
+	sequence_sql(op, p, tmp);
+	sql_named(op, "DROP TABLE", p->a->name);
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "ALTER TABLE ");
+	sq_ident(&sb, tmp);
+	strbuf_adds(&sb, " RENAME TO ");
+	sq_ident(&sb, p->b->name);
+	rt_strlist_push(&op->sql, sb.buf);
+	for (size_t i = 0; i < p->b->nidx; i++)
+		rt_strlist_push(&op->sql, p->b->idx[i].sql);
+	strbuf_release(&sb);
+	strbuf_release(&lost);
+	free(tmp);
+	d->rebuilt = 1;
+}
+
+/* New, altered and rebuilt tables, parents before the tables referencing them. */
+static void change_tables(dctx *d)
+{
+	size_t n;
+	size_t *order = parents_first(d, 1, &n);
+	for (size_t k = 0; k < n; k++) {
+		const tplan *p = &d->t[order[k]];
+		if (p->act == T_CREATE || p->act == T_RECREATE)
+			create_table(d, p);
+		else if (p->act == T_ALTER)
+			alter_table(d, p);
+		else if (p->act == T_REBUILD)
+			rebuild_table(d, p);
+	}
+	free(order);
+}
+
+/* Indexes that are new or changed (a rebuilt table's came with it). */
+static void create_indexes(dctx *d)
+{
+	for (size_t i = 0; i < d->nt; i++) {
+		const tplan *p = &d->t[i];
+		if (!p->b || p->act == T_REBUILD)
+			continue;
+		int all = p->act == T_CREATE || p->act == T_RECREATE;
+		for (size_t j = 0; j < p->b->nidx; j++) {
+			const sm_index *x = &p->b->idx[j];
+			const sm_index *old = all ? NULL : index_find(p->a, x->name);
+			if (old && same_text(old->def, x->def))
+				continue;
+			sm_op *op = sm_ops_add(d->out, 0, "create index %s on %s", x->name,
+					       p->b->name);
+			rt_strlist_push(&op->sql, x->sql);
+		}
+	}
+}
+
+static size_t view_index(const sm_schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->nviews; i++)
+		if (!strcasecmp(s->views[i].name, name))
+			return i;
+	return s->nviews;
+}
+
+/* Create a new view after the views it reads. */
+static void view_create_visit(dctx *d, size_t i, char *seen)
+{
+	if (seen[i])
+		return;
+	seen[i] = 1;
+	const sm_view *v = &d->b->views[i];
+	for (size_t k = 0; k < v->ndeps; k++) {
+		size_t j = view_index(d->b, v->deps[k]);
+		if (j < d->b->nviews && j != i)
+			view_create_visit(d, j, seen);
+	}
+	size_t old = view_index(d->a, v->name);
+	if (old < d->a->nviews && !d->view_gone[old])
+		return;
+	sm_op *op = sm_ops_add(d->out, 0, "create view %s", v->name);
+	rt_strlist_push(&op->sql, v->sql);
+}
+
+static void create_views(dctx *d)
+{
+	char *seen = xcalloc(d->b->nviews + 1, 1);
+	for (size_t i = 0; i < d->b->nviews; i++)
+		view_create_visit(d, i, seen);
+	free(seen);
+}
+
+static void create_triggers(dctx *d)
+{
+	for (size_t i = 0; i < d->nt; i++) {
+		const tplan *p = &d->t[i];
+		for (size_t j = 0; p->b && j < p->b->ntrg; j++)
+			if (trigger_created(d, p, &p->b->trg[j])) {
+				sm_op *op = sm_ops_add(d->out, 0, "create trigger %s on %s",
+						       p->b->trg[j].name, p->b->name);
+				rt_strlist_push(&op->sql, p->b->trg[j].sql);
+			}
+	}
+}
+
+static void dctx_free(dctx *d)
+{
+	for (size_t i = 0; i < d->nt; i++) {
+		rt_strlist_free(&d->t[i].drops);
+		rt_strlist_free(&d->t[i].adds);
+		free(d->t[i].why);
+	}
+	free(d->t);
+	free(d->view_gone);
+}
+
+int rt_sqlite_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
+		   rt_error *err)
+{
+	(void)err;
+	dctx d = { 0 };
+	d.a = from;
+	d.b = to;
+	d.out = out;
+	plan_tables(&d);
+	plan_views(&d);
+	drop_views(&d);
+	drop_triggers(&d);
+	drop_indexes(&d);
+	drop_tables(&d);
+	change_tables(&d);
+	create_indexes(&d);
+	create_views(&d);
+	create_triggers(&d);
+	if (d.rebuilt) {
+		sm_op *op = sm_ops_add(out, 0, "check foreign keys after rebuilding tables");
+		rt_strlist_push(&op->sql, "PRAGMA foreign_key_check");
+	}
+	dctx_free(&d);
+	return 0;
+}

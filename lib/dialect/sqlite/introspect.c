@@ -1,0 +1,1068 @@
+/*
+ * introspect.c - read a SQLite database's schema into the model, from its
+ * own catalog.
+ *
+ * sqlite_schema lists the objects; PRAGMA table_list, table_xinfo,
+ * index_list, index_xinfo and foreign_key_list describe tables, columns
+ * (hidden generated ones included), keys, unique constraints and foreign
+ * keys.  What no PRAGMA reports - CHECK constraints, column collations,
+ * generation expressions, AUTOINCREMENT, constraint names, ON CONFLICT
+ * clauses, deferrable foreign keys - comes from the CREATE TABLE text
+ * SQLite keeps in sqlite_schema, found by tokens, never by a grammar.
+ * Views, triggers and explicit indexes are compared by the canonical form
+ * of their text (comments gone, whitespace and keyword case settled) and
+ * created again from the text as written.
+ *
+ * Left out: SQLite's own sqlite_* tables, the shadow tables of virtual
+ * tables (their virtual table makes them), and retort's version and
+ * history tables.
+ */
+#include "internal.h"
+#include "dialect/dialect.h"
+#include "dialect/sqlite/sqlite_internal.h"
+#include "schema/model.h"
+#include "sqltext.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* One row of sqlite_schema. */
+typedef struct master_row {
+	char *type, *name, *tbl, *sql;
+} master_row;
+
+/* One row of PRAGMA table_list (absent before SQLite 3.37). */
+typedef struct list_row {
+	char *name, *type;
+	int wr, strict;
+} list_row;
+
+typedef struct ictx {
+	rt_conn *c;
+	rt_error *err;
+	sm_schema *s;
+	master_row *rows;
+	size_t nrows;
+	list_row *list;
+	size_t nlist;
+	int have_list;
+	const char *version_table;
+	char *history_table;
+} ictx;
+
+/* Run a query; fn gets each row with text values. */
+static int query(ictx *x, const char *sql, rt_row_fn fn, void *ud)
+{
+	return rt_dialect_sqlite.query(x->c, sql, fn, ud, x->err);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int master_cb(void *ud, int n, const char *const *v)
+{
+	ictx *x = ud;
+	(void)n;
+	x->rows = xrealloc(x->rows, (x->nrows + 1) * sizeof(*x->rows));
+	x->rows[x->nrows++] = (master_row){ dup_or_null(v[0]), dup_or_null(v[1]),
+					    dup_or_null(v[2]), dup_or_null(v[3]) };
+	return 0;
+}
+
+static int list_cb(void *ud, int n, const char *const *v)
+{
+	ictx *x = ud;
+	(void)n;
+	if (!v[0] || strcmp(v[0], "main"))
+		return 0;
+	x->list = xrealloc(x->list, (x->nlist + 1) * sizeof(*x->list));
+	x->list[x->nlist++] = (list_row){ dup_or_null(v[1]), dup_or_null(v[2]),
+					  v[4] && atoi(v[4]), v[5] && atoi(v[5]) };
+	return 0;
+}
+
+static const list_row *list_find(const ictx *x, const char *name)
+{
+	for (size_t i = 0; i < x->nlist; i++)
+		if (x->list[i].name && !strcasecmp(x->list[i].name, name))
+			return &x->list[i];
+	return NULL;
+}
+
+/* head 'name' tail: a query about one object. */
+static char *with_name(const char *head, const char *name, const char *tail)
+{
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, head);
+	sql_literal(&sb, name);
+	strbuf_adds(&sb, tail);
+	return strbuf_detach(&sb);
+}
+
+/* ------------------------------------------------------------------ */
+/* What the CREATE TABLE text says beyond the PRAGMAs                   */
+/* ------------------------------------------------------------------ */
+
+/* A constraint as written. */
+typedef struct tx_con {
+	char kind;         /* sm_con_kind */
+	char *name;        /* CONSTRAINT name, or NULL */
+	char *conflict;    /* ON CONFLICT resolution, or NULL */
+	char *expr;        /* CHECK: the canonical expression */
+	rt_strlist cols;   /* the columns; a column constraint: its column */
+	int inline_col;    /* written on its column */
+	char *ref;         /* FOREIGN KEY: the parent table */
+	int deferred;      /* DEFERRABLE INITIALLY DEFERRED */
+	int used;          /* matched to the catalog already */
+} tx_con;
+
+typedef struct tx_col {
+	char *name;
+	char *collation;   /* canonical, NULL for none or BINARY */
+	char *generated;   /* canonical expression */
+	char *notnull_conflict;
+} tx_col;
+
+typedef struct tx_info {
+	tx_col *cols;
+	size_t ncols;
+	tx_con *cons;
+	size_t ncons;
+	int autoincrement;
+	int without_rowid, strict; /* from the text after the body */
+} tx_info;
+
+static void tx_free(tx_info *t)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		free(t->cols[i].name);
+		free(t->cols[i].collation);
+		free(t->cols[i].generated);
+		free(t->cols[i].notnull_conflict);
+	}
+	free(t->cols);
+	for (size_t i = 0; i < t->ncons; i++) {
+		free(t->cons[i].name);
+		free(t->cons[i].conflict);
+		free(t->cons[i].expr);
+		rt_strlist_free(&t->cons[i].cols);
+		free(t->cons[i].ref);
+	}
+	free(t->cons);
+}
+
+/* A new constraint, taking the pending CONSTRAINT name. */
+static tx_con *tx_add(tx_info *t, char kind, char **pending)
+{
+	t->cons = xrealloc(t->cons, (t->ncons + 1) * sizeof(*t->cons));
+	tx_con *c = &t->cons[t->ncons++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->name = *pending;
+	*pending = NULL;
+	return c;
+}
+
+static char *upper_name(const sq_token *t)
+{
+	char *s = sq_name(t);
+	for (char *p = s; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return s;
+}
+
+/* ON CONFLICT x at v[i]: the resolution into *out; the index after it. */
+static size_t conflict_clause(const sq_token *v, size_t i, size_t end, char **out)
+{
+	if (i + 2 < end && sq_is(&v[i], "ON") && sq_is(&v[i + 1], "CONFLICT")) {
+		free(*out);
+		*out = upper_name(&v[i + 2]);
+		return i + 3;
+	}
+	return i;
+}
+
+/* The canonical text inside the parentheses opening at v[i]; index after them. */
+static size_t paren_text(const sq_token *v, size_t end, size_t i, char **out)
+{
+	if (i >= end || !sq_punct(&v[i], "(")) {
+		*out = xstrdup("");
+		return i;
+	}
+	size_t close = sq_close(v, end, i);
+	strbuf sb = STRBUF_INIT;
+	sq_canon(&sb, v + i + 1, close - i - 1, SQ_CANON_FOLD | SQ_CANON_IDENTS);
+	*out = strbuf_detach(&sb);
+	return close < end ? close + 1 : end;
+}
+
+/* The first name of each comma-separated item inside the ( at v[i]. */
+static size_t name_list(const sq_token *v, size_t end, size_t i, rt_strlist *out)
+{
+	if (i >= end || !sq_punct(&v[i], "("))
+		return i;
+	size_t close = sq_close(v, end, i);
+	int want = 1;
+	for (size_t j = i + 1; j < close; j++) {
+		if (v[j].depth == v[i].depth + 1 && sq_punct(&v[j], ",")) {
+			want = 1;
+		} else if (want) {
+			char *name = sq_name(&v[j]);
+			rt_strlist_push(out, name);
+			free(name);
+			want = 0;
+		}
+	}
+	return close < end ? close + 1 : end;
+}
+
+/* Does v[i] start a column constraint (so a foreign key clause ends)? */
+static int constraint_start(const sq_token *v, size_t i, size_t end)
+{
+	static const char *const kw[] = { "CONSTRAINT", "PRIMARY", "NULL", "UNIQUE",
+					  "CHECK", "DEFAULT", "COLLATE", "REFERENCES",
+					  "GENERATED", "AS", "FOREIGN", NULL };
+	for (int k = 0; kw[k]; k++)
+		if (sq_is(&v[i], kw[k]))
+			return 1;
+	return sq_is(&v[i], "NOT") && i + 1 < end && sq_is(&v[i + 1], "NULL");
+}
+
+/* REFERENCES parent [(cols)] [actions] [DEFERRABLE ...] at v[i]. */
+static size_t fk_clause(const sq_token *v, size_t end, size_t i, tx_con *c)
+{
+	i++;
+	if (i < end) {
+		c->ref = sq_name(&v[i]);
+		i++;
+	}
+	if (i < end && sq_punct(&v[i], "("))
+		i = sq_close(v, end, i) + 1;
+	int deferrable = 0;
+	while (i < end && !constraint_start(v, i, end)) {
+		if (sq_is(&v[i], "NOT") && i + 1 < end && sq_is(&v[i + 1], "DEFERRABLE")) {
+			deferrable = -1;
+			i += 2;
+			continue;
+		}
+		if (sq_is(&v[i], "DEFERRABLE") && deferrable == 0)
+			deferrable = 1;
+		if (sq_is(&v[i], "DEFERRED") && deferrable == 1)
+			c->deferred = 1;
+		i = sq_punct(&v[i], "(") ? sq_close(v, end, i) + 1 : i + 1;
+	}
+	return i;
+}
+
+/* PRIMARY KEY [ASC|DESC] [ON CONFLICT x] [AUTOINCREMENT] on a column. */
+static size_t column_pk(tx_info *t, tx_col *col, const sq_token *v, size_t end,
+			size_t i, char **pending)
+{
+	tx_con *c = tx_add(t, SM_PRIMARY, pending);
+	rt_strlist_push(&c->cols, col->name);
+	c->inline_col = 1;
+	i += 2;
+	if (i < end && (sq_is(&v[i], "ASC") || sq_is(&v[i], "DESC")))
+		i++;
+	i = conflict_clause(v, i, end, &c->conflict);
+	if (i < end && sq_is(&v[i], "AUTOINCREMENT")) {
+		t->autoincrement = 1;
+		i++;
+	}
+	return i;
+}
+
+/* GENERATED ALWAYS AS (expr) [STORED|VIRTUAL], or AS (expr) ... */
+static size_t generated(tx_col *col, const sq_token *v, size_t end, size_t i)
+{
+	while (i < end && !sq_punct(&v[i], "("))
+		i++;
+	free(col->generated);
+	i = paren_text(v, end, i, &col->generated);
+	if (i < end && (sq_is(&v[i], "STORED") || sq_is(&v[i], "VIRTUAL")))
+		i++;
+	return i;
+}
+
+/* DEFAULT value: a literal, a signed number, a word or ( expr ). */
+static size_t skip_default(const sq_token *v, size_t end, size_t i)
+{
+	i++;
+	if (i < end && (sq_punct(&v[i], "-") || sq_punct(&v[i], "+")))
+		i++;
+	if (i < end && sq_punct(&v[i], "("))
+		return sq_close(v, end, i) + 1;
+	return i + 1;
+}
+
+/* One step through a column definition at v[i]; the index after it. */
+static size_t column_step(tx_info *t, tx_col *col, const sq_token *v, size_t end,
+			  size_t i, char **pending)
+{
+	if (sq_is(&v[i], "CONSTRAINT") && i + 1 < end) {
+		free(*pending);
+		*pending = sq_name(&v[i + 1]);
+		return i + 2;
+	}
+	if (sq_is(&v[i], "PRIMARY"))
+		return column_pk(t, col, v, end, i, pending);
+	if (sq_is(&v[i], "NOT") && i + 1 < end && sq_is(&v[i + 1], "NULL"))
+		return conflict_clause(v, i + 2, end, &col->notnull_conflict);
+	if (sq_is(&v[i], "UNIQUE")) {
+		tx_con *c = tx_add(t, SM_UNIQUE, pending);
+		rt_strlist_push(&c->cols, col->name);
+		c->inline_col = 1;
+		return conflict_clause(v, i + 1, end, &c->conflict);
+	}
+	if (sq_is(&v[i], "CHECK")) {
+		tx_con *c = tx_add(t, SM_CHECK, pending);
+		rt_strlist_push(&c->cols, col->name);
+		c->inline_col = 1;
+		return paren_text(v, end, i + 1, &c->expr);
+	}
+	if (sq_is(&v[i], "REFERENCES")) {
+		tx_con *c = tx_add(t, SM_FOREIGN, pending);
+		rt_strlist_push(&c->cols, col->name);
+		c->inline_col = 1;
+		return fk_clause(v, end, i, c);
+	}
+	if (sq_is(&v[i], "DEFAULT"))
+		return skip_default(v, end, i);
+	if (sq_is(&v[i], "COLLATE") && i + 1 < end) {
+		free(col->collation);
+		col->collation = upper_name(&v[i + 1]);
+		return i + 2;
+	}
+	if ((sq_is(&v[i], "GENERATED") && i + 1 < end && sq_is(&v[i + 1], "ALWAYS")) ||
+	    (sq_is(&v[i], "AS") && i + 1 < end && sq_punct(&v[i + 1], "(")))
+		return generated(col, v, end, i);
+	if (sq_punct(&v[i], "("))
+		return sq_close(v, end, i) + 1;
+	return i + 1; /* the type's words, NULL, ON CONFLICT of NULL ... */
+}
+
+static void scan_column(tx_info *t, const sq_token *v, size_t first, size_t end)
+{
+	t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
+	tx_col *col = &t->cols[t->ncols++];
+	memset(col, 0, sizeof(*col));
+	col->name = sq_name(&v[first]);
+	char *pending = NULL;
+	for (size_t i = first + 1; i < end;)
+		i = column_step(t, col, v, end, i, &pending);
+	free(pending);
+	if (col->collation && !strcmp(col->collation, "BINARY")) {
+		free(col->collation);
+		col->collation = NULL;
+	}
+}
+
+/* One table constraint at v[i] (several may follow without commas). */
+static size_t table_step(tx_info *t, const sq_token *v, size_t end, size_t i,
+			 char **pending)
+{
+	if (sq_is(&v[i], "CONSTRAINT") && i + 1 < end) {
+		free(*pending);
+		*pending = sq_name(&v[i + 1]);
+		return i + 2;
+	}
+	if ((sq_is(&v[i], "PRIMARY") || sq_is(&v[i], "FOREIGN")) && i + 1 < end &&
+	    sq_is(&v[i + 1], "KEY")) {
+		int fk = sq_is(&v[i], "FOREIGN");
+		tx_con *c = tx_add(t, fk ? SM_FOREIGN : SM_PRIMARY, pending);
+		i = name_list(v, end, i + 2, &c->cols);
+		if (fk)
+			return i < end && sq_is(&v[i], "REFERENCES") ? fk_clause(v, end, i, c) : i;
+		return conflict_clause(v, i, end, &c->conflict);
+	}
+	if (sq_is(&v[i], "UNIQUE")) {
+		tx_con *c = tx_add(t, SM_UNIQUE, pending);
+		i = name_list(v, end, i + 1, &c->cols);
+		return conflict_clause(v, i, end, &c->conflict);
+	}
+	if (sq_is(&v[i], "CHECK")) {
+		tx_con *c = tx_add(t, SM_CHECK, pending);
+		i = paren_text(v, end, i + 1, &c->expr);
+		return conflict_clause(v, i, end, &c->conflict);
+	}
+	return sq_punct(&v[i], "(") ? sq_close(v, end, i) + 1 : i + 1;
+}
+
+static void scan_constraints(tx_info *t, const sq_token *v, size_t first, size_t end)
+{
+	char *pending = NULL;
+	for (size_t i = first; i < end;)
+		i = table_step(t, v, end, i, &pending);
+	free(pending);
+}
+
+/* WITHOUT ROWID and STRICT after the body, and any AUTOINCREMENT in it. */
+static void scan_options(tx_info *t, const sq_table_text *tt)
+{
+	const sq_token *v = tt->tok.v;
+	for (size_t i = tt->close + 1; i < tt->tok.n; i++) {
+		if (sq_is(&v[i], "ROWID"))
+			t->without_rowid = 1;
+		if (sq_is(&v[i], "STRICT"))
+			t->strict = 1;
+	}
+	for (size_t i = tt->name_end; i < tt->close; i++)
+		if (sq_is(&v[i], "AUTOINCREMENT"))
+			t->autoincrement = 1;
+}
+
+/* Read the CREATE TABLE text; -1 when it has no body to read. */
+static int scan_table(const char *sql, tx_info *t)
+{
+	memset(t, 0, sizeof(*t));
+	sq_table_text tt;
+	if (sq_table_parse(sql, &tt) < 0) {
+		sq_table_text_free(&tt);
+		return -1;
+	}
+	for (size_t i = 0; i < tt.nelems; i++) {
+		const sq_elem *e = &tt.elems[i];
+		if (sq_elem_is_constraint(&tt, e))
+			scan_constraints(t, tt.tok.v, e->first, e->end);
+		else
+			scan_column(t, tt.tok.v, e->first, e->end);
+	}
+	scan_options(t, &tt);
+	sq_table_text_free(&tt);
+	return 0;
+}
+
+static tx_col *tx_find_col(const tx_info *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (!strcasecmp(t->cols[i].name, name))
+			return &t->cols[i];
+	return NULL;
+}
+
+static int same_names(const rt_strlist *a, char *const *b, size_t nb)
+{
+	if (a->n != nb)
+		return 0;
+	for (size_t i = 0; i < nb; i++)
+		if (strcasecmp(a->v[i], b[i]))
+			return 0;
+	return 1;
+}
+
+/* The first unmatched written constraint of a kind over these columns. */
+static tx_con *tx_match(tx_info *t, char kind, char *const *cols, size_t ncols,
+			const char *ref)
+{
+	for (size_t i = 0; i < t->ncons; i++) {
+		tx_con *c = &t->cons[i];
+		if (c->used || c->kind != kind || !same_names(&c->cols, cols, ncols))
+			continue;
+		if (ref && (!c->ref || strcasecmp(c->ref, ref)))
+			continue;
+		c->used = 1;
+		return c;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Columns, keys and foreign keys from the PRAGMAs                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct tctx {
+	ictx *x;
+	sm_table *t;
+	tx_info *tx;
+} tctx;
+
+static char *canon_or_null(const char *s, int flags)
+{
+	return s ? sq_canon_text(s, flags) : NULL;
+}
+
+/* name, type, notnull, dflt_value, pk, hidden */
+static int column_cb(void *ud, int n, const char *const *v)
+{
+	tctx *tc = ud;
+	(void)n;
+	sm_column *col = sm_add_column(tc->t);
+	col->name = xstrdup(v[0] ? v[0] : "");
+	col->type = canon_or_null(v[1] ? v[1] : "", SQ_CANON_UPPER | SQ_CANON_IDENTS);
+	col->notnull = v[2] && atoi(v[2]);
+	col->def = canon_or_null(v[3], SQ_CANON_KEYWORDS | SQ_CANON_IDENTS);
+	if (col->def && !strcmp(col->def, "NULL")) {
+		free(col->def); /* DEFAULT NULL is no default */
+		col->def = NULL;
+	}
+	col->pk = v[4] ? atoi(v[4]) : 0;
+	int hidden = v[5] ? atoi(v[5]) : 0;
+	col->stored = hidden == 3;
+	const tx_col *w = tx_find_col(tc->tx, col->name);
+	if (w) {
+		col->collation = dup_or_null(w->collation);
+		if (hidden == 2 || hidden == 3)
+			col->generated = xstrdup(w->generated ? w->generated : "");
+	}
+	return 0;
+}
+
+/* One key column of an automatic index. */
+typedef struct keycol {
+	char *name;
+	int desc;
+	char *coll;
+} keycol;
+
+typedef struct keycols {
+	keycol *v;
+	size_t n;
+} keycols;
+
+/* name, desc, coll of key columns */
+static int keycol_cb(void *ud, int n, const char *const *v)
+{
+	keycols *k = ud;
+	(void)n;
+	k->v = xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
+	k->v[k->n++] = (keycol){ xstrdup(v[0] ? v[0] : ""), v[1] && atoi(v[1]),
+				 dup_or_null(v[2]) };
+	return 0;
+}
+
+static void keycols_free(keycols *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->v[i].name);
+		free(k->v[i].coll);
+	}
+	free(k->v);
+}
+
+static int read_keycols(ictx *x, const char *index, keycols *k)
+{
+	char *q = with_name("SELECT name, \"desc\", coll FROM pragma_index_xinfo(", index,
+			    ") WHERE key ORDER BY seqno");
+	int rc = query(x, q, keycol_cb, k);
+	free(q);
+	return rc;
+}
+
+/* "(a, b DESC, c COLLATE NOCASE)": the key as the index has it. */
+static void key_text(strbuf *sb, const keycols *k)
+{
+	strbuf_adds(sb, "(");
+	for (size_t i = 0; i < k->n; i++) {
+		if (i)
+			strbuf_adds(sb, ", ");
+		sq_ident(sb, k->v[i].name);
+		if (k->v[i].desc)
+			strbuf_adds(sb, " DESC");
+		if (k->v[i].coll && strcasecmp(k->v[i].coll, "BINARY")) {
+			strbuf_adds(sb, " COLLATE ");
+			for (const char *p = k->v[i].coll; *p; p++)
+				strbuf_addc(sb, (char)toupper((unsigned char)*p));
+		}
+	}
+	strbuf_adds(sb, ")");
+}
+
+/* A PRIMARY KEY or UNIQUE constraint from its key columns and the text. */
+static void add_key_constraint(tctx *tc, char kind, const keycols *k)
+{
+	sm_constraint *c = sm_add_constraint(tc->t);
+	c->kind = kind;
+	c->validated = 1;
+	for (size_t i = 0; i < k->n; i++)
+		sm_strv_push(&c->cols, &c->ncols, k->v[i].name);
+	const tx_con *w = tx_match(tc->tx, kind, c->cols, c->ncols, NULL);
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, kind == SM_PRIMARY ? "PRIMARY KEY " : "UNIQUE ");
+	key_text(&sb, k);
+	if (w && w->conflict)
+		strbuf_addf(&sb, " ON CONFLICT %s", w->conflict);
+	c->def = strbuf_detach(&sb);
+	c->name = w ? dup_or_null(w->name) : NULL;
+}
+
+/* The primary key of a rowid table whose key is the rowid: no index. */
+static void add_rowid_key(tctx *tc)
+{
+	keycols k = { 0 };
+	for (int pos = 1; pos <= (int)tc->t->ncols; pos++)
+		for (size_t i = 0; i < tc->t->ncols; i++)
+			if (tc->t->cols[i].pk == pos) {
+				k.v = xrealloc(k.v, (k.n + 1) * sizeof(*k.v));
+				k.v[k.n++] = (keycol){ xstrdup(tc->t->cols[i].name), 0, NULL };
+			}
+	if (k.n)
+		add_key_constraint(tc, SM_PRIMARY, &k);
+	keycols_free(&k);
+}
+
+/* One row of PRAGMA index_list, kept until the table's columns are read. */
+typedef struct idx_row {
+	char *name;
+	int unique;
+	char origin[4];
+} idx_row;
+
+typedef struct idx_rows {
+	idx_row *v;
+	size_t n;
+} idx_rows;
+
+/* name, unique, origin */
+static int index_cb(void *ud, int n, const char *const *v)
+{
+	idx_rows *r = ud;
+	(void)n;
+	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	idx_row *row = &r->v[r->n++];
+	memset(row, 0, sizeof(*row));
+	row->name = xstrdup(v[0] ? v[0] : "");
+	row->unique = v[1] && atoi(v[1]);
+	snprintf(row->origin, sizeof(row->origin), "%s", v[2] ? v[2] : "");
+	return 0;
+}
+
+static const master_row *master_find(const ictx *x, const char *type,
+				     const char *name)
+{
+	for (size_t i = 0; i < x->nrows; i++)
+		if (x->rows[i].type && !strcmp(x->rows[i].type, type) &&
+		    x->rows[i].name && !strcasecmp(x->rows[i].name, name))
+			return &x->rows[i];
+	return NULL;
+}
+
+/* An index made by CREATE INDEX: its text, canonical and as written. */
+static void add_explicit_index(tctx *tc, const idx_row *r)
+{
+	const master_row *m = master_find(tc->x, "index", r->name);
+	if (!m || !m->sql)
+		return;
+	sm_index *ix = sm_add_index(tc->t);
+	ix->name = xstrdup(m->name);
+	ix->def = sq_canon_text(m->sql, SQ_CANON_FOLD | SQ_CANON_IDENTS);
+	ix->sql = xstrdup(m->sql);
+	ix->unique = r->unique;
+}
+
+/* Keys, unique constraints and explicit indexes, from PRAGMA index_list. */
+static int read_indexes(tctx *tc)
+{
+	idx_rows r = { 0 };
+	char *q = with_name("SELECT name, \"unique\", origin FROM pragma_index_list(",
+			    tc->t->name, ")");
+	int rc = query(tc->x, q, index_cb, &r);
+	free(q);
+	int has_pk_index = 0;
+	for (size_t i = 0; rc == 0 && i < r.n; i++) {
+		if (!strcmp(r.v[i].origin, "c")) {
+			add_explicit_index(tc, &r.v[i]);
+			continue;
+		}
+		keycols k = { 0 };
+		rc = read_keycols(tc->x, r.v[i].name, &k);
+		int pk = !strcmp(r.v[i].origin, "pk");
+		has_pk_index |= pk;
+		if (rc == 0)
+			add_key_constraint(tc, pk ? SM_PRIMARY : SM_UNIQUE, &k);
+		keycols_free(&k);
+	}
+	if (rc == 0 && !has_pk_index)
+		add_rowid_key(tc);
+	for (size_t i = 0; i < r.n; i++)
+		free(r.v[i].name);
+	free(r.v);
+	return rc;
+}
+
+/* One row of PRAGMA foreign_key_list. */
+typedef struct fk_row {
+	int id;
+	char *table, *from, *to, *on_update, *on_delete, *match;
+} fk_row;
+
+typedef struct fk_rows {
+	fk_row *v;
+	size_t n;
+} fk_rows;
+
+/* id, table, from, to, on_update, on_delete, match */
+static int fk_cb(void *ud, int n, const char *const *v)
+{
+	fk_rows *r = ud;
+	(void)n;
+	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->v[r->n++] = (fk_row){ v[0] ? atoi(v[0]) : 0, dup_or_null(v[1]),
+				 dup_or_null(v[2]), dup_or_null(v[3]),
+				 dup_or_null(v[4]), dup_or_null(v[5]),
+				 dup_or_null(v[6]) };
+	return 0;
+}
+
+static void fk_rows_free(fk_rows *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].table);
+		free(r->v[i].from);
+		free(r->v[i].to);
+		free(r->v[i].on_update);
+		free(r->v[i].on_delete);
+		free(r->v[i].match);
+	}
+	free(r->v);
+}
+
+/* "FOREIGN KEY (a) REFERENCES p (x) ON UPDATE ... ON DELETE ..." */
+static void fk_text(sm_constraint *c)
+{
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "FOREIGN KEY (");
+	for (size_t i = 0; i < c->ncols; i++) {
+		if (i)
+			strbuf_adds(&sb, ", ");
+		sq_ident(&sb, c->cols[i]);
+	}
+	strbuf_adds(&sb, ") REFERENCES ");
+	sq_ident(&sb, c->ref_table);
+	for (size_t i = 0; i < c->nref_cols; i++) {
+		strbuf_adds(&sb, i ? ", " : " (");
+		sq_ident(&sb, c->ref_cols[i]);
+	}
+	if (c->nref_cols)
+		strbuf_adds(&sb, ")");
+	strbuf_addf(&sb, " ON UPDATE %s ON DELETE %s", c->on_update, c->on_delete);
+	if (c->match && strcmp(c->match, "NONE"))
+		strbuf_addf(&sb, " MATCH %s", c->match);
+	if (c->deferred)
+		strbuf_adds(&sb, " DEFERRABLE INITIALLY DEFERRED");
+	c->def = strbuf_detach(&sb);
+}
+
+/* One foreign key: rows [first, end) of the same id, in seq order. */
+static void add_fk(tctx *tc, const fk_row *rows, size_t first, size_t end)
+{
+	sm_constraint *c = sm_add_constraint(tc->t);
+	c->kind = SM_FOREIGN;
+	c->validated = 1;
+	c->ref_table = xstrdup(rows[first].table ? rows[first].table : "");
+	c->on_update = xstrdup(rows[first].on_update ? rows[first].on_update : "NO ACTION");
+	c->on_delete = xstrdup(rows[first].on_delete ? rows[first].on_delete : "NO ACTION");
+	c->match = dup_or_null(rows[first].match);
+	for (size_t i = first; i < end; i++) {
+		sm_strv_push(&c->cols, &c->ncols, rows[i].from ? rows[i].from : "");
+		if (rows[i].to)
+			sm_strv_push(&c->ref_cols, &c->nref_cols, rows[i].to);
+	}
+	const tx_con *w = tx_match(tc->tx, SM_FOREIGN, c->cols, c->ncols, c->ref_table);
+	if (w) {
+		c->name = dup_or_null(w->name);
+		c->deferrable = c->deferred = w->deferred;
+	}
+	fk_text(c);
+}
+
+/*
+ * Foreign keys.  The PRAGMA numbers them last-declared first, so they are
+ * matched to the written clauses (for names and deferral) from the highest id.
+ */
+static int read_fks(tctx *tc)
+{
+	fk_rows r = { 0 };
+	char *q = with_name("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete, "
+			    "\"match\" FROM pragma_foreign_key_list(", tc->t->name,
+			    ") ORDER BY id DESC, seq");
+	int rc = query(tc->x, q, fk_cb, &r);
+	free(q);
+	for (size_t i = 0; rc == 0 && i < r.n;) {
+		size_t j = i;
+		while (j < r.n && r.v[j].id == r.v[i].id)
+			j++;
+		add_fk(tc, r.v, i, j);
+		i = j;
+	}
+	fk_rows_free(&r);
+	return rc;
+}
+
+/* CHECK constraints (the catalog has no list of them) from the text. */
+static void add_checks(tctx *tc)
+{
+	for (size_t i = 0; i < tc->tx->ncons; i++) {
+		const tx_con *w = &tc->tx->cons[i];
+		if (w->kind != SM_CHECK)
+			continue;
+		sm_constraint *c = sm_add_constraint(tc->t);
+		c->kind = SM_CHECK;
+		c->validated = 1;
+		c->name = dup_or_null(w->name);
+		c->def = xasprintf("CHECK (%s)", w->expr ? w->expr : "");
+		if (w->inline_col)
+			sm_strv_push(&c->cols, &c->ncols, w->cols.v[0]);
+	}
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Clauses with no field of their own (NOT NULL ON CONFLICT), as options. */
+static void add_options(tctx *tc)
+{
+	rt_strlist l = { 0 };
+	for (size_t i = 0; i < tc->tx->ncols; i++) {
+		const tx_col *c = &tc->tx->cols[i];
+		if (!c->notnull_conflict)
+			continue;
+		char *s = xasprintf("%s NOT NULL ON CONFLICT %s", c->name, c->notnull_conflict);
+		rt_strlist_push(&l, s);
+		free(s);
+	}
+	if (!l.n)
+		return;
+	qsort(l.v, l.n, sizeof(char *), cmp_strp);
+	strbuf sb = STRBUF_INIT;
+	rt_strlist_join(&sb, &l, "; ");
+	tc->t->options = strbuf_detach(&sb);
+	rt_strlist_free(&l);
+}
+
+static int read_columns(tctx *tc)
+{
+	char *q = with_name("SELECT name, type, \"notnull\", dflt_value, pk, hidden "
+			    "FROM pragma_table_xinfo(", tc->t->name, ") ORDER BY cid");
+	int rc = query(tc->x, q, column_cb, tc);
+	free(q);
+	return rc;
+}
+
+/* An ordinary table: columns, keys, constraints, indexes. */
+static int load_table(ictx *x, const master_row *m)
+{
+	tx_info tx;
+	if (scan_table(m->sql, &tx) < 0) {
+		tx_free(&tx);
+		char *what = xasprintf("table %s (its CREATE TABLE text has no column list)", m->name);
+		sm_add_unsupported(x->s, what);
+		free(what);
+		return 0;
+	}
+	sm_table *t = sm_add_table(x->s);
+	t->name = xstrdup(m->name);
+	t->sql = xstrdup(m->sql);
+	const list_row *l = list_find(x, m->name);
+	t->without_rowid = l ? l->wr : tx.without_rowid;
+	t->strict = l ? l->strict : tx.strict;
+	t->autoincrement = tx.autoincrement;
+	tctx tc = { x, t, &tx };
+	int rc = read_columns(&tc);
+	if (rc == 0)
+		rc = read_indexes(&tc);
+	if (rc == 0)
+		rc = read_fks(&tc);
+	if (rc == 0) {
+		add_checks(&tc);
+		add_options(&tc);
+	}
+	tx_free(&tx);
+	return rc;
+}
+
+/* A virtual table: kept and compared as its definition. */
+static void load_virtual(ictx *x, const master_row *m)
+{
+	sm_table *t = sm_add_table(x->s);
+	t->name = xstrdup(m->name);
+	t->is_virtual = 1;
+	t->sql = sq_squeeze(m->sql);
+}
+
+/* ------------------------------------------------------------------ */
+/* Which tables belong to the schema                                    */
+/* ------------------------------------------------------------------ */
+
+static int is_virtual_sql(const char *sql)
+{
+	return sql && !strncasecmp(sql, "CREATE VIRTUAL TABLE", 20);
+}
+
+/*
+ * A shadow table of a virtual table.  PRAGMA table_list says so for the
+ * modules that declare their shadow tables (FTS3/4/5, R-Tree); before
+ * SQLite 3.37 the names those modules use decide.
+ */
+static int is_shadow(const ictx *x, const char *name)
+{
+	if (x->have_list) {
+		const list_row *l = list_find(x, name);
+		return l && l->type && !strcmp(l->type, "shadow");
+	}
+	static const char *const suffixes[] = { "_content", "_segments", "_segdir",
+						"_docsize", "_stat", "_data", "_idx",
+						"_config", "_node", "_parent", "_rowid",
+						NULL };
+	for (size_t i = 0; i < x->nrows; i++) {
+		const master_row *m = &x->rows[i];
+		size_t n = m->name ? strlen(m->name) : 0;
+		if (!is_virtual_sql(m->sql) || strncasecmp(name, m->name, n))
+			continue;
+		for (int k = 0; suffixes[k]; k++)
+			if (!strcasecmp(name + n, suffixes[k]))
+				return 1;
+	}
+	return 0;
+}
+
+/* SQLite's own tables, shadow tables and retort's tables are not the schema's. */
+static int skipped_table(const ictx *x, const char *name)
+{
+	return !strncasecmp(name, "sqlite_", 7) || !strcasecmp(name, x->version_table) ||
+	       !strcasecmp(name, x->history_table) || is_shadow(x, name);
+}
+
+static sm_table *find_table(const sm_schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->ntables; i++)
+		if (!strcasecmp(s->tables[i].name, name))
+			return &s->tables[i];
+	return NULL;
+}
+
+static sm_view *find_view(const sm_schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->nviews; i++)
+		if (!strcasecmp(s->views[i].name, name))
+			return &s->views[i];
+	return NULL;
+}
+
+static int load_tables(ictx *x)
+{
+	for (size_t i = 0; i < x->nrows; i++) {
+		const master_row *m = &x->rows[i];
+		if (strcmp(m->type, "table") || !m->sql || skipped_table(x, m->name))
+			continue;
+		if (is_virtual_sql(m->sql))
+			load_virtual(x, m);
+		else if (load_table(x, m) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void load_view(ictx *x, const master_row *m)
+{
+	sm_view *v = sm_add_view(x->s);
+	v->name = xstrdup(m->name);
+	v->def = sq_canon_text(m->sql, SQ_CANON_KEYWORDS | SQ_CANON_IDENTS);
+	v->sql = xstrdup(m->sql);
+}
+
+/* A trigger belongs to its table; one on a view cannot be diffed yet. */
+static void load_trigger(ictx *x, const master_row *m)
+{
+	sm_table *t = find_table(x->s, m->tbl);
+	if (!t) {
+		if (find_view(x->s, m->tbl)) {
+			char *what = xasprintf("trigger %s (on view %s)", m->name, m->tbl);
+			sm_add_unsupported(x->s, what);
+			free(what);
+		}
+		return; /* else on one of retort's tables */
+	}
+	sm_trigger *tr = sm_add_trigger(t);
+	tr->name = xstrdup(m->name);
+	tr->def = sq_canon_text(m->sql, SQ_CANON_FOLD | SQ_CANON_IDENTS);
+	tr->sql = xstrdup(m->sql);
+}
+
+/* The tables and views a view's text names: what it must be created after. */
+static void view_deps(sm_schema *s, sm_view *v)
+{
+	sq_tokens tok = { 0 };
+	sq_tokenize(v->sql, strlen(v->sql), &tok);
+	for (size_t i = 0; i < s->ntables; i++)
+		if (sq_mentions(tok.v, tok.n, s->tables[i].name))
+			sm_strv_push(&v->deps, &v->ndeps, s->tables[i].name);
+	for (size_t i = 0; i < s->nviews; i++)
+		if (&s->views[i] != v && sq_mentions(tok.v, tok.n, s->views[i].name))
+			sm_strv_push(&v->deps, &v->ndeps, s->views[i].name);
+	sq_tokens_free(&tok);
+}
+
+static void load_rest(ictx *x)
+{
+	for (size_t i = 0; i < x->nrows; i++)
+		if (!strcmp(x->rows[i].type, "view"))
+			load_view(x, &x->rows[i]);
+	for (size_t i = 0; i < x->nrows; i++)
+		if (!strcmp(x->rows[i].type, "trigger") && x->rows[i].sql)
+			load_trigger(x, &x->rows[i]);
+	for (size_t i = 0; i < x->s->nviews; i++)
+		view_deps(x->s, &x->s->views[i]);
+}
+
+static void ictx_free(ictx *x)
+{
+	for (size_t i = 0; i < x->nrows; i++) {
+		free(x->rows[i].type);
+		free(x->rows[i].name);
+		free(x->rows[i].tbl);
+		free(x->rows[i].sql);
+	}
+	free(x->rows);
+	for (size_t i = 0; i < x->nlist; i++) {
+		free(x->list[i].name);
+		free(x->list[i].type);
+	}
+	free(x->list);
+	free(x->history_table);
+}
+
+/* PRAGMA table_list, when this SQLite has it (3.37+). */
+static void read_table_list(ictx *x)
+{
+	rt_error e = { 0 };
+	rt_error *keep = x->err;
+	x->err = &e;
+	x->have_list = query(x, "SELECT schema, name, type, ncol, wr, strict "
+				"FROM pragma_table_list", list_cb, x) == 0;
+	x->err = keep;
+	rt_error_clear(&e);
+}
+
+int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
+			 rt_error *err)
+{
+	ictx x = { 0 };
+	x.c = c;
+	x.err = err;
+	x.s = sm_new();
+	x.version_table = cfg && cfg->version_table ? cfg->version_table : "retort_version";
+	x.history_table = xasprintf("%s_history", x.version_table);
+	*out = NULL;
+	int rc = query(&x, "SELECT type, name, tbl_name, sql FROM sqlite_master "
+			   "ORDER BY rowid", master_cb, &x);
+	if (rc == 0) {
+		read_table_list(&x);
+		rc = load_tables(&x);
+	}
+	if (rc == 0) {
+		load_rest(&x);
+		sm_sort(x.s);
+		*out = x.s;
+	} else {
+		sm_free(x.s);
+	}
+	ictx_free(&x);
+	return rc;
+}
