@@ -32,7 +32,7 @@ endif
 ALL_CFLAGS  = $(STD) $(OPT) $(WARN) $(EXTRA) -pthread -Iinclude -Ilib $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(EXTRA) -pthread $(LDFLAGS)
 
-LIB_SRC  := $(sort $(wildcard lib/*.c lib/util/*.c lib/schema/*.c lib/dialect/*.c lib/dialect/*/*.c))
+LIB_SRC  := $(sort $(wildcard lib/*.c lib/util/*.c lib/schema/*.c lib/dialect/*.c lib/dialect/*/*.c lib/lint/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 

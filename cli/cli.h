@@ -115,6 +115,7 @@ int cmd_show(cli *c, int argc, char **argv);
 int cmd_migrate(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
+int cmd_lint(cli *c, int argc, char **argv);
 void cli_report_unsupported(cli *c, const rt_diff *d);
 
 #endif

@@ -31,6 +31,7 @@ static const command commands[] = {
 	{ "show", cmd_show, "show one revision in detail", 1 },
 	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1 },
 	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1 },
+	{ "lint", cmd_lint, "find migration SQL that is dangerous on a live database", 1 },
 	{ NULL, NULL, NULL, 0 },
 };
 

@@ -442,6 +442,69 @@ int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
 /* The slug Alembic derives from a message: words joined by _, lower case, truncated. */
 char *rt_slugify(const char *message, int truncate);
 
+/* ------------------------------------------------------------------ */
+/* Lint: rules over migration SQL (docs/lint.md)                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One finding: a statement that is dangerous to run on a live database.
+ * rule is a stable kebab-case id (the name a lint-ignore comment uses);
+ * line and column are those of the statement's first token.
+ */
+typedef struct rt_finding {
+	char *rule;
+	char *file;
+	int line, column;
+	char *revision;     /* the revision's id; NULL from rt_lint_sql */
+	char *section;      /* "upgrade" or "downgrade" */
+	char *message;      /* what this statement does, naming the objects */
+	char *why;          /* why it is dangerous */
+	char *fix;          /* the safe alternative */
+} rt_finding;
+
+typedef struct rt_lint_report {
+	rt_finding *v;      /* in revision order (parents first), then by line */
+	size_t n;
+	size_t alloc;
+	size_t nrevisions;  /* revisions linted */
+	const char *dialect; /* "sqlite" or "postgresql" (static) */
+} rt_lint_report;
+
+typedef struct rt_lint_options {
+	const char *dialect;  /* "sqlite" or "postgresql"; NULL: from the URL */
+	int upgrade_only;     /* leave downgrade sections out */
+	int nontransactional; /* rt_lint_sql: the SQL runs outside a transaction */
+} rt_lint_options;
+
+/* A rule, for listings: the dialects it applies to and what fires it. */
+typedef struct rt_lint_rule {
+	const char *name;
+	const char *dialects; /* "postgresql", "sqlite" or "postgresql, sqlite" */
+	const char *summary;
+} rt_lint_rule;
+
+/*
+ * Lint revisions: idents are revision identifiers or ranges "A:B" (n == 0:
+ * every revision).  Both sections are linted (the downgrade unless
+ * opts->upgrade_only), placeholders replaced as when running.  Findings
+ * are added to out (which must start zeroed); a syntax error is a finding
+ * (rule syntax-error), not a failure.  Fails only on unknown identifiers
+ * or an unknown dialect.  opts may be NULL.
+ */
+int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
+	    const rt_lint_options *opts, rt_lint_report *out, rt_error *err);
+/*
+ * Lint SQL that is not (yet) a revision's section, e.g. what autogenerate
+ * wrote: as an upgrade section, transactional unless
+ * opts->nontransactional.  first_line is the file line of sql[0].
+ */
+int rt_lint_sql(const rt_config *cfg, const rt_lint_options *opts,
+		const char *sql, const char *file, int first_line,
+		rt_lint_report *out, rt_error *err);
+void rt_lint_report_free(rt_lint_report *r);
+/* Every rule, in documentation order; *n gets their number. */
+const rt_lint_rule *rt_lint_rules(size_t *n);
+
 #ifdef __cplusplus
 }
 #endif

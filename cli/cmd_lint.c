@@ -1,0 +1,141 @@
+/*
+ * cmd_lint.c - lint: rules over migration SQL that find statements
+ * dangerous on a live database (long locks, table rewrites, broken
+ * clients), with why and the safe alternative (docs/lint.md).  Needs no
+ * database: the dialect comes from the configured URL or --dialect.
+ * Findings go to stdout (text or --json), the summary to stderr; the
+ * exit status is 1 when there are findings, 0 when there are none.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+/* file:line:col: rule: message, then why and fix indented. */
+static void print_text(const rt_lint_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const rt_finding *f = &r->v[i];
+		printf("%s:%d:%d: %s: %s%s\n", f->file ? f->file : "-", f->line,
+		       f->column, f->rule, f->message,
+		       strcmp(f->section, "downgrade") ? "" : " (downgrade section)");
+		printf("  why: %s\n  fix: %s\n", f->why, f->fix);
+	}
+}
+
+/* {"dialect": ..., "revisions": N, "findings": [...]} (docs/json.md) */
+static void print_json(const rt_lint_report *r)
+{
+	fputs("{\"dialect\": ", stdout);
+	json_str(stdout, r->dialect);
+	printf(", \"revisions\": %zu, \"findings\": [", r->nrevisions);
+	for (size_t i = 0; i < r->n; i++) {
+		const rt_finding *f = &r->v[i];
+		fputs(i ? ",\n  {\"rule\": " : "\n  {\"rule\": ", stdout);
+		json_str(stdout, f->rule);
+		fputs(", \"file\": ", stdout);
+		json_str(stdout, f->file);
+		printf(", \"line\": %d, \"column\": %d, \"revision\": ", f->line, f->column);
+		json_str(stdout, f->revision);
+		fputs(", \"section\": ", stdout);
+		json_str(stdout, f->section);
+		fputs(", \"message\": ", stdout);
+		json_str(stdout, f->message);
+		fputs(", \"why\": ", stdout);
+		json_str(stdout, f->why);
+		fputs(", \"fix\": ", stdout);
+		json_str(stdout, f->fix);
+		fputc('}', stdout);
+	}
+	fputs(r->n ? "\n]}\n" : "]}\n", stdout);
+}
+
+/* --list-rules: every rule, its dialects and what fires it. */
+static int list_rules(cli *c)
+{
+	size_t n;
+	const rt_lint_rule *rules = rt_lint_rules(&n);
+	if (c->json)
+		fputs("{\"rules\": [", stdout);
+	for (size_t i = 0; i < n; i++) {
+		if (!c->json) {
+			printf("%-36s %-19s %s\n", rules[i].name, rules[i].dialects,
+			       rules[i].summary);
+			continue;
+		}
+		fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", stdout);
+		json_str(stdout, rules[i].name);
+		fputs(", \"dialects\": ", stdout);
+		json_str(stdout, rules[i].dialects);
+		fputs(", \"summary\": ", stdout);
+		json_str(stdout, rules[i].summary);
+		fputc('}', stdout);
+	}
+	if (c->json)
+		fputs("\n]}\n", stdout);
+	return 0;
+}
+
+/* The stderr summary: how many findings, of how many rules, where. */
+static void summary(cli *c, const rt_lint_report *r)
+{
+	if (!r->n) {
+		cli_note(c, "No findings in %zu revision%s (%s).", r->nrevisions,
+			 r->nrevisions == 1 ? "" : "s", r->dialect);
+		return;
+	}
+	size_t rules = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		size_t j = 0;
+		while (j < i && strcmp(r->v[j].rule, r->v[i].rule))
+			j++;
+		rules += j == i;
+	}
+	cli_note(c, "%zu finding%s (%zu rule%s) in %zu revision%s (%s); "
+		 "suppress one with '-- retort:lint-ignore RULE' on the line before its statement",
+		 r->n, r->n == 1 ? "" : "s", rules, rules == 1 ? "" : "s",
+		 r->nrevisions, r->nrevisions == 1 ? "" : "s", r->dialect);
+}
+
+int cmd_lint(cli *c, int argc, char **argv)
+{
+	const char *dialect = NULL;
+	int upgrade_only = 0, list = 0;
+	const opt opts[] = {
+		OPT_STRING(0, "dialect", &dialect, "NAME", "sqlite or postgresql (default: the configured URL's)"),
+		OPT_BOOL(0, "upgrade-only", &upgrade_only, "leave the downgrade sections out"),
+		OPT_BOOL(0, "list-rules", &list, "list the rules and exit"),
+		OPT_END(),
+	};
+	const char *usage = "retort lint [--dialect sqlite|postgresql] [--upgrade-only] [--list-rules] [REVISION | A:B]...";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"Check migration SQL for statements that are dangerous on a live database:\n"
+		"long locks, table rewrites, changes that break running code. Each finding\n"
+		"names the rule, file:line:column, why it is dangerous and the safe\n"
+		"alternative. Without arguments every revision is linted, else the named\n"
+		"revisions and ranges A:B; upgrade and downgrade sections both. No database\n"
+		"is needed. Exit status: 1 when there are findings, 0 when there are none.\n"
+		"Rules and suppression ('-- retort:lint-ignore RULE'): docs/lint.md.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (list)
+		return list_rules(c);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	rt_lint_options lo = { .dialect = dialect, .upgrade_only = upgrade_only };
+	rt_lint_report r = { 0 };
+	if (rt_lint(ctx, (const char *const *)argv + 1, (size_t)argc - 1, &lo, &r,
+		    &err) < 0) {
+		rt_lint_report_free(&r);
+		return cli_fail(c, &err);
+	}
+	if (c->json)
+		print_json(&r);
+	else
+		print_text(&r);
+	summary(c, &r);
+	int status = r.n ? 1 : 0;
+	rt_lint_report_free(&r);
+	return status;
+}

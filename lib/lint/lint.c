@@ -1,0 +1,499 @@
+/*
+ * lint.c - `retort lint`: rules over migration SQL, the generic part.
+ *
+ * Chooses the revisions (identifiers and ranges, or all of them), lints
+ * each one's upgrade section and then its downgrade (marked as such, and
+ * allowed to undo what its own upgrade created), replaces placeholders as
+ * a run would, and keeps the findings.  The rules themselves live in
+ * lint_pg.c (PostgreSQL, over libpg_query's parse tree) and
+ * lint_sqlite.c (SQLite, over a small tokenizer).  The catalog below
+ * holds each rule's reason and safe alternative; docs/lint.md describes
+ * the same rules with examples.
+ */
+#include "internal.h"
+#include "lint/lint.h"
+#include "dialect/dialect.h"
+#include "placeholder.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* The rules                                                            */
+/* ------------------------------------------------------------------ */
+
+static const rt_lint_rule rules[] = {
+	{ "require-concurrent-index-creation", "postgresql",
+	  "CREATE INDEX without CONCURRENTLY on a table that exists before the migration" },
+	{ "require-concurrent-index-deletion", "postgresql",
+	  "DROP INDEX without CONCURRENTLY" },
+	{ "adding-not-nullable-field", "postgresql, sqlite",
+	  "ADD COLUMN ... NOT NULL without a DEFAULT on an existing table" },
+	{ "adding-field-with-volatile-default", "postgresql",
+	  "ADD COLUMN with a volatile DEFAULT, a serial type, an identity or a GENERATED ... STORED column" },
+	{ "setting-column-not-null", "postgresql",
+	  "ALTER COLUMN ... SET NOT NULL on an existing table" },
+	{ "changing-column-type", "postgresql",
+	  "ALTER COLUMN ... TYPE on an existing table" },
+	{ "constraint-missing-not-valid", "postgresql",
+	  "ADD CONSTRAINT ... CHECK or FOREIGN KEY without NOT VALID, or VALIDATE in the transaction that added it" },
+	{ "adding-unique-constraint", "postgresql",
+	  "ADD CONSTRAINT ... UNIQUE (or a UNIQUE column) without USING INDEX" },
+	{ "adding-primary-key", "postgresql",
+	  "ADD PRIMARY KEY (or a PRIMARY KEY column) without USING INDEX" },
+	{ "ban-drop-table", "postgresql, sqlite",
+	  "DROP TABLE of a table that exists before the migration" },
+	{ "ban-drop-column", "postgresql, sqlite",
+	  "ALTER TABLE ... DROP COLUMN" },
+	{ "renaming-table", "postgresql, sqlite",
+	  "ALTER TABLE ... RENAME TO" },
+	{ "renaming-column", "postgresql, sqlite",
+	  "ALTER TABLE ... RENAME COLUMN" },
+	{ "concurrently-in-transaction", "postgresql",
+	  "CREATE/DROP INDEX, REINDEX or DETACH PARTITION ... CONCURRENTLY in a transactional section" },
+	{ "require-lock-timeout", "postgresql",
+	  "a statement that locks an existing table with no lock_timeout set (config or SET before it)" },
+	{ "require-primary-key", "postgresql",
+	  "CREATE TABLE without a primary key (none added later in the section)" },
+	{ "syntax-error", "postgresql",
+	  "SQL that PostgreSQL's parser rejects" },
+	{ "sqlite-alter-needs-rebuild", "sqlite",
+	  "an ALTER TABLE form SQLite does not have, or an ADD COLUMN it refuses" },
+	{ "pragma-foreign-keys-in-transaction", "sqlite",
+	  "PRAGMA foreign_keys = ... in a transactional section" },
+};
+
+const rt_lint_rule *rt_lint_rules(size_t *n)
+{
+	*n = sizeof(rules) / sizeof(*rules);
+	return rules;
+}
+
+/* Why a rule's statements are dangerous and what to write instead. */
+typedef struct rule_text {
+	const char *name;
+	const char *dialect; /* NULL: every dialect */
+	const char *why;
+	const char *fix;
+} rule_text;
+
+static const rule_text texts[] = {
+	{ "require-concurrent-index-creation", NULL,
+	  "CREATE INDEX holds a SHARE lock on the table while the index builds: every INSERT, UPDATE and DELETE waits until the build ends, minutes on a large table",
+	  "CREATE INDEX CONCURRENTLY IF NOT EXISTS ... in a section marked '-- migrate:upgrade transaction:false' (it cannot run in a transaction; if it fails it leaves an INVALID index to drop before retrying)" },
+	{ "require-concurrent-index-deletion", NULL,
+	  "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: reads and writes wait, and the DROP itself waits behind every running query on the table",
+	  "DROP INDEX CONCURRENTLY IF EXISTS ... in a section marked transaction:false" },
+	{ "adding-not-nullable-field", "postgresql",
+	  "the ALTER fails as soon as the table has a row (existing rows would be NULL), and code still running without the column cannot insert",
+	  "add the column with a constant DEFAULT (PostgreSQL 11+ stores it without rewriting the table), or add it nullable, backfill it in batches, then make it NOT NULL safely (see setting-column-not-null)" },
+	{ "adding-not-nullable-field", "sqlite",
+	  "SQLite refuses it with 'Cannot add a NOT NULL column with default value NULL' as soon as the table has a row, so the migration fails here",
+	  "give the column a non-NULL constant DEFAULT, or add it nullable; a NOT NULL column without a default needs a table rebuild (create the new table, copy the rows, drop the old one, rename)" },
+	{ "adding-field-with-volatile-default", NULL,
+	  "a default PostgreSQL must compute per row (random(), gen_random_uuid(), clock_timestamp(), nextval() behind serial and identity columns) or a stored generated column makes it rewrite the whole table under an ACCESS EXCLUSIVE lock: no reads or writes until the rewrite ends",
+	  "add the column without a default (or with a constant one), then ALTER COLUMN ... SET DEFAULT (it applies to new rows only) and backfill existing rows in batches" },
+	{ "setting-column-not-null", NULL,
+	  "SET NOT NULL scans the whole table for NULLs while holding an ACCESS EXCLUSIVE lock: reads and writes wait for the scan",
+	  "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID in one migration; in a later one VALIDATE CONSTRAINT c (no write lock), then SET NOT NULL right after it (PostgreSQL 12+ uses the validated constraint instead of scanning) and DROP CONSTRAINT c" },
+	{ "changing-column-type", NULL,
+	  "ALTER COLUMN ... TYPE rewrites the table and rebuilds its indexes under an ACCESS EXCLUSIVE lock unless the change is binary-coercible (varchar(n) to text or to a longer varchar, numeric to more precision at the same scale, ...); code expecting the old type may break too",
+	  "add a column of the new type, write both, backfill in batches, move the readers, then drop the old column; if the change is known not to rewrite (e.g. varchar(n) to text), mark it with '-- retort:lint-ignore changing-column-type'" },
+	{ "constraint-missing-not-valid", NULL,
+	  "adding a CHECK or FOREIGN KEY constraint checks every row while holding a lock that blocks writes (a FOREIGN KEY locks the referenced table too); validating it in the transaction that added it holds that lock for the scan as well",
+	  "ADD CONSTRAINT ... NOT VALID (instant: only new rows are checked), then ALTER TABLE ... VALIDATE CONSTRAINT in a later migration: the scan then takes a SHARE UPDATE EXCLUSIVE lock, which lets reads and writes go on" },
+	{ "adding-unique-constraint", NULL,
+	  "the UNIQUE constraint builds its index while holding an ACCESS EXCLUSIVE lock on the table: no reads or writes until the build ends",
+	  "CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols) in a transaction:false section, then ALTER TABLE t ADD CONSTRAINT name UNIQUE USING INDEX idx" },
+	{ "adding-primary-key", NULL,
+	  "the primary key builds its unique index while holding an ACCESS EXCLUSIVE lock on the table (and sets NOT NULL on its columns, which scans the table)",
+	  "CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols) in a transaction:false section, make the columns NOT NULL safely (see setting-column-not-null), then ALTER TABLE t ADD CONSTRAINT name PRIMARY KEY USING INDEX idx" },
+	{ "ban-drop-table", NULL,
+	  "dropping a table destroys its data for good, and code that still uses it (the version running during the deploy, other services, reports) fails",
+	  "stop using the table in the code and deploy that first; drop it in a later migration (after a backup), marked with '-- retort:lint-ignore ban-drop-table'" },
+	{ "ban-drop-column", "postgresql",
+	  "dropping a column destroys its data, and code still running that reads or writes it fails (ORMs often name every column they know in INSERTs and SELECTs)",
+	  "remove the column from the code (tell the ORM to ignore it) and deploy that first; drop it in a later migration, marked with '-- retort:lint-ignore ban-drop-column'" },
+	{ "ban-drop-column", "sqlite",
+	  "dropping a column destroys its data, and code still running that reads or writes it fails; SQLite also rewrites the table, and refuses the drop when the column is indexed, a key, UNIQUE, or used by a constraint, view or trigger",
+	  "remove the column from the code and deploy that first; drop it in a later migration, marked with '-- retort:lint-ignore ban-drop-column' (or rebuild the table when SQLite refuses)" },
+	{ "renaming-table", NULL,
+	  "code that still uses the old name (the version running during the deploy, other services) fails as soon as the rename commits",
+	  "create the table under the new name (or a view with the new name), move the code to it, and remove the old name in a later migration" },
+	{ "renaming-column", NULL,
+	  "code that still uses the old name (the version running during the deploy, other services) fails as soon as the rename commits",
+	  "add a column with the new name, write both, backfill, move the readers, then drop the old column in a later migration" },
+	{ "concurrently-in-transaction", NULL,
+	  "CONCURRENTLY operations cannot run inside a transaction block: PostgreSQL refuses them there, and retort refuses to run the section",
+	  "mark the section '-- migrate:upgrade transaction:false' (its statements then run one by one: write them so a rerun works, e.g. IF NOT EXISTS), or move the statement to a revision of its own" },
+	{ "require-lock-timeout", NULL,
+	  "a statement waiting for its lock on a busy table makes every later query on that table queue behind it; without lock_timeout that outage lasts as long as the longest running transaction",
+	  "set lock_timeout = 5s (or less) in retort.ini, which applies to every migration, or start the section with SET LOCAL lock_timeout = '5s' (SET lock_timeout in a transaction:false section); retry the migration when it times out" },
+	{ "require-primary-key", NULL,
+	  "rows of a table without a primary key cannot be told apart reliably, logical replication cannot replicate its UPDATEs and DELETEs, and adding a key later locks the filled table",
+	  "declare a primary key in CREATE TABLE, e.g. id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY" },
+	{ "syntax-error", NULL,
+	  "PostgreSQL's parser rejects this SQL, so no statement of the section can run and the other rules could not check it",
+	  "fix the SQL (retort parses with the grammar of PostgreSQL 15)" },
+	{ "sqlite-alter-needs-rebuild", NULL,
+	  "SQLite's ALTER TABLE can only rename a table, rename a column, add a column (without PRIMARY KEY or UNIQUE; on a table with rows also without NOT NULL lacking a default, a non-constant default or STORED) and drop a column; anything else fails and the migration stops here",
+	  "rebuild the table: CREATE TABLE t_new (the new definition); INSERT INTO t_new SELECT ... FROM t; DROP TABLE t; ALTER TABLE t_new RENAME TO t; then recreate its indexes, triggers and views (https://www.sqlite.org/lang_altertable.html#otheralter); for a table created in this migration, write the column into its CREATE TABLE instead" },
+	{ "pragma-foreign-keys-in-transaction", NULL,
+	  "PRAGMA foreign_keys does nothing inside a transaction, so in a transactional section it changes nothing: a table rebuild meant to run without foreign-key checks runs with them (or the other way round)",
+	  "mark the section '-- migrate:upgrade transaction:false' and set the pragma there, before and after the statements; run PRAGMA foreign_key_check before turning the checks back on" },
+};
+
+/* The reason and alternative of a rule for a dialect. */
+static const rule_text *rule_text_for(const char *rule, const char *dialect)
+{
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
+		if (!strcmp(texts[i].name, rule) &&
+		    (!texts[i].dialect || !strcmp(texts[i].dialect, dialect)))
+			return &texts[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Suppression comments                                                 */
+/* ------------------------------------------------------------------ */
+
+#define IGNORE_TAG "retort:lint-ignore"
+
+/* Does the list after "retort:lint-ignore" (up to end) name rule or all? */
+static int ignore_names(const char *p, const char *end, const char *rule)
+{
+	size_t rlen = strlen(rule);
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+			p++;
+		const char *w = p;
+		while (p < end && *p != ' ' && *p != '\t' && *p != ',' &&
+		       *p != '\r')
+			p++;
+		size_t n = (size_t)(p - w);
+		if ((n == rlen && !strncmp(w, rule, n)) ||
+		    (n == 3 && !strncmp(w, "all", 3)))
+			return 1;
+		if (p < end && *p == '\r')
+			p++;
+	}
+	return 0;
+}
+
+/* Start of file line `line` in the section's text, or NULL. */
+static const char *line_start(const lint_section *s, int line)
+{
+	if (line < s->first_line)
+		return NULL;
+	const char *p = s->sql, *end = s->sql + s->len;
+	for (int l = s->first_line; l < line; l++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (!p)
+			return NULL;
+		p++;
+	}
+	return p;
+}
+
+/*
+ * Is rule suppressed for the statement starting on line?  The comment
+ * stands on the line right before the statement, or anywhere in the
+ * unbroken block of comment lines directly above it.
+ */
+static int suppressed(const lint_section *s, const char *rule, int line)
+{
+	const char *end = s->sql + s->len;
+	for (int l = line - 1; l >= s->first_line; l--) {
+		const char *p = line_start(s, l);
+		if (!p)
+			return 0;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if (eol - p < 2 || p[0] != '-' || p[1] != '-')
+			return 0;
+		for (const char *q = p; q + sizeof(IGNORE_TAG) - 1 <= eol; q++)
+			if (!strncmp(q, IGNORE_TAG, sizeof(IGNORE_TAG) - 1) &&
+			    ignore_names(q + sizeof(IGNORE_TAG) - 1, eol, rule))
+				return 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Findings                                                             */
+/* ------------------------------------------------------------------ */
+
+void lint_report(lint_section *s, const char *rule, int line, int column,
+		 const char *fmt, ...)
+{
+	if (suppressed(s, rule, line))
+		return;
+	const rule_text *t = rule_text_for(rule, s->dialect);
+	rt_lint_report *r = s->out;
+	ALLOC_GROW(r->v, r->n + 1, r->alloc);
+	rt_finding *f = &r->v[r->n++];
+	memset(f, 0, sizeof(*f));
+	f->rule = xstrdup(rule);
+	f->file = xstrdup_or_null(s->file);
+	f->line = line;
+	f->column = column;
+	f->revision = xstrdup_or_null(s->revision);
+	f->section = xstrdup(s->downgrade ? "downgrade" : "upgrade");
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	f->message = strbuf_detach(&sb);
+	f->why = xstrdup(t ? t->why : "");
+	f->fix = xstrdup(t ? t->fix : "");
+}
+
+int lint_listed(const rt_strlist *l, const char *name)
+{
+	return l && name && rt_strlist_has(l, name);
+}
+
+/* Order the findings [from, n) by position, keeping the order of equals. */
+static void sort_findings(rt_lint_report *r, size_t from)
+{
+	for (size_t i = from + 1; i < r->n; i++) {
+		rt_finding f = r->v[i];
+		size_t j = i;
+		while (j > from && (r->v[j - 1].line > f.line ||
+				    (r->v[j - 1].line == f.line &&
+				     r->v[j - 1].column > f.column))) {
+			r->v[j] = r->v[j - 1];
+			j--;
+		}
+		r->v[j] = f;
+	}
+}
+
+void rt_lint_report_free(rt_lint_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		rt_finding *f = &r->v[i];
+		free(f->rule);
+		free(f->file);
+		free(f->revision);
+		free(f->section);
+		free(f->message);
+		free(f->why);
+		free(f->fix);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ------------------------------------------------------------------ */
+/* Sections                                                             */
+/* ------------------------------------------------------------------ */
+
+static int placeholder_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-';
+}
+
+/*
+ * The section's SQL with placeholders replaced: by their values when all
+ * are defined (the SQL that would run), else each ${name} by an
+ * identifier of the same length, so lint needs no -x values and line
+ * and column numbers stay those of the file.
+ */
+static char *section_text(const rt_config *cfg, const char *sql, size_t len,
+			  const char *file, int first_line, size_t *outlen)
+{
+	strbuf sb = STRBUF_INIT;
+	rt_error e = { 0 };
+	if (cfg && rt_placeholders_apply(cfg, sql, len, file, first_line, &sb,
+					 &e) == 0) {
+		*outlen = sb.len;
+		return strbuf_detach(&sb);
+	}
+	rt_error_clear(&e);
+	strbuf_reset(&sb);
+	for (size_t i = 0; i < len; i++) {
+		size_t j = i + 2;
+		if (sql[i] == '$' && i + 1 < len && sql[i + 1] == '{') {
+			while (j < len && placeholder_char(sql[j]))
+				j++;
+		}
+		if (j > i + 2 && j < len && sql[j] == '}') {
+			strbuf_adds(&sb, "__");
+			for (size_t k = i + 2; k < j; k++)
+				strbuf_addc(&sb, isalnum((unsigned char)sql[k]) ? sql[k] : '_');
+			strbuf_addc(&sb, '_');
+			i = j;
+		} else {
+			strbuf_addc(&sb, sql[i]);
+		}
+	}
+	*outlen = sb.len;
+	return strbuf_detach(&sb);
+}
+
+/* Where a section is and how it runs. */
+typedef struct section_ref {
+	const char *file;
+	const char *revision;
+	const char *body;
+	size_t len;
+	int first_line;
+	int transactional;
+	int downgrade;
+} section_ref;
+
+/* Lint one section with the dialect's rules; its findings end up sorted. */
+static void lint_section_run(const rt_config *cfg, const char *dialect,
+			     const section_ref *ref, lint_memory *mem,
+			     rt_lint_report *out)
+{
+	size_t len = 0;
+	char *text = section_text(cfg, ref->body, ref->len, ref->file,
+				  ref->first_line, &len);
+	lint_section s = {
+		.cfg = cfg, .dialect = dialect, .sql = text, .len = len,
+		.first_line = ref->first_line, .file = ref->file,
+		.revision = ref->revision, .downgrade = ref->downgrade,
+		.transactional = ref->transactional, .mem = mem, .out = out,
+	};
+	size_t from = out->n;
+	if (!strcmp(dialect, "postgresql"))
+		lint_pg(&s);
+	else
+		lint_sqlite(&s);
+	sort_findings(out, from);
+	free(text);
+}
+
+static void memory_free(lint_memory *m)
+{
+	rt_strlist_free(&m->tables);
+	rt_strlist_free(&m->columns);
+	rt_strlist_free(&m->indexes);
+}
+
+/* Both sections of one revision: the upgrade first, it informs the downgrade. */
+static void lint_revision(const rt_config *cfg, const char *dialect,
+			  const rt_revision *rev, int upgrade_only,
+			  rt_lint_report *out)
+{
+	lint_memory mem = { 0 };
+	const rt_section *secs[2] = { &rev->upgrade, &rev->downgrade };
+	for (int i = 0; i < 2; i++) {
+		if (!secs[i]->present || (i == 1 && upgrade_only))
+			continue;
+		section_ref ref = {
+			.file = rev->path, .revision = rev->id,
+			.body = secs[i]->body, .len = secs[i]->len,
+			.first_line = secs[i]->body_line,
+			.transactional = secs[i]->transactional,
+			.downgrade = i,
+		};
+		lint_section_run(cfg, dialect, &ref, &mem, out);
+	}
+	memory_free(&mem);
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points                                                         */
+/* ------------------------------------------------------------------ */
+
+/* The dialect to lint for: the option, else the configured URL's. */
+static const char *pick_dialect(const rt_config *cfg,
+				const rt_lint_options *opts, rt_error *err)
+{
+	const char *want = opts ? opts->dialect : NULL;
+	if (want) {
+		if (!strcmp(want, "sqlite") || !strcmp(want, "sqlite3"))
+			return "sqlite";
+		if (!strcmp(want, "postgresql") || !strcmp(want, "postgres") ||
+		    !strcmp(want, "pg"))
+			return "postgresql";
+		rt_fail(err, RT_EUSAGE, "unknown dialect '%s'", want);
+		rt_hint(err, "lint knows sqlite and postgresql");
+		return NULL;
+	}
+	const rt_dialect *d = rt_dialect_for_url(cfg ? cfg->url : NULL, err);
+	if (!d) {
+		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name it with --dialect sqlite|postgresql");
+		return NULL;
+	}
+	return d->name;
+}
+
+/* Mark the revisions that identifiers and ranges name (all when n == 0). */
+static int select_revisions(const rt_graph *g, const char *const *idents,
+			    size_t n, unsigned char *mark, rt_error *err)
+{
+	if (!n) {
+		memset(mark, 1, g->nrevs);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rt_target t = { 0 };
+		int rc = strchr(idents[i], ':')
+			? rt_resolve_range(g, idents[i], NULL, &t.revs, err)
+			: rt_resolve(g, idents[i], NULL, &t, err);
+		if (rc < 0) {
+			rt_target_free(&t);
+			return -1;
+		}
+		for (size_t j = 0; j < t.revs.n; j++)
+			mark[t.revs.v[j]] = 1;
+		rt_target_free(&t);
+	}
+	return 0;
+}
+
+int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
+	    const rt_lint_options *opts, rt_lint_report *out, rt_error *err)
+{
+	const rt_graph *g = rt_ctx_graph(ctx);
+	const rt_config *cfg = rt_ctx_config(ctx);
+	const char *dialect = pick_dialect(cfg, opts, err);
+	if (!dialect)
+		return -1;
+	unsigned char *mark = xcalloc(g->nrevs ? g->nrevs : 1, 1);
+	if (select_revisions(g, idents, n, mark, err) < 0) {
+		free(mark);
+		return -1;
+	}
+	out->dialect = dialect;
+	for (size_t i = 0; i < g->nrevs; i++) {
+		int r = g->order[i];
+		if (!mark[r])
+			continue;
+		lint_revision(cfg, dialect, g->revs[r],
+			      opts && opts->upgrade_only, out);
+		out->nrevisions++;
+	}
+	free(mark);
+	return 0;
+}
+
+int rt_lint_sql(const rt_config *cfg, const rt_lint_options *opts,
+		const char *sql, const char *file, int first_line,
+		rt_lint_report *out, rt_error *err)
+{
+	const char *dialect = pick_dialect(cfg, opts, err);
+	if (!dialect)
+		return -1;
+	out->dialect = dialect;
+	lint_memory mem = { 0 };
+	section_ref ref = {
+		.file = file, .body = sql, .len = strlen(sql),
+		.first_line = first_line > 0 ? first_line : 1,
+		.transactional = !(opts && opts->nontransactional),
+	};
+	lint_section_run(cfg, dialect, &ref, &mem, out);
+	memory_free(&mem);
+	return 0;
+}

@@ -1,0 +1,452 @@
+/*
+ * lint_sqlite.c - the SQLite lint rules.
+ *
+ * SQLite has no parser library, so each statement (split by SQLite's own
+ * tokenizer, as a run splits it) goes through a small tokenizer that
+ * skips comments and knows strings and quoted identifiers ("x", [x],
+ * `x`), and the rules match keyword sequences at the start of the
+ * statement.  Which ALTER TABLE forms exist, and which ADD COLUMNs SQLite
+ * refuses, follows https://www.sqlite.org/lang_altertable.html: only
+ * RENAME TO, RENAME COLUMN, ADD COLUMN and DROP COLUMN exist; an added
+ * column cannot be PRIMARY KEY or UNIQUE, and on a table with rows it
+ * cannot be NOT NULL without a non-NULL default, have a non-constant
+ * default (CURRENT_TIME/DATE/TIMESTAMP, an expression in parentheses) or
+ * be STORED.  Tables created earlier in the section have no rows yet.
+ */
+#include "internal.h"
+#include "lint/lint.h"
+#include "dialect/dialect.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum tk_kind {
+	TK_WORD,    /* keyword or bare identifier */
+	TK_IDENT,   /* quoted identifier, quotes removed */
+	TK_STRING,  /* '...' */
+	TK_NUMBER,
+	TK_PUNCT,   /* one character: ( ) , . = ; ... */
+} tk_kind;
+
+typedef struct token {
+	tk_kind kind;
+	const char *s;
+	size_t n;
+	int depth;  /* parentheses around the token (a '(' counts outside) */
+} token;
+
+typedef struct tokens {
+	token *v;
+	size_t n, alloc;
+} tokens;
+
+/* A DROP TABLE whose finding waits for the end of the section. */
+typedef struct drop {
+	char *table;
+	int line, column;
+} drop;
+
+typedef struct sq_lint {
+	lint_section *s;
+	int line, column;       /* first token of the statement being checked */
+	rt_strlist new_tables;  /* created earlier in this section (no rows yet) */
+	rt_strlist renamed_to;  /* names a new table was renamed into */
+	drop *drops;
+	size_t ndrops, dropalloc;
+} sq_lint;
+
+#define REPORT(p, rule, ...) \
+	lint_report((p)->s, rule, (p)->line, (p)->column, __VA_ARGS__)
+
+/* ------------------------------------------------------------------ */
+/* Tokens                                                               */
+/* ------------------------------------------------------------------ */
+
+static void push(tokens *t, tk_kind kind, const char *s, size_t n, int depth)
+{
+	ALLOC_GROW(t->v, t->n + 1, t->alloc);
+	t->v[t->n++] = (token){ kind, s, n, depth };
+}
+
+/* Index just past a quoted run starting at s[i] that ends with close. */
+static size_t skip_quoted(const char *s, size_t len, size_t i, char close)
+{
+	for (i++; i < len; i++) {
+		if (s[i] != close)
+			continue;
+		if (close != ']' && i + 1 < len && s[i + 1] == close) {
+			i++;
+			continue;
+		}
+		return i + 1;
+	}
+	return len;
+}
+
+static int word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* Index just past a comment starting at s[i], or i when there is none. */
+static size_t skip_comment(const char *s, size_t len, size_t i)
+{
+	if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
+		while (i < len && s[i] != '\n')
+			i++;
+	} else if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
+		i += 2;
+		while (i + 1 < len && !(s[i] == '*' && s[i + 1] == '/'))
+			i++;
+		i = i + 2 <= len ? i + 2 : len;
+	}
+	return i;
+}
+
+/* Split one statement into tokens, leaving out blanks and comments. */
+static void tokenize(const char *s, size_t len, tokens *out)
+{
+	int depth = 0;
+	size_t i = 0;
+	while (i < len) {
+		char c = s[i];
+		size_t j = skip_comment(s, len, i);
+		if (j != i) {
+			i = j;
+		} else if (isspace((unsigned char)c)) {
+			i++;
+		} else if (c == '\'') {
+			j = skip_quoted(s, len, i, '\'');
+			push(out, TK_STRING, s + i, j - i, depth);
+			i = j;
+		} else if (c == '"' || c == '`' || c == '[') {
+			j = skip_quoted(s, len, i, c == '[' ? ']' : c);
+			push(out, TK_IDENT, s + i + 1, j - i >= 2 ? j - i - 2 : 0, depth);
+			i = j;
+		} else if (isdigit((unsigned char)c) ||
+			   (c == '.' && i + 1 < len && isdigit((unsigned char)s[i + 1]))) {
+			for (j = i + 1; j < len && (word_char(s[j]) || s[j] == '.'); j++)
+				;
+			push(out, TK_NUMBER, s + i, j - i, depth);
+			i = j;
+		} else if (word_char(c)) {
+			for (j = i + 1; j < len && word_char(s[j]); j++)
+				;
+			push(out, TK_WORD, s + i, j - i, depth);
+			i = j;
+		} else {
+			if (c == ')' && depth > 0)
+				depth--;
+			push(out, TK_PUNCT, s + i, 1, depth);
+			if (c == '(')
+				depth++;
+			i++;
+		}
+	}
+}
+
+/* Is token i the keyword kw (any case)? */
+static int kw(const tokens *t, size_t i, const char *kw)
+{
+	return i < t->n && t->v[i].kind == TK_WORD && t->v[i].n == strlen(kw) &&
+	       !strncasecmp(t->v[i].s, kw, t->v[i].n);
+}
+
+static int punct(const tokens *t, size_t i, char c)
+{
+	return i < t->n && t->v[i].kind == TK_PUNCT && t->v[i].s[0] == c;
+}
+
+/* Token i as a name: lower case (SQLite names ignore ASCII case), or NULL. */
+static char *name_at(const tokens *t, size_t i)
+{
+	if (i >= t->n || t->v[i].kind == TK_PUNCT || t->v[i].kind == TK_NUMBER)
+		return NULL;
+	const token *k = &t->v[i];
+	char *s = k->kind == TK_STRING && k->n >= 2 ? xstrndup(k->s + 1, k->n - 2)
+						    : xstrndup(k->s, k->n);
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+/* A possibly schema-qualified table name at *i (advanced past it). */
+static char *table_at(const tokens *t, size_t *i)
+{
+	if (punct(t, *i + 1, '.')) {
+		char *n = name_at(t, *i + 2);
+		*i += 3;
+		return n;
+	}
+	return name_at(t, (*i)++);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules                                                                */
+/* ------------------------------------------------------------------ */
+
+static int is_new(const sq_lint *p, const char *table)
+{
+	return lint_listed(&p->new_tables, table);
+}
+
+static void sq_create(sq_lint *p, const tokens *t)
+{
+	size_t i = 1;
+	if (kw(t, i, "TEMP") || kw(t, i, "TEMPORARY"))
+		i++;
+	if (kw(t, i, "VIRTUAL"))
+		i++;
+	if (!kw(t, i++, "TABLE"))
+		return;
+	if (kw(t, i, "IF") && kw(t, i + 1, "NOT") && kw(t, i + 2, "EXISTS"))
+		i += 3;
+	char *name = table_at(t, &i);
+	if (name)
+		rt_strlist_push(&p->new_tables, name);
+	free(name);
+}
+
+/* DROP TABLE: the finding waits for the end (a rebuild renames a copy in). */
+static void sq_drop_table(sq_lint *p, const tokens *t)
+{
+	size_t i = 2;
+	if (kw(t, i, "IF") && kw(t, i + 1, "EXISTS"))
+		i += 2;
+	char *name = table_at(t, &i);
+	if (name && !is_new(p, name) &&
+	    !(p->s->downgrade && lint_listed(&p->s->mem->tables, name))) {
+		ALLOC_GROW(p->drops, p->ndrops + 1, p->dropalloc);
+		p->drops[p->ndrops++] = (drop){ name, p->line, p->column };
+		return;
+	}
+	free(name);
+}
+
+static void sq_rename(sq_lint *p, const tokens *t, size_t i, const char *table)
+{
+	int fresh = is_new(p, table);
+	if (kw(t, i, "TO")) {
+		char *to = table_at(t, &(size_t){ i + 1 });
+		if (!to)
+			return;
+		if (fresh) {
+			rt_strlist_push(&p->new_tables, to);
+			rt_strlist_push(&p->renamed_to, to);
+		} else {
+			REPORT(p, "renaming-table", "ALTER TABLE %s RENAME TO %s", table, to);
+		}
+		free(to);
+		return;
+	}
+	if (kw(t, i, "COLUMN"))
+		i++;
+	char *from = name_at(t, i), *to = name_at(t, i + 2);
+	if (from && to && !fresh)
+		REPORT(p, "renaming-column", "ALTER TABLE %s RENAME COLUMN %s TO %s",
+		       table, from, to);
+	free(from);
+	free(to);
+}
+
+/* What an added column's definition says, at its own nesting level. */
+typedef struct coldef {
+	int not_null, has_default, default_null, nonconst, primary, unique;
+	int generated, stored, references;
+	const char *nonconst_kind;
+} coldef;
+
+static void read_default(const tokens *t, size_t i, coldef *d)
+{
+	d->has_default = 1;
+	if (punct(t, i, '(')) {
+		d->nonconst = 1;
+		d->nonconst_kind = "an expression in parentheses";
+	} else if (kw(t, i, "CURRENT_TIME") || kw(t, i, "CURRENT_DATE") ||
+		   kw(t, i, "CURRENT_TIMESTAMP")) {
+		d->nonconst = 1;
+		d->nonconst_kind = kw(t, i, "CURRENT_TIME") ? "CURRENT_TIME"
+				 : kw(t, i, "CURRENT_DATE") ? "CURRENT_DATE"
+				 : "CURRENT_TIMESTAMP";
+	} else if (kw(t, i, "NULL")) {
+		d->default_null = 1;
+	}
+}
+
+static void coldef_read(const tokens *t, size_t first, coldef *d)
+{
+	memset(d, 0, sizeof(*d));
+	int depth = first < t->n ? t->v[first].depth : 0;
+	for (size_t i = first + 1; i < t->n; i++) {
+		if (t->v[i].depth != depth)
+			continue;
+		if (kw(t, i, "NOT") && kw(t, i + 1, "NULL"))
+			d->not_null = 1;
+		else if (kw(t, i, "DEFAULT"))
+			read_default(t, i + 1, d);
+		else if (kw(t, i, "PRIMARY"))
+			d->primary = 1;
+		else if (kw(t, i, "UNIQUE"))
+			d->unique = 1;
+		else if (kw(t, i, "STORED"))
+			d->stored = 1;
+		else if (kw(t, i, "GENERATED") || (kw(t, i, "AS") && punct(t, i + 1, '(')))
+			d->generated = 1;
+		else if (kw(t, i, "REFERENCES"))
+			d->references = 1;
+	}
+}
+
+/* The ADD COLUMNs SQLite refuses, always or on a table with rows. */
+static void sq_add_column(sq_lint *p, const tokens *t, size_t i,
+			  const char *table)
+{
+	char *col = name_at(t, i);
+	if (!col)
+		return;
+	if (!p->s->downgrade) {
+		char *key = xasprintf("%s.%s", table, col);
+		rt_strlist_push(&p->s->mem->columns, key);
+		free(key);
+	}
+	coldef d;
+	coldef_read(t, i, &d);
+	const char *rb = "sqlite-alter-needs-rebuild";
+	if (d.primary || d.unique)
+		REPORT(p, rb, "ALTER TABLE %s ADD COLUMN %s ... %s: SQLite cannot add a %s column",
+		       table, col, d.primary ? "PRIMARY KEY" : "UNIQUE",
+		       d.primary ? "PRIMARY KEY" : "UNIQUE");
+	if (!is_new(p, table)) {
+		if (d.not_null && (!d.has_default || d.default_null) && !d.generated)
+			REPORT(p, "adding-not-nullable-field",
+			       "ALTER TABLE %s ADD COLUMN %s ... NOT NULL without a non-NULL DEFAULT",
+			       table, col);
+		if (d.nonconst)
+			REPORT(p, rb, "ALTER TABLE %s ADD COLUMN %s DEFAULT %s: SQLite refuses a non-constant default on a table with rows",
+			       table, col, d.nonconst_kind);
+		if (d.stored)
+			REPORT(p, rb, "ALTER TABLE %s ADD COLUMN %s ... STORED: SQLite cannot add a STORED generated column to a table with rows",
+			       table, col);
+		if (d.references && d.has_default && !d.default_null)
+			REPORT(p, rb, "ALTER TABLE %s ADD COLUMN %s ... REFERENCES with a non-NULL default: SQLite refuses it while foreign keys are enforced",
+			       table, col);
+	}
+	free(col);
+}
+
+/* Keywords after ADD or DROP that name a constraint, not a column. */
+static int constraint_word(const tokens *t, size_t i)
+{
+	static const char *const words[] = { "CONSTRAINT", "PRIMARY", "UNIQUE",
+		"CHECK", "FOREIGN", "INDEX", "KEY", NULL };
+	for (int k = 0; words[k]; k++)
+		if (kw(t, i, words[k]))
+			return 1;
+	return 0;
+}
+
+static void sq_drop_column(sq_lint *p, const tokens *t, size_t i,
+			   const char *table)
+{
+	if (kw(t, i, "COLUMN"))
+		i++;
+	char *col = name_at(t, i);
+	if (!col || is_new(p, table)) {
+		free(col);
+		return;
+	}
+	char *key = xasprintf("%s.%s", table, col);
+	if (!(p->s->downgrade && lint_listed(&p->s->mem->columns, key)))
+		REPORT(p, "ban-drop-column", "ALTER TABLE %s DROP COLUMN %s", table, col);
+	free(key);
+	free(col);
+}
+
+static void sq_alter(sq_lint *p, const tokens *t)
+{
+	size_t i = 2;
+	char *table = table_at(t, &i);
+	if (!table)
+		return;
+	if (kw(t, i, "RENAME")) {
+		sq_rename(p, t, i + 1, table);
+	} else if (kw(t, i, "ADD") && !constraint_word(t, i + 1)) {
+		sq_add_column(p, t, kw(t, i + 1, "COLUMN") ? i + 2 : i + 1, table);
+	} else if (kw(t, i, "DROP") && !constraint_word(t, i + 1)) {
+		sq_drop_column(p, t, i + 1, table);
+	} else if (i < t->n) {
+		const token *a = &t->v[i], *b = i + 1 < t->n ? &t->v[i + 1] : NULL;
+		REPORT(p, "sqlite-alter-needs-rebuild",
+		       "ALTER TABLE %s %.*s%s%.*s ...: SQLite's ALTER TABLE has no such form",
+		       table, (int)a->n, a->s, b ? " " : "", b ? (int)b->n : 0,
+		       b ? b->s : "");
+	}
+	free(table);
+}
+
+/* PRAGMA [schema.]foreign_keys = value, which a transaction ignores. */
+static void sq_pragma(sq_lint *p, const tokens *t)
+{
+	size_t i = punct(t, 2, '.') ? 3 : 1;
+	if (!kw(t, i, "foreign_keys") || !(punct(t, i + 1, '=') || punct(t, i + 1, '(')))
+		return;
+	if (!p->s->transactional)
+		return;
+	const token *v = i + 2 < t->n ? &t->v[i + 2] : NULL;
+	REPORT(p, "pragma-foreign-keys-in-transaction",
+	       "PRAGMA foreign_keys = %.*s in a transactional section (SQLite ignores it there)",
+	       v ? (int)v->n : 0, v ? v->s : "");
+}
+
+static void sq_stmt(sq_lint *p, const tokens *t)
+{
+	if (kw(t, 0, "CREATE"))
+		sq_create(p, t);
+	else if (kw(t, 0, "DROP") && kw(t, 1, "TABLE"))
+		sq_drop_table(p, t);
+	else if (kw(t, 0, "ALTER") && kw(t, 1, "TABLE"))
+		sq_alter(p, t);
+	else if (kw(t, 0, "PRAGMA"))
+		sq_pragma(p, t);
+}
+
+/* Findings that waited for the end of the section; what the downgrade learns. */
+static void finish(sq_lint *p)
+{
+	for (size_t i = 0; i < p->ndrops; i++) {
+		const drop *d = &p->drops[i];
+		if (!lint_listed(&p->renamed_to, d->table))
+			lint_report(p->s, "ban-drop-table", d->line, d->column,
+				    "DROP TABLE %s", d->table);
+		free(d->table);
+	}
+	free(p->drops);
+	if (!p->s->downgrade)
+		for (size_t i = 0; i < p->new_tables.n; i++)
+			rt_strlist_push(&p->s->mem->tables, p->new_tables.v[i]);
+	rt_strlist_free(&p->new_tables);
+	rt_strlist_free(&p->renamed_to);
+}
+
+void lint_sqlite(lint_section *s)
+{
+	rt_stmtlist stmts = { 0 };
+	rt_error err = { 0 };
+	if (rt_dialect_sqlite.split(s->sql, s->len, s->first_line, s->file,
+				    &stmts, &err) < 0)
+		rt_error_clear(&err); /* SQLite's splitter never fails */
+	sq_lint p = { .s = s };
+	tokens t = { 0 };
+	for (size_t i = 0; i < stmts.n; i++) {
+		t.n = 0;
+		tokenize(stmts.v[i].sql, stmts.v[i].len, &t);
+		p.line = stmts.v[i].line;
+		p.column = stmts.v[i].column;
+		sq_stmt(&p, &t);
+	}
+	free(t.v);
+	finish(&p);
+	rt_stmtlist_free(&stmts);
+}
