@@ -51,6 +51,7 @@ static void free_index(sm_index *x)
 {
 	free(x->name);
 	free(x->def);
+	free(x->sql);
 	free(x->comment);
 }
 
@@ -87,6 +88,7 @@ static void free_table(sm_table *t)
 	for (size_t i = 0; i < t->ntrg; i++) {
 		free(t->trg[i].name);
 		free(t->trg[i].def);
+		free(t->trg[i].sql);
 	}
 	free(t->trg);
 	free(t->comment);
@@ -106,6 +108,7 @@ void sm_free(sm_schema *s)
 		free(v->schema);
 		free(v->name);
 		free(v->def);
+		free(v->sql);
 		free(v->comment);
 		strv_free(v->deps, v->ndeps);
 		for (size_t j = 0; j < v->nidx; j++)
