@@ -114,6 +114,12 @@ void sm_free(sm_schema *s)
 		for (size_t j = 0; j < v->nidx; j++)
 			free_index(&v->idx[j]);
 		free(v->idx);
+		for (size_t j = 0; j < v->ntrg; j++) {
+			free(v->trg[j].name);
+			free(v->trg[j].def);
+			free(v->trg[j].sql);
+		}
+		free(v->trg);
 	}
 	free(s->views);
 	for (size_t i = 0; i < s->nseqs; i++) {
@@ -231,8 +237,10 @@ void sm_sort(sm_schema *s)
 		SORT(t->trg, t->ntrg, cmp_trigger);
 	}
 	SORT(s->views, s->nviews, cmp_view);
-	for (size_t i = 0; i < s->nviews; i++)
+	for (size_t i = 0; i < s->nviews; i++) {
 		SORT(s->views[i].idx, s->views[i].nidx, cmp_index);
+		SORT(s->views[i].trg, s->views[i].ntrg, cmp_trigger);
+	}
 	SORT(s->seqs, s->nseqs, cmp_seq);
 	SORT(s->enums, s->nenums, cmp_enum);
 	SORT(s->funcs, s->nfuncs, cmp_func);
@@ -413,6 +421,18 @@ static void compare_triggers(cmp *c, const char *tname, const sm_table *a,
 	}
 }
 
+/* Triggers on a view (INSTEAD OF), compared as a table's are. */
+static void compare_view_triggers(cmp *c, const char *vname, const sm_view *a,
+				  const sm_view *b)
+{
+	sm_table ta = { 0 }, tb = { 0 };
+	ta.trg = a->trg;
+	ta.ntrg = a->ntrg;
+	tb.trg = b->trg;
+	tb.ntrg = b->ntrg;
+	compare_triggers(c, vname, &ta, &tb);
+}
+
 static void compare_table(cmp *c, const sm_table *a, const sm_table *b)
 {
 	strbuf sb = STRBUF_INIT;
@@ -462,6 +482,7 @@ size_t sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out)
 			differ(&c, "view %s: definition differs", vn);
 		field(&c, "comment", vn, x->comment, y->comment);
 		compare_indexes(&c, vn, x->idx, x->nidx, y->idx, y->nidx);
+		compare_view_triggers(&c, vn, x, y);
 	}
 	for (size_t i = 0; i < a->nseqs; i++) {
 		const sm_sequence *x = &a->seqs[i], *y = NULL;

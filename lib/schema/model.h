@@ -102,6 +102,8 @@ typedef struct sm_view {
 	size_t ndeps;
 	sm_index *idx;     /* indexes on a materialized view */
 	size_t nidx;
+	sm_trigger *trg;   /* triggers on the view (INSTEAD OF) */
+	size_t ntrg;
 } sm_view;
 
 typedef struct sm_sequence {

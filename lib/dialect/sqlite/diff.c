@@ -98,6 +98,14 @@ static const sm_trigger *trigger_find(const sm_table *t, const char *name)
 	return NULL;
 }
 
+static const sm_trigger *view_trigger_find(const sm_view *v, const char *name)
+{
+	for (size_t i = 0; v && i < v->ntrg; i++)
+		if (!strcmp(v->trg[i].name, name))
+			return &v->trg[i];
+	return NULL;
+}
+
 static int same_text(const char *x, const char *y)
 {
 	return x && y && !strcmp(x, y);
@@ -477,6 +485,25 @@ static void drop_triggers(dctx *d)
 	}
 }
 
+/* Triggers on views that stay: dropped when they go, change or are in the way. */
+static void drop_view_triggers(dctx *d)
+{
+	for (size_t i = 0; i < d->a->nviews; i++) {
+		const sm_view *v = &d->a->views[i];
+		const sm_view *w = sm_find_view(d->b, NULL, v->name);
+		if (d->view_gone[i])
+			continue; /* DROP VIEW takes them */
+		for (size_t j = 0; j < v->ntrg; j++) {
+			const sm_trigger *nt = view_trigger_find(w, v->trg[j].name);
+			if (nt && same_text(nt->def, v->trg[j].def) && !in_the_way(d, v->trg[j].sql))
+				continue;
+			sm_op *op = sm_ops_add(d->out, 0, "drop trigger %s on %s",
+					       v->trg[j].name, v->name);
+			sql_named(op, "DROP TRIGGER", v->trg[j].name);
+		}
+	}
+}
+
 static void drop_indexes(dctx *d)
 {
 	for (size_t i = 0; i < d->nt; i++) {
@@ -837,6 +864,25 @@ static void create_triggers(dctx *d)
 	}
 }
 
+/* Triggers on views: with a view created, or new, changed or in the way. */
+static void create_view_triggers(dctx *d)
+{
+	for (size_t i = 0; i < d->b->nviews; i++) {
+		const sm_view *v = &d->b->views[i];
+		size_t k = view_index(d->a, v->name);
+		const sm_view *old = k < d->a->nviews ? &d->a->views[k] : NULL;
+		int all = !old || d->view_gone[k];
+		for (size_t j = 0; j < v->ntrg; j++) {
+			const sm_trigger *ot = all ? NULL : view_trigger_find(old, v->trg[j].name);
+			if (ot && same_text(ot->def, v->trg[j].def) && !in_the_way(d, ot->sql))
+				continue;
+			sm_op *op = sm_ops_add(d->out, 0, "create trigger %s on %s",
+					       v->trg[j].name, v->name);
+			rt_strlist_push(&op->sql, v->trg[j].sql);
+		}
+	}
+}
+
 static void dctx_free(dctx *d)
 {
 	for (size_t i = 0; i < d->nt; i++) {
@@ -860,12 +906,14 @@ int rt_sqlite_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
 	plan_views(&d);
 	drop_views(&d);
 	drop_triggers(&d);
+	drop_view_triggers(&d);
 	drop_indexes(&d);
 	drop_tables(&d);
 	change_tables(&d);
 	create_indexes(&d);
 	create_views(&d);
 	create_triggers(&d);
+	create_view_triggers(&d);
 	if (d.rebuilt) {
 		sm_op *op = sm_ops_add(out, 0, "check foreign keys after rebuilding tables");
 		rt_strlist_push(&op->sql, "PRAGMA foreign_key_check");

@@ -967,19 +967,22 @@ static void load_view(ictx *x, const master_row *m)
 	v->sql = xstrdup(m->sql);
 }
 
-/* A trigger belongs to its table; one on a view cannot be diffed yet. */
+static sm_trigger *add_view_trigger(sm_view *v)
+{
+	v->trg = xrealloc(v->trg, (v->ntrg + 1) * sizeof(*v->trg));
+	sm_trigger *tr = &v->trg[v->ntrg++];
+	memset(tr, 0, sizeof(*tr));
+	return tr;
+}
+
+/* A trigger belongs to its table, or to its view (INSTEAD OF). */
 static void load_trigger(ictx *x, const master_row *m)
 {
 	sm_table *t = find_table(x->s, m->tbl);
-	if (!t) {
-		if (find_view(x->s, m->tbl)) {
-			char *what = xasprintf("trigger %s (on view %s)", m->name, m->tbl);
-			sm_add_unsupported(x->s, what);
-			free(what);
-		}
-		return; /* else on one of retort's tables */
-	}
-	sm_trigger *tr = sm_add_trigger(t);
+	sm_view *v = t ? NULL : find_view(x->s, m->tbl);
+	if (!t && !v)
+		return; /* on one of retort's tables */
+	sm_trigger *tr = t ? sm_add_trigger(t) : add_view_trigger(v);
 	tr->name = xstrdup(m->name);
 	tr->def = sq_canon_text(m->sql, SQ_CANON_FOLD | SQ_CANON_IDENTS);
 	tr->sql = xstrdup(m->sql);
