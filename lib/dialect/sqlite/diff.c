@@ -134,21 +134,28 @@ static size_t body_diff(const sm_table *a, const sm_table *b, strbuf *why)
 	return sm_compare(&sa, &sb, why);
 }
 
-/* The differences on one line: "a; b; c". */
+/*
+ * sm_compare's lines on one line, "a; b; c", with "only in the first"
+ * and "only in the second" said as what the change does.
+ */
 static char *one_line(strbuf *sb)
 {
+	static const char *const from[] = { " only in the first", " only in the second", "\n" };
+	static const char *const to[] = { " removed", " added", "; " };
 	strbuf_rtrim(sb);
-	for (size_t i = 0; i < sb->len; i++)
-		if (sb->buf[i] == '\n') {
-			strbuf out = STRBUF_INIT;
-			for (size_t j = 0; j < sb->len; j++)
-				if (sb->buf[j] == '\n')
-					strbuf_adds(&out, "; ");
-				else
-					strbuf_addc(&out, sb->buf[j]);
-			return strbuf_detach(&out);
+	strbuf out = STRBUF_INIT;
+	for (size_t i = 0; i < sb->len;) {
+		int k = 0;
+		while (k < 3 && strncmp(sb->buf + i, from[k], strlen(from[k])))
+			k++;
+		if (k < 3) {
+			strbuf_adds(&out, to[k]);
+			i += strlen(from[k]);
+		} else {
+			strbuf_addc(&out, sb->buf[i++]);
 		}
-	return xstrdup(strbuf_str(sb));
+	}
+	return strbuf_detach(&out);
 }
 
 static int has_col(const sm_table *t, const char *name)
