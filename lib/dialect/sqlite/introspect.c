@@ -221,19 +221,19 @@ static size_t name_list(const sq_token *v, size_t end, size_t i, rt_strlist *out
 	return close < end ? close + 1 : end;
 }
 
-/* Does v[i] start a column constraint (so a foreign key clause ends)? */
-static int constraint_start(const sq_token *v, size_t i, size_t end)
+/* ON DELETE|UPDATE action at v[i] (SET NULL, SET DEFAULT, NO ACTION ...). */
+static size_t fk_action(const sq_token *v, size_t end, size_t i)
 {
-	static const char *const kw[] = { "CONSTRAINT", "PRIMARY", "NULL", "UNIQUE",
-					  "CHECK", "DEFAULT", "COLLATE", "REFERENCES",
-					  "GENERATED", "AS", "FOREIGN", NULL };
-	for (int k = 0; kw[k]; k++)
-		if (sq_is(&v[i], kw[k]))
-			return 1;
-	return sq_is(&v[i], "NOT") && i + 1 < end && sq_is(&v[i + 1], "NULL");
+	i += 2;
+	if (i < end && (sq_is(&v[i], "SET") || sq_is(&v[i], "NO")))
+		i++;
+	return i < end ? i + 1 : end;
 }
 
-/* REFERENCES parent [(cols)] [actions] [DEFERRABLE ...] at v[i]. */
+/*
+ * REFERENCES parent [(cols)] then actions, MATCH and deferral, at v[i].
+ * Only DEFERRABLE INITIALLY DEFERRED defers a SQLite foreign key.
+ */
 static size_t fk_clause(const sq_token *v, size_t end, size_t i, tx_con *c)
 {
 	i++;
@@ -243,20 +243,26 @@ static size_t fk_clause(const sq_token *v, size_t end, size_t i, tx_con *c)
 	}
 	if (i < end && sq_punct(&v[i], "("))
 		i = sq_close(v, end, i) + 1;
-	int deferrable = 0;
-	while (i < end && !constraint_start(v, i, end)) {
-		if (sq_is(&v[i], "NOT") && i + 1 < end && sq_is(&v[i + 1], "DEFERRABLE")) {
-			deferrable = -1;
+	while (i < end) {
+		if (sq_is(&v[i], "ON") && i + 1 < end && !sq_is(&v[i + 1], "CONFLICT")) {
+			i = fk_action(v, end, i);
+		} else if (sq_is(&v[i], "MATCH")) {
 			i += 2;
-			continue;
+		} else if (sq_is(&v[i], "NOT") && i + 1 < end && sq_is(&v[i + 1], "DEFERRABLE")) {
+			i += 2;
+			if (i + 1 < end && sq_is(&v[i], "INITIALLY"))
+				i += 2;
+		} else if (sq_is(&v[i], "DEFERRABLE")) {
+			i++;
+			if (i + 1 < end && sq_is(&v[i], "INITIALLY")) {
+				c->deferred = sq_is(&v[i + 1], "DEFERRED");
+				i += 2;
+			}
+		} else {
+			break;
 		}
-		if (sq_is(&v[i], "DEFERRABLE") && deferrable == 0)
-			deferrable = 1;
-		if (sq_is(&v[i], "DEFERRED") && deferrable == 1)
-			c->deferred = 1;
-		i = sq_punct(&v[i], "(") ? sq_close(v, end, i) + 1 : i + 1;
 	}
-	return i;
+	return i < end ? i : end;
 }
 
 /* PRIMARY KEY [ASC|DESC] [ON CONFLICT x] [AUTOINCREMENT] on a column. */
