@@ -552,6 +552,62 @@ static void test_real_schemas(void **state)
 	free(dir);
 }
 
+/* One schema file into another and back (different schemas sharing names). */
+static void file_to_file(const char *fa, const char *fb)
+{
+	char *pa = load_file(fa), *pb = load_file(fb);
+	sm_schema *a = introspect(pa), *b = introspect(pb);
+	sm_ops up = diff(a, b);
+	apply(pa, &up);
+	sm_schema *got = introspect(pa);
+	assert_same(got, b, fb, &up);
+	sm_free(got);
+	sm_ops down = diff(b, a);
+	apply(pa, &down);
+	got = introspect(pa);
+	assert_same(got, a, fa, &down);
+	assert_sound(pa);
+	printf("# %s -> %s: %zu operations (%zu rebuild), back: %zu\n", strrchr(fa, '/') + 1,
+	       strrchr(fb, '/') + 1, up.n, count_ops(&up, "rebuild table"), down.n);
+	sm_ops_free(&up);
+	sm_ops_free(&down);
+	sm_free(a);
+	sm_free(b);
+	sm_free(got);
+	remove_db(pa);
+	remove_db(pb);
+}
+
+/* Each real schema into the next one (in name order) and back. */
+static void test_real_schema_pairs(void **state)
+{
+	(void)state;
+	char *dir = xasprintf("%s/sqlite", schemas_dir());
+	DIR *d = opendir(dir);
+	if (!d) {
+		printf("# %s is missing: real schema pairs skipped\n", dir);
+		free(dir);
+		skip();
+	}
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = realloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xasprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i + 1 < n; i++)
+		file_to_file(names[i], names[i + 1]);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+}
+
 /* ------------------------------------------------------------------ */
 /* (c) the synapse pair: 54 -> 72 -> 54                                 */
 /* ------------------------------------------------------------------ */
@@ -996,6 +1052,7 @@ int main(void)
 		cmocka_unit_test(test_table_kinds),
 		cmocka_unit_test(test_no_change_and_scratch),
 		cmocka_unit_test(test_real_schemas),
+		cmocka_unit_test(test_real_schema_pairs),
 		cmocka_unit_test(test_synapse_pair),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
