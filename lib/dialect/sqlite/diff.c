@@ -17,9 +17,11 @@
  * change, and its SQLite connection leaves foreign keys off (SQLite's
  * default): then DROP TABLE of a rebuilt parent neither fails nor
  * cascades to its children, whose REFERENCES clauses name the table and
- * so point at the rebuilt one once it is renamed.  PRAGMA
- * foreign_key_check runs after the rebuilds for anyone running the SQL
- * by hand.
+ * so point at the rebuilt one once it is renamed.  The documented
+ * procedure ends with PRAGMA foreign_key_check; it is kept after the
+ * rebuilds, where it lists violations to anyone running the SQL in the
+ * sqlite3 shell (a migration runner steps over its rows: with foreign
+ * keys off SQLite enforces nothing, and the rows were copied unchanged).
  *
  * Renaming a table makes SQLite check every view and trigger of the
  * schema, so views and triggers that read a rebuilt, dropped or
