@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static int create(cli *c, rt_new_revision *nr)
 {
@@ -20,6 +21,54 @@ static int create(cli *c, rt_new_revision *nr)
 	printf("%s\n", path);
 	free(path);
 	return 0;
+}
+
+/*
+ * Lint what autogenerate wrote (its upgrade section, read back so
+ * positions are the file's) and print the findings as warnings: they
+ * point at generated statements worth rewriting in a safe form before
+ * applying, but change no exit status.
+ */
+static void lint_written(cli *c, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	char buf[8192];
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (len + n + 1 > cap) {
+			cap = 2 * (len + n + 1);
+			char *t = realloc(text, cap);
+			if (!t)
+				break;
+			text = t;
+		}
+		memcpy(text + len, buf, n);
+		len += n;
+	}
+	fclose(f);
+	rt_error err = { 0 };
+	/* the revision owns text from here on, also when parsing fails */
+	rt_revision *rev = text ? rt_revision_parse(path, text, len, &err) : NULL;
+	char *sql = rev ? strndup(rev->upgrade.body, rev->upgrade.len) : NULL;
+	rt_lint_options lo = { .nontransactional = rev && !rev->upgrade.transactional };
+	rt_lint_report r = { 0 };
+	if (sql && rt_lint_sql(c->cfg, &lo, sql, path, rev->upgrade.body_line,
+			       &r, &err) == 0) {
+		for (size_t i = 0; i < r.n; i++)
+			cli_note(c, "warning: %s:%d:%d: %s: %s\n  why: %s\n  fix: %s",
+				 r.v[i].file, r.v[i].line, r.v[i].column, r.v[i].rule,
+				 r.v[i].message, r.v[i].why, r.v[i].fix);
+		if (r.n)
+			cli_note(c, "warning: lint found %zu unsafe statement%s in the new migration (docs/lint.md; recheck with: retort lint %s)",
+				 r.n, r.n == 1 ? "" : "s", rev->id);
+	}
+	rt_lint_report_free(&r);
+	rt_revision_free(rev);
+	rt_error_clear(&err);
+	free(sql);
 }
 
 /* --autogenerate: the file's SQL comes from the database and the declared schema. */
@@ -43,6 +92,7 @@ static int autogenerate(cli *c, rt_new_revision *nr)
 		cli_note(c, "  %s", d.changes.v[i]);
 	for (size_t i = 0; i < d.warnings.n; i++)
 		cli_note(c, "warning: %s", d.warnings.v[i]);
+	lint_written(c, path);
 	cli_note(c, "Review it, then apply it with: retort upgrade head");
 	printf("%s\n", path);
 	free(path);

@@ -870,12 +870,21 @@ static void finish(pg_lint *p)
 			lint_report(p->s, "require-primary-key", e->line, e->column,
 				    "CREATE TABLE %s without a primary key", e->table);
 	}
+	strbuf names = STRBUF_INIT;
 	for (size_t i = 0; i < p->drops.n; i++) {
-		const pending *e = &p->drops.v[i];
+		const pending *e = &p->drops.v[i], *next = e + 1;
 		if (!lint_listed(&p->renamed_to, e->table))
+			strbuf_addf(&names, "%s%s", names.len ? ", " : "", e->table);
+		/* one finding per statement: its entries are adjacent */
+		if (i + 1 < p->drops.n && next->line == e->line &&
+		    next->column == e->column)
+			continue;
+		if (names.len)
 			lint_report(p->s, "ban-drop-table", e->line, e->column,
-				    "DROP TABLE %s", e->table);
+				    "DROP TABLE %s", names.buf);
+		strbuf_reset(&names);
 	}
+	strbuf_release(&names);
 	if (!p->s->downgrade) {
 		for (size_t i = 0; i < p->new_tables.n; i++)
 			rt_strlist_push(&p->s->mem->tables, p->new_tables.v[i]);
