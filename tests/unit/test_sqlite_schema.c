@@ -827,6 +827,13 @@ static void test_foreign_keys(void **state)
 			   "rebuild table child", "rebuild table child", NULL };
 		roundtrip(&f);
 	}
+	/* A table that references itself, rebuilt with its rows. */
+	trip self = { "CREATE TABLE tree (id INTEGER PRIMARY KEY, parent INT REFERENCES tree (id), name TEXT);",
+		      "CREATE TABLE tree (id INTEGER PRIMARY KEY, parent INT REFERENCES tree (id) ON DELETE CASCADE, name TEXT NOT NULL);",
+		      "INSERT INTO tree VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 2, 'b');",
+		      "SELECT group_concat(id || '<' || coalesce(parent, '-'), ',') FROM tree", "1<-,2<1,3<2",
+		      "1<-,2<1,3<2", "rebuild table tree", "rebuild table tree", NULL };
+	roundtrip(&self);
 	/* New tables: parents before children; dropped ones: children first. */
 	char *pa = new_db(), *pb = new_db();
 	run_sql(pa, "CREATE TABLE x (a);");
@@ -907,6 +914,19 @@ static void test_views_triggers_indexes(void **state)
 		   ROWS3, "DELETE FROM t WHERE id = 9; INSERT INTO v VALUES (9, 'q'); SELECT group_concat(a, '') FROM t",
 		   "xyzq!", "xyzq", "drop trigger tv on v", "create trigger tv on v", "create view" };
 	roundtrip(&w);
+	/* A dropped column that triggers and views name: they make way for DROP COLUMN. */
+	trip dc = { "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INT DEFAULT 0);"
+		    "CREATE TABLE log (msg TEXT);"
+		    "CREATE VIEW vb AS SELECT id, a, b FROM t;"
+		    "CREATE TRIGGER t_au AFTER UPDATE ON t BEGIN INSERT INTO log VALUES (NEW.a || NEW.b); END;"
+		    "CREATE TRIGGER log_ai AFTER INSERT ON log BEGIN UPDATE t SET b = b + 1 WHERE 0; END;",
+		    "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);"
+		    "CREATE TABLE log (msg TEXT);"
+		    "CREATE VIEW vb AS SELECT id, a FROM t;"
+		    "CREATE TRIGGER t_au AFTER UPDATE ON t BEGIN INSERT INTO log VALUES (NEW.a); END;",
+		    ROWS3, SUM_A, "1:x,2:y,3:z", "1:x,2:y,3:z", "drop column t.b", "add column t.b",
+		    "rebuild" };
+	roundtrip(&dc);
 	/* The views are created after the views they read. */
 	char *pa = new_db(), *pb = new_db();
 	run_sql(pa, base);
