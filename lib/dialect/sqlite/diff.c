@@ -354,6 +354,7 @@ static void plan_pair(tplan *p)
 	strbuf_release(&why);
 }
 
+/* What happens to every table of either schema. */
 static void plan_tables(dctx *d)
 {
 	d->t = xcalloc(d->a->ntables + d->b->ntables + 1, sizeof(tplan));
@@ -473,6 +474,7 @@ static void view_drop_visit(dctx *d, size_t i, char *seen)
 	}
 }
 
+/* Old views that are dropped, each before the views it reads. */
 static void drop_views(dctx *d)
 {
 	char *seen = xcalloc(d->a->nviews + 1, 1);
@@ -481,6 +483,7 @@ static void drop_views(dctx *d)
 	free(seen);
 }
 
+/* Table triggers that go, change or are in the way (not those DROP TABLE takes). */
 static void drop_triggers(dctx *d)
 {
 	for (size_t i = 0; i < d->nt; i++) {
@@ -513,6 +516,7 @@ static void drop_view_triggers(dctx *d)
 	}
 }
 
+/* Indexes that go or change, on tables that stay (DROP TABLE takes the others). */
 static void drop_indexes(dctx *d)
 {
 	for (size_t i = 0; i < d->nt; i++) {
@@ -852,6 +856,7 @@ static void view_create_visit(dctx *d, size_t i, char *seen)
 	rt_strlist_push(&op->sql, v->sql);
 }
 
+/* New views, changed views and views that made way, after what they read. */
 static void create_views(dctx *d)
 {
 	char *seen = xcalloc(d->b->nviews + 1, 1);
@@ -860,6 +865,7 @@ static void create_views(dctx *d)
 	free(seen);
 }
 
+/* Table triggers that are new, changed, made way, or on a created or rebuilt table. */
 static void create_triggers(dctx *d)
 {
 	for (size_t i = 0; i < d->nt; i++) {
@@ -903,6 +909,7 @@ static void dctx_free(dctx *d)
 	free(d->view_gone);
 }
 
+/* The operations from one schema to the other, in the order described at the top. */
 int rt_sqlite_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
 		   rt_error *err)
 {

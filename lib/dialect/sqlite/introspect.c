@@ -352,6 +352,7 @@ static size_t column_step(tx_info *t, tx_col *col, const sq_token *v, size_t end
 	return i + 1; /* the type's words, NULL, ON CONFLICT of NULL ... */
 }
 
+/* A column definition: its collation, generation and inline constraints. */
 static void scan_column(tx_info *t, const sq_token *v, size_t first, size_t end)
 {
 	t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
@@ -399,6 +400,7 @@ static size_t table_step(tx_info *t, const sq_token *v, size_t end, size_t i,
 	return sq_punct(&v[i], "(") ? sq_close(v, end, i) + 1 : i + 1;
 }
 
+/* A table constraint element (several constraints may share one). */
 static void scan_constraints(tx_info *t, const sq_token *v, size_t first, size_t end)
 {
 	char *pending = NULL;
@@ -550,6 +552,7 @@ static void keycols_free(keycols *k)
 	free(k->v);
 }
 
+/* The key columns of an index, in order, from PRAGMA index_xinfo. */
 static int read_keycols(ictx *x, const char *index, keycols *k)
 {
 	char *q = with_name("SELECT name, \"desc\", coll FROM pragma_index_xinfo(", index,
@@ -842,6 +845,7 @@ static void add_options(tctx *tc)
 	rt_strlist_free(&l);
 }
 
+/* Columns, hidden generated ones included, from PRAGMA table_xinfo. */
 static int read_columns(tctx *tc)
 {
 	char *q = with_name("SELECT name, type, \"notnull\", dflt_value, pk, hidden "
@@ -951,6 +955,7 @@ static sm_view *find_view(const sm_schema *s, const char *name)
 	return NULL;
 }
 
+/* Every table of the schema, ordinary or virtual. */
 static int load_tables(ictx *x)
 {
 	for (size_t i = 0; i < x->nrows; i++) {
@@ -965,6 +970,7 @@ static int load_tables(ictx *x)
 	return 0;
 }
 
+/* A view: compared by its canonical text, created from the text as written. */
 static void load_view(ictx *x, const master_row *m)
 {
 	sm_view *v = sm_add_view(x->s);
@@ -1008,6 +1014,7 @@ static void view_deps(sm_schema *s, sm_view *v)
 	sq_tokens_free(&tok);
 }
 
+/* Views, then triggers (a trigger may be on a view), then what views read. */
 static void load_rest(ictx *x)
 {
 	for (size_t i = 0; i < x->nrows; i++)
@@ -1049,6 +1056,10 @@ static void read_table_list(ictx *x)
 	rt_error_clear(&e);
 }
 
+/*
+ * The schema of the database on c, leaving out cfg's version and history
+ * tables (retort_version when cfg is NULL); sorted for comparing.
+ */
 int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 			 rt_error *err)
 {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A new empty database file under $TMPDIR (else /tmp): its sqlite:/// URL. */
 int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 {
 	(void)cfg;
@@ -40,6 +41,7 @@ int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 	return 0;
 }
 
+/* Remove a scratch database and the files SQLite keeps beside it. */
 void rt_sqlite_scratch_drop(const rt_config *cfg, const char *url)
 {
 	(void)cfg;

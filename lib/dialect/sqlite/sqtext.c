@@ -146,6 +146,7 @@ static size_t token_end(const char *s, size_t len, size_t i, sq_kind *kind)
 	return i + punct_len(s, len, i);
 }
 
+/* Cut text into tokens, skipping whitespace and comments, noting paren depth. */
 void sq_tokenize(const char *sql, size_t len, sq_tokens *out)
 {
 	size_t i = 0;
@@ -330,6 +331,7 @@ char *sq_canon_text(const char *sql, int flags)
 	return strbuf_detach(&sb);
 }
 
+/* The text as written, only with comments gone and each gap one space. */
 char *sq_squeeze(const char *sql)
 {
 	size_t len = strlen(sql), i = 0;
@@ -368,6 +370,7 @@ static size_t after_create(const sq_tokens *t)
 	return i;
 }
 
+/* Where the name and the body's elements of a CREATE TABLE text are. */
 int sq_table_parse(const char *sql, sq_table_text *out)
 {
 	memset(out, 0, sizeof(*out));
