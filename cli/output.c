@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 rt_config *cli_config(cli *c, rt_error *err)
 {
@@ -95,6 +96,26 @@ static void join(FILE *f, const rt_strlist *l)
 		fprintf(f, "%s%s", i ? ", " : "", l->v[i]);
 }
 
+/*
+ * Progress of a batch section: on a terminal one line rewritten in place,
+ * otherwise a line at most every second and one at the end.
+ */
+static void report_batch(cli *c, const rt_event *ev)
+{
+	static double last_ms = -1e9;
+	if (c->quiet)
+		return;
+	double rate = ev->elapsed_ms > 0 ? (double)ev->total * 1000.0 / ev->elapsed_ms : 0;
+	int done = ev->rows == 0;
+	int tty = isatty(2);
+	if (!done && !tty && ev->elapsed_ms - last_ms < 1000)
+		return;
+	last_ms = ev->elapsed_ms;
+	fprintf(stderr, "%s  batch: %lld rows%s, %.0f rows/s, %.1f s%s", tty ? "\r" : "",
+		ev->total, done ? " in all" : " so far", rate, ev->elapsed_ms / 1000.0,
+		tty && !done ? "" : "\n");
+}
+
 void cli_on_event(const rt_event *ev, void *ud)
 {
 	cli *c = ud;
@@ -128,6 +149,9 @@ void cli_on_event(const rt_event *ev, void *ud)
 	case RT_EV_STEP_END:
 		if (c->verbose && !c->quiet && ev->step->rev >= 0)
 			fprintf(stderr, "  done in %.1f ms\n", ev->elapsed_ms);
+		break;
+	case RT_EV_BATCH:
+		report_batch(c, ev);
 		break;
 	case RT_EV_LOCK_WAIT:
 	case RT_EV_NOTICE:

@@ -140,6 +140,7 @@ typedef struct rt_section {
 	size_t len;
 	int body_line;      /* line number of body[0] */
 	int transactional;  /* 0 when marked transaction:false */
+	int batch;          /* marked batch: its one statement repeats until it changes no rows */
 } rt_section;
 
 typedef struct rt_revision {
@@ -335,6 +336,7 @@ typedef enum rt_event_kind {
 	RT_EV_STEP_END,    /* step and elapsed_ms are set */
 	RT_EV_LOCK_WAIT,   /* text says who holds the lock */
 	RT_EV_NOTICE,      /* text: something the user should know */
+	RT_EV_BATCH,       /* a batch repetition committed: rows, total, elapsed_ms */
 } rt_event_kind;
 
 typedef struct rt_event {
@@ -343,6 +345,8 @@ typedef struct rt_event {
 	const rt_revision *rev;
 	double elapsed_ms;
 	const char *text;
+	long long rows;    /* RT_EV_BATCH: rows this repetition changed */
+	long long total;   /* RT_EV_BATCH: rows changed so far */
 } rt_event;
 
 typedef void (*rt_event_fn)(const rt_event *ev, void *ud);

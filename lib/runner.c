@@ -313,6 +313,13 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			return -1;
 		if (check_nontx(&p[i], rev, err) < 0)
 			return -1;
+		if (p[i].sec->batch && p[i].stmts.n != 1) {
+			rt_fail_at(err, RT_ESCRIPT, rev->path, p[i].sec->line,
+				   "a batch section holds exactly one statement, this one has %zu",
+				   p[i].stmts.n);
+			rt_hint(err, "keep the repeated statement alone in its section, e.g. UPDATE ... WHERE id IN (SELECT id ... LIMIT 10000)");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -354,6 +361,50 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int nontx,
 	strbuf_release(&sb);
 }
 
+/*
+ * A batch section: its one statement runs again and again, each time in
+ * a transaction of its own, until it changes no rows -- so a backfill of
+ * millions of rows never holds one long lock.
+ */
+static int run_batch(run *r, const rt_step *s, const prepared *p, rt_error *err)
+{
+	const rt_revision *rev = r->g->revs[s->rev];
+	const rt_stmt *st = &p->stmts.v[0];
+	if (!r->conn) {
+		out(r, "-- batch: repeat the next statement, one transaction each, until it changes no rows\n");
+		tx_begin(r, err);
+		emit_stmt(r, st, rev->path, err);
+		return tx_commit(r, err);
+	}
+	long long total = 0, rows;
+	double t0 = mono_ms();
+	do {
+		if (tx_begin(r, err) < 0)
+			return -1;
+		if (r->d->exec_rows(r->conn, st, rev->path, &rows, err) < 0) {
+			tx_rollback(r);
+			failed_step(r, s, err, 1, total > 0);
+			if (total > 0) {
+				char *h = xasprintf("earlier repetitions committed %lld rows; the version table still names the previous revision, so a rerun repeats the statement from where it stopped",
+						    total);
+				free(err->hint);
+				err->hint = h;
+			}
+			return -1;
+		}
+		if (tx_commit(r, err) < 0)
+			return -1;
+		total += rows;
+		if (r->ctx->on_event) {
+			rt_event ev = { .kind = RT_EV_BATCH, .step = s, .rev = rev,
+					.rows = rows, .total = total,
+					.elapsed_ms = mono_ms() - t0 };
+			r->ctx->on_event(&ev, r->ctx->event_ud);
+		}
+	} while (rows > 0);
+	return 0;
+}
+
 /* The statements and bookkeeping of one step, inside or outside a transaction. */
 static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 {
@@ -380,7 +431,9 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 	if (!nontx && (tx_begin(r, err) < 0 || check_rows(r, err) < 0 ||
 		       ensure_tables(r, err) < 0))
 		return -1;
-	for (size_t i = 0; i < p->stmts.n; i++)
+	if (p->sec->batch && run_batch(r, s, p, err) < 0)
+		return -1;
+	for (size_t i = 0; i < p->stmts.n && !p->sec->batch; i++)
 		if (emit_stmt(r, &p->stmts.v[i], rev->path, err) < 0) {
 			tx_rollback(r);
 			failed_step(r, s, err, nontx, i > 0);

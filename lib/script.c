@@ -261,12 +261,18 @@ static int parse_marker_options(const char *path, int lineno, const char *s,
 		size_t len = (size_t)(s - w);
 		if (!len)
 			break;
+		if (len == 5 && !strncmp(w, "batch", 5)) {
+			if (sec->batch++)
+				return rt_fail_at(err, RT_ESCRIPT, path, lineno,
+						  "option 'batch' given twice");
+			continue;
+		}
 		const char *val = NULL;
 		if (len > 12 && !strncmp(w, "transaction:", 12))
 			val = w + 12;
 		if (!val)
 			return rt_fail_at(err, RT_ESCRIPT, path, lineno,
-					  "unknown section option '%.*s' (known: transaction:false)",
+					  "unknown section option '%.*s' (known: transaction:false, batch)",
 					  (int)len, w);
 		if (seen_tx++)
 			return rt_fail_at(err, RT_ESCRIPT, path, lineno,
@@ -281,6 +287,11 @@ static int parse_marker_options(const char *path, int lineno, const char *s,
 					  "transaction:%.*s: the value must be true or false",
 					  (int)vlen, val);
 	}
+	if (sec->batch && !seen_tx)
+		sec->transactional = 0; /* each repetition commits on its own */
+	if (sec->batch && sec->transactional)
+		return rt_fail_at(err, RT_ESCRIPT, path, lineno,
+				  "a batch section commits each repetition: it cannot be transaction:true");
 	return 0;
 }
 

@@ -61,6 +61,9 @@ typedef struct rt_dialect {
 	/* A statement of a migration file; errors name file and position. */
 	int (*exec_stmt)(rt_conn *c, const rt_stmt *st, const char *file,
 			 rt_error *err);
+	/* The same, also telling how many rows the statement changed. */
+	int (*exec_rows)(rt_conn *c, const rt_stmt *st, const char *file,
+			 long long *rows, rt_error *err);
 	/* SQL retort generated itself (version table and history). */
 	int (*exec)(rt_conn *c, const char *sql, rt_error *err);
 	int (*query)(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,

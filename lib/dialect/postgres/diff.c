@@ -177,7 +177,7 @@ static void names_free(names *n)
 
 /* Flags of a table present on both sides. */
 enum {
-	TF_VIEWS = 1,    /* views reading it must be dropped and made again */
+	TF_VIEWS = 1,    /* views reading it must be dropped and made again (its key changes) */
 	TF_TRIGGERS = 2, /* its triggers must be dropped and made again */
 	TF_ALL = 4,      /* all its indexes and constraints too (a column is rebuilt) */
 	TF_FKIN = 8,     /* foreign keys pointing at it too (its keys change) */
@@ -633,6 +633,24 @@ static int col_type_changes(const dd *d, const sm_column *x, const sm_column *y)
 	return strcmp(x->type, y->type) || !eq(x->collation, y->collation) || col_recast(d, x, y);
 }
 
+/*
+ * Columns whose dependents (views, from pg_depend's column-level
+ * entries "schema.table.column") must be dropped first: dropped, rebuilt,
+ * moved, or changing type.
+ */
+static void mark_columns(dd *d, const sm_table *ta, const sm_table *tb)
+{
+	for (size_t i = 0; i < ta->ncols; i++) {
+		const sm_column *x = &ta->cols[i];
+		const sm_column *y = sm_find_column(tb, x->name);
+		if (y && !col_remade(d, ta, tb, x, y) && !col_type_changes(d, x, y))
+			continue;
+		char *n = xasprintf("%s.%s.%s", ta->schema, ta->name, x->name);
+		mark_dirty(d, n);
+		free(n);
+	}
+}
+
 /* Flags of a table on both sides, from its columns. */
 static unsigned column_flags(const dd *d, const sm_table *ta, const sm_table *tb)
 {
@@ -640,14 +658,12 @@ static unsigned column_flags(const dd *d, const sm_table *ta, const sm_table *tb
 	for (size_t i = 0; i < ta->ncols; i++) {
 		const sm_column *x = &ta->cols[i];
 		const sm_column *y = sm_find_column(tb, x->name);
-		if (!y) {
-			f |= TF_VIEWS | TF_TRIGGERS;
-			continue;
-		}
-		if (col_remade(d, ta, tb, x, y))
-			f |= TF_VIEWS | TF_TRIGGERS | TF_ALL | TF_FKIN;
+		if (!y)
+			f |= TF_TRIGGERS;
+		else if (col_remade(d, ta, tb, x, y))
+			f |= TF_TRIGGERS | TF_ALL | TF_FKIN;
 		else if (col_type_changes(d, x, y) || (x->generated && !y->generated))
-			f |= TF_VIEWS | TF_TRIGGERS;
+			f |= TF_TRIGGERS;
 	}
 	return f;
 }
@@ -724,6 +740,7 @@ static void mark_tables(dd *d)
 			continue;
 		d->prefix[i] = kept_prefix(ta, tb);
 		d->tflags[i] = (unsigned char)column_flags(d, ta, tb);
+		mark_columns(d, ta, tb);
 	}
 	/* keys depend on the column flags of every table (TF_ALL) */
 	for (size_t i = 0; i < d->a->ntables; i++) {
@@ -1205,7 +1222,7 @@ static void own_sequences(dd *d)
 	for (size_t i = 0; i < d->b->nseqs; i++) {
 		const sm_sequence *y = &d->b->seqs[i];
 		const sm_sequence *x = find_seq(d->a, y->schema, y->name);
-		if (!y->owned_by || (x && !owner_changes(d, x, y)))
+		if (!y->owned_by || (x && eq(x->owned_by, y->owned_by) && !owner_changes(d, x, y)))
 			continue;
 		const char *col;
 		const sm_table *t = owner_of(d->b, y->owned_by, &col);
@@ -1218,8 +1235,11 @@ static void own_sequences(dd *d)
 	}
 }
 
-/* Functions that use no relation: made before the tables (defaults, checks, indexes use them). */
-static void functions_first(dd *d)
+/*
+ * Functions that use no relation and are made again: dropped before the
+ * types of their signature change (an enum type is renamed away).
+ */
+static void drop_changed_functions(dd *d)
 {
 	for (size_t i = 0; i < d->a->nfuncs; i++) {
 		const sm_function *f = &d->a->funcs[i];
@@ -1227,6 +1247,11 @@ static void functions_first(dd *d)
 		    find_func(d->b, f->schema, f->identity))
 			drop_function(d, f);
 	}
+}
+
+/* Functions that use no relation: made before the tables (defaults, checks, indexes use them). */
+static void functions_first(dd *d)
+{
 	for (size_t j = 0; j < d->b->nfuncs; j++) {
 		const sm_function *g = &d->b->funcs[j];
 		if (d->fb_make[j] && !func_is_late(d->b, g))
@@ -1418,6 +1443,9 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 		if (!y->def || retype || y->identity)
 			xdef = NULL;
 	}
+	/* an identity column is NOT NULL: set before it is added, dropped after it goes */
+	if (!x->notnull && y->notnull)
+		alter_col(d, t, y, 0, "not null", "SET NOT NULL");
 	alter_identity(d, t, x, y);
 	if (retype)
 		alter_type(d, t, x, y);
@@ -1426,9 +1454,8 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 		alter_col(d, t, y, 0, "default", set);
 		free(set);
 	}
-	if (x->notnull != y->notnull)
-		alter_col(d, t, y, 0, y->notnull ? "not null" : "nullable",
-			  y->notnull ? "SET NOT NULL" : "DROP NOT NULL");
+	if (x->notnull && !y->notnull)
+		alter_col(d, t, y, 0, "nullable", "DROP NOT NULL");
 }
 
 /* Storage parameters and logging of a table on both sides. */
@@ -1831,6 +1858,7 @@ static int first_phases(dd *d)
 {
 	drop_triggers(d);
 	drop_views(d);
+	drop_changed_functions(d);
 	drop_constraints(d, 1);
 	drop_constraints(d, 0);
 	drop_indexes(d);

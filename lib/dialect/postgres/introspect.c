@@ -316,7 +316,9 @@ static const char q_cons[] =
 	"(SELECT pg_catalog.string_agg(a.attname, " SEP_SQL " ORDER BY k.i) "
 	"FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(att, i) "
 	"JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.att), "
-	"co.confupdtype, co.confdeltype, co.confmatchtype "
+	"co.confupdtype, co.confdeltype, co.confmatchtype, "
+	"CASE WHEN co.contype IN ('p', 'u', 'x') THEN (SELECT pg_catalog.array_to_string(ic.reloptions, ', ') "
+	"FROM pg_catalog.pg_class ic WHERE ic.oid = co.conindid) END "
 	"FROM pg_catalog.pg_constraint co "
 	"JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -344,6 +346,22 @@ static const char *fk_match(const char *code)
 	}
 }
 
+/*
+ * pg_get_constraintdef leaves out the storage parameters of the index
+ * behind a key (they are in pg_get_indexdef only): put them where
+ * CREATE TABLE takes them, before WHERE (exclusion) and DEFERRABLE.
+ */
+static char *con_def(const char *def, const char *reloptions)
+{
+	if (!reloptions || !*reloptions)
+		return dup(def);
+	const char *at = strstr(def, " WHERE (");
+	if (!at)
+		at = strstr(def, " DEFERRABLE");
+	size_t n = at ? (size_t)(at - def) : strlen(def);
+	return xasprintf("%.*s WITH (%s)%s", (int)n, def, reloptions, def + n);
+}
+
 static int on_con(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
@@ -354,7 +372,7 @@ static int on_con(void *ud, int n, const char *const *v)
 	sm_constraint *k = sm_add_constraint(t);
 	k->kind = v[2][0];
 	k->name = dup(v[1]);
-	k->def = dup(v[3]);
+	k->def = con_def(v[3], v[13]);
 	k->validated = is_true(v[4]);
 	k->deferrable = is_true(v[5]);
 	k->deferred = is_true(v[6]);
@@ -504,7 +522,10 @@ static int on_func(void *ud, int n, const char *const *v)
 	"WHERE t0.oid = d.refobjid AND " NS_OK("rn") ") END"
 
 static const char q_view_deps[] =
-	"SELECT DISTINCT r.ev_class, " DEP_NAME " "
+	"SELECT DISTINCT r.ev_class, " DEP_NAME ", "
+	"CASE WHEN d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjsubid > 0 "
+	"THEN (SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = d.refobjid "
+	"AND a.attnum = d.refobjsubid) END "
 	"FROM pg_catalog.pg_rewrite r "
 	"JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
 	"AND d.objid = r.oid AND d.deptype = 'n' AND d.refobjid <> r.ev_class "
@@ -523,8 +544,18 @@ static int on_view_dep(void *ud, int n, const char *const *v)
 	pgi *p = ud;
 	(void)n;
 	sm_view *w = view_of(p, v[0]);
-	if (w && v[1])
+	if (!w || !v[1])
+		return 0;
+	int known = 0;
+	for (size_t i = 0; i < w->ndeps && !known; i++)
+		known = !strcmp(w->deps[i], v[1]);
+	if (!known)
 		sm_strv_push(&w->deps, &w->ndeps, v[1]);
+	if (v[2]) { /* a column: "schema.table.column", for changes to it */
+		char *col = xasprintf("%s.%s", v[1], v[2]);
+		sm_strv_push(&w->deps, &w->ndeps, col);
+		free(col);
+	}
 	return 0;
 }
 
@@ -591,7 +622,9 @@ static const char *const q_unsupported[] = {
 	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_opfamily", "o.oid"),
 	"SELECT 'cast (' || pg_catalog.format_type(k.castsource, NULL) || ' AS ' || "
 	"pg_catalog.format_type(k.casttarget, NULL) || ')' FROM pg_catalog.pg_cast k "
-	"WHERE k.oid >= 16384 AND " NOT_EXT("pg_cast", "k.oid"),
+	"WHERE k.oid >= 16384 AND " NOT_EXT("pg_cast", "k.oid") " AND NOT EXISTS (SELECT 1 "
+	"FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass "
+	"AND x.objid = k.oid AND x.deptype = 'i')",
 	"SELECT 'collation ' || n.nspname || '.' || o.collname FROM pg_catalog.pg_collation o "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace "
 	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_collation", "o.oid"),

@@ -163,12 +163,14 @@ static PGresult *run(rt_conn *c, const char *sql, int *ok)
 	return res;
 }
 
-static int pg_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
-			rt_error *err)
+/* A statement of a migration file; *rows gets the rows it changed (PQcmdTuples). */
+static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
+			long long *rows, rt_error *err)
 {
 	char *sql = xstrndup(s->sql, s->len);
 	int ok;
 	PGresult *res = run(c, sql, &ok);
+	*rows = ok && res ? strtoll(PQcmdTuples(res), NULL, 10) : 0;
 	if (!ok) {
 		strbuf sb = STRBUF_INIT;
 		long pos;
@@ -183,6 +185,13 @@ static int pg_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 	PQclear(res);
 	free(sql);
 	return ok ? 0 : -1;
+}
+
+static int pg_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
+			rt_error *err)
+{
+	long long rows;
+	return pg_exec_rows(c, s, file, &rows, err);
 }
 
 static int pg_exec(rt_conn *c, const char *sql, rt_error *err)
@@ -395,15 +404,6 @@ static void pg_user_expr(rt_conn *c, strbuf *sb)
 	strbuf_adds(sb, "current_user");
 }
 
-static const char *const pg_schemes[] = { "postgresql", "postgres", NULL };
-
-const rt_dialect rt_dialect_postgres = {
-	.name = "postgresql",
-	.has_schemas = 1,
-	.schemes = pg_schemes,
-	.connect = pg_connect,
-	.disconnect = pg_disconnect,
-	.exec_stmt = pg_exec_stmt,
 int rt_pg_in_transaction(rt_conn *c)
 {
 	return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
@@ -542,6 +542,16 @@ static void pg_scratch_drop(const rt_config *cfg, const char *url)
 	free(db);
 }
 
+static const char *const pg_schemes[] = { "postgresql", "postgres", NULL };
+
+const rt_dialect rt_dialect_postgres = {
+	.name = "postgresql",
+	.has_schemas = 1,
+	.schemes = pg_schemes,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.exec_stmt = pg_exec_stmt,
+	.exec_rows = pg_exec_rows,
 	.exec = pg_exec,
 	.query = pg_query,
 	.table_exists = pg_table_exists,
@@ -558,8 +568,8 @@ static void pg_scratch_drop(const rt_config *cfg, const char *url)
 	.history_table_ddl = pg_history_ddl,
 	.user_expr = pg_user_expr,
 	.now_expr = "now()",
-};
 	.introspect = rt_pg_introspect,
 	.diff = rt_pg_diff,
 	.scratch_create = pg_scratch_create,
 	.scratch_drop = pg_scratch_drop,
+};

@@ -174,6 +174,15 @@ static int sq_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 	return rc;
 }
 
+/* A statement and the rows it changed (sqlite3_changes64 of the last step). */
+static int sq_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
+			long long *rows, rt_error *err)
+{
+	int rc = sq_exec_stmt(c, s, file, err);
+	*rows = rc == 0 ? (long long)sqlite3_changes64(c->db) : 0;
+	return rc;
+}
+
 static int sq_exec(rt_conn *c, const char *sql, rt_error *err)
 {
 	int off;
@@ -343,6 +352,7 @@ const rt_dialect rt_dialect_sqlite = {
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
 	.exec_stmt = sq_exec_stmt,
+	.exec_rows = sq_exec_rows,
 	.exec = sq_exec,
 	.query = sq_query,
 	.table_exists = sq_table_exists,

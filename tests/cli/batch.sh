@@ -1,0 +1,82 @@
+#!/bin/bash
+# batch.sh - batch sections: one statement repeated, a transaction each,
+# until it changes no rows; a million-row backfill on every dialect.
+. "$(dirname "$0")/lib.sh"
+
+million_rows() {
+	case $DIALECT in
+	sqlite) echo "CREATE TABLE big (id INTEGER PRIMARY KEY, v INTEGER, w INTEGER);
+WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000000)
+INSERT INTO big (id, v) SELECT i, i FROM s;" ;;
+	postgresql) echo "CREATE TABLE big (id integer PRIMARY KEY, v integer, w integer);
+INSERT INTO big (id, v) SELECT i, i FROM generate_series(1, 1000000) AS i;
+CREATE INDEX big_w_null ON big (id) WHERE w IS NULL;" ;;
+	esac
+}
+
+batch_mig() {  # ID PARENT UP DOWN
+	local f
+	f=$(mig "$1" "$2" "backfill" "$3" "$4")
+	sed -i 's/^-- migrate:upgrade$/-- migrate:upgrade batch/; s/^-- migrate:downgrade$/-- migrate:downgrade batch/' "$f"
+}
+
+test_batch_backfills_a_million_rows() {
+	project
+	mig b1 "" "big table" "$(million_rows)" "DROP TABLE big;" >/dev/null
+	batch_mig b2 b1 "UPDATE big SET w = v * 2 WHERE id IN (SELECT id FROM big WHERE w IS NULL LIMIT 100000);" \
+		"UPDATE big SET w = NULL WHERE id IN (SELECT id FROM big WHERE w IS NOT NULL LIMIT 250000);"
+	rt upgrade head
+	expect_rc 0
+	expect_err_has "batch: 1000000 rows in all"
+	expect_err_has "rows/s"
+	expect_versions "b2"
+	expect_q "SELECT count(*), count(w), sum(CASE WHEN w = v * 2 THEN 1 ELSE 0 END) FROM big" "1000000|1000000|1000000"
+	expect_q "SELECT count(*) FROM retort_version_history WHERE revision = 'b2'" "1"
+	rt downgrade -1
+	expect_rc 0
+	expect_err_has "batch: 1000000 rows in all"
+	expect_q "SELECT count(w) FROM big" "0"
+	expect_versions "b1"
+}
+
+test_batch_failure_keeps_committed_repetitions_and_reruns() {
+	project
+	mig b1 "" "table" "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER, w INTEGER CHECK (w < 100));
+INSERT INTO t (id, v) VALUES (1, 1), (2, 2), (3, 300), (4, 4);" "DROP TABLE t;" >/dev/null
+	batch_mig b2 b1 "UPDATE t SET w = v WHERE id = (SELECT min(id) FROM t WHERE w IS NULL);" ""
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "b2_backfill.sql:7:"
+	expect_versions "b1"
+	expect_q "SELECT count(w) FROM t" "2"
+	expect_err_has "earlier repetitions committed 2 rows"
+	q "UPDATE t SET v = 3 WHERE id = 3"
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT count(w) FROM t" "4"
+	expect_versions "b2"
+}
+
+test_batch_needs_one_statement() {
+	project
+	batch_mig b1 "" "UPDATE x SET a = 1; UPDATE y SET b = 2;" ""
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "b1_backfill.sql:6: a batch section holds exactly one statement, this one has 2"
+	expect_versions ""
+}
+
+sqlite_test_batch_sql_output_and_option_errors() {
+	project
+	mig b1 "" "table" "CREATE TABLE t (id INTEGER);" "" >/dev/null
+	batch_mig b2 b1 "UPDATE t SET id = id WHERE 0;" ""
+	rt upgrade head --sql
+	expect_rc 0
+	expect_out_has "-- batch: repeat the next statement, one transaction each, until it changes no rows"
+	sed -i 's/^-- migrate:upgrade batch$/-- migrate:upgrade batch transaction:true/' migrations/b2_backfill.sql
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "a batch section commits each repetition: it cannot be transaction:true"
+}
+
+run_tests
