@@ -760,9 +760,15 @@ static void pg_set(pg_lint *p, const PgQuery__VariableSetStmt *v)
 	}
 }
 
-/* SELECT set_config('lock_timeout', value, is_local). */
+/* SELECT set_config('lock_timeout', value, is_local); SELECT ... INTO t. */
 static void pg_select(pg_lint *p, const PgQuery__SelectStmt *sel)
 {
+	const PgQuery__IntoClause *into = sel->into_clause;
+	if (into && into->rel) {
+		rt_strlist_push(&p->new_tables, into->rel->relname);
+		if (strcmp(into->rel->relpersistence, "t"))
+			pending_add(&p->no_pk, into->rel->relname, p->line, p->column);
+	}
 	for (size_t i = 0; i < sel->n_target_list; i++) {
 		const Node *n = sel->target_list[i];
 		if (n->node_case != PG_QUERY__NODE__NODE_RES_TARGET || !n->res_target->val ||

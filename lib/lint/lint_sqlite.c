@@ -10,8 +10,8 @@
  * RENAME TO, RENAME COLUMN, ADD COLUMN and DROP COLUMN exist; an added
  * column cannot be PRIMARY KEY or UNIQUE, and on a table with rows it
  * cannot be NOT NULL without a non-NULL default, have a non-constant
- * default (CURRENT_TIME/DATE/TIMESTAMP, an expression in parentheses) or
- * be STORED.  Tables created earlier in the section have no rows yet.
+ * default (CURRENT_TIME/DATE/TIMESTAMP, an expression in parentheses other
+ * than a plain value such as (0)) or be STORED.  Tables created earlier in the section have no rows yet.
  */
 #include "internal.h"
 #include "lint/lint.h"
@@ -258,10 +258,37 @@ typedef struct coldef {
 	const char *nonconst_kind;
 } coldef;
 
+/*
+ * Is the parenthesized default at i a plain value, e.g. (0), (-1), ('x'),
+ * ((NULL))?  SQLite accepts those in ADD COLUMN, not (1 + 1) or (abs(1)).
+ */
+static int paren_literal(const tokens *t, size_t i)
+{
+	size_t open = 0;
+	while (punct(t, i, '(')) {
+		open++;
+		i++;
+	}
+	if (punct(t, i, '-') || punct(t, i, '+'))
+		i++;
+	if (kw(t, i, "X") && i + 1 < t->n && t->v[i + 1].kind == TK_STRING)
+		i++;
+	if (i >= t->n || !(t->v[i].kind == TK_NUMBER || t->v[i].kind == TK_STRING ||
+			   kw(t, i, "NULL") || kw(t, i, "TRUE") || kw(t, i, "FALSE")))
+		return 0;
+	for (i++; open && punct(t, i, ')'); i++)
+		open--;
+	return open == 0;
+}
+
 static void read_default(const tokens *t, size_t i, coldef *d)
 {
 	d->has_default = 1;
-	if (punct(t, i, '(')) {
+	if (punct(t, i, '(') && paren_literal(t, i)) {
+		while (punct(t, i, '('))
+			i++;
+		d->default_null = kw(t, i, "NULL");
+	} else if (punct(t, i, '(')) {
 		d->nonconst = 1;
 		d->nonconst_kind = "an expression in parentheses";
 	} else if (kw(t, i, "CURRENT_TIME") || kw(t, i, "CURRENT_DATE") ||
