@@ -57,6 +57,7 @@ typedef struct pg_lint {
 /* Small tree helpers                                                   */
 /* ------------------------------------------------------------------ */
 
+/* The text of a String node, or NULL for any other node. */
 static const char *str_node(const Node *n)
 {
 	return n && n->node_case == PG_QUERY__NODE__NODE_STRING ? n->string->sval
@@ -87,8 +88,8 @@ static void type_name(strbuf *sb, const PgQuery__TypeName *t)
 {
 	if (!t)
 		return;
-	size_t first = t->n_names > 1 && !strcmp(str_node(t->names[0]) ?
-				str_node(t->names[0]) : "", "pg_catalog") ? 1 : 0;
+	const char *schema = t->n_names > 1 ? str_node(t->names[0]) : NULL;
+	size_t first = schema && !strcmp(schema, "pg_catalog") ? 1 : 0;
 	for (size_t i = first; i < t->n_names; i++) {
 		const char *s = str_node(t->names[i]);
 		strbuf_addf(sb, "%s%s", i > first ? "." : "", s ? s : "?");
@@ -116,6 +117,7 @@ static int setting_is_zero(const char *v)
 	return end != v && d == 0;
 }
 
+/* Is a constant 0 (as a timeout: off)? */
 static int const_is_zero(const Node *n)
 {
 	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST)
@@ -133,6 +135,7 @@ static int const_is_zero(const Node *n)
 	}
 }
 
+/* Is a constant (or cast constant) boolean true: true, 't', 'on', ...? */
 static int const_is_true(const Node *n)
 {
 	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
@@ -149,6 +152,15 @@ static int const_is_true(const Node *n)
 	       !strcasecmp(v, "on") || !strcasecmp(v, "yes") || !strcmp(v, "1");
 }
 
+/* Is an expression the NULL constant (possibly cast: NULL::text)? */
+static int const_is_null(const Node *n)
+{
+	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+		n = n->type_cast->arg;
+	return n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->isnull;
+}
+
+/* The value of a string constant, or NULL. */
 static const char *const_str(const Node *n)
 {
 	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST ||
@@ -192,6 +204,7 @@ static int in_list(const char *const *list, const char *s)
 
 static const char *volatile_call(const Node *n);
 
+/* The first (possibly) volatile function called in a list of expressions. */
 static const char *volatile_in(Node **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -316,6 +329,11 @@ static void create_constraint(pg_lint *p, const char *table,
 	}
 }
 
+/*
+ * CREATE TABLE: the table is new from here on; without a primary key (and
+ * not a partition, typed table, LIKE copy or temporary table) it waits in
+ * no_pk for an ALTER that adds one.
+ */
 static void pg_create(pg_lint *p, const PgQuery__CreateStmt *c)
 {
 	if (!c->relation)
@@ -341,6 +359,7 @@ static void pg_create(pg_lint *p, const PgQuery__CreateStmt *c)
 		pending_add(&p->no_pk, t, p->line, p->column);
 }
 
+/* CREATE TABLE AS / CREATE MATERIALIZED VIEW: new, and a table has no key. */
 static void pg_create_as(pg_lint *p, const PgQuery__CreateTableAsStmt *c)
 {
 	if (!c->into || !c->into->rel)
@@ -352,6 +371,10 @@ static void pg_create_as(pg_lint *p, const PgQuery__CreateTableAsStmt *c)
 		pending_add(&p->no_pk, rv->relname, p->line, p->column);
 }
 
+/*
+ * CREATE INDEX: CONCURRENTLY cannot run in a transaction; without it the
+ * build blocks writes, unless the table is new (its index is then new too).
+ */
 static void pg_index(pg_lint *p, const PgQuery__IndexStmt *ix)
 {
 	const char *t = ix->relation ? ix->relation->relname : "";
@@ -384,6 +407,7 @@ static int index_is_new(const pg_lint *p, const char *name)
 	       (p->s->downgrade && lint_listed(&p->s->mem->indexes, name));
 }
 
+/* DROP INDEX: CONCURRENTLY outside transactions, else a finding per statement. */
 static void pg_drop_index(pg_lint *p, const PgQuery__DropStmt *d)
 {
 	strbuf names = STRBUF_INIT;
@@ -442,6 +466,7 @@ static void pg_drop_table(pg_lint *p, const PgQuery__DropStmt *d)
 	strbuf_release(&names);
 }
 
+/* DROP of an index or a table; other objects have no rule. */
 static void pg_drop(pg_lint *p, const PgQuery__DropStmt *d)
 {
 	if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX)
@@ -450,6 +475,10 @@ static void pg_drop(pg_lint *p, const PgQuery__DropStmt *d)
 		pg_drop_table(p, d);
 }
 
+/*
+ * ALTER TABLE ... RENAME [COLUMN]: breaks running code unless the table is
+ * new; a new table renamed stays new under its new name.
+ */
 static void pg_rename(pg_lint *p, const PgQuery__RenameStmt *r)
 {
 	if (!r->relation)
@@ -489,6 +518,7 @@ typedef struct coldef {
 	const Node *default_expr;
 } coldef;
 
+/* Read a column definition: its constraints, default and serial type. */
 static void coldef_read(const PgQuery__ColumnDef *c, coldef *d)
 {
 	static const char *const serials[] = { "serial", "serial4", "bigserial",
@@ -496,7 +526,7 @@ static void coldef_read(const PgQuery__ColumnDef *c, coldef *d)
 	memset(d, 0, sizeof(*d));
 	d->not_null = c->is_not_null;
 	d->default_expr = c->raw_default;
-	d->has_default = c->raw_default != NULL;
+	d->has_default = c->raw_default != NULL && !const_is_null(c->raw_default);
 	if (c->type_name)
 		d->serial = in_list(serials, last_name(c->type_name->names,
 						       c->type_name->n_names));
@@ -508,7 +538,7 @@ static void coldef_read(const PgQuery__ColumnDef *c, coldef *d)
 		switch (k->contype) {
 		case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: d->not_null = 1; break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
-			d->has_default = 1;
+			d->has_default = !const_is_null(k->raw_expr);
 			d->default_expr = k->raw_expr;
 			break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY: d->identity = 1; break;
@@ -548,6 +578,11 @@ static void volatile_column(pg_lint *p, const char *t,
 	strbuf_release(&ty);
 }
 
+/*
+ * ADD COLUMN: remembered for the downgrade; on an existing table the
+ * column must not need a value per row (NOT NULL without a default, a
+ * volatile default) nor build an index under the lock.
+ */
 static void pg_add_column(pg_lint *p, const char *t, int fresh,
 			  const PgQuery__ColumnDef *c)
 {
@@ -563,11 +598,11 @@ static void pg_add_column(pg_lint *p, const char *t, int fresh,
 			pk_added(p, t);
 		return;
 	}
-	if (d.not_null && !d.has_default && !d.identity && !d.generated &&
-	    !d.serial)
+	if ((d.not_null || d.primary) && !d.has_default && !d.identity &&
+	    !d.generated && !d.serial)
 		REPORT(p, "adding-not-nullable-field",
-		       "ALTER TABLE %s ADD COLUMN %s ... NOT NULL without a DEFAULT",
-		       t, c->colname);
+		       "ALTER TABLE %s ADD COLUMN %s ... %s without a DEFAULT", t,
+		       c->colname, d.not_null ? "NOT NULL" : "PRIMARY KEY (so NOT NULL)");
 	volatile_column(p, t, c, &d);
 	if (d.primary)
 		REPORT(p, "adding-primary-key",
@@ -637,6 +672,7 @@ static void add_indexed(pg_lint *p, const char *t, int fresh,
 	strbuf_release(&cols);
 }
 
+/* ADD CONSTRAINT: the rule depends on the kind of constraint. */
 static void pg_add_constraint(pg_lint *p, const char *t, int fresh,
 			      const PgQuery__Constraint *c)
 {
@@ -654,6 +690,10 @@ static void pg_add_constraint(pg_lint *p, const char *t, int fresh,
 	}
 }
 
+/*
+ * VALIDATE CONSTRAINT: in the transaction that added the constraint NOT
+ * VALID it defeats the point; before a SET NOT NULL it is the safe form.
+ */
 static void pg_validate(pg_lint *p, const char *t, const char *name)
 {
 	char *key = xasprintf("%s.%s", t, name);
@@ -676,6 +716,7 @@ static int column_is_own(const pg_lint *p, const char *t, const char *col)
 	return own;
 }
 
+/* One subcommand of ALTER TABLE on table t (fresh: created in this section). */
 static void pg_alter_cmd(pg_lint *p, const char *t, int fresh,
 			 const PgQuery__AlterTableCmd *cmd)
 {
@@ -724,6 +765,7 @@ static void pg_alter_cmd(pg_lint *p, const char *t, int fresh,
 	strbuf_release(&ty);
 }
 
+/* ALTER TABLE: each subcommand, then the lock it waits for. */
 static void pg_alter(pg_lint *p, const PgQuery__AlterTableStmt *a)
 {
 	if (a->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !a->relation)
@@ -796,6 +838,7 @@ static void pg_locker(pg_lint *p, const char *what, const PgQuery__RangeVar *rv)
 	free(s);
 }
 
+/* One statement of the section: the rules of its kind. */
 static void pg_stmt(pg_lint *p, const Node *n)
 {
 	switch (n->node_case) {
@@ -906,6 +949,10 @@ static void finish(pg_lint *p)
 	rt_strlist_free(&p->validated);
 }
 
+/*
+ * Parse the section once and walk its statements in order; a parse error
+ * is itself the section's one finding.
+ */
 void lint_pg(lint_section *s)
 {
 	PgQueryProtobufParseResult res = pg_query_parse_protobuf(s->sql);

@@ -63,6 +63,7 @@ typedef struct sq_lint {
 /* Tokens                                                               */
 /* ------------------------------------------------------------------ */
 
+/* Append a token. */
 static void push(tokens *t, tk_kind kind, const char *s, size_t n, int depth)
 {
 	ALLOC_GROW(t->v, t->n + 1, t->alloc);
@@ -154,6 +155,7 @@ static int kw(const tokens *t, size_t i, const char *kw)
 	       !strncasecmp(t->v[i].s, kw, t->v[i].n);
 }
 
+/* Is token i the punctuation character c? */
 static int punct(const tokens *t, size_t i, char c)
 {
 	return i < t->n && t->v[i].kind == TK_PUNCT && t->v[i].s[0] == c;
@@ -187,11 +189,13 @@ static char *table_at(const tokens *t, size_t *i)
 /* Rules                                                                */
 /* ------------------------------------------------------------------ */
 
+/* Was the table created earlier in this section? */
 static int is_new(const sq_lint *p, const char *table)
 {
 	return lint_listed(&p->new_tables, table);
 }
 
+/* CREATE [TEMP] [VIRTUAL] TABLE [IF NOT EXISTS] name: new from here on. */
 static void sq_create(sq_lint *p, const tokens *t)
 {
 	size_t i = 1;
@@ -225,6 +229,10 @@ static void sq_drop_table(sq_lint *p, const tokens *t)
 	free(name);
 }
 
+/*
+ * ALTER TABLE t RENAME TO u / RENAME [COLUMN] a TO b (i: after RENAME):
+ * breaks running code unless t is new; a new table stays new renamed.
+ */
 static void sq_rename(sq_lint *p, const tokens *t, size_t i, const char *table)
 {
 	int fresh = is_new(p, table);
@@ -281,6 +289,7 @@ static int paren_literal(const tokens *t, size_t i)
 	return open == 0;
 }
 
+/* The DEFAULT clause starting at token i. */
 static void read_default(const tokens *t, size_t i, coldef *d)
 {
 	d->has_default = 1;
@@ -302,6 +311,7 @@ static void read_default(const tokens *t, size_t i, coldef *d)
 	}
 }
 
+/* Read the column definition whose name is token first. */
 static void coldef_read(const tokens *t, size_t first, coldef *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -374,6 +384,7 @@ static int constraint_word(const tokens *t, size_t i)
 	return 0;
 }
 
+/* ALTER TABLE t DROP [COLUMN] c (i: after DROP). */
 static void sq_drop_column(sq_lint *p, const tokens *t, size_t i,
 			   const char *table)
 {
@@ -391,6 +402,10 @@ static void sq_drop_column(sq_lint *p, const tokens *t, size_t i,
 	free(col);
 }
 
+/*
+ * ALTER TABLE: the four forms SQLite has, each with its rules; any other
+ * form is a rebuild.
+ */
 static void sq_alter(sq_lint *p, const tokens *t)
 {
 	size_t i = 2;
@@ -427,6 +442,7 @@ static void sq_pragma(sq_lint *p, const tokens *t)
 	       v ? (int)v->n : 0, v ? v->s : "");
 }
 
+/* One statement: the rules of its first keywords. */
 static void sq_stmt(sq_lint *p, const tokens *t)
 {
 	if (kw(t, 0, "CREATE"))
@@ -457,6 +473,7 @@ static void finish(sq_lint *p)
 	rt_strlist_free(&p->renamed_to);
 }
 
+/* Split the section as a run would, then tokenize and check each statement. */
 void lint_sqlite(lint_section *s)
 {
 	rt_stmtlist stmts = { 0 };

@@ -214,6 +214,7 @@ pg_test_adding_primary_key() {
 	fires adding-primary-key 5 "ALTER TABLE events ADD PRIMARY KEY (id) without USING INDEX"
 	PG_BASE="CREATE TABLE events (x int) ;" pg "ALTER TABLE events ADD COLUMN id bigint PRIMARY KEY;"
 	fires adding-primary-key 5 "ADD COLUMN id ... PRIMARY KEY"
+	fires adding-not-nullable-field 5 "ADD COLUMN id ... PRIMARY KEY (so NOT NULL) without a DEFAULT"
 	PG_BASE="CREATE TABLE events (id bigint NOT NULL) ;" pg "ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_id_idx;"
 	quiet adding-primary-key
 	pg "CREATE TABLE t (id bigint NOT NULL);

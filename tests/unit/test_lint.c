@@ -102,7 +102,8 @@ static void test_pg_volatile_defaults(void **state)
 		{ PG, 0, "5s", "ALTER TABLE t ADD COLUMN c text DEFAULT coalesce(current_setting('x', true), 'y');", "" },
 		{ PG, 0, "5s", "ALTER TABLE t ADD COLUMN c timestamptz DEFAULT CURRENT_TIMESTAMP, ADD COLUMN d text DEFAULT current_user;", "" },
 		{ PG, 0, "5s", "ALTER TABLE t ADD COLUMN c boolean NOT NULL DEFAULT false, ADD COLUMN d int[] DEFAULT '{}';", "" },
-		{ PG, 0, "5s", "ALTER TABLE t ADD COLUMN c text NOT NULL DEFAULT NULL;", "" },
+		{ PG, 0, "5s", "ALTER TABLE t ADD COLUMN c text NOT NULL DEFAULT NULL::text;", "adding-not-nullable-field@1" },
+		{ PG, 0, "5s", "ALTER TABLE t ADD COLUMN c text DEFAULT NULL;", "" },
 	};
 	RUN(cases);
 }
