@@ -737,6 +737,13 @@ static void test_column_changes(void **state)
 			   "add column" };
 		roundtrip(&t);
 	}
+	/* NOT NULL with a default: NULLs take the default in the copy, and the note says so. */
+	trip nn = { "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
+		    "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL DEFAULT 'none');",
+		    "INSERT INTO t VALUES (1, 'x'), (2, NULL);",
+		    "SELECT group_concat(id || ':' || coalesce(a, 'NULL'), ',') FROM t", "1:x,2:none",
+		    "1:x,2:none", "rebuild table t", "rebuild table t", NULL };
+	roundtrip(&nn);
 	/* The collation is the new one after the rebuild. */
 	trip c = { "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
 		   "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE);", ROWS3,
@@ -1030,6 +1037,119 @@ static void test_no_change_and_scratch(void **state)
 	sm_free(e2);
 }
 
+/* ------------------------------------------------------------------ */
+/* Random tables: many shapes, each way, with a row                     */
+/* ------------------------------------------------------------------ */
+
+static unsigned long rnd_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((rnd_state >> 33) % n);
+}
+
+/* One column definition: a type, maybe NOT NULL (always with a default), ... */
+static void random_column(strbuf *sb, int i, int generated_ok)
+{
+	static const char *const types[] = { "INT", "TEXT", "REAL", "VARCHAR(10)", "" };
+	static const char *const defs[] = { "0", "'x'", "CURRENT_TIMESTAMP", "(1 + 1)", "-1" };
+	strbuf_addf(sb, "c%d %s", i, types[rnd(5)]);
+	if (generated_ok && rnd(6) == 0) {
+		strbuf_addf(sb, " AS (id * %u)%s", rnd(3) + 1, rnd(2) ? " STORED" : "");
+		return;
+	}
+	int dflt = (int)rnd(7) - 2;
+	if (dflt >= 0)
+		strbuf_addf(sb, " DEFAULT %s", defs[dflt]);
+	if (dflt >= 0 && rnd(2))
+		strbuf_adds(sb, " NOT NULL");
+	if (rnd(4) == 0)
+		strbuf_adds(sb, " COLLATE NOCASE");
+	if (rnd(5) == 0)
+		strbuf_addf(sb, " CHECK (c%d IS NULL OR length(c%d) < %u)", i, i, 50 + rnd(3));
+	if (rnd(8) == 0)
+		strbuf_adds(sb, " UNIQUE");
+}
+
+/* A table t with some of the columns c0..c5 in some order, and maybe an index. */
+static char *random_table(void)
+{
+	int order[6] = { 0, 1, 2, 3, 4, 5 };
+	for (int i = 5; i > 0; i--) {
+		int j = (int)rnd((unsigned)i + 1), x = order[i];
+		order[i] = order[j];
+		order[j] = x;
+	}
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "CREATE TABLE t (id INTEGER PRIMARY KEY");
+	int n = 1 + (int)rnd(6), first = -1;
+	for (int k = 0; k < n; k++) {
+		strbuf_adds(&sb, ", ");
+		random_column(&sb, order[k], 1);
+		if (first < 0 && !strstr(sb.buf + sb.len - 20, " AS ("))
+			first = order[k];
+	}
+	strbuf_addf(&sb, ")%s;", rnd(6) == 0 ? " WITHOUT ROWID" : "");
+	if (rnd(3) == 0)
+		strbuf_addf(&sb, "CREATE INDEX t_i ON t (c%d);", order[0]);
+	if (rnd(4) == 0)
+		strbuf_adds(&sb, "CREATE VIEW v AS SELECT * FROM t;");
+	(void)first;
+	return strbuf_detach(&sb);
+}
+
+/* B from A: A's text with columns added at the end, or another table. */
+static char *random_change(const char *a)
+{
+	if (rnd(2))
+		return random_table();
+	const char *semi = strchr(a, ';');
+	const char *head_end = semi - 1;
+	if (strstr(a, ") WITHOUT ROWID;"))
+		head_end = strstr(a, ") WITHOUT ROWID;");
+	strbuf sb = STRBUF_INIT;
+	strbuf_add(&sb, a, (size_t)(head_end - a));
+	strbuf_adds(&sb, ", ");
+	random_column(&sb, 6 + (int)rnd(2), 0);
+	strbuf_adds(&sb, head_end);
+	return strbuf_detach(&sb);
+}
+
+static void test_random_tables(void **state)
+{
+	(void)state;
+	size_t alters = 0, rebuilds = 0;
+	/* RT_RANDOM_TABLES=N[:SEED] runs more (or other) pairs. */
+	const char *env = getenv("RT_RANDOM_TABLES");
+	int count = env ? atoi(env) : 150;
+	if (env && strchr(env, ':'))
+		rnd_state = strtoul(strchr(env, ':') + 1, NULL, 10);
+	for (int i = 0; i < count; i++) {
+		char *a = random_table();
+		char *b = random_change(a);
+		trip t = { a, b, "INSERT INTO t (id) VALUES (7);", "SELECT group_concat(id) FROM t",
+			   "7", "7", NULL, NULL, NULL };
+		roundtrip(&t);
+		char *pa = new_db(), *pb = new_db();
+		run_sql(pa, a);
+		run_sql(pb, b);
+		sm_schema *sa = introspect(pa), *sb = introspect(pb);
+		sm_ops ops = diff(sa, sb);
+		alters += count_ops(&ops, "add column") + count_ops(&ops, "drop column");
+		rebuilds += count_ops(&ops, "rebuild table");
+		sm_ops_free(&ops);
+		sm_free(sa);
+		sm_free(sb);
+		remove_db(pa);
+		remove_db(pb);
+		free(a);
+		free(b);
+	}
+	printf("# random tables: %d pairs each way; %zu ALTER operations, %zu rebuilds\n",
+	       count, alters, rebuilds);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -1071,6 +1191,7 @@ int main(void)
 		cmocka_unit_test(test_quoted_names),
 		cmocka_unit_test(test_table_kinds),
 		cmocka_unit_test(test_no_change_and_scratch),
+		cmocka_unit_test(test_random_tables),
 		cmocka_unit_test(test_real_schemas),
 		cmocka_unit_test(test_real_schema_pairs),
 		cmocka_unit_test(test_synapse_pair),

@@ -40,6 +40,7 @@
 #include "schema/ops.h"
 #include "sqltext.h"
 
+#include <sqlite3.h>
 #include <string.h>
 #include <strings.h>
 
@@ -669,16 +670,23 @@ static const char *rowid_name(const sm_table *t)
 	return NULL;
 }
 
-/* Add one copied column: into the new table's list, from the old one's. */
+/*
+ * Add one copied column: into the new table's list, from the old one's
+ * (through coalesce(old, fill) when its NULLs take a default).
+ */
 static void copy_col(strbuf *into, strbuf *from, const char *to_name,
-		     const char *from_name)
+		     const char *from_name, const char *fill)
 {
 	if (into->len) {
 		strbuf_adds(into, ", ");
 		strbuf_adds(from, ", ");
 	}
 	sq_ident(into, to_name);
+	if (fill)
+		strbuf_adds(from, "coalesce(");
 	sq_ident(from, from_name);
+	if (fill)
+		strbuf_addf(from, ", %s)", fill);
 }
 
 /*
@@ -696,7 +704,37 @@ static void copy_rowid(strbuf *into, strbuf *from, const sm_table *a,
 		return;
 	const char *to = alias ? alias : rowid_name(b);
 	if (to)
-		copy_col(into, from, to, rowid_name(a));
+		copy_col(into, from, to, rowid_name(a), NULL);
+}
+
+/*
+ * Can a default be used as an expression in a SELECT?  Not when it names
+ * something: DEFAULT abc (or "abc") is the string 'abc' to SQLite.
+ */
+static int default_is_expr(const char *def)
+{
+	sq_tokens tok = { 0 };
+	sq_tokenize(def, strlen(def), &tok);
+	int ok = 1;
+	for (size_t i = 0; i < tok.n && ok; i++) {
+		const sq_token *t = &tok.v[i];
+		int call = i + 1 < tok.n && sq_punct(&tok.v[i + 1], "(");
+		if (t->kind == SQ_QUOTED ||
+		    (t->kind == SQ_WORD && !call && !sqlite3_keyword_check(t->s, (int)t->n) &&
+		     !sq_is(t, "TRUE") && !sq_is(t, "FALSE")))
+			ok = 0;
+	}
+	sq_tokens_free(&tok);
+	return ok;
+}
+
+/*
+ * A column that becomes NOT NULL and has a default takes the default for
+ * its NULLs (as Django's rebuild does), rather than failing the copy.
+ */
+static int fills_nulls(const sm_column *c, const sm_column *o)
+{
+	return c->notnull && !o->notnull && c->def && default_is_expr(c->def);
 }
 
 /* INSERT INTO tmp (...) SELECT ... FROM old: the columns both have. */
@@ -706,8 +744,13 @@ static void copy_sql(sm_op *op, const tplan *p, const char *tmp)
 	for (size_t i = 0; i < p->b->ncols; i++) {
 		const sm_column *c = &p->b->cols[i];
 		const sm_column *o = column_ci(p->a, c->name);
-		if (o && !c->generated)
-			copy_col(&into, &from, c->name, o->name);
+		if (!o || c->generated)
+			continue;
+		int fill = fills_nulls(c, o);
+		copy_col(&into, &from, c->name, o->name, fill ? c->def : NULL);
+		if (fill)
+			sm_op_note(op, "NULLs in %s.%s become its default, %s", p->b->name,
+				   c->name, c->def);
 	}
 	copy_rowid(&into, &from, p->a, p->b);
 	if (into.len) {
