@@ -1150,6 +1150,63 @@ static void test_random_tables(void **state)
 	       count, alters, rebuilds);
 }
 
+/* A schema of related objects: p, c referencing p, maybe g, log, views, a trigger. */
+static char *random_schema(void)
+{
+	static const char *const pname[] = { "", " NOT NULL DEFAULT ''", " COLLATE NOCASE", ", extra INT" };
+	static const char *const action[] = { "", " ON DELETE CASCADE", " DEFERRABLE INITIALLY DEFERRED" };
+	static const char *const cv[] = { "", " NOT NULL DEFAULT 'd'", " CHECK (length(v) < 9)", ", w INT DEFAULT 0" };
+	strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "CREATE TABLE p (id INTEGER PRIMARY KEY%s, name TEXT%s);",
+		    rnd(4) ? "" : " AUTOINCREMENT", pname[rnd(4)]);
+	strbuf_addf(&sb, "CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p (id)%s, v TEXT%s);",
+		    action[rnd(3)], cv[rnd(4)]);
+	if (rnd(2))
+		strbuf_addf(&sb, "CREATE INDEX c_pid ON c (pid%s);", rnd(2) ? "" : ", v");
+	if (rnd(2))
+		strbuf_adds(&sb, "CREATE TABLE g (x);");
+	int v1 = rnd(3) != 0;
+	if (v1)
+		strbuf_addf(&sb, "CREATE VIEW v1 AS SELECT p.name, c.v FROM p JOIN c ON c.pid = p.id%s;",
+			    rnd(2) ? "" : " WHERE c.v IS NOT NULL");
+	if (v1 && rnd(2))
+		strbuf_addf(&sb, "CREATE VIEW v2 AS SELECT %s FROM v1;", rnd(2) ? "*" : "name");
+	if (rnd(2)) {
+		strbuf_adds(&sb, "CREATE TABLE log (m TEXT);");
+		strbuf_addf(&sb, "CREATE TRIGGER c_ai AFTER INSERT ON c BEGIN INSERT INTO log VALUES (NEW.v%s); END;",
+			    rnd(2) ? "" : " || (SELECT name FROM p WHERE id = NEW.pid)");
+	}
+	if (rnd(3) == 0)
+		strbuf_addf(&sb, "CREATE TRIGGER p_ad AFTER DELETE ON p BEGIN DELETE FROM c WHERE pid = OLD.id%s; END;",
+			    rnd(2) ? "" : " AND v IS NOT NULL");
+	if (v1 && rnd(3) == 0)
+		strbuf_addf(&sb, "CREATE TRIGGER v1_ii INSTEAD OF INSERT ON v1 BEGIN INSERT INTO p (name) VALUES (%s); END;",
+			    rnd(2) ? "NEW.name" : "upper(NEW.name)");
+	if (rnd(3) == 0) {
+		strbuf_addf(&sb, "CREATE VIRTUAL TABLE f USING fts5(v%s);", rnd(2) ? "" : ", extra");
+		if (rnd(2))
+			strbuf_adds(&sb, "CREATE TRIGGER c_f AFTER INSERT ON c BEGIN INSERT INTO f (v) VALUES (NEW.v); END;");
+	}
+	return strbuf_detach(&sb);
+}
+
+static void test_random_schemas(void **state)
+{
+	(void)state;
+	const char *env = getenv("RT_RANDOM_TABLES");
+	int count = env ? atoi(env) : 150;
+	for (int i = 0; i < count; i++) {
+		char *a = random_schema(), *b = random_schema();
+		trip t = { a, b, "INSERT INTO p (id, name) VALUES (1, 'a'); INSERT INTO c (id, pid, v) VALUES (1, 1, 'x');",
+			   "SELECT (SELECT group_concat(id || name) FROM p) || (SELECT group_concat(id || pid || v) FROM c)",
+			   "1a11x", "1a11x", NULL, NULL, NULL };
+		roundtrip(&t);
+		free(a);
+		free(b);
+	}
+	printf("# random schemas: %d pairs each way\n", count);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -1192,6 +1249,7 @@ int main(void)
 		cmocka_unit_test(test_table_kinds),
 		cmocka_unit_test(test_no_change_and_scratch),
 		cmocka_unit_test(test_random_tables),
+		cmocka_unit_test(test_random_schemas),
 		cmocka_unit_test(test_real_schemas),
 		cmocka_unit_test(test_real_schema_pairs),
 		cmocka_unit_test(test_synapse_pair),
