@@ -326,6 +326,14 @@ static void test_written_two_ways(void **state)
 	assert_int_equal(sm_find_column(posts, "id")->identity, 'a');
 	assert_string_equal(sm_find_column(posts, "body")->collation, "pg_catalog.\"C\"");
 	assert_string_equal(sm_find_column(posts, "len")->generated, "length(body)");
+	/* what the server would choose by itself is not written out */
+	sm_schema *none = sm_new();
+	sm_ops ops;
+	diff(none, s1, &ops);
+	assert_sql(&ops, "id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,");
+	assert_sql(&ops, "CREATE SEQUENCE public.users_id_seq AS integer");
+	sm_ops_free(&ops);
+	sm_free(none);
 	sm_free(s1);
 	sm_free(s2);
 	PG->disconnect(c1);
@@ -818,6 +826,34 @@ static void test_constraints(void **state)
 	sm_ops_free(&down);
 }
 
+/* Exclusion constraints, key storage parameters, sequence and identity details. */
+static void test_keys_and_sequences_in_detail(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TABLE r (id int GENERATED ALWAYS AS IDENTITY, during tsrange, room int,"
+		" CONSTRAINT r_pkey PRIMARY KEY (id),"
+		" CONSTRAINT r_no_overlap EXCLUDE USING gist (during WITH &&));"
+		"CREATE SEQUENCE down_seq; CREATE TYPE nothing AS ENUM ();",
+		"CREATE TABLE r (id int GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME r_ident START WITH 100),"
+		" during tsrange, room int, CONSTRAINT r_pkey PRIMARY KEY (id) WITH (fillfactor = 80),"
+		" CONSTRAINT r_no_overlap EXCLUDE USING gist (during WITH &&) WITH (fillfactor = 90) WHERE (room > 0));"
+		"CREATE SEQUENCE down_seq INCREMENT BY -1 MINVALUE -50 MAXVALUE 100 START 1;"
+		"CREATE TYPE nothing AS ENUM ('something');",
+		"INSERT INTO r (during, room) VALUES ('[2024-01-01, 2024-01-02)', 1)",
+		"SELECT count(*) || ' ' || nextval('down_seq') FROM r", "1 1",
+		"SELECT count(*) || ' ' || nextval('down_seq') FROM r", "1 2",
+	};
+	sm_ops up;
+	run_change(&k, &up, NULL);
+	assert_sql(&up, "PRIMARY KEY (id) WITH (fillfactor=80)");
+	assert_sql(&up, "EXCLUDE USING gist (during WITH &&) WITH (fillfactor='90') WHERE ((room > 0))");
+	assert_sql(&up, "ALTER SEQUENCE public.r_id_seq RENAME TO r_ident");
+	assert_sql(&up, "SET START WITH 100");
+	assert_sql(&up, "ALTER SEQUENCE public.down_seq INCREMENT BY -1 MINVALUE -50 MAXVALUE 100");
+	sm_ops_free(&up);
+}
+
 /* A primary key replaced under a foreign key that stays: the key is dropped and added around it. */
 static void test_key_under_foreign_key(void **state)
 {
@@ -1131,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_identity_generated),
 		cmocka_unit_test(test_constraints),
 		cmocka_unit_test(test_key_under_foreign_key),
+		cmocka_unit_test(test_keys_and_sequences_in_detail),
 		cmocka_unit_test(test_indexes),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_sequences_and_schemas),

@@ -116,7 +116,7 @@ static char *dep_name(const char *schema, const char *name)
 }
 
 /* A rotating set of buffers for quoted names used within one statement. */
-#define NQ 8
+#define NQ 16
 typedef struct names {
 	strbuf b[NQ];
 	int next;
@@ -372,10 +372,125 @@ static int func_is_late(const sm_schema *s, const sm_function *f)
 }
 
 /* ------------------------------------------------------------------ */
+/* Sequence options                                                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The options of a sequence or an identity, as introspect.c writes them:
+ * "AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE ... CACHE 1
+ * NO CYCLE" (an identity has "SEQUENCE NAME schema.name" instead of AS).
+ * Rendered, only what differs from PostgreSQL's defaults is written.
+ */
+enum { SQ_START, SQ_INC, SQ_MIN, SQ_MAX, SQ_CACHE, SQ_N };
+static const char *const seq_words[SQ_N] = {
+	"START WITH ", "INCREMENT BY ", "MINVALUE ", "MAXVALUE ", "CACHE ",
+};
+
+typedef struct seqopts {
+	char *head;      /* "bigint" (AS) or the sequence's qualified name (SEQUENCE NAME) */
+	char *v[SQ_N];
+	int cycle;
+} seqopts;
+
+static void seqopts_parse(const char *s, seqopts *o)
+{
+	memset(o, 0, sizeof(*o));
+	const char *start = strstr(s, "START WITH ");
+	if (!start)
+		return;
+	const char *head = !strncmp(s, "AS ", 3) ? s + 3 :
+			   !strncmp(s, "SEQUENCE NAME ", 14) ? s + 14 : NULL;
+	if (head && start > head)
+		o->head = xstrndup(head, (size_t)(start - head - 1));
+	for (int i = 0; i < SQ_N; i++) {
+		const char *p = strstr(start, seq_words[i]);
+		if (p) {
+			p += strlen(seq_words[i]);
+			o->v[i] = xstrndup(p, strcspn(p, " "));
+		}
+	}
+	o->cycle = !strstr(start, "NO CYCLE");
+}
+
+static void seqopts_free(seqopts *o)
+{
+	free(o->head);
+	for (int i = 0; i < SQ_N; i++)
+		free(o->v[i]);
+}
+
+/* PostgreSQL's default for option i, given the type and the increment. */
+static const char *seq_default(int i, const char *type, const seqopts *o)
+{
+	int down = o->v[SQ_INC] && o->v[SQ_INC][0] == '-';
+	const char *max = !strcmp(type, "smallint") ? "32767" :
+			  !strcmp(type, "integer") ? "2147483647" : "9223372036854775807";
+	const char *min = !strcmp(type, "smallint") ? "-32768" :
+			  !strcmp(type, "integer") ? "-2147483648" : "-9223372036854775808";
+	switch (i) {
+	case SQ_START: return down ? o->v[SQ_MAX] : o->v[SQ_MIN];
+	case SQ_INC: return "1";
+	case SQ_MIN: return down ? min : "1";
+	case SQ_MAX: return down ? "-1" : max;
+	default: return "1";
+	}
+}
+
+/* The options of o that differ from the defaults, joined by spaces (prefix before each). */
+static void seq_nondefault(strbuf *sb, const seqopts *o, const char *type, const char *prefix)
+{
+	for (int i = 0; i < SQ_N; i++)
+		if (o->v[i] && !eq(o->v[i], seq_default(i, type, o)))
+			strbuf_addf(sb, "%s%s%s%s", sb->len ? " " : "", prefix, seq_words[i], o->v[i]);
+	if (o->cycle)
+		strbuf_addf(sb, "%s%sCYCLE", sb->len ? " " : "", prefix);
+}
+
+/* The options of b that differ from a's (prefix before each). */
+static void seq_changes(strbuf *sb, const seqopts *a, const seqopts *b, const char *prefix)
+{
+	int retyped = !eq(a->head, b->head);
+	for (int i = 0; i < SQ_N; i++)
+		if (b->v[i] && (!eq(a->v[i], b->v[i]) || (retyped && (i == SQ_MIN || i == SQ_MAX))))
+			strbuf_addf(sb, "%s%s%s%s", sb->len ? " " : "", prefix, seq_words[i], b->v[i]);
+	if (a->cycle != b->cycle)
+		strbuf_addf(sb, "%s%s%s", sb->len ? " " : "", prefix, b->cycle ? "CYCLE" : "NO CYCLE");
+}
+
+/* The identity sequence PostgreSQL names by itself: schema.table_column_seq. */
+static int default_seq_name(const char *qname, const char *schema, const char *table,
+			    const char *column)
+{
+	char *name = xasprintf("%s_%s_seq", table, column);
+	strbuf sb = STRBUF_INIT;
+	rt_pg_qname(&sb, schema, name);
+	int same = !strcmp(sb.buf, qname);
+	strbuf_release(&sb);
+	free(name);
+	return same;
+}
+
+/* " (SEQUENCE NAME ... INCREMENT BY ...)" of an identity column, "" when all default. */
+static void identity_options(strbuf *sb, const char *schema, const char *table,
+			     const sm_column *c)
+{
+	seqopts o;
+	seqopts_parse(c->identity_opts ? c->identity_opts : "", &o);
+	strbuf opts = STRBUF_INIT;
+	if (o.head && !default_seq_name(o.head, schema, table, c->name))
+		strbuf_addf(&opts, "SEQUENCE NAME %s", o.head);
+	seq_nondefault(&opts, &o, c->type, "");
+	if (opts.len)
+		strbuf_addf(sb, " (%s)", opts.buf);
+	strbuf_release(&opts);
+	seqopts_free(&o);
+}
+
+/* ------------------------------------------------------------------ */
 /* Rendering                                                            */
 /* ------------------------------------------------------------------ */
 
-static void col_def(strbuf *sb, const sm_column *c)
+static void col_def(strbuf *sb, const sm_table *t, const sm_column *c)
 {
 	rt_pg_ident(sb, c->name);
 	strbuf_addf(sb, " %s", c->type);
@@ -387,8 +502,7 @@ static void col_def(strbuf *sb, const sm_column *c)
 	if (c->identity) {
 		strbuf_addf(sb, " GENERATED %s AS IDENTITY",
 			    c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
-		if (c->identity_opts)
-			strbuf_addf(sb, " (%s)", c->identity_opts);
+		identity_options(sb, t->schema, t->name, c);
 	}
 	if (c->def)
 		strbuf_addf(sb, " DEFAULT %s", c->def);
@@ -426,7 +540,7 @@ static void create_table(dd *d, const sm_table *t)
 	int first = 1;
 	for (size_t i = 0; i < t->ncols; i++, first = 0) {
 		strbuf_adds(&sb, first ? "\n    " : ",\n    ");
-		col_def(&sb, &t->cols[i]);
+		col_def(&sb, t, &t->cols[i]);
 	}
 	for (size_t i = 0; i < t->ncons; i++) {
 		if (!con_inline(&t->cons[i]))
@@ -1110,7 +1224,7 @@ static void create_enum(dd *d, const sm_enum *e)
 	sm_op *op = sm_ops_add(d->out, 0, "create type %s.%s", e->schema, e->name);
 	strbuf sb = STRBUF_INIT;
 	enum_labels(&sb, e);
-	sm_op_sql(op, "CREATE TYPE %s AS ENUM (%s)", Q(&d->n, e->schema, e->name), sb.buf);
+	sm_op_sql(op, "CREATE TYPE %s AS ENUM (%s)", Q(&d->n, e->schema, e->name), strbuf_str(&sb));
 	strbuf_release(&sb);
 }
 
@@ -1157,7 +1271,7 @@ static void dance_start(dd *d, const sm_enum *x, const sm_enum *y)
 	sm_op_sql(op, "ALTER TYPE %s RENAME TO %s", Q(&d->n, x->schema, x->name), I(&d->n, old));
 	strbuf sb = STRBUF_INIT;
 	enum_labels(&sb, y);
-	sm_op_sql(op, "CREATE TYPE %s AS ENUM (%s)", Q(&d->n, y->schema, y->name), sb.buf);
+	sm_op_sql(op, "CREATE TYPE %s AS ENUM (%s)", Q(&d->n, y->schema, y->name), strbuf_str(&sb));
 	strbuf_release(&sb);
 	strbuf_release(&gone);
 	free(old);
@@ -1201,8 +1315,24 @@ static void sequences_first(dd *d)
 			continue;
 		sm_op *op = sm_ops_add(d->out, 0, "%s sequence %s.%s", x ? "alter" : "create",
 				       y->schema, y->name);
-		sm_op_sql(op, "%s SEQUENCE %s %s", x ? "ALTER" : "CREATE",
-			  Q(&d->n, y->schema, y->name), y->def);
+		seqopts a, b;
+		seqopts_parse(x ? x->def : "", &a);
+		seqopts_parse(y->def, &b);
+		strbuf sb = STRBUF_INIT;
+		if (b.head && (x ? !eq(a.head, b.head) : strcmp(b.head, "bigint")))
+			strbuf_addf(&sb, "AS %s", b.head);
+		if (x)
+			seq_changes(&sb, &a, &b, "");
+		else
+			seq_nondefault(&sb, &b, b.head ? b.head : "bigint", "");
+		if (x && (!eq(a.v[SQ_MIN], b.v[SQ_MIN]) || !eq(a.v[SQ_MAX], b.v[SQ_MAX])))
+			sm_op_note(op, "fails if the current value of %s.%s is outside the new range (add RESTART WITH a value inside it)",
+				   y->schema, y->name);
+		sm_op_sql(op, "%s SEQUENCE %s%s%s", x ? "ALTER" : "CREATE",
+			  Q(&d->n, y->schema, y->name), sb.len ? " " : "", strbuf_str(&sb));
+		strbuf_release(&sb);
+		seqopts_free(&a);
+		seqopts_free(&b);
 	}
 }
 
@@ -1336,7 +1466,7 @@ static void add_column(dd *d, const sm_table *t, const sm_column *c)
 {
 	sm_op *op = sm_ops_add(d->out, 0, "add column %s.%s.%s", t->schema, t->name, c->name);
 	strbuf sb = STRBUF_INIT;
-	col_def(&sb, c);
+	col_def(&sb, t, c);
 	sm_op_sql(op, "ALTER TABLE %s ADD COLUMN %s", Q(&d->n, t->schema, t->name), sb.buf);
 	if (c->notnull && !c->def && !c->generated && !c->identity)
 		sm_op_note(op, "NOT NULL without a default: fails if %s.%s has rows", t->schema, t->name);
@@ -1353,23 +1483,42 @@ static void drop_column(dd *d, const sm_table *t, const sm_column *c, int keeps_
 		  I(&d->n, c->name));
 }
 
-/* "SET INCREMENT BY 1 SET MINVALUE 1 ..." from identity options (the sequence name is kept). */
-static char *identity_set(const char *opts)
+/* After an identity is added to a column with rows: its sequence past their values. */
+static void identity_catch_up(dd *d, sm_op *op, const sm_table *t, const sm_column *c)
 {
-	const char *const words[] = { "START WITH ", "INCREMENT BY ", "MINVALUE ", "MAXVALUE ",
-				      "CACHE ", NULL };
-	strbuf sb = STRBUF_INIT;
-	for (int i = 0; words[i]; i++) {
-		const char *p = strstr(opts, words[i]);
-		if (!p)
-			continue;
-		p += strlen(words[i]);
-		size_t n = strcspn(p, " ");
-		strbuf_addf(&sb, "%sSET %s%.*s", sb.len ? " " : "", words[i], (int)n, p);
+	seqopts o;
+	seqopts_parse(c->identity_opts ? c->identity_opts : "", &o);
+	if (!o.v[SQ_INC] || o.v[SQ_INC][0] != '-') {
+		const char *qt = Q(&d->n, t->schema, t->name);
+		strbuf lit = STRBUF_INIT;
+		sql_literal(&lit, qt);
+		sm_op_sql(op, "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%s, %s), "
+			  "coalesce(max(%s) + 1, %s), false) FROM %s", lit.buf, L(&d->n, c->name),
+			  I(&d->n, c->name), o.v[SQ_START] ? o.v[SQ_START] : "1", qt);
+		strbuf_release(&lit);
 	}
-	const char *cy = strstr(opts, "NO CYCLE");
-	strbuf_addf(&sb, "%sSET %s", sb.len ? " " : "", cy ? "NO CYCLE" : "CYCLE");
-	return strbuf_detach(&sb);
+	seqopts_free(&o);
+}
+
+/* Identity options of a column on both sides: SET ... for what changes, a rename of its sequence. */
+static void identity_changes(dd *d, const sm_table *t, const sm_column *x, const sm_column *y)
+{
+	seqopts a, b;
+	seqopts_parse(x->identity_opts, &a);
+	seqopts_parse(y->identity_opts, &b);
+	strbuf sb = STRBUF_INIT;
+	seq_changes(&sb, &a, &b, "SET ");
+	if (sb.len)
+		alter_col(d, t, y, 0, "identity options", sb.buf);
+	if (a.head && b.head && strcmp(a.head, b.head)) {
+		const char *dot = strrchr(b.head, '.');
+		sm_op *op = sm_ops_add(d->out, 0, "identity sequence of %s.%s.%s: renamed", t->schema,
+				       t->name, y->name);
+		sm_op_sql(op, "ALTER SEQUENCE %s RENAME TO %s", a.head, dot ? dot + 1 : b.head);
+	}
+	strbuf_release(&sb);
+	seqopts_free(&a);
+	seqopts_free(&b);
 }
 
 static void alter_identity(dd *d, const sm_table *t, const sm_column *x, const sm_column *y)
@@ -1382,10 +1531,9 @@ static void alter_identity(dd *d, const sm_table *t, const sm_column *x, const s
 		strbuf sb = STRBUF_INIT;
 		strbuf_addf(&sb, "ADD GENERATED %s AS IDENTITY",
 			    y->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
-		if (y->identity_opts)
-			strbuf_addf(&sb, " (%s)", y->identity_opts);
+		identity_options(&sb, t->schema, t->name, y);
 		sm_op *op = alter_col(d, t, y, 0, "add identity", sb.buf);
-		sm_op_note(op, "the identity starts at its START WITH value: set it past the existing values (setval) if the table has rows");
+		identity_catch_up(d, op, t, y);
 		strbuf_release(&sb);
 		return;
 	}
@@ -1394,11 +1542,8 @@ static void alter_identity(dd *d, const sm_table *t, const sm_column *x, const s
 	if (x->identity != y->identity)
 		alter_col(d, t, y, 0, "identity kind", y->identity == 'a' ?
 			  "SET GENERATED ALWAYS" : "SET GENERATED BY DEFAULT");
-	if (!eq(x->identity_opts, y->identity_opts) && y->identity_opts) {
-		char *set = identity_set(y->identity_opts);
-		alter_col(d, t, y, 0, "identity options", set);
-		free(set);
-	}
+	if (!eq(x->identity_opts, y->identity_opts) && x->identity_opts && y->identity_opts)
+		identity_changes(d, t, x, y);
 }
 
 /* The new type of a column: ALTER ... TYPE ... [COLLATE] USING. */
@@ -1532,7 +1677,7 @@ static void move_finish(dd *d, const sm_table *t, const sm_column *x, const sm_c
 			       t->schema, t->name, y->name);
 	sm_column plain = { .name = y->name, .type = y->type, .collation = y->collation };
 	strbuf sb = STRBUF_INIT;
-	col_def(&sb, &plain);
+	col_def(&sb, t, &plain);
 	sm_op_sql(op, "ALTER TABLE %s ADD COLUMN %s", qt, sb.buf);
 	strbuf_reset(&sb);
 	strbuf_adds(&sb, I(&d->n, tmp));
@@ -1548,13 +1693,11 @@ static void move_finish(dd *d, const sm_table *t, const sm_column *x, const sm_c
 	if (y->notnull)
 		sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", qt, qc);
 	if (y->identity) {
-		sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s%s%s", qt, qc,
-			  y->identity == 'a' ? "ALWAYS" : "BY DEFAULT", y->identity_opts ? " (" : "",
-			  y->identity_opts ? y->identity_opts : "", y->identity_opts ? ")" : "");
 		strbuf_reset(&sb);
-		sql_literal(&sb, qt);
-		sm_op_sql(op, "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%s, %s), "
-			  "coalesce(max(%s), 0) + 1, false) FROM %s", sb.buf, L(&d->n, y->name), qc, qt);
+		identity_options(&sb, t->schema, t->name, y);
+		sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s", qt, qc,
+			  y->identity == 'a' ? "ALWAYS" : "BY DEFAULT", strbuf_str(&sb));
+		identity_catch_up(d, op, t, y);
 	}
 	strbuf_release(&sb);
 	free(tmp);

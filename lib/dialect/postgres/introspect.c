@@ -317,7 +317,7 @@ static const char q_cons[] =
 	"FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(att, i) "
 	"JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.att), "
 	"co.confupdtype, co.confdeltype, co.confmatchtype, "
-	"CASE WHEN co.contype IN ('p', 'u', 'x') THEN (SELECT pg_catalog.array_to_string(ic.reloptions, ', ') "
+	"CASE WHEN co.contype IN ('p', 'u') THEN (SELECT pg_catalog.array_to_string(ic.reloptions, ', ') "
 	"FROM pg_catalog.pg_class ic WHERE ic.oid = co.conindid) END "
 	"FROM pg_catalog.pg_constraint co "
 	"JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
@@ -348,16 +348,14 @@ static const char *fk_match(const char *code)
 
 /*
  * pg_get_constraintdef leaves out the storage parameters of the index
- * behind a key (they are in pg_get_indexdef only): put them where
- * CREATE TABLE takes them, before WHERE (exclusion) and DEFERRABLE.
+ * behind a primary key or unique constraint (an exclusion constraint has
+ * them): put them where CREATE TABLE takes them, before DEFERRABLE.
  */
 static char *con_def(const char *def, const char *reloptions)
 {
-	if (!reloptions || !*reloptions)
+	if (!reloptions || !*reloptions || strstr(def, " WITH ("))
 		return dup(def);
-	const char *at = strstr(def, " WHERE (");
-	if (!at)
-		at = strstr(def, " DEFERRABLE");
+	const char *at = strstr(def, " DEFERRABLE");
 	size_t n = at ? (size_t)(at - def) : strlen(def);
 	return xasprintf("%.*s WITH (%s)%s", (int)n, def, reloptions, def + n);
 }
