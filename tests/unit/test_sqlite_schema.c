@@ -446,6 +446,13 @@ static void test_model_fields(void **state)
 	assert_string_equal(v1->trg[0].name, "tv");
 	assert_int_equal(s->nunsupported, 0);
 	sm_free(s);
+	/* What the schema cannot make again is named, never skipped silently. */
+	run_sql(p, "CREATE INDEX f_data_block ON f_data (block);");
+	s = introspect(p);
+	assert_int_equal(s->nunsupported, 1);
+	assert_string_equal(s->unsupported[0],
+			    "index f_data_block (on f_data, a shadow table of a virtual table)");
+	sm_free(s);
 	remove_db(p);
 }
 

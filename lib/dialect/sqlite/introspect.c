@@ -1014,9 +1014,28 @@ static void view_deps(sm_schema *s, sm_view *v)
 	sq_tokens_free(&tok);
 }
 
+/*
+ * Indexes and triggers a user put on a virtual table's shadow tables:
+ * the virtual table's definition does not make them, so they are named.
+ */
+static void report_on_shadows(ictx *x)
+{
+	for (size_t i = 0; i < x->nrows; i++) {
+		const master_row *m = &x->rows[i];
+		if (!m->sql || !m->tbl || strcmp(m->type, "table") == 0 ||
+		    strcmp(m->type, "view") == 0 || !is_shadow(x, m->tbl))
+			continue;
+		char *what = xasprintf("%s %s (on %s, a shadow table of a virtual table)",
+				       m->type, m->name, m->tbl);
+		sm_add_unsupported(x->s, what);
+		free(what);
+	}
+}
+
 /* Views, then triggers (a trigger may be on a view), then what views read. */
 static void load_rest(ictx *x)
 {
+	report_on_shadows(x);
 	for (size_t i = 0; i < x->nrows; i++)
 		if (!strcmp(x->rows[i].type, "view"))
 			load_view(x, &x->rows[i]);
