@@ -10,7 +10,10 @@
  * reading that back.  Anything else is SQLite's documented table rebuild
  * (https://www.sqlite.org/lang_altertable.html#otheralter): the target's
  * CREATE TABLE under a temporary name, the rows copied, the old table
- * dropped, the new one renamed, its indexes created again.
+ * dropped, the new one renamed, its indexes created again.  The copy keeps
+ * rowids (through rowid, or the new INTEGER PRIMARY KEY) and the
+ * AUTOINCREMENT sequence; a column that becomes NOT NULL with a default
+ * takes the default for its NULLs, and the migration says so.
  *
  * The generated SQL assumes PRAGMA foreign_keys is OFF while it runs.
  * retort runs a migration inside one transaction, where the pragma cannot
@@ -31,7 +34,7 @@
  * Order: views, triggers and indexes that go or change are dropped;
  * tables are dropped (children first); tables are created, altered and
  * rebuilt (parents first); then indexes, views (each after the views it
- * reads) and triggers are created.
+ * reads), the tables' triggers and the views' triggers are created.
  */
 #include "internal.h"
 #include "dialect/dialect.h"
