@@ -749,8 +749,10 @@ static void test_type_changes(void **state)
 {
 	(void)state;
 	change k = {
-		"CREATE TABLE t (a text DEFAULT '0', b integer, c varchar(10), d numeric(6,2));",
-		"CREATE TABLE t (a integer DEFAULT 0, b bigint, c varchar(20), d numeric(10,2));",
+		"CREATE TABLE t (a text DEFAULT '0', b integer, c varchar(10), d numeric(6,2),"
+		" e int GENERATED ALWAYS AS IDENTITY);",
+		"CREATE TABLE t (a integer DEFAULT 0, b bigint, c varchar(20), d numeric(10,2),"
+		" e bigint GENERATED ALWAYS AS IDENTITY);",
 		"INSERT INTO t VALUES ('12', 3, 'abc', 1.5), ('7', 4, 'de', 2.25)",
 		"SELECT sum(a) + sum(b) || ' ' || string_agg(c, ',' ORDER BY c) || ' ' || sum(d) FROM t",
 		"26 abc,de 3.75",
@@ -978,6 +980,23 @@ static void test_enum_values(void **state)
 	assert_op(&down, "type public.st: values removed (recreated)", 1);
 	sm_ops_free(&up);
 	sm_ops_free(&down);
+
+	/* a new value used in the same migration (which PostgreSQL refuses) is pointed out */
+	char *d1 = db_create("e1"), *d2 = db_create("e2");
+	rt_conn *c1 = db_connect(d1), *c2 = db_connect(d2);
+	db_exec(c1, "CREATE TYPE st AS ENUM ('new')");
+	db_exec(c2, "CREATE TYPE st AS ENUM ('draft', 'new'); CREATE TABLE u (s st DEFAULT 'draft')");
+	sm_schema *s1 = db_introspect(c1), *s2 = db_introspect(c2);
+	diff(s1, s2, &up);
+	assert_op(&up, "type public.st: add value draft", 0);
+	assert_contains(up.v[0].note, "cannot use the new value draft");
+	sm_ops_free(&up);
+	sm_free(s1);
+	sm_free(s2);
+	PG->disconnect(c1);
+	PG->disconnect(c2);
+	db_drop(d1);
+	db_drop(d2);
 }
 
 static void test_enum_dance(void **state)

@@ -1228,6 +1228,30 @@ static void create_enum(dd *d, const sm_enum *e)
 	strbuf_release(&sb);
 }
 
+/* Does a definition of s use the enum value ('label'::type)? */
+static int label_used(const sm_schema *s, const char *qtype, const char *label)
+{
+	strbuf lit = STRBUF_INIT;
+	sql_literal(&lit, label);
+	strbuf_addf(&lit, "::%s", qtype);
+	int used = 0;
+	for (size_t i = 0; i < s->ntables && !used; i++) {
+		const sm_table *t = &s->tables[i];
+		for (size_t j = 0; j < t->ncols && !used; j++)
+			used = mentions(t->cols[j].def, lit.buf) || mentions(t->cols[j].generated, lit.buf);
+		for (size_t j = 0; j < t->ncons && !used; j++)
+			used = mentions(t->cons[j].def, lit.buf);
+		for (size_t j = 0; j < t->nidx && !used; j++)
+			used = mentions(t->idx[j].def, lit.buf);
+		for (size_t j = 0; j < t->ntrg && !used; j++)
+			used = mentions(t->trg[j].def, lit.buf);
+	}
+	for (size_t i = 0; i < s->nviews && !used; i++)
+		used = mentions(s->views[i].def, lit.buf);
+	strbuf_release(&lit);
+	return used;
+}
+
 /* New labels of an enum whose old labels all stay, in order. */
 static void add_enum_values(dd *d, const sm_enum *x, const sm_enum *y)
 {
@@ -1236,6 +1260,9 @@ static void add_enum_values(dd *d, const sm_enum *x, const sm_enum *y)
 			continue;
 		sm_op *op = sm_ops_add(d->out, 0, "type %s.%s: add value %s", y->schema, y->name,
 				       y->labels[i]);
+		if (label_used(d->b, Q(&d->n, y->schema, y->name), y->labels[i]))
+			sm_op_note(op, "PostgreSQL cannot use the new value %s before this transaction commits, and a default, check, index or view below does: put this step in a migration of its own (or mark this one transaction:false)",
+				   y->labels[i]);
 		if (i > 0)
 			sm_op_sql(op, "ALTER TYPE %s ADD VALUE %s AFTER %s", Q(&d->n, y->schema, y->name),
 				  L(&d->n, y->labels[i]), L(&d->n, y->labels[i - 1]));
@@ -1588,12 +1615,15 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 		if (!y->def || retype || y->identity)
 			xdef = NULL;
 	}
-	/* an identity column is NOT NULL: set before it is added, dropped after it goes */
+	/*
+	 * An identity column is NOT NULL: set before it is added, dropped
+	 * after it goes.  The type first: its identity sequence follows it.
+	 */
 	if (!x->notnull && y->notnull)
 		alter_col(d, t, y, 0, "not null", "SET NOT NULL");
-	alter_identity(d, t, x, y);
 	if (retype)
 		alter_type(d, t, x, y);
+	alter_identity(d, t, x, y);
 	if (y->def && !eq(xdef, y->def)) {
 		char *set = xasprintf("SET DEFAULT %s", y->def);
 		alter_col(d, t, y, 0, "default", set);
