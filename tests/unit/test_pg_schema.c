@@ -1119,6 +1119,33 @@ static void test_column_order(void **state)
 	sm_ops_free(&up);
 }
 
+/* Names that need quoting (keywords, capitals, spaces, non-ASCII) in every position. */
+static void test_quoted_names(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE SCHEMA \"My App\"; CREATE TYPE \"My App\".\"Status\" AS ENUM ('a', 'b', 'c');"
+		"CREATE TABLE \"My App\".\"Order\" (\"select\" int PRIMARY KEY, \"Status\" \"My App\".\"Status\" DEFAULT 'a',"
+		" \"naïve\" text, \"user\" int);"
+		"CREATE INDEX \"Idx\" ON \"My App\".\"Order\" (\"naïve\") WHERE \"Status\" = 'b';",
+		"CREATE SCHEMA \"My App\"; CREATE TYPE \"My App\".\"Status\" AS ENUM ('b', 'a');"
+		"CREATE TABLE \"My App\".\"Order\" (\"select\" bigint PRIMARY KEY, \"Status\" \"My App\".\"Status\" DEFAULT 'a',"
+		" \"naïve\" varchar(30), \"from\" int GENERATED ALWAYS AS IDENTITY);"
+		"CREATE INDEX \"Idx\" ON \"My App\".\"Order\" (\"naïve\") WHERE \"Status\" = 'b';"
+		"CREATE VIEW \"My App\".\"V\" AS SELECT \"select\", \"Status\" FROM \"My App\".\"Order\";"
+		"COMMENT ON COLUMN \"My App\".\"Order\".\"naïve\" IS 'naïve';"
+		"CREATE FUNCTION \"My App\".\"Fn\"(\"in\" \"My App\".\"Status\") RETURNS int LANGUAGE sql AS 'SELECT 1';",
+		"INSERT INTO \"My App\".\"Order\" VALUES (1, 'b', 'x', 7)",
+		"SELECT \"select\" || \"Status\"::text || \"naïve\" || \"from\" FROM \"My App\".\"Order\"", "1bx1",
+		"SELECT \"select\" || \"Status\"::text || \"naïve\" || coalesce(\"user\", 0) FROM \"My App\".\"Order\"", "1bx0",
+	};
+	sm_ops up;
+	run_change(&k, &up, NULL);
+	assert_sql(&up, "ALTER TABLE \"My App\".\"Order\" ALTER COLUMN \"Status\" TYPE \"My App\".\"Status\" USING \"Status\"::text::\"My App\".\"Status\"");
+	assert_sql(&up, "ALTER TABLE \"My App\".\"Order\" DROP COLUMN \"user\"");
+	sm_ops_free(&up);
+}
+
 /* A partition key cannot be altered: the diff says so rather than guess. */
 static void test_partitioning_change_refused(void **state)
 {
@@ -1195,6 +1222,7 @@ int main(void)
 		cmocka_unit_test(test_functions_and_triggers),
 		cmocka_unit_test(test_comments_and_options),
 		cmocka_unit_test(test_column_order),
+		cmocka_unit_test(test_quoted_names),
 		cmocka_unit_test(test_partitioning_change_refused),
 		cmocka_unit_test(test_corpus_complete),
 		cmocka_unit_test(test_corpus_chinook),

@@ -11,13 +11,14 @@
  *
  *   drops of what depends on things that change: triggers; views,
  *   materialized views and functions that use relations (dependents
- *   first, from pg_depend); foreign keys; other constraints; indexes;
- *   sequence ownership that is about to go away;
+ *   first, from pg_depend); functions made again; foreign keys; other
+ *   constraints; indexes; sequence ownership that is about to go away;
  *   schemas; enum types (new ones, added values, and the first half of
  *   the rename-create-recast-drop dance for removed or reordered values);
  *   sequences; functions that use no relation;
- *   columns of existing tables; removed tables; what they no longer need
- *   (the renamed enum types, removed types, sequences, functions);
+ *   columns of existing tables (moves of columns to their declared
+ *   position included); removed tables; what they no longer need
+ *   (functions, then the renamed and removed enum types, sequences);
  *   new tables; sequence ownership; constraints; indexes; foreign keys;
  *   views and functions that use relations (what they use first);
  *   triggers; comments; removed schemas.
@@ -873,6 +874,15 @@ static void mark_tables(dd *d)
 	}
 }
 
+/* Does a function's signature use an enum type that is recreated? */
+static int uses_dance(const dd *d, const sm_function *f)
+{
+	for (size_t j = 0; j < f->ndeps; j++)
+		if (rt_strlist_has(&d->dance, f->deps[j]))
+			return 1;
+	return 0;
+}
+
 /*
  * Functions of a that are dropped: gone, changed beyond CREATE OR
  * REPLACE (arguments or result), or using an enum type that is
@@ -883,10 +893,7 @@ static void mark_functions(dd *d)
 	for (size_t i = 0; i < d->a->nfuncs; i++) {
 		const sm_function *f = &d->a->funcs[i];
 		const sm_function *g = find_func(d->b, f->schema, f->identity);
-		int drop = !g || !func_replaceable(f, g);
-		for (size_t j = 0; !drop && j < f->ndeps; j++)
-			drop = rt_strlist_has(&d->dance, f->deps[j]);
-		if (!drop)
+		if (g && func_replaceable(f, g) && !uses_dance(d, f))
 			continue;
 		char *n = dep_name(f->schema, f->identity);
 		mark_dirty(d, n);
@@ -1393,17 +1400,22 @@ static void own_sequences(dd *d)
 }
 
 /*
- * Functions that use no relation and are made again: dropped before the
- * types of their signature change (an enum type is renamed away).
+ * Functions that use no relation and are dropped early: those made
+ * again, and those whose signature names an enum type about to be
+ * renamed away (after that, the name means its new version).
  */
+static int early_drop(const dd *d, size_t i)
+{
+	const sm_function *f = &d->a->funcs[i];
+	return d->fa_drop[i] && !func_is_late(d->a, f) &&
+	       (find_func(d->b, f->schema, f->identity) || uses_dance(d, f));
+}
+
 static void drop_changed_functions(dd *d)
 {
-	for (size_t i = 0; i < d->a->nfuncs; i++) {
-		const sm_function *f = &d->a->funcs[i];
-		if (d->fa_drop[i] && !func_is_late(d->a, f) &&
-		    find_func(d->b, f->schema, f->identity))
-			drop_function(d, f);
-	}
+	for (size_t i = 0; i < d->a->nfuncs; i++)
+		if (early_drop(d, i))
+			drop_function(d, &d->a->funcs[i]);
 }
 
 /* Functions that use no relation: made before the tables (defaults, checks, indexes use them). */
@@ -1421,8 +1433,7 @@ static void functions_last(dd *d)
 {
 	for (size_t i = 0; i < d->a->nfuncs; i++) {
 		const sm_function *f = &d->a->funcs[i];
-		if (d->fa_drop[i] && !func_is_late(d->a, f) &&
-		    !find_func(d->b, f->schema, f->identity))
+		if (d->fa_drop[i] && !func_is_late(d->a, f) && !early_drop(d, i))
 			drop_function(d, f);
 	}
 }
@@ -1786,7 +1797,10 @@ static void drop_tables(dd *d)
 		if (find_table(d->b, t->schema, t->name))
 			continue;
 		sm_op *op = sm_ops_add(d->out, 1, "drop table %s.%s", t->schema, t->name);
-		sm_op_note(op, "drops table %s.%s and all its rows", t->schema, t->name);
+		char *part = option_line(t->options, "PARTITION BY ");
+		sm_op_note(op, "drops table %s.%s and all its rows%s", t->schema, t->name,
+			   part ? ", and its partitions with theirs" : "");
+		free(part);
 		sm_op_sql(op, "DROP TABLE %s", Q(&d->n, t->schema, t->name));
 	}
 }
@@ -2043,9 +2057,9 @@ static int first_phases(dd *d)
 	if (alter_tables(d) < 0)
 		return -1;
 	drop_tables(d);
+	functions_last(d);
 	enums_last(d);
 	sequences_last(d);
-	functions_last(d);
 	return 0;
 }
 
