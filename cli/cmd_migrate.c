@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -35,9 +36,10 @@ typedef enum { MOVE_UP, MOVE_DOWN } move;
 
 static int run_move(cli *c, int argc, char **argv, move m)
 {
-	int sql = 0;
+	int sql = 0, backup = 0;
 	const opt opts[] = {
 		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"),
+		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"),
 		OPT_END(),
 	};
 	const char *usage = m == MOVE_UP ? "retort upgrade [--sql] TARGET"
@@ -62,6 +64,17 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
+	if (backup && !sql) {
+		char *path;
+		int b = rt_backup(ctx, NULL, &path, &err);
+		if (b < 0)
+			return cli_fail(c, &err);
+		if (b == 1)
+			cli_note(c, "no backup: the database does not exist yet");
+		else
+			cli_note(c, "backed up to %s", path);
+		free(path);
+	}
 	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], &err)
 			  : rt_downgrade(ctx, argv[1], &err);
 	if (rc < 0)

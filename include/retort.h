@@ -91,6 +91,12 @@ typedef struct rt_config {
 	char *lock_timeout;      /* PostgreSQL: lock_timeout for migrations ("5s"), or NULL */
 	char *statement_timeout; /* PostgreSQL: statement_timeout, or NULL */
 	char *dev_url;           /* where scratch databases are made (PostgreSQL), or NULL: url */
+	char *seed_location;     /* directory of seed files, default "seeds" */
+	char **seeds;            /* seeds `reset` runs, in order */
+	size_t nseeds;
+	char **branches;         /* branch labels expected to have a head each (verify) */
+	size_t nbranches;
+	int protected_env;       /* protected = true: reset refuses */
 	char *file_template;     /* default %(rev)s_%(slug)s */
 	char *timezone;          /* for Create Date and file names; NULL = local */
 	int truncate_slug_length;
@@ -407,6 +413,32 @@ typedef struct rt_diff {
 int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to,
 		   rt_diff *out, rt_error *err);
 void rt_diff_free(rt_diff *d);
+
+/* ------------------------------------------------------------------ */
+/* Around the migrations: backup, seeds, create, reset                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Back the database up to path, or when path is NULL to
+ * <config dir>/backups/backup-<UTC time>.<sqlite|dump>; *written gets the
+ * file's path.  SQLite: the online backup API; PostgreSQL: pg_dump
+ * (custom format, for pg_restore).  Returns 1 (and *written NULL) when
+ * the database does not exist yet.
+ */
+int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err);
+/* Run <seed_location>/NAME.sql in one transaction. */
+int rt_seed(rt_ctx *ctx, const char *name, rt_error *err);
+/*
+ * Load the declared schema into an empty database and stamp it at the
+ * heads, in one transaction; refuses a database with tables or a revision.
+ */
+int rt_create(rt_ctx *ctx, rt_error *err);
+/*
+ * Start over: downgrade to base (or, when a revision has no downgrade,
+ * drop every object), upgrade to the heads, run the configured seeds.
+ * Refuses in an environment marked protected.  The caller asks first.
+ */
+int rt_reset(rt_ctx *ctx, rt_error *err);
 
 /* SHA-256 of a revision's upgrade section, line endings normalised: "sha256:<hex>". */
 char *rt_revision_checksum(const rt_revision *rev);

@@ -26,7 +26,8 @@ static const char *const known_keys[] = {
 	"script_location", "url", "schema", "version_table", "file_template",
 	"timezone", "truncate_slug_length", "transaction_per_migration",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
-	"statement_timeout", "dev_url", NULL,
+	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
+	"protected", NULL,
 };
 
 /* A raw value as read, before substitution. */
@@ -275,6 +276,35 @@ static int check_timezone(const char *tz, rt_error *err)
 	return -1;
 }
 
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A comma-separated list of names. */
+static void set_list(char ***v, size_t *n, const char *s)
+{
+	free_list(*v, *n);
+	*v = NULL;
+	*n = 0;
+	while (*s) {
+		const char *comma = strchr(s, ',');
+		const char *e = comma ? comma : s + strlen(s);
+		const char *a = s, *b = e;
+		while (a < b && isspace((unsigned char)*a))
+			a++;
+		while (b > a && isspace((unsigned char)b[-1]))
+			b--;
+		if (b > a) {
+			*v = xrealloc(*v, (*n + 1) * sizeof(char *));
+			(*v)[(*n)++] = xstrndup(a, (size_t)(b - a));
+		}
+		s = comma ? comma + 1 : e;
+	}
+}
+
 /*
  * PostgreSQL session settings.  The server checks the values; here only
  * that a schema is a plain name, since it is spliced into SQL.
@@ -345,6 +375,16 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		   !strcmp(key, "search_path") || !strcmp(key, "lock_timeout") ||
 		   !strcmp(key, "statement_timeout")) {
 		return set_pg_setting(cfg, key, v, err);
+	} else if (!strcmp(key, "seed_location")) {
+		free(cfg->seed_location);
+		cfg->seed_location = fs_join(cfg->dir, *v ? v : "seeds");
+	} else if (!strcmp(key, "seeds")) {
+		set_list(&cfg->seeds, &cfg->nseeds, v);
+	} else if (!strcmp(key, "branches")) {
+		set_list(&cfg->branches, &cfg->nbranches, v);
+	} else if (!strcmp(key, "protected")) {
+		if (parse_bool(v, &cfg->protected_env) < 0)
+			return rt_fail(err, RT_ECONFIG, "protected '%s' is not true or false", v);
 	} else if (!strcmp(key, "lock_wait")) {
 		char *end;
 		double d = strtod(v, &end);
@@ -368,6 +408,7 @@ rt_config *rt_config_new(const char *dir)
 	cfg->transaction_per_migration = 1;
 	cfg->lock_wait = 300;
 	set_locations(cfg, "migrations", NULL);
+	cfg->seed_location = fs_join(cfg->dir, "seeds");
 	const char *url = getenv("DATABASE_URL");
 	if (url && *url)
 		cfg->url = xstrdup(url);
@@ -527,6 +568,13 @@ rt_config *rt_config_clone(const rt_config *cfg)
 	c->lock_timeout = xstrdup_or_null(cfg->lock_timeout);
 	c->statement_timeout = xstrdup_or_null(cfg->statement_timeout);
 	c->dev_url = xstrdup_or_null(cfg->dev_url);
+	c->seed_location = xstrdup_or_null(cfg->seed_location);
+	c->seeds = xcalloc(cfg->nseeds + 1, sizeof(char *));
+	for (size_t i = 0; i < cfg->nseeds; i++)
+		c->seeds[i] = xstrdup(cfg->seeds[i]);
+	c->branches = xcalloc(cfg->nbranches + 1, sizeof(char *));
+	for (size_t i = 0; i < cfg->nbranches; i++)
+		c->branches[i] = xstrdup(cfg->branches[i]);
 	c->file_template = xstrdup_or_null(cfg->file_template);
 	c->timezone = xstrdup_or_null(cfg->timezone);
 	c->script_locations = xcalloc(cfg->nscript_locations + 1, sizeof(char *));
@@ -580,6 +628,9 @@ void rt_config_free(rt_config *cfg)
 	free(cfg->lock_timeout);
 	free(cfg->statement_timeout);
 	free(cfg->dev_url);
+	free(cfg->seed_location);
+	free_list(cfg->seeds, cfg->nseeds);
+	free_list(cfg->branches, cfg->nbranches);
 	free(cfg->file_template);
 	free(cfg->timezone);
 	for (size_t i = 0; i < cfg->nplaceholders; i++) {

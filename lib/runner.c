@@ -18,6 +18,8 @@
 #include "ctx_internal.h"
 #include "placeholder.h"
 #include "sqltext.h"
+#include "schema/model.h"
+#include "schema/source.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +45,7 @@ typedef struct run {
 	int tables_ready;    /* version and history tables exist */
 	int in_tx;
 	rt_strlist expected; /* version rows as the plan leaves them so far */
+	const char *create_file; /* create: the schema file loaded with the stamp */
 } run;
 
 static double mono_ms(void)
@@ -474,6 +477,9 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	if (tx_begin(r, err) < 0 ||
 	    ensure_tables(r, err) < 0)
 		return -1;
+	if (r->create_file && r->conn &&
+	    sm_run_file(r->d, r->conn, r->create_file, 0, err) < 0)
+		return -1;
 	for (size_t i = 0; i < s->nvops; i++)
 		if (emit_vop(r, &s->vops[i], err) < 0)
 			return -1;
@@ -525,6 +531,7 @@ static void expected_from_state(run *r, const rt_state *st)
 
 typedef struct request {
 	rt_direction dir;
+	const char *create_file;      /* create: load this schema file, stamp heads */
 	const char *target;           /* upgrade, downgrade */
 	const char *const *targets;   /* stamp */
 	size_t ntargets;
@@ -608,6 +615,27 @@ static int precheck(run *r, const request *q, rt_error *err)
 	return 0;
 }
 
+/* create: refuse a database that has a revision or any table or view. */
+static int check_empty(run *r, const rt_state *st, rt_error *err)
+{
+	if (st->rows.n || st->unknown.n) {
+		rt_fail(err, RT_EFAIL, "the database is already at a revision: create only fills an empty database");
+		rt_hint(err, "to bring it to the newest revision, run: retort upgrade heads");
+		return -1;
+	}
+	sm_schema *s;
+	if (r->d->introspect(r->conn, r->cfg, &s, err) < 0)
+		return -1;
+	size_t n = s->ntables + s->nviews;
+	sm_free(s);
+	if (!n)
+		return 0;
+	rt_fail(err, RT_EFAIL, "the database already has %zu table%s or view%s: create only fills an empty database",
+		n, n == 1 ? "" : "s", n == 1 ? "" : "s");
+	rt_hint(err, "if it already holds the schema, record that with: retort stamp heads");
+	return -1;
+}
+
 /* Online: connect, lock, read the state under the lock, plan, run. */
 static int online(run *r, const request *q, rt_error *err)
 {
@@ -622,6 +650,9 @@ static int online(run *r, const request *q, rt_error *err)
 	if (rc == 0) {
 		rt_state st;
 		rc = rt_read_state(r->ctx, r->d, r->conn, 0, &st, err);
+		int read = rc == 0;
+		if (rc == 0 && q->create_file)
+			rc = check_empty(r, &st, err);
 		if (rc == 0) {
 			r->tables_ready = st.exists;
 			expected_from_state(r, &st);
@@ -633,8 +664,9 @@ static int online(run *r, const request *q, rt_error *err)
 				rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
 					    "nothing to do: the database is already there");
 			rt_plan_free(&plan);
-			rt_state_free(&st);
 		}
+		if (read)
+			rt_state_free(&st);
 		r->d->unlock(r->conn);
 	}
 	r->d->disconnect(r->conn);
@@ -708,7 +740,8 @@ static int offline(run *r, const request *q, rt_error *err)
 
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
-	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph };
+	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
+		  .create_file = q->create_file };
 	r.d = rt_dialect_for_config(ctx->cfg, err);
 	if (!r.d)
 		return -1;
@@ -754,6 +787,18 @@ int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)
 int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
 {
 	request q = { .dir = RT_DOWNGRADE, .target = target };
+	return execute(ctx, &q, err);
+}
+
+int rt_create(rt_ctx *ctx, rt_error *err)
+{
+	if (!ctx->cfg->schema)
+		return rt_fail(err, RT_ECONFIG, "no declared schema is configured (schema = schema.sql in retort.ini)");
+	if (ctx->out)
+		return rt_fail(err, RT_EUSAGE, "create has no --sql form; the schema file itself is the SQL");
+	static const char *const heads[] = { "heads" };
+	request q = { .dir = RT_STAMP, .targets = heads, .ntargets = 1,
+		      .create_file = ctx->cfg->schema };
 	return execute(ctx, &q, err);
 }
 

@@ -114,6 +114,12 @@ typedef struct rt_dialect {
 	int (*diff)(const struct sm_schema *from, const struct sm_schema *to,
 		    struct sm_ops *out, rt_error *err);
 	int (*scratch_create)(const rt_config *cfg, char **url, rt_error *err);
+	/*
+	 * A full copy of the database into the file dest (which must not
+	 * exist); 1 when there is no database yet, so nothing to copy.
+	 */
+	int (*backup)(const rt_config *cfg, const char *dest, rt_error *err);
+	const char *backup_ext; /* file name extension of a backup: "sqlite", "dump" */
 	void (*scratch_drop)(const rt_config *cfg, const char *url);
 } rt_dialect;
 

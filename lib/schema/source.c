@@ -41,9 +41,12 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 	return rc;
 }
 
-/* Run every statement of a schema file on c, in one transaction when possible. */
-static int run_file(const rt_dialect *d, rt_conn *c, const char *path,
-		    rt_error *err)
+/*
+ * Run every statement of a schema file on c; with own_tx, in one
+ * transaction of its own when no statement forbids it.
+ */
+int sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx,
+		rt_error *err)
 {
 	char *text;
 	size_t len;
@@ -54,19 +57,15 @@ static int run_file(const rt_dialect *d, rt_conn *c, const char *path,
 	int nontx = 0;
 	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
 		nontx |= stmts.v[i].nontx;
-	if (rc == 0 && !nontx)
+	int tx = own_tx && !nontx;
+	if (rc == 0 && tx)
 		rc = d->begin(c, err);
 	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
 		rc = d->exec_stmt(c, &stmts.v[i], path, err);
-	if (rc == 0 && !nontx)
+	if (rc == 0 && tx)
 		rc = d->commit(c, err);
-	else if (rc < 0 && !nontx)
+	else if (rc < 0 && tx)
 		d->rollback(c);
-	if (rc < 0 && err->message && !strstr(err->message, "loading")) {
-		char *m = err->message;
-		err->message = xasprintf("loading the schema file into a scratch database: %s", m);
-		free(m);
-	}
 	rt_stmtlist_free(&stmts);
 	free(text);
 	return rc;
@@ -106,8 +105,11 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		int missing;
 		rt_conn *c = d->connect(scfg, 0, &missing, err);
 		rc = c ? 0 : -1;
-		if (rc == 0)
-			rc = run_file(d, c, file, err);
+		if (rc == 0 && (rc = sm_run_file(d, c, file, 1, err)) < 0 && err->message) {
+			char *m = err->message;
+			err->message = xasprintf("loading the schema file into a scratch database: %s", m);
+			free(m);
+		}
 		if (rc == 0)
 			rc = d->introspect(c, scfg, out, err);
 		if (c)
@@ -148,7 +150,7 @@ int sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
 	}
 	if (!strcmp(spec, "database"))
 		return introspect_url(d, cfg, 1, out, err);
-	if (!strncmp(spec, "file:", 5) ||
+	if (!strncmp(spec, "file:", 5) || (!is_url(spec) && fs_exists(spec) && !fs_is_dir(spec)) ||
 	    (strlen(spec) > 4 && !strcmp(spec + strlen(spec) - 4, ".sql") && !is_url(spec))) {
 		const char *path = !strncmp(spec, "file:", 5) ? spec + 5 : spec;
 		if (!fs_exists(path))

@@ -268,9 +268,9 @@ static void test_section_errors(void **state)
 	rt_error_clear(&err);
 
 	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:upgrade foo\n", 2,
-			 "unknown section option 'foo' (known: transaction:false)");
+			 "unknown section option 'foo' (known: transaction:false, batch)");
 	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:upgrade transaction:\n", 2,
-			 "unknown section option 'transaction:' (known: transaction:false)");
+			 "unknown section option 'transaction:' (known: transaction:false, batch)");
 	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:upgrade transaction:false transaction:true\n", 2,
 			 "option 'transaction' given twice");
 	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:upgrade\n-- migrate:downgrade transaction:maybe\n", 3,

@@ -39,4 +39,6 @@ void rt_pg_ident(strbuf *sb, const char *name);
 /* schema.name, each part through rt_pg_ident. */
 void rt_pg_qname(strbuf *sb, const char *schema, const char *name);
 
+int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err);
+
 #endif

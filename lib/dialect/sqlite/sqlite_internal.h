@@ -115,4 +115,6 @@ int sq_elem_is_constraint(const sq_table_text *t, const sq_elem *e);
  */
 const char *rt_sqlite_rowid_alias(const struct sm_table *t);
 
+int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err);
+
 #endif

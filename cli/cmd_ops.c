@@ -1,0 +1,130 @@
+/*
+ * cmd_ops.c - backup, seed, create and reset: the operations teams used
+ * to script around their migrations.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cmd_backup(cli *c, int argc, char **argv)
+{
+	const char *out = NULL;
+	const opt opts[] = {
+		OPT_STRING('o', "output", &out, "FILE", "where to write it (default: backups/backup-<time>.<ext>)"),
+		OPT_END(),
+	};
+	const char *usage = "retort backup [-o FILE]";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"Back the database up: SQLite through its online backup API (a consistent\n"
+		"copy while others keep working), PostgreSQL through pg_dump in custom format\n"
+		"(restore with pg_restore). Prints the file's path.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	char *path;
+	if (!ctx || (rc = rt_backup(ctx, out, &path, &err)) < 0)
+		return cli_fail(c, &err);
+	if (rc == 1) {
+		fprintf(stderr, "error: the database does not exist yet: there is nothing to back up\n");
+		return 1;
+	}
+	printf("%s\n", path);
+	free(path);
+	return 0;
+}
+
+int cmd_seed(cli *c, int argc, char **argv)
+{
+	const char *usage = "retort seed NAME...";
+	int rc = parse_options(c, &argc, argv, NULL, usage,
+		"Run seeds/NAME.sql (seed_location in retort.ini) in one transaction: data\n"
+		"for development and tests, with ${placeholders} as in migrations.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc < 2)
+		return usage_error(c, usage, "name the seed(s) to run");
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	for (int i = 1; i < argc; i++) {
+		if (rt_seed(ctx, argv[i], &err) < 0)
+			return cli_fail(c, &err);
+		cli_note(c, "seeded %s", argv[i]);
+	}
+	return 0;
+}
+
+int cmd_create(cli *c, int argc, char **argv)
+{
+	const char *usage = "retort create";
+	int rc = parse_options(c, &argc, argv, NULL, usage,
+		"Load the declared schema (schema in retort.ini) into an empty database and\n"
+		"stamp it at the heads, in one transaction -- the quick start for a new\n"
+		"database. Refuses a database that has tables or a revision.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx || rt_create(ctx, &err) < 0)
+		return cli_fail(c, &err);
+	cli_note(c, "created the schema from %s and stamped the heads", rt_ctx_config(ctx)->schema);
+	return 0;
+}
+
+/* Ask on the terminal; 1 when the answer is yes. */
+static int confirm(const char *url)
+{
+	fprintf(stderr, "This throws away everything in %s and builds it again.\nContinue? [y/N] ", url);
+	fflush(stderr);
+	char line[16];
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+int cmd_reset(cli *c, int argc, char **argv)
+{
+	int yes = 0;
+	const opt opts[] = {
+		OPT_BOOL('y', "yes", &yes, "do not ask (needed when not on a terminal)"),
+		OPT_END(),
+	};
+	const char *usage = "retort reset [--yes]";
+	int rc = parse_options(c, &argc, argv, opts, usage,
+		"Start the database over: downgrade to base (or, when a revision has no\n"
+		"downgrade, drop every object), upgrade to the heads, then run the seeds\n"
+		"listed in retort.ini (seeds = ...). Asks first on a terminal; refuses in an\n"
+		"environment marked protected = true.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx)
+		return cli_fail(c, &err);
+	const rt_config *cfg = rt_ctx_config(ctx);
+	if (!cfg->protected_env && !yes) {
+		if (!isatty(0) || !isatty(2))
+			return usage_error(c, usage, "reset asks for confirmation: run it on a terminal, or pass --yes");
+		char *url = rt_url_mask(cfg->url);
+		int ok = confirm(url);
+		free(url);
+		if (!ok) {
+			fprintf(stderr, "reset cancelled\n");
+			return 1;
+		}
+	}
+	if (rt_reset(ctx, &err) < 0)
+		return cli_fail(c, &err);
+	cli_note(c, "reset done");
+	return 0;
+}

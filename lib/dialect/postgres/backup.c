@@ -1,0 +1,164 @@
+/*
+ * backup.c - PostgreSQL backups with pg_dump (custom format, for
+ * pg_restore), using the same connection settings as retort.
+ *
+ * The password never appears on pg_dump's command line (where `ps` would
+ * show it): it is taken out of the connection string and handed over in
+ * PGPASSWORD.  pg_dump must be at least as new as the server.
+ */
+#include "internal.h"
+#include "dialect/postgres/pg_internal.h"
+#include "util/fs.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The connection string without its password; the password in *password. */
+static char *split_password(const char *url, char **password, rt_error *err)
+{
+	char *msg = NULL;
+	PQconninfoOption *opts = PQconninfoParse(url, &msg);
+	if (!opts) {
+		char *masked = rt_url_mask(url);
+		rt_fail(err, RT_ECONFIG, "cannot read the connection string %s: %s", masked,
+			msg ? msg : "out of memory");
+		free(masked);
+		PQfreemem(msg);
+		return NULL;
+	}
+	strbuf sb = STRBUF_INIT;
+	*password = NULL;
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (!strcmp(o->keyword, "password")) {
+			*password = xstrdup(o->val);
+			continue;
+		}
+		strbuf_addf(&sb, "%s%s='", sb.len ? " " : "", o->keyword);
+		for (const char *p = o->val; *p; p++) {
+			if (*p == '\'' || *p == '\\')
+				strbuf_addc(&sb, '\\');
+			strbuf_addc(&sb, *p);
+		}
+		strbuf_addc(&sb, '\'');
+	}
+	PQconninfoFree(opts);
+	return strbuf_detach(&sb);
+}
+
+/* The pg_dump to run: $RETORT_PG_DUMP, else the newest installed, else PATH's. */
+static char *find_pg_dump(void)
+{
+	const char *env = getenv("RETORT_PG_DUMP");
+	if (env && *env)
+		return xstrdup(env);
+	for (int v = 30; v >= 9; v--) {
+		char *p = xasprintf("/usr/lib/postgresql/%d/bin/pg_dump", v);
+		if (access(p, X_OK) == 0)
+			return p;
+		free(p);
+	}
+	return xstrdup("pg_dump");
+}
+
+/* Major version of a pg_dump ("pg_dump (PostgreSQL) 15.18" -> 15), or -1. */
+static int dump_major(const char *pg_dump)
+{
+	char *cmd = xasprintf("'%s' --version 2>/dev/null", pg_dump);
+	FILE *f = popen(cmd, "r");
+	free(cmd);
+	if (!f)
+		return -1;
+	char line[256] = "";
+	int major = -1;
+	if (fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, ") ");
+		if (p)
+			major = atoi(p + 2);
+	}
+	pclose(f);
+	return major;
+}
+
+static int server_major(const char *url, rt_error *err)
+{
+	const char *keys[] = { "application_name", "dbname", NULL };
+	const char *vals[] = { "retort", url, NULL };
+	PGconn *pg = PQconnectdbParams(keys, vals, 1);
+	if (!pg || PQstatus(pg) != CONNECTION_OK) {
+		char *masked = rt_url_mask(url);
+		rt_fail(err, RT_EDB, "cannot connect to %s: %s", masked,
+			pg ? PQerrorMessage(pg) : "out of memory");
+		free(masked);
+		PQfinish(pg);
+		return -1;
+	}
+	int v = PQserverVersion(pg) / 10000;
+	PQfinish(pg);
+	return v;
+}
+
+/* Run pg_dump -Fc -f dest with conninfo; the password goes through the environment. */
+static int run_pg_dump(const char *pg_dump, const char *conninfo, const char *password,
+		       const char *dest, rt_error *err)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return rt_fail(err, RT_EFAIL, "cannot start pg_dump: %s", strerror(errno));
+	if (pid == 0) {
+		if (password)
+			setenv("PGPASSWORD", password, 1);
+		char *dbname = xasprintf("--dbname=%s", conninfo);
+		char *file = xasprintf("--file=%s", dest);
+		execlp(pg_dump, pg_dump, "--format=custom", "--no-password", dbname, file,
+		       (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	unlink(dest);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		rt_fail(err, RT_EFAIL, "pg_dump was not found");
+		rt_hint(err, "install the PostgreSQL client (Debian: postgresql-client), or point RETORT_PG_DUMP at pg_dump");
+		return -1;
+	}
+	return rt_fail(err, RT_EFAIL, "pg_dump failed (its messages are above)");
+}
+
+int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err)
+{
+	if (fs_exists(dest))
+		return rt_fail_at(err, RT_EUSAGE, dest, 0,
+				  "already exists; retort never overwrites a backup");
+	int server = server_major(cfg->url, err);
+	if (server < 0)
+		return -1;
+	char *pg_dump = find_pg_dump();
+	int client = dump_major(pg_dump);
+	int rc = -1;
+	if (client < 0) {
+		rt_fail(err, RT_EFAIL, "pg_dump was not found (looked for %s)", pg_dump);
+		rt_hint(err, "install the PostgreSQL client (Debian: postgresql-client-%d), or point RETORT_PG_DUMP at pg_dump", server);
+	} else if (client < server) {
+		rt_fail(err, RT_EFAIL, "%s is version %d, older than the server (%d): it cannot dump it",
+			pg_dump, client, server);
+		rt_hint(err, "install postgresql-client-%d, or point RETORT_PG_DUMP at a pg_dump of version %d or newer", server, server);
+	} else {
+		char *password = NULL;
+		char *conninfo = split_password(cfg->url, &password, err);
+		if (conninfo)
+			rc = run_pg_dump(pg_dump, conninfo, password, dest, err);
+		free(conninfo);
+		free(password);
+	}
+	free(pg_dump);
+	return rc;
+}

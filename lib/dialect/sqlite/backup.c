@@ -1,0 +1,62 @@
+/*
+ * backup.c - SQLite backups through SQLite's online backup API: a
+ * consistent copy page by page while other connections keep working.
+ */
+#include "internal.h"
+#include "dialect/sqlite/sqlite_internal.h"
+#include "util/fs.h"
+
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err)
+{
+	char *path;
+	if (rt_sqlite_path(cfg->url, cfg->dir, &path, err) < 0)
+		return -1;
+	int rc = -1;
+	sqlite3 *src = NULL, *dst = NULL;
+	if (!strcmp(path, ":memory:")) {
+		rt_fail(err, RT_EUSAGE, "an in-memory database cannot be backed up");
+		goto out;
+	}
+	if (!fs_exists(path)) {
+		rc = 1; /* no database yet: nothing to back up */
+		goto out;
+	}
+	if (fs_exists(dest)) {
+		rt_fail_at(err, RT_EUSAGE, dest, 0, "already exists; retort never overwrites a backup");
+		goto out;
+	}
+	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rt_fail(err, RT_EDB, "cannot open %s or %s: %s", path, dest,
+			sqlite3_errmsg(src && dst ? dst : src ? src : dst));
+		goto out;
+	}
+	sqlite3_busy_timeout(src, (int)(cfg->lock_wait * 1000));
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		rt_fail(err, RT_EDB, "cannot back up %s: %s", path, sqlite3_errmsg(dst));
+		goto out;
+	}
+	int step;
+	while ((step = sqlite3_backup_step(b, 1024)) == SQLITE_OK ||
+	       step == SQLITE_BUSY || step == SQLITE_LOCKED)
+		if (step != SQLITE_OK)
+			sqlite3_sleep(20);
+	sqlite3_backup_finish(b);
+	if (step != SQLITE_DONE) {
+		rt_fail(err, RT_EDB, "backing up %s failed: %s", path, sqlite3_errstr(step));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	if (rc < 0 && dst)
+		unlink(dest);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,243 @@
+/*
+ * maintenance.c - what teams otherwise script around their migrations:
+ * backups, seed data, and starting a development database over.
+ */
+#include "internal.h"
+#include "ctx_internal.h"
+#include "placeholder.h"
+#include "schema/model.h"
+#include "schema/ops.h"
+#include "util/fs.h"
+
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
+{
+	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	if (!d)
+		return -1;
+	if (!d->backup)
+		return rt_fail(err, RT_EFAIL, "backups are not available for %s", d->name);
+	char *dest;
+	if (path) {
+		dest = xstrdup(path);
+	} else {
+		char *dir = fs_join(ctx->cfg->dir, "backups");
+		if (fs_mkdirs(dir, err) < 0) {
+			free(dir);
+			return -1;
+		}
+		char stamp[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%SZ", &tm);
+		dest = xasprintf("%s/backup-%s.%s", dir, stamp, d->backup_ext);
+		for (int i = 2; fs_exists(dest); i++) {
+			free(dest);
+			dest = xasprintf("%s/backup-%s-%d.%s", dir, stamp, i, d->backup_ext);
+		}
+		free(dir);
+	}
+	*written = NULL;
+	int rc = d->backup(ctx->cfg, dest, err);
+	if (rc != 0) {
+		free(dest);
+		return rc;
+	}
+	*written = dest;
+	return 0;
+}
+
+/* The seed names that exist, for the message when one does not. */
+static void list_seeds(const rt_config *cfg, strbuf *sb)
+{
+	rt_strlist names = { 0 };
+	rt_error e = { 0 };
+	if (fs_list_dir(cfg->seed_location, ".sql", &names, &e) == 0)
+		for (size_t i = 0; i < names.n; i++)
+			strbuf_addf(sb, "%s%.*s", i ? ", " : "",
+				    (int)(strlen(names.v[i]) - 4), names.v[i]);
+	rt_error_clear(&e);
+	rt_strlist_free(&names);
+}
+
+/* Run one seed file: placeholders, the dialect's splitter, one transaction. */
+static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
+		    const char *path, rt_error *err)
+{
+	char *text;
+	size_t len;
+	if (fs_read_file(path, &text, &len, err) < 0)
+		return -1;
+	strbuf sql = STRBUF_INIT;
+	rt_stmtlist stmts = { 0 };
+	int rc = rt_placeholders_apply(cfg, text, len, path, 1, &sql, err);
+	if (rc == 0)
+		rc = d->split(strbuf_str(&sql), sql.len, 1, path, &stmts, err);
+	if (rc == 0)
+		rc = d->begin(c, err);
+	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
+		rc = d->exec_stmt(c, &stmts.v[i], path, err);
+	if (rc == 0)
+		rc = d->commit(c, err);
+	else
+		d->rollback(c);
+	if (rc < 0 && err->code == RT_ESQL)
+		rt_hint(err, "the seed ran in one transaction: nothing of it was kept");
+	rt_stmtlist_free(&stmts);
+	strbuf_release(&sql);
+	free(text);
+	return rc;
+}
+
+int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
+{
+	const rt_config *cfg = ctx->cfg;
+	if (!*name || strchr(name, '/'))
+		return rt_fail(err, RT_EUSAGE, "'%s' is not a seed name", name);
+	char *file = xasprintf("%s.sql", name);
+	char *path = fs_join(cfg->seed_location, file);
+	free(file);
+	int rc = -1;
+	const rt_dialect *d = rt_dialect_for_config(cfg, err);
+	if (!d)
+		goto out;
+	if (!fs_exists(path)) {
+		strbuf have = STRBUF_INIT;
+		list_seeds(cfg, &have);
+		rt_fail_at(err, RT_EUSAGE, path, 0, "no seed named '%s'", name);
+		rt_hint(err, have.len ? "seeds here: %s" : "seeds are files NAME.sql in %s", have.len ? have.buf : cfg->seed_location);
+		strbuf_release(&have);
+		goto out;
+	}
+	int missing;
+	rt_conn *c = d->connect(cfg, 0, &missing, err);
+	if (!c)
+		goto out;
+	rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
+	if (rc == 0) {
+		rc = run_seed(d, c, cfg, path, err);
+		d->unlock(c);
+	}
+	d->disconnect(c);
+out:
+	free(path);
+	return rc;
+}
+
+/* Do all applied revisions have a downgrade section? */
+static int downgrades_complete(const rt_graph *g, const rt_state *st)
+{
+	size_t n = g->nrevs;
+	unsigned char *seen = xcalloc(n ? n : 1, 1);
+	int *stack = xmalloc((n ? n : 1) * sizeof(int));
+	size_t sp = 0;
+	int ok = 1;
+	for (size_t i = 0; i < st->rows.n; i++)
+		if (!seen[st->rows.v[i]]) {
+			seen[st->rows.v[i]] = 1;
+			stack[sp++] = st->rows.v[i];
+		}
+	while (sp && ok) {
+		const rt_revision *r = g->revs[stack[--sp]];
+		ok = r->downgrade.present;
+		for (int j = 0; j < r->nparents + r->ndeps; j++) {
+			int p = j < r->nparents ? r->parents[j] : r->deps[j - r->nparents];
+			if (!seen[p]) {
+				seen[p] = 1;
+				stack[sp++] = p;
+			}
+		}
+	}
+	free(seen);
+	free(stack);
+	return ok;
+}
+
+/*
+ * When downgrades are missing: every object of the database dropped (the
+ * schema diff from it to nothing) and the version table emptied, in one
+ * transaction.
+ */
+static int drop_everything(rt_ctx *ctx, rt_error *err)
+{
+	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	if (!d)
+		return -1;
+	int missing;
+	rt_conn *c = d->connect(ctx->cfg, 0, &missing, err);
+	if (!c)
+		return -1;
+	sm_schema *now = NULL, *empty = sm_new();
+	sm_ops ops = { 0 };
+	int rc = d->lock(c, ctx->cfg, ctx->on_event, ctx->event_ud, err);
+	int locked = rc == 0;
+	if (rc == 0)
+		rc = d->introspect(c, ctx->cfg, &now, err);
+	if (rc == 0)
+		rc = d->diff(now, empty, &ops, err);
+	if (rc == 0)
+		rc = d->begin(c, err);
+	for (size_t i = 0; rc == 0 && i < ops.n; i++)
+		for (size_t j = 0; rc == 0 && j < ops.v[i].sql.n; j++)
+			rc = d->exec(c, ops.v[i].sql.v[j], err);
+	int exists = 0;
+	if (rc == 0)
+		rc = d->table_exists(c, ctx->cfg->version_table_schema,
+				     ctx->cfg->version_table, &exists, err);
+	if (rc == 0 && exists) {
+		strbuf sb = STRBUF_INIT;
+		strbuf_adds(&sb, "DELETE FROM ");
+		rt_table_name(ctx->cfg, ctx->cfg->version_table, &sb);
+		rc = d->exec(c, sb.buf, err);
+		strbuf_release(&sb);
+	}
+	if (rc == 0)
+		rc = d->commit(c, err);
+	else
+		d->rollback(c);
+	if (locked)
+		d->unlock(c);
+	d->disconnect(c);
+	sm_ops_free(&ops);
+	sm_free(now);
+	sm_free(empty);
+	return rc;
+}
+
+int rt_reset(rt_ctx *ctx, rt_error *err)
+{
+	if (ctx->cfg->protected_env) {
+		rt_fail(err, RT_EUSAGE, "environment '%s' is marked protected: reset refuses to run there",
+			ctx->cfg->env ? ctx->cfg->env : "(default)");
+		rt_hint(err, "reset is for development databases; protected = true in retort.ini marks the ones it must never touch");
+		return -1;
+	}
+	rt_state st;
+	if (rt_current(ctx, &st, err) < 0)
+		return -1;
+	int rc = rt_state_check(ctx->graph, &st, err);
+	int complete = rc == 0 && downgrades_complete(ctx->graph, &st);
+	rt_state_free(&st);
+	if (rc < 0)
+		return -1;
+	if (complete)
+		rc = rt_downgrade(ctx, "base", err);
+	else {
+		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0,
+			    "some applied revisions have no downgrade: dropping every object instead");
+		rc = drop_everything(ctx, err);
+	}
+	if (rc == 0)
+		rc = rt_upgrade(ctx, "heads", err);
+	for (size_t i = 0; rc == 0 && i < ctx->cfg->nseeds; i++) {
+		char *msg = xasprintf("seed %s", ctx->cfg->seeds[i]);
+		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, msg);
+		free(msg);
+		rc = rt_seed(ctx, ctx->cfg->seeds[i], err);
+	}
+	return rc;
+}

@@ -1,0 +1,158 @@
+#!/bin/bash
+# schema.sh - the declared schema: revision --autogenerate (and migrate),
+# check, diff, create; what they write is applied and the database read back.
+. "$(dirname "$0")/lib.sh"
+
+# The declared schema, in SQL both dialects accept.
+schema_v1() {
+	cat > schema.sql <<'EOF'
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email VARCHAR(200) NOT NULL UNIQUE,
+    name VARCHAR(100) NOT NULL
+);
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    title VARCHAR(200) NOT NULL
+);
+CREATE INDEX ix_posts_author ON posts (author_id);
+CREATE VIEW post_titles AS SELECT p.title, u.name FROM posts p JOIN users u ON u.id = p.author_id;
+EOF
+}
+
+# v2: a column added, a column renamed (seen as drop + add), a table dropped, a new table.
+schema_v2() {
+	cat > schema.sql <<'EOF'
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email VARCHAR(200) NOT NULL UNIQUE,
+    full_name VARCHAR(100),
+    bio TEXT
+);
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    label VARCHAR(50) NOT NULL UNIQUE
+);
+EOF
+}
+
+test_autogenerate_check_and_round_trip() {
+	project "schema = schema.sql"
+	schema_v1
+	rt check
+	expect_rc 1
+	expect_out_has "posts"
+	expect_err_has "the declared schema and the migrations at head differ"
+	rt revision --autogenerate -m "initial schema"
+	expect_rc 0
+	local f1=$OUT
+	[ -f "$f1" ] || fail "no migration written"
+	grep -q "^-- migrate:downgrade" "$f1" || fail "no downgrade section"
+	rt check
+	expect_rc 0   # check compares the migrations with the schema, not the database
+	rt upgrade head
+	expect_rc 0
+	has_table users || fail "users missing after upgrade"
+	rt revision --autogenerate -m "again"
+	expect_rc 0
+	expect_err_has "No changes in schema detected"
+	expect_out ""
+	[ "$(ls migrations | wc -l)" = 1 ] || fail "an empty migration was written"
+	q "INSERT INTO users (id, email, name) VALUES (1, 'a@x', 'Ann')"
+	schema_v2
+	rt migrate -m "users v2"
+	expect_rc 0
+	local f2=$OUT
+	expect_err_has "possible rename: users.name -> full_name"
+	grep -q "WARNING: " "$f2" || fail "the drop carries no warning comment"
+	rt upgrade head
+	expect_rc 0
+	rt check
+	expect_rc 0
+	expect_err_has "No changes"
+	has_table tags || fail "tags missing"
+	has_table posts && fail "posts still there"
+	expect_q "SELECT email FROM users" "a@x"
+	# users.name comes back NOT NULL without a default: the downgrade fails on rows, atomically
+	rt downgrade -1
+	expect_rc 1
+	expect_versions "$(basename "$f2" | cut -d_ -f1)"
+	has_table tags || fail "a failed downgrade dropped tags"
+	q "DELETE FROM users"
+	rt downgrade -1
+	expect_rc 0
+	has_table posts || fail "posts not restored by the downgrade"
+	has_table tags && fail "tags not dropped by the downgrade"
+	rt downgrade base
+	expect_rc 0
+	has_table users && fail "users left after downgrade base"
+	return 0
+}
+
+test_autogenerate_refuses_behind_head() {
+	project "schema = schema.sql"
+	schema_v1
+	mig a1 "" "first" "CREATE TABLE first_t (id INTEGER PRIMARY KEY);" "DROP TABLE first_t;" >/dev/null
+	rt revision --autogenerate -m "x"
+	expect_rc 1
+	expect_err_has "Target database is not up to date"
+	[ "$(ls migrations | wc -l)" = 1 ] || fail "a file was written"
+	return 0
+}
+
+test_diff_sources() {
+	project "schema = schema.sql"
+	schema_v1
+	rt diff --from empty --to schema
+	expect_rc 0
+	expect_out_has "CREATE TABLE"
+	expect_out_has "users"
+	rt diff --from schema --to schema --exit-code
+	expect_rc 0
+	expect_out ""
+	rt diff --from empty --to schema --exit-code
+	expect_rc 1
+	rt --json diff --from schema --to empty
+	expect_rc 0
+	python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["changes"] and "DROP" in d["upgrade_sql"].upper()' <<<"$OUT" ||
+		fail "json diff: $OUT"
+	rt diff --from nonsense
+	expect_rc 2
+	expect_err_has "'nonsense' is not a schema source"
+}
+
+test_create_fills_an_empty_database_and_stamps_heads() {
+	project "schema = schema.sql"
+	schema_v1
+	rt revision --autogenerate -m "initial"
+	expect_rc 0
+	local rev
+	rev=$(basename "$OUT" | cut -d_ -f1)
+	rt create
+	expect_rc 0
+	has_table posts || fail "create did not load the schema"
+	expect_versions "$rev"
+	rt create
+	expect_rc 1
+	expect_err_has "create only fills an empty database"
+	rt check
+	expect_rc 0
+}
+
+sqlite_test_foreign_key_check_fails_a_migration() {
+	project
+	mig f1 "" "tables" "CREATE TABLE parent (id INTEGER PRIMARY KEY);
+CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id));
+INSERT INTO parent VALUES (1);
+INSERT INTO child VALUES (1, 1);" "" >/dev/null
+	mig f2 f1 "breaks a key" "DELETE FROM parent;
+PRAGMA foreign_key_check;" "" >/dev/null
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "PRAGMA foreign_key_check found a row of child (rowid 1) whose parent in parent does not exist"
+	expect_versions "f1"
+	expect_q "SELECT count(*) FROM parent" "1"
+}
+
+run_tests
