@@ -1,0 +1,183 @@
+#!/bin/bash
+# ops.sh - backup (and restoring it), seed, reset, create: the operations
+# around the migrations, on every dialect.
+. "$(dirname "$0")/lib.sh"
+
+psql_admin() { psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" "$@"; }
+
+two_migrations() {
+	mig o1 "" "users" "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);" "DROP TABLE users;" >/dev/null
+	mig o2 o1 "posts" "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id), title VARCHAR(50));" "DROP TABLE posts;" >/dev/null
+}
+
+seeds() {
+	mkdir -p seeds
+	echo "INSERT INTO users (id, name) VALUES (1, 'Ann'), (2, 'Bob');" > seeds/people.sql
+	echo "INSERT INTO posts (id, user_id, title) VALUES (\${post_id}, 1, 'hello');" > seeds/posts.sql
+}
+
+test_backup_and_restore_round_trip() {
+	project
+	two_migrations
+	rt upgrade head
+	q "INSERT INTO users VALUES (1, 'Ann'), (2, 'Bob')"
+	rt backup
+	expect_rc 0
+	local file=$OUT
+	[ -s "$file" ] || fail "no backup file at '$file'"
+	case $DIALECT in
+	sqlite) [[ $file == backups/backup-*.sqlite ]] || fail "backup name $file" ;;
+	postgresql) [[ $file == backups/backup-*.dump ]] || fail "backup name $file" ;;
+	esac
+	q "DELETE FROM users"
+	rt downgrade base
+	case $DIALECT in
+	sqlite) cp "$file" app.db ;;
+	postgresql) pg_restore -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
+			-d "$TEST_DB" --clean --if-exists "$file" || fail "pg_restore failed" ;;
+	esac
+	expect_q "SELECT name FROM users ORDER BY id" "Ann
+Bob"
+	expect_versions "o2"
+	rt backup -o mine.bak
+	expect_rc 0
+	expect_out "mine.bak"
+	rt backup -o mine.bak
+	expect_rc 2
+	expect_err_has "never overwrites a backup"
+}
+
+test_upgrade_with_backup_prints_where() {
+	project
+	two_migrations
+	rt upgrade o1
+	rt upgrade --backup head
+	expect_rc 0
+	expect_err_has "backed up to backups/backup-"
+	expect_versions "o2"
+	[ "$(ls backups | wc -l)" = 1 ] || fail "expected one backup"
+}
+
+sqlite_test_backup_of_missing_database() {
+	project
+	two_migrations
+	rt backup
+	expect_rc 1
+	expect_err_has "the database does not exist yet"
+	rt upgrade --backup head
+	expect_rc 0
+	expect_err_has "no backup: the database does not exist yet"
+}
+
+pg_test_backup_pg_dump_missing_or_too_old() {
+	project
+	two_migrations
+	rt upgrade head
+	RETORT_PG_DUMP=/nonexistent/pg_dump rt backup
+	expect_rc 1
+	expect_err_has "pg_dump was not found"
+	printf '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n' > old_pg_dump
+	chmod +x old_pg_dump
+	RETORT_PG_DUMP=$PWD/old_pg_dump rt backup
+	expect_rc 1
+	expect_err_has "is version 9, older than the server"
+	expect_err_has "install postgresql-client-"
+	[ ! -e backups ] || [ -z "$(ls backups)" ] || fail "a failed backup left a file"
+}
+
+pg_test_backup_keeps_the_password_off_the_command_line() {
+	project
+	two_migrations
+	rt upgrade head
+	psql_admin -d postgres -c "ALTER USER $RETORT_TEST_PGUSER PASSWORD 's3cret-pw'" >/dev/null
+	printf '#!/bin/sh\ncase "$1" in --version) echo "pg_dump (PostgreSQL) 99.0";; *) echo "$@" > args; echo "$PGPASSWORD" > pw;; esac\n' > fake_pg_dump
+	chmod +x fake_pg_dump
+	sed -i "s|postgresql://$RETORT_TEST_PGUSER@|postgresql://$RETORT_TEST_PGUSER:s3cret-pw@|" retort.ini
+	RETORT_PG_DUMP=$PWD/fake_pg_dump rt backup -o x.dump
+	psql_admin -d postgres -c "ALTER USER $RETORT_TEST_PGUSER PASSWORD NULL" >/dev/null
+	expect_rc 0
+	grep -q s3cret args && fail "the password was on pg_dump's command line: $(cat args)"
+	[ "$(cat pw)" = "s3cret-pw" ] || fail "PGPASSWORD was not passed"
+	grep -q -- "--format=custom" args || fail "not custom format"
+	return 0
+}
+
+test_seed_runs_in_one_transaction() {
+	project "seeds = people, posts"
+	two_migrations
+	seeds
+	rt upgrade head
+	rt -x post_id=42 seed people posts
+	expect_rc 0
+	expect_q "SELECT count(*) FROM users" "2"
+	expect_q "SELECT id, title FROM posts" "42|hello"
+	echo "INSERT INTO users (id, name) VALUES (3, 'Cy'); INSERT INTO users (id, name) VALUES (1, 'dup');" > seeds/bad.sql
+	rt seed bad
+	expect_rc 1
+	expect_err_has "seeds/bad.sql:1:"
+	expect_err_has "nothing of it was kept"
+	expect_q "SELECT count(*) FROM users" "2"
+	rt seed nosuch
+	expect_rc 2
+	expect_err_has "no seed named 'nosuch'"
+	expect_err_has "seeds here: bad, people, posts"
+}
+
+test_reset_downgrades_upgrades_and_seeds() {
+	project "seeds = people, posts" "[placeholders]" "post_id = 9"
+	two_migrations
+	seeds
+	rt upgrade head
+	q "INSERT INTO users VALUES (7, 'Old')"
+	rt reset
+	expect_rc 2
+	expect_err_has "run it on a terminal, or pass --yes"
+	expect_q "SELECT count(*) FROM users" "1"
+	rt reset --yes
+	expect_rc 0
+	expect_err_has "Running downgrade o1"
+	expect_q "SELECT name FROM users ORDER BY id" "Ann
+Bob"
+	expect_q "SELECT id FROM posts" "9"
+	expect_versions "o2"
+}
+
+test_reset_without_downgrades_drops_everything() {
+	project "seeds = people"
+	mig o1 "" "users" "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);" >/dev/null
+	sed -i '/^-- migrate:downgrade/d' migrations/o1_users.sql
+	seeds
+	rt upgrade head
+	q "CREATE TABLE stray (id INTEGER)"
+	q "INSERT INTO users VALUES (7, 'Old')"
+	rt reset --yes
+	expect_rc 0
+	expect_err_has "dropping every object instead"
+	has_table stray && fail "stray survived the reset"
+	expect_q "SELECT name FROM users ORDER BY id" "Ann
+Bob"
+	expect_versions "o1"
+}
+
+test_reset_refuses_protected_environments() {
+	project "[env:production]" "protected = true"
+	two_migrations
+	rt upgrade head
+	rt -e production reset --yes
+	expect_rc 2
+	expect_err_has "environment 'production' is marked protected"
+	expect_versions "o2"
+}
+
+test_create_refuses_tables() {
+	project "schema = schema.sql"
+	echo "CREATE TABLE a (id INTEGER PRIMARY KEY);" > schema.sql
+	q "CREATE TABLE already (id INTEGER)"
+	rt create
+	expect_rc 1
+	expect_err_has "the database already has 1 table or view"
+	has_table a && fail "create loaded the schema anyway"
+	return 0
+}
+
+run_tests
