@@ -75,11 +75,15 @@ static void db_exec(rt_conn *c, const char *sql)
 		fail_msg("%s", err.message);
 }
 
+/* Databases made and not dropped yet: a failed test's are dropped by teardown(). */
+static rt_strlist made;
+
 /* A fresh, empty database named for this process; the caller frees the name. */
 static char *db_create(const char *tag)
 {
 	static int counter;
 	char *name = xasprintf("rt_test_%ld_%d_%s", (long)getpid(), ++counter, tag);
+	rt_strlist_push(&made, name);
 	rt_conn *c = db_connect("postgres");
 	char *sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
 	db_exec(c, sql);
@@ -98,7 +102,23 @@ static void db_drop(char *name)
 	db_exec(c, sql);
 	free(sql);
 	PG->disconnect(c);
+	for (size_t i = 0; i < made.n; i++)
+		if (!strcmp(made.v[i], name)) {
+			free(made.v[i]);
+			made.v[i] = made.v[--made.n];
+			break;
+		}
 	free(name);
+}
+
+/* After each test: drop what a failed one left behind. */
+static int teardown(void **state)
+{
+	(void)state;
+	while (made.n)
+		db_drop(xstrdup(made.v[made.n - 1]));
+	rt_strlist_free(&made);
+	return 0;
 }
 
 static int first_value(void *ud, int n, const char *const *v)
@@ -1203,40 +1223,40 @@ static void test_scratch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_written_two_ways),
-		cmocka_unit_test(test_session_untouched),
-		cmocka_unit_test(test_own_tables_skipped),
-		cmocka_unit_test(test_unsupported_listed),
-		cmocka_unit_test(test_scratch),
-		cmocka_unit_test(test_tables_and_columns),
-		cmocka_unit_test(test_type_changes),
-		cmocka_unit_test(test_defaults_identity_generated),
-		cmocka_unit_test(test_constraints),
-		cmocka_unit_test(test_key_under_foreign_key),
-		cmocka_unit_test(test_keys_and_sequences_in_detail),
-		cmocka_unit_test(test_indexes),
-		cmocka_unit_test(test_views),
-		cmocka_unit_test(test_sequences_and_schemas),
-		cmocka_unit_test(test_enum_values),
-		cmocka_unit_test(test_enum_dance),
-		cmocka_unit_test(test_functions_and_triggers),
-		cmocka_unit_test(test_comments_and_options),
-		cmocka_unit_test(test_column_order),
-		cmocka_unit_test(test_quoted_names),
-		cmocka_unit_test(test_partitioning_change_refused),
-		cmocka_unit_test(test_corpus_complete),
-		cmocka_unit_test(test_corpus_chinook),
-		cmocka_unit_test(test_corpus_northwind),
-		cmocka_unit_test(test_corpus_roundcube),
-		cmocka_unit_test(test_corpus_temporal),
-		cmocka_unit_test(test_corpus_temporal_visibility),
-		cmocka_unit_test(test_corpus_synapse72),
-		cmocka_unit_test(test_corpus_openstreetmap),
-		cmocka_unit_test(test_corpus_danbooru),
-		cmocka_unit_test(test_corpus_lago),
-		cmocka_unit_test(test_corpus_pagila),
-		cmocka_unit_test(test_corpus_sakila),
-		cmocka_unit_test(test_synapse_pair),
+		cmocka_unit_test_teardown(test_written_two_ways, teardown),
+		cmocka_unit_test_teardown(test_session_untouched, teardown),
+		cmocka_unit_test_teardown(test_own_tables_skipped, teardown),
+		cmocka_unit_test_teardown(test_unsupported_listed, teardown),
+		cmocka_unit_test_teardown(test_scratch, teardown),
+		cmocka_unit_test_teardown(test_tables_and_columns, teardown),
+		cmocka_unit_test_teardown(test_type_changes, teardown),
+		cmocka_unit_test_teardown(test_defaults_identity_generated, teardown),
+		cmocka_unit_test_teardown(test_constraints, teardown),
+		cmocka_unit_test_teardown(test_key_under_foreign_key, teardown),
+		cmocka_unit_test_teardown(test_keys_and_sequences_in_detail, teardown),
+		cmocka_unit_test_teardown(test_indexes, teardown),
+		cmocka_unit_test_teardown(test_views, teardown),
+		cmocka_unit_test_teardown(test_sequences_and_schemas, teardown),
+		cmocka_unit_test_teardown(test_enum_values, teardown),
+		cmocka_unit_test_teardown(test_enum_dance, teardown),
+		cmocka_unit_test_teardown(test_functions_and_triggers, teardown),
+		cmocka_unit_test_teardown(test_comments_and_options, teardown),
+		cmocka_unit_test_teardown(test_column_order, teardown),
+		cmocka_unit_test_teardown(test_quoted_names, teardown),
+		cmocka_unit_test_teardown(test_partitioning_change_refused, teardown),
+		cmocka_unit_test_teardown(test_corpus_complete, teardown),
+		cmocka_unit_test_teardown(test_corpus_chinook, teardown),
+		cmocka_unit_test_teardown(test_corpus_northwind, teardown),
+		cmocka_unit_test_teardown(test_corpus_roundcube, teardown),
+		cmocka_unit_test_teardown(test_corpus_temporal, teardown),
+		cmocka_unit_test_teardown(test_corpus_temporal_visibility, teardown),
+		cmocka_unit_test_teardown(test_corpus_synapse72, teardown),
+		cmocka_unit_test_teardown(test_corpus_openstreetmap, teardown),
+		cmocka_unit_test_teardown(test_corpus_danbooru, teardown),
+		cmocka_unit_test_teardown(test_corpus_lago, teardown),
+		cmocka_unit_test_teardown(test_corpus_pagila, teardown),
+		cmocka_unit_test_teardown(test_corpus_sakila, teardown),
+		cmocka_unit_test_teardown(test_synapse_pair, teardown),
 	};
 	return cmocka_run_group_tests_name("pg_schema", tests, NULL, NULL);
 }
