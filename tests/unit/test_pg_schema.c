@@ -1166,6 +1166,25 @@ static void test_quoted_names(void **state)
 	sm_ops_free(&up);
 }
 
+/* An index added to a partitioned table reaches its partitions (which retort does not manage). */
+static void test_partitioned_index(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TABLE parted (d date, n int) PARTITION BY RANGE (d);"
+		"CREATE TABLE parted_2024 PARTITION OF parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+		"CREATE TABLE parted (d date, n int) PARTITION BY RANGE (d); CREATE INDEX parted_n ON parted (n);",
+		"INSERT INTO parted VALUES ('2024-05-01', 1)",
+		"SELECT count(*) || ' ' || bool_and(i.indisvalid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+		" WHERE c.relname IN ('parted', 'parted_2024')", "2 true",
+		"SELECT count(*) FROM parted", "1",
+	};
+	sm_ops up;
+	run_change(&k, &up, NULL);
+	assert_sql(&up, "CREATE INDEX parted_n ON public.parted USING btree (n)");
+	sm_ops_free(&up);
+}
+
 /* A partition key cannot be altered: the diff says so rather than guess. */
 static void test_partitioning_change_refused(void **state)
 {
@@ -1243,6 +1262,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_comments_and_options, teardown),
 		cmocka_unit_test_teardown(test_column_order, teardown),
 		cmocka_unit_test_teardown(test_quoted_names, teardown),
+		cmocka_unit_test_teardown(test_partitioned_index, teardown),
 		cmocka_unit_test_teardown(test_partitioning_change_refused, teardown),
 		cmocka_unit_test_teardown(test_corpus_complete, teardown),
 		cmocka_unit_test_teardown(test_corpus_chinook, teardown),

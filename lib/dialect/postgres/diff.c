@@ -582,10 +582,25 @@ static void drop_constraint(dd *d, const sm_table *t, const sm_constraint *k)
 		  I(&d->n, k->name));
 }
 
-static void create_index(dd *d, const char *schema, const sm_index *x)
+static int is_partitioned(const sm_table *t)
+{
+	return t->options && strstr(t->options, "PARTITION BY ") != NULL;
+}
+
+/*
+ * CREATE INDEX as the catalog gives it.  On a partitioned table the
+ * catalog writes ON ONLY (pg_dump attaches the partitions' indexes one by
+ * one); retort does not manage partitions, so the index is made on them
+ * too, and valid, by leaving ONLY out.
+ */
+static void create_index(dd *d, const char *schema, const sm_index *x, int partitioned)
 {
 	sm_op *op = sm_ops_add(d->out, 0, "create index %s.%s", schema, x->name);
-	sm_op_sql(op, "%s", x->def);
+	const char *only = partitioned ? strstr(x->def, " ON ONLY ") : NULL;
+	if (only)
+		sm_op_sql(op, "%.*s ON %s", (int)(only - x->def), x->def, only + 9);
+	else
+		sm_op_sql(op, "%s", x->def);
 }
 
 static void drop_index(dd *d, const char *schema, const sm_index *x)
@@ -1859,7 +1874,7 @@ static void create_indexes(dd *d)
 				continue;
 			const sm_index *m = ta ? find_idx(ta->idx, ta->nidx, x->name) : NULL;
 			if (!m || m->constraint || idx_dropped(d, ta, tb, m))
-				create_index(d, tb->schema, x);
+				create_index(d, tb->schema, x, is_partitioned(tb));
 		}
 	}
 }
@@ -1888,7 +1903,7 @@ static void create_views(dd *d)
 		for (size_t i = 0; i < y->nidx; i++) {
 			const sm_index *m = find_idx(x->idx, x->nidx, y->idx[i].name);
 			if (!m || strcmp(m->def, y->idx[i].def))
-				create_index(d, y->schema, &y->idx[i]);
+				create_index(d, y->schema, &y->idx[i], 0);
 		}
 	}
 }
