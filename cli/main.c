@@ -33,6 +33,7 @@ static const command commands[] = {
 	{ "seed", cmd_seed, "run seeds/NAME.sql in one transaction", 0 },
 	{ "create", cmd_create, "load the declared schema into an empty database, stamp heads", 0 },
 	{ "reset", cmd_reset, "start over: to base, to the heads, seeds (asks first)", 0 },
+	{ "verify", cmd_verify, "pre-deploy check: heads, checksums, drift, lint, downgrades", 1 },
 	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1 },
 	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1 },
 	{ "lint", cmd_lint, "find migration SQL that is dangerous on a live database", 1 },
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
 			break;
 		if (!strcmp(args[i], "--json")) {
 			fprintf(stderr, "error: 'retort %s' has no JSON output\n"
-				"hint: --json works with current, heads, branches, history, show, check and diff\n",
+				"hint: --json works with current, heads, branches, history, show, check, diff, lint and verify\n",
 				cmd->name);
 			free(args);
 			return 2;

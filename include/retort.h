@@ -394,7 +394,8 @@ int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
  * The difference between two schemas.  A source is one of:
  *   schema            the declared schema file (config: schema)
  *   file:PATH         another schema file (also: any PATH ending in .sql)
- *   migrations[:REV]  the migration files replayed up to REV (default head)
+ *   migrations[:REV]  the migration files replayed up to REV (default heads;
+ *                     "a,b" for the state of a database at both a and b)
  *   database          the configured database, as it is
  *   URL               another database, as it is
  *   empty             nothing
@@ -439,6 +440,34 @@ int rt_create(rt_ctx *ctx, rt_error *err);
  * Refuses in an environment marked protected.  The caller asks first.
  */
 int rt_reset(rt_ctx *ctx, rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* verify: one pre-deploy check                                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_verify_check {
+	const char *name;      /* "config", "database", "heads", "version table", ... */
+	int ok;                /* passed (or nothing to check) */
+	char *summary;         /* one line: what was found */
+	rt_strlist problems;   /* one line per problem */
+	char *fix_sql;         /* drift: the SQL that brings the database back in line */
+} rt_verify_check;
+
+typedef struct rt_verify_report {
+	rt_verify_check *v;
+	size_t n;
+	int ok;                /* every check passed */
+} rt_verify_report;
+
+/*
+ * Config, connection, heads (one, or one per branch in `branches`),
+ * version rows defined by files, checksums of applied revisions against
+ * their files, drift between the database and its migrations, lint of
+ * the revisions still to apply, and a downgrade for every revision.
+ * Returns 0 when the checks ran (see out->ok), -1 when they could not.
+ */
+int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err);
+void rt_verify_report_free(rt_verify_report *r);
 
 /* SHA-256 of a revision's upgrade section, line endings normalised: "sha256:<hex>". */
 char *rt_revision_checksum(const rt_revision *rev);

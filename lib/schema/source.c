@@ -76,7 +76,12 @@ static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
 			  const char *rev, rt_error *err)
 {
 	rt_ctx *sub = rt_ctx_borrow(ctx, scfg);
-	int rc = rt_upgrade(sub, rev, err);
+	char *list = xstrdup(rev);
+	int rc = 0;
+	/* "a,b": the state of a database whose rows are a and b */
+	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ","))
+		rc = rt_upgrade(sub, tok, err);
+	free(list);
 	rt_ctx_close(sub);
 	if (rc < 0 && err->message) {
 		char *m = err->message;

@@ -1,0 +1,88 @@
+/*
+ * cmd_verify.c - verify: the pre-deploy check, one line per check, the
+ * problems under it, exit 1 when any check fails.
+ */
+#include "cli.h"
+
+#include <string.h>
+#include <unistd.h>
+
+static void print_json(const rt_verify_report *r)
+{
+	printf("{\"ok\": %s, \"checks\": [", r->ok ? "true" : "false");
+	for (size_t i = 0; i < r->n; i++) {
+		const rt_verify_check *c = &r->v[i];
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		json_str(stdout, c->name);
+		printf(", \"ok\": %s, \"summary\": ", c->ok ? "true" : "false");
+		json_str(stdout, c->summary);
+		fputs(", \"problems\": ", stdout);
+		json_strlist(stdout, &c->problems);
+		fputs(", \"fix_sql\": ", stdout);
+		json_str(stdout, c->fix_sql);
+		fputc('}', stdout);
+	}
+	puts("\n]}");
+}
+
+static void print_text(cli *c, const rt_verify_report *r)
+{
+	const char *red = c->color ? "\033[1;31m" : "", *green = c->color ? "\033[32m" : "";
+	const char *off = c->color && isatty(1) ? "\033[0m" : "";
+	if (!isatty(1))
+		red = green = "";
+	for (size_t i = 0; i < r->n; i++) {
+		const rt_verify_check *k = &r->v[i];
+		printf("%s%-4s%s  %-13s %s\n", k->ok ? green : red, k->ok ? "ok" : "FAIL", off,
+		       k->name, k->summary ? k->summary : "");
+		for (size_t j = 0; j < k->problems.n; j++)
+			printf("      - %s\n", k->problems.v[j]);
+		if (k->fix_sql) {
+			printf("      SQL that brings the database back in line with its migrations:\n");
+			const char *p = k->fix_sql;
+			while (*p) {
+				const char *nl = strchr(p, '\n');
+				int n = nl ? (int)(nl - p) : (int)strlen(p);
+				printf("%s%.*s\n", n ? "        " : "", n, p);
+				p += n + (nl != NULL);
+			}
+		}
+	}
+}
+
+int cmd_verify(cli *c, int argc, char **argv)
+{
+	const char *usage = "retort verify";
+	int rc = parse_options(c, &argc, argv, NULL, usage,
+		"Check before deploying: the configuration, the connection, one head (or one\n"
+		"per branch in `branches`), every version row defined by a file, the checksum\n"
+		"of every applied revision against its file, drift between the database and\n"
+		"its migrations (with the SQL that would fix it), lint of the revisions still\n"
+		"to apply, and a downgrade for every revision. Exit 1 when a check fails.");
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	if (argc != 1)
+		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	rt_error err = { 0 };
+	rt_ctx *ctx = cli_ctx(c, &err);
+	if (!ctx) {
+		if (c->json) {
+			printf("{\"ok\": false, \"checks\": [{\"name\": \"config\", \"ok\": false, \"summary\": ");
+			json_str(stdout, err.message);
+			puts(", \"problems\": [], \"fix_sql\": null}]}");
+		}
+		return cli_fail(c, &err);
+	}
+	rt_verify_report r;
+	if (rt_verify(ctx, &r, &err) < 0)
+		return cli_fail(c, &err);
+	if (c->json)
+		print_json(&r);
+	else
+		print_text(c, &r);
+	int status = r.ok ? 0 : 1;
+	if (!r.ok && !c->json)
+		fprintf(stderr, "error: verify found problems; fix them before deploying\n");
+	rt_verify_report_free(&r);
+	return status;
+}

@@ -1,0 +1,326 @@
+/*
+ * verify.c - one pre-deploy check of everything that bites teams in
+ * production: a broken configuration, an unreachable database, two heads,
+ * a database at a revision no file defines ("Can't locate revision"), a
+ * migration edited after it was applied, a schema changed by hand
+ * ("table has no column named X"), unsafe SQL about to run, and a
+ * revision that cannot be rolled back.
+ */
+#include "internal.h"
+#include "ctx_internal.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static rt_verify_check *add_check(rt_verify_report *r, const char *name)
+{
+	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	rt_verify_check *c = &r->v[r->n++];
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->ok = 1;
+	return c;
+}
+
+static void summary(rt_verify_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void summary(rt_verify_check *c, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(c->summary);
+	c->summary = strbuf_detach(&sb);
+}
+
+static void problem(rt_verify_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void problem(rt_verify_check *c, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	rt_strlist_push(&c->problems, sb.buf);
+	strbuf_release(&sb);
+	c->ok = 0;
+}
+
+void rt_verify_report_free(rt_verify_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].summary);
+		rt_strlist_free(&r->v[i].problems);
+		free(r->v[i].fix_sql);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One head, or exactly one head on each branch the configuration declares. */
+static void check_heads(const rt_ctx *ctx, rt_verify_check *c)
+{
+	const rt_graph *g = ctx->graph;
+	const rt_config *cfg = ctx->cfg;
+	if (!cfg->nbranches) {
+		if (g->nheads <= 1) {
+			summary(c, g->nheads ? "one head: %s" : "no revisions yet",
+				g->nheads ? g->revs[g->heads[0]]->id : "");
+			return;
+		}
+		strbuf sb = STRBUF_INIT;
+		for (size_t i = 0; i < g->nheads; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : "", g->revs[g->heads[i]]->id);
+		problem(c, "%zu heads: %s; join them with: retort merge -m \"merge heads\" heads (or declare branches = ... in retort.ini)",
+			g->nheads, sb.buf);
+		summary(c, "%zu heads", g->nheads);
+		strbuf_release(&sb);
+		return;
+	}
+	for (size_t b = 0; b < cfg->nbranches; b++) {
+		char *ident = xasprintf("%s@heads", cfg->branches[b]);
+		rt_target t;
+		rt_error e = { 0 };
+		if (rt_resolve(g, ident, NULL, &t, &e) < 0) {
+			problem(c, "branch %s: %s", cfg->branches[b], e.message);
+			rt_error_clear(&e);
+		} else {
+			if (t.revs.n != 1)
+				problem(c, "branch %s has %zu heads", cfg->branches[b], t.revs.n);
+			rt_target_free(&t);
+		}
+		free(ident);
+	}
+	for (size_t i = 0; i < g->nheads; i++) {
+		const rt_revision *h = g->revs[g->heads[i]];
+		int declared = 0;
+		for (int j = 0; j < h->nbranch && !declared; j++)
+			for (size_t b = 0; b < cfg->nbranches && !declared; b++)
+				declared = !strcmp(g->labels[h->branch[j]].name, cfg->branches[b]);
+		if (!declared)
+			problem(c, "head %s is on none of the declared branches", h->id);
+	}
+	summary(c, "%zu heads on %zu declared branches", g->nheads, cfg->nbranches);
+}
+
+typedef struct applied_sum {
+	const rt_graph *g;
+	char **sums;     /* per revision: latest recorded checksum */
+	char **when;     /* and when it was applied */
+} applied_sum;
+
+static int history_row(void *ud, int n, const char *const *v)
+{
+	applied_sum *a = ud;
+	if (n < 3 || !v[0] || !v[1])
+		return 0;
+	int r = rt_graph_find(a->g, v[0]);
+	if (r < 0)
+		return 0;
+	free(a->sums[r]);
+	free(a->when[r]);
+	a->sums[r] = xstrdup(v[1]);
+	a->when[r] = xstrdup_or_null(v[2]);
+	return 0;
+}
+
+/* Applied revisions whose file changed since: the latest recorded checksum against the file's. */
+static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *conn,
+			    const rt_state *st, rt_verify_check *c)
+{
+	const rt_graph *g = ctx->graph;
+	char *history = rt_history_table(ctx->cfg);
+	int exists = 0;
+	rt_error e = { 0 };
+	if (d->table_exists(conn, ctx->cfg->version_table_schema, history, &exists, &e) < 0 || !exists) {
+		summary(c, "no history table: no checksums were recorded (a database migrated by another tool?)");
+		rt_error_clear(&e);
+		free(history);
+		return;
+	}
+	strbuf sql = STRBUF_INIT;
+	strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
+	rt_table_name(ctx->cfg, history, &sql);
+	strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp') ORDER BY id");
+	applied_sum a = { g, xcalloc(g->nrevs + 1, sizeof(char *)), xcalloc(g->nrevs + 1, sizeof(char *)) };
+	if (d->query(conn, sql.buf, history_row, &a, &e) < 0) {
+		problem(c, "cannot read %s: %s", history, e.message);
+		rt_error_clear(&e);
+	}
+	/* every applied revision: the rows and their ancestors */
+	rt_revset applied = { 0 };
+	rt_state_heads(g, st, &applied);
+	unsigned char *seen = xcalloc(g->nrevs + 1, 1);
+	size_t checked = 0;
+	while (applied.n) {
+		int r = applied.v[--applied.n];
+		if (seen[r])
+			continue;
+		seen[r] = 1;
+		const rt_revision *rev = g->revs[r];
+		for (int j = 0; j < rev->nparents + rev->ndeps; j++)
+			rt_revset_add(&applied, j < rev->nparents ? rev->parents[j] : rev->deps[j - rev->nparents]);
+		if (!a.sums[r])
+			continue;
+		checked++;
+		char *now = rt_revision_checksum(rev);
+		if (strcmp(now, a.sums[r]))
+			problem(c, "%s was changed after it was applied (revision %s, applied %s): the database ran other SQL than the file now holds",
+				rev->path, rev->id, a.when[r] ? a.when[r] : "at an unknown time");
+		free(now);
+	}
+	summary(c, "%zu applied revision%s checked against their files", checked, checked == 1 ? "" : "s");
+	for (size_t i = 0; i < g->nrevs; i++) {
+		free(a.sums[i]);
+		free(a.when[i]);
+	}
+	free(a.sums);
+	free(a.when);
+	free(seen);
+	rt_revset_free(&applied);
+	strbuf_release(&sql);
+	free(history);
+}
+
+/* The database against what its migrations build at its revisions. */
+static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
+{
+	strbuf src = STRBUF_INIT;
+	strbuf_adds(&src, "migrations:");
+	for (size_t i = 0; i < st->rows.n; i++)
+		strbuf_addf(&src, "%s%s", i ? "," : "", ctx->graph->revs[st->rows.v[i]]->id);
+	if (!st->rows.n)
+		strbuf_adds(&src, "base");
+	rt_diff d;
+	rt_error e = { 0 };
+	if (rt_schema_diff(ctx, "database", src.buf, &d, &e) < 0) {
+		problem(c, "cannot compare: %s", e.message);
+		rt_error_clear(&e);
+		strbuf_release(&src);
+		return;
+	}
+	for (size_t i = 0; i < d.changes.n; i++)
+		problem(c, "the database differs from its migrations: to match them, %s", d.changes.v[i]);
+	for (size_t i = 0; i < d.unsupported.n; i++)
+		rt_strlist_push(&c->problems, d.unsupported.v[i]);
+	if (d.changes.n) {
+		c->fix_sql = d.upgrade_sql;
+		d.upgrade_sql = NULL;
+		summary(c, "%zu difference%s between the database and its migrations", d.changes.n,
+			d.changes.n == 1 ? "" : "s");
+	} else {
+		summary(c, "the database matches its migrations%s", d.unsupported.n ? " (some objects not compared)" : "");
+	}
+	rt_diff_free(&d);
+	strbuf_release(&src);
+}
+
+/* Lint what is still to run (the revisions an upgrade to heads would apply). */
+static void check_lint(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
+{
+	rt_target heads = { 0 };
+	rt_plan plan = { 0 };
+	rt_error e = { 0 };
+	for (size_t i = 0; i < ctx->graph->nheads; i++)
+		rt_revset_add(&heads.revs, ctx->graph->heads[i]);
+	if (rt_plan_upgrade(ctx->graph, st, &heads, &plan, &e) < 0) {
+		problem(c, "%s", e.message);
+		rt_error_clear(&e);
+		rt_target_free(&heads);
+		return;
+	}
+	const char **idents = xcalloc(plan.n + 1, sizeof(char *));
+	for (size_t i = 0; i < plan.n; i++)
+		idents[i] = ctx->graph->revs[plan.steps[i].rev]->id;
+	rt_lint_report rep = { 0 };
+	rt_lint_options opts = { 0 };
+	if (!plan.n) {
+		summary(c, "no revisions to apply");
+	} else if (rt_lint(ctx, idents, plan.n, &opts, &rep, &e) < 0) {
+		problem(c, "%s", e.message);
+		rt_error_clear(&e);
+	} else {
+		for (size_t i = 0; i < rep.n; i++) {
+			const rt_finding *f = &rep.v[i];
+			problem(c, "%s:%d:%d: %s: %s", f->file, f->line, f->column, f->rule, f->message);
+		}
+		summary(c, "%zu revision%s to apply, %zu finding%s", plan.n, plan.n == 1 ? "" : "s",
+			rep.n, rep.n == 1 ? "" : "s");
+	}
+	rt_lint_report_free(&rep);
+	free(idents);
+	rt_plan_free(&plan);
+	rt_target_free(&heads);
+}
+
+static void check_downgrades(const rt_ctx *ctx, rt_verify_check *c)
+{
+	const rt_graph *g = ctx->graph;
+	for (size_t i = 0; i < g->nrevs; i++)
+		if (!g->revs[i]->downgrade.present)
+			problem(c, "%s (revision %s) has no downgrade section", g->revs[i]->path, g->revs[i]->id);
+	summary(c, "%zu of %zu revisions can be downgraded", g->nrevs - c->problems.n, g->nrevs);
+}
+
+int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	rt_verify_check *c = add_check(out, "config");
+	summary(c, "%s, %zu revisions", ctx->cfg->path ? ctx->cfg->path : "defaults (no retort.ini)",
+		ctx->graph->nrevs);
+	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	if (!d)
+		return -1;
+	c = add_check(out, "database");
+	int missing;
+	rt_conn *conn = d->connect(ctx->cfg, 1, &missing, err);
+	char *url = rt_url_mask(ctx->cfg->url);
+	rt_state st = { 0 };
+	if (!conn && !missing) {
+		problem(c, "cannot connect: %s", err->message);
+		rt_error_clear(err);
+	} else if (!conn) {
+		summary(c, "%s does not exist yet (an empty database)", url);
+	} else if (rt_read_state(ctx, d, conn, 0, &st, err) < 0) {
+		problem(c, "cannot read the version table: %s", err->message);
+		rt_error_clear(err);
+	} else {
+		summary(c, "%s reachable", url);
+	}
+	free(url);
+	check_heads(ctx, add_check(out, "heads"));
+	c = add_check(out, "version table");
+	if (rt_state_check(ctx->graph, &st, err) < 0) {
+		problem(c, "%s", err->message);
+		rt_error_clear(err);
+	} else {
+		summary(c, "%zu row%s, each defined by a migration file", st.rows.n, st.rows.n == 1 ? "" : "s");
+	}
+	int usable = out->v[1].ok && out->v[3].ok;
+	c = add_check(out, "checksums");
+	if (conn && usable)
+		check_checksums(ctx, d, conn, &st, c);
+	else
+		summary(c, "skipped: the database cannot be read");
+	if (conn)
+		d->disconnect(conn);
+	c = add_check(out, "drift");
+	if (usable && d->introspect)
+		check_drift(ctx, &st, c);
+	else
+		summary(c, "skipped: %s", usable ? "not available for this database" : "the database cannot be read");
+	c = add_check(out, "lint");
+	if (out->v[3].ok)
+		check_lint(ctx, &st, c);
+	else
+		summary(c, "skipped: the version table names unknown revisions");
+	check_downgrades(ctx, add_check(out, "downgrades"));
+	rt_state_free(&st);
+	out->ok = 1;
+	for (size_t i = 0; i < out->n; i++)
+		out->ok &= out->v[i].ok;
+	return 0;
+}

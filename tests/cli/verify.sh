@@ -1,0 +1,115 @@
+#!/bin/bash
+# verify.sh - the pre-deploy check: every kind of failure it finds, on
+# every dialect, in text and --json, with exit 1.
+. "$(dirname "$0")/lib.sh"
+
+jcheck() {  # NAME -> "ok|FAIL" of that check in the --json output
+	python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(("ok" if c["ok"] else "FAIL") for c in d["checks"] if c["name"] == sys.argv[1]))' "$1" <<<"$OUT"
+}
+
+expect_check() {  # NAME STATUS
+	local got
+	got=$(jcheck "$1") || fail "no check $1 in: $OUT"
+	[ "$got" = "$2" ] || fail "check $1: expected $2, got $got
+$OUT"
+}
+
+base_project() {
+	project "schema = schema.sql"
+	mig v1 "" "users" "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50));" "DROP TABLE users;" >/dev/null
+	mig v2 v1 "posts" "CREATE TABLE posts (id INTEGER PRIMARY KEY, title VARCHAR(50));" "DROP TABLE posts;" >/dev/null
+}
+
+test_verify_clean() {
+	base_project
+	rt upgrade head
+	rt verify
+	expect_rc 0
+	expect_out_has "ok    checksums     2 applied revisions checked against their files"
+	expect_out_has "ok    drift         the database matches its migrations"
+	rt --json verify
+	expect_rc 0
+	python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] is True and len(d["checks"]) == 8' <<<"$OUT" || fail "json: $OUT"
+}
+
+test_verify_edited_migration() {
+	base_project
+	rt upgrade head
+	echo "-- an edit after deployment" >> migrations/v1_users.sql
+	sed -i 's/name VARCHAR(50)/name VARCHAR(50), extra INTEGER/' migrations/v1_users.sql
+	rt verify
+	expect_rc 1
+	expect_out_has "migrations/v1_users.sql was changed after it was applied (revision v1, applied 20"
+	rt --json verify
+	expect_check checksums FAIL
+	expect_check heads ok
+}
+
+test_verify_drift_added_and_missing_columns() {
+	base_project
+	rt upgrade head
+	q "ALTER TABLE users ADD COLUMN by_hand INTEGER"
+	q "DROP TABLE posts"
+	rt verify
+	expect_rc 1
+	expect_out_has "FAIL  drift"
+	expect_out_has "users.by_hand"
+	expect_out_has "drop column"
+	expect_out_has "posts"
+	expect_out_has "SQL that brings the database back in line with its migrations:"
+	expect_out_has "CREATE TABLE"
+	rt --json verify
+	expect_check drift FAIL
+	python3 -c 'import json,sys; d=json.load(sys.stdin); c=[c for c in d["checks"] if c["name"]=="drift"][0]; assert "by_hand" in c["fix_sql"]' <<<"$OUT" ||
+		fail "fix_sql: $OUT"
+}
+
+test_verify_heads_unknown_rows_lint_and_downgrades() {
+	base_project
+	rt upgrade head
+	mig v3 v1 "second head" "CREATE TABLE other (id INTEGER PRIMARY KEY);" >/dev/null
+	sed -i '/^-- migrate:downgrade/d' migrations/v3_second_head.sql
+	mig v4 v2 "drops" "DROP TABLE posts;" "CREATE TABLE posts (id INTEGER PRIMARY KEY, title VARCHAR(50));" >/dev/null
+	rt --json verify
+	expect_rc 1
+	expect_check heads FAIL
+	expect_check lint FAIL
+	expect_check downgrades FAIL
+	expect_check "version table" ok
+	rt verify
+	expect_out_has "2 heads: v3, v4"
+	expect_out_has "ban-drop-table"
+	expect_out_has "migrations/v3_second_head.sql (revision v3) has no downgrade section"
+	q "UPDATE retort_version SET version_num = 'gone1234'"
+	rt --json verify
+	expect_rc 1
+	expect_check "version table" FAIL
+	expect_check checksums ok
+}
+
+test_verify_declared_branches() {
+	project "branches = alpha, beta"
+	mig a1 "" "alpha root" "CREATE TABLE a (id INTEGER PRIMARY KEY);" "DROP TABLE a;" "-- Branch Labels: alpha" >/dev/null
+	mig b1 "" "beta root" "CREATE TABLE b (id INTEGER PRIMARY KEY);" "DROP TABLE b;" "-- Branch Labels: beta" >/dev/null
+	rt upgrade heads
+	rt --json verify
+	expect_rc 0
+	expect_check heads ok
+	mig c1 "" "stray root" "CREATE TABLE c (id INTEGER PRIMARY KEY);" "DROP TABLE c;" >/dev/null
+	rt verify
+	expect_rc 1
+	expect_out_has "head c1 is on none of the declared branches"
+}
+
+pg_test_verify_unreachable_database() {
+	base_project
+	rt --url "postgresql://nobody@/nosuch?host=$RETORT_TEST_PGHOST&port=$RETORT_TEST_PGPORT" --json verify
+	expect_rc 1
+	expect_check database FAIL
+	expect_check drift ok
+	rt --url "postgresql://nobody@/nosuch?host=$RETORT_TEST_PGHOST&port=$RETORT_TEST_PGPORT" verify
+	expect_out_has "cannot connect"
+	expect_out_has "skipped: the database cannot be read"
+}
+
+run_tests
