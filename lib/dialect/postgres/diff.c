@@ -529,6 +529,11 @@ static int con_inline(const sm_constraint *k)
 	return k->kind != SM_FOREIGN && k->validated;
 }
 
+/*
+ * CREATE TABLE with every column and the constraints that can be written
+ * inline (not foreign keys, which wait for every table, nor NOT VALID
+ * ones, which CREATE TABLE would validate).
+ */
 static void create_table(dd *d, const sm_table *t)
 {
 	sm_op *op = sm_ops_add(d->out, 0, "create table %s.%s", t->schema, t->name);
@@ -609,6 +614,7 @@ static void drop_index(dd *d, const char *schema, const sm_index *x)
 	sm_op_sql(op, "DROP INDEX %s", Q(&d->n, schema, x->name));
 }
 
+/* CREATE [OR REPLACE] [MATERIALIZED] VIEW; a new materialized view gets its indexes too. */
 static void create_view(dd *d, const sm_view *v, int replace)
 {
 	sm_op *op = sm_ops_add(d->out, 0, "%s %sview %s.%s", replace ? "replace" : "create",
@@ -918,10 +924,8 @@ static void mark_functions(dd *d)
 }
 
 /*
- * Views (and functions that use relations) of a that must be dropped:
- * gone, changed beyond CREATE OR REPLACE, or reading something dirty;
- * repeated until nothing more is found, since dropping one drops what
- * reads it.
+ * Can CREATE OR REPLACE VIEW turn view x into y?  Only when y keeps x's
+ * columns (names and types, in order) and at most adds some at the end.
  */
 static int view_replaceable(const sm_view *x, const sm_view *y)
 {
@@ -933,6 +937,7 @@ static int view_replaceable(const sm_view *x, const sm_view *y)
 	return 1;
 }
 
+/* Does one of deps name something dropped and made again (or a recreated enum type)? */
 static int deps_dirty(const dd *d, char *const *deps, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -941,6 +946,12 @@ static int deps_dirty(const dd *d, char *const *deps, size_t n)
 	return 0;
 }
 
+/*
+ * Views (and functions that use relations) of a that must be dropped:
+ * gone, changed beyond CREATE OR REPLACE, or reading something dirty.
+ * Each one found is dirty in turn (what reads it must go too), so this
+ * runs until it finds nothing more.
+ */
 static int mark_views_once(dd *d)
 {
 	int more = 0;
@@ -1030,6 +1041,7 @@ typedef struct node {
 	int done;
 } node;
 
+/* Every view and every function that uses a relation of s, as nodes. */
 static void nodes_build(const sm_schema *s, node **out, size_t *n)
 {
 	*out = xcalloc(s->nviews + s->nfuncs + 1, sizeof(node));
@@ -1139,6 +1151,7 @@ static void drop_views(dd *d)
 	}
 }
 
+/* Foreign keys (foreign) or the other constraints of a that go or are made again. */
 static void drop_constraints(dd *d, int foreign)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
@@ -1154,6 +1167,7 @@ static void drop_constraints(dd *d, int foreign)
 	}
 }
 
+/* Indexes of a's tables that go or are made again (not those of constraints). */
 static void drop_indexes(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
@@ -1199,6 +1213,7 @@ static int owner_changes(const dd *d, const sm_sequence *x, const sm_sequence *y
 	return !cy || col_remade(d, ta, tb, cx, cy);
 }
 
+/* OWNED BY NONE before a sequence's owning column goes: else the sequence would go with it. */
 static void disown_sequences(dd *d)
 {
 	for (size_t i = 0; i < d->a->nseqs; i++) {
@@ -1211,6 +1226,7 @@ static void disown_sequences(dd *d)
 	}
 }
 
+/* Schemas of b only, before anything is made in them. */
 static void create_schemas(dd *d)
 {
 	for (size_t i = 0; i < d->b->nschemas; i++) {
@@ -1221,6 +1237,7 @@ static void create_schemas(dd *d)
 	}
 }
 
+/* Schemas of a only, last: DROP SCHEMA without CASCADE fails if anything is left in them. */
 static void drop_schemas(dd *d)
 {
 	for (size_t i = 0; i < d->a->nschemas; i++) {
@@ -1241,6 +1258,7 @@ static void enum_labels(strbuf *sb, const sm_enum *e)
 	}
 }
 
+/* CREATE TYPE ... AS ENUM with the labels in order. */
 static void create_enum(dd *d, const sm_enum *e)
 {
 	sm_op *op = sm_ops_add(d->out, 0, "create type %s.%s", e->schema, e->name);
@@ -1326,6 +1344,7 @@ static void dance_start(dd *d, const sm_enum *x, const sm_enum *y)
 	free(old);
 }
 
+/* New enum types, added values, and the first half of each dance. */
 static void enums_first(dd *d)
 {
 	for (size_t i = 0; i < d->b->nenums; i++) {
@@ -1340,6 +1359,7 @@ static void enums_first(dd *d)
 	}
 }
 
+/* Removed enum types and the old versions left by the dances, once no column uses them. */
 static void enums_last(dd *d)
 {
 	for (size_t i = 0; i < d->a->nenums; i++) {
@@ -1355,6 +1375,7 @@ static void enums_last(dd *d)
 	}
 }
 
+/* New sequences, and changed options (only those that change). */
 static void sequences_first(dd *d)
 {
 	for (size_t i = 0; i < d->b->nseqs; i++) {
@@ -1385,6 +1406,7 @@ static void sequences_first(dd *d)
 	}
 }
 
+/* Removed sequences, after the defaults that used them changed. */
 static void sequences_last(dd *d)
 {
 	for (size_t i = 0; i < d->a->nseqs; i++) {
@@ -1396,6 +1418,7 @@ static void sequences_last(dd *d)
 	}
 }
 
+/* OWNED BY for sequences whose owner is new or changed, once the owning tables exist. */
 static void own_sequences(dd *d)
 {
 	for (size_t i = 0; i < d->b->nseqs; i++) {
@@ -1515,6 +1538,7 @@ static sm_op *alter_col(dd *d, const sm_table *t, const sm_column *c, int destru
 	return op;
 }
 
+/* ALTER TABLE ... ADD COLUMN with the whole column definition. */
 static void add_column(dd *d, const sm_table *t, const sm_column *c)
 {
 	sm_op *op = sm_ops_add(d->out, 0, "add column %s.%s.%s", t->schema, t->name, c->name);
@@ -1526,6 +1550,7 @@ static void add_column(dd *d, const sm_table *t, const sm_column *c)
 	strbuf_release(&sb);
 }
 
+/* ALTER TABLE ... DROP COLUMN; destructive unless the data is kept elsewhere (a generated column). */
 static void drop_column(dd *d, const sm_table *t, const sm_column *c, int keeps_data)
 {
 	sm_op *op = sm_ops_add(d->out, !keeps_data, "drop column %s.%s.%s", t->schema, t->name,
@@ -1574,6 +1599,7 @@ static void identity_changes(dd *d, const sm_table *t, const sm_column *x, const
 	seqopts_free(&b);
 }
 
+/* Identity of a column on both sides: added, dropped, ALWAYS <-> BY DEFAULT, options. */
 static void alter_identity(dd *d, const sm_table *t, const sm_column *x, const sm_column *y)
 {
 	if (x->identity && !y->identity) {
@@ -1794,6 +1820,7 @@ static int alter_table(dd *d, const sm_table *ta, const sm_table *tb)
 	return alter_options(d, ta, tb);
 }
 
+/* Every table on both sides; -1 when a change cannot be written. */
 static int alter_tables(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
@@ -1805,6 +1832,7 @@ static int alter_tables(dd *d)
 	return 0;
 }
 
+/* Tables of a only (their foreign keys, views and triggers went first). */
 static void drop_tables(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
@@ -1820,6 +1848,7 @@ static void drop_tables(dd *d)
 	}
 }
 
+/* Tables of b only (foreign keys come later, once every table exists). */
 static void create_tables(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
@@ -1839,6 +1868,11 @@ static int con_added(const dd *d, const sm_table *tb, const sm_constraint *k)
 	return !m || con_dropped(d, ta, tb, m);
 }
 
+/*
+ * Foreign keys (foreign) or the other constraints of b that are new,
+ * made again, or left out of CREATE TABLE; NOT VALID -> valid is a
+ * VALIDATE CONSTRAINT.
+ */
 static void add_constraints(dd *d, int foreign)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
@@ -1863,6 +1897,7 @@ static void add_constraints(dd *d, int foreign)
 	}
 }
 
+/* Indexes of b's tables that are new or made again (not those of constraints). */
 static void create_indexes(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
@@ -1908,6 +1943,7 @@ static void create_views(dd *d)
 	}
 }
 
+/* Triggers of b that are new or made again, once their functions exist. */
 static void create_triggers(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
@@ -1938,6 +1974,7 @@ static void comment(dd *d, int fresh, const char *old, const char *new, const ch
 	strbuf_release(&sb);
 }
 
+/* Comments of a table of b, its columns and indexes (made-again objects lost theirs). */
 static void table_comments(dd *d, const sm_table *tb)
 {
 	const sm_table *ta = find_table(d->a, tb->schema, tb->name);
@@ -1970,6 +2007,7 @@ static void table_comments(dd *d, const sm_table *tb)
 	free(label);
 }
 
+/* Comments of views and their indexes, enum types and functions of b. */
 static void other_comments(dd *d)
 {
 	for (size_t i = 0; i < d->b->nviews; i++) {
@@ -2007,6 +2045,7 @@ static void other_comments(dd *d)
 	}
 }
 
+/* Every comment that is new, changed, removed, or lost with an object made again. */
 static void comments(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++)
@@ -2016,6 +2055,7 @@ static void comments(dd *d)
 
 /* ------------------------------------------------------------------ */
 
+/* A diff from a to b writing into out: per-object marks all cleared. */
 static void dd_init(dd *d, const sm_schema *a, const sm_schema *b, sm_ops *out, rt_error *err)
 {
 	memset(d, 0, sizeof(*d));
@@ -2031,6 +2071,7 @@ static void dd_init(dd *d, const sm_schema *a, const sm_schema *b, sm_ops *out, 
 	d->fb_make = xcalloc(b->nfuncs + 1, 1);
 }
 
+/* Release what dd_init and the marking allocated (not the operations). */
 static void dd_free(dd *d)
 {
 	free(d->tflags);
@@ -2091,6 +2132,10 @@ static void last_phases(dd *d)
 	drop_schemas(d);
 }
 
+/*
+ * Mark what changes (and what must be dropped around it) first, then
+ * write the phases in order.  On failure no operation is left in out.
+ */
 int rt_pg_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
 	       rt_error *err)
 {

@@ -173,6 +173,7 @@ static char *sequence_def(const char *const *v)
 			 is_true(v[15]) ? "CYCLE" : "NO CYCLE");
 }
 
+/* A sequence, unless an identity column owns it (then it is part of the column). */
 static void add_sequence(pgi *p, const char *const *v)
 {
 	if (v[16] && v[16][0] == 'i')
@@ -184,6 +185,7 @@ static void add_sequence(pgi *p, const char *const *v)
 	q->owned_by = v[16] ? dup(v[17]) : NULL;
 }
 
+/* A view or materialized view; options (WITH ...) cannot be held and are reported. */
 static void add_view(pgi *p, const char *const *v)
 {
 	map_put(p, &p->views, v[0], (int)p->s->nviews);
@@ -202,6 +204,7 @@ static void add_view(pgi *p, const char *const *v)
 	}
 }
 
+/* One relation: a table, view, materialized view or sequence. */
 static int on_rel(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
@@ -259,6 +262,7 @@ static const char q_cols[] =
 
 static const char q_cols_order[] = " ORDER BY a.attrelid, a.attnum";
 
+/* A view column as "name type"; a comment or default on it is reported (no field holds it). */
 static void add_view_column(pgi *p, sm_view *w, const char *const *v)
 {
 	char *col = xasprintf("%s %s", v[1], v[2]);
@@ -276,6 +280,7 @@ static void add_view_column(pgi *p, sm_view *w, const char *const *v)
 	}
 }
 
+/* One column of a table (generated, identity, default, collation, comment), or of a view. */
 static int on_col(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
@@ -360,6 +365,7 @@ static char *con_def(const char *def, const char *reloptions)
 	return xasprintf("%.*s WITH (%s)%s", (int)n, def, reloptions, def + n);
 }
 
+/* One constraint, with its columns and, for a foreign key, what it references and how. */
 static int on_con(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
@@ -399,20 +405,24 @@ static const char q_idx[] =
 	"AND d.objoid = i.indexrelid AND d.objsubid = 0 "
 	"WHERE c.relkind IN ('r', 'p', 'm') AND ";
 
+/* A new, zeroed index of a materialized view (the model has no appender for it). */
+static sm_index *view_add_index(sm_view *w)
+{
+	w->idx = xrealloc(w->idx, (w->nidx + 1) * sizeof(*w->idx));
+	memset(&w->idx[w->nidx], 0, sizeof(*w->idx));
+	return &w->idx[w->nidx++];
+}
+
+/* One index of a table or a materialized view. */
 static int on_idx(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
 	(void)n;
 	sm_table *t = table_of(p, v[0]);
 	sm_view *w = t ? NULL : view_of(p, v[0]);
-	sm_index *x;
-	if (t)
-		x = sm_add_index(t);
-	else if (w)
-		x = (w->idx = xrealloc(w->idx, (w->nidx + 1) * sizeof(*w->idx)),
-		     memset(&w->idx[w->nidx], 0, sizeof(*w->idx)), &w->idx[w->nidx++]);
-	else
+	if (!t && !w)
 		return 0;
+	sm_index *x = t ? sm_add_index(t) : view_add_index(w);
 	x->name = dup(v[1]);
 	x->def = dup(v[2]);
 	x->unique = is_true(v[3]);
@@ -479,6 +489,7 @@ static const char q_funcs[] =
 	"AND d.objoid = p.oid AND d.objsubid = 0 "
 	"WHERE p.prokind <> 'a' AND " NS_OK("n") " AND " NOT_EXT("pg_proc", "p.oid");
 
+/* One function or procedure, identified by name and argument types. */
 static int on_func(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
@@ -537,6 +548,7 @@ static const char q_func_deps[] =
 	"WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype = 'n' "
 	"AND d.refobjid <> d.objid";
 
+/* A dependency of a view: the relation once, and each column it reads. */
 static int on_view_dep(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
