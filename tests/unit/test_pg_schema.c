@@ -770,12 +770,12 @@ static void test_type_changes(void **state)
 	(void)state;
 	change k = {
 		"CREATE TABLE t (a text DEFAULT '0', b integer, c varchar(10), d numeric(6,2),"
-		" e int GENERATED ALWAYS AS IDENTITY);",
+		" e int GENERATED ALWAYS AS IDENTITY, f numeric GENERATED ALWAYS AS (d * 2) STORED);",
 		"CREATE TABLE t (a integer DEFAULT 0, b bigint, c varchar(20), d numeric(10,2),"
-		" e bigint GENERATED ALWAYS AS IDENTITY);",
+		" e bigint GENERATED ALWAYS AS IDENTITY, f numeric GENERATED ALWAYS AS (d * 2) STORED);",
 		"INSERT INTO t VALUES ('12', 3, 'abc', 1.5), ('7', 4, 'de', 2.25)",
-		"SELECT sum(a) + sum(b) || ' ' || string_agg(c, ',' ORDER BY c) || ' ' || sum(d) FROM t",
-		"26 abc,de 3.75",
+		"SELECT sum(a) + sum(b) || ' ' || string_agg(c, ',' ORDER BY c) || ' ' || sum(d) || ' ' || sum(f) FROM t",
+		"26 abc,de 3.75 7.50",
 		"SELECT string_agg(a, ',' ORDER BY a) || ' ' || min(pg_typeof(b)::text) FROM t", "12,7 integer",
 	};
 	sm_ops up, down;
@@ -787,6 +787,9 @@ static void test_type_changes(void **state)
 	assert_op(&down, "type bigint -> integer", 1); /* narrowing */
 	assert_op(&down, "type character varying(20) -> character varying(10)", 1);
 	assert_op(&down, "type numeric(10,2) -> numeric(6,2)", 1);
+	/* f reads d, whose type changes: it is dropped first and added again */
+	assert_op(&up, "drop column public.t.f", 0);
+	assert_op(&up, "add column public.t.f", 0);
 	sm_ops_free(&up);
 	sm_ops_free(&down);
 }

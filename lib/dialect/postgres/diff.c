@@ -723,12 +723,46 @@ static int mentions_dance(const dd *d, const char *def)
 	return 0;
 }
 
-/* Must a generated column be dropped and added again (its expression changes)? */
-static int col_rebuilt(const sm_column *x, const sm_column *y)
+/* Does the column change type (or collation, or enum version)? */
+static int col_type_changes(const dd *d, const sm_column *x, const sm_column *y)
+{
+	return strcmp(x->type, y->type) || !eq(x->collation, y->collation) || col_recast(d, x, y);
+}
+
+/*
+ * Does generated column y read a column whose type changes?  PostgreSQL
+ * refuses to change it under the expression.  The expression names
+ * columns bare (quoted when needed), so the name is looked for.
+ */
+static int reads_retyped(const dd *d, const sm_table *ta, const sm_table *tb,
+			 const sm_column *y)
+{
+	for (size_t i = 0; i < tb->ncols; i++) {
+		const sm_column *c = &tb->cols[i];
+		const sm_column *x = sm_find_column(ta, c->name);
+		if (c == y || !x || !col_type_changes(d, x, c))
+			continue;
+		strbuf q = STRBUF_INIT;
+		rt_pg_ident(&q, c->name);
+		int hit = mentions(y->generated, q.buf);
+		strbuf_release(&q);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Must a generated column be dropped and added again: its expression
+ * changes, or a column it reads changes type?
+ */
+static int col_rebuilt(const dd *d, const sm_table *ta, const sm_table *tb,
+		       const sm_column *x, const sm_column *y)
 {
 	if (!y->generated)
 		return 0;
-	return !x->generated || strcmp(x->generated, y->generated) || x->stored != y->stored;
+	return !x->generated || strcmp(x->generated, y->generated) || x->stored != y->stored ||
+	       reads_retyped(d, ta, tb, y);
 }
 
 /*
@@ -737,12 +771,12 @@ static int col_rebuilt(const sm_column *x, const sm_column *y)
  * end in b's order, new ones and existing ones moved there (a column
  * cannot move in place), so the table ends with b's column order.
  */
-static size_t kept_prefix(const sm_table *ta, const sm_table *tb)
+static size_t kept_prefix(const dd *d, const sm_table *ta, const sm_table *tb)
 {
 	size_t last = 0, i;
 	for (i = 0; i < tb->ncols; i++) {
 		const sm_column *x = sm_find_column(ta, tb->cols[i].name);
-		if (!x || col_rebuilt(x, &tb->cols[i]) || (size_t)(x - ta->cols) < last)
+		if (!x || col_rebuilt(d, ta, tb, x, &tb->cols[i]) || (size_t)(x - ta->cols) < last)
 			break;
 		last = (size_t)(x - ta->cols);
 	}
@@ -753,7 +787,7 @@ static size_t kept_prefix(const sm_table *ta, const sm_table *tb)
 static int col_moved(const dd *d, const sm_table *ta, const sm_table *tb, const sm_column *y)
 {
 	const sm_column *x = sm_find_column(ta, y->name);
-	return x && !col_rebuilt(x, y) &&
+	return x && !col_rebuilt(d, ta, tb, x, y) &&
 	       (size_t)(y - tb->cols) >= d->prefix[table_index(d->a, ta)];
 }
 
@@ -761,12 +795,7 @@ static int col_moved(const dd *d, const sm_table *ta, const sm_table *tb, const 
 static int col_remade(const dd *d, const sm_table *ta, const sm_table *tb,
 		      const sm_column *x, const sm_column *y)
 {
-	return col_rebuilt(x, y) || col_moved(d, ta, tb, y);
-}
-
-static int col_type_changes(const dd *d, const sm_column *x, const sm_column *y)
-{
-	return strcmp(x->type, y->type) || !eq(x->collation, y->collation) || col_recast(d, x, y);
+	return col_rebuilt(d, ta, tb, x, y) || col_moved(d, ta, tb, y);
 }
 
 /*
@@ -874,7 +903,7 @@ static void mark_tables(dd *d)
 		const sm_table *tb = find_table(d->b, ta->schema, ta->name);
 		if (!tb)
 			continue;
-		d->prefix[i] = kept_prefix(ta, tb);
+		d->prefix[i] = kept_prefix(d, ta, tb);
 		d->tflags[i] = (unsigned char)column_flags(d, ta, tb);
 		mark_columns(d, ta, tb);
 	}
@@ -1791,18 +1820,22 @@ static void move_finish(dd *d, const sm_table *t, const sm_column *x, const sm_c
  */
 static int alter_table(dd *d, const sm_table *ta, const sm_table *tb)
 {
-	for (size_t i = 0; i < ta->ncols; i++) {
-		const sm_column *x = &ta->cols[i];
-		const sm_column *y = sm_find_column(tb, x->name);
-		if (!y)
-			drop_column(d, ta, x, 0);
-		else if (col_rebuilt(x, y))
-			drop_column(d, ta, x, x->generated != NULL);
-		else if (col_moved(d, ta, tb, y) && !y->generated)
-			move_start(d, ta, x);
-		else if (col_moved(d, ta, tb, y))
-			drop_column(d, ta, x, 1);
-	}
+	/* generated columns first: a column they read cannot go before them */
+	for (int generated = 1; generated >= 0; generated--)
+		for (size_t i = 0; i < ta->ncols; i++) {
+			const sm_column *x = &ta->cols[i];
+			const sm_column *y = sm_find_column(tb, x->name);
+			if (!x->generated != !generated)
+				continue;
+			if (!y)
+				drop_column(d, ta, x, x->generated != NULL);
+			else if (col_rebuilt(d, ta, tb, x, y))
+				drop_column(d, ta, x, x->generated != NULL);
+			else if (col_moved(d, ta, tb, y) && !y->generated)
+				move_start(d, ta, x);
+			else if (col_moved(d, ta, tb, y))
+				drop_column(d, ta, x, 1);
+		}
 	for (size_t i = 0; i < tb->ncols; i++) {
 		const sm_column *y = &tb->cols[i];
 		const sm_column *x = sm_find_column(ta, y->name);
