@@ -28,6 +28,10 @@ ifeq ($(SAN),1)
 OPT        := -O1 -g
 EXTRA      := $(SAN_FLAGS)
 endif
+ifeq ($(FUZZ),1)
+OPT        := -O1 -g
+EXTRA      := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+endif
 
 ALL_CFLAGS  = $(STD) $(OPT) $(WARN) $(EXTRA) -pthread -Iinclude -Ilib $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(EXTRA) -pthread $(LDFLAGS)
@@ -35,12 +39,15 @@ ALL_LDFLAGS = $(EXTRA) -pthread $(LDFLAGS)
 LIB_SRC  := $(sort $(wildcard lib/*.c lib/util/*.c lib/schema/*.c lib/dialect/*.c lib/dialect/*/*.c lib/lint/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all deps test test-run unit demo bench install clean fuzz
+.PHONY: all deps test test-run unit demo bench install clean fuzz fuzz-bins
 all: $(BUILD)/retort $(BUILD)/libretort.a
 
 # V=1 shows the full commands.
@@ -65,7 +72,19 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libretort.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
-unit: $(UNIT_BIN)
+# Fuzz targets replayed over their corpus and past crashes (tests/fuzz/replay.c).
+$(BUILD)/tests/test_replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libretort.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -DFUZZ_NAME='"$*"' $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libretort.a $(PKG_LIBS)
+
+# libFuzzer binaries (make fuzz builds them with clang into build/fuzz).
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libretort.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS)
+
+unit: $(UNIT_BIN) $(REPLAY_BIN)
+fuzz-bins: $(FUZZ_BIN)
 
 deps:
 	@scripts/install-deps --auto
@@ -79,6 +98,13 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@examples/run-demo $(BUILD)/retort
+
+# Each fuzz target for FUZZ_SECONDS (default 60); crashes are kept in
+# tests/fuzz/regressions/, which make test replays.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang FUZZ=1 fuzz-bins
+	@tests/fuzz/run build/fuzz $(FUZZ_SECONDS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -26,6 +26,8 @@ int rt_error_exit_status(const rt_error *err)
 }
 
 static void vfail(rt_error *err, rt_code code, const char *file, int line,
+		  const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void vfail(rt_error *err, rt_code code, const char *file, int line,
 		  const char *fmt, va_list ap)
 {
 	if (!err)

@@ -25,7 +25,8 @@ void strbuf_adds(strbuf *sb, const char *s);
 void strbuf_addc(strbuf *sb, char c);
 void strbuf_addf(strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap);
+void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Append n copies of c. */
 void strbuf_addchars(strbuf *sb, char c, size_t n);
 /* Shorten to len bytes (len <= sb->len). */

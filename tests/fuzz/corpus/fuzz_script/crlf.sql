@@ -1,0 +1,4 @@
+﻿-- Revision ID: crlf
+-- Revises:
+-- migrate:upgrade
+SELECT 1;

@@ -1,0 +1,32 @@
+/*
+ * fuzz_placeholder.c - libFuzzer target: ${name} substitution, which must
+ * never touch strings, identifiers, comments or dollar-quoted bodies.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "retort.h"
+#include "placeholder.h"
+#include "util/strbuf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static rt_config *cfg;
+	if (!cfg) {
+		cfg = rt_config_new(".");
+		rt_config_set_placeholder(cfg, "owner", "app");
+		rt_config_set_placeholder(cfg, "schema.name", "s1");
+		rt_config_set_placeholder(cfg, "empty", "");
+	}
+	strbuf out = STRBUF_INIT;
+	rt_error err = { 0 };
+	if (rt_placeholders_apply(cfg, (const char *)data, size, "fuzz.sql", 1, &out, &err) == 0) {
+		/* With nothing replaced, the text comes back unchanged. */
+		if (!memchr(data, '$', size) && (out.len != size || (size && memcmp(out.buf, data, size))))
+			abort();
+	}
+	strbuf_release(&out);
+	rt_error_clear(&err);
+	return 0;
+}
