@@ -433,13 +433,21 @@ static void test_unsupported_listed(void **state)
 		"COMMENT ON CONSTRAINT t_pkey ON t IS 'the key';"
 		"CREATE STATISTICS st ON id, owner FROM t;"
 		"CREATE PUBLICATION pub FOR TABLE t;"
-		"GRANT SELECT ON t TO PUBLIC;");
+		"GRANT SELECT ON t TO PUBLIC;"
+		"ALTER TABLE t ALTER COLUMN owner SET STATISTICS 500;"
+		"CREATE TABLE big (doc text, packed text COMPRESSION pglz);"
+		"ALTER TABLE big ALTER COLUMN doc SET STORAGE EXTERNAL;"
+		"CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+		"CREATE TRIGGER quiet BEFORE INSERT ON big FOR EACH ROW EXECUTE FUNCTION noop();"
+		"ALTER TABLE big DISABLE TRIGGER quiet;");
 	sm_schema *s = db_introspect(c);
 	const char *want[] = {
 		"aggregate public.total(integer)",
 		"comment on constraint t_pkey on public.t",
 		"comment on sequence public.s",
 		"composite type public.pair",
+		"compression of column public.big.packed",
+		"disabled trigger quiet on public.big",
 		"domain public.posint",
 		"inheritance child public.child of public.t",
 		"options of view public.v (security_barrier=true)",
@@ -451,6 +459,8 @@ static void test_unsupported_listed(void **state)
 		"row level security on public.t",
 		"rule no_delete on public.t",
 		"statistics public.st",
+		"statistics target of column public.t.owner",
+		"storage of column public.big.doc",
 	};
 	strbuf got = STRBUF_INIT;
 	for (size_t i = 0; i < s->nunsupported; i++)
@@ -499,7 +509,9 @@ static const corpus_case corpus_cases[] = {
 	       "CREATE EXTENSION pgstattuple"),
 	  LIST("extension btree_gin", "extension fuzzystrmatch", "extension pg_trgm",
 	       "extension pgcrypto", "extension pgstattuple",
-	       "operator public.~<<(text,text)") },
+	       "operator public.~<<(text,text)",
+	       "statistics target of column public.good_jobs.finished_at",
+	       "statistics target of index column public.index_posts_on_string_to_array_tag_string.string_to_array") },
 	{ "lago-api-structure.nopartman.sql",
 	  LIST("CREATE EXTENSION btree_gin", "CREATE EXTENSION pg_trgm",
 	       "CREATE EXTENSION pgcrypto", "CREATE EXTENSION unaccent"),

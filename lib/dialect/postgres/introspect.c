@@ -692,6 +692,26 @@ static const char *const q_unsupported[] = {
 	"SELECT 'clustering of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_index i "
 	"JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE i.indisclustered AND " NS_OK("n"),
+	"SELECT CASE t.tgenabled WHEN 'D' THEN 'disabled trigger ' ELSE 'replica or always trigger ' END "
+	"|| t.tgname || ' on ' || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE NOT t.tgisinternal AND t.tgenabled <> 'O' AND " NS_OK("n"),
+	/* per-column settings with no field in the model */
+	/* (attcompression, PostgreSQL 14+, read through to_jsonb so older servers answer too) */
+	"SELECT CASE WHEN a.attstattarget >= 0 THEN 'statistics target of ' "
+	"WHEN a.attstorage <> t.typstorage THEN 'storage of ' ELSE 'compression of ' END "
+	"|| CASE WHEN c.relkind IN ('i', 'I') THEN 'index column ' ELSE 'column ' END "
+	"|| n.nspname || '.' || c.relname || '.' || a.attname "
+	"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+	"WHERE a.attnum > 0 AND NOT a.attisdropped AND (a.attstattarget >= 0 "
+	"OR (c.relkind IN ('r', 'p', 'm') AND (a.attstorage <> t.typstorage "
+	"OR pg_catalog.length(pg_catalog.to_jsonb(a) ->> 'attcompression') > 0))) "
+	"AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND NOT c.relispartition "
+	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
+	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
 	/* comments on objects the model keeps no comment for */
 	"SELECT 'comment on constraint ' || o.conname || ' on ' || n.nspname || '.' || "
 	"coalesce(c.relname, t.typname) FROM pg_catalog.pg_description d "
