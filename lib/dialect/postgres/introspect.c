@@ -712,6 +712,14 @@ static const char *const q_unsupported[] = {
 	"AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND NOT c.relispartition "
 	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
 	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
+	"SELECT 'options of column ' || n.nspname || '.' || c.relname || '.' || a.attname || ' (' "
+	"|| pg_catalog.array_to_string(a.attoptions, ', ') || ')' "
+	"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attoptions IS NOT NULL "
+	"AND c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition "
+	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
+	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
 	/* comments on objects the model keeps no comment for */
 	"SELECT 'comment on constraint ' || o.conname || ' on ' || n.nspname || '.' || "
 	"coalesce(c.relname, t.typname) FROM pg_catalog.pg_description d "
