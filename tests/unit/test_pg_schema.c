@@ -1071,6 +1071,24 @@ static void test_enum_dance(void **state)
 	sm_ops_free(&down);
 }
 
+/* A column moving to another enum type (a rename of the type): cast through text. */
+static void test_enum_to_enum(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TYPE old_st AS ENUM ('a', 'b'); CREATE TABLE t (s old_st, h old_st[]);",
+		"CREATE TYPE new_st AS ENUM ('a', 'b', 'c'); CREATE TABLE t (s new_st, h new_st[]);",
+		"INSERT INTO t VALUES ('b', '{a,b}')",
+		"SELECT s::text || h::text || pg_typeof(s) FROM t", "b{a,b}new_st",
+		"SELECT s::text || h::text || pg_typeof(s) FROM t", "b{a,b}old_st",
+	};
+	sm_ops up;
+	run_change(&k, &up, NULL);
+	assert_sql(&up, "ALTER TABLE public.t ALTER COLUMN s TYPE public.new_st USING s::text::public.new_st");
+	assert_sql(&up, "ALTER TABLE public.t ALTER COLUMN h TYPE public.new_st[] USING h::text[]::public.new_st[]");
+	sm_ops_free(&up);
+}
+
 static void test_functions_and_triggers(void **state)
 {
 	(void)state;
@@ -1276,6 +1294,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_sequences_and_schemas, teardown),
 		cmocka_unit_test_teardown(test_enum_values, teardown),
 		cmocka_unit_test_teardown(test_enum_dance, teardown),
+		cmocka_unit_test_teardown(test_enum_to_enum, teardown),
 		cmocka_unit_test_teardown(test_functions_and_triggers, teardown),
 		cmocka_unit_test_teardown(test_comments_and_options, teardown),
 		cmocka_unit_test_teardown(test_column_order, teardown),

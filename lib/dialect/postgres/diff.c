@@ -1654,6 +1654,34 @@ static void alter_identity(dd *d, const sm_table *t, const sm_column *x, const s
 		identity_changes(d, t, x, y);
 }
 
+/* Is type (as format_type writes it) an enum type of s, or an array of one? */
+static int is_enum_type(const sm_schema *s, const char *type)
+{
+	for (size_t i = 0; i < s->nenums; i++) {
+		strbuf q = STRBUF_INIT;
+		rt_pg_qname(&q, s->enums[i].schema, s->enums[i].name);
+		size_t n = q.len;
+		int hit = !strncmp(type, q.buf, n) && (!type[n] || !strcmp(type + n, "[]"));
+		strbuf_release(&q);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The cast of a column's values to its new type: "c::new", through text
+ * when there is no cast between the two (an enum type to another, or to
+ * the new version of itself).
+ */
+static void cast_to(dd *d, strbuf *sb, const char *expr, const sm_column *x, const sm_column *y)
+{
+	strbuf_addf(sb, "%s::", expr);
+	if (col_recast(d, x, y) || (is_enum_type(d->a, x->type) && is_enum_type(d->b, y->type)))
+		strbuf_addf(sb, "%s::", strstr(x->type, "[]") ? "text[]" : "text");
+	strbuf_adds(sb, y->type);
+}
+
 /* The new type of a column: ALTER ... TYPE ... [COLLATE] USING. */
 static void alter_type(dd *d, const sm_table *t, const sm_column *x, const sm_column *y)
 {
@@ -1663,10 +1691,8 @@ static void alter_type(dd *d, const sm_table *t, const sm_column *x, const sm_co
 	strbuf_addf(&sb, "TYPE %s", y->type);
 	if (!eq(x->collation, y->collation))
 		strbuf_addf(&sb, " COLLATE %s", y->collation ? y->collation : "pg_catalog.\"default\"");
-	strbuf_addf(&sb, " USING %s::", I(&d->n, y->name));
-	if (recast)
-		strbuf_addf(&sb, "%s::", strstr(x->type, "[]") ? "text[]" : "text");
-	strbuf_adds(&sb, y->type);
+	strbuf_adds(&sb, " USING ");
+	cast_to(d, &sb, I(&d->n, y->name), x, y);
 	if (recast)
 		strbuf_addf(&what, "type %s (recast to its new version)", y->type);
 	else
@@ -1791,11 +1817,10 @@ static void move_finish(dd *d, const sm_table *t, const sm_column *x, const sm_c
 	col_def(&sb, t, &plain);
 	sm_op_sql(op, "ALTER TABLE %s ADD COLUMN %s", qt, sb.buf);
 	strbuf_reset(&sb);
-	strbuf_adds(&sb, I(&d->n, tmp));
-	if (col_recast(d, x, y))
-		strbuf_addf(&sb, "::%s", strstr(x->type, "[]") ? "text[]" : "text");
-	if (strcmp(x->type, y->type) || col_recast(d, x, y))
-		strbuf_addf(&sb, "::%s", y->type);
+	if (col_type_changes(d, x, y))
+		cast_to(d, &sb, I(&d->n, tmp), x, y);
+	else
+		strbuf_adds(&sb, I(&d->n, tmp));
 	sm_op_sql(op, "UPDATE %s SET %s = %s", qt, I(&d->n, y->name), sb.buf);
 	sm_op_sql(op, "ALTER TABLE %s DROP COLUMN %s", qt, I(&d->n, tmp));
 	const char *qc = I(&d->n, y->name);
