@@ -8,23 +8,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t sql_skip_comment(const char *s, size_t len, size_t i)
+{
+	if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
+		while (i < len && s[i] != '\n')
+			i++;
+	} else if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
+		i += 2;
+		while (i + 1 < len && !(s[i] == '*' && s[i + 1] == '/'))
+			i++;
+		i = i + 2 <= len ? i + 2 : len;
+	}
+	return i;
+}
+
 size_t sql_skip_blank(const char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		if (isspace((unsigned char)s[i])) {
-			i++;
-		} else if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
-			while (i < len && s[i] != '\n')
-				i++;
-		} else if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
-			i += 2;
-			while (i + 1 < len && !(s[i] == '*' && s[i + 1] == '/'))
-				i++;
-			i = i + 2 <= len ? i + 2 : len;
-		} else {
+		size_t j = isspace((unsigned char)s[i]) ? i + 1 : sql_skip_comment(s, len, i);
+		if (j == i)
 			break;
-		}
+		i = j;
 	}
 	return i;
 }
@@ -52,10 +57,14 @@ void sql_ident(strbuf *sb, const char *name)
 	for (int i = 0; plain && reserved[i]; i++)
 		if (!strcmp(name, reserved[i]))
 			plain = 0;
-	if (plain) {
+	if (plain)
 		strbuf_adds(sb, name);
-		return;
-	}
+	else
+		sql_quote_ident(sb, name);
+}
+
+void sql_quote_ident(strbuf *sb, const char *name)
+{
 	strbuf_addc(sb, '"');
 	for (const char *p = name; *p; p++) {
 		if (*p == '"')

@@ -11,10 +11,14 @@
 
 /* Offset of the first character after whitespace and comments. */
 size_t sql_skip_blank(const char *s, size_t len);
+/* Index just past a -- or block comment starting at s[i], or i when none. */
+size_t sql_skip_comment(const char *s, size_t len, size_t i);
 /* Nothing but whitespace and comments? */
 int sql_is_blank(const char *s, size_t len);
 /* name as is when it is a plain lower-case identifier, else "double-quoted". */
 void sql_ident(strbuf *sb, const char *name);
+/* name always "double-quoted", quotes doubled. */
+void sql_quote_ident(strbuf *sb, const char *name);
 /* A dotted name (schema.table): each part through sql_ident. */
 void sql_qualified(strbuf *sb, const char *name);
 /* 'single-quoted' with quotes doubled; NULL when s is NULL. */

@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "lint/lint.h"
 #include "dialect/dialect.h"
+#include "sqltext.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -91,20 +92,6 @@ static int word_char(char c)
 	       (unsigned char)c >= 0x80;
 }
 
-/* Index just past a comment starting at s[i], or i when there is none. */
-static size_t skip_comment(const char *s, size_t len, size_t i)
-{
-	if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
-		while (i < len && s[i] != '\n')
-			i++;
-	} else if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
-		i += 2;
-		while (i + 1 < len && !(s[i] == '*' && s[i + 1] == '/'))
-			i++;
-		i = i + 2 <= len ? i + 2 : len;
-	}
-	return i;
-}
 
 /* Split one statement into tokens, leaving out blanks and comments. */
 static void tokenize(const char *s, size_t len, tokens *out)
@@ -113,7 +100,7 @@ static void tokenize(const char *s, size_t len, tokens *out)
 	size_t i = 0;
 	while (i < len) {
 		char c = s[i];
-		size_t j = skip_comment(s, len, i);
+		size_t j = sql_skip_comment(s, len, i);
 		if (j != i) {
 			i = j;
 		} else if (isspace((unsigned char)c)) {

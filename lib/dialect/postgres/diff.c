@@ -77,17 +77,10 @@ void rt_pg_ident(strbuf *sb, const char *name)
 		plain = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_';
 	for (int i = 0; plain && pg_keywords[i]; i++)
 		plain = strcmp(name, pg_keywords[i]) != 0;
-	if (plain) {
+	if (plain)
 		strbuf_adds(sb, name);
-		return;
-	}
-	strbuf_addc(sb, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			strbuf_addc(sb, '"');
-		strbuf_addc(sb, *p);
-	}
-	strbuf_addc(sb, '"');
+	else
+		sql_quote_ident(sb, name);
 }
 
 void rt_pg_qname(strbuf *sb, const char *schema, const char *name)

@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "dialect/sqlite/sqlite_internal.h"
 #include "schema/model.h"
+#include "sqltext.h"
 
 #include <ctype.h>
 #include <sqlite3.h>
@@ -248,17 +249,10 @@ static int plain_name(const char *s, size_t n)
 
 void sq_ident(strbuf *sb, const char *name)
 {
-	if (plain_name(name, strlen(name))) {
+	if (plain_name(name, strlen(name)))
 		strbuf_adds(sb, name);
-		return;
-	}
-	strbuf_addc(sb, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			strbuf_addc(sb, '"');
-		strbuf_addc(sb, *p);
-	}
-	strbuf_addc(sb, '"');
+	else
+		sql_quote_ident(sb, name);
 }
 
 /* Append s in upper case (how > 0), lower case (how < 0) or as it is. */
