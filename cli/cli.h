@@ -63,6 +63,28 @@ typedef struct opt {
  */
 int parse_options(cli *c, int *argc, char **argv, const opt *opts,
 		  const char *usage, const char *description);
+/*
+ * What a command accepts: its options, usage line and description, and
+ * how many positional arguments (max < 0: any number; missing: the
+ * message when there are too few).
+ */
+typedef struct cli_spec {
+	const opt *opts;
+	const char *usage;
+	const char *description;
+	int min_args;
+	int max_args;
+	const char *missing;
+} cli_spec;
+
+/*
+ * The start every command shares: parse the options, check the number of
+ * positional arguments, and (when ctx is not NULL) load the configuration
+ * and the revision graph.  Returns -1 to go on, else the exit status the
+ * command returns right away (0 after --help).
+ */
+int cli_start(cli *c, int *argc, char **argv, const cli_spec *spec, rt_ctx **ctx);
+
 /* Print "usage: ..." and the error to stderr; returns 2. */
 int usage_error(cli *c, const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -24,14 +24,13 @@ int cmd_current(cli *c, int argc, char **argv)
 		OPT_BOOL(0, "check-heads", &check_heads, "exit 1 unless the database is at every head"),
 		OPT_END(),
 	};
-	const char *usage = "retort current [-v] [--check-heads]";
-	int rc = parse_options(c, &argc, argv, opts, usage,
+	const cli_spec spec = { opts, "retort current [-v] [--check-heads]",
 		"Print the database's current revision(s), one per line, marked (head) when\n"
-		"they are heads of the graph. Prints nothing for an empty database.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+		"they are heads of the graph. Prints nothing for an empty database.",
+		0, 0, NULL };
+	int rc = cli_start(c, &argc, argv, &spec, NULL);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
 	rt_state st;
 	if (cli_read_current(c, &st, &err) < 0)

@@ -68,18 +68,15 @@ static const char *find_editor(void)
 
 int cmd_edit(cli *c, int argc, char **argv)
 {
-	const char *usage = "retort edit REVISION";
-	int rc = parse_options(c, &argc, argv, NULL, usage,
+	const cli_spec spec = { NULL, "retort edit REVISION",
 		"Open the migration file(s) of REVISION (head, a prefix, current ...) in\n"
-		"$VISUAL or $EDITOR.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 2)
-		return usage_error(c, usage, "one revision is needed");
+		"$VISUAL or $EDITOR.",
+		1, 1, "one revision is needed" };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
 	const rt_graph *g = rt_ctx_graph(ctx);
 	rt_state st = { 0 };
 	int need = strstr(argv[1], "current") || argv[1][0] == '-' || argv[1][0] == '+';

@@ -14,18 +14,14 @@ int cmd_heads(cli *c, int argc, char **argv)
 			 "leave out heads that another revision depends on"),
 		OPT_END(),
 	};
-	const char *usage = "retort heads [-v] [--resolve-dependencies]";
-	int rc = parse_options(c, &argc, argv, opts, usage,
+	const cli_spec spec = { opts, "retort heads [-v] [--resolve-dependencies]",
 		"Print the heads: revisions that no other revision revises. A head that\n"
-		"another revision depends on is shown as (effective head).");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
+		"another revision depends on is shown as (effective head).",
+		0, 0, NULL };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	const rt_graph *g = rt_ctx_graph(ctx);
 	rt_revset shown = { 0 };
 	for (size_t i = 0; i < g->nheads; i++)
@@ -55,18 +51,14 @@ int cmd_heads(cli *c, int argc, char **argv)
 
 int cmd_branches(cli *c, int argc, char **argv)
 {
-	const char *usage = "retort branches [-v]";
-	int rc = parse_options(c, &argc, argv, NULL, usage,
+	const cli_spec spec = { NULL, "retort branches [-v]",
 		"Print every branch point (a revision revised by several others) and the\n"
-		"revisions it branches into, newest first.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
+		"revisions it branches into, newest first.",
+		0, 0, NULL };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	const rt_graph *g = rt_ctx_graph(ctx);
 	if (c->json) {
 		rt_revset bp = { 0 };

@@ -39,17 +39,14 @@ int cmd_history(cli *c, int argc, char **argv)
 		OPT_BOOL('i', "indicate-current", &indicate, "mark the database's revisions (current)"),
 		OPT_END(),
 	};
-	const char *usage = "retort history [-r A:B] [-v] [-i]";
-	int rc = parse_options(c, &argc, argv, opts, usage,
-		"List revisions newest first: parents -> revision (labels) (markers), message.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+	const cli_spec spec = { opts, "retort history [-r A:B] [-v] [-i]",
+		"List revisions newest first: parents -> revision (labels) (markers), message.",
+		0, 0, NULL };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
 	const rt_graph *g = rt_ctx_graph(ctx);
 	rt_state st = { 0 };
 	int have_st = indicate || (range && needs_db(range));
@@ -91,18 +88,15 @@ int cmd_history(cli *c, int argc, char **argv)
 
 int cmd_show(cli *c, int argc, char **argv)
 {
-	const char *usage = "retort show REVISION...";
-	int rc = parse_options(c, &argc, argv, NULL, usage,
+	const cli_spec spec = { NULL, "retort show REVISION...",
 		"Show revisions in detail: parents, path, labels, message. Any identifier\n"
-		"works: head, heads, a prefix, label@head, head-1, current ...");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc < 2)
-		return usage_error(c, usage, "a revision is needed");
+		"works: head, heads, a prefix, label@head, head-1, current ...",
+		1, -1, "a revision is needed" };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
 	const rt_graph *g = rt_ctx_graph(ctx);
 	int status = 0;
 	rt_revset all = { 0 };

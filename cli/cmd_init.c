@@ -96,14 +96,13 @@ static int dir_is_empty(const char *path)
 
 int cmd_init(cli *c, int argc, char **argv)
 {
-	const char *usage = "retort init DIRECTORY";
-	int rc = parse_options(c, &argc, argv, NULL, usage,
+	const cli_spec spec = { NULL, "retort init DIRECTORY",
 		"Create DIRECTORY (if needed) with retort.ini, an empty migrations/\n"
-		"directory and schema.sql. 'retort init .' uses the current directory.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 2)
-		return usage_error(c, usage, "one directory is needed");
+		"directory and schema.sql. 'retort init .' uses the current directory.",
+		1, 1, "one directory is needed" };
+	int rc = cli_start(c, &argc, argv, &spec, NULL);
+	if (rc >= 0)
+		return rc;
 	const char *dir = argv[1];
 	size_t n = strlen(dir) + 32;
 	char *ini = malloc(n), *mig = malloc(n), *schema = malloc(n);

@@ -106,17 +106,19 @@ int cmd_lint(cli *c, int argc, char **argv)
 		OPT_BOOL(0, "list-rules", &list, "list the rules and exit"),
 		OPT_END(),
 	};
-	const char *usage = "retort lint [--dialect sqlite|postgresql] [--upgrade-only] [--list-rules] [REVISION | A:B]...";
-	int rc = parse_options(c, &argc, argv, opts, usage,
+	const cli_spec spec = { opts,
+		"retort lint [--dialect sqlite|postgresql] [--upgrade-only] [--list-rules] [REVISION | A:B]...",
 		"Check migration SQL for statements that are dangerous on a live database:\n"
 		"long locks, table rewrites, changes that break running code. Each finding\n"
 		"names the rule, file:line:column, why it is dangerous and the safe\n"
 		"alternative. Without arguments every revision is linted, else the named\n"
 		"revisions and ranges A:B; upgrade and downgrade sections both. No database\n"
 		"is needed. Exit status: 1 when there are findings, 0 when there are none.\n"
-		"Rules and suppression ('-- retort:lint-ignore RULE'): docs/lint.md.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
+		"Rules and suppression ('-- retort:lint-ignore RULE'): docs/lint.md.",
+		0, -1, NULL };
+	int rc = cli_start(c, &argc, argv, &spec, NULL);
+	if (rc >= 0)
+		return rc;
 	if (list)
 		return list_rules(c);
 	rt_error err = { 0 };

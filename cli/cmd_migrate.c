@@ -42,24 +42,20 @@ static int run_move(cli *c, int argc, char **argv, move m)
 		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"),
 		OPT_END(),
 	};
-	const char *usage = m == MOVE_UP ? "retort upgrade [--sql] TARGET"
-					 : "retort downgrade [--sql] TARGET";
-	const char *desc = m == MOVE_UP
-		? "Apply every migration needed to reach TARGET: head, heads, a revision id or\n"
-		  "prefix, label@head, +N, REV+N ... Each migration and its version-table update\n"
-		  "commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base)."
-		: "Revert applied migrations down to TARGET: base, -N, a revision, label@base,\n"
-		  "label@-N ... With --sql, TARGET must be a range FROM:TO.";
-	int rc = parse_options(c, &argc, argv, opts, usage, desc);
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 2)
-		return usage_error(c, usage, argc < 2 ? "a target revision is needed"
-						      : "only one target revision is allowed");
+	const cli_spec up = { opts, "retort upgrade [--sql] [--backup] TARGET",
+		"Apply every migration needed to reach TARGET: head, heads, a revision id or\n"
+		"prefix, label@head, +N, REV+N ... Each migration and its version-table update\n"
+		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base).",
+		1, 1, "a target revision is needed" };
+	const cli_spec down = { opts, "retort downgrade [--sql] [--backup] TARGET",
+		"Revert applied migrations down to TARGET: base, -N, a revision, label@base,\n"
+		"label@-N ... With --sql, TARGET must be a range FROM:TO.",
+		1, 1, "a target revision is needed" };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, m == MOVE_UP ? &up : &down, &ctx);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
 	counter k = { c, 0, 0 };
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
@@ -104,18 +100,15 @@ int cmd_stamp(cli *c, int argc, char **argv)
 		OPT_BOOL(0, "purge", &purge, "delete every row first (also rows no file defines)"),
 		OPT_END(),
 	};
-	const char *usage = "retort stamp [--purge] [--sql] REVISION...";
-	int rc = parse_options(c, &argc, argv, opts, usage,
+	const cli_spec spec = { opts, "retort stamp [--purge] [--sql] REVISION...",
 		"Set the version table to REVISION(s) without running any migration: rows of\n"
-		"unrelated branches stay, rows on the same line are replaced. 'base' empties it.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc < 2)
-		return usage_error(c, usage, "at least one revision is needed");
+		"unrelated branches stay, rows on the same line are replaced. 'base' empties it.",
+		1, -1, "at least one revision is needed" };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
 	if (rt_stamp(ctx, (const char *const *)argv + 1, (size_t)argc - 1, purge,

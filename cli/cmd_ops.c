@@ -15,15 +15,14 @@ int cmd_backup(cli *c, int argc, char **argv)
 		OPT_STRING('o', "output", &out, "FILE", "where to write it (default: backups/backup-<time>.<ext>)"),
 		OPT_END(),
 	};
-	const char *usage = "retort backup [-o FILE]";
-	int rc = parse_options(c, &argc, argv, opts, usage,
+	const cli_spec spec = { opts, "retort backup [-o FILE]",
 		"Back the database up: SQLite through its online backup API (a consistent\n"
 		"copy while others keep working), PostgreSQL through pg_dump in custom format\n"
-		"(restore with pg_restore). Prints the file's path.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+		"(restore with pg_restore). Prints the file's path.",
+		0, 0, NULL };
+	int rc = cli_start(c, &argc, argv, &spec, NULL);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
 	rt_ctx *ctx = cli_ctx(c, &err);
 	char *path;
@@ -40,18 +39,15 @@ int cmd_backup(cli *c, int argc, char **argv)
 
 int cmd_seed(cli *c, int argc, char **argv)
 {
-	const char *usage = "retort seed NAME...";
-	int rc = parse_options(c, &argc, argv, NULL, usage,
+	const cli_spec spec = { NULL, "retort seed NAME...",
 		"Run seeds/NAME.sql (seed_location in retort.ini) in one transaction: data\n"
-		"for development and tests, with ${placeholders} as in migrations.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc < 2)
-		return usage_error(c, usage, "name the seed(s) to run");
+		"for development and tests, with ${placeholders} as in migrations.",
+		1, -1, "name the seed(s) to run" };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
 	for (int i = 1; i < argc; i++) {
 		if (rt_seed(ctx, argv[i], &err) < 0)
 			return cli_fail(c, &err);
@@ -62,15 +58,14 @@ int cmd_seed(cli *c, int argc, char **argv)
 
 int cmd_create(cli *c, int argc, char **argv)
 {
-	const char *usage = "retort create";
-	int rc = parse_options(c, &argc, argv, NULL, usage,
+	const cli_spec spec = { NULL, "retort create",
 		"Load the declared schema (schema in retort.ini) into an empty database and\n"
 		"stamp it at the heads, in one transaction -- the quick start for a new\n"
-		"database. Refuses a database that has tables or a revision.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+		"database. Refuses a database that has tables or a revision.",
+		0, 0, NULL };
+	int rc = cli_start(c, &argc, argv, &spec, NULL);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
 	rt_ctx *ctx = cli_ctx(c, &err);
 	if (!ctx || rt_create(ctx, &err) < 0)
@@ -97,24 +92,21 @@ int cmd_reset(cli *c, int argc, char **argv)
 		OPT_BOOL('y', "yes", &yes, "do not ask (needed when not on a terminal)"),
 		OPT_END(),
 	};
-	const char *usage = "retort reset [--yes]";
-	int rc = parse_options(c, &argc, argv, opts, usage,
+	const cli_spec spec = { opts, "retort reset [--yes]",
 		"Start the database over: downgrade to base (or, when a revision has no\n"
 		"downgrade, drop every object), upgrade to the heads, then run the seeds\n"
 		"listed in retort.ini (seeds = ...). Asks first on a terminal; refuses in an\n"
-		"environment marked protected = true.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+		"environment marked protected = true.",
+		0, 0, NULL };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
 	const rt_config *cfg = rt_ctx_config(ctx);
 	if (!cfg->protected_env && !yes) {
 		if (!isatty(0) || !isatty(2))
-			return usage_error(c, usage, "reset asks for confirmation: run it on a terminal, or pass --yes");
+			return usage_error(c, spec.usage, "reset asks for confirmation: run it on a terminal, or pass --yes");
 		char *url = rt_url_mask(cfg->url);
 		int ok = confirm(url);
 		free(url);

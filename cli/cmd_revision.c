@@ -117,17 +117,18 @@ static int revision(cli *c, int argc, char **argv, int autogen)
 		OPT_BOOL(0, "autogenerate", &autogen, "fill it from the database and the declared schema"),
 		OPT_END(),
 	};
-	const char *usage = autogen == 2 ? "retort migrate [-m MSG] [options of revision]"
-		: "retort revision [-m MSG] [--autogenerate] [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]";
-	int rc = parse_options(c, &argc, argv, opts, usage,
+	const cli_spec spec = { opts, autogen == 2 ? "retort migrate [-m MSG] [options of revision]"
+		: "retort revision [-m MSG] [--autogenerate] [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]",
 		"Write a new migration file whose parent is the current head (or --head)\n"
 		"and print its path. Its sections start empty; with --autogenerate they hold\n"
 		"the SQL from the database (which must be at every head) to the declared\n"
-		"schema, and its way back.");
-	if (rc == 0 && argc != 1)
-		rc = usage_error(c, usage, "unexpected argument '%s' (did you mean -m \"%s\"?)",
-				 argv[1], argv[1]) ? -1 : -1;
-	if (rc == 0) {
+		"schema, and its way back.",
+		0, -1, NULL };
+	int rc = cli_start(c, &argc, argv, &spec, NULL);
+	if (rc < 0 && argc > 1)
+		rc = usage_error(c, spec.usage, "unexpected argument '%s' (did you mean -m \"%s\"?)",
+				 argv[1], argv[1]);
+	if (rc < 0) {
 		rt_new_revision nr = {
 			.message = message, .rev_id = rev_id, .splice = splice,
 			.heads = heads.n ? heads.v : NULL, .nheads = heads.n,
@@ -136,8 +137,6 @@ static int revision(cli *c, int argc, char **argv, int autogen)
 			.version_path = version_path,
 		};
 		rc = autogen ? autogenerate(c, &nr) : create(c, &nr);
-	} else {
-		rc = rc < 0 ? 2 : 0;
 	}
 	free(heads.v);
 	free(labels.v);
@@ -167,13 +166,13 @@ int cmd_merge(cli *c, int argc, char **argv)
 		OPT_BOOL(0, "splice", &splice, "allow revisions that are not heads"),
 		OPT_END(),
 	};
-	const char *usage = "retort merge [-m MSG] [--branch-label L] [--rev-id ID] REVISION... | heads";
-	int rc = parse_options(c, &argc, argv, opts, usage,
+	const cli_spec spec = { opts,
+		"retort merge [-m MSG] [--branch-label L] [--rev-id ID] REVISION... | heads",
 		"Write a migration that revises several heads at once, joining their\n"
-		"branches ('heads' names them all). Its sections start empty.");
-	if (rc == 0 && argc < 2)
-		rc = usage_error(c, usage, "name the revisions to merge, or 'heads'") ? -1 : -1;
-	if (rc == 0) {
+		"branches ('heads' names them all). Its sections start empty.",
+		1, -1, "name the revisions to merge, or 'heads'" };
+	int rc = cli_start(c, &argc, argv, &spec, NULL);
+	if (rc < 0) {
 		rt_new_revision nr = {
 			.message = message, .rev_id = rev_id, .splice = splice,
 			.merge = 1, .heads = (const char *const *)argv + 1,
@@ -181,8 +180,6 @@ int cmd_merge(cli *c, int argc, char **argv)
 			.labels = labels.v, .nlabels = labels.n,
 		};
 		rc = create(c, &nr);
-	} else {
-		rc = rc < 0 ? 2 : 0;
 	}
 	free(labels.v);
 	return rc;

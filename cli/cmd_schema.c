@@ -16,19 +16,16 @@ void cli_report_unsupported(cli *c, const rt_diff *d)
 
 int cmd_check(cli *c, int argc, char **argv)
 {
-	const char *usage = "retort check";
-	int rc = parse_options(c, &argc, argv, NULL, usage,
+	const cli_spec spec = { NULL, "retort check",
 		"Compare the declared schema (schema in retort.ini) with what the migrations\n"
 		"build at head, replayed into a scratch database. Prints each difference and\n"
-		"exits 1 when they differ (Alembic's `alembic check`), 0 when they match.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+		"exits 1 when they differ (Alembic's `alembic check`), 0 when they match.",
+		0, 0, NULL };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
 	rt_diff d;
 	if (rt_schema_diff(ctx, "migrations", "schema", &d, &err) < 0)
 		return cli_fail(c, &err);
@@ -67,19 +64,16 @@ int cmd_diff(cli *c, int argc, char **argv)
 		OPT_BOOL(0, "exit-code", &exit_code, "exit 1 when there are differences"),
 		OPT_END(),
 	};
-	const char *usage = "retort diff [--from SRC] [--to SRC] [--downgrade] [--exit-code]";
-	int rc = parse_options(c, &argc, argv, opts, usage,
+	const cli_spec spec = { opts, "retort diff [--from SRC] [--to SRC] [--downgrade] [--exit-code]",
 		"Print the SQL that turns one schema into another. SRC is one of: schema\n"
 		"(the declared schema), file:PATH, migrations[:REV], database (the configured\n"
-		"one), a database URL, empty.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+		"one), a database URL, empty.",
+		0, 0, NULL };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx)
-		return cli_fail(c, &err);
 	rt_diff d;
 	if (rt_schema_diff(ctx, from, to, &d, &err) < 0)
 		return cli_fail(c, &err);

@@ -52,17 +52,16 @@ static void print_text(cli *c, const rt_verify_report *r)
 
 int cmd_verify(cli *c, int argc, char **argv)
 {
-	const char *usage = "retort verify";
-	int rc = parse_options(c, &argc, argv, NULL, usage,
+	const cli_spec spec = { NULL, "retort verify",
 		"Check before deploying: the configuration, the connection, one head (or one\n"
 		"per branch in `branches`), every version row defined by a file, the checksum\n"
 		"of every applied revision against its file, drift between the database and\n"
 		"its migrations (with the SQL that would fix it), lint of the revisions still\n"
-		"to apply, and a downgrade for every revision. Exit 1 when a check fails.");
-	if (rc)
-		return rc < 0 ? 2 : 0;
-	if (argc != 1)
-		return usage_error(c, usage, "unexpected argument '%s'", argv[1]);
+		"to apply, and a downgrade for every revision. Exit 1 when a check fails.",
+		0, 0, NULL };
+	int rc = cli_start(c, &argc, argv, &spec, NULL);
+	if (rc >= 0)
+		return rc;
 	rt_error err = { 0 };
 	rt_ctx *ctx = cli_ctx(c, &err);
 	if (!ctx) {

@@ -179,6 +179,25 @@ static int short_options(cli *c, const opt *opts, const opt *globals, int argc,
 	return 0;
 }
 
+int cli_start(cli *c, int *argc, char **argv, const cli_spec *spec, rt_ctx **ctx)
+{
+	int rc = parse_options(c, argc, argv, spec->opts, spec->usage, spec->description);
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	int n = *argc - 1;
+	if (n < spec->min_args)
+		return usage_error(c, spec->usage, "%s",
+				   spec->missing ? spec->missing : "an argument is missing");
+	if (spec->max_args >= 0 && n > spec->max_args)
+		return usage_error(c, spec->usage, "unexpected argument '%s'",
+				   argv[spec->max_args + 1]);
+	if (!ctx)
+		return -1;
+	rt_error err = { 0 };
+	*ctx = cli_ctx(c, &err);
+	return *ctx ? -1 : cli_fail(c, &err);
+}
+
 int parse_options(cli *c, int *argc, char **argv, const opt *opts,
 		  const char *usage, const char *description)
 {
