@@ -49,6 +49,15 @@
 	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" \
 	cls "'::pg_catalog.regclass AND x.objid = " oid " AND x.deptype = 'e')"
 
+/*
+ * Unsupported objects of one catalog that have a schema: "KIND schema.name"
+ * for each one in a user schema and not owned by an extension.
+ */
+#define NAMED_OBJECT(kind, cat, name, ns)                                       \
+	"SELECT '" kind " ' || n.nspname || '.' || o." name " FROM pg_catalog." cat \
+	" o JOIN pg_catalog.pg_namespace n ON n.oid = o." ns " WHERE " NS_OK("n")    \
+	" AND " NOT_EXT(cat, "o.oid")
+
 /* An introspection in progress. */
 typedef struct pgi {
 	rt_conn *c;
@@ -624,38 +633,20 @@ static const char *const q_unsupported[] = {
 	"SELECT 'operator ' || o.oid::pg_catalog.regoperator::text FROM pg_catalog.pg_operator o "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
 	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_operator", "o.oid"),
-	"SELECT 'operator class ' || n.nspname || '.' || o.opcname FROM pg_catalog.pg_opclass o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_opclass", "o.oid"),
-	"SELECT 'operator family ' || n.nspname || '.' || o.opfname FROM pg_catalog.pg_opfamily o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.opfnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_opfamily", "o.oid"),
+	NAMED_OBJECT("operator class", "pg_opclass", "opcname", "opcnamespace"),
+	NAMED_OBJECT("operator family", "pg_opfamily", "opfname", "opfnamespace"),
 	"SELECT 'cast (' || pg_catalog.format_type(k.castsource, NULL) || ' AS ' || "
 	"pg_catalog.format_type(k.casttarget, NULL) || ')' FROM pg_catalog.pg_cast k "
 	"WHERE k.oid >= 16384 AND " NOT_EXT("pg_cast", "k.oid") " AND NOT EXISTS (SELECT 1 "
 	"FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass "
 	"AND x.objid = k.oid AND x.deptype = 'i')",
-	"SELECT 'collation ' || n.nspname || '.' || o.collname FROM pg_catalog.pg_collation o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_collation", "o.oid"),
-	"SELECT 'text search configuration ' || n.nspname || '.' || o.cfgname FROM pg_catalog.pg_ts_config o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.cfgnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_ts_config", "o.oid"),
-	"SELECT 'text search dictionary ' || n.nspname || '.' || o.dictname FROM pg_catalog.pg_ts_dict o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.dictnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_ts_dict", "o.oid"),
-	"SELECT 'text search parser ' || n.nspname || '.' || o.prsname FROM pg_catalog.pg_ts_parser o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.prsnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_ts_parser", "o.oid"),
-	"SELECT 'text search template ' || n.nspname || '.' || o.tmplname FROM pg_catalog.pg_ts_template o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.tmplnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_ts_template", "o.oid"),
-	"SELECT 'conversion ' || n.nspname || '.' || o.conname FROM pg_catalog.pg_conversion o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_conversion", "o.oid"),
-	"SELECT 'statistics ' || n.nspname || '.' || o.stxname FROM pg_catalog.pg_statistic_ext o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.stxnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_statistic_ext", "o.oid"),
+	NAMED_OBJECT("collation", "pg_collation", "collname", "collnamespace"),
+	NAMED_OBJECT("text search configuration", "pg_ts_config", "cfgname", "cfgnamespace"),
+	NAMED_OBJECT("text search dictionary", "pg_ts_dict", "dictname", "dictnamespace"),
+	NAMED_OBJECT("text search parser", "pg_ts_parser", "prsname", "prsnamespace"),
+	NAMED_OBJECT("text search template", "pg_ts_template", "tmplname", "tmplnamespace"),
+	NAMED_OBJECT("conversion", "pg_conversion", "conname", "connamespace"),
+	NAMED_OBJECT("statistics", "pg_statistic_ext", "stxname", "stxnamespace"),
 	"SELECT 'language ' || l.lanname FROM pg_catalog.pg_language l "
 	"WHERE l.lanispl AND l.lanname <> 'plpgsql' AND " NOT_EXT("pg_language", "l.oid"),
 	"SELECT 'access method ' || a.amname FROM pg_catalog.pg_am a "
