@@ -83,7 +83,7 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libretort.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS)
 
-unit: $(UNIT_BIN) $(REPLAY_BIN)
+unit: $(UNIT_BIN) $(REPLAY_BIN) $(BUILD)/embed-app
 fuzz-bins: $(FUZZ_BIN)
 
 deps:
@@ -119,6 +119,11 @@ install: all
 	install -m 644 docs/retort.1 $(DESTDIR)$(PREFIX)/share/man/man1/retort.1
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define RETORT_VERSION "\(.*\)"/\1/p' include/retort.h)|' \
 		-e 's|@REQUIRES@|$(PKGS)|' retort.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/retort.pc
+
+# The library example, linked with the library just built.
+$(BUILD)/embed-app: examples/embed/app.c $(BUILD)/libretort.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS)
 
 clean:
 	rm -rf build
