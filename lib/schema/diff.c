@@ -21,10 +21,16 @@ void rt_diff_free(rt_diff *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Each operation: a comment line, its warning, its statements. */
-static char *render(const sm_ops *ops)
+/*
+ * Each operation: a comment line, its warning, its statements; possible
+ * renames first, as comments, where the reviewer of the file sees them.
+ */
+static char *render(const sm_ops *ops, const rt_strlist *renames)
 {
 	strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; renames && i < renames->n; i++)
+		strbuf_addf(&sb, "-- WARNING: %s\n%s", renames->v[i],
+			    i + 1 == renames->n && ops->n ? "\n" : "");
 	for (size_t i = 0; i < ops->n; i++) {
 		const sm_op *op = &ops->v[i];
 		if (i)
@@ -133,14 +139,18 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 	    sm_source_load(ctx, d, cfg, to, &b, err) < 0 ||
 	    d->diff(a, b, &up, err) < 0 || d->diff(b, a, &down, err) < 0)
 		goto done;
-	out->upgrade_sql = render(&up);
-	out->downgrade_sql = render(&down);
+	rt_strlist renames = { 0 };
+	possible_renames(a, b, &renames);
+	out->upgrade_sql = render(&up, &renames);
+	out->downgrade_sql = render(&down, NULL);
 	for (size_t i = 0; i < up.n; i++) {
 		rt_strlist_push(&out->changes, up.v[i].what);
 		if (up.v[i].destructive && up.v[i].note)
 			rt_strlist_push(&out->warnings, up.v[i].note);
 	}
-	possible_renames(a, b, &out->warnings);
+	for (size_t i = 0; i < renames.n; i++)
+		rt_strlist_push(&out->warnings, renames.v[i]);
+	rt_strlist_free(&renames);
 	add_unsupported(&out->unsupported, a);
 	add_unsupported(&out->unsupported, b);
 	rc = 0;

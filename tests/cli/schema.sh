@@ -65,6 +65,7 @@ test_autogenerate_check_and_round_trip() {
 	expect_rc 0
 	local f2=$OUT
 	expect_err_has "possible rename: users.name -> full_name"
+	grep -q "^-- WARNING: possible rename: users.name -> full_name" "$f2" || fail "the possible rename is not in the migration file"
 	grep -q "WARNING: " "$f2" || fail "the drop carries no warning comment"
 	rt upgrade head
 	expect_rc 0
