@@ -60,17 +60,7 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
-	if (backup && !sql) {
-		char *path;
-		int b = rt_backup(ctx, NULL, &path, &err);
-		if (b < 0)
-			return cli_fail(c, &err);
-		if (b == 1)
-			cli_note(c, "no backup: the database does not exist yet");
-		else
-			cli_note(c, "backed up to %s", path);
-		free(path);
-	}
+	rt_ctx_backup_first(ctx, backup && !sql);
 	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], &err)
 			  : rt_downgrade(ctx, argv[1], &err);
 	if (rc < 0)

@@ -117,13 +117,20 @@ static int revision(cli *c, int argc, char **argv, int autogen)
 		OPT_BOOL(0, "autogenerate", &autogen, "fill it from the database and the declared schema"),
 		OPT_END(),
 	};
-	const cli_spec spec = { opts, autogen == 2 ? "retort migrate [-m MSG] [options of revision]"
-		: "retort revision [-m MSG] [--autogenerate] [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]",
+	const cli_spec rev = { opts,
+		"retort revision [-m MSG] [--autogenerate] [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]",
 		"Write a new migration file whose parent is the current head (or --head)\n"
 		"and print its path. Its sections start empty; with --autogenerate they hold\n"
 		"the SQL from the database (which must be at every head) to the declared\n"
 		"schema, and its way back.",
 		0, -1, NULL };
+	const cli_spec mig = { opts,
+		"retort migrate [-m MSG] [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]",
+		"Flask-Migrate's name for revision --autogenerate: write a migration from the\n"
+		"database (which must be at every head) to the declared schema, both sections,\n"
+		"and print its path; nothing is written when they already match.",
+		0, -1, NULL };
+	const cli_spec spec = autogen == 2 ? mig : rev;
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc < 0 && argc > 1)
 		rc = usage_error(c, spec.usage, "unexpected argument '%s' (did you mean -m \"%s\"?)",

@@ -43,7 +43,7 @@ static const command commands[] = {
 static void general_help(FILE *f)
 {
 	fprintf(f, "usage: retort [-c FILE] [-e ENV] [-x KEY=VALUE] [--url URL] [--lock-wait SECONDS]\n"
-		   "              [-q] [-v] [--version] COMMAND [ARGS]\n\n"
+		   "              [--json] [-q] [-v] [--version] COMMAND [ARGS]\n\n"
 	       "retort manages a database schema with plain-SQL migration files arranged in\n"
 	       "a graph of revisions, as Alembic does.\n\ncommands:\n");
 	for (const command *cmd = commands; cmd->name; cmd++)

@@ -365,6 +365,12 @@ void rt_ctx_close(rt_ctx *ctx);
 const rt_graph *rt_ctx_graph(const rt_ctx *ctx);
 const rt_config *rt_ctx_config(const rt_ctx *ctx);
 void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
+/*
+ * Back the database up (as rt_backup) right before the first step of the
+ * next upgrade or downgrade, under the migration lock -- and only when
+ * there is a step to run.  Where it went comes as an RT_EV_NOTICE.
+ */
+void rt_ctx_backup_first(rt_ctx *ctx, int on);
 /* Offline mode: nothing connects; SQL goes to fn. */
 void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
 

@@ -54,6 +54,11 @@ void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud)
 	ctx->event_ud = ud;
 }
 
+void rt_ctx_backup_first(rt_ctx *ctx, int on)
+{
+	ctx->backup_first = on;
+}
+
 void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
 {
 	ctx->out = fn;
@@ -133,7 +138,21 @@ int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 	return rc;
 }
 
-/* SHA-256 over the upgrade section with CRLF and CR turned into LF. */
+/* Is this line a lint suppression comment ("-- retort:lint-ignore ...")? */
+static int lint_ignore_line(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	return n >= 21 && !memcmp(s, "-- retort:lint-ignore", 21);
+}
+
+/*
+ * SHA-256 over the upgrade section, line by line with CRLF and CR turned
+ * into LF.  Lint suppression comments are left out, so adding one to an
+ * applied migration does not make it look edited.
+ */
 char *rt_revision_checksum(const rt_revision *rev)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -141,21 +160,25 @@ char *rt_revision_checksum(const rt_revision *rev)
 	unsigned int hlen = 0;
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	const char *s = rev->upgrade.body;
-	size_t n = rev->upgrade.len, start = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != '\r')
-			continue;
-		EVP_DigestUpdate(md, s + start, i - start);
-		if (i + 1 >= n || s[i + 1] != '\n')
-			EVP_DigestUpdate(md, "\n", 1);
-		start = i + 1;
+	size_t n = rev->upgrade.len, i = 0;
+	while (i < n) {
+		size_t e = i;
+		while (e < n && s[e] != '\n' && s[e] != '\r')
+			e++;
+		if (!lint_ignore_line(s + i, e - i)) {
+			EVP_DigestUpdate(md, s + i, e - i);
+			if (e < n)
+				EVP_DigestUpdate(md, "\n", 1);
+		}
+		if (e < n && s[e] == '\r' && e + 1 < n && s[e + 1] == '\n')
+			e++;
+		i = e + 1;
 	}
-	EVP_DigestUpdate(md, s + start, n - start);
 	EVP_DigestFinal_ex(md, hash, &hlen);
 	EVP_MD_CTX_free(md);
 	strbuf sb = STRBUF_INIT;
 	strbuf_adds(&sb, "sha256:");
-	for (unsigned int i = 0; i < hlen; i++)
-		strbuf_addf(&sb, "%02x", hash[i]);
+	for (unsigned int k = 0; k < hlen; k++)
+		strbuf_addf(&sb, "%02x", hash[k]);
 	return strbuf_detach(&sb);
 }

@@ -11,6 +11,7 @@ struct rt_ctx {
 	const rt_config *cfg;
 	rt_graph *graph;
 	int borrowed;       /* graph belongs to another context */
+	int backup_first;   /* rt_ctx_backup_first */
 	rt_event_fn on_event;
 	void *event_ud;
 	rt_output_fn out;   /* set: offline mode */

@@ -157,6 +157,28 @@ static int downgrades_complete(const rt_graph *g, const rt_state *st)
 	return ok;
 }
 
+/* A row in the history table saying the database was wiped (when there is one). */
+static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *err)
+{
+	char *history = rt_history_table(ctx->cfg);
+	int exists = 0;
+	int rc = d->table_exists(c, ctx->cfg->version_table_schema, history, &exists, err);
+	if (rc == 0 && exists) {
+		strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
+		d->user_expr(c, &user);
+		strbuf_adds(&sb, "INSERT INTO ");
+		rt_table_name(ctx->cfg, history, &sb);
+		strbuf_addf(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) "
+				 "VALUES (NULL, 'reset', NULL, '', NULL, %s, NULL, %s, '" RETORT_VERSION "')",
+			    d->now_expr, user.buf);
+		rc = d->exec(c, sb.buf, err);
+		strbuf_release(&sb);
+		strbuf_release(&user);
+	}
+	free(history);
+	return rc;
+}
+
 /*
  * When downgrades are missing: every object of the database dropped (the
  * schema diff from it to nothing) and the version table emptied, in one
@@ -195,6 +217,8 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 		rc = d->exec(c, sb.buf, err);
 		strbuf_release(&sb);
 	}
+	if (rc == 0)
+		rc = record_reset(ctx, d, c, err);
 	if (rc == 0)
 		rc = d->commit(c, err);
 	else

@@ -46,6 +46,7 @@ typedef struct run {
 	int in_tx;
 	rt_strlist expected; /* version rows as the plan leaves them so far */
 	const char *create_file; /* create: the schema file loaded with the stamp */
+	rt_direction dir;
 } run;
 
 static double mono_ms(void)
@@ -505,10 +506,27 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	return 0;
 }
 
+/* rt_ctx_backup_first: a backup before anything changes, now that something will. */
+static int backup_first(run *r, rt_error *err)
+{
+	char *path = NULL;
+	int rc = rt_backup(r->ctx, NULL, &path, err);
+	if (rc < 0)
+		return -1;
+	char *text = rc == 1 ? xstrdup("no backup: the database does not exist yet")
+			     : xasprintf("backed up to %s", path);
+	rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+	free(text);
+	free(path);
+	return 0;
+}
+
 static int run_plan(run *r, const rt_plan *plan, rt_error *err)
 {
 	prepared *p = xcalloc(plan->n ? plan->n : 1, sizeof(*p));
 	int rc = prepare_steps(r, plan, p, err);
+	if (rc == 0 && plan->n && r->conn && r->ctx->backup_first && r->dir != RT_STAMP)
+		rc = backup_first(r, err);
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_step(r, &plan->steps[i], &p[i], err);
@@ -741,7 +759,7 @@ static int offline(run *r, const request *q, rt_error *err)
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
 	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
-		  .create_file = q->create_file };
+		  .create_file = q->create_file, .dir = q->dir };
 	r.d = rt_dialect_for_config(ctx->cfg, err);
 	if (!r.d)
 		return -1;
@@ -792,10 +810,33 @@ int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
 
 int rt_create(rt_ctx *ctx, rt_error *err)
 {
-	if (!ctx->cfg->schema)
-		return rt_fail(err, RT_ECONFIG, "no declared schema is configured (schema = schema.sql in retort.ini)");
+	if (!ctx->cfg->schema) {
+		rt_fail(err, RT_ECONFIG, "no declared schema is configured");
+		rt_hint(err, "set 'schema = schema.sql' in retort.ini");
+		return -1;
+	}
 	if (ctx->out)
 		return rt_fail(err, RT_EUSAGE, "create has no --sql form; the schema file itself is the SQL");
+	/* Stamping the heads claims the database is what the migrations build. */
+	rt_diff d;
+	if (rt_schema_diff(ctx, "migrations", "schema", &d, err) < 0)
+		return -1;
+	size_t n = d.changes.n;
+	if (n) {
+		strbuf sb = STRBUF_INIT;
+		for (size_t i = 0; i < n && i < 5; i++)
+			strbuf_addf(&sb, "\n  %s", d.changes.v[i]);
+		if (n > 5)
+			strbuf_addf(&sb, "\n  ... (%zu in all)", n);
+		rt_fail(err, RT_EFAIL,
+			"the declared schema and the migrations at the heads differ, so stamping the heads would be untrue:%s",
+			sb.buf);
+		rt_hint(err, "write the missing migration (retort revision --autogenerate) or fix schema.sql; 'retort check' lists the differences");
+		strbuf_release(&sb);
+	}
+	rt_diff_free(&d);
+	if (n)
+		return -1;
 	static const char *const heads[] = { "heads" };
 	request q = { .dir = RT_STAMP, .targets = heads, .ntargets = 1,
 		      .create_file = ctx->cfg->schema };

@@ -172,7 +172,8 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 				rev->path, rev->id, a.when[r] ? a.when[r] : "at an unknown time");
 		free(now);
 	}
-	summary(c, "%zu applied revision%s checked against their files", checked, checked == 1 ? "" : "s");
+	summary(c, checked == 1 ? "%zu applied revision checked against its file"
+				: "%zu applied revisions checked against their files", checked);
 	for (size_t i = 0; i < g->nrevs; i++) {
 		free(a.sums[i]);
 		free(a.when[i]);
@@ -245,7 +246,8 @@ static void check_lint(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 	} else {
 		for (size_t i = 0; i < rep.n; i++) {
 			const rt_finding *f = &rep.v[i];
-			problem(c, "%s:%d:%d: %s: %s", f->file, f->line, f->column, f->rule, f->message);
+			problem(c, "%s:%d:%d: %s: %s%s", f->file, f->line, f->column, f->rule, f->message,
+				f->section && !strcmp(f->section, "downgrade") ? " (downgrade section)" : "");
 		}
 		summary(c, "%zu revision%s to apply, %zu finding%s", plan.n, plan.n == 1 ? "" : "s",
 			rep.n, rep.n == 1 ? "" : "s");

@@ -53,6 +53,8 @@ typedef struct sq_lint {
 	int line, column;       /* first token of the statement being checked */
 	rt_strlist new_tables;  /* created earlier in this section (no rows yet) */
 	rt_strlist renamed_to;  /* names a new table was renamed into */
+	rt_strlist new_cols;    /* "table.column" of the tables created here */
+	rt_strlist copied;      /* "table.column" filled by INSERT ... SELECT into them */
 	drop *drops;
 	size_t ndrops, dropalloc;
 } sq_lint;
@@ -182,6 +184,41 @@ static int is_new(const sq_lint *p, const char *table)
 	return lint_listed(&p->new_tables, table);
 }
 
+/*
+ * The names of a parenthesised list at token open: "table.column" for each
+ * item that starts with a name (not CONSTRAINT, PRIMARY, UNIQUE, CHECK or
+ * FOREIGN, which are table constraints).
+ */
+static void column_names(const tokens *t, size_t open, const char *table,
+			 rt_strlist *out)
+{
+	static const char *const cons[] = { "CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK",
+					    "FOREIGN", NULL };
+	int depth = t->v[open].depth + 1;
+	int item_start = 1;
+	for (size_t i = open + 1; i < t->n && t->v[i].depth >= depth; i++) {
+		if (t->v[i].depth != depth)
+			continue;
+		if (punct(t, i, ',')) {
+			item_start = 1;
+			continue;
+		}
+		if (!item_start)
+			continue;
+		item_start = 0;
+		int constraint = 0;
+		for (int k = 0; cons[k] && !constraint; k++)
+			constraint = kw(t, i, cons[k]);
+		char *col = constraint ? NULL : name_at(t, i);
+		if (col) {
+			char *key = xasprintf("%s.%s", table, col);
+			rt_strlist_push(out, key);
+			free(key);
+		}
+		free(col);
+	}
+}
+
 /* CREATE [TEMP] [VIRTUAL] TABLE [IF NOT EXISTS] name: new from here on. */
 static void sq_create(sq_lint *p, const tokens *t)
 {
@@ -195,8 +232,25 @@ static void sq_create(sq_lint *p, const tokens *t)
 	if (kw(t, i, "IF") && kw(t, i + 1, "NOT") && kw(t, i + 2, "EXISTS"))
 		i += 3;
 	char *name = table_at(t, &i);
-	if (name)
+	if (name) {
 		rt_strlist_push(&p->new_tables, name);
+		if (punct(t, i, '('))
+			column_names(t, i, name, &p->new_cols);
+	}
+	free(name);
+}
+
+/* INSERT INTO new_table (a, b) SELECT ...: the columns a rebuild copies. */
+static void sq_insert(sq_lint *p, const tokens *t)
+{
+	size_t i = 1;
+	if (kw(t, i, "OR"))
+		i += 2;
+	if (!kw(t, i++, "INTO"))
+		return;
+	char *name = table_at(t, &i);
+	if (name && is_new(p, name) && punct(t, i, '('))
+		column_names(t, i, name, &p->copied);
 	free(name);
 }
 
@@ -217,6 +271,26 @@ static void sq_drop_table(sq_lint *p, const tokens *t)
 }
 
 /*
+ * A new table renamed into u is a rebuild: its columns that INSERT ...
+ * SELECT did not copy from the old u are new, and a downgrade may drop
+ * them (as it may drop columns an ADD COLUMN added).
+ */
+static void rebuilt_columns(sq_lint *p, const char *from, const char *to)
+{
+	if (p->s->downgrade)
+		return;
+	size_t fl = strlen(from);
+	for (size_t i = 0; i < p->new_cols.n; i++) {
+		const char *key = p->new_cols.v[i];
+		if (strncmp(key, from, fl) || key[fl] != '.' || lint_listed(&p->copied, key))
+			continue;
+		char *own = xasprintf("%s.%s", to, key + fl + 1);
+		rt_strlist_push(&p->s->mem->columns, own);
+		free(own);
+	}
+}
+
+/*
  * ALTER TABLE t RENAME TO u / RENAME [COLUMN] a TO b (i: after RENAME):
  * breaks running code unless t is new; a new table stays new renamed.
  */
@@ -230,6 +304,7 @@ static void sq_rename(sq_lint *p, const tokens *t, size_t i, const char *table)
 		if (fresh) {
 			rt_strlist_push(&p->new_tables, to);
 			rt_strlist_push(&p->renamed_to, to);
+			rebuilt_columns(p, table, to);
 		} else {
 			REPORT(p, "renaming-table", "ALTER TABLE %s RENAME TO %s", table, to);
 		}
@@ -440,6 +515,8 @@ static void sq_stmt(sq_lint *p, const tokens *t)
 		sq_alter(p, t);
 	else if (kw(t, 0, "PRAGMA"))
 		sq_pragma(p, t);
+	else if (kw(t, 0, "INSERT") || kw(t, 0, "REPLACE"))
+		sq_insert(p, t);
 }
 
 /* Findings that waited for the end of the section; what the downgrade learns. */
@@ -458,6 +535,8 @@ static void finish(sq_lint *p)
 			rt_strlist_push(&p->s->mem->tables, p->new_tables.v[i]);
 	rt_strlist_free(&p->new_tables);
 	rt_strlist_free(&p->renamed_to);
+	rt_strlist_free(&p->new_cols);
+	rt_strlist_free(&p->copied);
 }
 
 /* Split the section as a run would, then tokenize and check each statement. */

@@ -73,6 +73,29 @@ static void possible_renames(const sm_schema *a, const sm_schema *b, rt_strlist 
 	}
 }
 
+/*
+ * A new NOT NULL column without a default on a table that already exists
+ * cannot be filled: the upgrade fails as soon as the table has rows.
+ */
+static void unfillable_columns(const sm_schema *a, const sm_schema *b, rt_strlist *out)
+{
+	for (size_t i = 0; i < b->ntables; i++) {
+		const sm_table *t = &b->tables[i];
+		const sm_table *old = sm_find_table(a, t->schema, t->name);
+		for (size_t j = 0; old && j < t->ncols; j++) {
+			const sm_column *c = &t->cols[j];
+			if (sm_find_column(old, c->name) || !c->notnull || c->def || c->generated ||
+			    c->identity)
+				continue;
+			char *w = xasprintf("%s.%s is added NOT NULL without a default: the upgrade fails if %s has rows "
+					    "(give it a DEFAULT, or add it nullable, fill it, then set NOT NULL)",
+					    t->name, c->name, t->name);
+			rt_strlist_push(out, w);
+			free(w);
+		}
+	}
+}
+
 static void add_unsupported(rt_strlist *out, const sm_schema *s)
 {
 	for (size_t i = 0; i < s->nunsupported; i++)
@@ -141,12 +164,21 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 		goto done;
 	rt_strlist renames = { 0 };
 	possible_renames(a, b, &renames);
+	unfillable_columns(a, b, &renames);
 	out->upgrade_sql = render(&up, &renames);
 	out->downgrade_sql = render(&down, NULL);
 	for (size_t i = 0; i < up.n; i++) {
+		if (up.v[i].check_only)
+			continue;
 		rt_strlist_push(&out->changes, up.v[i].what);
 		if (up.v[i].destructive && up.v[i].note)
 			rt_strlist_push(&out->warnings, up.v[i].note);
+	}
+	if (!out->changes.n) { /* only checks: nothing to do */
+		free(out->upgrade_sql);
+		free(out->downgrade_sql);
+		out->upgrade_sql = xstrdup("");
+		out->downgrade_sql = xstrdup("");
 	}
 	for (size_t i = 0; i < renames.n; i++)
 		rt_strlist_push(&out->warnings, renames.v[i]);

@@ -13,6 +13,7 @@ typedef struct sm_op {
 	int destructive;  /* loses data: a dropped table or column, a narrowing change */
 	char *note;       /* for the migration file: what data it drops, a possible rename */
 	rt_strlist sql;   /* the statements, without a trailing ';' */
+	int check_only;   /* verifies, changes nothing (not a difference) */
 } sm_op;
 
 typedef struct sm_ops {

@@ -172,11 +172,20 @@ test_reset_refuses_protected_environments() {
 test_create_refuses_tables() {
 	project "schema = schema.sql"
 	echo "CREATE TABLE a (id INTEGER PRIMARY KEY);" > schema.sql
+	rt revision --autogenerate -m "a"
+	expect_rc 0
 	q "CREATE TABLE already (id INTEGER)"
 	rt create
 	expect_rc 1
 	expect_err_has "the database already has 1 table or view"
 	has_table a && fail "create loaded the schema anyway"
+	q "DROP TABLE already"
+	echo "CREATE TABLE b (id INTEGER PRIMARY KEY);" >> schema.sql
+	rt create
+	expect_rc 1
+	expect_err_has "the declared schema and the migrations at the heads differ"
+	expect_err_has "create table"
+	has_table a && fail "create loaded the schema although it differs from the migrations"
 	return 0
 }
 

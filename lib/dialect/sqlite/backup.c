@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err)
@@ -21,8 +22,9 @@ int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err)
 		rt_fail(err, RT_EUSAGE, "an in-memory database cannot be backed up");
 		goto out;
 	}
-	if (!fs_exists(path)) {
-		rc = 1; /* no database yet: nothing to back up */
+	struct stat sb;
+	if (stat(path, &sb) < 0 || sb.st_size == 0) {
+		rc = 1; /* no database yet (or one only just opened): nothing to back up */
 		goto out;
 	}
 	if (fs_exists(dest)) {

@@ -988,6 +988,7 @@ int rt_sqlite_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
 	create_view_triggers(&d);
 	if (d.rebuilt) {
 		sm_op *op = sm_ops_add(out, 0, "check foreign keys after rebuilding tables");
+		op->check_only = 1;
 		rt_strlist_push(&op->sql, "PRAGMA foreign_key_check");
 	}
 	dctx_free(&d);
