@@ -84,6 +84,22 @@ static void names_join(strbuf *sb, Node **v, size_t n)
 }
 
 /* A type as written: names without pg_catalog, modifiers, array bounds. */
+/* The SQL name of a type the parser gives by its internal name (int8: bigint). */
+static const char *sql_type_name(const char *internal)
+{
+	static const char *const names[][2] = {
+		{ "int2", "smallint" }, { "int4", "integer" }, { "int8", "bigint" },
+		{ "float4", "real" }, { "float8", "double precision" },
+		{ "bool", "boolean" }, { "varchar", "varchar" }, { "bpchar", "char" },
+		{ "timestamptz", "timestamptz" }, { "timetz", "timetz" },
+		{ "numeric", "numeric" }, { NULL, NULL },
+	};
+	for (int i = 0; names[i][0]; i++)
+		if (!strcmp(internal, names[i][0]))
+			return names[i][1];
+	return internal;
+}
+
 static void type_name(strbuf *sb, const PgQuery__TypeName *t)
 {
 	if (!t)
@@ -92,7 +108,8 @@ static void type_name(strbuf *sb, const PgQuery__TypeName *t)
 	size_t first = schema && !strcmp(schema, "pg_catalog") ? 1 : 0;
 	for (size_t i = first; i < t->n_names; i++) {
 		const char *s = str_node(t->names[i]);
-		strbuf_addf(sb, "%s%s", i > first ? "." : "", s ? s : "?");
+		strbuf_addf(sb, "%s%s", i > first ? "." : "",
+			    s ? (first ? sql_type_name(s) : s) : "?");
 	}
 	for (size_t i = 0; i < t->n_typmods; i++) {
 		const Node *m = t->typmods[i];
