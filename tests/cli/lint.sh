@@ -163,7 +163,7 @@ pg_test_changing_column_type() {
 	pg "ALTER TABLE users ALTER COLUMN email TYPE varchar(200);"
 	fires changing-column-type 5 "ALTER TABLE users ALTER COLUMN email TYPE varchar(200)"
 	pg "ALTER TABLE users ALTER COLUMN id TYPE bigint[];"
-	fires changing-column-type 5 "TYPE int8[]"
+	fires changing-column-type 5 "TYPE bigint[]"
 	pg "CREATE TABLE t (id bigint PRIMARY KEY, x int);
 ALTER TABLE t ALTER COLUMN x TYPE bigint;"
 	quiet
