@@ -809,6 +809,60 @@ static void test_type_changes(void **state)
 	sm_ops_free(&down);
 }
 
+/*
+ * Found by test_property: a foreign key between columns that both change
+ * type (PostgreSQL checks the pair at each ALTER COLUMN TYPE, an enum's
+ * new version included); a collation kept through a type change (ALTER
+ * COLUMN TYPE without COLLATE resets it) or dropped for a type without
+ * collations; a generated column declared before a moved column it reads
+ * (refused: ALTER TABLE adds columns at the end only).
+ */
+static void test_retyped_keys_and_collations(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TYPE e AS ENUM ('a', 'b', 'x');"
+		"CREATE TABLE p (id jsonb PRIMARY KEY, k e UNIQUE);"
+		"CREATE TABLE c (pid jsonb REFERENCES p (id), pk e REFERENCES p (k),"
+		" v varchar(32) COLLATE \"C\", w varchar(32) COLLATE \"C\");",
+		"CREATE TYPE e AS ENUM ('a', 'b');"
+		"CREATE TABLE p (id text PRIMARY KEY, k e UNIQUE);"
+		"CREATE TABLE c (pid text REFERENCES p (id), pk e REFERENCES p (k),"
+		" v varchar(16) COLLATE \"C\", w interval);",
+		"INSERT INTO p VALUES ('1', 'a'), ('2', 'b');"
+		"INSERT INTO c VALUES ('1', 'a', 'x', '1 day'), ('2', 'b', 'y', '2 days')",
+		"SELECT string_agg(concat(pid, pk, v, w), ',' ORDER BY pid::text) FROM c", "1ax1 day,2by2 days",
+		"SELECT string_agg(concat(pid, pk, v, w), ',' ORDER BY pid::text) FROM c", "1ax1 day,2by2 days",
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_op(&up, "drop constraint c_pid_fkey", 0);
+	assert_op(&up, "drop constraint c_pk_fkey", 0);
+	assert_sql(&up, "ALTER COLUMN v TYPE character varying(16) COLLATE pg_catalog.\"C\"");
+	assert_sql(&up, "ALTER COLUMN w TYPE interval USING");
+	assert_sql(&down, "ALTER COLUMN w TYPE character varying(32) COLLATE pg_catalog.\"C\"");
+	sm_ops_free(&up);
+	sm_ops_free(&down);
+
+	char *d1 = db_create("g1"), *d2 = db_create("g2");
+	rt_conn *c1 = db_connect(d1), *c2 = db_connect(d2);
+	db_exec(c1, "CREATE TABLE t (a int, b int)");
+	db_exec(c2, "CREATE TABLE t (a int, g int GENERATED ALWAYS AS (b * 2) STORED, b int)");
+	sm_schema *s1 = db_introspect(c1), *s2 = db_introspect(c2);
+	sm_ops ops = { 0 };
+	rt_error err = { 0 };
+	assert_int_equal(PG->diff(s1, s2, &ops, &err), -1);
+	assert_contains(err.message, "generated column g comes before column b, which it reads");
+	assert_int_equal(ops.n, 0);
+	rt_error_clear(&err);
+	sm_free(s1);
+	sm_free(s2);
+	PG->disconnect(c1);
+	PG->disconnect(c2);
+	db_drop(d1);
+	db_drop(d2);
+}
+
 static void test_defaults_identity_generated(void **state)
 {
 	(void)state;
@@ -1286,6 +1340,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_tables_and_columns, teardown),
 		cmocka_unit_test_teardown(test_type_changes, teardown),
 		cmocka_unit_test_teardown(test_defaults_identity_generated, teardown),
+		cmocka_unit_test_teardown(test_retyped_keys_and_collations, teardown),
 		cmocka_unit_test_teardown(test_constraints, teardown),
 		cmocka_unit_test_teardown(test_key_under_foreign_key, teardown),
 		cmocka_unit_test_teardown(test_keys_and_sequences_in_detail, teardown),

@@ -826,6 +826,19 @@ static unsigned column_flags(const dd *d, const sm_table *ta, const sm_table *tb
 	return f;
 }
 
+/* Does a column of a's table ta named in cols change type (collation, enum version) in b? */
+static int cols_retyped(const dd *d, const sm_table *ta, char *const *cols, size_t n)
+{
+	const sm_table *tb = ta ? find_table(d->b, ta->schema, ta->name) : NULL;
+	for (size_t i = 0; tb && i < n; i++) {
+		const sm_column *x = sm_find_column(ta, cols[i]);
+		const sm_column *y = sm_find_column(tb, cols[i]);
+		if (x && y && col_type_changes(d, x, y))
+			return 1;
+	}
+	return 0;
+}
+
 /* Is a's constraint k (of table ta) dropped: gone, changed, or forced? */
 static int con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
 		       const sm_constraint *k)
@@ -839,6 +852,14 @@ static int con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
 	if (k->kind == SM_FOREIGN && k->ref_table) {
 		const sm_table *r = table_by_dep(d->a, k->ref_table);
 		if (r && (d->tflags[table_index(d->a, r)] & TF_FKIN))
+			return 1;
+		/*
+		 * Its columns or the ones it references change type: the
+		 * server checks the pair at each ALTER COLUMN TYPE, so the key
+		 * goes first and comes back when both have their new types.
+		 */
+		if (cols_retyped(d, ta, k->cols, k->ncols) ||
+		    cols_retyped(d, r, k->ref_cols, k->nref_cols))
 			return 1;
 	}
 	if (mentions_dance(d, k->def))
@@ -1682,8 +1703,13 @@ static void alter_type(dd *d, const sm_table *t, const sm_column *x, const sm_co
 	int lossy = recast ? 0 : !widening(x->type, y->type) && strcmp(x->type, y->type);
 	strbuf sb = STRBUF_INIT, what = STRBUF_INIT;
 	strbuf_addf(&sb, "TYPE %s", y->type);
-	if (!eq(x->collation, y->collation))
-		strbuf_addf(&sb, " COLLATE %s", y->collation ? y->collation : "pg_catalog.\"default\"");
+	/*
+	 * Without COLLATE the column gets the new type's default collation,
+	 * which is what no collation in the model means (and the only one a
+	 * type without collations takes); any other is written every time.
+	 */
+	if (y->collation)
+		strbuf_addf(&sb, " COLLATE %s", y->collation);
 	strbuf_adds(&sb, " USING ");
 	cast_to(d, &sb, I(&d->n, y->name), x, y);
 	if (recast)
@@ -1836,8 +1862,41 @@ static void move_finish(dd *d, const sm_table *t, const sm_column *x, const sm_c
  * Columns of one table on both sides: drops (and the first half of
  * moves), changes in place, then additions at the end in b's order.
  */
+/*
+ * Columns from the first moved or new one on are added at the end, in b's
+ * order: a generated one among them can read only columns present by
+ * then.  One that reads a column declared after it cannot be made by
+ * ALTER TABLE: refuse, saying so.
+ */
+static int check_generated_order(dd *d, const sm_table *ta, const sm_table *tb)
+{
+	for (size_t i = d->prefix[table_index(d->a, ta)]; i < tb->ncols; i++) {
+		const sm_column *y = &tb->cols[i];
+		if (!y->generated)
+			continue;
+		for (size_t j = i + 1; j < tb->ncols; j++) {
+			strbuf q = STRBUF_INIT;
+			rt_pg_ident(&q, tb->cols[j].name);
+			int reads = mentions(y->generated, q.buf);
+			strbuf_release(&q);
+			if (!reads)
+				continue;
+			rt_fail(d->err, RT_EFAIL,
+				"table %s.%s: generated column %s comes before column %s, which it reads, "
+				"and both must be added at the end (ALTER TABLE cannot place a column)",
+				tb->schema, tb->name, y->name, tb->cols[j].name);
+			rt_hint(d->err, "declare %s after %s, or write this migration by hand "
+				"(a new table, a copy of the rows, a rename)", y->name, tb->cols[j].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int alter_table(dd *d, const sm_table *ta, const sm_table *tb)
 {
+	if (check_generated_order(d, ta, tb) < 0)
+		return -1;
 	/* generated columns first: a column they read cannot go before them */
 	for (int generated = 1; generated >= 0; generated--)
 		for (size_t i = 0; i < ta->ncols; i++) {
