@@ -863,6 +863,36 @@ static void test_retyped_keys_and_collations(void **state)
 	db_drop(d2);
 }
 
+/*
+ * Found by test_property: a function whose result type changes is
+ * dropped and made again, so the default, check and index that call it
+ * go first and come back after; a generated column changes type without
+ * USING (the server computes it again and refuses USING).
+ */
+static void test_function_users(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE FUNCTION f(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT x + 1 $$;"
+		"CREATE TABLE t (a int DEFAULT f(1) CHECK (f(a) > 0), b int, g int GENERATED ALWAYS AS (b * 2) STORED);"
+		"CREATE INDEX t_f ON t (f(b));",
+		"CREATE FUNCTION f(x integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT x + 1 $$;"
+		"CREATE TABLE t (a int DEFAULT f(1) CHECK (f(a) > 0), b int, g bigint GENERATED ALWAYS AS (b * 2) STORED);"
+		"CREATE INDEX t_f ON t (f(b));",
+		"INSERT INTO t (a, b) VALUES (1, 2)",
+		"SELECT a || ' ' || b || ' ' || g || ' ' || pg_typeof(g) FROM t", "1 2 4 bigint",
+		"SELECT a || ' ' || b || ' ' || g || ' ' || pg_typeof(g) FROM t", "1 2 4 integer",
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_op(&up, "alter column public.t.a: drop default (its function is dropped)", 0);
+	assert_op(&up, "drop constraint t_a_check", 0);
+	assert_op(&up, "drop index public.t_f", 0);
+	assert_sql(&up, "ALTER COLUMN g TYPE bigint");
+	sm_ops_free(&up);
+	sm_ops_free(&down);
+}
+
 static void test_defaults_identity_generated(void **state)
 {
 	(void)state;
@@ -1341,6 +1371,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_type_changes, teardown),
 		cmocka_unit_test_teardown(test_defaults_identity_generated, teardown),
 		cmocka_unit_test_teardown(test_retyped_keys_and_collations, teardown),
+		cmocka_unit_test_teardown(test_function_users, teardown),
 		cmocka_unit_test_teardown(test_constraints, teardown),
 		cmocka_unit_test_teardown(test_key_under_foreign_key, teardown),
 		cmocka_unit_test_teardown(test_keys_and_sequences_in_detail, teardown),

@@ -716,6 +716,27 @@ static int mentions_dance(const dd *d, const char *def)
 	return 0;
 }
 
+/*
+ * Does def (a default, check or index) call a function of a that is
+ * dropped (and made again when b has it)?  The server refuses DROP
+ * FUNCTION under it, so it goes first and comes back after.
+ */
+static int calls_dropped_function(const dd *d, const char *def)
+{
+	for (size_t i = 0; def && i < d->a->nfuncs; i++) {
+		if (!d->fa_drop[i])
+			continue;
+		strbuf q = STRBUF_INIT;
+		rt_pg_qname(&q, d->a->funcs[i].schema, d->a->funcs[i].name);
+		strbuf_addc(&q, '(');
+		int hit = strstr(def, q.buf) != NULL;
+		strbuf_release(&q);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
 /* Does the column change type (or collation, or enum version)? */
 static int col_type_changes(const dd *d, const sm_column *x, const sm_column *y)
 {
@@ -862,7 +883,7 @@ static int con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
 		    cols_retyped(d, r, k->ref_cols, k->nref_cols))
 			return 1;
 	}
-	if (mentions_dance(d, k->def))
+	if (mentions_dance(d, k->def) || calls_dropped_function(d, k->def))
 		return 1;
 	if (!strcmp(k->def, m->def) && k->validated == m->validated)
 		return 0;
@@ -876,7 +897,8 @@ static int idx_dropped(const dd *d, const sm_table *ta, const sm_table *tb, cons
 	const sm_index *m = tb ? find_idx(tb->idx, tb->nidx, x->name) : NULL;
 	if (!m || strcmp(m->def, x->def))
 		return 1;
-	return (d->tflags[table_index(d->a, ta)] & TF_ALL) || mentions_dance(d, x->def);
+	return (d->tflags[table_index(d->a, ta)] & TF_ALL) || mentions_dance(d, x->def) ||
+	       calls_dropped_function(d, x->def);
 }
 
 /* Keys of a table change (so foreign keys pointing at it are made again). */
@@ -1492,6 +1514,36 @@ static int early_drop(const dd *d, size_t i)
 	       (find_func(d->b, f->schema, f->identity) || uses_dance(d, f));
 }
 
+/*
+ * Before functions are dropped: the defaults that call them (alter_column
+ * sets them again), and the checks and indexes that call them on tables
+ * b does not have (con_dropped and idx_dropped see to the others).
+ */
+static void release_functions(dd *d)
+{
+	for (size_t i = 0; i < d->a->ntables; i++) {
+		const sm_table *ta = &d->a->tables[i];
+		const sm_table *tb = find_table(d->b, ta->schema, ta->name);
+		for (size_t j = 0; j < ta->ncols; j++) {
+			const sm_column *x = &ta->cols[j];
+			if (!calls_dropped_function(d, x->def))
+				continue;
+			sm_op *op = sm_ops_add(d->out, 0, "alter column %s.%s.%s: drop default (its function is dropped)",
+					       ta->schema, ta->name, x->name);
+			sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT",
+				  Q(&d->n, ta->schema, ta->name), I(&d->n, x->name));
+		}
+		if (tb)
+			continue;
+		for (size_t j = 0; j < ta->ncons; j++)
+			if (ta->cons[j].kind != SM_FOREIGN && calls_dropped_function(d, ta->cons[j].def))
+				drop_constraint(d, ta, &ta->cons[j]);
+		for (size_t j = 0; j < ta->nidx; j++)
+			if (!ta->idx[j].constraint && calls_dropped_function(d, ta->idx[j].def))
+				drop_index(d, ta->schema, &ta->idx[j]);
+	}
+}
+
 static void drop_changed_functions(dd *d)
 {
 	for (size_t i = 0; i < d->a->nfuncs; i++)
@@ -1710,8 +1762,11 @@ static void alter_type(dd *d, const sm_table *t, const sm_column *x, const sm_co
 	 */
 	if (y->collation)
 		strbuf_addf(&sb, " COLLATE %s", y->collation);
-	strbuf_adds(&sb, " USING ");
-	cast_to(d, &sb, I(&d->n, y->name), x, y);
+	/* a generated column is computed again: the server refuses USING for it */
+	if (!y->generated) {
+		strbuf_adds(&sb, " USING ");
+		cast_to(d, &sb, I(&d->n, y->name), x, y);
+	}
 	if (recast)
 		strbuf_addf(&what, "type %s (recast to its new version)", y->type);
 	else
@@ -1731,7 +1786,8 @@ static void alter_type(dd *d, const sm_table *t, const sm_column *x, const sm_co
  */
 static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_column *y)
 {
-	const char *xdef = x->def;
+	/* a default calling a dropped function is gone already (release_functions) */
+	const char *xdef = calls_dropped_function(d, x->def) ? NULL : x->def;
 	if (x->generated && !y->generated)
 		alter_col(d, t, y, 0, "no longer generated", "DROP EXPRESSION");
 	int retype = col_type_changes(d, x, y);
@@ -2211,10 +2267,11 @@ static int first_phases(dd *d)
 {
 	drop_triggers(d);
 	drop_views(d);
-	drop_changed_functions(d);
 	drop_constraints(d, 1);
 	drop_constraints(d, 0);
 	drop_indexes(d);
+	release_functions(d);
+	drop_changed_functions(d);
 	disown_sequences(d);
 	create_schemas(d);
 	enums_first(d);
