@@ -3,6 +3,8 @@
 #   make            build/retort and build/libretort.a
 #   make test       install missing dependencies (as root), build with
 #                   AddressSanitizer + UBSan, run every test, print a summary
+#   make soak       the schema-diff property test with thousands of random
+#                   schema pairs per dialect (make test runs 100 each)
 #   make demo       build and run the example project on SQLite
 #   make bench      benchmarks (see bench/README.md)
 #   make install    PREFIX=/usr/local
@@ -47,7 +49,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all deps test test-run unit demo bench install clean fuzz fuzz-bins
+.PHONY: all deps test test-run unit demo bench install clean fuzz fuzz-bins soak
 all: $(BUILD)/retort $(BUILD)/libretort.a
 
 # V=1 shows the full commands.
@@ -94,6 +96,15 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit
 	@tests/run build/asan
+
+# tests/unit/test_property.c: SOAK_PAIRS random schema pairs per dialect,
+# each migrated both ways on SQLite and PostgreSQL, in the test build
+# (RT_PROPERTY_SEED picks other pairs).
+SOAK_PAIRS ?= 2500
+SOAK_BUILD ?= build/asan
+soak: deps
+	@$(MAKE) --no-print-directory BUILD=$(SOAK_BUILD) SAN=1 all unit
+	@RT_PROPERTY_PAIRS=$(SOAK_PAIRS) TESTS=test_property tests/run $(SOAK_BUILD)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
