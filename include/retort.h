@@ -97,6 +97,7 @@ typedef struct rt_config {
 	char **branches;         /* branch labels expected to have a head each (verify) */
 	size_t nbranches;
 	int protected_env;       /* protected = true: reset refuses */
+	int scratch;             /* internal: a throwaway database, no durability needed */
 	char *file_template;     /* default %(rev)s_%(slug)s */
 	char *timezone;          /* for Create Date and file names; NULL = local */
 	int truncate_slug_length;

@@ -111,6 +111,28 @@ int sql_count_lines(const char *s, size_t n)
 	return lines;
 }
 
+void sql_cursor_init(sql_cursor *c, const char *s, int first_line)
+{
+	c->s = s;
+	c->off = 0;
+	c->line = c->first_line = first_line;
+	c->col = 1;
+}
+
+void sql_cursor_to(sql_cursor *c, size_t off)
+{
+	if (off < c->off)
+		sql_cursor_init(c, c->s, c->first_line);
+	for (; c->off < off; c->off++) {
+		if (c->s[c->off] == '\n') {
+			c->line++;
+			c->col = 1;
+		} else {
+			c->col++;
+		}
+	}
+}
+
 void sql_position(const char *s, size_t off, int first_line, int *line,
 		  int *col)
 {

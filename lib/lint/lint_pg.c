@@ -983,12 +983,16 @@ void lint_pg(lint_section *s)
 	pg_lint p = { .s = s };
 	p.lock_timeout = s->cfg && s->cfg->lock_timeout &&
 			 !setting_is_zero(s->cfg->lock_timeout);
+	sql_cursor pos;
+	sql_cursor_init(&pos, s->sql, s->first_line);
 	for (size_t i = 0; tree && i < tree->n_stmts; i++) {
 		const PgQuery__RawStmt *raw = tree->stmts[i];
 		size_t start = (size_t)raw->stmt_location;
 		size_t n = raw->stmt_len ? (size_t)raw->stmt_len : s->len - start;
 		start += sql_skip_blank(s->sql + start, n);
-		sql_position(s->sql, start, s->first_line, &p.line, &p.column);
+		sql_cursor_to(&pos, start);
+		p.line = pos.line;
+		p.column = pos.col;
 		if (raw->stmt)
 			pg_stmt(&p, raw->stmt);
 	}

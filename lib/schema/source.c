@@ -105,6 +105,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 	rt_config *scfg = rt_config_clone(cfg);
 	free(scfg->url);
 	scfg->url = xstrdup(url);
+	scfg->scratch = 1;
 	int rc;
 	if (file) {
 		int missing;

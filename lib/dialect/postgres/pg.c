@@ -87,6 +87,8 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 	 */
 	if (PQserverVersion(c->pg) >= 140000)
 		rt_strlist_push(&setup, "SET client_connection_check_interval = '1s'");
+	if (cfg->scratch) /* thrown away: commits need not wait for the WAL flush */
+		rt_strlist_push(&setup, "SET synchronous_commit = off");
 	pg_session_sql(cfg, &setup);
 	for (size_t i = 0; i < setup.n; i++)
 		if (pg_exec(c, setup.v[i], err) < 0) {

@@ -103,6 +103,8 @@ int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 				"cannot read libpg_query's parse tree");
 		goto done;
 	}
+	sql_cursor pos;
+	sql_cursor_init(&pos, sql, first_line);
 	for (size_t i = 0; i < tree->n_stmts; i++) {
 		const PgQuery__RawStmt *raw = tree->stmts[i];
 		size_t start = (size_t)raw->stmt_location;
@@ -112,9 +114,8 @@ int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 			start++;
 			n--;
 		}
-		int line, col;
-		sql_position(sql, start, first_line, &line, &col);
-		rt_stmtlist_push(out, sql + start, n, line, col);
+		sql_cursor_to(&pos, start);
+		rt_stmtlist_push(out, sql + start, n, pos.line, pos.col);
 		const char *kind = raw->stmt ? nontx_kind(raw->stmt) : NULL;
 		out->v[out->n - 1].nontx_kind = kind;
 		out->v[out->n - 1].nontx = kind != NULL;

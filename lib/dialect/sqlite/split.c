@@ -20,8 +20,8 @@
  * Add [s, s+n) unless it is only whitespace and comments, or an empty
  * statement (a stray ';', which SQLite would prepare to nothing).
  */
-static void add_stmt(rt_stmtlist *out, const char *base, const char *s,
-		     size_t n, int first_line)
+static void add_stmt(rt_stmtlist *out, sql_cursor *pos, const char *s,
+		     size_t n)
 {
 	size_t body = n && s[n - 1] == ';' ? n - 1 : n;
 	if (sql_is_blank(s, body))
@@ -30,9 +30,8 @@ static void add_stmt(rt_stmtlist *out, const char *base, const char *s,
 	while (lead < n && (s[lead] == ' ' || s[lead] == '\t' ||
 			    s[lead] == '\n' || s[lead] == '\r'))
 		lead++;
-	int line, col;
-	sql_position(base, (size_t)(s + lead - base), first_line, &line, &col);
-	rt_stmtlist_push(out, s + lead, n - lead, line, col);
+	sql_cursor_to(pos, (size_t)(s + lead - pos->s));
+	rt_stmtlist_push(out, s + lead, n - lead, pos->line, pos->col);
 }
 
 int rt_sqlite_split(const char *sql, size_t len, int first_line,
@@ -41,6 +40,8 @@ int rt_sqlite_split(const char *sql, size_t len, int first_line,
 	(void)file;
 	(void)err;
 	strbuf cand = STRBUF_INIT;
+	sql_cursor cur;
+	sql_cursor_init(&cur, sql, first_line);
 	size_t start = 0, pos = 0;
 	while (pos < len) {
 		const char *semi = memchr(sql + pos, ';', len - pos);
@@ -50,13 +51,13 @@ int rt_sqlite_split(const char *sql, size_t len, int first_line,
 		strbuf_reset(&cand);
 		strbuf_add(&cand, sql + start, end - start);
 		if (sqlite3_complete(cand.buf)) {
-			add_stmt(out, sql, sql + start, end - start, first_line);
+			add_stmt(out, &cur, sql + start, end - start);
 			start = end;
 		}
 		pos = end;
 	}
 	if (start < len)
-		add_stmt(out, sql, sql + start, len - start, first_line);
+		add_stmt(out, &cur, sql + start, len - start);
 	strbuf_release(&cand);
 	return 0;
 }

@@ -117,6 +117,10 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 	 * violation.
 	 */
 	sqlite3_exec(c->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+	/* A scratch database is thrown away: no journal, no fsync. */
+	if (cfg->scratch)
+		sqlite3_exec(c->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF",
+			     NULL, NULL, NULL);
 	return c;
 }
 
