@@ -2892,12 +2892,26 @@ typedef struct stats {
 	int shown;            /* failures shown in full */
 } stats;
 
-/* Count an operation by its first two words. */
+/*
+ * Count an operation by its kind: its first two words ("add column"),
+ * or for "alter column NAME: WHAT ..." and "table|type NAME: WHAT ..."
+ * the words around the name ("alter column: type", "type: values").
+ */
 static void count_kind(stats *st, const char *what)
 {
 	const char *sp = strchr(what, ' ');
-	sp = sp ? strchr(sp + 1, ' ') : NULL;
-	char *kind = sp ? xstrndup(what, (size_t)(sp - what)) : xstrdup(what);
+	const char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
+	char *kind;
+	const char *colon = strstr(what, ": ");
+	int named = starts(what, "table ") || starts(what, "type ");
+	if (colon && (named || starts(what, "alter column "))) {
+		const char *sub = colon + 2;
+		size_t n = strcspn(sub, " (");
+		size_t head = named ? (size_t)(sp - what) : (size_t)(sp2 - what);
+		kind = xasprintf("%.*s: %.*s", (int)head, what, (int)n, sub);
+	} else {
+		kind = sp2 ? xstrndup(what, (size_t)(sp2 - what)) : xstrdup(what);
+	}
 	size_t i = 0;
 	while (i < st->kinds.n && strcmp(st->kinds.v[i], kind))
 		i++;

@@ -1803,9 +1803,14 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 	 */
 	if (!x->notnull && y->notnull)
 		alter_col(d, t, y, 0, "not null", "SET NOT NULL");
+	/* an identity that goes, goes before the type (which may take none) */
+	int unident = x->identity && !y->identity;
+	if (unident)
+		alter_identity(d, t, x, y);
 	if (retype)
 		alter_type(d, t, x, y);
-	alter_identity(d, t, x, y);
+	if (!unident)
+		alter_identity(d, t, x, y);
 	if (y->def && !eq(xdef, y->def)) {
 		char *set = xasprintf("SET DEFAULT %s", y->def);
 		alter_col(d, t, y, 0, "default", set);
