@@ -521,6 +521,21 @@ static const gseq *find_seq(const gschema *s, int num)
 	return NULL;
 }
 
+/*
+ * PostgreSQL: a scalar function column c can be passed to (an integer
+ * column to f(integer) or f(bigint), a bigint one to f(bigint)), the
+ * pick-th of them, or NULL.  f(x) = x + v: never negative for our values.
+ */
+static const gfunc *func_for(const gschema *s, const gcol *c, int pick)
+{
+	const gfunc *v[NF];
+	int n = 0;
+	for (int i = 0; s->pg && i < s->nf; i++)
+		if (!s->f[i].trig && pg_intish(c->type) && (s->f[i].bigarg || !is(c->type, "bigint")))
+			v[n++] = &s->f[i];
+	return n ? v[pick % n] : NULL;
+}
+
 /* The default of c (which has one): a constant, an expression or nextval. */
 static void default_sql(strbuf *sb, const gschema *s, const gcol *c)
 {
@@ -603,7 +618,10 @@ static void check_sql(strbuf *sb, const gschema *s, const gcol *c, int v)
 	 * copies pg_get_constraintdef can reproduce the original.
 	 */
 	int in_ok = !starts(t, "varchar");
-	if (pg_numeric(t))
+	const gfunc *f = v >= 2 ? func_for(s, c, v) : NULL;
+	if (f)
+		strbuf_addf(sb, "\"%s\"(%s) >= 0", f->name, q);
+	else if (pg_numeric(t))
 		strbuf_addf(sb, v & 1 ? "%s >= 0" : "%s < 1000", q);
 	else if (c->dom == DM_BOOL && is(t, "boolean"))
 		strbuf_addf(sb, "%s IN (true, false)", q);
@@ -655,7 +673,10 @@ static void gen_sql(strbuf *sb, const gschema *s, const gtable *t, const gcol *g
 	const gcol *src = find_col(t, g->gsrc);
 	char q[NM + 2];
 	snprintf(q, sizeof(q), "\"%s\"", g->gsrc);
-	if (src->dom == DM_NUM && col_numeric(s, src))
+	const gfunc *f = g->gop == 2 ? func_for(s, src, 0) : NULL;
+	if (f)
+		strbuf_addf(sb, "\"%s\"(%s)", f->name, q);
+	else if (src->dom == DM_NUM && col_numeric(s, src))
 		strbuf_addf(sb, g->gop ? "%s + 1" : "%s * 2", q);
 	else if (src->dom == DM_NUM)
 		strbuf_addf(sb, g->gop ? "length(%s) + 1" : "length(%s)", q);
@@ -827,7 +848,7 @@ static void gen_col(gschema *s, gtable *t, gcol *c)
 	if (src && (src->dom == DM_NUM || src->dom == DM_TEXT) && one_in(6)) {
 		c->gen = 1;
 		cpy(c->gsrc, src->name);
-		c->gop = R(2);
+		c->gop = R(s->pg ? 3 : 2);
 		c->gstored = s->pg || R(2);
 		gen_type(s, c, src->dom);
 		if (t->strict)
@@ -951,7 +972,7 @@ static void gen_index(gschema *s, gtable *t, gidx *x)
 		cpy(x->r.c[x->r.n++], t->c[0].name);
 	for (int i = 0; i < x->r.n; i++)
 		x->desc[i] = one_in(3);
-	x->expr = one_in(4);
+	x->expr = one_in(4) ? 1 + R(s->pg ? 2 : 1) : 0; /* PostgreSQL: 2 calls a function */
 	x->unique = one_in(3);
 	if (one_in(4))
 		cpy(x->where, t->c[R(t->nc)].name);
@@ -1709,7 +1730,7 @@ static int m_col_attr(gschema *s)
 	case 3:
 		if (c->gen) {
 			if (s->pg || R(2))
-				c->gop = !c->gop;
+				c->gop = (c->gop + 1) % (s->pg ? 3 : 2);
 			else
 				c->gstored = !c->gstored;
 			return 1;
@@ -1725,7 +1746,7 @@ static int m_col_attr(gschema *s)
 				return 0;
 			c->gen = 1;
 			cpy(c->gsrc, src->name);
-			c->gop = R(2);
+			c->gop = R(s->pg ? 3 : 2);
 			c->gstored = s->pg || R(2);
 			gen_type(s, c, src->dom);
 			return 1;
@@ -1874,7 +1895,7 @@ static int m_index(gschema *s)
 		case 0: DEL(t->ix, t->nix, (int)(x - t->ix)); return 1;
 		case 1: x->unique = !x->unique; return 1;
 		case 2: x->desc[R(x->r.n)] ^= 1; return 1;
-		case 3: x->expr = !x->expr; return 1;
+		case 3: x->expr = (x->expr + 1) % (s->pg ? 3 : 2); return 1;
 		case 4:
 			if (*x->where)
 				x->where[0] = '\0';
@@ -2334,12 +2355,15 @@ static void create_table_sql(strbuf *sb, const gschema *s, const gtable *t)
 	strbuf_adds(sb, ";\n");
 }
 
-/* The first key column of an index as an expression, when its type has one. */
-static void index_expr(strbuf *sb, const gschema *s, const gcol *c)
+/* The first key column of an index as an expression (2: a function call), when its type has one. */
+static void index_expr(strbuf *sb, const gschema *s, const gcol *c, int expr)
 {
 	char q[NM + 2];
 	snprintf(q, sizeof(q), "\"%s\"", c->name);
-	if (col_numeric(s, c))
+	const gfunc *f = expr == 2 ? func_for(s, c, 1) : NULL;
+	if (f)
+		strbuf_addf(sb, "\"%s\"(%s)", f->name, q);
+	else if (col_numeric(s, c))
 		strbuf_addf(sb, "(%s + 1)", q);
 	else if (col_textish(s, c))
 		strbuf_addf(sb, "lower(%s)", q);
@@ -2391,7 +2415,7 @@ static void index_sql(strbuf *sb, const gschema *s, const char *rel, const gidx 
 		if (i)
 			strbuf_adds(sb, ", ");
 		if (i == 0 && x->expr && method == IM_BTREE)
-			index_expr(sb, s, c);
+			index_expr(sb, s, c, x->expr);
 		else
 			Q(sb, x->r.c[i]);
 		if (method == IM_GIN && is(c->type, "jsonb") && x->expr)
@@ -3106,7 +3130,7 @@ static void run_pair(db *da, db *dbb, uint64_t seed, stats *st, int verbose)
 	gen_schema(p.a, pg);
 	repair(p.a);
 	*p.b = *p.a;
-	int want = 1 + R(4), done = 0;
+	int want = one_in(6) ? 5 + R(6) : 1 + R(4), done = 0;
 	for (int tries = 0; done < want && tries < 50; tries++)
 		done += mutate(p.b);
 	pair_fix(p.a, p.b);
