@@ -17,6 +17,11 @@ static int on_all_heads(const rt_graph *g, const rt_revset *cur)
 	return 1;
 }
 
+/*
+ * current [--check-heads]: the database's effective heads (its rows plus
+ * heads implied by dependencies); --json adds the raw rows and those no
+ * file defines.  Such unknown rows fail only after the rest is printed.
+ */
 int cmd_current(cli *c, int argc, char **argv)
 {
 	int check_heads = 0;

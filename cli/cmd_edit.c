@@ -41,6 +41,10 @@ static int run_editor(const char *editor, char **files, size_t n)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/*
+ * $VISUAL, else $EDITOR (either may hold arguments: run_editor hands it to
+ * sh), else the first fallback found executable on $PATH; NULL when none.
+ */
 static const char *find_editor(void)
 {
 	static const char *const fallback[] = { "sensible-editor", "editor", "nano", "vi", NULL };
@@ -66,6 +70,11 @@ static const char *find_editor(void)
 	return NULL;
 }
 
+/*
+ * edit REVISION: resolve it, reading the database only for the forms that
+ * need it (current, +N, -N), and open every file it names in one editor
+ * run.  base and label@base name no file.
+ */
 int cmd_edit(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort edit REVISION",

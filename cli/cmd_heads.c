@@ -6,6 +6,11 @@
 
 #include <string.h>
 
+/*
+ * heads [--resolve-dependencies]: every head in load order, marked
+ * (effective head) when a revision depends on it; the option leaves those
+ * out.  Reads only the migration files.
+ */
 int cmd_heads(cli *c, int argc, char **argv)
 {
 	int resolve = 0;
@@ -49,6 +54,10 @@ int cmd_heads(cli *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * branches: every branch point newest first (the graph's parents-first
+ * order backwards), each followed by the revisions it branches into.
+ */
 int cmd_branches(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort branches [-v]",

@@ -30,6 +30,12 @@ static void print_parents(const rt_graph *g, const rt_revision *r)
 	fputs(" -> ", stdout);
 }
 
+/*
+ * history [-r A:B] [-i]: newest first, "parents (deps) -> id (labels)
+ * (markers), message".  The database is read only for -i or a range that
+ * needs it (current, relative forms); rows no file defines are then an
+ * error.
+ */
 int cmd_history(cli *c, int argc, char **argv)
 {
 	const char *range = NULL;
@@ -86,6 +92,12 @@ int cmd_history(cli *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * show REVISION...: the verbose block of every revision each identifier
+ * names, in argument order, reading the database only for identifiers
+ * that need it.  --json collects them all into one object.  Stops at the
+ * first identifier that does not resolve.
+ */
 int cmd_show(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort show REVISION...",

@@ -41,6 +41,10 @@ static const char schema_text[] =
 	"-- schema.sql - the declared schema: CREATE statements for the tables,\n"
 	"-- indexes and views the application expects.\n";
 
+/*
+ * Create path holding text; "wx" (O_EXCL) fails when it already exists, so
+ * nothing is overwritten.  Errors go to stderr.
+ */
 static int write_new(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "wx");
@@ -80,6 +84,10 @@ static int make_dir(const char *path)
 	return 0;
 }
 
+/*
+ * 1 when path has no entries besides . and .. -- also when it cannot be
+ * opened, so a migrations/ that does not exist yet counts as empty.
+ */
 static int dir_is_empty(const char *path)
 {
 	DIR *d = opendir(path);
@@ -94,6 +102,11 @@ static int dir_is_empty(const char *path)
 	return empty;
 }
 
+/*
+ * init DIRECTORY: refuses an existing retort.ini or a non-empty
+ * migrations/, then makes the directories and writes retort.ini and, unless
+ * one is already there, schema.sql.  Needs no configuration.
+ */
 int cmd_init(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort init DIRECTORY",

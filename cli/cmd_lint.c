@@ -96,6 +96,11 @@ static void summary(cli *c, const rt_lint_report *r)
 		 r->nrevisions, r->nrevisions == 1 ? "" : "s", r->dialect);
 }
 
+/*
+ * lint [REVISION | A:B]...: findings on stdout, the summary on stderr,
+ * exit 1 on any.  --list-rules needs no configuration, so it runs before
+ * the configuration is loaded.
+ */
 int cmd_lint(cli *c, int argc, char **argv)
 {
 	const char *dialect = NULL;

@@ -34,6 +34,12 @@ static void count_event(const rt_event *ev, void *ud)
 
 typedef enum { MOVE_UP, MOVE_DOWN } move;
 
+/*
+ * upgrade and downgrade TARGET: --sql runs offline (SQL to stdout, no
+ * database), --backup backs up before the first step (never with --sql).
+ * The closing summary times the steps from the first one's start, so a
+ * wait for another retort's lock is not counted.
+ */
 static int run_move(cli *c, int argc, char **argv, move m)
 {
 	int sql = 0, backup = 0;
@@ -82,6 +88,10 @@ int cmd_downgrade(cli *c, int argc, char **argv)
 	return run_move(c, argc, argv, MOVE_DOWN);
 }
 
+/*
+ * stamp [--purge] [--sql] REVISION...: set the version table to the
+ * targets without running migrations (rt_plan_stamp decides which rows stay).
+ */
 int cmd_stamp(cli *c, int argc, char **argv)
 {
 	int sql = 0, purge = 0;

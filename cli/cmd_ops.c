@@ -8,6 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/*
+ * backup [-o FILE]: prints the path written; a database that does not
+ * exist yet is an error here (rt_backup returns 1 for it).
+ */
 int cmd_backup(cli *c, int argc, char **argv)
 {
 	const char *out = NULL;
@@ -37,6 +41,10 @@ int cmd_backup(cli *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * seed NAME...: each seed in its own transaction, in order; stops at the
+ * first that fails, the ones before it staying committed.
+ */
 int cmd_seed(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort seed NAME...",
@@ -56,6 +64,7 @@ int cmd_seed(cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* create: the declared schema into an empty database, stamped at the heads. */
 int cmd_create(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort create",
@@ -85,6 +94,11 @@ static int confirm(const char *url)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
+/*
+ * reset [--yes]: asks first unless --yes, and insists on --yes unless
+ * stdin and stderr are both terminals.  A protected environment is not
+ * asked about: rt_reset refuses it anyway.
+ */
 int cmd_reset(cli *c, int argc, char **argv)
 {
 	int yes = 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Write the new revision's file (empty sections) and print its path on stdout. */
 static int create(cli *c, rt_new_revision *nr)
 {
 	rt_error err = { 0 };
@@ -161,6 +162,11 @@ int cmd_migrate(cli *c, int argc, char **argv)
 	return revision(c, argc, argv, 2);
 }
 
+/*
+ * merge REVISION... | heads: a revision whose parents are the named
+ * revisions; rt_revision_create checks they are at least two distinct
+ * heads (any revisions with --splice).
+ */
 int cmd_merge(cli *c, int argc, char **argv)
 {
 	const char *message = NULL, *rev_id = NULL;

@@ -14,6 +14,10 @@ void cli_report_unsupported(cli *c, const rt_diff *d)
 			 d->unsupported.v[i]);
 }
 
+/*
+ * check: the migrations replayed to the heads against the declared schema,
+ * both loaded into scratch databases; exit 1 when they differ.
+ */
 int cmd_check(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort check",
@@ -53,6 +57,11 @@ int cmd_check(cli *c, int argc, char **argv)
 	return status;
 }
 
+/*
+ * diff [--from SRC] [--to SRC]: the upgrade SQL (with --downgrade the way
+ * back) on stdout, warnings on stderr; differences exit 1 only with
+ * --exit-code, as with git diff.
+ */
 int cmd_diff(cli *c, int argc, char **argv)
 {
 	const char *from = "database", *to = "schema";

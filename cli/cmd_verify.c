@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+/* {"ok": ..., "checks": [{name, ok, summary, problems, fix_sql}, ...]} (docs/json.md) */
 static void print_json(const rt_verify_report *r)
 {
 	printf("{\"ok\": %s, \"checks\": [", r->ok ? "true" : "false");
@@ -25,6 +26,11 @@ static void print_json(const rt_verify_report *r)
 	puts("\n]}");
 }
 
+/*
+ * One line per check, "ok" or "FAIL" coloured only when both stderr
+ * (c->color) and stdout are terminals; its problems below it, then any fix
+ * SQL indented (blank lines kept blank).
+ */
 static void print_text(cli *c, const rt_verify_report *r)
 {
 	const char *red = c->color ? "\033[1;31m" : "", *green = c->color ? "\033[32m" : "";
@@ -50,6 +56,11 @@ static void print_text(cli *c, const rt_verify_report *r)
 	}
 }
 
+/*
+ * verify: run every check and print the report.  A configuration that
+ * cannot be loaded still gives a one-check report with --json, so scripts
+ * always get an object.
+ */
 int cmd_verify(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort verify",

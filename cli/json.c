@@ -7,6 +7,11 @@
 
 #include <string.h>
 
+/*
+ * s as a JSON string, or null when s is NULL.  Control characters are
+ * escaped; bytes >= 0x80 are copied as they are, so the output is valid
+ * JSON only when s is UTF-8.
+ */
 void json_str(FILE *f, const char *s)
 {
 	if (!s) {

@@ -40,6 +40,7 @@ static const command commands[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
+/* What 'retort --help' prints: usage, every command of the table, exit statuses. */
 static void general_help(FILE *f)
 {
 	fprintf(f, "usage: retort [-c FILE] [-e ENV] [-x KEY=VALUE] [--url URL] [--lock-wait SECONDS]\n"
@@ -71,6 +72,14 @@ static const command *find_command(const char *name)
 	return NULL;
 }
 
+/*
+ * Find the command: the first argument that is neither an option nor the
+ * value of a global option, so global options may come before it.
+ * --version anywhere before "--" wins, and "help CMD" runs CMD --help.
+ * The command gets its own name as argv[0], then every other argument, so
+ * it parses the global options together with its own; --json is refused
+ * here for commands that have no JSON output.
+ */
 int main(int argc, char **argv)
 {
 	cli c = { .lock_wait = -1 };

@@ -38,6 +38,7 @@ static void bind_globals(cli *c, opt *g)
 	g[8].value = &c->help;
 }
 
+/* See cli.h; "error:" is red when stderr is a terminal. */
 int usage_error(cli *c, const char *usage, const char *fmt, ...)
 {
 	va_list ap;
@@ -51,6 +52,10 @@ int usage_error(cli *c, const char *usage, const char *fmt, ...)
 	return 2;
 }
 
+/*
+ * One option table of --help: "-s, --long ARG" in 26 columns (long-only
+ * options indented to line up with the others), then the help text.
+ */
 static void print_table(const opt *o)
 {
 	for (; o->type != OPT_END; o++) {
@@ -79,6 +84,10 @@ static void print_help(const opt *opts, const char *usage, const char *desc)
 	print_table(global_opts);
 }
 
+/*
+ * The option of table t (NULL: none) with short name s, or with long name
+ * l of length ll: l is not NUL-terminated when "--name=value" has an '='.
+ */
 static const opt *find_opt(const opt *t, char s, const char *l, size_t ll)
 {
 	for (; t && t->type != OPT_END; t++) {
@@ -91,6 +100,12 @@ static const opt *find_opt(const opt *t, char s, const char *l, size_t ll)
 	return NULL;
 }
 
+/*
+ * Store an option's value where its table points: 1 for a bool, the argv
+ * string itself for a string (not copied; the last one given wins), one
+ * more entry for a list (the command frees l->v).  An option with no
+ * destination is accepted and ignored.
+ */
 static void set_opt(const opt *o, const char *val)
 {
 	if (!o->value)
@@ -179,6 +194,7 @@ static int short_options(cli *c, const opt *opts, const opt *globals, int argc,
 	return 0;
 }
 
+/* See cli.h.  -1, not 0, means "go on": 0 is the exit status after --help. */
 int cli_start(cli *c, int *argc, char **argv, const cli_spec *spec, rt_ctx **ctx)
 {
 	int rc = parse_options(c, argc, argv, spec->opts, spec->usage, spec->description);
@@ -198,6 +214,13 @@ int cli_start(cli *c, int *argc, char **argv, const cli_spec *spec, rt_ctx **ctx
 	return *ctx ? -1 : cli_fail(c, &err);
 }
 
+/*
+ * See cli.h.  Options and positional arguments may come in any order; the
+ * positional ones are moved down in place (argv needs its NULL slot at
+ * argc).  --help is acted on only once the whole line is parsed, so a bad
+ * option is still reported, and --lock-wait is checked here so every
+ * command rejects a bad value alike.
+ */
 int parse_options(cli *c, int *argc, char **argv, const opt *opts,
 		  const char *usage, const char *description)
 {

@@ -10,6 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+/*
+ * See cli.h.  Loaded once per run and kept in c->cfg.  Each -x becomes a
+ * placeholder (no '=' or an empty key is a usage error); --lock-wait
+ * overrides lock_wait only when given (c->lock_wait >= 0).
+ */
 rt_config *cli_config(cli *c, rt_error *err)
 {
 	if (c->cfg)
@@ -45,6 +50,10 @@ fail:
 	return NULL;
 }
 
+/*
+ * See cli.h.  Opened once per run and kept in c->ctx (main closes it), with
+ * cli_on_event installed to report progress.
+ */
 rt_ctx *cli_ctx(cli *c, rt_error *err)
 {
 	if (c->ctx)
@@ -58,10 +67,15 @@ rt_ctx *cli_ctx(cli *c, rt_error *err)
 	return c->ctx;
 }
 
+/* ANSI colours for stderr: "" unless c->color (a terminal, no NO_COLOR, TERM not dumb). */
 static const char *red(cli *c) { return c->color ? "\033[1;31m" : ""; }
 static const char *yellow(cli *c) { return c->color ? "\033[33m" : ""; }
 static const char *off(cli *c) { return c->color ? "\033[0m" : ""; }
 
+/*
+ * See cli.h: "error: FILE:LINE:COL: message", the location only as precise
+ * as the error knows it, then "hint: ...".  Clears err.
+ */
 int cli_fail(cli *c, rt_error *err)
 {
 	fprintf(stderr, "%serror:%s ", red(c), off(c));
@@ -116,6 +130,11 @@ static void report_batch(cli *c, const rt_event *ev)
 		tty && !done ? "" : "\n");
 }
 
+/*
+ * See cli.h: "Running upgrade A -> B, message" per step as Alembic prints
+ * it ("stamp_revision" for stamps), with -v the time of each migration,
+ * batch progress, lock waits and notices.  -q silences all of it.
+ */
 void cli_on_event(const rt_event *ev, void *ud)
 {
 	cli *c = ud;
@@ -177,6 +196,11 @@ static void print_labels(FILE *f, const rt_graph *g, const rt_revision *r)
 	fputc(')', f);
 }
 
+/*
+ * Alembic's markers after an id: (head), or (effective head) when another
+ * revision depends on it; (current) when m has the database's heads and
+ * rev is one; (branchpoint), (mergepoint).
+ */
 static void print_marks(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 {
 	const rt_revision *r = g->revs[rev];
@@ -203,6 +227,11 @@ static void list_ids(FILE *f, const rt_graph *g, const int *v, int n)
 		fprintf(f, "%s%s", i ? ", " : "", g->revs[v[i]]->id);
 }
 
+/*
+ * See cli.h.  Lines that do not apply (Also depends on, Branches into,
+ * Branch names, Create Date) are left out; the message comes last,
+ * indented, followed by a blank line.
+ */
 void print_rev_verbose(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 {
 	const rt_revision *r = g->revs[rev];
