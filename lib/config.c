@@ -127,6 +127,13 @@ static void error_at(parse_state *ps, const char *what, const char *name,
 	rt_errlist_add(&ps->errs, &e);
 }
 
+/*
+ * inih's callback for each key = value: keep the raw value (substituted
+ * later, and only if its section is used).  Unknown keys are reported, and
+ * so is a key given twice in a section -- which is also how an indented
+ * line arrives, since inih passes it as another value of the previous key.
+ * Always returns 1 so that inih reads on and every mistake is reported.
+ */
 static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
@@ -210,6 +217,7 @@ static int substitute(const rt_config *cfg, const raw *r, char **out,
 	return 0;
 }
 
+/* true/yes/on/1 or false/no/off/0, in any case; -1 (*out untouched) otherwise. */
 static int parse_bool(const char *v, int *out)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
@@ -260,6 +268,12 @@ static int set_locations(rt_config *cfg, const char *v, rt_error *err)
 	return 0;
 }
 
+/*
+ * Accept "", UTC, local, or a zone file under $TZDIR (default
+ * /usr/share/zoneinfo), refusing ".." and absolute names.  Checked here
+ * because a TZ the C library does not know silently means UTC, and the
+ * dates of new revisions would be wrong without a word.
+ */
 static int check_timezone(const char *tz, rt_error *err)
 {
 	if (!*tz || !strcmp(tz, "UTC") || !strcmp(tz, "local"))
@@ -327,6 +341,12 @@ static int set_pg_setting(rt_config *cfg, const char *key, const char *v,
 	return 0;
 }
 
+/*
+ * See retort.h.  Each value is checked as it is set; relative paths
+ * (script_location, schema, seed_location) are joined to cfg->dir.  An
+ * empty value unsets an optional setting (schema, dev_url, timezone, the
+ * PostgreSQL ones), but url stays "" and seed_location becomes "seeds".
+ */
 int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		  rt_error *err)
 {
@@ -398,6 +418,10 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 	return 0;
 }
 
+/*
+ * See retort.h.  Every default in one place; url comes from $DATABASE_URL
+ * when it is set (a file's url overrides it).
+ */
 rt_config *rt_config_new(const char *dir)
 {
 	rt_config *cfg = xcalloc(1, sizeof(*cfg));
@@ -501,6 +525,12 @@ static int read_file(parse_state *ps, rt_error *err)
 	return rt_errlist_finish(&ps->errs, err);
 }
 
+/*
+ * See retort.h.  Sections apply in order [retort], [env:NAME],
+ * [placeholders], each value substituted only then, so a variable that
+ * only other environments use need not be set.  Every mistake in the file
+ * is collected and reported at once.
+ */
 rt_config *rt_config_load(const char *path, const char *env, int require_file,
 			  rt_error *err)
 {
@@ -553,6 +583,10 @@ rt_config *rt_config_load(const char *path, const char *env, int require_file,
 	return cfg;
 }
 
+/*
+ * See retort.h.  Every string and list is copied, so the clone and the
+ * original are freed independently with rt_config_free.
+ */
 rt_config *rt_config_clone(const rt_config *cfg)
 {
 	rt_config *c = xcalloc(1, sizeof(*c));
@@ -588,6 +622,7 @@ rt_config *rt_config_clone(const rt_config *cfg)
 	return c;
 }
 
+/* See retort.h; a key already set gets the new value in its old place. */
 void rt_config_set_placeholder(rt_config *cfg, const char *key,
 			       const char *value)
 {
@@ -612,6 +647,7 @@ const char *rt_config_placeholder(const rt_config *cfg, const char *key)
 	return NULL;
 }
 
+/* Frees every string and list the configuration owns; cfg may be NULL. */
 void rt_config_free(rt_config *cfg)
 {
 	if (!cfg)

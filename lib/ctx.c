@@ -87,6 +87,11 @@ typedef struct state_rows {
 	rt_state *st;
 } state_rows;
 
+/*
+ * Query callback for one version row: into st->rows when a file defines
+ * it, else into st->unknown (kept, so rt_state_check can name it).  A
+ * NULL value is skipped.
+ */
 static int add_row(void *ud, int n, const char *const *v)
 {
 	state_rows *sr = ud;
@@ -100,6 +105,11 @@ static int add_row(void *ud, int n, const char *const *v)
 	return 0;
 }
 
+/*
+ * See ctx_internal.h.  Rows are read ORDER BY version_num, so the state
+ * does not depend on the order the database happens to return them in.
+ * On failure st is freed (and empty).
+ */
 int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		  int known_to_exist, rt_state *st, rt_error *err)
 {
@@ -123,6 +133,10 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 	return rc;
 }
 
+/*
+ * See retort.h.  Connects read-only, so nothing is created; a database
+ * that does not exist yet is an empty state, not an error.
+ */
 int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));

@@ -27,6 +27,11 @@ int rt_error_exit_status(const rt_error *err)
 
 static void vfail(rt_error *err, rt_code code, const char *file, int line,
 		  const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+/*
+ * Replace err's contents with a new message (err NULL: nothing).  err is
+ * cleared before fmt is formatted, so no argument may point into err's
+ * own strings: take them out first, as apply_section in config.c does.
+ */
 static void vfail(rt_error *err, rt_code code, const char *file, int line,
 		  const char *fmt, va_list ap)
 {
@@ -60,6 +65,7 @@ int rt_fail_at(rt_error *err, rt_code code, const char *file, int line,
 	return -1;
 }
 
+/* See internal.h; replaces any earlier hint.  err NULL: nothing. */
 void rt_hint(rt_error *err, const char *fmt, ...)
 {
 	if (!err)
@@ -119,6 +125,11 @@ void rt_error_format_location(strbuf *sb, const rt_error *e)
 	strbuf_adds(sb, e->message ? e->message : "unknown error");
 }
 
+/*
+ * See internal.h.  The first error is kept whole (code, hint, file, line);
+ * each one, the first too, also becomes a "file:line: message" line of
+ * l->all.
+ */
 void rt_errlist_add(rt_errlist *l, rt_error *e)
 {
 	if (l->n)
@@ -132,6 +143,11 @@ void rt_errlist_add(rt_errlist *l, rt_error *e)
 	l->n++;
 }
 
+/*
+ * See internal.h.  A single error is handed over as it was; several become
+ * one error of a line each, with no file of its own (each line names its
+ * file) and the first one's code and hint.
+ */
 int rt_errlist_finish(rt_errlist *l, rt_error *err)
 {
 	if (!l->n) {

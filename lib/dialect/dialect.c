@@ -23,6 +23,11 @@ void rt_table_name(const rt_config *cfg, const char *table, strbuf *sb)
 	sql_ident(sb, table);
 }
 
+/*
+ * See dialect.h.  A URL with an '=' before any ':' is a libpq key=value
+ * string, hence PostgreSQL; otherwise the text before the first ':' must
+ * be a scheme some dialect lists.
+ */
 const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 {
 	if (!url || !*url) {
@@ -48,6 +53,10 @@ const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 	return NULL;
 }
 
+/*
+ * See dialect.h.  A PostgreSQL-only setting (the first one found is
+ * named) is an error on a dialect without schemas, not silently ignored.
+ */
 const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err)
 {
 	const rt_dialect *d = rt_dialect_for_url(cfg->url, err);
@@ -66,6 +75,11 @@ const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err)
 	return d;
 }
 
+/*
+ * See dialect.h.  The statement's line and column are those of its first
+ * token, after blanks and comments, so errors point at the statement
+ * rather than at a comment above it.
+ */
 void rt_stmtlist_push(rt_stmtlist *l, const char *sql, size_t len, int line,
 		      int column)
 {

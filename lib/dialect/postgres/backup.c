@@ -85,6 +85,12 @@ static int dump_major(const char *pg_dump)
 	return major;
 }
 
+/*
+ * The server's major version (PQserverVersion / 10000: 150004 -> 15) over
+ * a short connection of its own; url goes in as dbname with expansion on,
+ * so URLs and key=value strings both work.  -1 with err when it cannot
+ * connect.
+ */
 static int server_major(const char *url, rt_error *err)
 {
 	const char *keys[] = { "application_name", "dbname", NULL };
@@ -133,6 +139,13 @@ static int run_pg_dump(const char *pg_dump, const char *conninfo, const char *pa
 	return rt_fail(err, RT_EFAIL, "pg_dump failed (its messages are above)");
 }
 
+/*
+ * The dialect's backup (see dialect.h): refuses an existing dest, then
+ * compares pg_dump's major version with the server's before running it,
+ * because an older pg_dump refuses a newer server -- the error can then
+ * say which client to install.  Never returns 1: a database that does not
+ * exist is a connection error here.
+ */
 int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err)
 {
 	if (fs_exists(dest))

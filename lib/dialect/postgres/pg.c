@@ -56,6 +56,13 @@ static void pg_session_sql(const rt_config *cfg, rt_strlist *out)
 
 static int pg_exec(rt_conn *c, const char *sql, rt_error *err);
 
+/*
+ * The dialect's connect (see dialect.h).  readonly changes nothing here
+ * and *missing is never set: on PostgreSQL a database that does not exist
+ * is a connection error.  Notices are dropped; then the setup statements
+ * run (dead-client check, scratch durability, pg_session_sql), and one
+ * that fails fails the connection.
+ */
 static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 			   rt_error *err)
 {
@@ -196,6 +203,10 @@ static int pg_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 	return pg_exec_rows(c, s, file, &rows, err);
 }
 
+/*
+ * SQL retort generated itself (see dialect.h); an error (RT_EDB) names the
+ * masked URL and quotes the statement, since it is no file's.
+ */
 static int pg_exec(rt_conn *c, const char *sql, rt_error *err)
 {
 	int ok;
@@ -211,6 +222,11 @@ static int pg_exec(rt_conn *c, const char *sql, rt_error *err)
 	return ok ? 0 : -1;
 }
 
+/*
+ * The dialect's query: fn gets each row, SQL NULL as a NULL pointer, and
+ * returns nonzero to skip the remaining rows (not an error).  The whole
+ * result is held in memory (PQexec).
+ */
 static int pg_query(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
 		    rt_error *err)
 {
@@ -245,6 +261,11 @@ static int first_value(void *ud, int n, const char *const *v)
 	return 1;
 }
 
+/*
+ * to_regclass of the quoted name: NULL when there is no such relation
+ * (where a ::regclass cast would raise an error), and with schema NULL the
+ * session's search_path decides where to look.
+ */
 static int pg_table_exists(rt_conn *c, const char *schema, const char *table,
 			   int *exists, rt_error *err)
 {
@@ -323,6 +344,12 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * The session-level advisory lock (see the file header), polled with
+ * pg_try_advisory_lock every 50 ms at first, the pause growing by half up
+ * to about 0.6 s, for at most cfg->lock_wait seconds.  The first wait is
+ * reported once through fn, naming the backend that holds the lock.
+ */
 static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 		   rt_error *err)
 {
@@ -372,6 +399,11 @@ static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 	return rc;
 }
 
+/*
+ * Release the advisory lock, if held.  A transaction still open (after a
+ * failure) is rolled back first: in an aborted transaction the server
+ * would refuse the unlock.
+ */
 static void pg_unlock(rt_conn *c)
 {
 	if (!c->locked)
@@ -384,6 +416,10 @@ static void pg_unlock(rt_conn *c)
 	c->locked = 0;
 }
 
+/*
+ * The history table (name already quoted and qualified): one row per
+ * upgrade, downgrade or stamp, with checksum, time, duration and user.
+ */
 static void pg_history_ddl(strbuf *sb, const char *name)
 {
 	strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"

@@ -25,6 +25,7 @@ static const PgQuery__DefElem *find_option(PgQuery__Node **v, size_t n,
 	return NULL;
 }
 
+/* Is one of an ALTER TABLE's commands DETACH PARTITION ... CONCURRENTLY? */
 static int detaches_concurrently(const PgQuery__AlterTableStmt *a)
 {
 	for (size_t i = 0; i < a->n_cmds; i++) {
@@ -71,6 +72,13 @@ static const char *nontx_kind(const PgQuery__Node *n)
 	}
 }
 
+/*
+ * See pg_internal.h.  A syntax error fails the whole section before
+ * anything runs, at the parser's cursor (which counts characters, not
+ * bytes).  Each statement starts at its first non-blank byte and ends
+ * before the ';' that closes it (the last one without ';' runs to the
+ * end); one cursor moving forward gives every position, in linear time.
+ */
 int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 		rt_stmtlist *out, rt_error *err)
 {

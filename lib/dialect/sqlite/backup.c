@@ -11,6 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * The dialect's backup (see dialect.h); 1 when the file does not exist or
+ * is empty.  Copies 1024 pages a step, sleeping 20 ms whenever the source
+ * is busy, so writers keep working; a failed copy leaves no file behind.
+ */
 int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err)
 {
 	char *path;

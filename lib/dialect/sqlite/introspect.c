@@ -74,6 +74,11 @@ static int master_cb(void *ud, int n, const char *const *v)
 	return 0;
 }
 
+/*
+ * A row of PRAGMA table_list (schema, name, type, ncol, wr, strict), kept
+ * only for the main schema: temp and attached databases are not the one
+ * being read.
+ */
 static int list_cb(void *ud, int n, const char *const *v)
 {
 	ictx *x = ud;
@@ -137,6 +142,7 @@ typedef struct tx_info {
 	int without_rowid, strict; /* from the text after the body */
 } tx_info;
 
+/* Frees every string and list of what a CREATE TABLE text said; not t itself. */
 static void tx_free(tx_info *t)
 {
 	for (size_t i = 0; i < t->ncols; i++) {
@@ -717,6 +723,7 @@ static int fk_cb(void *ud, int n, const char *const *v)
 	return 0;
 }
 
+/* Frees the strings of every foreign-key row and the array; not r itself. */
 static void fk_rows_free(fk_rows *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -1046,6 +1053,11 @@ static void load_rest(ictx *x)
 		view_deps(x->s, &x->s->views[i]);
 }
 
+/*
+ * Frees what introspection gathered on the way (sqlite_master and
+ * table_list rows, the history table's name) -- not the schema, which
+ * went to the caller or was already freed.
+ */
 static void ictx_free(ictx *x)
 {
 	for (size_t i = 0; i < x->nrows; i++) {

@@ -34,6 +34,13 @@ static void add_stmt(rt_stmtlist *out, sql_cursor *pos, const char *s,
 	rt_stmtlist_push(out, s + lead, n - lead, pos->line, pos->col);
 }
 
+/*
+ * See dialect.h.  Each ';' ends a candidate, copied from the statement's
+ * start because sqlite3_complete wants a NUL-terminated string, that is a
+ * statement once sqlite3_complete says so.  Text after the last complete
+ * statement becomes a statement too, for SQLite to reject when it runs,
+ * so splitting never fails.
+ */
 int rt_sqlite_split(const char *sql, size_t len, int first_line,
 		    const char *file, rt_stmtlist *out, rt_error *err)
 {

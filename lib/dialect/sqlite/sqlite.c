@@ -77,6 +77,12 @@ static int sqlite_fail(rt_conn *c, rt_error *err, const char *what)
 		       sqlite3_errmsg(c->db));
 }
 
+/*
+ * The dialect's connect (see dialect.h).  readonly opens the file
+ * read-only and reports one that does not exist as missing rather than
+ * creating it.  Every statement waits up to lock_wait for other writers
+ * (the busy timeout); errors carry SQLite's extended result codes.
+ */
 static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 			   rt_error *err)
 {
@@ -124,6 +130,10 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 	return c;
 }
 
+/*
+ * Roll back a transaction still open and close the database; the lock's
+ * descriptor is closed only after that (see below).  c may be NULL.
+ */
 static void sq_disconnect(rt_conn *c)
 {
 	if (!c)
@@ -198,6 +208,11 @@ static int run(rt_conn *c, const char *sql, int *err_off, rt_error *err)
 	return 0;
 }
 
+/*
+ * A statement of a migration file: run() on a NUL-terminated copy, an
+ * error placed at the file line and column of SQLite's error offset when
+ * there is one, else at the statement's first token.
+ */
 static int sq_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 			rt_error *err)
 {
@@ -227,6 +242,10 @@ static int sq_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 	return rc;
 }
 
+/*
+ * SQL retort generated itself; an error (RT_EDB) names the database file
+ * and quotes the statement, since it is no file's.
+ */
 static int sq_exec(rt_conn *c, const char *sql, rt_error *err)
 {
 	int off;
@@ -240,6 +259,10 @@ static int sq_exec(rt_conn *c, const char *sql, rt_error *err)
 	return 0;
 }
 
+/*
+ * The dialect's query: only the first statement of sql runs; fn gets each
+ * row as text (NULL for SQL NULL) and returns nonzero to skip the rest.
+ */
 static int sq_query(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
 		    rt_error *err)
 {
@@ -269,6 +292,7 @@ static int count_row(void *ud, int n, const char *const *v)
 	return 0;
 }
 
+/* Is there a table (not a view) of that name in sqlite_master? */
 static int sq_table_exists(rt_conn *c, const char *schema, const char *table,
 			   int *exists, rt_error *err)
 {
@@ -282,6 +306,11 @@ static int sq_table_exists(rt_conn *c, const char *schema, const char *table,
 	return rc;
 }
 
+/*
+ * BEGIN IMMEDIATE takes the write lock up front, waiting up to the busy
+ * timeout, so a migration cannot fail halfway because another connection
+ * started writing first.
+ */
 static int sq_begin(rt_conn *c, rt_error *err)
 {
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
@@ -360,6 +389,10 @@ static void sq_unlock(rt_conn *c)
 		flock(c->lockfd, LOCK_UN);
 }
 
+/*
+ * The history table (name already quoted), as on PostgreSQL but with
+ * started_at as ISO 8601 text (see now_expr).
+ */
 static void sq_history_ddl(strbuf *sb, const char *name)
 {
 	strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"

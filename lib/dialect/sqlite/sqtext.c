@@ -188,6 +188,12 @@ int sq_punct(const sq_token *t, const char *p)
 	return t->kind == SQ_PUNCT && strlen(p) == t->n && !memcmp(t->s, p, t->n);
 }
 
+/*
+ * See sqlite_internal.h.  The quotes come off and a doubled quote
+ * character stands for one ("a""b" -> a"b; [x] has no escape); a missing
+ * closing quote is tolerated.  A 'string' counts as a name, as SQLite
+ * accepts one where a name is expected.
+ */
 char *sq_name(const sq_token *t)
 {
 	if (t->kind != SQ_QUOTED && t->kind != SQ_STRING)
@@ -203,6 +209,10 @@ char *sq_name(const sq_token *t)
 	return strbuf_detach(&sb);
 }
 
+/*
+ * See sqlite_internal.h.  Case-insensitive for ASCII letters only, as
+ * SQLite compares names.
+ */
 int sq_names(const sq_token *t, const char *id)
 {
 	if (t->kind == SQ_WORD)
