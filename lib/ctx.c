@@ -9,6 +9,10 @@
 #include <openssl/evp.h>
 #include <string.h>
 
+/*
+ * See retort.h.  cfg is not copied: it must outlive the context
+ * (rt_ctx_close before rt_config_free).
+ */
 rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 {
 	rt_graph *g = rt_graph_load(cfg, err);
@@ -65,6 +69,10 @@ void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
 	ctx->out_ud = ud;
 }
 
+/*
+ * Send an event to the installed callback, if any, with the step's
+ * revision (none for a stamp).
+ */
 void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text)
 {

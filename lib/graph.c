@@ -181,6 +181,10 @@ static void link_dependencies(rt_graph *g, rt_errlist *errs)
 	}
 }
 
+/*
+ * Children from parents.  A revision that lists the same parent twice is
+ * one child of it, so a branch point is not made up.
+ */
 static void link_children(rt_graph *g)
 {
 	for (size_t i = 0; i < g->nrevs; i++) {
@@ -311,6 +315,12 @@ void rt_graph_dfs_order(const rt_graph *g, const int *roots, size_t nroots,
 	free(st);
 }
 
+/*
+ * Heads (no children) and bases (no parents) in load order, then the
+ * parents-first order walked from the heads -- which reaches every
+ * revision -- and each revision's position in it (rt_revision.order,
+ * which rt_graph_is_ancestor prunes by).
+ */
 static void compute_order(rt_graph *g)
 {
 	size_t n = g->nrevs;
@@ -386,6 +396,12 @@ static void propagate_labels(rt_graph *g)
 	free(seen);
 }
 
+/*
+ * See retort.h.  Parents and dependencies are linked only when ids and
+ * labels are sound, so a duplicate id brings no flood of follow-on
+ * errors; the errors of a stage are reported together.  Cycles are
+ * refused before anything that assumes a DAG (order, labels) runs.
+ */
 rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err)
 {
 	rt_graph *g = xcalloc(1, sizeof(*g));
@@ -425,6 +441,10 @@ typedef struct load_job {
 	size_t from, to;
 } load_job;
 
+/*
+ * Thread body: read and parse files [from, to) of the directory, each
+ * into its own slot of revs or errs, so threads write nothing shared.
+ */
 static void *load_slice(void *arg)
 {
 	load_job *job = arg;
@@ -515,6 +535,10 @@ static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
 	rt_strlist_free(&names);
 }
 
+/*
+ * See retort.h.  Every script location is read before anything fails, so
+ * the malformed files of all directories are reported at once.
+ */
 rt_graph *rt_graph_load(const rt_config *cfg, rt_error *err)
 {
 	rt_revision **revs = NULL;
@@ -531,6 +555,7 @@ rt_graph *rt_graph_load(const rt_config *cfg, rt_error *err)
 	return rt_graph_build(revs, n, err);
 }
 
+/* Frees the revisions (with their texts), the arrays and the index; g may be NULL. */
 void rt_graph_free(rt_graph *g)
 {
 	if (!g)

@@ -13,6 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * See retort.h.  The default name carries the UTC time to the second, with
+ * -2, -3 ... added while such a file exists; backups/ is made as needed.
+ */
 int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
 {
 	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
@@ -93,6 +97,11 @@ static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
 	return rc;
 }
 
+/*
+ * See retort.h.  Under the migration lock, so a seed never runs alongside
+ * a migration of the same database.  A name with '/' is refused: seeds
+ * come from seed_location only.
+ */
 int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 {
 	const rt_config *cfg = ctx->cfg;
@@ -232,6 +241,13 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 	return rc;
 }
 
+/*
+ * See retort.h.  Whether the applied revisions (and everything below
+ * them) all have downgrades is decided from a state read before any lock
+ * is taken.  Each stage -- down or drop, up, every seed -- locks and
+ * commits on its own, so a failure leaves the database after the last
+ * stage that succeeded.
+ */
 int rt_reset(rt_ctx *ctx, rt_error *err)
 {
 	if (ctx->cfg->protected_env) {

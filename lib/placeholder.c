@@ -32,6 +32,10 @@ static size_t skip_quoted(const char *s, size_t len, size_t i, char q,
 	return len;
 }
 
+/*
+ * End of the block comment at s[i], nested ones counted as PostgreSQL
+ * counts them (SQLite's do not nest); an unterminated one runs to the end.
+ */
 static size_t skip_block_comment(const char *s, size_t len, size_t i)
 {
 	int depth = 0;
@@ -98,6 +102,11 @@ static int name_char(char c, int first)
 	       (!first && (isdigit((unsigned char)c) || c == '.' || c == '-'));
 }
 
+/*
+ * See placeholder.h.  A name is a letter or _, then letters, digits, _, .
+ * and -; its value goes in verbatim (SQL text, not a quoted literal).  On
+ * error out holds part of the copy.
+ */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			  const char *file, int first_line, strbuf *out,
 			  rt_error *err)

@@ -41,6 +41,11 @@ static void rows_init(rows *r, const rt_graph *g, const rt_revset *from)
 		}
 }
 
+/*
+ * Remove rev: its bit, and its entry of the ordered list, the others
+ * keeping their order.  (Only the bitmap is read back in this file; the
+ * list is kept up to date all the same.)
+ */
 static void rows_del(rows *r, int rev)
 {
 	r->is[rev] = 0;
@@ -86,6 +91,7 @@ static rt_step *new_step(rt_plan *p, rt_direction dir, int rev)
 	return s;
 }
 
+/* Frees every step's vops and id lists and the steps; the plan is left empty. */
 void rt_plan_free(rt_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
@@ -185,6 +191,12 @@ static void upgrade_vops(const rt_graph *g, rows *r, int rev, rt_step *s)
 		free(inrows);
 }
 
+/*
+ * See retort.h.  The steps are the post-order walk from the targets that
+ * skips whatever is applied already (the rows and all below them), so a
+ * revision's parents and dependencies always come first; the version
+ * table is simulated step by step to record each step's changes.
+ */
 int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
 		    const rt_target *target, rt_plan *plan, rt_error *err)
 {
@@ -366,6 +378,10 @@ static unsigned char *drop_set(const rt_graph *g, const unsigned char *applied,
 	return drop;
 }
 
+/*
+ * See retort.h.  A target that is not applied is an error (label@base
+ * aside); what goes is drop_set, in the order explained below.
+ */
 int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 		      const rt_target *target, rt_plan *plan, rt_error *err)
 {
@@ -526,6 +542,11 @@ static void stamp_vops(const rt_graph *g, const rt_state *st,
 	rt_revset_free(&added);
 }
 
+/*
+ * See retort.h.  One step (rev -1), or none when the rows would not
+ * change.  Without purge a row no file defines is an error, as for every
+ * plan; with purge such rows are deleted.
+ */
 int rt_plan_stamp(const rt_graph *g, const rt_state *st,
 		  const rt_target *targets, size_t ntargets, int purge,
 		  rt_plan *plan, rt_error *err)

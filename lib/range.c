@@ -46,6 +46,12 @@ static void mark_descendants(const rt_graph *g, const rt_revset *s,
 	free(stack);
 }
 
+/*
+ * See retort.h.  Each end is any identifier rt_resolve accepts (st needed
+ * for current and relative forms); A of base means from the beginning.
+ * Selecting nothing between two real revisions is an error, as in
+ * Alembic, but an end B of base or label@base selects nothing silently.
+ */
 int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
 		     rt_revset *out, rt_error *err)
 {

@@ -90,6 +90,10 @@ static void list_revs(strbuf *sb, const rt_graph *g, const int *v, size_t n)
 		strbuf_addf(sb, ", ... (%zu in all)", n);
 }
 
+/*
+ * Alembic's "Multiple head revisions are present" for an identifier that
+ * needs one head, listing them with the ways out; returns -1.
+ */
 static int multiple_heads(rt_error *err, const rt_graph *g, const char *ident,
 			  const int *v, size_t n)
 {
@@ -562,6 +566,10 @@ static int resolve_plain(const rt_graph *g, const char *ident,
 	return 0;
 }
 
+/*
+ * See retort.h.  Ranges are refused (rt_resolve_range takes them); out is
+ * always initialised, and empty again after a failure.
+ */
 int rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
 	       rt_target *out, rt_error *err)
 {
@@ -582,6 +590,10 @@ int rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
 	return rc;
 }
 
+/*
+ * See retort.h.  base and label@base name no revision, so they are errors
+ * here, as is an identifier that names several (heads, a merge's parents).
+ */
 int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
 		   int *rev, rt_error *err)
 {

@@ -91,6 +91,10 @@ static int emit_stmt(run *r, const rt_stmt *st, const char *file,
 	return 0;
 }
 
+/*
+ * Open a transaction unless one is open (with transaction_per_migration
+ * = false one spans the run); offline, print begin_sql instead.
+ */
 static int tx_begin(run *r, rt_error *err)
 {
 	if (r->in_tx)
@@ -105,6 +109,12 @@ static int tx_begin(run *r, rt_error *err)
 	return 0;
 }
 
+/*
+ * Commit the open transaction, if any (offline: print commit_sql).  in_tx
+ * is cleared first, so a failed COMMIT is not rolled back here: the server
+ * has ended the transaction (PostgreSQL), or disconnect rolls it back
+ * (SQLite).
+ */
 static int tx_commit(run *r, rt_error *err)
 {
 	if (!r->in_tx)
@@ -188,6 +198,11 @@ static int exec_version(run *r, const rt_vop *v, const char *sql, rt_error *err)
 	return -1;
 }
 
+/*
+ * One version-table change as Alembic writes it (UPDATE t SET ... WHERE
+ * t.version_num = ...): online checked to touch exactly one row, offline
+ * printed.  r->expected follows only when it succeeds.
+ */
 static int emit_vop(run *r, const rt_vop *v, rt_error *err)
 {
 	strbuf sb = STRBUF_INIT;
@@ -521,6 +536,13 @@ static int backup_first(run *r, rt_error *err)
 	return 0;
 }
 
+/*
+ * Prepare every step first (placeholders, splitting, checks), so a
+ * mistake in a later migration stops the run before the first one runs;
+ * then the backup, if asked for and something will run; then the steps.
+ * A transaction still open (transaction_per_migration = false) commits at
+ * the end, or rolls back on failure.
+ */
 static int run_plan(run *r, const rt_plan *plan, rt_error *err)
 {
 	prepared *p = xcalloc(plan->n ? plan->n : 1, sizeof(*p));
@@ -556,6 +578,10 @@ typedef struct request {
 	int purge;
 } request;
 
+/*
+ * Resolve the target(s) against the state (online: read under the lock)
+ * and compute the plan; each target of a stamp is resolved on its own.
+ */
 static int make_plan(run *r, const request *q, const rt_state *st,
 		     rt_plan *plan, rt_error *err)
 {
@@ -756,6 +782,11 @@ static int offline(run *r, const request *q, rt_error *err)
 	return rc;
 }
 
+/*
+ * What upgrade, downgrade, stamp and create share: the dialect and table
+ * names, then offline (session settings printed first, FROM:TO allowed)
+ * or online (ranges refused: the database says where the run starts).
+ */
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
 	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
@@ -808,6 +839,12 @@ int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
 	return execute(ctx, &q, err);
 }
 
+/*
+ * See retort.h.  First the declared schema must equal what the migrations
+ * build at the heads, since stamping the heads claims exactly that; then,
+ * under the lock, the schema file is loaded and the heads stamped in one
+ * transaction (a stamp request with create_file).
+ */
 int rt_create(rt_ctx *ctx, rt_error *err)
 {
 	if (!ctx->cfg->schema) {
@@ -843,6 +880,10 @@ int rt_create(rt_ctx *ctx, rt_error *err)
 	return execute(ctx, &q, err);
 }
 
+/*
+ * See retort.h.  --purge is online only (offline the rows to purge are
+ * not known); with --sql a FROM:TO range goes with a single target.
+ */
 int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
 	     rt_error *err)
 {

@@ -107,6 +107,10 @@ static int skip_to_marker(const char **p, const char *end, int *no)
 	return *p < end;
 }
 
+/*
+ * Is the line a section marker, a comment starting "migrate:"?  *rest and
+ * *n then hold what follows it: the section's name and options.
+ */
 static int is_marker(const line *ln, const char **rest, size_t *n)
 {
 	const char *c;
@@ -201,6 +205,11 @@ static int parse_list(const char *path, int lineno, const char *key,
 	return 0;
 }
 
+/*
+ * See retort.h.  Besides @ - + : it refuses spaces, commas (header lists
+ * are comma-separated), quotes, backslashes, control characters and the
+ * words head, heads, base and current.  Branch labels pass through it too.
+ */
 int rt_check_revision_id(const char *id, rt_error *err)
 {
 	size_t n = strlen(id);
@@ -423,6 +432,13 @@ static int check_complete(rt_revision *r, int lines, rt_error *err)
 	return 0;
 }
 
+/*
+ * See retort.h.  text belongs to the revision at once, so it is freed on
+ * failure too.  A UTF-8 BOM and CRLF line ends are accepted.  Before the
+ * first marker only blank lines and comments may appear (one shaped "Key:
+ * value" must be a known header); after it only marker lines are looked
+ * at, everything else being the sections' SQL.
+ */
 rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 			       rt_error *err)
 {
@@ -473,6 +489,10 @@ fail:
 	return NULL;
 }
 
+/*
+ * Frees everything the revision owns: its file text, header strings and
+ * the arrays the graph filled in; r may be NULL.
+ */
 void rt_revision_free(rt_revision *r)
 {
 	if (!r)

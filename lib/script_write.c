@@ -44,6 +44,7 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp, int *valid)
 	return n;
 }
 
+/* Append cp in UTF-8, 1 to 4 bytes by its size (cp itself is not checked). */
 static void utf8_encode(strbuf *sb, uint32_t cp)
 {
 	if (cp < 0x80) {
@@ -153,6 +154,11 @@ char *rt_slugify(const char *message, int truncate)
 	return strbuf_detach(&sb);
 }
 
+/*
+ * 12 random hex digits, the form of Alembic's ids.  Should getrandom fail,
+ * the time and pid do: the caller draws again on a clash with an existing
+ * id.
+ */
 static void random_id(char out[13])
 {
 	unsigned char b[6];
@@ -407,6 +413,11 @@ static void header_list(strbuf *sb, const char *key, const char *const *v, size_
 	strbuf_addc(sb, '\n');
 }
 
+/*
+ * The new file's text: the header as rt_revision_parse reads it (line
+ * breaks in the message become spaces; no message is "empty message"),
+ * then both sections, each body ending with a newline.
+ */
 static void render(strbuf *sb, const char *id, const rt_graph *g,
 		   const rt_revset *parents, const char *date,
 		   const rt_new_revision *nr, const rt_strlist *deps)
@@ -435,6 +446,12 @@ static void render(strbuf *sb, const char *id, const rt_graph *g,
 	}
 }
 
+/*
+ * See retort.h.  Every check (id, parents, labels, dependencies,
+ * directory, file name) runs and the text is parsed back before anything
+ * is written, so no file that breaks later commands is left behind; the
+ * file is created with O_EXCL, never overwriting one.
+ */
 int rt_revision_create(const rt_config *cfg, const rt_graph *g,
 		       const rt_new_revision *nr, char **path_out,
 		       rt_error *err)

@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * See sqltext.h.  Block comments do not nest here (PostgreSQL's do); an
+ * unterminated one runs to the end.
+ */
 size_t sql_skip_comment(const char *s, size_t len, size_t i)
 {
 	if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
@@ -22,6 +26,7 @@ size_t sql_skip_comment(const char *s, size_t len, size_t i)
 	return i;
 }
 
+/* See sqltext.h; where a statement's reported position (its first token) is. */
 size_t sql_skip_blank(const char *s, size_t len)
 {
 	size_t i = 0;
@@ -48,6 +53,11 @@ static const char *const reserved[] = {
 	"values", "where", "with", NULL
 };
 
+/*
+ * See sqltext.h.  Only a short list of common reserved words is quoted:
+ * enough for retort's own table names, not a general quote_ident (the
+ * PostgreSQL dialect has rt_pg_ident for that).
+ */
 void sql_ident(strbuf *sb, const char *name)
 {
 	int plain = (islower((unsigned char)name[0]) || name[0] == '_');
@@ -74,6 +84,7 @@ void sql_quote_ident(strbuf *sb, const char *name)
 	strbuf_addc(sb, '"');
 }
 
+/* See sqltext.h; split at the first '.', so a part cannot itself hold one. */
 void sql_qualified(strbuf *sb, const char *name)
 {
 	const char *dot = strchr(name, '.');
@@ -88,6 +99,10 @@ void sql_qualified(strbuf *sb, const char *name)
 	sql_ident(sb, dot + 1);
 }
 
+/*
+ * See sqltext.h.  Backslashes are copied as they are: right for SQLite,
+ * and for PostgreSQL with standard_conforming_strings on (its default).
+ */
 void sql_literal(strbuf *sb, const char *s)
 {
 	if (!s) {
@@ -119,6 +134,7 @@ void sql_cursor_init(sql_cursor *c, const char *s, int first_line)
 	c->col = 1;
 }
 
+/* See sqltext.h.  Columns count bytes, not characters. */
 void sql_cursor_to(sql_cursor *c, size_t off)
 {
 	if (off < c->off)
@@ -133,6 +149,10 @@ void sql_cursor_to(sql_cursor *c, size_t off)
 	}
 }
 
+/*
+ * See sqltext.h.  Scans from s each time: for many offsets in order use
+ * an sql_cursor.  Columns count bytes, not characters.
+ */
 void sql_position(const char *s, size_t off, int first_line, int *line,
 		  int *col)
 {

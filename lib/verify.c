@@ -24,6 +24,7 @@ static rt_verify_check *add_check(rt_verify_report *r, const char *name)
 
 static void summary(rt_verify_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Set a check's one-line summary (printf-style), replacing an earlier one. */
 static void summary(rt_verify_check *c, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
@@ -37,6 +38,7 @@ static void summary(rt_verify_check *c, const char *fmt, ...)
 
 static void problem(rt_verify_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Add a problem line (printf-style) to a check, which then fails. */
 static void problem(rt_verify_check *c, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
@@ -112,6 +114,11 @@ typedef struct applied_sum {
 	char **when;     /* and when it was applied */
 } applied_sum;
 
+/*
+ * Query callback over history rows in id order: the last checksum
+ * recorded for a revision wins, so a revision applied again is checked
+ * against its latest run.  Revisions no file defines are passed over.
+ */
 static int history_row(void *ud, int n, const char *const *v)
 {
 	applied_sum *a = ud;
@@ -267,6 +274,13 @@ static void check_downgrades(const rt_ctx *ctx, rt_verify_check *c)
 	summary(c, "%zu of %zu revisions can be downgraded", g->nrevs - c->problems.n, g->nrevs);
 }
 
+/*
+ * See retort.h.  Checks are added in a fixed order, and later ones read
+ * earlier results by position (v[1] database, v[3] version table):
+ * checksums and drift need both passed, lint the version table.  The
+ * connection is read-only; a database that does not exist yet counts as
+ * empty.  Fails only when no dialect fits the URL.
+ */
 int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));

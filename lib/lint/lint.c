@@ -274,6 +274,10 @@ static void sort_findings(rt_lint_report *r, size_t from)
 	}
 }
 
+/*
+ * Frees every finding's strings and the array, leaving r empty (dialect is
+ * static); r may be NULL.
+ */
 void rt_lint_report_free(rt_lint_report *r)
 {
 	if (!r)
@@ -453,6 +457,12 @@ static int select_revisions(const rt_graph *g, const char *const *idents,
 	return 0;
 }
 
+/*
+ * See retort.h.  No database is read, so identifiers that need one
+ * (current, +N, -N) fail.  Revisions are linted in the graph's
+ * parents-first order, each with a fresh memory of what its own upgrade
+ * creates.
+ */
 int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
 	    const rt_lint_options *opts, rt_lint_report *out, rt_error *err)
 {
@@ -479,6 +489,10 @@ int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
 	return 0;
 }
 
+/*
+ * See retort.h.  The SQL is one upgrade section of no revision (findings
+ * have revision NULL); a first_line below 1 counts as 1.
+ */
 int rt_lint_sql(const rt_config *cfg, const rt_lint_options *opts,
 		const char *sql, const char *file, int first_line,
 		rt_lint_report *out, rt_error *err)

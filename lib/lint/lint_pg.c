@@ -100,6 +100,11 @@ static const char *sql_type_name(const char *internal)
 	return internal;
 }
 
+/*
+ * A type as written, for messages: without a pg_catalog qualifier (whose
+ * internal names become SQL's: int8 -> bigint), then its modifiers (other
+ * than integers shown as ?) and array bounds.
+ */
 static void type_name(strbuf *sb, const PgQuery__TypeName *t)
 {
 	if (!t)

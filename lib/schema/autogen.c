@@ -31,6 +31,10 @@ static int check_at_heads(rt_ctx *ctx, rt_error *err)
 	return rc;
 }
 
+/*
+ * See retort.h.  diff may always be given to rt_diff_free, and must be
+ * when writing the file failed: it still holds the computed changes.
+ */
 int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
 		    char **path, rt_error *err)
 {

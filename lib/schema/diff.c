@@ -141,6 +141,12 @@ static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *t
 	return cfg;
 }
 
+/*
+ * See retort.h.  The dialect computes each direction as a diff of its own
+ * (the downgrade is not the upgrade inverted).  Operations that only check
+ * are not changes, so a diff of nothing else is empty.  On failure out is
+ * freed.
+ */
 int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 		   rt_error *err)
 {

@@ -7,6 +7,10 @@
 #include <stdarg.h>
 #include <string.h>
 
+/*
+ * See ops.h.  The pointer returned is good only until the next
+ * sm_ops_add, which may move the array.
+ */
 sm_op *sm_ops_add(sm_ops *ops, int destructive, const char *fmt, ...)
 {
 	ops->v = xrealloc(ops->v, (ops->n + 1) * sizeof(*ops->v));
@@ -33,6 +37,7 @@ void sm_op_sql(sm_op *op, const char *fmt, ...)
 	strbuf_release(&sb);
 }
 
+/* Add to an operation's note: a later note is joined to the earlier with "; ". */
 void sm_op_note(sm_op *op, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
@@ -48,6 +53,7 @@ void sm_op_note(sm_op *op, const char *fmt, ...)
 	op->note = strbuf_detach(&sb);
 }
 
+/* Frees every operation's strings and the array; ops is left empty. */
 void sm_ops_free(sm_ops *ops)
 {
 	for (size_t i = 0; i < ops->n; i++) {

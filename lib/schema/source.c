@@ -131,6 +131,12 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 	return rc;
 }
 
+/*
+ * See source.h.  The names empty, schema, migrations[:REV] and database
+ * come first, even where a file has such a name; then file:PATH, an
+ * existing file, or a name ending in .sql -- unless is_url says it is a
+ * URL, as it does for any name starting with "postgres"; then URLs.
+ */
 int sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
 		   const char *spec, sm_schema **out, rt_error *err)
 {

@@ -71,6 +71,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * See fs.h.  Appends to names, then sorts all of it.  Entries known to be
+ * neither regular files nor symlinks are skipped; DT_UNKNOWN ones (some
+ * file systems give no type) are kept for the read to judge.
+ */
 int fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
 		rt_error *err)
 {
@@ -97,6 +102,10 @@ int fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
 	return 0;
 }
 
+/*
+ * See fs.h.  A failed write removes the file again, so no partial file is
+ * left; there is no fsync.
+ */
 int fs_write_new_file(const char *path, const char *data, size_t len,
 		      rt_error *err)
 {
@@ -139,6 +148,11 @@ int fs_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/*
+ * See fs.h.  Each prefix of path is made in turn (mode 0755); one that
+ * exists is accepted even when it is not a directory -- what comes next
+ * reports that.
+ */
 int fs_mkdirs(const char *path, rt_error *err)
 {
 	char *p = xstrdup(path);

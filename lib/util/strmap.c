@@ -17,6 +17,10 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
+/*
+ * An empty map whose capacity (a power of two, at least 16) keeps
+ * expected keys at most half full.
+ */
 void strmap_init(strmap *m, size_t expected)
 {
 	size_t cap = 16;
@@ -39,6 +43,10 @@ static void grow(strmap *m)
 	*m = n;
 }
 
+/*
+ * See strmap.h.  The table doubles before it would pass half full, so a
+ * probe always meets an empty slot.  key is stored, not copied.
+ */
 int strmap_put(strmap *m, const char *key, int val)
 {
 	if ((m->count + 1) * 2 > m->cap)
@@ -58,6 +66,7 @@ int strmap_put(strmap *m, const char *key, int val)
 	return -1;
 }
 
+/* See strmap.h; a map never initialised (cap 0) finds nothing. */
 int strmap_get(const strmap *m, const char *key)
 {
 	if (!m->cap)

@@ -55,6 +55,10 @@ char *xstrdup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/*
+ * A new string formatted as printf would: measured with a first
+ * vsnprintf, then written.  An encoding error gives "" rather than NULL.
+ */
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap, cp;
