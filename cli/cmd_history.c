@@ -118,6 +118,7 @@ int cmd_show(cli *c, int argc, char **argv)
 		if (have_st && (cli_read_current(c, &st, &err) < 0 ||
 				rt_state_check(g, &st, &err) < 0)) {
 			rt_state_free(&st);
+			rt_revset_free(&all);
 			return cli_fail(c, &err);
 		}
 		rt_target t;

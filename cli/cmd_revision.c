@@ -81,8 +81,10 @@ static int autogenerate(cli *c, rt_new_revision *nr)
 		return cli_fail(c, &err);
 	rt_diff d;
 	char *path;
-	if (rt_autogenerate(ctx, nr, &d, &path, &err) < 0)
+	if (rt_autogenerate(ctx, nr, &d, &path, &err) < 0) {
+		rt_diff_free(&d);
 		return cli_fail(c, &err);
+	}
 	cli_report_unsupported(c, &d);
 	if (!path) {
 		cli_note(c, "No changes in schema detected: the database already matches the declared schema; no migration written.");

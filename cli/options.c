@@ -251,7 +251,7 @@ int parse_options(cli *c, int *argc, char **argv, const opt *opts,
 	if (c->lock_wait_arg) {
 		char *end;
 		double d = strtod(c->lock_wait_arg, &end);
-		if (*end || end == c->lock_wait_arg || d < 0) {
+		if (*end || end == c->lock_wait_arg || !(d >= 0 && d <= 86400)) {
 			usage_error(c, usage, "--lock-wait '%s' is not a number of seconds",
 				    c->lock_wait_arg);
 			return -1;

@@ -33,8 +33,9 @@ rt_config *cli_config(cli *c, rt_error *err)
 			size_t n = 2 * strlen(kv) + 40;
 			err->hint = malloc(n);
 			if (err->hint)
-				snprintf(err->hint, n, "'-x %s' has no '=': write -x %s=VALUE",
-					 kv, eq ? "KEY" : kv);
+				snprintf(err->hint, n, eq ? "'-x %s' has no KEY before '=': write -x KEY%s"
+							  : "'-x %s' has no '=': write -x %s=VALUE",
+					 kv, eq ? eq : kv);
 			goto fail;
 		}
 		char *key = strndup(kv, (size_t)(eq - kv));
@@ -124,7 +125,7 @@ static void report_batch(cli *c, const rt_event *ev)
 	int tty = isatty(2);
 	if (!done && !tty && ev->elapsed_ms - last_ms < 1000)
 		return;
-	last_ms = ev->elapsed_ms;
+	last_ms = done ? -1e9 : ev->elapsed_ms; /* the next batch section starts afresh */
 	fprintf(stderr, "%s  batch: %lld rows%s, %.0f rows/s, %.1f s%s", tty ? "\r" : "",
 		ev->total, done ? " in all" : " so far", rate, ev->elapsed_ms / 1000.0,
 		tty && !done ? "" : "\n");

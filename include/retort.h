@@ -18,7 +18,7 @@
  * The smallest program that migrates its database at start-up:
  *
  *     rt_error err = {0};
- *     rt_config *cfg = rt_config_load("retort.ini", NULL, &err);
+ *     rt_config *cfg = rt_config_load("retort.ini", NULL, 1, &err);
  *     rt_ctx *ctx = cfg ? rt_ctx_open(cfg, &err) : NULL;
  *     if (!ctx || rt_upgrade(ctx, "head", &err) < 0)
  *             fprintf(stderr, "migration failed: %s\n", err.message);
@@ -377,7 +377,9 @@ void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
 
 /*
  * Read the version table without changing anything (no table, no file is
- * created).  A database that does not exist yet reads as empty.
+ * created).  A SQLite file that does not exist yet reads as empty; a
+ * PostgreSQL database that does not exist is an error (more likely a
+ * wrong URL than a database still to be made).
  */
 int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err);
 

@@ -188,7 +188,7 @@ static int substitute(const rt_config *cfg, const raw *r, char **out,
 				dflt = NULL;
 			char *var = xstrndup(name, (size_t)((dflt ? dflt : close) - name));
 			const char *val = getenv(var);
-			if (val && *val)
+			if (val && (*val || !dflt)) /* ${VAR:-d} also replaces an empty VAR */
 				strbuf_adds(&sb, val);
 			else if (dflt)
 				strbuf_add(&sb, dflt + 2, (size_t)(close - dflt - 2));
@@ -361,7 +361,7 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		cfg->schema = *v ? fs_join(cfg->dir, v) : NULL;
 	} else if (!strcmp(key, "version_table")) {
 		rt_error e = { 0 };
-		if (rt_check_revision_id(v, &e) < 0 || strlen(v) > 50) {
+		if (rt_check_revision_id(v, &e) < 0) {
 			rt_error_clear(&e);
 			return rt_fail(err, RT_ECONFIG,
 				       "version_table '%s' is not a plain table name", v);
@@ -408,7 +408,7 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 	} else if (!strcmp(key, "lock_wait")) {
 		char *end;
 		double d = strtod(v, &end);
-		if (*end || end == v || d < 0 || d > 86400)
+		if (*end || end == v || !(d >= 0 && d <= 86400))
 			return rt_fail(err, RT_ECONFIG,
 				       "lock_wait '%s' is not a number of seconds", v);
 		cfg->lock_wait = d;

@@ -11,8 +11,9 @@
  * together (or the whole run commits once with
  * transaction_per_migration = false).  A failing statement rolls back the
  * step in flight: the database stays at the last revision that completed.
- * Before each step the version rows are read again and compared with what
- * the plan expects, so a change by anything else is caught, not clobbered.
+ * Every UPDATE or DELETE of the version table must then change exactly one
+ * row, so a change by anything else is caught (the step rolls back), not
+ * clobbered.
  */
 #include "internal.h"
 #include "ctx_internal.h"

@@ -5,6 +5,7 @@
 #include "util/xalloc.h"
 
 #include <ctype.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,9 +55,10 @@ static const char *const reserved[] = {
 };
 
 /*
- * See sqltext.h.  Only a short list of common reserved words is quoted:
- * enough for retort's own table names, not a general quote_ident (the
- * PostgreSQL dialect has rt_pg_ident for that).
+ * See sqltext.h.  A name is quoted when it is not plain lower case, when it
+ * is one of SQLite's keywords (sqlite3_keyword_check: most of SQL's), or
+ * one of a few more PostgreSQL reserves -- enough for the names retort
+ * writes itself (its tables; the dialects quote schema objects their way).
  */
 void sql_ident(strbuf *sb, const char *name)
 {
@@ -67,6 +69,8 @@ void sql_ident(strbuf *sb, const char *name)
 	for (int i = 0; plain && reserved[i]; i++)
 		if (!strcmp(name, reserved[i]))
 			plain = 0;
+	if (plain && sqlite3_keyword_check(name, (int)strlen(name)))
+		plain = 0;
 	if (plain)
 		strbuf_adds(sb, name);
 	else

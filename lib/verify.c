@@ -288,8 +288,10 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	summary(c, "%s, %zu revisions", ctx->cfg->path ? ctx->cfg->path : "defaults (no retort.ini)",
 		ctx->graph->nrevs);
 	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
-	if (!d)
+	if (!d) {
+		rt_verify_report_free(out);
 		return -1;
+	}
 	c = add_check(out, "database");
 	int missing;
 	rt_conn *conn = d->connect(ctx->cfg, 1, &missing, err);
@@ -316,18 +318,21 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 		summary(c, "%zu row%s, each defined by a migration file", st.rows.n, st.rows.n == 1 ? "" : "s");
 	}
 	int usable = out->v[1].ok && out->v[3].ok;
+	const char *why = !out->v[1].ok ? "the database cannot be read"
+			: !out->v[3].ok ? "the version table names unknown revisions"
+			: "the database does not exist yet";
 	c = add_check(out, "checksums");
 	if (conn && usable)
 		check_checksums(ctx, d, conn, &st, c);
 	else
-		summary(c, "skipped: the database cannot be read");
+		summary(c, "skipped: %s", why);
 	if (conn)
 		d->disconnect(conn);
 	c = add_check(out, "drift");
 	if (usable && d->introspect)
 		check_drift(ctx, &st, c);
 	else
-		summary(c, "skipped: %s", usable ? "not available for this database" : "the database cannot be read");
+		summary(c, "skipped: %s", usable ? "not available for this database" : why);
 	c = add_check(out, "lint");
 	if (out->v[3].ok)
 		check_lint(ctx, &st, c);

@@ -83,7 +83,6 @@ static void names_join(strbuf *sb, Node **v, size_t n)
 	}
 }
 
-/* A type as written: names without pg_catalog, modifiers, array bounds. */
 /* The SQL name of a type the parser gives by its internal name (int8: bigint). */
 static const char *sql_type_name(const char *internal)
 {
@@ -105,6 +104,7 @@ static const char *sql_type_name(const char *internal)
  * internal names become SQL's: int8 -> bigint), then its modifiers (other
  * than integers shown as ?) and array bounds.
  */
+/* A type as written: names without pg_catalog, modifiers, array bounds. */
 static void type_name(strbuf *sb, const PgQuery__TypeName *t)
 {
 	if (!t)

@@ -20,7 +20,6 @@ static int is_url(const char *s)
 {
 	size_t n = strlen(s);
 	return strstr(s, "://") || !strncmp(s, "sqlite:", 7) ||
-	       !strncmp(s, "postgres", 8) ||
 	       (strchr(s, '=') && !(n > 4 && !strcmp(s + n - 4, ".sql")));
 }
 

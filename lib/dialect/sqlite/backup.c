@@ -48,11 +48,16 @@ int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err)
 		rt_fail(err, RT_EDB, "cannot back up %s: %s", path, sqlite3_errmsg(dst));
 		goto out;
 	}
-	int step;
+	/* Busy or locked: wait 20 ms and go on, at most lock_wait in all. */
+	int step, waited_ms = 0;
 	while ((step = sqlite3_backup_step(b, 1024)) == SQLITE_OK ||
-	       step == SQLITE_BUSY || step == SQLITE_LOCKED)
-		if (step != SQLITE_OK)
+	       ((step == SQLITE_BUSY || step == SQLITE_LOCKED) &&
+		waited_ms < cfg->lock_wait * 1000)) {
+		if (step != SQLITE_OK) {
 			sqlite3_sleep(20);
+			waited_ms += 20;
+		}
+	}
 	sqlite3_backup_finish(b);
 	if (step != SQLITE_DONE) {
 		rt_fail(err, RT_EDB, "backing up %s failed: %s", path, sqlite3_errstr(step));

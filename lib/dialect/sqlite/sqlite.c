@@ -148,7 +148,6 @@ static void sq_disconnect(rt_conn *c)
 	free(c);
 }
 
-/* Run every statement in sql (NUL-terminated); report errors by offset. */
 /* Is this statement PRAGMA foreign_key_check (which reports by returning rows)? */
 static int is_fk_check(sqlite3_stmt *st)
 {
