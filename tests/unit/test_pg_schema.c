@@ -869,22 +869,28 @@ static void test_retyped_keys_and_collations(void **state)
 /*
  * Found by test_property: a function whose result type changes is
  * dropped and made again, so the default, check and index that call it
- * go first and come back after; a generated column changes type without
- * USING (the server computes it again and refuses USING).
+ * go first and come back after, and so do the generated columns that call
+ * it (or only their expression, when the column stops being generated);
+ * a generated column changes type without USING (the server computes it
+ * again and refuses USING).
  */
 static void test_function_users(void **state)
 {
 	(void)state;
 	change k = {
 		"CREATE FUNCTION f(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT x + 1 $$;"
-		"CREATE TABLE t (a int DEFAULT f(1) CHECK (f(a) > 0), b int, g int GENERATED ALWAYS AS (b * 2) STORED);"
+		"CREATE TABLE t (a int DEFAULT f(1) CHECK (f(a) > 0), b int, g int GENERATED ALWAYS AS (b * 2) STORED,"
+		" h bigint GENERATED ALWAYS AS (f(b)) STORED, p bigint GENERATED ALWAYS AS (f(a)) STORED);"
 		"CREATE INDEX t_f ON t (f(b));",
 		"CREATE FUNCTION f(x integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT x + 1 $$;"
-		"CREATE TABLE t (a int DEFAULT f(1) CHECK (f(a) > 0), b int, g bigint GENERATED ALWAYS AS (b * 2) STORED);"
+		"CREATE TABLE t (a int DEFAULT f(1) CHECK (f(a) > 0), b int, g bigint GENERATED ALWAYS AS (b * 2) STORED,"
+		" h bigint GENERATED ALWAYS AS (f(b)) STORED, p bigint);"
 		"CREATE INDEX t_f ON t (f(b));",
 		"INSERT INTO t (a, b) VALUES (1, 2)",
-		"SELECT a || ' ' || b || ' ' || g || ' ' || pg_typeof(g) FROM t", "1 2 4 bigint",
-		"SELECT a || ' ' || b || ' ' || g || ' ' || pg_typeof(g) FROM t", "1 2 4 integer",
+		"SELECT a || ' ' || b || ' ' || g || ' ' || pg_typeof(g) || ' ' || h || ' ' || p FROM t",
+		"1 2 4 bigint 3 2",
+		"SELECT a || ' ' || b || ' ' || g || ' ' || pg_typeof(g) || ' ' || h || ' ' || p FROM t",
+		"1 2 4 integer 3 2",
 	};
 	sm_ops up, down;
 	run_change(&k, &up, &down);
@@ -892,6 +898,10 @@ static void test_function_users(void **state)
 	assert_op(&up, "drop constraint t_a_check", 0);
 	assert_op(&up, "drop index public.t_f", 0);
 	assert_sql(&up, "ALTER COLUMN g TYPE bigint");
+	/* the generated columns calling f: h goes and comes back, p keeps its values */
+	assert_op(&up, "drop column public.t.h", 0);
+	assert_op(&up, "add column public.t.h", 0);
+	assert_op(&up, "alter column public.t.p: no longer generated", 0);
 	sm_ops_free(&up);
 	sm_ops_free(&down);
 }

@@ -900,6 +900,7 @@ static void gen_key(gschema *s, gtable *t, gkey *k, int max)
 	}
 }
 
+/* A check on one of t's columns, named or not, at the column or not. */
 static void gen_check(gschema *s, gtable *t, gcheck *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -963,6 +964,7 @@ static int gen_fk(gschema *s, gtable *t, gfk *f)
 	return 1;
 }
 
+/* An index on up to NR of t's columns, with any of the options an index may have. */
 static void gen_index(gschema *s, gtable *t, gidx *x)
 {
 	memset(x, 0, sizeof(*x));
@@ -1114,6 +1116,7 @@ static void gen_view(gschema *s)
 	s->nv++;
 }
 
+/* An enum type: a0 and a1 (the values rows hold) and a few extra labels anywhere. */
 static void gen_enum(gschema *s)
 {
 	genum *e = &s->e[s->ne++];
@@ -1130,6 +1133,7 @@ static void gen_enum(gschema *s)
 	e->comment = one_in(4) ? 1 + R(3) : 0;
 }
 
+/* A sequence: its type, increment (descending too), start, cache, cycle. */
 static void gen_seq(gschema *s)
 {
 	gseq *q = &s->s[s->ns++];
@@ -1143,6 +1147,7 @@ static void gen_seq(gschema *s)
 	q->cycle = one_in(5);
 }
 
+/* A function: a trigger function (plpgsql) or a scalar SQL one, x + v. */
 static void gen_func(gschema *s, int trig)
 {
 	gfunc *f = &s->f[s->nf++];
@@ -1467,6 +1472,7 @@ static int kept(const gschema *a, const gschema *b, const char *table, const cha
 	return plain(x) && plain(y);
 }
 
+/* Are all of r's columns kept (see kept())? */
 static int ref_kept(const gschema *a, const gschema *b, const char *table, const gref *r)
 {
 	for (int i = 0; i < r->n; i++)
@@ -1601,6 +1607,7 @@ static int colset_has(const colset *cs, const gtable *t, int c)
 	return 0;
 }
 
+/* Add t.c and, through every foreign key it is part of, its partners. */
 static void fk_closure(gschema *s, gtable *t, int c, colset *cs)
 {
 	if (colset_has(cs, t, c) || cs->n >= NT * NC)
@@ -1661,6 +1668,7 @@ static int m_type(gschema *s)
 	return 1;
 }
 
+/* A new column, at the end or anywhere. */
 static int m_add_col(gschema *s)
 {
 	gtable *t = any_table(s);
@@ -1675,6 +1683,7 @@ static int m_add_col(gschema *s)
 	return 1;
 }
 
+/* A column goes (what uses it goes too, in repair()). */
 static int m_drop_col(gschema *s)
 {
 	gtable *t = any_table(s);
@@ -1684,6 +1693,7 @@ static int m_drop_col(gschema *s)
 	return 1;
 }
 
+/* A column moves: the column order changes. */
 static int m_move_col(gschema *s)
 {
 	gtable *t = any_table(s);
@@ -1786,6 +1796,7 @@ static int m_col_attr(gschema *s)
 	}
 }
 
+/* The primary key: dropped, made anew, renamed, its options. */
 static int m_pk(gschema *s)
 {
 	gtable *t = any_table(s);
@@ -1817,6 +1828,7 @@ static int m_pk(gschema *s)
 	}
 }
 
+/* A unique constraint: added, dropped, renamed, its options. */
 static int m_unique(gschema *s)
 {
 	gtable *t = any_table(s);
@@ -1844,6 +1856,7 @@ static int m_unique(gschema *s)
 	return 1;
 }
 
+/* A check: added, dropped, another expression, renamed. */
 static int m_check(gschema *s)
 {
 	gtable *t = any_table(s);
@@ -1863,6 +1876,7 @@ static int m_check(gschema *s)
 	return 1;
 }
 
+/* A foreign key: added, dropped, its actions, deferrability, match, name. */
 static int m_fk(gschema *s)
 {
 	gtable *t = any_table(s);
@@ -1884,6 +1898,7 @@ static int m_fk(gschema *s)
 	return 1;
 }
 
+/* An index: added, dropped, or one of its options changed. */
 static int m_index(gschema *s)
 {
 	gtable *t = any_table(s);
@@ -1924,6 +1939,7 @@ static int m_index(gschema *s)
 	return 1;
 }
 
+/* A trigger: added, dropped, its body, timing or events. */
 static int m_trigger(gschema *s)
 {
 	gtable *t = any_table(s);
@@ -1951,6 +1967,7 @@ static int m_trigger(gschema *s)
 	return 1;
 }
 
+/* A table added or dropped. */
 static int m_table(gschema *s)
 {
 	if (R(2) && s->nt < NT) {
@@ -1999,6 +2016,7 @@ static int m_table_attr(gschema *s)
 	}
 }
 
+/* A view: added, dropped, its columns, filter, kind, comment, indexes. */
 static int m_view(gschema *s)
 {
 	if (!s->nv || one_in(3)) {
@@ -2061,6 +2079,7 @@ static int m_view(gschema *s)
 	}
 }
 
+/* A sequence: added, dropped, its options or owner. */
 static int m_seq(gschema *s)
 {
 	if (!s->ns || one_in(4)) {
@@ -2091,6 +2110,7 @@ static int m_seq(gschema *s)
 	}
 }
 
+/* An enum type: added, dropped, a label added, removed or moved, its comment. */
 static int m_enum(gschema *s)
 {
 	if (!s->ne || one_in(5)) {
@@ -2138,6 +2158,7 @@ static int m_enum(gschema *s)
 	}
 }
 
+/* A function: added, dropped, its body, comment, result or argument type. */
 static int m_func(gschema *s)
 {
 	if (!s->nf || one_in(4)) {
@@ -2187,17 +2208,18 @@ static void ref_sql(strbuf *sb, const gref *r)
 	strbuf_adds(sb, ")");
 }
 
+/* Comment variant v as a literal (quotes inside, to be quoted right). */
 static void comment_text(strbuf *sb, int v)
 {
 	static const char *const text[] = { "", "'a comment'", "'it''s another'", "'third, with \"quotes\"'" };
 	strbuf_adds(sb, text[v & 3]);
 }
 
-static void key_tail(strbuf *sb, const gschema *s, const gkey *k)
+/* PostgreSQL: NULLS NOT DISTINCT of a unique constraint, before its columns. */
+static void key_tail(strbuf *sb, const gkey *k)
 {
 	if (k->nnd)
 		strbuf_adds(sb, " NULLS NOT DISTINCT");
-	(void)s;
 }
 
 /* PRIMARY KEY or UNIQUE with its options, after the column list (or at the column). */
@@ -2209,6 +2231,7 @@ static void key_opts(strbuf *sb, const gschema *s, const gkey *k)
 		strbuf_adds(sb, k->defer == 2 ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
 }
 
+/* CONSTRAINT name, for a named constraint. */
 static void named(strbuf *sb, int isnamed, const char *name)
 {
 	if (!isnamed)
@@ -2218,7 +2241,8 @@ static void named(strbuf *sb, int isnamed, const char *name)
 	strbuf_adds(sb, " ");
 }
 
-static void fk_body(strbuf *sb, const gschema *s, const gfk *f, int inl)
+/* A foreign key from REFERENCES on (FOREIGN KEY (...) first unless at the column). */
+static void fk_body(strbuf *sb, const gfk *f, int inl)
 {
 	if (!inl) {
 		strbuf_adds(sb, "FOREIGN KEY ");
@@ -2238,9 +2262,9 @@ static void fk_body(strbuf *sb, const gschema *s, const gfk *f, int inl)
 	static const char *const defer[] = { "", " DEFERRABLE", " DEFERRABLE INITIALLY DEFERRED",
 					     " NOT DEFERRABLE" };
 	strbuf_adds(sb, defer[f->defer]);
-	(void)s;
 }
 
+/* CHECK (expression) of check k of table t. */
 static void check_body(strbuf *sb, const gschema *s, const gtable *t, const gcheck *k)
 {
 	strbuf_adds(sb, "CHECK (");
@@ -2290,7 +2314,7 @@ static void column_sql(strbuf *sb, const gschema *s, const gtable *t, const gcol
 			strbuf_adds(sb, " ");
 			named(sb, t->uq[i].named, t->uq[i].name);
 			strbuf_adds(sb, "UNIQUE");
-			key_tail(sb, s, &t->uq[i]);
+			key_tail(sb, &t->uq[i]);
 			key_opts(sb, s, &t->uq[i]);
 		}
 	for (int i = 0; i < t->nck; i++)
@@ -2303,10 +2327,11 @@ static void column_sql(strbuf *sb, const gschema *s, const gtable *t, const gcol
 		if (t->fk[i].inl && !t->fk[i].novalid && t->fk[i].r.n == 1 && is(t->fk[i].r.c[0], c->name)) {
 			strbuf_adds(sb, " ");
 			named(sb, t->fk[i].named, t->fk[i].name);
-			fk_body(sb, s, &t->fk[i], 1);
+			fk_body(sb, &t->fk[i], 1);
 		}
 }
 
+/* CREATE TABLE with columns, keys, checks and the foreign keys written in it. */
 static void create_table_sql(strbuf *sb, const gschema *s, const gtable *t)
 {
 	strbuf_adds(sb, "CREATE TABLE ");
@@ -2328,7 +2353,7 @@ static void create_table_sql(strbuf *sb, const gschema *s, const gtable *t)
 			strbuf_adds(sb, ",\n  ");
 			named(sb, t->uq[i].named, t->uq[i].name);
 			strbuf_adds(sb, "UNIQUE");
-			key_tail(sb, s, &t->uq[i]);
+			key_tail(sb, &t->uq[i]);
 			strbuf_adds(sb, " ");
 			ref_sql(sb, &t->uq[i].r);
 			key_opts(sb, s, &t->uq[i]);
@@ -2343,7 +2368,7 @@ static void create_table_sql(strbuf *sb, const gschema *s, const gtable *t)
 		if (!(t->fk[i].inl && t->fk[i].r.n == 1) && !t->fk[i].novalid) {
 			strbuf_adds(sb, ",\n  ");
 			named(sb, t->fk[i].named, t->fk[i].name);
-			fk_body(sb, s, &t->fk[i], 0);
+			fk_body(sb, &t->fk[i], 0);
 		}
 	strbuf_adds(sb, "\n)");
 	if (t->without_rowid)
@@ -2436,6 +2461,7 @@ static void index_sql(strbuf *sb, const gschema *s, const char *rel, const gidx 
 	strbuf_adds(sb, ";\n");
 }
 
+/* CREATE [MATERIALIZED] VIEW and the indexes of a materialized one. */
 static void view_sql(strbuf *sb, const gschema *s, const gview *v)
 {
 	strbuf_addf(sb, "CREATE %sVIEW ", v->mat ? "MATERIALIZED " : "");
@@ -2503,6 +2529,7 @@ static void trigger_sql(strbuf *sb, const gschema *s, const char *rel, int view,
 	strbuf_adds(sb, "END;\n");
 }
 
+/* CREATE FUNCTION: a trigger function, or x + v in SQL (an SQL-standard body now and then). */
 static void func_sql(strbuf *sb, const gfunc *f)
 {
 	strbuf_adds(sb, "CREATE FUNCTION ");
@@ -2520,6 +2547,7 @@ static void func_sql(strbuf *sb, const gfunc *f)
 			    arg, ret, f->v);
 }
 
+/* CREATE SEQUENCE with the options that differ from the defaults. */
 static void seq_sql(strbuf *sb, const gseq *q)
 {
 	static const char *const as[] = { "bigint", "integer", "smallint" };
@@ -2537,6 +2565,7 @@ static void seq_sql(strbuf *sb, const gseq *q)
 	strbuf_adds(sb, ";\n");
 }
 
+/* COMMENT ON kind name[.sub] when v (the comment's variant) is set. */
 static void comment_on(strbuf *sb, const char *kind, const char *name, const char *sub, int v)
 {
 	if (!v)
@@ -2587,7 +2616,7 @@ static char *schema_sql(const gschema *s)
 				Q(&sb, t->name);
 				strbuf_adds(&sb, " ADD ");
 				named(&sb, t->fk[j].named, t->fk[j].name);
-				fk_body(&sb, s, &t->fk[j], 0);
+				fk_body(&sb, &t->fk[j], 0);
 				strbuf_adds(&sb, " NOT VALID;\n");
 			}
 	}
@@ -2711,6 +2740,7 @@ static const char *env_or_fail(const char *name)
 	return v;
 }
 
+/* A libpq connection string for database dbname of the test server. */
 static char *pg_url(const char *dbname)
 {
 	return xasprintf("host='%s' port='%s' user='%s' dbname='%s'", env_or_fail("RETORT_TEST_PGHOST"),
@@ -2764,6 +2794,7 @@ static void db_open(db *x, int pg, const char *tag)
 	x->c = connect_url(x->d, x->cfg);
 }
 
+/* A SQLite database file and its journals. */
 static void remove_sqlite(const char *path)
 {
 	static const char *const suffixes[] = { "", "-journal", "-wal", "-shm", NULL };
@@ -2788,6 +2819,7 @@ static void db_reset(db *x)
 	exec_or_fail(x, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
 }
 
+/* Disconnect and throw the database away. */
 static void db_close(db *x)
 {
 	if (x->c)
@@ -2918,7 +2950,7 @@ typedef struct stats {
 
 /*
  * Count an operation by its kind: its first two words ("add column"),
- * or for "alter column NAME: WHAT ..." and "table|type NAME: WHAT ..."
+ * or for "alter column NAME: WHAT ..." and "table|type|sequence NAME: WHAT ..."
  * the words around the name ("alter column: type", "type: values").
  */
 static void count_kind(stats *st, const char *what)
@@ -2927,7 +2959,7 @@ static void count_kind(stats *st, const char *what)
 	const char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
 	char *kind;
 	const char *colon = strstr(what, ": ");
-	int named = starts(what, "table ") || starts(what, "type ");
+	int named = starts(what, "table ") || starts(what, "type ") || starts(what, "sequence ");
 	if (colon && (named || starts(what, "alter column "))) {
 		const char *sub = colon + 2;
 		size_t n = strcspn(sub, " (");

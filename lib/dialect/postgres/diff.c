@@ -185,7 +185,7 @@ typedef struct dd {
 	size_t *prefix;         /* per table of a: columns of b's table that stay in place */
 	unsigned char *va_drop; /* per view of a: dropped */
 	unsigned char *vb_make; /* per view of b: 1 created, 2 replaced */
-	unsigned char *fa_drop; /* per function of a: dropped (and made again if in b) */
+	unsigned char *fa_drop; /* per function of a: dropped (and made again if in b); 2: for a view or table it reads */
 	unsigned char *fb_make; /* per function of b: 1 created, 2 replaced */
 	rt_strlist dirty;       /* dep names of things dropped and made again */
 	rt_strlist dance;       /* dep names of enum types recreated */
@@ -767,8 +767,31 @@ static int reads_retyped(const dd *d, const sm_table *ta, const sm_table *tb,
 }
 
 /*
+ * Is x a generated column of a that calls a function dropped and made
+ * again?  The server refuses DROP FUNCTION under it: release_functions
+ * drops the column (or its expression) first.  Only the functions
+ * mark_functions drops (fa_drop 1) count: the rest go after the tables.
+ */
+static int released_column(const dd *d, const sm_column *x)
+{
+	for (size_t i = 0; x->generated && i < d->a->nfuncs; i++) {
+		if (d->fa_drop[i] != 1)
+			continue;
+		strbuf q = STRBUF_INIT;
+		rt_pg_qname(&q, d->a->funcs[i].schema, d->a->funcs[i].name);
+		strbuf_addc(&q, '(');
+		int hit = strstr(x->generated, q.buf) != NULL;
+		strbuf_release(&q);
+		if (hit)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Must a generated column be dropped and added again: its expression
- * changes, or a column it reads changes type?
+ * changes, a column it reads changes type, or a function it calls is
+ * made again?
  */
 static int col_rebuilt(const dd *d, const sm_table *ta, const sm_table *tb,
 		       const sm_column *x, const sm_column *y)
@@ -776,7 +799,7 @@ static int col_rebuilt(const dd *d, const sm_table *ta, const sm_table *tb,
 	if (!y->generated)
 		return 0;
 	return !x->generated || strcmp(x->generated, y->generated) || x->stored != y->stored ||
-	       reads_retyped(d, ta, tb, y);
+	       reads_retyped(d, ta, tb, y) || released_column(d, x);
 }
 
 /*
@@ -1040,7 +1063,7 @@ static int mark_views_once(dd *d)
 		const sm_function *f = &d->a->funcs[i];
 		if (d->fa_drop[i] || !func_is_late(d->a, f) || !deps_dirty(d, f->deps, f->ndeps))
 			continue;
-		d->fa_drop[i] = 1;
+		d->fa_drop[i] = 2; /* late: after the tables (released_column ignores it) */
 		char *n = dep_name(f->schema, f->identity);
 		mark_dirty(d, n);
 		free(n);
@@ -1514,36 +1537,6 @@ static int early_drop(const dd *d, size_t i)
 	       (find_func(d->b, f->schema, f->identity) || uses_dance(d, f));
 }
 
-/*
- * Before functions are dropped: the defaults that call them (alter_column
- * sets them again), and the checks and indexes that call them on tables
- * b does not have (con_dropped and idx_dropped see to the others).
- */
-static void release_functions(dd *d)
-{
-	for (size_t i = 0; i < d->a->ntables; i++) {
-		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = find_table(d->b, ta->schema, ta->name);
-		for (size_t j = 0; j < ta->ncols; j++) {
-			const sm_column *x = &ta->cols[j];
-			if (!calls_dropped_function(d, x->def))
-				continue;
-			sm_op *op = sm_ops_add(d->out, 0, "alter column %s.%s.%s: drop default (its function is dropped)",
-					       ta->schema, ta->name, x->name);
-			sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT",
-				  Q(&d->n, ta->schema, ta->name), I(&d->n, x->name));
-		}
-		if (tb)
-			continue;
-		for (size_t j = 0; j < ta->ncons; j++)
-			if (ta->cons[j].kind != SM_FOREIGN && calls_dropped_function(d, ta->cons[j].def))
-				drop_constraint(d, ta, &ta->cons[j]);
-		for (size_t j = 0; j < ta->nidx; j++)
-			if (!ta->idx[j].constraint && calls_dropped_function(d, ta->idx[j].def))
-				drop_index(d, ta->schema, &ta->idx[j]);
-	}
-}
-
 static void drop_changed_functions(dd *d)
 {
 	for (size_t i = 0; i < d->a->nfuncs; i++)
@@ -1654,6 +1647,43 @@ static void drop_column(dd *d, const sm_table *t, const sm_column *c, int keeps_
 		sm_op_note(op, "drops column %s.%s.%s and its data", t->schema, t->name, c->name);
 	sm_op_sql(op, "ALTER TABLE %s DROP COLUMN %s", Q(&d->n, t->schema, t->name),
 		  I(&d->n, c->name));
+}
+
+/*
+ * Before functions are dropped: the generated columns that call them
+ * (dropped, or their expression when b's column is plain), the defaults
+ * that call them (alter_column sets them again), and the checks and
+ * indexes that call them on tables b does not have (con_dropped and
+ * idx_dropped see to the others).
+ */
+static void release_functions(dd *d)
+{
+	for (size_t i = 0; i < d->a->ntables; i++) {
+		const sm_table *ta = &d->a->tables[i];
+		const sm_table *tb = find_table(d->b, ta->schema, ta->name);
+		for (size_t j = 0; j < ta->ncols; j++) {
+			const sm_column *x = &ta->cols[j];
+			const sm_column *y = tb ? sm_find_column(tb, x->name) : NULL;
+			if (released_column(d, x) && y && !y->generated)
+				alter_col(d, ta, x, 0, "no longer generated", "DROP EXPRESSION");
+			else if (released_column(d, x))
+				drop_column(d, ta, x, 1); /* added again by alter_table when b has it */
+			if (!calls_dropped_function(d, x->def))
+				continue;
+			sm_op *op = sm_ops_add(d->out, 0, "alter column %s.%s.%s: drop default (its function is dropped)",
+					       ta->schema, ta->name, x->name);
+			sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT",
+				  Q(&d->n, ta->schema, ta->name), I(&d->n, x->name));
+		}
+		if (tb)
+			continue;
+		for (size_t j = 0; j < ta->ncons; j++)
+			if (ta->cons[j].kind != SM_FOREIGN && calls_dropped_function(d, ta->cons[j].def))
+				drop_constraint(d, ta, &ta->cons[j]);
+		for (size_t j = 0; j < ta->nidx; j++)
+			if (!ta->idx[j].constraint && calls_dropped_function(d, ta->idx[j].def))
+				drop_index(d, ta->schema, &ta->idx[j]);
+	}
 }
 
 /* After an identity is added to a column with rows: its sequence past their values. */
@@ -1788,7 +1818,7 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 {
 	/* a default calling a dropped function is gone already (release_functions) */
 	const char *xdef = calls_dropped_function(d, x->def) ? NULL : x->def;
-	if (x->generated && !y->generated)
+	if (x->generated && !y->generated && !released_column(d, x))
 		alter_col(d, t, y, 0, "no longer generated", "DROP EXPRESSION");
 	int retype = col_type_changes(d, x, y);
 	if (xdef && (retype || (y->identity && !x->identity) || !eq(xdef, y->def))) {
@@ -1965,6 +1995,8 @@ static int alter_table(dd *d, const sm_table *ta, const sm_table *tb)
 			const sm_column *y = sm_find_column(tb, x->name);
 			if (!x->generated != !generated)
 				continue;
+			if (released_column(d, x) && !(y && !y->generated))
+				continue; /* dropped by release_functions */
 			if (!y)
 				drop_column(d, ta, x, x->generated != NULL);
 			else if (col_rebuilt(d, ta, tb, x, y))
@@ -2260,8 +2292,8 @@ static void dd_free(dd *d)
 static void mark(dd *d)
 {
 	mark_dances(d);
+	mark_functions(d); /* before the tables: col_rebuilt reads fa_drop */
 	mark_tables(d);
-	mark_functions(d);
 	while (mark_views_once(d))
 		;
 	mark_makes(d);
