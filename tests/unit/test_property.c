@@ -134,6 +134,7 @@ typedef struct gcheck {
 	char name[NM];
 	int named;
 	char col[NM];
+	char col2[NM];    /* "... OR col2 IS NULL": a second column (table-level only) */
 	int v;            /* which expression */
 	int inl;
 	int novalid;      /* PostgreSQL: NOT VALID */
@@ -589,6 +590,10 @@ static void default_sql(strbuf *sb, const gschema *s, const gcol *c)
 			return;
 		}
 	}
+	if (c->dom == DM_TEXT && c->defv == 2) {
+		strbuf_adds(sb, "'it''s'"); /* a quote to keep through every rendering */
+		return;
+	}
 	value_sql(sb, s, c, c->defv & 1);
 }
 
@@ -862,7 +867,7 @@ static void gen_col(gschema *s, gtable *t, gcol *c)
 	case 3: c->def = s->ns && s->pg ? DEF_SEQ : DEF_NONE; break;
 	default: c->def = DEF_NONE;
 	}
-	c->defv = c->def == DEF_SEQ ? s->s[R(s->ns)].num : R(2);
+	c->defv = c->def == DEF_SEQ ? s->s[R(s->ns)].num : R(3);
 	for (int i = 0; s->pg && i < s->nf && c->def != DEF_SEQ; i++)
 		if (!s->f[i].trig && one_in(3)) {
 			c->def = DEF_FUNC;
@@ -911,6 +916,10 @@ static void gen_check(gschema *s, gtable *t, gcheck *k)
 	k->v = R(4);
 	k->inl = R(2);
 	k->novalid = s->pg && one_in(8);
+	if (one_in(4)) {
+		cpy(k->col2, t->c[R(t->nc)].name);
+		k->inl = 0;
+	}
 }
 
 /*
@@ -1295,11 +1304,14 @@ static int repair_constraints(gschema *s, gtable *t)
 			DEL(t->uq, t->nuq, i);
 			changed = 1;
 		}
-	for (int i = t->nck - 1; i >= 0; i--)
+	for (int i = t->nck - 1; i >= 0; i--) {
 		if (!find_col(t, t->ck[i].col)) {
 			DEL(t->ck, t->nck, i);
 			changed = 1;
+			continue;
 		}
+		changed |= keep_col(t, t->ck[i].col2);
+	}
 	for (int i = t->nfk - 1; i >= 0; i--) {
 		gfk *f = &t->fk[i];
 		const gtable *p = find_ctable(s, f->parent);
@@ -1723,7 +1735,7 @@ static int m_col_attr(gschema *s)
 		return 1;
 	case 1:
 		c->def = R(3);
-		c->defv = R(2);
+		c->defv = R(3);
 		if (s->pg && s->ns && one_in(3)) {
 			c->def = DEF_SEQ;
 			c->defv = s->s[R(s->ns)].num;
@@ -2268,7 +2280,11 @@ static void fk_body(strbuf *sb, const gfk *f, int inl)
 static void check_body(strbuf *sb, const gschema *s, const gtable *t, const gcheck *k)
 {
 	strbuf_adds(sb, "CHECK (");
+	if (*k->col2)
+		strbuf_adds(sb, "(");
 	check_sql(sb, s, find_col(t, k->col), k->v);
+	if (*k->col2)
+		strbuf_addf(sb, ") OR \"%s\" IS NULL", k->col2);
 	strbuf_adds(sb, ")");
 }
 
@@ -2318,7 +2334,7 @@ static void column_sql(strbuf *sb, const gschema *s, const gtable *t, const gcol
 			key_opts(sb, s, &t->uq[i]);
 		}
 	for (int i = 0; i < t->nck; i++)
-		if (t->ck[i].inl && !t->ck[i].novalid && is(t->ck[i].col, c->name)) {
+		if (t->ck[i].inl && !*t->ck[i].col2 && !t->ck[i].novalid && is(t->ck[i].col, c->name)) {
 			strbuf_adds(sb, " ");
 			named(sb, t->ck[i].named, t->ck[i].name);
 			check_body(sb, s, t, &t->ck[i]);
@@ -2359,7 +2375,7 @@ static void create_table_sql(strbuf *sb, const gschema *s, const gtable *t)
 			key_opts(sb, s, &t->uq[i]);
 		}
 	for (int i = 0; i < t->nck; i++)
-		if (!t->ck[i].inl && !t->ck[i].novalid) {
+		if ((!t->ck[i].inl || *t->ck[i].col2) && !t->ck[i].novalid) {
 			strbuf_adds(sb, ",\n  ");
 			named(sb, t->ck[i].named, t->ck[i].name);
 			check_body(sb, s, t, &t->ck[i]);
