@@ -1,5 +1,5 @@
 /*
- * ctx_internal.h - the context shared by ctx.c and runner.c.
+ * ctx_internal.h - the context shared by ctx.c, migrate.c and runner.c.
  */
 #ifndef RT_CTX_INTERNAL_H
 #define RT_CTX_INTERNAL_H

@@ -12,15 +12,13 @@
  */
 #include "internal.h"
 #include "lint/lint.h"
+#include "lint/pg_tree.h"
 #include "sqltext.h"
 
 #include <pg_query.h>
-#include <pg_query/pg_query.pb-c.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-typedef PgQuery__Node Node;
 
 /* A finding that waits for the end of the section. */
 typedef struct pending {
@@ -52,229 +50,6 @@ typedef struct pg_lint {
 /* Report rule at the current statement. */
 #define REPORT(p, rule, ...) \
 	lint_report((p)->s, rule, (p)->line, (p)->column, __VA_ARGS__)
-
-/* ------------------------------------------------------------------ */
-/* Small tree helpers                                                   */
-/* ------------------------------------------------------------------ */
-
-/* The text of a String node, or NULL for any other node. */
-static const char *str_node(const Node *n)
-{
-	return n && n->node_case == PG_QUERY__NODE__NODE_STRING ? n->string->sval
-								 : NULL;
-}
-
-/* The last String of a name list (the unqualified name), or "". */
-static const char *last_name(Node **v, size_t n)
-{
-	const char *s = n ? str_node(v[n - 1]) : NULL;
-	return s ? s : "";
-}
-
-/* A name list joined with commas ("a, b") into sb. */
-static void names_join(strbuf *sb, Node **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *s = str_node(v[i]);
-		if (!s && v[i]->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM)
-			s = v[i]->index_elem->name;
-		if (s && *s)
-			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", s);
-	}
-}
-
-/* The SQL name of a type the parser gives by its internal name (int8: bigint). */
-static const char *sql_type_name(const char *internal)
-{
-	static const char *const names[][2] = {
-		{ "int2", "smallint" }, { "int4", "integer" }, { "int8", "bigint" },
-		{ "float4", "real" }, { "float8", "double precision" },
-		{ "bool", "boolean" }, { "varchar", "varchar" }, { "bpchar", "char" },
-		{ "timestamptz", "timestamptz" }, { "timetz", "timetz" },
-		{ "numeric", "numeric" }, { NULL, NULL },
-	};
-	for (int i = 0; names[i][0]; i++)
-		if (!strcmp(internal, names[i][0]))
-			return names[i][1];
-	return internal;
-}
-
-/*
- * A type as written, for messages: without a pg_catalog qualifier (whose
- * internal names become SQL's: int8 -> bigint), then its modifiers (other
- * than integers shown as ?) and array bounds.
- */
-/* A type as written: names without pg_catalog, modifiers, array bounds. */
-static void type_name(strbuf *sb, const PgQuery__TypeName *t)
-{
-	if (!t)
-		return;
-	const char *schema = t->n_names > 1 ? str_node(t->names[0]) : NULL;
-	size_t first = schema && !strcmp(schema, "pg_catalog") ? 1 : 0;
-	for (size_t i = first; i < t->n_names; i++) {
-		const char *s = str_node(t->names[i]);
-		strbuf_addf(sb, "%s%s", i > first ? "." : "",
-			    s ? (first ? sql_type_name(s) : s) : "?");
-	}
-	for (size_t i = 0; i < t->n_typmods; i++) {
-		const Node *m = t->typmods[i];
-		strbuf_adds(sb, i ? ", " : "(");
-		if (m->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-		    m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
-			strbuf_addf(sb, "%d", m->a_const->ival->ival);
-		else
-			strbuf_addc(sb, '?');
-		if (i + 1 == t->n_typmods)
-			strbuf_addc(sb, ')');
-	}
-	for (size_t i = 0; i < t->n_array_bounds; i++)
-		strbuf_adds(sb, "[]");
-}
-
-/* A setting's value that turns the timeout off: 0, '0', '0s', ... */
-static int setting_is_zero(const char *v)
-{
-	char *end;
-	double d = strtod(v, &end);
-	return end != v && d == 0;
-}
-
-/* Is a constant 0 (as a timeout: off)? */
-static int const_is_zero(const Node *n)
-{
-	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST)
-		return 0;
-	const PgQuery__AConst *c = n->a_const;
-	switch (c->val_case) {
-	case PG_QUERY__A__CONST__VAL_IVAL:
-		return c->ival->ival == 0;
-	case PG_QUERY__A__CONST__VAL_FVAL:
-		return setting_is_zero(c->fval->fval);
-	case PG_QUERY__A__CONST__VAL_SVAL:
-		return setting_is_zero(c->sval->sval);
-	default:
-		return 0;
-	}
-}
-
-/* Is a constant (or cast constant) boolean true: true, 't', 'on', ...? */
-static int const_is_true(const Node *n)
-{
-	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
-		n = n->type_cast->arg;
-	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST)
-		return 0;
-	const PgQuery__AConst *c = n->a_const;
-	if (c->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL)
-		return c->boolval->boolval;
-	if (c->val_case != PG_QUERY__A__CONST__VAL_SVAL)
-		return 0;
-	const char *v = c->sval->sval;
-	return !strcasecmp(v, "true") || !strcasecmp(v, "t") ||
-	       !strcasecmp(v, "on") || !strcasecmp(v, "yes") || !strcmp(v, "1");
-}
-
-/* Is an expression the NULL constant (possibly cast: NULL::text)? */
-static int const_is_null(const Node *n)
-{
-	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
-		n = n->type_cast->arg;
-	return n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->isnull;
-}
-
-/* The value of a string constant, or NULL. */
-static const char *const_str(const Node *n)
-{
-	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST ||
-	    n->a_const->val_case != PG_QUERY__A__CONST__VAL_SVAL)
-		return NULL;
-	return n->a_const->sval->sval;
-}
-
-/* ------------------------------------------------------------------ */
-/* Volatile defaults                                                    */
-/* ------------------------------------------------------------------ */
-
-/* Functions that are STABLE or IMMUTABLE: as a default, computed once. */
-static const char *const stable_fns[] = {
-	"now", "transaction_timestamp", "statement_timestamp", "localtimestamp",
-	"current_date", "current_setting", "current_user", "session_user",
-	"current_schema", "lower", "upper", "btrim", "ltrim", "rtrim", "concat",
-	"concat_ws", "length", "replace", "substring", "md5", "to_json",
-	"to_jsonb", "json_build_object", "jsonb_build_object",
-	"json_build_array", "jsonb_build_array", "array_fill", "make_date",
-	"make_time", "make_timestamp", "make_timestamptz", "make_interval",
-	"to_timestamp", "to_date", "to_char", "to_number", "date_trunc",
-	"date_part", "timezone", "abs", "round", "floor", "ceil", "ceiling",
-	"int4", "int8", "numeric", "text", "bool", NULL
-};
-
-/* Functions known to be VOLATILE (the message says so outright). */
-static const char *const volatile_fns[] = {
-	"random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc",
-	"uuid_generate_v4", "clock_timestamp", "timeofday", "nextval",
-	"txid_current", "setseed", NULL
-};
-
-static int in_list(const char *const *list, const char *s)
-{
-	for (int i = 0; list[i]; i++)
-		if (!strcmp(list[i], s))
-			return 1;
-	return 0;
-}
-
-static const char *volatile_call(const Node *n);
-
-/* The first (possibly) volatile function called in a list of expressions. */
-static const char *volatile_in(Node **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *f = volatile_call(v[i]);
-		if (f)
-			return f;
-	}
-	return NULL;
-}
-
-/*
- * The name of a function in an expression that is (or may be, when
- * retort does not know it) volatile, else NULL.  Constants, casts,
- * operators and the SQL value functions (CURRENT_TIMESTAMP ...) are not.
- */
-static const char *volatile_call(const Node *n)
-{
-	if (!n)
-		return NULL;
-	switch (n->node_case) {
-	case PG_QUERY__NODE__NODE_TYPE_CAST:
-		return volatile_call(n->type_cast->arg);
-	case PG_QUERY__NODE__NODE_A_EXPR: {
-		const char *f = volatile_call(n->a_expr->lexpr);
-		return f ? f : volatile_call(n->a_expr->rexpr);
-	}
-	case PG_QUERY__NODE__NODE_BOOL_EXPR:
-		return volatile_in(n->bool_expr->args, n->bool_expr->n_args);
-	case PG_QUERY__NODE__NODE_COALESCE_EXPR:
-		return volatile_in(n->coalesce_expr->args, n->coalesce_expr->n_args);
-	case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
-		return volatile_in(n->min_max_expr->args, n->min_max_expr->n_args);
-	case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
-		return volatile_in(n->a_array_expr->elements,
-				   n->a_array_expr->n_elements);
-	case PG_QUERY__NODE__NODE_LIST:
-		return volatile_in(n->list->items, n->list->n_items);
-	case PG_QUERY__NODE__NODE_FUNC_CALL: {
-		const PgQuery__FuncCall *fc = n->func_call;
-		const char *name = last_name(fc->funcname, fc->n_funcname);
-		if (!in_list(stable_fns, name))
-			return name;
-		return volatile_in(fc->args, fc->n_args);
-	}
-	default:
-		return NULL;
-	}
-}
 
 /* ------------------------------------------------------------------ */
 /* Section state                                                        */
@@ -437,7 +212,7 @@ static void pg_drop_index(pg_lint *p, const PgQuery__DropStmt *d)
 		const Node *o = d->objects[i];
 		if (o->node_case != PG_QUERY__NODE__NODE_LIST)
 			continue;
-		const char *name = last_name(o->list->items, o->list->n_items);
+		const char *name = pgt_last_name(o->list->items, o->list->n_items);
 		if (!index_is_new(p, name))
 			strbuf_addf(&names, "%s%s", names.len ? ", " : "", name);
 	}
@@ -469,7 +244,7 @@ static void pg_drop_table(pg_lint *p, const PgQuery__DropStmt *d)
 		const Node *o = d->objects[i];
 		if (o->node_case != PG_QUERY__NODE__NODE_LIST)
 			continue;
-		const char *name = last_name(o->list->items, o->list->n_items);
+		const char *name = pgt_last_name(o->list->items, o->list->n_items);
 		pending *e = pending_find(&p->no_pk, name);
 		if (e)
 			e->done = 1;
@@ -548,9 +323,9 @@ static void coldef_read(const PgQuery__ColumnDef *c, coldef *d)
 	memset(d, 0, sizeof(*d));
 	d->not_null = c->is_not_null;
 	d->default_expr = c->raw_default;
-	d->has_default = c->raw_default != NULL && !const_is_null(c->raw_default);
+	d->has_default = c->raw_default != NULL && !pgt_const_is_null(c->raw_default);
 	if (c->type_name)
-		d->serial = in_list(serials, last_name(c->type_name->names,
+		d->serial = pgt_in_list(serials, pgt_last_name(c->type_name->names,
 						       c->type_name->n_names));
 	for (size_t i = 0; i < c->n_constraints; i++) {
 		const Node *n = c->constraints[i];
@@ -560,7 +335,7 @@ static void coldef_read(const PgQuery__ColumnDef *c, coldef *d)
 		switch (k->contype) {
 		case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: d->not_null = 1; break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
-			d->has_default = !const_is_null(k->raw_expr);
+			d->has_default = !pgt_const_is_null(k->raw_expr);
 			d->default_expr = k->raw_expr;
 			break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY: d->identity = 1; break;
@@ -577,8 +352,8 @@ static void volatile_column(pg_lint *p, const char *t,
 			    const PgQuery__ColumnDef *c, const coldef *d)
 {
 	strbuf ty = STRBUF_INIT;
-	type_name(&ty, c->type_name);
-	const char *fn = d->has_default ? volatile_call(d->default_expr) : NULL;
+	pgt_type_name(&ty, c->type_name);
+	const char *fn = d->has_default ? pgt_volatile_call(d->default_expr) : NULL;
 	if (d->serial)
 		REPORT(p, "adding-field-with-volatile-default",
 		       "ALTER TABLE %s ADD COLUMN %s %s: a serial column is filled from a sequence, row by row",
@@ -594,7 +369,7 @@ static void volatile_column(pg_lint *p, const char *t,
 	else if (fn)
 		REPORT(p, "adding-field-with-volatile-default",
 		       "ALTER TABLE %s ADD COLUMN %s with a DEFAULT calling %s(): %s",
-		       t, c->colname, fn, in_list(volatile_fns, fn)
+		       t, c->colname, fn, pgt_known_volatile(fn)
 		       ? "volatile, so it is computed for every existing row"
 		       : "not known to be STABLE or IMMUTABLE, so it may be computed for every existing row");
 	strbuf_release(&ty);
@@ -657,7 +432,7 @@ static void add_validated(pg_lint *p, const char *t, int fresh,
 		return;
 	}
 	strbuf cols = STRBUF_INIT;
-	names_join(&cols, c->fk_attrs, c->n_fk_attrs);
+	pgt_names_join(&cols, c->fk_attrs, c->n_fk_attrs);
 	char *name = *c->conname ? xasprintf("CONSTRAINT %s ", c->conname)
 				 : xstrdup("");
 	if (fk)
@@ -684,7 +459,7 @@ static void add_indexed(pg_lint *p, const char *t, int fresh,
 	if (*c->indexname)
 		return;
 	strbuf cols = STRBUF_INIT;
-	names_join(&cols, c->keys, c->n_keys);
+	pgt_names_join(&cols, c->keys, c->n_keys);
 	char *name = *c->conname ? xasprintf("CONSTRAINT %s ", c->conname)
 				 : xstrdup("");
 	REPORT(p, pk ? "adding-primary-key" : "adding-unique-constraint",
@@ -757,7 +532,7 @@ static void pg_alter_cmd(pg_lint *p, const char *t, int fresh,
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
 		if (fresh || !def || def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
 			break;
-		type_name(&ty, def->column_def->type_name);
+		pgt_type_name(&ty, def->column_def->type_name);
 		REPORT(p, "changing-column-type",
 		       "ALTER TABLE %s ALTER COLUMN %s TYPE %s", t, cmd->name, ty.buf);
 		break;
@@ -817,7 +592,7 @@ static void pg_set(pg_lint *p, const PgQuery__VariableSetStmt *v)
 		/* SET LOCAL outside a transaction block does nothing */
 		if (v->is_local && !p->s->transactional)
 			return;
-		p->lock_timeout = !(v->n_args && const_is_zero(v->args[0]));
+		p->lock_timeout = !(v->n_args && pgt_const_is_zero(v->args[0]));
 	} else if (v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT ||
 		   v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) {
 		p->lock_timeout = 0;
@@ -839,14 +614,14 @@ static void pg_select(pg_lint *p, const PgQuery__SelectStmt *sel)
 		    n->res_target->val->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
 			continue;
 		const PgQuery__FuncCall *fc = n->res_target->val->func_call;
-		const char *key = fc->n_args >= 2 ? const_str(fc->args[0]) : NULL;
-		if (strcmp(last_name(fc->funcname, fc->n_funcname), "set_config") ||
+		const char *key = fc->n_args >= 2 ? pgt_const_str(fc->args[0]) : NULL;
+		if (strcmp(pgt_last_name(fc->funcname, fc->n_funcname), "set_config") ||
 		    !key || strcmp(key, "lock_timeout"))
 			continue;
-		if (fc->n_args >= 3 && const_is_true(fc->args[2]) &&
+		if (fc->n_args >= 3 && pgt_const_is_true(fc->args[2]) &&
 		    !p->s->transactional)
 			continue;
-		p->lock_timeout = !const_is_zero(fc->args[1]);
+		p->lock_timeout = !pgt_const_is_zero(fc->args[1]);
 	}
 }
 
@@ -987,7 +762,7 @@ void lint_pg(lint_section *s)
 		NULL, res.parse_tree.len, (const uint8_t *)res.parse_tree.data);
 	pg_lint p = { .s = s };
 	p.lock_timeout = s->cfg && s->cfg->lock_timeout &&
-			 !setting_is_zero(s->cfg->lock_timeout);
+			 !pgt_setting_is_zero(s->cfg->lock_timeout);
 	sql_cursor pos;
 	sql_cursor_init(&pos, s->sql, s->first_line);
 	for (size_t i = 0; tree && i < tree->n_stmts; i++) {

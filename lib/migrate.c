@@ -1,0 +1,353 @@
+/*
+ * migrate.c - upgrade, downgrade, stamp and create: check the request,
+ * read where the database is (online, under the migration lock) or where
+ * a FROM:TO range says it starts (offline, --sql), make the plan, and
+ * hand it to the runner (runner.c).
+ */
+#include "runner.h"
+#include "schema/model.h"
+#include "schema/source.h"
+
+#include <string.h>
+
+/* What the plan computes from: the state read, or the start of a range. */
+static void expected_from_state(run *r, const rt_state *st)
+{
+	for (size_t i = 0; i < st->rows.n; i++)
+		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->id);
+	for (size_t i = 0; i < st->unknown.n; i++)
+		rt_strlist_push(&r->expected, st->unknown.v[i]);
+}
+
+typedef struct request {
+	rt_direction dir;
+	const char *create_file;      /* create: load this schema file, stamp heads */
+	const char *target;           /* upgrade, downgrade */
+	const char *const *targets;   /* stamp */
+	size_t ntargets;
+	int purge;
+} request;
+
+/*
+ * Resolve the target(s) against the state (online: read under the lock)
+ * and compute the plan; each target of a stamp is resolved on its own.
+ */
+static int make_plan(run *r, const request *q, const rt_state *st,
+		     rt_plan *plan, rt_error *err)
+{
+	/* An unknown row first: it explains why "-1" or "head" cannot work. */
+	if (!(q->dir == RT_STAMP && q->purge) && rt_state_check(r->g, st, err) < 0)
+		return -1;
+	if (q->dir == RT_STAMP) {
+		rt_target *t = xcalloc(q->ntargets ? q->ntargets : 1, sizeof(*t));
+		int rc = 0;
+		size_t done = 0;
+		for (; rc == 0 && done < q->ntargets; done++)
+			rc = rt_resolve(r->g, q->targets[done], st, &t[done], err);
+		if (rc == 0)
+			rc = rt_plan_stamp(r->g, st, t, q->ntargets, q->purge,
+					   plan, err);
+		for (size_t i = 0; i < done; i++)
+			rt_target_free(&t[i]);
+		free(t);
+		return rc;
+	}
+	rt_target t;
+	if (rt_resolve(r->g, q->target, st, &t, err) < 0)
+		return -1;
+	int rc = q->dir == RT_UPGRADE ? rt_plan_upgrade(r->g, st, &t, plan, err)
+				      : rt_plan_downgrade(r->g, st, &t, plan, err);
+	rt_target_free(&t);
+	return rc;
+}
+
+/*
+ * "+N" for downgrade and "-N" for upgrade (relative to the database) go
+ * the wrong way: refuse them, as Alembic does, rather than do nothing.
+ */
+static int check_direction(const request *q, rt_error *err)
+{
+	if (q->dir == RT_STAMP)
+		return 0;
+	const char *at = strchr(q->target, '@');
+	const char *rel = at ? at + 1 : q->target;
+	char wrong = q->dir == RT_UPGRADE ? '-' : '+';
+	if (rel[0] != wrong || !rel[1] || strspn(rel + 1, "0123456789") != strlen(rel + 1))
+		return 0;
+	rt_fail(err, RT_ERESOLVE, "Relative revision %s didn't produce %s migrations: %s goes %s",
+		q->target, rel + 1, q->target, wrong == '-' ? "down" : "up");
+	rt_hint(err, "use: retort %s %c%s", wrong == '-' ? "downgrade" : "upgrade",
+		wrong == '-' ? '-' : '+', rel + 1);
+	return -1;
+}
+
+/*
+ * Resolve what can be resolved without the database, so a typo fails
+ * before anything connects (and before a SQLite file is created).
+ */
+static int precheck(run *r, const request *q, rt_error *err)
+{
+	if (check_direction(q, err) < 0)
+		return -1;
+	size_t n = q->dir == RT_STAMP ? q->ntargets : 1;
+	for (size_t i = 0; i < n; i++) {
+		rt_target t;
+		rt_error e = { 0 };
+		const char *ident = q->dir == RT_STAMP ? q->targets[i] : q->target;
+		if (rt_resolve(r->g, ident, NULL, &t, &e) == 0) {
+			rt_target_free(&t);
+			continue;
+		}
+		if (e.code == RT_EUSAGE) { /* needs the database: decided later */
+			rt_error_clear(&e);
+			continue;
+		}
+		rt_error_clear(err);
+		*err = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* create: refuse a database that has a revision or any table or view. */
+static int check_empty(run *r, const rt_state *st, rt_error *err)
+{
+	if (st->rows.n || st->unknown.n) {
+		rt_fail(err, RT_EFAIL, "the database is already at a revision: create only fills an empty database");
+		rt_hint(err, "to bring it to the newest revision, run: retort upgrade heads");
+		return -1;
+	}
+	sm_schema *s;
+	if (r->d->introspect(r->conn, r->cfg, &s, err) < 0)
+		return -1;
+	size_t n = s->ntables + s->nviews;
+	sm_free(s);
+	if (!n)
+		return 0;
+	rt_fail(err, RT_EFAIL, "the database already has %zu table%s or view%s: create only fills an empty database",
+		n, n == 1 ? "" : "s", n == 1 ? "" : "s");
+	rt_hint(err, "if it already holds the schema, record that with: retort stamp heads");
+	return -1;
+}
+
+/* Online: connect, lock, read the state under the lock, plan, run. */
+static int online(run *r, const request *q, rt_error *err)
+{
+	int missing;
+	if (precheck(r, q, err) < 0)
+		return -1;
+	r->conn = r->d->connect(r->cfg, 0, &missing, err);
+	if (!r->conn)
+		return -1;
+	int rc = r->d->lock(r->conn, r->cfg, r->ctx->on_event,
+			    r->ctx->event_ud, err);
+	if (rc == 0) {
+		rt_state st;
+		rc = rt_read_state(r->ctx, r->d, r->conn, 0, &st, err);
+		int read = rc == 0;
+		if (rc == 0 && q->create_file)
+			rc = check_empty(r, &st, err);
+		if (rc == 0) {
+			r->tables_ready = st.exists;
+			expected_from_state(r, &st);
+			rt_plan plan = { 0 };
+			rc = make_plan(r, q, &st, &plan, err);
+			if (rc == 0)
+				rc = rt_run_plan(r, &plan, err);
+			if (rc == 0 && plan.n == 0)
+				rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
+					    "nothing to do: the database is already there");
+			rt_plan_free(&plan);
+		}
+		if (read)
+			rt_state_free(&st);
+		r->d->unlock(r->conn);
+	}
+	r->d->disconnect(r->conn);
+	r->conn = NULL;
+	return rc;
+}
+
+/* The starting state of an offline run: FROM of FROM:TO, comma-separated. */
+static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	char *list = xstrdup(from);
+	int rc = 0;
+	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+		rt_target t;
+		rc = rt_resolve(r->g, tok, NULL, &t, err);
+		if (rc == 0) {
+			for (size_t i = 0; i < t.revs.n; i++)
+				rt_revset_add(&st->rows, t.revs.v[i]);
+			rt_target_free(&t);
+		}
+	}
+	free(list);
+	st->exists = 1;
+	return rc;
+}
+
+/* Offline: split FROM:TO, plan from FROM (base when absent), print. */
+static int offline(run *r, const request *q, rt_error *err)
+{
+	request local = *q;
+	const char *spec = q->dir == RT_STAMP ? (q->ntargets == 1 ? q->targets[0] : NULL)
+					      : q->target;
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+	char *from = NULL, *to = NULL;
+	rt_state st;
+	memset(&st, 0, sizeof(st));
+	if (!colon && q->dir == RT_DOWNGRADE) {
+		rt_fail(err, RT_EUSAGE, "downgrade with --sql needs a range FROM:TO");
+		rt_hint(err, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql");
+		return -1;
+	}
+	int rc = 0;
+	if (colon) {
+		from = xstrndup(spec, (size_t)(colon - spec));
+		to = xstrdup(colon + 1);
+		if (!*from || !*to) {
+			rc = rt_fail(err, RT_EUSAGE, "range '%s' needs both FROM and TO", spec);
+		} else {
+			rc = offline_start(r, from, &st, err);
+			r->tables_ready = 1;
+		}
+		if (q->dir == RT_STAMP)
+			local.targets = (const char *const *)&to;
+		else
+			local.target = to;
+	}
+	if (rc == 0) {
+		expected_from_state(r, &st);
+		rt_plan plan = { 0 };
+		rc = make_plan(r, &local, &st, &plan, err);
+		if (rc == 0)
+			rc = rt_run_plan(r, &plan, err);
+		rt_plan_free(&plan);
+	}
+	rt_state_free(&st);
+	free(from);
+	free(to);
+	return rc;
+}
+
+/*
+ * What upgrade, downgrade, stamp and create share: the dialect and table
+ * names, then offline (session settings printed first, FROM:TO allowed)
+ * or online (ranges refused: the database says where the run starts).
+ */
+static int execute(rt_ctx *ctx, const request *q, rt_error *err)
+{
+	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
+		  .create_file = q->create_file, .dir = q->dir };
+	r.d = rt_dialect_for_config(ctx->cfg, err);
+	if (!r.d)
+		return -1;
+	r.history = rt_history_table(ctx->cfg);
+	rt_table_name(ctx->cfg, ctx->cfg->version_table, &r.vt);
+	rt_table_name(ctx->cfg, r.history, &r.ht);
+	int rc;
+	if (ctx->out) {
+		rt_strlist setup = { 0 };
+		if (r.d->session_sql)
+			r.d->session_sql(ctx->cfg, &setup);
+		for (size_t i = 0; i < setup.n; i++)
+			rt_run_emit(&r, setup.v[i], NULL);
+		rt_strlist_free(&setup);
+		rc = offline(&r, q, err);
+	} else {
+		const char *spec = q->dir == RT_STAMP ? NULL : q->target;
+		for (size_t i = 0; q->dir == RT_STAMP && i < q->ntargets && !spec; i++)
+			if (strchr(q->targets[i], ':'))
+				spec = q->targets[i];
+		if (spec && strchr(spec, ':')) {
+			rt_fail(err, RT_EUSAGE, "a range '%s' is only allowed with --sql", spec);
+			rt_hint(err, "online, retort reads where the database starts; give only the target");
+			rc = -1;
+		} else {
+			rc = online(&r, q, err);
+		}
+	}
+	rt_strlist_free(&r.expected);
+	free(r.history);
+	strbuf_release(&r.vt);
+	strbuf_release(&r.ht);
+	strbuf_release(&r.user);
+	return rc;
+}
+
+int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)
+{
+	request q = { .dir = RT_UPGRADE, .target = target };
+	return execute(ctx, &q, err);
+}
+
+int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
+{
+	request q = { .dir = RT_DOWNGRADE, .target = target };
+	return execute(ctx, &q, err);
+}
+
+/*
+ * See retort.h.  First the declared schema must equal what the migrations
+ * build at the heads, since stamping the heads claims exactly that; then,
+ * under the lock, the schema file is loaded and the heads stamped in one
+ * transaction (a stamp request with create_file).
+ */
+int rt_create(rt_ctx *ctx, rt_error *err)
+{
+	if (!ctx->cfg->schema) {
+		rt_fail(err, RT_ECONFIG, "no declared schema is configured");
+		rt_hint(err, "set 'schema = schema.sql' in retort.ini");
+		return -1;
+	}
+	if (ctx->out)
+		return rt_fail(err, RT_EUSAGE, "create has no --sql form; the schema file itself is the SQL");
+	/* Stamping the heads claims the database is what the migrations build. */
+	rt_diff d;
+	if (rt_schema_diff(ctx, "migrations", "schema", &d, err) < 0)
+		return -1;
+	size_t n = d.changes.n;
+	if (n) {
+		strbuf sb = STRBUF_INIT;
+		for (size_t i = 0; i < n && i < 5; i++)
+			strbuf_addf(&sb, "\n  %s", d.changes.v[i]);
+		if (n > 5)
+			strbuf_addf(&sb, "\n  ... (%zu in all)", n);
+		rt_fail(err, RT_EFAIL,
+			"the declared schema and the migrations at the heads differ, so stamping the heads would be untrue:%s",
+			sb.buf);
+		rt_hint(err, "write the missing migration (retort revision --autogenerate) or fix schema.sql; 'retort check' lists the differences");
+		strbuf_release(&sb);
+	}
+	rt_diff_free(&d);
+	if (n)
+		return -1;
+	static const char *const heads[] = { "heads" };
+	request q = { .dir = RT_STAMP, .targets = heads, .ntargets = 1,
+		      .create_file = ctx->cfg->schema };
+	return execute(ctx, &q, err);
+}
+
+/*
+ * See retort.h.  --purge is online only (offline the rows to purge are
+ * not known); with --sql a FROM:TO range goes with a single target.
+ */
+int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
+	     rt_error *err)
+{
+	if (purge && ctx->out)
+		return rt_fail(err, RT_EUSAGE, "--purge cannot be used with --sql");
+	if (n == 0)
+		return rt_fail(err, RT_EUSAGE, "stamp needs at least one revision");
+	if (ctx->out && n > 1) {
+		for (size_t i = 0; i < n; i++)
+			if (strchr(targets[i], ':'))
+				return rt_fail(err, RT_EUSAGE,
+					       "with --sql, a range FROM:TO goes with a single stamp target");
+	}
+	request q = { .dir = RT_STAMP, .targets = targets, .ntargets = n,
+		      .purge = purge };
+	return execute(ctx, &q, err);
+}

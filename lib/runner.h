@@ -1,0 +1,39 @@
+/*
+ * runner.h - the run of a plan, shared by runner.c (which carries out the
+ * steps) and migrate.c (which makes the plan for upgrade, downgrade, stamp
+ * and create, online or offline, and hands it over).
+ */
+#ifndef RT_RUNNER_H
+#define RT_RUNNER_H
+
+#include "internal.h"
+#include "ctx_internal.h"
+
+/* One run of upgrade, downgrade, stamp or create. */
+typedef struct run {
+	rt_ctx *ctx;
+	const rt_config *cfg;
+	const rt_graph *g;
+	const rt_dialect *d;
+	rt_conn *conn;       /* NULL offline */
+	char *history;       /* history table name */
+	strbuf vt;           /* version table, quoted and qualified for SQL */
+	strbuf ht;           /* history table, likewise */
+	strbuf user;         /* the history table's db_user value, looked up once */
+	int tables_ready;    /* version and history tables exist */
+	int in_tx;
+	rt_strlist expected; /* version rows as the plan leaves them so far */
+	const char *create_file; /* create: the schema file loaded with the stamp */
+	rt_direction dir;
+} run;
+
+/*
+ * Carry out a plan: prepare every step, back up if asked, run the steps,
+ * commit what is still open (or roll it back on failure).
+ */
+int rt_run_plan(run *r, const rt_plan *plan, rt_error *err);
+
+/* Generated SQL: execute it online, print it as a statement offline. */
+int rt_run_emit(run *r, const char *sql, rt_error *err);
+
+#endif
