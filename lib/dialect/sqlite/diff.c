@@ -8,7 +8,7 @@
  * columns added at the end (ADD COLUMN) - and the result is checked by
  * doing it on a copy of the table in a private in-memory database and
  * reading that back.  Anything else is SQLite's documented table rebuild
- * (https://www.sqlite.org/lang_altertable.html#otheralter): the target's
+ * (rebuild.c; https://www.sqlite.org/lang_altertable.html#otheralter): the target's
  * CREATE TABLE under a temporary name, the rows copied, the old table
  * dropped, the new one renamed, its indexes created again.  The copy keeps
  * rowids (through rowid, or the new INTEGER PRIMARY KEY) and the
@@ -38,6 +38,7 @@
  */
 #include "internal.h"
 #include "dialect/dialect.h"
+#include "dialect/sqlite/diff_internal.h"
 #include "dialect/sqlite/sqlite_internal.h"
 #include "schema/model.h"
 #include "schema/ops.h"
@@ -46,25 +47,6 @@
 #include <sqlite3.h>
 #include <string.h>
 #include <strings.h>
-
-/* What happens to one table. */
-typedef enum tact {
-	T_SAME,     /* the table itself is unchanged */
-	T_CREATE,
-	T_DROP,
-	T_ALTER,    /* DROP COLUMN / ADD COLUMN */
-	T_REBUILD,  /* the 12-step rebuild */
-	T_RECREATE, /* a virtual table: dropped and created again */
-} tact;
-
-typedef struct tplan {
-	const sm_table *a;  /* in the old schema, or NULL */
-	const sm_table *b;  /* in the new schema, or NULL */
-	tact act;
-	rt_strlist drops;   /* T_ALTER: columns dropped */
-	rt_strlist adds;    /* T_ALTER: columns added */
-	char *why;          /* T_REBUILD: the differences */
-} tplan;
 
 typedef struct dctx {
 	const sm_schema *a, *b;
@@ -459,16 +441,6 @@ static int trigger_created(const dctx *d, const tplan *p, const sm_trigger *tr)
 /* Emitting operations                                                  */
 /* ------------------------------------------------------------------ */
 
-/* A statement "VERB name" with the name quoted as needed. */
-static void sql_named(sm_op *op, const char *verb, const char *name)
-{
-	strbuf sb = STRBUF_INIT;
-	strbuf_addf(&sb, "%s ", verb);
-	sq_ident(&sb, name);
-	rt_strlist_push(&op->sql, sb.buf);
-	strbuf_release(&sb);
-}
-
 /* Old views in dependent-first order: each before the views it reads. */
 static void view_drop_visit(dctx *d, size_t i, char *seen)
 {
@@ -484,7 +456,7 @@ static void view_drop_visit(dctx *d, size_t i, char *seen)
 	}
 	if (d->view_gone[i]) {
 		sm_op *op = sm_ops_add(d->out, 0, "drop view %s", v->name);
-		sql_named(op, "DROP VIEW", v->name);
+		sq_op_named(op, "DROP VIEW", v->name);
 	}
 }
 
@@ -506,7 +478,7 @@ static void drop_triggers(dctx *d)
 			if (trigger_dropped(d, p, &p->a->trg[j])) {
 				sm_op *op = sm_ops_add(d->out, 0, "drop trigger %s on %s",
 						       p->a->trg[j].name, p->a->name);
-				sql_named(op, "DROP TRIGGER", p->a->trg[j].name);
+				sq_op_named(op, "DROP TRIGGER", p->a->trg[j].name);
 			}
 	}
 }
@@ -525,7 +497,7 @@ static void drop_view_triggers(dctx *d)
 				continue;
 			sm_op *op = sm_ops_add(d->out, 0, "drop trigger %s on %s",
 					       v->trg[j].name, v->name);
-			sql_named(op, "DROP TRIGGER", v->trg[j].name);
+			sq_op_named(op, "DROP TRIGGER", v->trg[j].name);
 		}
 	}
 }
@@ -543,7 +515,7 @@ static void drop_indexes(dctx *d)
 				continue;
 			sm_op *op = sm_ops_add(d->out, 0, "drop index %s on %s",
 					       p->a->idx[j].name, p->a->name);
-			sql_named(op, "DROP INDEX", p->a->idx[j].name);
+			sq_op_named(op, "DROP INDEX", p->a->idx[j].name);
 		}
 	}
 }
@@ -603,7 +575,7 @@ static void drop_tables(dctx *d)
 		} else {
 			continue;
 		}
-		sql_named(op, "DROP TABLE", p->a->name);
+		sq_op_named(op, "DROP TABLE", p->a->name);
 	}
 	free(order);
 }
@@ -615,21 +587,13 @@ static void create_table(dctx *d, const tplan *p)
 	rt_strlist_push(&op->sql, p->b->sql);
 }
 
-static const sm_column *column_ci(const sm_table *t, const char *name)
-{
-	for (size_t i = 0; i < t->ncols; i++)
-		if (!strcasecmp(t->cols[i].name, name))
-			return &t->cols[i];
-	return NULL;
-}
-
 /* One operation per DROP COLUMN and ADD COLUMN. */
 static void alter_table(dctx *d, const tplan *p)
 {
 	rt_strlist sql = { 0 };
 	alter_sql(p, &sql);
 	for (size_t i = 0; i < p->drops.n; i++) {
-		const sm_column *c = column_ci(p->a, p->drops.v[i]);
+		const sm_column *c = sq_column_ci(p->a, p->drops.v[i]);
 		int loses = c && !c->generated;
 		sm_op *op = sm_ops_add(d->out, loses, "drop column %s.%s", p->a->name,
 				       p->drops.v[i]);
@@ -657,193 +621,11 @@ static char *temp_name(const dctx *d, const char *name)
 	return s;
 }
 
-/* The new table's CREATE TABLE text under another name. */
-static char *renamed_create(const sm_table *t, const char *name)
-{
-	sq_table_text tt;
-	strbuf sb = STRBUF_INIT;
-	if (sq_table_parse(t->sql, &tt) == 0 && tt.name_end > tt.name_first) {
-		const sq_token *first = &tt.tok.v[tt.name_first];
-		const sq_token *last = &tt.tok.v[tt.name_end - 1];
-		strbuf_add(&sb, t->sql, (size_t)(first->s - t->sql));
-		sq_ident(&sb, name);
-		strbuf_adds(&sb, last->s + last->n);
-	}
-	sq_table_text_free(&tt);
-	return strbuf_detach(&sb);
-}
-
-/* A name that reaches the rowid of t (no column hides it), or NULL. */
-static const char *rowid_name(const sm_table *t)
-{
-	static const char *const names[] = { "rowid", "_rowid_", "oid", NULL };
-	for (int i = 0; names[i]; i++)
-		if (!column_ci(t, names[i]))
-			return names[i];
-	return NULL;
-}
-
-/*
- * Add one copied column: into the new table's list, from the old one's
- * (through coalesce(old, fill) when its NULLs take a default).
- */
-static void copy_col(strbuf *into, strbuf *from, const char *to_name,
-		     const char *from_name, const char *fill)
-{
-	if (into->len) {
-		strbuf_adds(into, ", ");
-		strbuf_adds(from, ", ");
-	}
-	sq_ident(into, to_name);
-	if (fill)
-		strbuf_adds(from, "coalesce(");
-	sq_ident(from, from_name);
-	if (fill)
-		strbuf_addf(from, ", %s)", fill);
-}
-
-/*
- * The rows' rowids are kept where both tables have one: through the
- * rowid itself, or through the new table's INTEGER PRIMARY KEY when the
- * old table has no such column.
- */
-static void copy_rowid(strbuf *into, strbuf *from, const sm_table *a,
-		       const sm_table *b)
-{
-	if (a->without_rowid || b->without_rowid || !rowid_name(a))
-		return;
-	const char *alias = rt_sqlite_rowid_alias(b);
-	if (alias && column_ci(a, alias))
-		return;
-	const char *to = alias ? alias : rowid_name(b);
-	if (to)
-		copy_col(into, from, to, rowid_name(a), NULL);
-}
-
-/*
- * Can a default be used as an expression in a SELECT?  Not when it names
- * something: DEFAULT abc (or "abc") is the string 'abc' to SQLite.
- */
-static int default_is_expr(const char *def)
-{
-	sq_tokens tok = { 0 };
-	sq_tokenize(def, strlen(def), &tok);
-	int ok = 1;
-	for (size_t i = 0; i < tok.n && ok; i++) {
-		const sq_token *t = &tok.v[i];
-		int call = i + 1 < tok.n && sq_punct(&tok.v[i + 1], "(");
-		if (t->kind == SQ_QUOTED ||
-		    (t->kind == SQ_WORD && !call && !sqlite3_keyword_check(t->s, (int)t->n) &&
-		     !sq_is(t, "TRUE") && !sq_is(t, "FALSE")))
-			ok = 0;
-	}
-	sq_tokens_free(&tok);
-	return ok;
-}
-
-/*
- * A column that becomes NOT NULL and has a default takes the default for
- * its NULLs (as Django's rebuild does), rather than failing the copy.
- */
-static int fills_nulls(const sm_column *c, const sm_column *o)
-{
-	return c->notnull && !o->notnull && c->def && default_is_expr(c->def);
-}
-
-/* INSERT INTO tmp (...) SELECT ... FROM old: the columns both have. */
-static void copy_sql(sm_op *op, const tplan *p, const char *tmp)
-{
-	strbuf into = STRBUF_INIT, from = STRBUF_INIT;
-	for (size_t i = 0; i < p->b->ncols; i++) {
-		const sm_column *c = &p->b->cols[i];
-		const sm_column *o = column_ci(p->a, c->name);
-		if (!o || c->generated)
-			continue;
-		int fill = fills_nulls(c, o);
-		copy_col(&into, &from, c->name, o->name, fill ? c->def : NULL);
-		if (fill)
-			sm_op_note(op, "NULLs in %s.%s become its default, %s", p->b->name,
-				   c->name, c->def);
-	}
-	copy_rowid(&into, &from, p->a, p->b);
-	if (into.len) {
-		strbuf sb = STRBUF_INIT;
-		strbuf_adds(&sb, "INSERT INTO ");
-		sq_ident(&sb, tmp);
-		strbuf_addf(&sb, " (%s) SELECT %s FROM ", into.buf, from.buf);
-		sq_ident(&sb, p->a->name);
-		rt_strlist_push(&op->sql, sb.buf);
-		strbuf_release(&sb);
-	}
-	strbuf_release(&into);
-	strbuf_release(&from);
-}
-
-/* AUTOINCREMENT: the new table continues the old one's sequence. */
-static void sequence_sql(sm_op *op, const tplan *p, const char *tmp)
-{
-	if (!p->a->autoincrement || !p->b->autoincrement)
-		return;
-	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, "DELETE FROM sqlite_sequence WHERE name = ");
-	sql_literal(&sb, tmp);
-	rt_strlist_push(&op->sql, sb.buf);
-	strbuf_reset(&sb);
-	strbuf_adds(&sb, "INSERT INTO sqlite_sequence (name, seq) SELECT ");
-	sql_literal(&sb, tmp);
-	strbuf_adds(&sb, ", seq FROM sqlite_sequence WHERE name = ");
-	sql_literal(&sb, p->a->name);
-	rt_strlist_push(&op->sql, sb.buf);
-	strbuf_release(&sb);
-}
-
-/* The old columns whose data the rebuild leaves behind, "t.a, t.b". */
-static void lost_columns(const tplan *p, strbuf *sb)
-{
-	for (size_t i = 0; i < p->a->ncols; i++) {
-		const sm_column *c = &p->a->cols[i];
-		if (c->generated || column_ci(p->b, c->name))
-			continue;
-		if (sb->len)
-			strbuf_adds(sb, ", ");
-		strbuf_addf(sb, "%s.%s", p->a->name, c->name);
-	}
-}
-
-/*
- * SQLite's 12-step rebuild: the new table under a temporary name, the
- * rows copied, the old table dropped, the new one renamed, the table's
- * indexes created.  Its triggers come back with the others at the end.
- */
+/* SQLite's 12-step rebuild (rebuild.c), under a name no table has. */
 static void rebuild_table(dctx *d, const tplan *p)
 {
-	strbuf lost = STRBUF_INIT;
-	lost_columns(p, &lost);
-	sm_op *op = sm_ops_add(d->out, lost.len > 0, "rebuild table %s: %s",
-			       p->b->name, p->why ? p->why : "");
-	if (lost.len)
-		sm_op_note(op, "drops column%s %s and %s data",
-			   strchr(lost.buf, ',') ? "s" : "", lost.buf,
-			   strchr(lost.buf, ',') ? "their" : "its");
-	sm_op_note(op, "SQLite's ALTER TABLE cannot do this: the table is copied into a new one "
-		       "(assumes PRAGMA foreign_keys is OFF, as on retort's connection)");
 	char *tmp = temp_name(d, p->b->name);
-	char *create = renamed_create(p->b, tmp);
-	rt_strlist_push(&op->sql, create);
-	free(create);
-	copy_sql(op, p, tmp);
-	sequence_sql(op, p, tmp);
-	sql_named(op, "DROP TABLE", p->a->name);
-	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, "ALTER TABLE ");
-	sq_ident(&sb, tmp);
-	strbuf_adds(&sb, " RENAME TO ");
-	sq_ident(&sb, p->b->name);
-	rt_strlist_push(&op->sql, sb.buf);
-	for (size_t i = 0; i < p->b->nidx; i++)
-		rt_strlist_push(&op->sql, p->b->idx[i].sql);
-	strbuf_release(&sb);
-	strbuf_release(&lost);
+	sq_rebuild(d->out, p, tmp);
 	free(tmp);
 	d->rebuilt = 1;
 }

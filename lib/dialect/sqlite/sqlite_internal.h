@@ -110,6 +110,51 @@ void sq_table_text_free(sq_table_text *t);
 int sq_elem_is_constraint(const sq_table_text *t, const sq_elem *e);
 
 /*
+ * What a CREATE TABLE text says beyond the PRAGMAs (table_text.c).
+ */
+/* A constraint as written. */
+typedef struct tx_con {
+	char kind;         /* sm_con_kind */
+	char *name;        /* CONSTRAINT name, or NULL */
+	char *conflict;    /* ON CONFLICT resolution, or NULL */
+	char *expr;        /* CHECK: the canonical expression */
+	rt_strlist cols;   /* the columns; a column constraint: its column */
+	int inline_col;    /* written on its column */
+	char *ref;         /* FOREIGN KEY: the parent table */
+	int deferred;      /* DEFERRABLE INITIALLY DEFERRED */
+	int used;          /* matched to the catalog already */
+} tx_con;
+
+typedef struct tx_col {
+	char *name;
+	char *collation;   /* canonical, NULL for none or BINARY */
+	char *generated;   /* canonical expression */
+	char *notnull_conflict;
+} tx_col;
+
+typedef struct tx_info {
+	tx_col *cols;
+	size_t ncols;
+	tx_con *cons;
+	size_t ncons;
+	int autoincrement;
+	int without_rowid, strict; /* from the text after the body */
+} tx_info;
+
+/* Read a CREATE TABLE text into t; -1 when it has no body to read. */
+int sq_tx_scan(const char *sql, tx_info *t);
+/* Frees every string and list of t; not t itself. */
+void sq_tx_free(tx_info *t);
+/* The column of that name (any case), or NULL. */
+tx_col *sq_tx_find_col(const tx_info *t, const char *name);
+/*
+ * The first written constraint of a kind over these columns (and, for a
+ * foreign key, this parent) not matched yet, now marked matched; or NULL.
+ */
+tx_con *sq_tx_match(tx_info *t, char kind, char *const *cols, size_t ncols,
+		    const char *ref);
+
+/*
  * The column a table's rowid is aliased to (an INTEGER PRIMARY KEY of a
  * rowid table), or NULL.
  */
