@@ -120,10 +120,10 @@ void sm_free(sm_schema *s)
 			free(v->trg[j].sql);
 		}
 		free(v->trg);
+		strv_free(v->cols, v->ncols);
 	}
 	free(s->views);
 	for (size_t i = 0; i < s->nseqs; i++) {
-		strv_free(v->cols, v->ncols);
 		free(s->seqs[i].schema);
 		free(s->seqs[i].name);
 		free(s->seqs[i].def);
@@ -143,10 +143,10 @@ void sm_free(sm_schema *s)
 		free(s->funcs[i].identity);
 		free(s->funcs[i].def);
 		free(s->funcs[i].comment);
+		strv_free(s->funcs[i].deps, s->funcs[i].ndeps);
 	}
 	free(s->funcs);
 	strv_free(s->schemas, s->nschemas);
-		strv_free(s->funcs[i].deps, s->funcs[i].ndeps);
 	strv_free(s->unsupported, s->nunsupported);
 	free(s);
 }
@@ -348,6 +348,18 @@ static void compare_columns(cmp *c, const char *tname, const sm_table *a,
 	strbuf_release(&name);
 }
 
+static const char *con_kind(char k)
+{
+	switch (k) {
+	case SM_PRIMARY: return "primary key";
+	case SM_UNIQUE: return "unique constraint";
+	case SM_CHECK: return "check constraint";
+	case SM_FOREIGN: return "foreign key";
+	case SM_EXCLUDE: return "exclusion constraint";
+	default: return "constraint";
+	}
+}
+
 static void compare_constraints(cmp *c, const char *tname, const sm_table *a,
 				const sm_table *b)
 {
@@ -358,8 +370,8 @@ static void compare_constraints(cmp *c, const char *tname, const sm_table *a,
 			found = b->cons[j].kind == x->kind && eq(b->cons[j].name, x->name) &&
 				eq(b->cons[j].def, x->def) && b->cons[j].validated == x->validated;
 		if (!found)
-			differ(c, "constraint %s on %s (%c): %s only in the first",
-			       x->name ? x->name : "(unnamed)", tname, x->kind,
+			differ(c, "%s %s on %s: %s only in the first",
+			       con_kind(x->kind), x->name ? x->name : "(unnamed)", tname,
 			       x->def ? x->def : "");
 	}
 	for (size_t j = 0; j < b->ncons; j++) {
@@ -369,8 +381,8 @@ static void compare_constraints(cmp *c, const char *tname, const sm_table *a,
 			found = a->cons[i].kind == y->kind && eq(a->cons[i].name, y->name) &&
 				eq(a->cons[i].def, y->def) && a->cons[i].validated == y->validated;
 		if (!found)
-			differ(c, "constraint %s on %s (%c): %s only in the second",
-			       y->name ? y->name : "(unnamed)", tname, y->kind,
+			differ(c, "%s %s on %s: %s only in the second",
+			       con_kind(y->kind), y->name ? y->name : "(unnamed)", tname,
 			       y->def ? y->def : "");
 	}
 }

@@ -104,11 +104,11 @@ typedef struct sm_view {
 	size_t nidx;
 	sm_trigger *trg;   /* triggers on the view (INSTEAD OF) */
 	size_t ntrg;
+	char **cols;       /* PostgreSQL: output columns, "name type", in order */
+	size_t ncols;
 } sm_view;
 
 typedef struct sm_sequence {
-	char **cols;       /* PostgreSQL: output columns, "name type", in order */
-	size_t ncols;
 	char *schema;
 	char *name;
 	char *def;         /* type, start, increment, min, max, cache, cycle as text */
@@ -129,11 +129,11 @@ typedef struct sm_function {
 	char *identity;    /* name(argument types): what identifies it */
 	char *def;         /* pg_get_functiondef */
 	char *comment;
+	char **deps;       /* tables, views and types its signature (or SQL body) uses, for ordering */
+	size_t ndeps;
 } sm_function;
 
 typedef struct sm_schema {
-	char **deps;       /* tables, views and types its signature (or SQL body) uses, for ordering */
-	size_t ndeps;
 	sm_table *tables;
 	size_t ntables;
 	sm_view *views;
