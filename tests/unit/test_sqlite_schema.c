@@ -26,11 +26,24 @@
 static char tmpdir[64];
 static int ndb;
 
-/* Where the shared real-world schemas are ($RETORT_SCHEMAS overrides). */
+/*
+ * Where the shared real-world schemas are ($RETORT_TEST_SCHEMAS overrides,
+ * as in test_pg_schema). A missing corpus fails the test, naming the
+ * variable: skipping would let a run pass without its real schemas.
+ */
 static const char *schemas_dir(void)
 {
-	const char *d = getenv("RETORT_SCHEMAS");
+	const char *d = getenv("RETORT_TEST_SCHEMAS");
 	return d && *d ? d : "../shared/schemas";
+}
+
+/* Fail the running test because the corpus path is missing (frees it). */
+static void corpus_missing(char *path)
+{
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s is missing (RETORT_TEST_SCHEMAS names the corpus)", path);
+	free(path);
+	fail_msg("%s", msg);
 }
 
 /* A fresh database file name in the run's directory. */
@@ -535,9 +548,7 @@ static void test_real_schemas(void **state)
 	char *dir = xasprintf("%s/sqlite", schemas_dir());
 	DIR *d = opendir(dir);
 	if (!d) {
-		printf("# %s is missing: real schemas skipped\n", dir);
-		free(dir);
-		skip();
+		corpus_missing(dir);
 	}
 	char **names = NULL;
 	size_t n = 0;
@@ -592,9 +603,7 @@ static void test_real_schema_pairs(void **state)
 	char *dir = xasprintf("%s/sqlite", schemas_dir());
 	DIR *d = opendir(dir);
 	if (!d) {
-		printf("# %s is missing: real schema pairs skipped\n", dir);
-		free(dir);
-		skip();
+		corpus_missing(dir);
 	}
 	char **names = NULL;
 	size_t n = 0;
@@ -625,10 +634,8 @@ static void test_synapse_pair(void **state)
 	char *f54 = xasprintf("%s/pairs/synapse/synapse-full-54.sql.sqlite", schemas_dir());
 	char *f72 = xasprintf("%s/pairs/synapse/synapse-full-72.sql.sqlite", schemas_dir());
 	if (access(f54, R_OK) || access(f72, R_OK)) {
-		printf("# %s is missing: the synapse pair skipped\n", f54);
-		free(f54);
 		free(f72);
-		skip();
+		corpus_missing(f54);
 	}
 	char *p54 = load_file(f54), *p72 = load_file(f72);
 	sm_schema *s54 = introspect(p54), *s72 = introspect(p72);
