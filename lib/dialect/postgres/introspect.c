@@ -42,22 +42,6 @@
 #define SEP '\x1f'
 #define SEP_SQL "E'\\x1f'"
 
-/* Schemas retort reads: not the system's. */
-#define NS_OK(n) n ".nspname !~ '^pg_' AND " n ".nspname <> 'information_schema'"
-/* Not part of an extension. */
-#define NOT_EXT(cls, oid)                                                     \
-	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" \
-	cls "'::pg_catalog.regclass AND x.objid = " oid " AND x.deptype = 'e')"
-
-/*
- * Unsupported objects of one catalog that have a schema: "KIND schema.name"
- * for each one in a user schema and not owned by an extension.
- */
-#define NAMED_OBJECT(kind, cat, name, ns)                                       \
-	"SELECT '" kind " ' || n.nspname || '.' || o." name " FROM pg_catalog." cat \
-	" o JOIN pg_catalog.pg_namespace n ON n.oid = o." ns " WHERE " NS_OK("n")    \
-	" AND " NOT_EXT(cat, "o.oid")
-
 /* An introspection in progress. */
 typedef struct pgi {
 	rt_conn *c;
@@ -588,177 +572,6 @@ static int on_func_dep(void *ud, int n, const char *const *v)
 	return 0;
 }
 
-/*
- * ---- everything the model cannot hold ----
- *
- * One row per object, "kind schema.name": retort reports them rather
- * than silently leaving them out of a diff.
- */
-static const char *const q_unsupported[] = {
-	"SELECT 'extension ' || e.extname FROM pg_catalog.pg_extension e WHERE e.extname <> 'plpgsql'",
-	/* types other than enums */
-	"SELECT CASE t.typtype WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range type ' "
-	"WHEN 'p' THEN 'pseudo-type ' WHEN 'c' THEN 'composite type ' ELSE 'base type ' END "
-	"|| n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid") " AND "
-	"(t.typtype IN ('d', 'r', 'p') OR (t.typtype = 'b' AND t.typcategory <> 'A') "
-	"OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
-	"WHERE k.oid = t.typrelid AND k.relkind = 'c')))",
-	"SELECT 'aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-	"WHERE p.prokind = 'a' AND " NS_OK("n") " AND " NOT_EXT("pg_proc", "p.oid"),
-	"SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname "
-	"FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE r.rulename <> '_RETURN' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'policy ' || o.polname || ' on ' || n.nspname || '.' || c.relname "
-	"FROM pg_catalog.pg_policy o JOIN pg_catalog.pg_class c ON c.oid = o.polrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " NS_OK("n"),
-	"SELECT 'row level security on ' || n.nspname || '.' || c.relname "
-	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND " NS_OK("n"),
-	"SELECT 'event trigger ' || t.evtname FROM pg_catalog.pg_event_trigger t "
-	"WHERE " NOT_EXT("pg_event_trigger", "t.oid"),
-	"SELECT 'foreign table ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.relkind = 'f' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'foreign-data wrapper ' || w.fdwname FROM pg_catalog.pg_foreign_data_wrapper w "
-	"WHERE " NOT_EXT("pg_foreign_data_wrapper", "w.oid"),
-	"SELECT 'foreign server ' || s.srvname FROM pg_catalog.pg_foreign_server s "
-	"WHERE " NOT_EXT("pg_foreign_server", "s.oid"),
-	"SELECT 'publication ' || p.pubname FROM pg_catalog.pg_publication p",
-	"SELECT 'subscription ' || s.subname FROM pg_catalog.pg_subscription s "
-	"JOIN pg_catalog.pg_database b ON b.oid = s.subdbid WHERE b.datname = pg_catalog.current_database()",
-	"SELECT 'operator ' || o.oid::pg_catalog.regoperator::text FROM pg_catalog.pg_operator o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_operator", "o.oid"),
-	NAMED_OBJECT("operator class", "pg_opclass", "opcname", "opcnamespace"),
-	NAMED_OBJECT("operator family", "pg_opfamily", "opfname", "opfnamespace"),
-	"SELECT 'cast (' || pg_catalog.format_type(k.castsource, NULL) || ' AS ' || "
-	"pg_catalog.format_type(k.casttarget, NULL) || ')' FROM pg_catalog.pg_cast k "
-	"WHERE k.oid >= 16384 AND " NOT_EXT("pg_cast", "k.oid") " AND NOT EXISTS (SELECT 1 "
-	"FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass "
-	"AND x.objid = k.oid AND x.deptype = 'i')",
-	NAMED_OBJECT("collation", "pg_collation", "collname", "collnamespace"),
-	NAMED_OBJECT("text search configuration", "pg_ts_config", "cfgname", "cfgnamespace"),
-	NAMED_OBJECT("text search dictionary", "pg_ts_dict", "dictname", "dictnamespace"),
-	NAMED_OBJECT("text search parser", "pg_ts_parser", "prsname", "prsnamespace"),
-	NAMED_OBJECT("text search template", "pg_ts_template", "tmplname", "tmplnamespace"),
-	NAMED_OBJECT("conversion", "pg_conversion", "conname", "connamespace"),
-	NAMED_OBJECT("statistics", "pg_statistic_ext", "stxname", "stxnamespace"),
-	"SELECT 'language ' || l.lanname FROM pg_catalog.pg_language l "
-	"WHERE l.lanispl AND l.lanname <> 'plpgsql' AND " NOT_EXT("pg_language", "l.oid"),
-	"SELECT 'access method ' || a.amname FROM pg_catalog.pg_am a "
-	"WHERE a.oid >= 16384 AND " NOT_EXT("pg_am", "a.oid"),
-	/* partitions and inheritance children: the table and all it holds */
-	"SELECT CASE WHEN c.relispartition THEN 'partition ' ELSE 'inheritance child ' END "
-	"|| n.nspname || '.' || c.relname || ' of ' || pn.nspname || '.' || pc.relname "
-	"FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
-	"JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
-	"WHERE c.relkind IN ('r', 'p', 'f') AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'trigger ' || t.tgname || ' on ' || CASE c.relkind WHEN 'v' THEN 'view ' "
-	"ELSE 'foreign table ' END || n.nspname || '.' || c.relname "
-	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE NOT t.tgisinternal AND c.relkind IN ('v', 'f') AND " NS_OK("n"),
-	/* properties of tables the model has no field for */
-	"SELECT 'typed table ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.reloftype <> 0 AND c.relkind IN ('r', 'p') AND " NS_OK("n"),
-	"SELECT 'tablespace of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.reltablespace <> 0 AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND " NS_OK("n")
-	" AND " NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'replica identity of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.relreplident NOT IN ('d', 'n') AND c.relkind IN ('r', 'p') AND " NS_OK("n")
-	" AND " NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'access method of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"JOIN pg_catalog.pg_am a ON a.oid = c.relam "
-	"WHERE c.relkind IN ('r', 'm') AND a.amname <> 'heap' AND " NS_OK("n"),
-	"SELECT 'clustering of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_index i "
-	"JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE i.indisclustered AND " NS_OK("n"),
-	"SELECT CASE t.tgenabled WHEN 'D' THEN 'disabled trigger ' ELSE 'replica or always trigger ' END "
-	"|| t.tgname || ' on ' || n.nspname || '.' || c.relname "
-	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE NOT t.tgisinternal AND t.tgenabled <> 'O' AND " NS_OK("n"),
-	/* per-column settings with no field in the model */
-	/* (attcompression, PostgreSQL 14+, read through to_jsonb so older servers answer too) */
-	"SELECT CASE WHEN a.attstattarget >= 0 THEN 'statistics target of ' "
-	"WHEN a.attstorage <> t.typstorage THEN 'storage of ' ELSE 'compression of ' END "
-	"|| CASE WHEN c.relkind IN ('i', 'I') THEN 'index column ' ELSE 'column ' END "
-	"|| n.nspname || '.' || c.relname || '.' || a.attname "
-	"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-	"WHERE a.attnum > 0 AND NOT a.attisdropped AND (a.attstattarget >= 0 "
-	"OR (c.relkind IN ('r', 'p', 'm') AND (a.attstorage <> t.typstorage "
-	"OR pg_catalog.length(pg_catalog.to_jsonb(a) ->> 'attcompression') > 0))) "
-	"AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND NOT c.relispartition "
-	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
-	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'options of column ' || n.nspname || '.' || c.relname || '.' || a.attname || ' (' "
-	"|| pg_catalog.array_to_string(a.attoptions, ', ') || ')' "
-	"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attoptions IS NOT NULL "
-	"AND c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition "
-	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
-	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
-	/* comments on objects the model keeps no comment for */
-	"SELECT 'comment on constraint ' || o.conname || ' on ' || n.nspname || '.' || "
-	"coalesce(c.relname, t.typname) FROM pg_catalog.pg_description d "
-	"JOIN pg_catalog.pg_constraint o ON o.oid = d.objoid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace "
-	"LEFT JOIN pg_catalog.pg_class c ON c.oid = o.conrelid "
-	"LEFT JOIN pg_catalog.pg_type t ON t.oid = o.contypid "
-	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND " NS_OK("n"),
-	"SELECT 'comment on trigger ' || o.tgname || ' on ' || n.nspname || '.' || c.relname "
-	"FROM pg_catalog.pg_description d JOIN pg_catalog.pg_trigger o ON o.oid = d.objoid "
-	"JOIN pg_catalog.pg_class c ON c.oid = o.tgrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND " NS_OK("n"),
-	"SELECT 'comment on schema ' || n.nspname FROM pg_catalog.pg_description d "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = d.objoid "
-	"WHERE d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND " NS_OK("n")
-	" AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')"
-	" AND " NOT_EXT("pg_namespace", "n.oid"),
-	"SELECT 'comment on sequence ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_description d "
-	"JOIN pg_catalog.pg_class c ON c.oid = d.objoid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.relkind = 'S' AND " NS_OK("n")
-	" AND " NOT_EXT("pg_class", "c.oid"),
-	/* privileges: ownership is not compared, but grants are schema too */
-	"SELECT 'privileges on ' || CASE c.relkind WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' "
-	"WHEN 'm' THEN 'materialized view ' ELSE 'table ' END || n.nspname || '.' || c.relname "
-	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
-	" AND (c.relacl IS NOT NULL AND c.relacl <> pg_catalog.acldefault((CASE c.relkind WHEN 'S' "
-	"THEN 's' ELSE 'r' END)::\"char\", c.relowner) OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a "
-	"WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL AND a.attnum > 0))",
-	"SELECT 'privileges on function ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE " NS_OK("n")
-	" AND " NOT_EXT("pg_proc", "p.oid") " AND p.proacl IS NOT NULL "
-	"AND p.proacl <> pg_catalog.acldefault('f'::\"char\", p.proowner)",
-	"SELECT 'privileges on type ' || n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE " NS_OK("n")
-	" AND " NOT_EXT("pg_type", "t.oid") " AND t.typacl IS NOT NULL "
-	"AND t.typacl <> pg_catalog.acldefault('T'::\"char\", t.typowner)",
-	"SELECT 'privileges on schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE " NS_OK("n")
-	" AND " NOT_EXT("pg_namespace", "n.oid") " AND n.nspacl IS NOT NULL "
-	"AND n.nspacl <> pg_catalog.acldefault('n'::\"char\", n.nspowner) AND NOT (n.nspname = 'public' "
-	"AND n.nspacl::text = pg_catalog.format(CASE WHEN pg_catalog.current_setting('server_version_num')::int "
-	">= 150000 THEN '{%1$s=UC/%1$s,=U/%1$s}' ELSE '{%1$s=UC/%1$s,=UC/%1$s}' END, "
-	"pg_catalog.pg_get_userbyid(n.nspowner)))",
-	"SELECT 'default privileges' FROM pg_catalog.pg_default_acl LIMIT 1",
-	NULL,
-};
-
 static int on_unsupported(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
@@ -812,16 +625,12 @@ static int run(pgi *p, const char *q, int filtered, const char *tail,
 	return rc;
 }
 
+/* Everything the model cannot hold (unsupported.c), into p->s. */
 static int run_unsupported(pgi *p, rt_error *err)
 {
-	strbuf sb = STRBUF_INIT;
-	for (int i = 0; q_unsupported[i]; i++) {
-		if (i)
-			strbuf_adds(&sb, " UNION ALL ");
-		strbuf_addf(&sb, "(%s)", q_unsupported[i]);
-	}
-	int rc = rt_dialect_postgres.query(p->c, sb.buf, on_unsupported, p, err);
-	strbuf_release(&sb);
+	char *q = rt_pg_unsupported_query();
+	int rc = rt_dialect_postgres.query(p->c, q, on_unsupported, p, err);
+	free(q);
 	return rc;
 }
 

@@ -27,6 +27,22 @@ int rt_pg_in_transaction(rt_conn *c);
 int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 		     rt_error *err);
 
+/*
+ * Pieces of catalog queries (introspect.c, unsupported.c).
+ * Schemas retort reads: not the system's.
+ */
+#define NS_OK(n) n ".nspname !~ '^pg_' AND " n ".nspname <> 'information_schema'"
+/* Not part of an extension. */
+#define NOT_EXT(cls, oid)                                                     \
+	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" \
+	cls "'::pg_catalog.regclass AND x.objid = " oid " AND x.deptype = 'e')"
+
+/*
+ * One query listing everything the model cannot hold, one text column
+ * "kind schema.name" per object (unsupported.c); the caller frees it.
+ */
+char *rt_pg_unsupported_query(void);
+
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
 int rt_pg_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
 	       rt_error *err);
