@@ -74,6 +74,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libretort.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
+# test_property's schema generator lives in tests/unit/property/.
+PROP_SRC := $(sort $(wildcard tests/unit/property/*.c))
+$(BUILD)/tests/test_property: tests/unit/test_property.c $(PROP_SRC) tests/unit/property/property.h tests/unit/unit.h $(BUILD)/libretort.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PROP_SRC) $(BUILD)/libretort.a $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
+
 # Fuzz targets replayed over their corpus and past crashes (tests/fuzz/replay.c).
 $(BUILD)/tests/test_replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libretort.a
 	@mkdir -p $(dir $@)
