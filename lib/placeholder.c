@@ -2,9 +2,13 @@
  * placeholder.c - replace ${name} in migration SQL (see placeholder.h).
  *
  * A small scanner finds the regions where a placeholder must not be
- * touched: '...' and E'...' strings, "..." and `...` identifiers, -- and
- * (nested) block comments, and $tag$...$tag$ bodies.  A ${ cannot start a
- * dollar-quote tag (tags are identifiers), so the two never collide.
+ * touched, by the lexical rules of the dialect: '...' strings, "..." and
+ * `...` identifiers, -- and block comments everywhere; on PostgreSQL also
+ * E'...' strings with backslash escapes, nested block comments and
+ * $tag$...$tag$ bodies; on SQLite [...] identifiers, and block comments
+ * that end at the first star-slash (they do not nest there).  A ${ cannot
+ * start a dollar-quote tag (tags are identifiers), so the two never
+ * collide.
  */
 #include "internal.h"
 #include "placeholder.h"
@@ -33,14 +37,15 @@ static size_t skip_quoted(const char *s, size_t len, size_t i, char q,
 }
 
 /*
- * End of the block comment at s[i], nested ones counted as PostgreSQL
- * counts them (SQLite's do not nest); an unterminated one runs to the end.
+ * End of the block comment at s[i]: nested ones counted as PostgreSQL
+ * counts them, or (SQLite) at the first star-slash.  An unterminated one
+ * runs to the end.
  */
-static size_t skip_block_comment(const char *s, size_t len, size_t i)
+static size_t skip_block_comment(const char *s, size_t len, size_t i, int pg)
 {
 	int depth = 0;
 	while (i < len) {
-		if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
+		if (i + 1 < len && s[i] == '/' && s[i + 1] == '*' && (pg || !depth)) {
 			depth++;
 			i += 2;
 		} else if (i + 1 < len && s[i] == '*' && s[i + 1] == '/') {
@@ -72,24 +77,31 @@ static size_t skip_dollar(const char *s, size_t len, size_t i)
 	return len;
 }
 
-/* Length of the region at s[i] that must be copied untouched (0: none). */
-static size_t protected_region(const char *s, size_t len, size_t i)
+/*
+ * Length of the region at s[i] that must be copied untouched (0: none),
+ * by PostgreSQL's lexical rules (pg) or SQLite's.
+ */
+static size_t protected_region(const char *s, size_t len, size_t i, int pg)
 {
 	char c = s[i];
 	if (c == '\'') {
-		int esc = i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+		int esc = pg && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
 			  (i < 2 || !isalnum((unsigned char)s[i - 2]));
 		return skip_quoted(s, len, i, '\'', esc) - i;
 	}
 	if (c == '"' || c == '`')
 		return skip_quoted(s, len, i, c, 0) - i;
+	if (c == '[' && !pg) {
+		const char *end = memchr(s + i, ']', len - i);
+		return (end ? (size_t)(end - s) + 1 : len) - i;
+	}
 	if (c == '-' && i + 1 < len && s[i + 1] == '-') {
 		const char *nl = memchr(s + i, '\n', len - i);
 		return (nl ? (size_t)(nl - s) : len) - i;
 	}
 	if (c == '/' && i + 1 < len && s[i + 1] == '*')
-		return skip_block_comment(s, len, i) - i;
-	if (c == '$') {
+		return skip_block_comment(s, len, i, pg) - i;
+	if (c == '$' && pg) {
 		size_t end = skip_dollar(s, len, i);
 		return end ? end - i : 0;
 	}
@@ -108,13 +120,13 @@ static int name_char(char c, int first)
  * error out holds part of the copy.
  */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
-			  const char *file, int first_line, strbuf *out,
-			  rt_error *err)
+			  int pg, const char *file, int first_line,
+			  strbuf *out, rt_error *err)
 {
 	size_t i = 0, copied = 0;
 	strbuf_grow(out, len);
 	while (i < len) {
-		size_t skip = protected_region(sql, len, i);
+		size_t skip = protected_region(sql, len, i, pg);
 		if (skip) {
 			i += skip;
 			continue;

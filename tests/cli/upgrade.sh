@@ -257,6 +257,31 @@ CREATE TABLE \"t_q\${name}\" (id INTEGER);" "DROP TABLE t_\${name}; DROP TABLE \
 	expect_db "" ""
 }
 
+# Placeholders are found the way the database reads the text: SQLite's
+# block comments end at the first star-slash and [...] quotes a name;
+# PostgreSQL's comments nest and E'' strings have backslash escapes.
+test_placeholders_read_as_the_dialect_reads() {
+	project
+	case $DIALECT in
+	sqlite)
+		mig m001 "" "dialect rules" "/* a /* b */ CREATE TABLE t_\${name} (id INTEGER, [\${name}] TEXT);" \
+			"DROP TABLE t_\${name};" >/dev/null
+		rt -x name=foo upgrade head
+		expect_rc 0
+		expect_db "m001" "t_foo"
+		expect_q "SELECT group_concat(name, ',') FROM pragma_table_info('t_foo')" "id,\${name}"
+		;;
+	postgresql)
+		mig m001 "" "dialect rules" "/* a /* b */ \${name} */ CREATE TABLE t_\${name} (id INTEGER, v TEXT DEFAULT E'\\' \${name}');" \
+			"DROP TABLE t_\${name};" >/dev/null
+		rt -x name=foo upgrade head
+		expect_rc 0
+		expect_db "m001" "t_foo"
+		expect_q "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 't_foo'::regclass" "''' \${name}'::text"
+		;;
+	esac
+}
+
 test_placeholder_from_config_section() {
 	project "" "[placeholders]" "name = cfg"
 	mig m001 "" "placeholders" "CREATE TABLE t_\${name} (id INTEGER);" "DROP TABLE t_\${name};" >/dev/null

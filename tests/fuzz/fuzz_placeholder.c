@@ -1,6 +1,7 @@
 /*
  * fuzz_placeholder.c - libFuzzer target: ${name} substitution, which must
- * never touch strings, identifiers, comments or dollar-quoted bodies.
+ * never touch strings, identifiers, comments or dollar-quoted bodies, by
+ * SQLite's and by PostgreSQL's lexical rules.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,14 +20,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rt_config_set_placeholder(cfg, "schema.name", "s1");
 		rt_config_set_placeholder(cfg, "empty", "");
 	}
-	strbuf out = STRBUF_INIT;
-	rt_error err = { 0 };
-	if (rt_placeholders_apply(cfg, (const char *)data, size, "fuzz.sql", 1, &out, &err) == 0) {
-		/* With nothing replaced, the text comes back unchanged. */
-		if (!memchr(data, '$', size) && (out.len != size || (size && memcmp(out.buf, data, size))))
-			abort();
+	for (int pg = 0; pg <= 1; pg++) { /* SQLite's lexical rules, then PostgreSQL's */
+		strbuf out = STRBUF_INIT;
+		rt_error err = { 0 };
+		if (rt_placeholders_apply(cfg, (const char *)data, size, pg, "fuzz.sql", 1, &out, &err) == 0) {
+			/* With nothing replaced, the text comes back unchanged. */
+			if (!memchr(data, '$', size) && (out.len != size || (size && memcmp(out.buf, data, size))))
+				abort();
+		}
+		strbuf_release(&out);
+		rt_error_clear(&err);
 	}
-	strbuf_release(&out);
-	rt_error_clear(&err);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * test_placeholder.c - ${name} substitution in migration SQL: replaced in
  * code, never inside string literals, quoted identifiers, comments or
- * dollar-quoted bodies; undefined and malformed placeholders are errors
- * naming file and line.
+ * dollar-quoted bodies, by PostgreSQL's lexical rules and by SQLite's;
+ * undefined and malformed placeholders are errors naming file and line.
  */
 #include "unit.h"
 #include "placeholder.h"
@@ -27,14 +27,23 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Apply placeholders to sql; the result (caller frees), failing the test on error. */
-static char *apply(const rt_config *cfg, const char *sql)
+/*
+ * Apply placeholders to sql by the lexical rules of PostgreSQL (pg) or
+ * SQLite; the result (caller frees), failing the test on error.
+ */
+static char *apply_as(const rt_config *cfg, const char *sql, int pg)
 {
 	strbuf out = STRBUF_INIT;
 	rt_error err = { 0 };
-	if (rt_placeholders_apply(cfg, sql, strlen(sql), "m/x.sql", 1, &out, &err) < 0)
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), pg, "m/x.sql", 1, &out, &err) < 0)
 		fail_msg("'%s': %s", sql, err.message);
 	return strbuf_detach(&out);
+}
+
+/* The same by PostgreSQL's rules (the cases both dialects agree on use it too). */
+static char *apply(const rt_config *cfg, const char *sql)
+{
+	return apply_as(cfg, sql, 1);
 }
 
 /* Apply placeholders to sql, which must fail; the error (caller clears it). */
@@ -42,7 +51,7 @@ static rt_error apply_err(const rt_config *cfg, const char *sql, int first_line)
 {
 	strbuf out = STRBUF_INIT;
 	rt_error err = { 0 };
-	if (rt_placeholders_apply(cfg, sql, strlen(sql), "m/x.sql", first_line, &out, &err) == 0)
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), 1, "m/x.sql", first_line, &out, &err) == 0)
 		fail_msg("'%s' gave '%s', but should fail", sql, strbuf_str(&out));
 	strbuf_release(&out);
 	assert_int_equal(err.code, RT_ESCRIPT);
@@ -108,6 +117,34 @@ static void test_not_in_dollar_bodies(void **state)
 	assert_str_free(apply(cfg, "SELECT a$b$, ${n}"), "SELECT a$b$, 42");
 }
 
+/*
+ * SQLite reads text its own way: block comments end at the first star-slash,
+ * a backslash escapes nothing (E'' is an identifier and a string), $tag$
+ * starts no body, and [...] quotes an identifier.  Where the two readings
+ * differ, each dialect gets the substitution its parser will see.
+ */
+static void test_sqlite_rules(void **state)
+{
+	const rt_config *cfg = *state;
+	const char *nested = "/* a /* b */ ${n} */";
+	assert_str_free(apply_as(cfg, nested, 0), "/* a /* b */ 42 */");
+	assert_str_free(apply_as(cfg, nested, 1), nested);
+	const char *esc = "SELECT E'\\' , ${n} '";
+	assert_str_free(apply_as(cfg, esc, 0), "SELECT E'\\' , 42 '");
+	assert_str_free(apply_as(cfg, esc, 1), esc);
+	const char *dollar = "SELECT $a$ ${n} $a$";
+	assert_str_free(apply_as(cfg, dollar, 0), "SELECT $a$ 42 $a$");
+	assert_str_free(apply_as(cfg, dollar, 1), dollar);
+	const char *bracket = "SELECT [${n}], ${n}";
+	assert_str_free(apply_as(cfg, bracket, 0), "SELECT [${n}], 42");
+	assert_str_free(apply_as(cfg, bracket, 1), "SELECT [42], 42");
+	/* What both read alike. */
+	assert_str_free(apply_as(cfg, "SELECT '${n}', \"${n}\", `${n}`, ${n} -- ${n}", 0),
+			"SELECT '${n}', \"${n}\", `${n}`, 42 -- ${n}");
+	assert_str_free(apply_as(cfg, "/* ${n} */ ${n} /* open ${n}", 0), "/* ${n} */ 42 /* open ${n}");
+	assert_str_free(apply_as(cfg, "[open ${n}", 0), "[open ${n}");
+}
+
 static void test_undefined(void **state)
 {
 	const rt_config *cfg = *state;
@@ -147,7 +184,7 @@ static void test_appends(void **state)
 	strbuf_adds(&out, "before;");
 	rt_error err = { 0 };
 	const char *sql = "SELECT ${n}; trailing";
-	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, "x", 1, &out, &err), 0);
+	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, 1, "x", 1, &out, &err), 0);
 	assert_string_equal(strbuf_str(&out), "before;SELECT 42");
 	strbuf_release(&out);
 }
@@ -160,6 +197,7 @@ int main(void)
 		T(test_not_in_strings_or_identifiers),
 		T(test_not_in_comments),
 		T(test_not_in_dollar_bodies),
+		T(test_sqlite_rules),
 		T(test_undefined),
 		T(test_malformed),
 		T(test_appends),
