@@ -16,15 +16,17 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
 BUILD      ?= build
-PKGS       := sqlite3 libcrypto inih libpq
+# libpq is opened at run time (lib/dialect/postgres/libpq.h): its headers
+# are needed to build, but nothing links it.
+PKGS       := sqlite3 libcrypto inih
 
 OPT        ?= -O2 -g
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 STD        := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 
-PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpg_query
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) libpq)
+PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpg_query -ldl
 
 ifeq ($(SAN),1)
 OPT        := -O1 -g

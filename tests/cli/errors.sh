@@ -176,6 +176,26 @@ test_missing_script_location() {
 	expect_err_has "retort init"
 }
 
+# libpq is loaded on the first PostgreSQL connection: SQLite works without
+# it, and a PostgreSQL URL without it says what to install.
+sqlite_test_libpq_loaded_only_for_postgresql() {
+	export RETORT_LIBPQ=/nonexistent/libpq.so.5
+	project
+	tmig aaaa ""
+	rt upgrade head
+	expect_rc 0
+	expect_db "aaaa" "t_aaaa"
+	rt --url postgresql://deploy:s3cret@localhost/app current
+	expect_rc 1
+	expect_err_has "PostgreSQL needs libpq, which cannot be loaded: /nonexistent/libpq.so.5"
+	expect_err_has "apt-get install libpq5"
+	expect_err_lacks "s3cret"
+	RETORT_LIBPQ=libsqlite3.so.0
+	rt --url postgresql://deploy:s3cret@localhost/app current
+	expect_rc 1
+	expect_err_has "libsqlite3.so.0 has no PQclear"
+}
+
 test_no_configuration_at_all() {
 	rt heads
 	expect_rc 2

@@ -7,11 +7,11 @@
  * PGPASSWORD.  pg_dump must be at least as new as the server.
  */
 #include "internal.h"
+#include "dialect/postgres/libpq.h"
 #include "dialect/postgres/pg_internal.h"
 #include "util/fs.h"
 
 #include <errno.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -151,6 +151,8 @@ int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err)
 	if (fs_exists(dest))
 		return rt_fail_at(err, RT_EUSAGE, dest, 0,
 				  "already exists; retort never overwrites a backup");
+	if (rt_libpq_load(err) < 0)
+		return -1;
 	int server = server_major(cfg->url, err);
 	if (server < 0)
 		return -1;

@@ -4,7 +4,8 @@
  *
  * URLs (postgresql:// and postgres://) and key=value strings go to libpq
  * unchanged, so PG* environment variables, ~/.pgpass, unix-socket hosts
- * (?host=/run/postgresql) and sslmode work exactly as in psql.
+ * (?host=/run/postgresql) and sslmode work exactly as in psql.  libpq
+ * itself is loaded on first use (libpq.h).
  *
  * Concurrent deployers are serialised by a session-level advisory lock
  * taken with a pg_try_advisory_lock loop: never a transaction-level lock,
@@ -13,10 +14,10 @@
  */
 #include "internal.h"
 #include "dialect/dialect.h"
+#include "dialect/postgres/libpq.h"
 #include "dialect/postgres/pg_internal.h"
 #include "sqltext.h"
 
-#include <libpq-fe.h>
 #include <stdint.h>
 #include <string.h>
 #include <stdio.h>
@@ -68,6 +69,8 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 {
 	(void)readonly;
 	*missing = 0;
+	if (rt_libpq_load(err) < 0)
+		return NULL;
 	/* application_name first: a value in the URL, after it, wins. */
 	const char *keys[] = { "application_name", "dbname", NULL };
 	const char *vals[] = { "retort", cfg->url, NULL };
@@ -530,6 +533,8 @@ static char *conninfo_db(const char *conninfo)
 static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 {
 	*url = NULL;
+	if (rt_libpq_load(err) < 0)
+		return -1;
 	PGconn *pg = scratch_server(cfg, err);
 	if (!pg)
 		return -1;
@@ -562,12 +567,16 @@ static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 /* Drop a scratch database, ending sessions still connected to it. */
 static void pg_scratch_drop(const rt_config *cfg, const char *url)
 {
+	rt_error err = { 0 };
+	if (rt_libpq_load(&err) < 0) { /* then nothing was created either */
+		rt_error_clear(&err);
+		return;
+	}
 	char *db = conninfo_db(url);
 	if (db && strncmp(db, "retort_scratch_", 15)) { /* never anything else */
 		free(db);
 		db = NULL;
 	}
-	rt_error err = { 0 };
 	PGconn *pg = db ? scratch_server(cfg, &err) : NULL;
 	rt_error_clear(&err);
 	if (pg) {
