@@ -1,7 +1,7 @@
 /*
  * libpq.h - libpq, loaded at run time by the PostgreSQL dialect.
  *
- * libpq and what it links (OpenSSL, Kerberos, LDAP, GnuTLS: 22 shared
+ * libpq and what it links (OpenSSL, Kerberos, LDAP, GnuTLS: 21 shared
  * objects in all) cost every process about 2 ms to map and relocate at
  * start-up, which a command on SQLite would pay for nothing.  So retort
  * opens libpq.so.5 with dlopen the first time a PostgreSQL connection is
