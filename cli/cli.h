@@ -95,6 +95,12 @@ rt_ctx *cli_ctx(cli *c, rt_error *err);
 
 /* Print an error (and its hint) to stderr; returns its exit status. */
 int cli_fail(cli *c, rt_error *err);
+/*
+ * Print "error: FMT..." and, unless hint is NULL, "hint: HINT" to stderr,
+ * coloured on a terminal; returns status.
+ */
+int cli_error(cli *c, int status, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* A progress or information line on stderr, unless -q. */
 void cli_note(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report library events (steps, lock waits) on stderr. */

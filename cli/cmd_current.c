@@ -78,9 +78,8 @@ int cmd_current(cli *c, int argc, char **argv)
 	if (rt_state_check(g, &st, &err) < 0)
 		status = cli_fail(c, &err);
 	else if (check_heads && !on_all_heads(g, &cur)) {
-		fprintf(stderr, "error: Database is not on all head revisions\n");
-		fprintf(stderr, "hint: 'retort upgrade heads' applies the missing ones\n");
-		status = 1;
+		status = cli_error(c, 1, "'retort upgrade heads' applies the missing ones",
+				   "Database is not on all head revisions");
 	}
 	rt_revset_free(&cur);
 	rt_state_free(&st);

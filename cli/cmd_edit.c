@@ -101,8 +101,7 @@ int cmd_edit(cli *c, int argc, char **argv)
 	rt_state_free(&st);
 	if (!t.revs.n || t.below) {
 		rt_target_free(&t);
-		fprintf(stderr, "error: '%s' names no migration file\n", argv[1]);
-		return 1;
+		return cli_error(c, 1, NULL, "'%s' names no migration file", argv[1]);
 	}
 	char **files = calloc(t.revs.n, sizeof(char *));
 	for (size_t i = 0; files && i < t.revs.n; i++)
@@ -110,9 +109,9 @@ int cmd_edit(cli *c, int argc, char **argv)
 	const char *editor = find_editor();
 	int status = 1;
 	if (!editor)
-		fprintf(stderr, "error: no editor found\nhint: set EDITOR, e.g. export EDITOR=nano\n");
+		cli_error(c, 1, "set EDITOR, e.g. export EDITOR=nano", "no editor found");
 	else if (files && (rc = run_editor(editor, files, t.revs.n)) != 0)
-		fprintf(stderr, "error: the editor '%s' exited with status %d\n", editor, rc);
+		cli_error(c, 1, NULL, "the editor '%s' exited with status %d", editor, rc);
 	else
 		status = 0;
 	free(files);

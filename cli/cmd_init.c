@@ -45,23 +45,19 @@ static const char schema_text[] =
  * Create path holding text; "wx" (O_EXCL) fails when it already exists, so
  * nothing is overwritten.  Errors go to stderr.
  */
-static int write_new(const char *path, const char *text)
+static int write_new(cli *c, const char *path, const char *text)
 {
 	FILE *f = fopen(path, "wx");
-	if (!f) {
-		fprintf(stderr, "error: cannot create %s: %s\n", path, strerror(errno));
-		return -1;
-	}
+	if (!f)
+		return cli_error(c, -1, NULL, "cannot create %s: %s", path, strerror(errno));
 	fputs(text, f);
-	if (fclose(f) != 0) {
-		fprintf(stderr, "error: cannot write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
+	if (fclose(f) != 0)
+		return cli_error(c, -1, NULL, "cannot write %s: %s", path, strerror(errno));
 	return 0;
 }
 
 /* mkdir -p, naming the directory that could not be made. */
-static int make_dir(const char *path)
+static int make_dir(cli *c, const char *path)
 {
 	char *p = strdup(path);
 	if (!p)
@@ -72,7 +68,7 @@ static int make_dir(const char *path)
 		char ch = *s;
 		*s = '\0';
 		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			fprintf(stderr, "error: cannot create directory %s: %s\n", p, strerror(errno));
+			cli_error(c, -1, NULL, "cannot create directory %s: %s", p, strerror(errno));
 			free(p);
 			return -1;
 		}
@@ -127,17 +123,18 @@ int cmd_init(cli *c, int argc, char **argv)
 	snprintf(schema, n, "%s/schema.sql", dir);
 	struct stat st;
 	if (stat(ini, &st) == 0) {
-		fprintf(stderr, "error: %s already exists\nhint: retort init never overwrites; remove it or pick another directory\n", ini);
+		cli_error(c, 1, "retort init never overwrites; remove it or pick another directory",
+			  "%s already exists", ini);
 		goto out;
 	}
 	if (!dir_is_empty(mig)) {
-		fprintf(stderr, "error: %s already exists and is not empty\n", mig);
+		cli_error(c, 1, NULL, "%s already exists and is not empty", mig);
 		goto out;
 	}
-	if (make_dir(dir) < 0 || make_dir(mig) < 0 || write_new(ini, ini_text) < 0)
+	if (make_dir(c, dir) < 0 || make_dir(c, mig) < 0 || write_new(c, ini, ini_text) < 0)
 		goto out;
 	int kept = stat(schema, &st) == 0;
-	if (!kept && write_new(schema, schema_text) < 0)
+	if (!kept && write_new(c, schema, schema_text) < 0)
 		goto out;
 	if (kept)
 		cli_note(c, "Created %s and %s/ (kept the existing %s)", ini, mig, schema);

@@ -33,8 +33,7 @@ int cmd_backup(cli *c, int argc, char **argv)
 	if (!ctx || (rc = rt_backup(ctx, out, &path, &err)) < 0)
 		return cli_fail(c, &err);
 	if (rc == 1) {
-		fprintf(stderr, "error: the database does not exist yet: there is nothing to back up\n");
-		return 1;
+		return cli_error(c, 1, NULL, "the database does not exist yet: there is nothing to back up");
 	}
 	printf("%s\n", path);
 	free(path);

@@ -128,7 +128,7 @@ static int revision(cli *c, int argc, char **argv, int autogen)
 		"schema, and its way back.",
 		0, -1, NULL };
 	const cli_spec mig = { opts,
-		"retort migrate [-m MSG] [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]",
+		"retort migrate [-m MSG] [--head REV] [--splice] [--branch-label L] [--depends-on REV] [--rev-id ID] [--version-path DIR]",
 		"Flask-Migrate's name for revision --autogenerate: write a migration from the\n"
 		"database (which must be at every head) to the declared schema, both sections,\n"
 		"and print its path; nothing is written when they already match.",
@@ -182,7 +182,7 @@ int cmd_merge(cli *c, int argc, char **argv)
 		OPT_END(),
 	};
 	const cli_spec spec = { opts,
-		"retort merge [-m MSG] [--branch-label L] [--rev-id ID] REVISION... | heads",
+		"retort merge [-m MSG] [--splice] [--branch-label L] [--rev-id ID] REVISION... | heads",
 		"Write a migration that revises several heads at once, joining their\n"
 		"branches ('heads' names them all). Its sections start empty.",
 		1, -1, "name the revisions to merge, or 'heads'" };

@@ -48,9 +48,9 @@ int cmd_check(cli *c, int argc, char **argv)
 	cli_report_unsupported(c, &d);
 	int status = d.changes.n ? 1 : 0;
 	if (status)
-		fprintf(stderr, "error: the declared schema and the migrations at head differ (%zu change%s)\n"
-			"hint: write a migration for them: retort revision --autogenerate -m \"...\"\n",
-			d.changes.n, d.changes.n == 1 ? "" : "s");
+		cli_error(c, 1, "write a migration for them: retort revision --autogenerate -m \"...\"",
+			  "the declared schema and the migrations at head differ (%zu change%s)",
+			  d.changes.n, d.changes.n == 1 ? "" : "s");
 	else
 		cli_note(c, "No changes: the declared schema matches the migrations at head.");
 	rt_diff_free(&d);

@@ -92,7 +92,7 @@ int cmd_verify(cli *c, int argc, char **argv)
 		print_text(c, &r);
 	int status = r.ok ? 0 : 1;
 	if (!r.ok && !c->json)
-		fprintf(stderr, "error: verify found problems; fix them before deploying\n");
+		cli_error(c, 1, NULL, "verify found problems; fix them before deploying");
 	rt_verify_report_free(&r);
 	return status;
 }

@@ -100,8 +100,8 @@ int main(int argc, char **argv)
 			idx = i;
 		} else if (takes_value(argv[i])) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "error: option '%s' needs a value\nSee 'retort --help'.\n",
-					argv[i]);
+				cli_error(&c, 2, NULL, "option '%s' needs a value", argv[i]);
+				fprintf(stderr, "See 'retort --help'.\n");
 				return 2;
 			}
 			i++;
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 				general_help(stdout);
 				return 0;
 			}
-		fprintf(stderr, "error: no command given\n\n");
+		cli_error(&c, 2, NULL, "no command given\n");
 		general_help(stderr);
 		return 2;
 	}
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 		const command *cmd = idx + 1 < argc ? find_command(argv[idx + 1]) : NULL;
 		if (!cmd) {
 			if (idx + 1 < argc)
-				fprintf(stderr, "error: unknown command '%s'\n\n", argv[idx + 1]);
+				cli_error(&c, 2, NULL, "unknown command '%s'\n", argv[idx + 1]);
 			general_help(idx + 1 < argc ? stderr : stdout);
 			return idx + 1 < argc ? 2 : 0;
 		}
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 	}
 	const command *cmd = find_command(argv[idx]);
 	if (!cmd) {
-		fprintf(stderr, "error: unknown command '%s'\n\n", argv[idx]);
+		cli_error(&c, 2, NULL, "unknown command '%s'\n", argv[idx]);
 		general_help(stderr);
 		return 2;
 	}
@@ -149,9 +149,8 @@ int main(int argc, char **argv)
 		if (!strcmp(args[i], "--"))
 			break;
 		if (!strcmp(args[i], "--json")) {
-			fprintf(stderr, "error: 'retort %s' has no JSON output\n"
-				"hint: --json works with current, heads, branches, history, show, check, diff, lint and verify\n",
-				cmd->name);
+			cli_error(&c, 2, "--json works with current, heads, branches, history, show, check, diff, lint and verify",
+				  "'retort %s' has no JSON output", cmd->name);
 			free(args);
 			return 2;
 		}

@@ -94,6 +94,23 @@ int cli_fail(cli *c, rt_error *err)
 	return status;
 }
 
+/*
+ * See cli.h: "error: message" (red on a terminal), then "hint: ..." when
+ * hint is not NULL.  Returns status, so a command can return it directly.
+ */
+int cli_error(cli *c, int status, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%serror:%s ", red(c), off(c));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (hint)
+		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), hint);
+	return status;
+}
+
 void cli_note(cli *c, const char *fmt, ...)
 {
 	if (c->quiet)

@@ -196,6 +196,29 @@ sqlite_test_libpq_loaded_only_for_postgresql() {
 	expect_err_has "libsqlite3.so.0 has no PQclear"
 }
 
+# "error:" and "hint:" are coloured when stderr is a terminal (script(1)
+# gives the command one), never with NO_COLOR or TERM=dumb, never in a pipe.
+sqlite_test_errors_are_coloured_only_on_a_terminal() {
+	unset NO_COLOR # tests/run sets it for every other test
+	project
+	tmig aaaa ""
+	tmig bbbb ""
+	local red=$(printf '\033[1;31merror:') yellow=$(printf '\033[33mhint:') out
+	for cmd in "nosuch" "current --check-heads" "show zzzz" "edit zzzz" "backup --url sqlite:///absent.db"; do
+		out=$(TERM=xterm script -qec "$RETORT $cmd" /dev/null 2>&1)
+		case $out in *"$red"*) ;; *) fail "'retort $cmd' on a terminal: no red error: $out" ;; esac
+		out=$(NO_COLOR=1 TERM=xterm script -qec "$RETORT $cmd" /dev/null 2>&1)
+		case $out in *$'\033'*) fail "'retort $cmd' with NO_COLOR is coloured: $out" ;; esac
+		out=$(TERM=dumb script -qec "$RETORT $cmd" /dev/null 2>&1)
+		case $out in *$'\033'*) fail "'retort $cmd' with TERM=dumb is coloured: $out" ;; esac
+	done
+	out=$(TERM=xterm script -qec "$RETORT current --check-heads" /dev/null 2>&1)
+	case $out in *"$yellow"*) ;; *) fail "no yellow hint: $out" ;; esac
+	rt nosuch
+	expect_rc 2
+	expect_err_lacks $'\033'
+}
+
 test_no_configuration_at_all() {
 	rt heads
 	expect_rc 2
