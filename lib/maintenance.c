@@ -78,8 +78,7 @@ static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
 		return -1;
 	strbuf sql = STRBUF_INIT;
 	rt_stmtlist stmts = { 0 };
-	int rc = rt_placeholders_apply(cfg, text, len, !strcmp(d->name, "postgresql"),
-				       path, 1, &sql, err);
+	int rc = rt_placeholders_apply(cfg, text, len, d->name, path, 1, &sql, err);
 	if (rc == 0)
 		rc = d->split(strbuf_str(&sql), sql.len, 1, path, &stmts, err);
 	if (rc == 0)

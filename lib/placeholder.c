@@ -2,11 +2,11 @@
  * placeholder.c - replace ${name} in migration SQL (see placeholder.h).
  *
  * A small scanner finds the regions where a placeholder must not be
- * touched, by the lexical rules of the dialect: '...' strings, "..." and
- * `...` identifiers, -- and block comments everywhere; on PostgreSQL also
+ * touched, by the lexical rules of the dialect: '...' strings, "..."
+ * identifiers, -- and block comments everywhere; on PostgreSQL also
  * E'...' strings with backslash escapes, nested block comments and
- * $tag$...$tag$ bodies; on SQLite [...] identifiers, and block comments
- * that end at the first star-slash (they do not nest there).  A ${ cannot
+ * $tag$...$tag$ bodies; on SQLite [...] and `...` identifiers, and block
+ * comments that end at the first star-slash (they do not nest there).  A ${ cannot
  * start a dollar-quote tag (tags are identifiers), so the two never
  * collide.
  */
@@ -59,16 +59,25 @@ static size_t skip_block_comment(const char *s, size_t len, size_t i, int pg)
 	return len;
 }
 
+/*
+ * Can c continue a PostgreSQL identifier (or a dollar-quote tag, dollar
+ * signs aside)?  Bytes of 0x80 and up are identifier characters there.
+ */
+static int pg_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
 /* If s[i] starts a $tag$ (or $$), return the end of the body, else 0. */
 static size_t skip_dollar(const char *s, size_t len, size_t i)
 {
 	size_t j = i + 1;
-	if (j < len && (isalpha((unsigned char)s[j]) || s[j] == '_'))
-		while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '_'))
+	if (j < len && !isdigit((unsigned char)s[j]) && pg_ident_char(s[j]))
+		while (j < len && pg_ident_char(s[j]))
 			j++;
 	if (j >= len || s[j] != '$')
 		return 0;
-	if (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_'))
+	if (i > 0 && (pg_ident_char(s[i - 1]) || s[i - 1] == '$'))
 		return 0; /* $1-style parameter or part of an identifier */
 	size_t tlen = j - i + 1;
 	for (size_t k = j + 1; k + tlen <= len; k++)
@@ -86,10 +95,10 @@ static size_t protected_region(const char *s, size_t len, size_t i, int pg)
 	char c = s[i];
 	if (c == '\'') {
 		int esc = pg && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
-			  (i < 2 || !isalnum((unsigned char)s[i - 2]));
+			  (i < 2 || !(pg_ident_char(s[i - 2]) || s[i - 2] == '$'));
 		return skip_quoted(s, len, i, '\'', esc) - i;
 	}
-	if (c == '"' || c == '`')
+	if (c == '"' || (c == '`' && !pg))
 		return skip_quoted(s, len, i, c, 0) - i;
 	if (c == '[' && !pg) {
 		const char *end = memchr(s + i, ']', len - i);
@@ -108,6 +117,15 @@ static size_t protected_region(const char *s, size_t len, size_t i, int pg)
 	return 0;
 }
 
+/* The line of sql[i], first_line being that of sql[0] (for errors only). */
+static int line_of(const char *sql, size_t i, int first_line)
+{
+	int line = first_line;
+	for (size_t k = 0; k < i; k++)
+		line += sql[k] == '\n';
+	return line;
+}
+
 static int name_char(char c, int first)
 {
 	return isalpha((unsigned char)c) || c == '_' ||
@@ -120,9 +138,10 @@ static int name_char(char c, int first)
  * error out holds part of the copy.
  */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
-			  int pg, const char *file, int first_line,
-			  strbuf *out, rt_error *err)
+			  const char *dialect, const char *file,
+			  int first_line, strbuf *out, rt_error *err)
 {
+	int pg = !strcmp(dialect, "postgresql"); /* else SQLite's rules */
 	size_t i = 0, copied = 0;
 	strbuf_grow(out, len);
 	while (i < len) {
@@ -138,16 +157,13 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 		size_t j = i + 2;
 		while (j < len && name_char(sql[j], j == i + 2))
 			j++;
-		int line = first_line;
-		for (size_t k = 0; k < i; k++)
-			line += sql[k] == '\n';
 		if (j == i + 2 || j >= len || sql[j] != '}')
-			return rt_fail_at(err, RT_ESCRIPT, file, line,
+			return rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, i, first_line),
 					  "malformed placeholder: '${' must be followed by a name and '}'");
 		char *name = xstrndup(sql + i + 2, j - i - 2);
 		const char *val = rt_config_placeholder(cfg, name);
 		if (!val) {
-			rt_fail_at(err, RT_ESCRIPT, file, line,
+			rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, i, first_line),
 				   "placeholder ${%s} is not defined", name);
 			rt_hint(err, "pass -x %s=VALUE, or set it in the [placeholders] section of retort.ini",
 				name);

@@ -10,13 +10,14 @@
 /*
  * Copy sql to out, replacing ${name} with the configured value of name,
  * but never inside string literals, quoted identifiers, dollar-quoted
- * bodies or comments, so function bodies are never changed.  pg: read sql
- * by PostgreSQL's lexical rules (nested block comments, E'' strings,
- * $tag$ bodies), else by SQLite's.  An undefined name is an error naming
- * file and line (first_line = line of sql[0]).
+ * bodies or comments, so function bodies are never changed.  sql is read
+ * by the lexical rules of the dialect named ("postgresql": nested block
+ * comments, E'' strings, $tag$ bodies; "sqlite": flat comments, [...] and
+ * `...` names).  An undefined name is an error naming file and line
+ * (first_line = line of sql[0]).
  */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
-			  int pg, const char *file, int first_line,
-			  strbuf *out, rt_error *err);
+			  const char *dialect, const char *file,
+			  int first_line, strbuf *out, rt_error *err);
 
 #endif

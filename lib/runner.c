@@ -305,9 +305,8 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 				rev->nparents ? r->g->revs[rev->parents[0]]->id : "base");
 			return -1;
 		}
-		int pg = !strcmp(r->d->name, "postgresql");
 		if (rt_placeholders_apply(r->cfg, p[i].sec->body, p[i].sec->len,
-					  pg, rev->path, p[i].sec->body_line,
+					  r->d->name, rev->path, p[i].sec->body_line,
 					  &p[i].text, err) < 0)
 			return -1;
 		if (r->d->split(strbuf_str(&p[i].text), p[i].text.len,

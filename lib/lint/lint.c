@@ -312,13 +312,13 @@ static int placeholder_char(char c)
  * and column numbers stay those of the file.
  */
 static char *section_text(const rt_config *cfg, const char *sql, size_t len,
-			  int pg, const char *file, int first_line,
-			  size_t *outlen)
+			  const char *dialect, const char *file,
+			  int first_line, size_t *outlen)
 {
 	strbuf sb = STRBUF_INIT;
 	rt_error e = { 0 };
-	if (cfg && rt_placeholders_apply(cfg, sql, len, pg, file, first_line,
-					 &sb, &e) == 0) {
+	if (cfg && rt_placeholders_apply(cfg, sql, len, dialect, file,
+					 first_line, &sb, &e) == 0) {
 		*outlen = sb.len;
 		return strbuf_detach(&sb);
 	}
@@ -361,8 +361,7 @@ static void lint_section_run(const rt_config *cfg, const char *dialect,
 			     rt_lint_report *out)
 {
 	size_t len = 0;
-	char *text = section_text(cfg, ref->body, ref->len,
-				  !strcmp(dialect, "postgresql"), ref->file,
+	char *text = section_text(cfg, ref->body, ref->len, dialect, ref->file,
 				  ref->first_line, &len);
 	lint_section s = {
 		.cfg = cfg, .dialect = dialect, .sql = text, .len = len,

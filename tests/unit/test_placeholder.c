@@ -35,7 +35,8 @@ static char *apply_as(const rt_config *cfg, const char *sql, int pg)
 {
 	strbuf out = STRBUF_INIT;
 	rt_error err = { 0 };
-	if (rt_placeholders_apply(cfg, sql, strlen(sql), pg, "m/x.sql", 1, &out, &err) < 0)
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), pg ? "postgresql" : "sqlite",
+				  "m/x.sql", 1, &out, &err) < 0)
 		fail_msg("'%s': %s", sql, err.message);
 	return strbuf_detach(&out);
 }
@@ -51,7 +52,7 @@ static rt_error apply_err(const rt_config *cfg, const char *sql, int first_line)
 {
 	strbuf out = STRBUF_INIT;
 	rt_error err = { 0 };
-	if (rt_placeholders_apply(cfg, sql, strlen(sql), 1, "m/x.sql", first_line, &out, &err) == 0)
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), "postgresql", "m/x.sql", first_line, &out, &err) == 0)
 		fail_msg("'%s' gave '%s', but should fail", sql, strbuf_str(&out));
 	strbuf_release(&out);
 	assert_int_equal(err.code, RT_ESCRIPT);
@@ -86,8 +87,8 @@ static void test_not_in_strings_or_identifiers(void **state)
 	assert_str_free(apply(cfg, "SELECT e'\\' ${n}' , ${n}"), "SELECT e'\\' ${n}' , 42");
 	assert_str_free(apply(cfg, "SELECT \"${schema}\" FROM ${schema}.t;"),
 			"SELECT \"${schema}\" FROM app.t;");
-	assert_str_free(apply(cfg, "SELECT \"a\"\"${n}\" , `${n}`, ${n}"),
-			"SELECT \"a\"\"${n}\" , `${n}`, 42");
+	assert_str_free(apply(cfg, "SELECT \"a\"\"${n}\" , ${n}"),
+			"SELECT \"a\"\"${n}\" , 42");
 	/* An unterminated string protects the rest. */
 	assert_str_free(apply(cfg, "${n} 'open ${n}"), "42 'open ${n}");
 }
@@ -138,11 +139,52 @@ static void test_sqlite_rules(void **state)
 	const char *bracket = "SELECT [${n}], ${n}";
 	assert_str_free(apply_as(cfg, bracket, 0), "SELECT [${n}], 42");
 	assert_str_free(apply_as(cfg, bracket, 1), "SELECT [42], 42");
+	/* Backticks quote a name in SQLite; in PostgreSQL they are operator characters. */
+	const char *tick = "SELECT `${n}`";
+	assert_str_free(apply_as(cfg, tick, 0), tick);
+	assert_str_free(apply_as(cfg, tick, 1), "SELECT `42`");
 	/* What both read alike. */
 	assert_str_free(apply_as(cfg, "SELECT '${n}', \"${n}\", `${n}`, ${n} -- ${n}", 0),
 			"SELECT '${n}', \"${n}\", `${n}`, 42 -- ${n}");
 	assert_str_free(apply_as(cfg, "/* ${n} */ ${n} /* open ${n}", 0), "/* ${n} */ 42 /* open ${n}");
 	assert_str_free(apply_as(cfg, "[open ${n}", 0), "[open ${n}");
+}
+
+/*
+ * PostgreSQL identifiers (and so dollar-quote tags) may hold bytes 0x80
+ * and up, and only an E or e that is not the end of a longer identifier
+ * starts an E'' string.
+ */
+static void test_pg_identifier_characters(void **state)
+{
+	const rt_config *cfg = *state;
+	const char *tag = "AS $\xc3\xa9t\xc3\xa9$ ${n} $\xc3\xa9t\xc3\xa9$; ${n}";
+	assert_str_free(apply(cfg, tag), "AS $\xc3\xa9t\xc3\xa9$ ${n} $\xc3\xa9t\xc3\xa9$; 42");
+	/* x_e'\' is the identifier x_e and a plain string ending at the second quote. */
+	assert_str_free(apply(cfg, "SELECT x_e'\\' ${n} ''"), "SELECT x_e'\\' 42 ''");
+	assert_str_free(apply(cfg, "SELECT \xc3\xa9" "e'\\' ${n} ''"), "SELECT \xc3\xa9" "e'\\' 42 ''");
+	assert_str_free(apply(cfg, "SELECT (e'\\' ${n} ')"), "SELECT (e'\\' ${n} ')");
+	/* A $ after an identifier character starts no body. */
+	assert_str_free(apply(cfg, "SELECT \xc3\xa9$a$ ${n}"), "SELECT \xc3\xa9$a$ 42");
+}
+
+/* Many placeholders in a large text: one pass (when each one counted lines from the start, this took ~30 s). */
+static void test_large_text(void **state)
+{
+	const rt_config *cfg = *state;
+	strbuf in = STRBUF_INIT, want = STRBUF_INIT;
+	for (int i = 0; i < 50000; i++) {
+		strbuf_adds(&in, "INSERT INTO t VALUES (${n});\n");
+		strbuf_adds(&want, "INSERT INTO t VALUES (42);\n");
+	}
+	char *got = apply(cfg, strbuf_str(&in));
+	assert_string_equal(got, strbuf_str(&want));
+	free(got);
+	strbuf_release(&in);
+	strbuf_release(&want);
+	rt_error err = apply_err(cfg, "SELECT 1;\nSELECT 2;\n${nope}", 10);
+	assert_int_equal(err.line, 12);
+	rt_error_clear(&err);
 }
 
 static void test_undefined(void **state)
@@ -184,7 +226,7 @@ static void test_appends(void **state)
 	strbuf_adds(&out, "before;");
 	rt_error err = { 0 };
 	const char *sql = "SELECT ${n}; trailing";
-	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, 1, "x", 1, &out, &err), 0);
+	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, "postgresql", "x", 1, &out, &err), 0);
 	assert_string_equal(strbuf_str(&out), "before;SELECT 42");
 	strbuf_release(&out);
 }
@@ -198,6 +240,8 @@ int main(void)
 		T(test_not_in_comments),
 		T(test_not_in_dollar_bodies),
 		T(test_sqlite_rules),
+		T(test_pg_identifier_characters),
+		T(test_large_text),
 		T(test_undefined),
 		T(test_malformed),
 		T(test_appends),
