@@ -179,6 +179,9 @@ test_missing_script_location() {
 # libpq is loaded on the first PostgreSQL connection: SQLite works without
 # it, and a PostgreSQL URL without it says what to install.
 sqlite_test_libpq_loaded_only_for_postgresql() {
+	if readelf -d "$RETORT" | grep -q 'NEEDED.*libpq'; then
+		fail "retort is linked with libpq"
+	fi
 	export RETORT_LIBPQ=/nonexistent/libpq.so.5
 	project
 	tmig aaaa ""
@@ -188,7 +191,7 @@ sqlite_test_libpq_loaded_only_for_postgresql() {
 	rt --url postgresql://deploy:s3cret@localhost/app current
 	expect_rc 1
 	expect_err_has "PostgreSQL needs libpq, which cannot be loaded: /nonexistent/libpq.so.5"
-	expect_err_has "apt-get install libpq5"
+	expect_err_has "hint: RETORT_LIBPQ=/nonexistent/libpq.so.5 is not a usable libpq.so.5"
 	expect_err_lacks "s3cret"
 	RETORT_LIBPQ=libsqlite3.so.0
 	rt --url postgresql://deploy:s3cret@localhost/app current

@@ -544,7 +544,7 @@ static void dd_free(dd *d)
 static void mark(dd *d)
 {
 	pgd_mark_dances(d);
-	pgd_mark_functions(d); /* before the tables: col_rebuilt reads fa_drop */
+	pgd_mark_functions(d); /* before the tables: pgd_col_rebuilt reads fa_drop */
 	pgd_mark_tables(d);
 	while (pgd_mark_views_once(d))
 		;

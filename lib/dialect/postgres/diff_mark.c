@@ -119,9 +119,9 @@ static int reads_retyped(const dd *d, const sm_table *ta, const sm_table *tb,
 
 /*
  * Is x a generated column of a that calls a function dropped and made
- * again?  The server refuses DROP FUNCTION under it: release_functions
+ * again?  The server refuses DROP FUNCTION under it: pgd_release_functions
  * drops the column (or its expression) first.  Only the functions
- * mark_functions drops (fa_drop 1) count: the rest go after the tables.
+ * pgd_mark_functions drops (fa_drop 1) count: the rest go after the tables.
  */
 int pgd_released_column(const dd *d, const sm_column *x)
 {
@@ -414,7 +414,7 @@ int pgd_mark_views_once(dd *d)
 		const sm_function *f = &d->a->funcs[i];
 		if (d->fa_drop[i] || !pgd_func_is_late(d->a, f) || !deps_dirty(d, f->deps, f->ndeps))
 			continue;
-		d->fa_drop[i] = 2; /* late: after the tables (released_column ignores it) */
+		d->fa_drop[i] = 2; /* late: after the tables (pgd_released_column ignores it) */
 		char *n = dep_name(f->schema, f->identity);
 		mark_dirty(d, n);
 		free(n);

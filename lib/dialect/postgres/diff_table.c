@@ -98,8 +98,8 @@ static void drop_column(dd *d, const sm_table *t, const sm_column *c, int keeps_
  * Before functions are dropped: the generated columns that call them
  * (dropped, or their expression when b's column is plain), the defaults
  * that call them (alter_column sets them again), and the checks and
- * indexes that call them on tables b does not have (con_dropped and
- * idx_dropped see to the others).
+ * indexes that call them on tables b does not have (pgd_con_dropped and
+ * pgd_idx_dropped see to the others).
  */
 void pgd_release_functions(dd *d)
 {
@@ -261,7 +261,7 @@ static void alter_type(dd *d, const sm_table *t, const sm_column *x, const sm_co
  */
 static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_column *y)
 {
-	/* a default calling a dropped function is gone already (release_functions) */
+	/* a default calling a dropped function is gone already (pgd_release_functions) */
 	const char *xdef = pgd_calls_dropped_function(d, x->def) ? NULL : x->def;
 	if (x->generated && !y->generated && !pgd_released_column(d, x))
 		alter_col(d, t, y, 0, "no longer generated", "DROP EXPRESSION");
@@ -441,7 +441,7 @@ static int alter_table(dd *d, const sm_table *ta, const sm_table *tb)
 			if (!x->generated != !generated)
 				continue;
 			if (pgd_released_column(d, x) && !(y && !y->generated))
-				continue; /* dropped by release_functions */
+				continue; /* dropped by pgd_release_functions */
 			if (!y)
 				drop_column(d, ta, x, x->generated != NULL);
 			else if (pgd_col_rebuilt(d, ta, tb, x, y))

@@ -122,8 +122,8 @@ static char *table_options(const char *persistence, const char *partkey,
 
 static const char q_schemas[] =
 	"SELECT n.nspname FROM pg_catalog.pg_namespace n "
-	"WHERE " NS_OK("n") " AND n.nspname <> 'public' "
-	"AND " NOT_EXT("pg_namespace", "n.oid");
+	"WHERE " PG_NS_OK("n") " AND n.nspname <> 'public' "
+	"AND " PG_NOT_EXT("pg_namespace", "n.oid");
 
 static int on_schema(void *ud, int n, const char *const *v)
 {
@@ -456,7 +456,7 @@ static const char q_enums[] =
 	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass "
 	"AND d.objoid = t.oid AND d.objsubid = 0 "
-	"WHERE t.typtype = 'e' AND " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid");
+	"WHERE t.typtype = 'e' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid");
 
 static int on_enum(void *ud, int n, const char *const *v)
 {
@@ -480,7 +480,7 @@ static const char q_funcs[] =
 	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
 	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
 	"AND d.objoid = p.oid AND d.objsubid = 0 "
-	"WHERE p.prokind <> 'a' AND " NS_OK("n") " AND " NOT_EXT("pg_proc", "p.oid");
+	"WHERE p.prokind <> 'a' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_proc", "p.oid");
 
 /* One function or procedure, identified by name and argument types. */
 static int on_func(void *ud, int n, const char *const *v)
@@ -510,18 +510,18 @@ static int on_func(void *ud, int n, const char *const *v)
 	"WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN "                             \
 	"(SELECT rn.nspname || '.' || rc.relname FROM pg_catalog.pg_class rc "              \
 	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "                      \
-	"WHERE rc.oid = d.refobjid AND " NS_OK("rn") ") "                                   \
+	"WHERE rc.oid = d.refobjid AND " PG_NS_OK("rn") ") "                                   \
 	"WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN "                              \
 	"(SELECT rn.nspname || '.' || rp.proname || '(' || "                                \
 	"pg_catalog.oidvectortypes(rp.proargtypes) || ')' FROM pg_catalog.pg_proc rp "       \
 	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rp.pronamespace "                      \
-	"WHERE rp.oid = d.refobjid AND " NS_OK("rn") ") "                                   \
+	"WHERE rp.oid = d.refobjid AND " PG_NS_OK("rn") ") "                                   \
 	"WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN "                              \
 	"(SELECT rn.nspname || '.' || rt.typname FROM pg_catalog.pg_type t0 "                \
 	"JOIN pg_catalog.pg_type rt ON rt.oid = CASE WHEN t0.typcategory = 'A' "             \
 	"THEN t0.typelem ELSE t0.oid END "                                                  \
 	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.typnamespace "                      \
-	"WHERE t0.oid = d.refobjid AND " NS_OK("rn") ") END"
+	"WHERE t0.oid = d.refobjid AND " PG_NS_OK("rn") ") END"
 
 static const char q_view_deps[] =
 	"SELECT DISTINCT r.ev_class, " DEP_NAME ", "
@@ -591,7 +591,7 @@ static int on_unsupported(void *ud, int n, const char *const *v)
 static char *make_rel_filter(const rt_config *cfg, const char *current)
 {
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
+	strbuf_adds(&sb, PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid")
 		    " AND NOT c.relispartition AND NOT EXISTS (SELECT 1 FROM "
 		    "pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)");
 	const char *schema = cfg->version_table_schema ? cfg->version_table_schema : current;

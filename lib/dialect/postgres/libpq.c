@@ -1,6 +1,7 @@
 /*
  * libpq.c - open libpq.so.5 when PostgreSQL is first used (see libpq.h).
  */
+#define _GNU_SOURCE /* secure_getenv */
 #define RT_LIBPQ_NO_MACROS
 #include "internal.h"
 #include "dialect/postgres/libpq.h"
@@ -15,6 +16,10 @@
 
 rt_libpq_api rt_libpq;
 
+/* dlsym's void * is copied into function pointers (POSIX guarantees this works). */
+_Static_assert(sizeof(void *) == sizeof(void (*)(void)),
+	       "function pointers must be as wide as void *");
+
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static char load_error[512]; /* empty once loaded */
 
@@ -25,7 +30,8 @@ static char load_error[512]; /* empty once loaded */
  */
 static void load(void)
 {
-	const char *path = getenv("RETORT_LIBPQ");
+	/* Not in a setuid or otherwise privileged process: code would run from it. */
+	const char *path = secure_getenv("RETORT_LIBPQ");
 	if (!path || !*path)
 		path = LIBPQ_SONAME;
 	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -58,6 +64,10 @@ int rt_libpq_load(rt_error *err)
 	if (!load_error[0])
 		return 0;
 	rt_fail(err, RT_EDB, "PostgreSQL needs libpq, which cannot be loaded: %s", load_error);
-	rt_hint(err, "install the PostgreSQL client library (Debian: apt-get install libpq5), or point RETORT_LIBPQ at libpq.so.5");
+	const char *env = secure_getenv("RETORT_LIBPQ");
+	if (env && *env)
+		rt_hint(err, "RETORT_LIBPQ=%s is not a usable libpq.so.5: unset it, or point it at one", env);
+	else
+		rt_hint(err, "install the PostgreSQL client library (Debian: apt-get install libpq5), or point RETORT_LIBPQ at libpq.so.5");
 	return -1;
 }

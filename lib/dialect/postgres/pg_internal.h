@@ -31,9 +31,9 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
  * Pieces of catalog queries (introspect.c, unsupported.c).
  * Schemas retort reads: not the system's.
  */
-#define NS_OK(n) n ".nspname !~ '^pg_' AND " n ".nspname <> 'information_schema'"
+#define PG_NS_OK(n) n ".nspname !~ '^pg_' AND " n ".nspname <> 'information_schema'"
 /* Not part of an extension. */
-#define NOT_EXT(cls, oid)                                                     \
+#define PG_NOT_EXT(cls, oid)                                                     \
 	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" \
 	cls "'::pg_catalog.regclass AND x.objid = " oid " AND x.deptype = 'e')"
 

@@ -14,8 +14,8 @@
  */
 #define NAMED_OBJECT(kind, cat, name, ns)                                       \
 	"SELECT '" kind " ' || n.nspname || '.' || o." name " FROM pg_catalog." cat \
-	" o JOIN pg_catalog.pg_namespace n ON n.oid = o." ns " WHERE " NS_OK("n")    \
-	" AND " NOT_EXT(cat, "o.oid")
+	" o JOIN pg_catalog.pg_namespace n ON n.oid = o." ns " WHERE " PG_NS_OK("n")    \
+	" AND " PG_NOT_EXT(cat, "o.oid")
 
 /*
  * One row per object, "kind schema.name": retort reports them rather
@@ -28,43 +28,43 @@ static const char *const q_unsupported[] = {
 	"WHEN 'p' THEN 'pseudo-type ' WHEN 'c' THEN 'composite type ' ELSE 'base type ' END "
 	"|| n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_type", "t.oid") " AND "
+	"WHERE " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid") " AND "
 	"(t.typtype IN ('d', 'r', 'p') OR (t.typtype = 'b' AND t.typcategory <> 'A') "
 	"OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
 	"WHERE k.oid = t.typrelid AND k.relkind = 'c')))",
 	"SELECT 'aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-	"WHERE p.prokind = 'a' AND " NS_OK("n") " AND " NOT_EXT("pg_proc", "p.oid"),
+	"WHERE p.prokind = 'a' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_proc", "p.oid"),
 	"SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE r.rulename <> '_RETURN' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
+	"WHERE r.rulename <> '_RETURN' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
 	"SELECT 'policy ' || o.polname || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_policy o JOIN pg_catalog.pg_class c ON c.oid = o.polrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " NS_OK("n"),
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " PG_NS_OK("n"),
 	"SELECT 'row level security on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND " NS_OK("n"),
+	"WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND " PG_NS_OK("n"),
 	"SELECT 'event trigger ' || t.evtname FROM pg_catalog.pg_event_trigger t "
-	"WHERE " NOT_EXT("pg_event_trigger", "t.oid"),
+	"WHERE " PG_NOT_EXT("pg_event_trigger", "t.oid"),
 	"SELECT 'foreign table ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.relkind = 'f' AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
+	"WHERE c.relkind = 'f' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
 	"SELECT 'foreign-data wrapper ' || w.fdwname FROM pg_catalog.pg_foreign_data_wrapper w "
-	"WHERE " NOT_EXT("pg_foreign_data_wrapper", "w.oid"),
+	"WHERE " PG_NOT_EXT("pg_foreign_data_wrapper", "w.oid"),
 	"SELECT 'foreign server ' || s.srvname FROM pg_catalog.pg_foreign_server s "
-	"WHERE " NOT_EXT("pg_foreign_server", "s.oid"),
+	"WHERE " PG_NOT_EXT("pg_foreign_server", "s.oid"),
 	"SELECT 'publication ' || p.pubname FROM pg_catalog.pg_publication p",
 	"SELECT 'subscription ' || s.subname FROM pg_catalog.pg_subscription s "
 	"JOIN pg_catalog.pg_database b ON b.oid = s.subdbid WHERE b.datname = pg_catalog.current_database()",
 	"SELECT 'operator ' || o.oid::pg_catalog.regoperator::text FROM pg_catalog.pg_operator o "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
-	"WHERE " NS_OK("n") " AND " NOT_EXT("pg_operator", "o.oid"),
+	"WHERE " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_operator", "o.oid"),
 	NAMED_OBJECT("operator class", "pg_opclass", "opcname", "opcnamespace"),
 	NAMED_OBJECT("operator family", "pg_opfamily", "opfname", "opfnamespace"),
 	"SELECT 'cast (' || pg_catalog.format_type(k.castsource, NULL) || ' AS ' || "
 	"pg_catalog.format_type(k.casttarget, NULL) || ')' FROM pg_catalog.pg_cast k "
-	"WHERE k.oid >= 16384 AND " NOT_EXT("pg_cast", "k.oid") " AND NOT EXISTS (SELECT 1 "
+	"WHERE k.oid >= 16384 AND " PG_NOT_EXT("pg_cast", "k.oid") " AND NOT EXISTS (SELECT 1 "
 	"FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass "
 	"AND x.objid = k.oid AND x.deptype = 'i')",
 	NAMED_OBJECT("collation", "pg_collation", "collname", "collnamespace"),
@@ -75,9 +75,9 @@ static const char *const q_unsupported[] = {
 	NAMED_OBJECT("conversion", "pg_conversion", "conname", "connamespace"),
 	NAMED_OBJECT("statistics", "pg_statistic_ext", "stxname", "stxnamespace"),
 	"SELECT 'language ' || l.lanname FROM pg_catalog.pg_language l "
-	"WHERE l.lanispl AND l.lanname <> 'plpgsql' AND " NOT_EXT("pg_language", "l.oid"),
+	"WHERE l.lanispl AND l.lanname <> 'plpgsql' AND " PG_NOT_EXT("pg_language", "l.oid"),
 	"SELECT 'access method ' || a.amname FROM pg_catalog.pg_am a "
-	"WHERE a.oid >= 16384 AND " NOT_EXT("pg_am", "a.oid"),
+	"WHERE a.oid >= 16384 AND " PG_NOT_EXT("pg_am", "a.oid"),
 	/* partitions and inheritance children: the table and all it holds */
 	"SELECT CASE WHEN c.relispartition THEN 'partition ' ELSE 'inheritance child ' END "
 	"|| n.nspname || '.' || c.relname || ' of ' || pn.nspname || '.' || pc.relname "
@@ -85,36 +85,36 @@ static const char *const q_unsupported[] = {
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
 	"JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
-	"WHERE c.relkind IN ('r', 'p', 'f') AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
+	"WHERE c.relkind IN ('r', 'p', 'f') AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
 	"SELECT 'trigger ' || t.tgname || ' on ' || CASE c.relkind WHEN 'v' THEN 'view ' "
 	"ELSE 'foreign table ' END || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE NOT t.tgisinternal AND c.relkind IN ('v', 'f') AND " NS_OK("n"),
+	"WHERE NOT t.tgisinternal AND c.relkind IN ('v', 'f') AND " PG_NS_OK("n"),
 	/* properties of tables the model has no field for */
 	"SELECT 'typed table ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.reloftype <> 0 AND c.relkind IN ('r', 'p') AND " NS_OK("n"),
+	"WHERE c.reloftype <> 0 AND c.relkind IN ('r', 'p') AND " PG_NS_OK("n"),
 	"SELECT 'tablespace of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.reltablespace <> 0 AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND " NS_OK("n")
-	" AND " NOT_EXT("pg_class", "c.oid"),
+	"WHERE c.reltablespace <> 0 AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND " PG_NS_OK("n")
+	" AND " PG_NOT_EXT("pg_class", "c.oid"),
 	"SELECT 'replica identity of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.relreplident NOT IN ('d', 'n') AND c.relkind IN ('r', 'p') AND " NS_OK("n")
-	" AND " NOT_EXT("pg_class", "c.oid"),
+	"WHERE c.relreplident NOT IN ('d', 'n') AND c.relkind IN ('r', 'p') AND " PG_NS_OK("n")
+	" AND " PG_NOT_EXT("pg_class", "c.oid"),
 	"SELECT 'access method of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"JOIN pg_catalog.pg_am a ON a.oid = c.relam "
-	"WHERE c.relkind IN ('r', 'm') AND a.amname <> 'heap' AND " NS_OK("n"),
+	"WHERE c.relkind IN ('r', 'm') AND a.amname <> 'heap' AND " PG_NS_OK("n"),
 	"SELECT 'clustering of ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_index i "
 	"JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE i.indisclustered AND " NS_OK("n"),
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE i.indisclustered AND " PG_NS_OK("n"),
 	"SELECT CASE t.tgenabled WHEN 'D' THEN 'disabled trigger ' ELSE 'replica or always trigger ' END "
 	"|| t.tgname || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE NOT t.tgisinternal AND t.tgenabled <> 'O' AND " NS_OK("n"),
+	"WHERE NOT t.tgisinternal AND t.tgenabled <> 'O' AND " PG_NS_OK("n"),
 	/* per-column settings with no field in the model */
 	/* (attcompression, PostgreSQL 14+, read through to_jsonb so older servers answer too) */
 	"SELECT CASE WHEN a.attstattarget >= 0 THEN 'statistics target of ' "
@@ -129,7 +129,7 @@ static const char *const q_unsupported[] = {
 	"OR pg_catalog.length(pg_catalog.to_jsonb(a) ->> 'attcompression') > 0))) "
 	"AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND NOT c.relispartition "
 	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
-	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
+	"AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
 	"SELECT 'options of column ' || n.nspname || '.' || c.relname || '.' || a.attname || ' (' "
 	"|| pg_catalog.array_to_string(a.attoptions, ', ') || ')' "
 	"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
@@ -137,7 +137,7 @@ static const char *const q_unsupported[] = {
 	"WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attoptions IS NOT NULL "
 	"AND c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition "
 	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
-	"AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid"),
+	"AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
 	/* comments on objects the model keeps no comment for */
 	"SELECT 'comment on constraint ' || o.conname || ' on ' || n.nspname || '.' || "
 	"coalesce(c.relname, t.typname) FROM pg_catalog.pg_description d "
@@ -145,39 +145,39 @@ static const char *const q_unsupported[] = {
 	"JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace "
 	"LEFT JOIN pg_catalog.pg_class c ON c.oid = o.conrelid "
 	"LEFT JOIN pg_catalog.pg_type t ON t.oid = o.contypid "
-	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND " NS_OK("n"),
+	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND " PG_NS_OK("n"),
 	"SELECT 'comment on trigger ' || o.tgname || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_description d JOIN pg_catalog.pg_trigger o ON o.oid = d.objoid "
 	"JOIN pg_catalog.pg_class c ON c.oid = o.tgrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND " NS_OK("n"),
+	"WHERE d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND " PG_NS_OK("n"),
 	"SELECT 'comment on schema ' || n.nspname FROM pg_catalog.pg_description d "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = d.objoid "
-	"WHERE d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND " NS_OK("n")
+	"WHERE d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND " PG_NS_OK("n")
 	" AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')"
-	" AND " NOT_EXT("pg_namespace", "n.oid"),
+	" AND " PG_NOT_EXT("pg_namespace", "n.oid"),
 	"SELECT 'comment on sequence ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_description d "
 	"JOIN pg_catalog.pg_class c ON c.oid = d.objoid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.relkind = 'S' AND " NS_OK("n")
-	" AND " NOT_EXT("pg_class", "c.oid"),
+	"WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.relkind = 'S' AND " PG_NS_OK("n")
+	" AND " PG_NOT_EXT("pg_class", "c.oid"),
 	/* privileges: ownership is not compared, but grants are schema too */
 	"SELECT 'privileges on ' || CASE c.relkind WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' "
 	"WHEN 'm' THEN 'materialized view ' ELSE 'table ' END || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND " NS_OK("n") " AND " NOT_EXT("pg_class", "c.oid")
+	"WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid")
 	" AND (c.relacl IS NOT NULL AND c.relacl <> pg_catalog.acldefault((CASE c.relkind WHEN 'S' "
 	"THEN 's' ELSE 'r' END)::\"char\", c.relowner) OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a "
 	"WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL AND a.attnum > 0))",
 	"SELECT 'privileges on function ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE " NS_OK("n")
-	" AND " NOT_EXT("pg_proc", "p.oid") " AND p.proacl IS NOT NULL "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE " PG_NS_OK("n")
+	" AND " PG_NOT_EXT("pg_proc", "p.oid") " AND p.proacl IS NOT NULL "
 	"AND p.proacl <> pg_catalog.acldefault('f'::\"char\", p.proowner)",
 	"SELECT 'privileges on type ' || n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE " NS_OK("n")
-	" AND " NOT_EXT("pg_type", "t.oid") " AND t.typacl IS NOT NULL "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE " PG_NS_OK("n")
+	" AND " PG_NOT_EXT("pg_type", "t.oid") " AND t.typacl IS NOT NULL "
 	"AND t.typacl <> pg_catalog.acldefault('T'::\"char\", t.typowner)",
-	"SELECT 'privileges on schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE " NS_OK("n")
-	" AND " NOT_EXT("pg_namespace", "n.oid") " AND n.nspacl IS NOT NULL "
+	"SELECT 'privileges on schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE " PG_NS_OK("n")
+	" AND " PG_NOT_EXT("pg_namespace", "n.oid") " AND n.nspacl IS NOT NULL "
 	"AND n.nspacl <> pg_catalog.acldefault('n'::\"char\", n.nspowner) AND NOT (n.nspname = 'public' "
 	"AND n.nspacl::text = pg_catalog.format(CASE WHEN pg_catalog.current_setting('server_version_num')::int "
 	">= 150000 THEN '{%1$s=UC/%1$s,=U/%1$s}' ELSE '{%1$s=UC/%1$s,=UC/%1$s}' END, "
