@@ -133,6 +133,40 @@ static int name_char(char c, int first)
 }
 
 /*
+ * The next "${" at or after *at outside the protected regions: its offset
+ * in *at, and in *end where the name after it stops (a placeholder is
+ * well formed when that is a '}' after at least one character).  0 when
+ * there is none.
+ */
+static int next_placeholder(const char *sql, size_t len, int pg, size_t *at,
+			    size_t *end)
+{
+	size_t i = *at;
+	while (i < len) {
+		size_t skip = protected_region(sql, len, i, pg);
+		if (skip) {
+			i += skip;
+			continue;
+		}
+		if (sql[i] == '$' && i + 1 < len && sql[i + 1] == '{') {
+			size_t j = i + 2;
+			while (j < len && name_char(sql[j], j == i + 2))
+				j++;
+			*at = i;
+			*end = j;
+			return 1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+static int well_formed(const char *sql, size_t len, size_t at, size_t end)
+{
+	return end > at + 2 && end < len && sql[end] == '}';
+}
+
+/*
  * See placeholder.h.  A name is a letter or _, then letters, digits, _, .
  * and -; its value goes in verbatim (SQL text, not a quoted literal).  On
  * error out holds part of the copy.
@@ -142,28 +176,16 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			  int first_line, strbuf *out, rt_error *err)
 {
 	int pg = !strcmp(dialect, "postgresql"); /* else SQLite's rules */
-	size_t i = 0, copied = 0;
+	size_t at = 0, end, copied = 0;
 	strbuf_grow(out, len);
-	while (i < len) {
-		size_t skip = protected_region(sql, len, i, pg);
-		if (skip) {
-			i += skip;
-			continue;
-		}
-		if (sql[i] != '$' || i + 1 >= len || sql[i + 1] != '{') {
-			i++;
-			continue;
-		}
-		size_t j = i + 2;
-		while (j < len && name_char(sql[j], j == i + 2))
-			j++;
-		if (j == i + 2 || j >= len || sql[j] != '}')
-			return rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, i, first_line),
+	while (next_placeholder(sql, len, pg, &at, &end)) {
+		if (!well_formed(sql, len, at, end))
+			return rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, at, first_line),
 					  "malformed placeholder: '${' must be followed by a name and '}'");
-		char *name = xstrndup(sql + i + 2, j - i - 2);
+		char *name = xstrndup(sql + at + 2, end - at - 2);
 		const char *val = rt_config_placeholder(cfg, name);
 		if (!val) {
-			rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, i, first_line),
+			rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, at, first_line),
 				   "placeholder ${%s} is not defined", name);
 			rt_hint(err, "pass -x %s=VALUE, or set it in the [placeholders] section of retort.ini",
 				name);
@@ -171,10 +193,35 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			return -1;
 		}
 		free(name);
-		strbuf_add(out, sql + copied, i - copied);
+		strbuf_add(out, sql + copied, at - copied);
 		strbuf_adds(out, val);
-		i = copied = j + 1;
+		at = copied = end + 1;
 	}
 	strbuf_add(out, sql + copied, len - copied);
 	return 0;
+}
+
+/*
+ * See placeholder.h: "${name}" becomes "__name_" (characters other than
+ * letters and digits as '_'), the same length, so positions stay put.
+ */
+void rt_placeholders_mask(const char *sql, size_t len, const char *dialect,
+			  strbuf *out)
+{
+	int pg = !strcmp(dialect, "postgresql");
+	size_t at = 0, end, copied = 0;
+	strbuf_grow(out, len);
+	while (next_placeholder(sql, len, pg, &at, &end)) {
+		if (!well_formed(sql, len, at, end)) {
+			at += 2;
+			continue;
+		}
+		strbuf_add(out, sql + copied, at - copied);
+		strbuf_adds(out, "__");
+		for (size_t k = at + 2; k < end; k++)
+			strbuf_addc(out, isalnum((unsigned char)sql[k]) ? sql[k] : '_');
+		strbuf_addc(out, '_');
+		at = copied = end + 1;
+	}
+	strbuf_add(out, sql + copied, len - copied);
 }

@@ -20,4 +20,13 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			  const char *dialect, const char *file,
 			  int first_line, strbuf *out, rt_error *err);
 
+/*
+ * Copy sql to out with every well-formed ${name} that substitution would
+ * replace turned into an identifier of the same length, defined or not
+ * (lint reads migrations without -x values; line and column numbers stay
+ * those of the file).  Malformed ones are copied as they are.
+ */
+void rt_placeholders_mask(const char *sql, size_t len, const char *dialect,
+			  strbuf *out);
+
 #endif

@@ -15,7 +15,6 @@
 #include "dialect/dialect.h"
 #include "placeholder.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -300,16 +299,11 @@ void rt_lint_report_free(rt_lint_report *r)
 /* Sections                                                             */
 /* ------------------------------------------------------------------ */
 
-static int placeholder_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-';
-}
-
 /*
  * The section's SQL with placeholders replaced: by their values when all
- * are defined (the SQL that would run), else each ${name} by an
- * identifier of the same length, so lint needs no -x values and line
- * and column numbers stay those of the file.
+ * are defined (the SQL that would run), else each ${name} outside strings,
+ * comments and bodies by an identifier of the same length, so lint needs
+ * no -x values and line and column numbers stay those of the file.
  */
 static char *section_text(const rt_config *cfg, const char *sql, size_t len,
 			  const char *dialect, const char *file,
@@ -324,22 +318,7 @@ static char *section_text(const rt_config *cfg, const char *sql, size_t len,
 	}
 	rt_error_clear(&e);
 	strbuf_reset(&sb);
-	for (size_t i = 0; i < len; i++) {
-		size_t j = i + 2;
-		if (sql[i] == '$' && i + 1 < len && sql[i + 1] == '{') {
-			while (j < len && placeholder_char(sql[j]))
-				j++;
-		}
-		if (j > i + 2 && j < len && sql[j] == '}') {
-			strbuf_adds(&sb, "__");
-			for (size_t k = i + 2; k < j; k++)
-				strbuf_addc(&sb, isalnum((unsigned char)sql[k]) ? sql[k] : '_');
-			strbuf_addc(&sb, '_');
-			i = j;
-		} else {
-			strbuf_addc(&sb, sql[i]);
-		}
-	}
+	rt_placeholders_mask(sql, len, dialect, &sb);
 	*outlen = sb.len;
 	return strbuf_detach(&sb);
 }

@@ -219,6 +219,28 @@ static void test_malformed(void **state)
 	rt_error_clear(&err);
 }
 
+/*
+ * Masking (lint without -x values): each placeholder substitution would
+ * replace becomes a same-length identifier; strings, comments, bodies and
+ * malformed ones are left alone.
+ */
+static void test_mask(void **state)
+{
+	(void)state;
+	const char *sql = "CREATE TABLE ${schema}.t (v text DEFAULT '${x}'); -- ${y}\n"
+			  "AS $$ ${z} $$; ALTER TABLE ${app.name-1} OWNER TO ${;";
+	strbuf out = STRBUF_INIT;
+	rt_placeholders_mask(sql, strlen(sql), "postgresql", &out);
+	assert_string_equal(strbuf_str(&out),
+			    "CREATE TABLE __schema_.t (v text DEFAULT '${x}'); -- ${y}\n"
+			    "AS $$ ${z} $$; ALTER TABLE __app_name_1_ OWNER TO ${;");
+	assert_int_equal(out.len, strlen(sql));
+	strbuf_reset(&out);
+	rt_placeholders_mask("[${a}] $$ ${b} $$", 17, "sqlite", &out);
+	assert_string_equal(strbuf_str(&out), "[${a}] $$ __b_ $$");
+	strbuf_release(&out);
+}
+
 static void test_appends(void **state)
 {
 	const rt_config *cfg = *state;
@@ -244,6 +266,7 @@ int main(void)
 		T(test_large_text),
 		T(test_undefined),
 		T(test_malformed),
+		T(test_mask),
 		T(test_appends),
 	};
 	return cmocka_run_group_tests_name("placeholder", tests, NULL, NULL);
