@@ -726,12 +726,14 @@ int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	x.version_table = cfg && cfg->version_table ? cfg->version_table : "retort_version";
 	x.history_table = xasprintf("%s_history", x.version_table);
 	*out = NULL;
+	int started = sq_read_begin(c);
 	int rc = query(&x, "SELECT type, name, tbl_name, sql FROM sqlite_master "
 			   "ORDER BY rowid", master_cb, &x);
 	if (rc == 0) {
 		read_table_list(&x);
 		rc = load_tables(&x);
 	}
+	sq_read_end(c, started);
 	if (rc == 0) {
 		load_rest(&x);
 		sm_sort(x.s);

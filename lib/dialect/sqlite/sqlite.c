@@ -337,6 +337,23 @@ static void sq_rollback(rt_conn *c)
 	c->in_tx = 0;
 }
 
+/*
+ * See sqlite_internal.h: BEGIN (deferred) unless a transaction is open
+ * already; 1 when this one was started here.
+ */
+int sq_read_begin(rt_conn *c)
+{
+	if (sqlite3_get_autocommit(c->db) == 0)
+		return 0;
+	return sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void sq_read_end(rt_conn *c, int started)
+{
+	if (started && sqlite3_get_autocommit(c->db) == 0)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;

@@ -18,6 +18,16 @@ int rt_sqlite_path(const char *url, const char *dir, char **path,
 int rt_sqlite_split(const char *sql, size_t len, int first_line,
 		    const char *file, rt_stmtlist *out, rt_error *err);
 
+/*
+ * A read transaction around many queries (introspection): one snapshot,
+ * so a writer committing meanwhile cannot leave the model half old and
+ * half new, and the shared lock taken once.  sq_read_begin
+ * starts one unless a transaction is already open and says whether it
+ * did; sq_read_end ends only the one it started.
+ */
+int sq_read_begin(rt_conn *c);
+void sq_read_end(rt_conn *c, int started);
+
 /* Schema work: introspect.c, diff.c, scratch.c. */
 int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg,
 			 struct sm_schema **out, rt_error *err);
