@@ -207,8 +207,10 @@ static int parse_list(const char *path, int lineno, const char *key,
 
 /*
  * See retort.h.  Besides @ - + : it refuses spaces, commas (header lists
- * are comma-separated), quotes, backslashes, control characters and the
- * words head, heads, base and current.  Branch labels pass through it too.
+ * are comma-separated), quotes, control characters (DEL too), the path
+ * separators / and \ and a leading '.' (ids go into file names: a file
+ * named ".x_msg.sql" is hidden and never loaded), and the words head,
+ * heads, base and current.  Branch labels pass through it too.
  */
 int rt_check_revision_id(const char *id, rt_error *err)
 {
@@ -219,14 +221,22 @@ int rt_check_revision_id(const char *id, rt_error *err)
 		return rt_fail(err, RT_EUSAGE,
 			       "revision id '%s' is %zu characters long; the version table holds at most 32",
 			       id, n);
+	if (id[0] == '.')
+		return rt_fail(err, RT_EUSAGE,
+			       "revision id '%s' starts with '.': its file would be hidden, and files whose name starts with '.' are not loaded",
+			       id);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)id[i];
 		if (strchr("@-+:", c))
 			return rt_fail(err, RT_EUSAGE,
 				       "character '%c' is not allowed in revision id '%s' (@ - + : have meanings in revision identifiers)",
 				       c, id);
-		if (isspace(c) || c == ',' || c < 0x20 || c == '\'' ||
-		    c == '"' || c == '\\')
+		if (c == '/' || c == '\\')
+			return rt_fail(err, RT_EUSAGE,
+				       "character '%c' is not allowed in revision id '%s' (revision ids are part of file names)",
+				       c, id);
+		if (isspace(c) || c == ',' || c < 0x20 || c == 0x7f ||
+		    c == '\'' || c == '"')
 			return rt_fail(err, RT_EUSAGE,
 				       "revision id '%s' contains a space, comma, quote or control character",
 				       id);
@@ -432,12 +442,39 @@ static int check_complete(rt_revision *r, int lines, rt_error *err)
 	return 0;
 }
 
+/* The line number of p in text (1 for the first line). */
+static int line_of(const char *text, const char *p)
+{
+	int no = 1;
+	for (const char *s = text; (s = memchr(s, '\n', (size_t)(p - s))); s++)
+		no++;
+	return no;
+}
+
+/*
+ * A carriage return inside a line (not the CR of a CRLF end) means the
+ * file uses CR line endings (classic Mac OS): the whole file would be one
+ * line.  They are refused, not read as line ends, since the SQL would be
+ * passed on with them and SQLite ends a "--" comment only at a line feed.
+ * Checked on the lines the parser reads: header and marker lines.
+ */
+static int lone_cr(const char *path, const line *ln, rt_error *err)
+{
+	if (!memchr(ln->s, '\r', ln->len))
+		return 0;
+	rt_fail_at(err, RT_ESCRIPT, path, ln->no,
+		   "a carriage return not followed by a line feed: the file uses CR line endings");
+	rt_hint(err, "retort reads LF or CRLF line endings; convert the file, e.g. with: tr '\\r' '\\n' < OLD > NEW");
+	return -1;
+}
+
 /*
  * See retort.h.  text belongs to the revision at once, so it is freed on
- * failure too.  A UTF-8 BOM and CRLF line ends are accepted.  Before the
- * first marker only blank lines and comments may appear (one shaped "Key:
- * value" must be a known header); after it only marker lines are looked
- * at, everything else being the sections' SQL.
+ * failure too.  A UTF-8 BOM and CRLF line ends are accepted, CR line
+ * ends are not (see lone_cr).  Before the first marker only blank lines
+ * and comments may appear (one shaped "Key: value" must be a known
+ * header); after it only marker lines are looked at, everything else
+ * being the sections' SQL.
  */
 rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 			       rt_error *err)
@@ -446,8 +483,9 @@ rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 	r->path = xstrdup(path);
 	r->text = text;
 	r->textlen = len;
-	if (memchr(text, '\0', len)) {
-		rt_fail_at(err, RT_ESCRIPT, path, 0,
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		rt_fail_at(err, RT_ESCRIPT, path, line_of(text, nul),
 			   "contains a NUL byte: not a text file");
 		goto fail;
 	}
@@ -461,7 +499,10 @@ rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 	       next_line(&p, end, &no, &ln)) {
 		const char *c;
 		size_t n;
-		if (is_marker(&ln, &c, &n)) {
+		int marker = is_marker(&ln, &c, &n);
+		if ((marker || !cur) && lone_cr(path, &ln, err) < 0)
+			goto fail;
+		if (marker) {
 			if (start_section(r, &ln, c, n, &cur, err) < 0)
 				goto fail;
 			continue;

@@ -197,6 +197,61 @@ static void now_in(const char *tz, struct tm *tm, long *usec, long *gmtoff)
 	free(saved);
 }
 
+/* Digits at *p (before end) as a number, at most cap + 1; *p moves past them. */
+static long digits(const char **p, const char *end, long cap)
+{
+	long v = 0;
+	for (; *p < end && isdigit((unsigned char)**p); (*p)++)
+		if ((v = v * 10 + (**p - '0')) > cap)
+			v = cap + 1;
+	return v;
+}
+
+/*
+ * The printf conversion for one file_template key: spec[0..sl) holds
+ * Python's flags, width and precision ("-+ #0", digits, "." digits).
+ * Written into fmt (32 bytes) as "%" flags width .prec then "ld" for a
+ * number printed with d, else "s" (where only the '-' flag is kept: C
+ * leaves the others undefined for strings, Python ignores them).  A width
+ * or precision over 255, or a spec not of that shape, is an error naming
+ * the template: printf fails on widths past INT_MAX, which once left an
+ * empty file name ("migrations/.sql").
+ */
+static int conversion(const char *spec, size_t sl, int number, char *fmt,
+		      const char *tpl, const char *key, rt_error *err)
+{
+	enum { MAX_WIDTH = 255 };
+	const char *p = spec, *end = spec + sl;
+	char flags[6] = "";
+	size_t nf = 0;
+	for (; p < end && strchr("-+ #0", *p); p++)
+		if (!memchr(flags, *p, nf) && (number || *p == '-'))
+			flags[nf++] = *p;
+	long width = p < end && isdigit((unsigned char)*p)
+			     ? digits(&p, end, MAX_WIDTH) : -1;
+	long prec = -1;
+	if (p < end && *p == '.') {
+		p++;
+		prec = digits(&p, end, MAX_WIDTH);
+	}
+	if (p < end)
+		return rt_fail(err, RT_ECONFIG,
+			       "file_template '%s': '%.*s' after %%(%s) is not a format (flags, width, .precision)",
+			       tpl, (int)sl, spec, key);
+	if (width > MAX_WIDTH || prec > MAX_WIDTH)
+		return rt_fail(err, RT_ECONFIG,
+			       "file_template '%s': the %s given for %%(%s) is over %d",
+			       tpl, width > MAX_WIDTH ? "width" : "precision", key,
+			       MAX_WIDTH);
+	int n = snprintf(fmt, 32, "%%%s", flags);
+	if (width >= 0)
+		n += snprintf(fmt + n, (size_t)(32 - n), "%ld", width);
+	if (prec >= 0)
+		n += snprintf(fmt + n, (size_t)(32 - n), ".%ld", prec);
+	snprintf(fmt + n, (size_t)(32 - n), "%s", number ? "ld" : "s");
+	return 0;
+}
+
 /*
  * Expand a file_template: %(key)s / %(key)d / %(key).2d / %(key)02d with
  * Alembic's keys rev, slug, epoch, year, month, day, hour, minute, second.
@@ -251,24 +306,29 @@ static int expand_template(const char *tpl, const char *rev, const char *slug,
 			return -1;
 		}
 		char fmt[32], numbuf[32];
-		int w = (int)(sl < 20 ? sl : 20);
+		if (conversion(spec, sl, !str && conv == 'd', fmt, tpl, key, err) < 0)
+			return -1;
 		if (!str)
 			snprintf(numbuf, sizeof(numbuf), "%ld", num);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		if (!str && conv == 'd') {
-			snprintf(fmt, sizeof(fmt), "%%%.*sld", w, spec);
+		if (!str && conv == 'd')
 			strbuf_addf(out, fmt, num);
-		} else {
-			snprintf(fmt, sizeof(fmt), "%%%.*ss", w, spec);
+		else
 			strbuf_addf(out, fmt, str ? str : numbuf);
-		}
 #pragma GCC diagnostic pop
 		p = spec + sl + 1;
 	}
 	if (strchr(out->buf ? out->buf : "", '/'))
 		return rt_fail(err, RT_ECONFIG,
 			       "file_template '%s' would put a '/' in the file name", tpl);
+	if (!out->len || out->buf[0] == '.') {
+		rt_fail(err, RT_ECONFIG,
+			"file_template '%s' gives the file name '%s.sql', which starts with '.': such files are not loaded",
+			tpl, out->buf ? out->buf : "");
+		rt_hint(err, "start file_template with %%(rev)s, as the default '%%(rev)s_%%(slug)s' does");
+		return -1;
+	}
 	return 0;
 }
 
@@ -446,6 +506,49 @@ static void render(strbuf *sb, const char *id, const rt_graph *g,
 	}
 }
 
+/* Is name one of the labels the new revision is to get? */
+static int is_new_label(const rt_new_revision *nr, const char *name)
+{
+	for (size_t i = 0; i < nr->nlabels; i++)
+		if (!strcmp(nr->labels[i], name))
+			return 1;
+	return 0;
+}
+
+/*
+ * --rev-id: a valid id that names nothing yet.  Ids and branch labels
+ * share one namespace, so it may not be a label already in use nor one
+ * of the new revision's own labels (the graph refuses either on load).
+ */
+static int check_rev_id(const rt_graph *g, const rt_new_revision *nr,
+			rt_error *err)
+{
+	const char *id = nr->rev_id;
+	if (rt_check_revision_id(id, err) < 0)
+		return -1;
+	int old = rt_graph_find(g, id);
+	if (old >= 0)
+		return rt_fail(err, RT_EUSAGE, "revision id %s already exists (%s)",
+			       id, g->revs[old]->path);
+	int label = rt_graph_find_label(g, id);
+	if (label >= 0) {
+		const rt_revision *owner = g->revs[g->labels[label].rev];
+		rt_fail(err, RT_EUSAGE,
+			"revision id %s is already used as a branch label by revision %s (%s)",
+			id, owner->id, owner->path);
+		rt_hint(err, "ids and branch labels share one namespace: choose another --rev-id");
+		return -1;
+	}
+	if (is_new_label(nr, id)) {
+		rt_fail(err, RT_EUSAGE,
+			"revision id %s is also given as a branch label of the new revision",
+			id);
+		rt_hint(err, "ids and branch labels share one namespace: choose another --rev-id or label");
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * See retort.h.  Every check (id, parents, labels, dependencies,
  * directory, file name) runs and the text is parsed back before anything
@@ -458,17 +561,14 @@ int rt_revision_create(const rt_config *cfg, const rt_graph *g,
 {
 	char id[40];
 	if (nr->rev_id) {
-		if (rt_check_revision_id(nr->rev_id, err) < 0)
+		if (check_rev_id(g, nr, err) < 0)
 			return -1;
-		int old = rt_graph_find(g, nr->rev_id);
-		if (old >= 0)
-			return rt_fail(err, RT_EUSAGE, "revision id %s already exists (%s)",
-				       nr->rev_id, g->revs[old]->path);
 		snprintf(id, sizeof(id), "%s", nr->rev_id);
 	} else {
 		do
 			random_id(id);
-		while (rt_graph_find(g, id) >= 0);
+		while (rt_graph_find(g, id) >= 0 || rt_graph_find_label(g, id) >= 0 ||
+		       is_new_label(nr, id));
 	}
 	rt_revset parents = { 0 };
 	rt_strlist deps = { 0 };

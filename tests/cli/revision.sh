@@ -128,6 +128,68 @@ test_rev_id_checks() {
 	[ "$OUT" = migrations/01234567890123456789012345678901_x.sql ] || fail "32 characters refused"
 }
 
+# A leading '.' made a hidden file the loader skips; '/' the file_template
+# error instead of the id's.
+sqlite_test_rev_id_leading_dot_and_slash() {
+	project
+	tmig aaaa ""
+	local id
+	for id in .hidden .. .; do
+		rt revision -m x --rev-id "$id"
+		expect_rc 2
+		expect_err "error: revision id '$id' starts with '.': its file would be hidden, and files whose name starts with '.' are not loaded"
+	done
+	for id in a/b 'a\b'; do
+		rt revision -m x --rev-id "$id"
+		expect_rc 2
+		expect_err "error: character '${id:1:1}' is not allowed in revision id '$id' (revision ids are part of file names)"
+	done
+	[ "$(cd migrations && ls -A | tr '\n' ' ')" = "aaaa_rev_aaaa.sql " ] || fail "a file was written: $(ls -A migrations)"
+	rt heads
+	expect_rc 0
+}
+
+# The id was written and every later command failed ("branch label 'feat'
+# is also a revision id").
+sqlite_test_rev_id_that_is_a_branch_label_refused_before_writing() {
+	project
+	tmig aaaa "" "-- Branch Labels: feat"
+	rt revision -m b --rev-id feat
+	expect_rc 2
+	expect_err_has "error: revision id feat is already used as a branch label by revision aaaa (migrations/aaaa_rev_aaaa.sql)"
+	expect_err_has "choose another --rev-id"
+	rt revision -m b --rev-id zz --branch-label zz
+	expect_rc 2
+	expect_err_has "error: revision id zz is also given as a branch label of the new revision"
+	rt merge -m m --rev-id feat heads
+	expect_rc 2
+	expect_err_has "revision id feat is already used as a branch label"
+	[ "$(files)" = "aaaa_rev_aaaa.sql" ] || fail "a file was written: $(files)"
+	rt heads
+	expect_rc 0
+	expect_out "aaaa (feat) (head)"
+}
+
+# A width printf cannot do expanded to nothing: "migrations/.sql", exit 0.
+sqlite_test_file_template_width_and_hidden_names() {
+	project "file_template = %%(rev)99999999999999999999s"
+	tmig aaaa ""
+	rt revision -m x --rev-id r1
+	expect_rc 2
+	expect_err_has "file_template '%%(rev)99999999999999999999s'"
+	expect_err_has "255"
+	project "file_template = .%%(rev)s"
+	rt revision -m x --rev-id r1
+	expect_rc 2
+	expect_err_has "file_template '.%%(rev)s'"
+	expect_err_has "starts with '.'"
+	project "file_template = %%(rev)-6s_%%(month)02d"
+	rt revision -m x --rev-id r1
+	expect_rc 0
+	[[ $OUT =~ ^migrations/r1\ {4}_[01][0-9]\.sql$ ]] || fail "file name '$OUT'"
+	[ "$(cd migrations && ls -A | grep -c '^\.')" = 0 ] || fail "a hidden file was written: $(ls -A migrations)"
+}
+
 test_head_splice_and_new_roots() {
 	project
 	tmig aaaa ""

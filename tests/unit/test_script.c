@@ -5,6 +5,8 @@
  */
 #include "unit.h"
 
+#include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 
 #define GOOD                                                                 \
@@ -344,6 +346,15 @@ static void test_bad_ids(void **state)
 	assert_contains(err.message, "bad branch label");
 	assert_contains(err.message, "reserved");
 	rt_error_clear(&err);
+	/* Path separators and a leading '.', in the header too. */
+	assert_parse_msg("-- Revision ID: a/b\n-- migrate:upgrade\n", 1,
+			 "character '/' is not allowed in revision id 'a/b' (revision ids are part of file names)");
+	err = parse_error("-- Revision ID: .hidden\n-- migrate:upgrade\n", 1);
+	assert_contains(err.message, "revision id '.hidden' starts with '.'");
+	rt_error_clear(&err);
+	err = parse_error("-- Revision ID: aaaa\n-- Revises: x/y\n-- migrate:upgrade\n", 2);
+	assert_contains(err.message, "character '/' is not allowed in revision id 'x/y'");
+	rt_error_clear(&err);
 }
 
 static void test_nul_byte(void **state)
@@ -356,8 +367,33 @@ static void test_nul_byte(void **state)
 	assert_null(rt_revision_parse("m/x.sql", copy, sizeof(text) - 1, &err));
 	assert_int_equal(err.code, RT_ESCRIPT);
 	assert_string_equal(err.file, "m/x.sql");
+	assert_int_equal(err.line, 3);
 	assert_string_equal(err.message, "contains a NUL byte: not a text file");
 	rt_error_clear(&err);
+}
+
+/* CR-only line ends are refused at the first line, not read as one line. */
+static void test_cr_line_endings(void **state)
+{
+	(void)state;
+	char *text = strdup(GOOD);
+	for (char *c = text; *c; c++)
+		if (*c == '\n')
+			*c = '\r';
+	rt_error err = parse_error(text, 1);
+	free(text);
+	assert_string_equal(err.message,
+			    "a carriage return not followed by a line feed: the file uses CR line endings");
+	assert_contains(err.hint, "LF or CRLF");
+	rt_error_clear(&err);
+	/* Mixed: a marker line swallowing what follows a lone CR. */
+	err = parse_error("-- Revision ID: aaaa\n\n-- migrate:upgrade\rSELECT 1;\n", 3);
+	assert_contains(err.message, "CR line endings");
+	rt_error_clear(&err);
+	/* A lone CR in the SQL of a section is left alone; CRLF still works. */
+	rt_revision *r = unit_parse("x.sql", "-- Revision ID: aaaa\r\n-- migrate:upgrade\r\nSELECT '\r';\r\n");
+	assert_string_equal(r->id, "aaaa");
+	rt_revision_free(r);
 }
 
 static void test_check_revision_id(void **state)
@@ -372,7 +408,8 @@ static void test_check_revision_id(void **state)
 	const char *bad[] = { "", "a@b", "a-b", "a+b", "a:b", "a b", "a,b",
 			      "a'b", "a\"b", "a\\b", "a\tb", "head", "heads",
 			      "base", "current",
-			      "0123456789abcdef0123456789abcdef0" };
+			      "0123456789abcdef0123456789abcdef0", ".hidden",
+			      ".", "..", "a/b", "/ab", "ab/", "a\x7f" "b" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		if (rt_check_revision_id(bad[i], &err) == 0)
 			fail_msg("'%s' accepted", bad[i]);
@@ -384,6 +421,18 @@ static void test_check_revision_id(void **state)
 	rt_error_clear(&err);
 	assert_int_equal(rt_check_revision_id("x+1", &err), -1);
 	assert_contains(err.message, "character '+' is not allowed in revision id 'x+1'");
+	rt_error_clear(&err);
+	assert_int_equal(rt_check_revision_id("..", &err), -1);
+	assert_string_equal(err.message, "revision id '..' starts with '.': its file would be hidden, and files whose name starts with '.' are not loaded");
+	rt_error_clear(&err);
+	assert_int_equal(rt_check_revision_id("a/b", &err), -1);
+	assert_string_equal(err.message, "character '/' is not allowed in revision id 'a/b' (revision ids are part of file names)");
+	rt_error_clear(&err);
+	assert_int_equal(rt_check_revision_id("a\\b", &err), -1);
+	assert_contains(err.message, "character '\\' is not allowed");
+	rt_error_clear(&err);
+	assert_int_equal(rt_check_revision_id("a\x7f", &err), -1);
+	assert_contains(err.message, "control character");
 	rt_error_clear(&err);
 }
 
@@ -518,6 +567,105 @@ static void test_revision_create(void **state)
 	rt_config_free(cfg);
 }
 
+/* How many entries (besides . and ..) dir holds. */
+static int count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* Replace cfg's file_template, unchecked. */
+static void set_template(rt_config *cfg, const char *tpl)
+{
+	free(cfg->file_template);
+	cfg->file_template = strdup(tpl);
+}
+
+/*
+ * Refused before anything is written: an id that is a branch label (in
+ * the graph or of the new revision itself), an id the loader would not
+ * see, and a file_template width printf cannot do or that hides the file.
+ */
+static void test_revision_create_refusals(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/rt_script_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	rt_config *cfg = rt_config_new(dir);
+	rt_error err = { 0 };
+	assert_int_equal(rt_config_set(cfg, "script_location", ".", &err), 0);
+	rt_graph *g = unit_graph("aaaa::feat:");
+
+	rt_new_revision nr = { .message = "b", .rev_id = "feat" };
+	assert_null(create(cfg, g, &nr, &err));
+	assert_int_equal(err.code, RT_EUSAGE);
+	assert_string_equal(err.message, "revision id feat is already used as a branch label by revision aaaa (aaaa.sql)");
+	assert_contains(err.hint, "choose another --rev-id");
+	rt_error_clear(&err);
+	const char *own[] = { "x", "zz" };
+	nr = (rt_new_revision){ .message = "b", .rev_id = "zz", .labels = own, .nlabels = 2 };
+	assert_null(create(cfg, g, &nr, &err));
+	assert_int_equal(err.code, RT_EUSAGE);
+	assert_string_equal(err.message, "revision id zz is also given as a branch label of the new revision");
+	rt_error_clear(&err);
+	const char *ids[] = { ".hidden", "..", "a/b", "a\\b" };
+	for (size_t i = 0; i < sizeof(ids) / sizeof(*ids); i++) {
+		nr = (rt_new_revision){ .message = "b", .rev_id = ids[i] };
+		assert_null(create(cfg, g, &nr, &err));
+		assert_int_equal(err.code, RT_EUSAGE);
+		assert_contains(err.message, ids[i]);
+		rt_error_clear(&err);
+	}
+	rt_graph_free(g);
+
+	/*
+	 * file_template: widths over 255, bad specs, names starting with '.'.
+	 * Set directly: rt_config_set may refuse some of them first, and an
+	 * embedding program can fill in rt_config itself.
+	 */
+	g = rt_graph_build(NULL, 0, &err);
+	static const char *const tpl[][2] = {
+		{ "%(rev)99999999999999999999s", "the width given for %(rev) is over 255" },
+		{ "%(rev)s_%(day)256d", "the width given for %(day) is over 255" },
+		{ "%(rev).99999999999999999999s", "the precision given for %(rev) is over 255" },
+		{ "%(rev)1.2.3s", "'1.2.3' after %(rev) is not a format" },
+		{ "%(rev).0s", "gives the file name '.sql', which starts with '.'" },
+		{ ".%(rev)s", "gives the file name '.r1.sql', which starts with '.'" },
+	};
+	for (size_t i = 0; i < sizeof(tpl) / sizeof(*tpl); i++) {
+		set_template(cfg, tpl[i][0]);
+		nr = (rt_new_revision){ .message = "b", .rev_id = "r1" };
+		assert_null(create(cfg, g, &nr, &err));
+		assert_int_equal(err.code, RT_ECONFIG);
+		assert_contains(err.message, tpl[i][1]);
+		assert_contains(err.message, tpl[i][0]);
+		rt_error_clear(&err);
+	}
+	assert_int_equal(count_files(dir), 0);
+	/* Python's flags: '-' pads strings, the others only numbers. */
+	set_template(cfg, "%(rev)-4s|%(rev)05s|%(year)+06d");
+	nr = (rt_new_revision){ .message = "b", .rev_id = "r1" };
+	char *p = create(cfg, g, &nr, &err);
+	assert_non_null(p);
+	struct tm tm;
+	time_t now = time(NULL);
+	localtime_r(&now, &tm);
+	char want[300];
+	snprintf(want, sizeof(want), "%s/r1  |   r1|%+06d.sql", dir, tm.tm_year + 1900);
+	assert_string_equal(p, want);
+	unlink(p);
+	free(p);
+
+	rmdir(dir);
+	rt_graph_free(g);
+	rt_config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -533,10 +681,12 @@ int main(void)
 		cmocka_unit_test(test_list_errors),
 		cmocka_unit_test(test_bad_ids),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_cr_line_endings),
 		cmocka_unit_test(test_check_revision_id),
 		cmocka_unit_test(test_slugify),
 		cmocka_unit_test(test_slugify_utf8),
 		cmocka_unit_test(test_revision_create),
+		cmocka_unit_test(test_revision_create_refusals),
 	};
 	return cmocka_run_group_tests_name("script", tests, NULL, NULL);
 }
