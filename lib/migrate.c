@@ -10,13 +10,15 @@
 
 #include <string.h>
 
-/* What the plan computes from: the state read, or the start of a range. */
+/* What the plan computes from (and what is committed): the state read, or the start of a range. */
 static void expected_from_state(run *r, const rt_state *st)
 {
 	for (size_t i = 0; i < st->rows.n; i++)
 		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->id);
 	for (size_t i = 0; i < st->unknown.n; i++)
 		rt_strlist_push(&r->expected, st->unknown.v[i]);
+	for (size_t i = 0; i < r->expected.n; i++)
+		rt_strlist_push(&r->committed, r->expected.v[i]);
 }
 
 typedef struct request {
@@ -148,7 +150,7 @@ static int online(run *r, const request *q, rt_error *err)
 		if (rc == 0 && q->create_file)
 			rc = check_empty(r, &st, err);
 		if (rc == 0) {
-			r->tables_ready = st.exists;
+			r->version_ready = st.exists;
 			expected_from_state(r, &st);
 			rt_plan plan = { 0 };
 			rc = make_plan(r, q, &st, &plan, err);
@@ -185,6 +187,16 @@ static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
 	}
 	free(list);
 	st->exists = 1;
+	/* The version table holds heads only: an ancestor among them matches no row. */
+	for (size_t i = 0; rc == 0 && i < st->rows.n; i++)
+		for (size_t j = 0; rc == 0 && j < st->rows.n; j++)
+			if (i != j && rt_graph_is_ancestor(r->g, st->rows.v[i], st->rows.v[j])) {
+				rc = rt_fail(err, RT_EUSAGE,
+					     "the starting point names %s, an ancestor of %s: a version table never holds both",
+					     r->g->revs[st->rows.v[i]]->id, r->g->revs[st->rows.v[j]]->id);
+				rt_hint(err, "start from the revisions the database is at, as 'retort current' shows them (here %s)",
+					r->g->revs[st->rows.v[j]]->id);
+			}
 	return rc;
 }
 
@@ -211,7 +223,7 @@ static int offline(run *r, const request *q, rt_error *err)
 			rc = rt_fail(err, RT_EUSAGE, "range '%s' needs both FROM and TO", spec);
 		} else {
 			rc = offline_start(r, from, &st, err);
-			r->tables_ready = 1;
+			r->version_ready = 1;
 		}
 		if (q->dir == RT_STAMP)
 			local.targets = (const char *const *)&to;
@@ -270,6 +282,7 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 		}
 	}
 	rt_strlist_free(&r.expected);
+	rt_strlist_free(&r.committed);
 	free(r.history);
 	strbuf_release(&r.vt);
 	strbuf_release(&r.ht);

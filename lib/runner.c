@@ -103,8 +103,14 @@ static int tx_commit(run *r, rt_error *err)
 	if (!r->in_tx)
 		return 0;
 	r->in_tx = 0;
-	if (r->conn)
-		return r->d->commit(r->conn, err);
+	if (r->conn) {
+		if (r->d->commit(r->conn, err) < 0)
+			return -1;
+		rt_strlist_free(&r->committed);
+		for (size_t i = 0; i < r->expected.n; i++)
+			rt_strlist_push(&r->committed, r->expected.v[i]);
+		return 0;
+	}
 	out(r, r->d->commit_sql);
 	out(r, ";\n\n");
 	return 0;
@@ -117,17 +123,26 @@ static void tx_rollback(run *r)
 	r->in_tx = 0;
 }
 
-/* CREATE TABLE IF NOT EXISTS for the version and history tables, once. */
+/*
+ * CREATE TABLE IF NOT EXISTS for the version table (unless it is known to
+ * exist) and the history table, once, before the first step records
+ * itself.  The history table is always made sure of: a version table
+ * without one is a database Alembic has been migrating, which retort
+ * takes over as it is.
+ */
 static int ensure_tables(run *r, rt_error *err)
 {
 	if (r->tables_ready)
 		return 0;
 	strbuf sb = STRBUF_INIT;
-	char *pk = xasprintf("%s_pkc", r->cfg->version_table);
-	r->d->version_table_ddl(&sb, r->vt.buf, pk);
-	free(pk);
-	int rc = rt_run_emit(r, sb.buf, err);
-	strbuf_reset(&sb);
+	int rc = 0;
+	if (!r->version_ready) {
+		char *pk = xasprintf("%s_pkc", r->cfg->version_table);
+		r->d->version_table_ddl(&sb, r->vt.buf, pk);
+		free(pk);
+		rc = rt_run_emit(r, sb.buf, err);
+		strbuf_reset(&sb);
+	}
 	r->d->history_table_ddl(&sb, r->ht.buf);
 	if (rc == 0)
 		rc = rt_run_emit(r, sb.buf, err);
@@ -176,7 +191,7 @@ static int exec_version(run *r, const rt_vop *v, const char *sql, rt_error *err)
 		"the version table %s changed while retort was migrating: %s of %s matched %lld rows, not 1 (retort expected the rows: %s)",
 		r->cfg->version_table, v->kind == RT_VOP_UPDATE ? "UPDATE" : v->kind == RT_VOP_DELETE ? "DELETE" : "INSERT",
 		v->from ? v->from : v->to, rows, sb.len ? sb.buf : "none");
-	rt_hint(err, "something other than retort changed it; nothing of this step was kept; run 'retort current' and try again");
+	rt_hint(err, "something other than retort changed it; run 'retort current' and try again");
 	strbuf_release(&sb);
 	return -1;
 }
@@ -266,6 +281,65 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	return rc;
 }
 
+/*
+ * Does statement s end or start a transaction itself (BEGIN, START
+ * TRANSACTION, COMMIT, END, ROLLBACK but not ROLLBACK TO, ABORT, PREPARE
+ * TRANSACTION)?  In a section retort runs in a transaction it would
+ * commit half a migration behind retort's back.
+ */
+static const char *transaction_control(const rt_stmt *s)
+{
+	char w[16], w2[16];
+	size_t at = sql_next_word(s->sql, s->len, 0, w, sizeof(w));
+	sql_next_word(s->sql, s->len, at, w2, sizeof(w2));
+	if (!strcmp(w, "ROLLBACK"))
+		return strcmp(w2, "TO") ? "ROLLBACK" : NULL;
+	if (!strcmp(w, "START") || !strcmp(w, "PREPARE"))
+		return !strcmp(w2, "TRANSACTION") ? (w[0] == 'S' ? "START TRANSACTION" : "PREPARE TRANSACTION") : NULL;
+	static const char *const words[] = { "BEGIN", "COMMIT", "END", "ABORT", NULL };
+	for (int i = 0; words[i]; i++)
+		if (!strcmp(w, words[i]))
+			return words[i];
+	return NULL;
+}
+
+/*
+ * Statements a section cannot hold as marked: a transaction-control
+ * statement in a section retort runs in a transaction (it would break the
+ * migration's atomicity), and in a batch section anything but an INSERT,
+ * UPDATE, DELETE (REPLACE, MERGE, or WITH before one), whose changed rows
+ * end the repetition.  Found before anything runs.
+ */
+static int check_statements(const prepared *p, const rt_revision *rev, rt_error *err)
+{
+	const char *sec = p->sec == &rev->upgrade ? "upgrade" : "downgrade";
+	for (size_t i = 0; i < p->stmts.n; i++) {
+		const rt_stmt *s = &p->stmts.v[i];
+		char w[16];
+		sql_next_word(s->sql, s->len, 0, w, sizeof(w));
+		const char *tc = transaction_control(s);
+		if (p->sec->batch && strcmp(w, "INSERT") && strcmp(w, "UPDATE") && strcmp(w, "DELETE") &&
+		    strcmp(w, "REPLACE") && strcmp(w, "MERGE") && strcmp(w, "WITH")) {
+			rt_fail_at(err, RT_ESCRIPT, rev->path, s->line,
+				   "a batch section repeats an INSERT, UPDATE or DELETE until it changes no rows; this statement is %s",
+				   *w ? w : "not one");
+			err->column = s->column;
+			rt_hint(err, "put the repeated data change alone in the batch section, and schema changes in an ordinary section; nothing was run");
+			return -1;
+		}
+		if (p->sec->transactional && !p->sec->batch && tc) {
+			rt_fail_at(err, RT_ESCRIPT, rev->path, s->line,
+				   "%s inside a migration that retort runs in a transaction would commit or abandon part of it behind retort's back",
+				   tc);
+			err->column = s->column;
+			rt_hint(err, "remove it: retort begins and commits each migration itself; or, to manage transactions yourself, mark the section '-- migrate:%s transaction:false'; nothing was run",
+				sec);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* A statement that cannot run in a transaction needs its section marked. */
 static int check_nontx(const prepared *p, const rt_revision *rev, rt_error *err)
 {
@@ -313,7 +387,8 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 				p[i].sec->body_line, rev->path, &p[i].stmts,
 				err) < 0)
 			return -1;
-		if (check_nontx(&p[i], rev, err) < 0)
+		if (check_nontx(&p[i], rev, err) < 0 ||
+		    check_statements(&p[i], rev, err) < 0)
 			return -1;
 		if (p[i].sec->batch && p[i].stmts.n != 1) {
 			rt_fail_at(err, RT_ESCRIPT, rev->path, p[i].sec->line,
@@ -336,9 +411,19 @@ static void free_prepared(prepared *p, size_t n)
 	free(p);
 }
 
-/* Explain where a failed step leaves the database. */
-static void failed_step(run *r, const rt_step *s, rt_error *err, int nontx,
-			int partial)
+/* How much of a failed step's own SQL had run when it failed. */
+enum { APPLIED_NONE, APPLIED_SOME, APPLIED_ALL };
+
+/*
+ * Name the failed step in the message (and its file, when the error has
+ * none) and say where the database is left: r->committed, the version rows
+ * of the last commit.  A hint the error already has (a version table
+ * changed behind retort's back) is kept.  own: the step's statements ran
+ * outside its transaction (transaction:false or batch), so what of them
+ * ran stays.
+ */
+static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
+			int applied)
 {
 	const rt_revision *rev = r->g->revs[s->rev];
 	char *m = err->message;
@@ -349,15 +434,23 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int nontx,
 	free(m);
 	if (!err->file)
 		err->file = xstrdup(rev->path);
+	if (err->hint && applied == APPLIED_ALL)
+		return;
 	strbuf sb = STRBUF_INIT;
-	rt_strlist_join(&sb, &r->expected, ", ");
+	rt_strlist_join(&sb, &r->committed, ", ");
 	const char *at = sb.len ? sb.buf : "base";
-	if (nontx && partial)
+	if (own && applied == APPLIED_ALL)
+		rt_hint(err, "the section runs outside a transaction and all of it ran, but recording it failed: the version table still says %s; fix the cause, then run the command again if the section is safe to rerun, or else mark it done with: retort stamp %s",
+			at, rev->id);
+	else if (own && applied == APPLIED_SOME)
 		rt_hint(err, "this section runs outside a transaction: the statements before the failing one were applied, and the version table still says %s; make the rest of the section safe to rerun, then run the command again",
 			at);
 	else if (r->cfg->transaction_per_migration)
 		rt_hint(err, "nothing of %s was %s: the database is still at %s; fix the migration and run the command again",
 			rev->id, s->dir == RT_DOWNGRADE ? "reverted" : "applied", at);
+	else if (r->kept_mid_run)
+		rt_hint(err, "the run was rolled back to the last section that ran outside a transaction (transaction_per_migration = false): the database is at %s; fix the migration and run the command again",
+			at);
 	else
 		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); fix the migration and run the command again");
 	strbuf_release(&sb);
@@ -385,7 +478,7 @@ static int run_batch(run *r, const rt_step *s, const prepared *p, rt_error *err)
 			return -1;
 		if (r->d->exec_rows(r->conn, st, rev->path, &rows, err) < 0) {
 			tx_rollback(r);
-			failed_step(r, s, err, 1, total > 0);
+			failed_step(r, s, err, 1, total > 0 ? APPLIED_SOME : APPLIED_NONE);
 			if (total > 0) {
 				char *h = xasprintf("earlier repetitions committed %lld rows; the version table still names the previous revision, so a rerun repeats the statement from where it stopped",
 						    total);
@@ -407,11 +500,34 @@ static int run_batch(run *r, const rt_step *s, const prepared *p, rt_error *err)
 	return 0;
 }
 
-/* The statements and bookkeeping of one step, inside or outside a transaction. */
+/*
+ * The version-table changes and the history row of a step, in the open
+ * transaction (a new one for a step whose statements ran on their own).
+ */
+static int record_step(run *r, const rt_step *s, const prepared *p,
+		       const char *started, double ms, rt_error *err)
+{
+	if (tx_begin(r, err) < 0 || ensure_tables(r, err) < 0)
+		return -1;
+	for (size_t i = 0; i < s->nvops; i++)
+		if (emit_vop(r, &s->vops[i], err) < 0)
+			return -1;
+	return emit_history(r, s, r->g->revs[s->rev]->id, p->checksum,
+			    r->conn ? started : NULL, ms, err);
+}
+
+/*
+ * The statements and bookkeeping of one step.  A transactional section
+ * runs with its bookkeeping in one transaction (the run's, with
+ * transaction_per_migration = false).  A section whose statements run on
+ * their own (transaction:false, batch) first commits what is open, and its
+ * bookkeeping commits at once in a transaction of its own: what ran of it
+ * stays, so the version table must say so even if a later step fails.
+ */
 static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 {
 	const rt_revision *rev = r->g->revs[s->rev];
-	int nontx = !p->sec->transactional;
+	int own = !p->sec->transactional || p->sec->batch;
 	char started[40];
 	utc_now(started, sizeof(started));
 	double t0 = mono_ms();
@@ -428,31 +544,29 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 		out(r, c.buf);
 		strbuf_release(&c);
 	}
-	if (nontx && tx_commit(r, err) < 0)
+	if (own) {
+		if (r->in_tx && !r->cfg->transaction_per_migration)
+			r->kept_mid_run = 1;
+		if (tx_commit(r, err) < 0)
+			return -1;
+	} else if (tx_begin(r, err) < 0 || ensure_tables(r, err) < 0) {
+		failed_step(r, s, err, 0, APPLIED_NONE);
 		return -1;
-	if (!nontx && (tx_begin(r, err) < 0 ||
-		       ensure_tables(r, err) < 0))
-		return -1;
+	}
 	if (p->sec->batch && run_batch(r, s, p, err) < 0)
 		return -1;
 	for (size_t i = 0; i < p->stmts.n && !p->sec->batch; i++)
 		if (emit_stmt(r, &p->stmts.v[i], rev->path, err) < 0) {
 			tx_rollback(r);
-			failed_step(r, s, err, nontx, i > 0);
+			failed_step(r, s, err, own, i > 0 ? APPLIED_SOME : APPLIED_NONE);
 			return -1;
 		}
-	double ms = mono_ms() - t0;
-	if (nontx && (tx_begin(r, err) < 0 ||
-		      ensure_tables(r, err) < 0))
+	if (record_step(r, s, p, started, mono_ms() - t0, err) < 0 ||
+	    ((r->cfg->transaction_per_migration || own) && tx_commit(r, err) < 0)) {
+		tx_rollback(r);
+		failed_step(r, s, err, own, APPLIED_ALL);
 		return -1;
-	for (size_t i = 0; i < s->nvops; i++)
-		if (emit_vop(r, &s->vops[i], err) < 0)
-			return -1;
-	if (emit_history(r, s, rev->id, p->checksum, r->conn ? started : NULL,
-			 ms, err) < 0)
-		return -1;
-	if (r->cfg->transaction_per_migration && tx_commit(r, err) < 0)
-		return -1;
+	}
 	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, mono_ms() - t0, NULL);
 	return 0;
 }

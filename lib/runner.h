@@ -20,9 +20,12 @@ typedef struct run {
 	strbuf vt;           /* version table, quoted and qualified for SQL */
 	strbuf ht;           /* history table, likewise */
 	strbuf user;         /* the history table's db_user value, looked up once */
-	int tables_ready;    /* version and history tables exist */
+	int version_ready;   /* the version table exists (read, or FROM given offline) */
+	int tables_ready;    /* and the history table: ensure_tables ran */
 	int in_tx;
 	rt_strlist expected; /* version rows as the plan leaves them so far */
+	rt_strlist committed; /* version rows as last committed: what a failure leaves */
+	int kept_mid_run;    /* one transaction per run, but a step committed on its own */
 	const char *create_file; /* create: the schema file loaded with the stamp */
 	rt_direction dir;
 } run;

@@ -45,6 +45,22 @@ int sql_is_blank(const char *s, size_t len)
 	return sql_skip_blank(s, len) == len;
 }
 
+/* See sqltext.h. */
+size_t sql_next_word(const char *s, size_t len, size_t i, char *out,
+		     size_t size)
+{
+	i += sql_skip_blank(s + i, len - i);
+	size_t n = 0;
+	while (i < len && (isalpha((unsigned char)s[i]) || s[i] == '_')) {
+		if (n + 1 < size)
+			out[n++] = (char)toupper((unsigned char)s[i]);
+		i++;
+	}
+	if (size)
+		out[n] = '\0';
+	return i;
+}
+
 static const char *const reserved[] = {
 	"all", "and", "as", "by", "check", "column", "constraint", "create",
 	"default", "delete", "desc", "distinct", "drop", "from", "group",

@@ -15,6 +15,13 @@ size_t sql_skip_blank(const char *s, size_t len);
 size_t sql_skip_comment(const char *s, size_t len, size_t i);
 /* Nothing but whitespace and comments? */
 int sql_is_blank(const char *s, size_t len);
+/*
+ * The word (letters and '_') starting after whitespace and comments at or
+ * after s[i], upper-cased into out (truncated to size - 1; "" when the
+ * text there is not a word); returns the index just past it.
+ */
+size_t sql_next_word(const char *s, size_t len, size_t i, char *out,
+		     size_t size);
 /* name as is when it is a plain lower-case identifier, else "double-quoted". */
 void sql_ident(strbuf *sb, const char *name);
 /* name always "double-quoted", quotes doubled. */

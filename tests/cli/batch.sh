@@ -79,4 +79,21 @@ sqlite_test_batch_sql_output_and_option_errors() {
 	expect_err_has "a batch section commits each repetition: it cannot be transaction:true"
 }
 
+# Only a data change ends a batch: anything else is refused before running
+# (a CREATE would otherwise repeat forever, its changed-rows count never 0).
+test_batch_refuses_what_is_not_a_data_change() {
+	project
+	mig b1 "" "table" "CREATE TABLE t (id INTEGER);" "DROP TABLE t;" >/dev/null
+	batch_mig b2 b1 "CREATE TABLE IF NOT EXISTS x (id INTEGER);" ""
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "b2_backfill.sql:7:1: a batch section repeats an INSERT, UPDATE or DELETE until it changes no rows; this statement is CREATE"
+	expect_versions ""
+	has_table t && fail "b1 ran although the plan was refused"
+	batch_mig b2 b1 "SELECT 1;" ""
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "this statement is SELECT"
+}
+
 run_tests

@@ -123,7 +123,10 @@ sqlite_test_upgrade_range_gives_the_start() {
 	expect_rc 0
 	no_db_file
 	local sql=$OUT
-	expect_out_lacks "CREATE TABLE IF NOT EXISTS"
+	# From a range the version table exists; the history table is made
+	# sure of (a database Alembic migrated has none).
+	expect_out_lacks "CREATE TABLE IF NOT EXISTS retort_version ("
+	expect_out_has "CREATE TABLE IF NOT EXISTS retort_version_history ("
 	expect_out_lacks "t_aaaa"
 	expect_out_lacks "t_bbbb"
 	expect_out_has "-- Running upgrade bbbb -> cccc, rev cccc"
@@ -192,7 +195,8 @@ sqlite_test_stamp_sql() {
 	expect_out_lacks "t_cccc"
 	rt stamp aaaa:head --sql
 	expect_rc 0
-	expect_out_lacks "CREATE TABLE"
+	expect_out_lacks "CREATE TABLE IF NOT EXISTS retort_version ("
+	expect_out_has "CREATE TABLE IF NOT EXISTS retort_version_history ("
 	expect_out_has "UPDATE retort_version SET version_num='cccc' WHERE retort_version.version_num = 'aaaa';"
 	rt stamp --purge head --sql
 	expect_rc 2
@@ -263,6 +267,16 @@ sqlite_test_sql_statement_ending_in_a_comment() {
 	expect_rc 0
 	sqlite3 -bail app.db <<<"$OUT" || fail "the printed SQL does not run"
 	expect_db "aaaa" "t_a"
+}
+
+# The starting point of --sql holds heads only: an ancestor of another
+# would make the script match no row.
+sqlite_test_range_start_with_an_ancestor_is_refused() {
+	chain
+	rt upgrade aaaa,bbbb:head --sql
+	expect_rc 2
+	expect_err_has "the starting point names aaaa, an ancestor of bbbb"
+	expect_err_has "here bbbb"
 }
 
 run_tests

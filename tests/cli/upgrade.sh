@@ -311,4 +311,68 @@ INSERT INTO t_m002 VALUES (\${num});" "DROP TABLE t_m002;" >/dev/null
 	expect_q "SELECT id FROM t_m002" "5"
 }
 
+# With one transaction for the whole run, a transaction:false section
+# commits what came before it and its own bookkeeping at once: a later
+# failure rolls back only to there, and the version table says so.
+test_whole_run_transaction_keeps_a_section_outside_it() {
+	project "transaction_per_migration = false"
+	mig aaaa "" "a" "CREATE TABLE t_a (id INTEGER);" "DROP TABLE t_a;" >/dev/null
+	mig bbbb aaaa "b outside" "CREATE TABLE t_b (id INTEGER);" "DROP TABLE t_b;" >/dev/null
+	sed -i 's/^-- migrate:upgrade$/-- migrate:upgrade transaction:false/' migrations/bbbb_b_outside.sql
+	mig cccc bbbb "c fails" "CREATE TABLE t_c (id INTEGER);
+INSERT INTO nowhere VALUES (1);" "DROP TABLE t_c;" >/dev/null
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "upgrade cccc (c fails) failed"
+	expect_err_has "the run was rolled back to the last section that ran outside a transaction"
+	expect_err_has "the database is at bbbb"
+	expect_db "bbbb" "t_a t_b"
+	expect_q "SELECT revision FROM retort_version_history ORDER BY id" "aaaa
+bbbb"
+	mig cccc bbbb "c fails" "CREATE TABLE t_c (id INTEGER);" "DROP TABLE t_c;" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_db "cccc" "t_a t_b t_c"
+}
+
+# COMMIT, BEGIN or ROLLBACK in a migration retort runs in a transaction
+# would break it in two: refused before anything runs.
+test_transaction_control_in_a_transactional_section_is_refused() {
+	project
+	mig aaaa "" "a" "CREATE TABLE t_a (id INTEGER);" "DROP TABLE t_a;" >/dev/null
+	mig bbbb aaaa "commits" "CREATE TABLE t_b (id INTEGER);
+COMMIT;
+CREATE TABLE t_c (id INTEGER);" "DROP TABLE t_b;" >/dev/null
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "bbbb_commits.sql:8:1: COMMIT inside a migration that retort runs in a transaction"
+	expect_err_has "transaction:false"
+	expect_db "" ""
+	mig bbbb aaaa "commits" "SAVEPOINT s; CREATE TABLE t_b (id INTEGER); ROLLBACK TO s; RELEASE s;" "" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_db "bbbb" "t_a"
+}
+
+# A run killed mid-migration leaves SQLite a hot journal; read-only
+# commands must still work (they roll it back), showing the old revision.
+sqlite_test_current_after_a_killed_migration() {
+	project
+	mig aaaa "" "a" "CREATE TABLE big (x INTEGER);" "DROP TABLE big;" >/dev/null
+	mig bbbb aaaa "long" "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 100000000) INSERT INTO big SELECT x FROM c;" "" >/dev/null
+	rt upgrade aaaa
+	"$RETORT" upgrade head >/dev/null 2>&1 &
+	local pid=$!
+	local n=0
+	while [ ! -e app.db-journal ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+	sleep 0.5
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	[ -e app.db-journal ] || fail "no journal left behind (the migration ended too soon?)"
+	rt current
+	expect_rc 0
+	expect_out "aaaa"
+	expect_q "SELECT count(*) FROM big" "0"
+}
+
 run_tests

@@ -30,4 +30,24 @@ test_stamp_checks_rows_too() {
 stamp|v2|v1|v2"
 }
 
+# A database Alembic migrated has its version table but no history table:
+# retort takes it over (upgrade, stamp, and --sql from a range).
+test_takes_over_a_database_alembic_migrated() {
+	project "version_table = alembic_version"
+	mig aaaa "" "first" "CREATE TABLE first_t (id INTEGER);" "DROP TABLE first_t;" >/dev/null
+	mig bbbb aaaa "second" "CREATE TABLE second_t (id INTEGER);" "DROP TABLE second_t;" >/dev/null
+	q "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY); CREATE TABLE first_t (id INTEGER); INSERT INTO alembic_version VALUES ('aaaa');" >/dev/null
+	rt upgrade aaaa:head --sql
+	expect_rc 0
+	expect_out_has "CREATE TABLE IF NOT EXISTS alembic_version_history ("
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT version_num FROM alembic_version" "bbbb"
+	expect_q "SELECT direction, revision FROM alembic_version_history" "upgrade|bbbb"
+	q "DROP TABLE alembic_version_history" >/dev/null
+	rt stamp aaaa
+	expect_rc 0
+	expect_q "SELECT version_num FROM alembic_version" "aaaa"
+}
+
 run_tests

@@ -22,7 +22,8 @@
 
 /* Every libpq function retort calls. */
 #define RT_LIBPQ_FUNCS(X)                                                   \
-	X(PQclear) X(PQcmdTuples) X(PQconnectdbParams) X(PQconninfoFree)    \
+	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams)       \
+	X(PQconninfoFree)                                                   \
 	X(PQconninfoParse) X(PQdb) X(PQerrorMessage) X(PQexec) X(PQfinish)  \
 	X(PQfreemem) X(PQgetResult) X(PQgetisnull) X(PQgetvalue)            \
 	X(PQnfields) X(PQntuples) X(PQputCopyEnd) X(PQresultErrorField)     \
@@ -47,6 +48,7 @@ int rt_libpq_load(rt_error *err);
 
 #ifndef RT_LIBPQ_NO_MACROS
 #define PQclear (*rt_libpq.PQclear)
+#define PQcmdStatus (*rt_libpq.PQcmdStatus)
 #define PQcmdTuples (*rt_libpq.PQcmdTuples)
 #define PQconnectdbParams (*rt_libpq.PQconnectdbParams)
 #define PQconninfoFree (*rt_libpq.PQconninfoFree)

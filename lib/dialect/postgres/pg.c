@@ -175,14 +175,24 @@ static PGresult *run(rt_conn *c, const char *sql, int *ok)
 	return res;
 }
 
-/* A statement of a migration file; *rows gets the rows it changed (PQcmdTuples). */
+/*
+ * A statement of a migration file; *rows gets the rows it changed
+ * (PQcmdTuples), counted only for INSERT, UPDATE, DELETE and MERGE: a
+ * SELECT's row count changes nothing, and would repeat a batch forever.
+ */
 static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 			long long *rows, rt_error *err)
 {
 	char *sql = xstrndup(s->sql, s->len);
 	int ok;
 	PGresult *res = run(c, sql, &ok);
-	*rows = ok && res ? strtoll(PQcmdTuples(res), NULL, 10) : 0;
+	*rows = 0;
+	if (ok && res) {
+		const char *tag = PQcmdStatus(res);
+		if (tag && (!strncmp(tag, "INSERT ", 7) || !strncmp(tag, "UPDATE ", 7) ||
+			    !strncmp(tag, "DELETE ", 7) || !strncmp(tag, "MERGE ", 6)))
+			*rows = strtoll(PQcmdTuples(res), NULL, 10);
+	}
 	if (!ok) {
 		strbuf sb = STRBUF_INIT;
 		long pos;

@@ -78,10 +78,14 @@ static int sqlite_fail(rt_conn *c, rt_error *err, const char *what)
 }
 
 /*
- * The dialect's connect (see dialect.h).  readonly opens the file
- * read-only and reports one that does not exist as missing rather than
- * creating it.  Every statement waits up to lock_wait for other writers
- * (the busy timeout); errors carry SQLite's extended result codes.
+ * The dialect's connect (see dialect.h).  readonly reports a file that
+ * does not exist as missing rather than creating it, and opens an existing
+ * one without SQLITE_OPEN_CREATE but still read-write when it may: a run
+ * killed mid-migration leaves a hot journal, which only a connection that
+ * can write rolls back -- a read-only one fails every query ("attempt to
+ * write a readonly database").  Every statement waits up to lock_wait for
+ * other writers (the busy timeout); errors carry SQLite's extended result
+ * codes.
  */
 static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 			   rt_error *err)
@@ -99,7 +103,7 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 	rt_conn *c = xcalloc(1, sizeof(*c));
 	c->path = path;
 	c->lockfd = -1;
-	int flags = readonly ? SQLITE_OPEN_READONLY
+	int flags = readonly ? SQLITE_OPEN_READWRITE
 			     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
@@ -232,12 +236,18 @@ static int sq_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 	return rc;
 }
 
-/* A statement and the rows it changed (sqlite3_changes64 of the last step). */
+/*
+ * A statement and the rows it changed: the growth of total_changes, which
+ * only INSERT, UPDATE and DELETE move (sqlite3_changes64 keeps the count
+ * of the last such statement, so a CREATE after an UPDATE would repeat
+ * the UPDATE's count).
+ */
 static int sq_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 			long long *rows, rt_error *err)
 {
+	sqlite3_int64 before = sqlite3_total_changes64(c->db);
 	int rc = sq_exec_stmt(c, s, file, err);
-	*rows = rc == 0 ? (long long)sqlite3_changes64(c->db) : 0;
+	*rows = rc == 0 ? (long long)(sqlite3_total_changes64(c->db) - before) : 0;
 	return rc;
 }
 
