@@ -279,7 +279,12 @@ int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
 int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
 		     rt_revset *out, rt_error *err);
 
-/* Check a new revision id: no @ - + : characters, at most 32 characters. */
+/*
+ * Check a new revision id (or branch label): at most 32 characters; no
+ * @ - + : (they mean something in identifiers), no spaces, commas, quotes
+ * or control characters, no / or \ and no leading '.' (ids become file
+ * names), and not one of the words head, heads, base, current.
+ */
 int rt_check_revision_id(const char *id, rt_error *err);
 
 /* ------------------------------------------------------------------ */
