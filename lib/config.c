@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 /* Keys of [retort] and [env:NAME]. */
 static const char *const known_keys[] = {
@@ -43,6 +44,7 @@ typedef struct parse_state {
 	FILE *fp;
 	int line;
 	int too_long;
+	int nul; /* the first line with a NUL byte, 0 if none */
 	raw *v;
 	size_t n, alloc;
 	rt_strlist sections; /* every [section] of the file, in order */
@@ -91,21 +93,49 @@ static void header_of(parse_state *ps, const char *str)
 		note_section(ps, str + 1, (size_t)(close - str - 1), ps->line);
 }
 
-/* inih's reader: fgets that counts lines and catches over-long ones. */
+/*
+ * inih's reader: one line into str (at most num - 2 characters, a '\n'
+ * and the NUL), counting lines.  LF, CRLF and a lone CR all end a line:
+ * fgets knows only LF, and a file saved with CR line ends would be read as
+ * one line.  An over-long line and a NUL byte (which would silently end
+ * the line for inih) are noted with their line and the line is passed on
+ * empty, so they are reported rather than half-read.
+ */
 static char *reader(char *str, int num, void *stream)
 {
 	parse_state *ps = stream;
-	if (!fgets(str, num, ps->fp))
+	int c = getc(ps->fp);
+	if (c == EOF)
 		return NULL;
 	ps->line++;
-	size_t n = strlen(str);
-	if (n == (size_t)num - 1 && str[n - 1] != '\n') {
-		ps->too_long = ps->line;
-		int c;
-		while ((c = fgetc(ps->fp)) != EOF && c != '\n')
-			;
-		str[0] = '\0';
+	size_t n = 0, max = (size_t)num - 2;
+	int too_long = 0, nul = 0;
+	for (; c != EOF && c != '\n' && c != '\r'; c = getc(ps->fp)) {
+		if (c == '\0')
+			nul = 1;
+		if (n < max)
+			str[n++] = (char)c;
+		else
+			too_long = 1;
 	}
+	if (c == '\r') {
+		int next = getc(ps->fp);
+		if (next != '\n' && next != EOF)
+			ungetc(next, ps->fp);
+	}
+	str[n++] = '\n';
+	str[n] = '\0';
+	if (too_long && !ps->too_long)
+		ps->too_long = ps->line;
+	if (nul && !ps->nul) {
+		ps->nul = ps->line;
+		rt_error e = { 0 };
+		rt_fail_at(&e, RT_ECONFIG, ps->path, ps->line, "contains a NUL byte");
+		rt_hint(&e, "save the file as UTF-8 text (an editor may have written UTF-16, which has a NUL in every line)");
+		rt_errlist_add(&ps->errs, &e);
+	}
+	if (too_long || nul)
+		str[0] = '\0';
 	header_of(ps, str);
 	return str;
 }
@@ -342,6 +372,87 @@ static int set_pg_setting(rt_config *cfg, const char *key, const char *v,
 }
 
 /*
+ * A dry run of the expansion of a file_template (expand_template in
+ * lib/script_write.c, which is static there; the two must read templates
+ * alike): %(key)s / %(key)d with optional flags, width and precision,
+ * "%%" a literal '%' and "%%(key)s" a key as in alembic.ini.  Checked when
+ * the value is read, so a mistake names retort.ini:LINE instead of
+ * surfacing at the first 'retort revision'.  The template must hold a
+ * %(rev) key whose precision (if any) does not cut an id (32 characters
+ * at most): anything else lets two revisions get the same file name
+ * ("rev_%(slug)s" only contains the letters "rev").  Widths, precisions
+ * and a leading '.' are left to the expansion, which reports them too.
+ */
+static int check_file_template(const char *tpl, rt_error *err)
+{
+	static const char *const keys[] = { "rev", "slug", "epoch", "year", "month",
+		"day", "hour", "minute", "second", NULL };
+	int has_rev = 0;
+	const char *cut = NULL; /* the precision (".N") of a %(rev) key */
+	int cutlen = 0;
+	const char *p = tpl;
+	while (*p) {
+		if (p[0] == '%' && p[1] == '%' && p[2] == '(')
+			p++;
+		if (p[0] == '%' && p[1] == '%') {
+			p += 2;
+			continue;
+		}
+		if (p[0] != '%' || p[1] != '(') {
+			if (*p++ == '/')
+				return rt_fail(err, RT_ECONFIG,
+					       "file_template '%s' would put a '/' in the file name", tpl);
+			continue;
+		}
+		const char *close = strchr(p, ')');
+		if (!close)
+			return rt_fail(err, RT_ECONFIG, "file_template '%s': missing ')'", tpl);
+		const char *key = p + 2;
+		int kl = (int)(close - key);
+		const char *spec = close + 1;
+		size_t sl = strspn(spec, "-+ #0123456789.");
+		if (spec[sl] != 's' && spec[sl] != 'd')
+			return rt_fail(err, RT_ECONFIG,
+				       "file_template '%s': %%(%.*s) must be followed by s or d",
+				       tpl, kl, key);
+		int known = 0;
+		for (int i = 0; keys[i]; i++)
+			if ((size_t)kl == strlen(keys[i]) && !strncmp(key, keys[i], (size_t)kl))
+				known = 1;
+		if (!known) {
+			rt_fail(err, RT_ECONFIG, "file_template '%s': unknown key '%.*s'",
+				tpl, kl, key);
+			rt_hint(err, "keys: rev slug epoch year month day hour minute second");
+			return -1;
+		}
+		if (kl == 3 && !strncmp(key, "rev", 3)) {
+			/* ".N" keeps N characters; ids have up to 32 */
+			const char *dot = memchr(spec, '.', sl);
+			long prec = 0;
+			for (const char *d = dot ? dot + 1 : spec + sl;
+			     d < spec + sl && isdigit((unsigned char)*d) && prec < 32; d++)
+				prec = prec * 10 + (*d - '0');
+			if (!dot || prec >= 32)
+				has_rev = 1;
+			else if (!cut) {
+				cut = dot;
+				cutlen = (int)(spec + sl - dot);
+			}
+		}
+		p = spec + sl + 1;
+	}
+	if (!has_rev && cut)
+		return rt_fail(err, RT_ECONFIG,
+			       "file_template '%s': the precision %.*s of %%(rev) cuts the revision id: two migrations could get the same file name",
+			       tpl, cutlen, cut);
+	if (!has_rev)
+		return rt_fail(err, RT_ECONFIG,
+			       "file_template '%s' does not contain %%(rev)s: two migrations could get the same file name",
+			       tpl);
+	return 0;
+}
+
+/*
  * See retort.h.  Each value is checked as it is set; relative paths
  * (script_location, schema, seed_location) are joined to cfg->dir.  An
  * empty value unsets an optional setting (schema, dev_url, timezone, the
@@ -369,10 +480,8 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		free(cfg->version_table);
 		cfg->version_table = xstrdup(v);
 	} else if (!strcmp(key, "file_template")) {
-		if (!strstr(v, "rev"))
-			return rt_fail(err, RT_ECONFIG,
-				       "file_template '%s' does not contain %%(rev)s: two migrations could get the same file name",
-				       v);
+		if (check_file_template(v, err) < 0)
+			return -1;
 		free(cfg->file_template);
 		cfg->file_template = xstrdup(v);
 	} else if (!strcmp(key, "timezone")) {
@@ -455,9 +564,10 @@ static void apply_section(rt_config *cfg, parse_state *ps, const char *section)
 		if (!strcmp(section, "placeholders")) {
 			rt_config_set_placeholder(cfg, r->key, v);
 		} else if (rt_config_set(cfg, r->key, v, &e) < 0) {
-			char *m = e.message;
-			e.message = NULL;
+			char *m = e.message, *hint = e.hint;
+			e.message = e.hint = NULL;
 			rt_fail_at(&e, RT_ECONFIG, cfg->path, r->line, "%s", m);
+			e.hint = hint; /* what to do, e.g. the file_template keys */
 			free(m);
 			rt_errlist_add(&ps->errs, &e);
 		}
@@ -498,9 +608,29 @@ static void free_raw(parse_state *ps)
 	rt_strlist_free(&ps->sections);
 }
 
-/* Parse path into ps->v; 0 or -1 with err set. */
+/*
+ * Parse path into ps->v; 0 or -1 with err set.  Only a regular file is
+ * read: a directory opens and reads as an empty file on Linux, so
+ * "-c DIR" would silently mean the defaults (and a FIFO could block).
+ */
 static int read_file(parse_state *ps, rt_error *err)
 {
+	struct stat st;
+	if (!stat(ps->path, &st) && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			rt_fail_at(err, RT_ECONFIG, ps->path, 0,
+				   "is a directory, not a configuration file");
+			size_t n = strlen(ps->path);
+			if (n >= 4 && !strcmp(ps->path + n - 4, ".ini"))
+				rt_hint(err, "rename that directory, or name a file with -c FILE");
+			else
+				rt_hint(err, "name the file itself, e.g. -c %s/retort.ini", ps->path);
+		} else {
+			rt_fail_at(err, RT_ECONFIG, ps->path, 0, "is not a regular file");
+			rt_hint(err, "name a retort.ini file with -c FILE or RETORT_CONFIG");
+		}
+		return -1;
+	}
 	ps->fp = fopen(ps->path, "r");
 	if (!ps->fp) {
 		rt_fail_at(err, RT_ECONFIG, ps->path, 0, "cannot read: %s",
@@ -677,62 +807,176 @@ void rt_config_free(rt_config *cfg)
 	free(cfg);
 }
 
-static const char *find_nocase(const char *hay, const char *needle)
+/*
+ * If s is "scheme://..." (a URL scheme: a letter, then letters, digits,
+ * '+', '-', '.'; white space before it is skipped, so a stray space does
+ * not turn a URL into a key=value string), the text after "://"; else
+ * NULL.  A libpq key=value string never matches: its first '=' or space
+ * comes before any "://".
+ */
+static const char *url_authority(const char *s)
 {
-	size_t n = strlen(needle);
-	for (; *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return hay;
-	return NULL;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isalpha((unsigned char)*s))
+		return NULL;
+	const char *p = s + 1;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return strncmp(p, "://", 3) ? NULL : p + 3;
 }
 
 /*
- * Mask the password of a URL ("scheme://user:secret@host" ->
- * "scheme://user:***@host") and of key=value connection strings
- * ("password=secret" -> "password=***").
+ * Is the parameter name (n bytes, %XX-decoded when decode is set, as libpq
+ * decodes URI query parameters) one of libpq's secrets, password or
+ * sslpassword?  Any case: masking one more value is harmless.
+ */
+static int is_password_key(const char *k, size_t n, int decode)
+{
+	char name[16];
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = k[i];
+		if (decode && c == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)k[i + 1]) && isxdigit((unsigned char)k[i + 2])) {
+			char hex[3] = { k[i + 1], k[i + 2], '\0' };
+			c = (char)strtol(hex, NULL, 16);
+			i += 2;
+		}
+		if (len == sizeof(name) - 1)
+			return 0;
+		name[len++] = c;
+	}
+	name[len] = '\0';
+	return !strcasecmp(name, "password") || !strcasecmp(name, "sslpassword");
+}
+
+/*
+ * The end of a libpq key=value value starting at p: a quoted one runs to
+ * its closing quote (or the end, when it has none), an unquoted one to
+ * the next white space; a backslash escapes the next character in both.
+ */
+static const char *conninfo_value_end(const char *p)
+{
+	int quoted = *p == '\'';
+	if (quoted)
+		p++;
+	while (*p) {
+		if (*p == '\\') {
+			p += p[1] ? 2 : 1;
+			continue;
+		}
+		if (quoted ? *p == '\'' : isspace((unsigned char)*p))
+			return quoted ? p + 1 : p;
+		p++;
+	}
+	return p;
+}
+
+/*
+ * Mask a libpq key=value string: "password = 'a b'" -> "password = ***".
+ * Parsed as libpq parses it (white space around '=', quotes, backslash
+ * escapes), so no part of a secret survives; a word without '=' is copied
+ * and the scan goes on, so a malformed string is masked too.
+ */
+static void mask_conninfo(strbuf *sb, const char *p)
+{
+	while (*p) {
+		if (isspace((unsigned char)*p)) {
+			strbuf_addc(sb, *p++);
+			continue;
+		}
+		const char *key = p;
+		while (*p && *p != '=' && !isspace((unsigned char)*p))
+			p++;
+		size_t klen = (size_t)(p - key);
+		const char *q = p;
+		while (isspace((unsigned char)*q))
+			q++;
+		if (*q != '=') {
+			strbuf_add(sb, key, klen);
+			continue;
+		}
+		q++;
+		while (isspace((unsigned char)*q))
+			q++;
+		const char *end = conninfo_value_end(q);
+		if (is_password_key(key, klen, 0)) {
+			strbuf_add(sb, key, (size_t)(q - key));
+			strbuf_adds(sb, "***");
+		} else {
+			strbuf_add(sb, key, (size_t)(end - key));
+		}
+		p = end;
+	}
+}
+
+/*
+ * Mask the query of a URL from its '?': each "name=value" parameter up to
+ * the next '&' (libpq knows no fragment, so a '#' is part of the value)
+ * whose name is a password gets "***" for its value.
+ */
+static void mask_query(strbuf *sb, const char *p)
+{
+	while (*p) {
+		size_t len = strcspn(p, "&");
+		const char *eq = memchr(p, '=', len);
+		if (eq && is_password_key(p, (size_t)(eq - p), 1)) {
+			strbuf_add(sb, p, (size_t)(eq + 1 - p));
+			strbuf_adds(sb, "***");
+		} else {
+			strbuf_add(sb, p, len);
+		}
+		p += len;
+		if (*p)
+			strbuf_addc(sb, *p++);
+	}
+}
+
+/*
+ * See retort.h.  Mask every password that libpq would read from a URL
+ * or key=value string, so that no message shows one:
+ *
+ *   scheme://user:secret@host/db?password=x  ->  scheme://user:***@host/db?password=***
+ *   host=db password = 'it\'s'                ->  host=db password = ***
+ *
+ * libpq ends a URL's authority only at '/', so '?' and '#' may be part of
+ * the password; the LAST '@' before the first '/' ends the user-info, so a
+ * password with an '@' is masked whole (libpq takes the first '@', which
+ * masks less).  password and sslpassword are masked in a URL's query
+ * (their names %-decoded) and in key=value strings.
  */
 char *rt_url_mask(const char *url)
 {
 	if (!url)
 		return xstrdup("");
 	strbuf sb = STRBUF_INIT;
-	const char *scheme = strstr(url, "://");
-	if (scheme) {
-		const char *auth = scheme + 3;
-		const char *end = auth + strcspn(auth, "/?#");
-		const char *at = NULL;
-		for (const char *p = auth; p < end; p++)
-			if (*p == '@')
-				at = p;
-		const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	const char *auth = url_authority(url);
+	if (!auth) {
+		mask_conninfo(&sb, url);
+		return strbuf_detach(&sb);
+	}
+	const char *end = auth + strcspn(auth, "/");
+	const char *at = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	const char *rest = url;
+	if (at) {
+		const char *colon = memchr(auth, ':', (size_t)(at - auth));
 		if (colon) {
 			strbuf_add(&sb, url, (size_t)(colon + 1 - url));
 			strbuf_adds(&sb, "***");
-			url = at;
+			rest = at;
 		}
 	}
-	/* password=... anywhere (query strings and key=value strings) */
-	const char *p = url;
-	while (*p) {
-		const char *hit = find_nocase(p, "password=");
-		if (!hit) {
-			strbuf_adds(&sb, p);
-			break;
-		}
-		int boundary = hit == url || strchr("?& \t", hit[-1]);
-		strbuf_add(&sb, p, (size_t)(hit - p) + 9);
-		p = hit + 9;
-		if (!boundary)
-			continue;
-		strbuf_adds(&sb, "***");
-		if (*p == '\'') {
-			const char *q = p + 1;
-			while (*q && !(*q == '\'' && q[-1] != '\\'))
-				q++;
-			p = *q ? q + 1 : q;
-		} else {
-			p += strcspn(p, "& \t");
-		}
+	/* The query starts at the first '?' after the user-info. */
+	const char *query = strchr(at ? at : auth, '?');
+	if (!query) {
+		strbuf_adds(&sb, rest);
+		return strbuf_detach(&sb);
 	}
+	strbuf_add(&sb, rest, (size_t)(query + 1 - rest));
+	mask_query(&sb, query + 1);
 	return strbuf_detach(&sb);
 }

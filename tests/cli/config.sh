@@ -200,8 +200,64 @@ test_password_is_never_printed() {
 	done
 	rt --url "mysql://user:s3cretpw@db.example/app" current -v
 	expect_err_has "mysql://user:***@db.example/app"
-	DATABASE_URL="mysql://user:s3cretpw@db.example/app" rt upgrade head -c /dev/null
+	: > empty.ini
+	DATABASE_URL="mysql://user:s3cretpw@db.example/app" rt upgrade head -c empty.ini
+	expect_rc 2
 	expect_err_lacks "s3cretpw"
+	expect_err_has "mysql://user:***@db.example/app"
+}
+
+# libpq ends a URL's user-info only at '/': '?' and '#' may be in the
+# password, and the connection error must not show it.
+test_password_with_query_characters_is_never_printed() {
+	rt init proj
+	cd proj || fail "no proj"
+	rt --url 'postgresql://app:Xy7?k#2@127.0.0.1:1/app' current
+	expect_rc 1
+	expect_err_has "postgresql://app:***@127.0.0.1:1/app"
+	expect_err_lacks "Xy7"
+	expect_out_lacks "Xy7"
+	rt --url 'host=127.0.0.1 port=1 password = Xy7 sslpassword=Xy7' current
+	expect_rc 1
+	expect_err_has "password = ***"
+	expect_err_lacks "Xy7"
+}
+
+# A retort.ini saved with old Mac line ends (CR only) is read line by line.
+sqlite_test_cr_line_ends() {
+	mkdir -p proj/migrations
+	printf '[retort]\rscript_location = migrations\rurl = sqlite:///cr.db\r' > proj/retort.ini
+	(cd proj && tmig aaaa "")
+	rt -c proj/retort.ini upgrade head
+	expect_rc 0
+	[ "$(rows_of proj/cr.db)" = aaaa ] || fail "the CR-only retort.ini was not read line by line"
+	printf '[retort]\rurl = sqlite:///cr.db\rcolour = blue\r' > proj/retort.ini
+	rt -c proj/retort.ini heads
+	expect_rc 2
+	expect_err_has "proj/retort.ini:3: unknown key 'colour' in [retort]"
+}
+
+# -c names a file: a directory, a NUL byte or a file_template without a
+# real %(rev)s key is an error with the file (and line), exit 2.
+sqlite_test_config_file_refusals() {
+	rt init proj
+	rt -c proj heads
+	expect_rc 2
+	expect_err_has "proj: is a directory, not a configuration file"
+	expect_err_has "proj/retort.ini"
+	printf '[retort]\nurl = sqlite:///a.db\0junk\n' > proj/retort.ini
+	rt -c proj/retort.ini heads
+	expect_rc 2
+	expect_err_has "proj/retort.ini:2: contains a NUL byte"
+	printf '[retort]\nurl = sqlite:///a.db\nfile_template = rev_%%(slug)s\n' > proj/retort.ini
+	rt -c proj/retort.ini heads
+	expect_rc 2
+	expect_err_has "proj/retort.ini:3: file_template 'rev_%(slug)s' does not contain %(rev)s"
+	printf '[retort]\nurl = sqlite:///a.db\nfile_template = %%(rev)s_%%(title)s\n' > proj/retort.ini
+	rt -c proj/retort.ini heads
+	expect_rc 2
+	expect_err_has "proj/retort.ini:3: file_template '%(rev)s_%(title)s': unknown key 'title'"
+	expect_err_has "keys: rev slug"
 }
 
 sqlite_test_current_verbose_shows_the_url() {

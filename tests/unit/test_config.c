@@ -50,6 +50,15 @@ static void write_ini(const fixture *f, const char *text)
 	fclose(fp);
 }
 
+/* Write retort.ini of the fixture byte for byte (it may hold a NUL). */
+static void write_bytes(const fixture *f, const char *bytes, size_t n)
+{
+	FILE *fp = fopen(f->path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(bytes, 1, n, fp), n);
+	fclose(fp);
+}
+
 /* Load the fixture's file, which must succeed. */
 static rt_config *load(const fixture *f, const char *env)
 {
@@ -347,6 +356,117 @@ static void test_bad_values(void **state)
 	rt_error_clear(&err);
 }
 
+/*
+ * file_template is expanded as a dry run when it is read: "rev" as mere
+ * text is no %(rev)s key (every second revision would collide), and an
+ * unknown key is an error at its line, not at the first 'retort revision'.
+ */
+static void test_file_template(void **state)
+{
+	fixture *f = *state;
+	static const struct {
+		const char *tpl, *message;
+	} bad[] = {
+		{ "rev_%(slug)s", "file_template 'rev_%(slug)s' does not contain %(rev)s: two migrations could get the same file name" },
+		{ "%(slug)s_revision", "file_template '%(slug)s_revision' does not contain %(rev)s: two migrations could get the same file name" },
+		{ "%(revision)s", "file_template '%(revision)s': unknown key 'revision'" },
+		{ "%(rev)s_%(title)s", "file_template '%(rev)s_%(title)s': unknown key 'title'" },
+		{ "%(rev).4s_%(slug)s", "file_template '%(rev).4s_%(slug)s': the precision .4 of %(rev) cuts the revision id: two migrations could get the same file name" },
+		{ "%(rev).s", "file_template '%(rev).s': the precision . of %(rev) cuts the revision id: two migrations could get the same file name" },
+		{ "%(rev).31s%(rev).4s", "file_template '%(rev).31s%(rev).4s': the precision .31 of %(rev) cuts the revision id: two migrations could get the same file name" },
+		{ "%(rev)s_%(slug", "file_template '%(rev)s_%(slug': missing ')'" },
+		{ "%(rev)x", "file_template '%(rev)x': %(rev) must be followed by s or d" },
+		{ "%(year)d/%(rev)s", "file_template '%(year)d/%(rev)s' would put a '/' in the file name" },
+		{ "%%(rev)s", NULL }, /* alembic.ini's escaped form is a key too */
+	};
+	char text[256];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[retort]\nurl = sqlite:///x.db\nfile_template = %s\n", bad[i].tpl);
+		write_ini(f, text);
+		if (!bad[i].message) {
+			rt_config *cfg = load(f, NULL);
+			assert_string_equal(cfg->file_template, bad[i].tpl);
+			rt_config_free(cfg);
+			continue;
+		}
+		rt_error err = load_err(f, NULL);
+		assert_string_equal(err.file, f->path);
+		assert_int_equal(err.line, 3);
+		assert_string_equal(err.message, bad[i].message);
+		if (strstr(bad[i].message, "unknown key"))
+			assert_string_equal(err.hint, "keys: rev slug epoch year month day hour minute second");
+		rt_error_clear(&err);
+	}
+	static const char *const good[] = {
+		"%(rev)s_%(slug)s", "%(year)d_%(month).2d_%(day).2d_%(rev)s_%(slug)s",
+		"%(epoch)s-%(rev)d", "%(rev)-12s%(hour)02d%(minute)02d%(second)02d",
+		"100%%_%(rev)s", "%%%(rev)s", "%(rev).32s", "%(rev).4s_%(rev)s",
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), "[retort]\nfile_template = %s\n", good[i]);
+		write_ini(f, text);
+		rt_config *cfg = load(f, NULL);
+		assert_string_equal(cfg->file_template, good[i]);
+		rt_config_free(cfg);
+	}
+}
+
+/* A lone CR ends a line (old Mac files), as CRLF and LF do. */
+static void test_line_ends(void **state)
+{
+	fixture *f = *state;
+	write_ini(f, "[retort]\rurl = sqlite:///cr.db\rlock_wait = 7\r");
+	rt_config *cfg = load(f, NULL);
+	assert_string_equal(cfg->url, "sqlite:///cr.db");
+	assert_true(cfg->lock_wait == 7);
+	rt_config_free(cfg);
+
+	write_ini(f, "[retort]\r\nurl = sqlite:///crlf.db\r\n\r\nlock_wait = 8\r\n");
+	cfg = load(f, NULL);
+	assert_string_equal(cfg->url, "sqlite:///crlf.db");
+	assert_true(cfg->lock_wait == 8);
+	rt_config_free(cfg);
+
+	/* Line numbers count CR, CRLF and LF alike. */
+	write_ini(f, "[retort]\rurl = a\r\ncolour = x\nlock_wait = 1\r");
+	rt_error err = load_err(f, NULL);
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.message, "unknown key 'colour' in [retort]");
+	rt_error_clear(&err);
+
+	/* 198 characters and a CRLF are within the limit. */
+	char text[256] = "[retort]\nurl = ";
+	size_t n = strlen(text);
+	memset(text + n, 'x', 198 - 6);
+	strcpy(text + n + 198 - 6, "\r\n");
+	write_ini(f, text);
+	cfg = load(f, NULL);
+	assert_int_equal(strlen(cfg->url), 198 - 6);
+	rt_config_free(cfg);
+}
+
+/* A NUL byte would end the line for inih: refused, with its line. */
+static void test_nul_byte(void **state)
+{
+	fixture *f = *state;
+	static const char text[] = "[retort]\nurl = sqlite:///a.db\0junk\nlock_wait = 1\n";
+	write_bytes(f, text, sizeof(text) - 1);
+	rt_error err = load_err(f, NULL);
+	assert_string_equal(err.file, f->path);
+	assert_int_equal(err.line, 2);
+	assert_string_equal(err.message, "contains a NUL byte");
+	assert_contains(err.hint, "UTF-8");
+	rt_error_clear(&err);
+
+	/* UTF-16 (every line has NULs): one error, at the first line. */
+	static const char utf16[] = "\xff\xfe[\0r\0e\0t\0o\0r\0t\0]\0\n\0u\0r\0l\0";
+	write_bytes(f, utf16, sizeof(utf16) - 1);
+	err = load_err(f, NULL);
+	assert_int_equal(err.line, 1);
+	assert_string_equal(err.message, "contains a NUL byte");
+	rt_error_clear(&err);
+}
+
 static void test_good_values(void **state)
 {
 	fixture *f = *state;
@@ -481,6 +601,19 @@ static void test_file_lookup(void **state)
 	assert_string_equal(cfg->dir, "/tmp");
 	rt_config_free(cfg);
 	unlink(tmp);
+
+	/* A directory (or anything not a regular file) is no empty config. */
+	assert_null(rt_config_load(f->dir, NULL, 1, &err));
+	assert_int_equal(err.code, RT_ECONFIG);
+	assert_string_equal(err.file, f->dir);
+	assert_string_equal(err.message, "is a directory, not a configuration file");
+	assert_contains(err.hint, "retort.ini");
+	rt_error_clear(&err);
+	assert_null(rt_config_load("/dev/null", NULL, 1, &err));
+	assert_int_equal(err.code, RT_ECONFIG);
+	assert_string_equal(err.file, "/dev/null");
+	assert_string_equal(err.message, "is not a regular file");
+	rt_error_clear(&err);
 }
 
 static void test_long_line(void **state)
@@ -523,6 +656,38 @@ static void test_url_mask(void **state)
 	assert_str_free(rt_url_mask("host=db mypassword=x"), "host=db mypassword=x");
 	assert_str_free(rt_url_mask("postgresql://u:a@h/db?password=b"),
 			"postgresql://u:***@h/db?password=***");
+	/* libpq ends the authority only at '/': '?' and '#' may be in a password. */
+	assert_str_free(rt_url_mask("postgresql://app:Xy7?k#2@127.0.0.1:1/app"),
+			"postgresql://app:***@127.0.0.1:1/app");
+	assert_str_free(rt_url_mask("postgresql://app:a?b@h"), "postgresql://app:***@h");
+	assert_str_free(rt_url_mask("postgresql://u:a@b#c@h/db"), "postgresql://u:***@h/db");
+	assert_str_free(rt_url_mask("postgresql://u:pw@h?password=x"),
+			"postgresql://u:***@h?password=***");
+	assert_str_free(rt_url_mask("postgresql://[::1]:5432/db"), "postgresql://[::1]:5432/db");
+	assert_str_free(rt_url_mask(" postgresql://u:pw@h/db"), " postgresql://u:***@h/db");
+	/* Query parameters: any position, sslpassword, %-encoded names. */
+	assert_str_free(rt_url_mask("postgresql://h/app?sslmode=require&password=x#y&user=u"),
+			"postgresql://h/app?sslmode=require&password=***&user=u");
+	assert_str_free(rt_url_mask("postgresql://h/app?sslpassword=secret"),
+			"postgresql://h/app?sslpassword=***");
+	assert_str_free(rt_url_mask("postgresql://h/app?pass%77ord=secret&x=1"),
+			"postgresql://h/app?pass%77ord=***&x=1");
+	assert_str_free(rt_url_mask("postgresql://h/password=x"), "postgresql://h/password=x");
+	/* key=value: spaces around '=', quotes, backslash escapes, sslpassword. */
+	assert_str_free(rt_url_mask("host=db password = s3cret dbname=app"),
+			"host=db password = *** dbname=app");
+	assert_str_free(rt_url_mask("password= x host=db"), "password= *** host=db");
+	assert_str_free(rt_url_mask("host=db\tpassword\t=\ts3cret"), "host=db\tpassword\t=\t***");
+	assert_str_free(rt_url_mask("sslpassword=secret host=db"), "sslpassword=*** host=db");
+	assert_str_free(rt_url_mask("host=db password='a b\\'c' user=u"),
+			"host=db password=*** user=u");
+	assert_str_free(rt_url_mask("password='a\\\\' host=db"), "password=*** host=db");
+	assert_str_free(rt_url_mask("password=a\\ b host=db"), "password=*** host=db");
+	assert_str_free(rt_url_mask("password='unterminated host=db"), "password=***");
+	assert_str_free(rt_url_mask("host=db password="), "host=db password=***");
+	assert_str_free(rt_url_mask("host=db password"), "host=db password");
+	assert_str_free(rt_url_mask("user=password=x host=db"), "user=password=x host=db");
+	assert_str_free(rt_url_mask("sqlite:app.db"), "sqlite:app.db");
 	assert_str_free(rt_url_mask(NULL), "");
 	assert_str_free(rt_url_mask(""), "");
 }
@@ -546,6 +711,9 @@ int main(void)
 		T(test_config_set),
 		T(test_file_lookup),
 		T(test_long_line),
+		T(test_file_template),
+		T(test_line_ends),
+		T(test_nul_byte),
 		T(test_url_mask),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
