@@ -609,26 +609,22 @@ static void free_raw(parse_state *ps)
 }
 
 /*
- * Parse path into ps->v; 0 or -1 with err set.  Only a regular file is
- * read: a directory opens and reads as an empty file on Linux, so
- * "-c DIR" would silently mean the defaults (and a FIFO could block).
+ * Parse path into ps->v; 0 or -1 with err set.  A directory is refused:
+ * it opens and reads as an empty file on Linux, so "-c DIR" would
+ * silently mean the defaults.  Anything else that reads is read (-c
+ * /dev/null for the defaults, -c <(generate-config) for a pipe).
  */
 static int read_file(parse_state *ps, rt_error *err)
 {
 	struct stat st;
-	if (!stat(ps->path, &st) && !S_ISREG(st.st_mode)) {
-		if (S_ISDIR(st.st_mode)) {
-			rt_fail_at(err, RT_ECONFIG, ps->path, 0,
-				   "is a directory, not a configuration file");
-			size_t n = strlen(ps->path);
-			if (n >= 4 && !strcmp(ps->path + n - 4, ".ini"))
-				rt_hint(err, "rename that directory, or name a file with -c FILE");
-			else
-				rt_hint(err, "name the file itself, e.g. -c %s/retort.ini", ps->path);
-		} else {
-			rt_fail_at(err, RT_ECONFIG, ps->path, 0, "is not a regular file");
-			rt_hint(err, "name a retort.ini file with -c FILE or RETORT_CONFIG");
-		}
+	if (!stat(ps->path, &st) && S_ISDIR(st.st_mode)) {
+		rt_fail_at(err, RT_ECONFIG, ps->path, 0,
+			   "is a directory, not a configuration file");
+		size_t n = strlen(ps->path);
+		if (n >= 4 && !strcmp(ps->path + n - 4, ".ini"))
+			rt_hint(err, "rename that directory, or name a file with -c FILE");
+		else
+			rt_hint(err, "name the file itself, e.g. -c %s/retort.ini", ps->path);
 		return -1;
 	}
 	ps->fp = fopen(ps->path, "r");

@@ -245,6 +245,9 @@ sqlite_test_config_file_refusals() {
 	expect_rc 2
 	expect_err_has "proj: is a directory, not a configuration file"
 	expect_err_has "proj/retort.ini"
+	# A pipe is read like a file.
+	rt -c <(printf '[retort]\nscript_location = %s/proj/migrations\nurl = sqlite:////tmp/none.db\n' "$PWD") heads
+	expect_rc 0
 	printf '[retort]\nurl = sqlite:///a.db\0junk\n' > proj/retort.ini
 	rt -c proj/retort.ini heads
 	expect_rc 2

@@ -602,18 +602,16 @@ static void test_file_lookup(void **state)
 	rt_config_free(cfg);
 	unlink(tmp);
 
-	/* A directory (or anything not a regular file) is no empty config. */
+	/* A directory is no empty config; /dev/null is (the defaults). */
 	assert_null(rt_config_load(f->dir, NULL, 1, &err));
 	assert_int_equal(err.code, RT_ECONFIG);
 	assert_string_equal(err.file, f->dir);
 	assert_string_equal(err.message, "is a directory, not a configuration file");
 	assert_contains(err.hint, "retort.ini");
 	rt_error_clear(&err);
-	assert_null(rt_config_load("/dev/null", NULL, 1, &err));
-	assert_int_equal(err.code, RT_ECONFIG);
-	assert_string_equal(err.file, "/dev/null");
-	assert_string_equal(err.message, "is not a regular file");
-	rt_error_clear(&err);
+	rt_config *dn = rt_config_load("/dev/null", NULL, 1, &err);
+	assert_non_null(dn);
+	rt_config_free(dn);
 }
 
 static void test_long_line(void **state)
