@@ -222,6 +222,17 @@ sqlite_test_errors_are_coloured_only_on_a_terminal() {
 	expect_err_lacks $'\033'
 }
 
+# libpq quotes the token of a malformed URL it cannot read, which can be
+# the password: retort takes it out of libpq's message too.
+sqlite_test_libpq_messages_never_show_the_password() {
+	project
+	rt --url 'postgresql://deploy:s3%zzcret@127.0.0.1:1/app' current
+	expect_rc 1
+	expect_err_has 'invalid percent-encoded token: "***"'
+	expect_err_lacks "s3%zz"
+	expect_err_lacks "zzcret"
+}
+
 test_no_configuration_at_all() {
 	rt heads
 	expect_rc 2

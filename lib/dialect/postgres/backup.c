@@ -24,8 +24,11 @@ static char *split_password(const char *url, char **password, rt_error *err)
 	PQconninfoOption *opts = PQconninfoParse(url, &msg);
 	if (!opts) {
 		char *masked = rt_url_mask(url);
-		rt_fail(err, RT_ECONFIG, "cannot read the connection string %s: %s", masked,
-			msg ? msg : "out of memory");
+		strbuf why = STRBUF_INIT;
+		strbuf_adds(&why, msg ? msg : "out of memory");
+		rt_pg_hide_password(&why, url);
+		rt_fail(err, RT_ECONFIG, "cannot read the connection string %s: %s", masked, why.buf);
+		strbuf_release(&why);
 		free(masked);
 		PQfreemem(msg);
 		return NULL;
@@ -98,8 +101,11 @@ static int server_major(const char *url, rt_error *err)
 	PGconn *pg = PQconnectdbParams(keys, vals, 1);
 	if (!pg || PQstatus(pg) != CONNECTION_OK) {
 		char *masked = rt_url_mask(url);
-		rt_fail(err, RT_EDB, "cannot connect to %s: %s", masked,
-			pg ? PQerrorMessage(pg) : "out of memory");
+		strbuf why = STRBUF_INIT;
+		strbuf_adds(&why, pg ? PQerrorMessage(pg) : "out of memory");
+		rt_pg_hide_password(&why, url);
+		rt_fail(err, RT_EDB, "cannot connect to %s: %s", masked, why.buf);
+		strbuf_release(&why);
 		free(masked);
 		PQfinish(pg);
 		return -1;

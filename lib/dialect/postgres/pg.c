@@ -32,6 +32,36 @@ struct rt_conn {
 	int in_tx;
 };
 
+/*
+ * See pg_internal.h.  The password is what rt_url_mask hides: the span
+ * where the URL and its masked form differ.
+ */
+void rt_pg_hide_password(strbuf *msg, const char *url)
+{
+	char *masked = rt_url_mask(url);
+	size_t n = strlen(url), m = strlen(masked), p = 0, s = 0;
+	while (p < n && p < m && url[p] == masked[p])
+		p++;
+	while (s < n - p && s < m - p && url[n - 1 - s] == masked[m - 1 - s])
+		s++;
+	free(masked);
+	if (n - p - s < 2) /* no password (or one too short to tell from text) */
+		return;
+	char *pw = xstrndup(url + p, n - p - s);
+	strbuf out = STRBUF_INIT;
+	const char *at = strbuf_str(msg), *hit;
+	while ((hit = strstr(at, pw))) {
+		strbuf_add(&out, at, (size_t)(hit - at));
+		strbuf_adds(&out, "***");
+		at = hit + strlen(pw);
+	}
+	strbuf_adds(&out, at);
+	strbuf_reset(msg);
+	strbuf_adds(msg, strbuf_str(&out));
+	strbuf_release(&out);
+	free(pw);
+}
+
 static void ignore_notice(void *arg, const char *message)
 {
 	(void)arg;
@@ -81,6 +111,7 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 		strbuf msg = STRBUF_INIT;
 		strbuf_adds(&msg, c->pg ? PQerrorMessage(c->pg) : "out of memory");
 		strbuf_rtrim(&msg);
+		rt_pg_hide_password(&msg, cfg->url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", c->masked, msg.buf);
 		rt_hint(err, "check the URL (url in retort.ini, DATABASE_URL or --url), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
 		strbuf_release(&msg);
@@ -476,6 +507,7 @@ static PGconn *scratch_server(const rt_config *cfg, rt_error *err)
 	strbuf msg = STRBUF_INIT;
 	strbuf_adds(&msg, pg ? PQerrorMessage(pg) : "out of memory");
 	strbuf_rtrim(&msg);
+	rt_pg_hide_password(&msg, base);
 	PQfinish(pg);
 	keys[2] = "dbname"; /* a later dbname overrides the URL's */
 	vals[2] = "postgres";
