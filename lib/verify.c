@@ -285,8 +285,8 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	rt_verify_check *c = add_check(out, "config");
-	summary(c, "%s, %zu revisions", ctx->cfg->path ? ctx->cfg->path : "defaults (no retort.ini)",
-		ctx->graph->nrevs);
+	summary(c, "%s, %zu revision%s", ctx->cfg->path ? ctx->cfg->path : "defaults (no retort.ini)",
+		ctx->graph->nrevs, ctx->graph->nrevs == 1 ? "" : "s");
 	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
 	if (!d) {
 		rt_verify_report_free(out);
@@ -298,11 +298,13 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	char *url = rt_url_mask(ctx->cfg->url);
 	rt_state st = { 0 };
 	if (!conn && !missing) {
+		summary(c, "%s cannot be reached", url);
 		problem(c, "cannot connect: %s", err->message);
 		rt_error_clear(err);
 	} else if (!conn) {
 		summary(c, "%s does not exist yet (an empty database)", url);
 	} else if (rt_read_state(ctx, d, conn, 0, &st, err) < 0) {
+		summary(c, "%s cannot be read", url);
 		problem(c, "cannot read the version table: %s", err->message);
 		rt_error_clear(err);
 	} else {
@@ -311,7 +313,10 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	free(url);
 	check_heads(ctx, add_check(out, "heads"));
 	c = add_check(out, "version table");
-	if (rt_state_check(ctx->graph, &st, err) < 0) {
+	if (!out->v[1].ok) {
+		summary(c, "skipped: the database cannot be read");
+	} else if (rt_state_check(ctx->graph, &st, err) < 0) {
+		summary(c, "names a revision no migration file defines");
 		problem(c, "%s", err->message);
 		rt_error_clear(err);
 	} else {
@@ -334,10 +339,11 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	else
 		summary(c, "skipped: %s", usable ? "not available for this database" : why);
 	c = add_check(out, "lint");
-	if (out->v[3].ok)
+	if (out->v[1].ok && out->v[3].ok)
 		check_lint(ctx, &st, c);
 	else
-		summary(c, "skipped: the version table names unknown revisions");
+		summary(c, "skipped: %s", !out->v[1].ok ? "the database cannot be read, so what is to apply is unknown"
+							: "the version table names unknown revisions");
 	check_downgrades(ctx, add_check(out, "downgrades"));
 	rt_state_free(&st);
 	out->ok = 1;

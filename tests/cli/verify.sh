@@ -112,4 +112,21 @@ pg_test_verify_unreachable_database() {
 	expect_out_has "skipped: the database cannot be read"
 }
 
+# A database that cannot even be created fails verify (the deploy would),
+# and the checks that need it say they were skipped rather than pass.
+sqlite_test_database_that_cannot_be_created() {
+	project
+	tmig aaaa ""
+	rt --url sqlite:////nonexistent/dir/x.db verify
+	expect_rc 1
+	expect_out_has "FAIL  database"
+	expect_out_has "cannot be created: /nonexistent/dir"
+	expect_out_has "version table skipped: the database cannot be read"
+	expect_out_has "lint          skipped: the database cannot be read"
+	rt --url sqlite:////nonexistent/dir/x.db verify --json
+	expect_rc 1
+	python3 -c 'import json, sys; d = json.load(sys.stdin); assert all(c["summary"] for c in d["checks"]), d' <<<"$OUT" ||
+		fail "a check without a summary"
+}
+
 run_tests

@@ -96,6 +96,21 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 		return NULL;
 	int memory = !strcmp(path, ":memory:");
 	if (readonly && !memory && !fs_exists(path)) {
+		/* Missing is only "not created yet" when it can be created. */
+		char *dir = xstrdup(path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		int creatable = !slash || access(dir, W_OK | X_OK) == 0;
+		if (!creatable)
+			rt_fail(err, RT_EDB, "SQLite database %s does not exist, and cannot be created: %s: %s",
+				path, dir, strerror(errno));
+		free(dir);
+		if (!creatable) {
+			rt_hint(err, "check the URL, or create the directory (and make it writable) before deploying");
+			free(path);
+			return NULL;
+		}
 		*missing = 1;
 		free(path);
 		return NULL;
