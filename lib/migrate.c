@@ -261,12 +261,6 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	rt_table_name(ctx->cfg, r.history, &r.ht);
 	int rc;
 	if (ctx->out) {
-		rt_strlist setup = { 0 };
-		if (r.d->session_sql)
-			r.d->session_sql(ctx->cfg, &setup);
-		for (size_t i = 0; i < setup.n; i++)
-			rt_run_emit(&r, setup.v[i], NULL);
-		rt_strlist_free(&setup);
 		rc = offline(&r, q, err);
 	} else {
 		const char *spec = q->dir == RT_STAMP ? NULL : q->target;

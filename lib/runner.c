@@ -636,7 +636,8 @@ static int backup_first(run *r, rt_error *err)
 /*
  * Prepare every step first (placeholders, splitting, checks), so a
  * mistake in a later migration stops the run before the first one runs;
- * then the backup, if asked for and something will run; then the steps.
+ * then the backup, if asked for and something will run (offline: the
+ * session settings); then the steps.
  * A transaction still open (transaction_per_migration = false) commits at
  * the end, or rolls back on failure.
  */
@@ -644,6 +645,14 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 {
 	prepared *p = xcalloc(plan->n ? plan->n : 1, sizeof(*p));
 	int rc = prepare_steps(r, plan, p, err);
+	if (rc == 0 && plan->n && !r->conn && r->d->session_sql) {
+		/* Offline: the session settings head the script, once it is sure to have one. */
+		rt_strlist setup = { 0 };
+		r->d->session_sql(r->cfg, &setup);
+		for (size_t i = 0; i < setup.n; i++)
+			rt_run_emit(r, setup.v[i], NULL);
+		rt_strlist_free(&setup);
+	}
 	if (rc == 0 && plan->n && r->conn && r->ctx->backup_first && r->dir != RT_STAMP)
 		rc = backup_first(r, err);
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)

@@ -30,7 +30,9 @@ sqlite_test_upgrade_sql_exact() {
 	rt upgrade head --sql
 	expect_rc 0
 	no_db_file
-	expect_out "-- Running upgrade  -> aaaa, rev aaaa
+	expect_out "PRAGMA foreign_keys = OFF;
+
+-- Running upgrade  -> aaaa, rev aaaa
 
 BEGIN IMMEDIATE;
 
@@ -277,6 +279,30 @@ sqlite_test_range_start_with_an_ancestor_is_refused() {
 	expect_rc 2
 	expect_err_has "the starting point names aaaa, an ancestor of bbbb"
 	expect_err_has "here bbbb"
+}
+
+# The SQLite script turns foreign keys off first, as retort's connections
+# run: a table rebuild run by a connection that enforces them would
+# cascade-delete the children of the rebuilt table.
+sqlite_test_script_keeps_child_rows_of_a_rebuilt_table() {
+	project
+	mig aaaa "" "tables" "CREATE TABLE p (id INTEGER PRIMARY KEY, n TEXT);
+CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id) ON DELETE CASCADE);
+INSERT INTO p VALUES (1, 'x');
+INSERT INTO c VALUES (1, 1);" "DROP TABLE c; DROP TABLE p;" >/dev/null
+	mig bbbb aaaa "rebuild p" "CREATE TABLE p_new (id INTEGER PRIMARY KEY, n TEXT NOT NULL DEFAULT '');
+INSERT INTO p_new SELECT id, coalesce(n, '') FROM p;
+DROP TABLE p;
+ALTER TABLE p_new RENAME TO p;
+PRAGMA foreign_key_check;" "" >/dev/null
+	rt upgrade aaaa
+	expect_rc 0
+	rt upgrade aaaa:head --sql
+	expect_rc 0
+	expect_out_has "PRAGMA foreign_keys = OFF;"
+	sqlite3 -bail -cmd "PRAGMA foreign_keys = ON" app.db <<<"$OUT" >/dev/null || fail "the script does not run"
+	expect_q "SELECT count(*) FROM c" "1"
+	expect_versions "bbbb"
 }
 
 run_tests

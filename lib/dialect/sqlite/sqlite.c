@@ -434,6 +434,19 @@ static void sq_unlock(rt_conn *c)
  * The history table (name already quoted), as on PostgreSQL but with
  * started_at as ISO 8601 text (see now_expr).
  */
+/*
+ * What a --sql script for SQLite starts with: foreign keys off, as on
+ * retort's own connections (sq_connect).  A table rebuild drops and
+ * renames a parent table, which with enforcement on (an application's
+ * connection, a driver's default) would delete or orphan its children.
+ * It must come before the first BEGIN: in a transaction it does nothing.
+ */
+static void sq_session_sql(const rt_config *cfg, rt_strlist *out)
+{
+	(void)cfg;
+	rt_strlist_push(out, "PRAGMA foreign_keys = OFF");
+}
+
 static void sq_history_ddl(strbuf *sb, const char *name)
 {
 	strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
@@ -467,6 +480,7 @@ static const char *const sqlite_schemes[] = { "sqlite", NULL };
 const rt_dialect rt_dialect_sqlite = {
 	.name = "sqlite",
 	.schemes = sqlite_schemes,
+	.session_sql = sq_session_sql,
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
 	.exec_stmt = sq_exec_stmt,
