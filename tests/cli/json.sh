@@ -80,4 +80,16 @@ sqlite_test_json_masks_password_and_refuses_writers() {
 	[ "$(ls migrations | wc -l)" = 4 ] || fail "revision --json wrote a file"
 }
 
+# Bytes that are not UTF-8 (a Latin-1 header) come out as U+FFFD: the
+# document still parses; valid UTF-8 passes through.
+sqlite_test_json_is_utf8_whatever_the_files_hold() {
+	project
+	mig aaaa "" "x" "CREATE TABLE t_a (id INTEGER);" "" >/dev/null
+	sed -i "s/^-- Message: x$/-- Message: caf$(printf '\351') na$(printf '\303\257')ve/" migrations/aaaa_x.sql
+	rt history --json
+	expect_rc 0
+	python3 -c 'import json, sys; d = json.loads(sys.stdin.buffer.read().decode("utf-8")); m = d[0]["message"] if isinstance(d, list) else d["revisions"][0]["message"]; assert m == "caf\ufffd na\u00efve", m' <<<"$OUT" ||
+		fail "history --json is not UTF-8 or lost the message: $OUT"
+}
+
 run_tests
