@@ -156,4 +156,21 @@ PRAGMA foreign_key_check;" "" >/dev/null
 	expect_q "SELECT count(*) FROM parent" "1"
 }
 
+# A SQLite type change that changes the column's affinity converts its
+# values in the rebuild's copy: marked as destructive, in both directions.
+sqlite_test_affinity_change_is_marked_destructive() {
+	project "schema = schema.sql"
+	echo "CREATE TABLE t (id INTEGER PRIMARY KEY, zip TEXT, n VARCHAR(10));" > schema.sql
+	rt migrate -m first
+	expect_rc 0
+	rt upgrade head
+	echo "CREATE TABLE t (id INTEGER PRIMARY KEY, zip INTEGER, n TEXT);" > schema.sql
+	rt migrate -m retype
+	expect_rc 0
+	expect_err_has "warning: converts the values of t.zip (TEXT -> INTEGER) to the new type affinity"
+	expect_err_lacks "t.n ("
+	grep -q "^-- WARNING: converts the values of t.zip (INTEGER -> TEXT)" migrations/*_retype.sql ||
+		fail "the downgrade's conversion is not marked"
+}
+
 run_tests

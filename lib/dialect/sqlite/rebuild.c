@@ -14,6 +14,7 @@
 #include "schema/ops.h"
 #include "sqltext.h"
 
+#include <ctype.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <strings.h>
@@ -177,6 +178,49 @@ static void sequence_sql(sm_op *op, const tplan *p, const char *tmp)
 	strbuf_release(&sb);
 }
 
+/*
+ * The affinity SQLite gives a declared type (the rules of "Determination
+ * of Column Affinity", in their order): what the copy converts values to.
+ */
+static const char *affinity(const char *type)
+{
+	char up[64];
+	size_t n = 0;
+	for (const char *s = type ? type : ""; *s && n + 1 < sizeof(up); s++)
+		up[n++] = (char)toupper((unsigned char)*s);
+	up[n] = '\0';
+	if (strstr(up, "INT"))
+		return "INTEGER";
+	if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
+		return "TEXT";
+	if (!n || strstr(up, "BLOB"))
+		return "BLOB";
+	if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
+		return "REAL";
+	return "NUMERIC";
+}
+
+/*
+ * Columns kept by the rebuild whose affinity changes, "t.a (TEXT ->
+ * INTEGER)": the copy converts their values ('02134' becomes 2134 under
+ * INTEGER affinity), and converting back does not restore them.
+ */
+static void converted_columns(const tplan *p, strbuf *sb)
+{
+	for (size_t i = 0; i < p->b->ncols; i++) {
+		const sm_column *c = &p->b->cols[i];
+		const sm_column *o = sq_column_ci(p->a, c->name);
+		if (!o || c->generated || o->generated)
+			continue;
+		const char *from = affinity(o->type), *to = affinity(c->type);
+		if (!strcmp(from, to))
+			continue;
+		if (sb->len)
+			strbuf_adds(sb, ", ");
+		strbuf_addf(sb, "%s.%s (%s -> %s)", p->b->name, c->name, from, to);
+	}
+}
+
 /* The old columns whose data the rebuild leaves behind, "t.a, t.b". */
 static void lost_columns(const tplan *p, strbuf *sb)
 {
@@ -193,14 +237,19 @@ static void lost_columns(const tplan *p, strbuf *sb)
 /* See diff_internal.h. */
 void sq_rebuild(sm_ops *out, const tplan *p, const char *tmp)
 {
-	strbuf lost = STRBUF_INIT;
+	strbuf lost = STRBUF_INIT, conv = STRBUF_INIT;
 	lost_columns(p, &lost);
-	sm_op *op = sm_ops_add(out, lost.len > 0, "rebuild table %s: %s",
+	converted_columns(p, &conv);
+	sm_op *op = sm_ops_add(out, lost.len > 0 || conv.len > 0, "rebuild table %s: %s",
 			       p->b->name, p->why ? p->why : "");
 	if (lost.len)
 		sm_op_note(op, "drops column%s %s and %s data",
 			   strchr(lost.buf, ',') ? "s" : "", lost.buf,
 			   strchr(lost.buf, ',') ? "their" : "its");
+	if (conv.len)
+		sm_op_note(op, "converts the values of %s to the new type affinity: values can change (text '02134' becomes 2134 under INTEGER), and converting back does not restore them",
+			   conv.buf);
+	strbuf_release(&conv);
 	sm_op_note(op, "SQLite's ALTER TABLE cannot do this: the table is copied into a new one "
 		       "(assumes PRAGMA foreign_keys is OFF, as on retort's connection)");
 	char *create = renamed_create(p->b, tmp);
