@@ -208,6 +208,17 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 	int locked = rc == 0;
 	if (rc == 0)
 		rc = d->introspect(c, ctx->cfg, &now, err);
+	if (rc == 0 && now->nunsupported) {
+		/* What the model cannot hold would survive the drop and break the upgrade after it. */
+		strbuf sb = STRBUF_INIT;
+		for (size_t i = 0; i < now->nunsupported; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : "", now->unsupported[i]);
+		rc = rt_fail(err, RT_EFAIL,
+			     "reset cannot drop everything: the database holds what retort does not manage: %s",
+			     sb.buf);
+		rt_hint(err, "drop those objects by hand (or write the missing downgrade sections), then run reset again; nothing was changed");
+		strbuf_release(&sb);
+	}
 	if (rc == 0)
 		rc = d->diff(now, empty, &ops, err);
 	if (rc == 0)
