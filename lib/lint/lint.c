@@ -300,24 +300,16 @@ void rt_lint_report_free(rt_lint_report *r)
 /* ------------------------------------------------------------------ */
 
 /*
- * The section's SQL with placeholders replaced: by their values when all
- * are defined (the SQL that would run), else each ${name} outside strings,
- * comments and bodies by an identifier of the same length, so lint needs
- * no -x values and line and column numbers stay those of the file.
+ * The section's SQL with each ${name} (outside strings, comments and
+ * bodies) turned into an identifier of the same length, defined or not:
+ * lint needs no -x values, and positions -- lines, columns, and so which
+ * statement a suppression comment belongs to -- stay those of the file
+ * whatever the values are.
  */
-static char *section_text(const rt_config *cfg, const char *sql, size_t len,
-			  const char *dialect, const char *file,
-			  int first_line, size_t *outlen)
+static char *section_text(const char *sql, size_t len, const char *dialect,
+			  size_t *outlen)
 {
 	strbuf sb = STRBUF_INIT;
-	rt_error e = { 0 };
-	if (cfg && rt_placeholders_apply(cfg, sql, len, dialect, file,
-					 first_line, &sb, &e) == 0) {
-		*outlen = sb.len;
-		return strbuf_detach(&sb);
-	}
-	rt_error_clear(&e);
-	strbuf_reset(&sb);
 	rt_placeholders_mask(sql, len, dialect, &sb);
 	*outlen = sb.len;
 	return strbuf_detach(&sb);
@@ -340,8 +332,7 @@ static void lint_section_run(const rt_config *cfg, const char *dialect,
 			     rt_lint_report *out)
 {
 	size_t len = 0;
-	char *text = section_text(cfg, ref->body, ref->len, dialect, ref->file,
-				  ref->first_line, &len);
+	char *text = section_text(ref->body, ref->len, dialect, &len);
 	lint_section s = {
 		.cfg = cfg, .dialect = dialect, .sql = text, .len = len,
 		.first_line = ref->first_line, .file = ref->file,

@@ -619,6 +619,10 @@ DROP TABLE t;"
 	expect_out_lacks syntax-error
 	rt -x owner=app lint --dialect postgresql
 	fires ban-drop-table 6
+	# Values never move positions: a long one, or one holding newlines.
+	rev c3 b2 "CREATE TABLE \${tbl} (id bigint PRIMARY KEY); DROP TABLE t;"
+	rt -x tbl=a_very_long_table_name_indeed -x owner=app lint --dialect postgresql c3
+	expect_out_has "c3_m.sql:5:46: ban-drop-table"
 }
 
 sqlite_test_autogenerate_warns() {
