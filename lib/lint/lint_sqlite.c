@@ -383,7 +383,7 @@ static void coldef_read(const tokens *t, size_t first, coldef *d)
 			continue;
 		if (kw(t, i, "NOT") && kw(t, i + 1, "NULL"))
 			d->not_null = 1;
-		else if (kw(t, i, "DEFAULT"))
+		else if (kw(t, i, "DEFAULT") && !kw(t, i - 1, "SET")) /* not ON DELETE SET DEFAULT */
 			read_default(t, i + 1, d);
 		else if (kw(t, i, "PRIMARY"))
 			d->primary = 1;
@@ -435,14 +435,26 @@ static void sq_add_column(sq_lint *p, const tokens *t, size_t i,
 	free(col);
 }
 
-/* Keywords after ADD or DROP that name a constraint, not a column. */
-static int constraint_word(const tokens *t, size_t i)
+/*
+ * Does token i (after ADD or DROP) start a constraint rather than name a
+ * column?  A column may be called key, index, unique, check...: only the
+ * shape of what follows tells (PRIMARY KEY, UNIQUE (...), KEY name (...)
+ * after ADD; a name after DROP CONSTRAINT / INDEX / KEY).
+ */
+static int constraint_word(const tokens *t, size_t i, int add)
 {
-	static const char *const words[] = { "CONSTRAINT", "PRIMARY", "UNIQUE",
-		"CHECK", "FOREIGN", "INDEX", "KEY", NULL };
-	for (int k = 0; words[k]; k++)
-		if (kw(t, i, words[k]))
-			return 1;
+	if (kw(t, i, "PRIMARY") || kw(t, i, "FOREIGN"))
+		return kw(t, i + 1, "KEY");
+	int name_next = i + 1 < t->n && (t->v[i + 1].kind == TK_WORD || t->v[i + 1].kind == TK_IDENT);
+	if (kw(t, i, "CONSTRAINT"))
+		return name_next;
+	if (!add)
+		return (kw(t, i, "INDEX") || kw(t, i, "KEY") || kw(t, i, "UNIQUE") ||
+			kw(t, i, "CHECK")) && name_next;
+	if (kw(t, i, "UNIQUE") || kw(t, i, "CHECK"))
+		return punct(t, i + 1, '(');
+	if (kw(t, i, "INDEX") || kw(t, i, "KEY"))
+		return punct(t, i + 1, '(') || punct(t, i + 2, '(');
 	return 0;
 }
 
@@ -476,9 +488,9 @@ static void sq_alter(sq_lint *p, const tokens *t)
 		return;
 	if (kw(t, i, "RENAME")) {
 		sq_rename(p, t, i + 1, table);
-	} else if (kw(t, i, "ADD") && !constraint_word(t, i + 1)) {
+	} else if (kw(t, i, "ADD") && !constraint_word(t, i + 1, 1)) {
 		sq_add_column(p, t, kw(t, i + 1, "COLUMN") ? i + 2 : i + 1, table);
-	} else if (kw(t, i, "DROP") && !constraint_word(t, i + 1)) {
+	} else if (kw(t, i, "DROP") && !constraint_word(t, i + 1, 0)) {
 		sq_drop_column(p, t, i + 1, table);
 	} else if (i < t->n) {
 		const token *a = &t->v[i], *b = i + 1 < t->n ? &t->v[i + 1] : NULL;

@@ -371,8 +371,13 @@ sqlite_test_sqlite_alter_safe_forms() {
 	sq "ALTER TABLE users ADD COLUMN bio TEXT;
 ALTER TABLE users ADD bio2 TEXT NOT NULL DEFAULT '' CHECK (bio2 IS NOT NULL);
 ALTER TABLE users ADD COLUMN l INTEGER GENERATED ALWAYS AS (length(email)) VIRTUAL;
-ALTER TABLE users ADD COLUMN n INTEGER DEFAULT -1;"
+ALTER TABLE users ADD COLUMN n INTEGER DEFAULT -1;
+ALTER TABLE users ADD COLUMN oid INTEGER REFERENCES orders(id) ON DELETE SET DEFAULT;
+ALTER TABLE users ADD key INTEGER;"
 	quiet
+	# A column named key is a column: dropping it is a DROP COLUMN, not a constraint.
+	sq "ALTER TABLE users DROP key;"
+	quiet sqlite-alter-needs-rebuild
 	# on a table the migration creates (no rows yet) SQLite accepts these
 	sq "CREATE TABLE t (x INTEGER PRIMARY KEY);
 ALTER TABLE t ADD COLUMN created TEXT DEFAULT CURRENT_TIMESTAMP;
