@@ -173,4 +173,24 @@ sqlite_test_affinity_change_is_marked_destructive() {
 		fail "the downgrade's conversion is not marked"
 }
 
+# A nullable column that becomes NOT NULL with a default: its NULLs take
+# the default on both dialects, so the upgrade does not fail on old rows.
+test_not_null_with_a_default_fills_old_nulls() {
+	project "schema = schema.sql"
+	echo "CREATE TABLE t (id integer PRIMARY KEY, n text);" > schema.sql
+	rt migrate -m first
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	q "INSERT INTO t (id) VALUES (1)" >/dev/null
+	echo "CREATE TABLE t (id integer PRIMARY KEY, n text NOT NULL DEFAULT 'none');" > schema.sql
+	rt migrate -m not-null
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT n FROM t" "none"
+	rt check
+	expect_rc 0
+}
+
 run_tests

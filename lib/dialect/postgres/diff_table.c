@@ -71,6 +71,21 @@ static sm_op *alter_col(dd *d, const sm_table *t, const sm_column *c, int destru
 	return op;
 }
 
+/*
+ * Before a column with a default becomes NOT NULL, its NULLs take that
+ * default (as the SQLite rebuild does), so rows written before the change
+ * do not fail SET NOT NULL.
+ */
+static void fill_nulls(dd *d, const sm_table *t, const sm_column *c)
+{
+	sm_op *op = sm_ops_add(d->out, 0, "alter column %s.%s.%s: NULLs take the default",
+			       t->schema, t->name, c->name);
+	const char *col = I(&d->n, c->name);
+	sm_op_sql(op, "UPDATE %s SET %s = %s WHERE %s IS NULL", Q(&d->n, t->schema, t->name),
+		  col, c->def, col);
+	sm_op_note(op, "NULLs in %s.%s become its default, %s", t->name, c->name, c->def);
+}
+
 /* ALTER TABLE ... ADD COLUMN with the whole column definition. */
 static void add_column(dd *d, const sm_table *t, const sm_column *c)
 {
@@ -276,8 +291,11 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 	 * An identity column is NOT NULL: set before it is added, dropped
 	 * after it goes.  The type first: its identity sequence follows it.
 	 */
-	if (!x->notnull && y->notnull)
+	if (!x->notnull && y->notnull) {
+		if (y->def && !retype && !y->identity && !y->generated)
+			fill_nulls(d, t, y);
 		alter_col(d, t, y, 0, "not null", "SET NOT NULL");
+	}
 	/* an identity that goes, goes before the type (which may take none) */
 	int unident = x->identity && !y->identity;
 	if (unident)
