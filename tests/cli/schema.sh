@@ -193,4 +193,14 @@ test_not_null_with_a_default_fills_old_nulls() {
 	expect_rc 0
 }
 
+# A TEMP table in the schema file is not part of the database: named as
+# not compared, never dropped from the comparison unnoticed.
+sqlite_test_temp_objects_in_the_schema_file_are_named() {
+	project "schema = schema.sql"
+	printf 'CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TEMP TABLE scratch (x);\n' > schema.sql
+	rt migrate -m a
+	expect_rc 0
+	expect_err_has "not compared (retort cannot diff it yet): table temp.scratch (in temp, not in the database itself)"
+}
+
 run_tests

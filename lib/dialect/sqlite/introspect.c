@@ -77,15 +77,27 @@ static int master_cb(void *ud, int n, const char *const *v)
 
 /*
  * A row of PRAGMA table_list (schema, name, type, ncol, wr, strict), kept
- * only for the main schema: temp and attached databases are not the one
- * being read.
+ * only for the main schema.  A table or view in temp or an attached
+ * database (a schema file that says CREATE TEMP TABLE, or ATTACHes one)
+ * is not part of the database and is listed as unsupported rather than
+ * dropped from the comparison unnoticed.
  */
 static int list_cb(void *ud, int n, const char *const *v)
 {
 	ictx *x = ud;
 	(void)n;
-	if (!v[0] || strcmp(v[0], "main"))
+	if (!v[0] || !v[1])
 		return 0;
+	if (strcmp(v[0], "main")) {
+		if (strncmp(v[1], "sqlite_", 7)) {
+			char *what = xasprintf("%s %s.%s (in %s, not in the database itself)",
+					       v[2] ? v[2] : "table", v[0], v[1],
+					       strcmp(v[0], "temp") ? "an attached database" : "temp");
+			sm_add_unsupported(x->s, what);
+			free(what);
+		}
+		return 0;
+	}
 	x->list = xrealloc(x->list, (x->nlist + 1) * sizeof(*x->list));
 	x->list[x->nlist++] = (list_row){ dup_or_null(v[1]), dup_or_null(v[2]),
 					  v[4] && atoi(v[4]), v[5] && atoi(v[5]) };
