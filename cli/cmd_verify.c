@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -57,10 +58,33 @@ static void print_text(cli *c, const rt_verify_report *r)
 }
 
 /*
- * verify: run every check and print the report.  A configuration that
- * cannot be loaded still gives a one-check report with --json, so scripts
- * always get an object.
+ * --json when the configuration or the migration files cannot be loaded:
+ * a one-check report whose problem reads as the text error does
+ * ("file:line: message (hint: ...)"), so scripts always get an object.
  */
+static void print_json_load_failure(const rt_error *err)
+{
+	const char *msg = err->message ? err->message : "unknown error";
+	const char *file = err->file ? err->file : "";
+	const char *sep = !err->file ? "" : err->line ? ":" : ": ";
+	char line[24] = "";
+	if (err->file && err->line)
+		snprintf(line, sizeof(line), "%d: ", err->line);
+	const char *h0 = err->hint ? " (hint: " : "", *h = err->hint ? err->hint : "",
+		   *h1 = err->hint ? ")" : "";
+	int n = snprintf(NULL, 0, "%s%s%s%s%s%s%s", file, sep, line, msg, h0, h, h1);
+	char *prob = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (prob)
+		snprintf(prob, (size_t)n + 1, "%s%s%s%s%s%s%s", file, sep, line, msg, h0, h, h1);
+	printf("{\"ok\": false, \"checks\": [{\"name\": \"config\", \"ok\": false, "
+	       "\"summary\": \"the configuration or the migration files cannot be loaded\", "
+	       "\"problems\": [");
+	json_str(stdout, prob ? prob : msg);
+	puts("], \"fix_sql\": null}]}");
+	free(prob);
+}
+
+/* verify: run every check and print the report. */
 int cmd_verify(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort verify",
@@ -76,11 +100,8 @@ int cmd_verify(cli *c, int argc, char **argv)
 	rt_error err = { 0 };
 	rt_ctx *ctx = cli_ctx(c, &err);
 	if (!ctx) {
-		if (c->json) {
-			printf("{\"ok\": false, \"checks\": [{\"name\": \"config\", \"ok\": false, \"summary\": ");
-			json_str(stdout, err.message);
-			puts(", \"problems\": [], \"fix_sql\": null}]}");
-		}
+		if (c->json)
+			print_json_load_failure(&err);
 		return cli_fail(c, &err);
 	}
 	rt_verify_report r;

@@ -92,4 +92,16 @@ sqlite_test_json_is_utf8_whatever_the_files_hold() {
 		fail "history --json is not UTF-8 or lost the message: $OUT"
 }
 
+# verify --json when the migration files cannot be loaded: still one
+# object, the problem naming file:line as the text error does.
+sqlite_test_verify_json_when_nothing_loads() {
+	project
+	mig aaaa "" "a" "CREATE TABLE t_a (id INTEGER);" "" >/dev/null
+	cp migrations/aaaa_a.sql migrations/zz_dup.sql
+	rt verify --json
+	expect_rc 1
+	python3 -c 'import json, sys; d = json.load(sys.stdin); c = d["checks"][0]; assert not d["ok"] and c["summary"] and c["problems"][0].startswith("migrations/zz_dup.sql:1: revision id aaaa is already defined"), d' <<<"$OUT" ||
+		fail "verify --json: $OUT"
+}
+
 run_tests
