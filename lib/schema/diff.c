@@ -8,6 +8,7 @@
 #include "schema/model.h"
 #include "schema/ops.h"
 #include "schema/source.h"
+#include "sqltext.h"
 
 #include <string.h>
 
@@ -61,13 +62,25 @@ static void possible_renames(const sm_schema *a, const sm_schema *b, rt_strlist 
 			for (size_t k = 0; k < t->ncols; k++) {
 				if (sm_find_column(old, t->cols[k].name))
 					continue;
+				strbuf sql = STRBUF_INIT;
+				strbuf_adds(&sql, "ALTER TABLE ");
+				if (t->schema) {
+					sql_ident(&sql, t->schema);
+					strbuf_addc(&sql, '.');
+				}
+				sql_ident(&sql, t->name);
+				strbuf_adds(&sql, " RENAME COLUMN ");
+				sql_ident(&sql, old->cols[j].name);
+				strbuf_adds(&sql, " TO ");
+				sql_ident(&sql, t->cols[k].name);
 				char *w = xasprintf("possible rename: %s.%s -> %s (the migration drops %s and adds %s; "
-						    "if it is a rename, replace both with ALTER TABLE %s RENAME COLUMN %s TO %s)",
+						    "if it is a rename, replace both with %s, and the downgrade's "
+						    "two with the rename back)",
 						    t->name, old->cols[j].name, t->cols[k].name,
-						    old->cols[j].name, t->cols[k].name, t->name,
-						    old->cols[j].name, t->cols[k].name);
+						    old->cols[j].name, t->cols[k].name, sql.buf);
 				rt_strlist_push(out, w);
 				free(w);
+				strbuf_release(&sql);
 			}
 		}
 	}

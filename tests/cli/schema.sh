@@ -203,4 +203,16 @@ sqlite_test_temp_objects_in_the_schema_file_are_named() {
 	expect_err_has "not compared (retort cannot diff it yet): table temp.scratch (in temp, not in the database itself)"
 }
 
+# The rename the warning suggests is SQL that runs: names quoted as needed.
+sqlite_test_possible_rename_quotes_names() {
+	project "schema = schema.sql"
+	echo 'CREATE TABLE t (id INTEGER PRIMARY KEY, "Mixed Case" TEXT);' > schema.sql
+	rt migrate -m a
+	rt upgrade head
+	echo 'CREATE TABLE t (id INTEGER PRIMARY KEY, "new name" TEXT);' > schema.sql
+	rt migrate -m b
+	expect_rc 0
+	expect_err_has 'replace both with ALTER TABLE t RENAME COLUMN "Mixed Case" TO "new name", and the downgrade'
+}
+
 run_tests
