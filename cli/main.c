@@ -53,11 +53,22 @@ static void general_help(FILE *f)
 	       "Exit status: 0 success, 1 failure (or a check found something), 2 usage error.\n");
 }
 
-/* Global options that take a value, so the command name can be found after them. */
+/*
+ * Does global option a take the next argument as its value, so the command
+ * name comes after that?  Short flags combine as options.c reads them: in
+ * -qc FILE the last letter takes the next argument, in -qcFILE the rest
+ * of the cluster is the value.
+ */
 static int takes_value(const char *a)
 {
-	static const char *const with_value[] = { "-c", "-e", "-x", "--config",
-		"--env", "--url", "--lock-wait", NULL };
+	static const char *const with_value[] = { "--config", "--env", "--url",
+		"--lock-wait", NULL };
+	if (a[0] == '-' && a[1] && a[1] != '-') {
+		for (const char *p = a + 1; *p; p++)
+			if (strchr("cex", *p))
+				return p[1] == '\0';
+		return 0;
+	}
 	for (int i = 0; with_value[i]; i++)
 		if (!strcmp(a, with_value[i]))
 			return 1;

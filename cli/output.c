@@ -79,6 +79,7 @@ static const char *off(cli *c) { return c->color ? "\033[0m" : ""; }
  */
 int cli_fail(cli *c, rt_error *err)
 {
+	fflush(stdout); /* data printed so far comes before the error, also in one pipe */
 	fprintf(stderr, "%serror:%s ", red(c), off(c));
 	if (err->file && err->line && err->column)
 		fprintf(stderr, "%s:%d:%d: ", err->file, err->line, err->column);
@@ -101,6 +102,7 @@ int cli_fail(cli *c, rt_error *err)
 int cli_error(cli *c, int status, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
+	fflush(stdout);
 	fprintf(stderr, "%serror:%s ", red(c), off(c));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -223,7 +223,8 @@ static int offline(run *r, const request *q, rt_error *err)
 			rc = rt_fail(err, RT_EUSAGE, "range '%s' needs both FROM and TO", spec);
 		} else {
 			rc = offline_start(r, from, &st, err);
-			r->version_ready = 1;
+			/* From base (no revision) the version table is made, as online. */
+			r->version_ready = st.rows.n > 0;
 		}
 		if (q->dir == RT_STAMP)
 			local.targets = (const char *const *)&to;

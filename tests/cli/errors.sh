@@ -327,4 +327,21 @@ test_help_for_every_command() {
 	expect_db "" ""
 }
 
+# Short global flags combine before the command, a value-taking one last
+# (-qc FILE), and data printed before an error comes first in one pipe.
+sqlite_test_combined_global_flags_and_output_order() {
+	project
+	tmig aaaa ""
+	tmig bbbb ""
+	rt upgrade aaaa
+	rt -qc retort.ini heads
+	expect_rc 0
+	expect_out_has "aaaa (head)"
+	rt -vcretort.ini heads
+	expect_rc 0
+	local both
+	both=$("$RETORT" current --check-heads 2>&1)
+	[ "$(head -n 1 <<<"$both")" = "aaaa (head)" ] || fail "the error came before the data: $both"
+}
+
 run_tests

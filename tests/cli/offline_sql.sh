@@ -305,4 +305,15 @@ PRAGMA foreign_key_check;" "" >/dev/null
 	expect_versions "bbbb"
 }
 
+# A range from base is a new database: the version table is created, as
+# in the script without a range.
+sqlite_test_range_from_base_creates_the_version_table() {
+	chain
+	rt upgrade base:head --sql
+	expect_rc 0
+	expect_out_has "CREATE TABLE IF NOT EXISTS retort_version ("
+	sqlite3 -bail fresh.db <<<"$OUT" || fail "the script does not run on a new database"
+	[ "$(sqlite3 fresh.db 'SELECT version_num FROM retort_version')" = cccc ] || fail "not at cccc"
+}
+
 run_tests

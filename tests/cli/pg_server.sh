@@ -252,4 +252,51 @@ pg_test_offline_sql_needs_no_server() {
 	expect_versions ""
 }
 
+# A failed CREATE INDEX CONCURRENTLY leaves an INVALID index: the error
+# names it, since a rerun with IF NOT EXISTS would silently keep it.
+pg_test_failed_concurrent_index_names_the_invalid_index() {
+	project
+	mig c1 "" "table" "CREATE TABLE t (id integer PRIMARY KEY, v integer);
+INSERT INTO t SELECT g, g % 3 FROM generate_series(1, 30) g;" "DROP TABLE t;" >/dev/null
+	mig c2 c1 "unique" "CREATE UNIQUE INDEX CONCURRENTLY ux_v ON t (v);" "DROP INDEX CONCURRENTLY ux_v;" >/dev/null
+	sed -i 's/^-- migrate:upgrade$/-- migrate:upgrade transaction:false/; s/^-- migrate:downgrade$/-- migrate:downgrade transaction:false/' migrations/c2_unique.sql
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "left behind: INVALID index ux_v"
+	expect_err_has "DROP INDEX CONCURRENTLY"
+	expect_versions "c1"
+}
+
+# What a migration run by retort cannot do is refused before anything
+# runs, with the reason: COPY from or to the client, psql meta-commands,
+# REINDEX DATABASE in a transaction.
+pg_test_client_side_things_are_refused_before_running() {
+	project
+	tmig aaaa ""
+	mig bbbb aaaa "copy" "CREATE TABLE x (id integer);
+COPY x (id) FROM STDIN;" "" >/dev/null
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "bbbb_copy.sql:8:1: COPY ... FROM STDIN needs psql's client-side data stream"
+	expect_versions ""
+	rm -f migrations/bbbb_*.sql
+	mig bbbb aaaa "copy" "COPY (SELECT 1) TO STDOUT;" "" >/dev/null
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "COPY ... TO STDOUT needs psql's client-side data stream"
+	rm -f migrations/bbbb_*.sql
+	mig bbbb aaaa "psql" "CREATE TABLE x (id integer);
+\\connect other" "" >/dev/null
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "bbbb_psql.sql:8:"
+	expect_err_has "psql meta-command"
+	rm -f migrations/bbbb_*.sql
+	mig bbbb aaaa "reindex" "REINDEX DATABASE postgres;" "" >/dev/null
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "REINDEX DATABASE cannot run inside a transaction block"
+	expect_versions ""
+}
+
 run_tests

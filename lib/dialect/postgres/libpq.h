@@ -25,7 +25,8 @@
 	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams)       \
 	X(PQconninfoFree)                                                   \
 	X(PQconninfoParse) X(PQdb) X(PQerrorMessage) X(PQexec) X(PQfinish)  \
-	X(PQfreemem) X(PQgetResult) X(PQgetisnull) X(PQgetvalue)            \
+	X(PQfreemem) X(PQgetCopyData) X(PQgetResult) X(PQgetisnull)         \
+	X(PQgetvalue)                                                       \
 	X(PQnfields) X(PQntuples) X(PQputCopyEnd) X(PQresultErrorField)     \
 	X(PQresultStatus) X(PQserverVersion) X(PQsetNoticeProcessor)        \
 	X(PQstatus) X(PQtransactionStatus)
@@ -58,6 +59,7 @@ int rt_libpq_load(rt_error *err);
 #define PQexec (*rt_libpq.PQexec)
 #define PQfinish (*rt_libpq.PQfinish)
 #define PQfreemem (*rt_libpq.PQfreemem)
+#define PQgetCopyData (*rt_libpq.PQgetCopyData)
 #define PQgetResult (*rt_libpq.PQgetResult)
 #define PQgetisnull (*rt_libpq.PQgetisnull)
 #define PQgetvalue (*rt_libpq.PQgetvalue)

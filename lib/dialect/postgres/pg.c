@@ -175,6 +175,7 @@ static void describe(PGresult *res, PGconn *pg, strbuf *sb, long *pos)
 	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
 	const char *p = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
+	const char *context = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
 	if (msg) {
 		strbuf_addf(sb, "%s (SQLSTATE %s)", msg, state ? state : "?");
 	} else {
@@ -185,6 +186,8 @@ static void describe(PGresult *res, PGconn *pg, strbuf *sb, long *pos)
 		strbuf_addf(sb, "\n  detail: %s", detail);
 	if (hint)
 		strbuf_addf(sb, "\n  PostgreSQL's hint: %s", hint);
+	if (context) /* where in a function or DO block */
+		strbuf_addf(sb, "\n  context: %s", context);
 	*pos = p ? strtol(p, NULL, 10) : 0;
 }
 
@@ -201,9 +204,41 @@ static PGresult *run(rt_conn *c, const char *sql, int *ok)
 		*ok = 0;
 		return res;
 	}
+	if (st == PGRES_COPY_OUT) { /* rt_pg_split refuses COPY TO STDOUT; should one get here, drain it */
+		char *row;
+		while (PQgetCopyData(c->pg, &row, 0) > 0)
+			PQfreemem(row);
+		PQclear(res);
+		res = PQgetResult(c->pg);
+		st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+		for (PGresult *more; (more = PQgetResult(c->pg));)
+			PQclear(more);
+	}
 	*ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
 	      st == PGRES_EMPTY_QUERY;
 	return res;
+}
+
+/*
+ * After a failed CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY: the
+ * INVALID indexes now in the database, which PostgreSQL keeps after a
+ * failed concurrent build -- a rerun with IF NOT EXISTS would skip them
+ * and leave, say, a unique index that enforces nothing.
+ */
+static void invalid_indexes(rt_conn *c, const rt_stmt *s, strbuf *sb)
+{
+	if (!s->nontx_kind || (strncmp(s->nontx_kind, "CREATE INDEX", 12) &&
+			       strncmp(s->nontx_kind, "REINDEX", 7)) ||
+	    PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+		return;
+	PGresult *res = PQexec(c->pg, "SELECT pg_catalog.string_agg(indexrelid::pg_catalog.regclass::text, ', ') "
+				      "FROM pg_catalog.pg_index WHERE NOT indisvalid");
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+	    !PQgetisnull(res, 0, 0))
+		strbuf_addf(sb, "\n  left behind: INVALID index %s (a failed concurrent build keeps it); "
+				"drop it with DROP INDEX CONCURRENTLY before running again",
+			    PQgetvalue(res, 0, 0));
+	PQclear(res);
 }
 
 /*
@@ -228,6 +263,7 @@ static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 		strbuf sb = STRBUF_INIT;
 		long pos;
 		describe(res, c->pg, &sb, &pos);
+		invalid_indexes(c, s, &sb);
 		int line = s->line, col = s->column;
 		if (pos > 0)
 			rt_stmt_position(s, char_to_byte(sql, s->len, pos), &line, &col);

@@ -50,8 +50,16 @@ static const char *nontx_kind(const PgQuery__Node *n)
 	case PG_QUERY__NODE__NODE_DROP_STMT:
 		return n->drop_stmt->concurrent ? "DROP INDEX CONCURRENTLY" : NULL;
 	case PG_QUERY__NODE__NODE_REINDEX_STMT:
+		if (n->reindex_stmt->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE)
+			return "REINDEX DATABASE";
+		if (n->reindex_stmt->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM)
+			return "REINDEX SYSTEM";
 		return find_option(n->reindex_stmt->params, n->reindex_stmt->n_params,
 				   "concurrently") ? "REINDEX CONCURRENTLY" : NULL;
+	case PG_QUERY__NODE__NODE_CREATE_SUBSCRIPTION_STMT:
+		return "CREATE SUBSCRIPTION";
+	case PG_QUERY__NODE__NODE_DROP_SUBSCRIPTION_STMT:
+		return "DROP SUBSCRIPTION";
 	case PG_QUERY__NODE__NODE_VACUUM_STMT:
 		return n->vacuum_stmt->is_vacuumcmd ? "VACUUM" : NULL;
 	case PG_QUERY__NODE__NODE_CREATEDB_STMT:
@@ -70,6 +78,29 @@ static const char *nontx_kind(const PgQuery__Node *n)
 	default:
 		return NULL;
 	}
+}
+
+/* Does line n (0: the first) of text start, after blanks, with a backslash? */
+static int psql_command_at(const char *text, size_t len, int n)
+{
+	size_t i = 0;
+	for (; n > 0 && i < len; i++)
+		if (text[i] == '\n')
+			n--;
+	while (i < len && (text[i] == ' ' || text[i] == '\t'))
+		i++;
+	return i < len && text[i] == '\\';
+}
+
+/*
+ * COPY ... FROM STDIN or TO STDOUT: a data stream to or from psql, which
+ * a migration run by retort does not have.
+ */
+static int copies_client_data(const PgQuery__Node *n)
+{
+	return n->node_case == PG_QUERY__NODE__NODE_COPY_STMT &&
+	       !n->copy_stmt->is_program &&
+	       (!n->copy_stmt->filename || !*n->copy_stmt->filename);
 }
 
 /*
@@ -101,7 +132,10 @@ int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 		rc = rt_fail_at(err, RT_ESCRIPT, file, line, "%s (PostgreSQL's parser)",
 				res.error->message);
 		err->column = col;
-		rt_hint(err, "nothing was run; fix the SQL (retort parses with the grammar of PostgreSQL 15)");
+		if (psql_command_at(text, len, line - first_line))
+			rt_hint(err, "that line is a psql meta-command (\\connect, \\i, \\set, \\gexec ...): retort runs SQL, not psql scripts; write it as SQL or leave it out; nothing was run");
+		else
+			rt_hint(err, "nothing was run; fix the SQL (retort parses with the grammar of PostgreSQL 15)");
 		goto done;
 	}
 	PgQuery__ParseResult *tree = pg_query__parse_result__unpack(
@@ -123,6 +157,14 @@ int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 			n--;
 		}
 		sql_cursor_to(&pos, start);
+		if (raw->stmt && copies_client_data(raw->stmt)) {
+			rc = rt_fail_at(err, RT_ESCRIPT, file, pos.line,
+					"COPY ... %s needs psql's client-side data stream, which a migration run by retort does not have",
+					raw->stmt->copy_stmt->is_from ? "FROM STDIN" : "TO STDOUT");
+			err->column = pos.col;
+			rt_hint(err, "load the rows with INSERT statements, or COPY from a file on the database server; nothing was run");
+			break;
+		}
 		rt_stmtlist_push(out, sql + start, n, pos.line, pos.col);
 		const char *kind = raw->stmt ? nontx_kind(raw->stmt) : NULL;
 		out->v[out->n - 1].nontx_kind = kind;
