@@ -321,7 +321,10 @@ static int walk(const rt_graph *g, const char *ident, int asked, int rev,
 
 /*
  * Where a relative walk starts: the database's heads (on the branch, when
- * mask is given).  An upward walk on a branch may also start from the
+ * mask is given) -- for a downward walk only the version-table rows: a
+ * revision implied through depends_on is no head to step down from
+ * (downgrade -1 with one row reverts that row).  An upward walk on a
+ * branch may also start from the
  * highest applied revision of the branch that is no database head because
  * another branch grew out of it: at bbbb2222 of S3, cccc3333@+1 starts
  * from the shared aaaa1111 and gives cccc3333.
@@ -330,7 +333,11 @@ static void walk_start(const rt_graph *g, const rt_state *st,
 		       const unsigned char *mask, int up, rt_revset *start)
 {
 	rt_revset heads = { 0 };
-	rt_state_heads(g, st, &heads);
+	if (up)
+		rt_state_heads(g, st, &heads);
+	else
+		for (size_t i = 0; i < st->rows.n; i++)
+			rt_revset_add(&heads, st->rows.v[i]);
 	for (size_t i = 0; i < heads.n; i++)
 		if (!mask || mask[heads.v[i]])
 			rt_revset_add(start, heads.v[i]);

@@ -141,4 +141,23 @@ test_downgrade_branch_named_by_revision_id() {
 	expect_db "cccc" "t_aaaa t_cccc"
 }
 
+# downgrade -1 steps down from the version-table rows: a revision only
+# implied through depends_on is no second head (Flask-Migrate's default
+# downgrade works in projects that use depends_on).
+test_relative_downgrade_with_a_dependency() {
+	project
+	tmig sh01 ""
+	tmig ac01 ""
+	tmig ac02 ac01 "-- Depends On: sh01"
+	rt upgrade ac02
+	expect_rc 0
+	expect_versions "ac02"
+	rt show -1
+	expect_rc 0
+	expect_out_has "Rev: ac01"
+	rt downgrade -1
+	expect_rc 0
+	expect_versions "ac01 sh01"
+}
+
 run_tests
