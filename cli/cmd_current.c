@@ -29,7 +29,7 @@ int cmd_current(cli *c, int argc, char **argv)
 		OPT_BOOL(0, "check-heads", &check_heads, "exit 1 unless the database is at every head"),
 		OPT_END(),
 	};
-	const cli_spec spec = { opts, "retort current [-v] [--check-heads]",
+	const cli_spec spec = { opts, "retort current [-v] [--check-heads] [--json]",
 		"Print the database's current revision(s), one per line, marked (head) when\n"
 		"they are heads of the graph. Prints nothing for an empty database.",
 		0, 0, NULL };

@@ -19,7 +19,7 @@ int cmd_heads(cli *c, int argc, char **argv)
 			 "leave out heads that another revision depends on"),
 		OPT_END(),
 	};
-	const cli_spec spec = { opts, "retort heads [-v] [--resolve-dependencies]",
+	const cli_spec spec = { opts, "retort heads [-v] [--resolve-dependencies] [--json]",
 		"Print the heads: revisions that no other revision revises. A head that\n"
 		"another revision depends on is shown as (effective head).",
 		0, 0, NULL };
@@ -60,7 +60,7 @@ int cmd_heads(cli *c, int argc, char **argv)
  */
 int cmd_branches(cli *c, int argc, char **argv)
 {
-	const cli_spec spec = { NULL, "retort branches [-v]",
+	const cli_spec spec = { NULL, "retort branches [-v] [--json]",
 		"Print every branch point (a revision revised by several others) and the\n"
 		"revisions it branches into, newest first.",
 		0, 0, NULL };

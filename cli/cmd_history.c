@@ -45,7 +45,7 @@ int cmd_history(cli *c, int argc, char **argv)
 		OPT_BOOL('i', "indicate-current", &indicate, "mark the database's revisions (current)"),
 		OPT_END(),
 	};
-	const cli_spec spec = { opts, "retort history [-r A:B] [-v] [-i]",
+	const cli_spec spec = { opts, "retort history [-r A:B] [-v] [-i] [--json]",
 		"List revisions newest first: parents -> revision (labels) (markers), message.",
 		0, 0, NULL };
 	rt_ctx *ctx;
@@ -100,7 +100,7 @@ int cmd_history(cli *c, int argc, char **argv)
  */
 int cmd_show(cli *c, int argc, char **argv)
 {
-	const cli_spec spec = { NULL, "retort show REVISION...",
+	const cli_spec spec = { NULL, "retort show [--json] REVISION...",
 		"Show revisions in detail: parents, path, labels, message. Any identifier\n"
 		"works: head, heads, a prefix, label@head, head-1, current ...",
 		1, -1, "a revision is needed" };

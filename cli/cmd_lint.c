@@ -112,7 +112,7 @@ int cmd_lint(cli *c, int argc, char **argv)
 		OPT_END(),
 	};
 	const cli_spec spec = { opts,
-		"retort lint [--dialect sqlite|postgresql] [--upgrade-only] [--list-rules] [REVISION | A:B]...",
+		"retort lint [--dialect sqlite|postgresql] [--upgrade-only] [--list-rules] [--json] [REVISION | A:B]...",
 		"Check migration SQL for statements that are dangerous on a live database:\n"
 		"long locks, table rewrites, changes that break running code. Each finding\n"
 		"names the rule, file:line:column, why it is dangerous and the safe\n"

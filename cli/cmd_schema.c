@@ -20,7 +20,7 @@ void cli_report_unsupported(cli *c, const rt_diff *d)
  */
 int cmd_check(cli *c, int argc, char **argv)
 {
-	const cli_spec spec = { NULL, "retort check",
+	const cli_spec spec = { NULL, "retort check [--json]",
 		"Compare the declared schema (schema in retort.ini) with what the migrations\n"
 		"build at head, replayed into a scratch database. Prints each difference and\n"
 		"exits 1 when they differ (Alembic's `alembic check`), 0 when they match.",
@@ -73,7 +73,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 		OPT_BOOL(0, "exit-code", &exit_code, "exit 1 when there are differences"),
 		OPT_END(),
 	};
-	const cli_spec spec = { opts, "retort diff [--from SRC] [--to SRC] [--downgrade] [--exit-code]",
+	const cli_spec spec = { opts, "retort diff [--from SRC] [--to SRC] [--downgrade] [--exit-code] [--json]",
 		"Print the SQL that turns one schema into another. SRC is one of: schema\n"
 		"(the declared schema), file:PATH, migrations[:REV], database (the configured\n"
 		"one), a database URL, empty.",

@@ -87,7 +87,7 @@ static void print_json_load_failure(const rt_error *err)
 /* verify: run every check and print the report. */
 int cmd_verify(cli *c, int argc, char **argv)
 {
-	const cli_spec spec = { NULL, "retort verify",
+	const cli_spec spec = { NULL, "retort verify [--json]",
 		"Check before deploying: the configuration, the connection, one head (or one\n"
 		"per branch in `branches`), every version row defined by a file, the checksum\n"
 		"of every applied revision against its file, drift between the database and\n"
