@@ -542,32 +542,42 @@ static int cmp_names(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-static void test_real_schemas(void **state)
+/*
+ * The SQLite schema files of the corpus, full paths in name order (*n of
+ * them; the caller frees each and the array).  A missing corpus fails.
+ */
+static char **corpus_files(size_t *n)
 {
-	(void)state;
 	char *dir = xasprintf("%s/sqlite", schemas_dir());
 	DIR *d = opendir(dir);
-	if (!d) {
+	if (!d)
 		corpus_missing(dir);
-	}
 	char **names = NULL;
-	size_t n = 0;
+	*n = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		names = realloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xasprintf("%s/%s", dir, e->d_name);
+		names = realloc(names, (*n + 1) * sizeof(*names));
+		names[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	free(dir);
+	qsort(names, *n, sizeof(*names), cmp_names);
+	return names;
+}
+
+static void test_real_schemas(void **state)
+{
+	(void)state;
+	size_t n;
+	char **names = corpus_files(&n);
 	assert_true(n > 0);
 	for (size_t i = 0; i < n; i++) {
 		empty_full_empty(names[i]);
 		free(names[i]);
 	}
 	free(names);
-	free(dir);
 }
 
 /* One schema file into another and back (different schemas sharing names). */
@@ -600,28 +610,13 @@ static void file_to_file(const char *fa, const char *fb)
 static void test_real_schema_pairs(void **state)
 {
 	(void)state;
-	char *dir = xasprintf("%s/sqlite", schemas_dir());
-	DIR *d = opendir(dir);
-	if (!d) {
-		corpus_missing(dir);
-	}
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		names = realloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xasprintf("%s/%s", dir, e->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	size_t n;
+	char **names = corpus_files(&n);
 	for (size_t i = 0; i + 1 < n; i++)
 		file_to_file(names[i], names[i + 1]);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	free(dir);
 }
 
 /* ------------------------------------------------------------------ */
