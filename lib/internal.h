@@ -48,4 +48,11 @@ void rt_errlist_add(rt_errlist *l, rt_error *e);
 int rt_errlist_finish(rt_errlist *l, rt_error *err);
 /* "file:line: message" of one error into sb. */
 void rt_error_format_location(strbuf *sb, const rt_error *e);
+
+/*
+ * Check a file_template when it is read (script_write.c, which also
+ * expands it): syntax, known keys, no '/', and a %(rev) key that keeps
+ * the whole id -- so a mistake names retort.ini:LINE.
+ */
+int rt_file_template_check(const char *tpl, rt_error *err);
 #endif

@@ -252,43 +252,84 @@ static int conversion(const char *spec, size_t sl, int number, char *fmt,
 	return 0;
 }
 
+/* One piece of a file_template: a literal character, or a %(key) conversion. */
+typedef struct tpl_piece {
+	char lit;         /* the character, when key is NULL */
+	const char *key;  /* a known key, not NUL-terminated */
+	size_t kl;
+	const char *spec; /* flags, width, precision after ')' */
+	size_t sl;
+	char conv;        /* 's' or 'd' */
+} tpl_piece;
+
+/*
+ * The piece of template tpl at *p, moving *p past it: 1, 0 at the end, or
+ * -1 with err (missing ')', no s or d, an unknown key).  "%%" is a literal
+ * '%' and "%%(key)s" a key, as in alembic.ini.  Both the expansion and the
+ * check at load time read templates through here.
+ */
+static int tpl_next(const char *tpl, const char **p, tpl_piece *pc, rt_error *err)
+{
+	static const char *const keys[] = { "rev", "slug", "epoch", "year", "month",
+		"day", "hour", "minute", "second", NULL };
+	const char *s = *p;
+	memset(pc, 0, sizeof(*pc));
+	if (!*s)
+		return 0;
+	if (s[0] == '%' && s[1] == '%' && s[2] == '(')
+		s++;
+	if (s[0] != '%' || s[1] != '(') {
+		pc->lit = s[0];
+		*p = s + (s[0] == '%' && s[1] == '%' ? 2 : 1);
+		return 1;
+	}
+	const char *close = strchr(s, ')');
+	if (!close)
+		return rt_fail(err, RT_ECONFIG, "file_template '%s': missing ')'", tpl);
+	pc->key = s + 2;
+	pc->kl = (size_t)(close - pc->key);
+	pc->spec = close + 1;
+	pc->sl = strspn(pc->spec, "-+ #0123456789.");
+	pc->conv = pc->spec[pc->sl];
+	if (pc->conv != 's' && pc->conv != 'd')
+		return rt_fail(err, RT_ECONFIG,
+			       "file_template '%s': %%(%.*s) must be followed by s or d",
+			       tpl, (int)pc->kl, pc->key);
+	int known = 0;
+	for (int i = 0; keys[i] && !known; i++)
+		known = pc->kl == strlen(keys[i]) && !strncmp(pc->key, keys[i], pc->kl);
+	if (!known) {
+		rt_fail(err, RT_ECONFIG, "file_template '%s': unknown key '%.*s'", tpl,
+			(int)pc->kl, pc->key);
+		rt_hint(err, "keys: rev slug epoch year month day hour minute second");
+		return -1;
+	}
+	*p = pc->spec + pc->sl + 1;
+	return 1;
+}
+
+static int is_key(const tpl_piece *pc, const char *key)
+{
+	return pc->key && pc->kl == strlen(key) && !strncmp(pc->key, key, pc->kl);
+}
+
 /*
  * Expand a file_template: %(key)s / %(key)d / %(key).2d / %(key)02d with
  * Alembic's keys rev, slug, epoch, year, month, day, hour, minute, second.
- * "%%" is a literal percent sign (and %%(key)s works as in alembic.ini).
  */
 static int expand_template(const char *tpl, const char *rev, const char *slug,
 			   const struct tm *tm, strbuf *out, rt_error *err)
 {
 	const char *p = tpl;
-	while (*p) {
-		if (p[0] == '%' && p[1] == '%' && p[2] == '(')
-			p++;
-		if (p[0] == '%' && p[1] == '%') {
-			strbuf_addc(out, '%');
-			p += 2;
+	tpl_piece pc;
+	int rc;
+	while ((rc = tpl_next(tpl, &p, &pc, err)) > 0) {
+		if (!pc.key) {
+			strbuf_addc(out, pc.lit);
 			continue;
 		}
-		if (p[0] != '%' || p[1] != '(') {
-			strbuf_addc(out, *p++);
-			continue;
-		}
-		const char *close = strchr(p, ')');
-		if (!close)
-			return rt_fail(err, RT_ECONFIG, "file_template '%s': missing ')'", tpl);
 		char key[16];
-		size_t kl = (size_t)(close - p - 2);
-		if (kl >= sizeof(key))
-			kl = sizeof(key) - 1;
-		memcpy(key, p + 2, kl);
-		key[kl] = '\0';
-		const char *spec = close + 1;
-		size_t sl = strspn(spec, "-+ #0123456789.");
-		char conv = spec[sl];
-		if (conv != 's' && conv != 'd')
-			return rt_fail(err, RT_ECONFIG,
-				       "file_template '%s': %%(%s) must be followed by s or d",
-				       tpl, key);
+		snprintf(key, sizeof(key), "%.*s", (int)pc.kl, pc.key);
 		long num = -1;
 		const char *str = NULL;
 		if (!strcmp(key, "rev")) str = rev;
@@ -299,26 +340,22 @@ static int expand_template(const char *tpl, const char *rev, const char *slug,
 		else if (!strcmp(key, "day")) num = tm->tm_mday;
 		else if (!strcmp(key, "hour")) num = tm->tm_hour;
 		else if (!strcmp(key, "minute")) num = tm->tm_min;
-		else if (!strcmp(key, "second")) num = tm->tm_sec;
-		else {
-			rt_fail(err, RT_ECONFIG, "file_template '%s': unknown key '%s'", tpl, key);
-			rt_hint(err, "keys: rev slug epoch year month day hour minute second");
-			return -1;
-		}
+		else num = tm->tm_sec;
 		char fmt[32], numbuf[32];
-		if (conversion(spec, sl, !str && conv == 'd', fmt, tpl, key, err) < 0)
+		if (conversion(pc.spec, pc.sl, !str && pc.conv == 'd', fmt, tpl, key, err) < 0)
 			return -1;
 		if (!str)
 			snprintf(numbuf, sizeof(numbuf), "%ld", num);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		if (!str && conv == 'd')
+		if (!str && pc.conv == 'd')
 			strbuf_addf(out, fmt, num);
 		else
 			strbuf_addf(out, fmt, str ? str : numbuf);
 #pragma GCC diagnostic pop
-		p = spec + sl + 1;
 	}
+	if (rc < 0)
+		return -1;
 	if (strchr(out->buf ? out->buf : "", '/'))
 		return rt_fail(err, RT_ECONFIG,
 			       "file_template '%s' would put a '/' in the file name", tpl);
@@ -329,6 +366,50 @@ static int expand_template(const char *tpl, const char *rev, const char *slug,
 		rt_hint(err, "start file_template with %%(rev)s, as the default '%%(rev)s_%%(slug)s' does");
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * See internal.h.  The template must hold a %(rev) key whose precision
+ * (if any) does not cut an id (32 characters at most): anything else lets
+ * two revisions get the same file name ("rev_%(slug)s" only contains the
+ * letters "rev").  Widths, precisions and a leading '.' are left to the
+ * expansion, which reports them when a revision is written.
+ */
+int rt_file_template_check(const char *tpl, rt_error *err)
+{
+	const char *p = tpl, *cut = NULL; /* the precision (".N") of a %(rev) key */
+	int has_rev = 0, cutlen = 0, rc;
+	tpl_piece pc;
+	while ((rc = tpl_next(tpl, &p, &pc, err)) > 0) {
+		if (!pc.key && pc.lit == '/')
+			return rt_fail(err, RT_ECONFIG,
+				       "file_template '%s' would put a '/' in the file name", tpl);
+		if (!is_key(&pc, "rev"))
+			continue;
+		/* ".N" keeps N characters; ids have up to 32 */
+		const char *dot = memchr(pc.spec, '.', pc.sl), *end = pc.spec + pc.sl;
+		long prec = 0;
+		for (const char *d = dot ? dot + 1 : end;
+		     d < end && isdigit((unsigned char)*d) && prec < 32; d++)
+			prec = prec * 10 + (*d - '0');
+		if (!dot || prec >= 32) {
+			has_rev = 1;
+		} else if (!cut) {
+			cut = dot;
+			cutlen = (int)(end - dot);
+		}
+	}
+	if (rc < 0)
+		return -1;
+	if (!has_rev && cut)
+		return rt_fail(err, RT_ECONFIG,
+			       "file_template '%s': the precision %.*s of %%(rev) cuts the revision id: two migrations could get the same file name",
+			       tpl, cutlen, cut);
+	if (!has_rev)
+		return rt_fail(err, RT_ECONFIG,
+			       "file_template '%s' does not contain %%(rev)s: two migrations could get the same file name",
+			       tpl);
 	return 0;
 }
 
