@@ -52,7 +52,7 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
 .PHONY: all deps test test-run unit demo bench install clean fuzz fuzz-bins soak
-all: $(BUILD)/retort $(BUILD)/libretort.a
+all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
@@ -62,10 +62,26 @@ $(BUILD)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The library's objects serve both the archive and the shared library:
+# position-independent, and only RT_API functions visible outside it.
+LIB_CFLAGS := -fPIC -fvisibility=hidden -DRETORT_BUILDING
+$(BUILD)/obj/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+SONAME := libretort.so.0
 $(BUILD)/libretort.a: $(LIB_OBJ)
 	@rm -f $@
 	@$(if $(Q),echo "  AR      $@")
-	$(Q)ar rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/$(SONAME): $(LIB_OBJ)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/libretort.so: $(BUILD)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $@
 
 $(BUILD)/retort: $(CLI_OBJ) $(BUILD)/libretort.a
 	@$(if $(Q),echo "  LINK    $@")

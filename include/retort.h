@@ -35,6 +35,16 @@
 extern "C" {
 #endif
 
+/*
+ * RT_API marks the library's public functions: the only symbols the shared
+ * library exports (everything else is built with -fvisibility=hidden).
+ */
+#if defined(RETORT_BUILDING) && defined(__GNUC__)
+#define RT_API __attribute__((visibility("default")))
+#else
+#define RT_API
+#endif
+
 #define RETORT_VERSION "0.1.0"
 
 /* ------------------------------------------------------------------ */
@@ -64,9 +74,9 @@ typedef struct rt_error {
 	int column;    /* 1-based column, 0 when unknown */
 } rt_error;
 
-void rt_error_clear(rt_error *err);
+RT_API void rt_error_clear(rt_error *err);
 /* The process exit status for an error: 2 for usage and config errors, else 1. */
-int rt_error_exit_status(const rt_error *err);
+RT_API int rt_error_exit_status(const rt_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Configuration (retort.ini)                                           */
@@ -113,23 +123,23 @@ typedef struct rt_config {
  * file is given and ./retort.ini does not exist, defaults are used (so
  * --url alone works) unless require_file is set.
  */
-rt_config *rt_config_load(const char *path, const char *env, int require_file,
+RT_API rt_config *rt_config_load(const char *path, const char *env, int require_file,
 			  rt_error *err);
 /* A deep copy. */
-rt_config *rt_config_clone(const rt_config *cfg);
+RT_API rt_config *rt_config_clone(const rt_config *cfg);
 /* Defaults only, no file: script_location "migrations" relative to dir. */
-rt_config *rt_config_new(const char *dir);
+RT_API rt_config *rt_config_new(const char *dir);
 /* Set a key as if it came from the file (used by --url and -x). */
-int rt_config_set(rt_config *cfg, const char *key, const char *value,
+RT_API int rt_config_set(rt_config *cfg, const char *key, const char *value,
 		  rt_error *err);
 /* Add or replace a placeholder value (-x key=value). */
-void rt_config_set_placeholder(rt_config *cfg, const char *key,
+RT_API void rt_config_set_placeholder(rt_config *cfg, const char *key,
 			       const char *value);
-const char *rt_config_placeholder(const rt_config *cfg, const char *key);
-void rt_config_free(rt_config *cfg);
+RT_API const char *rt_config_placeholder(const rt_config *cfg, const char *key);
+RT_API void rt_config_free(rt_config *cfg);
 
 /* A copy of url with any password replaced by "***"; the caller frees it. */
-char *rt_url_mask(const char *url);
+RT_API char *rt_url_mask(const char *url);
 
 /* ------------------------------------------------------------------ */
 /* Migration files and the revision graph                               */
@@ -196,25 +206,25 @@ typedef struct rt_graph {
 } rt_graph;
 
 /* Parse one migration file's text (which the revision takes ownership of). */
-rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
+RT_API rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 			       rt_error *err);
-void rt_revision_free(rt_revision *rev);
+RT_API void rt_revision_free(rt_revision *rev);
 
 /*
  * Load every *.sql file of the script locations and validate the graph:
  * malformed files, duplicate ids, unknown down revisions or dependencies,
  * cycles and duplicate branch labels are errors naming the files.
  */
-rt_graph *rt_graph_load(const rt_config *cfg, rt_error *err);
+RT_API rt_graph *rt_graph_load(const rt_config *cfg, rt_error *err);
 /* Build a graph from parsed revisions (takes ownership, also on error). */
-rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err);
-void rt_graph_free(rt_graph *g);
+RT_API rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err);
+RT_API void rt_graph_free(rt_graph *g);
 /* Index of the revision with exactly this id, or -1. */
-int rt_graph_find(const rt_graph *g, const char *id);
+RT_API int rt_graph_find(const rt_graph *g, const char *id);
 /* Is a an ancestor of b (following down revisions and dependencies)? */
-int rt_graph_is_ancestor(const rt_graph *g, int a, int b);
+RT_API int rt_graph_is_ancestor(const rt_graph *g, int a, int b);
 /* A head that some revision depends on (Alembic's "effective head"). */
-int rt_graph_is_effective_head(const rt_graph *g, int rev);
+RT_API int rt_graph_is_effective_head(const rt_graph *g, int rev);
 
 /* A set of revisions (indices), in a meaningful order. */
 typedef struct rt_revset {
@@ -223,9 +233,9 @@ typedef struct rt_revset {
 	size_t alloc;
 } rt_revset;
 
-void rt_revset_add(rt_revset *s, int rev);
-int rt_revset_has(const rt_revset *s, int rev);
-void rt_revset_free(rt_revset *s);
+RT_API void rt_revset_add(rt_revset *s, int rev);
+RT_API int rt_revset_has(const rt_revset *s, int rev);
+RT_API void rt_revset_free(rt_revset *s);
 
 /* What the database records: its version rows, resolved against the graph. */
 typedef struct rt_state {
@@ -234,14 +244,14 @@ typedef struct rt_state {
 	int exists;          /* the version table exists */
 } rt_state;
 
-void rt_state_free(rt_state *st);
+RT_API void rt_state_free(rt_state *st);
 /*
  * Fail when the database records a revision no file defines, naming it and
  * the known heads, with the stamp command that repairs it.
  */
-int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err);
+RT_API int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err);
 /* The effective heads of the database: rows plus heads implied by dependencies. */
-void rt_state_heads(const rt_graph *g, const rt_state *st, rt_revset *out);
+RT_API void rt_state_heads(const rt_graph *g, const rt_state *st, rt_revset *out);
 
 /*
  * A resolved identifier.  revs empty means base.  When below is set the
@@ -258,7 +268,7 @@ typedef struct rt_target {
 	unsigned char *branch;
 } rt_target;
 
-void rt_target_free(rt_target *t);
+RT_API void rt_target_free(rt_target *t);
 
 /*
  * Resolve a revision identifier: head, heads, base, a full id or unique
@@ -266,17 +276,17 @@ void rt_target_free(rt_target *t);
  * head-N, label@+N, label@-N, current.  st may be NULL when no database
  * is at hand; forms that need it then fail with a message saying so.
  */
-int rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
+RT_API int rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
 	       rt_target *out, rt_error *err);
 /* Resolve an identifier that must name exactly one revision. */
-int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
+RT_API int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
 		   int *rev, rt_error *err);
 
 /*
  * The revisions of a history range "A:B" (either side may be empty: base,
  * heads), A and B included, newest first.  A must be an ancestor of B.
  */
-int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
+RT_API int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
 		     rt_revset *out, rt_error *err);
 
 /*
@@ -285,7 +295,7 @@ int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
  * or control characters, no / or \ and no leading '.' (ids become file
  * names), and not one of the words head, heads, base, current.
  */
-int rt_check_revision_id(const char *id, rt_error *err);
+RT_API int rt_check_revision_id(const char *id, rt_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Plans                                                                */
@@ -324,18 +334,18 @@ typedef struct rt_plan {
  * revision.  Downgrade: every applied strict descendant of the target,
  * children first.  Both simulate the version table and record its changes.
  */
-int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
+RT_API int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
 		    const rt_target *target, rt_plan *plan, rt_error *err);
-int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
+RT_API int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 		      const rt_target *target, rt_plan *plan, rt_error *err);
 /*
  * Stamp: set the version table to targets without running anything.  Rows
  * of unrelated branches are kept; with purge every row is replaced.
  */
-int rt_plan_stamp(const rt_graph *g, const rt_state *st,
+RT_API int rt_plan_stamp(const rt_graph *g, const rt_state *st,
 		  const rt_target *targets, size_t ntargets, int purge,
 		  rt_plan *plan, rt_error *err);
-void rt_plan_free(rt_plan *plan);
+RT_API void rt_plan_free(rt_plan *plan);
 
 /* ------------------------------------------------------------------ */
 /* Running against a database                                           */
@@ -366,19 +376,19 @@ typedef void (*rt_event_fn)(const rt_event *ev, void *ud);
 typedef void (*rt_output_fn)(const char *text, size_t len, void *ud);
 
 /* Load the graph for cfg and pick the dialect for its URL (no connection yet). */
-rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err);
-void rt_ctx_close(rt_ctx *ctx);
-const rt_graph *rt_ctx_graph(const rt_ctx *ctx);
-const rt_config *rt_ctx_config(const rt_ctx *ctx);
-void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
+RT_API rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err);
+RT_API void rt_ctx_close(rt_ctx *ctx);
+RT_API const rt_graph *rt_ctx_graph(const rt_ctx *ctx);
+RT_API const rt_config *rt_ctx_config(const rt_ctx *ctx);
+RT_API void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
 /*
  * Back the database up (as rt_backup) right before the first step of the
  * next upgrade or downgrade, under the migration lock -- and only when
  * there is a step to run.  Where it went comes as an RT_EV_NOTICE.
  */
-void rt_ctx_backup_first(rt_ctx *ctx, int on);
+RT_API void rt_ctx_backup_first(rt_ctx *ctx, int on);
 /* Offline mode: nothing connects; SQL goes to fn. */
-void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
+RT_API void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
 
 /*
  * Read the version table without changing anything (no table, no file is
@@ -386,7 +396,7 @@ void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
  * PostgreSQL database that does not exist is an error (more likely a
  * wrong URL than a database still to be made).
  */
-int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err);
+RT_API int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err);
 
 /*
  * Move the database.  Online: takes the migration lock, reads the version
@@ -395,9 +405,9 @@ int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err);
  * (rt_ctx_set_offline) target may be a range FROM:TO; the SQL that would
  * run is written out instead.
  */
-int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err);
-int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err);
-int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
+RT_API int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err);
+RT_API int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err);
+RT_API int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
 	     rt_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -425,9 +435,9 @@ typedef struct rt_diff {
 	rt_strlist unsupported; /* objects found that retort cannot compare */
 } rt_diff;
 
-int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to,
+RT_API int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to,
 		   rt_diff *out, rt_error *err);
-void rt_diff_free(rt_diff *d);
+RT_API void rt_diff_free(rt_diff *d);
 
 /* ------------------------------------------------------------------ */
 /* Around the migrations: backup, seeds, create, reset                  */
@@ -440,20 +450,20 @@ void rt_diff_free(rt_diff *d);
  * (custom format, for pg_restore).  Returns 1 (and *written NULL) when
  * the database does not exist yet.
  */
-int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err);
+RT_API int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err);
 /* Run <seed_location>/NAME.sql in one transaction. */
-int rt_seed(rt_ctx *ctx, const char *name, rt_error *err);
+RT_API int rt_seed(rt_ctx *ctx, const char *name, rt_error *err);
 /*
  * Load the declared schema into an empty database and stamp it at the
  * heads, in one transaction; refuses a database with tables or a revision.
  */
-int rt_create(rt_ctx *ctx, rt_error *err);
+RT_API int rt_create(rt_ctx *ctx, rt_error *err);
 /*
  * Start over: downgrade to base (or, when a revision has no downgrade,
  * drop every object), upgrade to the heads, run the configured seeds.
  * Refuses in an environment marked protected.  The caller asks first.
  */
-int rt_reset(rt_ctx *ctx, rt_error *err);
+RT_API int rt_reset(rt_ctx *ctx, rt_error *err);
 
 /* ------------------------------------------------------------------ */
 /* verify: one pre-deploy check                                         */
@@ -480,11 +490,11 @@ typedef struct rt_verify_report {
  * the revisions still to apply, and a downgrade for every revision.
  * Returns 0 when the checks ran (see out->ok), -1 when they could not.
  */
-int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err);
-void rt_verify_report_free(rt_verify_report *r);
+RT_API int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err);
+RT_API void rt_verify_report_free(rt_verify_report *r);
 
 /* SHA-256 of a revision's upgrade section, line endings normalised: "sha256:<hex>". */
-char *rt_revision_checksum(const rt_revision *rev);
+RT_API char *rt_revision_checksum(const rt_revision *rev);
 
 /* ------------------------------------------------------------------ */
 /* Writing migration files                                              */
@@ -507,7 +517,7 @@ typedef struct rt_new_revision {
 } rt_new_revision;
 
 /* Validate against the graph, then write the file; *path_out gets its path. */
-int rt_revision_create(const rt_config *cfg, const rt_graph *g,
+RT_API int rt_revision_create(const rt_config *cfg, const rt_graph *g,
 		       const rt_new_revision *nr, char **path_out,
 		       rt_error *err);
 /*
@@ -515,11 +525,11 @@ int rt_revision_create(const rt_config *cfg, const rt_graph *g,
  * migration from it to the declared schema (both sections).  When they
  * already match, nothing is written and *path stays NULL.
  */
-int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
+RT_API int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
 		    char **path, rt_error *err);
 
 /* The slug Alembic derives from a message: words joined by _, lower case, truncated. */
-char *rt_slugify(const char *message, int truncate);
+RT_API char *rt_slugify(const char *message, int truncate);
 
 /* ------------------------------------------------------------------ */
 /* Lint: rules over migration SQL (docs/lint.md)                        */
@@ -570,19 +580,19 @@ typedef struct rt_lint_rule {
  * (rule syntax-error), not a failure.  Fails only on unknown identifiers
  * or an unknown dialect.  opts may be NULL.
  */
-int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
+RT_API int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
 	    const rt_lint_options *opts, rt_lint_report *out, rt_error *err);
 /*
  * Lint SQL that is not (yet) a revision's section, e.g. what autogenerate
  * wrote: as an upgrade section, transactional unless
  * opts->nontransactional.  first_line is the file line of sql[0].
  */
-int rt_lint_sql(const rt_config *cfg, const rt_lint_options *opts,
+RT_API int rt_lint_sql(const rt_config *cfg, const rt_lint_options *opts,
 		const char *sql, const char *file, int first_line,
 		rt_lint_report *out, rt_error *err);
-void rt_lint_report_free(rt_lint_report *r);
+RT_API void rt_lint_report_free(rt_lint_report *r);
 /* Every rule, in documentation order; *n gets their number. */
-const rt_lint_rule *rt_lint_rules(size_t *n);
+RT_API const rt_lint_rule *rt_lint_rules(size_t *n);
 
 #ifdef __cplusplus
 }

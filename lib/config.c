@@ -185,9 +185,9 @@ static int handler(void *user, const char *section, const char *name,
 		}
 	ALLOC_GROW(ps->v, ps->n + 1, ps->alloc);
 	raw *r = &ps->v[ps->n++];
-	r->section = xstrdup(section);
-	r->key = xstrdup(name);
-	r->value = xstrdup(value);
+	r->section = rt_xstrdup(section);
+	r->key = rt_xstrdup(name);
+	r->value = rt_xstrdup(value);
 	r->line = ps->line;
 	return 1;
 }
@@ -203,12 +203,12 @@ static int substitute(const rt_config *cfg, const raw *r, char **out,
 	const char *p = r->value;
 	while (*p) {
 		if (p[0] == '$' && p[1] == '$' && p[2] == '{') {
-			strbuf_adds(&sb, "${");
+			rt_strbuf_adds(&sb, "${");
 			p += 3;
 		} else if (p[0] == '$' && p[1] == '{') {
 			const char *close = strchr(p, '}');
 			if (!close) {
-				strbuf_release(&sb);
+				rt_strbuf_release(&sb);
 				return rt_fail_at(err, RT_ECONFIG, cfg->path, r->line,
 						  "'%s': unterminated ${ in value", r->key);
 			}
@@ -216,19 +216,19 @@ static int substitute(const rt_config *cfg, const raw *r, char **out,
 			const char *dflt = strstr(name, ":-");
 			if (dflt && dflt > close)
 				dflt = NULL;
-			char *var = xstrndup(name, (size_t)((dflt ? dflt : close) - name));
+			char *var = rt_xstrndup(name, (size_t)((dflt ? dflt : close) - name));
 			const char *val = getenv(var);
 			if (val && (*val || !dflt)) /* ${VAR:-d} also replaces an empty VAR */
-				strbuf_adds(&sb, val);
+				rt_strbuf_adds(&sb, val);
 			else if (dflt)
-				strbuf_add(&sb, dflt + 2, (size_t)(close - dflt - 2));
+				rt_strbuf_add(&sb, dflt + 2, (size_t)(close - dflt - 2));
 			else {
 				rt_fail_at(err, RT_ECONFIG, cfg->path, r->line,
 					   "'%s' uses ${%s}, and the environment variable %s is not set",
 					   r->key, var, var);
 				rt_hint(err, "export %s, or give a default: ${%s:-value}", var, var);
 				free(var);
-				strbuf_release(&sb);
+				rt_strbuf_release(&sb);
 				return -1;
 			}
 			free(var);
@@ -236,14 +236,14 @@ static int substitute(const rt_config *cfg, const raw *r, char **out,
 		} else if (!strncmp(p, "%(here)s", 8)) {
 			/* Absolute, as Alembic's: the value may be used from elsewhere. */
 			char *abs = cfg->dir[0] == '/' ? NULL : realpath(cfg->dir, NULL);
-			strbuf_adds(&sb, abs ? abs : cfg->dir);
+			rt_strbuf_adds(&sb, abs ? abs : cfg->dir);
 			free(abs);
 			p += 8;
 		} else {
-			strbuf_addc(&sb, *p++);
+			rt_strbuf_addc(&sb, *p++);
 		}
 	}
-	*out = strbuf_detach(&sb);
+	*out = rt_strbuf_detach(&sb);
 	return 0;
 }
 
@@ -284,11 +284,11 @@ static int set_locations(rt_config *cfg, const char *v, rt_error *err)
 		while (q > p && isspace((unsigned char)q[-1]))
 			q--;
 		if (q > p) {
-			char *d = xstrndup(p, (size_t)(q - p));
-			cfg->script_locations = xrealloc(cfg->script_locations,
+			char *d = rt_xstrndup(p, (size_t)(q - p));
+			cfg->script_locations = rt_xrealloc(cfg->script_locations,
 				(cfg->nscript_locations + 1) * sizeof(char *));
 			cfg->script_locations[cfg->nscript_locations++] =
-				fs_join(cfg->dir, d);
+				rt_fs_join(cfg->dir, d);
 			free(d);
 		}
 		p = comma ? comma + 1 : e;
@@ -309,9 +309,9 @@ static int check_timezone(const char *tz, rt_error *err)
 	if (!*tz || !strcmp(tz, "UTC") || !strcmp(tz, "local"))
 		return 0;
 	const char *dir = getenv("TZDIR");
-	char *path = fs_join(dir ? dir : "/usr/share/zoneinfo", tz);
-	int ok = !strstr(tz, "..") && tz[0] != '/' && fs_exists(path) &&
-		 !fs_is_dir(path);
+	char *path = rt_fs_join(dir ? dir : "/usr/share/zoneinfo", tz);
+	int ok = !strstr(tz, "..") && tz[0] != '/' && rt_fs_exists(path) &&
+		 !rt_fs_is_dir(path);
 	free(path);
 	if (ok)
 		return 0;
@@ -342,8 +342,8 @@ static void set_list(char ***v, size_t *n, const char *s)
 		while (b > a && isspace((unsigned char)b[-1]))
 			b--;
 		if (b > a) {
-			*v = xrealloc(*v, (*n + 1) * sizeof(char *));
-			(*v)[(*n)++] = xstrndup(a, (size_t)(b - a));
+			*v = rt_xrealloc(*v, (*n + 1) * sizeof(char *));
+			(*v)[(*n)++] = rt_xstrndup(a, (size_t)(b - a));
 		}
 		s = comma ? comma + 1 : e;
 	}
@@ -367,7 +367,7 @@ static int set_pg_setting(rt_config *cfg, const char *key, const char *v,
 					       "version_table_schema '%s' is not a plain schema name", v);
 	}
 	free(*slot);
-	*slot = *v ? xstrdup(v) : NULL;
+	*slot = *v ? rt_xstrdup(v) : NULL;
 	return 0;
 }
 
@@ -386,10 +386,10 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 	if (!strcmp(key, "url") || !strcmp(key, "dev_url")) {
 		char **slot = key[0] == 'u' ? &cfg->url : &cfg->dev_url;
 		free(*slot);
-		*slot = *v || key[0] == 'u' ? xstrdup(v) : NULL;
+		*slot = *v || key[0] == 'u' ? rt_xstrdup(v) : NULL;
 	} else if (!strcmp(key, "schema")) {
 		free(cfg->schema);
-		cfg->schema = *v ? fs_join(cfg->dir, v) : NULL;
+		cfg->schema = *v ? rt_fs_join(cfg->dir, v) : NULL;
 	} else if (!strcmp(key, "version_table")) {
 		rt_error e = { 0 };
 		if (rt_check_revision_id(v, &e) < 0) {
@@ -398,17 +398,17 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 				       "version_table '%s' is not a plain table name", v);
 		}
 		free(cfg->version_table);
-		cfg->version_table = xstrdup(v);
+		cfg->version_table = rt_xstrdup(v);
 	} else if (!strcmp(key, "file_template")) {
 		if (rt_file_template_check(v, err) < 0)
 			return -1;
 		free(cfg->file_template);
-		cfg->file_template = xstrdup(v);
+		cfg->file_template = rt_xstrdup(v);
 	} else if (!strcmp(key, "timezone")) {
 		if (check_timezone(v, err) < 0)
 			return -1;
 		free(cfg->timezone);
-		cfg->timezone = *v && strcmp(v, "local") ? xstrdup(v) : NULL;
+		cfg->timezone = *v && strcmp(v, "local") ? rt_xstrdup(v) : NULL;
 	} else if (!strcmp(key, "truncate_slug_length")) {
 		char *end;
 		long n = strtol(v, &end, 10);
@@ -426,7 +426,7 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		return set_pg_setting(cfg, key, v, err);
 	} else if (!strcmp(key, "seed_location")) {
 		free(cfg->seed_location);
-		cfg->seed_location = fs_join(cfg->dir, *v ? v : "seeds");
+		cfg->seed_location = rt_fs_join(cfg->dir, *v ? v : "seeds");
 	} else if (!strcmp(key, "seeds")) {
 		set_list(&cfg->seeds, &cfg->nseeds, v);
 	} else if (!strcmp(key, "branches")) {
@@ -453,18 +453,18 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
  */
 rt_config *rt_config_new(const char *dir)
 {
-	rt_config *cfg = xcalloc(1, sizeof(*cfg));
-	cfg->dir = xstrdup(dir ? dir : ".");
-	cfg->version_table = xstrdup("retort_version");
-	cfg->file_template = xstrdup("%(rev)s_%(slug)s");
+	rt_config *cfg = rt_xcalloc(1, sizeof(*cfg));
+	cfg->dir = rt_xstrdup(dir ? dir : ".");
+	cfg->version_table = rt_xstrdup("retort_version");
+	cfg->file_template = rt_xstrdup("%(rev)s_%(slug)s");
 	cfg->truncate_slug_length = 40;
 	cfg->transaction_per_migration = 1;
 	cfg->lock_wait = 300;
 	set_locations(cfg, "migrations", NULL);
-	cfg->seed_location = fs_join(cfg->dir, "seeds");
+	cfg->seed_location = rt_fs_join(cfg->dir, "seeds");
 	const char *url = getenv("DATABASE_URL");
 	if (url && *url)
-		cfg->url = xstrdup(url);
+		cfg->url = rt_xstrdup(url);
 	return cfg;
 }
 
@@ -498,7 +498,7 @@ static void apply_section(rt_config *cfg, parse_state *ps, const char *section)
 /* Fail unless the [env:NAME] section exists; list the ones that do. */
 static int check_env(parse_state *ps, const char *env, rt_error *err)
 {
-	char *want = xasprintf("env:%s", env);
+	char *want = rt_xasprintf("env:%s", env);
 	int found = rt_strlist_has(&ps->sections, want);
 	free(want);
 	if (found)
@@ -506,14 +506,14 @@ static int check_env(parse_state *ps, const char *env, rt_error *err)
 	strbuf have = STRBUF_INIT;
 	for (size_t i = 0; i < ps->sections.n; i++)
 		if (!strncmp(ps->sections.v[i], "env:", 4) && ps->sections.v[i][4])
-			strbuf_addf(&have, "%s%s", have.len ? ", " : "",
+			rt_strbuf_addf(&have, "%s%s", have.len ? ", " : "",
 				    ps->sections.v[i] + 4);
 	rt_fail(err, RT_ECONFIG, "%s has no [env:%s] section", ps->path, env);
 	if (have.len)
 		rt_hint(err, "environments defined there: %s", have.buf);
 	else
 		rt_hint(err, "add a section [env:%s] with the settings that differ", env);
-	strbuf_release(&have);
+	rt_strbuf_release(&have);
 	return -1;
 }
 
@@ -589,7 +589,7 @@ rt_config *rt_config_load(const char *path, const char *env, int require_file,
 	if (env && !*env)
 		env = NULL;
 	if (!path) {
-		if (!fs_exists("retort.ini") && !require_file) {
+		if (!rt_fs_exists("retort.ini") && !require_file) {
 			if (env) {
 				rt_fail(err, RT_ECONFIG,
 					"environment '%s' was asked for, but there is no retort.ini", env);
@@ -604,19 +604,19 @@ rt_config *rt_config_load(const char *path, const char *env, int require_file,
 		free_raw(&ps);
 		return NULL;
 	}
-	char *dir = fs_dirname(path);
+	char *dir = rt_fs_dirname(path);
 	rt_config *cfg = rt_config_new(dir);
 	free(dir);
-	cfg->path = xstrdup(path);
+	cfg->path = rt_xstrdup(path);
 	if (env && check_env(&ps, env, err) < 0) {
 		free_raw(&ps);
 		rt_config_free(cfg);
 		return NULL;
 	}
-	cfg->env = xstrdup_or_null(env);
+	cfg->env = rt_xstrdup_or_null(env);
 	apply_section(cfg, &ps, "retort");
 	if (env) {
-		char *s = xasprintf("env:%s", env);
+		char *s = rt_xasprintf("env:%s", env);
 		apply_section(cfg, &ps, s);
 		free(s);
 	}
@@ -635,35 +635,35 @@ rt_config *rt_config_load(const char *path, const char *env, int require_file,
  */
 rt_config *rt_config_clone(const rt_config *cfg)
 {
-	rt_config *c = xcalloc(1, sizeof(*c));
+	rt_config *c = rt_xcalloc(1, sizeof(*c));
 	*c = *cfg;
-	c->path = xstrdup_or_null(cfg->path);
-	c->dir = xstrdup_or_null(cfg->dir);
-	c->env = xstrdup_or_null(cfg->env);
-	c->url = xstrdup_or_null(cfg->url);
-	c->schema = xstrdup_or_null(cfg->schema);
-	c->version_table = xstrdup_or_null(cfg->version_table);
-	c->version_table_schema = xstrdup_or_null(cfg->version_table_schema);
-	c->search_path = xstrdup_or_null(cfg->search_path);
-	c->lock_timeout = xstrdup_or_null(cfg->lock_timeout);
-	c->statement_timeout = xstrdup_or_null(cfg->statement_timeout);
-	c->dev_url = xstrdup_or_null(cfg->dev_url);
-	c->seed_location = xstrdup_or_null(cfg->seed_location);
-	c->seeds = xcalloc(cfg->nseeds + 1, sizeof(char *));
+	c->path = rt_xstrdup_or_null(cfg->path);
+	c->dir = rt_xstrdup_or_null(cfg->dir);
+	c->env = rt_xstrdup_or_null(cfg->env);
+	c->url = rt_xstrdup_or_null(cfg->url);
+	c->schema = rt_xstrdup_or_null(cfg->schema);
+	c->version_table = rt_xstrdup_or_null(cfg->version_table);
+	c->version_table_schema = rt_xstrdup_or_null(cfg->version_table_schema);
+	c->search_path = rt_xstrdup_or_null(cfg->search_path);
+	c->lock_timeout = rt_xstrdup_or_null(cfg->lock_timeout);
+	c->statement_timeout = rt_xstrdup_or_null(cfg->statement_timeout);
+	c->dev_url = rt_xstrdup_or_null(cfg->dev_url);
+	c->seed_location = rt_xstrdup_or_null(cfg->seed_location);
+	c->seeds = rt_xcalloc(cfg->nseeds + 1, sizeof(char *));
 	for (size_t i = 0; i < cfg->nseeds; i++)
-		c->seeds[i] = xstrdup(cfg->seeds[i]);
-	c->branches = xcalloc(cfg->nbranches + 1, sizeof(char *));
+		c->seeds[i] = rt_xstrdup(cfg->seeds[i]);
+	c->branches = rt_xcalloc(cfg->nbranches + 1, sizeof(char *));
 	for (size_t i = 0; i < cfg->nbranches; i++)
-		c->branches[i] = xstrdup(cfg->branches[i]);
-	c->file_template = xstrdup_or_null(cfg->file_template);
-	c->timezone = xstrdup_or_null(cfg->timezone);
-	c->script_locations = xcalloc(cfg->nscript_locations + 1, sizeof(char *));
+		c->branches[i] = rt_xstrdup(cfg->branches[i]);
+	c->file_template = rt_xstrdup_or_null(cfg->file_template);
+	c->timezone = rt_xstrdup_or_null(cfg->timezone);
+	c->script_locations = rt_xcalloc(cfg->nscript_locations + 1, sizeof(char *));
 	for (size_t i = 0; i < cfg->nscript_locations; i++)
-		c->script_locations[i] = xstrdup(cfg->script_locations[i]);
-	c->placeholders = xcalloc(cfg->nplaceholders + 1, sizeof(rt_kv));
+		c->script_locations[i] = rt_xstrdup(cfg->script_locations[i]);
+	c->placeholders = rt_xcalloc(cfg->nplaceholders + 1, sizeof(rt_kv));
 	for (size_t i = 0; i < cfg->nplaceholders; i++) {
-		c->placeholders[i].key = xstrdup(cfg->placeholders[i].key);
-		c->placeholders[i].value = xstrdup(cfg->placeholders[i].value);
+		c->placeholders[i].key = rt_xstrdup(cfg->placeholders[i].key);
+		c->placeholders[i].value = rt_xstrdup(cfg->placeholders[i].value);
 	}
 	return c;
 }
@@ -675,13 +675,13 @@ void rt_config_set_placeholder(rt_config *cfg, const char *key,
 	for (size_t i = 0; i < cfg->nplaceholders; i++)
 		if (!strcmp(cfg->placeholders[i].key, key)) {
 			free(cfg->placeholders[i].value);
-			cfg->placeholders[i].value = xstrdup(value);
+			cfg->placeholders[i].value = rt_xstrdup(value);
 			return;
 		}
-	cfg->placeholders = xrealloc(cfg->placeholders,
+	cfg->placeholders = rt_xrealloc(cfg->placeholders,
 		(cfg->nplaceholders + 1) * sizeof(*cfg->placeholders));
-	cfg->placeholders[cfg->nplaceholders].key = xstrdup(key);
-	cfg->placeholders[cfg->nplaceholders].value = xstrdup(value);
+	cfg->placeholders[cfg->nplaceholders].key = rt_xstrdup(key);
+	cfg->placeholders[cfg->nplaceholders].value = rt_xstrdup(value);
 	cfg->nplaceholders++;
 }
 

@@ -18,7 +18,7 @@ rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 	rt_graph *g = rt_graph_load(cfg, err);
 	if (!g)
 		return NULL;
-	rt_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	rt_ctx *ctx = rt_xcalloc(1, sizeof(*ctx));
 	ctx->cfg = cfg;
 	ctx->graph = g;
 	return ctx;
@@ -26,7 +26,7 @@ rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 
 rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg)
 {
-	rt_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	rt_ctx *ctx = rt_xcalloc(1, sizeof(*ctx));
 	ctx->cfg = cfg;
 	ctx->graph = base->graph;
 	ctx->borrowed = 1;
@@ -87,7 +87,7 @@ void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 
 char *rt_history_table(const rt_config *cfg)
 {
-	return xasprintf("%s_history", cfg->version_table);
+	return rt_xasprintf("%s_history", cfg->version_table);
 }
 
 typedef struct state_rows {
@@ -130,12 +130,12 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 	if (!st->exists)
 		return 0;
 	strbuf sql = STRBUF_INIT;
-	strbuf_adds(&sql, "SELECT version_num FROM ");
+	rt_strbuf_adds(&sql, "SELECT version_num FROM ");
 	rt_table_name(ctx->cfg, ctx->cfg->version_table, &sql);
-	strbuf_adds(&sql, " ORDER BY version_num");
+	rt_strbuf_adds(&sql, " ORDER BY version_num");
 	state_rows sr = { ctx->graph, st };
 	int rc = d->query(c, sql.buf, add_row, &sr, err);
-	strbuf_release(&sql);
+	rt_strbuf_release(&sql);
 	if (rc < 0)
 		rt_state_free(st);
 	return rc;
@@ -199,8 +199,8 @@ char *rt_revision_checksum(const rt_revision *rev)
 	EVP_DigestFinal_ex(md, hash, &hlen);
 	EVP_MD_CTX_free(md);
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, "sha256:");
+	rt_strbuf_adds(&sb, "sha256:");
 	for (unsigned int k = 0; k < hlen; k++)
-		strbuf_addf(&sb, "%02x", hash[k]);
-	return strbuf_detach(&sb);
+		rt_strbuf_addf(&sb, "%02x", hash[k]);
+	return rt_strbuf_detach(&sb);
 }

@@ -39,10 +39,10 @@ static void vfail(rt_error *err, rt_code code, const char *file, int line,
 		return;
 	rt_error_clear(err);
 	strbuf sb = STRBUF_INIT;
-	strbuf_vaddf(&sb, fmt, ap);
+	rt_strbuf_vaddf(&sb, fmt, ap);
 	err->code = code;
-	err->message = strbuf_detach(&sb);
-	err->file = xstrdup_or_null(file);
+	err->message = rt_strbuf_detach(&sb);
+	err->file = rt_xstrdup_or_null(file);
 	err->line = line;
 }
 
@@ -73,16 +73,16 @@ void rt_hint(rt_error *err, const char *fmt, ...)
 	va_list ap;
 	strbuf sb = STRBUF_INIT;
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	rt_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	free(err->hint);
-	err->hint = strbuf_detach(&sb);
+	err->hint = rt_strbuf_detach(&sb);
 }
 
 void rt_strlist_pushn(rt_strlist *l, const char *s, size_t n)
 {
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = xstrndup(s, n);
+	l->v = rt_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = rt_xstrndup(s, n);
 }
 
 void rt_strlist_push(rt_strlist *l, const char *s)
@@ -111,18 +111,18 @@ void rt_strlist_join(strbuf *sb, const rt_strlist *l, const char *sep)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		if (i)
-			strbuf_adds(sb, sep);
-		strbuf_adds(sb, l->v[i]);
+			rt_strbuf_adds(sb, sep);
+		rt_strbuf_adds(sb, l->v[i]);
 	}
 }
 
 void rt_error_format_location(strbuf *sb, const rt_error *e)
 {
 	if (e->file && e->line)
-		strbuf_addf(sb, "%s:%d: ", e->file, e->line);
+		rt_strbuf_addf(sb, "%s:%d: ", e->file, e->line);
 	else if (e->file)
-		strbuf_addf(sb, "%s: ", e->file);
-	strbuf_adds(sb, e->message ? e->message : "unknown error");
+		rt_strbuf_addf(sb, "%s: ", e->file);
+	rt_strbuf_adds(sb, e->message ? e->message : "unknown error");
 }
 
 /*
@@ -133,7 +133,7 @@ void rt_error_format_location(strbuf *sb, const rt_error *e)
 void rt_errlist_add(rt_errlist *l, rt_error *e)
 {
 	if (l->n)
-		strbuf_addc(&l->all, '\n');
+		rt_strbuf_addc(&l->all, '\n');
 	rt_error_format_location(&l->all, e);
 	if (!l->n)
 		l->first = *e;
@@ -151,7 +151,7 @@ void rt_errlist_add(rt_errlist *l, rt_error *e)
 int rt_errlist_finish(rt_errlist *l, rt_error *err)
 {
 	if (!l->n) {
-		strbuf_release(&l->all);
+		rt_strbuf_release(&l->all);
 		return 0;
 	}
 	rt_error_clear(err);
@@ -159,11 +159,11 @@ int rt_errlist_finish(rt_errlist *l, rt_error *err)
 		*err = l->first;
 	} else {
 		err->code = l->first.code;
-		err->message = strbuf_detach(&l->all);
+		err->message = rt_strbuf_detach(&l->all);
 		err->hint = l->first.hint;
 		l->first.hint = NULL;
 		rt_error_clear(&l->first);
 	}
-	strbuf_release(&l->all);
+	rt_strbuf_release(&l->all);
 	return -1;
 }

@@ -26,18 +26,18 @@ static graph_index *gindex(const rt_graph *g)
 
 int rt_graph_find(const rt_graph *g, const char *id)
 {
-	return strmap_get(&gindex(g)->ids, id);
+	return rt_strmap_get(&gindex(g)->ids, id);
 }
 
 int rt_graph_find_label(const rt_graph *g, const char *name)
 {
-	return strmap_get(&gindex(g)->labels, name);
+	return rt_strmap_get(&gindex(g)->labels, name);
 }
 
 /* Append to an int array of known length (small arrays: grow by one). */
 static void push_int(int **v, int *n, int x)
 {
-	*v = xrealloc(*v, (size_t)(*n + 1) * sizeof(int));
+	*v = rt_xrealloc(*v, (size_t)(*n + 1) * sizeof(int));
 	(*v)[(*n)++] = x;
 }
 
@@ -69,9 +69,9 @@ static void index_names(rt_graph *g, rt_errlist *errs)
 	rt_error e = { 0 };
 	for (size_t i = 0; i < g->nrevs; i++) {
 		rt_revision *r = g->revs[i];
-		int old = strmap_put(&ix->ids, r->id, (int)i);
+		int old = rt_strmap_put(&ix->ids, r->id, (int)i);
 		if (old >= 0) {
-			strmap_put(&ix->ids, r->id, old);
+			rt_strmap_put(&ix->ids, r->id, old);
 			rt_fail_at(&e, RT_EGRAPH, r->path, r->line_id,
 				   "revision id %s is already defined by %s",
 				   r->id, g->revs[old]->path);
@@ -82,7 +82,7 @@ static void index_names(rt_graph *g, rt_errlist *errs)
 		rt_revision *r = g->revs[i];
 		for (size_t j = 0; j < r->labels.n; j++) {
 			const char *name = r->labels.v[j];
-			int owner = strmap_get(&ix->labels, name);
+			int owner = rt_strmap_get(&ix->labels, name);
 			if (owner >= 0) {
 				rt_fail_at(&e, RT_EGRAPH, r->path, r->line_labels,
 					   "branch label '%s' is already used by revision %s (%s)",
@@ -91,18 +91,18 @@ static void index_names(rt_graph *g, rt_errlist *errs)
 				rt_errlist_add(errs, &e);
 				continue;
 			}
-			if (strmap_get(&ix->ids, name) >= 0) {
+			if (rt_strmap_get(&ix->ids, name) >= 0) {
 				rt_fail_at(&e, RT_EGRAPH, r->path, r->line_labels,
 					   "branch label '%s' is also a revision id",
 					   name);
 				rt_errlist_add(errs, &e);
 				continue;
 			}
-			g->labels = xrealloc(g->labels,
+			g->labels = rt_xrealloc(g->labels,
 					     (g->nlabels + 1) * sizeof(*g->labels));
 			g->labels[g->nlabels].name = name;
 			g->labels[g->nlabels].rev = (int)i;
-			strmap_put(&ix->labels, name, (int)g->nlabels);
+			rt_strmap_put(&ix->labels, name, (int)g->nlabels);
 			g->nlabels++;
 		}
 	}
@@ -208,10 +208,10 @@ static void link_children(rt_graph *g)
 static int check_cycles(rt_graph *g, rt_error *err)
 {
 	size_t n = g->nrevs, done = 0;
-	int *pending = xcalloc(n, sizeof(int));
-	int *queue = xmalloc(n * sizeof(int) + 1);
-	int **succ = xcalloc(n, sizeof(int *));
-	int *nsucc = xcalloc(n, sizeof(int));
+	int *pending = rt_xcalloc(n, sizeof(int));
+	int *queue = rt_xmalloc(n * sizeof(int) + 1);
+	int **succ = rt_xcalloc(n, sizeof(int *));
+	int *nsucc = rt_xcalloc(n, sizeof(int));
 	size_t qh = 0, qt = 0;
 	for (size_t i = 0; i < n; i++) {
 		rt_revision *r = g->revs[i];
@@ -233,8 +233,8 @@ static int check_cycles(rt_graph *g, rt_error *err)
 	int rc = 0;
 	if (done < n) {
 		/* Follow unprocessed predecessors until a revision repeats. */
-		int *pos = xcalloc(n, sizeof(int));
-		int *path = xmalloc(n * sizeof(int));
+		int *pos = rt_xcalloc(n, sizeof(int));
+		int *path = rt_xmalloc(n * sizeof(int));
 		size_t len = 0;
 		int u = 0;
 		while (!pending[u])
@@ -254,13 +254,13 @@ static int check_cycles(rt_graph *g, rt_error *err)
 		}
 		strbuf sb = STRBUF_INIT;
 		for (size_t k = (size_t)pos[u] - 1; k < len; k++)
-			strbuf_addf(&sb, "\n  %s (%s)", g->revs[path[k]]->id,
+			rt_strbuf_addf(&sb, "\n  %s (%s)", g->revs[path[k]]->id,
 				    g->revs[path[k]]->path);
 		rc = rt_fail(err, RT_EGRAPH,
 			     "cycle in the revision graph: each of these revises or depends on the next:%s",
-			     strbuf_str(&sb));
+			     rt_strbuf_str(&sb));
 		rt_hint(err, "fix 'Revises' or 'Depends On' in one of these files so the chain ends at a base");
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 		free(pos);
 		free(path);
 	}
@@ -284,7 +284,7 @@ void rt_graph_dfs_order(const rt_graph *g, const int *roots, size_t nroots,
 {
 	typedef struct { int rev, edge; } frame;
 	size_t cap = 64, sp = 0;
-	frame *st = xmalloc(cap * sizeof(*st));
+	frame *st = rt_xmalloc(cap * sizeof(*st));
 	for (size_t k = 0; k < nroots; k++) {
 		if (visited[roots[k]])
 			continue;
@@ -303,7 +303,7 @@ void rt_graph_dfs_order(const rt_graph *g, const int *roots, size_t nroots,
 				visited[next] = 1;
 				if (sp == cap) {
 					cap *= 2;
-					st = xrealloc(st, cap * sizeof(*st));
+					st = rt_xrealloc(st, cap * sizeof(*st));
 				}
 				st[sp++] = (frame){ next, 0 };
 				continue;
@@ -327,16 +327,16 @@ static void compute_order(rt_graph *g)
 	for (size_t i = 0; i < n; i++) {
 		rt_revision *r = g->revs[i];
 		if (!r->nchildren) {
-			g->heads = xrealloc(g->heads, (g->nheads + 1) * sizeof(int));
+			g->heads = rt_xrealloc(g->heads, (g->nheads + 1) * sizeof(int));
 			g->heads[g->nheads++] = (int)i;
 		}
 		if (!r->nparents) {
-			g->bases = xrealloc(g->bases, (g->nbases + 1) * sizeof(int));
+			g->bases = rt_xrealloc(g->bases, (g->nbases + 1) * sizeof(int));
 			g->bases[g->nbases++] = (int)i;
 		}
 	}
-	unsigned char *visited = xcalloc(n ? n : 1, 1);
-	g->order = xmalloc((n ? n : 1) * sizeof(int));
+	unsigned char *visited = rt_xcalloc(n ? n : 1, 1);
+	g->order = rt_xmalloc((n ? n : 1) * sizeof(int));
 	size_t nout = 0;
 	rt_graph_dfs_order(g, g->heads, g->nheads, visited, g->order, &nout);
 	for (size_t i = 0; i < nout; i++)
@@ -369,8 +369,8 @@ static void propagate_labels(rt_graph *g)
 	size_t n = g->nrevs;
 	if (!g->nlabels)
 		return;
-	int *stack = xmalloc(n * sizeof(int));
-	unsigned char *seen = xcalloc(n, 1);
+	int *stack = rt_xmalloc(n * sizeof(int));
+	unsigned char *seen = rt_xcalloc(n, 1);
 	for (size_t l = 0; l < g->nlabels; l++) {
 		memset(seen, 0, n);
 		size_t sp = 0;
@@ -404,13 +404,13 @@ static void propagate_labels(rt_graph *g)
  */
 rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err)
 {
-	rt_graph *g = xcalloc(1, sizeof(*g));
-	graph_index *ix = xcalloc(1, sizeof(*ix));
+	rt_graph *g = rt_xcalloc(1, sizeof(*g));
+	graph_index *ix = rt_xcalloc(1, sizeof(*ix));
 	g->index = ix;
 	g->revs = revs;
 	g->nrevs = n;
-	strmap_init(&ix->ids, n);
-	strmap_init(&ix->labels, 8);
+	rt_strmap_init(&ix->ids, n);
+	rt_strmap_init(&ix->labels, 8);
 	rt_errlist errs = { 0 };
 	index_names(g, &errs);
 	if (!errs.n) {
@@ -451,18 +451,18 @@ static void *load_slice(void *arg)
 	strbuf path = STRBUF_INIT;
 	for (size_t i = job->from; i < job->to; i++) {
 		const char *name = job->names->v[i];
-		strbuf_reset(&path);
-		strbuf_adds(&path, job->dir);
-		strbuf_addc(&path, '/');
-		strbuf_adds(&path, name);
+		rt_strbuf_reset(&path);
+		rt_strbuf_adds(&path, job->dir);
+		rt_strbuf_addc(&path, '/');
+		rt_strbuf_adds(&path, name);
 		char *text;
 		size_t len;
-		if (fs_read_file_at(job->dfd, name, path.buf, &text, &len,
+		if (rt_fs_read_file_at(job->dfd, name, path.buf, &text, &len,
 				    &job->errs[i]) == 0)
 			job->revs[i] = rt_revision_parse(path.buf, text, len,
 							 &job->errs[i]);
 	}
-	strbuf_release(&path);
+	rt_strbuf_release(&path);
 	return NULL;
 }
 
@@ -502,11 +502,11 @@ static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
 {
 	rt_error e = { 0 };
 	rt_strlist names = { 0 };
-	if (fs_list_dir(dir, ".sql", &names, &e) < 0) {
-		if (!fs_exists(dir)) {
+	if (rt_fs_list_dir(dir, ".sql", &names, &e) < 0) {
+		if (!rt_fs_exists(dir)) {
 			e.code = RT_ECONFIG;
 			free(e.message);
-			e.message = xstrdup("the script location does not exist");
+			e.message = rt_xstrdup("the script location does not exist");
 		}
 		rt_hint(&e, "check script_location in retort.ini (or -c FILE), or start a project with 'retort init DIR'");
 		rt_errlist_add(errs, &e);
@@ -516,8 +516,8 @@ static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
 		.dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
 		.dir = dir,
 		.names = &names,
-		.revs = xcalloc(names.n ? names.n : 1, sizeof(rt_revision *)),
-		.errs = xcalloc(names.n ? names.n : 1, sizeof(rt_error)),
+		.revs = rt_xcalloc(names.n ? names.n : 1, sizeof(rt_revision *)),
+		.errs = rt_xcalloc(names.n ? names.n : 1, sizeof(rt_error)),
 	};
 	load_parallel(&job);
 	for (size_t i = 0; i < names.n; i++) {
@@ -569,8 +569,8 @@ void rt_graph_free(rt_graph *g)
 	free(g->labels);
 	graph_index *ix = g->index;
 	if (ix) {
-		strmap_free(&ix->ids);
-		strmap_free(&ix->labels);
+		rt_strmap_free(&ix->ids);
+		rt_strmap_free(&ix->labels);
 		free(ix);
 	}
 	free(g);
@@ -585,8 +585,8 @@ int rt_graph_is_ancestor(const rt_graph *g, int a, int b)
 	if (g->revs[b]->order < lo)
 		return 0;
 	size_t n = g->nrevs, sp = 0;
-	int *stack = xmalloc(n * sizeof(int));
-	unsigned char *seen = xcalloc(n, 1);
+	int *stack = rt_xmalloc(n * sizeof(int));
+	unsigned char *seen = rt_xcalloc(n, 1);
 	int found = 0;
 	stack[sp++] = b;
 	seen[b] = 1;
@@ -642,7 +642,7 @@ void rt_revset_join(strbuf *sb, const rt_graph *g, const rt_revset *s,
 {
 	for (size_t i = 0; i < s->n; i++) {
 		if (i)
-			strbuf_adds(sb, sep);
-		strbuf_adds(sb, g->revs[s->v[i]]->id);
+			rt_strbuf_adds(sb, sep);
+		rt_strbuf_adds(sb, g->revs[s->v[i]]->id);
 	}
 }

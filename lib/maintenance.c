@@ -26,10 +26,10 @@ int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
 		return rt_fail(err, RT_EFAIL, "backups are not available for %s", d->name);
 	char *dest;
 	if (path) {
-		dest = xstrdup(path);
+		dest = rt_xstrdup(path);
 	} else {
-		char *dir = fs_join(ctx->cfg->dir, "backups");
-		if (fs_mkdirs(dir, err) < 0) {
+		char *dir = rt_fs_join(ctx->cfg->dir, "backups");
+		if (rt_fs_mkdirs(dir, err) < 0) {
 			free(dir);
 			return -1;
 		}
@@ -38,10 +38,10 @@ int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
 		struct tm tm;
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%SZ", &tm);
-		dest = xasprintf("%s/backup-%s.%s", dir, stamp, d->backup_ext);
-		for (int i = 2; fs_exists(dest); i++) {
+		dest = rt_xasprintf("%s/backup-%s.%s", dir, stamp, d->backup_ext);
+		for (int i = 2; rt_fs_exists(dest); i++) {
 			free(dest);
-			dest = xasprintf("%s/backup-%s-%d.%s", dir, stamp, i, d->backup_ext);
+			dest = rt_xasprintf("%s/backup-%s-%d.%s", dir, stamp, i, d->backup_ext);
 		}
 		free(dir);
 	}
@@ -60,9 +60,9 @@ static void list_seeds(const rt_config *cfg, strbuf *sb)
 {
 	rt_strlist names = { 0 };
 	rt_error e = { 0 };
-	if (fs_list_dir(cfg->seed_location, ".sql", &names, &e) == 0)
+	if (rt_fs_list_dir(cfg->seed_location, ".sql", &names, &e) == 0)
 		for (size_t i = 0; i < names.n; i++)
-			strbuf_addf(sb, "%s%.*s", i ? ", " : "",
+			rt_strbuf_addf(sb, "%s%.*s", i ? ", " : "",
 				    (int)(strlen(names.v[i]) - 4), names.v[i]);
 	rt_error_clear(&e);
 	rt_strlist_free(&names);
@@ -74,13 +74,13 @@ static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
 {
 	char *text;
 	size_t len;
-	if (fs_read_file(path, &text, &len, err) < 0)
+	if (rt_fs_read_file(path, &text, &len, err) < 0)
 		return -1;
 	strbuf sql = STRBUF_INIT;
 	rt_stmtlist stmts = { 0 };
 	int rc = rt_placeholders_apply(cfg, text, len, d->name, path, 1, &sql, err);
 	if (rc == 0)
-		rc = d->split(strbuf_str(&sql), sql.len, 1, path, &stmts, err);
+		rc = d->split(rt_strbuf_str(&sql), sql.len, 1, path, &stmts, err);
 	if (rc == 0)
 		rc = d->begin(c, err);
 	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
@@ -92,7 +92,7 @@ static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
 	if (rc < 0 && err->code == RT_ESQL)
 		rt_hint(err, "the seed ran in one transaction: nothing of it was kept");
 	rt_stmtlist_free(&stmts);
-	strbuf_release(&sql);
+	rt_strbuf_release(&sql);
 	free(text);
 	return rc;
 }
@@ -107,19 +107,19 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 	const rt_config *cfg = ctx->cfg;
 	if (!*name || strchr(name, '/'))
 		return rt_fail(err, RT_EUSAGE, "'%s' is not a seed name", name);
-	char *file = xasprintf("%s.sql", name);
-	char *path = fs_join(cfg->seed_location, file);
+	char *file = rt_xasprintf("%s.sql", name);
+	char *path = rt_fs_join(cfg->seed_location, file);
 	free(file);
 	int rc = -1;
 	const rt_dialect *d = rt_dialect_for_config(cfg, err);
 	if (!d)
 		goto out;
-	if (!fs_exists(path)) {
+	if (!rt_fs_exists(path)) {
 		strbuf have = STRBUF_INIT;
 		list_seeds(cfg, &have);
 		rt_fail_at(err, RT_EUSAGE, path, 0, "no seed named '%s'", name);
 		rt_hint(err, have.len ? "seeds here: %s" : "seeds are files NAME.sql in %s", have.len ? have.buf : cfg->seed_location);
-		strbuf_release(&have);
+		rt_strbuf_release(&have);
 		goto out;
 	}
 	int missing;
@@ -141,8 +141,8 @@ out:
 static int downgrades_complete(const rt_graph *g, const rt_state *st)
 {
 	size_t n = g->nrevs;
-	unsigned char *seen = xcalloc(n ? n : 1, 1);
-	int *stack = xmalloc((n ? n : 1) * sizeof(int));
+	unsigned char *seen = rt_xcalloc(n ? n : 1, 1);
+	int *stack = rt_xmalloc((n ? n : 1) * sizeof(int));
 	size_t sp = 0;
 	int ok = 1;
 	for (size_t i = 0; i < st->rows.n; i++)
@@ -175,14 +175,14 @@ static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
 		d->user_expr(c, &user);
-		strbuf_adds(&sb, "INSERT INTO ");
+		rt_strbuf_adds(&sb, "INSERT INTO ");
 		rt_table_name(ctx->cfg, history, &sb);
-		strbuf_addf(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) "
+		rt_strbuf_addf(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) "
 				 "VALUES (NULL, 'reset', NULL, '', NULL, %s, NULL, %s, '" RETORT_VERSION "')",
 			    d->now_expr, user.buf);
 		rc = d->exec(c, sb.buf, err);
-		strbuf_release(&sb);
-		strbuf_release(&user);
+		rt_strbuf_release(&sb);
+		rt_strbuf_release(&user);
 	}
 	free(history);
 	return rc;
@@ -202,7 +202,7 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 	rt_conn *c = d->connect(ctx->cfg, 0, &missing, err);
 	if (!c)
 		return -1;
-	sm_schema *now = NULL, *empty = sm_new();
+	sm_schema *now = NULL, *empty = rt_sm_new();
 	sm_ops ops = { 0 };
 	int rc = d->lock(c, ctx->cfg, ctx->on_event, ctx->event_ud, err);
 	int locked = rc == 0;
@@ -212,12 +212,12 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 		/* What the model cannot hold would survive the drop and break the upgrade after it. */
 		strbuf sb = STRBUF_INIT;
 		for (size_t i = 0; i < now->nunsupported; i++)
-			strbuf_addf(&sb, "%s%s", i ? ", " : "", now->unsupported[i]);
+			rt_strbuf_addf(&sb, "%s%s", i ? ", " : "", now->unsupported[i]);
 		rc = rt_fail(err, RT_EFAIL,
 			     "reset cannot drop everything: the database holds what retort does not manage: %s",
 			     sb.buf);
 		rt_hint(err, "drop those objects by hand (or write the missing downgrade sections), then run reset again; nothing was changed");
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 	if (rc == 0)
 		rc = d->diff(now, empty, &ops, err);
@@ -232,10 +232,10 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 				     ctx->cfg->version_table, &exists, err);
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT;
-		strbuf_adds(&sb, "DELETE FROM ");
+		rt_strbuf_adds(&sb, "DELETE FROM ");
 		rt_table_name(ctx->cfg, ctx->cfg->version_table, &sb);
 		rc = d->exec(c, sb.buf, err);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 	if (rc == 0)
 		rc = record_reset(ctx, d, c, err);
@@ -246,9 +246,9 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 	if (locked)
 		d->unlock(c);
 	d->disconnect(c);
-	sm_ops_free(&ops);
-	sm_free(now);
-	sm_free(empty);
+	rt_sm_ops_free(&ops);
+	rt_sm_free(now);
+	rt_sm_free(empty);
 	return rc;
 }
 
@@ -285,7 +285,7 @@ int rt_reset(rt_ctx *ctx, rt_error *err)
 	if (rc == 0)
 		rc = rt_upgrade(ctx, "heads", err);
 	for (size_t i = 0; rc == 0 && i < ctx->cfg->nseeds; i++) {
-		char *msg = xasprintf("seed %s", ctx->cfg->seeds[i]);
+		char *msg = rt_xasprintf("seed %s", ctx->cfg->seeds[i]);
 		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, msg);
 		free(msg);
 		rc = rt_seed(ctx, ctx->cfg->seeds[i], err);

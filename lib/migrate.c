@@ -41,7 +41,7 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 	if (!(q->dir == RT_STAMP && q->purge) && rt_state_check(r->g, st, err) < 0)
 		return -1;
 	if (q->dir == RT_STAMP) {
-		rt_target *t = xcalloc(q->ntargets ? q->ntargets : 1, sizeof(*t));
+		rt_target *t = rt_xcalloc(q->ntargets ? q->ntargets : 1, sizeof(*t));
 		int rc = 0;
 		size_t done = 0;
 		for (; rc == 0 && done < q->ntargets; done++)
@@ -123,7 +123,7 @@ static int check_empty(run *r, const rt_state *st, rt_error *err)
 	if (r->d->introspect(r->conn, r->cfg, &s, err) < 0)
 		return -1;
 	size_t n = s->ntables + s->nviews;
-	sm_free(s);
+	rt_sm_free(s);
 	if (!n)
 		return 0;
 	rt_fail(err, RT_EFAIL, "the database already has %zu table%s or view%s: create only fills an empty database",
@@ -174,7 +174,7 @@ static int online(run *r, const request *q, rt_error *err)
 static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));
-	char *list = xstrdup(from);
+	char *list = rt_xstrdup(from);
 	int rc = 0;
 	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
 		rt_target t;
@@ -217,8 +217,8 @@ static int offline(run *r, const request *q, rt_error *err)
 	}
 	int rc = 0;
 	if (colon) {
-		from = xstrndup(spec, (size_t)(colon - spec));
-		to = xstrdup(colon + 1);
+		from = rt_xstrndup(spec, (size_t)(colon - spec));
+		to = rt_xstrdup(colon + 1);
 		if (!*from || !*to) {
 			rc = rt_fail(err, RT_EUSAGE, "range '%s' needs both FROM and TO", spec);
 		} else {
@@ -279,9 +279,9 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	rt_strlist_free(&r.expected);
 	rt_strlist_free(&r.committed);
 	free(r.history);
-	strbuf_release(&r.vt);
-	strbuf_release(&r.ht);
-	strbuf_release(&r.user);
+	rt_strbuf_release(&r.vt);
+	rt_strbuf_release(&r.ht);
+	rt_strbuf_release(&r.user);
 	return rc;
 }
 
@@ -320,14 +320,14 @@ int rt_create(rt_ctx *ctx, rt_error *err)
 	if (n) {
 		strbuf sb = STRBUF_INIT;
 		for (size_t i = 0; i < n && i < 5; i++)
-			strbuf_addf(&sb, "\n  %s", d.changes.v[i]);
+			rt_strbuf_addf(&sb, "\n  %s", d.changes.v[i]);
 		if (n > 5)
-			strbuf_addf(&sb, "\n  ... (%zu in all)", n);
+			rt_strbuf_addf(&sb, "\n  ... (%zu in all)", n);
 		rt_fail(err, RT_EFAIL,
 			"the declared schema and the migrations at the heads differ, so stamping the heads would be untrue:%s",
 			sb.buf);
 		rt_hint(err, "write the missing migration (retort revision --autogenerate) or fix schema.sql; 'retort check' lists the differences");
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 	rt_diff_free(&d);
 	if (n)

@@ -177,12 +177,12 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 {
 	int pg = !strcmp(dialect, "postgresql"); /* else SQLite's rules */
 	size_t at = 0, end, copied = 0;
-	strbuf_grow(out, len);
+	rt_strbuf_grow(out, len);
 	while (next_placeholder(sql, len, pg, &at, &end)) {
 		if (!well_formed(sql, len, at, end))
 			return rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, at, first_line),
 					  "malformed placeholder: '${' must be followed by a name and '}'");
-		char *name = xstrndup(sql + at + 2, end - at - 2);
+		char *name = rt_xstrndup(sql + at + 2, end - at - 2);
 		const char *val = rt_config_placeholder(cfg, name);
 		if (!val) {
 			rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, at, first_line),
@@ -193,11 +193,11 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			return -1;
 		}
 		free(name);
-		strbuf_add(out, sql + copied, at - copied);
-		strbuf_adds(out, val);
+		rt_strbuf_add(out, sql + copied, at - copied);
+		rt_strbuf_adds(out, val);
 		at = copied = end + 1;
 	}
-	strbuf_add(out, sql + copied, len - copied);
+	rt_strbuf_add(out, sql + copied, len - copied);
 	return 0;
 }
 
@@ -210,18 +210,18 @@ void rt_placeholders_mask(const char *sql, size_t len, const char *dialect,
 {
 	int pg = !strcmp(dialect, "postgresql");
 	size_t at = 0, end, copied = 0;
-	strbuf_grow(out, len);
+	rt_strbuf_grow(out, len);
 	while (next_placeholder(sql, len, pg, &at, &end)) {
 		if (!well_formed(sql, len, at, end)) {
 			at += 2;
 			continue;
 		}
-		strbuf_add(out, sql + copied, at - copied);
-		strbuf_adds(out, "__");
+		rt_strbuf_add(out, sql + copied, at - copied);
+		rt_strbuf_adds(out, "__");
 		for (size_t k = at + 2; k < end; k++)
-			strbuf_addc(out, isalnum((unsigned char)sql[k]) ? sql[k] : '_');
-		strbuf_addc(out, '_');
+			rt_strbuf_addc(out, isalnum((unsigned char)sql[k]) ? sql[k] : '_');
+		rt_strbuf_addc(out, '_');
 		at = copied = end + 1;
 	}
-	strbuf_add(out, sql + copied, len - copied);
+	rt_strbuf_add(out, sql + copied, len - copied);
 }

@@ -32,7 +32,7 @@ typedef struct rows {
 
 static void rows_init(rows *r, const rt_graph *g, const rt_revset *from)
 {
-	r->is = xcalloc(g->nrevs ? g->nrevs : 1, 1);
+	r->is = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
 	memset(&r->list, 0, sizeof(r->list));
 	for (size_t i = 0; i < from->n; i++)
 		if (!r->is[from->v[i]]) {
@@ -74,16 +74,16 @@ static void rows_free(rows *r)
 
 static void add_vop(rt_step *s, int kind, const char *from, const char *to)
 {
-	s->vops = xrealloc(s->vops, (s->nvops + 1) * sizeof(*s->vops));
+	s->vops = rt_xrealloc(s->vops, (s->nvops + 1) * sizeof(*s->vops));
 	rt_vop *v = &s->vops[s->nvops++];
 	v->kind = kind;
-	v->from = xstrdup_or_null(from);
-	v->to = xstrdup_or_null(to);
+	v->from = rt_xstrdup_or_null(from);
+	v->to = rt_xstrdup_or_null(to);
 }
 
 static rt_step *new_step(rt_plan *p, rt_direction dir, int rev)
 {
-	p->steps = xrealloc(p->steps, (p->n + 1) * sizeof(*p->steps));
+	p->steps = rt_xrealloc(p->steps, (p->n + 1) * sizeof(*p->steps));
 	rt_step *s = &p->steps[p->n++];
 	memset(s, 0, sizeof(*s));
 	s->dir = dir;
@@ -116,17 +116,17 @@ int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err)
 		return 0;
 	strbuf heads = STRBUF_INIT, unknown = STRBUF_INIT;
 	for (size_t i = 0; i < g->nheads; i++)
-		strbuf_addf(&heads, "%s%s", i ? ", " : "",
+		rt_strbuf_addf(&heads, "%s%s", i ? ", " : "",
 			    g->revs[g->heads[i]]->id);
 	rt_strlist_join(&unknown, &st->unknown, ", ");
 	rt_fail(err, RT_EDB,
 		"database is at revision%s %s, which no migration file defines (the known heads are: %s)",
 		st->unknown.n > 1 ? "s" : "", unknown.buf,
 		g->nheads ? heads.buf : "none");
-	strbuf_release(&unknown);
+	rt_strbuf_release(&unknown);
 	rt_hint(err, "restore the missing migration file (is this checkout older than the database?), "
 		"or once the schema is checked to match, run: retort stamp --purge <revision>");
-	strbuf_release(&heads);
+	rt_strbuf_release(&heads);
 	return -1;
 }
 
@@ -134,8 +134,8 @@ int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err)
 static unsigned char *applied_set(const rt_graph *g, const rt_revset *roots)
 {
 	size_t n = g->nrevs ? g->nrevs : 1, cnt = 0;
-	unsigned char *applied = xcalloc(n, 1);
-	int *tmp = xmalloc(n * sizeof(int));
+	unsigned char *applied = rt_xcalloc(n, 1);
+	int *tmp = rt_xmalloc(n * sizeof(int));
 	rt_graph_dfs_order(g, roots->v, roots->n, applied, tmp, &cnt);
 	free(tmp);
 	return applied;
@@ -167,7 +167,7 @@ static void upgrade_vops(const rt_graph *g, rows *r, int rev, rt_step *s)
 {
 	const rt_revision *R = g->revs[rev];
 	int in[64], nin = 0, total = R->nparents + R->ndeps;
-	int *inrows = total > 64 ? xmalloc((size_t)total * sizeof(int)) : in;
+	int *inrows = total > 64 ? rt_xmalloc((size_t)total * sizeof(int)) : in;
 	for (int e = 0; e < total; e++) {
 		int p = e < R->nparents ? R->parents[e] : R->deps[e - R->nparents];
 		int dup = 0;
@@ -206,7 +206,7 @@ int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
 	rt_revset roots = { 0 };
 	upgrade_roots(g, target, &roots);
 	unsigned char *visited = applied_set(g, &st->rows);
-	int *order = xmalloc((g->nrevs ? g->nrevs : 1) * sizeof(int));
+	int *order = rt_xmalloc((g->nrevs ? g->nrevs : 1) * sizeof(int));
 	size_t n = 0;
 	rt_graph_dfs_order(g, roots.v, roots.n, visited, order, &n);
 	rows r;
@@ -229,13 +229,13 @@ int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
 static int **dependants_of(const rt_graph *g, int **counts)
 {
 	size_t n = g->nrevs ? g->nrevs : 1;
-	int **dep = xcalloc(n, sizeof(int *));
-	int *cnt = xcalloc(n, sizeof(int));
+	int **dep = rt_xcalloc(n, sizeof(int *));
+	int *cnt = rt_xcalloc(n, sizeof(int));
 	for (size_t i = 0; i < g->nrevs; i++) {
 		const rt_revision *r = g->revs[i];
 		for (int j = 0; j < r->ndeps; j++) {
 			int t = r->deps[j];
-			dep[t] = xrealloc(dep[t], (size_t)(cnt[t] + 1) * sizeof(int));
+			dep[t] = rt_xrealloc(dep[t], (size_t)(cnt[t] + 1) * sizeof(int));
 			dep[t][cnt[t]++] = (int)i;
 		}
 	}
@@ -272,7 +272,7 @@ static void downgrade_vops(const rt_graph *g, rows *r, unsigned char *applied,
 	const rt_revision *R = g->revs[rev];
 	applied[rev] = 0;
 	int in[64], nin = 0, total = R->nparents + R->ndeps;
-	int *keep = total > 64 ? xmalloc((size_t)total * sizeof(int)) : in;
+	int *keep = total > 64 ? rt_xmalloc((size_t)total * sizeof(int)) : in;
 	for (int e = 0; e < total; e++) {
 		int p = e < R->nparents ? R->parents[e] : R->deps[e - R->nparents];
 		int dup = 0;
@@ -315,7 +315,7 @@ static int check_downgrade_target(const rt_graph *g, const rt_state *st,
 			g->revs[t->revs.v[i]]->id, cur.n ? sb.buf : "(base)");
 		rt_hint(err, "'retort current' shows what is applied; 'retort upgrade %s' moves forward instead",
 			g->revs[t->revs.v[i]]->id);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 		rt_revset_free(&cur);
 		return -1;
 	}
@@ -343,9 +343,9 @@ static unsigned char *drop_set(const rt_graph *g, const unsigned char *applied,
 {
 	size_t n = g->nrevs ? g->nrevs : 1, sp = 0;
 	unsigned char *keep = applied_set(g, t->below ? &(rt_revset){ 0 } : &t->revs);
-	unsigned char *drop = xcalloc(n, 1);
-	unsigned char *seen = xcalloc(n, 1);
-	int *stack = xmalloc(n * sizeof(int));
+	unsigned char *drop = rt_xcalloc(n, 1);
+	unsigned char *seen = rt_xcalloc(n, 1);
+	int *stack = rt_xmalloc(n * sizeof(int));
 	if (!t->revs.n) {
 		for (size_t i = 0; i < g->nbases; i++)
 			push_unseen(stack, &sp, seen, g->bases[i]);
@@ -513,8 +513,8 @@ static void stamp_vops(const rt_graph *g, const rt_state *st,
 	for (size_t i = 0; i < st->unknown.n; i++)
 		add_vop(s, RT_VOP_DELETE, st->unknown.v[i], NULL);
 	/* pair[i]: the removed row added[i] replaces, or -1. */
-	int *pair = xmalloc((added.n ? added.n : 1) * sizeof(int));
-	unsigned char *used = xcalloc(removed.n ? removed.n : 1, 1);
+	int *pair = rt_xmalloc((added.n ? added.n : 1) * sizeof(int));
+	unsigned char *used = rt_xcalloc(removed.n ? removed.n : 1, 1);
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < added.n; i++) {
 			if (pass == 0)

@@ -13,15 +13,15 @@ static void mark_descendants(const rt_graph *g, const rt_revset *s,
 			     unsigned char *mark)
 {
 	size_t n = g->nrevs;
-	int **dep = xcalloc(n, sizeof(int *));
-	int *ndep = xcalloc(n, sizeof(int));
+	int **dep = rt_xcalloc(n, sizeof(int *));
+	int *ndep = rt_xcalloc(n, sizeof(int));
 	for (size_t i = 0; i < n; i++)
 		for (int j = 0; j < g->revs[i]->ndeps; j++) {
 			int t = g->revs[i]->deps[j];
-			dep[t] = xrealloc(dep[t], (size_t)(ndep[t] + 1) * sizeof(int));
+			dep[t] = rt_xrealloc(dep[t], (size_t)(ndep[t] + 1) * sizeof(int));
 			dep[t][ndep[t]++] = (int)i;
 		}
-	int *stack = xmalloc(n * sizeof(int));
+	int *stack = rt_xmalloc(n * sizeof(int));
 	size_t sp = 0;
 	for (size_t i = 0; i < s->n; i++)
 		if (!mark[s->v[i]]) {
@@ -64,7 +64,7 @@ int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
 		return -1;
 	}
 	size_t n = g->nrevs ? g->nrevs : 1;
-	char *a = xstrndup(range, (size_t)(colon - range));
+	char *a = rt_xstrndup(range, (size_t)(colon - range));
 	const char *b = colon + 1;
 	rt_target ta = { 0 }, tb = { 0 };
 	int rc = 0;
@@ -77,9 +77,9 @@ int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
 		rt_target_free(&ta);
 		return -1;
 	}
-	unsigned char *below = xcalloc(n, 1), *above = xcalloc(n, 1);
+	unsigned char *below = rt_xcalloc(n, 1), *above = rt_xcalloc(n, 1);
 	if (*b && !tb.below) {
-		int *tmp = xmalloc(n * sizeof(int));
+		int *tmp = rt_xmalloc(n * sizeof(int));
 		size_t cnt = 0;
 		rt_graph_dfs_order(g, tb.revs.v, tb.revs.n, below, tmp, &cnt);
 		free(tmp);

@@ -47,8 +47,8 @@ void rt_state_heads(const rt_graph *g, const rt_state *st, rt_revset *out)
 	size_t n = g->nrevs;
 	if (!st->rows.n || !n)
 		return;
-	unsigned char *applied = xcalloc(n, 1);
-	int *order = xmalloc(n * sizeof(int));
+	unsigned char *applied = rt_xcalloc(n, 1);
+	int *order = rt_xmalloc(n * sizeof(int));
 	size_t cnt = 0;
 	rt_graph_dfs_order(g, st->rows.v, st->rows.n, applied, order, &cnt);
 	for (size_t i = 0; i < cnt; i++) {
@@ -85,9 +85,9 @@ static int cant_locate(rt_error *err, const char *ident, const char *why)
 static void list_revs(strbuf *sb, const rt_graph *g, const int *v, size_t n)
 {
 	for (size_t i = 0; i < n && i < 8; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", g->revs[v[i]]->id);
+		rt_strbuf_addf(sb, "%s%s", i ? ", " : "", g->revs[v[i]]->id);
 	if (n > 8)
-		strbuf_addf(sb, ", ... (%zu in all)", n);
+		rt_strbuf_addf(sb, ", ... (%zu in all)", n);
 }
 
 /*
@@ -103,7 +103,7 @@ static int multiple_heads(rt_error *err, const rt_graph *g, const char *ident,
 		"Multiple head revisions are present for given argument '%s': %s",
 		ident, sb.buf);
 	rt_hint(err, "name one of them, use '<branchname>@head' or 'heads' for all of them, or join them with: retort merge -m \"merge heads\" heads");
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	return -1;
 }
 
@@ -162,15 +162,15 @@ static int resolve_name(const rt_graph *g, const char *name, int *rev,
 	int shown = 0;
 	for (size_t i = 0; i < g->nrevs && shown < 8; i++)
 		if (!strncmp(g->revs[i]->id, name, pl))
-			strbuf_addf(&sb, "%s%s", shown++ ? ", " : "",
+			rt_strbuf_addf(&sb, "%s%s", shown++ ? ", " : "",
 				    g->revs[i]->id);
 	if (n > 8)
-		strbuf_addf(&sb, ", ... (%d in all)", n);
-	char *why = xasprintf("the prefix matches %d revisions: %s", n, sb.buf);
+		rt_strbuf_addf(&sb, ", ... (%d in all)", n);
+	char *why = rt_xasprintf("the prefix matches %d revisions: %s", n, sb.buf);
 	cant_locate(err, name, why);
 	rt_hint(err, "give more characters of the id");
 	free(why);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	return -1;
 }
 
@@ -198,8 +198,8 @@ static unsigned char *branch_mask(const rt_graph *g, const char *ident,
 			return NULL;
 		}
 	}
-	unsigned char *mask = xcalloc(n ? n : 1, 1);
-	int *stack = xmalloc((n ? n : 1) * sizeof(int));
+	unsigned char *mask = rt_xcalloc(n ? n : 1, 1);
+	int *stack = rt_xmalloc((n ? n : 1) * sizeof(int));
 	size_t sp = 0;
 	mask[start] = 1;
 	stack[sp++] = start;
@@ -279,14 +279,14 @@ static int walk(const rt_graph *g, const char *ident, int asked, int rev,
 				nc++;
 			}
 		if (nc == 0 && delta > 0) {
-			char *why = xasprintf("%s is a head", r->id);
+			char *why = rt_xasprintf("%s is a head", r->id);
 			walk_failed(err, ident, asked, why);
 			free(why);
 			return -1;
 		}
 		if (nc == 0) {
 			if (s != steps - 1) {
-				char *why = xasprintf("%s is a base", r->id);
+				char *why = rt_xasprintf("%s is a base", r->id);
 				walk_failed(err, ident, asked, why);
 				free(why);
 				return -1;
@@ -345,8 +345,8 @@ static void walk_start(const rt_graph *g, const rt_state *st,
 	if (!mask || !up || !st->rows.n || start->n)
 		return;
 	size_t n = g->nrevs, cnt = 0;
-	unsigned char *applied = xcalloc(n, 1);
-	int *order = xmalloc(n * sizeof(int));
+	unsigned char *applied = rt_xcalloc(n, 1);
+	int *order = rt_xmalloc(n * sizeof(int));
 	rt_graph_dfs_order(g, st->rows.v, st->rows.n, applied, order, &cnt);
 	for (size_t k = 0; k < cnt; k++) {
 		const rt_revision *r = g->revs[order[k]];
@@ -383,7 +383,7 @@ static int walk_from_base(const rt_graph *g, const char *ident, int delta,
 			     "Ambiguous upgrade from base: there are several bases: %s",
 			     sb.buf);
 		rt_hint(err, "say which branch with '<branchname>@%+d'", delta);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 	rt_revset_free(&bases);
 	return rc;
@@ -415,11 +415,11 @@ static int relative_to_db(const rt_graph *g, const char *ident, int delta,
 			     delta > 0 ? "upgrade" : "downgrade", sb.buf);
 		rt_hint(err, "say which branch with '<branchname>@%+d', or give a revision id",
 			delta);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	} else if (start.n == 1) {
 		rc = walk(g, ident, delta, start.v[0], delta, mask, out, err);
 	} else if (delta < 0 && branch) {
-		char *why = xasprintf("no revision of branch '%s' is applied",
+		char *why = rt_xasprintf("no revision of branch '%s' is applied",
 				      branch);
 		rc = walk_failed(err, ident, delta, why);
 		free(why);
@@ -445,10 +445,10 @@ static int relative_on_branch(const rt_graph *g, const char *ident,
 			      const unsigned char *mask, const rt_state *st,
 			      rt_target *out, rt_error *err)
 {
-	char *sym = xstrndup(what, symlen);
+	char *sym = rt_xstrndup(what, symlen);
 	int r, rc;
 	if (!strcmp(sym, "head")) {
-		char *bh = xasprintf("%s@head", branch);
+		char *bh = rt_xasprintf("%s@head", branch);
 		rc = rt_resolve_one(g, bh, st, &r, err);
 		free(bh);
 	} else {
@@ -476,7 +476,7 @@ static int resolve_at(const rt_graph *g, const char *ident, const char *at,
 		rt_hint(err, "for example accounts@head or accounts@-1");
 		return -1;
 	}
-	char *branch = xstrndup(ident, (size_t)(at - ident));
+	char *branch = rt_xstrndup(ident, (size_t)(at - ident));
 	int label, rc = 0;
 	unsigned char *mask = branch_mask(g, ident, branch, &label, err);
 	if (!mask) {
@@ -559,7 +559,7 @@ static int resolve_plain(const rt_graph *g, const char *ident,
 		if (symlen == 0)
 			return relative_to_db(g, ident, delta, NULL, NULL, st,
 					      out, err);
-		char *sym = xstrndup(ident, symlen);
+		char *sym = rt_xstrndup(ident, symlen);
 		int r, rc = rt_resolve_one(g, sym, st, &r, err);
 		free(sym);
 		if (rc < 0)
@@ -620,7 +620,7 @@ int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
 		rc = rt_fail(err, RT_ERESOLVE,
 			     "'%s' names %zu revisions (%s); one is needed here",
 			     ident, t.revs.n, sb.buf);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 	rt_target_free(&t);
 	return rc;

@@ -61,16 +61,16 @@ static int emit_stmt(run *r, const rt_stmt *st, const char *file,
 	if (r->conn)
 		return r->d->exec_stmt(r->conn, st, file, err);
 	strbuf sb = STRBUF_INIT;
-	strbuf_add(&sb, st->sql, st->len);
-	strbuf_rtrim(&sb);
+	rt_strbuf_add(&sb, st->sql, st->len);
+	rt_strbuf_rtrim(&sb);
 	/* A trailing comment would swallow the terminator: put it on its own line. */
 	const char *last_nl = strrchr(sb.buf, '\n');
 	const char *last = last_nl ? last_nl + 1 : sb.buf;
 	if (sb.len && sb.buf[sb.len - 1] != ';')
-		strbuf_adds(&sb, strstr(last, "--") ? "\n;" : ";");
-	strbuf_adds(&sb, "\n\n");
+		rt_strbuf_adds(&sb, strstr(last, "--") ? "\n;" : ";");
+	rt_strbuf_adds(&sb, "\n\n");
 	out(r, sb.buf);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	return 0;
 }
 
@@ -137,16 +137,16 @@ static int ensure_tables(run *r, rt_error *err)
 	strbuf sb = STRBUF_INIT;
 	int rc = 0;
 	if (!r->version_ready) {
-		char *pk = xasprintf("%s_pkc", r->cfg->version_table);
+		char *pk = rt_xasprintf("%s_pkc", r->cfg->version_table);
 		r->d->version_table_ddl(&sb, r->vt.buf, pk);
 		free(pk);
 		rc = rt_run_emit(r, sb.buf, err);
-		strbuf_reset(&sb);
+		rt_strbuf_reset(&sb);
 	}
 	r->d->history_table_ddl(&sb, r->ht.buf);
 	if (rc == 0)
 		rc = rt_run_emit(r, sb.buf, err);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	if (rc == 0)
 		r->tables_ready = 1;
 	return rc;
@@ -192,7 +192,7 @@ static int exec_version(run *r, const rt_vop *v, const char *sql, rt_error *err)
 		r->cfg->version_table, v->kind == RT_VOP_UPDATE ? "UPDATE" : v->kind == RT_VOP_DELETE ? "DELETE" : "INSERT",
 		v->from ? v->from : v->to, rows, sb.len ? sb.buf : "none");
 	rt_hint(err, "something other than retort changed it; run 'retort current' and try again");
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	return -1;
 }
 
@@ -207,23 +207,23 @@ static int emit_vop(run *r, const rt_vop *v, rt_error *err)
 	const char *t = r->vt.buf;
 	switch (v->kind) {
 	case RT_VOP_INSERT:
-		strbuf_addf(&sb, "INSERT INTO %s (version_num) VALUES (", t);
-		sql_literal(&sb, v->to);
-		strbuf_addc(&sb, ')');
+		rt_strbuf_addf(&sb, "INSERT INTO %s (version_num) VALUES (", t);
+		rt_sql_literal(&sb, v->to);
+		rt_strbuf_addc(&sb, ')');
 		break;
 	case RT_VOP_UPDATE:
-		strbuf_addf(&sb, "UPDATE %s SET version_num=", t);
-		sql_literal(&sb, v->to);
-		strbuf_addf(&sb, " WHERE %s.version_num = ", t);
-		sql_literal(&sb, v->from);
+		rt_strbuf_addf(&sb, "UPDATE %s SET version_num=", t);
+		rt_sql_literal(&sb, v->to);
+		rt_strbuf_addf(&sb, " WHERE %s.version_num = ", t);
+		rt_sql_literal(&sb, v->from);
 		break;
 	case RT_VOP_DELETE:
-		strbuf_addf(&sb, "DELETE FROM %s WHERE %s.version_num = ", t, t);
-		sql_literal(&sb, v->from);
+		rt_strbuf_addf(&sb, "DELETE FROM %s WHERE %s.version_num = ", t, t);
+		rt_sql_literal(&sb, v->from);
 		break;
 	}
 	int rc = r->conn ? exec_version(r, v, sb.buf, err) : rt_run_emit(r, sb.buf, err);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	if (rc == 0)
 		expect_vop(r, v);
 	return rc;
@@ -253,31 +253,31 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	strbuf sb = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
 	rt_strlist_join(&from, &s->from, ",");
 	rt_strlist_join(&to, &s->to, ",");
-	strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (", r->ht.buf);
-	sql_literal(&sb, revision);
-	strbuf_addf(&sb, ", '%s', ", direction_name(s->dir));
-	sql_literal(&sb, strbuf_str(&from));
-	strbuf_adds(&sb, ", ");
-	sql_literal(&sb, strbuf_str(&to));
-	strbuf_adds(&sb, ", ");
-	sql_literal(&sb, checksum);
-	strbuf_adds(&sb, ", ");
+	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (", r->ht.buf);
+	rt_sql_literal(&sb, revision);
+	rt_strbuf_addf(&sb, ", '%s', ", direction_name(s->dir));
+	rt_sql_literal(&sb, rt_strbuf_str(&from));
+	rt_strbuf_adds(&sb, ", ");
+	rt_sql_literal(&sb, rt_strbuf_str(&to));
+	rt_strbuf_adds(&sb, ", ");
+	rt_sql_literal(&sb, checksum);
+	rt_strbuf_adds(&sb, ", ");
 	if (started)
-		sql_literal(&sb, started);
+		rt_sql_literal(&sb, started);
 	else
-		strbuf_adds(&sb, r->d->now_expr);
+		rt_strbuf_adds(&sb, r->d->now_expr);
 	if (r->conn)
-		strbuf_addf(&sb, ", %.0f, ", ms);
+		rt_strbuf_addf(&sb, ", %.0f, ", ms);
 	else
-		strbuf_adds(&sb, ", NULL, ");
+		rt_strbuf_adds(&sb, ", NULL, ");
 	if (!r->user.len)
 		r->d->user_expr(r->conn, &r->user);
-	strbuf_adds(&sb, r->user.buf);
-	strbuf_adds(&sb, ", '" RETORT_VERSION "')");
+	rt_strbuf_adds(&sb, r->user.buf);
+	rt_strbuf_adds(&sb, ", '" RETORT_VERSION "')");
 	int rc = rt_run_emit(r, sb.buf, err);
-	strbuf_release(&sb);
-	strbuf_release(&from);
-	strbuf_release(&to);
+	rt_strbuf_release(&sb);
+	rt_strbuf_release(&from);
+	rt_strbuf_release(&to);
 	return rc;
 }
 
@@ -290,8 +290,8 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 static const char *transaction_control(const rt_stmt *s)
 {
 	char w[16], w2[16];
-	size_t at = sql_next_word(s->sql, s->len, 0, w, sizeof(w));
-	sql_next_word(s->sql, s->len, at, w2, sizeof(w2));
+	size_t at = rt_sql_next_word(s->sql, s->len, 0, w, sizeof(w));
+	rt_sql_next_word(s->sql, s->len, at, w2, sizeof(w2));
 	if (!strcmp(w, "ROLLBACK"))
 		return strcmp(w2, "TO") ? "ROLLBACK" : NULL;
 	if (!strcmp(w, "START") || !strcmp(w, "PREPARE"))
@@ -316,7 +316,7 @@ static int check_statements(const prepared *p, const rt_revision *rev, rt_error 
 	for (size_t i = 0; i < p->stmts.n; i++) {
 		const rt_stmt *s = &p->stmts.v[i];
 		char w[16];
-		sql_next_word(s->sql, s->len, 0, w, sizeof(w));
+		rt_sql_next_word(s->sql, s->len, 0, w, sizeof(w));
 		const char *tc = transaction_control(s);
 		if (p->sec->batch && strcmp(w, "INSERT") && strcmp(w, "UPDATE") && strcmp(w, "DELETE") &&
 		    strcmp(w, "REPLACE") && strcmp(w, "MERGE") && strcmp(w, "WITH")) {
@@ -383,7 +383,7 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 					  r->d->name, rev->path, p[i].sec->body_line,
 					  &p[i].text, err) < 0)
 			return -1;
-		if (r->d->split(strbuf_str(&p[i].text), p[i].text.len,
+		if (r->d->split(rt_strbuf_str(&p[i].text), p[i].text.len,
 				p[i].sec->body_line, rev->path, &p[i].stmts,
 				err) < 0)
 			return -1;
@@ -404,7 +404,7 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 static void free_prepared(prepared *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		strbuf_release(&p[i].text);
+		rt_strbuf_release(&p[i].text);
 		rt_stmtlist_free(&p[i].stmts);
 		free(p[i].checksum);
 	}
@@ -427,13 +427,13 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 {
 	const rt_revision *rev = r->g->revs[s->rev];
 	char *m = err->message;
-	err->message = xasprintf("%s %s (%s) failed: %s%s",
+	err->message = rt_xasprintf("%s %s (%s) failed: %s%s",
 				 direction_name(s->dir), rev->id,
 				 rev->message ? rev->message : "no message",
 				 r->d == &rt_dialect_sqlite ? "SQLite: " : "", m);
 	free(m);
 	if (!err->file)
-		err->file = xstrdup(rev->path);
+		err->file = rt_xstrdup(rev->path);
 	if (err->hint && applied == APPLIED_ALL)
 		return;
 	strbuf sb = STRBUF_INIT;
@@ -453,7 +453,7 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 			at);
 	else
 		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); fix the migration and run the command again");
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 }
 
 /*
@@ -480,7 +480,7 @@ static int run_batch(run *r, const rt_step *s, const prepared *p, rt_error *err)
 			tx_rollback(r);
 			failed_step(r, s, err, 1, total > 0 ? APPLIED_SOME : APPLIED_NONE);
 			if (total > 0) {
-				char *h = xasprintf("earlier repetitions committed %lld rows; the version table still names the previous revision, so a rerun repeats the statement from where it stopped",
+				char *h = rt_xasprintf("earlier repetitions committed %lld rows; the version table still names the previous revision, so a rerun repeats the statement from where it stopped",
 						    total);
 				free(err->hint);
 				err->hint = h;
@@ -534,15 +534,15 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 	rt_ctx_emit(r->ctx, RT_EV_STEP_BEGIN, s, 0, NULL);
 	if (!r->conn) {
 		strbuf c = STRBUF_INIT;
-		strbuf_addf(&c, "-- Running %s ", direction_name(s->dir));
+		rt_strbuf_addf(&c, "-- Running %s ", direction_name(s->dir));
 		rt_strlist_join(&c, &s->from, ", ");
-		strbuf_adds(&c, " -> ");
+		rt_strbuf_adds(&c, " -> ");
 		rt_strlist_join(&c, &s->to, ", ");
 		if (rev->message)
-			strbuf_addf(&c, ", %s", rev->message);
-		strbuf_adds(&c, "\n\n");
+			rt_strbuf_addf(&c, ", %s", rev->message);
+		rt_strbuf_adds(&c, "\n\n");
 		out(r, c.buf);
-		strbuf_release(&c);
+		rt_strbuf_release(&c);
 	}
 	if (own) {
 		if (r->in_tx && !r->cfg->transaction_per_migration)
@@ -579,19 +579,19 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	rt_ctx_emit(r->ctx, RT_EV_STEP_BEGIN, s, 0, NULL);
 	if (!r->conn) {
 		strbuf c = STRBUF_INIT;
-		strbuf_adds(&c, "-- Running stamp_revision ");
+		rt_strbuf_adds(&c, "-- Running stamp_revision ");
 		rt_strlist_join(&c, &s->from, ", ");
-		strbuf_adds(&c, " -> ");
+		rt_strbuf_adds(&c, " -> ");
 		rt_strlist_join(&c, &s->to, ", ");
-		strbuf_adds(&c, "\n\n");
+		rt_strbuf_adds(&c, "\n\n");
 		out(r, c.buf);
-		strbuf_release(&c);
+		rt_strbuf_release(&c);
 	}
 	if (tx_begin(r, err) < 0 ||
 	    ensure_tables(r, err) < 0)
 		return -1;
 	if (r->create_file && r->conn &&
-	    sm_run_file(r->d, r->conn, r->create_file, 0, err) < 0)
+	    rt_sm_run_file(r->d, r->conn, r->create_file, 0, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nvops; i++)
 		if (emit_vop(r, &s->vops[i], err) < 0)
@@ -625,8 +625,8 @@ static int backup_first(run *r, rt_error *err)
 	int rc = rt_backup(r->ctx, NULL, &path, err);
 	if (rc < 0)
 		return -1;
-	char *text = rc == 1 ? xstrdup("no backup: the database does not exist yet")
-			     : xasprintf("backed up to %s", path);
+	char *text = rc == 1 ? rt_xstrdup("no backup: the database does not exist yet")
+			     : rt_xasprintf("backed up to %s", path);
 	rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
 	free(text);
 	free(path);
@@ -643,7 +643,7 @@ static int backup_first(run *r, rt_error *err)
  */
 int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 {
-	prepared *p = xcalloc(plan->n ? plan->n : 1, sizeof(*p));
+	prepared *p = rt_xcalloc(plan->n ? plan->n : 1, sizeof(*p));
 	int rc = prepare_steps(r, plan, p, err);
 	if (rc == 0 && plan->n && !r->conn && r->d->session_sql) {
 		/* Offline: the session settings head the script, once it is sure to have one. */

@@ -376,7 +376,7 @@ static int header_line(rt_revision *r, const line *ln, const char *c, size_t n,
 	seen[k] = ln->no;
 	switch (k) {
 	case K_ID:
-		r->id = xstrndup(v, vlen);
+		r->id = rt_xstrndup(v, vlen);
 		r->line_id = ln->no;
 		if (rt_check_revision_id(r->id, err) < 0) {
 			char *m = err->message;
@@ -391,10 +391,10 @@ static int header_line(rt_revision *r, const line *ln, const char *c, size_t n,
 		return parse_list(r->path, ln->no, "Revises", v, vlen, &r->down,
 				  err);
 	case K_DATE:
-		r->create_date = xstrndup(v, vlen);
+		r->create_date = rt_xstrndup(v, vlen);
 		return 0;
 	case K_MESSAGE:
-		r->message = xstrndup(v, vlen);
+		r->message = rt_xstrndup(v, vlen);
 		return 0;
 	case K_LABELS:
 		r->line_labels = ln->no;
@@ -479,8 +479,8 @@ static int lone_cr(const char *path, const line *ln, rt_error *err)
 rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 			       rt_error *err)
 {
-	rt_revision *r = xcalloc(1, sizeof(*r));
-	r->path = xstrdup(path);
+	rt_revision *r = rt_xcalloc(1, sizeof(*r));
+	r->path = rt_xstrdup(path);
 	r->text = text;
 	r->textlen = len;
 	const char *nul = memchr(text, '\0', len);

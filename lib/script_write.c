@@ -48,19 +48,19 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp, int *valid)
 static void utf8_encode(strbuf *sb, uint32_t cp)
 {
 	if (cp < 0x80) {
-		strbuf_addc(sb, (char)cp);
+		rt_strbuf_addc(sb, (char)cp);
 	} else if (cp < 0x800) {
-		strbuf_addc(sb, (char)(0xC0 | (cp >> 6)));
-		strbuf_addc(sb, (char)(0x80 | (cp & 0x3F)));
+		rt_strbuf_addc(sb, (char)(0xC0 | (cp >> 6)));
+		rt_strbuf_addc(sb, (char)(0x80 | (cp & 0x3F)));
 	} else if (cp < 0x10000) {
-		strbuf_addc(sb, (char)(0xE0 | (cp >> 12)));
-		strbuf_addc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		strbuf_addc(sb, (char)(0x80 | (cp & 0x3F)));
+		rt_strbuf_addc(sb, (char)(0xE0 | (cp >> 12)));
+		rt_strbuf_addc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		rt_strbuf_addc(sb, (char)(0x80 | (cp & 0x3F)));
 	} else {
-		strbuf_addc(sb, (char)(0xF0 | (cp >> 18)));
-		strbuf_addc(sb, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		strbuf_addc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		strbuf_addc(sb, (char)(0x80 | (cp & 0x3F)));
+		rt_strbuf_addc(sb, (char)(0xF0 | (cp >> 18)));
+		rt_strbuf_addc(sb, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		rt_strbuf_addc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		rt_strbuf_addc(sb, (char)(0x80 | (cp & 0x3F)));
 	}
 }
 
@@ -131,27 +131,27 @@ char *rt_slugify(const char *message, int truncate)
 		size_t n = utf8_decode(p, &cp, &valid);
 		int word = !valid || word_cp(cp);
 		if (word && !in_word && sb.len) {
-			strbuf_addc(&sb, '_');
+			rt_strbuf_addc(&sb, '_');
 			if (++chars == (size_t)truncate)
 				cut = sb.len;
 		}
 		if (word && valid)
 			utf8_encode(&sb, lower_cp(cp));
 		else if (word)
-			strbuf_addc(&sb, (char)*p);
+			rt_strbuf_addc(&sb, (char)*p);
 		if (word && ++chars == (size_t)truncate)
 			cut = sb.len;
 		in_word = word;
 		p += n;
 	}
 	if (truncate > 0 && chars > (size_t)truncate) {
-		strbuf_setlen(&sb, cut);
+		rt_strbuf_setlen(&sb, cut);
 		char *us = strrchr(sb.buf, '_');
 		if (us)
-			strbuf_setlen(&sb, (size_t)(us - sb.buf));
-		strbuf_addc(&sb, '_');
+			rt_strbuf_setlen(&sb, (size_t)(us - sb.buf));
+		rt_strbuf_addc(&sb, '_');
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /*
@@ -180,7 +180,7 @@ static void now_in(const char *tz, struct tm *tm, long *usec, long *gmtoff)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	*usec = ts.tv_nsec / 1000;
-	char *saved = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
+	char *saved = getenv("TZ") ? rt_xstrdup(getenv("TZ")) : NULL;
 	if (tz) {
 		setenv("TZ", !strcmp(tz, "UTC") ? "UTC0" : tz, 1);
 		tzset();
@@ -325,7 +325,7 @@ static int expand_template(const char *tpl, const char *rev, const char *slug,
 	int rc;
 	while ((rc = tpl_next(tpl, &p, &pc, err)) > 0) {
 		if (!pc.key) {
-			strbuf_addc(out, pc.lit);
+			rt_strbuf_addc(out, pc.lit);
 			continue;
 		}
 		char key[16];
@@ -349,9 +349,9 @@ static int expand_template(const char *tpl, const char *rev, const char *slug,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 		if (!str && pc.conv == 'd')
-			strbuf_addf(out, fmt, num);
+			rt_strbuf_addf(out, fmt, num);
 		else
-			strbuf_addf(out, fmt, str ? str : numbuf);
+			rt_strbuf_addf(out, fmt, str ? str : numbuf);
 #pragma GCC diagnostic pop
 	}
 	if (rc < 0)
@@ -525,7 +525,7 @@ static int pick_dir(const rt_config *cfg, const rt_graph *g,
 			free(a);
 			free(b);
 			if (same) {
-				*dir = xstrdup(cfg->script_locations[i]);
+				*dir = rt_xstrdup(cfg->script_locations[i]);
 				return 0;
 			}
 		}
@@ -535,23 +535,23 @@ static int pick_dir(const rt_config *cfg, const rt_graph *g,
 		return -1;
 	}
 	if (parents->n) {
-		*dir = fs_dirname(g->revs[parents->v[0]]->path);
+		*dir = rt_fs_dirname(g->revs[parents->v[0]]->path);
 		return 0;
 	}
 	if (cfg->nscript_locations > 1) {
 		rt_fail(err, RT_EUSAGE, "there are several script locations; say which with --version-path");
 		return -1;
 	}
-	*dir = xstrdup(cfg->script_locations[0]);
+	*dir = rt_xstrdup(cfg->script_locations[0]);
 	return 0;
 }
 
 static void header_list(strbuf *sb, const char *key, const char *const *v, size_t n)
 {
-	strbuf_addf(sb, "-- %s:", key);
+	rt_strbuf_addf(sb, "-- %s:", key);
 	for (size_t i = 0; i < n; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : " ", v[i]);
-	strbuf_addc(sb, '\n');
+		rt_strbuf_addf(sb, "%s%s", i ? ", " : " ", v[i]);
+	rt_strbuf_addc(sb, '\n');
 }
 
 /*
@@ -563,27 +563,27 @@ static void render(strbuf *sb, const char *id, const rt_graph *g,
 		   const rt_revset *parents, const char *date,
 		   const rt_new_revision *nr, const rt_strlist *deps)
 {
-	strbuf_addf(sb, "-- Revision ID: %s\n-- Revises:", id);
+	rt_strbuf_addf(sb, "-- Revision ID: %s\n-- Revises:", id);
 	for (size_t i = 0; i < parents->n; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : " ", g->revs[parents->v[i]]->id);
-	strbuf_addf(sb, "\n-- Create Date: %s\n-- Message: ", date);
+		rt_strbuf_addf(sb, "%s%s", i ? ", " : " ", g->revs[parents->v[i]]->id);
+	rt_strbuf_addf(sb, "\n-- Create Date: %s\n-- Message: ", date);
 	const char *m = nr->message && *nr->message ? nr->message : "empty message";
 	for (; *m; m++)
-		strbuf_addc(sb, *m == '\n' || *m == '\r' ? ' ' : *m);
-	strbuf_addc(sb, '\n');
+		rt_strbuf_addc(sb, *m == '\n' || *m == '\r' ? ' ' : *m);
+	rt_strbuf_addc(sb, '\n');
 	header_list(sb, "Branch Labels", nr->labels, nr->nlabels);
 	header_list(sb, "Depends On", (const char *const *)deps->v, deps->n);
-	strbuf_adds(sb, "\n-- migrate:upgrade\n");
+	rt_strbuf_adds(sb, "\n-- migrate:upgrade\n");
 	if (nr->upgrade_sql && *nr->upgrade_sql) {
-		strbuf_adds(sb, nr->upgrade_sql);
+		rt_strbuf_adds(sb, nr->upgrade_sql);
 		if (sb->buf[sb->len - 1] != '\n')
-			strbuf_addc(sb, '\n');
+			rt_strbuf_addc(sb, '\n');
 	}
-	strbuf_adds(sb, "\n-- migrate:downgrade\n");
+	rt_strbuf_adds(sb, "\n-- migrate:downgrade\n");
 	if (nr->downgrade_sql && *nr->downgrade_sql) {
-		strbuf_adds(sb, nr->downgrade_sql);
+		rt_strbuf_adds(sb, nr->downgrade_sql);
 		if (sb->buf[sb->len - 1] != '\n')
-			strbuf_addc(sb, '\n');
+			rt_strbuf_addc(sb, '\n');
 	}
 }
 
@@ -671,28 +671,28 @@ int rt_revision_create(const rt_config *cfg, const rt_graph *g,
 	slug = rt_slugify(nr->message, cfg->truncate_slug_length);
 	if (expand_template(cfg->file_template, id, slug, &tm, &name, err) < 0)
 		goto out;
-	strbuf_adds(&path, dir);
-	strbuf_addf(&path, "/%s.sql", name.buf);
+	rt_strbuf_adds(&path, dir);
+	rt_strbuf_addf(&path, "/%s.sql", name.buf);
 	render(&text, id, g, &parents, date, nr, &deps);
 	/* Parse what is about to be written: a bad message cannot corrupt it. */
-	rt_revision *check = rt_revision_parse(path.buf, xstrdup(text.buf), text.len, err);
+	rt_revision *check = rt_revision_parse(path.buf, rt_xstrdup(text.buf), text.len, err);
 	if (!check)
 		goto out;
 	rt_revision_free(check);
-	if (fs_write_new_file(path.buf, text.buf, text.len, err) < 0) {
+	if (rt_fs_write_new_file(path.buf, text.buf, text.len, err) < 0) {
 		if (errno == EEXIST)
 			rt_hint(err, "a file of that name exists; give another message or --rev-id");
 		goto out;
 	}
-	*path_out = strbuf_detach(&path);
+	*path_out = rt_strbuf_detach(&path);
 	rc = 0;
 out:
 	rt_revset_free(&parents);
 	rt_strlist_free(&deps);
 	free(dir);
 	free(slug);
-	strbuf_release(&name);
-	strbuf_release(&text);
-	strbuf_release(&path);
+	rt_strbuf_release(&name);
+	rt_strbuf_release(&text);
+	rt_strbuf_release(&path);
 	return rc;
 }

@@ -13,7 +13,7 @@
  * See sqltext.h.  Block comments do not nest here (PostgreSQL's do); an
  * unterminated one runs to the end.
  */
-size_t sql_skip_comment(const char *s, size_t len, size_t i)
+size_t rt_sql_skip_comment(const char *s, size_t len, size_t i)
 {
 	if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
 		while (i < len && s[i] != '\n')
@@ -28,11 +28,11 @@ size_t sql_skip_comment(const char *s, size_t len, size_t i)
 }
 
 /* See sqltext.h; where a statement's reported position (its first token) is. */
-size_t sql_skip_blank(const char *s, size_t len)
+size_t rt_sql_skip_blank(const char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		size_t j = isspace((unsigned char)s[i]) ? i + 1 : sql_skip_comment(s, len, i);
+		size_t j = isspace((unsigned char)s[i]) ? i + 1 : rt_sql_skip_comment(s, len, i);
 		if (j == i)
 			break;
 		i = j;
@@ -40,16 +40,16 @@ size_t sql_skip_blank(const char *s, size_t len)
 	return i;
 }
 
-int sql_is_blank(const char *s, size_t len)
+int rt_sql_is_blank(const char *s, size_t len)
 {
-	return sql_skip_blank(s, len) == len;
+	return rt_sql_skip_blank(s, len) == len;
 }
 
 /* See sqltext.h. */
-size_t sql_next_word(const char *s, size_t len, size_t i, char *out,
+size_t rt_sql_next_word(const char *s, size_t len, size_t i, char *out,
 		     size_t size)
 {
-	i += sql_skip_blank(s + i, len - i);
+	i += rt_sql_skip_blank(s + i, len - i);
 	size_t n = 0;
 	while (i < len && (isalpha((unsigned char)s[i]) || s[i] == '_')) {
 		if (n + 1 < size)
@@ -76,7 +76,7 @@ static const char *const reserved[] = {
  * one of a few more PostgreSQL reserves -- enough for the names retort
  * writes itself (its tables; the dialects quote schema objects their way).
  */
-void sql_ident(strbuf *sb, const char *name)
+void rt_sql_ident(strbuf *sb, const char *name)
 {
 	int plain = (islower((unsigned char)name[0]) || name[0] == '_');
 	for (const char *p = name; *p && plain; p++)
@@ -88,57 +88,57 @@ void sql_ident(strbuf *sb, const char *name)
 	if (plain && sqlite3_keyword_check(name, (int)strlen(name)))
 		plain = 0;
 	if (plain)
-		strbuf_adds(sb, name);
+		rt_strbuf_adds(sb, name);
 	else
-		sql_quote_ident(sb, name);
+		rt_sql_quote_ident(sb, name);
 }
 
-void sql_quote_ident(strbuf *sb, const char *name)
+void rt_sql_quote_ident(strbuf *sb, const char *name)
 {
-	strbuf_addc(sb, '"');
+	rt_strbuf_addc(sb, '"');
 	for (const char *p = name; *p; p++) {
 		if (*p == '"')
-			strbuf_addc(sb, '"');
-		strbuf_addc(sb, *p);
+			rt_strbuf_addc(sb, '"');
+		rt_strbuf_addc(sb, *p);
 	}
-	strbuf_addc(sb, '"');
+	rt_strbuf_addc(sb, '"');
 }
 
 /* See sqltext.h; split at the first '.', so a part cannot itself hold one. */
-void sql_qualified(strbuf *sb, const char *name)
+void rt_sql_qualified(strbuf *sb, const char *name)
 {
 	const char *dot = strchr(name, '.');
 	if (!dot) {
-		sql_ident(sb, name);
+		rt_sql_ident(sb, name);
 		return;
 	}
-	char *schema = xstrndup(name, (size_t)(dot - name));
-	sql_ident(sb, schema);
+	char *schema = rt_xstrndup(name, (size_t)(dot - name));
+	rt_sql_ident(sb, schema);
 	free(schema);
-	strbuf_addc(sb, '.');
-	sql_ident(sb, dot + 1);
+	rt_strbuf_addc(sb, '.');
+	rt_sql_ident(sb, dot + 1);
 }
 
 /*
  * See sqltext.h.  Backslashes are copied as they are: right for SQLite,
  * and for PostgreSQL with standard_conforming_strings on (its default).
  */
-void sql_literal(strbuf *sb, const char *s)
+void rt_sql_literal(strbuf *sb, const char *s)
 {
 	if (!s) {
-		strbuf_adds(sb, "NULL");
+		rt_strbuf_adds(sb, "NULL");
 		return;
 	}
-	strbuf_addc(sb, '\'');
+	rt_strbuf_addc(sb, '\'');
 	for (; *s; s++) {
 		if (*s == '\'')
-			strbuf_addc(sb, '\'');
-		strbuf_addc(sb, *s);
+			rt_strbuf_addc(sb, '\'');
+		rt_strbuf_addc(sb, *s);
 	}
-	strbuf_addc(sb, '\'');
+	rt_strbuf_addc(sb, '\'');
 }
 
-int sql_count_lines(const char *s, size_t n)
+int rt_sql_count_lines(const char *s, size_t n)
 {
 	int lines = 0;
 	for (size_t i = 0; i < n; i++)
@@ -146,7 +146,7 @@ int sql_count_lines(const char *s, size_t n)
 	return lines;
 }
 
-void sql_cursor_init(sql_cursor *c, const char *s, int first_line)
+void rt_sql_cursor_init(sql_cursor *c, const char *s, int first_line)
 {
 	c->s = s;
 	c->off = 0;
@@ -155,10 +155,10 @@ void sql_cursor_init(sql_cursor *c, const char *s, int first_line)
 }
 
 /* See sqltext.h.  Columns count bytes, not characters. */
-void sql_cursor_to(sql_cursor *c, size_t off)
+void rt_sql_cursor_to(sql_cursor *c, size_t off)
 {
 	if (off < c->off)
-		sql_cursor_init(c, c->s, c->first_line);
+		rt_sql_cursor_init(c, c->s, c->first_line);
 	for (; c->off < off; c->off++) {
 		if (c->s[c->off] == '\n') {
 			c->line++;
@@ -173,7 +173,7 @@ void sql_cursor_to(sql_cursor *c, size_t off)
  * See sqltext.h.  Scans from s each time: for many offsets in order use
  * an sql_cursor.  Columns count bytes, not characters.
  */
-void sql_position(const char *s, size_t off, int first_line, int *line,
+void rt_sql_position(const char *s, size_t off, int first_line, int *line,
 		  int *col)
 {
 	int l = first_line, c = 1;

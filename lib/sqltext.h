@@ -10,30 +10,30 @@
 #include "util/strbuf.h"
 
 /* Offset of the first character after whitespace and comments. */
-size_t sql_skip_blank(const char *s, size_t len);
+size_t rt_sql_skip_blank(const char *s, size_t len);
 /* Index just past a -- or block comment starting at s[i], or i when none. */
-size_t sql_skip_comment(const char *s, size_t len, size_t i);
+size_t rt_sql_skip_comment(const char *s, size_t len, size_t i);
 /* Nothing but whitespace and comments? */
-int sql_is_blank(const char *s, size_t len);
+int rt_sql_is_blank(const char *s, size_t len);
 /*
  * The word (letters and '_') starting after whitespace and comments at or
  * after s[i], upper-cased into out (truncated to size - 1; "" when the
  * text there is not a word); returns the index just past it.
  */
-size_t sql_next_word(const char *s, size_t len, size_t i, char *out,
+size_t rt_sql_next_word(const char *s, size_t len, size_t i, char *out,
 		     size_t size);
 /* name as is when it is a plain lower-case identifier, else "double-quoted". */
-void sql_ident(strbuf *sb, const char *name);
+void rt_sql_ident(strbuf *sb, const char *name);
 /* name always "double-quoted", quotes doubled. */
-void sql_quote_ident(strbuf *sb, const char *name);
-/* A dotted name (schema.table): each part through sql_ident. */
-void sql_qualified(strbuf *sb, const char *name);
+void rt_sql_quote_ident(strbuf *sb, const char *name);
+/* A dotted name (schema.table): each part through rt_sql_ident. */
+void rt_sql_qualified(strbuf *sb, const char *name);
 /* 'single-quoted' with quotes doubled; NULL when s is NULL. */
-void sql_literal(strbuf *sb, const char *s);
+void rt_sql_literal(strbuf *sb, const char *s);
 /* Count newlines in [s, s+n). */
-int sql_count_lines(const char *s, size_t n);
+int rt_sql_count_lines(const char *s, size_t n);
 /* Line and column (1-based) of offset off, counting from first_line. */
-void sql_position(const char *s, size_t off, int first_line, int *line,
+void rt_sql_position(const char *s, size_t off, int first_line, int *line,
 		  int *col);
 
 /*
@@ -48,8 +48,8 @@ typedef struct sql_cursor {
 	int first_line;
 } sql_cursor;
 
-void sql_cursor_init(sql_cursor *c, const char *s, int first_line);
+void rt_sql_cursor_init(sql_cursor *c, const char *s, int first_line);
 /* Move to offset off (a smaller one restarts from the beginning). */
-void sql_cursor_to(sql_cursor *c, size_t off);
+void rt_sql_cursor_to(sql_cursor *c, size_t off);
 
 #endif

@@ -88,7 +88,7 @@ static void mask_conninfo(strbuf *sb, const char *p)
 {
 	while (*p) {
 		if (isspace((unsigned char)*p)) {
-			strbuf_addc(sb, *p++);
+			rt_strbuf_addc(sb, *p++);
 			continue;
 		}
 		const char *key = p;
@@ -99,7 +99,7 @@ static void mask_conninfo(strbuf *sb, const char *p)
 		while (isspace((unsigned char)*q))
 			q++;
 		if (*q != '=') {
-			strbuf_add(sb, key, klen);
+			rt_strbuf_add(sb, key, klen);
 			continue;
 		}
 		q++;
@@ -107,10 +107,10 @@ static void mask_conninfo(strbuf *sb, const char *p)
 			q++;
 		const char *end = conninfo_value_end(q);
 		if (is_password_key(key, klen, 0)) {
-			strbuf_add(sb, key, (size_t)(q - key));
-			strbuf_adds(sb, "***");
+			rt_strbuf_add(sb, key, (size_t)(q - key));
+			rt_strbuf_adds(sb, "***");
 		} else {
-			strbuf_add(sb, key, (size_t)(end - key));
+			rt_strbuf_add(sb, key, (size_t)(end - key));
 		}
 		p = end;
 	}
@@ -127,14 +127,14 @@ static void mask_query(strbuf *sb, const char *p)
 		size_t len = strcspn(p, "&");
 		const char *eq = memchr(p, '=', len);
 		if (eq && is_password_key(p, (size_t)(eq - p), 1)) {
-			strbuf_add(sb, p, (size_t)(eq + 1 - p));
-			strbuf_adds(sb, "***");
+			rt_strbuf_add(sb, p, (size_t)(eq + 1 - p));
+			rt_strbuf_adds(sb, "***");
 		} else {
-			strbuf_add(sb, p, len);
+			rt_strbuf_add(sb, p, len);
 		}
 		p += len;
 		if (*p)
-			strbuf_addc(sb, *p++);
+			rt_strbuf_addc(sb, *p++);
 	}
 }
 
@@ -154,12 +154,12 @@ static void mask_query(strbuf *sb, const char *p)
 char *rt_url_mask(const char *url)
 {
 	if (!url)
-		return xstrdup("");
+		return rt_xstrdup("");
 	strbuf sb = STRBUF_INIT;
 	const char *auth = url_authority(url);
 	if (!auth) {
 		mask_conninfo(&sb, url);
-		return strbuf_detach(&sb);
+		return rt_strbuf_detach(&sb);
 	}
 	const char *end = auth + strcspn(auth, "/");
 	const char *at = NULL;
@@ -170,18 +170,18 @@ char *rt_url_mask(const char *url)
 	if (at) {
 		const char *colon = memchr(auth, ':', (size_t)(at - auth));
 		if (colon) {
-			strbuf_add(&sb, url, (size_t)(colon + 1 - url));
-			strbuf_adds(&sb, "***");
+			rt_strbuf_add(&sb, url, (size_t)(colon + 1 - url));
+			rt_strbuf_adds(&sb, "***");
 			rest = at;
 		}
 	}
 	/* The query starts at the first '?' after the user-info. */
 	const char *query = strchr(at ? at : auth, '?');
 	if (!query) {
-		strbuf_adds(&sb, rest);
-		return strbuf_detach(&sb);
+		rt_strbuf_adds(&sb, rest);
+		return rt_strbuf_detach(&sb);
 	}
-	strbuf_add(&sb, rest, (size_t)(query + 1 - rest));
+	rt_strbuf_add(&sb, rest, (size_t)(query + 1 - rest));
 	mask_query(&sb, query + 1);
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }

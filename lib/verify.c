@@ -14,7 +14,7 @@
 
 static rt_verify_check *add_check(rt_verify_report *r, const char *name)
 {
-	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->v = rt_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
 	rt_verify_check *c = &r->v[r->n++];
 	memset(c, 0, sizeof(*c));
 	c->name = name;
@@ -30,10 +30,10 @@ static void summary(rt_verify_check *c, const char *fmt, ...)
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	rt_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	free(c->summary);
-	c->summary = strbuf_detach(&sb);
+	c->summary = rt_strbuf_detach(&sb);
 }
 
 static void problem(rt_verify_check *c, const char *fmt, ...)
@@ -44,10 +44,10 @@ static void problem(rt_verify_check *c, const char *fmt, ...)
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	rt_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	rt_strlist_push(&c->problems, sb.buf);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	c->ok = 0;
 }
 
@@ -75,15 +75,15 @@ static void check_heads(const rt_ctx *ctx, rt_verify_check *c)
 		}
 		strbuf sb = STRBUF_INIT;
 		for (size_t i = 0; i < g->nheads; i++)
-			strbuf_addf(&sb, "%s%s", i ? ", " : "", g->revs[g->heads[i]]->id);
+			rt_strbuf_addf(&sb, "%s%s", i ? ", " : "", g->revs[g->heads[i]]->id);
 		problem(c, "%zu heads: %s; join them with: retort merge -m \"merge heads\" heads (or declare branches = ... in retort.ini)",
 			g->nheads, sb.buf);
 		summary(c, "%zu heads", g->nheads);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 		return;
 	}
 	for (size_t b = 0; b < cfg->nbranches; b++) {
-		char *ident = xasprintf("%s@heads", cfg->branches[b]);
+		char *ident = rt_xasprintf("%s@heads", cfg->branches[b]);
 		rt_target t;
 		rt_error e = { 0 };
 		if (rt_resolve(g, ident, NULL, &t, &e) < 0) {
@@ -129,8 +129,8 @@ static int history_row(void *ud, int n, const char *const *v)
 		return 0;
 	free(a->sums[r]);
 	free(a->when[r]);
-	a->sums[r] = xstrdup(v[1]);
-	a->when[r] = xstrdup_or_null(v[2]);
+	a->sums[r] = rt_xstrdup(v[1]);
+	a->when[r] = rt_xstrdup_or_null(v[2]);
 	return 0;
 }
 
@@ -149,10 +149,10 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 		return;
 	}
 	strbuf sql = STRBUF_INIT;
-	strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
+	rt_strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
 	rt_table_name(ctx->cfg, history, &sql);
-	strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp') ORDER BY id");
-	applied_sum a = { g, xcalloc(g->nrevs + 1, sizeof(char *)), xcalloc(g->nrevs + 1, sizeof(char *)) };
+	rt_strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp') ORDER BY id");
+	applied_sum a = { g, rt_xcalloc(g->nrevs + 1, sizeof(char *)), rt_xcalloc(g->nrevs + 1, sizeof(char *)) };
 	if (d->query(conn, sql.buf, history_row, &a, &e) < 0) {
 		problem(c, "cannot read %s: %s", history, e.message);
 		rt_error_clear(&e);
@@ -160,7 +160,7 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 	/* every applied revision: the rows and their ancestors */
 	rt_revset applied = { 0 };
 	rt_state_heads(g, st, &applied);
-	unsigned char *seen = xcalloc(g->nrevs + 1, 1);
+	unsigned char *seen = rt_xcalloc(g->nrevs + 1, 1);
 	size_t checked = 0;
 	while (applied.n) {
 		int r = applied.v[--applied.n];
@@ -189,7 +189,7 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 	free(a.when);
 	free(seen);
 	rt_revset_free(&applied);
-	strbuf_release(&sql);
+	rt_strbuf_release(&sql);
 	free(history);
 }
 
@@ -197,17 +197,17 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 {
 	strbuf src = STRBUF_INIT;
-	strbuf_adds(&src, "migrations:");
+	rt_strbuf_adds(&src, "migrations:");
 	for (size_t i = 0; i < st->rows.n; i++)
-		strbuf_addf(&src, "%s%s", i ? "," : "", ctx->graph->revs[st->rows.v[i]]->id);
+		rt_strbuf_addf(&src, "%s%s", i ? "," : "", ctx->graph->revs[st->rows.v[i]]->id);
 	if (!st->rows.n)
-		strbuf_adds(&src, "base");
+		rt_strbuf_adds(&src, "base");
 	rt_diff d;
 	rt_error e = { 0 };
 	if (rt_schema_diff(ctx, "database", src.buf, &d, &e) < 0) {
 		problem(c, "cannot compare: %s", e.message);
 		rt_error_clear(&e);
-		strbuf_release(&src);
+		rt_strbuf_release(&src);
 		return;
 	}
 	for (size_t i = 0; i < d.changes.n; i++)
@@ -223,7 +223,7 @@ static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 		summary(c, "the database matches its migrations%s", d.unsupported.n ? " (some objects not compared)" : "");
 	}
 	rt_diff_free(&d);
-	strbuf_release(&src);
+	rt_strbuf_release(&src);
 }
 
 /* Lint what is still to run (the revisions an upgrade to heads would apply). */
@@ -240,7 +240,7 @@ static void check_lint(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 		rt_target_free(&heads);
 		return;
 	}
-	const char **idents = xcalloc(plan.n + 1, sizeof(char *));
+	const char **idents = rt_xcalloc(plan.n + 1, sizeof(char *));
 	for (size_t i = 0; i < plan.n; i++)
 		idents[i] = ctx->graph->revs[plan.steps[i].rev]->id;
 	rt_lint_report rep = { 0 };

@@ -17,10 +17,10 @@ static const rt_dialect *const dialects[] = {
 void rt_table_name(const rt_config *cfg, const char *table, strbuf *sb)
 {
 	if (cfg->version_table_schema) {
-		sql_ident(sb, cfg->version_table_schema);
-		strbuf_addc(sb, '.');
+		rt_sql_ident(sb, cfg->version_table_schema);
+		rt_strbuf_addc(sb, '.');
 	}
-	sql_ident(sb, table);
+	rt_sql_ident(sb, table);
 }
 
 /*
@@ -90,7 +90,7 @@ void rt_stmtlist_push(rt_stmtlist *l, const char *sql, size_t len, int line,
 	s->len = len;
 	s->text_line = line;
 	s->text_column = column;
-	rt_stmt_position(s, sql_skip_blank(sql, len), &s->line, &s->column);
+	rt_stmt_position(s, rt_sql_skip_blank(sql, len), &s->line, &s->column);
 }
 
 void rt_stmt_position(const rt_stmt *s, size_t off, int *line, int *column)
@@ -98,7 +98,7 @@ void rt_stmt_position(const rt_stmt *s, size_t off, int *line, int *column)
 	int l, c;
 	if (off > s->len)
 		off = s->len;
-	sql_position(s->sql, off, s->text_line, &l, &c);
+	rt_sql_position(s->sql, off, s->text_line, &l, &c);
 	*line = l;
 	*column = l == s->text_line ? s->text_column + c - 1 : c;
 }
@@ -112,9 +112,9 @@ void rt_stmtlist_free(rt_stmtlist *l)
 /* Alembic's alembic_version, exactly, so the table can change hands. */
 void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname)
 {
-	strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
+	rt_strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
 			"    version_num VARCHAR(32) NOT NULL,\n"
 			"    CONSTRAINT ", name);
-	sql_ident(sb, pkname);
-	strbuf_adds(sb, " PRIMARY KEY (version_num)\n)");
+	rt_sql_ident(sb, pkname);
+	rt_strbuf_adds(sb, " PRIMARY KEY (version_num)\n)");
 }

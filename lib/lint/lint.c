@@ -5,8 +5,8 @@
  * each one's upgrade section and then its downgrade (marked as such, and
  * allowed to undo what its own upgrade created), replaces placeholders as
  * a run would, and keeps the findings.  The rules themselves live in
- * lint_pg.c (PostgreSQL, over libpg_query's parse tree) and
- * lint_sqlite.c (SQLite, over a small tokenizer).  The catalog below
+ * rt_lint_pg.c (PostgreSQL, over libpg_query's parse tree) and
+ * rt_lint_sqlite.c (SQLite, over a small tokenizer).  The catalog below
  * holds each rule's reason and safe alternative; docs/lint.md describes
  * the same rules with examples.
  */
@@ -226,7 +226,7 @@ static int suppressed(const lint_section *s, const char *rule, int line)
 /* Findings                                                             */
 /* ------------------------------------------------------------------ */
 
-void lint_report(lint_section *s, const char *rule, int line, int column,
+void rt_lint_finding(lint_section *s, const char *rule, int line, int column,
 		 const char *fmt, ...)
 {
 	if (suppressed(s, rule, line))
@@ -236,23 +236,23 @@ void lint_report(lint_section *s, const char *rule, int line, int column,
 	ALLOC_GROW(r->v, r->n + 1, r->alloc);
 	rt_finding *f = &r->v[r->n++];
 	memset(f, 0, sizeof(*f));
-	f->rule = xstrdup(rule);
-	f->file = xstrdup_or_null(s->file);
+	f->rule = rt_xstrdup(rule);
+	f->file = rt_xstrdup_or_null(s->file);
 	f->line = line;
 	f->column = column;
-	f->revision = xstrdup_or_null(s->revision);
-	f->section = xstrdup(s->downgrade ? "downgrade" : "upgrade");
+	f->revision = rt_xstrdup_or_null(s->revision);
+	f->section = rt_xstrdup(s->downgrade ? "downgrade" : "upgrade");
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	rt_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	f->message = strbuf_detach(&sb);
-	f->why = xstrdup(t ? t->why : "");
-	f->fix = xstrdup(t ? t->fix : "");
+	f->message = rt_strbuf_detach(&sb);
+	f->why = rt_xstrdup(t ? t->why : "");
+	f->fix = rt_xstrdup(t ? t->fix : "");
 }
 
-int lint_listed(const rt_strlist *l, const char *name)
+int rt_lint_listed(const rt_strlist *l, const char *name)
 {
 	return l && name && rt_strlist_has(l, name);
 }
@@ -312,7 +312,7 @@ static char *section_text(const char *sql, size_t len, const char *dialect,
 	strbuf sb = STRBUF_INIT;
 	rt_placeholders_mask(sql, len, dialect, &sb);
 	*outlen = sb.len;
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /* Where a section is and how it runs. */
@@ -341,9 +341,9 @@ static void lint_section_run(const rt_config *cfg, const char *dialect,
 	};
 	size_t from = out->n;
 	if (!strcmp(dialect, "postgresql"))
-		lint_pg(&s);
+		rt_lint_pg(&s);
 	else
-		lint_sqlite(&s);
+		rt_lint_sqlite(&s);
 	sort_findings(out, from);
 	free(text);
 }
@@ -442,7 +442,7 @@ int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
 	const char *dialect = pick_dialect(cfg, opts, err);
 	if (!dialect)
 		return -1;
-	unsigned char *mark = xcalloc(g->nrevs ? g->nrevs : 1, 1);
+	unsigned char *mark = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
 	if (select_revisions(g, idents, n, mark, err) < 0) {
 		free(mark);
 		return -1;

@@ -1,10 +1,10 @@
 /*
  * lint.h - what the generic part of the linter (lint.c) shares with the
- * rules of each dialect (lint_pg.c, lint_sqlite.c).
+ * rules of each dialect (rt_lint_pg.c, rt_lint_sqlite.c).
  *
  * lint.c picks the revisions and sections, replaces placeholders, and
  * owns the findings list and the suppression comments; a dialect's rules
- * walk the statements of one section and call lint_report for each
+ * walk the statements of one section and call rt_lint_finding for each
  * dangerous one.  Every finding is located at the first token of its
  * statement, so a `-- retort:lint-ignore RULE` comment right above the
  * statement always applies to it.
@@ -46,14 +46,14 @@ typedef struct lint_section {
  * rule (or "all").  The message is formatted; why and fix come from the
  * rule's entry for the section's dialect.
  */
-void lint_report(lint_section *s, const char *rule, int line, int column,
+void rt_lint_finding(lint_section *s, const char *rule, int line, int column,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Is the table (or "table.column", or index) named in a list? */
-int lint_listed(const rt_strlist *l, const char *name);
+int rt_lint_listed(const rt_strlist *l, const char *name);
 
 /* The rules of each dialect over one section. */
-void lint_pg(lint_section *s);
-void lint_sqlite(lint_section *s);
+void rt_lint_pg(lint_section *s);
+void rt_lint_sqlite(lint_section *s);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * lint_pg.c - the PostgreSQL lint rules, over libpg_query's parse tree.
+ * rt_lint_pg.c - the PostgreSQL lint rules, over libpg_query's parse tree.
  *
  * Each section is parsed once (pg_query_parse_protobuf, the server's own
  * grammar) and its statements are walked in order, remembering what the
@@ -49,7 +49,7 @@ typedef struct pg_lint {
 
 /* Report rule at the current statement. */
 #define REPORT(p, rule, ...) \
-	lint_report((p)->s, rule, (p)->line, (p)->column, __VA_ARGS__)
+	rt_lint_finding((p)->s, rule, (p)->line, (p)->column, __VA_ARGS__)
 
 /* ------------------------------------------------------------------ */
 /* Section state                                                        */
@@ -57,14 +57,14 @@ typedef struct pg_lint {
 
 static int is_new(const pg_lint *p, const char *table)
 {
-	return lint_listed(&p->new_tables, table);
+	return rt_lint_listed(&p->new_tables, table);
 }
 
 static void pending_add(pending_list *l, const char *table, int line,
 			int column)
 {
 	ALLOC_GROW(l->v, l->n + 1, l->alloc);
-	l->v[l->n++] = (pending){ xstrdup(table), line, column, 0 };
+	l->v[l->n++] = (pending){ rt_xstrdup(table), line, column, 0 };
 }
 
 /* The open entry for table, or NULL. */
@@ -119,10 +119,10 @@ static void create_constraint(pg_lint *p, const char *table,
 	if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && c->pktable &&
 	    !is_new(p, c->pktable->relname)) {
 		strbuf sb = STRBUF_INIT;
-		strbuf_addf(&sb, "CREATE TABLE %s (a foreign key to %s)", table,
+		rt_strbuf_addf(&sb, "CREATE TABLE %s (a foreign key to %s)", table,
 			    c->pktable->relname);
 		locks_existing(p, sb.buf);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 }
 
@@ -188,20 +188,20 @@ static void pg_index(pg_lint *p, const PgQuery__IndexStmt *ix)
 		return;
 	}
 	strbuf sb = STRBUF_INIT;
-	strbuf_addf(&sb, "CREATE %sINDEX %s%son %s", ix->unique ? "UNIQUE " : "",
+	rt_strbuf_addf(&sb, "CREATE %sINDEX %s%son %s", ix->unique ? "UNIQUE " : "",
 		    ix->idxname, *ix->idxname ? " " : "", t);
 	REPORT(p, "require-concurrent-index-creation",
 	       "%s without CONCURRENTLY (the table exists before this migration)",
 	       sb.buf);
 	locks_existing(p, sb.buf);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 }
 
 /* An index this section (or, in a downgrade, its upgrade) built on a new table. */
 static int index_is_new(const pg_lint *p, const char *name)
 {
-	return lint_listed(&p->new_indexes, name) ||
-	       (p->s->downgrade && lint_listed(&p->s->mem->indexes, name));
+	return rt_lint_listed(&p->new_indexes, name) ||
+	       (p->s->downgrade && rt_lint_listed(&p->s->mem->indexes, name));
 }
 
 /* DROP INDEX: CONCURRENTLY outside transactions, else a finding per statement. */
@@ -212,9 +212,9 @@ static void pg_drop_index(pg_lint *p, const PgQuery__DropStmt *d)
 		const Node *o = d->objects[i];
 		if (o->node_case != PG_QUERY__NODE__NODE_LIST)
 			continue;
-		const char *name = pgt_last_name(o->list->items, o->list->n_items);
+		const char *name = rt_pgt_last_name(o->list->items, o->list->n_items);
 		if (!index_is_new(p, name))
-			strbuf_addf(&names, "%s%s", names.len ? ", " : "", name);
+			rt_strbuf_addf(&names, "%s%s", names.len ? ", " : "", name);
 	}
 	if (d->concurrent) {
 		if (p->s->transactional)
@@ -224,11 +224,11 @@ static void pg_drop_index(pg_lint *p, const PgQuery__DropStmt *d)
 		REPORT(p, "require-concurrent-index-deletion",
 		       "DROP INDEX %s without CONCURRENTLY", names.buf);
 		strbuf sb = STRBUF_INIT;
-		strbuf_addf(&sb, "DROP INDEX %s", names.buf);
+		rt_strbuf_addf(&sb, "DROP INDEX %s", names.buf);
 		locks_existing(p, sb.buf);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
-	strbuf_release(&names);
+	rt_strbuf_release(&names);
 }
 
 /*
@@ -244,23 +244,23 @@ static void pg_drop_table(pg_lint *p, const PgQuery__DropStmt *d)
 		const Node *o = d->objects[i];
 		if (o->node_case != PG_QUERY__NODE__NODE_LIST)
 			continue;
-		const char *name = pgt_last_name(o->list->items, o->list->n_items);
+		const char *name = rt_pgt_last_name(o->list->items, o->list->n_items);
 		pending *e = pending_find(&p->no_pk, name);
 		if (e)
 			e->done = 1;
 		if (is_new(p, name) ||
-		    (p->s->downgrade && lint_listed(&p->s->mem->tables, name)))
+		    (p->s->downgrade && rt_lint_listed(&p->s->mem->tables, name)))
 			continue;
 		pending_add(&p->drops, name, p->line, p->column);
-		strbuf_addf(&names, "%s%s", names.len ? ", " : "", name);
+		rt_strbuf_addf(&names, "%s%s", names.len ? ", " : "", name);
 	}
 	if (names.len) {
 		strbuf sb = STRBUF_INIT;
-		strbuf_addf(&sb, "DROP TABLE %s", names.buf);
+		rt_strbuf_addf(&sb, "DROP TABLE %s", names.buf);
 		locks_existing(p, sb.buf);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
-	strbuf_release(&names);
+	rt_strbuf_release(&names);
 }
 
 /* DROP of an index or a table; other objects have no rule. */
@@ -287,26 +287,26 @@ static void pg_rename(pg_lint *p, const PgQuery__RenameStmt *r)
 			pending *e = pending_find(&p->no_pk, t);
 			if (e) {
 				free(e->table);
-				e->table = xstrdup(r->newname);
+				e->table = rt_xstrdup(r->newname);
 			}
 			rt_strlist_push(&p->new_tables, r->newname);
 			rt_strlist_push(&p->renamed_to, r->newname);
 			return;
 		}
-		strbuf_addf(&sb, "ALTER TABLE %s RENAME TO %s", t, r->newname);
+		rt_strbuf_addf(&sb, "ALTER TABLE %s RENAME TO %s", t, r->newname);
 		REPORT(p, "renaming-table", "%s", sb.buf);
 	} else if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN &&
 		   r->relation_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
 		if (is_new(p, t))
 			return;
-		strbuf_addf(&sb, "ALTER TABLE %s RENAME COLUMN %s TO %s", t,
+		rt_strbuf_addf(&sb, "ALTER TABLE %s RENAME COLUMN %s TO %s", t,
 			    r->subname, r->newname);
 		REPORT(p, "renaming-column", "%s", sb.buf);
 	} else {
 		return;
 	}
 	locks_existing(p, sb.buf);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 }
 
 /* What a column definition declares. */
@@ -323,9 +323,9 @@ static void coldef_read(const PgQuery__ColumnDef *c, coldef *d)
 	memset(d, 0, sizeof(*d));
 	d->not_null = c->is_not_null;
 	d->default_expr = c->raw_default;
-	d->has_default = c->raw_default != NULL && !pgt_const_is_null(c->raw_default);
+	d->has_default = c->raw_default != NULL && !rt_pgt_const_is_null(c->raw_default);
 	if (c->type_name)
-		d->serial = pgt_in_list(serials, pgt_last_name(c->type_name->names,
+		d->serial = rt_pgt_in_list(serials, rt_pgt_last_name(c->type_name->names,
 						       c->type_name->n_names));
 	for (size_t i = 0; i < c->n_constraints; i++) {
 		const Node *n = c->constraints[i];
@@ -335,7 +335,7 @@ static void coldef_read(const PgQuery__ColumnDef *c, coldef *d)
 		switch (k->contype) {
 		case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: d->not_null = 1; break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
-			d->has_default = !pgt_const_is_null(k->raw_expr);
+			d->has_default = !rt_pgt_const_is_null(k->raw_expr);
 			d->default_expr = k->raw_expr;
 			break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY: d->identity = 1; break;
@@ -352,8 +352,8 @@ static void volatile_column(pg_lint *p, const char *t,
 			    const PgQuery__ColumnDef *c, const coldef *d)
 {
 	strbuf ty = STRBUF_INIT;
-	pgt_type_name(&ty, c->type_name);
-	const char *fn = d->has_default ? pgt_volatile_call(d->default_expr) : NULL;
+	rt_pgt_type_name(&ty, c->type_name);
+	const char *fn = d->has_default ? rt_pgt_volatile_call(d->default_expr) : NULL;
 	if (d->serial)
 		REPORT(p, "adding-field-with-volatile-default",
 		       "ALTER TABLE %s ADD COLUMN %s %s: a serial column is filled from a sequence, row by row",
@@ -369,10 +369,10 @@ static void volatile_column(pg_lint *p, const char *t,
 	else if (fn)
 		REPORT(p, "adding-field-with-volatile-default",
 		       "ALTER TABLE %s ADD COLUMN %s with a DEFAULT calling %s(): %s",
-		       t, c->colname, fn, pgt_known_volatile(fn)
+		       t, c->colname, fn, rt_pgt_known_volatile(fn)
 		       ? "volatile, so it is computed for every existing row"
 		       : "not known to be STABLE or IMMUTABLE, so it may be computed for every existing row");
-	strbuf_release(&ty);
+	rt_strbuf_release(&ty);
 }
 
 /*
@@ -384,7 +384,7 @@ static void pg_add_column(pg_lint *p, const char *t, int fresh,
 			  const PgQuery__ColumnDef *c)
 {
 	if (!p->s->downgrade) {
-		char *key = xasprintf("%s.%s", t, c->colname);
+		char *key = rt_xasprintf("%s.%s", t, c->colname);
 		rt_strlist_push(&p->s->mem->columns, key);
 		free(key);
 	}
@@ -417,14 +417,14 @@ static void add_validated(pg_lint *p, const char *t, int fresh,
 {
 	int fk = c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN;
 	if (c->skip_validation) {
-		char *key = xasprintf("%s.%s", t, c->conname);
+		char *key = rt_xasprintf("%s.%s", t, c->conname);
 		rt_strlist_push(&p->not_valid, key);
 		free(key);
 		return;
 	}
 	if (fresh) {
 		if (fk && c->pktable && !is_new(p, c->pktable->relname)) {
-			char *what = xasprintf("ALTER TABLE %s ADD FOREIGN KEY referencing %s",
+			char *what = rt_xasprintf("ALTER TABLE %s ADD FOREIGN KEY referencing %s",
 					       t, c->pktable->relname);
 			locks_existing(p, what);
 			free(what);
@@ -432,9 +432,9 @@ static void add_validated(pg_lint *p, const char *t, int fresh,
 		return;
 	}
 	strbuf cols = STRBUF_INIT;
-	pgt_names_join(&cols, c->fk_attrs, c->n_fk_attrs);
-	char *name = *c->conname ? xasprintf("CONSTRAINT %s ", c->conname)
-				 : xstrdup("");
+	rt_pgt_names_join(&cols, c->fk_attrs, c->n_fk_attrs);
+	char *name = *c->conname ? rt_xasprintf("CONSTRAINT %s ", c->conname)
+				 : rt_xstrdup("");
 	if (fk)
 		REPORT(p, "constraint-missing-not-valid",
 		       "ALTER TABLE %s ADD %sFOREIGN KEY (%s) REFERENCES %s without NOT VALID",
@@ -443,7 +443,7 @@ static void add_validated(pg_lint *p, const char *t, int fresh,
 		REPORT(p, "constraint-missing-not-valid",
 		       "ALTER TABLE %s ADD %sCHECK (...) without NOT VALID", t, name);
 	free(name);
-	strbuf_release(&cols);
+	rt_strbuf_release(&cols);
 }
 
 /* ADD PRIMARY KEY / UNIQUE: without USING INDEX the index builds under the lock. */
@@ -459,14 +459,14 @@ static void add_indexed(pg_lint *p, const char *t, int fresh,
 	if (*c->indexname)
 		return;
 	strbuf cols = STRBUF_INIT;
-	pgt_names_join(&cols, c->keys, c->n_keys);
-	char *name = *c->conname ? xasprintf("CONSTRAINT %s ", c->conname)
-				 : xstrdup("");
+	rt_pgt_names_join(&cols, c->keys, c->n_keys);
+	char *name = *c->conname ? rt_xasprintf("CONSTRAINT %s ", c->conname)
+				 : rt_xstrdup("");
 	REPORT(p, pk ? "adding-primary-key" : "adding-unique-constraint",
 	       "ALTER TABLE %s ADD %s%s (%s) without USING INDEX", t, name,
 	       pk ? "PRIMARY KEY" : "UNIQUE", cols.buf);
 	free(name);
-	strbuf_release(&cols);
+	rt_strbuf_release(&cols);
 }
 
 /* ADD CONSTRAINT: the rule depends on the kind of constraint. */
@@ -493,8 +493,8 @@ static void pg_add_constraint(pg_lint *p, const char *t, int fresh,
  */
 static void pg_validate(pg_lint *p, const char *t, const char *name)
 {
-	char *key = xasprintf("%s.%s", t, name);
-	if (p->s->transactional && lint_listed(&p->not_valid, key))
+	char *key = rt_xasprintf("%s.%s", t, name);
+	if (p->s->transactional && rt_lint_listed(&p->not_valid, key))
 		REPORT(p, "constraint-missing-not-valid",
 		       "ALTER TABLE %s VALIDATE CONSTRAINT %s in the transaction that added it NOT VALID",
 		       t, name);
@@ -507,8 +507,8 @@ static int column_is_own(const pg_lint *p, const char *t, const char *col)
 {
 	if (!p->s->downgrade)
 		return 0;
-	char *key = xasprintf("%s.%s", t, col);
-	int own = lint_listed(&p->s->mem->columns, key);
+	char *key = rt_xasprintf("%s.%s", t, col);
+	int own = rt_lint_listed(&p->s->mem->columns, key);
 	free(key);
 	return own;
 }
@@ -525,14 +525,14 @@ static void pg_alter_cmd(pg_lint *p, const char *t, int fresh,
 			pg_add_column(p, t, fresh, def->column_def);
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
-		if (!fresh && !lint_listed(&p->validated, t))
+		if (!fresh && !rt_lint_listed(&p->validated, t))
 			REPORT(p, "setting-column-not-null",
 			       "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", t, cmd->name);
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
 		if (fresh || !def || def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
 			break;
-		pgt_type_name(&ty, def->column_def->type_name);
+		rt_pgt_type_name(&ty, def->column_def->type_name);
 		REPORT(p, "changing-column-type",
 		       "ALTER TABLE %s ALTER COLUMN %s TYPE %s", t, cmd->name, ty.buf);
 		break;
@@ -559,7 +559,7 @@ static void pg_alter_cmd(pg_lint *p, const char *t, int fresh,
 	default:
 		break;
 	}
-	strbuf_release(&ty);
+	rt_strbuf_release(&ty);
 }
 
 /* ALTER TABLE: each subcommand, then the lock it waits for. */
@@ -573,7 +573,7 @@ static void pg_alter(pg_lint *p, const PgQuery__AlterTableStmt *a)
 		if (a->cmds[i]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
 			pg_alter_cmd(p, t, fresh, a->cmds[i]->alter_table_cmd);
 	if (!fresh) {
-		char *what = xasprintf("ALTER TABLE %s", t);
+		char *what = rt_xasprintf("ALTER TABLE %s", t);
 		locks_existing(p, what);
 		free(what);
 	}
@@ -592,7 +592,7 @@ static void pg_set(pg_lint *p, const PgQuery__VariableSetStmt *v)
 		/* SET LOCAL outside a transaction block does nothing */
 		if (v->is_local && !p->s->transactional)
 			return;
-		p->lock_timeout = !(v->n_args && pgt_const_is_zero(v->args[0]));
+		p->lock_timeout = !(v->n_args && rt_pgt_const_is_zero(v->args[0]));
 	} else if (v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT ||
 		   v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) {
 		p->lock_timeout = 0;
@@ -614,14 +614,14 @@ static void pg_select(pg_lint *p, const PgQuery__SelectStmt *sel)
 		    n->res_target->val->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
 			continue;
 		const PgQuery__FuncCall *fc = n->res_target->val->func_call;
-		const char *key = fc->n_args >= 2 ? pgt_const_str(fc->args[0]) : NULL;
-		if (strcmp(pgt_last_name(fc->funcname, fc->n_funcname), "set_config") ||
+		const char *key = fc->n_args >= 2 ? rt_pgt_const_str(fc->args[0]) : NULL;
+		if (strcmp(rt_pgt_last_name(fc->funcname, fc->n_funcname), "set_config") ||
 		    !key || strcmp(key, "lock_timeout"))
 			continue;
-		if (fc->n_args >= 3 && pgt_const_is_true(fc->args[2]) &&
+		if (fc->n_args >= 3 && rt_pgt_const_is_true(fc->args[2]) &&
 		    !p->s->transactional)
 			continue;
-		p->lock_timeout = !pgt_const_is_zero(fc->args[1]);
+		p->lock_timeout = !rt_pgt_const_is_zero(fc->args[1]);
 	}
 }
 
@@ -630,7 +630,7 @@ static void pg_locker(pg_lint *p, const char *what, const PgQuery__RangeVar *rv)
 {
 	if (!rv || is_new(p, rv->relname))
 		return;
-	char *s = xasprintf("%s %s", what, rv->relname);
+	char *s = rt_xasprintf("%s %s", what, rv->relname);
 	locks_existing(p, s);
 	free(s);
 }
@@ -703,8 +703,8 @@ static void syntax_error(lint_section *s, const PgQueryError *e)
 	}
 	int line = s->first_line, col = 1;
 	if (e->cursorpos > 0)
-		sql_position(s->sql, off, s->first_line, &line, &col);
-	lint_report(s, "syntax-error", line, col, "%s", e->message);
+		rt_sql_position(s->sql, off, s->first_line, &line, &col);
+	rt_lint_finding(s, "syntax-error", line, col, "%s", e->message);
 }
 
 /* Findings that waited for the end of the section; what the downgrade learns. */
@@ -713,24 +713,24 @@ static void finish(pg_lint *p)
 	for (size_t i = 0; i < p->no_pk.n; i++) {
 		const pending *e = &p->no_pk.v[i];
 		if (!e->done)
-			lint_report(p->s, "require-primary-key", e->line, e->column,
+			rt_lint_finding(p->s, "require-primary-key", e->line, e->column,
 				    "CREATE TABLE %s without a primary key", e->table);
 	}
 	strbuf names = STRBUF_INIT;
 	for (size_t i = 0; i < p->drops.n; i++) {
 		const pending *e = &p->drops.v[i], *next = e + 1;
-		if (!lint_listed(&p->renamed_to, e->table))
-			strbuf_addf(&names, "%s%s", names.len ? ", " : "", e->table);
+		if (!rt_lint_listed(&p->renamed_to, e->table))
+			rt_strbuf_addf(&names, "%s%s", names.len ? ", " : "", e->table);
 		/* one finding per statement: its entries are adjacent */
 		if (i + 1 < p->drops.n && next->line == e->line &&
 		    next->column == e->column)
 			continue;
 		if (names.len)
-			lint_report(p->s, "ban-drop-table", e->line, e->column,
+			rt_lint_finding(p->s, "ban-drop-table", e->line, e->column,
 				    "DROP TABLE %s", names.buf);
-		strbuf_reset(&names);
+		rt_strbuf_reset(&names);
 	}
-	strbuf_release(&names);
+	rt_strbuf_release(&names);
 	if (!p->s->downgrade) {
 		for (size_t i = 0; i < p->new_tables.n; i++)
 			rt_strlist_push(&p->s->mem->tables, p->new_tables.v[i]);
@@ -750,7 +750,7 @@ static void finish(pg_lint *p)
  * Parse the section once and walk its statements in order; a parse error
  * is itself the section's one finding.
  */
-void lint_pg(lint_section *s)
+void rt_lint_pg(lint_section *s)
 {
 	PgQueryProtobufParseResult res = pg_query_parse_protobuf(s->sql);
 	if (res.error) {
@@ -762,15 +762,15 @@ void lint_pg(lint_section *s)
 		NULL, res.parse_tree.len, (const uint8_t *)res.parse_tree.data);
 	pg_lint p = { .s = s };
 	p.lock_timeout = s->cfg && s->cfg->lock_timeout &&
-			 !pgt_setting_is_zero(s->cfg->lock_timeout);
+			 !rt_pgt_setting_is_zero(s->cfg->lock_timeout);
 	sql_cursor pos;
-	sql_cursor_init(&pos, s->sql, s->first_line);
+	rt_sql_cursor_init(&pos, s->sql, s->first_line);
 	for (size_t i = 0; tree && i < tree->n_stmts; i++) {
 		const PgQuery__RawStmt *raw = tree->stmts[i];
 		size_t start = (size_t)raw->stmt_location;
 		size_t n = raw->stmt_len ? (size_t)raw->stmt_len : s->len - start;
-		start += sql_skip_blank(s->sql + start, n);
-		sql_cursor_to(&pos, start);
+		start += rt_sql_skip_blank(s->sql + start, n);
+		rt_sql_cursor_to(&pos, start);
 		p.line = pos.line;
 		p.column = pos.col;
 		if (raw->stmt)

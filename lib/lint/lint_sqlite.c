@@ -1,5 +1,5 @@
 /*
- * lint_sqlite.c - the SQLite lint rules.
+ * rt_lint_sqlite.c - the SQLite lint rules.
  *
  * SQLite has no parser library, so each statement (split by SQLite's own
  * tokenizer, as a run splits it) goes through a small tokenizer that
@@ -60,7 +60,7 @@ typedef struct sq_lint {
 } sq_lint;
 
 #define REPORT(p, rule, ...) \
-	lint_report((p)->s, rule, (p)->line, (p)->column, __VA_ARGS__)
+	rt_lint_finding((p)->s, rule, (p)->line, (p)->column, __VA_ARGS__)
 
 /* ------------------------------------------------------------------ */
 /* Tokens                                                               */
@@ -102,7 +102,7 @@ static void tokenize(const char *s, size_t len, tokens *out)
 	size_t i = 0;
 	while (i < len) {
 		char c = s[i];
-		size_t j = sql_skip_comment(s, len, i);
+		size_t j = rt_sql_skip_comment(s, len, i);
 		if (j != i) {
 			i = j;
 		} else if (isspace((unsigned char)c)) {
@@ -156,8 +156,8 @@ static char *name_at(const tokens *t, size_t i)
 	if (i >= t->n || t->v[i].kind == TK_PUNCT || t->v[i].kind == TK_NUMBER)
 		return NULL;
 	const token *k = &t->v[i];
-	char *s = k->kind == TK_STRING && k->n >= 2 ? xstrndup(k->s + 1, k->n - 2)
-						    : xstrndup(k->s, k->n);
+	char *s = k->kind == TK_STRING && k->n >= 2 ? rt_xstrndup(k->s + 1, k->n - 2)
+						    : rt_xstrndup(k->s, k->n);
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return s;
@@ -181,7 +181,7 @@ static char *table_at(const tokens *t, size_t *i)
 /* Was the table created earlier in this section? */
 static int is_new(const sq_lint *p, const char *table)
 {
-	return lint_listed(&p->new_tables, table);
+	return rt_lint_listed(&p->new_tables, table);
 }
 
 /*
@@ -211,7 +211,7 @@ static void column_names(const tokens *t, size_t open, const char *table,
 			constraint = kw(t, i, cons[k]);
 		char *col = constraint ? NULL : name_at(t, i);
 		if (col) {
-			char *key = xasprintf("%s.%s", table, col);
+			char *key = rt_xasprintf("%s.%s", table, col);
 			rt_strlist_push(out, key);
 			free(key);
 		}
@@ -262,7 +262,7 @@ static void sq_drop_table(sq_lint *p, const tokens *t)
 		i += 2;
 	char *name = table_at(t, &i);
 	if (name && !is_new(p, name) &&
-	    !(p->s->downgrade && lint_listed(&p->s->mem->tables, name))) {
+	    !(p->s->downgrade && rt_lint_listed(&p->s->mem->tables, name))) {
 		ALLOC_GROW(p->drops, p->ndrops + 1, p->dropalloc);
 		p->drops[p->ndrops++] = (drop){ name, p->line, p->column };
 		return;
@@ -282,9 +282,9 @@ static void rebuilt_columns(sq_lint *p, const char *from, const char *to)
 	size_t fl = strlen(from);
 	for (size_t i = 0; i < p->new_cols.n; i++) {
 		const char *key = p->new_cols.v[i];
-		if (strncmp(key, from, fl) || key[fl] != '.' || lint_listed(&p->copied, key))
+		if (strncmp(key, from, fl) || key[fl] != '.' || rt_lint_listed(&p->copied, key))
 			continue;
-		char *own = xasprintf("%s.%s", to, key + fl + 1);
+		char *own = rt_xasprintf("%s.%s", to, key + fl + 1);
 		rt_strlist_push(&p->s->mem->columns, own);
 		free(own);
 	}
@@ -406,7 +406,7 @@ static void sq_add_column(sq_lint *p, const tokens *t, size_t i,
 	if (!col)
 		return;
 	if (!p->s->downgrade) {
-		char *key = xasprintf("%s.%s", table, col);
+		char *key = rt_xasprintf("%s.%s", table, col);
 		rt_strlist_push(&p->s->mem->columns, key);
 		free(key);
 	}
@@ -469,8 +469,8 @@ static void sq_drop_column(sq_lint *p, const tokens *t, size_t i,
 		free(col);
 		return;
 	}
-	char *key = xasprintf("%s.%s", table, col);
-	if (!(p->s->downgrade && lint_listed(&p->s->mem->columns, key)))
+	char *key = rt_xasprintf("%s.%s", table, col);
+	if (!(p->s->downgrade && rt_lint_listed(&p->s->mem->columns, key)))
 		REPORT(p, "ban-drop-column", "ALTER TABLE %s DROP COLUMN %s", table, col);
 	free(key);
 	free(col);
@@ -536,8 +536,8 @@ static void finish(sq_lint *p)
 {
 	for (size_t i = 0; i < p->ndrops; i++) {
 		const drop *d = &p->drops[i];
-		if (!lint_listed(&p->renamed_to, d->table))
-			lint_report(p->s, "ban-drop-table", d->line, d->column,
+		if (!rt_lint_listed(&p->renamed_to, d->table))
+			rt_lint_finding(p->s, "ban-drop-table", d->line, d->column,
 				    "DROP TABLE %s", d->table);
 		free(d->table);
 	}
@@ -552,7 +552,7 @@ static void finish(sq_lint *p)
 }
 
 /* Split the section as a run would, then tokenize and check each statement. */
-void lint_sqlite(lint_section *s)
+void rt_lint_sqlite(lint_section *s)
 {
 	rt_stmtlist stmts = { 0 };
 	rt_error err = { 0 };

@@ -1,6 +1,6 @@
 /*
  * pg_tree.c - small readers of libpg_query's parse tree for the
- * PostgreSQL lint rules (lint_pg.c): names, types as SQL spells them,
+ * PostgreSQL lint rules (rt_lint_pg.c): names, types as SQL spells them,
  * constants, and whether an expression calls a volatile function.
  */
 #include "internal.h"
@@ -12,28 +12,28 @@
 
 
 /* The text of a String node, or NULL for any other node. */
-const char *pgt_str_node(const Node *n)
+const char *rt_pgt_str_node(const Node *n)
 {
 	return n && n->node_case == PG_QUERY__NODE__NODE_STRING ? n->string->sval
 								 : NULL;
 }
 
 /* The last String of a name list (the unqualified name), or "". */
-const char *pgt_last_name(Node **v, size_t n)
+const char *rt_pgt_last_name(Node **v, size_t n)
 {
-	const char *s = n ? pgt_str_node(v[n - 1]) : NULL;
+	const char *s = n ? rt_pgt_str_node(v[n - 1]) : NULL;
 	return s ? s : "";
 }
 
 /* A name list joined with commas ("a, b") into sb. */
-void pgt_names_join(strbuf *sb, Node **v, size_t n)
+void rt_pgt_names_join(strbuf *sb, Node **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *s = pgt_str_node(v[i]);
+		const char *s = rt_pgt_str_node(v[i]);
 		if (!s && v[i]->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM)
 			s = v[i]->index_elem->name;
 		if (s && *s)
-			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", s);
+			rt_strbuf_addf(sb, "%s%s", sb->len ? ", " : "", s);
 	}
 }
 
@@ -59,34 +59,34 @@ static const char *sql_type_name(const char *internal)
  * than integers shown as ?) and array bounds.
  */
 /* A type as written: names without pg_catalog, modifiers, array bounds. */
-void pgt_type_name(strbuf *sb, const PgQuery__TypeName *t)
+void rt_pgt_type_name(strbuf *sb, const PgQuery__TypeName *t)
 {
 	if (!t)
 		return;
-	const char *schema = t->n_names > 1 ? pgt_str_node(t->names[0]) : NULL;
+	const char *schema = t->n_names > 1 ? rt_pgt_str_node(t->names[0]) : NULL;
 	size_t first = schema && !strcmp(schema, "pg_catalog") ? 1 : 0;
 	for (size_t i = first; i < t->n_names; i++) {
-		const char *s = pgt_str_node(t->names[i]);
-		strbuf_addf(sb, "%s%s", i > first ? "." : "",
+		const char *s = rt_pgt_str_node(t->names[i]);
+		rt_strbuf_addf(sb, "%s%s", i > first ? "." : "",
 			    s ? (first ? sql_type_name(s) : s) : "?");
 	}
 	for (size_t i = 0; i < t->n_typmods; i++) {
 		const Node *m = t->typmods[i];
-		strbuf_adds(sb, i ? ", " : "(");
+		rt_strbuf_adds(sb, i ? ", " : "(");
 		if (m->node_case == PG_QUERY__NODE__NODE_A_CONST &&
 		    m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
-			strbuf_addf(sb, "%d", m->a_const->ival->ival);
+			rt_strbuf_addf(sb, "%d", m->a_const->ival->ival);
 		else
-			strbuf_addc(sb, '?');
+			rt_strbuf_addc(sb, '?');
 		if (i + 1 == t->n_typmods)
-			strbuf_addc(sb, ')');
+			rt_strbuf_addc(sb, ')');
 	}
 	for (size_t i = 0; i < t->n_array_bounds; i++)
-		strbuf_adds(sb, "[]");
+		rt_strbuf_adds(sb, "[]");
 }
 
 /* A setting's value that turns the timeout off: 0, '0', '0s', ... */
-int pgt_setting_is_zero(const char *v)
+int rt_pgt_setting_is_zero(const char *v)
 {
 	char *end;
 	double d = strtod(v, &end);
@@ -94,7 +94,7 @@ int pgt_setting_is_zero(const char *v)
 }
 
 /* Is a constant 0 (as a timeout: off)? */
-int pgt_const_is_zero(const Node *n)
+int rt_pgt_const_is_zero(const Node *n)
 {
 	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST)
 		return 0;
@@ -103,16 +103,16 @@ int pgt_const_is_zero(const Node *n)
 	case PG_QUERY__A__CONST__VAL_IVAL:
 		return c->ival->ival == 0;
 	case PG_QUERY__A__CONST__VAL_FVAL:
-		return pgt_setting_is_zero(c->fval->fval);
+		return rt_pgt_setting_is_zero(c->fval->fval);
 	case PG_QUERY__A__CONST__VAL_SVAL:
-		return pgt_setting_is_zero(c->sval->sval);
+		return rt_pgt_setting_is_zero(c->sval->sval);
 	default:
 		return 0;
 	}
 }
 
 /* Is a constant (or cast constant) boolean true: true, 't', 'on', ...? */
-int pgt_const_is_true(const Node *n)
+int rt_pgt_const_is_true(const Node *n)
 {
 	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
 		n = n->type_cast->arg;
@@ -129,7 +129,7 @@ int pgt_const_is_true(const Node *n)
 }
 
 /* Is an expression the NULL constant (possibly cast: NULL::text)? */
-int pgt_const_is_null(const Node *n)
+int rt_pgt_const_is_null(const Node *n)
 {
 	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
 		n = n->type_cast->arg;
@@ -137,7 +137,7 @@ int pgt_const_is_null(const Node *n)
 }
 
 /* The value of a string constant, or NULL. */
-const char *pgt_const_str(const Node *n)
+const char *rt_pgt_const_str(const Node *n)
 {
 	if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST ||
 	    n->a_const->val_case != PG_QUERY__A__CONST__VAL_SVAL)
@@ -171,7 +171,7 @@ static const char *const volatile_fns[] = {
 };
 
 /* Whether s is one of the NULL-terminated list. */
-int pgt_in_list(const char *const *list, const char *s)
+int rt_pgt_in_list(const char *const *list, const char *s)
 {
 	for (int i = 0; list[i]; i++)
 		if (!strcmp(list[i], s))
@@ -180,16 +180,16 @@ int pgt_in_list(const char *const *list, const char *s)
 }
 
 /* See pg_tree.h. */
-int pgt_known_volatile(const char *fn)
+int rt_pgt_known_volatile(const char *fn)
 {
-	return pgt_in_list(volatile_fns, fn);
+	return rt_pgt_in_list(volatile_fns, fn);
 }
 
 /* The first (possibly) volatile function called in a list of expressions. */
 static const char *volatile_in(Node **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *f = pgt_volatile_call(v[i]);
+		const char *f = rt_pgt_volatile_call(v[i]);
 		if (f)
 			return f;
 	}
@@ -201,16 +201,16 @@ static const char *volatile_in(Node **v, size_t n)
  * retort does not know it) volatile, else NULL.  Constants, casts,
  * operators and the SQL value functions (CURRENT_TIMESTAMP ...) are not.
  */
-const char *pgt_volatile_call(const Node *n)
+const char *rt_pgt_volatile_call(const Node *n)
 {
 	if (!n)
 		return NULL;
 	switch (n->node_case) {
 	case PG_QUERY__NODE__NODE_TYPE_CAST:
-		return pgt_volatile_call(n->type_cast->arg);
+		return rt_pgt_volatile_call(n->type_cast->arg);
 	case PG_QUERY__NODE__NODE_A_EXPR: {
-		const char *f = pgt_volatile_call(n->a_expr->lexpr);
-		return f ? f : pgt_volatile_call(n->a_expr->rexpr);
+		const char *f = rt_pgt_volatile_call(n->a_expr->lexpr);
+		return f ? f : rt_pgt_volatile_call(n->a_expr->rexpr);
 	}
 	case PG_QUERY__NODE__NODE_BOOL_EXPR:
 		return volatile_in(n->bool_expr->args, n->bool_expr->n_args);
@@ -225,8 +225,8 @@ const char *pgt_volatile_call(const Node *n)
 		return volatile_in(n->list->items, n->list->n_items);
 	case PG_QUERY__NODE__NODE_FUNC_CALL: {
 		const PgQuery__FuncCall *fc = n->func_call;
-		const char *name = pgt_last_name(fc->funcname, fc->n_funcname);
-		if (!pgt_in_list(stable_fns, name))
+		const char *name = rt_pgt_last_name(fc->funcname, fc->n_funcname);
+		if (!rt_pgt_in_list(stable_fns, name))
 			return name;
 		return volatile_in(fc->args, fc->n_args);
 	}

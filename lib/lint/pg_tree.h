@@ -13,38 +13,38 @@
 typedef PgQuery__Node Node;
 
 /* The text of a String node, or NULL for any other node. */
-const char *pgt_str_node(const Node *n);
+const char *rt_pgt_str_node(const Node *n);
 
 /* The last String of a name list (the unqualified name), or "". */
-const char *pgt_last_name(Node **v, size_t n);
+const char *rt_pgt_last_name(Node **v, size_t n);
 
 /* A name list joined with commas ("a, b") into sb. */
-void pgt_names_join(strbuf *sb, Node **v, size_t n);
+void rt_pgt_names_join(strbuf *sb, Node **v, size_t n);
 
 /* A type as it is written in SQL (bigint, not int8), modifiers included. */
-void pgt_type_name(strbuf *sb, const PgQuery__TypeName *t);
+void rt_pgt_type_name(strbuf *sb, const PgQuery__TypeName *t);
 
 /* Whether a setting's value means "off" (0, 0ms, '0s' ...). */
-int pgt_setting_is_zero(const char *v);
+int rt_pgt_setting_is_zero(const char *v);
 
 /* Whether a constant (through casts) is zero, true, or NULL. */
-int pgt_const_is_zero(const Node *n);
-int pgt_const_is_true(const Node *n);
-int pgt_const_is_null(const Node *n);
+int rt_pgt_const_is_zero(const Node *n);
+int rt_pgt_const_is_true(const Node *n);
+int rt_pgt_const_is_null(const Node *n);
 
 /* The value of a string constant, or NULL. */
-const char *pgt_const_str(const Node *n);
+const char *rt_pgt_const_str(const Node *n);
 
 /* Whether s is one of the NULL-terminated list. */
-int pgt_in_list(const char *const *list, const char *s);
+int rt_pgt_in_list(const char *const *list, const char *s);
 
 /*
  * The name of a function in an expression that is (or may be, when
  * retort does not know it) volatile, else NULL.
  */
-const char *pgt_volatile_call(const Node *n);
+const char *rt_pgt_volatile_call(const Node *n);
 
 /* Whether fn is known to be VOLATILE (not merely unknown). */
-int pgt_known_volatile(const char *fn);
+int rt_pgt_known_volatile(const char *fn);
 
 #endif

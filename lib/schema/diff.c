@@ -30,19 +30,19 @@ static char *render(const sm_ops *ops, const rt_strlist *renames)
 {
 	strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; renames && i < renames->n; i++)
-		strbuf_addf(&sb, "-- WARNING: %s\n%s", renames->v[i],
+		rt_strbuf_addf(&sb, "-- WARNING: %s\n%s", renames->v[i],
 			    i + 1 == renames->n && ops->n ? "\n" : "");
 	for (size_t i = 0; i < ops->n; i++) {
 		const sm_op *op = &ops->v[i];
 		if (i)
-			strbuf_addc(&sb, '\n');
-		strbuf_addf(&sb, "-- %s\n", op->what);
+			rt_strbuf_addc(&sb, '\n');
+		rt_strbuf_addf(&sb, "-- %s\n", op->what);
 		if (op->note)
-			strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
+			rt_strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
 		for (size_t j = 0; j < op->sql.n; j++)
-			strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
+			rt_strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /*
@@ -53,34 +53,34 @@ static void possible_renames(const sm_schema *a, const sm_schema *b, rt_strlist 
 {
 	for (size_t i = 0; i < b->ntables; i++) {
 		const sm_table *t = &b->tables[i];
-		const sm_table *old = sm_find_table(a, t->schema, t->name);
+		const sm_table *old = rt_sm_find_table(a, t->schema, t->name);
 		if (!old)
 			continue;
 		for (size_t j = 0; j < old->ncols; j++) {
-			if (sm_find_column(t, old->cols[j].name))
+			if (rt_sm_find_column(t, old->cols[j].name))
 				continue;
 			for (size_t k = 0; k < t->ncols; k++) {
-				if (sm_find_column(old, t->cols[k].name))
+				if (rt_sm_find_column(old, t->cols[k].name))
 					continue;
 				strbuf sql = STRBUF_INIT;
-				strbuf_adds(&sql, "ALTER TABLE ");
+				rt_strbuf_adds(&sql, "ALTER TABLE ");
 				if (t->schema) {
-					sql_ident(&sql, t->schema);
-					strbuf_addc(&sql, '.');
+					rt_sql_ident(&sql, t->schema);
+					rt_strbuf_addc(&sql, '.');
 				}
-				sql_ident(&sql, t->name);
-				strbuf_adds(&sql, " RENAME COLUMN ");
-				sql_ident(&sql, old->cols[j].name);
-				strbuf_adds(&sql, " TO ");
-				sql_ident(&sql, t->cols[k].name);
-				char *w = xasprintf("possible rename: %s.%s -> %s (the migration drops %s and adds %s; "
+				rt_sql_ident(&sql, t->name);
+				rt_strbuf_adds(&sql, " RENAME COLUMN ");
+				rt_sql_ident(&sql, old->cols[j].name);
+				rt_strbuf_adds(&sql, " TO ");
+				rt_sql_ident(&sql, t->cols[k].name);
+				char *w = rt_xasprintf("possible rename: %s.%s -> %s (the migration drops %s and adds %s; "
 						    "if it is a rename, replace both with %s, and the downgrade's "
 						    "two with the rename back)",
 						    t->name, old->cols[j].name, t->cols[k].name,
 						    old->cols[j].name, t->cols[k].name, sql.buf);
 				rt_strlist_push(out, w);
 				free(w);
-				strbuf_release(&sql);
+				rt_strbuf_release(&sql);
 			}
 		}
 	}
@@ -94,13 +94,13 @@ static void unfillable_columns(const sm_schema *a, const sm_schema *b, rt_strlis
 {
 	for (size_t i = 0; i < b->ntables; i++) {
 		const sm_table *t = &b->tables[i];
-		const sm_table *old = sm_find_table(a, t->schema, t->name);
+		const sm_table *old = rt_sm_find_table(a, t->schema, t->name);
 		for (size_t j = 0; old && j < t->ncols; j++) {
 			const sm_column *c = &t->cols[j];
-			if (sm_find_column(old, c->name) || !c->notnull || c->def || c->generated ||
+			if (rt_sm_find_column(old, c->name) || !c->notnull || c->def || c->generated ||
 			    c->identity)
 				continue;
-			char *w = xasprintf("%s.%s is added NOT NULL without a default: the upgrade fails if %s has rows "
+			char *w = rt_xasprintf("%s.%s is added NOT NULL without a default: the upgrade fails if %s has rows "
 					    "(give it a DEFAULT, or add it nullable, fill it, then set NOT NULL)",
 					    t->name, c->name, t->name);
 			rt_strlist_push(out, w);
@@ -125,13 +125,13 @@ static void add_unsupported(rt_strlist *out, const sm_schema *s)
 static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *to,
 			      rt_error *err)
 {
-	const char *urls[3] = { sm_source_url(from), sm_source_url(to), NULL };
+	const char *urls[3] = { rt_sm_source_url(from), rt_sm_source_url(to), NULL };
 	int uses_db = !strcmp(from, "database") || !strcmp(to, "database");
 	rt_config *cfg = rt_config_clone(ctx->cfg);
 	const char *explicit = urls[0] ? urls[0] : urls[1];
 	if (explicit && !uses_db) {
 		free(cfg->url);
-		cfg->url = xstrdup(explicit);
+		cfg->url = rt_xstrdup(explicit);
 	}
 	if (uses_db)
 		urls[2] = cfg->url;
@@ -177,8 +177,8 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 		rt_fail(err, RT_EFAIL, "comparing schemas is not available for %s", d->name);
 		goto done;
 	}
-	if (sm_source_load(ctx, d, cfg, from, &a, err) < 0 ||
-	    sm_source_load(ctx, d, cfg, to, &b, err) < 0 ||
+	if (rt_sm_source_load(ctx, d, cfg, from, &a, err) < 0 ||
+	    rt_sm_source_load(ctx, d, cfg, to, &b, err) < 0 ||
 	    d->diff(a, b, &up, err) < 0 || d->diff(b, a, &down, err) < 0)
 		goto done;
 	rt_strlist renames = { 0 };
@@ -196,8 +196,8 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 	if (!out->changes.n) { /* only checks: nothing to do */
 		free(out->upgrade_sql);
 		free(out->downgrade_sql);
-		out->upgrade_sql = xstrdup("");
-		out->downgrade_sql = xstrdup("");
+		out->upgrade_sql = rt_xstrdup("");
+		out->downgrade_sql = rt_xstrdup("");
 	}
 	for (size_t i = 0; i < renames.n; i++)
 		rt_strlist_push(&out->warnings, renames.v[i]);
@@ -206,10 +206,10 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 	add_unsupported(&out->unsupported, b);
 	rc = 0;
 done:
-	sm_ops_free(&up);
-	sm_ops_free(&down);
-	sm_free(a);
-	sm_free(b);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+	rt_sm_free(a);
+	rt_sm_free(b);
 	rt_config_free(cfg);
 	if (rc < 0)
 		rt_diff_free(out);

@@ -9,15 +9,15 @@
 #include <stdarg.h>
 #include <string.h>
 
-sm_schema *sm_new(void)
+sm_schema *rt_sm_new(void)
 {
-	return xcalloc(1, sizeof(sm_schema));
+	return rt_xcalloc(1, sizeof(sm_schema));
 }
 
-void sm_strv_push(char ***v, size_t *n, const char *s)
+void rt_sm_strv_push(char ***v, size_t *n, const char *s)
 {
-	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
-	(*v)[(*n)++] = xstrdup(s);
+	*v = rt_xrealloc(*v, (*n + 1) * sizeof(char *));
+	(*v)[(*n)++] = rt_xstrdup(s);
 }
 
 static void strv_free(char **v, size_t n)
@@ -29,22 +29,22 @@ static void strv_free(char **v, size_t n)
 
 /* Grow an array by one zeroed element and return it. */
 #define APPEND(arr, n) \
-	((arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))), \
+	((arr) = rt_xrealloc((arr), ((n) + 1) * sizeof(*(arr))), \
 	 memset(&(arr)[(n)], 0, sizeof(*(arr))), &(arr)[(n)++])
 
-sm_table *sm_add_table(sm_schema *s) { return APPEND(s->tables, s->ntables); }
-sm_column *sm_add_column(sm_table *t) { return APPEND(t->cols, t->ncols); }
-sm_constraint *sm_add_constraint(sm_table *t) { return APPEND(t->cons, t->ncons); }
-sm_index *sm_add_index(sm_table *t) { return APPEND(t->idx, t->nidx); }
-sm_trigger *sm_add_trigger(sm_table *t) { return APPEND(t->trg, t->ntrg); }
-sm_view *sm_add_view(sm_schema *s) { return APPEND(s->views, s->nviews); }
-sm_sequence *sm_add_sequence(sm_schema *s) { return APPEND(s->seqs, s->nseqs); }
-sm_enum *sm_add_enum(sm_schema *s) { return APPEND(s->enums, s->nenums); }
-sm_function *sm_add_function(sm_schema *s) { return APPEND(s->funcs, s->nfuncs); }
+sm_table *rt_sm_add_table(sm_schema *s) { return APPEND(s->tables, s->ntables); }
+sm_column *rt_sm_add_column(sm_table *t) { return APPEND(t->cols, t->ncols); }
+sm_constraint *rt_sm_add_constraint(sm_table *t) { return APPEND(t->cons, t->ncons); }
+sm_index *rt_sm_add_index(sm_table *t) { return APPEND(t->idx, t->nidx); }
+sm_trigger *rt_sm_add_trigger(sm_table *t) { return APPEND(t->trg, t->ntrg); }
+sm_view *rt_sm_add_view(sm_schema *s) { return APPEND(s->views, s->nviews); }
+sm_sequence *rt_sm_add_sequence(sm_schema *s) { return APPEND(s->seqs, s->nseqs); }
+sm_enum *rt_sm_add_enum(sm_schema *s) { return APPEND(s->enums, s->nenums); }
+sm_function *rt_sm_add_function(sm_schema *s) { return APPEND(s->funcs, s->nfuncs); }
 
-void sm_add_unsupported(sm_schema *s, const char *what)
+void rt_sm_add_unsupported(sm_schema *s, const char *what)
 {
-	sm_strv_push(&s->unsupported, &s->nunsupported, what);
+	rt_sm_strv_push(&s->unsupported, &s->nunsupported, what);
 }
 
 static void free_index(sm_index *x)
@@ -96,7 +96,7 @@ static void free_table(sm_table *t)
 	free(t->options);
 }
 
-void sm_free(sm_schema *s)
+void rt_sm_free(sm_schema *s)
 {
 	if (!s)
 		return;
@@ -227,7 +227,7 @@ static int cmp_str(const void *a, const void *b)
 
 #define SORT(arr, n, fn) do { if ((n) > 1) qsort((arr), (n), sizeof(*(arr)), fn); } while (0)
 
-void sm_sort(sm_schema *s)
+void rt_sm_sort(sm_schema *s)
 {
 	SORT(s->tables, s->ntables, cmp_table);
 	for (size_t i = 0; i < s->ntables; i++) {
@@ -248,7 +248,7 @@ void sm_sort(sm_schema *s)
 	SORT(s->unsupported, s->nunsupported, cmp_str);
 }
 
-sm_table *sm_find_table(const sm_schema *s, const char *schema, const char *name)
+sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < s->ntables; i++)
 		if (eq(s->tables[i].schema, schema) && !strcmp(s->tables[i].name, name))
@@ -256,7 +256,7 @@ sm_table *sm_find_table(const sm_schema *s, const char *schema, const char *name
 	return NULL;
 }
 
-sm_view *sm_find_view(const sm_schema *s, const char *schema, const char *name)
+sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < s->nviews; i++)
 		if (eq(s->views[i].schema, schema) && !strcmp(s->views[i].name, name))
@@ -264,7 +264,7 @@ sm_view *sm_find_view(const sm_schema *s, const char *schema, const char *name)
 	return NULL;
 }
 
-sm_column *sm_find_column(const sm_table *t, const char *name)
+sm_column *rt_sm_find_column(const sm_table *t, const char *name)
 {
 	for (size_t i = 0; i < t->ncols; i++)
 		if (!strcmp(t->cols[i].name, name))
@@ -286,17 +286,17 @@ static void differ(cmp *c, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vaddf(c->out, fmt, ap);
+	rt_strbuf_vaddf(c->out, fmt, ap);
 	va_end(ap);
-	strbuf_addc(c->out, '\n');
+	rt_strbuf_addc(c->out, '\n');
 }
 
 static const char *qn(strbuf *sb, const char *schema, const char *name)
 {
-	strbuf_reset(sb);
+	rt_strbuf_reset(sb);
 	if (schema)
-		strbuf_addf(sb, "%s.", schema);
-	strbuf_adds(sb, name);
+		rt_strbuf_addf(sb, "%s.", schema);
+	rt_strbuf_adds(sb, name);
 	return sb->buf;
 }
 
@@ -313,17 +313,17 @@ static void compare_columns(cmp *c, const char *tname, const sm_table *a,
 {
 	strbuf name = STRBUF_INIT;
 	for (size_t i = 0; i < a->ncols; i++)
-		if (!sm_find_column(b, a->cols[i].name))
+		if (!rt_sm_find_column(b, a->cols[i].name))
 			differ(c, "column %s.%s only in the first", tname, a->cols[i].name);
 	for (size_t i = 0; i < b->ncols; i++) {
 		const sm_column *y = &b->cols[i];
-		const sm_column *x = sm_find_column(a, y->name);
+		const sm_column *x = rt_sm_find_column(a, y->name);
 		if (!x) {
 			differ(c, "column %s.%s only in the second", tname, y->name);
 			continue;
 		}
-		strbuf_reset(&name);
-		strbuf_addf(&name, "column %s.%s", tname, y->name);
+		rt_strbuf_reset(&name);
+		rt_strbuf_addf(&name, "column %s.%s", tname, y->name);
 		field(c, "type", name.buf, x->type, y->type);
 		field(c, "default", name.buf, x->def, y->def);
 		field(c, "generated expression", name.buf, x->generated, y->generated);
@@ -339,13 +339,13 @@ static void compare_columns(cmp *c, const char *tname, const sm_table *a,
 	/* Same columns, different order: SQLite tables would need a rebuild. */
 	int same_set = a->ncols == b->ncols;
 	for (size_t i = 0; same_set && i < a->ncols; i++)
-		same_set = sm_find_column(b, a->cols[i].name) != NULL;
+		same_set = rt_sm_find_column(b, a->cols[i].name) != NULL;
 	for (size_t i = 0; same_set && i < a->ncols; i++)
 		if (strcmp(a->cols[i].name, b->cols[i].name)) {
 			differ(c, "column order of %s differs", tname);
 			break;
 		}
-	strbuf_release(&name);
+	rt_strbuf_release(&name);
 }
 
 static const char *con_kind(char k)
@@ -460,19 +460,19 @@ static void compare_table(cmp *c, const sm_table *a, const sm_table *b)
 		differ(c, "table %s: WITHOUT ROWID, STRICT, AUTOINCREMENT or virtual differs", tname);
 	if (a->is_virtual && !eq(a->sql, b->sql))
 		differ(c, "virtual table %s: definition differs", tname);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 }
 
-size_t sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out)
+size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out)
 {
 	cmp c = { out, 0 };
 	strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; i < a->ntables; i++)
-		if (!sm_find_table(b, a->tables[i].schema, a->tables[i].name))
+		if (!rt_sm_find_table(b, a->tables[i].schema, a->tables[i].name))
 			differ(&c, "table %s only in the first",
 			       qn(&sb, a->tables[i].schema, a->tables[i].name));
 	for (size_t i = 0; i < b->ntables; i++) {
-		const sm_table *x = sm_find_table(a, b->tables[i].schema, b->tables[i].name);
+		const sm_table *x = rt_sm_find_table(a, b->tables[i].schema, b->tables[i].name);
 		if (x)
 			compare_table(&c, x, &b->tables[i]);
 		else
@@ -480,11 +480,11 @@ size_t sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out)
 			       qn(&sb, b->tables[i].schema, b->tables[i].name));
 	}
 	for (size_t i = 0; i < a->nviews; i++)
-		if (!sm_find_view(b, a->views[i].schema, a->views[i].name))
+		if (!rt_sm_find_view(b, a->views[i].schema, a->views[i].name))
 			differ(&c, "view %s only in the first", qn(&sb, a->views[i].schema, a->views[i].name));
 	for (size_t i = 0; i < b->nviews; i++) {
 		const sm_view *y = &b->views[i];
-		const sm_view *x = sm_find_view(a, y->schema, y->name);
+		const sm_view *x = rt_sm_find_view(a, y->schema, y->name);
 		const char *vn = qn(&sb, y->schema, y->name);
 		if (!x) {
 			differ(&c, "view %s only in the second", vn);
@@ -567,6 +567,6 @@ size_t sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out)
 		if (!found)
 			differ(&c, "schema %s only in the second", b->schemas[j]);
 	}
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	return c.n;
 }

@@ -150,32 +150,32 @@ typedef struct sm_schema {
 	size_t nunsupported;
 } sm_schema;
 
-sm_schema *sm_new(void);
-void sm_free(sm_schema *s);
+sm_schema *rt_sm_new(void);
+void rt_sm_free(sm_schema *s);
 /* Sort every list by name (columns keep their order), so equal schemas compare equal. */
-void sm_sort(sm_schema *s);
+void rt_sm_sort(sm_schema *s);
 /*
  * Compare two models; describe every difference, one line each, into
  * out (when not NULL).  Returns the number of differences.
  */
-size_t sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out);
+size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out);
 
 /* Finders (NULL when absent). */
-sm_table *sm_find_table(const sm_schema *s, const char *schema, const char *name);
-sm_column *sm_find_column(const sm_table *t, const char *name);
-sm_view *sm_find_view(const sm_schema *s, const char *schema, const char *name);
+sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name);
+sm_column *rt_sm_find_column(const sm_table *t, const char *name);
+sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name);
 
 /* Appenders: zeroed new element at the end of the list. */
-sm_table *sm_add_table(sm_schema *s);
-sm_column *sm_add_column(sm_table *t);
-sm_constraint *sm_add_constraint(sm_table *t);
-sm_index *sm_add_index(sm_table *t);
-sm_trigger *sm_add_trigger(sm_table *t);
-sm_view *sm_add_view(sm_schema *s);
-sm_sequence *sm_add_sequence(sm_schema *s);
-sm_enum *sm_add_enum(sm_schema *s);
-sm_function *sm_add_function(sm_schema *s);
-void sm_add_unsupported(sm_schema *s, const char *what);
-void sm_strv_push(char ***v, size_t *n, const char *s);
+sm_table *rt_sm_add_table(sm_schema *s);
+sm_column *rt_sm_add_column(sm_table *t);
+sm_constraint *rt_sm_add_constraint(sm_table *t);
+sm_index *rt_sm_add_index(sm_table *t);
+sm_trigger *rt_sm_add_trigger(sm_table *t);
+sm_view *rt_sm_add_view(sm_schema *s);
+sm_sequence *rt_sm_add_sequence(sm_schema *s);
+sm_enum *rt_sm_add_enum(sm_schema *s);
+sm_function *rt_sm_add_function(sm_schema *s);
+void rt_sm_add_unsupported(sm_schema *s, const char *what);
+void rt_sm_strv_push(char ***v, size_t *n, const char *s);
 
 #endif

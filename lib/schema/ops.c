@@ -9,52 +9,52 @@
 
 /*
  * See ops.h.  The pointer returned is good only until the next
- * sm_ops_add, which may move the array.
+ * rt_sm_ops_add, which may move the array.
  */
-sm_op *sm_ops_add(sm_ops *ops, int destructive, const char *fmt, ...)
+sm_op *rt_sm_ops_add(sm_ops *ops, int destructive, const char *fmt, ...)
 {
-	ops->v = xrealloc(ops->v, (ops->n + 1) * sizeof(*ops->v));
+	ops->v = rt_xrealloc(ops->v, (ops->n + 1) * sizeof(*ops->v));
 	sm_op *op = &ops->v[ops->n++];
 	memset(op, 0, sizeof(*op));
 	op->destructive = destructive;
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	rt_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	op->what = strbuf_detach(&sb);
+	op->what = rt_strbuf_detach(&sb);
 	return op;
 }
 
-void sm_op_sql(sm_op *op, const char *fmt, ...)
+void rt_sm_op_sql(sm_op *op, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	rt_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	rt_strlist_push(&op->sql, sb.buf);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 }
 
 /* Add to an operation's note: a later note is joined to the earlier with "; ". */
-void sm_op_note(sm_op *op, const char *fmt, ...)
+void rt_sm_op_note(sm_op *op, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
 	if (op->note) {
-		strbuf_adds(&sb, op->note);
-		strbuf_adds(&sb, "; ");
+		rt_strbuf_adds(&sb, op->note);
+		rt_strbuf_adds(&sb, "; ");
 		free(op->note);
 	}
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	rt_strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	op->note = strbuf_detach(&sb);
+	op->note = rt_strbuf_detach(&sb);
 }
 
 /* Frees every operation's strings and the array; ops is left empty. */
-void sm_ops_free(sm_ops *ops)
+void rt_sm_ops_free(sm_ops *ops)
 {
 	for (size_t i = 0; i < ops->n; i++) {
 		free(ops->v[i].what);

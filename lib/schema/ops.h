@@ -22,11 +22,11 @@ typedef struct sm_ops {
 } sm_ops;
 
 /* Append an operation; what is printf-style. */
-sm_op *sm_ops_add(sm_ops *ops, int destructive, const char *fmt, ...)
+sm_op *rt_sm_ops_add(sm_ops *ops, int destructive, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Append a statement to an operation (printf-style, no trailing ';'). */
-void sm_op_sql(sm_op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sm_op_note(sm_op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sm_ops_free(sm_ops *ops);
+void rt_sm_op_sql(sm_op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rt_sm_op_note(sm_op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rt_sm_ops_free(sm_ops *ops);
 
 #endif

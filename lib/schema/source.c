@@ -32,7 +32,7 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 	if (!c) {
 		if (!missing)
 			return -1;
-		*out = sm_new();
+		*out = rt_sm_new();
 		return 0;
 	}
 	int rc = d->introspect(c, cfg, out, err);
@@ -44,12 +44,12 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
  * Run every statement of a schema file on c; with own_tx, in one
  * transaction of its own when no statement forbids it.
  */
-int sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx,
+int rt_sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx,
 		rt_error *err)
 {
 	char *text;
 	size_t len;
-	if (fs_read_file(path, &text, &len, err) < 0)
+	if (rt_fs_read_file(path, &text, &len, err) < 0)
 		return -1;
 	rt_stmtlist stmts = { 0 };
 	int rc = d->split(text, len, 1, path, &stmts, err);
@@ -75,7 +75,7 @@ static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
 			  const char *rev, rt_error *err)
 {
 	rt_ctx *sub = rt_ctx_borrow(ctx, scfg);
-	char *list = xstrdup(rev);
+	char *list = rt_xstrdup(rev);
 	int rc = 0;
 	/* "a,b": the state of a database whose rows are a and b */
 	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ","))
@@ -84,7 +84,7 @@ static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
 	rt_ctx_close(sub);
 	if (rc < 0 && err->message) {
 		char *m = err->message;
-		err->message = xasprintf("replaying the migrations into a scratch database: %s", m);
+		err->message = rt_xasprintf("replaying the migrations into a scratch database: %s", m);
 		free(m);
 	}
 	return rc;
@@ -103,16 +103,16 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 	}
 	rt_config *scfg = rt_config_clone(cfg);
 	free(scfg->url);
-	scfg->url = xstrdup(url);
+	scfg->url = rt_xstrdup(url);
 	scfg->scratch = 1;
 	int rc;
 	if (file) {
 		int missing;
 		rt_conn *c = d->connect(scfg, 0, &missing, err);
 		rc = c ? 0 : -1;
-		if (rc == 0 && (rc = sm_run_file(d, c, file, 1, err)) < 0 && err->message) {
+		if (rc == 0 && (rc = rt_sm_run_file(d, c, file, 1, err)) < 0 && err->message) {
 			char *m = err->message;
-			err->message = xasprintf("loading the schema file into a scratch database: %s", m);
+			err->message = rt_xasprintf("loading the schema file into a scratch database: %s", m);
 			free(m);
 		}
 		if (rc == 0)
@@ -136,12 +136,12 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
  * existing file, or a name ending in .sql -- unless is_url says it is a
  * URL, as it does for any name starting with "postgres"; then URLs.
  */
-int sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
 		   const char *spec, sm_schema **out, rt_error *err)
 {
 	*out = NULL;
 	if (!strcmp(spec, "empty")) {
-		*out = sm_new();
+		*out = rt_sm_new();
 		return 0;
 	}
 	if (!strcmp(spec, "schema")) {
@@ -150,7 +150,7 @@ int sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
 			rt_hint(err, "set 'schema = schema.sql' in retort.ini");
 			return -1;
 		}
-		if (!fs_exists(cfg->schema))
+		if (!rt_fs_exists(cfg->schema))
 			return rt_fail_at(err, RT_ECONFIG, cfg->schema, 0,
 					  "the declared schema file does not exist");
 		return load_scratch(ctx, d, cfg, cfg->schema, NULL, out, err);
@@ -161,17 +161,17 @@ int sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
 	}
 	if (!strcmp(spec, "database"))
 		return introspect_url(d, cfg, 1, out, err);
-	if (!strncmp(spec, "file:", 5) || (!is_url(spec) && fs_exists(spec) && !fs_is_dir(spec)) ||
+	if (!strncmp(spec, "file:", 5) || (!is_url(spec) && rt_fs_exists(spec) && !rt_fs_is_dir(spec)) ||
 	    (strlen(spec) > 4 && !strcmp(spec + strlen(spec) - 4, ".sql") && !is_url(spec))) {
 		const char *path = !strncmp(spec, "file:", 5) ? spec + 5 : spec;
-		if (!fs_exists(path))
+		if (!rt_fs_exists(path))
 			return rt_fail_at(err, RT_EUSAGE, path, 0, "no such schema file");
 		return load_scratch(ctx, d, cfg, path, NULL, out, err);
 	}
 	if (is_url(spec)) {
 		rt_config *lcfg = rt_config_clone(cfg);
 		free(lcfg->url);
-		lcfg->url = xstrdup(spec);
+		lcfg->url = rt_xstrdup(spec);
 		int rc = introspect_url(d, lcfg, 1, out, err);
 		rt_config_free(lcfg);
 		return rc;
@@ -181,7 +181,7 @@ int sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
 	return -1;
 }
 
-const char *sm_source_url(const char *spec)
+const char *rt_sm_source_url(const char *spec)
 {
 	return spec && is_url(spec) && strncmp(spec, "file:", 5) ? spec : NULL;
 }

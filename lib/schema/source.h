@@ -11,12 +11,12 @@
 #include "schema/model.h"
 
 /* Load spec's schema with dialect d; cfg->url is the configured database. */
-int sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
 		   const char *spec, sm_schema **out, rt_error *err);
 /* Run a schema file's statements on c (own_tx: in a transaction of its own). */
-int sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx,
+int rt_sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx,
 		rt_error *err);
 /* The URL a source names, or NULL when it is not a URL. */
-const char *sm_source_url(const char *spec);
+const char *rt_sm_source_url(const char *spec);
 
 #endif

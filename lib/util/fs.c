@@ -17,11 +17,11 @@ static int read_all(int fd, const char *display, int regular, char **out,
 		    size_t *len, rt_error *err)
 {
 	size_t alloc = 8192, n = 0;
-	char *buf = xmalloc(alloc);
+	char *buf = rt_xmalloc(alloc);
 	for (;;) {
 		if (n + 1 >= alloc) {
 			alloc *= 2;
-			buf = xrealloc(buf, alloc);
+			buf = rt_xrealloc(buf, alloc);
 		}
 		ssize_t r = read(fd, buf + n, alloc - n - 1);
 		if (r < 0) {
@@ -38,12 +38,12 @@ static int read_all(int fd, const char *display, int regular, char **out,
 		(void)regular; /* read to EOF: network file systems may return short reads */
 	}
 	buf[n] = '\0';
-	*out = n + 1 < alloc ? xrealloc(buf, n + 1) : buf; /* keep only what is used */
+	*out = n + 1 < alloc ? rt_xrealloc(buf, n + 1) : buf; /* keep only what is used */
 	*len = n;
 	return 0;
 }
 
-int fs_read_file_at(int dirfd, const char *name, const char *display,
+int rt_fs_read_file_at(int dirfd, const char *name, const char *display,
 		    char **out, size_t *len, rt_error *err)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
@@ -55,9 +55,9 @@ int fs_read_file_at(int dirfd, const char *name, const char *display,
 	return rc;
 }
 
-int fs_read_file(const char *path, char **out, size_t *len, rt_error *err)
+int rt_fs_read_file(const char *path, char **out, size_t *len, rt_error *err)
 {
-	return fs_read_file_at(AT_FDCWD, path, path, out, len, err);
+	return rt_fs_read_file_at(AT_FDCWD, path, path, out, len, err);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -70,7 +70,7 @@ static int cmp_str(const void *a, const void *b)
  * neither regular files nor symlinks are skipped; DT_UNKNOWN ones (some
  * file systems give no type) are kept for the read to judge.
  */
-int fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
+int rt_fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
 		rt_error *err)
 {
 	DIR *d = opendir(dir);
@@ -88,7 +88,7 @@ int fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
 		    de->d_type != DT_UNKNOWN)
 			continue;
 		ALLOC_GROW(names->v, names->n + 1, alloc);
-		names->v[names->n++] = xstrndup(de->d_name, n);
+		names->v[names->n++] = rt_xstrndup(de->d_name, n);
 	}
 	closedir(d);
 	if (names->n > 1)
@@ -100,7 +100,7 @@ int fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
  * See fs.h.  A failed write removes the file again, so no partial file is
  * left; there is no fsync.
  */
-int fs_write_new_file(const char *path, const char *data, size_t len,
+int rt_fs_write_new_file(const char *path, const char *data, size_t len,
 		      rt_error *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -130,13 +130,13 @@ int fs_write_new_file(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-int fs_exists(const char *path)
+int rt_fs_exists(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0;
 }
 
-int fs_is_dir(const char *path)
+int rt_fs_is_dir(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -147,9 +147,9 @@ int fs_is_dir(const char *path)
  * exists is accepted even when it is not a directory -- what comes next
  * reports that.
  */
-int fs_mkdirs(const char *path, rt_error *err)
+int rt_fs_mkdirs(const char *path, rt_error *err)
 {
-	char *p = xstrdup(path);
+	char *p = rt_xstrdup(path);
 	for (char *s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
@@ -171,10 +171,10 @@ int fs_mkdirs(const char *path, rt_error *err)
 }
 
 /* dir/name, where "." and a leading "./" of name add nothing ("dir/./x" is "dir/x"). */
-char *fs_join(const char *dir, const char *name)
+char *rt_fs_join(const char *dir, const char *name)
 {
 	if (!dir || !*dir || name[0] == '/')
-		return xstrdup(name);
+		return rt_xstrdup(name);
 	while (name[0] == '.' && name[1] == '/')
 		name += 2;
 	if (!strcmp(name, "."))
@@ -183,18 +183,18 @@ char *fs_join(const char *dir, const char *name)
 	while (dl > 1 && dir[dl - 1] == '/')
 		dl--;
 	if (dl == 1 && dir[0] == '.')
-		return xstrdup(*name ? name : ".");
+		return rt_xstrdup(*name ? name : ".");
 	if (!*name)
-		return xstrndup(dir, dl);
-	return xasprintf("%.*s/%s", (int)dl, dir, name);
+		return rt_xstrndup(dir, dl);
+	return rt_xasprintf("%.*s/%s", (int)dl, dir, name);
 }
 
-char *fs_dirname(const char *path)
+char *rt_fs_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	if (!slash)
-		return xstrdup(".");
+		return rt_xstrdup(".");
 	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
+		return rt_xstrdup("/");
+	return rt_xstrndup(path, (size_t)(slash - path));
 }

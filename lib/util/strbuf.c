@@ -9,7 +9,7 @@
 #include <ctype.h>
 
 /* Make room for extra more bytes plus the terminator. */
-void strbuf_grow(strbuf *sb, size_t extra)
+void rt_strbuf_grow(strbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;
 	if (need <= sb->alloc)
@@ -17,63 +17,63 @@ void strbuf_grow(strbuf *sb, size_t extra)
 	size_t n = sb->alloc ? sb->alloc : 64;
 	while (n < need)
 		n *= 2;
-	sb->buf = xrealloc(sb->buf, n);
+	sb->buf = rt_xrealloc(sb->buf, n);
 	sb->alloc = n;
 }
 
-void strbuf_add(strbuf *sb, const void *data, size_t len)
+void rt_strbuf_add(strbuf *sb, const void *data, size_t len)
 {
-	strbuf_grow(sb, len);
+	rt_strbuf_grow(sb, len);
 	if (len)
 		memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
 	sb->buf[sb->len] = '\0';
 }
 
-void strbuf_adds(strbuf *sb, const char *s)
+void rt_strbuf_adds(strbuf *sb, const char *s)
 {
-	strbuf_add(sb, s, strlen(s));
+	rt_strbuf_add(sb, s, strlen(s));
 }
 
-void strbuf_addc(strbuf *sb, char c)
+void rt_strbuf_addc(strbuf *sb, char c)
 {
-	strbuf_add(sb, &c, 1);
+	rt_strbuf_add(sb, &c, 1);
 }
 
-void strbuf_addchars(strbuf *sb, char c, size_t n)
+void rt_strbuf_addchars(strbuf *sb, char c, size_t n)
 {
-	strbuf_grow(sb, n);
+	rt_strbuf_grow(sb, n);
 	memset(sb->buf + sb->len, c, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
 }
 
 /* Format into the buffer; tries once in the free space, then grows exactly. */
-void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap)
+void rt_strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list cp;
-	strbuf_grow(sb, 64);
+	rt_strbuf_grow(sb, 64);
 	va_copy(cp, ap);
 	int n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sb->alloc - sb->len) {
-		strbuf_grow(sb, (size_t)n);
+		rt_strbuf_grow(sb, (size_t)n);
 		vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
 	}
 	sb->len += (size_t)n;
 }
 
-void strbuf_addf(strbuf *sb, const char *fmt, ...)
+void rt_strbuf_addf(strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	strbuf_vaddf(sb, fmt, ap);
+	rt_strbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
 }
 
-void strbuf_setlen(strbuf *sb, size_t len)
+void rt_strbuf_setlen(strbuf *sb, size_t len)
 {
 	if (!sb->buf)
 		return;
@@ -81,34 +81,34 @@ void strbuf_setlen(strbuf *sb, size_t len)
 	sb->buf[len] = '\0';
 }
 
-void strbuf_reset(strbuf *sb)
+void rt_strbuf_reset(strbuf *sb)
 {
-	strbuf_setlen(sb, 0);
+	rt_strbuf_setlen(sb, 0);
 }
 
-void strbuf_rtrim(strbuf *sb)
+void rt_strbuf_rtrim(strbuf *sb)
 {
 	while (sb->len && isspace((unsigned char)sb->buf[sb->len - 1]))
 		sb->len--;
-	strbuf_setlen(sb, sb->len);
+	rt_strbuf_setlen(sb, sb->len);
 }
 
-char *strbuf_detach(strbuf *sb)
+char *rt_strbuf_detach(strbuf *sb)
 {
-	char *s = sb->buf ? sb->buf : xstrdup("");
+	char *s = sb->buf ? sb->buf : rt_xstrdup("");
 	sb->buf = NULL;
 	sb->len = sb->alloc = 0;
 	return s;
 }
 
-void strbuf_release(strbuf *sb)
+void rt_strbuf_release(strbuf *sb)
 {
 	free(sb->buf);
 	sb->buf = NULL;
 	sb->len = sb->alloc = 0;
 }
 
-const char *strbuf_str(const strbuf *sb)
+const char *rt_strbuf_str(const strbuf *sb)
 {
 	return sb->buf ? sb->buf : "";
 }

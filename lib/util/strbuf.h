@@ -19,25 +19,25 @@ typedef struct strbuf {
 
 #define STRBUF_INIT { NULL, 0, 0 }
 
-void strbuf_grow(strbuf *sb, size_t extra);
-void strbuf_add(strbuf *sb, const void *data, size_t len);
-void strbuf_adds(strbuf *sb, const char *s);
-void strbuf_addc(strbuf *sb, char c);
-void strbuf_addf(strbuf *sb, const char *fmt, ...)
+void rt_strbuf_grow(strbuf *sb, size_t extra);
+void rt_strbuf_add(strbuf *sb, const void *data, size_t len);
+void rt_strbuf_adds(strbuf *sb, const char *s);
+void rt_strbuf_addc(strbuf *sb, char c);
+void rt_strbuf_addf(strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap)
+void rt_strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* Append n copies of c. */
-void strbuf_addchars(strbuf *sb, char c, size_t n);
+void rt_strbuf_addchars(strbuf *sb, char c, size_t n);
 /* Shorten to len bytes (len <= sb->len). */
-void strbuf_setlen(strbuf *sb, size_t len);
-void strbuf_reset(strbuf *sb);
+void rt_strbuf_setlen(strbuf *sb, size_t len);
+void rt_strbuf_reset(strbuf *sb);
 /* Remove trailing whitespace. */
-void strbuf_rtrim(strbuf *sb);
+void rt_strbuf_rtrim(strbuf *sb);
 /* Return the buffer (never NULL) and leave sb empty; the caller frees it. */
-char *strbuf_detach(strbuf *sb);
-void strbuf_release(strbuf *sb);
+char *rt_strbuf_detach(strbuf *sb);
+void rt_strbuf_release(strbuf *sb);
 /* The current contents, "" when nothing was added. */
-const char *strbuf_str(const strbuf *sb);
+const char *rt_strbuf_str(const strbuf *sb);
 
 #endif

@@ -21,13 +21,13 @@ static uint64_t hash(const char *s)
  * An empty map whose capacity (a power of two, at least 16) keeps
  * expected keys at most half full.
  */
-void strmap_init(strmap *m, size_t expected)
+void rt_strmap_init(strmap *m, size_t expected)
 {
 	size_t cap = 16;
 	while (cap < expected * 2)
 		cap *= 2;
-	m->keys = xcalloc(cap, sizeof(*m->keys));
-	m->vals = xcalloc(cap, sizeof(*m->vals));
+	m->keys = rt_xcalloc(cap, sizeof(*m->keys));
+	m->vals = rt_xcalloc(cap, sizeof(*m->vals));
 	m->cap = cap;
 	m->count = 0;
 }
@@ -35,11 +35,11 @@ void strmap_init(strmap *m, size_t expected)
 static void grow(strmap *m)
 {
 	strmap n;
-	strmap_init(&n, m->cap);
+	rt_strmap_init(&n, m->cap);
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->keys[i])
-			strmap_put(&n, m->keys[i], m->vals[i]);
-	strmap_free(m);
+			rt_strmap_put(&n, m->keys[i], m->vals[i]);
+	rt_strmap_free(m);
 	*m = n;
 }
 
@@ -47,7 +47,7 @@ static void grow(strmap *m)
  * See strmap.h.  The table doubles before it would pass half full, so a
  * probe always meets an empty slot.  key is stored, not copied.
  */
-int strmap_put(strmap *m, const char *key, int val)
+int rt_strmap_put(strmap *m, const char *key, int val)
 {
 	if ((m->count + 1) * 2 > m->cap)
 		grow(m);
@@ -67,7 +67,7 @@ int strmap_put(strmap *m, const char *key, int val)
 }
 
 /* See strmap.h; a map never initialised (cap 0) finds nothing. */
-int strmap_get(const strmap *m, const char *key)
+int rt_strmap_get(const strmap *m, const char *key)
 {
 	if (!m->cap)
 		return -1;
@@ -80,7 +80,7 @@ int strmap_get(const strmap *m, const char *key)
 	return -1;
 }
 
-void strmap_free(strmap *m)
+void rt_strmap_free(strmap *m)
 {
 	free(m->keys);
 	free(m->vals);

@@ -16,11 +16,11 @@ typedef struct strmap {
 	size_t count;
 } strmap;
 
-void strmap_init(strmap *m, size_t expected);
+void rt_strmap_init(strmap *m, size_t expected);
 /* Insert key -> val.  Returns the previous value if key was present, else -1. */
-int strmap_put(strmap *m, const char *key, int val);
+int rt_strmap_put(strmap *m, const char *key, int val);
 /* The value for key, or -1. */
-int strmap_get(const strmap *m, const char *key);
-void strmap_free(strmap *m);
+int rt_strmap_get(const strmap *m, const char *key);
+void rt_strmap_free(strmap *m);
 
 #endif

@@ -13,7 +13,7 @@ static void oom(size_t n)
 	abort();
 }
 
-void *xmalloc(size_t n)
+void *rt_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
@@ -21,7 +21,7 @@ void *xmalloc(size_t n)
 	return p;
 }
 
-void *xcalloc(size_t nmemb, size_t size)
+void *rt_xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
@@ -29,7 +29,7 @@ void *xcalloc(size_t nmemb, size_t size)
 	return p;
 }
 
-void *xrealloc(void *p, size_t n)
+void *rt_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
@@ -37,29 +37,29 @@ void *xrealloc(void *p, size_t n)
 	return q;
 }
 
-char *xstrdup(const char *s)
+char *rt_xstrdup(const char *s)
 {
-	return xstrndup(s, strlen(s));
+	return rt_xstrndup(s, strlen(s));
 }
 
-char *xstrndup(const char *s, size_t n)
+char *rt_xstrndup(const char *s, size_t n)
 {
-	char *p = xmalloc(n + 1);
+	char *p = rt_xmalloc(n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
 
-char *xstrdup_or_null(const char *s)
+char *rt_xstrdup_or_null(const char *s)
 {
-	return s ? xstrdup(s) : NULL;
+	return s ? rt_xstrdup(s) : NULL;
 }
 
 /*
  * A new string formatted as printf would: measured with a first
  * vsnprintf, then written.  An encoding error gives "" rather than NULL.
  */
-char *xasprintf(const char *fmt, ...)
+char *rt_xasprintf(const char *fmt, ...)
 {
 	va_list ap, cp;
 	va_start(ap, fmt);
@@ -68,7 +68,7 @@ char *xasprintf(const char *fmt, ...)
 	va_end(cp);
 	if (n < 0)
 		n = 0;
-	char *p = xmalloc((size_t)n + 1);
+	char *p = rt_xmalloc((size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;

@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-void *xmalloc(size_t n);
-void *xcalloc(size_t nmemb, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-/* Like xstrdup, but NULL stays NULL. */
-char *xstrdup_or_null(const char *s);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *rt_xmalloc(size_t n);
+void *rt_xcalloc(size_t nmemb, size_t size);
+void *rt_xrealloc(void *p, size_t n);
+char *rt_xstrdup(const char *s);
+char *rt_xstrndup(const char *s, size_t n);
+/* Like rt_xstrdup, but NULL stays NULL. */
+char *rt_xstrdup_or_null(const char *s);
+char *rt_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Ensure array x (of *x elements) can hold nr items; alloc is its capacity. */
 #define ALLOC_GROW(x, nr, alloc)                                           \
@@ -27,7 +27,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 			size_t ag_n_ = (alloc) ? (size_t)(alloc) * 2 : 8;  \
 			if (ag_n_ < (size_t)(nr))                          \
 				ag_n_ = (size_t)(nr);                      \
-			(x) = xrealloc((x), ag_n_ * sizeof(*(x)));         \
+			(x) = rt_xrealloc((x), ag_n_ * sizeof(*(x)));         \
 			(alloc) = ag_n_;                                   \
 		}                                                          \
 	} while (0)

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!memchr(data, '$', size) && (out.len != size || (size && memcmp(out.buf, data, size))))
 				abort();
 		}
-		strbuf_release(&out);
+		rt_strbuf_release(&out);
 		rt_error_clear(&err);
 	}
 	return 0;

@@ -6,7 +6,7 @@
  *
  * The bar is exactness: the generated upgrade turns schema A into
  * exactly B and the generated downgrade turns it back into A, comparing
- * the models introspected from the databases (sm_compare finds nothing).
+ * the models introspected from the databases (rt_sm_compare finds nothing).
  * Covered: one schema written two ways reads the same; every real schema
  * of ../shared/schemas/pg goes from empty to full and back, with the
  * objects retort cannot diff listed exactly; the synapse pair (v54 ->
@@ -43,7 +43,7 @@ static const char *env(const char *name)
 /* A libpq connection string for database db of the test server. */
 static char *db_url(const char *db)
 {
-	return xasprintf("host='%s' port='%s' user='%s' dbname='%s'",
+	return rt_xasprintf("host='%s' port='%s' user='%s' dbname='%s'",
 			 env("RETORT_TEST_PGHOST"), env("RETORT_TEST_PGPORT"),
 			 env("RETORT_TEST_PGUSER"), db);
 }
@@ -82,13 +82,13 @@ static rt_strlist made;
 static char *db_create(const char *tag)
 {
 	static int counter;
-	char *name = xasprintf("rt_test_%ld_%d_%s", (long)getpid(), ++counter, tag);
+	char *name = rt_xasprintf("rt_test_%ld_%d_%s", (long)getpid(), ++counter, tag);
 	rt_strlist_push(&made, name);
 	rt_conn *c = db_connect("postgres");
-	char *sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
 	db_exec(c, sql);
 	free(sql);
-	sql = xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
+	sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
 	db_exec(c, sql);
 	free(sql);
 	PG->disconnect(c);
@@ -98,7 +98,7 @@ static char *db_create(const char *tag)
 static void db_drop(char *name)
 {
 	rt_conn *c = db_connect("postgres");
-	char *sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
 	db_exec(c, sql);
 	free(sql);
 	PG->disconnect(c);
@@ -116,7 +116,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	while (made.n)
-		db_drop(xstrdup(made.v[made.n - 1]));
+		db_drop(rt_xstrdup(made.v[made.n - 1]));
 	rt_strlist_free(&made);
 	return 0;
 }
@@ -125,7 +125,7 @@ static int first_value(void *ud, int n, const char *const *v)
 {
 	char **out = ud;
 	if (n > 0)
-		*out = xstrdup(v[0] ? v[0] : "(null)");
+		*out = rt_xstrdup(v[0] ? v[0] : "(null)");
 	return 1;
 }
 
@@ -136,7 +136,7 @@ static char *db_value(rt_conn *c, const char *sql)
 	rt_error err = { 0 };
 	if (PG->query(c, sql, first_value, &out, &err) < 0)
 		fail_msg("%s", err.message);
-	return out ? out : xstrdup("(no row)");
+	return out ? out : rt_xstrdup("(no row)");
 }
 
 static sm_schema *db_introspect(rt_conn *c)
@@ -165,7 +165,7 @@ static void db_load_file(const char *db, const char *path)
 {
 	if (access(path, R_OK) != 0)
 		fail_msg("%s: cannot read it (RETORT_TEST_SCHEMAS names the corpus)", path);
-	char *cmd = xasprintf("psql -X -q -v ON_ERROR_STOP=0 -h '%s' -p '%s' -U '%s' -d '%s' -f '%s' 2>&1",
+	char *cmd = rt_xasprintf("psql -X -q -v ON_ERROR_STOP=0 -h '%s' -p '%s' -U '%s' -d '%s' -f '%s' 2>&1",
 			      env("RETORT_TEST_PGHOST"), env("RETORT_TEST_PGPORT"),
 			      env("RETORT_TEST_PGUSER"), db, path);
 	FILE *p = popen(cmd, "r");
@@ -175,12 +175,12 @@ static void db_load_file(const char *db, const char *path)
 	strbuf errors = STRBUF_INIT;
 	while (fgets(line, sizeof(line), p))
 		if (strstr(line, "ERROR:") || strstr(line, "FATAL:"))
-			strbuf_adds(&errors, line);
+			rt_strbuf_adds(&errors, line);
 	int status = pclose(p);
 	free(cmd);
 	if (status != 0 || errors.len)
-		fail_msg("loading %s (psql status %d):\n%s", path, status, strbuf_str(&errors));
-	strbuf_release(&errors);
+		fail_msg("loading %s (psql status %d):\n%s", path, status, rt_strbuf_str(&errors));
+	rt_strbuf_release(&errors);
 }
 
 /* ------------------------------------------------------------------ */
@@ -190,10 +190,10 @@ static void db_load_file(const char *db, const char *path)
 static void ops_text(const sm_ops *ops, strbuf *sb)
 {
 	for (size_t i = 0; i < ops->n; i++) {
-		strbuf_addf(sb, "-- %s%s%s\n", ops->v[i].what, ops->v[i].note ? ": " : "",
+		rt_strbuf_addf(sb, "-- %s%s%s\n", ops->v[i].what, ops->v[i].note ? ": " : "",
 			    ops->v[i].note ? ops->v[i].note : "");
 		for (size_t j = 0; j < ops->v[i].sql.n; j++)
-			strbuf_addf(sb, "%s;\n", ops->v[i].sql.v[j]);
+			rt_strbuf_addf(sb, "%s;\n", ops->v[i].sql.v[j]);
 	}
 }
 
@@ -225,10 +225,10 @@ static void apply(rt_conn *c, const sm_ops *ops)
 static void assert_same(const sm_schema *want, const sm_schema *got, const char *when)
 {
 	strbuf sb = STRBUF_INIT;
-	size_t n = sm_compare(want, got, &sb);
+	size_t n = rt_sm_compare(want, got, &sb);
 	if (n)
 		fail_msg("%s: %zu differences:\n%.6000s", when, n, sb.buf);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 }
 
 /*
@@ -242,7 +242,7 @@ static sm_schema *migrate(rt_conn *b, const sm_schema *want, sm_ops *ops, const 
 	apply(b, ops);
 	sm_schema *after = db_introspect(b);
 	assert_same(want, after, when);
-	sm_free(after);
+	rt_sm_free(after);
 	return before;
 }
 
@@ -337,25 +337,25 @@ static void test_written_two_ways(void **state)
 	assert_int_equal(s1->nfuncs, 1);
 	assert_int_equal(s1->nunsupported, 0);
 	/* Names are qualified whatever the session's search_path. */
-	const sm_table *users = sm_find_table(s1, "public", "users");
+	const sm_table *users = rt_sm_find_table(s1, "public", "users");
 	assert_non_null(users);
-	assert_string_equal(sm_find_column(users, "id")->def, "nextval('public.users_id_seq'::regclass)");
-	assert_string_equal(sm_find_column(users, "m")->type, "public.mood");
+	assert_string_equal(rt_sm_find_column(users, "id")->def, "nextval('public.users_id_seq'::regclass)");
+	assert_string_equal(rt_sm_find_column(users, "m")->type, "public.mood");
 	assert_string_equal(s1->seqs[0].owned_by, "public.users.id");
-	const sm_table *posts = sm_find_table(s1, "public", "posts");
-	assert_int_equal(sm_find_column(posts, "id")->identity, 'a');
-	assert_string_equal(sm_find_column(posts, "body")->collation, "pg_catalog.\"C\"");
-	assert_string_equal(sm_find_column(posts, "len")->generated, "length(body)");
+	const sm_table *posts = rt_sm_find_table(s1, "public", "posts");
+	assert_int_equal(rt_sm_find_column(posts, "id")->identity, 'a');
+	assert_string_equal(rt_sm_find_column(posts, "body")->collation, "pg_catalog.\"C\"");
+	assert_string_equal(rt_sm_find_column(posts, "len")->generated, "length(body)");
 	/* what the server would choose by itself is not written out */
-	sm_schema *none = sm_new();
+	sm_schema *none = rt_sm_new();
 	sm_ops ops;
 	diff(none, s1, &ops);
 	assert_sql(&ops, "id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,");
 	assert_sql(&ops, "CREATE SEQUENCE public.users_id_seq AS integer");
-	sm_ops_free(&ops);
-	sm_free(none);
-	sm_free(s1);
-	sm_free(s2);
+	rt_sm_ops_free(&ops);
+	rt_sm_free(none);
+	rt_sm_free(s1);
+	rt_sm_free(s2);
 	PG->disconnect(c1);
 	PG->disconnect(c2);
 	db_drop(d1);
@@ -370,13 +370,13 @@ static void test_session_untouched(void **state)
 	rt_conn *c = db_connect(db);
 	db_exec(c, "CREATE TABLE t (a int); SET search_path = public, pg_temp; SET TimeZone = 'Asia/Tokyo'");
 	sm_schema *s = db_introspect(c);
-	sm_free(s);
+	rt_sm_free(s);
 	assert_str_free(db_value(c, "SHOW search_path"), "public, pg_temp");
 	assert_str_free(db_value(c, "SHOW TimeZone"), "Asia/Tokyo");
 	db_exec(c, "BEGIN; CREATE TABLE u (b int)");
 	s = db_introspect(c);
-	assert_non_null(sm_find_table(s, "public", "u")); /* sees the transaction's work */
-	sm_free(s);
+	assert_non_null(rt_sm_find_table(s, "public", "u")); /* sees the transaction's work */
+	rt_sm_free(s);
 	assert_str_free(db_value(c, "SELECT count(*) FROM u"), "0"); /* still usable */
 	db_exec(c, "ROLLBACK");
 	PG->disconnect(c);
@@ -394,16 +394,16 @@ static void test_own_tables_skipped(void **state)
 		   "CREATE TABLE app (id int)");
 	sm_schema *s = db_introspect(c);
 	assert_int_equal(s->ntables, 2); /* app, ops.retort_version */
-	assert_non_null(sm_find_table(s, "ops", "retort_version"));
-	assert_null(sm_find_table(s, "public", "retort_version"));
-	sm_free(s);
+	assert_non_null(rt_sm_find_table(s, "ops", "retort_version"));
+	assert_null(rt_sm_find_table(s, "public", "retort_version"));
+	rt_sm_free(s);
 	rt_config *cfg = rt_config_new("/tmp");
-	cfg->version_table_schema = xstrdup("ops");
+	cfg->version_table_schema = rt_xstrdup("ops");
 	rt_error err = { 0 };
 	assert_int_equal(PG->introspect(c, cfg, &s, &err), 0);
-	assert_null(sm_find_table(s, "ops", "retort_version"));
-	assert_non_null(sm_find_table(s, "public", "retort_version"));
-	sm_free(s);
+	assert_null(rt_sm_find_table(s, "ops", "retort_version"));
+	assert_non_null(rt_sm_find_table(s, "public", "retort_version"));
+	rt_sm_free(s);
 	rt_config_free(cfg);
 	PG->disconnect(c);
 	db_drop(db);
@@ -464,17 +464,17 @@ static void test_unsupported_listed(void **state)
 	};
 	strbuf got = STRBUF_INIT;
 	for (size_t i = 0; i < s->nunsupported; i++)
-		strbuf_addf(&got, "%s\n", s->unsupported[i]);
+		rt_strbuf_addf(&got, "%s\n", s->unsupported[i]);
 	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
 		assert_contains(got.buf, want[i]);
 	if (s->nunsupported != sizeof(want) / sizeof(*want))
 		fail_msg("unsupported:\n%s", got.buf);
 	/* the children are left out; their parents are there */
-	assert_null(sm_find_table(s, "public", "child"));
-	assert_null(sm_find_table(s, "public", "parted_2024"));
-	assert_string_equal(sm_find_table(s, "public", "parted")->options, "PARTITION BY RANGE (d)");
-	strbuf_release(&got);
-	sm_free(s);
+	assert_null(rt_sm_find_table(s, "public", "child"));
+	assert_null(rt_sm_find_table(s, "public", "parted_2024"));
+	assert_string_equal(rt_sm_find_table(s, "public", "parted")->options, "PARTITION BY RANGE (d)");
+	rt_strbuf_release(&got);
+	rt_sm_free(s);
 	PG->disconnect(c);
 	db_drop(db);
 }
@@ -557,14 +557,14 @@ static void assert_unsupported(const sm_schema *s, const char *const *want, cons
 {
 	strbuf got = STRBUF_INIT, exp = STRBUF_INIT;
 	for (size_t i = 0; i < s->nunsupported; i++)
-		strbuf_addf(&got, "%s\n", s->unsupported[i]);
+		rt_strbuf_addf(&got, "%s\n", s->unsupported[i]);
 	for (size_t i = 0; want[i]; i++)
-		strbuf_addf(&exp, "%s\n", want[i]);
-	if (strcmp(strbuf_str(&got), strbuf_str(&exp)))
-		fail_msg("%s: unsupported objects\n%s-- want --\n%s", file, strbuf_str(&got),
-			 strbuf_str(&exp));
-	strbuf_release(&got);
-	strbuf_release(&exp);
+		rt_strbuf_addf(&exp, "%s\n", want[i]);
+	if (strcmp(rt_strbuf_str(&got), rt_strbuf_str(&exp)))
+		fail_msg("%s: unsupported objects\n%s-- want --\n%s", file, rt_strbuf_str(&got),
+			 rt_strbuf_str(&exp));
+	rt_strbuf_release(&got);
+	rt_strbuf_release(&exp);
 }
 
 /*
@@ -574,7 +574,7 @@ static void assert_unsupported(const sm_schema *s, const char *const *want, cons
  */
 static void corpus_roundtrip(const corpus_case *k)
 {
-	char *path = xasprintf("%s/pg/%s", corpus(), k->file);
+	char *path = rt_xasprintf("%s/pg/%s", corpus(), k->file);
 	char *da = db_create("full"), *db = db_create("empty");
 	db_load_file(da, path);
 	rt_conn *a = db_connect(da), *b = db_connect(db);
@@ -587,18 +587,18 @@ static void corpus_roundtrip(const corpus_case *k)
 	sm_schema *empty = migrate(b, full, &up, k->file);
 	sm_schema *filled = db_introspect(b);
 	sm_schema *back = migrate(b, empty, &down, k->file);
-	sm_free(back);
+	rt_sm_free(back);
 	sm_schema *now = db_introspect(b);
 	assert_int_equal(now->ntables, 0);
 	assert_int_equal(now->nviews, 0);
 	assert_int_equal(now->nenums, 0);
 	assert_int_equal(now->nseqs, 0);
-	sm_free(now);
-	sm_free(filled);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
-	sm_free(full);
-	sm_free(empty);
+	rt_sm_free(now);
+	rt_sm_free(filled);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+	rt_sm_free(full);
+	rt_sm_free(empty);
 	PG->disconnect(a);
 	PG->disconnect(b);
 	db_drop(da);
@@ -629,7 +629,7 @@ CORPUS_TEST(test_corpus_sakila, 10)
 static void test_corpus_complete(void **state)
 {
 	(void)state;
-	char *cmd = xasprintf("ls '%s/pg'", corpus());
+	char *cmd = rt_xasprintf("ls '%s/pg'", corpus());
 	FILE *p = popen(cmd, "r");
 	char line[512];
 	int n = 0;
@@ -655,8 +655,8 @@ static void test_corpus_complete(void **state)
 static void test_synapse_pair(void **state)
 {
 	(void)state;
-	char *old_path = xasprintf("%s/pairs/synapse/synapse-full-54.sql.postgres", corpus());
-	char *new_path = xasprintf("%s/pairs/synapse/synapse-full-72.sql.postgres", corpus());
+	char *old_path = rt_xasprintf("%s/pairs/synapse/synapse-full-54.sql.postgres", corpus());
+	char *new_path = rt_xasprintf("%s/pairs/synapse/synapse-full-72.sql.postgres", corpus());
 	char *dold = db_create("s54"), *dnew = db_create("s72"), *dwork = db_create("work");
 	db_load_file(dold, old_path);
 	db_load_file(dnew, new_path);
@@ -679,12 +679,12 @@ static void test_synapse_pair(void **state)
 	sm_schema *after = migrate(w, s54, &down, "synapse 72 -> 54");
 	assert_same(before, s54, "synapse 54 as loaded");
 	assert_str_free(db_value(w, "SELECT stream_ordering || ' ' || event_id FROM events"), "7 $e");
-	sm_free(after);
-	sm_free(before);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
-	sm_free(s54);
-	sm_free(s72);
+	rt_sm_free(after);
+	rt_sm_free(before);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+	rt_sm_free(s54);
+	rt_sm_free(s72);
 	PG->disconnect(co);
 	PG->disconnect(cn);
 	PG->disconnect(w);
@@ -734,20 +734,20 @@ static void run_change(const change *k, sm_ops *ops_up, sm_ops *ops_down)
 	sm_schema *now = db_introspect(w);
 	diff(now, sold, &none);
 	assert_int_equal(none.n, 0);
-	sm_ops_free(&none);
-	sm_free(now);
+	rt_sm_ops_free(&none);
+	rt_sm_free(now);
 	if (ops_up)
 		*ops_up = up;
 	else
-		sm_ops_free(&up);
+		rt_sm_ops_free(&up);
 	if (ops_down)
 		*ops_down = down;
 	else
-		sm_ops_free(&down);
-	sm_free(after);
-	sm_free(before);
-	sm_free(sold);
-	sm_free(snew);
+		rt_sm_ops_free(&down);
+	rt_sm_free(after);
+	rt_sm_free(before);
+	rt_sm_free(sold);
+	rt_sm_free(snew);
 	PG->disconnect(co);
 	PG->disconnect(cn);
 	PG->disconnect(w);
@@ -776,8 +776,8 @@ static void test_tables_and_columns(void **state)
 	assert_op(&up, "alter column public.a.name: nullable", 0);
 	assert_op(&down, "drop table public.new_t", 1);
 	assert_op(&down, "alter column public.a.name: not null", 0);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
 }
 
 static void test_type_changes(void **state)
@@ -805,8 +805,8 @@ static void test_type_changes(void **state)
 	/* f reads d, whose type changes: it is dropped first and added again */
 	assert_op(&up, "drop column public.t.f", 0);
 	assert_op(&up, "add column public.t.f", 0);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
 }
 
 /*
@@ -844,8 +844,8 @@ static void test_retyped_keys_and_collations(void **state)
 	assert_sql(&up, "ALTER COLUMN w TYPE interval USING");
 	assert_sql(&down, "ALTER COLUMN w TYPE character varying(32) COLLATE pg_catalog.\"C\"");
 	assert_op(&up, "alter column public.c.i: drop identity", 0); /* before numeric, which takes none */
-	sm_ops_free(&up);
-	sm_ops_free(&down);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
 
 	char *d1 = db_create("g1"), *d2 = db_create("g2");
 	rt_conn *c1 = db_connect(d1), *c2 = db_connect(d2);
@@ -858,8 +858,8 @@ static void test_retyped_keys_and_collations(void **state)
 	assert_contains(err.message, "generated column g comes before column b, which it reads");
 	assert_int_equal(ops.n, 0);
 	rt_error_clear(&err);
-	sm_free(s1);
-	sm_free(s2);
+	rt_sm_free(s1);
+	rt_sm_free(s2);
 	PG->disconnect(c1);
 	PG->disconnect(c2);
 	db_drop(d1);
@@ -902,8 +902,8 @@ static void test_function_users(void **state)
 	assert_op(&up, "drop column public.t.h", 0);
 	assert_op(&up, "add column public.t.h", 0);
 	assert_op(&up, "alter column public.t.p: no longer generated", 0);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
 }
 
 static void test_defaults_identity_generated(void **state)
@@ -931,8 +931,8 @@ static void test_defaults_identity_generated(void **state)
 	assert_op(&up, "drop column public.t.plain", 1); /* becomes generated: its data is replaced */
 	assert_op(&up, "alter column public.t.w: type text", 0);
 	assert_op(&down, "alter column public.t.plain: no longer generated", 0);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
 }
 
 static void test_constraints(void **state)
@@ -959,8 +959,8 @@ static void test_constraints(void **state)
 	assert_op(&up, "drop constraint c_p_id_fkey on public.c", 0);
 	assert_op(&up, "add foreign key c_p_fkey on public.c", 0);
 	assert_sql(&down, "CHECK ((q < 100)) NOT VALID");
-	sm_ops_free(&up);
-	sm_ops_free(&down);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
 }
 
 /* Exclusion constraints, key storage parameters, sequence and identity details. */
@@ -988,7 +988,7 @@ static void test_keys_and_sequences_in_detail(void **state)
 	assert_sql(&up, "ALTER SEQUENCE public.r_id_seq RENAME TO r_ident");
 	assert_sql(&up, "SET START WITH 100");
 	assert_sql(&up, "ALTER SEQUENCE public.down_seq INCREMENT BY -1 MINVALUE -50 MAXVALUE 100");
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 /* A primary key replaced under a foreign key that stays: the key is dropped and added around it. */
@@ -1007,7 +1007,7 @@ static void test_key_under_foreign_key(void **state)
 	run_change(&k, &up, NULL);
 	assert_op(&up, "drop constraint c_fk on public.c", 0);
 	assert_op(&up, "add foreign key c_fk on public.c", 0);
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 static void test_indexes(void **state)
@@ -1030,7 +1030,7 @@ static void test_indexes(void **state)
 	assert_op(&up, "drop index public.t_gone", 0);
 	assert_op(&up, "create index public.t_c", 0);
 	assert_op(&up, "comment on index public.t_c", 0);
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 static void test_views(void **state)
@@ -1066,7 +1066,7 @@ static void test_views(void **state)
 	assert_op(&up, "drop materialized view public.m", 0);
 	assert_op(&up, "create materialized view public.m", 0);
 	assert_op(&up, "drop view public.keep", 0); /* a column's type changes: not replaceable */
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 static void test_sequences_and_schemas(void **state)
@@ -1091,8 +1091,8 @@ static void test_sequences_and_schemas(void **state)
 	assert_op(&up, "sequence app.s2: owned by app.y.b", 0);
 	assert_op(&up, "drop schema old_app", 1);
 	assert_op(&down, "drop schema app", 1);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
 }
 
 static void test_enum_values(void **state)
@@ -1113,8 +1113,8 @@ static void test_enum_values(void **state)
 	assert_sql(&up, "ALTER TYPE public.st ADD VALUE 'archived' AFTER 'done'");
 	/* the way back removes values: the rename-create-recast-drop dance */
 	assert_op(&down, "type public.st: values removed (recreated)", 1);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
 
 	/* a new value used in the same migration (which PostgreSQL refuses) is pointed out */
 	char *d1 = db_create("e1"), *d2 = db_create("e2");
@@ -1125,9 +1125,9 @@ static void test_enum_values(void **state)
 	diff(s1, s2, &up);
 	assert_op(&up, "type public.st: add value draft", 0);
 	assert_contains(up.v[0].note, "cannot use the new value draft");
-	sm_ops_free(&up);
-	sm_free(s1);
-	sm_free(s2);
+	rt_sm_ops_free(&up);
+	rt_sm_free(s1);
+	rt_sm_free(s2);
 	PG->disconnect(c1);
 	PG->disconnect(c2);
 	db_drop(d1);
@@ -1164,8 +1164,8 @@ static void test_enum_dance(void **state)
 	assert_sql(&up, "ALTER TABLE public.t ALTER COLUMN hist TYPE public.st[] USING hist::text[]::public.st[]");
 	assert_sql(&up, "DROP TYPE public.st__retort_old");
 	assert_op(&down, "type public.st: values reordered (recreated)", 0);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
 }
 
 /* A column moving to another enum type (a rename of the type): cast through text. */
@@ -1183,7 +1183,7 @@ static void test_enum_to_enum(void **state)
 	run_change(&k, &up, NULL);
 	assert_sql(&up, "ALTER TABLE public.t ALTER COLUMN s TYPE public.new_st USING s::text::public.new_st");
 	assert_sql(&up, "ALTER TABLE public.t ALTER COLUMN h TYPE public.new_st[] USING h::text[]::public.new_st[]");
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 static void test_functions_and_triggers(void **state)
@@ -1222,7 +1222,7 @@ static void test_functions_and_triggers(void **state)
 	assert_op(&up, "drop trigger t_bump on public.t", 0);
 	assert_op(&up, "create trigger t_bump on public.t", 0);
 	assert_op(&up, "comment on function public.twice(integer)", 0);
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 static void test_comments_and_options(void **state)
@@ -1246,7 +1246,7 @@ static void test_comments_and_options(void **state)
 	assert_sql(&up, "COMMENT ON TYPE public.e IS NULL");
 	assert_sql(&up, "ALTER TABLE public.t SET (fillfactor=50, autovacuum_enabled=false)");
 	assert_sql(&up, "ALTER TABLE public.cache SET LOGGED");
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 /* A column declared in the middle: the columns after it move, with their data. */
@@ -1269,7 +1269,7 @@ static void test_column_order(void **state)
 	run_change(&k, &up, NULL);
 	assert_op(&up, "move column public.t.b", 0);
 	assert_op(&up, "move column public.t.e", 0);
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 /* Names that need quoting (keywords, capitals, spaces, non-ASCII) in every position. */
@@ -1296,7 +1296,7 @@ static void test_quoted_names(void **state)
 	run_change(&k, &up, NULL);
 	assert_sql(&up, "ALTER TABLE \"My App\".\"Order\" ALTER COLUMN \"Status\" TYPE \"My App\".\"Status\" USING \"Status\"::text::\"My App\".\"Status\"");
 	assert_sql(&up, "ALTER TABLE \"My App\".\"Order\" DROP COLUMN \"user\"");
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 /* An index added to a partitioned table reaches its partitions (which retort does not manage). */
@@ -1315,7 +1315,7 @@ static void test_partitioned_index(void **state)
 	sm_ops up;
 	run_change(&k, &up, NULL);
 	assert_sql(&up, "CREATE INDEX parted_n ON public.parted USING btree (n)");
-	sm_ops_free(&up);
+	rt_sm_ops_free(&up);
 }
 
 /* A partition key cannot be altered: the diff says so rather than guess. */
@@ -1333,8 +1333,8 @@ static void test_partitioning_change_refused(void **state)
 	assert_contains(err.message, "partitioning of table public.t");
 	assert_int_equal(ops.n, 0);
 	rt_error_clear(&err);
-	sm_free(s1);
-	sm_free(s2);
+	rt_sm_free(s1);
+	rt_sm_free(s2);
 	PG->disconnect(c1);
 	PG->disconnect(c2);
 	db_drop(d1);
@@ -1354,7 +1354,7 @@ static void test_scratch(void **state)
 	assert_contains(url, "dbname='retort_scratch_");
 	rt_config *scfg = rt_config_clone(cfg);
 	free(scfg->url);
-	scfg->url = xstrdup(url);
+	scfg->url = rt_xstrdup(url);
 	int missing;
 	rt_conn *c = PG->connect(scfg, 0, &missing, &err);
 	assert_non_null(c);
@@ -1362,7 +1362,7 @@ static void test_scratch(void **state)
 	PG->disconnect(c);
 	PG->scratch_drop(cfg, url);
 	rt_conn *pc = db_connect("postgres");
-	char *q = xasprintf("SELECT count(*) FROM pg_database WHERE datname LIKE 'retort_scratch_%ld_%%'",
+	char *q = rt_xasprintf("SELECT count(*) FROM pg_database WHERE datname LIKE 'retort_scratch_%ld_%%'",
 			    (long)getpid());
 	assert_str_free(db_value(pc, q), "0");
 	free(q);

@@ -38,7 +38,7 @@ static char *apply_as(const rt_config *cfg, const char *sql, int pg)
 	if (rt_placeholders_apply(cfg, sql, strlen(sql), pg ? "postgresql" : "sqlite",
 				  "m/x.sql", 1, &out, &err) < 0)
 		fail_msg("'%s': %s", sql, err.message);
-	return strbuf_detach(&out);
+	return rt_strbuf_detach(&out);
 }
 
 /* The same by PostgreSQL's rules (the cases both dialects agree on use it too). */
@@ -53,8 +53,8 @@ static rt_error apply_err(const rt_config *cfg, const char *sql, int first_line)
 	strbuf out = STRBUF_INIT;
 	rt_error err = { 0 };
 	if (rt_placeholders_apply(cfg, sql, strlen(sql), "postgresql", "m/x.sql", first_line, &out, &err) == 0)
-		fail_msg("'%s' gave '%s', but should fail", sql, strbuf_str(&out));
-	strbuf_release(&out);
+		fail_msg("'%s' gave '%s', but should fail", sql, rt_strbuf_str(&out));
+	rt_strbuf_release(&out);
 	assert_int_equal(err.code, RT_ESCRIPT);
 	assert_string_equal(err.file, "m/x.sql");
 	return err;
@@ -174,14 +174,14 @@ static void test_large_text(void **state)
 	const rt_config *cfg = *state;
 	strbuf in = STRBUF_INIT, want = STRBUF_INIT;
 	for (int i = 0; i < 50000; i++) {
-		strbuf_adds(&in, "INSERT INTO t VALUES (${n});\n");
-		strbuf_adds(&want, "INSERT INTO t VALUES (42);\n");
+		rt_strbuf_adds(&in, "INSERT INTO t VALUES (${n});\n");
+		rt_strbuf_adds(&want, "INSERT INTO t VALUES (42);\n");
 	}
-	char *got = apply(cfg, strbuf_str(&in));
-	assert_string_equal(got, strbuf_str(&want));
+	char *got = apply(cfg, rt_strbuf_str(&in));
+	assert_string_equal(got, rt_strbuf_str(&want));
 	free(got);
-	strbuf_release(&in);
-	strbuf_release(&want);
+	rt_strbuf_release(&in);
+	rt_strbuf_release(&want);
 	rt_error err = apply_err(cfg, "SELECT 1;\nSELECT 2;\n${nope}", 10);
 	assert_int_equal(err.line, 12);
 	rt_error_clear(&err);
@@ -231,26 +231,26 @@ static void test_mask(void **state)
 			  "AS $$ ${z} $$; ALTER TABLE ${app.name-1} OWNER TO ${;";
 	strbuf out = STRBUF_INIT;
 	rt_placeholders_mask(sql, strlen(sql), "postgresql", &out);
-	assert_string_equal(strbuf_str(&out),
+	assert_string_equal(rt_strbuf_str(&out),
 			    "CREATE TABLE __schema_.t (v text DEFAULT '${x}'); -- ${y}\n"
 			    "AS $$ ${z} $$; ALTER TABLE __app_name_1_ OWNER TO ${;");
 	assert_int_equal(out.len, strlen(sql));
-	strbuf_reset(&out);
+	rt_strbuf_reset(&out);
 	rt_placeholders_mask("[${a}] $$ ${b} $$", 17, "sqlite", &out);
-	assert_string_equal(strbuf_str(&out), "[${a}] $$ __b_ $$");
-	strbuf_release(&out);
+	assert_string_equal(rt_strbuf_str(&out), "[${a}] $$ __b_ $$");
+	rt_strbuf_release(&out);
 }
 
 static void test_appends(void **state)
 {
 	const rt_config *cfg = *state;
 	strbuf out = STRBUF_INIT;
-	strbuf_adds(&out, "before;");
+	rt_strbuf_adds(&out, "before;");
 	rt_error err = { 0 };
 	const char *sql = "SELECT ${n}; trailing";
 	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, "postgresql", "x", 1, &out, &err), 0);
-	assert_string_equal(strbuf_str(&out), "before;SELECT 42");
-	strbuf_release(&out);
+	assert_string_equal(rt_strbuf_str(&out), "before;SELECT 42");
+	rt_strbuf_release(&out);
 }
 
 int main(void)

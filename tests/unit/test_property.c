@@ -3,7 +3,7 @@
  * schemas A and B, on SQLite and on PostgreSQL, the generated upgrade
  * turns a database holding A (with rows) into exactly B and the
  * generated downgrade turns it back into exactly A, comparing the models
- * introspected from the databases (sm_compare finds nothing).
+ * introspected from the databases (rt_sm_compare finds nothing).
  *
  * The generator keeps a schema as a small structure (tables with columns
  * of every supported type, keys, foreign keys, unique and check
@@ -64,7 +64,7 @@ static char tmpdir[64];
 /* Everything after a failed call: the message, freed. */
 static char *take(rt_error *err)
 {
-	char *m = xstrdup(err->message ? err->message : "(no message)");
+	char *m = rt_xstrdup(err->message ? err->message : "(no message)");
 	rt_error_clear(err);
 	return m;
 }
@@ -81,7 +81,7 @@ static const char *env_or_fail(const char *name)
 /* A libpq connection string for database dbname of the test server. */
 static char *pg_url(const char *dbname)
 {
-	return xasprintf("host='%s' port='%s' user='%s' dbname='%s'", env_or_fail("RETORT_TEST_PGHOST"),
+	return rt_xasprintf("host='%s' port='%s' user='%s' dbname='%s'", env_or_fail("RETORT_TEST_PGHOST"),
 			 env_or_fail("RETORT_TEST_PGPORT"), env_or_fail("RETORT_TEST_PGUSER"), dbname);
 }
 
@@ -110,19 +110,19 @@ static void db_open(db *x, int pg, const char *tag)
 	x->cfg = rt_config_new(tmpdir);
 	free(x->cfg->url);
 	if (!pg) {
-		x->name = xasprintf("%s/%s.sqlite", tmpdir, tag);
-		x->cfg->url = xasprintf("sqlite:///%s", x->name);
+		x->name = rt_xasprintf("%s/%s.sqlite", tmpdir, tag);
+		x->cfg->url = rt_xasprintf("sqlite:///%s", x->name);
 		return;
 	}
-	x->name = xasprintf("rt_property_%ld_%s", (long)getpid(), tag);
+	x->name = rt_xasprintf("rt_property_%ld_%s", (long)getpid(), tag);
 	x->cfg->url = pg_url("postgres");
 	rt_conn *c = connect_url(x->d, x->cfg);
 	rt_error err = { 0 };
-	char *sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", x->name);
+	char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", x->name);
 	if (x->d->exec(c, sql, &err) < 0)
 		fail_msg("%s: %s", sql, err.message);
 	free(sql);
-	sql = xasprintf("CREATE DATABASE %s TEMPLATE template0", x->name);
+	sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", x->name);
 	if (x->d->exec(c, sql, &err) < 0)
 		fail_msg("%s: %s", sql, err.message);
 	free(sql);
@@ -137,7 +137,7 @@ static void remove_sqlite(const char *path)
 {
 	static const char *const suffixes[] = { "", "-journal", "-wal", "-shm", NULL };
 	for (int i = 0; suffixes[i]; i++) {
-		char *p = xasprintf("%s%s", path, suffixes[i]);
+		char *p = rt_xasprintf("%s%s", path, suffixes[i]);
 		unlink(p);
 		free(p);
 	}
@@ -166,7 +166,7 @@ static void db_close(db *x)
 		free(x->cfg->url);
 		x->cfg->url = pg_url("postgres");
 		rt_conn *c = connect_url(x->d, x->cfg);
-		char *sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", x->name);
+		char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", x->name);
 		rt_error err = { 0 };
 		if (x->d->exec(c, sql, &err) < 0)
 			rt_error_clear(&err);
@@ -204,13 +204,13 @@ static char *ops_sql(const sm_ops *ops)
 	strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; i < ops->n; i++) {
 		const sm_op *op = &ops->v[i];
-		strbuf_addf(&sb, "%s-- %s\n", i ? "\n" : "", op->what);
+		rt_strbuf_addf(&sb, "%s-- %s\n", i ? "\n" : "", op->what);
 		if (op->note)
-			strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
+			rt_strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
 		for (size_t j = 0; j < op->sql.n; j++)
-			strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
+			rt_strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /*
@@ -231,7 +231,7 @@ static char *db_migrate(db *x, const char *section)
 	for (size_t i = 0; i < stmts.n && !why; i++)
 		if (x->d->exec_stmt(x->c, &stmts.v[i], "migration.sql", &err) < 0) {
 			char *m = take(&err);
-			why = xasprintf("line %d: %s\n   in: %.*s", stmts.v[i].line, m,
+			why = rt_xasprintf("line %d: %s\n   in: %.*s", stmts.v[i].line, m,
 					(int)stmts.v[i].len, stmts.v[i].sql);
 			free(m);
 		}
@@ -252,7 +252,7 @@ static int count_cb(void *ud, int n, const char *const *v)
 /* Rows of table name (-1 when it cannot be read). */
 static long db_rows(db *x, const char *name)
 {
-	char *sql = xasprintf("SELECT count(*) FROM \"%s\"", name);
+	char *sql = rt_xasprintf("SELECT count(*) FROM \"%s\"", name);
 	long n = -1;
 	rt_error err = { 0 };
 	if (x->d->query(x->c, sql, count_cb, &n, &err) < 0)
@@ -302,16 +302,16 @@ static void count_kind(stats *st, const char *what)
 		const char *sub = colon + 2;
 		size_t n = strcspn(sub, " (");
 		size_t head = named ? (size_t)(sp - what) : (size_t)(sp2 - what);
-		kind = xasprintf("%.*s: %.*s", (int)head, what, (int)n, sub);
+		kind = rt_xasprintf("%.*s: %.*s", (int)head, what, (int)n, sub);
 	} else {
-		kind = sp2 ? xstrndup(what, (size_t)(sp2 - what)) : xstrdup(what);
+		kind = sp2 ? rt_xstrndup(what, (size_t)(sp2 - what)) : rt_xstrdup(what);
 	}
 	size_t i = 0;
 	while (i < st->kinds.n && strcmp(st->kinds.v[i], kind))
 		i++;
 	if (i == st->kinds.n) {
 		rt_strlist_push(&st->kinds, kind);
-		st->counts = xrealloc(st->counts, st->kinds.n * sizeof(int));
+		st->counts = rt_xrealloc(st->counts, st->kinds.n * sizeof(int));
 		st->counts[i] = 0;
 	}
 	st->counts[i]++;
@@ -347,11 +347,11 @@ static void pair_free(pair *p)
 	free(p->sql_a);
 	free(p->sql_b);
 	free(p->rows);
-	sm_free(p->ma);
-	sm_free(p->mb);
-	sm_free(p->got);
-	sm_ops_free(&p->up);
-	sm_ops_free(&p->down);
+	rt_sm_free(p->ma);
+	rt_sm_free(p->mb);
+	rt_sm_free(p->got);
+	rt_sm_ops_free(&p->up);
+	rt_sm_ops_free(&p->down);
 	free(p->up_sql);
 	free(p->down_sql);
 }
@@ -364,7 +364,7 @@ static void report(stats *st, const char *dialect, uint64_t seed, int generator,
 		st->generator++;
 	else
 		st->failed++;
-	char *line = xasprintf("%s%s: RT_PROPERTY_SEED=%llu RT_PROPERTY_PAIRS=1 RT_PROPERTY_DIALECT=%s: %s",
+	char *line = rt_xasprintf("%s%s: RT_PROPERTY_SEED=%llu RT_PROPERTY_PAIRS=1 RT_PROPERTY_DIALECT=%s: %s",
 			       generator ? "generator bug, " : "", dialect, (unsigned long long)seed,
 			       dialect, what);
 	rt_strlist_push(&st->failures, line);
@@ -392,33 +392,33 @@ static char *rows_kept(db *x, const gschema *a, const gschema *b)
 			continue;
 		long n = db_rows(x, a->t[i].name);
 		if (n != 2)
-			strbuf_addf(&sb, "table %s has %ld rows, not 2\n", a->t[i].name, n);
+			rt_strbuf_addf(&sb, "table %s has %ld rows, not 2\n", a->t[i].name, n);
 	}
 	long v = db_fk_violations(x);
 	if (v)
-		strbuf_addf(&sb, "PRAGMA foreign_key_check: %ld rows\n", v);
+		rt_strbuf_addf(&sb, "PRAGMA foreign_key_check: %ld rows\n", v);
 	if (!sb.len)
 		return NULL;
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /* The models must be equal: NULL, or the differences (wanted -> got). */
 static char *differences(const sm_schema *want, const sm_schema *got)
 {
 	strbuf sb = STRBUF_INIT;
-	if (sm_compare(want, got, &sb) == 0) {
-		strbuf_release(&sb);
+	if (rt_sm_compare(want, got, &sb) == 0) {
+		rt_strbuf_release(&sb);
 		return NULL;
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 static char *unsupported_list(const sm_schema *s)
 {
 	strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; i < s->nunsupported; i++)
-		strbuf_addf(&sb, "%s\n", s->unsupported[i]);
-	return strbuf_detach(&sb);
+		rt_strbuf_addf(&sb, "%s\n", s->unsupported[i]);
+	return rt_strbuf_detach(&sb);
 }
 
 /*
@@ -444,7 +444,7 @@ static char *diff(const rt_dialect *d, const sm_schema *from, const sm_schema *t
 /* Write text to tmpdir/name; the path, malloc'd. */
 static char *write_file(const char *name, const char *text)
 {
-	char *path = xasprintf("%s/%s", tmpdir, name);
+	char *path = rt_xasprintf("%s/%s", tmpdir, name);
 	FILE *f = fopen(path, "w");
 	if (!f || fputs(text, f) < 0)
 		fail_msg("cannot write %s", path);
@@ -461,10 +461,10 @@ static char *write_file(const char *name, const char *text)
 static char *api_diff(const db *da, const char *sql_a, const char *sql_b, rt_diff *out)
 {
 	char *pa = write_file("a.sql", sql_a), *pb = write_file("b.sql", sql_b);
-	char *from = xasprintf("file:%s", pa), *to = xasprintf("file:%s", pb);
+	char *from = rt_xasprintf("file:%s", pa), *to = rt_xasprintf("file:%s", pb);
 	rt_config *cfg = rt_config_new(tmpdir);
 	free(cfg->url);
-	cfg->url = xstrdup(da->cfg->url);
+	cfg->url = rt_xstrdup(da->cfg->url);
 	if (da->d == &rt_dialect_postgres)
 		cfg->dev_url = pg_url("postgres");
 	rt_error err = { 0 };
@@ -473,7 +473,7 @@ static char *api_diff(const db *da, const char *sql_a, const char *sql_b, rt_dif
 	if (!ctx || rt_schema_diff(ctx, from, to, out, &err) < 0)
 		why = take(&err);
 	else if (out->unsupported.n)
-		why = xasprintf("rt_schema_diff lists %zu unsupported objects, the first: %s",
+		why = rt_xasprintf("rt_schema_diff lists %zu unsupported objects, the first: %s",
 				out->unsupported.n, out->unsupported.v[0]);
 	rt_ctx_close(ctx);
 	rt_config_free(cfg);
@@ -495,8 +495,8 @@ static void run_pair(db *da, db *dbb, uint64_t seed, stats *st, int verbose)
 	char *why = NULL;
 
 	rng_state = seed;
-	p.a = xcalloc(1, sizeof(gschema));
-	p.b = xcalloc(1, sizeof(gschema));
+	p.a = rt_xcalloc(1, sizeof(gschema));
+	p.b = rt_xcalloc(1, sizeof(gschema));
 	gen_schema(p.a, pg);
 	repair(p.a);
 	*p.b = *p.a;
@@ -534,10 +534,10 @@ static void run_pair(db *da, db *dbb, uint64_t seed, stats *st, int verbose)
 		sm_ops same = { 0 };
 		if ((why = diff(d, m, m, &same)) || same.n) {
 			char *sql = why ? why : ops_sql(&same);
-			sm_ops_free(&same);
+			rt_sm_ops_free(&same);
 			FAIL(0, side ? "operations between B and itself" : "operations between A and itself", sql);
 		}
-		sm_ops_free(&same);
+		rt_sm_ops_free(&same);
 	}
 
 	if ((why = diff(d, p.ma, p.mb, &p.up)))
@@ -577,7 +577,7 @@ static void run_pair(db *da, db *dbb, uint64_t seed, stats *st, int verbose)
 		FAIL(0, "after the upgrade the database is not B (B -> database)", why);
 	if ((why = rows_kept(da, p.a, p.b)))
 		FAIL(0, "the upgrade lost rows", why);
-	sm_free(p.got);
+	rt_sm_free(p.got);
 	p.got = NULL;
 
 	if ((why = db_migrate(da, p.down_sql)))
@@ -649,28 +649,28 @@ static void run_dialect(int pg)
 	db_close(&b);
 
 	/* What the pairs exercised: operation kinds and how often. */
-	char **sorted = xcalloc(st.kinds.n + 1, sizeof(char *));
+	char **sorted = rt_xcalloc(st.kinds.n + 1, sizeof(char *));
 	for (size_t i = 0; i < st.kinds.n; i++)
-		sorted[i] = xasprintf("%s: %d", st.kinds.v[i], st.counts[i]);
+		sorted[i] = rt_xasprintf("%s: %d", st.kinds.v[i], st.counts[i]);
 	qsort(sorted, st.kinds.n, sizeof(char *), cmp_kind);
 	strbuf kinds = STRBUF_INIT;
 	for (size_t i = 0; i < st.kinds.n; i++) {
-		strbuf_addf(&kinds, "%s%s", i ? ", " : "", sorted[i]);
+		rt_strbuf_addf(&kinds, "%s%s", i ? ", " : "", sorted[i]);
 		free(sorted[i]);
 	}
 	free(sorted);
 	printf("# %s: %d pairs (seeds %llu..%llu; %d through rt_schema_diff) in %.1f s: %d failed, "
 	       "%d generator bugs\n", name, st.pairs, (unsigned long long)seed,
 	       (unsigned long long)(seed + (uint64_t)pairs - 1), st.api, secs, st.failed, st.generator);
-	printf("# %s operations: %s\n", name, strbuf_str(&kinds));
-	strbuf_release(&kinds);
+	printf("# %s operations: %s\n", name, rt_strbuf_str(&kinds));
+	rt_strbuf_release(&kinds);
 	strbuf all = STRBUF_INIT;
 	for (size_t i = 0; i < st.failures.n && i < 20; i++)
-		strbuf_addf(&all, "\n  %s", st.failures.v[i]);
+		rt_strbuf_addf(&all, "\n  %s", st.failures.v[i]);
 	int failed = st.failed, generator = st.generator;
 	static char msg[4096];
-	snprintf(msg, sizeof(msg), "%s", strbuf_str(&all));
-	strbuf_release(&all);
+	snprintf(msg, sizeof(msg), "%s", rt_strbuf_str(&all));
+	rt_strbuf_release(&all);
 	rt_strlist_free(&st.kinds);
 	free(st.counts);
 	rt_strlist_free(&st.failures);
@@ -697,7 +697,7 @@ static int group_setup(void **state)
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/rt_property_XXXXXX");
 	if (!mkdtemp(tmpdir))
 		return -1;
-	char *migrations = xasprintf("%s/migrations", tmpdir); /* rt_ctx_open wants a script location */
+	char *migrations = rt_xasprintf("%s/migrations", tmpdir); /* rt_ctx_open wants a script location */
 	int rc = mkdir(migrations, 0700);
 	free(migrations);
 	return rc;
@@ -711,13 +711,13 @@ static int group_teardown(void **state)
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *p = xasprintf("%s/%s", tmpdir, e->d_name);
+		char *p = rt_xasprintf("%s/%s", tmpdir, e->d_name);
 		unlink(p);
 		free(p);
 	}
 	if (d)
 		closedir(d);
-	char *migrations = xasprintf("%s/migrations", tmpdir);
+	char *migrations = rt_xasprintf("%s/migrations", tmpdir);
 	rmdir(migrations);
 	free(migrations);
 	rmdir(tmpdir);

@@ -49,14 +49,14 @@ static void corpus_missing(char *path)
 /* A fresh database file name in the run's directory. */
 static char *new_db(void)
 {
-	return xasprintf("%s/db%d.sqlite", tmpdir, ++ndb);
+	return rt_xasprintf("%s/db%d.sqlite", tmpdir, ++ndb);
 }
 
 static void remove_db(char *path)
 {
 	static const char *const suffixes[] = { "", "-journal", "-wal", "-shm", NULL };
 	for (int i = 0; suffixes[i]; i++) {
-		char *p = xasprintf("%s%s", path, suffixes[i]);
+		char *p = rt_xasprintf("%s%s", path, suffixes[i]);
 		unlink(p);
 		free(p);
 	}
@@ -78,7 +78,7 @@ static void run_sql(const char *path, const char *sql)
 	sqlite3 *db = open_db(path);
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		char *copy = xasprintf("%s", msg ? msg : "?");
+		char *copy = rt_xasprintf("%s", msg ? msg : "?");
 		sqlite3_free(msg);
 		sqlite3_close(db);
 		fail_msg("%s: %s\nin: %s", path, copy, sql);
@@ -91,7 +91,7 @@ static int first_value(void *ud, int n, char **vals, char **names)
 	(void)names;
 	char **out = ud;
 	if (!*out)
-		*out = xasprintf("%s", n && vals[0] ? vals[0] : "NULL");
+		*out = rt_xasprintf("%s", n && vals[0] ? vals[0] : "NULL");
 	return 0;
 }
 
@@ -101,13 +101,13 @@ static char *query1(const char *path, const char *sql)
 	sqlite3 *db = open_db(path);
 	char *out = NULL, *msg = NULL;
 	if (sqlite3_exec(db, sql, first_value, &out, &msg) != SQLITE_OK) {
-		char *copy = xasprintf("%s", msg ? msg : "?");
+		char *copy = rt_xasprintf("%s", msg ? msg : "?");
 		sqlite3_free(msg);
 		sqlite3_close(db);
 		fail_msg("%s: %s\nin: %s", path, copy, sql);
 	}
 	sqlite3_close(db);
-	return out ? out : xstrdup("");
+	return out ? out : rt_xstrdup("");
 }
 
 /* Read a database's schema through the dialect, as retort does. */
@@ -115,7 +115,7 @@ static sm_schema *introspect(const char *path)
 {
 	rt_config *cfg = rt_config_new(tmpdir);
 	free(cfg->url);
-	cfg->url = xasprintf("sqlite:///%s", path);
+	cfg->url = rt_xasprintf("sqlite:///%s", path);
 	rt_error err = { 0 };
 	int missing;
 	rt_conn *c = rt_dialect_sqlite.connect(cfg, 1, &missing, &err);
@@ -134,13 +134,13 @@ static char *ops_text(const sm_ops *ops)
 {
 	strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; i < ops->n; i++) {
-		strbuf_addf(&sb, "-- %s%s%s\n", ops->v[i].what,
+		rt_strbuf_addf(&sb, "-- %s%s%s\n", ops->v[i].what,
 			    ops->v[i].note ? " / " : "",
 			    ops->v[i].note ? ops->v[i].note : "");
 		for (size_t j = 0; j < ops->v[i].sql.n; j++)
-			strbuf_addf(&sb, "%s;\n", ops->v[i].sql.v[j]);
+			rt_strbuf_addf(&sb, "%s;\n", ops->v[i].sql.v[j]);
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 static sm_ops diff(const sm_schema *a, const sm_schema *b)
@@ -163,7 +163,7 @@ static void apply(const char *path, const sm_ops *ops)
 			if (sqlite3_exec(db, ops->v[i].sql.v[j], NULL, NULL, &msg) == SQLITE_OK)
 				continue;
 			char *all = ops_text(ops);
-			char *copy = xasprintf("%s", msg ? msg : "?");
+			char *copy = rt_xasprintf("%s", msg ? msg : "?");
 			sqlite3_free(msg);
 			sqlite3_close(db);
 			fail_msg("%s\nin: %s\nof:\n%s", copy, ops->v[i].sql.v[j], all);
@@ -178,11 +178,11 @@ static void assert_same(const sm_schema *got, const sm_schema *want,
 			const char *what, const sm_ops *ops)
 {
 	strbuf sb = STRBUF_INIT;
-	if (sm_compare(want, got, &sb) == 0) {
-		strbuf_release(&sb);
+	if (rt_sm_compare(want, got, &sb) == 0) {
+		rt_strbuf_release(&sb);
 		return;
 	}
-	char *sql = ops ? ops_text(ops) : xstrdup("");
+	char *sql = ops ? ops_text(ops) : rt_xstrdup("");
 	fail_msg("%s: differences (wanted -> got):\n%s\nSQL:\n%s", what, sb.buf, sql);
 }
 
@@ -261,7 +261,7 @@ static void roundtrip(const trip *t)
 	assert_same(got, b, "upgrade", &up);
 	check_value(pa, t->check, t->want_up, "after the upgrade");
 	assert_sound(pa);
-	sm_free(got);
+	rt_sm_free(got);
 	sm_ops down = diff(b, a);
 	assert_op(&down, t->down_op);
 	apply(pa, &down);
@@ -269,11 +269,11 @@ static void roundtrip(const trip *t)
 	assert_same(got, a, "downgrade", &down);
 	check_value(pa, t->check, t->want_down, "after the downgrade");
 	assert_sound(pa);
-	sm_free(got);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
-	sm_free(a);
-	sm_free(b);
+	rt_sm_free(got);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+	rt_sm_free(a);
+	rt_sm_free(b);
 	remove_db(pa);
 	remove_db(pb);
 }
@@ -289,9 +289,9 @@ static void assert_equal_schemas(const char *x, const char *y)
 	sm_ops ops = diff(a, b);
 	if (ops.n)
 		fail_msg("operations between equal schemas:\n%s", ops_text(&ops));
-	sm_ops_free(&ops);
-	sm_free(a);
-	sm_free(b);
+	rt_sm_ops_free(&ops);
+	rt_sm_free(a);
+	rt_sm_free(b);
 	remove_db(pa);
 	remove_db(pb);
 }
@@ -303,10 +303,10 @@ static void assert_different(const char *x, const char *y)
 	run_sql(pa, x);
 	run_sql(pb, y);
 	sm_schema *a = introspect(pa), *b = introspect(pb);
-	if (sm_compare(a, b, NULL) == 0)
+	if (rt_sm_compare(a, b, NULL) == 0)
 		fail_msg("no difference seen between\n%s\nand\n%s", x, y);
-	sm_free(a);
-	sm_free(b);
+	rt_sm_free(a);
+	rt_sm_free(b);
 	remove_db(pa);
 	remove_db(pb);
 }
@@ -410,7 +410,7 @@ static void test_model_fields(void **state)
 		   "CREATE TRIGGER tv INSTEAD OF INSERT ON v1 BEGIN SELECT 1; END;"
 		   "CREATE VIRTUAL TABLE f USING fts5(a,   b);");
 	sm_schema *s = introspect(p);
-	sm_table *t = sm_find_table(s, NULL, "odd name");
+	sm_table *t = rt_sm_find_table(s, NULL, "odd name");
 	assert_non_null(t);
 	assert_int_equal(t->without_rowid, 1);
 	assert_int_equal(t->ncols, 7);
@@ -441,31 +441,31 @@ static void test_model_fields(void **state)
 		}
 	}
 	assert_int_equal(found, 3);
-	sm_table *pt = sm_find_table(s, NULL, "p");
+	sm_table *pt = rt_sm_find_table(s, NULL, "p");
 	assert_int_equal(pt->autoincrement, 1);
 	assert_string_equal(rt_sqlite_rowid_alias(pt), "id");
 	assert_null(rt_sqlite_rowid_alias(t));
-	sm_table *f = sm_find_table(s, NULL, "f");
+	sm_table *f = rt_sm_find_table(s, NULL, "f");
 	assert_int_equal(f->is_virtual, 1);
 	assert_string_equal(f->sql, "CREATE VIRTUAL TABLE f USING fts5(a, b)");
-	assert_null(sm_find_table(s, NULL, "f_data")); /* shadow tables are the vtable's */
+	assert_null(rt_sm_find_table(s, NULL, "f_data")); /* shadow tables are the vtable's */
 	/* A view on a view: ordered by what it reads. */
-	sm_view *v2 = sm_find_view(s, NULL, "v2");
+	sm_view *v2 = rt_sm_find_view(s, NULL, "v2");
 	assert_int_equal(v2->ndeps, 1);
 	assert_string_equal(v2->deps[0], "v1");
 	/* Triggers on views belong to their view. */
-	sm_view *v1 = sm_find_view(s, NULL, "v1");
+	sm_view *v1 = rt_sm_find_view(s, NULL, "v1");
 	assert_int_equal(v1->ntrg, 1);
 	assert_string_equal(v1->trg[0].name, "tv");
 	assert_int_equal(s->nunsupported, 0);
-	sm_free(s);
+	rt_sm_free(s);
 	/* What the schema cannot make again is named, never skipped silently. */
 	run_sql(p, "CREATE INDEX f_data_block ON f_data (block);");
 	s = introspect(p);
 	assert_int_equal(s->nunsupported, 1);
 	assert_string_equal(s->unsupported[0],
 			    "index f_data_block (on f_data, a shadow table of a virtual table)");
-	sm_free(s);
+	rt_sm_free(s);
 	remove_db(p);
 }
 
@@ -482,9 +482,9 @@ static char *read_text(const char *path)
 	char buf[8192];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(&sb, buf, n);
+		rt_strbuf_add(&sb, buf, n);
 	fclose(fp);
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /* Load a schema file into a new database. */
@@ -509,7 +509,7 @@ static size_t count_ops(const sm_ops *ops, const char *prefix)
 static void empty_full_empty(const char *file)
 {
 	char *pa = load_file(file);
-	sm_schema *a = introspect(pa), *empty = sm_new();
+	sm_schema *a = introspect(pa), *empty = rt_sm_new();
 	char *pb = new_db();
 	sm_ops up = diff(empty, a);
 	apply(pb, &up);
@@ -527,12 +527,12 @@ static void empty_full_empty(const char *file)
 	       strrchr(file, '/') + 1, a->ntables, a->nviews, up.n, down.n, a->nunsupported);
 	for (size_t i = 0; i < a->nunsupported; i++)
 		printf("#   unsupported: %s\n", a->unsupported[i]);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
-	sm_free(a);
-	sm_free(got);
-	sm_free(gone);
-	sm_free(empty);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+	rt_sm_free(a);
+	rt_sm_free(got);
+	rt_sm_free(gone);
+	rt_sm_free(empty);
 	remove_db(pa);
 	remove_db(pb);
 }
@@ -548,7 +548,7 @@ static int cmp_names(const void *x, const void *y)
  */
 static char **corpus_files(size_t *n)
 {
-	char *dir = xasprintf("%s/sqlite", schemas_dir());
+	char *dir = rt_xasprintf("%s/sqlite", schemas_dir());
 	DIR *d = opendir(dir);
 	if (!d)
 		corpus_missing(dir);
@@ -559,7 +559,7 @@ static char **corpus_files(size_t *n)
 		if (e->d_name[0] == '.')
 			continue;
 		names = realloc(names, (*n + 1) * sizeof(*names));
-		names[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
+		names[(*n)++] = rt_xasprintf("%s/%s", dir, e->d_name);
 	}
 	closedir(d);
 	free(dir);
@@ -589,7 +589,7 @@ static void file_to_file(const char *fa, const char *fb)
 	apply(pa, &up);
 	sm_schema *got = introspect(pa);
 	assert_same(got, b, fb, &up);
-	sm_free(got);
+	rt_sm_free(got);
 	sm_ops down = diff(b, a);
 	apply(pa, &down);
 	got = introspect(pa);
@@ -597,11 +597,11 @@ static void file_to_file(const char *fa, const char *fb)
 	assert_sound(pa);
 	printf("# %s -> %s: %zu operations (%zu rebuild), back: %zu\n", strrchr(fa, '/') + 1,
 	       strrchr(fb, '/') + 1, up.n, count_ops(&up, "rebuild table"), down.n);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
-	sm_free(a);
-	sm_free(b);
-	sm_free(got);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+	rt_sm_free(a);
+	rt_sm_free(b);
+	rt_sm_free(got);
 	remove_db(pa);
 	remove_db(pb);
 }
@@ -626,15 +626,15 @@ static void test_real_schema_pairs(void **state)
 static void test_synapse_pair(void **state)
 {
 	(void)state;
-	char *f54 = xasprintf("%s/pairs/synapse/synapse-full-54.sql.sqlite", schemas_dir());
-	char *f72 = xasprintf("%s/pairs/synapse/synapse-full-72.sql.sqlite", schemas_dir());
+	char *f54 = rt_xasprintf("%s/pairs/synapse/synapse-full-54.sql.sqlite", schemas_dir());
+	char *f72 = rt_xasprintf("%s/pairs/synapse/synapse-full-72.sql.sqlite", schemas_dir());
 	if (access(f54, R_OK) || access(f72, R_OK)) {
 		free(f72);
 		corpus_missing(f54);
 	}
 	char *p54 = load_file(f54), *p72 = load_file(f72);
 	sm_schema *s54 = introspect(p54), *s72 = introspect(p72);
-	assert_true(sm_compare(s54, s72, NULL) > 0);
+	assert_true(rt_sm_compare(s54, s72, NULL) > 0);
 	sm_ops up = diff(s54, s72);
 	apply(p54, &up);
 	sm_schema *got = introspect(p54);
@@ -642,7 +642,7 @@ static void test_synapse_pair(void **state)
 	assert_sound(p54);
 	sm_ops down = diff(s72, s54);
 	apply(p54, &down);
-	sm_free(got);
+	rt_sm_free(got);
 	got = introspect(p54);
 	assert_same(got, s54, "synapse 72 -> 54", &down);
 	assert_sound(p54);
@@ -652,11 +652,11 @@ static void test_synapse_pair(void **state)
 	       count_ops(&up, "add column"), count_ops(&up, "drop column"),
 	       count_ops(&up, "rebuild table"), count_ops(&up, "create index"),
 	       count_ops(&up, "drop index"), down.n);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
-	sm_free(s54);
-	sm_free(s72);
-	sm_free(got);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+	rt_sm_free(s54);
+	rt_sm_free(s72);
+	rt_sm_free(got);
 	remove_db(p54);
 	remove_db(p72);
 	free(f54);
@@ -769,9 +769,9 @@ static void test_column_changes(void **state)
 	assert_int_equal(ops.v[0].destructive, 1);
 	assert_contains(ops.v[0].note, "drops column t.b and its data");
 	assert_contains(ops.v[0].note, "foreign_keys is OFF");
-	sm_ops_free(&ops);
-	sm_free(a);
-	sm_free(b);
+	rt_sm_ops_free(&ops);
+	rt_sm_free(a);
+	rt_sm_free(b);
 	remove_db(pa);
 	remove_db(pb);
 }
@@ -864,10 +864,10 @@ static void test_foreign_keys(void **state)
 	assert_string_equal(down.v[0].what, "drop table a_child");
 	assert_string_equal(down.v[1].what, "drop table z_parent");
 	assert_int_equal(down.v[0].destructive, 1);
-	sm_ops_free(&up);
-	sm_ops_free(&down);
-	sm_free(a);
-	sm_free(b);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+	rt_sm_free(a);
+	rt_sm_free(b);
 	remove_db(pa);
 	remove_db(pb);
 }
@@ -959,9 +959,9 @@ static void test_views_triggers_indexes(void **state)
 			at3 = (int)i;
 	}
 	assert_true(at1 >= 0 && at1 < at2 && at2 < at3);
-	sm_ops_free(&ops);
-	sm_free(a);
-	sm_free(b);
+	rt_sm_ops_free(&ops);
+	rt_sm_free(a);
+	rt_sm_free(b);
 	remove_db(pa);
 	remove_db(pb);
 }
@@ -1034,16 +1034,16 @@ static void test_no_change_and_scratch(void **state)
 	run_sql(path, "CREATE TABLE t (a); PRAGMA journal_mode = WAL; INSERT INTO t VALUES (1);");
 	rt_dialect_sqlite.scratch_drop(NULL, url);
 	assert_int_not_equal(access(path, F_OK), 0);
-	char *wal = xasprintf("%s-wal", path);
+	char *wal = rt_xasprintf("%s-wal", path);
 	assert_int_not_equal(access(wal, F_OK), 0);
 	free(wal);
 	free(url);
 
-	sm_schema *e1 = sm_new(), *e2 = sm_new();
+	sm_schema *e1 = rt_sm_new(), *e2 = rt_sm_new();
 	sm_ops ops = diff(e1, e2);
 	assert_int_equal(ops.n, 0);
-	sm_free(e1);
-	sm_free(e2);
+	rt_sm_free(e1);
+	rt_sm_free(e2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1063,22 +1063,22 @@ static void random_column(strbuf *sb, int i, int generated_ok)
 {
 	static const char *const types[] = { "INT", "TEXT", "REAL", "VARCHAR(10)", "" };
 	static const char *const defs[] = { "0", "'x'", "CURRENT_TIMESTAMP", "(1 + 1)", "-1" };
-	strbuf_addf(sb, "c%d %s", i, types[rnd(5)]);
+	rt_strbuf_addf(sb, "c%d %s", i, types[rnd(5)]);
 	if (generated_ok && rnd(6) == 0) {
-		strbuf_addf(sb, " AS (id * %u)%s", rnd(3) + 1, rnd(2) ? " STORED" : "");
+		rt_strbuf_addf(sb, " AS (id * %u)%s", rnd(3) + 1, rnd(2) ? " STORED" : "");
 		return;
 	}
 	int dflt = (int)rnd(7) - 2;
 	if (dflt >= 0)
-		strbuf_addf(sb, " DEFAULT %s", defs[dflt]);
+		rt_strbuf_addf(sb, " DEFAULT %s", defs[dflt]);
 	if (dflt >= 0 && rnd(2))
-		strbuf_adds(sb, " NOT NULL");
+		rt_strbuf_adds(sb, " NOT NULL");
 	if (rnd(4) == 0)
-		strbuf_adds(sb, " COLLATE NOCASE");
+		rt_strbuf_adds(sb, " COLLATE NOCASE");
 	if (rnd(5) == 0)
-		strbuf_addf(sb, " CHECK (c%d IS NULL OR length(c%d) < %u)", i, i, 50 + rnd(3));
+		rt_strbuf_addf(sb, " CHECK (c%d IS NULL OR length(c%d) < %u)", i, i, 50 + rnd(3));
 	if (rnd(8) == 0)
-		strbuf_adds(sb, " UNIQUE");
+		rt_strbuf_adds(sb, " UNIQUE");
 }
 
 /* A table t with some of the columns c0..c5 in some order, and maybe an index. */
@@ -1091,21 +1091,21 @@ static char *random_table(void)
 		order[j] = x;
 	}
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, "CREATE TABLE t (id INTEGER PRIMARY KEY");
+	rt_strbuf_adds(&sb, "CREATE TABLE t (id INTEGER PRIMARY KEY");
 	int n = 1 + (int)rnd(6), first = -1;
 	for (int k = 0; k < n; k++) {
-		strbuf_adds(&sb, ", ");
+		rt_strbuf_adds(&sb, ", ");
 		random_column(&sb, order[k], 1);
 		if (first < 0 && !strstr(sb.buf + sb.len - 20, " AS ("))
 			first = order[k];
 	}
-	strbuf_addf(&sb, ")%s;", rnd(6) == 0 ? " WITHOUT ROWID" : "");
+	rt_strbuf_addf(&sb, ")%s;", rnd(6) == 0 ? " WITHOUT ROWID" : "");
 	if (rnd(3) == 0)
-		strbuf_addf(&sb, "CREATE INDEX t_i ON t (c%d);", order[0]);
+		rt_strbuf_addf(&sb, "CREATE INDEX t_i ON t (c%d);", order[0]);
 	if (rnd(4) == 0)
-		strbuf_adds(&sb, "CREATE VIEW v AS SELECT * FROM t;");
+		rt_strbuf_adds(&sb, "CREATE VIEW v AS SELECT * FROM t;");
 	(void)first;
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /* B from A: A's text with columns added at the end, or another table. */
@@ -1118,11 +1118,11 @@ static char *random_change(const char *a)
 	if (strstr(a, ") WITHOUT ROWID;"))
 		head_end = strstr(a, ") WITHOUT ROWID;");
 	strbuf sb = STRBUF_INIT;
-	strbuf_add(&sb, a, (size_t)(head_end - a));
-	strbuf_adds(&sb, ", ");
+	rt_strbuf_add(&sb, a, (size_t)(head_end - a));
+	rt_strbuf_adds(&sb, ", ");
 	random_column(&sb, 6 + (int)rnd(2), 0);
-	strbuf_adds(&sb, head_end);
-	return strbuf_detach(&sb);
+	rt_strbuf_adds(&sb, head_end);
+	return rt_strbuf_detach(&sb);
 }
 
 static void test_random_tables(void **state)
@@ -1147,9 +1147,9 @@ static void test_random_tables(void **state)
 		sm_ops ops = diff(sa, sb);
 		alters += count_ops(&ops, "add column") + count_ops(&ops, "drop column");
 		rebuilds += count_ops(&ops, "rebuild table");
-		sm_ops_free(&ops);
-		sm_free(sa);
-		sm_free(sb);
+		rt_sm_ops_free(&ops);
+		rt_sm_free(sa);
+		rt_sm_free(sb);
 		remove_db(pa);
 		remove_db(pb);
 		free(a);
@@ -1166,37 +1166,37 @@ static char *random_schema(void)
 	static const char *const action[] = { "", " ON DELETE CASCADE", " DEFERRABLE INITIALLY DEFERRED" };
 	static const char *const cv[] = { "", " NOT NULL DEFAULT 'd'", " CHECK (length(v) < 9)", ", w INT DEFAULT 0" };
 	strbuf sb = STRBUF_INIT;
-	strbuf_addf(&sb, "CREATE TABLE p (id INTEGER PRIMARY KEY%s, name TEXT%s);",
+	rt_strbuf_addf(&sb, "CREATE TABLE p (id INTEGER PRIMARY KEY%s, name TEXT%s);",
 		    rnd(4) ? "" : " AUTOINCREMENT", pname[rnd(4)]);
-	strbuf_addf(&sb, "CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p (id)%s, v TEXT%s);",
+	rt_strbuf_addf(&sb, "CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p (id)%s, v TEXT%s);",
 		    action[rnd(3)], cv[rnd(4)]);
 	if (rnd(2))
-		strbuf_addf(&sb, "CREATE INDEX c_pid ON c (pid%s);", rnd(2) ? "" : ", v");
+		rt_strbuf_addf(&sb, "CREATE INDEX c_pid ON c (pid%s);", rnd(2) ? "" : ", v");
 	if (rnd(2))
-		strbuf_adds(&sb, "CREATE TABLE g (x);");
+		rt_strbuf_adds(&sb, "CREATE TABLE g (x);");
 	int v1 = rnd(3) != 0;
 	if (v1)
-		strbuf_addf(&sb, "CREATE VIEW v1 AS SELECT p.name, c.v FROM p JOIN c ON c.pid = p.id%s;",
+		rt_strbuf_addf(&sb, "CREATE VIEW v1 AS SELECT p.name, c.v FROM p JOIN c ON c.pid = p.id%s;",
 			    rnd(2) ? "" : " WHERE c.v IS NOT NULL");
 	if (v1 && rnd(2))
-		strbuf_addf(&sb, "CREATE VIEW v2 AS SELECT %s FROM v1;", rnd(2) ? "*" : "name");
+		rt_strbuf_addf(&sb, "CREATE VIEW v2 AS SELECT %s FROM v1;", rnd(2) ? "*" : "name");
 	if (rnd(2)) {
-		strbuf_adds(&sb, "CREATE TABLE log (m TEXT);");
-		strbuf_addf(&sb, "CREATE TRIGGER c_ai AFTER INSERT ON c BEGIN INSERT INTO log VALUES (NEW.v%s); END;",
+		rt_strbuf_adds(&sb, "CREATE TABLE log (m TEXT);");
+		rt_strbuf_addf(&sb, "CREATE TRIGGER c_ai AFTER INSERT ON c BEGIN INSERT INTO log VALUES (NEW.v%s); END;",
 			    rnd(2) ? "" : " || (SELECT name FROM p WHERE id = NEW.pid)");
 	}
 	if (rnd(3) == 0)
-		strbuf_addf(&sb, "CREATE TRIGGER p_ad AFTER DELETE ON p BEGIN DELETE FROM c WHERE pid = OLD.id%s; END;",
+		rt_strbuf_addf(&sb, "CREATE TRIGGER p_ad AFTER DELETE ON p BEGIN DELETE FROM c WHERE pid = OLD.id%s; END;",
 			    rnd(2) ? "" : " AND v IS NOT NULL");
 	if (v1 && rnd(3) == 0)
-		strbuf_addf(&sb, "CREATE TRIGGER v1_ii INSTEAD OF INSERT ON v1 BEGIN INSERT INTO p (name) VALUES (%s); END;",
+		rt_strbuf_addf(&sb, "CREATE TRIGGER v1_ii INSTEAD OF INSERT ON v1 BEGIN INSERT INTO p (name) VALUES (%s); END;",
 			    rnd(2) ? "NEW.name" : "upper(NEW.name)");
 	if (rnd(3) == 0) {
-		strbuf_addf(&sb, "CREATE VIRTUAL TABLE f USING fts5(v%s);", rnd(2) ? "" : ", extra");
+		rt_strbuf_addf(&sb, "CREATE VIRTUAL TABLE f USING fts5(v%s);", rnd(2) ? "" : ", extra");
 		if (rnd(2))
-			strbuf_adds(&sb, "CREATE TRIGGER c_f AFTER INSERT ON c BEGIN INSERT INTO f (v) VALUES (NEW.v); END;");
+			rt_strbuf_adds(&sb, "CREATE TRIGGER c_f AFTER INSERT ON c BEGIN INSERT INTO f (v) VALUES (NEW.v); END;");
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 static void test_random_schemas(void **state)
@@ -1231,7 +1231,7 @@ static int group_teardown(void **state)
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *p = xasprintf("%s/%s", tmpdir, e->d_name);
+		char *p = rt_xasprintf("%s/%s", tmpdir, e->d_name);
 		unlink(p);
 		free(p);
 	}

@@ -25,10 +25,10 @@ static char *split_password(const char *url, char **password, rt_error *err)
 	if (!opts) {
 		char *masked = rt_url_mask(url);
 		strbuf why = STRBUF_INIT;
-		strbuf_adds(&why, msg ? msg : "out of memory");
+		rt_strbuf_adds(&why, msg ? msg : "out of memory");
 		rt_pg_hide_password(&why, url);
 		rt_fail(err, RT_ECONFIG, "cannot read the connection string %s: %s", masked, why.buf);
-		strbuf_release(&why);
+		rt_strbuf_release(&why);
 		free(masked);
 		PQfreemem(msg);
 		return NULL;
@@ -39,19 +39,19 @@ static char *split_password(const char *url, char **password, rt_error *err)
 		if (!o->val || !*o->val)
 			continue;
 		if (!strcmp(o->keyword, "password")) {
-			*password = xstrdup(o->val);
+			*password = rt_xstrdup(o->val);
 			continue;
 		}
-		strbuf_addf(&sb, "%s%s='", sb.len ? " " : "", o->keyword);
+		rt_strbuf_addf(&sb, "%s%s='", sb.len ? " " : "", o->keyword);
 		for (const char *p = o->val; *p; p++) {
 			if (*p == '\'' || *p == '\\')
-				strbuf_addc(&sb, '\\');
-			strbuf_addc(&sb, *p);
+				rt_strbuf_addc(&sb, '\\');
+			rt_strbuf_addc(&sb, *p);
 		}
-		strbuf_addc(&sb, '\'');
+		rt_strbuf_addc(&sb, '\'');
 	}
 	PQconninfoFree(opts);
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /* The pg_dump to run: $RETORT_PG_DUMP, else the newest installed, else PATH's. */
@@ -59,20 +59,20 @@ static char *find_pg_dump(void)
 {
 	const char *env = getenv("RETORT_PG_DUMP");
 	if (env && *env)
-		return xstrdup(env);
+		return rt_xstrdup(env);
 	for (int v = 30; v >= 9; v--) {
-		char *p = xasprintf("/usr/lib/postgresql/%d/bin/pg_dump", v);
+		char *p = rt_xasprintf("/usr/lib/postgresql/%d/bin/pg_dump", v);
 		if (access(p, X_OK) == 0)
 			return p;
 		free(p);
 	}
-	return xstrdup("pg_dump");
+	return rt_xstrdup("pg_dump");
 }
 
 /* Major version of a pg_dump ("pg_dump (PostgreSQL) 15.18" -> 15), or -1. */
 static int dump_major(const char *pg_dump)
 {
-	char *cmd = xasprintf("'%s' --version 2>/dev/null", pg_dump);
+	char *cmd = rt_xasprintf("'%s' --version 2>/dev/null", pg_dump);
 	FILE *f = popen(cmd, "r");
 	free(cmd);
 	if (!f)
@@ -102,10 +102,10 @@ static int server_major(const char *url, rt_error *err)
 	if (!pg || PQstatus(pg) != CONNECTION_OK) {
 		char *masked = rt_url_mask(url);
 		strbuf why = STRBUF_INIT;
-		strbuf_adds(&why, pg ? PQerrorMessage(pg) : "out of memory");
+		rt_strbuf_adds(&why, pg ? PQerrorMessage(pg) : "out of memory");
 		rt_pg_hide_password(&why, url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", masked, why.buf);
-		strbuf_release(&why);
+		rt_strbuf_release(&why);
 		free(masked);
 		PQfinish(pg);
 		return -1;
@@ -125,8 +125,8 @@ static int run_pg_dump(const char *pg_dump, const char *conninfo, const char *pa
 	if (pid == 0) {
 		if (password)
 			setenv("PGPASSWORD", password, 1);
-		char *dbname = xasprintf("--dbname=%s", conninfo);
-		char *file = xasprintf("--file=%s", dest);
+		char *dbname = rt_xasprintf("--dbname=%s", conninfo);
+		char *file = rt_xasprintf("--file=%s", dest);
 		execlp(pg_dump, pg_dump, "--format=custom", "--no-password", dbname, file,
 		       (char *)NULL);
 		_exit(127);
@@ -154,7 +154,7 @@ static int run_pg_dump(const char *pg_dump, const char *conninfo, const char *pa
  */
 int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err)
 {
-	if (fs_exists(dest))
+	if (rt_fs_exists(dest))
 		return rt_fail_at(err, RT_EUSAGE, dest, 0,
 				  "already exists; retort never overwrites a backup");
 	if (rt_libpq_load(err) < 0)

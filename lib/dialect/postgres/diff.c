@@ -49,12 +49,12 @@ static void drop_triggers(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
 		if (!tb)
 			continue; /* they go with the table */
 		for (size_t j = 0; j < ta->ntrg; j++)
-			if (pgd_trg_dropped(d, ta, tb, &ta->trg[j]))
-				pgd_drop_trigger(d, ta, &ta->trg[j]);
+			if (rt_pgd_trg_dropped(d, ta, tb, &ta->trg[j]))
+				rt_pgd_drop_trigger(d, ta, &ta->trg[j]);
 	}
 }
 
@@ -63,27 +63,27 @@ static void drop_views(dd *d)
 {
 	node *v;
 	size_t n;
-	pgd_nodes_build(d->a, &v, &n);
-	size_t *order = pgd_nodes_order(v, n);
+	rt_pgd_nodes_build(d->a, &v, &n);
+	size_t *order = rt_pgd_nodes_order(v, n);
 	for (size_t k = n; k-- > 0;) {
 		const node *x = &v[order[k]];
 		if (x->v && d->va_drop[(size_t)(x->v - d->a->views)])
-			pgd_drop_view(d, x->v);
+			rt_pgd_drop_view(d, x->v);
 		else if (x->f && d->fa_drop[(size_t)(x->f - d->a->funcs)])
-			pgd_drop_function(d, x->f);
+			rt_pgd_drop_function(d, x->f);
 	}
 	free(order);
-	pgd_nodes_free(v, n);
+	rt_pgd_nodes_free(v, n);
 	/* indexes of materialized views that stay */
 	for (size_t i = 0; i < d->a->nviews; i++) {
 		const sm_view *x = &d->a->views[i];
-		const sm_view *y = sm_find_view(d->b, x->schema, x->name);
+		const sm_view *y = rt_sm_find_view(d->b, x->schema, x->name);
 		if (d->va_drop[i] || !y)
 			continue;
 		for (size_t j = 0; j < x->nidx; j++) {
-			const sm_index *m = pgd_find_idx(y->idx, y->nidx, x->idx[j].name);
+			const sm_index *m = rt_pgd_find_idx(y->idx, y->nidx, x->idx[j].name);
 			if (!m || strcmp(m->def, x->idx[j].def))
-				pgd_drop_index(d, x->schema, &x->idx[j]);
+				rt_pgd_drop_index(d, x->schema, &x->idx[j]);
 		}
 	}
 }
@@ -93,13 +93,13 @@ static void drop_constraints(dd *d, int foreign)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
 		if (!tb && !foreign)
 			continue;
 		for (size_t j = 0; j < ta->ncons; j++) {
 			const sm_constraint *k = &ta->cons[j];
-			if ((k->kind == SM_FOREIGN) == foreign && pgd_con_dropped(d, ta, tb, k))
-				pgd_drop_constraint(d, ta, k);
+			if ((k->kind == SM_FOREIGN) == foreign && rt_pgd_con_dropped(d, ta, tb, k))
+				rt_pgd_drop_constraint(d, ta, k);
 		}
 	}
 }
@@ -109,12 +109,12 @@ static void drop_indexes(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
 		if (!tb)
 			continue;
 		for (size_t j = 0; j < ta->nidx; j++)
-			if (!ta->idx[j].constraint && pgd_idx_dropped(d, ta, tb, &ta->idx[j]))
-				pgd_drop_index(d, ta->schema, &ta->idx[j]);
+			if (!ta->idx[j].constraint && rt_pgd_idx_dropped(d, ta, tb, &ta->idx[j]))
+				rt_pgd_drop_index(d, ta->schema, &ta->idx[j]);
 	}
 }
 
@@ -126,7 +126,7 @@ static const sm_table *owner_of(const sm_schema *s, const char *owned_by, const 
 		size_t ls = strlen(t->schema), ln = strlen(t->name);
 		if (!strncmp(owned_by, t->schema, ls) && owned_by[ls] == '.' &&
 		    !strncmp(owned_by + ls + 1, t->name, ln) && owned_by[ls + 1 + ln] == '.' &&
-		    sm_find_column(t, owned_by + ls + ln + 2)) {
+		    rt_sm_find_column(t, owned_by + ls + ln + 2)) {
 			*col = owned_by + ls + ln + 2;
 			return t;
 		}
@@ -143,11 +143,11 @@ static int owner_changes(const dd *d, const sm_sequence *x, const sm_sequence *y
 		return 1;
 	const char *col;
 	const sm_table *ta = owner_of(d->a, x->owned_by, &col);
-	const sm_table *tb = ta ? pgd_find_table(d->b, ta->schema, ta->name) : NULL;
+	const sm_table *tb = ta ? rt_pgd_find_table(d->b, ta->schema, ta->name) : NULL;
 	if (!tb)
 		return 1;
-	const sm_column *cx = sm_find_column(ta, col), *cy = sm_find_column(tb, col);
-	return !cy || pgd_col_remade(d, ta, tb, cx, cy);
+	const sm_column *cx = rt_sm_find_column(ta, col), *cy = rt_sm_find_column(tb, col);
+	return !cy || rt_pgd_col_remade(d, ta, tb, cx, cy);
 }
 
 /* OWNED BY NONE before a sequence's owning column goes: else the sequence would go with it. */
@@ -155,11 +155,11 @@ static void disown_sequences(dd *d)
 {
 	for (size_t i = 0; i < d->a->nseqs; i++) {
 		const sm_sequence *x = &d->a->seqs[i];
-		const sm_sequence *y = pgd_find_seq(d->b, x->schema, x->name);
+		const sm_sequence *y = rt_pgd_find_seq(d->b, x->schema, x->name);
 		if (!owner_changes(d, x, y))
 			continue;
-		sm_op *op = sm_ops_add(d->out, 0, "sequence %s.%s: owned by nothing", x->schema, x->name);
-		sm_op_sql(op, "ALTER SEQUENCE %s OWNED BY NONE", Q(&d->n, x->schema, x->name));
+		sm_op *op = rt_sm_ops_add(d->out, 0, "sequence %s.%s: owned by nothing", x->schema, x->name);
+		rt_sm_op_sql(op, "ALTER SEQUENCE %s OWNED BY NONE", Q(&d->n, x->schema, x->name));
 	}
 }
 
@@ -167,10 +167,10 @@ static void disown_sequences(dd *d)
 static void create_schemas(dd *d)
 {
 	for (size_t i = 0; i < d->b->nschemas; i++) {
-		if (pgd_has_str(d->a->schemas, d->a->nschemas, d->b->schemas[i]))
+		if (rt_pgd_has_str(d->a->schemas, d->a->nschemas, d->b->schemas[i]))
 			continue;
-		sm_op *op = sm_ops_add(d->out, 0, "create schema %s", d->b->schemas[i]);
-		sm_op_sql(op, "CREATE SCHEMA %s", I(&d->n, d->b->schemas[i]));
+		sm_op *op = rt_sm_ops_add(d->out, 0, "create schema %s", d->b->schemas[i]);
+		rt_sm_op_sql(op, "CREATE SCHEMA %s", I(&d->n, d->b->schemas[i]));
 	}
 }
 
@@ -178,11 +178,11 @@ static void create_schemas(dd *d)
 static void drop_schemas(dd *d)
 {
 	for (size_t i = 0; i < d->a->nschemas; i++) {
-		if (pgd_has_str(d->b->schemas, d->b->nschemas, d->a->schemas[i]))
+		if (rt_pgd_has_str(d->b->schemas, d->b->nschemas, d->a->schemas[i]))
 			continue;
-		sm_op *op = sm_ops_add(d->out, 1, "drop schema %s", d->a->schemas[i]);
-		sm_op_note(op, "drops schema %s (it must be empty)", d->a->schemas[i]);
-		sm_op_sql(op, "DROP SCHEMA %s", I(&d->n, d->a->schemas[i]));
+		sm_op *op = rt_sm_ops_add(d->out, 1, "drop schema %s", d->a->schemas[i]);
+		rt_sm_op_note(op, "drops schema %s (it must be empty)", d->a->schemas[i]);
+		rt_sm_op_sql(op, "DROP SCHEMA %s", I(&d->n, d->a->schemas[i]));
 	}
 }
 
@@ -190,42 +190,42 @@ static void enum_labels(strbuf *sb, const sm_enum *e)
 {
 	for (size_t i = 0; i < e->nlabels; i++) {
 		if (i)
-			strbuf_adds(sb, ", ");
-		sql_literal(sb, e->labels[i]);
+			rt_strbuf_adds(sb, ", ");
+		rt_sql_literal(sb, e->labels[i]);
 	}
 }
 
 /* CREATE TYPE ... AS ENUM with the labels in order. */
 static void create_enum(dd *d, const sm_enum *e)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "create type %s.%s", e->schema, e->name);
+	sm_op *op = rt_sm_ops_add(d->out, 0, "create type %s.%s", e->schema, e->name);
 	strbuf sb = STRBUF_INIT;
 	enum_labels(&sb, e);
-	sm_op_sql(op, "CREATE TYPE %s AS ENUM (%s)", Q(&d->n, e->schema, e->name), strbuf_str(&sb));
-	strbuf_release(&sb);
+	rt_sm_op_sql(op, "CREATE TYPE %s AS ENUM (%s)", Q(&d->n, e->schema, e->name), rt_strbuf_str(&sb));
+	rt_strbuf_release(&sb);
 }
 
 /* Does a definition of s use the enum value ('label'::type)? */
 static int label_used(const sm_schema *s, const char *qtype, const char *label)
 {
 	strbuf lit = STRBUF_INIT;
-	sql_literal(&lit, label);
-	strbuf_addf(&lit, "::%s", qtype);
+	rt_sql_literal(&lit, label);
+	rt_strbuf_addf(&lit, "::%s", qtype);
 	int used = 0;
 	for (size_t i = 0; i < s->ntables && !used; i++) {
 		const sm_table *t = &s->tables[i];
 		for (size_t j = 0; j < t->ncols && !used; j++)
-			used = pgd_mentions(t->cols[j].def, lit.buf) || pgd_mentions(t->cols[j].generated, lit.buf);
+			used = rt_pgd_mentions(t->cols[j].def, lit.buf) || rt_pgd_mentions(t->cols[j].generated, lit.buf);
 		for (size_t j = 0; j < t->ncons && !used; j++)
-			used = pgd_mentions(t->cons[j].def, lit.buf);
+			used = rt_pgd_mentions(t->cons[j].def, lit.buf);
 		for (size_t j = 0; j < t->nidx && !used; j++)
-			used = pgd_mentions(t->idx[j].def, lit.buf);
+			used = rt_pgd_mentions(t->idx[j].def, lit.buf);
 		for (size_t j = 0; j < t->ntrg && !used; j++)
-			used = pgd_mentions(t->trg[j].def, lit.buf);
+			used = rt_pgd_mentions(t->trg[j].def, lit.buf);
 	}
 	for (size_t i = 0; i < s->nviews && !used; i++)
-		used = pgd_mentions(s->views[i].def, lit.buf);
-	strbuf_release(&lit);
+		used = rt_pgd_mentions(s->views[i].def, lit.buf);
+	rt_strbuf_release(&lit);
 	return used;
 }
 
@@ -233,21 +233,21 @@ static int label_used(const sm_schema *s, const char *qtype, const char *label)
 static void add_enum_values(dd *d, const sm_enum *x, const sm_enum *y)
 {
 	for (size_t i = 0; i < y->nlabels; i++) {
-		if (pgd_has_str(x->labels, x->nlabels, y->labels[i]))
+		if (rt_pgd_has_str(x->labels, x->nlabels, y->labels[i]))
 			continue;
-		sm_op *op = sm_ops_add(d->out, 0, "type %s.%s: add value %s", y->schema, y->name,
+		sm_op *op = rt_sm_ops_add(d->out, 0, "type %s.%s: add value %s", y->schema, y->name,
 				       y->labels[i]);
 		if (label_used(d->b, Q(&d->n, y->schema, y->name), y->labels[i]))
-			sm_op_note(op, "PostgreSQL cannot use the new value %s before this transaction commits, and a default, check, index or view below does: put this step in a migration of its own (or mark this one transaction:false)",
+			rt_sm_op_note(op, "PostgreSQL cannot use the new value %s before this transaction commits, and a default, check, index or view below does: put this step in a migration of its own (or mark this one transaction:false)",
 				   y->labels[i]);
 		if (i > 0)
-			sm_op_sql(op, "ALTER TYPE %s ADD VALUE %s AFTER %s", Q(&d->n, y->schema, y->name),
+			rt_sm_op_sql(op, "ALTER TYPE %s ADD VALUE %s AFTER %s", Q(&d->n, y->schema, y->name),
 				  L(&d->n, y->labels[i]), L(&d->n, y->labels[i - 1]));
 		else if (y->nlabels > 1 && x->nlabels)
-			sm_op_sql(op, "ALTER TYPE %s ADD VALUE %s BEFORE %s", Q(&d->n, y->schema, y->name),
+			rt_sm_op_sql(op, "ALTER TYPE %s ADD VALUE %s BEFORE %s", Q(&d->n, y->schema, y->name),
 				  L(&d->n, y->labels[i]), L(&d->n, y->labels[1]));
 		else
-			sm_op_sql(op, "ALTER TYPE %s ADD VALUE %s", Q(&d->n, y->schema, y->name),
+			rt_sm_op_sql(op, "ALTER TYPE %s ADD VALUE %s", Q(&d->n, y->schema, y->name),
 				  L(&d->n, y->labels[i]));
 	}
 }
@@ -255,7 +255,7 @@ static void add_enum_values(dd *d, const sm_enum *x, const sm_enum *y)
 /* The name an enum type has while its columns move to the new version. */
 static char *old_enum_name(const char *name)
 {
-	char *s = xasprintf("%.50s__retort_old", name);
+	char *s = rt_xasprintf("%.50s__retort_old", name);
 	return s;
 }
 
@@ -265,19 +265,19 @@ static void dance_start(dd *d, const sm_enum *x, const sm_enum *y)
 	char *old = old_enum_name(x->name);
 	strbuf gone = STRBUF_INIT;
 	for (size_t i = 0; i < x->nlabels; i++)
-		if (!pgd_has_str(y->labels, y->nlabels, x->labels[i]))
-			strbuf_addf(&gone, "%s%s", gone.len ? ", " : "", x->labels[i]);
-	sm_op *op = sm_ops_add(d->out, gone.len > 0, "type %s.%s: %s (recreated)", x->schema,
+		if (!rt_pgd_has_str(y->labels, y->nlabels, x->labels[i]))
+			rt_strbuf_addf(&gone, "%s%s", gone.len ? ", " : "", x->labels[i]);
+	sm_op *op = rt_sm_ops_add(d->out, gone.len > 0, "type %s.%s: %s (recreated)", x->schema,
 			       x->name, gone.len ? "values removed" : "values reordered");
 	if (gone.len)
-		sm_op_note(op, "removes values %s of type %s.%s: the change fails if rows still hold them",
+		rt_sm_op_note(op, "removes values %s of type %s.%s: the change fails if rows still hold them",
 			   gone.buf, x->schema, x->name);
-	sm_op_sql(op, "ALTER TYPE %s RENAME TO %s", Q(&d->n, x->schema, x->name), I(&d->n, old));
+	rt_sm_op_sql(op, "ALTER TYPE %s RENAME TO %s", Q(&d->n, x->schema, x->name), I(&d->n, old));
 	strbuf sb = STRBUF_INIT;
 	enum_labels(&sb, y);
-	sm_op_sql(op, "CREATE TYPE %s AS ENUM (%s)", Q(&d->n, y->schema, y->name), strbuf_str(&sb));
-	strbuf_release(&sb);
-	strbuf_release(&gone);
+	rt_sm_op_sql(op, "CREATE TYPE %s AS ENUM (%s)", Q(&d->n, y->schema, y->name), rt_strbuf_str(&sb));
+	rt_strbuf_release(&sb);
+	rt_strbuf_release(&gone);
 	free(old);
 }
 
@@ -286,10 +286,10 @@ static void enums_first(dd *d)
 {
 	for (size_t i = 0; i < d->b->nenums; i++) {
 		const sm_enum *y = &d->b->enums[i];
-		const sm_enum *x = pgd_find_enum(d->a, y->schema, y->name);
+		const sm_enum *x = rt_pgd_find_enum(d->a, y->schema, y->name);
 		if (!x)
 			create_enum(d, y);
-		else if (pgd_enum_dance(x, y))
+		else if (rt_pgd_enum_dance(x, y))
 			dance_start(d, x, y);
 		else
 			add_enum_values(d, x, y);
@@ -301,13 +301,13 @@ static void enums_last(dd *d)
 {
 	for (size_t i = 0; i < d->a->nenums; i++) {
 		const sm_enum *x = &d->a->enums[i];
-		const sm_enum *y = pgd_find_enum(d->b, x->schema, x->name);
-		if (y && !pgd_enum_dance(x, y))
+		const sm_enum *y = rt_pgd_find_enum(d->b, x->schema, x->name);
+		if (y && !rt_pgd_enum_dance(x, y))
 			continue;
 		char *old = y ? old_enum_name(x->name) : NULL;
-		sm_op *op = sm_ops_add(d->out, 0, "drop type %s.%s%s", x->schema, y ? old : x->name,
+		sm_op *op = rt_sm_ops_add(d->out, 0, "drop type %s.%s%s", x->schema, y ? old : x->name,
 				       y ? " (the old version)" : "");
-		sm_op_sql(op, "DROP TYPE %s", Q(&d->n, x->schema, y ? old : x->name));
+		rt_sm_op_sql(op, "DROP TYPE %s", Q(&d->n, x->schema, y ? old : x->name));
 		free(old);
 	}
 }
@@ -317,29 +317,29 @@ static void sequences_first(dd *d)
 {
 	for (size_t i = 0; i < d->b->nseqs; i++) {
 		const sm_sequence *y = &d->b->seqs[i];
-		const sm_sequence *x = pgd_find_seq(d->a, y->schema, y->name);
+		const sm_sequence *x = rt_pgd_find_seq(d->a, y->schema, y->name);
 		if (x && eq(x->def, y->def))
 			continue;
-		sm_op *op = sm_ops_add(d->out, 0, "%s sequence %s.%s", x ? "alter" : "create",
+		sm_op *op = rt_sm_ops_add(d->out, 0, "%s sequence %s.%s", x ? "alter" : "create",
 				       y->schema, y->name);
 		seqopts a, b;
-		pgd_seqopts_parse(x ? x->def : "", &a);
-		pgd_seqopts_parse(y->def, &b);
+		rt_pgd_seqopts_parse(x ? x->def : "", &a);
+		rt_pgd_seqopts_parse(y->def, &b);
 		strbuf sb = STRBUF_INIT;
 		if (b.head && (x ? !eq(a.head, b.head) : strcmp(b.head, "bigint")))
-			strbuf_addf(&sb, "AS %s", b.head);
+			rt_strbuf_addf(&sb, "AS %s", b.head);
 		if (x)
-			pgd_seq_changes(&sb, &a, &b, "");
+			rt_pgd_seq_changes(&sb, &a, &b, "");
 		else
-			pgd_seq_nondefault(&sb, &b, b.head ? b.head : "bigint", "");
+			rt_pgd_seq_nondefault(&sb, &b, b.head ? b.head : "bigint", "");
 		if (x && (!eq(a.v[SQ_MIN], b.v[SQ_MIN]) || !eq(a.v[SQ_MAX], b.v[SQ_MAX])))
-			sm_op_note(op, "fails if the current value of %s.%s is outside the new range (add RESTART WITH a value inside it)",
+			rt_sm_op_note(op, "fails if the current value of %s.%s is outside the new range (add RESTART WITH a value inside it)",
 				   y->schema, y->name);
-		sm_op_sql(op, "%s SEQUENCE %s%s%s", x ? "ALTER" : "CREATE",
-			  Q(&d->n, y->schema, y->name), sb.len ? " " : "", strbuf_str(&sb));
-		strbuf_release(&sb);
-		pgd_seqopts_free(&a);
-		pgd_seqopts_free(&b);
+		rt_sm_op_sql(op, "%s SEQUENCE %s%s%s", x ? "ALTER" : "CREATE",
+			  Q(&d->n, y->schema, y->name), sb.len ? " " : "", rt_strbuf_str(&sb));
+		rt_strbuf_release(&sb);
+		rt_pgd_seqopts_free(&a);
+		rt_pgd_seqopts_free(&b);
 	}
 }
 
@@ -348,10 +348,10 @@ static void sequences_last(dd *d)
 {
 	for (size_t i = 0; i < d->a->nseqs; i++) {
 		const sm_sequence *x = &d->a->seqs[i];
-		if (pgd_find_seq(d->b, x->schema, x->name))
+		if (rt_pgd_find_seq(d->b, x->schema, x->name))
 			continue;
-		sm_op *op = sm_ops_add(d->out, 0, "drop sequence %s.%s", x->schema, x->name);
-		sm_op_sql(op, "DROP SEQUENCE %s", Q(&d->n, x->schema, x->name));
+		sm_op *op = rt_sm_ops_add(d->out, 0, "drop sequence %s.%s", x->schema, x->name);
+		rt_sm_op_sql(op, "DROP SEQUENCE %s", Q(&d->n, x->schema, x->name));
 	}
 }
 
@@ -360,16 +360,16 @@ static void own_sequences(dd *d)
 {
 	for (size_t i = 0; i < d->b->nseqs; i++) {
 		const sm_sequence *y = &d->b->seqs[i];
-		const sm_sequence *x = pgd_find_seq(d->a, y->schema, y->name);
+		const sm_sequence *x = rt_pgd_find_seq(d->a, y->schema, y->name);
 		if (!y->owned_by || (x && eq(x->owned_by, y->owned_by) && !owner_changes(d, x, y)))
 			continue;
 		const char *col;
 		const sm_table *t = owner_of(d->b, y->owned_by, &col);
 		if (!t)
 			continue;
-		sm_op *op = sm_ops_add(d->out, 0, "sequence %s.%s: owned by %s", y->schema, y->name,
+		sm_op *op = rt_sm_ops_add(d->out, 0, "sequence %s.%s: owned by %s", y->schema, y->name,
 				       y->owned_by);
-		sm_op_sql(op, "ALTER SEQUENCE %s OWNED BY %s.%s", Q(&d->n, y->schema, y->name),
+		rt_sm_op_sql(op, "ALTER SEQUENCE %s OWNED BY %s.%s", Q(&d->n, y->schema, y->name),
 			  Q(&d->n, t->schema, t->name), I(&d->n, col));
 	}
 }
@@ -382,15 +382,15 @@ static void own_sequences(dd *d)
 static int early_drop(const dd *d, size_t i)
 {
 	const sm_function *f = &d->a->funcs[i];
-	return d->fa_drop[i] && !pgd_func_is_late(d->a, f) &&
-	       (pgd_find_func(d->b, f->schema, f->identity) || pgd_uses_dance(d, f));
+	return d->fa_drop[i] && !rt_pgd_func_is_late(d->a, f) &&
+	       (rt_pgd_find_func(d->b, f->schema, f->identity) || rt_pgd_uses_dance(d, f));
 }
 
 static void drop_changed_functions(dd *d)
 {
 	for (size_t i = 0; i < d->a->nfuncs; i++)
 		if (early_drop(d, i))
-			pgd_drop_function(d, &d->a->funcs[i]);
+			rt_pgd_drop_function(d, &d->a->funcs[i]);
 }
 
 /* Functions that use no relation: made before the tables (defaults, checks, indexes use them). */
@@ -398,8 +398,8 @@ static void functions_first(dd *d)
 {
 	for (size_t j = 0; j < d->b->nfuncs; j++) {
 		const sm_function *g = &d->b->funcs[j];
-		if (d->fb_make[j] && !pgd_func_is_late(d->b, g))
-			pgd_create_function(d, g, d->fb_make[j] == 2);
+		if (d->fb_make[j] && !rt_pgd_func_is_late(d->b, g))
+			rt_pgd_create_function(d, g, d->fb_make[j] == 2);
 	}
 }
 
@@ -408,8 +408,8 @@ static void functions_last(dd *d)
 {
 	for (size_t i = 0; i < d->a->nfuncs; i++) {
 		const sm_function *f = &d->a->funcs[i];
-		if (d->fa_drop[i] && !pgd_func_is_late(d->a, f) && !early_drop(d, i))
-			pgd_drop_function(d, f);
+		if (d->fa_drop[i] && !rt_pgd_func_is_late(d->a, f) && !early_drop(d, i))
+			rt_pgd_drop_function(d, f);
 	}
 }
 
@@ -421,38 +421,38 @@ static void comment(dd *d, int fresh, const char *old, const char *new, const ch
 {
 	if (fresh ? !new : eq(old, new))
 		return;
-	sm_op *op = sm_ops_add(d->out, 0, "comment on %s %s", kind, label);
+	sm_op *op = rt_sm_ops_add(d->out, 0, "comment on %s %s", kind, label);
 	strbuf sb = STRBUF_INIT;
 	for (const char *p = kind; *p; p++)
-		strbuf_addc(&sb, (char)toupper((unsigned char)*p));
-	sm_op_sql(op, "COMMENT ON %s %s IS %s", sb.buf, target, new ? L(&d->n, new) : "NULL");
-	strbuf_release(&sb);
+		rt_strbuf_addc(&sb, (char)toupper((unsigned char)*p));
+	rt_sm_op_sql(op, "COMMENT ON %s %s IS %s", sb.buf, target, new ? L(&d->n, new) : "NULL");
+	rt_strbuf_release(&sb);
 }
 
 /* Comments of a table of b, its columns and indexes (made-again objects lost theirs). */
 static void table_comments(dd *d, const sm_table *tb)
 {
-	const sm_table *ta = pgd_find_table(d->a, tb->schema, tb->name);
+	const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
 	char *label = dep_name(tb->schema, tb->name);
 	comment(d, !ta, ta ? ta->comment : NULL, tb->comment, "table", label,
 		Q(&d->n, tb->schema, tb->name));
 	for (size_t i = 0; i < tb->ncols; i++) {
 		const sm_column *y = &tb->cols[i];
-		const sm_column *x = ta ? sm_find_column(ta, y->name) : NULL;
-		int fresh = !x || pgd_col_remade(d, ta, tb, x, y);
-		char *cl = xasprintf("%s.%s", label, y->name);
-		char *target = xasprintf("%s.%s", Q(&d->n, tb->schema, tb->name), I(&d->n, y->name));
+		const sm_column *x = ta ? rt_sm_find_column(ta, y->name) : NULL;
+		int fresh = !x || rt_pgd_col_remade(d, ta, tb, x, y);
+		char *cl = rt_xasprintf("%s.%s", label, y->name);
+		char *target = rt_xasprintf("%s.%s", Q(&d->n, tb->schema, tb->name), I(&d->n, y->name));
 		comment(d, fresh, x ? x->comment : NULL, y->comment, "column", cl, target);
 		free(cl);
 		free(target);
 	}
 	for (size_t i = 0; i < tb->nidx; i++) {
 		const sm_index *y = &tb->idx[i];
-		const sm_index *x = ta ? pgd_find_idx(ta->idx, ta->nidx, y->name) : NULL;
-		int fresh = !x || (!x->constraint && pgd_idx_dropped(d, ta, tb, x));
+		const sm_index *x = ta ? rt_pgd_find_idx(ta->idx, ta->nidx, y->name) : NULL;
+		int fresh = !x || (!x->constraint && rt_pgd_idx_dropped(d, ta, tb, x));
 		if (x && x->constraint) {
-			const sm_constraint *k = pgd_find_con(ta, x->name);
-			fresh = !k || pgd_con_dropped(d, ta, tb, k);
+			const sm_constraint *k = rt_pgd_find_con(ta, x->name);
+			fresh = !k || rt_pgd_con_dropped(d, ta, tb, k);
 		}
 		char *il = dep_name(tb->schema, y->name);
 		comment(d, fresh, x ? x->comment : NULL, y->comment, "index", il,
@@ -467,13 +467,13 @@ static void other_comments(dd *d)
 {
 	for (size_t i = 0; i < d->b->nviews; i++) {
 		const sm_view *y = &d->b->views[i];
-		const sm_view *x = sm_find_view(d->a, y->schema, y->name);
+		const sm_view *x = rt_sm_find_view(d->a, y->schema, y->name);
 		char *label = dep_name(y->schema, y->name);
 		comment(d, d->vb_make[i] == 1, x ? x->comment : NULL, y->comment,
 			y->materialized ? "materialized view" : "view", label,
 			Q(&d->n, y->schema, y->name));
 		for (size_t j = 0; j < y->nidx; j++) {
-			const sm_index *m = x ? pgd_find_idx(x->idx, x->nidx, y->idx[j].name) : NULL;
+			const sm_index *m = x ? rt_pgd_find_idx(x->idx, x->nidx, y->idx[j].name) : NULL;
 			int fresh = d->vb_make[i] == 1 || !m || strcmp(m->def, y->idx[j].def);
 			char *il = dep_name(y->schema, y->idx[j].name);
 			comment(d, fresh, m ? m->comment : NULL, y->idx[j].comment, "index", il,
@@ -484,18 +484,18 @@ static void other_comments(dd *d)
 	}
 	for (size_t i = 0; i < d->b->nenums; i++) {
 		const sm_enum *y = &d->b->enums[i];
-		const sm_enum *x = pgd_find_enum(d->a, y->schema, y->name);
+		const sm_enum *x = rt_pgd_find_enum(d->a, y->schema, y->name);
 		char *label = dep_name(y->schema, y->name);
-		comment(d, !x || pgd_enum_dance(x, y), x ? x->comment : NULL, y->comment, "type", label,
+		comment(d, !x || rt_pgd_enum_dance(x, y), x ? x->comment : NULL, y->comment, "type", label,
 			Q(&d->n, y->schema, y->name));
 		free(label);
 	}
 	for (size_t i = 0; i < d->b->nfuncs; i++) {
 		const sm_function *y = &d->b->funcs[i];
-		const sm_function *x = pgd_find_func(d->a, y->schema, y->identity);
+		const sm_function *x = rt_pgd_find_func(d->a, y->schema, y->identity);
 		char *label = dep_name(y->schema, y->identity);
 		comment(d, d->fb_make[i] == 1, x ? x->comment : NULL, y->comment,
-			pgd_is_procedure(y) ? "procedure" : "function", label, pgd_fsig(&d->n, y));
+			rt_pgd_is_procedure(y) ? "procedure" : "function", label, rt_pgd_fsig(&d->n, y));
 		free(label);
 	}
 }
@@ -518,12 +518,12 @@ static void dd_init(dd *d, const sm_schema *a, const sm_schema *b, sm_ops *out, 
 	d->b = b;
 	d->out = out;
 	d->err = err;
-	d->tflags = xcalloc(a->ntables + 1, 1);
-	d->prefix = xcalloc(a->ntables + 1, sizeof(size_t));
-	d->va_drop = xcalloc(a->nviews + 1, 1);
-	d->vb_make = xcalloc(b->nviews + 1, 1);
-	d->fa_drop = xcalloc(a->nfuncs + 1, 1);
-	d->fb_make = xcalloc(b->nfuncs + 1, 1);
+	d->tflags = rt_xcalloc(a->ntables + 1, 1);
+	d->prefix = rt_xcalloc(a->ntables + 1, sizeof(size_t));
+	d->va_drop = rt_xcalloc(a->nviews + 1, 1);
+	d->vb_make = rt_xcalloc(b->nviews + 1, 1);
+	d->fa_drop = rt_xcalloc(a->nfuncs + 1, 1);
+	d->fb_make = rt_xcalloc(b->nfuncs + 1, 1);
 }
 
 /* Release what dd_init and the marking allocated (not the operations). */
@@ -543,12 +543,12 @@ static void dd_free(dd *d)
 /* Decide what is dropped and made again, before writing anything. */
 static void mark(dd *d)
 {
-	pgd_mark_dances(d);
-	pgd_mark_functions(d); /* before the tables: pgd_col_rebuilt reads fa_drop */
-	pgd_mark_tables(d);
-	while (pgd_mark_views_once(d))
+	rt_pgd_mark_dances(d);
+	rt_pgd_mark_functions(d); /* before the tables: rt_pgd_col_rebuilt reads fa_drop */
+	rt_pgd_mark_tables(d);
+	while (rt_pgd_mark_views_once(d))
 		;
-	pgd_mark_makes(d);
+	rt_pgd_mark_makes(d);
 }
 
 /* Phases up to the new tables; -1 when a change cannot be written. */
@@ -559,16 +559,16 @@ static int first_phases(dd *d)
 	drop_constraints(d, 1);
 	drop_constraints(d, 0);
 	drop_indexes(d);
-	pgd_release_functions(d);
+	rt_pgd_release_functions(d);
 	drop_changed_functions(d);
 	disown_sequences(d);
 	create_schemas(d);
 	enums_first(d);
 	sequences_first(d);
 	functions_first(d);
-	if (pgd_alter_tables(d) < 0)
+	if (rt_pgd_alter_tables(d) < 0)
 		return -1;
-	pgd_drop_tables(d);
+	rt_pgd_drop_tables(d);
 	functions_last(d);
 	enums_last(d);
 	sequences_last(d);
@@ -577,13 +577,13 @@ static int first_phases(dd *d)
 
 static void last_phases(dd *d)
 {
-	pgd_create_tables(d);
+	rt_pgd_create_tables(d);
 	own_sequences(d);
-	pgd_add_constraints(d, 0);
-	pgd_create_indexes(d);
-	pgd_add_constraints(d, 1);
-	pgd_create_views(d);
-	pgd_create_triggers(d);
+	rt_pgd_add_constraints(d, 0);
+	rt_pgd_create_indexes(d);
+	rt_pgd_add_constraints(d, 1);
+	rt_pgd_create_views(d);
+	rt_pgd_create_triggers(d);
 	comments(d);
 	drop_schemas(d);
 }
@@ -603,6 +603,6 @@ int rt_pg_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
 		last_phases(&d);
 	dd_free(&d);
 	if (rc < 0)
-		sm_ops_free(out);
+		rt_sm_ops_free(out);
 	return rc;
 }

@@ -25,7 +25,7 @@ static inline int eq(const char *a, const char *b)
 /* "schema.name", raw: how dependencies name things. */
 static inline char *dep_name(const char *schema, const char *name)
 {
-	return xasprintf("%s.%s", schema ? schema : "", name);
+	return rt_xasprintf("%s.%s", schema ? schema : "", name);
 }
 
 /* A rotating set of buffers for quoted names used within one statement. */
@@ -39,7 +39,7 @@ static inline strbuf *nbuf(names *n)
 {
 	strbuf *sb = &n->b[n->next];
 	n->next = (n->next + 1) % NQ;
-	strbuf_reset(sb);
+	rt_strbuf_reset(sb);
 	return sb;
 }
 
@@ -60,7 +60,7 @@ static inline const char *I(names *n, const char *name)
 static inline const char *L(names *n, const char *text)
 {
 	strbuf *sb = nbuf(n);
-	sql_literal(sb, text);
+	rt_sql_literal(sb, text);
 	return sb->buf;
 }
 
@@ -68,12 +68,12 @@ static inline const char *L(names *n, const char *text)
 static inline const char *trimmed(names *n, const char *def)
 {
 	strbuf *sb = nbuf(n);
-	strbuf_adds(sb, def);
+	rt_strbuf_adds(sb, def);
 	for (;;) {
-		strbuf_rtrim(sb);
+		rt_strbuf_rtrim(sb);
 		if (!sb->len || sb->buf[sb->len - 1] != ';')
 			break;
-		strbuf_setlen(sb, sb->len - 1);
+		rt_strbuf_setlen(sb, sb->len - 1);
 	}
 	return sb->buf;
 }
@@ -81,7 +81,7 @@ static inline const char *trimmed(names *n, const char *def)
 static inline void names_free(names *n)
 {
 	for (int i = 0; i < NQ; i++)
-		strbuf_release(&n->b[i]);
+		rt_strbuf_release(&n->b[i]);
 }
 
 /* Flags of a table present on both sides. */
@@ -141,106 +141,106 @@ typedef struct node {
 } node;
 
 /* diff_render.c: helpers, sequence options, rendering of single objects */
-const sm_table *pgd_find_table(const sm_schema *s, const char *schema, const char *name);
+const sm_table *rt_pgd_find_table(const sm_schema *s, const char *schema, const char *name);
 /* The table a "schema.name" (as in ref_table) names, or NULL. */
-const sm_table *pgd_table_by_dep(const sm_schema *s, const char *qn);
-const sm_enum *pgd_find_enum(const sm_schema *s, const char *schema, const char *name);
-const sm_sequence *pgd_find_seq(const sm_schema *s, const char *schema, const char *name);
-const sm_function *pgd_find_func(const sm_schema *s, const char *schema, const char *identity);
-const sm_constraint *pgd_find_con(const sm_table *t, const char *name);
-const sm_index *pgd_find_idx(const sm_index *v, size_t n, const char *name);
-const sm_trigger *pgd_find_trg(const sm_table *t, const char *name);
-int pgd_has_str(char *const *v, size_t n, const char *s);
-size_t pgd_table_index(const sm_schema *s, const sm_table *t);
-int pgd_mentions(const char *def, const char *qtype);
+const sm_table *rt_pgd_table_by_dep(const sm_schema *s, const char *qn);
+const sm_enum *rt_pgd_find_enum(const sm_schema *s, const char *schema, const char *name);
+const sm_sequence *rt_pgd_find_seq(const sm_schema *s, const char *schema, const char *name);
+const sm_function *rt_pgd_find_func(const sm_schema *s, const char *schema, const char *identity);
+const sm_constraint *rt_pgd_find_con(const sm_table *t, const char *name);
+const sm_index *rt_pgd_find_idx(const sm_index *v, size_t n, const char *name);
+const sm_trigger *rt_pgd_find_trg(const sm_table *t, const char *name);
+int rt_pgd_has_str(char *const *v, size_t n, const char *s);
+size_t rt_pgd_table_index(const sm_schema *s, const sm_table *t);
+int rt_pgd_mentions(const char *def, const char *qtype);
 /* A constraint definition without a trailing " NOT VALID". */
-int pgd_same_but_validity(const char *a, const char *b);
+int rt_pgd_same_but_validity(const char *a, const char *b);
 /* Would CREATE OR REPLACE turn a's function into b's? (same arguments and result) */
-int pgd_func_replaceable(const sm_function *a, const sm_function *b);
-int pgd_is_procedure(const sm_function *f);
+int rt_pgd_func_replaceable(const sm_function *a, const sm_function *b);
+int rt_pgd_is_procedure(const sm_function *f);
 /* schema.name(args) of a function, quoted. */
-const char *pgd_fsig(names *n, const sm_function *f);
+const char *rt_pgd_fsig(names *n, const sm_function *f);
 /* Does a function use (in its signature or SQL body) a table or view of s? */
-int pgd_func_is_late(const sm_schema *s, const sm_function *f);
-void pgd_seqopts_parse(const char *s, seqopts *o);
-void pgd_seqopts_free(seqopts *o);
+int rt_pgd_func_is_late(const sm_schema *s, const sm_function *f);
+void rt_pgd_seqopts_parse(const char *s, seqopts *o);
+void rt_pgd_seqopts_free(seqopts *o);
 /* The options of o that differ from the defaults, joined by spaces (prefix before each). */
-void pgd_seq_nondefault(strbuf *sb, const seqopts *o, const char *type, const char *prefix);
+void rt_pgd_seq_nondefault(strbuf *sb, const seqopts *o, const char *type, const char *prefix);
 /* The options of b that differ from a's (prefix before each). */
-void pgd_seq_changes(strbuf *sb, const seqopts *a, const seqopts *b, const char *prefix);
+void rt_pgd_seq_changes(strbuf *sb, const seqopts *a, const seqopts *b, const char *prefix);
 /* " (SEQUENCE NAME ... INCREMENT BY ...)" of an identity column, "" when all default. */
-void pgd_identity_options(strbuf *sb, const char *schema, const char *table,
+void rt_pgd_identity_options(strbuf *sb, const char *schema, const char *table,
 			  const sm_column *c);
-void pgd_col_def(strbuf *sb, const sm_table *t, const sm_column *c);
+void rt_pgd_col_def(strbuf *sb, const sm_table *t, const sm_column *c);
 /* One line of a table's options ("UNLOGGED", "PARTITION BY ...", "WITH (...)"), or NULL. */
-char *pgd_option_line(const char *options, const char *prefix);
-int pgd_con_inline(const sm_constraint *k);
-void pgd_create_table(dd *d, const sm_table *t);
-void pgd_add_constraint(dd *d, const sm_table *t, const sm_constraint *k);
-void pgd_drop_constraint(dd *d, const sm_table *t, const sm_constraint *k);
-int pgd_is_partitioned(const sm_table *t);
-void pgd_create_index(dd *d, const char *schema, const sm_index *x, int partitioned);
-void pgd_drop_index(dd *d, const char *schema, const sm_index *x);
+char *rt_pgd_option_line(const char *options, const char *prefix);
+int rt_pgd_con_inline(const sm_constraint *k);
+void rt_pgd_create_table(dd *d, const sm_table *t);
+void rt_pgd_add_constraint(dd *d, const sm_table *t, const sm_constraint *k);
+void rt_pgd_drop_constraint(dd *d, const sm_table *t, const sm_constraint *k);
+int rt_pgd_is_partitioned(const sm_table *t);
+void rt_pgd_create_index(dd *d, const char *schema, const sm_index *x, int partitioned);
+void rt_pgd_drop_index(dd *d, const char *schema, const sm_index *x);
 /* CREATE [OR REPLACE] [MATERIALIZED] VIEW; a new materialized view gets its indexes too. */
-void pgd_create_view(dd *d, const sm_view *v, int replace);
-void pgd_drop_view(dd *d, const sm_view *v);
-void pgd_create_function(dd *d, const sm_function *f, int replace);
-void pgd_drop_function(dd *d, const sm_function *f);
-void pgd_create_trigger(dd *d, const sm_table *t, const sm_trigger *g);
-void pgd_drop_trigger(dd *d, const sm_table *t, const sm_trigger *g);
+void rt_pgd_create_view(dd *d, const sm_view *v, int replace);
+void rt_pgd_drop_view(dd *d, const sm_view *v);
+void rt_pgd_create_function(dd *d, const sm_function *f, int replace);
+void rt_pgd_drop_function(dd *d, const sm_function *f);
+void rt_pgd_create_trigger(dd *d, const sm_table *t, const sm_trigger *g);
+void rt_pgd_drop_trigger(dd *d, const sm_table *t, const sm_trigger *g);
 
 /* diff_mark.c: what is dropped and made again; the order of views and functions */
 /* Is the enum (on both sides) recreated by the rename-create-recast-drop dance? */
-int pgd_enum_dance(const sm_enum *a, const sm_enum *b);
+int rt_pgd_enum_dance(const sm_enum *a, const sm_enum *b);
 /* Is column x (of a) recast to the new version of a danced enum? */
-int pgd_col_recast(const dd *d, const sm_column *x, const sm_column *y);
-int pgd_calls_dropped_function(const dd *d, const char *def);
+int rt_pgd_col_recast(const dd *d, const sm_column *x, const sm_column *y);
+int rt_pgd_calls_dropped_function(const dd *d, const char *def);
 /* Does the column change type (or collation, or enum version)? */
-int pgd_col_type_changes(const dd *d, const sm_column *x, const sm_column *y);
-int pgd_released_column(const dd *d, const sm_column *x);
-int pgd_col_rebuilt(const dd *d, const sm_table *ta, const sm_table *tb,
+int rt_pgd_col_type_changes(const dd *d, const sm_column *x, const sm_column *y);
+int rt_pgd_released_column(const dd *d, const sm_column *x);
+int rt_pgd_col_rebuilt(const dd *d, const sm_table *ta, const sm_table *tb,
 		    const sm_column *x, const sm_column *y);
 /* Is column y of b's table tb (which a has as ta) moved to the end? */
-int pgd_col_moved(const dd *d, const sm_table *ta, const sm_table *tb, const sm_column *y);
+int rt_pgd_col_moved(const dd *d, const sm_table *ta, const sm_table *tb, const sm_column *y);
 /* Is the column dropped and added again (rebuilt or moved)? */
-int pgd_col_remade(const dd *d, const sm_table *ta, const sm_table *tb,
+int rt_pgd_col_remade(const dd *d, const sm_table *ta, const sm_table *tb,
 		   const sm_column *x, const sm_column *y);
 /* Is a's constraint k (of table ta) dropped: gone, changed, or forced? */
-int pgd_con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
+int rt_pgd_con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
 		    const sm_constraint *k);
 /* Is a's index x (of table ta) dropped? */
-int pgd_idx_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_index *x);
+int rt_pgd_idx_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_index *x);
 /* Enum types recreated by the dance. */
-void pgd_mark_dances(dd *d);
+void rt_pgd_mark_dances(dd *d);
 /* Flags of every table on both sides; views over flagged tables become dirty. */
-void pgd_mark_tables(dd *d);
+void rt_pgd_mark_tables(dd *d);
 /* Does a function's signature use an enum type that is recreated? */
-int pgd_uses_dance(const dd *d, const sm_function *f);
-void pgd_mark_functions(dd *d);
-int pgd_mark_views_once(dd *d);
+int rt_pgd_uses_dance(const dd *d, const sm_function *f);
+void rt_pgd_mark_functions(dd *d);
+int rt_pgd_mark_views_once(dd *d);
 /* Views and functions of b to make: new, dropped above, or changed. */
-void pgd_mark_makes(dd *d);
+void rt_pgd_mark_makes(dd *d);
 /* Is trigger g (of a's table ta) dropped? */
-int pgd_trg_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_trigger *g);
+int rt_pgd_trg_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_trigger *g);
 /* Every view and every function that uses a relation of s, as nodes. */
-void pgd_nodes_build(const sm_schema *s, node **out, size_t *n);
-void pgd_nodes_free(node *v, size_t n);
-size_t *pgd_nodes_order(node *v, size_t n);
+void rt_pgd_nodes_build(const sm_schema *s, node **out, size_t *n);
+void rt_pgd_nodes_free(node *v, size_t n);
+size_t *rt_pgd_nodes_order(node *v, size_t n);
 
 /* diff_table.c: columns and tables, constraints, indexes, views, triggers */
-void pgd_release_functions(dd *d);
+void rt_pgd_release_functions(dd *d);
 /* Every table on both sides; -1 when a change cannot be written. */
-int pgd_alter_tables(dd *d);
+int rt_pgd_alter_tables(dd *d);
 /* Tables of a only (their foreign keys, views and triggers went first). */
-void pgd_drop_tables(dd *d);
+void rt_pgd_drop_tables(dd *d);
 /* Tables of b only (foreign keys come later, once every table exists). */
-void pgd_create_tables(dd *d);
-void pgd_add_constraints(dd *d, int foreign);
+void rt_pgd_create_tables(dd *d);
+void rt_pgd_add_constraints(dd *d, int foreign);
 /* Indexes of b's tables that are new or made again (not those of constraints). */
-void pgd_create_indexes(dd *d);
+void rt_pgd_create_indexes(dd *d);
 /* Views and functions that use relations, in dependency order; then matview indexes. */
-void pgd_create_views(dd *d);
+void rt_pgd_create_views(dd *d);
 /* Triggers of b that are new or made again, once their functions exist. */
-void pgd_create_triggers(dd *d);
+void rt_pgd_create_triggers(dd *d);
 
 #endif

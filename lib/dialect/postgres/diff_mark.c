@@ -22,7 +22,7 @@ static int col_of_type(const sm_column *c, const char *qtype)
 }
 
 /* Is the enum (on both sides) recreated by the rename-create-recast-drop dance? */
-int pgd_enum_dance(const sm_enum *a, const sm_enum *b)
+int rt_pgd_enum_dance(const sm_enum *a, const sm_enum *b)
 {
 	size_t j = 0;
 	for (size_t i = 0; i < b->nlabels && j < a->nlabels; i++)
@@ -32,17 +32,17 @@ int pgd_enum_dance(const sm_enum *a, const sm_enum *b)
 }
 
 /* Is column x (of a) recast to the new version of a danced enum? */
-int pgd_col_recast(const dd *d, const sm_column *x, const sm_column *y)
+int rt_pgd_col_recast(const dd *d, const sm_column *x, const sm_column *y)
 {
 	if (strcmp(x->type, y->type))
 		return 0;
 	for (size_t i = 0; i < d->dance.n; i++) {
 		const char *dot = strchr(d->dance.v[i], '.');
-		char *schema = xstrndup(d->dance.v[i], (size_t)(dot - d->dance.v[i]));
+		char *schema = rt_xstrndup(d->dance.v[i], (size_t)(dot - d->dance.v[i]));
 		strbuf q = STRBUF_INIT;
 		rt_pg_qname(&q, schema, dot + 1);
 		int hit = col_of_type(x, q.buf);
-		strbuf_release(&q);
+		rt_strbuf_release(&q);
 		free(schema);
 		if (hit)
 			return 1;
@@ -55,11 +55,11 @@ static int mentions_dance(const dd *d, const char *def)
 {
 	for (size_t i = 0; i < d->dance.n; i++) {
 		const char *dot = strchr(d->dance.v[i], '.');
-		char *schema = xstrndup(d->dance.v[i], (size_t)(dot - d->dance.v[i]));
+		char *schema = rt_xstrndup(d->dance.v[i], (size_t)(dot - d->dance.v[i]));
 		strbuf q = STRBUF_INIT;
 		rt_pg_qname(&q, schema, dot + 1);
-		int hit = pgd_mentions(def, q.buf);
-		strbuf_release(&q);
+		int hit = rt_pgd_mentions(def, q.buf);
+		rt_strbuf_release(&q);
 		free(schema);
 		if (hit)
 			return 1;
@@ -72,16 +72,16 @@ static int mentions_dance(const dd *d, const char *def)
  * dropped (and made again when b has it)?  The server refuses DROP
  * FUNCTION under it, so it goes first and comes back after.
  */
-int pgd_calls_dropped_function(const dd *d, const char *def)
+int rt_pgd_calls_dropped_function(const dd *d, const char *def)
 {
 	for (size_t i = 0; def && i < d->a->nfuncs; i++) {
 		if (!d->fa_drop[i])
 			continue;
 		strbuf q = STRBUF_INIT;
 		rt_pg_qname(&q, d->a->funcs[i].schema, d->a->funcs[i].name);
-		strbuf_addc(&q, '(');
+		rt_strbuf_addc(&q, '(');
 		int hit = strstr(def, q.buf) != NULL;
-		strbuf_release(&q);
+		rt_strbuf_release(&q);
 		if (hit)
 			return 1;
 	}
@@ -89,9 +89,9 @@ int pgd_calls_dropped_function(const dd *d, const char *def)
 }
 
 /* Does the column change type (or collation, or enum version)? */
-int pgd_col_type_changes(const dd *d, const sm_column *x, const sm_column *y)
+int rt_pgd_col_type_changes(const dd *d, const sm_column *x, const sm_column *y)
 {
-	return strcmp(x->type, y->type) || !eq(x->collation, y->collation) || pgd_col_recast(d, x, y);
+	return strcmp(x->type, y->type) || !eq(x->collation, y->collation) || rt_pgd_col_recast(d, x, y);
 }
 
 /*
@@ -104,13 +104,13 @@ static int reads_retyped(const dd *d, const sm_table *ta, const sm_table *tb,
 {
 	for (size_t i = 0; i < tb->ncols; i++) {
 		const sm_column *c = &tb->cols[i];
-		const sm_column *x = sm_find_column(ta, c->name);
-		if (c == y || !x || !pgd_col_type_changes(d, x, c))
+		const sm_column *x = rt_sm_find_column(ta, c->name);
+		if (c == y || !x || !rt_pgd_col_type_changes(d, x, c))
 			continue;
 		strbuf q = STRBUF_INIT;
 		rt_pg_ident(&q, c->name);
-		int hit = pgd_mentions(y->generated, q.buf);
-		strbuf_release(&q);
+		int hit = rt_pgd_mentions(y->generated, q.buf);
+		rt_strbuf_release(&q);
 		if (hit)
 			return 1;
 	}
@@ -119,20 +119,20 @@ static int reads_retyped(const dd *d, const sm_table *ta, const sm_table *tb,
 
 /*
  * Is x a generated column of a that calls a function dropped and made
- * again?  The server refuses DROP FUNCTION under it: pgd_release_functions
+ * again?  The server refuses DROP FUNCTION under it: rt_pgd_release_functions
  * drops the column (or its expression) first.  Only the functions
- * pgd_mark_functions drops (fa_drop 1) count: the rest go after the tables.
+ * rt_pgd_mark_functions drops (fa_drop 1) count: the rest go after the tables.
  */
-int pgd_released_column(const dd *d, const sm_column *x)
+int rt_pgd_released_column(const dd *d, const sm_column *x)
 {
 	for (size_t i = 0; x->generated && i < d->a->nfuncs; i++) {
 		if (d->fa_drop[i] != 1)
 			continue;
 		strbuf q = STRBUF_INIT;
 		rt_pg_qname(&q, d->a->funcs[i].schema, d->a->funcs[i].name);
-		strbuf_addc(&q, '(');
+		rt_strbuf_addc(&q, '(');
 		int hit = strstr(x->generated, q.buf) != NULL;
-		strbuf_release(&q);
+		rt_strbuf_release(&q);
 		if (hit)
 			return 1;
 	}
@@ -144,13 +144,13 @@ int pgd_released_column(const dd *d, const sm_column *x)
  * changes, a column it reads changes type, or a function it calls is
  * made again?
  */
-int pgd_col_rebuilt(const dd *d, const sm_table *ta, const sm_table *tb,
+int rt_pgd_col_rebuilt(const dd *d, const sm_table *ta, const sm_table *tb,
 		    const sm_column *x, const sm_column *y)
 {
 	if (!y->generated)
 		return 0;
 	return !x->generated || strcmp(x->generated, y->generated) || x->stored != y->stored ||
-	       reads_retyped(d, ta, tb, y) || pgd_released_column(d, x);
+	       reads_retyped(d, ta, tb, y) || rt_pgd_released_column(d, x);
 }
 
 /*
@@ -163,8 +163,8 @@ static size_t kept_prefix(const dd *d, const sm_table *ta, const sm_table *tb)
 {
 	size_t last = 0, i;
 	for (i = 0; i < tb->ncols; i++) {
-		const sm_column *x = sm_find_column(ta, tb->cols[i].name);
-		if (!x || pgd_col_rebuilt(d, ta, tb, x, &tb->cols[i]) || (size_t)(x - ta->cols) < last)
+		const sm_column *x = rt_sm_find_column(ta, tb->cols[i].name);
+		if (!x || rt_pgd_col_rebuilt(d, ta, tb, x, &tb->cols[i]) || (size_t)(x - ta->cols) < last)
 			break;
 		last = (size_t)(x - ta->cols);
 	}
@@ -172,18 +172,18 @@ static size_t kept_prefix(const dd *d, const sm_table *ta, const sm_table *tb)
 }
 
 /* Is column y of b's table tb (which a has as ta) moved to the end? */
-int pgd_col_moved(const dd *d, const sm_table *ta, const sm_table *tb, const sm_column *y)
+int rt_pgd_col_moved(const dd *d, const sm_table *ta, const sm_table *tb, const sm_column *y)
 {
-	const sm_column *x = sm_find_column(ta, y->name);
-	return x && !pgd_col_rebuilt(d, ta, tb, x, y) &&
-	       (size_t)(y - tb->cols) >= d->prefix[pgd_table_index(d->a, ta)];
+	const sm_column *x = rt_sm_find_column(ta, y->name);
+	return x && !rt_pgd_col_rebuilt(d, ta, tb, x, y) &&
+	       (size_t)(y - tb->cols) >= d->prefix[rt_pgd_table_index(d->a, ta)];
 }
 
 /* Is the column dropped and added again (rebuilt or moved)? */
-int pgd_col_remade(const dd *d, const sm_table *ta, const sm_table *tb,
+int rt_pgd_col_remade(const dd *d, const sm_table *ta, const sm_table *tb,
 		   const sm_column *x, const sm_column *y)
 {
-	return pgd_col_rebuilt(d, ta, tb, x, y) || pgd_col_moved(d, ta, tb, y);
+	return rt_pgd_col_rebuilt(d, ta, tb, x, y) || rt_pgd_col_moved(d, ta, tb, y);
 }
 
 /*
@@ -195,10 +195,10 @@ static void mark_columns(dd *d, const sm_table *ta, const sm_table *tb)
 {
 	for (size_t i = 0; i < ta->ncols; i++) {
 		const sm_column *x = &ta->cols[i];
-		const sm_column *y = sm_find_column(tb, x->name);
-		if (y && !pgd_col_remade(d, ta, tb, x, y) && !pgd_col_type_changes(d, x, y))
+		const sm_column *y = rt_sm_find_column(tb, x->name);
+		if (y && !rt_pgd_col_remade(d, ta, tb, x, y) && !rt_pgd_col_type_changes(d, x, y))
 			continue;
-		char *n = xasprintf("%s.%s.%s", ta->schema, ta->name, x->name);
+		char *n = rt_xasprintf("%s.%s.%s", ta->schema, ta->name, x->name);
 		mark_dirty(d, n);
 		free(n);
 	}
@@ -210,12 +210,12 @@ static unsigned column_flags(const dd *d, const sm_table *ta, const sm_table *tb
 	unsigned f = 0;
 	for (size_t i = 0; i < ta->ncols; i++) {
 		const sm_column *x = &ta->cols[i];
-		const sm_column *y = sm_find_column(tb, x->name);
+		const sm_column *y = rt_sm_find_column(tb, x->name);
 		if (!y)
 			f |= TF_TRIGGERS;
-		else if (pgd_col_remade(d, ta, tb, x, y))
+		else if (rt_pgd_col_remade(d, ta, tb, x, y))
 			f |= TF_TRIGGERS | TF_ALL | TF_FKIN;
-		else if (pgd_col_type_changes(d, x, y) || (x->generated && !y->generated))
+		else if (rt_pgd_col_type_changes(d, x, y) || (x->generated && !y->generated))
 			f |= TF_TRIGGERS;
 	}
 	return f;
@@ -224,29 +224,29 @@ static unsigned column_flags(const dd *d, const sm_table *ta, const sm_table *tb
 /* Does a column of a's table ta named in cols change type (collation, enum version) in b? */
 static int cols_retyped(const dd *d, const sm_table *ta, char *const *cols, size_t n)
 {
-	const sm_table *tb = ta ? pgd_find_table(d->b, ta->schema, ta->name) : NULL;
+	const sm_table *tb = ta ? rt_pgd_find_table(d->b, ta->schema, ta->name) : NULL;
 	for (size_t i = 0; tb && i < n; i++) {
-		const sm_column *x = sm_find_column(ta, cols[i]);
-		const sm_column *y = sm_find_column(tb, cols[i]);
-		if (x && y && pgd_col_type_changes(d, x, y))
+		const sm_column *x = rt_sm_find_column(ta, cols[i]);
+		const sm_column *y = rt_sm_find_column(tb, cols[i]);
+		if (x && y && rt_pgd_col_type_changes(d, x, y))
 			return 1;
 	}
 	return 0;
 }
 
 /* Is a's constraint k (of table ta) dropped: gone, changed, or forced? */
-int pgd_con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
+int rt_pgd_con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
 		    const sm_constraint *k)
 {
-	const sm_constraint *m = tb ? pgd_find_con(tb, k->name) : NULL;
+	const sm_constraint *m = tb ? rt_pgd_find_con(tb, k->name) : NULL;
 	if (!m || m->kind != k->kind)
 		return 1;
-	unsigned f = d->tflags[pgd_table_index(d->a, ta)];
+	unsigned f = d->tflags[rt_pgd_table_index(d->a, ta)];
 	if (f & TF_ALL)
 		return 1;
 	if (k->kind == SM_FOREIGN && k->ref_table) {
-		const sm_table *r = pgd_table_by_dep(d->a, k->ref_table);
-		if (r && (d->tflags[pgd_table_index(d->a, r)] & TF_FKIN))
+		const sm_table *r = rt_pgd_table_by_dep(d->a, k->ref_table);
+		if (r && (d->tflags[rt_pgd_table_index(d->a, r)] & TF_FKIN))
 			return 1;
 		/*
 		 * Its columns or the ones it references change type: the
@@ -257,22 +257,22 @@ int pgd_con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
 		    cols_retyped(d, r, k->ref_cols, k->nref_cols))
 			return 1;
 	}
-	if (mentions_dance(d, k->def) || pgd_calls_dropped_function(d, k->def))
+	if (mentions_dance(d, k->def) || rt_pgd_calls_dropped_function(d, k->def))
 		return 1;
 	if (!strcmp(k->def, m->def) && k->validated == m->validated)
 		return 0;
 	/* NOT VALID -> valid is ALTER TABLE ... VALIDATE CONSTRAINT */
-	return !(!k->validated && m->validated && pgd_same_but_validity(k->def, m->def));
+	return !(!k->validated && m->validated && rt_pgd_same_but_validity(k->def, m->def));
 }
 
 /* Is a's index x (of table ta) dropped? */
-int pgd_idx_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_index *x)
+int rt_pgd_idx_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_index *x)
 {
-	const sm_index *m = tb ? pgd_find_idx(tb->idx, tb->nidx, x->name) : NULL;
+	const sm_index *m = tb ? rt_pgd_find_idx(tb->idx, tb->nidx, x->name) : NULL;
 	if (!m || strcmp(m->def, x->def))
 		return 1;
-	return (d->tflags[pgd_table_index(d->a, ta)] & TF_ALL) || mentions_dance(d, x->def) ||
-	       pgd_calls_dropped_function(d, x->def);
+	return (d->tflags[rt_pgd_table_index(d->a, ta)] & TF_ALL) || mentions_dance(d, x->def) ||
+	       rt_pgd_calls_dropped_function(d, x->def);
 }
 
 /* Keys of a table change (so foreign keys pointing at it are made again). */
@@ -281,22 +281,22 @@ static unsigned key_flags(const dd *d, const sm_table *ta, const sm_table *tb)
 	unsigned f = 0;
 	for (size_t i = 0; i < ta->ncons; i++) {
 		const sm_constraint *k = &ta->cons[i];
-		if ((k->kind == SM_PRIMARY || k->kind == SM_UNIQUE) && pgd_con_dropped(d, ta, tb, k))
+		if ((k->kind == SM_PRIMARY || k->kind == SM_UNIQUE) && rt_pgd_con_dropped(d, ta, tb, k))
 			f |= TF_FKIN | (k->kind == SM_PRIMARY ? TF_VIEWS : 0);
 	}
 	for (size_t i = 0; i < ta->nidx; i++)
-		if (ta->idx[i].unique && !ta->idx[i].constraint && pgd_idx_dropped(d, ta, tb, &ta->idx[i]))
+		if (ta->idx[i].unique && !ta->idx[i].constraint && rt_pgd_idx_dropped(d, ta, tb, &ta->idx[i]))
 			f |= TF_FKIN;
 	return f;
 }
 
 /* Enum types recreated by the dance. */
-void pgd_mark_dances(dd *d)
+void rt_pgd_mark_dances(dd *d)
 {
 	for (size_t i = 0; i < d->a->nenums; i++) {
 		const sm_enum *x = &d->a->enums[i];
-		const sm_enum *y = pgd_find_enum(d->b, x->schema, x->name);
-		if (y && pgd_enum_dance(x, y)) {
+		const sm_enum *y = rt_pgd_find_enum(d->b, x->schema, x->name);
+		if (y && rt_pgd_enum_dance(x, y)) {
 			char *n = dep_name(x->schema, x->name);
 			rt_strlist_push(&d->dance, n);
 			mark_dirty(d, n);
@@ -306,11 +306,11 @@ void pgd_mark_dances(dd *d)
 }
 
 /* Flags of every table on both sides; views over flagged tables become dirty. */
-void pgd_mark_tables(dd *d)
+void rt_pgd_mark_tables(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
 		if (!tb)
 			continue;
 		d->prefix[i] = kept_prefix(d, ta, tb);
@@ -320,13 +320,13 @@ void pgd_mark_tables(dd *d)
 	/* keys depend on the column flags of every table (TF_ALL) */
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
 		if (tb)
 			d->tflags[i] |= (unsigned char)key_flags(d, ta, tb);
 	}
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
 		char *n = dep_name(ta->schema, ta->name);
 		if (!tb || (d->tflags[i] & TF_VIEWS))
 			mark_dirty(d, n);
@@ -335,7 +335,7 @@ void pgd_mark_tables(dd *d)
 }
 
 /* Does a function's signature use an enum type that is recreated? */
-int pgd_uses_dance(const dd *d, const sm_function *f)
+int rt_pgd_uses_dance(const dd *d, const sm_function *f)
 {
 	for (size_t j = 0; j < f->ndeps; j++)
 		if (rt_strlist_has(&d->dance, f->deps[j]))
@@ -348,12 +348,12 @@ int pgd_uses_dance(const dd *d, const sm_function *f)
  * REPLACE (arguments or result), or using an enum type that is
  * recreated.  What uses them must go first.
  */
-void pgd_mark_functions(dd *d)
+void rt_pgd_mark_functions(dd *d)
 {
 	for (size_t i = 0; i < d->a->nfuncs; i++) {
 		const sm_function *f = &d->a->funcs[i];
-		const sm_function *g = pgd_find_func(d->b, f->schema, f->identity);
-		if (g && pgd_func_replaceable(f, g) && !pgd_uses_dance(d, f))
+		const sm_function *g = rt_pgd_find_func(d->b, f->schema, f->identity);
+		if (g && rt_pgd_func_replaceable(f, g) && !rt_pgd_uses_dance(d, f))
 			continue;
 		char *n = dep_name(f->schema, f->identity);
 		mark_dirty(d, n);
@@ -391,14 +391,14 @@ static int deps_dirty(const dd *d, char *const *deps, size_t n)
  * Each one found is dirty in turn (what reads it must go too), so this
  * runs until it finds nothing more.
  */
-int pgd_mark_views_once(dd *d)
+int rt_pgd_mark_views_once(dd *d)
 {
 	int more = 0;
 	for (size_t i = 0; i < d->a->nviews; i++) {
 		const sm_view *x = &d->a->views[i];
 		if (d->va_drop[i])
 			continue;
-		const sm_view *y = sm_find_view(d->b, x->schema, x->name);
+		const sm_view *y = rt_sm_find_view(d->b, x->schema, x->name);
 		int drop = !y || x->materialized != y->materialized ||
 			   deps_dirty(d, x->deps, x->ndeps) ||
 			   (strcmp(x->def, y->def) && !view_replaceable(x, y));
@@ -412,9 +412,9 @@ int pgd_mark_views_once(dd *d)
 	}
 	for (size_t i = 0; i < d->a->nfuncs; i++) {
 		const sm_function *f = &d->a->funcs[i];
-		if (d->fa_drop[i] || !pgd_func_is_late(d->a, f) || !deps_dirty(d, f->deps, f->ndeps))
+		if (d->fa_drop[i] || !rt_pgd_func_is_late(d->a, f) || !deps_dirty(d, f->deps, f->ndeps))
 			continue;
-		d->fa_drop[i] = 2; /* late: after the tables (pgd_released_column ignores it) */
+		d->fa_drop[i] = 2; /* late: after the tables (rt_pgd_released_column ignores it) */
 		char *n = dep_name(f->schema, f->identity);
 		mark_dirty(d, n);
 		free(n);
@@ -424,11 +424,11 @@ int pgd_mark_views_once(dd *d)
 }
 
 /* Views and functions of b to make: new, dropped above, or changed. */
-void pgd_mark_makes(dd *d)
+void rt_pgd_mark_makes(dd *d)
 {
 	for (size_t j = 0; j < d->b->nviews; j++) {
 		const sm_view *y = &d->b->views[j];
-		const sm_view *x = sm_find_view(d->a, y->schema, y->name);
+		const sm_view *x = rt_sm_find_view(d->a, y->schema, y->name);
 		if (!x || d->va_drop[(size_t)(x - d->a->views)])
 			d->vb_make[j] = 1;
 		else if (strcmp(x->def, y->def))
@@ -436,7 +436,7 @@ void pgd_mark_makes(dd *d)
 	}
 	for (size_t j = 0; j < d->b->nfuncs; j++) {
 		const sm_function *g = &d->b->funcs[j];
-		const sm_function *f = pgd_find_func(d->a, g->schema, g->identity);
+		const sm_function *f = rt_pgd_find_func(d->a, g->schema, g->identity);
 		if (!f || d->fa_drop[(size_t)(f - d->a->funcs)])
 			d->fb_make[j] = 1;
 		else if (strcmp(f->def, g->def))
@@ -445,23 +445,23 @@ void pgd_mark_makes(dd *d)
 }
 
 /* Is trigger g (of a's table ta) dropped? */
-int pgd_trg_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_trigger *g)
+int rt_pgd_trg_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_trigger *g)
 {
-	const sm_trigger *m = tb ? pgd_find_trg(tb, g->name) : NULL;
+	const sm_trigger *m = tb ? rt_pgd_find_trg(tb, g->name) : NULL;
 	if (!m || strcmp(m->def, g->def))
 		return 1;
-	if (d->tflags[pgd_table_index(d->a, ta)] & TF_TRIGGERS)
+	if (d->tflags[rt_pgd_table_index(d->a, ta)] & TF_TRIGGERS)
 		return 1;
 	for (size_t i = 0; i < d->a->nfuncs; i++) {
 		const sm_function *f = &d->a->funcs[i];
 		if (!d->fa_drop[i])
 			continue;
 		strbuf q = STRBUF_INIT;
-		strbuf_adds(&q, "FUNCTION ");
+		rt_strbuf_adds(&q, "FUNCTION ");
 		rt_pg_qname(&q, f->schema, f->name);
-		strbuf_addc(&q, '(');
+		rt_strbuf_addc(&q, '(');
 		int hit = strstr(g->def, q.buf) != NULL;
-		strbuf_release(&q);
+		rt_strbuf_release(&q);
 		if (hit)
 			return 1;
 	}
@@ -474,9 +474,9 @@ int pgd_trg_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const s
 
 
 /* Every view and every function that uses a relation of s, as nodes. */
-void pgd_nodes_build(const sm_schema *s, node **out, size_t *n)
+void rt_pgd_nodes_build(const sm_schema *s, node **out, size_t *n)
 {
-	*out = xcalloc(s->nviews + s->nfuncs + 1, sizeof(node));
+	*out = rt_xcalloc(s->nviews + s->nfuncs + 1, sizeof(node));
 	*n = 0;
 	for (size_t i = 0; i < s->nviews; i++) {
 		node *x = &(*out)[(*n)++];
@@ -484,7 +484,7 @@ void pgd_nodes_build(const sm_schema *s, node **out, size_t *n)
 		x->name = dep_name(x->v->schema, x->v->name);
 	}
 	for (size_t i = 0; i < s->nfuncs; i++) {
-		if (!pgd_func_is_late(s, &s->funcs[i]))
+		if (!rt_pgd_func_is_late(s, &s->funcs[i]))
 			continue;
 		node *x = &(*out)[(*n)++];
 		x->f = &s->funcs[i];
@@ -492,7 +492,7 @@ void pgd_nodes_build(const sm_schema *s, node **out, size_t *n)
 	}
 }
 
-void pgd_nodes_free(node *v, size_t n)
+void rt_pgd_nodes_free(node *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i].name);
@@ -505,7 +505,7 @@ static int node_waits(const node *v, size_t n, const node *x)
 	char *const *deps = x->v ? x->v->deps : x->f->deps;
 	size_t nd = x->v ? x->v->ndeps : x->f->ndeps;
 	for (size_t i = 0; i < n; i++)
-		if (!v[i].done && &v[i] != x && pgd_has_str(deps, nd, v[i].name))
+		if (!v[i].done && &v[i] != x && rt_pgd_has_str(deps, nd, v[i].name))
 			return 1;
 	return 0;
 }
@@ -515,9 +515,9 @@ static int node_waits(const node *v, size_t n, const node *x)
  * equals).  A cycle, which PostgreSQL itself would refuse, ends in name
  * order.
  */
-size_t *pgd_nodes_order(node *v, size_t n)
+size_t *rt_pgd_nodes_order(node *v, size_t n)
 {
-	size_t *order = xcalloc(n + 1, sizeof(size_t)), k = 0;
+	size_t *order = rt_xcalloc(n + 1, sizeof(size_t)), k = 0;
 	while (k < n) {
 		size_t before = k;
 		for (size_t i = 0; i < n; i++)

@@ -47,16 +47,16 @@ void rt_pg_ident(strbuf *sb, const char *name)
 	for (int i = 0; plain && pg_keywords[i]; i++)
 		plain = strcmp(name, pg_keywords[i]) != 0;
 	if (plain)
-		strbuf_adds(sb, name);
+		rt_strbuf_adds(sb, name);
 	else
-		sql_quote_ident(sb, name);
+		rt_sql_quote_ident(sb, name);
 }
 
 void rt_pg_qname(strbuf *sb, const char *schema, const char *name)
 {
 	if (schema) {
 		rt_pg_ident(sb, schema);
-		strbuf_addc(sb, '.');
+		rt_strbuf_addc(sb, '.');
 	}
 	rt_pg_ident(sb, name);
 }
@@ -71,13 +71,13 @@ void rt_pg_qname(strbuf *sb, const char *schema, const char *name)
 /* ------------------------------------------------------------------ */
 
 
-const sm_table *pgd_find_table(const sm_schema *s, const char *schema, const char *name)
+const sm_table *rt_pgd_find_table(const sm_schema *s, const char *schema, const char *name)
 {
-	return sm_find_table(s, schema, name);
+	return rt_sm_find_table(s, schema, name);
 }
 
 /* The table a "schema.name" (as in ref_table) names, or NULL. */
-const sm_table *pgd_table_by_dep(const sm_schema *s, const char *qn)
+const sm_table *rt_pgd_table_by_dep(const sm_schema *s, const char *qn)
 {
 	for (size_t i = 0; i < s->ntables; i++) {
 		const sm_table *t = &s->tables[i];
@@ -88,7 +88,7 @@ const sm_table *pgd_table_by_dep(const sm_schema *s, const char *qn)
 	return NULL;
 }
 
-const sm_enum *pgd_find_enum(const sm_schema *s, const char *schema, const char *name)
+const sm_enum *rt_pgd_find_enum(const sm_schema *s, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < s->nenums; i++)
 		if (eq(s->enums[i].schema, schema) && !strcmp(s->enums[i].name, name))
@@ -96,7 +96,7 @@ const sm_enum *pgd_find_enum(const sm_schema *s, const char *schema, const char 
 	return NULL;
 }
 
-const sm_sequence *pgd_find_seq(const sm_schema *s, const char *schema, const char *name)
+const sm_sequence *rt_pgd_find_seq(const sm_schema *s, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < s->nseqs; i++)
 		if (eq(s->seqs[i].schema, schema) && !strcmp(s->seqs[i].name, name))
@@ -104,7 +104,7 @@ const sm_sequence *pgd_find_seq(const sm_schema *s, const char *schema, const ch
 	return NULL;
 }
 
-const sm_function *pgd_find_func(const sm_schema *s, const char *schema, const char *identity)
+const sm_function *rt_pgd_find_func(const sm_schema *s, const char *schema, const char *identity)
 {
 	for (size_t i = 0; i < s->nfuncs; i++)
 		if (eq(s->funcs[i].schema, schema) && !strcmp(s->funcs[i].identity, identity))
@@ -112,7 +112,7 @@ const sm_function *pgd_find_func(const sm_schema *s, const char *schema, const c
 	return NULL;
 }
 
-const sm_constraint *pgd_find_con(const sm_table *t, const char *name)
+const sm_constraint *rt_pgd_find_con(const sm_table *t, const char *name)
 {
 	for (size_t i = 0; t && i < t->ncons; i++)
 		if (eq(t->cons[i].name, name))
@@ -120,7 +120,7 @@ const sm_constraint *pgd_find_con(const sm_table *t, const char *name)
 	return NULL;
 }
 
-const sm_index *pgd_find_idx(const sm_index *v, size_t n, const char *name)
+const sm_index *rt_pgd_find_idx(const sm_index *v, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
 		if (eq(v[i].name, name))
@@ -128,7 +128,7 @@ const sm_index *pgd_find_idx(const sm_index *v, size_t n, const char *name)
 	return NULL;
 }
 
-const sm_trigger *pgd_find_trg(const sm_table *t, const char *name)
+const sm_trigger *rt_pgd_find_trg(const sm_table *t, const char *name)
 {
 	for (size_t i = 0; t && i < t->ntrg; i++)
 		if (eq(t->trg[i].name, name))
@@ -136,7 +136,7 @@ const sm_trigger *pgd_find_trg(const sm_table *t, const char *name)
 	return NULL;
 }
 
-int pgd_has_str(char *const *v, size_t n, const char *s)
+int rt_pgd_has_str(char *const *v, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(v[i], s))
@@ -144,7 +144,7 @@ int pgd_has_str(char *const *v, size_t n, const char *s)
 	return 0;
 }
 
-size_t pgd_table_index(const sm_schema *s, const sm_table *t)
+size_t rt_pgd_table_index(const sm_schema *s, const sm_table *t)
 {
 	return (size_t)(t - s->tables);
 }
@@ -158,7 +158,7 @@ size_t pgd_table_index(const sm_schema *s, const sm_table *t)
  * it with an empty search_path)?  A match must not run on into a longer
  * name.
  */
-int pgd_mentions(const char *def, const char *qtype)
+int rt_pgd_mentions(const char *def, const char *qtype)
 {
 	size_t n = strlen(qtype);
 	for (const char *p = def ? strstr(def, qtype) : NULL; p; p = strstr(p + 1, qtype)) {
@@ -172,7 +172,7 @@ int pgd_mentions(const char *def, const char *qtype)
 }
 
 /* A constraint definition without a trailing " NOT VALID". */
-int pgd_same_but_validity(const char *a, const char *b)
+int rt_pgd_same_but_validity(const char *a, const char *b)
 {
 	const char *suffix = " NOT VALID";
 	size_t la = strlen(a), lb = strlen(b), ls = strlen(suffix);
@@ -191,13 +191,13 @@ static size_t header_len(const char *def)
 }
 
 /* Would CREATE OR REPLACE turn a's function into b's? (same arguments and result) */
-int pgd_func_replaceable(const sm_function *a, const sm_function *b)
+int rt_pgd_func_replaceable(const sm_function *a, const sm_function *b)
 {
 	size_t la = header_len(a->def), lb = header_len(b->def);
 	return la == lb && !strncmp(a->def, b->def, la);
 }
 
-int pgd_is_procedure(const sm_function *f)
+int rt_pgd_is_procedure(const sm_function *f)
 {
 	return f->def && strstr(f->def, "CREATE OR REPLACE PROCEDURE") == f->def;
 }
@@ -208,19 +208,19 @@ static int is_sql_language(const sm_function *f)
 }
 
 /* schema.name(args) of a function, quoted. */
-const char *pgd_fsig(names *n, const sm_function *f)
+const char *rt_pgd_fsig(names *n, const sm_function *f)
 {
 	strbuf *sb = nbuf(n);
 	rt_pg_qname(sb, f->schema, f->name);
-	strbuf_adds(sb, f->identity + strlen(f->name));
+	rt_strbuf_adds(sb, f->identity + strlen(f->name));
 	return sb->buf;
 }
 
 /* Does a function use (in its signature or SQL body) a table or view of s? */
-int pgd_func_is_late(const sm_schema *s, const sm_function *f)
+int rt_pgd_func_is_late(const sm_schema *s, const sm_function *f)
 {
 	for (size_t i = 0; i < f->ndeps; i++) {
-		if (pgd_table_by_dep(s, f->deps[i]))
+		if (rt_pgd_table_by_dep(s, f->deps[i]))
 			return 1;
 		for (size_t j = 0; j < s->nviews; j++) {
 			char *vn = dep_name(s->views[j].schema, s->views[j].name);
@@ -242,7 +242,7 @@ static const char *const seq_words[SQ_N] = {
 };
 
 
-void pgd_seqopts_parse(const char *s, seqopts *o)
+void rt_pgd_seqopts_parse(const char *s, seqopts *o)
 {
 	memset(o, 0, sizeof(*o));
 	const char *start = strstr(s, "START WITH ");
@@ -251,18 +251,18 @@ void pgd_seqopts_parse(const char *s, seqopts *o)
 	const char *head = !strncmp(s, "AS ", 3) ? s + 3 :
 			   !strncmp(s, "SEQUENCE NAME ", 14) ? s + 14 : NULL;
 	if (head && start > head)
-		o->head = xstrndup(head, (size_t)(start - head - 1));
+		o->head = rt_xstrndup(head, (size_t)(start - head - 1));
 	for (int i = 0; i < SQ_N; i++) {
 		const char *p = strstr(start, seq_words[i]);
 		if (p) {
 			p += strlen(seq_words[i]);
-			o->v[i] = xstrndup(p, strcspn(p, " "));
+			o->v[i] = rt_xstrndup(p, strcspn(p, " "));
 		}
 	}
 	o->cycle = !strstr(start, "NO CYCLE");
 }
 
-void pgd_seqopts_free(seqopts *o)
+void rt_pgd_seqopts_free(seqopts *o)
 {
 	free(o->head);
 	for (int i = 0; i < SQ_N; i++)
@@ -287,93 +287,93 @@ static const char *seq_default(int i, const char *type, const seqopts *o)
 }
 
 /* The options of o that differ from the defaults, joined by spaces (prefix before each). */
-void pgd_seq_nondefault(strbuf *sb, const seqopts *o, const char *type, const char *prefix)
+void rt_pgd_seq_nondefault(strbuf *sb, const seqopts *o, const char *type, const char *prefix)
 {
 	for (int i = 0; i < SQ_N; i++)
 		if (o->v[i] && !eq(o->v[i], seq_default(i, type, o)))
-			strbuf_addf(sb, "%s%s%s%s", sb->len ? " " : "", prefix, seq_words[i], o->v[i]);
+			rt_strbuf_addf(sb, "%s%s%s%s", sb->len ? " " : "", prefix, seq_words[i], o->v[i]);
 	if (o->cycle)
-		strbuf_addf(sb, "%s%sCYCLE", sb->len ? " " : "", prefix);
+		rt_strbuf_addf(sb, "%s%sCYCLE", sb->len ? " " : "", prefix);
 }
 
 /* The options of b that differ from a's (prefix before each). */
-void pgd_seq_changes(strbuf *sb, const seqopts *a, const seqopts *b, const char *prefix)
+void rt_pgd_seq_changes(strbuf *sb, const seqopts *a, const seqopts *b, const char *prefix)
 {
 	int retyped = !eq(a->head, b->head);
 	for (int i = 0; i < SQ_N; i++)
 		if (b->v[i] && (!eq(a->v[i], b->v[i]) || (retyped && (i == SQ_MIN || i == SQ_MAX))))
-			strbuf_addf(sb, "%s%s%s%s", sb->len ? " " : "", prefix, seq_words[i], b->v[i]);
+			rt_strbuf_addf(sb, "%s%s%s%s", sb->len ? " " : "", prefix, seq_words[i], b->v[i]);
 	if (a->cycle != b->cycle)
-		strbuf_addf(sb, "%s%s%s", sb->len ? " " : "", prefix, b->cycle ? "CYCLE" : "NO CYCLE");
+		rt_strbuf_addf(sb, "%s%s%s", sb->len ? " " : "", prefix, b->cycle ? "CYCLE" : "NO CYCLE");
 }
 
 /* The identity sequence PostgreSQL names by itself: schema.table_column_seq. */
 static int default_seq_name(const char *qname, const char *schema, const char *table,
 			    const char *column)
 {
-	char *name = xasprintf("%s_%s_seq", table, column);
+	char *name = rt_xasprintf("%s_%s_seq", table, column);
 	strbuf sb = STRBUF_INIT;
 	rt_pg_qname(&sb, schema, name);
 	int same = !strcmp(sb.buf, qname);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	free(name);
 	return same;
 }
 
 /* " (SEQUENCE NAME ... INCREMENT BY ...)" of an identity column, "" when all default. */
-void pgd_identity_options(strbuf *sb, const char *schema, const char *table,
+void rt_pgd_identity_options(strbuf *sb, const char *schema, const char *table,
 			  const sm_column *c)
 {
 	seqopts o;
-	pgd_seqopts_parse(c->identity_opts ? c->identity_opts : "", &o);
+	rt_pgd_seqopts_parse(c->identity_opts ? c->identity_opts : "", &o);
 	strbuf opts = STRBUF_INIT;
 	if (o.head && !default_seq_name(o.head, schema, table, c->name))
-		strbuf_addf(&opts, "SEQUENCE NAME %s", o.head);
-	pgd_seq_nondefault(&opts, &o, c->type, "");
+		rt_strbuf_addf(&opts, "SEQUENCE NAME %s", o.head);
+	rt_pgd_seq_nondefault(&opts, &o, c->type, "");
 	if (opts.len)
-		strbuf_addf(sb, " (%s)", opts.buf);
-	strbuf_release(&opts);
-	pgd_seqopts_free(&o);
+		rt_strbuf_addf(sb, " (%s)", opts.buf);
+	rt_strbuf_release(&opts);
+	rt_pgd_seqopts_free(&o);
 }
 
 /* ------------------------------------------------------------------ */
 /* Rendering                                                            */
 /* ------------------------------------------------------------------ */
 
-void pgd_col_def(strbuf *sb, const sm_table *t, const sm_column *c)
+void rt_pgd_col_def(strbuf *sb, const sm_table *t, const sm_column *c)
 {
 	rt_pg_ident(sb, c->name);
-	strbuf_addf(sb, " %s", c->type);
+	rt_strbuf_addf(sb, " %s", c->type);
 	if (c->collation)
-		strbuf_addf(sb, " COLLATE %s", c->collation);
+		rt_strbuf_addf(sb, " COLLATE %s", c->collation);
 	if (c->generated)
-		strbuf_addf(sb, " GENERATED ALWAYS AS (%s) %s", c->generated,
+		rt_strbuf_addf(sb, " GENERATED ALWAYS AS (%s) %s", c->generated,
 			    c->stored ? "STORED" : "VIRTUAL");
 	if (c->identity) {
-		strbuf_addf(sb, " GENERATED %s AS IDENTITY",
+		rt_strbuf_addf(sb, " GENERATED %s AS IDENTITY",
 			    c->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
-		pgd_identity_options(sb, t->schema, t->name, c);
+		rt_pgd_identity_options(sb, t->schema, t->name, c);
 	}
 	if (c->def)
-		strbuf_addf(sb, " DEFAULT %s", c->def);
+		rt_strbuf_addf(sb, " DEFAULT %s", c->def);
 	if (c->notnull)
-		strbuf_adds(sb, " NOT NULL");
+		rt_strbuf_adds(sb, " NOT NULL");
 }
 
 /* One line of a table's options ("UNLOGGED", "PARTITION BY ...", "WITH (...)"), or NULL. */
-char *pgd_option_line(const char *options, const char *prefix)
+char *rt_pgd_option_line(const char *options, const char *prefix)
 {
 	for (const char *p = options; p && *p;) {
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		if (!strncmp(p, prefix, strlen(prefix)))
-			return xstrndup(p, len);
+			return rt_xstrndup(p, len);
 		p = e ? e + 1 : NULL;
 	}
 	return NULL;
 }
 
-int pgd_con_inline(const sm_constraint *k)
+int rt_pgd_con_inline(const sm_constraint *k)
 {
 	return k->kind != SM_FOREIGN && k->validated;
 }
@@ -383,60 +383,60 @@ int pgd_con_inline(const sm_constraint *k)
  * inline (not foreign keys, which wait for every table, nor NOT VALID
  * ones, which CREATE TABLE would validate).
  */
-void pgd_create_table(dd *d, const sm_table *t)
+void rt_pgd_create_table(dd *d, const sm_table *t)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "create table %s.%s", t->schema, t->name);
+	sm_op *op = rt_sm_ops_add(d->out, 0, "create table %s.%s", t->schema, t->name);
 	strbuf sb = STRBUF_INIT;
-	char *unlogged = pgd_option_line(t->options, "UNLOGGED");
-	char *part = pgd_option_line(t->options, "PARTITION BY ");
-	char *with = pgd_option_line(t->options, "WITH (");
-	strbuf_addf(&sb, "CREATE %sTABLE %s (", unlogged ? "UNLOGGED " : "",
+	char *unlogged = rt_pgd_option_line(t->options, "UNLOGGED");
+	char *part = rt_pgd_option_line(t->options, "PARTITION BY ");
+	char *with = rt_pgd_option_line(t->options, "WITH (");
+	rt_strbuf_addf(&sb, "CREATE %sTABLE %s (", unlogged ? "UNLOGGED " : "",
 		    Q(&d->n, t->schema, t->name));
 	int first = 1;
 	for (size_t i = 0; i < t->ncols; i++, first = 0) {
-		strbuf_adds(&sb, first ? "\n    " : ",\n    ");
-		pgd_col_def(&sb, t, &t->cols[i]);
+		rt_strbuf_adds(&sb, first ? "\n    " : ",\n    ");
+		rt_pgd_col_def(&sb, t, &t->cols[i]);
 	}
 	for (size_t i = 0; i < t->ncons; i++) {
-		if (!pgd_con_inline(&t->cons[i]))
+		if (!rt_pgd_con_inline(&t->cons[i]))
 			continue;
-		strbuf_adds(&sb, first ? "\n    " : ",\n    ");
-		strbuf_addf(&sb, "CONSTRAINT %s %s", I(&d->n, t->cons[i].name), t->cons[i].def);
+		rt_strbuf_adds(&sb, first ? "\n    " : ",\n    ");
+		rt_strbuf_addf(&sb, "CONSTRAINT %s %s", I(&d->n, t->cons[i].name), t->cons[i].def);
 		first = 0;
 	}
-	strbuf_adds(&sb, first ? ")" : "\n)");
+	rt_strbuf_adds(&sb, first ? ")" : "\n)");
 	if (part)
-		strbuf_addf(&sb, " %s", part);
+		rt_strbuf_addf(&sb, " %s", part);
 	if (with)
-		strbuf_addf(&sb, " %s", with);
-	sm_op_sql(op, "%s", sb.buf);
-	strbuf_release(&sb);
+		rt_strbuf_addf(&sb, " %s", with);
+	rt_sm_op_sql(op, "%s", sb.buf);
+	rt_strbuf_release(&sb);
 	free(unlogged);
 	free(part);
 	free(with);
 }
 
-void pgd_add_constraint(dd *d, const sm_table *t, const sm_constraint *k)
+void rt_pgd_add_constraint(dd *d, const sm_table *t, const sm_constraint *k)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "add %s %s on %s.%s",
+	sm_op *op = rt_sm_ops_add(d->out, 0, "add %s %s on %s.%s",
 			       k->kind == SM_FOREIGN ? "foreign key" :
 			       k->kind == SM_PRIMARY ? "primary key" :
 			       k->kind == SM_UNIQUE ? "unique constraint" :
 			       k->kind == SM_CHECK ? "check constraint" : "exclusion constraint",
 			       k->name, t->schema, t->name);
-	sm_op_sql(op, "ALTER TABLE %s ADD CONSTRAINT %s %s", Q(&d->n, t->schema, t->name),
+	rt_sm_op_sql(op, "ALTER TABLE %s ADD CONSTRAINT %s %s", Q(&d->n, t->schema, t->name),
 		  I(&d->n, k->name), k->def);
 }
 
-void pgd_drop_constraint(dd *d, const sm_table *t, const sm_constraint *k)
+void rt_pgd_drop_constraint(dd *d, const sm_table *t, const sm_constraint *k)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "drop constraint %s on %s.%s", k->name,
+	sm_op *op = rt_sm_ops_add(d->out, 0, "drop constraint %s on %s.%s", k->name,
 			       t->schema, t->name);
-	sm_op_sql(op, "ALTER TABLE %s DROP CONSTRAINT %s", Q(&d->n, t->schema, t->name),
+	rt_sm_op_sql(op, "ALTER TABLE %s DROP CONSTRAINT %s", Q(&d->n, t->schema, t->name),
 		  I(&d->n, k->name));
 }
 
-int pgd_is_partitioned(const sm_table *t)
+int rt_pgd_is_partitioned(const sm_table *t)
 {
 	return t->options && strstr(t->options, "PARTITION BY ") != NULL;
 }
@@ -447,71 +447,71 @@ int pgd_is_partitioned(const sm_table *t)
  * one); retort does not manage partitions, so the index is made on them
  * too, and valid, by leaving ONLY out.
  */
-void pgd_create_index(dd *d, const char *schema, const sm_index *x, int partitioned)
+void rt_pgd_create_index(dd *d, const char *schema, const sm_index *x, int partitioned)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "create index %s.%s", schema, x->name);
+	sm_op *op = rt_sm_ops_add(d->out, 0, "create index %s.%s", schema, x->name);
 	const char *only = partitioned ? strstr(x->def, " ON ONLY ") : NULL;
 	if (only)
-		sm_op_sql(op, "%.*s ON %s", (int)(only - x->def), x->def, only + 9);
+		rt_sm_op_sql(op, "%.*s ON %s", (int)(only - x->def), x->def, only + 9);
 	else
-		sm_op_sql(op, "%s", x->def);
+		rt_sm_op_sql(op, "%s", x->def);
 }
 
-void pgd_drop_index(dd *d, const char *schema, const sm_index *x)
+void rt_pgd_drop_index(dd *d, const char *schema, const sm_index *x)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "drop index %s.%s", schema, x->name);
-	sm_op_sql(op, "DROP INDEX %s", Q(&d->n, schema, x->name));
+	sm_op *op = rt_sm_ops_add(d->out, 0, "drop index %s.%s", schema, x->name);
+	rt_sm_op_sql(op, "DROP INDEX %s", Q(&d->n, schema, x->name));
 }
 
 /* CREATE [OR REPLACE] [MATERIALIZED] VIEW; a new materialized view gets its indexes too. */
-void pgd_create_view(dd *d, const sm_view *v, int replace)
+void rt_pgd_create_view(dd *d, const sm_view *v, int replace)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "%s %sview %s.%s", replace ? "replace" : "create",
+	sm_op *op = rt_sm_ops_add(d->out, 0, "%s %sview %s.%s", replace ? "replace" : "create",
 			       v->materialized ? "materialized " : "", v->schema, v->name);
-	sm_op_sql(op, "CREATE %s%sVIEW %s AS\n%s", replace ? "OR REPLACE " : "",
+	rt_sm_op_sql(op, "CREATE %s%sVIEW %s AS\n%s", replace ? "OR REPLACE " : "",
 		  v->materialized ? "MATERIALIZED " : "", Q(&d->n, v->schema, v->name),
 		  trimmed(&d->n, v->def));
 	for (size_t i = 0; v->materialized && !replace && i < v->nidx; i++)
-		sm_op_sql(op, "%s", v->idx[i].def);
+		rt_sm_op_sql(op, "%s", v->idx[i].def);
 }
 
-void pgd_drop_view(dd *d, const sm_view *v)
+void rt_pgd_drop_view(dd *d, const sm_view *v)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "drop %sview %s.%s", v->materialized ? "materialized " : "",
+	sm_op *op = rt_sm_ops_add(d->out, 0, "drop %sview %s.%s", v->materialized ? "materialized " : "",
 			       v->schema, v->name);
-	sm_op_sql(op, "DROP %sVIEW %s", v->materialized ? "MATERIALIZED " : "",
+	rt_sm_op_sql(op, "DROP %sVIEW %s", v->materialized ? "MATERIALIZED " : "",
 		  Q(&d->n, v->schema, v->name));
 }
 
-void pgd_create_function(dd *d, const sm_function *f, int replace)
+void rt_pgd_create_function(dd *d, const sm_function *f, int replace)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "%s %s %s.%s", replace ? "replace" : "create",
-			       pgd_is_procedure(f) ? "procedure" : "function", f->schema, f->identity);
+	sm_op *op = rt_sm_ops_add(d->out, 0, "%s %s %s.%s", replace ? "replace" : "create",
+			       rt_pgd_is_procedure(f) ? "procedure" : "function", f->schema, f->identity);
 	int wrap = is_sql_language(f);
 	if (wrap) /* its body may read tables made later: check it when it runs */
-		sm_op_sql(op, "SET check_function_bodies = false");
-	sm_op_sql(op, "%s", trimmed(&d->n, f->def));
+		rt_sm_op_sql(op, "SET check_function_bodies = false");
+	rt_sm_op_sql(op, "%s", trimmed(&d->n, f->def));
 	if (wrap)
-		sm_op_sql(op, "RESET check_function_bodies");
+		rt_sm_op_sql(op, "RESET check_function_bodies");
 }
 
-void pgd_drop_function(dd *d, const sm_function *f)
+void rt_pgd_drop_function(dd *d, const sm_function *f)
 {
-	const char *kind = pgd_is_procedure(f) ? "PROCEDURE" : "FUNCTION";
-	sm_op *op = sm_ops_add(d->out, 0, "drop %s %s.%s", pgd_is_procedure(f) ? "procedure" : "function",
+	const char *kind = rt_pgd_is_procedure(f) ? "PROCEDURE" : "FUNCTION";
+	sm_op *op = rt_sm_ops_add(d->out, 0, "drop %s %s.%s", rt_pgd_is_procedure(f) ? "procedure" : "function",
 			       f->schema, f->identity);
-	sm_op_sql(op, "DROP %s %s", kind, pgd_fsig(&d->n, f));
+	rt_sm_op_sql(op, "DROP %s %s", kind, rt_pgd_fsig(&d->n, f));
 }
 
-void pgd_create_trigger(dd *d, const sm_table *t, const sm_trigger *g)
+void rt_pgd_create_trigger(dd *d, const sm_table *t, const sm_trigger *g)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "create trigger %s on %s.%s", g->name, t->schema, t->name);
-	sm_op_sql(op, "%s", g->def);
+	sm_op *op = rt_sm_ops_add(d->out, 0, "create trigger %s on %s.%s", g->name, t->schema, t->name);
+	rt_sm_op_sql(op, "%s", g->def);
 }
 
-void pgd_drop_trigger(dd *d, const sm_table *t, const sm_trigger *g)
+void rt_pgd_drop_trigger(dd *d, const sm_table *t, const sm_trigger *g)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "drop trigger %s on %s.%s", g->name, t->schema, t->name);
-	sm_op_sql(op, "DROP TRIGGER %s ON %s", I(&d->n, g->name), Q(&d->n, t->schema, t->name));
+	sm_op *op = rt_sm_ops_add(d->out, 0, "drop trigger %s on %s.%s", g->name, t->schema, t->name);
+	rt_sm_op_sql(op, "DROP TRIGGER %s ON %s", I(&d->n, g->name), Q(&d->n, t->schema, t->name));
 }
 

@@ -64,9 +64,9 @@ static int widening(const char *a, const char *b)
 static sm_op *alter_col(dd *d, const sm_table *t, const sm_column *c, int destructive,
 			const char *what, const char *clause)
 {
-	sm_op *op = sm_ops_add(d->out, destructive, "alter column %s.%s.%s: %s", t->schema, t->name,
+	sm_op *op = rt_sm_ops_add(d->out, destructive, "alter column %s.%s.%s: %s", t->schema, t->name,
 			       c->name, what);
-	sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s %s", Q(&d->n, t->schema, t->name),
+	rt_sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s %s", Q(&d->n, t->schema, t->name),
 		  I(&d->n, c->name), clause);
 	return op;
 }
@@ -78,34 +78,34 @@ static sm_op *alter_col(dd *d, const sm_table *t, const sm_column *c, int destru
  */
 static void fill_nulls(dd *d, const sm_table *t, const sm_column *c)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "alter column %s.%s.%s: NULLs take the default",
+	sm_op *op = rt_sm_ops_add(d->out, 0, "alter column %s.%s.%s: NULLs take the default",
 			       t->schema, t->name, c->name);
 	const char *col = I(&d->n, c->name);
-	sm_op_sql(op, "UPDATE %s SET %s = %s WHERE %s IS NULL", Q(&d->n, t->schema, t->name),
+	rt_sm_op_sql(op, "UPDATE %s SET %s = %s WHERE %s IS NULL", Q(&d->n, t->schema, t->name),
 		  col, c->def, col);
-	sm_op_note(op, "NULLs in %s.%s become its default, %s", t->name, c->name, c->def);
+	rt_sm_op_note(op, "NULLs in %s.%s become its default, %s", t->name, c->name, c->def);
 }
 
 /* ALTER TABLE ... ADD COLUMN with the whole column definition. */
 static void add_column(dd *d, const sm_table *t, const sm_column *c)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "add column %s.%s.%s", t->schema, t->name, c->name);
+	sm_op *op = rt_sm_ops_add(d->out, 0, "add column %s.%s.%s", t->schema, t->name, c->name);
 	strbuf sb = STRBUF_INIT;
-	pgd_col_def(&sb, t, c);
-	sm_op_sql(op, "ALTER TABLE %s ADD COLUMN %s", Q(&d->n, t->schema, t->name), sb.buf);
+	rt_pgd_col_def(&sb, t, c);
+	rt_sm_op_sql(op, "ALTER TABLE %s ADD COLUMN %s", Q(&d->n, t->schema, t->name), sb.buf);
 	if (c->notnull && !c->def && !c->generated && !c->identity)
-		sm_op_note(op, "NOT NULL without a default: fails if %s.%s has rows", t->schema, t->name);
-	strbuf_release(&sb);
+		rt_sm_op_note(op, "NOT NULL without a default: fails if %s.%s has rows", t->schema, t->name);
+	rt_strbuf_release(&sb);
 }
 
 /* ALTER TABLE ... DROP COLUMN; destructive unless the data is kept elsewhere (a generated column). */
 static void drop_column(dd *d, const sm_table *t, const sm_column *c, int keeps_data)
 {
-	sm_op *op = sm_ops_add(d->out, !keeps_data, "drop column %s.%s.%s", t->schema, t->name,
+	sm_op *op = rt_sm_ops_add(d->out, !keeps_data, "drop column %s.%s.%s", t->schema, t->name,
 			       c->name);
 	if (!keeps_data)
-		sm_op_note(op, "drops column %s.%s.%s and its data", t->schema, t->name, c->name);
-	sm_op_sql(op, "ALTER TABLE %s DROP COLUMN %s", Q(&d->n, t->schema, t->name),
+		rt_sm_op_note(op, "drops column %s.%s.%s and its data", t->schema, t->name, c->name);
+	rt_sm_op_sql(op, "ALTER TABLE %s DROP COLUMN %s", Q(&d->n, t->schema, t->name),
 		  I(&d->n, c->name));
 }
 
@@ -113,36 +113,36 @@ static void drop_column(dd *d, const sm_table *t, const sm_column *c, int keeps_
  * Before functions are dropped: the generated columns that call them
  * (dropped, or their expression when b's column is plain), the defaults
  * that call them (alter_column sets them again), and the checks and
- * indexes that call them on tables b does not have (pgd_con_dropped and
- * pgd_idx_dropped see to the others).
+ * indexes that call them on tables b does not have (rt_pgd_con_dropped and
+ * rt_pgd_idx_dropped see to the others).
  */
-void pgd_release_functions(dd *d)
+void rt_pgd_release_functions(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
 		for (size_t j = 0; j < ta->ncols; j++) {
 			const sm_column *x = &ta->cols[j];
-			const sm_column *y = tb ? sm_find_column(tb, x->name) : NULL;
-			if (pgd_released_column(d, x) && y && !y->generated)
+			const sm_column *y = tb ? rt_sm_find_column(tb, x->name) : NULL;
+			if (rt_pgd_released_column(d, x) && y && !y->generated)
 				alter_col(d, ta, x, 0, "no longer generated", "DROP EXPRESSION");
-			else if (pgd_released_column(d, x))
+			else if (rt_pgd_released_column(d, x))
 				drop_column(d, ta, x, 1); /* added again by alter_table when b has it */
-			if (!pgd_calls_dropped_function(d, x->def))
+			if (!rt_pgd_calls_dropped_function(d, x->def))
 				continue;
-			sm_op *op = sm_ops_add(d->out, 0, "alter column %s.%s.%s: drop default (its function is dropped)",
+			sm_op *op = rt_sm_ops_add(d->out, 0, "alter column %s.%s.%s: drop default (its function is dropped)",
 					       ta->schema, ta->name, x->name);
-			sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT",
+			rt_sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT",
 				  Q(&d->n, ta->schema, ta->name), I(&d->n, x->name));
 		}
 		if (tb)
 			continue;
 		for (size_t j = 0; j < ta->ncons; j++)
-			if (ta->cons[j].kind != SM_FOREIGN && pgd_calls_dropped_function(d, ta->cons[j].def))
-				pgd_drop_constraint(d, ta, &ta->cons[j]);
+			if (ta->cons[j].kind != SM_FOREIGN && rt_pgd_calls_dropped_function(d, ta->cons[j].def))
+				rt_pgd_drop_constraint(d, ta, &ta->cons[j]);
 		for (size_t j = 0; j < ta->nidx; j++)
-			if (!ta->idx[j].constraint && pgd_calls_dropped_function(d, ta->idx[j].def))
-				pgd_drop_index(d, ta->schema, &ta->idx[j]);
+			if (!ta->idx[j].constraint && rt_pgd_calls_dropped_function(d, ta->idx[j].def))
+				rt_pgd_drop_index(d, ta->schema, &ta->idx[j]);
 	}
 }
 
@@ -150,38 +150,38 @@ void pgd_release_functions(dd *d)
 static void identity_catch_up(dd *d, sm_op *op, const sm_table *t, const sm_column *c)
 {
 	seqopts o;
-	pgd_seqopts_parse(c->identity_opts ? c->identity_opts : "", &o);
+	rt_pgd_seqopts_parse(c->identity_opts ? c->identity_opts : "", &o);
 	if (!o.v[SQ_INC] || o.v[SQ_INC][0] != '-') {
 		const char *qt = Q(&d->n, t->schema, t->name);
 		strbuf lit = STRBUF_INIT;
-		sql_literal(&lit, qt);
-		sm_op_sql(op, "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%s, %s), "
+		rt_sql_literal(&lit, qt);
+		rt_sm_op_sql(op, "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%s, %s), "
 			  "coalesce(max(%s) + 1, %s), false) FROM %s", lit.buf, L(&d->n, c->name),
 			  I(&d->n, c->name), o.v[SQ_START] ? o.v[SQ_START] : "1", qt);
-		strbuf_release(&lit);
+		rt_strbuf_release(&lit);
 	}
-	pgd_seqopts_free(&o);
+	rt_pgd_seqopts_free(&o);
 }
 
 /* Identity options of a column on both sides: SET ... for what changes, a rename of its sequence. */
 static void identity_changes(dd *d, const sm_table *t, const sm_column *x, const sm_column *y)
 {
 	seqopts a, b;
-	pgd_seqopts_parse(x->identity_opts, &a);
-	pgd_seqopts_parse(y->identity_opts, &b);
+	rt_pgd_seqopts_parse(x->identity_opts, &a);
+	rt_pgd_seqopts_parse(y->identity_opts, &b);
 	strbuf sb = STRBUF_INIT;
-	pgd_seq_changes(&sb, &a, &b, "SET ");
+	rt_pgd_seq_changes(&sb, &a, &b, "SET ");
 	if (sb.len)
 		alter_col(d, t, y, 0, "identity options", sb.buf);
 	if (a.head && b.head && strcmp(a.head, b.head)) {
 		const char *dot = strrchr(b.head, '.');
-		sm_op *op = sm_ops_add(d->out, 0, "identity sequence of %s.%s.%s: renamed", t->schema,
+		sm_op *op = rt_sm_ops_add(d->out, 0, "identity sequence of %s.%s.%s: renamed", t->schema,
 				       t->name, y->name);
-		sm_op_sql(op, "ALTER SEQUENCE %s RENAME TO %s", a.head, dot ? dot + 1 : b.head);
+		rt_sm_op_sql(op, "ALTER SEQUENCE %s RENAME TO %s", a.head, dot ? dot + 1 : b.head);
 	}
-	strbuf_release(&sb);
-	pgd_seqopts_free(&a);
-	pgd_seqopts_free(&b);
+	rt_strbuf_release(&sb);
+	rt_pgd_seqopts_free(&a);
+	rt_pgd_seqopts_free(&b);
 }
 
 /* Identity of a column on both sides: added, dropped, ALWAYS <-> BY DEFAULT, options. */
@@ -193,12 +193,12 @@ static void alter_identity(dd *d, const sm_table *t, const sm_column *x, const s
 	}
 	if (!x->identity && y->identity) {
 		strbuf sb = STRBUF_INIT;
-		strbuf_addf(&sb, "ADD GENERATED %s AS IDENTITY",
+		rt_strbuf_addf(&sb, "ADD GENERATED %s AS IDENTITY",
 			    y->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
-		pgd_identity_options(&sb, t->schema, t->name, y);
+		rt_pgd_identity_options(&sb, t->schema, t->name, y);
 		sm_op *op = alter_col(d, t, y, 0, "add identity", sb.buf);
 		identity_catch_up(d, op, t, y);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 		return;
 	}
 	if (!x->identity)
@@ -218,7 +218,7 @@ static int is_enum_type(const sm_schema *s, const char *type)
 		rt_pg_qname(&q, s->enums[i].schema, s->enums[i].name);
 		size_t n = q.len;
 		int hit = !strncmp(type, q.buf, n) && (!type[n] || !strcmp(type + n, "[]"));
-		strbuf_release(&q);
+		rt_strbuf_release(&q);
 		if (hit)
 			return 1;
 	}
@@ -232,41 +232,41 @@ static int is_enum_type(const sm_schema *s, const char *type)
  */
 static void cast_to(dd *d, strbuf *sb, const char *expr, const sm_column *x, const sm_column *y)
 {
-	strbuf_addf(sb, "%s::", expr);
-	if (pgd_col_recast(d, x, y) || (is_enum_type(d->a, x->type) && is_enum_type(d->b, y->type)))
-		strbuf_addf(sb, "%s::", strstr(x->type, "[]") ? "text[]" : "text");
-	strbuf_adds(sb, y->type);
+	rt_strbuf_addf(sb, "%s::", expr);
+	if (rt_pgd_col_recast(d, x, y) || (is_enum_type(d->a, x->type) && is_enum_type(d->b, y->type)))
+		rt_strbuf_addf(sb, "%s::", strstr(x->type, "[]") ? "text[]" : "text");
+	rt_strbuf_adds(sb, y->type);
 }
 
 /* The new type of a column: ALTER ... TYPE ... [COLLATE] USING. */
 static void alter_type(dd *d, const sm_table *t, const sm_column *x, const sm_column *y)
 {
-	int recast = pgd_col_recast(d, x, y);
+	int recast = rt_pgd_col_recast(d, x, y);
 	int lossy = recast ? 0 : !widening(x->type, y->type) && strcmp(x->type, y->type);
 	strbuf sb = STRBUF_INIT, what = STRBUF_INIT;
-	strbuf_addf(&sb, "TYPE %s", y->type);
+	rt_strbuf_addf(&sb, "TYPE %s", y->type);
 	/*
 	 * Without COLLATE the column gets the new type's default collation,
 	 * which is what no collation in the model means (and the only one a
 	 * type without collations takes); any other is written every time.
 	 */
 	if (y->collation)
-		strbuf_addf(&sb, " COLLATE %s", y->collation);
+		rt_strbuf_addf(&sb, " COLLATE %s", y->collation);
 	/* a generated column is computed again: the server refuses USING for it */
 	if (!y->generated) {
-		strbuf_adds(&sb, " USING ");
+		rt_strbuf_adds(&sb, " USING ");
 		cast_to(d, &sb, I(&d->n, y->name), x, y);
 	}
 	if (recast)
-		strbuf_addf(&what, "type %s (recast to its new version)", y->type);
+		rt_strbuf_addf(&what, "type %s (recast to its new version)", y->type);
 	else
-		strbuf_addf(&what, "type %s -> %s", x->type, y->type);
+		rt_strbuf_addf(&what, "type %s -> %s", x->type, y->type);
 	sm_op *op = alter_col(d, t, y, lossy, what.buf, sb.buf);
 	if (lossy)
-		sm_op_note(op, "changes the type of %s.%s.%s from %s to %s: values that do not fit fail the change or are converted",
+		rt_sm_op_note(op, "changes the type of %s.%s.%s from %s to %s: values that do not fit fail the change or are converted",
 			   t->schema, t->name, y->name, x->type, y->type);
-	strbuf_release(&sb);
-	strbuf_release(&what);
+	rt_strbuf_release(&sb);
+	rt_strbuf_release(&what);
 }
 
 /*
@@ -276,11 +276,11 @@ static void alter_type(dd *d, const sm_table *t, const sm_column *x, const sm_co
  */
 static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_column *y)
 {
-	/* a default calling a dropped function is gone already (pgd_release_functions) */
-	const char *xdef = pgd_calls_dropped_function(d, x->def) ? NULL : x->def;
-	if (x->generated && !y->generated && !pgd_released_column(d, x))
+	/* a default calling a dropped function is gone already (rt_pgd_release_functions) */
+	const char *xdef = rt_pgd_calls_dropped_function(d, x->def) ? NULL : x->def;
+	if (x->generated && !y->generated && !rt_pgd_released_column(d, x))
 		alter_col(d, t, y, 0, "no longer generated", "DROP EXPRESSION");
-	int retype = pgd_col_type_changes(d, x, y);
+	int retype = rt_pgd_col_type_changes(d, x, y);
 	if (xdef && (retype || (y->identity && !x->identity) || !eq(xdef, y->def))) {
 		if (!y->def || retype || y->identity)
 			alter_col(d, t, y, 0, "drop default", "DROP DEFAULT");
@@ -305,7 +305,7 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 	if (!unident)
 		alter_identity(d, t, x, y);
 	if (y->def && !eq(xdef, y->def)) {
-		char *set = xasprintf("SET DEFAULT %s", y->def);
+		char *set = rt_xasprintf("SET DEFAULT %s", y->def);
 		alter_col(d, t, y, 0, "default", set);
 		free(set);
 	}
@@ -316,7 +316,7 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 /* Storage parameters and logging of a table on both sides. */
 static int alter_options(dd *d, const sm_table *ta, const sm_table *tb)
 {
-	char *pa = pgd_option_line(ta->options, "PARTITION BY "), *pb = pgd_option_line(tb->options, "PARTITION BY ");
+	char *pa = rt_pgd_option_line(ta->options, "PARTITION BY "), *pb = rt_pgd_option_line(tb->options, "PARTITION BY ");
 	int same_part = eq(pa, pb);
 	free(pa);
 	free(pb);
@@ -326,34 +326,34 @@ static int alter_options(dd *d, const sm_table *ta, const sm_table *tb)
 		rt_hint(d->err, "write this migration by hand (a new table, a copy of the rows, a rename)");
 		return -1;
 	}
-	char *ua = pgd_option_line(ta->options, "UNLOGGED"), *ub = pgd_option_line(tb->options, "UNLOGGED");
+	char *ua = rt_pgd_option_line(ta->options, "UNLOGGED"), *ub = rt_pgd_option_line(tb->options, "UNLOGGED");
 	if (!ua != !ub) {
-		sm_op *op = sm_ops_add(d->out, 0, "table %s.%s: %s", tb->schema, tb->name,
+		sm_op *op = rt_sm_ops_add(d->out, 0, "table %s.%s: %s", tb->schema, tb->name,
 				       ub ? "unlogged" : "logged");
-		sm_op_sql(op, "ALTER TABLE %s SET %s", Q(&d->n, tb->schema, tb->name),
+		rt_sm_op_sql(op, "ALTER TABLE %s SET %s", Q(&d->n, tb->schema, tb->name),
 			  ub ? "UNLOGGED" : "LOGGED");
 	}
 	free(ua);
 	free(ub);
-	char *wa = pgd_option_line(ta->options, "WITH ("), *wb = pgd_option_line(tb->options, "WITH (");
+	char *wa = rt_pgd_option_line(ta->options, "WITH ("), *wb = rt_pgd_option_line(tb->options, "WITH (");
 	if (!eq(wa, wb)) {
-		sm_op *op = sm_ops_add(d->out, 0, "table %s.%s: storage parameters", tb->schema, tb->name);
+		sm_op *op = rt_sm_ops_add(d->out, 0, "table %s.%s: storage parameters", tb->schema, tb->name);
 		if (wa) {
 			/* RESET (key, ...): the keys of "WITH (k=v, k2=v2)" */
 			strbuf keys = STRBUF_INIT;
 			for (const char *p = wa + 6; *p && *p != ')';) {
 				size_t n = strcspn(p, "=,)");
-				strbuf_addf(&keys, "%s%.*s", keys.len ? ", " : "", (int)n, p);
+				rt_strbuf_addf(&keys, "%s%.*s", keys.len ? ", " : "", (int)n, p);
 				p += n;
 				p += strcspn(p, ",)");
 				if (*p == ',')
 					p += 2;
 			}
-			sm_op_sql(op, "ALTER TABLE %s RESET (%s)", Q(&d->n, tb->schema, tb->name), keys.buf);
-			strbuf_release(&keys);
+			rt_sm_op_sql(op, "ALTER TABLE %s RESET (%s)", Q(&d->n, tb->schema, tb->name), keys.buf);
+			rt_strbuf_release(&keys);
 		}
 		if (wb)
-			sm_op_sql(op, "ALTER TABLE %s SET %s", Q(&d->n, tb->schema, tb->name), wb + 5);
+			rt_sm_op_sql(op, "ALTER TABLE %s SET %s", Q(&d->n, tb->schema, tb->name), wb + 5);
 	}
 	free(wa);
 	free(wb);
@@ -363,17 +363,17 @@ static int alter_options(dd *d, const sm_table *ta, const sm_table *tb)
 /* The name a moved column has while its data is copied. */
 static char *moving_name(const char *name)
 {
-	return xasprintf("%.48s__retort_moving", name);
+	return rt_xasprintf("%.48s__retort_moving", name);
 }
 
 /* First half of a move: the column renamed away, its data kept. */
 static void move_start(dd *d, const sm_table *t, const sm_column *x)
 {
 	char *tmp = moving_name(x->name);
-	sm_op *op = sm_ops_add(d->out, 0, "move column %s.%s.%s (1/2): rename it away", t->schema,
+	sm_op *op = rt_sm_ops_add(d->out, 0, "move column %s.%s.%s (1/2): rename it away", t->schema,
 			       t->name, x->name);
-	sm_op_note(op, "columns after the first new or reordered one are moved to the end, in the declared order, by copying their data: to avoid it, declare new columns last");
-	sm_op_sql(op, "ALTER TABLE %s RENAME COLUMN %s TO %s", Q(&d->n, t->schema, t->name),
+	rt_sm_op_note(op, "columns after the first new or reordered one are moved to the end, in the declared order, by copying their data: to avoid it, declare new columns last");
+	rt_sm_op_sql(op, "ALTER TABLE %s RENAME COLUMN %s TO %s", Q(&d->n, t->schema, t->name),
 		  I(&d->n, x->name), I(&d->n, tmp));
 	free(tmp);
 }
@@ -383,32 +383,32 @@ static void move_finish(dd *d, const sm_table *t, const sm_column *x, const sm_c
 {
 	char *tmp = moving_name(x->name);
 	const char *qt = Q(&d->n, t->schema, t->name);
-	sm_op *op = sm_ops_add(d->out, 0, "move column %s.%s.%s (2/2): add it at the end, copy the data",
+	sm_op *op = rt_sm_ops_add(d->out, 0, "move column %s.%s.%s (2/2): add it at the end, copy the data",
 			       t->schema, t->name, y->name);
 	sm_column plain = { .name = y->name, .type = y->type, .collation = y->collation };
 	strbuf sb = STRBUF_INIT;
-	pgd_col_def(&sb, t, &plain);
-	sm_op_sql(op, "ALTER TABLE %s ADD COLUMN %s", qt, sb.buf);
-	strbuf_reset(&sb);
-	if (pgd_col_type_changes(d, x, y))
+	rt_pgd_col_def(&sb, t, &plain);
+	rt_sm_op_sql(op, "ALTER TABLE %s ADD COLUMN %s", qt, sb.buf);
+	rt_strbuf_reset(&sb);
+	if (rt_pgd_col_type_changes(d, x, y))
 		cast_to(d, &sb, I(&d->n, tmp), x, y);
 	else
-		strbuf_adds(&sb, I(&d->n, tmp));
-	sm_op_sql(op, "UPDATE %s SET %s = %s", qt, I(&d->n, y->name), sb.buf);
-	sm_op_sql(op, "ALTER TABLE %s DROP COLUMN %s", qt, I(&d->n, tmp));
+		rt_strbuf_adds(&sb, I(&d->n, tmp));
+	rt_sm_op_sql(op, "UPDATE %s SET %s = %s", qt, I(&d->n, y->name), sb.buf);
+	rt_sm_op_sql(op, "ALTER TABLE %s DROP COLUMN %s", qt, I(&d->n, tmp));
 	const char *qc = I(&d->n, y->name);
 	if (y->def)
-		sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", qt, qc, y->def);
+		rt_sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", qt, qc, y->def);
 	if (y->notnull)
-		sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", qt, qc);
+		rt_sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", qt, qc);
 	if (y->identity) {
-		strbuf_reset(&sb);
-		pgd_identity_options(&sb, t->schema, t->name, y);
-		sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s", qt, qc,
-			  y->identity == 'a' ? "ALWAYS" : "BY DEFAULT", strbuf_str(&sb));
+		rt_strbuf_reset(&sb);
+		rt_pgd_identity_options(&sb, t->schema, t->name, y);
+		rt_sm_op_sql(op, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s", qt, qc,
+			  y->identity == 'a' ? "ALWAYS" : "BY DEFAULT", rt_strbuf_str(&sb));
 		identity_catch_up(d, op, t, y);
 	}
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	free(tmp);
 }
 
@@ -424,15 +424,15 @@ static void move_finish(dd *d, const sm_table *t, const sm_column *x, const sm_c
  */
 static int check_generated_order(dd *d, const sm_table *ta, const sm_table *tb)
 {
-	for (size_t i = d->prefix[pgd_table_index(d->a, ta)]; i < tb->ncols; i++) {
+	for (size_t i = d->prefix[rt_pgd_table_index(d->a, ta)]; i < tb->ncols; i++) {
 		const sm_column *y = &tb->cols[i];
 		if (!y->generated)
 			continue;
 		for (size_t j = i + 1; j < tb->ncols; j++) {
 			strbuf q = STRBUF_INIT;
 			rt_pg_ident(&q, tb->cols[j].name);
-			int reads = pgd_mentions(y->generated, q.buf);
-			strbuf_release(&q);
+			int reads = rt_pgd_mentions(y->generated, q.buf);
+			rt_strbuf_release(&q);
 			if (!reads)
 				continue;
 			rt_fail(d->err, RT_EFAIL,
@@ -455,43 +455,43 @@ static int alter_table(dd *d, const sm_table *ta, const sm_table *tb)
 	for (int generated = 1; generated >= 0; generated--)
 		for (size_t i = 0; i < ta->ncols; i++) {
 			const sm_column *x = &ta->cols[i];
-			const sm_column *y = sm_find_column(tb, x->name);
+			const sm_column *y = rt_sm_find_column(tb, x->name);
 			if (!x->generated != !generated)
 				continue;
-			if (pgd_released_column(d, x) && !(y && !y->generated))
-				continue; /* dropped by pgd_release_functions */
+			if (rt_pgd_released_column(d, x) && !(y && !y->generated))
+				continue; /* dropped by rt_pgd_release_functions */
 			if (!y)
 				drop_column(d, ta, x, x->generated != NULL);
-			else if (pgd_col_rebuilt(d, ta, tb, x, y))
+			else if (rt_pgd_col_rebuilt(d, ta, tb, x, y))
 				drop_column(d, ta, x, x->generated != NULL);
-			else if (pgd_col_moved(d, ta, tb, y) && !y->generated)
+			else if (rt_pgd_col_moved(d, ta, tb, y) && !y->generated)
 				move_start(d, ta, x);
-			else if (pgd_col_moved(d, ta, tb, y))
+			else if (rt_pgd_col_moved(d, ta, tb, y))
 				drop_column(d, ta, x, 1);
 		}
 	for (size_t i = 0; i < tb->ncols; i++) {
 		const sm_column *y = &tb->cols[i];
-		const sm_column *x = sm_find_column(ta, y->name);
-		if (x && !pgd_col_remade(d, ta, tb, x, y))
+		const sm_column *x = rt_sm_find_column(ta, y->name);
+		if (x && !rt_pgd_col_remade(d, ta, tb, x, y))
 			alter_column(d, tb, x, y);
 	}
 	for (size_t i = 0; i < tb->ncols; i++) {
 		const sm_column *y = &tb->cols[i];
-		const sm_column *x = sm_find_column(ta, y->name);
-		if (x && pgd_col_moved(d, ta, tb, y) && !y->generated)
+		const sm_column *x = rt_sm_find_column(ta, y->name);
+		if (x && rt_pgd_col_moved(d, ta, tb, y) && !y->generated)
 			move_finish(d, tb, x, y);
-		else if (!x || pgd_col_remade(d, ta, tb, x, y))
+		else if (!x || rt_pgd_col_remade(d, ta, tb, x, y))
 			add_column(d, tb, y);
 	}
 	return alter_options(d, ta, tb);
 }
 
 /* Every table on both sides; -1 when a change cannot be written. */
-int pgd_alter_tables(dd *d)
+int rt_pgd_alter_tables(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
 		if (ta && alter_table(d, ta, tb) < 0)
 			return -1;
 	}
@@ -499,39 +499,39 @@ int pgd_alter_tables(dd *d)
 }
 
 /* Tables of a only (their foreign keys, views and triggers went first). */
-void pgd_drop_tables(dd *d)
+void rt_pgd_drop_tables(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *t = &d->a->tables[i];
-		if (pgd_find_table(d->b, t->schema, t->name))
+		if (rt_pgd_find_table(d->b, t->schema, t->name))
 			continue;
-		sm_op *op = sm_ops_add(d->out, 1, "drop table %s.%s", t->schema, t->name);
-		char *part = pgd_option_line(t->options, "PARTITION BY ");
-		sm_op_note(op, "drops table %s.%s and all its rows%s", t->schema, t->name,
+		sm_op *op = rt_sm_ops_add(d->out, 1, "drop table %s.%s", t->schema, t->name);
+		char *part = rt_pgd_option_line(t->options, "PARTITION BY ");
+		rt_sm_op_note(op, "drops table %s.%s and all its rows%s", t->schema, t->name,
 			   part ? ", and its partitions with theirs" : "");
 		free(part);
-		sm_op_sql(op, "DROP TABLE %s", Q(&d->n, t->schema, t->name));
+		rt_sm_op_sql(op, "DROP TABLE %s", Q(&d->n, t->schema, t->name));
 	}
 }
 
 /* Tables of b only (foreign keys come later, once every table exists). */
-void pgd_create_tables(dd *d)
+void rt_pgd_create_tables(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *t = &d->b->tables[i];
-		if (!pgd_find_table(d->a, t->schema, t->name))
-			pgd_create_table(d, t);
+		if (!rt_pgd_find_table(d->a, t->schema, t->name))
+			rt_pgd_create_table(d, t);
 	}
 }
 
 /* Is b's constraint k (of table tb) to be added? */
 static int con_added(const dd *d, const sm_table *tb, const sm_constraint *k)
 {
-	const sm_table *ta = pgd_find_table(d->a, tb->schema, tb->name);
+	const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
 	if (!ta)
-		return k->kind == SM_FOREIGN || !pgd_con_inline(k);
-	const sm_constraint *m = pgd_find_con(ta, k->name);
-	return !m || pgd_con_dropped(d, ta, tb, m);
+		return k->kind == SM_FOREIGN || !rt_pgd_con_inline(k);
+	const sm_constraint *m = rt_pgd_find_con(ta, k->name);
+	return !m || rt_pgd_con_dropped(d, ta, tb, m);
 }
 
 /*
@@ -539,24 +539,24 @@ static int con_added(const dd *d, const sm_table *tb, const sm_constraint *k)
  * made again, or left out of CREATE TABLE; NOT VALID -> valid is a
  * VALIDATE CONSTRAINT.
  */
-void pgd_add_constraints(dd *d, int foreign)
+void rt_pgd_add_constraints(dd *d, int foreign)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->ncons; j++) {
 			const sm_constraint *k = &tb->cons[j];
 			if ((k->kind == SM_FOREIGN) != foreign)
 				continue;
 			if (con_added(d, tb, k)) {
-				pgd_add_constraint(d, tb, k);
+				rt_pgd_add_constraint(d, tb, k);
 				continue;
 			}
-			const sm_constraint *m = ta ? pgd_find_con(ta, k->name) : NULL;
+			const sm_constraint *m = ta ? rt_pgd_find_con(ta, k->name) : NULL;
 			if (m && !m->validated && k->validated) {
-				sm_op *op = sm_ops_add(d->out, 0, "validate constraint %s on %s.%s",
+				sm_op *op = rt_sm_ops_add(d->out, 0, "validate constraint %s on %s.%s",
 						       k->name, tb->schema, tb->name);
-				sm_op_sql(op, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
+				rt_sm_op_sql(op, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
 					  Q(&d->n, tb->schema, tb->name), I(&d->n, k->name));
 			}
 		}
@@ -564,62 +564,62 @@ void pgd_add_constraints(dd *d, int foreign)
 }
 
 /* Indexes of b's tables that are new or made again (not those of constraints). */
-void pgd_create_indexes(dd *d)
+void rt_pgd_create_indexes(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->nidx; j++) {
 			const sm_index *x = &tb->idx[j];
 			if (x->constraint)
 				continue;
-			const sm_index *m = ta ? pgd_find_idx(ta->idx, ta->nidx, x->name) : NULL;
-			if (!m || m->constraint || pgd_idx_dropped(d, ta, tb, m))
-				pgd_create_index(d, tb->schema, x, pgd_is_partitioned(tb));
+			const sm_index *m = ta ? rt_pgd_find_idx(ta->idx, ta->nidx, x->name) : NULL;
+			if (!m || m->constraint || rt_pgd_idx_dropped(d, ta, tb, m))
+				rt_pgd_create_index(d, tb->schema, x, rt_pgd_is_partitioned(tb));
 		}
 	}
 }
 
 /* Views and functions that use relations, in dependency order; then matview indexes. */
-void pgd_create_views(dd *d)
+void rt_pgd_create_views(dd *d)
 {
 	node *v;
 	size_t n;
-	pgd_nodes_build(d->b, &v, &n);
-	size_t *order = pgd_nodes_order(v, n);
+	rt_pgd_nodes_build(d->b, &v, &n);
+	size_t *order = rt_pgd_nodes_order(v, n);
 	for (size_t k = 0; k < n; k++) {
 		const node *x = &v[order[k]];
 		if (x->v && d->vb_make[(size_t)(x->v - d->b->views)])
-			pgd_create_view(d, x->v, d->vb_make[(size_t)(x->v - d->b->views)] == 2);
+			rt_pgd_create_view(d, x->v, d->vb_make[(size_t)(x->v - d->b->views)] == 2);
 		else if (x->f && d->fb_make[(size_t)(x->f - d->b->funcs)])
-			pgd_create_function(d, x->f, d->fb_make[(size_t)(x->f - d->b->funcs)] == 2);
+			rt_pgd_create_function(d, x->f, d->fb_make[(size_t)(x->f - d->b->funcs)] == 2);
 	}
 	free(order);
-	pgd_nodes_free(v, n);
+	rt_pgd_nodes_free(v, n);
 	for (size_t j = 0; j < d->b->nviews; j++) {
 		const sm_view *y = &d->b->views[j];
-		const sm_view *x = sm_find_view(d->a, y->schema, y->name);
+		const sm_view *x = rt_sm_find_view(d->a, y->schema, y->name);
 		if (d->vb_make[j] == 1 || !x)
 			continue;
 		for (size_t i = 0; i < y->nidx; i++) {
-			const sm_index *m = pgd_find_idx(x->idx, x->nidx, y->idx[i].name);
+			const sm_index *m = rt_pgd_find_idx(x->idx, x->nidx, y->idx[i].name);
 			if (!m || strcmp(m->def, y->idx[i].def))
-				pgd_create_index(d, y->schema, &y->idx[i], 0);
+				rt_pgd_create_index(d, y->schema, &y->idx[i], 0);
 		}
 	}
 }
 
 /* Triggers of b that are new or made again, once their functions exist. */
-void pgd_create_triggers(dd *d)
+void rt_pgd_create_triggers(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->ntrg; j++) {
 			const sm_trigger *g = &tb->trg[j];
-			const sm_trigger *m = ta ? pgd_find_trg(ta, g->name) : NULL;
-			if (!m || pgd_trg_dropped(d, ta, tb, m))
-				pgd_create_trigger(d, tb, g);
+			const sm_trigger *m = ta ? rt_pgd_find_trg(ta, g->name) : NULL;
+			if (!m || rt_pgd_trg_dropped(d, ta, tb, m))
+				rt_pgd_create_trigger(d, tb, g);
 		}
 	}
 }

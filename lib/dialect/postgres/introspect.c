@@ -57,12 +57,12 @@ typedef struct pgi {
 static void map_put(pgi *p, strmap *m, const char *oid, int idx)
 {
 	rt_strlist_push(&p->keys, oid);
-	strmap_put(m, p->keys.v[p->keys.n - 1], idx);
+	rt_strmap_put(m, p->keys.v[p->keys.n - 1], idx);
 }
 
 static char *dup(const char *s)
 {
-	return xstrdup_or_null(s);
+	return rt_xstrdup_or_null(s);
 }
 
 static int is_true(const char *v)
@@ -77,8 +77,8 @@ static void split_list(const char *v, char ***out, size_t *n)
 		return;
 	for (;;) {
 		const char *e = strchr(v, SEP);
-		char *item = xstrndup(v, e ? (size_t)(e - v) : strlen(v));
-		sm_strv_push(out, n, item);
+		char *item = rt_xstrndup(v, e ? (size_t)(e - v) : strlen(v));
+		rt_sm_strv_push(out, n, item);
 		free(item);
 		if (!e)
 			break;
@@ -88,13 +88,13 @@ static void split_list(const char *v, char ***out, size_t *n)
 
 static sm_table *table_of(pgi *p, const char *oid)
 {
-	int i = strmap_get(&p->tables, oid);
+	int i = rt_strmap_get(&p->tables, oid);
 	return i < 0 ? NULL : &p->s->tables[i];
 }
 
 static sm_view *view_of(pgi *p, const char *oid)
 {
-	int i = strmap_get(&p->views, oid);
+	int i = rt_strmap_get(&p->views, oid);
 	return i < 0 ? NULL : &p->s->views[i];
 }
 
@@ -107,15 +107,15 @@ static char *table_options(const char *persistence, const char *partkey,
 {
 	strbuf sb = STRBUF_INIT;
 	if (persistence && persistence[0] == 'u')
-		strbuf_adds(&sb, "UNLOGGED\n");
+		rt_strbuf_adds(&sb, "UNLOGGED\n");
 	if (partkey)
-		strbuf_addf(&sb, "PARTITION BY %s\n", partkey);
+		rt_strbuf_addf(&sb, "PARTITION BY %s\n", partkey);
 	if (reloptions && *reloptions)
-		strbuf_addf(&sb, "WITH (%s)\n", reloptions);
+		rt_strbuf_addf(&sb, "WITH (%s)\n", reloptions);
 	if (!sb.len)
 		return NULL;
-	strbuf_setlen(&sb, sb.len - 1);
-	return strbuf_detach(&sb);
+	rt_strbuf_setlen(&sb, sb.len - 1);
+	return rt_strbuf_detach(&sb);
 }
 
 /* ---- schemas ---- */
@@ -129,7 +129,7 @@ static int on_schema(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
 	(void)n;
-	sm_strv_push(&p->s->schemas, &p->s->nschemas, v[0]);
+	rt_sm_strv_push(&p->s->schemas, &p->s->nschemas, v[0]);
 	return 0;
 }
 
@@ -161,7 +161,7 @@ static const char q_rels[] =
 /* A sequence's options as one clause list: what CREATE/ALTER SEQUENCE take. */
 static char *sequence_def(const char *const *v)
 {
-	return xasprintf("AS %s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE %s %s",
+	return rt_xasprintf("AS %s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE %s %s",
 			 v[9], v[10], v[11], v[12], v[13], v[14],
 			 is_true(v[15]) ? "CYCLE" : "NO CYCLE");
 }
@@ -171,7 +171,7 @@ static void add_sequence(pgi *p, const char *const *v)
 {
 	if (v[16] && v[16][0] == 'i')
 		return; /* an identity column's: part of the column */
-	sm_sequence *q = sm_add_sequence(p->s);
+	sm_sequence *q = rt_sm_add_sequence(p->s);
 	q->schema = dup(v[1]);
 	q->name = dup(v[2]);
 	q->def = sequence_def(v);
@@ -182,17 +182,17 @@ static void add_sequence(pgi *p, const char *const *v)
 static void add_view(pgi *p, const char *const *v)
 {
 	map_put(p, &p->views, v[0], (int)p->s->nviews);
-	sm_view *w = sm_add_view(p->s);
+	sm_view *w = rt_sm_add_view(p->s);
 	w->schema = dup(v[1]);
 	w->name = dup(v[2]);
 	w->materialized = v[3][0] == 'm';
 	w->comment = dup(v[7]);
 	w->def = dup(v[8]);
 	if (v[5] && *v[5]) {
-		char *what = xasprintf("options of %s %s.%s (%s)",
+		char *what = rt_xasprintf("options of %s %s.%s (%s)",
 				       w->materialized ? "materialized view" : "view",
 				       v[1], v[2], v[5]);
-		sm_add_unsupported(p->s, what);
+		rt_sm_add_unsupported(p->s, what);
 		free(what);
 	}
 }
@@ -212,7 +212,7 @@ static int on_rel(void *ud, int n, const char *const *v)
 		return 0;
 	}
 	map_put(p, &p->tables, v[0], (int)p->s->ntables);
-	sm_table *t = sm_add_table(p->s);
+	sm_table *t = rt_sm_add_table(p->s);
 	t->schema = dup(v[1]);
 	t->name = dup(v[2]);
 	t->comment = dup(v[7]);
@@ -258,17 +258,17 @@ static const char q_cols_order[] = " ORDER BY a.attrelid, a.attnum";
 /* A view column as "name type"; a comment or default on it is reported (no field holds it). */
 static void add_view_column(pgi *p, sm_view *w, const char *const *v)
 {
-	char *col = xasprintf("%s %s", v[1], v[2]);
-	sm_strv_push(&w->cols, &w->ncols, col);
+	char *col = rt_xasprintf("%s %s", v[1], v[2]);
+	rt_sm_strv_push(&w->cols, &w->ncols, col);
 	free(col);
 	if (v[8]) {
-		char *what = xasprintf("comment on column %s.%s.%s", w->schema, w->name, v[1]);
-		sm_add_unsupported(p->s, what);
+		char *what = rt_xasprintf("comment on column %s.%s.%s", w->schema, w->name, v[1]);
+		rt_sm_add_unsupported(p->s, what);
 		free(what);
 	}
 	if (v[4]) {
-		char *what = xasprintf("default of view column %s.%s.%s", w->schema, w->name, v[1]);
-		sm_add_unsupported(p->s, what);
+		char *what = rt_xasprintf("default of view column %s.%s.%s", w->schema, w->name, v[1]);
+		rt_sm_add_unsupported(p->s, what);
 		free(what);
 	}
 }
@@ -285,7 +285,7 @@ static int on_col(void *ud, int n, const char *const *v)
 			add_view_column(p, w, v);
 		return 0;
 	}
-	sm_column *c = sm_add_column(t);
+	sm_column *c = rt_sm_add_column(t);
 	c->name = dup(v[1]);
 	c->type = dup(v[2]);
 	c->notnull = is_true(v[3]);
@@ -355,7 +355,7 @@ static char *con_def(const char *def, const char *reloptions)
 		return dup(def);
 	const char *at = strstr(def, " DEFERRABLE");
 	size_t n = at ? (size_t)(at - def) : strlen(def);
-	return xasprintf("%.*s WITH (%s)%s", (int)n, def, reloptions, def + n);
+	return rt_xasprintf("%.*s WITH (%s)%s", (int)n, def, reloptions, def + n);
 }
 
 /* One constraint, with its columns and, for a foreign key, what it references and how. */
@@ -366,7 +366,7 @@ static int on_con(void *ud, int n, const char *const *v)
 	sm_table *t = table_of(p, v[0]);
 	if (!t)
 		return 0;
-	sm_constraint *k = sm_add_constraint(t);
+	sm_constraint *k = rt_sm_add_constraint(t);
 	k->kind = v[2][0];
 	k->name = dup(v[1]);
 	k->def = con_def(v[3], v[13]);
@@ -378,9 +378,9 @@ static int on_con(void *ud, int n, const char *const *v)
 		return 0;
 	k->ref_table = dup(v[8]);
 	split_list(v[9], &k->ref_cols, &k->nref_cols);
-	k->on_update = xstrdup(fk_action(v[10]));
-	k->on_delete = xstrdup(fk_action(v[11]));
-	k->match = xstrdup(fk_match(v[12]));
+	k->on_update = rt_xstrdup(fk_action(v[10]));
+	k->on_delete = rt_xstrdup(fk_action(v[11]));
+	k->match = rt_xstrdup(fk_match(v[12]));
 	return 0;
 }
 
@@ -401,7 +401,7 @@ static const char q_idx[] =
 /* A new, zeroed index of a materialized view (the model has no appender for it). */
 static sm_index *view_add_index(sm_view *w)
 {
-	w->idx = xrealloc(w->idx, (w->nidx + 1) * sizeof(*w->idx));
+	w->idx = rt_xrealloc(w->idx, (w->nidx + 1) * sizeof(*w->idx));
 	memset(&w->idx[w->nidx], 0, sizeof(*w->idx));
 	return &w->idx[w->nidx++];
 }
@@ -415,7 +415,7 @@ static int on_idx(void *ud, int n, const char *const *v)
 	sm_view *w = t ? NULL : view_of(p, v[0]);
 	if (!t && !w)
 		return 0;
-	sm_index *x = t ? sm_add_index(t) : view_add_index(w);
+	sm_index *x = t ? rt_sm_add_index(t) : view_add_index(w);
 	x->name = dup(v[1]);
 	x->def = dup(v[2]);
 	x->unique = is_true(v[3]);
@@ -440,7 +440,7 @@ static int on_trg(void *ud, int n, const char *const *v)
 	sm_table *t = table_of(p, v[0]);
 	if (!t)
 		return 0;
-	sm_trigger *g = sm_add_trigger(t);
+	sm_trigger *g = rt_sm_add_trigger(t);
 	g->name = dup(v[1]);
 	g->def = dup(v[2]);
 	return 0;
@@ -462,7 +462,7 @@ static int on_enum(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
 	(void)n;
-	sm_enum *e = sm_add_enum(p->s);
+	sm_enum *e = rt_sm_add_enum(p->s);
 	e->schema = dup(v[0]);
 	e->name = dup(v[1]);
 	split_list(v[2], &e->labels, &e->nlabels);
@@ -488,7 +488,7 @@ static int on_func(void *ud, int n, const char *const *v)
 	pgi *p = ud;
 	(void)n;
 	map_put(p, &p->funcs, v[0], (int)p->s->nfuncs);
-	sm_function *f = sm_add_function(p->s);
+	sm_function *f = rt_sm_add_function(p->s);
 	f->schema = dup(v[1]);
 	f->name = dup(v[2]);
 	f->identity = dup(v[3]);
@@ -553,10 +553,10 @@ static int on_view_dep(void *ud, int n, const char *const *v)
 	for (size_t i = 0; i < w->ndeps && !known; i++)
 		known = !strcmp(w->deps[i], v[1]);
 	if (!known)
-		sm_strv_push(&w->deps, &w->ndeps, v[1]);
+		rt_sm_strv_push(&w->deps, &w->ndeps, v[1]);
 	if (v[2]) { /* a column: "schema.table.column", for changes to it */
-		char *col = xasprintf("%s.%s", v[1], v[2]);
-		sm_strv_push(&w->deps, &w->ndeps, col);
+		char *col = rt_xasprintf("%s.%s", v[1], v[2]);
+		rt_sm_strv_push(&w->deps, &w->ndeps, col);
 		free(col);
 	}
 	return 0;
@@ -566,9 +566,9 @@ static int on_func_dep(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
 	(void)n;
-	int i = strmap_get(&p->funcs, v[0]);
+	int i = rt_strmap_get(&p->funcs, v[0]);
 	if (i >= 0 && v[1])
-		sm_strv_push(&p->s->funcs[i].deps, &p->s->funcs[i].ndeps, v[1]);
+		rt_sm_strv_push(&p->s->funcs[i].deps, &p->s->funcs[i].ndeps, v[1]);
 	return 0;
 }
 
@@ -577,7 +577,7 @@ static int on_unsupported(void *ud, int n, const char *const *v)
 	pgi *p = ud;
 	(void)n;
 	if (v[0])
-		sm_add_unsupported(p->s, v[0]);
+		rt_sm_add_unsupported(p->s, v[0]);
 	return 0;
 }
 
@@ -591,23 +591,23 @@ static int on_unsupported(void *ud, int n, const char *const *v)
 static char *make_rel_filter(const rt_config *cfg, const char *current)
 {
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid")
+	rt_strbuf_adds(&sb, PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid")
 		    " AND NOT c.relispartition AND NOT EXISTS (SELECT 1 FROM "
 		    "pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)");
 	const char *schema = cfg->version_table_schema ? cfg->version_table_schema : current;
 	const char *table = cfg->version_table ? cfg->version_table : "retort_version";
 	if (schema) {
-		char *hist = xasprintf("%s_history", table);
-		strbuf_adds(&sb, " AND NOT (n.nspname = ");
-		sql_literal(&sb, schema);
-		strbuf_adds(&sb, " AND c.relname IN (");
-		sql_literal(&sb, table);
-		strbuf_adds(&sb, ", ");
-		sql_literal(&sb, hist);
-		strbuf_adds(&sb, "))");
+		char *hist = rt_xasprintf("%s_history", table);
+		rt_strbuf_adds(&sb, " AND NOT (n.nspname = ");
+		rt_sql_literal(&sb, schema);
+		rt_strbuf_adds(&sb, " AND c.relname IN (");
+		rt_sql_literal(&sb, table);
+		rt_strbuf_adds(&sb, ", ");
+		rt_sql_literal(&sb, hist);
+		rt_strbuf_adds(&sb, "))");
 		free(hist);
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /* Run q (followed by the relation filter and tail, when given). */
@@ -615,13 +615,13 @@ static int run(pgi *p, const char *q, int filtered, const char *tail,
 	       rt_row_fn fn, rt_error *err)
 {
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, q);
+	rt_strbuf_adds(&sb, q);
 	if (filtered)
-		strbuf_adds(&sb, p->rel_filter);
+		rt_strbuf_adds(&sb, p->rel_filter);
 	if (tail)
-		strbuf_adds(&sb, tail);
+		rt_strbuf_adds(&sb, tail);
 	int rc = rt_dialect_postgres.query(p->c, sb.buf, fn, p, err);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	return rc;
 }
 
@@ -655,7 +655,7 @@ static int first_value(void *ud, int n, const char *const *v)
 {
 	char **out = ud;
 	if (n > 0 && v[0])
-		*out = xstrdup(v[0]);
+		*out = rt_xstrdup(v[0]);
 	return 1;
 }
 
@@ -700,27 +700,27 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	if (rt_dialect_postgres.query(c, "SELECT pg_catalog.current_schema()",
 				      first_value, &current, err) < 0)
 		return -1;
-	pgi p = { .c = c, .s = sm_new() };
+	pgi p = { .c = c, .s = rt_sm_new() };
 	p.rel_filter = make_rel_filter(cfg, current);
 	free(current);
-	strmap_init(&p.tables, 64);
-	strmap_init(&p.views, 16);
-	strmap_init(&p.funcs, 16);
+	rt_strmap_init(&p.tables, 64);
+	rt_strmap_init(&p.views, 16);
+	rt_strmap_init(&p.funcs, 16);
 	int savepoint = 0;
 	int rc = enter(c, &savepoint, err);
 	if (rc == 0)
 		rc = read_all(&p, err);
 	leave(c, savepoint);
-	strmap_free(&p.tables);
-	strmap_free(&p.views);
-	strmap_free(&p.funcs);
+	rt_strmap_free(&p.tables);
+	rt_strmap_free(&p.views);
+	rt_strmap_free(&p.funcs);
 	rt_strlist_free(&p.keys);
 	free(p.rel_filter);
 	if (rc < 0) {
-		sm_free(p.s);
+		rt_sm_free(p.s);
 		return -1;
 	}
-	sm_sort(p.s);
+	rt_sm_sort(p.s);
 	*out = p.s;
 	return 0;
 }

@@ -47,18 +47,18 @@ void rt_pg_hide_password(strbuf *msg, const char *url)
 	free(masked);
 	if (n - p - s < 2) /* no password (or one too short to tell from text) */
 		return;
-	char *pw = xstrndup(url + p, n - p - s);
+	char *pw = rt_xstrndup(url + p, n - p - s);
 	strbuf out = STRBUF_INIT;
-	const char *at = strbuf_str(msg), *hit;
+	const char *at = rt_strbuf_str(msg), *hit;
 	while ((hit = strstr(at, pw))) {
-		strbuf_add(&out, at, (size_t)(hit - at));
-		strbuf_adds(&out, "***");
+		rt_strbuf_add(&out, at, (size_t)(hit - at));
+		rt_strbuf_adds(&out, "***");
 		at = hit + strlen(pw);
 	}
-	strbuf_adds(&out, at);
-	strbuf_reset(msg);
-	strbuf_adds(msg, strbuf_str(&out));
-	strbuf_release(&out);
+	rt_strbuf_adds(&out, at);
+	rt_strbuf_reset(msg);
+	rt_strbuf_adds(msg, rt_strbuf_str(&out));
+	rt_strbuf_release(&out);
 	free(pw);
 }
 
@@ -77,11 +77,11 @@ static void pg_session_sql(const rt_config *cfg, rt_strlist *out)
 		if (!vals[i])
 			continue;
 		strbuf sb = STRBUF_INIT;
-		strbuf_addf(&sb, "SELECT pg_catalog.set_config('%s', ", names[i]);
-		sql_literal(&sb, vals[i]);
-		strbuf_adds(&sb, ", false)");
+		rt_strbuf_addf(&sb, "SELECT pg_catalog.set_config('%s', ", names[i]);
+		rt_sql_literal(&sb, vals[i]);
+		rt_strbuf_adds(&sb, ", false)");
 		rt_strlist_push(out, sb.buf);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 }
 
@@ -104,17 +104,17 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 	/* application_name first: a value in the URL, after it, wins. */
 	const char *keys[] = { "application_name", "dbname", NULL };
 	const char *vals[] = { "retort", cfg->url, NULL };
-	rt_conn *c = xcalloc(1, sizeof(*c));
+	rt_conn *c = rt_xcalloc(1, sizeof(*c));
 	c->masked = rt_url_mask(cfg->url);
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
 		strbuf msg = STRBUF_INIT;
-		strbuf_adds(&msg, c->pg ? PQerrorMessage(c->pg) : "out of memory");
-		strbuf_rtrim(&msg);
+		rt_strbuf_adds(&msg, c->pg ? PQerrorMessage(c->pg) : "out of memory");
+		rt_strbuf_rtrim(&msg);
 		rt_pg_hide_password(&msg, cfg->url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", c->masked, msg.buf);
 		rt_hint(err, "check the URL (url in retort.ini, DATABASE_URL or --url), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
-		strbuf_release(&msg);
+		rt_strbuf_release(&msg);
 		PQfinish(c->pg);
 		free(c->masked);
 		free(c);
@@ -177,17 +177,17 @@ static void describe(PGresult *res, PGconn *pg, strbuf *sb, long *pos)
 	const char *p = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
 	const char *context = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
 	if (msg) {
-		strbuf_addf(sb, "%s (SQLSTATE %s)", msg, state ? state : "?");
+		rt_strbuf_addf(sb, "%s (SQLSTATE %s)", msg, state ? state : "?");
 	} else {
-		strbuf_adds(sb, PQerrorMessage(pg));
-		strbuf_rtrim(sb);
+		rt_strbuf_adds(sb, PQerrorMessage(pg));
+		rt_strbuf_rtrim(sb);
 	}
 	if (detail)
-		strbuf_addf(sb, "\n  detail: %s", detail);
+		rt_strbuf_addf(sb, "\n  detail: %s", detail);
 	if (hint)
-		strbuf_addf(sb, "\n  PostgreSQL's hint: %s", hint);
+		rt_strbuf_addf(sb, "\n  PostgreSQL's hint: %s", hint);
 	if (context) /* where in a function or DO block */
-		strbuf_addf(sb, "\n  context: %s", context);
+		rt_strbuf_addf(sb, "\n  context: %s", context);
 	*pos = p ? strtol(p, NULL, 10) : 0;
 }
 
@@ -235,7 +235,7 @@ static void invalid_indexes(rt_conn *c, const rt_stmt *s, strbuf *sb)
 				      "FROM pg_catalog.pg_index WHERE NOT indisvalid");
 	if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
 	    !PQgetisnull(res, 0, 0))
-		strbuf_addf(sb, "\n  left behind: INVALID index %s (a failed concurrent build keeps it); "
+		rt_strbuf_addf(sb, "\n  left behind: INVALID index %s (a failed concurrent build keeps it); "
 				"drop it with DROP INDEX CONCURRENTLY before running again",
 			    PQgetvalue(res, 0, 0));
 	PQclear(res);
@@ -249,7 +249,7 @@ static void invalid_indexes(rt_conn *c, const rt_stmt *s, strbuf *sb)
 static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 			long long *rows, rt_error *err)
 {
-	char *sql = xstrndup(s->sql, s->len);
+	char *sql = rt_xstrndup(s->sql, s->len);
 	int ok;
 	PGresult *res = run(c, sql, &ok);
 	*rows = 0;
@@ -269,7 +269,7 @@ static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 			rt_stmt_position(s, char_to_byte(sql, s->len, pos), &line, &col);
 		rt_fail_at(err, RT_ESQL, file, line, "%s", sb.buf);
 		err->column = col;
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 	PQclear(res);
 	free(sql);
@@ -296,7 +296,7 @@ static int pg_exec(rt_conn *c, const char *sql, rt_error *err)
 		long pos;
 		describe(res, c->pg, &sb, &pos);
 		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->masked, sb.buf, sql);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 	PQclear(res);
 	return ok ? 0 : -1;
@@ -316,12 +316,12 @@ static int pg_query(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
 		long pos;
 		describe(res, c->pg, &sb, &pos);
 		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->masked, sb.buf, sql);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 		PQclear(res);
 		return -1;
 	}
 	int n = PQnfields(res), rows = PQntuples(res);
-	const char **vals = xcalloc((size_t)(n ? n : 1), sizeof(char *));
+	const char **vals = rt_xcalloc((size_t)(n ? n : 1), sizeof(char *));
 	for (int r = 0; r < rows; r++) {
 		for (int i = 0; i < n; i++)
 			vals[i] = PQgetisnull(res, r, i) ? NULL : PQgetvalue(res, r, i);
@@ -337,7 +337,7 @@ static int first_value(void *ud, int n, const char *const *v)
 {
 	strbuf *sb = ud;
 	if (n > 0 && v[0])
-		strbuf_adds(sb, v[0]);
+		rt_strbuf_adds(sb, v[0]);
 	return 1;
 }
 
@@ -351,18 +351,18 @@ static int pg_table_exists(rt_conn *c, const char *schema, const char *table,
 {
 	strbuf name = STRBUF_INIT, sql = STRBUF_INIT, out = STRBUF_INIT;
 	if (schema) {
-		sql_ident(&name, schema);
-		strbuf_addc(&name, '.');
+		rt_sql_ident(&name, schema);
+		rt_strbuf_addc(&name, '.');
 	}
-	sql_ident(&name, table);
-	strbuf_adds(&sql, "SELECT pg_catalog.to_regclass(");
-	sql_literal(&sql, name.buf);
-	strbuf_adds(&sql, ") IS NOT NULL");
+	rt_sql_ident(&name, table);
+	rt_strbuf_adds(&sql, "SELECT pg_catalog.to_regclass(");
+	rt_sql_literal(&sql, name.buf);
+	rt_strbuf_adds(&sql, ") IS NOT NULL");
 	int rc = pg_query(c, sql.buf, first_value, &out, err);
-	*exists = rc == 0 && !strcmp(strbuf_str(&out), "t");
-	strbuf_release(&name);
-	strbuf_release(&sql);
-	strbuf_release(&out);
+	*exists = rc == 0 && !strcmp(rt_strbuf_str(&out), "t");
+	rt_strbuf_release(&name);
+	rt_strbuf_release(&sql);
+	rt_strbuf_release(&out);
 	return rc;
 }
 
@@ -390,7 +390,7 @@ static void pg_rollback(rt_conn *c)
 static int64_t lock_key(rt_conn *c, const rt_config *cfg)
 {
 	uint64_t h = 1469598103934665603ULL;
-	char *s = xasprintf("retort:%s:%s.%s", PQdb(c->pg),
+	char *s = rt_xasprintf("retort:%s:%s.%s", PQdb(c->pg),
 			    cfg->version_table_schema ? cfg->version_table_schema : "",
 			    cfg->version_table);
 	for (const char *p = s; *p; p++) {
@@ -405,7 +405,7 @@ static int64_t lock_key(rt_conn *c, const rt_config *cfg)
 static void lock_holder(rt_conn *c, int64_t key, strbuf *out)
 {
 	uint64_t k = (uint64_t)key;
-	char *sql = xasprintf(
+	char *sql = rt_xasprintf(
 		"SELECT a.pid || ' (application_name ' || coalesce(nullif(a.application_name, ''), 'none') "
 		"|| ', connected since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') || ')' "
 		"FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
@@ -434,18 +434,18 @@ static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 		   rt_error *err)
 {
 	int64_t key = lock_key(c, cfg);
-	char *sql = xasprintf("SELECT pg_catalog.pg_try_advisory_lock(%lld)", (long long)key);
+	char *sql = rt_xasprintf("SELECT pg_catalog.pg_try_advisory_lock(%lld)", (long long)key);
 	double start = mono(), delay = 0.05;
 	int told = 0, rc = 0;
 	for (;;) {
 		strbuf got = STRBUF_INIT;
 		if (pg_query(c, sql, first_value, &got, err) < 0) {
-			strbuf_release(&got);
+			rt_strbuf_release(&got);
 			rc = -1;
 			break;
 		}
-		int ok = !strcmp(strbuf_str(&got), "t");
-		strbuf_release(&got);
+		int ok = !strcmp(rt_strbuf_str(&got), "t");
+		rt_strbuf_release(&got);
 		if (ok) {
 			c->lockkey = key;
 			c->locked = 1;
@@ -458,18 +458,18 @@ static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 				     "another retort held the migration lock on %s for more than %g s (holder: backend %s)",
 				     c->masked, cfg->lock_wait, who.len ? who.buf : "unknown");
 			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait); pg_terminate_backend(pid) ends a stuck one");
-			strbuf_release(&who);
+			rt_strbuf_release(&who);
 			break;
 		}
 		if (!told && fn) {
-			char *text = xasprintf("waiting up to %g s for the migration lock, held by backend %s",
+			char *text = rt_xasprintf("waiting up to %g s for the migration lock, held by backend %s",
 					       cfg->lock_wait, who.len ? who.buf : "(unknown)");
 			rt_event ev = { .kind = RT_EV_LOCK_WAIT, .text = text };
 			fn(&ev, ud);
 			free(text);
 			told = 1;
 		}
-		strbuf_release(&who);
+		rt_strbuf_release(&who);
 		struct timespec ts = { 0, (long)(delay * 1e9) };
 		nanosleep(&ts, NULL);
 		if (delay < 0.5)
@@ -490,7 +490,7 @@ static void pg_unlock(rt_conn *c)
 		return;
 	if (c->in_tx)
 		pg_rollback(c);
-	char *sql = xasprintf("SELECT pg_catalog.pg_advisory_unlock(%lld)", (long long)c->lockkey);
+	char *sql = rt_xasprintf("SELECT pg_catalog.pg_advisory_unlock(%lld)", (long long)c->lockkey);
 	PQclear(PQexec(c->pg, sql));
 	free(sql);
 	c->locked = 0;
@@ -502,7 +502,7 @@ static void pg_unlock(rt_conn *c)
  */
 static void pg_history_ddl(strbuf *sb, const char *name)
 {
-	strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
+	rt_strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
 			"    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
 			"    revision VARCHAR(32),\n"
 			"    direction VARCHAR(10) NOT NULL,\n"
@@ -519,7 +519,7 @@ static void pg_history_ddl(strbuf *sb, const char *name)
 static void pg_user_expr(rt_conn *c, strbuf *sb)
 {
 	(void)c;
-	strbuf_adds(sb, "current_user");
+	rt_strbuf_adds(sb, "current_user");
 }
 
 int rt_pg_in_transaction(rt_conn *c)
@@ -541,15 +541,15 @@ static PGconn *scratch_server(const rt_config *cfg, rt_error *err)
 	if (pg && PQstatus(pg) == CONNECTION_OK)
 		return pg;
 	strbuf msg = STRBUF_INIT;
-	strbuf_adds(&msg, pg ? PQerrorMessage(pg) : "out of memory");
-	strbuf_rtrim(&msg);
+	rt_strbuf_adds(&msg, pg ? PQerrorMessage(pg) : "out of memory");
+	rt_strbuf_rtrim(&msg);
 	rt_pg_hide_password(&msg, base);
 	PQfinish(pg);
 	keys[2] = "dbname"; /* a later dbname overrides the URL's */
 	vals[2] = "postgres";
 	pg = PQconnectdbParams(keys, vals, 1);
 	if (pg && PQstatus(pg) == CONNECTION_OK) {
-		strbuf_release(&msg);
+		rt_strbuf_release(&msg);
 		return pg;
 	}
 	PQfinish(pg);
@@ -557,7 +557,7 @@ static PGconn *scratch_server(const rt_config *cfg, rt_error *err)
 	rt_fail(err, RT_EDB, "cannot connect to %s to make a scratch database: %s", masked, msg.buf);
 	rt_hint(err, "schema work needs a PostgreSQL server where retort may create databases: set dev_url in retort.ini");
 	free(masked);
-	strbuf_release(&msg);
+	rt_strbuf_release(&msg);
 	return NULL;
 }
 
@@ -565,14 +565,14 @@ static PGconn *scratch_server(const rt_config *cfg, rt_error *err)
 static void conninfo_add(strbuf *sb, const char *key, const char *val)
 {
 	if (sb->len)
-		strbuf_addc(sb, ' ');
-	strbuf_addf(sb, "%s='", key);
+		rt_strbuf_addc(sb, ' ');
+	rt_strbuf_addf(sb, "%s='", key);
 	for (const char *p = val; *p; p++) {
 		if (*p == '\'' || *p == '\\')
-			strbuf_addc(sb, '\\');
-		strbuf_addc(sb, *p);
+			rt_strbuf_addc(sb, '\\');
+		rt_strbuf_addc(sb, *p);
 	}
-	strbuf_addc(sb, '\'');
+	rt_strbuf_addc(sb, '\'');
 }
 
 /* base's connection parameters with dbname replaced, as a key=value string. */
@@ -587,7 +587,7 @@ static char *conninfo_with_db(const char *base, const char *db)
 			conninfo_add(&sb, o->keyword, o->val);
 	conninfo_add(&sb, "dbname", db);
 	PQconninfoFree(opts);
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /* The dbname a connection string names, or NULL. */
@@ -598,7 +598,7 @@ static char *conninfo_db(const char *conninfo)
 	PQfreemem(errmsg);
 	for (PQconninfoOption *o = opts; o && o->keyword; o++)
 		if (o->val && !strcmp(o->keyword, "dbname"))
-			db = xstrdup(o->val);
+			db = rt_xstrdup(o->val);
 	PQconninfoFree(opts);
 	return db;
 }
@@ -622,7 +622,7 @@ static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^ (++counter * 2654435761u);
 	char name[64];
 	snprintf(name, sizeof(name), "retort_scratch_%ld_%08x", (long)getpid(), r);
-	char *sql = xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
+	char *sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
 	PGresult *res = PQexec(pg, sql);
 	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
 	if (!ok) {
@@ -631,7 +631,7 @@ static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 		describe(res, pg, &sb, &pos);
 		rt_fail(err, RT_EDB, "cannot create a scratch database: %s", sb.buf);
 		rt_hint(err, "the user of dev_url (or url) needs the CREATEDB privilege");
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
 	PQclear(res);
 	free(sql);
@@ -658,7 +658,7 @@ static void pg_scratch_drop(const rt_config *cfg, const char *url)
 	PGconn *pg = db ? scratch_server(cfg, &err) : NULL;
 	rt_error_clear(&err);
 	if (pg) {
-		char *sql = xasprintf("DROP DATABASE IF EXISTS %s%s", db,
+		char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s%s", db,
 				      PQserverVersion(pg) >= 130000 ? " WITH (FORCE)" : "");
 		PQclear(PQexec(pg, sql));
 		free(sql);

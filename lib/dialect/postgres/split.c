@@ -113,7 +113,7 @@ static int copies_client_data(const PgQuery__Node *n)
 int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 		rt_stmtlist *out, rt_error *err)
 {
-	char *text = xstrndup(sql, len);
+	char *text = rt_xstrndup(sql, len);
 	PgQueryProtobufParseResult res = pg_query_parse_protobuf(text);
 	int rc = 0;
 	if (res.error) {
@@ -146,7 +146,7 @@ int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 		goto done;
 	}
 	sql_cursor pos;
-	sql_cursor_init(&pos, sql, first_line);
+	rt_sql_cursor_init(&pos, sql, first_line);
 	for (size_t i = 0; i < tree->n_stmts; i++) {
 		const PgQuery__RawStmt *raw = tree->stmts[i];
 		size_t start = (size_t)raw->stmt_location;
@@ -156,7 +156,7 @@ int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 			start++;
 			n--;
 		}
-		sql_cursor_to(&pos, start);
+		rt_sql_cursor_to(&pos, start);
 		if (raw->stmt && copies_client_data(raw->stmt)) {
 			rc = rt_fail_at(err, RT_ESCRIPT, file, pos.line,
 					"COPY ... %s needs psql's client-side data stream, which a migration run by retort does not have",

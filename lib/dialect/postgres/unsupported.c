@@ -191,8 +191,8 @@ char *rt_pg_unsupported_query(void)
 	strbuf sb = STRBUF_INIT;
 	for (int i = 0; q_unsupported[i]; i++) {
 		if (i)
-			strbuf_adds(&sb, " UNION ALL ");
-		strbuf_addf(&sb, "(%s)", q_unsupported[i]);
+			rt_strbuf_adds(&sb, " UNION ALL ");
+		rt_strbuf_addf(&sb, "(%s)", q_unsupported[i]);
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }

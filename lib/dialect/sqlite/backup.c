@@ -32,7 +32,7 @@ int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err)
 		rc = 1; /* no database yet (or one only just opened): nothing to back up */
 		goto out;
 	}
-	if (fs_exists(dest)) {
+	if (rt_fs_exists(dest)) {
 		rt_fail_at(err, RT_EUSAGE, dest, 0, "already exists; retort never overwrites a backup");
 		goto out;
 	}

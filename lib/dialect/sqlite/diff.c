@@ -1,7 +1,7 @@
 /*
  * diff.c - the operations that turn one SQLite schema into another.
  *
- * Each table is compared as a whole (sm_compare on the table without its
+ * Each table is compared as a whole (rt_sm_compare on the table without its
  * indexes and triggers), so the diff acts on exactly what the model calls
  * a difference.  A changed table is altered in place when SQLite's ALTER
  * TABLE can express the change - columns dropped (DROP COLUMN, 3.35+) and
@@ -105,7 +105,7 @@ static int same_text(const char *x, const char *y)
 
 /*
  * The differences of two tables' bodies (columns, constraints, options),
- * leaving indexes and triggers aside, as sm_compare words them.
+ * leaving indexes and triggers aside, as rt_sm_compare words them.
  */
 static size_t body_diff(const sm_table *a, const sm_table *b, strbuf *why)
 {
@@ -119,31 +119,31 @@ static size_t body_diff(const sm_table *a, const sm_table *b, strbuf *why)
 	sa.ntables = 1;
 	sb.tables = &tb;
 	sb.ntables = 1;
-	return sm_compare(&sa, &sb, why);
+	return rt_sm_compare(&sa, &sb, why);
 }
 
 /*
- * sm_compare's lines on one line, "a; b; c", with "only in the first"
+ * rt_sm_compare's lines on one line, "a; b; c", with "only in the first"
  * and "only in the second" said as what the change does.
  */
 static char *one_line(strbuf *sb)
 {
 	static const char *const from[] = { " only in the first", " only in the second", "\n" };
 	static const char *const to[] = { " removed", " added", "; " };
-	strbuf_rtrim(sb);
+	rt_strbuf_rtrim(sb);
 	strbuf out = STRBUF_INIT;
 	for (size_t i = 0; i < sb->len;) {
 		int k = 0;
 		while (k < 3 && strncmp(sb->buf + i, from[k], strlen(from[k])))
 			k++;
 		if (k < 3) {
-			strbuf_adds(&out, to[k]);
+			rt_strbuf_adds(&out, to[k]);
 			i += strlen(from[k]);
 		} else {
-			strbuf_addc(&out, sb->buf[i++]);
+			rt_strbuf_addc(&out, sb->buf[i++]);
 		}
 	}
-	return strbuf_detach(&out);
+	return rt_strbuf_detach(&out);
 }
 
 static int has_col(const sm_table *t, const char *name)
@@ -159,15 +159,15 @@ static char *column_text(const sm_table *t, const char *col)
 {
 	sq_table_text tt;
 	char *out = NULL;
-	if (sq_table_parse(t->sql, &tt) == 0)
+	if (rt_sq_table_parse(t->sql, &tt) == 0)
 		for (size_t i = 0; i < tt.nelems && !out; i++) {
 			const sq_elem *e = &tt.elems[i];
 			const sq_token *first = &tt.tok.v[e->first];
 			const sq_token *last = &tt.tok.v[e->end - 1];
-			if (!sq_elem_is_constraint(&tt, e) && sq_names(first, col))
-				out = xstrndup(first->s, (size_t)(last->s + last->n - first->s));
+			if (!rt_sq_elem_is_constraint(&tt, e) && rt_sq_names(first, col))
+				out = rt_xstrndup(first->s, (size_t)(last->s + last->n - first->s));
 		}
-	sq_table_text_free(&tt);
+	rt_sq_table_text_free(&tt);
 	return out;
 }
 
@@ -190,15 +190,15 @@ static int addable(const sm_table *b, const sm_column *c, const char *text)
 				if (!strcasecmp(b->cons[i].cols[j], c->name))
 					return 0;
 	sq_tokens tok = { 0 };
-	sq_tokenize(text, strlen(text), &tok);
+	rt_sq_tokenize(text, strlen(text), &tok);
 	int ok = 1;
 	for (size_t i = 0; i + 1 < tok.n && ok; i++) {
 		const sq_token *n = &tok.v[i + 1];
-		if (tok.v[i].depth == 0 && sq_is(&tok.v[i], "DEFAULT"))
-			ok = !(sq_punct(n, "(") || sq_is(n, "CURRENT_TIME") ||
-			       sq_is(n, "CURRENT_DATE") || sq_is(n, "CURRENT_TIMESTAMP"));
+		if (tok.v[i].depth == 0 && rt_sq_is(&tok.v[i], "DEFAULT"))
+			ok = !(rt_sq_punct(n, "(") || rt_sq_is(n, "CURRENT_TIME") ||
+			       rt_sq_is(n, "CURRENT_DATE") || rt_sq_is(n, "CURRENT_TIMESTAMP"));
 	}
-	sq_tokens_free(&tok);
+	rt_sq_tokens_free(&tok);
 	return ok;
 }
 
@@ -207,23 +207,23 @@ static void alter_sql(const tplan *p, rt_strlist *out)
 {
 	strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; i < p->drops.n; i++) {
-		strbuf_reset(&sb);
-		strbuf_adds(&sb, "ALTER TABLE ");
-		sq_ident(&sb, p->a->name);
-		strbuf_adds(&sb, " DROP COLUMN ");
-		sq_ident(&sb, p->drops.v[i]);
+		rt_strbuf_reset(&sb);
+		rt_strbuf_adds(&sb, "ALTER TABLE ");
+		rt_sq_ident(&sb, p->a->name);
+		rt_strbuf_adds(&sb, " DROP COLUMN ");
+		rt_sq_ident(&sb, p->drops.v[i]);
 		rt_strlist_push(out, sb.buf);
 	}
 	for (size_t i = 0; i < p->adds.n; i++) {
 		char *text = column_text(p->b, p->adds.v[i]);
-		strbuf_reset(&sb);
-		strbuf_adds(&sb, "ALTER TABLE ");
-		sq_ident(&sb, p->a->name);
-		strbuf_addf(&sb, " ADD COLUMN %s", text ? text : "");
+		rt_strbuf_reset(&sb);
+		rt_strbuf_adds(&sb, "ALTER TABLE ");
+		rt_sq_ident(&sb, p->a->name);
+		rt_strbuf_addf(&sb, " ADD COLUMN %s", text ? text : "");
 		rt_strlist_push(out, sb.buf);
 		free(text);
 	}
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 }
 
 /* A private in-memory database for trying statements. */
@@ -231,7 +231,7 @@ static rt_conn *memory_db(rt_config **cfg)
 {
 	*cfg = rt_config_new("/");
 	free((*cfg)->url);
-	(*cfg)->url = xstrdup("sqlite://:memory:");
+	(*cfg)->url = rt_xstrdup("sqlite://:memory:");
 	int missing;
 	rt_error err = { 0 };
 	rt_conn *c = rt_dialect_sqlite.connect(*cfg, 0, &missing, &err);
@@ -259,11 +259,11 @@ static int same_as_target(rt_conn *c, const tplan *p)
 	rt_error err = { 0 };
 	int ok = 0;
 	if (rt_sqlite_introspect(c, NULL, &s, &err) == 0) {
-		const sm_table *got = sm_find_table(s, NULL, p->b->name);
+		const sm_table *got = rt_sm_find_table(s, NULL, p->b->name);
 		ok = got && body_diff(got, p->b, NULL) == 0;
 	}
 	rt_error_clear(&err);
-	sm_free(s);
+	rt_sm_free(s);
 	return ok;
 }
 
@@ -337,24 +337,24 @@ static void plan_pair(tplan *p)
 		rt_strlist_free(&p->drops);
 		rt_strlist_free(&p->adds);
 	}
-	strbuf_release(&why);
+	rt_strbuf_release(&why);
 }
 
 /* What happens to every table of either schema. */
 static void plan_tables(dctx *d)
 {
-	d->t = xcalloc(d->a->ntables + d->b->ntables + 1, sizeof(tplan));
+	d->t = rt_xcalloc(d->a->ntables + d->b->ntables + 1, sizeof(tplan));
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		tplan *p = &d->t[d->nt++];
 		p->a = &d->a->tables[i];
-		p->b = sm_find_table(d->b, NULL, p->a->name);
+		p->b = rt_sm_find_table(d->b, NULL, p->a->name);
 		if (p->b)
 			plan_pair(p);
 		else
 			p->act = T_DROP;
 	}
 	for (size_t i = 0; i < d->b->ntables; i++)
-		if (!sm_find_table(d->a, NULL, d->b->tables[i].name)) {
+		if (!rt_sm_find_table(d->a, NULL, d->b->tables[i].name)) {
 			tplan *p = &d->t[d->nt++];
 			p->b = &d->b->tables[i];
 			p->act = T_CREATE;
@@ -376,32 +376,32 @@ static void plan_tables(dctx *d)
 static int in_the_way(const dctx *d, const char *sql, const char *own)
 {
 	sq_tokens tok = { 0 };
-	sq_tokenize(sql, strlen(sql), &tok);
+	rt_sq_tokenize(sql, strlen(sql), &tok);
 	int hit = 0;
 	for (size_t i = 0; i < d->nt && !hit; i++) {
 		const tplan *p = &d->t[i];
 		if (p->act == T_SAME || p->act == T_CREATE ||
 		    (p->act == T_ALTER && !p->drops.n) || (own && !strcmp(p->a->name, own)))
 			continue;
-		if (!sq_mentions(tok.v, tok.n, p->a->name))
+		if (!rt_sq_mentions(tok.v, tok.n, p->a->name))
 			continue;
 		hit = p->act != T_ALTER;
 		for (size_t j = 0; j < p->drops.n && !hit; j++)
-			hit = sq_mentions(tok.v, tok.n, p->drops.v[j]);
+			hit = rt_sq_mentions(tok.v, tok.n, p->drops.v[j]);
 	}
 	for (size_t i = 0; i < d->a->nviews && !hit; i++)
-		hit = d->view_gone[i] && sq_mentions(tok.v, tok.n, d->a->views[i].name);
-	sq_tokens_free(&tok);
+		hit = d->view_gone[i] && rt_sq_mentions(tok.v, tok.n, d->a->views[i].name);
+	rt_sq_tokens_free(&tok);
 	return hit;
 }
 
 /* Mark the old views to drop, until no more views are in the way. */
 static void plan_views(dctx *d)
 {
-	d->view_gone = xcalloc(d->a->nviews + 1, 1);
+	d->view_gone = rt_xcalloc(d->a->nviews + 1, 1);
 	for (size_t i = 0; i < d->a->nviews; i++) {
 		const sm_view *v = &d->a->views[i];
-		const sm_view *w = sm_find_view(d->b, NULL, v->name);
+		const sm_view *w = rt_sm_find_view(d->b, NULL, v->name);
 		d->view_gone[i] = !w || !same_text(v->def, w->def);
 	}
 	for (int changed = 1; changed;) {
@@ -455,15 +455,15 @@ static void view_drop_visit(dctx *d, size_t i, char *seen)
 				view_drop_visit(d, j, seen);
 	}
 	if (d->view_gone[i]) {
-		sm_op *op = sm_ops_add(d->out, 0, "drop view %s", v->name);
-		sq_op_named(op, "DROP VIEW", v->name);
+		sm_op *op = rt_sm_ops_add(d->out, 0, "drop view %s", v->name);
+		rt_sq_op_named(op, "DROP VIEW", v->name);
 	}
 }
 
 /* Old views that are dropped, each before the views it reads. */
 static void drop_views(dctx *d)
 {
-	char *seen = xcalloc(d->a->nviews + 1, 1);
+	char *seen = rt_xcalloc(d->a->nviews + 1, 1);
 	for (size_t i = 0; i < d->a->nviews; i++)
 		view_drop_visit(d, i, seen);
 	free(seen);
@@ -476,9 +476,9 @@ static void drop_triggers(dctx *d)
 		const tplan *p = &d->t[i];
 		for (size_t j = 0; p->a && j < p->a->ntrg; j++)
 			if (trigger_dropped(d, p, &p->a->trg[j])) {
-				sm_op *op = sm_ops_add(d->out, 0, "drop trigger %s on %s",
+				sm_op *op = rt_sm_ops_add(d->out, 0, "drop trigger %s on %s",
 						       p->a->trg[j].name, p->a->name);
-				sq_op_named(op, "DROP TRIGGER", p->a->trg[j].name);
+				rt_sq_op_named(op, "DROP TRIGGER", p->a->trg[j].name);
 			}
 	}
 }
@@ -488,16 +488,16 @@ static void drop_view_triggers(dctx *d)
 {
 	for (size_t i = 0; i < d->a->nviews; i++) {
 		const sm_view *v = &d->a->views[i];
-		const sm_view *w = sm_find_view(d->b, NULL, v->name);
+		const sm_view *w = rt_sm_find_view(d->b, NULL, v->name);
 		if (d->view_gone[i])
 			continue; /* DROP VIEW takes them */
 		for (size_t j = 0; j < v->ntrg; j++) {
 			const sm_trigger *nt = view_trigger_find(w, v->trg[j].name);
 			if (nt && same_text(nt->def, v->trg[j].def) && !in_the_way(d, v->trg[j].sql, NULL))
 				continue;
-			sm_op *op = sm_ops_add(d->out, 0, "drop trigger %s on %s",
+			sm_op *op = rt_sm_ops_add(d->out, 0, "drop trigger %s on %s",
 					       v->trg[j].name, v->name);
-			sq_op_named(op, "DROP TRIGGER", v->trg[j].name);
+			rt_sq_op_named(op, "DROP TRIGGER", v->trg[j].name);
 		}
 	}
 }
@@ -513,9 +513,9 @@ static void drop_indexes(dctx *d)
 			const sm_index *w = index_find(p->b, p->a->idx[j].name);
 			if (w && same_text(w->def, p->a->idx[j].def))
 				continue;
-			sm_op *op = sm_ops_add(d->out, 0, "drop index %s on %s",
+			sm_op *op = rt_sm_ops_add(d->out, 0, "drop index %s on %s",
 					       p->a->idx[j].name, p->a->name);
-			sq_op_named(op, "DROP INDEX", p->a->idx[j].name);
+			rt_sq_op_named(op, "DROP INDEX", p->a->idx[j].name);
 		}
 	}
 }
@@ -547,8 +547,8 @@ static void order_visit(const dctx *d, size_t i, int side, char *seen,
 /* The plans' tables, parents first (side 0: the old schema, 1: the new). */
 static size_t *parents_first(const dctx *d, int side, size_t *n)
 {
-	size_t *order = xcalloc(d->nt + 1, sizeof(size_t));
-	char *seen = xcalloc(d->nt + 1, 1);
+	size_t *order = rt_xcalloc(d->nt + 1, sizeof(size_t));
+	char *seen = rt_xcalloc(d->nt + 1, 1);
 	*n = 0;
 	for (size_t i = 0; i < d->nt; i++)
 		if (side_of(&d->t[i], side))
@@ -566,23 +566,23 @@ static void drop_tables(dctx *d)
 		const tplan *p = &d->t[order[k]];
 		sm_op *op;
 		if (p->act == T_DROP) {
-			op = sm_ops_add(d->out, 1, "drop table %s", p->a->name);
-			sm_op_note(op, "drops table %s and all its rows", p->a->name);
+			op = rt_sm_ops_add(d->out, 1, "drop table %s", p->a->name);
+			rt_sm_op_note(op, "drops table %s and all its rows", p->a->name);
 		} else if (p->act == T_RECREATE) {
-			op = sm_ops_add(d->out, 1, "drop %stable %s to create it again",
+			op = rt_sm_ops_add(d->out, 1, "drop %stable %s to create it again",
 					p->a->is_virtual ? "virtual " : "", p->a->name);
-			sm_op_note(op, "its definition changes: the rows of %s are lost", p->a->name);
+			rt_sm_op_note(op, "its definition changes: the rows of %s are lost", p->a->name);
 		} else {
 			continue;
 		}
-		sq_op_named(op, "DROP TABLE", p->a->name);
+		rt_sq_op_named(op, "DROP TABLE", p->a->name);
 	}
 	free(order);
 }
 
 static void create_table(dctx *d, const tplan *p)
 {
-	sm_op *op = sm_ops_add(d->out, 0, "create %stable %s",
+	sm_op *op = rt_sm_ops_add(d->out, 0, "create %stable %s",
 			       p->b->is_virtual ? "virtual " : "", p->b->name);
 	rt_strlist_push(&op->sql, p->b->sql);
 }
@@ -593,17 +593,17 @@ static void alter_table(dctx *d, const tplan *p)
 	rt_strlist sql = { 0 };
 	alter_sql(p, &sql);
 	for (size_t i = 0; i < p->drops.n; i++) {
-		const sm_column *c = sq_column_ci(p->a, p->drops.v[i]);
+		const sm_column *c = rt_sq_column_ci(p->a, p->drops.v[i]);
 		int loses = c && !c->generated;
-		sm_op *op = sm_ops_add(d->out, loses, "drop column %s.%s", p->a->name,
+		sm_op *op = rt_sm_ops_add(d->out, loses, "drop column %s.%s", p->a->name,
 				       p->drops.v[i]);
 		if (loses)
-			sm_op_note(op, "drops column %s.%s and its data", p->a->name,
+			rt_sm_op_note(op, "drops column %s.%s and its data", p->a->name,
 				   p->drops.v[i]);
 		rt_strlist_push(&op->sql, sql.v[i]);
 	}
 	for (size_t i = 0; i < p->adds.n; i++) {
-		sm_op *op = sm_ops_add(d->out, 0, "add column %s.%s", p->b->name,
+		sm_op *op = rt_sm_ops_add(d->out, 0, "add column %s.%s", p->b->name,
 				       p->adds.v[i]);
 		rt_strlist_push(&op->sql, sql.v[p->drops.n + i]);
 	}
@@ -613,10 +613,10 @@ static void alter_table(dctx *d, const tplan *p)
 /* A name for the rebuilt table that no table of either schema has. */
 static char *temp_name(const dctx *d, const char *name)
 {
-	char *s = xasprintf("_retort_new_%s", name);
+	char *s = rt_xasprintf("_retort_new_%s", name);
 	for (int k = 2; plan_find(d, s); k++) {
 		free(s);
-		s = xasprintf("_retort_new%d_%s", k, name);
+		s = rt_xasprintf("_retort_new%d_%s", k, name);
 	}
 	return s;
 }
@@ -625,7 +625,7 @@ static char *temp_name(const dctx *d, const char *name)
 static void rebuild_table(dctx *d, const tplan *p)
 {
 	char *tmp = temp_name(d, p->b->name);
-	sq_rebuild(d->out, p, tmp);
+	rt_sq_rebuild(d->out, p, tmp);
 	free(tmp);
 	d->rebuilt = 1;
 }
@@ -660,7 +660,7 @@ static void create_indexes(dctx *d)
 			const sm_index *old = all ? NULL : index_find(p->a, x->name);
 			if (old && same_text(old->def, x->def))
 				continue;
-			sm_op *op = sm_ops_add(d->out, 0, "create index %s on %s", x->name,
+			sm_op *op = rt_sm_ops_add(d->out, 0, "create index %s on %s", x->name,
 					       p->b->name);
 			rt_strlist_push(&op->sql, x->sql);
 		}
@@ -690,14 +690,14 @@ static void view_create_visit(dctx *d, size_t i, char *seen)
 	size_t old = view_index(d->a, v->name);
 	if (old < d->a->nviews && !d->view_gone[old])
 		return;
-	sm_op *op = sm_ops_add(d->out, 0, "create view %s", v->name);
+	sm_op *op = rt_sm_ops_add(d->out, 0, "create view %s", v->name);
 	rt_strlist_push(&op->sql, v->sql);
 }
 
 /* New views, changed views and views that made way, after what they read. */
 static void create_views(dctx *d)
 {
-	char *seen = xcalloc(d->b->nviews + 1, 1);
+	char *seen = rt_xcalloc(d->b->nviews + 1, 1);
 	for (size_t i = 0; i < d->b->nviews; i++)
 		view_create_visit(d, i, seen);
 	free(seen);
@@ -710,7 +710,7 @@ static void create_triggers(dctx *d)
 		const tplan *p = &d->t[i];
 		for (size_t j = 0; p->b && j < p->b->ntrg; j++)
 			if (trigger_created(d, p, &p->b->trg[j])) {
-				sm_op *op = sm_ops_add(d->out, 0, "create trigger %s on %s",
+				sm_op *op = rt_sm_ops_add(d->out, 0, "create trigger %s on %s",
 						       p->b->trg[j].name, p->b->name);
 				rt_strlist_push(&op->sql, p->b->trg[j].sql);
 			}
@@ -729,7 +729,7 @@ static void create_view_triggers(dctx *d)
 			const sm_trigger *ot = all ? NULL : view_trigger_find(old, v->trg[j].name);
 			if (ot && same_text(ot->def, v->trg[j].def) && !in_the_way(d, ot->sql, NULL))
 				continue;
-			sm_op *op = sm_ops_add(d->out, 0, "create trigger %s on %s",
+			sm_op *op = rt_sm_ops_add(d->out, 0, "create trigger %s on %s",
 					       v->trg[j].name, v->name);
 			rt_strlist_push(&op->sql, v->trg[j].sql);
 		}
@@ -769,7 +769,7 @@ int rt_sqlite_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
 	create_triggers(&d);
 	create_view_triggers(&d);
 	if (d.rebuilt) {
-		sm_op *op = sm_ops_add(out, 0, "check foreign keys after rebuilding tables");
+		sm_op *op = rt_sm_ops_add(out, 0, "check foreign keys after rebuilding tables");
 		op->check_only = 1;
 		rt_strlist_push(&op->sql, "PRAGMA foreign_key_check");
 	}

@@ -28,16 +28,16 @@ typedef struct tplan {
 } tplan;
 
 /* Append "VERB name" to op's SQL, the name quoted as needed. */
-void sq_op_named(sm_op *op, const char *verb, const char *name);
+void rt_sq_op_named(sm_op *op, const char *verb, const char *name);
 
 /* The column of t with that name in any case, or NULL. */
-const sm_column *sq_column_ci(const sm_table *t, const char *name);
+const sm_column *rt_sq_column_ci(const sm_table *t, const char *name);
 
 /*
  * Append the operation rebuilding p->a into p->b through a new table
  * named tmp: create, copy the rows, drop, rename, create the indexes.
  * The table's triggers are not included: they come back with the others.
  */
-void sq_rebuild(sm_ops *out, const tplan *p, const char *tmp);
+void rt_sq_rebuild(sm_ops *out, const tplan *p, const char *tmp);
 
 #endif

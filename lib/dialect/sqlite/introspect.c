@@ -62,14 +62,14 @@ static int query(ictx *x, const char *sql, rt_row_fn fn, void *ud)
 
 static char *dup_or_null(const char *s)
 {
-	return s ? xstrdup(s) : NULL;
+	return s ? rt_xstrdup(s) : NULL;
 }
 
 static int master_cb(void *ud, int n, const char *const *v)
 {
 	ictx *x = ud;
 	(void)n;
-	x->rows = xrealloc(x->rows, (x->nrows + 1) * sizeof(*x->rows));
+	x->rows = rt_xrealloc(x->rows, (x->nrows + 1) * sizeof(*x->rows));
 	x->rows[x->nrows++] = (master_row){ dup_or_null(v[0]), dup_or_null(v[1]),
 					    dup_or_null(v[2]), dup_or_null(v[3]) };
 	return 0;
@@ -90,15 +90,15 @@ static int list_cb(void *ud, int n, const char *const *v)
 		return 0;
 	if (strcmp(v[0], "main")) {
 		if (strncmp(v[1], "sqlite_", 7)) {
-			char *what = xasprintf("%s %s.%s (in %s, not in the database itself)",
+			char *what = rt_xasprintf("%s %s.%s (in %s, not in the database itself)",
 					       v[2] ? v[2] : "table", v[0], v[1],
 					       strcmp(v[0], "temp") ? "an attached database" : "temp");
-			sm_add_unsupported(x->s, what);
+			rt_sm_add_unsupported(x->s, what);
 			free(what);
 		}
 		return 0;
 	}
-	x->list = xrealloc(x->list, (x->nlist + 1) * sizeof(*x->list));
+	x->list = rt_xrealloc(x->list, (x->nlist + 1) * sizeof(*x->list));
 	x->list[x->nlist++] = (list_row){ dup_or_null(v[1]), dup_or_null(v[2]),
 					  v[4] && atoi(v[4]), v[5] && atoi(v[5]) };
 	return 0;
@@ -116,10 +116,10 @@ static const list_row *list_find(const ictx *x, const char *name)
 static char *with_name(const char *head, const char *name, const char *tail)
 {
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, head);
-	sql_literal(&sb, name);
-	strbuf_adds(&sb, tail);
-	return strbuf_detach(&sb);
+	rt_strbuf_adds(&sb, head);
+	rt_sql_literal(&sb, name);
+	rt_strbuf_adds(&sb, tail);
+	return rt_strbuf_detach(&sb);
 }
 
 /* ------------------------------------------------------------------ */
@@ -134,7 +134,7 @@ typedef struct tctx {
 
 static char *canon_or_null(const char *s, int flags)
 {
-	return s ? sq_canon_text(s, flags) : NULL;
+	return s ? rt_sq_canon_text(s, flags) : NULL;
 }
 
 /* name, type, notnull, dflt_value, pk, hidden */
@@ -142,8 +142,8 @@ static int column_cb(void *ud, int n, const char *const *v)
 {
 	tctx *tc = ud;
 	(void)n;
-	sm_column *col = sm_add_column(tc->t);
-	col->name = xstrdup(v[0] ? v[0] : "");
+	sm_column *col = rt_sm_add_column(tc->t);
+	col->name = rt_xstrdup(v[0] ? v[0] : "");
 	col->type = canon_or_null(v[1] ? v[1] : "", SQ_CANON_UPPER | SQ_CANON_IDENTS);
 	col->notnull = v[2] && atoi(v[2]);
 	col->def = canon_or_null(v[3], SQ_CANON_KEYWORDS | SQ_CANON_IDENTS);
@@ -154,11 +154,11 @@ static int column_cb(void *ud, int n, const char *const *v)
 	col->pk = v[4] ? atoi(v[4]) : 0;
 	int hidden = v[5] ? atoi(v[5]) : 0;
 	col->stored = hidden == 3;
-	const tx_col *w = sq_tx_find_col(tc->tx, col->name);
+	const tx_col *w = rt_sq_tx_find_col(tc->tx, col->name);
 	if (w) {
 		col->collation = dup_or_null(w->collation);
 		if (hidden == 2 || hidden == 3)
-			col->generated = xstrdup(w->generated ? w->generated : "");
+			col->generated = rt_xstrdup(w->generated ? w->generated : "");
 	}
 	return 0;
 }
@@ -180,8 +180,8 @@ static int keycol_cb(void *ud, int n, const char *const *v)
 {
 	keycols *k = ud;
 	(void)n;
-	k->v = xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
-	k->v[k->n++] = (keycol){ xstrdup(v[0] ? v[0] : ""), v[1] && atoi(v[1]),
+	k->v = rt_xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
+	k->v[k->n++] = (keycol){ rt_xstrdup(v[0] ? v[0] : ""), v[1] && atoi(v[1]),
 				 dup_or_null(v[2]) };
 	return 0;
 }
@@ -208,37 +208,37 @@ static int read_keycols(ictx *x, const char *index, keycols *k)
 /* "(a, b DESC, c COLLATE NOCASE)": the key as the index has it. */
 static void key_text(strbuf *sb, const keycols *k)
 {
-	strbuf_adds(sb, "(");
+	rt_strbuf_adds(sb, "(");
 	for (size_t i = 0; i < k->n; i++) {
 		if (i)
-			strbuf_adds(sb, ", ");
-		sq_ident(sb, k->v[i].name);
+			rt_strbuf_adds(sb, ", ");
+		rt_sq_ident(sb, k->v[i].name);
 		if (k->v[i].desc)
-			strbuf_adds(sb, " DESC");
+			rt_strbuf_adds(sb, " DESC");
 		if (k->v[i].coll && strcasecmp(k->v[i].coll, "BINARY")) {
-			strbuf_adds(sb, " COLLATE ");
+			rt_strbuf_adds(sb, " COLLATE ");
 			for (const char *p = k->v[i].coll; *p; p++)
-				strbuf_addc(sb, (char)toupper((unsigned char)*p));
+				rt_strbuf_addc(sb, (char)toupper((unsigned char)*p));
 		}
 	}
-	strbuf_adds(sb, ")");
+	rt_strbuf_adds(sb, ")");
 }
 
 /* A PRIMARY KEY or UNIQUE constraint from its key columns and the text. */
 static void add_key_constraint(tctx *tc, char kind, const keycols *k)
 {
-	sm_constraint *c = sm_add_constraint(tc->t);
+	sm_constraint *c = rt_sm_add_constraint(tc->t);
 	c->kind = kind;
 	c->validated = 1;
 	for (size_t i = 0; i < k->n; i++)
-		sm_strv_push(&c->cols, &c->ncols, k->v[i].name);
-	const tx_con *w = sq_tx_match(tc->tx, kind, c->cols, c->ncols, NULL);
+		rt_sm_strv_push(&c->cols, &c->ncols, k->v[i].name);
+	const tx_con *w = rt_sq_tx_match(tc->tx, kind, c->cols, c->ncols, NULL);
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, kind == SM_PRIMARY ? "PRIMARY KEY " : "UNIQUE ");
+	rt_strbuf_adds(&sb, kind == SM_PRIMARY ? "PRIMARY KEY " : "UNIQUE ");
 	key_text(&sb, k);
 	if (w && w->conflict)
-		strbuf_addf(&sb, " ON CONFLICT %s", w->conflict);
-	c->def = strbuf_detach(&sb);
+		rt_strbuf_addf(&sb, " ON CONFLICT %s", w->conflict);
+	c->def = rt_strbuf_detach(&sb);
 	c->name = w ? dup_or_null(w->name) : NULL;
 }
 
@@ -249,8 +249,8 @@ static void add_rowid_key(tctx *tc)
 	for (int pos = 1; pos <= (int)tc->t->ncols; pos++)
 		for (size_t i = 0; i < tc->t->ncols; i++)
 			if (tc->t->cols[i].pk == pos) {
-				k.v = xrealloc(k.v, (k.n + 1) * sizeof(*k.v));
-				k.v[k.n++] = (keycol){ xstrdup(tc->t->cols[i].name), 0, NULL };
+				k.v = rt_xrealloc(k.v, (k.n + 1) * sizeof(*k.v));
+				k.v[k.n++] = (keycol){ rt_xstrdup(tc->t->cols[i].name), 0, NULL };
 			}
 	if (k.n)
 		add_key_constraint(tc, SM_PRIMARY, &k);
@@ -274,10 +274,10 @@ static int index_cb(void *ud, int n, const char *const *v)
 {
 	idx_rows *r = ud;
 	(void)n;
-	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->v = rt_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
 	idx_row *row = &r->v[r->n++];
 	memset(row, 0, sizeof(*row));
-	row->name = xstrdup(v[0] ? v[0] : "");
+	row->name = rt_xstrdup(v[0] ? v[0] : "");
 	row->unique = v[1] && atoi(v[1]);
 	snprintf(row->origin, sizeof(row->origin), "%s", v[2] ? v[2] : "");
 	return 0;
@@ -299,10 +299,10 @@ static void add_explicit_index(tctx *tc, const idx_row *r)
 	const master_row *m = master_find(tc->x, "index", r->name);
 	if (!m || !m->sql)
 		return;
-	sm_index *ix = sm_add_index(tc->t);
-	ix->name = xstrdup(m->name);
-	ix->def = sq_canon_text(m->sql, SQ_CANON_FOLD | SQ_CANON_IDENTS);
-	ix->sql = xstrdup(m->sql);
+	sm_index *ix = rt_sm_add_index(tc->t);
+	ix->name = rt_xstrdup(m->name);
+	ix->def = rt_sq_canon_text(m->sql, SQ_CANON_FOLD | SQ_CANON_IDENTS);
+	ix->sql = rt_xstrdup(m->sql);
 	ix->unique = r->unique;
 }
 
@@ -352,7 +352,7 @@ static int fk_cb(void *ud, int n, const char *const *v)
 {
 	fk_rows *r = ud;
 	(void)n;
-	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->v = rt_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
 	r->v[r->n++] = (fk_row){ v[0] ? atoi(v[0]) : 0, dup_or_null(v[1]),
 				 dup_or_null(v[2]), dup_or_null(v[3]),
 				 dup_or_null(v[4]), dup_or_null(v[5]),
@@ -378,44 +378,44 @@ static void fk_rows_free(fk_rows *r)
 static void fk_text(sm_constraint *c)
 {
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, "FOREIGN KEY (");
+	rt_strbuf_adds(&sb, "FOREIGN KEY (");
 	for (size_t i = 0; i < c->ncols; i++) {
 		if (i)
-			strbuf_adds(&sb, ", ");
-		sq_ident(&sb, c->cols[i]);
+			rt_strbuf_adds(&sb, ", ");
+		rt_sq_ident(&sb, c->cols[i]);
 	}
-	strbuf_adds(&sb, ") REFERENCES ");
-	sq_ident(&sb, c->ref_table);
+	rt_strbuf_adds(&sb, ") REFERENCES ");
+	rt_sq_ident(&sb, c->ref_table);
 	for (size_t i = 0; i < c->nref_cols; i++) {
-		strbuf_adds(&sb, i ? ", " : " (");
-		sq_ident(&sb, c->ref_cols[i]);
+		rt_strbuf_adds(&sb, i ? ", " : " (");
+		rt_sq_ident(&sb, c->ref_cols[i]);
 	}
 	if (c->nref_cols)
-		strbuf_adds(&sb, ")");
-	strbuf_addf(&sb, " ON UPDATE %s ON DELETE %s", c->on_update, c->on_delete);
+		rt_strbuf_adds(&sb, ")");
+	rt_strbuf_addf(&sb, " ON UPDATE %s ON DELETE %s", c->on_update, c->on_delete);
 	if (c->match && strcmp(c->match, "NONE"))
-		strbuf_addf(&sb, " MATCH %s", c->match);
+		rt_strbuf_addf(&sb, " MATCH %s", c->match);
 	if (c->deferred)
-		strbuf_adds(&sb, " DEFERRABLE INITIALLY DEFERRED");
-	c->def = strbuf_detach(&sb);
+		rt_strbuf_adds(&sb, " DEFERRABLE INITIALLY DEFERRED");
+	c->def = rt_strbuf_detach(&sb);
 }
 
 /* One foreign key: rows [first, end) of the same id, in seq order. */
 static void add_fk(tctx *tc, const fk_row *rows, size_t first, size_t end)
 {
-	sm_constraint *c = sm_add_constraint(tc->t);
+	sm_constraint *c = rt_sm_add_constraint(tc->t);
 	c->kind = SM_FOREIGN;
 	c->validated = 1;
-	c->ref_table = xstrdup(rows[first].table ? rows[first].table : "");
-	c->on_update = xstrdup(rows[first].on_update ? rows[first].on_update : "NO ACTION");
-	c->on_delete = xstrdup(rows[first].on_delete ? rows[first].on_delete : "NO ACTION");
+	c->ref_table = rt_xstrdup(rows[first].table ? rows[first].table : "");
+	c->on_update = rt_xstrdup(rows[first].on_update ? rows[first].on_update : "NO ACTION");
+	c->on_delete = rt_xstrdup(rows[first].on_delete ? rows[first].on_delete : "NO ACTION");
 	c->match = dup_or_null(rows[first].match);
 	for (size_t i = first; i < end; i++) {
-		sm_strv_push(&c->cols, &c->ncols, rows[i].from ? rows[i].from : "");
+		rt_sm_strv_push(&c->cols, &c->ncols, rows[i].from ? rows[i].from : "");
 		if (rows[i].to)
-			sm_strv_push(&c->ref_cols, &c->nref_cols, rows[i].to);
+			rt_sm_strv_push(&c->ref_cols, &c->nref_cols, rows[i].to);
 	}
-	const tx_con *w = sq_tx_match(tc->tx, SM_FOREIGN, c->cols, c->ncols, c->ref_table);
+	const tx_con *w = rt_sq_tx_match(tc->tx, SM_FOREIGN, c->cols, c->ncols, c->ref_table);
 	if (w) {
 		c->name = dup_or_null(w->name);
 		c->deferrable = c->deferred = w->deferred;
@@ -453,13 +453,13 @@ static void add_checks(tctx *tc)
 		const tx_con *w = &tc->tx->cons[i];
 		if (w->kind != SM_CHECK)
 			continue;
-		sm_constraint *c = sm_add_constraint(tc->t);
+		sm_constraint *c = rt_sm_add_constraint(tc->t);
 		c->kind = SM_CHECK;
 		c->validated = 1;
 		c->name = dup_or_null(w->name);
-		c->def = xasprintf("CHECK (%s)", w->expr ? w->expr : "");
+		c->def = rt_xasprintf("CHECK (%s)", w->expr ? w->expr : "");
 		if (w->inline_col)
-			sm_strv_push(&c->cols, &c->ncols, w->cols.v[0]);
+			rt_sm_strv_push(&c->cols, &c->ncols, w->cols.v[0]);
 	}
 }
 
@@ -476,7 +476,7 @@ static void add_options(tctx *tc)
 		const tx_col *c = &tc->tx->cols[i];
 		if (!c->notnull_conflict)
 			continue;
-		char *s = xasprintf("%s NOT NULL ON CONFLICT %s", c->name, c->notnull_conflict);
+		char *s = rt_xasprintf("%s NOT NULL ON CONFLICT %s", c->name, c->notnull_conflict);
 		rt_strlist_push(&l, s);
 		free(s);
 	}
@@ -485,7 +485,7 @@ static void add_options(tctx *tc)
 	qsort(l.v, l.n, sizeof(char *), cmp_strp);
 	strbuf sb = STRBUF_INIT;
 	rt_strlist_join(&sb, &l, "; ");
-	tc->t->options = strbuf_detach(&sb);
+	tc->t->options = rt_strbuf_detach(&sb);
 	rt_strlist_free(&l);
 }
 
@@ -503,16 +503,16 @@ static int read_columns(tctx *tc)
 static int load_table(ictx *x, const master_row *m)
 {
 	tx_info tx;
-	if (sq_tx_scan(m->sql, &tx) < 0) {
-		sq_tx_free(&tx);
-		char *what = xasprintf("table %s (its CREATE TABLE text has no column list)", m->name);
-		sm_add_unsupported(x->s, what);
+	if (rt_sq_tx_scan(m->sql, &tx) < 0) {
+		rt_sq_tx_free(&tx);
+		char *what = rt_xasprintf("table %s (its CREATE TABLE text has no column list)", m->name);
+		rt_sm_add_unsupported(x->s, what);
 		free(what);
 		return 0;
 	}
-	sm_table *t = sm_add_table(x->s);
-	t->name = xstrdup(m->name);
-	t->sql = xstrdup(m->sql);
+	sm_table *t = rt_sm_add_table(x->s);
+	t->name = rt_xstrdup(m->name);
+	t->sql = rt_xstrdup(m->sql);
 	const list_row *l = list_find(x, m->name);
 	t->without_rowid = l ? l->wr : tx.without_rowid;
 	t->strict = l ? l->strict : tx.strict;
@@ -527,17 +527,17 @@ static int load_table(ictx *x, const master_row *m)
 		add_checks(&tc);
 		add_options(&tc);
 	}
-	sq_tx_free(&tx);
+	rt_sq_tx_free(&tx);
 	return rc;
 }
 
 /* A virtual table: kept and compared as its definition. */
 static void load_virtual(ictx *x, const master_row *m)
 {
-	sm_table *t = sm_add_table(x->s);
-	t->name = xstrdup(m->name);
+	sm_table *t = rt_sm_add_table(x->s);
+	t->name = rt_xstrdup(m->name);
 	t->is_virtual = 1;
-	t->sql = sq_squeeze(m->sql);
+	t->sql = rt_sq_squeeze(m->sql);
 }
 
 /* ------------------------------------------------------------------ */
@@ -617,15 +617,15 @@ static int load_tables(ictx *x)
 /* A view: compared by its canonical text, created from the text as written. */
 static void load_view(ictx *x, const master_row *m)
 {
-	sm_view *v = sm_add_view(x->s);
-	v->name = xstrdup(m->name);
-	v->def = sq_canon_text(m->sql, SQ_CANON_KEYWORDS | SQ_CANON_IDENTS);
-	v->sql = xstrdup(m->sql);
+	sm_view *v = rt_sm_add_view(x->s);
+	v->name = rt_xstrdup(m->name);
+	v->def = rt_sq_canon_text(m->sql, SQ_CANON_KEYWORDS | SQ_CANON_IDENTS);
+	v->sql = rt_xstrdup(m->sql);
 }
 
 static sm_trigger *add_view_trigger(sm_view *v)
 {
-	v->trg = xrealloc(v->trg, (v->ntrg + 1) * sizeof(*v->trg));
+	v->trg = rt_xrealloc(v->trg, (v->ntrg + 1) * sizeof(*v->trg));
 	sm_trigger *tr = &v->trg[v->ntrg++];
 	memset(tr, 0, sizeof(*tr));
 	return tr;
@@ -638,24 +638,24 @@ static void load_trigger(ictx *x, const master_row *m)
 	sm_view *v = t ? NULL : find_view(x->s, m->tbl);
 	if (!t && !v)
 		return; /* on one of retort's tables */
-	sm_trigger *tr = t ? sm_add_trigger(t) : add_view_trigger(v);
-	tr->name = xstrdup(m->name);
-	tr->def = sq_canon_text(m->sql, SQ_CANON_FOLD | SQ_CANON_IDENTS);
-	tr->sql = xstrdup(m->sql);
+	sm_trigger *tr = t ? rt_sm_add_trigger(t) : add_view_trigger(v);
+	tr->name = rt_xstrdup(m->name);
+	tr->def = rt_sq_canon_text(m->sql, SQ_CANON_FOLD | SQ_CANON_IDENTS);
+	tr->sql = rt_xstrdup(m->sql);
 }
 
 /* The tables and views a view's text names: what it must be created after. */
 static void view_deps(sm_schema *s, sm_view *v)
 {
 	sq_tokens tok = { 0 };
-	sq_tokenize(v->sql, strlen(v->sql), &tok);
+	rt_sq_tokenize(v->sql, strlen(v->sql), &tok);
 	for (size_t i = 0; i < s->ntables; i++)
-		if (sq_mentions(tok.v, tok.n, s->tables[i].name))
-			sm_strv_push(&v->deps, &v->ndeps, s->tables[i].name);
+		if (rt_sq_mentions(tok.v, tok.n, s->tables[i].name))
+			rt_sm_strv_push(&v->deps, &v->ndeps, s->tables[i].name);
 	for (size_t i = 0; i < s->nviews; i++)
-		if (&s->views[i] != v && sq_mentions(tok.v, tok.n, s->views[i].name))
-			sm_strv_push(&v->deps, &v->ndeps, s->views[i].name);
-	sq_tokens_free(&tok);
+		if (&s->views[i] != v && rt_sq_mentions(tok.v, tok.n, s->views[i].name))
+			rt_sm_strv_push(&v->deps, &v->ndeps, s->views[i].name);
+	rt_sq_tokens_free(&tok);
 }
 
 /*
@@ -669,9 +669,9 @@ static void report_on_shadows(ictx *x)
 		if (!m->sql || !m->tbl || strcmp(m->type, "table") == 0 ||
 		    strcmp(m->type, "view") == 0 || !is_shadow(x, m->tbl))
 			continue;
-		char *what = xasprintf("%s %s (on %s, a shadow table of a virtual table)",
+		char *what = rt_xasprintf("%s %s (on %s, a shadow table of a virtual table)",
 				       m->type, m->name, m->tbl);
-		sm_add_unsupported(x->s, what);
+		rt_sm_add_unsupported(x->s, what);
 		free(what);
 	}
 }
@@ -734,24 +734,24 @@ int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	ictx x = { 0 };
 	x.c = c;
 	x.err = err;
-	x.s = sm_new();
+	x.s = rt_sm_new();
 	x.version_table = cfg && cfg->version_table ? cfg->version_table : "retort_version";
-	x.history_table = xasprintf("%s_history", x.version_table);
+	x.history_table = rt_xasprintf("%s_history", x.version_table);
 	*out = NULL;
-	int started = sq_read_begin(c);
+	int started = rt_sq_read_begin(c);
 	int rc = query(&x, "SELECT type, name, tbl_name, sql FROM sqlite_master "
 			   "ORDER BY rowid", master_cb, &x);
 	if (rc == 0) {
 		read_table_list(&x);
 		rc = load_tables(&x);
 	}
-	sq_read_end(c, started);
+	rt_sq_read_end(c, started);
 	if (rc == 0) {
 		load_rest(&x);
-		sm_sort(x.s);
+		rt_sm_sort(x.s);
 		*out = x.s;
 	} else {
-		sm_free(x.s);
+		rt_sm_free(x.s);
 	}
 	ictx_free(&x);
 	return rc;

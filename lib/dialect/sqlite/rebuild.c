@@ -20,17 +20,17 @@
 #include <strings.h>
 
 /* See diff_internal.h. */
-void sq_op_named(sm_op *op, const char *verb, const char *name)
+void rt_sq_op_named(sm_op *op, const char *verb, const char *name)
 {
 	strbuf sb = STRBUF_INIT;
-	strbuf_addf(&sb, "%s ", verb);
-	sq_ident(&sb, name);
+	rt_strbuf_addf(&sb, "%s ", verb);
+	rt_sq_ident(&sb, name);
 	rt_strlist_push(&op->sql, sb.buf);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 }
 
 /* See diff_internal.h. */
-const sm_column *sq_column_ci(const sm_table *t, const char *name)
+const sm_column *rt_sq_column_ci(const sm_table *t, const char *name)
 {
 	for (size_t i = 0; i < t->ncols; i++)
 		if (!strcasecmp(t->cols[i].name, name))
@@ -43,15 +43,15 @@ static char *renamed_create(const sm_table *t, const char *name)
 {
 	sq_table_text tt;
 	strbuf sb = STRBUF_INIT;
-	if (sq_table_parse(t->sql, &tt) == 0 && tt.name_end > tt.name_first) {
+	if (rt_sq_table_parse(t->sql, &tt) == 0 && tt.name_end > tt.name_first) {
 		const sq_token *first = &tt.tok.v[tt.name_first];
 		const sq_token *last = &tt.tok.v[tt.name_end - 1];
-		strbuf_add(&sb, t->sql, (size_t)(first->s - t->sql));
-		sq_ident(&sb, name);
-		strbuf_adds(&sb, last->s + last->n);
+		rt_strbuf_add(&sb, t->sql, (size_t)(first->s - t->sql));
+		rt_sq_ident(&sb, name);
+		rt_strbuf_adds(&sb, last->s + last->n);
 	}
-	sq_table_text_free(&tt);
-	return strbuf_detach(&sb);
+	rt_sq_table_text_free(&tt);
+	return rt_strbuf_detach(&sb);
 }
 
 /* A name that reaches the rowid of t (no column hides it), or NULL. */
@@ -59,7 +59,7 @@ static const char *rowid_name(const sm_table *t)
 {
 	static const char *const names[] = { "rowid", "_rowid_", "oid", NULL };
 	for (int i = 0; names[i]; i++)
-		if (!sq_column_ci(t, names[i]))
+		if (!rt_sq_column_ci(t, names[i]))
 			return names[i];
 	return NULL;
 }
@@ -72,15 +72,15 @@ static void copy_col(strbuf *into, strbuf *from, const char *to_name,
 		     const char *from_name, const char *fill)
 {
 	if (into->len) {
-		strbuf_adds(into, ", ");
-		strbuf_adds(from, ", ");
+		rt_strbuf_adds(into, ", ");
+		rt_strbuf_adds(from, ", ");
 	}
-	sq_ident(into, to_name);
+	rt_sq_ident(into, to_name);
 	if (fill)
-		strbuf_adds(from, "coalesce(");
-	sq_ident(from, from_name);
+		rt_strbuf_adds(from, "coalesce(");
+	rt_sq_ident(from, from_name);
 	if (fill)
-		strbuf_addf(from, ", %s)", fill);
+		rt_strbuf_addf(from, ", %s)", fill);
 }
 
 /*
@@ -94,7 +94,7 @@ static void copy_rowid(strbuf *into, strbuf *from, const sm_table *a,
 	if (a->without_rowid || b->without_rowid || !rowid_name(a))
 		return;
 	const char *alias = rt_sqlite_rowid_alias(b);
-	if (alias && sq_column_ci(a, alias))
+	if (alias && rt_sq_column_ci(a, alias))
 		return;
 	const char *to = alias ? alias : rowid_name(b);
 	if (to)
@@ -108,17 +108,17 @@ static void copy_rowid(strbuf *into, strbuf *from, const sm_table *a,
 static int default_is_expr(const char *def)
 {
 	sq_tokens tok = { 0 };
-	sq_tokenize(def, strlen(def), &tok);
+	rt_sq_tokenize(def, strlen(def), &tok);
 	int ok = 1;
 	for (size_t i = 0; i < tok.n && ok; i++) {
 		const sq_token *t = &tok.v[i];
-		int call = i + 1 < tok.n && sq_punct(&tok.v[i + 1], "(");
+		int call = i + 1 < tok.n && rt_sq_punct(&tok.v[i + 1], "(");
 		if (t->kind == SQ_QUOTED ||
 		    (t->kind == SQ_WORD && !call && !sqlite3_keyword_check(t->s, (int)t->n) &&
-		     !sq_is(t, "TRUE") && !sq_is(t, "FALSE")))
+		     !rt_sq_is(t, "TRUE") && !rt_sq_is(t, "FALSE")))
 			ok = 0;
 	}
-	sq_tokens_free(&tok);
+	rt_sq_tokens_free(&tok);
 	return ok;
 }
 
@@ -137,27 +137,27 @@ static void copy_sql(sm_op *op, const tplan *p, const char *tmp)
 	strbuf into = STRBUF_INIT, from = STRBUF_INIT;
 	for (size_t i = 0; i < p->b->ncols; i++) {
 		const sm_column *c = &p->b->cols[i];
-		const sm_column *o = sq_column_ci(p->a, c->name);
+		const sm_column *o = rt_sq_column_ci(p->a, c->name);
 		if (!o || c->generated)
 			continue;
 		int fill = fills_nulls(c, o);
 		copy_col(&into, &from, c->name, o->name, fill ? c->def : NULL);
 		if (fill)
-			sm_op_note(op, "NULLs in %s.%s become its default, %s", p->b->name,
+			rt_sm_op_note(op, "NULLs in %s.%s become its default, %s", p->b->name,
 				   c->name, c->def);
 	}
 	copy_rowid(&into, &from, p->a, p->b);
 	if (into.len) {
 		strbuf sb = STRBUF_INIT;
-		strbuf_adds(&sb, "INSERT INTO ");
-		sq_ident(&sb, tmp);
-		strbuf_addf(&sb, " (%s) SELECT %s FROM ", into.buf, from.buf);
-		sq_ident(&sb, p->a->name);
+		rt_strbuf_adds(&sb, "INSERT INTO ");
+		rt_sq_ident(&sb, tmp);
+		rt_strbuf_addf(&sb, " (%s) SELECT %s FROM ", into.buf, from.buf);
+		rt_sq_ident(&sb, p->a->name);
 		rt_strlist_push(&op->sql, sb.buf);
-		strbuf_release(&sb);
+		rt_strbuf_release(&sb);
 	}
-	strbuf_release(&into);
-	strbuf_release(&from);
+	rt_strbuf_release(&into);
+	rt_strbuf_release(&from);
 }
 
 /* AUTOINCREMENT: the new table continues the old one's sequence. */
@@ -166,16 +166,16 @@ static void sequence_sql(sm_op *op, const tplan *p, const char *tmp)
 	if (!p->a->autoincrement || !p->b->autoincrement)
 		return;
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, "DELETE FROM sqlite_sequence WHERE name = ");
-	sql_literal(&sb, tmp);
+	rt_strbuf_adds(&sb, "DELETE FROM sqlite_sequence WHERE name = ");
+	rt_sql_literal(&sb, tmp);
 	rt_strlist_push(&op->sql, sb.buf);
-	strbuf_reset(&sb);
-	strbuf_adds(&sb, "INSERT INTO sqlite_sequence (name, seq) SELECT ");
-	sql_literal(&sb, tmp);
-	strbuf_adds(&sb, ", seq FROM sqlite_sequence WHERE name = ");
-	sql_literal(&sb, p->a->name);
+	rt_strbuf_reset(&sb);
+	rt_strbuf_adds(&sb, "INSERT INTO sqlite_sequence (name, seq) SELECT ");
+	rt_sql_literal(&sb, tmp);
+	rt_strbuf_adds(&sb, ", seq FROM sqlite_sequence WHERE name = ");
+	rt_sql_literal(&sb, p->a->name);
 	rt_strlist_push(&op->sql, sb.buf);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 }
 
 /*
@@ -209,15 +209,15 @@ static void converted_columns(const tplan *p, strbuf *sb)
 {
 	for (size_t i = 0; i < p->b->ncols; i++) {
 		const sm_column *c = &p->b->cols[i];
-		const sm_column *o = sq_column_ci(p->a, c->name);
+		const sm_column *o = rt_sq_column_ci(p->a, c->name);
 		if (!o || c->generated || o->generated)
 			continue;
 		const char *from = affinity(o->type), *to = affinity(c->type);
 		if (!strcmp(from, to))
 			continue;
 		if (sb->len)
-			strbuf_adds(sb, ", ");
-		strbuf_addf(sb, "%s.%s (%s -> %s)", p->b->name, c->name, from, to);
+			rt_strbuf_adds(sb, ", ");
+		rt_strbuf_addf(sb, "%s.%s (%s -> %s)", p->b->name, c->name, from, to);
 	}
 }
 
@@ -226,46 +226,46 @@ static void lost_columns(const tplan *p, strbuf *sb)
 {
 	for (size_t i = 0; i < p->a->ncols; i++) {
 		const sm_column *c = &p->a->cols[i];
-		if (c->generated || sq_column_ci(p->b, c->name))
+		if (c->generated || rt_sq_column_ci(p->b, c->name))
 			continue;
 		if (sb->len)
-			strbuf_adds(sb, ", ");
-		strbuf_addf(sb, "%s.%s", p->a->name, c->name);
+			rt_strbuf_adds(sb, ", ");
+		rt_strbuf_addf(sb, "%s.%s", p->a->name, c->name);
 	}
 }
 
 /* See diff_internal.h. */
-void sq_rebuild(sm_ops *out, const tplan *p, const char *tmp)
+void rt_sq_rebuild(sm_ops *out, const tplan *p, const char *tmp)
 {
 	strbuf lost = STRBUF_INIT, conv = STRBUF_INIT;
 	lost_columns(p, &lost);
 	converted_columns(p, &conv);
-	sm_op *op = sm_ops_add(out, lost.len > 0 || conv.len > 0, "rebuild table %s: %s",
+	sm_op *op = rt_sm_ops_add(out, lost.len > 0 || conv.len > 0, "rebuild table %s: %s",
 			       p->b->name, p->why ? p->why : "");
 	if (lost.len)
-		sm_op_note(op, "drops column%s %s and %s data",
+		rt_sm_op_note(op, "drops column%s %s and %s data",
 			   strchr(lost.buf, ',') ? "s" : "", lost.buf,
 			   strchr(lost.buf, ',') ? "their" : "its");
 	if (conv.len)
-		sm_op_note(op, "converts the values of %s to the new type affinity: values can change (text '02134' becomes 2134 under INTEGER), and converting back does not restore them",
+		rt_sm_op_note(op, "converts the values of %s to the new type affinity: values can change (text '02134' becomes 2134 under INTEGER), and converting back does not restore them",
 			   conv.buf);
-	strbuf_release(&conv);
-	sm_op_note(op, "SQLite's ALTER TABLE cannot do this: the table is copied into a new one "
+	rt_strbuf_release(&conv);
+	rt_sm_op_note(op, "SQLite's ALTER TABLE cannot do this: the table is copied into a new one "
 		       "(assumes PRAGMA foreign_keys is OFF, as on retort's connection)");
 	char *create = renamed_create(p->b, tmp);
 	rt_strlist_push(&op->sql, create);
 	free(create);
 	copy_sql(op, p, tmp);
 	sequence_sql(op, p, tmp);
-	sq_op_named(op, "DROP TABLE", p->a->name);
+	rt_sq_op_named(op, "DROP TABLE", p->a->name);
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, "ALTER TABLE ");
-	sq_ident(&sb, tmp);
-	strbuf_adds(&sb, " RENAME TO ");
-	sq_ident(&sb, p->b->name);
+	rt_strbuf_adds(&sb, "ALTER TABLE ");
+	rt_sq_ident(&sb, tmp);
+	rt_strbuf_adds(&sb, " RENAME TO ");
+	rt_sq_ident(&sb, p->b->name);
 	rt_strlist_push(&op->sql, sb.buf);
 	for (size_t i = 0; i < p->b->nidx; i++)
 		rt_strlist_push(&op->sql, p->b->idx[i].sql);
-	strbuf_release(&sb);
-	strbuf_release(&lost);
+	rt_strbuf_release(&sb);
+	rt_strbuf_release(&lost);
 }

@@ -27,7 +27,7 @@ int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 	if (!realpath(dir, real))
 		return rt_fail(err, RT_EFAIL, "cannot use %s for a scratch database: %s",
 			       dir, strerror(errno));
-	char *path = xasprintf("%s/retort-scratch-XXXXXX.db", real);
+	char *path = rt_xasprintf("%s/retort-scratch-XXXXXX.db", real);
 	int fd = mkstemps(path, 3);
 	if (fd < 0) {
 		rt_fail(err, RT_EFAIL, "cannot create a scratch database in %s: %s",
@@ -36,7 +36,7 @@ int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 		return -1;
 	}
 	close(fd);
-	*url = xasprintf("sqlite:///%s", path);
+	*url = rt_xasprintf("sqlite:///%s", path);
 	free(path);
 	return 0;
 }
@@ -54,7 +54,7 @@ void rt_sqlite_scratch_drop(const rt_config *cfg, const char *url)
 	}
 	static const char *const suffixes[] = { "", "-journal", "-wal", "-shm", NULL };
 	for (int i = 0; suffixes[i]; i++) {
-		char *p = xasprintf("%s%s", path, suffixes[i]);
+		char *p = rt_xasprintf("%s%s", path, suffixes[i]);
 		unlink(p);
 		free(p);
 	}

@@ -24,13 +24,13 @@ static void add_stmt(rt_stmtlist *out, sql_cursor *pos, const char *s,
 		     size_t n)
 {
 	size_t body = n && s[n - 1] == ';' ? n - 1 : n;
-	if (sql_is_blank(s, body))
+	if (rt_sql_is_blank(s, body))
 		return;
 	size_t lead = 0;
 	while (lead < n && (s[lead] == ' ' || s[lead] == '\t' ||
 			    s[lead] == '\n' || s[lead] == '\r'))
 		lead++;
-	sql_cursor_to(pos, (size_t)(s + lead - pos->s));
+	rt_sql_cursor_to(pos, (size_t)(s + lead - pos->s));
 	rt_stmtlist_push(out, s + lead, n - lead, pos->line, pos->col);
 }
 
@@ -48,15 +48,15 @@ int rt_sqlite_split(const char *sql, size_t len, int first_line,
 	(void)err;
 	strbuf cand = STRBUF_INIT;
 	sql_cursor cur;
-	sql_cursor_init(&cur, sql, first_line);
+	rt_sql_cursor_init(&cur, sql, first_line);
 	size_t start = 0, pos = 0;
 	while (pos < len) {
 		const char *semi = memchr(sql + pos, ';', len - pos);
 		if (!semi)
 			break;
 		size_t end = (size_t)(semi - sql) + 1;
-		strbuf_reset(&cand);
-		strbuf_add(&cand, sql + start, end - start);
+		rt_strbuf_reset(&cand);
+		rt_strbuf_add(&cand, sql + start, end - start);
 		if (sqlite3_complete(cand.buf)) {
 			add_stmt(out, &cur, sql + start, end - start);
 			start = end;
@@ -65,6 +65,6 @@ int rt_sqlite_split(const char *sql, size_t len, int first_line,
 	}
 	if (start < len)
 		add_stmt(out, &cur, sql + start, len - start);
-	strbuf_release(&cand);
+	rt_strbuf_release(&cand);
 	return 0;
 }

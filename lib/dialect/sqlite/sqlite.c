@@ -48,7 +48,7 @@ int rt_sqlite_path(const char *url, const char *dir, char **path,
 	else
 		return rt_fail(err, RT_ECONFIG, "'%s' is not a sqlite URL", url);
 	if (!strcmp(p, ":memory:") || !strcmp(p, "/:memory:")) {
-		*path = xstrdup(":memory:");
+		*path = rt_xstrdup(":memory:");
 		return 0;
 	}
 	if (strchr(p, '?'))
@@ -67,7 +67,7 @@ int rt_sqlite_path(const char *url, const char *dir, char **path,
 	if (!*p)
 		return rt_fail(err, RT_ECONFIG, "sqlite URL '%s' names no file",
 			       url);
-	*path = p[0] == '/' ? xstrdup(p) : fs_join(dir, p);
+	*path = p[0] == '/' ? rt_xstrdup(p) : rt_fs_join(dir, p);
 	return 0;
 }
 
@@ -95,9 +95,9 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 	if (rt_sqlite_path(cfg->url, cfg->dir, &path, err) < 0)
 		return NULL;
 	int memory = !strcmp(path, ":memory:");
-	if (readonly && !memory && !fs_exists(path)) {
+	if (readonly && !memory && !rt_fs_exists(path)) {
 		/* Missing is only "not created yet" when it can be created. */
-		char *dir = xstrdup(path);
+		char *dir = rt_xstrdup(path);
 		char *slash = strrchr(dir, '/');
 		if (slash)
 			*(slash == dir ? slash + 1 : slash) = '\0';
@@ -115,7 +115,7 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 		free(path);
 		return NULL;
 	}
-	rt_conn *c = xcalloc(1, sizeof(*c));
+	rt_conn *c = rt_xcalloc(1, sizeof(*c));
 	c->path = path;
 	c->lockfd = -1;
 	int flags = readonly ? SQLITE_OPEN_READWRITE
@@ -171,7 +171,7 @@ static void sq_disconnect(rt_conn *c)
 static int is_fk_check(sqlite3_stmt *st)
 {
 	const char *s = sqlite3_sql(st);
-	s += sql_skip_blank(s, strlen(s));
+	s += rt_sql_skip_blank(s, strlen(s));
 	return !strncasecmp(s, "PRAGMA", 6) && strstr(s, "foreign_key_check") != NULL;
 }
 
@@ -234,7 +234,7 @@ static int run(rt_conn *c, const char *sql, int *err_off, rt_error *err)
 static int sq_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 			rt_error *err)
 {
-	char *sql = xstrndup(s->sql, s->len);
+	char *sql = rt_xstrndup(s->sql, s->len);
 	int off;
 	int rc = run(c, sql, &off, err);
 	if (rc < 0) {
@@ -294,7 +294,7 @@ static int sq_query(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return sqlite_fail(c, err, "query failed");
 	int rc, n = sqlite3_column_count(st);
-	const char **vals = xcalloc((size_t)(n ? n : 1), sizeof(char *));
+	const char **vals = rt_xcalloc((size_t)(n ? n : 1), sizeof(char *));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int i = 0; i < n; i++)
 			vals[i] = (const char *)sqlite3_column_text(st, i);
@@ -322,11 +322,11 @@ static int sq_table_exists(rt_conn *c, const char *schema, const char *table,
 {
 	(void)schema; /* refused for SQLite when the configuration is checked */
 	strbuf sb = STRBUF_INIT;
-	strbuf_adds(&sb, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ");
-	sql_literal(&sb, table);
+	rt_strbuf_adds(&sb, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ");
+	rt_sql_literal(&sb, table);
 	*exists = 0;
 	int rc = sq_query(c, sb.buf, count_row, exists, err);
-	strbuf_release(&sb);
+	rt_strbuf_release(&sb);
 	return rc;
 }
 
@@ -366,14 +366,14 @@ static void sq_rollback(rt_conn *c)
  * See sqlite_internal.h: BEGIN (deferred) unless a transaction is open
  * already; 1 when this one was started here.
  */
-int sq_read_begin(rt_conn *c)
+int rt_sq_read_begin(rt_conn *c)
 {
 	if (sqlite3_get_autocommit(c->db) == 0)
 		return 0;
 	return sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 }
 
-void sq_read_end(rt_conn *c, int started)
+void rt_sq_read_end(rt_conn *c, int started)
 {
 	if (started && sqlite3_get_autocommit(c->db) == 0)
 		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
@@ -411,7 +411,7 @@ static int sq_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 			return -1;
 		}
 		if (!told && fn) {
-			char *text = xasprintf("another retort process is migrating %s; waiting up to %g s",
+			char *text = rt_xasprintf("another retort process is migrating %s; waiting up to %g s",
 					       c->path, cfg->lock_wait);
 			rt_event ev = { .kind = RT_EV_LOCK_WAIT, .text = text };
 			fn(&ev, ud);
@@ -449,7 +449,7 @@ static void sq_session_sql(const rt_config *cfg, rt_strlist *out)
 
 static void sq_history_ddl(strbuf *sb, const char *name)
 {
-	strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
+	rt_strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
 			"    id INTEGER PRIMARY KEY,\n"
 			"    revision VARCHAR(32),\n"
 			"    direction VARCHAR(10) NOT NULL,\n"
@@ -467,12 +467,12 @@ static void sq_history_ddl(strbuf *sb, const char *name)
 static void sq_user_expr(rt_conn *c, strbuf *sb)
 {
 	if (!c) {
-		strbuf_adds(sb, "NULL");
+		rt_strbuf_adds(sb, "NULL");
 		return;
 	}
 	struct passwd *pw = getpwuid(geteuid());
 	const char *name = pw ? pw->pw_name : getenv("USER");
-	sql_literal(sb, name);
+	rt_sql_literal(sb, name);
 }
 
 static const char *const sqlite_schemes[] = { "sqlite", NULL };

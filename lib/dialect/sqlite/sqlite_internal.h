@@ -21,12 +21,12 @@ int rt_sqlite_split(const char *sql, size_t len, int first_line,
 /*
  * A read transaction around many queries (introspection): one snapshot,
  * so a writer committing meanwhile cannot leave the model half old and
- * half new, and the shared lock taken once.  sq_read_begin
+ * half new, and the shared lock taken once.  rt_sq_read_begin
  * starts one unless a transaction is already open and says whether it
- * did; sq_read_end ends only the one it started.
+ * did; rt_sq_read_end ends only the one it started.
  */
-int sq_read_begin(rt_conn *c);
-void sq_read_end(rt_conn *c, int started);
+int rt_sq_read_begin(rt_conn *c);
+void rt_sq_read_end(rt_conn *c, int started);
 
 /* Schema work: introspect.c, diff.c, scratch.c. */
 int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg,
@@ -66,20 +66,20 @@ typedef struct sq_tokens {
 	size_t alloc;
 } sq_tokens;
 
-void sq_tokenize(const char *sql, size_t len, sq_tokens *out);
-void sq_tokens_free(sq_tokens *t);
+void rt_sq_tokenize(const char *sql, size_t len, sq_tokens *out);
+void rt_sq_tokens_free(sq_tokens *t);
 /* Is t the bare word kw (case-insensitive)? */
-int sq_is(const sq_token *t, const char *kw);
+int rt_sq_is(const sq_token *t, const char *kw);
 /* Is t the punctuation p? */
-int sq_punct(const sq_token *t, const char *p);
+int rt_sq_punct(const sq_token *t, const char *p);
 /* The name a word, quoted identifier or string token stands for. */
-char *sq_name(const sq_token *t);
+char *rt_sq_name(const sq_token *t);
 /* Does t name id (case-insensitive, quotes removed)? */
-int sq_names(const sq_token *t, const char *id);
+int rt_sq_names(const sq_token *t, const char *id);
 /* Index of the ) matching the ( at i, or n when it is missing. */
-size_t sq_close(const sq_token *v, size_t n, size_t i);
+size_t rt_sq_close(const sq_token *v, size_t n, size_t i);
 /* Does any token of v[0..n) name id? */
-int sq_mentions(const sq_token *v, size_t n, const char *id);
+int rt_sq_mentions(const sq_token *v, size_t n, const char *id);
 
 /* Canonical text of tokens: one space between tokens where SQL allows it. */
 enum {
@@ -88,13 +88,13 @@ enum {
 	SQ_CANON_IDENTS = 4,   /* "plain" -> plain; [x] and `x` -> "x" */
 	SQ_CANON_FOLD = 8,     /* keywords upper, identifiers lower: where names are not shown */
 };
-void sq_canon(strbuf *sb, const sq_token *v, size_t n, int flags);
-/* sq_canon of a whole text, as a new string. */
-char *sq_canon_text(const char *sql, int flags);
+void rt_sq_canon(strbuf *sb, const sq_token *v, size_t n, int flags);
+/* rt_sq_canon of a whole text, as a new string. */
+char *rt_sq_canon_text(const char *sql, int flags);
 /* Comments removed, whitespace outside quotes collapsed to one space. */
-char *sq_squeeze(const char *sql);
+char *rt_sq_squeeze(const char *sql);
 /* An identifier for generated SQL: bare when plain, else "quoted". */
-void sq_ident(strbuf *sb, const char *name);
+void rt_sq_ident(strbuf *sb, const char *name);
 
 /*
  * The parts of a CREATE TABLE statement, found by tokens: where its name
@@ -114,10 +114,10 @@ typedef struct sq_table_text {
 } sq_table_text;
 
 /* 0 on success, -1 when the text has no ( ... ) body. */
-int sq_table_parse(const char *sql, sq_table_text *out);
-void sq_table_text_free(sq_table_text *t);
+int rt_sq_table_parse(const char *sql, sq_table_text *out);
+void rt_sq_table_text_free(sq_table_text *t);
 /* Does an element start a table constraint rather than a column? */
-int sq_elem_is_constraint(const sq_table_text *t, const sq_elem *e);
+int rt_sq_elem_is_constraint(const sq_table_text *t, const sq_elem *e);
 
 /*
  * What a CREATE TABLE text says beyond the PRAGMAs (table_text.c).
@@ -152,16 +152,16 @@ typedef struct tx_info {
 } tx_info;
 
 /* Read a CREATE TABLE text into t; -1 when it has no body to read. */
-int sq_tx_scan(const char *sql, tx_info *t);
+int rt_sq_tx_scan(const char *sql, tx_info *t);
 /* Frees every string and list of t; not t itself. */
-void sq_tx_free(tx_info *t);
+void rt_sq_tx_free(tx_info *t);
 /* The column of that name (any case), or NULL. */
-tx_col *sq_tx_find_col(const tx_info *t, const char *name);
+tx_col *rt_sq_tx_find_col(const tx_info *t, const char *name);
 /*
  * The first written constraint of a kind over these columns (and, for a
  * foreign key, this parent) not matched yet, now marked matched; or NULL.
  */
-tx_con *sq_tx_match(tx_info *t, char kind, char *const *cols, size_t ncols,
+tx_con *rt_sq_tx_match(tx_info *t, char kind, char *const *cols, size_t ncols,
 		    const char *ref);
 
 /*

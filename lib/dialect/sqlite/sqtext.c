@@ -148,7 +148,7 @@ static size_t token_end(const char *s, size_t len, size_t i, sq_kind *kind)
 }
 
 /* Cut text into tokens, skipping whitespace and comments, noting paren depth. */
-void sq_tokenize(const char *sql, size_t len, sq_tokens *out)
+void rt_sq_tokenize(const char *sql, size_t len, sq_tokens *out)
 {
 	size_t i = 0;
 	int depth = 0;
@@ -171,19 +171,19 @@ void sq_tokenize(const char *sql, size_t len, sq_tokens *out)
 	}
 }
 
-void sq_tokens_free(sq_tokens *t)
+void rt_sq_tokens_free(sq_tokens *t)
 {
 	free(t->v);
 	memset(t, 0, sizeof(*t));
 }
 
-int sq_is(const sq_token *t, const char *kw)
+int rt_sq_is(const sq_token *t, const char *kw)
 {
 	return t->kind == SQ_WORD && strlen(kw) == t->n &&
 	       !strncasecmp(t->s, kw, t->n);
 }
 
-int sq_punct(const sq_token *t, const char *p)
+int rt_sq_punct(const sq_token *t, const char *p)
 {
 	return t->kind == SQ_PUNCT && strlen(p) == t->n && !memcmp(t->s, p, t->n);
 }
@@ -194,49 +194,49 @@ int sq_punct(const sq_token *t, const char *p)
  * closing quote is tolerated.  A 'string' counts as a name, as SQLite
  * accepts one where a name is expected.
  */
-char *sq_name(const sq_token *t)
+char *rt_sq_name(const sq_token *t)
 {
 	if (t->kind != SQ_QUOTED && t->kind != SQ_STRING)
-		return xstrndup(t->s, t->n);
+		return rt_xstrndup(t->s, t->n);
 	char close = t->s[0] == '[' ? ']' : t->s[0];
 	strbuf sb = STRBUF_INIT;
 	size_t end = t->n > 1 && t->s[t->n - 1] == close ? t->n - 1 : t->n;
 	for (size_t i = 1; i < end; i++) {
-		strbuf_addc(&sb, t->s[i]);
+		rt_strbuf_addc(&sb, t->s[i]);
 		if (t->s[i] == close && close != ']' && i + 1 < end)
 			i++;
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /*
  * See sqlite_internal.h.  Case-insensitive for ASCII letters only, as
  * SQLite compares names.
  */
-int sq_names(const sq_token *t, const char *id)
+int rt_sq_names(const sq_token *t, const char *id)
 {
 	if (t->kind == SQ_WORD)
 		return strlen(id) == t->n && !strncasecmp(t->s, id, t->n);
 	if (t->kind != SQ_QUOTED && t->kind != SQ_STRING)
 		return 0;
-	char *name = sq_name(t);
+	char *name = rt_sq_name(t);
 	int same = !strcasecmp(name, id);
 	free(name);
 	return same;
 }
 
-size_t sq_close(const sq_token *v, size_t n, size_t i)
+size_t rt_sq_close(const sq_token *v, size_t n, size_t i)
 {
 	for (size_t j = i + 1; j < n; j++)
-		if (v[j].depth == v[i].depth && sq_punct(&v[j], ")"))
+		if (v[j].depth == v[i].depth && rt_sq_punct(&v[j], ")"))
 			return j;
 	return n;
 }
 
-int sq_mentions(const sq_token *v, size_t n, const char *id)
+int rt_sq_mentions(const sq_token *v, size_t n, const char *id)
 {
 	for (size_t i = 0; i < n; i++)
-		if (sq_names(&v[i], id))
+		if (rt_sq_names(&v[i], id))
 			return 1;
 	return 0;
 }
@@ -257,12 +257,12 @@ static int plain_name(const char *s, size_t n)
 	return !is_keyword(s, n);
 }
 
-void sq_ident(strbuf *sb, const char *name)
+void rt_sq_ident(strbuf *sb, const char *name)
 {
 	if (plain_name(name, strlen(name)))
-		strbuf_adds(sb, name);
+		rt_strbuf_adds(sb, name);
 	else
-		sql_quote_ident(sb, name);
+		rt_sql_quote_ident(sb, name);
 }
 
 /* Append s in upper case (how > 0), lower case (how < 0) or as it is. */
@@ -270,7 +270,7 @@ static void add_case(strbuf *sb, const char *s, size_t n, int how)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		strbuf_addc(sb, (char)(how > 0 ? toupper(c) : how < 0 ? tolower(c) : c));
+		rt_strbuf_addc(sb, (char)(how > 0 ? toupper(c) : how < 0 ? tolower(c) : c));
 	}
 }
 
@@ -284,18 +284,18 @@ static void canon_token(strbuf *sb, const sq_token *t, int flags)
 		else
 			add_case(sb, t->s, t->n, flags & SQ_CANON_FOLD ? -1 : 0);
 	} else if (t->kind == SQ_QUOTED && (flags & SQ_CANON_IDENTS)) {
-		char *name = sq_name(t);
+		char *name = rt_sq_name(t);
 		if ((flags & SQ_CANON_FOLD) && plain_name(name, strlen(name)))
 			add_case(sb, name, strlen(name), -1);
 		else
-			sq_ident(sb, name);
+			rt_sq_ident(sb, name);
 		free(name);
 	} else if (t->kind == SQ_BLOB) {
-		strbuf_addc(sb, 'X');
+		rt_strbuf_addc(sb, 'X');
 		for (size_t i = 1; i < t->n; i++)
-			strbuf_addc(sb, (char)toupper((unsigned char)t->s[i]));
+			rt_strbuf_addc(sb, (char)toupper((unsigned char)t->s[i]));
 	} else {
-		strbuf_add(sb, t->s, t->n);
+		rt_strbuf_add(sb, t->s, t->n);
 	}
 }
 
@@ -308,35 +308,35 @@ static int calls(const sq_token *t)
 /* Whether canonical text puts a space between tokens p and c. */
 static int spaced(const sq_token *p, const sq_token *c)
 {
-	if (sq_punct(c, ")") || sq_punct(c, ",") || sq_punct(c, ";") ||
-	    sq_punct(c, ".") || sq_punct(p, "(") || sq_punct(p, "."))
+	if (rt_sq_punct(c, ")") || rt_sq_punct(c, ",") || rt_sq_punct(c, ";") ||
+	    rt_sq_punct(c, ".") || rt_sq_punct(p, "(") || rt_sq_punct(p, "."))
 		return 0;
-	if (sq_punct(c, "(") && calls(p))
+	if (rt_sq_punct(c, "(") && calls(p))
 		return 0;
 	return 1;
 }
 
-void sq_canon(strbuf *sb, const sq_token *v, size_t n, int flags)
+void rt_sq_canon(strbuf *sb, const sq_token *v, size_t n, int flags)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i && spaced(&v[i - 1], &v[i]))
-			strbuf_addc(sb, ' ');
+			rt_strbuf_addc(sb, ' ');
 		canon_token(sb, &v[i], flags);
 	}
 }
 
-char *sq_canon_text(const char *sql, int flags)
+char *rt_sq_canon_text(const char *sql, int flags)
 {
 	sq_tokens t = { 0 };
-	sq_tokenize(sql, strlen(sql), &t);
+	rt_sq_tokenize(sql, strlen(sql), &t);
 	strbuf sb = STRBUF_INIT;
-	sq_canon(&sb, t.v, t.n, flags);
-	sq_tokens_free(&t);
-	return strbuf_detach(&sb);
+	rt_sq_canon(&sb, t.v, t.n, flags);
+	rt_sq_tokens_free(&t);
+	return rt_strbuf_detach(&sb);
 }
 
 /* The text as written, only with comments gone and each gap one space. */
-char *sq_squeeze(const char *sql)
+char *rt_sq_squeeze(const char *sql)
 {
 	size_t len = strlen(sql), i = 0;
 	strbuf sb = STRBUF_INIT;
@@ -351,12 +351,12 @@ char *sq_squeeze(const char *sql)
 		sq_kind kind;
 		size_t e = token_end(sql, len, i, &kind);
 		if (gap && sb.len)
-			strbuf_addc(&sb, ' ');
+			rt_strbuf_addc(&sb, ' ');
 		gap = 0;
-		strbuf_add(&sb, sql + i, e - i);
+		rt_strbuf_add(&sb, sql + i, e - i);
 		i = e;
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /* Skip CREATE [TEMP] [VIRTUAL] TABLE [IF NOT EXISTS]: index of the name. */
@@ -366,38 +366,38 @@ static size_t after_create(const sq_tokens *t)
 	static const char *const words[] = { "CREATE", "TEMP", "TEMPORARY",
 					     "VIRTUAL", "TABLE", NULL };
 	for (int k = 0; words[k]; k++)
-		if (i < t->n && sq_is(&t->v[i], words[k]))
+		if (i < t->n && rt_sq_is(&t->v[i], words[k]))
 			i++;
-	if (i + 2 < t->n && sq_is(&t->v[i], "IF") && sq_is(&t->v[i + 1], "NOT") &&
-	    sq_is(&t->v[i + 2], "EXISTS"))
+	if (i + 2 < t->n && rt_sq_is(&t->v[i], "IF") && rt_sq_is(&t->v[i + 1], "NOT") &&
+	    rt_sq_is(&t->v[i + 2], "EXISTS"))
 		i += 3;
 	return i;
 }
 
 /* Where the name and the body's elements of a CREATE TABLE text are. */
-int sq_table_parse(const char *sql, sq_table_text *out)
+int rt_sq_table_parse(const char *sql, sq_table_text *out)
 {
 	memset(out, 0, sizeof(*out));
-	sq_tokenize(sql, strlen(sql), &out->tok);
+	rt_sq_tokenize(sql, strlen(sql), &out->tok);
 	const sq_token *v = out->tok.v;
 	size_t n = out->tok.n;
 	size_t i = after_create(&out->tok);
 	out->name_first = i;
-	if (i + 2 < n && sq_punct(&v[i + 1], "."))
+	if (i + 2 < n && rt_sq_punct(&v[i + 1], "."))
 		i += 2;
 	out->name_end = i < n ? i + 1 : n;
 	size_t open = out->name_end;
-	if (open >= n || !sq_punct(&v[open], "("))
+	if (open >= n || !rt_sq_punct(&v[open], "("))
 		return -1;
-	out->close = sq_close(v, n, open);
+	out->close = rt_sq_close(v, n, open);
 	if (out->close == n)
 		return -1;
 	size_t start = open + 1;
 	for (size_t j = start; j <= out->close; j++) {
-		if (j < out->close && !(v[j].depth == 1 && sq_punct(&v[j], ",")))
+		if (j < out->close && !(v[j].depth == 1 && rt_sq_punct(&v[j], ",")))
 			continue;
 		if (j > start) {
-			out->elems = xrealloc(out->elems, (out->nelems + 1) * sizeof(sq_elem));
+			out->elems = rt_xrealloc(out->elems, (out->nelems + 1) * sizeof(sq_elem));
 			out->elems[out->nelems++] = (sq_elem){ start, j };
 		}
 		start = j + 1;
@@ -405,19 +405,19 @@ int sq_table_parse(const char *sql, sq_table_text *out)
 	return 0;
 }
 
-void sq_table_text_free(sq_table_text *t)
+void rt_sq_table_text_free(sq_table_text *t)
 {
-	sq_tokens_free(&t->tok);
+	rt_sq_tokens_free(&t->tok);
 	free(t->elems);
 	memset(t, 0, sizeof(*t));
 }
 
-int sq_elem_is_constraint(const sq_table_text *t, const sq_elem *e)
+int rt_sq_elem_is_constraint(const sq_table_text *t, const sq_elem *e)
 {
 	static const char *const starts[] = { "CONSTRAINT", "PRIMARY", "UNIQUE",
 					      "CHECK", "FOREIGN", NULL };
 	for (int k = 0; starts[k]; k++)
-		if (sq_is(&t->tok.v[e->first], starts[k]))
+		if (rt_sq_is(&t->tok.v[e->first], starts[k]))
 			return 1;
 	return 0;
 }

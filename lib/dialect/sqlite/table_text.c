@@ -16,7 +16,7 @@
 #include <strings.h>
 
 /* See sqlite_internal.h. */
-void sq_tx_free(tx_info *t)
+void rt_sq_tx_free(tx_info *t)
 {
 	for (size_t i = 0; i < t->ncols; i++) {
 		free(t->cols[i].name);
@@ -38,7 +38,7 @@ void sq_tx_free(tx_info *t)
 /* A new constraint, taking the pending CONSTRAINT name. */
 static tx_con *tx_add(tx_info *t, char kind, char **pending)
 {
-	t->cons = xrealloc(t->cons, (t->ncons + 1) * sizeof(*t->cons));
+	t->cons = rt_xrealloc(t->cons, (t->ncons + 1) * sizeof(*t->cons));
 	tx_con *c = &t->cons[t->ncons++];
 	memset(c, 0, sizeof(*c));
 	c->kind = kind;
@@ -49,7 +49,7 @@ static tx_con *tx_add(tx_info *t, char kind, char **pending)
 
 static char *upper_name(const sq_token *t)
 {
-	char *s = sq_name(t);
+	char *s = rt_sq_name(t);
 	for (char *p = s; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	return s;
@@ -58,7 +58,7 @@ static char *upper_name(const sq_token *t)
 /* ON CONFLICT x at v[i]: the resolution into *out; the index after it. */
 static size_t conflict_clause(const sq_token *v, size_t i, size_t end, char **out)
 {
-	if (i + 2 < end && sq_is(&v[i], "ON") && sq_is(&v[i + 1], "CONFLICT")) {
+	if (i + 2 < end && rt_sq_is(&v[i], "ON") && rt_sq_is(&v[i + 1], "CONFLICT")) {
 		free(*out);
 		*out = upper_name(&v[i + 2]);
 		return i + 3;
@@ -69,29 +69,29 @@ static size_t conflict_clause(const sq_token *v, size_t i, size_t end, char **ou
 /* The canonical text inside the parentheses opening at v[i]; index after them. */
 static size_t paren_text(const sq_token *v, size_t end, size_t i, char **out)
 {
-	if (i >= end || !sq_punct(&v[i], "(")) {
-		*out = xstrdup("");
+	if (i >= end || !rt_sq_punct(&v[i], "(")) {
+		*out = rt_xstrdup("");
 		return i;
 	}
-	size_t close = sq_close(v, end, i);
+	size_t close = rt_sq_close(v, end, i);
 	strbuf sb = STRBUF_INIT;
-	sq_canon(&sb, v + i + 1, close - i - 1, SQ_CANON_FOLD | SQ_CANON_IDENTS);
-	*out = strbuf_detach(&sb);
+	rt_sq_canon(&sb, v + i + 1, close - i - 1, SQ_CANON_FOLD | SQ_CANON_IDENTS);
+	*out = rt_strbuf_detach(&sb);
 	return close < end ? close + 1 : end;
 }
 
 /* The first name of each comma-separated item inside the ( at v[i]. */
 static size_t name_list(const sq_token *v, size_t end, size_t i, rt_strlist *out)
 {
-	if (i >= end || !sq_punct(&v[i], "("))
+	if (i >= end || !rt_sq_punct(&v[i], "("))
 		return i;
-	size_t close = sq_close(v, end, i);
+	size_t close = rt_sq_close(v, end, i);
 	int want = 1;
 	for (size_t j = i + 1; j < close; j++) {
-		if (v[j].depth == v[i].depth + 1 && sq_punct(&v[j], ",")) {
+		if (v[j].depth == v[i].depth + 1 && rt_sq_punct(&v[j], ",")) {
 			want = 1;
 		} else if (want) {
-			char *name = sq_name(&v[j]);
+			char *name = rt_sq_name(&v[j]);
 			rt_strlist_push(out, name);
 			free(name);
 			want = 0;
@@ -104,7 +104,7 @@ static size_t name_list(const sq_token *v, size_t end, size_t i, rt_strlist *out
 static size_t fk_action(const sq_token *v, size_t end, size_t i)
 {
 	i += 2;
-	if (i < end && (sq_is(&v[i], "SET") || sq_is(&v[i], "NO")))
+	if (i < end && (rt_sq_is(&v[i], "SET") || rt_sq_is(&v[i], "NO")))
 		i++;
 	return i < end ? i + 1 : end;
 }
@@ -117,24 +117,24 @@ static size_t fk_clause(const sq_token *v, size_t end, size_t i, tx_con *c)
 {
 	i++;
 	if (i < end) {
-		c->ref = sq_name(&v[i]);
+		c->ref = rt_sq_name(&v[i]);
 		i++;
 	}
-	if (i < end && sq_punct(&v[i], "("))
-		i = sq_close(v, end, i) + 1;
+	if (i < end && rt_sq_punct(&v[i], "("))
+		i = rt_sq_close(v, end, i) + 1;
 	while (i < end) {
-		if (sq_is(&v[i], "ON") && i + 1 < end && !sq_is(&v[i + 1], "CONFLICT")) {
+		if (rt_sq_is(&v[i], "ON") && i + 1 < end && !rt_sq_is(&v[i + 1], "CONFLICT")) {
 			i = fk_action(v, end, i);
-		} else if (sq_is(&v[i], "MATCH")) {
+		} else if (rt_sq_is(&v[i], "MATCH")) {
 			i += 2;
-		} else if (sq_is(&v[i], "NOT") && i + 1 < end && sq_is(&v[i + 1], "DEFERRABLE")) {
+		} else if (rt_sq_is(&v[i], "NOT") && i + 1 < end && rt_sq_is(&v[i + 1], "DEFERRABLE")) {
 			i += 2;
-			if (i + 1 < end && sq_is(&v[i], "INITIALLY"))
+			if (i + 1 < end && rt_sq_is(&v[i], "INITIALLY"))
 				i += 2;
-		} else if (sq_is(&v[i], "DEFERRABLE")) {
+		} else if (rt_sq_is(&v[i], "DEFERRABLE")) {
 			i++;
-			if (i + 1 < end && sq_is(&v[i], "INITIALLY")) {
-				c->deferred = sq_is(&v[i + 1], "DEFERRED");
+			if (i + 1 < end && rt_sq_is(&v[i], "INITIALLY")) {
+				c->deferred = rt_sq_is(&v[i + 1], "DEFERRED");
 				i += 2;
 			}
 		} else {
@@ -152,10 +152,10 @@ static size_t column_pk(tx_info *t, tx_col *col, const sq_token *v, size_t end,
 	rt_strlist_push(&c->cols, col->name);
 	c->inline_col = 1;
 	i += 2;
-	if (i < end && (sq_is(&v[i], "ASC") || sq_is(&v[i], "DESC")))
+	if (i < end && (rt_sq_is(&v[i], "ASC") || rt_sq_is(&v[i], "DESC")))
 		i++;
 	i = conflict_clause(v, i, end, &c->conflict);
-	if (i < end && sq_is(&v[i], "AUTOINCREMENT")) {
+	if (i < end && rt_sq_is(&v[i], "AUTOINCREMENT")) {
 		t->autoincrement = 1;
 		i++;
 	}
@@ -165,11 +165,11 @@ static size_t column_pk(tx_info *t, tx_col *col, const sq_token *v, size_t end,
 /* GENERATED ALWAYS AS (expr) [STORED|VIRTUAL], or AS (expr) ... */
 static size_t generated(tx_col *col, const sq_token *v, size_t end, size_t i)
 {
-	while (i < end && !sq_punct(&v[i], "("))
+	while (i < end && !rt_sq_punct(&v[i], "("))
 		i++;
 	free(col->generated);
 	i = paren_text(v, end, i, &col->generated);
-	if (i < end && (sq_is(&v[i], "STORED") || sq_is(&v[i], "VIRTUAL")))
+	if (i < end && (rt_sq_is(&v[i], "STORED") || rt_sq_is(&v[i], "VIRTUAL")))
 		i++;
 	return i;
 }
@@ -178,10 +178,10 @@ static size_t generated(tx_col *col, const sq_token *v, size_t end, size_t i)
 static size_t skip_default(const sq_token *v, size_t end, size_t i)
 {
 	i++;
-	if (i < end && (sq_punct(&v[i], "-") || sq_punct(&v[i], "+")))
+	if (i < end && (rt_sq_punct(&v[i], "-") || rt_sq_punct(&v[i], "+")))
 		i++;
-	if (i < end && sq_punct(&v[i], "("))
-		return sq_close(v, end, i) + 1;
+	if (i < end && rt_sq_punct(&v[i], "("))
+		return rt_sq_close(v, end, i) + 1;
 	return i + 1;
 }
 
@@ -189,55 +189,55 @@ static size_t skip_default(const sq_token *v, size_t end, size_t i)
 static size_t column_step(tx_info *t, tx_col *col, const sq_token *v, size_t end,
 			  size_t i, char **pending)
 {
-	if (sq_is(&v[i], "CONSTRAINT") && i + 1 < end) {
+	if (rt_sq_is(&v[i], "CONSTRAINT") && i + 1 < end) {
 		free(*pending);
-		*pending = sq_name(&v[i + 1]);
+		*pending = rt_sq_name(&v[i + 1]);
 		return i + 2;
 	}
-	if (sq_is(&v[i], "PRIMARY"))
+	if (rt_sq_is(&v[i], "PRIMARY"))
 		return column_pk(t, col, v, end, i, pending);
-	if (sq_is(&v[i], "NOT") && i + 1 < end && sq_is(&v[i + 1], "NULL"))
+	if (rt_sq_is(&v[i], "NOT") && i + 1 < end && rt_sq_is(&v[i + 1], "NULL"))
 		return conflict_clause(v, i + 2, end, &col->notnull_conflict);
-	if (sq_is(&v[i], "UNIQUE")) {
+	if (rt_sq_is(&v[i], "UNIQUE")) {
 		tx_con *c = tx_add(t, SM_UNIQUE, pending);
 		rt_strlist_push(&c->cols, col->name);
 		c->inline_col = 1;
 		return conflict_clause(v, i + 1, end, &c->conflict);
 	}
-	if (sq_is(&v[i], "CHECK")) {
+	if (rt_sq_is(&v[i], "CHECK")) {
 		tx_con *c = tx_add(t, SM_CHECK, pending);
 		rt_strlist_push(&c->cols, col->name);
 		c->inline_col = 1;
 		return paren_text(v, end, i + 1, &c->expr);
 	}
-	if (sq_is(&v[i], "REFERENCES")) {
+	if (rt_sq_is(&v[i], "REFERENCES")) {
 		tx_con *c = tx_add(t, SM_FOREIGN, pending);
 		rt_strlist_push(&c->cols, col->name);
 		c->inline_col = 1;
 		return fk_clause(v, end, i, c);
 	}
-	if (sq_is(&v[i], "DEFAULT"))
+	if (rt_sq_is(&v[i], "DEFAULT"))
 		return skip_default(v, end, i);
-	if (sq_is(&v[i], "COLLATE") && i + 1 < end) {
+	if (rt_sq_is(&v[i], "COLLATE") && i + 1 < end) {
 		free(col->collation);
 		col->collation = upper_name(&v[i + 1]);
 		return i + 2;
 	}
-	if ((sq_is(&v[i], "GENERATED") && i + 1 < end && sq_is(&v[i + 1], "ALWAYS")) ||
-	    (sq_is(&v[i], "AS") && i + 1 < end && sq_punct(&v[i + 1], "(")))
+	if ((rt_sq_is(&v[i], "GENERATED") && i + 1 < end && rt_sq_is(&v[i + 1], "ALWAYS")) ||
+	    (rt_sq_is(&v[i], "AS") && i + 1 < end && rt_sq_punct(&v[i + 1], "(")))
 		return generated(col, v, end, i);
-	if (sq_punct(&v[i], "("))
-		return sq_close(v, end, i) + 1;
+	if (rt_sq_punct(&v[i], "("))
+		return rt_sq_close(v, end, i) + 1;
 	return i + 1; /* the type's words, NULL, ON CONFLICT of NULL ... */
 }
 
 /* A column definition: its collation, generation and inline constraints. */
 static void scan_column(tx_info *t, const sq_token *v, size_t first, size_t end)
 {
-	t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
+	t->cols = rt_xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
 	tx_col *col = &t->cols[t->ncols++];
 	memset(col, 0, sizeof(*col));
-	col->name = sq_name(&v[first]);
+	col->name = rt_sq_name(&v[first]);
 	char *pending = NULL;
 	for (size_t i = first + 1; i < end;)
 		i = column_step(t, col, v, end, i, &pending);
@@ -252,31 +252,31 @@ static void scan_column(tx_info *t, const sq_token *v, size_t first, size_t end)
 static size_t table_step(tx_info *t, const sq_token *v, size_t end, size_t i,
 			 char **pending)
 {
-	if (sq_is(&v[i], "CONSTRAINT") && i + 1 < end) {
+	if (rt_sq_is(&v[i], "CONSTRAINT") && i + 1 < end) {
 		free(*pending);
-		*pending = sq_name(&v[i + 1]);
+		*pending = rt_sq_name(&v[i + 1]);
 		return i + 2;
 	}
-	if ((sq_is(&v[i], "PRIMARY") || sq_is(&v[i], "FOREIGN")) && i + 1 < end &&
-	    sq_is(&v[i + 1], "KEY")) {
-		int fk = sq_is(&v[i], "FOREIGN");
+	if ((rt_sq_is(&v[i], "PRIMARY") || rt_sq_is(&v[i], "FOREIGN")) && i + 1 < end &&
+	    rt_sq_is(&v[i + 1], "KEY")) {
+		int fk = rt_sq_is(&v[i], "FOREIGN");
 		tx_con *c = tx_add(t, fk ? SM_FOREIGN : SM_PRIMARY, pending);
 		i = name_list(v, end, i + 2, &c->cols);
 		if (fk)
-			return i < end && sq_is(&v[i], "REFERENCES") ? fk_clause(v, end, i, c) : i;
+			return i < end && rt_sq_is(&v[i], "REFERENCES") ? fk_clause(v, end, i, c) : i;
 		return conflict_clause(v, i, end, &c->conflict);
 	}
-	if (sq_is(&v[i], "UNIQUE")) {
+	if (rt_sq_is(&v[i], "UNIQUE")) {
 		tx_con *c = tx_add(t, SM_UNIQUE, pending);
 		i = name_list(v, end, i + 1, &c->cols);
 		return conflict_clause(v, i, end, &c->conflict);
 	}
-	if (sq_is(&v[i], "CHECK")) {
+	if (rt_sq_is(&v[i], "CHECK")) {
 		tx_con *c = tx_add(t, SM_CHECK, pending);
 		i = paren_text(v, end, i + 1, &c->expr);
 		return conflict_clause(v, i, end, &c->conflict);
 	}
-	return sq_punct(&v[i], "(") ? sq_close(v, end, i) + 1 : i + 1;
+	return rt_sq_punct(&v[i], "(") ? rt_sq_close(v, end, i) + 1 : i + 1;
 }
 
 /* A table constraint element (several constraints may share one). */
@@ -293,39 +293,39 @@ static void scan_options(tx_info *t, const sq_table_text *tt)
 {
 	const sq_token *v = tt->tok.v;
 	for (size_t i = tt->close + 1; i < tt->tok.n; i++) {
-		if (sq_is(&v[i], "ROWID"))
+		if (rt_sq_is(&v[i], "ROWID"))
 			t->without_rowid = 1;
-		if (sq_is(&v[i], "STRICT"))
+		if (rt_sq_is(&v[i], "STRICT"))
 			t->strict = 1;
 	}
 	for (size_t i = tt->name_end; i < tt->close; i++)
-		if (sq_is(&v[i], "AUTOINCREMENT"))
+		if (rt_sq_is(&v[i], "AUTOINCREMENT"))
 			t->autoincrement = 1;
 }
 
 /* See sqlite_internal.h. */
-int sq_tx_scan(const char *sql, tx_info *t)
+int rt_sq_tx_scan(const char *sql, tx_info *t)
 {
 	memset(t, 0, sizeof(*t));
 	sq_table_text tt;
-	if (sq_table_parse(sql, &tt) < 0) {
-		sq_table_text_free(&tt);
+	if (rt_sq_table_parse(sql, &tt) < 0) {
+		rt_sq_table_text_free(&tt);
 		return -1;
 	}
 	for (size_t i = 0; i < tt.nelems; i++) {
 		const sq_elem *e = &tt.elems[i];
-		if (sq_elem_is_constraint(&tt, e))
+		if (rt_sq_elem_is_constraint(&tt, e))
 			scan_constraints(t, tt.tok.v, e->first, e->end);
 		else
 			scan_column(t, tt.tok.v, e->first, e->end);
 	}
 	scan_options(t, &tt);
-	sq_table_text_free(&tt);
+	rt_sq_table_text_free(&tt);
 	return 0;
 }
 
 /* See sqlite_internal.h. */
-tx_col *sq_tx_find_col(const tx_info *t, const char *name)
+tx_col *rt_sq_tx_find_col(const tx_info *t, const char *name)
 {
 	for (size_t i = 0; i < t->ncols; i++)
 		if (!strcasecmp(t->cols[i].name, name))
@@ -344,7 +344,7 @@ static int same_names(const rt_strlist *a, char *const *b, size_t nb)
 }
 
 /* See sqlite_internal.h. */
-tx_con *sq_tx_match(tx_info *t, char kind, char *const *cols, size_t ncols,
+tx_con *rt_sq_tx_match(tx_info *t, char kind, char *const *cols, size_t ncols,
 			const char *ref)
 {
 	for (size_t i = 0; i < t->ncons; i++) {

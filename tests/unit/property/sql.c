@@ -17,36 +17,36 @@ static const char *const sq_conflicts[] = { NULL, "ROLLBACK", "ABORT", "FAIL", "
 
 static void ref_sql(strbuf *sb, const gref *r)
 {
-	strbuf_adds(sb, "(");
+	rt_strbuf_adds(sb, "(");
 	for (int i = 0; i < r->n; i++) {
 		if (i)
-			strbuf_adds(sb, ", ");
+			rt_strbuf_adds(sb, ", ");
 		Q(sb, r->c[i]);
 	}
-	strbuf_adds(sb, ")");
+	rt_strbuf_adds(sb, ")");
 }
 
 /* Comment variant v as a literal (quotes inside, to be quoted right). */
 static void comment_text(strbuf *sb, int v)
 {
 	static const char *const text[] = { "", "'a comment'", "'it''s another'", "'third, with \"quotes\"'" };
-	strbuf_adds(sb, text[v & 3]);
+	rt_strbuf_adds(sb, text[v & 3]);
 }
 
 /* PostgreSQL: NULLS NOT DISTINCT of a unique constraint, before its columns. */
 static void key_tail(strbuf *sb, const gkey *k)
 {
 	if (k->nnd)
-		strbuf_adds(sb, " NULLS NOT DISTINCT");
+		rt_strbuf_adds(sb, " NULLS NOT DISTINCT");
 }
 
 /* PRIMARY KEY or UNIQUE with its options, after the column list (or at the column). */
 static void key_opts(strbuf *sb, const gschema *s, const gkey *k)
 {
 	if (!s->pg && k->conflict)
-		strbuf_addf(sb, " ON CONFLICT %s", sq_conflicts[k->conflict]);
+		rt_strbuf_addf(sb, " ON CONFLICT %s", sq_conflicts[k->conflict]);
 	if (s->pg && k->defer)
-		strbuf_adds(sb, k->defer == 2 ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+		rt_strbuf_adds(sb, k->defer == 2 ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
 }
 
 /* CONSTRAINT name, for a named constraint. */
@@ -54,44 +54,44 @@ static void named(strbuf *sb, int isnamed, const char *name)
 {
 	if (!isnamed)
 		return;
-	strbuf_adds(sb, "CONSTRAINT ");
+	rt_strbuf_adds(sb, "CONSTRAINT ");
 	Q(sb, name);
-	strbuf_adds(sb, " ");
+	rt_strbuf_adds(sb, " ");
 }
 
 /* A foreign key from REFERENCES on (FOREIGN KEY (...) first unless at the column). */
 static void fk_body(strbuf *sb, const gfk *f, int inl)
 {
 	if (!inl) {
-		strbuf_adds(sb, "FOREIGN KEY ");
+		rt_strbuf_adds(sb, "FOREIGN KEY ");
 		ref_sql(sb, &f->r);
-		strbuf_adds(sb, " ");
+		rt_strbuf_adds(sb, " ");
 	}
-	strbuf_adds(sb, "REFERENCES ");
+	rt_strbuf_adds(sb, "REFERENCES ");
 	Q(sb, f->parent);
-	strbuf_adds(sb, " ");
+	rt_strbuf_adds(sb, " ");
 	ref_sql(sb, &f->pr);
 	if (f->full)
-		strbuf_adds(sb, " MATCH FULL");
+		rt_strbuf_adds(sb, " MATCH FULL");
 	if (f->ondel)
-		strbuf_addf(sb, " ON DELETE %s", fk_actions[f->ondel]);
+		rt_strbuf_addf(sb, " ON DELETE %s", fk_actions[f->ondel]);
 	if (f->onupd)
-		strbuf_addf(sb, " ON UPDATE %s", fk_actions[f->onupd]);
+		rt_strbuf_addf(sb, " ON UPDATE %s", fk_actions[f->onupd]);
 	static const char *const defer[] = { "", " DEFERRABLE", " DEFERRABLE INITIALLY DEFERRED",
 					     " NOT DEFERRABLE" };
-	strbuf_adds(sb, defer[f->defer]);
+	rt_strbuf_adds(sb, defer[f->defer]);
 }
 
 /* CHECK (expression) of check k of table t. */
 static void check_body(strbuf *sb, const gschema *s, const gtable *t, const gcheck *k)
 {
-	strbuf_adds(sb, "CHECK (");
+	rt_strbuf_adds(sb, "CHECK (");
 	if (*k->col2)
-		strbuf_adds(sb, "(");
+		rt_strbuf_adds(sb, "(");
 	check_sql(sb, s, find_col(t, k->col), k->v);
 	if (*k->col2)
-		strbuf_addf(sb, ") OR \"%s\" IS NULL", k->col2);
-	strbuf_adds(sb, ")");
+		rt_strbuf_addf(sb, ") OR \"%s\" IS NULL", k->col2);
+	rt_strbuf_adds(sb, ")");
 }
 
 /* One column definition with what is written at it. */
@@ -99,55 +99,55 @@ static void column_sql(strbuf *sb, const gschema *s, const gtable *t, const gcol
 {
 	Q(sb, c->name);
 	if (s->pg && find_enum(s, c->type)) {
-		strbuf_adds(sb, " ");
+		rt_strbuf_adds(sb, " ");
 		Q(sb, c->type);
 	} else if (*c->type) {
-		strbuf_addf(sb, " %s", c->type);
+		rt_strbuf_addf(sb, " %s", c->type);
 	}
 	if (c->coll)
-		strbuf_addf(sb, s->pg ? " COLLATE \"%s\"" : " COLLATE %s",
+		rt_strbuf_addf(sb, s->pg ? " COLLATE \"%s\"" : " COLLATE %s",
 			    s->pg ? pg_colls[c->coll] : sq_colls[c->coll]);
 	if (c->gen) {
-		strbuf_adds(sb, " GENERATED ALWAYS AS (");
+		rt_strbuf_adds(sb, " GENERATED ALWAYS AS (");
 		gen_sql(sb, s, t, c);
-		strbuf_adds(sb, c->gstored ? ") STORED" : ") VIRTUAL");
+		rt_strbuf_adds(sb, c->gstored ? ") STORED" : ") VIRTUAL");
 	}
 	if (c->ident) {
-		strbuf_addf(sb, " GENERATED %s AS IDENTITY", c->ident == 'a' ? "ALWAYS" : "BY DEFAULT");
+		rt_strbuf_addf(sb, " GENERATED %s AS IDENTITY", c->ident == 'a' ? "ALWAYS" : "BY DEFAULT");
 		if (c->istart != 1 || c->iinc != 1)
-			strbuf_addf(sb, " (START WITH %d INCREMENT BY %d)", c->istart, c->iinc);
+			rt_strbuf_addf(sb, " (START WITH %d INCREMENT BY %d)", c->istart, c->iinc);
 	}
 	if (c->notnull)
-		strbuf_adds(sb, " NOT NULL");
+		rt_strbuf_adds(sb, " NOT NULL");
 	if (c->def) {
-		strbuf_adds(sb, " DEFAULT ");
+		rt_strbuf_adds(sb, " DEFAULT ");
 		default_sql(sb, s, c);
 	}
 	if (t->pk.on && t->pk.inl && t->pk.r.n == 1 && is(t->pk.r.c[0], c->name)) {
-		strbuf_adds(sb, " ");
+		rt_strbuf_adds(sb, " ");
 		named(sb, t->pk.named, t->pk.name);
-		strbuf_adds(sb, "PRIMARY KEY");
+		rt_strbuf_adds(sb, "PRIMARY KEY");
 		key_opts(sb, s, &t->pk);
 		if (t->autoinc)
-			strbuf_adds(sb, " AUTOINCREMENT");
+			rt_strbuf_adds(sb, " AUTOINCREMENT");
 	}
 	for (int i = 0; i < t->nuq; i++)
 		if (t->uq[i].inl && t->uq[i].r.n == 1 && is(t->uq[i].r.c[0], c->name)) {
-			strbuf_adds(sb, " ");
+			rt_strbuf_adds(sb, " ");
 			named(sb, t->uq[i].named, t->uq[i].name);
-			strbuf_adds(sb, "UNIQUE");
+			rt_strbuf_adds(sb, "UNIQUE");
 			key_tail(sb, &t->uq[i]);
 			key_opts(sb, s, &t->uq[i]);
 		}
 	for (int i = 0; i < t->nck; i++)
 		if (t->ck[i].inl && !*t->ck[i].col2 && !t->ck[i].novalid && is(t->ck[i].col, c->name)) {
-			strbuf_adds(sb, " ");
+			rt_strbuf_adds(sb, " ");
 			named(sb, t->ck[i].named, t->ck[i].name);
 			check_body(sb, s, t, &t->ck[i]);
 		}
 	for (int i = 0; i < t->nfk; i++)
 		if (t->fk[i].inl && !t->fk[i].novalid && t->fk[i].r.n == 1 && is(t->fk[i].r.c[0], c->name)) {
-			strbuf_adds(sb, " ");
+			rt_strbuf_adds(sb, " ");
 			named(sb, t->fk[i].named, t->fk[i].name);
 			fk_body(sb, &t->fk[i], 1);
 		}
@@ -156,50 +156,50 @@ static void column_sql(strbuf *sb, const gschema *s, const gtable *t, const gcol
 /* CREATE TABLE with columns, keys, checks and the foreign keys written in it. */
 static void create_table_sql(strbuf *sb, const gschema *s, const gtable *t)
 {
-	strbuf_adds(sb, "CREATE TABLE ");
+	rt_strbuf_adds(sb, "CREATE TABLE ");
 	Q(sb, t->name);
-	strbuf_adds(sb, " (");
+	rt_strbuf_adds(sb, " (");
 	for (int i = 0; i < t->nc; i++) {
-		strbuf_adds(sb, i ? ",\n  " : "\n  ");
+		rt_strbuf_adds(sb, i ? ",\n  " : "\n  ");
 		column_sql(sb, s, t, &t->c[i]);
 	}
 	if (t->pk.on && !(t->pk.inl && t->pk.r.n == 1)) {
-		strbuf_adds(sb, ",\n  ");
+		rt_strbuf_adds(sb, ",\n  ");
 		named(sb, t->pk.named, t->pk.name);
-		strbuf_adds(sb, "PRIMARY KEY ");
+		rt_strbuf_adds(sb, "PRIMARY KEY ");
 		ref_sql(sb, &t->pk.r);
 		key_opts(sb, s, &t->pk);
 	}
 	for (int i = 0; i < t->nuq; i++)
 		if (!(t->uq[i].inl && t->uq[i].r.n == 1)) {
-			strbuf_adds(sb, ",\n  ");
+			rt_strbuf_adds(sb, ",\n  ");
 			named(sb, t->uq[i].named, t->uq[i].name);
-			strbuf_adds(sb, "UNIQUE");
+			rt_strbuf_adds(sb, "UNIQUE");
 			key_tail(sb, &t->uq[i]);
-			strbuf_adds(sb, " ");
+			rt_strbuf_adds(sb, " ");
 			ref_sql(sb, &t->uq[i].r);
 			key_opts(sb, s, &t->uq[i]);
 		}
 	for (int i = 0; i < t->nck; i++)
 		if ((!t->ck[i].inl || *t->ck[i].col2) && !t->ck[i].novalid) {
-			strbuf_adds(sb, ",\n  ");
+			rt_strbuf_adds(sb, ",\n  ");
 			named(sb, t->ck[i].named, t->ck[i].name);
 			check_body(sb, s, t, &t->ck[i]);
 		}
 	for (int i = 0; i < t->nfk; i++)
 		if (!(t->fk[i].inl && t->fk[i].r.n == 1) && !t->fk[i].novalid) {
-			strbuf_adds(sb, ",\n  ");
+			rt_strbuf_adds(sb, ",\n  ");
 			named(sb, t->fk[i].named, t->fk[i].name);
 			fk_body(sb, &t->fk[i], 0);
 		}
-	strbuf_adds(sb, "\n)");
+	rt_strbuf_adds(sb, "\n)");
 	if (t->without_rowid)
-		strbuf_adds(sb, " WITHOUT ROWID");
+		rt_strbuf_adds(sb, " WITHOUT ROWID");
 	if (t->strict)
-		strbuf_adds(sb, t->without_rowid ? ", STRICT" : " STRICT");
+		rt_strbuf_adds(sb, t->without_rowid ? ", STRICT" : " STRICT");
 	if (t->fillfactor)
-		strbuf_addf(sb, " WITH (fillfactor = %d)", t->fillfactor);
-	strbuf_adds(sb, ";\n");
+		rt_strbuf_addf(sb, " WITH (fillfactor = %d)", t->fillfactor);
+	rt_strbuf_adds(sb, ";\n");
 }
 
 /* The first key column of an index as an expression (2: a function call), when its type has one. */
@@ -209,28 +209,28 @@ static void index_expr(strbuf *sb, const gschema *s, const gcol *c, int expr)
 	snprintf(q, sizeof(q), "\"%s\"", c->name);
 	const gfunc *f = expr == 2 ? func_for(s, c, 1) : NULL;
 	if (f)
-		strbuf_addf(sb, "\"%s\"(%s)", f->name, q);
+		rt_strbuf_addf(sb, "\"%s\"(%s)", f->name, q);
 	else if (col_numeric(s, c))
-		strbuf_addf(sb, "(%s + 1)", q);
+		rt_strbuf_addf(sb, "(%s + 1)", q);
 	else if (col_textish(s, c))
-		strbuf_addf(sb, "lower(%s)", q);
+		rt_strbuf_addf(sb, "lower(%s)", q);
 	else if (!s->pg && c->dom == DM_TIME)
-		strbuf_addf(sb, "date(%s)", q);
+		rt_strbuf_addf(sb, "date(%s)", q);
 	else if (!s->pg)
-		strbuf_addf(sb, "hex(%s)", q);
+		rt_strbuf_addf(sb, "hex(%s)", q);
 	else
-		strbuf_adds(sb, q);
+		rt_strbuf_adds(sb, q);
 }
 
 /* A partial index's predicate on column c. */
 static void where_sql(strbuf *sb, const gschema *s, const gcol *c)
 {
 	if (col_numeric(s, c))
-		strbuf_addf(sb, "\"%s\" > -1", c->name);
+		rt_strbuf_addf(sb, "\"%s\" > -1", c->name);
 	else if (col_textish(s, c))
-		strbuf_addf(sb, "\"%s\" <> ''", c->name);
+		rt_strbuf_addf(sb, "\"%s\" <> ''", c->name);
 	else
-		strbuf_addf(sb, "\"%s\" IS NOT NULL", c->name);
+		rt_strbuf_addf(sb, "\"%s\" IS NOT NULL", c->name);
 }
 
 /*
@@ -247,61 +247,61 @@ static void index_sql(strbuf *sb, const gschema *s, const char *rel, const gidx 
 	if (method == IM_HASH && x->unique)
 		method = IM_BTREE;
 	int unique = x->unique && method == IM_BTREE;
-	strbuf_addf(sb, "CREATE %sINDEX ", unique ? "UNIQUE " : "");
+	rt_strbuf_addf(sb, "CREATE %sINDEX ", unique ? "UNIQUE " : "");
 	Q(sb, x->name);
-	strbuf_adds(sb, " ON ");
+	rt_strbuf_adds(sb, " ON ");
 	Q(sb, rel);
 	if (method == IM_GIN)
-		strbuf_adds(sb, " USING gin");
+		rt_strbuf_adds(sb, " USING gin");
 	if (method == IM_HASH)
-		strbuf_adds(sb, " USING hash");
-	strbuf_adds(sb, " (");
+		rt_strbuf_adds(sb, " USING hash");
+	rt_strbuf_adds(sb, " (");
 	int n = method == IM_BTREE ? x->r.n : 1;
 	for (int i = 0; i < n; i++) {
 		const gcol *c = base_col(s, rel, x->r.c[i]);
 		if (i)
-			strbuf_adds(sb, ", ");
+			rt_strbuf_adds(sb, ", ");
 		if (i == 0 && x->expr && method == IM_BTREE)
 			index_expr(sb, s, c, x->expr);
 		else
 			Q(sb, x->r.c[i]);
 		if (method == IM_GIN && is(c->type, "jsonb") && x->expr)
-			strbuf_adds(sb, " jsonb_path_ops");
+			rt_strbuf_adds(sb, " jsonb_path_ops");
 		if (method == IM_BTREE && x->desc[i])
-			strbuf_adds(sb, i % 2 && s->pg ? " DESC NULLS LAST" : " DESC");
+			rt_strbuf_adds(sb, i % 2 && s->pg ? " DESC NULLS LAST" : " DESC");
 	}
-	strbuf_adds(sb, ")");
+	rt_strbuf_adds(sb, ")");
 	if (method == IM_BTREE && *x->incl && s->pg) {
-		strbuf_adds(sb, " INCLUDE (");
+		rt_strbuf_adds(sb, " INCLUDE (");
 		Q(sb, x->incl);
-		strbuf_adds(sb, ")");
+		rt_strbuf_adds(sb, ")");
 	}
 	if (*x->where) {
-		strbuf_adds(sb, " WHERE ");
+		rt_strbuf_adds(sb, " WHERE ");
 		where_sql(sb, s, base_col(s, rel, x->where));
 	}
-	strbuf_adds(sb, ";\n");
+	rt_strbuf_adds(sb, ";\n");
 }
 
 /* CREATE [MATERIALIZED] VIEW and the indexes of a materialized one. */
 static void view_sql(strbuf *sb, const gschema *s, const gview *v)
 {
-	strbuf_addf(sb, "CREATE %sVIEW ", v->mat ? "MATERIALIZED " : "");
+	rt_strbuf_addf(sb, "CREATE %sVIEW ", v->mat ? "MATERIALIZED " : "");
 	Q(sb, v->name);
-	strbuf_adds(sb, " AS SELECT ");
+	rt_strbuf_adds(sb, " AS SELECT ");
 	for (int i = 0; i < v->nc; i++) {
 		if (i)
-			strbuf_adds(sb, ", ");
+			rt_strbuf_adds(sb, ", ");
 		Q(sb, v->c[i]);
 	}
-	strbuf_adds(sb, " FROM ");
+	rt_strbuf_adds(sb, " FROM ");
 	Q(sb, v->src);
 	if (*v->where) {
-		strbuf_adds(sb, " WHERE ");
+		rt_strbuf_adds(sb, " WHERE ");
 		Q(sb, v->where);
-		strbuf_adds(sb, " IS NOT NULL");
+		rt_strbuf_adds(sb, " IS NOT NULL");
 	}
-	strbuf_adds(sb, ";\n");
+	rt_strbuf_adds(sb, ";\n");
 	for (int i = 0; i < v->nix; i++)
 		index_sql(sb, s, v->name, &v->ix[i]);
 }
@@ -309,63 +309,63 @@ static void view_sql(strbuf *sb, const gschema *s, const gview *v)
 /* A trigger of table (or, on SQLite, view) rel. */
 static void trigger_sql(strbuf *sb, const gschema *s, const char *rel, int view, const gtrg *g)
 {
-	strbuf_adds(sb, "CREATE TRIGGER ");
+	rt_strbuf_adds(sb, "CREATE TRIGGER ");
 	Q(sb, g->name);
-	strbuf_adds(sb, view ? " INSTEAD OF" : g->before ? " BEFORE" : " AFTER");
+	rt_strbuf_adds(sb, view ? " INSTEAD OF" : g->before ? " BEFORE" : " AFTER");
 	static const char *const evs[] = { "INSERT", "UPDATE", "DELETE", "TRUNCATE" };
 	int first = 1;
 	for (int i = 0; i < 4; i++) {
 		if (!(g->ev & (1 << i)))
 			continue;
-		strbuf_addf(sb, "%s%s", first ? " " : " OR ", evs[i]);
+		rt_strbuf_addf(sb, "%s%s", first ? " " : " OR ", evs[i]);
 		first = 0;
 		if ((1 << i) == EV_UPDATE && *g->ofcol) {
-			strbuf_adds(sb, " OF ");
+			rt_strbuf_adds(sb, " OF ");
 			Q(sb, g->ofcol);
 		}
 	}
-	strbuf_adds(sb, " ON ");
+	rt_strbuf_adds(sb, " ON ");
 	Q(sb, rel);
-	strbuf_adds(sb, g->row ? " FOR EACH ROW" : " FOR EACH STATEMENT");
+	rt_strbuf_adds(sb, g->row ? " FOR EACH ROW" : " FOR EACH STATEMENT");
 	if (*g->whencol) {
-		strbuf_adds(sb, " WHEN (NEW.");
+		rt_strbuf_adds(sb, " WHEN (NEW.");
 		Q(sb, g->whencol);
-		strbuf_adds(sb, " IS NOT NULL)");
+		rt_strbuf_adds(sb, " IS NOT NULL)");
 	}
 	if (s->pg) {
-		strbuf_adds(sb, " EXECUTE FUNCTION ");
+		rt_strbuf_adds(sb, " EXECUTE FUNCTION ");
 		Q(sb, find_func(s, g->func)->name);
-		strbuf_adds(sb, "();\n");
+		rt_strbuf_adds(sb, "();\n");
 		return;
 	}
-	strbuf_addf(sb, "\nBEGIN\n  SELECT %d;\n", g->v);
+	rt_strbuf_addf(sb, "\nBEGIN\n  SELECT %d;\n", g->v);
 	if (*g->ttab) {
-		strbuf_adds(sb, "  UPDATE ");
+		rt_strbuf_adds(sb, "  UPDATE ");
 		Q(sb, g->ttab);
-		strbuf_adds(sb, " SET ");
+		rt_strbuf_adds(sb, " SET ");
 		Q(sb, g->tcol);
-		strbuf_adds(sb, " = ");
+		rt_strbuf_adds(sb, " = ");
 		Q(sb, g->tcol);
-		strbuf_adds(sb, " WHERE 0;\n");
+		rt_strbuf_adds(sb, " WHERE 0;\n");
 	}
-	strbuf_adds(sb, "END;\n");
+	rt_strbuf_adds(sb, "END;\n");
 }
 
 /* CREATE FUNCTION: a trigger function, or x + v in SQL (an SQL-standard body now and then). */
 static void func_sql(strbuf *sb, const gfunc *f)
 {
-	strbuf_adds(sb, "CREATE FUNCTION ");
+	rt_strbuf_adds(sb, "CREATE FUNCTION ");
 	Q(sb, f->name);
 	if (f->trig) {
-		strbuf_addf(sb, "() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  PERFORM %d;\n"
+		rt_strbuf_addf(sb, "() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  PERFORM %d;\n"
 			    "  RETURN NEW;\nEND\n$$;\n", f->v);
 		return;
 	}
 	const char *arg = f->bigarg ? "bigint" : "integer", *ret = f->big ? "bigint" : "integer";
 	if (f->atomic)
-		strbuf_addf(sb, "(x %s) RETURNS %s LANGUAGE sql IMMUTABLE RETURN x + %d;\n", arg, ret, f->v);
+		rt_strbuf_addf(sb, "(x %s) RETURNS %s LANGUAGE sql IMMUTABLE RETURN x + %d;\n", arg, ret, f->v);
 	else
-		strbuf_addf(sb, "(x %s) RETURNS %s LANGUAGE sql IMMUTABLE AS $$ SELECT x + %d $$;\n",
+		rt_strbuf_addf(sb, "(x %s) RETURNS %s LANGUAGE sql IMMUTABLE AS $$ SELECT x + %d $$;\n",
 			    arg, ret, f->v);
 }
 
@@ -373,18 +373,18 @@ static void func_sql(strbuf *sb, const gfunc *f)
 static void seq_sql(strbuf *sb, const gseq *q)
 {
 	static const char *const as[] = { "bigint", "integer", "smallint" };
-	strbuf_adds(sb, "CREATE SEQUENCE ");
+	rt_strbuf_adds(sb, "CREATE SEQUENCE ");
 	Q(sb, q->name);
-	strbuf_addf(sb, " AS %s INCREMENT BY %d", as[q->as], q->inc);
+	rt_strbuf_addf(sb, " AS %s INCREMENT BY %d", as[q->as], q->inc);
 	if (q->inc < 0)
-		strbuf_adds(sb, " MINVALUE 1 MAXVALUE 500 START WITH 500");
+		rt_strbuf_adds(sb, " MINVALUE 1 MAXVALUE 500 START WITH 500");
 	else if (q->start)
-		strbuf_addf(sb, " START WITH %d", q->start);
+		rt_strbuf_addf(sb, " START WITH %d", q->start);
 	if (q->cache != 1)
-		strbuf_addf(sb, " CACHE %d", q->cache);
+		rt_strbuf_addf(sb, " CACHE %d", q->cache);
 	if (q->cycle)
-		strbuf_adds(sb, " CYCLE");
-	strbuf_adds(sb, ";\n");
+		rt_strbuf_adds(sb, " CYCLE");
+	rt_strbuf_adds(sb, ";\n");
 }
 
 /* COMMENT ON kind name[.sub] when v (the comment's variant) is set. */
@@ -392,15 +392,15 @@ static void comment_on(strbuf *sb, const char *kind, const char *name, const cha
 {
 	if (!v)
 		return;
-	strbuf_addf(sb, "COMMENT ON %s ", kind);
+	rt_strbuf_addf(sb, "COMMENT ON %s ", kind);
 	Q(sb, name);
 	if (sub) {
-		strbuf_adds(sb, ".");
+		rt_strbuf_adds(sb, ".");
 		Q(sb, sub);
 	}
-	strbuf_adds(sb, " IS ");
+	rt_strbuf_adds(sb, " IS ");
 	comment_text(sb, v);
-	strbuf_adds(sb, ";\n");
+	rt_strbuf_adds(sb, ";\n");
 }
 
 /* The whole schema as a script, in an order the database accepts. */
@@ -408,12 +408,12 @@ char *schema_sql(const gschema *s)
 {
 	strbuf sb = STRBUF_INIT;
 	for (int i = 0; i < s->ne; i++) {
-		strbuf_adds(&sb, "CREATE TYPE ");
+		rt_strbuf_adds(&sb, "CREATE TYPE ");
 		Q(&sb, s->e[i].name);
-		strbuf_adds(&sb, " AS ENUM (");
+		rt_strbuf_adds(&sb, " AS ENUM (");
 		for (int j = 0; j < s->e[i].nl; j++)
-			strbuf_addf(&sb, "%s'%s'", j ? ", " : "", s->e[i].l[j]);
-		strbuf_adds(&sb, ");\n");
+			rt_strbuf_addf(&sb, "%s'%s'", j ? ", " : "", s->e[i].l[j]);
+		rt_strbuf_adds(&sb, ");\n");
 	}
 	for (int i = 0; i < s->ns; i++)
 		seq_sql(&sb, &s->s[i]);
@@ -425,32 +425,32 @@ char *schema_sql(const gschema *s)
 		const gtable *t = &s->t[i];
 		for (int j = 0; j < t->nck; j++)
 			if (t->ck[j].novalid) {
-				strbuf_adds(&sb, "ALTER TABLE ");
+				rt_strbuf_adds(&sb, "ALTER TABLE ");
 				Q(&sb, t->name);
-				strbuf_adds(&sb, " ADD ");
+				rt_strbuf_adds(&sb, " ADD ");
 				named(&sb, 1, t->ck[j].name);
 				check_body(&sb, s, t, &t->ck[j]);
-				strbuf_adds(&sb, " NOT VALID;\n");
+				rt_strbuf_adds(&sb, " NOT VALID;\n");
 			}
 		for (int j = 0; j < t->nfk; j++)
 			if (t->fk[j].novalid) {
-				strbuf_adds(&sb, "ALTER TABLE ");
+				rt_strbuf_adds(&sb, "ALTER TABLE ");
 				Q(&sb, t->name);
-				strbuf_adds(&sb, " ADD ");
+				rt_strbuf_adds(&sb, " ADD ");
 				named(&sb, t->fk[j].named, t->fk[j].name);
 				fk_body(&sb, &t->fk[j], 0);
-				strbuf_adds(&sb, " NOT VALID;\n");
+				rt_strbuf_adds(&sb, " NOT VALID;\n");
 			}
 	}
 	for (int i = 0; i < s->ns; i++)
 		if (*s->s[i].otab) {
-			strbuf_adds(&sb, "ALTER SEQUENCE ");
+			rt_strbuf_adds(&sb, "ALTER SEQUENCE ");
 			Q(&sb, s->s[i].name);
-			strbuf_adds(&sb, " OWNED BY ");
+			rt_strbuf_adds(&sb, " OWNED BY ");
 			Q(&sb, s->s[i].otab);
-			strbuf_adds(&sb, ".");
+			rt_strbuf_adds(&sb, ".");
 			Q(&sb, s->s[i].ocol);
-			strbuf_adds(&sb, ";\n");
+			rt_strbuf_adds(&sb, ";\n");
 		}
 	for (int i = 0; i < s->nt; i++)
 		for (int j = 0; j < s->t[i].nix; j++)
@@ -464,7 +464,7 @@ char *schema_sql(const gschema *s)
 		for (int j = 0; j < s->v[i].ntg; j++)
 			trigger_sql(&sb, s, s->v[i].name, 1, &s->v[i].tg[j]);
 	if (!s->pg)
-		return strbuf_detach(&sb);
+		return rt_strbuf_detach(&sb);
 	for (int i = 0; i < s->nt; i++) {
 		const gtable *t = &s->t[i];
 		comment_on(&sb, "TABLE", t->name, NULL, t->comment);
@@ -483,17 +483,17 @@ char *schema_sql(const gschema *s)
 		comment_on(&sb, "TYPE", s->e[i].name, NULL, s->e[i].comment);
 	for (int i = 0; i < s->nf; i++)
 		if (s->f[i].comment) {
-			strbuf_adds(&sb, "COMMENT ON FUNCTION ");
+			rt_strbuf_adds(&sb, "COMMENT ON FUNCTION ");
 			Q(&sb, s->f[i].name);
 			if (s->f[i].trig)
-				strbuf_adds(&sb, "()");
+				rt_strbuf_adds(&sb, "()");
 			else
-				strbuf_addf(&sb, "(%s)", s->f[i].bigarg ? "bigint" : "integer");
-			strbuf_adds(&sb, " IS ");
+				rt_strbuf_addf(&sb, "(%s)", s->f[i].bigarg ? "bigint" : "integer");
+			rt_strbuf_adds(&sb, " IS ");
 			comment_text(&sb, s->f[i].comment);
-			strbuf_adds(&sb, ";\n");
+			rt_strbuf_adds(&sb, ";\n");
 		}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }
 
 /* Two rows for every table (parents first: foreign keys point to lower ids). */
@@ -503,30 +503,30 @@ char *rows_sql(const gschema *s)
 	for (int i = 0; i < s->nt; i++) {
 		const gtable *t = &s->t[i];
 		int ident = 0;
-		strbuf_adds(&sb, "INSERT INTO ");
+		rt_strbuf_adds(&sb, "INSERT INTO ");
 		Q(&sb, t->name);
-		strbuf_adds(&sb, " (");
+		rt_strbuf_adds(&sb, " (");
 		int first = 1;
 		for (int j = 0; j < t->nc; j++)
 			if (plain(&t->c[j])) {
-				strbuf_adds(&sb, first ? "" : ", ");
+				rt_strbuf_adds(&sb, first ? "" : ", ");
 				Q(&sb, t->c[j].name);
 				first = 0;
 				ident |= t->c[j].ident;
 			}
-		strbuf_adds(&sb, ident ? ") OVERRIDING SYSTEM VALUE VALUES " : ") VALUES ");
+		rt_strbuf_adds(&sb, ident ? ") OVERRIDING SYSTEM VALUE VALUES " : ") VALUES ");
 		for (int k = 0; k < 2; k++) {
-			strbuf_adds(&sb, k ? ", (" : "(");
+			rt_strbuf_adds(&sb, k ? ", (" : "(");
 			first = 1;
 			for (int j = 0; j < t->nc; j++)
 				if (plain(&t->c[j])) {
-					strbuf_adds(&sb, first ? "" : ", ");
+					rt_strbuf_adds(&sb, first ? "" : ", ");
 					value_sql(&sb, s, &t->c[j], k);
 					first = 0;
 				}
-			strbuf_adds(&sb, ")");
+			rt_strbuf_adds(&sb, ")");
 		}
-		strbuf_adds(&sb, ";\n");
+		rt_strbuf_adds(&sb, ";\n");
 	}
-	return strbuf_detach(&sb);
+	return rt_strbuf_detach(&sb);
 }

@@ -238,7 +238,7 @@ int collatable(const gschema *s, const gcol *c)
 /* A quoted identifier (names never hold a double quote). */
 void Q(strbuf *sb, const char *name)
 {
-	strbuf_addf(sb, "\"%s\"", name);
+	rt_strbuf_addf(sb, "\"%s\"", name);
 }
 
 /* Row k's value (k = 0, 1) of column c, as a literal of its current type. */
@@ -246,30 +246,30 @@ void value_sql(strbuf *sb, const gschema *s, const gcol *c, int k)
 {
 	if (!s->pg) {
 		switch (c->dom) {
-		case DM_TEXT: strbuf_addf(sb, "'t%d'", k); return;
-		case DM_TIME: strbuf_addf(sb, "'2020-01-0%d'", k + 1); return;
-		case DM_BYTES: strbuf_addf(sb, "x'0%d'", k); return;
-		default: strbuf_addf(sb, "%d", k); return;
+		case DM_TEXT: rt_strbuf_addf(sb, "'t%d'", k); return;
+		case DM_TIME: rt_strbuf_addf(sb, "'2020-01-0%d'", k + 1); return;
+		case DM_BYTES: rt_strbuf_addf(sb, "x'0%d'", k); return;
+		default: rt_strbuf_addf(sb, "%d", k); return;
 		}
 	}
 	switch (c->dom) {
 	case DM_NUM:
-		strbuf_addf(sb, pg_textish(c->type) ? "'%d'" : "%d", k);
+		rt_strbuf_addf(sb, pg_textish(c->type) ? "'%d'" : "%d", k);
 		return;
-	case DM_TEXT: strbuf_addf(sb, "'t%d'", k); return;
+	case DM_TEXT: rt_strbuf_addf(sb, "'t%d'", k); return;
 	case DM_BOOL:
 		if (is(c->type, "boolean"))
-			strbuf_adds(sb, k ? "true" : "false");
+			rt_strbuf_adds(sb, k ? "true" : "false");
 		else
-			strbuf_adds(sb, k ? "'true'" : "'false'");
+			rt_strbuf_adds(sb, k ? "'true'" : "'false'");
 		return;
-	case DM_TIME: strbuf_addf(sb, "'2020-01-0%d'", k + 1); return;
-	case DM_IVAL: strbuf_addf(sb, "'%d days'", k + 1); return;
-	case DM_UUID: strbuf_addf(sb, "'00000000-0000-0000-0000-00000000000%d'", k); return;
-	case DM_JSON: strbuf_addf(sb, "'{\"k\": %d}'", k); return;
-	case DM_BYTES: strbuf_addf(sb, "'\\x0%d'", k); return;
-	case DM_ENUM: strbuf_addf(sb, "'a%d'", k); return;
-	default: strbuf_addf(sb, "'{%d}'", k); return;
+	case DM_TIME: rt_strbuf_addf(sb, "'2020-01-0%d'", k + 1); return;
+	case DM_IVAL: rt_strbuf_addf(sb, "'%d days'", k + 1); return;
+	case DM_UUID: rt_strbuf_addf(sb, "'00000000-0000-0000-0000-00000000000%d'", k); return;
+	case DM_JSON: rt_strbuf_addf(sb, "'{\"k\": %d}'", k); return;
+	case DM_BYTES: rt_strbuf_addf(sb, "'\\x0%d'", k); return;
+	case DM_ENUM: rt_strbuf_addf(sb, "'a%d'", k); return;
+	default: rt_strbuf_addf(sb, "'{%d}'", k); return;
 	}
 }
 
@@ -301,21 +301,21 @@ void default_sql(strbuf *sb, const gschema *s, const gcol *c)
 {
 	const char *t = c->type;
 	if (c->def == DEF_SEQ && s->pg && pg_numeric(t) && find_seq(s, c->defv)) {
-		strbuf_addf(sb, "nextval('\"%s\"')", find_seq(s, c->defv)->name);
+		rt_strbuf_addf(sb, "nextval('\"%s\"')", find_seq(s, c->defv)->name);
 		return;
 	}
 	const gfunc *f = c->def == DEF_FUNC && s->pg && pg_numeric(t) ? find_func(s, c->defv) : NULL;
 	if (f && !f->trig) {
-		strbuf_addf(sb, "\"%s\"(1)", f->name); /* 1 + its variant: a value every check takes */
+		rt_strbuf_addf(sb, "\"%s\"(1)", f->name); /* 1 + its variant: a value every check takes */
 		return;
 	}
 	if (c->def == DEF_EXPR && !s->pg) {
 		switch (c->dom) {
-		case DM_NUM: strbuf_adds(sb, "(1 + 1)"); return;
-		case DM_TEXT: strbuf_adds(sb, "(upper('t9'))"); return;
-		case DM_BOOL: strbuf_adds(sb, "(1 > 0)"); return;
-		case DM_TIME: strbuf_adds(sb, "CURRENT_TIMESTAMP"); return;
-		default: strbuf_adds(sb, "(zeroblob(2))"); return;
+		case DM_NUM: rt_strbuf_adds(sb, "(1 + 1)"); return;
+		case DM_TEXT: rt_strbuf_adds(sb, "(upper('t9'))"); return;
+		case DM_BOOL: rt_strbuf_adds(sb, "(1 > 0)"); return;
+		case DM_TIME: rt_strbuf_adds(sb, "CURRENT_TIMESTAMP"); return;
+		default: rt_strbuf_adds(sb, "(zeroblob(2))"); return;
 		}
 	}
 	if (c->def == DEF_EXPR) {
@@ -345,12 +345,12 @@ void default_sql(strbuf *sb, const gschema *s, const gcol *c)
 		else if (c->dom == DM_TEXT)
 			e = "('t' || 'x')";
 		if (e) {
-			strbuf_adds(sb, e);
+			rt_strbuf_adds(sb, e);
 			return;
 		}
 	}
 	if (c->dom == DM_TEXT && c->defv == 2) {
-		strbuf_adds(sb, "'it''s'"); /* a quote to keep through every rendering */
+		rt_strbuf_adds(sb, "'it''s'"); /* a quote to keep through every rendering */
 		return;
 	}
 	value_sql(sb, s, c, c->defv & 1);
@@ -367,11 +367,11 @@ void check_sql(strbuf *sb, const gschema *s, const gcol *c, int v)
 	const char *t = c->type;
 	if (!s->pg) {
 		switch (c->dom) {
-		case DM_NUM: strbuf_addf(sb, v & 1 ? "%s >= 0" : "length(%s) < 30", q); return;
-		case DM_TEXT: strbuf_addf(sb, v & 1 ? "%s <> ''" : "length(%s) < 40", q); return;
-		case DM_BOOL: strbuf_addf(sb, "%s IN (0, 1)", q); return;
-		case DM_TIME: strbuf_addf(sb, "%s > '2000'", q); return;
-		default: strbuf_addf(sb, "length(%s) > 0", q); return;
+		case DM_NUM: rt_strbuf_addf(sb, v & 1 ? "%s >= 0" : "length(%s) < 30", q); return;
+		case DM_TEXT: rt_strbuf_addf(sb, v & 1 ? "%s <> ''" : "length(%s) < 40", q); return;
+		case DM_BOOL: rt_strbuf_addf(sb, "%s IN (0, 1)", q); return;
+		case DM_TIME: rt_strbuf_addf(sb, "%s > '2000'", q); return;
+		default: rt_strbuf_addf(sb, "length(%s) > 0", q); return;
 		}
 	}
 	/*
@@ -384,31 +384,31 @@ void check_sql(strbuf *sb, const gschema *s, const gcol *c, int v)
 	int in_ok = !starts(t, "varchar");
 	const gfunc *f = v >= 2 ? func_for(s, c, v) : NULL;
 	if (f)
-		strbuf_addf(sb, "\"%s\"(%s) >= 0", f->name, q);
+		rt_strbuf_addf(sb, "\"%s\"(%s) >= 0", f->name, q);
 	else if (pg_numeric(t))
-		strbuf_addf(sb, v & 1 ? "%s >= 0" : "%s < 1000", q);
+		rt_strbuf_addf(sb, v & 1 ? "%s >= 0" : "%s < 1000", q);
 	else if (c->dom == DM_BOOL && is(t, "boolean"))
-		strbuf_addf(sb, "%s IN (true, false)", q);
+		rt_strbuf_addf(sb, "%s IN (true, false)", q);
 	else if (c->dom == DM_BOOL)
-		strbuf_addf(sb, in_ok ? "%s IN ('true', 'false')" : "%s = 'true' OR %s = 'false'", q, q);
+		rt_strbuf_addf(sb, in_ok ? "%s IN ('true', 'false')" : "%s = 'true' OR %s = 'false'", q, q);
 	else if (c->dom == DM_ENUM)
-		strbuf_addf(sb, in_ok ? "%s IN ('a0', 'a1')" : "%s = 'a0' OR %s = 'a1'", q, q);
+		rt_strbuf_addf(sb, in_ok ? "%s IN ('a0', 'a1')" : "%s = 'a0' OR %s = 'a1'", q, q);
 	else if (pg_textish(t) && c->dom == DM_TIME)
-		strbuf_addf(sb, "%s > '2000'", q);
+		rt_strbuf_addf(sb, "%s > '2000'", q);
 	else if (pg_textish(t))
-		strbuf_addf(sb, v & 1 ? "%s <> ''" : "length(%s) < 40", q);
+		rt_strbuf_addf(sb, v & 1 ? "%s <> ''" : "length(%s) < 40", q);
 	else if (is(t, "date") || is(t, "timestamp") || is(t, "timestamptz"))
-		strbuf_addf(sb, "%s > '2000-01-01'", q);
+		rt_strbuf_addf(sb, "%s > '2000-01-01'", q);
 	else if (is(t, "interval"))
-		strbuf_addf(sb, "%s >= '0 seconds'", q);
+		rt_strbuf_addf(sb, "%s >= '0 seconds'", q);
 	else if (is(t, "uuid"))
-		strbuf_addf(sb, "%s <> '00000000-0000-0000-0000-0000000000ff'", q);
+		rt_strbuf_addf(sb, "%s <> '00000000-0000-0000-0000-0000000000ff'", q);
 	else if (is(t, "jsonb"))
-		strbuf_addf(sb, v & 1 ? "%s ? 'k'" : "jsonb_typeof(%s) = 'object'", q);
+		rt_strbuf_addf(sb, v & 1 ? "%s ? 'k'" : "jsonb_typeof(%s) = 'object'", q);
 	else if (is(t, "bytea"))
-		strbuf_addf(sb, "length(%s) > 0", q);
+		rt_strbuf_addf(sb, "length(%s) > 0", q);
 	else
-		strbuf_addf(sb, "cardinality(%s) >= 1", q);
+		rt_strbuf_addf(sb, "cardinality(%s) >= 1", q);
 }
 
 /* A generated column's type: what its expression gives (see gen_sql). */
@@ -439,13 +439,13 @@ void gen_sql(strbuf *sb, const gschema *s, const gtable *t, const gcol *g)
 	snprintf(q, sizeof(q), "\"%s\"", g->gsrc);
 	const gfunc *f = g->gop == 2 ? func_for(s, src, 0) : NULL;
 	if (f)
-		strbuf_addf(sb, "\"%s\"(%s)", f->name, q);
+		rt_strbuf_addf(sb, "\"%s\"(%s)", f->name, q);
 	else if (src->dom == DM_NUM && col_numeric(s, src))
-		strbuf_addf(sb, g->gop ? "%s + 1" : "%s * 2", q);
+		rt_strbuf_addf(sb, g->gop ? "%s + 1" : "%s * 2", q);
 	else if (src->dom == DM_NUM)
-		strbuf_addf(sb, g->gop ? "length(%s) + 1" : "length(%s)", q);
+		rt_strbuf_addf(sb, g->gop ? "length(%s) + 1" : "length(%s)", q);
 	else
-		strbuf_addf(sb, g->gop ? "%s || '!'" : "upper(%s)", q);
+		rt_strbuf_addf(sb, g->gop ? "%s || '!'" : "upper(%s)", q);
 }
 
 /* ------------------------------------------------------------------ */
