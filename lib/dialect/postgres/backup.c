@@ -26,7 +26,7 @@ static char *split_password(const char *url, char **password, rt_error *err)
 		char *masked = rt_url_mask(url);
 		strbuf why = STRBUF_INIT;
 		rt_strbuf_adds(&why, msg ? msg : "out of memory");
-		rt_pg_hide_password(&why, url);
+		rt_url_hide_secrets(&why, url);
 		rt_fail(err, RT_ECONFIG, "cannot read the connection string %s: %s", masked, why.buf);
 		rt_strbuf_release(&why);
 		free(masked);
@@ -103,7 +103,7 @@ static int server_major(const char *url, rt_error *err)
 		char *masked = rt_url_mask(url);
 		strbuf why = STRBUF_INIT;
 		rt_strbuf_adds(&why, pg ? PQerrorMessage(pg) : "out of memory");
-		rt_pg_hide_password(&why, url);
+		rt_url_hide_secrets(&why, url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", masked, why.buf);
 		rt_strbuf_release(&why);
 		free(masked);
