@@ -16,7 +16,11 @@
 
 /*
  * See retort.h.  The default name carries the UTC time to the second, with
- * -2, -3 ... added while such a file exists; backups/ is made as needed.
+ * -2, -3 ... added while such a file exists; backups/ is made as needed,
+ * private (0700).  The copy is written to a hidden 0600 file beside the
+ * destination and appears under its name only once complete (a killed
+ * backup leaves no file that looks whole), never over an existing file
+ * or through a symlink.
  */
 int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
 {
@@ -30,7 +34,7 @@ int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
 		dest = rt_xstrdup(path);
 	} else {
 		char *dir = rt_fs_join(ctx->cfg->dir, "backups");
-		if (rt_fs_mkdirs(dir, err) < 0) {
+		if (rt_fs_mkdirs_private(dir, err) < 0) {
 			free(dir);
 			return -1;
 		}
@@ -40,20 +44,30 @@ int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%SZ", &tm);
 		dest = rt_xasprintf("%s/backup-%s.%s", dir, stamp, d->backup_ext);
-		for (int i = 2; rt_fs_exists(dest); i++) {
+		for (int i = 2; rt_fs_lexists(dest); i++) {
 			free(dest);
 			dest = rt_xasprintf("%s/backup-%s-%d.%s", dir, stamp, i, d->backup_ext);
 		}
 		free(dir);
 	}
 	*written = NULL;
-	int rc = d->backup(ctx->cfg, dest, err);
-	if (rc != 0) {
-		free(dest);
-		return rc;
+	char *tmp = NULL;
+	int rc = -1;
+	if (rt_fs_lexists(dest))
+		rt_fail_at(err, RT_EUSAGE, dest, 0, "already exists; retort never overwrites a backup");
+	else if (rt_fs_create_partial(dest, &tmp, err) == 0)
+		rc = d->backup(ctx->cfg, tmp, err);
+	if (rc == 0 && rt_fs_publish(tmp, dest, err) == 0) {
+		*written = dest;
+		dest = NULL;
+	} else if (rc == 0) {
+		rc = -1;
+	} else if (tmp) {
+		unlink(tmp);
 	}
-	*written = dest;
-	return 0;
+	free(tmp);
+	free(dest);
+	return rc;
 }
 
 /* The seed names that exist, for the message when one does not. */
@@ -174,12 +188,15 @@ static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *
 {
 	char *history = rt_history_table(ctx->cfg);
 	int exists = 0;
-	int rc = d->table_exists(c, ctx->cfg->version_table_schema, history, &exists, err);
+	const char *schema;
+	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, history, &exists, err);
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
 		d->user_expr(c, &user);
 		rt_strbuf_adds(&sb, "INSERT INTO ");
-		rt_table_name(ctx->cfg, history, &sb);
+		rt_table_name(schema, history, &sb);
 		rt_strbuf_addf(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) "
 				 "VALUES (NULL, 'reset', NULL, '', NULL, %s, NULL, %s, '" RETORT_VERSION "')",
 			    d->now_expr, user.buf);
@@ -223,20 +240,22 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 		rt_strbuf_release(&sb);
 	}
 	if (rc == 0)
-		rc = d->diff(now, empty, &ops, err);
+		rc = d->diff(now, empty, NULL, &ops, err);
 	if (rc == 0)
 		rc = d->begin(c, err);
 	for (size_t i = 0; rc == 0 && i < ops.n; i++)
 		for (size_t j = 0; rc == 0 && j < ops.v[i].sql.n; j++)
 			rc = d->exec(c, ops.v[i].sql.v[j], err);
 	int exists = 0;
+	const char *schema = NULL;
 	if (rc == 0)
-		rc = d->table_exists(c, ctx->cfg->version_table_schema,
-				     ctx->cfg->version_table, &exists, err);
+		rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, ctx->cfg->version_table, &exists, err);
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT;
 		rt_strbuf_adds(&sb, "DELETE FROM ");
-		rt_table_name(ctx->cfg, ctx->cfg->version_table, &sb);
+		rt_table_name(schema, ctx->cfg->version_table, &sb);
 		rc = d->exec(c, sb.buf, err);
 		rt_strbuf_release(&sb);
 	}
