@@ -66,6 +66,8 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
+	else if (m == MOVE_DOWN && (rc = cli_confirm_protected(c, ctx, "downgrade")) >= 0)
+		return rc;
 	rt_ctx_backup_first(ctx, backup && !sql);
 	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], &err)
 			  : rt_downgrade(ctx, argv[1], &err);
@@ -111,6 +113,8 @@ int cmd_stamp(cli *c, int argc, char **argv)
 	rt_error err = { 0 };
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
+	else if ((rc = cli_confirm_protected(c, ctx, "stamp")) >= 0)
+		return rc;
 	if (rt_stamp(ctx, (const char *const *)argv + 1, (size_t)argc - 1, purge,
 		     &err) < 0)
 		return cli_fail(c, &err);

@@ -108,7 +108,7 @@ typedef struct rt_config {
 	size_t nseeds;
 	char **branches;         /* branch labels expected to have a head each (verify) */
 	size_t nbranches;
-	int protected_env;       /* protected = true: reset refuses */
+	int protected_env;       /* protected = true: changes other than upgrade need a confirmation (rt_ctx_confirm) */
 	int scratch;             /* internal: a throwaway database, no durability needed */
 	char *file_template;     /* default %(rev)s_%(slug)s */
 	char *timezone;          /* for Create Date and file names; NULL = local */
@@ -407,6 +407,17 @@ RT_API void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
 RT_API void rt_ctx_backup_first(rt_ctx *ctx, int on);
 /* Offline mode: nothing connects; SQL goes to fn. */
 RT_API void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
+/*
+ * In an environment marked protected (protected = true), everything that
+ * changes the database other than rt_upgrade -- rt_downgrade, rt_stamp,
+ * rt_reset, rt_seed, rt_create -- refuses (RT_EUSAGE, nothing changed)
+ * until the caller confirms that its user asked for it, having typed the
+ * environment's name (rt_protected_name).  The library never asks; offline
+ * runs change nothing and need no confirmation.
+ */
+RT_API void rt_ctx_confirm(rt_ctx *ctx, int confirmed);
+/* The name that confirms a protected environment: its name, "default" without one. */
+RT_API const char *rt_protected_name(const rt_config *cfg);
 
 /*
  * Read the version table without changing anything (no table, no file is
@@ -478,8 +489,10 @@ RT_API int rt_seed(rt_ctx *ctx, const char *name, rt_error *err);
 RT_API int rt_create(rt_ctx *ctx, rt_error *err);
 /*
  * Start over: downgrade to base (or, when a revision has no downgrade,
- * drop every object), upgrade to the heads, run the configured seeds.
- * Refuses in an environment marked protected.  The caller asks first.
+ * drop what the migrations create at the database's revisions, keeping
+ * everything else), upgrade to the heads, run the configured seeds.
+ * The caller asks first (and in a protected environment confirms, see
+ * rt_ctx_confirm).
  */
 RT_API int rt_reset(rt_ctx *ctx, rt_error *err);
 

@@ -298,6 +298,41 @@ INSERT INTO t SELECT g, g % 3 FROM generate_series(1, 30) g;" "DROP TABLE t;" >/
 	expect_versions "c1"
 }
 
+# A killed (or failed) CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS
+# leaves an INVALID index, which the rerun's IF NOT EXISTS skipped: the
+# revision was recorded, the index enforced nothing and verify said the
+# database matched.  The rerun now refuses, naming the index and the DROP
+# that clears it, and verify reports it.
+pg_test_rerun_does_not_take_an_invalid_index_for_done() {
+	project
+	mig c1 "" "table" "CREATE TABLE t (id integer PRIMARY KEY, v integer);" "DROP TABLE t;" >/dev/null
+	rt upgrade c1
+	q "INSERT INTO t SELECT g, g % 3 FROM generate_series(1, 30) g"
+	mig c2 c1 "unique" "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ux_v ON t (v);" "DROP INDEX CONCURRENTLY ux_v;" >/dev/null
+	sed -i 's/^-- migrate:upgrade$/-- migrate:upgrade transaction:false/; s/^-- migrate:downgrade$/-- migrate:downgrade transaction:false/' migrations/c2_unique.sql
+	rt upgrade head
+	expect_rc 1
+	expect_versions "c1"
+	q "DELETE FROM t WHERE id > 3"
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "upgrade c2 (unique) failed: its statements ran, but left behind:"
+	expect_err_has "INVALID index ux_v"
+	expect_err_has "DROP INDEX CONCURRENTLY ux_v;"
+	expect_versions "c1"
+	expect_q "SELECT count(*) FROM retort_version_history WHERE revision = 'c2'" "0"
+	rt verify
+	expect_rc 1
+	expect_out_has "INVALID index ux_v"
+	q "DROP INDEX CONCURRENTLY ux_v"
+	rt upgrade head
+	expect_rc 0
+	expect_versions "c2"
+	expect_q "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ux_v'::regclass" "t"
+	rt verify
+	expect_rc 0
+}
+
 # What a migration run by retort cannot do is refused before anything
 # runs, with the reason: COPY from or to the client, psql meta-commands,
 # REINDEX DATABASE in a transaction.

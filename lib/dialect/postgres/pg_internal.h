@@ -23,10 +23,16 @@ int rt_pg_in_transaction(rt_conn *c);
 int rt_pg_tables_schema(rt_conn *c, const rt_config *cfg, const char **schema,
 			rt_error *err);
 
+/* INVALID indexes left by concurrent builds (leftovers.c; see dialect.h). */
+int rt_pg_leftovers(rt_conn *c, const rt_stmtlist *stmts, rt_strlist *out,
+		    rt_error *err);
+
 /* The session state between migrations (session.c; see dialect.h). */
 int rt_pg_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
 void rt_pg_session_undo(const rt_strlist *was, const rt_strlist *now,
 			rt_strlist *sql, rt_strlist *what);
+void rt_pg_session_reset_sql(const rt_config *cfg, const rt_stmtlist *stmts,
+			     rt_strlist *out);
 
 /*
  * Read the whole schema from pg_catalog (introspect.c): every name is
