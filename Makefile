@@ -99,6 +99,13 @@ $(BUILD)/tests/test_property: tests/unit/test_property.c $(PROP_SRC) tests/unit/
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PROP_SRC) $(BUILD)/libretort.a $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
+# test_api sees only retort.h and links the shared library, so whatever the
+# header promises must be exported.
+$(BUILD)/tests/test_api: tests/unit/test_api.c include/retort.h $(BUILD)/libretort.so
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -L$(BUILD) -lretort -Wl,-rpath,$(abspath $(BUILD)) $$($(PKG_CONFIG) --libs cmocka)
+
 # Fuzz targets replayed over their corpus and past crashes (tests/fuzz/replay.c).
 $(BUILD)/tests/test_replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libretort.a
 	@mkdir -p $(dir $@)

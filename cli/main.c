@@ -138,7 +138,10 @@ int main(int argc, char **argv)
 		}
 		char *hargv[] = { (char *)cmd->name, "--help", NULL };
 		c.cmd = cmd->name;
-		return cmd->fn(&c, 2, hargv);
+		c.err = rt_error_new();
+		int rc = cmd->fn(&c, 2, hargv);
+		rt_error_free(c.err);
+		return rc;
 	}
 	const command *cmd = find_command(argv[idx]);
 	if (!cmd) {
@@ -166,9 +169,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	c.err = rt_error_new();
 	int rc = cmd->fn(&c, n, args);
 	rt_ctx_close(c.ctx);
 	rt_config_free(c.cfg);
+	rt_error_free(c.err);
 	free(c.xargs.v);
 	free(args);
 	return rc;

@@ -559,17 +559,20 @@ static int read_file(parse_state *ps, rt_error *err)
 			   "is a directory, not a configuration file");
 		size_t n = strlen(ps->path);
 		if (n >= 4 && !strcmp(ps->path + n - 4, ".ini"))
-			rt_hint(err, "rename that directory, or name a file with -c FILE");
+			rt_hint(err, "rename that directory, or name a configuration file");
 		else
-			rt_hint(err, "name the file itself, e.g. -c %s/retort.ini", ps->path);
+			rt_hint(err, "name the file itself, e.g. %s/retort.ini", ps->path);
+		rt_fix_with(err, RT_FIX_SET, "config_file");
 		return -1;
 	}
 	ps->fp = fopen(ps->path, "r");
 	if (!ps->fp) {
 		rt_fail_at(err, RT_ECONFIG, ps->path, 0, "cannot read: %s",
 			   strerror(errno));
-		if (errno == ENOENT)
-			rt_hint(err, "create one with 'retort init', or name another with -c FILE");
+		if (errno == ENOENT) {
+			rt_hint(err, "start a new project, or name another configuration file");
+			rt_fix_with(err, RT_FIX_NEW_PROJECT, NULL);
+		}
 		return -1;
 	}
 	int rc = ini_parse_stream(reader, ps, handler, ps);

@@ -268,7 +268,7 @@ int rt_reset(rt_ctx *ctx, rt_error *err)
 		return -1;
 	}
 	rt_state st;
-	if (rt_current(ctx, &st, err) < 0)
+	if (rt_current_into(ctx, &st, err) < 0)
 		return -1;
 	int rc = rt_state_check(ctx->graph, &st, err);
 	int complete = rc == 0 && downgrades_complete(ctx->graph, &st);

@@ -191,7 +191,8 @@ static int exec_version(run *r, const rt_vop *v, const char *sql, rt_error *err)
 		"the version table %s changed while retort was migrating: %s of %s matched %lld rows, not 1 (retort expected the rows: %s)",
 		r->cfg->version_table, v->kind == RT_VOP_UPDATE ? "UPDATE" : v->kind == RT_VOP_DELETE ? "DELETE" : "INSERT",
 		v->from ? v->from : v->to, rows, sb.len ? sb.buf : "none");
-	rt_hint(err, "something other than retort changed it; run 'retort current' and try again");
+	rt_hint(err, "something other than retort changed it; read the current revisions and try again");
+	rt_fix_with(err, RT_FIX_READ_CURRENT, NULL);
 	rt_strbuf_release(&sb);
 	return -1;
 }
@@ -375,8 +376,10 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			rt_fail_at(err, RT_ESCRIPT, rev->path, 0,
 				   "revision %s has no '-- migrate:downgrade' section, so it cannot be downgraded",
 				   rev->id);
-			rt_hint(err, "write the downgrade SQL into the file, or if its changes may stay, move the version table with: retort stamp %s",
-				rev->nparents ? r->g->revs[rev->parents[0]]->id : "base");
+			const char *below = rev->nparents ? r->g->revs[rev->parents[0]]->id : "base";
+			rt_hint(err, "write the downgrade SQL into the file, or if its changes may stay, move the version table by stamping %s",
+				below);
+			rt_fix_with(err, RT_FIX_STAMP, below);
 			return -1;
 		}
 		if (rt_placeholders_apply(r->cfg, p[i].sec->body, p[i].sec->len,
@@ -439,10 +442,11 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 	strbuf sb = STRBUF_INIT;
 	rt_strlist_join(&sb, &r->committed, ", ");
 	const char *at = sb.len ? sb.buf : "base";
-	if (own && applied == APPLIED_ALL)
-		rt_hint(err, "the section runs outside a transaction and all of it ran, but recording it failed: the version table still says %s; fix the cause, then run the command again if the section is safe to rerun, or else mark it done with: retort stamp %s",
+	if (own && applied == APPLIED_ALL) {
+		rt_hint(err, "the section runs outside a transaction and all of it ran, but recording it failed: the version table still says %s; fix the cause, then run the command again if the section is safe to rerun, or else mark it done by stamping %s",
 			at, rev->id);
-	else if (own && applied == APPLIED_SOME)
+		rt_fix_with(err, RT_FIX_STAMP, rev->id);
+	} else if (own && applied == APPLIED_SOME)
 		rt_hint(err, "this section runs outside a transaction: the statements before the failing one were applied, and the version table still says %s; make the rest of the section safe to rerun, then run the command again",
 			at);
 	else if (r->cfg->transaction_per_migration)

@@ -9,7 +9,7 @@
 #ifndef RT_DIALECT_H
 #define RT_DIALECT_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "util/strbuf.h"
 
 struct sm_schema;

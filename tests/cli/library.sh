@@ -35,6 +35,32 @@ CREATE TABLE users (id INTEGER);" "" >/dev/null
 	expect_versions ""
 }
 
+# Only rt_ names leave the library: the shared library exports nothing
+# else, and the archive defines no other global symbol (a host program's
+# own xmalloc or strbuf_add must never clash).
+sqlite_test_only_rt_symbols() {
+	local build so ar bad
+	build=$(dirname "$RETORT")
+	so=$build/libretort.so.0 ar=$build/libretort.a
+	[ -f "$so" ] && [ -f "$ar" ] || fail "the libraries were not built in $build"
+	[ "$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')" = libretort.so.0 ] ||
+		fail "soname: $(readelf -d "$so" | grep SONAME)"
+	nm -D --defined-only "$so" | awk '{print $3}' | grep -c '^rt_' > count || true
+	[ "$(cat count)" -gt 100 ] || fail "only $(cat count) rt_ symbols exported"
+	bad=$(nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^rt_')
+	[ -z "$bad" ] || fail "the shared library exports symbols without the rt_ prefix: $bad"
+	# (AddressSanitizer's __odr_asan.NAME marks a global NAME: NAME counts.)
+	bad=$(nm --defined-only "$ar" | awk 'NF == 3 && $2 ~ /^[A-Z]$/ {print $3}' |
+		sed 's/^__odr_asan\.//' | grep -v '^rt_' | sort -u)
+	[ -z "$bad" ] || fail "the archive defines global symbols without the rt_ prefix: $bad"
+	# Every function the header declares is exported.
+	local missing=""
+	for fn in $(sed -n 's/^RT_API [^(]*[ *]\(rt_[a-z0-9_]*\)(.*/\1/p' "$REPO/include/retort.h"); do
+		nm -D --defined-only "$so" | awk '{print $3}' | grep -qx "$fn" || missing="$missing $fn"
+	done
+	[ -z "$missing" ] || fail "declared RT_API but not exported:$missing"
+}
+
 sqlite_test_make_install_and_pkg_config() {
 	local prefix=$PWD/prefix
 	make -s -C "$REPO" install BUILD=build/install-test PREFIX="$prefix" > make.log 2>&1 || fail "make install failed: $(tail -5 make.log)"

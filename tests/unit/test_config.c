@@ -80,7 +80,6 @@ static rt_error load_err(const fixture *f, const char *env)
 		fail_msg("%s loaded, but should fail", f->path);
 	}
 	assert_int_equal(err.code, RT_ECONFIG);
-	assert_int_equal(rt_error_exit_status(&err), 2);
 	return err;
 }
 
@@ -576,7 +575,8 @@ static void test_file_lookup(void **state)
 	assert_int_equal(err.code, RT_ECONFIG);
 	assert_string_equal(err.file, missing);
 	assert_contains(err.message, "cannot read");
-	assert_contains(err.hint, "retort init");
+	assert_contains(err.hint, "start a new project");
+	assert_int_equal(err.fix, RT_FIX_NEW_PROJECT);
 	rt_error_clear(&err);
 
 	/* $RETORT_CONFIG names the file when none is given. */

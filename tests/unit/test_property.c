@@ -470,7 +470,7 @@ static char *api_diff(const db *da, const char *sql_a, const char *sql_b, rt_dif
 	rt_error err = { 0 };
 	char *why = NULL;
 	rt_ctx *ctx = rt_ctx_open(cfg, &err);
-	if (!ctx || rt_schema_diff(ctx, from, to, out, &err) < 0)
+	if (!ctx || rt_schema_diff_into(ctx, from, to, out, &err) < 0)
 		why = take(&err);
 	else if (out->unsupported.n)
 		why = rt_xasprintf("rt_schema_diff lists %zu unsupported objects, the first: %s",

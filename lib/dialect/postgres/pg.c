@@ -113,7 +113,7 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 		rt_strbuf_rtrim(&msg);
 		rt_pg_hide_password(&msg, cfg->url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", c->masked, msg.buf);
-		rt_hint(err, "check the URL (url in retort.ini, DATABASE_URL or --url), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
+		rt_hint(err, "check the URL (url in retort.ini or DATABASE_URL), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
 		rt_strbuf_release(&msg);
 		PQfinish(c->pg);
 		free(c->masked);
@@ -457,7 +457,8 @@ static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 			rc = rt_fail(err, RT_ELOCK,
 				     "another retort held the migration lock on %s for more than %g s (holder: backend %s)",
 				     c->masked, cfg->lock_wait, who.len ? who.buf : "unknown");
-			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait); pg_terminate_backend(pid) ends a stuck one");
+			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini; pg_terminate_backend(pid) ends a stuck one");
+			rt_fix_with(err, RT_FIX_SET, "lock_wait");
 			rt_strbuf_release(&who);
 			break;
 		}

@@ -4,7 +4,7 @@
 #ifndef RT_PG_INTERNAL_H
 #define RT_PG_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 #include "schema/model.h"
 #include "schema/ops.h"

@@ -407,7 +407,8 @@ static int sq_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 			rt_fail(err, RT_ELOCK,
 				"another retort process held the migration lock on %s for more than %g s",
 				c->path, cfg->lock_wait);
-			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait)");
+			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini");
+			rt_fix_with(err, RT_FIX_SET, "lock_wait");
 			return -1;
 		}
 		if (!told && fn) {

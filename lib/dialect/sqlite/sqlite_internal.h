@@ -4,7 +4,7 @@
 #ifndef RT_SQLITE_INTERNAL_H
 #define RT_SQLITE_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 #include "util/strbuf.h"
 
