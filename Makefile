@@ -106,6 +106,21 @@ $(BUILD)/tests/test_api: tests/unit/test_api.c include/retort.h $(BUILD)/libreto
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -L$(BUILD) -lretort -Wl,-rpath,$(abspath $(BUILD)) $$($(PKG_CONFIG) --libs cmocka)
 
+# test_threads runs the library on eight threads under ThreadSanitizer: the
+# library's sources are compiled again for it with -fsanitize=thread (its
+# own objects, so -j works), whatever the build's other flags.
+TSAN_CFLAGS = $(STD) -O1 -g $(WARN) -fsanitize=thread -pthread -Iinclude -Ilib $(PKG_CFLAGS) -MMD -MP
+TSAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/tsan/%.o)
+$(BUILD)/tsan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (tsan)")
+	$(Q)$(CC) $(TSAN_CFLAGS) -DRETORT_BUILDING -c $< -o $@
+
+$(BUILD)/tests/test_threads: tests/unit/test_threads.c $(TSAN_OBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(TSAN_CFLAGS) -o $@ $< $(TSAN_OBJ) $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
+
 # Fuzz targets replayed over their corpus and past crashes (tests/fuzz/replay.c).
 $(BUILD)/tests/test_replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libretort.a
 	@mkdir -p $(dir $@)
@@ -171,4 +186,4 @@ $(BUILD)/embed-app: examples/embed/app.c $(BUILD)/libretort.a
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TSAN_OBJ:.o=.d)

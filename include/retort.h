@@ -23,11 +23,14 @@
  *     rt_graph_count() - 1, in load order (script locations in order, file
  *     names sorted).
  *
- * Threads: each thread uses its own rt_ctx (and rt_error); any number of
- * contexts may run at once, on different databases or on the same one (the
- * migration lock serialises them, as it does separate processes).  A
- * read-only object (rt_config, rt_graph) may be shared by several threads
- * as long as none changes it.  docs/library.md has the details.
+ * Threads: the library keeps no global state that changes.  Each thread
+ * uses its own rt_ctx (and rt_error); any number of contexts may run at
+ * once, on different databases or on the same one (the migration lock
+ * serialises them, as it does separate processes).  A read-only object
+ * (rt_config, rt_graph) may be shared by several threads as long as none
+ * changes it.  Nothing changes the process environment, the time zone,
+ * signal handlers or the working directory; between fork and exec (pg_dump,
+ * schema_command) only async-signal-safe calls are made.
  *
  * Out of memory: libretort does not return allocation failures; when
  * malloc fails it writes one line to stderr and calls abort().

@@ -180,7 +180,8 @@ static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
 	memset(st, 0, sizeof(*st));
 	char *list = rt_xstrdup(from);
 	int rc = 0;
-	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
 		rt_target t;
 		rc = rt_resolve_into(r->g, tok, NULL, &t, err);
 		if (rc == 0) {

@@ -7,6 +7,7 @@
  * validates later).
  */
 #include "internal.h"
+#include "util/tzfile.h"
 #include "graph_internal.h"
 #include "util/fs.h"
 
@@ -174,27 +175,33 @@ static void random_id(char out[13])
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-/* Broken-down time now in a tz database zone (NULL: local time). */
+/*
+ * Broken-down time now in a tz database zone (NULL: local time), without
+ * touching TZ: a named zone's offset comes from its file (util/tzfile.c),
+ * checked to exist when the configuration was read.
+ */
 static void now_in(const char *tz, struct tm *tm, long *usec, long *gmtoff)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	*usec = ts.tv_nsec / 1000;
-	char *saved = getenv("TZ") ? rt_xstrdup(getenv("TZ")) : NULL;
-	if (tz) {
-		setenv("TZ", !strcmp(tz, "UTC") ? "UTC0" : tz, 1);
-		tzset();
+	if (!tz) {
+		localtime_r(&ts.tv_sec, tm);
+		*gmtoff = tm->tm_gmtoff;
+		return;
 	}
-	localtime_r(&ts.tv_sec, tm);
-	*gmtoff = tm->tm_gmtoff;
-	if (tz) {
-		if (saved)
-			setenv("TZ", saved, 1);
-		else
-			unsetenv("TZ");
-		tzset();
+	long off = 0;
+	if (strcmp(tz, "UTC")) {
+		const char *dir = getenv("TZDIR");
+		char *path = rt_fs_join(dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+		if (rt_tz_offset(path, ts.tv_sec, &off) < 0)
+			off = 0;
+		free(path);
 	}
-	free(saved);
+	time_t shifted = ts.tv_sec + off;
+	gmtime_r(&shifted, tm);
+	tm->tm_gmtoff = off;
+	*gmtoff = off;
 }
 
 /* Digits at *p (before end) as a number, at most cap + 1; *p moves past them. */

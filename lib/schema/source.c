@@ -73,7 +73,8 @@ static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
 	char *list = rt_xstrdup(rev);
 	int rc = 0;
 	/* "a,b": the state of a database whose rows are a and b */
-	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ","))
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save))
 		rc = rt_upgrade(sub, tok, err);
 	free(list);
 	rt_ctx_close(sub);

@@ -10,6 +10,7 @@
 #include "dialect/postgres/libpq.h"
 #include "dialect/postgres/pg_internal.h"
 #include "util/fs.h"
+#include "util/proc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -115,28 +116,44 @@ static int server_major(const char *url, rt_error *err)
 	return v;
 }
 
-/* Run pg_dump -Fc -f dest with conninfo; the password goes through the environment. */
+/*
+ * Run pg_dump -Fc -f dest with conninfo; the password goes through the
+ * environment.  Its path, arguments and environment are made before fork,
+ * so the child only calls execve: the host program may have threads, and
+ * a malloc or environment lock held by one of them would hang the child.
+ */
 static int run_pg_dump(const char *pg_dump, const char *conninfo, const char *password,
 		       const char *dest, rt_error *err)
 {
-	pid_t pid = fork();
-	if (pid < 0)
-		return rt_fail(err, RT_EFAIL, "cannot start pg_dump: %s", strerror(errno));
-	if (pid == 0) {
-		if (password)
-			setenv("PGPASSWORD", password, 1);
-		char *dbname = rt_xasprintf("--dbname=%s", conninfo);
-		char *file = rt_xasprintf("--file=%s", dest);
-		execlp(pg_dump, pg_dump, "--format=custom", "--no-password", dbname, file,
-		       (char *)NULL);
+	char *exe = rt_proc_find(pg_dump);
+	char *dbname = rt_xasprintf("--dbname=%s", conninfo);
+	char *file = rt_xasprintf("--file=%s", dest);
+	char *pw = password ? rt_xasprintf("PGPASSWORD=%s", password) : NULL;
+	const char *const env[] = { pw, NULL };
+	char **envp = rt_proc_envp(env);
+	char *argv[] = { (char *)pg_dump, "--format=custom", "--no-password", dbname, file, NULL };
+	pid_t pid = exe ? fork() : 0;
+	if (exe && pid == 0) {
+		execve(exe, argv, envp);
 		_exit(127);
 	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	int saved = errno;
+	free(envp);
+	if (pw)
+		memset(pw, 0, strlen(pw));
+	free(pw);
+	free(file);
+	free(dbname);
+	free(exe);
+	int status = 127 << 8; /* not found: as the shell says it */
+	if (pid < 0)
+		return rt_fail(err, RT_EFAIL, "cannot start pg_dump: %s", strerror(saved));
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	unlink(dest);
+	if (pid > 0)
+		unlink(dest);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		rt_fail(err, RT_EFAIL, "pg_dump was not found");
 		rt_hint(err, "install the PostgreSQL client (Debian: postgresql-client), or point RETORT_PG_DUMP at pg_dump");

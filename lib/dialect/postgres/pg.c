@@ -19,6 +19,7 @@
 #include "sqltext.h"
 
 #include <stdint.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
@@ -619,8 +620,9 @@ static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 		return -1;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	static unsigned counter;
-	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^ (++counter * 2654435761u);
+	static atomic_uint counter; /* contexts on several threads make scratch databases */
+	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^
+		     ((atomic_fetch_add(&counter, 1) + 1) * 2654435761u);
 	char name[64];
 	snprintf(name, sizeof(name), "retort_scratch_%ld_%08x", (long)getpid(), r);
 	char *sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);

@@ -471,7 +471,10 @@ static void sq_user_expr(rt_conn *c, strbuf *sb)
 		rt_strbuf_adds(sb, "NULL");
 		return;
 	}
-	struct passwd *pw = getpwuid(geteuid());
+	struct passwd pwd, *pw = NULL;
+	char buf[1024];
+	if (getpwuid_r(geteuid(), &pwd, buf, sizeof(buf), &pw) != 0)
+		pw = NULL;
 	const char *name = pw ? pw->pw_name : getenv("USER");
 	rt_sql_literal(sb, name);
 }
