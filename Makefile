@@ -7,7 +7,11 @@
 #                   schema pairs per dialect (make test runs 100 each)
 #   make demo       build and run the example project on SQLite
 #   make bench      benchmarks (see bench/README.md)
-#   make install    PREFIX=/usr/local
+#   make install    PREFIX=/usr/local DESTDIR=... (BINDIR, LIBDIR, INCLUDEDIR,
+#                   MANDIR, PKGCONFIGDIR override the places); make uninstall
+#
+# CC, AR, CFLAGS and LDFLAGS are taken from the environment (CFLAGS is
+# added after the project's own flags).
 #
 # Dependencies come through pkg-config; scripts/install-deps installs the
 # Debian packages.
@@ -15,6 +19,11 @@
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BUILD      ?= build
 # libpq is opened at run time (lib/dialect/postgres/libpq.h): its headers
 # are needed to build, but nothing links it.
@@ -51,8 +60,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all deps test test-run unit demo bench install clean fuzz fuzz-bins soak
-all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so
+.PHONY: all deps test test-run unit demo bench install uninstall clean fuzz fuzz-bins soak
+all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so $(BUILD)/retort.pc
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
@@ -168,15 +177,32 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run $(BUILD)/retort
 
+# retort.pc for the places this build installs to.  Libs is for linking
+# the shared library; Libs.private and Requires.private add what the
+# archive needs (pkg-config --static).
+VERSION := $(shell sed -n 's/^#define RETORT_VERSION "\(.*\)"/\1/p' include/retort.h)
+$(BUILD)/retort.pc: retort.pc.in include/retort.h Makefile
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES_PRIVATE@|$(PKGS)|' \
+		-e 's|@LIBS_PRIVATE@|-lpg_query -ldl -pthread|' $< > $@
+
+INSTALLED := $(BINDIR)/retort $(LIBDIR)/libretort.a $(LIBDIR)/$(SONAME) $(LIBDIR)/libretort.so \
+	$(INCLUDEDIR)/retort.h $(MANDIR)/man1/retort.1 $(PKGCONFIGDIR)/retort.pc
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BUILD)/retort $(DESTDIR)$(PREFIX)/bin/retort
-	install -m 644 $(BUILD)/libretort.a $(DESTDIR)$(PREFIX)/lib/libretort.a
-	install -m 644 include/retort.h $(DESTDIR)$(PREFIX)/include/retort.h
-	install -m 644 docs/retort.1 $(DESTDIR)$(PREFIX)/share/man/man1/retort.1
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define RETORT_VERSION "\(.*\)"/\1/p' include/retort.h)|' \
-		-e 's|@REQUIRES@|$(PKGS)|' retort.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/retort.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(BUILD)/retort $(DESTDIR)$(BINDIR)/retort
+	install -m 644 $(BUILD)/libretort.a $(DESTDIR)$(LIBDIR)/libretort.a
+	install -m 755 $(BUILD)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libretort.so
+	install -m 644 include/retort.h $(DESTDIR)$(INCLUDEDIR)/retort.h
+	install -m 644 docs/retort.1 $(DESTDIR)$(MANDIR)/man1/retort.1
+	install -m 644 $(BUILD)/retort.pc $(DESTDIR)$(PKGCONFIGDIR)/retort.pc
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 # The library example, linked with the library just built.
 $(BUILD)/embed-app: examples/embed/app.c $(BUILD)/libretort.a

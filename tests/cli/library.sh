@@ -61,20 +61,45 @@ sqlite_test_only_rt_symbols() {
 	[ -z "$missing" ] || fail "declared RT_API but not exported:$missing"
 }
 
+# make install into a DESTDIR, the example built against what it installed
+# through pkg-config -- with the shared library and with the archive --
+# and run from there; make uninstall takes every file away again.
 sqlite_test_make_install_and_pkg_config() {
-	local prefix=$PWD/prefix
-	make -s -C "$REPO" install BUILD=build/install-test PREFIX="$prefix" > make.log 2>&1 || fail "make install failed: $(tail -5 make.log)"
-	[ -x "$prefix/bin/retort" ] && [ -f "$prefix/lib/libretort.a" ] && [ -f "$prefix/include/retort.h" ] &&
-		[ -f "$prefix/share/man/man1/retort.1" ] || fail "make install left out files: $(find "$prefix" -type f)"
-	"$prefix/bin/retort" --version | grep -q "^retort " || fail "installed retort does not run"
-	local flags
-	flags=$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags --libs retort) || fail "pkg-config does not know retort"
+	local dest=$PWD/dest
+	make -s -C "$REPO" install BUILD=build/install-test PREFIX=/usr DESTDIR="$dest" > make.log 2>&1 ||
+		fail "make install failed: $(tail -5 make.log)"
+	local f
+	for f in bin/retort lib/libretort.a lib/libretort.so.0 lib/libretort.so include/retort.h \
+		share/man/man1/retort.1 lib/pkgconfig/retort.pc; do
+		[ -e "$dest/usr/$f" ] || fail "make install left out /usr/$f: $(cd "$dest" && find . -type f -o -type l)"
+	done
+	[ "$(readlink "$dest/usr/lib/libretort.so")" = libretort.so.0 ] || fail "libretort.so does not point at libretort.so.0"
+	"$dest/usr/bin/retort" --version | grep -q "^retort " || fail "installed retort does not run"
+	export PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest
+	local cflags libs static
+	cflags=$(pkg-config --cflags retort) && libs=$(pkg-config --libs retort) &&
+		static=$(pkg-config --static --libs retort) || fail "pkg-config does not know retort"
+	grep -q -- "-lpg_query" <<<"$static" || fail "pkg-config --static lacks the archive's libraries: $static"
 	# shellcheck disable=SC2086
-	cc -o app "$REPO/examples/embed/app.c" $flags || fail "the example does not build against the installed library"
+	cc -o app-shared "$REPO/examples/embed/app.c" $cflags $libs ||
+		fail "the example does not build against the installed shared library"
+	# shellcheck disable=SC2086
+	cc -o app-static "$REPO/examples/embed/app.c" $cflags ${static/-lretort/-l:libretort.a} ||
+		fail "the example does not build against the installed archive"
+	ldd app-shared | grep -q "libretort.so.0 => $dest/usr/lib/" ||
+		LD_LIBRARY_PATH=$dest/usr/lib ldd app-shared | grep -q "libretort.so.0 => $dest/usr/lib/" ||
+		fail "app-shared does not use the installed libretort.so.0: $(ldd app-shared)"
+	! ldd app-static | grep -q libretort || fail "app-static still needs libretort.so"
 	project
 	mig e1 "" "users" "CREATE TABLE users (id INTEGER PRIMARY KEY);" >/dev/null
-	./app retort.ini > out 2>&1 || fail "the installed example failed: $(cat out)"
+	LD_LIBRARY_PATH=$dest/usr/lib ./app-shared retort.ini > out 2>&1 || fail "the shared-library build failed: $(cat out)"
 	expect_versions "e1"
+	mig e2 e1 "posts" "CREATE TABLE posts (id INTEGER PRIMARY KEY);" >/dev/null
+	./app-static retort.ini > out 2>&1 || fail "the static build failed: $(cat out)"
+	expect_versions "e2"
+	make -s -C "$REPO" uninstall BUILD=build/install-test PREFIX=/usr DESTDIR="$dest" > make.log 2>&1 ||
+		fail "make uninstall failed: $(tail -5 make.log)"
+	[ -z "$(find "$dest" -type f -o -type l)" ] || fail "make uninstall left: $(find "$dest" -type f -o -type l)"
 }
 
 run_tests
