@@ -141,7 +141,7 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libretort.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS)
 
-unit: $(UNIT_BIN) $(REPLAY_BIN) $(BUILD)/embed-app
+unit: $(UNIT_BIN) $(REPLAY_BIN) $(BUILD)/embed-app $(BUILD)/embed-embedded
 fuzz-bins: $(FUZZ_BIN)
 
 deps:
@@ -208,6 +208,17 @@ uninstall:
 $(BUILD)/embed-app: examples/embed/app.c $(BUILD)/libretort.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS)
+
+# The example with its migrations compiled in: `retort embed` writes them
+# as C data, then it is an ordinary source file of the program.
+EMBED_MIGRATIONS := $(sort $(wildcard examples/embed/migrations/*.sql))
+$(BUILD)/embed-project.c: $(BUILD)/retort examples/embed/retort.ini $(EMBED_MIGRATIONS)
+	@$(if $(Q),echo "  EMBED   $@")
+	$(Q)$(BUILD)/retort -q -c examples/embed/retort.ini embed -o $@
+
+$(BUILD)/embed-embedded: examples/embed/embedded.c $(BUILD)/embed-project.c $(BUILD)/libretort.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/embed-project.c $(BUILD)/libretort.a $(PKG_LIBS)
 
 clean:
 	rm -rf build

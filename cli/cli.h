@@ -165,6 +165,7 @@ int cmd_reset(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_lint(cli *c, int argc, char **argv);
+int cmd_embed(cli *c, int argc, char **argv);
 void cli_report_unsupported(cli *c, const rt_diff *d);
 
 #endif

@@ -37,6 +37,7 @@ static const command commands[] = {
 	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1 },
 	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1 },
 	{ "lint", cmd_lint, "find migration SQL that is dangerous on a live database", 1 },
+	{ "embed", cmd_embed, "write a C source holding the migration files, for rt_ctx_open_embedded", 0 },
 	{ NULL, NULL, NULL, 0 },
 };
 

@@ -285,6 +285,8 @@ RT_API int rt_revision_has_section(const rt_revision *rev, rt_section_kind s);
 RT_API char *rt_revision_section_sql(const rt_revision *rev, rt_section_kind s);
 RT_API int rt_revision_section_line(const rt_revision *rev, rt_section_kind s);
 RT_API int rt_revision_section_transactional(const rt_revision *rev, rt_section_kind s);
+/* The whole file's text as read (len: its length; it is NUL-terminated too). */
+RT_API const char *rt_revision_text(const rt_revision *rev, size_t *len);
 /* SHA-256 of the upgrade section, line endings normalised: "sha256:<hex>", for rt_free. */
 RT_API char *rt_revision_checksum(const rt_revision *rev);
 
@@ -417,6 +419,36 @@ RT_API void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
 RT_API void rt_ctx_backup_first(rt_ctx *ctx, int on);
 /* Offline mode: nothing connects; the SQL a run would execute goes to fn. */
 RT_API void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
+
+/*
+ * A project compiled into the program (`retort embed` writes the C source
+ * that defines one): a versioned plain struct, filled by the generated
+ * code; size is sizeof(rt_embedded) as the code was compiled, so a newer
+ * library can tell which fields an older one filled.
+ */
+typedef struct rt_embedded_file {
+	const char *path;  /* as in the project, e.g. "migrations/3f2a1b9c0d4e_users.sql" */
+	const char *data;  /* its bytes (not NUL-terminated as far as the library cares) */
+	size_t len;
+} rt_embedded_file;
+
+typedef struct rt_embedded {
+	size_t size;                        /* sizeof(rt_embedded) */
+	const rt_embedded_file *migrations; /* every migration file, in load order */
+	size_t nmigrations;
+	const rt_embedded_file *schema;     /* the declared schema, or NULL */
+	const rt_embedded_file *seeds;      /* seed files (NAME.sql) */
+	size_t nseeds;
+} rt_embedded;
+
+/*
+ * rt_ctx_open with the migration files (and the declared schema and seeds,
+ * when embedded) taken from project instead of the file system: cfg's
+ * script_location, schema and seed_location are not read.  project must
+ * outlive the context (the generated one is static).
+ */
+RT_API rt_ctx *rt_ctx_open_embedded(const rt_config *cfg, const rt_embedded *project,
+				    rt_error *err);
 
 /*
  * Move the database.  Online: takes the migration lock, reads the version

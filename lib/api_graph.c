@@ -155,6 +155,13 @@ const char *rt_revision_branch(const rt_revision *rev, size_t i)
 	return l >= 0 ? rev->graph->labels[l].name : NULL;
 }
 
+const char *rt_revision_text(const rt_revision *rev, size_t *len)
+{
+	if (len)
+		*len = rev->textlen;
+	return rev->text;
+}
+
 static const rt_section *section_of(const rt_revision *rev, rt_section_kind s)
 {
 	return s == RT_SECTION_DOWNGRADE ? &rev->downgrade : &rev->upgrade;

@@ -16,8 +16,13 @@
 rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 {
 	rt_graph *g = rt_graph_load(cfg, err);
-	if (!g)
-		return NULL;
+	return g ? rt_ctx_with_graph(cfg, g, err) : NULL;
+}
+
+/* See ctx_internal.h: what rt_ctx_open and rt_ctx_open_embedded share. */
+rt_ctx *rt_ctx_with_graph(const rt_config *cfg, rt_graph *g, rt_error *err)
+{
+	(void)err;
 	rt_ctx *ctx = rt_xcalloc(1, sizeof(*ctx));
 	ctx->cfg = cfg;
 	ctx->graph = g;
@@ -30,6 +35,7 @@ rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg)
 	ctx->cfg = cfg;
 	ctx->graph = base->graph;
 	ctx->borrowed = 1;
+	ctx->embedded = base->embedded;
 	return ctx;
 }
 

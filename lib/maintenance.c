@@ -68,14 +68,10 @@ static void list_seeds(const rt_config *cfg, strbuf *sb)
 	rt_strlist_free(&names);
 }
 
-/* Run one seed file: placeholders, the dialect's splitter, one transaction. */
+/* Run one seed's text: placeholders, the dialect's splitter, one transaction. */
 static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
-		    const char *path, rt_error *err)
+		    const char *path, const char *text, size_t len, rt_error *err)
 {
-	char *text;
-	size_t len;
-	if (rt_fs_read_file(path, &text, &len, err) < 0)
-		return -1;
 	strbuf sql = STRBUF_INIT;
 	rt_stmtlist stmts = { 0 };
 	int rc = rt_placeholders_apply(cfg, text, len, d->name, path, 1, &sql, err);
@@ -93,7 +89,6 @@ static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
 		rt_hint(err, "the seed ran in one transaction: nothing of it was kept");
 	rt_stmtlist_free(&stmts);
 	rt_strbuf_release(&sql);
-	free(text);
 	return rc;
 }
 
@@ -107,19 +102,32 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 	const rt_config *cfg = ctx->cfg;
 	if (!*name || strchr(name, '/'))
 		return rt_fail(err, RT_EUSAGE, "'%s' is not a seed name", name);
+	const rt_embedded_file *emb = ctx->embedded ? rt_embedded_seed(ctx->embedded, name) : NULL;
 	char *file = rt_xasprintf("%s.sql", name);
-	char *path = rt_fs_join(cfg->seed_location, file);
+	char *path = emb ? rt_xstrdup(emb->path) : rt_fs_join(cfg->seed_location, file);
 	free(file);
 	int rc = -1;
+	char *text = NULL;
+	size_t len = 0;
 	const rt_dialect *d = rt_dialect_for_config(cfg, err);
 	if (!d)
 		goto out;
-	if (!rt_fs_exists(path)) {
+	if (ctx->embedded && !emb) {
+		rt_fail(err, RT_EUSAGE, "no seed named '%s' is embedded", name);
+		goto out;
+	}
+	if (!emb && !rt_fs_exists(path)) {
 		strbuf have = STRBUF_INIT;
 		list_seeds(cfg, &have);
 		rt_fail_at(err, RT_EUSAGE, path, 0, "no seed named '%s'", name);
 		rt_hint(err, have.len ? "seeds here: %s" : "seeds are files NAME.sql in %s", have.len ? have.buf : cfg->seed_location);
 		rt_strbuf_release(&have);
+		goto out;
+	}
+	if (emb) {
+		text = rt_xstrndup(emb->data, emb->len);
+		len = emb->len;
+	} else if (rt_fs_read_file(path, &text, &len, err) < 0) {
 		goto out;
 	}
 	int missing;
@@ -128,11 +136,12 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 		goto out;
 	rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
 	if (rc == 0) {
-		rc = run_seed(d, c, cfg, path, err);
+		rc = run_seed(d, c, cfg, path, text, len, err);
 		d->unlock(c);
 	}
 	d->disconnect(c);
 out:
+	free(text);
 	free(path);
 	return rc;
 }

@@ -26,6 +26,90 @@ test_embedded_app_migrates_at_startup() {
 	[ "$(cat err.* | grep -c '^migrated ')" = 2 ] || fail "each migration should be reported once: $(cat err.*)"
 }
 
+# examples/embed/embedded.c: the migration files compiled in (make builds it
+# from examples/embed/ with `retort embed`), run where no migration file
+# exists, four copies at once; it needs only the database URL.
+test_embedded_migrations_need_no_files() {
+	local app i pids=()
+	app=$(dirname "$RETORT")/embed-embedded
+	[ -x "$app" ] || fail "$app was not built (make unit builds it)"
+	[ ! -e migrations ] && [ ! -e retort.ini ] || fail "the test directory is not empty"
+	for i in 1 2 3 4; do
+		"$app" "$(db_url)" > "out.$i" 2> "err.$i" &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || fail "copy $((i + 1)) failed: $(cat "err.$((i + 1))")"
+		grep -q "database ready" "out.$((i + 1))" || fail "copy $((i + 1)) did not say ready"
+	done
+	expect_versions "9d2e5b7c1a30"
+	expect_q "SELECT count(*) FROM retort_version_history" "2"
+	[ "$(cat err.* | grep -c '^migrated ')" = 2 ] || fail "each migration should be reported once: $(cat err.*)"
+	if "$app" > out 2> err; then fail "ran without a URL"; fi
+	grep -q "^usage: " err || fail "no usage line without a URL: $(cat err)"
+}
+
+# retort embed: the generated source compiles (-Wall -Werror) into a program
+# that opens it with rt_ctx_open_embedded: revisions, the declared schema
+# (rt_create loads it) and a seed (rt_seed runs it), with bytes that need
+# escaping; -o writes the file whole; --name must be a C identifier.
+sqlite_test_embed_command() {
+	project "schema = schema.sql"
+	local sql
+	sql=$(printf "CREATE TABLE t1 (a TEXT DEFAULT 'say \"hi\"??/ back\\\\slash\ttab');")
+	mig e1 "" "quotes and ??= trigraphs" "$sql" "DROP TABLE t1;" >/dev/null
+	printf '%s\n' "$sql" > schema.sql
+	mkdir seeds
+	printf "INSERT INTO t1 (a) VALUES ('caf\303\251');\n" > seeds/demo.sql
+	rt embed --name 'no good'
+	expect_rc 2
+	rt embed -o proj.c --name my_proj
+	expect_rc 0
+	expect_err_has "wrote proj.c: 1 migration files"
+	grep -q "const rt_embedded my_proj" proj.c || fail "no my_proj in proj.c"
+	cat > main.c <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <retort.h>
+extern const rt_embedded my_proj;
+int main(int argc, char **argv)
+{
+	rt_error *err = rt_error_new();
+	rt_config *cfg = rt_config_new(".");
+	rt_ctx *ctx = NULL;
+	int rc = rt_config_set(cfg, "url", argv[1], err);
+	if (!rc && !(ctx = rt_ctx_open_embedded(cfg, &my_proj, err)))
+		rc = -1;
+	if (!rc && argc > 2 && !strcmp(argv[2], "create"))
+		rc = rt_create(ctx, err);
+	else if (!rc)
+		rc = rt_upgrade(ctx, "heads", err);
+	if (!rc)
+		rc = rt_seed(ctx, "demo", err);
+	if (rc)
+		fprintf(stderr, "%s\n", rt_error_message(err));
+	rt_ctx_close(ctx);
+	rt_config_free(cfg);
+	rt_error_free(err);
+	return rc ? 1 : 0;
+}
+C
+	local build
+	build=$(dirname "$RETORT")
+	# shellcheck disable=SC2046
+	cc -std=c11 -Wall -Wextra -Werror -I"$REPO/include" -o prog main.c proj.c "$build/libretort.a" \
+		$(pkg-config --libs sqlite3 libcrypto inih) -lpg_query -ldl -pthread $(grep -q asan <<<"$build" && echo -fsanitize=address,undefined) ||
+		fail "the generated source does not build"
+	mkdir run && cd run || fail "no run directory"
+	../prog sqlite:///up.db > out 2> err || fail "upgrade from the embedded project failed: $(cat err)"
+	[ "$(sqlite3 up.db "SELECT version_num FROM retort_version")" = e1 ] || fail "not at e1"
+	[ "$(sqlite3 up.db "SELECT a FROM t1")" = "café" ] || fail "the embedded seed did not run: $(sqlite3 up.db 'SELECT a FROM t1')"
+	../prog sqlite:///created.db create > out 2> err || fail "create from the embedded schema failed: $(cat err)"
+	[ "$(sqlite3 created.db "SELECT version_num FROM retort_version")" = e1 ] || fail "create did not stamp e1"
+	[ "$(sqlite3 created.db "SELECT sql FROM sqlite_master WHERE name = 't1'")" = "${sql%;}" ] ||
+		fail "the embedded schema was not loaded as written: $(sqlite3 created.db "SELECT sql FROM sqlite_master WHERE name = 't1'")"
+}
+
 test_embedded_app_reports_errors() {
 	project
 	mig e1 "" "bad" "CREATE TABLE users (id INTEGER PRIMARY KEY);
