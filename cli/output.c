@@ -11,25 +11,31 @@
 #include <unistd.h>
 
 /*
- * See cli.h.  Loaded once per run and kept in c->cfg.  Each -x (checked
- * by parse_options to be KEY=VALUE) becomes a placeholder; --lock-wait
+ * See cli.h.  Loaded once per run and kept in c->cfg; --url replaces the
+ * file's url before its ${VAR}s are expanded.  Each -x (checked by
+ * parse_options to be KEY=VALUE) becomes a placeholder; --lock-wait
  * overrides lock_wait only when given.
  */
 rt_config *cli_config(cli *c, rt_error *err)
 {
 	if (c->cfg)
 		return c->cfg;
-	rt_config *cfg = rt_config_load(c->config_path, c->env, 0, err);
+	const char *key = "url";
+	rt_config *cfg = rt_config_load_with(c->config_path, c->env, 0, &key, &c->url,
+					     c->url ? 1 : 0, err);
 	if (!cfg)
 		return NULL;
-	if (c->url && rt_config_set(cfg, "url", c->url, err) < 0)
-		goto fail;
+	char *driver = rt_config_get(cfg, "url_driver");
+	if (c->verbose && !c->quiet && driver)
+		fprintf(stderr, "note: the URL names the driver '%s', which retort ignores: it has its own client for each database\n",
+			driver);
+	rt_free(driver);
 	for (size_t i = 0; i < c->xargs.n; i++) {
 		const char *kv = c->xargs.v[i];
 		const char *eq = strchr(kv, '=');
-		char *key = strndup(kv, (size_t)(eq - kv));
-		rt_config_set_placeholder(cfg, key, eq + 1);
-		free(key);
+		char *name = strndup(kv, (size_t)(eq - kv));
+		rt_config_set_placeholder(cfg, name, eq + 1);
+		free(name);
 	}
 	if (c->lock_wait_arg && rt_config_set(cfg, "lock_wait", c->lock_wait_arg, err) < 0)
 		goto fail;

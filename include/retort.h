@@ -169,6 +169,15 @@ typedef struct rt_config rt_config;
  */
 RT_API rt_config *rt_config_load(const char *path, const char *env, int require_file,
 			  rt_error *err);
+/*
+ * rt_config_load with settings that replace the file's (n keys and their
+ * values, set as by rt_config_set after the file is read).  A replaced
+ * value of the file is never substituted, so a ${VAR} only it uses need
+ * not be set: an application passing its own url needs no DATABASE_URL.
+ */
+RT_API rt_config *rt_config_load_with(const char *path, const char *env, int require_file,
+			       const char *const *keys, const char *const *values,
+			       size_t n, rt_error *err);
 /* Defaults only, no file: script_location "migrations" relative to dir. */
 RT_API rt_config *rt_config_new(const char *dir);
 /* A deep copy. */

@@ -96,6 +96,20 @@ const char *rt_strerror(rt_code code)
 
 /* ---- configuration ---- */
 
+rt_config *rt_config_load_with(const char *path, const char *env, int require_file,
+			       const char *const *keys, const char *const *values,
+			       size_t n, rt_error *err)
+{
+	rt_kv *kv = rt_xcalloc(n ? n : 1, sizeof(*kv));
+	for (size_t i = 0; i < n; i++) {
+		kv[i].key = (char *)keys[i];
+		kv[i].value = (char *)values[i];
+	}
+	rt_config *cfg = rt_config_load_kv(path, env, require_file, kv, n, err);
+	free(kv);
+	return cfg;
+}
+
 const char *rt_config_path(const rt_config *cfg)
 {
 	return cfg->path;
@@ -130,6 +144,7 @@ char *rt_config_get(const rt_config *cfg, const char *key)
 		size_t off;
 	} strings[] = {
 		{ "url", offsetof(rt_config, url) },
+		{ "url_driver", offsetof(rt_config, url_driver) },
 		{ "schema", offsetof(rt_config, schema) },
 		{ "schema_command", offsetof(rt_config, schema_command) },
 		{ "version_table", offsetof(rt_config, version_table) },

@@ -49,7 +49,8 @@ struct rt_config {
 	char *env;               /* selected [env:NAME], or NULL */
 	char **script_locations; /* directories of migration files (relative to the cwd) */
 	size_t nscript_locations;
-	char *url;               /* database URL, ${VAR} substituted */
+	char *url;               /* database URL, ${VAR} substituted, driver taken out */
+	char *url_driver;        /* the driver its scheme named (postgresql+asyncpg), or NULL */
 	char *schema;            /* declared schema file (absolute), or NULL */
 	char *schema_command;    /* or: a shell command printing it, or NULL */
 	char *version_table;     /* default retort_version */
@@ -73,6 +74,10 @@ struct rt_config {
 	rt_kv *placeholders;     /* [placeholders] and values set by the caller */
 	size_t nplaceholders;
 };
+
+/* rt_config_load_with, the overrides as key/value pairs. */
+rt_config *rt_config_load_kv(const char *path, const char *env, int require_file,
+			     const rt_kv *overrides, size_t n, rt_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Migration files and the revision graph                               */

@@ -49,7 +49,8 @@ const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 	char *masked = rt_url_mask(url);
 	rt_fail(err, RT_ECONFIG, "unsupported database URL '%s'", masked);
 	rt_hint(err, "retort supports sqlite:///relative.db, sqlite:////absolute.db, sqlite://:memory:, "
-		"postgresql://user@host/dbname and libpq strings such as 'host=/run/postgresql dbname=app'");
+		"postgresql://user@host/dbname and libpq strings such as 'host=/run/postgresql dbname=app' "
+		"(SQLAlchemy's postgresql+driver:// forms too)");
 	free(masked);
 	return NULL;
 }
