@@ -60,7 +60,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all deps test test-run unit demo bench install uninstall clean fuzz fuzz-bins soak
+.PHONY: all deps deps-build deps-test deps-fuzz deps-bench test test-run unit demo bench install uninstall clean fuzz fuzz-bins soak
 all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so $(BUILD)/retort.pc
 
 # V=1 shows the full commands.
@@ -144,12 +144,15 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libretort.a
 unit: $(UNIT_BIN) $(REPLAY_BIN) $(BUILD)/embed-app $(BUILD)/embed-embedded
 fuzz-bins: $(FUZZ_BIN)
 
+# Each target installs only the packages it needs (scripts/install-deps groups).
 deps:
 	@scripts/install-deps --auto
+deps-%:
+	@scripts/install-deps --auto $*
 
 # The test build is separate (build/asan) so sanitizer flags never leak
 # into the release binary.
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit
 	@tests/run build/asan
 
@@ -158,22 +161,22 @@ test: deps
 # (RT_PROPERTY_SEED picks other pairs).
 SOAK_PAIRS ?= 2500
 SOAK_BUILD ?= build/asan
-soak: deps
+soak: deps-test
 	@$(MAKE) --no-print-directory BUILD=$(SOAK_BUILD) SAN=1 all unit
 	@RT_PROPERTY_PAIRS=$(SOAK_PAIRS) TESTS=test_property tests/run $(SOAK_BUILD)
 
-demo: deps
+demo: deps-build
 	@$(MAKE) --no-print-directory all
 	@examples/run-demo $(BUILD)/retort
 
 # Each fuzz target for FUZZ_SECONDS (default 60); crashes are kept in
 # tests/fuzz/regressions/, which make test replays.
 FUZZ_SECONDS ?= 60
-fuzz: deps
+fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang FUZZ=1 fuzz-bins
 	@tests/fuzz/run build/fuzz $(FUZZ_SECONDS)
 
-bench: deps
+bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@bench/run $(BUILD)/retort
 
