@@ -255,10 +255,26 @@ static int offline(run *r, const request *q, rt_error *err)
  * names, then offline (session settings printed first, FROM:TO allowed)
  * or online (ranges refused: the database says where the run starts).
  */
+/* rt_ctx_backup_first: a backup before anything changes, now that something will. */
+static int backup_first(run *r, rt_error *err)
+{
+	char *path = NULL;
+	int rc = rt_backup(r->ctx, NULL, &path, err);
+	if (rc < 0)
+		return -1;
+	char *text = rc == 1 ? rt_xstrdup("no backup: the database does not exist yet")
+			     : rt_xasprintf("backed up to %s", path);
+	rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+	free(text);
+	free(path);
+	return 0;
+}
+
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
 	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
-		  .create_sql = q->create_sql, .dir = q->dir };
+		  .create_sql = q->create_sql, .dir = q->dir,
+		  .before_first = ctx->backup_first ? backup_first : NULL };
 	r.d = rt_dialect_for_config(ctx->cfg, err);
 	if (!r.d)
 		return -1;

@@ -640,26 +640,11 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	return 0;
 }
 
-/* rt_ctx_backup_first: a backup before anything changes, now that something will. */
-static int backup_first(run *r, rt_error *err)
-{
-	char *path = NULL;
-	int rc = rt_backup(r->ctx, NULL, &path, err);
-	if (rc < 0)
-		return -1;
-	char *text = rc == 1 ? rt_xstrdup("no backup: the database does not exist yet")
-			     : rt_xasprintf("backed up to %s", path);
-	rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
-	free(text);
-	free(path);
-	return 0;
-}
-
 /*
  * Prepare every step first (placeholders, splitting, checks), so a
  * mistake in a later migration stops the run before the first one runs;
- * then the backup, if asked for and something will run (offline: the
- * session settings); then the steps.
+ * then the caller's before_first step (the backup), if something will run
+ * (offline: the session settings); then the steps.
  * A transaction still open (transaction_per_migration = false) commits at
  * the end, or rolls back on failure.
  */
@@ -675,8 +660,8 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 			rt_run_emit(r, setup.v[i], NULL);
 		rt_strlist_free(&setup);
 	}
-	if (rc == 0 && plan->n && r->conn && r->ctx->backup_first && r->dir != RT_STAMP)
-		rc = backup_first(r, err);
+	if (rc == 0 && plan->n && r->conn && r->before_first && r->dir != RT_STAMP)
+		rc = r->before_first(r, err);
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_step(r, &plan->steps[i], &p[i], err);
