@@ -9,6 +9,7 @@
 #   make bench      benchmarks (see bench/README.md)
 #   make install    PREFIX=/usr/local DESTDIR=... (BINDIR, LIBDIR, INCLUDEDIR,
 #                   MANDIR, PKGCONFIGDIR override the places); make uninstall
+#                   (install-python: the Python package only)
 #
 # CC, AR, CFLAGS and LDFLAGS are taken from the environment (CFLAGS is
 # added after the project's own flags).
@@ -193,7 +194,7 @@ $(BUILD)/retort.pc: retort.pc.in include/retort.h Makefile
 INSTALLED := $(BINDIR)/retort $(LIBDIR)/libretort.a $(LIBDIR)/$(SONAME) $(LIBDIR)/libretort.so \
 	$(INCLUDEDIR)/retort.h $(MANDIR)/man1/retort.1 $(PKGCONFIGDIR)/retort.pc
 
-install: all
+install: all install-python
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(BUILD)/retort $(DESTDIR)$(BINDIR)/retort
@@ -206,6 +207,16 @@ install: all
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -rf $(DESTDIR)$(PYTHONDIR)/retort
+
+# The Python package (python/retort) where the system's python3 finds it:
+# the site-packages directory under PREFIX it searches, else PREFIX's own.
+PYTHON    ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+PYTHONDIR ?= $(shell $(PYTHON) -c 'import site, sys; d = [p for p in site.getsitepackages() if p.startswith("$(PREFIX)/lib/")]; print(d[0] if d else "$(PREFIX)/lib/python%d.%d/site-packages" % sys.version_info[:2])')
+.PHONY: install-python
+install-python:
+	install -d $(DESTDIR)$(PYTHONDIR)/retort
+	install -m 644 python/retort/*.py $(DESTDIR)$(PYTHONDIR)/retort/
 
 # The library example, linked with the library just built.
 $(BUILD)/embed-app: examples/embed/app.c $(BUILD)/libretort.a

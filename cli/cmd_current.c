@@ -62,7 +62,7 @@ int cmd_current(cli *c, int argc, char **argv)
 		json_revisions(stdout, "current", g, cur.v, cur.n, NULL);
 		fputs("}\n", stdout);
 	} else if (c->verbose) {
-		printf("Current revision(s) for %s:\n", masked);
+		printf("Current revision(s) for %s:\n", cli_safe(masked));
 	}
 	rt_free(masked);
 	for (size_t i = 0; i < cur.n && !c->json; i++) {

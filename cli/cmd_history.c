@@ -88,7 +88,7 @@ int cmd_history(cli *c, int argc, char **argv)
 		}
 		print_parents(g, r);
 		print_rev_short(stdout, g, revs.v[i], &m);
-		printf(", %s\n", rt_revision_message(r) ? rt_revision_message(r) : "");
+		printf(", %s\n", cli_safe(rt_revision_message(r)));
 	}
 	revlist_free(&revs);
 	rt_state_free(st);

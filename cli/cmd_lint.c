@@ -16,10 +16,10 @@ static void print_text(const rt_lint_report *r)
 	for (size_t i = 0; i < rt_lint_report_count(r); i++) {
 		const rt_finding *f = rt_lint_report_finding(r, i);
 		const char *file = rt_finding_file(f);
-		printf("%s:%d:%d: %s: %s%s\n", file ? file : "-", rt_finding_line(f),
-		       rt_finding_column(f), rt_finding_rule(f), rt_finding_message(f),
+		printf("%s:%d:%d: %s: %s%s\n", file ? cli_safe(file) : "-", rt_finding_line(f),
+		       rt_finding_column(f), rt_finding_rule(f), cli_safe(rt_finding_message(f)),
 		       strcmp(rt_finding_section(f), "downgrade") ? "" : " (downgrade section)");
-		printf("  why: %s\n  fix: %s\n", rt_finding_why(f), rt_finding_fix(f));
+		printf("  why: %s\n  fix: %s\n", cli_safe(rt_finding_why(f)), cli_safe(rt_finding_fix(f)));
 	}
 }
 

@@ -55,7 +55,7 @@ int cmd_check(cli *c, int argc, char **argv)
 		json_diff_lists(d);
 	} else {
 		for (size_t i = 0; i < n; i++)
-			printf("%s\n", rt_diff_change(d, i));
+			printf("%s\n", cli_safe(rt_diff_change(d, i)));
 	}
 	cli_report_unsupported(c, d);
 	int status = n ? 1 : 0;

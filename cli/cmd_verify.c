@@ -40,11 +40,11 @@ static void print_text(cli *c, const rt_verify_report *r)
 		red = green = "";
 	for (size_t i = 0; i < rt_verify_check_count(r); i++) {
 		int ok = rt_verify_check_ok(r, i);
-		const char *summary = rt_verify_check_summary(r, i), *fix = rt_verify_check_fix_sql(r, i);
+		const char *fix = rt_verify_check_fix_sql(r, i);
 		printf("%s%-4s%s  %-13s %s\n", ok ? green : red, ok ? "ok" : "FAIL", off,
-		       rt_verify_check_name(r, i), summary ? summary : "");
+		       rt_verify_check_name(r, i), cli_safe(rt_verify_check_summary(r, i)));
 		for (size_t j = 0; j < rt_verify_check_problem_count(r, i); j++)
-			printf("      - %s\n", rt_verify_check_problem(r, i, j));
+			printf("      - %s\n", cli_safe(rt_verify_check_problem(r, i, j)));
 		if (fix) {
 			printf("      SQL that brings the database back in line with its migrations:\n");
 			const char *p = fix;

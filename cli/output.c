@@ -63,6 +63,36 @@ rt_ctx *cli_ctx(cli *c, rt_error *err)
 	return c->ctx;
 }
 
+/*
+ * See cli.h.  The copies live in a ring of 16, each freed when its slot
+ * comes round again, so a few can share one printf (and the last ones
+ * stay reachable until exit).
+ */
+const char *cli_safe(const char *s)
+{
+	static char *ring[16];
+	static unsigned next;
+	unsigned i = next++ % 16;
+	free(ring[i]);
+	ring[i] = rt_printable(s);
+	return ring[i];
+}
+
+/* See cli.h. */
+void cli_vprint_safe(FILE *stream, const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *text = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (text) {
+		vsnprintf(text, (size_t)n + 1, fmt, again);
+		fputs(cli_safe(text), stream);
+		free(text);
+	}
+	va_end(again);
+}
+
 /* ANSI colours for stderr: "" unless c->color (a terminal, no NO_COLOR, TERM not dumb). */
 static const char *red(cli *c) { return c->color ? "\033[1;31m" : ""; }
 static const char *yellow(cli *c) { return c->color ? "\033[33m" : ""; }
@@ -124,19 +154,21 @@ int cli_fail(cli *c, rt_error *err)
 	int line = rt_error_line(err), col = rt_error_column(err);
 	fflush(stdout); /* data printed so far comes before the error, also in one pipe */
 	fprintf(stderr, "%serror:%s ", red(c), off(c));
+	if (file)
+		file = cli_safe(file);
 	if (file && line && col)
 		fprintf(stderr, "%s:%d:%d: ", file, line, col);
 	else if (file && line)
 		fprintf(stderr, "%s:%d: ", file, line);
 	else if (file)
 		fprintf(stderr, "%s: ", file);
-	fprintf(stderr, "%s\n", msg ? msg : "unknown error");
+	fprintf(stderr, "%s\n", msg ? cli_safe(msg) : "unknown error");
 	if (hint)
-		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), hint);
+		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), cli_safe(hint));
 	char buf[512];
 	const char *fix = cli_fix_text(err, buf, sizeof(buf));
 	if (fix)
-		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), fix);
+		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), cli_safe(fix));
 	rt_code code = rt_error_code(err);
 	rt_error_clear(err);
 	return code == RT_EUSAGE || code == RT_ECONFIG ? 2 : 1;
@@ -152,11 +184,11 @@ int cli_error(cli *c, int status, const char *hint, const char *fmt, ...)
 	fflush(stdout);
 	fprintf(stderr, "%serror:%s ", red(c), off(c));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vprint_safe(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	if (hint)
-		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), hint);
+		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), cli_safe(hint));
 	return status;
 }
 
@@ -166,7 +198,7 @@ void cli_note(cli *c, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vprint_safe(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -217,7 +249,7 @@ void cli_on_event(const rt_event *ev, void *ud)
 				break;
 			fprintf(f, "Running %s %s -> %s", dir, rt_event_from(ev), rt_event_to(ev));
 			if (rev && rt_revision_message(rev))
-				fprintf(f, ", %s", rt_revision_message(rev));
+				fprintf(f, ", %s", cli_safe(rt_revision_message(rev)));
 			long n = ftell(f);
 			fclose(f);
 			if (n >= (long)sizeof(buf))
@@ -328,10 +360,10 @@ void print_rev_verbose(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 			fprintf(f, "%s%s", i ? ", " : "", rt_revision_branch(r, i));
 		fputc('\n', f);
 	}
-	fprintf(f, "Path: %s\n", rt_revision_path(r));
+	fprintf(f, "Path: %s\n", cli_safe(rt_revision_path(r)));
 	if (rt_revision_create_date(r))
-		fprintf(f, "Create Date: %s\n", rt_revision_create_date(r));
-	fprintf(f, "\n    %s\n\n", rt_revision_message(r) ? rt_revision_message(r) : "");
+		fprintf(f, "Create Date: %s\n", cli_safe(rt_revision_create_date(r)));
+	fprintf(f, "\n    %s\n\n", cli_safe(rt_revision_message(r)));
 }
 
 rt_state *cli_read_current(cli *c, rt_error *err)

@@ -31,37 +31,8 @@ struct rt_conn {
 	int64_t lockkey; /* advisory lock key while held */
 	int locked;
 	int in_tx;
+	char *tables_schema; /* where retort's tables are, once read */
 };
-
-/*
- * See pg_internal.h.  The password is what rt_url_mask hides: the span
- * where the URL and its masked form differ.
- */
-void rt_pg_hide_password(strbuf *msg, const char *url)
-{
-	char *masked = rt_url_mask(url);
-	size_t n = strlen(url), m = strlen(masked), p = 0, s = 0;
-	while (p < n && p < m && url[p] == masked[p])
-		p++;
-	while (s < n - p && s < m - p && url[n - 1 - s] == masked[m - 1 - s])
-		s++;
-	free(masked);
-	if (n - p - s < 2) /* no password (or one too short to tell from text) */
-		return;
-	char *pw = rt_xstrndup(url + p, n - p - s);
-	strbuf out = STRBUF_INIT;
-	const char *at = rt_strbuf_str(msg), *hit;
-	while ((hit = strstr(at, pw))) {
-		rt_strbuf_add(&out, at, (size_t)(hit - at));
-		rt_strbuf_adds(&out, "***");
-		at = hit + strlen(pw);
-	}
-	rt_strbuf_adds(&out, at);
-	rt_strbuf_reset(msg);
-	rt_strbuf_adds(msg, rt_strbuf_str(&out));
-	rt_strbuf_release(&out);
-	free(pw);
-}
 
 static void ignore_notice(void *arg, const char *message)
 {
@@ -112,9 +83,10 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 		strbuf msg = STRBUF_INIT;
 		rt_strbuf_adds(&msg, c->pg ? PQerrorMessage(c->pg) : "out of memory");
 		rt_strbuf_rtrim(&msg);
-		rt_pg_hide_password(&msg, cfg->url);
+		rt_url_hide_secrets(&msg, cfg->url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", c->masked, msg.buf);
-		rt_hint(err, "check the URL (url in retort.ini or DATABASE_URL), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
+		const char *pw_hint = rt_url_password_hint(cfg->url);
+		rt_hint(err, "%s", pw_hint ? pw_hint : "check the URL (url in retort.ini or DATABASE_URL), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
 		rt_strbuf_release(&msg);
 		PQfinish(c->pg);
 		free(c->masked);
@@ -150,6 +122,7 @@ static void pg_disconnect(rt_conn *c)
 		return;
 	PQfinish(c->pg); /* ends the session: its advisory lock goes with it */
 	free(c->masked);
+	free(c->tables_schema);
 	free(c);
 }
 
@@ -367,6 +340,48 @@ static int pg_table_exists(rt_conn *c, const char *schema, const char *table,
 	return rc;
 }
 
+/*
+ * See dialect.h.  version_table_schema when set; else the schema in which
+ * the search_path finds the version table (as Alembic finds
+ * alembic_version); else the first schema of the search_path that exists,
+ * where CREATE TABLE would put it.  Read once per connection, before any
+ * migration runs: a migration's SET search_path or CREATE SCHEMA (of a
+ * schema named first in the search_path) cannot move the tables, within a
+ * run or from one run to the next.
+ */
+int rt_pg_tables_schema(rt_conn *c, const rt_config *cfg, const char **schema,
+			rt_error *err)
+{
+	*schema = cfg->version_table_schema;
+	if (*schema)
+		return 0;
+	if (!c->tables_schema) {
+		strbuf name = STRBUF_INIT, sql = STRBUF_INIT, out = STRBUF_INIT;
+		rt_sql_ident(&name, cfg->version_table);
+		rt_strbuf_adds(&sql, "SELECT coalesce((SELECT n.nspname FROM pg_catalog.pg_class c "
+				     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+				     "WHERE c.oid = pg_catalog.to_regclass(");
+		rt_sql_literal(&sql, name.buf);
+		rt_strbuf_adds(&sql, ")), pg_catalog.current_schema())");
+		int rc = pg_query(c, sql.buf, first_value, &out, err);
+		if (rc == 0 && out.len)
+			c->tables_schema = rt_strbuf_detach(&out);
+		rt_strbuf_release(&name);
+		rt_strbuf_release(&sql);
+		rt_strbuf_release(&out);
+		if (rc < 0)
+			return -1;
+		if (!c->tables_schema) {
+			rt_fail(err, RT_EDB, "no schema of the search_path exists on %s, so retort has no schema for its version table %s",
+				c->masked, cfg->version_table);
+			rt_hint(err, "create the schema first, or set version_table_schema in retort.ini (e.g. version_table_schema = public)");
+			return -1;
+		}
+	}
+	*schema = c->tables_schema;
+	return 0;
+}
+
 static int pg_begin(rt_conn *c, rt_error *err)
 {
 	if (pg_exec(c, "BEGIN", err) < 0)
@@ -545,7 +560,7 @@ static PGconn *scratch_server(const rt_config *cfg, rt_error *err)
 	strbuf msg = STRBUF_INIT;
 	rt_strbuf_adds(&msg, pg ? PQerrorMessage(pg) : "out of memory");
 	rt_strbuf_rtrim(&msg);
-	rt_pg_hide_password(&msg, base);
+	rt_url_hide_secrets(&msg, base);
 	PQfinish(pg);
 	keys[2] = "dbname"; /* a later dbname overrides the URL's */
 	vals[2] = "postgres";
@@ -691,6 +706,9 @@ const rt_dialect rt_dialect_postgres = {
 	.lock = pg_lock,
 	.unlock = pg_unlock,
 	.split = rt_pg_split,
+	.session_state = rt_pg_session_state,
+	.tables_schema = rt_pg_tables_schema,
+	.session_undo = rt_pg_session_undo,
 	.session_sql = pg_session_sql,
 	.begin_sql = "BEGIN",
 	.commit_sql = "COMMIT",

@@ -45,8 +45,12 @@ int rt_sqlite_path(const char *url, const char *dir, char **path,
 		p = url + 9;
 	else if (!strncmp(url, "sqlite:", 7))
 		p = url + 7;
-	else
-		return rt_fail(err, RT_ECONFIG, "'%s' is not a sqlite URL", url);
+	else {
+		char *masked = rt_url_mask(url);
+		rt_fail(err, RT_ECONFIG, "'%s' is not a sqlite URL", masked);
+		free(masked);
+		return -1;
+	}
 	if (!strcmp(p, ":memory:") || !strcmp(p, "/:memory:")) {
 		*path = rt_xstrdup(":memory:");
 		return 0;
@@ -500,6 +504,8 @@ const rt_dialect rt_dialect_sqlite = {
 	.lock = sq_lock,
 	.unlock = sq_unlock,
 	.split = rt_sqlite_split,
+	.session_state = rt_sqlite_session_state,
+	.session_undo = rt_sqlite_session_undo,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.commit_sql = "COMMIT",
 	.version_table_ddl = rt_version_table_ddl,
