@@ -327,4 +327,42 @@ EOF
 	expect_err_has "schema.sql:15:"
 }
 
+# pg_dump 15.14, 16.10, 17.6 and later put \restrict KEY and \unrestrict KEY
+# around a dump (a Rails structure.sql has them): psql's, meaning nothing
+# to retort, so a dump loads as it is.
+pg_test_pg_dump_restrict_lines_are_read_as_blank() {
+	project "schema = schema.sql"
+	cat > schema.sql <<'EOF'
+--
+-- PostgreSQL database dump
+--
+
+\restrict OTErP263hI5xdbqI2WkKaAOOb7GbGil4unib5XpTypqNeezoVOC9x0eWbYhXSDr
+
+SET statement_timeout = 0;
+CREATE TABLE public.users (id integer NOT NULL, name text);
+ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
+-- PostgreSQL database dump complete
+--
+
+\unrestrict OTErP263hI5xdbqI2WkKaAOOb7GbGil4unib5XpTypqNeezoVOC9x0eWbYhXSDr
+
+EOF
+	rt migrate -m initial
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	has_table users || fail "users missing"
+	rt check
+	expect_rc 0
+	# another meta-command is still refused, naming its line
+	echo '\connect other' >> schema.sql
+	rt check
+	expect_rc 1
+	expect_err_has "schema.sql:17:"
+	expect_err_has "psql meta-command"
+}
+
 run_tests
