@@ -66,6 +66,15 @@ typedef struct rt_dialect {
 	/* The same, also telling how many rows the statement changed. */
 	int (*exec_rows)(rt_conn *c, const rt_stmt *st, const char *file,
 			 long long *rows, rt_error *err);
+	/*
+	 * A statement of a declared schema being loaded: as exec_stmt, and
+	 * on failure *missing says whether it failed only because something
+	 * it refers to does not exist yet (so it may succeed once the rest of
+	 * the file has run).  guarded: a failure must leave an open
+	 * transaction usable (PostgreSQL: a savepoint around it).
+	 */
+	int (*exec_schema_stmt)(rt_conn *c, const rt_stmt *st, const char *file,
+				int guarded, int *missing, rt_error *err);
 	/* SQL retort generated itself (version table and history). */
 	int (*exec)(rt_conn *c, const char *sql, rt_error *err);
 	int (*query)(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,

@@ -42,7 +42,7 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 
 /*
  * See source.h: with own_tx, in one transaction of its own when no
- * statement forbids it.
+ * statement forbids it; in any order (load.c).
  */
 int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
 		  const char *name, int own_tx, rt_error *err)
@@ -52,15 +52,8 @@ int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
 	int nontx = 0;
 	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
 		nontx |= stmts.v[i].nontx;
-	int tx = own_tx && !nontx;
-	if (rc == 0 && tx)
-		rc = d->begin(c, err);
-	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
-		rc = d->exec_stmt(c, &stmts.v[i], name, err);
-	if (rc == 0 && tx)
-		rc = d->commit(c, err);
-	else if (rc < 0 && tx)
-		d->rollback(c);
+	if (rc == 0)
+		rc = rt_sm_run_any_order(d, c, &stmts, name, own_tx && !nontx, err);
 	rt_stmtlist_free(&stmts);
 	return rc;
 }

@@ -32,6 +32,7 @@ struct rt_conn {
 	int locked;
 	int in_tx;
 	char *tables_schema; /* where retort's tables are, once read */
+	char state[6];       /* SQLSTATE of the last failed statement of a file */
 };
 
 static void ignore_notice(void *arg, const char *message)
@@ -236,6 +237,8 @@ static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 	if (!ok) {
 		strbuf sb = STRBUF_INIT;
 		long pos;
+		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		snprintf(c->state, sizeof(c->state), "%s", state ? state : "");
 		describe(res, c->pg, &sb, &pos);
 		invalid_indexes(c, s, &sb);
 		int line = s->line, col = s->column;
@@ -255,6 +258,41 @@ static int pg_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 {
 	long long rows;
 	return pg_exec_rows(c, s, file, &rows, err);
+}
+
+/*
+ * SQLSTATEs of a statement that failed only because something it refers
+ * to does not exist yet: an undefined table, column, function, object
+ * (type, index, ...) or schema; a foreign key to a key not declared yet;
+ * a view grouping by a primary key not declared yet (so pg_dump makes
+ * such views later); an object not in the state needed yet (an index
+ * attached to a partitioned one before its table is attached).
+ */
+static const char *const missing_states[] = {
+	"42P01", "42703", "42883", "42704", "3F000", "42830", "42803", "55000", NULL,
+};
+
+/*
+ * A statement of a declared schema (see dialect.h): guarded inside a
+ * transaction block by a savepoint, since a failed statement aborts the
+ * transaction.
+ */
+static int pg_exec_schema_stmt(rt_conn *c, const rt_stmt *s, const char *file, int guarded,
+			       int *missing, rt_error *err)
+{
+	int sp = guarded && PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
+	*missing = 0;
+	if (sp && pg_exec(c, "SAVEPOINT retort_schema", err) < 0)
+		return -1;
+	if (pg_exec_stmt(c, s, file, err) == 0)
+		return sp ? pg_exec(c, "RELEASE SAVEPOINT retort_schema", err) : 0;
+	for (int i = 0; missing_states[i] && !*missing; i++)
+		*missing = !strcmp(c->state, missing_states[i]);
+	rt_error e = { 0 };
+	if (sp && pg_exec(c, "ROLLBACK TO SAVEPOINT retort_schema", &e) < 0)
+		*missing = 0; /* the transaction cannot go on */
+	rt_error_clear(&e);
+	return -1;
 }
 
 /*
@@ -695,6 +733,7 @@ const rt_dialect rt_dialect_postgres = {
 	.disconnect = pg_disconnect,
 	.exec_stmt = pg_exec_stmt,
 	.exec_rows = pg_exec_rows,
+	.exec_schema_stmt = pg_exec_schema_stmt,
 	.backup = rt_pg_backup,
 	.backup_ext = "dump",
 	.exec = pg_exec,

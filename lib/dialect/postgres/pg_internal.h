@@ -52,6 +52,12 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
  */
 char *rt_pg_unsupported_query(void);
 
+/*
+ * A column default as pg_get_expr gives it, with the spellings of one
+ * function read as one (now() as CURRENT_TIMESTAMP, ...; spelling.c).
+ */
+char *rt_pg_default_canon(const char *def);
+
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
 int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,
 	       sm_ops *out, rt_error *err);
