@@ -17,6 +17,7 @@
 #include "dialect/postgres/libpq.h"
 #include "dialect/postgres/pg_internal.h"
 #include "sqltext.h"
+#include "util/pidtag.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -543,11 +544,10 @@ int rt_pg_in_transaction(rt_conn *c)
 }
 
 /*
- * A connection to the server where scratch databases are made: dev_url
- * when set, else url.  That database may not exist yet (a project's first
+ * See pg_internal.h.  That database may not exist yet (a project's first
  * diff), so the server's "postgres" database is tried next.
  */
-static PGconn *scratch_server(const rt_config *cfg, rt_error *err)
+PGconn *rt_pg_scratch_server(const rt_config *cfg, rt_error *err)
 {
 	const char *base = cfg->dev_url ? cfg->dev_url : cfg->url;
 	const char *keys[] = { "application_name", "dbname", NULL, NULL };
@@ -619,24 +619,25 @@ static char *conninfo_db(const char *conninfo)
 }
 
 /*
- * A new, empty database on the dev server (retort_scratch_<pid>_<random>,
- * from template0 so nothing of template1 leaks in); *url gets a libpq
- * connection string for it.
+ * A new, empty database on the dev server, from template0 so nothing of
+ * template1 leaks in, named retort_scratch_<pidtag>_<n> (util/pidtag.h)
+ * so a later run can tell when the process that made it is gone; *url
+ * gets a libpq connection string for it.
  */
 static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 {
 	*url = NULL;
 	if (rt_libpq_load(err) < 0)
 		return -1;
-	PGconn *pg = scratch_server(cfg, err);
+	PGconn *pg = rt_pg_scratch_server(cfg, err);
 	if (!pg)
 		return -1;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
 	static unsigned counter;
-	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^ (++counter * 2654435761u);
+	char *tag = rt_pidtag_new();
 	char name[64];
-	snprintf(name, sizeof(name), "retort_scratch_%ld_%08x", (long)getpid(), r);
+	snprintf(name, sizeof(name), "retort_scratch_%s_%u", tag,
+		 __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
+	free(tag);
 	char *sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
 	PGresult *res = PQexec(pg, sql);
 	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
@@ -670,7 +671,7 @@ static void pg_scratch_drop(const rt_config *cfg, const char *url)
 		free(db);
 		db = NULL;
 	}
-	PGconn *pg = db ? scratch_server(cfg, &err) : NULL;
+	PGconn *pg = db ? rt_pg_scratch_server(cfg, &err) : NULL;
 	rt_error_clear(&err);
 	if (pg) {
 		char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s%s", db,
@@ -716,5 +717,6 @@ const rt_dialect rt_dialect_postgres = {
 	.introspect = rt_pg_introspect,
 	.diff = rt_pg_diff,
 	.scratch_create = pg_scratch_create,
+	.scratch_sweep = rt_pg_scratch_sweep,
 	.scratch_drop = pg_scratch_drop,
 };

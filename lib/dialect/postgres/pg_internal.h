@@ -66,4 +66,12 @@ void rt_pg_qname(strbuf *sb, const char *schema, const char *name);
 
 int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err);
 
+/*
+ * A connection to the server where scratch databases are made: dev_url
+ * when set, else url; NULL with err when there is none.
+ */
+struct pg_conn *rt_pg_scratch_server(const rt_config *cfg, rt_error *err);
+/* The dialect's scratch_sweep (scratch_sweep.c). */
+void rt_pg_scratch_sweep(const rt_config *cfg, rt_strlist *notes);
+
 #endif

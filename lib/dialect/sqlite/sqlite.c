@@ -511,5 +511,6 @@ const rt_dialect rt_dialect_sqlite = {
 	.introspect = rt_sqlite_introspect,
 	.diff = rt_sqlite_diff,
 	.scratch_create = rt_sqlite_scratch_create,
+	.scratch_sweep = rt_sqlite_scratch_sweep,
 	.scratch_drop = rt_sqlite_scratch_drop,
 };
