@@ -114,6 +114,7 @@ typedef struct rt_config {
 	char *timezone;          /* for Create Date and file names; NULL = local */
 	int truncate_slug_length;
 	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
+	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
 	double lock_wait;        /* seconds to wait for the migration lock */
 	rt_kv *placeholders;     /* [placeholders] and -x key=value */
 	size_t nplaceholders;

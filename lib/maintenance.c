@@ -240,7 +240,7 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 		rt_strbuf_release(&sb);
 	}
 	if (rc == 0)
-		rc = d->diff(now, empty, &ops, err);
+		rc = d->diff(now, empty, NULL, &ops, err);
 	if (rc == 0)
 		rc = d->begin(c, err);
 	for (size_t i = 0; rc == 0 && i < ops.n; i++)

@@ -14,6 +14,7 @@
 
 struct sm_schema;
 struct sm_ops;
+struct sm_diff_opts;
 
 typedef struct rt_conn rt_conn; /* each dialect defines its own */
 
@@ -132,7 +133,7 @@ typedef struct rt_dialect {
 	int (*introspect)(rt_conn *c, const rt_config *cfg,
 			  struct sm_schema **out, rt_error *err);
 	int (*diff)(const struct sm_schema *from, const struct sm_schema *to,
-		    struct sm_ops *out, rt_error *err);
+		    const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 	int (*scratch_create)(const rt_config *cfg, char **url, rt_error *err);
 	/*
 	 * A full copy of the database into the file dest, an empty private

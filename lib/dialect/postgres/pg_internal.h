@@ -53,8 +53,8 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 char *rt_pg_unsupported_query(void);
 
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
-int rt_pg_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
-	       rt_error *err);
+int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,
+	       sm_ops *out, rt_error *err);
 
 /*
  * An identifier as PostgreSQL's quote_ident writes it: bare when it is
