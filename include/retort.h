@@ -65,6 +65,23 @@ typedef enum rt_code {
 	RT_EIO,      /* file system error */
 } rt_code;
 
+/*
+ * What kind of failure a database reported (RT_ESQL, RT_EDB, RT_ELOCK), so
+ * that a caller can tell a broken migration from a busy, full or locked
+ * database: retry later, fix the storage or grant a privilege instead of
+ * editing the migration.
+ */
+typedef enum rt_fault {
+	RT_FAULT_NONE = 0,    /* not reported by a database, or not known */
+	RT_FAULT_STATEMENT,   /* the SQL itself: syntax, unknown table, ... */
+	RT_FAULT_DATA,        /* a value does not fit (bad input for a type, division by zero) */
+	RT_FAULT_CONSTRAINT,  /* rows break a constraint (unique, foreign key, not null, check) */
+	RT_FAULT_LOCK,        /* a lock another session held; a lock or statement timeout */
+	RT_FAULT_PERMISSION,  /* a missing privilege; a read-only database or file */
+	RT_FAULT_IO,          /* disk full, I/O error, a damaged database file, no memory */
+	RT_FAULT_CONNECTION,  /* the connection to the server was lost */
+} rt_fault;
+
 typedef struct rt_error {
 	rt_code code;
 	char *message; /* what happened; several problems are one per line */
@@ -72,6 +89,7 @@ typedef struct rt_error {
 	char *file;    /* the file at fault, or NULL */
 	int line;      /* 1-based line in file, 0 when unknown */
 	int column;    /* 1-based column, 0 when unknown */
+	rt_fault fault; /* what kind of failure, when a database reported it */
 } rt_error;
 
 RT_API void rt_error_clear(rt_error *err);

@@ -71,6 +71,25 @@ int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err);
  * when set, else url; NULL with err when there is none.
  */
 struct pg_conn *rt_pg_scratch_server(const rt_config *cfg, rt_error *err);
+/*
+ * How a statement's wait for a lock is reported (lockwatch.c): what the
+ * statement is ("the statement at m/x.sql:12"), the run's event callback
+ * (NULL: not watched), the URL for a second connection, and whether a
+ * lock_timeout is set.
+ */
+typedef struct rt_pg_watch {
+	const char *what;
+	rt_event_fn fn;
+	void *ud;
+	const char *url;
+	int lock_timeout;
+} rt_pg_watch;
+/*
+ * PQexec(pg, sql), reporting through w->fn, within a second, that the
+ * statement waits for a lock and who holds it.  w NULL: plain PQexec.
+ */
+struct pg_result *rt_pg_exec_watched(struct pg_conn *pg, const char *sql, const rt_pg_watch *w);
+
 /* The dialect's scratch_sweep (scratch_sweep.c). */
 void rt_pg_scratch_sweep(const rt_config *cfg, rt_strlist *notes);
 

@@ -28,6 +28,23 @@ int rt_sqlite_split(const char *sql, size_t len, int first_line,
 int rt_sq_read_begin(rt_conn *c);
 void rt_sq_read_end(rt_conn *c, int started);
 
+/*
+ * Waiting for another connection's lock (busy.c): SQLite's busy handler
+ * over an rt_sq_busy, which reports a wait longer than half a second
+ * through fn (when set), naming the process that holds the lock.
+ */
+typedef struct rt_sq_busy {
+	double limit;    /* seconds to wait in all (lock_wait) */
+	double started;  /* when the current wait began */
+	int told;        /* the current wait was reported */
+	rt_event_fn fn;  /* where to report it, or NULL */
+	void *ud;
+	const char *path;
+} rt_sq_busy;
+int rt_sq_busy_handler(void *busy, int count);
+/* "process 1234 (name)" holding a lock on the database at path, when known. */
+void rt_sq_lock_holder(const char *path, strbuf *out);
+
 /* The connection state between migrations (session.c; see dialect.h). */
 int rt_sqlite_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
 void rt_sqlite_session_undo(const rt_strlist *was, const rt_strlist *now,
