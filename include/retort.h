@@ -529,7 +529,13 @@ typedef struct rt_verify_report {
 RT_API int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err);
 RT_API void rt_verify_report_free(rt_verify_report *r);
 
-/* SHA-256 of a revision's upgrade section, line endings normalised: "sha256:<hex>". */
+/*
+ * The checksum retort 0.1 recorded: SHA-256 of a revision's upgrade
+ * section, line endings normalised, lint-ignore lines left out
+ * ("sha256:<hex>").  Runs now record "sha256-sql:<hex>", which leaves out
+ * every comment and folds white space by the dialect's lexer; verify checks
+ * each row by the algorithm it names (docs/migration-files.md).
+ */
 RT_API char *rt_revision_checksum(const rt_revision *rev);
 
 /* ------------------------------------------------------------------ */

@@ -16,6 +16,7 @@
  * clobbered.
  */
 #include "runner.h"
+#include "checksum.h"
 #include "placeholder.h"
 #include "sqltext.h"
 #include "schema/model.h"
@@ -386,7 +387,7 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			continue;
 		const rt_revision *rev = r->g->revs[s->rev];
 		p[i].sec = s->dir == RT_UPGRADE ? &rev->upgrade : &rev->downgrade;
-		p[i].checksum = rt_revision_checksum(rev);
+		p[i].checksum = rt_checksum(rev, r->d->name);
 		if (!p[i].sec->present) {
 			rt_fail_at(err, RT_ESCRIPT, rev->path, 0,
 				   "revision %s has no '-- migrate:downgrade' section, so it cannot be downgraded",
@@ -653,7 +654,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 		if (rt_strlist_has(&s->from, s->to.v[i]))
 			continue;
 		int rev = rt_graph_find(r->g, s->to.v[i]);
-		char *sum = rev >= 0 ? rt_revision_checksum(r->g->revs[rev]) : NULL;
+		char *sum = rev >= 0 ? rt_checksum(r->g->revs[rev], r->d->name) : NULL;
 		int rc = emit_history(r, s, s->to.v[i], sum,
 				      r->conn ? started : NULL, 0, err);
 		free(sum);
