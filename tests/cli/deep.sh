@@ -56,7 +56,7 @@ pg_test_too_deep_is_refused_naming_the_line() {
 	for cmd in "upgrade head" "upgrade head --sql"; do
 		rt $cmd
 		expect_rc 1
-		expect_err_has "migrations/m001_deep.sql:8:1: this statement nests too deeply for retort's parser (up to 25000 levels; at most 20000)"
+		expect_err_has "migrations/m001_deep.sql:8:1: this statement nests too deeply for retort's parser (up to 25000 levels; at most 10000)"
 		expect_err_has "nothing was run"
 		expect_out_lacks "CREATE TABLE"
 	done

@@ -108,6 +108,23 @@ sqlite_test_lock_wait_is_reported_and_not_blamed_on_the_migration() {
 	expect_versions m001
 }
 
+# Another retort's migration lock (flock stands in for it): the wait names
+# the process that holds it.
+sqlite_test_migration_lock_wait_names_the_holder() {
+	project
+	tmig m001 ""
+	rt upgrade head
+	tmig m002 m001
+	flock app.db sleep 3 &
+	local holder=$!
+	sleep 0.3
+	rt --lock-wait 1 upgrade head
+	wait "$holder"
+	expect_rc 1
+	expect_err_has "(flock) is migrating app.db; waiting up to 1 s"
+	expect_versions m001
+}
+
 # A psql session keeps a table locked: the ALTER TABLE waits, which retort
 # reports within a second, naming the backend; at lock_timeout it fails
 # with a hint that does not blame the migration.

@@ -99,7 +99,7 @@ struct pg_result *rt_pg_exec_watched(struct pg_conn *pg, const char *sql, const 
  * returns -1 without running it when the bound passes RT_PG_MAX_DEPTH or
  * no such stack can be had.
  */
-#define RT_PG_MAX_DEPTH 20000
+#define RT_PG_MAX_DEPTH 10000
 typedef struct rt_pg_depth_bound {
 	size_t bound;
 	size_t at;

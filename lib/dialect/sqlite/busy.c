@@ -28,8 +28,12 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Does a /proc/locks line lock the file with this device and inode? */
-static int locks_file(const char *line, const struct stat *st, long *pid)
+/*
+ * Does a /proc/locks line lock the file with this device and inode, with
+ * a lock of the kind asked for (flock: retort's migration lock, else
+ * SQLite's own POSIX locks)?
+ */
+static int locks_file(const char *line, const struct stat *st, int flock, long *pid)
 {
 	char kind[16];
 	unsigned maj, min;
@@ -40,12 +44,12 @@ static int locks_file(const char *line, const struct stat *st, long *pid)
 		return 0;
 	if (sscanf(p + 1, " %15s %*s %*s %ld %x:%x:%lu", kind, pid, &maj, &min, &ino) != 5)
 		return 0;
-	return (!strcmp(kind, "POSIX") || !strcmp(kind, "OFDLCK")) &&
-	       maj == major(st->st_dev) && min == minor(st->st_dev) && ino == st->st_ino;
+	int match = flock ? !strcmp(kind, "FLOCK") : !strcmp(kind, "POSIX") || !strcmp(kind, "OFDLCK");
+	return match && maj == major(st->st_dev) && min == minor(st->st_dev) && ino == st->st_ino;
 }
 
 /* See sqlite_internal.h. */
-void rt_sq_lock_holder(const char *path, strbuf *out)
+void rt_sq_lock_holder(const char *path, int flock, strbuf *out)
 {
 	static const char *const suffixes[] = { "", "-shm", "-journal", "-wal", NULL };
 	FILE *f = fopen("/proc/locks", "re");
@@ -60,7 +64,7 @@ void rt_sq_lock_holder(const char *path, strbuf *out)
 		free(name);
 		rewind(f);
 		while (ok && !found && fgets(line, sizeof(line), f))
-			if (locks_file(line, &st, &pid) && pid != me)
+			if (locks_file(line, &st, flock, &pid) && pid != me)
 				found = pid;
 	}
 	fclose(f);
@@ -95,7 +99,7 @@ int rt_sq_busy_handler(void *arg, int count)
 		return 0; /* give up: SQLITE_BUSY */
 	if (!b->told && waited >= TELL_AFTER && b->fn) {
 		strbuf who = STRBUF_INIT;
-		rt_sq_lock_holder(b->path, &who);
+		rt_sq_lock_holder(b->path, 0, &who);
 		char *text = rt_xasprintf("waiting up to %g s: %s is locked by another connection%s%s",
 					  b->limit, b->path, who.len ? ", " : "", rt_strbuf_str(&who));
 		rt_event ev = { .kind = RT_EV_LOCK_WAIT, .text = text };

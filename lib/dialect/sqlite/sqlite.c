@@ -378,7 +378,7 @@ static int sq_begin(rt_conn *c, rt_error *err)
 		sqlite_fail(c, err, "cannot begin a transaction");
 		strbuf who = STRBUF_INIT;
 		if (sqlite3_errcode(c->db) == SQLITE_BUSY)
-			rt_sq_lock_holder(c->path, &who);
+			rt_sq_lock_holder(c->path, 0, &who);
 		if (who.len) { /* "database is locked (by process 4242 (python3))" */
 			char *m = rt_xasprintf("%s (by %s)", err->message, who.buf);
 			free(err->message);
@@ -457,8 +457,11 @@ static int sq_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 			return -1;
 		}
 		if (!told && fn) {
-			char *text = rt_xasprintf("another retort process is migrating %s; waiting up to %g s",
-					       c->path, cfg->lock_wait);
+			strbuf who = STRBUF_INIT;
+			rt_sq_lock_holder(c->path, 1, &who);
+			char *text = rt_xasprintf("%s is migrating %s; waiting up to %g s",
+					       who.len ? who.buf : "another retort process", c->path, cfg->lock_wait);
+			rt_strbuf_release(&who);
 			rt_event ev = { .kind = RT_EV_LOCK_WAIT, .text = text };
 			fn(&ev, ud);
 			free(text);

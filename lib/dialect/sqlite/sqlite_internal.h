@@ -42,8 +42,11 @@ typedef struct rt_sq_busy {
 	const char *path;
 } rt_sq_busy;
 int rt_sq_busy_handler(void *busy, int count);
-/* "process 1234 (name)" holding a lock on the database at path, when known. */
-void rt_sq_lock_holder(const char *path, strbuf *out);
+/*
+ * "process 1234 (name)" holding a lock on the database at path, when known:
+ * retort's migration lock (flock), or else SQLite's own.
+ */
+void rt_sq_lock_holder(const char *path, int flock, strbuf *out);
 
 /* The connection state between migrations (session.c; see dialect.h). */
 int rt_sqlite_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
