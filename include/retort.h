@@ -134,6 +134,24 @@ typedef enum rt_fix {
 	RT_FIX_SET_PLACEHOLDER, /* give the placeholder arg a value */
 } rt_fix;
 
+/*
+ * What kind of failure a database reported (RT_ESQL, RT_EDB, RT_ELOCK), so
+ * that a caller can tell a broken migration from a busy, full or locked
+ * database: retry later, fix the storage or grant a privilege instead of
+ * editing the migration.
+ */
+typedef enum rt_fault {
+	RT_FAULT_NONE = 0,    /* not reported by a database, or not known */
+	RT_FAULT_STATEMENT,   /* the SQL itself: syntax, unknown table, ... */
+	RT_FAULT_DATA,        /* a value does not fit (bad input for a type, division by zero) */
+	RT_FAULT_CONSTRAINT,  /* rows break a constraint (unique, foreign key, not null, check) */
+	RT_FAULT_LOCK,        /* a lock another session held; a lock or statement timeout */
+	RT_FAULT_PERMISSION,  /* a missing privilege; a read-only database or file */
+	RT_FAULT_IO,          /* disk full, I/O error, a damaged database file, no memory */
+	RT_FAULT_CONNECTION,  /* the connection to the server was lost */
+} rt_fault;
+
+
 typedef struct rt_error rt_error;
 
 /* A new, empty error (code RT_OK). */
@@ -152,6 +170,8 @@ RT_API int rt_error_line(const rt_error *err);
 RT_API int rt_error_column(const rt_error *err);
 RT_API rt_fix rt_error_fix(const rt_error *err);
 RT_API const char *rt_error_fix_arg(const rt_error *err);
+/* What kind of failure, when a database reported it (else RT_FAULT_NONE). */
+RT_API rt_fault rt_error_fault(const rt_error *err);
 /* A short static description of a code ("a migration statement failed"). */
 RT_API const char *rt_strerror(rt_code code);
 
@@ -303,7 +323,13 @@ RT_API int rt_revision_section_line(const rt_revision *rev, rt_section_kind s);
 RT_API int rt_revision_section_transactional(const rt_revision *rev, rt_section_kind s);
 /* The whole file's text as read (len: its length; it is NUL-terminated too). */
 RT_API const char *rt_revision_text(const rt_revision *rev, size_t *len);
-/* SHA-256 of the upgrade section, line endings normalised: "sha256:<hex>", for rt_free. */
+/*
+ * The checksum retort 0.1 recorded (for rt_free): SHA-256 of a revision's
+ * upgrade section, line endings normalised, lint-ignore lines left out
+ * ("sha256:<hex>").  Runs now record "sha256-sql:<hex>", which leaves out
+ * every comment and folds white space by the dialect's lexer; verify checks
+ * each row by the algorithm it names (docs/migration-files.md).
+ */
 RT_API char *rt_revision_checksum(const rt_revision *rev);
 
 /*
@@ -611,6 +637,41 @@ RT_API const char *rt_verify_check_problem(const rt_verify_report *r, size_t i, 
 /* drift: the SQL that brings the database back in line, else NULL. */
 RT_API const char *rt_verify_check_fix_sql(const rt_verify_report *r, size_t i);
 RT_API void rt_verify_report_free(rt_verify_report *r);
+
+/* ------------------------------------------------------------------ */
+/* Writing migration files                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_new_revision {
+	const char *message;          /* may be NULL */
+	const char *rev_id;           /* NULL: 12 random hex digits */
+	const char *const *heads;     /* identifiers of the parents; NULL = {"head"} */
+	size_t nheads;
+	int splice;                   /* allow a parent that is not a head */
+	int merge;                    /* a merge: at least two distinct heads */
+	const char *const *labels;    /* Branch Labels */
+	size_t nlabels;
+	const char *const *depends;   /* Depends On identifiers */
+	size_t ndepends;
+	const char *version_path;     /* directory; NULL = the parent's, or the first */
+	const char *upgrade_sql;      /* body of the upgrade section, or NULL */
+	const char *downgrade_sql;
+} rt_new_revision;
+
+/* Validate against the graph, then write the file; *path_out gets its path. */
+RT_API int rt_revision_create(const rt_config *cfg, const rt_graph *g,
+		       const rt_new_revision *nr, char **path_out,
+		       rt_error *err);
+/*
+ * revision --autogenerate: with the database at every head, write a
+ * migration from it to the declared schema (both sections).  When they
+ * already match, nothing is written and *path stays NULL.
+ */
+RT_API int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
+		    char **path, rt_error *err);
+
+/* The slug Alembic derives from a message: words joined by _, lower case, truncated. */
+RT_API char *rt_slugify(const char *message, int truncate);
 
 /* ------------------------------------------------------------------ */
 /* Lint: rules over migration SQL (docs/lint.md)                        */

@@ -76,6 +76,11 @@ const char *rt_error_fix_arg(const rt_error *err)
 	return err->fix_arg;
 }
 
+rt_fault rt_error_fault(const rt_error *err)
+{
+	return err->fault;
+}
+
 const char *rt_strerror(rt_code code)
 {
 	switch (code) {

@@ -79,7 +79,7 @@ void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
  * Send an event to the installed callback, if any, with the step's
  * revision (none for a stamp).
  */
-void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
+void rt_ctx_emit(const rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text)
 {
 	if (!ctx->on_event)

@@ -24,7 +24,7 @@ struct rt_ctx {
 	const struct rt_declared *declared;
 };
 
-void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
+void rt_ctx_emit(const rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text);
 /*
  * Read the version table into st.  known_to_exist skips the catalog

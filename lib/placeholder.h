@@ -23,6 +23,20 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			  int first_line, strbuf *out, rt_error *err);
 
 /*
+ * The lexical regions of SQL text, by the dialect's rules (the same that
+ * find placeholders): comments; quoted text -- string literals, quoted
+ * identifiers, dollar-quoted bodies -- taken whole; and code in between.
+ */
+typedef enum rt_sql_kind {
+	RT_SQL_CODE,
+	RT_SQL_COMMENT,
+	RT_SQL_QUOTED,
+} rt_sql_kind;
+/* The kind and length of the region that starts at sql[i] (i < len). */
+size_t rt_sql_region(const char *sql, size_t len, size_t i, const char *dialect,
+		     rt_sql_kind *kind);
+
+/*
  * The placeholders that substitution leaves alone because they stand in a
  * string literal, quoted identifier, comment or dollar-quoted body, and
  * whose name has a value (so the author most likely meant them to be

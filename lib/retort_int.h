@@ -32,6 +32,7 @@ struct rt_error {
 	int column;    /* 1-based column, 0 when unknown */
 	rt_fix fix;    /* the one action that fixes it, or RT_FIX_NONE */
 	char *fix_arg; /* its argument, or NULL */
+	rt_fault fault; /* what kind of failure, when a database reported it */
 };
 
 /* ------------------------------------------------------------------ */

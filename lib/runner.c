@@ -16,6 +16,7 @@
  * clobbered.
  */
 #include "runner.h"
+#include "checksum.h"
 #include "placeholder.h"
 #include "sqltext.h"
 #include "schema/model.h"
@@ -387,7 +388,7 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			continue;
 		const rt_revision *rev = r->g->revs[s->rev];
 		p[i].sec = s->dir == RT_UPGRADE ? &rev->upgrade : &rev->downgrade;
-		p[i].checksum = rt_revision_checksum(rev);
+		p[i].checksum = rt_checksum(rev, r->d->name);
 		if (!p[i].sec->present) {
 			rt_fail_at(err, RT_ESCRIPT, rev->path, 0,
 				   "revision %s has no '-- migrate:downgrade' section, so it cannot be downgraded",
@@ -434,6 +435,31 @@ static void free_prepared(prepared *p, size_t n)
 	free(p);
 }
 
+/*
+ * What to do next after a failed step, by the kind of failure: only a
+ * fault of the SQL itself (or an unknown one) is the migration's to fix;
+ * a lock, a full disk, a missing privilege or a lost connection are not.
+ */
+static const char *next_step(const rt_error *err)
+{
+	switch (err->fault) {
+	case RT_FAULT_LOCK:
+		return "it waited for a lock that another session held, or ran past lock_timeout or statement_timeout; the migration itself is not at fault: run the command again when the database is less busy (see what holds locks), or allow a longer wait";
+	case RT_FAULT_IO:
+		return "the database could not read or write its storage (disk full, an I/O error, a damaged file, no memory); the migration itself is not at fault: free space or repair the storage, then run the command again";
+	case RT_FAULT_PERMISSION:
+		return "the database refused for lack of permission: a privilege the database user lacks, or a read-only database, file or directory; grant it (or make it writable), then run the command again";
+	case RT_FAULT_CONSTRAINT:
+		return "rows already in the database break a constraint the migration adds or relies on: fix those rows (or the migration), then run the command again";
+	case RT_FAULT_DATA:
+		return "a value does not fit the change (say, text the new type cannot hold, in rows already there or in the migration): fix those rows or the migration, then run the command again";
+	case RT_FAULT_CONNECTION:
+		return "the connection to the database was lost: check the server, then run the command again";
+	default:
+		return "fix the migration and run the command again";
+	}
+}
+
 /* How much of a failed step's own SQL had run when it failed. */
 enum { APPLIED_NONE, APPLIED_SOME, APPLIED_ALL };
 
@@ -470,13 +496,14 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 		rt_hint(err, "this section runs outside a transaction: the statements before the failing one were applied, and the version table still says %s; make the rest of the section safe to rerun, then run the command again",
 			at);
 	else if (r->cfg->transaction_per_migration)
-		rt_hint(err, "nothing of %s was %s: the database is still at %s; fix the migration and run the command again",
-			rev->id, s->dir == RT_DOWNGRADE ? "reverted" : "applied", at);
+		rt_hint(err, "nothing of %s was %s: the database is still at %s; %s",
+			rev->id, s->dir == RT_DOWNGRADE ? "reverted" : "applied", at, next_step(err));
 	else if (r->kept_mid_run)
-		rt_hint(err, "the run was rolled back to the last section that ran outside a transaction (transaction_per_migration = false): the database is at %s; fix the migration and run the command again",
-			at);
+		rt_hint(err, "the run was rolled back to the last section that ran outside a transaction (transaction_per_migration = false): the database is at %s; %s",
+			at, next_step(err));
 	else
-		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); fix the migration and run the command again");
+		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); %s",
+			next_step(err));
 	rt_strbuf_release(&sb);
 }
 
@@ -631,7 +658,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 		if (rt_strlist_has(&s->from, s->to.v[i]))
 			continue;
 		int rev = rt_graph_find(r->g, s->to.v[i]);
-		char *sum = rev >= 0 ? rt_revision_checksum(r->g->revs[rev]) : NULL;
+		char *sum = rev >= 0 ? rt_checksum(r->g->revs[rev], r->d->name) : NULL;
 		int rc = emit_history(r, s, s->to.v[i], sum,
 				      r->conn ? started : NULL, 0, err);
 		free(sum);

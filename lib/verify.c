@@ -7,6 +7,7 @@
  * revision that cannot be rolled back.
  */
 #include "internal.h"
+#include "checksum.h"
 #include "ctx_internal.h"
 
 #include <stdarg.h>
@@ -181,8 +182,11 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 		if (!a.sums[r])
 			continue;
 		checked++;
-		char *now = rt_revision_checksum(rev);
-		if (strcmp(now, a.sums[r]))
+		char *now = rt_checksum_as(rev, d->name, a.sums[r]);
+		if (!now)
+			problem(c, "revision %s was recorded with a checksum of an algorithm this retort does not know (%.*s): a newer retort applied it",
+				rev->id, (int)strcspn(a.sums[r], ":"), a.sums[r]);
+		else if (strcmp(now, a.sums[r]))
 			problem(c, "%s was changed after it was applied (revision %s, applied %s): the database ran other SQL than the file now holds",
 				rev->path, rev->id, a.when[r] ? a.when[r] : "at an unknown time");
 		free(now);

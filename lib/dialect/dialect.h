@@ -153,6 +153,12 @@ typedef struct rt_dialect {
 	int (*backup)(const rt_config *cfg, const char *dest, rt_error *err);
 	const char *backup_ext; /* file name extension of a backup: "sqlite", "dump" */
 	void (*scratch_drop)(const rt_config *cfg, const char *url);
+	/*
+	 * Drop the scratch databases that runs killed before they could
+	 * (their process gone, see util/pidtag.h), once per process; a line
+	 * saying what went and why is added to notes for each.  May be NULL.
+	 */
+	void (*scratch_sweep)(const rt_config *cfg, rt_strlist *notes);
 } rt_dialect;
 
 /* The dialect for a URL's scheme; error naming the URL (masked) if none. */

@@ -38,6 +38,7 @@ typedef struct lint_section {
 	int transactional;
 	lint_memory *mem;     /* upgrade: filled in; downgrade: read */
 	rt_lint_report *out;
+	unsigned char *lexmap; /* rt_sql_kind of each byte of sql, made on first need */
 } lint_section;
 
 /*

@@ -85,6 +85,13 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 			sm_schema **out, rt_error *err)
 {
 	char *url = NULL;
+	if (d->scratch_sweep) {
+		rt_strlist notes = { 0 };
+		d->scratch_sweep(cfg, &notes);
+		for (size_t i = 0; i < notes.n; i++)
+			rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, notes.v[i]);
+		rt_strlist_free(&notes);
+	}
 	if (!d->scratch_create || d->scratch_create(cfg, &url, err) < 0) {
 		if (!d->scratch_create)
 			rt_fail(err, RT_EFAIL, "schema work is not available for %s", d->name);
