@@ -639,41 +639,6 @@ RT_API const char *rt_verify_check_fix_sql(const rt_verify_report *r, size_t i);
 RT_API void rt_verify_report_free(rt_verify_report *r);
 
 /* ------------------------------------------------------------------ */
-/* Writing migration files                                              */
-/* ------------------------------------------------------------------ */
-
-typedef struct rt_new_revision {
-	const char *message;          /* may be NULL */
-	const char *rev_id;           /* NULL: 12 random hex digits */
-	const char *const *heads;     /* identifiers of the parents; NULL = {"head"} */
-	size_t nheads;
-	int splice;                   /* allow a parent that is not a head */
-	int merge;                    /* a merge: at least two distinct heads */
-	const char *const *labels;    /* Branch Labels */
-	size_t nlabels;
-	const char *const *depends;   /* Depends On identifiers */
-	size_t ndepends;
-	const char *version_path;     /* directory; NULL = the parent's, or the first */
-	const char *upgrade_sql;      /* body of the upgrade section, or NULL */
-	const char *downgrade_sql;
-} rt_new_revision;
-
-/* Validate against the graph, then write the file; *path_out gets its path. */
-RT_API int rt_revision_create(const rt_config *cfg, const rt_graph *g,
-		       const rt_new_revision *nr, char **path_out,
-		       rt_error *err);
-/*
- * revision --autogenerate: with the database at every head, write a
- * migration from it to the declared schema (both sections).  When they
- * already match, nothing is written and *path stays NULL.
- */
-RT_API int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
-		    char **path, rt_error *err);
-
-/* The slug Alembic derives from a message: words joined by _, lower case, truncated. */
-RT_API char *rt_slugify(const char *message, int truncate);
-
-/* ------------------------------------------------------------------ */
 /* Lint: rules over migration SQL (docs/lint.md)                        */
 /* ------------------------------------------------------------------ */
 
