@@ -116,12 +116,12 @@ static int source_revs(const rt_ctx *ctx, const rt_dialect *d, const rt_config *
 	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
 		rt_target t;
 		rt_error e = { 0 };
-		rc = rt_resolve(ctx->graph, tok, NULL, &t, &e);
+		rc = rt_resolve_into(ctx->graph, tok, NULL, &t, &e);
 		if (rc < 0 && e.code == RT_EUSAGE && !strchr(tok, ':')) { /* needs the database */
 			rt_error_clear(&e);
 			rc = db_state(ctx, d, cfg, &st, &have, err);
 			if (rc == 0)
-				rc = rt_resolve(ctx->graph, tok, &st, &t, err);
+				rc = rt_resolve_into(ctx->graph, tok, &st, &t, err);
 		} else if (rc < 0) {
 			rt_error_clear(err);
 			*err = e;
