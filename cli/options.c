@@ -213,18 +213,18 @@ int cli_start(cli *c, int *argc, char **argv, const cli_spec *spec, rt_ctx **ctx
 				   argv[spec->max_args + 1]);
 	if (!ctx)
 		return -1;
-	rt_error err = { 0 };
-	*ctx = cli_ctx(c, &err);
-	return *ctx ? -1 : cli_fail(c, &err);
+	rt_error *err = c->err;
+	*ctx = cli_ctx(c, err);
+	return *ctx ? -1 : cli_fail(c, err);
 }
 
 /* See cli.h.  The typed name is compared whole, after its newline is cut. */
 int cli_confirm_protected(cli *c, rt_ctx *ctx, const char *what)
 {
 	const rt_config *cfg = rt_ctx_config(ctx);
-	if (!cfg->protected_env)
-		return -1;
 	const char *name = rt_protected_name(cfg);
+	if (!name)
+		return -1;
 	if (c->confirm) {
 		if (strcmp(c->confirm, name))
 			return cli_error(c, 2, "--confirm takes the name of the environment the command runs in; nothing was changed",
@@ -238,11 +238,13 @@ int cli_confirm_protected(cli *c, rt_ctx *ctx, const char *what)
 		return cli_error(c, 2, hint, "environment '%s' is marked protected: %s changes its database and needs a confirmation",
 				 name, what);
 	}
-	char *url = rt_url_mask(cfg->url);
+	char *url = rt_config_get(cfg, "url");
+	char *masked = rt_url_mask(url);
+	rt_free(url);
 	fprintf(stderr, "Environment '%s' is marked protected (%s).\n%s changes its database. Type the environment's name to go on: ",
-		name, url, what);
+		name, masked, what);
 	fflush(stderr);
-	free(url);
+	rt_free(masked);
 	char line[256];
 	int ok = fgets(line, sizeof(line), stdin) != NULL;
 	if (ok)
@@ -298,6 +300,18 @@ int parse_options(cli *c, int *argc, char **argv, const opt *opts,
 			return -1;
 		}
 		c->lock_wait = d;
+	}
+	for (size_t i = 0; i < c->xargs.n; i++) {
+		const char *kv = c->xargs.v[i], *eq = strchr(kv, '=');
+		if (eq && eq != kv)
+			continue;
+		if (eq)
+			usage_error(c, usage, "-x needs KEY=VALUE: '-x %s' has no KEY before '=': write -x KEY%s",
+				    kv, eq);
+		else
+			usage_error(c, usage, "-x needs KEY=VALUE: '-x %s' has no '=': write -x %s=VALUE",
+				    kv, kv);
+		return -1;
 	}
 	return 0;
 }
