@@ -32,11 +32,15 @@ static void regclass(strbuf *sb, const PgQuery__RangeVar *rv)
 }
 
 /*
- * The condition on pg_index (alias i) that picks the indexes one
- * statement builds: those of the table it names (REINDEX INDEX: of that
- * index's table); "true" when it covers a schema or the database.
+ * See pg_internal.h.  The indexes one statement builds: CREATE INDEX: the index it names, on its table (every
+ * index of the table when it names none, PostgreSQL choosing the name);
+ * REINDEX: the indexes of the table it names (REINDEX INDEX: of that
+ * index's table), "true" when it covers a schema or the database.  An
+ * INVALID index of the same table that the statement did not build (a
+ * stray failed build of someone else's) is verify's to report, not a
+ * reason to fail a migration whose own index is sound.
  */
-static void statement_target(const rt_stmt *s, strbuf *cond)
+void rt_pg_index_target(const rt_stmt *s, strbuf *cond)
 {
 	char *text = rt_xstrndup(s->sql, s->len);
 	PgQueryProtobufParseResult res = pg_query_parse_protobuf(text);
@@ -46,8 +50,14 @@ static void statement_target(const rt_stmt *s, strbuf *cond)
 	const PgQuery__Node *n = tree && tree->n_stmts ? tree->stmts[0]->stmt : NULL;
 	rt_strbuf_addf(cond, "%s", cond->len ? " OR " : "");
 	if (n && n->node_case == PG_QUERY__NODE__NODE_INDEX_STMT && n->index_stmt->relation) {
-		rt_strbuf_adds(cond, "i.indrelid = ");
+		rt_strbuf_adds(cond, "(i.indrelid = ");
 		regclass(cond, n->index_stmt->relation);
+		if (n->index_stmt->idxname && *n->index_stmt->idxname) {
+			rt_strbuf_adds(cond, " AND i.indexrelid IN (SELECT x.oid FROM pg_catalog.pg_class x WHERE x.relname = ");
+			rt_sql_literal(cond, n->index_stmt->idxname);
+			rt_strbuf_addc(cond, ')');
+		}
+		rt_strbuf_addc(cond, ')');
 	} else if (n && n->node_case == PG_QUERY__NODE__NODE_REINDEX_STMT &&
 		   n->reindex_stmt->relation &&
 		   n->reindex_stmt->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX) {
@@ -91,7 +101,7 @@ int rt_pg_leftovers(rt_conn *c, const rt_stmtlist *stmts, rt_strlist *out,
 	for (size_t i = 0; stmts && i < stmts->n; i++) {
 		const char *k = stmts->v[i].nontx_kind;
 		if (k && (!strncmp(k, "CREATE INDEX", 12) || !strncmp(k, "REINDEX", 7)))
-			statement_target(&stmts->v[i], &cond);
+			rt_pg_index_target(&stmts->v[i], &cond);
 	}
 	if (stmts && !cond.len)
 		return 0;

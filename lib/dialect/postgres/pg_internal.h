@@ -23,6 +23,11 @@ int rt_pg_in_transaction(rt_conn *c);
 int rt_pg_tables_schema(rt_conn *c, const rt_config *cfg, const char **schema,
 			rt_error *err);
 
+/*
+ * The condition on pg_index (alias i) that picks the indexes statement s
+ * (a CREATE INDEX or REINDEX) builds, appended to cond (leftovers.c).
+ */
+void rt_pg_index_target(const rt_stmt *s, strbuf *cond);
 /* INVALID indexes left by concurrent builds (leftovers.c; see dialect.h). */
 int rt_pg_leftovers(rt_conn *c, const rt_stmtlist *stmts, rt_strlist *out,
 		    rt_error *err);
