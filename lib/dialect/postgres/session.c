@@ -235,8 +235,16 @@ static void undo_statement(const rt_config *cfg, const PgQuery__Node *n, rt_strl
 	case PG_QUERY__NODE__NODE_CREATE_STMT:
 	case PG_QUERY__NODE__NODE_VIEW_STMT:
 	case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
-	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
 		sql = rt_xstrdup("DISCARD TEMP"); /* only temporary ones are marked */
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: /* also marked: one calling a function */
+		if (n->create_table_as_stmt->into && n->create_table_as_stmt->into->rel) {
+			const PgQuery__RangeVar *rv = n->create_table_as_stmt->into->rel;
+			if (!strcmp(rv->relpersistence, "t") ||
+			    (rv->schemaname && !strcmp(rv->schemaname, "pg_temp")))
+				sql = rt_xstrdup("DISCARD TEMP");
+		}
 		break;
 	case PG_QUERY__NODE__NODE_PREPARE_STMT:
 		sql = word_and_name("DEALLOCATE", n->prepare_stmt->name);
@@ -260,7 +268,7 @@ static void undo_statement(const rt_config *cfg, const PgQuery__Node *n, rt_strl
  * See dialect.h.  Offline there is no state to read: what the statements
  * name is undone (SET and RESET of settings, the role, temporary objects,
  * PREPARE, DECLARE ... WITH HOLD, LISTEN).  A function that SETs inside
- * (set_config in a SELECT, a DO block) cannot be seen here.
+ * (set_config in a SELECT, an UPDATE, a DO block) cannot be seen here.
  */
 void rt_pg_session_reset_sql(const rt_config *cfg, const rt_stmtlist *stmts,
 			     rt_strlist *out)
