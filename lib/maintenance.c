@@ -288,7 +288,10 @@ static int drop_ours(rt_ctx *ctx, rt_error *err)
 		rc = d->begin(c, err);
 	for (size_t i = 0; rc == 0 && i < all.n; i++)
 		for (size_t j = 0; rc == 0 && pick[i] && j < all.v[i].sql.n; j++)
-			rc = d->exec(c, all.v[i].sql.v[j], err);
+			if ((rc = d->exec(c, all.v[i].sql.v[j], err)) < 0)
+				rt_hint(err, "nothing was changed (the drop runs in one transaction). reset drops only what this project's migrations created, without CASCADE, and keeps the rest%s%s%s: "
+					"what it keeps may depend on what it drops (another project's foreign key); change that by hand, or write the downgrade sections the applied revisions lack",
+					kept.len ? " (kept: " : "", kept.buf ? kept.buf : "", kept.len ? ")" : "");
 	if (rc == 0)
 		rc = empty_version_table(ctx, d, c, err);
 	if (rc == 0)

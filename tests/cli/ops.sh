@@ -194,6 +194,28 @@ INSERT INTO t_mine VALUES (1);" >/dev/null
 	expect_out "x1 (head)"
 }
 
+# The other project's table references one of ours: dropping ours fails
+# (no CASCADE, which would take the other project's constraint), the drop
+# is rolled back whole, and the hint says why and what to do, instead of
+# PostgreSQL's "use DROP ... CASCADE".
+pg_test_reset_stops_at_what_another_project_hangs_on_ours() {
+	project
+	mig o1 "" "mine" "CREATE TABLE t_mine (id INTEGER PRIMARY KEY);
+INSERT INTO t_mine VALUES (1);" >/dev/null
+	sed -i '/^-- migrate:downgrade/d' migrations/o1_mine.sql
+	rt upgrade head
+	expect_rc 0
+	q "CREATE TABLE t_other (id INTEGER, mine_id INTEGER REFERENCES t_mine (id)); INSERT INTO t_other VALUES (5, 1)"
+	rt reset --yes
+	expect_rc 1
+	expect_err_has "depends on table t_mine"
+	expect_err_has "hint: nothing was changed"
+	expect_err_has "(kept: constraint t_other_mine_id_fkey on public.t_other, table public.t_other)"
+	expect_tables "t_mine t_other"
+	expect_q "SELECT mine_id FROM t_other" "1"
+	expect_versions "o1"
+}
+
 test_reset_refuses_protected_environments() {
 	project "[env:production]" "protected = true"
 	two_migrations
