@@ -40,13 +40,9 @@ static void regclass(strbuf *sb, const PgQuery__RangeVar *rv)
  * stray failed build of someone else's) is verify's to report, not a
  * reason to fail a migration whose own index is sound.
  */
-void rt_pg_index_target(const rt_stmt *s, strbuf *cond)
+static void index_target(const PgQuery__ParseResult *tree, void *ud)
 {
-	char *text = rt_xstrndup(s->sql, s->len);
-	PgQueryProtobufParseResult res = pg_query_parse_protobuf(text);
-	PgQuery__ParseResult *tree = res.error ? NULL :
-		pg_query__parse_result__unpack(NULL, res.parse_tree.len,
-					       (const uint8_t *)res.parse_tree.data);
+	strbuf *cond = ud;
 	const PgQuery__Node *n = tree && tree->n_stmts ? tree->stmts[0]->stmt : NULL;
 	rt_strbuf_addf(cond, "%s", cond->len ? " OR " : "");
 	if (n && n->node_case == PG_QUERY__NODE__NODE_INDEX_STMT && n->index_stmt->relation) {
@@ -71,10 +67,11 @@ void rt_pg_index_target(const rt_stmt *s, strbuf *cond)
 	} else {
 		rt_strbuf_adds(cond, "true");
 	}
-	if (tree)
-		pg_query__parse_result__free_unpacked(tree, NULL);
-	pg_query_free_protobuf_parse_result(res);
-	free(text);
+}
+
+void rt_pg_index_target(const rt_stmt *s, strbuf *cond)
+{
+	rt_pg_with_tree(s->sql, s->len, index_target, cond);
 }
 
 static int add_index(void *ud, int n, const char *const *v)

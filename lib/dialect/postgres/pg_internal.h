@@ -124,6 +124,16 @@ typedef struct rt_pg_depth_bound {
 void rt_pg_depth(const char *sql, size_t len, rt_pg_depth_bound *d);
 int rt_pg_on_stack(size_t bound, void (*fn)(void *), void *arg);
 /*
+ * fn(tree, ud) with the parse tree of sql (len bytes), parsed on a stack
+ * deep enough for it (rt_pg_on_stack); tree is NULL when sql does not
+ * parse or is too deep to.  For statements the splitter already read:
+ * what a caller learns again from one of them must not cost the stack
+ * the split was careful to have.
+ */
+struct PgQuery__ParseResult;
+void rt_pg_with_tree(const char *sql, size_t len,
+		     void (*fn)(const struct PgQuery__ParseResult *tree, void *ud), void *ud);
+/*
  * The error for a section rt_pg_on_stack refused (sql NUL-terminated):
  * file:line of the deepest statement, what to do; -1.
  */

@@ -270,23 +270,24 @@ static void undo_statement(const rt_config *cfg, const PgQuery__Node *n, rt_strl
  * PREPARE, DECLARE ... WITH HOLD, LISTEN).  A function that SETs inside
  * (set_config in a SELECT, an UPDATE, a DO block) cannot be seen here.
  */
+typedef struct undo_job {
+	const rt_config *cfg;
+	rt_strlist *out;
+} undo_job;
+
+static void undo_tree(const PgQuery__ParseResult *tree, void *ud)
+{
+	undo_job *j = ud;
+	for (size_t i = 0; tree && i < tree->n_stmts; i++)
+		if (tree->stmts[i]->stmt)
+			undo_statement(j->cfg, tree->stmts[i]->stmt, j->out);
+}
+
 void rt_pg_session_reset_sql(const rt_config *cfg, const rt_stmtlist *stmts,
 			     rt_strlist *out)
 {
-	for (size_t i = 0; i < stmts->n; i++) {
-		if (!stmts->v[i].session)
-			continue;
-		char *text = rt_xstrndup(stmts->v[i].sql, stmts->v[i].len);
-		PgQueryProtobufParseResult res = pg_query_parse_protobuf(text);
-		PgQuery__ParseResult *tree = res.error ? NULL :
-			pg_query__parse_result__unpack(NULL, res.parse_tree.len,
-						       (const uint8_t *)res.parse_tree.data);
-		for (size_t j = 0; tree && j < tree->n_stmts; j++)
-			if (tree->stmts[j]->stmt)
-				undo_statement(cfg, tree->stmts[j]->stmt, out);
-		if (tree)
-			pg_query__parse_result__free_unpacked(tree, NULL);
-		pg_query_free_protobuf_parse_result(res);
-		free(text);
-	}
+	undo_job j = { cfg, out };
+	for (size_t i = 0; i < stmts->n; i++)
+		if (stmts->v[i].session)
+			rt_pg_with_tree(stmts->v[i].sql, stmts->v[i].len, undo_tree, &j);
 }

@@ -381,6 +381,41 @@ int rt_pg_too_deep(const char *sql, const rt_pg_depth_bound *d, int first_line,
 	return -1;
 }
 
+typedef struct tree_job {
+	const char *sql;
+	size_t len;
+	void (*fn)(const PgQuery__ParseResult *tree, void *ud);
+	void *ud;
+	int ran;
+} tree_job;
+
+static void tree_parsed(void *p)
+{
+	tree_job *j = p;
+	char *text = rt_xstrndup(j->sql, j->len);
+	PgQueryProtobufParseResult res = pg_query_parse_protobuf(text);
+	PgQuery__ParseResult *tree = res.error ? NULL :
+		pg_query__parse_result__unpack(NULL, res.parse_tree.len,
+					       (const uint8_t *)res.parse_tree.data);
+	j->fn(tree, j->ud);
+	j->ran = 1;
+	if (tree)
+		pg_query__parse_result__free_unpacked(tree, NULL);
+	pg_query_free_protobuf_parse_result(res);
+	free(text);
+}
+
+/* See pg_internal.h. */
+void rt_pg_with_tree(const char *sql, size_t len,
+		     void (*fn)(const PgQuery__ParseResult *tree, void *ud), void *ud)
+{
+	rt_pg_depth_bound d;
+	rt_pg_depth(sql, len, &d);
+	tree_job j = { sql, len, fn, ud, 0 };
+	if (rt_pg_on_stack(d.bound, tree_parsed, &j) < 0 || !j.ran)
+		fn(NULL, ud);
+}
+
 /*
  * See pg_internal.h.  The parse runs on a stack deep enough for the
  * section's nesting (deep.c); a section too deep for any is refused.

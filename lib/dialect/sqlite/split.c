@@ -98,10 +98,24 @@ static void add_stmt(rt_stmtlist *out, sql_cursor *pos, const char *s,
 }
 
 /*
+ * A byte SQLite's tokenizer cannot start a token with (TK_ILLEGAL, or the
+ * NUL that ends the text): control characters but white space, and
+ * \ ] ^ { } DEL.  Outside a quote or comment SQLite fails the statement
+ * there, quoting it, before a quote opened after it could matter.
+ */
+static int illegal(char ch)
+{
+	unsigned char c = (unsigned char)ch;
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') ||
+	       c == 0x7f || c == '\\' || c == ']' || c == '^' || c == '{' || c == '}';
+}
+
+/*
  * Where the text ends inside a quote or a block comment that is never
  * closed: the offset of its opening and what it is; -1 when it ends
  * outside.  SQLite's own rules: '' inside a string, [ ] and ` ` quote
- * names, -- runs to the end of the line (ending there is fine).
+ * names, -- runs to the end of the line (ending there is fine); an illegal
+ * byte outside them ends the scan (-1), as it ends SQLite's.
  */
 static long open_at_end(const char *s, size_t n, const char **what)
 {
@@ -125,6 +139,8 @@ static long open_at_end(const char *s, size_t n, const char **what)
 			i += 2;
 			continue;
 		}
+		if (!close && illegal(c))
+			return -1; /* SQLite stops here and names the token itself */
 		if (!close) {
 			i++;
 			continue;
