@@ -375,7 +375,12 @@ typedef void (*rt_event_fn)(const rt_event *ev, void *ud);
 /* Receives offline SQL (--sql), a piece at a time. */
 typedef void (*rt_output_fn)(const char *text, size_t len, void *ud);
 
-/* Load the graph for cfg and pick the dialect for its URL (no connection yet). */
+/*
+ * Load the graph for cfg and pick the dialect for its URL (no connection
+ * yet): a URL of no supported scheme, or a setting its database does not
+ * take, fails here with the supported forms.  Without any URL the context
+ * opens, and only what needs a database fails.
+ */
 RT_API rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err);
 RT_API void rt_ctx_close(rt_ctx *ctx);
 RT_API const rt_graph *rt_ctx_graph(const rt_ctx *ctx);

@@ -11,26 +11,40 @@
 
 /*
  * See retort.h.  cfg is not copied: it must outlive the context
- * (rt_ctx_close before rt_config_free).
+ * (rt_ctx_close before rt_config_free).  The dialect is resolved here,
+ * once: a URL no dialect takes, or a setting the URL's dialect does not
+ * take, fails now; no URL at all fails only when a database is needed.
  */
 rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 {
+	const rt_dialect *d = NULL;
+	if (cfg->url && *cfg->url && !(d = rt_dialect_for_config(cfg, err)))
+		return NULL;
 	rt_graph *g = rt_graph_load(cfg, err);
 	if (!g)
 		return NULL;
 	rt_ctx *ctx = rt_xcalloc(1, sizeof(*ctx));
 	ctx->cfg = cfg;
+	ctx->dialect = d;
 	ctx->graph = g;
 	return ctx;
 }
 
-rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg)
+rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg,
+		      const rt_dialect *d)
 {
 	rt_ctx *ctx = rt_xcalloc(1, sizeof(*ctx));
 	ctx->cfg = cfg;
+	ctx->dialect = d;
 	ctx->graph = base->graph;
 	ctx->borrowed = 1;
 	return ctx;
+}
+
+/* See ctx_internal.h: rt_dialect_for_url names the missing URL. */
+const rt_dialect *rt_ctx_dialect(const rt_ctx *ctx, rt_error *err)
+{
+	return ctx->dialect ? ctx->dialect : rt_dialect_for_url(NULL, err);
 }
 
 void rt_ctx_close(rt_ctx *ctx)
@@ -118,9 +132,10 @@ static int add_row(void *ud, int n, const char *const *v)
  * does not depend on the order the database happens to return them in.
  * On failure st is freed (and empty).
  */
-int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
-		  int known_to_exist, rt_state *st, rt_error *err)
+int rt_read_state(const rt_ctx *ctx, rt_conn *c, int known_to_exist,
+		  rt_state *st, rt_error *err)
 {
+	const rt_dialect *d = rt_conn_dialect(c);
 	memset(st, 0, sizeof(*st));
 	st->exists = known_to_exist;
 	if (!known_to_exist &&
@@ -131,7 +146,7 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		return 0;
 	strbuf sql = STRBUF_INIT;
 	rt_strbuf_adds(&sql, "SELECT version_num FROM ");
-	rt_table_name(ctx->cfg, ctx->cfg->version_table, &sql);
+	rt_table_name(d, ctx->cfg, ctx->cfg->version_table, &sql);
 	rt_strbuf_adds(&sql, " ORDER BY version_num");
 	state_rows sr = { ctx->graph, st };
 	int rc = d->query(c, sql.buf, add_row, &sr, err);
@@ -148,14 +163,14 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d)
 		return -1;
 	int missing;
 	rt_conn *c = d->connect(ctx->cfg, 1, &missing, err);
 	if (!c)
 		return missing ? 0 : -1;
-	int rc = rt_read_state(ctx, d, c, 0, st, err);
+	int rc = rt_read_state(ctx, c, 0, st, err);
 	d->disconnect(c);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 struct rt_ctx {
 	const rt_config *cfg;
+	const rt_dialect *dialect; /* of cfg->url, resolved at open; NULL: no URL set */
 	rt_graph *graph;
 	int borrowed;       /* graph belongs to another context */
 	int backup_first;   /* rt_ctx_backup_first */
@@ -24,10 +25,19 @@ void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
  * Read the version table into st.  known_to_exist skips the catalog
  * lookup (the table may otherwise be missing: an empty state).
  */
-int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
-		  int known_to_exist, rt_state *st, rt_error *err);
-/* A context on another configuration sharing base's graph (and nothing else). */
-rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg);
+int rt_read_state(const rt_ctx *ctx, rt_conn *c, int known_to_exist,
+		  rt_state *st, rt_error *err);
+/*
+ * The context's dialect; when no URL is configured, an error saying so
+ * (commands that never touch a database work without one).
+ */
+const rt_dialect *rt_ctx_dialect(const rt_ctx *ctx, rt_error *err);
+/*
+ * A context on another configuration (of dialect d) sharing base's graph
+ * (and nothing else).
+ */
+rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg,
+		      const rt_dialect *d);
 /* The name of the history table for a version table. */
 char *rt_history_table(const rt_config *cfg);
 

@@ -19,7 +19,7 @@
  */
 int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
 {
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d)
 		return -1;
 	if (!d->backup)
@@ -69,16 +69,17 @@ static void list_seeds(const rt_config *cfg, strbuf *sb)
 }
 
 /* Run one seed file: placeholders, the dialect's splitter, one transaction. */
-static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
-		    const char *path, rt_error *err)
+static int run_seed(rt_conn *c, const rt_config *cfg, const char *path,
+		    rt_error *err)
 {
+	const rt_dialect *d = rt_conn_dialect(c);
 	char *text;
 	size_t len;
 	if (rt_fs_read_file(path, &text, &len, err) < 0)
 		return -1;
 	strbuf sql = STRBUF_INIT;
 	rt_stmtlist stmts = { 0 };
-	int rc = rt_placeholders_apply(cfg, text, len, d->name, path, 1, &sql, err);
+	int rc = rt_placeholders_apply(cfg, text, len, d->lex, path, 1, &sql, err);
 	if (rc == 0)
 		rc = d->split(rt_strbuf_str(&sql), sql.len, 1, path, &stmts, err);
 	if (rc == 0)
@@ -111,7 +112,7 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 	char *path = rt_fs_join(cfg->seed_location, file);
 	free(file);
 	int rc = -1;
-	const rt_dialect *d = rt_dialect_for_config(cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d)
 		goto out;
 	if (!rt_fs_exists(path)) {
@@ -128,7 +129,7 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 		goto out;
 	rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
 	if (rc == 0) {
-		rc = run_seed(d, c, cfg, path, err);
+		rc = run_seed(c, cfg, path, err);
 		d->unlock(c);
 	}
 	d->disconnect(c);
@@ -167,8 +168,9 @@ static int downgrades_complete(const rt_graph *g, const rt_state *st)
 }
 
 /* A row in the history table saying the database was wiped (when there is one). */
-static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *err)
+static int record_reset(rt_ctx *ctx, rt_conn *c, rt_error *err)
 {
+	const rt_dialect *d = rt_conn_dialect(c);
 	char *history = rt_history_table(ctx->cfg);
 	int exists = 0;
 	int rc = d->table_exists(c, ctx->cfg->version_table_schema, history, &exists, err);
@@ -176,7 +178,7 @@ static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *
 		strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
 		d->user_expr(c, &user);
 		rt_strbuf_adds(&sb, "INSERT INTO ");
-		rt_table_name(ctx->cfg, history, &sb);
+		rt_table_name(d, ctx->cfg, history, &sb);
 		rt_strbuf_addf(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) "
 				 "VALUES (NULL, 'reset', NULL, '', NULL, %s, NULL, %s, '" RETORT_VERSION "')",
 			    d->now_expr, user.buf);
@@ -195,7 +197,7 @@ static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *
  */
 static int drop_everything(rt_ctx *ctx, rt_error *err)
 {
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d)
 		return -1;
 	int missing;
@@ -233,12 +235,12 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT;
 		rt_strbuf_adds(&sb, "DELETE FROM ");
-		rt_table_name(ctx->cfg, ctx->cfg->version_table, &sb);
+		rt_table_name(d, ctx->cfg, ctx->cfg->version_table, &sb);
 		rc = d->exec(c, sb.buf, err);
 		rt_strbuf_release(&sb);
 	}
 	if (rc == 0)
-		rc = record_reset(ctx, d, c, err);
+		rc = record_reset(ctx, c, err);
 	if (rc == 0)
 		rc = d->commit(c, err);
 	else

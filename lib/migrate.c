@@ -145,7 +145,7 @@ static int online(run *r, const request *q, rt_error *err)
 			    r->ctx->event_ud, err);
 	if (rc == 0) {
 		rt_state st;
-		rc = rt_read_state(r->ctx, r->d, r->conn, 0, &st, err);
+		rc = rt_read_state(r->ctx, r->conn, 0, &st, err);
 		int read = rc == 0;
 		if (rc == 0 && q->create_file)
 			rc = check_empty(r, &st, err);
@@ -254,12 +254,12 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
 	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
 		  .create_file = q->create_file, .dir = q->dir };
-	r.d = rt_dialect_for_config(ctx->cfg, err);
+	r.d = rt_ctx_dialect(ctx, err);
 	if (!r.d)
 		return -1;
 	r.history = rt_history_table(ctx->cfg);
-	rt_table_name(ctx->cfg, ctx->cfg->version_table, &r.vt);
-	rt_table_name(ctx->cfg, r.history, &r.ht);
+	rt_table_name(r.d, ctx->cfg, ctx->cfg->version_table, &r.vt);
+	rt_table_name(r.d, ctx->cfg, r.history, &r.ht);
 	int rc;
 	if (ctx->out) {
 		rc = offline(&r, q, err);

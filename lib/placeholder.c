@@ -2,13 +2,14 @@
  * placeholder.c - replace ${name} in migration SQL (see placeholder.h).
  *
  * A small scanner finds the regions where a placeholder must not be
- * touched, by the lexical rules of the dialect: '...' strings, "..."
- * identifiers, -- and block comments everywhere; on PostgreSQL also
- * E'...' strings with backslash escapes, nested block comments and
- * $tag$...$tag$ bodies; on SQLite [...] and `...` identifiers, and block
- * comments that end at the first star-slash (they do not nest there).  A ${ cannot
- * start a dollar-quote tag (tags are identifiers), so the two never
- * collide.
+ * touched, by the lexical rules the dialect gives (rt_lexrules): '...'
+ * strings, "..." identifiers, -- and block comments everywhere; on
+ * PostgreSQL also E'...' strings with backslash escapes, nested block
+ * comments and $tag$...$tag$ bodies; on SQLite [...] and `...`
+ * identifiers, and block comments that end at the first star-slash (they
+ * do not nest there); on MySQL `...` identifiers, # comments, and
+ * backslash escapes in every string.  A ${ cannot start a dollar-quote
+ * tag (tags are identifiers), so the two never collide.
  */
 #include "internal.h"
 #include "placeholder.h"
@@ -38,14 +39,14 @@ static size_t skip_quoted(const char *s, size_t len, size_t i, char q,
 
 /*
  * End of the block comment at s[i]: nested ones counted as PostgreSQL
- * counts them, or (SQLite) at the first star-slash.  An unterminated one
- * runs to the end.
+ * counts them, or (elsewhere) at the first star-slash.  An unterminated
+ * one runs to the end.
  */
-static size_t skip_block_comment(const char *s, size_t len, size_t i, int pg)
+static size_t skip_block_comment(const char *s, size_t len, size_t i, int nested)
 {
 	int depth = 0;
 	while (i < len) {
-		if (i + 1 < len && s[i] == '/' && s[i + 1] == '*' && (pg || !depth)) {
+		if (i + 1 < len && s[i] == '/' && s[i + 1] == '*' && (nested || !depth)) {
 			depth++;
 			i += 2;
 		} else if (i + 1 < len && s[i] == '*' && s[i + 1] == '/') {
@@ -86,31 +87,41 @@ static size_t skip_dollar(const char *s, size_t len, size_t i)
 	return len;
 }
 
+/* Length of the line comment at s[i] (up to the newline). */
+static size_t line_comment(const char *s, size_t len, size_t i)
+{
+	const char *nl = memchr(s + i, '\n', len - i);
+	return (nl ? (size_t)(nl - s) : len) - i;
+}
+
 /*
  * Length of the region at s[i] that must be copied untouched (0: none),
- * by PostgreSQL's lexical rules (pg) or SQLite's.
+ * by the dialect's lexical rules.
  */
-static size_t protected_region(const char *s, size_t len, size_t i, int pg)
+static size_t protected_region(const char *s, size_t len, size_t i,
+			       const rt_lexrules *lx)
 {
 	char c = s[i];
 	if (c == '\'') {
-		int esc = pg && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
-			  (i < 2 || !(pg_ident_char(s[i - 2]) || s[i - 2] == '$'));
+		int esc = lx->backslash_strings ||
+			  (lx->e_strings && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+			   (i < 2 || !(pg_ident_char(s[i - 2]) || s[i - 2] == '$')));
 		return skip_quoted(s, len, i, '\'', esc) - i;
 	}
-	if (c == '"' || (c == '`' && !pg))
-		return skip_quoted(s, len, i, c, 0) - i;
-	if (c == '[' && !pg) {
+	if (c == '"' || (c == '`' && lx->backticks))
+		return skip_quoted(s, len, i, c, c == '"' && lx->backslash_strings) - i;
+	if (c == '[' && lx->brackets) {
 		const char *end = memchr(s + i, ']', len - i);
 		return (end ? (size_t)(end - s) + 1 : len) - i;
 	}
-	if (c == '-' && i + 1 < len && s[i + 1] == '-') {
-		const char *nl = memchr(s + i, '\n', len - i);
-		return (nl ? (size_t)(nl - s) : len) - i;
-	}
+	if (c == '-' && i + 1 < len && s[i + 1] == '-' &&
+	    (!lx->dash_space || i + 2 >= len || isspace((unsigned char)s[i + 2])))
+		return line_comment(s, len, i);
+	if (c == '#' && lx->hash_comments)
+		return line_comment(s, len, i);
 	if (c == '/' && i + 1 < len && s[i + 1] == '*')
-		return skip_block_comment(s, len, i, pg) - i;
-	if (c == '$' && pg) {
+		return skip_block_comment(s, len, i, lx->nested_comments) - i;
+	if (c == '$' && lx->dollar_quotes) {
 		size_t end = skip_dollar(s, len, i);
 		return end ? end - i : 0;
 	}
@@ -138,12 +149,12 @@ static int name_char(char c, int first)
  * well formed when that is a '}' after at least one character).  0 when
  * there is none.
  */
-static int next_placeholder(const char *sql, size_t len, int pg, size_t *at,
-			    size_t *end)
+static int next_placeholder(const char *sql, size_t len, const rt_lexrules *lx,
+			    size_t *at, size_t *end)
 {
 	size_t i = *at;
 	while (i < len) {
-		size_t skip = protected_region(sql, len, i, pg);
+		size_t skip = protected_region(sql, len, i, lx);
 		if (skip) {
 			i += skip;
 			continue;
@@ -172,13 +183,12 @@ static int well_formed(const char *sql, size_t len, size_t at, size_t end)
  * error out holds part of the copy.
  */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
-			  const char *dialect, const char *file,
+			  const rt_lexrules *lx, const char *file,
 			  int first_line, strbuf *out, rt_error *err)
 {
-	int pg = !strcmp(dialect, "postgresql"); /* else SQLite's rules */
 	size_t at = 0, end, copied = 0;
 	rt_strbuf_grow(out, len);
-	while (next_placeholder(sql, len, pg, &at, &end)) {
+	while (next_placeholder(sql, len, lx, &at, &end)) {
 		if (!well_formed(sql, len, at, end))
 			return rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, at, first_line),
 					  "malformed placeholder: '${' must be followed by a name and '}'");
@@ -205,13 +215,12 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
  * See placeholder.h: "${name}" becomes "__name_" (characters other than
  * letters and digits as '_'), the same length, so positions stay put.
  */
-void rt_placeholders_mask(const char *sql, size_t len, const char *dialect,
+void rt_placeholders_mask(const char *sql, size_t len, const rt_lexrules *lx,
 			  strbuf *out)
 {
-	int pg = !strcmp(dialect, "postgresql");
 	size_t at = 0, end, copied = 0;
 	rt_strbuf_grow(out, len);
-	while (next_placeholder(sql, len, pg, &at, &end)) {
+	while (next_placeholder(sql, len, lx, &at, &end)) {
 		if (!well_formed(sql, len, at, end)) {
 			at += 2;
 			continue;

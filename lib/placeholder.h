@@ -5,19 +5,20 @@
 #define RT_PLACEHOLDER_H
 
 #include "retort.h"
+#include "sqltext.h"
 #include "util/strbuf.h"
 
 /*
  * Copy sql to out, replacing ${name} with the configured value of name,
  * but never inside string literals, quoted identifiers, dollar-quoted
  * bodies or comments, so function bodies are never changed.  sql is read
- * by the lexical rules of the dialect named ("postgresql": nested block
- * comments, E'' strings, $tag$ bodies; "sqlite": flat comments, [...] and
- * `...` names).  An undefined name is an error naming file and line
- * (first_line = line of sql[0]).
+ * by a dialect's lexical rules (rt_dialect.lex: PostgreSQL's nested block
+ * comments, E'' strings and $tag$ bodies; SQLite's flat comments, [...]
+ * and `...` names; ...).  An undefined name is an error naming file and
+ * line (first_line = line of sql[0]).
  */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
-			  const char *dialect, const char *file,
+			  const rt_lexrules *lx, const char *file,
 			  int first_line, strbuf *out, rt_error *err);
 
 /*
@@ -26,7 +27,7 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
  * (lint reads migrations without -x values; line and column numbers stay
  * those of the file).  Malformed ones are copied as they are.
  */
-void rt_placeholders_mask(const char *sql, size_t len, const char *dialect,
+void rt_placeholders_mask(const char *sql, size_t len, const rt_lexrules *lx,
 			  strbuf *out);
 
 #endif

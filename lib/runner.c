@@ -138,7 +138,10 @@ static int ensure_tables(run *r, rt_error *err)
 	int rc = 0;
 	if (!r->version_ready) {
 		char *pk = rt_xasprintf("%s_pkc", r->cfg->version_table);
-		r->d->version_table_ddl(&sb, r->vt.buf, pk);
+		strbuf qpk = STRBUF_INIT;
+		r->d->ident(&qpk, pk);
+		r->d->version_table_ddl(&sb, r->vt.buf, qpk.buf);
+		rt_strbuf_release(&qpk);
 		free(pk);
 		rc = rt_run_emit(r, sb.buf, err);
 		rt_strbuf_reset(&sb);
@@ -208,18 +211,18 @@ static int emit_vop(run *r, const rt_vop *v, rt_error *err)
 	switch (v->kind) {
 	case RT_VOP_INSERT:
 		rt_strbuf_addf(&sb, "INSERT INTO %s (version_num) VALUES (", t);
-		rt_sql_literal(&sb, v->to);
+		r->d->literal(&sb, v->to);
 		rt_strbuf_addc(&sb, ')');
 		break;
 	case RT_VOP_UPDATE:
 		rt_strbuf_addf(&sb, "UPDATE %s SET version_num=", t);
-		rt_sql_literal(&sb, v->to);
+		r->d->literal(&sb, v->to);
 		rt_strbuf_addf(&sb, " WHERE %s.version_num = ", t);
-		rt_sql_literal(&sb, v->from);
+		r->d->literal(&sb, v->from);
 		break;
 	case RT_VOP_DELETE:
 		rt_strbuf_addf(&sb, "DELETE FROM %s WHERE %s.version_num = ", t, t);
-		rt_sql_literal(&sb, v->from);
+		r->d->literal(&sb, v->from);
 		break;
 	}
 	int rc = r->conn ? exec_version(r, v, sb.buf, err) : rt_run_emit(r, sb.buf, err);
@@ -254,16 +257,16 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	rt_strlist_join(&from, &s->from, ",");
 	rt_strlist_join(&to, &s->to, ",");
 	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (", r->ht.buf);
-	rt_sql_literal(&sb, revision);
+	r->d->literal(&sb, revision);
 	rt_strbuf_addf(&sb, ", '%s', ", direction_name(s->dir));
-	rt_sql_literal(&sb, rt_strbuf_str(&from));
+	r->d->literal(&sb, rt_strbuf_str(&from));
 	rt_strbuf_adds(&sb, ", ");
-	rt_sql_literal(&sb, rt_strbuf_str(&to));
+	r->d->literal(&sb, rt_strbuf_str(&to));
 	rt_strbuf_adds(&sb, ", ");
-	rt_sql_literal(&sb, checksum);
+	r->d->literal(&sb, checksum);
 	rt_strbuf_adds(&sb, ", ");
 	if (started)
-		rt_sql_literal(&sb, started);
+		r->d->literal(&sb, started);
 	else
 		rt_strbuf_adds(&sb, r->d->now_expr);
 	if (r->conn)
@@ -380,7 +383,7 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			return -1;
 		}
 		if (rt_placeholders_apply(r->cfg, p[i].sec->body, p[i].sec->len,
-					  r->d->name, rev->path, p[i].sec->body_line,
+					  r->d->lex, rev->path, p[i].sec->body_line,
 					  &p[i].text, err) < 0)
 			return -1;
 		if (r->d->split(rt_strbuf_str(&p[i].text), p[i].text.len,
@@ -430,7 +433,7 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 	err->message = rt_xasprintf("%s %s (%s) failed: %s%s",
 				 direction_name(s->dir), rev->id,
 				 rev->message ? rev->message : "no message",
-				 r->d == &rt_dialect_sqlite ? "SQLite: " : "", m);
+				 r->d->error_prefix, m);
 	free(m);
 	if (!err->file)
 		err->file = rt_xstrdup(rev->path);
@@ -591,7 +594,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	    ensure_tables(r, err) < 0)
 		return -1;
 	if (r->create_file && r->conn &&
-	    rt_sm_run_file(r->d, r->conn, r->create_file, 0, err) < 0)
+	    rt_sm_run_file(r->conn, r->create_file, 0, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nvops; i++)
 		if (emit_vop(r, &s->vops[i], err) < 0)

@@ -135,9 +135,10 @@ static int history_row(void *ud, int n, const char *const *v)
 }
 
 /* Applied revisions whose file changed since: the latest recorded checksum against the file's. */
-static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *conn,
-			    const rt_state *st, rt_verify_check *c)
+static void check_checksums(const rt_ctx *ctx, rt_conn *conn, const rt_state *st,
+			    rt_verify_check *c)
 {
+	const rt_dialect *d = rt_conn_dialect(conn);
 	const rt_graph *g = ctx->graph;
 	char *history = rt_history_table(ctx->cfg);
 	int exists = 0;
@@ -150,7 +151,7 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 	}
 	strbuf sql = STRBUF_INIT;
 	rt_strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
-	rt_table_name(ctx->cfg, history, &sql);
+	rt_table_name(d, ctx->cfg, history, &sql);
 	rt_strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp') ORDER BY id");
 	applied_sum a = { g, rt_xcalloc(g->nrevs + 1, sizeof(char *)), rt_xcalloc(g->nrevs + 1, sizeof(char *)) };
 	if (d->query(conn, sql.buf, history_row, &a, &e) < 0) {
@@ -279,7 +280,7 @@ static void check_downgrades(const rt_ctx *ctx, rt_verify_check *c)
  * earlier results by position (v[1] database, v[3] version table):
  * checksums and drift need both passed, lint the version table.  The
  * connection is read-only; a database that does not exist yet counts as
- * empty.  Fails only when no dialect fits the URL.
+ * empty.  Fails only when no URL is configured.
  */
 int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 {
@@ -287,7 +288,7 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	rt_verify_check *c = add_check(out, "config");
 	summary(c, "%s, %zu revision%s", ctx->cfg->path ? ctx->cfg->path : "defaults (no retort.ini)",
 		ctx->graph->nrevs, ctx->graph->nrevs == 1 ? "" : "s");
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d) {
 		rt_verify_report_free(out);
 		return -1;
@@ -303,7 +304,7 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 		rt_error_clear(err);
 	} else if (!conn) {
 		summary(c, "%s does not exist yet (an empty database)", url);
-	} else if (rt_read_state(ctx, d, conn, 0, &st, err) < 0) {
+	} else if (rt_read_state(ctx, conn, 0, &st, err) < 0) {
 		summary(c, "%s cannot be read", url);
 		problem(c, "cannot read the version table: %s", err->message);
 		rt_error_clear(err);
@@ -328,7 +329,7 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 			: "the database does not exist yet";
 	c = add_check(out, "checksums");
 	if (conn && usable)
-		check_checksums(ctx, d, conn, &st, c);
+		check_checksums(ctx, conn, &st, c);
 	else
 		summary(c, "skipped: %s", why);
 	if (conn)

@@ -6,6 +6,7 @@
 #include "dialect/dialect.h"
 #include "sqltext.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const rt_dialect *const dialects[] = {
@@ -14,13 +15,24 @@ static const rt_dialect *const dialects[] = {
 	NULL,
 };
 
-void rt_table_name(const rt_config *cfg, const char *table, strbuf *sb)
+void rt_table_name(const rt_dialect *d, const rt_config *cfg, const char *table,
+		   strbuf *sb)
 {
 	if (cfg->version_table_schema) {
-		rt_sql_ident(sb, cfg->version_table_schema);
+		d->ident(sb, cfg->version_table_schema);
 		rt_strbuf_addc(sb, '.');
 	}
-	rt_sql_ident(sb, table);
+	d->ident(sb, table);
+}
+
+/* Every dialect's URL forms, for the hint when none takes a URL. */
+static void url_hint(rt_error *err)
+{
+	strbuf sb = STRBUF_INIT;
+	for (int i = 0; dialects[i]; i++)
+		rt_strbuf_addf(&sb, "%s%s", i ? ", " : "", dialects[i]->url_examples);
+	rt_hint(err, "retort supports %s", sb.buf);
+	rt_strbuf_release(&sb);
 }
 
 /*
@@ -47,32 +59,81 @@ const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 				return dialects[i];
 	char *masked = rt_url_mask(url);
 	rt_fail(err, RT_ECONFIG, "unsupported database URL '%s'", masked);
-	rt_hint(err, "retort supports sqlite:///relative.db, sqlite:////absolute.db, sqlite://:memory:, "
-		"postgresql://user@host/dbname and libpq strings such as 'host=/run/postgresql dbname=app'");
+	url_hint(err);
 	free(masked);
 	return NULL;
 }
 
+/* The settings only some dialects take, and where a configuration holds them. */
+static const struct {
+	const char *name;
+	size_t off;
+} dialect_settings[] = {
+	{ "version_table_schema", offsetof(rt_config, version_table_schema) },
+	{ "search_path", offsetof(rt_config, search_path) },
+	{ "lock_timeout", offsetof(rt_config, lock_timeout) },
+	{ "statement_timeout", offsetof(rt_config, statement_timeout) },
+};
+
+static int takes_setting(const rt_dialect *d, const char *name)
+{
+	for (int i = 0; d->settings && d->settings[i]; i++)
+		if (!strcmp(d->settings[i], name))
+			return 1;
+	return 0;
+}
+
+/* "PostgreSQL", or "PostgreSQL and MySQL": the dialects that take a setting. */
+static void takers(const char *name, strbuf *sb)
+{
+	for (int i = 0; dialects[i]; i++)
+		if (takes_setting(dialects[i], name))
+			rt_strbuf_addf(sb, "%s%s", sb->len ? " and " : "", dialects[i]->title);
+}
+
 /*
- * See dialect.h.  A PostgreSQL-only setting (the first one found is
- * named) is an error on a dialect without schemas, not silently ignored.
+ * See dialect.h.  A setting the dialect does not take (the first one
+ * found is named) is an error, not silently ignored.
  */
 const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err)
 {
 	const rt_dialect *d = rt_dialect_for_url(cfg->url, err);
-	if (!d || d->has_schemas)
-		return d;
-	const char *bad = cfg->version_table_schema ? "version_table_schema"
-			: cfg->search_path ? "search_path"
-			: cfg->lock_timeout ? "lock_timeout"
-			: cfg->statement_timeout ? "statement_timeout" : NULL;
-	if (bad) {
-		rt_fail(err, RT_ECONFIG, "'%s' is a PostgreSQL setting; the database here is %s",
-			bad, d->name);
-		rt_hint(err, "remove it, or move it to the [env:NAME] section of the PostgreSQL environment");
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < sizeof(dialect_settings) / sizeof(*dialect_settings); i++) {
+		const char *name = dialect_settings[i].name;
+		if (!*(char *const *)((const char *)cfg + dialect_settings[i].off) ||
+		    takes_setting(d, name))
+			continue;
+		strbuf who = STRBUF_INIT;
+		takers(name, &who);
+		rt_fail(err, RT_ECONFIG, "'%s' is a %s setting; the database here is %s",
+			name, who.buf, d->name);
+		rt_hint(err, "remove it, or move it to the [env:NAME] section of the %s environment",
+			who.buf);
+		rt_strbuf_release(&who);
 		return NULL;
 	}
 	return d;
+}
+
+/* See dialect.h. */
+const rt_dialect *rt_dialect_by_name(const char *name, rt_error *err)
+{
+	strbuf all = STRBUF_INIT;
+	for (int i = 0; dialects[i]; i++) {
+		for (int j = 0; dialects[i]->names[j]; j++)
+			if (!strcmp(dialects[i]->names[j], name)) {
+				rt_strbuf_release(&all);
+				return dialects[i];
+			}
+		rt_strbuf_addf(&all, "%s%s", i ? (dialects[i + 1] ? ", " : " and ") : "",
+			       dialects[i]->name);
+	}
+	rt_fail(err, RT_EUSAGE, "unknown dialect '%s'", name);
+	rt_hint(err, "retort knows %s", all.buf);
+	rt_strbuf_release(&all);
+	return NULL;
 }
 
 /*
@@ -115,6 +176,5 @@ void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname)
 	rt_strbuf_addf(sb, "CREATE TABLE IF NOT EXISTS %s (\n"
 			"    version_num VARCHAR(32) NOT NULL,\n"
 			"    CONSTRAINT ", name);
-	rt_sql_ident(sb, pkname);
-	rt_strbuf_adds(sb, " PRIMARY KEY (version_num)\n)");
+	rt_strbuf_addf(sb, "%s PRIMARY KEY (version_num)\n)", pkname);
 }

@@ -10,12 +10,28 @@
 #define RT_DIALECT_H
 
 #include "retort.h"
+#include "sqltext.h"
 #include "util/strbuf.h"
 
 struct sm_schema;
 struct sm_ops;
+struct lint_section;
+struct rt_dialect;
 
-typedef struct rt_conn rt_conn; /* each dialect defines its own */
+/*
+ * A connection.  Each dialect defines struct rt_conn itself, and its
+ * first member is always `const rt_dialect *dialect`, set by connect: a
+ * connection carries its dialect, so generic code passes the connection
+ * alone and asks it with rt_conn_dialect.
+ */
+typedef struct rt_conn rt_conn;
+
+/* The dialect a connection belongs to (the first member of every rt_conn). */
+static inline const struct rt_dialect *rt_conn_dialect(const rt_conn *c)
+{
+	return *(const struct rt_dialect *const *)(const void *)c;
+}
+
 
 /* One statement of a migration section. */
 typedef struct rt_stmt {
@@ -46,9 +62,28 @@ void rt_stmtlist_free(rt_stmtlist *l);
 typedef int (*rt_row_fn)(void *ud, int ncols, const char *const *vals);
 
 typedef struct rt_dialect {
-	const char *name;         /* "sqlite", "postgresql" */
-	int has_schemas;          /* version_table_schema and search_path apply */
+	const char *name;         /* "sqlite", "postgresql": in messages and --json */
+	const char *title;        /* "SQLite", "PostgreSQL": in sentences */
+	const char *const *names; /* what --dialect accepts for it, NULL-terminated */
 	const char *const *schemes; /* URL schemes, NULL-terminated */
+	const char *url_examples; /* the URL forms it takes, for the hint of a bad URL */
+	/*
+	 * The configuration settings only some dialects take that this one
+	 * does (names as in retort.ini: version_table_schema, search_path,
+	 * lock_timeout, statement_timeout), NULL-terminated; the others are
+	 * refused when the context opens.
+	 */
+	const char *const *settings;
+	/* Put before a message of the database's own ("SQLite: "), or "". */
+	const char *error_prefix;
+	const rt_lexrules *lex;
+
+	/* An identifier as this dialect needs it written (quoted when it must be). */
+	void (*ident)(strbuf *sb, const char *name);
+	/* A string literal, escaped as this dialect reads it; NULL as NULL. */
+	void (*literal)(strbuf *sb, const char *s);
+	/* The lint rules over one section (lib/lint/lint.h). */
+	void (*lint)(struct lint_section *s);
 
 	/*
 	 * Connect.  readonly: create nothing, and when the database does
@@ -94,7 +129,7 @@ typedef struct rt_dialect {
 	/* SQL text: transaction statements and retort's own tables. */
 	const char *begin_sql;
 	const char *commit_sql;
-	/* DDL of retort's tables; name is already quoted and qualified. */
+	/* DDL of retort's tables; name and pkname are already quoted (and qualified). */
 	void (*version_table_ddl)(strbuf *sb, const char *name, const char *pkname);
 	void (*history_table_ddl)(strbuf *sb, const char *name);
 	/* The history table's db_user value (conn NULL when offline). */
@@ -123,15 +158,21 @@ typedef struct rt_dialect {
 	void (*scratch_drop)(const rt_config *cfg, const char *url);
 } rt_dialect;
 
-/* The dialect for a URL's scheme; error naming the URL (masked) if none. */
+/*
+ * The dialect for a URL's scheme; an error naming the URL (masked) and
+ * the forms every dialect takes if none.
+ */
 const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err);
-/* The same for a configuration, also refusing settings the dialect lacks. */
+/* The same for a configuration, also refusing settings the dialect does not take. */
 const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err);
+/* The dialect one of its names (rt_dialect.names) means; an error listing them if none. */
+const rt_dialect *rt_dialect_by_name(const char *name, rt_error *err);
 
 /* Alembic's alembic_version DDL, exactly, so the table can change hands. */
 void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname);
-/* The qualified, quoted SQL name of one of retort's tables (cfg's schema). */
-void rt_table_name(const rt_config *cfg, const char *table, strbuf *sb);
+/* The qualified SQL name of one of retort's tables (cfg's schema), quoted as d quotes. */
+void rt_table_name(const rt_dialect *d, const rt_config *cfg, const char *table,
+		   strbuf *sb);
 
 extern const rt_dialect rt_dialect_sqlite;
 extern const rt_dialect rt_dialect_postgres;

@@ -12,7 +12,7 @@
  */
 #include "internal.h"
 #include "lint/lint.h"
-#include "dialect/dialect.h"
+#include "ctx_internal.h"
 #include "placeholder.h"
 
 #include <stdarg.h>
@@ -306,11 +306,11 @@ void rt_lint_report_free(rt_lint_report *r)
  * statement a suppression comment belongs to -- stay those of the file
  * whatever the values are.
  */
-static char *section_text(const char *sql, size_t len, const char *dialect,
+static char *section_text(const char *sql, size_t len, const rt_lexrules *lx,
 			  size_t *outlen)
 {
 	strbuf sb = STRBUF_INIT;
-	rt_placeholders_mask(sql, len, dialect, &sb);
+	rt_placeholders_mask(sql, len, lx, &sb);
 	*outlen = sb.len;
 	return rt_strbuf_detach(&sb);
 }
@@ -327,23 +327,20 @@ typedef struct section_ref {
 } section_ref;
 
 /* Lint one section with the dialect's rules; its findings end up sorted. */
-static void lint_section_run(const rt_config *cfg, const char *dialect,
+static void lint_section_run(const rt_config *cfg, const rt_dialect *d,
 			     const section_ref *ref, lint_memory *mem,
 			     rt_lint_report *out)
 {
 	size_t len = 0;
-	char *text = section_text(ref->body, ref->len, dialect, &len);
+	char *text = section_text(ref->body, ref->len, d->lex, &len);
 	lint_section s = {
-		.cfg = cfg, .dialect = dialect, .sql = text, .len = len,
+		.cfg = cfg, .dialect = d->name, .sql = text, .len = len,
 		.first_line = ref->first_line, .file = ref->file,
 		.revision = ref->revision, .downgrade = ref->downgrade,
 		.transactional = ref->transactional, .mem = mem, .out = out,
 	};
 	size_t from = out->n;
-	if (!strcmp(dialect, "postgresql"))
-		rt_lint_pg(&s);
-	else
-		rt_lint_sqlite(&s);
+	d->lint(&s);
 	sort_findings(out, from);
 	free(text);
 }
@@ -356,7 +353,7 @@ static void memory_free(lint_memory *m)
 }
 
 /* Both sections of one revision: the upgrade first, it informs the downgrade. */
-static void lint_revision(const rt_config *cfg, const char *dialect,
+static void lint_revision(const rt_config *cfg, const rt_dialect *d,
 			  const rt_revision *rev, int upgrade_only,
 			  rt_lint_report *out)
 {
@@ -372,7 +369,7 @@ static void lint_revision(const rt_config *cfg, const char *dialect,
 			.transactional = secs[i]->transactional,
 			.downgrade = i,
 		};
-		lint_section_run(cfg, dialect, &ref, &mem, out);
+		lint_section_run(cfg, d, &ref, &mem, out);
 	}
 	memory_free(&mem);
 }
@@ -381,27 +378,20 @@ static void lint_revision(const rt_config *cfg, const char *dialect,
 /* Entry points                                                         */
 /* ------------------------------------------------------------------ */
 
-/* The dialect to lint for: the option, else the configured URL's. */
-static const char *pick_dialect(const rt_config *cfg,
-				const rt_lint_options *opts, rt_error *err)
+/*
+ * The dialect to lint for: the option, else the context's (ctx NULL: the
+ * configured URL's).
+ */
+static const rt_dialect *pick_dialect(const rt_ctx *ctx, const rt_config *cfg,
+				      const rt_lint_options *opts, rt_error *err)
 {
-	const char *want = opts ? opts->dialect : NULL;
-	if (want) {
-		if (!strcmp(want, "sqlite") || !strcmp(want, "sqlite3"))
-			return "sqlite";
-		if (!strcmp(want, "postgresql") || !strcmp(want, "postgres") ||
-		    !strcmp(want, "pg"))
-			return "postgresql";
-		rt_fail(err, RT_EUSAGE, "unknown dialect '%s'", want);
-		rt_hint(err, "lint knows sqlite and postgresql");
-		return NULL;
-	}
-	const rt_dialect *d = rt_dialect_for_url(cfg ? cfg->url : NULL, err);
-	if (!d) {
+	if (opts && opts->dialect)
+		return rt_dialect_by_name(opts->dialect, err);
+	const rt_dialect *d = ctx ? rt_ctx_dialect(ctx, err)
+				  : rt_dialect_for_url(cfg ? cfg->url : NULL, err);
+	if (!d)
 		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name it with --dialect sqlite|postgresql");
-		return NULL;
-	}
-	return d->name;
+	return d;
 }
 
 /* Mark the revisions that identifiers and ranges name (all when n == 0). */
@@ -439,20 +429,20 @@ int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
 {
 	const rt_graph *g = rt_ctx_graph(ctx);
 	const rt_config *cfg = rt_ctx_config(ctx);
-	const char *dialect = pick_dialect(cfg, opts, err);
-	if (!dialect)
+	const rt_dialect *d = pick_dialect(ctx, cfg, opts, err);
+	if (!d)
 		return -1;
 	unsigned char *mark = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
 	if (select_revisions(g, idents, n, mark, err) < 0) {
 		free(mark);
 		return -1;
 	}
-	out->dialect = dialect;
+	out->dialect = d->name;
 	for (size_t i = 0; i < g->nrevs; i++) {
 		int r = g->order[i];
 		if (!mark[r])
 			continue;
-		lint_revision(cfg, dialect, g->revs[r],
+		lint_revision(cfg, d, g->revs[r],
 			      opts && opts->upgrade_only, out);
 		out->nrevisions++;
 	}
@@ -468,17 +458,17 @@ int rt_lint_sql(const rt_config *cfg, const rt_lint_options *opts,
 		const char *sql, const char *file, int first_line,
 		rt_lint_report *out, rt_error *err)
 {
-	const char *dialect = pick_dialect(cfg, opts, err);
-	if (!dialect)
+	const rt_dialect *d = pick_dialect(NULL, cfg, opts, err);
+	if (!d)
 		return -1;
-	out->dialect = dialect;
+	out->dialect = d->name;
 	lint_memory mem = { 0 };
 	section_ref ref = {
 		.file = file, .body = sql, .len = strlen(sql),
 		.first_line = first_line > 0 ? first_line : 1,
 		.transactional = !(opts && opts->nontransactional),
 	};
-	lint_section_run(cfg, dialect, &ref, &mem, out);
+	lint_section_run(cfg, d, &ref, &mem, out);
 	memory_free(&mem);
 	return 0;
 }

@@ -8,7 +8,6 @@
 #include "schema/model.h"
 #include "schema/ops.h"
 #include "schema/source.h"
-#include "sqltext.h"
 
 #include <string.h>
 
@@ -49,7 +48,8 @@ static char *render(const sm_ops *ops, const rt_strlist *renames)
  * A table losing some columns and gaining others may be a rename, which
  * no catalog can tell: say so, with the statement that would keep the data.
  */
-static void possible_renames(const sm_schema *a, const sm_schema *b, rt_strlist *out)
+static void possible_renames(const rt_dialect *d, const sm_schema *a, const sm_schema *b,
+			     rt_strlist *out)
 {
 	for (size_t i = 0; i < b->ntables; i++) {
 		const sm_table *t = &b->tables[i];
@@ -65,14 +65,14 @@ static void possible_renames(const sm_schema *a, const sm_schema *b, rt_strlist 
 				strbuf sql = STRBUF_INIT;
 				rt_strbuf_adds(&sql, "ALTER TABLE ");
 				if (t->schema) {
-					rt_sql_ident(&sql, t->schema);
+					d->ident(&sql, t->schema);
 					rt_strbuf_addc(&sql, '.');
 				}
-				rt_sql_ident(&sql, t->name);
+				d->ident(&sql, t->name);
 				rt_strbuf_adds(&sql, " RENAME COLUMN ");
-				rt_sql_ident(&sql, old->cols[j].name);
+				d->ident(&sql, old->cols[j].name);
 				rt_strbuf_adds(&sql, " TO ");
-				rt_sql_ident(&sql, t->cols[k].name);
+				d->ident(&sql, t->cols[k].name);
 				char *w = rt_xasprintf("possible rename: %s.%s -> %s (the migration drops %s and adds %s; "
 						    "if it is a rename, replace both with %s, and the downgrade's "
 						    "two with the rename back)",
@@ -117,13 +117,13 @@ static void add_unsupported(rt_strlist *out, const sm_schema *s)
 }
 
 /*
- * The configuration a diff runs with.  An explicit URL among the sources
- * decides the dialect (and where scratch databases are made), unless the
- * other source is "database", which means the configured URL; every URL
- * involved must be of the same dialect.
+ * The configuration a diff runs with, and its dialect in *d.  An explicit
+ * URL among the sources decides the dialect (and where scratch databases
+ * are made), unless the other source is "database", which means the
+ * configured URL; every URL involved must be of the same dialect.
  */
 static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *to,
-			      rt_error *err)
+			      const rt_dialect **d, rt_error *err)
 {
 	const char *urls[3] = { rt_sm_source_url(from), rt_sm_source_url(to), NULL };
 	int uses_db = !strcmp(from, "database") || !strcmp(to, "database");
@@ -151,6 +151,11 @@ static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *t
 		if (dl)
 			first = dl;
 	}
+	*d = explicit && !uses_db ? rt_dialect_for_config(cfg, err) : rt_ctx_dialect(ctx, err);
+	if (!*d) {
+		rt_config_free(cfg);
+		return NULL;
+	}
 	return cfg;
 }
 
@@ -164,15 +169,13 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 		   rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	rt_config *cfg = diff_config(ctx, from, to, err);
+	const rt_dialect *d;
+	rt_config *cfg = diff_config(ctx, from, to, &d, err);
 	if (!cfg)
 		return -1;
-	const rt_dialect *d = rt_dialect_for_config(cfg, err);
 	sm_schema *a = NULL, *b = NULL;
 	sm_ops up = { 0 }, down = { 0 };
 	int rc = -1;
-	if (!d)
-		goto done;
 	if (!d->introspect || !d->diff) {
 		rt_fail(err, RT_EFAIL, "comparing schemas is not available for %s", d->name);
 		goto done;
@@ -182,7 +185,7 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 	    d->diff(a, b, &up, err) < 0 || d->diff(b, a, &down, err) < 0)
 		goto done;
 	rt_strlist renames = { 0 };
-	possible_renames(a, b, &renames);
+	possible_renames(d, a, b, &renames);
 	unfillable_columns(a, b, &renames);
 	out->upgrade_sql = render(&up, &renames);
 	out->downgrade_sql = render(&down, NULL);

@@ -44,9 +44,9 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
  * Run every statement of a schema file on c; with own_tx, in one
  * transaction of its own when no statement forbids it.
  */
-int rt_sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx,
-		rt_error *err)
+int rt_sm_run_file(rt_conn *c, const char *path, int own_tx, rt_error *err)
 {
+	const rt_dialect *d = rt_conn_dialect(c);
 	char *text;
 	size_t len;
 	if (rt_fs_read_file(path, &text, &len, err) < 0)
@@ -71,10 +71,10 @@ int rt_sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx
 }
 
 /* Replay the migrations up to rev in the scratch database of scfg. */
-static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
-			  const char *rev, rt_error *err)
+static int run_migrations(const rt_ctx *ctx, const rt_dialect *d,
+			  const rt_config *scfg, const char *rev, rt_error *err)
 {
-	rt_ctx *sub = rt_ctx_borrow(ctx, scfg);
+	rt_ctx *sub = rt_ctx_borrow(ctx, scfg, d);
 	char *list = rt_xstrdup(rev);
 	int rc = 0;
 	/* "a,b": the state of a database whose rows are a and b */
@@ -110,7 +110,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		int missing;
 		rt_conn *c = d->connect(scfg, 0, &missing, err);
 		rc = c ? 0 : -1;
-		if (rc == 0 && (rc = rt_sm_run_file(d, c, file, 1, err)) < 0 && err->message) {
+		if (rc == 0 && (rc = rt_sm_run_file(c, file, 1, err)) < 0 && err->message) {
 			char *m = err->message;
 			err->message = rt_xasprintf("loading the schema file into a scratch database: %s", m);
 			free(m);
@@ -120,7 +120,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		if (c)
 			d->disconnect(c);
 	} else {
-		rc = run_migrations(ctx, scfg, rev, err);
+		rc = run_migrations(ctx, d, scfg, rev, err);
 		if (rc == 0)
 			rc = introspect_url(d, scfg, 0, out, err);
 	}

@@ -14,8 +14,7 @@
 int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
 		   const char *spec, sm_schema **out, rt_error *err);
 /* Run a schema file's statements on c (own_tx: in a transaction of its own). */
-int rt_sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx,
-		rt_error *err);
+int rt_sm_run_file(rt_conn *c, const char *path, int own_tx, rt_error *err);
 /* The URL a source names, or NULL when it is not a URL. */
 const char *rt_sm_source_url(const char *spec);
 

@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 #include "placeholder.h"
+#include "dialect/dialect.h"
 #include "util/strbuf.h"
 
 static int setup(void **state)
@@ -35,7 +36,7 @@ static char *apply_as(const rt_config *cfg, const char *sql, int pg)
 {
 	strbuf out = STRBUF_INIT;
 	rt_error err = { 0 };
-	if (rt_placeholders_apply(cfg, sql, strlen(sql), pg ? "postgresql" : "sqlite",
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), pg ? rt_dialect_postgres.lex : rt_dialect_sqlite.lex,
 				  "m/x.sql", 1, &out, &err) < 0)
 		fail_msg("'%s': %s", sql, err.message);
 	return rt_strbuf_detach(&out);
@@ -52,7 +53,7 @@ static rt_error apply_err(const rt_config *cfg, const char *sql, int first_line)
 {
 	strbuf out = STRBUF_INIT;
 	rt_error err = { 0 };
-	if (rt_placeholders_apply(cfg, sql, strlen(sql), "postgresql", "m/x.sql", first_line, &out, &err) == 0)
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), rt_dialect_postgres.lex, "m/x.sql", first_line, &out, &err) == 0)
 		fail_msg("'%s' gave '%s', but should fail", sql, rt_strbuf_str(&out));
 	rt_strbuf_release(&out);
 	assert_int_equal(err.code, RT_ESCRIPT);
@@ -230,13 +231,13 @@ static void test_mask(void **state)
 	const char *sql = "CREATE TABLE ${schema}.t (v text DEFAULT '${x}'); -- ${y}\n"
 			  "AS $$ ${z} $$; ALTER TABLE ${app.name-1} OWNER TO ${;";
 	strbuf out = STRBUF_INIT;
-	rt_placeholders_mask(sql, strlen(sql), "postgresql", &out);
+	rt_placeholders_mask(sql, strlen(sql), rt_dialect_postgres.lex, &out);
 	assert_string_equal(rt_strbuf_str(&out),
 			    "CREATE TABLE __schema_.t (v text DEFAULT '${x}'); -- ${y}\n"
 			    "AS $$ ${z} $$; ALTER TABLE __app_name_1_ OWNER TO ${;");
 	assert_int_equal(out.len, strlen(sql));
 	rt_strbuf_reset(&out);
-	rt_placeholders_mask("[${a}] $$ ${b} $$", 17, "sqlite", &out);
+	rt_placeholders_mask("[${a}] $$ ${b} $$", 17, rt_dialect_sqlite.lex, &out);
 	assert_string_equal(rt_strbuf_str(&out), "[${a}] $$ __b_ $$");
 	rt_strbuf_release(&out);
 }
@@ -248,7 +249,7 @@ static void test_appends(void **state)
 	rt_strbuf_adds(&out, "before;");
 	rt_error err = { 0 };
 	const char *sql = "SELECT ${n}; trailing";
-	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, "postgresql", "x", 1, &out, &err), 0);
+	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, rt_dialect_postgres.lex, "x", 1, &out, &err), 0);
 	assert_string_equal(rt_strbuf_str(&out), "before;SELECT 42");
 	rt_strbuf_release(&out);
 }

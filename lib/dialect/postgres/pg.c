@@ -16,6 +16,7 @@
 #include "dialect/dialect.h"
 #include "dialect/postgres/libpq.h"
 #include "dialect/postgres/pg_internal.h"
+#include "lint/lint.h"
 #include "sqltext.h"
 
 #include <stdint.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 struct rt_conn {
+	const rt_dialect *dialect; /* first, as in every dialect */
 	PGconn *pg;
 	char *masked;    /* URL for messages, password hidden */
 	int64_t lockkey; /* advisory lock key while held */
@@ -105,6 +107,7 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 	const char *keys[] = { "application_name", "dbname", NULL };
 	const char *vals[] = { "retort", cfg->url, NULL };
 	rt_conn *c = rt_xcalloc(1, sizeof(*c));
+	c->dialect = &rt_dialect_postgres;
 	c->masked = rt_url_mask(cfg->url);
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
@@ -351,10 +354,10 @@ static int pg_table_exists(rt_conn *c, const char *schema, const char *table,
 {
 	strbuf name = STRBUF_INIT, sql = STRBUF_INIT, out = STRBUF_INIT;
 	if (schema) {
-		rt_sql_ident(&name, schema);
+		rt_pg_ident(&name, schema);
 		rt_strbuf_addc(&name, '.');
 	}
-	rt_sql_ident(&name, table);
+	rt_pg_ident(&name, table);
 	rt_strbuf_adds(&sql, "SELECT pg_catalog.to_regclass(");
 	rt_sql_literal(&sql, name.buf);
 	rt_strbuf_adds(&sql, ") IS NOT NULL");
@@ -668,11 +671,26 @@ static void pg_scratch_drop(const rt_config *cfg, const char *url)
 }
 
 static const char *const pg_schemes[] = { "postgresql", "postgres", NULL };
+static const char *const pg_names[] = { "postgresql", "postgres", "pg", NULL };
+static const char *const pg_settings[] = {
+	"version_table_schema", "search_path", "lock_timeout", "statement_timeout", NULL
+};
+static const rt_lexrules pg_lex = {
+	.nested_comments = 1, .e_strings = 1, .dollar_quotes = 1,
+};
 
 const rt_dialect rt_dialect_postgres = {
 	.name = "postgresql",
-	.has_schemas = 1,
+	.title = "PostgreSQL",
+	.names = pg_names,
 	.schemes = pg_schemes,
+	.url_examples = "postgresql://user@host/dbname and libpq strings such as 'host=/run/postgresql dbname=app'",
+	.settings = pg_settings,
+	.error_prefix = "",
+	.lex = &pg_lex,
+	.ident = rt_pg_ident,
+	.literal = rt_sql_literal,
+	.lint = rt_lint_pg,
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.exec_stmt = pg_exec_stmt,
