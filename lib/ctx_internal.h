@@ -17,6 +17,11 @@ struct rt_ctx {
 	void *event_ud;
 	rt_output_fn out;   /* set: offline mode */
 	void *out_ud;
+	/*
+	 * create: the declared schema read once, so that the schema it
+	 * checks and the one it loads are the same (schema_command runs once).
+	 */
+	const struct rt_declared *declared;
 };
 
 void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,

@@ -593,8 +593,9 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	if (tx_begin(r, err) < 0 ||
 	    ensure_tables(r, err) < 0)
 		return -1;
-	if (r->create_file && r->conn &&
-	    rt_sm_run_file(r->conn, r->create_file, 0, err) < 0)
+	if (r->create_sql && r->conn &&
+	    rt_sm_run_sql(r->conn, r->create_sql->sql, r->create_sql->len,
+			  r->create_sql->name, 0, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nvops; i++)
 		if (emit_vop(r, &s->vops[i], err) < 0)

@@ -26,7 +26,7 @@ typedef struct run {
 	rt_strlist expected; /* version rows as the plan leaves them so far */
 	rt_strlist committed; /* version rows as last committed: what a failure leaves */
 	int kept_mid_run;    /* one transaction per run, but a step committed on its own */
-	const char *create_file; /* create: the schema file loaded with the stamp */
+	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
 	rt_direction dir;
 } run;
 
