@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "ctx_internal.h"
 #include "placeholder.h"
+#include "runner.h"
 #include "schema/model.h"
 #include "schema/ops.h"
 #include "util/fs.h"
@@ -69,8 +70,8 @@ static void list_seeds(const rt_config *cfg, strbuf *sb)
 }
 
 /* Run one seed file: placeholders, the dialect's splitter, one transaction. */
-static int run_seed(rt_conn *c, const rt_config *cfg, const char *path,
-		    rt_error *err)
+static int run_seed(rt_ctx *ctx, rt_conn *c, const rt_config *cfg,
+		    const char *path, rt_error *err)
 {
 	const rt_dialect *d = rt_conn_dialect(c);
 	char *text;
@@ -80,6 +81,8 @@ static int run_seed(rt_conn *c, const rt_config *cfg, const char *path,
 	strbuf sql = STRBUF_INIT;
 	rt_stmtlist stmts = { 0 };
 	int rc = rt_placeholders_apply(cfg, text, len, d->lex, path, 1, &sql, err);
+	if (rc == 0)
+		rt_run_placeholder_warnings(ctx, cfg, d, text, len, path, 1);
 	if (rc == 0)
 		rc = d->split(rt_strbuf_str(&sql), sql.len, 1, path, &stmts, err);
 	if (rc == 0)
@@ -129,7 +132,7 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 		goto out;
 	rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
 	if (rc == 0) {
-		rc = run_seed(c, cfg, path, err);
+		rc = run_seed(ctx, c, cfg, path, err);
 		d->unlock(c);
 	}
 	d->disconnect(c);

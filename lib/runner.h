@@ -39,4 +39,12 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err);
 /* Generated SQL: execute it online, print it as a statement offline. */
 int rt_run_emit(run *r, const char *sql, rt_error *err);
 
+/*
+ * A placeholder left in a string literal or comment although it has a
+ * value: a notice each ("warning: FILE:LINE: ..."); nothing stops.
+ */
+void rt_run_placeholder_warnings(rt_ctx *ctx, const rt_config *cfg,
+				 const rt_dialect *d, const char *sql, size_t len,
+				 const char *file, int first_line);
+
 #endif

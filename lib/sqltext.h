@@ -25,6 +25,10 @@ typedef struct rt_lexrules {
 	int brackets;          /* [name] (SQLite) */
 	int hash_comments;     /* # to the end of the line (MySQL) */
 	int dash_space;        /* -- starts a comment only before a space or line end (MySQL) */
+	/* A value as a string literal the database reads back as exactly it. */
+	void (*quote_literal)(strbuf *sb, const char *s);
+	/* A name as a quoted identifier, always quoted. */
+	void (*quote_ident)(strbuf *sb, const char *name);
 } rt_lexrules;
 
 /* Offset of the first character after whitespace and comments. */

@@ -675,8 +675,27 @@ static const char *const pg_names[] = { "postgresql", "postgres", "pg", NULL };
 static const char *const pg_settings[] = {
 	"version_table_schema", "search_path", "lock_timeout", "statement_timeout", NULL
 };
+/*
+ * A value as a literal PostgreSQL reads back as exactly it: '...' with
+ * quotes doubled; a value holding a backslash is written E'...' with
+ * backslashes doubled, which reads the same whatever
+ * standard_conforming_strings says.
+ */
+static void pg_quote_literal(strbuf *sb, const char *val)
+{
+	int esc = strchr(val, '\\') != NULL;
+	rt_strbuf_adds(sb, esc ? "E'" : "'");
+	for (const char *p = val; *p; p++) {
+		if (*p == '\'' || (esc && *p == '\\'))
+			rt_strbuf_addc(sb, *p);
+		rt_strbuf_addc(sb, *p);
+	}
+	rt_strbuf_addc(sb, '\'');
+}
+
 static const rt_lexrules pg_lex = {
 	.nested_comments = 1, .e_strings = 1, .dollar_quotes = 1,
+	.quote_literal = pg_quote_literal, .quote_ident = rt_sql_quote_ident,
 };
 
 const rt_dialect rt_dialect_postgres = {

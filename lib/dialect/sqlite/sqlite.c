@@ -481,7 +481,10 @@ static void sq_user_expr(rt_conn *c, strbuf *sb)
 static const char *const sqlite_schemes[] = { "sqlite", NULL };
 static const char *const sqlite_names[] = { "sqlite", "sqlite3", NULL };
 /* Block comments end at the first star-slash: they do not nest. */
-static const rt_lexrules sqlite_lex = { .backticks = 1, .brackets = 1 };
+static const rt_lexrules sqlite_lex = {
+	.backticks = 1, .brackets = 1,
+	.quote_literal = rt_sql_literal, .quote_ident = rt_sql_quote_ident,
+};
 
 const rt_dialect rt_dialect_sqlite = {
 	.name = "sqlite",
