@@ -176,12 +176,15 @@ static int record_reset(rt_ctx *ctx, rt_conn *c, rt_error *err)
 	const rt_dialect *d = rt_conn_dialect(c);
 	char *history = rt_history_table(ctx->cfg);
 	int exists = 0;
-	int rc = d->table_exists(c, ctx->cfg->version_table_schema, history, &exists, err);
+	const char *schema;
+	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, history, &exists, err);
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
 		d->user_expr(c, &user);
 		rt_strbuf_adds(&sb, "INSERT INTO ");
-		rt_table_name(d, ctx->cfg, history, &sb);
+		rt_table_name(d, schema, history, &sb);
 		rt_strbuf_addf(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) "
 				 "VALUES (NULL, 'reset', NULL, '', NULL, %s, NULL, %s, '" RETORT_VERSION "')",
 			    d->now_expr, user.buf);
@@ -232,13 +235,15 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 		for (size_t j = 0; rc == 0 && j < ops.v[i].sql.n; j++)
 			rc = d->exec(c, ops.v[i].sql.v[j], err);
 	int exists = 0;
+	const char *schema = NULL;
 	if (rc == 0)
-		rc = d->table_exists(c, ctx->cfg->version_table_schema,
-				     ctx->cfg->version_table, &exists, err);
+		rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, ctx->cfg->version_table, &exists, err);
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT;
 		rt_strbuf_adds(&sb, "DELETE FROM ");
-		rt_table_name(d, ctx->cfg, ctx->cfg->version_table, &sb);
+		rt_table_name(d, schema, ctx->cfg->version_table, &sb);
 		rc = d->exec(c, sb.buf, err);
 		rt_strbuf_release(&sb);
 	}

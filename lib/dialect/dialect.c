@@ -15,11 +15,21 @@ static const rt_dialect *const dialects[] = {
 	NULL,
 };
 
-void rt_table_name(const rt_dialect *d, const rt_config *cfg, const char *table,
+/* See dialect.h. */
+int rt_tables_schema(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
+		     const char **schema, rt_error *err)
+{
+	*schema = cfg->version_table_schema;
+	if (!c || !d->tables_schema)
+		return 0;
+	return d->tables_schema(c, cfg, schema, err);
+}
+
+void rt_table_name(const rt_dialect *d, const char *schema, const char *table,
 		   strbuf *sb)
 {
-	if (cfg->version_table_schema) {
-		d->ident(sb, cfg->version_table_schema);
+	if (schema) {
+		d->ident(sb, schema);
 		rt_strbuf_addc(sb, '.');
 	}
 	d->ident(sb, table);
