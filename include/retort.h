@@ -114,6 +114,7 @@ typedef struct rt_config {
 	char *timezone;          /* for Create Date and file names; NULL = local */
 	int truncate_slug_length;
 	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
+	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
 	double lock_wait;        /* seconds to wait for the migration lock */
 	rt_kv *placeholders;     /* [placeholders] and -x key=value */
 	size_t nplaceholders;
@@ -150,6 +151,13 @@ RT_API void rt_config_free(rt_config *cfg);
 
 /* A copy of url with any password replaced by "***"; the caller frees it. */
 RT_API char *rt_url_mask(const char *url);
+
+/*
+ * A copy of s safe to print on a terminal: control characters other than
+ * newline and tab (C0, DEL, C1) and bytes that are not UTF-8 become U+FFFD.
+ * NULL gives "".  The caller frees it.
+ */
+RT_API char *rt_printable(const char *s);
 
 /* ------------------------------------------------------------------ */
 /* Migration files and the revision graph                               */

@@ -190,9 +190,10 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 		rt_fail(err, RT_EFAIL, "comparing schemas is not available for %s", d->name);
 		goto done;
 	}
+	sm_diff_opts opts = { .column_order_strict = cfg->column_order_strict };
 	if (rt_sm_source_load(ctx, d, cfg, from, &a, err) < 0 ||
 	    rt_sm_source_load(ctx, d, cfg, to, &b, err) < 0 ||
-	    d->diff(a, b, &up, err) < 0 || d->diff(b, a, &down, err) < 0)
+	    d->diff(a, b, &opts, &up, err) < 0 || d->diff(b, a, &opts, &down, err) < 0)
 		goto done;
 	rt_strlist renames = { 0 };
 	possible_renames(d, a, b, &renames);

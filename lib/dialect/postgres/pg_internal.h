@@ -53,8 +53,8 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 char *rt_pg_unsupported_query(void);
 
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
-int rt_pg_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
-	       rt_error *err);
+int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,
+	       sm_ops *out, rt_error *err);
 
 /*
  * An identifier as PostgreSQL's quote_ident writes it: bare when it is
@@ -65,12 +65,5 @@ void rt_pg_ident(strbuf *sb, const char *name);
 void rt_pg_qname(strbuf *sb, const char *schema, const char *name);
 
 int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err);
-
-/*
- * Replace the password of url (as rt_url_mask finds it) by *** wherever it
- * appears in msg: libpq may quote the token of a malformed URL it choked
- * on, and that token can be the password.
- */
-void rt_pg_hide_password(strbuf *msg, const char *url);
 
 #endif

@@ -37,7 +37,7 @@ void rt_sqlite_session_undo(const rt_strlist *was, const rt_strlist *now,
 int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg,
 			 struct sm_schema **out, rt_error *err);
 int rt_sqlite_diff(const struct sm_schema *from, const struct sm_schema *to,
-		   struct sm_ops *out, rt_error *err);
+		   const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err);
 void rt_sqlite_scratch_drop(const rt_config *cfg, const char *url);
 
