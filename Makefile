@@ -16,8 +16,9 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
 BUILD      ?= build
-# libpq is opened at run time (lib/dialect/postgres/libpq.h): its headers
-# are needed to build, but nothing links it.
+# libpq and libmariadb are opened at run time (lib/dialect/postgres/libpq.h,
+# lib/dialect/mysql/libmariadb.h): their headers are needed to build, but
+# nothing links them.
 PKGS       := sqlite3 libcrypto inih
 
 OPT        ?= -O2 -g
@@ -25,7 +26,7 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 STD        := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 
-PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) libpq)
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) libpq libmariadb)
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpg_query -ldl
 
 ifeq ($(SAN),1)

@@ -58,7 +58,7 @@ static int list_rules(cli *c)
 		fputs("{\"rules\": [", stdout);
 	for (size_t i = 0; i < n; i++) {
 		if (!c->json) {
-			printf("%-36s %-19s %s\n", rules[i].name, rules[i].dialects,
+			printf("%-36s %-26s %s\n", rules[i].name, rules[i].dialects,
 			       rules[i].summary);
 			continue;
 		}
@@ -112,7 +112,7 @@ int cmd_lint(cli *c, int argc, char **argv)
 		OPT_END(),
 	};
 	const cli_spec spec = { opts,
-		"retort lint [--dialect sqlite|postgresql] [--upgrade-only] [--list-rules] [--json] [REVISION | A:B]...",
+		"retort lint [--dialect sqlite|postgresql|mysql] [--upgrade-only] [--list-rules] [--json] [REVISION | A:B]...",
 		"Check migration SQL for statements that are dangerous on a live database:\n"
 		"long locks, table rewrites, changes that break running code. Each finding\n"
 		"names the rule, file:line:column, why it is dangerous and the safe\n"

@@ -226,6 +226,11 @@ void cli_on_event(const rt_event *ev, void *ud)
 	case RT_EV_BATCH:
 		report_batch(c, ev);
 		break;
+	case RT_EV_STATEMENT:
+		if (c->verbose && !c->quiet)
+			fprintf(stderr, "  statement %d of %d (line %d) took effect in %.1f ms\n",
+				ev->statement, ev->statements, ev->line, ev->elapsed_ms);
+		break;
 	case RT_EV_LOCK_WAIT:
 	case RT_EV_NOTICE:
 		cli_note(c, "%s", ev->text);

@@ -377,6 +377,8 @@ typedef enum rt_event_kind {
 	RT_EV_LOCK_WAIT,   /* text says who holds the lock */
 	RT_EV_NOTICE,      /* text: something the user should know */
 	RT_EV_BATCH,       /* a batch repetition committed: rows, total, elapsed_ms */
+	RT_EV_STATEMENT,   /* a statement that commits on its own (MySQL DDL) took effect:
+			      statement of statements, its line, elapsed_ms */
 } rt_event_kind;
 
 typedef struct rt_event {
@@ -387,6 +389,9 @@ typedef struct rt_event {
 	const char *text;
 	long long rows;    /* RT_EV_BATCH: rows this repetition changed */
 	long long total;   /* RT_EV_BATCH: rows changed so far */
+	int statement;     /* RT_EV_STATEMENT: 1-based, of statements */
+	int statements;
+	int line;          /* RT_EV_STATEMENT: its line in the file */
 } rt_event;
 
 typedef void (*rt_event_fn)(const rt_event *ev, void *ud);
@@ -410,6 +415,24 @@ RT_API void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
  * there is a step to run.  Where it went comes as an RT_EV_NOTICE.
  */
 RT_API void rt_ctx_backup_first(rt_ctx *ctx, int on);
+/*
+ * Where DDL commits as it runs (MySQL, MariaDB), a failed or killed run
+ * can leave a revision partly applied; retort records how far it got and
+ * the next upgrade or downgrade refuses to go on (RT_PARTIAL_REFUSE, the
+ * default) until told what to do: RT_PARTIAL_RESUME continues the
+ * revision with its first statement that did not take effect (the
+ * target may then be NULL: as far as that revision); RT_PARTIAL_UNDO
+ * (target NULL) runs the statements of its other section that undo those
+ * that took effect.  applied is how many of its statements took effect,
+ * -1 for as recorded; it is needed when one was running as retort
+ * stopped, which may or may not have taken effect.  See docs/mysql.md.
+ */
+typedef enum rt_partial {
+	RT_PARTIAL_REFUSE,
+	RT_PARTIAL_RESUME,
+	RT_PARTIAL_UNDO,
+} rt_partial;
+RT_API void rt_ctx_partial(rt_ctx *ctx, rt_partial how, long applied);
 /* Offline mode: nothing connects; SQL goes to fn. */
 RT_API void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
 

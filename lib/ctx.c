@@ -27,6 +27,7 @@ rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 	ctx->cfg = cfg;
 	ctx->dialect = d;
 	ctx->graph = g;
+	ctx->partial_applied = -1;
 	return ctx;
 }
 
@@ -38,6 +39,7 @@ rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg,
 	ctx->dialect = d;
 	ctx->graph = base->graph;
 	ctx->borrowed = 1;
+	ctx->partial_applied = -1;
 	return ctx;
 }
 
@@ -77,6 +79,12 @@ void rt_ctx_backup_first(rt_ctx *ctx, int on)
 	ctx->backup_first = on;
 }
 
+void rt_ctx_partial(rt_ctx *ctx, rt_partial how, long applied)
+{
+	ctx->partial = how;
+	ctx->partial_applied = applied;
+}
+
 void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
 {
 	ctx->out = fn;
@@ -102,6 +110,11 @@ void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 char *rt_history_table(const rt_config *cfg)
 {
 	return rt_xasprintf("%s_history", cfg->version_table);
+}
+
+char *rt_progress_table(const rt_config *cfg)
+{
+	return rt_xasprintf("%s_progress", cfg->version_table);
 }
 
 typedef struct state_rows {
@@ -162,6 +175,46 @@ int rt_read_state(const rt_ctx *ctx, rt_conn *c, int known_to_exist,
  * See retort.h.  Connects read-only, so nothing is created; a database
  * that does not exist yet is an empty state, not an error.
  */
+/* A progress row (revision, direction, statements, done) as a notice. */
+static int partial_row(void *ud, int n, const char *const *v)
+{
+	rt_ctx *ctx = ud;
+	if (n < 4 || !v[0])
+		return 0;
+	char *text = rt_xasprintf("revision %s is partly applied: %s of its %s %s statements took effect "
+				  "(retort %s --resume continues it; see docs/mysql.md)",
+				  v[0], v[3] ? v[3] : "?", v[2] ? v[2] : "?", v[1] ? v[1] : "", v[1] ? v[1] : "upgrade");
+	rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, text);
+	free(text);
+	return 0;
+}
+
+/*
+ * Where DDL commits as it runs, a revision a failed run left partly
+ * applied is in no version row: say so, as a notice.  Errors are not the
+ * caller's (the state was read).
+ */
+static void partial_notice(rt_ctx *ctx, rt_conn *c)
+{
+	const rt_dialect *d = rt_conn_dialect(c);
+	if (!d->progress_table_ddl || !ctx->on_event)
+		return;
+	rt_error e = { 0 };
+	const char *schema;
+	char *name = rt_progress_table(ctx->cfg);
+	int exists = 0;
+	if (rt_tables_schema(d, c, ctx->cfg, &schema, &e) == 0 &&
+	    d->table_exists(c, schema, name, &exists, &e) == 0 && exists) {
+		strbuf sql = STRBUF_INIT;
+		rt_strbuf_adds(&sql, "SELECT revision, direction, statements, done FROM ");
+		rt_table_name(d, schema, name, &sql);
+		d->query(c, sql.buf, partial_row, ctx, &e);
+		rt_strbuf_release(&sql);
+	}
+	rt_error_clear(&e);
+	free(name);
+}
+
 int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));
@@ -173,6 +226,8 @@ int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 	if (!c)
 		return missing ? 0 : -1;
 	int rc = rt_read_state(ctx, c, 0, st, err);
+	if (rc == 0)
+		partial_notice(ctx, c);
 	d->disconnect(c);
 	return rc;
 }

@@ -13,6 +13,8 @@ struct rt_ctx {
 	rt_graph *graph;
 	int borrowed;       /* graph belongs to another context */
 	int backup_first;   /* rt_ctx_backup_first */
+	rt_partial partial; /* rt_ctx_partial */
+	long partial_applied;
 	rt_event_fn on_event;
 	void *event_ud;
 	rt_output_fn out;   /* set: offline mode */
@@ -45,5 +47,7 @@ rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg,
 		      const rt_dialect *d);
 /* The name of the history table for a version table. */
 char *rt_history_table(const rt_config *cfg);
+/* The name of the progress table (dialects whose DDL commits as it runs). */
+char *rt_progress_table(const rt_config *cfg);
 
 #endif

@@ -54,8 +54,24 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 		free(t);
 		return rc;
 	}
+	const char *target = q->target;
+	if (r->ctx->partial == RT_PARTIAL_UNDO)
+		return 0; /* rt_progress_prepare makes the one step */
+	if (!target) { /* --resume or --partial alone: as far as the partial revision goes */
+		const rt_revision *pr = r->partial.rev >= 0 ? r->g->revs[r->partial.rev] : NULL;
+		if (!pr)
+			return rt_fail(err, RT_EUSAGE, "there is nothing to %s: no revision is partly applied",
+				       r->ctx->partial == RT_PARTIAL_RESUME ? "resume" : "undo");
+		if (q->dir == RT_UPGRADE)
+			target = pr->id;
+		else if (pr->nparents <= 1)
+			target = pr->nparents ? r->g->revs[pr->parents[0]]->id : "base";
+		else
+			return rt_fail(err, RT_EUSAGE, "%s is a merge point: say which revision the downgrade goes to",
+				       pr->id);
+	}
 	rt_target t;
-	if (rt_resolve(r->g, q->target, st, &t, err) < 0)
+	if (rt_resolve(r->g, target, st, &t, err) < 0)
 		return -1;
 	int rc = q->dir == RT_UPGRADE ? rt_plan_upgrade(r->g, st, &t, plan, err)
 				      : rt_plan_downgrade(r->g, st, &t, plan, err);
@@ -69,7 +85,7 @@ static int make_plan(run *r, const request *q, const rt_state *st,
  */
 static int check_direction(const request *q, rt_error *err)
 {
-	if (q->dir == RT_STAMP)
+	if (q->dir == RT_STAMP || !q->target)
 		return 0;
 	const char *at = strchr(q->target, '@');
 	const char *rel = at ? at + 1 : q->target;
@@ -91,7 +107,7 @@ static int precheck(run *r, const request *q, rt_error *err)
 {
 	if (check_direction(q, err) < 0)
 		return -1;
-	size_t n = q->dir == RT_STAMP ? q->ntargets : 1;
+	size_t n = q->dir == RT_STAMP ? q->ntargets : q->target ? 1 : 0;
 	for (size_t i = 0; i < n; i++) {
 		rt_target t;
 		rt_error e = { 0 };
@@ -144,6 +160,9 @@ static int table_names(run *r, rt_error *err)
 		return -1;
 	rt_table_name(r->d, schema, r->cfg->version_table, &r->vt);
 	rt_table_name(r->d, schema, r->history, &r->ht);
+	char *progress = rt_progress_table(r->cfg);
+	rt_table_name(r->d, schema, progress, &r->pt);
+	free(progress);
 	return 0;
 }
 
@@ -171,7 +190,11 @@ static int online(run *r, const request *q, rt_error *err)
 			r->version_ready = st.exists;
 			expected_from_state(r, &st);
 			rt_plan plan = { 0 };
-			rc = make_plan(r, q, &st, &plan, err);
+			rc = rt_progress_read(r, err);
+			if (rc == 0)
+				rc = make_plan(r, q, &st, &plan, err);
+			if (rc == 0)
+				rc = rt_progress_prepare(r, &plan, err);
 			if (rc == 0)
 				rc = rt_run_plan(r, &plan, err);
 			if (rc == 0 && plan.n == 0)
@@ -273,13 +296,19 @@ static int offline(run *r, const request *q, rt_error *err)
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
 	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
-		  .create_sql = q->create_sql, .dir = q->dir };
+		  .create_sql = q->create_sql, .dir = q->dir,
+		  .partial = { .rev = -1 }, .resume_rev = -1, .undo_rev = -1 };
 	r.d = rt_ctx_dialect(ctx, err);
 	if (!r.d)
 		return -1;
 	r.history = rt_history_table(ctx->cfg);
 	int rc;
-	if (ctx->out) {
+	if (ctx->partial != RT_PARTIAL_REFUSE && (ctx->out || q->dir == RT_STAMP)) {
+		rc = rt_fail(err, RT_EUSAGE, "--resume and --partial read how far a revision got from the database: %s",
+			     ctx->out ? "they cannot be used with --sql" : "stamp takes neither");
+	} else if (!q->target && q->dir != RT_STAMP && ctx->partial == RT_PARTIAL_REFUSE) {
+		rc = rt_fail(err, RT_EUSAGE, "a target revision is needed");
+	} else if (ctx->out) {
 		rc = offline(&r, q, err);
 	} else {
 		const char *spec = q->dir == RT_STAMP ? NULL : q->target;
@@ -300,7 +329,9 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	free(r.history);
 	rt_strbuf_release(&r.vt);
 	rt_strbuf_release(&r.ht);
+	rt_strbuf_release(&r.pt);
 	rt_strbuf_release(&r.user);
+	rt_progress_free(&r.partial);
 	return rc;
 }
 

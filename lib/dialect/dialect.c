@@ -7,11 +7,15 @@
 #include "sqltext.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const rt_dialect *const dialects[] = {
 	&rt_dialect_sqlite,
 	&rt_dialect_postgres,
+	&rt_dialect_mysql,
 	NULL,
 };
 
@@ -178,6 +182,16 @@ void rt_stmtlist_free(rt_stmtlist *l)
 {
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+/* See dialect.h: time, a counter and the pid, so that neither two processes nor two calls collide. */
+void rt_scratch_name(char *buf, size_t n)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	static unsigned counter;
+	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^ (++counter * 2654435761u);
+	snprintf(buf, n, "retort_scratch_%ld_%08x", (long)getpid(), r);
 }
 
 /* Alembic's alembic_version, exactly, so the table can change hands. */

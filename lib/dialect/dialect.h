@@ -45,6 +45,12 @@ typedef struct rt_stmt {
 	int nontx;       /* cannot run inside a transaction block */
 	const char *nontx_kind; /* e.g. "CREATE INDEX CONCURRENTLY" */
 	int session;     /* may change the connection for later statements (SET, PRAGMA, a temporary table): see lib/session.c */
+	/*
+	 * The server commits before and after it, so it cannot be rolled
+	 * back (DDL on MySQL): the runner records each such statement as it
+	 * completes.
+	 */
+	int autocommit;
 } rt_stmt;
 
 typedef struct rt_stmtlist {
@@ -76,6 +82,12 @@ typedef struct rt_dialect {
 	 * refused when the context opens.
 	 */
 	const char *const *settings;
+	/*
+	 * DDL commits the open transaction (MySQL): retort's tables are made
+	 * before a migration's transaction begins, and statements marked
+	 * rt_stmt.autocommit run one by one with their progress recorded.
+	 */
+	int ddl_commits;
 	/* Put before a message of the database's own ("SQLite: "), or "". */
 	const char *error_prefix;
 	const rt_lexrules *lex;
@@ -84,6 +96,11 @@ typedef struct rt_dialect {
 	void (*ident)(strbuf *sb, const char *name);
 	/* A string literal, escaped as this dialect reads it; NULL as NULL. */
 	void (*literal)(strbuf *sb, const char *s);
+	/*
+	 * A UTC time "YYYY-MM-DDTHH:MM:SS.mmmZ" as a literal of the history
+	 * table's started_at; NULL: as literal writes any string.
+	 */
+	void (*timestamp)(strbuf *sb, const char *iso);
 	/* The lint rules over one section (lib/lint/lint.h). */
 	void (*lint)(struct lint_section *s);
 
@@ -147,12 +164,25 @@ typedef struct rt_dialect {
 	int (*tables_schema)(rt_conn *c, const rt_config *cfg,
 			     const char **schema, rt_error *err);
 
+	/*
+	 * A statement of a migration as a client script holds it (--sql),
+	 * terminator included.  NULL: its text and ';' (on a line of its own
+	 * after a trailing -- comment).
+	 */
+	void (*script_stmt)(strbuf *sb, const rt_stmt *st);
+
 	/* SQL text: transaction statements and retort's own tables. */
 	const char *begin_sql;
 	const char *commit_sql;
 	/* DDL of retort's tables; name and pkname are already quoted (and qualified). */
 	void (*version_table_ddl)(strbuf *sb, const char *name, const char *pkname);
 	void (*history_table_ddl)(strbuf *sb, const char *name);
+	/*
+	 * DDL of the progress table, where a revision whose statements commit
+	 * one by one (rt_stmt.autocommit) records how far it got; NULL when
+	 * the dialect's splitter never marks a statement so.
+	 */
+	void (*progress_table_ddl)(strbuf *sb, const char *name);
 	/* The history table's db_user value (conn NULL when offline). */
 	void (*user_expr)(rt_conn *c, strbuf *sb);
 	/* A timestamp expression for offline output. */
@@ -191,6 +221,13 @@ const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err);
 /* The dialect one of its names (rt_dialect.names) means; an error listing them if none. */
 const rt_dialect *rt_dialect_by_name(const char *name, rt_error *err);
 
+/*
+ * A new scratch database's name, retort_scratch_<pid>_<random>: unique to
+ * this process and call, and recognisably retort's (scratch_drop drops no
+ * other).
+ */
+void rt_scratch_name(char *buf, size_t n);
+
 /* Alembic's alembic_version DDL, exactly, so the table can change hands. */
 void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname);
 /*
@@ -205,5 +242,6 @@ void rt_table_name(const rt_dialect *d, const char *schema, const char *table,
 
 extern const rt_dialect rt_dialect_sqlite;
 extern const rt_dialect rt_dialect_postgres;
+extern const rt_dialect rt_dialect_mysql;
 
 #endif

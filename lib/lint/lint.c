@@ -27,7 +27,7 @@ static const rt_lint_rule rules[] = {
 	  "CREATE INDEX without CONCURRENTLY on a table that exists before the migration" },
 	{ "require-concurrent-index-deletion", "postgresql",
 	  "DROP INDEX without CONCURRENTLY" },
-	{ "adding-not-nullable-field", "postgresql, sqlite",
+	{ "adding-not-nullable-field", "postgresql, sqlite, mysql",
 	  "ADD COLUMN ... NOT NULL without a DEFAULT on an existing table" },
 	{ "adding-field-with-volatile-default", "postgresql",
 	  "ADD COLUMN with a volatile DEFAULT, a serial type, an identity or a GENERATED ... STORED column" },
@@ -41,13 +41,13 @@ static const rt_lint_rule rules[] = {
 	  "ADD CONSTRAINT ... UNIQUE (or a UNIQUE column) without USING INDEX" },
 	{ "adding-primary-key", "postgresql",
 	  "ADD PRIMARY KEY (or a PRIMARY KEY column) without USING INDEX" },
-	{ "ban-drop-table", "postgresql, sqlite",
+	{ "ban-drop-table", "postgresql, sqlite, mysql",
 	  "DROP TABLE of a table that exists before the migration" },
-	{ "ban-drop-column", "postgresql, sqlite",
+	{ "ban-drop-column", "postgresql, sqlite, mysql",
 	  "ALTER TABLE ... DROP COLUMN" },
-	{ "renaming-table", "postgresql, sqlite",
+	{ "renaming-table", "postgresql, sqlite, mysql",
 	  "ALTER TABLE ... RENAME TO" },
-	{ "renaming-column", "postgresql, sqlite",
+	{ "renaming-column", "postgresql, sqlite, mysql",
 	  "ALTER TABLE ... RENAME COLUMN" },
 	{ "concurrently-in-transaction", "postgresql",
 	  "CREATE/DROP INDEX, REINDEX or DETACH PARTITION ... CONCURRENTLY in a transactional section" },
@@ -61,6 +61,14 @@ static const rt_lint_rule rules[] = {
 	  "an ALTER TABLE form SQLite does not have, or an ADD COLUMN it refuses" },
 	{ "pragma-foreign-keys-in-transaction", "sqlite",
 	  "PRAGMA foreign_keys = ... in a transactional section" },
+	{ "mysql-table-copy", "mysql",
+	  "an ALTER TABLE on an existing table that copies or rebuilds it (ALGORITHM=COPY, MODIFY/CHANGE COLUMN, primary key, CONVERT TO, ENGINE=, a foreign key, FORCE, OPTIMIZE TABLE)" },
+	{ "mysql-blocking-index", "mysql",
+	  "a FULLTEXT or SPATIAL index added to an existing table" },
+	{ "foreign-key-without-index", "mysql",
+	  "a FOREIGN KEY whose columns no index of the table starts with" },
+	{ "mysql-non-transactional-engine", "mysql",
+	  "a table of an engine without transactions (MyISAM, MEMORY, Aria, ...)" },
 };
 
 const rt_lint_rule *rt_lint_rules(size_t *n)
@@ -114,6 +122,12 @@ static const rule_text texts[] = {
 	{ "ban-drop-column", "postgresql",
 	  "dropping a column destroys its data, and code still running that reads or writes it fails (ORMs often name every column they know in INSERTs and SELECTs)",
 	  "remove the column from the code (tell the ORM to ignore it) and deploy that first; drop it in a later migration, marked with '-- retort:lint-ignore ban-drop-column'" },
+	{ "adding-not-nullable-field", "mysql",
+	  "MySQL does not refuse it: every existing row gets the type's implicit default (0, '', '0000-00-00'), which looks like real data, and code still running without the column cannot insert (strict mode refuses an INSERT that leaves it out)",
+	  "give the column an explicit DEFAULT (MySQL 8.0.29+ and MariaDB 10.4+ add it instantly), or add it nullable, backfill it in batches, then make it NOT NULL" },
+	{ "ban-drop-column", "mysql",
+	  "dropping a column destroys its data, and code still running that reads or writes it fails (ORMs often name every column they know in INSERTs and SELECTs); before MySQL 8.0.29 and MariaDB 10.4 the drop also rebuilds the table",
+	  "remove the column from the code and deploy that first; drop it in a later migration, marked with '-- retort:lint-ignore ban-drop-column'" },
 	{ "ban-drop-column", "sqlite",
 	  "dropping a column destroys its data, and code still running that reads or writes it fails; SQLite also rewrites the table, and refuses the drop when the column is indexed, a key, UNIQUE, or used by a constraint, view or trigger",
 	  "remove the column from the code and deploy that first; drop it in a later migration, marked with '-- retort:lint-ignore ban-drop-column' (or rebuild the table when SQLite refuses)" },
@@ -138,6 +152,18 @@ static const rule_text texts[] = {
 	{ "sqlite-alter-needs-rebuild", NULL,
 	  "SQLite's ALTER TABLE can only rename a table, rename a column, add a column (without PRIMARY KEY or UNIQUE; on a table with rows also without NOT NULL lacking a default, a non-constant default or STORED) and drop a column; anything else fails and the migration stops here",
 	  "rebuild the table: CREATE TABLE t_new (the new definition); INSERT INTO t_new SELECT ... FROM t; DROP TABLE t; ALTER TABLE t_new RENAME TO t; then recreate its indexes, triggers and views (https://www.sqlite.org/lang_altertable.html#otheralter); for a table created in this migration, write the column into its CREATE TABLE instead" },
+	{ "mysql-table-copy", NULL,
+	  "the ALTER copies the whole table (or rebuilds it in place), and a copy blocks every write to the table until it ends -- minutes or hours on a large table -- while it needs free disk for a second copy; and MySQL commits the DDL on its own, so there is no rolling it back",
+	  "where an INSTANT or INPLACE form exists, ask for it (ALGORITHM=INSTANT or ALGORITHM=INPLACE, LOCK=NONE: the server refuses rather than copying); otherwise change large tables with an online schema-change tool (pt-online-schema-change, gh-ost), or add a new column, backfill it and switch over; mark a deliberate copy with '-- retort:lint-ignore mysql-table-copy'" },
+	{ "mysql-blocking-index", NULL,
+	  "InnoDB builds a FULLTEXT or SPATIAL index with LOCK=SHARED at best: reads go on, but every INSERT, UPDATE and DELETE on the table waits until the build ends",
+	  "build it at a quiet time, or on a copy of the table switched in with an online schema-change tool; mark it with '-- retort:lint-ignore mysql-blocking-index' once that is the plan" },
+	{ "foreign-key-without-index", NULL,
+	  "InnoDB needs an index on a foreign key's columns and, when the table has none, creates one of its own named after the constraint: an index no migration declares (autogenerate and drift checks then see it), which a later DROP FOREIGN KEY leaves behind",
+	  "declare the index yourself, before the foreign key: KEY idx_t_col (col) in the CREATE TABLE, or ADD INDEX in the same ALTER" },
+	{ "mysql-non-transactional-engine", NULL,
+	  "MyISAM, MEMORY, Aria and the like have no transactions: a migration's data changes cannot be rolled back when it fails, rows can be half-written by a crash, and foreign keys are ignored",
+	  "use ENGINE=InnoDB (the default since MySQL 5.5), or leave ENGINE out" },
 	{ "pragma-foreign-keys-in-transaction", NULL,
 	  "PRAGMA foreign_keys does nothing inside a transaction, so in a transactional section it changes nothing: a table rebuild meant to run without foreign-key checks runs with them (or the other way round)",
 	  "mark the section '-- migrate:upgrade transaction:false' and set the pragma there, before and after the statements; run PRAGMA foreign_key_check before turning the checks back on" },
@@ -340,7 +366,8 @@ static void lint_section_run(const rt_config *cfg, const rt_dialect *d,
 		.transactional = ref->transactional, .mem = mem, .out = out,
 	};
 	size_t from = out->n;
-	d->lint(&s);
+	if (d->lint)
+		d->lint(&s);
 	sort_findings(out, from);
 	free(text);
 }
@@ -390,7 +417,7 @@ static const rt_dialect *pick_dialect(const rt_ctx *ctx, const rt_config *cfg,
 	const rt_dialect *d = ctx ? rt_ctx_dialect(ctx, err)
 				  : rt_dialect_for_url(cfg ? cfg->url : NULL, err);
 	if (!d)
-		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name it with --dialect sqlite|postgresql");
+		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name it with --dialect sqlite|postgresql|mysql");
 	return d;
 }
 

@@ -28,7 +28,7 @@ typedef struct lint_memory {
 /* One section being linted. */
 typedef struct lint_section {
 	const rt_config *cfg;
-	const char *dialect;  /* "sqlite" or "postgresql" */
+	const char *dialect;  /* the dialect's name: "sqlite", "postgresql", "mysql" */
 	const char *sql;      /* placeholders replaced, NUL-terminated */
 	size_t len;
 	int first_line;       /* file line of sql[0] */
@@ -55,5 +55,6 @@ int rt_lint_listed(const rt_strlist *l, const char *name);
 /* The rules of each dialect over one section. */
 void rt_lint_pg(lint_section *s);
 void rt_lint_sqlite(lint_section *s);
+void rt_lint_mysql(lint_section *s);
 
 #endif

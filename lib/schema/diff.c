@@ -25,7 +25,7 @@ void rt_diff_free(rt_diff *d)
  * Each operation: a comment line, its warning, its statements; possible
  * renames first, as comments, where the reviewer of the file sees them.
  */
-static char *render(const sm_ops *ops, const rt_strlist *renames)
+static char *render(const rt_dialect *d, const sm_ops *ops, const rt_strlist *renames)
 {
 	strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; renames && i < renames->n; i++)
@@ -38,8 +38,16 @@ static char *render(const sm_ops *ops, const rt_strlist *renames)
 		rt_strbuf_addf(&sb, "-- %s\n", op->what);
 		if (op->note)
 			rt_strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
-		for (size_t j = 0; j < op->sql.n; j++)
-			rt_strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
+		for (size_t j = 0; j < op->sql.n; j++) {
+			if (!d->script_stmt) {
+				rt_strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
+				continue;
+			}
+			/* the dialect's terminator (MySQL: DELIMITER around a body with ';') */
+			rt_stmt st = { .sql = op->sql.v[j], .len = strlen(op->sql.v[j]) };
+			d->script_stmt(&sb, &st);
+			rt_strbuf_addc(&sb, '\n');
+		}
 	}
 	return rt_strbuf_detach(&sb);
 }
@@ -198,8 +206,8 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 	rt_strlist renames = { 0 };
 	possible_renames(d, a, b, &renames);
 	unfillable_columns(a, b, &renames);
-	out->upgrade_sql = render(&up, &renames);
-	out->downgrade_sql = render(&down, NULL);
+	out->upgrade_sql = render(d, &up, &renames);
+	out->downgrade_sql = render(d, &down, NULL);
 	for (size_t i = 0; i < up.n; i++) {
 		if (up.v[i].check_only)
 			continue;

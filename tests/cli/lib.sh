@@ -6,6 +6,9 @@
 #                     postgresql when a test server is up)
 #   sqlite_test_NAME  runs on SQLite only
 #   pg_test_NAME      runs on PostgreSQL only
+#   my_test_NAME      runs on MySQL/MariaDB only, when a test server is up
+#                     (RETORT_TEST_MYSQL_SOCKET; a file may set MY_DIALECTS=mysql
+#                     before sourcing this one to run its test_NAME there too)
 #
 # Each test runs in a subshell, in a fresh empty directory, with a fresh
 # database; the first failed expectation ends it.  Output is TAP.
@@ -37,6 +40,9 @@
 set -u
 RETORT=${RETORT:?RETORT must name the retort binary}
 DIALECTS=${DIALECTS:-sqlite${RETORT_TEST_PGHOST:+ postgresql}}
+if [ -n "${MY_DIALECTS:-}" ] && [ -n "${RETORT_TEST_MYSQL_SOCKET:-}" ]; then
+	DIALECTS="$DIALECTS mysql"
+fi
 _TAP_N=0
 _TAP_FAILED=0
 _ROOT=$(mktemp -d)
@@ -56,7 +62,16 @@ db_url() {
 	case $DIALECT in
 	sqlite) echo "sqlite:///app.db" ;;
 	postgresql) echo "postgresql://${RETORT_TEST_PGUSER}@/${TEST_DB}?host=${RETORT_TEST_PGHOST}&port=${RETORT_TEST_PGPORT}" ;;
+	mysql) echo "mysql://${RETORT_TEST_MYSQL_USER}@localhost/${TEST_DB}?socket=${RETORT_TEST_MYSQL_SOCKET}" ;;
 	esac
+}
+
+# The mariadb client on the test server: my [DATABASE] [ARGS...] (reads SQL from stdin).
+my() {
+	local db=${1:-}
+	[ $# -gt 0 ] && shift
+	mariadb --no-defaults -N -B --socket="$RETORT_TEST_MYSQL_SOCKET" -u "$RETORT_TEST_MYSQL_USER" \
+		${db:+"$db"} "$@"
 }
 
 project() {
@@ -129,6 +144,7 @@ q() {
 	sqlite) sqlite3 -batch -bail app.db "$1" ;;
 	postgresql) psql -X -q -At -v ON_ERROR_STOP=1 -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" \
 		-U "$RETORT_TEST_PGUSER" -d "$TEST_DB" -c "$1" ;;
+	mysql) my "$TEST_DB" -e "$1" | tr '\t' '|' ;;
 	esac
 }
 
@@ -159,6 +175,7 @@ has_table() {
 	case $DIALECT in
 	sqlite) [ "$(q "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='$1'")" = 1 ] ;;
 	postgresql) [ "$(q "SELECT count(*) FROM pg_tables WHERE tablename='$1'")" = 1 ] ;;
+	mysql) [ "$(q "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name='$1'")" = 1 ] ;;
 	esac
 }
 
@@ -167,6 +184,7 @@ tables() {
 	case $DIALECT in
 	sqlite) q "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 't\_%' ESCAPE '\' ORDER BY 1" ;;
 	postgresql) q "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 't\_%' ESCAPE '\' ORDER BY 1" ;;
+	mysql) q "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 't\\_%' ORDER BY 1" ;;
 	esac 2>/dev/null | tr '\n' ' ' | sed 's/ $//'
 }
 
@@ -190,12 +208,18 @@ _setup_db() {
 		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
 			-d postgres -c "CREATE DATABASE $TEST_DB" >/dev/null || return 1
 	fi
+	if [ "$DIALECT" = mysql ]; then
+		my "" -e "CREATE DATABASE $TEST_DB CHARACTER SET utf8mb4" >/dev/null || return 1
+	fi
 }
 
 _drop_db() {
 	if [ "$DIALECT" = postgresql ]; then
 		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
 			-d postgres -c "DROP DATABASE IF EXISTS $TEST_DB WITH (FORCE)" >/dev/null 2>&1
+	fi
+	if [ "$DIALECT" = mysql ]; then
+		my "" -e "DROP DATABASE IF EXISTS $TEST_DB" >/dev/null 2>&1
 	fi
 }
 
@@ -227,6 +251,7 @@ run_tests() {
 		test_*) for d in $DIALECTS; do _run_one "$fn" "$d"; done ;;
 		sqlite_test_*) _run_one "$fn" sqlite ;;
 		pg_test_*) case " $DIALECTS " in *" postgresql "*) _run_one "$fn" postgresql ;; esac ;;
+		my_test_*) [ -n "${RETORT_TEST_MYSQL_SOCKET:-}" ] && _run_one "$fn" mysql ;;
 		esac
 	done
 	echo "1..$_TAP_N"

@@ -634,12 +634,8 @@ static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 	PGconn *pg = scratch_server(cfg, err);
 	if (!pg)
 		return -1;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	static unsigned counter;
-	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^ (++counter * 2654435761u);
 	char name[64];
-	snprintf(name, sizeof(name), "retort_scratch_%ld_%08x", (long)getpid(), r);
+	rt_scratch_name(name, sizeof(name));
 	char *sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
 	PGresult *res = PQexec(pg, sql);
 	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
