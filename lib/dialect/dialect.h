@@ -51,6 +51,7 @@ typedef struct rt_stmt {
 	 * completes.
 	 */
 	int autocommit;
+	int rows;        /* a data change whose changed rows the database counts: INSERT, UPDATE, DELETE (MERGE, REPLACE), also after WITH */
 } rt_stmt;
 
 typedef struct rt_stmtlist {

@@ -161,6 +161,66 @@ static int implicit_commit(const char *s, size_t n)
 }
 
 /*
+ * Is the statement a data change whose rows the server counts (INSERT,
+ * REPLACE, UPDATE, DELETE, also after a WITH clause)?  After WITH, the
+ * main statement's verb is the first of those words (or SELECT, TABLE,
+ * VALUES) outside parentheses, strings, names and comments: the WITH
+ * clause's bodies are all inside parentheses.
+ */
+static int changes_rows(const char *s, size_t n)
+{
+	static const char *const verbs[] = { "INSERT", "REPLACE", "UPDATE", "DELETE", NULL };
+	static const char *const others[] = { "SELECT", "TABLE", "VALUES", NULL };
+	char w[16];
+	size_t i;
+	first_word(s, n, w, sizeof(w), &i);
+	for (int k = 0; verbs[k]; k++)
+		if (!strcmp(w, verbs[k]))
+			return 1;
+	if (strcmp(w, "WITH"))
+		return 0;
+	int depth = 0;
+	while (i < n) {
+		int code;
+		size_t e = skip_comment(s, n, i, &code);
+		if (e != i) {
+			i = e;
+			continue;
+		}
+		char c = s[i];
+		if (c == '\'' || c == '"' || c == '`') {
+			i = skip_quoted(s, n, i, c);
+			continue;
+		}
+		if (c == '(' || c == ')') {
+			depth += c == '(' ? 1 : -1;
+			i++;
+			continue;
+		}
+		if (!isalpha((unsigned char)c) && c != '_') {
+			i++;
+			continue;
+		}
+		size_t k = 0;
+		while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '$')) {
+			if (k + 1 < sizeof(w))
+				w[k++] = (char)toupper((unsigned char)s[i]);
+			i++;
+		}
+		w[k] = '\0';
+		if (depth)
+			continue;
+		for (int v = 0; verbs[v]; v++)
+			if (!strcmp(w, verbs[v]))
+				return 1;
+		for (int v = 0; others[v]; v++)
+			if (!strcmp(w, others[v]))
+				return 0;
+	}
+	return 0;
+}
+
+/*
  * A DELIMITER command at s[i] (the start of a statement): its new
  * terminator into *delim (at most size - 1 bytes), and the index of the end
  * of its line; 0 when s[i] is no DELIMITER command.
@@ -233,6 +293,7 @@ static void add(splitter *sp, size_t start, size_t end)
 	/* The first token after # comments too, which the generic position skips not. */
 	rt_stmt_position(st, code - lead, &st->line, &st->column);
 	st->autocommit = implicit_commit(s, n);
+	st->rows = changes_rows(s, n);
 	if (!sp->refused && refused(s, n))
 		sp->refused = sp->out->n;
 }
