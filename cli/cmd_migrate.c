@@ -25,9 +25,9 @@ typedef struct counter {
 static void count_event(const rt_event *ev, void *ud)
 {
 	counter *k = ud;
-	if (ev->kind == RT_EV_STEP_BEGIN && !k->first)
+	if (rt_event_kind_of(ev) == RT_EV_STEP_BEGIN && !k->first)
 		k->first = now_ms();
-	if (ev->kind == RT_EV_STEP_END)
+	if (rt_event_kind_of(ev) == RT_EV_STEP_END)
 		k->steps++;
 	cli_on_event(ev, k->c);
 }
@@ -88,10 +88,18 @@ static int run_move(cli *c, int argc, char **argv, move m)
 		return usage_error(c, spec->usage, "--partial undoes the partly applied revision only: it takes no target");
 	if (!resume && !partial && argc < 2)
 		return usage_error(c, spec->usage, "a target revision is needed");
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
+	if (sql && (resume || partial))
+		return usage_error(c, spec->usage, "--resume and --partial act on the database: they do not go with --sql");
+	if (sql && m == MOVE_DOWN && !strchr(argv[1], ':'))
+		return cli_error(c, 2, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql",
+				 "downgrade with --sql needs a range FROM:TO");
+	if (!sql && argc > 1 && strchr(argv[1], ':'))
+		return cli_error(c, 2, "online, retort reads where the database starts; give only the target",
+				 "a range '%s' is only allowed with --sql", argv[1]);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx)
-		return cli_fail(c, &err);
+		return cli_fail(c, err);
 	rt_ctx_partial(ctx, resume ? RT_PARTIAL_RESUME : partial ? RT_PARTIAL_UNDO : RT_PARTIAL_REFUSE, n);
 	counter k = { c, 0, 0 };
 	rt_ctx_on_event(ctx, count_event, &k);
@@ -99,10 +107,10 @@ static int run_move(cli *c, int argc, char **argv, move m)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
 	rt_ctx_backup_first(ctx, backup && !sql);
 	const char *target = argc > 1 ? argv[1] : NULL;
-	rc = m == MOVE_UP ? rt_upgrade(ctx, target, &err)
-			  : rt_downgrade(ctx, target, &err);
+	rc = m == MOVE_UP ? rt_upgrade(ctx, target, err)
+			  : rt_downgrade(ctx, target, err);
 	if (rc < 0)
-		return cli_fail(c, &err);
+		return cli_fail(c, err);
 	if (!sql && k.steps)
 		cli_note(c, "%s %d migration%s in %.0f ms",
 			 m == MOVE_UP ? "applied" : "reverted", k.steps,
@@ -140,11 +148,21 @@ int cmd_stamp(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
+	rt_error *err = c->err;
+	if (purge && sql)
+		return cli_error(c, 2, NULL, "--purge cannot be used with --sql");
+	for (int i = 1; i < argc && !sql; i++)
+		if (strchr(argv[i], ':'))
+			return cli_error(c, 2, "online, retort reads where the database starts; give only the target",
+					 "a range '%s' is only allowed with --sql", argv[i]);
+	if (sql && argc > 2)
+		for (int i = 1; i < argc; i++)
+			if (strchr(argv[i], ':'))
+				return cli_error(c, 2, NULL, "with --sql, a range FROM:TO goes with a single stamp target");
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
 	if (rt_stamp(ctx, (const char *const *)argv + 1, (size_t)argc - 1, purge,
-		     &err) < 0)
-		return cli_fail(c, &err);
+		     err) < 0)
+		return cli_fail(c, err);
 	return 0;
 }

@@ -17,12 +17,24 @@
  */
 rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 {
-	const rt_dialect *d = NULL;
-	if (cfg->url && *cfg->url && !(d = rt_dialect_for_config(cfg, err)))
+	if (cfg->url && *cfg->url && !rt_dialect_for_config(cfg, err))
 		return NULL;
 	rt_graph *g = rt_graph_load(cfg, err);
-	if (!g)
+	return g ? rt_ctx_with_graph(cfg, g, err) : NULL;
+}
+
+/*
+ * See ctx_internal.h: what rt_ctx_open and rt_ctx_open_embedded share.
+ * The dialect is resolved here, once: a URL no dialect takes, or a
+ * setting its dialect does not take, fails the open.
+ */
+rt_ctx *rt_ctx_with_graph(const rt_config *cfg, rt_graph *g, rt_error *err)
+{
+	const rt_dialect *d = NULL;
+	if (cfg->url && *cfg->url && !(d = rt_dialect_for_config(cfg, err))) {
+		rt_graph_free(g);
 		return NULL;
+	}
 	rt_ctx *ctx = rt_xcalloc(1, sizeof(*ctx));
 	ctx->cfg = cfg;
 	ctx->dialect = d;
@@ -40,6 +52,7 @@ rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg,
 	ctx->graph = base->graph;
 	ctx->borrowed = 1;
 	ctx->partial_applied = -1;
+	ctx->embedded = base->embedded;
 	return ctx;
 }
 
@@ -95,16 +108,25 @@ void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
  * Send an event to the installed callback, if any, with the step's
  * revision (none for a stamp).
  */
-void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
+void rt_ctx_emit(const rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text)
 {
 	if (!ctx->on_event)
 		return;
 	rt_event ev = { .kind = kind, .step = step, .elapsed_ms = ms,
 			.text = text };
-	if (step && step->rev >= 0)
-		ev.rev = ctx->graph->revs[step->rev];
+	strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+	if (step) {
+		if (step->rev >= 0)
+			ev.rev = ctx->graph->revs[step->rev];
+		rt_strlist_join(&from, &step->from, ", ");
+		rt_strlist_join(&to, &step->to, ", ");
+		ev.from = from.buf ? from.buf : "";
+		ev.to = to.buf ? to.buf : "";
+	}
 	ctx->on_event(&ev, ctx->event_ud);
+	rt_strbuf_release(&from);
+	rt_strbuf_release(&to);
 }
 
 char *rt_history_table(const rt_config *cfg)
@@ -171,10 +193,6 @@ int rt_read_state(const rt_ctx *ctx, rt_conn *c, int known_to_exist,
 	return rc;
 }
 
-/*
- * See retort.h.  Connects read-only, so nothing is created; a database
- * that does not exist yet is an empty state, not an error.
- */
 /* A progress row (revision, direction, statements, done) as a notice. */
 static int partial_row(void *ud, int n, const char *const *v)
 {
@@ -215,7 +233,11 @@ static void partial_notice(rt_ctx *ctx, rt_conn *c)
 	free(name);
 }
 
-int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
+/*
+ * See retort.h.  Connects read-only, so nothing is created; a database
+ * that does not exist yet is an empty state, not an error.
+ */
+int rt_current_into(rt_ctx *ctx, rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));
 	const rt_dialect *d = rt_ctx_dialect(ctx, err);
@@ -229,6 +251,8 @@ int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 	if (rc == 0)
 		partial_notice(ctx, c);
 	d->disconnect(c);
+	if (rc == 0)
+		rt_state_heads(ctx->graph, st, &st->heads);
 	return rc;
 }
 

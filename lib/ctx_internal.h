@@ -4,7 +4,7 @@
 #ifndef RT_CTX_INTERNAL_H
 #define RT_CTX_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 
 struct rt_ctx {
@@ -19,6 +19,7 @@ struct rt_ctx {
 	void *event_ud;
 	rt_output_fn out;   /* set: offline mode */
 	void *out_ud;
+	const rt_embedded *embedded; /* rt_ctx_open_embedded: schema and seeds from it */
 	/*
 	 * create: the declared schema read once, so that the schema it
 	 * checks and the one it loads are the same (schema_command runs once).
@@ -26,7 +27,7 @@ struct rt_ctx {
 	const struct rt_declared *declared;
 };
 
-void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
+void rt_ctx_emit(const rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text);
 /*
  * Read the version table into st.  known_to_exist skips the catalog
@@ -39,6 +40,10 @@ int rt_read_state(const rt_ctx *ctx, rt_conn *c, int known_to_exist,
  * (commands that never touch a database work without one).
  */
 const rt_dialect *rt_ctx_dialect(const rt_ctx *ctx, rt_error *err);
+/* The embedded seed NAME (its file NAME.sql), or NULL. */
+const rt_embedded_file *rt_embedded_seed(const rt_embedded *p, const char *name);
+/* A context for cfg owning graph g (freed on failure). */
+rt_ctx *rt_ctx_with_graph(const rt_config *cfg, rt_graph *g, rt_error *err);
 /*
  * A context on another configuration (of dialect d) sharing base's graph
  * (and nothing else).

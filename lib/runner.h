@@ -51,6 +51,13 @@ typedef struct run {
 	rt_direction resume_dir;
 	size_t resume_at;    /* its first statement to run, 0-based */
 	int undo_rev;        /* an undo of a partial revision: no version-table change (-1: none) */
+	/*
+	 * Called once, under the lock, right before the first step of an
+	 * online run that has one (not for stamps).  migrate.c hands in the
+	 * backup that rt_ctx_backup_first asked for: the runner itself never
+	 * calls up into the operations above it.
+	 */
+	int (*before_first)(struct run *r, rt_error *err);
 } run;
 
 /* A migration section ready to run: placeholders replaced, split, checked. */

@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "dialect/dialect.h"
 #include "sqltext.h"
+#include "util/pidtag.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -58,7 +59,8 @@ const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 {
 	if (!url || !*url) {
 		rt_fail(err, RT_ECONFIG, "no database URL is configured");
-		rt_hint(err, "set 'url' in retort.ini, export DATABASE_URL, or pass --url sqlite:///app.db");
+		rt_hint(err, "set 'url' in retort.ini (e.g. sqlite:///app.db), or export DATABASE_URL");
+		rt_fix_with(err, RT_FIX_SET, "url");
 		return NULL;
 	}
 	const char *colon = strchr(url, ':');
@@ -76,6 +78,19 @@ const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 	url_hint(err);
 	free(masked);
 	return NULL;
+}
+
+/* See retort.h: the scheme without its +driver, as the configuration stores it. */
+const char *rt_url_dialect(const char *url, rt_error *err)
+{
+	const char *colon = url ? strchr(url, ':') : NULL;
+	const char *plus = colon ? memchr(url, '+', (size_t)(colon - url)) : NULL;
+	const char *eq = url ? strchr(url, '=') : NULL;
+	char *bare = plus && (!eq || eq > colon)
+		? rt_xasprintf("%.*s%s", (int)(plus - url), url, colon) : NULL;
+	const rt_dialect *d = rt_dialect_for_url(bare ? bare : url, err);
+	free(bare);
+	return d ? d->name : NULL;
 }
 
 /* The settings only some dialects take, and where a configuration holds them. */
@@ -184,14 +199,14 @@ void rt_stmtlist_free(rt_stmtlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* See dialect.h: time, a counter and the pid, so that neither two processes nor two calls collide. */
+/* See dialect.h: the process's tag and a counter, so that neither two processes nor two calls collide. */
 void rt_scratch_name(char *buf, size_t n)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	static unsigned counter;
-	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^ (++counter * 2654435761u);
-	snprintf(buf, n, "retort_scratch_%ld_%08x", (long)getpid(), r);
+	static unsigned counter; /* atomic: contexts on several threads make scratch databases */
+	char *tag = rt_pidtag_new();
+	snprintf(buf, n, "retort_scratch_%s_%u", tag,
+		 __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
+	free(tag);
 }
 
 /* Alembic's alembic_version, exactly, so the table can change hands. */

@@ -9,7 +9,7 @@
 #ifndef RT_DIALECT_H
 #define RT_DIALECT_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "sqltext.h"
 #include "util/strbuf.h"
 
@@ -119,6 +119,15 @@ typedef struct rt_dialect {
 	/* The same, also telling how many rows the statement changed. */
 	int (*exec_rows)(rt_conn *c, const rt_stmt *st, const char *file,
 			 long long *rows, rt_error *err);
+	/*
+	 * A statement of a declared schema being loaded: as exec_stmt, and
+	 * on failure *missing says whether it failed only because something
+	 * it refers to does not exist yet (so it may succeed once the rest of
+	 * the file has run).  guarded: a failure must leave an open
+	 * transaction usable (PostgreSQL: a savepoint around it).
+	 */
+	int (*exec_schema_stmt)(rt_conn *c, const rt_stmt *st, const char *file,
+				int guarded, int *missing, rt_error *err);
 	/* SQL retort generated itself (version table and history). */
 	int (*exec)(rt_conn *c, const char *sql, rt_error *err);
 	int (*query)(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
@@ -210,6 +219,12 @@ typedef struct rt_dialect {
 	int (*backup)(const rt_config *cfg, const char *dest, rt_error *err);
 	const char *backup_ext; /* file name extension of a backup: "sqlite", "dump" */
 	void (*scratch_drop)(const rt_config *cfg, const char *url);
+	/*
+	 * Drop the scratch databases that runs killed before they could
+	 * (their process gone, see util/pidtag.h), once per process; a line
+	 * saying what went and why is added to notes for each.  May be NULL.
+	 */
+	void (*scratch_sweep)(const rt_config *cfg, rt_strlist *notes);
 } rt_dialect;
 
 /*
@@ -223,9 +238,10 @@ const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err);
 const rt_dialect *rt_dialect_by_name(const char *name, rt_error *err);
 
 /*
- * A new scratch database's name, retort_scratch_<pid>_<random>: unique to
- * this process and call, and recognisably retort's (scratch_drop drops no
- * other).
+ * A new scratch database's name, retort_scratch_<pidtag>_<counter>
+ * (util/pidtag.h): unique to this process and call, recognisably
+ * retort's (scratch_drop drops no other), and naming its process, so
+ * scratch_sweep can drop what a killed run left.
  */
 void rt_scratch_name(char *buf, size_t n);
 

@@ -12,7 +12,8 @@
 #ifndef RT_LINT_H
 #define RT_LINT_H
 
-#include "retort.h"
+#include "retort_int.h"
+#include "sqltext.h"
 
 /*
  * What an upgrade section created, so its downgrade may undo it without
@@ -29,6 +30,7 @@ typedef struct lint_memory {
 typedef struct lint_section {
 	const rt_config *cfg;
 	const char *dialect;  /* the dialect's name: "sqlite", "postgresql", "mysql" */
+	const rt_lexrules *lex; /* its lexical rules */
 	const char *sql;      /* placeholders replaced, NUL-terminated */
 	size_t len;
 	int first_line;       /* file line of sql[0] */
@@ -38,6 +40,7 @@ typedef struct lint_section {
 	int transactional;
 	lint_memory *mem;     /* upgrade: filled in; downgrade: read */
 	rt_lint_report *out;
+	unsigned char *lexmap; /* rt_sql_kind of each byte of sql, made on first need */
 } lint_section;
 
 /*

@@ -20,6 +20,7 @@
 #include "lint/lint.h"
 #include "sqltext.h"
 
+#include <errmsg.h>
 #include <mysqld_error.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -269,6 +270,38 @@ static void error_position(const rt_stmt *s, const char *msg, int *line, int *co
 }
 
 /*
+ * What kind of failure the server reported (see rt_fault): by the error
+ * number where MySQL's SQLSTATE is the catch-all HY000 (lock waits,
+ * privileges, a full disk), else by the SQLSTATE class.
+ */
+static rt_fault my_fault(MYSQL *my)
+{
+	unsigned e = mysql_errno(my);
+	switch (e) {
+	case ER_LOCK_WAIT_TIMEOUT: case ER_LOCK_DEADLOCK: case ER_STATEMENT_TIMEOUT:
+	case ER_USER_LOCK_DEADLOCK:
+		return RT_FAULT_LOCK;
+	case ER_DBACCESS_DENIED_ERROR: case ER_TABLEACCESS_DENIED_ERROR:
+	case ER_SPECIFIC_ACCESS_DENIED_ERROR: case ER_OPTION_PREVENTS_STATEMENT:
+		return RT_FAULT_PERMISSION;
+	case ER_DISK_FULL: case ER_RECORD_FILE_FULL:
+		return RT_FAULT_IO;
+	case CR_SERVER_GONE_ERROR: case CR_SERVER_LOST:
+		return RT_FAULT_CONNECTION;
+	}
+	const char *s = mysql_sqlstate(my);
+	if (s && !strncmp(s, "23", 2))
+		return RT_FAULT_CONSTRAINT;
+	if (s && !strncmp(s, "22", 2))
+		return RT_FAULT_DATA;
+	if (s && !strncmp(s, "08", 2))
+		return RT_FAULT_CONNECTION;
+	if (s && !strncmp(s, "40", 2))
+		return RT_FAULT_LOCK;
+	return RT_FAULT_STATEMENT;
+}
+
+/*
  * A statement of a migration file; *rows gets the rows it changed
  * (affected rows: changed, not merely matched, so a batch whose UPDATE
  * finds nothing more to change ends).
@@ -285,6 +318,7 @@ static int my_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 		error_position(s, mysql_error(c->my), &line, &col);
 	rt_fail_at(err, RT_ESQL, file, line, "%s", sb.buf);
 	err->column = col;
+	err->fault = my_fault(c->my);
 	rt_strbuf_release(&sb);
 	return -1;
 }
@@ -294,6 +328,33 @@ static int my_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 {
 	long long rows;
 	return my_exec_rows(c, s, file, &rows, err);
+}
+
+/*
+ * A statement of a declared schema (see dialect.h).  It failed only for
+ * something it refers to that does not exist yet when the server says
+ * so: an unknown table, column or routine, a view over one, a foreign
+ * key to a table not created yet (MySQL: 1824, 1215; MariaDB: 1005 with
+ * errno 150).  A failed statement leaves a transaction usable on MySQL,
+ * so guarded needs nothing.
+ */
+static int my_exec_schema_stmt(rt_conn *c, const rt_stmt *s, const char *file,
+			       int guarded, int *missing, rt_error *err)
+{
+	(void)guarded;
+	*missing = 0;
+	if (my_exec_stmt(c, s, file, err) == 0)
+		return 0;
+	switch (mysql_errno(c->my)) {
+	case ER_NO_SUCH_TABLE: case ER_BAD_FIELD_ERROR: case ER_SP_DOES_NOT_EXIST:
+	case ER_VIEW_INVALID: case ER_FK_CANNOT_OPEN_PARENT: case ER_CANNOT_ADD_FOREIGN:
+		*missing = 1;
+		break;
+	case ER_CANT_CREATE_TABLE:
+		*missing = strstr(mysql_error(c->my), "errno: 150") != NULL;
+		break;
+	}
+	return -1;
 }
 
 /* SQL retort generated itself; an error (RT_EDB) names the masked URL and quotes it. */
@@ -676,6 +737,7 @@ const rt_dialect rt_dialect_mysql = {
 	.disconnect = my_disconnect,
 	.exec_stmt = my_exec_stmt,
 	.exec_rows = my_exec_rows,
+	.exec_schema_stmt = my_exec_schema_stmt,
 	.exec = my_exec,
 	.query = my_query,
 	.table_exists = my_table_exists,
