@@ -23,6 +23,7 @@
  * A statement in flight when retort died may or may not have taken effect;
  * the user says which with --applied N.
  */
+#include "checksum.h"
 #include "runner.h"
 #include "sqltext.h"
 
@@ -310,11 +311,12 @@ int rt_progress_step(run *r, const rt_step *s, const prepared *p,
 		}
 	}
 	free(chain);
-	if (rt_run_record(r, s, p, started, rt_run_ms() - t0, err) < 0 ||
+	if ((p->session && rt_run_session_check(r, s, err) < 0) ||
+	    rt_run_record(r, s, p, started, rt_run_ms() - t0, err) < 0 ||
 	    delete_row(r, rev->id, err) < 0 || rt_run_commit(r, err) < 0) {
 		rt_run_rollback(r);
 		rt_run_name_failure(r, s, err);
-		rt_hint(err, "all %zu statements of %s took effect, but recording it failed; %s_progress still says so: run retort %s --resume to record it",
+		rt_hint(err, "all %zu statements of %s took effect, but it could not be recorded as applied; %s_progress still says so: run retort %s --resume to record it",
 			n, rev->id, r->cfg->version_table, dir_word(s->dir));
 		return -1;
 	}
@@ -475,9 +477,9 @@ int rt_progress_prepare(run *r, rt_plan *plan, rt_error *err)
 		rt_strbuf_release(&c);
 	} else {
 		/* undoing an upgrade needs the statements it ran: its section as it was */
-		char *sum = rt_revision_checksum(r->g->revs[p->rev]);
+		char *sum = p->checksum ? rt_checksum_as(r->g->revs[p->rev], r->d->lex, p->checksum) : NULL;
 		int changed = how == RT_PARTIAL_UNDO && p->dir == RT_UPGRADE && p->checksum &&
-			      strcmp(sum, p->checksum);
+			      (!sum || strcmp(sum, p->checksum));
 		free(sum);
 		rt_direction want = how == RT_PARTIAL_RESUME ? p->dir : opposite(p->dir);
 		size_t k = 0;

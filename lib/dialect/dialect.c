@@ -209,6 +209,27 @@ void rt_scratch_name(char *buf, size_t n)
 	free(tag);
 }
 
+#define SCRATCH_PREFIX "retort_scratch_"
+#define FOREIGN_AGE (24 * 3600) /* seconds: another machine's, unused, this old */
+
+/* See dialect.h. */
+char *rt_scratch_abandoned(const char *name)
+{
+	long pid, age;
+	if (strncmp(name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)))
+		return NULL;
+	switch (rt_pidtag_check(name + strlen(SCRATCH_PREFIX), &pid, &age)) {
+	case RT_PIDTAG_GONE:
+		return rt_xasprintf("left by process %ld, which is gone", pid);
+	case RT_PIDTAG_FOREIGN:
+		if (age > FOREIGN_AGE)
+			return rt_xasprintf("made %ld hours ago on another machine, and unused", age / 3600);
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
 /* Alembic's alembic_version, exactly, so the table can change hands. */
 void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname)
 {

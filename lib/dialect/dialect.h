@@ -244,6 +244,13 @@ const rt_dialect *rt_dialect_by_name(const char *name, rt_error *err);
  * scratch_sweep can drop what a killed run left.
  */
 void rt_scratch_name(char *buf, size_t n);
+/*
+ * Why the scratch database name was abandoned by the run that made it
+ * (its process, on this machine, is gone; or it was made on another
+ * machine more than a day ago), or NULL when it may be in use or is not
+ * a scratch name of the current form.  The caller frees it.
+ */
+char *rt_scratch_abandoned(const char *name);
 
 /* Alembic's alembic_version DDL, exactly, so the table can change hands. */
 void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname);

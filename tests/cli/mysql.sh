@@ -24,6 +24,29 @@ DROP TABLE t_a;" >/dev/null
 
 progress() { q "SELECT revision, direction, statements, done, COALESCE(running, '-') FROM retort_version_progress"; }
 
+# A migration that sets session variables (as mysqldump's preamble does)
+# and does not set them back leaves no trace on the migrations after it,
+# whether its statements commit one by one (DDL) or in one transaction.
+my_test_session_variables_set_by_a_migration_are_set_back() {
+	project
+	mig aaaa "" "preamble" "/*!40014 SET FOREIGN_KEY_CHECKS=0 */;
+SET sql_mode = 'ANSI_QUOTES';
+CREATE TABLE t_a (id INT PRIMARY KEY);" "DROP TABLE t_a;" >/dev/null
+	mig bbbb aaaa "data" "SET time_zone = '+05:00';
+INSERT INTO t_a VALUES (1);" "DELETE FROM t_a;" >/dev/null
+	mig cccc bbbb "seen" "CREATE TABLE t_seen AS SELECT @@SESSION.foreign_key_checks AS fk,
+  @@SESSION.sql_mode LIKE '%ANSI_QUOTES%' AS ansi, @@SESSION.time_zone AS tz;" "DROP TABLE t_seen;" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_err_has "revision aaaa changed its connection; undone for the migrations after it:"
+	expect_err_has "foreign_key_checks set back to 'ON'"
+	expect_err_has "sql_mode set back to"
+	expect_err_has "revision bbbb changed its connection"
+	expect_err_has "time_zone set back to 'SYSTEM'"
+	expect_q "SELECT fk, ansi, tz FROM t_seen" "1|0|SYSTEM"
+	expect_versions "cccc"
+}
+
 my_test_every_command() {
 	project
 	tmig aaaa ""

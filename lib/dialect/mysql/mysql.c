@@ -657,7 +657,7 @@ static MYSQL *scratch_server(const rt_config *cfg, rt_error *err)
 }
 
 /*
- * A new, empty database on the dev server (retort_scratch_<pid>_<random>,
+ * A new, empty database on the dev server (rt_scratch_name's,
  * utf8mb4); *url gets dev_url (or url) with that database.
  */
 static int my_scratch_create(const rt_config *cfg, char **url, rt_error *err)
@@ -711,6 +711,53 @@ static void my_scratch_drop(const rt_config *cfg, const char *url)
 	rt_my_url_free(&u);
 }
 
+/*
+ * Drop the scratch databases of runs killed before they could (see
+ * rt_scratch_abandoned), once per process: those no session of this
+ * user is in, whose process is gone.  Errors are left to scratch_create.
+ */
+static void my_scratch_sweep(const rt_config *cfg, rt_strlist *notes)
+{
+	static int swept;
+	if (__atomic_exchange_n(&swept, 1, __ATOMIC_ACQ_REL))
+		return;
+	rt_error err = { 0 };
+	MYSQL *my = rt_libmariadb_load(&err) == 0 ? scratch_server(cfg, &err) : NULL;
+	rt_error_clear(&err);
+	if (!my)
+		return;
+	static const char q[] =
+		"SELECT schema_name FROM information_schema.schemata "
+		"WHERE schema_name LIKE 'retort\\_scratch\\_%' AND schema_name NOT IN "
+		"(SELECT db FROM information_schema.processlist WHERE db IS NOT NULL) ORDER BY 1";
+	rt_strlist names = { 0 };
+	MYSQL_RES *res = mysql_real_query(my, q, sizeof(q) - 1) == 0 ? mysql_store_result(my) : NULL;
+	for (MYSQL_ROW row; res && (row = mysql_fetch_row(res));)
+		if (row[0])
+			rt_strlist_push(&names, row[0]);
+	if (res)
+		mysql_free_result(res);
+	for (size_t i = 0; i < names.n; i++) {
+		char *why = rt_scratch_abandoned(names.v[i]);
+		if (!why)
+			continue;
+		strbuf sql = STRBUF_INIT;
+		rt_strbuf_adds(&sql, "DROP DATABASE IF EXISTS ");
+		rt_my_quote_ident(&sql, names.v[i]);
+		long long rows;
+		if (run(my, sql.buf, sql.len, &rows) == 0) {
+			char *note = rt_xasprintf("dropped the abandoned scratch database %s (%s)",
+						  names.v[i], why);
+			rt_strlist_push(notes, note);
+			free(note);
+		}
+		rt_strbuf_release(&sql);
+		free(why);
+	}
+	rt_strlist_free(&names);
+	mysql_close(my);
+}
+
 static const char *const my_schemes[] = { "mysql", "mariadb", NULL };
 static const char *const my_names[] = { "mysql", "mariadb", NULL };
 static const char *const my_settings[] = { "lock_timeout", NULL };
@@ -749,6 +796,8 @@ const rt_dialect rt_dialect_mysql = {
 	.split = rt_mysql_split,
 	.script_stmt = my_script_stmt,
 	.session_sql = my_session_sql,
+	.session_state = rt_my_session_state,
+	.session_undo = rt_my_session_undo,
 	.begin_sql = "BEGIN",
 	.commit_sql = "COMMIT",
 	.version_table_ddl = my_version_ddl,
@@ -761,5 +810,6 @@ const rt_dialect rt_dialect_mysql = {
 	.backup = rt_my_backup,
 	.backup_ext = "sql",
 	.scratch_create = my_scratch_create,
+	.scratch_sweep = my_scratch_sweep,
 	.scratch_drop = my_scratch_drop,
 };

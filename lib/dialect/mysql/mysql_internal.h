@@ -63,6 +63,11 @@ int rt_mysql_diff(const struct sm_schema *from, const struct sm_schema *to,
 /* A dump of the database into dest with mariadb-dump or mysqldump (backup.c). */
 int rt_my_backup(const rt_config *cfg, const char *dest, rt_error *err);
 
+/* The session variables a migration may leave changed, and setting them back (session.c). */
+int rt_my_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
+void rt_my_session_undo(const rt_strlist *was, const rt_strlist *now,
+			rt_strlist *sql, rt_strlist *what);
+
 /* Is the server MariaDB (else MySQL)? */
 int rt_my_is_mariadb(rt_conn *c);
 

@@ -294,6 +294,11 @@ static void add(splitter *sp, size_t start, size_t end)
 	rt_stmt_position(st, code - lead, &st->line, &st->column);
 	st->autocommit = implicit_commit(s, n);
 	st->rows = changes_rows(s, n);
+	/* SET (also in a versioned comment, as mysqldump writes it) may change the session */
+	char w[16];
+	size_t at;
+	first_word(s, n, w, sizeof(w), &at);
+	st->session = !strcmp(w, "SET");
 	if (!sp->refused && refused(s, n))
 		sp->refused = sp->out->n;
 }
