@@ -110,7 +110,7 @@ int cmd_lint(cli *c, int argc, char **argv)
 	const char *dialect = NULL;
 	int upgrade_only = 0, list = 0;
 	const opt opts[] = {
-		OPT_STRING(0, "dialect", &dialect, "NAME", "sqlite or postgresql (default: the configured URL's)"),
+		OPT_STRING(0, "dialect", &dialect, "NAME", "sqlite, postgresql or mysql (default: the configured URL's)"),
 		OPT_BOOL(0, "upgrade-only", &upgrade_only, "leave the downgrade sections out"),
 		OPT_BOOL(0, "list-rules", &list, "list the rules and exit"),
 		OPT_END(),

@@ -103,7 +103,7 @@ static const char *option_for(const char *what)
 {
 	static const char *const map[][2] = {
 		{ "url", "--url URL" }, { "lock_wait", "--lock-wait SECONDS" },
-		{ "config_file", "-c FILE" }, { "dialect", "--dialect sqlite|postgresql" },
+		{ "config_file", "-c FILE" }, { "dialect", "--dialect sqlite|postgresql|mysql" },
 		{ "rev_id", "--rev-id ID" }, { "splice", "--splice" },
 		{ "version_path", "--version-path DIR" },
 	};
