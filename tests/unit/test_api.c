@@ -146,6 +146,41 @@ static void test_errors(void **state)
 	rt_error_clear(err);
 }
 
+/*
+ * The dialect is decided when the context opens: a URL of no supported
+ * scheme fails there (not at the first command that connects), naming
+ * every form retort takes, the password masked; so does a setting its
+ * dialect does not take.  rt_url_dialect tells a URL's dialect.
+ */
+static void test_dialect_at_open(void **state)
+{
+	project *p = *state;
+	rt_error *err = p->err;
+	assert_int_equal(rt_config_set(p->cfg, "url", "oracle://scott:tiger@db/orcl", err), 0);
+	assert_null(rt_ctx_open(p->cfg, err));
+	assert_int_equal(rt_error_code(err), RT_ECONFIG);
+	assert_contains(rt_error_message(err), "unsupported database URL");
+	assert_null(strstr(rt_error_message(err), "tiger"));
+	assert_contains(rt_error_hint(err), "sqlite:");
+	assert_contains(rt_error_hint(err), "postgresql://");
+	assert_contains(rt_error_hint(err), "mysql://");
+	rt_error_clear(err);
+	assert_int_equal(rt_config_set(p->cfg, "url", "mysql://app@db/app", err), 0);
+	assert_int_equal(rt_config_set(p->cfg, "search_path", "app", err), 0);
+	assert_null(rt_ctx_open(p->cfg, err));
+	assert_int_equal(rt_error_code(err), RT_ECONFIG);
+	assert_contains(rt_error_message(err), "'search_path' is a PostgreSQL setting");
+	rt_error_clear(err);
+	assert_string_equal(rt_url_dialect("mysql+pymysql://u:p@h/d", err), "mysql");
+	assert_string_equal(rt_url_dialect("mariadb://u@h/d", err), "mysql");
+	assert_string_equal(rt_url_dialect("postgresql+psycopg2://u@h/d", err), "postgresql");
+	assert_string_equal(rt_url_dialect("host=/tmp dbname=x", err), "postgresql");
+	assert_string_equal(rt_url_dialect("sqlite:///app.db", err), "sqlite");
+	assert_null(rt_url_dialect("mssql+pyodbc://u:secret@h/d", err));
+	assert_null(strstr(rt_error_message(err), "secret"));
+	rt_error_clear(err);
+}
+
 static void test_config(void **state)
 {
 	project *p = *state;
@@ -427,6 +462,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dialect_at_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graph, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_state_resolve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
