@@ -135,6 +135,13 @@ const char *cli_fix_text(const rt_error *err, char *buf, size_t size)
 	case RT_FIX_LIST_REVISIONS: return "run: retort history (or retort heads, retort branches)";
 	case RT_FIX_SET: pre = "option: "; arg = option_for(arg); break;
 	case RT_FIX_SET_PLACEHOLDER: pre = "option: -x "; post = "=VALUE"; break;
+	case RT_FIX_RESUME: {
+		size_t n = arg ? strcspn(arg, " ") : 0;
+		if (!n)
+			return NULL;
+		snprintf(buf, size, "run: retort %.*s --resume%s", (int)n, arg, arg + n);
+		return buf;
+	}
 	}
 	if (!pre || !arg)
 		return NULL;

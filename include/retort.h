@@ -132,6 +132,13 @@ typedef enum rt_fix {
 	 */
 	RT_FIX_SET,
 	RT_FIX_SET_PLACEHOLDER, /* give the placeholder arg a value */
+	/*
+	 * Continue the revision a failed run left partly applied (MySQL;
+	 * rt_ctx_partial RT_PARTIAL_RESUME): arg is the direction it was
+	 * going, "upgrade" or "downgrade", then a space and the target when
+	 * one is needed.
+	 */
+	RT_FIX_RESUME,
 } rt_fix;
 
 /*

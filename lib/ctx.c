@@ -200,7 +200,7 @@ static int partial_row(void *ud, int n, const char *const *v)
 	if (n < 4 || !v[0])
 		return 0;
 	char *text = rt_xasprintf("revision %s is partly applied: %s of its %s %s statements took effect "
-				  "(retort %s --resume continues it; see docs/mysql.md)",
+				  "(resuming the %s continues it; see docs/mysql.md)",
 				  v[0], v[3] ? v[3] : "?", v[2] ? v[2] : "?", v[1] ? v[1] : "", v[1] ? v[1] : "upgrade");
 	rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, text);
 	free(text);

@@ -148,15 +148,20 @@ static void lines_of(strbuf *sb, const prepared *p, size_t a, size_t b)
 			       p->stmts.v[i].line);
 }
 
-/* What the user can do about a revision stopped after `done` statements of dir. */
+/*
+ * What the user can do about a revision stopped after `done` statements
+ * of dir, in words (the command line names the commands); resuming is
+ * the error's fix.
+ */
 static void choices(strbuf *sb, const char *id, rt_direction dir, size_t done,
-		    int undoing)
+		    int undoing, rt_error *err)
 {
-	rt_strbuf_addf(sb, "retort %s --resume (continues at statement %zu)", dir_word(dir), done + 1);
+	rt_strbuf_addf(sb, "resume the %s (it continues at statement %zu)", dir_word(dir), done + 1);
 	if (!undoing)
-		rt_strbuf_addf(sb, ", retort %s --partial (runs the %s statements that undo the %zu that took effect)",
-			       dir_word(opposite(dir)), dir == RT_UPGRADE ? "downgrade" : "upgrade", done);
-	rt_strbuf_addf(sb, ", or, once the database is repaired by hand, retort stamp %s (or the revision before it)", id);
+		rt_strbuf_addf(sb, ", undo the %zu that took effect (a partial %s runs the %s statements that match them)",
+			       done, dir_word(opposite(dir)), dir_word(opposite(dir)));
+	rt_strbuf_addf(sb, ", or, once the database is repaired by hand, stamp %s (or the revision before it)", id);
+	rt_fix_with(err, RT_FIX_RESUME, dir_word(dir));
 }
 
 /*
@@ -191,7 +196,7 @@ static int stmt_failed(run *r, const rt_step *s, const prepared *p, size_t i,
 			       at.len ? at.buf : "base", r->cfg->version_table, rev->id);
 		if (i == 1) /* "statements 1-1" reads oddly */
 			memcpy(strstr(sb.buf, "statement 1-1"), "statement 1  ", 13);
-		choices(&sb, rev->id, s->dir, i, undoing);
+		choices(&sb, rev->id, s->dir, i, undoing, err);
 		rt_hint(err, "%s", sb.buf);
 	}
 	rt_strbuf_release(&at);
@@ -262,7 +267,7 @@ static int check_unchanged(run *r, const rt_step *s, const prepared *p, rt_error
 	rt_fail_at(err, RT_EFAIL, rev->path, p->sec->line,
 		   "the %zu statements of %s that took effect are not those of its %s section any more: the file was changed",
 		   pr->done, rev->id, dir_word(s->dir));
-	rt_hint(err, "only statements after the %zu that took effect may change before --resume: restore the others, or repair the database by hand and run retort stamp; nothing was run",
+	rt_hint(err, "only statements after the %zu that took effect may change before resuming: restore the others, or repair the database by hand and stamp where it is; nothing was run",
 		pr->done);
 	return -1;
 }
@@ -280,7 +285,7 @@ int rt_progress_step(run *r, const rt_step *s, const prepared *p,
 			   "the %s section of %s has %zu statements and its %s section %zu: retort cannot tell which of them undo the %zu that took effect",
 			   dir_word(s->dir), rev->id, n, dir_word(r->partial.dir), r->partial.statements,
 			   r->partial.done);
-		rt_hint(err, "undo them by hand, then record where the database is with: retort stamp <revision>; nothing was run");
+		rt_hint(err, "undo them by hand, then stamp the revision the database is at; nothing was run");
 		return -1;
 	}
 	if (from > n)
@@ -316,8 +321,9 @@ int rt_progress_step(run *r, const rt_step *s, const prepared *p,
 	    delete_row(r, rev->id, err) < 0 || rt_run_commit(r, err) < 0) {
 		rt_run_rollback(r);
 		rt_run_name_failure(r, s, err);
-		rt_hint(err, "all %zu statements of %s took effect, but it could not be recorded as applied; %s_progress still says so: run retort %s --resume to record it",
+		rt_hint(err, "all %zu statements of %s took effect, but it could not be recorded as applied; %s_progress still says so: resuming the %s records it",
 			n, rev->id, r->cfg->version_table, dir_word(s->dir));
+		rt_fix_with(err, RT_FIX_RESUME, dir_word(s->dir));
 		return -1;
 	}
 	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, rt_run_ms() - t0, NULL);
@@ -468,11 +474,11 @@ int rt_progress_prepare(run *r, rt_plan *plan, rt_error *err)
 	int rc = 0;
 	if (p->rev < 0) {
 		rc = rt_fail(err, RT_EFAIL, "%s, and no migration file defines it", sb.buf);
-		rt_hint(err, "restore its file, or repair the database by hand and run: retort stamp <revision>");
+		rt_hint(err, "restore its file, or repair the database by hand and stamp the revision it is at");
 	} else if (how == RT_PARTIAL_REFUSE) {
 		rc = rt_fail(err, RT_EFAIL, "%s", sb.buf);
 		strbuf c = STRBUF_INIT;
-		choices(&c, p->revision, p->dir, p->done, p->undoing);
+		choices(&c, p->revision, p->dir, p->done, p->undoing, err);
 		rt_hint(err, "check the database, then: %s", c.buf);
 		rt_strbuf_release(&c);
 	} else {
@@ -485,16 +491,19 @@ int rt_progress_prepare(run *r, rt_plan *plan, rt_error *err)
 		size_t k = 0;
 		if (how == RT_PARTIAL_UNDO && p->undoing) {
 			rc = rt_fail(err, RT_EUSAGE, "%s: it is itself an undo, which --partial cannot undo", sb.buf);
-			rt_hint(err, "finish the undo with: retort %s --resume", dir_word(p->dir));
+			rt_hint(err, "finish the undo by resuming it");
+			rt_fix_with(err, RT_FIX_RESUME, dir_word(p->dir));
 		} else if (changed) {
 			rc = rt_fail_at(err, RT_EFAIL, r->g->revs[p->rev]->path, 0,
 					"%s, and its upgrade section has changed since, so which statements ran is not known",
 					sb.buf);
-			rt_hint(err, "restore the upgrade section as it was, or repair the database by hand and run: retort stamp %s",
+			rt_hint(err, "restore the upgrade section as it was, or repair the database by hand and stamp %s (or the revision before it)",
 				p->revision);
+			rt_fix_with(err, RT_FIX_STAMP, p->revision);
 		} else if (r->dir != want) {
-			rc = rt_fail(err, RT_EUSAGE, "%s: --%s goes with retort %s", sb.buf,
-				     how == RT_PARTIAL_RESUME ? "resume" : "partial", dir_word(want));
+			rc = rt_fail(err, RT_EUSAGE, "%s: it is %s by %s", sb.buf,
+				     how == RT_PARTIAL_RESUME ? "resumed" : "undone",
+				     want == RT_UPGRADE ? "an upgrade" : "a downgrade");
 		} else if (applied(r, &k, err) < 0) {
 			rc = -1;
 		} else if (how == RT_PARTIAL_UNDO) {
@@ -510,7 +519,10 @@ int rt_progress_prepare(run *r, rt_plan *plan, rt_error *err)
 		} else {
 			rc = rt_fail(err, RT_EUSAGE, "%s, but the %s asked for does not start with it",
 				     sb.buf, dir_word(r->dir));
-			rt_hint(err, "resume it on its own: retort %s --resume %s", dir_word(p->dir), p->revision);
+			rt_hint(err, "resume it on its own, as far as %s", p->revision);
+			char *arg = rt_xasprintf("%s %s", dir_word(p->dir), p->revision);
+			rt_fix_with(err, RT_FIX_RESUME, arg);
+			free(arg);
 		}
 	}
 	rt_strbuf_release(&sb);

@@ -135,8 +135,10 @@ my_test_failure_in_the_third_statement_reports_what_took_effect() {
 	expect_err_has "migrations/aaaa_five_steps.sql:9:1: upgrade aaaa (five steps) failed"
 	expect_err_has "Table '$TEST_DB.t_nope' doesn't exist (MariaDB error 1146"
 	expect_err_has "statements 1-2 of 5 of aaaa (lines 7 and 8) took effect, statement 3 (line 9) did not"
-	expect_err_has "retort upgrade --resume (continues at statement 3)"
-	expect_err_has "retort downgrade --partial"
+	expect_err_has "resume the upgrade (it continues at statement 3)"
+	expect_err_has "undo the 2 that took effect (a partial downgrade runs the downgrade statements that match them)"
+	expect_err_has "or, once the database is repaired by hand, stamp aaaa (or the revision before it)"
+	expect_err_has "hint: run: retort upgrade --resume"
 	expect_db "" "t_a t_b"
 	expect_q "SELECT revision, direction, statements, done, COALESCE(running, '-') FROM retort_version_progress" "aaaa|upgrade|5|2|-"
 	# every later run stops there
