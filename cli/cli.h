@@ -126,6 +126,13 @@ void json_revision(FILE *f, const rt_graph *g, int rev, const rt_revset *current
 void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,
 		    size_t n, const rt_revset *current);
 
+/*
+ * --since GITREF: append to ids the revisions (ids owned by ctx's graph)
+ * whose files changed since ref -- committed, staged, edited or new.
+ * Returns -1 after printing an error (git missing, an unknown ref).
+ */
+int cli_since_revisions(cli *c, rt_ctx *ctx, const char *ref, opt_list *ids);
+
 typedef int (*command_fn)(cli *c, int argc, char **argv);
 
 int cmd_init(cli *c, int argc, char **argv);
@@ -149,6 +156,7 @@ int cmd_reset(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_lint(cli *c, int argc, char **argv);
+int cmd_test(cli *c, int argc, char **argv);
 void cli_report_unsupported(cli *c, const rt_diff *d);
 
 #endif

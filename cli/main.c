@@ -37,6 +37,7 @@ static const command commands[] = {
 	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1 },
 	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1 },
 	{ "lint", cmd_lint, "find migration SQL that is dangerous on a live database", 1 },
+	{ "test", cmd_test, "apply, revert and reapply each revision in a scratch database", 1 },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -160,7 +161,7 @@ int main(int argc, char **argv)
 		if (!strcmp(args[i], "--"))
 			break;
 		if (!strcmp(args[i], "--json")) {
-			cli_error(&c, 2, "--json works with current, heads, branches, history, show, check, diff, lint and verify",
+			cli_error(&c, 2, "--json works with current, heads, branches, history, show, check, diff, lint, test and verify",
 				  "'retort %s' has no JSON output", cmd->name);
 			free(args);
 			return 2;

@@ -493,6 +493,50 @@ typedef struct rt_verify_report {
 RT_API int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err);
 RT_API void rt_verify_report_free(rt_verify_report *r);
 
+/* ------------------------------------------------------------------ */
+/* test: every revision applied, undone and applied again               */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_test_result {
+	int rev;              /* the revision tested (index in rt_graph.revs) */
+	int ok;
+	const char *stage;    /* NULL when ok, else "upgrade", "downgrade", "schema"
+				 (the downgrade left the schema different) or
+				 "upgrade again" (static text) */
+	char *message;        /* what went wrong, "file:line: ..." when known */
+	rt_strlist changes;   /* stage "schema": what the downgrade would also have
+				 to do to restore the schema, one line each */
+	char *restore_sql;    /* stage "schema": the SQL of those changes */
+} rt_test_result;
+
+typedef struct rt_test_report {
+	rt_test_result *v;    /* the revisions tested, in upgrade order */
+	size_t n;
+	size_t failed;
+	size_t applied;       /* revisions applied untested below those tested */
+	int stopped;          /* an upgrade failed: what needs it was not tested */
+} rt_test_report;
+
+typedef struct rt_test_options {
+	const char *const *idents; /* revisions and ranges A:B to test; n == 0: all */
+	size_t n;
+	const char *seed;     /* seed_location/NAME.sql, loaded before the first
+				 revision tested (so data migrations meet rows) */
+} rt_test_options;
+
+/*
+ * In a scratch database, every selected revision in upgrade order:
+ * applied, its schema noted, reverted, the schema compared with the one
+ * before it was applied, applied again.  Their ancestors that are not
+ * selected are applied first, untested.  Returns 0 when the test ran
+ * (out->failed says how it went; the report is filled and must be freed),
+ * -1 when it could not (no scratch database, a bad identifier, a seed that
+ * fails).  opts may be NULL (everything, no seed).
+ */
+RT_API int rt_test(rt_ctx *ctx, const rt_test_options *opts, rt_test_report *out,
+		   rt_error *err);
+RT_API void rt_test_report_free(rt_test_report *r);
+
 /* SHA-256 of a revision's upgrade section, line endings normalised: "sha256:<hex>". */
 RT_API char *rt_revision_checksum(const rt_revision *rev);
 

@@ -28,6 +28,11 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		  int known_to_exist, rt_state *st, rt_error *err);
 /* A context on another configuration sharing base's graph (and nothing else). */
 rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg);
+/* seed_location/NAME.sql, or NULL (err: no such seed, naming those there). */
+char *rt_seed_path(const rt_config *cfg, const char *name, rt_error *err);
+/* Run a seed file on c in one transaction of its own. */
+int rt_seed_run(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
+		const char *path, rt_error *err);
 /* The name of the history table for a version table. */
 char *rt_history_table(const rt_config *cfg);
 

@@ -33,6 +33,22 @@ void rt_revset_join(strbuf *sb, const rt_graph *g, const rt_revset *s,
 
 
 /*
+ * Mark (in a bitmap over g->revs) the revisions that identifiers and
+ * ranges "A:B" name, or every revision when n == 0 (lint, test).  No
+ * database is read, so current, +N and -N fail.
+ */
+int rt_select_revisions(const rt_graph *g, const char *const *idents, size_t n,
+			unsigned char *mark, rt_error *err);
+
+/*
+ * A plan of one step reverting rev alone, which must be applied with
+ * nothing applied needing it (retort test reverts each revision right
+ * after applying it).
+ */
+int rt_plan_downgrade_one(const rt_graph *g, const rt_state *st, int rev,
+			  rt_plan *plan, rt_error *err);
+
+/*
  * Collects several problems (e.g. every malformed file of a directory) so
  * they are reported together: one "file:line: message" line each.
  */

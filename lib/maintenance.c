@@ -68,9 +68,9 @@ static void list_seeds(const rt_config *cfg, strbuf *sb)
 	rt_strlist_free(&names);
 }
 
-/* Run one seed file: placeholders, the dialect's splitter, one transaction. */
-static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
-		    const char *path, rt_error *err)
+/* See ctx_internal.h: placeholders, the dialect's splitter, one transaction. */
+int rt_seed_run(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
+		const char *path, rt_error *err)
 {
 	char *text;
 	size_t len;
@@ -97,42 +97,50 @@ static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
 	return rc;
 }
 
+/* See ctx_internal.h.  A name with '/' is refused: seeds come from seed_location only. */
+char *rt_seed_path(const rt_config *cfg, const char *name, rt_error *err)
+{
+	if (!*name || strchr(name, '/')) {
+		rt_fail(err, RT_EUSAGE, "'%s' is not a seed name", name);
+		return NULL;
+	}
+	char *file = rt_xasprintf("%s.sql", name);
+	char *path = rt_fs_join(cfg->seed_location, file);
+	free(file);
+	if (rt_fs_exists(path))
+		return path;
+	strbuf have = STRBUF_INIT;
+	list_seeds(cfg, &have);
+	rt_fail_at(err, RT_EUSAGE, path, 0, "no seed named '%s'", name);
+	rt_hint(err, have.len ? "seeds here: %s" : "seeds are files NAME.sql in %s", have.len ? have.buf : cfg->seed_location);
+	rt_strbuf_release(&have);
+	free(path);
+	return NULL;
+}
+
 /*
  * See retort.h.  Under the migration lock, so a seed never runs alongside
- * a migration of the same database.  A name with '/' is refused: seeds
- * come from seed_location only.
+ * a migration of the same database.
  */
 int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 {
 	const rt_config *cfg = ctx->cfg;
-	if (!*name || strchr(name, '/'))
-		return rt_fail(err, RT_EUSAGE, "'%s' is not a seed name", name);
-	char *file = rt_xasprintf("%s.sql", name);
-	char *path = rt_fs_join(cfg->seed_location, file);
-	free(file);
-	int rc = -1;
 	const rt_dialect *d = rt_dialect_for_config(cfg, err);
 	if (!d)
-		goto out;
-	if (!rt_fs_exists(path)) {
-		strbuf have = STRBUF_INIT;
-		list_seeds(cfg, &have);
-		rt_fail_at(err, RT_EUSAGE, path, 0, "no seed named '%s'", name);
-		rt_hint(err, have.len ? "seeds here: %s" : "seeds are files NAME.sql in %s", have.len ? have.buf : cfg->seed_location);
-		rt_strbuf_release(&have);
-		goto out;
-	}
-	int missing;
+		return -1;
+	char *path = rt_seed_path(cfg, name, err);
+	if (!path)
+		return -1;
+	int missing, rc = -1;
 	rt_conn *c = d->connect(cfg, 0, &missing, err);
-	if (!c)
-		goto out;
-	rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
-	if (rc == 0) {
-		rc = run_seed(d, c, cfg, path, err);
-		d->unlock(c);
+	if (c) {
+		rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
+		if (rc == 0) {
+			rc = rt_seed_run(d, c, cfg, path, err);
+			d->unlock(c);
+		}
+		d->disconnect(c);
 	}
-	d->disconnect(c);
-out:
 	free(path);
 	return rc;
 }

@@ -10,9 +10,11 @@
 
 #include <string.h>
 
-/* What the plan computes from (and what is committed): the state read, or the start of a range. */
-static void expected_from_state(run *r, const rt_state *st)
+/* See runner.h: the state read, or the start of a range. */
+void rt_run_start_state(run *r, const rt_state *st)
 {
+	rt_strlist_free(&r->expected);
+	rt_strlist_free(&r->committed);
 	for (size_t i = 0; i < st->rows.n; i++)
 		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->id);
 	for (size_t i = 0; i < st->unknown.n; i++)
@@ -151,7 +153,7 @@ static int online(run *r, const request *q, rt_error *err)
 			rc = check_empty(r, &st, err);
 		if (rc == 0) {
 			r->version_ready = st.exists;
-			expected_from_state(r, &st);
+			rt_run_start_state(r, &st);
 			rt_plan plan = { 0 };
 			rc = make_plan(r, q, &st, &plan, err);
 			if (rc == 0)
@@ -232,7 +234,7 @@ static int offline(run *r, const request *q, rt_error *err)
 			local.target = to;
 	}
 	if (rc == 0) {
-		expected_from_state(r, &st);
+		rt_run_start_state(r, &st);
 		rt_plan plan = { 0 };
 		rc = make_plan(r, &local, &st, &plan, err);
 		if (rc == 0)
@@ -252,14 +254,10 @@ static int offline(run *r, const request *q, rt_error *err)
  */
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
-	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
-		  .create_file = q->create_file, .dir = q->dir };
-	r.d = rt_dialect_for_config(ctx->cfg, err);
-	if (!r.d)
+	run r;
+	if (rt_run_init(&r, ctx, q->dir, err) < 0)
 		return -1;
-	r.history = rt_history_table(ctx->cfg);
-	rt_table_name(ctx->cfg, ctx->cfg->version_table, &r.vt);
-	rt_table_name(ctx->cfg, r.history, &r.ht);
+	r.create_file = q->create_file;
 	int rc;
 	if (ctx->out) {
 		rc = offline(&r, q, err);
@@ -276,13 +274,35 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 			rc = online(&r, q, err);
 		}
 	}
-	rt_strlist_free(&r.expected);
-	rt_strlist_free(&r.committed);
-	free(r.history);
-	rt_strbuf_release(&r.vt);
-	rt_strbuf_release(&r.ht);
-	rt_strbuf_release(&r.user);
+	rt_run_release(&r);
 	return rc;
+}
+
+/* See runner.h. */
+int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->ctx = ctx;
+	r->cfg = ctx->cfg;
+	r->g = ctx->graph;
+	r->dir = dir;
+	r->d = rt_dialect_for_config(ctx->cfg, err);
+	if (!r->d)
+		return -1;
+	r->history = rt_history_table(ctx->cfg);
+	rt_table_name(ctx->cfg, ctx->cfg->version_table, &r->vt);
+	rt_table_name(ctx->cfg, r->history, &r->ht);
+	return 0;
+}
+
+void rt_run_release(run *r)
+{
+	rt_strlist_free(&r->expected);
+	rt_strlist_free(&r->committed);
+	free(r->history);
+	rt_strbuf_release(&r->vt);
+	rt_strbuf_release(&r->ht);
+	rt_strbuf_release(&r->user);
 }
 
 int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)

@@ -296,6 +296,17 @@ static void downgrade_vops(const rt_graph *g, rows *r, unsigned char *applied,
 		free(keep);
 }
 
+/* A downgrade step for rev (from it to its parents), its version-table changes applied to r. */
+static void downgrade_step(const rt_graph *g, rt_plan *plan, rows *r, unsigned char *applied,
+			   int **dep, const int *ndep, int rev)
+{
+	const rt_revision *R = g->revs[rev];
+	rt_step *s = new_step(plan, RT_DOWNGRADE, rev);
+	rt_strlist_push(&s->from, R->id);
+	ids_of(&s->to, g, R->parents, R->nparents);
+	downgrade_vops(g, r, applied, dep, ndep, rev, s);
+}
+
 /* Every target must be applied: downgrading "to" something absent means nothing. */
 static int check_downgrade_target(const rt_graph *g, const rt_state *st,
 				  const unsigned char *applied,
@@ -404,19 +415,40 @@ int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 	rows_init(&r, g, &st->rows);
 	for (size_t k = g->nrevs; k-- > 0;) {
 		int rev = g->order[k];
-		if (!drop[rev])
-			continue;
-		const rt_revision *R = g->revs[rev];
-		rt_step *s = new_step(plan, RT_DOWNGRADE, rev);
-		rt_strlist_push(&s->from, R->id);
-		ids_of(&s->to, g, R->parents, R->nparents);
-		downgrade_vops(g, &r, applied, dep, ndep, rev, s);
+		if (drop[rev])
+			downgrade_step(g, plan, &r, applied, dep, ndep, rev);
 	}
 	rows_free(&r);
 	free(drop);
 	free(applied);
 	free_dependants(g, dep, ndep);
 	return 0;
+}
+
+/*
+ * See internal.h.  The single step rt_plan_downgrade would make for rev
+ * if rev were the only revision to go.
+ */
+int rt_plan_downgrade_one(const rt_graph *g, const rt_state *st, int rev,
+			  rt_plan *plan, rt_error *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	unsigned char *applied = applied_set(g, &st->rows);
+	int *ndep;
+	int **dep = dependants_of(g, &ndep);
+	int rc = 0;
+	if (!applied[rev] || still_needed(g, applied, dep, ndep, rev, -1)) {
+		rc = rt_fail(err, RT_EUSAGE, "revision %s cannot be reverted alone: it is %s",
+			     g->revs[rev]->id, applied[rev] ? "needed by an applied revision" : "not applied");
+	} else {
+		rows r;
+		rows_init(&r, g, &st->rows);
+		downgrade_step(g, plan, &r, applied, dep, ndep, rev);
+		rows_free(&r);
+	}
+	free(applied);
+	free_dependants(g, dep, ndep);
+	return rc;
 }
 
 /* Drop members of s that are ancestors of other members. */

@@ -28,13 +28,28 @@ typedef struct run {
 	int kept_mid_run;    /* one transaction per run, but a step committed on its own */
 	const char *create_file; /* create: the schema file loaded with the stamp */
 	rt_direction dir;
+	int hold;            /* leave the run's last transaction open (rt_run_end ends it) */
 } run;
+
+/* Set up a run for ctx: dialect, table names (0, or -1 with err filled). */
+int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err);
+void rt_run_release(run *r);
+/* The version rows a plan starts from: expected and committed both become st's. */
+void rt_run_start_state(run *r, const rt_state *st);
 
 /*
  * Carry out a plan: prepare every step, back up if asked, run the steps,
  * commit what is still open (or roll it back on failure).
  */
 int rt_run_plan(run *r, const rt_plan *plan, rt_error *err);
+/* Make retort's version and history tables now, in a transaction of their own. */
+int rt_run_make_tables(run *r, rt_error *err);
+/*
+ * End the transaction a run with hold set left open: commit it, or roll
+ * it back (also after a failed plan: retort's tables, perhaps made in the
+ * transaction undone, are then made sure of again by the next step).
+ */
+int rt_run_end(run *r, int commit, rt_error *err);
 
 /* Generated SQL: execute it online, print it as a statement offline. */
 int rt_run_emit(run *r, const char *sql, rt_error *err);

@@ -115,6 +115,14 @@ typedef struct rt_dialect {
 		    struct sm_ops *out, rt_error *err);
 	int (*scratch_create)(const rt_config *cfg, char **url, rt_error *err);
 	/*
+	 * A cheap text of the schema on c (retort's own tables left out) for
+	 * telling two states apart quickly: equal text guarantees equal
+	 * schemas, unequal text guarantees nothing (compare models then).
+	 * May be NULL.
+	 */
+	int (*fingerprint)(rt_conn *c, const rt_config *cfg, strbuf *out,
+			   rt_error *err);
+	/*
 	 * A full copy of the database into the file dest (which must not
 	 * exist); 1 when there is no database yet, so nothing to copy.
 	 */

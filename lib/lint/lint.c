@@ -404,30 +404,6 @@ static const char *pick_dialect(const rt_config *cfg,
 	return d->name;
 }
 
-/* Mark the revisions that identifiers and ranges name (all when n == 0). */
-static int select_revisions(const rt_graph *g, const char *const *idents,
-			    size_t n, unsigned char *mark, rt_error *err)
-{
-	if (!n) {
-		memset(mark, 1, g->nrevs);
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		rt_target t = { 0 };
-		int rc = strchr(idents[i], ':')
-			? rt_resolve_range(g, idents[i], NULL, &t.revs, err)
-			: rt_resolve(g, idents[i], NULL, &t, err);
-		if (rc < 0) {
-			rt_target_free(&t);
-			return -1;
-		}
-		for (size_t j = 0; j < t.revs.n; j++)
-			mark[t.revs.v[j]] = 1;
-		rt_target_free(&t);
-	}
-	return 0;
-}
-
 /*
  * See retort.h.  No database is read, so identifiers that need one
  * (current, +N, -N) fail.  Revisions are linted in the graph's
@@ -443,7 +419,7 @@ int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
 	if (!dialect)
 		return -1;
 	unsigned char *mark = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
-	if (select_revisions(g, idents, n, mark, err) < 0) {
+	if (rt_select_revisions(g, idents, n, mark, err) < 0) {
 		free(mark);
 		return -1;
 	}

@@ -23,29 +23,6 @@ void rt_diff_free(rt_diff *d)
 }
 
 /*
- * Each operation: a comment line, its warning, its statements; possible
- * renames first, as comments, where the reviewer of the file sees them.
- */
-static char *render(const sm_ops *ops, const rt_strlist *renames)
-{
-	strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; renames && i < renames->n; i++)
-		rt_strbuf_addf(&sb, "-- WARNING: %s\n%s", renames->v[i],
-			    i + 1 == renames->n && ops->n ? "\n" : "");
-	for (size_t i = 0; i < ops->n; i++) {
-		const sm_op *op = &ops->v[i];
-		if (i)
-			rt_strbuf_addc(&sb, '\n');
-		rt_strbuf_addf(&sb, "-- %s\n", op->what);
-		if (op->note)
-			rt_strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
-		for (size_t j = 0; j < op->sql.n; j++)
-			rt_strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
-	}
-	return rt_strbuf_detach(&sb);
-}
-
-/*
  * A table losing some columns and gaining others may be a rename, which
  * no catalog can tell: say so, with the statement that would keep the data.
  */
@@ -184,8 +161,8 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 	rt_strlist renames = { 0 };
 	possible_renames(a, b, &renames);
 	unfillable_columns(a, b, &renames);
-	out->upgrade_sql = render(&up, &renames);
-	out->downgrade_sql = render(&down, NULL);
+	out->upgrade_sql = rt_sm_ops_render(&up, &renames);
+	out->downgrade_sql = rt_sm_ops_render(&down, NULL);
 	for (size_t i = 0; i < up.n; i++) {
 		if (up.v[i].check_only)
 			continue;

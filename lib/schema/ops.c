@@ -65,3 +65,27 @@ void rt_sm_ops_free(sm_ops *ops)
 	ops->v = NULL;
 	ops->n = 0;
 }
+
+/*
+ * See ops.h.  Each operation: a comment line, its warning, its statements;
+ * possible renames first, as comments, where the reviewer of the file sees
+ * them.
+ */
+char *rt_sm_ops_render(const sm_ops *ops, const rt_strlist *renames)
+{
+	strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; renames && i < renames->n; i++)
+		rt_strbuf_addf(&sb, "-- WARNING: %s\n%s", renames->v[i],
+			    i + 1 == renames->n && ops->n ? "\n" : "");
+	for (size_t i = 0; i < ops->n; i++) {
+		const sm_op *op = &ops->v[i];
+		if (i)
+			rt_strbuf_addc(&sb, '\n');
+		rt_strbuf_addf(&sb, "-- %s\n", op->what);
+		if (op->note)
+			rt_strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
+		for (size_t j = 0; j < op->sql.n; j++)
+			rt_strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
+	}
+	return rt_strbuf_detach(&sb);
+}

@@ -698,5 +698,6 @@ const rt_dialect rt_dialect_postgres = {
 	.introspect = rt_pg_introspect,
 	.diff = rt_pg_diff,
 	.scratch_create = pg_scratch_create,
+	.fingerprint = rt_pg_fingerprint,
 	.scratch_drop = pg_scratch_drop,
 };

@@ -43,6 +43,9 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
  */
 char *rt_pg_unsupported_query(void);
 
+/* A hash of the catalog rows of the database's own objects (fingerprint.c). */
+int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, strbuf *out, rt_error *err);
+
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
 int rt_pg_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
 	       rt_error *err);
