@@ -41,6 +41,7 @@ sm_view *rt_sm_add_view(sm_schema *s) { return APPEND(s->views, s->nviews); }
 sm_sequence *rt_sm_add_sequence(sm_schema *s) { return APPEND(s->seqs, s->nseqs); }
 sm_enum *rt_sm_add_enum(sm_schema *s) { return APPEND(s->enums, s->nenums); }
 sm_function *rt_sm_add_function(sm_schema *s) { return APPEND(s->funcs, s->nfuncs); }
+sm_extension *rt_sm_add_extension(sm_schema *s) { return APPEND(s->exts, s->nexts); }
 
 void rt_sm_add_unsupported(sm_schema *s, const char *what)
 {
@@ -147,6 +148,14 @@ void rt_sm_free(sm_schema *s)
 	}
 	free(s->funcs);
 	strv_free(s->schemas, s->nschemas);
+	for (size_t i = 0; i < s->nexts; i++) {
+		free(s->exts[i].name);
+		free(s->exts[i].schema);
+		free(s->exts[i].version);
+		free(s->exts[i].comment);
+		strv_free(s->exts[i].requires, s->exts[i].nrequires);
+	}
+	free(s->exts);
 	strv_free(s->unsupported, s->nunsupported);
 	free(s);
 }
@@ -200,6 +209,11 @@ static int cmp_func(const void *a, const void *b)
 	return qname_cmp(x->schema, x->identity, y->schema, y->identity);
 }
 
+static int cmp_ext(const void *a, const void *b)
+{
+	return strcmp(((const sm_extension *)a)->name, ((const sm_extension *)b)->name);
+}
+
 static int cmp_index(const void *a, const void *b)
 {
 	return nullcmp(((const sm_index *)a)->name, ((const sm_index *)b)->name);
@@ -245,6 +259,7 @@ void rt_sm_sort(sm_schema *s)
 	SORT(s->enums, s->nenums, cmp_enum);
 	SORT(s->funcs, s->nfuncs, cmp_func);
 	SORT(s->schemas, s->nschemas, cmp_str);
+	SORT(s->exts, s->nexts, cmp_ext);
 	SORT(s->unsupported, s->nunsupported, cmp_str);
 }
 
@@ -261,6 +276,14 @@ sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *nam
 	for (size_t i = 0; i < s->nviews; i++)
 		if (eq(s->views[i].schema, schema) && !strcmp(s->views[i].name, name))
 			return &s->views[i];
+	return NULL;
+}
+
+sm_extension *rt_sm_find_extension(const sm_schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->nexts; i++)
+		if (!strcmp(s->exts[i].name, name))
+			return &s->exts[i];
 	return NULL;
 }
 
@@ -463,10 +486,34 @@ static void compare_table(cmp *c, const sm_table *a, const sm_table *b)
 	rt_strbuf_release(&sb);
 }
 
+/* Extensions: present, schema, version, comment. */
+static void compare_extensions(cmp *c, const sm_schema *a, const sm_schema *b)
+{
+	for (size_t i = 0; i < a->nexts; i++)
+		if (!rt_sm_find_extension(b, a->exts[i].name))
+			differ(c, "extension %s only in the first", a->exts[i].name);
+	strbuf name = STRBUF_INIT;
+	for (size_t i = 0; i < b->nexts; i++) {
+		const sm_extension *y = &b->exts[i];
+		const sm_extension *x = rt_sm_find_extension(a, y->name);
+		if (!x) {
+			differ(c, "extension %s only in the second", y->name);
+			continue;
+		}
+		rt_strbuf_reset(&name);
+		rt_strbuf_addf(&name, "extension %s", y->name);
+		field(c, "schema", name.buf, x->schema, y->schema);
+		field(c, "version", name.buf, x->version, y->version);
+		field(c, "comment", name.buf, x->comment, y->comment);
+	}
+	rt_strbuf_release(&name);
+}
+
 size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out)
 {
 	cmp c = { out, 0 };
 	strbuf sb = STRBUF_INIT;
+	compare_extensions(&c, a, b);
 	for (size_t i = 0; i < a->ntables; i++)
 		if (!rt_sm_find_table(b, a->tables[i].schema, a->tables[i].name))
 			differ(&c, "table %s only in the first",

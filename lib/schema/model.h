@@ -133,6 +133,21 @@ typedef struct sm_function {
 	size_t ndeps;
 } sm_function;
 
+/*
+ * A PostgreSQL extension.  Its member objects (types, functions,
+ * operators, ...) are not in the model: they come with it.
+ */
+typedef struct sm_extension {
+	char *name;
+	char *schema;      /* the schema its objects live in */
+	char *version;     /* the installed version */
+	int default_version; /* the version is the one CREATE EXTENSION installs (not compared) */
+	int relocatable;   /* ALTER EXTENSION ... SET SCHEMA works (not compared) */
+	char *comment;     /* a comment other than the one the extension sets itself, or NULL */
+	char **requires;   /* extensions it needs (created first) */
+	size_t nrequires;
+} sm_extension;
+
 typedef struct sm_schema {
 	sm_table *tables;
 	size_t ntables;
@@ -146,6 +161,8 @@ typedef struct sm_schema {
 	size_t nfuncs;
 	char **schemas;    /* PostgreSQL schemas other than public */
 	size_t nschemas;
+	sm_extension *exts; /* PostgreSQL extensions (plpgsql aside) */
+	size_t nexts;
 	char **unsupported; /* objects found that retort cannot diff, by kind and name */
 	size_t nunsupported;
 } sm_schema;
@@ -164,6 +181,7 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out);
 sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name);
 sm_column *rt_sm_find_column(const sm_table *t, const char *name);
 sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name);
+sm_extension *rt_sm_find_extension(const sm_schema *s, const char *name);
 
 /* Appenders: zeroed new element at the end of the list. */
 sm_table *rt_sm_add_table(sm_schema *s);
@@ -175,6 +193,7 @@ sm_view *rt_sm_add_view(sm_schema *s);
 sm_sequence *rt_sm_add_sequence(sm_schema *s);
 sm_enum *rt_sm_add_enum(sm_schema *s);
 sm_function *rt_sm_add_function(sm_schema *s);
+sm_extension *rt_sm_add_extension(sm_schema *s);
 void rt_sm_add_unsupported(sm_schema *s, const char *what);
 void rt_sm_strv_push(char ***v, size_t *n, const char *s);
 

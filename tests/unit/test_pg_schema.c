@@ -1,289 +1,18 @@
 /*
  * test_pg_schema.c - PostgreSQL introspection and diff against a real
- * server (tests/run starts one and exports RETORT_TEST_PGHOST,
- * RETORT_TEST_PGPORT and RETORT_TEST_PGUSER; without them every test
- * fails).
- *
- * The bar is exactness: the generated upgrade turns schema A into
- * exactly B and the generated downgrade turns it back into A, comparing
- * the models introspected from the databases (rt_sm_compare finds nothing).
- * Covered: one schema written two ways reads the same; every real schema
- * of ../shared/schemas/pg goes from empty to full and back, with the
- * objects retort cannot diff listed exactly; the synapse pair (v54 ->
- * v72) goes up and down; and each kind of change, with rows that must
- * survive it.
+ * server (helpers and the bar of exactness: pgtest.h).  The generated
+ * upgrade turns schema A into exactly B and the generated downgrade
+ * turns it back into A.  Covered: one schema written two ways reads
+ * the same; every real schema of ../shared/schemas/pg goes from empty to
+ * full and back, nothing made by hand first, with the objects retort
+ * cannot diff listed exactly; the synapse pair (v54 -> v72) goes up and
+ * down; and each kind of change, with rows that must survive it.
+ * The other object kinds (extensions, domains, ...): test_pg_kinds.c.
  *
  * RETORT_TEST_SCHEMAS names the corpus directory (default ../shared/schemas,
  * relative to the repository); files are read from there, never copied.
  */
-#include "unit.h"
-#include "internal.h"
-#include "dialect/dialect.h"
-#include "dialect/postgres/pg_internal.h"
-#include "schema/model.h"
-#include "schema/ops.h"
-
-#include <unistd.h>
-
-static const rt_dialect *PG = &rt_dialect_postgres;
-
-/* ------------------------------------------------------------------ */
-/* The test server and its databases                                   */
-/* ------------------------------------------------------------------ */
-
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-	if (!v || !*v)
-		fail_msg("%s is not set: tests/run starts a PostgreSQL server for these tests "
-			 "(scripts/pg-test-server start prints the variables)", name);
-	return v;
-}
-
-/* A libpq connection string for database db of the test server. */
-static char *db_url(const char *db)
-{
-	return rt_xasprintf("host='%s' port='%s' user='%s' dbname='%s'",
-			 env("RETORT_TEST_PGHOST"), env("RETORT_TEST_PGPORT"),
-			 env("RETORT_TEST_PGUSER"), db);
-}
-
-static rt_config *db_config(const char *db)
-{
-	rt_config *cfg = rt_config_new("/tmp");
-	free(cfg->url);
-	cfg->url = db_url(db);
-	return cfg;
-}
-
-static rt_conn *db_connect(const char *db)
-{
-	rt_config *cfg = db_config(db);
-	rt_error err = { 0 };
-	int missing;
-	rt_conn *c = PG->connect(cfg, 0, &missing, &err);
-	if (!c)
-		fail_msg("connect to %s: %s", db, err.message);
-	rt_config_free(cfg);
-	return c;
-}
-
-static void db_exec(rt_conn *c, const char *sql)
-{
-	rt_error err = { 0 };
-	if (PG->exec(c, sql, &err) < 0)
-		fail_msg("%s", err.message);
-}
-
-/* Databases made and not dropped yet: a failed test's are dropped by teardown(). */
-static rt_strlist made;
-
-/* A fresh, empty database named for this process; the caller frees the name. */
-static char *db_create(const char *tag)
-{
-	static int counter;
-	char *name = rt_xasprintf("rt_test_%ld_%d_%s", (long)getpid(), ++counter, tag);
-	rt_strlist_push(&made, name);
-	rt_conn *c = db_connect("postgres");
-	char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-	db_exec(c, sql);
-	free(sql);
-	sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
-	db_exec(c, sql);
-	free(sql);
-	PG->disconnect(c);
-	return name;
-}
-
-static void db_drop(char *name)
-{
-	rt_conn *c = db_connect("postgres");
-	char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-	db_exec(c, sql);
-	free(sql);
-	PG->disconnect(c);
-	for (size_t i = 0; i < made.n; i++)
-		if (!strcmp(made.v[i], name)) {
-			free(made.v[i]);
-			made.v[i] = made.v[--made.n];
-			break;
-		}
-	free(name);
-}
-
-/* After each test: drop what a failed one left behind. */
-static int teardown(void **state)
-{
-	(void)state;
-	while (made.n)
-		db_drop(rt_xstrdup(made.v[made.n - 1]));
-	rt_strlist_free(&made);
-	return 0;
-}
-
-static int first_value(void *ud, int n, const char *const *v)
-{
-	char **out = ud;
-	if (n > 0)
-		*out = rt_xstrdup(v[0] ? v[0] : "(null)");
-	return 1;
-}
-
-/* The first value of a query, malloc'd ("(null)" for NULL). */
-static char *db_value(rt_conn *c, const char *sql)
-{
-	char *out = NULL;
-	rt_error err = { 0 };
-	if (PG->query(c, sql, first_value, &out, &err) < 0)
-		fail_msg("%s", err.message);
-	return out ? out : rt_xstrdup("(no row)");
-}
-
-static sm_schema *db_introspect(rt_conn *c)
-{
-	rt_config *cfg = rt_config_new("/tmp");
-	sm_schema *s = NULL;
-	rt_error err = { 0 };
-	if (PG->introspect(c, cfg, &s, &err) < 0)
-		fail_msg("introspect: %.2000s", err.message);
-	rt_config_free(cfg);
-	return s;
-}
-
-static const char *corpus(void)
-{
-	const char *d = getenv("RETORT_TEST_SCHEMAS");
-	return d && *d ? d : "../shared/schemas";
-}
-
-/*
- * Load a file with psql (as a user would), ON_ERROR_STOP off: the corpus
- * files are known to load cleanly, and no line of psql's output may be
- * an error.
- */
-static void db_load_file(const char *db, const char *path)
-{
-	if (access(path, R_OK) != 0)
-		fail_msg("%s: cannot read it (RETORT_TEST_SCHEMAS names the corpus)", path);
-	char *cmd = rt_xasprintf("psql -X -q -v ON_ERROR_STOP=0 -h '%s' -p '%s' -U '%s' -d '%s' -f '%s' 2>&1",
-			      env("RETORT_TEST_PGHOST"), env("RETORT_TEST_PGPORT"),
-			      env("RETORT_TEST_PGUSER"), db, path);
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		fail_msg("cannot run psql");
-	char line[4096];
-	strbuf errors = STRBUF_INIT;
-	while (fgets(line, sizeof(line), p))
-		if (strstr(line, "ERROR:") || strstr(line, "FATAL:"))
-			rt_strbuf_adds(&errors, line);
-	int status = pclose(p);
-	free(cmd);
-	if (status != 0 || errors.len)
-		fail_msg("loading %s (psql status %d):\n%s", path, status, rt_strbuf_str(&errors));
-	rt_strbuf_release(&errors);
-}
-
-/* ------------------------------------------------------------------ */
-/* Diffs                                                                */
-/* ------------------------------------------------------------------ */
-
-static void ops_text(const sm_ops *ops, strbuf *sb)
-{
-	for (size_t i = 0; i < ops->n; i++) {
-		rt_strbuf_addf(sb, "-- %s%s%s\n", ops->v[i].what, ops->v[i].note ? ": " : "",
-			    ops->v[i].note ? ops->v[i].note : "");
-		for (size_t j = 0; j < ops->v[i].sql.n; j++)
-			rt_strbuf_addf(sb, "%s;\n", ops->v[i].sql.v[j]);
-	}
-}
-
-static void diff(const sm_schema *from, const sm_schema *to, sm_ops *ops)
-{
-	rt_error err = { 0 };
-	memset(ops, 0, sizeof(*ops));
-	if (PG->diff(from, to, ops, &err) < 0)
-		fail_msg("diff: %s", err.message);
-}
-
-/* Run every statement of ops in one transaction; fail naming the statement. */
-static void apply(rt_conn *c, const sm_ops *ops)
-{
-	rt_error err = { 0 };
-	db_exec(c, "BEGIN");
-	for (size_t i = 0; i < ops->n; i++)
-		for (size_t j = 0; j < ops->v[i].sql.n; j++)
-			if (PG->exec(c, ops->v[i].sql.v[j], &err) < 0) {
-				strbuf all = STRBUF_INIT;
-				ops_text(ops, &all);
-				fail_msg("step '%s' failed: %.3000s\n---- the whole diff:\n%.20000s",
-					 ops->v[i].what, err.message, all.buf);
-			}
-	db_exec(c, "COMMIT");
-}
-
-/* The models must be equal; else fail listing the differences. */
-static void assert_same(const sm_schema *want, const sm_schema *got, const char *when)
-{
-	strbuf sb = STRBUF_INIT;
-	size_t n = rt_sm_compare(want, got, &sb);
-	if (n)
-		fail_msg("%s: %zu differences:\n%.6000s", when, n, sb.buf);
-	rt_strbuf_release(&sb);
-}
-
-/*
- * Make b's schema that of `want` with diff(b, want), check it, and return
- * the operations (for assertions) and the model b had before.
- */
-static sm_schema *migrate(rt_conn *b, const sm_schema *want, sm_ops *ops, const char *when)
-{
-	sm_schema *before = db_introspect(b);
-	diff(before, want, ops);
-	apply(b, ops);
-	sm_schema *after = db_introspect(b);
-	assert_same(want, after, when);
-	rt_sm_free(after);
-	return before;
-}
-
-/* Is there an operation whose description contains what (and destructive as given, -1: any)? */
-static int has_op(const sm_ops *ops, const char *what, int destructive)
-{
-	for (size_t i = 0; i < ops->n; i++)
-		if (strstr(ops->v[i].what, what) &&
-		    (destructive < 0 || ops->v[i].destructive == destructive))
-			return 1;
-	return 0;
-}
-
-#define assert_op(ops, what, destructive)                                    \
-	do {                                                                 \
-		if (!has_op((ops), (what), (destructive))) {                  \
-			strbuf all_ = STRBUF_INIT;                           \
-			ops_text((ops), &all_);                              \
-			fail_msg("no operation \"%s\" (destructive %d) in:\n%s", \
-				 (what), (destructive), all_.buf);           \
-		}                                                            \
-	} while (0)
-
-/* Does any statement of ops contain text? */
-static int has_sql(const sm_ops *ops, const char *text)
-{
-	for (size_t i = 0; i < ops->n; i++)
-		for (size_t j = 0; j < ops->v[i].sql.n; j++)
-			if (strstr(ops->v[i].sql.v[j], text))
-				return 1;
-	return 0;
-}
-
-#define assert_sql(ops, text)                                                \
-	do {                                                                 \
-		if (!has_sql((ops), (text))) {                               \
-			strbuf all_ = STRBUF_INIT;                           \
-			ops_text((ops), &all_);                              \
-			fail_msg("no statement with \"%s\" in:\n%s", (text), all_.buf); \
-		}                                                            \
-	} while (0)
+#include "pgtest.h"
 
 /* ------------------------------------------------------------------ */
 /* (a) one schema written two ways                                      */
@@ -496,29 +225,16 @@ static const corpus_case corpus_cases[] = {
 	{ "northwind.ddl.sql", LIST(NULL), LIST(NULL) },
 	{ "roundcube-postgres.initial.sql", LIST(NULL), LIST(NULL) },
 	{ "temporal-pg12-temporal-schema.sql", LIST(NULL), LIST(NULL) },
-	{ "temporal-pg12-visibility-schema.sql",
-	  LIST("CREATE EXTENSION btree_gin"),
-	  LIST("extension btree_gin") },
+	{ "temporal-pg12-visibility-schema.sql", LIST(NULL), LIST(NULL) },
 	{ "synapse-full-72.sql.postgres", LIST(NULL),
 	  LIST("options of column public.state_groups_state.state_group (n_distinct=-0.02)") },
-	{ "openstreetmap-structure.sql",
-	  LIST("CREATE EXTENSION btree_gist"),
-	  LIST("extension btree_gist") },
-	{ "danbooru-structure.sql",
-	  LIST("CREATE EXTENSION btree_gin", "CREATE EXTENSION fuzzystrmatch",
-	       "CREATE EXTENSION pg_trgm", "CREATE EXTENSION pgcrypto",
-	       "CREATE EXTENSION pgstattuple"),
-	  LIST("extension btree_gin", "extension fuzzystrmatch", "extension pg_trgm",
-	       "extension pgcrypto", "extension pgstattuple",
-	       "operator public.~<<(text,text)",
+	{ "openstreetmap-structure.sql", LIST(NULL), LIST(NULL) },
+	{ "danbooru-structure.sql", LIST(NULL),
+	  LIST("operator public.~<<(text,text)",
 	       "statistics target of column public.good_jobs.finished_at",
 	       "statistics target of index column public.index_posts_on_string_to_array_tag_string.string_to_array") },
-	{ "lago-api-structure.nopartman.sql",
-	  LIST("CREATE EXTENSION btree_gin", "CREATE EXTENSION pg_trgm",
-	       "CREATE EXTENSION pgcrypto", "CREATE EXTENSION unaccent"),
-	  LIST("extension btree_gin", "extension pg_trgm", "extension pgcrypto",
-	       "extension unaccent",
-	       "partition public.enriched_events_default of public.enriched_events") },
+	{ "lago-api-structure.nopartman.sql", LIST(NULL),
+	  LIST("partition public.enriched_events_default of public.enriched_events") },
 	{ "pagila-schema.noowner.sql",
 	  LIST("CREATE DOMAIN public.\"bıgınt\" AS bigint",
 	       "CREATE DOMAIN public.year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155)",
@@ -593,6 +309,7 @@ static void corpus_roundtrip(const corpus_case *k)
 	assert_int_equal(now->nviews, 0);
 	assert_int_equal(now->nenums, 0);
 	assert_int_equal(now->nseqs, 0);
+	assert_int_equal(now->nexts, 0);
 	rt_sm_free(now);
 	rt_sm_free(filled);
 	rt_sm_ops_free(&up);
@@ -698,63 +415,6 @@ static void test_synapse_pair(void **state)
 /* ------------------------------------------------------------------ */
 /* (d) each kind of change, with rows                                   */
 /* ------------------------------------------------------------------ */
-
-/*
- * A change: B starts from old (plus rows), is migrated to new's model,
- * check_up must then give up_value; migrated back to old's model,
- * check_down must give down_value.  ops_up and ops_down (optional)
- * receive the operations for further assertions.
- */
-typedef struct change {
-	const char *old_sql, *new_sql, *rows;
-	const char *check_up, *up_value;
-	const char *check_down, *down_value;
-} change;
-
-static void run_change(const change *k, sm_ops *ops_up, sm_ops *ops_down)
-{
-	char *dold = db_create("old"), *dnew = db_create("new"), *dwork = db_create("work");
-	rt_conn *co = db_connect(dold), *cn = db_connect(dnew), *w = db_connect(dwork);
-	db_exec(co, k->old_sql);
-	db_exec(cn, k->new_sql);
-	db_exec(w, k->old_sql);
-	if (k->rows)
-		db_exec(w, k->rows);
-	sm_schema *sold = db_introspect(co), *snew = db_introspect(cn);
-	sm_ops up, down;
-	sm_schema *before = migrate(w, snew, &up, "upgrade");
-	assert_same(sold, before, "the old schema as loaded");
-	if (k->check_up)
-		assert_str_free(db_value(w, k->check_up), k->up_value);
-	sm_schema *after = migrate(w, sold, &down, "downgrade");
-	if (k->check_down)
-		assert_str_free(db_value(w, k->check_down), k->down_value);
-	/* nothing more to do either way */
-	sm_ops none;
-	sm_schema *now = db_introspect(w);
-	diff(now, sold, &none);
-	assert_int_equal(none.n, 0);
-	rt_sm_ops_free(&none);
-	rt_sm_free(now);
-	if (ops_up)
-		*ops_up = up;
-	else
-		rt_sm_ops_free(&up);
-	if (ops_down)
-		*ops_down = down;
-	else
-		rt_sm_ops_free(&down);
-	rt_sm_free(after);
-	rt_sm_free(before);
-	rt_sm_free(sold);
-	rt_sm_free(snew);
-	PG->disconnect(co);
-	PG->disconnect(cn);
-	PG->disconnect(w);
-	db_drop(dold);
-	db_drop(dnew);
-	db_drop(dwork);
-}
 
 static void test_tables_and_columns(void **state)
 {

@@ -13,7 +13,8 @@
  *   materialized views and functions that use relations (dependents
  *   first, from pg_depend); functions made again; foreign keys; other
  *   constraints; indexes; sequence ownership that is about to go away;
- *   schemas; enum types (new ones, added values, and the first half of
+ *   schemas; extensions (new ones, required ones first; new schema or
+ *   version); enum types (new ones, added values, and the first half of
  *   the rename-create-recast-drop dance for removed or reordered values);
  *   sequences; functions that use no relation;
  *   columns of existing tables (moves of columns to their declared
@@ -21,7 +22,7 @@
  *   (functions, then the renamed and removed enum types, sequences);
  *   new tables; sequence ownership; constraints; indexes; foreign keys;
  *   views and functions that use relations (what they use first);
- *   triggers; comments; removed schemas.
+ *   triggers; comments; removed extensions; removed schemas.
  *
  * What depends on a changed object is dropped before the change and made
  * again after it: views reading a table whose columns change type or go
@@ -34,7 +35,8 @@
  * This file runs the phases in that order and writes the drops, schemas,
  * enum types, sequences, functions and comments; diff_mark.c decides
  * beforehand what is dropped and made again, diff_table.c writes the
- * table phases, diff_render.c the statements for single objects.
+ * table phases, diff_ext.c the extensions, diff_render.c the statements
+ * for single objects.
  */
 #include "dialect/postgres/diff_internal.h"
 
@@ -465,6 +467,11 @@ static void table_comments(dd *d, const sm_table *tb)
 /* Comments of views and their indexes, enum types and functions of b. */
 static void other_comments(dd *d)
 {
+	for (size_t i = 0; i < d->b->nexts; i++) {
+		const sm_extension *y = &d->b->exts[i];
+		const sm_extension *x = rt_sm_find_extension(d->a, y->name);
+		comment(d, !x, x ? x->comment : NULL, y->comment, "extension", y->name, I(&d->n, y->name));
+	}
 	for (size_t i = 0; i < d->b->nviews; i++) {
 		const sm_view *y = &d->b->views[i];
 		const sm_view *x = rt_sm_find_view(d->a, y->schema, y->name);
@@ -563,6 +570,8 @@ static int first_phases(dd *d)
 	drop_changed_functions(d);
 	disown_sequences(d);
 	create_schemas(d);
+	if (rt_pgd_create_extensions(d) < 0)
+		return -1;
 	enums_first(d);
 	sequences_first(d);
 	functions_first(d);
@@ -585,6 +594,7 @@ static void last_phases(dd *d)
 	rt_pgd_create_views(d);
 	rt_pgd_create_triggers(d);
 	comments(d);
+	rt_pgd_drop_extensions(d);
 	drop_schemas(d);
 }
 

@@ -243,4 +243,10 @@ void rt_pgd_create_views(dd *d);
 /* Triggers of b that are new or made again, once their functions exist. */
 void rt_pgd_create_triggers(dd *d);
 
+/* diff_ext.c: extensions */
+/* New extensions (required ones first) and changes to existing ones; -1 when one cannot be written. */
+int rt_pgd_create_extensions(dd *d);
+/* Extensions of a only, once nothing uses them: those requiring others first. */
+void rt_pgd_drop_extensions(dd *d);
+
 #endif

@@ -34,44 +34,19 @@
 #include "dialect/postgres/pg_internal.h"
 #include "schema/model.h"
 #include "sqltext.h"
-#include "util/strmap.h"
+#include "dialect/postgres/introspect_internal.h"
 
 #include <string.h>
 
-/* Separator of lists aggregated into one text value (column names, labels). */
-#define SEP '\x1f'
-#define SEP_SQL "E'\\x1f'"
-
-/* An introspection in progress. */
-typedef struct pgi {
-	rt_conn *c;
-	sm_schema *s;
-	char *rel_filter;  /* SQL: the relations retort manages (c, n aliases) */
-	strmap tables;     /* relation oid -> index in s->tables */
-	strmap views;      /* relation oid -> index in s->views */
-	strmap funcs;      /* function oid -> index in s->funcs */
-	rt_strlist keys;   /* the maps' keys (strmap does not copy them) */
-} pgi;
-
 /* Remember oid -> idx in m; the key is kept alive by p->keys. */
-static void map_put(pgi *p, strmap *m, const char *oid, int idx)
+void rt_pgi_map_put(pgi *p, strmap *m, const char *oid, int idx)
 {
 	rt_strlist_push(&p->keys, oid);
 	rt_strmap_put(m, p->keys.v[p->keys.n - 1], idx);
 }
 
-static char *dup(const char *s)
-{
-	return rt_xstrdup_or_null(s);
-}
-
-static int is_true(const char *v)
-{
-	return v && v[0] == 't';
-}
-
 /* Split a SEP-joined value into a string vector (NULL: empty). */
-static void split_list(const char *v, char ***out, size_t *n)
+void rt_pgi_split_list(const char *v, char ***out, size_t *n)
 {
 	if (!v)
 		return;
@@ -181,7 +156,7 @@ static void add_sequence(pgi *p, const char *const *v)
 /* A view or materialized view; options (WITH ...) cannot be held and are reported. */
 static void add_view(pgi *p, const char *const *v)
 {
-	map_put(p, &p->views, v[0], (int)p->s->nviews);
+	rt_pgi_map_put(p, &p->views, v[0], (int)p->s->nviews);
 	sm_view *w = rt_sm_add_view(p->s);
 	w->schema = dup(v[1]);
 	w->name = dup(v[2]);
@@ -211,7 +186,7 @@ static int on_rel(void *ud, int n, const char *const *v)
 		add_view(p, v);
 		return 0;
 	}
-	map_put(p, &p->tables, v[0], (int)p->s->ntables);
+	rt_pgi_map_put(p, &p->tables, v[0], (int)p->s->ntables);
 	sm_table *t = rt_sm_add_table(p->s);
 	t->schema = dup(v[1]);
 	t->name = dup(v[2]);
@@ -373,11 +348,11 @@ static int on_con(void *ud, int n, const char *const *v)
 	k->validated = is_true(v[4]);
 	k->deferrable = is_true(v[5]);
 	k->deferred = is_true(v[6]);
-	split_list(v[7], &k->cols, &k->ncols);
+	rt_pgi_split_list(v[7], &k->cols, &k->ncols);
 	if (k->kind != SM_FOREIGN)
 		return 0;
 	k->ref_table = dup(v[8]);
-	split_list(v[9], &k->ref_cols, &k->nref_cols);
+	rt_pgi_split_list(v[9], &k->ref_cols, &k->nref_cols);
 	k->on_update = rt_xstrdup(fk_action(v[10]));
 	k->on_delete = rt_xstrdup(fk_action(v[11]));
 	k->match = rt_xstrdup(fk_match(v[12]));
@@ -465,7 +440,7 @@ static int on_enum(void *ud, int n, const char *const *v)
 	sm_enum *e = rt_sm_add_enum(p->s);
 	e->schema = dup(v[0]);
 	e->name = dup(v[1]);
-	split_list(v[2], &e->labels, &e->nlabels);
+	rt_pgi_split_list(v[2], &e->labels, &e->nlabels);
 	e->comment = dup(v[3]);
 	return 0;
 }
@@ -487,7 +462,7 @@ static int on_func(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
 	(void)n;
-	map_put(p, &p->funcs, v[0], (int)p->s->nfuncs);
+	rt_pgi_map_put(p, &p->funcs, v[0], (int)p->s->nfuncs);
 	sm_function *f = rt_sm_add_function(p->s);
 	f->schema = dup(v[1]);
 	f->name = dup(v[2]);
@@ -611,7 +586,7 @@ static char *make_rel_filter(const rt_config *cfg, const char *current)
 }
 
 /* Run q (followed by the relation filter and tail, when given). */
-static int run(pgi *p, const char *q, int filtered, const char *tail,
+int rt_pgi_run(pgi *p, const char *q, int filtered, const char *tail,
 	       rt_row_fn fn, rt_error *err)
 {
 	strbuf sb = STRBUF_INIT;
@@ -637,16 +612,17 @@ static int run_unsupported(pgi *p, rt_error *err)
 /* Every query, in an order where owners are known before what they own. */
 static int read_all(pgi *p, rt_error *err)
 {
-	if (run(p, q_schemas, 0, NULL, on_schema, err) < 0 ||
-	    run(p, q_rels, 1, NULL, on_rel, err) < 0 ||
-	    run(p, q_cols, 1, q_cols_order, on_col, err) < 0 ||
-	    run(p, q_cons, 1, NULL, on_con, err) < 0 ||
-	    run(p, q_idx, 1, NULL, on_idx, err) < 0 ||
-	    run(p, q_trg, 1, NULL, on_trg, err) < 0 ||
-	    run(p, q_enums, 0, NULL, on_enum, err) < 0 ||
-	    run(p, q_funcs, 0, NULL, on_func, err) < 0 ||
-	    run(p, q_view_deps, 1, NULL, on_view_dep, err) < 0 ||
-	    run(p, q_func_deps, 0, NULL, on_func_dep, err) < 0)
+	if (rt_pgi_run(p, q_schemas, 0, NULL, on_schema, err) < 0 ||
+	    rt_pgi_run(p, q_rels, 1, NULL, on_rel, err) < 0 ||
+	    rt_pgi_run(p, q_cols, 1, q_cols_order, on_col, err) < 0 ||
+	    rt_pgi_run(p, q_cons, 1, NULL, on_con, err) < 0 ||
+	    rt_pgi_run(p, q_idx, 1, NULL, on_idx, err) < 0 ||
+	    rt_pgi_run(p, q_trg, 1, NULL, on_trg, err) < 0 ||
+	    rt_pgi_run(p, q_enums, 0, NULL, on_enum, err) < 0 ||
+	    rt_pgi_run(p, q_funcs, 0, NULL, on_func, err) < 0 ||
+	    rt_pgi_run(p, q_view_deps, 1, NULL, on_view_dep, err) < 0 ||
+	    rt_pgi_run(p, q_func_deps, 0, NULL, on_func_dep, err) < 0 ||
+	    rt_pgi_read_kinds(p, err) < 0)
 		return -1;
 	return run_unsupported(p, err);
 }

@@ -22,7 +22,6 @@
  * than silently leaving them out of a diff.
  */
 static const char *const q_unsupported[] = {
-	"SELECT 'extension ' || e.extname FROM pg_catalog.pg_extension e WHERE e.extname <> 'plpgsql'",
 	/* types other than enums */
 	"SELECT CASE t.typtype WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range type ' "
 	"WHEN 'p' THEN 'pseudo-type ' WHEN 'c' THEN 'composite type ' ELSE 'base type ' END "

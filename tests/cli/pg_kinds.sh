@@ -1,0 +1,54 @@
+#!/bin/bash
+# pg_kinds.sh - PostgreSQL object kinds as a user meets them: a real
+# structure.sql as schema.sql on an empty database, nothing made by hand
+# first; autogenerate, upgrade, check, verify and downgrade.
+. "$(dirname "$0")/lib.sh"
+
+CORPUS=${RETORT_TEST_SCHEMAS:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/schemas}
+
+# The first migration of a project whose schema.sql is FILE (from the corpus
+# or written by the test): upgrade, check, verify; then down to nothing.
+journey() {
+	project "schema = schema.sql"
+	rt revision --autogenerate -m "initial schema"
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	rt check
+	expect_rc 0
+	rt verify
+	expect_rc 0
+	expect_out_has "ok    drift         the database matches its migrations"
+	rt downgrade base
+	expect_rc 0
+}
+
+# Extensions: a column of one's type, indexes with their operator classes.
+pg_test_extensions_from_a_structure_sql() {
+	cat > schema.sql <<'SQL'
+CREATE EXTENSION IF NOT EXISTS cube WITH SCHEMA public;
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
+CREATE TABLE public.points (id bigint NOT NULL, at public.cube, label text);
+CREATE INDEX index_points_on_label ON public.points USING gin (label public.gin_trgm_ops);
+SQL
+	journey
+	expect_q "SELECT count(*) FROM pg_extension WHERE extname IN ('cube', 'pg_trgm')" "0"
+	rt upgrade head
+	expect_q "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'" "cube,pg_trgm"
+	# an extension made by hand is drift, and verify says how to undo it
+	q "CREATE EXTENSION hstore"
+	rt verify
+	expect_rc 1
+	expect_out_has "DROP EXTENSION hstore"
+}
+
+# danbooru's db/structure.sql as it is: five extensions first.
+pg_test_danbooru_structure_sql() {
+	cp "$CORPUS/pg/danbooru-structure.sql" schema.sql || fail "no corpus"
+	journey
+	expect_q "SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql'" "0"
+	expect_q "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'retort%'" "0"
+}
+
+run_tests
