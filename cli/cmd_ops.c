@@ -67,9 +67,9 @@ int cmd_seed(cli *c, int argc, char **argv)
 int cmd_create(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort create",
-		"Load the declared schema (schema in retort.ini) into an empty database and\n"
-		"stamp it at the heads, in one transaction -- the quick start for a new\n"
-		"database. Refuses a database that has tables or a revision.",
+		"Load the declared schema (schema or schema_command in retort.ini) into an\n"
+		"empty database and stamp it at the heads, in one transaction -- the quick\n"
+		"start for a new database. Refuses a database that has tables or a revision.",
 		0, 0, NULL };
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)

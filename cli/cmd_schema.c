@@ -21,9 +21,10 @@ void cli_report_unsupported(cli *c, const rt_diff *d)
 int cmd_check(cli *c, int argc, char **argv)
 {
 	const cli_spec spec = { NULL, "retort check [--json]",
-		"Compare the declared schema (schema in retort.ini) with what the migrations\n"
-		"build at head, replayed into a scratch database. Prints each difference and\n"
-		"exits 1 when they differ (Alembic's `alembic check`), 0 when they match.",
+		"Compare the declared schema (schema or schema_command in retort.ini) with\n"
+		"what the migrations build at head, replayed into a scratch database. Prints\n"
+		"each difference and exits 1 when they differ (Alembic's `alembic check`), 0\n"
+		"when they match.",
 		0, 0, NULL };
 	rt_ctx *ctx;
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);

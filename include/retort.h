@@ -95,6 +95,7 @@ typedef struct rt_config {
 	size_t nscript_locations;
 	char *url;               /* database URL, ${VAR} substituted */
 	char *schema;            /* declared schema file (absolute), or NULL */
+	char *schema_command;    /* or: a shell command printing it, or NULL */
 	char *version_table;     /* default retort_version */
 	char *version_table_schema; /* PostgreSQL: schema of retort's tables, or NULL */
 	char *search_path;       /* PostgreSQL: search_path for migrations, or NULL */

@@ -24,7 +24,7 @@
 
 /* Keys of [retort] and [env:NAME]. */
 static const char *const known_keys[] = {
-	"script_location", "url", "schema", "version_table", "file_template",
+	"script_location", "url", "schema", "schema_command", "version_table", "file_template",
 	"timezone", "truncate_slug_length", "transaction_per_migration",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
 	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
@@ -176,13 +176,24 @@ static int handler(void *user, const char *section, const char *name,
 		error_at(ps, "unknown key", name, section);
 		return 1;
 	}
-	for (size_t i = 0; i < ps->n; i++)
-		if (!strcmp(ps->v[i].section, section) &&
-		    !strcmp(ps->v[i].key, name)) {
+	for (size_t i = 0; i < ps->n; i++) {
+		if (strcmp(ps->v[i].section, section))
+			continue;
+		if (!strcmp(ps->v[i].key, name)) {
 			error_at(ps, "a second value (indented lines continue the previous one) for",
 				 name, section);
 			return 1;
 		}
+		if (settings && !strncmp(name, "schema", 6) &&
+		    !strncmp(ps->v[i].key, "schema", 6)) {
+			/* schema and schema_command: two answers to one question */
+			rt_error e = { 0 };
+			rt_fail_at(&e, RT_ECONFIG, ps->path, ps->line,
+				   "both schema and schema_command in [%s]: keep one", section);
+			rt_errlist_add(&ps->errs, &e);
+			return 1;
+		}
+	}
 	ALLOC_GROW(ps->v, ps->n + 1, ps->alloc);
 	raw *r = &ps->v[ps->n++];
 	r->section = rt_xstrdup(section);
@@ -387,9 +398,15 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		char **slot = key[0] == 'u' ? &cfg->url : &cfg->dev_url;
 		free(*slot);
 		*slot = *v || key[0] == 'u' ? rt_xstrdup(v) : NULL;
-	} else if (!strcmp(key, "schema")) {
+	} else if (!strcmp(key, "schema") || !strcmp(key, "schema_command")) {
+		/* Two ways to declare the schema: setting one unsets the other. */
 		free(cfg->schema);
-		cfg->schema = *v ? rt_fs_join(cfg->dir, v) : NULL;
+		free(cfg->schema_command);
+		cfg->schema = cfg->schema_command = NULL;
+		if (*v && key[6] == '_')
+			cfg->schema_command = rt_xstrdup(v);
+		else if (*v)
+			cfg->schema = rt_fs_join(cfg->dir, v);
 	} else if (!strcmp(key, "version_table")) {
 		rt_error e = { 0 };
 		if (rt_check_revision_id(v, &e) < 0) {
@@ -642,6 +659,7 @@ rt_config *rt_config_clone(const rt_config *cfg)
 	c->env = rt_xstrdup_or_null(cfg->env);
 	c->url = rt_xstrdup_or_null(cfg->url);
 	c->schema = rt_xstrdup_or_null(cfg->schema);
+	c->schema_command = rt_xstrdup_or_null(cfg->schema_command);
 	c->version_table = rt_xstrdup_or_null(cfg->version_table);
 	c->version_table_schema = rt_xstrdup_or_null(cfg->version_table_schema);
 	c->search_path = rt_xstrdup_or_null(cfg->search_path);
@@ -704,6 +722,7 @@ void rt_config_free(rt_config *cfg)
 	free_locations(cfg);
 	free(cfg->url);
 	free(cfg->schema);
+	free(cfg->schema_command);
 	free(cfg->version_table);
 	free(cfg->version_table_schema);
 	free(cfg->search_path);

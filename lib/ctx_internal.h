@@ -16,6 +16,11 @@ struct rt_ctx {
 	void *event_ud;
 	rt_output_fn out;   /* set: offline mode */
 	void *out_ud;
+	/*
+	 * create: the declared schema read once, so that the schema it
+	 * checks and the one it loads are the same (schema_command runs once).
+	 */
+	const struct rt_declared *declared;
 };
 
 void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
@@ -30,9 +35,9 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg);
 /* seed_location/NAME.sql, or NULL (err: no such seed, naming those there). */
 char *rt_seed_path(const rt_config *cfg, const char *name, rt_error *err);
-/* Run a seed file on c in one transaction of its own. */
-int rt_seed_run(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
-		const char *path, rt_error *err);
+/* Run a seed file on c in one transaction of its own (ctx: where warnings go). */
+int rt_seed_run(rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		const rt_config *cfg, const char *path, rt_error *err);
 /* The name of the history table for a version table. */
 char *rt_history_table(const rt_config *cfg);
 

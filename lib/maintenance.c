@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "ctx_internal.h"
 #include "placeholder.h"
+#include "runner.h"
 #include "schema/model.h"
 #include "schema/ops.h"
 #include "util/fs.h"
@@ -69,8 +70,8 @@ static void list_seeds(const rt_config *cfg, strbuf *sb)
 }
 
 /* See ctx_internal.h: placeholders, the dialect's splitter, one transaction. */
-int rt_seed_run(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
-		const char *path, rt_error *err)
+int rt_seed_run(rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		const rt_config *cfg, const char *path, rt_error *err)
 {
 	char *text;
 	size_t len;
@@ -79,6 +80,8 @@ int rt_seed_run(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
 	strbuf sql = STRBUF_INIT;
 	rt_stmtlist stmts = { 0 };
 	int rc = rt_placeholders_apply(cfg, text, len, d->name, path, 1, &sql, err);
+	if (rc == 0)
+		rt_run_placeholder_warnings(ctx, cfg, d, text, len, path, 1);
 	if (rc == 0)
 		rc = d->split(rt_strbuf_str(&sql), sql.len, 1, path, &stmts, err);
 	if (rc == 0)
@@ -136,7 +139,7 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 	if (c) {
 		rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
 		if (rc == 0) {
-			rc = rt_seed_run(d, c, cfg, path, err);
+			rc = rt_seed_run(ctx, d, c, cfg, path, err);
 			d->unlock(c);
 		}
 		d->disconnect(c);

@@ -25,7 +25,7 @@ void rt_run_start_state(run *r, const rt_state *st)
 
 typedef struct request {
 	rt_direction dir;
-	const char *create_file;      /* create: load this schema file, stamp heads */
+	const rt_declared *create_sql; /* create: load this schema, stamp heads */
 	const char *target;           /* upgrade, downgrade */
 	const char *const *targets;   /* stamp */
 	size_t ntargets;
@@ -149,7 +149,7 @@ static int online(run *r, const request *q, rt_error *err)
 		rt_state st;
 		rc = rt_read_state(r->ctx, r->d, r->conn, 0, &st, err);
 		int read = rc == 0;
-		if (rc == 0 && q->create_file)
+		if (rc == 0 && q->create_sql)
 			rc = check_empty(r, &st, err);
 		if (rc == 0) {
 			r->version_ready = st.exists;
@@ -257,7 +257,7 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	run r;
 	if (rt_run_init(&r, ctx, q->dir, err) < 0)
 		return -1;
-	r.create_file = q->create_file;
+	r.create_sql = q->create_sql;
 	int rc;
 	if (ctx->out) {
 		rc = offline(&r, q, err);
@@ -320,42 +320,47 @@ int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
 /*
  * See retort.h.  First the declared schema must equal what the migrations
  * build at the heads, since stamping the heads claims exactly that; then,
- * under the lock, the schema file is loaded and the heads stamped in one
- * transaction (a stamp request with create_file).
+ * under the lock, the same schema text is loaded and the heads stamped in
+ * one transaction (a stamp request with create_sql).  The schema is read
+ * once (schema_command runs once), so what was checked is what is loaded.
  */
 int rt_create(rt_ctx *ctx, rt_error *err)
 {
-	if (!ctx->cfg->schema) {
-		rt_fail(err, RT_ECONFIG, "no declared schema is configured");
-		rt_hint(err, "set 'schema = schema.sql' in retort.ini");
-		return -1;
-	}
 	if (ctx->out)
-		return rt_fail(err, RT_EUSAGE, "create has no --sql form; the schema file itself is the SQL");
-	/* Stamping the heads claims the database is what the migrations build. */
-	rt_diff d;
-	if (rt_schema_diff(ctx, "migrations", "schema", &d, err) < 0)
+		return rt_fail(err, RT_EUSAGE, "create has no --sql form; the declared schema itself is the SQL");
+	const rt_dialect *dl = rt_dialect_for_config(ctx->cfg, err);
+	rt_declared dc;
+	if (!dl || rt_declared_read(ctx, dl, &dc, err) < 0)
 		return -1;
-	size_t n = d.changes.n;
+	/* Stamping the heads claims the database is what the migrations build. */
+	ctx->declared = &dc;
+	rt_diff d;
+	int rc = rt_schema_diff(ctx, "migrations", "schema", &d, err);
+	ctx->declared = NULL;
+	int diffed = rc == 0;
+	size_t n = diffed ? d.changes.n : 0;
 	if (n) {
 		strbuf sb = STRBUF_INIT;
 		for (size_t i = 0; i < n && i < 5; i++)
 			rt_strbuf_addf(&sb, "\n  %s", d.changes.v[i]);
 		if (n > 5)
 			rt_strbuf_addf(&sb, "\n  ... (%zu in all)", n);
-		rt_fail(err, RT_EFAIL,
+		rc = rt_fail(err, RT_EFAIL,
 			"the declared schema and the migrations at the heads differ, so stamping the heads would be untrue:%s",
 			sb.buf);
-		rt_hint(err, "write the missing migration (retort revision --autogenerate) or fix schema.sql; 'retort check' lists the differences");
+		rt_hint(err, "write the missing migration (retort revision --autogenerate) or fix the declared schema; 'retort check' lists the differences");
 		rt_strbuf_release(&sb);
 	}
-	rt_diff_free(&d);
-	if (n)
-		return -1;
-	static const char *const heads[] = { "heads" };
-	request q = { .dir = RT_STAMP, .targets = heads, .ntargets = 1,
-		      .create_file = ctx->cfg->schema };
-	return execute(ctx, &q, err);
+	if (diffed)
+		rt_diff_free(&d);
+	if (rc == 0) {
+		static const char *const heads[] = { "heads" };
+		request q = { .dir = RT_STAMP, .targets = heads, .ntargets = 1,
+			      .create_sql = &dc };
+		rc = execute(ctx, &q, err);
+	}
+	rt_declared_free(&dc);
+	return rc;
 }
 
 /*

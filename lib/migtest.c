@@ -320,7 +320,7 @@ static int load_seed(tester *t, const char *name, int before, rt_error *err)
 	char *path = rt_seed_path(t->scfg, name, err);
 	if (!path)
 		return -1;
-	int rc = rt_seed_run(t->r.d, t->conn, t->scfg, path, err);
+	int rc = rt_seed_run(t->ctx, t->r.d, t->conn, t->scfg, path, err);
 	if (rc < 0) {
 		char *m = err->message;
 		err->message = rt_xasprintf("seed %s failed on the schema before revision %s: %s",

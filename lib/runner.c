@@ -360,6 +360,21 @@ static int check_nontx(const prepared *p, const rt_revision *rev, rt_error *err)
 	return 0;
 }
 
+/* See runner.h. */
+void rt_run_placeholder_warnings(rt_ctx *ctx, const rt_config *cfg,
+				 const rt_dialect *d, const char *sql, size_t len,
+				 const char *file, int first_line)
+{
+	rt_strlist w = { 0 };
+	rt_placeholders_warnings(cfg, sql, len, d->name, file, first_line, &w);
+	for (size_t i = 0; i < w.n; i++) {
+		char *text = rt_xasprintf("warning: %s", w.v[i]);
+		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+	}
+	rt_strlist_free(&w);
+}
+
 /* Placeholders and statement splitting for every step, before anything runs. */
 static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			 rt_error *err)
@@ -383,6 +398,8 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 					  r->d->name, rev->path, p[i].sec->body_line,
 					  &p[i].text, err) < 0)
 			return -1;
+		rt_run_placeholder_warnings(r->ctx, r->cfg, r->d, p[i].sec->body, p[i].sec->len,
+					    rev->path, p[i].sec->body_line);
 		if (r->d->split(rt_strbuf_str(&p[i].text), p[i].text.len,
 				p[i].sec->body_line, rev->path, &p[i].stmts,
 				err) < 0)
@@ -590,8 +607,9 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	if (tx_begin(r, err) < 0 ||
 	    ensure_tables(r, err) < 0)
 		return -1;
-	if (r->create_file && r->conn &&
-	    rt_sm_run_file(r->d, r->conn, r->create_file, 0, err) < 0)
+	if (r->create_sql && r->conn &&
+	    rt_sm_run_sql(r->d, r->conn, r->create_sql->sql, r->create_sql->len,
+			  r->create_sql->name, 0, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nvops; i++)
 		if (emit_vop(r, &s->vops[i], err) < 0)

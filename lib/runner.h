@@ -26,7 +26,7 @@ typedef struct run {
 	rt_strlist expected; /* version rows as the plan leaves them so far */
 	rt_strlist committed; /* version rows as last committed: what a failure leaves */
 	int kept_mid_run;    /* one transaction per run, but a step committed on its own */
-	const char *create_file; /* create: the schema file loaded with the stamp */
+	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
 	rt_direction dir;
 	int hold;            /* leave the run's last transaction open (rt_run_end ends it) */
 } run;
@@ -53,5 +53,13 @@ int rt_run_end(run *r, int commit, rt_error *err);
 
 /* Generated SQL: execute it online, print it as a statement offline. */
 int rt_run_emit(run *r, const char *sql, rt_error *err);
+
+/*
+ * A placeholder left in a string literal or comment although it has a
+ * value: a notice each ("warning: FILE:LINE: ..."); nothing stops.
+ */
+void rt_run_placeholder_warnings(rt_ctx *ctx, const rt_config *cfg,
+				 const rt_dialect *d, const char *sql, size_t len,
+				 const char *file, int first_line);
 
 #endif

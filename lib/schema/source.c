@@ -41,18 +41,14 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 }
 
 /*
- * Run every statement of a schema file on c; with own_tx, in one
- * transaction of its own when no statement forbids it.
+ * See source.h: with own_tx, in one transaction of its own when no
+ * statement forbids it.
  */
-int rt_sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx,
-		rt_error *err)
+int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
+		  const char *name, int own_tx, rt_error *err)
 {
-	char *text;
-	size_t len;
-	if (rt_fs_read_file(path, &text, &len, err) < 0)
-		return -1;
 	rt_stmtlist stmts = { 0 };
-	int rc = d->split(text, len, 1, path, &stmts, err);
+	int rc = d->split(sql, len, 1, name, &stmts, err);
 	int nontx = 0;
 	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
 		nontx |= stmts.v[i].nontx;
@@ -60,13 +56,12 @@ int rt_sm_run_file(const rt_dialect *d, rt_conn *c, const char *path, int own_tx
 	if (rc == 0 && tx)
 		rc = d->begin(c, err);
 	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
-		rc = d->exec_stmt(c, &stmts.v[i], path, err);
+		rc = d->exec_stmt(c, &stmts.v[i], name, err);
 	if (rc == 0 && tx)
 		rc = d->commit(c, err);
 	else if (rc < 0 && tx)
 		d->rollback(c);
 	rt_stmtlist_free(&stmts);
-	free(text);
 	return rc;
 }
 
@@ -90,9 +85,9 @@ static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
 	return rc;
 }
 
-/* Fill a scratch database from a file or from migrations, then read it. */
+/* Fill a scratch database from schema SQL or from migrations, then read it. */
 static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
-			const rt_config *cfg, const char *file, const char *rev,
+			const rt_config *cfg, const rt_declared *sql, const char *rev,
 			sm_schema **out, rt_error *err)
 {
 	char *url = NULL;
@@ -106,13 +101,14 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 	scfg->url = rt_xstrdup(url);
 	scfg->scratch = 1;
 	int rc;
-	if (file) {
+	if (sql) {
 		int missing;
 		rt_conn *c = d->connect(scfg, 0, &missing, err);
 		rc = c ? 0 : -1;
-		if (rc == 0 && (rc = rt_sm_run_file(d, c, file, 1, err)) < 0 && err->message) {
+		if (rc == 0 && (rc = rt_sm_run_sql(d, c, sql->sql, sql->len, sql->name, 1, err)) < 0 &&
+		    err->message) {
 			char *m = err->message;
-			err->message = rt_xasprintf("loading the schema file into a scratch database: %s", m);
+			err->message = rt_xasprintf("loading the schema into a scratch database: %s", m);
 			free(m);
 		}
 		if (rc == 0)
@@ -145,15 +141,14 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 		return 0;
 	}
 	if (!strcmp(spec, "schema")) {
-		if (!cfg->schema) {
-			rt_fail(err, RT_ECONFIG, "no declared schema is configured");
-			rt_hint(err, "set 'schema = schema.sql' in retort.ini");
-			return -1;
-		}
-		if (!rt_fs_exists(cfg->schema))
-			return rt_fail_at(err, RT_ECONFIG, cfg->schema, 0,
-					  "the declared schema file does not exist");
-		return load_scratch(ctx, d, cfg, cfg->schema, NULL, out, err);
+		if (ctx->declared)
+			return load_scratch(ctx, d, cfg, ctx->declared, NULL, out, err);
+		rt_declared dc;
+		int rc = rt_declared_read(ctx, d, &dc, err);
+		if (rc == 0)
+			rc = load_scratch(ctx, d, cfg, &dc, NULL, out, err);
+		rt_declared_free(&dc);
+		return rc;
 	}
 	if (!strcmp(spec, "migrations") || !strncmp(spec, "migrations:", 11)) {
 		const char *rev = spec[10] == ':' ? spec + 11 : "heads";
@@ -166,7 +161,12 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 		const char *path = !strncmp(spec, "file:", 5) ? spec + 5 : spec;
 		if (!rt_fs_exists(path))
 			return rt_fail_at(err, RT_EUSAGE, path, 0, "no such schema file");
-		return load_scratch(ctx, d, cfg, path, NULL, out, err);
+		rt_declared f = { .name = rt_xstrdup(path) };
+		int rc = rt_fs_read_file(path, &f.sql, &f.len, err);
+		if (rc == 0)
+			rc = load_scratch(ctx, d, cfg, &f, NULL, out, err);
+		rt_declared_free(&f);
+		return rc;
 	}
 	if (is_url(spec)) {
 		rt_config *lcfg = rt_config_clone(cfg);
