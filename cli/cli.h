@@ -50,6 +50,9 @@ typedef struct opt {
 	const char *help;
 } opt;
 
+/* Append s (not copied) to a list; the owner frees l->v. */
+void cli_list_add(opt_list *l, const char *s);
+
 #define OPT_BOOL(s, l, v, h) { OPT_BOOL, s, l, v, NULL, h }
 #define OPT_STRING(s, l, v, a, h) { OPT_STRING, s, l, v, a, h }
 #define OPT_LIST(s, l, v, a, h) { OPT_LIST, s, l, v, a, h }
@@ -157,6 +160,9 @@ int cmd_check(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_lint(cli *c, int argc, char **argv);
 int cmd_test(cli *c, int argc, char **argv);
+/* lint --format github and sarif (lint_format.c). */
+void cli_lint_github(const rt_lint_report *r);
+void cli_lint_sarif(const rt_lint_report *r);
 void cli_report_unsupported(cli *c, const rt_diff *d);
 
 #endif

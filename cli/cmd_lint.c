@@ -8,15 +8,16 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-/* file:line:col: rule: message, then why and fix indented. */
+/* file:line:col: rule: message ("rule (warning)" for [lint] warn), then why and fix indented. */
 static void print_text(const rt_lint_report *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const rt_finding *f = &r->v[i];
-		printf("%s:%d:%d: %s: %s%s\n", f->file ? f->file : "-", f->line,
-		       f->column, f->rule, f->message,
+		printf("%s:%d:%d: %s%s: %s%s\n", f->file ? f->file : "-", f->line,
+		       f->column, f->rule, f->warning ? " (warning)" : "", f->message,
 		       strcmp(f->section, "downgrade") ? "" : " (downgrade section)");
 		printf("  why: %s\n  fix: %s\n", f->why, f->fix);
 	}
@@ -44,7 +45,7 @@ static void print_json(const rt_lint_report *r)
 		json_str(stdout, f->why);
 		fputs(", \"fix\": ", stdout);
 		json_str(stdout, f->fix);
-		fputc('}', stdout);
+		printf(", \"level\": \"%s\"}", f->warning ? "warning" : "error");
 	}
 	fputs(r->n ? "\n]}\n" : "]}\n", stdout);
 }
@@ -78,11 +79,18 @@ static int list_rules(cli *c)
 /* The stderr summary: how many findings, of how many rules, where. */
 static void summary(cli *c, const rt_lint_report *r)
 {
+	if (r->nskipped)
+		cli_note(c, "%zu revision%s left out by [lint] exclude / ignore_before", r->nskipped,
+			 r->nskipped == 1 ? "" : "s");
 	if (!r->n) {
 		cli_note(c, "No findings in %zu revision%s (%s).", r->nrevisions,
 			 r->nrevisions == 1 ? "" : "s", r->dialect);
 		return;
 	}
+	if (r->nwarnings)
+		cli_note(c, "%zu of the findings %s warning%s ([lint] warn): %s not fail the run",
+			 r->nwarnings, r->nwarnings == 1 ? "is a" : "are", r->nwarnings == 1 ? "" : "s",
+			 r->nwarnings == 1 ? "it does" : "they do");
 	size_t rules = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		size_t j = 0;
@@ -96,53 +104,96 @@ static void summary(cli *c, const rt_lint_report *r)
 		 r->nrevisions, r->nrevisions == 1 ? "" : "s", r->dialect);
 }
 
+/* --format NAME (or --json): 0 text, 1 json, 2 github, 3 sarif; -1 unknown. */
+static int format_of(cli *c, const char *name)
+{
+	static const char *const names[] = { "text", "json", "github", "sarif", NULL };
+	if (!name)
+		return c->json ? 1 : 0;
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(name, names[i]))
+			return c->json && i != 1 ? -1 : i;
+	return -1;
+}
+
 /*
  * lint [REVISION | A:B]...: findings on stdout, the summary on stderr,
- * exit 1 on any.  --list-rules needs no configuration, so it runs before
- * the configuration is loaded.
+ * exit 1 on any finding that is not a warning.  --list-rules needs no
+ * configuration, so it runs before the configuration is loaded.
  */
 int cmd_lint(cli *c, int argc, char **argv)
 {
-	const char *dialect = NULL;
+	const char *dialect = NULL, *format = NULL, *since = NULL;
 	int upgrade_only = 0, list = 0;
 	const opt opts[] = {
 		OPT_STRING(0, "dialect", &dialect, "NAME", "sqlite or postgresql (default: the configured URL's)"),
 		OPT_BOOL(0, "upgrade-only", &upgrade_only, "leave the downgrade sections out"),
+		OPT_STRING(0, "format", &format, "FORMAT", "text (default), json, github (workflow annotations) or sarif (SARIF 2.1.0)"),
+		OPT_STRING(0, "since", &since, "GITREF", "lint only revisions whose files changed since GITREF"),
 		OPT_BOOL(0, "list-rules", &list, "list the rules and exit"),
 		OPT_END(),
 	};
 	const cli_spec spec = { opts,
-		"retort lint [--dialect sqlite|postgresql] [--upgrade-only] [--list-rules] [--json] [REVISION | A:B]...",
+		"retort lint [--dialect sqlite|postgresql] [--upgrade-only] [--format text|json|github|sarif]\n"
+		"                   [--since GITREF] [--list-rules] [--json] [REVISION | A:B]...",
 		"Check migration SQL for statements that are dangerous on a live database:\n"
 		"long locks, table rewrites, changes that break running code. Each finding\n"
 		"names the rule, file:line:column, why it is dangerous and the safe\n"
 		"alternative. Without arguments every revision is linted, else the named\n"
 		"revisions and ranges A:B; upgrade and downgrade sections both. No database\n"
-		"is needed. Exit status: 1 when there are findings, 0 when there are none.\n"
-		"Rules and suppression ('-- retort:lint-ignore RULE'): docs/lint.md.",
+		"is needed. [lint] in retort.ini disables rules, makes them warnings, and\n"
+		"leaves files out. Exit status: 1 when there are findings (warnings aside),\n"
+		"0 when there are none. Rules and suppression ('-- retort:lint-ignore RULE'):\n"
+		"docs/lint.md; CI set-ups: docs/ci.md.",
 		0, -1, NULL };
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)
 		return rc;
-	if (list)
+	int fmt = format_of(c, format);
+	if (fmt < 0)
+		return usage_error(c, spec.usage, c->json && format ? "--json and --format %s disagree"
+							     : "unknown --format '%s' (text, json, github, sarif)",
+				   format);
+	if (list) {
+		c->json = fmt == 1;
 		return list_rules(c);
+	}
 	rt_error err = { 0 };
 	rt_ctx *ctx = cli_ctx(c, &err);
 	if (!ctx)
 		return cli_fail(c, &err);
+	opt_list ids = { 0 };
+	for (int i = 1; i < argc; i++)
+		cli_list_add(&ids, argv[i]);
+	if (since) {
+		if (cli_since_revisions(c, ctx, since, &ids) < 0) {
+			free(ids.v);
+			return since[0] == '-' || !since[0] ? 2 : 1;
+		}
+		if (!ids.n)
+			cli_note(c, "No migration file changed since %s: nothing to lint.", since);
+	}
 	rt_lint_options lo = { .dialect = dialect, .upgrade_only = upgrade_only };
 	rt_lint_report r = { 0 };
-	if (rt_lint(ctx, (const char *const *)argv + 1, (size_t)argc - 1, &lo, &r,
-		    &err) < 0) {
+	/* nothing changed: an empty report of the right dialect, in the format asked for */
+	rc = since && !ids.n ? rt_lint_sql(rt_ctx_config(ctx), &lo, "", NULL, 1, &r, &err)
+			     : rt_lint(ctx, ids.v, ids.n, &lo, &r, &err);
+	free(ids.v);
+	if (rc < 0) {
 		rt_lint_report_free(&r);
 		return cli_fail(c, &err);
 	}
-	if (c->json)
+	if (fmt == 1)
 		print_json(&r);
+	else if (fmt == 2)
+		cli_lint_github(&r);
+	else if (fmt == 3)
+		cli_lint_sarif(&r);
 	else
 		print_text(&r);
-	summary(c, &r);
-	int status = r.n ? 1 : 0;
+	if (r.nrevisions || r.nskipped || !since)
+		summary(c, &r);
+	int status = r.n > r.nwarnings ? 1 : 0;
 	rt_lint_report_free(&r);
 	return status;
 }

@@ -117,12 +117,8 @@ int cmd_test(cli *c, int argc, char **argv)
 	if (!ctx)
 		return cli_fail(c, &err);
 	opt_list ids = { 0 };
-	for (int i = 1; i < argc; i++) {
-		ids.v = realloc(ids.v, (ids.n + 1) * sizeof(*ids.v));
-		if (!ids.v)
-			abort();
-		ids.v[ids.n++] = argv[i];
-	}
+	for (int i = 1; i < argc; i++)
+		cli_list_add(&ids, argv[i]);
 	if (since) {
 		size_t given = ids.n;
 		if (cli_since_revisions(c, ctx, since, &ids) < 0) {

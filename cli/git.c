@@ -86,10 +86,7 @@ static void add_paths(const char *top, const char *buf, size_t len, opt_list *li
 			abort();
 		snprintf(full, m, "%s/%s", top, p);
 		if (realpath(full, real)) {
-			list->v = realloc(list->v, (list->n + 1) * sizeof(*list->v));
-			if (!list->v)
-				abort();
-			list->v[list->n++] = real;
+			cli_list_add(list, real);
 		} else {
 			free(real); /* deleted since: no revision to name */
 		}
@@ -148,10 +145,7 @@ int cli_since_revisions(cli *c, rt_ctx *ctx, const char *ref, opt_list *ids)
 			continue;
 		for (size_t j = 0; j < files.n; j++)
 			if (!strcmp(files.v[j], real)) {
-				ids->v = realloc(ids->v, (ids->n + 1) * sizeof(*ids->v));
-				if (!ids->v)
-					abort();
-				ids->v[ids->n++] = g->revs[i]->id;
+				cli_list_add(ids, g->revs[i]->id);
 				break;
 			}
 	}

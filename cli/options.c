@@ -115,12 +115,17 @@ static void set_opt(const opt *o, const char *val)
 	} else if (o->type == OPT_STRING) {
 		*(const char **)o->value = val;
 	} else {
-		opt_list *l = o->value;
-		l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
-		if (!l->v)
-			abort();
-		l->v[l->n++] = val;
+		cli_list_add(o->value, val);
 	}
+}
+
+/* See cli.h. */
+void cli_list_add(opt_list *l, const char *s)
+{
+	l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
+	if (!l->v)
+		abort();
+	l->v[l->n++] = s;
 }
 
 static int is_number(const char *s)

@@ -82,6 +82,11 @@ RT_API int rt_error_exit_status(const rt_error *err);
 /* Configuration (retort.ini)                                           */
 /* ------------------------------------------------------------------ */
 
+typedef struct rt_strlist {
+	char **v;
+	size_t n;
+} rt_strlist;
+
 typedef struct rt_kv {
 	char *key;
 	char *value;
@@ -116,6 +121,12 @@ typedef struct rt_config {
 	double lock_wait;        /* seconds to wait for the migration lock */
 	rt_kv *placeholders;     /* [placeholders] and -x key=value */
 	size_t nplaceholders;
+	/* [lint]: what lint (and verify's lint check) reports */
+	rt_strlist lint_disable;  /* rules never reported */
+	rt_strlist lint_warn;     /* rules reported as warnings: they do not fail */
+	rt_strlist lint_exclude;  /* globs of migration files not linted */
+	char *lint_ignore_before; /* revisions before this one are not linted, or NULL */
+	int lint_postgres_version; /* major version rules assume, 0: the newest */
 } rt_config;
 
 /*
@@ -145,11 +156,6 @@ RT_API char *rt_url_mask(const char *url);
 /* ------------------------------------------------------------------ */
 /* Migration files and the revision graph                               */
 /* ------------------------------------------------------------------ */
-
-typedef struct rt_strlist {
-	char **v;
-	size_t n;
-} rt_strlist;
 
 typedef struct rt_section {
 	int present;        /* the marker was found */
@@ -594,6 +600,7 @@ typedef struct rt_finding {
 	char *message;      /* what this statement does, naming the objects */
 	char *why;          /* why it is dangerous */
 	char *fix;          /* the safe alternative */
+	int warning;        /* its rule is in [lint] warn: reported, but no failure */
 } rt_finding;
 
 typedef struct rt_lint_report {
@@ -602,6 +609,8 @@ typedef struct rt_lint_report {
 	size_t alloc;
 	size_t nrevisions;  /* revisions linted */
 	const char *dialect; /* "sqlite" or "postgresql" (static) */
+	size_t nskipped;    /* revisions left out by [lint] exclude and ignore_before */
+	size_t nwarnings;   /* findings that are warnings; the rest fail */
 } rt_lint_report;
 
 typedef struct rt_lint_options {

@@ -253,11 +253,21 @@ static void check_lint(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 	} else {
 		for (size_t i = 0; i < rep.n; i++) {
 			const rt_finding *f = &rep.v[i];
-			problem(c, "%s:%d:%d: %s: %s%s", f->file, f->line, f->column, f->rule, f->message,
-				f->section && !strcmp(f->section, "downgrade") ? " (downgrade section)" : "");
+			char *line = rt_xasprintf("%s%s:%d:%d: %s: %s%s", f->warning ? "warning: " : "",
+						  f->file, f->line, f->column, f->rule, f->message,
+						  f->section && !strcmp(f->section, "downgrade") ? " (downgrade section)" : "");
+			if (f->warning) /* [lint] warn: listed, but the check passes */
+				rt_strlist_push(&c->problems, line);
+			else
+				problem(c, "%s", line);
+			free(line);
 		}
-		summary(c, "%zu revision%s to apply, %zu finding%s", plan.n, plan.n == 1 ? "" : "s",
-			rep.n, rep.n == 1 ? "" : "s");
+		size_t errors = rep.n - rep.nwarnings;
+		char *warn = rep.nwarnings ? rt_xasprintf(", %zu warning%s", rep.nwarnings,
+							  rep.nwarnings == 1 ? "" : "s") : rt_xstrdup("");
+		summary(c, "%zu revision%s to apply, %zu finding%s%s", plan.n, plan.n == 1 ? "" : "s",
+			errors, errors == 1 ? "" : "s", warn);
+		free(warn);
 	}
 	rt_lint_report_free(&rep);
 	free(idents);

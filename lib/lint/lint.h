@@ -36,6 +36,7 @@ typedef struct lint_section {
 	const char *revision; /* NULL for rt_lint_sql */
 	int downgrade;        /* 0: the upgrade section */
 	int transactional;
+	int pg_version;       /* [lint] postgres_version, 0: the newest */
 	lint_memory *mem;     /* upgrade: filled in; downgrade: read */
 	rt_lint_report *out;
 } lint_section;
