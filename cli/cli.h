@@ -160,6 +160,10 @@ int cmd_check(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_lint(cli *c, int argc, char **argv);
 int cmd_test(cli *c, int argc, char **argv);
+int cmd_baseline(cli *c, int argc, char **argv);
+int cmd_dump_schema(cli *c, int argc, char **argv);
+/* Write the database's schema (rt_dump_schema) to path, or stdout when NULL; exit status. */
+int cli_dump_schema_to(cli *c, rt_ctx *ctx, const char *path);
 /* lint --format github and sarif (lint_format.c). */
 void cli_lint_github(const rt_lint_report *r);
 void cli_lint_sarif(const rt_lint_report *r);

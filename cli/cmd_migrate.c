@@ -75,6 +75,12 @@ static int run_move(cli *c, int argc, char **argv, move m)
 		cli_note(c, "%s %d migration%s in %.0f ms",
 			 m == MOVE_UP ? "applied" : "reverted", k.steps,
 			 k.steps == 1 ? "" : "s", now_ms() - k.first);
+	/* dump_schema_after_upgrade: the schema file follows the database (development) */
+	const char *dump = rt_ctx_config(ctx)->dump_schema_after_upgrade;
+	if (!sql && dump && k.steps && cli_dump_schema_to(c, ctx, dump) != 0)
+		return 1;
+	if (!sql && dump && k.steps)
+		cli_note(c, "wrote %s (dump_schema_after_upgrade)", dump);
 	return 0;
 }
 

@@ -31,6 +31,8 @@ static const command commands[] = {
 	{ "show", cmd_show, "show one revision in detail", 1 },
 	{ "backup", cmd_backup, "copy the database to a file (SQLite backup API, pg_dump)", 0 },
 	{ "seed", cmd_seed, "run seeds/NAME.sql in one transaction", 0 },
+	{ "baseline", cmd_baseline, "adopt a database made without retort: a first revision of its schema", 0 },
+	{ "dump-schema", cmd_dump_schema, "print the database's schema as SQL, in a stable order", 0 },
 	{ "create", cmd_create, "load the declared schema into an empty database, stamp heads", 0 },
 	{ "reset", cmd_reset, "start over: to base, to the heads, seeds (asks first)", 0 },
 	{ "verify", cmd_verify, "pre-deploy check: heads, checksums, drift, lint, downgrades", 1 },

@@ -119,6 +119,7 @@ typedef struct rt_config {
 	int truncate_slug_length;
 	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
 	double lock_wait;        /* seconds to wait for the migration lock */
+	char *dump_schema_after_upgrade; /* retort upgrade/downgrade rewrite this file (dump-schema), or NULL */
 	rt_kv *placeholders;     /* [placeholders] and -x key=value */
 	size_t nplaceholders;
 	/* [lint]: what lint (and verify's lint check) reports */
@@ -578,6 +579,29 @@ RT_API int rt_revision_create(const rt_config *cfg, const rt_graph *g,
  */
 RT_API int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
 		    char **path, rt_error *err);
+
+/*
+ * baseline: adopt a database made without retort (by hand, by create_all,
+ * by another tool): it must have objects and no revision recorded.  A new
+ * revision is written whose upgrade creates what the database holds (as
+ * rt_schema_diff from "empty" to "database") and whose downgrade drops it,
+ * and the database is stamped at it.  nr->heads: NULL when the project has
+ * no revisions yet; else one revision (the upgrade then holds what the
+ * database has beyond the migrations up to it) or "base".  A declared
+ * schema file that is missing or holds no statement gets the database's
+ * schema (an RT_EV_NOTICE says so).  diff gets the comparison (warnings,
+ * objects not read) and must be freed; *path the new file.
+ */
+RT_API int rt_baseline(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
+		       char **path, rt_error *err);
+
+/*
+ * dump-schema: the database's schema as SQL statements in a stable order
+ * (dependencies first, names sorted), headed by a comment naming its
+ * revision; objects retort cannot read are listed as comments.  The
+ * caller frees *sql.
+ */
+RT_API int rt_dump_schema(rt_ctx *ctx, char **sql, rt_error *err);
 
 /* The slug Alembic derives from a message: words joined by _, lower case, truncated. */
 RT_API char *rt_slugify(const char *message, int truncate);

@@ -29,7 +29,7 @@ static const char *const known_keys[] = {
 	"timezone", "truncate_slug_length", "transaction_per_migration",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
 	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
-	"protected", NULL,
+	"protected", "dump_schema_after_upgrade", NULL,
 };
 
 /* Keys of [lint], set as "lint.KEY". */
@@ -487,6 +487,9 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 	} else if (!strcmp(key, "protected")) {
 		if (parse_bool(v, &cfg->protected_env) < 0)
 			return rt_fail(err, RT_ECONFIG, "protected '%s' is not true or false", v);
+	} else if (!strcmp(key, "dump_schema_after_upgrade")) {
+		free(cfg->dump_schema_after_upgrade);
+		cfg->dump_schema_after_upgrade = *v ? rt_fs_join(cfg->dir, v) : NULL;
 	} else if (!strncmp(key, "lint.", 5)) {
 		return set_lint(cfg, key + 5, v, err);
 	} else if (!strcmp(key, "lock_wait")) {
@@ -728,6 +731,7 @@ rt_config *rt_config_clone(const rt_config *cfg)
 			rt_strlist_push(lists[k], from.v[i]);
 	}
 	c->lint_ignore_before = rt_xstrdup_or_null(cfg->lint_ignore_before);
+	c->dump_schema_after_upgrade = rt_xstrdup_or_null(cfg->dump_schema_after_upgrade);
 	c->placeholders = rt_xcalloc(cfg->nplaceholders + 1, sizeof(rt_kv));
 	for (size_t i = 0; i < cfg->nplaceholders; i++) {
 		c->placeholders[i].key = rt_xstrdup(cfg->placeholders[i].key);
@@ -793,5 +797,6 @@ void rt_config_free(rt_config *cfg)
 	rt_strlist_free(&cfg->lint_warn);
 	rt_strlist_free(&cfg->lint_exclude);
 	free(cfg->lint_ignore_before);
+	free(cfg->dump_schema_after_upgrade);
 	free(cfg);
 }

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -128,6 +129,24 @@ int rt_fs_write_new_file(const char *path, const char *data, size_t len,
 				  strerror(e));
 	}
 	return 0;
+}
+
+/*
+ * See fs.h.  A temporary file beside path (same directory, so rename is
+ * atomic), written with rt_fs_write_new_file and renamed over path.
+ */
+int rt_fs_replace_file(const char *path, const char *data, size_t len,
+		       rt_error *err)
+{
+	char *tmp = rt_xasprintf("%s.tmp-%ld", path, (long)getpid());
+	unlink(tmp);
+	int rc = rt_fs_write_new_file(tmp, data, len, err);
+	if (rc == 0 && rename(tmp, path) < 0) {
+		rc = rt_fail_at(err, RT_EIO, path, 0, "cannot write: %s", strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
 }
 
 int rt_fs_exists(const char *path)
