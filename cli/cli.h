@@ -161,6 +161,7 @@ int cmd_diff(cli *c, int argc, char **argv);
 int cmd_lint(cli *c, int argc, char **argv);
 int cmd_test(cli *c, int argc, char **argv);
 int cmd_baseline(cli *c, int argc, char **argv);
+int cmd_rehash(cli *c, int argc, char **argv);
 int cmd_dump_schema(cli *c, int argc, char **argv);
 /* Write the database's schema (rt_dump_schema) to path, or stdout when NULL; exit status. */
 int cli_dump_schema_to(cli *c, rt_ctx *ctx, const char *path);

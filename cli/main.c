@@ -35,6 +35,7 @@ static const command commands[] = {
 	{ "dump-schema", cmd_dump_schema, "print the database's schema as SQL, in a stable order", 0 },
 	{ "create", cmd_create, "load the declared schema into an empty database, stamp heads", 0 },
 	{ "reset", cmd_reset, "start over: to base, to the heads, seeds (asks first)", 0 },
+	{ "rehash", cmd_rehash, "record the checksum of applied revisions edited on purpose", 0 },
 	{ "verify", cmd_verify, "pre-deploy check: heads, checksums, drift, lint, downgrades", 1 },
 	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1 },
 	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1 },

@@ -545,6 +545,34 @@ RT_API int rt_test(rt_ctx *ctx, const rt_test_options *opts, rt_test_report *out
 		   rt_error *err);
 RT_API void rt_test_report_free(rt_test_report *r);
 
+/* ------------------------------------------------------------------ */
+/* rehash: record the checksum of an applied revision edited on purpose */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_rehash_result {
+	int rev;         /* the revision (index in rt_graph.revs) */
+	char *old_sum;   /* the latest checksum recorded for it, or NULL */
+	char *new_sum;   /* its file's checksum now */
+	int changed;     /* they differed, so a row was written */
+} rt_rehash_result;
+
+typedef struct rt_rehash_report {
+	rt_rehash_result *v;
+	size_t n;
+} rt_rehash_report;
+
+/*
+ * For each revision named (every one must be applied, or nothing is
+ * written): when its file's checksum differs from the latest one the
+ * history table records, add a history row of direction "rehash" with
+ * from_revisions = the old checksum, to_revisions and checksum = the new
+ * one, which verify then checks the file against.  One transaction, under
+ * the migration lock.
+ */
+RT_API int rt_rehash(rt_ctx *ctx, const char *const *idents, size_t n,
+		     rt_rehash_report *out, rt_error *err);
+RT_API void rt_rehash_report_free(rt_rehash_report *r);
+
 /* SHA-256 of a revision's upgrade section, line endings normalised: "sha256:<hex>". */
 RT_API char *rt_revision_checksum(const rt_revision *rev);
 

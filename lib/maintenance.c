@@ -183,19 +183,11 @@ static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *
 	char *history = rt_history_table(ctx->cfg);
 	int exists = 0;
 	int rc = d->table_exists(c, ctx->cfg->version_table_schema, history, &exists, err);
-	if (rc == 0 && exists) {
-		strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
-		d->user_expr(c, &user);
-		rt_strbuf_adds(&sb, "INSERT INTO ");
-		rt_table_name(ctx->cfg, history, &sb);
-		rt_strbuf_addf(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) "
-				 "VALUES (NULL, 'reset', NULL, '', NULL, %s, NULL, %s, '" RETORT_VERSION "')",
-			    d->now_expr, user.buf);
-		rc = d->exec(c, sb.buf, err);
-		rt_strbuf_release(&sb);
-		rt_strbuf_release(&user);
-	}
 	free(history);
+	if (rc == 0 && exists) {
+		rt_history_row row = { .direction = "reset", .to = "" };
+		rc = rt_history_insert(ctx, d, c, &row, err);
+	}
 	return rc;
 }
 

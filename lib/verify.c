@@ -108,54 +108,21 @@ static void check_heads(const rt_ctx *ctx, rt_verify_check *c)
 	summary(c, "%zu heads on %zu declared branches", g->nheads, cfg->nbranches);
 }
 
-typedef struct applied_sum {
-	const rt_graph *g;
-	char **sums;     /* per revision: latest recorded checksum */
-	char **when;     /* and when it was applied */
-} applied_sum;
-
-/*
- * Query callback over history rows in id order: the last checksum
- * recorded for a revision wins, so a revision applied again is checked
- * against its latest run.  Revisions no file defines are passed over.
- */
-static int history_row(void *ud, int n, const char *const *v)
-{
-	applied_sum *a = ud;
-	if (n < 3 || !v[0] || !v[1])
-		return 0;
-	int r = rt_graph_find(a->g, v[0]);
-	if (r < 0)
-		return 0;
-	free(a->sums[r]);
-	free(a->when[r]);
-	a->sums[r] = rt_xstrdup(v[1]);
-	a->when[r] = rt_xstrdup_or_null(v[2]);
-	return 0;
-}
-
 /* Applied revisions whose file changed since: the latest recorded checksum against the file's. */
 static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *conn,
 			    const rt_state *st, rt_verify_check *c)
 {
 	const rt_graph *g = ctx->graph;
-	char *history = rt_history_table(ctx->cfg);
-	int exists = 0;
+	rt_checksums a;
 	rt_error e = { 0 };
-	if (d->table_exists(conn, ctx->cfg->version_table_schema, history, &exists, &e) < 0 || !exists) {
-		summary(c, "no history table: no checksums were recorded (a database migrated by another tool?)");
+	if (rt_read_checksums(ctx, d, conn, &a, &e) < 0 || !a.exists) {
+		if (a.exists)
+			problem(c, "cannot read the history table: %s", e.message);
+		else
+			summary(c, "no history table: no checksums were recorded (a database migrated by another tool?)");
 		rt_error_clear(&e);
-		free(history);
+		rt_checksums_free(&a);
 		return;
-	}
-	strbuf sql = STRBUF_INIT;
-	rt_strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
-	rt_table_name(ctx->cfg, history, &sql);
-	rt_strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp') ORDER BY id");
-	applied_sum a = { g, rt_xcalloc(g->nrevs + 1, sizeof(char *)), rt_xcalloc(g->nrevs + 1, sizeof(char *)) };
-	if (d->query(conn, sql.buf, history_row, &a, &e) < 0) {
-		problem(c, "cannot read %s: %s", history, e.message);
-		rt_error_clear(&e);
 	}
 	/* every applied revision: the rows and their ancestors */
 	rt_revset applied = { 0 };
@@ -175,22 +142,16 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 		checked++;
 		char *now = rt_revision_checksum(rev);
 		if (strcmp(now, a.sums[r]))
-			problem(c, "%s was changed after it was applied (revision %s, applied %s): the database ran other SQL than the file now holds",
-				rev->path, rev->id, a.when[r] ? a.when[r] : "at an unknown time");
+			problem(c, "%s was changed after it was applied (revision %s, applied %s): the database ran other SQL than the file now holds; "
+				"if the edit changes nothing that ran (a comment, formatting), record the file as it is with: retort rehash %s",
+				rev->path, rev->id, a.when[r] ? a.when[r] : "at an unknown time", rev->id);
 		free(now);
 	}
 	summary(c, checked == 1 ? "%zu applied revision checked against its file"
 				: "%zu applied revisions checked against their files", checked);
-	for (size_t i = 0; i < g->nrevs; i++) {
-		free(a.sums[i]);
-		free(a.when[i]);
-	}
-	free(a.sums);
-	free(a.when);
+	rt_checksums_free(&a);
 	free(seen);
 	rt_revset_free(&applied);
-	rt_strbuf_release(&sql);
-	free(history);
 }
 
 /* The database against what its migrations build at its revisions. */
