@@ -141,6 +141,7 @@ typedef int (*command_fn)(cli *c, int argc, char **argv);
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_revision(cli *c, int argc, char **argv);
 int cmd_merge(cli *c, int argc, char **argv);
+int cmd_squash(cli *c, int argc, char **argv);
 int cmd_edit(cli *c, int argc, char **argv);
 int cmd_upgrade(cli *c, int argc, char **argv);
 int cmd_downgrade(cli *c, int argc, char **argv);

@@ -199,3 +199,48 @@ int cmd_merge(cli *c, int argc, char **argv)
 	free(labels.v);
 	return rc;
 }
+
+/*
+ * squash FROM:TO -m MSG: one revision standing for the linear chain
+ * FROM..TO; its path on stdout, what it could not carry over on stderr.
+ */
+int cmd_squash(cli *c, int argc, char **argv)
+{
+	const char *message = NULL, *rev_id = NULL, *version_path = NULL;
+	const opt opts[] = {
+		OPT_STRING('m', "message", &message, "MSG", "what the squash stands for (also names the file)"),
+		OPT_STRING(0, "rev-id", &rev_id, "ID", "use this revision id instead of a random one"),
+		OPT_STRING(0, "version-path", &version_path, "DIR", "which script location to write to"),
+		OPT_END(),
+	};
+	const cli_spec spec = { opts, "retort squash FROM:TO -m MSG [--rev-id ID] [--version-path DIR]",
+		"Write one revision that replaces the linear chain FROM..TO (both included):\n"
+		"header '-- Replaces: <ids>', upgrade = the schema at TO built from FROM's\n"
+		"parent, downgrade = the way back. A fresh database applies it instead of the\n"
+		"chain; a database inside the chain goes on through the replaced files; one\n"
+		"past it is unaffected. Refuses branch points and merge points, naming them.\n"
+		"'retort verify' checks it builds what the chain builds and says when no\n"
+		"configured environment needs the replaced files any more.",
+		1, 1, "give the range FROM:TO to squash" };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
+	if (!message)
+		return usage_error(c, spec.usage, "squash needs -m MSG: it names the new revision");
+	rt_error err = { 0 };
+	rt_new_revision nr = { .message = message, .rev_id = rev_id, .version_path = version_path };
+	rt_squash_info info;
+	char *path;
+	if (rt_squash(ctx, argv[1], &nr, &info, &path, &err) < 0)
+		return cli_fail(c, &err);
+	for (size_t i = 0; i < info.warnings.n; i++)
+		cli_note(c, "warning: %s", info.warnings.v[i]);
+	cli_note(c, "It replaces %zu revisions (%s .. %s). Review it; 'retort verify' compares it with them.",
+		 info.replaced.n, info.replaced.v[0], info.replaced.v[info.replaced.n - 1]);
+	lint_written(c, path);
+	printf("%s\n", path);
+	free(path);
+	rt_squash_info_free(&info);
+	return 0;
+}

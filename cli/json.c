@@ -124,9 +124,11 @@ void json_revision(FILE *f, const rt_graph *g, int rev, const rt_revset *current
 	json_str(f, r->path);
 	fprintf(f, ", \"is_head\": %s, \"is_effective_head\": %s, \"is_base\": %s, "
 		   "\"is_branch_point\": %s, \"is_merge_point\": %s, \"has_downgrade\": %s",
-		jbool(!r->nchildren && !rt_graph_is_effective_head(g, rev)),
-		jbool(rt_graph_is_effective_head(g, rev)), jbool(!r->nparents),
+		jbool(!r->nchildren && r->squash_last < 0 && !rt_graph_is_effective_head(g, rev)),
+		jbool(rt_graph_is_effective_head(g, rev)), jbool(!r->nparents && r->squash_last < 0),
 		jbool(r->nchildren > 1), jbool(r->nparents > 1), jbool(r->downgrade.present));
+	fputs(", \"replaces\": ", f);
+	json_strlist(f, &r->replaces);
 	if (current)
 		fprintf(f, ", \"is_current\": %s", jbool(rt_revset_has(current, rev)));
 	fputc('}', f);

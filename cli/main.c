@@ -20,6 +20,7 @@ static const command commands[] = {
 	{ "revision", cmd_revision, "write a new migration file (--autogenerate: from the declared schema)", 0 },
 	{ "migrate", cmd_migrate, "revision --autogenerate (Flask-Migrate's name)", 0 },
 	{ "merge", cmd_merge, "write a migration that joins several heads", 0 },
+	{ "squash", cmd_squash, "write one revision that replaces a linear chain of old ones", 0 },
 	{ "edit", cmd_edit, "open a migration file in $EDITOR", 0 },
 	{ "upgrade", cmd_upgrade, "apply migrations up to a target (--sql: print them)", 0 },
 	{ "downgrade", cmd_downgrade, "revert migrations down to a target (--sql: print them)", 0 },

@@ -224,7 +224,9 @@ static void print_labels(FILE *f, const rt_graph *g, const rt_revision *r)
 static void print_marks(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 {
 	const rt_revision *r = g->revs[rev];
-	if (!r->nchildren)
+	if (r->squash_last >= 0)
+		fprintf(f, " (squash of %s..%s)", r->replaces.v[0], r->replaces.v[r->replaces.n - 1]);
+	else if (!r->nchildren)
 		fputs(rt_graph_is_effective_head(g, rev) ? " (effective head)" : " (head)", f);
 	if (m && m->current && rt_revset_has(m->current, rev))
 		fputs(" (current)", f);

@@ -120,6 +120,7 @@ typedef struct rt_config {
 	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
 	double lock_wait;        /* seconds to wait for the migration lock */
 	char *dump_schema_after_upgrade; /* retort upgrade/downgrade rewrite this file (dump-schema), or NULL */
+	rt_strlist envs;         /* the [env:NAME] sections the file has, in order */
 	rt_kv *placeholders;     /* [placeholders] and -x key=value */
 	size_t nplaceholders;
 	/* [lint]: what lint (and verify's lint check) reports */
@@ -173,6 +174,7 @@ typedef struct rt_revision {
 	rt_strlist down;     /* Revises: down revisions, as written */
 	rt_strlist labels;   /* Branch Labels declared here */
 	rt_strlist depends;  /* Depends On, as written (ids, prefixes, labels) */
+	rt_strlist replaces; /* Replaces (retort squash): the chain it stands for, oldest first */
 	char *message;
 	char *create_date;
 	char *path;          /* file path as found */
@@ -180,7 +182,7 @@ typedef struct rt_revision {
 	size_t textlen;
 	rt_section upgrade;
 	rt_section downgrade;
-	int line_id, line_revises, line_labels, line_depends; /* header lines */
+	int line_id, line_revises, line_labels, line_depends, line_replaces; /* header lines */
 
 	/* Filled in by the graph (indices into rt_graph.revs): */
 	int *parents;        /* resolved down revisions, in written order */
@@ -193,6 +195,17 @@ typedef struct rt_revision {
 	int *branch;         /* branch labels in effect (indices into graph labels) */
 	int nbranch;
 	int order;           /* position in rt_graph.order */
+	/*
+	 * Squashes (docs/revisions.md#squashed-revisions).  A squash whose
+	 * replaced files are there stands beside them: squash_last is the
+	 * last one it replaces (which the version table then records), and
+	 * each replaced revision's squashed_by is the squash; both -1
+	 * otherwise.  A squash whose replaced files are gone is an ordinary
+	 * revision whose version_id is the last id it replaces.
+	 */
+	int squash_last;
+	int squashed_by;
+	const char *version_id; /* what the version table records for it (points into id or replaces) */
 } rt_revision;
 
 typedef struct rt_label {
@@ -594,6 +607,8 @@ typedef struct rt_new_revision {
 	const char *version_path;     /* directory; NULL = the parent's, or the first */
 	const char *upgrade_sql;      /* body of the upgrade section, or NULL */
 	const char *downgrade_sql;
+	const char *const *replaces;  /* Replaces header (squash): ids, oldest first */
+	size_t nreplaces;
 } rt_new_revision;
 
 /* Validate against the graph, then write the file; *path_out gets its path. */
@@ -630,6 +645,26 @@ RT_API int rt_baseline(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
  * caller frees *sql.
  */
 RT_API int rt_dump_schema(rt_ctx *ctx, char **sql, rt_error *err);
+
+/* What rt_squash reports besides the file. */
+typedef struct rt_squash_info {
+	rt_strlist replaced;  /* the ids of the chain, oldest first */
+	rt_strlist warnings;  /* data statements and objects not carried over */
+} rt_squash_info;
+
+/*
+ * squash: one revision standing for the linear chain FROM..TO (range
+ * "FROM:TO", both replaced): header "Replaces: <ids>", revising FROM's
+ * parent, its upgrade the schema at TO built from FROM's parent, its
+ * downgrade the way back.  Refuses branch points, merge points, revisions
+ * depended on inside the chain, and revisions already squashed, naming
+ * them.  A fresh database then applies it instead of the chain; one
+ * inside the chain goes on through the replaced files; the version table
+ * records TO either way (docs/revisions.md#squashed-revisions).
+ */
+RT_API int rt_squash(rt_ctx *ctx, const char *range, const rt_new_revision *nr,
+		     rt_squash_info *info, char **path, rt_error *err);
+RT_API void rt_squash_info_free(rt_squash_info *s);
 
 /* The slug Alembic derives from a message: words joined by _, lower case, truncated. */
 RT_API char *rt_slugify(const char *message, int truncate);

@@ -675,6 +675,9 @@ rt_config *rt_config_load(const char *path, const char *env, int require_file,
 		return NULL;
 	}
 	cfg->env = rt_xstrdup_or_null(env);
+	for (size_t i = 0; i < ps.sections.n; i++)
+		if (!strncmp(ps.sections.v[i], "env:", 4) && ps.sections.v[i][4])
+			rt_strlist_push(&cfg->envs, ps.sections.v[i] + 4);
 	apply_section(cfg, &ps, "retort");
 	if (env) {
 		char *s = rt_xasprintf("env:%s", env);
@@ -723,8 +726,8 @@ rt_config *rt_config_clone(const rt_config *cfg)
 	c->script_locations = rt_xcalloc(cfg->nscript_locations + 1, sizeof(char *));
 	for (size_t i = 0; i < cfg->nscript_locations; i++)
 		c->script_locations[i] = rt_xstrdup(cfg->script_locations[i]);
-	rt_strlist *const lists[] = { &c->lint_disable, &c->lint_warn, &c->lint_exclude };
-	for (size_t k = 0; k < 3; k++) {
+	rt_strlist *const lists[] = { &c->lint_disable, &c->lint_warn, &c->lint_exclude, &c->envs };
+	for (size_t k = 0; k < 4; k++) {
 		rt_strlist from = *lists[k];
 		memset(lists[k], 0, sizeof(from));
 		for (size_t i = 0; i < from.n; i++)
@@ -796,6 +799,7 @@ void rt_config_free(rt_config *cfg)
 	rt_strlist_free(&cfg->lint_disable);
 	rt_strlist_free(&cfg->lint_warn);
 	rt_strlist_free(&cfg->lint_exclude);
+	rt_strlist_free(&cfg->envs);
 	free(cfg->lint_ignore_before);
 	free(cfg->dump_schema_after_upgrade);
 	free(cfg);

@@ -183,12 +183,15 @@ static void link_dependencies(rt_graph *g, rt_errlist *errs)
 
 /*
  * Children from parents.  A revision that lists the same parent twice is
- * one child of it, so a branch point is not made up.
+ * one child of it, so a branch point is not made up; a squash standing
+ * beside the chain it replaces is no child at all (squash_graph.c).
  */
 static void link_children(rt_graph *g)
 {
 	for (size_t i = 0; i < g->nrevs; i++) {
 		rt_revision *r = g->revs[i];
+		if (r->squash_last >= 0)
+			continue; /* a squash beside its chain makes no branch point */
 		for (int j = 0; j < r->nparents; j++) {
 			rt_revision *p = g->revs[r->parents[j]];
 			int dup = 0;
@@ -324,8 +327,14 @@ void rt_graph_dfs_order(const rt_graph *g, const int *roots, size_t nroots,
 static void compute_order(rt_graph *g)
 {
 	size_t n = g->nrevs;
+	int *beside = rt_xmalloc((n ? n : 1) * sizeof(int));
+	size_t nbeside = 0;
 	for (size_t i = 0; i < n; i++) {
 		rt_revision *r = g->revs[i];
+		if (r->squash_last >= 0) { /* beside its chain: neither head nor base */
+			beside[nbeside++] = (int)i;
+			continue;
+		}
 		if (!r->nchildren) {
 			g->heads = rt_xrealloc(g->heads, (g->nheads + 1) * sizeof(int));
 			g->heads[g->nheads++] = (int)i;
@@ -339,6 +348,8 @@ static void compute_order(rt_graph *g)
 	g->order = rt_xmalloc((n ? n : 1) * sizeof(int));
 	size_t nout = 0;
 	rt_graph_dfs_order(g, g->heads, g->nheads, visited, g->order, &nout);
+	rt_graph_dfs_order(g, beside, nbeside, visited, g->order, &nout);
+	free(beside);
 	for (size_t i = 0; i < nout; i++)
 		g->revs[g->order[i]]->order = (int)i;
 	free(visited);
@@ -411,17 +422,27 @@ rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err)
 	g->nrevs = n;
 	rt_strmap_init(&ix->ids, n);
 	rt_strmap_init(&ix->labels, 8);
+	rt_strmap_init(&ix->replaced, 8);
+	for (size_t i = 0; i < n; i++) {
+		revs[i]->squash_last = revs[i]->squashed_by = -1;
+		revs[i]->version_id = revs[i]->id;
+	}
 	rt_errlist errs = { 0 };
 	index_names(g, &errs);
+	if (!errs.n)
+		rt_graph_link_squashes(g, &errs);
 	if (!errs.n) {
 		link_parents(g, &errs);
 		link_dependencies(g, &errs);
+	}
+	if (!errs.n) {
+		link_children(g);
+		rt_graph_check_squashes(g, &errs);
 	}
 	if (rt_errlist_finish(&errs, err) < 0) {
 		rt_graph_free(g);
 		return NULL;
 	}
-	link_children(g);
 	if (check_cycles(g, err) < 0) {
 		rt_graph_free(g);
 		return NULL;
@@ -571,6 +592,7 @@ void rt_graph_free(rt_graph *g)
 	if (ix) {
 		rt_strmap_free(&ix->ids);
 		rt_strmap_free(&ix->labels);
+		rt_strmap_free(&ix->replaced);
 		free(ix);
 	}
 	free(g);

@@ -16,7 +16,7 @@ void rt_run_start_state(run *r, const rt_state *st)
 	rt_strlist_free(&r->expected);
 	rt_strlist_free(&r->committed);
 	for (size_t i = 0; i < st->rows.n; i++)
-		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->id);
+		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->version_id);
 	for (size_t i = 0; i < st->unknown.n; i++)
 		rt_strlist_push(&r->expected, st->unknown.v[i]);
 	for (size_t i = 0; i < r->expected.n; i++)
@@ -47,7 +47,8 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 		int rc = 0;
 		size_t done = 0;
 		for (; rc == 0 && done < q->ntargets; done++)
-			rc = rt_resolve(r->g, q->targets[done], st, &t[done], err);
+			if ((rc = rt_resolve(r->g, q->targets[done], st, &t[done], err)) == 0)
+				rt_target_unsquash(r->g, &t[done].revs);
 		if (rc == 0)
 			rc = rt_plan_stamp(r->g, st, t, q->ntargets, q->purge,
 					   plan, err);
@@ -59,6 +60,7 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 	rt_target t;
 	if (rt_resolve(r->g, q->target, st, &t, err) < 0)
 		return -1;
+	rt_target_unsquash(r->g, &t.revs);
 	int rc = q->dir == RT_UPGRADE ? rt_plan_upgrade(r->g, st, &t, plan, err)
 				      : rt_plan_downgrade(r->g, st, &t, plan, err);
 	rt_target_free(&t);
@@ -182,6 +184,7 @@ static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
 		rt_target t;
 		rc = rt_resolve(r->g, tok, NULL, &t, err);
 		if (rc == 0) {
+			rt_target_unsquash(r->g, &t.revs);
 			for (size_t i = 0; i < t.revs.n; i++)
 				rt_revset_add(&st->rows, t.revs.v[i]);
 			rt_target_free(&t);

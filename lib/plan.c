@@ -91,19 +91,23 @@ static rt_step *new_step(rt_plan *p, rt_direction dir, int rev)
 	return s;
 }
 
+/* See internal.h. */
+void rt_step_free(rt_step *s)
+{
+	for (size_t j = 0; j < s->nvops; j++) {
+		free(s->vops[j].from);
+		free(s->vops[j].to);
+	}
+	free(s->vops);
+	rt_strlist_free(&s->from);
+	rt_strlist_free(&s->to);
+}
+
 /* Frees every step's vops and id lists and the steps; the plan is left empty. */
 void rt_plan_free(rt_plan *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		rt_step *s = &p->steps[i];
-		for (size_t j = 0; j < s->nvops; j++) {
-			free(s->vops[j].from);
-			free(s->vops[j].to);
-		}
-		free(s->vops);
-		rt_strlist_free(&s->from);
-		rt_strlist_free(&s->to);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		rt_step_free(&p->steps[i]);
 	free(p->steps);
 	p->steps = NULL;
 	p->n = 0;
@@ -114,6 +118,17 @@ int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err)
 {
 	if (!st->unknown.n)
 		return 0;
+	for (size_t i = 0; i < st->unknown.n; i++) {
+		int s = rt_graph_replaced_by(g, st->unknown.v[i]);
+		if (s < 0)
+			continue;
+		const rt_revision *S = g->revs[s];
+		rt_fail(err, RT_EDB,
+			"database is at revision %s, inside the chain that squash %s replaces (%s), and the replaced files have been deleted",
+			st->unknown.v[i], S->id, S->path);
+		rt_hint(err, "restore the replaced files (the revisions listed in its Replaces header) and run retort upgrade, which goes on through them; retort verify lists the databases that still need them");
+		return -1;
+	}
 	strbuf heads = STRBUF_INIT, unknown = STRBUF_INIT;
 	for (size_t i = 0; i < g->nheads; i++)
 		rt_strbuf_addf(&heads, "%s%s", i ? ", " : "",
@@ -177,13 +192,13 @@ static void upgrade_vops(const rt_graph *g, rows *r, int rev, rt_step *s)
 			inrows[nin++] = p;
 	}
 	if (nin == 0) {
-		add_vop(s, RT_VOP_INSERT, NULL, R->id);
+		add_vop(s, RT_VOP_INSERT, NULL, R->version_id);
 	} else {
 		for (int k = 0; k < nin - 1; k++) {
-			add_vop(s, RT_VOP_DELETE, g->revs[inrows[k]]->id, NULL);
+			add_vop(s, RT_VOP_DELETE, g->revs[inrows[k]]->version_id, NULL);
 			rows_del(r, inrows[k]);
 		}
-		add_vop(s, RT_VOP_UPDATE, g->revs[inrows[nin - 1]]->id, R->id);
+		add_vop(s, RT_VOP_UPDATE, g->revs[inrows[nin - 1]]->version_id, R->version_id);
 		rows_del(r, inrows[nin - 1]);
 	}
 	rows_add(r, rev);
@@ -222,6 +237,7 @@ int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
 	free(order);
 	free(visited);
 	rt_revset_free(&roots);
+	rt_plan_use_squashes(g, plan);
 	return 0;
 }
 
@@ -282,13 +298,13 @@ static void downgrade_vops(const rt_graph *g, rows *r, unsigned char *applied,
 			keep[nin++] = p;
 	}
 	if (nin == 0) {
-		add_vop(s, RT_VOP_DELETE, R->id, NULL);
+		add_vop(s, RT_VOP_DELETE, R->version_id, NULL);
 	} else {
 		for (int k = 1; k < nin; k++) {
-			add_vop(s, RT_VOP_INSERT, NULL, g->revs[keep[k]]->id);
+			add_vop(s, RT_VOP_INSERT, NULL, g->revs[keep[k]]->version_id);
 			rows_add(r, keep[k]);
 		}
-		add_vop(s, RT_VOP_UPDATE, R->id, g->revs[keep[0]]->id);
+		add_vop(s, RT_VOP_UPDATE, R->version_id, g->revs[keep[0]]->version_id);
 		rows_add(r, keep[0]);
 	}
 	rows_del(r, rev);
@@ -422,6 +438,7 @@ int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 	free(drop);
 	free(applied);
 	free_dependants(g, dep, ndep);
+	rt_plan_use_squashes(g, plan);
 	return 0;
 }
 
@@ -560,14 +577,14 @@ static void stamp_vops(const rt_graph *g, const rt_state *st,
 		}
 	for (size_t i = 0; i < added.n; i++)
 		if (pair[i] >= 0)
-			add_vop(s, RT_VOP_UPDATE, g->revs[removed.v[pair[i]]]->id,
-				g->revs[added.v[i]]->id);
+			add_vop(s, RT_VOP_UPDATE, g->revs[removed.v[pair[i]]]->version_id,
+				g->revs[added.v[i]]->version_id);
 	for (size_t k = 0; k < removed.n; k++)
 		if (!used[k])
-			add_vop(s, RT_VOP_DELETE, g->revs[removed.v[k]]->id, NULL);
+			add_vop(s, RT_VOP_DELETE, g->revs[removed.v[k]]->version_id, NULL);
 	for (size_t i = 0; i < added.n; i++)
 		if (pair[i] < 0)
-			add_vop(s, RT_VOP_INSERT, NULL, g->revs[added.v[i]]->id);
+			add_vop(s, RT_VOP_INSERT, NULL, g->revs[added.v[i]]->version_id);
 	free(pair);
 	free(used);
 	rt_revset_free(&removed);

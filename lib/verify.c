@@ -12,6 +12,10 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* their short names in this file (squash_verify.c uses them too, by the long ones) */
+#define summary(...) rt_verify_summary(__VA_ARGS__)
+#define problem(...) rt_verify_problem(__VA_ARGS__)
+
 static rt_verify_check *add_check(rt_verify_report *r, const char *name)
 {
 	r->v = rt_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
@@ -22,10 +26,8 @@ static rt_verify_check *add_check(rt_verify_report *r, const char *name)
 	return c;
 }
 
-static void summary(rt_verify_check *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* Set a check's one-line summary (printf-style), replacing an earlier one. */
-static void summary(rt_verify_check *c, const char *fmt, ...)
+void rt_verify_summary(rt_verify_check *c, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -36,10 +38,8 @@ static void summary(rt_verify_check *c, const char *fmt, ...)
 	c->summary = rt_strbuf_detach(&sb);
 }
 
-static void problem(rt_verify_check *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* Add a problem line (printf-style) to a check, which then fails. */
-static void problem(rt_verify_check *c, const char *fmt, ...)
+void rt_verify_problem(rt_verify_check *c, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -316,6 +316,8 @@ int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 		summary(c, "skipped: %s", !out->v[1].ok ? "the database cannot be read, so what is to apply is unknown"
 							: "the version table names unknown revisions");
 	check_downgrades(ctx, add_check(out, "downgrades"));
+	if (rt_verify_has_squashes(ctx->graph))
+		rt_verify_squashes(ctx, add_check(out, "squashes"));
 	rt_state_free(&st);
 	out->ok = 1;
 	for (size_t i = 0; i < out->n; i++)
