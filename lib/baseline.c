@@ -26,7 +26,8 @@ static int database_ops(rt_ctx *ctx, const rt_dialect **dp, sm_schema **model,
 	if (rt_sm_source_load(ctx, d, ctx->cfg, "database", model, err) < 0)
 		return -1;
 	sm_schema *empty = rt_sm_new();
-	int rc = d->diff(empty, *model, ops, err);
+	sm_diff_opts opts = { .column_order_strict = ctx->cfg->column_order_strict };
+	int rc = d->diff(empty, *model, &opts, ops, err);
 	rt_sm_free(empty);
 	return rc;
 }

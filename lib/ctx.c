@@ -123,15 +123,17 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 {
 	memset(st, 0, sizeof(*st));
 	st->exists = known_to_exist;
+	const char *schema;
+	if (rt_tables_schema(d, c, ctx->cfg, &schema, err) < 0)
+		return -1;
 	if (!known_to_exist &&
-	    d->table_exists(c, ctx->cfg->version_table_schema,
-			    ctx->cfg->version_table, &st->exists, err) < 0)
+	    d->table_exists(c, schema, ctx->cfg->version_table, &st->exists, err) < 0)
 		return -1;
 	if (!st->exists)
 		return 0;
 	strbuf sql = STRBUF_INIT;
 	rt_strbuf_adds(&sql, "SELECT version_num FROM ");
-	rt_table_name(ctx->cfg, ctx->cfg->version_table, &sql);
+	rt_table_name(schema, ctx->cfg->version_table, &sql);
 	rt_strbuf_adds(&sql, " ORDER BY version_num");
 	state_rows sr = { ctx->graph, st };
 	int rc = d->query(c, sql.buf, add_row, &sr, err);
@@ -164,11 +166,14 @@ int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 int rt_history_insert(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		      const rt_history_row *row, rt_error *err)
 {
+	const char *schema;
+	if (rt_tables_schema(d, c, ctx->cfg, &schema, err) < 0)
+		return -1;
 	char *history = rt_history_table(ctx->cfg);
 	strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
 	d->user_expr(c, &user);
 	rt_strbuf_adds(&sb, "INSERT INTO ");
-	rt_table_name(ctx->cfg, history, &sb);
+	rt_table_name(schema, history, &sb);
 	rt_strbuf_adds(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (");
 	const char *vals[] = { row->revision, row->direction, row->from, row->to, row->checksum };
 	for (size_t i = 0; i < 5; i++) {
@@ -217,11 +222,14 @@ int rt_read_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 	out->sums = rt_xcalloc(g->nrevs + 1, sizeof(char *));
 	out->when = rt_xcalloc(g->nrevs + 1, sizeof(char *));
 	char *history = rt_history_table(ctx->cfg);
-	int rc = d->table_exists(c, ctx->cfg->version_table_schema, history, &out->exists, err);
+	const char *schema;
+	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, history, &out->exists, err);
 	if (rc == 0 && out->exists) {
 		strbuf sql = STRBUF_INIT;
 		rt_strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
-		rt_table_name(ctx->cfg, history, &sql);
+		rt_table_name(schema, history, &sql);
 		rt_strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp', 'rehash') ORDER BY id");
 		rc = d->query(c, sql.buf, checksum_row, out, err);
 		rt_strbuf_release(&sql);

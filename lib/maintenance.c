@@ -182,7 +182,10 @@ static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *
 {
 	char *history = rt_history_table(ctx->cfg);
 	int exists = 0;
-	int rc = d->table_exists(c, ctx->cfg->version_table_schema, history, &exists, err);
+	const char *schema;
+	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, history, &exists, err);
 	free(history);
 	if (rc == 0 && exists) {
 		rt_history_row row = { .direction = "reset", .to = "" };
@@ -223,20 +226,22 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 		rt_strbuf_release(&sb);
 	}
 	if (rc == 0)
-		rc = d->diff(now, empty, &ops, err);
+		rc = d->diff(now, empty, NULL, &ops, err);
 	if (rc == 0)
 		rc = d->begin(c, err);
 	for (size_t i = 0; rc == 0 && i < ops.n; i++)
 		for (size_t j = 0; rc == 0 && j < ops.v[i].sql.n; j++)
 			rc = d->exec(c, ops.v[i].sql.v[j], err);
 	int exists = 0;
+	const char *schema = NULL;
 	if (rc == 0)
-		rc = d->table_exists(c, ctx->cfg->version_table_schema,
-				     ctx->cfg->version_table, &exists, err);
+		rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, ctx->cfg->version_table, &exists, err);
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT;
 		rt_strbuf_adds(&sb, "DELETE FROM ");
-		rt_table_name(ctx->cfg, ctx->cfg->version_table, &sb);
+		rt_table_name(schema, ctx->cfg->version_table, &sb);
 		rc = d->exec(c, sb.buf, err);
 		rt_strbuf_release(&sb);
 	}

@@ -172,7 +172,8 @@ static int compare_models(tester *t, const sm_schema *before, rt_test_result *re
 	if (t->r.d->introspect(t->conn, t->scfg, &after, err) < 0)
 		return -1;
 	sm_ops ops = { 0 };
-	int rc = t->r.d->diff(after, before, &ops, err);
+	sm_diff_opts opts = { .column_order_strict = t->scfg->column_order_strict };
+	int rc = t->r.d->diff(after, before, &opts, &ops, err);
 	size_t n = 0;
 	for (size_t i = 0; rc == 0 && i < ops.n; i++)
 		if (!ops.v[i].check_only) {
@@ -398,6 +399,8 @@ static int open_scratch(tester *t, rt_error *err)
 	if (!t->conn)
 		return -1;
 	t->r.conn = t->conn;
+	if (rt_run_table_names(&t->r, err) < 0)
+		return -1;
 	t->st.exists = 1;
 	/* made now, so they are part of every fingerprint alike */
 	return rt_run_make_tables(&t->r, err);

@@ -72,9 +72,12 @@ static int check_applied(const rt_graph *g, const rt_state *st, const rt_revset 
 /* The history table, made as a migration run would (IF NOT EXISTS). */
 static int ensure_history(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *err)
 {
+	const char *schema;
+	if (rt_tables_schema(d, c, ctx->cfg, &schema, err) < 0)
+		return -1;
 	char *history = rt_history_table(ctx->cfg);
 	strbuf name = STRBUF_INIT, ddl = STRBUF_INIT;
-	rt_table_name(ctx->cfg, history, &name);
+	rt_table_name(schema, history, &name);
 	d->history_table_ddl(&ddl, name.buf);
 	int rc = d->exec(c, ddl.buf, err);
 	rt_strbuf_release(&name);

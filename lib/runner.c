@@ -30,6 +30,7 @@ typedef struct prepared {
 	rt_stmtlist stmts;
 	const rt_section *sec;
 	char *checksum;
+	int session;        /* a statement may change the connection (rt_stmt.session) */
 } prepared;
 
 static double mono_ms(void)
@@ -404,6 +405,8 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 				p[i].sec->body_line, rev->path, &p[i].stmts,
 				err) < 0)
 			return -1;
+		for (size_t j = 0; j < p[i].stmts.n; j++)
+			p[i].session |= p[i].stmts.v[j].session;
 		if (check_nontx(&p[i], rev, err) < 0 ||
 		    check_statements(&p[i], rev, err) < 0)
 			return -1;
@@ -578,6 +581,11 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 			failed_step(r, s, err, own, i > 0 ? APPLIED_SOME : APPLIED_NONE);
 			return -1;
 		}
+	if (p->session && rt_run_session_check(r, s, err) < 0) {
+		tx_rollback(r);
+		failed_step(r, s, err, own, own ? APPLIED_ALL : APPLIED_NONE);
+		return -1;
+	}
 	if (record_step(r, s, p, started, mono_ms() - t0, err) < 0 ||
 	    ((r->cfg->transaction_per_migration || own) && tx_commit(r, err) < 0)) {
 		tx_rollback(r);
@@ -673,6 +681,11 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 	}
 	if (rc == 0 && plan->n && r->conn && r->ctx->backup_first && r->dir != RT_STAMP)
 		rc = backup_first(r, err);
+	int session = 0; /* read the connection's state only when a step may change it */
+	for (size_t i = 0; i < plan->n; i++)
+		session |= p[i].session;
+	if (rc == 0 && session)
+		rc = rt_run_session_check(r, NULL, err);
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_step(r, &plan->steps[i], &p[i], err);

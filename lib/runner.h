@@ -26,6 +26,7 @@ typedef struct run {
 	rt_strlist expected; /* version rows as the plan leaves them so far */
 	rt_strlist committed; /* version rows as last committed: what a failure leaves */
 	int kept_mid_run;    /* one transaction per run, but a step committed on its own */
+	rt_strlist session;  /* the connection's state before the first step (session.c) */
 	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
 	rt_direction dir;
 	int hold;            /* leave the run's last transaction open (rt_run_end ends it) */
@@ -34,6 +35,8 @@ typedef struct run {
 /* Set up a run for ctx: dialect, table names (0, or -1 with err filled). */
 int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err);
 void rt_run_release(run *r);
+/* Name the version and history tables for the run's connection (offline: the configuration's). */
+int rt_run_table_names(run *r, rt_error *err);
 /* The version rows a plan starts from: expected and committed both become st's. */
 void rt_run_start_state(run *r, const rt_state *st);
 
@@ -50,6 +53,13 @@ int rt_run_make_tables(run *r, rt_error *err);
  * transaction undone, are then made sure of again by the next step).
  */
 int rt_run_end(run *r, int commit, rt_error *err);
+
+/*
+ * Online: s NULL reads the connection's state, before the first step;
+ * after the statements of step s, what they changed of that state is
+ * undone (a notice names it), or the step fails.
+ */
+int rt_run_session_check(run *r, const rt_step *s, rt_error *err);
 
 /* Generated SQL: execute it online, print it as a statement offline. */
 int rt_run_emit(run *r, const char *sql, rt_error *err);
