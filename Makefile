@@ -51,7 +51,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all deps test test-run unit demo bench install clean fuzz fuzz-bins soak
+.PHONY: all deps test test-run unit demo bench install install-completion clean fuzz fuzz-bins soak
 all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so
 
 # V=1 shows the full commands.
@@ -155,6 +155,16 @@ install: all
 	install -m 644 docs/retort.1 $(DESTDIR)$(PREFIX)/share/man/man1/retort.1
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define RETORT_VERSION "\(.*\)"/\1/p' include/retort.h)|' \
 		-e 's|@REQUIRES@|$(PKGS)|' retort.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/retort.pc
+	$(MAKE) --no-print-directory install-completion
+
+# Shell completion, printed by the retort just built (retort completion SHELL).
+COMPLETION_DIRS := $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	$(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+install-completion: $(BUILD)/retort
+	install -d $(COMPLETION_DIRS)
+	$(BUILD)/retort completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/retort
+	$(BUILD)/retort completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_retort
+	$(BUILD)/retort completion fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/retort.fish
 
 # The library example, linked with the library just built.
 $(BUILD)/embed-app: examples/embed/app.c $(BUILD)/libretort.a

@@ -14,6 +14,8 @@ typedef struct opt_list {
 	size_t n;
 } opt_list;
 
+struct opt;
+
 typedef struct cli {
 	/* global options */
 	const char *config_path; /* -c */
@@ -31,6 +33,12 @@ typedef struct cli {
 	rt_config *cfg;
 	rt_ctx *ctx;
 	const char *cmd;         /* the command being run */
+	/*
+	 * Describe mode (completion): parse_options hands the command's
+	 * option table to describe and returns as after --help.
+	 */
+	void (*describe)(struct cli *c, const struct opt *opts);
+	void *describe_ud;
 } cli;
 
 /* An option: type decides what value points to. */
@@ -137,6 +145,21 @@ void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,
 int cli_since_revisions(cli *c, rt_ctx *ctx, const char *ref, opt_list *ids);
 
 typedef int (*command_fn)(cli *c, int argc, char **argv);
+
+/* A command of the dispatch table (main.c). */
+typedef struct cli_command {
+	const char *name;
+	command_fn fn;
+	const char *summary;
+	int json;          /* has --json output */
+	const char *args;  /* what its arguments complete to: revisions, seeds, dirs, shells; NULL: nothing */
+} cli_command;
+
+/* The table, ending with a NULL name; and the global options' table. */
+const cli_command *cli_command_table(void);
+const opt *cli_global_options(void);
+int cmd_completion(cli *c, int argc, char **argv);
+int cmd_complete(cli *c, int argc, char **argv);
 
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_revision(cli *c, int argc, char **argv);

@@ -126,9 +126,9 @@ int cmd_lint(cli *c, int argc, char **argv)
 	const char *dialect = NULL, *format = NULL, *since = NULL;
 	int upgrade_only = 0, list = 0;
 	const opt opts[] = {
-		OPT_STRING(0, "dialect", &dialect, "NAME", "sqlite or postgresql (default: the configured URL's)"),
+		OPT_STRING(0, "dialect", &dialect, "sqlite|postgresql", "the dialect (default: the configured URL's)"),
 		OPT_BOOL(0, "upgrade-only", &upgrade_only, "leave the downgrade sections out"),
-		OPT_STRING(0, "format", &format, "FORMAT", "text (default), json, github (workflow annotations) or sarif (SARIF 2.1.0)"),
+		OPT_STRING(0, "format", &format, "text|json|github|sarif", "text (default), JSON, GitHub annotations, SARIF 2.1.0"),
 		OPT_STRING(0, "since", &since, "GITREF", "lint only revisions whose files changed since GITREF"),
 		OPT_BOOL(0, "list-rules", &list, "list the rules and exit"),
 		OPT_END(),
