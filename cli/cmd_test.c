@@ -33,12 +33,12 @@ static void print_text(cli *c, const rt_graph *g, const rt_test_report *r)
 		const rt_test_result *t = &r->v[i];
 		const rt_revision *rev = g->revs[t->rev];
 		printf("%s%-4s%s  %s  %s\n", t->ok ? green : red, t->ok ? "ok" : "FAIL", off,
-		       rev->id, rev->message ? rev->message : "");
+		       rev->id, rev->message ? cli_safe(rev->message) : "");
 		if (t->ok)
 			continue;
-		printf("      %s: %s\n", t->stage, t->message ? t->message : "");
+		printf("      %s: %s\n", t->stage, t->message ? cli_safe(t->message) : "");
 		for (size_t j = 0; j < t->changes.n; j++)
-			printf("      - %s\n", t->changes.v[j]);
+			printf("      - %s\n", cli_safe(t->changes.v[j]));
 		if (t->restore_sql && *t->restore_sql) {
 			printf("      the downgrade would also need:\n");
 			print_indented(t->restore_sql, "        ");

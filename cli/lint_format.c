@@ -15,7 +15,7 @@
  */
 static void gh_escape(const char *s, int property)
 {
-	for (; s && *s; s++) {
+	for (s = s ? cli_safe(s) : NULL; s && *s; s++) {
 		switch (*s) {
 		case '%': fputs("%25", stdout); break;
 		case '\r': fputs("%0D", stdout); break;
