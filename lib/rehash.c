@@ -57,8 +57,9 @@ static int check_applied(const rt_graph *g, const rt_state *st, const rt_revset 
 	unsigned char *applied = applied_of(g, st);
 	int rc = 0;
 	for (size_t i = 0; i < revs->n && rc == 0; i++) {
-		if (applied[revs->v[i]])
-			continue;
+		int last = g->revs[revs->v[i]]->squash_last;
+		if (applied[revs->v[i]] || (last >= 0 && applied[last]))
+			continue; /* a squash beside its chain ran if its last revision is applied */
 		const rt_revision *R = g->revs[revs->v[i]];
 		rc = rt_fail_at(err, RT_EFAIL, R->path, 0,
 				"revision %s is not applied: there is no recorded checksum to repair", R->id);

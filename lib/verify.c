@@ -147,6 +147,19 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 				rev->path, rev->id, a.when[r] ? a.when[r] : "at an unknown time", rev->id);
 		free(now);
 	}
+	/* a squash that ran stands for its chain: its own recorded sum is checked too */
+	for (size_t i = 0; i < g->nrevs; i++) {
+		const rt_revision *s = g->revs[i];
+		if (s->squash_last < 0 || !seen[s->squash_last] || !a.sums[i])
+			continue;
+		checked++;
+		char *now = rt_revision_checksum(s);
+		if (strcmp(now, a.sums[i]))
+			problem(c, "%s was changed after it was applied (squash %s, applied %s): the database ran other SQL than the file now holds; "
+				"if the edit changes nothing that ran (a comment, formatting), record the file as it is with: retort rehash %s",
+				s->path, s->id, a.when[i] ? a.when[i] : "at an unknown time", s->id);
+		free(now);
+	}
 	summary(c, checked == 1 ? "%zu applied revision checked against its file"
 				: "%zu applied revisions checked against their files", checked);
 	rt_checksums_free(&a);

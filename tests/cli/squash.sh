@@ -68,6 +68,14 @@ e5"
 	rt upgrade s1
 	expect_steps "upgrade  -> a1" "upgrade a1 -> s1, squash b2 to d4"
 	expect_versions "d4"
+	# the squash's recorded checksum is verified, and rehash repairs it
+	sed -i '/^-- migrate:upgrade$/a SELECT 1;' migrations/s1_squash_b2_to_d4.sql
+	rt verify
+	expect_out_has "migrations/s1_squash_b2_to_d4.sql was changed after it was applied (squash s1"
+	rt rehash s1
+	expect_rc 0
+	rt verify
+	expect_out_has "ok    checksums     2 applied revisions checked against their files"
 	rt upgrade --sql base:head
 	expect_out_has "-- Running upgrade a1 -> s1, squash b2 to d4"
 	expect_out_has "SET version_num='d4' WHERE retort_version.version_num = 'a1'"
