@@ -15,7 +15,7 @@ typedef struct graph_index {
 } graph_index;
 
 /*
- * Squashes (squash_graph.c).  link: before parents are linked, mark the
+ * Squashes (graph.c and plan.c).  link: before parents are linked, mark the
  * squashes beside their chain and let the others answer to their last
  * replaced id; check: once children are linked, that each chain is linear.
  */

@@ -49,7 +49,7 @@ int rt_plan_downgrade_one(const rt_graph *g, const rt_state *st, int rev,
 			  rt_plan *plan, rt_error *err);
 
 /*
- * Squashes (squash_graph.c): the squash whose Replaces lists id when the
+ * Squashes (graph.c and plan.c): the squash whose Replaces lists id when the
  * replaced files are gone, else -1; and, in a plan, the steps of a whole
  * replaced chain turned into the squash's one step (upgrade and downgrade
  * plans call it).
@@ -61,11 +61,7 @@ void rt_step_free(rt_step *s);
 /* A squash beside its chain named as a target means the state it leaves: its last replaced revision. */
 void rt_target_unsquash(const rt_graph *g, rt_revset *revs);
 
-/* verify's checks (verify.c; squash_verify.c adds the squashes check). */
-void rt_verify_summary(rt_verify_check *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void rt_verify_problem(rt_verify_check *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* verify's squashes check (squash_verify.c): whether there is one to make, and making it. */
 int rt_verify_has_squashes(const rt_graph *g);
 void rt_verify_squashes(rt_ctx *ctx, rt_verify_check *c);
 

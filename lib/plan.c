@@ -624,3 +624,94 @@ int rt_plan_stamp(const rt_graph *g, const rt_state *st,
 	rt_revset_free(&next);
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Squashes (graph.c tells which revisions are; docs/revisions.md)      */
+/* ------------------------------------------------------------------ */
+
+/* See internal.h. */
+void rt_target_unsquash(const rt_graph *g, rt_revset *revs)
+{
+	for (size_t i = 0; i < revs->n; i++)
+		if (g->revs[revs->v[i]]->squash_last >= 0)
+			revs->v[i] = g->revs[revs->v[i]]->squash_last;
+}
+
+/* Is every revision of squash s's chain among the steps of the plan? */
+static int whole_chain(const rt_graph *g, const rt_revision *s, const unsigned char *in_plan)
+{
+	for (size_t j = 0; j < s->replaces.n; j++)
+		if (!in_plan[rt_graph_find(g, s->replaces.v[j])])
+			return 0;
+	return 1;
+}
+
+/*
+ * The step of the squash: the first replaced revision's step (the one the
+ * version table changes at below the chain) with that revision's id in its
+ * version changes replaced by the last's, so the table goes from r1's
+ * parents to rk (or back) in one step; displayed as S.
+ */
+static void squash_step(const rt_graph *g, int si, rt_step *first, rt_step *out)
+{
+	const rt_revision *s = g->revs[si];
+	const char *r1 = s->replaces.v[0], *rk = s->replaces.v[s->replaces.n - 1];
+	*out = *first;
+	memset(first, 0, sizeof(*first));
+	out->rev = si;
+	for (size_t j = 0; j < out->nvops; j++) {
+		char **f = &out->vops[j].from, **t = &out->vops[j].to;
+		if (*f && !strcmp(*f, r1)) {
+			free(*f);
+			*f = rt_xstrdup(rk);
+		}
+		if (*t && !strcmp(*t, r1)) {
+			free(*t);
+			*t = rt_xstrdup(rk);
+		}
+	}
+	rt_strlist *ids = out->dir == RT_UPGRADE ? &out->to : &out->from;
+	rt_strlist_free(ids);
+	rt_strlist_push(ids, s->id);
+}
+
+/*
+ * See internal.h.  Steps of a replaced chain that the plan runs whole
+ * become the squash's one step, at the place of the chain's last
+ * revision (upgrade: everything any of them needs is applied by then;
+ * downgrade: rk's place, the first of the chain to go).
+ */
+void rt_plan_use_squashes(const rt_graph *g, rt_plan *plan)
+{
+	unsigned char *in_plan = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->steps[i].rev >= 0)
+			in_plan[plan->steps[i].rev] = 1;
+	for (size_t si = 0; si < g->nrevs; si++) {
+		const rt_revision *s = g->revs[si];
+		if (s->squash_last < 0 || !whole_chain(g, s, in_plan))
+			continue;
+		int r1 = rt_graph_find(g, s->replaces.v[0]);
+		size_t at = plan->n, first = plan->n, out = 0;
+		for (size_t i = 0; i < plan->n; i++) {
+			if (plan->steps[i].rev == s->squash_last)
+				at = i;
+			if (plan->steps[i].rev == r1)
+				first = i;
+		}
+		rt_step merged;
+		squash_step(g, (int)si, &plan->steps[first], &merged);
+		for (size_t i = 0; i < plan->n; i++) {
+			rt_step *st = &plan->steps[i];
+			int replaced = i == first || (st->rev >= 0 && g->revs[st->rev]->squashed_by == (int)si);
+			if (replaced)
+				rt_step_free(st);
+			if (i == at)
+				plan->steps[out++] = merged;
+			else if (!replaced)
+				plan->steps[out++] = *st;
+		}
+		plan->n = out;
+	}
+	free(in_plan);
+}

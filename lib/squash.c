@@ -4,7 +4,7 @@
  * file instead of hundreds.  Its upgrade is the schema at TO built from
  * FROM's parent (read from scratch databases, as diff does), its
  * downgrade the way back; the header "-- Replaces:" lists the chain.
- * How plans use it is in squash_graph.c.
+ * The graph and plans treat it in graph.c and plan.c (Squashes).
  */
 #include "internal.h"
 #include "ctx_internal.h"

@@ -7,7 +7,23 @@
 #include "internal.h"
 #include "ctx_internal.h"
 
+#include <stdarg.h>
 #include <string.h>
+
+static void fail_line(rt_verify_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A problem of the check (printf-style): it then fails. */
+static void fail_line(rt_verify_check *c, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	rt_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	rt_strlist_push(&c->problems, sb.buf);
+	rt_strbuf_release(&sb);
+	c->ok = 0;
+}
 
 int rt_verify_has_squashes(const rt_graph *g)
 {
@@ -26,11 +42,11 @@ static void same_schema(rt_ctx *ctx, const rt_revision *s, rt_verify_check *c)
 	rt_diff d;
 	rt_error e = { 0 };
 	if (rt_schema_diff(ctx, chain, squash, &d, &e) < 0) {
-		rt_verify_problem(c, "%s: cannot compare the squash with its chain: %s", s->path, e.message);
+		fail_line(c, "%s: cannot compare the squash with its chain: %s", s->path, e.message);
 		rt_error_clear(&e);
 	} else {
 		for (size_t i = 0; i < d.changes.n; i++)
-			rt_verify_problem(c, "%s (squash %s) does not build what %s..%s build: to match them, %s",
+			fail_line(c, "%s (squash %s) does not build what %s..%s build: to match them, %s",
 					  s->path, s->id, r1, rk, d.changes.v[i]);
 		rt_diff_free(&d);
 	}
@@ -130,7 +146,8 @@ void rt_verify_squashes(rt_ctx *ctx, rt_verify_check *c)
 		same_schema(ctx, s, c);
 		environments(ctx, s, c);
 	}
-	rt_verify_summary(c, "%zu squash%s beside the revisions %s replace%s, %zu whose replaced files are deleted",
-			  beside, beside == 1 ? "" : "es", beside == 1 ? "it" : "they",
-			  beside == 1 ? "s" : "", alone);
+	free(c->summary);
+	c->summary = rt_xasprintf("%zu squash%s beside the revisions %s replace%s, %zu whose replaced files are deleted",
+				  beside, beside == 1 ? "" : "es", beside == 1 ? "it" : "they",
+				  beside == 1 ? "s" : "", alone);
 }

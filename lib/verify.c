@@ -12,10 +12,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* their short names in this file (squash_verify.c uses them too, by the long ones) */
-#define summary(...) rt_verify_summary(__VA_ARGS__)
-#define problem(...) rt_verify_problem(__VA_ARGS__)
-
 static rt_verify_check *add_check(rt_verify_report *r, const char *name)
 {
 	r->v = rt_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
@@ -26,8 +22,10 @@ static rt_verify_check *add_check(rt_verify_report *r, const char *name)
 	return c;
 }
 
+static void summary(rt_verify_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Set a check's one-line summary (printf-style), replacing an earlier one. */
-void rt_verify_summary(rt_verify_check *c, const char *fmt, ...)
+static void summary(rt_verify_check *c, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -38,8 +36,10 @@ void rt_verify_summary(rt_verify_check *c, const char *fmt, ...)
 	c->summary = rt_strbuf_detach(&sb);
 }
 
+static void problem(rt_verify_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Add a problem line (printf-style) to a check, which then fails. */
-void rt_verify_problem(rt_verify_check *c, const char *fmt, ...)
+static void problem(rt_verify_check *c, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
 	va_list ap;
