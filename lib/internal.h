@@ -20,6 +20,9 @@ void rt_hint(rt_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 void rt_strlist_push(rt_strlist *l, const char *s);
+/* Push a printf-style line. */
+void rt_strlist_pushf(rt_strlist *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void rt_strlist_pushn(rt_strlist *l, const char *s, size_t n);
 void rt_strlist_free(rt_strlist *l);
 int rt_strlist_has(const rt_strlist *l, const char *s);

@@ -7,23 +7,10 @@
 #include "internal.h"
 #include "ctx_internal.h"
 
-#include <stdarg.h>
 #include <string.h>
 
-static void fail_line(rt_verify_check *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* A problem of the check (printf-style): it then fails. */
-static void fail_line(rt_verify_check *c, const char *fmt, ...)
-{
-	strbuf sb = STRBUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	rt_strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	rt_strlist_push(&c->problems, sb.buf);
-	rt_strbuf_release(&sb);
-	c->ok = 0;
-}
+/* A problem line of the check, which then fails. */
+#define fail_line(c, ...) ((c)->ok = 0, rt_strlist_pushf(&(c)->problems, __VA_ARGS__))
 
 int rt_verify_has_squashes(const rt_graph *g)
 {

@@ -71,7 +71,7 @@ e5"
 	# the squash's recorded checksum is verified, and rehash repairs it
 	sed -i '/^-- migrate:upgrade$/a SELECT 1;' migrations/s1_squash_b2_to_d4.sql
 	rt verify
-	expect_out_has "migrations/s1_squash_b2_to_d4.sql was changed after it was applied (squash s1"
+	expect_out_has "migrations/s1_squash_b2_to_d4.sql was changed after it was applied (revision s1"
 	rt rehash s1
 	expect_rc 0
 	rt verify
