@@ -153,6 +153,13 @@ void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,
  * Returns -1 after printing an error (git missing, an unknown ref).
  */
 int cli_since_revisions(cli *c, rt_ctx *ctx, const char *ref, opt_list *ids);
+/*
+ * The revisions a command is to work on: its positional arguments, and
+ * with since those changed since that git revision.  -1 to go on, else the
+ * exit status after the error was printed.
+ */
+int cli_revision_args(cli *c, rt_ctx *ctx, int argc, char **argv, const char *since,
+		      opt_list *ids);
 
 typedef int (*command_fn)(cli *c, int argc, char **argv);
 

@@ -163,16 +163,10 @@ int cmd_lint(cli *c, int argc, char **argv)
 	if (!ctx)
 		return cli_fail(c, &err);
 	opt_list ids = { 0 };
-	for (int i = 1; i < argc; i++)
-		cli_list_add(&ids, argv[i]);
-	if (since) {
-		if (cli_since_revisions(c, ctx, since, &ids) < 0) {
-			free(ids.v);
-			return since[0] == '-' || !since[0] ? 2 : 1;
-		}
-		if (!ids.n)
-			cli_note(c, "No migration file changed since %s: nothing to lint.", since);
-	}
+	if ((rc = cli_revision_args(c, ctx, argc, argv, since, &ids)) >= 0)
+		return rc;
+	if (since && !ids.n)
+		cli_note(c, "No migration file changed since %s: nothing to lint.", since);
 	rt_lint_options lo = { .dialect = dialect, .upgrade_only = upgrade_only };
 	rt_lint_report r = { 0 };
 	/* nothing changed: an empty report of the right dialect, in the format asked for */

@@ -117,21 +117,13 @@ int cmd_test(cli *c, int argc, char **argv)
 	if (!ctx)
 		return cli_fail(c, &err);
 	opt_list ids = { 0 };
-	for (int i = 1; i < argc; i++)
-		cli_list_add(&ids, argv[i]);
-	if (since) {
-		size_t given = ids.n;
-		if (cli_since_revisions(c, ctx, since, &ids) < 0) {
-			free(ids.v);
-			return since[0] == '-' || !since[0] ? 2 : 1;
-		}
-		if (ids.n == given && !given) {
-			cli_note(c, "No migration file changed since %s: nothing to test.", since);
-			if (c->json)
-				puts("{\"ok\": true, \"tested\": 0, \"failed\": 0, \"applied\": 0, \"stopped\": false, \"results\": []}");
-			free(ids.v);
-			return 0;
-		}
+	if ((rc = cli_revision_args(c, ctx, argc, argv, since, &ids)) >= 0)
+		return rc;
+	if (since && !ids.n) {
+		cli_note(c, "No migration file changed since %s: nothing to test.", since);
+		if (c->json)
+			puts("{\"ok\": true, \"tested\": 0, \"failed\": 0, \"applied\": 0, \"stopped\": false, \"results\": []}");
+		return 0;
 	}
 	rt_test_options to = { .idents = ids.v, .n = ids.n, .seed = seed };
 	rt_test_report r;

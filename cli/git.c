@@ -154,3 +154,17 @@ int cli_since_revisions(cli *c, rt_ctx *ctx, const char *ref, opt_list *ids)
 	free(files.v);
 	return 0;
 }
+
+/* See cli.h. */
+int cli_revision_args(cli *c, rt_ctx *ctx, int argc, char **argv, const char *since,
+		      opt_list *ids)
+{
+	for (int i = 1; i < argc; i++)
+		cli_list_add(ids, argv[i]);
+	if (since && cli_since_revisions(c, ctx, since, ids) < 0) {
+		free(ids->v);
+		ids->v = NULL;
+		return since[0] == '-' || !since[0] ? 2 : 1;
+	}
+	return -1;
+}
