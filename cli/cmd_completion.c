@@ -343,36 +343,44 @@ int cmd_complete(cli *c, int argc, char **argv)
 	if (argc < 2)
 		return 2;
 	const char *what = argv[1];
-	rt_error err = { 0 };
+	rt_error *err = c->err;
 	if (!strcmp(what, "commands")) {
 		for (const cli_command *t = cli_command_table(); t->name; t++)
 			puts(t->name);
 		return 0;
 	}
-	rt_config *cfg = cli_config(c, &err);
+	rt_config *cfg = cli_config(c, err);
 	if (!cfg) {
-		rt_error_clear(&err);
+		rt_error_clear(err);
 		return 1;
 	}
 	if (!strcmp(what, "envs")) {
-		words((const char *const *)cfg->envs.v, cfg->envs.n);
+		for (size_t i = 0; i < rt_config_env_count(cfg); i++)
+			puts(rt_config_env_name(cfg, i));
 		return 0;
 	}
-	if (!strcmp(what, "seeds"))
-		return list_seeds(cfg->seed_location);
+	if (!strcmp(what, "seeds")) {
+		char *dir = rt_config_get(cfg, "seed_location");
+		int rc = dir ? list_seeds(dir) : 1;
+		rt_free(dir);
+		return rc;
+	}
 	if (strcmp(what, "revisions"))
 		return 2;
-	rt_ctx *ctx = cli_ctx(c, &err);
+	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx) {
-		rt_error_clear(&err);
+		rt_error_clear(err);
 		return 1;
 	}
 	const rt_graph *g = rt_ctx_graph(ctx);
 	static const char *const fixed[] = { "head", "heads", "base", "current" };
 	words(fixed, 4);
-	for (size_t i = 0; i < g->nlabels; i++)
-		printf("%s\n%s@head\n", g->labels[i].name, g->labels[i].name);
-	for (size_t i = 0; i < g->nrevs; i++)
-		puts(g->revs[i]->id);
+	for (size_t i = 0; i < rt_graph_count(g); i++) {
+		const rt_revision *r = rt_graph_revision(g, (int)i);
+		for (size_t j = 0; j < rt_revision_label_count(r); j++)
+			printf("%s\n%s@head\n", rt_revision_label(r, j), rt_revision_label(r, j));
+	}
+	for (size_t i = 0; i < rt_graph_count(g); i++)
+		puts(rt_revision_id(rt_graph_revision(g, (int)i)));
 	return 0;
 }

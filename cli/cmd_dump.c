@@ -39,12 +39,12 @@ static int write_whole(cli *c, const char *path, const char *text)
 /* See cli.h. */
 int cli_dump_schema_to(cli *c, rt_ctx *ctx, const char *path)
 {
-	rt_error err = { 0 };
+	rt_error *err = c->err;
 	char *sql;
-	if (rt_dump_schema(ctx, &sql, &err) < 0)
-		return cli_fail(c, &err);
+	if (rt_dump_schema(ctx, &sql, err) < 0)
+		return cli_fail(c, err);
 	int rc = path ? write_whole(c, path, sql) : (fputs(sql, stdout), 0);
-	free(sql);
+	rt_free(sql);
 	return rc;
 }
 
@@ -104,35 +104,40 @@ int cmd_baseline(cli *c, int argc, char **argv)
 		free(labels.v);
 		return rc;
 	}
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx) {
 		free(labels.v);
-		return cli_fail(c, &err);
+		return cli_fail(c, err);
 	}
-	rt_new_revision nr = {
-		.message = message, .rev_id = rev_id, .version_path = version_path,
-		.heads = head ? &head : NULL, .nheads = head ? 1 : 0,
-		.labels = labels.v, .nlabels = labels.n,
-	};
-	rt_diff d;
-	char *path;
-	rc = rt_baseline(ctx, &nr, &d, &path, &err);
+	rt_revision_spec *nr = rt_revision_spec_new();
+	rt_revision_spec_set_message(nr, message);
+	rt_revision_spec_set_rev_id(nr, rev_id);
+	rt_revision_spec_set_version_path(nr, version_path);
+	if (head)
+		rt_revision_spec_add_head(nr, head);
+	for (size_t i = 0; i < labels.n; i++)
+		rt_revision_spec_add_label(nr, labels.v[i]);
 	free(labels.v);
+	rt_diff *d;
+	char *path;
+	rc = rt_baseline(ctx, nr, &d, &path, err);
+	rt_revision_spec_free(nr);
 	if (rc < 0) {
-		rt_diff_free(&d);
+		rt_diff_free(d);
 		if (path)
 			cli_note(c, "note: %s stays; check it, then run: retort stamp <its revision>", path);
-		free(path);
-		return cli_fail(c, &err);
+		rt_free(path);
+		return cli_fail(c, err);
 	}
-	cli_report_unsupported(c, &d);
-	for (size_t i = 0; i < d.warnings.n; i++)
-		cli_note(c, "warning: %s", d.warnings.v[i]);
+	cli_report_unsupported(c, d);
+	for (size_t i = 0; i < rt_diff_warning_count(d); i++)
+		cli_note(c, "warning: %s", rt_diff_warning(d, i));
+	size_t n = rt_diff_change_count(d);
 	cli_note(c, "The new revision creates %zu object%s; the database is stamped at it.",
-		 d.changes.n, d.changes.n == 1 ? "" : "s");
+		 n, n == 1 ? "" : "s");
 	printf("%s\n", path);
-	free(path);
-	rt_diff_free(&d);
+	rt_free(path);
+	rt_diff_free(d);
 	return 0;
 }

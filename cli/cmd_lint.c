@@ -14,61 +14,64 @@
 /* file:line:col: rule: message ("rule (warning)" for [lint] warn), then why and fix indented. */
 static void print_text(const rt_lint_report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		const rt_finding *f = &r->v[i];
-		printf("%s:%d:%d: %s%s: %s%s\n", f->file ? cli_safe(f->file) : "-", f->line,
-		       f->column, f->rule, f->warning ? " (warning)" : "", cli_safe(f->message),
-		       strcmp(f->section, "downgrade") ? "" : " (downgrade section)");
-		printf("  why: %s\n  fix: %s\n", cli_safe(f->why), cli_safe(f->fix));
+	for (size_t i = 0; i < rt_lint_report_count(r); i++) {
+		const rt_finding *f = rt_lint_report_finding(r, i);
+		const char *file = rt_finding_file(f);
+		printf("%s:%d:%d: %s%s: %s%s\n", file ? cli_safe(file) : "-", rt_finding_line(f),
+		       rt_finding_column(f), rt_finding_rule(f), rt_finding_warning(f) ? " (warning)" : "",
+		       cli_safe(rt_finding_message(f)),
+		       strcmp(rt_finding_section(f), "downgrade") ? "" : " (downgrade section)");
+		printf("  why: %s\n  fix: %s\n", cli_safe(rt_finding_why(f)), cli_safe(rt_finding_fix(f)));
 	}
 }
 
 /* {"dialect": ..., "revisions": N, "findings": [...]} (docs/json.md) */
 static void print_json(const rt_lint_report *r)
 {
+	size_t n = rt_lint_report_count(r);
 	fputs("{\"dialect\": ", stdout);
-	json_str(stdout, r->dialect);
-	printf(", \"revisions\": %zu, \"findings\": [", r->nrevisions);
-	for (size_t i = 0; i < r->n; i++) {
-		const rt_finding *f = &r->v[i];
+	json_str(stdout, rt_lint_report_dialect(r));
+	printf(", \"revisions\": %zu, \"findings\": [", rt_lint_report_revisions(r));
+	for (size_t i = 0; i < n; i++) {
+		const rt_finding *f = rt_lint_report_finding(r, i);
 		fputs(i ? ",\n  {\"rule\": " : "\n  {\"rule\": ", stdout);
-		json_str(stdout, f->rule);
+		json_str(stdout, rt_finding_rule(f));
 		fputs(", \"file\": ", stdout);
-		json_str(stdout, f->file);
-		printf(", \"line\": %d, \"column\": %d, \"revision\": ", f->line, f->column);
-		json_str(stdout, f->revision);
+		json_str(stdout, rt_finding_file(f));
+		printf(", \"line\": %d, \"column\": %d, \"revision\": ", rt_finding_line(f),
+		       rt_finding_column(f));
+		json_str(stdout, rt_finding_revision(f));
 		fputs(", \"section\": ", stdout);
-		json_str(stdout, f->section);
+		json_str(stdout, rt_finding_section(f));
 		fputs(", \"message\": ", stdout);
-		json_str(stdout, f->message);
+		json_str(stdout, rt_finding_message(f));
 		fputs(", \"why\": ", stdout);
-		json_str(stdout, f->why);
+		json_str(stdout, rt_finding_why(f));
 		fputs(", \"fix\": ", stdout);
-		json_str(stdout, f->fix);
-		printf(", \"level\": \"%s\"}", f->warning ? "warning" : "error");
+		json_str(stdout, rt_finding_fix(f));
+		printf(", \"level\": \"%s\"}", rt_finding_warning(f) ? "warning" : "error");
 	}
-	fputs(r->n ? "\n]}\n" : "]}\n", stdout);
+	fputs(n ? "\n]}\n" : "]}\n", stdout);
 }
 
 /* --list-rules: every rule, its dialects and what fires it. */
 static int list_rules(cli *c)
 {
-	size_t n;
-	const rt_lint_rule *rules = rt_lint_rules(&n);
+	size_t n = rt_lint_rule_count();
 	if (c->json)
 		fputs("{\"rules\": [", stdout);
 	for (size_t i = 0; i < n; i++) {
 		if (!c->json) {
-			printf("%-36s %-19s %s\n", rules[i].name, rules[i].dialects,
-			       rules[i].summary);
+			printf("%-36s %-19s %s\n", rt_lint_rule_name(i), rt_lint_rule_dialects(i),
+			       rt_lint_rule_summary(i));
 			continue;
 		}
 		fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", stdout);
-		json_str(stdout, rules[i].name);
+		json_str(stdout, rt_lint_rule_name(i));
 		fputs(", \"dialects\": ", stdout);
-		json_str(stdout, rules[i].dialects);
+		json_str(stdout, rt_lint_rule_dialects(i));
 		fputs(", \"summary\": ", stdout);
-		json_str(stdout, rules[i].summary);
+		json_str(stdout, rt_lint_rule_summary(i));
 		fputc('}', stdout);
 	}
 	if (c->json)
@@ -79,29 +82,32 @@ static int list_rules(cli *c)
 /* The stderr summary: how many findings, of how many rules, where. */
 static void summary(cli *c, const rt_lint_report *r)
 {
-	if (r->nskipped)
-		cli_note(c, "%zu revision%s left out by [lint] exclude / ignore_before", r->nskipped,
-			 r->nskipped == 1 ? "" : "s");
-	if (!r->n) {
-		cli_note(c, "No findings in %zu revision%s (%s).", r->nrevisions,
-			 r->nrevisions == 1 ? "" : "s", r->dialect);
+	size_t n = rt_lint_report_count(r), nrev = rt_lint_report_revisions(r);
+	size_t nskipped = rt_lint_report_skipped(r), nwarnings = rt_lint_report_warnings(r);
+	const char *dialect = rt_lint_report_dialect(r);
+	if (nskipped)
+		cli_note(c, "%zu revision%s left out by [lint] exclude / ignore_before", nskipped,
+			 nskipped == 1 ? "" : "s");
+	if (!n) {
+		cli_note(c, "No findings in %zu revision%s (%s).", nrev, nrev == 1 ? "" : "s", dialect);
 		return;
 	}
-	if (r->nwarnings)
+	if (nwarnings)
 		cli_note(c, "%zu of the findings %s warning%s ([lint] warn): %s not fail the run",
-			 r->nwarnings, r->nwarnings == 1 ? "is a" : "are", r->nwarnings == 1 ? "" : "s",
-			 r->nwarnings == 1 ? "it does" : "they do");
+			 nwarnings, nwarnings == 1 ? "is a" : "are", nwarnings == 1 ? "" : "s",
+			 nwarnings == 1 ? "it does" : "they do");
 	size_t rules = 0;
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < n; i++) {
+		const char *rule = rt_finding_rule(rt_lint_report_finding(r, i));
 		size_t j = 0;
-		while (j < i && strcmp(r->v[j].rule, r->v[i].rule))
+		while (j < i && strcmp(rt_finding_rule(rt_lint_report_finding(r, j)), rule))
 			j++;
 		rules += j == i;
 	}
 	cli_note(c, "%zu finding%s (%zu rule%s) in %zu revision%s (%s); "
 		 "suppress one with '-- retort:lint-ignore RULE' on the line before its statement",
-		 r->n, r->n == 1 ? "" : "s", rules, rules == 1 ? "" : "s",
-		 r->nrevisions, r->nrevisions == 1 ? "" : "s", r->dialect);
+		 n, n == 1 ? "" : "s", rules, rules == 1 ? "" : "s",
+		 nrev, nrev == 1 ? "" : "s", dialect);
 }
 
 /* --format NAME (or --json): 0 text, 1 json, 2 github, 3 sarif; -1 unknown. */
@@ -158,36 +164,34 @@ int cmd_lint(cli *c, int argc, char **argv)
 		c->json = fmt == 1;
 		return list_rules(c);
 	}
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx)
-		return cli_fail(c, &err);
+		return cli_fail(c, err);
 	opt_list ids = { 0 };
 	if ((rc = cli_revision_args(c, ctx, argc, argv, since, &ids)) >= 0)
 		return rc;
 	if (since && !ids.n)
 		cli_note(c, "No migration file changed since %s: nothing to lint.", since);
-	rt_lint_options lo = { .dialect = dialect, .upgrade_only = upgrade_only };
-	rt_lint_report r = { 0 };
+	unsigned flags = upgrade_only ? RT_LINT_UPGRADE_ONLY : 0;
 	/* nothing changed: an empty report of the right dialect, in the format asked for */
-	rc = since && !ids.n ? rt_lint_sql(rt_ctx_config(ctx), &lo, "", NULL, 1, &r, &err)
-			     : rt_lint(ctx, ids.v, ids.n, &lo, &r, &err);
+	rt_lint_report *r = since && !ids.n
+		? rt_lint_sql(rt_ctx_config(ctx), dialect, flags, "", NULL, 1, err)
+		: rt_lint(ctx, (const char *const *)ids.v, ids.n, dialect, flags, err);
 	free(ids.v);
-	if (rc < 0) {
-		rt_lint_report_free(&r);
-		return cli_fail(c, &err);
-	}
+	if (!r)
+		return cli_fail(c, err);
 	if (fmt == 1)
-		print_json(&r);
+		print_json(r);
 	else if (fmt == 2)
-		cli_lint_github(&r);
+		cli_lint_github(r);
 	else if (fmt == 3)
-		cli_lint_sarif(&r);
+		cli_lint_sarif(r);
 	else
-		print_text(&r);
-	if (r.nrevisions || r.nskipped || !since)
-		summary(c, &r);
-	int status = r.n > r.nwarnings ? 1 : 0;
-	rt_lint_report_free(&r);
+		print_text(r);
+	if (rt_lint_report_revisions(r) || rt_lint_report_skipped(r) || !since)
+		summary(c, r);
+	int status = rt_lint_report_count(r) > rt_lint_report_warnings(r) ? 1 : 0;
+	rt_lint_report_free(r);
 	return status;
 }

@@ -18,23 +18,24 @@ int cmd_rehash(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
-	rt_rehash_report r;
-	if (rt_rehash(ctx, (const char *const *)argv + 1, (size_t)argc - 1, &r, &err) < 0)
-		return cli_fail(c, &err);
+	rt_error *err = c->err;
+	rt_rehash_report *r = rt_rehash(ctx, (const char *const *)argv + 1, (size_t)argc - 1, err);
+	if (!r)
+		return cli_fail(c, err);
 	const rt_graph *g = rt_ctx_graph(ctx);
-	size_t changed = 0;
-	for (size_t i = 0; i < r.n; i++) {
-		const rt_rehash_result *x = &r.v[i];
-		if (x->changed)
-			printf("%s %s -> %s\n", g->revs[x->rev]->id, x->old_sum ? x->old_sum : "(none recorded)",
-			       x->new_sum);
+	size_t changed = 0, n = rt_rehash_count(r);
+	for (size_t i = 0; i < n; i++) {
+		const char *id = rt_revision_id(rt_graph_revision(g, rt_rehash_revision(r, i)));
+		const char *old_sum = rt_rehash_old_sum(r, i), *new_sum = rt_rehash_new_sum(r, i);
+		int x = rt_rehash_changed(r, i);
+		if (x)
+			printf("%s %s -> %s\n", id, old_sum ? old_sum : "(none recorded)", new_sum);
 		else
-			printf("%s unchanged %s\n", g->revs[x->rev]->id, x->new_sum);
-		changed += (size_t)x->changed;
+			printf("%s unchanged %s\n", id, old_sum ? old_sum : new_sum);
+		changed += (size_t)x;
 	}
 	cli_note(c, "recorded %zu new checksum%s; %zu revision%s already matched",
-		 changed, changed == 1 ? "" : "s", r.n - changed, r.n - changed == 1 ? "" : "s");
-	rt_rehash_report_free(&r);
+		 changed, changed == 1 ? "" : "s", n - changed, n - changed == 1 ? "" : "s");
+	rt_rehash_report_free(r);
 	return 0;
 }

@@ -29,19 +29,20 @@ static void print_text(cli *c, const rt_graph *g, const rt_test_report *r)
 	int tty = c->color && isatty(1);
 	const char *red = tty ? "\033[1;31m" : "", *green = tty ? "\033[32m" : "",
 		   *off = tty ? "\033[0m" : "";
-	for (size_t i = 0; i < r->n; i++) {
-		const rt_test_result *t = &r->v[i];
-		const rt_revision *rev = g->revs[t->rev];
-		printf("%s%-4s%s  %s  %s\n", t->ok ? green : red, t->ok ? "ok" : "FAIL", off,
-		       rev->id, rev->message ? cli_safe(rev->message) : "");
-		if (t->ok)
+	for (size_t i = 0; i < rt_test_report_count(r); i++) {
+		const rt_revision *rev = rt_graph_revision(g, rt_test_revision(r, i));
+		const char *stage = rt_test_stage(r, i), *msg = rt_revision_message(rev);
+		printf("%s%-4s%s  %s  %s\n", stage ? red : green, stage ? "FAIL" : "ok", off,
+		       rt_revision_id(rev), msg ? cli_safe(msg) : "");
+		if (!stage)
 			continue;
-		printf("      %s: %s\n", t->stage, t->message ? cli_safe(t->message) : "");
-		for (size_t j = 0; j < t->changes.n; j++)
-			printf("      - %s\n", cli_safe(t->changes.v[j]));
-		if (t->restore_sql && *t->restore_sql) {
+		const char *what = rt_test_message(r, i), *sql = rt_test_restore_sql(r, i);
+		printf("      %s: %s\n", stage, what ? cli_safe(what) : "");
+		for (size_t j = 0; j < rt_test_change_count(r, i); j++)
+			printf("      - %s\n", cli_safe(rt_test_change(r, i, j)));
+		if (sql && *sql) {
 			printf("      the downgrade would also need:\n");
-			print_indented(t->restore_sql, "        ");
+			print_indented(sql, "        ");
 		}
 	}
 }
@@ -49,45 +50,49 @@ static void print_text(cli *c, const rt_graph *g, const rt_test_report *r)
 /* {"ok", "tested", "failed", "applied", "stopped", "results": [...]} (docs/json.md) */
 static void print_json(const rt_graph *g, const rt_test_report *r)
 {
+	size_t n = rt_test_report_count(r), failed = rt_test_report_failed(r);
 	printf("{\"ok\": %s, \"tested\": %zu, \"failed\": %zu, \"applied\": %zu, \"stopped\": %s, \"results\": [",
-	       r->failed ? "false" : "true", r->n, r->failed, r->applied,
-	       r->stopped ? "true" : "false");
-	for (size_t i = 0; i < r->n; i++) {
-		const rt_test_result *t = &r->v[i];
-		const rt_revision *rev = g->revs[t->rev];
+	       failed ? "false" : "true", n, failed, rt_test_report_applied(r),
+	       rt_test_report_stopped(r) ? "true" : "false");
+	for (size_t i = 0; i < n; i++) {
+		const rt_revision *rev = rt_graph_revision(g, rt_test_revision(r, i));
+		const char *stage = rt_test_stage(r, i);
 		fputs(i ? ",\n  {\"revision\": " : "\n  {\"revision\": ", stdout);
-		json_str(stdout, rev->id);
+		json_str(stdout, rt_revision_id(rev));
 		fputs(", \"message\": ", stdout);
-		json_str(stdout, rev->message);
+		json_str(stdout, rt_revision_message(rev));
 		fputs(", \"path\": ", stdout);
-		json_str(stdout, rev->path);
-		printf(", \"ok\": %s, \"stage\": ", t->ok ? "true" : "false");
-		json_str(stdout, t->stage);
+		json_str(stdout, rt_revision_path(rev));
+		printf(", \"ok\": %s, \"stage\": ", stage ? "false" : "true");
+		json_str(stdout, stage);
 		fputs(", \"error\": ", stdout);
-		json_str(stdout, t->message);
-		fputs(", \"changes\": ", stdout);
-		json_strlist(stdout, &t->changes);
-		fputs(", \"restore_sql\": ", stdout);
-		json_str(stdout, t->restore_sql);
+		json_str(stdout, rt_test_message(r, i));
+		fputs(", \"changes\": [", stdout);
+		for (size_t j = 0; j < rt_test_change_count(r, i); j++)
+			json_item(stdout, j, rt_test_change(r, i, j));
+		fputs("], \"restore_sql\": ", stdout);
+		json_str(stdout, rt_test_restore_sql(r, i));
 		fputc('}', stdout);
 	}
-	fputs(r->n ? "\n]}\n" : "]}\n", stdout);
+	fputs(n ? "\n]}\n" : "]}\n", stdout);
 }
 
 /* The stderr summary. */
 static void summary(cli *c, const rt_test_report *r)
 {
-	if (r->applied)
+	size_t n = rt_test_report_count(r), failed = rt_test_report_failed(r);
+	size_t applied = rt_test_report_applied(r);
+	if (applied)
 		cli_note(c, "%zu revision%s applied untested first (below those tested)",
-			 r->applied, r->applied == 1 ? "" : "s");
-	if (r->stopped)
+			 applied, applied == 1 ? "" : "s");
+	if (rt_test_report_stopped(r))
 		cli_note(c, "stopped: a revision could not be applied, so the ones after it were not tested");
-	if (r->failed)
+	if (failed)
 		cli_error(c, 1, "fix the downgrade section (or the upgrade) of each failing revision and run retort test again",
-			  "%zu of %zu revision%s failed", r->failed, r->n, r->n == 1 ? "" : "s");
+			  "%zu of %zu revision%s failed", failed, n, n == 1 ? "" : "s");
 	else
 		cli_note(c, "%zu revision%s passed: each applied, reverted and applied again",
-			 r->n, r->n == 1 ? "" : "s");
+			 n, n == 1 ? "" : "s");
 }
 
 /* test [--seed NAME] [--since GITREF] [REVISION | A:B]... */
@@ -112,10 +117,10 @@ int cmd_test(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx)
-		return cli_fail(c, &err);
+		return cli_fail(c, err);
 	opt_list ids = { 0 };
 	if ((rc = cli_revision_args(c, ctx, argc, argv, since, &ids)) >= 0)
 		return rc;
@@ -125,19 +130,17 @@ int cmd_test(cli *c, int argc, char **argv)
 			puts("{\"ok\": true, \"tested\": 0, \"failed\": 0, \"applied\": 0, \"stopped\": false, \"results\": []}");
 		return 0;
 	}
-	rt_test_options to = { .idents = ids.v, .n = ids.n, .seed = seed };
-	rt_test_report r;
-	rc = rt_test(ctx, &to, &r, &err);
+	rt_test_report *r = rt_test(ctx, (const char *const *)ids.v, ids.n, seed, err);
 	free(ids.v);
-	if (rc < 0)
-		return cli_fail(c, &err);
+	if (!r)
+		return cli_fail(c, err);
 	const rt_graph *g = rt_ctx_graph(ctx);
 	if (c->json)
-		print_json(g, &r);
+		print_json(g, r);
 	else
-		print_text(c, g, &r);
-	summary(c, &r);
-	int status = r.failed ? 1 : 0;
-	rt_test_report_free(&r);
+		print_text(c, g, r);
+	summary(c, r);
+	int status = rt_test_report_failed(r) ? 1 : 0;
+	rt_test_report_free(r);
 	return status;
 }

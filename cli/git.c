@@ -140,12 +140,13 @@ int cli_since_revisions(cli *c, rt_ctx *ctx, const char *ref, opt_list *ids)
 		return -1;
 	const rt_graph *g = rt_ctx_graph(ctx);
 	char real[PATH_MAX];
-	for (size_t i = 0; i < g->nrevs; i++) {
-		if (!realpath(g->revs[i]->path, real))
+	for (size_t i = 0; i < rt_graph_count(g); i++) {
+		const rt_revision *r = rt_graph_revision(g, (int)i);
+		if (!realpath(rt_revision_path(r), real))
 			continue;
 		for (size_t j = 0; j < files.n; j++)
 			if (!strcmp(files.v[j], real)) {
-				cli_list_add(ids, g->revs[i]->id);
+				cli_list_add(ids, rt_revision_id(r));
 				break;
 			}
 	}

@@ -34,25 +34,26 @@ static void gh_escape(const char *s, int property)
  */
 void cli_lint_github(const rt_lint_report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		const rt_finding *f = &r->v[i];
-		printf("::%s ", f->warning ? "warning" : "error");
-		if (f->file) {
+	for (size_t i = 0; i < rt_lint_report_count(r); i++) {
+		const rt_finding *f = rt_lint_report_finding(r, i);
+		const char *file = rt_finding_file(f);
+		printf("::%s ", rt_finding_warning(f) ? "warning" : "error");
+		if (file) {
 			fputs("file=", stdout);
-			gh_escape(f->file, 1);
-			printf(",line=%d,col=%d,", f->line, f->column);
+			gh_escape(file, 1);
+			printf(",line=%d,col=%d,", rt_finding_line(f), rt_finding_column(f));
 		}
 		fputs("title=", stdout);
 		gh_escape("retort lint: ", 1);
-		gh_escape(f->rule, 1);
+		gh_escape(rt_finding_rule(f), 1);
 		fputs("::", stdout);
-		gh_escape(f->message, 0);
-		if (!strcmp(f->section, "downgrade"))
+		gh_escape(rt_finding_message(f), 0);
+		if (!strcmp(rt_finding_section(f), "downgrade"))
 			gh_escape(" (downgrade section)", 0);
 		gh_escape("\nwhy: ", 0);
-		gh_escape(f->why, 0);
+		gh_escape(rt_finding_why(f), 0);
 		gh_escape("\nfix: ", 0);
-		gh_escape(f->fix, 0);
+		gh_escape(rt_finding_fix(f), 0);
 		fputc('\n', stdout);
 	}
 }
@@ -70,29 +71,27 @@ static void uri_path(FILE *out, const char *path)
 	fputc('"', out);
 }
 
-/* Does a rule apply to the dialect linted ("postgresql, sqlite" lists)? */
-static int rule_applies(const rt_lint_rule *rule, const char *dialect)
+/* Does rule i apply to the dialect linted ("postgresql, sqlite" lists)? */
+static int rule_applies(size_t i, const char *dialect)
 {
-	return dialect && strstr(rule->dialects, dialect) != NULL;
+	return dialect && strstr(rt_lint_rule_dialects(i), dialect) != NULL;
 }
 
 /* The rules of the run's dialect, as the tool's reportingDescriptors. */
 static void sarif_rules(const rt_lint_report *r)
 {
-	size_t n;
-	const rt_lint_rule *rules = rt_lint_rules(&n);
 	int first = 1;
-	for (size_t i = 0; i < n; i++) {
-		if (!rule_applies(&rules[i], r->dialect))
+	for (size_t i = 0; i < rt_lint_rule_count(); i++) {
+		if (!rule_applies(i, rt_lint_report_dialect(r)))
 			continue;
 		fputs(first ? "\n      " : ",\n      ", stdout);
 		first = 0;
 		fputs("{\"id\": ", stdout);
-		json_str(stdout, rules[i].name);
+		json_str(stdout, rt_lint_rule_name(i));
 		fputs(", \"name\": ", stdout);
-		json_str(stdout, rules[i].name);
+		json_str(stdout, rt_lint_rule_name(i));
 		fputs(", \"shortDescription\": {\"text\": ", stdout);
-		json_str(stdout, rules[i].summary);
+		json_str(stdout, rt_lint_rule_summary(i));
 		fputs("}, \"help\": {\"text\": \"docs/lint.md describes the rule, why it matters and the safe form\"}"
 		      ", \"defaultConfiguration\": {\"level\": \"error\"}}", stdout);
 	}
@@ -101,13 +100,11 @@ static void sarif_rules(const rt_lint_report *r)
 /* The index of a rule among those sarif_rules wrote, or -1. */
 static int rule_index(const char *dialect, const char *name)
 {
-	size_t n;
-	const rt_lint_rule *rules = rt_lint_rules(&n);
 	int k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!rule_applies(&rules[i], dialect))
+	for (size_t i = 0; i < rt_lint_rule_count(); i++) {
+		if (!rule_applies(i, dialect))
 			continue;
-		if (!strcmp(rules[i].name, name))
+		if (!strcmp(rt_lint_rule_name(i), name))
 			return k;
 		k++;
 	}
@@ -117,34 +114,37 @@ static int rule_index(const char *dialect, const char *name)
 /* One result: rule, level, message (with why and fix), where, and which revision. */
 static void sarif_result(const rt_lint_report *r, const rt_finding *f)
 {
+	const char *rule = rt_finding_rule(f), *message = rt_finding_message(f);
+	const char *why = rt_finding_why(f), *fix = rt_finding_fix(f), *file = rt_finding_file(f);
+	int line = rt_finding_line(f), column = rt_finding_column(f);
 	fputs("{\"ruleId\": ", stdout);
-	json_str(stdout, f->rule);
-	int idx = rule_index(r->dialect, f->rule);
+	json_str(stdout, rule);
+	int idx = rule_index(rt_lint_report_dialect(r), rule);
 	if (idx >= 0)
 		printf(", \"ruleIndex\": %d", idx);
-	printf(", \"level\": \"%s\", \"message\": {\"text\": ", f->warning ? "warning" : "error");
-	size_t len = strlen(f->message) + strlen(f->why) + strlen(f->fix) + 64;
+	printf(", \"level\": \"%s\", \"message\": {\"text\": ", rt_finding_warning(f) ? "warning" : "error");
+	size_t len = strlen(message) + strlen(why) + strlen(fix) + 64;
 	char *text = malloc(len);
 	if (text)
-		snprintf(text, len, "%s%s. Why: %s. Fix: %s", f->message,
-			 strcmp(f->section, "downgrade") ? "" : " (downgrade section)", f->why, f->fix);
-	json_str(stdout, text ? text : f->message);
+		snprintf(text, len, "%s%s. Why: %s. Fix: %s", message,
+			 strcmp(rt_finding_section(f), "downgrade") ? "" : " (downgrade section)", why, fix);
+	json_str(stdout, text ? text : message);
 	free(text);
 	fputc('}', stdout);
-	if (f->file) {
+	if (file) {
 		fputs(", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", stdout);
-		uri_path(stdout, f->file);
+		uri_path(stdout, file);
 		fputs(", \"uriBaseId\": \"%SRCROOT%\"}", stdout);
-		if (f->line > 0)
-			printf(", \"region\": {\"startLine\": %d%s", f->line, f->column > 0 ? ", \"startColumn\": " : "");
-		if (f->line > 0 && f->column > 0)
-			printf("%d", f->column);
-		fputs(f->line > 0 ? "}}}]" : "}}]", stdout);
+		if (line > 0)
+			printf(", \"region\": {\"startLine\": %d%s", line, column > 0 ? ", \"startColumn\": " : "");
+		if (line > 0 && column > 0)
+			printf("%d", column);
+		fputs(line > 0 ? "}}}]" : "}}]", stdout);
 	}
 	fputs(", \"properties\": {\"revision\": ", stdout);
-	json_str(stdout, f->revision);
+	json_str(stdout, rt_finding_revision(f));
 	fputs(", \"section\": ", stdout);
-	json_str(stdout, f->section);
+	json_str(stdout, rt_finding_section(f));
 	fputs("}}", stdout);
 }
 
@@ -157,11 +157,12 @@ void cli_lint_sarif(const rt_lint_report *r)
 	      "\"semanticVersion\": \"" RETORT_VERSION "\", \"rules\": [", stdout);
 	sarif_rules(r);
 	fputs("]}},\n    \"results\": [", stdout);
-	for (size_t i = 0; i < r->n; i++) {
+	size_t n = rt_lint_report_count(r);
+	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ",\n      " : "\n      ", stdout);
-		sarif_result(r, &r->v[i]);
+		sarif_result(r, rt_lint_report_finding(r, i));
 	}
-	printf("]%s,\n    \"properties\": {\"dialect\": ", r->n ? "\n    " : "");
-	json_str(stdout, r->dialect);
-	printf(", \"revisions\": %zu}\n  }]\n}\n", r->nrevisions);
+	printf("]%s,\n    \"properties\": {\"dialect\": ", n ? "\n    " : "");
+	json_str(stdout, rt_lint_report_dialect(r));
+	printf(", \"revisions\": %zu}\n  }]\n}\n", rt_lint_report_revisions(r));
 }

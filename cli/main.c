@@ -37,6 +37,7 @@ static const command commands[] = {
 	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1, NULL },
 	{ "lint", cmd_lint, "find migration SQL that is dangerous on a live database", 1, "revisions" },
 	{ "test", cmd_test, "apply, revert and reapply each revision in a scratch database", 1, "revisions" },
+	{ "embed", cmd_embed, "write a C source holding the migration files, for rt_ctx_open_embedded", 0, NULL },
 	{ "completion", cmd_completion, "print a bash, zsh or fish completion script", 0, "shells" },
 	{ NULL, NULL, NULL, 0, NULL },
 };
@@ -144,7 +145,10 @@ int main(int argc, char **argv)
 		}
 		char *hargv[] = { (char *)cmd->name, "--help", NULL };
 		c.cmd = cmd->name;
-		return cmd->fn(&c, 2, hargv);
+		c.err = rt_error_new();
+		int rc = cmd->fn(&c, 2, hargv);
+		rt_error_free(c.err);
+		return rc;
 	}
 	const command *cmd = find_command(argv[idx]);
 	static const command complete = { "__complete", cmd_complete, "", 0, NULL };
@@ -175,9 +179,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	c.err = rt_error_new();
 	int rc = cmd->fn(&c, n, args);
 	rt_ctx_close(c.ctx);
 	rt_config_free(c.cfg);
+	rt_error_free(c.err);
 	free(c.xargs.v);
 	free(args);
 	return rc;

@@ -64,7 +64,7 @@ static void revisions_of(rt_ctx *ctx, strbuf *sb)
 {
 	rt_state st;
 	rt_error e = { 0 };
-	if (rt_current(ctx, &st, &e) < 0) {
+	if (rt_current_into(ctx, &st, &e) < 0) {
 		rt_strbuf_adds(sb, "unknown (the version table cannot be read)");
 		rt_error_clear(&e);
 		return;
@@ -171,7 +171,7 @@ static int check_adoptable(rt_ctx *ctx, const rt_new_revision *nr, char **from,
 {
 	const rt_graph *g = ctx->graph;
 	rt_state st;
-	if (rt_current(ctx, &st, err) < 0)
+	if (rt_current_into(ctx, &st, err) < 0)
 		return -1;
 	size_t rows = st.rows.n + st.unknown.n;
 	strbuf at = STRBUF_INIT;
@@ -203,7 +203,7 @@ static int check_adoptable(rt_ctx *ctx, const rt_new_revision *nr, char **from,
 	if (nr->nheads > 1)
 		return rt_fail(err, RT_EUSAGE, "baseline goes after one revision; %zu were given", nr->nheads);
 	rt_target t;
-	if (rt_resolve(g, nr->heads[0], NULL, &t, err) < 0)
+	if (rt_resolve_into(g, nr->heads[0], NULL, &t, err) < 0)
 		return -1;
 	if (t.revs.n > 1) {
 		rt_target_free(&t);
@@ -240,8 +240,8 @@ static int stamp_new(rt_ctx *ctx, const char *path, rt_error *err)
  * downgrade the way back; the file is written, the database stamped at it
  * under the lock, and an empty declared schema file filled.
  */
-int rt_baseline(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
-		char **path, rt_error *err)
+int rt_baseline_into(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
+		     char **path, rt_error *err)
 {
 	*path = NULL;
 	memset(diff, 0, sizeof(*diff));
@@ -250,7 +250,7 @@ int rt_baseline(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
 	char *from = NULL;
 	if (check_adoptable(ctx, nr, &from, err) < 0)
 		return -1;
-	int rc = rt_schema_diff(ctx, from, "database", diff, err);
+	int rc = rt_schema_diff_into(ctx, from, "database", diff, err);
 	if (rc == 0 && !diff->changes.n) {
 		if (!strcmp(from, "empty")) {
 			rt_fail(err, RT_EFAIL, "the database has no tables, views or other objects retort can read: there is nothing to adopt");
@@ -271,7 +271,7 @@ int rt_baseline(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
 			copy.heads = base;
 			copy.nheads = 1;
 		}
-		rc = rt_revision_create(ctx->cfg, ctx->graph, &copy, path, err);
+		rc = rt_revision_write(ctx->cfg, ctx->graph, &copy, path, err);
 	}
 	if (rc == 0 && (rc = stamp_new(ctx, *path, err)) < 0 && err->message) {
 		char *m = err->message;

@@ -4,7 +4,7 @@
 #ifndef RT_CTX_INTERNAL_H
 #define RT_CTX_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 
 struct rt_ctx {
@@ -16,6 +16,7 @@ struct rt_ctx {
 	void *event_ud;
 	rt_output_fn out;   /* set: offline mode */
 	void *out_ud;
+	const rt_embedded *embedded; /* rt_ctx_open_embedded: schema and seeds from it */
 	/*
 	 * create: the declared schema read once, so that the schema it
 	 * checks and the one it loads are the same (schema_command runs once).
@@ -23,7 +24,7 @@ struct rt_ctx {
 	const struct rt_declared *declared;
 };
 
-void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
+void rt_ctx_emit(const rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text);
 /*
  * Read the version table into st.  known_to_exist skips the catalog
@@ -31,13 +32,21 @@ void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
  */
 int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		  int known_to_exist, rt_state *st, rt_error *err);
+/* The embedded seed NAME (its file NAME.sql), or NULL. */
+const rt_embedded_file *rt_embedded_seed(const rt_embedded *p, const char *name);
+/* A context for cfg owning graph g (freed on failure). */
+rt_ctx *rt_ctx_with_graph(const rt_config *cfg, rt_graph *g, rt_error *err);
 /* A context on another configuration sharing base's graph (and nothing else). */
 rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg);
-/* seed_location/NAME.sql, or NULL (err: no such seed, naming those there). */
-char *rt_seed_path(const rt_config *cfg, const char *name, rt_error *err);
-/* Run a seed file on c in one transaction of its own (ctx: where warnings go). */
-int rt_seed_run(rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
-		const rt_config *cfg, const char *path, rt_error *err);
+/*
+ * Find seed NAME (seed_location/NAME.sql, or the embedded one) and read it:
+ * *path and *text to free.  -1 when there is none (err names those there).
+ */
+int rt_seed_read(const rt_ctx *ctx, const rt_config *cfg, const char *name, char **path,
+		 char **text, size_t *len, rt_error *err);
+/* Run a seed's text on c in one transaction of its own (ctx: where warnings go). */
+int rt_seed_run(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, const rt_config *cfg,
+		const char *path, const char *text, size_t len, rt_error *err);
 /* One row of the history table (NULL fields are SQL NULL); the time, user and version are added. */
 typedef struct rt_history_row {
 	const char *revision, *direction, *from, *to, *checksum;

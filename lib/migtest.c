@@ -318,10 +318,12 @@ static unsigned char *needed_set(const rt_graph *g, const unsigned char *selecte
 /* Load the seed on the state reached, before the first revision tested. */
 static int load_seed(tester *t, const char *name, int before, rt_error *err)
 {
-	char *path = rt_seed_path(t->scfg, name, err);
-	if (!path)
+	char *path, *text;
+	size_t len;
+	if (rt_seed_read(t->ctx, t->scfg, name, &path, &text, &len, err) < 0)
 		return -1;
-	int rc = rt_seed_run(t->ctx, t->r.d, t->conn, t->scfg, path, err);
+	int rc = rt_seed_run(t->ctx, t->r.d, t->conn, t->scfg, path, text, len, err);
+	free(text);
 	if (rc < 0) {
 		char *m = err->message;
 		err->message = rt_xasprintf("seed %s failed on the schema before revision %s: %s",
@@ -427,21 +429,20 @@ static void close_scratch(tester *t)
 	rt_sm_free(t->model);
 }
 
-int rt_test(rt_ctx *ctx, const rt_test_options *opts, rt_test_report *out,
-	    rt_error *err)
+int rt_test_into(rt_ctx *ctx, const char *const *idents, size_t n, const char *seed,
+		 rt_test_report *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	const rt_graph *g = ctx->graph;
 	unsigned char *selected = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
-	if (rt_select_revisions(g, opts ? opts->idents : NULL, opts ? opts->n : 0,
-				selected, err) < 0) {
+	if (rt_select_revisions(g, idents, n, selected, err) < 0) {
 		free(selected);
 		return -1;
 	}
 	tester t = { .ctx = ctx, .out = out };
 	int rc = open_scratch(&t, err);
 	if (rc == 0)
-		rc = walk(&t, selected, opts ? opts->seed : NULL, err);
+		rc = walk(&t, selected, seed, err);
 	close_scratch(&t);
 	free(selected);
 	if (rc < 0)
@@ -451,6 +452,9 @@ int rt_test(rt_ctx *ctx, const rt_test_options *opts, rt_test_report *out,
 
 void rt_test_report_free(rt_test_report *r)
 {
+	if (!r)
+		return;
+	int heap = r->heap;
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].message);
 		rt_strlist_free(&r->v[i].changes);
@@ -458,4 +462,6 @@ void rt_test_report_free(rt_test_report *r)
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+	if (heap)
+		free(r);
 }

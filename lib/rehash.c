@@ -7,6 +7,7 @@
  * verify then checks the file against.  Nothing else changes.
  */
 #include "internal.h"
+#include "checksum.h"
 #include "ctx_internal.h"
 #include "graph_internal.h"
 
@@ -14,12 +15,17 @@
 
 void rt_rehash_report_free(rt_rehash_report *r)
 {
+	if (!r)
+		return;
+	int heap = r->heap;
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].old_sum);
 		free(r->v[i].new_sum);
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+	if (heap)
+		free(r);
 }
 
 /* Resolve every identifier to one revision, all before anything is written. */
@@ -63,8 +69,8 @@ static int check_applied(const rt_graph *g, const rt_state *st, const rt_revset 
 		const rt_revision *R = g->revs[revs->v[i]];
 		rc = rt_fail_at(err, RT_EFAIL, R->path, 0,
 				"revision %s is not applied: there is no recorded checksum to repair", R->id);
-		rt_hint(err, "its checksum is recorded when it is applied (retort upgrade %s); nothing was changed",
-			R->id);
+		rt_hint(err, "its checksum is recorded when it is applied; nothing was changed");
+		rt_fix_with(err, RT_FIX_UPGRADE, R->id);
 	}
 	free(applied);
 	return rc;
@@ -114,8 +120,11 @@ static int record(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, const rt_revset 
 		memset(res, 0, sizeof(*res));
 		res->rev = revs->v[i];
 		res->old_sum = rt_xstrdup_or_null(sums.sums[revs->v[i]]);
-		res->new_sum = rt_revision_checksum(R);
-		res->changed = !res->old_sum || strcmp(res->old_sum, res->new_sum);
+		res->new_sum = rt_checksum(R, d->name);
+		/* the recorded sum still holds by its own algorithm: nothing to repair */
+		char *now = res->old_sum ? rt_checksum_as(R, d->name, res->old_sum) : NULL;
+		res->changed = !now || strcmp(now, res->old_sum);
+		free(now);
 		if (!res->changed)
 			continue;
 		rt_history_row row = { .revision = R->id, .direction = "rehash",
@@ -136,8 +145,8 @@ static int record(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, const rt_revset 
  * revision checked to be applied before the one transaction that writes
  * the rows, under the migration lock so no migration runs meanwhile.
  */
-int rt_rehash(rt_ctx *ctx, const char *const *idents, size_t n, rt_rehash_report *out,
-	      rt_error *err)
+int rt_rehash_into(rt_ctx *ctx, const char *const *idents, size_t n, rt_rehash_report *out,
+		   rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (!n)

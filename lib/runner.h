@@ -30,6 +30,13 @@ typedef struct run {
 	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
 	rt_direction dir;
 	int hold;            /* leave the run's last transaction open (rt_run_end ends it) */
+	/*
+	 * Called once, under the lock, right before the first step of an
+	 * online run that has one (not for stamps).  migrate.c hands in the
+	 * backup that rt_ctx_backup_first asked for: the runner itself never
+	 * calls up into the operations above it.
+	 */
+	int (*before_first)(struct run *r, rt_error *err);
 } run;
 
 /* Set up a run for ctx: dialect, table names (0, or -1 with err filled). */

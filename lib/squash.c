@@ -14,9 +14,14 @@
 
 void rt_squash_info_free(rt_squash_info *s)
 {
+	if (!s)
+		return;
+	int heap = s->heap;
 	rt_strlist_free(&s->replaced);
 	rt_strlist_free(&s->warnings);
 	memset(s, 0, sizeof(*s));
+	if (heap)
+		free(s);
 }
 
 /* The chain from a to b, oldest first, when it is linear; else an error naming what breaks it. */
@@ -145,8 +150,8 @@ static int resolve_chain(const rt_graph *g, const char *range, rt_revset *chain,
  * one) and goes where that parent's file is, unless nr->version_path
  * says otherwise.
  */
-int rt_squash(rt_ctx *ctx, const char *range, const rt_new_revision *nr,
-	      rt_squash_info *info, char **path, rt_error *err)
+int rt_squash_into(rt_ctx *ctx, const char *range, const rt_new_revision *nr,
+		   rt_squash_info *info, char **path, rt_error *err)
 {
 	*path = NULL;
 	memset(info, 0, sizeof(*info));
@@ -164,7 +169,7 @@ int rt_squash(rt_ctx *ctx, const char *range, const rt_new_revision *nr,
 				     : rt_xstrdup("empty");
 	char *to = rt_xasprintf("migrations:%s", last->id);
 	rt_diff d;
-	int rc = rt_schema_diff(ctx, from, to, &d, err);
+	int rc = rt_schema_diff_into(ctx, from, to, &d, err);
 	if (rc == 0) {
 		for (size_t i = 0; i < d.unsupported.n; i++) {
 			char *m = rt_xasprintf("not compared, so not in the squash: %s", d.unsupported.v[i]);
@@ -185,7 +190,7 @@ int rt_squash(rt_ctx *ctx, const char *range, const rt_new_revision *nr,
 		copy.nreplaces = info->replaced.n;
 		copy.upgrade_sql = d.upgrade_sql;
 		copy.downgrade_sql = d.downgrade_sql;
-		rc = rt_revision_create(ctx->cfg, g, &copy, path, err);
+		rc = rt_revision_write(ctx->cfg, g, &copy, path, err);
 		rt_strlist_free(&deps);
 		rt_diff_free(&d);
 	}

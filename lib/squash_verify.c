@@ -28,7 +28,7 @@ static void same_schema(rt_ctx *ctx, const rt_revision *s, rt_verify_check *c)
 	char *squash = rt_xasprintf("migrations:%s", rk);
 	rt_diff d;
 	rt_error e = { 0 };
-	if (rt_schema_diff(ctx, chain, squash, &d, &e) < 0) {
+	if (rt_schema_diff_into(ctx, chain, squash, &d, &e) < 0) {
 		fail_line(c, "%s: cannot compare the squash with its chain: %s", s->path, e.message);
 		rt_error_clear(&e);
 	} else {
