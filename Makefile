@@ -62,7 +62,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-build deps-test deps-fuzz deps-bench test test-run unit demo bench install uninstall clean fuzz fuzz-bins soak
+.PHONY: all deps deps-build deps-test deps-fuzz deps-bench test test-run unit demo bench install install-completion uninstall clean fuzz fuzz-bins soak
 all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so $(BUILD)/retort.pc
 
 # V=1 shows the full commands.
@@ -205,9 +205,21 @@ install: all install-python
 	install -m 644 include/retort.h $(DESTDIR)$(INCLUDEDIR)/retort.h
 	install -m 644 docs/retort.1 $(DESTDIR)$(MANDIR)/man1/retort.1
 	install -m 644 $(BUILD)/retort.pc $(DESTDIR)$(PKGCONFIGDIR)/retort.pc
+	$(MAKE) --no-print-directory install-completion
+
+# Shell completion, printed by the retort just built (retort completion SHELL).
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+COMPLETIONS := $(BASHCOMPDIR)/retort $(ZSHCOMPDIR)/_retort $(FISHCOMPDIR)/retort.fish
+install-completion: $(BUILD)/retort
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	$(BUILD)/retort completion bash > $(DESTDIR)$(BASHCOMPDIR)/retort
+	$(BUILD)/retort completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_retort
+	$(BUILD)/retort completion fish > $(DESTDIR)$(FISHCOMPDIR)/retort.fish
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED) $(COMPLETIONS))
 	rm -rf $(DESTDIR)$(PYTHONDIR)/retort
 
 # The Python package (python/retort) where the system's python3 finds it:

@@ -115,7 +115,13 @@ static int run_move(cli *c, int argc, char **argv, move m)
 		cli_note(c, "%s %d migration%s in %.0f ms",
 			 m == MOVE_UP ? "applied" : "reverted", k.steps,
 			 k.steps == 1 ? "" : "s", now_ms() - k.first);
-	return 0;
+	/* dump_schema_after_upgrade: the schema file follows the database (development) */
+	char *dump = sql || !k.steps ? NULL : rt_config_get(rt_ctx_config(ctx), "dump_schema_after_upgrade");
+	rc = dump ? cli_dump_schema_to(c, ctx, dump) : 0;
+	if (dump && rc == 0)
+		cli_note(c, "wrote %s (dump_schema_after_upgrade)", dump);
+	rt_free(dump);
+	return rc ? 1 : 0;
 }
 
 int cmd_upgrade(cli *c, int argc, char **argv)

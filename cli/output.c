@@ -311,7 +311,11 @@ static void print_labels(FILE *f, const rt_revision *r)
 static void print_marks(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 {
 	const rt_revision *r = rt_graph_revision(g, rev);
-	if (!rt_revision_child_count(r))
+	size_t nreplaces = rt_revision_replaces_count(r);
+	if (rt_revision_squash_last(r) >= 0)
+		fprintf(f, " (squash of %s..%s)", rt_revision_replaces(r, 0),
+			rt_revision_replaces(r, nreplaces - 1));
+	else if (!rt_revision_child_count(r))
 		fputs(rt_graph_is_effective_head(g, rev) ? " (effective head)" : " (head)", f);
 	if (m && m->current && rt_state_is_head(m->current, rev))
 		fputs(" (current)", f);

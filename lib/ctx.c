@@ -256,6 +256,93 @@ int rt_current_into(rt_ctx *ctx, rt_state *st, rt_error *err)
 	return rc;
 }
 
+/* See ctx_internal.h.  NULL values are written as SQL NULL. */
+int rt_history_insert(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		      const rt_history_row *row, rt_error *err)
+{
+	const char *schema;
+	if (rt_tables_schema(d, c, ctx->cfg, &schema, err) < 0)
+		return -1;
+	char *history = rt_history_table(ctx->cfg);
+	strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
+	d->user_expr(c, &user);
+	rt_strbuf_adds(&sb, "INSERT INTO ");
+	rt_table_name(d, schema, history, &sb);
+	rt_strbuf_adds(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (");
+	const char *vals[] = { row->revision, row->direction, row->from, row->to, row->checksum };
+	for (size_t i = 0; i < 5; i++) {
+		if (vals[i])
+			d->literal(&sb, vals[i]);
+		else
+			rt_strbuf_adds(&sb, "NULL");
+		rt_strbuf_adds(&sb, ", ");
+	}
+	rt_strbuf_addf(&sb, "%s, NULL, %s, '" RETORT_VERSION "')", d->now_expr, user.buf);
+	int rc = d->exec(c, sb.buf, err);
+	rt_strbuf_release(&sb);
+	rt_strbuf_release(&user);
+	free(history);
+	return rc;
+}
+
+/*
+ * Query callback over history rows in id order: the last checksum
+ * recorded for a revision wins, so a revision applied again (or rehashed)
+ * is checked against its latest row.  Revisions no file defines are
+ * passed over.
+ */
+static int checksum_row(void *ud, int n, const char *const *v)
+{
+	rt_checksums *a = ud;
+	if (n < 3 || !v[0] || !v[1])
+		return 0;
+	int r = rt_graph_find(a->g, v[0]);
+	if (r < 0)
+		return 0;
+	free(a->sums[r]);
+	free(a->when[r]);
+	a->sums[r] = rt_xstrdup(v[1]);
+	a->when[r] = rt_xstrdup_or_null(v[2]);
+	return 0;
+}
+
+/* See ctx_internal.h. */
+int rt_read_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		      rt_checksums *out, rt_error *err)
+{
+	const rt_graph *g = ctx->graph;
+	memset(out, 0, sizeof(*out));
+	out->g = g;
+	out->sums = rt_xcalloc(g->nrevs + 1, sizeof(char *));
+	out->when = rt_xcalloc(g->nrevs + 1, sizeof(char *));
+	char *history = rt_history_table(ctx->cfg);
+	const char *schema;
+	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, history, &out->exists, err);
+	if (rc == 0 && out->exists) {
+		strbuf sql = STRBUF_INIT;
+		rt_strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
+		rt_table_name(d, schema, history, &sql);
+		rt_strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp', 'rehash') ORDER BY id");
+		rc = d->query(c, sql.buf, checksum_row, out, err);
+		rt_strbuf_release(&sql);
+	}
+	free(history);
+	return rc;
+}
+
+void rt_checksums_free(rt_checksums *a)
+{
+	for (size_t i = 0; a->g && i < a->g->nrevs; i++) {
+		free(a->sums[i]);
+		free(a->when[i]);
+	}
+	free(a->sums);
+	free(a->when);
+	memset(a, 0, sizeof(*a));
+}
+
 /* Is this line a lint suppression comment ("-- retort:lint-ignore ...")? */
 static int lint_ignore_line(const char *s, size_t n)
 {

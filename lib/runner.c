@@ -20,7 +20,7 @@
 #include "placeholder.h"
 #include "sqltext.h"
 #include "schema/model.h"
-#include "schema/source.h"
+#include "schema/load.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -778,11 +778,33 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_step(r, &plan->steps[i], &p[i], err);
-	if (rc == 0)
+	if (rc == 0 && !r->hold)
 		rc = tx_commit(r, err);
-	else
+	else if (rc < 0)
 		tx_rollback(r);
 	free_prepared(p, plan->n);
 	return rc;
+}
+
+/* See runner.h. */
+int rt_run_make_tables(run *r, rt_error *err)
+{
+	if (tx_begin(r, err) < 0)
+		return -1;
+	if (ensure_tables(r, err) < 0) {
+		tx_rollback(r);
+		return -1;
+	}
+	return tx_commit(r, err);
+}
+
+/* See runner.h. */
+int rt_run_end(run *r, int commit, rt_error *err)
+{
+	if (commit)
+		return tx_commit(r, err);
+	tx_rollback(r);
+	r->tables_ready = r->version_ready = 0;
+	return 0;
 }
 

@@ -51,6 +51,7 @@ typedef struct run {
 	rt_direction resume_dir;
 	size_t resume_at;    /* its first statement to run, 0-based */
 	int undo_rev;        /* an undo of a partial revision: no version-table change (-1: none) */
+	int hold;            /* leave the run's last transaction open (rt_run_end ends it) */
 	/*
 	 * Called once, under the lock, right before the first step of an
 	 * online run that has one (not for stamps).  migrate.c hands in the
@@ -69,12 +70,27 @@ typedef struct prepared {
 	int session;        /* a statement may change the connection (rt_stmt.session) */
 	int autocommit;     /* a statement commits as it runs (rt_stmt.autocommit) */
 } prepared;
+/* Set up a run for ctx: dialect, table names (0, or -1 with err filled). */
+int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err);
+void rt_run_release(run *r);
+/* Name the version and history tables for the run's connection (offline: the configuration's). */
+int rt_run_table_names(run *r, rt_error *err);
+/* The version rows a plan starts from: expected and committed both become st's. */
+void rt_run_start_state(run *r, const rt_state *st);
 
 /*
  * Carry out a plan: prepare every step, back up if asked, run the steps,
  * commit what is still open (or roll it back on failure).
  */
 int rt_run_plan(run *r, const rt_plan *plan, rt_error *err);
+/* Make retort's version and history tables now, in a transaction of their own. */
+int rt_run_make_tables(run *r, rt_error *err);
+/*
+ * End the transaction a run with hold set left open: commit it, or roll
+ * it back (also after a failed plan: retort's tables, perhaps made in the
+ * transaction undone, are then made sure of again by the next step).
+ */
+int rt_run_end(run *r, int commit, rt_error *err);
 
 /*
  * Online: s NULL reads the connection's state, before the first step;

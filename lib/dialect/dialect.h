@@ -211,6 +211,14 @@ typedef struct rt_dialect {
 		    const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 	int (*scratch_create)(const rt_config *cfg, char **url, rt_error *err);
 	/*
+	 * A cheap text of the schema on c (retort's own tables left out) for
+	 * telling two states apart quickly: equal text guarantees equal
+	 * schemas, unequal text guarantees nothing (compare models then).
+	 * May be NULL.
+	 */
+	int (*fingerprint)(rt_conn *c, const rt_config *cfg, strbuf *out,
+			   rt_error *err);
+	/*
 	 * A full copy of the database into the file dest, an empty private
 	 * file the caller made and publishes under its final name once this
 	 * succeeds (and removes otherwise); 1 when there is no database yet,

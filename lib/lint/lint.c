@@ -11,10 +11,12 @@
  * the same rules with examples.
  */
 #include "internal.h"
+#include "graph_internal.h"
 #include "lint/lint.h"
 #include "ctx_internal.h"
 #include "placeholder.h"
 
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -294,7 +296,8 @@ static int suppressed(lint_section *s, const char *rule, int line)
 void rt_lint_finding(lint_section *s, const char *rule, int line, int column,
 		 const char *fmt, ...)
 {
-	if (suppressed(s, rule, line))
+	if (suppressed(s, rule, line) ||
+	    (s->cfg && rt_strlist_has(&s->cfg->lint_disable, rule)))
 		return;
 	const rule_text *t = rule_text_for(rule, s->dialect);
 	rt_lint_report *r = s->out;
@@ -315,6 +318,8 @@ void rt_lint_finding(lint_section *s, const char *rule, int line, int column,
 	f->message = rt_strbuf_detach(&sb);
 	f->why = rt_xstrdup(t ? t->why : "");
 	f->fix = rt_xstrdup(t ? t->fix : "");
+	f->warning = s->cfg && rt_strlist_has(&s->cfg->lint_warn, rule);
+	r->nwarnings += (size_t)f->warning;
 }
 
 int rt_lint_listed(const rt_strlist *l, const char *name)
@@ -403,6 +408,7 @@ static void lint_section_run(const rt_config *cfg, const rt_dialect *d,
 	char *text = section_text(ref->body, ref->len, d->lex, &len);
 	lint_section s = {
 		.cfg = cfg, .dialect = d->name, .lex = d->lex, .sql = text, .len = len,
+		.pg_version = cfg ? cfg->lint_postgres_version : 0,
 		.first_line = ref->first_line, .file = ref->file,
 		.revision = ref->revision, .downgrade = ref->downgrade,
 		.transactional = ref->transactional, .mem = mem, .out = out,
@@ -466,28 +472,75 @@ static const rt_dialect *pick_dialect(const rt_ctx *ctx, const rt_config *cfg,
 	return d;
 }
 
-/* Mark the revisions that identifiers and ranges name (all when n == 0). */
-static int select_revisions(const rt_graph *g, const char *const *idents,
-			    size_t n, unsigned char *mark, rt_error *err)
+/* Every rule [lint] disable and warn name must exist: a typo would silently lint. */
+static int check_lint_config(const rt_config *cfg, rt_error *err)
 {
-	if (!n) {
-		memset(mark, 1, g->nrevs);
+	if (!cfg)
 		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		rt_target t = { 0 };
-		int rc = strchr(idents[i], ':')
-			? rt_resolve_range_into(g, idents[i], NULL, &t.revs, err)
-			: rt_resolve_into(g, idents[i], NULL, &t, err);
-		if (rc < 0) {
-			rt_target_free(&t);
+	const rt_strlist *lists[] = { &cfg->lint_disable, &cfg->lint_warn };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const char *name = lists[k]->v[i];
+			size_t j = 0;
+			while (j < sizeof(rules) / sizeof(*rules) && strcmp(rules[j].name, name))
+				j++;
+			if (j < sizeof(rules) / sizeof(*rules))
+				continue;
+			rt_fail_at(err, RT_ECONFIG, cfg->path ? cfg->path : "retort.ini", 0,
+				   "[lint] %s names no rule '%s'", k ? "warn" : "disable", name);
+			rt_hint(err, "'retort lint --list-rules' lists the rules");
 			return -1;
 		}
-		for (size_t j = 0; j < t.revs.n; j++)
-			mark[t.revs.v[j]] = 1;
-		rt_target_free(&t);
+	return 0;
+}
+
+/* Does a [lint] exclude glob match the file: as found, relative to the config's directory, or its name? */
+static int excluded(const rt_config *cfg, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t dl = cfg->dir ? strlen(cfg->dir) : 0;
+	const char *rel = dl && !strncmp(path, cfg->dir, dl) && path[dl] == '/' ? path + dl + 1 : path;
+	for (size_t i = 0; i < cfg->lint_exclude.n; i++) {
+		const char *g = cfg->lint_exclude.v[i];
+		if (!fnmatch(g, path, 0) || !fnmatch(g, rel, 0) || !fnmatch(g, base, 0))
+			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Unmark what [lint] leaves out: files matching exclude, and the
+ * revisions before ignore_before (its ancestors: history, not linted).
+ * Returns how many marked revisions were unmarked, or -1.
+ */
+static long apply_lint_config(const rt_graph *g, const rt_config *cfg,
+			      unsigned char *mark, rt_error *err)
+{
+	int before = -1;
+	if (cfg->lint_ignore_before &&
+	    rt_resolve_one(g, cfg->lint_ignore_before, NULL, &before, err) < 0) {
+		char *m = err->message;
+		err->message = rt_xasprintf("[lint] ignore_before: %s", m);
+		free(m);
+		return -1;
+	}
+	size_t n = g->nrevs ? g->nrevs : 1, cnt = 0;
+	unsigned char *history = rt_xcalloc(n, 1);
+	if (before >= 0) {
+		int *order = rt_xmalloc(n * sizeof(int));
+		rt_graph_dfs_order(g, &before, 1, history, order, &cnt);
+		history[before] = 0;
+		free(order);
+	}
+	long skipped = 0;
+	for (size_t i = 0; i < g->nrevs; i++)
+		if (mark[i] && (history[i] || excluded(cfg, g->revs[i]->path))) {
+			mark[i] = 0;
+			skipped++;
+		}
+	free(history);
+	return skipped;
 }
 
 /*
@@ -504,11 +557,16 @@ int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
 	const rt_dialect *d = pick_dialect(ctx, cfg, opts, err);
 	if (!d)
 		return -1;
+	if (check_lint_config(cfg, err) < 0)
+		return -1;
 	unsigned char *mark = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
-	if (select_revisions(g, idents, n, mark, err) < 0) {
+	long skipped = -1;
+	if (rt_select_revisions(g, idents, n, mark, err) < 0 ||
+	    (skipped = apply_lint_config(g, cfg, mark, err)) < 0) {
 		free(mark);
 		return -1;
 	}
+	out->nskipped = (size_t)skipped;
 	out->dialect = d->name;
 	for (size_t i = 0; i < g->nrevs; i++) {
 		int r = g->order[i];
@@ -531,7 +589,7 @@ int rt_lint_sql_into(const rt_config *cfg, const rt_lint_options *opts,
 		rt_lint_report *out, rt_error *err)
 {
 	const rt_dialect *d = pick_dialect(NULL, cfg, opts, err);
-	if (!d)
+	if (!d || check_lint_config(cfg, err) < 0)
 		return -1;
 	out->dialect = d->name;
 	lint_memory mem = { 0 };

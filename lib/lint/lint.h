@@ -38,6 +38,7 @@ typedef struct lint_section {
 	const char *revision; /* NULL for rt_lint_sql */
 	int downgrade;        /* 0: the upgrade section */
 	int transactional;
+	int pg_version;       /* [lint] postgres_version, 0: the newest */
 	lint_memory *mem;     /* upgrade: filled in; downgrade: read */
 	rt_lint_report *out;
 	unsigned char *lexmap; /* rt_sql_kind of each byte of sql, made on first need */

@@ -28,10 +28,12 @@ void rt_diff_free(rt_diff *d)
 }
 
 /*
- * Each operation: a comment line, its warning, its statements; possible
- * renames first, as comments, where the reviewer of the file sees them.
+ * See ops.h.  Each operation: a comment line, its warning, its statements
+ * (each ended as the dialect's client scripts end it: on MySQL, a body
+ * holding ';' between DELIMITER lines); possible renames first, as
+ * comments, where the reviewer of the file sees them.
  */
-static char *render(const rt_dialect *d, const sm_ops *ops, const rt_strlist *renames)
+char *rt_sm_ops_render(const rt_dialect *d, const sm_ops *ops, const rt_strlist *renames)
 {
 	strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; renames && i < renames->n; i++)
@@ -212,8 +214,8 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 	rt_strlist renames = { 0 };
 	possible_renames(d, a, b, &renames);
 	unfillable_columns(a, b, &renames);
-	out->upgrade_sql = render(d, &up, &renames);
-	out->downgrade_sql = render(d, &down, NULL);
+	out->upgrade_sql = rt_sm_ops_render(d, &up, &renames);
+	out->downgrade_sql = rt_sm_ops_render(d, &down, NULL);
 	for (size_t i = 0; i < up.n; i++) {
 		if (up.v[i].check_only)
 			continue;

@@ -40,25 +40,6 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 	return rc;
 }
 
-/*
- * See source.h: with own_tx, in one transaction of its own when no
- * statement forbids it; in any order (load.c).
- */
-int rt_sm_run_sql(rt_conn *c, const char *sql, size_t len, const char *name,
-		  int own_tx, rt_error *err)
-{
-	const rt_dialect *d = rt_conn_dialect(c);
-	rt_stmtlist stmts = { 0 };
-	int rc = d->split(sql, len, 1, name, &stmts, err);
-	int nontx = 0;
-	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
-		nontx |= stmts.v[i].nontx;
-	if (rc == 0)
-		rc = rt_sm_run_any_order(c, &stmts, name, own_tx && !nontx, err);
-	rt_stmtlist_free(&stmts);
-	return rc;
-}
-
 /* Replay the migrations up to rev in the scratch database of scfg. */
 static int run_migrations(const rt_ctx *ctx, const rt_dialect *d,
 			  const rt_config *scfg, const char *rev, rt_error *err)

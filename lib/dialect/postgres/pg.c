@@ -845,6 +845,7 @@ const rt_dialect rt_dialect_postgres = {
 	.introspect = rt_pg_introspect,
 	.diff = rt_pg_diff,
 	.scratch_create = pg_scratch_create,
+	.fingerprint = rt_pg_fingerprint,
 	.scratch_sweep = rt_pg_scratch_sweep,
 	.scratch_drop = pg_scratch_drop,
 };

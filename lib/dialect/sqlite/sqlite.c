@@ -172,9 +172,12 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 	 * violation.
 	 */
 	sqlite3_exec(c->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
-	/* A scratch database is thrown away: no journal, no fsync. */
+	/*
+	 * A scratch database is thrown away: no fsync, and the journal in
+	 * memory (not OFF: ROLLBACK must still work, retort test relies on it).
+	 */
 	if (cfg->scratch)
-		sqlite3_exec(c->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF",
+		sqlite3_exec(c->db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF",
 			     NULL, NULL, NULL);
 	return c;
 }
@@ -598,6 +601,7 @@ const rt_dialect rt_dialect_sqlite = {
 	.now_expr = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
 	.introspect = rt_sqlite_introspect,
 	.diff = rt_sqlite_diff,
+	.fingerprint = rt_sqlite_fingerprint,
 	.scratch_create = rt_sqlite_scratch_create,
 	.scratch_sweep = rt_sqlite_scratch_sweep,
 	.scratch_drop = rt_sqlite_scratch_drop,
