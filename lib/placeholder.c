@@ -279,8 +279,9 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			} else {
 				rt_fail_at(err, RT_ESCRIPT, file, line,
 					   "placeholder ${%s} is not defined", name);
-				rt_hint(err, "pass -x %s=VALUE, or set it in the [placeholders] section of retort.ini",
+				rt_hint(err, "give ${%s} a value, or set it in the [placeholders] section of retort.ini",
 					name);
+				rt_fix_with(err, RT_FIX_SET_PLACEHOLDER, name);
 			}
 			free(name);
 			return -1;

@@ -4,7 +4,7 @@
 #ifndef RT_PLACEHOLDER_H
 #define RT_PLACEHOLDER_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "util/strbuf.h"
 
 /*

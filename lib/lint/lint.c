@@ -314,12 +314,13 @@ static void sort_findings(rt_lint_report *r, size_t from)
 
 /*
  * Frees every finding's strings and the array, leaving r empty (dialect is
- * static); r may be NULL.
+ * static), and r itself when heap (retort_int.h); r may be NULL.
  */
 void rt_lint_report_free(rt_lint_report *r)
 {
 	if (!r)
 		return;
+	int heap = r->heap;
 	for (size_t i = 0; i < r->n; i++) {
 		rt_finding *f = &r->v[i];
 		free(f->rule);
@@ -332,6 +333,8 @@ void rt_lint_report_free(rt_lint_report *r)
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+	if (heap)
+		free(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -438,7 +441,8 @@ static const char *pick_dialect(const rt_config *cfg,
 	}
 	const rt_dialect *d = rt_dialect_for_url(cfg ? cfg->url : NULL, err);
 	if (!d) {
-		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name it with --dialect sqlite|postgresql");
+		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name the dialect (sqlite or postgresql)");
+		rt_fix_with(err, RT_FIX_SET, "dialect");
 		return NULL;
 	}
 	return d->name;
@@ -455,8 +459,8 @@ static int select_revisions(const rt_graph *g, const char *const *idents,
 	for (size_t i = 0; i < n; i++) {
 		rt_target t = { 0 };
 		int rc = strchr(idents[i], ':')
-			? rt_resolve_range(g, idents[i], NULL, &t.revs, err)
-			: rt_resolve(g, idents[i], NULL, &t, err);
+			? rt_resolve_range_into(g, idents[i], NULL, &t.revs, err)
+			: rt_resolve_into(g, idents[i], NULL, &t, err);
 		if (rc < 0) {
 			rt_target_free(&t);
 			return -1;
@@ -474,7 +478,7 @@ static int select_revisions(const rt_graph *g, const char *const *idents,
  * parents-first order, each with a fresh memory of what its own upgrade
  * creates.
  */
-int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
+int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
 	    const rt_lint_options *opts, rt_lint_report *out, rt_error *err)
 {
 	const rt_graph *g = rt_ctx_graph(ctx);
@@ -504,7 +508,7 @@ int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
  * See retort.h.  The SQL is one upgrade section of no revision (findings
  * have revision NULL); a first_line below 1 counts as 1.
  */
-int rt_lint_sql(const rt_config *cfg, const rt_lint_options *opts,
+int rt_lint_sql_into(const rt_config *cfg, const rt_lint_options *opts,
 		const char *sql, const char *file, int first_line,
 		rt_lint_report *out, rt_error *err)
 {

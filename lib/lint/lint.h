@@ -12,7 +12,7 @@
 #ifndef RT_LINT_H
 #define RT_LINT_H
 
-#include "retort.h"
+#include "retort_int.h"
 
 /*
  * What an upgrade section created, so its downgrade may undo it without

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "retort.h"
+#include "retort_int.h"
 #include "checksum.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -16,7 +16,7 @@
 #ifndef RT_LIBPQ_H
 #define RT_LIBPQ_H
 
-#include "retort.h"
+#include "retort_int.h"
 
 #include <libpq-fe.h>
 

@@ -20,6 +20,7 @@
 #include "util/pidtag.h"
 
 #include <stdint.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
@@ -32,6 +33,7 @@ struct rt_conn {
 	int locked;
 	int in_tx;
 	char *tables_schema; /* where retort's tables are, once read */
+	char state[6];       /* SQLSTATE of the last failed statement of a file */
 	char *url;       /* for the second connection that looks at lock waits */
 	rt_pg_watch watch; /* statements' lock waits, reported once the run holds the lock */
 };
@@ -103,7 +105,7 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 		rt_url_hide_secrets(&msg, cfg->url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", c->masked, msg.buf);
 		const char *pw_hint = rt_url_password_hint(cfg->url);
-		rt_hint(err, "%s", pw_hint ? pw_hint : "check the URL (url in retort.ini, DATABASE_URL or --url), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
+		rt_hint(err, "%s", pw_hint ? pw_hint : "check the URL (url in retort.ini or DATABASE_URL), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
 		rt_strbuf_release(&msg);
 		conn_free(c);
 		return NULL;
@@ -282,6 +284,8 @@ static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 	if (!ok) {
 		strbuf sb = STRBUF_INIT;
 		long pos;
+		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		snprintf(c->state, sizeof(c->state), "%s", state ? state : "");
 		describe(res, c->pg, &sb, &pos);
 		invalid_indexes(c, s, &sb);
 		int line = s->line, col = s->column;
@@ -302,6 +306,41 @@ static int pg_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 {
 	long long rows;
 	return pg_exec_rows(c, s, file, &rows, err);
+}
+
+/*
+ * SQLSTATEs of a statement that failed only because something it refers
+ * to does not exist yet: an undefined table, column, function, object
+ * (type, index, ...) or schema; a foreign key to a key not declared yet;
+ * a view grouping by a primary key not declared yet (so pg_dump makes
+ * such views later); an object not in the state needed yet (an index
+ * attached to a partitioned one before its table is attached).
+ */
+static const char *const missing_states[] = {
+	"42P01", "42703", "42883", "42704", "3F000", "42830", "42803", "55000", NULL,
+};
+
+/*
+ * A statement of a declared schema (see dialect.h): guarded inside a
+ * transaction block by a savepoint, since a failed statement aborts the
+ * transaction.
+ */
+static int pg_exec_schema_stmt(rt_conn *c, const rt_stmt *s, const char *file, int guarded,
+			       int *missing, rt_error *err)
+{
+	int sp = guarded && PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
+	*missing = 0;
+	if (sp && pg_exec(c, "SAVEPOINT retort_schema", err) < 0)
+		return -1;
+	if (pg_exec_stmt(c, s, file, err) == 0)
+		return sp ? pg_exec(c, "RELEASE SAVEPOINT retort_schema", err) : 0;
+	for (int i = 0; missing_states[i] && !*missing; i++)
+		*missing = !strcmp(c->state, missing_states[i]);
+	rt_error e = { 0 };
+	if (sp && pg_exec(c, "ROLLBACK TO SAVEPOINT retort_schema", &e) < 0)
+		*missing = 0; /* the transaction cannot go on */
+	rt_error_clear(&e);
+	return -1;
 }
 
 /*
@@ -526,7 +565,8 @@ static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 			rc = rt_fail(err, RT_ELOCK,
 				     "another retort held the migration lock on %s for more than %g s (holder: backend %s)",
 				     c->masked, cfg->lock_wait, who.len ? who.buf : "unknown");
-			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait); pg_terminate_backend(pid) ends a stuck one");
+			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini; pg_terminate_backend(pid) ends a stuck one");
+			rt_fix_with(err, RT_FIX_SET, "lock_wait");
 			rt_strbuf_release(&who);
 			break;
 		}
@@ -685,7 +725,7 @@ static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 	PGconn *pg = rt_pg_scratch_server(cfg, err);
 	if (!pg)
 		return -1;
-	static unsigned counter;
+	static unsigned counter; /* atomic: contexts on several threads make scratch databases */
 	char *tag = rt_pidtag_new();
 	char name[64];
 	snprintf(name, sizeof(name), "retort_scratch_%s_%u", tag,
@@ -746,6 +786,7 @@ const rt_dialect rt_dialect_postgres = {
 	.disconnect = pg_disconnect,
 	.exec_stmt = pg_exec_stmt,
 	.exec_rows = pg_exec_rows,
+	.exec_schema_stmt = pg_exec_schema_stmt,
 	.backup = rt_pg_backup,
 	.backup_ext = "dump",
 	.exec = pg_exec,

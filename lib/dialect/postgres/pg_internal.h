@@ -4,7 +4,7 @@
 #ifndef RT_PG_INTERNAL_H
 #define RT_PG_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 #include "schema/model.h"
 #include "schema/ops.h"
@@ -51,6 +51,12 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
  * "kind schema.name" per object (unsupported.c); the caller frees it.
  */
 char *rt_pg_unsupported_query(void);
+
+/*
+ * A column default as pg_get_expr gives it, with the spellings of one
+ * function read as one (now() as CURRENT_TIMESTAMP, ...; spelling.c).
+ */
+char *rt_pg_default_canon(const char *def);
 
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
 int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,

@@ -12,6 +12,7 @@
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
+#include <ctype.h>
 #include <string.h>
 
 /* The first DefElem named name in a list of nodes, or NULL. */
@@ -133,6 +134,66 @@ static int psql_command_at(const char *text, size_t len, int n)
 }
 
 /*
+ * pg_dump (15.14, 16.10, 17.6 and later) brackets its output with psql's
+ * "\restrict KEY" and "\unrestrict KEY", which stop a hostile server from
+ * running meta-commands through a dump restored by psql.  retort runs no
+ * meta-command, so they change nothing and their lines read as blank:
+ * a structure.sql dumped today loads as it is.  The end of such a line
+ * starting at s[i] (after blanks), else 0.
+ */
+static size_t restrict_line_end(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	size_t n = len - i > 10 && !strncmp(s + i, "\\restrict ", 10) ? 10
+		 : len - i > 12 && !strncmp(s + i, "\\unrestrict ", 12) ? 12 : 0;
+	if (!n)
+		return 0;
+	for (i += n; i < len && s[i] != '\n' && s[i] != '\r'; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != ' ' && s[i] != '\t')
+			return 0; /* not a key alone on its line */
+	return i;
+}
+
+/*
+ * Where a statement starting at s[start] (up to end) starts once the
+ * restrict lines among the comments before it are left out (with those
+ * comments): start itself when there are none.
+ */
+static size_t restrict_lines_after(const char *s, size_t start, size_t end)
+{
+	size_t i = start, from = start, e;
+	while (i < end) {
+		if ((e = restrict_line_end(s, end, i))) {
+			i = from = e;
+		} else if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			i++;
+		} else {
+			size_t c = rt_sql_skip_comment(s, end, i);
+			if (c == i)
+				break;
+			i = c;
+		}
+	}
+	while (from < end && (s[from] == ' ' || s[from] == '\t' || s[from] == '\n' || s[from] == '\r'))
+		from++;
+	return from;
+}
+
+/* The restrict lines of text made blank, so the parser sees none. */
+static void blank_restrict_lines(char *text, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		size_t e = restrict_line_end(text, len, i);
+		if (e)
+			memset(text + i, ' ', e - i);
+		while (i < len && text[i] != '\n')
+			i++;
+		i++;
+	}
+}
+
+/*
  * COPY ... FROM STDIN or TO STDOUT: a data stream to or from psql, which
  * a migration run by retort does not have.
  */
@@ -171,6 +232,7 @@ static void split_parsed(void *arg)
 	rt_stmtlist *out = j->out;
 	rt_error *err = j->err;
 	char *text = rt_xstrndup(sql, len);
+	blank_restrict_lines(text, len);
 	PgQueryProtobufParseResult res = pg_query_parse_protobuf(text);
 	int rc = 0;
 	if (res.error) {
@@ -213,6 +275,9 @@ static void split_parsed(void *arg)
 			start++;
 			n--;
 		}
+		size_t after = restrict_lines_after(sql, start, start + n);
+		n -= after - start;
+		start = after;
 		rt_sql_cursor_to(&pos, start);
 		if (raw->stmt && copies_client_data(raw->stmt)) {
 			rc = rt_fail_at(err, RT_ESCRIPT, file, pos.line,
@@ -227,6 +292,12 @@ static void split_parsed(void *arg)
 		out->v[out->n - 1].nontx_kind = kind;
 		out->v[out->n - 1].nontx = kind != NULL;
 		out->v[out->n - 1].session = raw->stmt && changes_session(raw->stmt);
+		/* Whatever its WITH clause does, PostgreSQL counts the rows of the main statement. */
+		out->v[out->n - 1].rows = raw->stmt &&
+			(raw->stmt->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ||
+			 raw->stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ||
+			 raw->stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT ||
+			 raw->stmt->node_case == PG_QUERY__NODE__NODE_MERGE_STMT);
 	}
 	pg_query__parse_result__free_unpacked(tree, NULL);
 done:

@@ -285,6 +285,27 @@ static int sq_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 }
 
 /*
+ * A statement of a declared schema (see dialect.h).  A failed statement
+ * leaves SQLite's transaction usable, so guarded changes nothing; the
+ * failures a later statement can cure are named by SQLite's message: a
+ * table, view or column not there yet, or a database not attached yet.
+ */
+static int sq_exec_schema_stmt(rt_conn *c, const rt_stmt *s, const char *file, int guarded,
+			       int *missing, rt_error *err)
+{
+	static const char *const cured[] = { "no such table: ", "no such column: ",
+					     " has no column named ", "unknown database ", NULL };
+	(void)guarded;
+	*missing = 0;
+	if (sq_exec_stmt(c, s, file, err) == 0)
+		return 0;
+	const char *m = sqlite3_errmsg(c->db);
+	for (int i = 0; cured[i] && !*missing; i++)
+		*missing = strstr(m, cured[i]) != NULL;
+	return -1;
+}
+
+/*
  * A statement and the rows it changed: the growth of total_changes, which
  * only INSERT, UPDATE and DELETE move (sqlite3_changes64 keeps the count
  * of the last such statement, so a CREATE after an UPDATE would repeat
@@ -453,7 +474,8 @@ static int sq_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 			rt_fail(err, RT_ELOCK,
 				"another retort process held the migration lock on %s for more than %g s",
 				c->path, cfg->lock_wait);
-			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait)");
+			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini");
+			rt_fix_with(err, RT_FIX_SET, "lock_wait");
 			return -1;
 		}
 		if (!told && fn) {
@@ -519,7 +541,10 @@ static void sq_user_expr(rt_conn *c, strbuf *sb)
 		rt_strbuf_adds(sb, "NULL");
 		return;
 	}
-	struct passwd *pw = getpwuid(geteuid());
+	struct passwd pwd, *pw = NULL;
+	char buf[1024];
+	if (getpwuid_r(geteuid(), &pwd, buf, sizeof(buf), &pw) != 0)
+		pw = NULL;
 	const char *name = pw ? pw->pw_name : getenv("USER");
 	rt_sql_literal(sb, name);
 }
@@ -534,6 +559,7 @@ const rt_dialect rt_dialect_sqlite = {
 	.disconnect = sq_disconnect,
 	.exec_stmt = sq_exec_stmt,
 	.exec_rows = sq_exec_rows,
+	.exec_schema_stmt = sq_exec_schema_stmt,
 	.backup = rt_sqlite_backup,
 	.backup_ext = "sqlite",
 	.exec = sq_exec,

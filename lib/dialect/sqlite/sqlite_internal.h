@@ -4,7 +4,7 @@
 #ifndef RT_SQLITE_INTERNAL_H
 #define RT_SQLITE_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 #include "util/strbuf.h"
 
@@ -121,6 +121,18 @@ char *rt_sq_canon_text(const char *sql, int flags);
 char *rt_sq_squeeze(const char *sql);
 /* An identifier for generated SQL: bare when plain, else "quoted". */
 void rt_sq_ident(strbuf *sb, const char *name);
+
+/* Equivalent spellings (spelling.c). */
+struct sm_schema;
+struct sm_constraint;
+/* The affinity SQLite gives a declared type: "INTEGER", "TEXT", "BLOB", "REAL" or "NUMERIC". */
+const char *rt_sq_affinity(const char *type);
+/* Make what is written differently but means the same read the same (see spelling.c). */
+void rt_sq_spellings(struct sm_schema *s);
+/* The canonical text of a CREATE INDEX, ASC key columns written as the default they are. */
+char *rt_sq_index_canon(const char *sql);
+/* A foreign key's canonical definition from its fields (introspect.c). */
+void rt_sq_fk_text(struct sm_constraint *c);
 
 /*
  * The parts of a CREATE TABLE statement, found by tokens: where its name
