@@ -275,6 +275,41 @@ static void on_event(const rt_event *ev, void *ud)
 			 rt_event_from(ev), rt_event_to(ev), r ? rt_revision_id(r) : "-");
 }
 
+/*
+ * What kind of failure a database reported: rows breaking a constraint are
+ * not the SQL's fault (RT_FAULT_CONSTRAINT); an error no database reported
+ * has none.
+ */
+static void test_fault(void **state)
+{
+	project *p = *state;
+	assert_null(rt_config_load("/nonexistent/retort.ini", NULL, 1, p->err));
+	assert_int_equal(rt_error_fault(p->err), RT_FAULT_NONE);
+	rt_error_clear(p->err);
+	write_file(p->dir, "migrations/dddd_dup.sql",
+		   "-- Revision ID: dddd\n-- Revises: cccc\n-- Message: dup\n\n"
+		   "-- migrate:upgrade\nCREATE TABLE t (id INTEGER PRIMARY KEY);\n"
+		   "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (1);\n\n"
+		   "-- migrate:downgrade\nDROP TABLE t;\n");
+	rt_ctx_close(p->ctx);
+	p->ctx = rt_ctx_open(p->cfg, p->err);
+	assert_non_null(p->ctx);
+	assert_int_equal(rt_upgrade(p->ctx, "cccc", p->err), 0);
+	assert_int_equal(rt_upgrade(p->ctx, "head", p->err), -1);
+	assert_int_equal(rt_error_code(p->err), RT_ESQL);
+	assert_int_equal(rt_error_fault(p->err), RT_FAULT_CONSTRAINT);
+	assert_contains(rt_error_message(p->err), "UNIQUE");
+	rt_error_clear(p->err);
+	assert_int_equal(rt_error_fault(p->err), RT_FAULT_NONE);
+	/* Nothing of dddd stayed. */
+	const rt_graph *g = rt_ctx_graph(p->ctx);
+	rt_state *st = rt_current(p->ctx, p->err);
+	assert_non_null(st);
+	assert_int_equal(rt_state_row_count(st), 1);
+	assert_int_equal(rt_state_row(st, 0), rt_graph_find(g, "cccc"));
+	rt_state_free(st);
+}
+
 static void test_migrate_state_resolve(void **state)
 {
 	project *p = *state;
@@ -464,6 +499,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dialect_at_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graph, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_state_resolve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spec_diff_autogenerate, setup, teardown),

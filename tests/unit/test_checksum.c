@@ -91,6 +91,14 @@ static void test_quoted_text_counts(void **state)
 		assert_differ("CREATE TABLE t (id INTEGER);\n", "CREATE TABLE u (id INTEGER);\n", dl);
 		assert_differ("SELECT 1 - -1;\n", "SELECT 1 - 1;\n", dl);
 		assert_differ("SELECT 1;\n", "SELECT 1; SELECT 2;\n", dl);
+		/* White space that splits a number from a '.' is code. */
+		assert_differ("SELECT 1.5;\n", "SELECT 1 .5;\n", dl);
+		assert_differ("SELECT 1.5;\n", "SELECT 1. 5;\n", dl);
+		assert_same("SELECT t.c FROM t;\n", "SELECT t . c FROM t;\n", dl);
+		/* Two literals on two lines are one string on PostgreSQL. */
+		assert_differ("SELECT 'a'\n'b';\n", "SELECT 'a' 'b';\n", dl);
+		assert_differ("SELECT 'a' -- x\n'b';\n", "SELECT 'a' /* x */ 'b';\n", dl);
+		assert_same("SELECT 'a'\n  'b';\n", "SELECT 'a'   \r\n\n'b';\n", dl);
 	}
 	/* A function body is kept whole, comments and all. */
 	assert_differ("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 -- one\n $$ LANGUAGE sql;\n",
