@@ -231,6 +231,9 @@ static void test_sqlite(void **state)
 		{ SQ, 0, NULL, "INSERT INTO t VALUES ('DROP TABLE t;');\n\"DROP\";", "" },
 		{ SQ, 0, NULL, "-- retort:lint-ignore ban-drop-table\nDROP TABLE t;\nDROP TABLE \"u\";", "ban-drop-table@3" },
 		{ SQ, 0, NULL, "DROP TABLE t;\nCREATE TABLE t (a);", "ban-drop-table@1" },
+		/* a name reads the same however it is quoted: [a"b] is "a""b" */
+		{ SQ, 0, NULL, "CREATE TABLE [a\"b] (x);\nDROP TABLE \"a\"\"b\";", "" },
+		{ SQ, 0, NULL, "CREATE TABLE n (x);\nALTER TABLE `N` ADD COLUMN y NOT NULL;", "" },
 	};
 	RUN(cases);
 }
