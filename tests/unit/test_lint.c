@@ -215,6 +215,9 @@ static void test_sqlite(void **state)
 		{ SQ, 0, NULL, "ALTER TABLE t ADD COLUMN c DEFAULT (datetime('now'));", "sqlite-alter-needs-rebuild@1" },
 		{ SQ, 0, NULL, "alter table T add c text not null default 'x';", "" },
 		{ SQ, 0, NULL, "ALTER TABLE `t` DROP `c`;", "ban-drop-column@1" },
+		/* a name reads the same however it is quoted: [a"b] is "a""b" */
+		{ SQ, 0, NULL, "CREATE TABLE [a\"b] (x);\nDROP TABLE \"a\"\"b\";", "" },
+		{ SQ, 0, NULL, "CREATE TABLE n (x);\nALTER TABLE `N` ADD COLUMN y NOT NULL;", "" },
 		{ SQ, 0, NULL, "ALTER TABLE t ADD COLUMN r INTEGER REFERENCES u(id) DEFAULT 1;", "sqlite-alter-needs-rebuild@1" },
 		{ SQ, 0, NULL, "ALTER TABLE t ADD COLUMN r INTEGER REFERENCES u(id) ON DELETE SET NULL;", "" },
 		{ SQ, 0, NULL, "ALTER TABLE t ADD COLUMN c CHECK (c IS NOT NULL) DEFAULT 1;", "" },
@@ -231,9 +234,6 @@ static void test_sqlite(void **state)
 		{ SQ, 0, NULL, "INSERT INTO t VALUES ('DROP TABLE t;');\n\"DROP\";", "" },
 		{ SQ, 0, NULL, "-- retort:lint-ignore ban-drop-table\nDROP TABLE t;\nDROP TABLE \"u\";", "ban-drop-table@3" },
 		{ SQ, 0, NULL, "DROP TABLE t;\nCREATE TABLE t (a);", "ban-drop-table@1" },
-		/* a name reads the same however it is quoted: [a"b] is "a""b" */
-		{ SQ, 0, NULL, "CREATE TABLE [a\"b] (x);\nDROP TABLE \"a\"\"b\";", "" },
-		{ SQ, 0, NULL, "CREATE TABLE n (x);\nALTER TABLE `N` ADD COLUMN y NOT NULL;", "" },
 	};
 	RUN(cases);
 }
