@@ -21,10 +21,10 @@ static void regclass(strbuf *sb, const PgQuery__RangeVar *rv)
 {
 	strbuf name = STRBUF_INIT;
 	if (rv->schemaname && *rv->schemaname) {
-		rt_sql_ident(&name, rv->schemaname);
+		rt_pg_ident(&name, rv->schemaname);
 		rt_strbuf_addc(&name, '.');
 	}
-	rt_sql_ident(&name, rv->relname);
+	rt_pg_ident(&name, rv->relname);
 	rt_strbuf_adds(sb, "pg_catalog.to_regclass(");
 	rt_sql_literal(sb, name.buf);
 	rt_strbuf_addc(sb, ')');
