@@ -71,6 +71,34 @@ test_refuses_unapplied_and_unknown() {
 	expect_rc 2
 }
 
+# A database migrated when checksums were "sha256:" (comments counted):
+# rehash leaves a row that still holds by that algorithm alone, and records
+# an edited file by the current one ("sha256-sql:"), which verify accepts.
+test_rows_of_the_older_algorithm() {
+	project
+	local f old
+	f=$(mig a1 "" "old" "-- a note
+CREATE TABLE t_a1 (id INTEGER);" "DROP TABLE t_a1;")
+	tmig b2 a1
+	rt upgrade head
+	expect_rc 0
+	old=$(sed -n '/^-- migrate:upgrade/,/^-- migrate:downgrade/{/^-- migrate:/d;p}' "$f" | sha256sum | cut -d' ' -f1)
+	q "UPDATE $HIST SET checksum = 'sha256:$old' WHERE revision = 'a1'" >/dev/null
+	rt rehash a1
+	expect_rc 0
+	expect_out "a1 unchanged sha256:$old"
+	expect_q "SELECT count(*) FROM $HIST WHERE direction = 'rehash'" "0"
+	sed -i 's/^CREATE TABLE t_a1 (id INTEGER);$/CREATE TABLE IF NOT EXISTS t_a1 (id INTEGER);/' "$f"
+	rt verify
+	expect_rc 1
+	rt rehash a1
+	expect_rc 0
+	expect_q "SELECT from_revisions = 'sha256:$old', to_revisions LIKE 'sha256-sql:%' FROM $HIST WHERE direction = 'rehash'" \
+		"$([ "$DIALECT" = sqlite ] && echo '1|1' || echo 't|t')"
+	rt verify
+	expect_rc 0
+}
+
 sqlite_test_no_database_yet() {
 	project
 	tmig a1 ""
