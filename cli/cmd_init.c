@@ -32,7 +32,9 @@ static const char ini_head[] =
 	"[retort]\n"
 	"; where migration files live (several directories: comma-separated)\n"
 	"script_location = %s\n"
-	"; the database; ${VAR} and ${VAR:-default} are read from the environment\n"
+	"; the database; ${VAR} and ${VAR:-default} are read from the environment:\n"
+	"; sqlite:///app.db, postgresql://app:${PGPASSWORD}@db/app,\n"
+	"; mysql://app:${MYSQL_PASSWORD}@db/app (MariaDB too)\n"
 	"url = %s\n";
 
 static const char ini_tail[] =
