@@ -369,16 +369,15 @@ static int from_alembic(cli *c, const char *alembic_dir, const char *dir,
 	}
 	free(text);
 	/* Load it all once: a file the converter got wrong is reported now, not at deploy. */
-	rt_error err = { 0 };
-	rt_kv given = { "url", (char *)url }; /* the file may read it from DATABASE_URL */
-	rt_config *cfg = rt_config_load_with(ini, NULL, 1, &given, 1, &err);
-	rt_ctx *ctx = cfg ? rt_ctx_open(cfg, &err) : NULL;
+	const char *key = "url", *val = url; /* the file may read it from DATABASE_URL */
+	rt_config *cfg = rt_config_load_with(ini, NULL, 1, &key, &val, 1, c->err);
+	rt_ctx *ctx = cfg ? rt_ctx_open(cfg, c->err) : NULL;
 	if (!ctx) {
-		status = cli_fail(c, &err);
+		status = cli_fail(c, c->err);
 		rt_config_free(cfg);
 		goto out;
 	}
-	size_t n = rt_ctx_graph(ctx)->nrevs;
+	size_t n = rt_graph_count(rt_ctx_graph(ctx));
 	rt_ctx_close(ctx);
 	rt_config_free(cfg);
 	cli_note(c, "Converted %zu revision%s; created %s (version_table = alembic_version: the database's Alembic revision is its current one)",
