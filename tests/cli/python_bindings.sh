@@ -121,6 +121,29 @@ $("$RETORT" --version | cut -d' ' -f2)"
 		fail "unexpected: $ERR"
 }
 
+# Without RETORT_LIBRARY the package takes the build/ of the checkout it
+# lives in, else the library the dynamic linker finds (an installed one).
+sqlite_test_library_search_order() {
+	local lib=$RETORT_LIBRARY
+	unset RETORT_LIBRARY
+	mkdir -p co/python co/build sys
+	cp -R "$_REPO/python/retort" co/python/
+	ln -s "$lib" co/build/libretort.so.0
+	PYTHONPATH="$PWD/co/python" pyrun -c 'import retort; print(retort.library_path()); print(retort.version())'
+	expect_rc 0
+	expect_out "$PWD/co/build/libretort.so.0
+$("$RETORT" --version | cut -d' ' -f2)"
+	rm co/build/libretort.so.0
+	ln -s "$lib" sys/libretort.so.0
+	LD_LIBRARY_PATH="$PWD/sys" PYTHONPATH="$PWD/co/python" pyrun -c 'import retort; print(retort.library_path())'
+	expect_rc 0
+	expect_out "libretort.so.0"
+	PYTHONPATH="$PWD/co/python" pyrun -c 'import retort; retort.Project()'
+	expect_rc 1
+	grep -q "OSError: libretort not found; looked for: $PWD/co/build/libretort.so.0 (no such file); libretort.so.0 (" <<<"$ERR" ||
+		fail "unexpected: $ERR"
+}
+
 # Eight processes (a web app's workers) migrate one database at once: each
 # migration is applied exactly once, every process succeeds.
 test_eight_processes_at_once() {
