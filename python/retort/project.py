@@ -76,15 +76,18 @@ _FUNCTIONS = {
     "rt_event_elapsed_ms": (ctypes.c_double, [_p]),
     "rt_event_text": (_c, [_p]),
     "rt_event_total": (ctypes.c_longlong, [_p]),
+    "rt_event_statement": (_i, [_p]),
+    "rt_event_statements": (_i, [_p]),
+    "rt_event_line": (_i, [_p]),
 }
 
 # rt_code, rt_event_kind and rt_direction, as retort.h numbers them
 _CODES = ["ok", "fail", "usage", "config", "script", "graph", "resolve", "db", "sql", "lock", "io"]
-_EV_STEP_BEGIN, _EV_STEP_END, _EV_LOCK_WAIT, _EV_NOTICE, _EV_BATCH = range(5)
+_EV_STEP_BEGIN, _EV_STEP_END, _EV_LOCK_WAIT, _EV_NOTICE, _EV_BATCH, _EV_STATEMENT = range(6)
 _DIRECTIONS = ["upgrade", "downgrade", "stamp"]
 # rt_fix: what would fix an error (Error.fix), as retort.h numbers them
 _FIXES = [None, "upgrade", "downgrade", "stamp", "stamp_purge", "merge", "new_project",
-          "autogenerate", "read_current", "list_revisions", "set", "set_placeholder"]
+          "autogenerate", "read_current", "list_revisions", "set", "set_placeholder", "resume"]
 
 _EVENT_FN = ctypes.CFUNCTYPE(None, _p, _p)
 _OUTPUT_FN = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_char), _z, _p)
@@ -306,6 +309,10 @@ class Project:
                 self._log.info("%s", _s(lib.rt_event_text(ev)))
             elif kind == _EV_BATCH:
                 self._log.info("batch: %d rows so far", lib.rt_event_total(ev))
+            elif kind == _EV_STATEMENT:  # MySQL DDL: each statement commits on its own
+                self._log.info("statement %d of %d (line %d) took effect",
+                               lib.rt_event_statement(ev), lib.rt_event_statements(ev),
+                               lib.rt_event_line(ev))
         except Exception:  # never into C
             self._log.exception("retort: a progress event could not be logged")
 
