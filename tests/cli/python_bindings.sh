@@ -144,6 +144,35 @@ $("$RETORT" --version | cut -d' ' -f2)"
 		fail "unexpected: $ERR"
 }
 
+# MySQL: DDL commits statement by statement; each that took effect is
+# logged, and a failure in the middle says what took effect and how to go on.
+my_test_mysql_statements_logged_and_failure_in_the_middle() {
+	project
+	mig aaaa "" "three steps" \
+"CREATE TABLE t_a (id INT PRIMARY KEY);
+ALTER TABLE t_nope ADD COLUMN x INT;
+CREATE TABLE t_c (id INT PRIMARY KEY);" "DROP TABLE t_c;
+DROP TABLE t_a;" >/dev/null
+	cat > run.py <<'EOF'
+import logging, retort
+records = []
+class Keep(logging.Handler):
+    def emit(self, r):
+        records.append(r.getMessage())
+logging.getLogger("retort").addHandler(Keep())
+logging.getLogger("retort").setLevel(logging.INFO)
+try:
+    retort.Project(config="retort.ini").upgrade("head")
+except retort.Error as e:
+    print("error", e.code, e.revision, e.line, e.fix)
+print("\n".join(m for m in records if m.startswith("statement")))
+EOF
+	pyrun run.py
+	expect_rc 0
+	expect_out "error sql aaaa 8 ('resume', 'upgrade')
+statement 1 of 3 (line 7) took effect"
+}
+
 # Eight processes (a web app's workers) migrate one database at once: each
 # migration is applied exactly once, every process succeeds.
 test_eight_processes_at_once() {
