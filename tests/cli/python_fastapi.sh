@@ -129,4 +129,47 @@ pg_test_fastapi_same_schema_as_alembic() {
 	pg_db_drop "${TEST_DB}_al" "${TEST_DB}_ref"
 }
 
+# The FastAPI example: four uvicorn workers start at once, each migrating
+# the database on start-up; the API then works.
+pg_test_fastapi_example_migrates_on_start() {
+	py_need fastapi uvicorn httpx asyncpg sqlalchemy
+	py_use_library
+	cp -R "$_REPO/examples/fastapi/." .
+	export DATABASE_URL
+	DATABASE_URL=$(py_url asyncpg)
+	"$PY" -m uvicorn app.main:app --workers 4 --uds "$PWD/api.sock" > uvicorn.log 2>&1 &
+	local pid=$! i
+	for i in $(seq 1 300); do   # at most 60 s
+		[ -S api.sock ] && "$PY" -c 'import httpx, sys; httpx.Client(transport=httpx.HTTPTransport(uds="api.sock")).get("http://app/items/").raise_for_status()' 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	local out
+	out=$("$PY" - <<'EOF' 2>&1
+import httpx
+c = httpx.Client(transport=httpx.HTTPTransport(uds="api.sock"), base_url="http://app")
+u = c.post("/users/", json={"email": "ann@example.com", "password": "x"})
+u.raise_for_status()
+uid = u.json()["id"]
+print(u.json()["is_active"])
+c.post("/users/%d/items/" % uid, json={"title": "first"}).raise_for_status()
+print([i["title"] for i in c.get("/items/").json()])
+EOF
+)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ "$out" = "True
+['first']" ] || fail "the API did not work: $out
+$(grep -v '^INFO:uvicorn' uvicorn.log | tail -40)"
+	# each migration once, although four workers migrated at start-up
+	local n
+	n=$(ls migrations | wc -l)
+	expect_q "SELECT count(*), count(DISTINCT revision) FROM retort_version_history WHERE direction = 'upgrade'" "$n|$n"
+	[ "$(grep -c "Running upgrade" uvicorn.log)" = "$n" ] || fail "upgrades logged: $(grep "Running upgrade" uvicorn.log)"
+	grep -q "nothing to do" uvicorn.log || fail "no worker found the database at head: $(cat uvicorn.log)"
+	# and the models agree with the migrations
+	rt check
+	expect_rc 0
+}
+
 run_tests
