@@ -22,8 +22,8 @@ slow_project() {
 	project "schema = schema.sql"
 	echo "CREATE TABLE t_a (id INTEGER);" > schema.sql
 	case $DIALECT in
-	sqlite) slow="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000) SELECT count(*) FROM c;" ;;
-	postgresql) slow="SELECT pg_sleep(3);" ;;
+	sqlite) slow="WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000) SELECT count(*) FROM c;" ;;
+	postgresql) slow="SELECT pg_sleep(4);" ;;
 	mysql) slow="DO SLEEP(4);" ;;
 	esac
 	mig a1 "" "slow" "CREATE TABLE t_a (id INTEGER);
