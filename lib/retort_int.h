@@ -438,10 +438,21 @@ typedef struct rt_lint_options {
 } rt_lint_options;
 
 /* A rule, for listings: the dialects it applies to and what fires it. */
+/* Why a rule's statements are dangerous and what to write instead. */
+typedef struct rt_lint_text {
+	const char *dialect;  /* NULL: every dialect of the rule */
+	const char *why;
+	const char *fix;
+} rt_lint_text;
+
+#define RT_LINT_TEXTS 4
+
+/* A lint rule: one entry holds all there is to say about it. */
 typedef struct rt_lint_rule {
 	const char *name;
-	const char *dialects; /* "postgresql", "sqlite" or "postgresql, sqlite" */
+	const char *dialects; /* the dialects it applies to, ", "-separated ("postgresql, sqlite") */
 	const char *summary;
+	rt_lint_text texts[RT_LINT_TEXTS]; /* one for all its dialects, or one per dialect */
 } rt_lint_rule;
 
 int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,

@@ -1,11 +1,13 @@
 /*
- * lint.h - what the generic part of the linter (lint.c) shares with the
- * rules of each dialect (rt_lint_pg.c, rt_lint_sqlite.c).
+ * lint.h - what the generic part of the linter (lint.c, finding.c)
+ * shares with the rules of each dialect (lint_pg.c, lint_sqlite.c,
+ * lint_mysql.c).
  *
- * lint.c picks the revisions and sections, replaces placeholders, and
- * owns the findings list and the suppression comments; a dialect's rules
- * walk the statements of one section and call rt_lint_finding for each
- * dangerous one.  Every finding is located at the first token of its
+ * lint.c picks the revisions and sections, replaces placeholders and
+ * runs the dialect's rules; finding.c holds the table of rules, the
+ * suppression comments and rt_lint_finding.  A dialect's rules walk the
+ * statements of one section and call rt_lint_finding for each dangerous
+ * one.  Every finding is located at the first token of its
  * statement, so a `-- retort:lint-ignore RULE` comment right above the
  * statement always applies to it.
  */

@@ -289,9 +289,18 @@ static void test_rules_and_errors(void **state)
 	for (size_t i = 0; i < n; i++) {
 		/* every dialect a rule names is one retort has */
 		char *list = strdup(rules[i].dialects), *save = NULL;
-		for (char *d = strtok_r(list, ", ", &save); d; d = strtok_r(NULL, ", ", &save))
+		for (char *d = strtok_r(list, ", ", &save); d; d = strtok_r(NULL, ", ", &save)) {
 			assert_true(!strcmp(d, "postgresql") || !strcmp(d, "sqlite") || !strcmp(d, "mysql"));
+			/* ... and has the rule's reason and alternative */
+			int found = 0;
+			for (size_t k = 0; k < RT_LINT_TEXTS && rules[i].texts[k].why && !found; k++)
+				found = !rules[i].texts[k].dialect || !strcmp(rules[i].texts[k].dialect, d);
+			if (!found)
+				fail_msg("rule %s has no why/fix for %s", rules[i].name, d);
+		}
 		free(list);
+		for (size_t k = 0; k < RT_LINT_TEXTS && rules[i].texts[k].why; k++)
+			assert_true(strlen(rules[i].texts[k].fix) > 10);
 		assert_true(strlen(rules[i].summary) > 10);
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(rules[i].name, rules[j].name);
