@@ -42,6 +42,9 @@ sm_sequence *rt_sm_add_sequence(sm_schema *s) { return APPEND(s->seqs, s->nseqs)
 sm_enum *rt_sm_add_enum(sm_schema *s) { return APPEND(s->enums, s->nenums); }
 sm_function *rt_sm_add_function(sm_schema *s) { return APPEND(s->funcs, s->nfuncs); }
 sm_extension *rt_sm_add_extension(sm_schema *s) { return APPEND(s->exts, s->nexts); }
+sm_domain *rt_sm_add_domain(sm_schema *s) { return APPEND(s->domains, s->ndomains); }
+sm_constraint *rt_sm_add_domain_constraint(sm_domain *m) { return APPEND(m->cons, m->ncons); }
+sm_object *rt_sm_add_object(sm_schema *s) { return APPEND(s->objects, s->nobjects); }
 
 void rt_sm_add_unsupported(sm_schema *s, const char *what)
 {
@@ -54,6 +57,47 @@ static void free_index(sm_index *x)
 	free(x->def);
 	free(x->sql);
 	free(x->comment);
+}
+
+static void free_constraint(sm_constraint *c)
+{
+	free(c->name);
+	free(c->def);
+	strv_free(c->cols, c->ncols);
+	free(c->ref_table);
+	strv_free(c->ref_cols, c->nref_cols);
+	free(c->on_delete);
+	free(c->on_update);
+	free(c->match);
+	free(c->comment);
+}
+
+static void free_domain(sm_domain *m)
+{
+	free(m->schema);
+	free(m->name);
+	free(m->type);
+	free(m->collation);
+	free(m->def);
+	for (size_t i = 0; i < m->ncons; i++)
+		free_constraint(&m->cons[i]);
+	free(m->cons);
+	free(m->comment);
+	strv_free(m->deps, m->ndeps);
+}
+
+static void free_object(sm_object *o)
+{
+	free(o->kind);
+	free(o->schema);
+	free(o->name);
+	free(o->key);
+	free(o->def);
+	free(o->drop);
+	free(o->target);
+	free(o->comment);
+	strv_free(o->deps, o->ndeps);
+	strv_free(o->users, o->nusers);
 }
 
 static void free_table(sm_table *t)
@@ -71,17 +115,8 @@ static void free_table(sm_table *t)
 		free(c->comment);
 	}
 	free(t->cols);
-	for (size_t i = 0; i < t->ncons; i++) {
-		sm_constraint *c = &t->cons[i];
-		free(c->name);
-		free(c->def);
-		strv_free(c->cols, c->ncols);
-		free(c->ref_table);
-		strv_free(c->ref_cols, c->nref_cols);
-		free(c->on_delete);
-		free(c->on_update);
-		free(c->match);
-	}
+	for (size_t i = 0; i < t->ncons; i++)
+		free_constraint(&t->cons[i]);
 	free(t->cons);
 	for (size_t i = 0; i < t->nidx; i++)
 		free_index(&t->idx[i]);
@@ -156,6 +191,12 @@ void rt_sm_free(sm_schema *s)
 		strv_free(s->exts[i].requires, s->exts[i].nrequires);
 	}
 	free(s->exts);
+	for (size_t i = 0; i < s->ndomains; i++)
+		free_domain(&s->domains[i]);
+	free(s->domains);
+	for (size_t i = 0; i < s->nobjects; i++)
+		free_object(&s->objects[i]);
+	free(s->objects);
 	strv_free(s->unsupported, s->nunsupported);
 	free(s);
 }
@@ -214,6 +255,20 @@ static int cmp_ext(const void *a, const void *b)
 	return strcmp(((const sm_extension *)a)->name, ((const sm_extension *)b)->name);
 }
 
+static int cmp_domain(const void *a, const void *b)
+{
+	const sm_domain *x = a, *y = b;
+	return qname_cmp(x->schema, x->name, y->schema, y->name);
+}
+
+/* Objects by kind, schema, name. */
+static int cmp_object(const void *a, const void *b)
+{
+	const sm_object *x = a, *y = b;
+	int c = strcmp(x->kind, y->kind);
+	return c ? c : qname_cmp(x->schema, x->name, y->schema, y->name);
+}
+
 static int cmp_index(const void *a, const void *b)
 {
 	return nullcmp(((const sm_index *)a)->name, ((const sm_index *)b)->name);
@@ -260,6 +315,10 @@ void rt_sm_sort(sm_schema *s)
 	SORT(s->funcs, s->nfuncs, cmp_func);
 	SORT(s->schemas, s->nschemas, cmp_str);
 	SORT(s->exts, s->nexts, cmp_ext);
+	SORT(s->domains, s->ndomains, cmp_domain);
+	for (size_t i = 0; i < s->ndomains; i++)
+		SORT(s->domains[i].cons, s->domains[i].ncons, cmp_con);
+	SORT(s->objects, s->nobjects, cmp_object);
 	SORT(s->unsupported, s->nunsupported, cmp_str);
 }
 
@@ -284,6 +343,24 @@ sm_extension *rt_sm_find_extension(const sm_schema *s, const char *name)
 	for (size_t i = 0; i < s->nexts; i++)
 		if (!strcmp(s->exts[i].name, name))
 			return &s->exts[i];
+	return NULL;
+}
+
+sm_domain *rt_sm_find_domain(const sm_schema *s, const char *schema, const char *name)
+{
+	for (size_t i = 0; i < s->ndomains; i++)
+		if (eq(s->domains[i].schema, schema) && !strcmp(s->domains[i].name, name))
+			return &s->domains[i];
+	return NULL;
+}
+
+sm_object *rt_sm_find_object(const sm_schema *s, const char *kind, const char *schema,
+			     const char *name)
+{
+	for (size_t i = 0; i < s->nobjects; i++)
+		if (!strcmp(s->objects[i].kind, kind) && eq(s->objects[i].schema, schema) &&
+		    !strcmp(s->objects[i].name, name))
+			return &s->objects[i];
 	return NULL;
 }
 
@@ -383,26 +460,30 @@ static const char *con_kind(char k)
 	}
 }
 
-static void compare_constraints(cmp *c, const char *tname, const sm_table *a,
-				const sm_table *b)
+static int same_con(const sm_constraint *x, const sm_constraint *y)
 {
-	for (size_t i = 0; i < a->ncons; i++) {
-		const sm_constraint *x = &a->cons[i];
+	return x->kind == y->kind && eq(x->name, y->name) && eq(x->def, y->def) &&
+	       x->validated == y->validated && eq(x->comment, y->comment);
+}
+
+static void compare_constraints(cmp *c, const char *tname, const sm_constraint *acons,
+				size_t nacons, const sm_constraint *bcons, size_t nbcons)
+{
+	for (size_t i = 0; i < nacons; i++) {
+		const sm_constraint *x = &acons[i];
 		int found = 0;
-		for (size_t j = 0; j < b->ncons && !found; j++)
-			found = b->cons[j].kind == x->kind && eq(b->cons[j].name, x->name) &&
-				eq(b->cons[j].def, x->def) && b->cons[j].validated == x->validated;
+		for (size_t j = 0; j < nbcons && !found; j++)
+			found = same_con(&bcons[j], x);
 		if (!found)
 			differ(c, "%s %s on %s: %s only in the first",
 			       con_kind(x->kind), x->name ? x->name : "(unnamed)", tname,
 			       x->def ? x->def : "");
 	}
-	for (size_t j = 0; j < b->ncons; j++) {
-		const sm_constraint *y = &b->cons[j];
+	for (size_t j = 0; j < nbcons; j++) {
+		const sm_constraint *y = &bcons[j];
 		int found = 0;
-		for (size_t i = 0; i < a->ncons && !found; i++)
-			found = a->cons[i].kind == y->kind && eq(a->cons[i].name, y->name) &&
-				eq(a->cons[i].def, y->def) && a->cons[i].validated == y->validated;
+		for (size_t i = 0; i < nacons && !found; i++)
+			found = same_con(&acons[i], y);
 		if (!found)
 			differ(c, "%s %s on %s: %s only in the second",
 			       con_kind(y->kind), y->name ? y->name : "(unnamed)", tname,
@@ -473,7 +554,7 @@ static void compare_table(cmp *c, const sm_table *a, const sm_table *b)
 	strbuf sb = STRBUF_INIT;
 	const char *tname = qn(&sb, b->schema, b->name);
 	compare_columns(c, tname, a, b);
-	compare_constraints(c, tname, a, b);
+	compare_constraints(c, tname, a->cons, a->ncons, b->cons, b->ncons);
 	compare_indexes(c, tname, a->idx, a->nidx, b->idx, b->nidx);
 	compare_triggers(c, tname, a, b);
 	field(c, "comment", tname, a->comment, b->comment);
@@ -509,11 +590,64 @@ static void compare_extensions(cmp *c, const sm_schema *a, const sm_schema *b)
 	rt_strbuf_release(&name);
 }
 
+/* Domains: base type, collation, default, NOT NULL, constraints, comment. */
+static void compare_domains(cmp *c, const sm_schema *a, const sm_schema *b)
+{
+	strbuf name = STRBUF_INIT;
+	for (size_t i = 0; i < a->ndomains; i++)
+		if (!rt_sm_find_domain(b, a->domains[i].schema, a->domains[i].name))
+			differ(c, "domain %s only in the first", qn(&name, a->domains[i].schema, a->domains[i].name));
+	for (size_t i = 0; i < b->ndomains; i++) {
+		const sm_domain *y = &b->domains[i];
+		const sm_domain *x = rt_sm_find_domain(a, y->schema, y->name);
+		rt_strbuf_reset(&name);
+		rt_strbuf_addf(&name, "domain %s.%s", y->schema, y->name);
+		if (!x) {
+			differ(c, "%s only in the second", name.buf);
+			continue;
+		}
+		field(c, "type", name.buf, x->type, y->type);
+		field(c, "collation", name.buf, x->collation, y->collation);
+		field(c, "default", name.buf, x->def, y->def);
+		field(c, "comment", name.buf, x->comment, y->comment);
+		if (x->notnull != y->notnull)
+			differ(c, "%s: %s -> %s", name.buf, x->notnull ? "NOT NULL" : "NULL",
+			       y->notnull ? "NOT NULL" : "NULL");
+		compare_constraints(c, name.buf, x->cons, x->ncons, y->cons, y->ncons);
+	}
+	rt_strbuf_release(&name);
+}
+
+/* Other objects: present, definition, comment. */
+static void compare_objects(cmp *c, const sm_schema *a, const sm_schema *b)
+{
+	for (size_t i = 0; i < a->nobjects; i++) {
+		const sm_object *x = &a->objects[i];
+		if (!rt_sm_find_object(b, x->kind, x->schema, x->name))
+			differ(c, "%s %s%s%s only in the first", x->kind, x->schema ? x->schema : "",
+			       x->schema ? "." : "", x->name);
+	}
+	for (size_t i = 0; i < b->nobjects; i++) {
+		const sm_object *y = &b->objects[i];
+		const sm_object *x = rt_sm_find_object(a, y->kind, y->schema, y->name);
+		const char *dot = y->schema ? "." : "", *sch = y->schema ? y->schema : "";
+		if (!x)
+			differ(c, "%s %s%s%s only in the second", y->kind, sch, dot, y->name);
+		else if (!eq(x->def, y->def))
+			differ(c, "%s %s%s%s: definition differs", y->kind, sch, dot, y->name);
+		else if (!eq(x->comment, y->comment))
+			differ(c, "comment of %s %s%s%s: %s -> %s", y->kind, sch, dot, y->name,
+			       x->comment ? x->comment : "(none)", y->comment ? y->comment : "(none)");
+	}
+}
+
 size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out)
 {
 	cmp c = { out, 0 };
 	strbuf sb = STRBUF_INIT;
 	compare_extensions(&c, a, b);
+	compare_domains(&c, a, b);
+	compare_objects(&c, a, b);
 	for (size_t i = 0; i < a->ntables; i++)
 		if (!rt_sm_find_table(b, a->tables[i].schema, a->tables[i].name))
 			differ(&c, "table %s only in the first",

@@ -54,6 +54,7 @@ typedef struct sm_constraint {
 	int deferrable;
 	int deferred;
 	int validated;     /* PostgreSQL: false for NOT VALID */
+	char *comment;     /* PostgreSQL */
 } sm_constraint;
 
 typedef struct sm_index {
@@ -148,6 +149,45 @@ typedef struct sm_extension {
 	size_t nrequires;
 } sm_extension;
 
+/* A PostgreSQL domain: altered in place (columns use it), never made again. */
+typedef struct sm_domain {
+	char *schema;
+	char *name;
+	char *type;        /* the base type (format_type) */
+	char *collation;   /* a non-default collation, or NULL */
+	char *def;         /* default expression, or NULL */
+	int notnull;
+	sm_constraint *cons; /* CHECK constraints (kind 'c'), by name */
+	size_t ncons;
+	char *comment;
+	char **deps;       /* types and functions it uses ("schema.name", "schema.f(types)") */
+	size_t ndeps;
+} sm_domain;
+
+/*
+ * A PostgreSQL object of a kind that is made by one CREATE (or a few
+ * statements) and changed by dropping and making it again: aggregates,
+ * collations, operators, operator classes and families, text search
+ * objects, extended statistics, policies, ...  Its definition is written
+ * from the catalog by the introspection query, so equal objects give
+ * equal text.
+ */
+typedef struct sm_object {
+	char *kind;        /* "aggregate", "collation", "operator", "policy", ... */
+	char *schema;      /* its schema (a policy: its table's) */
+	char *name;        /* what identifies it within kind and schema: name, name(types), "name on table" */
+	char *key;         /* how dependencies name it ("schema.name(types)", pg_describe_object) */
+	char *def;         /* the statements that make it, ';'-free, separated by "\n;\n" */
+	char *drop;        /* the statement that drops it */
+	char *target;      /* what COMMENT ON takes ("COLLATION public.c"), NULL: no comment */
+	char *comment;
+	char **deps;       /* what it uses, as dependencies name things (ordering) */
+	size_t ndeps;
+	char **users;      /* columns, constraints and indexes that use it (they block a DROP) */
+	size_t nusers;
+	int late;          /* made once tables and views exist (it uses them) */
+} sm_object;
+
 typedef struct sm_schema {
 	sm_table *tables;
 	size_t ntables;
@@ -163,6 +203,10 @@ typedef struct sm_schema {
 	size_t nschemas;
 	sm_extension *exts; /* PostgreSQL extensions (plpgsql aside) */
 	size_t nexts;
+	sm_domain *domains; /* PostgreSQL domains */
+	size_t ndomains;
+	sm_object *objects; /* PostgreSQL objects of other kinds (sm_object) */
+	size_t nobjects;
 	char **unsupported; /* objects found that retort cannot diff, by kind and name */
 	size_t nunsupported;
 } sm_schema;
@@ -182,6 +226,9 @@ sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *n
 sm_column *rt_sm_find_column(const sm_table *t, const char *name);
 sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name);
 sm_extension *rt_sm_find_extension(const sm_schema *s, const char *name);
+sm_domain *rt_sm_find_domain(const sm_schema *s, const char *schema, const char *name);
+sm_object *rt_sm_find_object(const sm_schema *s, const char *kind, const char *schema,
+			     const char *name);
 
 /* Appenders: zeroed new element at the end of the list. */
 sm_table *rt_sm_add_table(sm_schema *s);
@@ -194,6 +241,9 @@ sm_sequence *rt_sm_add_sequence(sm_schema *s);
 sm_enum *rt_sm_add_enum(sm_schema *s);
 sm_function *rt_sm_add_function(sm_schema *s);
 sm_extension *rt_sm_add_extension(sm_schema *s);
+sm_domain *rt_sm_add_domain(sm_schema *s);
+sm_constraint *rt_sm_add_domain_constraint(sm_domain *m);
+sm_object *rt_sm_add_object(sm_schema *s);
 void rt_sm_add_unsupported(sm_schema *s, const char *what);
 void rt_sm_strv_push(char ***v, size_t *n, const char *s);
 

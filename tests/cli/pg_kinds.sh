@@ -51,4 +51,17 @@ pg_test_danbooru_structure_sql() {
 	expect_q "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'retort%'" "0"
 }
 
+# pagila and sakila as they are: domains (one over integer with a check, one
+# with a non-ASCII name), an aggregate over a function of the file.
+pg_test_pagila_and_sakila() {
+	local f
+	for f in pagila-schema.noowner.sql sakila-postgres-schema.noowner.sql; do
+		rm -rf migrations
+		cp "$CORPUS/pg/$f" schema.sql || fail "no corpus"
+		journey
+		expect_q "SELECT count(*) FROM pg_type WHERE typtype = 'd' AND typnamespace = 'public'::regnamespace" "0"
+		expect_q "SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace" "0"
+	done
+}
+
 run_tests

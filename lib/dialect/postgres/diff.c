@@ -376,58 +376,32 @@ static void own_sequences(dd *d)
 	}
 }
 
-/*
- * Functions that use no relation and are dropped early: those made
- * again, and those whose signature names an enum type about to be
- * renamed away (after that, the name means its new version).
- */
-static int early_drop(const dd *d, size_t i)
-{
-	const sm_function *f = &d->a->funcs[i];
-	return d->fa_drop[i] && !rt_pgd_func_is_late(d->a, f) &&
-	       (rt_pgd_find_func(d->b, f->schema, f->identity) || rt_pgd_uses_dance(d, f));
-}
-
-static void drop_changed_functions(dd *d)
-{
-	for (size_t i = 0; i < d->a->nfuncs; i++)
-		if (early_drop(d, i))
-			rt_pgd_drop_function(d, &d->a->funcs[i]);
-}
-
-/* Functions that use no relation: made before the tables (defaults, checks, indexes use them). */
-static void functions_first(dd *d)
-{
-	for (size_t j = 0; j < d->b->nfuncs; j++) {
-		const sm_function *g = &d->b->funcs[j];
-		if (d->fb_make[j] && !rt_pgd_func_is_late(d->b, g))
-			rt_pgd_create_function(d, g, d->fb_make[j] == 2);
-	}
-}
-
-/* Functions of a that are gone and use no relation (after the tables that used them). */
-static void functions_last(dd *d)
-{
-	for (size_t i = 0; i < d->a->nfuncs; i++) {
-		const sm_function *f = &d->a->funcs[i];
-		if (d->fa_drop[i] && !rt_pgd_func_is_late(d->a, f) && !early_drop(d, i))
-			rt_pgd_drop_function(d, f);
-	}
-}
-
 /* ---- comments ---- */
 
-/* COMMENT ON kind name IS text when old (NULL: the object is new) and new differ. */
-static void comment(dd *d, int fresh, const char *old, const char *new, const char *kind,
-		    const char *label, const char *target)
+/*
+ * COMMENT ON target IS text when old (NULL: the object is new) and new
+ * differ; target names the kind too ("DOMAIN public.d").
+ */
+void rt_pgd_comment_on(dd *d, int fresh, const char *old, const char *new, const char *kind,
+		       const char *label, const char *target)
 {
 	if (fresh ? !new : eq(old, new))
 		return;
 	sm_op *op = rt_sm_ops_add(d->out, 0, "comment on %s %s", kind, label);
+	rt_sm_op_sql(op, "COMMENT ON %s IS %s", target, new ? L(&d->n, new) : "NULL");
+}
+
+/* COMMENT ON KIND target, the kind in capitals. */
+void rt_pgd_comment(dd *d, int fresh, const char *old, const char *new, const char *kind,
+		    const char *label, const char *target)
+{
+	if (fresh ? !new : eq(old, new))
+		return;
 	strbuf sb = STRBUF_INIT;
 	for (const char *p = kind; *p; p++)
 		rt_strbuf_addc(&sb, (char)toupper((unsigned char)*p));
-	rt_sm_op_sql(op, "COMMENT ON %s %s IS %s", sb.buf, target, new ? L(&d->n, new) : "NULL");
+	rt_strbuf_addf(&sb, " %s", target);
+	rt_pgd_comment_on(d, fresh, old, new, kind, label, sb.buf);
 	rt_strbuf_release(&sb);
 }
 
@@ -436,7 +410,7 @@ static void table_comments(dd *d, const sm_table *tb)
 {
 	const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
 	char *label = dep_name(tb->schema, tb->name);
-	comment(d, !ta, ta ? ta->comment : NULL, tb->comment, "table", label,
+	rt_pgd_comment(d, !ta, ta ? ta->comment : NULL, tb->comment, "table", label,
 		Q(&d->n, tb->schema, tb->name));
 	for (size_t i = 0; i < tb->ncols; i++) {
 		const sm_column *y = &tb->cols[i];
@@ -444,7 +418,7 @@ static void table_comments(dd *d, const sm_table *tb)
 		int fresh = !x || rt_pgd_col_remade(d, ta, tb, x, y);
 		char *cl = rt_xasprintf("%s.%s", label, y->name);
 		char *target = rt_xasprintf("%s.%s", Q(&d->n, tb->schema, tb->name), I(&d->n, y->name));
-		comment(d, fresh, x ? x->comment : NULL, y->comment, "column", cl, target);
+		rt_pgd_comment(d, fresh, x ? x->comment : NULL, y->comment, "column", cl, target);
 		free(cl);
 		free(target);
 	}
@@ -457,7 +431,7 @@ static void table_comments(dd *d, const sm_table *tb)
 			fresh = !k || rt_pgd_con_dropped(d, ta, tb, k);
 		}
 		char *il = dep_name(tb->schema, y->name);
-		comment(d, fresh, x ? x->comment : NULL, y->comment, "index", il,
+		rt_pgd_comment(d, fresh, x ? x->comment : NULL, y->comment, "index", il,
 			Q(&d->n, tb->schema, y->name));
 		free(il);
 	}
@@ -470,20 +444,20 @@ static void other_comments(dd *d)
 	for (size_t i = 0; i < d->b->nexts; i++) {
 		const sm_extension *y = &d->b->exts[i];
 		const sm_extension *x = rt_sm_find_extension(d->a, y->name);
-		comment(d, !x, x ? x->comment : NULL, y->comment, "extension", y->name, I(&d->n, y->name));
+		rt_pgd_comment(d, !x, x ? x->comment : NULL, y->comment, "extension", y->name, I(&d->n, y->name));
 	}
 	for (size_t i = 0; i < d->b->nviews; i++) {
 		const sm_view *y = &d->b->views[i];
 		const sm_view *x = rt_sm_find_view(d->a, y->schema, y->name);
 		char *label = dep_name(y->schema, y->name);
-		comment(d, d->vb_make[i] == 1, x ? x->comment : NULL, y->comment,
+		rt_pgd_comment(d, d->vb_make[i] == 1, x ? x->comment : NULL, y->comment,
 			y->materialized ? "materialized view" : "view", label,
 			Q(&d->n, y->schema, y->name));
 		for (size_t j = 0; j < y->nidx; j++) {
 			const sm_index *m = x ? rt_pgd_find_idx(x->idx, x->nidx, y->idx[j].name) : NULL;
 			int fresh = d->vb_make[i] == 1 || !m || strcmp(m->def, y->idx[j].def);
 			char *il = dep_name(y->schema, y->idx[j].name);
-			comment(d, fresh, m ? m->comment : NULL, y->idx[j].comment, "index", il,
+			rt_pgd_comment(d, fresh, m ? m->comment : NULL, y->idx[j].comment, "index", il,
 				Q(&d->n, y->schema, y->idx[j].name));
 			free(il);
 		}
@@ -493,7 +467,7 @@ static void other_comments(dd *d)
 		const sm_enum *y = &d->b->enums[i];
 		const sm_enum *x = rt_pgd_find_enum(d->a, y->schema, y->name);
 		char *label = dep_name(y->schema, y->name);
-		comment(d, !x || rt_pgd_enum_dance(x, y), x ? x->comment : NULL, y->comment, "type", label,
+		rt_pgd_comment(d, !x || rt_pgd_enum_dance(x, y), x ? x->comment : NULL, y->comment, "type", label,
 			Q(&d->n, y->schema, y->name));
 		free(label);
 	}
@@ -501,7 +475,7 @@ static void other_comments(dd *d)
 		const sm_function *y = &d->b->funcs[i];
 		const sm_function *x = rt_pgd_find_func(d->a, y->schema, y->identity);
 		char *label = dep_name(y->schema, y->identity);
-		comment(d, d->fb_make[i] == 1, x ? x->comment : NULL, y->comment,
+		rt_pgd_comment(d, d->fb_make[i] == 1, x ? x->comment : NULL, y->comment,
 			rt_pgd_is_procedure(y) ? "procedure" : "function", label, rt_pgd_fsig(&d->n, y));
 		free(label);
 	}
@@ -513,6 +487,8 @@ static void comments(dd *d)
 	for (size_t i = 0; i < d->b->ntables; i++)
 		table_comments(d, &d->b->tables[i]);
 	other_comments(d);
+	rt_pgd_domain_comments(d);
+	rt_pgd_object_comments(d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -531,6 +507,8 @@ static void dd_init(dd *d, const sm_schema *a, const sm_schema *b, sm_ops *out, 
 	d->vb_make = rt_xcalloc(b->nviews + 1, 1);
 	d->fa_drop = rt_xcalloc(a->nfuncs + 1, 1);
 	d->fb_make = rt_xcalloc(b->nfuncs + 1, 1);
+	d->oa_drop = rt_xcalloc(a->nobjects + 1, 1);
+	d->ob_make = rt_xcalloc(b->nobjects + 1, 1);
 }
 
 /* Release what dd_init and the marking allocated (not the operations). */
@@ -542,6 +520,8 @@ static void dd_free(dd *d)
 	free(d->vb_make);
 	free(d->fa_drop);
 	free(d->fb_make);
+	free(d->oa_drop);
+	free(d->ob_make);
 	rt_strlist_free(&d->dirty);
 	rt_strlist_free(&d->dance);
 	names_free(&d->n);
@@ -552,33 +532,37 @@ static void mark(dd *d)
 {
 	rt_pgd_mark_dances(d);
 	rt_pgd_mark_functions(d); /* before the tables: rt_pgd_col_rebuilt reads fa_drop */
+	rt_pgd_mark_objects(d);
 	rt_pgd_mark_tables(d);
-	while (rt_pgd_mark_views_once(d))
+	while (rt_pgd_mark_views_once(d) | rt_pgd_mark_objects_once(d, 1))
 		;
 	rt_pgd_mark_makes(d);
+	rt_pgd_mark_object_makes(d);
 }
 
 /* Phases up to the new tables; -1 when a change cannot be written. */
 static int first_phases(dd *d)
 {
 	drop_triggers(d);
+	rt_pgd_drop_late_objects(d);
 	drop_views(d);
 	drop_constraints(d, 1);
 	drop_constraints(d, 0);
 	drop_indexes(d);
 	rt_pgd_release_functions(d);
-	drop_changed_functions(d);
+	if (rt_pgd_drop_early(d, 1) < 0)
+		return -1;
 	disown_sequences(d);
 	create_schemas(d);
 	if (rt_pgd_create_extensions(d) < 0)
 		return -1;
 	enums_first(d);
 	sequences_first(d);
-	functions_first(d);
-	if (rt_pgd_alter_tables(d) < 0)
+	if (rt_pgd_create_early(d) < 0 || rt_pgd_alter_tables(d) < 0)
 		return -1;
 	rt_pgd_drop_tables(d);
-	functions_last(d);
+	if (rt_pgd_drop_early(d, 0) < 0)
+		return -1;
 	enums_last(d);
 	sequences_last(d);
 	return 0;

@@ -593,6 +593,8 @@ void rt_pgd_create_views(dd *d)
 			rt_pgd_create_view(d, x->v, d->vb_make[(size_t)(x->v - d->b->views)] == 2);
 		else if (x->f && d->fb_make[(size_t)(x->f - d->b->funcs)])
 			rt_pgd_create_function(d, x->f, d->fb_make[(size_t)(x->f - d->b->funcs)] == 2);
+		else if (x->o)
+			rt_pgd_create_late_object(d, x->o);
 	}
 	free(order);
 	rt_pgd_nodes_free(v, n);

@@ -480,23 +480,7 @@ static int on_func(void *ud, int n, const char *const *v)
  * types, types), each as "schema.name" (functions: "schema.name(types)").
  * Arrays count as their element type, row types as their relation.
  */
-#define DEP_NAME                                                                        \
-	"CASE d.refclassid "                                                                \
-	"WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN "                             \
-	"(SELECT rn.nspname || '.' || rc.relname FROM pg_catalog.pg_class rc "              \
-	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "                      \
-	"WHERE rc.oid = d.refobjid AND " PG_NS_OK("rn") ") "                                   \
-	"WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN "                              \
-	"(SELECT rn.nspname || '.' || rp.proname || '(' || "                                \
-	"pg_catalog.oidvectortypes(rp.proargtypes) || ')' FROM pg_catalog.pg_proc rp "       \
-	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rp.pronamespace "                      \
-	"WHERE rp.oid = d.refobjid AND " PG_NS_OK("rn") ") "                                   \
-	"WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN "                              \
-	"(SELECT rn.nspname || '.' || rt.typname FROM pg_catalog.pg_type t0 "                \
-	"JOIN pg_catalog.pg_type rt ON rt.oid = CASE WHEN t0.typcategory = 'A' "             \
-	"THEN t0.typelem ELSE t0.oid END "                                                  \
-	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.typnamespace "                      \
-	"WHERE t0.oid = d.refobjid AND " PG_NS_OK("rn") ") END"
+#define DEP_NAME PG_KEY("d.refclassid", "d.refobjid")
 
 static const char q_view_deps[] =
 	"SELECT DISTINCT r.ev_class, " DEP_NAME ", "
@@ -682,6 +666,8 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	rt_strmap_init(&p.tables, 64);
 	rt_strmap_init(&p.views, 16);
 	rt_strmap_init(&p.funcs, 16);
+	rt_strmap_init(&p.domains, 16);
+	rt_strmap_init(&p.objects, 16);
 	int savepoint = 0;
 	int rc = enter(c, &savepoint, err);
 	if (rc == 0)
@@ -690,6 +676,8 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	rt_strmap_free(&p.tables);
 	rt_strmap_free(&p.views);
 	rt_strmap_free(&p.funcs);
+	rt_strmap_free(&p.domains);
+	rt_strmap_free(&p.objects);
 	rt_strlist_free(&p.keys);
 	free(p.rel_filter);
 	if (rc < 0) {

@@ -1,6 +1,8 @@
 /*
  * introspect_kinds.c - the PostgreSQL object kinds read besides
- * relations, enum types and functions (introspect.c): extensions.
+ * relations, enum types and functions (introspect.c): extensions,
+ * domains, and the objects kept as their definition (sm_object):
+ * aggregates, collations, operators.
  *
  * As in introspect.c, every definition is the server's own rendering,
  * read with an empty search_path, so names outside pg_catalog come
@@ -9,6 +11,7 @@
 #include "dialect/postgres/introspect_internal.h"
 #include "dialect/postgres/pg_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- extensions ---- */
@@ -49,8 +52,270 @@ static int on_ext(void *ud, int n, const char *const *v)
 	return 0;
 }
 
+/* ---- domains ---- */
+
+static const char q_domains[] =
+	"SELECT t.oid, n.nspname, t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), "
+	"t.typnotnull, pg_catalog.pg_get_expr(t.typdefaultbin, 0), "
+	"CASE WHEN t.typcollation <> bt.typcollation THEN "
+	"pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END, "
+	"d.description "
+	"FROM pg_catalog.pg_type t "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	"JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype "
+	"LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation "
+	"LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass "
+	"AND d.objoid = t.oid AND d.objsubid = 0 "
+	"WHERE t.typtype = 'd' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid");
+
+/* CHECK constraints of domains (NOT NULL is typnotnull). */
+static const char q_domain_cons[] =
+	"SELECT co.contypid, co.conname, pg_catalog.pg_get_constraintdef(co.oid), co.convalidated, "
+	"d.description "
+	"FROM pg_catalog.pg_constraint co "
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass "
+	"AND d.objoid = co.oid AND d.objsubid = 0 "
+	"WHERE co.contypid <> 0 AND co.contype = 'c'";
+
+/* What a domain uses: its base type, the functions of its default and checks. */
+static const char q_domain_deps[] =
+	"SELECT DISTINCT t.oid, " PG_KEY("d.refclassid", "d.refobjid") " "
+	"FROM pg_catalog.pg_type t JOIN pg_catalog.pg_depend d ON d.deptype = 'n' "
+	"AND d.refobjid <> t.oid AND ((d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass "
+	"AND d.objid = t.oid) OR (d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass "
+	"AND d.objid IN (SELECT k.oid FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid))) "
+	"WHERE t.typtype = 'd'";
+
+static sm_domain *domain_of(pgi *p, const char *oid)
+{
+	int i = rt_strmap_get(&p->domains, oid);
+	return i < 0 ? NULL : &p->s->domains[i];
+}
+
+static int on_domain(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	rt_pgi_map_put(p, &p->domains, v[0], (int)p->s->ndomains);
+	sm_domain *m = rt_sm_add_domain(p->s);
+	m->schema = dup(v[1]);
+	m->name = dup(v[2]);
+	m->type = dup(v[3]);
+	m->notnull = is_true(v[4]);
+	m->def = dup(v[5]);
+	m->collation = dup(v[6]);
+	m->comment = dup(v[7]);
+	return 0;
+}
+
+static int on_domain_con(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_domain *m = domain_of(p, v[0]);
+	if (!m)
+		return 0;
+	sm_constraint *k = rt_sm_add_domain_constraint(m);
+	k->kind = SM_CHECK;
+	k->name = dup(v[1]);
+	k->def = dup(v[2]);
+	k->validated = is_true(v[3]);
+	k->comment = dup(v[4]);
+	return 0;
+}
+
+static int on_domain_dep(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_domain *m = domain_of(p, v[0]);
+	if (m && v[1])
+		rt_sm_strv_push(&m->deps, &m->ndeps, v[1]);
+	return 0;
+}
+
+/*
+ * ---- objects kept as their definition ----
+ *
+ * One query per kind, each row: catalog oid, object oid, kind, schema,
+ * name, key, definition, drop statement, comment target, comment.
+ */
+#define OBJ_DESC(cat, oid)                                                     \
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = '" cat "'::pg_catalog.regclass " \
+	"AND d.objoid = " oid " AND d.objsubid = 0 "
+
+/* Aggregates: CREATE AGGREGATE written from pg_aggregate. */
+static const char q_aggregates[] =
+	"SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass::oid, p.oid, 'aggregate', n.nspname, "
+	"p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')', "
+	"n.nspname || '.' || p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')', "
+	"'CREATE AGGREGATE ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) "
+	"|| '(' || CASE WHEN p.pronargs = 0 THEN '*' ELSE pg_catalog.pg_get_function_arguments(p.oid) END "
+	"|| ') (' || pg_catalog.concat_ws(', ', "
+	"'SFUNC = ' || a.aggtransfn::pg_catalog.regproc, "
+	"'STYPE = ' || pg_catalog.format_type(a.aggtranstype, NULL), "
+	"CASE WHEN a.aggtransspace <> 0 THEN 'SSPACE = ' || a.aggtransspace END, "
+	"CASE WHEN a.aggfinalfn <> 0 THEN 'FINALFUNC = ' || a.aggfinalfn::pg_catalog.regproc END, "
+	"CASE WHEN a.aggfinalextra THEN 'FINALFUNC_EXTRA' END, "
+	"CASE WHEN a.aggfinalfn <> 0 THEN 'FINALFUNC_MODIFY = ' || CASE a.aggfinalmodify "
+	"WHEN 'r' THEN 'READ_ONLY' WHEN 's' THEN 'SHAREABLE' ELSE 'READ_WRITE' END END, "
+	"CASE WHEN a.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || a.aggcombinefn::pg_catalog.regproc END, "
+	"CASE WHEN a.aggserialfn <> 0 THEN 'SERIALFUNC = ' || a.aggserialfn::pg_catalog.regproc END, "
+	"CASE WHEN a.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || a.aggdeserialfn::pg_catalog.regproc END, "
+	"CASE WHEN a.agginitval IS NOT NULL THEN 'INITCOND = ' || pg_catalog.quote_literal(a.agginitval) END, "
+	"CASE WHEN a.aggmtransfn <> 0 THEN 'MSFUNC = ' || a.aggmtransfn::pg_catalog.regproc END, "
+	"CASE WHEN a.aggminvtransfn <> 0 THEN 'MINVFUNC = ' || a.aggminvtransfn::pg_catalog.regproc END, "
+	"CASE WHEN a.aggmtranstype <> 0 THEN 'MSTYPE = ' || pg_catalog.format_type(a.aggmtranstype, NULL) END, "
+	"CASE WHEN a.aggmtransspace <> 0 THEN 'MSSPACE = ' || a.aggmtransspace END, "
+	"CASE WHEN a.aggmfinalfn <> 0 THEN 'MFINALFUNC = ' || a.aggmfinalfn::pg_catalog.regproc END, "
+	"CASE WHEN a.aggmfinalextra THEN 'MFINALFUNC_EXTRA' END, "
+	"CASE WHEN a.aggmfinalfn <> 0 THEN 'MFINALFUNC_MODIFY = ' || CASE a.aggmfinalmodify "
+	"WHEN 'r' THEN 'READ_ONLY' WHEN 's' THEN 'SHAREABLE' ELSE 'READ_WRITE' END END, "
+	"CASE WHEN a.aggminitval IS NOT NULL THEN 'MINITCOND = ' || pg_catalog.quote_literal(a.aggminitval) END, "
+	"CASE WHEN a.aggsortop <> 0 THEN (SELECT 'SORTOP = OPERATOR(' || pg_catalog.quote_ident(sn.nspname) "
+	"|| '.' || so.oprname || ')' FROM pg_catalog.pg_operator so "
+	"JOIN pg_catalog.pg_namespace sn ON sn.oid = so.oprnamespace WHERE so.oid = a.aggsortop) END, "
+	"CASE p.proparallel WHEN 's' THEN 'PARALLEL = SAFE' WHEN 'r' THEN 'PARALLEL = RESTRICTED' END, "
+	"CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' END) || ')', "
+	"'DROP AGGREGATE ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) "
+	"|| '(' || CASE WHEN p.pronargs = 0 THEN '*' ELSE pg_catalog.pg_get_function_identity_arguments(p.oid) END || ')', "
+	"'AGGREGATE ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) "
+	"|| '(' || CASE WHEN p.pronargs = 0 THEN '*' ELSE pg_catalog.pg_get_function_identity_arguments(p.oid) END || ')', "
+	"d.description "
+	"FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+	OBJ_DESC("pg_catalog.pg_proc", "p.oid")
+	"WHERE " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_proc", "p.oid");
+
+/* Collations: provider, determinism, locale (the fields vary by version: read through jsonb). */
+static const char q_collations[] =
+	"SELECT 'pg_catalog.pg_collation'::pg_catalog.regclass::oid, c.oid, 'collation', n.nspname, "
+	"c.collname, pg_catalog.pg_describe_object('pg_catalog.pg_collation'::pg_catalog.regclass, c.oid, 0), "
+	"'CREATE COLLATION ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.collname) "
+	"|| ' (' || pg_catalog.concat_ws(', ', "
+	"'PROVIDER = ' || CASE c.collprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN 'builtin' ELSE 'libc' END, "
+	"CASE WHEN c.collprovider <> 'c' THEN 'LOCALE = ' || pg_catalog.quote_literal(COALESCE("
+	"j.v ->> 'colllocale', j.v ->> 'colliculocale', c.collcollate)) "
+	"WHEN c.collcollate = c.collctype THEN 'LOCALE = ' || pg_catalog.quote_literal(c.collcollate) "
+	"ELSE 'LC_COLLATE = ' || pg_catalog.quote_literal(c.collcollate) || ', LC_CTYPE = ' "
+	"|| pg_catalog.quote_literal(c.collctype) END, "
+	"CASE WHEN j.v ->> 'collicurules' IS NOT NULL THEN 'RULES = ' "
+	"|| pg_catalog.quote_literal(j.v ->> 'collicurules') END, "
+	"CASE WHEN NOT c.collisdeterministic THEN 'DETERMINISTIC = false' END) || ')', "
+	"'DROP COLLATION ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.collname), "
+	"'COLLATION ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.collname), "
+	"d.description "
+	"FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace "
+	"CROSS JOIN LATERAL (SELECT pg_catalog.to_jsonb(c) AS v) j "
+	OBJ_DESC("pg_catalog.pg_collation", "c.oid")
+	"WHERE " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_collation", "c.oid");
+
+/* Operators: CREATE OPERATOR from pg_operator (a commutator not made yet is made as a shell). */
+#define OPR_NAME(o) "(SELECT pg_catalog.quote_ident(xn.nspname) || '.' || x.oprname " \
+	"FROM pg_catalog.pg_operator x JOIN pg_catalog.pg_namespace xn ON xn.oid = x.oprnamespace " \
+	"WHERE x.oid = " o ")"
+static const char q_operators[] =
+	"SELECT 'pg_catalog.pg_operator'::pg_catalog.regclass::oid, o.oid, 'operator', n.nspname, "
+	"pg_catalog.substr(o.oid::pg_catalog.regoperator::text, pg_catalog.length(n.nspname) + 2), "
+	"pg_catalog.pg_describe_object('pg_catalog.pg_operator'::pg_catalog.regclass, o.oid, 0), "
+	"'CREATE OPERATOR ' || pg_catalog.quote_ident(n.nspname) || '.' || o.oprname || ' (' "
+	"|| pg_catalog.concat_ws(', ', 'FUNCTION = ' || o.oprcode::pg_catalog.regproc, "
+	"CASE WHEN o.oprleft <> 0 THEN 'LEFTARG = ' || pg_catalog.format_type(o.oprleft, NULL) END, "
+	"CASE WHEN o.oprright <> 0 THEN 'RIGHTARG = ' || pg_catalog.format_type(o.oprright, NULL) END, "
+	"CASE WHEN o.oprcom <> 0 THEN 'COMMUTATOR = OPERATOR(' || " OPR_NAME("o.oprcom") " || ')' END, "
+	"CASE WHEN o.oprnegate <> 0 THEN 'NEGATOR = OPERATOR(' || " OPR_NAME("o.oprnegate") " || ')' END, "
+	"CASE WHEN o.oprrest <> 0 THEN 'RESTRICT = ' || o.oprrest::pg_catalog.regproc END, "
+	"CASE WHEN o.oprjoin <> 0 THEN 'JOIN = ' || o.oprjoin::pg_catalog.regproc END, "
+	"CASE WHEN o.oprcanhash THEN 'HASHES' END, CASE WHEN o.oprcanmerge THEN 'MERGES' END) || ')', "
+	"'DROP OPERATOR ' || o.oid::pg_catalog.regoperator::text, "
+	"'OPERATOR ' || o.oid::pg_catalog.regoperator::text, "
+	"d.description "
+	"FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
+	OBJ_DESC("pg_catalog.pg_operator", "o.oid")
+	"WHERE o.oprcode <> 0 AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_operator", "o.oid");
+
+/* The object (catalog oid, object oid) read so far, or NULL. */
+static sm_object *object_of(pgi *p, const char *cat, const char *oid)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "%s/%s", cat, oid);
+	int i = rt_strmap_get(&p->objects, key);
+	return i < 0 ? NULL : &p->s->objects[i];
+}
+
+static int on_object(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	char *key = rt_xasprintf("%s/%s", v[0], v[1]);
+	rt_pgi_map_put(p, &p->objects, key, (int)p->s->nobjects);
+	free(key);
+	sm_object *o = rt_sm_add_object(p->s);
+	o->kind = dup(v[2]);
+	o->schema = dup(v[3]);
+	o->name = dup(v[4]);
+	o->key = dup(v[5]);
+	o->def = dup(v[6]);
+	o->drop = dup(v[7]);
+	o->target = dup(v[8]);
+	o->comment = dup(v[9]);
+	return 0;
+}
+
+/*
+ * What objects use (for ordering), and what of tables uses them (a
+ * column of a collation, an index with an operator class: they block
+ * DROP, so such an object cannot be made again by the diff).
+ */
+static const char q_object_deps[] =
+	"SELECT d.classid::oid, d.objid, " PG_KEY("d.refclassid", "d.refobjid") " "
+	"FROM pg_catalog.pg_depend d WHERE d.deptype = 'n' AND d.refobjid >= 16384 "
+	"AND d.classid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, "
+	"'pg_catalog.pg_collation'::pg_catalog.regclass, 'pg_catalog.pg_operator'::pg_catalog.regclass)";
+
+static const char q_object_users[] =
+	"SELECT d.refclassid::oid, d.refobjid, pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) "
+	"FROM pg_catalog.pg_depend d WHERE d.deptype = 'n' AND d.refobjid >= 16384 "
+	"AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass, "
+	"'pg_catalog.pg_constraint'::pg_catalog.regclass, 'pg_catalog.pg_attrdef'::pg_catalog.regclass) "
+	"AND d.refclassid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, "
+	"'pg_catalog.pg_collation'::pg_catalog.regclass, 'pg_catalog.pg_operator'::pg_catalog.regclass)";
+
+static int on_object_dep(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_object *o = object_of(p, v[0], v[1]);
+	if (o && v[2] && strcmp(v[2], o->key))
+		rt_sm_strv_push(&o->deps, &o->ndeps, v[2]);
+	return 0;
+}
+
+static int on_object_user(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_object *o = object_of(p, v[0], v[1]);
+	if (o && v[2])
+		rt_sm_strv_push(&o->users, &o->nusers, v[2]);
+	return 0;
+}
+
 /* Every kind this file reads, into p->s. */
 int rt_pgi_read_kinds(pgi *p, rt_error *err)
 {
-	return rt_pgi_run(p, q_exts, 0, NULL, on_ext, err);
+	static const char *const objects[] = { q_aggregates, q_collations, q_operators, NULL };
+	if (rt_pgi_run(p, q_exts, 0, NULL, on_ext, err) < 0 ||
+	    rt_pgi_run(p, q_domains, 0, NULL, on_domain, err) < 0 ||
+	    rt_pgi_run(p, q_domain_cons, 0, NULL, on_domain_con, err) < 0 ||
+	    rt_pgi_run(p, q_domain_deps, 0, NULL, on_domain_dep, err) < 0)
+		return -1;
+	for (int i = 0; objects[i]; i++)
+		if (rt_pgi_run(p, objects[i], 0, NULL, on_object, err) < 0)
+			return -1;
+	if (rt_pgi_run(p, q_object_deps, 0, NULL, on_object_dep, err) < 0 ||
+	    rt_pgi_run(p, q_object_users, 0, NULL, on_object_user, err) < 0)
+		return -1;
+	return 0;
 }

@@ -23,17 +23,14 @@
  */
 static const char *const q_unsupported[] = {
 	/* types other than enums */
-	"SELECT CASE t.typtype WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range type ' "
+	"SELECT CASE t.typtype WHEN 'r' THEN 'range type ' "
 	"WHEN 'p' THEN 'pseudo-type ' WHEN 'c' THEN 'composite type ' ELSE 'base type ' END "
 	"|| n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	"WHERE " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid") " AND "
-	"(t.typtype IN ('d', 'r', 'p') OR (t.typtype = 'b' AND t.typcategory <> 'A') "
+	"(t.typtype IN ('r', 'p') OR (t.typtype = 'b' AND t.typcategory <> 'A') "
 	"OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
 	"WHERE k.oid = t.typrelid AND k.relkind = 'c')))",
-	"SELECT 'aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-	"WHERE p.prokind = 'a' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_proc", "p.oid"),
 	"SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -56,9 +53,6 @@ static const char *const q_unsupported[] = {
 	"SELECT 'publication ' || p.pubname FROM pg_catalog.pg_publication p",
 	"SELECT 'subscription ' || s.subname FROM pg_catalog.pg_subscription s "
 	"JOIN pg_catalog.pg_database b ON b.oid = s.subdbid WHERE b.datname = pg_catalog.current_database()",
-	"SELECT 'operator ' || o.oid::pg_catalog.regoperator::text FROM pg_catalog.pg_operator o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
-	"WHERE " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_operator", "o.oid"),
 	NAMED_OBJECT("operator class", "pg_opclass", "opcname", "opcnamespace"),
 	NAMED_OBJECT("operator family", "pg_opfamily", "opfname", "opfnamespace"),
 	"SELECT 'cast (' || pg_catalog.format_type(k.castsource, NULL) || ' AS ' || "
@@ -66,7 +60,6 @@ static const char *const q_unsupported[] = {
 	"WHERE k.oid >= 16384 AND " PG_NOT_EXT("pg_cast", "k.oid") " AND NOT EXISTS (SELECT 1 "
 	"FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass "
 	"AND x.objid = k.oid AND x.deptype = 'i')",
-	NAMED_OBJECT("collation", "pg_collation", "collname", "collnamespace"),
 	NAMED_OBJECT("text search configuration", "pg_ts_config", "cfgname", "cfgnamespace"),
 	NAMED_OBJECT("text search dictionary", "pg_ts_dict", "dictname", "dictnamespace"),
 	NAMED_OBJECT("text search parser", "pg_ts_parser", "prsname", "prsnamespace"),
@@ -144,7 +137,7 @@ static const char *const q_unsupported[] = {
 	"JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace "
 	"LEFT JOIN pg_catalog.pg_class c ON c.oid = o.conrelid "
 	"LEFT JOIN pg_catalog.pg_type t ON t.oid = o.contypid "
-	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND " PG_NS_OK("n"),
+	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND o.contypid = 0 AND " PG_NS_OK("n"),
 	"SELECT 'comment on trigger ' || o.tgname || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_description d JOIN pg_catalog.pg_trigger o ON o.oid = d.objoid "
 	"JOIN pg_catalog.pg_class c ON c.oid = o.tgrelid "
