@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 /*
- * See cli.h.  Loaded once per run and kept in c->cfg.  Each -x becomes a
+ * See cli.h.  Loaded once per run and kept in c->cfg; --url replaces the
+ * file's url before its ${VAR}s are expanded.  Each -x becomes a
  * placeholder (no '=' or an empty key is a usage error); --lock-wait
  * overrides lock_wait only when given (c->lock_wait >= 0).
  */
@@ -19,11 +20,13 @@ rt_config *cli_config(cli *c, rt_error *err)
 {
 	if (c->cfg)
 		return c->cfg;
-	rt_config *cfg = rt_config_load(c->config_path, c->env, 0, err);
+	rt_kv url = { "url", (char *)c->url };
+	rt_config *cfg = rt_config_load_with(c->config_path, c->env, 0, &url, c->url ? 1 : 0, err);
 	if (!cfg)
 		return NULL;
-	if (c->url && rt_config_set(cfg, "url", c->url, err) < 0)
-		goto fail;
+	if (c->verbose && !c->quiet && cfg->url_driver)
+		fprintf(stderr, "note: the URL names the driver '%s', which retort ignores: it has its own client for each database\n",
+			cfg->url_driver);
 	for (size_t i = 0; i < c->xargs.n; i++) {
 		const char *kv = c->xargs.v[i];
 		const char *eq = strchr(kv, '=');

@@ -93,7 +93,8 @@ typedef struct rt_config {
 	char *env;               /* selected [env:NAME], or NULL */
 	char **script_locations; /* directories of migration files (relative to the cwd) */
 	size_t nscript_locations;
-	char *url;               /* database URL, ${VAR} substituted */
+	char *url;               /* database URL, ${VAR} substituted, driver taken out */
+	char *url_driver;        /* the driver its scheme named (postgresql+asyncpg), or NULL */
 	char *schema;            /* declared schema file (absolute), or NULL */
 	char *schema_command;    /* or: a shell command printing it, or NULL */
 	char *version_table;     /* default retort_version */
@@ -113,6 +114,7 @@ typedef struct rt_config {
 	char *timezone;          /* for Create Date and file names; NULL = local */
 	int truncate_slug_length;
 	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
+	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
 	double lock_wait;        /* seconds to wait for the migration lock */
 	rt_kv *placeholders;     /* [placeholders] and -x key=value */
 	size_t nplaceholders;
@@ -126,6 +128,14 @@ typedef struct rt_config {
  */
 RT_API rt_config *rt_config_load(const char *path, const char *env, int require_file,
 			  rt_error *err);
+/*
+ * rt_config_load with settings that replace the file's (n key/value pairs,
+ * set as by rt_config_set after the file is read).  A replaced value of
+ * the file is never substituted, so a ${VAR} only it uses need not be set:
+ * an application passing its own url needs no DATABASE_URL.
+ */
+RT_API rt_config *rt_config_load_with(const char *path, const char *env, int require_file,
+			       const rt_kv *overrides, size_t n, rt_error *err);
 /* A deep copy. */
 RT_API rt_config *rt_config_clone(const rt_config *cfg);
 /* Defaults only, no file: script_location "migrations" relative to dir. */

@@ -28,7 +28,7 @@ static const char *const known_keys[] = {
 	"timezone", "truncate_slug_length", "transaction_per_migration",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
 	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
-	"protected", NULL,
+	"protected", "column_order", NULL,
 };
 
 /* A raw value as read, before substitution. */
@@ -49,6 +49,8 @@ typedef struct parse_state {
 	size_t n, alloc;
 	rt_strlist sections; /* every [section] of the file, in order */
 	rt_errlist errs;
+	const rt_kv *over;   /* settings the caller gives, replacing the file's */
+	size_t nover;
 } parse_state;
 
 static int known_section(const char *name)
@@ -396,8 +398,15 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		return set_locations(cfg, v, err);
 	if (!strcmp(key, "url") || !strcmp(key, "dev_url")) {
 		char **slot = key[0] == 'u' ? &cfg->url : &cfg->dev_url;
+		char *driver;
 		free(*slot);
-		*slot = *v || key[0] == 'u' ? rt_xstrdup(v) : NULL;
+		*slot = *v || key[0] == 'u' ? rt_url_without_driver(v, &driver) : NULL;
+		if (*slot && key[0] == 'u') {
+			free(cfg->url_driver);
+			cfg->url_driver = driver;
+		} else if (*slot) {
+			free(driver);
+		}
 	} else if (!strcmp(key, "schema") || !strcmp(key, "schema_command")) {
 		/* Two ways to declare the schema: setting one unsets the other. */
 		free(cfg->schema);
@@ -437,6 +446,11 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		if (parse_bool(v, &cfg->transaction_per_migration) < 0)
 			return rt_fail(err, RT_ECONFIG,
 				       "transaction_per_migration '%s' is not true or false", v);
+	} else if (!strcmp(key, "column_order")) {
+		if (strcmp(v, "ignore") && strcmp(v, "strict"))
+			return rt_fail(err, RT_ECONFIG,
+				       "column_order '%s' is not ignore or strict", v);
+		cfg->column_order_strict = !strcmp(v, "strict");
 	} else if (!strcmp(key, "version_table_schema") ||
 		   !strcmp(key, "search_path") || !strcmp(key, "lock_timeout") ||
 		   !strcmp(key, "statement_timeout")) {
@@ -481,8 +495,31 @@ rt_config *rt_config_new(const char *dir)
 	cfg->seed_location = rt_fs_join(cfg->dir, "seeds");
 	const char *url = getenv("DATABASE_URL");
 	if (url && *url)
-		cfg->url = rt_xstrdup(url);
+		cfg->url = rt_url_without_driver(url, &cfg->url_driver);
 	return cfg;
+}
+
+/* Does the caller give key itself (so the file's value is not even substituted)? */
+static int overridden(const parse_state *ps, const char *section, const char *key)
+{
+	if (!strcmp(section, "placeholders"))
+		return 0;
+	for (size_t i = 0; i < ps->nover; i++)
+		if (!strcmp(ps->over[i].key, key))
+			return 1;
+	return 0;
+}
+
+/*
+ * Apply the settings the caller gives (as by rt_config_set, last so they
+ * win); a bad one is reported as the setting, since no file line has it.
+ */
+static int apply_overrides(rt_config *cfg, const rt_kv *over, size_t n, rt_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rt_config_set(cfg, over[i].key, over[i].value, err) < 0)
+			return -1;
+	return 0;
 }
 
 /* Apply the values of one section (in file order) to cfg. */
@@ -490,7 +527,7 @@ static void apply_section(rt_config *cfg, parse_state *ps, const char *section)
 {
 	for (size_t i = 0; i < ps->n; i++) {
 		raw *r = &ps->v[i];
-		if (strcmp(r->section, section))
+		if (strcmp(r->section, section) || overridden(ps, section, r->key))
 			continue;
 		rt_error e = { 0 };
 		char *v = NULL;
@@ -591,11 +628,12 @@ static int read_file(parse_state *ps, rt_error *err)
 /*
  * See retort.h.  Sections apply in order [retort], [env:NAME],
  * [placeholders], each value substituted only then, so a variable that
- * only other environments use need not be set.  Every mistake in the file
- * is collected and reported at once.
+ * only other environments use need not be set -- nor one in a setting the
+ * caller overrides.  Every mistake in the file is collected and reported
+ * at once.
  */
-rt_config *rt_config_load(const char *path, const char *env, int require_file,
-			  rt_error *err)
+rt_config *rt_config_load_with(const char *path, const char *env, int require_file,
+			       const rt_kv *overrides, size_t noverrides, rt_error *err)
 {
 	if (!path)
 		path = getenv("RETORT_CONFIG");
@@ -612,11 +650,16 @@ rt_config *rt_config_load(const char *path, const char *env, int require_file,
 					"environment '%s' was asked for, but there is no retort.ini", env);
 				return NULL;
 			}
-			return rt_config_new(".");
+			rt_config *cfg = rt_config_new(".");
+			if (apply_overrides(cfg, overrides, noverrides, err) < 0) {
+				rt_config_free(cfg);
+				return NULL;
+			}
+			return cfg;
 		}
 		path = "retort.ini";
 	}
-	parse_state ps = { .path = path };
+	parse_state ps = { .path = path, .over = overrides, .nover = noverrides };
 	if (read_file(&ps, err) < 0) {
 		free_raw(&ps);
 		return NULL;
@@ -639,11 +682,18 @@ rt_config *rt_config_load(const char *path, const char *env, int require_file,
 	}
 	apply_section(cfg, &ps, "placeholders");
 	free_raw(&ps);
-	if (rt_errlist_finish(&ps.errs, err) < 0) {
+	if (rt_errlist_finish(&ps.errs, err) < 0 ||
+	    apply_overrides(cfg, overrides, noverrides, err) < 0) {
 		rt_config_free(cfg);
 		return NULL;
 	}
 	return cfg;
+}
+
+rt_config *rt_config_load(const char *path, const char *env, int require_file,
+			  rt_error *err)
+{
+	return rt_config_load_with(path, env, require_file, NULL, 0, err);
 }
 
 /*
@@ -658,6 +708,7 @@ rt_config *rt_config_clone(const rt_config *cfg)
 	c->dir = rt_xstrdup_or_null(cfg->dir);
 	c->env = rt_xstrdup_or_null(cfg->env);
 	c->url = rt_xstrdup_or_null(cfg->url);
+	c->url_driver = rt_xstrdup_or_null(cfg->url_driver);
 	c->schema = rt_xstrdup_or_null(cfg->schema);
 	c->schema_command = rt_xstrdup_or_null(cfg->schema_command);
 	c->version_table = rt_xstrdup_or_null(cfg->version_table);
@@ -721,6 +772,7 @@ void rt_config_free(rt_config *cfg)
 	free(cfg->env);
 	free_locations(cfg);
 	free(cfg->url);
+	free(cfg->url_driver);
 	free(cfg->schema);
 	free(cfg->schema_command);
 	free(cfg->version_table);

@@ -123,15 +123,17 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 {
 	memset(st, 0, sizeof(*st));
 	st->exists = known_to_exist;
+	const char *schema;
+	if (rt_tables_schema(d, c, ctx->cfg, &schema, err) < 0)
+		return -1;
 	if (!known_to_exist &&
-	    d->table_exists(c, ctx->cfg->version_table_schema,
-			    ctx->cfg->version_table, &st->exists, err) < 0)
+	    d->table_exists(c, schema, ctx->cfg->version_table, &st->exists, err) < 0)
 		return -1;
 	if (!st->exists)
 		return 0;
 	strbuf sql = STRBUF_INIT;
 	rt_strbuf_adds(&sql, "SELECT version_num FROM ");
-	rt_table_name(ctx->cfg, ctx->cfg->version_table, &sql);
+	rt_table_name(schema, ctx->cfg->version_table, &sql);
 	rt_strbuf_adds(&sql, " ORDER BY version_num");
 	state_rows sr = { ctx->graph, st };
 	int rc = d->query(c, sql.buf, add_row, &sr, err);

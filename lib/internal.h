@@ -50,6 +50,14 @@ int rt_errlist_finish(rt_errlist *l, rt_error *err);
 void rt_error_format_location(strbuf *sb, const rt_error *e);
 
 /*
+ * A URL with SQLAlchemy's driver part taken out of its scheme
+ * ("postgresql+asyncpg://..." -> "postgresql://..."; asyncpg's ssl= becomes
+ * libpq's sslmode=); *driver gets the driver ("asyncpg"), or NULL when the
+ * URL names none.  The caller frees both.
+ */
+char *rt_url_without_driver(const char *url, char **driver);
+
+/*
  * Check a file_template when it is read (script_write.c, which also
  * expands it): syntax, known keys, no '/', and a %(rev) key that keeps
  * the whole id -- so a mistake names retort.ini:LINE.

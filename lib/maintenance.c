@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "ctx_internal.h"
 #include "placeholder.h"
+#include "runner.h"
 #include "schema/model.h"
 #include "schema/ops.h"
 #include "util/fs.h"
@@ -69,8 +70,8 @@ static void list_seeds(const rt_config *cfg, strbuf *sb)
 }
 
 /* Run one seed file: placeholders, the dialect's splitter, one transaction. */
-static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
-		    const char *path, rt_error *err)
+static int run_seed(rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		    const rt_config *cfg, const char *path, rt_error *err)
 {
 	char *text;
 	size_t len;
@@ -79,6 +80,8 @@ static int run_seed(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
 	strbuf sql = STRBUF_INIT;
 	rt_stmtlist stmts = { 0 };
 	int rc = rt_placeholders_apply(cfg, text, len, d->name, path, 1, &sql, err);
+	if (rc == 0)
+		rt_run_placeholder_warnings(ctx, cfg, d, text, len, path, 1);
 	if (rc == 0)
 		rc = d->split(rt_strbuf_str(&sql), sql.len, 1, path, &stmts, err);
 	if (rc == 0)
@@ -128,7 +131,7 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 		goto out;
 	rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
 	if (rc == 0) {
-		rc = run_seed(d, c, cfg, path, err);
+		rc = run_seed(ctx, d, c, cfg, path, err);
 		d->unlock(c);
 	}
 	d->disconnect(c);
@@ -171,12 +174,15 @@ static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *
 {
 	char *history = rt_history_table(ctx->cfg);
 	int exists = 0;
-	int rc = d->table_exists(c, ctx->cfg->version_table_schema, history, &exists, err);
+	const char *schema;
+	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, history, &exists, err);
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
 		d->user_expr(c, &user);
 		rt_strbuf_adds(&sb, "INSERT INTO ");
-		rt_table_name(ctx->cfg, history, &sb);
+		rt_table_name(schema, history, &sb);
 		rt_strbuf_addf(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) "
 				 "VALUES (NULL, 'reset', NULL, '', NULL, %s, NULL, %s, '" RETORT_VERSION "')",
 			    d->now_expr, user.buf);
@@ -220,20 +226,22 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 		rt_strbuf_release(&sb);
 	}
 	if (rc == 0)
-		rc = d->diff(now, empty, &ops, err);
+		rc = d->diff(now, empty, NULL, &ops, err);
 	if (rc == 0)
 		rc = d->begin(c, err);
 	for (size_t i = 0; rc == 0 && i < ops.n; i++)
 		for (size_t j = 0; rc == 0 && j < ops.v[i].sql.n; j++)
 			rc = d->exec(c, ops.v[i].sql.v[j], err);
 	int exists = 0;
+	const char *schema = NULL;
 	if (rc == 0)
-		rc = d->table_exists(c, ctx->cfg->version_table_schema,
-				     ctx->cfg->version_table, &exists, err);
+		rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, ctx->cfg->version_table, &exists, err);
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT;
 		rt_strbuf_adds(&sb, "DELETE FROM ");
-		rt_table_name(ctx->cfg, ctx->cfg->version_table, &sb);
+		rt_table_name(schema, ctx->cfg->version_table, &sb);
 		rc = d->exec(c, sb.buf, err);
 		rt_strbuf_release(&sb);
 	}

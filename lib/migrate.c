@@ -132,6 +132,21 @@ static int check_empty(run *r, const rt_state *st, rt_error *err)
 	return -1;
 }
 
+/*
+ * The SQL names of the version and history tables: qualified with the
+ * schema the connection finds them in (read once, before any migration
+ * can change the search_path), offline with version_table_schema.
+ */
+static int table_names(run *r, rt_error *err)
+{
+	const char *schema;
+	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0)
+		return -1;
+	rt_table_name(schema, r->cfg->version_table, &r->vt);
+	rt_table_name(schema, r->history, &r->ht);
+	return 0;
+}
+
 /* Online: connect, lock, read the state under the lock, plan, run. */
 static int online(run *r, const request *q, rt_error *err)
 {
@@ -143,6 +158,9 @@ static int online(run *r, const request *q, rt_error *err)
 		return -1;
 	int rc = r->d->lock(r->conn, r->cfg, r->ctx->on_event,
 			    r->ctx->event_ud, err);
+	int locked = rc == 0;
+	if (rc == 0)
+		rc = table_names(r, err);
 	if (rc == 0) {
 		rt_state st;
 		rc = rt_read_state(r->ctx, r->d, r->conn, 0, &st, err);
@@ -163,8 +181,9 @@ static int online(run *r, const request *q, rt_error *err)
 		}
 		if (read)
 			rt_state_free(&st);
-		r->d->unlock(r->conn);
 	}
+	if (locked)
+		r->d->unlock(r->conn);
 	r->d->disconnect(r->conn);
 	r->conn = NULL;
 	return rc;
@@ -210,6 +229,7 @@ static int offline(run *r, const request *q, rt_error *err)
 	char *from = NULL, *to = NULL;
 	rt_state st;
 	memset(&st, 0, sizeof(st));
+	table_names(r, err); /* offline: from the configuration, cannot fail */
 	if (!colon && q->dir == RT_DOWNGRADE) {
 		rt_fail(err, RT_EUSAGE, "downgrade with --sql needs a range FROM:TO");
 		rt_hint(err, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql");
@@ -258,8 +278,6 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	if (!r.d)
 		return -1;
 	r.history = rt_history_table(ctx->cfg);
-	rt_table_name(ctx->cfg, ctx->cfg->version_table, &r.vt);
-	rt_table_name(ctx->cfg, r.history, &r.ht);
 	int rc;
 	if (ctx->out) {
 		rc = offline(&r, q, err);
@@ -278,6 +296,7 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	}
 	rt_strlist_free(&r.expected);
 	rt_strlist_free(&r.committed);
+	rt_strlist_free(&r.session);
 	free(r.history);
 	rt_strbuf_release(&r.vt);
 	rt_strbuf_release(&r.ht);

@@ -9,6 +9,12 @@
  * comments that end at the first star-slash (they do not nest there).  A ${ cannot
  * start a dollar-quote tag (tags are identifiers), so the two never
  * collide.
+ *
+ * ${name} pastes the value as SQL text; ${name:literal} and ${name:ident}
+ * quote it as a string literal or an identifier, so a value can never
+ * end the quotes around it.  A placeholder inside a protected region is
+ * left alone, and reported when its name has a value (a mistake, most
+ * likely: '${tenant}' is the text ${tenant}, not the tenant).
  */
 #include "internal.h"
 #include "placeholder.h"
@@ -132,16 +138,51 @@ static int name_char(char c, int first)
 	       (!first && (isdigit((unsigned char)c) || c == '.' || c == '-'));
 }
 
+/* How a placeholder's value goes into the SQL. */
+enum form { FORM_RAW, FORM_LITERAL, FORM_IDENT, FORM_BAD };
+
 /*
- * The next "${" at or after *at outside the protected regions: its offset
- * in *at, and in *end where the name after it stops (a placeholder is
- * well formed when that is a '}' after at least one character).  0 when
- * there is none.
+ * A "${" found at sql[at]: the name is sql[at + 2 .. name_end), the
+ * form after an optional ':' and close the offset of its '}' (0 when the
+ * placeholder is malformed: no name, or no '}' right after it).
  */
-static int next_placeholder(const char *sql, size_t len, int pg, size_t *at,
-			    size_t *end)
+typedef struct ph {
+	size_t at, name_end, close;
+	enum form form;
+} ph;
+
+/* Read the placeholder whose "${" is at sql[at] (see ph). */
+static void read_placeholder(const char *sql, size_t len, size_t at, ph *p)
 {
-	size_t i = *at;
+	size_t j = at + 2;
+	while (j < len && name_char(sql[j], j == at + 2))
+		j++;
+	p->at = at;
+	p->name_end = j;
+	p->close = 0;
+	p->form = FORM_RAW;
+	if (j == at + 2)
+		return;
+	if (j < len && sql[j] == ':') {
+		size_t w = ++j;
+		while (j < len && isalpha((unsigned char)sql[j]))
+			j++;
+		p->form = j - w == 7 && !memcmp(sql + w, "literal", 7) ? FORM_LITERAL
+			: j - w == 5 && !memcmp(sql + w, "ident", 5) ? FORM_IDENT
+			: FORM_BAD;
+	}
+	if (j < len && sql[j] == '}')
+		p->close = j;
+}
+
+/*
+ * The next "${" at or after from outside the protected regions, read into
+ * *p.  0 when there is none.
+ */
+static int next_placeholder(const char *sql, size_t len, int pg, size_t from,
+			    ph *p)
+{
+	size_t i = from;
 	while (i < len) {
 		size_t skip = protected_region(sql, len, i, pg);
 		if (skip) {
@@ -149,11 +190,7 @@ static int next_placeholder(const char *sql, size_t len, int pg, size_t *at,
 			continue;
 		}
 		if (sql[i] == '$' && i + 1 < len && sql[i + 1] == '{') {
-			size_t j = i + 2;
-			while (j < len && name_char(sql[j], j == i + 2))
-				j++;
-			*at = i;
-			*end = j;
+			read_placeholder(sql, len, i, p);
 			return 1;
 		}
 		i++;
@@ -161,67 +198,167 @@ static int next_placeholder(const char *sql, size_t len, int pg, size_t *at,
 	return 0;
 }
 
-static int well_formed(const char *sql, size_t len, size_t at, size_t end)
+/*
+ * The value as a string literal the database reads back as exactly that
+ * text: '...' with quotes doubled; on PostgreSQL a value holding a
+ * backslash is written E'...' with backslashes doubled, which reads the
+ * same whatever standard_conforming_strings says.
+ */
+static void add_literal(strbuf *out, const char *val, int pg)
 {
-	return end > at + 2 && end < len && sql[end] == '}';
+	int esc = pg && strchr(val, '\\');
+	rt_strbuf_adds(out, esc ? "E'" : "'");
+	for (const char *p = val; *p; p++) {
+		if (*p == '\'' || (esc && *p == '\\'))
+			rt_strbuf_addc(out, *p);
+		rt_strbuf_addc(out, *p);
+	}
+	rt_strbuf_addc(out, '\'');
+}
+
+/* The value as a "quoted identifier", double quotes doubled (both dialects). */
+static void add_ident(strbuf *out, const char *val)
+{
+	rt_strbuf_addc(out, '"');
+	for (const char *p = val; *p; p++) {
+		if (*p == '"')
+			rt_strbuf_addc(out, '"');
+		rt_strbuf_addc(out, *p);
+	}
+	rt_strbuf_addc(out, '"');
 }
 
 /*
  * See placeholder.h.  A name is a letter or _, then letters, digits, _, .
- * and -; its value goes in verbatim (SQL text, not a quoted literal).  On
- * error out holds part of the copy.
+ * and -.  ${name} pastes the value in verbatim (SQL text, not a quoted
+ * literal); ${name:literal} and ${name:ident} quote it.  On error out
+ * holds part of the copy.
  */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			  const char *dialect, const char *file,
 			  int first_line, strbuf *out, rt_error *err)
 {
 	int pg = !strcmp(dialect, "postgresql"); /* else SQLite's rules */
-	size_t at = 0, end, copied = 0;
+	size_t from = 0, copied = 0;
+	ph p;
 	rt_strbuf_grow(out, len);
-	while (next_placeholder(sql, len, pg, &at, &end)) {
-		if (!well_formed(sql, len, at, end))
-			return rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, at, first_line),
+	while (next_placeholder(sql, len, pg, from, &p)) {
+		if (!p.close)
+			return rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, p.at, first_line),
 					  "malformed placeholder: '${' must be followed by a name and '}'");
-		char *name = rt_xstrndup(sql + at + 2, end - at - 2);
+		char *name = rt_xstrndup(sql + p.at + 2, p.name_end - p.at - 2);
 		const char *val = rt_config_placeholder(cfg, name);
-		if (!val) {
-			rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, at, first_line),
-				   "placeholder ${%s} is not defined", name);
-			rt_hint(err, "pass -x %s=VALUE, or set it in the [placeholders] section of retort.ini",
-				name);
+		if (p.form == FORM_BAD || !val) {
+			int line = line_of(sql, p.at, first_line);
+			if (p.form == FORM_BAD) {
+				rt_fail_at(err, RT_ESCRIPT, file, line,
+					   "unknown placeholder form '%.*s'", (int)(p.close + 1 - p.at), sql + p.at);
+				rt_hint(err, "write ${%s} (the value as SQL text), ${%s:literal} (as a quoted string) or ${%s:ident} (as a quoted name)",
+					name, name, name);
+			} else {
+				rt_fail_at(err, RT_ESCRIPT, file, line,
+					   "placeholder ${%s} is not defined", name);
+				rt_hint(err, "pass -x %s=VALUE, or set it in the [placeholders] section of retort.ini",
+					name);
+			}
 			free(name);
 			return -1;
 		}
 		free(name);
-		rt_strbuf_add(out, sql + copied, at - copied);
-		rt_strbuf_adds(out, val);
-		at = copied = end + 1;
+		rt_strbuf_add(out, sql + copied, p.at - copied);
+		if (p.form == FORM_LITERAL)
+			add_literal(out, val, pg);
+		else if (p.form == FORM_IDENT)
+			add_ident(out, val);
+		else
+			rt_strbuf_adds(out, val);
+		from = copied = p.close + 1;
 	}
 	rt_strbuf_add(out, sql + copied, len - copied);
 	return 0;
 }
 
+/* What kind of protected region starts at s[i] (see protected_region). */
+static const char *region_kind(const char *s, size_t i)
+{
+	switch (s[i]) {
+	case '\'': return "a string literal";
+	case '-': case '/': return "a comment";
+	case '$': return "a dollar-quoted body";
+	default: return "a quoted identifier";
+	}
+}
+
 /*
- * See placeholder.h: "${name}" becomes "__name_" (characters other than
- * letters and digits as '_'), the same length, so positions stay put.
+ * See placeholder.h.  Each protected region is searched for well-formed
+ * placeholders whose name has a value; one warning per placeholder.
+ */
+void rt_placeholders_warnings(const rt_config *cfg, const char *sql, size_t len,
+			      const char *dialect, const char *file,
+			      int first_line, rt_strlist *out)
+{
+	int pg = !strcmp(dialect, "postgresql");
+	int line = first_line;
+	size_t counted = 0; /* line is that of sql[counted] */
+	for (size_t i = 0; i < len;) {
+		size_t skip = protected_region(sql, len, i, pg);
+		if (!skip) {
+			i++;
+			continue;
+		}
+		for (size_t k = i; k + 1 < i + skip; k++) {
+			if (sql[k] != '$' || sql[k + 1] != '{')
+				continue;
+			ph p;
+			read_placeholder(sql, i + skip, k, &p);
+			if (!p.close || p.form == FORM_BAD)
+				continue;
+			char *name = rt_xstrndup(sql + k + 2, p.name_end - k - 2);
+			if (rt_config_placeholder(cfg, name)) {
+				for (; counted < k; counted++)
+					line += sql[counted] == '\n';
+				char *w = rt_xasprintf("%s:%d: %.*s is inside %s, so it is not replaced (only placeholders in SQL code are)",
+						       file, line, (int)(p.close + 1 - k), sql + k,
+						       region_kind(sql, i));
+				rt_strlist_push(out, w);
+				free(w);
+			}
+			free(name);
+		}
+		i += skip;
+	}
+}
+
+/*
+ * See placeholder.h: "${name}" and "${name:ident}" become "__name_..."
+ * (characters other than letters and digits as '_'), "${name:literal}" a
+ * string literal '____', all of the same length, so positions stay put.
  */
 void rt_placeholders_mask(const char *sql, size_t len, const char *dialect,
 			  strbuf *out)
 {
 	int pg = !strcmp(dialect, "postgresql");
-	size_t at = 0, end, copied = 0;
+	size_t from = 0, copied = 0;
+	ph p;
 	rt_strbuf_grow(out, len);
-	while (next_placeholder(sql, len, pg, &at, &end)) {
-		if (!well_formed(sql, len, at, end)) {
-			at += 2;
+	while (next_placeholder(sql, len, pg, from, &p)) {
+		if (!p.close || p.form == FORM_BAD) {
+			from = p.at + 2;
 			continue;
 		}
-		rt_strbuf_add(out, sql + copied, at - copied);
-		rt_strbuf_adds(out, "__");
-		for (size_t k = at + 2; k < end; k++)
-			rt_strbuf_addc(out, isalnum((unsigned char)sql[k]) ? sql[k] : '_');
-		rt_strbuf_addc(out, '_');
-		at = copied = end + 1;
+		rt_strbuf_add(out, sql + copied, p.at - copied);
+		if (p.form == FORM_LITERAL) {
+			rt_strbuf_addc(out, '\'');
+			for (size_t k = p.at + 1; k < p.close; k++)
+				rt_strbuf_addc(out, '_');
+			rt_strbuf_addc(out, '\'');
+		} else {
+			rt_strbuf_adds(out, "__");
+			for (size_t k = p.at + 2; k < p.close; k++)
+				rt_strbuf_addc(out, isalnum((unsigned char)sql[k]) ? sql[k] : '_');
+			rt_strbuf_addc(out, '_');
+		}
+		from = copied = p.close + 1;
 	}
 	rt_strbuf_add(out, sql + copied, len - copied);
 }

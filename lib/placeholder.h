@@ -8,21 +8,34 @@
 #include "util/strbuf.h"
 
 /*
- * Copy sql to out, replacing ${name} with the configured value of name,
- * but never inside string literals, quoted identifiers, dollar-quoted
- * bodies or comments, so function bodies are never changed.  sql is read
+ * Copy sql to out, replacing ${name} with the configured value of name as
+ * it is (raw SQL text), ${name:literal} with the value as a quoted string
+ * literal and ${name:ident} with it as a quoted identifier -- but never
+ * inside string literals, quoted identifiers, dollar-quoted bodies or
+ * comments, so function bodies are never changed.  sql is read
  * by the lexical rules of the dialect named ("postgresql": nested block
  * comments, E'' strings, $tag$ bodies; "sqlite": flat comments, [...] and
  * `...` names).  An undefined name is an error naming file and line
- * (first_line = line of sql[0]).
+ * (first_line = line of sql[0]); so is an unknown form (${name:other}).
  */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			  const char *dialect, const char *file,
 			  int first_line, strbuf *out, rt_error *err);
 
 /*
+ * The placeholders that substitution leaves alone because they stand in a
+ * string literal, quoted identifier, comment or dollar-quoted body, and
+ * whose name has a value (so the author most likely meant them to be
+ * replaced): one "FILE:LINE: ..." line each is added to out.
+ */
+void rt_placeholders_warnings(const rt_config *cfg, const char *sql, size_t len,
+			      const char *dialect, const char *file,
+			      int first_line, rt_strlist *out);
+
+/*
  * Copy sql to out with every well-formed ${name} that substitution would
- * replace turned into an identifier of the same length, defined or not
+ * replace turned into an identifier of the same length (a string literal
+ * for ${name:literal}), defined or not
  * (lint reads migrations without -x values; line and column numbers stay
  * those of the file).  Malformed ones are copied as they are.
  */

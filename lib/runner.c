@@ -30,6 +30,7 @@ typedef struct prepared {
 	rt_stmtlist stmts;
 	const rt_section *sec;
 	char *checksum;
+	int session;        /* a statement may change the connection (rt_stmt.session) */
 } prepared;
 
 static double mono_ms(void)
@@ -360,6 +361,21 @@ static int check_nontx(const prepared *p, const rt_revision *rev, rt_error *err)
 	return 0;
 }
 
+/* See runner.h. */
+void rt_run_placeholder_warnings(rt_ctx *ctx, const rt_config *cfg,
+				 const rt_dialect *d, const char *sql, size_t len,
+				 const char *file, int first_line)
+{
+	rt_strlist w = { 0 };
+	rt_placeholders_warnings(cfg, sql, len, d->name, file, first_line, &w);
+	for (size_t i = 0; i < w.n; i++) {
+		char *text = rt_xasprintf("warning: %s", w.v[i]);
+		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+	}
+	rt_strlist_free(&w);
+}
+
 /* Placeholders and statement splitting for every step, before anything runs. */
 static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			 rt_error *err)
@@ -383,10 +399,14 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 					  r->d->name, rev->path, p[i].sec->body_line,
 					  &p[i].text, err) < 0)
 			return -1;
+		rt_run_placeholder_warnings(r->ctx, r->cfg, r->d, p[i].sec->body, p[i].sec->len,
+					    rev->path, p[i].sec->body_line);
 		if (r->d->split(rt_strbuf_str(&p[i].text), p[i].text.len,
 				p[i].sec->body_line, rev->path, &p[i].stmts,
 				err) < 0)
 			return -1;
+		for (size_t j = 0; j < p[i].stmts.n; j++)
+			p[i].session |= p[i].stmts.v[j].session;
 		if (check_nontx(&p[i], rev, err) < 0 ||
 		    check_statements(&p[i], rev, err) < 0)
 			return -1;
@@ -561,6 +581,11 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 			failed_step(r, s, err, own, i > 0 ? APPLIED_SOME : APPLIED_NONE);
 			return -1;
 		}
+	if (p->session && rt_run_session_check(r, s, err) < 0) {
+		tx_rollback(r);
+		failed_step(r, s, err, own, own ? APPLIED_ALL : APPLIED_NONE);
+		return -1;
+	}
 	if (record_step(r, s, p, started, mono_ms() - t0, err) < 0 ||
 	    ((r->cfg->transaction_per_migration || own) && tx_commit(r, err) < 0)) {
 		tx_rollback(r);
@@ -656,6 +681,11 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 	}
 	if (rc == 0 && plan->n && r->conn && r->ctx->backup_first && r->dir != RT_STAMP)
 		rc = backup_first(r, err);
+	int session = 0; /* read the connection's state only when a step may change it */
+	for (size_t i = 0; i < plan->n; i++)
+		session |= p[i].session;
+	if (rc == 0 && session)
+		rc = rt_run_session_check(r, NULL, err);
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_step(r, &plan->steps[i], &p[i], err);

@@ -26,6 +26,7 @@ typedef struct run {
 	rt_strlist expected; /* version rows as the plan leaves them so far */
 	rt_strlist committed; /* version rows as last committed: what a failure leaves */
 	int kept_mid_run;    /* one transaction per run, but a step committed on its own */
+	rt_strlist session;  /* the connection's state before the first step (session.c) */
 	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
 	rt_direction dir;
 } run;
@@ -36,7 +37,22 @@ typedef struct run {
  */
 int rt_run_plan(run *r, const rt_plan *plan, rt_error *err);
 
+/*
+ * Online: s NULL reads the connection's state, before the first step;
+ * after the statements of step s, what they changed of that state is
+ * undone (a notice names it), or the step fails.
+ */
+int rt_run_session_check(run *r, const rt_step *s, rt_error *err);
+
 /* Generated SQL: execute it online, print it as a statement offline. */
 int rt_run_emit(run *r, const char *sql, rt_error *err);
+
+/*
+ * A placeholder left in a string literal or comment although it has a
+ * value: a notice each ("warning: FILE:LINE: ..."); nothing stops.
+ */
+void rt_run_placeholder_warnings(rt_ctx *ctx, const rt_config *cfg,
+				 const rt_dialect *d, const char *sql, size_t len,
+				 const char *file, int first_line);
 
 #endif

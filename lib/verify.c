@@ -142,7 +142,9 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 	char *history = rt_history_table(ctx->cfg);
 	int exists = 0;
 	rt_error e = { 0 };
-	if (d->table_exists(conn, ctx->cfg->version_table_schema, history, &exists, &e) < 0 || !exists) {
+	const char *schema = NULL;
+	if (rt_tables_schema(d, conn, ctx->cfg, &schema, &e) < 0 ||
+	    d->table_exists(conn, schema, history, &exists, &e) < 0 || !exists) {
 		summary(c, "no history table: no checksums were recorded (a database migrated by another tool?)");
 		rt_error_clear(&e);
 		free(history);
@@ -150,7 +152,7 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 	}
 	strbuf sql = STRBUF_INIT;
 	rt_strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
-	rt_table_name(ctx->cfg, history, &sql);
+	rt_table_name(schema, history, &sql);
 	rt_strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp') ORDER BY id");
 	applied_sum a = { g, rt_xcalloc(g->nrevs + 1, sizeof(char *)), rt_xcalloc(g->nrevs + 1, sizeof(char *)) };
 	if (d->query(conn, sql.buf, history_row, &a, &e) < 0) {

@@ -14,10 +14,20 @@ static const rt_dialect *const dialects[] = {
 	NULL,
 };
 
-void rt_table_name(const rt_config *cfg, const char *table, strbuf *sb)
+/* See dialect.h. */
+int rt_tables_schema(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
+		     const char **schema, rt_error *err)
 {
-	if (cfg->version_table_schema) {
-		rt_sql_ident(sb, cfg->version_table_schema);
+	*schema = cfg->version_table_schema;
+	if (!c || !d->tables_schema)
+		return 0;
+	return d->tables_schema(c, cfg, schema, err);
+}
+
+void rt_table_name(const char *schema, const char *table, strbuf *sb)
+{
+	if (schema) {
+		rt_sql_ident(sb, schema);
 		rt_strbuf_addc(sb, '.');
 	}
 	rt_sql_ident(sb, table);
@@ -48,7 +58,8 @@ const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 	char *masked = rt_url_mask(url);
 	rt_fail(err, RT_ECONFIG, "unsupported database URL '%s'", masked);
 	rt_hint(err, "retort supports sqlite:///relative.db, sqlite:////absolute.db, sqlite://:memory:, "
-		"postgresql://user@host/dbname and libpq strings such as 'host=/run/postgresql dbname=app'");
+		"postgresql://user@host/dbname and libpq strings such as 'host=/run/postgresql dbname=app' "
+		"(SQLAlchemy's postgresql+driver:// forms too)");
 	free(masked);
 	return NULL;
 }

@@ -14,6 +14,7 @@
 
 struct sm_schema;
 struct sm_ops;
+struct sm_diff_opts;
 
 typedef struct rt_conn rt_conn; /* each dialect defines its own */
 
@@ -27,6 +28,7 @@ typedef struct rt_stmt {
 	int text_column;
 	int nontx;       /* cannot run inside a transaction block */
 	const char *nontx_kind; /* e.g. "CREATE INDEX CONCURRENTLY" */
+	int session;     /* may change the connection for later statements (SET, PRAGMA, a temporary table): see lib/session.c */
 } rt_stmt;
 
 typedef struct rt_stmtlist {
@@ -91,6 +93,25 @@ typedef struct rt_dialect {
 	 */
 	void (*session_sql)(const rt_config *cfg, rt_strlist *out);
 
+	/*
+	 * The connection state a migration can change and the next one would
+	 * inherit (settings, temporary objects, attached databases...), as
+	 * lines "kind name[=value]"; and the statements that bring it back
+	 * from now to was (an earlier reading), in order, each with what it
+	 * undoes in words (lib/session.c runs them).
+	 */
+	int (*session_state)(rt_conn *c, rt_strlist *out, rt_error *err);
+	void (*session_undo)(const rt_strlist *was, const rt_strlist *now,
+			     rt_strlist *sql, rt_strlist *what);
+
+	/*
+	 * The schema of retort's version and history tables on this
+	 * connection, read once, before any migration runs (see pg.c).  NULL
+	 * for a dialect without schemas.
+	 */
+	int (*tables_schema)(rt_conn *c, const rt_config *cfg,
+			     const char **schema, rt_error *err);
+
 	/* SQL text: transaction statements and retort's own tables. */
 	const char *begin_sql;
 	const char *commit_sql;
@@ -112,7 +133,7 @@ typedef struct rt_dialect {
 	int (*introspect)(rt_conn *c, const rt_config *cfg,
 			  struct sm_schema **out, rt_error *err);
 	int (*diff)(const struct sm_schema *from, const struct sm_schema *to,
-		    struct sm_ops *out, rt_error *err);
+		    const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 	int (*scratch_create)(const rt_config *cfg, char **url, rt_error *err);
 	/*
 	 * A full copy of the database into the file dest (which must not
@@ -130,8 +151,14 @@ const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err);
 
 /* Alembic's alembic_version DDL, exactly, so the table can change hands. */
 void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname);
-/* The qualified, quoted SQL name of one of retort's tables (cfg's schema). */
-void rt_table_name(const rt_config *cfg, const char *table, strbuf *sb);
+/*
+ * The schema of retort's tables: the dialect's tables_schema online (c not
+ * NULL), else version_table_schema (NULL: unqualified).
+ */
+int rt_tables_schema(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
+		     const char **schema, rt_error *err);
+/* The quoted SQL name of one of retort's tables, qualified when schema is not NULL. */
+void rt_table_name(const char *schema, const char *table, strbuf *sb);
 
 extern const rt_dialect rt_dialect_sqlite;
 extern const rt_dialect rt_dialect_postgres;

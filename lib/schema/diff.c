@@ -125,7 +125,13 @@ static void add_unsupported(rt_strlist *out, const sm_schema *s)
 static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *to,
 			      rt_error *err)
 {
-	const char *urls[3] = { rt_sm_source_url(from), rt_sm_source_url(to), NULL };
+	const char *given[2] = { rt_sm_source_url(from), rt_sm_source_url(to) };
+	char *urls[3] = { NULL, NULL, NULL }, *driver;
+	for (int i = 0; i < 2; i++)
+		if (given[i]) {
+			urls[i] = rt_url_without_driver(given[i], &driver);
+			free(driver);
+		}
 	int uses_db = !strcmp(from, "database") || !strcmp(to, "database");
 	rt_config *cfg = rt_config_clone(ctx->cfg);
 	const char *explicit = urls[0] ? urls[0] : urls[1];
@@ -134,9 +140,9 @@ static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *t
 		cfg->url = rt_xstrdup(explicit);
 	}
 	if (uses_db)
-		urls[2] = cfg->url;
+		urls[2] = rt_xstrdup(cfg->url);
 	const rt_dialect *first = NULL;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3 && cfg; i++) {
 		if (!urls[i])
 			continue;
 		rt_error e = { 0 };
@@ -146,11 +152,13 @@ static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *t
 			rt_fail(err, RT_EUSAGE, "cannot compare a %s database with a %s one",
 				first->name, dl->name);
 			rt_config_free(cfg);
-			return NULL;
+			cfg = NULL;
 		}
 		if (dl)
 			first = dl;
 	}
+	for (int i = 0; i < 3; i++)
+		free(urls[i]);
 	return cfg;
 }
 
@@ -177,9 +185,10 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 		rt_fail(err, RT_EFAIL, "comparing schemas is not available for %s", d->name);
 		goto done;
 	}
+	sm_diff_opts opts = { .column_order_strict = cfg->column_order_strict };
 	if (rt_sm_source_load(ctx, d, cfg, from, &a, err) < 0 ||
 	    rt_sm_source_load(ctx, d, cfg, to, &b, err) < 0 ||
-	    d->diff(a, b, &up, err) < 0 || d->diff(b, a, &down, err) < 0)
+	    d->diff(a, b, &opts, &up, err) < 0 || d->diff(b, a, &opts, &down, err) < 0)
 		goto done;
 	rt_strlist renames = { 0 };
 	possible_renames(a, b, &renames);

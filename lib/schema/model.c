@@ -376,6 +376,7 @@ sm_column *rt_sm_find_column(const sm_table *t, const char *name)
 typedef struct cmp {
 	strbuf *out;
 	size_t n;
+	unsigned flags; /* SM_CMP_* */
 } cmp;
 
 static void differ(cmp *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -436,8 +437,8 @@ static void compare_columns(cmp *c, const char *tname, const sm_table *a,
 		if (x->identity != y->identity || x->stored != y->stored || x->pk != y->pk)
 			differ(c, "%s: identity, storage or key position differs", name.buf);
 	}
-	/* Same columns, different order: SQLite tables would need a rebuild. */
-	int same_set = a->ncols == b->ncols;
+	/* Same columns, different order: a difference only when order is compared. */
+	int same_set = (c->flags & SM_CMP_COLUMN_ORDER) && a->ncols == b->ncols;
 	for (size_t i = 0; same_set && i < a->ncols; i++)
 		same_set = rt_sm_find_column(b, a->cols[i].name) != NULL;
 	for (size_t i = 0; same_set && i < a->ncols; i++)
@@ -641,9 +642,9 @@ static void compare_objects(cmp *c, const sm_schema *a, const sm_schema *b)
 	}
 }
 
-size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out)
+size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, strbuf *out)
 {
-	cmp c = { out, 0 };
+	cmp c = { out, 0, flags };
 	strbuf sb = STRBUF_INIT;
 	compare_extensions(&c, a, b);
 	compare_domains(&c, a, b);

@@ -215,11 +215,16 @@ sm_schema *rt_sm_new(void);
 void rt_sm_free(sm_schema *s);
 /* Sort every list by name (columns keep their order), so equal schemas compare equal. */
 void rt_sm_sort(sm_schema *s);
+/* What rt_sm_compare counts beyond the default. */
+enum {
+	SM_CMP_COLUMN_ORDER = 1, /* the order of a table's columns (column_order = strict) */
+};
 /*
  * Compare two models; describe every difference, one line each, into
- * out (when not NULL).  Returns the number of differences.
+ * out (when not NULL).  Returns the number of differences.  Column order
+ * is a difference only with SM_CMP_COLUMN_ORDER in flags.
  */
-size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, strbuf *out);
+size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, strbuf *out);
 
 /* Finders (NULL when absent). */
 sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name);

@@ -16,6 +16,14 @@ typedef struct sm_op {
 	int check_only;   /* verifies, changes nothing (not a difference) */
 } sm_op;
 
+/*
+ * How a diff is computed.  NULL means the defaults (all zero): column
+ * order is no difference, and new columns are added at the end.
+ */
+typedef struct sm_diff_opts {
+	int column_order_strict; /* column_order = strict: reorder columns to the declared order */
+} sm_diff_opts;
+
 typedef struct sm_ops {
 	sm_op *v;
 	size_t n;

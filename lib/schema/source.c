@@ -170,9 +170,9 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 	}
 	if (is_url(spec)) {
 		rt_config *lcfg = rt_config_clone(cfg);
-		free(lcfg->url);
-		lcfg->url = rt_xstrdup(spec);
-		int rc = introspect_url(d, lcfg, 1, out, err);
+		int rc = rt_config_set(lcfg, "url", spec, err); /* as --url: driver forms too */
+		if (rc == 0)
+			rc = introspect_url(d, lcfg, 1, out, err);
 		rt_config_free(lcfg);
 		return rc;
 	}

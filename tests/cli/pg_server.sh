@@ -198,6 +198,37 @@ pg_test_version_table_schema_and_search_path() {
 	expect_out_has "INSERT INTO ops.retort_version (version_num) VALUES ('v0001');"
 }
 
+# search_path = app, public and a first migration that creates app: run 1
+# put the version table in public (app did not exist yet); later runs
+# must find both tables there, not make a second history table in app
+# (verify then checked 1 applied revision instead of 4).
+pg_test_version_tables_stay_in_one_schema_across_runs() {
+	project "search_path = app, public"
+	mig v1 "" "schema" "CREATE SCHEMA app;" "DROP SCHEMA app;" >/dev/null
+	mig v2 v1 "one" "CREATE TABLE one (id integer);" "DROP TABLE one;" >/dev/null
+	rt upgrade v1
+	expect_rc 0
+	rt upgrade v2
+	expect_rc 0
+	mig v3 v2 "two" "CREATE TABLE two (id integer);" "DROP TABLE two;" >/dev/null
+	mig v4 v3 "three" "CREATE TABLE three (id integer);" "DROP TABLE three;" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT schemaname || '.' || tablename FROM pg_tables WHERE tablename LIKE 'retort%' ORDER BY 1" "public.retort_version
+public.retort_version_history"
+	expect_q "SELECT string_agg(revision, ' ' ORDER BY id) FROM public.retort_version_history" "v1 v2 v3 v4"
+	expect_q "SELECT schemaname FROM pg_tables WHERE tablename = 'three'" "app"
+	rt verify
+	expect_rc 0
+	expect_out_has "4 applied revisions checked"
+	rt current
+	expect_out "v4 (head)"
+	rt downgrade -1
+	expect_rc 0
+	expect_q "SELECT version_num FROM public.retort_version" "v3"
+	expect_q "SELECT count(*) FROM public.retort_version_history" "5"
+}
+
 pg_test_statement_timeout_applies() {
 	project "statement_timeout = 300ms"
 	mig x0001 "" "slow" "SELECT pg_sleep(2);" "" >/dev/null

@@ -215,4 +215,74 @@ sqlite_test_possible_rename_quotes_names() {
 	expect_err_has 'replace both with ALTER TABLE t RENAME COLUMN "Mixed Case" TO "new name", and the downgrade'
 }
 
+# The columns of a table of the test database, in order, comma-separated.
+columns_of() {
+	case $DIALECT in
+	sqlite) q "SELECT group_concat(name, ',') FROM pragma_table_info('$1')" ;;
+	postgresql) q "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
+		WHERE attrelid = 'public.$1'::regclass AND attnum > 0 AND NOT attisdropped" ;;
+	esac
+}
+
+# A column declared in the middle of a table (the usual edit of a model) is
+# one ADD COLUMN at the end, and check and verify pass on the order that
+# gives; column_order = strict moves it to its declared place, and its
+# downgrade gives back the old order.
+test_column_in_the_middle_is_added_at_the_end() {
+	project "schema = schema.sql"
+	schema_v1
+	rt migrate -m initial
+	expect_rc 0
+	rt upgrade head
+	q "INSERT INTO users (id, email, name) VALUES (1, 'a@x', 'Ann')"
+	sed -i 's/^    email VARCHAR(200)/    bio TEXT,\n&/' schema.sql
+	grep -q "bio TEXT," schema.sql || fail "sed did not insert the column"
+	rt migrate -m "add bio"
+	expect_rc 0
+	local f=$OUT
+	[ "$(grep -c '^-- ' "$f" | tr -d ' ')" -ge 1 ] || fail "no operations"
+	grep -q "^ALTER TABLE .*users ADD COLUMN bio" "$f" || fail "no ADD COLUMN bio in $(cat "$f")"
+	[ "$(sed -n '/^-- migrate:upgrade/,/^-- migrate:downgrade/p' "$f" | grep -c ';$')" = 1 ] ||
+		fail "more than one statement in the upgrade: $(cat "$f")"
+	rt upgrade head
+	expect_rc 0
+	[ "$(columns_of users)" = "id,email,name,bio" ] || fail "columns: $(columns_of users)"
+	expect_q "SELECT name FROM users" "Ann"
+	rt check
+	expect_rc 0
+	rt migrate -m again
+	expect_rc 0
+	expect_err_has "No changes in schema detected"
+	rt diff --exit-code
+	expect_rc 0
+	rt verify
+	expect_rc 0
+
+	echo "column_order = strict" >> retort.ini
+	rt check
+	expect_rc 1
+	expect_out_has "users"
+	rt migrate -m "declared order"
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	[ "$(columns_of users)" = "id,bio,email,name" ] || fail "strict columns: $(columns_of users)"
+	expect_q "SELECT name FROM users" "Ann"
+	rt check
+	expect_rc 0
+	rt downgrade -1
+	expect_rc 0
+	[ "$(columns_of users)" = "id,email,name,bio" ] || fail "columns after the downgrade: $(columns_of users)"
+	expect_q "SELECT name FROM users" "Ann"
+}
+
+# column_order takes ignore or strict.
+test_column_order_setting_is_checked() {
+	project "schema = schema.sql" "column_order = sometimes"
+	schema_v1
+	rt check
+	expect_rc 2
+	expect_err_has "column_order 'sometimes' is not ignore or strict"
+}
+
 run_tests

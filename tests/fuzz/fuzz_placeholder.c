@@ -1,7 +1,9 @@
 /*
- * fuzz_placeholder.c - libFuzzer target: ${name} substitution, which must
- * never touch strings, identifiers, comments or dollar-quoted bodies, by
- * SQLite's and by PostgreSQL's lexical rules.
+ * fuzz_placeholder.c - libFuzzer target: ${name}, ${name:literal} and
+ * ${name:ident} substitution, which must never touch strings, identifiers,
+ * comments or dollar-quoted bodies, by SQLite's and by PostgreSQL's
+ * lexical rules; the warnings for placeholders left in those; and lint's
+ * masking, which must keep the length.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rt_config_set_placeholder(cfg, "owner", "app");
 		rt_config_set_placeholder(cfg, "schema.name", "s1");
 		rt_config_set_placeholder(cfg, "empty", "");
+		rt_config_set_placeholder(cfg, "q", "it's \\' \"x\" $$ */ --");
 	}
 	static const char *const dialects[] = { "sqlite", "postgresql" };
 	for (int d = 0; d < 2; d++) {
@@ -32,6 +35,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		rt_strbuf_release(&out);
 		rt_error_clear(&err);
+		rt_strlist w = { 0 };
+		rt_placeholders_warnings(cfg, (const char *)data, size, dialects[d], "fuzz.sql", 1, &w);
+		for (size_t i = 0; i < w.n; i++)
+			free(w.v[i]);
+		free(w.v);
+		rt_placeholders_mask((const char *)data, size, dialects[d], &out);
+		if (out.len != size)
+			abort();
+		rt_strbuf_release(&out);
 	}
 	return 0;
 }

@@ -76,6 +76,8 @@ PGT_UNUSED static void db_exec(rt_conn *c, const char *sql)
 
 /* Databases made and not dropped yet: a failed test's are dropped by teardown(). */
 PGT_UNUSED static rt_strlist made;
+/* column_order = strict for the diffs and comparisons of the running test (teardown clears it) */
+PGT_UNUSED static int strict_order;
 
 /* A fresh, empty database named for this process; the caller frees the name. */
 PGT_UNUSED static char *db_create(const char *tag)
@@ -117,6 +119,7 @@ PGT_UNUSED static int teardown(void **state)
 	while (made.n)
 		db_drop(rt_xstrdup(made.v[made.n - 1]));
 	rt_strlist_free(&made);
+	strict_order = 0;
 	return 0;
 }
 
@@ -200,7 +203,8 @@ PGT_UNUSED static void diff(const sm_schema *from, const sm_schema *to, sm_ops *
 {
 	rt_error err = { 0 };
 	memset(ops, 0, sizeof(*ops));
-	if (PG->diff(from, to, ops, &err) < 0)
+	sm_diff_opts opts = { .column_order_strict = strict_order };
+	if (PG->diff(from, to, &opts, ops, &err) < 0)
 		fail_msg("diff: %s", err.message);
 }
 
@@ -224,7 +228,7 @@ PGT_UNUSED static void apply(rt_conn *c, const sm_ops *ops)
 PGT_UNUSED static void assert_same(const sm_schema *want, const sm_schema *got, const char *when)
 {
 	strbuf sb = STRBUF_INIT;
-	size_t n = rt_sm_compare(want, got, &sb);
+	size_t n = rt_sm_compare(want, got, strict_order ? SM_CMP_COLUMN_ORDER : 0, &sb);
 	if (n)
 		fail_msg("%s: %zu differences:\n%.6000s", when, n, sb.buf);
 	rt_strbuf_release(&sb);

@@ -690,6 +690,103 @@ static void test_url_mask(void **state)
 	assert_str_free(rt_url_mask(""), "");
 }
 
+/* Set url to in and expect the URL retort reads and the driver it named. */
+static void expect_url(const char *in, const char *url, const char *driver)
+{
+	rt_error err = { 0 };
+	rt_config *cfg = rt_config_new(".");
+	assert_int_equal(rt_config_set(cfg, "url", in, &err), 0);
+	assert_string_equal(cfg->url, url);
+	if (driver)
+		assert_string_equal(cfg->url_driver, driver);
+	else
+		assert_null(cfg->url_driver);
+	rt_config_free(cfg);
+}
+
+/* SQLAlchemy's scheme+driver URLs: the driver is taken out, and remembered. */
+static void test_url_driver_forms(void **state)
+{
+	(void)state;
+	expect_url("postgresql+psycopg2://u:p@h/db", "postgresql://u:p@h/db", "psycopg2");
+	expect_url("postgresql+psycopg://u@h:5433/db", "postgresql://u@h:5433/db", "psycopg");
+	expect_url("postgresql+asyncpg://u@h/db", "postgresql://u@h/db", "asyncpg");
+	expect_url("sqlite+pysqlite:///app.db", "sqlite:///app.db", "pysqlite");
+	expect_url("sqlite+aiosqlite:////abs/app.db", "sqlite:////abs/app.db", "aiosqlite");
+	/* asyncpg's ssl= is libpq's sslmode=; other parameters and drivers keep theirs */
+	expect_url("postgresql+asyncpg://u@h/db?ssl=require", "postgresql://u@h/db?sslmode=require", "asyncpg");
+	expect_url("postgresql+asyncpg://h/db?application_name=a&ssl=disable&x=ssl=1",
+		   "postgresql://h/db?application_name=a&sslmode=disable&x=ssl=1", "asyncpg");
+	expect_url("postgresql+asyncpg://h/db?sslmode=require", "postgresql://h/db?sslmode=require", "asyncpg");
+	expect_url("postgresql+psycopg2://h/db?ssl=1", "postgresql://h/db?ssl=1", "psycopg2");
+	/* a '+' that is not in the scheme is left alone */
+	expect_url("postgresql://u:a+b@h/db", "postgresql://u:a+b@h/db", NULL);
+	expect_url("sqlite:///a+b.db", "sqlite:///a+b.db", NULL);
+	expect_url("host=/tmp dbname=a+b", "host=/tmp dbname=a+b", NULL);
+	expect_url("", "", NULL);
+	/* the last url set decides */
+	rt_error err = { 0 };
+	rt_config *cfg = rt_config_new(".");
+	assert_int_equal(rt_config_set(cfg, "url", "sqlite+pysqlite:///a.db", &err), 0);
+	assert_int_equal(rt_config_set(cfg, "url", "sqlite:///a.db", &err), 0);
+	assert_null(cfg->url_driver);
+	assert_int_equal(rt_config_set(cfg, "dev_url", "postgresql+asyncpg://h/postgres", &err), 0);
+	assert_string_equal(cfg->dev_url, "postgresql://h/postgres");
+	assert_null(cfg->url_driver);
+	rt_config_free(cfg);
+	setenv("DATABASE_URL", "postgresql+psycopg2://h/db", 1);
+	cfg = rt_config_new(".");
+	assert_string_equal(cfg->url, "postgresql://h/db");
+	assert_string_equal(cfg->url_driver, "psycopg2");
+	rt_config *copy = rt_config_clone(cfg);
+	assert_string_equal(copy->url_driver, "psycopg2");
+	rt_config_free(copy);
+	rt_config_free(cfg);
+	unsetenv("DATABASE_URL");
+}
+
+/*
+ * rt_config_load_with: a setting given by the caller replaces the file's
+ * before substitution, so an unset ${VAR} in the replaced value is no
+ * error; other values are substituted as always, and a bad given value is
+ * an error.
+ */
+static void test_load_with_overrides(void **state)
+{
+	fixture *f = *state;
+	write_ini(f, "[retort]\nurl = postgresql://app:${RT_T_UNSET}@db/app\n"
+		     "version_table = ${RT_T_VT:-vt}\n[env:prod]\nurl = ${RT_T_UNSET}\n");
+	rt_error err = { 0 };
+	rt_kv url = { "url", "sqlite+pysqlite:///x.db" };
+	rt_config *cfg = rt_config_load_with(f->path, "prod", 1, &url, 1, &err);
+	if (!cfg)
+		fail_msg("%s", err.message);
+	assert_string_equal(cfg->url, "sqlite:///x.db");
+	assert_string_equal(cfg->url_driver, "pysqlite");
+	assert_string_equal(cfg->version_table, "vt");
+	rt_config_free(cfg);
+	/* without it, the unset variable is the error it always was */
+	cfg = rt_config_load_with(f->path, NULL, 1, NULL, 0, &err);
+	assert_null(cfg);
+	assert_non_null(strstr(err.message, "RT_T_UNSET"));
+	rt_error_clear(&err);
+	rt_kv bad[] = { { "url", "sqlite:///x.db" }, { "lock_wait", "soon" } };
+	cfg = rt_config_load_with(f->path, NULL, 1, bad, 2, &err);
+	assert_null(cfg);
+	assert_non_null(strstr(err.message, "lock_wait"));
+	rt_error_clear(&err);
+	/* no file: the defaults, then the given settings */
+	char *cwd = getcwd(NULL, 0);
+	assert_int_equal(chdir(f->dir), 0);
+	unlink(f->path);
+	cfg = rt_config_load_with(NULL, NULL, 0, &url, 1, &err);
+	assert_int_equal(chdir(cwd), 0);
+	free(cwd);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->url, "sqlite:///x.db");
+	rt_config_free(cfg);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -713,6 +810,8 @@ int main(void)
 		T(test_line_ends),
 		T(test_nul_byte),
 		T(test_url_mask),
+		T(test_url_driver_forms),
+		T(test_load_with_overrides),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -105,7 +105,7 @@ static void test_extension_version(void **state)
 	assert_false(sold->exts[0].default_version);
 	assert_true(snew->exts[0].default_version);
 	strbuf why = STRBUF_INIT;
-	assert_int_equal(rt_sm_compare(sold, snew, &why), 1);
+	assert_int_equal(rt_sm_compare(sold, snew, 0, &why), 1);
 	assert_contains(why.buf, "version of extension pg_trgm: 1.4 -> ");
 	rt_strbuf_release(&why);
 	sm_ops up, make;
@@ -139,7 +139,7 @@ static void test_extension_not_relocatable(void **state)
 	assert_false(a->exts[0].relocatable);
 	sm_ops ops = { 0 };
 	rt_error err = { 0 };
-	assert_int_equal(PG->diff(a, b, &ops, &err), -1);
+	assert_int_equal(PG->diff(a, b, NULL, &ops, &err), -1);
 	assert_contains(err.message, "extension xml2 moves from schema public to ext");
 	assert_int_equal(ops.n, 0);
 	rt_error_clear(&err);
@@ -223,7 +223,7 @@ static void test_domain_retyped_refused(void **state)
 	sm_schema *a = db_introspect(c1), *b = db_introspect(c2);
 	sm_ops ops = { 0 };
 	rt_error err = { 0 };
-	assert_int_equal(PG->diff(a, b, &ops, &err), -1);
+	assert_int_equal(PG->diff(a, b, NULL, &ops, &err), -1);
 	assert_contains(err.message, "domain public.money2 changes its base type (numeric(10,2) -> numeric(12,2))");
 	assert_non_null(err.hint);
 	rt_error_clear(&err);
@@ -315,7 +315,7 @@ static void test_object_in_use_refused(void **state)
 	sm_schema *a = db_introspect(c1), *b = db_introspect(c2);
 	sm_ops ops = { 0 };
 	rt_error err = { 0 };
-	assert_int_equal(PG->diff(a, b, &ops, &err), -1);
+	assert_int_equal(PG->diff(a, b, NULL, &ops, &err), -1);
 	assert_contains(err.message, "collation public.c1 must be dropped and made again");
 	assert_contains(err.message, "column x of table public.t uses it");
 	rt_error_clear(&err);

@@ -5,6 +5,7 @@
  * undefined and malformed placeholders are errors naming file and line.
  */
 #include "unit.h"
+#include "internal.h"
 #include "placeholder.h"
 #include "util/strbuf.h"
 
@@ -241,6 +242,81 @@ static void test_mask(void **state)
 	rt_strbuf_release(&out);
 }
 
+/*
+ * ${name:literal} quotes the value as a string literal the database reads
+ * back as exactly that text, ${name:ident} as a quoted identifier: no
+ * value can end the quotes around it.  PostgreSQL gets E'' with doubled
+ * backslashes when the value holds one, which reads the same whatever
+ * standard_conforming_strings says.
+ */
+static void test_quoting_forms(void **state)
+{
+	rt_config *cfg = *state;
+	rt_config_set_placeholder(cfg, "evil", "1'); DROP TABLE keep; --");
+	rt_config_set_placeholder(cfg, "bs", "a\\'b");
+	rt_config_set_placeholder(cfg, "name", "we\"ird");
+	assert_str_free(apply(cfg, "VALUES (${evil:literal})"), "VALUES ('1''); DROP TABLE keep; --')");
+	assert_str_free(apply_as(cfg, "VALUES (${evil:literal})", 0), "VALUES ('1''); DROP TABLE keep; --')");
+	assert_str_free(apply(cfg, "VALUES (${bs:literal})"), "VALUES (E'a\\\\''b')");
+	assert_str_free(apply_as(cfg, "VALUES (${bs:literal})", 0), "VALUES ('a\\''b')");
+	assert_str_free(apply(cfg, "CREATE TABLE ${name:ident}.${schema:ident} (${empty:literal})"),
+			"CREATE TABLE \"we\"\"ird\".\"app\" ('')");
+	assert_str_free(apply(cfg, "SELECT ${app.name:literal}, ${a-b:ident}, ${n}"),
+			"SELECT 'shop', \"dash\", 42");
+	/* Not replaced where plain ${name} is not. */
+	assert_str_free(apply(cfg, "SELECT '${n:literal}' -- ${n:ident}"), "SELECT '${n:literal}' -- ${n:ident}");
+	/* Unknown or malformed forms. */
+	rt_error err = apply_err(cfg, "SELECT 1;\nSELECT ${n:lit};", 3);
+	assert_int_equal(err.line, 4);
+	assert_string_equal(err.message, "unknown placeholder form '${n:lit}'");
+	assert_contains(err.hint, "${n:literal}");
+	rt_error_clear(&err);
+	const char *bad[] = { "${n:}", "${n:literal", "${n:literal }", "${n:ident:x}", "${n:1}" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		err = apply_err(cfg, bad[i], 1);
+		assert_int_equal(err.line, 1);
+		rt_error_clear(&err);
+	}
+	err = apply_err(cfg, "${nope:literal}", 1);
+	assert_string_equal(err.message, "placeholder ${nope} is not defined");
+	rt_error_clear(&err);
+}
+
+/* The warnings for placeholders in protected regions: only names with values. */
+static void test_warnings(void **state)
+{
+	const rt_config *cfg = *state;
+	const char *sql = "SELECT '${n}', ${n}; -- ${schema:ident} ${nope}\n"
+			  "/* ${owner} */ SELECT \"${n}\", $$ ${n:literal} $$, '${n', '${n:bad}';";
+	rt_strlist w = { 0 };
+	rt_placeholders_warnings(cfg, sql, strlen(sql), "postgresql", "m/x.sql", 5, &w);
+	assert_int_equal(w.n, 5);
+	assert_string_equal(w.v[0], "m/x.sql:5: ${n} is inside a string literal, so it is not replaced (only placeholders in SQL code are)");
+	assert_contains(w.v[1], "m/x.sql:5: ${schema:ident} is inside a comment");
+	assert_contains(w.v[2], "m/x.sql:6: ${owner} is inside a comment");
+	assert_contains(w.v[3], "m/x.sql:6: ${n} is inside a quoted identifier");
+	assert_contains(w.v[4], "m/x.sql:6: ${n:literal} is inside a dollar-quoted body");
+	rt_strlist_free(&w);
+	/* SQLite: no dollar bodies, [..] names. */
+	rt_placeholders_warnings(cfg, "SELECT $$ ${n} $$, [${n}]", 25, "sqlite", "f", 1, &w);
+	assert_int_equal(w.n, 1);
+	assert_contains(w.v[0], "f:1: ${n} is inside a quoted identifier");
+	rt_strlist_free(&w);
+}
+
+/* Masking reads the forms too: a literal becomes a same-length literal. */
+static void test_mask_forms(void **state)
+{
+	(void)state;
+	const char *sql = "INSERT INTO ${t:ident} VALUES (${v:literal}, ${v:bad}, ${w})";
+	strbuf out = STRBUF_INIT;
+	rt_placeholders_mask(sql, strlen(sql), "postgresql", &out);
+	assert_string_equal(rt_strbuf_str(&out),
+			    "INSERT INTO __t_ident_ VALUES ('__________', ${v:bad}, __w_)");
+	assert_int_equal(out.len, strlen(sql));
+	rt_strbuf_release(&out);
+}
+
 static void test_appends(void **state)
 {
 	const rt_config *cfg = *state;
@@ -268,6 +344,9 @@ int main(void)
 		T(test_malformed),
 		T(test_mask),
 		T(test_appends),
+		T(test_quoting_forms),
+		T(test_warnings),
+		T(test_mask_forms),
 	};
 	return cmocka_run_group_tests_name("placeholder", tests, NULL, NULL);
 }

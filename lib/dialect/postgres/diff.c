@@ -17,8 +17,8 @@
  *   version); enum types (new ones, added values, and the first half of
  *   the rename-create-recast-drop dance for removed or reordered values);
  *   sequences; functions that use no relation;
- *   columns of existing tables (moves of columns to their declared
- *   position included); removed tables; what they no longer need
+ *   columns of existing tables (new ones at the end; with column_order
+ *   = strict, moves of columns to their declared position); removed tables; what they no longer need
  *   (functions, then the renamed and removed enum types, sequences);
  *   new tables; sequence ownership; constraints; indexes; foreign keys;
  *   views and functions that use relations (what they use first);
@@ -494,9 +494,11 @@ static void comments(dd *d)
 /* ------------------------------------------------------------------ */
 
 /* A diff from a to b writing into out: per-object marks all cleared. */
-static void dd_init(dd *d, const sm_schema *a, const sm_schema *b, sm_ops *out, rt_error *err)
+static void dd_init(dd *d, const sm_schema *a, const sm_schema *b, const sm_diff_opts *opts,
+		    sm_ops *out, rt_error *err)
 {
 	memset(d, 0, sizeof(*d));
+	d->strict_order = opts && opts->column_order_strict;
 	d->a = a;
 	d->b = b;
 	d->out = out;
@@ -586,11 +588,11 @@ static void last_phases(dd *d)
  * Mark what changes (and what must be dropped around it) first, then
  * write the phases in order.  On failure no operation is left in out.
  */
-int rt_pg_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
-	       rt_error *err)
+int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,
+	       sm_ops *out, rt_error *err)
 {
 	dd d;
-	dd_init(&d, from, to, out, err);
+	dd_init(&d, from, to, opts, out, err);
 	mark(&d);
 	int rc = first_phases(&d);
 	if (rc == 0)

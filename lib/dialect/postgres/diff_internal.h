@@ -97,6 +97,7 @@ typedef struct dd {
 	sm_ops *out;
 	names n;
 	unsigned char *tflags;  /* per table of a */
+	int strict_order;       /* column_order = strict: columns move to their declared place */
 	size_t *prefix;         /* per table of a: columns of b's table that stay in place */
 	unsigned char *va_drop; /* per view of a: dropped */
 	unsigned char *vb_make; /* per view of b: 1 created, 2 replaced */

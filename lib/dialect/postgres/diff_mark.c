@@ -154,14 +154,18 @@ int rt_pgd_col_rebuilt(const dd *d, const sm_table *ta, const sm_table *tb,
 }
 
 /*
- * How many of b's columns (from the first) stay where they are: columns
- * of a, in a's order, not rebuilt.  Every later column is added at the
- * end in b's order, new ones and existing ones moved there (a column
- * cannot move in place), so the table ends with b's column order.
+ * How many of b's columns (from the first) stay where they are.  By
+ * default all of them: order is no difference, and new columns go at the
+ * end.  With column_order = strict, the columns of a, in a's order, not
+ * rebuilt; every later column is added at the end in b's order, new ones
+ * and existing ones moved there (a column cannot move in place), so the
+ * table ends with b's column order.
  */
 static size_t kept_prefix(const dd *d, const sm_table *ta, const sm_table *tb)
 {
 	size_t last = 0, i;
+	if (!d->strict_order)
+		return tb->ncols;
 	for (i = 0; i < tb->ncols; i++) {
 		const sm_column *x = rt_sm_find_column(ta, tb->cols[i].name);
 		if (!x || rt_pgd_col_rebuilt(d, ta, tb, x, &tb->cols[i]) || (size_t)(x - ta->cols) < last)

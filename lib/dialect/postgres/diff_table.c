@@ -372,7 +372,7 @@ static void move_start(dd *d, const sm_table *t, const sm_column *x)
 	char *tmp = moving_name(x->name);
 	sm_op *op = rt_sm_ops_add(d->out, 0, "move column %s.%s.%s (1/2): rename it away", t->schema,
 			       t->name, x->name);
-	rt_sm_op_note(op, "columns after the first new or reordered one are moved to the end, in the declared order, by copying their data: to avoid it, declare new columns last");
+	rt_sm_op_note(op, "column_order = strict: columns after the first new or reordered one are moved to the end, in the declared order, by copying their data (without that setting, order is no difference and new columns are added at the end)");
 	rt_sm_op_sql(op, "ALTER TABLE %s RENAME COLUMN %s TO %s", Q(&d->n, t->schema, t->name),
 		  I(&d->n, x->name), I(&d->n, tmp));
 	free(tmp);
@@ -475,14 +475,23 @@ static int alter_table(dd *d, const sm_table *ta, const sm_table *tb)
 		if (x && !rt_pgd_col_remade(d, ta, tb, x, y))
 			alter_column(d, tb, x, y);
 	}
-	for (size_t i = 0; i < tb->ncols; i++) {
-		const sm_column *y = &tb->cols[i];
-		const sm_column *x = rt_sm_find_column(ta, y->name);
-		if (x && rt_pgd_col_moved(d, ta, tb, y) && !y->generated)
-			move_finish(d, tb, x, y);
-		else if (!x || rt_pgd_col_remade(d, ta, tb, x, y))
-			add_column(d, tb, y);
-	}
+	/*
+	 * Strict order: in b's order (check_generated_order made sure that
+	 * works).  Otherwise plain columns first, then generated ones, which
+	 * may read any of them (PostgreSQL's cannot read each other).
+	 */
+	int first = d->strict_order ? 2 : 0, end = d->strict_order ? 3 : 2;
+	for (int pass = first; pass < end; pass++)
+		for (size_t i = 0; i < tb->ncols; i++) {
+			const sm_column *y = &tb->cols[i];
+			const sm_column *x = rt_sm_find_column(ta, y->name);
+			if (pass < 2 && !y->generated != !pass)
+				continue;
+			if (x && rt_pgd_col_moved(d, ta, tb, y) && !y->generated)
+				move_finish(d, tb, x, y);
+			else if (!x || rt_pgd_col_remade(d, ta, tb, x, y))
+				add_column(d, tb, y);
+		}
 	return alter_options(d, ta, tb);
 }
 

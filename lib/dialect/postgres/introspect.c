@@ -547,13 +547,12 @@ static int on_unsupported(void *ud, int n, const char *const *v)
  * extension's, not a partition or inheritance child (listed as
  * unsupported), not retort's own version and history tables.
  */
-static char *make_rel_filter(const rt_config *cfg, const char *current)
+static char *make_rel_filter(const rt_config *cfg, const char *schema)
 {
 	strbuf sb = STRBUF_INIT;
 	rt_strbuf_adds(&sb, PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid")
 		    " AND NOT c.relispartition AND NOT EXISTS (SELECT 1 FROM "
 		    "pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)");
-	const char *schema = cfg->version_table_schema ? cfg->version_table_schema : current;
 	const char *table = cfg->version_table ? cfg->version_table : "retort_version";
 	if (schema) {
 		char *hist = rt_xasprintf("%s_history", table);
@@ -611,14 +610,6 @@ static int read_all(pgi *p, rt_error *err)
 	return run_unsupported(p, err);
 }
 
-static int first_value(void *ud, int n, const char *const *v)
-{
-	char **out = ud;
-	if (n > 0 && v[0])
-		*out = rt_xstrdup(v[0]);
-	return 1;
-}
-
 /*
  * Enter a snapshot of our own (a read-only transaction, or a savepoint
  * when the caller is in one) with the settings that make renderings
@@ -656,13 +647,13 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 		     rt_error *err)
 {
 	*out = NULL;
-	char *current = NULL;
-	if (rt_dialect_postgres.query(c, "SELECT pg_catalog.current_schema()",
-				      first_value, &current, err) < 0)
-		return -1;
+	const char *tables = NULL;
+	rt_error e = { 0 };
+	/* None when the search_path names no schema that exists: none to leave out. */
+	if (rt_pg_tables_schema(c, cfg, &tables, &e) < 0)
+		rt_error_clear(&e);
 	pgi p = { .c = c, .s = rt_sm_new() };
-	p.rel_filter = make_rel_filter(cfg, current);
-	free(current);
+	p.rel_filter = make_rel_filter(cfg, tables);
 	rt_strmap_init(&p.tables, 64);
 	rt_strmap_init(&p.views, 16);
 	rt_strmap_init(&p.funcs, 16);

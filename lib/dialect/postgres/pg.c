@@ -30,6 +30,7 @@ struct rt_conn {
 	int64_t lockkey; /* advisory lock key while held */
 	int locked;
 	int in_tx;
+	char *tables_schema; /* where retort's tables are, once read */
 };
 
 /*
@@ -149,6 +150,7 @@ static void pg_disconnect(rt_conn *c)
 		return;
 	PQfinish(c->pg); /* ends the session: its advisory lock goes with it */
 	free(c->masked);
+	free(c->tables_schema);
 	free(c);
 }
 
@@ -364,6 +366,48 @@ static int pg_table_exists(rt_conn *c, const char *schema, const char *table,
 	rt_strbuf_release(&sql);
 	rt_strbuf_release(&out);
 	return rc;
+}
+
+/*
+ * See dialect.h.  version_table_schema when set; else the schema in which
+ * the search_path finds the version table (as Alembic finds
+ * alembic_version); else the first schema of the search_path that exists,
+ * where CREATE TABLE would put it.  Read once per connection, before any
+ * migration runs: a migration's SET search_path or CREATE SCHEMA (of a
+ * schema named first in the search_path) cannot move the tables, within a
+ * run or from one run to the next.
+ */
+int rt_pg_tables_schema(rt_conn *c, const rt_config *cfg, const char **schema,
+			rt_error *err)
+{
+	*schema = cfg->version_table_schema;
+	if (*schema)
+		return 0;
+	if (!c->tables_schema) {
+		strbuf name = STRBUF_INIT, sql = STRBUF_INIT, out = STRBUF_INIT;
+		rt_sql_ident(&name, cfg->version_table);
+		rt_strbuf_adds(&sql, "SELECT coalesce((SELECT n.nspname FROM pg_catalog.pg_class c "
+				     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+				     "WHERE c.oid = pg_catalog.to_regclass(");
+		rt_sql_literal(&sql, name.buf);
+		rt_strbuf_adds(&sql, ")), pg_catalog.current_schema())");
+		int rc = pg_query(c, sql.buf, first_value, &out, err);
+		if (rc == 0 && out.len)
+			c->tables_schema = rt_strbuf_detach(&out);
+		rt_strbuf_release(&name);
+		rt_strbuf_release(&sql);
+		rt_strbuf_release(&out);
+		if (rc < 0)
+			return -1;
+		if (!c->tables_schema) {
+			rt_fail(err, RT_EDB, "no schema of the search_path exists on %s, so retort has no schema for its version table %s",
+				c->masked, cfg->version_table);
+			rt_hint(err, "create the schema first, or set version_table_schema in retort.ini (e.g. version_table_schema = public)");
+			return -1;
+		}
+	}
+	*schema = c->tables_schema;
+	return 0;
 }
 
 static int pg_begin(rt_conn *c, rt_error *err)
@@ -688,6 +732,9 @@ const rt_dialect rt_dialect_postgres = {
 	.lock = pg_lock,
 	.unlock = pg_unlock,
 	.split = rt_pg_split,
+	.session_state = rt_pg_session_state,
+	.tables_schema = rt_pg_tables_schema,
+	.session_undo = rt_pg_session_undo,
 	.session_sql = pg_session_sql,
 	.begin_sql = "BEGIN",
 	.commit_sql = "COMMIT",

@@ -19,6 +19,15 @@ int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 /* Is the session inside a transaction block (also a failed one)? */
 int rt_pg_in_transaction(rt_conn *c);
 
+/* Where retort's version and history tables are (see dialect.h). */
+int rt_pg_tables_schema(rt_conn *c, const rt_config *cfg, const char **schema,
+			rt_error *err);
+
+/* The session state between migrations (session.c; see dialect.h). */
+int rt_pg_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
+void rt_pg_session_undo(const rt_strlist *was, const rt_strlist *now,
+			rt_strlist *sql, rt_strlist *what);
+
 /*
  * Read the whole schema from pg_catalog (introspect.c): every name is
  * schema-qualified, objects of extensions and retort's own tables are
@@ -44,8 +53,8 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 char *rt_pg_unsupported_query(void);
 
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
-int rt_pg_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
-	       rt_error *err);
+int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,
+	       sm_ops *out, rt_error *err);
 
 /*
  * An identifier as PostgreSQL's quote_ident writes it: bare when it is

@@ -80,6 +80,46 @@ static const char *nontx_kind(const PgQuery__Node *n)
 	}
 }
 
+static int temp_relation(const PgQuery__RangeVar *rv)
+{
+	return rv && (!strcmp(rv->relpersistence, "t") ||
+		      (rv->schemaname && !strcmp(rv->schemaname, "pg_temp")));
+}
+
+/*
+ * May the statement change the session for the statements after it
+ * (lib/session.c)?  SET and RESET (also ROLE and SESSION AUTHORIZATION),
+ * DISCARD, temporary tables, views and sequences, PREPARE, DECLARE,
+ * LISTEN; and what calls functions directly, which may SET inside
+ * (set_config): SELECT, DO, CALL, EXECUTE.
+ */
+static int changes_session(const PgQuery__Node *n)
+{
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+	case PG_QUERY__NODE__NODE_DISCARD_STMT:
+	case PG_QUERY__NODE__NODE_PREPARE_STMT:
+	case PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT:
+	case PG_QUERY__NODE__NODE_LISTEN_STMT:
+	case PG_QUERY__NODE__NODE_SELECT_STMT:
+	case PG_QUERY__NODE__NODE_DO_STMT:
+	case PG_QUERY__NODE__NODE_CALL_STMT:
+	case PG_QUERY__NODE__NODE_EXECUTE_STMT:
+		return 1;
+	case PG_QUERY__NODE__NODE_CREATE_STMT:
+		return temp_relation(n->create_stmt->relation);
+	case PG_QUERY__NODE__NODE_VIEW_STMT:
+		return temp_relation(n->view_stmt->view);
+	case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+		return temp_relation(n->create_seq_stmt->sequence);
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+		return n->create_table_as_stmt->into &&
+		       temp_relation(n->create_table_as_stmt->into->rel);
+	default:
+		return 0;
+	}
+}
+
 /* Does line n (0: the first) of text start, after blanks, with a backslash? */
 static int psql_command_at(const char *text, size_t len, int n)
 {
@@ -169,6 +209,7 @@ int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 		const char *kind = raw->stmt ? nontx_kind(raw->stmt) : NULL;
 		out->v[out->n - 1].nontx_kind = kind;
 		out->v[out->n - 1].nontx = kind != NULL;
+		out->v[out->n - 1].session = raw->stmt && changes_session(raw->stmt);
 	}
 	pg_query__parse_result__free_unpacked(tree, NULL);
 done:

@@ -54,6 +54,7 @@ typedef struct dctx {
 	tplan *t;
 	size_t nt;
 	char *view_gone;    /* per old view: dropped (changed, removed or in the way) */
+	unsigned cmp;       /* rt_sm_compare flags: SM_CMP_COLUMN_ORDER with column_order = strict */
 	int rebuilt;        /* some table was rebuilt */
 } dctx;
 
@@ -107,7 +108,7 @@ static int same_text(const char *x, const char *y)
  * The differences of two tables' bodies (columns, constraints, options),
  * leaving indexes and triggers aside, as rt_sm_compare words them.
  */
-static size_t body_diff(const sm_table *a, const sm_table *b, strbuf *why)
+static size_t body_diff(const sm_table *a, const sm_table *b, unsigned flags, strbuf *why)
 {
 	sm_table ta = *a, tb = *b;
 	ta.idx = tb.idx = NULL;
@@ -119,7 +120,7 @@ static size_t body_diff(const sm_table *a, const sm_table *b, strbuf *why)
 	sa.ntables = 1;
 	sb.tables = &tb;
 	sb.ntables = 1;
-	return rt_sm_compare(&sa, &sb, why);
+	return rt_sm_compare(&sa, &sb, flags, why);
 }
 
 /*
@@ -260,7 +261,7 @@ static int same_as_target(rt_conn *c, const tplan *p)
 	int ok = 0;
 	if (rt_sqlite_introspect(c, NULL, &s, &err) == 0) {
 		const sm_table *got = rt_sm_find_table(s, NULL, p->b->name);
-		ok = got && body_diff(got, p->b, NULL) == 0;
+		ok = got && body_diff(got, p->b, p->cmp, NULL) == 0;
 	}
 	rt_error_clear(&err);
 	rt_sm_free(s);
@@ -327,7 +328,7 @@ static void plan_pair(tplan *p)
 		return;
 	}
 	strbuf why = STRBUF_INIT;
-	if (body_diff(a, b, &why) == 0) {
+	if (body_diff(a, b, p->cmp, &why) == 0) {
 		p->act = T_SAME;
 	} else if (alterable(p)) {
 		p->act = T_ALTER;
@@ -348,6 +349,7 @@ static void plan_tables(dctx *d)
 		tplan *p = &d->t[d->nt++];
 		p->a = &d->a->tables[i];
 		p->b = rt_sm_find_table(d->b, NULL, p->a->name);
+		p->cmp = d->cmp;
 		if (p->b)
 			plan_pair(p);
 		else
@@ -748,11 +750,12 @@ static void dctx_free(dctx *d)
 }
 
 /* The operations from one schema to the other, in the order described at the top. */
-int rt_sqlite_diff(const sm_schema *from, const sm_schema *to, sm_ops *out,
-		   rt_error *err)
+int rt_sqlite_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,
+		   sm_ops *out, rt_error *err)
 {
 	(void)err;
 	dctx d = { 0 };
+	d.cmp = opts && opts->column_order_strict ? SM_CMP_COLUMN_ORDER : 0;
 	d.a = from;
 	d.b = to;
 	d.out = out;

@@ -25,6 +25,7 @@ typedef struct tplan {
 	rt_strlist drops;   /* T_ALTER: columns dropped */
 	rt_strlist adds;    /* T_ALTER: columns added */
 	char *why;          /* T_REBUILD: the differences */
+	unsigned cmp;       /* rt_sm_compare flags of the diff */
 } tplan;
 
 /* Append "VERB name" to op's SQL, the name quoted as needed. */

@@ -17,6 +17,35 @@
 #include <string.h>
 
 /*
+ * May the statement change the connection for the statements after it
+ * (lib/session.c)?  PRAGMA, ATTACH and DETACH, and a CREATE of something
+ * temporary: TEMP or TEMPORARY, or a name in schema temp, both before the
+ * object's body.  Nothing else can: no trigger or view runs a PRAGMA.
+ */
+static int changes_session(const char *s, size_t n)
+{
+	char w[16];
+	rt_sql_next_word(s, n, 0, w, sizeof(w));
+	if (!strcmp(w, "PRAGMA") || !strcmp(w, "ATTACH") || !strcmp(w, "DETACH"))
+		return 1;
+	if (strcmp(w, "CREATE"))
+		return 0;
+	sq_tokens t = { 0 };
+	rt_sq_tokenize(s, n < 400 ? n : 400, &t);
+	int yes = 0;
+	for (size_t i = 1; i < t.n && i < 16 && !yes; i++) {
+		const sq_token *k = &t.v[i];
+		if (rt_sq_punct(k, "(") || rt_sq_is(k, "AS") || rt_sq_is(k, "ON") ||
+		    rt_sq_is(k, "BEGIN"))
+			break;
+		yes = rt_sq_is(k, "TEMP") || rt_sq_is(k, "TEMPORARY") ||
+		      (rt_sq_names(k, "temp") && i + 1 < t.n && rt_sq_punct(&t.v[i + 1], "."));
+	}
+	rt_sq_tokens_free(&t);
+	return yes;
+}
+
+/*
  * Add [s, s+n) unless it is only whitespace and comments, or an empty
  * statement (a stray ';', which SQLite would prepare to nothing).
  */
@@ -32,6 +61,7 @@ static void add_stmt(rt_stmtlist *out, sql_cursor *pos, const char *s,
 		lead++;
 	rt_sql_cursor_to(pos, (size_t)(s + lead - pos->s));
 	rt_stmtlist_push(out, s + lead, n - lead, pos->line, pos->col);
+	out->v[out->n - 1].session = changes_session(s + lead, n - lead);
 }
 
 /*

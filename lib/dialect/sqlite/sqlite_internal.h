@@ -28,11 +28,16 @@ int rt_sqlite_split(const char *sql, size_t len, int first_line,
 int rt_sq_read_begin(rt_conn *c);
 void rt_sq_read_end(rt_conn *c, int started);
 
+/* The connection state between migrations (session.c; see dialect.h). */
+int rt_sqlite_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
+void rt_sqlite_session_undo(const rt_strlist *was, const rt_strlist *now,
+			   rt_strlist *sql, rt_strlist *what);
+
 /* Schema work: introspect.c, diff.c, scratch.c. */
 int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg,
 			 struct sm_schema **out, rt_error *err);
 int rt_sqlite_diff(const struct sm_schema *from, const struct sm_schema *to,
-		   struct sm_ops *out, rt_error *err);
+		   const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err);
 void rt_sqlite_scratch_drop(const rt_config *cfg, const char *url);
 
