@@ -7,7 +7,7 @@
 #                   schema pairs per dialect (make test runs 100 each)
 #   make demo       build and run the example project on SQLite
 #   make bench      benchmarks (see bench/README.md)
-#   make install    PREFIX=/usr/local
+#   make install    PREFIX=/usr/local (install-python: the Python package only)
 #
 # Dependencies come through pkg-config; scripts/install-deps installs the
 # Debian packages.
@@ -146,7 +146,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run $(BUILD)/retort
 
-install: all
+install: all install-python
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/retort $(DESTDIR)$(PREFIX)/bin/retort
@@ -155,6 +155,15 @@ install: all
 	install -m 644 docs/retort.1 $(DESTDIR)$(PREFIX)/share/man/man1/retort.1
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define RETORT_VERSION "\(.*\)"/\1/p' include/retort.h)|' \
 		-e 's|@REQUIRES@|$(PKGS)|' retort.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/retort.pc
+
+# The Python package (python/retort) where the system's python3 finds it:
+# the site-packages directory under PREFIX it searches, else PREFIX's own.
+PYTHON    ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+PYTHONDIR ?= $(shell $(PYTHON) -c 'import site, sys; d = [p for p in site.getsitepackages() if p.startswith("$(PREFIX)/lib/")]; print(d[0] if d else "$(PREFIX)/lib/python%d.%d/site-packages" % sys.version_info[:2])')
+.PHONY: install-python
+install-python:
+	install -d $(DESTDIR)$(PYTHONDIR)/retort
+	install -m 644 python/retort/*.py $(DESTDIR)$(PYTHONDIR)/retort/
 
 # The library example, linked with the library just built.
 $(BUILD)/embed-app: examples/embed/app.c $(BUILD)/libretort.a

@@ -6,6 +6,7 @@
 #ifndef RT_CLI_H
 #define RT_CLI_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include "retort.h"
 
@@ -101,7 +102,16 @@ int cli_fail(cli *c, rt_error *err);
  */
 int cli_error(cli *c, int status, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* A progress or information line on stderr, unless -q. */
+/*
+ * s made safe to print (rt_printable: control characters and bytes that are
+ * not UTF-8 as U+FFFD), for anything that can come from a file or a
+ * database.  The copy stays valid for the next 15 calls; no free.
+ */
+const char *cli_safe(const char *s);
+/* vfprintf to stream, the text made printable as cli_safe does. */
+void cli_vprint_safe(FILE *stream, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* A progress or information line on stderr, unless -q (made printable). */
 void cli_note(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report library events (steps, lock waits) on stderr. */
 void cli_on_event(const rt_event *ev, void *ud);

@@ -63,7 +63,7 @@ int cmd_current(cli *c, int argc, char **argv)
 		fputs("}\n", stdout);
 	} else if (c->verbose) {
 		char *url = rt_url_mask(rt_ctx_config(c->ctx)->url);
-		printf("Current revision(s) for %s:\n", url);
+		printf("Current revision(s) for %s:\n", cli_safe(url));
 		free(url);
 	}
 	for (size_t i = 0; i < cur.n && !c->json; i++) {

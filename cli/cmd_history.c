@@ -84,7 +84,7 @@ int cmd_history(cli *c, int argc, char **argv)
 		}
 		print_parents(g, r);
 		print_rev_short(stdout, g, revs.v[i], &m);
-		printf(", %s\n", r->message ? r->message : "");
+		printf(", %s\n", cli_safe(r->message));
 	}
 	rt_revset_free(&revs);
 	rt_revset_free(&cur);

@@ -1,24 +1,27 @@
 /*
  * cmd_init.c - init: start a project: DIR/retort.ini, DIR/migrations/
- * and DIR/schema.sql.  Never overwrites anything.
+ * and DIR/schema.sql (or, with --sqlalchemy, a schema_command that prints
+ * the models' DDL).  Never overwrites anything.
  */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <dirent.h>
 
-static const char ini_text[] =
+/* retort.ini, in two parts around the line that declares the schema. */
+static const char ini_head[] =
 	"# retort.ini - configuration of retort (see docs/configuration.md)\n"
 	"[retort]\n"
 	"; where migration files live (several directories: comma-separated)\n"
 	"script_location = migrations\n"
 	"; the database; ${VAR} and ${VAR:-default} are read from the environment\n"
-	"url = ${DATABASE_URL:-sqlite:///app.db}\n"
-	"; the declared schema\n"
-	"schema = schema.sql\n"
+	"url = ${DATABASE_URL:-sqlite:///app.db}\n";
+
+static const char ini_tail[] =
 	"; set to alembic_version to adopt a database managed by Alembic\n"
 	"version_table = retort_version\n"
 	"; names of new files; keys: rev slug year month day hour minute second epoch\n"
@@ -99,24 +102,74 @@ static int dir_is_empty(const char *path)
 }
 
 /*
+ * The text of retort.ini: the declared schema is schema.sql, or with
+ * --sqlalchemy the models' DDL printed by the Python package.
+ */
+static char *ini_text(const char *models)
+{
+	const char *decl = models
+		? "; the declared schema: the DDL of the SQLAlchemy models, printed by a command\n"
+		  "schema_command = python3 -m retort.sqlalchemy "
+		: "; the declared schema\nschema = schema.sql";
+	size_t n = strlen(ini_head) + strlen(decl) + (models ? strlen(models) : 0) +
+		   strlen(ini_tail) + 2;
+	char *text = malloc(n);
+	if (text)
+		snprintf(text, n, "%s%s%s\n%s", ini_head, decl, models ? models : "", ini_tail);
+	return text;
+}
+
+/*
+ * A MODULE[:ATTR] for --sqlalchemy: a dotted Python name, optionally ':'
+ * and a dotted attribute -- nothing the shell would read differently in
+ * schema_command.
+ */
+static int valid_models(const char *s)
+{
+	int colons = 0;
+	if (!*s || *s == ':' || *s == '.')
+		return 0;
+	for (const char *p = s; *p; p++) {
+		if (*p == ':' && ++colons > 1)
+			return 0;
+		if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == ':'))
+			return 0;
+	}
+	return s[strlen(s) - 1] != ':' && s[strlen(s) - 1] != '.';
+}
+
+/*
  * init DIRECTORY: refuses an existing retort.ini or a non-empty
  * migrations/, then makes the directories and writes retort.ini and, unless
- * one is already there, schema.sql.  Needs no configuration.
+ * one is already there (or the schema comes from --sqlalchemy), schema.sql.
+ * Needs no configuration.
  */
 int cmd_init(cli *c, int argc, char **argv)
 {
-	const cli_spec spec = { NULL, "retort init DIRECTORY",
+	const char *models = NULL;
+	const opt opts[] = {
+		OPT_STRING(0, "sqlalchemy", &models, "MODULE:ATTR",
+			   "declare the schema by SQLAlchemy models (a MetaData, declarative base or Flask-SQLAlchemy db)"),
+		OPT_END(),
+	};
+	const cli_spec spec = { opts, "retort init [--sqlalchemy MODULE:ATTR] DIRECTORY",
 		"Create DIRECTORY (if needed) with retort.ini, an empty migrations/\n"
-		"directory and schema.sql. 'retort init .' uses the current directory.",
+		"directory and schema.sql. 'retort init .' uses the current directory.\n"
+		"With --sqlalchemy, the declared schema is the DDL of SQLAlchemy models:\n"
+		"retort.ini gets 'schema_command = python3 -m retort.sqlalchemy MODULE:ATTR'\n"
+		"instead of 'schema = schema.sql'.",
 		1, 1, "one directory is needed" };
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)
 		return rc;
+	if (models && !valid_models(models))
+		return usage_error(c, spec.usage, "--sqlalchemy '%s' is not MODULE or MODULE:ATTR (e.g. app.models:db)",
+				   models);
 	const char *dir = argv[1];
 	size_t n = strlen(dir) + 32;
-	char *ini = malloc(n), *mig = malloc(n), *schema = malloc(n);
+	char *ini = malloc(n), *mig = malloc(n), *schema = malloc(n), *text = ini_text(models);
 	int status = 1;
-	if (!ini || !mig || !schema)
+	if (!ini || !mig || !schema || !text)
 		goto out;
 	snprintf(ini, n, "%s/retort.ini", dir);
 	snprintf(mig, n, "%s/migrations", dir);
@@ -131,9 +184,16 @@ int cmd_init(cli *c, int argc, char **argv)
 		cli_error(c, 1, NULL, "%s already exists and is not empty", mig);
 		goto out;
 	}
-	if (make_dir(c, dir) < 0 || make_dir(c, mig) < 0 || write_new(c, ini, ini_text) < 0)
+	if (make_dir(c, dir) < 0 || make_dir(c, mig) < 0 || write_new(c, ini, text) < 0)
 		goto out;
 	int kept = stat(schema, &st) == 0;
+	if (models) {
+		cli_note(c, "Created %s and %s/; the declared schema is the DDL of %s", ini, mig, models);
+		cli_note(c, "Next: cd %s && retort migrate -m \"initial\"  (python3 must import retort.sqlalchemy and %s)",
+			 dir, models);
+		status = 0;
+		goto out;
+	}
 	if (!kept && write_new(c, schema, schema_text) < 0)
 		goto out;
 	if (kept)
@@ -146,5 +206,6 @@ out:
 	free(ini);
 	free(mig);
 	free(schema);
+	free(text);
 	return status;
 }

@@ -15,10 +15,10 @@ static void print_text(const rt_lint_report *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const rt_finding *f = &r->v[i];
-		printf("%s:%d:%d: %s: %s%s\n", f->file ? f->file : "-", f->line,
-		       f->column, f->rule, f->message,
+		printf("%s:%d:%d: %s: %s%s\n", f->file ? cli_safe(f->file) : "-", f->line,
+		       f->column, f->rule, cli_safe(f->message),
 		       strcmp(f->section, "downgrade") ? "" : " (downgrade section)");
-		printf("  why: %s\n  fix: %s\n", f->why, f->fix);
+		printf("  why: %s\n  fix: %s\n", cli_safe(f->why), cli_safe(f->fix));
 	}
 }
 

@@ -85,7 +85,7 @@ int cmd_create(cli *c, int argc, char **argv)
 /* Ask on the terminal; 1 when the answer is yes. */
 static int confirm(const char *url)
 {
-	fprintf(stderr, "This throws away everything in %s and builds it again.\nContinue? [y/N] ", url);
+	fprintf(stderr, "This throws away everything in %s and builds it again.\nContinue? [y/N] ", cli_safe(url));
 	fflush(stderr);
 	char line[16];
 	if (!fgets(line, sizeof(line), stdin))

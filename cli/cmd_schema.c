@@ -44,7 +44,7 @@ int cmd_check(cli *c, int argc, char **argv)
 		fputs("}\n", stdout);
 	} else {
 		for (size_t i = 0; i < d.changes.n; i++)
-			printf("%s\n", d.changes.v[i]);
+			printf("%s\n", cli_safe(d.changes.v[i]));
 	}
 	cli_report_unsupported(c, &d);
 	int status = d.changes.n ? 1 : 0;

@@ -41,9 +41,9 @@ static void print_text(cli *c, const rt_verify_report *r)
 	for (size_t i = 0; i < r->n; i++) {
 		const rt_verify_check *k = &r->v[i];
 		printf("%s%-4s%s  %-13s %s\n", k->ok ? green : red, k->ok ? "ok" : "FAIL", off,
-		       k->name, k->summary ? k->summary : "");
+		       k->name, cli_safe(k->summary));
 		for (size_t j = 0; j < k->problems.n; j++)
-			printf("      - %s\n", k->problems.v[j]);
+			printf("      - %s\n", cli_safe(k->problems.v[j]));
 		if (k->fix_sql) {
 			printf("      SQL that brings the database back in line with its migrations:\n");
 			const char *p = k->fix_sql;

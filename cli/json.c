@@ -5,36 +5,15 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /*
- * s as a JSON string, or null when s is NULL.  Control characters are
- * escaped; bytes >= 0x80 are copied as they are, so the output is valid
- * JSON only when s is UTF-8.
- */
-/*
- * Length of the well-formed UTF-8 sequence at p (1-4), or 0 when the bytes
- * there are not one (stray continuation, overlong form, surrogate, beyond
- * U+10FFFF, cut short).
- */
-static int utf8_len(const unsigned char *p)
-{
-	int n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
-	if (!n || p[0] > 0xf4)
-		return 0;
-	for (int i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
-		return 0;
-	return n;
-}
-
-/*
- * A JSON string: quotes, backslashes and control characters escaped, and
- * bytes that are not UTF-8 (a Latin-1 file header, say) written as
- * U+FFFD, so the document always parses.
+ * A JSON string, or null when s is NULL: made printable first as all text
+ * output is (rt_printable: control characters other than newline and tab,
+ * and bytes that are not UTF-8, become U+FFFD), then quotes, backslashes,
+ * newlines and tabs escaped, so the document always parses and no value
+ * read from a file reaches a terminal as an escape sequence.
  */
 void json_str(FILE *f, const char *s)
 {
@@ -42,31 +21,19 @@ void json_str(FILE *f, const char *s)
 		fputs("null", f);
 		return;
 	}
+	char *clean = rt_printable(s);
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const char *p = clean; *p; p++) {
 		switch (*p) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;
 		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20) {
-				fprintf(f, "\\u%04x", *p);
-			} else if (*p < 0x80) {
-				fputc(*p, f);
-			} else {
-				int n = utf8_len(p);
-				if (n) {
-					fwrite(p, 1, (size_t)n, f);
-					p += n - 1;
-				} else {
-					fputs("\\ufffd", f);
-				}
-			}
+		default: fputc(*p, f);
 		}
 	}
 	fputc('"', f);
+	free(clean);
 }
 
 void json_strlist(FILE *f, const rt_strlist *l)

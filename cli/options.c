@@ -45,7 +45,7 @@ int usage_error(cli *c, const char *usage, const char *fmt, ...)
 	fprintf(stderr, "%serror:%s ", c->color ? "\033[1;31m" : "",
 		c->color ? "\033[0m" : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vprint_safe(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nusage: %s\nSee 'retort %s --help'.\n", usage,
 		c->cmd ? c->cmd : "");

@@ -71,6 +71,36 @@ rt_ctx *cli_ctx(cli *c, rt_error *err)
 	return c->ctx;
 }
 
+/*
+ * See cli.h.  The copies live in a ring of 16, each freed when its slot
+ * comes round again, so a few can share one printf (and the last ones
+ * stay reachable until exit).
+ */
+const char *cli_safe(const char *s)
+{
+	static char *ring[16];
+	static unsigned next;
+	unsigned i = next++ % 16;
+	free(ring[i]);
+	ring[i] = rt_printable(s);
+	return ring[i];
+}
+
+/* See cli.h. */
+void cli_vprint_safe(FILE *stream, const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *text = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (text) {
+		vsnprintf(text, (size_t)n + 1, fmt, again);
+		fputs(cli_safe(text), stream);
+		free(text);
+	}
+	va_end(again);
+}
+
 /* ANSI colours for stderr: "" unless c->color (a terminal, no NO_COLOR, TERM not dumb). */
 static const char *red(cli *c) { return c->color ? "\033[1;31m" : ""; }
 static const char *yellow(cli *c) { return c->color ? "\033[33m" : ""; }
@@ -84,15 +114,16 @@ int cli_fail(cli *c, rt_error *err)
 {
 	fflush(stdout); /* data printed so far comes before the error, also in one pipe */
 	fprintf(stderr, "%serror:%s ", red(c), off(c));
-	if (err->file && err->line && err->column)
-		fprintf(stderr, "%s:%d:%d: ", err->file, err->line, err->column);
-	else if (err->file && err->line)
-		fprintf(stderr, "%s:%d: ", err->file, err->line);
-	else if (err->file)
-		fprintf(stderr, "%s: ", err->file);
-	fprintf(stderr, "%s\n", err->message ? err->message : "unknown error");
+	const char *file = err->file ? cli_safe(err->file) : NULL;
+	if (file && err->line && err->column)
+		fprintf(stderr, "%s:%d:%d: ", file, err->line, err->column);
+	else if (file && err->line)
+		fprintf(stderr, "%s:%d: ", file, err->line);
+	else if (file)
+		fprintf(stderr, "%s: ", file);
+	fprintf(stderr, "%s\n", err->message ? cli_safe(err->message) : "unknown error");
 	if (err->hint)
-		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), err->hint);
+		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), cli_safe(err->hint));
 	int status = rt_error_exit_status(err);
 	rt_error_clear(err);
 	return status;
@@ -108,11 +139,11 @@ int cli_error(cli *c, int status, const char *hint, const char *fmt, ...)
 	fflush(stdout);
 	fprintf(stderr, "%serror:%s ", red(c), off(c));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vprint_safe(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	if (hint)
-		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), hint);
+		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), cli_safe(hint));
 	return status;
 }
 
@@ -122,7 +153,7 @@ void cli_note(cli *c, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vprint_safe(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -179,7 +210,7 @@ void cli_on_event(const rt_event *ev, void *ud)
 			fprintf(f, " -> ");
 			join(f, &ev->step->to);
 			if (ev->rev && ev->rev->message)
-				fprintf(f, ", %s", ev->rev->message);
+				fprintf(f, ", %s", cli_safe(ev->rev->message));
 			long n = ftell(f);
 			fclose(f);
 			if (n >= (long)sizeof(buf))
@@ -284,10 +315,10 @@ void print_rev_verbose(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 			fprintf(f, "%s%s", i ? ", " : "", g->labels[r->branch[i]].name);
 		fputc('\n', f);
 	}
-	fprintf(f, "Path: %s\n", r->path);
+	fprintf(f, "Path: %s\n", cli_safe(r->path));
 	if (r->create_date)
-		fprintf(f, "Create Date: %s\n", r->create_date);
-	fprintf(f, "\n    %s\n\n", r->message ? r->message : "");
+		fprintf(f, "Create Date: %s\n", cli_safe(r->create_date));
+	fprintf(f, "\n    %s\n\n", cli_safe(r->message));
 }
 
 int cli_read_current(cli *c, rt_state *st, rt_error *err)

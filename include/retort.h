@@ -152,6 +152,13 @@ RT_API void rt_config_free(rt_config *cfg);
 /* A copy of url with any password replaced by "***"; the caller frees it. */
 RT_API char *rt_url_mask(const char *url);
 
+/*
+ * A copy of s safe to print on a terminal: control characters other than
+ * newline and tab (C0, DEL, C1) and bytes that are not UTF-8 become U+FFFD.
+ * NULL gives "".  The caller frees it.
+ */
+RT_API char *rt_printable(const char *s);
+
 /* ------------------------------------------------------------------ */
 /* Migration files and the revision graph                               */
 /* ------------------------------------------------------------------ */

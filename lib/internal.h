@@ -33,6 +33,18 @@ void rt_revset_join(strbuf *sb, const rt_graph *g, const rt_revset *s,
 
 
 /*
+ * Replace in text every secret of url (those rt_url_mask hides, as written,
+ * %-decoded and unquoted, and the pieces libpq would cut a malformed one
+ * into) with "***": for libpq's messages, which quote parts of the URL.
+ */
+void rt_url_hide_secrets(strbuf *text, const char *url);
+/*
+ * A hint when url's password holds a character that ends it early for
+ * libpq (an unencoded '/' or '@'), else NULL.
+ */
+const char *rt_url_password_hint(const char *url);
+
+/*
  * Collects several problems (e.g. every malformed file of a directory) so
  * they are reported together: one "file:line: message" line each.
  */

@@ -354,6 +354,19 @@ static int start_section(rt_revision *r, const line *ln, const char *rest,
 	return 0;
 }
 
+/*
+ * A header value for display: control characters (a lone CR, escape
+ * sequences) as U+FFFD, so a message can neither drive the terminal nor
+ * end the comment it is printed in by --sql (PostgreSQL ends a -- comment
+ * at a CR).
+ */
+static char *printable(const char *v, size_t n)
+{
+	strbuf sb = STRBUF_INIT;
+	rt_strbuf_add_printable(&sb, v, n);
+	return rt_strbuf_detach(&sb);
+}
+
 /* Record one "-- Key: value" header line. */
 static int header_line(rt_revision *r, const line *ln, const char *c, size_t n,
 		       int *seen, rt_error *err)
@@ -391,10 +404,10 @@ static int header_line(rt_revision *r, const line *ln, const char *c, size_t n,
 		return parse_list(r->path, ln->no, "Revises", v, vlen, &r->down,
 				  err);
 	case K_DATE:
-		r->create_date = rt_xstrndup(v, vlen);
+		r->create_date = printable(v, vlen);
 		return 0;
 	case K_MESSAGE:
-		r->message = rt_xstrndup(v, vlen);
+		r->message = printable(v, vlen);
 		return 0;
 	case K_LABELS:
 		r->line_labels = ln->no;

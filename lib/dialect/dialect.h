@@ -136,8 +136,10 @@ typedef struct rt_dialect {
 		    const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 	int (*scratch_create)(const rt_config *cfg, char **url, rt_error *err);
 	/*
-	 * A full copy of the database into the file dest (which must not
-	 * exist); 1 when there is no database yet, so nothing to copy.
+	 * A full copy of the database into the file dest, an empty private
+	 * file the caller made and publishes under its final name once this
+	 * succeeds (and removes otherwise); 1 when there is no database yet,
+	 * so nothing to copy.
 	 */
 	int (*backup)(const rt_config *cfg, const char *dest, rt_error *err);
 	const char *backup_ext; /* file name extension of a backup: "sqlite", "dump" */

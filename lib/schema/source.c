@@ -176,7 +176,9 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 		rt_config_free(lcfg);
 		return rc;
 	}
-	rt_fail(err, RT_EUSAGE, "'%s' is not a schema source", spec);
+	char *masked = rt_url_mask(spec); /* a mistyped URL can hold a password */
+	rt_fail(err, RT_EUSAGE, "'%s' is not a schema source", masked);
+	free(masked);
 	rt_hint(err, "sources: schema, file:PATH, migrations[:REV], database, a database URL, empty");
 	return -1;
 }

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -128,6 +129,85 @@ int rt_fs_write_new_file(const char *path, const char *data, size_t len,
 				  strerror(e));
 	}
 	return 0;
+}
+
+/* See fs.h.  mkstemp opens with O_CREAT | O_EXCL (no symlink is followed) and mode 0600. */
+int rt_fs_create_partial(const char *path, char **tmp, rt_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	*tmp = rt_xasprintf("%.*s.%s.partial-XXXXXX", (int)(name - path), path, name);
+	int fd = mkstemp(*tmp);
+	if (fd < 0) {
+		int e = errno;
+		char *dir = rt_fs_dirname(path);
+		rt_fail_at(err, RT_EIO, dir, 0, "cannot create a file here: %s", strerror(e));
+		free(dir);
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	close(fd);
+	return 0;
+}
+
+/* fsync a file or directory by name; errors are returned as errno. */
+static int sync_path(const char *path, int dir)
+{
+	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno;
+	int e = fsync(fd) < 0 && !dir ? errno : 0; /* some file systems cannot sync a directory */
+	close(fd);
+	return e;
+}
+
+/*
+ * See fs.h.  link() fails when anything is at path and never follows a
+ * symlink there; where the file system has no hard links, rename() after
+ * an lstat does the same but for a race with another writer.
+ */
+int rt_fs_publish(const char *tmp, const char *path, rt_error *err)
+{
+	int e = sync_path(tmp, 0);
+	if (!e && link(tmp, path) < 0) {
+		e = errno;
+		if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS) {
+			e = rt_fs_lexists(path) ? EEXIST : rename(tmp, path) < 0 ? errno : 0;
+			if (!e)
+				goto synced;
+		}
+	}
+	unlink(tmp);
+	if (e == EEXIST)
+		return rt_fail_at(err, RT_EUSAGE, path, 0, "already exists; it is not overwritten");
+	if (e)
+		return rt_fail_at(err, RT_EIO, path, 0, "cannot write: %s", strerror(e));
+synced:;
+	char *dir = rt_fs_dirname(path);
+	sync_path(dir, 1);
+	free(dir);
+	return 0;
+}
+
+/* See fs.h. */
+int rt_fs_mkdirs_private(const char *path, rt_error *err)
+{
+	char *parent = rt_fs_dirname(path);
+	int rc = rt_fs_mkdirs(parent, err);
+	free(parent);
+	if (rc < 0)
+		return -1;
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return rt_fail_at(err, RT_EIO, path, 0, "cannot create directory: %s", strerror(errno));
+	return 0;
+}
+
+int rt_fs_lexists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
 }
 
 int rt_fs_exists(const char *path)

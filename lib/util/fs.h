@@ -18,6 +18,23 @@ int rt_fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
 /* Write a file that must not exist yet (O_EXCL). */
 int rt_fs_write_new_file(const char *path, const char *data, size_t len,
 		      rt_error *err);
+/*
+ * Create an empty file beside path (in its directory, so that publishing
+ * it stays on one file system), named ".<name>.partial-XXXXXX", mode 0600,
+ * never through a symlink; its name goes in *tmp (the caller frees it).
+ */
+int rt_fs_create_partial(const char *path, char **tmp, rt_error *err);
+/*
+ * Make the complete file tmp appear as path at once, only if nothing is
+ * at path (a symlink there, even a dangling one, counts), so a reader
+ * never sees a partial file under the final name: tmp is flushed to disk,
+ * linked to path and removed.  On failure tmp is removed.
+ */
+int rt_fs_publish(const char *tmp, const char *path, rt_error *err);
+/* mkdir -p whose last directory, when it is made, is private (0700). */
+int rt_fs_mkdirs_private(const char *path, rt_error *err);
+/* Anything at path, a dangling symlink included (lstat). */
+int rt_fs_lexists(const char *path);
 int rt_fs_exists(const char *path);
 int rt_fs_is_dir(const char *path);
 /* mkdir -p */

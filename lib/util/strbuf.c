@@ -1,6 +1,7 @@
 /*
  * strbuf.c - growable NUL-terminated strings (see strbuf.h).
  */
+#include "retort.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -111,4 +112,51 @@ void rt_strbuf_release(strbuf *sb)
 const char *rt_strbuf_str(const strbuf *sb)
 {
 	return sb->buf ? sb->buf : "";
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at p (2-4 bytes, p < end), or 0
+ * when the bytes there are not one (stray continuation, overlong form,
+ * surrogate, beyond U+10FFFF, cut short).
+ */
+static int utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	int n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+	if (!n || p[0] > 0xf4 || end - p < n)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/* See strbuf.h.  C1 controls are U+0080..U+009F: 0xc2 0x80..0x9f in UTF-8. */
+void rt_strbuf_add_printable(strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	rt_strbuf_grow(sb, n);
+	while (p < end) {
+		if (*p == '\n' || *p == '\t' || (*p >= 0x20 && *p < 0x7f)) {
+			rt_strbuf_addc(sb, (char)*p++);
+			continue;
+		}
+		int len = *p >= 0x80 ? utf8_len(p, end) : 0;
+		if (len && !(p[0] == 0xc2 && p[1] < 0xa0))
+			rt_strbuf_add(sb, p, (size_t)len);
+		else
+			rt_strbuf_adds(sb, "\xef\xbf\xbd");
+		p += len ? len : 1;
+	}
+}
+
+/* See retort.h. */
+char *rt_printable(const char *s)
+{
+	strbuf sb = STRBUF_INIT;
+	if (s)
+		rt_strbuf_add_printable(&sb, s, strlen(s));
+	return rt_strbuf_detach(&sb);
 }

@@ -34,6 +34,13 @@ void rt_strbuf_setlen(strbuf *sb, size_t len);
 void rt_strbuf_reset(strbuf *sb);
 /* Remove trailing whitespace. */
 void rt_strbuf_rtrim(strbuf *sb);
+/*
+ * Append s[0..n) made safe to show on a terminal: control characters other
+ * than newline and tab (C0, DEL, and C1 such as CSI), and bytes that are
+ * not UTF-8, each become U+FFFD, so text from a file cannot move the
+ * cursor, recolour the screen or end a comment early.
+ */
+void rt_strbuf_add_printable(strbuf *sb, const char *s, size_t n);
 /* Return the buffer (never NULL) and leave sb empty; the caller frees it. */
 char *rt_strbuf_detach(strbuf *sb);
 void rt_strbuf_release(strbuf *sb);

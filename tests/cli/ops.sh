@@ -90,14 +90,14 @@ pg_test_backup_keeps_the_password_off_the_command_line() {
 	two_migrations
 	rt upgrade head
 	psql_admin -d postgres -c "ALTER USER $RETORT_TEST_PGUSER PASSWORD 's3cret-pw'" >/dev/null
-	printf '#!/bin/sh\ncase "$1" in --version) echo "pg_dump (PostgreSQL) 99.0";; *) echo "$@" > args; echo "$PGPASSWORD" > pw;; esac\n' > fake_pg_dump
+	printf '#!/bin/sh\ncase "$1" in --version) echo "pg_dump (PostgreSQL) 99.0";; *) echo "$@" > args; cat "$PGSERVICEFILE" > svc;; esac\n' > fake_pg_dump
 	chmod +x fake_pg_dump
 	sed -i "s|postgresql://$RETORT_TEST_PGUSER@|postgresql://$RETORT_TEST_PGUSER:s3cret-pw@|" retort.ini
 	RETORT_PG_DUMP=$PWD/fake_pg_dump rt backup -o x.dump
 	psql_admin -d postgres -c "ALTER USER $RETORT_TEST_PGUSER PASSWORD NULL" >/dev/null
 	expect_rc 0
 	grep -q s3cret args && fail "the password was on pg_dump's command line: $(cat args)"
-	[ "$(cat pw)" = "s3cret-pw" ] || fail "PGPASSWORD was not passed"
+	grep -qx "password=s3cret-pw" svc || fail "the password was not in the service file: $(cat svc)"
 	grep -q -- "--format=custom" args || fail "not custom format"
 	return 0
 }

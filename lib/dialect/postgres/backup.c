@@ -2,57 +2,28 @@
  * backup.c - PostgreSQL backups with pg_dump (custom format, for
  * pg_restore), using the same connection settings as retort.
  *
- * The password never appears on pg_dump's command line (where `ps` would
- * show it): it is taken out of the connection string and handed over in
- * PGPASSWORD.  pg_dump must be at least as new as the server.
+ * No secret is ever on pg_dump's command line, where `ps` shows it: the
+ * connection goes to pg_dump as a libpq service file holding the settings
+ * retort's own connection used (password and sslpassword included; the
+ * environment has no variable for sslpassword).  That file is private
+ * (0600) and removed before pg_dump even starts: pg_dump reads it through
+ * the descriptor it inherits (/dev/fd/N).  pg_dump must be at least as
+ * new as the server.
  */
 #include "internal.h"
 #include "dialect/postgres/libpq.h"
 #include "dialect/postgres/pg_internal.h"
 #include "util/fs.h"
+#include "util/proc.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* The connection string without its password; the password in *password. */
-static char *split_password(const char *url, char **password, rt_error *err)
-{
-	char *msg = NULL;
-	PQconninfoOption *opts = PQconninfoParse(url, &msg);
-	if (!opts) {
-		char *masked = rt_url_mask(url);
-		strbuf why = STRBUF_INIT;
-		rt_strbuf_adds(&why, msg ? msg : "out of memory");
-		rt_pg_hide_password(&why, url);
-		rt_fail(err, RT_ECONFIG, "cannot read the connection string %s: %s", masked, why.buf);
-		rt_strbuf_release(&why);
-		free(masked);
-		PQfreemem(msg);
-		return NULL;
-	}
-	strbuf sb = STRBUF_INIT;
-	*password = NULL;
-	for (PQconninfoOption *o = opts; o->keyword; o++) {
-		if (!o->val || !*o->val)
-			continue;
-		if (!strcmp(o->keyword, "password")) {
-			*password = rt_xstrdup(o->val);
-			continue;
-		}
-		rt_strbuf_addf(&sb, "%s%s='", sb.len ? " " : "", o->keyword);
-		for (const char *p = o->val; *p; p++) {
-			if (*p == '\'' || *p == '\\')
-				rt_strbuf_addc(&sb, '\\');
-			rt_strbuf_addc(&sb, *p);
-		}
-		rt_strbuf_addc(&sb, '\'');
-	}
-	PQconninfoFree(opts);
-	return rt_strbuf_detach(&sb);
-}
 
 /* The pg_dump to run: $RETORT_PG_DUMP, else the newest installed, else PATH's. */
 static char *find_pg_dump(void)
@@ -72,38 +43,47 @@ static char *find_pg_dump(void)
 /* Major version of a pg_dump ("pg_dump (PostgreSQL) 15.18" -> 15), or -1. */
 static int dump_major(const char *pg_dump)
 {
-	char *cmd = rt_xasprintf("'%s' --version 2>/dev/null", pg_dump);
-	FILE *f = popen(cmd, "r");
-	free(cmd);
-	if (!f)
-		return -1;
-	char line[256] = "";
+	strbuf cmd = STRBUF_INIT; /* '...' for the shell, each ' as '\'' */
+	rt_strbuf_addc(&cmd, '\'');
+	for (const char *p = pg_dump; *p; p++) {
+		if (*p == '\'')
+			rt_strbuf_adds(&cmd, "'\\''");
+		else
+			rt_strbuf_addc(&cmd, *p);
+	}
+	rt_strbuf_adds(&cmd, "' --version");
+	rt_proc_result r;
+	rt_error e = { 0 };
 	int major = -1;
-	if (fgets(line, sizeof(line), f)) {
-		const char *p = strstr(line, ") ");
+	if (rt_proc_run(cmd.buf, NULL, NULL, &r, &e) == 0) {
+		const char *p = r.exit_status == 0 ? strstr(rt_strbuf_str(&r.out), ") ") : NULL;
 		if (p)
 			major = atoi(p + 2);
+		rt_proc_result_free(&r);
 	}
-	pclose(f);
+	rt_error_clear(&e);
+	rt_strbuf_release(&cmd);
 	return major;
 }
 
 /*
- * The server's major version (PQserverVersion / 10000: 150004 -> 15) over
- * a short connection of its own; url goes in as dbname with expansion on,
- * so URLs and key=value strings both work.  -1 with err when it cannot
- * connect.
+ * Connect as retort does (url as dbname with expansion on, so URLs and
+ * key=value strings both work) and take the server's major version
+ * (PQserverVersion / 10000: 150004 -> 15) and the settings the connection
+ * really used (*settings, from PQconninfo: the URL, PG* variables, a
+ * service and ~/.pgpass all resolved).  -1 with err when it cannot connect.
  */
-static int server_major(const char *url, rt_error *err)
+static int server_major(const char *url, PQconninfoOption **settings, rt_error *err)
 {
 	const char *keys[] = { "application_name", "dbname", NULL };
 	const char *vals[] = { "retort", url, NULL };
 	PGconn *pg = PQconnectdbParams(keys, vals, 1);
+	*settings = NULL;
 	if (!pg || PQstatus(pg) != CONNECTION_OK) {
 		char *masked = rt_url_mask(url);
 		strbuf why = STRBUF_INIT;
 		rt_strbuf_adds(&why, pg ? PQerrorMessage(pg) : "out of memory");
-		rt_pg_hide_password(&why, url);
+		rt_url_hide_secrets(&why, url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", masked, why.buf);
 		rt_strbuf_release(&why);
 		free(masked);
@@ -111,32 +91,105 @@ static int server_major(const char *url, rt_error *err)
 		return -1;
 	}
 	int v = PQserverVersion(pg) / 10000;
+	*settings = PQconninfo(pg);
 	PQfinish(pg);
 	return v;
 }
 
-/* Run pg_dump -Fc -f dest with conninfo; the password goes through the environment. */
-static int run_pg_dump(const char *pg_dump, const char *conninfo, const char *password,
-		       const char *dest, rt_error *err)
+/* Write all of buf to fd; 0, or an errno value. */
+static int write_all(int fd, const char *buf, size_t len)
 {
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, buf + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * A private service file "[retort]" holding the settings as key=value
+ * lines, already unlinked: only the returned descriptor (at offset 0)
+ * reaches it.  A value libpq's service-file reader would change (a line
+ * break, white space at either end) cannot go this way: the error names
+ * the setting.  -1 on failure.
+ */
+static int service_file(const PQconninfoOption *settings, rt_error *err)
+{
+	strbuf sb = STRBUF_INIT;
+	rt_strbuf_adds(&sb, "[retort]\n");
+	for (const PQconninfoOption *o = settings; o && o->keyword; o++) {
+		const char *v = o->val;
+		if (!v || !*v || !strcmp(o->keyword, "service") || !strcmp(o->keyword, "servicefile"))
+			continue;
+		size_t n = strlen(v);
+		if (strpbrk(v, "\r\n") || isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1])) {
+			rt_strbuf_release(&sb);
+			return rt_fail(err, RT_EFAIL, "the connection setting '%s' holds a line break or white space at an end: pg_dump cannot be given it without showing it on its command line",
+				       o->keyword);
+		}
+		rt_strbuf_addf(&sb, "%s=%s\n", o->keyword, v);
+	}
+	const char *tmpdir = getenv("TMPDIR");
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	char *path = rt_xasprintf("%s/retort-pgservice-XXXXXX", tmpdir);
+	int fd = mkstemp(path); /* mode 0600, O_EXCL */
+	int e = fd < 0 ? errno : 0;
+	if (fd >= 0) {
+		unlink(path);
+		e = write_all(fd, sb.buf, sb.len);
+	}
+	memset(sb.buf, 0, sb.len); /* no copy of the secrets stays in memory either */
+	rt_strbuf_release(&sb);
+	free(path);
+	if (e) {
+		if (fd >= 0)
+			close(fd);
+		return rt_fail(err, RT_EIO, "cannot write a private service file for pg_dump in %s: %s",
+			       tmpdir, strerror(e));
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC); /* only pg_dump gets it */
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+/*
+ * Run pg_dump -Fc into dest (opened here, never through a symlink, and
+ * given as pg_dump's stdout) with the connection in the service file on
+ * descriptor svc: its argv holds no connection setting at all.
+ */
+static int run_pg_dump(const char *pg_dump, int svc, const char *dest, rt_error *err)
+{
+	int out = open(dest, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+	if (out < 0)
+		return rt_fail_at(err, RT_EIO, dest, 0, "cannot write: %s", strerror(errno));
+	char svcpath[32];
+	snprintf(svcpath, sizeof(svcpath), "/dev/fd/%d", svc);
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		close(out);
 		return rt_fail(err, RT_EFAIL, "cannot start pg_dump: %s", strerror(errno));
+	}
 	if (pid == 0) {
-		if (password)
-			setenv("PGPASSWORD", password, 1);
-		char *dbname = rt_xasprintf("--dbname=%s", conninfo);
-		char *file = rt_xasprintf("--file=%s", dest);
-		execlp(pg_dump, pg_dump, "--format=custom", "--no-password", dbname, file,
-		       (char *)NULL);
+		if (dup2(out, 1) < 0)
+			_exit(126);
+		fcntl(svc, F_SETFD, 0); /* kept across exec */
+		setenv("PGSERVICEFILE", svcpath, 1);
+		setenv("PGSERVICE", "retort", 1);
+		execlp(pg_dump, pg_dump, "--format=custom", "--no-password", (char *)NULL);
 		_exit(127);
 	}
+	close(out);
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	unlink(dest);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		rt_fail(err, RT_EFAIL, "pg_dump was not found");
 		rt_hint(err, "install the PostgreSQL client (Debian: postgresql-client), or point RETORT_PG_DUMP at pg_dump");
@@ -146,20 +199,18 @@ static int run_pg_dump(const char *pg_dump, const char *conninfo, const char *pa
 }
 
 /*
- * The dialect's backup (see dialect.h): refuses an existing dest, then
- * compares pg_dump's major version with the server's before running it,
- * because an older pg_dump refuses a newer server -- the error can then
- * say which client to install.  Never returns 1: a database that does not
- * exist is a connection error here.
+ * The dialect's backup (see dialect.h): compares pg_dump's major version
+ * with the server's before running it, because an older pg_dump refuses
+ * a newer server -- the error can then say which client to install.
+ * Never returns 1: a database that does not exist is a connection error
+ * here.
  */
 int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err)
 {
-	if (rt_fs_exists(dest))
-		return rt_fail_at(err, RT_EUSAGE, dest, 0,
-				  "already exists; retort never overwrites a backup");
 	if (rt_libpq_load(err) < 0)
 		return -1;
-	int server = server_major(cfg->url, err);
+	PQconninfoOption *settings;
+	int server = server_major(cfg->url, &settings, err);
 	if (server < 0)
 		return -1;
 	char *pg_dump = find_pg_dump();
@@ -173,13 +224,13 @@ int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err)
 			pg_dump, client, server);
 		rt_hint(err, "install postgresql-client-%d, or point RETORT_PG_DUMP at a pg_dump of version %d or newer", server, server);
 	} else {
-		char *password = NULL;
-		char *conninfo = split_password(cfg->url, &password, err);
-		if (conninfo)
-			rc = run_pg_dump(pg_dump, conninfo, password, dest, err);
-		free(conninfo);
-		free(password);
+		int svc = service_file(settings, err);
+		if (svc >= 0) {
+			rc = run_pg_dump(pg_dump, svc, dest, err);
+			close(svc);
+		}
 	}
+	PQconninfoFree(settings);
 	free(pg_dump);
 	return rc;
 }

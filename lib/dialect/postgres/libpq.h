@@ -23,7 +23,7 @@
 /* Every libpq function retort calls. */
 #define RT_LIBPQ_FUNCS(X)                                                   \
 	X(PQclear) X(PQcmdStatus) X(PQcmdTuples) X(PQconnectdbParams)       \
-	X(PQconninfoFree)                                                   \
+	X(PQconninfo) X(PQconninfoFree)                                     \
 	X(PQconninfoParse) X(PQdb) X(PQerrorMessage) X(PQexec) X(PQfinish)  \
 	X(PQfreemem) X(PQgetCopyData) X(PQgetResult) X(PQgetisnull)         \
 	X(PQgetvalue)                                                       \
@@ -52,6 +52,7 @@ int rt_libpq_load(rt_error *err);
 #define PQcmdStatus (*rt_libpq.PQcmdStatus)
 #define PQcmdTuples (*rt_libpq.PQcmdTuples)
 #define PQconnectdbParams (*rt_libpq.PQconnectdbParams)
+#define PQconninfo (*rt_libpq.PQconninfo)
 #define PQconninfoFree (*rt_libpq.PQconninfoFree)
 #define PQconninfoParse (*rt_libpq.PQconninfoParse)
 #define PQdb (*rt_libpq.PQdb)

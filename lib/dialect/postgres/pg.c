@@ -33,36 +33,6 @@ struct rt_conn {
 	char *tables_schema; /* where retort's tables are, once read */
 };
 
-/*
- * See pg_internal.h.  The password is what rt_url_mask hides: the span
- * where the URL and its masked form differ.
- */
-void rt_pg_hide_password(strbuf *msg, const char *url)
-{
-	char *masked = rt_url_mask(url);
-	size_t n = strlen(url), m = strlen(masked), p = 0, s = 0;
-	while (p < n && p < m && url[p] == masked[p])
-		p++;
-	while (s < n - p && s < m - p && url[n - 1 - s] == masked[m - 1 - s])
-		s++;
-	free(masked);
-	if (n - p - s < 2) /* no password (or one too short to tell from text) */
-		return;
-	char *pw = rt_xstrndup(url + p, n - p - s);
-	strbuf out = STRBUF_INIT;
-	const char *at = rt_strbuf_str(msg), *hit;
-	while ((hit = strstr(at, pw))) {
-		rt_strbuf_add(&out, at, (size_t)(hit - at));
-		rt_strbuf_adds(&out, "***");
-		at = hit + strlen(pw);
-	}
-	rt_strbuf_adds(&out, at);
-	rt_strbuf_reset(msg);
-	rt_strbuf_adds(msg, rt_strbuf_str(&out));
-	rt_strbuf_release(&out);
-	free(pw);
-}
-
 static void ignore_notice(void *arg, const char *message)
 {
 	(void)arg;
@@ -112,9 +82,10 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 		strbuf msg = STRBUF_INIT;
 		rt_strbuf_adds(&msg, c->pg ? PQerrorMessage(c->pg) : "out of memory");
 		rt_strbuf_rtrim(&msg);
-		rt_pg_hide_password(&msg, cfg->url);
+		rt_url_hide_secrets(&msg, cfg->url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", c->masked, msg.buf);
-		rt_hint(err, "check the URL (url in retort.ini, DATABASE_URL or --url), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
+		const char *pw_hint = rt_url_password_hint(cfg->url);
+		rt_hint(err, "%s", pw_hint ? pw_hint : "check the URL (url in retort.ini, DATABASE_URL or --url), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
 		rt_strbuf_release(&msg);
 		PQfinish(c->pg);
 		free(c->masked);
@@ -587,7 +558,7 @@ static PGconn *scratch_server(const rt_config *cfg, rt_error *err)
 	strbuf msg = STRBUF_INIT;
 	rt_strbuf_adds(&msg, pg ? PQerrorMessage(pg) : "out of memory");
 	rt_strbuf_rtrim(&msg);
-	rt_pg_hide_password(&msg, base);
+	rt_url_hide_secrets(&msg, base);
 	PQfinish(pg);
 	keys[2] = "dbname"; /* a later dbname overrides the URL's */
 	vals[2] = "postgres";

@@ -66,11 +66,4 @@ void rt_pg_qname(strbuf *sb, const char *schema, const char *name);
 
 int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err);
 
-/*
- * Replace the password of url (as rt_url_mask finds it) by *** wherever it
- * appears in msg: libpq may quote the token of a malformed URL it choked
- * on, and that token can be the password.
- */
-void rt_pg_hide_password(strbuf *msg, const char *url);
-
 #endif

@@ -14,7 +14,8 @@
 /*
  * The dialect's backup (see dialect.h); 1 when the file does not exist or
  * is empty.  Copies 1024 pages a step, sleeping 20 ms whenever the source
- * is busy, so writers keep working; a failed copy leaves no file behind.
+ * is busy, so writers keep working.  dest needs no journal: it becomes a
+ * backup only once complete.
  */
 int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err)
 {
@@ -32,12 +33,9 @@ int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err)
 		rc = 1; /* no database yet (or one only just opened): nothing to back up */
 		goto out;
 	}
-	if (rt_fs_exists(dest)) {
-		rt_fail_at(err, RT_EUSAGE, dest, 0, "already exists; retort never overwrites a backup");
-		goto out;
-	}
 	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
+	    sqlite3_exec(dst, "PRAGMA journal_mode = OFF", NULL, NULL, NULL) != SQLITE_OK) {
 		rt_fail(err, RT_EDB, "cannot open %s or %s: %s", path, dest,
 			sqlite3_errmsg(src && dst ? dst : src ? src : dst));
 		goto out;
@@ -67,8 +65,6 @@ int rt_sqlite_backup(const rt_config *cfg, const char *dest, rt_error *err)
 out:
 	sqlite3_close(src);
 	sqlite3_close(dst);
-	if (rc < 0 && dst)
-		unlink(dest);
 	free(path);
 	return rc;
 }

@@ -45,8 +45,12 @@ int rt_sqlite_path(const char *url, const char *dir, char **path,
 		p = url + 9;
 	else if (!strncmp(url, "sqlite:", 7))
 		p = url + 7;
-	else
-		return rt_fail(err, RT_ECONFIG, "'%s' is not a sqlite URL", url);
+	else {
+		char *masked = rt_url_mask(url);
+		rt_fail(err, RT_ECONFIG, "'%s' is not a sqlite URL", masked);
+		free(masked);
+		return -1;
+	}
 	if (!strcmp(p, ":memory:") || !strcmp(p, "/:memory:")) {
 		*path = rt_xstrdup(":memory:");
 		return 0;
