@@ -455,7 +455,10 @@ static const char q_funcs[] =
 	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
 	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
 	"AND d.objoid = p.oid AND d.objsubid = 0 "
-	"WHERE p.prokind <> 'a' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_proc", "p.oid");
+	"WHERE p.prokind <> 'a' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_proc", "p.oid")
+	/* not the constructors of a range type: they come with it */
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+	"AND x.objid = p.oid AND x.deptype = 'i')";
 
 /* One function or procedure, identified by name and argument types. */
 static int on_func(void *ud, int n, const char *const *v)
