@@ -115,6 +115,7 @@ typedef struct rt_config {
 	int truncate_slug_length;
 	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
 	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
+	int compare_privileges;  /* compare_privileges = true: GRANTs are compared (PostgreSQL) */
 	double lock_wait;        /* seconds to wait for the migration lock */
 	rt_kv *placeholders;     /* [placeholders] and -x key=value */
 	size_t nplaceholders;

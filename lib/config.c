@@ -28,7 +28,7 @@ static const char *const known_keys[] = {
 	"timezone", "truncate_slug_length", "transaction_per_migration",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
 	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
-	"protected", "column_order", NULL,
+	"protected", "column_order", "compare_privileges", NULL,
 };
 
 /* A raw value as read, before substitution. */
@@ -446,6 +446,10 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		if (parse_bool(v, &cfg->transaction_per_migration) < 0)
 			return rt_fail(err, RT_ECONFIG,
 				       "transaction_per_migration '%s' is not true or false", v);
+	} else if (!strcmp(key, "compare_privileges")) {
+		if (parse_bool(v, &cfg->compare_privileges) < 0)
+			return rt_fail(err, RT_ECONFIG,
+				       "compare_privileges '%s' is not true or false", v);
 	} else if (!strcmp(key, "column_order")) {
 		if (strcmp(v, "ignore") && strcmp(v, "strict"))
 			return rt_fail(err, RT_ECONFIG,

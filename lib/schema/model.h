@@ -16,6 +16,12 @@
 #include <stddef.h>
 #include "util/strbuf.h"
 
+/*
+ * Privileges (PostgreSQL, read only with compare_privileges = true): the
+ * grants of an object other than its owner's, one grantee a line,
+ * "grantee=PRIV,PRIV*" (* with grant option), sorted; "" for none.
+ */
+
 typedef struct sm_column {
 	char *name;
 	char *type;        /* format_type / declared type ("" when none) */
@@ -27,6 +33,9 @@ typedef struct sm_column {
 	char *identity_opts; /* sequence options of an identity column, or NULL */
 	char *collation;   /* a non-default collation, or NULL */
 	char *comment;
+	char *acl;         /* PostgreSQL: column privileges (see above), or NULL */
+	char *settings;    /* PostgreSQL: ALTER COLUMN clauses, one a line ("SET STATISTICS 500",
+			      "SET COMPRESSION lz4", "SET (n_distinct=-0.02)"), or NULL */
 	int pk;            /* SQLite: position in the primary key (1-based), 0 if none */
 } sm_column;
 
@@ -61,6 +70,7 @@ typedef struct sm_index {
 	char *name;
 	char *def;         /* the full CREATE INDEX statement the database gives */
 	char *sql;         /* SQLite: the CREATE INDEX as written, to run (def: canonical, to compare) */
+	char *settings;    /* PostgreSQL: ALTER INDEX clauses, one a line ("ALTER COLUMN 2 SET STATISTICS 500") */
 	int unique;
 	int constraint;    /* backs a PRIMARY KEY / UNIQUE constraint: not managed alone */
 	char *comment;
@@ -70,6 +80,7 @@ typedef struct sm_trigger {
 	char *name;
 	char *def;         /* pg_get_triggerdef / sqlite_schema.sql */
 	char *sql;         /* SQLite: the CREATE TRIGGER as written, to run (def: canonical, to compare) */
+	char *comment;     /* PostgreSQL */
 } sm_trigger;
 
 typedef struct sm_table {
@@ -90,6 +101,13 @@ typedef struct sm_table {
 	int autoincrement; /* SQLite */
 	int is_virtual;    /* SQLite virtual table: kept and compared as its definition */
 	char *options;     /* PostgreSQL: reloptions, partitioning, ... in text, or NULL */
+	char *partition_of;    /* PostgreSQL partition: its parent, "schema.name"; NULL for others */
+	char *partition_bound; /* "FOR VALUES FROM (...) TO (...)", "DEFAULT" (pg_get_expr) */
+	char **inherited;  /* a partition's constraints and indexes that are its parent's ("foreign key NAME",
+			      "constraint NAME", "index NAME"): not compared, dropped if it is detached */
+	size_t ninherited;
+	char *acl;         /* PostgreSQL: privileges, or NULL */
+	int row_security;  /* PostgreSQL: bit 1 ROW LEVEL SECURITY enabled, bit 2 forced (on the owner too) */
 } sm_table;
 
 typedef struct sm_view {
@@ -105,6 +123,7 @@ typedef struct sm_view {
 	size_t nidx;
 	sm_trigger *trg;   /* triggers on the view (INSTEAD OF) */
 	size_t ntrg;
+	char *acl;         /* PostgreSQL: privileges, or NULL */
 	char **cols;       /* PostgreSQL: output columns, "name type", in order */
 	size_t ncols;
 } sm_view;
@@ -114,7 +133,16 @@ typedef struct sm_sequence {
 	char *name;
 	char *def;         /* type, start, increment, min, max, cache, cycle as text */
 	char *owned_by;    /* "table.column" when owned, else NULL */
+	char *comment;
+	char *acl;         /* privileges, or NULL */
 } sm_sequence;
+
+/* A PostgreSQL schema's comment (public's too, unless the standard one) and privileges. */
+typedef struct sm_namespace {
+	char *schema;
+	char *comment;
+	char *acl;
+} sm_namespace;
 
 typedef struct sm_enum {
 	char *schema;
@@ -122,6 +150,7 @@ typedef struct sm_enum {
 	char **labels;     /* in sort order */
 	size_t nlabels;
 	char *comment;
+	char *acl;         /* privileges, or NULL */
 } sm_enum;
 
 typedef struct sm_function {
@@ -130,6 +159,7 @@ typedef struct sm_function {
 	char *identity;    /* name(argument types): what identifies it */
 	char *def;         /* pg_get_functiondef */
 	char *comment;
+	char *acl;         /* privileges, or NULL */
 	char **deps;       /* tables, views and types its signature (or SQL body) uses, for ordering */
 	size_t ndeps;
 } sm_function;
@@ -160,6 +190,7 @@ typedef struct sm_domain {
 	sm_constraint *cons; /* CHECK constraints (kind 'c'), by name */
 	size_t ncons;
 	char *comment;
+	char *acl;         /* privileges, or NULL */
 	char **deps;       /* types and functions it uses ("schema.name", "schema.f(types)") */
 	size_t ndeps;
 } sm_domain;
@@ -201,12 +232,15 @@ typedef struct sm_schema {
 	size_t nfuncs;
 	char **schemas;    /* PostgreSQL schemas other than public */
 	size_t nschemas;
+	sm_namespace *namespaces; /* comments and privileges of schemas, by name */
+	size_t nnamespaces;
 	sm_extension *exts; /* PostgreSQL extensions (plpgsql aside) */
 	size_t nexts;
 	sm_domain *domains; /* PostgreSQL domains */
 	size_t ndomains;
 	sm_object *objects; /* PostgreSQL objects of other kinds (sm_object) */
 	size_t nobjects;
+	int privileges;    /* privileges were read (acl fields are set) */
 	char **unsupported; /* objects found that retort cannot diff, by kind and name */
 	size_t nunsupported;
 } sm_schema;
@@ -225,6 +259,9 @@ enum {
  * is a difference only with SM_CMP_COLUMN_ORDER in flags.
  */
 size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, strbuf *out);
+
+/* strcmp where NULL sorts first. */
+int rt_sm_strcmp_null(const char *a, const char *b);
 
 /* Finders (NULL when absent). */
 sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name);
@@ -249,6 +286,10 @@ sm_extension *rt_sm_add_extension(sm_schema *s);
 sm_domain *rt_sm_add_domain(sm_schema *s);
 sm_constraint *rt_sm_add_domain_constraint(sm_domain *m);
 sm_object *rt_sm_add_object(sm_schema *s);
+sm_namespace *rt_sm_add_namespace(sm_schema *s);
+/* The comment of a schema, or NULL. */
+const char *rt_sm_schema_comment(const sm_schema *s, const char *schema);
+sm_namespace *rt_sm_find_namespace(const sm_schema *s, const char *schema);
 void rt_sm_add_unsupported(sm_schema *s, const char *what);
 void rt_sm_strv_push(char ***v, size_t *n, const char *s);
 

@@ -64,4 +64,32 @@ pg_test_pagila_and_sakila() {
 	done
 }
 
+# compare_privileges = true: the GRANTs of schema.sql are part of the schema.
+pg_test_privileges_compared() {
+	q "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rt_app_ro') THEN CREATE ROLE rt_app_ro; END IF; END\$\$"
+	cat > schema.sql <<'SQL'
+CREATE TABLE public.report (id bigint PRIMARY KEY, body text);
+GRANT SELECT ON public.report TO rt_app_ro;
+SQL
+	project "schema = schema.sql" "compare_privileges = true"
+	rt revision --autogenerate -m "reports"
+	expect_rc 0
+	grep -q "GRANT SELECT ON TABLE public.report TO rt_app_ro" "$OUT" || fail "no GRANT in $(cat "$OUT")"
+	grep -q "REVOKE ALL ON TABLE public.report FROM rt_app_ro" "$OUT" && fail "a REVOKE in the upgrade"
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT has_table_privilege('rt_app_ro', 'report', 'SELECT')" "t"
+	rt check
+	expect_rc 0
+	q "REVOKE SELECT ON report FROM rt_app_ro"
+	rt verify
+	expect_rc 1
+	expect_out_has "GRANT SELECT ON TABLE public.report TO rt_app_ro"
+	# without the setting, grants are not compared: listed, not drift
+	sed -i '/compare_privileges/d' retort.ini
+	rt verify
+	expect_rc 0
+	expect_out_has "privileges on table public.report"
+}
+
 run_tests

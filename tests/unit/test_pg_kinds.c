@@ -357,6 +357,407 @@ static void test_operators(void **state)
 	rt_sm_ops_free(&down);
 }
 
+/* The reverse-text functions and operators the operator class tests use. */
+#define REV_OPS                                                                                         \
+	"CREATE FUNCTION rcmp(text, text) RETURNS int LANGUAGE sql IMMUTABLE STRICT AS "                      \
+	"$$SELECT CASE WHEN reverse($1) < reverse($2) THEN -1 WHEN reverse($1) > reverse($2) THEN 1 ELSE 0 END$$;" \
+	"CREATE FUNCTION rlt(text, text) RETURNS bool LANGUAGE sql IMMUTABLE STRICT AS $$SELECT reverse($1) < reverse($2)$$;" \
+	"CREATE FUNCTION req(text, text) RETURNS bool LANGUAGE sql IMMUTABLE STRICT AS $$SELECT reverse($1) = reverse($2)$$;" \
+	"CREATE FUNCTION rgt(text, text) RETURNS bool LANGUAGE sql IMMUTABLE STRICT AS $$SELECT reverse($1) > reverse($2)$$;" \
+	"CREATE OPERATOR <<< (FUNCTION = rlt, LEFTARG = text, RIGHTARG = text);"                              \
+	"CREATE OPERATOR === (FUNCTION = req, LEFTARG = text, RIGHTARG = text);"                              \
+	"CREATE OPERATOR >>> (FUNCTION = rgt, LEFTARG = text, RIGHTARG = text);"
+
+/*
+ * Operator classes and families: the family first, the class in it after
+ * its operators and functions, an index using the class after both; a
+ * family with a member of its own ("loose").  Down: the other way round.
+ */
+static void test_operator_classes(void **state)
+{
+	(void)state;
+	change k = {
+		REV_OPS "CREATE TABLE w (x text);",
+		REV_OPS
+		"CREATE OPERATOR CLASS rev_ops FOR TYPE text USING btree AS OPERATOR 1 <<<, OPERATOR 3 ===,"
+		" OPERATOR 5 >>>, FUNCTION 1 rcmp(text, text);"
+		"COMMENT ON OPERATOR CLASS rev_ops USING btree IS 'by reversed text';"
+		"CREATE OPERATOR FAMILY loose USING hash;"
+		"ALTER OPERATOR FAMILY loose USING hash ADD OPERATOR 1 = (text, text), FUNCTION 1 (text, text) hashtext(text);"
+		"CREATE TABLE w (x text); CREATE INDEX w_rev ON w (x rev_ops);",
+		"INSERT INTO w VALUES ('ab'), ('ba')",
+		"SELECT count(*) FROM pg_indexes WHERE indexname = 'w_rev'", "1",
+		"SELECT count(*) FROM pg_opclass WHERE opcname = 'rev_ops'", "0",
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_sql(&up, "CREATE OPERATOR FAMILY public.rev_ops USING btree");
+	assert_sql(&up, "CREATE OPERATOR CLASS public.rev_ops FOR TYPE text USING btree FAMILY public.rev_ops AS "
+		   "OPERATOR 1 public.<<<(text,text), OPERATOR 3 public.===(text,text), OPERATOR 5 public.>>>(text,text), "
+		   "FUNCTION 1 (text, text) public.rcmp(text,text)");
+	assert_sql(&up, "ALTER OPERATOR FAMILY public.loose USING hash ADD OPERATOR 1 =(text,text), "
+		   "FUNCTION 1 (text, text) hashtext(text)");
+	assert_sql(&up, "COMMENT ON OPERATOR CLASS public.rev_ops USING btree IS 'by reversed text'");
+	assert_sql(&down, "DROP OPERATOR CLASS public.rev_ops USING btree");
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+}
+
+/*
+ * Text search: a dictionary on a built-in template, a configuration with
+ * its mappings; changing the dictionary makes both again, and a view using
+ * the configuration around them.
+ */
+static void test_text_search(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TEXT SEARCH DICTIONARY plain_dict (TEMPLATE = simple);"
+		"CREATE TEXT SEARCH CONFIGURATION plain (PARSER = default);"
+		"ALTER TEXT SEARCH CONFIGURATION plain ADD MAPPING FOR asciiword WITH plain_dict;"
+		"CREATE TABLE doc (body text);"
+		"CREATE VIEW words AS SELECT to_tsvector('public.plain'::regconfig, body) AS v FROM doc;",
+		"CREATE TEXT SEARCH DICTIONARY plain_dict (TEMPLATE = simple, STOPWORDS = english);"
+		"COMMENT ON TEXT SEARCH DICTIONARY plain_dict IS 'no stop words';"
+		"CREATE TEXT SEARCH CONFIGURATION plain (PARSER = default);"
+		"ALTER TEXT SEARCH CONFIGURATION plain ADD MAPPING FOR asciiword, word WITH plain_dict, simple;"
+		"CREATE TABLE doc (body text);"
+		"CREATE VIEW words AS SELECT to_tsvector('public.plain'::regconfig, body) AS v FROM doc;",
+		"INSERT INTO doc VALUES ('the cat')",
+		"SELECT v::text FROM words", "'cat':2",
+		"SELECT v::text FROM words", "'cat':2 'the':1",
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_op(&up, "drop view public.words", 0);
+	assert_sql(&up, "CREATE TEXT SEARCH DICTIONARY public.plain_dict (TEMPLATE = pg_catalog.simple, stopwords = 'english')");
+	assert_sql(&up, "ALTER TEXT SEARCH CONFIGURATION public.plain ADD MAPPING FOR word WITH public.plain_dict, pg_catalog.simple");
+	assert_sql(&up, "COMMENT ON TEXT SEARCH DICTIONARY public.plain_dict IS 'no stop words'");
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+}
+
+/*
+ * Statistics: extended statistics (and their target), column statistics
+ * targets, compression and options (synapse's n_distinct), index column
+ * statistics targets (danbooru's); set, changed and reset.
+ */
+static void test_statistics_and_settings(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TABLE t (a int, b int, c text, d text);"
+		"ALTER TABLE t ALTER COLUMN a SET STATISTICS 200;"
+		"ALTER TABLE t ALTER COLUMN b SET (n_distinct = -0.5);"
+		"CREATE INDEX t_lower ON t (lower(c));"
+		"CREATE STATISTICS t_ab (ndistinct) ON a, b FROM t;",
+		"CREATE TABLE t (a int, b int, c text COMPRESSION pglz, d text);"
+		"ALTER TABLE t ALTER COLUMN a SET STATISTICS 500;"
+		"ALTER TABLE t ALTER COLUMN b SET (n_distinct = -0.02, n_distinct_inherited = -0.1);"
+		"CREATE INDEX t_lower ON t (lower(c));"
+		"ALTER INDEX t_lower ALTER COLUMN 1 SET STATISTICS 3000;"
+		"CREATE STATISTICS t_ab (ndistinct, dependencies) ON a, b FROM t;"
+		"ALTER STATISTICS t_ab SET STATISTICS 700;"
+		"COMMENT ON STATISTICS t_ab IS 'a and b move together';"
+		"CREATE STATISTICS t_cd ON c, d FROM t;",
+		"INSERT INTO t VALUES (1, 2, 'x', 'y')",
+		"SELECT attstattarget FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'a'", "500",
+		"SELECT array_to_string(attoptions, ',') FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'b'",
+		"n_distinct=-0.5",
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_sql(&up, "ALTER TABLE public.t ALTER COLUMN a SET STATISTICS 500");
+	assert_sql(&up, "ALTER TABLE public.t ALTER COLUMN b RESET (n_distinct)");
+	assert_sql(&up, "ALTER TABLE public.t ALTER COLUMN b SET (n_distinct=-0.02, n_distinct_inherited=-0.1)");
+	assert_sql(&up, "ALTER TABLE public.t ALTER COLUMN c SET COMPRESSION pglz");
+	assert_sql(&up, "ALTER INDEX public.t_lower ALTER COLUMN 1 SET STATISTICS 3000");
+	assert_sql(&up, "CREATE STATISTICS public.t_ab (ndistinct, dependencies) ON a, b FROM public.t");
+	assert_sql(&up, "ALTER STATISTICS public.t_ab SET STATISTICS 700");
+	assert_sql(&up, "COMMENT ON STATISTICS public.t_ab IS 'a and b move together'");
+	assert_sql(&down, "ALTER TABLE public.t ALTER COLUMN c SET COMPRESSION default");
+	assert_sql(&down, "ALTER INDEX public.t_lower ALTER COLUMN 1 SET STATISTICS -1");
+	assert_sql(&down, "DROP STATISTICS public.t_cd");
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+}
+
+/* Statistics on a column that changes type are made again around the change. */
+static void test_statistics_on_retyped_column(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TABLE t (a int, b int); CREATE STATISTICS t_ab ON a, b FROM t;",
+		"CREATE TABLE t (a bigint, b int); CREATE STATISTICS t_ab ON a, b FROM t;",
+		"INSERT INTO t VALUES (1, 2)", "SELECT a FROM t", "1", "SELECT a FROM t", "1",
+	};
+	run_change(&k, NULL, NULL);
+}
+
+/*
+ * Row-level security: ENABLE and FORCE, permissive and restrictive
+ * policies for roles and PUBLIC, with USING and WITH CHECK calling a
+ * function; a changed policy is made again.
+ */
+static void test_row_level_security(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TABLE doc (id int, owner text, body text);"
+		"ALTER TABLE doc ENABLE ROW LEVEL SECURITY;"
+		"CREATE POLICY own ON doc USING (owner = current_user);",
+		"CREATE FUNCTION may_see(text) RETURNS bool LANGUAGE sql STABLE AS $$SELECT $1 IS NOT NULL$$;"
+		"CREATE TABLE doc (id int, owner text, body text);"
+		"ALTER TABLE doc ENABLE ROW LEVEL SECURITY; ALTER TABLE doc FORCE ROW LEVEL SECURITY;"
+		"CREATE POLICY own ON doc FOR SELECT TO PUBLIC USING (may_see(owner) AND owner = current_user);"
+		"CREATE POLICY no_empty ON doc AS RESTRICTIVE FOR INSERT TO CURRENT_USER WITH CHECK (body <> '');"
+		"COMMENT ON POLICY no_empty ON doc IS 'no empty documents';",
+		"INSERT INTO doc VALUES (1, current_user, 'x')",
+		"SELECT relforcerowsecurity FROM pg_class WHERE relname = 'doc'", "t",
+		"SELECT count(*) FROM pg_policy", "1",
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_sql(&up, "ALTER TABLE public.doc FORCE ROW LEVEL SECURITY");
+	assert_op(&up, "drop policy public.own on doc", 0);
+	assert_sql(&up, "CREATE POLICY own ON public.doc FOR SELECT TO PUBLIC USING ((public.may_see(owner) AND (owner = CURRENT_USER)))");
+	assert_sql(&up, "CREATE POLICY no_empty ON public.doc AS RESTRICTIVE FOR INSERT TO ");
+	assert_sql(&up, "COMMENT ON POLICY no_empty ON public.doc IS 'no empty documents'");
+	assert_sql(&down, "ALTER TABLE public.doc NO FORCE ROW LEVEL SECURITY");
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+}
+
+/* From nothing to a table with row-level security and a policy, and back. */
+static void test_row_level_security_new_table(void **state)
+{
+	(void)state;
+	change k = {
+		"SELECT 1",
+		"CREATE TABLE doc (id int, owner text);"
+		"ALTER TABLE doc ENABLE ROW LEVEL SECURITY;"
+		"CREATE POLICY own ON doc USING (owner = current_user);",
+		NULL, "SELECT relrowsecurity FROM pg_class WHERE relname = 'doc'", "t", NULL, NULL,
+	};
+	run_change(&k, NULL, NULL);
+}
+
+/* Comments on table constraints, triggers, sequences, schemas (public's too). */
+static void test_comments_everywhere(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE SCHEMA app; CREATE SEQUENCE app.s;"
+		"CREATE TABLE app.t (id int CONSTRAINT t_pk PRIMARY KEY, n int CONSTRAINT n_pos CHECK (n > 0));"
+		"CREATE FUNCTION app.noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+		"CREATE TRIGGER quiet BEFORE INSERT ON app.t FOR EACH ROW EXECUTE FUNCTION app.noop();"
+		"COMMENT ON SCHEMA app IS 'the app';",
+		"CREATE SCHEMA app; CREATE SEQUENCE app.s;"
+		"CREATE TABLE app.t (id int CONSTRAINT t_pk PRIMARY KEY, n int CONSTRAINT n_pos CHECK (n > 1));"
+		"CREATE FUNCTION app.noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+		"CREATE TRIGGER quiet BEFORE INSERT ON app.t FOR EACH ROW EXECUTE FUNCTION app.noop();"
+		"COMMENT ON SCHEMA public IS 'public things';"
+		"COMMENT ON SEQUENCE app.s IS 'numbers';"
+		"COMMENT ON CONSTRAINT t_pk ON app.t IS 'the key';"
+		"COMMENT ON CONSTRAINT n_pos ON app.t IS 'positive';"
+		"COMMENT ON TRIGGER quiet ON app.t IS 'does nothing';",
+		"INSERT INTO app.t VALUES (1, 5)", "SELECT count(*) FROM app.t", "1", NULL, NULL,
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_sql(&up, "COMMENT ON SCHEMA public IS 'public things'");
+	assert_sql(&up, "COMMENT ON SCHEMA app IS NULL");
+	assert_sql(&up, "COMMENT ON SEQUENCE app.s IS 'numbers'");
+	assert_sql(&up, "COMMENT ON CONSTRAINT t_pk ON app.t IS 'the key'");
+	assert_sql(&up, "COMMENT ON CONSTRAINT n_pos ON app.t IS 'positive'"); /* the check is made again */
+	assert_sql(&up, "COMMENT ON TRIGGER quiet ON app.t IS 'does nothing'");
+	assert_sql(&down, "COMMENT ON SCHEMA public IS NULL");
+	assert_sql(&down, "COMMENT ON SCHEMA app IS 'the app'");
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+}
+
+/* ------------------------------------------------------------------ */
+/* Partitions                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Partitioned tables and their partitions (range, list, default, a
+ * sub-partitioned one), with a key, an index and a foreign key on the
+ * parent that the partitions inherit, an index of a partition's own; a
+ * new partition, one dropped, one whose bound changes (detached and
+ * attached again, rows kept), a table that becomes a partition and one
+ * that stops being one.
+ */
+static void test_partitions(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TABLE customer (id int PRIMARY KEY);"
+		"CREATE TABLE payment (id int, customer_id int REFERENCES customer, paid date NOT NULL,"
+		" amount numeric, PRIMARY KEY (id, paid)) PARTITION BY RANGE (paid);"
+		"CREATE INDEX payment_customer ON payment (customer_id);"
+		"CREATE TABLE payment_2022 PARTITION OF payment FOR VALUES FROM ('2022-01-01') TO ('2023-01-01');"
+		"CREATE TABLE payment_2023 PARTITION OF payment FOR VALUES FROM ('2023-01-01') TO ('2023-07-01');"
+		"CREATE TABLE payment_old PARTITION OF payment FOR VALUES FROM ('2000-01-01') TO ('2022-01-01');"
+		"CREATE TABLE payment_2024 (id int NOT NULL, customer_id int, paid date NOT NULL, amount numeric);"
+		"CREATE TABLE region (code text, name text) PARTITION BY LIST (code);"
+		"CREATE TABLE region_eu PARTITION OF region FOR VALUES IN ('de', 'fr') PARTITION BY LIST (name);"
+		"CREATE TABLE region_eu_all PARTITION OF region_eu DEFAULT;",
+		"CREATE TABLE customer (id int PRIMARY KEY);"
+		"CREATE TABLE payment (id int, customer_id int REFERENCES customer, paid date NOT NULL,"
+		" amount numeric, PRIMARY KEY (id, paid)) PARTITION BY RANGE (paid);"
+		"CREATE INDEX payment_customer ON payment (customer_id);"
+		"CREATE TABLE payment_2022 PARTITION OF payment FOR VALUES FROM ('2022-01-01') TO ('2023-01-01');"
+		"CREATE INDEX payment_2022_amount ON payment_2022 (amount);"
+		"CREATE TABLE payment_2023 PARTITION OF payment FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');"
+		"CREATE TABLE payment_2024 PARTITION OF payment FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+		"CREATE TABLE payment_rest PARTITION OF payment DEFAULT;"
+		"CREATE TABLE payment_old (id int NOT NULL, customer_id int, paid date NOT NULL, amount numeric);"
+		"CREATE TABLE region (code text, name text) PARTITION BY LIST (code);"
+		"CREATE TABLE region_eu PARTITION OF region FOR VALUES IN ('de', 'fr', 'it') PARTITION BY LIST (name);"
+		"CREATE TABLE region_eu_all PARTITION OF region_eu DEFAULT;"
+		"CREATE TABLE region_us PARTITION OF region FOR VALUES IN ('us');",
+		"INSERT INTO customer VALUES (1);"
+		"INSERT INTO payment VALUES (1, 1, '2022-05-01', 10), (2, 1, '2023-03-01', 20), (3, 1, '2010-01-01', 5);"
+		"INSERT INTO payment_2024 VALUES (4, 1, '2024-02-01', 40);"
+		"INSERT INTO region VALUES ('de', 'Germany')",
+		"SELECT string_agg(id || ':' || tableoid::regclass::text, ',' ORDER BY id) FROM payment",
+		"1:payment_2022,2:payment_2023,4:payment_2024",
+		"SELECT string_agg(id || ':' || tableoid::regclass::text, ',' ORDER BY id) FROM payment",
+		"1:payment_2022,2:payment_2023,3:payment_old",
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_sql(&up, "ALTER TABLE public.payment DETACH PARTITION public.payment_2023");
+	assert_sql(&up, "ALTER TABLE public.payment ATTACH PARTITION public.payment_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')");
+	assert_sql(&up, "ALTER TABLE public.payment DETACH PARTITION public.payment_old");
+	assert_sql(&up, "ALTER TABLE public.payment ATTACH PARTITION public.payment_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
+	assert_sql(&up, "CREATE TABLE public.payment_rest PARTITION OF public.payment DEFAULT");
+	assert_sql(&up, "CREATE TABLE public.region_us PARTITION OF public.region FOR VALUES IN ('us')");
+	assert_sql(&up, "CREATE INDEX payment_2022_amount ON public.payment_2022 USING btree (amount)");
+	assert_false(has_sql(&up, "payment_2022_pkey")); /* inherited: not the partition's own */
+	assert_op(&down, "drop table public.payment_rest", 1);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+}
+
+/* From nothing: parents before partitions (sub-partitions too); back: partitions first. */
+static void test_partitions_from_nothing(void **state)
+{
+	(void)state;
+	change k = {
+		"SELECT 1",
+		"CREATE TABLE m (k int, at date, v text) PARTITION BY LIST (k);"
+		"CREATE TABLE m_b PARTITION OF m FOR VALUES IN (2) PARTITION BY RANGE (at);"
+		"CREATE TABLE m_a PARTITION OF m FOR VALUES IN (1);"
+		"CREATE TABLE m_b_2024 PARTITION OF m_b FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+		"CREATE UNIQUE INDEX m_key ON m (k, at);"
+		"ALTER TABLE m_a ADD CONSTRAINT v_short CHECK (length(v) < 10);"
+		"COMMENT ON TABLE m_a IS 'ones';",
+		NULL, "SELECT count(*) FROM pg_inherits JOIN pg_class c ON c.oid = inhrelid WHERE c.relkind IN ('r', 'p')",
+		"3", NULL, NULL,
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_sql(&up, "ALTER TABLE public.m_a ADD CONSTRAINT v_short CHECK ((length(v) < 10))");
+	assert_sql(&up, "CREATE UNIQUE INDEX m_key ON public.m USING btree (k, at)");
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+}
+
+/* ------------------------------------------------------------------ */
+/* Privileges (compare_privileges = true)                               */
+/* ------------------------------------------------------------------ */
+
+/* Roles are the server's: made once, kept. */
+static void make_roles(void)
+{
+	char *db = db_create("roles");
+	rt_conn *c = db_connect(db);
+	db_exec(c, "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rt_reader') THEN "
+		   "CREATE ROLE rt_reader; END IF; IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rt_writer') "
+		   "THEN CREATE ROLE rt_writer; END IF; END$$");
+	PG->disconnect(c);
+	db_drop(db);
+}
+
+/*
+ * Grants on tables (with grant option), columns, views, sequences,
+ * functions (PUBLIC's EXECUTE revoked), domains, enum types and schemas,
+ * both ways; a new object's grants start from PostgreSQL's defaults.
+ */
+static void test_privileges(void **state)
+{
+	(void)state;
+	make_roles();
+	pgt_privileges = 1;
+	change k = {
+		"CREATE SCHEMA app; CREATE TABLE t (id int, secret text); GRANT SELECT ON t TO rt_reader;"
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+		"REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC;"
+		"CREATE DOMAIN d AS int; CREATE TYPE e AS ENUM ('x');",
+		"CREATE SCHEMA app; GRANT USAGE ON SCHEMA app TO rt_reader;"
+		"CREATE TABLE t (id int, secret text);"
+		"GRANT SELECT ON t TO rt_reader; GRANT INSERT ON t TO rt_reader WITH GRANT OPTION;"
+		"GRANT SELECT (id), UPDATE (id) ON t TO rt_writer;"
+		"CREATE SEQUENCE s; GRANT USAGE ON SEQUENCE s TO rt_writer;"
+		"CREATE VIEW v AS SELECT id FROM t; GRANT SELECT ON v TO rt_reader;"
+		"CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+		"CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 2';"
+		"REVOKE EXECUTE ON FUNCTION g() FROM PUBLIC; GRANT EXECUTE ON FUNCTION g() TO rt_writer;"
+		"CREATE DOMAIN d AS int; REVOKE USAGE ON DOMAIN d FROM PUBLIC;"
+		"CREATE TYPE e AS ENUM ('x'); GRANT USAGE ON TYPE e TO rt_reader;"
+		"GRANT CREATE ON SCHEMA public TO rt_writer;",
+		NULL,
+		"SELECT has_table_privilege('rt_reader', 't', 'INSERT WITH GRANT OPTION')::text"
+		" || has_column_privilege('rt_writer', 't', 'id', 'UPDATE')::text"
+		" || has_column_privilege('rt_writer', 't', 'secret', 'SELECT')::text"
+		" || has_function_privilege('rt_writer', 'g()', 'EXECUTE')::text"
+		" || has_function_privilege('rt_reader', 'g()', 'EXECUTE')::text", "truetruefalsetruefalse",
+		"SELECT has_table_privilege('rt_reader', 't', 'INSERT')::text"
+		" || has_function_privilege('rt_reader', 'f()', 'EXECUTE')::text"
+		" || has_schema_privilege('rt_writer', 'public', 'CREATE')::text", "falsefalsefalse",
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	pgt_privileges = 0;
+	assert_sql(&up, "GRANT INSERT ON TABLE public.t TO rt_reader WITH GRANT OPTION");
+	assert_sql(&up, "GRANT SELECT (id), UPDATE (id) ON TABLE public.t TO rt_writer");
+	assert_sql(&up, "GRANT EXECUTE ON FUNCTION public.f() TO PUBLIC");
+	assert_sql(&up, "REVOKE ALL ON FUNCTION public.g() FROM PUBLIC");
+	assert_sql(&up, "REVOKE ALL ON DOMAIN public.d FROM PUBLIC");
+	assert_sql(&up, "GRANT USAGE ON SCHEMA app TO rt_reader");
+	assert_sql(&down, "REVOKE ALL (id) ON TABLE public.t FROM rt_writer");
+	assert_sql(&down, "REVOKE ALL ON SCHEMA public FROM rt_writer");
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+}
+
+/* Without compare_privileges (the default), grants are listed as not compared and left alone. */
+static void test_privileges_not_compared(void **state)
+{
+	(void)state;
+	make_roles();
+	char *d1 = db_create("a"), *d2 = db_create("b");
+	rt_conn *c1 = db_connect(d1), *c2 = db_connect(d2);
+	db_exec(c1, "CREATE TABLE t (id int)");
+	db_exec(c2, "CREATE TABLE t (id int); GRANT SELECT ON t TO rt_reader");
+	sm_schema *a = db_introspect(c1), *b = db_introspect(c2);
+	assert_int_equal(b->nunsupported, 1);
+	assert_string_equal(b->unsupported[0], "privileges on table public.t");
+	sm_ops ops;
+	diff(a, b, &ops);
+	assert_int_equal(ops.n, 0);
+	rt_sm_ops_free(&ops);
+	rt_sm_free(a);
+	rt_sm_free(b);
+	PG->disconnect(c1);
+	PG->disconnect(c2);
+	db_drop(d1);
+	db_drop(d2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +773,17 @@ int main(void)
 		cmocka_unit_test_teardown(test_collations, teardown),
 		cmocka_unit_test_teardown(test_object_in_use_refused, teardown),
 		cmocka_unit_test_teardown(test_operators, teardown),
+		cmocka_unit_test_teardown(test_operator_classes, teardown),
+		cmocka_unit_test_teardown(test_text_search, teardown),
+		cmocka_unit_test_teardown(test_statistics_and_settings, teardown),
+		cmocka_unit_test_teardown(test_statistics_on_retyped_column, teardown),
+		cmocka_unit_test_teardown(test_row_level_security, teardown),
+		cmocka_unit_test_teardown(test_row_level_security_new_table, teardown),
+		cmocka_unit_test_teardown(test_comments_everywhere, teardown),
+		cmocka_unit_test_teardown(test_partitions, teardown),
+		cmocka_unit_test_teardown(test_partitions_from_nothing, teardown),
+		cmocka_unit_test_teardown(test_privileges, teardown),
+		cmocka_unit_test_teardown(test_privileges_not_compared, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

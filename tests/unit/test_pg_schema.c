@@ -171,22 +171,14 @@ static void test_unsupported_listed(void **state)
 		"ALTER TABLE big DISABLE TRIGGER quiet;");
 	sm_schema *s = db_introspect(c);
 	const char *want[] = {
-		"comment on constraint t_pkey on public.t",
-		"comment on sequence public.s",
 		"composite type public.pair",
-		"compression of column public.big.packed",
 		"disabled trigger quiet on public.big",
 		"inheritance child public.child of public.t",
 		"options of view public.v (security_barrier=true)",
-		"partition public.parted_2024 of public.parted",
-		"policy mine on public.t",
 		"privileges on table public.t",
 		"publication pub",
 		"range type public.span",
-		"row level security on public.t",
 		"rule no_delete on public.t",
-		"statistics public.st",
-		"statistics target of column public.t.owner",
 		"storage of column public.big.doc",
 	};
 	strbuf got = STRBUF_INIT;
@@ -196,9 +188,12 @@ static void test_unsupported_listed(void **state)
 		assert_contains(got.buf, want[i]);
 	if (s->nunsupported != sizeof(want) / sizeof(*want))
 		fail_msg("unsupported:\n%s", got.buf);
-	/* the children are left out; their parents are there */
+	/* an inheritance child is left out, its parent is there; a partition is a table */
 	assert_null(rt_sm_find_table(s, "public", "child"));
-	assert_null(rt_sm_find_table(s, "public", "parted_2024"));
+	const sm_table *part = rt_sm_find_table(s, "public", "parted_2024");
+	assert_non_null(part);
+	assert_string_equal(part->partition_of, "public.parted");
+	assert_string_equal(part->partition_bound, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
 	assert_string_equal(rt_sm_find_table(s, "public", "parted")->options, "PARTITION BY RANGE (d)");
 	rt_strbuf_release(&got);
 	rt_sm_free(s);
@@ -212,38 +207,24 @@ static void test_unsupported_listed(void **state)
 
 typedef struct corpus_case {
 	const char *file;          /* under pg/ */
-	const char *const *prelude; /* what a user makes by hand first: the unsupported objects the rest needs */
 	const char *const *unsupported; /* exactly what introspection lists */
 } corpus_case;
 
 #define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 static const corpus_case corpus_cases[] = {
-	{ "Chinook_PostgreSql.ddl.sql", LIST(NULL), LIST(NULL) },
-	{ "northwind.ddl.sql", LIST(NULL), LIST(NULL) },
-	{ "roundcube-postgres.initial.sql", LIST(NULL), LIST(NULL) },
-	{ "temporal-pg12-temporal-schema.sql", LIST(NULL), LIST(NULL) },
-	{ "temporal-pg12-visibility-schema.sql", LIST(NULL), LIST(NULL) },
-	{ "synapse-full-72.sql.postgres", LIST(NULL),
-	  LIST("options of column public.state_groups_state.state_group (n_distinct=-0.02)") },
-	{ "openstreetmap-structure.sql", LIST(NULL), LIST(NULL) },
-	{ "danbooru-structure.sql", LIST(NULL),
-	  LIST("statistics target of column public.good_jobs.finished_at",
-	       "statistics target of index column public.index_posts_on_string_to_array_tag_string.string_to_array") },
-	{ "lago-api-structure.nopartman.sql", LIST(NULL),
-	  LIST("partition public.enriched_events_default of public.enriched_events") },
-	{ "pagila-schema.noowner.sql", LIST(NULL),
-	  LIST("partition public.payment_p2022_01 of public.payment",
-	       "partition public.payment_p2022_02 of public.payment",
-	       "partition public.payment_p2022_03 of public.payment",
-	       "partition public.payment_p2022_04 of public.payment",
-	       "partition public.payment_p2022_05 of public.payment",
-	       "partition public.payment_p2022_06 of public.payment",
-	       "partition public.payment_p2022_07 of public.payment",
-	       "privileges on schema public") },
-	{ "sakila-postgres-schema.noowner.sql", LIST(NULL),
-	  LIST("comment on schema public",
-	       "inheritance child public.payment_p2007_01 of public.payment",
+	{ "Chinook_PostgreSql.ddl.sql", LIST(NULL) },
+	{ "northwind.ddl.sql", LIST(NULL) },
+	{ "roundcube-postgres.initial.sql", LIST(NULL) },
+	{ "temporal-pg12-temporal-schema.sql", LIST(NULL) },
+	{ "temporal-pg12-visibility-schema.sql", LIST(NULL) },
+	{ "synapse-full-72.sql.postgres", LIST(NULL) },
+	{ "openstreetmap-structure.sql", LIST(NULL) },
+	{ "danbooru-structure.sql", LIST(NULL) },
+	{ "lago-api-structure.nopartman.sql", LIST(NULL) },
+	{ "pagila-schema.noowner.sql", LIST("privileges on schema public") },
+	{ "sakila-postgres-schema.noowner.sql",
+	  LIST("inheritance child public.payment_p2007_01 of public.payment",
 	       "inheritance child public.payment_p2007_02 of public.payment",
 	       "inheritance child public.payment_p2007_03 of public.payment",
 	       "inheritance child public.payment_p2007_04 of public.payment",
@@ -273,9 +254,10 @@ static void assert_unsupported(const sm_schema *s, const char *const *want, cons
 }
 
 /*
- * Load the file into A; B gets only the prelude.  B -> A by the
- * generated upgrade must give A's model exactly, and the downgrade must
- * give B's first model back (no table, view, ... of the file is left).
+ * Load the file into A; B is empty, nothing made in it by hand first.
+ * B -> A by the generated upgrade must give A's model exactly, and the
+ * downgrade must give B's first model back (no table, view, extension,
+ * ... of the file is left).
  */
 static void corpus_roundtrip(const corpus_case *k)
 {
@@ -283,8 +265,6 @@ static void corpus_roundtrip(const corpus_case *k)
 	char *da = db_create("full"), *db = db_create("empty");
 	db_load_file(da, path);
 	rt_conn *a = db_connect(da), *b = db_connect(db);
-	for (size_t i = 0; k->prelude[i]; i++)
-		db_exec(b, k->prelude[i]);
 	sm_schema *full = db_introspect(a);
 	assert_unsupported(full, k->unsupported, k->file);
 	assert_true(full->ntables > 0);
@@ -1003,7 +983,8 @@ static void test_partitioned_index(void **state)
 	change k = {
 		"CREATE TABLE parted (d date, n int) PARTITION BY RANGE (d);"
 		"CREATE TABLE parted_2024 PARTITION OF parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
-		"CREATE TABLE parted (d date, n int) PARTITION BY RANGE (d); CREATE INDEX parted_n ON parted (n);",
+		"CREATE TABLE parted (d date, n int) PARTITION BY RANGE (d); CREATE INDEX parted_n ON parted (n);"
+		"CREATE TABLE parted_2024 PARTITION OF parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
 		"INSERT INTO parted VALUES ('2024-05-01', 1)",
 		"SELECT count(*) || ' ' || bool_and(i.indisvalid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
 		" WHERE c.relname IN ('parted', 'parted_2024')", "2 true",

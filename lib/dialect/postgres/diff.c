@@ -405,6 +405,58 @@ void rt_pgd_comment(dd *d, int fresh, const char *old, const char *new, const ch
 	rt_strbuf_release(&sb);
 }
 
+/* Comments of a table's constraints and triggers (made-again ones lost theirs). */
+static void table_part_comments(dd *d, const sm_table *ta, const sm_table *tb, const char *label)
+{
+	char *qt = rt_xstrdup(Q(&d->n, tb->schema, tb->name));
+	for (size_t i = 0; i < tb->ncons; i++) {
+		const sm_constraint *y = &tb->cons[i];
+		const sm_constraint *x = ta ? rt_pgd_find_con(ta, y->name) : NULL;
+		int fresh = !x || rt_pgd_con_dropped(d, ta, tb, x);
+		char *cl = rt_xasprintf("%s on %s", y->name, label);
+		char *target = rt_xasprintf("CONSTRAINT %s ON %s", I(&d->n, y->name), qt);
+		rt_pgd_comment_on(d, fresh, x ? x->comment : NULL, y->comment, "constraint", cl, target);
+		free(cl);
+		free(target);
+	}
+	for (size_t i = 0; i < tb->ntrg; i++) {
+		const sm_trigger *y = &tb->trg[i];
+		const sm_trigger *x = ta ? rt_pgd_find_trg(ta, y->name) : NULL;
+		int fresh = !x || rt_pgd_trg_dropped(d, ta, tb, x);
+		char *cl = rt_xasprintf("%s on %s", y->name, label);
+		char *target = rt_xasprintf("TRIGGER %s ON %s", I(&d->n, y->name), qt);
+		rt_pgd_comment_on(d, fresh, x ? x->comment : NULL, y->comment, "trigger", cl, target);
+		free(cl);
+		free(target);
+	}
+	free(qt);
+}
+
+/* Comments of schemas (public's too) and sequences. */
+static void schema_comments(dd *d)
+{
+	for (size_t i = 0; i < d->b->nnamespaces; i++) {
+		const sm_namespace *y = &d->b->namespaces[i];
+		int fresh = strcmp(y->schema, "public") && !rt_pgd_has_str(d->a->schemas, d->a->nschemas, y->schema);
+		rt_pgd_comment(d, fresh, rt_sm_schema_comment(d->a, y->schema), y->comment, "schema", y->schema,
+			       I(&d->n, y->schema));
+	}
+	for (size_t i = 0; i < d->a->nnamespaces; i++) { /* removed, on a schema that stays */
+		const sm_namespace *x = &d->a->namespaces[i];
+		int stays = !strcmp(x->schema, "public") || rt_pgd_has_str(d->b->schemas, d->b->nschemas, x->schema);
+		if (stays && !rt_sm_schema_comment(d->b, x->schema))
+			rt_pgd_comment(d, 0, x->comment, NULL, "schema", x->schema, I(&d->n, x->schema));
+	}
+	for (size_t i = 0; i < d->b->nseqs; i++) {
+		const sm_sequence *y = &d->b->seqs[i];
+		const sm_sequence *x = rt_pgd_find_seq(d->a, y->schema, y->name);
+		char *label = dep_name(y->schema, y->name);
+		rt_pgd_comment(d, !x, x ? x->comment : NULL, y->comment, "sequence", label,
+			       Q(&d->n, y->schema, y->name));
+		free(label);
+	}
+}
+
 /* Comments of a table of b, its columns and indexes (made-again objects lost theirs). */
 static void table_comments(dd *d, const sm_table *tb)
 {
@@ -435,6 +487,7 @@ static void table_comments(dd *d, const sm_table *tb)
 			Q(&d->n, tb->schema, y->name));
 		free(il);
 	}
+	table_part_comments(d, ta, tb, label);
 	free(label);
 }
 
@@ -487,6 +540,7 @@ static void comments(dd *d)
 	for (size_t i = 0; i < d->b->ntables; i++)
 		table_comments(d, &d->b->tables[i]);
 	other_comments(d);
+	schema_comments(d);
 	rt_pgd_domain_comments(d);
 	rt_pgd_object_comments(d);
 }
@@ -560,6 +614,7 @@ static int first_phases(dd *d)
 		return -1;
 	enums_first(d);
 	sequences_first(d);
+	rt_pgd_detach_partitions(d);
 	if (rt_pgd_create_early(d) < 0 || rt_pgd_alter_tables(d) < 0)
 		return -1;
 	rt_pgd_drop_tables(d);
@@ -573,6 +628,7 @@ static int first_phases(dd *d)
 static void last_phases(dd *d)
 {
 	rt_pgd_create_tables(d);
+	rt_pgd_attach_partitions(d);
 	own_sequences(d);
 	rt_pgd_add_constraints(d, 0);
 	rt_pgd_create_indexes(d);
@@ -580,6 +636,7 @@ static void last_phases(dd *d)
 	rt_pgd_create_views(d);
 	rt_pgd_create_triggers(d);
 	comments(d);
+	rt_pgd_privileges(d);
 	rt_pgd_drop_extensions(d);
 	drop_schemas(d);
 }

@@ -236,10 +236,6 @@ size_t *rt_pgd_nodes_order(node *v, size_t n);
 void rt_pgd_release_functions(dd *d);
 /* Every table on both sides; -1 when a change cannot be written. */
 int rt_pgd_alter_tables(dd *d);
-/* Tables of a only (their foreign keys, views and triggers went first). */
-void rt_pgd_drop_tables(dd *d);
-/* Tables of b only (foreign keys come later, once every table exists). */
-void rt_pgd_create_tables(dd *d);
 void rt_pgd_add_constraints(dd *d, int foreign);
 /* Indexes of b's tables that are new or made again (not those of constraints). */
 void rt_pgd_create_indexes(dd *d);
@@ -280,6 +276,29 @@ void rt_pgd_drop_domain(dd *d, const sm_domain *m);
 /* ALTER DOMAIN for what changes; -1 when the base type or collation changes. */
 int rt_pgd_alter_domain(dd *d, const sm_domain *x, const sm_domain *y);
 void rt_pgd_domain_comments(dd *d);
+
+/* diff_part.c: tables made and dropped, partitions among them */
+/* Tables of a only (their foreign keys, views and triggers went first): partitions first. */
+void rt_pgd_drop_tables(dd *d);
+/* Tables of b only (foreign keys come later, once every table exists): parents first. */
+void rt_pgd_create_tables(dd *d);
+/* Partitions whose parent or bound changes: detached before the tables change, attached after. */
+void rt_pgd_detach_partitions(dd *d);
+void rt_pgd_attach_partitions(dd *d);
+
+/* diff_settings.c: settings of columns and indexes, row-level security */
+/* The keys of an option list "k=v, k2=v2)" as "k, k2" (RESET takes keys). */
+void rt_pgd_option_keys(strbuf *keys, const char *p);
+void rt_pgd_column_settings(dd *d, const sm_table *t, const char *col, const char *old,
+			    const char *new);
+void rt_pgd_index_settings(dd *d, const char *schema, const char *index, const char *old,
+			   const char *new);
+void rt_pgd_row_security(dd *d, const sm_table *t, int old, int new);
+/* A new table's column settings and row-level security. */
+void rt_pgd_new_table_settings(dd *d, const sm_table *t);
+
+/* diff_acl.c: privileges (compare_privileges = true) */
+void rt_pgd_privileges(dd *d);
 
 /* diff_ext.c: extensions */
 /* New extensions (required ones first) and changes to existing ones; -1 when one cannot be written. */

@@ -317,6 +317,10 @@ void rt_pgd_mark_tables(dd *d)
 		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
 		if (!tb)
 			continue;
+		if (tb->partition_of) { /* its columns are its parent's: nothing of them is done */
+			d->prefix[i] = tb->ncols;
+			continue;
+		}
 		d->prefix[i] = kept_prefix(d, ta, tb);
 		d->tflags[i] = (unsigned char)column_flags(d, ta, tb);
 		mark_columns(d, ta, tb);

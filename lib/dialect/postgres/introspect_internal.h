@@ -58,6 +58,7 @@ typedef struct pgi {
 	strmap domains;    /* type oid -> index in s->domains */
 	strmap objects;    /* "catalog oid/object oid" -> index in s->objects */
 	rt_strlist keys;   /* the maps' keys (strmap does not copy them) */
+	int privileges;    /* read privileges too (compare_privileges) */
 } pgi;
 
 static inline char *dup(const char *s)
@@ -78,7 +79,9 @@ void rt_pgi_split_list(const char *v, char ***out, size_t *n);
 int rt_pgi_run(pgi *p, const char *q, int filtered, const char *tail, rt_row_fn fn,
 	       rt_error *err);
 
-/* introspect_kinds.c: extensions, ... */
+/* introspect_kinds.c: extensions, domains, objects kept as their definition */
 int rt_pgi_read_kinds(pgi *p, rt_error *err);
+/* introspect_acl.c: privileges (compare_privileges = true) */
+int rt_pgi_read_privileges(pgi *p, rt_error *err);
 
 #endif

@@ -49,8 +49,10 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 /*
  * One query listing everything the model cannot hold, one text column
  * "kind schema.name" per object (unsupported.c); the caller frees it.
+ * With privileges, the model holds those of tables, functions, types
+ * and schemas.
  */
-char *rt_pg_unsupported_query(void);
+char *rt_pg_unsupported_query(int privileges);
 
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
 int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,

@@ -17,6 +17,10 @@
 	" o JOIN pg_catalog.pg_namespace n ON n.oid = o." ns " WHERE " PG_NS_OK("n")    \
 	" AND " PG_NOT_EXT(cat, "o.oid")
 
+/* The relation c is one the model leaves out: an inheritance child (not a partition). */
+#define NOT_IN_MODEL(c) "(NOT " c ".relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i " \
+	"WHERE i.inhrelid = " c ".oid))"
+
 /*
  * One row per object, "kind schema.name": retort reports them rather
  * than silently leaving them out of a diff.
@@ -35,12 +39,16 @@ static const char *const q_unsupported[] = {
 	"FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE r.rulename <> '_RETURN' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'policy ' || o.polname || ' on ' || n.nspname || '.' || c.relname "
-	"FROM pg_catalog.pg_policy o JOIN pg_catalog.pg_class c ON c.oid = o.polrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " PG_NS_OK("n"),
+	/* row-level security, policies and statistics on tables the model leaves out */
 	"SELECT 'row level security on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND " PG_NS_OK("n"),
+	"WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND " PG_NS_OK("n") " AND " NOT_IN_MODEL("c"),
+	"SELECT 'policy ' || o.polname || ' on ' || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_policy o JOIN pg_catalog.pg_class c ON c.oid = o.polrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " PG_NS_OK("n") " AND " NOT_IN_MODEL("c"),
+	"SELECT 'statistics ' || n.nspname || '.' || s.stxname FROM pg_catalog.pg_statistic_ext s "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid "
+	"WHERE " PG_NS_OK("n") " AND " NOT_IN_MODEL("c"),
 	"SELECT 'event trigger ' || t.evtname FROM pg_catalog.pg_event_trigger t "
 	"WHERE " PG_NOT_EXT("pg_event_trigger", "t.oid"),
 	"SELECT 'foreign table ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
@@ -53,31 +61,25 @@ static const char *const q_unsupported[] = {
 	"SELECT 'publication ' || p.pubname FROM pg_catalog.pg_publication p",
 	"SELECT 'subscription ' || s.subname FROM pg_catalog.pg_subscription s "
 	"JOIN pg_catalog.pg_database b ON b.oid = s.subdbid WHERE b.datname = pg_catalog.current_database()",
-	NAMED_OBJECT("operator class", "pg_opclass", "opcname", "opcnamespace"),
-	NAMED_OBJECT("operator family", "pg_opfamily", "opfname", "opfnamespace"),
 	"SELECT 'cast (' || pg_catalog.format_type(k.castsource, NULL) || ' AS ' || "
 	"pg_catalog.format_type(k.casttarget, NULL) || ')' FROM pg_catalog.pg_cast k "
 	"WHERE k.oid >= 16384 AND " PG_NOT_EXT("pg_cast", "k.oid") " AND NOT EXISTS (SELECT 1 "
 	"FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass "
 	"AND x.objid = k.oid AND x.deptype = 'i')",
-	NAMED_OBJECT("text search configuration", "pg_ts_config", "cfgname", "cfgnamespace"),
-	NAMED_OBJECT("text search dictionary", "pg_ts_dict", "dictname", "dictnamespace"),
-	NAMED_OBJECT("text search parser", "pg_ts_parser", "prsname", "prsnamespace"),
-	NAMED_OBJECT("text search template", "pg_ts_template", "tmplname", "tmplnamespace"),
 	NAMED_OBJECT("conversion", "pg_conversion", "conname", "connamespace"),
-	NAMED_OBJECT("statistics", "pg_statistic_ext", "stxname", "stxnamespace"),
 	"SELECT 'language ' || l.lanname FROM pg_catalog.pg_language l "
 	"WHERE l.lanispl AND l.lanname <> 'plpgsql' AND " PG_NOT_EXT("pg_language", "l.oid"),
 	"SELECT 'access method ' || a.amname FROM pg_catalog.pg_am a "
 	"WHERE a.oid >= 16384 AND " PG_NOT_EXT("pg_am", "a.oid"),
-	/* partitions and inheritance children: the table and all it holds */
+	/* inheritance children and foreign partitions: the table and all it holds */
 	"SELECT CASE WHEN c.relispartition THEN 'partition ' ELSE 'inheritance child ' END "
 	"|| n.nspname || '.' || c.relname || ' of ' || pn.nspname || '.' || pc.relname "
 	"FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
 	"JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
-	"WHERE c.relkind IN ('r', 'p', 'f') AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
+	"WHERE c.relkind IN ('r', 'p', 'f') AND (NOT c.relispartition OR c.relkind = 'f') AND "
+	PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
 	"SELECT 'trigger ' || t.tgname || ' on ' || CASE c.relkind WHEN 'v' THEN 'view ' "
 	"ELSE 'foreign table ' END || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
@@ -107,52 +109,42 @@ static const char *const q_unsupported[] = {
 	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE NOT t.tgisinternal AND t.tgenabled <> 'O' AND " PG_NS_OK("n"),
-	/* per-column settings with no field in the model */
-	/* (attcompression, PostgreSQL 14+, read through to_jsonb so older servers answer too) */
-	"SELECT CASE WHEN a.attstattarget >= 0 THEN 'statistics target of ' "
-	"WHEN a.attstorage <> t.typstorage THEN 'storage of ' ELSE 'compression of ' END "
+	/* per-column settings with no field in the model: storage; any setting of a materialized view's */
+	"SELECT CASE WHEN a.attstorage <> t.typstorage AND c.relkind IN ('r', 'p', 'm') THEN 'storage of ' "
+	"WHEN a.attstattarget >= 0 THEN 'statistics target of ' WHEN a.attoptions IS NOT NULL THEN 'options of ' "
+	"ELSE 'compression of ' END "
 	"|| CASE WHEN c.relkind IN ('i', 'I') THEN 'index column ' ELSE 'column ' END "
 	"|| n.nspname || '.' || c.relname || '.' || a.attname "
 	"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-	"WHERE a.attnum > 0 AND NOT a.attisdropped AND (a.attstattarget >= 0 "
-	"OR (c.relkind IN ('r', 'p', 'm') AND (a.attstorage <> t.typstorage "
+	"LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid "
+	"LEFT JOIN pg_catalog.pg_class xc ON xc.oid = x.indrelid "
+	"WHERE a.attnum > 0 AND NOT a.attisdropped AND ((c.relkind IN ('r', 'p', 'm') AND a.attstorage <> t.typstorage) "
+	"OR ((c.relkind = 'm' OR xc.relkind = 'm') AND (a.attstattarget >= 0 OR a.attoptions IS NOT NULL "
 	"OR pg_catalog.length(pg_catalog.to_jsonb(a) ->> 'attcompression') > 0))) "
 	"AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND NOT c.relispartition "
 	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
 	"AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'options of column ' || n.nspname || '.' || c.relname || '.' || a.attname || ' (' "
-	"|| pg_catalog.array_to_string(a.attoptions, ', ') || ')' "
-	"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+	/* comments on constraints and triggers of relations the model leaves out */
+	"SELECT 'comment on constraint ' || o.conname || ' on ' || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_description d JOIN pg_catalog.pg_constraint o ON o.oid = d.objoid "
+	"JOIN pg_catalog.pg_class c ON c.oid = o.conrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attoptions IS NOT NULL "
-	"AND c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition "
-	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
-	"AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
-	/* comments on objects the model keeps no comment for */
-	"SELECT 'comment on constraint ' || o.conname || ' on ' || n.nspname || '.' || "
-	"coalesce(c.relname, t.typname) FROM pg_catalog.pg_description d "
-	"JOIN pg_catalog.pg_constraint o ON o.oid = d.objoid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace "
-	"LEFT JOIN pg_catalog.pg_class c ON c.oid = o.conrelid "
-	"LEFT JOIN pg_catalog.pg_type t ON t.oid = o.contypid "
-	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND o.contypid = 0 AND " PG_NS_OK("n"),
+	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND " PG_NS_OK("n")
+	" AND " NOT_IN_MODEL("c"),
 	"SELECT 'comment on trigger ' || o.tgname || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_description d JOIN pg_catalog.pg_trigger o ON o.oid = d.objoid "
 	"JOIN pg_catalog.pg_class c ON c.oid = o.tgrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND " PG_NS_OK("n"),
-	"SELECT 'comment on schema ' || n.nspname FROM pg_catalog.pg_description d "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = d.objoid "
-	"WHERE d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND " PG_NS_OK("n")
-	" AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')"
-	" AND " PG_NOT_EXT("pg_namespace", "n.oid"),
-	"SELECT 'comment on sequence ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_description d "
-	"JOIN pg_catalog.pg_class c ON c.oid = d.objoid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.relkind = 'S' AND " PG_NS_OK("n")
-	" AND " PG_NOT_EXT("pg_class", "c.oid"),
-	/* privileges: ownership is not compared, but grants are schema too */
+	"WHERE d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND " PG_NS_OK("n")
+	" AND (c.relkind NOT IN ('r', 'p') OR " NOT_IN_MODEL("c") ")",
+	"SELECT 'default privileges' FROM pg_catalog.pg_default_acl LIMIT 1",
+	NULL,
+};
+
+/* Privileges, when they are not compared (compare_privileges = false, the default). */
+static const char *const q_privileges[] = {
 	"SELECT 'privileges on ' || CASE c.relkind WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' "
 	"WHEN 'm' THEN 'materialized view ' ELSE 'table ' END || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -174,17 +166,33 @@ static const char *const q_unsupported[] = {
 	"AND n.nspacl::text = pg_catalog.format(CASE WHEN pg_catalog.current_setting('server_version_num')::int "
 	">= 150000 THEN '{%1$s=UC/%1$s,=U/%1$s}' ELSE '{%1$s=UC/%1$s,=UC/%1$s}' END, "
 	"pg_catalog.pg_get_userbyid(n.nspowner)))",
-	"SELECT 'default privileges' FROM pg_catalog.pg_default_acl LIMIT 1",
 	NULL,
 };
+
+/* When they are: those of objects whose privileges the model does not hold. */
+static const char *const q_privileges_left[] = {
+	"SELECT 'privileges on aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' AND " PG_NS_OK("n")
+	" AND " PG_NOT_EXT("pg_proc", "p.oid") " AND p.proacl IS NOT NULL "
+	"AND p.proacl <> pg_catalog.acldefault('f'::\"char\", p.proowner)",
+	"SELECT 'privileges on type ' || n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype NOT IN ('e', 'd') AND "
+	PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid") " AND t.typacl IS NOT NULL "
+	"AND t.typacl <> pg_catalog.acldefault('T'::\"char\", t.typowner)",
+	NULL,
+};
+
+static void add_queries(strbuf *sb, const char *const *q)
+{
+	for (int i = 0; q[i]; i++)
+		rt_strbuf_addf(sb, "%s(%s)", sb->len ? " UNION ALL " : "", q[i]);
+}
+
 /* The queries above joined with UNION ALL: one column of text, "kind name". */
-char *rt_pg_unsupported_query(void)
+char *rt_pg_unsupported_query(int privileges)
 {
 	strbuf sb = STRBUF_INIT;
-	for (int i = 0; q_unsupported[i]; i++) {
-		if (i)
-			rt_strbuf_adds(&sb, " UNION ALL ");
-		rt_strbuf_addf(&sb, "(%s)", q_unsupported[i]);
-	}
+	add_queries(&sb, q_unsupported);
+	add_queries(&sb, privileges ? q_privileges_left : q_privileges);
 	return rt_strbuf_detach(&sb);
 }
