@@ -221,6 +221,8 @@ void rt_sm_free(sm_schema *s)
 		free_object(&s->objects[i]);
 	free(s->objects);
 	strv_free(s->unsupported, s->nunsupported);
+	strv_free(s->unsupported_keys, s->nunsupported_keys);
+	strv_free(s->unsupported_uses, s->nunsupported_uses);
 	free(s);
 }
 

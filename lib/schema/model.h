@@ -243,6 +243,17 @@ typedef struct sm_schema {
 	int privileges;    /* privileges were read (acl fields are set) */
 	char **unsupported; /* objects found that retort cannot diff, by kind and name */
 	size_t nunsupported;
+	/*
+	 * PostgreSQL: of those, the ones the model's objects could use, as
+	 * pg_describe_object names them ("type public.pair"); and the uses,
+	 * "what is used\x1fwhat uses it" ("type public.pair\x1fcolumn p of
+	 * table public.t"): a diff that would make the user without the used
+	 * object existing on the other side is refused.
+	 */
+	char **unsupported_keys;
+	size_t nunsupported_keys;
+	char **unsupported_uses;
+	size_t nunsupported_uses;
 } sm_schema;
 
 sm_schema *rt_sm_new(void);

@@ -583,6 +583,33 @@ static void dd_free(dd *d)
 	names_free(&d->n);
 }
 
+/*
+ * A migration that would make something of b that uses an object retort
+ * does not compare (a composite type, a foreign table, ...) which a does
+ * not have, fails where it makes it: refuse, naming both.
+ */
+static int refuse_unsupported_uses(dd *d)
+{
+	for (size_t i = 0; i < d->b->nunsupported_uses; i++) {
+		const char *u = d->b->unsupported_uses[i];
+		const char *sep = strchr(u, '\x1f');
+		if (!sep)
+			continue;
+		char *used = rt_xstrndup(u, (size_t)(sep - u));
+		int there = rt_pgd_has_str(d->a->unsupported_keys, d->a->nunsupported_keys, used);
+		if (!there) {
+			rt_fail(d->err, RT_EFAIL, "%s uses %s, which retort does not compare: a migration would not "
+				"create it, and would fail where it creates %s", sep + 1, used, sep + 1);
+			rt_hint(d->err, "create %s first, by hand (a migration of its own, written by hand, or "
+				"before the first migration), then run this again", used);
+		}
+		free(used);
+		if (!there)
+			return -1;
+	}
+	return 0;
+}
+
 /* Decide what is dropped and made again, before writing anything. */
 static void mark(dd *d)
 {
@@ -651,7 +678,9 @@ int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *o
 	dd d;
 	dd_init(&d, from, to, opts, out, err);
 	mark(&d);
-	int rc = first_phases(&d);
+	int rc = refuse_unsupported_uses(&d);
+	if (rc == 0)
+		rc = first_phases(&d);
 	if (rc == 0)
 		last_phases(&d);
 	dd_free(&d);

@@ -651,11 +651,36 @@ int rt_pgi_run(pgi *p, const char *q, int filtered, const char *tail,
 }
 
 /* Everything the model cannot hold (unsupported.c), into p->s. */
+static int on_unsupported_key(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	if (v[0])
+		rt_sm_strv_push(&p->s->unsupported_keys, &p->s->nunsupported_keys, v[0]);
+	return 0;
+}
+
+static int on_unsupported_use(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	if (!v[0] || !v[1])
+		return 0;
+	char *use = rt_xasprintf("%s%c%s", v[0], SEP, v[1]);
+	rt_sm_strv_push(&p->s->unsupported_uses, &p->s->nunsupported_uses, use);
+	free(use);
+	return 0;
+}
+
 static int run_unsupported(pgi *p, rt_error *err)
 {
 	char *q = rt_pg_unsupported_query(p->privileges);
 	int rc = rt_dialect_postgres.query(p->c, q, on_unsupported, p, err);
 	free(q);
+	if (rc == 0)
+		rc = rt_dialect_postgres.query(p->c, rt_pg_unsupported_keys_query(), on_unsupported_key, p, err);
+	if (rc == 0)
+		rc = rt_dialect_postgres.query(p->c, rt_pg_unsupported_uses_query(), on_unsupported_use, p, err);
 	return rc;
 }
 

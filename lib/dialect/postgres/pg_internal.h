@@ -53,6 +53,12 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
  * and schemas.
  */
 char *rt_pg_unsupported_query(int privileges);
+/*
+ * Of those, the ones modelled objects can use (pg_describe_object's
+ * names, one column), and what uses them (used, user).
+ */
+const char *rt_pg_unsupported_keys_query(void);
+const char *rt_pg_unsupported_uses_query(void);
 
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
 int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,

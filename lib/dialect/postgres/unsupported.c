@@ -196,3 +196,102 @@ char *rt_pg_unsupported_query(int privileges)
 	add_queries(&sb, privileges ? q_privileges_left : q_privileges);
 	return rt_strbuf_detach(&sb);
 }
+
+/*
+ * ---- what the model's objects use of them ----
+ *
+ * The unsupported objects a modelled one can depend on: types other than
+ * enums and domains (an array as its element), foreign tables and
+ * inheritance children, casts, conversions, languages, access methods,
+ * foreign servers and wrappers.  ref(cls, oid) is true for one of them.
+ */
+#define UNSUPPORTED_REF(cls, oid)                                                                   \
+	"((" cls " = 'pg_catalog.pg_type'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "              \
+	"pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class k ON k.oid = t.typrelid WHERE t.oid = " oid  \
+	" AND (t.typtype IN ('r', 'm', 'b', 'p') OR (t.typtype = 'c' AND k.relkind = 'c')) "             \
+	"AND t.typcategory <> 'A')) "                                                                   \
+	"OR (" cls " = 'pg_catalog.pg_class'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "            \
+	"pg_catalog.pg_class k WHERE k.oid = " oid " AND (k.relkind = 'f' OR (NOT k.relispartition "      \
+	"AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = k.oid))))) "               \
+	"OR " cls " IN ('pg_catalog.pg_cast'::pg_catalog.regclass, "                                     \
+	"'pg_catalog.pg_conversion'::pg_catalog.regclass, 'pg_catalog.pg_language'::pg_catalog.regclass, " \
+	"'pg_catalog.pg_am'::pg_catalog.regclass, 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, "  \
+	"'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass)) "                                   \
+	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = " cls                   \
+	" AND x.objid = " oid " AND x.deptype = 'e')"
+
+/* An array type counts as its element type. */
+#define ELEM(cls, oid)                                                                          \
+	"CASE WHEN " cls " = 'pg_catalog.pg_type'::pg_catalog.regclass THEN COALESCE((SELECT "      \
+	"t.typelem FROM pg_catalog.pg_type t WHERE t.oid = " oid " AND t.typcategory = 'A' "        \
+	"AND t.typelem <> 0), " oid ") ELSE " oid " END"
+
+/* Every such object (pg_describe_object's name), from the catalogs that hold them. */
+static const char q_unsupported_keys[] =
+	"SELECT pg_catalog.pg_describe_object(o.cls, o.oid, 0) FROM ("
+	"SELECT 'pg_catalog.pg_type'::pg_catalog.regclass AS cls, oid FROM pg_catalog.pg_type "
+	"UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, oid FROM pg_catalog.pg_class "
+	"WHERE relkind IN ('r', 'p', 'f') "
+	"UNION ALL SELECT 'pg_catalog.pg_cast'::pg_catalog.regclass, oid FROM pg_catalog.pg_cast "
+	"UNION ALL SELECT 'pg_catalog.pg_conversion'::pg_catalog.regclass, oid FROM pg_catalog.pg_conversion "
+	"UNION ALL SELECT 'pg_catalog.pg_language'::pg_catalog.regclass, oid FROM pg_catalog.pg_language "
+	"UNION ALL SELECT 'pg_catalog.pg_am'::pg_catalog.regclass, oid FROM pg_catalog.pg_am "
+	"UNION ALL SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, oid FROM pg_catalog.pg_foreign_server "
+	"UNION ALL SELECT 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, oid "
+	"FROM pg_catalog.pg_foreign_data_wrapper) o "
+	"WHERE o.oid >= 16384 AND " UNSUPPORTED_REF("o.cls", "o.oid");
+
+/* The relation an object of catalog cls belongs to (0: none), for the uses below. */
+#define OWNER_REL(cls, oid)                                                                             \
+	"CASE " cls " WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN " oid " "                       \
+	"WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (SELECT conrelid FROM "                  \
+	"pg_catalog.pg_constraint WHERE oid = " oid ") "                                                   \
+	"WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (SELECT adrelid FROM pg_catalog.pg_attrdef " \
+	"WHERE oid = " oid ") "                                                                            \
+	"WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN (SELECT tgrelid FROM pg_catalog.pg_trigger " \
+	"WHERE oid = " oid ") "                                                                            \
+	"WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN (SELECT polrelid FROM pg_catalog.pg_policy "  \
+	"WHERE oid = " oid ") "                                                                            \
+	"WHEN 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass THEN (SELECT stxrelid FROM "               \
+	"pg_catalog.pg_statistic_ext WHERE oid = " oid ") "                                                \
+	"WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (SELECT ev_class FROM pg_catalog.pg_rewrite " \
+	"WHERE oid = " oid " AND rulename = '_RETURN') ELSE 0 END"
+
+/*
+ * What modelled objects use of them: columns, constraints, defaults,
+ * indexes, views, functions, triggers, policies, statistics, domains --
+ * not those of relations retort leaves out, nor what comes with another
+ * object (a range type's constructors) or an extension.
+ */
+static const char q_unsupported_uses[] =
+	"SELECT DISTINCT pg_catalog.pg_describe_object(d.refclassid, " ELEM("d.refclassid", "d.refobjid") ", 0), "
+	"pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) "
+	"FROM pg_catalog.pg_depend d WHERE d.deptype = 'n' AND d.refobjid >= 16384 "
+	"AND " UNSUPPORTED_REF("d.refclassid", ELEM("d.refclassid", "d.refobjid"))
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = d.classid "
+	"AND x.objid = d.objid AND x.deptype IN ('e', 'i')) "
+	/* not of a relation left out; a rule (a pg_rewrite that is no view's) is left out too */
+	"AND COALESCE((SELECT k.relkind NOT IN ('r', 'p', 'v', 'm', 'i', 'I', 'S') OR (NOT k.relispartition "
+	"AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = k.oid)) "
+	"FROM pg_catalog.pg_class k WHERE k.oid = (" OWNER_REL("d.classid", "d.objid") ")), "
+	"d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass) = false "
+	"AND (d.classid IN ('pg_catalog.pg_attrdef'::pg_catalog.regclass, "
+	"'pg_catalog.pg_constraint'::pg_catalog.regclass, 'pg_catalog.pg_proc'::pg_catalog.regclass, "
+	"'pg_catalog.pg_rewrite'::pg_catalog.regclass, 'pg_catalog.pg_trigger'::pg_catalog.regclass, "
+	"'pg_catalog.pg_policy'::pg_catalog.regclass, 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass) "
+	"OR (d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "
+	"pg_catalog.pg_class k WHERE k.oid = d.objid AND k.relkind IN ('r', 'p', 'v', 'm', 'i', 'I', 'S') "
+	"AND NOT (NOT k.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i "
+	"WHERE i.inhrelid = k.oid)))) "
+	"OR (d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "
+	"pg_catalog.pg_type t WHERE t.oid = d.objid AND t.typtype = 'd')))";
+
+const char *rt_pg_unsupported_keys_query(void)
+{
+	return q_unsupported_keys;
+}
+
+const char *rt_pg_unsupported_uses_query(void)
+{
+	return q_unsupported_uses;
+}
