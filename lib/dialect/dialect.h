@@ -9,7 +9,7 @@
 #ifndef RT_DIALECT_H
 #define RT_DIALECT_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "util/strbuf.h"
 
 struct sm_schema;
@@ -29,6 +29,7 @@ typedef struct rt_stmt {
 	int nontx;       /* cannot run inside a transaction block */
 	const char *nontx_kind; /* e.g. "CREATE INDEX CONCURRENTLY" */
 	int session;     /* may change the connection for later statements (SET, PRAGMA, a temporary table): see lib/session.c */
+	int rows;        /* a data change whose changed rows the database counts: INSERT, UPDATE, DELETE (MERGE, REPLACE), also after WITH */
 } rt_stmt;
 
 typedef struct rt_stmtlist {
@@ -66,6 +67,15 @@ typedef struct rt_dialect {
 	/* The same, also telling how many rows the statement changed. */
 	int (*exec_rows)(rt_conn *c, const rt_stmt *st, const char *file,
 			 long long *rows, rt_error *err);
+	/*
+	 * A statement of a declared schema being loaded: as exec_stmt, and
+	 * on failure *missing says whether it failed only because something
+	 * it refers to does not exist yet (so it may succeed once the rest of
+	 * the file has run).  guarded: a failure must leave an open
+	 * transaction usable (PostgreSQL: a savepoint around it).
+	 */
+	int (*exec_schema_stmt)(rt_conn *c, const rt_stmt *st, const char *file,
+				int guarded, int *missing, rt_error *err);
 	/* SQL retort generated itself (version table and history). */
 	int (*exec)(rt_conn *c, const char *sql, rt_error *err);
 	int (*query)(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
@@ -144,6 +154,12 @@ typedef struct rt_dialect {
 	int (*backup)(const rt_config *cfg, const char *dest, rt_error *err);
 	const char *backup_ext; /* file name extension of a backup: "sqlite", "dump" */
 	void (*scratch_drop)(const rt_config *cfg, const char *url);
+	/*
+	 * Drop the scratch databases that runs killed before they could
+	 * (their process gone, see util/pidtag.h), once per process; a line
+	 * saying what went and why is added to notes for each.  May be NULL.
+	 */
+	void (*scratch_sweep)(const rt_config *cfg, rt_strlist *notes);
 } rt_dialect;
 
 /* The dialect for a URL's scheme; error naming the URL (masked) if none. */

@@ -42,7 +42,7 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 
 /*
  * See source.h: with own_tx, in one transaction of its own when no
- * statement forbids it.
+ * statement forbids it; in any order (load.c).
  */
 int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
 		  const char *name, int own_tx, rt_error *err)
@@ -52,15 +52,8 @@ int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
 	int nontx = 0;
 	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
 		nontx |= stmts.v[i].nontx;
-	int tx = own_tx && !nontx;
-	if (rc == 0 && tx)
-		rc = d->begin(c, err);
-	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
-		rc = d->exec_stmt(c, &stmts.v[i], name, err);
-	if (rc == 0 && tx)
-		rc = d->commit(c, err);
-	else if (rc < 0 && tx)
-		d->rollback(c);
+	if (rc == 0)
+		rc = rt_sm_run_any_order(d, c, &stmts, name, own_tx && !nontx, err);
 	rt_stmtlist_free(&stmts);
 	return rc;
 }
@@ -73,7 +66,8 @@ static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
 	char *list = rt_xstrdup(rev);
 	int rc = 0;
 	/* "a,b": the state of a database whose rows are a and b */
-	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ","))
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save))
 		rc = rt_upgrade(sub, tok, err);
 	free(list);
 	rt_ctx_close(sub);
@@ -85,12 +79,77 @@ static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
 	return rc;
 }
 
+/* The configured database's state, read once (a missing SQLite file: base). */
+static int db_state(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+		    rt_state *st, int *have, rt_error *err)
+{
+	if (*have)
+		return 0;
+	memset(st, 0, sizeof(*st));
+	int missing;
+	rt_conn *c = d->connect(cfg, 1, &missing, err);
+	if (!c && !missing)
+		return -1;
+	int rc = c ? rt_read_state(ctx, d, c, 0, st, err) : 0;
+	if (c)
+		d->disconnect(c);
+	if (rc == 0)
+		rc = rt_state_check(ctx->graph, st, err);
+	*have = rc == 0;
+	if (rc < 0)
+		rt_state_free(st);
+	return rc;
+}
+
+/*
+ * The revisions migrations:REV names, as ids joined with ','.  What needs
+ * a database (current, -1, label@current) is resolved against the
+ * configured database: in the scratch database that replays them it would
+ * mean base, and a diff against it would drop every table.
+ */
+static int source_revs(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+		       const char *revs, strbuf *ids, rt_error *err)
+{
+	rt_state st;
+	int have = 0, rc = 0;
+	char *list = rt_xstrdup(revs);
+	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+		rt_target t;
+		rt_error e = { 0 };
+		rc = rt_resolve_into(ctx->graph, tok, NULL, &t, &e);
+		if (rc < 0 && e.code == RT_EUSAGE && !strchr(tok, ':')) { /* needs the database */
+			rt_error_clear(&e);
+			rc = db_state(ctx, d, cfg, &st, &have, err);
+			if (rc == 0)
+				rc = rt_resolve_into(ctx->graph, tok, &st, &t, err);
+		} else if (rc < 0) {
+			rt_error_clear(err);
+			*err = e;
+		}
+		for (size_t i = 0; rc == 0 && !t.below && i < t.revs.n; i++)
+			rt_strbuf_addf(ids, "%s%s", ids->len ? "," : "", ctx->graph->revs[t.revs.v[i]]->id);
+		if (rc == 0)
+			rt_target_free(&t);
+	}
+	free(list);
+	if (have)
+		rt_state_free(&st);
+	return rc;
+}
+
 /* Fill a scratch database from schema SQL or from migrations, then read it. */
 static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 			const rt_config *cfg, const rt_declared *sql, const char *rev,
 			sm_schema **out, rt_error *err)
 {
 	char *url = NULL;
+	if (d->scratch_sweep) {
+		rt_strlist notes = { 0 };
+		d->scratch_sweep(cfg, &notes);
+		for (size_t i = 0; i < notes.n; i++)
+			rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, notes.v[i]);
+		rt_strlist_free(&notes);
+	}
 	if (!d->scratch_create || d->scratch_create(cfg, &url, err) < 0) {
 		if (!d->scratch_create)
 			rt_fail(err, RT_EFAIL, "schema work is not available for %s", d->name);
@@ -152,7 +211,12 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 	}
 	if (!strcmp(spec, "migrations") || !strncmp(spec, "migrations:", 11)) {
 		const char *rev = spec[10] == ':' ? spec + 11 : "heads";
-		return load_scratch(ctx, d, cfg, NULL, *rev ? rev : "heads", out, err);
+		strbuf ids = STRBUF_INIT;
+		int rc = source_revs(ctx, d, cfg, *rev ? rev : "heads", &ids, err);
+		if (rc == 0)
+			rc = load_scratch(ctx, d, cfg, NULL, rt_strbuf_str(&ids), out, err);
+		rt_strbuf_release(&ids);
+		return rc;
 	}
 	if (!strcmp(spec, "database"))
 		return introspect_url(d, cfg, 1, out, err);

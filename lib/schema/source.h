@@ -6,7 +6,7 @@
 #ifndef RT_SCHEMA_SOURCE_H
 #define RT_SCHEMA_SOURCE_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 #include "schema/model.h"
 
@@ -15,10 +15,18 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 		   const char *spec, sm_schema **out, rt_error *err);
 /*
  * Run schema SQL's statements on c (own_tx: in a transaction of its own);
- * name is the file named in errors.
+ * name is the file named in errors.  The statements may come in any
+ * order: one that refers to something a later one creates runs after it.
  */
 int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
 		  const char *name, int own_tx, rt_error *err);
+/*
+ * Run statements l on c in any order (load.c): those failing only for a
+ * missing referent run again after the others until none is left, else
+ * the error names each one left and why.  tx: in a transaction of its own.
+ */
+int rt_sm_run_any_order(const rt_dialect *d, rt_conn *c, const rt_stmtlist *l,
+			const char *name, int tx, rt_error *err);
 
 /* The declared schema's SQL, and the name its errors give as the file. */
 typedef struct rt_declared {

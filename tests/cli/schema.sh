@@ -123,6 +123,41 @@ test_diff_sources() {
 	expect_err_has "'nonsense' is not a schema source"
 }
 
+# migrations:current is the database's revisions, not the scratch
+# database's (which is at base: the diff printed DROP TABLE for every
+# table); so are relative ones like migrations:-1.
+test_diff_migrations_current_means_the_database() {
+	project
+	tmig a1 ""
+	tmig a2 a1
+	tmig a3 a2
+	rt upgrade a2
+	expect_rc 0
+	rt diff --to migrations:current --exit-code
+	expect_rc 0
+	expect_out ""
+	expect_err_has "No differences."
+	rt diff --from migrations:current --to migrations:heads
+	expect_rc 0
+	expect_out_has "t_a3 ("
+	expect_out_lacks "DROP"
+	expect_out_lacks "t_a1"
+	rt diff --from migrations:-1 --to migrations:current
+	expect_rc 0
+	expect_out_has "t_a2 ("
+	expect_out_lacks "t_a1"
+	expect_out_lacks "DROP"
+	q "DELETE FROM retort_version"
+	rt diff --from migrations:current --to empty
+	expect_rc 0
+	expect_out ""
+	q "INSERT INTO retort_version VALUES ('ffffffffffff')"
+	rt diff --to migrations:current
+	expect_rc 1
+	expect_err_has "ffffffffffff"
+	expect_db "ffffffffffff" "t_a1 t_a2"
+}
+
 test_create_fills_an_empty_database_and_stamps_heads() {
 	project "schema = schema.sql"
 	schema_v1
@@ -283,6 +318,86 @@ test_column_order_setting_is_checked() {
 	rt check
 	expect_rc 2
 	expect_err_has "column_order 'sometimes' is not ignore or strict"
+}
+
+# schema.sql in any order: a view before its tables, an index before its
+# table, a foreign key to a table declared later.  What can never run is
+# named by file:line, with the database's reason.
+test_schema_file_in_any_order() {
+	project "schema = schema.sql"
+	cat > schema.sql <<'EOF'
+CREATE VIEW post_titles AS SELECT p.title, u.name FROM posts p JOIN users u ON u.id = p.author_id;
+CREATE INDEX ix_posts_author ON posts (author_id);
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    author_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    title VARCHAR(200) NOT NULL
+);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email VARCHAR(200) NOT NULL UNIQUE,
+    name VARCHAR(100) NOT NULL
+);
+EOF
+	rt migrate -m initial
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	has_table users || fail "users missing"
+	rt check
+	expect_rc 0
+	schema_v1
+	rt check
+	expect_rc 0   # the same schema in order
+	cat >> schema.sql <<'EOF'
+CREATE INDEX ix_gone ON nowhere (x);
+CREATE TABLE audit (id INTEGER PRIMARY KEY);
+CREATE INDEX ix_never ON nobody (y);
+EOF
+	rt check
+	expect_rc 1
+	expect_err_has "statements could not run, even when tried again after all the others"
+	expect_err_has "schema.sql:13:"
+	expect_err_has "nowhere"
+	expect_err_has "schema.sql:15:"
+}
+
+# pg_dump 15.14, 16.10, 17.6 and later put \restrict KEY and \unrestrict KEY
+# around a dump (a Rails structure.sql has them): psql's, meaning nothing
+# to retort, so a dump loads as it is.
+pg_test_pg_dump_restrict_lines_are_read_as_blank() {
+	project "schema = schema.sql"
+	cat > schema.sql <<'EOF'
+--
+-- PostgreSQL database dump
+--
+
+\restrict OTErP263hI5xdbqI2WkKaAOOb7GbGil4unib5XpTypqNeezoVOC9x0eWbYhXSDr
+
+SET statement_timeout = 0;
+CREATE TABLE public.users (id integer NOT NULL, name text);
+ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
+-- PostgreSQL database dump complete
+--
+
+\unrestrict OTErP263hI5xdbqI2WkKaAOOb7GbGil4unib5XpTypqNeezoVOC9x0eWbYhXSDr
+
+EOF
+	rt migrate -m initial
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	has_table users || fail "users missing"
+	rt check
+	expect_rc 0
+	# another meta-command is still refused, naming its line
+	echo '\connect other' >> schema.sql
+	rt check
+	expect_rc 1
+	expect_err_has "schema.sql:17:"
+	expect_err_has "psql meta-command"
 }
 
 run_tests

@@ -91,6 +91,153 @@ static void test_written_two_ways(void **state)
 	db_drop(d2);
 }
 
+/* Two texts of one schema, each in a database of its own: same model, no operation. */
+static void assert_equal_texts(const char *x, const char *y)
+{
+	char *d1 = db_create("eq1"), *d2 = db_create("eq2");
+	rt_conn *c1 = db_connect(d1), *c2 = db_connect(d2);
+	db_exec(c1, x);
+	db_exec(c2, y);
+	sm_schema *s1 = db_introspect(c1), *s2 = db_introspect(c2);
+	assert_same(s1, s2, y);
+	sm_ops ops;
+	diff(s1, s2, &ops);
+	if (ops.n) {
+		strbuf all = STRBUF_INIT;
+		ops_text(&ops, &all);
+		fail_msg("operations between two texts of one schema:\n%s", all.buf);
+	}
+	rt_sm_ops_free(&ops);
+	rt_sm_free(s1);
+	rt_sm_free(s2);
+	PG->disconnect(c1);
+	PG->disconnect(c2);
+	db_drop(d1);
+	db_drop(d2);
+}
+
+/*
+ * One model as SQLAlchemy and Django write its DDL for PostgreSQL, as
+ * pg_dump gives it back, and as people write it by hand: users,
+ * categories, posts with foreign keys, an index, an enum type.  Each pair
+ * is one schema: no difference, no operation.
+ */
+static void test_orm_spellings(void **state)
+{
+	(void)state;
+	/* SQLAlchemy 1.4's CreateEnumType/CreateTable/CreateIndex for the postgresql dialect */
+	static const char *const sqlalchemy =
+		"CREATE TYPE post_status AS ENUM ('draft', 'published');\n"
+		"CREATE TABLE categories (\n\tid SERIAL NOT NULL, \n\tname VARCHAR(80) NOT NULL, \n\tPRIMARY KEY (id)\n);\n"
+		"CREATE TABLE users (\n\tid SERIAL NOT NULL, \n\tusername VARCHAR(50) NOT NULL, \n"
+		"\temail VARCHAR(120) NOT NULL, \n\tis_active BOOLEAN DEFAULT '1', \n"
+		"\tcreated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT now(), \n\tPRIMARY KEY (id), \n"
+		"\tUNIQUE (username), \n\tUNIQUE (email)\n);\n"
+		"CREATE TABLE posts (\n\tid SERIAL NOT NULL, \n\ttitle VARCHAR(200) NOT NULL, \n\tbody TEXT, \n"
+		"\tprice NUMERIC(10, 2), \n\tstatus post_status DEFAULT 'draft' NOT NULL, \n"
+		"\tpublished_at TIMESTAMP WITH TIME ZONE, \n\tauthor_id INTEGER NOT NULL, \n\tcategory_id INTEGER, \n"
+		"\tPRIMARY KEY (id), \n\tFOREIGN KEY(author_id) REFERENCES users (id), \n"
+		"\tFOREIGN KEY(category_id) REFERENCES categories (id) ON DELETE SET NULL\n);\n"
+		"CREATE INDEX ix_posts_category_id ON posts (category_id);\n"
+		"CREATE INDEX ix_posts_title ON posts (title);\n";
+	static const char *const by_hand =
+		"CREATE TYPE post_status AS ENUM ('draft', 'published');\n"
+		"CREATE TABLE users (\n"
+		"    id serial PRIMARY KEY,\n"
+		"    username varchar(50) NOT NULL UNIQUE,\n"
+		"    email varchar(120) NOT NULL UNIQUE,\n"
+		"    is_active boolean DEFAULT true,\n"
+		"    created_at timestamp DEFAULT CURRENT_TIMESTAMP\n"
+		");\n"
+		"CREATE TABLE categories (id serial PRIMARY KEY, name varchar(80) NOT NULL);\n"
+		"CREATE TABLE posts (\n"
+		"    id serial PRIMARY KEY,\n"
+		"    title varchar(200) NOT NULL,\n"
+		"    body text,\n"
+		"    price numeric(10,2),\n"
+		"    status post_status NOT NULL DEFAULT 'draft',\n"
+		"    published_at timestamptz,\n"
+		"    author_id int NOT NULL REFERENCES users,\n"
+		"    category_id int REFERENCES categories ON DELETE SET NULL\n"
+		");\n"
+		"CREATE INDEX ix_posts_category_id ON posts USING btree (category_id ASC);\n"
+		"CREATE INDEX ix_posts_title ON posts (title);\n";
+	/* pg_dump 15's rendering of the same (the serial columns as sequences) */
+	static const char *const pg_dump =
+		"CREATE TYPE public.post_status AS ENUM ('draft', 'published');\n"
+		"CREATE TABLE public.categories (id integer NOT NULL, name character varying(80) NOT NULL);\n"
+		"CREATE SEQUENCE public.categories_id_seq AS integer START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;\n"
+		"ALTER SEQUENCE public.categories_id_seq OWNED BY public.categories.id;\n"
+		"CREATE TABLE public.posts (id integer NOT NULL, title character varying(200) NOT NULL, body text,"
+		" price numeric(10,2), status public.post_status DEFAULT 'draft'::public.post_status NOT NULL,"
+		" published_at timestamp with time zone, author_id integer NOT NULL, category_id integer);\n"
+		"CREATE SEQUENCE public.posts_id_seq AS integer START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;\n"
+		"ALTER SEQUENCE public.posts_id_seq OWNED BY public.posts.id;\n"
+		"CREATE TABLE public.users (id integer NOT NULL, username character varying(50) NOT NULL,"
+		" email character varying(120) NOT NULL, is_active boolean DEFAULT true,"
+		" created_at timestamp without time zone DEFAULT now());\n"
+		"CREATE SEQUENCE public.users_id_seq AS integer START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;\n"
+		"ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;\n"
+		"ALTER TABLE ONLY public.categories ALTER COLUMN id SET DEFAULT nextval('public.categories_id_seq'::regclass);\n"
+		"ALTER TABLE ONLY public.posts ALTER COLUMN id SET DEFAULT nextval('public.posts_id_seq'::regclass);\n"
+		"ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);\n"
+		"ALTER TABLE ONLY public.categories ADD CONSTRAINT categories_pkey PRIMARY KEY (id);\n"
+		"ALTER TABLE ONLY public.posts ADD CONSTRAINT posts_pkey PRIMARY KEY (id);\n"
+		"ALTER TABLE ONLY public.users ADD CONSTRAINT users_email_key UNIQUE (email);\n"
+		"ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);\n"
+		"ALTER TABLE ONLY public.users ADD CONSTRAINT users_username_key UNIQUE (username);\n"
+		"CREATE INDEX ix_posts_category_id ON public.posts USING btree (category_id);\n"
+		"CREATE INDEX ix_posts_title ON public.posts USING btree (title);\n"
+		"ALTER TABLE ONLY public.posts ADD CONSTRAINT posts_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users(id);\n"
+		"ALTER TABLE ONLY public.posts ADD CONSTRAINT posts_category_id_fkey FOREIGN KEY (category_id)"
+		" REFERENCES public.categories(id) ON DELETE SET NULL;\n";
+	assert_equal_texts(sqlalchemy, by_hand);
+	assert_equal_texts(sqlalchemy, pg_dump);
+	/* Django 4.2's sqlmigrate output for PostgreSQL, and the same by hand */
+	assert_equal_texts(
+		"CREATE TABLE \"blog_category\" (\"id\" bigint NOT NULL PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY,"
+		" \"name\" varchar(80) NOT NULL);\n"
+		"CREATE TABLE \"blog_post\" (\"id\" bigint NOT NULL PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY,"
+		" \"title\" varchar(200) NOT NULL, \"body\" text NOT NULL, \"price\" numeric(10, 2) NULL,"
+		" \"published\" boolean NOT NULL, \"created\" timestamp with time zone NOT NULL, \"category_id\" bigint NULL);\n"
+		"ALTER TABLE \"blog_post\" ADD CONSTRAINT \"blog_post_category_id_9ec1c5e9_fk_blog_category_id\""
+		" FOREIGN KEY (\"category_id\") REFERENCES \"blog_category\" (\"id\") DEFERRABLE INITIALLY DEFERRED;\n"
+		"CREATE INDEX \"blog_post_category_id_9ec1c5e9\" ON \"blog_post\" (\"category_id\");\n"
+		"CREATE INDEX \"blog_post_title_2bd8f1_like\" ON \"blog_post\" (\"title\" varchar_pattern_ops);\n",
+		"CREATE TABLE blog_category (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name varchar(80) NOT NULL);\n"
+		"CREATE TABLE blog_post (\n"
+		"    id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+		"    title varchar(200) NOT NULL,\n"
+		"    body text NOT NULL,\n"
+		"    price numeric(10,2),\n"
+		"    published bool NOT NULL,\n"
+		"    created timestamptz NOT NULL,\n"
+		"    category_id bigint CONSTRAINT blog_post_category_id_9ec1c5e9_fk_blog_category_id\n"
+		"        REFERENCES blog_category DEFERRABLE INITIALLY DEFERRED\n"
+		");\n"
+		"CREATE INDEX blog_post_category_id_9ec1c5e9 ON blog_post (category_id);\n"
+		"CREATE INDEX blog_post_title_2bd8f1_like ON blog_post USING btree (title varchar_pattern_ops);\n");
+	/* one function, three spellings; and the renderings a database from before PostgreSQL 10 keeps */
+	assert_equal_texts(
+		"CREATE TABLE t (a timestamptz DEFAULT now(), b timestamptz DEFAULT transaction_timestamp(),"
+		" c date DEFAULT ('now'::text)::date, d name DEFAULT \"current_user\"(), e text DEFAULT 'now()')",
+		"CREATE TABLE t (a timestamptz DEFAULT CURRENT_TIMESTAMP, b timestamptz DEFAULT CURRENT_TIMESTAMP,"
+		" c date DEFAULT CURRENT_DATE, d name DEFAULT CURRENT_USER, e text DEFAULT 'now()')");
+	/* ... while what differs still does */
+	char *d1 = db_create("ne1"), *d2 = db_create("ne2");
+	rt_conn *c1 = db_connect(d1), *c2 = db_connect(d2);
+	db_exec(c1, "CREATE TABLE t (a timestamptz DEFAULT now(), s text DEFAULT 'now()')");
+	db_exec(c2, "CREATE TABLE t (a timestamptz DEFAULT statement_timestamp(), s text DEFAULT 'CURRENT_TIMESTAMP')");
+	sm_schema *s1 = db_introspect(c1), *s2 = db_introspect(c2);
+	assert_int_equal(rt_sm_compare(s1, s2, 0, NULL), 2);
+	rt_sm_free(s1);
+	rt_sm_free(s2);
+	PG->disconnect(c1);
+	PG->disconnect(c2);
+	db_drop(d1);
+	db_drop(d2);
+}
+
 /* Introspection leaves the session as it was, also inside a transaction. */
 static void test_session_untouched(void **state)
 {
@@ -1054,6 +1201,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_written_two_ways, teardown),
+		cmocka_unit_test_teardown(test_orm_spellings, teardown),
 		cmocka_unit_test_teardown(test_session_untouched, teardown),
 		cmocka_unit_test_teardown(test_own_tables_skipped, teardown),
 		cmocka_unit_test_teardown(test_unsupported_listed, teardown),

@@ -404,6 +404,101 @@ static void test_real_differences(void **state)
 		assert_different(pairs[i][0], pairs[i][1]);
 }
 
+/*
+ * One model as SQLAlchemy, Django and Rails write its DDL for SQLite and as
+ * people write it by hand: users, categories, posts with foreign keys, an
+ * index, an enum (SQLAlchemy: VARCHAR + the default).  Each pair means the
+ * same schema: no difference, no operation.
+ */
+static void test_orm_spellings(void **state)
+{
+	(void)state;
+	/* SQLAlchemy 1.4's CreateTable/CreateIndex for the sqlite dialect */
+	static const char *const sqlalchemy =
+		"CREATE TABLE categories (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(80) NOT NULL, \n\tPRIMARY KEY (id)\n);\n"
+		"CREATE TABLE users (\n\tid INTEGER NOT NULL, \n\tusername VARCHAR(50) NOT NULL, \n"
+		"\temail VARCHAR(120) NOT NULL, \n\tis_active BOOLEAN DEFAULT '1', \n"
+		"\tcreated_at DATETIME DEFAULT (CURRENT_TIMESTAMP), \n\tPRIMARY KEY (id), \n"
+		"\tUNIQUE (username), \n\tUNIQUE (email)\n);\n"
+		"CREATE TABLE posts (\n\tid INTEGER NOT NULL, \n\ttitle VARCHAR(200) NOT NULL, \n\tbody TEXT, \n"
+		"\tprice NUMERIC(10, 2), \n\tstatus VARCHAR(9) DEFAULT 'draft' NOT NULL, \n"
+		"\tpublished_at DATETIME, \n\tauthor_id INTEGER NOT NULL, \n\tcategory_id INTEGER, \n"
+		"\tPRIMARY KEY (id), \n\tFOREIGN KEY(author_id) REFERENCES users (id), \n"
+		"\tFOREIGN KEY(category_id) REFERENCES categories (id) ON DELETE SET NULL\n);\n"
+		"CREATE INDEX ix_posts_category_id ON posts (category_id);\n"
+		"CREATE INDEX ix_posts_title ON posts (title);\n";
+	static const char *const by_hand =
+		"CREATE TABLE users (\n"
+		"    id INTEGER PRIMARY KEY,\n"
+		"    username varchar(50) NOT NULL UNIQUE,\n"
+		"    email varchar(120) NOT NULL UNIQUE,\n"
+		"    is_active boolean DEFAULT 1,\n"
+		"    created_at datetime DEFAULT CURRENT_TIMESTAMP\n"
+		");\n"
+		"CREATE TABLE categories (id INTEGER PRIMARY KEY, name varchar(80) NOT NULL);\n"
+		"CREATE TABLE posts (\n"
+		"    id INTEGER PRIMARY KEY,\n"
+		"    title varchar(200) NOT NULL,\n"
+		"    body text,\n"
+		"    price numeric(10,2),\n"
+		"    status varchar(9) NOT NULL DEFAULT 'draft',\n"
+		"    published_at datetime,\n"
+		"    author_id integer NOT NULL REFERENCES users,\n"
+		"    category_id integer REFERENCES categories ON DELETE SET NULL\n"
+		");\n"
+		"CREATE INDEX ix_posts_category_id ON posts (category_id ASC);\n"
+		"CREATE INDEX ix_posts_title ON posts(title);\n";
+	/* Django's spelling: quoted names, lower-case types, explicit NULL */
+	static const char *const django_style =
+		"CREATE TABLE \"categories\" (\"id\" integer NOT NULL PRIMARY KEY, \"name\" varchar(80) NOT NULL);\n"
+		"CREATE TABLE \"users\" (\"id\" integer NOT NULL PRIMARY KEY, \"username\" varchar(50) NOT NULL UNIQUE,"
+		" \"email\" varchar(120) NOT NULL UNIQUE, \"is_active\" boolean DEFAULT '1' NULL,"
+		" \"created_at\" datetime DEFAULT (CURRENT_TIMESTAMP) NULL);\n"
+		"CREATE TABLE \"posts\" (\"id\" integer NOT NULL PRIMARY KEY, \"title\" varchar(200) NOT NULL,"
+		" \"body\" text NULL, \"price\" numeric(10, 2) NULL, \"status\" varchar(9) DEFAULT 'draft' NOT NULL,"
+		" \"published_at\" datetime NULL, \"author_id\" integer NOT NULL REFERENCES \"users\" (\"id\"),"
+		" \"category_id\" integer NULL REFERENCES \"categories\" (\"id\") ON DELETE SET NULL);\n"
+		"CREATE INDEX \"ix_posts_category_id\" ON \"posts\" (\"category_id\");\n"
+		"CREATE INDEX \"ix_posts_title\" ON \"posts\" (\"title\");\n";
+	assert_equal_schemas(sqlalchemy, by_hand);
+	assert_equal_schemas(sqlalchemy, django_style);
+	/* Django 4.2's sqlmigrate output for SQLite, and the same by hand */
+	assert_equal_schemas(
+		"CREATE TABLE \"blog_category\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"name\" varchar(80) NOT NULL);\n"
+		"CREATE TABLE \"blog_post\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \"title\" varchar(200) NOT NULL,"
+		" \"published\" bool NOT NULL, \"created\" datetime NOT NULL, \"price\" decimal NOT NULL,"
+		" \"category_id\" bigint NULL REFERENCES \"blog_category\" (\"id\") DEFERRABLE INITIALLY DEFERRED);\n"
+		"CREATE INDEX \"blog_post_category_id_9ec1c5e9\" ON \"blog_post\" (\"category_id\");\n",
+		"CREATE TABLE blog_category (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(80) NOT NULL);\n"
+		"CREATE TABLE blog_post (id INTEGER PRIMARY KEY AUTOINCREMENT, title VARCHAR(200) NOT NULL,"
+		" published BOOL NOT NULL, created DATETIME NOT NULL, price DECIMAL NOT NULL,"
+		" category_id BIGINT REFERENCES blog_category DEFERRABLE INITIALLY DEFERRED);\n"
+		"CREATE INDEX blog_post_category_id_9ec1c5e9 ON blog_post (category_id);\n");
+	/* Rails 7's db/structure.sql for SQLite, and the same by hand */
+	assert_equal_schemas(
+		"CREATE TABLE IF NOT EXISTS \"users\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"name\" varchar,"
+		" \"created_at\" datetime(6) NOT NULL, \"updated_at\" datetime(6) NOT NULL);\n"
+		"CREATE TABLE IF NOT EXISTS \"posts\" (\"id\" integer PRIMARY KEY AUTOINCREMENT NOT NULL, \"title\" varchar,"
+		" \"user_id\" integer NOT NULL, \"created_at\" datetime(6) NOT NULL, \"updated_at\" datetime(6) NOT NULL,"
+		" CONSTRAINT \"fk_rails_5b5ddfd518\"\nFOREIGN KEY (\"user_id\")\n  REFERENCES \"users\" (\"id\")\n);\n"
+		"CREATE INDEX \"index_posts_on_user_id\" ON \"posts\" (\"user_id\");\n",
+		"CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR,"
+		" created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL);\n"
+		"CREATE TABLE posts (id INTEGER PRIMARY KEY AUTOINCREMENT, title VARCHAR,"
+		" user_id INTEGER NOT NULL, created_at DATETIME(6) NOT NULL, updated_at DATETIME(6) NOT NULL,"
+		" CONSTRAINT fk_rails_5b5ddfd518 FOREIGN KEY (user_id) REFERENCES users);\n"
+		"CREATE INDEX index_posts_on_user_id ON posts (user_id ASC);\n");
+	/* ... while what does differ still does */
+	assert_different("CREATE TABLE t (id INTEGER PRIMARY KEY DESC)", "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY DESC)");
+	assert_equal_schemas("CREATE TABLE t (a TEXT DEFAULT '1', b INT DEFAULT -2)",
+			     "CREATE TABLE t (a TEXT DEFAULT 1, b INT DEFAULT '-2')");
+	assert_different("CREATE TABLE t (a DEFAULT '1')", "CREATE TABLE t (a DEFAULT 1)");
+	assert_different("CREATE TABLE t (a TEXT DEFAULT '01')", "CREATE TABLE t (a TEXT DEFAULT 1)");
+	assert_different("CREATE TABLE t (x INT); CREATE INDEX i ON t (x)", "CREATE TABLE t (x INT); CREATE INDEX i ON t (x DESC)");
+	assert_different("CREATE TABLE p (id INTEGER PRIMARY KEY, k INT UNIQUE); CREATE TABLE t (a REFERENCES p)",
+			 "CREATE TABLE p (id INTEGER PRIMARY KEY, k INT UNIQUE); CREATE TABLE t (a REFERENCES p (k))");
+}
+
 /* What the catalog and the text give, field by field. */
 static void test_model_fields(void **state)
 {
@@ -545,6 +640,9 @@ static void empty_full_empty(const char *file)
 	remove_db(pb);
 }
 
+/* Schemas in the SQLite corpus when these tests were written: fewer means files went missing. */
+#define CORPUS_MIN 8
+
 static int cmp_names(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);
@@ -580,7 +678,8 @@ static void test_real_schemas(void **state)
 	(void)state;
 	size_t n;
 	char **names = corpus_files(&n);
-	assert_true(n > 0);
+	if (n < CORPUS_MIN)
+		fail_msg("the SQLite corpus has %zu schemas, fewer than the %d it had", n, CORPUS_MIN);
 	for (size_t i = 0; i < n; i++) {
 		empty_full_empty(names[i]);
 		free(names[i]);
@@ -588,8 +687,12 @@ static void test_real_schemas(void **state)
 	free(names);
 }
 
-/* One schema file into another and back (different schemas sharing names). */
-static void file_to_file(const char *fa, const char *fb)
+/*
+ * One schema file into another and back (different schemas sharing
+ * names); returns the number of operations there, which must be some:
+ * two different files that diff as equal would test nothing.
+ */
+static size_t file_to_file(const char *fa, const char *fb)
 {
 	char *pa = load_file(fa), *pb = load_file(fb);
 	sm_schema *a = introspect(pa), *b = introspect(pb);
@@ -605,6 +708,10 @@ static void file_to_file(const char *fa, const char *fb)
 	assert_sound(pa);
 	printf("# %s -> %s: %zu operations (%zu rebuild), back: %zu\n", strrchr(fa, '/') + 1,
 	       strrchr(fb, '/') + 1, up.n, count_ops(&up, "rebuild table"), down.n);
+	size_t n = up.n;
+	if (!up.n || !down.n)
+		fail_msg("%s -> %s: %zu operations there, %zu back: the pair tests nothing",
+			 fa, fb, up.n, down.n);
 	rt_sm_ops_free(&up);
 	rt_sm_ops_free(&down);
 	rt_sm_free(a);
@@ -612,16 +719,24 @@ static void file_to_file(const char *fa, const char *fb)
 	rt_sm_free(got);
 	remove_db(pa);
 	remove_db(pb);
+	return n;
 }
 
-/* Each real schema into the next one (in name order) and back. */
+/*
+ * Each real schema into the next one (in name order) and back: every file
+ * of the corpus takes part (at least the CORPUS_MIN it had when this was written),
+ * and each pair differs.
+ */
 static void test_real_schema_pairs(void **state)
 {
 	(void)state;
-	size_t n;
+	size_t n, pairs = 0;
 	char **names = corpus_files(&n);
+	if (n < CORPUS_MIN)
+		fail_msg("the SQLite corpus has %zu schemas, fewer than the %d it had", n, CORPUS_MIN);
 	for (size_t i = 0; i + 1 < n; i++)
-		file_to_file(names[i], names[i + 1]);
+		pairs += file_to_file(names[i], names[i + 1]) > 0;
+	assert_int_equal(pairs, n - 1);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
@@ -887,7 +1002,7 @@ static void test_foreign_keys(void **state)
 		"CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);"
 		"CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED, v TEXT);",
 		"CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);"
-		"CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INT, v TEXT, FOREIGN KEY (parent_id) REFERENCES parent);",
+		"CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INT, v TEXT, FOREIGN KEY (parent_id) REFERENCES parent ON DELETE SET NULL);",
 		"CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT UNIQUE);"
 		"CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INT REFERENCES parent (id), v TEXT REFERENCES parent (name));",
 	};
@@ -1185,6 +1300,8 @@ static void test_random_tables(void **state)
 	/* RT_RANDOM_TABLES=N[:SEED] runs more (or other) pairs. */
 	const char *env = getenv("RT_RANDOM_TABLES");
 	int count = env ? atoi(env) : 150;
+	if (count < 1)
+		fail_msg("RT_RANDOM_TABLES=%s runs no pair: a test that checks nothing does not pass", env);
 	if (env && strchr(env, ':'))
 		rnd_state = strtoul(strchr(env, ':') + 1, NULL, 10);
 	for (int i = 0; i < count; i++) {
@@ -1210,6 +1327,10 @@ static void test_random_tables(void **state)
 	}
 	printf("# random tables: %d pairs each way; %zu ALTER operations, %zu rebuilds\n",
 	       count, alters, rebuilds);
+	/* Both ways of changing a table were exercised (150 pairs give dozens of each). */
+	if (count >= 50 && (alters < 5 || rebuilds < 5))
+		fail_msg("%d random pairs gave %zu ALTER operations and %zu rebuilds: the generator no longer exercises both",
+			 count, alters, rebuilds);
 }
 
 /* A schema of related objects: p, c referencing p, maybe g, log, views, a trigger. */
@@ -1257,6 +1378,8 @@ static void test_random_schemas(void **state)
 	(void)state;
 	const char *env = getenv("RT_RANDOM_TABLES");
 	int count = env ? atoi(env) : 150;
+	if (count < 1)
+		fail_msg("RT_RANDOM_TABLES=%s runs no pair: a test that checks nothing does not pass", env);
 	for (int i = 0; i < count; i++) {
 		char *a = random_schema(), *b = random_schema();
 		trip t = { a, b, "INSERT INTO p (id, name) VALUES (1, 'a'); INSERT INTO c (id, pid, v) VALUES (1, 1, 'x');",
@@ -1298,6 +1421,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_written_two_ways),
+		cmocka_unit_test(test_orm_spellings),
 		cmocka_unit_test(test_real_differences),
 		cmocka_unit_test(test_model_fields),
 		cmocka_unit_test(test_add_and_drop_column),

@@ -300,7 +300,7 @@ static int on_col(void *ud, int n, const char *const *v)
 		c->generated = dup(v[4]);
 		c->stored = v[5][0] == 's';
 	} else {
-		c->def = dup(v[4]);
+		c->def = rt_pg_default_canon(v[4]);
 	}
 	c->identity = v[6] && *v[6] ? v[6][0] : 0;
 	c->identity_opts = c->identity ? dup(v[9]) : NULL;

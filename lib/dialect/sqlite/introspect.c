@@ -242,7 +242,12 @@ static void add_key_constraint(tctx *tc, char kind, const keycols *k)
 	c->name = w ? dup_or_null(w->name) : NULL;
 }
 
-/* The primary key of a rowid table whose key is the rowid: no index. */
+/*
+ * The primary key of a rowid table whose key is the rowid: no index.  Its
+ * one column is the rowid, never NULL, NOT NULL written or not (as
+ * SQLAlchemy writes it, "id INTEGER NOT NULL, ..., PRIMARY KEY (id)", or by
+ * hand, "id INTEGER PRIMARY KEY").
+ */
 static void add_rowid_key(tctx *tc)
 {
 	keycols k = { 0 };
@@ -251,6 +256,8 @@ static void add_rowid_key(tctx *tc)
 			if (tc->t->cols[i].pk == pos) {
 				k.v = rt_xrealloc(k.v, (k.n + 1) * sizeof(*k.v));
 				k.v[k.n++] = (keycol){ rt_xstrdup(tc->t->cols[i].name), 0, NULL };
+				if (pos == 1)
+					tc->t->cols[i].notnull = 1;
 			}
 	if (k.n)
 		add_key_constraint(tc, SM_PRIMARY, &k);
@@ -301,7 +308,7 @@ static void add_explicit_index(tctx *tc, const idx_row *r)
 		return;
 	sm_index *ix = rt_sm_add_index(tc->t);
 	ix->name = rt_xstrdup(m->name);
-	ix->def = rt_sq_canon_text(m->sql, SQ_CANON_FOLD | SQ_CANON_IDENTS);
+	ix->def = rt_sq_index_canon(m->sql);
 	ix->sql = rt_xstrdup(m->sql);
 	ix->unique = r->unique;
 }
@@ -374,8 +381,8 @@ static void fk_rows_free(fk_rows *r)
 	free(r->v);
 }
 
-/* "FOREIGN KEY (a) REFERENCES p (x) ON UPDATE ... ON DELETE ..." */
-static void fk_text(sm_constraint *c)
+/* See sqlite_internal.h: "FOREIGN KEY (a) REFERENCES p (x) ON UPDATE ... ON DELETE ..." */
+void rt_sq_fk_text(sm_constraint *c)
 {
 	strbuf sb = STRBUF_INIT;
 	rt_strbuf_adds(&sb, "FOREIGN KEY (");
@@ -420,7 +427,7 @@ static void add_fk(tctx *tc, const fk_row *rows, size_t first, size_t end)
 		c->name = dup_or_null(w->name);
 		c->deferrable = c->deferred = w->deferred;
 	}
-	fk_text(c);
+	rt_sq_fk_text(c);
 }
 
 /*
@@ -748,6 +755,7 @@ int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	rt_sq_read_end(c, started);
 	if (rc == 0) {
 		load_rest(&x);
+		rt_sq_spellings(x.s);
 		rt_sm_sort(x.s);
 		*out = x.s;
 	} else {

@@ -179,28 +179,6 @@ static void sequence_sql(sm_op *op, const tplan *p, const char *tmp)
 }
 
 /*
- * The affinity SQLite gives a declared type (the rules of "Determination
- * of Column Affinity", in their order): what the copy converts values to.
- */
-static const char *affinity(const char *type)
-{
-	char up[64];
-	size_t n = 0;
-	for (const char *s = type ? type : ""; *s && n + 1 < sizeof(up); s++)
-		up[n++] = (char)toupper((unsigned char)*s);
-	up[n] = '\0';
-	if (strstr(up, "INT"))
-		return "INTEGER";
-	if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
-		return "TEXT";
-	if (!n || strstr(up, "BLOB"))
-		return "BLOB";
-	if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
-		return "REAL";
-	return "NUMERIC";
-}
-
-/*
  * Columns kept by the rebuild whose affinity changes, "t.a (TEXT ->
  * INTEGER)": the copy converts their values ('02134' becomes 2134 under
  * INTEGER affinity), and converting back does not restore them.
@@ -212,7 +190,7 @@ static void converted_columns(const tplan *p, strbuf *sb)
 		const sm_column *o = rt_sq_column_ci(p->a, c->name);
 		if (!o || c->generated || o->generated)
 			continue;
-		const char *from = affinity(o->type), *to = affinity(c->type);
+		const char *from = rt_sq_affinity(o->type), *to = rt_sq_affinity(c->type);
 		if (!strcmp(from, to))
 			continue;
 		if (sb->len)
