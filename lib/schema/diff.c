@@ -7,6 +7,7 @@
 #include "ctx_internal.h"
 #include "schema/model.h"
 #include "schema/ops.h"
+#include "schema/rename.h"
 #include "schema/source.h"
 #include "sqltext.h"
 
@@ -74,14 +75,50 @@ static void possible_renames(const sm_schema *a, const sm_schema *b, rt_strlist 
 				rt_strbuf_adds(&sql, " TO ");
 				rt_sql_ident(&sql, t->cols[k].name);
 				char *w = rt_xasprintf("possible rename: %s.%s -> %s (the migration drops %s and adds %s; "
-						    "if it is a rename, replace both with %s, and the downgrade's "
-						    "two with the rename back)",
+						    "if it is a rename, end %s's line in the schema with "
+						    "'-- retort:renamed-from %s' and generate the migration again, "
+						    "or replace both with %s, and the downgrade's two with the "
+						    "rename back)",
 						    t->name, old->cols[j].name, t->cols[k].name,
-						    old->cols[j].name, t->cols[k].name, sql.buf);
+						    old->cols[j].name, t->cols[k].name, t->cols[k].name,
+						    old->cols[j].name, sql.buf);
 				rt_strlist_push(out, w);
 				free(w);
 				rt_strbuf_release(&sql);
 			}
+		}
+	}
+}
+
+/* Do two tables have the same columns (by name, in any order)? */
+static int same_columns(const sm_table *x, const sm_table *y)
+{
+	if (x->ncols != y->ncols)
+		return 0;
+	for (size_t i = 0; i < x->ncols; i++)
+		if (!rt_sm_find_column(y, x->cols[i].name))
+			return 0;
+	return 1;
+}
+
+/* A table dropped and another with its columns created may be a rename: say how to mark it. */
+static void possible_table_renames(const sm_schema *a, const sm_schema *b, rt_strlist *out)
+{
+	for (size_t i = 0; i < a->ntables; i++) {
+		const sm_table *old = &a->tables[i];
+		if (rt_sm_find_table(b, old->schema, old->name))
+			continue;
+		for (size_t j = 0; j < b->ntables; j++) {
+			const sm_table *t = &b->tables[j];
+			if (rt_sm_find_table(a, t->schema, t->name) || !same_columns(old, t))
+				continue;
+			char *w = rt_xasprintf("possible rename: table %s -> %s (the migration drops %s and its "
+					    "rows and creates %s; if it is a rename, end the CREATE TABLE %s line "
+					    "in the schema with '-- retort:renamed-from %s' and generate the "
+					    "migration again)", old->name, t->name, old->name, t->name, t->name,
+					    old->name);
+			rt_strlist_push(out, w);
+			free(w);
 		}
 	}
 }
@@ -176,8 +213,9 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 	if (!cfg)
 		return -1;
 	const rt_dialect *d = rt_dialect_for_config(cfg, err);
-	sm_schema *a = NULL, *b = NULL;
-	sm_ops up = { 0 }, down = { 0 };
+	sm_schema *a = NULL, *b = NULL, *a0 = NULL;
+	sm_ops up = { 0 }, down = { 0 }, changes = { 0 };
+	sm_renames rn = { 0 };
 	int rc = -1;
 	if (!d)
 		goto done;
@@ -187,12 +225,35 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 	}
 	sm_diff_opts opts = { .column_order_strict = cfg->column_order_strict };
 	if (rt_sm_source_load(ctx, d, cfg, from, &a, err) < 0 ||
-	    rt_sm_source_load(ctx, d, cfg, to, &b, err) < 0 ||
-	    d->diff(a, b, &opts, &up, err) < 0 || d->diff(b, a, &opts, &down, err) < 0)
+	    rt_sm_source_load(ctx, d, cfg, to, &b, err) < 0)
 		goto done;
-	rt_strlist renames = { 0 };
+	/*
+	 * Renames (rename.c) run first each way: a renamed forwards for the
+	 * upgrade, b back for the downgrade, which then needs a as it was
+	 * (read once more: the models are changed in place).
+	 */
+	rt_sm_renames_gather(a, b, &rn);
+	if (rn.n && !d->rename) {
+		rt_strlist_push(&out->warnings, "rename hints are not carried out on this database yet: "
+				"the migration drops and adds instead");
+		rt_sm_renames_free(&rn);
+	}
+	if (rn.n && rt_sm_source_load(ctx, d, cfg, from, &a0, err) < 0)
+		goto done;
+	if (rt_sm_renames_apply(d, a, b, &rn, 0, &up, err) < 0 ||
+	    d->diff(a, b, &opts, &changes, err) < 0)
+		goto done;
+	rt_sm_ops_append(&up, &changes);
+	rt_strlist renames = { 0 }; /* what to tell about the upgrade, before b is renamed back */
+	possible_table_renames(a, b, &renames);
 	possible_renames(a, b, &renames);
 	unfillable_columns(a, b, &renames);
+	if (rt_sm_renames_apply(d, b, a0 ? a0 : a, &rn, 1, &down, err) < 0 ||
+	    d->diff(b, a0 ? a0 : a, &opts, &changes, err) < 0) {
+		rt_strlist_free(&renames);
+		goto done;
+	}
+	rt_sm_ops_append(&down, &changes);
 	out->upgrade_sql = render(&up, &renames);
 	out->downgrade_sql = render(&down, NULL);
 	for (size_t i = 0; i < up.n; i++) {
@@ -213,10 +274,17 @@ int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 	rt_strlist_free(&renames);
 	add_unsupported(&out->unsupported, a);
 	add_unsupported(&out->unsupported, b);
+	for (size_t i = 0; i < a->nwarnings; i++)
+		rt_strlist_push(&out->warnings, a->warnings[i]);
+	for (size_t i = 0; i < b->nwarnings; i++)
+		rt_strlist_push(&out->warnings, b->warnings[i]);
 	rc = 0;
 done:
 	rt_sm_ops_free(&up);
 	rt_sm_ops_free(&down);
+	rt_sm_ops_free(&changes);
+	rt_sm_renames_free(&rn);
+	rt_sm_free(a0);
 	rt_sm_free(a);
 	rt_sm_free(b);
 	rt_config_free(cfg);

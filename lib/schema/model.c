@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 
 sm_schema *rt_sm_new(void)
 {
@@ -69,6 +70,7 @@ static void free_table(sm_table *t)
 		free(c->identity_opts);
 		free(c->collation);
 		free(c->comment);
+		free(c->renamed_from);
 	}
 	free(t->cols);
 	for (size_t i = 0; i < t->ncons; i++) {
@@ -95,6 +97,7 @@ static void free_table(sm_table *t)
 	free(t->comment);
 	free(t->sql);
 	free(t->options);
+	free(t->renamed_from);
 }
 
 void rt_sm_free(sm_schema *s)
@@ -157,6 +160,7 @@ void rt_sm_free(sm_schema *s)
 	}
 	free(s->exts);
 	strv_free(s->unsupported, s->nunsupported);
+	strv_free(s->warnings, s->nwarnings);
 	free(s);
 }
 
@@ -293,6 +297,41 @@ sm_column *rt_sm_find_column(const sm_table *t, const char *name)
 		if (!strcmp(t->cols[i].name, name))
 			return &t->cols[i];
 	return NULL;
+}
+
+/* See model.h. */
+sm_table *rt_sm_find_table_ci(const sm_schema *s, const char *schema, const char *name)
+{
+	sm_table *ci = NULL;
+	int nci = 0;
+	for (size_t i = 0; i < s->ntables; i++) {
+		sm_table *t = &s->tables[i];
+		if (schema && t->schema && strcasecmp(schema, t->schema))
+			continue;
+		if (!strcmp(t->name, name) && (!schema || !t->schema || !strcmp(schema, t->schema)))
+			return t;
+		if (!strcasecmp(t->name, name)) {
+			ci = t;
+			nci++;
+		}
+	}
+	return nci == 1 ? ci : NULL;
+}
+
+/* See model.h. */
+sm_column *rt_sm_find_column_ci(const sm_table *t, const char *name)
+{
+	sm_column *ci = NULL;
+	int nci = 0;
+	for (size_t i = 0; t && i < t->ncols; i++) {
+		if (!strcmp(t->cols[i].name, name))
+			return &t->cols[i];
+		if (!strcasecmp(t->cols[i].name, name)) {
+			ci = &t->cols[i];
+			nci++;
+		}
+	}
+	return nci == 1 ? ci : NULL;
 }
 
 /* A comparison in progress: counts differences and words them. */

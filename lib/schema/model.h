@@ -28,6 +28,7 @@ typedef struct sm_column {
 	char *collation;   /* a non-default collation, or NULL */
 	char *comment;
 	int pk;            /* SQLite: position in the primary key (1-based), 0 if none */
+	char *renamed_from; /* declared schema: "-- retort:renamed-from OLD" on its line, or NULL */
 } sm_column;
 
 typedef enum sm_con_kind {
@@ -89,6 +90,7 @@ typedef struct sm_table {
 	int autoincrement; /* SQLite */
 	int is_virtual;    /* SQLite virtual table: kept and compared as its definition */
 	char *options;     /* PostgreSQL: reloptions, partitioning, ... in text, or NULL */
+	char *renamed_from; /* declared schema: "-- retort:renamed-from OLD" on CREATE TABLE's line */
 } sm_table;
 
 typedef struct sm_view {
@@ -165,6 +167,8 @@ typedef struct sm_schema {
 	size_t nexts;
 	char **unsupported; /* objects found that retort cannot diff, by kind and name */
 	size_t nunsupported;
+	char **warnings;   /* said while reading it (a rename hint that renames nothing) */
+	size_t nwarnings;
 } sm_schema;
 
 sm_schema *rt_sm_new(void);
@@ -186,6 +190,13 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name);
 sm_column *rt_sm_find_column(const sm_table *t, const char *name);
 sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name);
+/*
+ * A table (schema NULL: in any schema) or column a user named: exactly,
+ * else the only one whose name differs in case alone (SQLite compares
+ * names without case; a name in a hint may be written either way).
+ */
+sm_table *rt_sm_find_table_ci(const sm_schema *s, const char *schema, const char *name);
+sm_column *rt_sm_find_column_ci(const sm_table *t, const char *name);
 sm_extension *rt_sm_find_extension(const sm_schema *s, const char *name);
 
 /* Appenders: zeroed new element at the end of the list. */

@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 #include "ctx_internal.h"
+#include "schema/hints.h"
 #include "schema/model.h"
 #include "schema/source.h"
 #include "util/fs.h"
@@ -78,6 +79,22 @@ static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
 	return rc;
 }
 
+/*
+ * The rename hints of declared SQL, marked on the model read from it;
+ * hints that rename nothing become the model's warnings.
+ */
+static void mark_hints(sm_schema *s, const rt_declared *sql)
+{
+	sm_hints h;
+	rt_strlist stray = { 0 };
+	rt_sm_hints_read(sql->sql, sql->len, sql->name, &h, &stray);
+	rt_sm_hints_mark(s, &h, sql->name, &stray);
+	for (size_t i = 0; i < stray.n; i++)
+		rt_sm_strv_push(&s->warnings, &s->nwarnings, stray.v[i]);
+	rt_strlist_free(&stray);
+	rt_sm_hints_free(&h);
+}
+
 /* Fill a scratch database from schema SQL or from migrations, then read it. */
 static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 			const rt_config *cfg, const rt_declared *sql, const char *rev,
@@ -106,6 +123,8 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		}
 		if (rc == 0)
 			rc = d->introspect(c, scfg, out, err);
+		if (rc == 0)
+			mark_hints(*out, sql);
 		if (c)
 			d->disconnect(c);
 	} else {

@@ -754,6 +754,7 @@ const rt_dialect rt_dialect_postgres = {
 	.now_expr = "now()",
 	.introspect = rt_pg_introspect,
 	.diff = rt_pg_diff,
+	.rename = rt_pg_rename,
 	.scratch_create = pg_scratch_create,
 	.scratch_drop = pg_scratch_drop,
 };
