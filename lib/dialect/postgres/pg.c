@@ -671,7 +671,7 @@ static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 		return -1;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	static unsigned counter;
+	static _Atomic unsigned counter; /* scratch databases may be made by two threads at once */
 	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^ (++counter * 2654435761u);
 	char name[64];
 	snprintf(name, sizeof(name), "retort_scratch_%ld_%08x", (long)getpid(), r);
