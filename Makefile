@@ -7,7 +7,12 @@
 #                   schema pairs per dialect (make test runs 100 each)
 #   make demo       build and run the example project on SQLite
 #   make bench      benchmarks (see bench/README.md)
-#   make install    PREFIX=/usr/local (install-python: the Python package only)
+#   make install    PREFIX=/usr/local DESTDIR=... (BINDIR, LIBDIR, INCLUDEDIR,
+#                   MANDIR, PKGCONFIGDIR override the places); make uninstall
+#                   (install-python: the Python package only)
+#
+# CC, AR, CFLAGS and LDFLAGS are taken from the environment (CFLAGS is
+# added after the project's own flags).
 #
 # Dependencies come through pkg-config; scripts/install-deps installs the
 # Debian packages.
@@ -15,6 +20,11 @@
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BUILD      ?= build
 # libpq is opened at run time (lib/dialect/postgres/libpq.h): its headers
 # are needed to build, but nothing links it.
@@ -51,8 +61,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all deps test test-run unit demo bench install clean fuzz fuzz-bins soak
-all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so
+.PHONY: all deps deps-build deps-test deps-fuzz deps-bench test test-run unit demo bench install uninstall clean fuzz fuzz-bins soak
+all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so $(BUILD)/retort.pc
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
@@ -99,6 +109,28 @@ $(BUILD)/tests/test_property: tests/unit/test_property.c $(PROP_SRC) tests/unit/
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PROP_SRC) $(BUILD)/libretort.a $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
+# test_api sees only retort.h and links the shared library, so whatever the
+# header promises must be exported.
+$(BUILD)/tests/test_api: tests/unit/test_api.c include/retort.h $(BUILD)/libretort.so
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -L$(BUILD) -lretort -Wl,-rpath,$(abspath $(BUILD)) $$($(PKG_CONFIG) --libs cmocka)
+
+# test_threads runs the library on eight threads under ThreadSanitizer: the
+# library's sources are compiled again for it with -fsanitize=thread (its
+# own objects, so -j works), whatever the build's other flags.
+TSAN_CFLAGS = $(STD) -O1 -g $(WARN) -fsanitize=thread -pthread -Iinclude -Ilib $(PKG_CFLAGS) -MMD -MP
+TSAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/tsan/%.o)
+$(BUILD)/tsan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (tsan)")
+	$(Q)$(CC) $(TSAN_CFLAGS) -DRETORT_BUILDING -c $< -o $@
+
+$(BUILD)/tests/test_threads: tests/unit/test_threads.c $(TSAN_OBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(TSAN_CFLAGS) -o $@ $< $(TSAN_OBJ) $(PKG_LIBS) $$($(PKG_CONFIG) --libs cmocka)
+
 # Fuzz targets replayed over their corpus and past crashes (tests/fuzz/replay.c).
 $(BUILD)/tests/test_replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libretort.a
 	@mkdir -p $(dir $@)
@@ -110,15 +142,18 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libretort.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS)
 
-unit: $(UNIT_BIN) $(REPLAY_BIN) $(BUILD)/embed-app
+unit: $(UNIT_BIN) $(REPLAY_BIN) $(BUILD)/embed-app $(BUILD)/embed-embedded
 fuzz-bins: $(FUZZ_BIN)
 
+# Each target installs only the packages it needs (scripts/install-deps groups).
 deps:
 	@scripts/install-deps --auto
+deps-%:
+	@scripts/install-deps --auto $*
 
 # The test build is separate (build/asan) so sanitizer flags never leak
 # into the release binary.
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 all unit
 	@tests/run build/asan
 
@@ -127,34 +162,52 @@ test: deps
 # (RT_PROPERTY_SEED picks other pairs).
 SOAK_PAIRS ?= 2500
 SOAK_BUILD ?= build/asan
-soak: deps
+soak: deps-test
 	@$(MAKE) --no-print-directory BUILD=$(SOAK_BUILD) SAN=1 all unit
 	@RT_PROPERTY_PAIRS=$(SOAK_PAIRS) TESTS=test_property tests/run $(SOAK_BUILD)
 
-demo: deps
+demo: deps-build
 	@$(MAKE) --no-print-directory all
 	@examples/run-demo $(BUILD)/retort
 
 # Each fuzz target for FUZZ_SECONDS (default 60); crashes are kept in
 # tests/fuzz/regressions/, which make test replays.
 FUZZ_SECONDS ?= 60
-fuzz: deps
+fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang FUZZ=1 fuzz-bins
 	@tests/fuzz/run build/fuzz $(FUZZ_SECONDS)
 
-bench: deps
+bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@bench/run $(BUILD)/retort
 
+# retort.pc for the places this build installs to.  Libs is for linking
+# the shared library; Libs.private and Requires.private add what the
+# archive needs (pkg-config --static).
+VERSION := $(shell sed -n 's/^#define RETORT_VERSION "\(.*\)"/\1/p' include/retort.h)
+$(BUILD)/retort.pc: retort.pc.in include/retort.h Makefile
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES_PRIVATE@|$(PKGS)|' \
+		-e 's|@LIBS_PRIVATE@|-lpg_query -ldl -pthread|' $< > $@
+
+INSTALLED := $(BINDIR)/retort $(LIBDIR)/libretort.a $(LIBDIR)/$(SONAME) $(LIBDIR)/libretort.so \
+	$(INCLUDEDIR)/retort.h $(MANDIR)/man1/retort.1 $(PKGCONFIGDIR)/retort.pc
+
 install: all install-python
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 $(BUILD)/retort $(DESTDIR)$(PREFIX)/bin/retort
-	install -m 644 $(BUILD)/libretort.a $(DESTDIR)$(PREFIX)/lib/libretort.a
-	install -m 644 include/retort.h $(DESTDIR)$(PREFIX)/include/retort.h
-	install -m 644 docs/retort.1 $(DESTDIR)$(PREFIX)/share/man/man1/retort.1
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define RETORT_VERSION "\(.*\)"/\1/p' include/retort.h)|' \
-		-e 's|@REQUIRES@|$(PKGS)|' retort.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/retort.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(BUILD)/retort $(DESTDIR)$(BINDIR)/retort
+	install -m 644 $(BUILD)/libretort.a $(DESTDIR)$(LIBDIR)/libretort.a
+	install -m 755 $(BUILD)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libretort.so
+	install -m 644 include/retort.h $(DESTDIR)$(INCLUDEDIR)/retort.h
+	install -m 644 docs/retort.1 $(DESTDIR)$(MANDIR)/man1/retort.1
+	install -m 644 $(BUILD)/retort.pc $(DESTDIR)$(PKGCONFIGDIR)/retort.pc
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -rf $(DESTDIR)$(PYTHONDIR)/retort
 
 # The Python package (python/retort) where the system's python3 finds it:
 # the site-packages directory under PREFIX it searches, else PREFIX's own.
@@ -170,7 +223,18 @@ $(BUILD)/embed-app: examples/embed/app.c $(BUILD)/libretort.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS)
 
+# The example with its migrations compiled in: `retort embed` writes them
+# as C data, then it is an ordinary source file of the program.
+EMBED_MIGRATIONS := $(sort $(wildcard examples/embed/migrations/*.sql))
+$(BUILD)/embed-project.c: $(BUILD)/retort examples/embed/retort.ini $(EMBED_MIGRATIONS)
+	@$(if $(Q),echo "  EMBED   $@")
+	$(Q)$(BUILD)/retort -q -c examples/embed/retort.ini embed -o $@
+
+$(BUILD)/embed-embedded: examples/embed/embedded.c $(BUILD)/embed-project.c $(BUILD)/libretort.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/embed-project.c $(BUILD)/libretort.a $(PKG_LIBS)
+
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TSAN_OBJ:.o=.d)

@@ -28,6 +28,7 @@ typedef struct cli {
 	const char *lock_wait_arg; /* --lock-wait */
 	double lock_wait;        /* its value, < 0 when not given */
 	int color;               /* stderr is a terminal and NO_COLOR unset */
+	rt_error *err;           /* the error every command fills (main makes it) */
 	/* loaded on demand */
 	rt_config *cfg;
 	rt_ctx *ctx;
@@ -94,8 +95,13 @@ int usage_error(cli *c, const char *usage, const char *fmt, ...)
 rt_config *cli_config(cli *c, rt_error *err);
 rt_ctx *cli_ctx(cli *c, rt_error *err);
 
-/* Print an error (and its hint) to stderr; returns its exit status. */
+/*
+ * Print an error, its hint and the command that fixes it to stderr; clears
+ * err and returns the exit status (2 for usage and configuration errors).
+ */
 int cli_fail(cli *c, rt_error *err);
+/* The command line that does what an error's fix says, or NULL (static or in buf). */
+const char *cli_fix_text(const rt_error *err, char *buf, size_t size);
 /*
  * Print "error: FMT..." and, unless hint is NULL, "hint: HINT" to stderr,
  * coloured on a terminal; returns status.
@@ -118,23 +124,33 @@ void cli_on_event(const rt_event *ev, void *ud);
 /* Write offline SQL to stdout. */
 void cli_write_stdout(const char *text, size_t len, void *ud);
 
+/* A list of revision indices the command line collects. */
+typedef struct revlist {
+	int *v;
+	size_t n;
+} revlist;
+void revlist_add(revlist *l, int rev);
+void revlist_free(revlist *l);
+
 /* " (label, ...)" and the markers Alembic prints after an id. */
 typedef struct rev_marks {
-	const rt_revset *current; /* the database's heads, or NULL */
+	const rt_state *current; /* the database, for its heads, or NULL */
 } rev_marks;
 void print_rev_short(FILE *f, const rt_graph *g, int rev, const rev_marks *m);
 /* The verbose block: Rev:, Parent:/Merges:, Path:, message. */
 void print_rev_verbose(FILE *f, const rt_graph *g, int rev, const rev_marks *m);
 /* Read the database's state for read-only commands; no database -> empty. */
-int cli_read_current(cli *c, rt_state *st, rt_error *err);
+rt_state *cli_read_current(cli *c, rt_error *err);
 
 /* JSON output (docs/json.md). */
 void json_str(FILE *f, const char *s);
-void json_strlist(FILE *f, const rt_strlist *l);
-void json_revision(FILE *f, const rt_graph *g, int rev, const rt_revset *current);
+/* Item i of a JSON list of strings: ", " before every one but the first. */
+void json_item(FILE *f, size_t i, const char *s);
+/* The database's heads in current (NULL: no is_current member). */
+void json_revision(FILE *f, const rt_graph *g, int rev, const rt_state *current);
 /* "key": [revision, ...] */
 void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,
-		    size_t n, const rt_revset *current);
+		    size_t n, const rt_state *current);
 
 typedef int (*command_fn)(cli *c, int argc, char **argv);
 
@@ -159,6 +175,7 @@ int cmd_reset(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_lint(cli *c, int argc, char **argv);
+int cmd_embed(cli *c, int argc, char **argv);
 void cli_report_unsupported(cli *c, const rt_diff *d);
 
 #endif

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 
 /* Are the database's effective heads exactly the graph's heads? */
-static int on_all_heads(const rt_graph *g, const rt_revset *cur)
+static int on_all_heads(const rt_graph *g, const rt_state *st)
 {
-	if (cur->n != g->nheads)
+	if (rt_state_head_count(st) != rt_graph_head_count(g))
 		return 0;
-	for (size_t i = 0; i < g->nheads; i++)
-		if (!rt_revset_has(cur, g->heads[i]))
+	for (size_t i = 0; i < rt_graph_head_count(g); i++)
+		if (!rt_state_is_head(st, rt_graph_head(g, i)))
 			return 0;
 	return 1;
 }
@@ -36,36 +36,35 @@ int cmd_current(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
-	rt_state st;
-	if (cli_read_current(c, &st, &err) < 0)
-		return cli_fail(c, &err);
+	rt_error *err = c->err;
+	rt_state *st = cli_read_current(c, err);
+	if (!st)
+		return cli_fail(c, err);
 	const rt_graph *g = rt_ctx_graph(c->ctx);
-	rt_revset cur = { 0 };
-	rt_state_heads(g, &st, &cur);
+	revlist cur = { 0 };
+	for (size_t i = 0; i < rt_state_head_count(st); i++)
+		revlist_add(&cur, rt_state_head(st, i));
+	char *url = rt_config_get(rt_ctx_config(c->ctx), "url");
+	char *masked = rt_url_mask(url ? url : "");
+	rt_free(url);
 	if (c->json) {
-		char *url = rt_url_mask(rt_ctx_config(c->ctx)->url);
 		fputs("{\"database\": ", stdout);
-		json_str(stdout, url);
-		free(url);
+		json_str(stdout, masked);
 		fputs(", \"version_table_exists\": ", stdout);
-		fputs(st.exists ? "true" : "false", stdout);
+		fputs(rt_state_exists(st) ? "true" : "false", stdout);
 		fputs(", \"rows\": [", stdout);
-		for (size_t i = 0; i < st.rows.n; i++) {
-			if (i)
-				fputs(", ", stdout);
-			json_str(stdout, g->revs[st.rows.v[i]]->id);
-		}
-		fputs("], \"unknown_rows\": ", stdout);
-		json_strlist(stdout, &st.unknown);
-		fprintf(stdout, ", \"at_all_heads\": %s,\n", on_all_heads(g, &cur) ? "true" : "false");
+		for (size_t i = 0; i < rt_state_row_count(st); i++)
+			json_item(stdout, i, rt_revision_id(rt_graph_revision(g, rt_state_row(st, i))));
+		fputs("], \"unknown_rows\": [", stdout);
+		for (size_t i = 0; i < rt_state_unknown_count(st); i++)
+			json_item(stdout, i, rt_state_unknown(st, i));
+		fprintf(stdout, "], \"at_all_heads\": %s,\n", on_all_heads(g, st) ? "true" : "false");
 		json_revisions(stdout, "current", g, cur.v, cur.n, NULL);
 		fputs("}\n", stdout);
 	} else if (c->verbose) {
-		char *url = rt_url_mask(rt_ctx_config(c->ctx)->url);
-		printf("Current revision(s) for %s:\n", cli_safe(url));
-		free(url);
+		printf("Current revision(s) for %s:\n", cli_safe(masked));
 	}
+	rt_free(masked);
 	for (size_t i = 0; i < cur.n && !c->json; i++) {
 		if (c->verbose) {
 			print_rev_verbose(stdout, g, cur.v[i], NULL);
@@ -75,13 +74,13 @@ int cmd_current(cli *c, int argc, char **argv)
 		}
 	}
 	int status = 0;
-	if (rt_state_check(g, &st, &err) < 0)
-		status = cli_fail(c, &err);
-	else if (check_heads && !on_all_heads(g, &cur)) {
+	if (rt_state_check(g, st, err) < 0)
+		status = cli_fail(c, err);
+	else if (check_heads && !on_all_heads(g, st)) {
 		status = cli_error(c, 1, "'retort upgrade heads' applies the missing ones",
 				   "Database is not on all head revisions");
 	}
-	rt_revset_free(&cur);
-	rt_state_free(&st);
+	revlist_free(&cur);
+	rt_state_free(st);
 	return status;
 }

@@ -87,34 +87,33 @@ int cmd_edit(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
+	rt_error *err = c->err;
 	const rt_graph *g = rt_ctx_graph(ctx);
-	rt_state st = { 0 };
+	rt_state *st = NULL;
 	int need = strstr(argv[1], "current") || argv[1][0] == '-' || argv[1][0] == '+';
-	if (need && cli_read_current(c, &st, &err) < 0)
-		return cli_fail(c, &err);
-	rt_target t;
-	if (rt_resolve(g, argv[1], need ? &st : NULL, &t, &err) < 0) {
-		rt_state_free(&st);
-		return cli_fail(c, &err);
-	}
-	rt_state_free(&st);
-	if (!t.revs.n || t.below) {
-		rt_target_free(&t);
+	if (need && !(st = cli_read_current(c, err)))
+		return cli_fail(c, err);
+	rt_target *t = rt_resolve(g, argv[1], st, err);
+	rt_state_free(st);
+	if (!t)
+		return cli_fail(c, err);
+	size_t n = rt_target_count(t);
+	if (!n || rt_target_below(t)) {
+		rt_target_free(t);
 		return cli_error(c, 1, NULL, "'%s' names no migration file", argv[1]);
 	}
-	char **files = calloc(t.revs.n, sizeof(char *));
-	for (size_t i = 0; files && i < t.revs.n; i++)
-		files[i] = g->revs[t.revs.v[i]]->path;
+	char **files = calloc(n, sizeof(char *));
+	for (size_t i = 0; files && i < n; i++)
+		files[i] = (char *)rt_revision_path(rt_graph_revision(g, rt_target_revision(t, i)));
 	const char *editor = find_editor();
 	int status = 1;
 	if (!editor)
 		cli_error(c, 1, "set EDITOR, e.g. export EDITOR=nano", "no editor found");
-	else if (files && (rc = run_editor(editor, files, t.revs.n)) != 0)
+	else if (files && (rc = run_editor(editor, files, n)) != 0)
 		cli_error(c, 1, NULL, "the editor '%s' exited with status %d", editor, rc);
 	else
 		status = 0;
 	free(files);
-	rt_target_free(&t);
+	rt_target_free(t);
 	return status;
 }

@@ -28,22 +28,19 @@ int cmd_heads(cli *c, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	const rt_graph *g = rt_ctx_graph(ctx);
-	rt_revset shown = { 0 };
-	for (size_t i = 0; i < g->nheads; i++)
-		if (!resolve || !rt_graph_is_effective_head(g, g->heads[i]))
-			rt_revset_add(&shown, g->heads[i]);
+	revlist shown = { 0 };
+	for (size_t i = 0; i < rt_graph_head_count(g); i++)
+		if (!resolve || !rt_graph_is_effective_head(g, rt_graph_head(g, i)))
+			revlist_add(&shown, rt_graph_head(g, i));
 	if (c->json) {
 		fputs("{", stdout);
 		json_revisions(stdout, "heads", g, shown.v, shown.n, NULL);
 		fputs("}\n", stdout);
-		rt_revset_free(&shown);
+		revlist_free(&shown);
 		return 0;
 	}
-	rt_revset_free(&shown);
-	for (size_t i = 0; i < g->nheads; i++) {
-		int h = g->heads[i];
-		if (resolve && rt_graph_is_effective_head(g, h))
-			continue;
+	for (size_t i = 0; i < shown.n; i++) {
+		int h = shown.v[i];
 		if (c->verbose) {
 			print_rev_verbose(stdout, g, h, NULL);
 		} else {
@@ -51,6 +48,7 @@ int cmd_heads(cli *c, int argc, char **argv)
 			putchar('\n');
 		}
 	}
+	revlist_free(&shown);
 	return 0;
 }
 
@@ -70,20 +68,20 @@ int cmd_branches(cli *c, int argc, char **argv)
 		return rc;
 	const rt_graph *g = rt_ctx_graph(ctx);
 	if (c->json) {
-		rt_revset bp = { 0 };
-		for (size_t k = g->nrevs; k-- > 0;)
-			if (g->revs[g->order[k]]->nchildren > 1)
-				rt_revset_add(&bp, g->order[k]);
+		revlist bp = { 0 };
+		for (size_t k = rt_graph_count(g); k-- > 0;)
+			if (rt_revision_child_count(rt_graph_revision(g, rt_graph_order(g, k))) > 1)
+				revlist_add(&bp, rt_graph_order(g, k));
 		fputs("{", stdout);
 		json_revisions(stdout, "branch_points", g, bp.v, bp.n, NULL);
 		fputs("}\n", stdout);
-		rt_revset_free(&bp);
+		revlist_free(&bp);
 		return 0;
 	}
-	for (size_t k = g->nrevs; k-- > 0;) {
-		int r = g->order[k];
-		const rt_revision *rev = g->revs[r];
-		if (rev->nchildren < 2)
+	for (size_t k = rt_graph_count(g); k-- > 0;) {
+		int r = rt_graph_order(g, k);
+		const rt_revision *rev = rt_graph_revision(g, r);
+		if (rt_revision_child_count(rev) < 2)
 			continue;
 		if (c->verbose)
 			print_rev_verbose(stdout, g, r, NULL);
@@ -91,9 +89,9 @@ int cmd_branches(cli *c, int argc, char **argv)
 			print_rev_short(stdout, g, r, NULL);
 			putchar('\n');
 		}
-		for (int j = 0; j < rev->nchildren; j++) {
-			printf("%*s-> ", (int)strlen(rev->id) + 1, "");
-			print_rev_short(stdout, g, rev->children[j], NULL);
+		for (size_t j = 0; j < rt_revision_child_count(rev); j++) {
+			printf("%*s-> ", (int)strlen(rt_revision_id(rev)) + 1, "");
+			print_rev_short(stdout, g, rt_revision_child(rev, j), NULL);
 			putchar('\n');
 		}
 		putchar('\n');

@@ -17,14 +17,16 @@ static int needs_db(const char *s)
 /* "<parents> (deps) -> " in Alembic's history format. */
 static void print_parents(const rt_graph *g, const rt_revision *r)
 {
-	if (!r->nparents)
+	size_t np = rt_revision_parent_count(r), nd = rt_revision_dependency_count(r);
+	if (!np)
 		fputs("<base>", stdout);
-	for (int i = 0; i < r->nparents; i++)
-		printf("%s%s", i ? ", " : "", g->revs[r->parents[i]]->id);
-	if (r->ndeps) {
+	for (size_t i = 0; i < np; i++)
+		printf("%s%s", i ? ", " : "", rt_revision_id(rt_graph_revision(g, rt_revision_parent(r, i))));
+	if (nd) {
 		fputs(" (", stdout);
-		for (int i = 0; i < r->ndeps; i++)
-			printf("%s%s", i ? ", " : "", g->revs[r->deps[i]]->id);
+		for (size_t i = 0; i < nd; i++)
+			printf("%s%s", i ? ", " : "",
+			       rt_revision_id(rt_graph_revision(g, rt_revision_dependency(r, i))));
 		fputc(')', stdout);
 	}
 	fputs(" -> ", stdout);
@@ -52,43 +54,44 @@ int cmd_history(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
+	rt_error *err = c->err;
 	const rt_graph *g = rt_ctx_graph(ctx);
-	rt_state st = { 0 };
+	rt_state *st = NULL;
 	int have_st = indicate || (range && needs_db(range));
-	if (have_st && (cli_read_current(c, &st, &err) < 0 ||
-			rt_state_check(g, &st, &err) < 0)) {
-		rt_state_free(&st);
-		return cli_fail(c, &err);
+	if (have_st && (!(st = cli_read_current(c, err)) ||
+			rt_state_check(g, st, err) < 0)) {
+		rt_state_free(st);
+		return cli_fail(c, err);
 	}
-	rt_revset cur = { 0 }, revs = { 0 };
-	rt_state_heads(g, &st, &cur);
-	if (rt_resolve_range(g, range ? range : ":", have_st ? &st : NULL, &revs,
-			     &err) < 0) {
-		rt_revset_free(&cur);
-		rt_state_free(&st);
-		return cli_fail(c, &err);
+	rt_target *t = rt_resolve_range(g, range ? range : ":", st, err);
+	if (!t) {
+		rt_state_free(st);
+		return cli_fail(c, err);
 	}
-	rev_marks m = { indicate ? &cur : NULL };
+	revlist revs = { 0 };
+	for (size_t i = 0; i < rt_target_count(t); i++)
+		revlist_add(&revs, rt_target_revision(t, i));
+	rt_target_free(t);
+	const rt_state *cur = indicate ? st : NULL;
+	rev_marks m = { cur };
 	if (c->json) {
 		fputs("{", stdout);
-		json_revisions(stdout, "revisions", g, revs.v, revs.n, indicate ? &cur : NULL);
+		json_revisions(stdout, "revisions", g, revs.v, revs.n, cur);
 		fputs("}\n", stdout);
 		revs.n = 0;
 	}
 	for (size_t i = 0; i < revs.n; i++) {
-		const rt_revision *r = g->revs[revs.v[i]];
+		const rt_revision *r = rt_graph_revision(g, revs.v[i]);
 		if (c->verbose) {
 			print_rev_verbose(stdout, g, revs.v[i], &m);
 			continue;
 		}
 		print_parents(g, r);
 		print_rev_short(stdout, g, revs.v[i], &m);
-		printf(", %s\n", cli_safe(r->message));
+		printf(", %s\n", cli_safe(rt_revision_message(r)));
 	}
-	rt_revset_free(&revs);
-	rt_revset_free(&cur);
-	rt_state_free(&st);
+	revlist_free(&revs);
+	rt_state_free(st);
 	return 0;
 }
 
@@ -108,37 +111,36 @@ int cmd_show(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
+	rt_error *err = c->err;
 	const rt_graph *g = rt_ctx_graph(ctx);
 	int status = 0;
-	rt_revset all = { 0 };
+	revlist all = { 0 };
 	for (int i = 1; i < argc && !status; i++) {
-		rt_state st = { 0 };
-		int have_st = needs_db(argv[i]);
-		if (have_st && (cli_read_current(c, &st, &err) < 0 ||
-				rt_state_check(g, &st, &err) < 0)) {
-			rt_state_free(&st);
-			rt_revset_free(&all);
-			return cli_fail(c, &err);
+		rt_state *st = NULL;
+		if (needs_db(argv[i]) && (!(st = cli_read_current(c, err)) ||
+					  rt_state_check(g, st, err) < 0)) {
+			rt_state_free(st);
+			revlist_free(&all);
+			return cli_fail(c, err);
 		}
-		rt_target t;
-		if (rt_resolve(g, argv[i], have_st ? &st : NULL, &t, &err) < 0) {
-			status = cli_fail(c, &err);
+		rt_target *t = rt_resolve(g, argv[i], st, err);
+		if (!t) {
+			status = cli_fail(c, err);
 		} else {
-			for (size_t j = 0; j < t.revs.n && !t.below; j++)
+			for (size_t j = 0; j < rt_target_count(t) && !rt_target_below(t); j++)
 				if (c->json)
-					rt_revset_add(&all, t.revs.v[j]);
+					revlist_add(&all, rt_target_revision(t, j));
 				else
-					print_rev_verbose(stdout, g, t.revs.v[j], NULL);
-			rt_target_free(&t);
+					print_rev_verbose(stdout, g, rt_target_revision(t, j), NULL);
+			rt_target_free(t);
 		}
-		rt_state_free(&st);
+		rt_state_free(st);
 	}
 	if (c->json && !status) {
 		fputs("{", stdout);
 		json_revisions(stdout, "revisions", g, all.v, all.n, NULL);
 		fputs("}\n", stdout);
 	}
-	rt_revset_free(&all);
+	revlist_free(&all);
 	return status;
 }

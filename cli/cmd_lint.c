@@ -13,61 +13,63 @@
 /* file:line:col: rule: message, then why and fix indented. */
 static void print_text(const rt_lint_report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		const rt_finding *f = &r->v[i];
-		printf("%s:%d:%d: %s: %s%s\n", f->file ? cli_safe(f->file) : "-", f->line,
-		       f->column, f->rule, cli_safe(f->message),
-		       strcmp(f->section, "downgrade") ? "" : " (downgrade section)");
-		printf("  why: %s\n  fix: %s\n", cli_safe(f->why), cli_safe(f->fix));
+	for (size_t i = 0; i < rt_lint_report_count(r); i++) {
+		const rt_finding *f = rt_lint_report_finding(r, i);
+		const char *file = rt_finding_file(f);
+		printf("%s:%d:%d: %s: %s%s\n", file ? cli_safe(file) : "-", rt_finding_line(f),
+		       rt_finding_column(f), rt_finding_rule(f), cli_safe(rt_finding_message(f)),
+		       strcmp(rt_finding_section(f), "downgrade") ? "" : " (downgrade section)");
+		printf("  why: %s\n  fix: %s\n", cli_safe(rt_finding_why(f)), cli_safe(rt_finding_fix(f)));
 	}
 }
 
 /* {"dialect": ..., "revisions": N, "findings": [...]} (docs/json.md) */
 static void print_json(const rt_lint_report *r)
 {
+	size_t n = rt_lint_report_count(r);
 	fputs("{\"dialect\": ", stdout);
-	json_str(stdout, r->dialect);
-	printf(", \"revisions\": %zu, \"findings\": [", r->nrevisions);
-	for (size_t i = 0; i < r->n; i++) {
-		const rt_finding *f = &r->v[i];
+	json_str(stdout, rt_lint_report_dialect(r));
+	printf(", \"revisions\": %zu, \"findings\": [", rt_lint_report_revisions(r));
+	for (size_t i = 0; i < n; i++) {
+		const rt_finding *f = rt_lint_report_finding(r, i);
 		fputs(i ? ",\n  {\"rule\": " : "\n  {\"rule\": ", stdout);
-		json_str(stdout, f->rule);
+		json_str(stdout, rt_finding_rule(f));
 		fputs(", \"file\": ", stdout);
-		json_str(stdout, f->file);
-		printf(", \"line\": %d, \"column\": %d, \"revision\": ", f->line, f->column);
-		json_str(stdout, f->revision);
+		json_str(stdout, rt_finding_file(f));
+		printf(", \"line\": %d, \"column\": %d, \"revision\": ", rt_finding_line(f),
+		       rt_finding_column(f));
+		json_str(stdout, rt_finding_revision(f));
 		fputs(", \"section\": ", stdout);
-		json_str(stdout, f->section);
+		json_str(stdout, rt_finding_section(f));
 		fputs(", \"message\": ", stdout);
-		json_str(stdout, f->message);
+		json_str(stdout, rt_finding_message(f));
 		fputs(", \"why\": ", stdout);
-		json_str(stdout, f->why);
+		json_str(stdout, rt_finding_why(f));
 		fputs(", \"fix\": ", stdout);
-		json_str(stdout, f->fix);
+		json_str(stdout, rt_finding_fix(f));
 		fputc('}', stdout);
 	}
-	fputs(r->n ? "\n]}\n" : "]}\n", stdout);
+	fputs(n ? "\n]}\n" : "]}\n", stdout);
 }
 
 /* --list-rules: every rule, its dialects and what fires it. */
 static int list_rules(cli *c)
 {
-	size_t n;
-	const rt_lint_rule *rules = rt_lint_rules(&n);
+	size_t n = rt_lint_rule_count();
 	if (c->json)
 		fputs("{\"rules\": [", stdout);
 	for (size_t i = 0; i < n; i++) {
 		if (!c->json) {
-			printf("%-36s %-19s %s\n", rules[i].name, rules[i].dialects,
-			       rules[i].summary);
+			printf("%-36s %-19s %s\n", rt_lint_rule_name(i), rt_lint_rule_dialects(i),
+			       rt_lint_rule_summary(i));
 			continue;
 		}
 		fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", stdout);
-		json_str(stdout, rules[i].name);
+		json_str(stdout, rt_lint_rule_name(i));
 		fputs(", \"dialects\": ", stdout);
-		json_str(stdout, rules[i].dialects);
+		json_str(stdout, rt_lint_rule_dialects(i));
 		fputs(", \"summary\": ", stdout);
-		json_str(stdout, rules[i].summary);
+		json_str(stdout, rt_lint_rule_summary(i));
 		fputc('}', stdout);
 	}
 	if (c->json)
@@ -78,22 +80,24 @@ static int list_rules(cli *c)
 /* The stderr summary: how many findings, of how many rules, where. */
 static void summary(cli *c, const rt_lint_report *r)
 {
-	if (!r->n) {
-		cli_note(c, "No findings in %zu revision%s (%s).", r->nrevisions,
-			 r->nrevisions == 1 ? "" : "s", r->dialect);
+	size_t n = rt_lint_report_count(r), nrev = rt_lint_report_revisions(r);
+	const char *dialect = rt_lint_report_dialect(r);
+	if (!n) {
+		cli_note(c, "No findings in %zu revision%s (%s).", nrev, nrev == 1 ? "" : "s", dialect);
 		return;
 	}
 	size_t rules = 0;
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < n; i++) {
+		const char *rule = rt_finding_rule(rt_lint_report_finding(r, i));
 		size_t j = 0;
-		while (j < i && strcmp(r->v[j].rule, r->v[i].rule))
+		while (j < i && strcmp(rt_finding_rule(rt_lint_report_finding(r, j)), rule))
 			j++;
 		rules += j == i;
 	}
 	cli_note(c, "%zu finding%s (%zu rule%s) in %zu revision%s (%s); "
 		 "suppress one with '-- retort:lint-ignore RULE' on the line before its statement",
-		 r->n, r->n == 1 ? "" : "s", rules, rules == 1 ? "" : "s",
-		 r->nrevisions, r->nrevisions == 1 ? "" : "s", r->dialect);
+		 n, n == 1 ? "" : "s", rules, rules == 1 ? "" : "s",
+		 nrev, nrev == 1 ? "" : "s", dialect);
 }
 
 /*
@@ -126,23 +130,20 @@ int cmd_lint(cli *c, int argc, char **argv)
 		return rc;
 	if (list)
 		return list_rules(c);
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx)
-		return cli_fail(c, &err);
-	rt_lint_options lo = { .dialect = dialect, .upgrade_only = upgrade_only };
-	rt_lint_report r = { 0 };
-	if (rt_lint(ctx, (const char *const *)argv + 1, (size_t)argc - 1, &lo, &r,
-		    &err) < 0) {
-		rt_lint_report_free(&r);
-		return cli_fail(c, &err);
-	}
+		return cli_fail(c, err);
+	rt_lint_report *r = rt_lint(ctx, (const char *const *)argv + 1, (size_t)argc - 1,
+				    dialect, upgrade_only ? RT_LINT_UPGRADE_ONLY : 0, err);
+	if (!r)
+		return cli_fail(c, err);
 	if (c->json)
-		print_json(&r);
+		print_json(r);
 	else
-		print_text(&r);
-	summary(c, &r);
-	int status = r.n ? 1 : 0;
-	rt_lint_report_free(&r);
+		print_text(r);
+	summary(c, r);
+	int status = rt_lint_report_count(r) ? 1 : 0;
+	rt_lint_report_free(r);
 	return status;
 }

@@ -25,9 +25,9 @@ typedef struct counter {
 static void count_event(const rt_event *ev, void *ud)
 {
 	counter *k = ud;
-	if (ev->kind == RT_EV_STEP_BEGIN && !k->first)
+	if (rt_event_kind_of(ev) == RT_EV_STEP_BEGIN && !k->first)
 		k->first = now_ms();
-	if (ev->kind == RT_EV_STEP_END)
+	if (rt_event_kind_of(ev) == RT_EV_STEP_END)
 		k->steps++;
 	cli_on_event(ev, k->c);
 }
@@ -61,16 +61,22 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	int rc = cli_start(c, &argc, argv, m == MOVE_UP ? &up : &down, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
+	rt_error *err = c->err;
+	if (sql && m == MOVE_DOWN && !strchr(argv[1], ':'))
+		return cli_error(c, 2, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql",
+				 "downgrade with --sql needs a range FROM:TO");
+	if (!sql && strchr(argv[1], ':'))
+		return cli_error(c, 2, "online, retort reads where the database starts; give only the target",
+				 "a range '%s' is only allowed with --sql", argv[1]);
 	counter k = { c, 0, 0 };
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
 	rt_ctx_backup_first(ctx, backup && !sql);
-	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], &err)
-			  : rt_downgrade(ctx, argv[1], &err);
+	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], err)
+			  : rt_downgrade(ctx, argv[1], err);
 	if (rc < 0)
-		return cli_fail(c, &err);
+		return cli_fail(c, err);
 	if (!sql && k.steps)
 		cli_note(c, "%s %d migration%s in %.0f ms",
 			 m == MOVE_UP ? "applied" : "reverted", k.steps,
@@ -108,11 +114,21 @@ int cmd_stamp(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
+	rt_error *err = c->err;
+	if (purge && sql)
+		return cli_error(c, 2, NULL, "--purge cannot be used with --sql");
+	for (int i = 1; i < argc && !sql; i++)
+		if (strchr(argv[i], ':'))
+			return cli_error(c, 2, "online, retort reads where the database starts; give only the target",
+					 "a range '%s' is only allowed with --sql", argv[i]);
+	if (sql && argc > 2)
+		for (int i = 1; i < argc; i++)
+			if (strchr(argv[i], ':'))
+				return cli_error(c, 2, NULL, "with --sql, a range FROM:TO goes with a single stamp target");
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
 	if (rt_stamp(ctx, (const char *const *)argv + 1, (size_t)argc - 1, purge,
-		     &err) < 0)
-		return cli_fail(c, &err);
+		     err) < 0)
+		return cli_fail(c, err);
 	return 0;
 }

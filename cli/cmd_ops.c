@@ -27,11 +27,11 @@ int cmd_backup(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
 	char *path;
-	if (!ctx || (rc = rt_backup(ctx, out, &path, &err)) < 0)
-		return cli_fail(c, &err);
+	if (!ctx || (rc = rt_backup(ctx, out, &path, err)) < 0)
+		return cli_fail(c, err);
 	if (rc == 1) {
 		return cli_error(c, 1, NULL, "the database does not exist yet: there is nothing to back up");
 	}
@@ -54,10 +54,10 @@ int cmd_seed(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
+	rt_error *err = c->err;
 	for (int i = 1; i < argc; i++) {
-		if (rt_seed(ctx, argv[i], &err) < 0)
-			return cli_fail(c, &err);
+		if (rt_seed(ctx, argv[i], err) < 0)
+			return cli_fail(c, err);
 		cli_note(c, "seeded %s", argv[i]);
 	}
 	return 0;
@@ -74,11 +74,19 @@ int cmd_create(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
-	if (!ctx || rt_create(ctx, &err) < 0)
-		return cli_fail(c, &err);
-	cli_note(c, "created the schema from %s and stamped the heads", rt_ctx_config(ctx)->schema);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
+	if (!ctx || rt_create(ctx, err) < 0)
+		return cli_fail(c, err);
+	char *schema = rt_config_get(rt_ctx_config(ctx), "schema");
+	char *command = schema ? NULL : rt_config_get(rt_ctx_config(ctx), "schema_command");
+	if (schema)
+		cli_note(c, "created the schema from %s and stamped the heads", schema);
+	else
+		cli_note(c, "created the schema from what '%s' printed and stamped the heads",
+			 command ? command : "");
+	rt_free(schema);
+	rt_free(command);
 	return 0;
 }
 
@@ -115,21 +123,26 @@ int cmd_reset(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
+	rt_error *err = c->err;
 	const rt_config *cfg = rt_ctx_config(ctx);
-	if (!cfg->protected_env && !yes) {
+	char *protect = rt_config_get(cfg, "protected");
+	int protected_env = protect && !strcmp(protect, "true");
+	rt_free(protect);
+	if (!protected_env && !yes) {
 		if (!isatty(0) || !isatty(2))
 			return usage_error(c, spec.usage, "reset asks for confirmation: run it on a terminal, or pass --yes");
-		char *url = rt_url_mask(cfg->url);
-		int ok = confirm(url);
-		free(url);
+		char *url = rt_config_get(cfg, "url");
+		char *masked = rt_url_mask(url);
+		rt_free(url);
+		int ok = confirm(masked);
+		rt_free(masked);
 		if (!ok) {
 			fprintf(stderr, "reset cancelled\n");
 			return 1;
 		}
 	}
-	if (rt_reset(ctx, &err) < 0)
-		return cli_fail(c, &err);
+	if (rt_reset(ctx, err) < 0)
+		return cli_fail(c, err);
 	cli_note(c, "reset done");
 	return 0;
 }

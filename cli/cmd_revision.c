@@ -9,16 +9,16 @@
 #include <string.h>
 
 /* Write the new revision's file (empty sections) and print its path on stdout. */
-static int create(cli *c, rt_new_revision *nr)
+static int create(cli *c, const rt_revision_spec *nr)
 {
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx)
-		return cli_fail(c, &err);
+		return cli_fail(c, err);
 	char *path;
 	if (rt_revision_create(rt_ctx_config(ctx), rt_ctx_graph(ctx), nr, &path,
-			       &err) < 0)
-		return cli_fail(c, &err);
+			       err) < 0)
+		return cli_fail(c, err);
 	printf("%s\n", path);
 	free(path);
 	return 0;
@@ -50,57 +50,69 @@ static void lint_written(cli *c, const char *path)
 		len += n;
 	}
 	fclose(f);
-	rt_error err = { 0 };
+	rt_error *err = c->err;
 	/* the revision owns text from here on, also when parsing fails */
-	rt_revision *rev = text ? rt_revision_parse(path, text, len, &err) : NULL;
-	char *sql = rev ? strndup(rev->upgrade.body, rev->upgrade.len) : NULL;
-	rt_lint_options lo = { .nontransactional = rev && !rev->upgrade.transactional };
-	rt_lint_report r = { 0 };
-	if (sql && rt_lint_sql(c->cfg, &lo, sql, path, rev->upgrade.body_line,
-			       &r, &err) == 0) {
-		for (size_t i = 0; i < r.n; i++)
-			cli_note(c, "warning: %s:%d:%d: %s: %s\n  why: %s\n  fix: %s",
-				 r.v[i].file, r.v[i].line, r.v[i].column, r.v[i].rule,
-				 r.v[i].message, r.v[i].why, r.v[i].fix);
-		if (r.n)
-			cli_note(c, "warning: lint found %zu unsafe statement%s in the new migration (docs/lint.md; recheck with: retort lint %s)",
-				 r.n, r.n == 1 ? "" : "s", rev->id);
+	rt_revision *rev = text ? rt_revision_parse(path, text, len, err) : NULL;
+	char *sql = rev ? rt_revision_section_sql(rev, RT_SECTION_UPGRADE) : NULL;
+	unsigned flags = rev && !rt_revision_section_transactional(rev, RT_SECTION_UPGRADE)
+				 ? RT_LINT_NONTRANSACTIONAL : 0;
+	rt_lint_report *r = sql ? rt_lint_sql(c->cfg, NULL, flags, sql, path,
+					     rt_revision_section_line(rev, RT_SECTION_UPGRADE), err)
+				: NULL;
+	size_t nf = r ? rt_lint_report_count(r) : 0;
+	for (size_t i = 0; i < nf; i++) {
+		const rt_finding *w = rt_lint_report_finding(r, i);
+		cli_note(c, "warning: %s:%d:%d: %s: %s\n  why: %s\n  fix: %s",
+			 rt_finding_file(w), rt_finding_line(w), rt_finding_column(w),
+			 rt_finding_rule(w), rt_finding_message(w), rt_finding_why(w),
+			 rt_finding_fix(w));
 	}
-	rt_lint_report_free(&r);
+	if (nf)
+		cli_note(c, "warning: lint found %zu unsafe statement%s in the new migration (docs/lint.md; recheck with: retort lint %s)",
+			 nf, nf == 1 ? "" : "s", rt_revision_id(rev));
+	rt_lint_report_free(r);
 	rt_revision_free(rev);
-	rt_error_clear(&err);
-	free(sql);
+	rt_error_clear(err);
+	rt_free(sql);
 }
 
 /* --autogenerate: the file's SQL comes from the database and the declared schema. */
-static int autogenerate(cli *c, rt_new_revision *nr)
+static int autogenerate(cli *c, const rt_revision_spec *nr)
 {
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx)
-		return cli_fail(c, &err);
-	rt_diff d;
+		return cli_fail(c, err);
+	rt_diff *d;
 	char *path;
-	if (rt_autogenerate(ctx, nr, &d, &path, &err) < 0) {
-		rt_diff_free(&d);
-		return cli_fail(c, &err);
+	if (rt_autogenerate(ctx, nr, &d, &path, err) < 0) {
+		rt_diff_free(d);
+		return cli_fail(c, err);
 	}
-	cli_report_unsupported(c, &d);
+	cli_report_unsupported(c, d);
 	if (!path) {
 		cli_note(c, "No changes in schema detected: the database already matches the declared schema; no migration written.");
-		rt_diff_free(&d);
+		rt_diff_free(d);
 		return 0;
 	}
-	for (size_t i = 0; i < d.changes.n; i++)
-		cli_note(c, "  %s", d.changes.v[i]);
-	for (size_t i = 0; i < d.warnings.n; i++)
-		cli_note(c, "warning: %s", d.warnings.v[i]);
+	for (size_t i = 0; i < rt_diff_change_count(d); i++)
+		cli_note(c, "  %s", rt_diff_change(d, i));
+	for (size_t i = 0; i < rt_diff_warning_count(d); i++)
+		cli_note(c, "warning: %s", rt_diff_warning(d, i));
 	lint_written(c, path);
 	cli_note(c, "Review it, then apply it with: retort upgrade head");
 	printf("%s\n", path);
-	free(path);
-	rt_diff_free(&d);
+	rt_free(path);
+	rt_diff_free(d);
 	return 0;
+}
+
+/* Every string of an option list, added to the spec with add. */
+static void add_all(rt_revision_spec *s, const opt_list *l,
+		    void (*add)(rt_revision_spec *, const char *))
+{
+	for (size_t i = 0; i < l->n; i++)
+		add(s, l->v[i]);
 }
 
 /* revision, and migrate (= revision --autogenerate) */
@@ -139,14 +151,16 @@ static int revision(cli *c, int argc, char **argv, int autogen)
 		rc = usage_error(c, spec.usage, "unexpected argument '%s' (did you mean -m \"%s\"?)",
 				 argv[1], argv[1]);
 	if (rc < 0) {
-		rt_new_revision nr = {
-			.message = message, .rev_id = rev_id, .splice = splice,
-			.heads = heads.n ? heads.v : NULL, .nheads = heads.n,
-			.labels = labels.v, .nlabels = labels.n,
-			.depends = depends.v, .ndepends = depends.n,
-			.version_path = version_path,
-		};
-		rc = autogen ? autogenerate(c, &nr) : create(c, &nr);
+		rt_revision_spec *nr = rt_revision_spec_new();
+		rt_revision_spec_set_message(nr, message);
+		rt_revision_spec_set_rev_id(nr, rev_id);
+		rt_revision_spec_set_splice(nr, splice);
+		add_all(nr, &heads, rt_revision_spec_add_head);
+		add_all(nr, &labels, rt_revision_spec_add_label);
+		add_all(nr, &depends, rt_revision_spec_add_depends);
+		rt_revision_spec_set_version_path(nr, version_path);
+		rc = autogen ? autogenerate(c, nr) : create(c, nr);
+		rt_revision_spec_free(nr);
 	}
 	free(heads.v);
 	free(labels.v);
@@ -188,13 +202,16 @@ int cmd_merge(cli *c, int argc, char **argv)
 		1, -1, "name the revisions to merge, or 'heads'" };
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc < 0) {
-		rt_new_revision nr = {
-			.message = message, .rev_id = rev_id, .splice = splice,
-			.merge = 1, .heads = (const char *const *)argv + 1,
-			.nheads = (size_t)argc - 1,
-			.labels = labels.v, .nlabels = labels.n,
-		};
-		rc = create(c, &nr);
+		rt_revision_spec *nr = rt_revision_spec_new();
+		rt_revision_spec_set_message(nr, message);
+		rt_revision_spec_set_rev_id(nr, rev_id);
+		rt_revision_spec_set_splice(nr, splice);
+		rt_revision_spec_set_merge(nr, 1);
+		for (int i = 1; i < argc; i++)
+			rt_revision_spec_add_head(nr, argv[i]);
+		add_all(nr, &labels, rt_revision_spec_add_label);
+		rc = create(c, nr);
+		rt_revision_spec_free(nr);
 	}
 	free(labels.v);
 	return rc;

@@ -9,9 +9,24 @@
 /* Objects retort found but cannot compare: always said, never skipped silently. */
 void cli_report_unsupported(cli *c, const rt_diff *d)
 {
-	for (size_t i = 0; i < d->unsupported.n; i++)
+	for (size_t i = 0; i < rt_diff_unsupported_count(d); i++)
 		cli_note(c, "warning: not compared (retort cannot diff it yet): %s",
-			 d->unsupported.v[i]);
+			 rt_diff_unsupported(d, i));
+}
+
+/* "changes": [...], "warnings": [...], "unsupported": [...] of check and diff --json. */
+static void json_diff_lists(const rt_diff *d)
+{
+	fputs("\"changes\": [", stdout);
+	for (size_t i = 0; i < rt_diff_change_count(d); i++)
+		json_item(stdout, i, rt_diff_change(d, i));
+	fputs("], \"warnings\": [", stdout);
+	for (size_t i = 0; i < rt_diff_warning_count(d); i++)
+		json_item(stdout, i, rt_diff_warning(d, i));
+	fputs("], \"unsupported\": [", stdout);
+	for (size_t i = 0; i < rt_diff_unsupported_count(d); i++)
+		json_item(stdout, i, rt_diff_unsupported(d, i));
+	fputs("]}\n", stdout);
 }
 
 /*
@@ -30,31 +45,27 @@ int cmd_check(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
-	rt_diff d;
-	if (rt_schema_diff(ctx, "migrations", "schema", &d, &err) < 0)
-		return cli_fail(c, &err);
+	rt_error *err = c->err;
+	rt_diff *d = rt_schema_diff(ctx, "migrations", "schema", err);
+	if (!d)
+		return cli_fail(c, err);
+	size_t n = rt_diff_change_count(d);
 	if (c->json) {
-		printf("{\"equal\": %s, \"changes\": ", d.changes.n ? "false" : "true");
-		json_strlist(stdout, &d.changes);
-		fputs(", \"warnings\": ", stdout);
-		json_strlist(stdout, &d.warnings);
-		fputs(", \"unsupported\": ", stdout);
-		json_strlist(stdout, &d.unsupported);
-		fputs("}\n", stdout);
+		printf("{\"equal\": %s, ", n ? "false" : "true");
+		json_diff_lists(d);
 	} else {
-		for (size_t i = 0; i < d.changes.n; i++)
-			printf("%s\n", cli_safe(d.changes.v[i]));
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", cli_safe(rt_diff_change(d, i)));
 	}
-	cli_report_unsupported(c, &d);
-	int status = d.changes.n ? 1 : 0;
+	cli_report_unsupported(c, d);
+	int status = n ? 1 : 0;
 	if (status)
 		cli_error(c, 1, "write a migration for them: retort revision --autogenerate -m \"...\"",
 			  "the declared schema and the migrations at head differ (%zu change%s)",
-			  d.changes.n, d.changes.n == 1 ? "" : "s");
+			  n, n == 1 ? "" : "s");
 	else
 		cli_note(c, "No changes: the declared schema matches the migrations at head.");
-	rt_diff_free(&d);
+	rt_diff_free(d);
 	return status;
 }
 
@@ -83,31 +94,27 @@ int cmd_diff(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
-	rt_diff d;
-	if (rt_schema_diff(ctx, from, to, &d, &err) < 0)
-		return cli_fail(c, &err);
+	rt_error *err = c->err;
+	rt_diff *d = rt_schema_diff(ctx, from, to, err);
+	if (!d)
+		return cli_fail(c, err);
 	if (c->json) {
 		fputs("{\"upgrade_sql\": ", stdout);
-		json_str(stdout, d.upgrade_sql);
+		json_str(stdout, rt_diff_upgrade_sql(d));
 		fputs(", \"downgrade_sql\": ", stdout);
-		json_str(stdout, d.downgrade_sql);
-		fputs(", \"changes\": ", stdout);
-		json_strlist(stdout, &d.changes);
-		fputs(", \"warnings\": ", stdout);
-		json_strlist(stdout, &d.warnings);
-		fputs(", \"unsupported\": ", stdout);
-		json_strlist(stdout, &d.unsupported);
-		fputs("}\n", stdout);
+		json_str(stdout, rt_diff_downgrade_sql(d));
+		fputs(", ", stdout);
+		json_diff_lists(d);
 	} else {
-		fputs(down ? d.downgrade_sql : d.upgrade_sql, stdout);
+		fputs(down ? rt_diff_downgrade_sql(d) : rt_diff_upgrade_sql(d), stdout);
 	}
-	cli_report_unsupported(c, &d);
-	for (size_t i = 0; i < d.warnings.n; i++)
-		cli_note(c, "warning: %s", d.warnings.v[i]);
-	if (!d.changes.n)
+	cli_report_unsupported(c, d);
+	for (size_t i = 0; i < rt_diff_warning_count(d); i++)
+		cli_note(c, "warning: %s", rt_diff_warning(d, i));
+	size_t n = rt_diff_change_count(d);
+	if (!n)
 		cli_note(c, "No differences.");
-	int status = exit_code && d.changes.n ? 1 : 0;
-	rt_diff_free(&d);
+	int status = exit_code && n ? 1 : 0;
+	rt_diff_free(d);
 	return status;
 }

@@ -11,17 +11,17 @@
 /* {"ok": ..., "checks": [{name, ok, summary, problems, fix_sql}, ...]} (docs/json.md) */
 static void print_json(const rt_verify_report *r)
 {
-	printf("{\"ok\": %s, \"checks\": [", r->ok ? "true" : "false");
-	for (size_t i = 0; i < r->n; i++) {
-		const rt_verify_check *c = &r->v[i];
+	printf("{\"ok\": %s, \"checks\": [", rt_verify_report_ok(r) ? "true" : "false");
+	for (size_t i = 0; i < rt_verify_check_count(r); i++) {
 		printf("%s\n  {\"name\": ", i ? "," : "");
-		json_str(stdout, c->name);
-		printf(", \"ok\": %s, \"summary\": ", c->ok ? "true" : "false");
-		json_str(stdout, c->summary);
-		fputs(", \"problems\": ", stdout);
-		json_strlist(stdout, &c->problems);
-		fputs(", \"fix_sql\": ", stdout);
-		json_str(stdout, c->fix_sql);
+		json_str(stdout, rt_verify_check_name(r, i));
+		printf(", \"ok\": %s, \"summary\": ", rt_verify_check_ok(r, i) ? "true" : "false");
+		json_str(stdout, rt_verify_check_summary(r, i));
+		fputs(", \"problems\": [", stdout);
+		for (size_t j = 0; j < rt_verify_check_problem_count(r, i); j++)
+			json_item(stdout, j, rt_verify_check_problem(r, i, j));
+		fputs("], \"fix_sql\": ", stdout);
+		json_str(stdout, rt_verify_check_fix_sql(r, i));
 		fputc('}', stdout);
 	}
 	puts("\n]}");
@@ -38,15 +38,16 @@ static void print_text(cli *c, const rt_verify_report *r)
 	const char *off = c->color && isatty(1) ? "\033[0m" : "";
 	if (!isatty(1))
 		red = green = "";
-	for (size_t i = 0; i < r->n; i++) {
-		const rt_verify_check *k = &r->v[i];
-		printf("%s%-4s%s  %-13s %s\n", k->ok ? green : red, k->ok ? "ok" : "FAIL", off,
-		       k->name, cli_safe(k->summary));
-		for (size_t j = 0; j < k->problems.n; j++)
-			printf("      - %s\n", cli_safe(k->problems.v[j]));
-		if (k->fix_sql) {
+	for (size_t i = 0; i < rt_verify_check_count(r); i++) {
+		int ok = rt_verify_check_ok(r, i);
+		const char *fix = rt_verify_check_fix_sql(r, i);
+		printf("%s%-4s%s  %-13s %s\n", ok ? green : red, ok ? "ok" : "FAIL", off,
+		       rt_verify_check_name(r, i), cli_safe(rt_verify_check_summary(r, i)));
+		for (size_t j = 0; j < rt_verify_check_problem_count(r, i); j++)
+			printf("      - %s\n", cli_safe(rt_verify_check_problem(r, i, j)));
+		if (fix) {
 			printf("      SQL that brings the database back in line with its migrations:\n");
-			const char *p = k->fix_sql;
+			const char *p = fix;
 			while (*p) {
 				const char *nl = strchr(p, '\n');
 				int n = nl ? (int)(nl - p) : (int)strlen(p);
@@ -64,14 +65,15 @@ static void print_text(cli *c, const rt_verify_report *r)
  */
 static void print_json_load_failure(const rt_error *err)
 {
-	const char *msg = err->message ? err->message : "unknown error";
-	const char *file = err->file ? err->file : "";
-	const char *sep = !err->file ? "" : err->line ? ":" : ": ";
+	const char *msg = rt_error_message(err) ? rt_error_message(err) : "unknown error";
+	const char *efile = rt_error_file(err), *hint = rt_error_hint(err);
+	int eline = rt_error_line(err);
+	const char *file = efile ? efile : "";
+	const char *sep = !efile ? "" : eline ? ":" : ": ";
 	char line[24] = "";
-	if (err->file && err->line)
-		snprintf(line, sizeof(line), "%d: ", err->line);
-	const char *h0 = err->hint ? " (hint: " : "", *h = err->hint ? err->hint : "",
-		   *h1 = err->hint ? ")" : "";
+	if (efile && eline)
+		snprintf(line, sizeof(line), "%d: ", eline);
+	const char *h0 = hint ? " (hint: " : "", *h = hint ? hint : "", *h1 = hint ? ")" : "";
 	int n = snprintf(NULL, 0, "%s%s%s%s%s%s%s", file, sep, line, msg, h0, h, h1);
 	char *prob = n >= 0 ? malloc((size_t)n + 1) : NULL;
 	if (prob)
@@ -97,23 +99,23 @@ int cmd_verify(cli *c, int argc, char **argv)
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)
 		return rc;
-	rt_error err = { 0 };
-	rt_ctx *ctx = cli_ctx(c, &err);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx) {
 		if (c->json)
-			print_json_load_failure(&err);
-		return cli_fail(c, &err);
+			print_json_load_failure(err);
+		return cli_fail(c, err);
 	}
-	rt_verify_report r;
-	if (rt_verify(ctx, &r, &err) < 0)
-		return cli_fail(c, &err);
+	rt_verify_report *r = rt_verify(ctx, err);
+	if (!r)
+		return cli_fail(c, err);
 	if (c->json)
-		print_json(&r);
+		print_json(r);
 	else
-		print_text(c, &r);
-	int status = r.ok ? 0 : 1;
-	if (!r.ok && !c->json)
+		print_text(c, r);
+	int ok = rt_verify_report_ok(r);
+	if (!ok && !c->json)
 		cli_error(c, 1, NULL, "verify found problems; fix them before deploying");
-	rt_verify_report_free(&r);
-	return status;
+	rt_verify_report_free(r);
+	return ok ? 0 : 1;
 }

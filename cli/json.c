@@ -36,25 +36,20 @@ void json_str(FILE *f, const char *s)
 	free(clean);
 }
 
-void json_strlist(FILE *f, const rt_strlist *l)
+void json_item(FILE *f, size_t i, const char *s)
 {
-	fputc('[', f);
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			fputs(", ", f);
-		json_str(f, l->v[i]);
-	}
-	fputc(']', f);
+	if (i)
+		fputs(", ", f);
+	json_str(f, s);
 }
 
-static void json_ids(FILE *f, const rt_graph *g, const int *v, int n)
+/* The revisions i < n that idx(r, i) names, as a list of ids. */
+static void json_ids(FILE *f, const rt_graph *g, const rt_revision *r, size_t n,
+		     int (*idx)(const rt_revision *, size_t))
 {
 	fputc('[', f);
-	for (int i = 0; i < n; i++) {
-		if (i)
-			fputs(", ", f);
-		json_str(f, g->revs[v[i]]->id);
-	}
+	for (size_t i = 0; i < n; i++)
+		json_item(f, i, rt_revision_id(rt_graph_revision(g, idx(r, i))));
 	fputc(']', f);
 }
 
@@ -64,43 +59,43 @@ static const char *jbool(int b)
 }
 
 /* One revision: the same object in history, show, heads, current. */
-void json_revision(FILE *f, const rt_graph *g, int rev, const rt_revset *current)
+void json_revision(FILE *f, const rt_graph *g, int rev, const rt_state *current)
 {
-	const rt_revision *r = g->revs[rev];
+	const rt_revision *r = rt_graph_revision(g, rev);
+	size_t nparents = rt_revision_parent_count(r), nchildren = rt_revision_child_count(r);
 	fputs("{\"revision\": ", f);
-	json_str(f, r->id);
+	json_str(f, rt_revision_id(r));
 	fputs(", \"down_revisions\": ", f);
-	json_ids(f, g, r->parents, r->nparents);
+	json_ids(f, g, r, nparents, rt_revision_parent);
 	fputs(", \"depends_on\": ", f);
-	json_ids(f, g, r->deps, r->ndeps);
+	json_ids(f, g, r, rt_revision_dependency_count(r), rt_revision_dependency);
 	fputs(", \"branch_labels\": [", f);
-	for (int i = 0; i < r->nbranch; i++) {
-		if (i)
-			fputs(", ", f);
-		json_str(f, g->labels[r->branch[i]].name);
-	}
-	fputs("], \"declared_branch_labels\": ", f);
-	json_strlist(f, &r->labels);
-	fputs(", \"children\": ", f);
-	json_ids(f, g, r->children, r->nchildren);
+	for (size_t i = 0; i < rt_revision_branch_count(r); i++)
+		json_item(f, i, rt_revision_branch(r, i));
+	fputs("], \"declared_branch_labels\": [", f);
+	for (size_t i = 0; i < rt_revision_label_count(r); i++)
+		json_item(f, i, rt_revision_label(r, i));
+	fputs("], \"children\": ", f);
+	json_ids(f, g, r, nchildren, rt_revision_child);
 	fputs(", \"message\": ", f);
-	json_str(f, r->message);
+	json_str(f, rt_revision_message(r));
 	fputs(", \"create_date\": ", f);
-	json_str(f, r->create_date);
+	json_str(f, rt_revision_create_date(r));
 	fputs(", \"path\": ", f);
-	json_str(f, r->path);
+	json_str(f, rt_revision_path(r));
+	int effective = rt_graph_is_effective_head(g, rev);
 	fprintf(f, ", \"is_head\": %s, \"is_effective_head\": %s, \"is_base\": %s, "
 		   "\"is_branch_point\": %s, \"is_merge_point\": %s, \"has_downgrade\": %s",
-		jbool(!r->nchildren && !rt_graph_is_effective_head(g, rev)),
-		jbool(rt_graph_is_effective_head(g, rev)), jbool(!r->nparents),
-		jbool(r->nchildren > 1), jbool(r->nparents > 1), jbool(r->downgrade.present));
+		jbool(!nchildren && !effective), jbool(effective), jbool(!nparents),
+		jbool(nchildren > 1), jbool(nparents > 1),
+		jbool(rt_revision_has_section(r, RT_SECTION_DOWNGRADE)));
 	if (current)
-		fprintf(f, ", \"is_current\": %s", jbool(rt_revset_has(current, rev)));
+		fprintf(f, ", \"is_current\": %s", jbool(rt_state_is_head(current, rev)));
 	fputc('}', f);
 }
 
 void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,
-		    size_t n, const rt_revset *current)
+		    size_t n, const rt_state *current)
 {
 	fprintf(f, "\"%s\": [", key);
 	for (size_t i = 0; i < n; i++) {

@@ -37,6 +37,7 @@ static const command commands[] = {
 	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1 },
 	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1 },
 	{ "lint", cmd_lint, "find migration SQL that is dangerous on a live database", 1 },
+	{ "embed", cmd_embed, "write a C source holding the migration files, for rt_ctx_open_embedded", 0 },
 	{ NULL, NULL, NULL, 0 },
 };
 
@@ -138,7 +139,10 @@ int main(int argc, char **argv)
 		}
 		char *hargv[] = { (char *)cmd->name, "--help", NULL };
 		c.cmd = cmd->name;
-		return cmd->fn(&c, 2, hargv);
+		c.err = rt_error_new();
+		int rc = cmd->fn(&c, 2, hargv);
+		rt_error_free(c.err);
+		return rc;
 	}
 	const command *cmd = find_command(argv[idx]);
 	if (!cmd) {
@@ -166,9 +170,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	c.err = rt_error_new();
 	int rc = cmd->fn(&c, n, args);
 	rt_ctx_close(c.ctx);
 	rt_config_free(c.cfg);
+	rt_error_free(c.err);
 	free(c.xargs.v);
 	free(args);
 	return rc;

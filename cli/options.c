@@ -209,9 +209,9 @@ int cli_start(cli *c, int *argc, char **argv, const cli_spec *spec, rt_ctx **ctx
 				   argv[spec->max_args + 1]);
 	if (!ctx)
 		return -1;
-	rt_error err = { 0 };
-	*ctx = cli_ctx(c, &err);
-	return *ctx ? -1 : cli_fail(c, &err);
+	rt_error *err = c->err;
+	*ctx = cli_ctx(c, err);
+	return *ctx ? -1 : cli_fail(c, err);
 }
 
 /*
@@ -257,6 +257,18 @@ int parse_options(cli *c, int *argc, char **argv, const opt *opts,
 			return -1;
 		}
 		c->lock_wait = d;
+	}
+	for (size_t i = 0; i < c->xargs.n; i++) {
+		const char *kv = c->xargs.v[i], *eq = strchr(kv, '=');
+		if (eq && eq != kv)
+			continue;
+		if (eq)
+			usage_error(c, usage, "-x needs KEY=VALUE: '-x %s' has no KEY before '=': write -x KEY%s",
+				    kv, eq);
+		else
+			usage_error(c, usage, "-x needs KEY=VALUE: '-x %s' has no '=': write -x %s=VALUE",
+				    kv, kv);
+		return -1;
 	}
 	return 0;
 }

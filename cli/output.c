@@ -12,41 +12,33 @@
 
 /*
  * See cli.h.  Loaded once per run and kept in c->cfg; --url replaces the
- * file's url before its ${VAR}s are expanded.  Each -x becomes a
- * placeholder (no '=' or an empty key is a usage error); --lock-wait
- * overrides lock_wait only when given (c->lock_wait >= 0).
+ * file's url before its ${VAR}s are expanded.  Each -x (checked by
+ * parse_options to be KEY=VALUE) becomes a placeholder; --lock-wait
+ * overrides lock_wait only when given.
  */
 rt_config *cli_config(cli *c, rt_error *err)
 {
 	if (c->cfg)
 		return c->cfg;
-	rt_kv url = { "url", (char *)c->url };
-	rt_config *cfg = rt_config_load_with(c->config_path, c->env, 0, &url, c->url ? 1 : 0, err);
+	const char *key = "url";
+	rt_config *cfg = rt_config_load_with(c->config_path, c->env, 0, &key, &c->url,
+					     c->url ? 1 : 0, err);
 	if (!cfg)
 		return NULL;
-	if (c->verbose && !c->quiet && cfg->url_driver)
+	char *driver = rt_config_get(cfg, "url_driver");
+	if (c->verbose && !c->quiet && driver)
 		fprintf(stderr, "note: the URL names the driver '%s', which retort ignores: it has its own client for each database\n",
-			cfg->url_driver);
+			driver);
+	rt_free(driver);
 	for (size_t i = 0; i < c->xargs.n; i++) {
 		const char *kv = c->xargs.v[i];
 		const char *eq = strchr(kv, '=');
-		if (!eq || eq == kv) {
-			err->code = RT_EUSAGE;
-			err->message = strdup("-x needs KEY=VALUE");
-			size_t n = 2 * strlen(kv) + 40;
-			err->hint = malloc(n);
-			if (err->hint)
-				snprintf(err->hint, n, eq ? "'-x %s' has no KEY before '=': write -x KEY%s"
-							  : "'-x %s' has no '=': write -x %s=VALUE",
-					 kv, eq ? eq : kv);
-			goto fail;
-		}
-		char *key = strndup(kv, (size_t)(eq - kv));
-		rt_config_set_placeholder(cfg, key, eq + 1);
-		free(key);
+		char *name = strndup(kv, (size_t)(eq - kv));
+		rt_config_set_placeholder(cfg, name, eq + 1);
+		free(name);
 	}
-	if (c->lock_wait >= 0)
-		cfg->lock_wait = c->lock_wait;
+	if (c->lock_wait_arg && rt_config_set(cfg, "lock_wait", c->lock_wait_arg, err) < 0)
+		goto fail;
 	c->cfg = cfg;
 	return cfg;
 fail:
@@ -106,27 +98,80 @@ static const char *red(cli *c) { return c->color ? "\033[1;31m" : ""; }
 static const char *yellow(cli *c) { return c->color ? "\033[33m" : ""; }
 static const char *off(cli *c) { return c->color ? "\033[0m" : ""; }
 
+/* The command-line option that sets what an RT_FIX_SET names. */
+static const char *option_for(const char *what)
+{
+	static const char *const map[][2] = {
+		{ "url", "--url URL" }, { "lock_wait", "--lock-wait SECONDS" },
+		{ "config_file", "-c FILE" }, { "dialect", "--dialect sqlite|postgresql" },
+		{ "rev_id", "--rev-id ID" }, { "splice", "--splice" },
+		{ "version_path", "--version-path DIR" },
+	};
+	for (size_t i = 0; what && i < sizeof(map) / sizeof(*map); i++)
+		if (!strcmp(map[i][0], what))
+			return map[i][1];
+	return NULL;
+}
+
+/*
+ * See cli.h: the library says what fixes an error in its own terms; this
+ * is the same as a retort command line (or option).
+ */
+const char *cli_fix_text(const rt_error *err, char *buf, size_t size)
+{
+	const char *arg = rt_error_fix_arg(err);
+	const char *pre = NULL, *post = "";
+	switch (rt_error_fix(err)) {
+	case RT_FIX_NONE: return NULL;
+	case RT_FIX_UPGRADE: pre = "run: retort upgrade "; break;
+	case RT_FIX_DOWNGRADE: pre = "run: retort downgrade "; break;
+	case RT_FIX_STAMP: pre = "run: retort stamp "; break;
+	case RT_FIX_STAMP_PURGE: pre = "run: retort stamp --purge "; break;
+	case RT_FIX_MERGE: pre = "run: retort merge -m \"merge heads\" "; break;
+	case RT_FIX_NEW_PROJECT: return "run: retort init DIR, or name another file with -c FILE";
+	case RT_FIX_AUTOGENERATE:
+		return "run: retort revision --autogenerate -m \"...\" ('retort check' lists the differences)";
+	case RT_FIX_READ_CURRENT: return "run: retort current";
+	case RT_FIX_LIST_REVISIONS: return "run: retort history (or retort heads, retort branches)";
+	case RT_FIX_SET: pre = "option: "; arg = option_for(arg); break;
+	case RT_FIX_SET_PLACEHOLDER: pre = "option: -x "; post = "=VALUE"; break;
+	}
+	if (!pre || !arg)
+		return NULL;
+	snprintf(buf, size, "%s%s%s", pre, arg, post);
+	return buf;
+}
+
 /*
  * See cli.h: "error: FILE:LINE:COL: message", the location only as precise
- * as the error knows it, then "hint: ...".  Clears err.
+ * as the error knows it, then "hint: ..." and the command that fixes it.
+ * Clears err.
  */
 int cli_fail(cli *c, rt_error *err)
 {
+	const char *file = rt_error_file(err), *msg = rt_error_message(err);
+	const char *hint = rt_error_hint(err);
+	int line = rt_error_line(err), col = rt_error_column(err);
 	fflush(stdout); /* data printed so far comes before the error, also in one pipe */
 	fprintf(stderr, "%serror:%s ", red(c), off(c));
-	const char *file = err->file ? cli_safe(err->file) : NULL;
-	if (file && err->line && err->column)
-		fprintf(stderr, "%s:%d:%d: ", file, err->line, err->column);
-	else if (file && err->line)
-		fprintf(stderr, "%s:%d: ", file, err->line);
+	if (file)
+		file = cli_safe(file);
+	if (file && line && col)
+		fprintf(stderr, "%s:%d:%d: ", file, line, col);
+	else if (file && line)
+		fprintf(stderr, "%s:%d: ", file, line);
 	else if (file)
 		fprintf(stderr, "%s: ", file);
-	fprintf(stderr, "%s\n", err->message ? cli_safe(err->message) : "unknown error");
-	if (err->hint)
-		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), cli_safe(err->hint));
-	int status = rt_error_exit_status(err);
+	fprintf(stderr, "%s\n", msg ? cli_safe(msg) : "unknown error");
+	if (hint)
+		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), cli_safe(hint));
+	char buf[512];
+	const char *fix = cli_fix_text(err, buf, sizeof(buf));
+	if (fix)
+		fprintf(stderr, "%shint:%s %s\n", yellow(c), off(c), cli_safe(fix));
+	rt_code code = rt_error_code(err);
 	rt_error_clear(err);
-	return status;
+	return code == RT_EUSAGE || code == RT_ECONFIG ? 2 : 1;
 }
 
 /*
@@ -158,12 +203,6 @@ void cli_note(cli *c, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void join(FILE *f, const rt_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		fprintf(f, "%s%s", i ? ", " : "", l->v[i]);
-}
-
 /*
  * Progress of a batch section: on a terminal one line rewritten in place,
  * otherwise a line at most every second and one at the end.
@@ -173,14 +212,16 @@ static void report_batch(cli *c, const rt_event *ev)
 	static double last_ms = -1e9;
 	if (c->quiet)
 		return;
-	double rate = ev->elapsed_ms > 0 ? (double)ev->total * 1000.0 / ev->elapsed_ms : 0;
-	int done = ev->rows == 0;
+	double ms = rt_event_elapsed_ms(ev);
+	long long total = rt_event_total(ev);
+	double rate = ms > 0 ? (double)total * 1000.0 / ms : 0;
+	int done = rt_event_rows(ev) == 0;
 	int tty = isatty(2);
-	if (!done && !tty && ev->elapsed_ms - last_ms < 1000)
+	if (!done && !tty && ms - last_ms < 1000)
 		return;
-	last_ms = done ? -1e9 : ev->elapsed_ms; /* the next batch section starts afresh */
+	last_ms = done ? -1e9 : ms; /* the next batch section starts afresh */
 	fprintf(stderr, "%s  batch: %lld rows%s, %.0f rows/s, %.1f s%s", tty ? "\r" : "",
-		ev->total, done ? " in all" : " so far", rate, ev->elapsed_ms / 1000.0,
+		total, done ? " in all" : " so far", rate, ms / 1000.0,
 		tty && !done ? "" : "\n");
 }
 
@@ -193,24 +234,22 @@ void cli_on_event(const rt_event *ev, void *ud)
 {
 	cli *c = ud;
 	const char *dir;
-	switch (ev->kind) {
+	const rt_revision *rev = rt_event_revision(ev);
+	switch (rt_event_kind_of(ev)) {
 	case RT_EV_STEP_BEGIN:
 		if (c->quiet)
 			return;
-		dir = ev->step->dir == RT_UPGRADE ? "upgrade"
-		    : ev->step->dir == RT_DOWNGRADE ? "downgrade" : "stamp_revision";
+		dir = rt_event_direction(ev) == RT_UPGRADE ? "upgrade"
+		    : rt_event_direction(ev) == RT_DOWNGRADE ? "downgrade" : "stamp_revision";
 		{
 			/* one write per line: stderr is unbuffered */
 			char buf[512];
 			FILE *f = fmemopen(buf, sizeof(buf), "w");
 			if (!f)
 				break;
-			fprintf(f, "Running %s ", dir);
-			join(f, &ev->step->from);
-			fprintf(f, " -> ");
-			join(f, &ev->step->to);
-			if (ev->rev && ev->rev->message)
-				fprintf(f, ", %s", cli_safe(ev->rev->message));
+			fprintf(f, "Running %s %s -> %s", dir, rt_event_from(ev), rt_event_to(ev));
+			if (rev && rt_revision_message(rev))
+				fprintf(f, ", %s", cli_safe(rt_revision_message(rev)));
 			long n = ftell(f);
 			fclose(f);
 			if (n >= (long)sizeof(buf))
@@ -220,15 +259,15 @@ void cli_on_event(const rt_event *ev, void *ud)
 		}
 		break;
 	case RT_EV_STEP_END:
-		if (c->verbose && !c->quiet && ev->step->rev >= 0)
-			fprintf(stderr, "  done in %.1f ms\n", ev->elapsed_ms);
+		if (c->verbose && !c->quiet && rev)
+			fprintf(stderr, "  done in %.1f ms\n", rt_event_elapsed_ms(ev));
 		break;
 	case RT_EV_BATCH:
 		report_batch(c, ev);
 		break;
 	case RT_EV_LOCK_WAIT:
 	case RT_EV_NOTICE:
-		cli_note(c, "%s", ev->text);
+		cli_note(c, "%s", rt_event_text(ev));
 		break;
 	}
 }
@@ -240,13 +279,14 @@ void cli_write_stdout(const char *text, size_t len, void *ud)
 }
 
 /* Labels in effect on a revision, " (a, b)". */
-static void print_labels(FILE *f, const rt_graph *g, const rt_revision *r)
+static void print_labels(FILE *f, const rt_revision *r)
 {
-	if (!r->nbranch)
+	size_t n = rt_revision_branch_count(r);
+	if (!n)
 		return;
 	fputs(" (", f);
-	for (int i = 0; i < r->nbranch; i++)
-		fprintf(f, "%s%s", i ? ", " : "", g->labels[r->branch[i]].name);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", rt_revision_branch(r, i));
 	fputc(')', f);
 }
 
@@ -257,28 +297,31 @@ static void print_labels(FILE *f, const rt_graph *g, const rt_revision *r)
  */
 static void print_marks(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 {
-	const rt_revision *r = g->revs[rev];
-	if (!r->nchildren)
+	const rt_revision *r = rt_graph_revision(g, rev);
+	if (!rt_revision_child_count(r))
 		fputs(rt_graph_is_effective_head(g, rev) ? " (effective head)" : " (head)", f);
-	if (m && m->current && rt_revset_has(m->current, rev))
+	if (m && m->current && rt_state_is_head(m->current, rev))
 		fputs(" (current)", f);
-	if (r->nchildren > 1)
+	if (rt_revision_child_count(r) > 1)
 		fputs(" (branchpoint)", f);
-	if (r->nparents > 1)
+	if (rt_revision_parent_count(r) > 1)
 		fputs(" (mergepoint)", f);
 }
 
 void print_rev_short(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 {
-	fputs(g->revs[rev]->id, f);
-	print_labels(f, g, g->revs[rev]);
+	const rt_revision *r = rt_graph_revision(g, rev);
+	fputs(rt_revision_id(r), f);
+	print_labels(f, r);
 	print_marks(f, g, rev, m);
 }
 
-static void list_ids(FILE *f, const rt_graph *g, const int *v, int n)
+/* The ids of the revisions i < n that idx(r, i) names, ", "-separated. */
+static void list_ids(FILE *f, const rt_graph *g, const rt_revision *r, size_t n,
+		     int (*idx)(const rt_revision *, size_t))
 {
-	for (int i = 0; i < n; i++)
-		fprintf(f, "%s%s", i ? ", " : "", g->revs[v[i]]->id);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", rt_revision_id(rt_graph_revision(g, idx(r, i))));
 }
 
 /*
@@ -288,43 +331,61 @@ static void list_ids(FILE *f, const rt_graph *g, const int *v, int n)
  */
 void print_rev_verbose(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 {
-	const rt_revision *r = g->revs[rev];
-	fprintf(f, "Rev: %s", r->id);
+	const rt_revision *r = rt_graph_revision(g, rev);
+	size_t nparents = rt_revision_parent_count(r);
+	fprintf(f, "Rev: %s", rt_revision_id(r));
 	print_marks(f, g, rev, m);
 	fputc('\n', f);
-	if (r->nparents > 1) {
+	if (nparents > 1) {
 		fputs("Merges: ", f);
-		list_ids(f, g, r->parents, r->nparents);
+		list_ids(f, g, r, nparents, rt_revision_parent);
 	} else {
-		fprintf(f, "Parent: %s", r->nparents ? g->revs[r->parents[0]]->id : "<base>");
+		fprintf(f, "Parent: %s", nparents ? rt_revision_id(rt_graph_revision(g, rt_revision_parent(r, 0)))
+						  : "<base>");
 	}
 	fputc('\n', f);
-	if (r->ndeps) {
+	if (rt_revision_dependency_count(r)) {
 		fputs("Also depends on: ", f);
-		list_ids(f, g, r->deps, r->ndeps);
+		list_ids(f, g, r, rt_revision_dependency_count(r), rt_revision_dependency);
 		fputc('\n', f);
 	}
-	if (r->nchildren > 1) {
+	if (rt_revision_child_count(r) > 1) {
 		fputs("Branches into: ", f);
-		list_ids(f, g, r->children, r->nchildren);
+		list_ids(f, g, r, rt_revision_child_count(r), rt_revision_child);
 		fputc('\n', f);
 	}
-	if (r->nbranch) { /* declared here or inherited, as Alembic shows them */
+	if (rt_revision_branch_count(r)) { /* declared here or inherited, as Alembic shows them */
 		fputs("Branch names: ", f);
-		for (int i = 0; i < r->nbranch; i++)
-			fprintf(f, "%s%s", i ? ", " : "", g->labels[r->branch[i]].name);
+		for (size_t i = 0; i < rt_revision_branch_count(r); i++)
+			fprintf(f, "%s%s", i ? ", " : "", rt_revision_branch(r, i));
 		fputc('\n', f);
 	}
-	fprintf(f, "Path: %s\n", cli_safe(r->path));
-	if (r->create_date)
-		fprintf(f, "Create Date: %s\n", cli_safe(r->create_date));
-	fprintf(f, "\n    %s\n\n", cli_safe(r->message));
+	fprintf(f, "Path: %s\n", cli_safe(rt_revision_path(r)));
+	if (rt_revision_create_date(r))
+		fprintf(f, "Create Date: %s\n", cli_safe(rt_revision_create_date(r)));
+	fprintf(f, "\n    %s\n\n", cli_safe(rt_revision_message(r)));
 }
 
-int cli_read_current(cli *c, rt_state *st, rt_error *err)
+rt_state *cli_read_current(cli *c, rt_error *err)
 {
 	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx)
-		return -1;
-	return rt_current(ctx, st, err);
+		return NULL;
+	return rt_current(ctx, err);
+}
+
+void revlist_add(revlist *l, int rev)
+{
+	int *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	if (!v)
+		abort();
+	l->v = v;
+	l->v[l->n++] = rev;
+}
+
+void revlist_free(revlist *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }

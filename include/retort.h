@@ -8,23 +8,47 @@
  * Alembic's alembic_version does.
  *
  * Conventions:
- *   - Functions that can fail return 0 on success and -1 on failure, filling
- *     the rt_error the caller passed (which must start zeroed and be released
- *     with rt_error_clear).  Pointer-returning functions return NULL instead.
+ *   - Every object is an opaque handle, read through functions: the layout
+ *     of the structures behind them may change in any release.  What a
+ *     function returns with "_free" in its family is freed with it;
+ *     strings returned as "char *" are freed with rt_free.  Every _free
+ *     function accepts NULL.
+ *   - Functions that can fail return 0 on success and -1 on failure (or
+ *     NULL for pointer-returning ones), filling the rt_error the caller
+ *     passed (from rt_error_new; never NULL).  A failing call replaces what
+ *     the error held; a succeeding one leaves it alone.
  *   - The library never prints.  Progress reaches the caller through an
  *     event callback, offline SQL through an output callback.
- *   - Revisions are referred to by their index in rt_graph.revs.
+ *   - Revisions are referred to by their index in the graph: 0 to
+ *     rt_graph_count() - 1, in load order (script locations in order, file
+ *     names sorted).
+ *
+ * Threads: the library keeps no global state that changes.  Each thread
+ * uses its own rt_ctx (and rt_error); any number of contexts may run at
+ * once, on different databases or on the same one (the migration lock
+ * serialises them, as it does separate processes).  A read-only object
+ * (rt_config, rt_graph) may be shared by several threads as long as none
+ * changes it.  Nothing changes the process environment, the time zone,
+ * signal handlers or the working directory; between fork and exec (pg_dump,
+ * schema_command) only async-signal-safe calls are made.
+ *
+ * Out of memory: libretort does not return allocation failures; when
+ * malloc fails it writes one line to stderr and calls abort().
+ *
+ * Versions: RETORT_VERSION_NUMBER is MAJOR * 1000000 + MINOR * 1000 +
+ * PATCH.  Within one major version, functions and enumerators are only
+ * added, never removed or changed; docs/library.md has the whole policy.
  *
  * The smallest program that migrates its database at start-up:
  *
- *     rt_error err = {0};
- *     rt_config *cfg = rt_config_load("retort.ini", NULL, 1, &err);
- *     rt_ctx *ctx = cfg ? rt_ctx_open(cfg, &err) : NULL;
- *     if (!ctx || rt_upgrade(ctx, "head", &err) < 0)
- *             fprintf(stderr, "migration failed: %s\n", err.message);
+ *     rt_error *err = rt_error_new();
+ *     rt_config *cfg = rt_config_load("retort.ini", NULL, 1, err);
+ *     rt_ctx *ctx = cfg ? rt_ctx_open(cfg, err) : NULL;
+ *     if (!ctx || rt_upgrade(ctx, "heads", err) < 0)
+ *             fprintf(stderr, "migration failed: %s\n", rt_error_message(err));
  *     rt_ctx_close(ctx);
  *     rt_config_free(cfg);
- *     rt_error_clear(&err);
+ *     rt_error_free(err);
  */
 #ifndef RETORT_H
 #define RETORT_H
@@ -45,7 +69,26 @@ extern "C" {
 #define RT_API
 #endif
 
+/* ------------------------------------------------------------------ */
+/* Version                                                              */
+/* ------------------------------------------------------------------ */
+
+#define RETORT_VERSION_MAJOR 0
+#define RETORT_VERSION_MINOR 1
+#define RETORT_VERSION_PATCH 0
 #define RETORT_VERSION "0.1.0"
+#define RETORT_VERSION_NUMBER \
+	(RETORT_VERSION_MAJOR * 1000000 + RETORT_VERSION_MINOR * 1000 + RETORT_VERSION_PATCH)
+
+/*
+ * The version of the library actually linked (which may be newer than the
+ * header a program was built with): "0.1.0" and 1000.
+ */
+RT_API const char *rt_version(void);
+RT_API int rt_version_number(void);
+
+/* Free a string the library returned as "char *". */
+RT_API void rt_free(void *p);
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                               */
@@ -54,8 +97,8 @@ extern "C" {
 typedef enum rt_code {
 	RT_OK = 0,
 	RT_EFAIL,    /* generic failure */
-	RT_EUSAGE,   /* bad command-line use (exit 2) */
-	RT_ECONFIG,  /* configuration file or URL problem (exit 2) */
+	RT_EUSAGE,   /* an argument the call cannot accept */
+	RT_ECONFIG,  /* configuration file or URL problem */
 	RT_ESCRIPT,  /* malformed migration file */
 	RT_EGRAPH,   /* invalid revision graph (cycle, duplicate, unknown parent) */
 	RT_ERESOLVE, /* a revision identifier that names nothing, or too much */
@@ -65,91 +108,120 @@ typedef enum rt_code {
 	RT_EIO,      /* file system error */
 } rt_code;
 
-typedef struct rt_error {
-	rt_code code;
-	char *message; /* what happened; several problems are one per line */
-	char *hint;    /* what to do next, or NULL */
-	char *file;    /* the file at fault, or NULL */
-	int line;      /* 1-based line in file, 0 when unknown */
-	int column;    /* 1-based column, 0 when unknown */
-} rt_error;
+/*
+ * What would fix an error, when one action does: rt_error_fix_arg names
+ * its argument.  A program offers it in its own terms (the command line
+ * prints the retort command that does it).
+ */
+typedef enum rt_fix {
+	RT_FIX_NONE = 0,
+	RT_FIX_UPGRADE,         /* upgrade to the revision(s) arg */
+	RT_FIX_DOWNGRADE,       /* downgrade to arg */
+	RT_FIX_STAMP,           /* stamp arg: record it without running SQL */
+	RT_FIX_STAMP_PURGE,     /* stamp arg, replacing every version row */
+	RT_FIX_MERGE,           /* write a merge revision joining arg ("heads") */
+	RT_FIX_NEW_PROJECT,     /* create a configuration file and migrations directory */
+	RT_FIX_AUTOGENERATE,    /* write a migration from the declared schema */
+	RT_FIX_READ_CURRENT,    /* read the database's current revisions again */
+	RT_FIX_LIST_REVISIONS,  /* look the identifier up in the graph's revisions */
+	/*
+	 * Set what arg names: a configuration key (url, lock_wait), the
+	 * configuration file itself (config_file), the dialect a call takes
+	 * (dialect), or a field of rt_revision_spec (rev_id, splice,
+	 * version_path).
+	 */
+	RT_FIX_SET,
+	RT_FIX_SET_PLACEHOLDER, /* give the placeholder arg a value */
+} rt_fix;
 
+/*
+ * What kind of failure a database reported (RT_ESQL, RT_EDB, RT_ELOCK), so
+ * that a caller can tell a broken migration from a busy, full or locked
+ * database: retry later, fix the storage or grant a privilege instead of
+ * editing the migration.
+ */
+typedef enum rt_fault {
+	RT_FAULT_NONE = 0,    /* not reported by a database, or not known */
+	RT_FAULT_STATEMENT,   /* the SQL itself: syntax, unknown table, ... */
+	RT_FAULT_DATA,        /* a value does not fit (bad input for a type, division by zero) */
+	RT_FAULT_CONSTRAINT,  /* rows break a constraint (unique, foreign key, not null, check) */
+	RT_FAULT_LOCK,        /* a lock another session held; a lock or statement timeout */
+	RT_FAULT_PERMISSION,  /* a missing privilege; a read-only database or file */
+	RT_FAULT_IO,          /* disk full, I/O error, a damaged database file, no memory */
+	RT_FAULT_CONNECTION,  /* the connection to the server was lost */
+} rt_fault;
+
+
+typedef struct rt_error rt_error;
+
+/* A new, empty error (code RT_OK). */
+RT_API rt_error *rt_error_new(void);
+RT_API void rt_error_free(rt_error *err);
+/* Empty it again (RT_OK), to reuse it. */
 RT_API void rt_error_clear(rt_error *err);
-/* The process exit status for an error: 2 for usage and config errors, else 1. */
-RT_API int rt_error_exit_status(const rt_error *err);
+RT_API rt_code rt_error_code(const rt_error *err);
+/* What happened; several problems are one per line.  NULL when RT_OK. */
+RT_API const char *rt_error_message(const rt_error *err);
+/* What to do next, in terms of this API (no command lines), or NULL. */
+RT_API const char *rt_error_hint(const rt_error *err);
+/* The file at fault, or NULL; its 1-based line and column, 0 when unknown. */
+RT_API const char *rt_error_file(const rt_error *err);
+RT_API int rt_error_line(const rt_error *err);
+RT_API int rt_error_column(const rt_error *err);
+RT_API rt_fix rt_error_fix(const rt_error *err);
+RT_API const char *rt_error_fix_arg(const rt_error *err);
+/* What kind of failure, when a database reported it (else RT_FAULT_NONE). */
+RT_API rt_fault rt_error_fault(const rt_error *err);
+/* A short static description of a code ("a migration statement failed"). */
+RT_API const char *rt_strerror(rt_code code);
 
 /* ------------------------------------------------------------------ */
 /* Configuration (retort.ini)                                           */
 /* ------------------------------------------------------------------ */
 
-typedef struct rt_kv {
-	char *key;
-	char *value;
-} rt_kv;
-
-typedef struct rt_config {
-	char *path;              /* the file read, NULL when none */
-	char *dir;               /* base directory for relative paths */
-	char *env;               /* selected [env:NAME], or NULL */
-	char **script_locations; /* directories of migration files (relative to the cwd) */
-	size_t nscript_locations;
-	char *url;               /* database URL, ${VAR} substituted, driver taken out */
-	char *url_driver;        /* the driver its scheme named (postgresql+asyncpg), or NULL */
-	char *schema;            /* declared schema file (absolute), or NULL */
-	char *schema_command;    /* or: a shell command printing it, or NULL */
-	char *version_table;     /* default retort_version */
-	char *version_table_schema; /* PostgreSQL: schema of retort's tables, or NULL */
-	char *search_path;       /* PostgreSQL: search_path for migrations, or NULL */
-	char *lock_timeout;      /* PostgreSQL: lock_timeout for migrations ("5s"), or NULL */
-	char *statement_timeout; /* PostgreSQL: statement_timeout, or NULL */
-	char *dev_url;           /* where scratch databases are made (PostgreSQL), or NULL: url */
-	char *seed_location;     /* directory of seed files, default "seeds" */
-	char **seeds;            /* seeds `reset` runs, in order */
-	size_t nseeds;
-	char **branches;         /* branch labels expected to have a head each (verify) */
-	size_t nbranches;
-	int protected_env;       /* protected = true: reset refuses */
-	int scratch;             /* internal: a throwaway database, no durability needed */
-	char *file_template;     /* default %(rev)s_%(slug)s */
-	char *timezone;          /* for Create Date and file names; NULL = local */
-	int truncate_slug_length;
-	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
-	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
-	double lock_wait;        /* seconds to wait for the migration lock */
-	rt_kv *placeholders;     /* [placeholders] and -x key=value */
-	size_t nplaceholders;
-} rt_config;
+typedef struct rt_config rt_config;
 
 /*
  * Read a configuration file.  path NULL means $RETORT_CONFIG, else
  * ./retort.ini.  env NULL means $RETORT_ENV, else no environment.  When no
  * file is given and ./retort.ini does not exist, defaults are used (so
- * --url alone works) unless require_file is set.
+ * a URL set with rt_config_set alone works) unless require_file is set.
  */
 RT_API rt_config *rt_config_load(const char *path, const char *env, int require_file,
 			  rt_error *err);
 /*
- * rt_config_load with settings that replace the file's (n key/value pairs,
- * set as by rt_config_set after the file is read).  A replaced value of
- * the file is never substituted, so a ${VAR} only it uses need not be set:
- * an application passing its own url needs no DATABASE_URL.
+ * rt_config_load with settings that replace the file's (n keys and their
+ * values, set as by rt_config_set after the file is read).  A replaced
+ * value of the file is never substituted, so a ${VAR} only it uses need
+ * not be set: an application passing its own url needs no DATABASE_URL.
  */
 RT_API rt_config *rt_config_load_with(const char *path, const char *env, int require_file,
-			       const rt_kv *overrides, size_t n, rt_error *err);
-/* A deep copy. */
-RT_API rt_config *rt_config_clone(const rt_config *cfg);
+			       const char *const *keys, const char *const *values,
+			       size_t n, rt_error *err);
 /* Defaults only, no file: script_location "migrations" relative to dir. */
 RT_API rt_config *rt_config_new(const char *dir);
-/* Set a key as if it came from the file (used by --url and -x). */
+/* A deep copy. */
+RT_API rt_config *rt_config_clone(const rt_config *cfg);
+/* Set a key of [retort] as if it came from the file; checked as the file's are. */
 RT_API int rt_config_set(rt_config *cfg, const char *key, const char *value,
 		  rt_error *err);
-/* Add or replace a placeholder value (-x key=value). */
+/*
+ * A key's value as retort.ini would spell it (lists comma-separated,
+ * booleans true/false, paths as resolved), to be freed with rt_free; NULL
+ * for a key that is unset or unknown.
+ */
+RT_API char *rt_config_get(const rt_config *cfg, const char *key);
+/* The file read (NULL: none), its directory, and the [env:NAME] selected (or NULL). */
+RT_API const char *rt_config_path(const rt_config *cfg);
+RT_API const char *rt_config_dir(const rt_config *cfg);
+RT_API const char *rt_config_env(const rt_config *cfg);
+/* Add or replace a placeholder value (${key} in migrations). */
 RT_API void rt_config_set_placeholder(rt_config *cfg, const char *key,
 			       const char *value);
 RT_API const char *rt_config_placeholder(const rt_config *cfg, const char *key);
 RT_API void rt_config_free(rt_config *cfg);
 
-/* A copy of url with any password replaced by "***"; the caller frees it. */
+/* A copy of url with any password replaced by "***", for rt_free. */
 RT_API char *rt_url_mask(const char *url);
 
 /*
@@ -163,69 +235,21 @@ RT_API char *rt_printable(const char *s);
 /* Migration files and the revision graph                               */
 /* ------------------------------------------------------------------ */
 
-typedef struct rt_strlist {
-	char **v;
-	size_t n;
-} rt_strlist;
+typedef struct rt_revision rt_revision;
+typedef struct rt_graph rt_graph;
 
-typedef struct rt_section {
-	int present;        /* the marker was found */
-	int line;           /* line of the marker */
-	const char *body;   /* text after the marker line (points into file text) */
-	size_t len;
-	int body_line;      /* line number of body[0] */
-	int transactional;  /* 0 when marked transaction:false */
-	int batch;          /* marked batch: its one statement repeats until it changes no rows */
-} rt_section;
+typedef enum rt_section_kind {
+	RT_SECTION_UPGRADE,
+	RT_SECTION_DOWNGRADE,
+} rt_section_kind;
 
-typedef struct rt_revision {
-	char *id;
-	rt_strlist down;     /* Revises: down revisions, as written */
-	rt_strlist labels;   /* Branch Labels declared here */
-	rt_strlist depends;  /* Depends On, as written (ids, prefixes, labels) */
-	char *message;
-	char *create_date;
-	char *path;          /* file path as found */
-	char *text;          /* whole file contents */
-	size_t textlen;
-	rt_section upgrade;
-	rt_section downgrade;
-	int line_id, line_revises, line_labels, line_depends; /* header lines */
-
-	/* Filled in by the graph (indices into rt_graph.revs): */
-	int *parents;        /* resolved down revisions, in written order */
-	int nparents;
-	int *deps;           /* resolved depends_on targets */
-	int ndeps;
-	int *children;       /* revisions that list this one in Revises */
-	int nchildren;
-	int ndependants;     /* revisions whose Depends On names this one */
-	int *branch;         /* branch labels in effect (indices into graph labels) */
-	int nbranch;
-	int order;           /* position in rt_graph.order */
-} rt_revision;
-
-typedef struct rt_label {
-	const char *name;    /* points into the declaring revision */
-	int rev;             /* the revision that declares it */
-} rt_label;
-
-typedef struct rt_graph {
-	rt_revision **revs;  /* load order: script_locations in order, names sorted */
-	size_t nrevs;
-	int *heads;          /* revisions with no children, in load order */
-	size_t nheads;
-	int *bases;          /* revisions with no parents, in load order */
-	size_t nbases;
-	int *order;          /* every revision, parents and dependencies first */
-	rt_label *labels;
-	size_t nlabels;
-	void *index;         /* private: id lookup */
-} rt_graph;
-
-/* Parse one migration file's text (which the revision takes ownership of). */
+/*
+ * Parse one migration file's text, which the revision takes ownership of
+ * (it must come from malloc; it is freed also when parsing fails).
+ */
 RT_API rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 			       rt_error *err);
+/* Free a revision from rt_revision_parse that no graph took over. */
 RT_API void rt_revision_free(rt_revision *rev);
 
 /*
@@ -236,76 +260,77 @@ RT_API void rt_revision_free(rt_revision *rev);
 RT_API rt_graph *rt_graph_load(const rt_config *cfg, rt_error *err);
 /* Build a graph from parsed revisions (takes ownership, also on error). */
 RT_API rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err);
+/* Frees the graph and every revision in it. */
 RT_API void rt_graph_free(rt_graph *g);
+
+/* The revisions: index 0 .. count-1 in load order; NULL out of range. */
+RT_API size_t rt_graph_count(const rt_graph *g);
+RT_API const rt_revision *rt_graph_revision(const rt_graph *g, int rev);
 /* Index of the revision with exactly this id, or -1. */
 RT_API int rt_graph_find(const rt_graph *g, const char *id);
+/* Heads (nothing revises them) and bases (they revise nothing), in load order. */
+RT_API size_t rt_graph_head_count(const rt_graph *g);
+RT_API int rt_graph_head(const rt_graph *g, size_t i);
+RT_API size_t rt_graph_base_count(const rt_graph *g);
+RT_API int rt_graph_base(const rt_graph *g, size_t i);
+/* The k-th revision (k < count) in an order that puts parents and dependencies first. */
+RT_API int rt_graph_order(const rt_graph *g, size_t k);
 /* Is a an ancestor of b (following down revisions and dependencies)? */
 RT_API int rt_graph_is_ancestor(const rt_graph *g, int a, int b);
 /* A head that some revision depends on (Alembic's "effective head"). */
 RT_API int rt_graph_is_effective_head(const rt_graph *g, int rev);
 
-/* A set of revisions (indices), in a meaningful order. */
-typedef struct rt_revset {
-	int *v;
-	size_t n;
-	size_t alloc;
-} rt_revset;
-
-RT_API void rt_revset_add(rt_revset *s, int rev);
-RT_API int rt_revset_has(const rt_revset *s, int rev);
-RT_API void rt_revset_free(rt_revset *s);
-
-/* What the database records: its version rows, resolved against the graph. */
-typedef struct rt_state {
-	rt_revset rows;      /* rows of the version table that files define */
-	rt_strlist unknown;  /* rows that no migration file defines */
-	int exists;          /* the version table exists */
-} rt_state;
-
-RT_API void rt_state_free(rt_state *st);
 /*
- * Fail when the database records a revision no file defines, naming it and
- * the known heads, with the stamp command that repairs it.
+ * A revision's header, as written.  Strings live as long as the revision
+ * (its graph); message and create_date may be NULL.
  */
-RT_API int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err);
-/* The effective heads of the database: rows plus heads implied by dependencies. */
-RT_API void rt_state_heads(const rt_graph *g, const rt_state *st, rt_revset *out);
-
+RT_API const char *rt_revision_id(const rt_revision *rev);
+RT_API const char *rt_revision_message(const rt_revision *rev);
+RT_API const char *rt_revision_create_date(const rt_revision *rev);
+RT_API const char *rt_revision_path(const rt_revision *rev);
+/* Revises, Branch Labels (declared here) and Depends On, as written. */
+RT_API size_t rt_revision_down_count(const rt_revision *rev);
+RT_API const char *rt_revision_down(const rt_revision *rev, size_t i);
+RT_API size_t rt_revision_label_count(const rt_revision *rev);
+RT_API const char *rt_revision_label(const rt_revision *rev, size_t i);
+RT_API size_t rt_revision_depends_count(const rt_revision *rev);
+RT_API const char *rt_revision_depends(const rt_revision *rev, size_t i);
 /*
- * A resolved identifier.  revs empty means base.  When below is set the
- * identifier was label@base: the named revisions themselves are to go too.
+ * Its place in the graph (indices into the graph; for a revision in no
+ * graph the counts are 0 and the index -1): parents (resolved down
+ * revisions), dependencies (resolved Depends On), children (revisions that
+ * revise it), and the branch labels in effect on it (declared here or
+ * inherited, as Alembic shows them).
  */
-typedef struct rt_target {
-	rt_revset revs;
-	int below;
-	/*
-	 * For branch@... identifiers: the revisions of that branch (a bitmap
-	 * over rt_graph.revs, owned by the target), else NULL.  A downgrade
-	 * then only reverts what lies on the branch, as in Alembic.
-	 */
-	unsigned char *branch;
-} rt_target;
-
-RT_API void rt_target_free(rt_target *t);
-
+RT_API int rt_revision_index(const rt_revision *rev);
+RT_API size_t rt_revision_parent_count(const rt_revision *rev);
+RT_API int rt_revision_parent(const rt_revision *rev, size_t i);
+RT_API size_t rt_revision_dependency_count(const rt_revision *rev);
+RT_API int rt_revision_dependency(const rt_revision *rev, size_t i);
+RT_API size_t rt_revision_child_count(const rt_revision *rev);
+RT_API int rt_revision_child(const rt_revision *rev, size_t i);
+RT_API size_t rt_revision_branch_count(const rt_revision *rev);
+RT_API const char *rt_revision_branch(const rt_revision *rev, size_t i);
 /*
- * Resolve a revision identifier: head, heads, base, a full id or unique
- * prefix, a branch label, label@head|heads|base|REV, +N, -N, REV+N, REV-N,
- * head-N, label@+N, label@-N, current.  st may be NULL when no database
- * is at hand; forms that need it then fail with a message saying so.
+ * A section: whether the file has it, its SQL (a copy for rt_free, as
+ * written: placeholders not replaced), the file line of the SQL's first
+ * character, and whether it runs in a transaction (0 when marked
+ * transaction:false).
  */
-RT_API int rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
-	       rt_target *out, rt_error *err);
-/* Resolve an identifier that must name exactly one revision. */
-RT_API int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
-		   int *rev, rt_error *err);
-
+RT_API int rt_revision_has_section(const rt_revision *rev, rt_section_kind s);
+RT_API char *rt_revision_section_sql(const rt_revision *rev, rt_section_kind s);
+RT_API int rt_revision_section_line(const rt_revision *rev, rt_section_kind s);
+RT_API int rt_revision_section_transactional(const rt_revision *rev, rt_section_kind s);
+/* The whole file's text as read (len: its length; it is NUL-terminated too). */
+RT_API const char *rt_revision_text(const rt_revision *rev, size_t *len);
 /*
- * The revisions of a history range "A:B" (either side may be empty: base,
- * heads), A and B included, newest first.  A must be an ancestor of B.
+ * The checksum retort 0.1 recorded (for rt_free): SHA-256 of a revision's
+ * upgrade section, line endings normalised, lint-ignore lines left out
+ * ("sha256:<hex>").  Runs now record "sha256-sql:<hex>", which leaves out
+ * every comment and folds white space by the dialect's lexer; verify checks
+ * each row by the algorithm it names (docs/migration-files.md).
  */
-RT_API int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
-		     rt_revset *out, rt_error *err);
+RT_API char *rt_revision_checksum(const rt_revision *rev);
 
 /*
  * Check a new revision id (or branch label): at most 32 characters; no
@@ -314,9 +339,71 @@ RT_API int rt_resolve_range(const rt_graph *g, const char *range, const rt_state
  * names), and not one of the words head, heads, base, current.
  */
 RT_API int rt_check_revision_id(const char *id, rt_error *err);
+/* The slug Alembic derives from a message (for rt_free): words joined by _, lower case, truncated. */
+RT_API char *rt_slugify(const char *message, int truncate);
 
 /* ------------------------------------------------------------------ */
-/* Plans                                                                */
+/* The database's state, and revision identifiers                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_ctx rt_ctx;
+typedef struct rt_state rt_state;
+typedef struct rt_target rt_target;
+
+/*
+ * Read the version table without changing anything (no table, no file is
+ * created).  A SQLite file that does not exist yet reads as empty; a
+ * PostgreSQL database that does not exist is an error (more likely a
+ * wrong URL than a database still to be made).  The state refers to the
+ * context's graph: free it before closing the context.
+ */
+RT_API rt_state *rt_current(rt_ctx *ctx, rt_error *err);
+RT_API void rt_state_free(rt_state *st);
+/* The version table exists. */
+RT_API int rt_state_exists(const rt_state *st);
+/* Version rows that files define (revision indices), in stored order. */
+RT_API size_t rt_state_row_count(const rt_state *st);
+RT_API int rt_state_row(const rt_state *st, size_t i);
+/* Version rows that no migration file defines. */
+RT_API size_t rt_state_unknown_count(const rt_state *st);
+RT_API const char *rt_state_unknown(const rt_state *st, size_t i);
+/* The effective heads: the rows plus heads implied by dependencies. */
+RT_API size_t rt_state_head_count(const rt_state *st);
+RT_API int rt_state_head(const rt_state *st, size_t i);
+RT_API int rt_state_is_head(const rt_state *st, int rev);
+/*
+ * Fail when the database records a revision no file defines, naming it and
+ * the known heads (fix: stamp).
+ */
+RT_API int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err);
+
+/*
+ * Resolve a revision identifier: head, heads, base, a full id or unique
+ * prefix, a branch label, label@head|heads|base|REV, +N, -N, REV+N, REV-N,
+ * head-N, label@+N, label@-N, current.  st may be NULL when no database
+ * is at hand; forms that need it then fail with a message saying so.
+ * The target lives on its own (indices into g).
+ */
+RT_API rt_target *rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
+		      rt_error *err);
+/*
+ * The revisions of a history range "A:B" (either side may be empty: base,
+ * heads), A and B included, newest first.  A must be an ancestor of B.
+ */
+RT_API rt_target *rt_resolve_range(const rt_graph *g, const char *range,
+			    const rt_state *st, rt_error *err);
+/* Resolve an identifier that must name exactly one revision. */
+RT_API int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
+		   int *rev, rt_error *err);
+/* The revisions named (none: base). */
+RT_API size_t rt_target_count(const rt_target *t);
+RT_API int rt_target_revision(const rt_target *t, size_t i);
+/* The identifier was label@base: the named revisions themselves are to go too. */
+RT_API int rt_target_below(const rt_target *t);
+RT_API void rt_target_free(rt_target *t);
+
+/* ------------------------------------------------------------------ */
+/* Running against a database                                           */
 /* ------------------------------------------------------------------ */
 
 typedef enum rt_direction {
@@ -325,79 +412,46 @@ typedef enum rt_direction {
 	RT_STAMP,
 } rt_direction;
 
-/* One change to the version table: INSERT to, UPDATE from -> to, DELETE from. */
-typedef struct rt_vop {
-	enum { RT_VOP_INSERT, RT_VOP_UPDATE, RT_VOP_DELETE } kind;
-	char *from; /* NULL for INSERT */
-	char *to;   /* NULL for DELETE */
-} rt_vop;
-
-typedef struct rt_step {
-	rt_direction dir;
-	int rev;             /* the revision run (for stamps: -1) */
-	rt_strlist from;     /* ids before the step (for display) */
-	rt_strlist to;       /* ids after the step */
-	rt_vop *vops;
-	size_t nvops;
-} rt_step;
-
-typedef struct rt_plan {
-	rt_step *steps;
-	size_t n;
-} rt_plan;
-
-/*
- * Upgrade: every ancestor of the target (down revisions and dependencies)
- * not yet applied, parents first, depth first along the first-listed down
- * revision.  Downgrade: every applied strict descendant of the target,
- * children first.  Both simulate the version table and record its changes.
- */
-RT_API int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
-		    const rt_target *target, rt_plan *plan, rt_error *err);
-RT_API int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
-		      const rt_target *target, rt_plan *plan, rt_error *err);
-/*
- * Stamp: set the version table to targets without running anything.  Rows
- * of unrelated branches are kept; with purge every row is replaced.
- */
-RT_API int rt_plan_stamp(const rt_graph *g, const rt_state *st,
-		  const rt_target *targets, size_t ntargets, int purge,
-		  rt_plan *plan, rt_error *err);
-RT_API void rt_plan_free(rt_plan *plan);
-
-/* ------------------------------------------------------------------ */
-/* Running against a database                                           */
-/* ------------------------------------------------------------------ */
-
-typedef struct rt_ctx rt_ctx;
-
 typedef enum rt_event_kind {
-	RT_EV_STEP_BEGIN,  /* step is set */
-	RT_EV_STEP_END,    /* step and elapsed_ms are set */
+	RT_EV_STEP_BEGIN,  /* a step starts: direction, from, to, revision */
+	RT_EV_STEP_END,    /* a step ended: the same and elapsed_ms */
 	RT_EV_LOCK_WAIT,   /* text says who holds the lock */
 	RT_EV_NOTICE,      /* text: something the user should know */
 	RT_EV_BATCH,       /* a batch repetition committed: rows, total, elapsed_ms */
 } rt_event_kind;
 
-typedef struct rt_event {
-	rt_event_kind kind;
-	const rt_step *step;
-	const rt_revision *rev;
-	double elapsed_ms;
-	const char *text;
-	long long rows;    /* RT_EV_BATCH: rows this repetition changed */
-	long long total;   /* RT_EV_BATCH: rows changed so far */
-} rt_event;
+/* An event, valid only during the callback that receives it. */
+typedef struct rt_event rt_event;
+
+RT_API rt_event_kind rt_event_kind_of(const rt_event *ev);
+/* Steps: upgrade, downgrade or stamp; the revision run (NULL for a stamp). */
+RT_API rt_direction rt_event_direction(const rt_event *ev);
+RT_API const rt_revision *rt_event_revision(const rt_event *ev);
+/* Steps: the version rows before and after, ", "-separated ("" at base). */
+RT_API const char *rt_event_from(const rt_event *ev);
+RT_API const char *rt_event_to(const rt_event *ev);
+RT_API double rt_event_elapsed_ms(const rt_event *ev);
+/* RT_EV_LOCK_WAIT, RT_EV_NOTICE: the text (else NULL). */
+RT_API const char *rt_event_text(const rt_event *ev);
+/* RT_EV_BATCH: rows this repetition changed (0: the last), rows so far. */
+RT_API long long rt_event_rows(const rt_event *ev);
+RT_API long long rt_event_total(const rt_event *ev);
 
 typedef void (*rt_event_fn)(const rt_event *ev, void *ud);
-/* Receives offline SQL (--sql), a piece at a time. */
+/* Receives offline SQL, a piece at a time. */
 typedef void (*rt_output_fn)(const char *text, size_t len, void *ud);
 
-/* Load the graph for cfg and pick the dialect for its URL (no connection yet). */
+/*
+ * Load the graph for cfg and pick the dialect for its URL (no connection
+ * yet).  cfg is not copied: it must outlive the context (rt_ctx_close
+ * before rt_config_free).
+ */
 RT_API rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err);
 RT_API void rt_ctx_close(rt_ctx *ctx);
+/* The context's graph and configuration, valid until rt_ctx_close. */
 RT_API const rt_graph *rt_ctx_graph(const rt_ctx *ctx);
 RT_API const rt_config *rt_ctx_config(const rt_ctx *ctx);
+/* Events are delivered on the calling thread, during the call that causes them. */
 RT_API void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
 /*
  * Back the database up (as rt_backup) right before the first step of the
@@ -405,16 +459,38 @@ RT_API void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
  * there is a step to run.  Where it went comes as an RT_EV_NOTICE.
  */
 RT_API void rt_ctx_backup_first(rt_ctx *ctx, int on);
-/* Offline mode: nothing connects; SQL goes to fn. */
+/* Offline mode: nothing connects; the SQL a run would execute goes to fn. */
 RT_API void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
 
 /*
- * Read the version table without changing anything (no table, no file is
- * created).  A SQLite file that does not exist yet reads as empty; a
- * PostgreSQL database that does not exist is an error (more likely a
- * wrong URL than a database still to be made).
+ * A project compiled into the program (`retort embed` writes the C source
+ * that defines one): a versioned plain struct, filled by the generated
+ * code; size is sizeof(rt_embedded) as the code was compiled, so a newer
+ * library can tell which fields an older one filled.
  */
-RT_API int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err);
+typedef struct rt_embedded_file {
+	const char *path;  /* as in the project, e.g. "migrations/3f2a1b9c0d4e_users.sql" */
+	const char *data;  /* its bytes (not NUL-terminated as far as the library cares) */
+	size_t len;
+} rt_embedded_file;
+
+typedef struct rt_embedded {
+	size_t size;                        /* sizeof(rt_embedded) */
+	const rt_embedded_file *migrations; /* every migration file, in load order */
+	size_t nmigrations;
+	const rt_embedded_file *schema;     /* the declared schema, or NULL */
+	const rt_embedded_file *seeds;      /* seed files (NAME.sql) */
+	size_t nseeds;
+} rt_embedded;
+
+/*
+ * rt_ctx_open with the migration files (and the declared schema and seeds,
+ * when embedded) taken from project instead of the file system: cfg's
+ * script_location, schema and seed_location are not read.  project must
+ * outlive the context (the generated one is static).
+ */
+RT_API rt_ctx *rt_ctx_open_embedded(const rt_config *cfg, const rt_embedded *project,
+				    rt_error *err);
 
 /*
  * Move the database.  Online: takes the migration lock, reads the version
@@ -425,12 +501,18 @@ RT_API int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err);
  */
 RT_API int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err);
 RT_API int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err);
+/*
+ * Stamp: set the version table to targets without running anything.  Rows
+ * of unrelated branches are kept; with purge every row is replaced.
+ */
 RT_API int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
 	     rt_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Schemas: autogenerate, check, diff                                   */
 /* ------------------------------------------------------------------ */
+
+typedef struct rt_diff rt_diff;
 
 /*
  * The difference between two schemas.  A source is one of:
@@ -445,17 +527,61 @@ RT_API int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge
  * temporary file; PostgreSQL: a temporary database on dev_url or url)
  * and read back from its catalog, like live databases.
  */
-typedef struct rt_diff {
-	char *upgrade_sql;      /* SQL from `from` to `to`, commented; "" when equal */
-	char *downgrade_sql;    /* SQL from `to` back to `from` */
-	rt_strlist changes;     /* the upgrade's operations, one line each */
-	rt_strlist warnings;    /* data that would be lost, possible renames */
-	rt_strlist unsupported; /* objects found that retort cannot compare */
-} rt_diff;
-
-RT_API int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to,
-		   rt_diff *out, rt_error *err);
+RT_API rt_diff *rt_schema_diff(rt_ctx *ctx, const char *from, const char *to,
+			rt_error *err);
+/* SQL from `from` to `to`, commented ("" when equal), and the way back. */
+RT_API const char *rt_diff_upgrade_sql(const rt_diff *d);
+RT_API const char *rt_diff_downgrade_sql(const rt_diff *d);
+/* The upgrade's operations, one line each (none: the schemas are equal). */
+RT_API size_t rt_diff_change_count(const rt_diff *d);
+RT_API const char *rt_diff_change(const rt_diff *d, size_t i);
+/* Data that would be lost, possible renames. */
+RT_API size_t rt_diff_warning_count(const rt_diff *d);
+RT_API const char *rt_diff_warning(const rt_diff *d, size_t i);
+/* Objects found that retort cannot compare. */
+RT_API size_t rt_diff_unsupported_count(const rt_diff *d);
+RT_API const char *rt_diff_unsupported(const rt_diff *d, size_t i);
 RT_API void rt_diff_free(rt_diff *d);
+
+/* ------------------------------------------------------------------ */
+/* Writing migration files                                              */
+/* ------------------------------------------------------------------ */
+
+/* What a new revision should be: every setter copies its string. */
+typedef struct rt_revision_spec rt_revision_spec;
+
+RT_API rt_revision_spec *rt_revision_spec_new(void);
+RT_API void rt_revision_spec_free(rt_revision_spec *s);
+RT_API void rt_revision_spec_set_message(rt_revision_spec *s, const char *message);
+/* Default: 12 random hex digits. */
+RT_API void rt_revision_spec_set_rev_id(rt_revision_spec *s, const char *id);
+/* Parents, as identifiers (default: "head"; "base" for a new root). */
+RT_API void rt_revision_spec_add_head(rt_revision_spec *s, const char *ident);
+/* Allow a parent that is not a head. */
+RT_API void rt_revision_spec_set_splice(rt_revision_spec *s, int on);
+/* A merge: the heads must be at least two distinct heads. */
+RT_API void rt_revision_spec_set_merge(rt_revision_spec *s, int on);
+RT_API void rt_revision_spec_add_label(rt_revision_spec *s, const char *label);
+RT_API void rt_revision_spec_add_depends(rt_revision_spec *s, const char *ident);
+/* Which script location to write to (default: the parent's, or the first). */
+RT_API void rt_revision_spec_set_version_path(rt_revision_spec *s, const char *dir);
+/* The sections' SQL (default: empty). */
+RT_API void rt_revision_spec_set_sql(rt_revision_spec *s, rt_section_kind section,
+				     const char *sql);
+
+/* Validate against the graph, then write the file; *path_out gets its path (rt_free). */
+RT_API int rt_revision_create(const rt_config *cfg, const rt_graph *g,
+		       const rt_revision_spec *spec, char **path_out,
+		       rt_error *err);
+/*
+ * Autogenerate: with the database at every head, write a migration from
+ * it to the declared schema (both sections).  *diff always gets a diff to
+ * free: the difference found (also when writing the file failed), empty
+ * when none was computed.  When they already match, nothing is written and
+ * *path stays NULL.
+ */
+RT_API int rt_autogenerate(rt_ctx *ctx, const rt_revision_spec *spec, rt_diff **diff,
+		    char **path, rt_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Around the migrations: backup, seeds, create, reset                  */
@@ -464,9 +590,9 @@ RT_API void rt_diff_free(rt_diff *d);
 /*
  * Back the database up to path, or when path is NULL to
  * <config dir>/backups/backup-<UTC time>.<sqlite|dump>; *written gets the
- * file's path.  SQLite: the online backup API; PostgreSQL: pg_dump
- * (custom format, for pg_restore).  Returns 1 (and *written NULL) when
- * the database does not exist yet.
+ * file's path (rt_free).  SQLite: the online backup API; PostgreSQL:
+ * pg_dump (custom format, for pg_restore).  Returns 1 (and *written NULL)
+ * when the database does not exist yet.
  */
 RT_API int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err);
 /* Run <seed_location>/NAME.sql in one transaction. */
@@ -487,130 +613,91 @@ RT_API int rt_reset(rt_ctx *ctx, rt_error *err);
 /* verify: one pre-deploy check                                         */
 /* ------------------------------------------------------------------ */
 
-typedef struct rt_verify_check {
-	const char *name;      /* "config", "database", "heads", "version table", ... */
-	int ok;                /* passed (or nothing to check) */
-	char *summary;         /* one line: what was found */
-	rt_strlist problems;   /* one line per problem */
-	char *fix_sql;         /* drift: the SQL that brings the database back in line */
-} rt_verify_check;
-
-typedef struct rt_verify_report {
-	rt_verify_check *v;
-	size_t n;
-	int ok;                /* every check passed */
-} rt_verify_report;
+typedef struct rt_verify_report rt_verify_report;
 
 /*
  * Config, connection, heads (one, or one per branch in `branches`),
  * version rows defined by files, checksums of applied revisions against
  * their files, drift between the database and its migrations, lint of
  * the revisions still to apply, and a downgrade for every revision.
- * Returns 0 when the checks ran (see out->ok), -1 when they could not.
+ * Returns the report when the checks ran (see rt_verify_report_ok), NULL
+ * when they could not.
  */
-RT_API int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err);
+RT_API rt_verify_report *rt_verify(rt_ctx *ctx, rt_error *err);
+/* Every check passed. */
+RT_API int rt_verify_report_ok(const rt_verify_report *r);
+RT_API size_t rt_verify_check_count(const rt_verify_report *r);
+/* A check: "config", "database", "heads", "version table", "checksums", ... */
+RT_API const char *rt_verify_check_name(const rt_verify_report *r, size_t i);
+RT_API int rt_verify_check_ok(const rt_verify_report *r, size_t i);
+/* One line: what was found. */
+RT_API const char *rt_verify_check_summary(const rt_verify_report *r, size_t i);
+RT_API size_t rt_verify_check_problem_count(const rt_verify_report *r, size_t i);
+RT_API const char *rt_verify_check_problem(const rt_verify_report *r, size_t i, size_t j);
+/* drift: the SQL that brings the database back in line, else NULL. */
+RT_API const char *rt_verify_check_fix_sql(const rt_verify_report *r, size_t i);
 RT_API void rt_verify_report_free(rt_verify_report *r);
-
-/* SHA-256 of a revision's upgrade section, line endings normalised: "sha256:<hex>". */
-RT_API char *rt_revision_checksum(const rt_revision *rev);
-
-/* ------------------------------------------------------------------ */
-/* Writing migration files                                              */
-/* ------------------------------------------------------------------ */
-
-typedef struct rt_new_revision {
-	const char *message;          /* may be NULL */
-	const char *rev_id;           /* NULL: 12 random hex digits */
-	const char *const *heads;     /* identifiers of the parents; NULL = {"head"} */
-	size_t nheads;
-	int splice;                   /* allow a parent that is not a head */
-	int merge;                    /* a merge: at least two distinct heads */
-	const char *const *labels;    /* Branch Labels */
-	size_t nlabels;
-	const char *const *depends;   /* Depends On identifiers */
-	size_t ndepends;
-	const char *version_path;     /* directory; NULL = the parent's, or the first */
-	const char *upgrade_sql;      /* body of the upgrade section, or NULL */
-	const char *downgrade_sql;
-} rt_new_revision;
-
-/* Validate against the graph, then write the file; *path_out gets its path. */
-RT_API int rt_revision_create(const rt_config *cfg, const rt_graph *g,
-		       const rt_new_revision *nr, char **path_out,
-		       rt_error *err);
-/*
- * revision --autogenerate: with the database at every head, write a
- * migration from it to the declared schema (both sections).  When they
- * already match, nothing is written and *path stays NULL.
- */
-RT_API int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
-		    char **path, rt_error *err);
-
-/* The slug Alembic derives from a message: words joined by _, lower case, truncated. */
-RT_API char *rt_slugify(const char *message, int truncate);
 
 /* ------------------------------------------------------------------ */
 /* Lint: rules over migration SQL (docs/lint.md)                        */
 /* ------------------------------------------------------------------ */
 
-/*
- * One finding: a statement that is dangerous to run on a live database.
- * rule is a stable kebab-case id (the name a lint-ignore comment uses);
- * line and column are those of the statement's first token.
- */
-typedef struct rt_finding {
-	char *rule;
-	char *file;
-	int line, column;
-	char *revision;     /* the revision's id; NULL from rt_lint_sql */
-	char *section;      /* "upgrade" or "downgrade" */
-	char *message;      /* what this statement does, naming the objects */
-	char *why;          /* why it is dangerous */
-	char *fix;          /* the safe alternative */
-} rt_finding;
+typedef struct rt_lint_report rt_lint_report;
+typedef struct rt_finding rt_finding;
 
-typedef struct rt_lint_report {
-	rt_finding *v;      /* in revision order (parents first), then by line */
-	size_t n;
-	size_t alloc;
-	size_t nrevisions;  /* revisions linted */
-	const char *dialect; /* "sqlite" or "postgresql" (static) */
-} rt_lint_report;
-
-typedef struct rt_lint_options {
-	const char *dialect;  /* "sqlite" or "postgresql"; NULL: from the URL */
-	int upgrade_only;     /* leave downgrade sections out */
-	int nontransactional; /* rt_lint_sql: the SQL runs outside a transaction */
-} rt_lint_options;
-
-/* A rule, for listings: the dialects it applies to and what fires it. */
-typedef struct rt_lint_rule {
-	const char *name;
-	const char *dialects; /* "postgresql", "sqlite" or "postgresql, sqlite" */
-	const char *summary;
-} rt_lint_rule;
+/* Flags of rt_lint and rt_lint_sql. */
+#define RT_LINT_UPGRADE_ONLY     1 /* rt_lint: leave downgrade sections out */
+#define RT_LINT_NONTRANSACTIONAL 2 /* rt_lint_sql: the SQL runs outside a transaction */
 
 /*
  * Lint revisions: idents are revision identifiers or ranges "A:B" (n == 0:
  * every revision).  Both sections are linted (the downgrade unless
- * opts->upgrade_only), placeholders replaced as when running.  Findings
- * are added to out (which must start zeroed); a syntax error is a finding
- * (rule syntax-error), not a failure.  Fails only on unknown identifiers
- * or an unknown dialect.  opts may be NULL.
+ * RT_LINT_UPGRADE_ONLY), placeholders replaced as when running.  dialect
+ * is "sqlite" or "postgresql", or NULL for the configured URL's.  A syntax
+ * error is a finding (rule syntax-error), not a failure: this fails only
+ * on unknown identifiers or an unknown dialect.
  */
-RT_API int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
-	    const rt_lint_options *opts, rt_lint_report *out, rt_error *err);
+RT_API rt_lint_report *rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
+			const char *dialect, unsigned flags, rt_error *err);
 /*
  * Lint SQL that is not (yet) a revision's section, e.g. what autogenerate
  * wrote: as an upgrade section, transactional unless
- * opts->nontransactional.  first_line is the file line of sql[0].
+ * RT_LINT_NONTRANSACTIONAL.  first_line is the file line of sql[0].
  */
-RT_API int rt_lint_sql(const rt_config *cfg, const rt_lint_options *opts,
-		const char *sql, const char *file, int first_line,
-		rt_lint_report *out, rt_error *err);
+RT_API rt_lint_report *rt_lint_sql(const rt_config *cfg, const char *dialect,
+			    unsigned flags, const char *sql, const char *file,
+			    int first_line, rt_error *err);
+/* The dialect linted ("sqlite" or "postgresql") and how many revisions. */
+RT_API const char *rt_lint_report_dialect(const rt_lint_report *r);
+RT_API size_t rt_lint_report_revisions(const rt_lint_report *r);
+/* Findings in revision order (parents first), then by line. */
+RT_API size_t rt_lint_report_count(const rt_lint_report *r);
+RT_API const rt_finding *rt_lint_report_finding(const rt_lint_report *r, size_t i);
 RT_API void rt_lint_report_free(rt_lint_report *r);
-/* Every rule, in documentation order; *n gets their number. */
-RT_API const rt_lint_rule *rt_lint_rules(size_t *n);
+
+/*
+ * A finding: a statement that is dangerous to run on a live database.
+ * rule is a stable kebab-case id (the name a lint-ignore comment uses);
+ * line and column are those of the statement's first token.  Strings live
+ * as long as the report.
+ */
+RT_API const char *rt_finding_rule(const rt_finding *f);
+RT_API const char *rt_finding_file(const rt_finding *f);
+RT_API int rt_finding_line(const rt_finding *f);
+RT_API int rt_finding_column(const rt_finding *f);
+/* The revision's id (NULL from rt_lint_sql), and "upgrade" or "downgrade". */
+RT_API const char *rt_finding_revision(const rt_finding *f);
+RT_API const char *rt_finding_section(const rt_finding *f);
+/* What the statement does, why it is dangerous, and the safe alternative. */
+RT_API const char *rt_finding_message(const rt_finding *f);
+RT_API const char *rt_finding_why(const rt_finding *f);
+RT_API const char *rt_finding_fix(const rt_finding *f);
+
+/* Every rule, in documentation order: its name, dialects, and what fires it. */
+RT_API size_t rt_lint_rule_count(void);
+RT_API const char *rt_lint_rule_name(size_t i);
+RT_API const char *rt_lint_rule_dialects(size_t i);
+RT_API const char *rt_lint_rule_summary(size_t i);
 
 #ifdef __cplusplus
 }

@@ -596,17 +596,20 @@ static int read_file(parse_state *ps, rt_error *err)
 			   "is a directory, not a configuration file");
 		size_t n = strlen(ps->path);
 		if (n >= 4 && !strcmp(ps->path + n - 4, ".ini"))
-			rt_hint(err, "rename that directory, or name a file with -c FILE");
+			rt_hint(err, "rename that directory, or name a configuration file");
 		else
-			rt_hint(err, "name the file itself, e.g. -c %s/retort.ini", ps->path);
+			rt_hint(err, "name the file itself, e.g. %s/retort.ini", ps->path);
+		rt_fix_with(err, RT_FIX_SET, "config_file");
 		return -1;
 	}
 	ps->fp = fopen(ps->path, "r");
 	if (!ps->fp) {
 		rt_fail_at(err, RT_ECONFIG, ps->path, 0, "cannot read: %s",
 			   strerror(errno));
-		if (errno == ENOENT)
-			rt_hint(err, "create one with 'retort init', or name another with -c FILE");
+		if (errno == ENOENT) {
+			rt_hint(err, "start a new project, or name another configuration file");
+			rt_fix_with(err, RT_FIX_NEW_PROJECT, NULL);
+		}
 		return -1;
 	}
 	int rc = ini_parse_stream(reader, ps, handler, ps);
@@ -632,8 +635,8 @@ static int read_file(parse_state *ps, rt_error *err)
  * caller overrides.  Every mistake in the file is collected and reported
  * at once.
  */
-rt_config *rt_config_load_with(const char *path, const char *env, int require_file,
-			       const rt_kv *overrides, size_t noverrides, rt_error *err)
+rt_config *rt_config_load_kv(const char *path, const char *env, int require_file,
+			     const rt_kv *overrides, size_t noverrides, rt_error *err)
 {
 	if (!path)
 		path = getenv("RETORT_CONFIG");
@@ -693,7 +696,7 @@ rt_config *rt_config_load_with(const char *path, const char *env, int require_fi
 rt_config *rt_config_load(const char *path, const char *env, int require_file,
 			  rt_error *err)
 {
-	return rt_config_load_with(path, env, require_file, NULL, 0, err);
+	return rt_config_load_kv(path, env, require_file, NULL, 0, err);
 }
 
 /*

@@ -16,8 +16,13 @@
 rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 {
 	rt_graph *g = rt_graph_load(cfg, err);
-	if (!g)
-		return NULL;
+	return g ? rt_ctx_with_graph(cfg, g, err) : NULL;
+}
+
+/* See ctx_internal.h: what rt_ctx_open and rt_ctx_open_embedded share. */
+rt_ctx *rt_ctx_with_graph(const rt_config *cfg, rt_graph *g, rt_error *err)
+{
+	(void)err;
 	rt_ctx *ctx = rt_xcalloc(1, sizeof(*ctx));
 	ctx->cfg = cfg;
 	ctx->graph = g;
@@ -30,6 +35,7 @@ rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg)
 	ctx->cfg = cfg;
 	ctx->graph = base->graph;
 	ctx->borrowed = 1;
+	ctx->embedded = base->embedded;
 	return ctx;
 }
 
@@ -73,16 +79,25 @@ void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
  * Send an event to the installed callback, if any, with the step's
  * revision (none for a stamp).
  */
-void rt_ctx_emit(rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
+void rt_ctx_emit(const rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text)
 {
 	if (!ctx->on_event)
 		return;
 	rt_event ev = { .kind = kind, .step = step, .elapsed_ms = ms,
 			.text = text };
-	if (step && step->rev >= 0)
-		ev.rev = ctx->graph->revs[step->rev];
+	strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+	if (step) {
+		if (step->rev >= 0)
+			ev.rev = ctx->graph->revs[step->rev];
+		rt_strlist_join(&from, &step->from, ", ");
+		rt_strlist_join(&to, &step->to, ", ");
+		ev.from = from.buf ? from.buf : "";
+		ev.to = to.buf ? to.buf : "";
+	}
 	ctx->on_event(&ev, ctx->event_ud);
+	rt_strbuf_release(&from);
+	rt_strbuf_release(&to);
 }
 
 char *rt_history_table(const rt_config *cfg)
@@ -147,7 +162,7 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
  * See retort.h.  Connects read-only, so nothing is created; a database
  * that does not exist yet is an empty state, not an error.
  */
-int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
+int rt_current_into(rt_ctx *ctx, rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));
 	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
@@ -159,6 +174,8 @@ int rt_current(rt_ctx *ctx, rt_state *st, rt_error *err)
 		return missing ? 0 : -1;
 	int rc = rt_read_state(ctx, d, c, 0, st, err);
 	d->disconnect(c);
+	if (rc == 0)
+		rt_state_heads(ctx->graph, st, &st->heads);
 	return rc;
 }
 

@@ -15,14 +15,8 @@ void rt_error_clear(rt_error *err)
 	free(err->message);
 	free(err->hint);
 	free(err->file);
+	free(err->fix_arg);
 	memset(err, 0, sizeof(*err));
-}
-
-int rt_error_exit_status(const rt_error *err)
-{
-	if (err->code == RT_EUSAGE || err->code == RT_ECONFIG)
-		return 2;
-	return 1;
 }
 
 static void vfail(rt_error *err, rt_code code, const char *file, int line,
@@ -77,6 +71,16 @@ void rt_hint(rt_error *err, const char *fmt, ...)
 	va_end(ap);
 	free(err->hint);
 	err->hint = rt_strbuf_detach(&sb);
+}
+
+/* See internal.h; replaces any earlier fix.  err NULL: nothing. */
+void rt_fix_with(rt_error *err, rt_fix fix, const char *arg)
+{
+	if (!err)
+		return;
+	free(err->fix_arg);
+	err->fix = fix;
+	err->fix_arg = rt_xstrdup_or_null(arg);
 }
 
 void rt_strlist_pushn(rt_strlist *l, const char *s, size_t n)
@@ -162,6 +166,9 @@ int rt_errlist_finish(rt_errlist *l, rt_error *err)
 		err->message = rt_strbuf_detach(&l->all);
 		err->hint = l->first.hint;
 		l->first.hint = NULL;
+		err->fix = l->first.fix;
+		err->fix_arg = l->first.fix_arg;
+		l->first.fix_arg = NULL;
 		rt_error_clear(&l->first);
 	}
 	rt_strbuf_release(&l->all);

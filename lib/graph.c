@@ -428,6 +428,10 @@ rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err)
 	}
 	compute_order(g);
 	propagate_labels(g);
+	for (size_t i = 0; i < n; i++) {
+		revs[i]->graph = g;
+		revs[i]->index = (int)i;
+	}
 	return g;
 }
 
@@ -508,7 +512,8 @@ static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
 			free(e.message);
 			e.message = rt_xstrdup("the script location does not exist");
 		}
-		rt_hint(&e, "check script_location in retort.ini (or -c FILE), or start a project with 'retort init DIR'");
+		rt_hint(&e, "check script_location in the configuration file, or start a new project");
+		rt_fix_with(&e, RT_FIX_NEW_PROJECT, NULL);
 		rt_errlist_add(errs, &e);
 		return;
 	}

@@ -5,7 +5,7 @@
 #ifndef RT_GRAPH_INTERNAL_H
 #define RT_GRAPH_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "util/strmap.h"
 
 typedef struct graph_index {

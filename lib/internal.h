@@ -5,7 +5,7 @@
 #ifndef RT_INTERNAL_H
 #define RT_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -18,6 +18,8 @@ int rt_fail_at(rt_error *err, rt_code code, const char *file, int line,
 /* Set the hint of an error already filled. */
 void rt_hint(rt_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Set the action that fixes an error already filled, and its argument (or NULL). */
+void rt_fix_with(rt_error *err, rt_fix fix, const char *arg);
 
 void rt_strlist_push(rt_strlist *l, const char *s);
 void rt_strlist_pushn(rt_strlist *l, const char *s, size_t n);

@@ -1,6 +1,7 @@
 /*
  * maintenance.c - what teams otherwise script around their migrations:
- * backups, seed data, and starting a development database over.
+ * seed data, and starting a development database over (backups are in
+ * backup.c, below migrate.c, which backs up before a run).
  */
 #include "internal.h"
 #include "ctx_internal.h"
@@ -14,61 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/*
- * See retort.h.  The default name carries the UTC time to the second, with
- * -2, -3 ... added while such a file exists; backups/ is made as needed,
- * private (0700).  The copy is written to a hidden 0600 file beside the
- * destination and appears under its name only once complete (a killed
- * backup leaves no file that looks whole), never over an existing file
- * or through a symlink.
- */
-int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
-{
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
-	if (!d)
-		return -1;
-	if (!d->backup)
-		return rt_fail(err, RT_EFAIL, "backups are not available for %s", d->name);
-	char *dest;
-	if (path) {
-		dest = rt_xstrdup(path);
-	} else {
-		char *dir = rt_fs_join(ctx->cfg->dir, "backups");
-		if (rt_fs_mkdirs_private(dir, err) < 0) {
-			free(dir);
-			return -1;
-		}
-		char stamp[32];
-		time_t now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%SZ", &tm);
-		dest = rt_xasprintf("%s/backup-%s.%s", dir, stamp, d->backup_ext);
-		for (int i = 2; rt_fs_lexists(dest); i++) {
-			free(dest);
-			dest = rt_xasprintf("%s/backup-%s-%d.%s", dir, stamp, i, d->backup_ext);
-		}
-		free(dir);
-	}
-	*written = NULL;
-	char *tmp = NULL;
-	int rc = -1;
-	if (rt_fs_lexists(dest))
-		rt_fail_at(err, RT_EUSAGE, dest, 0, "already exists; retort never overwrites a backup");
-	else if (rt_fs_create_partial(dest, &tmp, err) == 0)
-		rc = d->backup(ctx->cfg, tmp, err);
-	if (rc == 0 && rt_fs_publish(tmp, dest, err) == 0) {
-		*written = dest;
-		dest = NULL;
-	} else if (rc == 0) {
-		rc = -1;
-	} else if (tmp) {
-		unlink(tmp);
-	}
-	free(tmp);
-	free(dest);
-	return rc;
-}
 
 /* The seed names that exist, for the message when one does not. */
 static void list_seeds(const rt_config *cfg, strbuf *sb)
@@ -83,14 +29,10 @@ static void list_seeds(const rt_config *cfg, strbuf *sb)
 	rt_strlist_free(&names);
 }
 
-/* Run one seed file: placeholders, the dialect's splitter, one transaction. */
-static int run_seed(rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
-		    const rt_config *cfg, const char *path, rt_error *err)
+/* Run one seed's text: placeholders, the dialect's splitter, one transaction. */
+static int run_seed(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, const rt_config *cfg,
+		    const char *path, const char *text, size_t len, rt_error *err)
 {
-	char *text;
-	size_t len;
-	if (rt_fs_read_file(path, &text, &len, err) < 0)
-		return -1;
 	strbuf sql = STRBUF_INIT;
 	rt_stmtlist stmts = { 0 };
 	int rc = rt_placeholders_apply(cfg, text, len, d->name, path, 1, &sql, err);
@@ -110,7 +52,6 @@ static int run_seed(rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		rt_hint(err, "the seed ran in one transaction: nothing of it was kept");
 	rt_stmtlist_free(&stmts);
 	rt_strbuf_release(&sql);
-	free(text);
 	return rc;
 }
 
@@ -124,19 +65,32 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 	const rt_config *cfg = ctx->cfg;
 	if (!*name || strchr(name, '/'))
 		return rt_fail(err, RT_EUSAGE, "'%s' is not a seed name", name);
+	const rt_embedded_file *emb = ctx->embedded ? rt_embedded_seed(ctx->embedded, name) : NULL;
 	char *file = rt_xasprintf("%s.sql", name);
-	char *path = rt_fs_join(cfg->seed_location, file);
+	char *path = emb ? rt_xstrdup(emb->path) : rt_fs_join(cfg->seed_location, file);
 	free(file);
 	int rc = -1;
+	char *text = NULL;
+	size_t len = 0;
 	const rt_dialect *d = rt_dialect_for_config(cfg, err);
 	if (!d)
 		goto out;
-	if (!rt_fs_exists(path)) {
+	if (ctx->embedded && !emb) {
+		rt_fail(err, RT_EUSAGE, "no seed named '%s' is embedded", name);
+		goto out;
+	}
+	if (!emb && !rt_fs_exists(path)) {
 		strbuf have = STRBUF_INIT;
 		list_seeds(cfg, &have);
 		rt_fail_at(err, RT_EUSAGE, path, 0, "no seed named '%s'", name);
 		rt_hint(err, have.len ? "seeds here: %s" : "seeds are files NAME.sql in %s", have.len ? have.buf : cfg->seed_location);
 		rt_strbuf_release(&have);
+		goto out;
+	}
+	if (emb) {
+		text = rt_xstrndup(emb->data, emb->len);
+		len = emb->len;
+	} else if (rt_fs_read_file(path, &text, &len, err) < 0) {
 		goto out;
 	}
 	int missing;
@@ -145,11 +99,12 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 		goto out;
 	rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
 	if (rc == 0) {
-		rc = run_seed(ctx, d, c, cfg, path, err);
+		rc = run_seed(ctx, d, c, cfg, path, text, len, err);
 		d->unlock(c);
 	}
 	d->disconnect(c);
 out:
+	free(text);
 	free(path);
 	return rc;
 }
@@ -290,7 +245,7 @@ int rt_reset(rt_ctx *ctx, rt_error *err)
 		return -1;
 	}
 	rt_state st;
-	if (rt_current(ctx, &st, err) < 0)
+	if (rt_current_into(ctx, &st, err) < 0)
 		return -1;
 	int rc = rt_state_check(ctx->graph, &st, err);
 	int complete = rc == 0 && downgrades_complete(ctx->graph, &st);

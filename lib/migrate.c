@@ -45,7 +45,7 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 		int rc = 0;
 		size_t done = 0;
 		for (; rc == 0 && done < q->ntargets; done++)
-			rc = rt_resolve(r->g, q->targets[done], st, &t[done], err);
+			rc = rt_resolve_into(r->g, q->targets[done], st, &t[done], err);
 		if (rc == 0)
 			rc = rt_plan_stamp(r->g, st, t, q->ntargets, q->purge,
 					   plan, err);
@@ -55,7 +55,7 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 		return rc;
 	}
 	rt_target t;
-	if (rt_resolve(r->g, q->target, st, &t, err) < 0)
+	if (rt_resolve_into(r->g, q->target, st, &t, err) < 0)
 		return -1;
 	int rc = q->dir == RT_UPGRADE ? rt_plan_upgrade(r->g, st, &t, plan, err)
 				      : rt_plan_downgrade(r->g, st, &t, plan, err);
@@ -78,8 +78,10 @@ static int check_direction(const request *q, rt_error *err)
 		return 0;
 	rt_fail(err, RT_ERESOLVE, "Relative revision %s didn't produce %s migrations: %s goes %s",
 		q->target, rel + 1, q->target, wrong == '-' ? "down" : "up");
-	rt_hint(err, "use: retort %s %c%s", wrong == '-' ? "downgrade" : "upgrade",
-		wrong == '-' ? '-' : '+', rel + 1);
+	char *fix = rt_xasprintf("%c%s", wrong, rel + 1);
+	rt_hint(err, "%s to %s instead", wrong == '-' ? "downgrade" : "upgrade", fix);
+	rt_fix_with(err, wrong == '-' ? RT_FIX_DOWNGRADE : RT_FIX_UPGRADE, fix);
+	free(fix);
 	return -1;
 }
 
@@ -96,7 +98,7 @@ static int precheck(run *r, const request *q, rt_error *err)
 		rt_target t;
 		rt_error e = { 0 };
 		const char *ident = q->dir == RT_STAMP ? q->targets[i] : q->target;
-		if (rt_resolve(r->g, ident, NULL, &t, &e) == 0) {
+		if (rt_resolve_into(r->g, ident, NULL, &t, &e) == 0) {
 			rt_target_free(&t);
 			continue;
 		}
@@ -116,7 +118,8 @@ static int check_empty(run *r, const rt_state *st, rt_error *err)
 {
 	if (st->rows.n || st->unknown.n) {
 		rt_fail(err, RT_EFAIL, "the database is already at a revision: create only fills an empty database");
-		rt_hint(err, "to bring it to the newest revision, run: retort upgrade heads");
+		rt_hint(err, "to bring it to the newest revision, upgrade it to heads");
+		rt_fix_with(err, RT_FIX_UPGRADE, "heads");
 		return -1;
 	}
 	sm_schema *s;
@@ -128,7 +131,8 @@ static int check_empty(run *r, const rt_state *st, rt_error *err)
 		return 0;
 	rt_fail(err, RT_EFAIL, "the database already has %zu table%s or view%s: create only fills an empty database",
 		n, n == 1 ? "" : "s", n == 1 ? "" : "s");
-	rt_hint(err, "if it already holds the schema, record that with: retort stamp heads");
+	rt_hint(err, "if it already holds the schema, record that by stamping heads");
+	rt_fix_with(err, RT_FIX_STAMP, "heads");
 	return -1;
 }
 
@@ -195,9 +199,10 @@ static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
 	memset(st, 0, sizeof(*st));
 	char *list = rt_xstrdup(from);
 	int rc = 0;
-	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
 		rt_target t;
-		rc = rt_resolve(r->g, tok, NULL, &t, err);
+		rc = rt_resolve_into(r->g, tok, NULL, &t, err);
 		if (rc == 0) {
 			for (size_t i = 0; i < t.revs.n; i++)
 				rt_revset_add(&st->rows, t.revs.v[i]);
@@ -213,7 +218,7 @@ static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
 				rc = rt_fail(err, RT_EUSAGE,
 					     "the starting point names %s, an ancestor of %s: a version table never holds both",
 					     r->g->revs[st->rows.v[i]]->id, r->g->revs[st->rows.v[j]]->id);
-				rt_hint(err, "start from the revisions the database is at, as 'retort current' shows them (here %s)",
+				rt_hint(err, "start from the revisions the database is at, as its current revisions show them (here %s)",
 					r->g->revs[st->rows.v[j]]->id);
 			}
 	return rc;
@@ -231,8 +236,8 @@ static int offline(run *r, const request *q, rt_error *err)
 	memset(&st, 0, sizeof(st));
 	table_names(r, err); /* offline: from the configuration, cannot fail */
 	if (!colon && q->dir == RT_DOWNGRADE) {
-		rt_fail(err, RT_EUSAGE, "downgrade with --sql needs a range FROM:TO");
-		rt_hint(err, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql");
+		rt_fail(err, RT_EUSAGE, "an offline downgrade needs a range FROM:TO");
+		rt_hint(err, "offline, the database's revision is not read: say where it starts, e.g. head:-1");
 		return -1;
 	}
 	int rc = 0;
@@ -270,10 +275,26 @@ static int offline(run *r, const request *q, rt_error *err)
  * names, then offline (session settings printed first, FROM:TO allowed)
  * or online (ranges refused: the database says where the run starts).
  */
+/* rt_ctx_backup_first: a backup before anything changes, now that something will. */
+static int backup_first(run *r, rt_error *err)
+{
+	char *path = NULL;
+	int rc = rt_backup(r->ctx, NULL, &path, err);
+	if (rc < 0)
+		return -1;
+	char *text = rc == 1 ? rt_xstrdup("no backup: the database does not exist yet")
+			     : rt_xasprintf("backed up to %s", path);
+	rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+	free(text);
+	free(path);
+	return 0;
+}
+
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
 	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
-		  .create_sql = q->create_sql, .dir = q->dir };
+		  .create_sql = q->create_sql, .dir = q->dir,
+		  .before_first = ctx->backup_first ? backup_first : NULL };
 	r.d = rt_dialect_for_config(ctx->cfg, err);
 	if (!r.d)
 		return -1;
@@ -287,7 +308,7 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 			if (strchr(q->targets[i], ':'))
 				spec = q->targets[i];
 		if (spec && strchr(spec, ':')) {
-			rt_fail(err, RT_EUSAGE, "a range '%s' is only allowed with --sql", spec);
+			rt_fail(err, RT_EUSAGE, "a range '%s' is only allowed offline", spec);
 			rt_hint(err, "online, retort reads where the database starts; give only the target");
 			rc = -1;
 		} else {
@@ -326,7 +347,7 @@ int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
 int rt_create(rt_ctx *ctx, rt_error *err)
 {
 	if (ctx->out)
-		return rt_fail(err, RT_EUSAGE, "create has no --sql form; the declared schema itself is the SQL");
+		return rt_fail(err, RT_EUSAGE, "create has no offline form; the declared schema itself is the SQL");
 	const rt_dialect *dl = rt_dialect_for_config(ctx->cfg, err);
 	rt_declared dc;
 	if (!dl || rt_declared_read(ctx, dl, &dc, err) < 0)
@@ -334,7 +355,7 @@ int rt_create(rt_ctx *ctx, rt_error *err)
 	/* Stamping the heads claims the database is what the migrations build. */
 	ctx->declared = &dc;
 	rt_diff d;
-	int rc = rt_schema_diff(ctx, "migrations", "schema", &d, err);
+	int rc = rt_schema_diff_into(ctx, "migrations", "schema", &d, err);
 	ctx->declared = NULL;
 	int diffed = rc == 0;
 	size_t n = diffed ? d.changes.n : 0;
@@ -347,7 +368,8 @@ int rt_create(rt_ctx *ctx, rt_error *err)
 		rc = rt_fail(err, RT_EFAIL,
 			"the declared schema and the migrations at the heads differ, so stamping the heads would be untrue:%s",
 			sb.buf);
-		rt_hint(err, "write the missing migration (retort revision --autogenerate) or fix the declared schema; 'retort check' lists the differences");
+		rt_hint(err, "write the missing migration from the declared schema, or fix the declared schema");
+		rt_fix_with(err, RT_FIX_AUTOGENERATE, NULL);
 		rt_strbuf_release(&sb);
 	}
 	if (diffed)
@@ -370,14 +392,14 @@ int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
 	     rt_error *err)
 {
 	if (purge && ctx->out)
-		return rt_fail(err, RT_EUSAGE, "--purge cannot be used with --sql");
+		return rt_fail(err, RT_EUSAGE, "purge cannot be used offline");
 	if (n == 0)
 		return rt_fail(err, RT_EUSAGE, "stamp needs at least one revision");
 	if (ctx->out && n > 1) {
 		for (size_t i = 0; i < n; i++)
 			if (strchr(targets[i], ':'))
 				return rt_fail(err, RT_EUSAGE,
-					       "with --sql, a range FROM:TO goes with a single stamp target");
+					       "offline, a range FROM:TO goes with a single stamp target");
 	}
 	request q = { .dir = RT_STAMP, .targets = targets, .ntargets = n,
 		      .purge = purge };

@@ -123,6 +123,27 @@ static size_t protected_region(const char *s, size_t len, size_t i, int pg)
 	return 0;
 }
 
+/*
+ * See placeholder.h.  Comments start with - or /, everything else that
+ * protected_region takes whole is quoted; code runs up to the next
+ * region that is not.
+ */
+size_t rt_sql_region(const char *sql, size_t len, size_t i, const char *dialect,
+		     rt_sql_kind *kind)
+{
+	int pg = !strcmp(dialect, "postgresql");
+	size_t n = protected_region(sql, len, i, pg);
+	if (n) {
+		*kind = sql[i] == '-' || sql[i] == '/' ? RT_SQL_COMMENT : RT_SQL_QUOTED;
+		return n;
+	}
+	*kind = RT_SQL_CODE;
+	size_t j = i + 1;
+	while (j < len && !protected_region(sql, len, j, pg))
+		j++;
+	return j - i;
+}
+
 /* The line of sql[i], first_line being that of sql[0] (for errors only). */
 static int line_of(const char *sql, size_t i, int first_line)
 {
@@ -258,8 +279,9 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			} else {
 				rt_fail_at(err, RT_ESCRIPT, file, line,
 					   "placeholder ${%s} is not defined", name);
-				rt_hint(err, "pass -x %s=VALUE, or set it in the [placeholders] section of retort.ini",
+				rt_hint(err, "give ${%s} a value, or set it in the [placeholders] section of retort.ini",
 					name);
+				rt_fix_with(err, RT_FIX_SET_PLACEHOLDER, name);
 			}
 			free(name);
 			return -1;

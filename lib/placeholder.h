@@ -4,7 +4,7 @@
 #ifndef RT_PLACEHOLDER_H
 #define RT_PLACEHOLDER_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "util/strbuf.h"
 
 /*
@@ -21,6 +21,20 @@
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 			  const char *dialect, const char *file,
 			  int first_line, strbuf *out, rt_error *err);
+
+/*
+ * The lexical regions of SQL text, by the dialect's rules (the same that
+ * find placeholders): comments; quoted text -- string literals, quoted
+ * identifiers, dollar-quoted bodies -- taken whole; and code in between.
+ */
+typedef enum rt_sql_kind {
+	RT_SQL_CODE,
+	RT_SQL_COMMENT,
+	RT_SQL_QUOTED,
+} rt_sql_kind;
+/* The kind and length of the region that starts at sql[i] (i < len). */
+size_t rt_sql_region(const char *sql, size_t len, size_t i, const char *dialect,
+		     rt_sql_kind *kind);
 
 /*
  * The placeholders that substitution leaves alone because they stand in a

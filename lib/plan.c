@@ -125,7 +125,8 @@ int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err)
 		g->nheads ? heads.buf : "none");
 	rt_strbuf_release(&unknown);
 	rt_hint(err, "restore the missing migration file (is this checkout older than the database?), "
-		"or once the schema is checked to match, run: retort stamp --purge <revision>");
+		"or once the schema is checked to match, stamp the right revision replacing every row");
+	rt_fix_with(err, RT_FIX_STAMP_PURGE, "<revision>");
 	rt_strbuf_release(&heads);
 	return -1;
 }
@@ -313,8 +314,9 @@ static int check_downgrade_target(const rt_graph *g, const rt_state *st,
 		rt_fail(err, RT_ERESOLVE,
 			"Destination %s is not a valid downgrade target from current head(s) %s: it is not applied",
 			g->revs[t->revs.v[i]]->id, cur.n ? sb.buf : "(base)");
-		rt_hint(err, "'retort current' shows what is applied; 'retort upgrade %s' moves forward instead",
+		rt_hint(err, "the current revisions show what is applied; upgrading to %s moves forward instead",
 			g->revs[t->revs.v[i]]->id);
+		rt_fix_with(err, RT_FIX_UPGRADE, g->revs[t->revs.v[i]]->id);
 		rt_strbuf_release(&sb);
 		rt_revset_free(&cur);
 		return -1;

@@ -52,7 +52,7 @@ static void mark_descendants(const rt_graph *g, const rt_revset *s,
  * Selecting nothing between two real revisions is an error, as in
  * Alembic, but an end B of base or label@base selects nothing silently.
  */
-int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
+int rt_resolve_range_into(const rt_graph *g, const char *range, const rt_state *st,
 		     rt_revset *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -68,9 +68,9 @@ int rt_resolve_range(const rt_graph *g, const char *range, const rt_state *st,
 	const char *b = colon + 1;
 	rt_target ta = { 0 }, tb = { 0 };
 	int rc = 0;
-	if (*a && rt_resolve(g, a, st, &ta, err) < 0)
+	if (*a && rt_resolve_into(g, a, st, &ta, err) < 0)
 		rc = -1;
-	if (rc == 0 && *b && rt_resolve(g, b, st, &tb, err) < 0)
+	if (rc == 0 && *b && rt_resolve_into(g, b, st, &tb, err) < 0)
 		rc = -1;
 	if (rc < 0) {
 		free(a);

@@ -22,19 +22,32 @@
 #include <limits.h>
 #include <string.h>
 
+/* See retort.h and retort_int.h (heap).  t may be NULL. */
 void rt_target_free(rt_target *t)
 {
+	if (!t)
+		return;
+	int heap = t->heap;
 	rt_revset_free(&t->revs);
 	free(t->branch);
 	t->branch = NULL;
 	t->below = 0;
+	if (heap)
+		free(t);
 }
 
+/* See retort.h and retort_int.h (heap).  st may be NULL. */
 void rt_state_free(rt_state *st)
 {
+	if (!st)
+		return;
+	int heap = st->heap;
 	rt_revset_free(&st->rows);
+	rt_revset_free(&st->heads);
 	rt_strlist_free(&st->unknown);
 	st->exists = 0;
+	if (heap)
+		free(st);
 }
 
 /*
@@ -102,7 +115,8 @@ static int multiple_heads(rt_error *err, const rt_graph *g, const char *ident,
 	rt_fail(err, RT_ERESOLVE,
 		"Multiple head revisions are present for given argument '%s': %s",
 		ident, sb.buf);
-	rt_hint(err, "name one of them, use '<branchname>@head' or 'heads' for all of them, or join them with: retort merge -m \"merge heads\" heads");
+	rt_hint(err, "name one of them, use '<branchname>@head' or 'heads' for all of them, or join them with a merge revision");
+	rt_fix_with(err, RT_FIX_MERGE, "heads");
 	rt_strbuf_release(&sb);
 	return -1;
 }
@@ -154,7 +168,8 @@ static int resolve_name(const rt_graph *g, const char *name, int *rev,
 	if (n == 0) {
 		cant_locate(err, name,
 			    "no revision id, id prefix or branch label matches");
-		rt_hint(err, "'retort history' lists the revisions, 'retort heads' the heads");
+		rt_hint(err, "check it against the ids and branch labels of the revision graph");
+		rt_fix_with(err, RT_FIX_LIST_REVISIONS, NULL);
 		return -1;
 	}
 	strbuf sb = STRBUF_INIT;
@@ -193,7 +208,8 @@ static unsigned char *branch_mask(const rt_graph *g, const char *ident,
 			rt_fail(err, RT_ERESOLVE,
 				"Can't locate revision identified by '%s': no branch label or revision '%s'",
 				ident, branch);
-			rt_hint(err, "branch labels come from 'Branch Labels:' headers; 'retort branches' and 'retort heads' show them");
+			rt_hint(err, "branch labels come from the 'Branch Labels:' headers of the migration files");
+			rt_fix_with(err, RT_FIX_LIST_REVISIONS, NULL);
 			rt_error_clear(&e);
 			return NULL;
 		}
@@ -401,7 +417,7 @@ static int relative_to_db(const rt_graph *g, const char *ident, int delta,
 		rt_fail(err, RT_EUSAGE,
 			"'%s' is relative to the database's current revision, and no database is used here",
 			ident);
-		rt_hint(err, "give a revision id, or with --sql a range FROM:TO");
+		rt_hint(err, "give a revision id, or offline a range FROM:TO");
 		return -1;
 	}
 	rt_revset start = { 0 };
@@ -577,7 +593,7 @@ static int resolve_plain(const rt_graph *g, const char *ident,
  * See retort.h.  Ranges are refused (rt_resolve_range takes them); out is
  * always initialised, and empty again after a failure.
  */
-int rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
+int rt_resolve_into(const rt_graph *g, const char *ident, const rt_state *st,
 	       rt_target *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -586,7 +602,7 @@ int rt_resolve(const rt_graph *g, const char *ident, const rt_state *st,
 	if (strchr(ident, ':')) {
 		rt_fail(err, RT_EUSAGE,
 			"a range '%s' is not allowed here", ident);
-		rt_hint(err, "ranges FROM:TO work with 'history -r' and with --sql");
+		rt_hint(err, "ranges FROM:TO select revisions for a history listing, or say where an offline run starts");
 		return -1;
 	}
 	const char *at = strchr(ident, '@');
@@ -605,7 +621,7 @@ int rt_resolve_one(const rt_graph *g, const char *ident, const rt_state *st,
 		   int *rev, rt_error *err)
 {
 	rt_target t;
-	if (rt_resolve(g, ident, st, &t, err) < 0)
+	if (rt_resolve_into(g, ident, st, &t, err) < 0)
 		return -1;
 	int rc = 0;
 	if (t.revs.n == 1 && !t.below) {

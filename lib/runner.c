@@ -16,6 +16,7 @@
  * clobbered.
  */
 #include "runner.h"
+#include "checksum.h"
 #include "placeholder.h"
 #include "sqltext.h"
 #include "schema/model.h"
@@ -192,7 +193,8 @@ static int exec_version(run *r, const rt_vop *v, const char *sql, rt_error *err)
 		"the version table %s changed while retort was migrating: %s of %s matched %lld rows, not 1 (retort expected the rows: %s)",
 		r->cfg->version_table, v->kind == RT_VOP_UPDATE ? "UPDATE" : v->kind == RT_VOP_DELETE ? "DELETE" : "INSERT",
 		v->from ? v->from : v->to, rows, sb.len ? sb.buf : "none");
-	rt_hint(err, "something other than retort changed it; run 'retort current' and try again");
+	rt_hint(err, "something other than retort changed it; read the current revisions and try again");
+	rt_fix_with(err, RT_FIX_READ_CURRENT, NULL);
 	rt_strbuf_release(&sb);
 	return -1;
 }
@@ -307,9 +309,11 @@ static const char *transaction_control(const rt_stmt *s)
 /*
  * Statements a section cannot hold as marked: a transaction-control
  * statement in a section retort runs in a transaction (it would break the
- * migration's atomicity), and in a batch section anything but an INSERT,
- * UPDATE, DELETE (REPLACE, MERGE, or WITH before one), whose changed rows
- * end the repetition.  Found before anything runs.
+ * migration's atomicity), and in a batch section anything but a data
+ * change whose changed rows the database counts (rt_stmt.rows, decided by
+ * the dialect from what the statement is, not its first word), since
+ * those rows end the repetition: a SELECT over a data-changing WITH
+ * reports the rows it returns, and ran once.  Found before anything runs.
  */
 static int check_statements(const prepared *p, const rt_revision *rev, rt_error *err)
 {
@@ -319,11 +323,11 @@ static int check_statements(const prepared *p, const rt_revision *rev, rt_error 
 		char w[16];
 		rt_sql_next_word(s->sql, s->len, 0, w, sizeof(w));
 		const char *tc = transaction_control(s);
-		if (p->sec->batch && strcmp(w, "INSERT") && strcmp(w, "UPDATE") && strcmp(w, "DELETE") &&
-		    strcmp(w, "REPLACE") && strcmp(w, "MERGE") && strcmp(w, "WITH")) {
+		if (p->sec->batch && !s->rows) {
 			rt_fail_at(err, RT_ESCRIPT, rev->path, s->line,
 				   "a batch section repeats an INSERT, UPDATE or DELETE until it changes no rows; this statement is %s",
-				   *w ? w : "not one");
+				   !strcmp(w, "WITH") ? "a WITH whose main statement is not one, so the rows it changes cannot be counted (the database reports the rows it returns)"
+				   : *w ? w : "not one");
 			err->column = s->column;
 			rt_hint(err, "put the repeated data change alone in the batch section, and schema changes in an ordinary section; nothing was run");
 			return -1;
@@ -386,13 +390,15 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			continue;
 		const rt_revision *rev = r->g->revs[s->rev];
 		p[i].sec = s->dir == RT_UPGRADE ? &rev->upgrade : &rev->downgrade;
-		p[i].checksum = rt_revision_checksum(rev);
+		p[i].checksum = rt_checksum(rev, r->d->name);
 		if (!p[i].sec->present) {
 			rt_fail_at(err, RT_ESCRIPT, rev->path, 0,
 				   "revision %s has no '-- migrate:downgrade' section, so it cannot be downgraded",
 				   rev->id);
-			rt_hint(err, "write the downgrade SQL into the file, or if its changes may stay, move the version table with: retort stamp %s",
-				rev->nparents ? r->g->revs[rev->parents[0]]->id : "base");
+			const char *below = rev->nparents ? r->g->revs[rev->parents[0]]->id : "base";
+			rt_hint(err, "write the downgrade SQL into the file, or if its changes may stay, move the version table by stamping %s",
+				below);
+			rt_fix_with(err, RT_FIX_STAMP, below);
 			return -1;
 		}
 		if (rt_placeholders_apply(r->cfg, p[i].sec->body, p[i].sec->len,
@@ -431,6 +437,31 @@ static void free_prepared(prepared *p, size_t n)
 	free(p);
 }
 
+/*
+ * What to do next after a failed step, by the kind of failure: only a
+ * fault of the SQL itself (or an unknown one) is the migration's to fix;
+ * a lock, a full disk, a missing privilege or a lost connection are not.
+ */
+static const char *next_step(const rt_error *err)
+{
+	switch (err->fault) {
+	case RT_FAULT_LOCK:
+		return "it waited for a lock that another session held, or ran past lock_timeout or statement_timeout; the migration itself is not at fault: run the command again when the database is less busy (see what holds locks), or allow a longer wait";
+	case RT_FAULT_IO:
+		return "the database could not read or write its storage (disk full, an I/O error, a damaged file, no memory); the migration itself is not at fault: free space or repair the storage, then run the command again";
+	case RT_FAULT_PERMISSION:
+		return "the database refused for lack of permission: a privilege the database user lacks, or a read-only database, file or directory; grant it (or make it writable), then run the command again";
+	case RT_FAULT_CONSTRAINT:
+		return "rows already in the database break a constraint the migration adds or relies on: fix those rows (or the migration), then run the command again";
+	case RT_FAULT_DATA:
+		return "a value does not fit the change (say, text the new type cannot hold, in rows already there or in the migration): fix those rows or the migration, then run the command again";
+	case RT_FAULT_CONNECTION:
+		return "the connection to the database was lost: check the server, then run the command again";
+	default:
+		return "fix the migration and run the command again";
+	}
+}
+
 /* How much of a failed step's own SQL had run when it failed. */
 enum { APPLIED_NONE, APPLIED_SOME, APPLIED_ALL };
 
@@ -459,20 +490,22 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 	strbuf sb = STRBUF_INIT;
 	rt_strlist_join(&sb, &r->committed, ", ");
 	const char *at = sb.len ? sb.buf : "base";
-	if (own && applied == APPLIED_ALL)
-		rt_hint(err, "the section runs outside a transaction and all of it ran, but recording it failed: the version table still says %s; fix the cause, then run the command again if the section is safe to rerun, or else mark it done with: retort stamp %s",
+	if (own && applied == APPLIED_ALL) {
+		rt_hint(err, "the section runs outside a transaction and all of it ran, but recording it failed: the version table still says %s; fix the cause, then run the command again if the section is safe to rerun, or else mark it done by stamping %s",
 			at, rev->id);
-	else if (own && applied == APPLIED_SOME)
+		rt_fix_with(err, RT_FIX_STAMP, rev->id);
+	} else if (own && applied == APPLIED_SOME)
 		rt_hint(err, "this section runs outside a transaction: the statements before the failing one were applied, and the version table still says %s; make the rest of the section safe to rerun, then run the command again",
 			at);
 	else if (r->cfg->transaction_per_migration)
-		rt_hint(err, "nothing of %s was %s: the database is still at %s; fix the migration and run the command again",
-			rev->id, s->dir == RT_DOWNGRADE ? "reverted" : "applied", at);
+		rt_hint(err, "nothing of %s was %s: the database is still at %s; %s",
+			rev->id, s->dir == RT_DOWNGRADE ? "reverted" : "applied", at, next_step(err));
 	else if (r->kept_mid_run)
-		rt_hint(err, "the run was rolled back to the last section that ran outside a transaction (transaction_per_migration = false): the database is at %s; fix the migration and run the command again",
-			at);
+		rt_hint(err, "the run was rolled back to the last section that ran outside a transaction (transaction_per_migration = false): the database is at %s; %s",
+			at, next_step(err));
 	else
-		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); fix the migration and run the command again");
+		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); %s",
+			next_step(err));
 	rt_strbuf_release(&sb);
 }
 
@@ -627,7 +660,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 		if (rt_strlist_has(&s->from, s->to.v[i]))
 			continue;
 		int rev = rt_graph_find(r->g, s->to.v[i]);
-		char *sum = rev >= 0 ? rt_revision_checksum(r->g->revs[rev]) : NULL;
+		char *sum = rev >= 0 ? rt_checksum(r->g->revs[rev], r->d->name) : NULL;
 		int rc = emit_history(r, s, s->to.v[i], sum,
 				      r->conn ? started : NULL, 0, err);
 		free(sum);
@@ -644,26 +677,11 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	return 0;
 }
 
-/* rt_ctx_backup_first: a backup before anything changes, now that something will. */
-static int backup_first(run *r, rt_error *err)
-{
-	char *path = NULL;
-	int rc = rt_backup(r->ctx, NULL, &path, err);
-	if (rc < 0)
-		return -1;
-	char *text = rc == 1 ? rt_xstrdup("no backup: the database does not exist yet")
-			     : rt_xasprintf("backed up to %s", path);
-	rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
-	free(text);
-	free(path);
-	return 0;
-}
-
 /*
  * Prepare every step first (placeholders, splitting, checks), so a
  * mistake in a later migration stops the run before the first one runs;
- * then the backup, if asked for and something will run (offline: the
- * session settings); then the steps.
+ * then the caller's before_first step (the backup), if something will run
+ * (offline: the session settings); then the steps.
  * A transaction still open (transaction_per_migration = false) commits at
  * the end, or rolls back on failure.
  */
@@ -679,8 +697,8 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 			rt_run_emit(r, setup.v[i], NULL);
 		rt_strlist_free(&setup);
 	}
-	if (rc == 0 && plan->n && r->conn && r->ctx->backup_first && r->dir != RT_STAMP)
-		rc = backup_first(r, err);
+	if (rc == 0 && plan->n && r->conn && r->before_first && r->dir != RT_STAMP)
+		rc = r->before_first(r, err);
 	int session = 0; /* read the connection's state only when a step may change it */
 	for (size_t i = 0; i < plan->n; i++)
 		session |= p[i].session;

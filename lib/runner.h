@@ -29,6 +29,13 @@ typedef struct run {
 	rt_strlist session;  /* the connection's state before the first step (session.c) */
 	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
 	rt_direction dir;
+	/*
+	 * Called once, under the lock, right before the first step of an
+	 * online run that has one (not for stamps).  migrate.c hands in the
+	 * backup that rt_ctx_backup_first asked for: the runner itself never
+	 * calls up into the operations above it.
+	 */
+	int (*before_first)(struct run *r, rt_error *err);
 } run;
 
 /*

@@ -7,6 +7,7 @@
  * validates later).
  */
 #include "internal.h"
+#include "util/tzfile.h"
 #include "graph_internal.h"
 #include "util/fs.h"
 
@@ -174,27 +175,33 @@ static void random_id(char out[13])
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-/* Broken-down time now in a tz database zone (NULL: local time). */
+/*
+ * Broken-down time now in a tz database zone (NULL: local time), without
+ * touching TZ: a named zone's offset comes from its file (util/tzfile.c),
+ * checked to exist when the configuration was read.
+ */
 static void now_in(const char *tz, struct tm *tm, long *usec, long *gmtoff)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	*usec = ts.tv_nsec / 1000;
-	char *saved = getenv("TZ") ? rt_xstrdup(getenv("TZ")) : NULL;
-	if (tz) {
-		setenv("TZ", !strcmp(tz, "UTC") ? "UTC0" : tz, 1);
-		tzset();
+	if (!tz) {
+		localtime_r(&ts.tv_sec, tm);
+		*gmtoff = tm->tm_gmtoff;
+		return;
 	}
-	localtime_r(&ts.tv_sec, tm);
-	*gmtoff = tm->tm_gmtoff;
-	if (tz) {
-		if (saved)
-			setenv("TZ", saved, 1);
-		else
-			unsetenv("TZ");
-		tzset();
+	long off = 0;
+	if (strcmp(tz, "UTC")) {
+		const char *dir = getenv("TZDIR");
+		char *path = rt_fs_join(dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+		if (rt_tz_offset(path, ts.tv_sec, &off) < 0)
+			off = 0;
+		free(path);
 	}
-	free(saved);
+	time_t shifted = ts.tv_sec + off;
+	gmtime_r(&shifted, tm);
+	tm->tm_gmtoff = off;
+	*gmtoff = off;
 }
 
 /* Digits at *p (before end) as a number, at most cap + 1; *p moves past them. */
@@ -422,11 +429,12 @@ static int resolve_parents(const rt_graph *g, const rt_new_revision *nr,
 	size_t n = nr->heads ? nr->nheads : 1;
 	for (size_t i = 0; i < n; i++) {
 		rt_target t;
-		if (rt_resolve(g, heads[i], NULL, &t, err) < 0) {
+		if (rt_resolve_into(g, heads[i], NULL, &t, err) < 0) {
 			if (!nr->heads && g->nheads > 1) {
 				rt_fail(err, RT_ERESOLVE,
-					"Multiple heads are present; please specify the head revision on which the new revision should be based (--head), or perform a merge");
-				rt_hint(err, "join them first with: retort merge -m \"merge heads\" heads");
+					"Multiple heads are present; please specify the head revision on which the new revision should be based, or perform a merge");
+				rt_hint(err, "name the head the new revision follows, or join them first with a merge revision");
+				rt_fix_with(err, RT_FIX_MERGE, "heads");
 			}
 			return -1;
 		}
@@ -437,12 +445,13 @@ static int resolve_parents(const rt_graph *g, const rt_new_revision *nr,
 			if (!nr->splice && g->revs[r]->nchildren) {
 				if (nr->merge)
 					rt_fail(err, RT_ERESOLVE,
-						"Revision %s is not a head revision; merge joins heads (--splice merges it anyway)",
+						"Revision %s is not a head revision; merge joins heads (splice merges it anyway)",
 						g->revs[r]->id);
 				else
 					rt_fail(err, RT_ERESOLVE,
-						"Revision %s is not a head revision; please specify --splice to create a new branch from this revision",
+						"Revision %s is not a head revision; splice to create a new branch from it",
 						g->revs[r]->id);
+				rt_fix_with(err, RT_FIX_SET, "splice");
 				rt_target_free(&t);
 				return -1;
 			}
@@ -456,7 +465,7 @@ static int resolve_parents(const rt_graph *g, const rt_new_revision *nr,
 			parents->n ? "the revisions given are a single revision"
 				   : "no revisions were given");
 		if (g->nheads == 1)
-			rt_hint(err, "there is only one head (%s); 'retort revision' makes an ordinary revision",
+			rt_hint(err, "there is only one head (%s); an ordinary revision (no merge) follows it",
 				g->revs[g->heads[0]]->id);
 		return -1;
 	}
@@ -502,7 +511,7 @@ static int resolve_depends(const rt_graph *g, const rt_new_revision *nr,
 		for (size_t j = 0; j < parents->n; j++)
 			if (r == parents->v[j] || rt_graph_is_ancestor(g, r, parents->v[j]))
 				return rt_fail(err, RT_ERESOLVE,
-					       "--depends-on %s: it is already an ancestor of the new revision",
+					       "depends on %s: it is already an ancestor of the new revision",
 					       nr->depends[i]);
 		const char *name = rt_graph_find_label(g, nr->depends[i]) >= 0
 					   ? nr->depends[i] : g->revs[r]->id;
@@ -512,7 +521,7 @@ static int resolve_depends(const rt_graph *g, const rt_new_revision *nr,
 	return 0;
 }
 
-/* Where the file goes: --version-path, the first parent's directory, or the only location. */
+/* Where the file goes: version_path, the first parent's directory, or the only location. */
 static int pick_dir(const rt_config *cfg, const rt_graph *g,
 		    const rt_new_revision *nr, const rt_revset *parents,
 		    char **dir, rt_error *err)
@@ -529,9 +538,10 @@ static int pick_dir(const rt_config *cfg, const rt_graph *g,
 				return 0;
 			}
 		}
-		rt_fail(err, RT_EUSAGE, "--version-path %s is not one of the script locations",
+		rt_fail(err, RT_EUSAGE, "version path %s is not one of the script locations",
 			nr->version_path);
 		rt_hint(err, "script_location in retort.ini lists them");
+		rt_fix_with(err, RT_FIX_SET, "version_path");
 		return -1;
 	}
 	if (parents->n) {
@@ -539,7 +549,8 @@ static int pick_dir(const rt_config *cfg, const rt_graph *g,
 		return 0;
 	}
 	if (cfg->nscript_locations > 1) {
-		rt_fail(err, RT_EUSAGE, "there are several script locations; say which with --version-path");
+		rt_fail(err, RT_EUSAGE, "there are several script locations; say which one the new revision goes to");
+		rt_fix_with(err, RT_FIX_SET, "version_path");
 		return -1;
 	}
 	*dir = rt_xstrdup(cfg->script_locations[0]);
@@ -617,14 +628,16 @@ static int check_rev_id(const rt_graph *g, const rt_new_revision *nr,
 		rt_fail(err, RT_EUSAGE,
 			"revision id %s is already used as a branch label by revision %s (%s)",
 			id, owner->id, owner->path);
-		rt_hint(err, "ids and branch labels share one namespace: choose another --rev-id");
+		rt_hint(err, "ids and branch labels share one namespace: choose another revision id");
+		rt_fix_with(err, RT_FIX_SET, "rev_id");
 		return -1;
 	}
 	if (is_new_label(nr, id)) {
 		rt_fail(err, RT_EUSAGE,
 			"revision id %s is also given as a branch label of the new revision",
 			id);
-		rt_hint(err, "ids and branch labels share one namespace: choose another --rev-id or label");
+		rt_hint(err, "ids and branch labels share one namespace: choose another revision id or label");
+		rt_fix_with(err, RT_FIX_SET, "rev_id");
 		return -1;
 	}
 	return 0;
@@ -636,7 +649,7 @@ static int check_rev_id(const rt_graph *g, const rt_new_revision *nr,
  * is written, so no file that breaks later commands is left behind; the
  * file is created with O_EXCL, never overwriting one.
  */
-int rt_revision_create(const rt_config *cfg, const rt_graph *g,
+int rt_revision_write(const rt_config *cfg, const rt_graph *g,
 		       const rt_new_revision *nr, char **path_out,
 		       rt_error *err)
 {
@@ -681,7 +694,7 @@ int rt_revision_create(const rt_config *cfg, const rt_graph *g,
 	rt_revision_free(check);
 	if (rt_fs_write_new_file(path.buf, text.buf, text.len, err) < 0) {
 		if (errno == EEXIST)
-			rt_hint(err, "a file of that name exists; give another message or --rev-id");
+			rt_hint(err, "a file of that name exists; give another message or revision id");
 		goto out;
 	}
 	*path_out = rt_strbuf_detach(&path);

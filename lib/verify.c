@@ -7,6 +7,7 @@
  * revision that cannot be rolled back.
  */
 #include "internal.h"
+#include "checksum.h"
 #include "ctx_internal.h"
 
 #include <stdarg.h>
@@ -51,8 +52,12 @@ static void problem(rt_verify_check *c, const char *fmt, ...)
 	c->ok = 0;
 }
 
+/* See retort.h and retort_int.h (heap).  r may be NULL. */
 void rt_verify_report_free(rt_verify_report *r)
 {
+	if (!r)
+		return;
+	int heap = r->heap;
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].summary);
 		rt_strlist_free(&r->v[i].problems);
@@ -60,6 +65,8 @@ void rt_verify_report_free(rt_verify_report *r)
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+	if (heap)
+		free(r);
 }
 
 /* One head, or exactly one head on each branch the configuration declares. */
@@ -76,7 +83,7 @@ static void check_heads(const rt_ctx *ctx, rt_verify_check *c)
 		strbuf sb = STRBUF_INIT;
 		for (size_t i = 0; i < g->nheads; i++)
 			rt_strbuf_addf(&sb, "%s%s", i ? ", " : "", g->revs[g->heads[i]]->id);
-		problem(c, "%zu heads: %s; join them with: retort merge -m \"merge heads\" heads (or declare branches = ... in retort.ini)",
+		problem(c, "%zu heads: %s; join them with a merge revision (or declare branches = ... in retort.ini)",
 			g->nheads, sb.buf);
 		summary(c, "%zu heads", g->nheads);
 		rt_strbuf_release(&sb);
@@ -86,7 +93,7 @@ static void check_heads(const rt_ctx *ctx, rt_verify_check *c)
 		char *ident = rt_xasprintf("%s@heads", cfg->branches[b]);
 		rt_target t;
 		rt_error e = { 0 };
-		if (rt_resolve(g, ident, NULL, &t, &e) < 0) {
+		if (rt_resolve_into(g, ident, NULL, &t, &e) < 0) {
 			problem(c, "branch %s: %s", cfg->branches[b], e.message);
 			rt_error_clear(&e);
 		} else {
@@ -175,8 +182,11 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 		if (!a.sums[r])
 			continue;
 		checked++;
-		char *now = rt_revision_checksum(rev);
-		if (strcmp(now, a.sums[r]))
+		char *now = rt_checksum_as(rev, d->name, a.sums[r]);
+		if (!now)
+			problem(c, "revision %s was recorded with a checksum of an algorithm this retort does not know (%.*s): a newer retort applied it",
+				rev->id, (int)strcspn(a.sums[r], ":"), a.sums[r]);
+		else if (strcmp(now, a.sums[r]))
 			problem(c, "%s was changed after it was applied (revision %s, applied %s): the database ran other SQL than the file now holds",
 				rev->path, rev->id, a.when[r] ? a.when[r] : "at an unknown time");
 		free(now);
@@ -206,7 +216,7 @@ static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 		rt_strbuf_adds(&src, "base");
 	rt_diff d;
 	rt_error e = { 0 };
-	if (rt_schema_diff(ctx, "database", src.buf, &d, &e) < 0) {
+	if (rt_schema_diff_into(ctx, "database", src.buf, &d, &e) < 0) {
 		problem(c, "cannot compare: %s", e.message);
 		rt_error_clear(&e);
 		rt_strbuf_release(&src);
@@ -249,7 +259,7 @@ static void check_lint(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 	rt_lint_options opts = { 0 };
 	if (!plan.n) {
 		summary(c, "no revisions to apply");
-	} else if (rt_lint(ctx, idents, plan.n, &opts, &rep, &e) < 0) {
+	} else if (rt_lint_into(ctx, idents, plan.n, &opts, &rep, &e) < 0) {
 		problem(c, "%s", e.message);
 		rt_error_clear(&e);
 	} else {
@@ -283,7 +293,7 @@ static void check_downgrades(const rt_ctx *ctx, rt_verify_check *c)
  * connection is read-only; a database that does not exist yet counts as
  * empty.  Fails only when no dialect fits the URL.
  */
-int rt_verify(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
+int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	rt_verify_check *c = add_check(out, "config");

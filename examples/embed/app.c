@@ -13,26 +13,30 @@
 static void on_event(const rt_event *ev, void *ud)
 {
 	(void)ud;
-	if (ev->kind == RT_EV_STEP_END && ev->rev)
-		fprintf(stderr, "migrated %s (%s) in %.1f ms\n", ev->rev->id,
-			ev->rev->message ? ev->rev->message : "", ev->elapsed_ms);
+	const rt_revision *rev = rt_event_revision(ev);
+	if (rt_event_kind_of(ev) == RT_EV_STEP_END && rev)
+		fprintf(stderr, "migrated %s (%s) in %.1f ms\n", rt_revision_id(rev),
+			rt_revision_message(rev) ? rt_revision_message(rev) : "",
+			rt_event_elapsed_ms(ev));
 }
 
 /* Bring the application's database to the newest revision. */
 static int migrate(const char *config)
 {
-	rt_error err = { 0 };
-	rt_config *cfg = rt_config_load(config, NULL, 1, &err);
-	rt_ctx *ctx = cfg ? rt_ctx_open(cfg, &err) : NULL;
+	rt_error *err = rt_error_new();
+	rt_config *cfg = rt_config_load(config, NULL, 1, err);
+	rt_ctx *ctx = cfg ? rt_ctx_open(cfg, err) : NULL;
 	if (ctx)
 		rt_ctx_on_event(ctx, on_event, NULL);
-	int rc = ctx ? rt_upgrade(ctx, "heads", &err) : -1;
-	if (rc < 0)
-		fprintf(stderr, "migration failed: %s%s%s\n", err.message,
-			err.hint ? "\nhint: " : "", err.hint ? err.hint : "");
+	int rc = ctx ? rt_upgrade(ctx, "heads", err) : -1;
+	if (rc < 0) {
+		const char *hint = rt_error_hint(err);
+		fprintf(stderr, "migration failed: %s%s%s\n", rt_error_message(err),
+			hint ? "\nhint: " : "", hint ? hint : "");
+	}
 	rt_ctx_close(ctx);
 	rt_config_free(cfg);
-	rt_error_clear(&err);
+	rt_error_free(err);
 	return rc;
 }
 

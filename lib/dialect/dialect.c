@@ -42,7 +42,8 @@ const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err)
 {
 	if (!url || !*url) {
 		rt_fail(err, RT_ECONFIG, "no database URL is configured");
-		rt_hint(err, "set 'url' in retort.ini, export DATABASE_URL, or pass --url sqlite:///app.db");
+		rt_hint(err, "set 'url' in retort.ini (e.g. sqlite:///app.db), or export DATABASE_URL");
+		rt_fix_with(err, RT_FIX_SET, "url");
 		return NULL;
 	}
 	const char *colon = strchr(url, ':');

@@ -9,7 +9,7 @@
 #ifndef RT_DIALECT_H
 #define RT_DIALECT_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "util/strbuf.h"
 
 struct sm_schema;
@@ -30,6 +30,7 @@ typedef struct rt_stmt {
 	int nontx;       /* cannot run inside a transaction block */
 	const char *nontx_kind; /* e.g. "CREATE INDEX CONCURRENTLY" */
 	int session;     /* may change the connection for later statements (SET, PRAGMA, a temporary table): see lib/session.c */
+	int rows;        /* a data change whose changed rows the database counts: INSERT, UPDATE, DELETE (MERGE, REPLACE), also after WITH */
 } rt_stmt;
 
 typedef struct rt_stmtlist {
@@ -163,6 +164,12 @@ typedef struct rt_dialect {
 	int (*backup)(const rt_config *cfg, const char *dest, rt_error *err);
 	const char *backup_ext; /* file name extension of a backup: "sqlite", "dump" */
 	void (*scratch_drop)(const rt_config *cfg, const char *url);
+	/*
+	 * Drop the scratch databases that runs killed before they could
+	 * (their process gone, see util/pidtag.h), once per process; a line
+	 * saying what went and why is added to notes for each.  May be NULL.
+	 */
+	void (*scratch_sweep)(const rt_config *cfg, rt_strlist *notes);
 } rt_dialect;
 
 /* The dialect for a URL's scheme; error naming the URL (masked) if none. */

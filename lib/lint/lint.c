@@ -195,13 +195,45 @@ static const char *line_start(const lint_section *s, int line)
 	return p;
 }
 
-/*
- * Is rule suppressed for the statement starting on line?  The comment
- * stands on the line right before the statement, or anywhere in the
- * unbroken block of comment lines directly above it.
- */
-static int suppressed(const lint_section *s, const char *rule, int line)
+/* The kind of each byte of the section, by the dialect's lexer (made once). */
+static const unsigned char *lexmap(lint_section *s)
 {
+	if (!s->lexmap) {
+		s->lexmap = rt_xmalloc(s->len + 1);
+		for (size_t i = 0; i < s->len;) {
+			rt_sql_kind kind;
+			size_t n = rt_sql_region(s->sql, s->len, i, s->dialect, &kind);
+			memset(s->lexmap + i, (int)kind, n);
+			i += n;
+		}
+	}
+	return s->lexmap;
+}
+
+/*
+ * Does the list after a lint-ignore tag at p, up to the end of its
+ * comment on this line (where the bytes stop being comment), name rule?
+ */
+static int tag_names(const lint_section *s, const unsigned char *map, const char *p,
+		     const char *eol, const char *rule)
+{
+	const char *end = p;
+	while (end < eol && map[end - s->sql] == RT_SQL_COMMENT)
+		end++;
+	return ignore_names(p, end, rule);
+}
+
+/*
+ * Is rule suppressed for the statement starting on line?  The tag stands
+ * in a comment -- a real one, as the dialect's lexer finds comments (the
+ * same reading that leaves comments out of checksums) -- on the line right
+ * before the statement, or anywhere in the unbroken block of lines above
+ * it that hold comments and nothing else.  "--" in a string literal is no
+ * comment, and a line holding code or quoted text ends the block.
+ */
+static int suppressed(lint_section *s, const char *rule, int line)
+{
+	const unsigned char *map = lexmap(s);
 	const char *end = s->sql + s->len;
 	for (int l = line - 1; l >= s->first_line; l--) {
 		const char *p = line_start(s, l);
@@ -210,13 +242,20 @@ static int suppressed(const lint_section *s, const char *rule, int line)
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
 			eol = end;
-		while (p < eol && (*p == ' ' || *p == '\t'))
-			p++;
-		if (eol - p < 2 || p[0] != '-' || p[1] != '-')
-			return 0;
+		int comment = 0;
+		for (const char *q = p; q < eol; q++) {
+			unsigned char k = map[q - s->sql];
+			if (k == RT_SQL_COMMENT)
+				comment = 1;
+			else if (k == RT_SQL_QUOTED || !strchr(" \t\r\f\v", *q))
+				return 0; /* code or quoted text: the block ends */
+		}
+		if (!comment)
+			return 0; /* a blank line ends the block */
 		for (const char *q = p; q + sizeof(IGNORE_TAG) - 1 <= eol; q++)
-			if (!strncmp(q, IGNORE_TAG, sizeof(IGNORE_TAG) - 1) &&
-			    ignore_names(q + sizeof(IGNORE_TAG) - 1, eol, rule))
+			if (map[q - s->sql] == RT_SQL_COMMENT &&
+			    !strncmp(q, IGNORE_TAG, sizeof(IGNORE_TAG) - 1) &&
+			    tag_names(s, map, q + sizeof(IGNORE_TAG) - 1, eol, rule))
 				return 1;
 	}
 	return 0;
@@ -275,12 +314,13 @@ static void sort_findings(rt_lint_report *r, size_t from)
 
 /*
  * Frees every finding's strings and the array, leaving r empty (dialect is
- * static); r may be NULL.
+ * static), and r itself when heap (retort_int.h); r may be NULL.
  */
 void rt_lint_report_free(rt_lint_report *r)
 {
 	if (!r)
 		return;
+	int heap = r->heap;
 	for (size_t i = 0; i < r->n; i++) {
 		rt_finding *f = &r->v[i];
 		free(f->rule);
@@ -293,6 +333,8 @@ void rt_lint_report_free(rt_lint_report *r)
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+	if (heap)
+		free(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -345,6 +387,7 @@ static void lint_section_run(const rt_config *cfg, const char *dialect,
 	else
 		rt_lint_sqlite(&s);
 	sort_findings(out, from);
+	free(s.lexmap);
 	free(text);
 }
 
@@ -398,7 +441,8 @@ static const char *pick_dialect(const rt_config *cfg,
 	}
 	const rt_dialect *d = rt_dialect_for_url(cfg ? cfg->url : NULL, err);
 	if (!d) {
-		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name it with --dialect sqlite|postgresql");
+		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name the dialect (sqlite or postgresql)");
+		rt_fix_with(err, RT_FIX_SET, "dialect");
 		return NULL;
 	}
 	return d->name;
@@ -415,8 +459,8 @@ static int select_revisions(const rt_graph *g, const char *const *idents,
 	for (size_t i = 0; i < n; i++) {
 		rt_target t = { 0 };
 		int rc = strchr(idents[i], ':')
-			? rt_resolve_range(g, idents[i], NULL, &t.revs, err)
-			: rt_resolve(g, idents[i], NULL, &t, err);
+			? rt_resolve_range_into(g, idents[i], NULL, &t.revs, err)
+			: rt_resolve_into(g, idents[i], NULL, &t, err);
 		if (rc < 0) {
 			rt_target_free(&t);
 			return -1;
@@ -434,7 +478,7 @@ static int select_revisions(const rt_graph *g, const char *const *idents,
  * parents-first order, each with a fresh memory of what its own upgrade
  * creates.
  */
-int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
+int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
 	    const rt_lint_options *opts, rt_lint_report *out, rt_error *err)
 {
 	const rt_graph *g = rt_ctx_graph(ctx);
@@ -464,7 +508,7 @@ int rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
  * See retort.h.  The SQL is one upgrade section of no revision (findings
  * have revision NULL); a first_line below 1 counts as 1.
  */
-int rt_lint_sql(const rt_config *cfg, const rt_lint_options *opts,
+int rt_lint_sql_into(const rt_config *cfg, const rt_lint_options *opts,
 		const char *sql, const char *file, int first_line,
 		rt_lint_report *out, rt_error *err)
 {

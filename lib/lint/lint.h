@@ -12,7 +12,7 @@
 #ifndef RT_LINT_H
 #define RT_LINT_H
 
-#include "retort.h"
+#include "retort_int.h"
 
 /*
  * What an upgrade section created, so its downgrade may undo it without
@@ -38,6 +38,7 @@ typedef struct lint_section {
 	int transactional;
 	lint_memory *mem;     /* upgrade: filled in; downgrade: read */
 	rt_lint_report *out;
+	unsigned char *lexmap; /* rt_sql_kind of each byte of sql, made on first need */
 } lint_section;
 
 /*

@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "lint/lint.h"
 #include "lint/pg_tree.h"
+#include "dialect/postgres/pg_internal.h"
 #include "sqltext.h"
 
 #include <pg_query.h>
@@ -748,10 +749,12 @@ static void finish(pg_lint *p)
 
 /*
  * Parse the section once and walk its statements in order; a parse error
- * is itself the section's one finding.
+ * is itself the section's one finding.  Runs on a stack deep enough for
+ * the section's nesting (see rt_lint_pg).
  */
-void rt_lint_pg(lint_section *s)
+static void lint_parsed(void *arg)
 {
+	lint_section *s = arg;
 	PgQueryProtobufParseResult res = pg_query_parse_protobuf(s->sql);
 	if (res.error) {
 		syntax_error(s, res.error);
@@ -780,4 +783,21 @@ void rt_lint_pg(lint_section *s)
 	if (tree)
 		pg_query__parse_result__free_unpacked(tree, NULL);
 	pg_query_free_protobuf_parse_result(res);
+}
+
+/*
+ * The PostgreSQL rules over one section.  The parse and the walks recurse
+ * as deep as the SQL nests, so they run on a stack that holds it (deep.c);
+ * a section too deep for any is one finding, as a syntax error is.
+ */
+void rt_lint_pg(lint_section *s)
+{
+	rt_pg_depth_bound d;
+	rt_pg_depth(s->sql, s->len, &d);
+	if (rt_pg_on_stack(d.bound, lint_parsed, s) == 0)
+		return;
+	rt_error e = { 0 };
+	rt_pg_too_deep(s->sql, &d, s->first_line, NULL, &e);
+	rt_lint_finding(s, "syntax-error", e.line, e.column, "%s", e.message);
+	rt_error_clear(&e);
 }

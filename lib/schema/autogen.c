@@ -12,7 +12,7 @@
 static int check_at_heads(rt_ctx *ctx, rt_error *err)
 {
 	rt_state st;
-	if (rt_current(ctx, &st, err) < 0)
+	if (rt_current_into(ctx, &st, err) < 0)
 		return -1;
 	int rc = rt_state_check(ctx->graph, &st, err);
 	if (rc == 0) {
@@ -23,7 +23,8 @@ static int check_at_heads(rt_ctx *ctx, rt_error *err)
 			same = rt_revset_has(&cur, ctx->graph->heads[i]);
 		if (!same) {
 			rc = rt_fail(err, RT_EFAIL, "Target database is not up to date: it is not at every head");
-			rt_hint(err, "run 'retort upgrade heads' first, so the new migration starts where the others end");
+			rt_hint(err, "upgrade the database to heads first, so the new migration starts where the others end");
+			rt_fix_with(err, RT_FIX_UPGRADE, "heads");
 		}
 		rt_revset_free(&cur);
 	}
@@ -35,19 +36,19 @@ static int check_at_heads(rt_ctx *ctx, rt_error *err)
  * See retort.h.  diff may always be given to rt_diff_free, and must be
  * when writing the file failed: it still holds the computed changes.
  */
-int rt_autogenerate(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
+int rt_autogenerate_into(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
 		    char **path, rt_error *err)
 {
 	*path = NULL;
 	memset(diff, 0, sizeof(*diff));
 	if (check_at_heads(ctx, err) < 0)
 		return -1;
-	if (rt_schema_diff(ctx, "database", "schema", diff, err) < 0)
+	if (rt_schema_diff_into(ctx, "database", "schema", diff, err) < 0)
 		return -1;
 	if (!diff->changes.n)
 		return 0;
 	rt_new_revision copy = *nr;
 	copy.upgrade_sql = diff->upgrade_sql;
 	copy.downgrade_sql = diff->downgrade_sql;
-	return rt_revision_create(ctx->cfg, ctx->graph, &copy, path, err);
+	return rt_revision_write(ctx->cfg, ctx->graph, &copy, path, err);
 }

@@ -137,6 +137,13 @@ int rt_declared_read(const rt_ctx *ctx, const rt_dialect *d, rt_declared *out,
 {
 	const rt_config *cfg = ctx->cfg;
 	memset(out, 0, sizeof(*out));
+	const rt_embedded_file *emb = ctx->embedded ? ctx->embedded->schema : NULL;
+	if (emb) {
+		out->sql = rt_xstrndup(emb->data, emb->len);
+		out->len = emb->len;
+		out->name = rt_xstrdup(emb->path);
+		return 0;
+	}
 	if (cfg->schema_command)
 		return run_command(ctx, cfg, d, out, err);
 	if (!cfg->schema) {

@@ -14,14 +14,20 @@
 #include <pthread.h>
 #include <string.h>
 
+/* See retort.h and retort_int.h (heap).  d may be NULL. */
 void rt_diff_free(rt_diff *d)
 {
+	if (!d)
+		return;
+	int heap = d->heap;
 	free(d->upgrade_sql);
 	free(d->downgrade_sql);
 	rt_strlist_free(&d->changes);
 	rt_strlist_free(&d->warnings);
 	rt_strlist_free(&d->unsupported);
 	memset(d, 0, sizeof(*d));
+	if (heap)
+		free(d);
 }
 
 /*
@@ -261,7 +267,7 @@ static int load_sources(const rt_ctx *ctx, const rt_dialect *d, const rt_config 
  * are not changes, so a diff of nothing else is empty.  On failure out is
  * freed.
  */
-int rt_schema_diff(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
+int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *out,
 		   rt_error *err)
 {
 	memset(out, 0, sizeof(*out));

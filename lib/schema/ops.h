@@ -6,7 +6,7 @@
 #ifndef RT_SCHEMA_OPS_H
 #define RT_SCHEMA_OPS_H
 
-#include "retort.h"
+#include "retort_int.h"
 
 typedef struct sm_op {
 	char *what;       /* one line: "add column users.bio", "rebuild table users (...)" */

@@ -103,6 +103,24 @@ static void mark_hints(sm_schema *s, const rt_declared *sql)
 	rt_sm_hints_free(&h);
 }
 
+/*
+ * Drop the scratch databases of runs that were killed, with a notice for
+ * each.  One at a time: diff.c loads its two sources on two threads.
+ */
+static void sweep(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	if (!d->scratch_sweep)
+		return;
+	pthread_mutex_lock(&lock);
+	rt_strlist notes = { 0 };
+	d->scratch_sweep(cfg, &notes);
+	for (size_t i = 0; i < notes.n; i++)
+		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, notes.v[i]);
+	rt_strlist_free(&notes);
+	pthread_mutex_unlock(&lock);
+}
+
 /* A scratch database being made (by a thread of its own when one can start). */
 typedef struct scratch_job {
 	const rt_dialect *d;
@@ -121,6 +139,65 @@ static void *scratch_make(void *p)
 	return NULL;
 }
 
+/* The configured database's state, read once (a missing SQLite file: base). */
+static int db_state(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+		    rt_state *st, int *have, rt_error *err)
+{
+	if (*have)
+		return 0;
+	memset(st, 0, sizeof(*st));
+	int missing;
+	rt_conn *c = d->connect(cfg, 1, &missing, err);
+	if (!c && !missing)
+		return -1;
+	int rc = c ? rt_read_state(ctx, d, c, 0, st, err) : 0;
+	if (c)
+		d->disconnect(c);
+	if (rc == 0)
+		rc = rt_state_check(ctx->graph, st, err);
+	*have = rc == 0;
+	if (rc < 0)
+		rt_state_free(st);
+	return rc;
+}
+
+/*
+ * The revisions migrations:REV names, as ids joined with ','.  What needs
+ * a database (current, -1, label@current) is resolved against the
+ * configured database: in the scratch database that replays them it would
+ * mean base, and a diff against it would drop every table.
+ */
+static int source_revs(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+		       const char *revs, strbuf *ids, rt_error *err)
+{
+	rt_state st;
+	int have = 0, rc = 0;
+	char *list = rt_xstrdup(revs);
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+		rt_target t;
+		rt_error e = { 0 };
+		rc = rt_resolve_into(ctx->graph, tok, NULL, &t, &e);
+		if (rc < 0 && e.code == RT_EUSAGE && !strchr(tok, ':')) { /* needs the database */
+			rt_error_clear(&e);
+			rc = db_state(ctx, d, cfg, &st, &have, err);
+			if (rc == 0)
+				rc = rt_resolve_into(ctx->graph, tok, &st, &t, err);
+		} else if (rc < 0) {
+			rt_error_clear(err);
+			*err = e;
+		}
+		for (size_t i = 0; rc == 0 && !t.below && i < t.revs.n; i++)
+			rt_strbuf_addf(ids, "%s%s", ids->len ? "," : "", ctx->graph->revs[t.revs.v[i]]->id);
+		if (rc == 0)
+			rt_target_free(&t);
+	}
+	free(list);
+	if (have)
+		rt_state_free(&st);
+	return rc;
+}
+
 /*
  * Fill a scratch database from schema SQL or from migrations, then read
  * it.  The database is made (on PostgreSQL, CREATE DATABASE: a tenth of a
@@ -132,6 +209,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 {
 	if (!d->scratch_create)
 		return rt_fail(err, RT_EFAIL, "schema work is not available for %s", d->name);
+	sweep(ctx, d, cfg);
 	scratch_job job = { .d = d, .cfg = cfg };
 	job.threaded = pthread_create(&job.th, NULL, scratch_make, &job) == 0;
 	if (!job.threaded)
@@ -216,7 +294,12 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 	}
 	if (!strcmp(spec, "migrations") || !strncmp(spec, "migrations:", 11)) {
 		const char *rev = spec[10] == ':' ? spec + 11 : "heads";
-		return load_scratch(ctx, d, cfg, NULL, *rev ? rev : "heads", out, err);
+		strbuf ids = STRBUF_INIT;
+		int rc = source_revs(ctx, d, cfg, *rev ? rev : "heads", &ids, err);
+		if (rc == 0)
+			rc = load_scratch(ctx, d, cfg, NULL, rt_strbuf_str(&ids), out, err);
+		rt_strbuf_release(&ids);
+		return rc;
 	}
 	if (!strcmp(spec, "database"))
 		return introspect_url(d, cfg, 1, out, err);

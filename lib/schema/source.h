@@ -6,7 +6,7 @@
 #ifndef RT_SCHEMA_SOURCE_H
 #define RT_SCHEMA_SOURCE_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 #include "schema/model.h"
 

@@ -5,7 +5,7 @@
 #ifndef RT_FS_H
 #define RT_FS_H
 
-#include "retort.h"
+#include "retort_int.h"
 
 /* Read a whole file; *out is NUL-terminated, *len excludes the NUL. */
 int rt_fs_read_file(const char *path, char **out, size_t *len, rt_error *err);

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE /* pipe2: pipes that are close-on-exec from the start */
 #include "internal.h"
+#include "util/fs.h"
 #include "util/proc.h"
 
 #include <errno.h>
@@ -29,8 +30,8 @@ static size_t name_len(const char *kv)
 	return eq ? (size_t)(eq - kv) : strlen(kv);
 }
 
-/* The host's environment with env's variables added or replacing theirs. */
-static char **make_envp(const char *const *env)
+/* See proc.h. */
+char **rt_proc_envp(const char *const *env)
 {
 	size_t n = 0, k = 0;
 	while (environ && environ[n])
@@ -149,7 +150,7 @@ int rt_proc_run(const char *cmd, const char *dir, const char *const *env,
 			return rt_fail(err, RT_EFAIL, "cannot run a command: %s", strerror(errno));
 		}
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
-	char **envp = make_envp(env);
+	char **envp = rt_proc_envp(env);
 	pid_t pid = fork();
 	if (pid == 0)
 		child(dir, fds[0], fds[2], fds[4], argv, envp);
@@ -177,6 +178,27 @@ int rt_proc_run(const char *cmd, const char *dir, const char *const *env,
 	else if (WIFSIGNALED(status))
 		res->signal = WTERMSIG(status);
 	return 0;
+}
+
+/* See proc.h: PATH's directories in order, as execvp would search them. */
+char *rt_proc_find(const char *name)
+{
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? rt_xstrdup(name) : NULL;
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		char *dir = rt_xstrndup(n ? path : ".", n ? n : 1);
+		char *full = rt_fs_join(dir, name);
+		free(dir);
+		if (access(full, X_OK) == 0)
+			return full;
+		free(full);
+		path += n + (path[n] == ':');
+	}
+	return NULL;
 }
 
 void rt_proc_result_free(rt_proc_result *res)

@@ -25,4 +25,13 @@ int rt_proc_run(const char *cmd, const char *dir, const char *const *env,
 		rt_proc_result *res, rt_error *err);
 void rt_proc_result_free(rt_proc_result *res);
 
+/*
+ * The environment for a child, built before fork: the host's with env's
+ * "NAME=value" strings added or replacing theirs (NULL-terminated; free
+ * the array only, its strings are borrowed).
+ */
+char **rt_proc_envp(const char *const *env);
+/* The executable a name runs: itself when it has a '/', else the first on PATH; NULL: none. */
+char *rt_proc_find(const char *name);
+
 #endif

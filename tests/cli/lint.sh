@@ -5,8 +5,9 @@
 # comments, both sections, revision selection, --dialect, --json, exit
 # statuses, and the warnings of `revision --autogenerate`.
 #
-# lint never connects: pg_test_* only get a postgresql:// URL (and a
-# server they do not use), sqlite_test_* a sqlite:/// one.
+# lint never connects: pgnoserver_test_* get a postgresql:// URL of no
+# server (they run whether a PostgreSQL server is up or not), sqlite_test_*
+# a sqlite:/// one.
 . "$(dirname "$0")/lib.sh"
 LINT_DOC="$(cd "$(dirname "$0")/../.." && pwd)/docs/lint.md"
 
@@ -73,7 +74,7 @@ quiet() {
 # ------------------------------------------------------------------
 # PostgreSQL rules
 
-pg_test_require_concurrent_index_creation() {
+pgnoserver_test_require_concurrent_index_creation() {
 	pg "CREATE INDEX users_email ON users (email);"
 	fires require-concurrent-index-creation 5 "CREATE INDEX users_email on users without CONCURRENTLY"
 	expect_out_has "  why: CREATE INDEX holds a SHARE lock"
@@ -82,7 +83,7 @@ pg_test_require_concurrent_index_creation() {
 	fires require-concurrent-index-creation 5 "CREATE UNIQUE INDEX users_email"
 }
 
-pg_test_require_concurrent_index_creation_safe_forms() {
+pgnoserver_test_require_concurrent_index_creation_safe_forms() {
 	pg "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);" "" "transaction:false"
 	quiet
 	# a table the migration creates: nobody else can be waiting on it
@@ -91,7 +92,7 @@ CREATE INDEX t_x ON t (x);"
 	quiet
 }
 
-pg_test_require_concurrent_index_deletion() {
+pgnoserver_test_require_concurrent_index_deletion() {
 	pg "DROP INDEX users_email;"
 	fires require-concurrent-index-deletion 5 "DROP INDEX users_email without CONCURRENTLY"
 	pg "DROP INDEX CONCURRENTLY IF EXISTS users_email;" "" "transaction:false"
@@ -102,7 +103,7 @@ DROP INDEX t_x;"
 	quiet
 }
 
-pg_test_adding_not_nullable_field() {
+pgnoserver_test_adding_not_nullable_field() {
 	pg "ALTER TABLE users ADD COLUMN age int NOT NULL;"
 	fires adding-not-nullable-field 5 "ALTER TABLE users ADD COLUMN age ... NOT NULL without a DEFAULT"
 	pg "ALTER TABLE users ADD COLUMN age int NOT NULL DEFAULT 0;"
@@ -114,7 +115,7 @@ ALTER TABLE t ADD COLUMN age int NOT NULL;"
 	quiet
 }
 
-pg_test_adding_field_with_volatile_default() {
+pgnoserver_test_adding_field_with_volatile_default() {
 	pg "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();"
 	fires adding-field-with-volatile-default 5 "ALTER TABLE users ADD COLUMN token with a DEFAULT calling gen_random_uuid(): volatile"
 	pg "ALTER TABLE users ADD COLUMN seen timestamptz NOT NULL DEFAULT clock_timestamp();"
@@ -130,7 +131,7 @@ pg_test_adding_field_with_volatile_default() {
 	fires adding-field-with-volatile-default 5 "my_func(): not known to be STABLE or IMMUTABLE"
 }
 
-pg_test_adding_field_with_volatile_default_safe_forms() {
+pgnoserver_test_adding_field_with_volatile_default_safe_forms() {
 	pg "ALTER TABLE users ADD COLUMN created timestamptz NOT NULL DEFAULT now();
 ALTER TABLE users ADD COLUMN d date DEFAULT CURRENT_DATE;
 ALTER TABLE users ADD COLUMN meta jsonb NOT NULL DEFAULT '{}'::jsonb;
@@ -145,7 +146,7 @@ ALTER TABLE t ADD COLUMN n bigserial;"
 	quiet
 }
 
-pg_test_setting_column_not_null() {
+pgnoserver_test_setting_column_not_null() {
 	pg "ALTER TABLE users ALTER COLUMN email SET NOT NULL;"
 	fires setting-column-not-null 5 "ALTER TABLE users ALTER COLUMN email SET NOT NULL"
 	expect_out_has "NOT VALID"
@@ -159,7 +160,7 @@ ALTER TABLE t ALTER COLUMN x SET NOT NULL;"
 	quiet
 }
 
-pg_test_changing_column_type() {
+pgnoserver_test_changing_column_type() {
 	pg "ALTER TABLE users ALTER COLUMN email TYPE varchar(200);"
 	fires changing-column-type 5 "ALTER TABLE users ALTER COLUMN email TYPE varchar(200)"
 	pg "ALTER TABLE users ALTER COLUMN id TYPE bigint[];"
@@ -172,7 +173,7 @@ ALTER TABLE users ALTER COLUMN email TYPE text;"
 	quiet
 }
 
-pg_test_constraint_missing_not_valid() {
+pgnoserver_test_constraint_missing_not_valid() {
 	pg "ALTER TABLE users ADD CONSTRAINT email_len CHECK (length(email) < 300);"
 	fires constraint-missing-not-valid 5 "ALTER TABLE users ADD CONSTRAINT email_len CHECK (...) without NOT VALID"
 	pg "ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id);"
@@ -183,7 +184,7 @@ ALTER TABLE users VALIDATE CONSTRAINT email_len;"
 	fires constraint-missing-not-valid 6 "VALIDATE CONSTRAINT email_len in the transaction that added it NOT VALID"
 }
 
-pg_test_constraint_missing_not_valid_safe_forms() {
+pgnoserver_test_constraint_missing_not_valid_safe_forms() {
 	pg "ALTER TABLE users ADD CONSTRAINT email_len CHECK (length(email) < 300) NOT VALID;
 ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;"
 	quiet
@@ -197,7 +198,7 @@ ALTER TABLE t ADD CONSTRAINT t_user FOREIGN KEY (user_id) REFERENCES users (id);
 	quiet
 }
 
-pg_test_adding_unique_constraint() {
+pgnoserver_test_adding_unique_constraint() {
 	pg "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);"
 	fires adding-unique-constraint 5 "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email) without USING INDEX"
 	pg "ALTER TABLE users ADD COLUMN code text UNIQUE;"
@@ -209,7 +210,7 @@ ALTER TABLE t ADD CONSTRAINT t_x UNIQUE (x);"
 	quiet
 }
 
-pg_test_adding_primary_key() {
+pgnoserver_test_adding_primary_key() {
 	PG_BASE="CREATE TABLE events (id bigint NOT NULL) ;" pg "ALTER TABLE events ADD PRIMARY KEY (id);"
 	fires adding-primary-key 5 "ALTER TABLE events ADD PRIMARY KEY (id) without USING INDEX"
 	PG_BASE="CREATE TABLE events (x int) ;" pg "ALTER TABLE events ADD COLUMN id bigint PRIMARY KEY;"
@@ -222,7 +223,7 @@ ALTER TABLE t ADD PRIMARY KEY (id);"
 	quiet
 }
 
-pg_test_ban_drop_table() {
+pgnoserver_test_ban_drop_table() {
 	pg "DROP TABLE orders;"
 	fires ban-drop-table 5 "DROP TABLE orders"
 	pg "DROP TABLE IF EXISTS orders, users CASCADE;"
@@ -238,7 +239,7 @@ ALTER TABLE orders_new RENAME TO orders;"
 	quiet ban-drop-table
 }
 
-pg_test_ban_drop_column() {
+pgnoserver_test_ban_drop_column() {
 	pg "ALTER TABLE users DROP COLUMN name;"
 	fires ban-drop-column 5 "ALTER TABLE users DROP COLUMN name"
 	pg "CREATE TABLE t (id bigint PRIMARY KEY, x int);
@@ -246,7 +247,7 @@ ALTER TABLE t DROP COLUMN x;"
 	quiet
 }
 
-pg_test_renaming_table() {
+pgnoserver_test_renaming_table() {
 	pg "ALTER TABLE orders RENAME TO purchases;"
 	fires renaming-table 5 "ALTER TABLE orders RENAME TO purchases"
 	pg "CREATE TABLE t (id bigint PRIMARY KEY);
@@ -255,7 +256,7 @@ CREATE INDEX t2_id ON t2 (id);"
 	quiet
 }
 
-pg_test_renaming_column() {
+pgnoserver_test_renaming_column() {
 	pg "ALTER TABLE users RENAME COLUMN name TO full_name;"
 	fires renaming-column 5 "ALTER TABLE users RENAME COLUMN name TO full_name"
 	pg "ALTER TABLE users ADD COLUMN full_name text;"
@@ -265,7 +266,7 @@ ALTER TABLE t RENAME COLUMN x TO y;"
 	quiet
 }
 
-pg_test_concurrently_in_transaction() {
+pgnoserver_test_concurrently_in_transaction() {
 	pg "CREATE INDEX CONCURRENTLY users_email ON users (email);"
 	fires concurrently-in-transaction 5 "CREATE INDEX CONCURRENTLY users_email in a transactional section"
 	expect_out_lacks "require-concurrent-index-creation"
@@ -279,7 +280,7 @@ REINDEX INDEX CONCURRENTLY users_email;" "" "transaction:false"
 	quiet
 }
 
-pg_test_require_lock_timeout() {
+pgnoserver_test_require_lock_timeout() {
 	pg "ALTER TABLE users ADD COLUMN bio text;
 ALTER TABLE users ADD COLUMN bio2 text;" "" "" "# no lock_timeout"
 	fires require-lock-timeout 5 "ALTER TABLE users waits for a lock on an existing table, and no lock_timeout is set before it"
@@ -299,7 +300,7 @@ ALTER TABLE users ADD COLUMN bio text;" "" "transaction:false" "# none"
 	fires require-lock-timeout 5 "CREATE TABLE t (a foreign key to users) waits"
 }
 
-pg_test_require_lock_timeout_set() {
+pgnoserver_test_require_lock_timeout_set() {
 	pg "ALTER TABLE users ADD COLUMN bio text;"
 	quiet
 	pg "SET LOCAL lock_timeout = '2s';
@@ -319,7 +320,7 @@ ALTER TABLE t ADD COLUMN y int;" "" "" "# none"
 	quiet
 }
 
-pg_test_require_primary_key() {
+pgnoserver_test_require_primary_key() {
 	pg "CREATE TABLE t (id bigint, x int);"
 	fires require-primary-key 5 "CREATE TABLE t without a primary key"
 	pg "CREATE TABLE t AS SELECT id FROM users;"
@@ -333,7 +334,7 @@ CREATE TEMP TABLE scratch (x int);"
 	quiet
 }
 
-pg_test_syntax_error() {
+pgnoserver_test_syntax_error() {
 	pg "ALTER TABLE users ADD COLUMN;
 SELECT 1;"
 	expect_rc 1
@@ -486,7 +487,7 @@ ALTER TABLE users DROP COLUMN email;"
 	fires ban-drop-column 9
 }
 
-pg_test_suppression_of_section_level_rules() {
+pgnoserver_test_suppression_of_section_level_rules() {
 	pg "-- retort:lint-ignore require-lock-timeout
 ALTER TABLE users ADD COLUMN bio text;
 -- retort:lint-ignore require-primary-key

@@ -14,9 +14,13 @@ chain() {  # aaaa -> bbbb -> cccc
 
 no_db_file() { [ ! -e app.db ] || fail "--sql created or touched the database file"; }
 
-# The checksum retort records for a migration file.
+# The checksum retort records for a migration file (sha256-sql of its
+# upgrade section, which has no comments or quotes here: white space folded).
 checksum() {
-	echo "sha256:$(sed -n '/^-- migrate:upgrade/,/^-- migrate:downgrade/{/^-- migrate:/d;p}' "$1" | sha256sum | cut -d' ' -f1)"
+	local text
+	text=$(sed -n '/^-- migrate:upgrade/,/^-- migrate:downgrade/{/^-- migrate:/d;p}' "$1" |
+		tr -s ' \t\n' ' ' | sed -E 's/^ //; s/ $//; s/ ?([(),;]) ?/\1/g')
+	echo "sha256-sql:$(printf %s "$text" | sha256sum | cut -d' ' -f1)"
 }
 
 history_insert() {  # revision direction from to file

@@ -6,6 +6,38 @@
 
 psql_db() { psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" -d "$TEST_DB" "$@"; }
 
+# gate_hold / gate_release: a psql session holds an ACCESS EXCLUSIVE lock
+# on table gate from gate_hold until the test calls gate_release (it waits
+# on a FIFO only gate_release closes), so a migration that touches gate
+# keeps its retort inside the migration lock exactly as long as the test
+# wants, however fast or slow the machine.  A retort started in the
+# background between them must not inherit the FIFO (8>&-), or the session
+# would wait for it while it waits for the session.
+gate_hold() {
+	psql_db -c "CREATE TABLE IF NOT EXISTS gate (x integer)"
+	mkfifo pggate
+	{ echo "BEGIN;"; echo "LOCK TABLE gate IN ACCESS EXCLUSIVE MODE;"; echo "SELECT 'held';"
+	  cat pggate; echo "COMMIT;"; } | psql_db > gate.out 2>&1 &
+	GATE=$!
+	exec 8> pggate
+	wait_for gate.out held
+}
+
+gate_release() {
+	exec 8>&-
+	wait "$GATE" || fail "the gate session failed: $(cat gate.out)"
+}
+
+# until a retort's statement is waiting for the gate (it holds the migration lock then)
+wait_at_gate() {
+	local i
+	for i in $(seq 1 600); do
+		[ "$(psql_db -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'retort' AND query LIKE '%gate%' AND wait_event_type = 'Lock'")" = 1 ] && return 0
+		sleep 0.1
+	done
+	fail "no retort waited at the gate within 60 s"
+}
+
 # N linear migrations creating t_1 .. t_N.
 chain() {
 	local n=$1 i prev=""
@@ -40,18 +72,19 @@ pg_test_killed_migration_leaves_previous_revision_and_rerun_completes() {
 SELECT pg_sleep(60);" "DROP TABLE slow_t;")
 	"$RETORT" -q upgrade head > out 2> err &
 	local pid=$! i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 600); do
 		[ "$(psql_db -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'")" = 1 ] && break
 		sleep 0.1
 	done
-	[ "$i" -lt 100 ] || fail "the slow migration never started"
+	[ "$i" -lt 600 ] || fail "the slow migration never started"
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
 	# The server notices the dead client (client_connection_check_interval) and rolls back.
-	for i in $(seq 1 100); do
+	for i in $(seq 1 600); do
 		[ "$(psql_db -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'")" = 0 ] && break
 		sleep 0.1
 	done
+	[ "$i" -lt 600 ] || fail "the server never ended the killed client's session"
 	expect_versions "m0001"
 	has_table slow_t && fail "slow_t survived the kill"
 	sed -i 's/pg_sleep(60)/pg_sleep(0)/' "$f"
@@ -151,34 +184,35 @@ SELEC 2;" "" >/dev/null
 
 pg_test_lock_wait_names_the_holder() {
 	project
-	mig l0001 "" "slow" "SELECT pg_sleep(3);" "" >/dev/null
-	"$RETORT" -q upgrade head > out 2> err &
-	local pid=$! i
-	for i in $(seq 1 100); do
-		[ "$(psql_db -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND application_name = 'retort'")" = 1 ] && break
-		sleep 0.1
-	done
-	[ "$i" -lt 100 ] || fail "the first retort never started (or application_name is not retort)"
+	mig l0001 "" "gated" "LOCK TABLE gate IN SHARE MODE;" "" >/dev/null
+	gate_hold
+	"$RETORT" -q upgrade head > out 2> err 8>&- &
+	local pid=$!
+	wait_at_gate
 	rt --lock-wait 1 upgrade head
 	expect_rc 1
 	expect_err_has "held the migration lock"
 	expect_err_has "application_name retort"
-	wait "$pid" || fail "the first retort failed"
+	gate_release
+	wait "$pid" || fail "the first retort failed: $(cat err)"
 	expect_versions "l0001"
 }
 
 pg_test_second_deployer_waits_and_then_finds_nothing_to_do() {
 	project
-	mig w0001 "" "slow" "CREATE TABLE w (id integer);
-SELECT pg_sleep(2);" "" >/dev/null
-	"$RETORT" -q upgrade head > out 2> err &
+	mig w0001 "" "gated" "CREATE TABLE w (id integer);
+LOCK TABLE gate IN SHARE MODE;" "" >/dev/null
+	gate_hold
+	"$RETORT" -q upgrade head > out 2> err 8>&- &
 	local pid=$!
-	sleep 0.5
-	rt upgrade head
-	expect_rc 0
-	expect_err_has "waiting up to"
-	expect_err_has "nothing to do"
-	wait "$pid" || fail "the first retort failed"
+	wait_at_gate
+	"$RETORT" upgrade head > second.out 2> second.err 8>&- &
+	local second=$!
+	wait_for second.err "waiting up to"
+	gate_release
+	wait "$pid" || fail "the first retort failed: $(cat err)"
+	wait "$second" || fail "the second retort failed: $(cat second.err)"
+	grep -q "nothing to do" second.err || fail "the second retort did not find nothing to do: $(cat second.err)"
 	expect_q "SELECT count(*) FROM retort_version_history" "1"
 }
 

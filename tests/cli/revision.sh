@@ -157,7 +157,8 @@ sqlite_test_rev_id_that_is_a_branch_label_refused_before_writing() {
 	rt revision -m b --rev-id feat
 	expect_rc 2
 	expect_err_has "error: revision id feat is already used as a branch label by revision aaaa (migrations/aaaa_rev_aaaa.sql)"
-	expect_err_has "choose another --rev-id"
+	expect_err_has "choose another revision id"
+	expect_err_has "hint: option: --rev-id ID"
 	rt revision -m b --rev-id zz --branch-label zz
 	expect_rc 2
 	expect_err_has "error: revision id zz is also given as a branch label of the new revision"
@@ -197,7 +198,8 @@ test_head_splice_and_new_roots() {
 	expect_rc 0
 	rt revision -m c --rev-id cccc --head aaaa
 	expect_rc 1
-	expect_err_has "Revision aaaa is not a head revision; please specify --splice"
+	expect_err_has "Revision aaaa is not a head revision; splice to create a new branch from it"
+	expect_err_has "hint: option: --splice"
 	[ ! -e migrations/cccc_c.sql ] || fail "a file was written"
 	rt revision -m c --rev-id cccc --head aaaa --splice
 	expect_rc 0

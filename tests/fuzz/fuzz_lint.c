@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "retort.h"
+#include "retort_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rt_lint_options o = { .dialect = dialects[i], .nontransactional = nontx };
 			rt_lint_report rep = { 0 };
 			rt_error err = { 0 };
-			if (rt_lint_sql(cfg, &o, sql, "fuzz.sql", 1, &rep, &err) == 0)
+			if (rt_lint_sql_into(cfg, &o, sql, "fuzz.sql", 1, &rep, &err) == 0)
 				rt_lint_report_free(&rep);
 			rt_error_clear(&err);
 		}

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "retort.h"
+#include "retort_int.h"
 #include "placeholder.h"
 #include "util/strbuf.h"
 

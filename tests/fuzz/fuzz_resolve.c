@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "retort.h"
+#include "retort_int.h"
 
 static rt_revision *rev(const char *id, const char *revises, const char *extra)
 {
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int with_state = 0; with_state < 2; with_state++) {
 		rt_error err = { 0 };
 		rt_target t;
-		if (rt_resolve(g, ident, with_state ? &st : NULL, &t, &err) == 0) {
+		if (rt_resolve_into(g, ident, with_state ? &st : NULL, &t, &err) == 0) {
 			rt_plan p;
 			rt_error e2 = { 0 };
 			if (rt_plan_upgrade(g, &st, &t, &p, &e2) == 0)
@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		rt_error_clear(&err);
 		rt_revset out;
-		if (rt_resolve_range(g, ident, with_state ? &st : NULL, &out, &err) == 0)
+		if (rt_resolve_range_into(g, ident, with_state ? &st : NULL, &out, &err) == 0)
 			rt_revset_free(&out);
 		rt_error_clear(&err);
 	}

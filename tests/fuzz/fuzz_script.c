@@ -1,10 +1,13 @@
 /*
- * fuzz_script.c - libFuzzer target: the migration-file parser on any bytes.
+ * fuzz_script.c - libFuzzer target: the migration-file parser on any bytes,
+ * and the checksums of what it parses (both algorithms; sha256-sql by each
+ * dialect's lexer, whose folded text must never be longer than the section).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "retort.h"
+#include "retort_int.h"
+#include "checksum.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -19,6 +22,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r) {
 		char *sum = rt_revision_checksum(r);
 		free(sum);
+		static const char *const dialects[] = { "postgresql", "sqlite" };
+		for (int d = 0; d < 2; d++) {
+			strbuf folded = STRBUF_INIT;
+			rt_checksum_text(r->upgrade.body ? r->upgrade.body : "", r->upgrade.len,
+					 dialects[d], &folded);
+			if (folded.len > r->upgrade.len)
+				abort();
+			rt_strbuf_release(&folded);
+			sum = rt_checksum(r, dialects[d]);
+			free(sum);
+		}
 		rt_revision_free(r); /* frees text */
 	}
 	rt_error_clear(&err);

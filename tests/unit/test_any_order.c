@@ -186,7 +186,7 @@ static char *diff_files(const char *url, const char *dev_url, const char *a, con
 	rt_error err = { 0 };
 	char *why = NULL;
 	rt_ctx *ctx = rt_ctx_open(cfg, &err);
-	if (!ctx || rt_schema_diff(ctx, from, to, out, &err) < 0) {
+	if (!ctx || rt_schema_diff_into(ctx, from, to, out, &err) < 0) {
 		why = rt_xasprintf("%s%s%s", err.message ? err.message : "?", err.hint ? "\nhint: " : "",
 				   err.hint ? err.hint : "");
 		rt_error_clear(&err);

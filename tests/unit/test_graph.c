@@ -438,7 +438,7 @@ static void test_long_chain(void **state)
 	assert_int_equal(rt_resolve_one(g, "trunk@head", NULL, &r, &err), 0);
 	assert_int_equal(r, N - 1);
 	rt_revset range = { 0 };
-	assert_int_equal(rt_resolve_range(g, "r000010:r000019", NULL, &range, &err), 0);
+	assert_int_equal(rt_resolve_range_into(g, "r000010:r000019", NULL, &range, &err), 0);
 	assert_int_equal(range.n, 10);
 	assert_int_equal(range.v[0], 19);
 	rt_revset_free(&range);

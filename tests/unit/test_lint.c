@@ -27,7 +27,7 @@ static char *lint_str(const lint_case *c, rt_lint_report *r)
 	rt_lint_options o = { .dialect = c->dialect, .nontransactional = c->nontx };
 	rt_error err = { 0 };
 	memset(r, 0, sizeof(*r));
-	if (rt_lint_sql(cfg, &o, c->sql, "m/x.sql", 1, r, &err) < 0)
+	if (rt_lint_sql_into(cfg, &o, c->sql, "m/x.sql", 1, r, &err) < 0)
 		fail_msg("rt_lint_sql: %s", err.message);
 	rt_config_free(cfg);
 	size_t cap = 1, len = 0;
@@ -251,16 +251,18 @@ static void test_rules_and_errors(void **state)
 	rt_lint_report r = { 0 };
 	rt_error err = { 0 };
 	rt_lint_options o = { .dialect = "mysql" };
-	assert_int_equal(rt_lint_sql(cfg, &o, "SELECT 1;", "x.sql", 1, &r, &err), -1);
+	assert_int_equal(rt_lint_sql_into(cfg, &o, "SELECT 1;", "x.sql", 1, &r, &err), -1);
 	assert_int_equal(err.code, RT_EUSAGE);
 	assert_contains(err.message, "mysql");
 	rt_error_clear(&err);
 	/* no URL and no dialect: a configuration error that says what to do */
 	free(cfg->url);
 	cfg->url = NULL;
-	assert_int_equal(rt_lint_sql(cfg, NULL, "SELECT 1;", "x.sql", 1, &r, &err), -1);
+	assert_int_equal(rt_lint_sql_into(cfg, NULL, "SELECT 1;", "x.sql", 1, &r, &err), -1);
 	assert_int_equal(err.code, RT_ECONFIG);
-	assert_contains(err.hint, "--dialect");
+	assert_contains(err.hint, "name the dialect");
+	assert_int_equal(err.fix, RT_FIX_SET);
+	assert_string_equal(err.fix_arg, "dialect");
 	rt_error_clear(&err);
 	assert_int_equal(r.n, 0);
 	rt_config_free(cfg);

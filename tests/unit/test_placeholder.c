@@ -194,7 +194,8 @@ static void test_undefined(void **state)
 	rt_error err = apply_err(cfg, "SELECT 1;\n\nSELECT ${nope};", 7);
 	assert_int_equal(err.line, 9);
 	assert_string_equal(err.message, "placeholder ${nope} is not defined");
-	assert_contains(err.hint, "-x nope=VALUE");
+	assert_int_equal(err.fix, RT_FIX_SET_PLACEHOLDER);
+	assert_string_equal(err.fix_arg, "nope");
 	assert_contains(err.hint, "[placeholders]");
 	rt_error_clear(&err);
 	/* Names are case-sensitive. */

@@ -44,7 +44,7 @@ static int make_plan(const rt_graph *g, const rt_state *st, rt_direction dir,
 	int rc = 0;
 	for (char *save, *tok = strtok_r(buf, " ", &save); tok && rc == 0;
 	     tok = strtok_r(NULL, " ", &save)) {
-		rc = rt_resolve(g, tok, st, &t[n], err);
+		rc = rt_resolve_into(g, tok, st, &t[n], err);
 		if (rc == 0)
 			n++;
 	}
@@ -306,7 +306,9 @@ static void test_s5_depends_on(void **state)
 	assert_int_equal(err.code, RT_ERESOLVE);
 	assert_string_equal(err.message,
 			    "Destination sh01 is not a valid downgrade target from current head(s) ac01: it is not applied");
-	assert_contains(err.hint, "retort upgrade sh01");
+	assert_contains(err.hint, "upgrading to sh01 moves forward");
+	assert_int_equal(err.fix, RT_FIX_UPGRADE);
+	assert_string_equal(err.fix_arg, "sh01");
 	rt_error_clear(&err);
 	UP("heads", "sh01[+sh01] sh02[sh01>sh02] ac02[ac01>ac02]", "ac02,sh02");
 	/* Down to the dependency itself: what depends on it stays. */
@@ -422,7 +424,8 @@ static void test_unknown_rows(void **state)
 	assert_int_equal(err.code, RT_EDB);
 	assert_string_equal(err.message,
 			    "database is at revision deadbeef0000, which no migration file defines (the known heads are: bbbb2222, cccc3333)");
-	assert_contains(err.hint, "retort stamp");
+	assert_contains(err.hint, "stamp the right revision");
+	assert_int_equal(err.fix, RT_FIX_STAMP_PURGE);
 	rt_error_clear(&err);
 
 	rt_direction dirs[] = { RT_UPGRADE, RT_DOWNGRADE, RT_STAMP };

@@ -25,7 +25,7 @@ static char *res(const rt_graph *g, const char *ident, const char *rows)
 		unit_state(g, rows, &st);
 	rt_target t;
 	rt_error err = { 0 };
-	if (rt_resolve(g, ident, rows ? &st : NULL, &t, &err) < 0)
+	if (rt_resolve_into(g, ident, rows ? &st : NULL, &t, &err) < 0)
 		fail_msg("'%s' did not resolve: %s", ident, err.message);
 	char *ids = unit_ids(g, t.revs.v, t.revs.n);
 	if (t.below) {
@@ -46,7 +46,7 @@ static rt_error res_err(const rt_graph *g, const char *ident, const char *rows)
 		unit_state(g, rows, &st);
 	rt_target t;
 	rt_error err = { 0 };
-	if (rt_resolve(g, ident, rows ? &st : NULL, &t, &err) == 0) {
+	if (rt_resolve_into(g, ident, rows ? &st : NULL, &t, &err) == 0) {
 		char *ids = unit_ids(g, t.revs.v, t.revs.n);
 		fail_msg("'%s' resolved to '%s', but should fail", ident, ids);
 	}
@@ -74,7 +74,7 @@ static char *range(const rt_graph *g, const char *r, const char *rows)
 		unit_state(g, rows, &st);
 	rt_revset out;
 	rt_error err = { 0 };
-	if (rt_resolve_range(g, r, rows ? &st : NULL, &out, &err) < 0)
+	if (rt_resolve_range_into(g, r, rows ? &st : NULL, &out, &err) < 0)
 		fail_msg("range '%s' failed: %s", r, err.message);
 	char *ids = unit_ids(g, out.v, out.n);
 	rt_revset_free(&out);
@@ -233,8 +233,9 @@ static void test_s3_two_heads(void **state)
 	assert_int_equal(err.code, RT_ERESOLVE);
 	assert_string_equal(err.message,
 			    "Multiple head revisions are present for given argument 'head': bbbb2222, cccc3333");
-	assert_contains(err.hint, "retort merge");
-	assert_contains(err.hint, "heads");
+	assert_contains(err.hint, "merge revision");
+	assert_int_equal(err.fix, RT_FIX_MERGE);
+	assert_string_equal(err.fix_arg, "heads");
 	rt_error_clear(&err);
 
 	assert_str_free(res(g, "heads", NULL), "bbbb2222,cccc3333");
@@ -397,20 +398,20 @@ static void test_ranges(void **state)
 
 	rt_revset out;
 	rt_error err = { 0 };
-	assert_int_equal(rt_resolve_range(g, "-1:", NULL, &out, &err), -1);
+	assert_int_equal(rt_resolve_range_into(g, "-1:", NULL, &out, &err), -1);
 	assert_int_equal(err.code, RT_EUSAGE);
 	assert_contains(err.message, "relative to the database's current revision");
 	rt_error_clear(&err);
-	assert_int_equal(rt_resolve_range(g, "head", NULL, &out, &err), -1);
+	assert_int_equal(rt_resolve_range_into(g, "head", NULL, &out, &err), -1);
 	assert_contains(err.message, "History range requires [start]:[end]");
 	rt_error_clear(&err);
-	assert_int_equal(rt_resolve_range(g, "a:b:c", NULL, &out, &err), -1);
+	assert_int_equal(rt_resolve_range_into(g, "a:b:c", NULL, &out, &err), -1);
 	assert_int_equal(err.code, RT_EUSAGE);
 	rt_error_clear(&err);
-	assert_int_equal(rt_resolve_range(g, "zzzz:", NULL, &out, &err), -1);
+	assert_int_equal(rt_resolve_range_into(g, "zzzz:", NULL, &out, &err), -1);
 	assert_contains(err.message, "Can't locate revision identified by 'zzzz'");
 	rt_error_clear(&err);
-	assert_int_equal(rt_resolve_range(g, ":zzzz", NULL, &out, &err), -1);
+	assert_int_equal(rt_resolve_range_into(g, ":zzzz", NULL, &out, &err), -1);
 	assert_contains(err.message, "Can't locate revision identified by 'zzzz'");
 	rt_error_clear(&err);
 	rt_graph_free(g);
@@ -418,12 +419,12 @@ static void test_ranges(void **state)
 	g = unit_graph(S2);
 	assert_str_free(range(g, "bbbb:dddd", NULL), "dddd,mmmm,bbbb");
 	assert_str_free(range(g, "aaaa:mmmm", NULL), "mmmm,cccc,bbbb,aaaa");
-	assert_int_equal(rt_resolve_range(g, "bbbb:cccc", NULL, &out, &err), -1);
+	assert_int_equal(rt_resolve_range_into(g, "bbbb:cccc", NULL, &out, &err), -1);
 	assert_int_equal(err.code, RT_ERESOLVE);
 	assert_string_equal(err.message,
 			    "Requested range bbbb:cccc does not refer to ancestor/descendant revisions along the same branch");
 	rt_error_clear(&err);
-	assert_int_equal(rt_resolve_range(g, "dddd:aaaa", NULL, &out, &err), -1);
+	assert_int_equal(rt_resolve_range_into(g, "dddd:aaaa", NULL, &out, &err), -1);
 	assert_contains(err.message, "does not refer to ancestor/descendant revisions");
 	rt_error_clear(&err);
 	rt_graph_free(g);

@@ -481,7 +481,7 @@ static char *create(const rt_config *cfg, const rt_graph *g,
 		    const rt_new_revision *nr, rt_error *err)
 {
 	char *path = NULL;
-	if (rt_revision_create(cfg, g, nr, &path, err) < 0)
+	if (rt_revision_write(cfg, g, nr, &path, err) < 0)
 		return NULL;
 	return path;
 }
@@ -605,7 +605,9 @@ static void test_revision_create_refusals(void **state)
 	assert_null(create(cfg, g, &nr, &err));
 	assert_int_equal(err.code, RT_EUSAGE);
 	assert_string_equal(err.message, "revision id feat is already used as a branch label by revision aaaa (aaaa.sql)");
-	assert_contains(err.hint, "choose another --rev-id");
+	assert_contains(err.hint, "choose another revision id");
+	assert_int_equal(err.fix, RT_FIX_SET);
+	assert_string_equal(err.fix_arg, "rev_id");
 	rt_error_clear(&err);
 	const char *own[] = { "x", "zz" };
 	nr = (rt_new_revision){ .message = "b", .rev_id = "zz", .labels = own, .nlabels = 2 };

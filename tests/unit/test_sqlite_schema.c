@@ -640,6 +640,9 @@ static void empty_full_empty(const char *file)
 	remove_db(pb);
 }
 
+/* Schemas in the SQLite corpus when these tests were written: fewer means files went missing. */
+#define CORPUS_MIN 8
+
 static int cmp_names(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);
@@ -675,7 +678,8 @@ static void test_real_schemas(void **state)
 	(void)state;
 	size_t n;
 	char **names = corpus_files(&n);
-	assert_true(n > 0);
+	if (n < CORPUS_MIN)
+		fail_msg("the SQLite corpus has %zu schemas, fewer than the %d it had", n, CORPUS_MIN);
 	for (size_t i = 0; i < n; i++) {
 		empty_full_empty(names[i]);
 		free(names[i]);
@@ -683,8 +687,12 @@ static void test_real_schemas(void **state)
 	free(names);
 }
 
-/* One schema file into another and back (different schemas sharing names). */
-static void file_to_file(const char *fa, const char *fb)
+/*
+ * One schema file into another and back (different schemas sharing
+ * names); returns the number of operations there, which must be some:
+ * two different files that diff as equal would test nothing.
+ */
+static size_t file_to_file(const char *fa, const char *fb)
 {
 	char *pa = load_file(fa), *pb = load_file(fb);
 	sm_schema *a = introspect(pa), *b = introspect(pb);
@@ -700,6 +708,10 @@ static void file_to_file(const char *fa, const char *fb)
 	assert_sound(pa);
 	printf("# %s -> %s: %zu operations (%zu rebuild), back: %zu\n", strrchr(fa, '/') + 1,
 	       strrchr(fb, '/') + 1, up.n, count_ops(&up, "rebuild table"), down.n);
+	size_t n = up.n;
+	if (!up.n || !down.n)
+		fail_msg("%s -> %s: %zu operations there, %zu back: the pair tests nothing",
+			 fa, fb, up.n, down.n);
 	rt_sm_ops_free(&up);
 	rt_sm_ops_free(&down);
 	rt_sm_free(a);
@@ -707,16 +719,24 @@ static void file_to_file(const char *fa, const char *fb)
 	rt_sm_free(got);
 	remove_db(pa);
 	remove_db(pb);
+	return n;
 }
 
-/* Each real schema into the next one (in name order) and back. */
+/*
+ * Each real schema into the next one (in name order) and back: every file
+ * of the corpus takes part (at least the CORPUS_MIN it had when this was written),
+ * and each pair differs.
+ */
 static void test_real_schema_pairs(void **state)
 {
 	(void)state;
-	size_t n;
+	size_t n, pairs = 0;
 	char **names = corpus_files(&n);
+	if (n < CORPUS_MIN)
+		fail_msg("the SQLite corpus has %zu schemas, fewer than the %d it had", n, CORPUS_MIN);
 	for (size_t i = 0; i + 1 < n; i++)
-		file_to_file(names[i], names[i + 1]);
+		pairs += file_to_file(names[i], names[i + 1]) > 0;
+	assert_int_equal(pairs, n - 1);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
@@ -1280,6 +1300,8 @@ static void test_random_tables(void **state)
 	/* RT_RANDOM_TABLES=N[:SEED] runs more (or other) pairs. */
 	const char *env = getenv("RT_RANDOM_TABLES");
 	int count = env ? atoi(env) : 150;
+	if (count < 1)
+		fail_msg("RT_RANDOM_TABLES=%s runs no pair: a test that checks nothing does not pass", env);
 	if (env && strchr(env, ':'))
 		rnd_state = strtoul(strchr(env, ':') + 1, NULL, 10);
 	for (int i = 0; i < count; i++) {
@@ -1305,6 +1327,10 @@ static void test_random_tables(void **state)
 	}
 	printf("# random tables: %d pairs each way; %zu ALTER operations, %zu rebuilds\n",
 	       count, alters, rebuilds);
+	/* Both ways of changing a table were exercised (150 pairs give dozens of each). */
+	if (count >= 50 && (alters < 5 || rebuilds < 5))
+		fail_msg("%d random pairs gave %zu ALTER operations and %zu rebuilds: the generator no longer exercises both",
+			 count, alters, rebuilds);
 }
 
 /* A schema of related objects: p, c referencing p, maybe g, log, views, a trigger. */
@@ -1352,6 +1378,8 @@ static void test_random_schemas(void **state)
 	(void)state;
 	const char *env = getenv("RT_RANDOM_TABLES");
 	int count = env ? atoi(env) : 150;
+	if (count < 1)
+		fail_msg("RT_RANDOM_TABLES=%s runs no pair: a test that checks nothing does not pass", env);
 	for (int i = 0; i < count; i++) {
 		char *a = random_schema(), *b = random_schema();
 		trip t = { a, b, "INSERT INTO p (id, name) VALUES (1, 'a'); INSERT INTO c (id, pid, v) VALUES (1, 1, 'x');",

@@ -28,7 +28,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "retort.h"
+#include "retort_int.h"
 
 /* Fail the test unless haystack contains needle (showing both). */
 #define assert_contains(haystack, needle)                                    \

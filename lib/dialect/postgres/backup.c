@@ -170,23 +170,34 @@ static int run_pg_dump(const char *pg_dump, int svc, const char *dest, rt_error 
 		return rt_fail_at(err, RT_EIO, dest, 0, "cannot write: %s", strerror(errno));
 	char svcpath[32];
 	snprintf(svcpath, sizeof(svcpath), "/dev/fd/%d", svc);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(out);
-		return rt_fail(err, RT_EFAIL, "cannot start pg_dump: %s", strerror(errno));
-	}
-	if (pid == 0) {
+	/*
+	 * The path, arguments and environment are made before fork, so the
+	 * child only calls async-signal-safe functions: the host program may
+	 * have threads, and a malloc or environment lock held by one of them
+	 * would hang a child that called setenv or malloc.
+	 */
+	char *exe = rt_proc_find(pg_dump);
+	char *svcfile = rt_xasprintf("PGSERVICEFILE=%s", svcpath);
+	const char *const env[] = { svcfile, "PGSERVICE=retort", NULL };
+	char **envp = rt_proc_envp(env);
+	char *argv[] = { (char *)pg_dump, "--format=custom", "--no-password", NULL };
+	pid_t pid = exe ? fork() : 0;
+	if (exe && pid == 0) {
 		if (dup2(out, 1) < 0)
 			_exit(126);
 		fcntl(svc, F_SETFD, 0); /* kept across exec */
-		setenv("PGSERVICEFILE", svcpath, 1);
-		setenv("PGSERVICE", "retort", 1);
-		execlp(pg_dump, pg_dump, "--format=custom", "--no-password", (char *)NULL);
+		execve(exe, argv, envp);
 		_exit(127);
 	}
+	int saved = errno;
+	free(envp);
+	free(svcfile);
+	free(exe);
 	close(out);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	if (pid < 0)
+		return rt_fail(err, RT_EFAIL, "cannot start pg_dump: %s", strerror(saved));
+	int status = 127 << 8; /* not found: as the shell says it */
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;

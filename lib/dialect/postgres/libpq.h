@@ -16,7 +16,7 @@
 #ifndef RT_LIBPQ_H
 #define RT_LIBPQ_H
 
-#include "retort.h"
+#include "retort_int.h"
 
 #include <libpq-fe.h>
 
@@ -29,7 +29,9 @@
 	X(PQgetvalue)                                                       \
 	X(PQnfields) X(PQntuples) X(PQputCopyEnd) X(PQresultErrorField)     \
 	X(PQresultStatus) X(PQserverVersion) X(PQsetNoticeProcessor)        \
-	X(PQstatus) X(PQtransactionStatus)
+	X(PQstatus) X(PQtransactionStatus)                                  \
+	X(PQbackendPID) X(PQconsumeInput) X(PQisBusy) X(PQsendQuery)       \
+	X(PQsocket)
 
 /* One pointer per function, each of the function's own type. */
 typedef struct rt_libpq_api {
@@ -48,6 +50,11 @@ extern rt_libpq_api rt_libpq;
 int rt_libpq_load(rt_error *err);
 
 #ifndef RT_LIBPQ_NO_MACROS
+#define PQbackendPID (*rt_libpq.PQbackendPID)
+#define PQconsumeInput (*rt_libpq.PQconsumeInput)
+#define PQisBusy (*rt_libpq.PQisBusy)
+#define PQsendQuery (*rt_libpq.PQsendQuery)
+#define PQsocket (*rt_libpq.PQsocket)
 #define PQclear (*rt_libpq.PQclear)
 #define PQcmdStatus (*rt_libpq.PQcmdStatus)
 #define PQcmdTuples (*rt_libpq.PQcmdTuples)

@@ -17,8 +17,10 @@
 #include "dialect/postgres/libpq.h"
 #include "dialect/postgres/pg_internal.h"
 #include "sqltext.h"
+#include "util/pidtag.h"
 
 #include <stdint.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
@@ -32,7 +34,21 @@ struct rt_conn {
 	int in_tx;
 	char *tables_schema; /* where retort's tables are, once read */
 	char state[6];       /* SQLSTATE of the last failed statement of a file */
+	char *url;       /* for the second connection that looks at lock waits */
+	rt_pg_watch watch; /* statements' lock waits, reported once the run holds the lock */
 };
+
+/* Close and free a connection (c may be NULL). */
+static void conn_free(rt_conn *c)
+{
+	if (!c)
+		return;
+	PQfinish(c->pg); /* ends the session: its advisory lock goes with it */
+	free(c->masked);
+	free(c->url);
+	free(c->tables_schema);
+	free(c);
+}
 
 static void ignore_notice(void *arg, const char *message)
 {
@@ -78,6 +94,9 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 	const char *vals[] = { "retort", cfg->url, NULL };
 	rt_conn *c = rt_xcalloc(1, sizeof(*c));
 	c->masked = rt_url_mask(cfg->url);
+	c->url = rt_xstrdup(cfg->url);
+	c->watch.url = c->url;
+	c->watch.lock_timeout = cfg->lock_timeout && strspn(cfg->lock_timeout, "0 msinhd") != strlen(cfg->lock_timeout);
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
 		strbuf msg = STRBUF_INIT;
@@ -86,11 +105,9 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 		rt_url_hide_secrets(&msg, cfg->url);
 		rt_fail(err, RT_EDB, "cannot connect to %s: %s", c->masked, msg.buf);
 		const char *pw_hint = rt_url_password_hint(cfg->url);
-		rt_hint(err, "%s", pw_hint ? pw_hint : "check the URL (url in retort.ini, DATABASE_URL or --url), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
+		rt_hint(err, "%s", pw_hint ? pw_hint : "check the URL (url in retort.ini or DATABASE_URL), that the server runs, and the password (~/.pgpass or PGPASSWORD)");
 		rt_strbuf_release(&msg);
-		PQfinish(c->pg);
-		free(c->masked);
-		free(c);
+		conn_free(c);
 		return NULL;
 	}
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
@@ -107,9 +124,7 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 	for (size_t i = 0; i < setup.n; i++)
 		if (pg_exec(c, setup.v[i], err) < 0) {
 			rt_strlist_free(&setup);
-			PQfinish(c->pg);
-			free(c->masked);
-			free(c);
+			conn_free(c);
 			return NULL;
 		}
 	rt_strlist_free(&setup);
@@ -118,12 +133,7 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 
 static void pg_disconnect(rt_conn *c)
 {
-	if (!c)
-		return;
-	PQfinish(c->pg); /* ends the session: its advisory lock goes with it */
-	free(c->masked);
-	free(c->tables_schema);
-	free(c);
+	conn_free(c);
 }
 
 /* Byte offset of a 1-based character position (the server counts characters). */
@@ -165,10 +175,46 @@ static void describe(PGresult *res, PGconn *pg, strbuf *sb, long *pos)
 	*pos = p ? strtol(p, NULL, 10) : 0;
 }
 
-/* Run one statement; results are discarded.  COPY FROM STDIN is refused. */
-static PGresult *run(rt_conn *c, const char *sql, int *ok)
+/*
+ * What kind of failure a result is (see rt_fault), by its SQLSTATE class;
+ * with no result, a connection gone bad.
+ */
+static rt_fault pg_fault(const PGresult *res, PGconn *pg)
 {
-	PGresult *res = PQexec(c->pg, sql);
+	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (!s || strlen(s) != 5)
+		return PQstatus(pg) == CONNECTION_BAD ? RT_FAULT_CONNECTION : RT_FAULT_STATEMENT;
+	static const struct { const char *prefix; rt_fault fault; } classes[] = {
+		{ "23", RT_FAULT_CONSTRAINT },
+		{ "22", RT_FAULT_DATA },
+		{ "55P03", RT_FAULT_LOCK },  /* lock_not_available (lock_timeout, NOWAIT) */
+		{ "40P01", RT_FAULT_LOCK },  /* deadlock_detected */
+		{ "40001", RT_FAULT_LOCK },  /* serialization_failure */
+		{ "57014", RT_FAULT_LOCK },  /* query_canceled (statement_timeout) */
+		{ "57P", RT_FAULT_CONNECTION }, /* server shut down */
+		{ "08", RT_FAULT_CONNECTION },
+		{ "42501", RT_FAULT_PERMISSION }, /* insufficient_privilege */
+		{ "25006", RT_FAULT_PERMISSION }, /* read_only_sql_transaction (a standby) */
+		{ "53", RT_FAULT_IO },        /* disk full, out of memory, too many connections */
+		{ "58", RT_FAULT_IO },        /* system error, I/O error */
+		{ "XX", RT_FAULT_IO },        /* internal error, data corrupted */
+	};
+	for (size_t i = 0; i < sizeof(classes) / sizeof(*classes); i++)
+		if (!strncmp(s, classes[i].prefix, strlen(classes[i].prefix)))
+			return classes[i].fault;
+	return RT_FAULT_STATEMENT;
+}
+
+/*
+ * Run one statement; results are discarded.  COPY FROM STDIN is refused.
+ * what names the statement when a wait for a lock is reported (NULL:
+ * not watched).
+ */
+static PGresult *run(rt_conn *c, const char *sql, const char *what, int *ok)
+{
+	rt_pg_watch w = c->watch;
+	w.what = what;
+	PGresult *res = rt_pg_exec_watched(c->pg, sql, what ? &w : NULL);
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COPY_IN) {
 		PQputCopyEnd(c->pg, "COPY FROM STDIN is not supported in migrations");
@@ -225,7 +271,9 @@ static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 {
 	char *sql = rt_xstrndup(s->sql, s->len);
 	int ok;
-	PGresult *res = run(c, sql, &ok);
+	char *what = rt_xasprintf("the statement at %s:%d", file ? file : "(SQL)", s->line);
+	PGresult *res = run(c, sql, what, &ok);
+	free(what);
 	*rows = 0;
 	if (ok && res) {
 		const char *tag = PQcmdStatus(res);
@@ -245,6 +293,7 @@ static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 			rt_stmt_position(s, char_to_byte(sql, s->len, pos), &line, &col);
 		rt_fail_at(err, RT_ESQL, file, line, "%s", sb.buf);
 		err->column = col;
+		err->fault = pg_fault(res, c->pg);
 		rt_strbuf_release(&sb);
 	}
 	PQclear(res);
@@ -301,12 +350,16 @@ static int pg_exec_schema_stmt(rt_conn *c, const rt_stmt *s, const char *file, i
 static int pg_exec(rt_conn *c, const char *sql, rt_error *err)
 {
 	int ok;
-	PGresult *res = run(c, sql, &ok);
+	char *what = rt_xasprintf("retort's statement %.40s%s", sql, strlen(sql) > 40 ? "..." : "");
+	PGresult *res = run(c, sql, what, &ok);
+	free(what);
 	if (!ok) {
 		strbuf sb = STRBUF_INIT;
 		long pos;
 		describe(res, c->pg, &sb, &pos);
 		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->masked, sb.buf, sql);
+		if (err)
+			err->fault = pg_fault(res, c->pg);
 		rt_strbuf_release(&sb);
 	}
 	PQclear(res);
@@ -487,6 +540,8 @@ static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 		   rt_error *err)
 {
 	int64_t key = lock_key(c, cfg);
+	c->watch.fn = fn; /* from now on, statements that wait for a lock say so */
+	c->watch.ud = ud;
 	char *sql = rt_xasprintf("SELECT pg_catalog.pg_try_advisory_lock(%lld)", (long long)key);
 	double start = mono(), delay = 0.05;
 	int told = 0, rc = 0;
@@ -510,7 +565,8 @@ static int pg_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 			rc = rt_fail(err, RT_ELOCK,
 				     "another retort held the migration lock on %s for more than %g s (holder: backend %s)",
 				     c->masked, cfg->lock_wait, who.len ? who.buf : "unknown");
-			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait); pg_terminate_backend(pid) ends a stuck one");
+			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini; pg_terminate_backend(pid) ends a stuck one");
+			rt_fix_with(err, RT_FIX_SET, "lock_wait");
 			rt_strbuf_release(&who);
 			break;
 		}
@@ -581,11 +637,10 @@ int rt_pg_in_transaction(rt_conn *c)
 }
 
 /*
- * A connection to the server where scratch databases are made: dev_url
- * when set, else url.  That database may not exist yet (a project's first
+ * See pg_internal.h.  That database may not exist yet (a project's first
  * diff), so the server's "postgres" database is tried next.
  */
-static PGconn *scratch_server(const rt_config *cfg, rt_error *err)
+PGconn *rt_pg_scratch_server(const rt_config *cfg, rt_error *err)
 {
 	const char *base = cfg->dev_url ? cfg->dev_url : cfg->url;
 	const char *keys[] = { "application_name", "dbname", NULL, NULL };
@@ -657,24 +712,25 @@ static char *conninfo_db(const char *conninfo)
 }
 
 /*
- * A new, empty database on the dev server (retort_scratch_<pid>_<random>,
- * from template0 so nothing of template1 leaks in); *url gets a libpq
- * connection string for it.
+ * A new, empty database on the dev server, from template0 so nothing of
+ * template1 leaks in, named retort_scratch_<pidtag>_<n> (util/pidtag.h)
+ * so a later run can tell when the process that made it is gone; *url
+ * gets a libpq connection string for it.
  */
 static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 {
 	*url = NULL;
 	if (rt_libpq_load(err) < 0)
 		return -1;
-	PGconn *pg = scratch_server(cfg, err);
+	PGconn *pg = rt_pg_scratch_server(cfg, err);
 	if (!pg)
 		return -1;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	static _Atomic unsigned counter; /* scratch databases may be made by two threads at once */
-	unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)ts.tv_sec << 7) ^ (++counter * 2654435761u);
+	static unsigned counter; /* atomic: contexts on several threads make scratch databases */
+	char *tag = rt_pidtag_new();
 	char name[64];
-	snprintf(name, sizeof(name), "retort_scratch_%ld_%08x", (long)getpid(), r);
+	snprintf(name, sizeof(name), "retort_scratch_%s_%u", tag,
+		 __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
+	free(tag);
 	char *sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
 	PGresult *res = PQexec(pg, sql);
 	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
@@ -708,7 +764,7 @@ static void pg_scratch_drop(const rt_config *cfg, const char *url)
 		free(db);
 		db = NULL;
 	}
-	PGconn *pg = db ? scratch_server(cfg, &err) : NULL;
+	PGconn *pg = db ? rt_pg_scratch_server(cfg, &err) : NULL;
 	rt_error_clear(&err);
 	if (pg) {
 		char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s%s", db,
@@ -756,5 +812,6 @@ const rt_dialect rt_dialect_postgres = {
 	.diff = rt_pg_diff,
 	.rename = rt_pg_rename,
 	.scratch_create = pg_scratch_create,
+	.scratch_sweep = rt_pg_scratch_sweep,
 	.scratch_drop = pg_scratch_drop,
 };

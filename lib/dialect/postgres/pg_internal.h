@@ -4,7 +4,7 @@
 #ifndef RT_PG_INTERNAL_H
 #define RT_PG_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 #include "schema/model.h"
 #include "schema/ops.h"
@@ -77,5 +77,55 @@ void rt_pg_ident(strbuf *sb, const char *name);
 void rt_pg_qname(strbuf *sb, const char *schema, const char *name);
 
 int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err);
+
+/*
+ * A connection to the server where scratch databases are made: dev_url
+ * when set, else url; NULL with err when there is none.
+ */
+struct pg_conn *rt_pg_scratch_server(const rt_config *cfg, rt_error *err);
+/*
+ * How a statement's wait for a lock is reported (lockwatch.c): what the
+ * statement is ("the statement at m/x.sql:12"), the run's event callback
+ * (NULL: not watched), the URL for a second connection, and whether a
+ * lock_timeout is set.
+ */
+typedef struct rt_pg_watch {
+	const char *what;
+	rt_event_fn fn;
+	void *ud;
+	const char *url;
+	int lock_timeout;
+} rt_pg_watch;
+/*
+ * PQexec(pg, sql), reporting through w->fn, within a second, that the
+ * statement waits for a lock and who holds it.  w NULL: plain PQexec.
+ */
+struct pg_result *rt_pg_exec_watched(struct pg_conn *pg, const char *sql, const rt_pg_watch *w);
+
+/*
+ * Statements nested too deeply for the stack (deep.c).  rt_pg_depth bounds
+ * how deeply the parse of sql can nest (bound) and says where the
+ * statement with the largest bound starts (at, a byte offset).
+ * rt_pg_on_stack runs fn(arg) on a stack that holds a parse of that
+ * depth -- the caller's own for a small one, else a thread's -- or
+ * returns -1 without running it when the bound passes RT_PG_MAX_DEPTH or
+ * no such stack can be had.
+ */
+#define RT_PG_MAX_DEPTH 10000
+typedef struct rt_pg_depth_bound {
+	size_t bound;
+	size_t at;
+} rt_pg_depth_bound;
+void rt_pg_depth(const char *sql, size_t len, rt_pg_depth_bound *d);
+int rt_pg_on_stack(size_t bound, void (*fn)(void *), void *arg);
+/*
+ * The error for a section rt_pg_on_stack refused (sql NUL-terminated):
+ * file:line of the deepest statement, what to do; -1.
+ */
+int rt_pg_too_deep(const char *sql, const rt_pg_depth_bound *d, int first_line,
+		   const char *file, rt_error *err);
+
+/* The dialect's scratch_sweep (scratch_sweep.c). */
+void rt_pg_scratch_sweep(const rt_config *cfg, rt_strlist *notes);
 
 #endif

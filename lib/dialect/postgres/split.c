@@ -204,16 +204,33 @@ static int copies_client_data(const PgQuery__Node *n)
 	       (!n->copy_stmt->filename || !*n->copy_stmt->filename);
 }
 
+/* One split: its input, and what it gives (split_parsed fills rc, out, err). */
+typedef struct split_job {
+	const char *sql;
+	size_t len;
+	int first_line;
+	const char *file;
+	rt_stmtlist *out;
+	rt_error *err;
+	int rc;
+} split_job;
+
 /*
- * See pg_internal.h.  A syntax error fails the whole section before
- * anything runs, at the parser's cursor (which counts characters, not
- * bytes).  Each statement starts at its first non-blank byte and ends
- * before the ';' that closes it (the last one without ';' runs to the
- * end); one cursor moving forward gives every position, in linear time.
+ * The split itself (see rt_pg_split), run on a stack deep enough for the
+ * parse (deep.c).  A syntax error fails the whole section before anything
+ * runs, at the parser's cursor (which counts characters, not bytes).
+ * Each statement starts at its first non-blank byte and ends before the
+ * ';' that closes it (the last one without ';' runs to the end); one
+ * cursor moving forward gives every position, in linear time.
  */
-int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
-		rt_stmtlist *out, rt_error *err)
+static void split_parsed(void *arg)
 {
+	split_job *j = arg;
+	const char *sql = j->sql, *file = j->file;
+	size_t len = j->len;
+	int first_line = j->first_line;
+	rt_stmtlist *out = j->out;
+	rt_error *err = j->err;
 	char *text = rt_xstrndup(sql, len);
 	blank_restrict_lines(text, len);
 	PgQueryProtobufParseResult res = pg_query_parse_protobuf(text);
@@ -275,10 +292,55 @@ int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
 		out->v[out->n - 1].nontx_kind = kind;
 		out->v[out->n - 1].nontx = kind != NULL;
 		out->v[out->n - 1].session = raw->stmt && changes_session(raw->stmt);
+		/* Whatever its WITH clause does, PostgreSQL counts the rows of the main statement. */
+		out->v[out->n - 1].rows = raw->stmt &&
+			(raw->stmt->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ||
+			 raw->stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ||
+			 raw->stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT ||
+			 raw->stmt->node_case == PG_QUERY__NODE__NODE_MERGE_STMT);
 	}
 	pg_query__parse_result__free_unpacked(tree, NULL);
 done:
 	pg_query_free_protobuf_parse_result(res);
 	free(text);
-	return rc;
+	j->rc = rc;
+}
+
+/* See pg_internal.h: rt_pg_too_deep. */
+int rt_pg_too_deep(const char *sql, const rt_pg_depth_bound *d, int first_line,
+		   const char *file, rt_error *err)
+{
+	int line, col;
+	size_t at = d->at + rt_sql_skip_blank(sql + d->at, strlen(sql + d->at));
+	rt_sql_position(sql, at, first_line, &line, &col);
+	if (d->bound > RT_PG_MAX_DEPTH)
+		rt_fail_at(err, RT_ESCRIPT, file, line,
+			   "this statement nests too deeply for retort's parser (up to %zu levels; at most %d)",
+			   d->bound, RT_PG_MAX_DEPTH);
+	else
+		rt_fail_at(err, RT_ESCRIPT, file, line,
+			   "not enough memory for the stack that parsing this statement needs (up to %zu levels deep)",
+			   d->bound);
+	err->column = col;
+	rt_hint(err, "split it into smaller statements (a long chain of + or || or UNION into several, through a temporary table if need be); nothing was run");
+	return -1;
+}
+
+/*
+ * See pg_internal.h.  The parse runs on a stack deep enough for the
+ * section's nesting (deep.c); a section too deep for any is refused.
+ */
+int rt_pg_split(const char *sql, size_t len, int first_line, const char *file,
+		rt_stmtlist *out, rt_error *err)
+{
+	rt_pg_depth_bound d;
+	rt_pg_depth(sql, len, &d);
+	split_job j = { sql, len, first_line, file, out, err, 0 };
+	if (rt_pg_on_stack(d.bound, split_parsed, &j) < 0) {
+		char *text = rt_xstrndup(sql, len);
+		rt_pg_too_deep(text, &d, first_line, file, err);
+		free(text);
+		return -1;
+	}
+	return j.rc;
 }

@@ -7,7 +7,7 @@
  * and a failure leaves nothing behind.  Concurrent retort processes are
  * serialised by an flock() on the database file for the whole run (flock
  * locks are separate from the POSIX locks SQLite itself takes), and each
- * transaction also waits on SQLite's busy timeout for other writers.
+ * transaction also waits for other writers (busy.c), saying so.
  */
 #include "internal.h"
 #include "dialect/dialect.h"
@@ -30,6 +30,7 @@ struct rt_conn {
 	char *path;  /* file name, or ":memory:" */
 	int lockfd;  /* open on the database file while the lock is held */
 	int in_tx;
+	rt_sq_busy busy; /* waiting for other connections' locks (busy.c) */
 };
 
 /*
@@ -75,10 +76,32 @@ int rt_sqlite_path(const char *url, const char *dir, char **path,
 	return 0;
 }
 
+/* What kind of failure an SQLite result code is (see rt_fault). */
+static rt_fault sq_fault(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_BUSY: case SQLITE_LOCKED:
+		return RT_FAULT_LOCK;
+	case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_CORRUPT: case SQLITE_NOTADB:
+	case SQLITE_NOMEM: case SQLITE_PROTOCOL: case SQLITE_NOLFS:
+		return RT_FAULT_IO;
+	case SQLITE_READONLY: case SQLITE_PERM: case SQLITE_CANTOPEN: case SQLITE_AUTH:
+		return RT_FAULT_PERMISSION;
+	case SQLITE_CONSTRAINT:
+		return RT_FAULT_CONSTRAINT;
+	case SQLITE_MISMATCH: case SQLITE_TOOBIG:
+		return RT_FAULT_DATA;
+	default:
+		return RT_FAULT_STATEMENT;
+	}
+}
+
 static int sqlite_fail(rt_conn *c, rt_error *err, const char *what)
 {
-	return rt_fail(err, RT_EDB, "%s: %s: %s", c->path, what,
-		       sqlite3_errmsg(c->db));
+	rt_fail(err, RT_EDB, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+	if (err)
+		err->fault = sq_fault(sqlite3_extended_errcode(c->db));
+	return -1;
 }
 
 /*
@@ -88,8 +111,7 @@ static int sqlite_fail(rt_conn *c, rt_error *err, const char *what)
  * killed mid-migration leaves a hot journal, which only a connection that
  * can write rolls back -- a read-only one fails every query ("attempt to
  * write a readonly database").  Every statement waits up to lock_wait for
- * other writers (the busy timeout); errors carry SQLite's extended result
- * codes.
+ * other writers (busy.c); errors carry SQLite's extended result codes.
  */
 static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 			   rt_error *err)
@@ -135,8 +157,9 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 		free(c);
 		return NULL;
 	}
-	double wait = cfg->lock_wait > 0 ? cfg->lock_wait : 0;
-	sqlite3_busy_timeout(c->db, (int)(wait * 1000));
+	c->busy.limit = cfg->lock_wait > 0 ? cfg->lock_wait : 0;
+	c->busy.path = c->path;
+	sqlite3_busy_handler(c->db, rt_sq_busy_handler, &c->busy);
 	sqlite3_extended_result_codes(c->db, 1);
 	/*
 	 * Foreign keys unenforced, as in SQLite's default and its CLI: the
@@ -207,7 +230,9 @@ static int run(rt_conn *c, const char *sql, int *err_off, rt_error *err)
 		if (rc != SQLITE_OK) {
 			int off = sqlite3_error_offset(c->db);
 			*err_off = (int)(start - sql) + (off >= 0 ? off : 0);
-			return rt_fail(err, RT_ESQL, "%s", sqlite3_errmsg(c->db));
+			rt_fail(err, RT_ESQL, "%s", sqlite3_errmsg(c->db));
+			err->fault = sq_fault(sqlite3_extended_errcode(c->db));
+			return -1;
 		}
 		if (!st)
 			continue; /* whitespace or a comment */
@@ -216,12 +241,14 @@ static int run(rt_conn *c, const char *sql, int *err_off, rt_error *err)
 			if (fk_check) {
 				*err_off = (int)(start - sql);
 				fk_violation(st, err);
+				err->fault = RT_FAULT_CONSTRAINT;
 				sqlite3_finalize(st);
 				return -1;
 			}
 		if (rc != SQLITE_DONE) {
 			*err_off = (int)(start - sql);
 			rt_fail(err, RT_ESQL, "%s", sqlite3_errmsg(c->db));
+			err->fault = sq_fault(sqlite3_extended_errcode(c->db));
 			sqlite3_finalize(st);
 			return -1;
 		}
@@ -246,9 +273,11 @@ static int sq_exec_stmt(rt_conn *c, const rt_stmt *s, const char *file,
 		if (off >= 0)
 			rt_stmt_position(s, (size_t)off, &line, &col);
 		char *m = err->message;
+		rt_fault fault = err->fault;
 		err->message = NULL;
 		rt_fail_at(err, RT_ESQL, file, line, "%s", m);
 		err->column = col;
+		err->fault = fault;
 		free(m);
 	}
 	free(sql);
@@ -300,8 +329,10 @@ static int sq_exec(rt_conn *c, const char *sql, rt_error *err)
 	int off;
 	if (run(c, sql, &off, err) < 0) {
 		char *m = err->message;
+		rt_fault fault = err->fault;
 		err->message = NULL;
 		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->path, m, sql);
+		err->fault = fault;
 		free(m);
 		return -1;
 	}
@@ -362,10 +393,19 @@ static int sq_table_exists(rt_conn *c, const char *schema, const char *table,
  */
 static int sq_begin(rt_conn *c, rt_error *err)
 {
+	/* Again, in case a migration's PRAGMA busy_timeout replaced the handler. */
+	sqlite3_busy_handler(c->db, rt_sq_busy_handler, &c->busy);
 	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		sqlite_fail(c, err, "cannot begin a transaction");
+		strbuf who = STRBUF_INIT;
 		if (sqlite3_errcode(c->db) == SQLITE_BUSY)
-			rt_hint(err, "another process kept the database locked for longer than lock_wait");
+			rt_sq_lock_holder(c->path, 0, &who);
+		if (who.len) { /* "database is locked (by process 4242 (python3))" */
+			char *m = rt_xasprintf("%s (by %s)", err->message, who.buf);
+			free(err->message);
+			err->message = m;
+		}
+		rt_strbuf_release(&who);
 		return -1;
 	}
 	c->in_tx = 1;
@@ -421,6 +461,8 @@ static int sq_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 	if (c->lockfd < 0)
 		return rt_fail(err, RT_EDB, "%s: cannot open for locking: %s",
 			       c->path, strerror(errno));
+	c->busy.fn = fn; /* from now on, waits for other writers are reported too */
+	c->busy.ud = ud;
 	double start = now_seconds();
 	int told = 0;
 	while (flock(c->lockfd, LOCK_EX | LOCK_NB) < 0) {
@@ -432,12 +474,16 @@ static int sq_lock(rt_conn *c, const rt_config *cfg, rt_event_fn fn, void *ud,
 			rt_fail(err, RT_ELOCK,
 				"another retort process held the migration lock on %s for more than %g s",
 				c->path, cfg->lock_wait);
-			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini (or --lock-wait)");
+			rt_hint(err, "wait for it to finish, or raise lock_wait in retort.ini");
+			rt_fix_with(err, RT_FIX_SET, "lock_wait");
 			return -1;
 		}
 		if (!told && fn) {
-			char *text = rt_xasprintf("another retort process is migrating %s; waiting up to %g s",
-					       c->path, cfg->lock_wait);
+			strbuf who = STRBUF_INIT;
+			rt_sq_lock_holder(c->path, 1, &who);
+			char *text = rt_xasprintf("%s is migrating %s; waiting up to %g s",
+					       who.len ? who.buf : "another retort process", c->path, cfg->lock_wait);
+			rt_strbuf_release(&who);
 			rt_event ev = { .kind = RT_EV_LOCK_WAIT, .text = text };
 			fn(&ev, ud);
 			free(text);
@@ -495,7 +541,10 @@ static void sq_user_expr(rt_conn *c, strbuf *sb)
 		rt_strbuf_adds(sb, "NULL");
 		return;
 	}
-	struct passwd *pw = getpwuid(geteuid());
+	struct passwd pwd, *pw = NULL;
+	char buf[1024];
+	if (getpwuid_r(geteuid(), &pwd, buf, sizeof(buf), &pw) != 0)
+		pw = NULL;
 	const char *name = pw ? pw->pw_name : getenv("USER");
 	rt_sql_literal(sb, name);
 }
@@ -534,5 +583,6 @@ const rt_dialect rt_dialect_sqlite = {
 	.diff = rt_sqlite_diff,
 	.rename = rt_sqlite_rename,
 	.scratch_create = rt_sqlite_scratch_create,
+	.scratch_sweep = rt_sqlite_scratch_sweep,
 	.scratch_drop = rt_sqlite_scratch_drop,
 };

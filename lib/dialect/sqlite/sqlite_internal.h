@@ -4,7 +4,7 @@
 #ifndef RT_SQLITE_INTERNAL_H
 #define RT_SQLITE_INTERNAL_H
 
-#include "retort.h"
+#include "retort_int.h"
 #include "dialect/dialect.h"
 #include "util/strbuf.h"
 
@@ -28,6 +28,26 @@ int rt_sqlite_split(const char *sql, size_t len, int first_line,
 int rt_sq_read_begin(rt_conn *c);
 void rt_sq_read_end(rt_conn *c, int started);
 
+/*
+ * Waiting for another connection's lock (busy.c): SQLite's busy handler
+ * over an rt_sq_busy, which reports a wait longer than half a second
+ * through fn (when set), naming the process that holds the lock.
+ */
+typedef struct rt_sq_busy {
+	double limit;    /* seconds to wait in all (lock_wait) */
+	double started;  /* when the current wait began */
+	int told;        /* the current wait was reported */
+	rt_event_fn fn;  /* where to report it, or NULL */
+	void *ud;
+	const char *path;
+} rt_sq_busy;
+int rt_sq_busy_handler(void *busy, int count);
+/*
+ * "process 1234 (name)" holding a lock on the database at path, when known:
+ * retort's migration lock (flock), or else SQLite's own.
+ */
+void rt_sq_lock_holder(const char *path, int flock, strbuf *out);
+
 /* The connection state between migrations (session.c; see dialect.h). */
 int rt_sqlite_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
 void rt_sqlite_session_undo(const rt_strlist *was, const rt_strlist *now,
@@ -43,6 +63,7 @@ int rt_sqlite_rename(struct sm_schema *s, const struct sm_schema *target,
 int rt_sqlite_diff(const struct sm_schema *from, const struct sm_schema *to,
 		   const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err);
+void rt_sqlite_scratch_sweep(const rt_config *cfg, rt_strlist *notes);
 void rt_sqlite_scratch_drop(const rt_config *cfg, const char *url);
 
 /*

@@ -1,0 +1,137 @@
+/*
+ * checksum.c - the checksum of a revision: what tells `verify` that an
+ * applied migration's file was edited afterwards.
+ *
+ * A checksum is "algorithm:hex", recorded in the history table whenever a
+ * revision is applied or stamped.  Two algorithms exist:
+ *
+ *   sha256      SHA-256 of the upgrade section, line endings normalised,
+ *               lines that start with "-- retort:lint-ignore" left out.
+ *               Recorded up to retort 0.1; still computed to check rows
+ *               recorded by it (rt_revision_checksum, in ctx.c).
+ *   sha256-sql  SHA-256 of the upgrade section with what cannot change
+ *               what the SQL does taken out: every comment (found by the
+ *               dialect's lexer, so "--" inside a string literal is data),
+ *               and white space outside string literals, quoted names and
+ *               dollar-quoted bodies: each run of it, comments included,
+ *               becomes one space where it separates two words or two
+ *               operator characters (which it keeps apart: "- -1" is not
+ *               "--1") and nothing elsewhere ("( id" is "(id"), with line
+ *               endings normalised inside quoted text too.  A license header, a
+ *               reworded comment, a lint-ignore tag or re-indented SQL keep
+ *               the sum; any change to code or quoted text changes it.
+ *
+ * New rows get sha256-sql; `verify` computes each file's sum by the
+ * algorithm its recorded row names, so databases migrated before keep
+ * verifying.
+ */
+#include "internal.h"
+#include "checksum.h"
+#include "placeholder.h"
+
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <string.h>
+
+/* The SHA-256 of text as "name:hex". */
+static char *hash_as(const char *name, const char *text, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL);
+	strbuf sb = STRBUF_INIT;
+	rt_strbuf_addf(&sb, "%s:", name);
+	for (unsigned int i = 0; i < mdlen; i++)
+		rt_strbuf_addf(&sb, "%02x", md[i]);
+	return rt_strbuf_detach(&sb);
+}
+
+/* Append quoted text with CRLF and lone CR as LF. */
+static void add_quoted(strbuf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r') {
+			rt_strbuf_addc(out, '\n');
+			if (i + 1 < n && s[i + 1] == '\n')
+				i++;
+		} else {
+			rt_strbuf_addc(out, s[i]);
+		}
+	}
+}
+
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* 'w' for a character of a word or quote, 'o' for an operator's, 0 else. */
+static char char_class(char c)
+{
+	if (isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80 ||
+	    strchr("'\"`[]", c))
+		return 'w';
+	return strchr("+-*/<>=~!@#%^&|?:.", c) ? 'o' : 0;
+}
+
+/*
+ * Write c, after a gap (white space or comments) when there was one: as one
+ * space only where it keeps two words, or two operators, apart.
+ */
+static void put(strbuf *out, char c, int *gap)
+{
+	if (*gap && out->len) {
+		char prev = out->buf[out->len - 1], k = char_class(prev);
+		if (k && k == char_class(c))
+			rt_strbuf_addc(out, ' ');
+	}
+	*gap = 0;
+	rt_strbuf_addc(out, c);
+}
+
+/* See checksum.h: the text sha256-sql hashes (see the file header). */
+void rt_checksum_text(const char *sql, size_t len, const char *dialect, strbuf *out)
+{
+	int gap = 0; /* white space or comments since the last byte written */
+	for (size_t i = 0; i < len;) {
+		rt_sql_kind kind;
+		size_t n = rt_sql_region(sql, len, i, dialect, &kind);
+		if (kind == RT_SQL_COMMENT) {
+			gap = 1;
+		} else if (kind == RT_SQL_QUOTED) {
+			put(out, sql[i], &gap);
+			add_quoted(out, sql + i + 1, n - 1);
+		} else {
+			for (size_t k = i; k < i + n; k++) {
+				if (blank(sql[k]))
+					gap = 1;
+				else
+					put(out, sql[k], &gap);
+			}
+		}
+		i += n;
+	}
+}
+
+/* See checksum.h. */
+char *rt_checksum(const rt_revision *rev, const char *dialect)
+{
+	strbuf sb = STRBUF_INIT;
+	rt_checksum_text(rev->upgrade.body ? rev->upgrade.body : "", rev->upgrade.len, dialect, &sb);
+	char *sum = hash_as(RT_CHECKSUM_ALGORITHM, rt_strbuf_str(&sb), sb.len);
+	rt_strbuf_release(&sb);
+	return sum;
+}
+
+/* See checksum.h. */
+char *rt_checksum_as(const rt_revision *rev, const char *dialect, const char *recorded)
+{
+	size_t n = strcspn(recorded, ":");
+	if (!recorded[n])
+		return NULL;
+	if (n == strlen(RT_CHECKSUM_ALGORITHM) && !strncmp(recorded, RT_CHECKSUM_ALGORITHM, n))
+		return rt_checksum(rev, dialect);
+	if (n == 6 && !strncmp(recorded, "sha256", 6))
+		return rt_revision_checksum(rev);
+	return NULL;
+}

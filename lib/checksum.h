@@ -1,0 +1,28 @@
+/*
+ * checksum.h - revision checksums, "algorithm:hex" (see checksum.c).
+ */
+#ifndef RT_CHECKSUM_H
+#define RT_CHECKSUM_H
+
+#include "retort.h"
+#include "util/strbuf.h"
+
+/* The algorithm of the checksums retort records now. */
+#define RT_CHECKSUM_ALGORITHM "sha256-sql"
+
+/*
+ * The text the current algorithm hashes: sql without its comments (by the
+ * lexical rules of the dialect named) and with white space outside quoted
+ * text folded (see checksum.c).
+ */
+void rt_checksum_text(const char *sql, size_t len, const char *dialect, strbuf *out);
+/* The checksum of rev by the current algorithm, for a project of this dialect. */
+char *rt_checksum(const rt_revision *rev, const char *dialect);
+/*
+ * The checksum of rev by the algorithm the recorded checksum names
+ * ("sha256:...", "sha256-sql:..."), to compare with it; NULL when retort
+ * does not know that algorithm.
+ */
+char *rt_checksum_as(const rt_revision *rev, const char *dialect, const char *recorded);
+
+#endif

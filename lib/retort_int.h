@@ -1,0 +1,368 @@
+/*
+ * retort_int.h - the structures behind the opaque handles of retort.h,
+ * and the library's own entry points that fill them in place.
+ *
+ * lib/ (and the unit tests, which test its parts) include this header
+ * instead of retort.h: it includes retort.h first, so the public
+ * declarations and these definitions are always the same types.  Nothing
+ * here is part of the public API or its ABI.
+ *
+ * Several handle types (rt_state, rt_target, rt_diff, rt_lint_report,
+ * rt_verify_report) are also used by value inside the library, on the
+ * stack or embedded in other structures.  Their field `heap` is set only
+ * by the public constructors: the public rt_X_free releases what the
+ * structure holds and frees the structure itself only when heap is set,
+ * so the same function serves both uses.
+ */
+#ifndef RT_RETORT_INT_H
+#define RT_RETORT_INT_H
+
+#include "retort.h"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                               */
+/* ------------------------------------------------------------------ */
+
+struct rt_error {
+	rt_code code;
+	char *message; /* what happened; several problems are one per line */
+	char *hint;    /* what to do next, or NULL */
+	char *file;    /* the file at fault, or NULL */
+	int line;      /* 1-based line in file, 0 when unknown */
+	int column;    /* 1-based column, 0 when unknown */
+	rt_fix fix;    /* the one action that fixes it, or RT_FIX_NONE */
+	char *fix_arg; /* its argument, or NULL */
+	rt_fault fault; /* what kind of failure, when a database reported it */
+};
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_kv {
+	char *key;
+	char *value;
+} rt_kv;
+
+struct rt_config {
+	char *path;              /* the file read, NULL when none */
+	char *dir;               /* base directory for relative paths */
+	char *env;               /* selected [env:NAME], or NULL */
+	char **script_locations; /* directories of migration files (relative to the cwd) */
+	size_t nscript_locations;
+	char *url;               /* database URL, ${VAR} substituted, driver taken out */
+	char *url_driver;        /* the driver its scheme named (postgresql+asyncpg), or NULL */
+	char *schema;            /* declared schema file (absolute), or NULL */
+	char *schema_command;    /* or: a shell command printing it, or NULL */
+	char *version_table;     /* default retort_version */
+	char *version_table_schema; /* PostgreSQL: schema of retort's tables, or NULL */
+	char *search_path;       /* PostgreSQL: search_path for migrations, or NULL */
+	char *lock_timeout;      /* PostgreSQL: lock_timeout for migrations ("5s"), or NULL */
+	char *statement_timeout; /* PostgreSQL: statement_timeout, or NULL */
+	char *dev_url;           /* where scratch databases are made (PostgreSQL), or NULL: url */
+	char *seed_location;     /* directory of seed files, default "seeds" */
+	char **seeds;            /* seeds `reset` runs, in order */
+	size_t nseeds;
+	char **branches;         /* branch labels expected to have a head each (verify) */
+	size_t nbranches;
+	int protected_env;       /* protected = true: reset refuses */
+	int scratch;             /* a throwaway database, no durability needed */
+	char *file_template;     /* default %(rev)s_%(slug)s */
+	char *timezone;          /* for Create Date and file names; NULL = local */
+	int truncate_slug_length;
+	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
+	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
+	double lock_wait;        /* seconds to wait for the migration lock */
+	rt_kv *placeholders;     /* [placeholders] and values set by the caller */
+	size_t nplaceholders;
+};
+
+/* rt_config_load_with, the overrides as key/value pairs. */
+rt_config *rt_config_load_kv(const char *path, const char *env, int require_file,
+			     const rt_kv *overrides, size_t n, rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Migration files and the revision graph                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_strlist {
+	char **v;
+	size_t n;
+} rt_strlist;
+
+typedef struct rt_section {
+	int present;        /* the marker was found */
+	int line;           /* line of the marker */
+	const char *body;   /* text after the marker line (points into file text) */
+	size_t len;
+	int body_line;      /* line number of body[0] */
+	int transactional;  /* 0 when marked transaction:false */
+	int batch;          /* marked batch: its one statement repeats until it changes no rows */
+} rt_section;
+
+struct rt_revision {
+	char *id;
+	rt_strlist down;     /* Revises: down revisions, as written */
+	rt_strlist labels;   /* Branch Labels declared here */
+	rt_strlist depends;  /* Depends On, as written (ids, prefixes, labels) */
+	char *message;
+	char *create_date;
+	char *path;          /* file path as found */
+	char *text;          /* whole file contents */
+	size_t textlen;
+	rt_section upgrade;
+	rt_section downgrade;
+	int line_id, line_revises, line_labels, line_depends; /* header lines */
+
+	/* Filled in by the graph (indices into rt_graph.revs): */
+	const struct rt_graph *graph; /* the graph it belongs to, or NULL */
+	int index;           /* its place in graph->revs */
+	int *parents;        /* resolved down revisions, in written order */
+	int nparents;
+	int *deps;           /* resolved depends_on targets */
+	int ndeps;
+	int *children;       /* revisions that list this one in Revises */
+	int nchildren;
+	int ndependants;     /* revisions whose Depends On names this one */
+	int *branch;         /* branch labels in effect (indices into graph labels) */
+	int nbranch;
+	int order;           /* position in rt_graph.order */
+};
+
+typedef struct rt_label {
+	const char *name;    /* points into the declaring revision */
+	int rev;             /* the revision that declares it */
+} rt_label;
+
+struct rt_graph {
+	rt_revision **revs;  /* load order: script_locations in order, names sorted */
+	size_t nrevs;
+	int *heads;          /* revisions with no children, in load order */
+	size_t nheads;
+	int *bases;          /* revisions with no parents, in load order */
+	size_t nbases;
+	int *order;          /* every revision, parents and dependencies first */
+	rt_label *labels;
+	size_t nlabels;
+	void *index;         /* graph_internal.h: id lookup */
+};
+
+/* A set of revisions (indices), in a meaningful order. */
+typedef struct rt_revset {
+	int *v;
+	size_t n;
+	size_t alloc;
+} rt_revset;
+
+void rt_revset_add(rt_revset *s, int rev);
+int rt_revset_has(const rt_revset *s, int rev);
+void rt_revset_free(rt_revset *s);
+
+/* What the database records: its version rows, resolved against the graph. */
+struct rt_state {
+	rt_revset rows;      /* rows of the version table that files define */
+	rt_strlist unknown;  /* rows that no migration file defines */
+	int exists;          /* the version table exists */
+	rt_revset heads;     /* effective heads (rt_current_into fills them) */
+	int heap;            /* see the top of this file */
+};
+
+/* The effective heads of the database: rows plus heads implied by dependencies. */
+void rt_state_heads(const rt_graph *g, const rt_state *st, rt_revset *out);
+
+/*
+ * A resolved identifier.  revs empty means base.  When below is set the
+ * identifier was label@base: the named revisions themselves are to go too.
+ */
+struct rt_target {
+	rt_revset revs;
+	int below;
+	/*
+	 * For branch@... identifiers: the revisions of that branch (a bitmap
+	 * over rt_graph.revs, owned by the target), else NULL.  A downgrade
+	 * then only reverts what lies on the branch, as in Alembic.
+	 */
+	unsigned char *branch;
+	int heap;
+};
+
+/* rt_resolve and rt_resolve_range into a target or set the caller holds. */
+int rt_resolve_into(const rt_graph *g, const char *ident, const rt_state *st,
+		    rt_target *out, rt_error *err);
+int rt_resolve_range_into(const rt_graph *g, const char *range, const rt_state *st,
+			  rt_revset *out, rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Plans                                                                */
+/* ------------------------------------------------------------------ */
+
+/* One change to the version table: INSERT to, UPDATE from -> to, DELETE from. */
+typedef struct rt_vop {
+	enum { RT_VOP_INSERT, RT_VOP_UPDATE, RT_VOP_DELETE } kind;
+	char *from; /* NULL for INSERT */
+	char *to;   /* NULL for DELETE */
+} rt_vop;
+
+typedef struct rt_step {
+	rt_direction dir;
+	int rev;             /* the revision run (for stamps: -1) */
+	rt_strlist from;     /* ids before the step (for display) */
+	rt_strlist to;       /* ids after the step */
+	rt_vop *vops;
+	size_t nvops;
+} rt_step;
+
+typedef struct rt_plan {
+	rt_step *steps;
+	size_t n;
+} rt_plan;
+
+/*
+ * Upgrade: every ancestor of the target (down revisions and dependencies)
+ * not yet applied, parents first, depth first along the first-listed down
+ * revision.  Downgrade: every applied strict descendant of the target,
+ * children first.  Both simulate the version table and record its changes.
+ */
+int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
+		    const rt_target *target, rt_plan *plan, rt_error *err);
+int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
+		      const rt_target *target, rt_plan *plan, rt_error *err);
+/*
+ * Stamp: set the version table to targets without running anything.  Rows
+ * of unrelated branches are kept; with purge every row is replaced.
+ */
+int rt_plan_stamp(const rt_graph *g, const rt_state *st,
+		  const rt_target *targets, size_t ntargets, int purge,
+		  rt_plan *plan, rt_error *err);
+void rt_plan_free(rt_plan *plan);
+
+/* ------------------------------------------------------------------ */
+/* Running                                                              */
+/* ------------------------------------------------------------------ */
+
+struct rt_event {
+	rt_event_kind kind;
+	const rt_step *step;
+	const rt_revision *rev;
+	double elapsed_ms;
+	const char *text;
+	long long rows;    /* RT_EV_BATCH: rows this repetition changed */
+	long long total;   /* RT_EV_BATCH: rows changed so far */
+	const char *from;  /* steps: step->from joined with ", " */
+	const char *to;
+};
+
+/* rt_current into a state the caller holds (heads filled too). */
+int rt_current_into(rt_ctx *ctx, rt_state *st, rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Schemas                                                              */
+/* ------------------------------------------------------------------ */
+
+struct rt_diff {
+	char *upgrade_sql;      /* SQL from `from` to `to`, commented; "" when equal */
+	char *downgrade_sql;    /* SQL from `to` back to `from` */
+	rt_strlist changes;     /* the upgrade's operations, one line each */
+	rt_strlist warnings;    /* data that would be lost, possible renames */
+	rt_strlist unsupported; /* objects found that retort cannot compare */
+	int heap;
+};
+
+int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to,
+			rt_diff *out, rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* verify                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_verify_check {
+	const char *name;      /* "config", "database", "heads", "version table", ... */
+	int ok;                /* passed (or nothing to check) */
+	char *summary;         /* one line: what was found */
+	rt_strlist problems;   /* one line per problem */
+	char *fix_sql;         /* drift: the SQL that brings the database back in line */
+} rt_verify_check;
+
+struct rt_verify_report {
+	rt_verify_check *v;
+	size_t n;
+	int ok;                /* every check passed */
+	int heap;
+};
+
+int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Writing migration files                                              */
+/* ------------------------------------------------------------------ */
+
+/* A new revision as rt_revision_write takes it: borrowed strings. */
+typedef struct rt_new_revision {
+	const char *message;          /* may be NULL */
+	const char *rev_id;           /* NULL: 12 random hex digits */
+	const char *const *heads;     /* identifiers of the parents; NULL = {"head"} */
+	size_t nheads;
+	int splice;                   /* allow a parent that is not a head */
+	int merge;                    /* a merge: at least two distinct heads */
+	const char *const *labels;    /* Branch Labels */
+	size_t nlabels;
+	const char *const *depends;   /* Depends On identifiers */
+	size_t ndepends;
+	const char *version_path;     /* directory; NULL = the parent's, or the first */
+	const char *upgrade_sql;      /* body of the upgrade section, or NULL */
+	const char *downgrade_sql;
+} rt_new_revision;
+
+/* Validate against the graph, then write the file; *path_out gets its path. */
+int rt_revision_write(const rt_config *cfg, const rt_graph *g,
+		      const rt_new_revision *nr, char **path_out, rt_error *err);
+/* rt_autogenerate into a diff the caller holds (always to be freed). */
+int rt_autogenerate_into(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
+			 char **path, rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Lint                                                                 */
+/* ------------------------------------------------------------------ */
+
+struct rt_finding {
+	char *rule;
+	char *file;
+	int line, column;
+	char *revision;     /* the revision's id; NULL from rt_lint_sql */
+	char *section;      /* "upgrade" or "downgrade" */
+	char *message;      /* what this statement does, naming the objects */
+	char *why;          /* why it is dangerous */
+	char *fix;          /* the safe alternative */
+};
+
+struct rt_lint_report {
+	rt_finding *v;      /* in revision order (parents first), then by line */
+	size_t n;
+	size_t alloc;
+	size_t nrevisions;  /* revisions linted */
+	const char *dialect; /* "sqlite" or "postgresql" (static) */
+	int heap;
+};
+
+typedef struct rt_lint_options {
+	const char *dialect;  /* "sqlite" or "postgresql"; NULL: from the URL */
+	int upgrade_only;     /* leave downgrade sections out */
+	int nontransactional; /* rt_lint_sql: the SQL runs outside a transaction */
+} rt_lint_options;
+
+/* A rule, for listings: the dialects it applies to and what fires it. */
+typedef struct rt_lint_rule {
+	const char *name;
+	const char *dialects; /* "postgresql", "sqlite" or "postgresql, sqlite" */
+	const char *summary;
+} rt_lint_rule;
+
+int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
+		 const rt_lint_options *opts, rt_lint_report *out, rt_error *err);
+int rt_lint_sql_into(const rt_config *cfg, const rt_lint_options *opts,
+		     const char *sql, const char *file, int first_line,
+		     rt_lint_report *out, rt_error *err);
+/* Every rule, in documentation order; *n gets their number. */
+const rt_lint_rule *rt_lint_rules(size_t *n);
+
+#endif
