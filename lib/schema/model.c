@@ -6,6 +6,7 @@
 #include "schema/model.h"
 
 #include <string.h>
+#include <strings.h>
 
 sm_schema *rt_sm_new(void)
 {
@@ -119,6 +120,7 @@ static void free_table(sm_table *t)
 		free(c->comment);
 		free(c->settings);
 		free(c->acl);
+		free(c->renamed_from);
 	}
 	free(t->cols);
 	for (size_t i = 0; i < t->ncons; i++)
@@ -141,6 +143,7 @@ static void free_table(sm_table *t)
 	free(t->partition_bound);
 	strv_free(t->inherited, t->ninherited);
 	free(t->acl);
+	free(t->renamed_from);
 }
 
 void rt_sm_free(sm_schema *s)
@@ -223,6 +226,7 @@ void rt_sm_free(sm_schema *s)
 	strv_free(s->unsupported, s->nunsupported);
 	strv_free(s->unsupported_keys, s->nunsupported_keys);
 	strv_free(s->unsupported_uses, s->nunsupported_uses);
+	strv_free(s->warnings, s->nwarnings);
 	free(s);
 }
 
@@ -415,4 +419,39 @@ sm_column *rt_sm_find_column(const sm_table *t, const char *name)
 		if (!strcmp(t->cols[i].name, name))
 			return &t->cols[i];
 	return NULL;
+}
+
+/* See model.h. */
+sm_table *rt_sm_find_table_ci(const sm_schema *s, const char *schema, const char *name)
+{
+	sm_table *ci = NULL;
+	int nci = 0;
+	for (size_t i = 0; i < s->ntables; i++) {
+		sm_table *t = &s->tables[i];
+		if (schema && t->schema && strcasecmp(schema, t->schema))
+			continue;
+		if (!strcmp(t->name, name) && (!schema || !t->schema || !strcmp(schema, t->schema)))
+			return t;
+		if (!strcasecmp(t->name, name)) {
+			ci = t;
+			nci++;
+		}
+	}
+	return nci == 1 ? ci : NULL;
+}
+
+/* See model.h. */
+sm_column *rt_sm_find_column_ci(const sm_table *t, const char *name)
+{
+	sm_column *ci = NULL;
+	int nci = 0;
+	for (size_t i = 0; t && i < t->ncols; i++) {
+		if (!strcmp(t->cols[i].name, name))
+			return &t->cols[i];
+		if (!strcasecmp(t->cols[i].name, name)) {
+			ci = &t->cols[i];
+			nci++;
+		}
+	}
+	return nci == 1 ? ci : NULL;
 }

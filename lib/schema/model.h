@@ -37,6 +37,7 @@ typedef struct sm_column {
 	char *settings;    /* PostgreSQL: ALTER COLUMN clauses, one a line ("SET STATISTICS 500",
 			      "SET COMPRESSION lz4", "SET (n_distinct=-0.02)"), or NULL */
 	int pk;            /* SQLite: position in the primary key (1-based), 0 if none */
+	char *renamed_from; /* declared schema: "-- retort:renamed-from OLD" on its line, or NULL */
 } sm_column;
 
 typedef enum sm_con_kind {
@@ -108,6 +109,7 @@ typedef struct sm_table {
 	size_t ninherited;
 	char *acl;         /* PostgreSQL: privileges, or NULL */
 	int row_security;  /* PostgreSQL: bit 1 ROW LEVEL SECURITY enabled, bit 2 forced (on the owner too) */
+	char *renamed_from; /* declared schema: "-- retort:renamed-from OLD" on CREATE TABLE's line */
 } sm_table;
 
 typedef struct sm_view {
@@ -254,6 +256,8 @@ typedef struct sm_schema {
 	size_t nunsupported_keys;
 	char **unsupported_uses;
 	size_t nunsupported_uses;
+	char **warnings;   /* said while reading it (a rename hint that renames nothing) */
+	size_t nwarnings;
 } sm_schema;
 
 sm_schema *rt_sm_new(void);
@@ -278,6 +282,13 @@ int rt_sm_strcmp_null(const char *a, const char *b);
 sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name);
 sm_column *rt_sm_find_column(const sm_table *t, const char *name);
 sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name);
+/*
+ * A table (schema NULL: in any schema) or column a user named: exactly,
+ * else the only one whose name differs in case alone (SQLite compares
+ * names without case; a name in a hint may be written either way).
+ */
+sm_table *rt_sm_find_table_ci(const sm_schema *s, const char *schema, const char *name);
+sm_column *rt_sm_find_column_ci(const sm_table *t, const char *name);
 sm_extension *rt_sm_find_extension(const sm_schema *s, const char *name);
 sm_domain *rt_sm_find_domain(const sm_schema *s, const char *schema, const char *name);
 sm_object *rt_sm_find_object(const sm_schema *s, const char *kind, const char *schema,

@@ -810,6 +810,7 @@ const rt_dialect rt_dialect_postgres = {
 	.now_expr = "now()",
 	.introspect = rt_pg_introspect,
 	.diff = rt_pg_diff,
+	.rename = rt_pg_rename,
 	.scratch_create = pg_scratch_create,
 	.scratch_sweep = rt_pg_scratch_sweep,
 	.scratch_drop = pg_scratch_drop,

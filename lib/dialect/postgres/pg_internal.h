@@ -65,6 +65,12 @@ const char *rt_pg_unsupported_uses_query(void);
  * function read as one (now() as CURRENT_TIMESTAMP, ...; spelling.c).
  */
 char *rt_pg_default_canon(const char *def);
+/* End of the quoted run (' or ") at s[i] of a NUL-terminated text, doubled quotes inside. */
+size_t rt_pg_quoted_end(const char *s, size_t i);
+
+/* A rename asked by the declared schema (diff_rename.c; see dialect.h). */
+int rt_pg_rename(sm_schema *s, const sm_schema *target, const sm_rename *r, sm_ops *out,
+		 rt_error *err);
 
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
 int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,

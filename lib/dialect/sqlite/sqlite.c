@@ -581,6 +581,7 @@ const rt_dialect rt_dialect_sqlite = {
 	.now_expr = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
 	.introspect = rt_sqlite_introspect,
 	.diff = rt_sqlite_diff,
+	.rename = rt_sqlite_rename,
 	.scratch_create = rt_sqlite_scratch_create,
 	.scratch_sweep = rt_sqlite_scratch_sweep,
 	.scratch_drop = rt_sqlite_scratch_drop,

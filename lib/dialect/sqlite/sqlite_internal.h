@@ -56,6 +56,10 @@ void rt_sqlite_session_undo(const rt_strlist *was, const rt_strlist *now,
 /* Schema work: introspect.c, diff.c, scratch.c. */
 int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg,
 			 struct sm_schema **out, rt_error *err);
+struct sm_rename;
+/* A rename asked by the declared schema (rename.c; see dialect.h). */
+int rt_sqlite_rename(struct sm_schema *s, const struct sm_schema *target,
+		     const struct sm_rename *r, struct sm_ops *out, rt_error *err);
 int rt_sqlite_diff(const struct sm_schema *from, const struct sm_schema *to,
 		   const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err);
