@@ -601,6 +601,52 @@ static int m_func(gschema *s)
 	}
 }
 
+/*
+ * PostgreSQL's table and column settings: row-level security ENABLE and
+ * FORCE, a policy added, dropped or changed, a column's statistics
+ * target, a named check's comment.
+ */
+static int m_security(gschema *s)
+{
+	gtable *t = any_table(s);
+	if (!t)
+		return 0;
+	switch (R(5)) {
+	case 0:
+		t->rls = (t->rls + 1 + R(3)) % 4;
+		return 1;
+	case 1:
+		if (t->npol >= NP)
+			return 0;
+		gen_policy(s, t, &t->pol[t->npol++]);
+		return 1;
+	case 2:
+		if (!t->npol)
+			return 0;
+		if (R(2)) {
+			DEL(t->pol, t->npol, R(t->npol));
+		} else {
+			gpol *p = &t->pol[R(t->npol)];
+			p->v = (p->v + 1 + R(PV_N - 1)) % PV_N;
+			if (p->v == PV_COL)
+				cpy(p->col, t->c[R(t->nc)].name);
+		}
+		return 1;
+	case 3: {
+		gcol *c = &t->c[R(t->nc)];
+		c->stat = c->stat ? (R(2) ? 0 : 100 * (1 + R(9))) : 100 * (1 + R(9));
+		return 1;
+	}
+	default:
+		for (int i = 0; i < t->nck; i++)
+			if (t->ck[i].named) {
+				t->ck[i].comment = (t->ck[i].comment + 1 + R(3)) % 4;
+				return 1;
+			}
+		return 0;
+	}
+}
+
 /* One random change to s; 1 when something changed. */
 int mutate(gschema *s)
 {
@@ -609,7 +655,7 @@ int mutate(gschema *s)
 				      m_col_attr, m_col_attr, m_col_attr, m_pk, m_unique, m_check,
 				      m_fk, m_fk, m_index, m_index, m_trigger, m_table, m_table,
 				      m_table_attr, m_view, m_view };
-	static const mut pg_only[] = { m_seq, m_enum, m_enum, m_func };
+	static const mut pg_only[] = { m_seq, m_enum, m_enum, m_func, m_security, m_security };
 	int n = (int)(sizeof(common) / sizeof(common[0]));
 	int np = s->pg ? (int)(sizeof(pg_only) / sizeof(pg_only[0])) : 0;
 	int i = R(n + np);

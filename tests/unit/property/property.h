@@ -2,7 +2,7 @@
  * property.h - the schema generator of test_property.c, shared by its
  * files: the seeded random stream, the generator's model of a schema
  * (gschema: tables, columns with value domains, keys, views, sequences,
- * enum types, functions, triggers), and the functions each file offers.
+ * enum types, functions, triggers, policies), and the functions each file offers.
  *
  *   values.c    the random stream; types, domains and values; lookups
  *   generate.c  random objects, and repairs that keep a schema valid
@@ -40,6 +40,7 @@ enum {
 	NE = 3,   /* enum types */
 	NL = 7,   /* labels of an enum */
 	NF = 4,   /* functions */
+	NP = 2,   /* row-level security policies of a table */
 };
 
 /* Value domains: what a column's two rows hold, whatever its type. */
@@ -61,6 +62,7 @@ typedef struct gcol {
 	int istart, iinc;
 	int coll;         /* 0, else a collation of the dialect */
 	int comment;      /* PostgreSQL: 0, else a comment's variant */
+	int stat;         /* PostgreSQL: SET STATISTICS n, 0 none */
 } gcol;
 
 typedef struct gref {
@@ -88,6 +90,7 @@ typedef struct gcheck {
 	int v;            /* which expression */
 	int inl;
 	int novalid;      /* PostgreSQL: NOT VALID */
+	int comment;      /* PostgreSQL: a named check's comment variant, 0 none */
 } gcheck;
 
 typedef struct gfk {
@@ -133,6 +136,15 @@ typedef struct gtrg {
 	int v;            /* body variant */
 } gtrg;
 
+/* A row-level security policy (PostgreSQL). */
+enum { PV_ALL, PV_SELECT, PV_INSERT, PV_RESTRICTIVE, PV_COL, PV_N };
+
+typedef struct gpol {
+	char name[NM];
+	int v;            /* PV_*: command, permissive or restrictive, expression */
+	char col[NM];     /* PV_COL: USING (col IS NOT NULL) */
+} gpol;
+
 typedef struct gtable {
 	char name[NM];
 	int id;           /* creation order: foreign keys point to lower ids (or itself) */
@@ -151,6 +163,9 @@ typedef struct gtable {
 	int ntg;
 	int without_rowid, strict, autoinc; /* SQLite */
 	int comment, fillfactor;            /* PostgreSQL */
+	int rls;          /* PostgreSQL: bit 1 ENABLE, bit 2 FORCE ROW LEVEL SECURITY */
+	gpol pol[NP];
+	int npol;
 } gtable;
 
 typedef struct gview {
@@ -295,6 +310,8 @@ gtable *gen_table(gschema *s);
 void gen_view(gschema *s);
 /* An enum type: a0 and a1 (the values rows hold) and a few extra labels anywhere. */
 void gen_enum(gschema *s);
+/* A policy on table t (PostgreSQL). */
+void gen_policy(gschema *s, gtable *t, gpol *p);
 /* A sequence: its type, increment (descending too), start, cache, cycle. */
 void gen_seq(gschema *s);
 /* A function: a trigger function (plpgsql) or a scalar SQL one, x + v. */
