@@ -5,6 +5,7 @@
  * and compared, against a real server (helpers: pgtest.h).
  */
 #include "pgtest.h"
+#include "schema/rename.h"
 
 /* ------------------------------------------------------------------ */
 /* Extensions                                                           */
@@ -799,6 +800,107 @@ static void test_unsupported_use_refused(void **state)
 	db_drop(d3);
 }
 
+/* ------------------------------------------------------------------ */
+/* Rename hints with the new kinds                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A table renamed by its hint keeps its policies (with their comment),
+ * extended statistics, statistics targets and row-level security; a
+ * partitioned table renamed keeps its partitions, and its partition key
+ * column renamed is renamed on every partition: the migration is renames
+ * only, and the database is then exactly the declared schema, and back.
+ */
+static void test_rename_hints_kinds(void **state)
+{
+	(void)state;
+	static const char *const before =
+		"CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, region text NOT NULL);"
+		"ALTER TABLE users ALTER COLUMN email SET STATISTICS 500;"
+		"CREATE STATISTICS users_st (dependencies) ON email, region FROM users;"
+		"ALTER TABLE users ENABLE ROW LEVEL SECURITY;"
+		"CREATE POLICY own ON users USING (email IS NOT NULL) WITH CHECK (users.email <> '');"
+		"COMMENT ON POLICY own ON users IS 'own rows';"
+		"CREATE TABLE events (id bigint, happened date NOT NULL, user_id bigint REFERENCES users (id))"
+		" PARTITION BY RANGE (happened);"
+		"CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');"
+		"CREATE TABLE events_rest PARTITION OF events DEFAULT;"
+		"CREATE POLICY mine ON events_2026 USING (happened IS NOT NULL);";
+	static const char *const after =
+		"CREATE TABLE accounts (id bigint PRIMARY KEY, mail text NOT NULL, region text NOT NULL);"
+		"ALTER TABLE accounts ALTER COLUMN mail SET STATISTICS 500;"
+		"CREATE STATISTICS users_st (dependencies) ON mail, region FROM accounts;"
+		"ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;"
+		"CREATE POLICY own ON accounts USING (mail IS NOT NULL) WITH CHECK (accounts.mail <> '');"
+		"COMMENT ON POLICY own ON accounts IS 'own rows';"
+		"CREATE TABLE activity (id bigint, occurred date NOT NULL, user_id bigint REFERENCES accounts (id))"
+		" PARTITION BY RANGE (occurred);"
+		"CREATE TABLE events_2026 PARTITION OF activity FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');"
+		"CREATE TABLE events_rest PARTITION OF activity DEFAULT;"
+		"CREATE POLICY mine ON events_2026 USING (occurred IS NOT NULL);";
+	char *dold = db_create("rk_old"), *dnew = db_create("rk_new"), *dwork = db_create("rk_work");
+	rt_conn *co = db_connect(dold), *cn = db_connect(dnew), *w = db_connect(dwork);
+	db_exec(co, before);
+	db_exec(cn, after);
+	db_exec(w, before);
+	db_exec(w, "INSERT INTO users VALUES (1, 'a@x', 'eu'); INSERT INTO events VALUES (1, '2026-05-01', 1)");
+	sm_schema *sold = db_introspect(co), *snew = db_introspect(cn), *a = db_introspect(w);
+	sm_table *t = (sm_table *)rt_sm_find_table(snew, "public", "accounts");
+	t->renamed_from = rt_xstrdup("users");
+	((sm_column *)rt_sm_find_column(t, "mail"))->renamed_from = rt_xstrdup("email");
+	t = (sm_table *)rt_sm_find_table(snew, "public", "activity");
+	t->renamed_from = rt_xstrdup("events");
+	((sm_column *)rt_sm_find_column(t, "occurred"))->renamed_from = rt_xstrdup("happened");
+	sm_ops up = { 0 }, down = { 0 }, changes = { 0 };
+	rt_error err = { 0 };
+	sm_renames rn;
+	rt_sm_renames_gather(a, snew, &rn);
+	assert_int_equal(rn.n, 4);
+	if (rt_sm_renames_apply(PG, a, snew, &rn, 0, &up, &err) < 0)
+		fail_msg("renames: %s", err.message);
+	diff(a, snew, &changes);
+	rt_sm_ops_append(&up, &changes);
+	if (rt_sm_renames_apply(PG, snew, sold, &rn, 1, &down, &err) < 0)
+		fail_msg("renames back: %s", err.message);
+	diff(snew, sold, &changes);
+	rt_sm_ops_append(&down, &changes);
+	rt_sm_renames_free(&rn);
+	for (size_t i = 0; i < up.n; i++)
+		if (strncmp(up.v[i].what, "rename ", 7)) {
+			strbuf all = STRBUF_INIT;
+			ops_text(&up, &all);
+			fail_msg("the upgrade does more than rename: %s\n%s", up.v[i].what, all.buf);
+		}
+	for (size_t i = 0; i < down.n; i++)
+		if (strncmp(down.v[i].what, "rename ", 7)) {
+			strbuf all = STRBUF_INIT;
+			ops_text(&down, &all);
+			fail_msg("the downgrade does more than rename: %s\n%s", down.v[i].what, all.buf);
+		}
+	apply(w, &up);
+	sm_schema *got = db_introspect(w), *want = db_introspect(cn);
+	assert_same(want, got, "after the renames");
+	rt_sm_free(want);
+	assert_str_free(db_value(w, "SELECT mail || occurred FROM accounts JOIN events_2026 ON user_id = accounts.id"),
+			"a@x2026-05-01");
+	rt_sm_free(got);
+	apply(w, &down);
+	got = db_introspect(w);
+	assert_same(sold, got, "after the renames back");
+	rt_sm_free(got);
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+	rt_sm_free(a);
+	rt_sm_free(sold);
+	rt_sm_free(snew);
+	PG->disconnect(co);
+	PG->disconnect(cn);
+	PG->disconnect(w);
+	db_drop(dold);
+	db_drop(dnew);
+	db_drop(dwork);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +928,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_privileges, teardown),
 		cmocka_unit_test_teardown(test_privileges_not_compared, teardown),
 		cmocka_unit_test_teardown(test_unsupported_use_refused, teardown),
+		cmocka_unit_test_teardown(test_rename_hints_kinds, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

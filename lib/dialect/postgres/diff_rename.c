@@ -16,7 +16,10 @@
  * pg_get_indexdef, pg_get_triggerdef, defaults, sequence ownership).  A
  * view's definition is left as it was: PostgreSQL keeps the old column
  * name as the view's output name ("t.new AS old"), so the view is made
- * again from the declared schema.
+ * again from the declared schema.  Policies and extended statistics of
+ * the table follow it (their definitions print the new names), and so do
+ * its partitions: they point to the renamed parent, and a column renamed
+ * on a partitioned table is renamed on every partition.
  */
 #include "dialect/postgres/diff_internal.h"
 
@@ -99,6 +102,61 @@ static int is_dep(const char *dep, const char *schema, const char *name)
 	return dep && !strncmp(dep, schema, ls) && dep[ls] == '.' && !strcmp(dep + ls + 1, name);
 }
 
+/* Dependency names ("schema.table", "schema.table.column") of objects: old -> new, columns too. */
+static void deps_rename(sm_schema *s, const char *old_dep, const char *new_dep)
+{
+	size_t ld = strlen(old_dep);
+	for (size_t i = 0; i < s->nobjects; i++)
+		for (size_t j = 0; j < s->objects[i].ndeps; j++) {
+			char *d = s->objects[i].deps[j];
+			if (!strncmp(d, old_dep, ld) && (!d[ld] || d[ld] == '.')) {
+				char *x = rt_xasprintf("%s%s", new_dep, d + ld);
+				free(d);
+				s->objects[i].deps[j] = x;
+			}
+		}
+}
+
+/* Is object o a policy or statistics object of the table quoted tq (schema.name)? */
+static int object_of_table(const sm_object *o, const char *tq)
+{
+	size_t n = strlen(tq);
+	if (!strcmp(o->kind, "policy")) {
+		const char *on = o->drop ? strstr(o->drop, " ON ") : NULL;
+		return on && !strcmp(on + 4, tq);
+	}
+	if (!strcmp(o->kind, "statistics")) {
+		const char *from = o->def ? strstr(o->def, " FROM ") : NULL;
+		return from && !strncmp(from + 6, tq, n) && (!from[6 + n] || from[6 + n] == '\n');
+	}
+	return 0;
+}
+
+/* The policies and statistics of table t, and its partitions, for t renamed to `to`. */
+static void objects_table(sm_schema *s, const sm_table *t, const char *to, const char *oq,
+			  const char *nq, const char *old_dep, const char *new_dep)
+{
+	for (size_t i = 0; i < s->nobjects; i++) {
+		sm_object *o = &s->objects[i];
+		if (!object_of_table(o, oq))
+			continue;
+		rewrite(&o->def, NULL, oq, nq, 0);
+		rewrite(&o->drop, NULL, oq, nq, 0);
+		rewrite(&o->target, NULL, oq, nq, 0);
+		rewrite(&o->key, NULL, oq, nq, 0);
+		char *on = !strcmp(o->kind, "policy") ? strstr(o->name, " on ") : NULL;
+		if (on && !strcmp(on + 4, t->name)) {
+			char *x = rt_xasprintf("%.*s on %s", (int)(on - o->name), o->name, to);
+			free(o->name);
+			o->name = x;
+		}
+	}
+	deps_rename(s, old_dep, new_dep);
+	for (size_t i = 0; i < s->ntables; i++)
+		if (s->tables[i].partition_of && !strcmp(s->tables[i].partition_of, old_dep))
+			set(&s->tables[i].partition_of, new_dep);
+}
+
 /* Rewrite the model for table schema.from renamed to `to` (see the top). */
 static void model_table(sm_schema *s, sm_table *t, const char *to)
 {
@@ -134,11 +192,28 @@ static void model_table(sm_schema *s, sm_table *t, const char *to)
 				s->views[i].deps[j] = x;
 			}
 		}
+	objects_table(s, t, to, oq, nq, old_dep, new_dep);
 	set(&t->name, to);
 	free(old_dep);
 	free(new_dep);
 	free(oq);
 	free(nq);
+}
+
+/* Policies and statistics of t quoted tq: column oc (quoted) is now nc in their expressions. */
+static void objects_column(sm_schema *s, const sm_table *t, const char *oc, const char *nc,
+			   const char *tq)
+{
+	(void)t;
+	for (size_t i = 0; i < s->nobjects; i++) {
+		sm_object *o = &s->objects[i];
+		if (!object_of_table(o, tq))
+			continue;
+		if (!strcmp(o->kind, "policy"))
+			rewrite(&o->def, strstr(o->def, " USING (") ? " USING (" : " WITH CHECK (", oc, nc, 1);
+		else
+			rewrite(&o->def, " ON ", oc, nc, 0);
+	}
 }
 
 /* Rewrite the model for column from of t renamed to `to`. */
@@ -198,6 +273,18 @@ static void model_column(sm_schema *s, sm_table *t, sm_column *c, const char *to
 		for (size_t j = 0; j < s->views[i].ndeps; j++)
 			if (!strcmp(s->views[i].deps[j], old_dep))
 				set(&s->views[i].deps[j], new_dep);
+	objects_column(s, t, oc, nc, tq);
+	deps_rename(s, old_dep, new_dep);
+	rewrite(&t->options, "PARTITION BY ", oc, nc, 0);
+	char *self = dep_name(t->schema, t->name);
+	for (size_t i = 0; i < s->ntables; i++) { /* the partitions have the column too */
+		sm_table *x = &s->tables[i];
+		sm_column *xc = x->partition_of && !strcmp(x->partition_of, self) ?
+			rt_sm_find_column(x, c->name) : NULL;
+		if (xc)
+			model_column(s, x, xc, to);
+	}
+	free(self);
 	set(&c->name, to);
 	free(old_dep);
 	free(new_dep);
@@ -392,8 +479,16 @@ int rt_pg_rename(sm_schema *s, const sm_schema *target, const sm_rename *r, sm_o
 		model_column(s, t, c, r->to);
 	else
 		model_table(s, t, r->to);
-	keys_along(&w, s, target, t);
-	sequences_along(&w, s, target, t);
+	/*
+	 * Every table, not only t: a key's definition names other tables and
+	 * their columns (a foreign key to a table renamed after this one), so
+	 * it matches target's only once every rename is made; the last rename
+	 * finds what the others could not.
+	 */
+	for (size_t i = 0; i < s->ntables; i++) {
+		keys_along(&w, s, target, &s->tables[i]);
+		sequences_along(&w, s, target, &s->tables[i]);
+	}
 	names_free(&w.n);
 	free(sql_up);
 	free(wu);
