@@ -288,7 +288,8 @@ static el *body_elements(const tok *t, size_t end, size_t open, size_t *n)
  * The hints of one CREATE TABLE statement, tokens [0, end) with the
  * comments after it on its last line: on the line of CREATE (or of the
  * table's name) for the table; else on the line where a column's
- * definition starts, or one its definition spans.
+ * definition starts (the last one before the comment, when several
+ * start on it), or one its definition spans.
  */
 static void statement_hints(const tok *t, size_t end, size_t at, sm_hints *h,
 			    rt_strlist *stray, const char *file)
@@ -311,8 +312,9 @@ static void statement_hints(const tok *t, size_t end, size_t at, sm_hints *h,
 			continue;
 		int line = t[k].line;
 		const el *on = NULL;
-		for (size_t e = 0; e < nels && !on; e++)
-			if (t[els[e].first].line == line)
+		/* several on the line: the last one that starts before the comment, which follows it */
+		for (size_t e = 0; e < nels; e++)
+			if (t[els[e].first].line == line && els[e].first < k)
 				on = &els[e];
 		for (size_t e = 0; e < nels && !on; e++)
 			if (t[els[e].first].line < line && t[els[e].last].line >= line)

@@ -61,6 +61,12 @@ static void test_columns_and_tables(void **state)
 	       "  , d INT); -- retort:renamed-from e\n",
 	       "t.b<-a@2 t.c<-old_c@4 t.d<-e@5", 0);
 	/* [name] and `name` (SQLite), IF NOT EXISTS, TEMP words, block comments */
+	/* two columns on the line: the hint follows the last */
+	expect("CREATE TABLE t (\n"
+	       "  id INT PRIMARY KEY, mail TEXT NOT NULL -- retort:renamed-from email\n"
+	       ");",
+	       "t.mail<-email@2", 0);
+
 	expect("CREATE TABLE IF NOT EXISTS [t] ([new] INT, /* retort:renamed-from old */\n"
 	       " `x` INT -- retort:renamed-from y\n);",
 	       "t<-old@1 t.x<-y@2", 0);
