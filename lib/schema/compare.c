@@ -345,6 +345,11 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 		if (!eq(x->def, y->def) || x->materialized != y->materialized)
 			differ(&c, "view %s: definition differs", vn);
 		field(&c, "comment", vn, x->comment, y->comment);
+		int same = x->ncol_comments == y->ncol_comments;
+		for (size_t k = 0; same && k < x->ncol_comments; k++)
+			same = !strcmp(x->col_comments[k], y->col_comments[k]);
+		if (!same)
+			differ(&c, "comments on the columns of view %s differ", vn);
 		acl_field(&c, vn, x->acl, y->acl);
 		compare_indexes(&c, vn, x->idx, x->nidx, y->idx, y->nidx);
 		compare_view_triggers(&c, vn, x, y);

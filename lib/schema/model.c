@@ -160,6 +160,7 @@ void rt_sm_free(sm_schema *s)
 		free(v->def);
 		free(v->sql);
 		free(v->comment);
+		strv_free(v->col_comments, v->ncol_comments);
 		strv_free(v->deps, v->ndeps);
 		for (size_t j = 0; j < v->nidx; j++)
 			free_index(&v->idx[j]);

@@ -128,6 +128,8 @@ typedef struct sm_view {
 	char *acl;         /* PostgreSQL: privileges, or NULL */
 	char **cols;       /* PostgreSQL: output columns, "name type", in order */
 	size_t ncols;
+	char **col_comments; /* PostgreSQL: comments on its columns, "name\x1fcomment", in column order */
+	size_t ncol_comments;
 } sm_view;
 
 typedef struct sm_sequence {

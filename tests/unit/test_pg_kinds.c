@@ -901,6 +901,40 @@ static void test_rename_hints_kinds(void **state)
 	db_drop(dwork);
 }
 
+/*
+ * Comments on view columns: set, changed and removed on a view kept
+ * (CREATE OR REPLACE keeps them), and set again on a view made anew.
+ */
+static void test_view_column_comments(void **state)
+{
+	(void)state;
+	change k = {
+		.old_sql = "CREATE TABLE t (a int, b text, c int);"
+			   "CREATE VIEW v AS SELECT a, b FROM t;"
+			   "COMMENT ON COLUMN v.a IS 'first';"
+			   "COMMENT ON COLUMN v.b IS 'gone';"
+			   "CREATE VIEW w AS SELECT a FROM t;"
+			   "COMMENT ON COLUMN w.a IS 'w a';",
+		.new_sql = "CREATE TABLE t (a int, b text, c int);"
+			   "CREATE VIEW v AS SELECT a, b FROM t;"
+			   "COMMENT ON COLUMN v.a IS 'changed';"
+			   "CREATE VIEW w AS SELECT c AS a FROM t;"
+			   "COMMENT ON COLUMN w.a IS 'w a';",
+		.check_up = "SELECT col_description('v'::regclass, 1) || coalesce(col_description('v'::regclass, 2), '-')"
+			    " || col_description('w'::regclass, 1)",
+		.up_value = "changed-w a",
+		.check_down = "SELECT col_description('v'::regclass, 1) || col_description('v'::regclass, 2)",
+		.down_value = "firstgone",
+	};
+	sm_ops up, down;
+	run_change(&k, &up, &down);
+	assert_sql(&up, "COMMENT ON COLUMN public.v.a IS 'changed'");
+	assert_sql(&up, "COMMENT ON COLUMN public.v.b IS NULL");
+	assert_sql(&down, "COMMENT ON COLUMN public.v.b IS 'gone'");
+	rt_sm_ops_free(&up);
+	rt_sm_ops_free(&down);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -929,6 +963,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_privileges_not_compared, teardown),
 		cmocka_unit_test_teardown(test_unsupported_use_refused, teardown),
 		cmocka_unit_test_teardown(test_rename_hints_kinds, teardown),
+		cmocka_unit_test_teardown(test_view_column_comments, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -491,6 +491,56 @@ static void table_comments(dd *d, const sm_table *tb)
 	free(label);
 }
 
+/* The comment on column name of view v ("name\x1fcomment" entries), or NULL. */
+static const char *view_col_comment(const sm_view *v, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; v && i < v->ncol_comments; i++)
+		if (!strncmp(v->col_comments[i], name, n) && v->col_comments[i][n] == '\x1f')
+			return v->col_comments[i] + n + 1;
+	return NULL;
+}
+
+/* One column comment of view y: set, changed or (new NULL) removed. */
+static void view_column_comment(dd *d, const sm_view *y, int fresh, const char *label,
+				const char *entry, const char *old, const char *new)
+{
+	char *col = rt_xstrndup(entry, strcspn(entry, "\x1f"));
+	char *cl = rt_xasprintf("%s.%s", label, col);
+	char *target = rt_xasprintf("%s.%s", Q(&d->n, y->schema, y->name), I(&d->n, col));
+	rt_pgd_comment(d, fresh, old, new, "column", cl, target);
+	free(target);
+	free(cl);
+	free(col);
+}
+
+/*
+ * Comments on the columns of view y (x: the view in a, NULL if none;
+ * fresh: made anew, so it has none): set or changed, and removed from
+ * the columns y still has.
+ */
+static void view_column_comments(dd *d, const sm_view *x, const sm_view *y, int fresh,
+				 const char *label)
+{
+	for (size_t j = 0; j < y->ncol_comments; j++) {
+		char *col = rt_xstrndup(y->col_comments[j], strcspn(y->col_comments[j], "\x1f"));
+		view_column_comment(d, y, fresh, label, y->col_comments[j],
+				    fresh ? NULL : view_col_comment(x, col), view_col_comment(y, col));
+		free(col);
+	}
+	for (size_t j = 0; x && !fresh && j < x->ncol_comments; j++) {
+		const char *e = x->col_comments[j];
+		size_t n = strcspn(e, "\x1f");
+		char *col = rt_xstrndup(e, n);
+		int kept = 0; /* y has the column ("name type") */
+		for (size_t k = 0; k < y->ncols && !kept; k++)
+			kept = !strncmp(y->cols[k], col, n) && y->cols[k][n] == ' ';
+		if (kept && !view_col_comment(y, col))
+			view_column_comment(d, y, 0, label, e, e + n + 1, NULL);
+		free(col);
+	}
+}
+
 /* Comments of views and their indexes, enum types and functions of b. */
 static void other_comments(dd *d)
 {
@@ -506,6 +556,7 @@ static void other_comments(dd *d)
 		rt_pgd_comment(d, d->vb_make[i] == 1, x ? x->comment : NULL, y->comment,
 			y->materialized ? "materialized view" : "view", label,
 			Q(&d->n, y->schema, y->name));
+		view_column_comments(d, x, y, d->vb_make[i] == 1 || !x, label);
 		for (size_t j = 0; j < y->nidx; j++) {
 			const sm_index *m = x ? rt_pgd_find_idx(x->idx, x->nidx, y->idx[j].name) : NULL;
 			int fresh = d->vb_make[i] == 1 || !m || strcmp(m->def, y->idx[j].def);

@@ -262,16 +262,16 @@ static const char q_cols[] =
 
 static const char q_cols_order[] = " ORDER BY a.attrelid, a.attnum";
 
-/* A view column as "name type"; a comment or default on it is reported (no field holds it). */
+/* A view column as "name type", and its comment; a default on it is reported (no field holds it). */
 static void add_view_column(pgi *p, sm_view *w, const char *const *v)
 {
 	char *col = rt_xasprintf("%s %s", v[1], v[2]);
 	rt_sm_strv_push(&w->cols, &w->ncols, col);
 	free(col);
 	if (v[8]) {
-		char *what = rt_xasprintf("comment on column %s.%s.%s", w->schema, w->name, v[1]);
-		rt_sm_add_unsupported(p->s, what);
-		free(what);
+		char *cc = rt_xasprintf("%s%c%s", v[1], SEP, v[8]);
+		rt_sm_strv_push(&w->col_comments, &w->ncol_comments, cc);
+		free(cc);
 	}
 	if (v[4]) {
 		char *what = rt_xasprintf("default of view column %s.%s.%s", w->schema, w->name, v[1]);
