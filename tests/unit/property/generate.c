@@ -58,6 +58,8 @@ void gen_col(gschema *s, gtable *t, gcol *c)
 		c->comment = 1 + R(3);
 	if (s->pg && one_in(8))
 		c->stat = 100 * (1 + R(9));
+	if (s->pg && c->dom == DM_TEXT && s->nd && one_in(3))
+		cpy(c->type, s->dm[R(s->nd)].name);
 }
 
 /* A key (primary or unique) on t's plain columns. */
@@ -328,6 +330,17 @@ void gen_enum(gschema *s)
 	e->comment = one_in(4) ? 1 + R(3) : 0;
 }
 
+/* See property.h. */
+void gen_domain(gschema *s)
+{
+	gdom *d = &s->dm[s->nd++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, NM, "dtext%d", ++s->next);
+	d->chk = R(3);
+	d->def = R(2);
+	d->comment = one_in(3) ? 1 + R(3) : 0;
+}
+
 /* A sequence: its type, increment (descending too), start, cache, cycle. */
 void gen_seq(gschema *s)
 {
@@ -365,6 +378,8 @@ void gen_schema(gschema *s, int pg)
 	if (pg) {
 		for (int i = R(3); i > 0; i--)
 			gen_enum(s);
+		for (int i = R(ND + 1); i > 0; i--)
+			gen_domain(s);
 		for (int i = R(3); i > 0; i--)
 			gen_seq(s);
 		for (int i = R(3); i > 0; i--)

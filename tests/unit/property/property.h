@@ -41,6 +41,7 @@ enum {
 	NL = 7,   /* labels of an enum */
 	NF = 4,   /* functions */
 	NP = 2,   /* row-level security policies of a table */
+	ND = 2,   /* domains (PostgreSQL) */
 };
 
 /* Value domains: what a column's two rows hold, whatever its type. */
@@ -209,6 +210,15 @@ typedef struct gfunc {
 	int comment;
 } gfunc;
 
+/* A domain over text (PostgreSQL), named dtext<n>: text columns may have it as their type. */
+typedef struct gdom {
+	char name[NM];
+	int chk;          /* 0 none, 1 VALUE <> 'zz', 2 length(VALUE) < 100: true for every value written */
+	int def;          /* DEFAULT NULL written (a value would fill columns added to tables with rows,
+			     which the rows' model does not know; ALTER DOMAIN's defaults are in test_pg_kinds) */
+	int comment;
+} gdom;
+
 typedef struct gschema {
 	int pg;
 	gtable t[NT];
@@ -221,6 +231,8 @@ typedef struct gschema {
 	int ne;
 	gfunc f[NF];
 	int nf;
+	gdom dm[ND];
+	int nd;
 	int next;         /* the last number given to a name */
 } gschema;
 
@@ -249,6 +261,7 @@ int pg_array(const char *t);
 int col_numeric(const gschema *s, const gcol *c);
 int col_textish(const gschema *s, const gcol *c);
 const genum *find_enum(const gschema *s, const char *name);
+const gdom *find_domain(const gschema *s, const char *name);
 /* Is type a valid type of domain dom in s (enum types included)? */
 int type_ok(const gschema *s, int dom, const char *type, int strict);
 /* A random type of domain dom (enum types included). */
@@ -310,6 +323,8 @@ gtable *gen_table(gschema *s);
 void gen_view(gschema *s);
 /* An enum type: a0 and a1 (the values rows hold) and a few extra labels anywhere. */
 void gen_enum(gschema *s);
+/* A domain over text (PostgreSQL). */
+void gen_domain(gschema *s);
 /* A policy on table t (PostgreSQL). */
 void gen_policy(gschema *s, gtable *t, gpol *p);
 /* A sequence: its type, increment (descending too), start, cache, cycle. */

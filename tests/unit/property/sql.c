@@ -472,6 +472,11 @@ char *schema_sql(const gschema *s)
 			rt_strbuf_addf(&sb, "%s'%s'", j ? ", " : "", s->e[i].l[j]);
 		rt_strbuf_adds(&sb, ");\n");
 	}
+	for (int i = 0; i < s->nd; i++) {
+		static const char *const chk[] = { "", " CHECK (VALUE <> 'zz')", " CHECK (length(VALUE) < 100)" };
+		rt_strbuf_addf(&sb, "CREATE DOMAIN %s AS text%s%s;\n", s->dm[i].name,
+			       s->dm[i].def ? " DEFAULT NULL" : "", chk[s->dm[i].chk]);
+	}
 	for (int i = 0; i < s->ns; i++)
 		seq_sql(&sb, &s->s[i]);
 	for (int i = 0; i < s->nf; i++)
@@ -540,6 +545,8 @@ char *schema_sql(const gschema *s)
 		security_sql(&sb, &s->t[i]);
 	for (int i = 0; i < s->ne; i++)
 		comment_on(&sb, "TYPE", s->e[i].name, NULL, s->e[i].comment);
+	for (int i = 0; i < s->nd; i++)
+		comment_on(&sb, "DOMAIN", s->dm[i].name, NULL, s->dm[i].comment);
 	for (int i = 0; i < s->nf; i++)
 		if (s->f[i].comment) {
 			rt_strbuf_adds(&sb, "COMMENT ON FUNCTION ");
