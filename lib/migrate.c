@@ -1,12 +1,14 @@
 /*
- * migrate.c - upgrade, downgrade, stamp and create: check the request,
- * read where the database is (online, under the migration lock) or where
- * a FROM:TO range says it starts (offline, --sql), make the plan, and
- * hand it to the runner (runner.c).
+ * migrate.c - upgrade, downgrade, stamp and create's stamp (create.c
+ * checks its schema first): check the request, read where the database is
+ * (online, under the migration lock) or where a FROM:TO range says it
+ * starts (offline, --sql), make the plan, and hand it to the runner
+ * (runner.c).
  */
+#include "migrate.h"
 #include "runner.h"
 #include "schema/model.h"
-#include "schema/source.h"
+#include "schema/load.h"
 
 #include <string.h>
 
@@ -338,50 +340,15 @@ int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
 }
 
 /*
- * See retort.h.  First the declared schema must equal what the migrations
- * build at the heads, since stamping the heads claims exactly that; then,
- * under the lock, the same schema text is loaded and the heads stamped in
- * one transaction (a stamp request with create_sql).  The schema is read
- * once (schema_command runs once), so what was checked is what is loaded.
+ * See migrate.h: under the lock, the declared schema dc is loaded and the
+ * heads stamped in one transaction (a stamp request with create_sql).
  */
-int rt_create(rt_ctx *ctx, rt_error *err)
+int rt_create_stamp(rt_ctx *ctx, const rt_declared *dc, rt_error *err)
 {
-	if (ctx->out)
-		return rt_fail(err, RT_EUSAGE, "create has no offline form; the declared schema itself is the SQL");
-	const rt_dialect *dl = rt_dialect_for_config(ctx->cfg, err);
-	rt_declared dc;
-	if (!dl || rt_declared_read(ctx, dl, &dc, err) < 0)
-		return -1;
-	/* Stamping the heads claims the database is what the migrations build. */
-	ctx->declared = &dc;
-	rt_diff d;
-	int rc = rt_schema_diff_into(ctx, "migrations", "schema", &d, err);
-	ctx->declared = NULL;
-	int diffed = rc == 0;
-	size_t n = diffed ? d.changes.n : 0;
-	if (n) {
-		strbuf sb = STRBUF_INIT;
-		for (size_t i = 0; i < n && i < 5; i++)
-			rt_strbuf_addf(&sb, "\n  %s", d.changes.v[i]);
-		if (n > 5)
-			rt_strbuf_addf(&sb, "\n  ... (%zu in all)", n);
-		rc = rt_fail(err, RT_EFAIL,
-			"the declared schema and the migrations at the heads differ, so stamping the heads would be untrue:%s",
-			sb.buf);
-		rt_hint(err, "write the missing migration from the declared schema, or fix the declared schema");
-		rt_fix_with(err, RT_FIX_AUTOGENERATE, NULL);
-		rt_strbuf_release(&sb);
-	}
-	if (diffed)
-		rt_diff_free(&d);
-	if (rc == 0) {
-		static const char *const heads[] = { "heads" };
-		request q = { .dir = RT_STAMP, .targets = heads, .ntargets = 1,
-			      .create_sql = &dc };
-		rc = execute(ctx, &q, err);
-	}
-	rt_declared_free(&dc);
-	return rc;
+	static const char *const heads[] = { "heads" };
+	request q = { .dir = RT_STAMP, .targets = heads, .ntargets = 1,
+		      .create_sql = dc };
+	return execute(ctx, &q, err);
 }
 
 /*

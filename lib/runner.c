@@ -20,7 +20,7 @@
 #include "placeholder.h"
 #include "sqltext.h"
 #include "schema/model.h"
-#include "schema/source.h"
+#include "schema/load.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -9,11 +9,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-static int eq(const char *a, const char *b)
-{
-	return rt_sm_strcmp_null(a, b) == 0;
-}
-
 /* A comparison in progress: counts differences and words them. */
 typedef struct cmp {
 	strbuf *out;
@@ -47,7 +42,7 @@ static const char *qn(strbuf *sb, const char *schema, const char *name)
 static void field(cmp *c, const char *what, const char *owner, const char *a,
 		  const char *b)
 {
-	if (!eq(a, b))
+	if (!rt_sm_streq(a, b))
 		differ(c, "%s of %s: %s -> %s", what, owner, a ? a : "(none)",
 		       b ? b : "(none)");
 }
@@ -115,8 +110,8 @@ static const char *con_kind(char k)
 
 static int same_con(const sm_constraint *x, const sm_constraint *y)
 {
-	return x->kind == y->kind && eq(x->name, y->name) && eq(x->def, y->def) &&
-	       x->validated == y->validated && eq(x->comment, y->comment);
+	return x->kind == y->kind && rt_sm_streq(x->name, y->name) && rt_sm_streq(x->def, y->def) &&
+	       x->validated == y->validated && rt_sm_streq(x->comment, y->comment);
 }
 
 static void compare_constraints(cmp *c, const char *tname, const sm_constraint *acons,
@@ -150,22 +145,22 @@ static void compare_indexes(cmp *c, const char *owner, const sm_index *a,
 	for (size_t i = 0; i < na; i++) {
 		const sm_index *y = NULL;
 		for (size_t j = 0; j < nb && !y; j++)
-			if (eq(a[i].name, b[j].name))
+			if (rt_sm_streq(a[i].name, b[j].name))
 				y = &b[j];
 		if (!y)
 			differ(c, "index %s on %s only in the first", a[i].name, owner);
-		else if (!eq(a[i].def, y->def))
+		else if (!rt_sm_streq(a[i].def, y->def))
 			differ(c, "index %s on %s: %s -> %s", a[i].name, owner, a[i].def, y->def);
-		else if (!eq(a[i].comment, y->comment))
+		else if (!rt_sm_streq(a[i].comment, y->comment))
 			differ(c, "comment of index %s differs", a[i].name);
-		else if (!eq(a[i].settings, y->settings))
+		else if (!rt_sm_streq(a[i].settings, y->settings))
 			differ(c, "settings of index %s: %s -> %s", a[i].name,
 			       a[i].settings ? a[i].settings : "(none)", y->settings ? y->settings : "(none)");
 	}
 	for (size_t j = 0; j < nb; j++) {
 		int found = 0;
 		for (size_t i = 0; i < na && !found; i++)
-			found = eq(a[i].name, b[j].name);
+			found = rt_sm_streq(a[i].name, b[j].name);
 		if (!found)
 			differ(c, "index %s on %s only in the second", b[j].name, owner);
 	}
@@ -177,19 +172,19 @@ static void compare_triggers(cmp *c, const char *tname, const sm_table *a,
 	for (size_t i = 0; i < a->ntrg; i++) {
 		const sm_trigger *y = NULL;
 		for (size_t j = 0; j < b->ntrg && !y; j++)
-			if (eq(a->trg[i].name, b->trg[j].name))
+			if (rt_sm_streq(a->trg[i].name, b->trg[j].name))
 				y = &b->trg[j];
 		if (!y)
 			differ(c, "trigger %s on %s only in the first", a->trg[i].name, tname);
-		else if (!eq(a->trg[i].def, y->def))
+		else if (!rt_sm_streq(a->trg[i].def, y->def))
 			differ(c, "trigger %s on %s differs", a->trg[i].name, tname);
-		else if (!eq(a->trg[i].comment, y->comment))
+		else if (!rt_sm_streq(a->trg[i].comment, y->comment))
 			differ(c, "comment of trigger %s on %s differs", a->trg[i].name, tname);
 	}
 	for (size_t j = 0; j < b->ntrg; j++) {
 		int found = 0;
 		for (size_t i = 0; i < a->ntrg && !found; i++)
-			found = eq(a->trg[i].name, b->trg[j].name);
+			found = rt_sm_streq(a->trg[i].name, b->trg[j].name);
 		if (!found)
 			differ(c, "trigger %s on %s only in the second", b->trg[j].name, tname);
 	}
@@ -232,7 +227,7 @@ static void compare_table(cmp *c, const sm_table *a, const sm_table *b)
 	if (a->without_rowid != b->without_rowid || a->strict != b->strict ||
 	    a->autoincrement != b->autoincrement || a->is_virtual != b->is_virtual)
 		differ(c, "table %s: WITHOUT ROWID, STRICT, AUTOINCREMENT or virtual differs", tname);
-	if (a->is_virtual && !eq(a->sql, b->sql))
+	if (a->is_virtual && !rt_sm_streq(a->sql, b->sql))
 		differ(c, "virtual table %s: definition differs", tname);
 	rt_strbuf_release(&sb);
 }
@@ -304,9 +299,9 @@ static void compare_objects(cmp *c, const sm_schema *a, const sm_schema *b)
 		const char *dot = y->schema ? "." : "", *sch = y->schema ? y->schema : "";
 		if (!x)
 			differ(c, "%s %s%s%s only in the second", y->kind, sch, dot, y->name);
-		else if (!eq(x->def, y->def))
+		else if (!rt_sm_streq(x->def, y->def))
 			differ(c, "%s %s%s%s: definition differs", y->kind, sch, dot, y->name);
-		else if (!eq(x->comment, y->comment))
+		else if (!rt_sm_streq(x->comment, y->comment))
 			differ(c, "comment of %s %s%s%s: %s -> %s", y->kind, sch, dot, y->name,
 			       x->comment ? x->comment : "(none)", y->comment ? y->comment : "(none)");
 	}
@@ -342,7 +337,7 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 			differ(&c, "view %s only in the second", vn);
 			continue;
 		}
-		if (!eq(x->def, y->def) || x->materialized != y->materialized)
+		if (!rt_sm_streq(x->def, y->def) || x->materialized != y->materialized)
 			differ(&c, "view %s: definition differs", vn);
 		field(&c, "comment", vn, x->comment, y->comment);
 		int same = x->ncol_comments == y->ncol_comments;
@@ -357,11 +352,11 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 	for (size_t i = 0; i < a->nseqs; i++) {
 		const sm_sequence *x = &a->seqs[i], *y = NULL;
 		for (size_t j = 0; j < b->nseqs && !y; j++)
-			if (eq(b->seqs[j].schema, x->schema) && eq(b->seqs[j].name, x->name))
+			if (rt_sm_streq(b->seqs[j].schema, x->schema) && rt_sm_streq(b->seqs[j].name, x->name))
 				y = &b->seqs[j];
 		if (!y)
 			differ(&c, "sequence %s only in the first", qn(&sb, x->schema, x->name));
-		else if (!eq(x->def, y->def) || !eq(x->owned_by, y->owned_by) || !eq(x->comment, y->comment))
+		else if (!rt_sm_streq(x->def, y->def) || !rt_sm_streq(x->owned_by, y->owned_by) || !rt_sm_streq(x->comment, y->comment))
 			differ(&c, "sequence %s differs", qn(&sb, x->schema, x->name));
 		else
 			acl_field(&c, qn(&sb, x->schema, x->name), x->acl, y->acl);
@@ -369,14 +364,14 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 	for (size_t j = 0; j < b->nseqs; j++) {
 		int found = 0;
 		for (size_t i = 0; i < a->nseqs && !found; i++)
-			found = eq(a->seqs[i].schema, b->seqs[j].schema) && eq(a->seqs[i].name, b->seqs[j].name);
+			found = rt_sm_streq(a->seqs[i].schema, b->seqs[j].schema) && rt_sm_streq(a->seqs[i].name, b->seqs[j].name);
 		if (!found)
 			differ(&c, "sequence %s only in the second", qn(&sb, b->seqs[j].schema, b->seqs[j].name));
 	}
 	for (size_t i = 0; i < a->nenums; i++) {
 		const sm_enum *x = &a->enums[i], *y = NULL;
 		for (size_t j = 0; j < b->nenums && !y; j++)
-			if (eq(b->enums[j].schema, x->schema) && eq(b->enums[j].name, x->name))
+			if (rt_sm_streq(b->enums[j].schema, x->schema) && rt_sm_streq(b->enums[j].name, x->name))
 				y = &b->enums[j];
 		if (!y) {
 			differ(&c, "type %s only in the first", qn(&sb, x->schema, x->name));
@@ -393,18 +388,18 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 	for (size_t j = 0; j < b->nenums; j++) {
 		int found = 0;
 		for (size_t i = 0; i < a->nenums && !found; i++)
-			found = eq(a->enums[i].schema, b->enums[j].schema) && eq(a->enums[i].name, b->enums[j].name);
+			found = rt_sm_streq(a->enums[i].schema, b->enums[j].schema) && rt_sm_streq(a->enums[i].name, b->enums[j].name);
 		if (!found)
 			differ(&c, "type %s only in the second", qn(&sb, b->enums[j].schema, b->enums[j].name));
 	}
 	for (size_t i = 0; i < a->nfuncs; i++) {
 		const sm_function *x = &a->funcs[i], *y = NULL;
 		for (size_t j = 0; j < b->nfuncs && !y; j++)
-			if (eq(b->funcs[j].schema, x->schema) && eq(b->funcs[j].identity, x->identity))
+			if (rt_sm_streq(b->funcs[j].schema, x->schema) && rt_sm_streq(b->funcs[j].identity, x->identity))
 				y = &b->funcs[j];
 		if (!y)
 			differ(&c, "function %s only in the first", qn(&sb, x->schema, x->identity));
-		else if (!eq(x->def, y->def) || !eq(x->comment, y->comment))
+		else if (!rt_sm_streq(x->def, y->def) || !rt_sm_streq(x->comment, y->comment))
 			differ(&c, "function %s differs", qn(&sb, x->schema, x->identity));
 		else
 			acl_field(&c, qn(&sb, x->schema, x->identity), x->acl, y->acl);
@@ -412,7 +407,7 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 	for (size_t j = 0; j < b->nfuncs; j++) {
 		int found = 0;
 		for (size_t i = 0; i < a->nfuncs && !found; i++)
-			found = eq(a->funcs[i].schema, b->funcs[j].schema) && eq(a->funcs[i].identity, b->funcs[j].identity);
+			found = rt_sm_streq(a->funcs[i].schema, b->funcs[j].schema) && rt_sm_streq(a->funcs[i].identity, b->funcs[j].identity);
 		if (!found)
 			differ(&c, "function %s only in the second", qn(&sb, b->funcs[j].schema, b->funcs[j].identity));
 	}

@@ -19,7 +19,7 @@
  * from the start (the dialect guards only where a transaction is open).
  */
 #include "internal.h"
-#include "schema/source.h"
+#include "schema/load.h"
 
 #include <string.h>
 
@@ -120,4 +120,29 @@ int rt_sm_run_any_order(const rt_dialect *d, rt_conn *c, const rt_stmtlist *l,
 		return d->commit(c, err);
 	d->rollback(c);
 	return -1;
+}
+
+/*
+ * See load.h: with own_tx, in one transaction of its own when no
+ * statement forbids it; in any order (rt_sm_run_any_order).
+ */
+int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
+		  const char *name, int own_tx, rt_error *err)
+{
+	rt_stmtlist stmts = { 0 };
+	int rc = d->split(sql, len, 1, name, &stmts, err);
+	if (rc == 0)
+		rc = rt_sm_run_stmts(d, c, &stmts, name, own_tx, err);
+	rt_stmtlist_free(&stmts);
+	return rc;
+}
+
+/* See load.h. */
+int rt_sm_run_stmts(const rt_dialect *d, rt_conn *c, const rt_stmtlist *l, const char *name,
+		    int own_tx, rt_error *err)
+{
+	int nontx = 0;
+	for (size_t i = 0; i < l->n; i++)
+		nontx |= l->v[i].nontx;
+	return rt_sm_run_any_order(d, c, l, name, own_tx && !nontx, err);
 }

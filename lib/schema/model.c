@@ -244,10 +244,12 @@ static int nullcmp(const char *a, const char *b)
 	return rt_sm_strcmp_null(a, b);
 }
 
-static int eq(const char *a, const char *b)
+/* See model.h. */
+int rt_sm_streq(const char *a, const char *b)
 {
 	return nullcmp(a, b) == 0;
 }
+
 
 /* Order by schema, then name. */
 static int qname_cmp(const char *sa, const char *na, const char *sb, const char *nb)
@@ -361,7 +363,7 @@ void rt_sm_sort(sm_schema *s)
 sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < s->ntables; i++)
-		if (eq(s->tables[i].schema, schema) && !strcmp(s->tables[i].name, name))
+		if (rt_sm_streq(s->tables[i].schema, schema) && !strcmp(s->tables[i].name, name))
 			return &s->tables[i];
 	return NULL;
 }
@@ -369,7 +371,7 @@ sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *n
 sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < s->nviews; i++)
-		if (eq(s->views[i].schema, schema) && !strcmp(s->views[i].name, name))
+		if (rt_sm_streq(s->views[i].schema, schema) && !strcmp(s->views[i].name, name))
 			return &s->views[i];
 	return NULL;
 }
@@ -385,7 +387,7 @@ sm_extension *rt_sm_find_extension(const sm_schema *s, const char *name)
 sm_domain *rt_sm_find_domain(const sm_schema *s, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < s->ndomains; i++)
-		if (eq(s->domains[i].schema, schema) && !strcmp(s->domains[i].name, name))
+		if (rt_sm_streq(s->domains[i].schema, schema) && !strcmp(s->domains[i].name, name))
 			return &s->domains[i];
 	return NULL;
 }
@@ -394,7 +396,7 @@ sm_object *rt_sm_find_object(const sm_schema *s, const char *kind, const char *s
 			     const char *name)
 {
 	for (size_t i = 0; i < s->nobjects; i++)
-		if (!strcmp(s->objects[i].kind, kind) && eq(s->objects[i].schema, schema) &&
+		if (!strcmp(s->objects[i].kind, kind) && rt_sm_streq(s->objects[i].schema, schema) &&
 		    !strcmp(s->objects[i].name, name))
 			return &s->objects[i];
 	return NULL;
@@ -455,4 +457,52 @@ sm_column *rt_sm_find_column_ci(const sm_table *t, const char *name)
 		}
 	}
 	return nci == 1 ? ci : NULL;
+}
+
+sm_enum *rt_sm_find_enum(const sm_schema *s, const char *schema, const char *name)
+{
+	for (size_t i = 0; i < s->nenums; i++)
+		if (rt_sm_streq(s->enums[i].schema, schema) && !strcmp(s->enums[i].name, name))
+			return &s->enums[i];
+	return NULL;
+}
+
+sm_sequence *rt_sm_find_sequence(const sm_schema *s, const char *schema, const char *name)
+{
+	for (size_t i = 0; i < s->nseqs; i++)
+		if (rt_sm_streq(s->seqs[i].schema, schema) && !strcmp(s->seqs[i].name, name))
+			return &s->seqs[i];
+	return NULL;
+}
+
+sm_function *rt_sm_find_function(const sm_schema *s, const char *schema, const char *identity)
+{
+	for (size_t i = 0; i < s->nfuncs; i++)
+		if (rt_sm_streq(s->funcs[i].schema, schema) && !strcmp(s->funcs[i].identity, identity))
+			return &s->funcs[i];
+	return NULL;
+}
+
+sm_constraint *rt_sm_find_constraint(const sm_table *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->ncons; i++)
+		if (rt_sm_streq(t->cons[i].name, name))
+			return &t->cons[i];
+	return NULL;
+}
+
+sm_index *rt_sm_find_index(sm_index *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rt_sm_streq(v[i].name, name))
+			return &v[i];
+	return NULL;
+}
+
+sm_trigger *rt_sm_find_trigger(const sm_table *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->ntrg; i++)
+		if (rt_sm_streq(t->trg[i].name, name))
+			return &t->trg[i];
+	return NULL;
 }

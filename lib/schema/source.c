@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "ctx_internal.h"
 #include "schema/hints.h"
+#include "schema/load.h"
 #include "schema/model.h"
 #include "schema/source.h"
 #include "util/fs.h"
@@ -39,31 +40,6 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 	}
 	int rc = d->introspect(c, cfg, out, err);
 	d->disconnect(c);
-	return rc;
-}
-
-/* Split statements run on c: with own_tx, in a transaction of their own when none forbids it. */
-static int run_stmts(const rt_dialect *d, rt_conn *c, const rt_stmtlist *l, const char *name,
-		     int own_tx, rt_error *err)
-{
-	int nontx = 0;
-	for (size_t i = 0; i < l->n; i++)
-		nontx |= l->v[i].nontx;
-	return rt_sm_run_any_order(d, c, l, name, own_tx && !nontx, err);
-}
-
-/*
- * See source.h: with own_tx, in one transaction of its own when no
- * statement forbids it; in any order (load.c).
- */
-int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
-		  const char *name, int own_tx, rt_error *err)
-{
-	rt_stmtlist stmts = { 0 };
-	int rc = d->split(sql, len, 1, name, &stmts, err);
-	if (rc == 0)
-		rc = run_stmts(d, c, &stmts, name, own_tx, err);
-	rt_stmtlist_free(&stmts);
 	return rc;
 }
 
@@ -244,7 +220,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		int missing;
 		rt_conn *c = d->connect(scfg, 0, &missing, err);
 		rc = c ? 0 : -1;
-		if (rc == 0 && (rc = run_stmts(d, c, &stmts, sql->name, 1, err)) < 0 &&
+		if (rc == 0 && (rc = rt_sm_run_stmts(d, c, &stmts, sql->name, 1, err)) < 0 &&
 		    err->message) {
 			char *m = err->message;
 			err->message = rt_xasprintf("loading the schema into a scratch database: %s", m);

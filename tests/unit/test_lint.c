@@ -215,6 +215,9 @@ static void test_sqlite(void **state)
 		{ SQ, 0, NULL, "ALTER TABLE t ADD COLUMN c DEFAULT (datetime('now'));", "sqlite-alter-needs-rebuild@1" },
 		{ SQ, 0, NULL, "alter table T add c text not null default 'x';", "" },
 		{ SQ, 0, NULL, "ALTER TABLE `t` DROP `c`;", "ban-drop-column@1" },
+		/* a name reads the same however it is quoted: [a"b] is "a""b" */
+		{ SQ, 0, NULL, "CREATE TABLE [a\"b] (x);\nDROP TABLE \"a\"\"b\";", "" },
+		{ SQ, 0, NULL, "CREATE TABLE n (x);\nALTER TABLE `N` ADD COLUMN y NOT NULL;", "" },
 		{ SQ, 0, NULL, "ALTER TABLE t ADD COLUMN r INTEGER REFERENCES u(id) DEFAULT 1;", "sqlite-alter-needs-rebuild@1" },
 		{ SQ, 0, NULL, "ALTER TABLE t ADD COLUMN r INTEGER REFERENCES u(id) ON DELETE SET NULL;", "" },
 		{ SQ, 0, NULL, "ALTER TABLE t ADD COLUMN c CHECK (c IS NOT NULL) DEFAULT 1;", "" },

@@ -111,7 +111,7 @@ static void table_acls(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		char *what = rt_xasprintf("table %s.%s", tb->schema, tb->name);
 		char *target = rt_xasprintf("TABLE %s", Q(&d->n, tb->schema, tb->name));
 		acl_diff(d, what, target, NULL, ta ? ta->acl : NULL, tb->acl);
@@ -130,7 +130,7 @@ static void table_acls(dd *d)
 	}
 	for (size_t i = 0; i < d->b->nseqs; i++) {
 		const sm_sequence *y = &d->b->seqs[i];
-		const sm_sequence *x = rt_pgd_find_seq(d->a, y->schema, y->name);
+		const sm_sequence *x = rt_sm_find_sequence(d->a, y->schema, y->name);
 		char *what = rt_xasprintf("sequence %s.%s", y->schema, y->name);
 		char *target = rt_xasprintf("SEQUENCE %s", Q(&d->n, y->schema, y->name));
 		acl_diff(d, what, target, NULL, x ? x->acl : NULL, y->acl);
@@ -144,7 +144,7 @@ static void other_acls(dd *d)
 {
 	for (size_t i = 0; i < d->b->nfuncs; i++) {
 		const sm_function *y = &d->b->funcs[i];
-		const sm_function *x = rt_pgd_find_func(d->a, y->schema, y->identity);
+		const sm_function *x = rt_sm_find_function(d->a, y->schema, y->identity);
 		char *what = rt_xasprintf("function %s.%s", y->schema, y->identity);
 		char *target = rt_xasprintf("%s %s", rt_pgd_is_procedure(y) ? "PROCEDURE" : "FUNCTION",
 					    rt_pgd_fsig(&d->n, y));
@@ -154,7 +154,7 @@ static void other_acls(dd *d)
 	}
 	for (size_t i = 0; i < d->b->nenums; i++) {
 		const sm_enum *y = &d->b->enums[i];
-		const sm_enum *x = rt_pgd_find_enum(d->a, y->schema, y->name);
+		const sm_enum *x = rt_sm_find_enum(d->a, y->schema, y->name);
 		char *what = rt_xasprintf("type %s.%s", y->schema, y->name);
 		char *target = rt_xasprintf("TYPE %s", Q(&d->n, y->schema, y->name));
 		int fresh = !x || rt_pgd_enum_dance(x, y);

@@ -176,7 +176,7 @@ static int early_drop(const dd *d, size_t i)
 {
 	const sm_function *f = &d->a->funcs[i];
 	return d->fa_drop[i] && !rt_pgd_func_is_late(d->a, f) &&
-	       (rt_pgd_find_func(d->b, f->schema, f->identity) || rt_pgd_uses_dance(d, f));
+	       (rt_sm_find_function(d->b, f->schema, f->identity) || rt_pgd_uses_dance(d, f));
 }
 
 /* Is early node x of a dropped now (changed: made again) or after the tables (gone)? */

@@ -58,7 +58,7 @@ void rt_pgd_drop_tables(dd *d)
 	size_t left = 0;
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *t = &d->a->tables[i];
-		todo[i] = !rt_pgd_find_table(d->b, t->schema, t->name);
+		todo[i] = !rt_sm_find_table(d->b, t->schema, t->name);
 		left += todo[i];
 	}
 	while (left) {
@@ -84,10 +84,10 @@ void rt_pgd_create_tables(dd *d)
 		more = 0;
 		for (size_t i = 0; i < d->b->ntables; i++) {
 			const sm_table *t = &d->b->tables[i];
-			if (made[i] || rt_pgd_find_table(d->a, t->schema, t->name))
+			if (made[i] || rt_sm_find_table(d->a, t->schema, t->name))
 				continue;
 			const sm_table *parent = parent_of(d->b, t);
-			if (parent && !rt_pgd_find_table(d->a, parent->schema, parent->name) &&
+			if (parent && !rt_sm_find_table(d->a, parent->schema, parent->name) &&
 			    !made[parent - d->b->tables])
 				continue; /* after its parent */
 			if (t->partition_of)
@@ -124,9 +124,9 @@ static void drop_inherited(dd *d, sm_op *op, const sm_table *ta, const sm_table 
 			const char *name = ta->inherited[i] + n;
 			if (strncmp(ta->inherited[i], kinds[pass], n))
 				continue;
-			if (pass < 2 && !rt_pgd_find_con(tb, name))
+			if (pass < 2 && !rt_sm_find_constraint(tb, name))
 				rt_sm_op_sql(op, "ALTER TABLE %s DROP CONSTRAINT %s", qt, I(&d->n, name));
-			else if (pass == 2 && !rt_pgd_find_idx(tb->idx, tb->nidx, name))
+			else if (pass == 2 && !rt_sm_find_index(tb->idx, tb->nidx, name))
 				rt_sm_op_sql(op, "DROP INDEX %s", Q(&d->n, ta->schema, name));
 		}
 	free(qt);
@@ -137,7 +137,7 @@ void rt_pgd_detach_partitions(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		const sm_table *parent = parent_of(d->a, ta);
 		if (!tb || !parent || !moves(ta, tb))
 			continue;
@@ -155,7 +155,7 @@ void rt_pgd_attach_partitions(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		const sm_table *parent = parent_of(d->b, tb);
 		if (!ta || !parent || !moves(ta, tb))
 			continue;

@@ -394,13 +394,13 @@ static void sequences_along(rw *w, sm_schema *s, const sm_schema *target, const 
  */
 static void keys_along(rw *w, sm_schema *s, const sm_schema *target, sm_table *t)
 {
-	const sm_table *tt = rt_pgd_find_table(target, t->schema, t->name);
+	const sm_table *tt = rt_sm_find_table(target, t->schema, t->name);
 	if (!tt)
 		return;
 	char *tq = qname(t->schema, t->name);
 	for (size_t j = 0; j < t->ncons; j++) {
 		sm_constraint *k = &t->cons[j];
-		if (!k->name || rt_pgd_find_con(tt, k->name))
+		if (!k->name || rt_sm_find_constraint(tt, k->name))
 			continue;
 		const sm_constraint *m = NULL;
 		for (size_t i = 0; i < tt->ncons && !m; i++)
@@ -426,7 +426,7 @@ static void keys_along(rw *w, sm_schema *s, const sm_schema *target, sm_table *t
 	}
 	for (size_t j = 0; j < t->nidx; j++) {
 		sm_index *x = &t->idx[j];
-		if (x->constraint || rt_pgd_find_idx(tt->idx, tt->nidx, x->name))
+		if (x->constraint || rt_sm_find_index(tt->idx, tt->nidx, x->name))
 			continue;
 		const sm_index *m = NULL;
 		for (size_t i = 0; i < tt->nidx && !m; i++)

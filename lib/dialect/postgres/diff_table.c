@@ -121,7 +121,7 @@ void rt_pgd_release_functions(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		for (size_t j = 0; j < ta->ncols; j++) {
 			const sm_column *x = &ta->cols[j];
 			const sm_column *y = tb ? rt_sm_find_column(tb, x->name) : NULL;
@@ -499,7 +499,7 @@ int rt_pgd_alter_tables(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		if (ta && alter_table(d, ta, tb) < 0)
 			return -1;
 	}
@@ -509,10 +509,10 @@ int rt_pgd_alter_tables(dd *d)
 /* Is b's constraint k (of table tb) to be added? */
 static int con_added(const dd *d, const sm_table *tb, const sm_constraint *k)
 {
-	const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+	const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 	if (!ta)
 		return k->kind == SM_FOREIGN || !rt_pgd_con_inline(k) || tb->partition_of;
-	const sm_constraint *m = rt_pgd_find_con(ta, k->name);
+	const sm_constraint *m = rt_sm_find_constraint(ta, k->name);
 	return !m || rt_pgd_con_dropped(d, ta, tb, m);
 }
 
@@ -525,7 +525,7 @@ void rt_pgd_add_constraints(dd *d, int foreign)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->ncons; j++) {
 			const sm_constraint *k = &tb->cons[j];
 			if ((k->kind == SM_FOREIGN) != foreign)
@@ -534,7 +534,7 @@ void rt_pgd_add_constraints(dd *d, int foreign)
 				rt_pgd_add_constraint(d, tb, k);
 				continue;
 			}
-			const sm_constraint *m = ta ? rt_pgd_find_con(ta, k->name) : NULL;
+			const sm_constraint *m = ta ? rt_sm_find_constraint(ta, k->name) : NULL;
 			if (m && !m->validated && k->validated) {
 				sm_op *op = rt_sm_ops_add(d->out, 0, "validate constraint %s on %s.%s",
 						       k->name, tb->schema, tb->name);
@@ -550,12 +550,12 @@ void rt_pgd_create_indexes(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->nidx; j++) {
 			const sm_index *x = &tb->idx[j];
-			const sm_index *m = ta ? rt_pgd_find_idx(ta->idx, ta->nidx, x->name) : NULL;
+			const sm_index *m = ta ? rt_sm_find_index(ta->idx, ta->nidx, x->name) : NULL;
 			if (x->constraint) { /* made with its constraint, or kept with it */
-				const sm_constraint *k = m ? rt_pgd_find_con(ta, m->name) : NULL;
+				const sm_constraint *k = m ? rt_sm_find_constraint(ta, m->name) : NULL;
 				int fresh = !k || rt_pgd_con_dropped(d, ta, tb, k);
 				rt_pgd_index_settings(d, tb->schema, x->name, fresh ? NULL : m->settings, x->settings);
 			} else if (!m || m->constraint || rt_pgd_idx_dropped(d, ta, tb, m)) {
@@ -592,7 +592,7 @@ void rt_pgd_create_views(dd *d)
 		if (d->vb_make[j] == 1 || !x)
 			continue;
 		for (size_t i = 0; i < y->nidx; i++) {
-			const sm_index *m = rt_pgd_find_idx(x->idx, x->nidx, y->idx[i].name);
+			const sm_index *m = rt_sm_find_index(x->idx, x->nidx, y->idx[i].name);
 			if (!m || strcmp(m->def, y->idx[i].def))
 				rt_pgd_create_index(d, y->schema, &y->idx[i], 0);
 		}
@@ -604,10 +604,10 @@ void rt_pgd_create_triggers(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->ntrg; j++) {
 			const sm_trigger *g = &tb->trg[j];
-			const sm_trigger *m = ta ? rt_pgd_find_trg(ta, g->name) : NULL;
+			const sm_trigger *m = ta ? rt_sm_find_trigger(ta, g->name) : NULL;
 			if (!m || rt_pgd_trg_dropped(d, ta, tb, m))
 				rt_pgd_create_trigger(d, tb, g);
 		}
