@@ -42,46 +42,86 @@ typedef enum { MOVE_UP, MOVE_DOWN } move;
  */
 static int run_move(cli *c, int argc, char **argv, move m)
 {
-	int sql = 0, backup = 0;
+	int sql = 0, backup = 0, resume = 0, partial = 0;
+	const char *applied = NULL;
 	const opt opts[] = {
 		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"),
 		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"),
+		OPT_BOOL(0, "resume", &resume, "continue a partly applied revision (MySQL) where it stopped"),
+		OPT_BOOL(0, "partial", &partial, "undo what took effect of a partly applied revision (MySQL)"),
+		OPT_STRING(0, "applied", &applied, "N", "with --resume or --partial: N statements of it took effect"),
 		OPT_END(),
 	};
-	const cli_spec up = { opts, "retort upgrade [--sql] [--backup] TARGET",
+	const cli_spec up = { opts, "retort upgrade [--sql] [--backup] TARGET\n"
+		"   or: retort upgrade --resume [--applied N] [TARGET]\n"
+		"   or: retort upgrade --partial [--applied N]",
 		"Apply every migration needed to reach TARGET: head, heads, a revision id or\n"
 		"prefix, label@head, +N, REV+N ... Each migration and its version-table update\n"
-		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base).",
-		1, 1, "a target revision is needed" };
-	const cli_spec down = { opts, "retort downgrade [--sql] [--backup] TARGET",
+		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base).\n"
+		"On MySQL, where DDL commits as it runs, --resume continues a revision a failed\n"
+		"run left partly applied, and --partial undoes what took effect of a downgrade.",
+		0, 1, NULL };
+	const cli_spec down = { opts, "retort downgrade [--sql] [--backup] TARGET\n"
+		"   or: retort downgrade --resume [--applied N] [TARGET]\n"
+		"   or: retort downgrade --partial [--applied N]",
 		"Revert applied migrations down to TARGET: base, -N, a revision, label@base,\n"
-		"label@-N ... With --sql, TARGET must be a range FROM:TO.",
-		1, 1, "a target revision is needed" };
-	rt_ctx *ctx;
-	int rc = cli_start(c, &argc, argv, m == MOVE_UP ? &up : &down, &ctx);
+		"label@-N ... With --sql, TARGET must be a range FROM:TO. On MySQL, --partial\n"
+		"runs the downgrade statements that undo what took effect of a partly applied\n"
+		"upgrade, and --resume continues a partly applied downgrade.",
+		0, 1, NULL };
+	const cli_spec *spec = m == MOVE_UP ? &up : &down;
+	int rc = cli_start(c, &argc, argv, spec, NULL);
 	if (rc >= 0)
 		return rc;
-	rt_error *err = c->err;
+	long n = -1;
+	if (applied) {
+		char *end;
+		n = strtol(applied, &end, 10);
+		if (!*applied || *end || n < 0)
+			return usage_error(c, spec->usage, "--applied needs a number of statements, not '%s'", applied);
+	}
+	if (resume && partial)
+		return usage_error(c, spec->usage, "--resume (continue the revision) and --partial (undo it) cannot be used together");
+	if (applied && !resume && !partial)
+		return usage_error(c, spec->usage, "--applied goes with --resume or --partial");
+	if (partial && argc > 1)
+		return usage_error(c, spec->usage, "--partial undoes the partly applied revision only: it takes no target");
+	if (!resume && !partial && argc < 2)
+		return usage_error(c, spec->usage, "a target revision is needed");
+	if (sql && (resume || partial))
+		return usage_error(c, spec->usage, "--resume and --partial act on the database: they do not go with --sql");
 	if (sql && m == MOVE_DOWN && !strchr(argv[1], ':'))
 		return cli_error(c, 2, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql",
 				 "downgrade with --sql needs a range FROM:TO");
-	if (!sql && strchr(argv[1], ':'))
+	if (!sql && argc > 1 && strchr(argv[1], ':'))
 		return cli_error(c, 2, "online, retort reads where the database starts; give only the target",
 				 "a range '%s' is only allowed with --sql", argv[1]);
+	rt_error *err = c->err;
+	rt_ctx *ctx = cli_ctx(c, err);
+	if (!ctx)
+		return cli_fail(c, err);
+	rt_ctx_partial(ctx, resume ? RT_PARTIAL_RESUME : partial ? RT_PARTIAL_UNDO : RT_PARTIAL_REFUSE, n);
 	counter k = { c, 0, 0 };
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
 	rt_ctx_backup_first(ctx, backup && !sql);
-	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], err)
-			  : rt_downgrade(ctx, argv[1], err);
+	const char *target = argc > 1 ? argv[1] : NULL;
+	rc = m == MOVE_UP ? rt_upgrade(ctx, target, err)
+			  : rt_downgrade(ctx, target, err);
 	if (rc < 0)
 		return cli_fail(c, err);
 	if (!sql && k.steps)
 		cli_note(c, "%s %d migration%s in %.0f ms",
 			 m == MOVE_UP ? "applied" : "reverted", k.steps,
 			 k.steps == 1 ? "" : "s", now_ms() - k.first);
-	return 0;
+	/* dump_schema_after_upgrade: the schema file follows the database (development) */
+	char *dump = sql || !k.steps ? NULL : rt_config_get(rt_ctx_config(ctx), "dump_schema_after_upgrade");
+	rc = dump ? cli_dump_schema_to(c, ctx, dump) : 0;
+	if (dump && rc == 0)
+		cli_note(c, "wrote %s (dump_schema_after_upgrade)", dump);
+	rt_free(dump);
+	return rc ? 1 : 0;
 }
 
 int cmd_upgrade(cli *c, int argc, char **argv)

@@ -54,7 +54,7 @@ int rt_create(rt_ctx *ctx, rt_error *err)
 {
 	if (ctx->out)
 		return rt_fail(err, RT_EUSAGE, "create has no offline form; the declared schema itself is the SQL");
-	const rt_dialect *dl = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *dl = rt_ctx_dialect(ctx, err);
 	rt_declared dc;
 	if (!dl || rt_declared_read(ctx, dl, &dc, err) < 0)
 		return -1;

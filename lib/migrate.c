@@ -12,11 +12,13 @@
 
 #include <string.h>
 
-/* What the plan computes from (and what is committed): the state read, or the start of a range. */
-static void expected_from_state(run *r, const rt_state *st)
+/* See runner.h: the state read, or the start of a range. */
+void rt_run_start_state(run *r, const rt_state *st)
 {
+	rt_strlist_free(&r->expected);
+	rt_strlist_free(&r->committed);
 	for (size_t i = 0; i < st->rows.n; i++)
-		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->id);
+		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->version_id);
 	for (size_t i = 0; i < st->unknown.n; i++)
 		rt_strlist_push(&r->expected, st->unknown.v[i]);
 	for (size_t i = 0; i < r->expected.n; i++)
@@ -47,7 +49,8 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 		int rc = 0;
 		size_t done = 0;
 		for (; rc == 0 && done < q->ntargets; done++)
-			rc = rt_resolve_into(r->g, q->targets[done], st, &t[done], err);
+			if ((rc = rt_resolve_into(r->g, q->targets[done], st, &t[done], err)) == 0)
+				rt_target_unsquash(r->g, &t[done].revs);
 		if (rc == 0)
 			rc = rt_plan_stamp(r->g, st, t, q->ntargets, q->purge,
 					   plan, err);
@@ -56,9 +59,26 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 		free(t);
 		return rc;
 	}
+	const char *target = q->target;
+	if (r->ctx->partial == RT_PARTIAL_UNDO)
+		return 0; /* rt_progress_prepare makes the one step */
+	if (!target) { /* --resume or --partial alone: as far as the partial revision goes */
+		const rt_revision *pr = r->partial.rev >= 0 ? r->g->revs[r->partial.rev] : NULL;
+		if (!pr)
+			return rt_fail(err, RT_EUSAGE, "there is nothing to %s: no revision is partly applied",
+				       r->ctx->partial == RT_PARTIAL_RESUME ? "resume" : "undo");
+		if (q->dir == RT_UPGRADE)
+			target = pr->id;
+		else if (pr->nparents <= 1)
+			target = pr->nparents ? r->g->revs[pr->parents[0]]->id : "base";
+		else
+			return rt_fail(err, RT_EUSAGE, "%s is a merge point: say which revision the downgrade goes to",
+				       pr->id);
+	}
 	rt_target t;
-	if (rt_resolve_into(r->g, q->target, st, &t, err) < 0)
+	if (rt_resolve_into(r->g, target, st, &t, err) < 0)
 		return -1;
+	rt_target_unsquash(r->g, &t.revs);
 	int rc = q->dir == RT_UPGRADE ? rt_plan_upgrade(r->g, st, &t, plan, err)
 				      : rt_plan_downgrade(r->g, st, &t, plan, err);
 	rt_target_free(&t);
@@ -71,7 +91,7 @@ static int make_plan(run *r, const request *q, const rt_state *st,
  */
 static int check_direction(const request *q, rt_error *err)
 {
-	if (q->dir == RT_STAMP)
+	if (q->dir == RT_STAMP || !q->target)
 		return 0;
 	const char *at = strchr(q->target, '@');
 	const char *rel = at ? at + 1 : q->target;
@@ -95,7 +115,7 @@ static int precheck(run *r, const request *q, rt_error *err)
 {
 	if (check_direction(q, err) < 0)
 		return -1;
-	size_t n = q->dir == RT_STAMP ? q->ntargets : 1;
+	size_t n = q->dir == RT_STAMP ? q->ntargets : q->target ? 1 : 0;
 	for (size_t i = 0; i < n; i++) {
 		rt_target t;
 		rt_error e = { 0 };
@@ -139,17 +159,21 @@ static int check_empty(run *r, const rt_state *st, rt_error *err)
 }
 
 /*
- * The SQL names of the version and history tables: qualified with the
- * schema the connection finds them in (read once, before any migration
- * can change the search_path), offline with version_table_schema.
+ * See runner.h.  The SQL names of the version and history tables:
+ * qualified with the schema the connection finds them in (read once,
+ * before any migration can change the search_path), offline with
+ * version_table_schema.
  */
-static int table_names(run *r, rt_error *err)
+int rt_run_table_names(run *r, rt_error *err)
 {
 	const char *schema;
 	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0)
 		return -1;
-	rt_table_name(schema, r->cfg->version_table, &r->vt);
-	rt_table_name(schema, r->history, &r->ht);
+	rt_table_name(r->d, schema, r->cfg->version_table, &r->vt);
+	rt_table_name(r->d, schema, r->history, &r->ht);
+	char *progress = rt_progress_table(r->cfg);
+	rt_table_name(r->d, schema, progress, &r->pt);
+	free(progress);
 	return 0;
 }
 
@@ -166,18 +190,22 @@ static int online(run *r, const request *q, rt_error *err)
 			    r->ctx->event_ud, err);
 	int locked = rc == 0;
 	if (rc == 0)
-		rc = table_names(r, err);
+		rc = rt_run_table_names(r, err);
 	if (rc == 0) {
 		rt_state st;
-		rc = rt_read_state(r->ctx, r->d, r->conn, 0, &st, err);
+		rc = rt_read_state(r->ctx, r->conn, 0, &st, err);
 		int read = rc == 0;
 		if (rc == 0 && q->create_sql)
 			rc = check_empty(r, &st, err);
 		if (rc == 0) {
 			r->version_ready = st.exists;
-			expected_from_state(r, &st);
+			rt_run_start_state(r, &st);
 			rt_plan plan = { 0 };
-			rc = make_plan(r, q, &st, &plan, err);
+			rc = rt_progress_read(r, err);
+			if (rc == 0)
+				rc = make_plan(r, q, &st, &plan, err);
+			if (rc == 0)
+				rc = rt_progress_prepare(r, &plan, err);
 			if (rc == 0)
 				rc = rt_run_plan(r, &plan, err);
 			if (rc == 0 && plan.n == 0)
@@ -206,6 +234,7 @@ static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
 		rt_target t;
 		rc = rt_resolve_into(r->g, tok, NULL, &t, err);
 		if (rc == 0) {
+			rt_target_unsquash(r->g, &t.revs);
 			for (size_t i = 0; i < t.revs.n; i++)
 				rt_revset_add(&st->rows, t.revs.v[i]);
 			rt_target_free(&t);
@@ -236,7 +265,7 @@ static int offline(run *r, const request *q, rt_error *err)
 	char *from = NULL, *to = NULL;
 	rt_state st;
 	memset(&st, 0, sizeof(st));
-	table_names(r, err); /* offline: from the configuration, cannot fail */
+	rt_run_table_names(r, err); /* offline: from the configuration, cannot fail */
 	if (!colon && q->dir == RT_DOWNGRADE) {
 		rt_fail(err, RT_EUSAGE, "an offline downgrade needs a range FROM:TO");
 		rt_hint(err, "offline, the database's revision is not read: say where it starts, e.g. head:-1");
@@ -259,7 +288,7 @@ static int offline(run *r, const request *q, rt_error *err)
 			local.target = to;
 	}
 	if (rc == 0) {
-		expected_from_state(r, &st);
+		rt_run_start_state(r, &st);
 		rt_plan plan = { 0 };
 		rc = make_plan(r, &local, &st, &plan, err);
 		if (rc == 0)
@@ -272,11 +301,6 @@ static int offline(run *r, const request *q, rt_error *err)
 	return rc;
 }
 
-/*
- * What upgrade, downgrade, stamp and create share: the dialect and table
- * names, then offline (session settings printed first, FROM:TO allowed)
- * or online (ranges refused: the database says where the run starts).
- */
 /* rt_ctx_backup_first: a backup before anything changes, now that something will. */
 static int backup_first(run *r, rt_error *err)
 {
@@ -292,17 +316,25 @@ static int backup_first(run *r, rt_error *err)
 	return 0;
 }
 
+/*
+ * What upgrade, downgrade, stamp and create share: the dialect and table
+ * names, then offline (session settings printed first, FROM:TO allowed)
+ * or online (ranges refused: the database says where the run starts).
+ */
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
-	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
-		  .create_sql = q->create_sql, .dir = q->dir,
-		  .before_first = ctx->backup_first ? backup_first : NULL };
-	r.d = rt_dialect_for_config(ctx->cfg, err);
-	if (!r.d)
+	run r;
+	if (rt_run_init(&r, ctx, q->dir, err) < 0)
 		return -1;
-	r.history = rt_history_table(ctx->cfg);
+	r.create_sql = q->create_sql;
+	r.before_first = ctx->backup_first ? backup_first : NULL;
 	int rc;
-	if (ctx->out) {
+	if (ctx->partial != RT_PARTIAL_REFUSE && (ctx->out || q->dir == RT_STAMP)) {
+		rc = rt_fail(err, RT_EUSAGE, "--resume and --partial read how far a revision got from the database: %s",
+			     ctx->out ? "they cannot be used with --sql" : "stamp takes neither");
+	} else if (!q->target && q->dir != RT_STAMP && ctx->partial == RT_PARTIAL_REFUSE) {
+		rc = rt_fail(err, RT_EUSAGE, "a target revision is needed");
+	} else if (ctx->out) {
 		rc = offline(&r, q, err);
 	} else {
 		const char *spec = q->dir == RT_STAMP ? NULL : q->target;
@@ -317,14 +349,39 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 			rc = online(&r, q, err);
 		}
 	}
-	rt_strlist_free(&r.expected);
-	rt_strlist_free(&r.committed);
-	rt_strlist_free(&r.session);
-	free(r.history);
-	rt_strbuf_release(&r.vt);
-	rt_strbuf_release(&r.ht);
-	rt_strbuf_release(&r.user);
+	rt_run_release(&r);
 	return rc;
+}
+
+/* See runner.h. */
+int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->ctx = ctx;
+	r->cfg = ctx->cfg;
+	r->g = ctx->graph;
+	r->dir = dir;
+	r->partial.rev = -1;
+	r->resume_rev = -1;
+	r->undo_rev = -1;
+	r->d = rt_ctx_dialect(ctx, err);
+	if (!r->d)
+		return -1;
+	r->history = rt_history_table(ctx->cfg);
+	return 0;
+}
+
+void rt_run_release(run *r)
+{
+	rt_strlist_free(&r->expected);
+	rt_strlist_free(&r->committed);
+	rt_strlist_free(&r->session);
+	free(r->history);
+	rt_strbuf_release(&r->vt);
+	rt_strbuf_release(&r->ht);
+	rt_strbuf_release(&r->pt);
+	rt_strbuf_release(&r->user);
+	rt_progress_free(&r->partial);
 }
 
 int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)

@@ -15,18 +15,17 @@
  * name is the file named in errors.  The statements may come in any
  * order: one that refers to something a later one creates runs after it.
  */
-int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
-		  const char *name, int own_tx, rt_error *err);
+int rt_sm_run_sql(rt_conn *c, const char *sql, size_t len, const char *name,
+		  int own_tx, rt_error *err);
 /* The same, for statements already split. */
-int rt_sm_run_stmts(const rt_dialect *d, rt_conn *c, const rt_stmtlist *l, const char *name,
-		    int own_tx, rt_error *err);
+int rt_sm_run_stmts(rt_conn *c, const rt_stmtlist *l, const char *name, int own_tx, rt_error *err);
 /*
  * Run statements l on c in any order (load.c): those failing only for a
  * missing referent run again after the others until none is left, else
  * the error names each one left and why.  tx: in a transaction of its own.
  */
-int rt_sm_run_any_order(const rt_dialect *d, rt_conn *c, const rt_stmtlist *l,
-			const char *name, int tx, rt_error *err);
+int rt_sm_run_any_order(rt_conn *c, const rt_stmtlist *l, const char *name,
+			int tx, rt_error *err);
 
 /* The declared schema's SQL, and the name its errors give as the file. */
 typedef struct rt_declared {

@@ -44,10 +44,10 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 }
 
 /* Replay the migrations up to rev in the scratch database of scfg. */
-static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
-			  const char *rev, rt_error *err)
+static int run_migrations(const rt_ctx *ctx, const rt_dialect *d,
+			  const rt_config *scfg, const char *rev, rt_error *err)
 {
-	rt_ctx *sub = rt_ctx_borrow(ctx, scfg);
+	rt_ctx *sub = rt_ctx_borrow(ctx, scfg, d);
 	char *list = rt_xstrdup(rev), *save = NULL;
 	int rc = 0;
 	/* "a,b": the state of a database whose rows are a and b */
@@ -126,7 +126,7 @@ static int db_state(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg
 	rt_conn *c = d->connect(cfg, 1, &missing, err);
 	if (!c && !missing)
 		return -1;
-	int rc = c ? rt_read_state(ctx, d, c, 0, st, err) : 0;
+	int rc = c ? rt_read_state(ctx, c, 0, st, err) : 0;
 	if (c)
 		d->disconnect(c);
 	if (rc == 0)
@@ -220,7 +220,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		int missing;
 		rt_conn *c = d->connect(scfg, 0, &missing, err);
 		rc = c ? 0 : -1;
-		if (rc == 0 && (rc = rt_sm_run_stmts(d, c, &stmts, sql->name, 1, err)) < 0 &&
+		if (rc == 0 && (rc = rt_sm_run_stmts(c, &stmts, sql->name, 1, err)) < 0 &&
 		    err->message) {
 			char *m = err->message;
 			err->message = rt_xasprintf("loading the schema into a scratch database: %s", m);
@@ -233,7 +233,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		if (c)
 			d->disconnect(c);
 	} else {
-		rc = run_migrations(ctx, scfg, rev, err);
+		rc = run_migrations(ctx, d, scfg, rev, err);
 		if (rc == 0)
 			rc = introspect_url(d, scfg, 0, out, err);
 	}
