@@ -26,10 +26,10 @@
 /* Keys of [retort] and [env:NAME]. */
 static const char *const known_keys[] = {
 	"script_location", "url", "schema", "schema_command", "version_table", "file_template",
-	"timezone", "truncate_slug_length", "transaction_per_migration",
+	"timezone", "truncate_slug_length", "transaction_per_migration", "compare_privileges",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
 	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
-	"protected", "column_order", "compare_privileges", "dump_schema_after_upgrade", NULL,
+	"protected", "column_order", "dump_schema_after_upgrade", NULL,
 };
 
 /* Keys of [lint], set as "lint.KEY". */
