@@ -26,7 +26,7 @@
 /* Keys of [retort] and [env:NAME]. */
 static const char *const known_keys[] = {
 	"script_location", "url", "schema", "schema_command", "version_table", "file_template",
-	"timezone", "truncate_slug_length", "transaction_per_migration",
+	"timezone", "truncate_slug_length", "transaction_per_migration", "compare_privileges",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
 	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
 	"protected", "column_order", "dump_schema_after_upgrade", NULL,
@@ -482,6 +482,10 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 		if (parse_bool(v, &cfg->transaction_per_migration) < 0)
 			return rt_fail(err, RT_ECONFIG,
 				       "transaction_per_migration '%s' is not true or false", v);
+	} else if (!strcmp(key, "compare_privileges")) {
+		if (parse_bool(v, &cfg->compare_privileges) < 0)
+			return rt_fail(err, RT_ECONFIG,
+				       "compare_privileges '%s' is not true or false", v);
 	} else if (!strcmp(key, "column_order")) {
 		if (strcmp(v, "ignore") && strcmp(v, "strict"))
 			return rt_fail(err, RT_ECONFIG,

@@ -77,6 +77,7 @@ struct rt_config {
 	int truncate_slug_length;
 	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
 	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
+	int compare_privileges;  /* compare_privileges = true: GRANTs are compared (PostgreSQL) */
 	double lock_wait;        /* seconds to wait for the migration lock */
 	char *dump_schema_after_upgrade; /* retort upgrade/downgrade rewrite this file (dump-schema), or NULL */
 	rt_strlist envs;         /* the [env:NAME] sections the file has, in order */

@@ -16,6 +16,7 @@
 struct sm_schema;
 struct sm_ops;
 struct sm_diff_opts;
+struct sm_rename;
 struct lint_section;
 struct rt_dialect;
 
@@ -227,6 +228,15 @@ typedef struct rt_dialect {
 			  struct sm_schema **out, rt_error *err);
 	int (*diff)(const struct sm_schema *from, const struct sm_schema *to,
 		    const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
+	/*
+	 * A rename of a table or a column of s (schema/ops.h): the operations
+	 * that do it appended to out, and s changed to what the database
+	 * holds after them.  Names that would follow it (PostgreSQL: t_pkey
+	 * when t becomes u) are renamed too where target, the schema diffed
+	 * to, has the new one.  May be NULL: no renames.
+	 */
+	int (*rename)(struct sm_schema *s, const struct sm_schema *target,
+		      const struct sm_rename *r, struct sm_ops *out, rt_error *err);
 	int (*scratch_create)(const rt_config *cfg, char **url, rt_error *err);
 	/*
 	 * A cheap text of the schema on c (retort's own tables left out) for

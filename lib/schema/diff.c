@@ -7,8 +7,10 @@
 #include "ctx_internal.h"
 #include "schema/model.h"
 #include "schema/ops.h"
+#include "schema/rename.h"
 #include "schema/source.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* See retort.h and retort_int.h (heap).  d may be NULL. */
@@ -90,14 +92,50 @@ static void possible_renames(const rt_dialect *d, const sm_schema *a, const sm_s
 				rt_strbuf_adds(&sql, " TO ");
 				d->ident(&sql, t->cols[k].name);
 				char *w = rt_xasprintf("possible rename: %s.%s -> %s (the migration drops %s and adds %s; "
-						    "if it is a rename, replace both with %s, and the downgrade's "
-						    "two with the rename back)",
+						    "if it is a rename, end %s's line in the schema with "
+						    "'-- retort:renamed-from %s' and generate the migration again, "
+						    "or replace both with %s, and the downgrade's two with the "
+						    "rename back)",
 						    t->name, old->cols[j].name, t->cols[k].name,
-						    old->cols[j].name, t->cols[k].name, sql.buf);
+						    old->cols[j].name, t->cols[k].name, t->cols[k].name,
+						    old->cols[j].name, sql.buf);
 				rt_strlist_push(out, w);
 				free(w);
 				rt_strbuf_release(&sql);
 			}
+		}
+	}
+}
+
+/* Do two tables have the same columns (by name, in any order)? */
+static int same_columns(const sm_table *x, const sm_table *y)
+{
+	if (x->ncols != y->ncols)
+		return 0;
+	for (size_t i = 0; i < x->ncols; i++)
+		if (!rt_sm_find_column(y, x->cols[i].name))
+			return 0;
+	return 1;
+}
+
+/* A table dropped and another with its columns created may be a rename: say how to mark it. */
+static void possible_table_renames(const sm_schema *a, const sm_schema *b, rt_strlist *out)
+{
+	for (size_t i = 0; i < a->ntables; i++) {
+		const sm_table *old = &a->tables[i];
+		if (rt_sm_find_table(b, old->schema, old->name))
+			continue;
+		for (size_t j = 0; j < b->ntables; j++) {
+			const sm_table *t = &b->tables[j];
+			if (rt_sm_find_table(a, t->schema, t->name) || !same_columns(old, t))
+				continue;
+			char *w = rt_xasprintf("possible rename: table %s -> %s (the migration drops %s and its "
+					    "rows and creates %s; if it is a rename, end the CREATE TABLE %s line "
+					    "in the schema with '-- retort:renamed-from %s' and generate the "
+					    "migration again)", old->name, t->name, old->name, t->name, t->name,
+					    old->name);
+			rt_strlist_push(out, w);
+			free(w);
 		}
 	}
 }
@@ -185,6 +223,61 @@ static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *t
 	return cfg;
 }
 
+/* A migrations[:REV] source (a replay through the runner). */
+static int is_migrations(const char *spec)
+{
+	return !strcmp(spec, "migrations") || !strncmp(spec, "migrations:", 11);
+}
+
+/* One source being loaded by a thread of its own. */
+typedef struct load_job {
+	const rt_ctx *ctx;
+	const rt_dialect *d;
+	const rt_config *cfg;
+	const char *spec;
+	sm_schema *out;
+	rt_error err;
+	int rc;
+} load_job;
+
+static void *load_one(void *p)
+{
+	load_job *j = p;
+	j->rc = rt_sm_source_load(j->ctx, j->d, j->cfg, j->spec, &j->out, &j->err);
+	return NULL;
+}
+
+/*
+ * Both sources, side by side: each load is the database's work in a
+ * session of its own (a scratch database filled from a file or from the
+ * migrations, or a catalog read), so `check`, which fills two, takes
+ * about the time of one on a machine with two cores.  Two replays of the
+ * migrations run one after the other (the runner is not made to run
+ * twice at once in one process).  An error of from comes first.
+ */
+static int load_sources(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+			const char *from, const char *to, sm_schema **a, sm_schema **b,
+			rt_error *err)
+{
+	load_job j = { .ctx = ctx, .d = d, .cfg = cfg, .spec = to };
+	pthread_t th;
+	int threaded = strcmp(from, "empty") && strcmp(to, "empty") &&
+		       !(is_migrations(from) && is_migrations(to)) &&
+		       pthread_create(&th, NULL, load_one, &j) == 0;
+	int rc = rt_sm_source_load(ctx, d, cfg, from, a, err);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (rc == 0)
+		load_one(&j);
+	if (rc == 0 && j.rc < 0) {
+		*err = j.err;
+		return -1;
+	}
+	rt_error_clear(&j.err);
+	*b = j.out;
+	return rc;
+}
+
 /*
  * See retort.h.  The dialect computes each direction as a diff of its own
  * (the downgrade is not the upgrade inverted).  Operations that only check
@@ -199,21 +292,44 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 	rt_config *cfg = diff_config(ctx, from, to, &d, err);
 	if (!cfg)
 		return -1;
-	sm_schema *a = NULL, *b = NULL;
-	sm_ops up = { 0 }, down = { 0 };
+	sm_schema *a = NULL, *b = NULL, *a0 = NULL;
+	sm_ops up = { 0 }, down = { 0 }, changes = { 0 };
+	sm_renames rn = { 0 };
 	int rc = -1;
 	if (!d->introspect || !d->diff) {
 		rt_fail(err, RT_EFAIL, "comparing schemas is not available for %s", d->name);
 		goto done;
 	}
 	sm_diff_opts opts = { .column_order_strict = cfg->column_order_strict };
-	if (rt_sm_source_load(ctx, d, cfg, from, &a, err) < 0 ||
-	    rt_sm_source_load(ctx, d, cfg, to, &b, err) < 0 ||
-	    d->diff(a, b, &opts, &up, err) < 0 || d->diff(b, a, &opts, &down, err) < 0)
+	if (load_sources(ctx, d, cfg, from, to, &a, &b, err) < 0)
 		goto done;
-	rt_strlist renames = { 0 };
+	/*
+	 * Renames (rename.c) run first each way: a renamed forwards for the
+	 * upgrade, b back for the downgrade, which then needs a as it was
+	 * (read once more: the models are changed in place).
+	 */
+	rt_sm_renames_gather(a, b, &rn);
+	if (rn.n && !d->rename) {
+		rt_strlist_push(&out->warnings, "rename hints are not carried out on this database yet: "
+				"the migration drops and adds instead");
+		rt_sm_renames_free(&rn);
+	}
+	if (rn.n && rt_sm_source_load(ctx, d, cfg, from, &a0, err) < 0)
+		goto done;
+	if (rt_sm_renames_apply(d, a, b, &rn, 0, &up, err) < 0 ||
+	    d->diff(a, b, &opts, &changes, err) < 0)
+		goto done;
+	rt_sm_ops_append(&up, &changes);
+	rt_strlist renames = { 0 }; /* what to tell about the upgrade, before b is renamed back */
+	possible_table_renames(a, b, &renames);
 	possible_renames(d, a, b, &renames);
 	unfillable_columns(a, b, &renames);
+	if (rt_sm_renames_apply(d, b, a0 ? a0 : a, &rn, 1, &down, err) < 0 ||
+	    d->diff(b, a0 ? a0 : a, &opts, &changes, err) < 0) {
+		rt_strlist_free(&renames);
+		goto done;
+	}
+	rt_sm_ops_append(&down, &changes);
 	out->upgrade_sql = rt_sm_ops_render(d, &up, &renames);
 	out->downgrade_sql = rt_sm_ops_render(d, &down, NULL);
 	for (size_t i = 0; i < up.n; i++) {
@@ -234,10 +350,17 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 	rt_strlist_free(&renames);
 	add_unsupported(&out->unsupported, a);
 	add_unsupported(&out->unsupported, b);
+	for (size_t i = 0; i < a->nwarnings; i++)
+		rt_strlist_push(&out->warnings, a->warnings[i]);
+	for (size_t i = 0; i < b->nwarnings; i++)
+		rt_strlist_push(&out->warnings, b->warnings[i]);
 	rc = 0;
 done:
 	rt_sm_ops_free(&up);
 	rt_sm_ops_free(&down);
+	rt_sm_ops_free(&changes);
+	rt_sm_renames_free(&rn);
+	rt_sm_free(a0);
 	rt_sm_free(a);
 	rt_sm_free(b);
 	rt_config_free(cfg);

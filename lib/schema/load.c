@@ -138,11 +138,17 @@ int rt_sm_run_sql(rt_conn *c, const char *sql, size_t len, const char *name,
 	const rt_dialect *d = rt_conn_dialect(c);
 	rt_stmtlist stmts = { 0 };
 	int rc = d->split(sql, len, 1, name, &stmts, err);
-	int nontx = 0;
-	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
-		nontx |= stmts.v[i].nontx;
 	if (rc == 0)
-		rc = rt_sm_run_any_order(c, &stmts, name, own_tx && !nontx, err);
+		rc = rt_sm_run_stmts(c, &stmts, name, own_tx, err);
 	rt_stmtlist_free(&stmts);
 	return rc;
+}
+
+/* See load.h. */
+int rt_sm_run_stmts(rt_conn *c, const rt_stmtlist *l, const char *name, int own_tx, rt_error *err)
+{
+	int nontx = 0;
+	for (size_t i = 0; i < l->n; i++)
+		nontx |= l->v[i].nontx;
+	return rt_sm_run_any_order(c, l, name, own_tx && !nontx, err);
 }

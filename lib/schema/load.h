@@ -17,6 +17,8 @@
  */
 int rt_sm_run_sql(rt_conn *c, const char *sql, size_t len, const char *name,
 		  int own_tx, rt_error *err);
+/* The same, for statements already split. */
+int rt_sm_run_stmts(rt_conn *c, const rt_stmtlist *l, const char *name, int own_tx, rt_error *err);
 /*
  * Run statements l on c in any order (load.c): those failing only for a
  * missing referent run again after the others until none is left, else

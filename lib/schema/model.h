@@ -16,6 +16,12 @@
 #include <stddef.h>
 #include "util/strbuf.h"
 
+/*
+ * Privileges (PostgreSQL, read only with compare_privileges = true): the
+ * grants of an object other than its owner's, one grantee a line,
+ * "grantee=PRIV,PRIV*" (* with grant option), sorted; "" for none.
+ */
+
 typedef struct sm_column {
 	char *name;
 	char *type;        /* format_type / declared type ("" when none) */
@@ -27,7 +33,11 @@ typedef struct sm_column {
 	char *identity_opts; /* sequence options of an identity column, or NULL */
 	char *collation;   /* a non-default collation, or NULL */
 	char *comment;
+	char *acl;         /* PostgreSQL: column privileges (see above), or NULL */
+	char *settings;    /* PostgreSQL: ALTER COLUMN clauses, one a line ("SET STATISTICS 500",
+			      "SET COMPRESSION lz4", "SET (n_distinct=-0.02)"), or NULL */
 	int pk;            /* SQLite: position in the primary key (1-based), 0 if none */
+	char *renamed_from; /* declared schema: "-- retort:renamed-from OLD" on its line, or NULL */
 } sm_column;
 
 typedef enum sm_con_kind {
@@ -54,12 +64,14 @@ typedef struct sm_constraint {
 	int deferrable;
 	int deferred;
 	int validated;     /* PostgreSQL: false for NOT VALID */
+	char *comment;     /* PostgreSQL */
 } sm_constraint;
 
 typedef struct sm_index {
 	char *name;
 	char *def;         /* the full CREATE INDEX statement the database gives */
 	char *sql;         /* SQLite: the CREATE INDEX as written, to run (def: canonical, to compare) */
+	char *settings;    /* PostgreSQL: ALTER INDEX clauses, one a line ("ALTER COLUMN 2 SET STATISTICS 500") */
 	int unique;
 	int constraint;    /* backs a PRIMARY KEY / UNIQUE constraint: not managed alone */
 	char *comment;
@@ -69,6 +81,7 @@ typedef struct sm_trigger {
 	char *name;
 	char *def;         /* pg_get_triggerdef / sqlite_schema.sql */
 	char *sql;         /* SQLite: the CREATE TRIGGER as written, to run (def: canonical, to compare) */
+	char *comment;     /* PostgreSQL */
 } sm_trigger;
 
 typedef struct sm_table {
@@ -89,6 +102,14 @@ typedef struct sm_table {
 	int autoincrement; /* SQLite */
 	int is_virtual;    /* SQLite virtual table: kept and compared as its definition */
 	char *options;     /* PostgreSQL: reloptions, partitioning, ... in text, or NULL */
+	char *partition_of;    /* PostgreSQL partition: its parent, "schema.name"; NULL for others */
+	char *partition_bound; /* "FOR VALUES FROM (...) TO (...)", "DEFAULT" (pg_get_expr) */
+	char **inherited;  /* a partition's constraints and indexes that are its parent's ("foreign key NAME",
+			      "constraint NAME", "index NAME"): not compared, dropped if it is detached */
+	size_t ninherited;
+	char *acl;         /* PostgreSQL: privileges, or NULL */
+	int row_security;  /* PostgreSQL: bit 1 ROW LEVEL SECURITY enabled, bit 2 forced (on the owner too) */
+	char *renamed_from; /* declared schema: "-- retort:renamed-from OLD" on CREATE TABLE's line */
 } sm_table;
 
 typedef struct sm_view {
@@ -104,8 +125,11 @@ typedef struct sm_view {
 	size_t nidx;
 	sm_trigger *trg;   /* triggers on the view (INSTEAD OF) */
 	size_t ntrg;
+	char *acl;         /* PostgreSQL: privileges, or NULL */
 	char **cols;       /* PostgreSQL: output columns, "name type", in order */
 	size_t ncols;
+	char **col_comments; /* PostgreSQL: comments on its columns, "name\x1fcomment", in column order */
+	size_t ncol_comments;
 } sm_view;
 
 typedef struct sm_sequence {
@@ -113,7 +137,16 @@ typedef struct sm_sequence {
 	char *name;
 	char *def;         /* type, start, increment, min, max, cache, cycle as text */
 	char *owned_by;    /* "table.column" when owned, else NULL */
+	char *comment;
+	char *acl;         /* privileges, or NULL */
 } sm_sequence;
+
+/* A PostgreSQL schema's comment (public's too, unless the standard one) and privileges. */
+typedef struct sm_namespace {
+	char *schema;
+	char *comment;
+	char *acl;
+} sm_namespace;
 
 typedef struct sm_enum {
 	char *schema;
@@ -121,6 +154,7 @@ typedef struct sm_enum {
 	char **labels;     /* in sort order */
 	size_t nlabels;
 	char *comment;
+	char *acl;         /* privileges, or NULL */
 } sm_enum;
 
 typedef struct sm_function {
@@ -129,6 +163,7 @@ typedef struct sm_function {
 	char *identity;    /* name(argument types): what identifies it */
 	char *def;         /* pg_get_functiondef */
 	char *comment;
+	char *acl;         /* privileges, or NULL */
 	char **deps;       /* tables, views and types its signature (or SQL body) uses, for ordering */
 	size_t ndeps;
 } sm_function;
@@ -148,6 +183,46 @@ typedef struct sm_extension {
 	size_t nrequires;
 } sm_extension;
 
+/* A PostgreSQL domain: altered in place (columns use it), never made again. */
+typedef struct sm_domain {
+	char *schema;
+	char *name;
+	char *type;        /* the base type (format_type) */
+	char *collation;   /* a non-default collation, or NULL */
+	char *def;         /* default expression, or NULL */
+	int notnull;
+	sm_constraint *cons; /* CHECK constraints (kind 'c'), by name */
+	size_t ncons;
+	char *comment;
+	char *acl;         /* privileges, or NULL */
+	char **deps;       /* types and functions it uses ("schema.name", "schema.f(types)") */
+	size_t ndeps;
+} sm_domain;
+
+/*
+ * A PostgreSQL object of a kind that is made by one CREATE (or a few
+ * statements) and changed by dropping and making it again: aggregates,
+ * collations, operators, operator classes and families, text search
+ * objects, extended statistics, policies, ...  Its definition is written
+ * from the catalog by the introspection query, so equal objects give
+ * equal text.
+ */
+typedef struct sm_object {
+	char *kind;        /* "aggregate", "collation", "operator", "policy", ... */
+	char *schema;      /* its schema (a policy: its table's) */
+	char *name;        /* what identifies it within kind and schema: name, name(types), "name on table" */
+	char *key;         /* how dependencies name it ("schema.name(types)", pg_describe_object) */
+	char *def;         /* the statements that make it, ';'-free, separated by "\n;\n" */
+	char *drop;        /* the statement that drops it */
+	char *target;      /* what COMMENT ON takes ("COLLATION public.c"), NULL: no comment */
+	char *comment;
+	char **deps;       /* what it uses, as dependencies name things (ordering) */
+	size_t ndeps;
+	char **users;      /* columns, constraints and indexes that use it (they block a DROP) */
+	size_t nusers;
+	int late;          /* made once tables and views exist (it uses them) */
+} sm_object;
+
 typedef struct sm_schema {
 	sm_table *tables;
 	size_t ntables;
@@ -161,10 +236,30 @@ typedef struct sm_schema {
 	size_t nfuncs;
 	char **schemas;    /* PostgreSQL schemas other than public */
 	size_t nschemas;
+	sm_namespace *namespaces; /* comments and privileges of schemas, by name */
+	size_t nnamespaces;
 	sm_extension *exts; /* PostgreSQL extensions (plpgsql aside) */
 	size_t nexts;
+	sm_domain *domains; /* PostgreSQL domains */
+	size_t ndomains;
+	sm_object *objects; /* PostgreSQL objects of other kinds (sm_object) */
+	size_t nobjects;
+	int privileges;    /* privileges were read (acl fields are set) */
 	char **unsupported; /* objects found that retort cannot diff, by kind and name */
 	size_t nunsupported;
+	/*
+	 * PostgreSQL: of those, the ones the model's objects could use, as
+	 * pg_describe_object names them ("type public.pair"); and the uses,
+	 * "what is used\x1fwhat uses it" ("type public.pair\x1fcolumn p of
+	 * table public.t"): a diff that would make the user without the used
+	 * object existing on the other side is refused.
+	 */
+	char **unsupported_keys;
+	size_t nunsupported_keys;
+	char **unsupported_uses;
+	size_t nunsupported_uses;
+	char **warnings;   /* said while reading it (a rename hint that renames nothing) */
+	size_t nwarnings;
 } sm_schema;
 
 sm_schema *rt_sm_new(void);
@@ -182,11 +277,24 @@ enum {
  */
 size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, strbuf *out);
 
+/* strcmp where NULL sorts first. */
+int rt_sm_strcmp_null(const char *a, const char *b);
+
 /* Finders (NULL when absent). */
 sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name);
 sm_column *rt_sm_find_column(const sm_table *t, const char *name);
 sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name);
+/*
+ * A table (schema NULL: in any schema) or column a user named: exactly,
+ * else the only one whose name differs in case alone (SQLite compares
+ * names without case; a name in a hint may be written either way).
+ */
+sm_table *rt_sm_find_table_ci(const sm_schema *s, const char *schema, const char *name);
+sm_column *rt_sm_find_column_ci(const sm_table *t, const char *name);
 sm_extension *rt_sm_find_extension(const sm_schema *s, const char *name);
+sm_domain *rt_sm_find_domain(const sm_schema *s, const char *schema, const char *name);
+sm_object *rt_sm_find_object(const sm_schema *s, const char *kind, const char *schema,
+			     const char *name);
 sm_enum *rt_sm_find_enum(const sm_schema *s, const char *schema, const char *name);
 sm_sequence *rt_sm_find_sequence(const sm_schema *s, const char *schema, const char *name);
 /* identity: name(argument types), as sm_function.identity */
@@ -210,6 +318,13 @@ sm_sequence *rt_sm_add_sequence(sm_schema *s);
 sm_enum *rt_sm_add_enum(sm_schema *s);
 sm_function *rt_sm_add_function(sm_schema *s);
 sm_extension *rt_sm_add_extension(sm_schema *s);
+sm_domain *rt_sm_add_domain(sm_schema *s);
+sm_constraint *rt_sm_add_domain_constraint(sm_domain *m);
+sm_object *rt_sm_add_object(sm_schema *s);
+sm_namespace *rt_sm_add_namespace(sm_schema *s);
+/* The comment of a schema, or NULL. */
+const char *rt_sm_schema_comment(const sm_schema *s, const char *schema);
+sm_namespace *rt_sm_find_namespace(const sm_schema *s, const char *schema);
 void rt_sm_add_unsupported(sm_schema *s, const char *what);
 void rt_sm_strv_push(char ***v, size_t *n, const char *s);
 

@@ -65,3 +65,15 @@ void rt_sm_ops_free(sm_ops *ops)
 	ops->v = NULL;
 	ops->n = 0;
 }
+
+void rt_sm_ops_append(sm_ops *dst, sm_ops *src)
+{
+	if (!src->n)
+		return;
+	dst->v = rt_xrealloc(dst->v, (dst->n + src->n + 1) * sizeof(sm_op));
+	memcpy(dst->v + dst->n, src->v, src->n * sizeof(sm_op));
+	dst->n += src->n;
+	free(src->v);
+	src->v = NULL;
+	src->n = 0;
+}

@@ -29,6 +29,21 @@ typedef struct sm_ops {
 	size_t n;
 } sm_ops;
 
+/*
+ * A rename the declared schema asks for with "-- retort:renamed-from OLD"
+ * (hints.c; schema/diff.c gathers them): table `table` (named as it is
+ * when the rename runs) becomes `to`, or its column `from` does.
+ */
+typedef struct sm_rename {
+	const char *schema;  /* PostgreSQL: the table's schema; NULL on SQLite */
+	const char *table;
+	const char *column;  /* NULL: the table itself is renamed */
+	const char *from, *to;
+} sm_rename;
+
+/* Move every operation of src to the end of dst (src is left empty). */
+void rt_sm_ops_append(sm_ops *dst, sm_ops *src);
+
 /* Append an operation; what is printf-style. */
 sm_op *rt_sm_ops_add(sm_ops *ops, int destructive, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -9,10 +9,13 @@
  */
 #include "internal.h"
 #include "ctx_internal.h"
+#include "schema/hints.h"
+#include "schema/load.h"
 #include "schema/model.h"
 #include "schema/source.h"
 #include "util/fs.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* A database URL or a libpq "key=value" string, rather than a source name. */
@@ -45,10 +48,9 @@ static int run_migrations(const rt_ctx *ctx, const rt_dialect *d,
 			  const rt_config *scfg, const char *rev, rt_error *err)
 {
 	rt_ctx *sub = rt_ctx_borrow(ctx, scfg, d);
-	char *list = rt_xstrdup(rev);
+	char *list = rt_xstrdup(rev), *save = NULL;
 	int rc = 0;
 	/* "a,b": the state of a database whose rows are a and b */
-	char *save = NULL;
 	for (char *tok = strtok_r(list, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save))
 		rc = rt_upgrade(sub, tok, err);
 	free(list);
@@ -59,6 +61,58 @@ static int run_migrations(const rt_ctx *ctx, const rt_dialect *d,
 		free(m);
 	}
 	return rc;
+}
+
+/*
+ * The rename hints of declared SQL, marked on the model read from it;
+ * hints that rename nothing become the model's warnings.
+ */
+static void mark_hints(sm_schema *s, const rt_declared *sql)
+{
+	sm_hints h;
+	rt_strlist stray = { 0 };
+	rt_sm_hints_read(sql->sql, sql->len, sql->name, &h, &stray);
+	rt_sm_hints_mark(s, &h, sql->name, &stray);
+	for (size_t i = 0; i < stray.n; i++)
+		rt_sm_strv_push(&s->warnings, &s->nwarnings, stray.v[i]);
+	rt_strlist_free(&stray);
+	rt_sm_hints_free(&h);
+}
+
+/*
+ * Drop the scratch databases of runs that were killed, with a notice for
+ * each.  One at a time: diff.c loads its two sources on two threads.
+ */
+static void sweep(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	if (!d->scratch_sweep)
+		return;
+	pthread_mutex_lock(&lock);
+	rt_strlist notes = { 0 };
+	d->scratch_sweep(cfg, &notes);
+	for (size_t i = 0; i < notes.n; i++)
+		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, notes.v[i]);
+	rt_strlist_free(&notes);
+	pthread_mutex_unlock(&lock);
+}
+
+/* A scratch database being made (by a thread of its own when one can start). */
+typedef struct scratch_job {
+	const rt_dialect *d;
+	const rt_config *cfg;
+	char *url;
+	rt_error err;
+	int rc;
+	pthread_t th;
+	int threaded;
+} scratch_job;
+
+static void *scratch_make(void *p)
+{
+	scratch_job *j = p;
+	j->rc = j->d->scratch_create(j->cfg, &j->url, &j->err);
+	return NULL;
 }
 
 /* The configured database's state, read once (a missing SQLite file: base). */
@@ -95,7 +149,8 @@ static int source_revs(const rt_ctx *ctx, const rt_dialect *d, const rt_config *
 	rt_state st;
 	int have = 0, rc = 0;
 	char *list = rt_xstrdup(revs);
-	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
 		rt_target t;
 		rt_error e = { 0 };
 		rc = rt_resolve_into(ctx->graph, tok, NULL, &t, &e);
@@ -119,22 +174,41 @@ static int source_revs(const rt_ctx *ctx, const rt_dialect *d, const rt_config *
 	return rc;
 }
 
-/* Fill a scratch database from schema SQL or from migrations, then read it. */
+/*
+ * Fill a scratch database from schema SQL or from migrations, then read
+ * it.  The database is made (on PostgreSQL, CREATE DATABASE: a tenth of a
+ * second or more) while the SQL is parsed.
+ */
 static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 			const rt_config *cfg, const rt_declared *sql, const char *rev,
 			sm_schema **out, rt_error *err)
 {
-	char *url = NULL;
-	if (d->scratch_sweep) {
-		rt_strlist notes = { 0 };
-		d->scratch_sweep(cfg, &notes);
-		for (size_t i = 0; i < notes.n; i++)
-			rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, notes.v[i]);
-		rt_strlist_free(&notes);
-	}
-	if (!d->scratch_create || d->scratch_create(cfg, &url, err) < 0) {
-		if (!d->scratch_create)
-			rt_fail(err, RT_EFAIL, "schema work is not available for %s", d->name);
+	if (!d->scratch_create)
+		return rt_fail(err, RT_EFAIL, "schema work is not available for %s", d->name);
+	sweep(ctx, d, cfg);
+	scratch_job job = { .d = d, .cfg = cfg };
+	job.threaded = pthread_create(&job.th, NULL, scratch_make, &job) == 0;
+	if (!job.threaded)
+		scratch_make(&job);
+	rt_stmtlist stmts = { 0 };
+	rt_error serr = { 0 };
+	int split = sql ? d->split(sql->sql, sql->len, 1, sql->name, &stmts, &serr) : 0;
+	if (job.threaded)
+		pthread_join(job.th, NULL);
+	char *url = job.url;
+	if (job.rc < 0 || split < 0) {
+		if (job.rc == 0)
+			d->scratch_drop(cfg, url);
+		*err = job.rc < 0 ? job.err : serr;
+		if (job.rc < 0)
+			rt_error_clear(&serr);
+		free(url);
+		rt_stmtlist_free(&stmts);
+		if (split < 0 && job.rc == 0 && err->message) {
+			char *m = err->message;
+			err->message = rt_xasprintf("loading the schema into a scratch database: %s", m);
+			free(m);
+		}
 		return -1;
 	}
 	rt_config *scfg = rt_config_clone(cfg);
@@ -146,7 +220,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		int missing;
 		rt_conn *c = d->connect(scfg, 0, &missing, err);
 		rc = c ? 0 : -1;
-		if (rc == 0 && (rc = rt_sm_run_sql(c, sql->sql, sql->len, sql->name, 1, err)) < 0 &&
+		if (rc == 0 && (rc = rt_sm_run_stmts(c, &stmts, sql->name, 1, err)) < 0 &&
 		    err->message) {
 			char *m = err->message;
 			err->message = rt_xasprintf("loading the schema into a scratch database: %s", m);
@@ -154,6 +228,8 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		}
 		if (rc == 0)
 			rc = d->introspect(c, scfg, out, err);
+		if (rc == 0)
+			mark_hints(*out, sql);
 		if (c)
 			d->disconnect(c);
 	} else {
@@ -163,6 +239,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 	}
 	d->scratch_drop(cfg, url);
 	rt_config_free(scfg);
+	rt_stmtlist_free(&stmts);
 	free(url);
 	return rc;
 }

@@ -400,4 +400,83 @@ EOF
 	expect_err_has "psql meta-command"
 }
 
+# The columns of a table (columns_of) and whether the generated upgrade
+# section holds a statement matching a pattern.
+upgrade_has() { sed -n '/^-- migrate:upgrade/,/^-- migrate:downgrade/p' "$1" | grep -qE "$2"; }
+downgrade_has() { sed -n '/^-- migrate:downgrade/,$p' "$1" | grep -qE "$2"; }
+
+# "-- retort:renamed-from OLD" on a column's line or a CREATE TABLE line: the
+# migration renames (the rows stay), the downgrade renames back, and once
+# applied the hint changes nothing.
+test_rename_hints() {
+	project "schema = schema.sql"
+	cat > schema.sql <<'EOF'
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name VARCHAR(100) NOT NULL,
+    email VARCHAR(200) NOT NULL UNIQUE
+);
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    author_id INTEGER NOT NULL REFERENCES users (id),
+    title VARCHAR(200) NOT NULL
+);
+CREATE INDEX ix_users_name ON users (name);
+EOF
+	rt migrate -m initial
+	rt upgrade head
+	expect_rc 0
+	q "INSERT INTO users (id, name, email) VALUES (1, 'Ann', 'a@x')"
+	q "INSERT INTO posts (id, author_id, title) VALUES (7, 1, 'Hello')"
+	# without the hint: a possible rename, and how to mark it
+	sed -i 's/^    name VARCHAR(100) NOT NULL,/    full_name VARCHAR(100) NOT NULL,/; s/(name)/(full_name)/' schema.sql
+	rt diff
+	expect_err_lacks "error"
+	rt migrate -m "full name"
+	expect_rc 0
+	expect_err_has "possible rename: users.name -> full_name"
+	expect_err_has "end full_name's line in the schema with '-- retort:renamed-from name'"
+	rm "$OUT"
+	# with it: a rename
+	sed -i 's/^    full_name VARCHAR(100) NOT NULL,/&  -- retort:renamed-from name/' schema.sql
+	rt migrate -m "full name"
+	expect_rc 0
+	expect_err_lacks "possible rename"
+	local f=$OUT
+	upgrade_has "$f" 'RENAME COLUMN name TO full_name' || fail "no RENAME COLUMN in: $(cat "$f")"
+	upgrade_has "$f" 'DROP COLUMN|ADD COLUMN' && fail "drops or adds a column: $(cat "$f")"
+	downgrade_has "$f" 'RENAME COLUMN full_name TO name' || fail "no rename back in: $(cat "$f")"
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT full_name FROM users" "Ann"
+	rt check
+	expect_rc 0
+	rt migrate -m again
+	expect_err_has "No changes in schema detected"
+	# the table, renamed on its CREATE TABLE line
+	sed -i 's/^CREATE TABLE users (/CREATE TABLE accounts (  -- retort:renamed-from users/; s/REFERENCES users/REFERENCES accounts/; s/ON users/ON accounts/' schema.sql
+	rt migrate -m accounts
+	expect_rc 0
+	f=$OUT
+	upgrade_has "$f" 'RENAME TO accounts' || fail "no RENAME TO in: $(cat "$f")"
+	upgrade_has "$f" 'DROP TABLE|CREATE TABLE' && fail "drops or creates a table: $(cat "$f")"
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT full_name || ' ' || title FROM accounts JOIN posts ON posts.author_id = accounts.id" "Ann Hello"
+	rt check
+	expect_rc 0
+	rt verify
+	expect_rc 0
+	rt migrate -m again
+	expect_err_has "No changes in schema detected"
+	# back down both: the old names, the rows still there
+	rt downgrade -2
+	expect_rc 0
+	expect_q "SELECT name || ' ' || title FROM users JOIN posts ON posts.author_id = users.id" "Ann Hello"
+	# a hint on a line of its own renames nothing, and says so
+	printf -- '-- retort:renamed-from nothing\n' >> schema.sql
+	rt diff
+	expect_err_has "schema.sql:12: '-- retort:renamed-from nothing' is not in a CREATE TABLE statement"
+}
+
 run_tests

@@ -68,8 +68,13 @@ test_scratch_database_in_use_is_kept() {
 	"$RETORT" check >/dev/null 2>&1 &
 	local pid=$!
 	wait_for_scratch
+	# check loads the schema file and replays the migrations side by side:
+	# the file's scratch database is made, read and dropped by the check
+	# itself within a moment; the replay's lasts the slow migration
+	sleep 1
 	local live
 	live=$(scratch_dbs)
+	[ -n "$live" ] || fail "no scratch database of the running check"
 	echo "CREATE TABLE t_b (id INTEGER);" > other.sql
 	rt diff --from empty --to file:other.sql
 	expect_err_lacks "abandoned"

@@ -76,6 +76,9 @@ PGT_UNUSED static void db_exec(rt_conn *c, const char *sql)
 
 /* Databases made and not dropped yet: a failed test's are dropped by teardown(). */
 PGT_UNUSED static rt_strlist made;
+
+/* Introspect with compare_privileges = true (a test sets it; teardown clears it). */
+PGT_UNUSED static int pgt_privileges;
 /* column_order = strict for the diffs and comparisons of the running test (teardown clears it) */
 PGT_UNUSED static int strict_order;
 
@@ -115,6 +118,7 @@ PGT_UNUSED static void db_drop(char *name)
 /* After each test: drop what a failed one left behind. */
 PGT_UNUSED static int teardown(void **state)
 {
+	pgt_privileges = 0;
 	(void)state;
 	while (made.n)
 		db_drop(rt_xstrdup(made.v[made.n - 1]));
@@ -144,6 +148,7 @@ PGT_UNUSED static char *db_value(rt_conn *c, const char *sql)
 PGT_UNUSED static sm_schema *db_introspect(rt_conn *c)
 {
 	rt_config *cfg = rt_config_new("/tmp");
+	cfg->compare_privileges = pgt_privileges;
 	sm_schema *s = NULL;
 	rt_error err = { 0 };
 	if (PG->introspect(c, cfg, &s, &err) < 0)

@@ -11,7 +11,9 @@
  * The generator keeps a schema as a small structure (tables with columns
  * of every supported type, keys, foreign keys, unique and check
  * constraints, indexes of each kind, views, and on PostgreSQL sequences,
- * enum types, functions, triggers and comments), writes it as SQL text,
+ * enum types, functions, triggers, comments (on constraints too),
+ * statistics targets, row-level security and its policies, domains over
+ * text as column types), writes it as SQL text,
  * and derives B from A by a few random mutations.  Two passes keep the
  * pair valid for the database: repair() drops whatever a mutation left
  * dangling (an index on a dropped column, a view of a dropped table),

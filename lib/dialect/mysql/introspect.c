@@ -273,7 +273,8 @@ static int read_table(my_intro *x, const char *name, rt_error *err)
 	t->name = rt_xstrdup(name);
 	strbuf opts = STRBUF_INIT;
 	int in_list = 0, after = 0;
-	for (char *line = strtok(p.b, "\n"); line; line = strtok(NULL, "\n")) {
+	char *save = NULL; /* strtok_r: two sources are read on two threads (schema/diff.c) */
+	for (char *line = strtok_r(p.b, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!in_list && !after) {
 			in_list = 1; /* CREATE TABLE `t` ( */
 			continue;

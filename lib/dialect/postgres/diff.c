@@ -376,59 +376,85 @@ static void own_sequences(dd *d)
 	}
 }
 
-/*
- * Functions that use no relation and are dropped early: those made
- * again, and those whose signature names an enum type about to be
- * renamed away (after that, the name means its new version).
- */
-static int early_drop(const dd *d, size_t i)
-{
-	const sm_function *f = &d->a->funcs[i];
-	return d->fa_drop[i] && !rt_pgd_func_is_late(d->a, f) &&
-	       (rt_sm_find_function(d->b, f->schema, f->identity) || rt_pgd_uses_dance(d, f));
-}
-
-static void drop_changed_functions(dd *d)
-{
-	for (size_t i = 0; i < d->a->nfuncs; i++)
-		if (early_drop(d, i))
-			rt_pgd_drop_function(d, &d->a->funcs[i]);
-}
-
-/* Functions that use no relation: made before the tables (defaults, checks, indexes use them). */
-static void functions_first(dd *d)
-{
-	for (size_t j = 0; j < d->b->nfuncs; j++) {
-		const sm_function *g = &d->b->funcs[j];
-		if (d->fb_make[j] && !rt_pgd_func_is_late(d->b, g))
-			rt_pgd_create_function(d, g, d->fb_make[j] == 2);
-	}
-}
-
-/* Functions of a that are gone and use no relation (after the tables that used them). */
-static void functions_last(dd *d)
-{
-	for (size_t i = 0; i < d->a->nfuncs; i++) {
-		const sm_function *f = &d->a->funcs[i];
-		if (d->fa_drop[i] && !rt_pgd_func_is_late(d->a, f) && !early_drop(d, i))
-			rt_pgd_drop_function(d, f);
-	}
-}
-
 /* ---- comments ---- */
 
-/* COMMENT ON kind name IS text when old (NULL: the object is new) and new differ. */
-static void comment(dd *d, int fresh, const char *old, const char *new, const char *kind,
-		    const char *label, const char *target)
+/*
+ * COMMENT ON target IS text when old (NULL: the object is new) and new
+ * differ; target names the kind too ("DOMAIN public.d").
+ */
+void rt_pgd_comment_on(dd *d, int fresh, const char *old, const char *new, const char *kind,
+		       const char *label, const char *target)
 {
 	if (fresh ? !new : eq(old, new))
 		return;
 	sm_op *op = rt_sm_ops_add(d->out, 0, "comment on %s %s", kind, label);
+	rt_sm_op_sql(op, "COMMENT ON %s IS %s", target, new ? L(&d->n, new) : "NULL");
+}
+
+/* COMMENT ON KIND target, the kind in capitals. */
+void rt_pgd_comment(dd *d, int fresh, const char *old, const char *new, const char *kind,
+		    const char *label, const char *target)
+{
+	if (fresh ? !new : eq(old, new))
+		return;
 	strbuf sb = STRBUF_INIT;
 	for (const char *p = kind; *p; p++)
 		rt_strbuf_addc(&sb, (char)toupper((unsigned char)*p));
-	rt_sm_op_sql(op, "COMMENT ON %s %s IS %s", sb.buf, target, new ? L(&d->n, new) : "NULL");
+	rt_strbuf_addf(&sb, " %s", target);
+	rt_pgd_comment_on(d, fresh, old, new, kind, label, sb.buf);
 	rt_strbuf_release(&sb);
+}
+
+/* Comments of a table's constraints and triggers (made-again ones lost theirs). */
+static void table_part_comments(dd *d, const sm_table *ta, const sm_table *tb, const char *label)
+{
+	char *qt = rt_xstrdup(Q(&d->n, tb->schema, tb->name));
+	for (size_t i = 0; i < tb->ncons; i++) {
+		const sm_constraint *y = &tb->cons[i];
+		const sm_constraint *x = ta ? rt_sm_find_constraint(ta, y->name) : NULL;
+		int fresh = !x || rt_pgd_con_dropped(d, ta, tb, x);
+		char *cl = rt_xasprintf("%s on %s", y->name, label);
+		char *target = rt_xasprintf("CONSTRAINT %s ON %s", I(&d->n, y->name), qt);
+		rt_pgd_comment_on(d, fresh, x ? x->comment : NULL, y->comment, "constraint", cl, target);
+		free(cl);
+		free(target);
+	}
+	for (size_t i = 0; i < tb->ntrg; i++) {
+		const sm_trigger *y = &tb->trg[i];
+		const sm_trigger *x = ta ? rt_sm_find_trigger(ta, y->name) : NULL;
+		int fresh = !x || rt_pgd_trg_dropped(d, ta, tb, x);
+		char *cl = rt_xasprintf("%s on %s", y->name, label);
+		char *target = rt_xasprintf("TRIGGER %s ON %s", I(&d->n, y->name), qt);
+		rt_pgd_comment_on(d, fresh, x ? x->comment : NULL, y->comment, "trigger", cl, target);
+		free(cl);
+		free(target);
+	}
+	free(qt);
+}
+
+/* Comments of schemas (public's too) and sequences. */
+static void schema_comments(dd *d)
+{
+	for (size_t i = 0; i < d->b->nnamespaces; i++) {
+		const sm_namespace *y = &d->b->namespaces[i];
+		int fresh = strcmp(y->schema, "public") && !rt_pgd_has_str(d->a->schemas, d->a->nschemas, y->schema);
+		rt_pgd_comment(d, fresh, rt_sm_schema_comment(d->a, y->schema), y->comment, "schema", y->schema,
+			       I(&d->n, y->schema));
+	}
+	for (size_t i = 0; i < d->a->nnamespaces; i++) { /* removed, on a schema that stays */
+		const sm_namespace *x = &d->a->namespaces[i];
+		int stays = !strcmp(x->schema, "public") || rt_pgd_has_str(d->b->schemas, d->b->nschemas, x->schema);
+		if (stays && !rt_sm_schema_comment(d->b, x->schema))
+			rt_pgd_comment(d, 0, x->comment, NULL, "schema", x->schema, I(&d->n, x->schema));
+	}
+	for (size_t i = 0; i < d->b->nseqs; i++) {
+		const sm_sequence *y = &d->b->seqs[i];
+		const sm_sequence *x = rt_sm_find_sequence(d->a, y->schema, y->name);
+		char *label = dep_name(y->schema, y->name);
+		rt_pgd_comment(d, !x, x ? x->comment : NULL, y->comment, "sequence", label,
+			       Q(&d->n, y->schema, y->name));
+		free(label);
+	}
 }
 
 /* Comments of a table of b, its columns and indexes (made-again objects lost theirs). */
@@ -436,7 +462,7 @@ static void table_comments(dd *d, const sm_table *tb)
 {
 	const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 	char *label = dep_name(tb->schema, tb->name);
-	comment(d, !ta, ta ? ta->comment : NULL, tb->comment, "table", label,
+	rt_pgd_comment(d, !ta, ta ? ta->comment : NULL, tb->comment, "table", label,
 		Q(&d->n, tb->schema, tb->name));
 	for (size_t i = 0; i < tb->ncols; i++) {
 		const sm_column *y = &tb->cols[i];
@@ -444,7 +470,7 @@ static void table_comments(dd *d, const sm_table *tb)
 		int fresh = !x || rt_pgd_col_remade(d, ta, tb, x, y);
 		char *cl = rt_xasprintf("%s.%s", label, y->name);
 		char *target = rt_xasprintf("%s.%s", Q(&d->n, tb->schema, tb->name), I(&d->n, y->name));
-		comment(d, fresh, x ? x->comment : NULL, y->comment, "column", cl, target);
+		rt_pgd_comment(d, fresh, x ? x->comment : NULL, y->comment, "column", cl, target);
 		free(cl);
 		free(target);
 	}
@@ -457,11 +483,62 @@ static void table_comments(dd *d, const sm_table *tb)
 			fresh = !k || rt_pgd_con_dropped(d, ta, tb, k);
 		}
 		char *il = dep_name(tb->schema, y->name);
-		comment(d, fresh, x ? x->comment : NULL, y->comment, "index", il,
+		rt_pgd_comment(d, fresh, x ? x->comment : NULL, y->comment, "index", il,
 			Q(&d->n, tb->schema, y->name));
 		free(il);
 	}
+	table_part_comments(d, ta, tb, label);
 	free(label);
+}
+
+/* The comment on column name of view v ("name\x1fcomment" entries), or NULL. */
+static const char *view_col_comment(const sm_view *v, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; v && i < v->ncol_comments; i++)
+		if (!strncmp(v->col_comments[i], name, n) && v->col_comments[i][n] == '\x1f')
+			return v->col_comments[i] + n + 1;
+	return NULL;
+}
+
+/* One column comment of view y: set, changed or (new NULL) removed. */
+static void view_column_comment(dd *d, const sm_view *y, int fresh, const char *label,
+				const char *entry, const char *old, const char *new)
+{
+	char *col = rt_xstrndup(entry, strcspn(entry, "\x1f"));
+	char *cl = rt_xasprintf("%s.%s", label, col);
+	char *target = rt_xasprintf("%s.%s", Q(&d->n, y->schema, y->name), I(&d->n, col));
+	rt_pgd_comment(d, fresh, old, new, "column", cl, target);
+	free(target);
+	free(cl);
+	free(col);
+}
+
+/*
+ * Comments on the columns of view y (x: the view in a, NULL if none;
+ * fresh: made anew, so it has none): set or changed, and removed from
+ * the columns y still has.
+ */
+static void view_column_comments(dd *d, const sm_view *x, const sm_view *y, int fresh,
+				 const char *label)
+{
+	for (size_t j = 0; j < y->ncol_comments; j++) {
+		char *col = rt_xstrndup(y->col_comments[j], strcspn(y->col_comments[j], "\x1f"));
+		view_column_comment(d, y, fresh, label, y->col_comments[j],
+				    fresh ? NULL : view_col_comment(x, col), view_col_comment(y, col));
+		free(col);
+	}
+	for (size_t j = 0; x && !fresh && j < x->ncol_comments; j++) {
+		const char *e = x->col_comments[j];
+		size_t n = strcspn(e, "\x1f");
+		char *col = rt_xstrndup(e, n);
+		int kept = 0; /* y has the column ("name type") */
+		for (size_t k = 0; k < y->ncols && !kept; k++)
+			kept = !strncmp(y->cols[k], col, n) && y->cols[k][n] == ' ';
+		if (kept && !view_col_comment(y, col))
+			view_column_comment(d, y, 0, label, e, e + n + 1, NULL);
+		free(col);
+	}
 }
 
 /* Comments of views and their indexes, enum types and functions of b. */
@@ -470,20 +547,21 @@ static void other_comments(dd *d)
 	for (size_t i = 0; i < d->b->nexts; i++) {
 		const sm_extension *y = &d->b->exts[i];
 		const sm_extension *x = rt_sm_find_extension(d->a, y->name);
-		comment(d, !x, x ? x->comment : NULL, y->comment, "extension", y->name, I(&d->n, y->name));
+		rt_pgd_comment(d, !x, x ? x->comment : NULL, y->comment, "extension", y->name, I(&d->n, y->name));
 	}
 	for (size_t i = 0; i < d->b->nviews; i++) {
 		const sm_view *y = &d->b->views[i];
 		const sm_view *x = rt_sm_find_view(d->a, y->schema, y->name);
 		char *label = dep_name(y->schema, y->name);
-		comment(d, d->vb_make[i] == 1, x ? x->comment : NULL, y->comment,
+		rt_pgd_comment(d, d->vb_make[i] == 1, x ? x->comment : NULL, y->comment,
 			y->materialized ? "materialized view" : "view", label,
 			Q(&d->n, y->schema, y->name));
+		view_column_comments(d, x, y, d->vb_make[i] == 1 || !x, label);
 		for (size_t j = 0; j < y->nidx; j++) {
 			const sm_index *m = x ? rt_sm_find_index(x->idx, x->nidx, y->idx[j].name) : NULL;
 			int fresh = d->vb_make[i] == 1 || !m || strcmp(m->def, y->idx[j].def);
 			char *il = dep_name(y->schema, y->idx[j].name);
-			comment(d, fresh, m ? m->comment : NULL, y->idx[j].comment, "index", il,
+			rt_pgd_comment(d, fresh, m ? m->comment : NULL, y->idx[j].comment, "index", il,
 				Q(&d->n, y->schema, y->idx[j].name));
 			free(il);
 		}
@@ -493,7 +571,7 @@ static void other_comments(dd *d)
 		const sm_enum *y = &d->b->enums[i];
 		const sm_enum *x = rt_sm_find_enum(d->a, y->schema, y->name);
 		char *label = dep_name(y->schema, y->name);
-		comment(d, !x || rt_pgd_enum_dance(x, y), x ? x->comment : NULL, y->comment, "type", label,
+		rt_pgd_comment(d, !x || rt_pgd_enum_dance(x, y), x ? x->comment : NULL, y->comment, "type", label,
 			Q(&d->n, y->schema, y->name));
 		free(label);
 	}
@@ -501,7 +579,7 @@ static void other_comments(dd *d)
 		const sm_function *y = &d->b->funcs[i];
 		const sm_function *x = rt_sm_find_function(d->a, y->schema, y->identity);
 		char *label = dep_name(y->schema, y->identity);
-		comment(d, d->fb_make[i] == 1, x ? x->comment : NULL, y->comment,
+		rt_pgd_comment(d, d->fb_make[i] == 1, x ? x->comment : NULL, y->comment,
 			rt_pgd_is_procedure(y) ? "procedure" : "function", label, rt_pgd_fsig(&d->n, y));
 		free(label);
 	}
@@ -513,6 +591,9 @@ static void comments(dd *d)
 	for (size_t i = 0; i < d->b->ntables; i++)
 		table_comments(d, &d->b->tables[i]);
 	other_comments(d);
+	schema_comments(d);
+	rt_pgd_domain_comments(d);
+	rt_pgd_object_comments(d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -533,6 +614,8 @@ static void dd_init(dd *d, const sm_schema *a, const sm_schema *b, const sm_diff
 	d->vb_make = rt_xcalloc(b->nviews + 1, 1);
 	d->fa_drop = rt_xcalloc(a->nfuncs + 1, 1);
 	d->fb_make = rt_xcalloc(b->nfuncs + 1, 1);
+	d->oa_drop = rt_xcalloc(a->nobjects + 1, 1);
+	d->ob_make = rt_xcalloc(b->nobjects + 1, 1);
 }
 
 /* Release what dd_init and the marking allocated (not the operations). */
@@ -544,9 +627,38 @@ static void dd_free(dd *d)
 	free(d->vb_make);
 	free(d->fa_drop);
 	free(d->fb_make);
+	free(d->oa_drop);
+	free(d->ob_make);
 	rt_strlist_free(&d->dirty);
 	rt_strlist_free(&d->dance);
 	names_free(&d->n);
+}
+
+/*
+ * A migration that would make something of b that uses an object retort
+ * does not compare (a composite type, a foreign table, ...) which a does
+ * not have, fails where it makes it: refuse, naming both.
+ */
+static int refuse_unsupported_uses(dd *d)
+{
+	for (size_t i = 0; i < d->b->nunsupported_uses; i++) {
+		const char *u = d->b->unsupported_uses[i];
+		const char *sep = strchr(u, '\x1f');
+		if (!sep)
+			continue;
+		char *used = rt_xstrndup(u, (size_t)(sep - u));
+		int there = rt_pgd_has_str(d->a->unsupported_keys, d->a->nunsupported_keys, used);
+		if (!there) {
+			rt_fail(d->err, RT_EFAIL, "%s uses %s, which retort does not compare: a migration would not "
+				"create it, and would fail where it creates %s", sep + 1, used, sep + 1);
+			rt_hint(d->err, "create %s first, by hand (a migration of its own, written by hand, or "
+				"before the first migration), then run this again", used);
+		}
+		free(used);
+		if (!there)
+			return -1;
+	}
+	return 0;
 }
 
 /* Decide what is dropped and made again, before writing anything. */
@@ -554,33 +666,38 @@ static void mark(dd *d)
 {
 	rt_pgd_mark_dances(d);
 	rt_pgd_mark_functions(d); /* before the tables: rt_pgd_col_rebuilt reads fa_drop */
+	rt_pgd_mark_objects(d);
 	rt_pgd_mark_tables(d);
-	while (rt_pgd_mark_views_once(d))
+	while (rt_pgd_mark_views_once(d) | rt_pgd_mark_objects_once(d, 1))
 		;
 	rt_pgd_mark_makes(d);
+	rt_pgd_mark_object_makes(d);
 }
 
 /* Phases up to the new tables; -1 when a change cannot be written. */
 static int first_phases(dd *d)
 {
 	drop_triggers(d);
+	rt_pgd_drop_late_objects(d);
 	drop_views(d);
 	drop_constraints(d, 1);
 	drop_constraints(d, 0);
 	drop_indexes(d);
 	rt_pgd_release_functions(d);
-	drop_changed_functions(d);
+	if (rt_pgd_drop_early(d, 1) < 0)
+		return -1;
 	disown_sequences(d);
 	create_schemas(d);
 	if (rt_pgd_create_extensions(d) < 0)
 		return -1;
 	enums_first(d);
 	sequences_first(d);
-	functions_first(d);
-	if (rt_pgd_alter_tables(d) < 0)
+	rt_pgd_detach_partitions(d);
+	if (rt_pgd_create_early(d) < 0 || rt_pgd_alter_tables(d) < 0)
 		return -1;
 	rt_pgd_drop_tables(d);
-	functions_last(d);
+	if (rt_pgd_drop_early(d, 0) < 0)
+		return -1;
 	enums_last(d);
 	sequences_last(d);
 	return 0;
@@ -589,6 +706,7 @@ static int first_phases(dd *d)
 static void last_phases(dd *d)
 {
 	rt_pgd_create_tables(d);
+	rt_pgd_attach_partitions(d);
 	own_sequences(d);
 	rt_pgd_add_constraints(d, 0);
 	rt_pgd_create_indexes(d);
@@ -596,6 +714,7 @@ static void last_phases(dd *d)
 	rt_pgd_create_views(d);
 	rt_pgd_create_triggers(d);
 	comments(d);
+	rt_pgd_privileges(d);
 	rt_pgd_drop_extensions(d);
 	drop_schemas(d);
 }
@@ -610,7 +729,9 @@ int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *o
 	dd d;
 	dd_init(&d, from, to, opts, out, err);
 	mark(&d);
-	int rc = first_phases(&d);
+	int rc = refuse_unsupported_uses(&d);
+	if (rc == 0)
+		rc = first_phases(&d);
 	if (rc == 0)
 		last_phases(&d);
 	dd_free(&d);

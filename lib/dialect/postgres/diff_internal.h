@@ -102,6 +102,8 @@ typedef struct dd {
 	unsigned char *vb_make; /* per view of b: 1 created, 2 replaced */
 	unsigned char *fa_drop; /* per function of a: dropped (and made again if in b); 2: for a view or table it reads */
 	unsigned char *fb_make; /* per function of b: 1 created, 2 replaced */
+	unsigned char *oa_drop; /* per object of a: dropped (and made again if in b) */
+	unsigned char *ob_make; /* per object of b: made */
 	rt_strlist dirty;       /* dep names of things dropped and made again */
 	rt_strlist dance;       /* dep names of enum types recreated */
 	rt_error *err;
@@ -132,10 +134,12 @@ typedef struct seqopts {
 	int cycle;
 } seqopts;
 
-/* A node of the dependency order: a view or a function. */
+/* A node of the dependency order: a view, a function, an object or a domain. */
 typedef struct node {
 	const sm_view *v;
 	const sm_function *f;
+	const sm_object *o;
+	const sm_domain *m;
 	char *name;   /* dep name */
 	int done;
 } node;
@@ -224,10 +228,6 @@ size_t *rt_pgd_nodes_order(node *v, size_t n);
 void rt_pgd_release_functions(dd *d);
 /* Every table on both sides; -1 when a change cannot be written. */
 int rt_pgd_alter_tables(dd *d);
-/* Tables of a only (their foreign keys, views and triggers went first). */
-void rt_pgd_drop_tables(dd *d);
-/* Tables of b only (foreign keys come later, once every table exists). */
-void rt_pgd_create_tables(dd *d);
 void rt_pgd_add_constraints(dd *d, int foreign);
 /* Indexes of b's tables that are new or made again (not those of constraints). */
 void rt_pgd_create_indexes(dd *d);
@@ -235,6 +235,62 @@ void rt_pgd_create_indexes(dd *d);
 void rt_pgd_create_views(dd *d);
 /* Triggers of b that are new or made again, once their functions exist. */
 void rt_pgd_create_triggers(dd *d);
+
+/* diff.c */
+/* COMMENT ON target (which names the kind) when old (NULL: new object) and new differ. */
+void rt_pgd_comment_on(dd *d, int fresh, const char *old, const char *new, const char *kind,
+		       const char *label, const char *target);
+/* The same, target without its kind: "COMMENT ON KIND target". */
+void rt_pgd_comment(dd *d, int fresh, const char *old, const char *new, const char *kind,
+		    const char *label, const char *target);
+
+/* diff_early.c: domains, functions and objects made before the tables */
+/* Does object o use a table or view of s, or a function that does? */
+int rt_pgd_obj_is_late(const sm_schema *s, const sm_object *o);
+/* Domains, functions that use no relation, objects that use none: as nodes. */
+void rt_pgd_early_nodes(const sm_schema *s, node **out, size_t *n);
+/* Objects of a that are dropped, early or late ones; whether any was found. */
+int rt_pgd_mark_objects_once(dd *d, int late);
+/* Early objects, and functions using them, dropped: until nothing more is found. */
+void rt_pgd_mark_objects(dd *d);
+void rt_pgd_mark_object_makes(dd *d);
+void rt_pgd_drop_late_objects(dd *d);
+/* Early nodes of a dropped now (changed) or after the tables (gone); -1 when one cannot be. */
+int rt_pgd_drop_early(dd *d, int changed);
+/* New domains, functions and objects in dependency order, then domain changes; -1 on failure. */
+int rt_pgd_create_early(dd *d);
+void rt_pgd_create_late_object(dd *d, const sm_object *o);
+void rt_pgd_object_comments(dd *d);
+
+/* diff_domain.c: domains */
+void rt_pgd_create_domain(dd *d, const sm_domain *m);
+void rt_pgd_drop_domain(dd *d, const sm_domain *m);
+/* ALTER DOMAIN for what changes; -1 when the base type or collation changes. */
+int rt_pgd_alter_domain(dd *d, const sm_domain *x, const sm_domain *y);
+void rt_pgd_domain_comments(dd *d);
+
+/* diff_part.c: tables made and dropped, partitions among them */
+/* Tables of a only (their foreign keys, views and triggers went first): partitions first. */
+void rt_pgd_drop_tables(dd *d);
+/* Tables of b only (foreign keys come later, once every table exists): parents first. */
+void rt_pgd_create_tables(dd *d);
+/* Partitions whose parent or bound changes: detached before the tables change, attached after. */
+void rt_pgd_detach_partitions(dd *d);
+void rt_pgd_attach_partitions(dd *d);
+
+/* diff_settings.c: settings of columns and indexes, row-level security */
+/* The keys of an option list "k=v, k2=v2)" as "k, k2" (RESET takes keys). */
+void rt_pgd_option_keys(strbuf *keys, const char *p);
+void rt_pgd_column_settings(dd *d, const sm_table *t, const char *col, const char *old,
+			    const char *new);
+void rt_pgd_index_settings(dd *d, const char *schema, const char *index, const char *old,
+			   const char *new);
+void rt_pgd_row_security(dd *d, const sm_table *t, int old, int new);
+/* A new table's column settings and row-level security. */
+void rt_pgd_new_table_settings(dd *d, const sm_table *t);
+
+/* diff_acl.c: privileges (compare_privileges = true) */
+void rt_pgd_privileges(dd *d);
 
 /* diff_ext.c: extensions */
 /* New extensions (required ones first) and changes to existing ones; -1 when one cannot be written. */

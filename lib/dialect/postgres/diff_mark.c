@@ -317,6 +317,10 @@ void rt_pgd_mark_tables(dd *d)
 		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		if (!tb)
 			continue;
+		if (tb->partition_of) { /* its columns are its parent's: nothing of them is done */
+			d->prefix[i] = tb->ncols;
+			continue;
+		}
 		d->prefix[i] = kept_prefix(d, ta, tb);
 		d->tflags[i] = (unsigned char)column_flags(d, ta, tb);
 		mark_columns(d, ta, tb);
@@ -477,10 +481,10 @@ int rt_pgd_trg_dropped(const dd *d, const sm_table *ta, const sm_table *tb, cons
 /* ------------------------------------------------------------------ */
 
 
-/* Every view and every function that uses a relation of s, as nodes. */
+/* Every view, and every function and object that uses a relation of s, as nodes. */
 void rt_pgd_nodes_build(const sm_schema *s, node **out, size_t *n)
 {
-	*out = rt_xcalloc(s->nviews + s->nfuncs + 1, sizeof(node));
+	*out = rt_xcalloc(s->nviews + s->nfuncs + s->nobjects + 1, sizeof(node));
 	*n = 0;
 	for (size_t i = 0; i < s->nviews; i++) {
 		node *x = &(*out)[(*n)++];
@@ -494,6 +498,13 @@ void rt_pgd_nodes_build(const sm_schema *s, node **out, size_t *n)
 		x->f = &s->funcs[i];
 		x->name = dep_name(x->f->schema, x->f->identity);
 	}
+	for (size_t i = 0; i < s->nobjects; i++) {
+		if (!rt_pgd_obj_is_late(s, &s->objects[i]))
+			continue;
+		node *x = &(*out)[(*n)++];
+		x->o = &s->objects[i];
+		x->name = rt_xstrdup(x->o->key);
+	}
 }
 
 void rt_pgd_nodes_free(node *v, size_t n)
@@ -506,8 +517,8 @@ void rt_pgd_nodes_free(node *v, size_t n)
 /* Does node x use a node not yet done? */
 static int node_waits(const node *v, size_t n, const node *x)
 {
-	char *const *deps = x->v ? x->v->deps : x->f->deps;
-	size_t nd = x->v ? x->v->ndeps : x->f->ndeps;
+	char *const *deps = x->v ? x->v->deps : x->f ? x->f->deps : x->o ? x->o->deps : x->m->deps;
+	size_t nd = x->v ? x->v->ndeps : x->f ? x->f->ndeps : x->o ? x->o->ndeps : x->m->ndeps;
 	for (size_t i = 0; i < n; i++)
 		if (!v[i].done && &v[i] != x && rt_pgd_has_str(deps, nd, v[i].name))
 			return 1;

@@ -96,6 +96,7 @@ static void add_column(dd *d, const sm_table *t, const sm_column *c)
 	if (c->notnull && !c->def && !c->generated && !c->identity)
 		rt_sm_op_note(op, "NOT NULL without a default: fails if %s.%s has rows", t->schema, t->name);
 	rt_strbuf_release(&sb);
+	rt_pgd_column_settings(d, t, c->name, NULL, c->settings);
 }
 
 /* ALTER TABLE ... DROP COLUMN; destructive unless the data is kept elsewhere (a generated column). */
@@ -311,6 +312,7 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 	}
 	if (x->notnull && !y->notnull)
 		alter_col(d, t, y, 0, "nullable", "DROP NOT NULL");
+	rt_pgd_column_settings(d, t, y->name, x->settings, y->settings);
 }
 
 /* Storage parameters and logging of a table on both sides. */
@@ -341,14 +343,7 @@ static int alter_options(dd *d, const sm_table *ta, const sm_table *tb)
 		if (wa) {
 			/* RESET (key, ...): the keys of "WITH (k=v, k2=v2)" */
 			strbuf keys = STRBUF_INIT;
-			for (const char *p = wa + 6; *p && *p != ')';) {
-				size_t n = strcspn(p, "=,)");
-				rt_strbuf_addf(&keys, "%s%.*s", keys.len ? ", " : "", (int)n, p);
-				p += n;
-				p += strcspn(p, ",)");
-				if (*p == ',')
-					p += 2;
-			}
+			rt_pgd_option_keys(&keys, wa + 6);
 			rt_sm_op_sql(op, "ALTER TABLE %s RESET (%s)", Q(&d->n, tb->schema, tb->name), keys.buf);
 			rt_strbuf_release(&keys);
 		}
@@ -357,6 +352,7 @@ static int alter_options(dd *d, const sm_table *ta, const sm_table *tb)
 	}
 	free(wa);
 	free(wb);
+	rt_pgd_row_security(d, tb, ta->row_security, tb->row_security);
 	return 0;
 }
 
@@ -410,6 +406,7 @@ static void move_finish(dd *d, const sm_table *t, const sm_column *x, const sm_c
 	}
 	rt_strbuf_release(&sb);
 	free(tmp);
+	rt_pgd_column_settings(d, t, y->name, NULL, y->settings);
 }
 
 /*
@@ -449,6 +446,8 @@ static int check_generated_order(dd *d, const sm_table *ta, const sm_table *tb)
 
 static int alter_table(dd *d, const sm_table *ta, const sm_table *tb)
 {
+	if (ta->partition_of || tb->partition_of)
+		return alter_options(d, ta, tb); /* a partition's columns are its parent's */
 	if (check_generated_order(d, ta, tb) < 0)
 		return -1;
 	/* generated columns first: a column they read cannot go before them */
@@ -507,38 +506,12 @@ int rt_pgd_alter_tables(dd *d)
 	return 0;
 }
 
-/* Tables of a only (their foreign keys, views and triggers went first). */
-void rt_pgd_drop_tables(dd *d)
-{
-	for (size_t i = 0; i < d->a->ntables; i++) {
-		const sm_table *t = &d->a->tables[i];
-		if (rt_sm_find_table(d->b, t->schema, t->name))
-			continue;
-		sm_op *op = rt_sm_ops_add(d->out, 1, "drop table %s.%s", t->schema, t->name);
-		char *part = rt_pgd_option_line(t->options, "PARTITION BY ");
-		rt_sm_op_note(op, "drops table %s.%s and all its rows%s", t->schema, t->name,
-			   part ? ", and its partitions with theirs" : "");
-		free(part);
-		rt_sm_op_sql(op, "DROP TABLE %s", Q(&d->n, t->schema, t->name));
-	}
-}
-
-/* Tables of b only (foreign keys come later, once every table exists). */
-void rt_pgd_create_tables(dd *d)
-{
-	for (size_t i = 0; i < d->b->ntables; i++) {
-		const sm_table *t = &d->b->tables[i];
-		if (!rt_sm_find_table(d->a, t->schema, t->name))
-			rt_pgd_create_table(d, t);
-	}
-}
-
 /* Is b's constraint k (of table tb) to be added? */
 static int con_added(const dd *d, const sm_table *tb, const sm_constraint *k)
 {
 	const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 	if (!ta)
-		return k->kind == SM_FOREIGN || !rt_pgd_con_inline(k);
+		return k->kind == SM_FOREIGN || !rt_pgd_con_inline(k) || tb->partition_of;
 	const sm_constraint *m = rt_sm_find_constraint(ta, k->name);
 	return !m || rt_pgd_con_dropped(d, ta, tb, m);
 }
@@ -580,11 +553,17 @@ void rt_pgd_create_indexes(dd *d)
 		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->nidx; j++) {
 			const sm_index *x = &tb->idx[j];
-			if (x->constraint)
-				continue;
 			const sm_index *m = ta ? rt_sm_find_index(ta->idx, ta->nidx, x->name) : NULL;
-			if (!m || m->constraint || rt_pgd_idx_dropped(d, ta, tb, m))
+			if (x->constraint) { /* made with its constraint, or kept with it */
+				const sm_constraint *k = m ? rt_sm_find_constraint(ta, m->name) : NULL;
+				int fresh = !k || rt_pgd_con_dropped(d, ta, tb, k);
+				rt_pgd_index_settings(d, tb->schema, x->name, fresh ? NULL : m->settings, x->settings);
+			} else if (!m || m->constraint || rt_pgd_idx_dropped(d, ta, tb, m)) {
 				rt_pgd_create_index(d, tb->schema, x, rt_pgd_is_partitioned(tb));
+				rt_pgd_index_settings(d, tb->schema, x->name, NULL, x->settings);
+			} else {
+				rt_pgd_index_settings(d, tb->schema, x->name, m->settings, x->settings);
+			}
 		}
 	}
 }
@@ -602,6 +581,8 @@ void rt_pgd_create_views(dd *d)
 			rt_pgd_create_view(d, x->v, d->vb_make[(size_t)(x->v - d->b->views)] == 2);
 		else if (x->f && d->fb_make[(size_t)(x->f - d->b->funcs)])
 			rt_pgd_create_function(d, x->f, d->fb_make[(size_t)(x->f - d->b->funcs)] == 2);
+		else if (x->o)
+			rt_pgd_create_late_object(d, x->o);
 	}
 	free(order);
 	rt_pgd_nodes_free(v, n);

@@ -100,6 +100,24 @@ static const char q_schemas[] =
 	"WHERE " PG_NS_OK("n") " AND n.nspname <> 'public' "
 	"AND " PG_NOT_EXT("pg_namespace", "n.oid");
 
+/* Comments of schemas; public's standard one is no user's. */
+static const char q_schema_comments[] =
+	"SELECT n.nspname, d.description FROM pg_catalog.pg_namespace n "
+	"JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass "
+	"AND d.objoid = n.oid AND d.objsubid = 0 "
+	"WHERE " PG_NS_OK("n") " AND NOT (n.nspname = 'public' AND d.description = 'standard public schema') "
+	"AND " PG_NOT_EXT("pg_namespace", "n.oid");
+
+static int on_schema_comment(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	sm_namespace *k = rt_sm_add_namespace(p->s);
+	k->schema = dup(v[0]);
+	k->comment = dup(v[1]);
+	return 0;
+}
+
 static int on_schema(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
@@ -117,7 +135,12 @@ static const char q_rels[] =
 	"d.description, "
 	"CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END, "
 	"pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
-	"s.seqmin, s.seqmax, s.seqcache, s.seqcycle, own.deptype, own.owner "
+	"s.seqmin, s.seqmax, s.seqcache, s.seqcycle, own.deptype, own.owner, "
+	"c.relrowsecurity, c.relforcerowsecurity, "
+	"CASE WHEN c.relispartition THEN (SELECT pn.nspname || '.' || pc.relname FROM pg_catalog.pg_inherits h "
+	"JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
+	"WHERE h.inhrelid = c.oid) END, "
+	"CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END "
 	"FROM pg_catalog.pg_class c "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
@@ -151,6 +174,7 @@ static void add_sequence(pgi *p, const char *const *v)
 	q->name = dup(v[2]);
 	q->def = sequence_def(v);
 	q->owned_by = v[16] ? dup(v[17]) : NULL;
+	q->comment = dup(v[7]);
 }
 
 /* A view or materialized view; options (WITH ...) cannot be held and are reported. */
@@ -192,6 +216,9 @@ static int on_rel(void *ud, int n, const char *const *v)
 	t->name = dup(v[2]);
 	t->comment = dup(v[7]);
 	t->options = table_options(v[4], v[6], v[5]);
+	t->row_security = (is_true(v[18]) ? 1 : 0) | (is_true(v[19]) ? 2 : 0);
+	t->partition_of = dup(v[20]);
+	t->partition_bound = dup(v[21]);
 	return 0;
 }
 
@@ -216,7 +243,12 @@ static const char q_cols[] =
 	"WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
 	"AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
 	"AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' "
-	"LIMIT 1) END "
+	"LIMIT 1) END, "
+	/* settings: statistics target, compression (PostgreSQL 14+, read through jsonb), options */
+	"NULLIF(pg_catalog.concat_ws(E'\\n', CASE WHEN a.attstattarget >= 0 THEN 'SET STATISTICS ' || a.attstattarget END, "
+	"CASE pg_catalog.to_jsonb(a) ->> 'attcompression' WHEN 'p' THEN 'SET COMPRESSION pglz' "
+	"WHEN 'l' THEN 'SET COMPRESSION lz4' END, CASE WHEN a.attoptions IS NOT NULL THEN 'SET (' "
+	"|| pg_catalog.array_to_string(a.attoptions, ', ') || ')' END), '') "
 	"FROM pg_catalog.pg_attribute a "
 	"JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -230,16 +262,16 @@ static const char q_cols[] =
 
 static const char q_cols_order[] = " ORDER BY a.attrelid, a.attnum";
 
-/* A view column as "name type"; a comment or default on it is reported (no field holds it). */
+/* A view column as "name type", and its comment; a default on it is reported (no field holds it). */
 static void add_view_column(pgi *p, sm_view *w, const char *const *v)
 {
 	char *col = rt_xasprintf("%s %s", v[1], v[2]);
 	rt_sm_strv_push(&w->cols, &w->ncols, col);
 	free(col);
 	if (v[8]) {
-		char *what = rt_xasprintf("comment on column %s.%s.%s", w->schema, w->name, v[1]);
-		rt_sm_add_unsupported(p->s, what);
-		free(what);
+		char *cc = rt_xasprintf("%s%c%s", v[1], SEP, v[8]);
+		rt_sm_strv_push(&w->col_comments, &w->ncol_comments, cc);
+		free(cc);
 	}
 	if (v[4]) {
 		char *what = rt_xasprintf("default of view column %s.%s.%s", w->schema, w->name, v[1]);
@@ -274,7 +306,18 @@ static int on_col(void *ud, int n, const char *const *v)
 	c->identity_opts = c->identity ? dup(v[9]) : NULL;
 	c->collation = dup(v[7]);
 	c->comment = dup(v[8]);
+	c->settings = dup(v[10]);
 	return 0;
+}
+
+/* A partition's constraint or index that is its parent's: kept by name only. */
+static void inherited(sm_table *t, const char *kind, const char *name)
+{
+	if (!t->partition_of)
+		return;
+	char *what = rt_xasprintf("%s %s", kind, name);
+	rt_sm_strv_push(&t->inherited, &t->ninherited, what);
+	free(what);
 }
 
 /* ---- constraints ---- */
@@ -291,12 +334,15 @@ static const char q_cons[] =
 	"JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.att), "
 	"co.confupdtype, co.confdeltype, co.confmatchtype, "
 	"CASE WHEN co.contype IN ('p', 'u') THEN (SELECT pg_catalog.array_to_string(ic.reloptions, ', ') "
-	"FROM pg_catalog.pg_class ic WHERE ic.oid = co.conindid) END "
+	"FROM pg_catalog.pg_class ic WHERE ic.oid = co.conindid) END, d.description, "
+	"co.conparentid <> 0 OR co.coninhcount > 0 "
 	"FROM pg_catalog.pg_constraint co "
 	"JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
 	"LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace "
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass "
+	"AND d.objoid = co.oid AND d.objsubid = 0 "
 	"WHERE co.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p') AND ";
 
 static const char *fk_action(const char *code)
@@ -341,6 +387,10 @@ static int on_con(void *ud, int n, const char *const *v)
 	sm_table *t = table_of(p, v[0]);
 	if (!t)
 		return 0;
+	if (is_true(v[15])) { /* its parent's (a partition), or a clone of a key referencing a partition */
+		inherited(t, v[2][0] == 'f' ? "foreign key" : "constraint", v[1]);
+		return 0;
+	}
 	sm_constraint *k = rt_sm_add_constraint(t);
 	k->kind = v[2][0];
 	k->name = dup(v[1]);
@@ -349,6 +399,7 @@ static int on_con(void *ud, int n, const char *const *v)
 	k->deferrable = is_true(v[5]);
 	k->deferred = is_true(v[6]);
 	rt_pgi_split_list(v[7], &k->cols, &k->ncols);
+	k->comment = dup(v[14]);
 	if (k->kind != SM_FOREIGN)
 		return 0;
 	k->ref_table = dup(v[8]);
@@ -364,7 +415,10 @@ static int on_con(void *ud, int n, const char *const *v)
 static const char q_idx[] =
 	"SELECT i.indrelid, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid), i.indisunique, "
 	"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid "
-	"AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')), d.description "
+	"AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')), d.description, "
+	"(SELECT pg_catalog.string_agg('ALTER COLUMN ' || a.attnum || ' SET STATISTICS ' || a.attstattarget, "
+	"E'\\n' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = i.indexrelid "
+	"AND a.attstattarget >= 0), ic.relispartition "
 	"FROM pg_catalog.pg_index i "
 	"JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
 	"JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
@@ -390,23 +444,32 @@ static int on_idx(void *ud, int n, const char *const *v)
 	sm_view *w = t ? NULL : view_of(p, v[0]);
 	if (!t && !w)
 		return 0;
+	if (is_true(v[7])) { /* attached to its parent's index: the parent's */
+		if (t && !is_true(v[4]))
+			inherited(t, "index", v[1]);
+		return 0;
+	}
 	sm_index *x = t ? rt_sm_add_index(t) : view_add_index(w);
 	x->name = dup(v[1]);
 	x->def = dup(v[2]);
 	x->unique = is_true(v[3]);
 	x->constraint = is_true(v[4]);
 	x->comment = dup(v[5]);
+	x->settings = dup(v[6]);
 	return 0;
 }
 
 /* ---- triggers (user triggers on tables) ---- */
 
 static const char q_trg[] =
-	"SELECT t.tgrelid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid) "
+	"SELECT t.tgrelid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), d.description "
 	"FROM pg_catalog.pg_trigger t "
+	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass "
+	"AND d.objoid = t.oid AND d.objsubid = 0 "
 	"JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'p') AND ";
+	"WHERE NOT t.tgisinternal AND c.relkind IN ('r', 'p') "
+	"AND COALESCE(pg_catalog.to_jsonb(t) ->> 'tgparentid', '0') = '0' AND ";
 
 static int on_trg(void *ud, int n, const char *const *v)
 {
@@ -418,6 +481,7 @@ static int on_trg(void *ud, int n, const char *const *v)
 	sm_trigger *g = rt_sm_add_trigger(t);
 	g->name = dup(v[1]);
 	g->def = dup(v[2]);
+	g->comment = dup(v[3]);
 	return 0;
 }
 
@@ -455,7 +519,10 @@ static const char q_funcs[] =
 	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
 	"LEFT JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
 	"AND d.objoid = p.oid AND d.objsubid = 0 "
-	"WHERE p.prokind <> 'a' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_proc", "p.oid");
+	"WHERE p.prokind <> 'a' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_proc", "p.oid")
+	/* not the constructors of a range type: they come with it */
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+	"AND x.objid = p.oid AND x.deptype = 'i')";
 
 /* One function or procedure, identified by name and argument types. */
 static int on_func(void *ud, int n, const char *const *v)
@@ -480,23 +547,7 @@ static int on_func(void *ud, int n, const char *const *v)
  * types, types), each as "schema.name" (functions: "schema.name(types)").
  * Arrays count as their element type, row types as their relation.
  */
-#define DEP_NAME                                                                        \
-	"CASE d.refclassid "                                                                \
-	"WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN "                             \
-	"(SELECT rn.nspname || '.' || rc.relname FROM pg_catalog.pg_class rc "              \
-	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "                      \
-	"WHERE rc.oid = d.refobjid AND " PG_NS_OK("rn") ") "                                   \
-	"WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN "                              \
-	"(SELECT rn.nspname || '.' || rp.proname || '(' || "                                \
-	"pg_catalog.oidvectortypes(rp.proargtypes) || ')' FROM pg_catalog.pg_proc rp "       \
-	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rp.pronamespace "                      \
-	"WHERE rp.oid = d.refobjid AND " PG_NS_OK("rn") ") "                                   \
-	"WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN "                              \
-	"(SELECT rn.nspname || '.' || rt.typname FROM pg_catalog.pg_type t0 "                \
-	"JOIN pg_catalog.pg_type rt ON rt.oid = CASE WHEN t0.typcategory = 'A' "             \
-	"THEN t0.typelem ELSE t0.oid END "                                                  \
-	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.typnamespace "                      \
-	"WHERE t0.oid = d.refobjid AND " PG_NS_OK("rn") ") END"
+#define DEP_NAME PG_KEY("d.refclassid", "d.refobjid")
 
 static const char q_view_deps[] =
 	"SELECT DISTINCT r.ev_class, " DEP_NAME ", "
@@ -567,8 +618,8 @@ static char *make_rel_filter(const rt_config *cfg, const char *schema)
 {
 	strbuf sb = STRBUF_INIT;
 	rt_strbuf_adds(&sb, PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid")
-		    " AND NOT c.relispartition AND NOT EXISTS (SELECT 1 FROM "
-		    "pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)");
+		    " AND (c.relispartition OR NOT EXISTS (SELECT 1 FROM "
+		    "pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid))");
 	const char *table = cfg->version_table ? cfg->version_table : "retort_version";
 	if (schema) {
 		char *hist = rt_xasprintf("%s_history", table);
@@ -600,11 +651,36 @@ int rt_pgi_run(pgi *p, const char *q, int filtered, const char *tail,
 }
 
 /* Everything the model cannot hold (unsupported.c), into p->s. */
+static int on_unsupported_key(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	if (v[0])
+		rt_sm_strv_push(&p->s->unsupported_keys, &p->s->nunsupported_keys, v[0]);
+	return 0;
+}
+
+static int on_unsupported_use(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	(void)n;
+	if (!v[0] || !v[1])
+		return 0;
+	char *use = rt_xasprintf("%s%c%s", v[0], SEP, v[1]);
+	rt_sm_strv_push(&p->s->unsupported_uses, &p->s->nunsupported_uses, use);
+	free(use);
+	return 0;
+}
+
 static int run_unsupported(pgi *p, rt_error *err)
 {
-	char *q = rt_pg_unsupported_query();
+	char *q = rt_pg_unsupported_query(p->privileges);
 	int rc = rt_dialect_postgres.query(p->c, q, on_unsupported, p, err);
 	free(q);
+	if (rc == 0)
+		rc = rt_dialect_postgres.query(p->c, rt_pg_unsupported_keys_query(), on_unsupported_key, p, err);
+	if (rc == 0)
+		rc = rt_dialect_postgres.query(p->c, rt_pg_unsupported_uses_query(), on_unsupported_use, p, err);
 	return rc;
 }
 
@@ -612,6 +688,7 @@ static int run_unsupported(pgi *p, rt_error *err)
 static int read_all(pgi *p, rt_error *err)
 {
 	if (rt_pgi_run(p, q_schemas, 0, NULL, on_schema, err) < 0 ||
+	    rt_pgi_run(p, q_schema_comments, 0, NULL, on_schema_comment, err) < 0 ||
 	    rt_pgi_run(p, q_rels, 1, NULL, on_rel, err) < 0 ||
 	    rt_pgi_run(p, q_cols, 1, q_cols_order, on_col, err) < 0 ||
 	    rt_pgi_run(p, q_cons, 1, NULL, on_con, err) < 0 ||
@@ -621,7 +698,8 @@ static int read_all(pgi *p, rt_error *err)
 	    rt_pgi_run(p, q_funcs, 0, NULL, on_func, err) < 0 ||
 	    rt_pgi_run(p, q_view_deps, 1, NULL, on_view_dep, err) < 0 ||
 	    rt_pgi_run(p, q_func_deps, 0, NULL, on_func_dep, err) < 0 ||
-	    rt_pgi_read_kinds(p, err) < 0)
+	    rt_pgi_read_kinds(p, err) < 0 ||
+	    (p->privileges && rt_pgi_read_privileges(p, err) < 0))
 		return -1;
 	return run_unsupported(p, err);
 }
@@ -668,11 +746,13 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	/* None when the search_path names no schema that exists: none to leave out. */
 	if (rt_pg_tables_schema(c, cfg, &tables, &e) < 0)
 		rt_error_clear(&e);
-	pgi p = { .c = c, .s = rt_sm_new() };
+	pgi p = { .c = c, .s = rt_sm_new(), .privileges = cfg->compare_privileges };
 	p.rel_filter = make_rel_filter(cfg, tables);
 	rt_strmap_init(&p.tables, 64);
 	rt_strmap_init(&p.views, 16);
 	rt_strmap_init(&p.funcs, 16);
+	rt_strmap_init(&p.domains, 16);
+	rt_strmap_init(&p.objects, 16);
 	int savepoint = 0;
 	int rc = enter(c, &savepoint, err);
 	if (rc == 0)
@@ -681,6 +761,8 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	rt_strmap_free(&p.tables);
 	rt_strmap_free(&p.views);
 	rt_strmap_free(&p.funcs);
+	rt_strmap_free(&p.domains);
+	rt_strmap_free(&p.objects);
 	rt_strlist_free(&p.keys);
 	free(p.rel_filter);
 	if (rc < 0) {

@@ -11,11 +11,41 @@
 #include "internal.h"
 #include "dialect/dialect.h"
 #include "schema/model.h"
+#include "dialect/postgres/pg_internal.h"
 #include "util/strmap.h"
 
 /* Separator of lists aggregated into one text value (column names, labels). */
 #define SEP '\x1f'
 #define SEP_SQL "E'\\x1f'"
+
+/*
+ * SQL: how dependencies name the object (cls, oid) - the catalog and oid
+ * as SQL expressions: relations "schema.name", functions
+ * "schema.name(types)", types "schema.name" (arrays as their element
+ * type, row types as their relation), anything else of a user's as
+ * pg_describe_object gives it ("collation public.c", "operator
+ * public.~<<(text,text)"); NULL for the system's.
+ */
+#define PG_KEY(cls, oid)                                                                \
+	"CASE " cls " "                                                                     \
+	"WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN "                             \
+	"(SELECT rn.nspname || '.' || rc.relname FROM pg_catalog.pg_class rc "              \
+	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "                      \
+	"WHERE rc.oid = " oid " AND " PG_NS_OK("rn") ") "                                   \
+	"WHEN 'pg_catalog.pg_proc'::pg_catalog.regclass THEN "                              \
+	"(SELECT rn.nspname || '.' || rp.proname || '(' || "                                \
+	"pg_catalog.oidvectortypes(rp.proargtypes) || ')' FROM pg_catalog.pg_proc rp "       \
+	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rp.pronamespace "                      \
+	"WHERE rp.oid = " oid " AND " PG_NS_OK("rn") ") "                                   \
+	"WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN "                              \
+	"(SELECT rn.nspname || '.' || rt.typname FROM pg_catalog.pg_type t0 "                \
+	"JOIN pg_catalog.pg_type rt ON rt.oid = CASE WHEN t0.typcategory = 'A' "             \
+	"THEN t0.typelem ELSE t0.oid END "                                                  \
+	"JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.typnamespace "                      \
+	"WHERE t0.oid = " oid " AND " PG_NS_OK("rn") ") "                                   \
+	"WHEN 'pg_catalog.pg_namespace'::pg_catalog.regclass THEN NULL "                    \
+	"ELSE CASE WHEN " oid " >= 16384 THEN "                                             \
+	"pg_catalog.pg_describe_object(" cls ", " oid ", 0) END END"
 
 /* An introspection in progress. */
 typedef struct pgi {
@@ -25,7 +55,10 @@ typedef struct pgi {
 	strmap tables;     /* relation oid -> index in s->tables */
 	strmap views;      /* relation oid -> index in s->views */
 	strmap funcs;      /* function oid -> index in s->funcs */
+	strmap domains;    /* type oid -> index in s->domains */
+	strmap objects;    /* "catalog oid/object oid" -> index in s->objects */
 	rt_strlist keys;   /* the maps' keys (strmap does not copy them) */
+	int privileges;    /* read privileges too (compare_privileges) */
 } pgi;
 
 static inline char *dup(const char *s)
@@ -46,7 +79,9 @@ void rt_pgi_split_list(const char *v, char ***out, size_t *n);
 int rt_pgi_run(pgi *p, const char *q, int filtered, const char *tail, rt_row_fn fn,
 	       rt_error *err);
 
-/* introspect_kinds.c: extensions, ... */
+/* introspect_kinds.c: extensions, domains, objects kept as their definition */
 int rt_pgi_read_kinds(pgi *p, rt_error *err);
+/* introspect_acl.c: privileges (compare_privileges = true) */
+int rt_pgi_read_privileges(pgi *p, rt_error *err);
 
 #endif

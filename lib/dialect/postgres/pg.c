@@ -852,6 +852,7 @@ const rt_dialect rt_dialect_postgres = {
 	.now_expr = "now()",
 	.introspect = rt_pg_introspect,
 	.diff = rt_pg_diff,
+	.rename = rt_pg_rename,
 	.scratch_create = pg_scratch_create,
 	.fingerprint = rt_pg_fingerprint,
 	.scratch_sweep = rt_pg_scratch_sweep,

@@ -60,8 +60,16 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 /*
  * One query listing everything the model cannot hold, one text column
  * "kind schema.name" per object (unsupported.c); the caller frees it.
+ * With privileges, the model holds those of tables, functions, types
+ * and schemas.
  */
-char *rt_pg_unsupported_query(void);
+char *rt_pg_unsupported_query(int privileges);
+/*
+ * Of those, the ones modelled objects can use (pg_describe_object's
+ * names, one column), and what uses them (used, user).
+ */
+const char *rt_pg_unsupported_keys_query(void);
+const char *rt_pg_unsupported_uses_query(void);
 
 /* A hash of the catalog rows of the database's own objects (fingerprint.c). */
 int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, strbuf *out, rt_error *err);
@@ -70,6 +78,12 @@ int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, strbuf *out, rt_error *e
  * function read as one (now() as CURRENT_TIMESTAMP, ...; spelling.c).
  */
 char *rt_pg_default_canon(const char *def);
+/* End of the quoted run (' or ") at s[i] of a NUL-terminated text, doubled quotes inside. */
+size_t rt_pg_quoted_end(const char *s, size_t i);
+
+/* A rename asked by the declared schema (diff_rename.c; see dialect.h). */
+int rt_pg_rename(sm_schema *s, const sm_schema *target, const sm_rename *r, sm_ops *out,
+		 rt_error *err);
 
 /* The operations that turn `from` into `to`, in dependency order (diff.c). */
 int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *opts,

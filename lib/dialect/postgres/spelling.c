@@ -41,8 +41,8 @@ static int name_char(char c)
 	       (unsigned char)c >= 0x80;
 }
 
-/* End of the quoted run at s[i] (' or "), doubled quotes inside. */
-static size_t quoted_end(const char *s, size_t i)
+/* See pg_internal.h. */
+size_t rt_pg_quoted_end(const char *s, size_t i)
 {
 	char q = s[i];
 	for (i++; s[i]; i++)
@@ -72,7 +72,7 @@ char *rt_pg_default_canon(const char *def)
 			rt_strbuf_adds(&sb, spellings[k].to);
 			i += n;
 		} else if (def[i] == '\'' || def[i] == '"') {
-			size_t e = quoted_end(def, i);
+			size_t e = rt_pg_quoted_end(def, i);
 			rt_strbuf_add(&sb, def + i, e - i);
 			i = e;
 		} else {

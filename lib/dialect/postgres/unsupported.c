@@ -17,33 +17,38 @@
 	" o JOIN pg_catalog.pg_namespace n ON n.oid = o." ns " WHERE " PG_NS_OK("n")    \
 	" AND " PG_NOT_EXT(cat, "o.oid")
 
+/* The relation c is one the model leaves out: an inheritance child (not a partition). */
+#define NOT_IN_MODEL(c) "(NOT " c ".relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i " \
+	"WHERE i.inhrelid = " c ".oid))"
+
 /*
  * One row per object, "kind schema.name": retort reports them rather
  * than silently leaving them out of a diff.
  */
 static const char *const q_unsupported[] = {
 	/* types other than enums */
-	"SELECT CASE t.typtype WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range type ' "
+	"SELECT CASE t.typtype WHEN 'r' THEN 'range type ' "
 	"WHEN 'p' THEN 'pseudo-type ' WHEN 'c' THEN 'composite type ' ELSE 'base type ' END "
 	"|| n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	"WHERE " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid") " AND "
-	"(t.typtype IN ('d', 'r', 'p') OR (t.typtype = 'b' AND t.typcategory <> 'A') "
+	"(t.typtype IN ('r', 'p') OR (t.typtype = 'b' AND t.typcategory <> 'A') "
 	"OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
 	"WHERE k.oid = t.typrelid AND k.relkind = 'c')))",
-	"SELECT 'aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
-	"WHERE p.prokind = 'a' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_proc", "p.oid"),
 	"SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE r.rulename <> '_RETURN' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'policy ' || o.polname || ' on ' || n.nspname || '.' || c.relname "
-	"FROM pg_catalog.pg_policy o JOIN pg_catalog.pg_class c ON c.oid = o.polrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " PG_NS_OK("n"),
+	/* row-level security, policies and statistics on tables the model leaves out */
 	"SELECT 'row level security on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND " PG_NS_OK("n"),
+	"WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND " PG_NS_OK("n") " AND " NOT_IN_MODEL("c"),
+	"SELECT 'policy ' || o.polname || ' on ' || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_policy o JOIN pg_catalog.pg_class c ON c.oid = o.polrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " PG_NS_OK("n") " AND " NOT_IN_MODEL("c"),
+	"SELECT 'statistics ' || n.nspname || '.' || s.stxname FROM pg_catalog.pg_statistic_ext s "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid "
+	"WHERE " PG_NS_OK("n") " AND " NOT_IN_MODEL("c"),
 	"SELECT 'event trigger ' || t.evtname FROM pg_catalog.pg_event_trigger t "
 	"WHERE " PG_NOT_EXT("pg_event_trigger", "t.oid"),
 	"SELECT 'foreign table ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
@@ -56,35 +61,25 @@ static const char *const q_unsupported[] = {
 	"SELECT 'publication ' || p.pubname FROM pg_catalog.pg_publication p",
 	"SELECT 'subscription ' || s.subname FROM pg_catalog.pg_subscription s "
 	"JOIN pg_catalog.pg_database b ON b.oid = s.subdbid WHERE b.datname = pg_catalog.current_database()",
-	"SELECT 'operator ' || o.oid::pg_catalog.regoperator::text FROM pg_catalog.pg_operator o "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "
-	"WHERE " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_operator", "o.oid"),
-	NAMED_OBJECT("operator class", "pg_opclass", "opcname", "opcnamespace"),
-	NAMED_OBJECT("operator family", "pg_opfamily", "opfname", "opfnamespace"),
 	"SELECT 'cast (' || pg_catalog.format_type(k.castsource, NULL) || ' AS ' || "
 	"pg_catalog.format_type(k.casttarget, NULL) || ')' FROM pg_catalog.pg_cast k "
 	"WHERE k.oid >= 16384 AND " PG_NOT_EXT("pg_cast", "k.oid") " AND NOT EXISTS (SELECT 1 "
 	"FROM pg_catalog.pg_depend x WHERE x.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass "
 	"AND x.objid = k.oid AND x.deptype = 'i')",
-	NAMED_OBJECT("collation", "pg_collation", "collname", "collnamespace"),
-	NAMED_OBJECT("text search configuration", "pg_ts_config", "cfgname", "cfgnamespace"),
-	NAMED_OBJECT("text search dictionary", "pg_ts_dict", "dictname", "dictnamespace"),
-	NAMED_OBJECT("text search parser", "pg_ts_parser", "prsname", "prsnamespace"),
-	NAMED_OBJECT("text search template", "pg_ts_template", "tmplname", "tmplnamespace"),
 	NAMED_OBJECT("conversion", "pg_conversion", "conname", "connamespace"),
-	NAMED_OBJECT("statistics", "pg_statistic_ext", "stxname", "stxnamespace"),
 	"SELECT 'language ' || l.lanname FROM pg_catalog.pg_language l "
 	"WHERE l.lanispl AND l.lanname <> 'plpgsql' AND " PG_NOT_EXT("pg_language", "l.oid"),
 	"SELECT 'access method ' || a.amname FROM pg_catalog.pg_am a "
 	"WHERE a.oid >= 16384 AND " PG_NOT_EXT("pg_am", "a.oid"),
-	/* partitions and inheritance children: the table and all it holds */
+	/* inheritance children and foreign partitions: the table and all it holds */
 	"SELECT CASE WHEN c.relispartition THEN 'partition ' ELSE 'inheritance child ' END "
 	"|| n.nspname || '.' || c.relname || ' of ' || pn.nspname || '.' || pc.relname "
 	"FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
 	"JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace "
-	"WHERE c.relkind IN ('r', 'p', 'f') AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
+	"WHERE c.relkind IN ('r', 'p', 'f') AND (NOT c.relispartition OR c.relkind = 'f') AND "
+	PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
 	"SELECT 'trigger ' || t.tgname || ' on ' || CASE c.relkind WHEN 'v' THEN 'view ' "
 	"ELSE 'foreign table ' END || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
@@ -114,52 +109,42 @@ static const char *const q_unsupported[] = {
 	"FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE NOT t.tgisinternal AND t.tgenabled <> 'O' AND " PG_NS_OK("n"),
-	/* per-column settings with no field in the model */
-	/* (attcompression, PostgreSQL 14+, read through to_jsonb so older servers answer too) */
-	"SELECT CASE WHEN a.attstattarget >= 0 THEN 'statistics target of ' "
-	"WHEN a.attstorage <> t.typstorage THEN 'storage of ' ELSE 'compression of ' END "
+	/* per-column settings with no field in the model: storage; any setting of a materialized view's */
+	"SELECT CASE WHEN a.attstorage <> t.typstorage AND c.relkind IN ('r', 'p', 'm') THEN 'storage of ' "
+	"WHEN a.attstattarget >= 0 THEN 'statistics target of ' WHEN a.attoptions IS NOT NULL THEN 'options of ' "
+	"ELSE 'compression of ' END "
 	"|| CASE WHEN c.relkind IN ('i', 'I') THEN 'index column ' ELSE 'column ' END "
 	"|| n.nspname || '.' || c.relname || '.' || a.attname "
 	"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-	"WHERE a.attnum > 0 AND NOT a.attisdropped AND (a.attstattarget >= 0 "
-	"OR (c.relkind IN ('r', 'p', 'm') AND (a.attstorage <> t.typstorage "
+	"LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid "
+	"LEFT JOIN pg_catalog.pg_class xc ON xc.oid = x.indrelid "
+	"WHERE a.attnum > 0 AND NOT a.attisdropped AND ((c.relkind IN ('r', 'p', 'm') AND a.attstorage <> t.typstorage) "
+	"OR ((c.relkind = 'm' OR xc.relkind = 'm') AND (a.attstattarget >= 0 OR a.attoptions IS NOT NULL "
 	"OR pg_catalog.length(pg_catalog.to_jsonb(a) ->> 'attcompression') > 0))) "
 	"AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND NOT c.relispartition "
 	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
 	"AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
-	"SELECT 'options of column ' || n.nspname || '.' || c.relname || '.' || a.attname || ' (' "
-	"|| pg_catalog.array_to_string(a.attoptions, ', ') || ')' "
-	"FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+	/* comments on constraints and triggers of relations the model leaves out */
+	"SELECT 'comment on constraint ' || o.conname || ' on ' || n.nspname || '.' || c.relname "
+	"FROM pg_catalog.pg_description d JOIN pg_catalog.pg_constraint o ON o.oid = d.objoid "
+	"JOIN pg_catalog.pg_class c ON c.oid = o.conrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attoptions IS NOT NULL "
-	"AND c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition "
-	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) "
-	"AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
-	/* comments on objects the model keeps no comment for */
-	"SELECT 'comment on constraint ' || o.conname || ' on ' || n.nspname || '.' || "
-	"coalesce(c.relname, t.typname) FROM pg_catalog.pg_description d "
-	"JOIN pg_catalog.pg_constraint o ON o.oid = d.objoid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace "
-	"LEFT JOIN pg_catalog.pg_class c ON c.oid = o.conrelid "
-	"LEFT JOIN pg_catalog.pg_type t ON t.oid = o.contypid "
-	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND " PG_NS_OK("n"),
+	"WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND " PG_NS_OK("n")
+	" AND " NOT_IN_MODEL("c"),
 	"SELECT 'comment on trigger ' || o.tgname || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_description d JOIN pg_catalog.pg_trigger o ON o.oid = d.objoid "
 	"JOIN pg_catalog.pg_class c ON c.oid = o.tgrelid "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND " PG_NS_OK("n"),
-	"SELECT 'comment on schema ' || n.nspname FROM pg_catalog.pg_description d "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = d.objoid "
-	"WHERE d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND " PG_NS_OK("n")
-	" AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')"
-	" AND " PG_NOT_EXT("pg_namespace", "n.oid"),
-	"SELECT 'comment on sequence ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_description d "
-	"JOIN pg_catalog.pg_class c ON c.oid = d.objoid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.relkind = 'S' AND " PG_NS_OK("n")
-	" AND " PG_NOT_EXT("pg_class", "c.oid"),
-	/* privileges: ownership is not compared, but grants are schema too */
+	"WHERE d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND " PG_NS_OK("n")
+	" AND (c.relkind NOT IN ('r', 'p') OR " NOT_IN_MODEL("c") ")",
+	"SELECT 'default privileges' FROM pg_catalog.pg_default_acl LIMIT 1",
+	NULL,
+};
+
+/* Privileges, when they are not compared (compare_privileges = false, the default). */
+static const char *const q_privileges[] = {
 	"SELECT 'privileges on ' || CASE c.relkind WHEN 'S' THEN 'sequence ' WHEN 'v' THEN 'view ' "
 	"WHEN 'm' THEN 'materialized view ' ELSE 'table ' END || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -181,17 +166,132 @@ static const char *const q_unsupported[] = {
 	"AND n.nspacl::text = pg_catalog.format(CASE WHEN pg_catalog.current_setting('server_version_num')::int "
 	">= 150000 THEN '{%1$s=UC/%1$s,=U/%1$s}' ELSE '{%1$s=UC/%1$s,=UC/%1$s}' END, "
 	"pg_catalog.pg_get_userbyid(n.nspowner)))",
-	"SELECT 'default privileges' FROM pg_catalog.pg_default_acl LIMIT 1",
 	NULL,
 };
+
+/* When they are: those of objects whose privileges the model does not hold. */
+static const char *const q_privileges_left[] = {
+	"SELECT 'privileges on aggregate ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' AND " PG_NS_OK("n")
+	" AND " PG_NOT_EXT("pg_proc", "p.oid") " AND p.proacl IS NOT NULL "
+	"AND p.proacl <> pg_catalog.acldefault('f'::\"char\", p.proowner)",
+	"SELECT 'privileges on type ' || n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
+	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype NOT IN ('e', 'd') AND "
+	PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid") " AND t.typacl IS NOT NULL "
+	"AND t.typacl <> pg_catalog.acldefault('T'::\"char\", t.typowner)",
+	NULL,
+};
+
+static void add_queries(strbuf *sb, const char *const *q)
+{
+	for (int i = 0; q[i]; i++)
+		rt_strbuf_addf(sb, "%s(%s)", sb->len ? " UNION ALL " : "", q[i]);
+}
+
 /* The queries above joined with UNION ALL: one column of text, "kind name". */
-char *rt_pg_unsupported_query(void)
+char *rt_pg_unsupported_query(int privileges)
 {
 	strbuf sb = STRBUF_INIT;
-	for (int i = 0; q_unsupported[i]; i++) {
-		if (i)
-			rt_strbuf_adds(&sb, " UNION ALL ");
-		rt_strbuf_addf(&sb, "(%s)", q_unsupported[i]);
-	}
+	add_queries(&sb, q_unsupported);
+	add_queries(&sb, privileges ? q_privileges_left : q_privileges);
 	return rt_strbuf_detach(&sb);
+}
+
+/*
+ * ---- what the model's objects use of them ----
+ *
+ * The unsupported objects a modelled one can depend on: types other than
+ * enums and domains (an array as its element), foreign tables and
+ * inheritance children, casts, conversions, languages, access methods,
+ * foreign servers and wrappers.  ref(cls, oid) is true for one of them.
+ */
+#define UNSUPPORTED_REF(cls, oid)                                                                   \
+	"((" cls " = 'pg_catalog.pg_type'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "              \
+	"pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class k ON k.oid = t.typrelid WHERE t.oid = " oid  \
+	" AND (t.typtype IN ('r', 'm', 'b', 'p') OR (t.typtype = 'c' AND k.relkind = 'c')) "             \
+	"AND t.typcategory <> 'A')) "                                                                   \
+	"OR (" cls " = 'pg_catalog.pg_class'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "            \
+	"pg_catalog.pg_class k WHERE k.oid = " oid " AND (k.relkind = 'f' OR (NOT k.relispartition "      \
+	"AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = k.oid))))) "               \
+	"OR " cls " IN ('pg_catalog.pg_cast'::pg_catalog.regclass, "                                     \
+	"'pg_catalog.pg_conversion'::pg_catalog.regclass, 'pg_catalog.pg_language'::pg_catalog.regclass, " \
+	"'pg_catalog.pg_am'::pg_catalog.regclass, 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, "  \
+	"'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass)) "                                   \
+	"AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = " cls                   \
+	" AND x.objid = " oid " AND x.deptype = 'e')"
+
+/* An array type counts as its element type. */
+#define ELEM(cls, oid)                                                                          \
+	"CASE WHEN " cls " = 'pg_catalog.pg_type'::pg_catalog.regclass THEN COALESCE((SELECT "      \
+	"t.typelem FROM pg_catalog.pg_type t WHERE t.oid = " oid " AND t.typcategory = 'A' "        \
+	"AND t.typelem <> 0), " oid ") ELSE " oid " END"
+
+/* Every such object (pg_describe_object's name), from the catalogs that hold them. */
+static const char q_unsupported_keys[] =
+	"SELECT pg_catalog.pg_describe_object(o.cls, o.oid, 0) FROM ("
+	"SELECT 'pg_catalog.pg_type'::pg_catalog.regclass AS cls, oid FROM pg_catalog.pg_type "
+	"UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, oid FROM pg_catalog.pg_class "
+	"WHERE relkind IN ('r', 'p', 'f') "
+	"UNION ALL SELECT 'pg_catalog.pg_cast'::pg_catalog.regclass, oid FROM pg_catalog.pg_cast "
+	"UNION ALL SELECT 'pg_catalog.pg_conversion'::pg_catalog.regclass, oid FROM pg_catalog.pg_conversion "
+	"UNION ALL SELECT 'pg_catalog.pg_language'::pg_catalog.regclass, oid FROM pg_catalog.pg_language "
+	"UNION ALL SELECT 'pg_catalog.pg_am'::pg_catalog.regclass, oid FROM pg_catalog.pg_am "
+	"UNION ALL SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, oid FROM pg_catalog.pg_foreign_server "
+	"UNION ALL SELECT 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, oid "
+	"FROM pg_catalog.pg_foreign_data_wrapper) o "
+	"WHERE o.oid >= 16384 AND " UNSUPPORTED_REF("o.cls", "o.oid");
+
+/* The relation an object of catalog cls belongs to (0: none), for the uses below. */
+#define OWNER_REL(cls, oid)                                                                             \
+	"CASE " cls " WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN " oid " "                       \
+	"WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (SELECT conrelid FROM "                  \
+	"pg_catalog.pg_constraint WHERE oid = " oid ") "                                                   \
+	"WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (SELECT adrelid FROM pg_catalog.pg_attrdef " \
+	"WHERE oid = " oid ") "                                                                            \
+	"WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN (SELECT tgrelid FROM pg_catalog.pg_trigger " \
+	"WHERE oid = " oid ") "                                                                            \
+	"WHEN 'pg_catalog.pg_policy'::pg_catalog.regclass THEN (SELECT polrelid FROM pg_catalog.pg_policy "  \
+	"WHERE oid = " oid ") "                                                                            \
+	"WHEN 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass THEN (SELECT stxrelid FROM "               \
+	"pg_catalog.pg_statistic_ext WHERE oid = " oid ") "                                                \
+	"WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (SELECT ev_class FROM pg_catalog.pg_rewrite " \
+	"WHERE oid = " oid " AND rulename = '_RETURN') ELSE 0 END"
+
+/*
+ * What modelled objects use of them: columns, constraints, defaults,
+ * indexes, views, functions, triggers, policies, statistics, domains --
+ * not those of relations retort leaves out, nor what comes with another
+ * object (a range type's constructors) or an extension.
+ */
+static const char q_unsupported_uses[] =
+	"SELECT DISTINCT pg_catalog.pg_describe_object(d.refclassid, " ELEM("d.refclassid", "d.refobjid") ", 0), "
+	"pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) "
+	"FROM pg_catalog.pg_depend d WHERE d.deptype = 'n' AND d.refobjid >= 16384 "
+	"AND " UNSUPPORTED_REF("d.refclassid", ELEM("d.refclassid", "d.refobjid"))
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = d.classid "
+	"AND x.objid = d.objid AND x.deptype IN ('e', 'i')) "
+	/* not of a relation left out; a rule (a pg_rewrite that is no view's) is left out too */
+	"AND COALESCE((SELECT k.relkind NOT IN ('r', 'p', 'v', 'm', 'i', 'I', 'S') OR (NOT k.relispartition "
+	"AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = k.oid)) "
+	"FROM pg_catalog.pg_class k WHERE k.oid = (" OWNER_REL("d.classid", "d.objid") ")), "
+	"d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass) = false "
+	"AND (d.classid IN ('pg_catalog.pg_attrdef'::pg_catalog.regclass, "
+	"'pg_catalog.pg_constraint'::pg_catalog.regclass, 'pg_catalog.pg_proc'::pg_catalog.regclass, "
+	"'pg_catalog.pg_rewrite'::pg_catalog.regclass, 'pg_catalog.pg_trigger'::pg_catalog.regclass, "
+	"'pg_catalog.pg_policy'::pg_catalog.regclass, 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass) "
+	"OR (d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "
+	"pg_catalog.pg_class k WHERE k.oid = d.objid AND k.relkind IN ('r', 'p', 'v', 'm', 'i', 'I', 'S') "
+	"AND NOT (NOT k.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i "
+	"WHERE i.inhrelid = k.oid)))) "
+	"OR (d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "
+	"pg_catalog.pg_type t WHERE t.oid = d.objid AND t.typtype = 'd')))";
+
+const char *rt_pg_unsupported_keys_query(void)
+{
+	return q_unsupported_keys;
+}
+
+const char *rt_pg_unsupported_uses_query(void)
+{
+	return q_unsupported_uses;
 }

@@ -227,8 +227,8 @@ static void alter_sql(const tplan *p, rt_strlist *out)
 	rt_strbuf_release(&sb);
 }
 
-/* A private in-memory database for trying statements. */
-static rt_conn *memory_db(rt_config **cfg)
+/* See diff_internal.h: a private in-memory database for trying statements. */
+rt_conn *rt_sq_memory_db(rt_config **cfg)
 {
 	*cfg = rt_config_new("/");
 	free((*cfg)->url);
@@ -286,7 +286,7 @@ static int alter_verified(const tplan *p)
 	}
 	alter_sql(p, &sql);
 	rt_config *cfg;
-	rt_conn *c = memory_db(&cfg);
+	rt_conn *c = rt_sq_memory_db(&cfg);
 	int ok = c && try_sql(c, &sql) == 0 && same_as_target(c, p);
 	if (c)
 		rt_dialect_sqlite.disconnect(c);

@@ -5,6 +5,7 @@
 #ifndef RT_SQLITE_DIFF_INTERNAL_H
 #define RT_SQLITE_DIFF_INTERNAL_H
 
+#include "dialect/dialect.h"
 #include "schema/model.h"
 #include "schema/ops.h"
 
@@ -27,6 +28,9 @@ typedef struct tplan {
 	char *why;          /* T_REBUILD: the differences */
 	unsigned cmp;       /* rt_sm_compare flags of the diff */
 } tplan;
+
+/* A private in-memory database (its configuration in *cfg, freed by the caller). */
+rt_conn *rt_sq_memory_db(rt_config **cfg);
 
 /* Append "VERB name" to op's SQL, the name quoted as needed. */
 void rt_sq_op_named(sm_op *op, const char *verb, const char *name);

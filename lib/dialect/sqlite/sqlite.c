@@ -602,6 +602,7 @@ const rt_dialect rt_dialect_sqlite = {
 	.now_expr = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
 	.introspect = rt_sqlite_introspect,
 	.diff = rt_sqlite_diff,
+	.rename = rt_sqlite_rename,
 	.fingerprint = rt_sqlite_fingerprint,
 	.scratch_create = rt_sqlite_scratch_create,
 	.scratch_sweep = rt_sqlite_scratch_sweep,

@@ -58,6 +58,10 @@ void rt_sqlite_session_reset_sql(const rt_config *cfg, const rt_stmtlist *stmts,
 /* Schema work: introspect.c, diff.c, scratch.c. */
 int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg,
 			 struct sm_schema **out, rt_error *err);
+struct sm_rename;
+/* A rename asked by the declared schema (rename.c; see dialect.h). */
+int rt_sqlite_rename(struct sm_schema *s, const struct sm_schema *target,
+		     const struct sm_rename *r, struct sm_ops *out, rt_error *err);
 int rt_sqlite_diff(const struct sm_schema *from, const struct sm_schema *to,
 		   const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 int rt_sqlite_fingerprint(rt_conn *c, const rt_config *cfg, strbuf *out,

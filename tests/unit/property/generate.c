@@ -56,6 +56,10 @@ void gen_col(gschema *s, gtable *t, gcol *c)
 		c->coll = 1 + R(3);
 	if (s->pg && one_in(6))
 		c->comment = 1 + R(3);
+	if (s->pg && one_in(8))
+		c->stat = 100 * (1 + R(9));
+	if (s->pg && c->dom == DM_TEXT && s->nd && one_in(3))
+		cpy(c->type, s->dm[R(s->nd)].name);
 }
 
 /* A key (primary or unique) on t's plain columns. */
@@ -90,6 +94,17 @@ void gen_check(gschema *s, gtable *t, gcheck *k)
 		cpy(k->col2, t->c[R(t->nc)].name);
 		k->inl = 0;
 	}
+	k->comment = s->pg && k->named && one_in(4) ? 1 + R(3) : 0;
+}
+
+/* See property.h. */
+void gen_policy(gschema *s, gtable *t, gpol *p)
+{
+	memset(p, 0, sizeof(*p));
+	fresh(s, "p", p->name);
+	p->v = R(PV_N);
+	if (p->v == PV_COL)
+		cpy(p->col, t->c[R(t->nc)].name);
 }
 
 /*
@@ -234,6 +249,9 @@ gtable *gen_table(gschema *s)
 	if (s->pg) {
 		t->comment = one_in(4) ? 1 + R(3) : 0;
 		t->fillfactor = one_in(6) ? 50 + 10 * R(5) : 0;
+		t->rls = one_in(4) ? 1 + R(3) : 0;
+		for (int i = one_in(3) ? 1 + R(NP) : 0; i > 0; i--)
+			gen_policy(s, t, &t->pol[t->npol++]);
 	} else {
 		t->without_rowid = t->pk.on && one_in(5);
 		if (t->pk.on && t->pk.r.n == 1 && !t->without_rowid && one_in(4)) {
@@ -312,6 +330,17 @@ void gen_enum(gschema *s)
 	e->comment = one_in(4) ? 1 + R(3) : 0;
 }
 
+/* See property.h. */
+void gen_domain(gschema *s)
+{
+	gdom *d = &s->dm[s->nd++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, NM, "dtext%d", ++s->next);
+	d->chk = R(3);
+	d->def = R(2);
+	d->comment = one_in(3) ? 1 + R(3) : 0;
+}
+
 /* A sequence: its type, increment (descending too), start, cache, cycle. */
 void gen_seq(gschema *s)
 {
@@ -349,6 +378,8 @@ void gen_schema(gschema *s, int pg)
 	if (pg) {
 		for (int i = R(3); i > 0; i--)
 			gen_enum(s);
+		for (int i = R(ND + 1); i > 0; i--)
+			gen_domain(s);
 		for (int i = R(3); i > 0; i--)
 			gen_seq(s);
 		for (int i = R(3); i > 0; i--)
@@ -630,6 +661,13 @@ void repair(gschema *s)
 			repair_kind(t);
 		}
 		changed |= repair_views(s);
+		for (int i = 0; i < s->nt; i++)
+			for (int j = 0; j < s->t[i].npol; j++)
+				if (s->t[i].pol[j].v == PV_COL && !find_col(&s->t[i], s->t[i].pol[j].col)) {
+					DEL(s->t[i].pol, s->t[i].npol, j);
+					changed = 1;
+					break;
+				}
 		for (int i = 0; i < s->ns; i++) {
 			gseq *q = &s->s[i];
 			const gtable *t = *q->otab ? find_ctable(s, q->otab) : NULL;

@@ -431,7 +431,7 @@ static int m_table_attr(gschema *s)
 		if (!t->pk.on || t->pk.r.n != 1 || t->without_rowid)
 			return 0;
 		gcol *c = (gcol *)find_col(t, t->pk.r.c[0]);
-		if (c->dom != DM_NUM && c->dom != DM_BOOL)
+		if (!c || (c->dom != DM_NUM && c->dom != DM_BOOL)) /* a key on a column dropped before repair */
 			return 0;
 		snprintf(c->type, NM, "INTEGER");
 		t->autoinc = 1;
@@ -601,6 +601,70 @@ static int m_func(gschema *s)
 	}
 }
 
+/*
+ * PostgreSQL's table and column settings: row-level security ENABLE and
+ * FORCE, a policy added, dropped or changed, a column's statistics
+ * target, a named check's comment.
+ */
+static int m_security(gschema *s)
+{
+	gtable *t = any_table(s);
+	if (!t)
+		return 0;
+	switch (R(5)) {
+	case 0:
+		t->rls = (t->rls + 1 + R(3)) % 4;
+		return 1;
+	case 1:
+		if (t->npol >= NP)
+			return 0;
+		gen_policy(s, t, &t->pol[t->npol++]);
+		return 1;
+	case 2:
+		if (!t->npol)
+			return 0;
+		if (R(2)) {
+			DEL(t->pol, t->npol, R(t->npol));
+		} else {
+			gpol *p = &t->pol[R(t->npol)];
+			p->v = (p->v + 1 + R(PV_N - 1)) % PV_N;
+			if (p->v == PV_COL)
+				cpy(p->col, t->c[R(t->nc)].name);
+		}
+		return 1;
+	case 3: {
+		gcol *c = &t->c[R(t->nc)];
+		c->stat = c->stat ? (R(2) ? 0 : 100 * (1 + R(9))) : 100 * (1 + R(9));
+		return 1;
+	}
+	default:
+		for (int i = 0; i < t->nck; i++)
+			if (t->ck[i].named) {
+				t->ck[i].comment = (t->ck[i].comment + 1 + R(3)) % 4;
+				return 1;
+			}
+		return 0;
+	}
+}
+
+/* A domain: added, dropped (its columns change type), its check, default or comment. */
+static int m_domain(gschema *s)
+{
+	if (!s->nd || one_in(4)) {
+		if (s->nd >= ND)
+			return 0;
+		gen_domain(s);
+		return 1;
+	}
+	gdom *d = &s->dm[R(s->nd)];
+	switch (R(4)) {
+	case 0: DEL(s->dm, s->nd, (int)(d - s->dm)); return 1;
+	case 1: d->chk = (d->chk + 1 + R(2)) % 3; return 1;
+	case 2: d->def = !d->def; return 1;
+	default: d->comment = (d->comment + 1 + R(3)) % 4; return 1;
+	}
+}
+
 /* One random change to s; 1 when something changed. */
 int mutate(gschema *s)
 {
@@ -609,7 +673,7 @@ int mutate(gschema *s)
 				      m_col_attr, m_col_attr, m_col_attr, m_pk, m_unique, m_check,
 				      m_fk, m_fk, m_index, m_index, m_trigger, m_table, m_table,
 				      m_table_attr, m_view, m_view };
-	static const mut pg_only[] = { m_seq, m_enum, m_enum, m_func };
+	static const mut pg_only[] = { m_seq, m_enum, m_enum, m_func, m_security, m_security, m_domain };
 	int n = (int)(sizeof(common) / sizeof(common[0]));
 	int np = s->pg ? (int)(sizeof(pg_only) / sizeof(pg_only[0])) : 0;
 	int i = R(n + np);

@@ -2,7 +2,7 @@
  * property.h - the schema generator of test_property.c, shared by its
  * files: the seeded random stream, the generator's model of a schema
  * (gschema: tables, columns with value domains, keys, views, sequences,
- * enum types, functions, triggers), and the functions each file offers.
+ * enum types, functions, triggers, policies), and the functions each file offers.
  *
  *   values.c    the random stream; types, domains and values; lookups
  *   generate.c  random objects, and repairs that keep a schema valid
@@ -40,6 +40,8 @@ enum {
 	NE = 3,   /* enum types */
 	NL = 7,   /* labels of an enum */
 	NF = 4,   /* functions */
+	NP = 2,   /* row-level security policies of a table */
+	ND = 2,   /* domains (PostgreSQL) */
 };
 
 /* Value domains: what a column's two rows hold, whatever its type. */
@@ -61,6 +63,7 @@ typedef struct gcol {
 	int istart, iinc;
 	int coll;         /* 0, else a collation of the dialect */
 	int comment;      /* PostgreSQL: 0, else a comment's variant */
+	int stat;         /* PostgreSQL: SET STATISTICS n, 0 none */
 } gcol;
 
 typedef struct gref {
@@ -88,6 +91,7 @@ typedef struct gcheck {
 	int v;            /* which expression */
 	int inl;
 	int novalid;      /* PostgreSQL: NOT VALID */
+	int comment;      /* PostgreSQL: a named check's comment variant, 0 none */
 } gcheck;
 
 typedef struct gfk {
@@ -133,6 +137,15 @@ typedef struct gtrg {
 	int v;            /* body variant */
 } gtrg;
 
+/* A row-level security policy (PostgreSQL). */
+enum { PV_ALL, PV_SELECT, PV_INSERT, PV_RESTRICTIVE, PV_COL, PV_N };
+
+typedef struct gpol {
+	char name[NM];
+	int v;            /* PV_*: command, permissive or restrictive, expression */
+	char col[NM];     /* PV_COL: USING (col IS NOT NULL) */
+} gpol;
+
 typedef struct gtable {
 	char name[NM];
 	int id;           /* creation order: foreign keys point to lower ids (or itself) */
@@ -151,6 +164,9 @@ typedef struct gtable {
 	int ntg;
 	int without_rowid, strict, autoinc; /* SQLite */
 	int comment, fillfactor;            /* PostgreSQL */
+	int rls;          /* PostgreSQL: bit 1 ENABLE, bit 2 FORCE ROW LEVEL SECURITY */
+	gpol pol[NP];
+	int npol;
 } gtable;
 
 typedef struct gview {
@@ -194,6 +210,15 @@ typedef struct gfunc {
 	int comment;
 } gfunc;
 
+/* A domain over text (PostgreSQL), named dtext<n>: text columns may have it as their type. */
+typedef struct gdom {
+	char name[NM];
+	int chk;          /* 0 none, 1 VALUE <> 'zz', 2 length(VALUE) < 100: true for every value written */
+	int def;          /* DEFAULT NULL written (a value would fill columns added to tables with rows,
+			     which the rows' model does not know; ALTER DOMAIN's defaults are in test_pg_kinds) */
+	int comment;
+} gdom;
+
 typedef struct gschema {
 	int pg;
 	gtable t[NT];
@@ -206,6 +231,8 @@ typedef struct gschema {
 	int ne;
 	gfunc f[NF];
 	int nf;
+	gdom dm[ND];
+	int nd;
 	int next;         /* the last number given to a name */
 } gschema;
 
@@ -234,6 +261,7 @@ int pg_array(const char *t);
 int col_numeric(const gschema *s, const gcol *c);
 int col_textish(const gschema *s, const gcol *c);
 const genum *find_enum(const gschema *s, const char *name);
+const gdom *find_domain(const gschema *s, const char *name);
 /* Is type a valid type of domain dom in s (enum types included)? */
 int type_ok(const gschema *s, int dom, const char *type, int strict);
 /* A random type of domain dom (enum types included). */
@@ -295,6 +323,10 @@ gtable *gen_table(gschema *s);
 void gen_view(gschema *s);
 /* An enum type: a0 and a1 (the values rows hold) and a few extra labels anywhere. */
 void gen_enum(gschema *s);
+/* A domain over text (PostgreSQL). */
+void gen_domain(gschema *s);
+/* A policy on table t (PostgreSQL). */
+void gen_policy(gschema *s, gtable *t, gpol *p);
 /* A sequence: its type, increment (descending too), start, cache, cycle. */
 void gen_seq(gschema *s);
 /* A function: a trigger function (plpgsql) or a scalar SQL one, x + v. */

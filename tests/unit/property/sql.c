@@ -403,6 +403,63 @@ static void comment_on(strbuf *sb, const char *kind, const char *name, const cha
 	rt_strbuf_adds(sb, ";\n");
 }
 
+/*
+ * PostgreSQL's settings of table t: statistics targets, comments on
+ * named checks, row-level security and its policies.
+ */
+static void security_sql(strbuf *sb, const gtable *t)
+{
+	static const char *const pv[] = {
+		[PV_ALL] = "USING (true)",
+		[PV_SELECT] = "FOR SELECT USING (true)",
+		[PV_INSERT] = "FOR INSERT WITH CHECK (true)",
+		[PV_RESTRICTIVE] = "AS RESTRICTIVE FOR UPDATE USING (true) WITH CHECK (true)",
+	};
+	for (int j = 0; j < t->nc; j++)
+		if (t->c[j].stat) {
+			rt_strbuf_adds(sb, "ALTER TABLE ");
+			Q(sb, t->name);
+			rt_strbuf_adds(sb, " ALTER COLUMN ");
+			Q(sb, t->c[j].name);
+			rt_strbuf_addf(sb, " SET STATISTICS %d;\n", t->c[j].stat);
+		}
+	for (int j = 0; j < t->nck; j++)
+		if (t->ck[j].named && t->ck[j].comment) {
+			rt_strbuf_adds(sb, "COMMENT ON CONSTRAINT ");
+			Q(sb, t->ck[j].name);
+			rt_strbuf_adds(sb, " ON ");
+			Q(sb, t->name);
+			rt_strbuf_adds(sb, " IS ");
+			comment_text(sb, t->ck[j].comment);
+			rt_strbuf_adds(sb, ";\n");
+		}
+	if (t->rls & 1) {
+		rt_strbuf_adds(sb, "ALTER TABLE ");
+		Q(sb, t->name);
+		rt_strbuf_adds(sb, " ENABLE ROW LEVEL SECURITY;\n");
+	}
+	if (t->rls & 2) {
+		rt_strbuf_adds(sb, "ALTER TABLE ");
+		Q(sb, t->name);
+		rt_strbuf_adds(sb, " FORCE ROW LEVEL SECURITY;\n");
+	}
+	for (int j = 0; j < t->npol; j++) {
+		const gpol *p = &t->pol[j];
+		rt_strbuf_adds(sb, "CREATE POLICY ");
+		Q(sb, p->name);
+		rt_strbuf_adds(sb, " ON ");
+		Q(sb, t->name);
+		if (p->v == PV_COL) {
+			rt_strbuf_adds(sb, " USING (");
+			Q(sb, p->col);
+			rt_strbuf_adds(sb, " IS NOT NULL)");
+		} else {
+			rt_strbuf_addf(sb, " %s", pv[p->v]);
+		}
+		rt_strbuf_adds(sb, ";\n");
+	}
+}
+
 /* The whole schema as a script, in an order the database accepts. */
 char *schema_sql(const gschema *s)
 {
@@ -414,6 +471,11 @@ char *schema_sql(const gschema *s)
 		for (int j = 0; j < s->e[i].nl; j++)
 			rt_strbuf_addf(&sb, "%s'%s'", j ? ", " : "", s->e[i].l[j]);
 		rt_strbuf_adds(&sb, ");\n");
+	}
+	for (int i = 0; i < s->nd; i++) {
+		static const char *const chk[] = { "", " CHECK (VALUE <> 'zz')", " CHECK (length(VALUE) < 100)" };
+		rt_strbuf_addf(&sb, "CREATE DOMAIN %s AS text%s%s;\n", s->dm[i].name,
+			       s->dm[i].def ? " DEFAULT NULL" : "", chk[s->dm[i].chk]);
 	}
 	for (int i = 0; i < s->ns; i++)
 		seq_sql(&sb, &s->s[i]);
@@ -479,8 +541,12 @@ char *schema_sql(const gschema *s)
 		for (int j = 0; j < s->v[i].nix; j++)
 			comment_on(&sb, "INDEX", s->v[i].ix[j].name, NULL, s->v[i].ix[j].comment);
 	}
+	for (int i = 0; i < s->nt; i++)
+		security_sql(&sb, &s->t[i]);
 	for (int i = 0; i < s->ne; i++)
 		comment_on(&sb, "TYPE", s->e[i].name, NULL, s->e[i].comment);
+	for (int i = 0; i < s->nd; i++)
+		comment_on(&sb, "DOMAIN", s->dm[i].name, NULL, s->dm[i].comment);
 	for (int i = 0; i < s->nf; i++)
 		if (s->f[i].comment) {
 			rt_strbuf_adds(&sb, "COMMENT ON FUNCTION ");

@@ -109,7 +109,7 @@ int pg_intish(const char *t)
 
 static int pg_textish(const char *t)
 {
-	return is(t, "text") || starts(t, "varchar") || starts(t, "char(");
+	return is(t, "text") || starts(t, "varchar") || starts(t, "char(") || starts(t, "dtext");
 }
 
 static int pg_numeric(const char *t)
@@ -138,6 +138,14 @@ int col_textish(const gschema *s, const gcol *c)
 	return c->dom == DM_TEXT;
 }
 
+const gdom *find_domain(const gschema *s, const char *name)
+{
+	for (int i = 0; i < s->nd; i++)
+		if (is(s->dm[i].name, name))
+			return &s->dm[i];
+	return NULL;
+}
+
 const genum *find_enum(const gschema *s, const char *name)
 {
 	for (int i = 0; i < s->ne; i++)
@@ -153,7 +161,8 @@ int type_ok(const gschema *s, int dom, const char *type, int strict)
 	for (int i = 0; v[i]; i++)
 		if (is(v[i], type))
 			return 1;
-	return s->pg && dom == DM_ENUM && find_enum(s, type);
+	return (s->pg && dom == DM_ENUM && find_enum(s, type)) ||
+	       (s->pg && dom == DM_TEXT && find_domain(s, type));
 }
 
 /* A random type of domain dom (enum types included). */
