@@ -148,6 +148,8 @@ void json_str(FILE *f, const char *s);
 void json_item(FILE *f, size_t i, const char *s);
 /* The database's heads in current (NULL: no is_current member). */
 void json_revision(FILE *f, const rt_graph *g, int rev, const rt_state *current);
+/* The same object left open ("{...", no closing brace), for a command to add members. */
+void json_revision_open(FILE *f, const rt_graph *g, int rev, const rt_state *current);
 /* "key": [revision, ...] */
 void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,
 		    size_t n, const rt_state *current);
@@ -166,6 +168,7 @@ int cmd_heads(cli *c, int argc, char **argv);
 int cmd_branches(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
 int cmd_show(cli *c, int argc, char **argv);
+int cmd_status(cli *c, int argc, char **argv);
 int cmd_migrate(cli *c, int argc, char **argv);
 int cmd_backup(cli *c, int argc, char **argv);
 int cmd_verify(cli *c, int argc, char **argv);

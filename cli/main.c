@@ -29,6 +29,7 @@ static const command commands[] = {
 	{ "branches", cmd_branches, "show the branch points", 1 },
 	{ "history", cmd_history, "list revisions, newest first", 1 },
 	{ "show", cmd_show, "show one revision in detail", 1 },
+	{ "status", cmd_status, "every revision, applied (when, by whom) or pending", 1 },
 	{ "backup", cmd_backup, "copy the database to a file (SQLite backup API, pg_dump)", 0 },
 	{ "seed", cmd_seed, "run seeds/NAME.sql in one transaction", 0 },
 	{ "create", cmd_create, "load the declared schema into an empty database, stamp heads", 0 },
@@ -164,7 +165,7 @@ int main(int argc, char **argv)
 		if (!strcmp(args[i], "--"))
 			break;
 		if (!strcmp(args[i], "--json")) {
-			cli_error(&c, 2, "--json works with current, heads, branches, history, show, check, diff, lint and verify",
+			cli_error(&c, 2, "--json works with current, heads, branches, history, show, status, check, diff, lint and verify",
 				  "'retort %s' has no JSON output", cmd->name);
 			free(args);
 			return 2;

@@ -403,6 +403,46 @@ RT_API int rt_target_below(const rt_target *t);
 RT_API void rt_target_free(rt_target *t);
 
 /* ------------------------------------------------------------------ */
+/* status: every revision, applied or pending                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_status rt_status;
+
+/*
+ * Read the database's version table and history table without changing
+ * anything (as rt_current: nothing is created), and list every revision of
+ * the graph: the applied ones first, in the order an upgrade from base
+ * applies them, then the pending ones in the order an upgrade to the heads
+ * would apply them.  A database that does not exist yet has every revision
+ * pending.  The status refers to the context's graph: free it before
+ * closing the context.
+ */
+RT_API rt_status *rt_status_read(rt_ctx *ctx, rt_error *err);
+RT_API void rt_status_free(rt_status *s);
+/* The version table's rows and the database's heads, as rt_current reads them. */
+RT_API const rt_state *rt_status_current(const rt_status *s);
+/* The history table exists (a database Alembic migrated has none). */
+RT_API int rt_status_history_exists(const rt_status *s);
+/* Entries: one per revision of the graph, in the order above. */
+RT_API size_t rt_status_count(const rt_status *s);
+RT_API size_t rt_status_pending_count(const rt_status *s);
+RT_API int rt_status_revision(const rt_status *s, size_t i);
+/* Applied (1) or pending (0). */
+RT_API int rt_status_applied(const rt_status *s, size_t i);
+/*
+ * For an applied revision, from the history table's last row that applied
+ * it: how ("upgrade" or "stamp"), when it started (ISO 8601, UTC, e.g.
+ * "2026-11-24T01:27:53.858Z"), who (the database user; on SQLite the
+ * operating-system user), and how long it took in milliseconds (-1 when
+ * not recorded).  NULL (and -1) when no row says so: the revision lies
+ * below a stamped one, or was applied by another tool.
+ */
+RT_API const char *rt_status_how(const rt_status *s, size_t i);
+RT_API const char *rt_status_applied_at(const rt_status *s, size_t i);
+RT_API const char *rt_status_applied_by(const rt_status *s, size_t i);
+RT_API double rt_status_duration_ms(const rt_status *s, size_t i);
+
+/* ------------------------------------------------------------------ */
 /* Running against a database                                           */
 /* ------------------------------------------------------------------ */
 

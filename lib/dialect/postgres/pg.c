@@ -806,6 +806,7 @@ const rt_dialect rt_dialect_postgres = {
 	.commit_sql = "COMMIT",
 	.version_table_ddl = rt_version_table_ddl,
 	.history_table_ddl = pg_history_ddl,
+	.time_text = "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
 	.user_expr = pg_user_expr,
 	.now_expr = "now()",
 	.introspect = rt_pg_introspect,
