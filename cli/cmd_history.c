@@ -106,7 +106,7 @@ int cmd_show(cli *c, int argc, char **argv)
 	const cli_spec spec = { NULL, "retort show [--json] REVISION...",
 		"Show revisions in detail: parents, path, labels, message. Any identifier\n"
 		"works: head, heads, a prefix, label@head, head-1, current ...",
-		1, -1, "a revision is needed" };
+		1, -1, "a revision is needed: 'retort show head' shows the newest, 'retort show current' the database's" };
 	rt_ctx *ctx;
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)

@@ -1,7 +1,7 @@
 /*
- * cmd_init.c - init: start a project: DIR/retort.ini, DIR/migrations/
- * and DIR/schema.sql (or, with --sqlalchemy, a schema_command that prints
- * the models' DDL).  Never overwrites anything.
+ * cmd_init.c - init: start a project: DIR/retort.ini, DIR/migrations/,
+ * DIR/schema.sql (or, with --sqlalchemy, a schema_command that prints the
+ * models' DDL) and DIR/.gitignore.  Never overwrites anything.
  */
 #include "cli.h"
 
@@ -43,6 +43,62 @@ static const char ini_tail[] =
 static const char schema_text[] =
 	"-- schema.sql - the declared schema: CREATE statements for the tables,\n"
 	"-- indexes and views the application expects.\n";
+
+/*
+ * What a project's .gitignore keeps out of the repository: the SQLite
+ * database of the default url (and the files SQLite keeps beside it) and
+ * the backups retort writes next to retort.ini.
+ */
+static const char *const ignored[] = {
+	"/app.db", "/app.db-journal", "/app.db-wal", "/app.db-shm", "/backups/", NULL,
+};
+
+/* Does the file at path hold line as a whole line? */
+static int has_line(const char *path, const char *line)
+{
+	FILE *f = fopen(path, "r");
+	char buf[1024];
+	int found = 0;
+	while (f && !found && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		found = !strcmp(buf, line);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * DIR/.gitignore: written when there is none; an existing one (a
+ * repository's) gets the lines it lacks appended, nothing else changed.
+ * Sets *appended when the file was there.
+ */
+static int write_gitignore(cli *c, const char *path, int *appended)
+{
+	struct stat st;
+	*appended = stat(path, &st) == 0;
+	FILE *f = fopen(path, *appended ? "a" : "wx");
+	if (!f)
+		return cli_error(c, -1, NULL, "cannot write %s: %s", path, strerror(errno));
+	int header = 0;
+	for (int i = 0; ignored[i]; i++) {
+		if (*appended && has_line(path, ignored[i]))
+			continue;
+		if (!header++)
+			fputs(*appended ? "\n# retort: the SQLite database and backups\n"
+				       : "# the SQLite database (url = sqlite:///app.db) and retort's backups\n", f);
+		fprintf(f, "%s\n", ignored[i]);
+	}
+	if (fclose(f) != 0)
+		return cli_error(c, -1, NULL, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+static void note_gitignore(cli *c, const char *path, int appended)
+{
+	cli_note(c, "%s %s: the SQLite database and backups/ stay out of git",
+		 appended ? "Updated" : "Created", path);
+}
 
 /*
  * Create path holding text; "wx" (O_EXCL) fails when it already exists, so
@@ -168,10 +224,12 @@ int cmd_init(cli *c, int argc, char **argv)
 	const char *dir = argv[1];
 	size_t n = strlen(dir) + 32;
 	char *ini = malloc(n), *mig = malloc(n), *schema = malloc(n), *text = ini_text(models);
-	int status = 1;
-	if (!ini || !mig || !schema || !text)
+	char *ignore = malloc(n);
+	int status = 1, appended = 0;
+	if (!ini || !mig || !schema || !text || !ignore)
 		goto out;
 	snprintf(ini, n, "%s/retort.ini", dir);
+	snprintf(ignore, n, "%s/.gitignore", dir);
 	snprintf(mig, n, "%s/migrations", dir);
 	snprintf(schema, n, "%s/schema.sql", dir);
 	struct stat st;
@@ -184,11 +242,13 @@ int cmd_init(cli *c, int argc, char **argv)
 		cli_error(c, 1, NULL, "%s already exists and is not empty", mig);
 		goto out;
 	}
-	if (make_dir(c, dir) < 0 || make_dir(c, mig) < 0 || write_new(c, ini, text) < 0)
+	if (make_dir(c, dir) < 0 || make_dir(c, mig) < 0 || write_new(c, ini, text) < 0 ||
+	    write_gitignore(c, ignore, &appended) < 0)
 		goto out;
 	int kept = stat(schema, &st) == 0;
 	if (models) {
 		cli_note(c, "Created %s and %s/; the declared schema is the DDL of %s", ini, mig, models);
+		note_gitignore(c, ignore, appended);
 		cli_note(c, "Next: cd %s && retort migrate -m \"initial\"  (python3 must import retort.sqlalchemy and %s)",
 			 dir, models);
 		status = 0;
@@ -200,9 +260,11 @@ int cmd_init(cli *c, int argc, char **argv)
 		cli_note(c, "Created %s and %s/ (kept the existing %s)", ini, mig, schema);
 	else
 		cli_note(c, "Created %s, %s/ and %s", ini, mig, schema);
+	note_gitignore(c, ignore, appended);
 	cli_note(c, "Next: cd %s && retort revision -m \"create users\"", dir);
 	status = 0;
 out:
+	free(ignore);
 	free(ini);
 	free(mig);
 	free(schema);

@@ -52,11 +52,11 @@ static int run_move(cli *c, int argc, char **argv, move m)
 		"Apply every migration needed to reach TARGET: head, heads, a revision id or\n"
 		"prefix, label@head, +N, REV+N ... Each migration and its version-table update\n"
 		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base).",
-		1, 1, "a target revision is needed" };
+		1, 1, "a target revision is needed: 'retort upgrade head' applies every pending migration ('retort status' lists them)" };
 	const cli_spec down = { opts, "retort downgrade [--sql] [--backup] TARGET",
 		"Revert applied migrations down to TARGET: base, -N, a revision, label@base,\n"
 		"label@-N ... With --sql, TARGET must be a range FROM:TO.",
-		1, 1, "a target revision is needed" };
+		1, 1, "a target revision is needed: 'retort downgrade -1' reverts the last migration applied" };
 	rt_ctx *ctx;
 	int rc = cli_start(c, &argc, argv, m == MOVE_UP ? &up : &down, &ctx);
 	if (rc >= 0)
