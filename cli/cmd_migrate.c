@@ -42,26 +42,38 @@ typedef enum { MOVE_UP, MOVE_DOWN } move;
  */
 static int run_move(cli *c, int argc, char **argv, move m)
 {
-	int sql = 0, backup = 0;
+	int sql = 0, backup = 0, dry = 0, rehearse = 0;
 	const opt opts[] = {
 		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"),
+		OPT_BOOL(0, "dry-run", &dry, "read the database under the lock, print the plan and its SQL, change nothing"),
+		OPT_BOOL(0, "rehearse", &rehearse, "run everything in one transaction, then roll it back"),
 		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"),
 		OPT_END(),
 	};
-	const cli_spec up = { opts, "retort upgrade [--sql] [--backup] TARGET",
+	const cli_spec up = { opts, "retort upgrade [--sql | --dry-run | --rehearse] [--backup] TARGET",
 		"Apply every migration needed to reach TARGET: head, heads, a revision id or\n"
 		"prefix, label@head, +N, REV+N ... Each migration and its version-table update\n"
-		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base).",
+		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base;\n"
+		"FROM 'current' reads it from the database). --dry-run prints what would run\n"
+		"from the database's real state; --rehearse runs it and rolls it all back.",
 		1, 1, "a target revision is needed: 'retort upgrade head' applies every pending migration ('retort status' lists them)" };
-	const cli_spec down = { opts, "retort downgrade [--sql] [--backup] TARGET",
+	const cli_spec down = { opts, "retort downgrade [--sql | --dry-run | --rehearse] [--backup] TARGET",
 		"Revert applied migrations down to TARGET: base, -N, a revision, label@base,\n"
-		"label@-N ... With --sql, TARGET must be a range FROM:TO.",
+		"label@-N ... With --sql, TARGET must be a range FROM:TO (FROM may be 'current').\n"
+		"--dry-run prints what would run from the database's real state; --rehearse runs\n"
+		"it and rolls it all back.",
 		1, 1, "a target revision is needed: 'retort downgrade -1' reverts the last migration applied" };
+	const cli_spec *spec = m == MOVE_UP ? &up : &down;
 	rt_ctx *ctx;
-	int rc = cli_start(c, &argc, argv, m == MOVE_UP ? &up : &down, &ctx);
+	int rc = cli_start(c, &argc, argv, spec, &ctx);
 	if (rc >= 0)
 		return rc;
 	rt_error *err = c->err;
+	if (sql + dry + rehearse > 1)
+		return usage_error(c, spec->usage, "--sql, --dry-run and --rehearse exclude each other");
+	if (backup && (sql || dry || rehearse))
+		return usage_error(c, spec->usage, "--backup goes with a run that changes the database, not with --%s",
+				   sql ? "sql" : dry ? "dry-run" : "rehearse");
 	if (sql && m == MOVE_DOWN && !strchr(argv[1], ':'))
 		return cli_error(c, 2, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql",
 				 "downgrade with --sql needs a range FROM:TO");
@@ -72,14 +84,28 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
-	rt_ctx_backup_first(ctx, backup && !sql);
+	if (dry)
+		rt_ctx_set_dry_run(ctx, cli_write_stdout, NULL);
+	rt_ctx_set_rehearse(ctx, rehearse);
+	rt_ctx_backup_first(ctx, backup);
 	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], err)
 			  : rt_downgrade(ctx, argv[1], err);
-	if (rc < 0)
-		return cli_fail(c, err);
-	if (!sql && k.steps)
-		cli_note(c, "%s %d migration%s in %.0f ms",
-			 m == MOVE_UP ? "applied" : "reverted", k.steps,
+	const char *verb = m == MOVE_UP ? "applied" : "reverted";
+	if (rc < 0) {
+		rc = cli_fail(c, err);
+		if (rehearse && rc != 2)
+			cli_note(c, "rehearsal failed after %d migration%s; everything was rolled back: the database is as it was",
+				 k.steps, k.steps == 1 ? "" : "s");
+		return rc;
+	}
+	if (dry)
+		cli_note(c, "dry run: %d migration%s would be %s; nothing was changed",
+			 k.steps, k.steps == 1 ? "" : "s", verb);
+	else if (rehearse)
+		cli_note(c, "rehearsal: %d migration%s %s in %.0f ms, then rolled back: the database is as it was",
+			 k.steps, k.steps == 1 ? "" : "s", verb, k.steps ? now_ms() - k.first : 0.0);
+	else if (!sql && k.steps)
+		cli_note(c, "%s %d migration%s in %.0f ms", verb, k.steps,
 			 k.steps == 1 ? "" : "s", now_ms() - k.first);
 	return 0;
 }

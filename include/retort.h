@@ -499,8 +499,29 @@ RT_API void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
  * there is a step to run.  Where it went comes as an RT_EV_NOTICE.
  */
 RT_API void rt_ctx_backup_first(rt_ctx *ctx, int on);
-/* Offline mode: nothing connects; the SQL a run would execute goes to fn. */
+/*
+ * Offline mode: nothing connects; the SQL a run would execute goes to fn.
+ * A FROM:TO range says where the run starts; FROM "current" reads the
+ * version table for it (a read-only connection, no lock).
+ */
 RT_API void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
+/*
+ * Dry run: rt_upgrade and rt_downgrade connect, take the migration lock
+ * and read the version table as a real run does, then write the SQL the
+ * run would execute from that state to fn instead of executing it, and
+ * release the lock.  Nothing in the database changes (a SQLite file that
+ * does not exist is not created).  fn NULL turns it off.
+ */
+RT_API void rt_ctx_set_dry_run(rt_ctx *ctx, rt_output_fn fn, void *ud);
+/*
+ * Rehearsal: rt_upgrade and rt_downgrade run the whole plan in one
+ * transaction, as a real run would (lock, statements, version and history
+ * tables), and roll it back: success, or the failure exactly as a real run
+ * reports it, with nothing changed.  A plan holding a section that runs
+ * outside a transaction (transaction:false, batch) is refused before
+ * anything runs.
+ */
+RT_API void rt_ctx_set_rehearse(rt_ctx *ctx, int on);
 
 /*
  * A project compiled into the program (`retort embed` writes the C source

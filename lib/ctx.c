@@ -75,6 +75,17 @@ void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
 	ctx->out_ud = ud;
 }
 
+void rt_ctx_set_dry_run(rt_ctx *ctx, rt_output_fn fn, void *ud)
+{
+	ctx->dry_out = fn;
+	ctx->dry_ud = ud;
+}
+
+void rt_ctx_set_rehearse(rt_ctx *ctx, int on)
+{
+	ctx->rehearse = on;
+}
+
 /*
  * Send an event to the installed callback, if any, with the step's
  * revision (none for a stamp).

@@ -151,15 +151,34 @@ static int table_names(run *r, rt_error *err)
 	return 0;
 }
 
-/* Online: connect, lock, read the state under the lock, plan, run. */
-static int online(run *r, const request *q, rt_error *err)
+/*
+ * Plan from the state read and carry the plan out.  A dry run (r->out set
+ * online) prints it from that state instead: the runner sees no
+ * connection, as offline.
+ */
+static int plan_and_run(run *r, const request *q, const rt_state *st, rt_error *err)
 {
-	int missing;
-	if (precheck(r, q, err) < 0)
-		return -1;
-	r->conn = r->d->connect(r->cfg, 0, &missing, err);
-	if (!r->conn)
-		return -1;
+	r->version_ready = st->exists;
+	expected_from_state(r, st);
+	rt_plan plan = { 0 };
+	int rc = make_plan(r, q, st, &plan, err);
+	if (rc == 0) {
+		rt_conn *c = r->conn;
+		if (r->out)
+			r->conn = NULL;
+		rc = rt_run_plan(r, &plan, err);
+		r->conn = c;
+	}
+	if (rc == 0 && plan.n == 0)
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
+			    "nothing to do: the database is already there");
+	rt_plan_free(&plan);
+	return rc;
+}
+
+/* Connected: lock, read the state under the lock, plan, run; unlock, disconnect. */
+static int locked_run(run *r, const request *q, rt_error *err)
+{
 	int rc = r->d->lock(r->conn, r->cfg, r->ctx->on_event,
 			    r->ctx->event_ud, err);
 	int locked = rc == 0;
@@ -171,18 +190,8 @@ static int online(run *r, const request *q, rt_error *err)
 		int read = rc == 0;
 		if (rc == 0 && q->create_sql)
 			rc = check_empty(r, &st, err);
-		if (rc == 0) {
-			r->version_ready = st.exists;
-			expected_from_state(r, &st);
-			rt_plan plan = { 0 };
-			rc = make_plan(r, q, &st, &plan, err);
-			if (rc == 0)
-				rc = rt_run_plan(r, &plan, err);
-			if (rc == 0 && plan.n == 0)
-				rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
-					    "nothing to do: the database is already there");
-			rt_plan_free(&plan);
-		}
+		if (rc == 0)
+			rc = plan_and_run(r, q, &st, err);
 		if (read)
 			rt_state_free(&st);
 	}
@@ -191,6 +200,62 @@ static int online(run *r, const request *q, rt_error *err)
 	r->d->disconnect(r->conn);
 	r->conn = NULL;
 	return rc;
+}
+
+/*
+ * A rehearsal of a database that does not exist yet (a SQLite file not
+ * made) runs on an empty scratch database, so that none is created.
+ */
+static int rehearse_on_scratch(run *r, const request *q, rt_error *err)
+{
+	char *url = NULL;
+	if (!r->d->scratch_create || r->d->scratch_create(r->cfg, &url, err) < 0) {
+		if (!r->d->scratch_create)
+			rt_fail(err, RT_EFAIL, "the database does not exist yet, and %s has no scratch database to rehearse on",
+				r->d->name);
+		return -1;
+	}
+	rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
+		    "the database does not exist yet: rehearsing on an empty scratch database");
+	rt_config *scfg = rt_config_clone(r->cfg);
+	free(scfg->url);
+	scfg->url = rt_xstrdup(url);
+	scfg->scratch = 1;
+	const rt_config *cfg = r->cfg;
+	r->cfg = scfg;
+	int missing;
+	r->conn = r->d->connect(scfg, 0, &missing, err);
+	int rc = r->conn ? locked_run(r, q, err) : -1;
+	r->cfg = cfg;
+	r->d->scratch_drop(cfg, url);
+	rt_config_free(scfg);
+	free(url);
+	return rc;
+}
+
+/*
+ * Online: connect, lock, read the state under the lock, plan, run.  A dry
+ * run or a rehearsal creates nothing: a database that does not exist yet
+ * (a SQLite file) is planned from empty, or rehearsed on a scratch one.
+ */
+static int online(run *r, const request *q, rt_error *err)
+{
+	int missing;
+	if (precheck(r, q, err) < 0)
+		return -1;
+	int probe = r->out || r->rehearse;
+	r->conn = r->d->connect(r->cfg, probe, &missing, err);
+	if (!r->conn && probe && missing) {
+		if (r->rehearse)
+			return rehearse_on_scratch(r, q, err);
+		rt_state st;
+		memset(&st, 0, sizeof(st));
+		table_names(r, err); /* unconnected: from the configuration */
+		return plan_and_run(r, q, &st, err);
+	}
+	if (!r->conn)
+		return -1;
+	return locked_run(r, q, err);
 }
 
 /* The starting state of an offline run: FROM of FROM:TO, comma-separated. */
@@ -246,6 +311,10 @@ static int offline(run *r, const request *q, rt_error *err)
 		to = rt_xstrdup(colon + 1);
 		if (!*from || !*to) {
 			rc = rt_fail(err, RT_EUSAGE, "range '%s' needs both FROM and TO", spec);
+		} else if (!strcmp(from, "current")) {
+			/* The database says where it starts: its version table, read-only. */
+			rc = rt_current_into(r->ctx, &st, err);
+			r->version_ready = st.exists;
 		} else {
 			rc = offline_start(r, from, &st, err);
 			/* From base (no revision) the version table is made, as online. */
@@ -300,7 +369,12 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 		return -1;
 	r.history = rt_history_table(ctx->cfg);
 	int rc;
-	if (ctx->out) {
+	r.out = ctx->out ? ctx->out : ctx->dry_out;
+	r.out_ud = ctx->out ? ctx->out_ud : ctx->dry_ud;
+	r.rehearse = !ctx->out && ctx->rehearse;
+	if (r.rehearse && ctx->dry_out) {
+		rc = rt_fail(err, RT_EUSAGE, "a run is either a dry run or a rehearsal, not both");
+	} else if (ctx->out) {
 		rc = offline(&r, q, err);
 	} else {
 		const char *spec = q->dir == RT_STAMP ? NULL : q->target;
@@ -346,8 +420,8 @@ int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
  */
 int rt_create(rt_ctx *ctx, rt_error *err)
 {
-	if (ctx->out)
-		return rt_fail(err, RT_EUSAGE, "create has no offline form; the declared schema itself is the SQL");
+	if (ctx->out || ctx->dry_out || ctx->rehearse)
+		return rt_fail(err, RT_EUSAGE, "create has no offline form, dry run or rehearsal; the declared schema itself is the SQL");
 	const rt_dialect *dl = rt_dialect_for_config(ctx->cfg, err);
 	rt_declared dc;
 	if (!dl || rt_declared_read(ctx, dl, &dc, err) < 0)

@@ -43,7 +43,7 @@ static double mono_ms(void)
 
 static void out(run *r, const char *s)
 {
-	r->ctx->out(s, strlen(s), r->ctx->out_ud);
+	r->out(s, strlen(s), r->out_ud);
 }
 
 /* See runner.h. */
@@ -389,6 +389,14 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 		const rt_revision *rev = r->g->revs[s->rev];
 		p[i].sec = s->dir == RT_UPGRADE ? &rev->upgrade : &rev->downgrade;
 		p[i].checksum = rt_checksum(rev, r->d->name);
+		if (r->rehearse && p[i].sec->present && (!p[i].sec->transactional || p[i].sec->batch)) {
+			rt_fail_at(err, RT_EUSAGE, rev->path, p[i].sec->line,
+				   "revision %s: its %s section is marked %s, so it runs outside a transaction and cannot be rehearsed: a rehearsal runs the whole plan in one transaction and rolls it back",
+				   rev->id, s->dir == RT_UPGRADE ? "upgrade" : "downgrade",
+				   p[i].sec->batch ? "batch" : "transaction:false");
+			rt_hint(err, "rehearse the revisions before it, and review this one's SQL with --dry-run; nothing was run");
+			return -1;
+		}
 		if (!p[i].sec->present) {
 			rt_fail_at(err, RT_ESCRIPT, rev->path, 0,
 				   "revision %s has no '-- migrate:downgrade' section, so it cannot be downgraded",
@@ -488,7 +496,14 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 	strbuf sb = STRBUF_INIT;
 	rt_strlist_join(&sb, &r->committed, ", ");
 	const char *at = sb.len ? sb.buf : "base";
-	if (own && applied == APPLIED_ALL) {
+	if (r->rehearse) {
+		/* A real run would have committed each step before this one. */
+		strbuf real = STRBUF_INIT;
+		rt_strlist_join(&real, r->cfg->transaction_per_migration ? &r->expected : &r->committed, ", ");
+		rt_hint(err, "a rehearsal: the whole run was rolled back and nothing changed; a real run would stop here with the database at %s; %s",
+			real.len ? real.buf : "base", next_step(err));
+		rt_strbuf_release(&real);
+	} else if (own && applied == APPLIED_ALL) {
 		rt_hint(err, "the section runs outside a transaction and all of it ran, but recording it failed: the version table still says %s; fix the cause, then run the command again if the section is safe to rerun, or else mark it done by stamping %s",
 			at, rev->id);
 		rt_fix_with(err, RT_FIX_STAMP, rev->id);
@@ -618,7 +633,7 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 		return -1;
 	}
 	if (record_step(r, s, p, started, mono_ms() - t0, err) < 0 ||
-	    ((r->cfg->transaction_per_migration || own) && tx_commit(r, err) < 0)) {
+	    (!r->rehearse && (r->cfg->transaction_per_migration || own) && tx_commit(r, err) < 0)) {
 		tx_rollback(r);
 		failed_step(r, s, err, own, APPLIED_ALL);
 		return -1;
@@ -669,7 +684,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	if (!any && emit_history(r, s, NULL, NULL, r->conn ? started : NULL, 0,
 				 err) < 0)
 		return -1;
-	if (tx_commit(r, err) < 0)
+	if (!r->rehearse && tx_commit(r, err) < 0)
 		return -1;
 	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, 0, NULL);
 	return 0;
@@ -705,10 +720,10 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_step(r, &plan->steps[i], &p[i], err);
-	if (rc == 0)
+	if (rc == 0 && !r->rehearse)
 		rc = tx_commit(r, err);
 	else
-		tx_rollback(r);
+		tx_rollback(r); /* a failure, or the end of a rehearsal */
 	free_prepared(p, plan->n);
 	return rc;
 }

@@ -29,6 +29,11 @@ typedef struct run {
 	rt_strlist session;  /* the connection's state before the first step (session.c) */
 	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
 	rt_direction dir;
+	/* Where SQL goes when conn is NULL: offline, or a dry run's printing. */
+	rt_output_fn out;
+	void *out_ud;
+	/* A rehearsal: one transaction for the whole plan, rolled back at the end. */
+	int rehearse;
 	/*
 	 * Called once, under the lock, right before the first step of an
 	 * online run that has one (not for stamps).  migrate.c hands in the
