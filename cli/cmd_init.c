@@ -1,31 +1,45 @@
 /*
  * cmd_init.c - init: start a project: DIR/retort.ini, DIR/migrations/,
  * DIR/schema.sql (or, with --sqlalchemy, a schema_command that prints the
- * models' DDL) and DIR/.gitignore.  Never overwrites anything.
+ * models' DDL) and DIR/.gitignore.  With --from-alembic, the project takes
+ * over an Alembic or Flask-Migrate one: the revisions become SQL files with
+ * the same ids (written by the Python package's retort.alembic, which runs
+ * Alembic's offline mode), and the version table is alembic_version.
+ * Never overwrites anything.
  */
 #include "cli.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <dirent.h>
+#include <unistd.h>
 
-/* retort.ini, in two parts around the line that declares the schema. */
+/* What retort.ini says, where init varies it. */
+typedef struct ini_spec {
+	const char *locations;     /* script_location */
+	const char *url;           /* the url line's value */
+	const char *models;        /* --sqlalchemy MODULE:ATTR, or NULL: schema.sql */
+	const char *version_table;
+} ini_spec;
+
 static const char ini_head[] =
 	"# retort.ini - configuration of retort (see docs/configuration.md)\n"
 	"[retort]\n"
 	"; where migration files live (several directories: comma-separated)\n"
-	"script_location = migrations\n"
+	"script_location = %s\n"
 	"; the database; ${VAR} and ${VAR:-default} are read from the environment\n"
-	"url = ${DATABASE_URL:-sqlite:///app.db}\n";
+	"url = %s\n";
 
 static const char ini_tail[] =
 	"; set to alembic_version to adopt a database managed by Alembic\n"
-	"version_table = retort_version\n"
+	"version_table = %s\n"
 	"; names of new files; keys: rev slug year month day hour minute second epoch\n"
-	"file_template = %(rev)s_%(slug)s\n"
+	"file_template = %%(rev)s_%%(slug)s\n"
 	"timezone = UTC\n"
 	"; one transaction per migration (true), or one for the whole run (false)\n"
 	"transaction_per_migration = true\n"
@@ -43,6 +57,28 @@ static const char ini_tail[] =
 static const char schema_text[] =
 	"-- schema.sql - the declared schema: CREATE statements for the tables,\n"
 	"-- indexes and views the application expects.\n";
+
+/* The text of retort.ini for s (open_memstream: no length to compute). */
+static char *ini_text(const ini_spec *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, ini_head, s->locations, s->url);
+	if (s->models)
+		fprintf(f, "; the declared schema: the DDL of the SQLAlchemy models, printed by a command\n"
+			   "schema_command = python3 -m retort.sqlalchemy %s\n", s->models);
+	else
+		fprintf(f, "; the declared schema\nschema = schema.sql\n");
+	fprintf(f, ini_tail, s->version_table);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
 
 /*
  * What a project's .gitignore keeps out of the repository: the SQLite
@@ -158,24 +194,6 @@ static int dir_is_empty(const char *path)
 }
 
 /*
- * The text of retort.ini: the declared schema is schema.sql, or with
- * --sqlalchemy the models' DDL printed by the Python package.
- */
-static char *ini_text(const char *models)
-{
-	const char *decl = models
-		? "; the declared schema: the DDL of the SQLAlchemy models, printed by a command\n"
-		  "schema_command = python3 -m retort.sqlalchemy "
-		: "; the declared schema\nschema = schema.sql";
-	size_t n = strlen(ini_head) + strlen(decl) + (models ? strlen(models) : 0) +
-		   strlen(ini_tail) + 2;
-	char *text = malloc(n);
-	if (text)
-		snprintf(text, n, "%s%s%s\n%s", ini_head, decl, models ? models : "", ini_tail);
-	return text;
-}
-
-/*
  * A MODULE[:ATTR] for --sqlalchemy: a dotted Python name, optionally ':'
  * and a dotted attribute -- nothing the shell would read differently in
  * schema_command.
@@ -194,57 +212,303 @@ static int valid_models(const char *s)
 	return s[strlen(s) - 1] != ':' && s[strlen(s) - 1] != '.';
 }
 
+/* "DIR/name" in a new string (NULL on no memory). */
+static char *path_in(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
 /*
- * init DIRECTORY: refuses an existing retort.ini or a non-empty
+ * Refuse to overwrite: an existing DIR/retort.ini, or a non-empty
+ * DIR/LOCATION.  Returns 0 when init may go on.
+ */
+static int check_free(cli *c, const char *ini, const char *mig)
+{
+	struct stat st;
+	if (stat(ini, &st) == 0)
+		return cli_error(c, -1, "retort init never overwrites; remove it or pick another directory",
+				 "%s already exists", ini);
+	if (!dir_is_empty(mig))
+		return cli_error(c, -1, NULL, "%s already exists and is not empty", mig);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* --from-alembic                                                      */
+/* ---------------------------------------------------------------- */
+
+/*
+ * The dialect a URL names, as retort.alembic wants it (sqlite, postgresql,
+ * mysql), or NULL: the scheme without a +driver; a libpq key=value string
+ * is PostgreSQL.
+ */
+static const char *url_dialect(const char *url)
+{
+	size_t n = strcspn(url, ":+=");
+	if (url[n] == '=')
+		return "postgresql";
+	if (n == 6 && !strncmp(url, "sqlite", 6))
+		return "sqlite";
+	if ((n == 10 && !strncmp(url, "postgresql", 10)) || (n == 8 && !strncmp(url, "postgres", 8)))
+		return "postgresql";
+	if ((n == 5 && !strncmp(url, "mysql", 5)) || (n == 7 && !strncmp(url, "mariadb", 7)))
+		return "mysql";
+	return NULL;
+}
+
+/*
+ * The directory of retort's own Python package next to this program in a
+ * build tree (build/retort or build/asan/retort: ../python, ../../python),
+ * or NULL when installed (the package is then in python3's site-packages).
+ */
+static char *own_python_dir(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	for (int up = 1; up <= 3; up++) {
+		char *slash = strrchr(exe, '/');
+		if (!slash)
+			return NULL;
+		*slash = '\0';
+		char probe[PATH_MAX + 32];
+		snprintf(probe, sizeof(probe), "%s/python/retort/alembic.py", exe);
+		if (access(probe, R_OK) == 0) {
+			snprintf(probe, sizeof(probe), "%s/python", exe);
+			return strdup(probe);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Run `python3 -m retort.alembic ALEMBIC_DIR OUT --dialect D` in dir
+ * ($RETORT_PYTHON names another interpreter); its output passes through.
+ * Returns its exit status (0 converted, 3 converted with Python it could
+ * not render, 2 not an Alembic project), 127 when it could not be started.
+ */
+static int run_converter(const char *dir, const char *alembic_dir, const char *out,
+			 const char *dialect)
+{
+	const char *py = getenv("RETORT_PYTHON");
+	if (!py || !*py)
+		py = "python3";
+	char *own = own_python_dir();
+	char *pythonpath = NULL;
+	if (own) {
+		const char *old = getenv("PYTHONPATH");
+		size_t n = strlen(own) + (old ? strlen(old) : 0) + 2;
+		pythonpath = malloc(n);
+		if (pythonpath)
+			snprintf(pythonpath, n, "%s%s%s", own, old && *old ? ":" : "", old && *old ? old : "");
+	}
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (chdir(dir) < 0)
+			_exit(126);
+		if (pythonpath)
+			setenv("PYTHONPATH", pythonpath, 1);
+		execlp(py, py, "-m", "retort.alembic", alembic_dir, out, "--dialect", dialect,
+		       (char *)NULL);
+		_exit(127);
+	}
+	free(own);
+	free(pythonpath);
+	if (pid < 0)
+		return 127;
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 127;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Remove the .sql files of a directory init made, then the directory. */
+static void remove_written(const char *mig)
+{
+	DIR *d = opendir(mig);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			size_t n = strlen(de->d_name);
+			if (n > 4 && !strcmp(de->d_name + n - 4, ".sql")) {
+				char *p = path_in(mig, de->d_name);
+				if (p)
+					unlink(p);
+				free(p);
+			}
+		}
+		closedir(d);
+	}
+	rmdir(mig);
+}
+
+/*
+ * The url line of retort.ini: the URL itself unless it holds a password
+ * (retort.ini is committed), always overridable by DATABASE_URL.
+ */
+static char *url_line(const char *url, int *secret)
+{
+	char *masked = rt_url_mask(url);
+	*secret = masked && strcmp(masked, url) != 0;
+	free(masked);
+	size_t n = strlen(url) + 32;
+	char *line = malloc(n);
+	if (line)
+		snprintf(line, n, *secret ? "${DATABASE_URL}" : "${DATABASE_URL:-%s}", url);
+	return line;
+}
+
+/*
+ * init --from-alembic ALEMBIC_DIR [DIR]: the files first (so a failure
+ * leaves nothing behind), retort.ini last, then the whole project is
+ * loaded once to check it.
+ */
+static int from_alembic(cli *c, const char *alembic_dir, const char *dir,
+			const char *models)
+{
+	const char *url = c->url ? c->url : getenv("DATABASE_URL");
+	if (!url || !*url)
+		return cli_error(c, 2, "pass the database's URL: retort --url URL init --from-alembic ... (or export DATABASE_URL)",
+				 "--from-alembic needs the database's URL, to render the SQL for its dialect");
+	const char *dialect = url_dialect(url);
+	if (!dialect)
+		return cli_error(c, 2, NULL, "cannot tell the database of URL '%s'", url);
+	struct stat st;
+	if (stat(alembic_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return cli_error(c, 2, NULL, "%s is not a directory", alembic_dir);
+	char *ini = path_in(dir, "retort.ini");
+	char *mig = path_in(dir, "migrations");
+	char *abs = realpath(alembic_dir, NULL); /* the converter runs in dir */
+	char *line = NULL;
+	const char *loc = "migrations";
+	int status = 1, secret = 0;
+	if (!ini || !mig || !abs)
+		goto out;
+	/* Flask-Migrate's own directory is migrations/: then the SQL goes to db/migrations/ */
+	if (!dir_is_empty(mig)) {
+		free(mig);
+		loc = "db/migrations";
+		mig = path_in(dir, loc);
+		if (!mig)
+			goto out;
+	}
+	if (check_free(c, ini, mig) < 0 || make_dir(c, mig) < 0)
+		goto out;
+	cli_note(c, "Converting the revisions of %s (Alembic's offline mode, %s) into %s/",
+		 alembic_dir, dialect, mig);
+	/* 0: converted; 3: converted, some Python named as not renderable offline */
+	int rc = run_converter(dir, abs, loc, dialect);
+	if (rc != 0 && rc != 3) {
+		remove_written(mig);
+		if (rc == 127)
+			cli_error(c, 1, "install Python 3 with Alembic and retort's Python package (make install), or name the interpreter in RETORT_PYTHON",
+				  "could not run python3 -m retort.alembic");
+		else
+			cli_error(c, rc == 2 ? 2 : 1, NULL, "%s was not converted; nothing was written", alembic_dir);
+		status = rc == 2 ? 2 : 1;
+		goto out;
+	}
+	line = url_line(url, &secret);
+	ini_spec spec = { loc, line, models, "alembic_version" };
+	char *text = line ? ini_text(&spec) : NULL;
+	if (!text || write_new(c, ini, text) < 0) {
+		free(text);
+		goto out;
+	}
+	free(text);
+	/* Load it all once: a file the converter got wrong is reported now, not at deploy. */
+	const char *key = "url", *val = url; /* the file may read it from DATABASE_URL */
+	rt_config *cfg = rt_config_load_with(ini, NULL, 1, &key, &val, 1, c->err);
+	rt_ctx *ctx = cfg ? rt_ctx_open(cfg, c->err) : NULL;
+	if (!ctx) {
+		status = cli_fail(c, c->err);
+		rt_config_free(cfg);
+		goto out;
+	}
+	size_t n = rt_graph_count(rt_ctx_graph(ctx));
+	rt_ctx_close(ctx);
+	rt_config_free(cfg);
+	cli_note(c, "Converted %zu revision%s; created %s (version_table = alembic_version: the database's Alembic revision is its current one)",
+		 n, n == 1 ? "" : "s", ini);
+	if (secret)
+		cli_note(c, "The URL holds a password, so retort.ini reads it from DATABASE_URL");
+	if (rc == 3) {
+		cli_error(c, 1, "write the SQL those sections stand for (the comment in each says where), then run: retort check",
+			  "some Python of %s could not be rendered offline (listed above); its sections say so",
+			  alembic_dir);
+		status = 1;
+		goto out;
+	}
+	cli_note(c, "Next: cd %s && retort current  (the revision Alembic recorded), then retort upgrade head", dir);
+	status = 0;
+out:
+	free(ini);
+	free(mig);
+	free(abs);
+	free(line);
+	return status;
+}
+
+/* ---------------------------------------------------------------- */
+
+/*
+ * init [DIRECTORY]: refuses an existing retort.ini or a non-empty
  * migrations/, then makes the directories and writes retort.ini and, unless
  * one is already there (or the schema comes from --sqlalchemy), schema.sql.
  * Needs no configuration.
  */
 int cmd_init(cli *c, int argc, char **argv)
 {
-	const char *models = NULL;
+	const char *models = NULL, *alembic = NULL;
 	const opt opts[] = {
 		OPT_STRING(0, "sqlalchemy", &models, "MODULE:ATTR",
 			   "declare the schema by SQLAlchemy models (a MetaData, declarative base or Flask-SQLAlchemy db)"),
+		OPT_STRING(0, "from-alembic", &alembic, "DIR",
+			   "take over the Alembic or Flask-Migrate project whose migrations are in DIR"),
 		OPT_END(),
 	};
-	const cli_spec spec = { opts, "retort init [--sqlalchemy MODULE:ATTR] DIRECTORY",
+	const cli_spec spec = { opts, "retort init [--sqlalchemy MODULE:ATTR] [--from-alembic ALEMBIC_DIR] DIRECTORY",
 		"Create DIRECTORY (if needed) with retort.ini, an empty migrations/\n"
-		"directory and schema.sql. 'retort init .' uses the current directory.\n"
+		"directory, schema.sql and a .gitignore keeping the SQLite database and\n"
+		"backups/ out of git. 'retort init .' uses the current directory.\n"
 		"With --sqlalchemy, the declared schema is the DDL of SQLAlchemy models:\n"
 		"retort.ini gets 'schema_command = python3 -m retort.sqlalchemy MODULE:ATTR'\n"
-		"instead of 'schema = schema.sql'.",
-		1, 1, "one directory is needed" };
+		"instead of 'schema = schema.sql'.\n"
+		"With --from-alembic (DIRECTORY defaults to the current one), each revision\n"
+		"of ALEMBIC_DIR (holding env.py, or alembic.ini) becomes a SQL migration\n"
+		"with the same id, rendered by Alembic's offline mode for the dialect of\n"
+		"--url (or $DATABASE_URL); version_table = alembic_version.",
+		0, 1, NULL };
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)
 		return rc;
+	if (argc < 2 && !alembic)
+		return usage_error(c, spec.usage, "one directory is needed");
 	if (models && !valid_models(models))
 		return usage_error(c, spec.usage, "--sqlalchemy '%s' is not MODULE or MODULE:ATTR (e.g. app.models:db)",
 				   models);
-	const char *dir = argv[1];
-	size_t n = strlen(dir) + 32;
-	char *ini = malloc(n), *mig = malloc(n), *schema = malloc(n), *text = ini_text(models);
-	char *ignore = malloc(n);
+	const char *dir = argc >= 2 ? argv[1] : ".";
+	if (alembic)
+		return from_alembic(c, alembic, dir, models);
+	char *ini = path_in(dir, "retort.ini"), *mig = path_in(dir, "migrations");
+	char *schema = path_in(dir, "schema.sql"), *ignore = path_in(dir, ".gitignore");
+	ini_spec is = { "migrations", "${DATABASE_URL:-sqlite:///app.db}", models, "retort_version" };
+	char *text = ini_text(&is);
 	int status = 1, appended = 0;
-	if (!ini || !mig || !schema || !text || !ignore)
+	if (!ini || !mig || !schema || !ignore || !text || check_free(c, ini, mig) < 0)
 		goto out;
-	snprintf(ini, n, "%s/retort.ini", dir);
-	snprintf(ignore, n, "%s/.gitignore", dir);
-	snprintf(mig, n, "%s/migrations", dir);
-	snprintf(schema, n, "%s/schema.sql", dir);
-	struct stat st;
-	if (stat(ini, &st) == 0) {
-		cli_error(c, 1, "retort init never overwrites; remove it or pick another directory",
-			  "%s already exists", ini);
-		goto out;
-	}
-	if (!dir_is_empty(mig)) {
-		cli_error(c, 1, NULL, "%s already exists and is not empty", mig);
-		goto out;
-	}
 	if (make_dir(c, dir) < 0 || make_dir(c, mig) < 0 || write_new(c, ini, text) < 0 ||
 	    write_gitignore(c, ignore, &appended) < 0)
 		goto out;
+	struct stat st;
 	int kept = stat(schema, &st) == 0;
 	if (models) {
 		cli_note(c, "Created %s and %s/; the declared schema is the DDL of %s", ini, mig, models);

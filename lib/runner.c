@@ -309,9 +309,11 @@ static const char *transaction_control(const rt_stmt *s)
 /*
  * Statements a section cannot hold as marked: a transaction-control
  * statement in a section retort runs in a transaction (it would break the
- * migration's atomicity), and in a batch section anything but an INSERT,
- * UPDATE, DELETE (REPLACE, MERGE, or WITH before one), whose changed rows
- * end the repetition.  Found before anything runs.
+ * migration's atomicity), and in a batch section anything but a data
+ * change whose changed rows the database counts (rt_stmt.rows, decided by
+ * the dialect from what the statement is, not its first word), since
+ * those rows end the repetition: a SELECT over a data-changing WITH
+ * reports the rows it returns, and ran once.  Found before anything runs.
  */
 static int check_statements(const prepared *p, const rt_revision *rev, rt_error *err)
 {
@@ -321,11 +323,11 @@ static int check_statements(const prepared *p, const rt_revision *rev, rt_error 
 		char w[16];
 		rt_sql_next_word(s->sql, s->len, 0, w, sizeof(w));
 		const char *tc = transaction_control(s);
-		if (p->sec->batch && strcmp(w, "INSERT") && strcmp(w, "UPDATE") && strcmp(w, "DELETE") &&
-		    strcmp(w, "REPLACE") && strcmp(w, "MERGE") && strcmp(w, "WITH")) {
+		if (p->sec->batch && !s->rows) {
 			rt_fail_at(err, RT_ESCRIPT, rev->path, s->line,
 				   "a batch section repeats an INSERT, UPDATE or DELETE until it changes no rows; this statement is %s",
-				   *w ? w : "not one");
+				   !strcmp(w, "WITH") ? "a WITH whose main statement is not one, so the rows it changes cannot be counted (the database reports the rows it returns)"
+				   : *w ? w : "not one");
 			err->column = s->column;
 			rt_hint(err, "put the repeated data change alone in the batch section, and schema changes in an ordinary section; nothing was run");
 			return -1;

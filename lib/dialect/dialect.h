@@ -29,6 +29,7 @@ typedef struct rt_stmt {
 	int nontx;       /* cannot run inside a transaction block */
 	const char *nontx_kind; /* e.g. "CREATE INDEX CONCURRENTLY" */
 	int session;     /* may change the connection for later statements (SET, PRAGMA, a temporary table): see lib/session.c */
+	int rows;        /* a data change whose changed rows the database counts: INSERT, UPDATE, DELETE (MERGE, REPLACE), also after WITH */
 } rt_stmt;
 
 typedef struct rt_stmtlist {

@@ -79,6 +79,64 @@ static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
 	return rc;
 }
 
+/* The configured database's state, read once (a missing SQLite file: base). */
+static int db_state(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+		    rt_state *st, int *have, rt_error *err)
+{
+	if (*have)
+		return 0;
+	memset(st, 0, sizeof(*st));
+	int missing;
+	rt_conn *c = d->connect(cfg, 1, &missing, err);
+	if (!c && !missing)
+		return -1;
+	int rc = c ? rt_read_state(ctx, d, c, 0, st, err) : 0;
+	if (c)
+		d->disconnect(c);
+	if (rc == 0)
+		rc = rt_state_check(ctx->graph, st, err);
+	*have = rc == 0;
+	if (rc < 0)
+		rt_state_free(st);
+	return rc;
+}
+
+/*
+ * The revisions migrations:REV names, as ids joined with ','.  What needs
+ * a database (current, -1, label@current) is resolved against the
+ * configured database: in the scratch database that replays them it would
+ * mean base, and a diff against it would drop every table.
+ */
+static int source_revs(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+		       const char *revs, strbuf *ids, rt_error *err)
+{
+	rt_state st;
+	int have = 0, rc = 0;
+	char *list = rt_xstrdup(revs);
+	for (char *tok = strtok(list, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+		rt_target t;
+		rt_error e = { 0 };
+		rc = rt_resolve_into(ctx->graph, tok, NULL, &t, &e);
+		if (rc < 0 && e.code == RT_EUSAGE && !strchr(tok, ':')) { /* needs the database */
+			rt_error_clear(&e);
+			rc = db_state(ctx, d, cfg, &st, &have, err);
+			if (rc == 0)
+				rc = rt_resolve_into(ctx->graph, tok, &st, &t, err);
+		} else if (rc < 0) {
+			rt_error_clear(err);
+			*err = e;
+		}
+		for (size_t i = 0; rc == 0 && !t.below && i < t.revs.n; i++)
+			rt_strbuf_addf(ids, "%s%s", ids->len ? "," : "", ctx->graph->revs[t.revs.v[i]]->id);
+		if (rc == 0)
+			rt_target_free(&t);
+	}
+	free(list);
+	if (have)
+		rt_state_free(&st);
+	return rc;
+}
+
 /* Fill a scratch database from schema SQL or from migrations, then read it. */
 static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 			const rt_config *cfg, const rt_declared *sql, const char *rev,
@@ -153,7 +211,12 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 	}
 	if (!strcmp(spec, "migrations") || !strncmp(spec, "migrations:", 11)) {
 		const char *rev = spec[10] == ':' ? spec + 11 : "heads";
-		return load_scratch(ctx, d, cfg, NULL, *rev ? rev : "heads", out, err);
+		strbuf ids = STRBUF_INIT;
+		int rc = source_revs(ctx, d, cfg, *rev ? rev : "heads", &ids, err);
+		if (rc == 0)
+			rc = load_scratch(ctx, d, cfg, NULL, rt_strbuf_str(&ids), out, err);
+		rt_strbuf_release(&ids);
+		return rc;
 	}
 	if (!strcmp(spec, "database"))
 		return introspect_url(d, cfg, 1, out, err);

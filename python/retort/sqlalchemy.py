@@ -7,7 +7,10 @@ or a Flask-SQLAlchemy ``db``; without it the module is searched for one.
 The DDL is what SQLAlchemy itself compiles for the dialect -- tables in
 dependency order with their server defaults, keys, unique and check
 constraints, then indexes, enums (CREATE TYPE on PostgreSQL), sequences and
-comments -- as ``metadata.create_all()`` would run it.  The dialect defaults
+comments -- as ``metadata.create_all()`` would run it.  A table or column
+renamed in the models carries ``info={"renamed_from": "old_name"}``, printed
+as retort's rename hint (``-- retort:renamed-from old_name``) so that
+autogenerate renames it instead of dropping and adding it.  The dialect defaults
 to ``$RETORT_DIALECT``, which retort sets when it runs this as its
 ``schema_command``:
 
@@ -118,9 +121,38 @@ def _schemas(metadata, dialect):
     return ["CREATE SCHEMA IF NOT EXISTS %s" % prep.quote_schema(n) for n in names]
 
 
+def _renamed_from(obj):
+    """The old name a table or column was renamed from, from its info dict."""
+    old = obj.info.get("renamed_from") if obj.info else None
+    if old is not None and (not isinstance(old, str) or not old or "\n" in old):
+        raise ModelError("%s: info['renamed_from'] must be the old name, a string" % obj)
+    return old
+
+
+def _add_rename_hints(text, table, dialect):
+    """retort's rename hints on the lines of a CREATE TABLE: the table's
+    on its first line, each column's on the line that defines it."""
+    lines = text.split("\n")
+    old = _renamed_from(table)
+    if old:
+        lines[0] += " -- retort:renamed-from %s" % old
+    prep = dialect.identifier_preparer
+    for col in table.columns:
+        old = _renamed_from(col)
+        if not old:
+            continue
+        start = prep.format_column(col) + " "
+        for i in range(1, len(lines)):
+            if lines[i].lstrip().startswith(start):
+                lines[i] = lines[i].rstrip() + " -- retort:renamed-from %s" % old
+                break
+    return "\n".join(lines)
+
+
 def ddl(metadata, dialect_name):
     """The statements metadata.create_all() runs on the dialect, as strings."""
     import sqlalchemy as sa
+    from sqlalchemy.schema import CreateTable
 
     dialect = _dialect(dialect_name)
     out = _schemas(metadata, dialect)
@@ -133,6 +165,8 @@ def ddl(metadata, dialect_name):
             where = " (%s)" % target.name if getattr(target, "name", None) else ""
             raise ModelError("SQLAlchemy cannot compile%s for %s: %s"
                              % (where, dialect_name, e))
+        if isinstance(sql, CreateTable):
+            text = _add_rename_hints(text, sql.element, dialect)
         if text:
             out.append(text)
 

@@ -96,4 +96,46 @@ test_batch_refuses_what_is_not_a_data_change() {
 	expect_err_has "this statement is SELECT"
 }
 
+# What a statement does decides, not its first word: a SELECT over a
+# data-changing WITH ran once, printed "0 rows" and left the work half done
+# (PostgreSQL counts the SELECT's rows).  It is refused before anything
+# runs; a WITH before an INSERT, UPDATE or DELETE repeats until done.
+pg_test_batch_with_select_over_a_data_change_is_refused() {
+	project
+	mig b1 "" "tables" "CREATE TABLE t (id integer PRIMARY KEY);
+CREATE TABLE archive (id integer PRIMARY KEY);
+INSERT INTO t SELECT generate_series(1, 10);" "" >/dev/null
+	batch_mig b2 b1 "WITH moved AS (DELETE FROM t WHERE id IN (SELECT id FROM t ORDER BY id LIMIT 3) RETURNING id)
+SELECT count(*) FROM moved;" ""
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "b2_backfill.sql:7:1: a batch section repeats an INSERT, UPDATE or DELETE until it changes no rows; this statement is a WITH whose main statement is not one"
+	expect_versions ""
+	has_table t && fail "b1 ran although the plan was refused"
+	batch_mig b2 b1 "WITH moved AS (DELETE FROM t WHERE id IN (SELECT id FROM t ORDER BY id LIMIT 3) RETURNING id)
+INSERT INTO archive SELECT id FROM moved;" ""
+	rt upgrade head
+	expect_rc 0
+	expect_err_has "batch: 10 rows in all"
+	expect_q "SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM archive)" "0|10"
+	expect_versions "b2"
+}
+
+sqlite_test_batch_with_clause_decides_by_its_main_statement() {
+	project
+	mig b1 "" "tables" "CREATE TABLE t (id INTEGER PRIMARY KEY, moved INTEGER DEFAULT 0);
+WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 10) INSERT INTO t (id) SELECT i FROM s;" "" >/dev/null
+	batch_mig b2 b1 "WITH todo AS (SELECT id FROM t WHERE moved = 0 LIMIT 3) SELECT count(*) FROM todo;" ""
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "this statement is a WITH whose main statement is not one"
+	expect_versions ""
+	batch_mig b2 b1 "WITH todo AS (SELECT id FROM t WHERE moved = 0 LIMIT 3) UPDATE t SET moved = 1 WHERE id IN todo;" ""
+	rt upgrade head
+	expect_rc 0
+	expect_err_has "batch: 10 rows in all"
+	expect_q "SELECT count(*) FROM t WHERE moved = 1" "10"
+	expect_versions "b2"
+}
+
 run_tests

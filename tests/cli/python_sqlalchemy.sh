@@ -203,6 +203,35 @@ sqlite_test_init_sqlalchemy_refuses_what_is_not_a_python_name() {
 	expect_rc 0
 }
 
+# info={"renamed_from": ...} becomes retort's rename hint on the line that
+# defines the column (or table).
+test_renamed_from_becomes_the_rename_hint() {
+	py_need sqlalchemy
+	cat > ren.py <<'EOF'
+import sqlalchemy as sa
+metadata = sa.MetaData()
+sa.Table("articles", metadata,
+         sa.Column("id", sa.Integer, primary_key=True),
+         sa.Column("content", sa.String(140), info={"renamed_from": "body"}),
+         sa.Column("user", sa.Integer, info={"renamed_from": "author"}),
+         info={"renamed_from": "posts"})
+EOF
+	sa_ddl ren --dialect "$DIALECT"
+	expect_rc 0
+	expect_out_has "CREATE TABLE articles ( -- retort:renamed-from posts"
+	expect_out_has "content VARCHAR(140), -- retort:renamed-from body"
+	grep -Eq '^\s+"?user"? INTEGER, -- retort:renamed-from author$' <<<"$OUT" || fail "no hint on the quoted column"
+	# the hint is a comment: the database takes the DDL as it is
+	printf '%s\n' "$OUT" > schema.sql
+	project "schema = schema.sql"
+	rt diff --from empty --to schema
+	expect_rc 0
+	sed -i 's/info={"renamed_from": "body"}/info={"renamed_from": 3}/' ren.py
+	sa_ddl ren
+	expect_rc 1
+	expect_err_has "info['renamed_from'] must be the old name"
+}
+
 # make install puts the package where the system's python3 imports it from.
 sqlite_test_make_install_python() {
 	py_need sqlalchemy

@@ -123,6 +123,41 @@ test_diff_sources() {
 	expect_err_has "'nonsense' is not a schema source"
 }
 
+# migrations:current is the database's revisions, not the scratch
+# database's (which is at base: the diff printed DROP TABLE for every
+# table); so are relative ones like migrations:-1.
+test_diff_migrations_current_means_the_database() {
+	project
+	tmig a1 ""
+	tmig a2 a1
+	tmig a3 a2
+	rt upgrade a2
+	expect_rc 0
+	rt diff --to migrations:current --exit-code
+	expect_rc 0
+	expect_out ""
+	expect_err_has "No differences."
+	rt diff --from migrations:current --to migrations:heads
+	expect_rc 0
+	expect_out_has "t_a3 ("
+	expect_out_lacks "DROP"
+	expect_out_lacks "t_a1"
+	rt diff --from migrations:-1 --to migrations:current
+	expect_rc 0
+	expect_out_has "t_a2 ("
+	expect_out_lacks "t_a1"
+	expect_out_lacks "DROP"
+	q "DELETE FROM retort_version"
+	rt diff --from migrations:current --to empty
+	expect_rc 0
+	expect_out ""
+	q "INSERT INTO retort_version VALUES ('ffffffffffff')"
+	rt diff --to migrations:current
+	expect_rc 1
+	expect_err_has "ffffffffffff"
+	expect_db "ffffffffffff" "t_a1 t_a2"
+}
+
 test_create_fills_an_empty_database_and_stamps_heads() {
 	project "schema = schema.sql"
 	schema_v1

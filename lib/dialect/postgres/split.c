@@ -292,6 +292,12 @@ static void split_parsed(void *arg)
 		out->v[out->n - 1].nontx_kind = kind;
 		out->v[out->n - 1].nontx = kind != NULL;
 		out->v[out->n - 1].session = raw->stmt && changes_session(raw->stmt);
+		/* Whatever its WITH clause does, PostgreSQL counts the rows of the main statement. */
+		out->v[out->n - 1].rows = raw->stmt &&
+			(raw->stmt->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ||
+			 raw->stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ||
+			 raw->stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT ||
+			 raw->stmt->node_case == PG_QUERY__NODE__NODE_MERGE_STMT);
 	}
 	pg_query__parse_result__free_unpacked(tree, NULL);
 done:

@@ -46,6 +46,38 @@ static int changes_session(const char *s, size_t n)
 }
 
 /*
+ * Is the statement a data change whose rows SQLite counts (an INSERT,
+ * REPLACE, UPDATE or DELETE, also after a WITH clause)?  Its verb is the
+ * first of those words outside parentheses: a WITH clause's bodies are
+ * all inside them.
+ */
+static int changes_rows(const char *s, size_t n)
+{
+	static const char *const verbs[] = { "INSERT", "REPLACE", "UPDATE", "DELETE", NULL };
+	static const char *const others[] = { "SELECT", "VALUES", NULL };
+	char w[16];
+	rt_sql_next_word(s, n, 0, w, sizeof(w));
+	for (int i = 0; verbs[i]; i++)
+		if (!strcmp(w, verbs[i]))
+			return 1;
+	if (strcmp(w, "WITH"))
+		return 0;
+	sq_tokens t = { 0 };
+	rt_sq_tokenize(s, n, &t);
+	int yes = 0, found = 0;
+	for (size_t i = 1; i < t.n && !found; i++) {
+		if (t.v[i].depth || t.v[i].kind != SQ_WORD)
+			continue;
+		for (int j = 0; verbs[j] && !found; j++)
+			found = yes = rt_sq_is(&t.v[i], verbs[j]);
+		for (int j = 0; others[j] && !found; j++)
+			found = rt_sq_is(&t.v[i], others[j]);
+	}
+	rt_sq_tokens_free(&t);
+	return yes;
+}
+
+/*
  * Add [s, s+n) unless it is only whitespace and comments, or an empty
  * statement (a stray ';', which SQLite would prepare to nothing).
  */
@@ -62,6 +94,7 @@ static void add_stmt(rt_stmtlist *out, sql_cursor *pos, const char *s,
 	rt_sql_cursor_to(pos, (size_t)(s + lead - pos->s));
 	rt_stmtlist_push(out, s + lead, n - lead, pos->line, pos->col);
 	out->v[out->n - 1].session = changes_session(s + lead, n - lead);
+	out->v[out->n - 1].rows = changes_rows(s + lead, n - lead);
 }
 
 /*
