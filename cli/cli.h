@@ -102,6 +102,8 @@ rt_ctx *cli_ctx(cli *c, rt_error *err);
 int cli_fail(cli *c, rt_error *err);
 /* The command line that does what an error's fix says, or NULL (static or in buf). */
 const char *cli_fix_text(const rt_error *err, char *buf, size_t size);
+/* The same for a fix the library names outside an error (verify's checks). */
+const char *cli_fix_text_of(rt_fix fix, const char *arg, char *buf, size_t size);
 /*
  * Print "error: FMT..." and, unless hint is NULL, "hint: HINT" to stderr,
  * coloured on a terminal; returns status.

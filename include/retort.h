@@ -679,8 +679,9 @@ typedef struct rt_verify_report rt_verify_report;
 /*
  * Config, connection, heads (one, or one per branch in `branches`),
  * version rows defined by files, checksums of applied revisions against
- * their files, drift between the database and its migrations, lint of
- * the revisions still to apply, and a downgrade for every revision.
+ * their files, drift between the database and its migrations, the
+ * declared schema against the migrations at the heads, lint of the
+ * revisions still to apply, and a downgrade for every revision.
  * Returns the report when the checks ran (see rt_verify_report_ok), NULL
  * when they could not.
  */
@@ -691,12 +692,17 @@ RT_API size_t rt_verify_check_count(const rt_verify_report *r);
 /* A check: "config", "database", "heads", "version table", "checksums", ... */
 RT_API const char *rt_verify_check_name(const rt_verify_report *r, size_t i);
 RT_API int rt_verify_check_ok(const rt_verify_report *r, size_t i);
+/* The check did not run (its summary says why); rt_verify_check_ok is 1. */
+RT_API int rt_verify_check_skipped(const rt_verify_report *r, size_t i);
 /* One line: what was found. */
 RT_API const char *rt_verify_check_summary(const rt_verify_report *r, size_t i);
 RT_API size_t rt_verify_check_problem_count(const rt_verify_report *r, size_t i);
 RT_API const char *rt_verify_check_problem(const rt_verify_report *r, size_t i, size_t j);
 /* drift: the SQL that brings the database back in line, else NULL. */
 RT_API const char *rt_verify_check_fix_sql(const rt_verify_report *r, size_t i);
+/* The one action that fixes a failed check (as rt_error_fix), or RT_FIX_NONE; its argument or NULL. */
+RT_API rt_fix rt_verify_check_fix(const rt_verify_report *r, size_t i);
+RT_API const char *rt_verify_check_fix_arg(const rt_verify_report *r, size_t i);
 RT_API void rt_verify_report_free(rt_verify_report *r);
 
 /* ------------------------------------------------------------------ */

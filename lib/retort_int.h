@@ -278,9 +278,12 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to,
 typedef struct rt_verify_check {
 	const char *name;      /* "config", "database", "heads", "version table", ... */
 	int ok;                /* passed (or nothing to check) */
+	int skipped;           /* not run (summary says why); ok stays 1 */
 	char *summary;         /* one line: what was found */
 	rt_strlist problems;   /* one line per problem */
 	char *fix_sql;         /* drift: the SQL that brings the database back in line */
+	rt_fix fix;            /* the action that fixes the problems, or RT_FIX_NONE */
+	char *fix_arg;         /* its argument, or NULL */
 } rt_verify_check;
 
 struct rt_verify_report {

@@ -3,8 +3,9 @@
  * production: a broken configuration, an unreachable database, two heads,
  * a database at a revision no file defines ("Can't locate revision"), a
  * migration edited after it was applied, a schema changed by hand
- * ("table has no column named X"), unsafe SQL about to run, and a
- * revision that cannot be rolled back.
+ * ("table has no column named X"), a declared schema changed without
+ * its migration, unsafe SQL about to run, and a revision that cannot be
+ * rolled back.
  */
 #include "internal.h"
 #include "checksum.h"
@@ -39,6 +40,22 @@ static void summary(rt_verify_check *c, const char *fmt, ...)
 
 static void problem(rt_verify_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+static void skip(rt_verify_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Mark a check as not run: its summary is "skipped: " and why. */
+static void skip(rt_verify_check *c, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	rt_strbuf_adds(&sb, "skipped: ");
+	va_start(ap, fmt);
+	rt_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(c->summary);
+	c->summary = rt_strbuf_detach(&sb);
+	c->skipped = 1;
+}
+
 /* Add a problem line (printf-style) to a check, which then fails. */
 static void problem(rt_verify_check *c, const char *fmt, ...)
 {
@@ -62,6 +79,7 @@ void rt_verify_report_free(rt_verify_report *r)
 		free(r->v[i].summary);
 		rt_strlist_free(&r->v[i].problems);
 		free(r->v[i].fix_sql);
+		free(r->v[i].fix_arg);
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
@@ -152,7 +170,7 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 	const char *schema = NULL;
 	if (rt_tables_schema(d, conn, ctx->cfg, &schema, &e) < 0 ||
 	    d->table_exists(conn, schema, history, &exists, &e) < 0 || !exists) {
-		summary(c, "no history table: no checksums were recorded (a database migrated by another tool?)");
+		skip(c, "no history table, so no checksums were recorded (a database migrated by another tool?)");
 		rt_error_clear(&e);
 		free(history);
 		return;
@@ -236,6 +254,35 @@ static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 	}
 	rt_diff_free(&d);
 	rt_strbuf_release(&src);
+}
+
+/*
+ * The declared schema (schema or schema_command) against what the
+ * migrations build at the heads: a model changed without its migration
+ * deploys code that expects a column no migration adds.
+ */
+static void check_schema(rt_ctx *ctx, rt_verify_check *c)
+{
+	const rt_config *cfg = ctx->cfg;
+	const char *what = cfg->schema ? cfg->schema : cfg->schema_command;
+	rt_diff d;
+	rt_error e = { 0 };
+	if (rt_schema_diff_into(ctx, "migrations:heads", "schema", &d, &e) < 0) {
+		problem(c, "cannot compare the declared schema with the migrations: %s", e.message);
+		rt_error_clear(&e);
+		return;
+	}
+	for (size_t i = 0; i < d.changes.n; i++)
+		problem(c, "the declared schema has what no migration makes: to match it, %s", d.changes.v[i]);
+	if (d.changes.n) {
+		summary(c, "%s differs from the migrations at the heads (%zu difference%s): a migration is missing",
+			what, d.changes.n, d.changes.n == 1 ? "" : "s");
+		c->fix = RT_FIX_AUTOGENERATE;
+	} else {
+		summary(c, "%s matches the migrations at the heads%s", what,
+			d.unsupported.n ? " (some objects not compared)" : "");
+	}
+	rt_diff_free(&d);
 }
 
 /* Lint what is still to run (the revisions an upgrade to heads would apply). */
@@ -326,7 +373,7 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	check_heads(ctx, add_check(out, "heads"));
 	c = add_check(out, "version table");
 	if (!out->v[1].ok) {
-		summary(c, "skipped: the database cannot be read");
+		skip(c, "the database cannot be read");
 	} else if (rt_state_check(ctx->graph, &st, err) < 0) {
 		summary(c, "names a revision no migration file defines");
 		problem(c, "%s", err->message);
@@ -342,20 +389,29 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	if (conn && usable)
 		check_checksums(ctx, d, conn, &st, c);
 	else
-		summary(c, "skipped: %s", why);
+		skip(c, "%s", why);
 	if (conn)
 		d->disconnect(conn);
 	c = add_check(out, "drift");
 	if (usable && d->introspect)
 		check_drift(ctx, &st, c);
 	else
-		summary(c, "skipped: %s", usable ? "not available for this database" : why);
+		skip(c, "%s", usable ? "not available for this database" : why);
+	c = add_check(out, "schema");
+	if (!ctx->cfg->schema && !ctx->cfg->schema_command)
+		skip(c, "no declared schema (schema or schema_command in the configuration)");
+	else if (!out->v[1].ok)
+		skip(c, "the database cannot be reached to compare in");
+	else if (!d->introspect)
+		skip(c, "not available for this database");
+	else
+		check_schema(ctx, c);
 	c = add_check(out, "lint");
 	if (out->v[1].ok && out->v[3].ok)
 		check_lint(ctx, &st, c);
 	else
-		summary(c, "skipped: %s", !out->v[1].ok ? "the database cannot be read, so what is to apply is unknown"
-							: "the version table names unknown revisions");
+		skip(c, "%s", !out->v[1].ok ? "the database cannot be read, so what is to apply is unknown"
+					     : "the version table names unknown revisions");
 	check_downgrades(ctx, add_check(out, "downgrades"));
 	rt_state_free(&st);
 	out->ok = 1;
