@@ -42,42 +42,59 @@ typedef enum { MOVE_UP, MOVE_DOWN } move;
  */
 static int run_move(cli *c, int argc, char **argv, move m)
 {
-	int sql = 0, backup = 0, dry = 0, rehearse = 0;
-	const opt opts[] = {
+	int sql = 0, backup = 0, dry = 0, rehearse = 0, last_run = 0;
+	const opt up_opts[] = {
 		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"),
 		OPT_BOOL(0, "dry-run", &dry, "read the database under the lock, print the plan and its SQL, change nothing"),
 		OPT_BOOL(0, "rehearse", &rehearse, "run everything in one transaction, then roll it back"),
 		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"),
 		OPT_END(),
 	};
-	const cli_spec up = { opts, "retort upgrade [--sql | --dry-run | --rehearse] [--backup] TARGET",
+	const opt down_opts[] = {
+		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"),
+		OPT_BOOL(0, "dry-run", &dry, "read the database under the lock, print the plan and its SQL, change nothing"),
+		OPT_BOOL(0, "rehearse", &rehearse, "run everything in one transaction, then roll it back"),
+		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"),
+		OPT_BOOL(0, "last-run", &last_run, "revert exactly what the last upgrade run applied (no TARGET)"),
+		OPT_END(),
+	};
+	const cli_spec up = { up_opts, "retort upgrade [--sql | --dry-run | --rehearse] [--backup] TARGET",
 		"Apply every migration needed to reach TARGET: head, heads, a revision id or\n"
 		"prefix, label@head, +N, REV+N ... Each migration and its version-table update\n"
 		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base;\n"
 		"FROM 'current' reads it from the database). --dry-run prints what would run\n"
 		"from the database's real state; --rehearse runs it and rolls it all back.",
 		1, 1, "a target revision is needed: 'retort upgrade head' applies every pending migration ('retort status' lists them)" };
-	const cli_spec down = { opts, "retort downgrade [--sql | --dry-run | --rehearse] [--backup] TARGET",
+	const cli_spec down = { down_opts, "retort downgrade [--sql | --dry-run | --rehearse] [--backup] TARGET | --last-run",
 		"Revert applied migrations down to TARGET: base, -N, a revision, label@base,\n"
 		"label@-N ... With --sql, TARGET must be a range FROM:TO (FROM may be 'current').\n"
 		"--dry-run prints what would run from the database's real state; --rehearse runs\n"
-		"it and rolls it all back.",
-		1, 1, "a target revision is needed: 'retort downgrade -1' reverts the last migration applied" };
+		"it and rolls it all back. --last-run reverts exactly what the last upgrade run\n"
+		"(a deploy) applied, newest first, and refuses when anything ran after it.",
+		0, 1, "a target revision is needed: 'retort downgrade -1' reverts the last migration applied" };
 	const cli_spec *spec = m == MOVE_UP ? &up : &down;
-	rt_ctx *ctx;
-	int rc = cli_start(c, &argc, argv, spec, &ctx);
+	int rc = cli_start(c, &argc, argv, spec, NULL);
 	if (rc >= 0)
 		return rc;
 	rt_error *err = c->err;
+	if (!last_run && argc < 2)
+		return usage_error(c, spec->usage, "%s", spec->missing);
+	if (last_run && argc > 1)
+		return usage_error(c, spec->usage, "--last-run takes no TARGET: the history table says what to revert");
+	if (last_run && sql)
+		return usage_error(c, spec->usage, "--last-run reads the history table, so it has no --sql form: --dry-run prints its SQL");
+	rt_ctx *ctx = cli_ctx(c, err);
+	if (!ctx)
+		return cli_fail(c, err);
 	if (sql + dry + rehearse > 1)
 		return usage_error(c, spec->usage, "--sql, --dry-run and --rehearse exclude each other");
 	if (backup && (sql || dry || rehearse))
 		return usage_error(c, spec->usage, "--backup goes with a run that changes the database, not with --%s",
 				   sql ? "sql" : dry ? "dry-run" : "rehearse");
-	if (sql && m == MOVE_DOWN && !strchr(argv[1], ':'))
+	if (sql && m == MOVE_DOWN && !last_run && !strchr(argv[1], ':'))
 		return cli_error(c, 2, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql",
 				 "downgrade with --sql needs a range FROM:TO");
-	if (!sql && strchr(argv[1], ':'))
+	if (!sql && !last_run && strchr(argv[1], ':'))
 		return cli_error(c, 2, "online, retort reads where the database starts; give only the target",
 				 "a range '%s' is only allowed with --sql", argv[1]);
 	counter k = { c, 0, 0 };
@@ -89,6 +106,7 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	rt_ctx_set_rehearse(ctx, rehearse);
 	rt_ctx_backup_first(ctx, backup);
 	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], err)
+	     : last_run  ? rt_downgrade_last_run(ctx, err)
 			  : rt_downgrade(ctx, argv[1], err);
 	const char *verb = m == MOVE_UP ? "applied" : "reverted";
 	if (rc < 0) {
@@ -104,6 +122,9 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	else if (rehearse)
 		cli_note(c, "rehearsal: %d migration%s %s in %.0f ms, then rolled back: the database is as it was",
 			 k.steps, k.steps == 1 ? "" : "s", verb, k.steps ? now_ms() - k.first : 0.0);
+	else if (!sql && k.steps && rt_ctx_last_run_id(ctx))
+		cli_note(c, "%s %d migration%s in %.0f ms (run %s)", verb, k.steps,
+			 k.steps == 1 ? "" : "s", now_ms() - k.first, rt_ctx_last_run_id(ctx));
 	else if (!sql && k.steps)
 		cli_note(c, "%s %d migration%s in %.0f ms", verb, k.steps,
 			 k.steps == 1 ? "" : "s", now_ms() - k.first);

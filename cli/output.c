@@ -140,6 +140,13 @@ const char *cli_fix_text_of(rt_fix fix, const char *arg, char *buf, size_t size)
 	case RT_FIX_LIST_REVISIONS: return "run: retort history (or retort heads, retort branches)";
 	case RT_FIX_SET: pre = "option: "; arg = option_for(arg); break;
 	case RT_FIX_SET_PLACEHOLDER: pre = "option: -x "; post = "=VALUE"; break;
+	case RT_FIX_LIST_RUNS: return "run: retort history --runs";
+	case RT_FIX_COMPARE_STAMP:
+		if (!arg)
+			return NULL;
+		snprintf(buf, size, "run: retort diff --from database --to migrations:%s; when it lists no difference, "
+			 "record the revision as applied: retort stamp %s", arg, arg);
+		return buf;
 	}
 	if (!pre || !arg)
 		return NULL;

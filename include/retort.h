@@ -132,6 +132,12 @@ typedef enum rt_fix {
 	 */
 	RT_FIX_SET,
 	RT_FIX_SET_PLACEHOLDER, /* give the placeholder arg a value */
+	RT_FIX_LIST_RUNS,       /* look at the runs in the history table (rt_runs_read) */
+	/*
+	 * The database already holds what revision arg makes: compare it with
+	 * what the migrations build at arg, and when it matches, stamp arg.
+	 */
+	RT_FIX_COMPARE_STAMP,
 } rt_fix;
 
 /*
@@ -443,6 +449,36 @@ RT_API const char *rt_status_applied_by(const rt_status *s, size_t i);
 RT_API double rt_status_duration_ms(const rt_status *s, size_t i);
 
 /* ------------------------------------------------------------------ */
+/* runs: the history table by command run                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_runs rt_runs;
+
+/*
+ * Every run recorded in the history table, oldest first: each upgrade,
+ * downgrade or stamp that changed something records its steps with one
+ * run id.  Rows a retort before run ids wrote have none (consecutive ones
+ * form one entry whose id is NULL).  Reads as rt_current does (read-only,
+ * nothing created); no history table is no runs.  NULL on failure.
+ */
+RT_API rt_runs *rt_runs_read(rt_ctx *ctx, rt_error *err);
+RT_API void rt_runs_free(rt_runs *rs);
+RT_API int rt_runs_history_exists(const rt_runs *rs);
+RT_API size_t rt_runs_count(const rt_runs *rs);
+RT_API const char *rt_runs_id(const rt_runs *rs, size_t i);
+/* "upgrade", "downgrade", "stamp", "reset", or "mixed". */
+RT_API const char *rt_runs_direction(const rt_runs *rs, size_t i);
+/* Its first step's start, ISO 8601 UTC, and the database user that ran it. */
+RT_API const char *rt_runs_started_at(const rt_runs *rs, size_t i);
+RT_API const char *rt_runs_user(const rt_runs *rs, size_t i);
+/* The steps' recorded durations added up. */
+RT_API double rt_runs_duration_ms(const rt_runs *rs, size_t i);
+RT_API size_t rt_runs_step_count(const rt_runs *rs, size_t i);
+/* Step j's revision (for a stamp that only removed rows: the rows it left, or "base"). */
+RT_API const char *rt_runs_step_revision(const rt_runs *rs, size_t i, size_t j);
+RT_API const char *rt_runs_step_direction(const rt_runs *rs, size_t i, size_t j);
+
+/* ------------------------------------------------------------------ */
 /* Running against a database                                           */
 /* ------------------------------------------------------------------ */
 
@@ -562,6 +598,19 @@ RT_API rt_ctx *rt_ctx_open_embedded(const rt_config *cfg, const rt_embedded *pro
  */
 RT_API int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err);
 RT_API int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err);
+/*
+ * Revert exactly what the last run applied, newest first: the last run in
+ * the history table must be an upgrade with a run id, and every revision
+ * it applied still applied with nothing applied since needing one;
+ * otherwise it fails saying why (a later downgrade or stamp, rows of a
+ * retort before run ids).  Online only (a dry run and a rehearsal work).
+ */
+RT_API int rt_downgrade_last_run(rt_ctx *ctx, rt_error *err);
+/*
+ * The run id the last rt_upgrade, rt_downgrade or rt_stamp on ctx recorded
+ * on its history rows, or NULL (nothing changed, offline, a dry run).
+ */
+RT_API const char *rt_ctx_last_run_id(const rt_ctx *ctx);
 /*
  * Stamp: set the version table to targets without running anything.  Rows
  * of unrelated branches are kept; with purge every row is replaced.

@@ -45,7 +45,13 @@ void rt_ctx_close(rt_ctx *ctx)
 		return;
 	if (!ctx->borrowed)
 		rt_graph_free(ctx->graph);
+	free(ctx->last_run_id);
 	free(ctx);
+}
+
+const char *rt_ctx_last_run_id(const rt_ctx *ctx)
+{
+	return ctx->last_run_id;
 }
 
 const rt_graph *rt_ctx_graph(const rt_ctx *ctx)

@@ -5,10 +5,15 @@
  * hand it to the runner (runner.c).
  */
 #include "runner.h"
+#include "runs.h"
 #include "schema/model.h"
 #include "schema/source.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 /* What the plan computes from (and what is committed): the state read, or the start of a range. */
 static void expected_from_state(run *r, const rt_state *st)
@@ -28,7 +33,66 @@ typedef struct request {
 	const char *const *targets;   /* stamp */
 	size_t ntargets;
 	int purge;
+	int last_run;                 /* downgrade: revert what the last run applied */
 } request;
+
+/*
+ * What the last run applied, from the history table, as the set of
+ * revisions to revert: the last run must be an upgrade with a run id (a
+ * later downgrade or stamp, or rows of a retort before run ids, make
+ * "the last deploy" something else), and rt_plan_revert checks the
+ * version table still agrees.
+ */
+static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *err)
+{
+	rt_runs rs;
+	if (rt_runs_read_conn(r->ctx, r->d, r->conn, &rs, err) < 0)
+		return -1;
+	const rt_run_rec *last = rs.n ? &rs.v[rs.n - 1] : NULL;
+	int rc = -1;
+	if (!last) {
+		rt_fail(err, RT_EFAIL, "no run to revert: the history table %s",
+			rs.history ? "is empty" : "does not exist (nothing was ever migrated here by retort)");
+	} else if (!last->id) {
+		rt_fail(err, RT_EFAIL, "the last change in the history table (%s of %s) has no run id: a retort before run ids recorded it, so which steps belong to its run is unknown",
+			last->directions.v[last->directions.n - 1], last->revisions.v[last->revisions.n - 1]);
+		rt_hint(err, "downgrade to the revision the database should be at instead");
+		rt_fix_with(err, RT_FIX_LIST_REVISIONS, NULL);
+	} else if (strcmp(last->direction, "upgrade")) {
+		rt_fail(err, RT_EFAIL, "the last run, %s at %s, was a %s, not an upgrade: only an upgrade run with nothing after it can be reverted as a whole",
+			last->id, last->started_at ? last->started_at : "an unknown time", last->direction);
+		rt_hint(err, "the runs in the history table show what happened since; downgrade to a revision instead");
+		rt_fix_with(err, RT_FIX_LIST_RUNS, NULL);
+	} else {
+		unsigned char *drop = rt_xcalloc(r->g->nrevs ? r->g->nrevs : 1, 1);
+		rc = 0;
+		for (size_t i = 0; rc == 0 && i < last->revisions.n; i++) {
+			int rev = rt_graph_find(r->g, last->revisions.v[i]);
+			if (rev < 0)
+				rc = rt_fail(err, RT_EFAIL, "run %s applied revision %s, which no migration file defines any more",
+					     last->id, last->revisions.v[i]);
+			else
+				drop[rev] = 1;
+		}
+		if (rc == 0 && (rc = rt_plan_revert(r->g, st, drop, plan, err)) < 0) {
+			char *m = err->message;
+			err->message = rt_xasprintf("cannot revert run %s as a whole: %s", last->id, m);
+			free(m);
+			rt_hint(err, "downgrade to a revision instead");
+		}
+		free(drop);
+		if (rc == 0) {
+			char *text = rt_xasprintf("reverting run %s (upgrade at %s by %s: %zu revision%s)", last->id,
+						  last->started_at ? last->started_at : "an unknown time",
+						  last->user ? last->user : "an unknown user", last->revisions.n,
+						  last->revisions.n == 1 ? "" : "s");
+			rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+			free(text);
+		}
+	}
+	rt_runs_free(&rs);
+	return rc;
+}
 
 /*
  * Resolve the target(s) against the state (online: read under the lock)
@@ -40,6 +104,8 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 	/* An unknown row first: it explains why "-1" or "head" cannot work. */
 	if (!(q->dir == RT_STAMP && q->purge) && rt_state_check(r->g, st, err) < 0)
 		return -1;
+	if (q->last_run)
+		return plan_last_run(r, st, plan, err);
 	if (q->dir == RT_STAMP) {
 		rt_target *t = rt_xcalloc(q->ntargets ? q->ntargets : 1, sizeof(*t));
 		int rc = 0;
@@ -91,6 +157,8 @@ static int check_direction(const request *q, rt_error *err)
  */
 static int precheck(run *r, const request *q, rt_error *err)
 {
+	if (q->last_run)
+		return 0;
 	if (check_direction(q, err) < 0)
 		return -1;
 	size_t n = q->dir == RT_STAMP ? q->ntargets : 1;
@@ -169,11 +237,32 @@ static int plan_and_run(run *r, const request *q, const rt_state *st, rt_error *
 		rc = rt_run_plan(r, &plan, err);
 		r->conn = c;
 	}
+	if (rc == 0 && plan.n && r->run_id && !r->rehearse) {
+		free(r->ctx->last_run_id);
+		r->ctx->last_run_id = rt_xstrdup(r->run_id);
+	}
 	if (rc == 0 && plan.n == 0)
 		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
 			    "nothing to do: the database is already there");
 	rt_plan_free(&plan);
 	return rc;
+}
+
+/*
+ * A history table made by a retort before run ids gets the run_id column
+ * with the first step (ensure_tables adds it in that step's transaction).
+ * Asked before any transaction begins: on PostgreSQL the probe of a
+ * missing column fails.
+ */
+static int check_run_id_column(run *r, rt_error *err)
+{
+	const char *schema;
+	int exists = 0;
+	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0 ||
+	    r->d->table_exists(r->conn, schema, r->history, &exists, err) < 0)
+		return -1;
+	r->add_run_id = exists && !rt_history_has_run_id(r->d, r->conn, r->ht.buf);
+	return 0;
 }
 
 /* Connected: lock, read the state under the lock, plan, run; unlock, disconnect. */
@@ -188,6 +277,8 @@ static int locked_run(run *r, const request *q, rt_error *err)
 		rt_state st;
 		rc = rt_read_state(r->ctx, r->d, r->conn, 0, &st, err);
 		int read = rc == 0;
+		if (rc == 0 && r->run_id)
+			rc = check_run_id_column(r, err);
 		if (rc == 0 && q->create_sql)
 			rc = check_empty(r, &st, err);
 		if (rc == 0)
@@ -359,6 +450,28 @@ static int backup_first(run *r, rt_error *err)
 	return 0;
 }
 
+/*
+ * A run id: the UTC time it started and 24 random bits,
+ * 20261203T170512Z-3fa2c1: sorts by time, and two replicas deploying in
+ * the same second still differ.
+ */
+static char *new_run_id(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	unsigned char b[3];
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 8);
+		b[0] = (unsigned char)x, b[1] = (unsigned char)(x >> 8), b[2] = (unsigned char)(x >> 16);
+	}
+	char buf[40];
+	size_t n = strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(buf + n, sizeof(buf) - n, "-%02x%02x%02x", b[0], b[1], b[2]);
+	return rt_xstrdup(buf);
+}
+
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
 	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
@@ -372,6 +485,8 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	r.out = ctx->out ? ctx->out : ctx->dry_out;
 	r.out_ud = ctx->out ? ctx->out_ud : ctx->dry_ud;
 	r.rehearse = !ctx->out && ctx->rehearse;
+	if (!r.out)
+		r.run_id = new_run_id();
 	if (r.rehearse && ctx->dry_out) {
 		rc = rt_fail(err, RT_EUSAGE, "a run is either a dry run or a rehearsal, not both");
 	} else if (ctx->out) {
@@ -393,6 +508,7 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	rt_strlist_free(&r.committed);
 	rt_strlist_free(&r.session);
 	free(r.history);
+	free(r.run_id);
 	rt_strbuf_release(&r.vt);
 	rt_strbuf_release(&r.ht);
 	rt_strbuf_release(&r.user);
@@ -408,6 +524,18 @@ int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)
 int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
 {
 	request q = { .dir = RT_DOWNGRADE, .target = target };
+	return execute(ctx, &q, err);
+}
+
+/* See retort.h: the history table says what to revert, so not offline. */
+int rt_downgrade_last_run(rt_ctx *ctx, rt_error *err)
+{
+	if (ctx->out) {
+		rt_fail(err, RT_EUSAGE, "reverting the last run reads the history table, so it has no offline form");
+		rt_hint(err, "a dry run prints the SQL it would run from the database's real state");
+		return -1;
+	}
+	request q = { .dir = RT_DOWNGRADE, .last_run = 1 };
 	return execute(ctx, &q, err);
 }
 

@@ -381,6 +381,29 @@ static unsigned char *drop_set(const rt_graph *g, const unsigned char *applied,
 }
 
 /*
+ * Downgrade steps for every revision in drop, in the exact reverse of the
+ * graph's topological order: children first, and the same order whatever
+ * order the table's rows are in.  applied is updated as they go.
+ */
+static void revert_set(const rt_graph *g, const rt_state *st, unsigned char *applied,
+		       const unsigned char *drop, int **dep, const int *ndep, rt_plan *plan)
+{
+	rows r;
+	rows_init(&r, g, &st->rows);
+	for (size_t k = g->nrevs; k-- > 0;) {
+		int rev = g->order[k];
+		if (!drop[rev])
+			continue;
+		const rt_revision *R = g->revs[rev];
+		rt_step *s = new_step(plan, RT_DOWNGRADE, rev);
+		rt_strlist_push(&s->from, R->id);
+		ids_of(&s->to, g, R->parents, R->nparents);
+		downgrade_vops(g, &r, applied, dep, ndep, rev, s);
+	}
+	rows_free(&r);
+}
+
+/*
  * See retort.h.  A target that is not applied is an error (label@base
  * aside); what goes is drop_set, in the order explained below.
  */
@@ -398,27 +421,48 @@ int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 	int *ndep;
 	int **dep = dependants_of(g, &ndep);
 	unsigned char *drop = drop_set(g, applied, target, dep, ndep);
-	/*
-	 * The exact reverse of the graph's topological order: children
-	 * first, and the same order whatever order the table's rows are in.
-	 */
-	rows r;
-	rows_init(&r, g, &st->rows);
-	for (size_t k = g->nrevs; k-- > 0;) {
-		int rev = g->order[k];
-		if (!drop[rev])
-			continue;
-		const rt_revision *R = g->revs[rev];
-		rt_step *s = new_step(plan, RT_DOWNGRADE, rev);
-		rt_strlist_push(&s->from, R->id);
-		ids_of(&s->to, g, R->parents, R->nparents);
-		downgrade_vops(g, &r, applied, dep, ndep, rev, s);
-	}
-	rows_free(&r);
+	revert_set(g, st, applied, drop, dep, ndep, plan);
 	free(drop);
 	free(applied);
 	free_dependants(g, dep, ndep);
 	return 0;
+}
+
+/*
+ * See retort_int.h.  drop must be applied and nothing applied outside it
+ * may need a member of it (checked here: the history a run id names can
+ * disagree with a version table changed by hand since).
+ */
+int rt_plan_revert(const rt_graph *g, const rt_state *st, const unsigned char *drop,
+		   rt_plan *plan, rt_error *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (rt_state_check(g, st, err) < 0)
+		return -1;
+	unsigned char *applied = applied_set(g, &st->rows);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < g->nrevs; i++) {
+		const rt_revision *R = g->revs[i];
+		if (drop[i] && !applied[i]) {
+			rc = rt_fail(err, RT_EFAIL, "revision %s is not applied any more: the version table changed since",
+				     R->id);
+			continue;
+		}
+		for (int j = 0; rc == 0 && applied[i] && !drop[i] && j < R->nparents + R->ndeps; j++) {
+			int p = j < R->nparents ? R->parents[j] : R->deps[j - R->nparents];
+			if (drop[p])
+				rc = rt_fail(err, RT_EFAIL, "revision %s is applied and needs %s, which would be reverted",
+					     R->id, g->revs[p]->id);
+		}
+	}
+	if (rc == 0) {
+		int *ndep;
+		int **dep = dependants_of(g, &ndep);
+		revert_set(g, st, applied, drop, dep, ndep, plan);
+		free_dependants(g, dep, ndep);
+	}
+	free(applied);
+	return rc;
 }
 
 /* Drop members of s that are ancestors of other members. */

@@ -228,6 +228,13 @@ int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
 int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 		      const rt_target *target, rt_plan *plan, rt_error *err);
 /*
+ * Revert exactly the revisions drop marks (a bitmap over g->revs),
+ * children first: what the last run applied.  Fails when one is not
+ * applied or an applied revision outside drop needs one.
+ */
+int rt_plan_revert(const rt_graph *g, const rt_state *st, const unsigned char *drop,
+		   rt_plan *plan, rt_error *err);
+/*
  * Stamp: set the version table to targets without running anything.  Rows
  * of unrelated branches are kept; with purge every row is replaced.
  */

@@ -148,6 +148,11 @@ static int ensure_tables(run *r, rt_error *err)
 	r->d->history_table_ddl(&sb, r->ht.buf);
 	if (rc == 0)
 		rc = rt_run_emit(r, sb.buf, err);
+	if (rc == 0 && r->add_run_id) { /* a history table of a retort before run ids */
+		rt_strbuf_reset(&sb);
+		rt_strbuf_addf(&sb, "ALTER TABLE %s ADD COLUMN run_id VARCHAR(40)", r->ht.buf);
+		rc = rt_run_emit(r, sb.buf, err);
+	}
 	rt_strbuf_release(&sb);
 	if (rc == 0)
 		r->tables_ready = 1;
@@ -256,7 +261,8 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	strbuf sb = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
 	rt_strlist_join(&from, &s->from, ",");
 	rt_strlist_join(&to, &s->to, ",");
-	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (", r->ht.buf);
+	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s) VALUES (",
+		       r->ht.buf, r->run_id ? ", run_id" : "");
 	rt_sql_literal(&sb, revision);
 	rt_strbuf_addf(&sb, ", '%s', ", direction_name(s->dir));
 	rt_sql_literal(&sb, rt_strbuf_str(&from));
@@ -276,7 +282,12 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	if (!r->user.len)
 		r->d->user_expr(r->conn, &r->user);
 	rt_strbuf_adds(&sb, r->user.buf);
-	rt_strbuf_adds(&sb, ", '" RETORT_VERSION "')");
+	rt_strbuf_adds(&sb, ", '" RETORT_VERSION "'");
+	if (r->run_id) {
+		rt_strbuf_adds(&sb, ", ");
+		rt_sql_literal(&sb, r->run_id);
+	}
+	rt_strbuf_adds(&sb, ")");
 	int rc = rt_run_emit(r, sb.buf, err);
 	rt_strbuf_release(&sb);
 	rt_strbuf_release(&from);

@@ -22,6 +22,13 @@ typedef struct run {
 	strbuf user;         /* the history table's db_user value, looked up once */
 	int version_ready;   /* the version table exists (read, or FROM given offline) */
 	int tables_ready;    /* and the history table: ensure_tables ran */
+	/*
+	 * The run's id, recorded on its history rows (online runs that change
+	 * something; NULL offline, in dry runs and rehearsals); add_run_id: the
+	 * history table predates the run_id column, which ensure_tables adds.
+	 */
+	char *run_id;
+	int add_run_id;
 	int in_tx;
 	rt_strlist expected; /* version rows as the plan leaves them so far */
 	rt_strlist committed; /* version rows as last committed: what a failure leaves */

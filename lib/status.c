@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "ctx_internal.h"
 #include "graph_internal.h"
+#include "runs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,14 +90,7 @@ static int read_history(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 	if (rc == 0 && s->history) {
 		strbuf sql = STRBUF_INIT;
 		rt_strbuf_adds(&sql, "SELECT revision, direction, ");
-		const char *col = d->time_text ? strstr(d->time_text, "%s") : NULL;
-		if (col) { /* the format's %s is the column */
-			rt_strbuf_add(&sql, d->time_text, (size_t)(col - d->time_text));
-			rt_strbuf_adds(&sql, "started_at");
-			rt_strbuf_adds(&sql, col + 2);
-		} else {
-			rt_strbuf_adds(&sql, "started_at");
-		}
+		rt_history_started_at(d, &sql);
 		rt_strbuf_adds(&sql, ", duration_ms, db_user FROM ");
 		rt_table_name(schema, history, &sql);
 		rt_strbuf_adds(&sql, " ORDER BY id");
