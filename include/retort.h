@@ -155,6 +155,7 @@ typedef enum rt_fault {
 	RT_FAULT_PERMISSION,  /* a missing privilege; a read-only database or file */
 	RT_FAULT_IO,          /* disk full, I/O error, a damaged database file, no memory */
 	RT_FAULT_CONNECTION,  /* the connection to the server was lost */
+	RT_FAULT_EXISTS,      /* what the statement creates is already there (table, column, index, ...) */
 } rt_fault;
 
 

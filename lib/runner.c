@@ -476,6 +476,8 @@ static const char *next_step(const rt_error *err)
 		return "a value does not fit the change (say, text the new type cannot hold, in rows already there or in the migration): fix those rows or the migration, then run the command again";
 	case RT_FAULT_CONNECTION:
 		return "the connection to the database was lost: check the server, then run the command again";
+	case RT_FAULT_EXISTS:
+		return "the database already holds what the migration creates (made outside the migrations: by create_all, by hand, or by a run that was not recorded); the migration is not at fault: compare the database with what the migrations build at this revision, and when they match, record the revision as applied without running it";
 	default:
 		return "fix the migration and run the command again";
 	}
@@ -532,6 +534,8 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 	else
 		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); %s",
 			next_step(err));
+	if (err->fault == RT_FAULT_EXISTS && s->dir == RT_UPGRADE && !own)
+		rt_fix_with(err, RT_FIX_COMPARE_STAMP, rev->id);
 	rt_strbuf_release(&sb);
 }
 

@@ -223,7 +223,61 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 	free(history);
 }
 
-/* The database against what its migrations build at its revisions. */
+/* How many pending revisions drift looks ahead to when the database differs. */
+enum { AHEAD_TRIES = 10 };
+
+/*
+ * Does the database hold exactly what the migrations build at the current
+ * rows plus rev (a pending revision)?  Then it is ahead of its version
+ * table: a migration applied by hand, or tables made by create_all.
+ */
+static int matches_at(rt_ctx *ctx, const rt_state *st, int rev)
+{
+	strbuf src = STRBUF_INIT;
+	rt_strbuf_adds(&src, "migrations:");
+	for (size_t i = 0; i < st->rows.n; i++)
+		rt_strbuf_addf(&src, "%s,", ctx->graph->revs[st->rows.v[i]]->id);
+	rt_strbuf_adds(&src, ctx->graph->revs[rev]->id);
+	rt_diff d;
+	rt_error e = { 0 };
+	int same = rt_schema_diff_into(ctx, "database", src.buf, &d, &e) == 0;
+	if (same) {
+		same = d.changes.n == 0;
+		rt_diff_free(&d);
+	}
+	rt_error_clear(&e);
+	rt_strbuf_release(&src);
+	return same;
+}
+
+/*
+ * The first pending revision (in the order upgrade applies them, at most
+ * AHEAD_TRIES of them) at which the database matches its migrations, or -1.
+ */
+static int ahead_at(rt_ctx *ctx, const rt_state *st)
+{
+	rt_target heads = { 0 };
+	rt_plan plan = { 0 };
+	rt_error e = { 0 };
+	int found = -1;
+	for (size_t i = 0; i < ctx->graph->nheads; i++)
+		rt_revset_add(&heads.revs, ctx->graph->heads[i]);
+	if (rt_plan_upgrade(ctx->graph, st, &heads, &plan, &e) == 0)
+		for (size_t i = 0; found < 0 && i < plan.n && i < AHEAD_TRIES; i++)
+			if (matches_at(ctx, st, plan.steps[i].rev))
+				found = plan.steps[i].rev;
+	rt_error_clear(&e);
+	rt_plan_free(&plan);
+	rt_target_free(&heads);
+	return found;
+}
+
+/*
+ * The database against what its migrations build at its revisions.  When
+ * it differs but matches them at a later revision, the fix is to stamp
+ * that revision, not SQL that would drop what the migrations are about to
+ * make.
+ */
 static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 {
 	strbuf src = STRBUF_INIT;
@@ -237,6 +291,18 @@ static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 	if (rt_schema_diff_into(ctx, "database", src.buf, &d, &e) < 0) {
 		problem(c, "cannot compare: %s", e.message);
 		rt_error_clear(&e);
+		rt_strbuf_release(&src);
+		return;
+	}
+	int ahead = d.changes.n ? ahead_at(ctx, st) : -1;
+	if (ahead >= 0) {
+		const char *id = ctx->graph->revs[ahead]->id;
+		problem(c, "the database already holds what the migrations build at %s, which its version table does not record (a migration applied by hand, or tables made by create_all): it is ahead of its revision; record that by stamping %s",
+			id, id);
+		summary(c, "the database is ahead of its version table: it matches its migrations at %s", id);
+		c->fix = RT_FIX_STAMP;
+		c->fix_arg = rt_xstrdup(id);
+		rt_diff_free(&d);
 		rt_strbuf_release(&src);
 		return;
 	}
@@ -273,7 +339,7 @@ static void check_schema(rt_ctx *ctx, rt_verify_check *c)
 		return;
 	}
 	for (size_t i = 0; i < d.changes.n; i++)
-		problem(c, "the declared schema has what no migration makes: to match it, %s", d.changes.v[i]);
+		problem(c, "to match the declared schema, a migration would %s", d.changes.v[i]);
 	if (d.changes.n) {
 		summary(c, "%s differs from the migrations at the heads (%zu difference%s): a migration is missing",
 			what, d.changes.n, d.changes.n == 1 ? "" : "s");

@@ -194,6 +194,11 @@ static rt_fault pg_fault(const PGresult *res, PGconn *pg)
 		{ "57P", RT_FAULT_CONNECTION }, /* server shut down */
 		{ "08", RT_FAULT_CONNECTION },
 		{ "42501", RT_FAULT_PERMISSION }, /* insufficient_privilege */
+		{ "42P07", RT_FAULT_EXISTS },  /* duplicate_table (also an index, a sequence, a view) */
+		{ "42701", RT_FAULT_EXISTS },  /* duplicate_column */
+		{ "42710", RT_FAULT_EXISTS },  /* duplicate_object (a constraint, a type, a trigger) */
+		{ "42P06", RT_FAULT_EXISTS },  /* duplicate_schema */
+		{ "42723", RT_FAULT_EXISTS },  /* duplicate_function */
 		{ "25006", RT_FAULT_PERMISSION }, /* read_only_sql_transaction (a standby) */
 		{ "53", RT_FAULT_IO },        /* disk full, out of memory, too many connections */
 		{ "58", RT_FAULT_IO },        /* system error, I/O error */
