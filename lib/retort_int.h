@@ -33,6 +33,12 @@ struct rt_error {
 	rt_fix fix;    /* the one action that fixes it, or RT_FIX_NONE */
 	char *fix_arg; /* its argument, or NULL */
 	rt_fault fault; /* what kind of failure, when a database reported it */
+	/*
+	 * The database gave up on a lock another session held (PostgreSQL
+	 * lock_not_available, deadlock_detected; SQLite busy): the same step
+	 * may well succeed when tried again (lock_retries).
+	 */
+	int lock_conflict;
 };
 
 /* ------------------------------------------------------------------ */
@@ -73,6 +79,8 @@ struct rt_config {
 	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
 	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
 	double lock_wait;        /* seconds to wait for the migration lock */
+	int lock_retries;        /* tries again of a step that lost a lock conflict */
+	double lock_retry_max_wait; /* seconds: the longest pause before one */
 	rt_kv *placeholders;     /* [placeholders] and values set by the caller */
 	size_t nplaceholders;
 };

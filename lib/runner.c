@@ -22,8 +22,10 @@
 #include "schema/model.h"
 #include "schema/source.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 typedef struct prepared {
@@ -111,6 +113,7 @@ static int tx_commit(run *r, rt_error *err)
 		rt_strlist_free(&r->committed);
 		for (size_t i = 0; i < r->expected.n; i++)
 			rt_strlist_push(&r->committed, r->expected.v[i]);
+		r->tables_committed = r->tables_ready;
 		return 0;
 	}
 	out(r, r->d->commit_sql);
@@ -498,6 +501,8 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 			int applied)
 {
 	const rt_revision *rev = r->g->revs[s->rev];
+	r->failed_own = own;
+	r->failed_applied = applied;
 	char *m = err->message;
 	err->message = rt_xasprintf("%s %s (%s) failed: %s%s",
 				 direction_name(s->dir), rev->id,
@@ -659,6 +664,68 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 	return 0;
 }
 
+/*
+ * May a failed step run again?  Only a lock conflict the database gave up
+ * on (lock_timeout, a deadlock, SQLite busy), online, outside a
+ * rehearsal, while tries are left, and only when nothing of the step
+ * stayed: a step in its own transaction (transaction_per_migration), or a
+ * section running on its own that failed at its first statement.  With
+ * one transaction per run the whole run was rolled back: no step retry.
+ */
+static int retryable(const run *r, const rt_error *err, int tries)
+{
+	if (!r->conn || r->rehearse || !err->lock_conflict || tries >= r->cfg->lock_retries)
+		return 0;
+	if (r->failed_own)
+		return r->failed_applied == APPLIED_NONE;
+	return r->cfg->transaction_per_migration && r->failed_applied == APPLIED_NONE;
+}
+
+/*
+ * The pause before try n (1-based): 0.5 s doubled each time, at most
+ * lock_retry_max_wait, then between half and all of it at random
+ * (jitter: several replicas deploying at once do not retry in step).
+ */
+static double retry_pause(const run *r, int n)
+{
+	double pause = 0.5;
+	for (int i = 1; i < n && pause < r->cfg->lock_retry_max_wait; i++)
+		pause *= 2;
+	if (pause > r->cfg->lock_retry_max_wait)
+		pause = r->cfg->lock_retry_max_wait;
+	unsigned short b = 0;
+	if (getrandom(&b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		b = (unsigned short)(mono_ms() * 1000);
+	return pause * (0.5 + 0.5 * b / 65535.0);
+}
+
+/*
+ * run_step, tried again after a lock conflict (see retryable), each try
+ * announced with the database's message -- the lock's holder is named by
+ * the dialect's wait notice, which comes first when the wait passed half a
+ * second -- and the pause before it.
+ */
+static int run_step_retrying(run *r, const rt_step *s, prepared *p, rt_error *err)
+{
+	for (int tries = 0;; tries++) {
+		int rc = run_step(r, s, p, err);
+		if (rc == 0 || !retryable(r, err, tries))
+			return rc;
+		double pause = retry_pause(r, tries + 1);
+		const rt_revision *rev = r->g->revs[s->rev];
+		char *text = rt_xasprintf("%s; nothing of %s stayed: trying again in %.1f s (retry %d of %d)",
+					  err->message, rev->id, pause, tries + 1, r->cfg->lock_retries);
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+		rt_error_clear(err);
+		if (!r->tables_committed) /* made in the transaction rolled back */
+			r->tables_ready = 0;
+		struct timespec ts = { (time_t)pause, (long)((pause - (double)(time_t)pause) * 1e9) };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
+
 /* A stamp: version-table changes and one history row per revision added. */
 static int run_stamp(run *r, const rt_step *s, rt_error *err)
 {
@@ -736,7 +803,7 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 		rc = rt_run_session_check(r, NULL, err);
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
-					    : run_step(r, &plan->steps[i], &p[i], err);
+					    : run_step_retrying(r, &plan->steps[i], &p[i], err);
 	if (rc == 0 && !r->rehearse)
 		rc = tx_commit(r, err);
 	else

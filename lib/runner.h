@@ -22,6 +22,7 @@ typedef struct run {
 	strbuf user;         /* the history table's db_user value, looked up once */
 	int version_ready;   /* the version table exists (read, or FROM given offline) */
 	int tables_ready;    /* and the history table: ensure_tables ran */
+	int tables_committed; /* and what it made is committed */
 	/*
 	 * The run's id, recorded on its history rows (online runs that change
 	 * something; NULL offline, in dry runs and rehearsals); add_run_id: the
@@ -29,6 +30,8 @@ typedef struct run {
 	 */
 	char *run_id;
 	int add_run_id;
+	/* The last failed step: its statements ran on their own, and how much of them ran. */
+	int failed_own, failed_applied;
 	int in_tx;
 	rt_strlist expected; /* version rows as the plan leaves them so far */
 	rt_strlist committed; /* version rows as last committed: what a failure leaves */

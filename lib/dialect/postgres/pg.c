@@ -175,6 +175,13 @@ static void describe(PGresult *res, PGconn *pg, strbuf *sb, long *pos)
 	*pos = p ? strtol(p, NULL, 10) : 0;
 }
 
+/* lock_not_available (lock_timeout, NOWAIT) or deadlock_detected: worth another try. */
+static int pg_lock_conflict(const PGresult *res)
+{
+	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return s && (!strcmp(s, "55P03") || !strcmp(s, "40P01"));
+}
+
 /*
  * What kind of failure a result is (see rt_fault), by its SQLSTATE class;
  * with no result, a connection gone bad.
@@ -298,7 +305,7 @@ static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 			rt_stmt_position(s, char_to_byte(sql, s->len, pos), &line, &col);
 		rt_fail_at(err, RT_ESQL, file, line, "%s", sb.buf);
 		err->column = col;
-		err->fault = pg_fault(res, c->pg);
+		err->fault = pg_fault(res, c->pg), err->lock_conflict = pg_lock_conflict(res);
 		rt_strbuf_release(&sb);
 	}
 	PQclear(res);
@@ -364,7 +371,7 @@ static int pg_exec(rt_conn *c, const char *sql, rt_error *err)
 		describe(res, c->pg, &sb, &pos);
 		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->masked, sb.buf, sql);
 		if (err)
-			err->fault = pg_fault(res, c->pg);
+			err->fault = pg_fault(res, c->pg), err->lock_conflict = pg_lock_conflict(res);
 		rt_strbuf_release(&sb);
 	}
 	PQclear(res);

@@ -110,11 +110,19 @@ static rt_fault sq_fault_of(sqlite3 *db)
 	return sq_fault(code);
 }
 
+/* The fault of the last error, and whether another try may succeed (busy, locked). */
+static void sq_set_fault(rt_error *err, sqlite3 *db)
+{
+	int code = sqlite3_extended_errcode(db) & 0xff;
+	err->fault = sq_fault_of(db);
+	err->lock_conflict = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 static int sqlite_fail(rt_conn *c, rt_error *err, const char *what)
 {
 	rt_fail(err, RT_EDB, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
 	if (err)
-		err->fault = sq_fault_of(c->db);
+		sq_set_fault(err, c->db);
 	return -1;
 }
 
@@ -245,7 +253,7 @@ static int run(rt_conn *c, const char *sql, int *err_off, rt_error *err)
 			int off = sqlite3_error_offset(c->db);
 			*err_off = (int)(start - sql) + (off >= 0 ? off : 0);
 			rt_fail(err, RT_ESQL, "%s", sqlite3_errmsg(c->db));
-			err->fault = sq_fault_of(c->db);
+			sq_set_fault(err, c->db);
 			return -1;
 		}
 		if (!st)
@@ -262,7 +270,7 @@ static int run(rt_conn *c, const char *sql, int *err_off, rt_error *err)
 		if (rc != SQLITE_DONE) {
 			*err_off = (int)(start - sql);
 			rt_fail(err, RT_ESQL, "%s", sqlite3_errmsg(c->db));
-			err->fault = sq_fault_of(c->db);
+			sq_set_fault(err, c->db);
 			sqlite3_finalize(st);
 			return -1;
 		}
