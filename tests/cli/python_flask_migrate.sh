@@ -98,27 +98,17 @@ databases() {
 	if [ "$DIALECT" = sqlite ]; then
 		FM_URL="sqlite:///$PWD/fm.db" RT_URL="sqlite:///$PWD/rt.db" REF_URL="sqlite:///$PWD/ref.db"
 	else
-		local d
-		for d in "${TEST_DB}_fm" "${TEST_DB}_ref"; do
-			psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
-				-d postgres -c "DROP DATABASE IF EXISTS $d" -c "CREATE DATABASE $d" >/dev/null 2>&1 ||
-				fail "cannot create $d"
-		done
-		local q="host=${RETORT_TEST_PGHOST}&port=${RETORT_TEST_PGPORT}"
-		FM_URL="postgresql+psycopg2://${RETORT_TEST_PGUSER}@/${TEST_DB}_fm?$q"
-		RT_URL="postgresql+psycopg2://${RETORT_TEST_PGUSER}@/${TEST_DB}?$q"
-		REF_URL="postgresql+psycopg2://${RETORT_TEST_PGUSER}@/${TEST_DB}_ref?$q"
+		pg_db_new "${TEST_DB}_fm" "${TEST_DB}_ref"
+		FM_URL=$(py_url psycopg2 "${TEST_DB}_fm")
+		RT_URL=$(py_url psycopg2)
+		REF_URL=$(py_url psycopg2 "${TEST_DB}_ref")
 	fi
 	export FM_URL FLASK_APP=app
 }
 
 drop_databases() {
 	[ "$DIALECT" = postgresql ] || return 0
-	local d
-	for d in "${TEST_DB}_fm" "${TEST_DB}_ref"; do
-		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
-			-d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
-	done
+	pg_db_drop "${TEST_DB}_fm" "${TEST_DB}_ref"
 }
 
 sql() { "$PY" "$DBTOOL" exec "$@"; }
@@ -154,8 +144,7 @@ ref_db() {
 	if [ "$DIALECT" = sqlite ]; then
 		rm -f ref.db
 	else
-		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" -d postgres \
-			-c "DROP DATABASE IF EXISTS ${TEST_DB}_ref WITH (FORCE)" -c "CREATE DATABASE ${TEST_DB}_ref" >/dev/null 2>&1
+		pg_db_new "${TEST_DB}_ref"
 	fi
 	(cd rt && "$PY" "$DBTOOL" create-all "$REF_URL" models:db) || fail "create_all failed"
 }
