@@ -60,6 +60,24 @@ assert all(r["run_id"] and r["started_at"] and r["user"] for r in d), d
 assert d[1]["run_id"] == sys.argv[1], d' "$id" <<<"$OUT" || fail "json: $OUT"
 }
 
+# A deploy that failed at its third migration: the two it applied are its
+# run, and --last-run takes the database back to where the deploy started.
+test_last_run_reverts_a_deploy_that_failed_halfway() {
+	project
+	tmig aaaa ""
+	tmig bbbb aaaa
+	tmig cccc bbbb
+	mig dddd cccc "broken" "INSERT INTO t_nowhere VALUES (1);" "" >/dev/null
+	rt upgrade aaaa
+	rt upgrade head
+	expect_rc 1
+	expect_versions "cccc"
+	rt downgrade --last-run
+	expect_rc 0
+	expect_steps "downgrade cccc -> bbbb" "downgrade bbbb -> aaaa"
+	expect_db "aaaa" "t_aaaa"
+}
+
 # A stamp after the deploy, or a version table changed by hand: "the last
 # deploy" is no longer what the database holds, so nothing is reverted.
 test_last_run_refuses_after_a_stamp_or_a_hand_edit() {
