@@ -46,6 +46,8 @@ typedef struct request {
 static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *err)
 {
 	rt_runs rs;
+	if (!r->conn) /* a dry run of a database not made yet */
+		return rt_fail(err, RT_EFAIL, "no run to revert: the database does not exist yet");
 	if (rt_runs_read_conn(r->ctx, r->d, r->conn, &rs, err) < 0)
 		return -1;
 	const rt_run_rec *last = rs.n ? &rs.v[rs.n - 1] : NULL;

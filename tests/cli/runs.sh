@@ -167,6 +167,9 @@ test_runs_of_rehearsal_and_empty_database() {
 	rt downgrade --last-run
 	expect_rc 1
 	expect_err_has "no run to revert"
+	rt downgrade --last-run --dry-run
+	expect_rc 1
+	expect_err_has "no run to revert"
 	rt upgrade aaaa
 	rt upgrade head --rehearse
 	expect_rc 0
