@@ -223,21 +223,19 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 	free(history);
 }
 
-/* How many pending revisions drift looks ahead to when the database differs. */
-enum { AHEAD_TRIES = 10 };
-
 /*
  * Does the database hold exactly what the migrations build at the current
- * rows plus rev (a pending revision)?  Then it is ahead of its version
- * table: a migration applied by hand, or tables made by create_all.
+ * rows plus target (a pending revision, or "heads")?  Then it is ahead of
+ * its version table: a migration applied by hand, or tables made by
+ * create_all.
  */
-static int matches_at(rt_ctx *ctx, const rt_state *st, int rev)
+static int matches_at(rt_ctx *ctx, const rt_state *st, const char *target)
 {
 	strbuf src = STRBUF_INIT;
 	rt_strbuf_adds(&src, "migrations:");
 	for (size_t i = 0; i < st->rows.n; i++)
 		rt_strbuf_addf(&src, "%s,", ctx->graph->revs[st->rows.v[i]]->id);
-	rt_strbuf_adds(&src, ctx->graph->revs[rev]->id);
+	rt_strbuf_adds(&src, target);
 	rt_diff d;
 	rt_error e = { 0 };
 	int same = rt_schema_diff_into(ctx, "database", src.buf, &d, &e) == 0;
@@ -251,21 +249,26 @@ static int matches_at(rt_ctx *ctx, const rt_state *st, int rev)
 }
 
 /*
- * The first pending revision (in the order upgrade applies them, at most
- * AHEAD_TRIES of them) at which the database matches its migrations, or -1.
+ * Where the database matches its migrations ahead of its version table
+ * (a revision id, or "heads"), or NULL.  Two are tried, each a replay in
+ * a scratch database: the next revision an upgrade applies (a migration
+ * run by hand) and the heads (everything made at once, by create_all).
  */
-static int ahead_at(rt_ctx *ctx, const rt_state *st)
+static const char *ahead_at(rt_ctx *ctx, const rt_state *st)
 {
 	rt_target heads = { 0 };
 	rt_plan plan = { 0 };
 	rt_error e = { 0 };
-	int found = -1;
+	const char *found = NULL;
 	for (size_t i = 0; i < ctx->graph->nheads; i++)
 		rt_revset_add(&heads.revs, ctx->graph->heads[i]);
-	if (rt_plan_upgrade(ctx->graph, st, &heads, &plan, &e) == 0)
-		for (size_t i = 0; found < 0 && i < plan.n && i < AHEAD_TRIES; i++)
-			if (matches_at(ctx, st, plan.steps[i].rev))
-				found = plan.steps[i].rev;
+	if (rt_plan_upgrade(ctx->graph, st, &heads, &plan, &e) == 0 && plan.n) {
+		const char *next = ctx->graph->revs[plan.steps[0].rev]->id;
+		if (matches_at(ctx, st, next))
+			found = next;
+		else if (plan.n > 1 && matches_at(ctx, st, "heads"))
+			found = "heads";
+	}
 	rt_error_clear(&e);
 	rt_plan_free(&plan);
 	rt_target_free(&heads);
@@ -294,9 +297,8 @@ static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 		rt_strbuf_release(&src);
 		return;
 	}
-	int ahead = d.changes.n ? ahead_at(ctx, st) : -1;
-	if (ahead >= 0) {
-		const char *id = ctx->graph->revs[ahead]->id;
+	const char *id = d.changes.n ? ahead_at(ctx, st) : NULL;
+	if (id) {
 		problem(c, "the database already holds what the migrations build at %s, which its version table does not record (a migration applied by hand, or tables made by create_all): it is ahead of its revision; record that by stamping %s",
 			id, id);
 		summary(c, "the database is ahead of its version table: it matches its migrations at %s", id);

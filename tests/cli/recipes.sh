@@ -56,6 +56,19 @@ test_recipe_database_ahead_of_its_revision() {
 	rt stamp bbbb
 	rt verify
 	expect_rc 0
+	# everything made at once (create_all): stamp the heads
+	mig cccc bbbb "tags" "CREATE TABLE tags (id INTEGER PRIMARY KEY);" "DROP TABLE tags;" >/dev/null
+	mig dddd cccc "labels" "CREATE TABLE labels (id INTEGER PRIMARY KEY);" "DROP TABLE labels;" >/dev/null
+	echo "CREATE TABLE tags (id INTEGER PRIMARY KEY); CREATE TABLE labels (id INTEGER PRIMARY KEY);" >> schema.sql
+	q "CREATE TABLE tags (id INTEGER PRIMARY KEY)"
+	q "CREATE TABLE labels (id INTEGER PRIMARY KEY)"
+	rt verify
+	expect_rc 1
+	expect_out_has "it matches its migrations at heads"
+	expect_out_has "run: retort stamp heads"
+	rt stamp heads
+	rt verify
+	expect_rc 0
 	# drift that no later revision explains still gets its SQL
 	q "CREATE TABLE stray (id INTEGER)"
 	rt verify
