@@ -26,8 +26,9 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BUILD      ?= build
-# libpq is opened at run time (lib/dialect/postgres/libpq.h): its headers
-# are needed to build, but nothing links it.
+# libpq and libmariadb are opened at run time (lib/dialect/postgres/libpq.h,
+# lib/dialect/mysql/libmariadb.h): their headers are needed to build, but
+# nothing links them.
 PKGS       := sqlite3 libcrypto inih
 
 OPT        ?= -O2 -g
@@ -35,7 +36,7 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 STD        := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 
-PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) libpq)
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) libpq libmariadb)
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpg_query -ldl
 
 ifeq ($(SAN),1)
@@ -61,7 +62,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-build deps-test deps-fuzz deps-bench test test-run unit demo bench install uninstall clean fuzz fuzz-bins soak
+.PHONY: all deps deps-build deps-test deps-fuzz deps-bench test test-run unit demo bench install install-completion uninstall clean fuzz fuzz-bins soak
 all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so $(BUILD)/retort.pc
 
 # V=1 shows the full commands.
@@ -204,9 +205,21 @@ install: all install-python
 	install -m 644 include/retort.h $(DESTDIR)$(INCLUDEDIR)/retort.h
 	install -m 644 docs/retort.1 $(DESTDIR)$(MANDIR)/man1/retort.1
 	install -m 644 $(BUILD)/retort.pc $(DESTDIR)$(PKGCONFIGDIR)/retort.pc
+	$(MAKE) --no-print-directory install-completion
+
+# Shell completion, printed by the retort just built (retort completion SHELL).
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+COMPLETIONS := $(BASHCOMPDIR)/retort $(ZSHCOMPDIR)/_retort $(FISHCOMPDIR)/retort.fish
+install-completion: $(BUILD)/retort
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	$(BUILD)/retort completion bash > $(DESTDIR)$(BASHCOMPDIR)/retort
+	$(BUILD)/retort completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_retort
+	$(BUILD)/retort completion fish > $(DESTDIR)$(FISHCOMPDIR)/retort.fish
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED) $(COMPLETIONS))
 	rm -rf $(DESTDIR)$(PYTHONDIR)/retort
 
 # The Python package (python/retort) where the system's python3 finds it:

@@ -15,6 +15,8 @@ typedef struct opt_list {
 	size_t n;
 } opt_list;
 
+struct opt;
+
 typedef struct cli {
 	/* global options */
 	const char *config_path; /* -c */
@@ -33,6 +35,12 @@ typedef struct cli {
 	rt_config *cfg;
 	rt_ctx *ctx;
 	const char *cmd;         /* the command being run */
+	/*
+	 * Describe mode (completion): parse_options hands the command's
+	 * option table to describe and returns as after --help.
+	 */
+	void (*describe)(struct cli *c, const struct opt *opts);
+	void *describe_ud;
 } cli;
 
 /* An option: type decides what value points to. */
@@ -51,6 +59,9 @@ typedef struct opt {
 	const char *argname;    /* for --help: the value's name */
 	const char *help;
 } opt;
+
+/* Append s (not copied) to a list; the owner frees l->v. */
+void cli_list_add(opt_list *l, const char *s);
 
 #define OPT_BOOL(s, l, v, h) { OPT_BOOL, s, l, v, NULL, h }
 #define OPT_STRING(s, l, v, a, h) { OPT_STRING, s, l, v, a, h }
@@ -156,11 +167,41 @@ void json_revision_open(FILE *f, const rt_graph *g, int rev, const rt_state *cur
 void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,
 		    size_t n, const rt_state *current);
 
+/*
+ * --since GITREF: append to ids the revisions (ids owned by ctx's graph)
+ * whose files changed since ref -- committed, staged, edited or new.
+ * Returns -1 after printing an error (git missing, an unknown ref).
+ */
+int cli_since_revisions(cli *c, rt_ctx *ctx, const char *ref, opt_list *ids);
+/*
+ * The revisions a command is to work on: its positional arguments, and
+ * with since those changed since that git revision.  -1 to go on, else the
+ * exit status after the error was printed.
+ */
+int cli_revision_args(cli *c, rt_ctx *ctx, int argc, char **argv, const char *since,
+		      opt_list *ids);
+
 typedef int (*command_fn)(cli *c, int argc, char **argv);
+
+/* A command of the dispatch table (main.c). */
+typedef struct cli_command {
+	const char *name;
+	command_fn fn;
+	const char *summary;
+	int json;          /* has --json output */
+	const char *args;  /* what its arguments complete to: revisions, seeds, dirs, shells; NULL: nothing */
+} cli_command;
+
+/* The table, ending with a NULL name; and the global options' table. */
+const cli_command *cli_command_table(void);
+const opt *cli_global_options(void);
+int cmd_completion(cli *c, int argc, char **argv);
+int cmd_complete(cli *c, int argc, char **argv);
 
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_revision(cli *c, int argc, char **argv);
 int cmd_merge(cli *c, int argc, char **argv);
+int cmd_squash(cli *c, int argc, char **argv);
 int cmd_edit(cli *c, int argc, char **argv);
 int cmd_upgrade(cli *c, int argc, char **argv);
 int cmd_downgrade(cli *c, int argc, char **argv);
@@ -180,6 +221,15 @@ int cmd_reset(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_lint(cli *c, int argc, char **argv);
+int cmd_test(cli *c, int argc, char **argv);
+int cmd_baseline(cli *c, int argc, char **argv);
+int cmd_rehash(cli *c, int argc, char **argv);
+int cmd_dump_schema(cli *c, int argc, char **argv);
+/* Write the database's schema (rt_dump_schema) to path, or stdout when NULL; exit status. */
+int cli_dump_schema_to(cli *c, rt_ctx *ctx, const char *path);
+/* lint --format github and sarif (lint_format.c). */
+void cli_lint_github(const rt_lint_report *r);
+void cli_lint_sarif(const rt_lint_report *r);
 int cmd_embed(cli *c, int argc, char **argv);
 void cli_report_unsupported(cli *c, const rt_diff *d);
 

@@ -242,25 +242,6 @@ static int check_free(cli *c, const char *ini, const char *mig)
 /* ---------------------------------------------------------------- */
 
 /*
- * The dialect a URL names, as retort.alembic wants it (sqlite, postgresql,
- * mysql), or NULL: the scheme without a +driver; a libpq key=value string
- * is PostgreSQL.
- */
-static const char *url_dialect(const char *url)
-{
-	size_t n = strcspn(url, ":+=");
-	if (url[n] == '=')
-		return "postgresql";
-	if (n == 6 && !strncmp(url, "sqlite", 6))
-		return "sqlite";
-	if ((n == 10 && !strncmp(url, "postgresql", 10)) || (n == 8 && !strncmp(url, "postgres", 8)))
-		return "postgresql";
-	if ((n == 5 && !strncmp(url, "mysql", 5)) || (n == 7 && !strncmp(url, "mariadb", 7)))
-		return "mysql";
-	return NULL;
-}
-
-/*
  * The directory of retort's own Python package next to this program in a
  * build tree (build/retort or build/asan/retort: ../python, ../../python),
  * or NULL when installed (the package is then in python3's site-packages).
@@ -378,9 +359,9 @@ static int from_alembic(cli *c, const char *alembic_dir, const char *dir,
 	if (!url || !*url)
 		return cli_error(c, 2, "pass the database's URL: retort --url URL init --from-alembic ... (or export DATABASE_URL)",
 				 "--from-alembic needs the database's URL, to render the SQL for its dialect");
-	const char *dialect = url_dialect(url);
+	const char *dialect = rt_url_dialect(url, c->err);
 	if (!dialect)
-		return cli_error(c, 2, NULL, "cannot tell the database of URL '%s'", url);
+		return cli_fail(c, c->err);
 	struct stat st;
 	if (stat(alembic_dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return cli_error(c, 2, NULL, "%s is not a directory", alembic_dir);

@@ -42,61 +42,89 @@ typedef enum { MOVE_UP, MOVE_DOWN } move;
  */
 static int run_move(cli *c, int argc, char **argv, move m)
 {
-	int sql = 0, backup = 0, dry = 0, rehearse = 0, last_run = 0;
-	const opt up_opts[] = {
-		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"),
-		OPT_BOOL(0, "dry-run", &dry, "read the database under the lock, print the plan and its SQL, change nothing"),
-		OPT_BOOL(0, "rehearse", &rehearse, "run everything in one transaction, then roll it back"),
-		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"),
-		OPT_END(),
-	};
+	int sql = 0, backup = 0, dry = 0, rehearse = 0, last_run = 0, resume = 0, partial = 0;
+	const char *applied = NULL;
+#define MOVE_OPTS \
+		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"), \
+		OPT_BOOL(0, "dry-run", &dry, "read the database under the lock, print the plan and its SQL, change nothing"), \
+		OPT_BOOL(0, "rehearse", &rehearse, "run everything in one transaction, then roll it back"), \
+		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"), \
+		OPT_BOOL(0, "resume", &resume, "continue a partly applied revision (MySQL) where it stopped"), \
+		OPT_BOOL(0, "partial", &partial, "undo what took effect of a partly applied revision (MySQL)"), \
+		OPT_STRING(0, "applied", &applied, "N", "with --resume or --partial: N statements of it took effect")
+	const opt up_opts[] = { MOVE_OPTS, OPT_END() };
 	const opt down_opts[] = {
-		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"),
-		OPT_BOOL(0, "dry-run", &dry, "read the database under the lock, print the plan and its SQL, change nothing"),
-		OPT_BOOL(0, "rehearse", &rehearse, "run everything in one transaction, then roll it back"),
-		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"),
+		MOVE_OPTS,
 		OPT_BOOL(0, "last-run", &last_run, "revert exactly what the last upgrade run applied (no TARGET)"),
 		OPT_END(),
 	};
-	const cli_spec up = { up_opts, "retort upgrade [--sql | --dry-run | --rehearse] [--backup] TARGET",
+#undef MOVE_OPTS
+	const cli_spec up = { up_opts, "retort upgrade [--sql | --dry-run | --rehearse] [--backup] TARGET\n"
+		"   or: retort upgrade --resume [--applied N] [TARGET]\n"
+		"   or: retort upgrade --partial [--applied N]",
 		"Apply every migration needed to reach TARGET: head, heads, a revision id or\n"
 		"prefix, label@head, +N, REV+N ... Each migration and its version-table update\n"
 		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base;\n"
 		"FROM 'current' reads it from the database). --dry-run prints what would run\n"
-		"from the database's real state; --rehearse runs it and rolls it all back.",
-		1, 1, "a target revision is needed: 'retort upgrade head' applies every pending migration ('retort status' lists them)" };
-	const cli_spec down = { down_opts, "retort downgrade [--sql | --dry-run | --rehearse] [--backup] TARGET | --last-run",
+		"from the database's real state; --rehearse runs it and rolls it all back.\n"
+		"On MySQL, where DDL commits as it runs, --resume continues a revision a failed\n"
+		"run left partly applied, and --partial undoes what took effect of a downgrade.",
+		0, 1, "a target revision is needed: 'retort upgrade head' applies every pending migration ('retort status' lists them)" };
+	const cli_spec down = { down_opts, "retort downgrade [--sql | --dry-run | --rehearse] [--backup] TARGET | --last-run\n"
+		"   or: retort downgrade --resume [--applied N] [TARGET]\n"
+		"   or: retort downgrade --partial [--applied N]",
 		"Revert applied migrations down to TARGET: base, -N, a revision, label@base,\n"
 		"label@-N ... With --sql, TARGET must be a range FROM:TO (FROM may be 'current').\n"
 		"--dry-run prints what would run from the database's real state; --rehearse runs\n"
 		"it and rolls it all back. --last-run reverts exactly what the last upgrade run\n"
-		"(a deploy) applied, newest first, and refuses when anything ran after it.",
+		"(a deploy) applied, newest first, and refuses when anything ran after it.\n"
+		"On MySQL, --partial runs the downgrade statements that undo what took effect of\n"
+		"a partly applied upgrade, and --resume continues a partly applied downgrade.",
 		0, 1, "a target revision is needed: 'retort downgrade -1' reverts the last migration applied" };
 	const cli_spec *spec = m == MOVE_UP ? &up : &down;
 	int rc = cli_start(c, &argc, argv, spec, NULL);
 	if (rc >= 0)
 		return rc;
-	rt_error *err = c->err;
-	if (!last_run && argc < 2)
-		return usage_error(c, spec->usage, "%s", spec->missing);
+	long n = -1;
+	if (applied) {
+		char *end;
+		n = strtol(applied, &end, 10);
+		if (!*applied || *end || n < 0)
+			return usage_error(c, spec->usage, "--applied needs a number of statements, not '%s'", applied);
+	}
+	if (resume && partial)
+		return usage_error(c, spec->usage, "--resume (continue the revision) and --partial (undo it) cannot be used together");
+	if (applied && !resume && !partial)
+		return usage_error(c, spec->usage, "--applied goes with --resume or --partial");
+	if (partial && argc > 1)
+		return usage_error(c, spec->usage, "--partial undoes the partly applied revision only: it takes no target");
 	if (last_run && argc > 1)
 		return usage_error(c, spec->usage, "--last-run takes no TARGET: the history table says what to revert");
 	if (last_run && sql)
 		return usage_error(c, spec->usage, "--last-run reads the history table, so it has no --sql form: --dry-run prints its SQL");
+	if (last_run && (resume || partial))
+		return usage_error(c, spec->usage, "--last-run reverts a whole run: it does not go with --resume or --partial");
+	if (!resume && !partial && !last_run && argc < 2)
+		return usage_error(c, spec->usage, "%s", spec->missing);
+	if (sql + dry + rehearse > 1)
+		return usage_error(c, spec->usage, "--sql, --dry-run and --rehearse exclude each other");
+	if ((sql || dry || rehearse) && (resume || partial))
+		return usage_error(c, spec->usage, "--resume and --partial act on the database: they do not go with --%s",
+				   sql ? "sql" : dry ? "dry-run" : "rehearse");
+	if (backup && (dry || rehearse))
+		return usage_error(c, spec->usage, "--backup goes with a run that changes the database, not with --%s",
+				   dry ? "dry-run" : "rehearse");
+	if (sql && m == MOVE_DOWN && argc > 1 && !strchr(argv[1], ':'))
+		return cli_error(c, 2, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql",
+				 "downgrade with --sql needs a range FROM:TO");
+	if (!sql && argc > 1 && strchr(argv[1], ':'))
+		return cli_error(c, 2, "online, retort reads where the database starts; give only the target",
+				 "a range '%s' is only allowed with --sql", argv[1]);
+	rt_error *err = c->err;
 	rt_ctx *ctx = cli_ctx(c, err);
 	if (!ctx)
 		return cli_fail(c, err);
-	if (sql + dry + rehearse > 1)
-		return usage_error(c, spec->usage, "--sql, --dry-run and --rehearse exclude each other");
-	if (backup && (sql || dry || rehearse))
-		return usage_error(c, spec->usage, "--backup goes with a run that changes the database, not with --%s",
-				   sql ? "sql" : dry ? "dry-run" : "rehearse");
-	if (sql && m == MOVE_DOWN && !last_run && !strchr(argv[1], ':'))
-		return cli_error(c, 2, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql",
-				 "downgrade with --sql needs a range FROM:TO");
-	if (!sql && !last_run && strchr(argv[1], ':'))
-		return cli_error(c, 2, "online, retort reads where the database starts; give only the target",
-				 "a range '%s' is only allowed with --sql", argv[1]);
+	rt_ctx_partial(ctx, resume ? RT_PARTIAL_RESUME : partial ? RT_PARTIAL_UNDO : RT_PARTIAL_REFUSE, n);
 	counter k = { c, 0, 0 };
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
@@ -104,10 +132,11 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	if (dry)
 		rt_ctx_set_dry_run(ctx, cli_write_stdout, NULL);
 	rt_ctx_set_rehearse(ctx, rehearse);
-	rt_ctx_backup_first(ctx, backup);
-	rc = m == MOVE_UP ? rt_upgrade(ctx, argv[1], err)
+	rt_ctx_backup_first(ctx, backup && !sql);
+	const char *target = argc > 1 ? argv[1] : NULL;
+	rc = m == MOVE_UP ? rt_upgrade(ctx, target, err)
 	     : last_run  ? rt_downgrade_last_run(ctx, err)
-			  : rt_downgrade(ctx, argv[1], err);
+			  : rt_downgrade(ctx, target, err);
 	const char *verb = m == MOVE_UP ? "applied" : "reverted";
 	if (rc < 0) {
 		rc = cli_fail(c, err);
@@ -116,19 +145,29 @@ static int run_move(cli *c, int argc, char **argv, move m)
 				 k.steps, k.steps == 1 ? "" : "s");
 		return rc;
 	}
-	if (dry)
+	if (dry) {
 		cli_note(c, "dry run: %d migration%s would be %s; nothing was changed",
 			 k.steps, k.steps == 1 ? "" : "s", verb);
-	else if (rehearse)
+		return 0;
+	}
+	if (rehearse) {
 		cli_note(c, "rehearsal: %d migration%s %s in %.0f ms, then rolled back: the database is as it was",
 			 k.steps, k.steps == 1 ? "" : "s", verb, k.steps ? now_ms() - k.first : 0.0);
-	else if (!sql && k.steps && rt_ctx_last_run_id(ctx))
+		return 0;
+	}
+	if (!sql && k.steps && rt_ctx_last_run_id(ctx))
 		cli_note(c, "%s %d migration%s in %.0f ms (run %s)", verb, k.steps,
 			 k.steps == 1 ? "" : "s", now_ms() - k.first, rt_ctx_last_run_id(ctx));
 	else if (!sql && k.steps)
 		cli_note(c, "%s %d migration%s in %.0f ms", verb, k.steps,
 			 k.steps == 1 ? "" : "s", now_ms() - k.first);
-	return 0;
+	/* dump_schema_after_upgrade: the schema file follows the database (development) */
+	char *dump = sql || !k.steps ? NULL : rt_config_get(rt_ctx_config(ctx), "dump_schema_after_upgrade");
+	rc = dump ? cli_dump_schema_to(c, ctx, dump) : 0;
+	if (dump && rc == 0)
+		cli_note(c, "wrote %s (dump_schema_after_upgrade)", dump);
+	rt_free(dump);
+	return rc ? 1 : 0;
 }
 
 int cmd_upgrade(cli *c, int argc, char **argv)

@@ -216,3 +216,56 @@ int cmd_merge(cli *c, int argc, char **argv)
 	free(labels.v);
 	return rc;
 }
+
+/*
+ * squash FROM:TO -m MSG: one revision standing for the linear chain
+ * FROM..TO; its path on stdout, what it could not carry over on stderr.
+ */
+int cmd_squash(cli *c, int argc, char **argv)
+{
+	const char *message = NULL, *rev_id = NULL, *version_path = NULL;
+	const opt opts[] = {
+		OPT_STRING('m', "message", &message, "MSG", "what the squash stands for (also names the file)"),
+		OPT_STRING(0, "rev-id", &rev_id, "ID", "use this revision id instead of a random one"),
+		OPT_STRING(0, "version-path", &version_path, "DIR", "which script location to write to"),
+		OPT_END(),
+	};
+	const cli_spec spec = { opts, "retort squash FROM:TO -m MSG [--rev-id ID] [--version-path DIR]",
+		"Write one revision that replaces the linear chain FROM..TO (both included):\n"
+		"header '-- Replaces: <ids>', upgrade = the schema at TO built from FROM's\n"
+		"parent, downgrade = the way back. A fresh database applies it instead of the\n"
+		"chain; a database inside the chain goes on through the replaced files; one\n"
+		"past it is unaffected. Refuses branch points and merge points, naming them.\n"
+		"'retort verify' checks it builds what the chain builds and says when no\n"
+		"configured environment needs the replaced files any more.",
+		1, 1, "give the range FROM:TO to squash" };
+	rt_ctx *ctx;
+	int rc = cli_start(c, &argc, argv, &spec, &ctx);
+	if (rc >= 0)
+		return rc;
+	if (!message)
+		return usage_error(c, spec.usage, "squash needs -m MSG: it names the new revision");
+	rt_error *err = c->err;
+	rt_revision_spec *nr = rt_revision_spec_new();
+	rt_revision_spec_set_message(nr, message);
+	rt_revision_spec_set_rev_id(nr, rev_id);
+	rt_revision_spec_set_version_path(nr, version_path);
+	rt_squash_info *info;
+	char *path;
+	rc = rt_squash(ctx, argv[1], nr, &info, &path, err);
+	rt_revision_spec_free(nr);
+	if (rc < 0) {
+		rt_squash_info_free(info);
+		return cli_fail(c, err);
+	}
+	for (size_t i = 0; i < rt_squash_info_warning_count(info); i++)
+		cli_note(c, "warning: %s", rt_squash_info_warning(info, i));
+	size_t n = rt_squash_info_replaced_count(info);
+	cli_note(c, "It replaces %zu revisions (%s .. %s). Review it; 'retort verify' compares it with them.",
+		 n, rt_squash_info_replaced(info, 0), rt_squash_info_replaced(info, n - 1));
+	lint_written(c, path);
+	printf("%s\n", path);
+	rt_free(path);
+	rt_squash_info_free(info);
+	return 0;
+}

@@ -91,11 +91,16 @@ void json_revision_open(FILE *f, const rt_graph *g, int rev, const rt_state *cur
 	fputs(", \"path\": ", f);
 	json_str(f, rt_revision_path(r));
 	int effective = rt_graph_is_effective_head(g, rev);
+	int squashing = rt_revision_squash_last(r) >= 0; /* stands beside its chain: neither head nor base */
 	fprintf(f, ", \"is_head\": %s, \"is_effective_head\": %s, \"is_base\": %s, "
 		   "\"is_branch_point\": %s, \"is_merge_point\": %s, \"has_downgrade\": %s",
-		jbool(!nchildren && !effective), jbool(effective), jbool(!nparents),
-		jbool(nchildren > 1), jbool(nparents > 1),
+		jbool(!nchildren && !squashing && !effective), jbool(effective),
+		jbool(!nparents && !squashing), jbool(nchildren > 1), jbool(nparents > 1),
 		jbool(rt_revision_has_section(r, RT_SECTION_DOWNGRADE)));
+	fputs(", \"replaces\": [", f);
+	for (size_t i = 0; i < rt_revision_replaces_count(r); i++)
+		json_item(f, i, rt_revision_replaces(r, i));
+	fputc(']', f);
 	if (current)
 		fprintf(f, ", \"is_current\": %s", jbool(rt_state_is_head(current, rev)));
 }

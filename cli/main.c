@@ -8,39 +8,45 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct command {
-	const char *name;
-	command_fn fn;
-	const char *summary;
-	int json;  /* has --json output */
-} command;
+typedef cli_command command;
 
 static const command commands[] = {
-	{ "init", cmd_init, "create retort.ini, migrations/ and schema.sql in a directory", 0 },
-	{ "revision", cmd_revision, "write a new migration file (--autogenerate: from the declared schema)", 0 },
-	{ "migrate", cmd_migrate, "revision --autogenerate (Flask-Migrate's name)", 0 },
-	{ "merge", cmd_merge, "write a migration that joins several heads", 0 },
-	{ "edit", cmd_edit, "open a migration file in $EDITOR", 0 },
-	{ "upgrade", cmd_upgrade, "apply migrations up to a target (--sql: print them)", 0 },
-	{ "downgrade", cmd_downgrade, "revert migrations down to a target (--sql: print them)", 0 },
-	{ "stamp", cmd_stamp, "set the version table without running migrations", 0 },
-	{ "current", cmd_current, "show the database's current revision(s)", 1 },
-	{ "heads", cmd_heads, "show the heads of the revision graph", 1 },
-	{ "branches", cmd_branches, "show the branch points", 1 },
-	{ "history", cmd_history, "list revisions, newest first", 1 },
-	{ "show", cmd_show, "show one revision in detail", 1 },
-	{ "status", cmd_status, "every revision, applied (when, by whom) or pending", 1 },
-	{ "backup", cmd_backup, "copy the database to a file (SQLite backup API, pg_dump)", 0 },
-	{ "seed", cmd_seed, "run seeds/NAME.sql in one transaction", 0 },
-	{ "create", cmd_create, "load the declared schema into an empty database, stamp heads", 0 },
-	{ "reset", cmd_reset, "start over: to base, to the heads, seeds (asks first)", 0 },
-	{ "verify", cmd_verify, "pre-deploy check: heads, checksums, drift, lint, downgrades", 1 },
-	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1 },
-	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1 },
-	{ "lint", cmd_lint, "find migration SQL that is dangerous on a live database", 1 },
-	{ "embed", cmd_embed, "write a C source holding the migration files, for rt_ctx_open_embedded", 0 },
-	{ NULL, NULL, NULL, 0 },
+	{ "init", cmd_init, "create retort.ini, migrations/ and schema.sql in a directory", 0, "dirs" },
+	{ "revision", cmd_revision, "write a new migration file (--autogenerate: from the declared schema)", 0, NULL },
+	{ "migrate", cmd_migrate, "revision --autogenerate (Flask-Migrate's name)", 0, NULL },
+	{ "merge", cmd_merge, "write a migration that joins several heads", 0, "revisions" },
+	{ "squash", cmd_squash, "write one revision that replaces a linear chain of old ones", 0, "revisions" },
+	{ "edit", cmd_edit, "open a migration file in $EDITOR", 0, "revisions" },
+	{ "upgrade", cmd_upgrade, "apply migrations up to a target (--sql: print them)", 0, "revisions" },
+	{ "downgrade", cmd_downgrade, "revert migrations down to a target (--sql: print them)", 0, "revisions" },
+	{ "stamp", cmd_stamp, "set the version table without running migrations", 0, "revisions" },
+	{ "current", cmd_current, "show the database's current revision(s)", 1, NULL },
+	{ "heads", cmd_heads, "show the heads of the revision graph", 1, NULL },
+	{ "branches", cmd_branches, "show the branch points", 1, NULL },
+	{ "history", cmd_history, "list revisions, newest first", 1, NULL },
+	{ "show", cmd_show, "show one revision in detail", 1, "revisions" },
+	{ "status", cmd_status, "every revision, applied (when, by whom) or pending", 1, NULL },
+	{ "backup", cmd_backup, "copy the database to a file (SQLite backup API, pg_dump)", 0, NULL },
+	{ "seed", cmd_seed, "run seeds/NAME.sql in one transaction", 0, "seeds" },
+	{ "baseline", cmd_baseline, "adopt a database made without retort: a first revision of its schema", 0, NULL },
+	{ "dump-schema", cmd_dump_schema, "print the database's schema as SQL, in a stable order", 0, NULL },
+	{ "create", cmd_create, "load the declared schema into an empty database, stamp heads", 0, NULL },
+	{ "reset", cmd_reset, "start over: to base, to the heads, seeds (asks first)", 0, NULL },
+	{ "rehash", cmd_rehash, "record the checksum of applied revisions edited on purpose", 0, "revisions" },
+	{ "verify", cmd_verify, "pre-deploy check: heads, checksums, drift, declared schema, lint, downgrades", 1, NULL },
+	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1, NULL },
+	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1, NULL },
+	{ "lint", cmd_lint, "find migration SQL that is dangerous on a live database", 1, "revisions" },
+	{ "test", cmd_test, "apply, revert and reapply each revision in a scratch database", 1, "revisions" },
+	{ "embed", cmd_embed, "write a C source holding the migration files, for rt_ctx_open_embedded", 0, NULL },
+	{ "completion", cmd_completion, "print a bash, zsh or fish completion script", 0, "shells" },
+	{ NULL, NULL, NULL, 0, NULL },
 };
+
+const cli_command *cli_command_table(void)
+{
+	return commands;
+}
 
 /* What 'retort --help' prints: usage, every command of the table, exit statuses. */
 static void general_help(FILE *f)
@@ -146,6 +152,9 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	const command *cmd = find_command(argv[idx]);
+	static const command complete = { "__complete", cmd_complete, "", 0, NULL };
+	if (!cmd && !strcmp(argv[idx], "__complete"))
+		cmd = &complete; /* what completion scripts ask for; not listed */
 	if (!cmd) {
 		cli_error(&c, 2, NULL, "unknown command '%s'\n", argv[idx]);
 		general_help(stderr);
@@ -165,7 +174,7 @@ int main(int argc, char **argv)
 		if (!strcmp(args[i], "--"))
 			break;
 		if (!strcmp(args[i], "--json")) {
-			cli_error(&c, 2, "--json works with current, heads, branches, history, show, status, check, diff, lint and verify",
+			cli_error(&c, 2, "--json works with current, heads, branches, history, show, status, check, diff, lint, test and verify",
 				  "'retort %s' has no JSON output", cmd->name);
 			free(args);
 			return 2;

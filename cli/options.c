@@ -23,6 +23,11 @@ static const opt global_opts[] = {
 	OPT_END(),
 };
 
+const opt *cli_global_options(void)
+{
+	return global_opts;
+}
+
 /* Point the global table's entries at this run's cli struct. */
 static void bind_globals(cli *c, opt *g)
 {
@@ -115,12 +120,17 @@ static void set_opt(const opt *o, const char *val)
 	} else if (o->type == OPT_STRING) {
 		*(const char **)o->value = val;
 	} else {
-		opt_list *l = o->value;
-		l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
-		if (!l->v)
-			abort();
-		l->v[l->n++] = val;
+		cli_list_add(o->value, val);
 	}
+}
+
+/* See cli.h. */
+void cli_list_add(opt_list *l, const char *s)
+{
+	l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
+	if (!l->v)
+		abort();
+	l->v[l->n++] = s;
 }
 
 static int is_number(const char *s)
@@ -224,6 +234,10 @@ int cli_start(cli *c, int *argc, char **argv, const cli_spec *spec, rt_ctx **ctx
 int parse_options(cli *c, int *argc, char **argv, const opt *opts,
 		  const char *usage, const char *description)
 {
+	if (c->describe) {
+		c->describe(c, opts);
+		return 1;
+	}
 	opt globals[sizeof(global_opts) / sizeof(*global_opts)];
 	bind_globals(c, globals);
 	c->help = 0;

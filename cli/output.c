@@ -103,7 +103,7 @@ static const char *option_for(const char *what)
 {
 	static const char *const map[][2] = {
 		{ "url", "--url URL" }, { "lock_wait", "--lock-wait SECONDS" },
-		{ "config_file", "-c FILE" }, { "dialect", "--dialect sqlite|postgresql" },
+		{ "config_file", "-c FILE" }, { "dialect", "--dialect sqlite|postgresql|mysql" },
 		{ "rev_id", "--rev-id ID" }, { "splice", "--splice" },
 		{ "version_path", "--version-path DIR" },
 	};
@@ -140,6 +140,13 @@ const char *cli_fix_text_of(rt_fix fix, const char *arg, char *buf, size_t size)
 	case RT_FIX_LIST_REVISIONS: return "run: retort history (or retort heads, retort branches)";
 	case RT_FIX_SET: pre = "option: "; arg = option_for(arg); break;
 	case RT_FIX_SET_PLACEHOLDER: pre = "option: -x "; post = "=VALUE"; break;
+	case RT_FIX_RESUME: {
+		size_t n = arg ? strcspn(arg, " ") : 0;
+		if (!n)
+			return NULL;
+		snprintf(buf, size, "run: retort %.*s --resume%s", (int)n, arg, arg + n);
+		return buf;
+	}
 	case RT_FIX_LIST_RUNS: return "run: retort history --runs";
 	case RT_FIX_COMPARE_STAMP:
 		if (!arg)
@@ -277,6 +284,12 @@ void cli_on_event(const rt_event *ev, void *ud)
 	case RT_EV_BATCH:
 		report_batch(c, ev);
 		break;
+	case RT_EV_STATEMENT:
+		if (c->verbose && !c->quiet)
+			fprintf(stderr, "  statement %d of %d (line %d) took effect in %.1f ms\n",
+				rt_event_statement(ev), rt_event_statements(ev), rt_event_line(ev),
+				rt_event_elapsed_ms(ev));
+		break;
 	case RT_EV_LOCK_WAIT:
 	case RT_EV_NOTICE:
 		cli_note(c, "%s", rt_event_text(ev));
@@ -310,7 +323,11 @@ static void print_labels(FILE *f, const rt_revision *r)
 static void print_marks(FILE *f, const rt_graph *g, int rev, const rev_marks *m)
 {
 	const rt_revision *r = rt_graph_revision(g, rev);
-	if (!rt_revision_child_count(r))
+	size_t nreplaces = rt_revision_replaces_count(r);
+	if (rt_revision_squash_last(r) >= 0)
+		fprintf(f, " (squash of %s..%s)", rt_revision_replaces(r, 0),
+			rt_revision_replaces(r, nreplaces - 1));
+	else if (!rt_revision_child_count(r))
 		fputs(rt_graph_is_effective_head(g, rev) ? " (effective head)" : " (head)", f);
 	if (m && m->current && rt_state_is_head(m->current, rev))
 		fputs(" (current)", f);

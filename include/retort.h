@@ -132,6 +132,13 @@ typedef enum rt_fix {
 	 */
 	RT_FIX_SET,
 	RT_FIX_SET_PLACEHOLDER, /* give the placeholder arg a value */
+	/*
+	 * Continue the revision a failed run left partly applied (MySQL;
+	 * rt_ctx_partial RT_PARTIAL_RESUME): arg is the direction it was
+	 * going, "upgrade" or "downgrade", then a space and the target when
+	 * one is needed.
+	 */
+	RT_FIX_RESUME,
 	RT_FIX_LIST_RUNS,       /* look at the runs in the history table (rt_runs_read) */
 	/*
 	 * The database already holds what revision arg makes: compare it with
@@ -222,6 +229,9 @@ RT_API char *rt_config_get(const rt_config *cfg, const char *key);
 RT_API const char *rt_config_path(const rt_config *cfg);
 RT_API const char *rt_config_dir(const rt_config *cfg);
 RT_API const char *rt_config_env(const rt_config *cfg);
+/* The [env:NAME] sections the file has, in order: their number and names. */
+RT_API size_t rt_config_env_count(const rt_config *cfg);
+RT_API const char *rt_config_env_name(const rt_config *cfg, size_t i);
 /* Add or replace a placeholder value (${key} in migrations). */
 RT_API void rt_config_set_placeholder(rt_config *cfg, const char *key,
 			       const char *value);
@@ -328,6 +338,18 @@ RT_API int rt_revision_has_section(const rt_revision *rev, rt_section_kind s);
 RT_API char *rt_revision_section_sql(const rt_revision *rev, rt_section_kind s);
 RT_API int rt_revision_section_line(const rt_revision *rev, rt_section_kind s);
 RT_API int rt_revision_section_transactional(const rt_revision *rev, rt_section_kind s);
+/*
+ * Squashes (retort squash, docs/revisions.md#squashed-revisions): the ids
+ * its Replaces header names, oldest first (none: not a squash).  A squash
+ * whose replaced files are still there stands beside its chain:
+ * rt_revision_squash_last gives the last revision it replaces (the one the
+ * version table records for either way), else -1; rt_revision_squashed_by
+ * gives, for a replaced revision, the squash beside it, else -1.
+ */
+RT_API size_t rt_revision_replaces_count(const rt_revision *rev);
+RT_API const char *rt_revision_replaces(const rt_revision *rev, size_t i);
+RT_API int rt_revision_squash_last(const rt_revision *rev);
+RT_API int rt_revision_squashed_by(const rt_revision *rev);
 /* The whole file's text as read (len: its length; it is NUL-terminated too). */
 RT_API const char *rt_revision_text(const rt_revision *rev, size_t *len);
 /*
@@ -495,6 +517,8 @@ typedef enum rt_event_kind {
 	RT_EV_LOCK_WAIT,   /* text says who holds the lock */
 	RT_EV_NOTICE,      /* text: something the user should know */
 	RT_EV_BATCH,       /* a batch repetition committed: rows, total, elapsed_ms */
+	RT_EV_STATEMENT,   /* a statement that commits on its own (MySQL DDL) took effect:
+			      statement of statements, its line, elapsed_ms */
 } rt_event_kind;
 
 /* An event, valid only during the callback that receives it. */
@@ -513,6 +537,10 @@ RT_API const char *rt_event_text(const rt_event *ev);
 /* RT_EV_BATCH: rows this repetition changed (0: the last), rows so far. */
 RT_API long long rt_event_rows(const rt_event *ev);
 RT_API long long rt_event_total(const rt_event *ev);
+/* RT_EV_STATEMENT: the statement (1-based) of how many, and its line in the file. */
+RT_API int rt_event_statement(const rt_event *ev);
+RT_API int rt_event_statements(const rt_event *ev);
+RT_API int rt_event_line(const rt_event *ev);
 
 typedef void (*rt_event_fn)(const rt_event *ev, void *ud);
 /* Receives offline SQL, a piece at a time. */
@@ -520,10 +548,19 @@ typedef void (*rt_output_fn)(const char *text, size_t len, void *ud);
 
 /*
  * Load the graph for cfg and pick the dialect for its URL (no connection
- * yet).  cfg is not copied: it must outlive the context (rt_ctx_close
- * before rt_config_free).
+ * yet): a URL of no supported scheme, or a setting its database does not
+ * take, fails here with the supported forms.  Without any URL the context
+ * opens, and only what needs a database fails.  cfg is not copied: it
+ * must outlive the context (rt_ctx_close before rt_config_free).
  */
 RT_API rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err);
+/*
+ * The dialect a database URL is for, by its scheme ("sqlite", "postgresql"
+ * or "mysql"; a SQLAlchemy +driver is ignored, a libpq key=value string is
+ * PostgreSQL); NULL and an error naming the forms retort takes (the URL
+ * masked) when no dialect takes it.
+ */
+RT_API const char *rt_url_dialect(const char *url, rt_error *err);
 RT_API void rt_ctx_close(rt_ctx *ctx);
 /* The context's graph and configuration, valid until rt_ctx_close. */
 RT_API const rt_graph *rt_ctx_graph(const rt_ctx *ctx);
@@ -536,6 +573,24 @@ RT_API void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud);
  * there is a step to run.  Where it went comes as an RT_EV_NOTICE.
  */
 RT_API void rt_ctx_backup_first(rt_ctx *ctx, int on);
+/*
+ * Where DDL commits as it runs (MySQL, MariaDB), a failed or killed run
+ * can leave a revision partly applied; retort records how far it got and
+ * the next upgrade or downgrade refuses to go on (RT_PARTIAL_REFUSE, the
+ * default) until told what to do: RT_PARTIAL_RESUME continues the
+ * revision with its first statement that did not take effect (the
+ * target may then be NULL: as far as that revision); RT_PARTIAL_UNDO
+ * (target NULL) runs the statements of its other section that undo those
+ * that took effect.  applied is how many of its statements took effect,
+ * -1 for as recorded; it is needed when one was running as retort
+ * stopped, which may or may not have taken effect.  See docs/mysql.md.
+ */
+typedef enum rt_partial {
+	RT_PARTIAL_REFUSE,
+	RT_PARTIAL_RESUME,
+	RT_PARTIAL_UNDO,
+} rt_partial;
+RT_API void rt_ctx_partial(rt_ctx *ctx, rt_partial how, long applied);
 /*
  * Offline mode: nothing connects; the SQL a run would execute goes to fn.
  * A FROM:TO range says where the run starts; FROM "current" reads the
@@ -694,6 +749,45 @@ RT_API int rt_revision_create(const rt_config *cfg, const rt_graph *g,
 RT_API int rt_autogenerate(rt_ctx *ctx, const rt_revision_spec *spec, rt_diff **diff,
 		    char **path, rt_error *err);
 
+/*
+ * Baseline: adopt a database made without retort (by hand, by create_all,
+ * by another tool): it must have objects and no revision recorded.  A new
+ * revision is written whose upgrade creates what the database holds (as
+ * rt_schema_diff from "empty" to "database") and whose downgrade drops it,
+ * and the database is stamped at it.  The spec's head: none when the
+ * project has no revisions yet; else one revision (the upgrade then holds
+ * what the database has beyond the migrations up to it) or "base".  A
+ * declared schema file that is missing or holds no statement gets the
+ * database's schema (an RT_EV_NOTICE says so).  *diff always gets a diff to
+ * free (warnings, objects not read); *path the new file (rt_free).
+ */
+RT_API int rt_baseline(rt_ctx *ctx, const rt_revision_spec *spec, rt_diff **diff,
+		       char **path, rt_error *err);
+
+/* What rt_squash reports besides the file. */
+typedef struct rt_squash_info rt_squash_info;
+
+/*
+ * Squash: one revision standing for the linear chain FROM..TO (range
+ * "FROM:TO", both replaced): header "Replaces: <ids>", revising FROM's
+ * parent, its upgrade the schema at TO built from FROM's parent, its
+ * downgrade the way back (the spec's heads and sections are not used).
+ * Refuses branch points, merge points, revisions depended on inside the
+ * chain, and revisions already squashed, naming them.  A fresh database
+ * then applies it instead of the chain; one inside the chain goes on
+ * through the replaced files; the version table records TO either way.
+ * *info always gets an info to free.
+ */
+RT_API int rt_squash(rt_ctx *ctx, const char *range, const rt_revision_spec *spec,
+		     rt_squash_info **info, char **path, rt_error *err);
+/* The ids of the chain, oldest first. */
+RT_API size_t rt_squash_info_replaced_count(const rt_squash_info *s);
+RT_API const char *rt_squash_info_replaced(const rt_squash_info *s, size_t i);
+/* Data statements and objects the squash does not carry over. */
+RT_API size_t rt_squash_info_warning_count(const rt_squash_info *s);
+RT_API const char *rt_squash_info_warning(const rt_squash_info *s, size_t i);
+RT_API void rt_squash_info_free(rt_squash_info *s);
+
 /* ------------------------------------------------------------------ */
 /* Around the migrations: backup, seeds, create, reset                  */
 /* ------------------------------------------------------------------ */
@@ -719,6 +813,12 @@ RT_API int rt_create(rt_ctx *ctx, rt_error *err);
  * Refuses in an environment marked protected.  The caller asks first.
  */
 RT_API int rt_reset(rt_ctx *ctx, rt_error *err);
+/*
+ * The database's schema as SQL statements in a stable order (dependencies
+ * first, names sorted), headed by a comment naming its revision; objects
+ * retort cannot read are listed as comments.  *sql is for rt_free.
+ */
+RT_API int rt_dump_schema(rt_ctx *ctx, char **sql, rt_error *err);
 
 /* ------------------------------------------------------------------ */
 /* verify: one pre-deploy check                                         */
@@ -756,6 +856,73 @@ RT_API const char *rt_verify_check_fix_arg(const rt_verify_report *r, size_t i);
 RT_API void rt_verify_report_free(rt_verify_report *r);
 
 /* ------------------------------------------------------------------ */
+/* test: every revision applied, undone and applied again               */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_test_report rt_test_report;
+
+/*
+ * In a scratch database, every selected revision (idents: revisions and
+ * ranges A:B; n == 0: all) in upgrade order: applied, its schema noted,
+ * reverted, the schema compared with the one before it was applied,
+ * applied again.  Their ancestors that are not selected are applied
+ * first, untested.  seed (or NULL) names seed_location/NAME.sql, loaded
+ * before the first revision tested, so data migrations meet rows.
+ * Returns the report when the test ran (rt_test_report_failed says how it
+ * went), NULL when it could not (no scratch database, a bad identifier, a
+ * seed that fails).
+ */
+RT_API rt_test_report *rt_test(rt_ctx *ctx, const char *const *idents, size_t n,
+			       const char *seed, rt_error *err);
+/* The revisions tested, in upgrade order, and how many failed. */
+RT_API size_t rt_test_report_count(const rt_test_report *r);
+RT_API size_t rt_test_report_failed(const rt_test_report *r);
+/* Revisions applied untested below those tested. */
+RT_API size_t rt_test_report_applied(const rt_test_report *r);
+/* An upgrade failed: what needs that revision was not tested. */
+RT_API int rt_test_report_stopped(const rt_test_report *r);
+/* The i-th revision tested (its index in the graph). */
+RT_API int rt_test_revision(const rt_test_report *r, size_t i);
+/*
+ * NULL when it passed, else where it failed: "upgrade", "downgrade",
+ * "schema" (the downgrade left the schema different) or "upgrade again";
+ * and what went wrong ("file:line: ..." when known).
+ */
+RT_API const char *rt_test_stage(const rt_test_report *r, size_t i);
+RT_API const char *rt_test_message(const rt_test_report *r, size_t i);
+/* Stage "schema": what the downgrade would also have to do, one line each, and its SQL. */
+RT_API size_t rt_test_change_count(const rt_test_report *r, size_t i);
+RT_API const char *rt_test_change(const rt_test_report *r, size_t i, size_t j);
+RT_API const char *rt_test_restore_sql(const rt_test_report *r, size_t i);
+RT_API void rt_test_report_free(rt_test_report *r);
+
+/* ------------------------------------------------------------------ */
+/* rehash: record the checksum of an applied revision edited on purpose */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_rehash_report rt_rehash_report;
+
+/*
+ * For each revision named (every one must be applied, or nothing is
+ * written): when its file's checksum differs from the latest one the
+ * history table records, add a history row of direction "rehash" with
+ * from_revisions = the old checksum, to_revisions and checksum = the new
+ * one, which verify then checks the file against.  One transaction, under
+ * the migration lock.
+ */
+RT_API rt_rehash_report *rt_rehash(rt_ctx *ctx, const char *const *idents, size_t n,
+				   rt_error *err);
+RT_API size_t rt_rehash_count(const rt_rehash_report *r);
+/* The revision (its index in the graph). */
+RT_API int rt_rehash_revision(const rt_rehash_report *r, size_t i);
+/* The latest checksum recorded for it (or NULL), and its file's now. */
+RT_API const char *rt_rehash_old_sum(const rt_rehash_report *r, size_t i);
+RT_API const char *rt_rehash_new_sum(const rt_rehash_report *r, size_t i);
+/* They differed, so a row was written. */
+RT_API int rt_rehash_changed(const rt_rehash_report *r, size_t i);
+RT_API void rt_rehash_report_free(rt_rehash_report *r);
+
+/* ------------------------------------------------------------------ */
 /* Lint: rules over migration SQL (docs/lint.md)                        */
 /* ------------------------------------------------------------------ */
 
@@ -787,6 +954,10 @@ RT_API rt_lint_report *rt_lint_sql(const rt_config *cfg, const char *dialect,
 /* The dialect linted ("sqlite" or "postgresql") and how many revisions. */
 RT_API const char *rt_lint_report_dialect(const rt_lint_report *r);
 RT_API size_t rt_lint_report_revisions(const rt_lint_report *r);
+/* Revisions left out by [lint] exclude and ignore_before. */
+RT_API size_t rt_lint_report_skipped(const rt_lint_report *r);
+/* Findings whose rule is in [lint] warn: reported, but they do not fail. */
+RT_API size_t rt_lint_report_warnings(const rt_lint_report *r);
 /* Findings in revision order (parents first), then by line. */
 RT_API size_t rt_lint_report_count(const rt_lint_report *r);
 RT_API const rt_finding *rt_lint_report_finding(const rt_lint_report *r, size_t i);
@@ -809,6 +980,8 @@ RT_API const char *rt_finding_section(const rt_finding *f);
 RT_API const char *rt_finding_message(const rt_finding *f);
 RT_API const char *rt_finding_why(const rt_finding *f);
 RT_API const char *rt_finding_fix(const rt_finding *f);
+/* Its rule is in [lint] warn. */
+RT_API int rt_finding_warning(const rt_finding *f);
 
 /* Every rule, in documentation order: its name, dialects, and what fires it. */
 RT_API size_t rt_lint_rule_count(void);

@@ -130,6 +130,16 @@ const char *rt_config_env(const rt_config *cfg)
 	return cfg->env;
 }
 
+size_t rt_config_env_count(const rt_config *cfg)
+{
+	return cfg->envs.n;
+}
+
+const char *rt_config_env_name(const rt_config *cfg, size_t i)
+{
+	return i < cfg->envs.n ? cfg->envs.v[i] : NULL;
+}
+
 /* A list as retort.ini spells it: "a, b"; NULL when empty. */
 static char *join_list(char *const *v, size_t n)
 {
@@ -161,6 +171,7 @@ char *rt_config_get(const rt_config *cfg, const char *key)
 		{ "seed_location", offsetof(rt_config, seed_location) },
 		{ "file_template", offsetof(rt_config, file_template) },
 		{ "timezone", offsetof(rt_config, timezone) },
+		{ "dump_schema_after_upgrade", offsetof(rt_config, dump_schema_after_upgrade) },
 	};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(*strings); i++)
 		if (!strcmp(key, strings[i].key))
@@ -233,4 +244,19 @@ long long rt_event_rows(const rt_event *ev)
 long long rt_event_total(const rt_event *ev)
 {
 	return ev->total;
+}
+
+int rt_event_statement(const rt_event *ev)
+{
+	return ev->statement;
+}
+
+int rt_event_statements(const rt_event *ev)
+{
+	return ev->statements;
+}
+
+int rt_event_line(const rt_event *ev)
+{
+	return ev->line;
 }

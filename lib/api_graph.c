@@ -103,6 +103,26 @@ const char *rt_revision_depends(const rt_revision *rev, size_t i)
 	return list_item(&rev->depends, i);
 }
 
+size_t rt_revision_replaces_count(const rt_revision *rev)
+{
+	return rev->replaces.n;
+}
+
+const char *rt_revision_replaces(const rt_revision *rev, size_t i)
+{
+	return list_item(&rev->replaces, i);
+}
+
+int rt_revision_squash_last(const rt_revision *rev)
+{
+	return rev->graph ? rev->squash_last : -1;
+}
+
+int rt_revision_squashed_by(const rt_revision *rev)
+{
+	return rev->graph ? rev->squashed_by : -1;
+}
+
 int rt_revision_index(const rt_revision *rev)
 {
 	return rev->graph ? rev->index : -1;

@@ -1,7 +1,7 @@
 /*
  * api_results.c - the public face of what the library computes and
- * writes: schema diffs, verify and lint reports, and the specification of
- * a new revision.  Each public function runs its *_into counterpart on a
+ * writes: schema diffs, verify, lint, test and rehash reports, baselines,
+ * squashes, and the specification of a new revision.  Each public function runs its *_into counterpart on a
  * structure of its own (retort_int.h) and hands it out as a handle.
  */
 #include "internal.h"
@@ -191,6 +191,145 @@ int rt_autogenerate(rt_ctx *ctx, const rt_revision_spec *spec, rt_diff **diff,
 	return rc;
 }
 
+int rt_baseline(rt_ctx *ctx, const rt_revision_spec *spec, rt_diff **diff,
+		char **path, rt_error *err)
+{
+	rt_new_revision nr = view(spec);
+	rt_diff *d = rt_xcalloc(1, sizeof(*d));
+	int rc = rt_baseline_into(ctx, &nr, d, path, err);
+	d->heap = 1; /* after: rt_baseline_into starts from a zeroed diff */
+	*diff = d;
+	return rc;
+}
+
+int rt_squash(rt_ctx *ctx, const char *range, const rt_revision_spec *spec,
+	      rt_squash_info **info, char **path, rt_error *err)
+{
+	rt_new_revision nr = view(spec);
+	rt_squash_info *s = rt_xcalloc(1, sizeof(*s));
+	int rc = rt_squash_into(ctx, range, &nr, s, path, err);
+	s->heap = 1; /* after: rt_squash_into starts from a zeroed info */
+	*info = s;
+	return rc;
+}
+
+size_t rt_squash_info_replaced_count(const rt_squash_info *s)
+{
+	return s->replaced.n;
+}
+
+const char *rt_squash_info_replaced(const rt_squash_info *s, size_t i)
+{
+	return list_item(&s->replaced, i);
+}
+
+size_t rt_squash_info_warning_count(const rt_squash_info *s)
+{
+	return s->warnings.n;
+}
+
+const char *rt_squash_info_warning(const rt_squash_info *s, size_t i)
+{
+	return list_item(&s->warnings, i);
+}
+
+/* ---- test and rehash ---- */
+
+rt_test_report *rt_test(rt_ctx *ctx, const char *const *idents, size_t n,
+			const char *seed, rt_error *err)
+{
+	rt_test_report *r = rt_xcalloc(1, sizeof(*r));
+	if (rt_test_into(ctx, idents, n, seed, r, err) < 0) {
+		free(r);
+		return NULL;
+	}
+	r->heap = 1;
+	return r;
+}
+
+size_t rt_test_report_count(const rt_test_report *r) { return r->n; }
+size_t rt_test_report_failed(const rt_test_report *r) { return r->failed; }
+size_t rt_test_report_applied(const rt_test_report *r) { return r->applied; }
+int rt_test_report_stopped(const rt_test_report *r) { return r->stopped; }
+
+static const rt_test_result *test_result(const rt_test_report *r, size_t i)
+{
+	return i < r->n ? &r->v[i] : NULL;
+}
+
+int rt_test_revision(const rt_test_report *r, size_t i)
+{
+	const rt_test_result *t = test_result(r, i);
+	return t ? t->rev : -1;
+}
+
+const char *rt_test_stage(const rt_test_report *r, size_t i)
+{
+	const rt_test_result *t = test_result(r, i);
+	return t && !t->ok ? t->stage : NULL;
+}
+
+const char *rt_test_message(const rt_test_report *r, size_t i)
+{
+	const rt_test_result *t = test_result(r, i);
+	return t ? t->message : NULL;
+}
+
+size_t rt_test_change_count(const rt_test_report *r, size_t i)
+{
+	const rt_test_result *t = test_result(r, i);
+	return t ? t->changes.n : 0;
+}
+
+const char *rt_test_change(const rt_test_report *r, size_t i, size_t j)
+{
+	const rt_test_result *t = test_result(r, i);
+	return t ? list_item(&t->changes, j) : NULL;
+}
+
+const char *rt_test_restore_sql(const rt_test_report *r, size_t i)
+{
+	const rt_test_result *t = test_result(r, i);
+	return t ? t->restore_sql : NULL;
+}
+
+rt_rehash_report *rt_rehash(rt_ctx *ctx, const char *const *idents, size_t n, rt_error *err)
+{
+	rt_rehash_report *r = rt_xcalloc(1, sizeof(*r));
+	if (rt_rehash_into(ctx, idents, n, r, err) < 0) {
+		rt_rehash_report_free(r);
+		free(r);
+		return NULL;
+	}
+	r->heap = 1;
+	return r;
+}
+
+size_t rt_rehash_count(const rt_rehash_report *r)
+{
+	return r->n;
+}
+
+int rt_rehash_revision(const rt_rehash_report *r, size_t i)
+{
+	return i < r->n ? r->v[i].rev : -1;
+}
+
+const char *rt_rehash_old_sum(const rt_rehash_report *r, size_t i)
+{
+	return i < r->n ? r->v[i].old_sum : NULL;
+}
+
+const char *rt_rehash_new_sum(const rt_rehash_report *r, size_t i)
+{
+	return i < r->n ? r->v[i].new_sum : NULL;
+}
+
+int rt_rehash_changed(const rt_rehash_report *r, size_t i)
+{
+	return i < r->n && r->v[i].changed;
+}
+
 /* ---- verify ---- */
 
 rt_verify_report *rt_verify(rt_ctx *ctx, rt_error *err)
@@ -317,6 +456,16 @@ size_t rt_lint_report_revisions(const rt_lint_report *r)
 	return r->nrevisions;
 }
 
+size_t rt_lint_report_skipped(const rt_lint_report *r)
+{
+	return r->nskipped;
+}
+
+size_t rt_lint_report_warnings(const rt_lint_report *r)
+{
+	return r->nwarnings;
+}
+
 size_t rt_lint_report_count(const rt_lint_report *r)
 {
 	return r->n;
@@ -336,6 +485,7 @@ const char *rt_finding_section(const rt_finding *f) { return f->section; }
 const char *rt_finding_message(const rt_finding *f) { return f->message; }
 const char *rt_finding_why(const rt_finding *f) { return f->why; }
 const char *rt_finding_fix(const rt_finding *f) { return f->fix; }
+int rt_finding_warning(const rt_finding *f) { return f->warning; }
 
 size_t rt_lint_rule_count(void)
 {

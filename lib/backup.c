@@ -22,7 +22,7 @@
  */
 int rt_backup(rt_ctx *ctx, const char *path, char **written, rt_error *err)
 {
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d)
 		return -1;
 	if (!d->backup)

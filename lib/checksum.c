@@ -16,8 +16,11 @@
  *               dollar-quoted bodies: each run of it, comments included,
  *               becomes one space where it separates two words or two
  *               operator characters (which it keeps apart: "- -1" is not
- *               "--1") and nothing elsewhere ("( id" is "(id"), with line
- *               endings normalised inside quoted text too.  A license header, a
+ *               "--1") or a digit and a '.', one line break where it
+ *               separates two quoted strings and held one (PostgreSQL joins
+ *               'a' and 'b' on two lines into 'ab'), and nothing elsewhere
+ *               ("( id" is "(id"), with line endings normalised inside
+ *               quoted text too.  A license header, a
  *               reworded comment, a lint-ignore tag or re-indented SQL keep
  *               the sum; any change to code or quoted text changes it.
  *
@@ -74,15 +77,24 @@ static char char_class(char c)
 	return strchr("+-*/<>=~!@#%^&|?:.", c) ? 'o' : 0;
 }
 
+#define GAP 1         /* white space or comments since the last byte written */
+#define GAP_NEWLINE 2 /* ... holding a line break */
+
 /*
  * Write c, after a gap (white space or comments) when there was one: as one
- * space only where it keeps two words, or two operators, apart.
+ * space only where it keeps two words, or two operators, apart, or a digit
+ * from a '.' ("1 .5" is not "1.5"); as a line break between two quoted
+ * strings when it held one ('a' and 'b' on two lines are one string 'ab'
+ * on PostgreSQL, and an error on one line).
  */
 static void put(strbuf *out, char c, int *gap)
 {
 	if (*gap && out->len) {
 		char prev = out->buf[out->len - 1], k = char_class(prev);
-		if (k && k == char_class(c))
+		if (prev == '\'' && c == '\'' && (*gap & GAP_NEWLINE))
+			rt_strbuf_addc(out, '\n');
+		else if ((k && k == char_class(c)) || (isdigit((unsigned char)prev) && c == '.') ||
+			 (prev == '.' && isdigit((unsigned char)c)))
 			rt_strbuf_addc(out, ' ');
 	}
 	*gap = 0;
@@ -90,21 +102,21 @@ static void put(strbuf *out, char c, int *gap)
 }
 
 /* See checksum.h: the text sha256-sql hashes (see the file header). */
-void rt_checksum_text(const char *sql, size_t len, const char *dialect, strbuf *out)
+void rt_checksum_text(const char *sql, size_t len, const rt_lexrules *lx, strbuf *out)
 {
-	int gap = 0; /* white space or comments since the last byte written */
+	int gap = 0; /* GAP, GAP_NEWLINE */
 	for (size_t i = 0; i < len;) {
 		rt_sql_kind kind;
-		size_t n = rt_sql_region(sql, len, i, dialect, &kind);
+		size_t n = rt_sql_region(sql, len, i, lx, &kind);
 		if (kind == RT_SQL_COMMENT) {
-			gap = 1;
+			gap |= GAP | (memchr(sql + i, '\n', n) || memchr(sql + i, '\r', n) ? GAP_NEWLINE : 0);
 		} else if (kind == RT_SQL_QUOTED) {
 			put(out, sql[i], &gap);
 			add_quoted(out, sql + i + 1, n - 1);
 		} else {
 			for (size_t k = i; k < i + n; k++) {
 				if (blank(sql[k]))
-					gap = 1;
+					gap |= GAP | (sql[k] == '\n' || sql[k] == '\r' ? GAP_NEWLINE : 0);
 				else
 					put(out, sql[k], &gap);
 			}
@@ -114,23 +126,23 @@ void rt_checksum_text(const char *sql, size_t len, const char *dialect, strbuf *
 }
 
 /* See checksum.h. */
-char *rt_checksum(const rt_revision *rev, const char *dialect)
+char *rt_checksum(const rt_revision *rev, const rt_lexrules *lx)
 {
 	strbuf sb = STRBUF_INIT;
-	rt_checksum_text(rev->upgrade.body ? rev->upgrade.body : "", rev->upgrade.len, dialect, &sb);
+	rt_checksum_text(rev->upgrade.body ? rev->upgrade.body : "", rev->upgrade.len, lx, &sb);
 	char *sum = hash_as(RT_CHECKSUM_ALGORITHM, rt_strbuf_str(&sb), sb.len);
 	rt_strbuf_release(&sb);
 	return sum;
 }
 
 /* See checksum.h. */
-char *rt_checksum_as(const rt_revision *rev, const char *dialect, const char *recorded)
+char *rt_checksum_as(const rt_revision *rev, const rt_lexrules *lx, const char *recorded)
 {
 	size_t n = strcspn(recorded, ":");
 	if (!recorded[n])
 		return NULL;
 	if (n == strlen(RT_CHECKSUM_ALGORITHM) && !strncmp(recorded, RT_CHECKSUM_ALGORITHM, n))
-		return rt_checksum(rev, dialect);
+		return rt_checksum(rev, lx);
 	if (n == 6 && !strncmp(recorded, "sha256", 6))
 		return rt_revision_checksum(rev);
 	return NULL;

@@ -4,6 +4,7 @@
  *   [retort]            the settings
  *   [env:NAME]          overrides, used with -e NAME or RETORT_ENV=NAME
  *   [placeholders]      values for ${name} in migration files
+ *   [lint]              what lint reports (disable, warn, exclude, ...)
  *
  * Values may use ${VAR} and ${VAR:-default} from the environment ($${ is a
  * literal "${") and %(here)s for the file's directory.  Substitution
@@ -28,7 +29,13 @@ static const char *const known_keys[] = {
 	"timezone", "truncate_slug_length", "transaction_per_migration",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
 	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
-	"protected", "column_order", "lock_retries", "lock_retry_max_wait", NULL,
+	"protected", "column_order", "dump_schema_after_upgrade", "lock_retries",
+	"lock_retry_max_wait", NULL,
+};
+
+/* Keys of [lint], set as "lint.KEY". */
+static const char *const lint_keys[] = {
+	"disable", "warn", "exclude", "ignore_before", "postgres_version", NULL,
 };
 
 /* A raw value as read, before substitution. */
@@ -56,7 +63,7 @@ typedef struct parse_state {
 static int known_section(const char *name)
 {
 	return !strcmp(name, "retort") || !strcmp(name, "placeholders") ||
-	       (!strncmp(name, "env:", 4) && name[4]);
+	       !strcmp(name, "lint") || (!strncmp(name, "env:", 4) && name[4]);
 }
 
 /*
@@ -78,7 +85,7 @@ static void note_section(parse_state *ps, const char *name, size_t len,
 		return;
 	rt_error e = { 0 };
 	rt_fail_at(&e, RT_ECONFIG, ps->path, line,
-		   "unknown section [%s] (known: [retort], [env:NAME], [placeholders])",
+		   "unknown section [%s] (known: [retort], [env:NAME], [placeholders], [lint])",
 		   sec);
 	rt_errlist_add(&ps->errs, &e);
 }
@@ -142,10 +149,14 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
-static int known_key(const char *k)
+/* Is k a key of the section (placeholders take any key)? */
+static int known_key(const char *section, const char *k)
 {
-	for (int i = 0; known_keys[i]; i++)
-		if (!strcmp(known_keys[i], k))
+	if (!strcmp(section, "placeholders"))
+		return 1;
+	const char *const *keys = strcmp(section, "lint") ? known_keys : lint_keys;
+	for (int i = 0; keys[i]; i++)
+		if (!strcmp(keys[i], k))
 			return 1;
 	return 0;
 }
@@ -173,11 +184,11 @@ static int handler(void *user, const char *section, const char *name,
 	note_section(ps, section, strlen(section), ps->line);
 	if (!known_section(section))
 		return 1; /* reported once, at its header */
-	int settings = strcmp(section, "placeholders") != 0;
-	if (settings && !known_key(name)) {
+	if (!known_key(section, name)) {
 		error_at(ps, "unknown key", name, section);
 		return 1;
 	}
+	int settings = strcmp(section, "placeholders") && strcmp(section, "lint");
 	for (size_t i = 0; i < ps->n; i++) {
 		if (strcmp(ps->v[i].section, section))
 			continue;
@@ -384,6 +395,32 @@ static int set_pg_setting(rt_config *cfg, const char *key, const char *v,
 	return 0;
 }
 
+/*
+ * [lint]: rule lists, file globs, the revision history starts after, and
+ * the PostgreSQL major version (rule names are checked by lint itself).
+ */
+static int set_lint(rt_config *cfg, const char *key, const char *v, rt_error *err)
+{
+	rt_strlist *l = !strcmp(key, "disable") ? &cfg->lint_disable
+		      : !strcmp(key, "warn") ? &cfg->lint_warn
+		      : !strcmp(key, "exclude") ? &cfg->lint_exclude : NULL;
+	if (l) {
+		set_list(&l->v, &l->n, v);
+	} else if (!strcmp(key, "ignore_before")) {
+		free(cfg->lint_ignore_before);
+		cfg->lint_ignore_before = *v ? rt_xstrdup(v) : NULL;
+	} else if (!strcmp(key, "postgres_version")) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*v && (*end || n < 9 || n > 99))
+			return rt_fail(err, RT_ECONFIG,
+				       "postgres_version '%s' is not a PostgreSQL major version such as 15", v);
+		cfg->lint_postgres_version = *v ? (int)n : 0;
+	} else {
+		return rt_fail(err, RT_ECONFIG, "unknown setting 'lint.%s'", key);
+	}
+	return 0;
+}
 
 /*
  * See retort.h.  Each value is checked as it is set; relative paths
@@ -465,6 +502,11 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 	} else if (!strcmp(key, "protected")) {
 		if (parse_bool(v, &cfg->protected_env) < 0)
 			return rt_fail(err, RT_ECONFIG, "protected '%s' is not true or false", v);
+	} else if (!strcmp(key, "dump_schema_after_upgrade")) {
+		free(cfg->dump_schema_after_upgrade);
+		cfg->dump_schema_after_upgrade = *v ? rt_fs_join(cfg->dir, v) : NULL;
+	} else if (!strncmp(key, "lint.", 5)) {
+		return set_lint(cfg, key + 5, v, err);
 	} else if (!strcmp(key, "lock_wait")) {
 		char *end;
 		double d = strtod(v, &end);
@@ -550,9 +592,11 @@ static void apply_section(rt_config *cfg, parse_state *ps, const char *section)
 			rt_errlist_add(&ps->errs, &e);
 			continue;
 		}
+		char *key = !strcmp(section, "lint") ? rt_xasprintf("lint.%s", r->key)
+						     : rt_xstrdup(r->key);
 		if (!strcmp(section, "placeholders")) {
 			rt_config_set_placeholder(cfg, r->key, v);
-		} else if (rt_config_set(cfg, r->key, v, &e) < 0) {
+		} else if (rt_config_set(cfg, key, v, &e) < 0) {
 			char *m = e.message, *hint = e.hint;
 			e.message = e.hint = NULL;
 			rt_fail_at(&e, RT_ECONFIG, cfg->path, r->line, "%s", m);
@@ -560,6 +604,7 @@ static void apply_section(rt_config *cfg, parse_state *ps, const char *section)
 			free(m);
 			rt_errlist_add(&ps->errs, &e);
 		}
+		free(key);
 		free(v);
 	}
 }
@@ -692,6 +737,9 @@ rt_config *rt_config_load_kv(const char *path, const char *env, int require_file
 		return NULL;
 	}
 	cfg->env = rt_xstrdup_or_null(env);
+	for (size_t i = 0; i < ps.sections.n; i++)
+		if (!strncmp(ps.sections.v[i], "env:", 4) && ps.sections.v[i][4])
+			rt_strlist_push(&cfg->envs, ps.sections.v[i] + 4);
 	apply_section(cfg, &ps, "retort");
 	if (env) {
 		char *s = rt_xasprintf("env:%s", env);
@@ -699,6 +747,7 @@ rt_config *rt_config_load_kv(const char *path, const char *env, int require_file
 		free(s);
 	}
 	apply_section(cfg, &ps, "placeholders");
+	apply_section(cfg, &ps, "lint");
 	free_raw(&ps);
 	if (rt_errlist_finish(&ps.errs, err) < 0 ||
 	    apply_overrides(cfg, overrides, noverrides, err) < 0) {
@@ -747,6 +796,15 @@ rt_config *rt_config_clone(const rt_config *cfg)
 	c->script_locations = rt_xcalloc(cfg->nscript_locations + 1, sizeof(char *));
 	for (size_t i = 0; i < cfg->nscript_locations; i++)
 		c->script_locations[i] = rt_xstrdup(cfg->script_locations[i]);
+	rt_strlist *const lists[] = { &c->lint_disable, &c->lint_warn, &c->lint_exclude, &c->envs };
+	for (size_t k = 0; k < 4; k++) {
+		rt_strlist from = *lists[k];
+		memset(lists[k], 0, sizeof(from));
+		for (size_t i = 0; i < from.n; i++)
+			rt_strlist_push(lists[k], from.v[i]);
+	}
+	c->lint_ignore_before = rt_xstrdup_or_null(cfg->lint_ignore_before);
+	c->dump_schema_after_upgrade = rt_xstrdup_or_null(cfg->dump_schema_after_upgrade);
 	c->placeholders = rt_xcalloc(cfg->nplaceholders + 1, sizeof(rt_kv));
 	for (size_t i = 0; i < cfg->nplaceholders; i++) {
 		c->placeholders[i].key = rt_xstrdup(cfg->placeholders[i].key);
@@ -809,5 +867,11 @@ void rt_config_free(rt_config *cfg)
 		free(cfg->placeholders[i].value);
 	}
 	free(cfg->placeholders);
+	rt_strlist_free(&cfg->lint_disable);
+	rt_strlist_free(&cfg->lint_warn);
+	rt_strlist_free(&cfg->lint_exclude);
+	rt_strlist_free(&cfg->envs);
+	free(cfg->lint_ignore_before);
+	free(cfg->dump_schema_after_upgrade);
 	free(cfg);
 }

@@ -11,32 +11,55 @@
 
 /*
  * See retort.h.  cfg is not copied: it must outlive the context
- * (rt_ctx_close before rt_config_free).
+ * (rt_ctx_close before rt_config_free).  The dialect is resolved here,
+ * once: a URL no dialect takes, or a setting the URL's dialect does not
+ * take, fails now; no URL at all fails only when a database is needed.
  */
 rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 {
+	if (cfg->url && *cfg->url && !rt_dialect_for_config(cfg, err))
+		return NULL;
 	rt_graph *g = rt_graph_load(cfg, err);
 	return g ? rt_ctx_with_graph(cfg, g, err) : NULL;
 }
 
-/* See ctx_internal.h: what rt_ctx_open and rt_ctx_open_embedded share. */
+/*
+ * See ctx_internal.h: what rt_ctx_open and rt_ctx_open_embedded share.
+ * The dialect is resolved here, once: a URL no dialect takes, or a
+ * setting its dialect does not take, fails the open.
+ */
 rt_ctx *rt_ctx_with_graph(const rt_config *cfg, rt_graph *g, rt_error *err)
 {
-	(void)err;
+	const rt_dialect *d = NULL;
+	if (cfg->url && *cfg->url && !(d = rt_dialect_for_config(cfg, err))) {
+		rt_graph_free(g);
+		return NULL;
+	}
 	rt_ctx *ctx = rt_xcalloc(1, sizeof(*ctx));
 	ctx->cfg = cfg;
+	ctx->dialect = d;
 	ctx->graph = g;
+	ctx->partial_applied = -1;
 	return ctx;
 }
 
-rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg)
+rt_ctx *rt_ctx_borrow(const rt_ctx *base, const rt_config *cfg,
+		      const rt_dialect *d)
 {
 	rt_ctx *ctx = rt_xcalloc(1, sizeof(*ctx));
 	ctx->cfg = cfg;
+	ctx->dialect = d;
 	ctx->graph = base->graph;
 	ctx->borrowed = 1;
+	ctx->partial_applied = -1;
 	ctx->embedded = base->embedded;
 	return ctx;
+}
+
+/* See ctx_internal.h: rt_dialect_for_url names the missing URL. */
+const rt_dialect *rt_ctx_dialect(const rt_ctx *ctx, rt_error *err)
+{
+	return ctx->dialect ? ctx->dialect : rt_dialect_for_url(NULL, err);
 }
 
 void rt_ctx_close(rt_ctx *ctx)
@@ -73,6 +96,12 @@ void rt_ctx_on_event(rt_ctx *ctx, rt_event_fn fn, void *ud)
 void rt_ctx_backup_first(rt_ctx *ctx, int on)
 {
 	ctx->backup_first = on;
+}
+
+void rt_ctx_partial(rt_ctx *ctx, rt_partial how, long applied)
+{
+	ctx->partial = how;
+	ctx->partial_applied = applied;
 }
 
 void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
@@ -122,6 +151,11 @@ char *rt_history_table(const rt_config *cfg)
 	return rt_xasprintf("%s_history", cfg->version_table);
 }
 
+char *rt_progress_table(const rt_config *cfg)
+{
+	return rt_xasprintf("%s_progress", cfg->version_table);
+}
+
 typedef struct state_rows {
 	const rt_graph *g;
 	rt_state *st;
@@ -150,9 +184,10 @@ static int add_row(void *ud, int n, const char *const *v)
  * does not depend on the order the database happens to return them in.
  * On failure st is freed (and empty).
  */
-int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
-		  int known_to_exist, rt_state *st, rt_error *err)
+int rt_read_state(const rt_ctx *ctx, rt_conn *c, int known_to_exist,
+		  rt_state *st, rt_error *err)
 {
+	const rt_dialect *d = rt_conn_dialect(c);
 	memset(st, 0, sizeof(*st));
 	st->exists = known_to_exist;
 	const char *schema;
@@ -165,7 +200,7 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		return 0;
 	strbuf sql = STRBUF_INIT;
 	rt_strbuf_adds(&sql, "SELECT version_num FROM ");
-	rt_table_name(schema, ctx->cfg->version_table, &sql);
+	rt_table_name(d, schema, ctx->cfg->version_table, &sql);
 	rt_strbuf_adds(&sql, " ORDER BY version_num");
 	state_rows sr = { ctx->graph, st };
 	int rc = d->query(c, sql.buf, add_row, &sr, err);
@@ -175,6 +210,46 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 	return rc;
 }
 
+/* A progress row (revision, direction, statements, done) as a notice. */
+static int partial_row(void *ud, int n, const char *const *v)
+{
+	rt_ctx *ctx = ud;
+	if (n < 4 || !v[0])
+		return 0;
+	char *text = rt_xasprintf("revision %s is partly applied: %s of its %s %s statements took effect "
+				  "(resuming the %s continues it; see docs/mysql.md)",
+				  v[0], v[3] ? v[3] : "?", v[2] ? v[2] : "?", v[1] ? v[1] : "", v[1] ? v[1] : "upgrade");
+	rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, text);
+	free(text);
+	return 0;
+}
+
+/*
+ * Where DDL commits as it runs, a revision a failed run left partly
+ * applied is in no version row: say so, as a notice.  Errors are not the
+ * caller's (the state was read).
+ */
+static void partial_notice(rt_ctx *ctx, rt_conn *c)
+{
+	const rt_dialect *d = rt_conn_dialect(c);
+	if (!d->progress_table_ddl || !ctx->on_event)
+		return;
+	rt_error e = { 0 };
+	const char *schema;
+	char *name = rt_progress_table(ctx->cfg);
+	int exists = 0;
+	if (rt_tables_schema(d, c, ctx->cfg, &schema, &e) == 0 &&
+	    d->table_exists(c, schema, name, &exists, &e) == 0 && exists) {
+		strbuf sql = STRBUF_INIT;
+		rt_strbuf_adds(&sql, "SELECT revision, direction, statements, done FROM ");
+		rt_table_name(d, schema, name, &sql);
+		d->query(c, sql.buf, partial_row, ctx, &e);
+		rt_strbuf_release(&sql);
+	}
+	rt_error_clear(&e);
+	free(name);
+}
+
 /*
  * See retort.h.  Connects read-only, so nothing is created; a database
  * that does not exist yet is an empty state, not an error.
@@ -182,18 +257,107 @@ int rt_read_state(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 int rt_current_into(rt_ctx *ctx, rt_state *st, rt_error *err)
 {
 	memset(st, 0, sizeof(*st));
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d)
 		return -1;
 	int missing;
 	rt_conn *c = d->connect(ctx->cfg, 1, &missing, err);
 	if (!c)
 		return missing ? 0 : -1;
-	int rc = rt_read_state(ctx, d, c, 0, st, err);
+	int rc = rt_read_state(ctx, c, 0, st, err);
+	if (rc == 0)
+		partial_notice(ctx, c);
 	d->disconnect(c);
 	if (rc == 0)
 		rt_state_heads(ctx->graph, st, &st->heads);
 	return rc;
+}
+
+/* See ctx_internal.h.  NULL values are written as SQL NULL. */
+int rt_history_insert(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		      const rt_history_row *row, rt_error *err)
+{
+	const char *schema;
+	if (rt_tables_schema(d, c, ctx->cfg, &schema, err) < 0)
+		return -1;
+	char *history = rt_history_table(ctx->cfg);
+	strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
+	d->user_expr(c, &user);
+	rt_strbuf_adds(&sb, "INSERT INTO ");
+	rt_table_name(d, schema, history, &sb);
+	rt_strbuf_adds(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (");
+	const char *vals[] = { row->revision, row->direction, row->from, row->to, row->checksum };
+	for (size_t i = 0; i < 5; i++) {
+		if (vals[i])
+			d->literal(&sb, vals[i]);
+		else
+			rt_strbuf_adds(&sb, "NULL");
+		rt_strbuf_adds(&sb, ", ");
+	}
+	rt_strbuf_addf(&sb, "%s, NULL, %s, '" RETORT_VERSION "')", d->now_expr, user.buf);
+	int rc = d->exec(c, sb.buf, err);
+	rt_strbuf_release(&sb);
+	rt_strbuf_release(&user);
+	free(history);
+	return rc;
+}
+
+/*
+ * Query callback over history rows in id order: the last checksum
+ * recorded for a revision wins, so a revision applied again (or rehashed)
+ * is checked against its latest row.  Revisions no file defines are
+ * passed over.
+ */
+static int checksum_row(void *ud, int n, const char *const *v)
+{
+	rt_checksums *a = ud;
+	if (n < 3 || !v[0] || !v[1])
+		return 0;
+	int r = rt_graph_find(a->g, v[0]);
+	if (r < 0)
+		return 0;
+	free(a->sums[r]);
+	free(a->when[r]);
+	a->sums[r] = rt_xstrdup(v[1]);
+	a->when[r] = rt_xstrdup_or_null(v[2]);
+	return 0;
+}
+
+/* See ctx_internal.h. */
+int rt_read_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		      rt_checksums *out, rt_error *err)
+{
+	const rt_graph *g = ctx->graph;
+	memset(out, 0, sizeof(*out));
+	out->g = g;
+	out->sums = rt_xcalloc(g->nrevs + 1, sizeof(char *));
+	out->when = rt_xcalloc(g->nrevs + 1, sizeof(char *));
+	char *history = rt_history_table(ctx->cfg);
+	const char *schema;
+	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, history, &out->exists, err);
+	if (rc == 0 && out->exists) {
+		strbuf sql = STRBUF_INIT;
+		rt_strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
+		rt_table_name(d, schema, history, &sql);
+		rt_strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp', 'rehash') ORDER BY id");
+		rc = d->query(c, sql.buf, checksum_row, out, err);
+		rt_strbuf_release(&sql);
+	}
+	free(history);
+	return rc;
+}
+
+void rt_checksums_free(rt_checksums *a)
+{
+	for (size_t i = 0; a->g && i < a->g->nrevs; i++) {
+		free(a->sums[i]);
+		free(a->when[i]);
+	}
+	free(a->sums);
+	free(a->when);
+	memset(a, 0, sizeof(*a));
 }
 
 /* Is this line a lint suppression comment ("-- retort:lint-ignore ...")? */

@@ -89,6 +89,18 @@ void rt_strlist_pushn(rt_strlist *l, const char *s, size_t n)
 	l->v[l->n++] = rt_xstrndup(s, n);
 }
 
+/* See internal.h. */
+void rt_strlist_pushf(rt_strlist *l, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	rt_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	rt_strlist_push(l, sb.buf);
+	rt_strbuf_release(&sb);
+}
+
 void rt_strlist_push(rt_strlist *l, const char *s)
 {
 	rt_strlist_pushn(l, s, strlen(s));

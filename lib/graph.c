@@ -15,6 +15,7 @@
 #include "util/strmap.h"
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <string.h>
 #include <unistd.h>
@@ -183,12 +184,15 @@ static void link_dependencies(rt_graph *g, rt_errlist *errs)
 
 /*
  * Children from parents.  A revision that lists the same parent twice is
- * one child of it, so a branch point is not made up.
+ * one child of it, so a branch point is not made up; a squash standing
+ * beside the chain it replaces is no child at all (see Squashes below).
  */
 static void link_children(rt_graph *g)
 {
 	for (size_t i = 0; i < g->nrevs; i++) {
 		rt_revision *r = g->revs[i];
+		if (r->squash_last >= 0)
+			continue; /* a squash beside its chain makes no branch point */
 		for (int j = 0; j < r->nparents; j++) {
 			rt_revision *p = g->revs[r->parents[j]];
 			int dup = 0;
@@ -324,8 +328,14 @@ void rt_graph_dfs_order(const rt_graph *g, const int *roots, size_t nroots,
 static void compute_order(rt_graph *g)
 {
 	size_t n = g->nrevs;
+	int *beside = rt_xmalloc((n ? n : 1) * sizeof(int));
+	size_t nbeside = 0;
 	for (size_t i = 0; i < n; i++) {
 		rt_revision *r = g->revs[i];
+		if (r->squash_last >= 0) { /* beside its chain: neither head nor base */
+			beside[nbeside++] = (int)i;
+			continue;
+		}
 		if (!r->nchildren) {
 			g->heads = rt_xrealloc(g->heads, (g->nheads + 1) * sizeof(int));
 			g->heads[g->nheads++] = (int)i;
@@ -339,6 +349,8 @@ static void compute_order(rt_graph *g)
 	g->order = rt_xmalloc((n ? n : 1) * sizeof(int));
 	size_t nout = 0;
 	rt_graph_dfs_order(g, g->heads, g->nheads, visited, g->order, &nout);
+	rt_graph_dfs_order(g, beside, nbeside, visited, g->order, &nout);
+	free(beside);
 	for (size_t i = 0; i < nout; i++)
 		g->revs[g->order[i]]->order = (int)i;
 	free(visited);
@@ -411,17 +423,27 @@ rt_graph *rt_graph_build(rt_revision **revs, size_t n, rt_error *err)
 	g->nrevs = n;
 	rt_strmap_init(&ix->ids, n);
 	rt_strmap_init(&ix->labels, 8);
+	rt_strmap_init(&ix->replaced, 8);
+	for (size_t i = 0; i < n; i++) {
+		revs[i]->squash_last = revs[i]->squashed_by = -1;
+		revs[i]->version_id = revs[i]->id;
+	}
 	rt_errlist errs = { 0 };
 	index_names(g, &errs);
+	if (!errs.n)
+		rt_graph_link_squashes(g, &errs);
 	if (!errs.n) {
 		link_parents(g, &errs);
 		link_dependencies(g, &errs);
+	}
+	if (!errs.n) {
+		link_children(g);
+		rt_graph_check_squashes(g, &errs);
 	}
 	if (rt_errlist_finish(&errs, err) < 0) {
 		rt_graph_free(g);
 		return NULL;
 	}
-	link_children(g);
 	if (check_cycles(g, err) < 0) {
 		rt_graph_free(g);
 		return NULL;
@@ -576,6 +598,7 @@ void rt_graph_free(rt_graph *g)
 	if (ix) {
 		rt_strmap_free(&ix->ids);
 		rt_strmap_free(&ix->labels);
+		rt_strmap_free(&ix->replaced);
 		free(ix);
 	}
 	free(g);
@@ -649,5 +672,127 @@ void rt_revset_join(strbuf *sb, const rt_graph *g, const rt_revset *s,
 		if (i)
 			rt_strbuf_adds(sb, sep);
 		rt_strbuf_adds(sb, g->revs[s->v[i]]->id);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Squashes                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A squash S ("-- Replaces: r1, ..., rk", docs/revisions.md) beside its
+ * chain is neither head nor base nor anyone's child, and is recorded as
+ * rk (version_id); once the chain's files are gone it is an ordinary
+ * revision that also answers to rk's id.  Plans: rt_plan_use_squashes.
+ */
+
+/* See internal.h: the squash whose Replaces lists id (files gone), or -1. */
+int rt_graph_replaced_by(const rt_graph *g, const char *id)
+{
+	return rt_strmap_get(&((graph_index *)g->index)->replaced, id);
+}
+
+/*
+ * See graph_internal.h.  Before parents are linked, so that rk's children
+ * find S by rk's id when the replaced files are gone.
+ */
+void rt_graph_link_squashes(rt_graph *g, rt_errlist *errs)
+{
+	graph_index *ix = g->index;
+	rt_error e = { 0 };
+	for (size_t i = 0; i < g->nrevs; i++) {
+		rt_revision *s = g->revs[i];
+		size_t k = s->replaces.n, present = 0;
+		if (!k)
+			continue;
+		for (size_t j = 0; j < k; j++)
+			present += rt_graph_find(g, s->replaces.v[j]) >= 0;
+		if (present && present < k) {
+			strbuf gone = STRBUF_INIT;
+			for (size_t j = 0; j < k; j++)
+				if (rt_graph_find(g, s->replaces.v[j]) < 0)
+					rt_strbuf_addf(&gone, "%s%s", gone.len ? ", " : "", s->replaces.v[j]);
+			rt_fail_at(&e, RT_EGRAPH, s->path, s->line_replaces,
+				   "squash %s replaces %zu revisions, but only %zu of their files are here (gone: %s)",
+				   s->id, k, present, gone.buf);
+			rt_hint(&e, "delete the replaced files all together once no database needs them (retort verify says), or restore the missing ones");
+			rt_strbuf_release(&gone);
+			rt_errlist_add(errs, &e);
+			continue;
+		}
+		s->version_id = s->replaces.v[k - 1];
+		if (present) {
+			s->squash_last = rt_graph_find(g, s->replaces.v[k - 1]);
+			for (size_t j = 0; j < k; j++) {
+				rt_revision *r = g->revs[rt_graph_find(g, s->replaces.v[j])];
+				if (r->squashed_by >= 0) {
+					rt_fail_at(&e, RT_EGRAPH, s->path, s->line_replaces,
+						   "revision %s is replaced by two squashes: %s and %s",
+						   r->id, g->revs[r->squashed_by]->id, s->id);
+					rt_errlist_add(errs, &e);
+					continue;
+				}
+				r->squashed_by = (int)i;
+			}
+			continue;
+		}
+		/* the files are gone: S answers to rk's id, and the others name S */
+		rt_strmap_put(&ix->ids, s->replaces.v[k - 1], (int)i);
+		for (size_t j = 0; j < k; j++)
+			rt_strmap_put(&ix->replaced, s->replaces.v[j], (int)i);
+	}
+}
+
+static void chain_error(rt_errlist *errs, const rt_revision *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* One problem of a squash's chain (printf-style), naming the squash and what to do. */
+static void chain_error(rt_errlist *errs, const rt_revision *s, const char *fmt, ...)
+{
+	rt_error e = { 0 };
+	strbuf m = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	rt_strbuf_vaddf(&m, fmt, ap);
+	va_end(ap);
+	rt_fail_at(&e, RT_EGRAPH, s->path, s->line_replaces, "squash %s: %s", s->id, m.buf);
+	rt_hint(&e, "a squash replaces a linear chain, oldest first, and revises what its first revision revises");
+	rt_strbuf_release(&m);
+	rt_errlist_add(errs, &e);
+}
+
+/*
+ * See graph_internal.h.  A squash beside its chain: the chain is linear
+ * (each revision the only child of the one before, nothing but the last
+ * depended on), S revises what r1 revises, and nothing revises S.
+ */
+void rt_graph_check_squashes(rt_graph *g, rt_errlist *errs)
+{
+	for (size_t i = 0; i < g->nrevs; i++) {
+		const rt_revision *s = g->revs[i];
+		if (s->squash_last < 0)
+			continue;
+		size_t k = s->replaces.n;
+		if (s->nchildren)
+			chain_error(errs, s, "%s revises it; revisions after a squash revise its last replaced revision, %s",
+				    g->revs[s->children[0]]->id, g->revs[s->squash_last]->id);
+		const rt_revision *first = g->revs[rt_graph_find(g, s->replaces.v[0])];
+		int same = first->nparents == s->nparents;
+		for (int j = 0; same && j < s->nparents; j++)
+			same = first->parents[j] == s->parents[j];
+		if (!same)
+			chain_error(errs, s, "it must revise what %s revises", first->id);
+		for (size_t j = 0; j < k; j++) {
+			const rt_revision *r = g->revs[rt_graph_find(g, s->replaces.v[j])];
+			if (j + 1 < k) {
+				const char *next = s->replaces.v[j + 1];
+				if (r->nchildren != 1 || strcmp(g->revs[r->children[0]]->id, next))
+					chain_error(errs, s, "%s is not followed by %s alone (a branch point, or not in this order)",
+						    r->id, next);
+				if (r->ndependants)
+					chain_error(errs, s, "a revision depends on %s, which is inside the chain", r->id);
+			}
+			if (j > 0 && r->nparents != 1)
+				chain_error(errs, s, "%s is a merge point", r->id);
+		}
 	}
 }

@@ -9,9 +9,19 @@
 #include "util/strmap.h"
 
 typedef struct graph_index {
-	strmap ids;    /* revision id -> index */
+	strmap ids;    /* revision id -> index (also a squash under its last replaced id, files gone) */
 	strmap labels; /* label name -> index into rt_graph.labels */
+	strmap replaced; /* id a squash replaced whose file is gone -> the squash */
 } graph_index;
+
+/*
+ * Squashes (graph.c and plan.c).  link: before parents are linked, mark the
+ * squashes beside their chain and let the others answer to their last
+ * replaced id; check: once children are linked, that each chain is linear.
+ */
+struct rt_errlist;
+void rt_graph_link_squashes(rt_graph *g, struct rt_errlist *errs);
+void rt_graph_check_squashes(rt_graph *g, struct rt_errlist *errs);
 
 /* Index into g->labels of a branch label, or -1. */
 int rt_graph_find_label(const rt_graph *g, const char *name);

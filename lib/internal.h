@@ -22,6 +22,9 @@ void rt_hint(rt_error *err, const char *fmt, ...)
 void rt_fix_with(rt_error *err, rt_fix fix, const char *arg);
 
 void rt_strlist_push(rt_strlist *l, const char *s);
+/* Push a printf-style line. */
+void rt_strlist_pushf(rt_strlist *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void rt_strlist_pushn(rt_strlist *l, const char *s, size_t n);
 void rt_strlist_free(rt_strlist *l);
 int rt_strlist_has(const rt_strlist *l, const char *s);
@@ -33,6 +36,39 @@ void rt_revset_join(strbuf *sb, const rt_graph *g, const rt_revset *s,
 		    const char *sep);
 
 
+
+/*
+ * Mark (in a bitmap over g->revs) the revisions that identifiers and
+ * ranges "A:B" name, or every revision when n == 0 (lint, test).  No
+ * database is read, so current, +N and -N fail.
+ */
+int rt_select_revisions(const rt_graph *g, const char *const *idents, size_t n,
+			unsigned char *mark, rt_error *err);
+
+/*
+ * A plan of one step reverting rev alone, which must be applied with
+ * nothing applied needing it (retort test reverts each revision right
+ * after applying it).
+ */
+int rt_plan_downgrade_one(const rt_graph *g, const rt_state *st, int rev,
+			  rt_plan *plan, rt_error *err);
+
+/*
+ * Squashes (graph.c and plan.c): the squash whose Replaces lists id when the
+ * replaced files are gone, else -1; and, in a plan, the steps of a whole
+ * replaced chain turned into the squash's one step (upgrade and downgrade
+ * plans call it).
+ */
+int rt_graph_replaced_by(const rt_graph *g, const char *id);
+void rt_plan_use_squashes(const rt_graph *g, rt_plan *plan);
+/* Free one step's version changes and id lists (plan.c). */
+void rt_step_free(rt_step *s);
+/* A squash beside its chain named as a target means the state it leaves: its last replaced revision. */
+void rt_target_unsquash(const rt_graph *g, rt_revset *revs);
+
+/* verify's squashes check (squash_verify.c): whether there is one to make, and making it. */
+int rt_verify_has_squashes(const rt_graph *g);
+void rt_verify_squashes(rt_ctx *ctx, rt_verify_check *c);
 
 /*
  * Replace in text every secret of url (those rt_url_mask hides, as written,

@@ -29,13 +29,13 @@ static void list_seeds(const rt_config *cfg, strbuf *sb)
 	rt_strlist_free(&names);
 }
 
-/* Run one seed's text: placeholders, the dialect's splitter, one transaction. */
-static int run_seed(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, const rt_config *cfg,
-		    const char *path, const char *text, size_t len, rt_error *err)
+/* See ctx_internal.h: placeholders, the dialect's splitter, one transaction. */
+int rt_seed_run(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, const rt_config *cfg,
+		const char *path, const char *text, size_t len, rt_error *err)
 {
 	strbuf sql = STRBUF_INIT;
 	rt_stmtlist stmts = { 0 };
-	int rc = rt_placeholders_apply(cfg, text, len, d->name, path, 1, &sql, err);
+	int rc = rt_placeholders_apply(cfg, text, len, d->lex, path, 1, &sql, err);
 	if (rc == 0)
 		rt_run_placeholder_warnings(ctx, cfg, d, text, len, path, 1);
 	if (rc == 0)
@@ -56,28 +56,23 @@ static int run_seed(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, const rt_confi
 }
 
 /*
- * See retort.h.  Under the migration lock, so a seed never runs alongside
- * a migration of the same database.  A name with '/' is refused: seeds
- * come from seed_location only.
+ * See ctx_internal.h.  A name with '/' is refused: seeds come from
+ * seed_location only (or, for an embedded project, from what it embeds).
  */
-int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
+int rt_seed_read(const rt_ctx *ctx, const rt_config *cfg, const char *name, char **path_out,
+		 char **text_out, size_t *len_out, rt_error *err)
 {
-	const rt_config *cfg = ctx->cfg;
 	if (!*name || strchr(name, '/'))
 		return rt_fail(err, RT_EUSAGE, "'%s' is not a seed name", name);
 	const rt_embedded_file *emb = ctx->embedded ? rt_embedded_seed(ctx->embedded, name) : NULL;
 	char *file = rt_xasprintf("%s.sql", name);
 	char *path = emb ? rt_xstrdup(emb->path) : rt_fs_join(cfg->seed_location, file);
 	free(file);
-	int rc = -1;
 	char *text = NULL;
 	size_t len = 0;
-	const rt_dialect *d = rt_dialect_for_config(cfg, err);
-	if (!d)
-		goto out;
 	if (ctx->embedded && !emb) {
 		rt_fail(err, RT_EUSAGE, "no seed named '%s' is embedded", name);
-		goto out;
+		goto fail;
 	}
 	if (!emb && !rt_fs_exists(path)) {
 		strbuf have = STRBUF_INIT;
@@ -85,25 +80,45 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 		rt_fail_at(err, RT_EUSAGE, path, 0, "no seed named '%s'", name);
 		rt_hint(err, have.len ? "seeds here: %s" : "seeds are files NAME.sql in %s", have.len ? have.buf : cfg->seed_location);
 		rt_strbuf_release(&have);
-		goto out;
+		goto fail;
 	}
 	if (emb) {
 		text = rt_xstrndup(emb->data, emb->len);
 		len = emb->len;
 	} else if (rt_fs_read_file(path, &text, &len, err) < 0) {
-		goto out;
+		goto fail;
 	}
-	int missing;
+	*path_out = path;
+	*text_out = text;
+	*len_out = len;
+	return 0;
+fail:
+	free(path);
+	return -1;
+}
+
+/*
+ * See retort.h.  Under the migration lock, so a seed never runs alongside
+ * a migration of the same database.
+ */
+int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
+{
+	const rt_config *cfg = ctx->cfg;
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
+	char *path, *text;
+	size_t len;
+	if (!d || rt_seed_read(ctx, cfg, name, &path, &text, &len, err) < 0)
+		return -1;
+	int missing, rc = -1;
 	rt_conn *c = d->connect(cfg, 0, &missing, err);
-	if (!c)
-		goto out;
-	rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
-	if (rc == 0) {
-		rc = run_seed(ctx, d, c, cfg, path, text, len, err);
-		d->unlock(c);
+	if (c) {
+		rc = d->lock(c, cfg, ctx->on_event, ctx->event_ud, err);
+		if (rc == 0) {
+			rc = rt_seed_run(ctx, d, c, cfg, path, text, len, err);
+			d->unlock(c);
+		}
+		d->disconnect(c);
 	}
-	d->disconnect(c);
-out:
 	free(text);
 	free(path);
 	return rc;
@@ -139,27 +154,20 @@ static int downgrades_complete(const rt_graph *g, const rt_state *st)
 }
 
 /* A row in the history table saying the database was wiped (when there is one). */
-static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *err)
+static int record_reset(rt_ctx *ctx, rt_conn *c, rt_error *err)
 {
+	const rt_dialect *d = rt_conn_dialect(c);
 	char *history = rt_history_table(ctx->cfg);
 	int exists = 0;
 	const char *schema;
 	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
 	if (rc == 0)
 		rc = d->table_exists(c, schema, history, &exists, err);
-	if (rc == 0 && exists) {
-		strbuf sb = STRBUF_INIT, user = STRBUF_INIT;
-		d->user_expr(c, &user);
-		rt_strbuf_adds(&sb, "INSERT INTO ");
-		rt_table_name(schema, history, &sb);
-		rt_strbuf_addf(&sb, " (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) "
-				 "VALUES (NULL, 'reset', NULL, '', NULL, %s, NULL, %s, '" RETORT_VERSION "')",
-			    d->now_expr, user.buf);
-		rc = d->exec(c, sb.buf, err);
-		rt_strbuf_release(&sb);
-		rt_strbuf_release(&user);
-	}
 	free(history);
+	if (rc == 0 && exists) {
+		rt_history_row row = { .direction = "reset", .to = "" };
+		rc = rt_history_insert(ctx, d, c, &row, err);
+	}
 	return rc;
 }
 
@@ -170,7 +178,7 @@ static int record_reset(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *
  */
 static int drop_everything(rt_ctx *ctx, rt_error *err)
 {
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d)
 		return -1;
 	int missing;
@@ -210,12 +218,12 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 	if (rc == 0 && exists) {
 		strbuf sb = STRBUF_INIT;
 		rt_strbuf_adds(&sb, "DELETE FROM ");
-		rt_table_name(schema, ctx->cfg->version_table, &sb);
+		rt_table_name(d, schema, ctx->cfg->version_table, &sb);
 		rc = d->exec(c, sb.buf, err);
 		rt_strbuf_release(&sb);
 	}
 	if (rc == 0)
-		rc = record_reset(ctx, d, c, err);
+		rc = record_reset(ctx, c, err);
 	if (rc == 0)
 		rc = d->commit(c, err);
 	else

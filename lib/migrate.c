@@ -1,13 +1,15 @@
 /*
- * migrate.c - upgrade, downgrade, stamp and create: check the request,
- * read where the database is (online, under the migration lock) or where
- * a FROM:TO range says it starts (offline, --sql), make the plan, and
- * hand it to the runner (runner.c).
+ * migrate.c - upgrade, downgrade, stamp and create's stamp (create.c
+ * checks its schema first): check the request, read where the database is
+ * (online, under the migration lock) or where a FROM:TO range says it
+ * starts (offline, --sql), make the plan, and hand it to the runner
+ * (runner.c).
  */
+#include "migrate.h"
 #include "runner.h"
 #include "runs.h"
 #include "schema/model.h"
-#include "schema/source.h"
+#include "schema/load.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,11 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
-/* What the plan computes from (and what is committed): the state read, or the start of a range. */
-static void expected_from_state(run *r, const rt_state *st)
+/* See runner.h: the state read, or the start of a range. */
+void rt_run_start_state(run *r, const rt_state *st)
 {
+	rt_strlist_free(&r->expected);
+	rt_strlist_free(&r->committed);
 	for (size_t i = 0; i < st->rows.n; i++)
-		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->id);
+		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->version_id);
 	for (size_t i = 0; i < st->unknown.n; i++)
 		rt_strlist_push(&r->expected, st->unknown.v[i]);
 	for (size_t i = 0; i < r->expected.n; i++)
@@ -96,6 +100,7 @@ static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *er
 	return rc;
 }
 
+
 /*
  * Resolve the target(s) against the state (online: read under the lock)
  * and compute the plan; each target of a stamp is resolved on its own.
@@ -113,7 +118,8 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 		int rc = 0;
 		size_t done = 0;
 		for (; rc == 0 && done < q->ntargets; done++)
-			rc = rt_resolve_into(r->g, q->targets[done], st, &t[done], err);
+			if ((rc = rt_resolve_into(r->g, q->targets[done], st, &t[done], err)) == 0)
+				rt_target_unsquash(r->g, &t[done].revs);
 		if (rc == 0)
 			rc = rt_plan_stamp(r->g, st, t, q->ntargets, q->purge,
 					   plan, err);
@@ -122,9 +128,26 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 		free(t);
 		return rc;
 	}
+	const char *target = q->target;
+	if (r->ctx->partial == RT_PARTIAL_UNDO)
+		return 0; /* rt_progress_prepare makes the one step */
+	if (!target) { /* --resume or --partial alone: as far as the partial revision goes */
+		const rt_revision *pr = r->partial.rev >= 0 ? r->g->revs[r->partial.rev] : NULL;
+		if (!pr)
+			return rt_fail(err, RT_EUSAGE, "there is nothing to %s: no revision is partly applied",
+				       r->ctx->partial == RT_PARTIAL_RESUME ? "resume" : "undo");
+		if (q->dir == RT_UPGRADE)
+			target = pr->id;
+		else if (pr->nparents <= 1)
+			target = pr->nparents ? r->g->revs[pr->parents[0]]->id : "base";
+		else
+			return rt_fail(err, RT_EUSAGE, "%s is a merge point: say which revision the downgrade goes to",
+				       pr->id);
+	}
 	rt_target t;
-	if (rt_resolve_into(r->g, q->target, st, &t, err) < 0)
+	if (rt_resolve_into(r->g, target, st, &t, err) < 0)
 		return -1;
+	rt_target_unsquash(r->g, &t.revs);
 	int rc = q->dir == RT_UPGRADE ? rt_plan_upgrade(r->g, st, &t, plan, err)
 				      : rt_plan_downgrade(r->g, st, &t, plan, err);
 	rt_target_free(&t);
@@ -137,7 +160,7 @@ static int make_plan(run *r, const request *q, const rt_state *st,
  */
 static int check_direction(const request *q, rt_error *err)
 {
-	if (q->dir == RT_STAMP)
+	if (q->dir == RT_STAMP || !q->target)
 		return 0;
 	const char *at = strchr(q->target, '@');
 	const char *rel = at ? at + 1 : q->target;
@@ -159,11 +182,9 @@ static int check_direction(const request *q, rt_error *err)
  */
 static int precheck(run *r, const request *q, rt_error *err)
 {
-	if (q->last_run)
-		return 0;
 	if (check_direction(q, err) < 0)
 		return -1;
-	size_t n = q->dir == RT_STAMP ? q->ntargets : 1;
+	size_t n = q->dir == RT_STAMP ? q->ntargets : q->target ? 1 : 0;
 	for (size_t i = 0; i < n; i++) {
 		rt_target t;
 		rt_error e = { 0 };
@@ -207,31 +228,40 @@ static int check_empty(run *r, const rt_state *st, rt_error *err)
 }
 
 /*
- * The SQL names of the version and history tables: qualified with the
- * schema the connection finds them in (read once, before any migration
- * can change the search_path), offline with version_table_schema.
+ * See runner.h.  The SQL names of the version and history tables:
+ * qualified with the schema the connection finds them in (read once,
+ * before any migration can change the search_path), offline with
+ * version_table_schema.
  */
-static int table_names(run *r, rt_error *err)
+int rt_run_table_names(run *r, rt_error *err)
 {
 	const char *schema;
 	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0)
 		return -1;
-	rt_table_name(schema, r->cfg->version_table, &r->vt);
-	rt_table_name(schema, r->history, &r->ht);
+	rt_table_name(r->d, schema, r->cfg->version_table, &r->vt);
+	rt_table_name(r->d, schema, r->history, &r->ht);
+	char *progress = rt_progress_table(r->cfg);
+	rt_table_name(r->d, schema, progress, &r->pt);
+	free(progress);
 	return 0;
 }
 
 /*
- * Plan from the state read and carry the plan out.  A dry run (r->out set
+ * Plan from the state read and carry the plan out, a partly applied
+ * revision (progress.c) taken into account.  A dry run (r->out set
  * online) prints it from that state instead: the runner sees no
  * connection, as offline.
  */
 static int plan_and_run(run *r, const request *q, const rt_state *st, rt_error *err)
 {
 	r->version_ready = st->exists;
-	expected_from_state(r, st);
+	rt_run_start_state(r, st);
 	rt_plan plan = { 0 };
-	int rc = make_plan(r, q, st, &plan, err);
+	int rc = r->conn ? rt_progress_read(r, err) : 0;
+	if (rc == 0)
+		rc = make_plan(r, q, st, &plan, err);
+	if (rc == 0 && r->conn)
+		rc = rt_progress_prepare(r, &plan, err);
 	if (rc == 0) {
 		rt_conn *c = r->conn;
 		if (r->out)
@@ -274,10 +304,10 @@ static int locked_run(run *r, const request *q, rt_error *err)
 			    r->ctx->event_ud, err);
 	int locked = rc == 0;
 	if (rc == 0)
-		rc = table_names(r, err);
+		rc = rt_run_table_names(r, err);
 	if (rc == 0) {
 		rt_state st;
-		rc = rt_read_state(r->ctx, r->d, r->conn, 0, &st, err);
+		rc = rt_read_state(r->ctx, r->conn, 0, &st, err);
 		int read = rc == 0;
 		if (rc == 0 && r->run_id)
 			rc = check_run_id_column(r, err);
@@ -343,7 +373,7 @@ static int online(run *r, const request *q, rt_error *err)
 			return rehearse_on_scratch(r, q, err);
 		rt_state st;
 		memset(&st, 0, sizeof(st));
-		table_names(r, err); /* unconnected: from the configuration */
+		rt_run_table_names(r, err); /* unconnected: from the configuration */
 		return plan_and_run(r, q, &st, err);
 	}
 	if (!r->conn)
@@ -362,6 +392,7 @@ static int offline_start(run *r, const char *from, rt_state *st, rt_error *err)
 		rt_target t;
 		rc = rt_resolve_into(r->g, tok, NULL, &t, err);
 		if (rc == 0) {
+			rt_target_unsquash(r->g, &t.revs);
 			for (size_t i = 0; i < t.revs.n; i++)
 				rt_revset_add(&st->rows, t.revs.v[i]);
 			rt_target_free(&t);
@@ -392,7 +423,7 @@ static int offline(run *r, const request *q, rt_error *err)
 	char *from = NULL, *to = NULL;
 	rt_state st;
 	memset(&st, 0, sizeof(st));
-	table_names(r, err); /* offline: from the configuration, cannot fail */
+	rt_run_table_names(r, err); /* offline: from the configuration, cannot fail */
 	if (!colon && q->dir == RT_DOWNGRADE) {
 		rt_fail(err, RT_EUSAGE, "an offline downgrade needs a range FROM:TO");
 		rt_hint(err, "offline, the database's revision is not read: say where it starts, e.g. head:-1");
@@ -419,7 +450,7 @@ static int offline(run *r, const request *q, rt_error *err)
 			local.target = to;
 	}
 	if (rc == 0) {
-		expected_from_state(r, &st);
+		rt_run_start_state(r, &st);
 		rt_plan plan = { 0 };
 		rc = make_plan(r, &local, &st, &plan, err);
 		if (rc == 0)
@@ -432,11 +463,6 @@ static int offline(run *r, const request *q, rt_error *err)
 	return rc;
 }
 
-/*
- * What upgrade, downgrade, stamp and create share: the dialect and table
- * names, then offline (session settings printed first, FROM:TO allowed)
- * or online (ranges refused: the database says where the run starts).
- */
 /* rt_ctx_backup_first: a backup before anything changes, now that something will. */
 static int backup_first(run *r, rt_error *err)
 {
@@ -474,23 +500,36 @@ static char *new_run_id(void)
 	return rt_xstrdup(buf);
 }
 
+/*
+ * What upgrade, downgrade, stamp and create share: the dialect and table
+ * names, then offline (session settings printed first, FROM:TO allowed)
+ * or online (ranges refused: the database says where the run starts).
+ */
 static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 {
-	run r = { .ctx = ctx, .cfg = ctx->cfg, .g = ctx->graph,
-		  .create_sql = q->create_sql, .dir = q->dir,
-		  .before_first = ctx->backup_first ? backup_first : NULL };
-	r.d = rt_dialect_for_config(ctx->cfg, err);
-	if (!r.d)
+	run r;
+	if (rt_run_init(&r, ctx, q->dir, err) < 0)
 		return -1;
-	r.history = rt_history_table(ctx->cfg);
-	int rc;
+	r.create_sql = q->create_sql;
+	r.before_first = ctx->backup_first ? backup_first : NULL;
 	r.out = ctx->out ? ctx->out : ctx->dry_out;
 	r.out_ud = ctx->out ? ctx->out_ud : ctx->dry_ud;
 	r.rehearse = !ctx->out && ctx->rehearse;
 	if (!r.out)
 		r.run_id = new_run_id();
+	int rc;
 	if (r.rehearse && ctx->dry_out) {
 		rc = rt_fail(err, RT_EUSAGE, "a run is either a dry run or a rehearsal, not both");
+	} else if (ctx->partial != RT_PARTIAL_REFUSE && (r.out || r.rehearse || q->dir == RT_STAMP)) {
+		rc = rt_fail(err, RT_EUSAGE, "--resume and --partial read how far a revision got from the database: %s",
+			     ctx->out ? "they cannot be used with --sql" : ctx->dry_out ? "they cannot be used with a dry run"
+			     : r.rehearse ? "they cannot be rehearsed" : "stamp takes neither");
+	} else if (r.rehearse && r.d->ddl_commits) {
+		rc = rt_fail(err, RT_EUSAGE, "%s commits each DDL statement as it runs, so a run cannot be rehearsed in one transaction and rolled back",
+			     r.d->name);
+		rt_hint(err, "a dry run prints the plan and its SQL from the database's real state");
+	} else if (!q->target && !q->last_run && q->dir != RT_STAMP && ctx->partial == RT_PARTIAL_REFUSE) {
+		rc = rt_fail(err, RT_EUSAGE, "a target revision is needed");
 	} else if (ctx->out) {
 		rc = offline(&r, q, err);
 	} else {
@@ -506,15 +545,43 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 			rc = online(&r, q, err);
 		}
 	}
-	rt_strlist_free(&r.expected);
-	rt_strlist_free(&r.committed);
-	rt_strlist_free(&r.session);
-	free(r.history);
-	free(r.run_id);
-	rt_strbuf_release(&r.vt);
-	rt_strbuf_release(&r.ht);
-	rt_strbuf_release(&r.user);
+	rt_run_release(&r);
 	return rc;
+}
+
+/* See runner.h. */
+int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->ctx = ctx;
+	r->cfg = ctx->cfg;
+	r->g = ctx->graph;
+	r->dir = dir;
+	r->partial.rev = -1;
+	r->resume_rev = -1;
+	r->undo_rev = -1;
+	r->failed_own = r->failed_applied = -1;
+	r->out = ctx->out; /* a dry run's printing replaces it (execute) */
+	r->out_ud = ctx->out_ud;
+	r->d = rt_ctx_dialect(ctx, err);
+	if (!r->d)
+		return -1;
+	r->history = rt_history_table(ctx->cfg);
+	return 0;
+}
+
+void rt_run_release(run *r)
+{
+	rt_strlist_free(&r->expected);
+	rt_strlist_free(&r->committed);
+	rt_strlist_free(&r->session);
+	free(r->history);
+	free(r->run_id);
+	rt_strbuf_release(&r->vt);
+	rt_strbuf_release(&r->ht);
+	rt_strbuf_release(&r->pt);
+	rt_strbuf_release(&r->user);
+	rt_progress_free(&r->partial);
 }
 
 int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)
@@ -542,50 +609,15 @@ int rt_downgrade_last_run(rt_ctx *ctx, rt_error *err)
 }
 
 /*
- * See retort.h.  First the declared schema must equal what the migrations
- * build at the heads, since stamping the heads claims exactly that; then,
- * under the lock, the same schema text is loaded and the heads stamped in
- * one transaction (a stamp request with create_sql).  The schema is read
- * once (schema_command runs once), so what was checked is what is loaded.
+ * See migrate.h: under the lock, the declared schema dc is loaded and the
+ * heads stamped in one transaction (a stamp request with create_sql).
  */
-int rt_create(rt_ctx *ctx, rt_error *err)
+int rt_create_stamp(rt_ctx *ctx, const rt_declared *dc, rt_error *err)
 {
-	if (ctx->out || ctx->dry_out || ctx->rehearse)
-		return rt_fail(err, RT_EUSAGE, "create has no offline form, dry run or rehearsal; the declared schema itself is the SQL");
-	const rt_dialect *dl = rt_dialect_for_config(ctx->cfg, err);
-	rt_declared dc;
-	if (!dl || rt_declared_read(ctx, dl, &dc, err) < 0)
-		return -1;
-	/* Stamping the heads claims the database is what the migrations build. */
-	ctx->declared = &dc;
-	rt_diff d;
-	int rc = rt_schema_diff_into(ctx, "migrations", "schema", &d, err);
-	ctx->declared = NULL;
-	int diffed = rc == 0;
-	size_t n = diffed ? d.changes.n : 0;
-	if (n) {
-		strbuf sb = STRBUF_INIT;
-		for (size_t i = 0; i < n && i < 5; i++)
-			rt_strbuf_addf(&sb, "\n  %s", d.changes.v[i]);
-		if (n > 5)
-			rt_strbuf_addf(&sb, "\n  ... (%zu in all)", n);
-		rc = rt_fail(err, RT_EFAIL,
-			"the declared schema and the migrations at the heads differ, so stamping the heads would be untrue:%s",
-			sb.buf);
-		rt_hint(err, "write the missing migration from the declared schema, or fix the declared schema");
-		rt_fix_with(err, RT_FIX_AUTOGENERATE, NULL);
-		rt_strbuf_release(&sb);
-	}
-	if (diffed)
-		rt_diff_free(&d);
-	if (rc == 0) {
-		static const char *const heads[] = { "heads" };
-		request q = { .dir = RT_STAMP, .targets = heads, .ntargets = 1,
-			      .create_sql = &dc };
-		rc = execute(ctx, &q, err);
-	}
-	rt_declared_free(&dc);
-	return rc;
+	static const char *const heads[] = { "heads" };
+	request q = { .dir = RT_STAMP, .targets = heads, .ntargets = 1,
+		      .create_sql = dc };
+	return execute(ctx, &q, err);
 }
 
 /*

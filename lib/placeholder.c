@@ -2,17 +2,19 @@
  * placeholder.c - replace ${name} in migration SQL (see placeholder.h).
  *
  * A small scanner finds the regions where a placeholder must not be
- * touched, by the lexical rules of the dialect: '...' strings, "..."
- * identifiers, -- and block comments everywhere; on PostgreSQL also
- * E'...' strings with backslash escapes, nested block comments and
- * $tag$...$tag$ bodies; on SQLite [...] and `...` identifiers, and block
- * comments that end at the first star-slash (they do not nest there).  A ${ cannot
- * start a dollar-quote tag (tags are identifiers), so the two never
- * collide.
+ * touched, by the lexical rules the dialect gives (rt_lexrules): '...'
+ * strings, "..." identifiers, -- and block comments everywhere; on
+ * PostgreSQL also E'...' strings with backslash escapes, nested block
+ * comments and $tag$...$tag$ bodies; on SQLite [...] and `...`
+ * identifiers, and block comments that end at the first star-slash (they
+ * do not nest there); on MySQL `...` identifiers, # comments, and
+ * backslash escapes in every string.  A ${ cannot start a dollar-quote
+ * tag (tags are identifiers), so the two never collide.
  *
  * ${name} pastes the value as SQL text; ${name:literal} and ${name:ident}
- * quote it as a string literal or an identifier, so a value can never
- * end the quotes around it.  A placeholder inside a protected region is
+ * quote it as a string literal or an identifier, the dialect's way
+ * (rt_lexrules.quote_literal, quote_ident), so a value can never end the
+ * quotes around it.  A placeholder inside a protected region is
  * left alone, and reported when its name has a value (a mistake, most
  * likely: '${tenant}' is the text ${tenant}, not the tenant).
  */
@@ -44,14 +46,14 @@ static size_t skip_quoted(const char *s, size_t len, size_t i, char q,
 
 /*
  * End of the block comment at s[i]: nested ones counted as PostgreSQL
- * counts them, or (SQLite) at the first star-slash.  An unterminated one
- * runs to the end.
+ * counts them, or (elsewhere) at the first star-slash.  An unterminated
+ * one runs to the end.
  */
-static size_t skip_block_comment(const char *s, size_t len, size_t i, int pg)
+static size_t skip_block_comment(const char *s, size_t len, size_t i, int nested)
 {
 	int depth = 0;
 	while (i < len) {
-		if (i + 1 < len && s[i] == '/' && s[i + 1] == '*' && (pg || !depth)) {
+		if (i + 1 < len && s[i] == '/' && s[i + 1] == '*' && (nested || !depth)) {
 			depth++;
 			i += 2;
 		} else if (i + 1 < len && s[i] == '*' && s[i + 1] == '/') {
@@ -92,31 +94,41 @@ static size_t skip_dollar(const char *s, size_t len, size_t i)
 	return len;
 }
 
+/* Length of the line comment at s[i] (up to the newline). */
+static size_t line_comment(const char *s, size_t len, size_t i)
+{
+	const char *nl = memchr(s + i, '\n', len - i);
+	return (nl ? (size_t)(nl - s) : len) - i;
+}
+
 /*
  * Length of the region at s[i] that must be copied untouched (0: none),
- * by PostgreSQL's lexical rules (pg) or SQLite's.
+ * by the dialect's lexical rules.
  */
-static size_t protected_region(const char *s, size_t len, size_t i, int pg)
+static size_t protected_region(const char *s, size_t len, size_t i,
+			       const rt_lexrules *lx)
 {
 	char c = s[i];
 	if (c == '\'') {
-		int esc = pg && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
-			  (i < 2 || !(pg_ident_char(s[i - 2]) || s[i - 2] == '$'));
+		int esc = lx->backslash_strings ||
+			  (lx->e_strings && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+			   (i < 2 || !(pg_ident_char(s[i - 2]) || s[i - 2] == '$')));
 		return skip_quoted(s, len, i, '\'', esc) - i;
 	}
-	if (c == '"' || (c == '`' && !pg))
-		return skip_quoted(s, len, i, c, 0) - i;
-	if (c == '[' && !pg) {
+	if (c == '"' || (c == '`' && lx->backticks))
+		return skip_quoted(s, len, i, c, c == '"' && lx->backslash_strings) - i;
+	if (c == '[' && lx->brackets) {
 		const char *end = memchr(s + i, ']', len - i);
 		return (end ? (size_t)(end - s) + 1 : len) - i;
 	}
-	if (c == '-' && i + 1 < len && s[i + 1] == '-') {
-		const char *nl = memchr(s + i, '\n', len - i);
-		return (nl ? (size_t)(nl - s) : len) - i;
-	}
+	if (c == '-' && i + 1 < len && s[i + 1] == '-' &&
+	    (!lx->dash_space || i + 2 >= len || isspace((unsigned char)s[i + 2])))
+		return line_comment(s, len, i);
+	if (c == '#' && lx->hash_comments)
+		return line_comment(s, len, i);
 	if (c == '/' && i + 1 < len && s[i + 1] == '*')
-		return skip_block_comment(s, len, i, pg) - i;
-	if (c == '$' && pg) {
+		return skip_block_comment(s, len, i, lx->nested_comments) - i;
+	if (c == '$' && lx->dollar_quotes) {
 		size_t end = skip_dollar(s, len, i);
 		return end ? end - i : 0;
 	}
@@ -124,22 +136,21 @@ static size_t protected_region(const char *s, size_t len, size_t i, int pg)
 }
 
 /*
- * See placeholder.h.  Comments start with - or /, everything else that
+ * See placeholder.h.  Comments start with -, / or #, everything else that
  * protected_region takes whole is quoted; code runs up to the next
  * region that is not.
  */
-size_t rt_sql_region(const char *sql, size_t len, size_t i, const char *dialect,
+size_t rt_sql_region(const char *sql, size_t len, size_t i, const rt_lexrules *lx,
 		     rt_sql_kind *kind)
 {
-	int pg = !strcmp(dialect, "postgresql");
-	size_t n = protected_region(sql, len, i, pg);
+	size_t n = protected_region(sql, len, i, lx);
 	if (n) {
-		*kind = sql[i] == '-' || sql[i] == '/' ? RT_SQL_COMMENT : RT_SQL_QUOTED;
+		*kind = sql[i] == '-' || sql[i] == '/' || sql[i] == '#' ? RT_SQL_COMMENT : RT_SQL_QUOTED;
 		return n;
 	}
 	*kind = RT_SQL_CODE;
 	size_t j = i + 1;
-	while (j < len && !protected_region(sql, len, j, pg))
+	while (j < len && !protected_region(sql, len, j, lx))
 		j++;
 	return j - i;
 }
@@ -200,12 +211,12 @@ static void read_placeholder(const char *sql, size_t len, size_t at, ph *p)
  * The next "${" at or after from outside the protected regions, read into
  * *p.  0 when there is none.
  */
-static int next_placeholder(const char *sql, size_t len, int pg, size_t from,
-			    ph *p)
+static int next_placeholder(const char *sql, size_t len, const rt_lexrules *lx,
+			    size_t from, ph *p)
 {
 	size_t i = from;
 	while (i < len) {
-		size_t skip = protected_region(sql, len, i, pg);
+		size_t skip = protected_region(sql, len, i, lx);
 		if (skip) {
 			i += skip;
 			continue;
@@ -220,50 +231,19 @@ static int next_placeholder(const char *sql, size_t len, int pg, size_t from,
 }
 
 /*
- * The value as a string literal the database reads back as exactly that
- * text: '...' with quotes doubled; on PostgreSQL a value holding a
- * backslash is written E'...' with backslashes doubled, which reads the
- * same whatever standard_conforming_strings says.
- */
-static void add_literal(strbuf *out, const char *val, int pg)
-{
-	int esc = pg && strchr(val, '\\');
-	rt_strbuf_adds(out, esc ? "E'" : "'");
-	for (const char *p = val; *p; p++) {
-		if (*p == '\'' || (esc && *p == '\\'))
-			rt_strbuf_addc(out, *p);
-		rt_strbuf_addc(out, *p);
-	}
-	rt_strbuf_addc(out, '\'');
-}
-
-/* The value as a "quoted identifier", double quotes doubled (both dialects). */
-static void add_ident(strbuf *out, const char *val)
-{
-	rt_strbuf_addc(out, '"');
-	for (const char *p = val; *p; p++) {
-		if (*p == '"')
-			rt_strbuf_addc(out, '"');
-		rt_strbuf_addc(out, *p);
-	}
-	rt_strbuf_addc(out, '"');
-}
-
-/*
  * See placeholder.h.  A name is a letter or _, then letters, digits, _, .
  * and -.  ${name} pastes the value in verbatim (SQL text, not a quoted
  * literal); ${name:literal} and ${name:ident} quote it.  On error out
  * holds part of the copy.
  */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
-			  const char *dialect, const char *file,
+			  const rt_lexrules *lx, const char *file,
 			  int first_line, strbuf *out, rt_error *err)
 {
-	int pg = !strcmp(dialect, "postgresql"); /* else SQLite's rules */
 	size_t from = 0, copied = 0;
 	ph p;
 	rt_strbuf_grow(out, len);
-	while (next_placeholder(sql, len, pg, from, &p)) {
+	while (next_placeholder(sql, len, lx, from, &p)) {
 		if (!p.close)
 			return rt_fail_at(err, RT_ESCRIPT, file, line_of(sql, p.at, first_line),
 					  "malformed placeholder: '${' must be followed by a name and '}'");
@@ -289,9 +269,9 @@ int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
 		free(name);
 		rt_strbuf_add(out, sql + copied, p.at - copied);
 		if (p.form == FORM_LITERAL)
-			add_literal(out, val, pg);
+			lx->quote_literal(out, val);
 		else if (p.form == FORM_IDENT)
-			add_ident(out, val);
+			lx->quote_ident(out, val);
 		else
 			rt_strbuf_adds(out, val);
 		from = copied = p.close + 1;
@@ -305,7 +285,7 @@ static const char *region_kind(const char *s, size_t i)
 {
 	switch (s[i]) {
 	case '\'': return "a string literal";
-	case '-': case '/': return "a comment";
+	case '-': case '/': case '#': return "a comment";
 	case '$': return "a dollar-quoted body";
 	default: return "a quoted identifier";
 	}
@@ -316,14 +296,13 @@ static const char *region_kind(const char *s, size_t i)
  * placeholders whose name has a value; one warning per placeholder.
  */
 void rt_placeholders_warnings(const rt_config *cfg, const char *sql, size_t len,
-			      const char *dialect, const char *file,
+			      const rt_lexrules *lx, const char *file,
 			      int first_line, rt_strlist *out)
 {
-	int pg = !strcmp(dialect, "postgresql");
 	int line = first_line;
 	size_t counted = 0; /* line is that of sql[counted] */
 	for (size_t i = 0; i < len;) {
-		size_t skip = protected_region(sql, len, i, pg);
+		size_t skip = protected_region(sql, len, i, lx);
 		if (!skip) {
 			i++;
 			continue;
@@ -356,14 +335,13 @@ void rt_placeholders_warnings(const rt_config *cfg, const char *sql, size_t len,
  * (characters other than letters and digits as '_'), "${name:literal}" a
  * string literal '____', all of the same length, so positions stay put.
  */
-void rt_placeholders_mask(const char *sql, size_t len, const char *dialect,
+void rt_placeholders_mask(const char *sql, size_t len, const rt_lexrules *lx,
 			  strbuf *out)
 {
-	int pg = !strcmp(dialect, "postgresql");
 	size_t from = 0, copied = 0;
 	ph p;
 	rt_strbuf_grow(out, len);
-	while (next_placeholder(sql, len, pg, from, &p)) {
+	while (next_placeholder(sql, len, lx, from, &p)) {
 		if (!p.close || p.form == FORM_BAD) {
 			from = p.at + 2;
 			continue;

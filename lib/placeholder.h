@@ -5,6 +5,7 @@
 #define RT_PLACEHOLDER_H
 
 #include "retort_int.h"
+#include "sqltext.h"
 #include "util/strbuf.h"
 
 /*
@@ -12,14 +13,15 @@
  * it is (raw SQL text), ${name:literal} with the value as a quoted string
  * literal and ${name:ident} with it as a quoted identifier -- but never
  * inside string literals, quoted identifiers, dollar-quoted bodies or
- * comments, so function bodies are never changed.  sql is read
- * by the lexical rules of the dialect named ("postgresql": nested block
- * comments, E'' strings, $tag$ bodies; "sqlite": flat comments, [...] and
- * `...` names).  An undefined name is an error naming file and line
+ * comments, so function bodies are never changed.  sql is read by a
+ * dialect's lexical rules (rt_dialect.lex: PostgreSQL's nested block
+ * comments, E'' strings and $tag$ bodies; SQLite's flat comments, [...]
+ * and `...` names; ...), which also say how a literal and a quoted
+ * identifier are written.  An undefined name is an error naming file and line
  * (first_line = line of sql[0]); so is an unknown form (${name:other}).
  */
 int rt_placeholders_apply(const rt_config *cfg, const char *sql, size_t len,
-			  const char *dialect, const char *file,
+			  const rt_lexrules *lx, const char *file,
 			  int first_line, strbuf *out, rt_error *err);
 
 /*
@@ -33,7 +35,7 @@ typedef enum rt_sql_kind {
 	RT_SQL_QUOTED,
 } rt_sql_kind;
 /* The kind and length of the region that starts at sql[i] (i < len). */
-size_t rt_sql_region(const char *sql, size_t len, size_t i, const char *dialect,
+size_t rt_sql_region(const char *sql, size_t len, size_t i, const rt_lexrules *lx,
 		     rt_sql_kind *kind);
 
 /*
@@ -43,7 +45,7 @@ size_t rt_sql_region(const char *sql, size_t len, size_t i, const char *dialect,
  * replaced): one "FILE:LINE: ..." line each is added to out.
  */
 void rt_placeholders_warnings(const rt_config *cfg, const char *sql, size_t len,
-			      const char *dialect, const char *file,
+			      const rt_lexrules *lx, const char *file,
 			      int first_line, rt_strlist *out);
 
 /*
@@ -53,7 +55,7 @@ void rt_placeholders_warnings(const rt_config *cfg, const char *sql, size_t len,
  * (lint reads migrations without -x values; line and column numbers stay
  * those of the file).  Malformed ones are copied as they are.
  */
-void rt_placeholders_mask(const char *sql, size_t len, const char *dialect,
+void rt_placeholders_mask(const char *sql, size_t len, const rt_lexrules *lx,
 			  strbuf *out);
 
 #endif

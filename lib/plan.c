@@ -91,19 +91,23 @@ static rt_step *new_step(rt_plan *p, rt_direction dir, int rev)
 	return s;
 }
 
+/* See internal.h. */
+void rt_step_free(rt_step *s)
+{
+	for (size_t j = 0; j < s->nvops; j++) {
+		free(s->vops[j].from);
+		free(s->vops[j].to);
+	}
+	free(s->vops);
+	rt_strlist_free(&s->from);
+	rt_strlist_free(&s->to);
+}
+
 /* Frees every step's vops and id lists and the steps; the plan is left empty. */
 void rt_plan_free(rt_plan *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		rt_step *s = &p->steps[i];
-		for (size_t j = 0; j < s->nvops; j++) {
-			free(s->vops[j].from);
-			free(s->vops[j].to);
-		}
-		free(s->vops);
-		rt_strlist_free(&s->from);
-		rt_strlist_free(&s->to);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		rt_step_free(&p->steps[i]);
 	free(p->steps);
 	p->steps = NULL;
 	p->n = 0;
@@ -114,6 +118,17 @@ int rt_state_check(const rt_graph *g, const rt_state *st, rt_error *err)
 {
 	if (!st->unknown.n)
 		return 0;
+	for (size_t i = 0; i < st->unknown.n; i++) {
+		int s = rt_graph_replaced_by(g, st->unknown.v[i]);
+		if (s < 0)
+			continue;
+		const rt_revision *S = g->revs[s];
+		rt_fail(err, RT_EDB,
+			"database is at revision %s, inside the chain that squash %s replaces (%s), and the replaced files have been deleted",
+			st->unknown.v[i], S->id, S->path);
+		rt_hint(err, "restore the replaced files (the revisions listed in its Replaces header) and run retort upgrade, which goes on through them; retort verify lists the databases that still need them");
+		return -1;
+	}
 	strbuf heads = STRBUF_INIT, unknown = STRBUF_INIT;
 	for (size_t i = 0; i < g->nheads; i++)
 		rt_strbuf_addf(&heads, "%s%s", i ? ", " : "",
@@ -178,13 +193,13 @@ static void upgrade_vops(const rt_graph *g, rows *r, int rev, rt_step *s)
 			inrows[nin++] = p;
 	}
 	if (nin == 0) {
-		add_vop(s, RT_VOP_INSERT, NULL, R->id);
+		add_vop(s, RT_VOP_INSERT, NULL, R->version_id);
 	} else {
 		for (int k = 0; k < nin - 1; k++) {
-			add_vop(s, RT_VOP_DELETE, g->revs[inrows[k]]->id, NULL);
+			add_vop(s, RT_VOP_DELETE, g->revs[inrows[k]]->version_id, NULL);
 			rows_del(r, inrows[k]);
 		}
-		add_vop(s, RT_VOP_UPDATE, g->revs[inrows[nin - 1]]->id, R->id);
+		add_vop(s, RT_VOP_UPDATE, g->revs[inrows[nin - 1]]->version_id, R->version_id);
 		rows_del(r, inrows[nin - 1]);
 	}
 	rows_add(r, rev);
@@ -223,6 +238,7 @@ int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
 	free(order);
 	free(visited);
 	rt_revset_free(&roots);
+	rt_plan_use_squashes(g, plan);
 	return 0;
 }
 
@@ -283,18 +299,29 @@ static void downgrade_vops(const rt_graph *g, rows *r, unsigned char *applied,
 			keep[nin++] = p;
 	}
 	if (nin == 0) {
-		add_vop(s, RT_VOP_DELETE, R->id, NULL);
+		add_vop(s, RT_VOP_DELETE, R->version_id, NULL);
 	} else {
 		for (int k = 1; k < nin; k++) {
-			add_vop(s, RT_VOP_INSERT, NULL, g->revs[keep[k]]->id);
+			add_vop(s, RT_VOP_INSERT, NULL, g->revs[keep[k]]->version_id);
 			rows_add(r, keep[k]);
 		}
-		add_vop(s, RT_VOP_UPDATE, R->id, g->revs[keep[0]]->id);
+		add_vop(s, RT_VOP_UPDATE, R->version_id, g->revs[keep[0]]->version_id);
 		rows_add(r, keep[0]);
 	}
 	rows_del(r, rev);
 	if (keep != in)
 		free(keep);
+}
+
+/* A downgrade step for rev (from it to its parents), its version-table changes applied to r. */
+static void downgrade_step(const rt_graph *g, rt_plan *plan, rows *r, unsigned char *applied,
+			   int **dep, const int *ndep, int rev)
+{
+	const rt_revision *R = g->revs[rev];
+	rt_step *s = new_step(plan, RT_DOWNGRADE, rev);
+	rt_strlist_push(&s->from, R->id);
+	ids_of(&s->to, g, R->parents, R->nparents);
+	downgrade_vops(g, r, applied, dep, ndep, rev, s);
 }
 
 /* Every target must be applied: downgrading "to" something absent means nothing. */
@@ -381,29 +408,6 @@ static unsigned char *drop_set(const rt_graph *g, const unsigned char *applied,
 }
 
 /*
- * Downgrade steps for every revision in drop, in the exact reverse of the
- * graph's topological order: children first, and the same order whatever
- * order the table's rows are in.  applied is updated as they go.
- */
-static void revert_set(const rt_graph *g, const rt_state *st, unsigned char *applied,
-		       const unsigned char *drop, int **dep, const int *ndep, rt_plan *plan)
-{
-	rows r;
-	rows_init(&r, g, &st->rows);
-	for (size_t k = g->nrevs; k-- > 0;) {
-		int rev = g->order[k];
-		if (!drop[rev])
-			continue;
-		const rt_revision *R = g->revs[rev];
-		rt_step *s = new_step(plan, RT_DOWNGRADE, rev);
-		rt_strlist_push(&s->from, R->id);
-		ids_of(&s->to, g, R->parents, R->nparents);
-		downgrade_vops(g, &r, applied, dep, ndep, rev, s);
-	}
-	rows_free(&r);
-}
-
-/*
  * See retort.h.  A target that is not applied is an error (label@base
  * aside); what goes is drop_set, in the order explained below.
  */
@@ -421,17 +425,56 @@ int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 	int *ndep;
 	int **dep = dependants_of(g, &ndep);
 	unsigned char *drop = drop_set(g, applied, target, dep, ndep);
-	revert_set(g, st, applied, drop, dep, ndep, plan);
+	/*
+	 * The exact reverse of the graph's topological order: children
+	 * first, and the same order whatever order the table's rows are in.
+	 */
+	rows r;
+	rows_init(&r, g, &st->rows);
+	for (size_t k = g->nrevs; k-- > 0;) {
+		int rev = g->order[k];
+		if (drop[rev])
+			downgrade_step(g, plan, &r, applied, dep, ndep, rev);
+	}
+	rows_free(&r);
 	free(drop);
 	free(applied);
 	free_dependants(g, dep, ndep);
+	rt_plan_use_squashes(g, plan);
 	return 0;
+}
+
+/*
+ * See internal.h.  The single step rt_plan_downgrade would make for rev
+ * if rev were the only revision to go.
+ */
+int rt_plan_downgrade_one(const rt_graph *g, const rt_state *st, int rev,
+			  rt_plan *plan, rt_error *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	unsigned char *applied = applied_set(g, &st->rows);
+	int *ndep;
+	int **dep = dependants_of(g, &ndep);
+	int rc = 0;
+	if (!applied[rev] || still_needed(g, applied, dep, ndep, rev, -1)) {
+		rc = rt_fail(err, RT_EUSAGE, "revision %s cannot be reverted alone: it is %s",
+			     g->revs[rev]->id, applied[rev] ? "needed by an applied revision" : "not applied");
+	} else {
+		rows r;
+		rows_init(&r, g, &st->rows);
+		downgrade_step(g, plan, &r, applied, dep, ndep, rev);
+		rows_free(&r);
+	}
+	free(applied);
+	free_dependants(g, dep, ndep);
+	return rc;
 }
 
 /*
  * See retort_int.h.  drop must be applied and nothing applied outside it
  * may need a member of it (checked here: the history a run id names can
- * disagree with a version table changed by hand since).
+ * disagree with a version table changed by hand since).  Steps go in the
+ * exact reverse of the graph's topological order, as rt_plan_downgrade's.
  */
 int rt_plan_revert(const rt_graph *g, const rt_state *st, const unsigned char *drop,
 		   rt_plan *plan, rt_error *err)
@@ -458,7 +501,14 @@ int rt_plan_revert(const rt_graph *g, const rt_state *st, const unsigned char *d
 	if (rc == 0) {
 		int *ndep;
 		int **dep = dependants_of(g, &ndep);
-		revert_set(g, st, applied, drop, dep, ndep, plan);
+		rows r;
+		rows_init(&r, g, &st->rows);
+		for (size_t k = g->nrevs; k-- > 0;) {
+			int rev = g->order[k];
+			if (drop[rev])
+				downgrade_step(g, plan, &r, applied, dep, ndep, rev);
+		}
+		rows_free(&r);
 		free_dependants(g, dep, ndep);
 	}
 	free(applied);
@@ -574,14 +624,14 @@ static void stamp_vops(const rt_graph *g, const rt_state *st,
 		}
 	for (size_t i = 0; i < added.n; i++)
 		if (pair[i] >= 0)
-			add_vop(s, RT_VOP_UPDATE, g->revs[removed.v[pair[i]]]->id,
-				g->revs[added.v[i]]->id);
+			add_vop(s, RT_VOP_UPDATE, g->revs[removed.v[pair[i]]]->version_id,
+				g->revs[added.v[i]]->version_id);
 	for (size_t k = 0; k < removed.n; k++)
 		if (!used[k])
-			add_vop(s, RT_VOP_DELETE, g->revs[removed.v[k]]->id, NULL);
+			add_vop(s, RT_VOP_DELETE, g->revs[removed.v[k]]->version_id, NULL);
 	for (size_t i = 0; i < added.n; i++)
 		if (pair[i] < 0)
-			add_vop(s, RT_VOP_INSERT, NULL, g->revs[added.v[i]]->id);
+			add_vop(s, RT_VOP_INSERT, NULL, g->revs[added.v[i]]->version_id);
 	free(pair);
 	free(used);
 	rt_revset_free(&removed);
@@ -620,4 +670,95 @@ int rt_plan_stamp(const rt_graph *g, const rt_state *st,
 	}
 	rt_revset_free(&next);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Squashes (graph.c tells which revisions are; docs/revisions.md)      */
+/* ------------------------------------------------------------------ */
+
+/* See internal.h. */
+void rt_target_unsquash(const rt_graph *g, rt_revset *revs)
+{
+	for (size_t i = 0; i < revs->n; i++)
+		if (g->revs[revs->v[i]]->squash_last >= 0)
+			revs->v[i] = g->revs[revs->v[i]]->squash_last;
+}
+
+/* Is every revision of squash s's chain among the steps of the plan? */
+static int whole_chain(const rt_graph *g, const rt_revision *s, const unsigned char *in_plan)
+{
+	for (size_t j = 0; j < s->replaces.n; j++)
+		if (!in_plan[rt_graph_find(g, s->replaces.v[j])])
+			return 0;
+	return 1;
+}
+
+/*
+ * The step of the squash: the first replaced revision's step (the one the
+ * version table changes at below the chain) with that revision's id in its
+ * version changes replaced by the last's, so the table goes from r1's
+ * parents to rk (or back) in one step; displayed as S.
+ */
+static void squash_step(const rt_graph *g, int si, rt_step *first, rt_step *out)
+{
+	const rt_revision *s = g->revs[si];
+	const char *r1 = s->replaces.v[0], *rk = s->replaces.v[s->replaces.n - 1];
+	*out = *first;
+	memset(first, 0, sizeof(*first));
+	out->rev = si;
+	for (size_t j = 0; j < out->nvops; j++) {
+		char **f = &out->vops[j].from, **t = &out->vops[j].to;
+		if (*f && !strcmp(*f, r1)) {
+			free(*f);
+			*f = rt_xstrdup(rk);
+		}
+		if (*t && !strcmp(*t, r1)) {
+			free(*t);
+			*t = rt_xstrdup(rk);
+		}
+	}
+	rt_strlist *ids = out->dir == RT_UPGRADE ? &out->to : &out->from;
+	rt_strlist_free(ids);
+	rt_strlist_push(ids, s->id);
+}
+
+/*
+ * See internal.h.  Steps of a replaced chain that the plan runs whole
+ * become the squash's one step, at the place of the chain's last
+ * revision (upgrade: everything any of them needs is applied by then;
+ * downgrade: rk's place, the first of the chain to go).
+ */
+void rt_plan_use_squashes(const rt_graph *g, rt_plan *plan)
+{
+	unsigned char *in_plan = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->steps[i].rev >= 0)
+			in_plan[plan->steps[i].rev] = 1;
+	for (size_t si = 0; si < g->nrevs; si++) {
+		const rt_revision *s = g->revs[si];
+		if (s->squash_last < 0 || !whole_chain(g, s, in_plan))
+			continue;
+		int r1 = rt_graph_find(g, s->replaces.v[0]);
+		size_t at = plan->n, first = plan->n, out = 0;
+		for (size_t i = 0; i < plan->n; i++) {
+			if (plan->steps[i].rev == s->squash_last)
+				at = i;
+			if (plan->steps[i].rev == r1)
+				first = i;
+		}
+		rt_step merged;
+		squash_step(g, (int)si, &plan->steps[first], &merged);
+		for (size_t i = 0; i < plan->n; i++) {
+			rt_step *st = &plan->steps[i];
+			int replaced = i == first || (st->rev >= 0 && g->revs[st->rev]->squashed_by == (int)si);
+			if (replaced)
+				rt_step_free(st);
+			if (i == at)
+				plan->steps[out++] = merged;
+			else if (!replaced)
+				plan->steps[out++] = *st;
+		}
+		plan->n = out;
+	}
+	free(in_plan);
 }

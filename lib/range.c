@@ -108,3 +108,27 @@ int rt_resolve_range_into(const rt_graph *g, const char *range, const rt_state *
 	rt_target_free(&tb);
 	return rc;
 }
+
+/* See internal.h. */
+int rt_select_revisions(const rt_graph *g, const char *const *idents, size_t n,
+			unsigned char *mark, rt_error *err)
+{
+	if (!n) {
+		memset(mark, 1, g->nrevs);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rt_target t = { 0 };
+		int rc = strchr(idents[i], ':')
+			? rt_resolve_range_into(g, idents[i], NULL, &t.revs, err)
+			: rt_resolve_into(g, idents[i], NULL, &t, err);
+		if (rc < 0) {
+			rt_target_free(&t);
+			return -1;
+		}
+		for (size_t j = 0; j < t.revs.n; j++)
+			mark[t.revs.v[j]] = 1;
+		rt_target_free(&t);
+	}
+	return 0;
+}

@@ -45,6 +45,11 @@ struct rt_error {
 /* Configuration                                                        */
 /* ------------------------------------------------------------------ */
 
+typedef struct rt_strlist {
+	char **v;
+	size_t n;
+} rt_strlist;
+
 typedef struct rt_kv {
 	char *key;
 	char *value;
@@ -81,8 +86,16 @@ struct rt_config {
 	double lock_wait;        /* seconds to wait for the migration lock */
 	int lock_retries;        /* tries again of a step that lost a lock conflict */
 	double lock_retry_max_wait; /* seconds: the longest pause before one */
+	char *dump_schema_after_upgrade; /* retort upgrade/downgrade rewrite this file (dump-schema), or NULL */
+	rt_strlist envs;         /* the [env:NAME] sections the file has, in order */
 	rt_kv *placeholders;     /* [placeholders] and values set by the caller */
 	size_t nplaceholders;
+	/* [lint]: what lint (and verify's lint check) reports */
+	rt_strlist lint_disable;  /* rules never reported */
+	rt_strlist lint_warn;     /* rules reported as warnings: they do not fail */
+	rt_strlist lint_exclude;  /* globs of migration files not linted */
+	char *lint_ignore_before; /* revisions before this one are not linted, or NULL */
+	int lint_postgres_version; /* major version rules assume, 0: the newest */
 };
 
 /* rt_config_load_with, the overrides as key/value pairs. */
@@ -92,11 +105,6 @@ rt_config *rt_config_load_kv(const char *path, const char *env, int require_file
 /* ------------------------------------------------------------------ */
 /* Migration files and the revision graph                               */
 /* ------------------------------------------------------------------ */
-
-typedef struct rt_strlist {
-	char **v;
-	size_t n;
-} rt_strlist;
 
 typedef struct rt_section {
 	int present;        /* the marker was found */
@@ -113,6 +121,7 @@ struct rt_revision {
 	rt_strlist down;     /* Revises: down revisions, as written */
 	rt_strlist labels;   /* Branch Labels declared here */
 	rt_strlist depends;  /* Depends On, as written (ids, prefixes, labels) */
+	rt_strlist replaces; /* Replaces (retort squash): the chain it stands for, oldest first */
 	char *message;
 	char *create_date;
 	char *path;          /* file path as found */
@@ -120,7 +129,7 @@ struct rt_revision {
 	size_t textlen;
 	rt_section upgrade;
 	rt_section downgrade;
-	int line_id, line_revises, line_labels, line_depends; /* header lines */
+	int line_id, line_revises, line_labels, line_depends, line_replaces; /* header lines */
 
 	/* Filled in by the graph (indices into rt_graph.revs): */
 	const struct rt_graph *graph; /* the graph it belongs to, or NULL */
@@ -135,6 +144,17 @@ struct rt_revision {
 	int *branch;         /* branch labels in effect (indices into graph labels) */
 	int nbranch;
 	int order;           /* position in rt_graph.order */
+	/*
+	 * Squashes (docs/revisions.md#squashed-revisions).  A squash whose
+	 * replaced files are there stands beside them: squash_last is the
+	 * last one it replaces (which the version table then records), and
+	 * each replaced revision's squashed_by is the squash; both -1
+	 * otherwise.  A squash whose replaced files are gone is an ordinary
+	 * revision whose version_id is the last id it replaces.
+	 */
+	int squash_last;
+	int squashed_by;
+	const char *version_id; /* what the version table records for it (points into id or replaces) */
 };
 
 typedef struct rt_label {
@@ -265,6 +285,9 @@ struct rt_event {
 	long long total;   /* RT_EV_BATCH: rows changed so far */
 	const char *from;  /* steps: step->from joined with ", " */
 	const char *to;
+	int statement;     /* RT_EV_STATEMENT: 1-based, of statements */
+	int statements;
+	int line;          /* RT_EV_STATEMENT: its line in the file */
 };
 
 /* rt_current into a state the caller holds (heads filled too). */
@@ -329,6 +352,8 @@ typedef struct rt_new_revision {
 	const char *version_path;     /* directory; NULL = the parent's, or the first */
 	const char *upgrade_sql;      /* body of the upgrade section, or NULL */
 	const char *downgrade_sql;
+	const char *const *replaces;  /* Replaces header (squash): ids, oldest first */
+	size_t nreplaces;
 } rt_new_revision;
 
 /* Validate against the graph, then write the file; *path_out gets its path. */
@@ -337,6 +362,65 @@ int rt_revision_write(const rt_config *cfg, const rt_graph *g,
 /* rt_autogenerate into a diff the caller holds (always to be freed). */
 int rt_autogenerate_into(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
 			 char **path, rt_error *err);
+/* rt_baseline into a diff the caller holds (always to be freed). */
+int rt_baseline_into(rt_ctx *ctx, const rt_new_revision *nr, rt_diff *diff,
+		     char **path, rt_error *err);
+
+struct rt_squash_info {
+	rt_strlist replaced;  /* the ids of the chain, oldest first */
+	rt_strlist warnings;  /* data statements and objects not carried over */
+	int heap;
+};
+
+/* rt_squash into an info the caller holds (always to be freed). */
+int rt_squash_into(rt_ctx *ctx, const char *range, const rt_new_revision *nr,
+		   rt_squash_info *info, char **path, rt_error *err);
+
+/* ------------------------------------------------------------------ */
+/* test and rehash                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_test_result {
+	int rev;              /* the revision tested (index in rt_graph.revs) */
+	int ok;
+	const char *stage;    /* NULL when ok, else "upgrade", "downgrade", "schema"
+				 (the downgrade left the schema different) or
+				 "upgrade again" (static text) */
+	char *message;        /* what went wrong, "file:line: ..." when known */
+	rt_strlist changes;   /* stage "schema": what the downgrade would also have
+				 to do to restore the schema, one line each */
+	char *restore_sql;    /* stage "schema": the SQL of those changes */
+} rt_test_result;
+
+struct rt_test_report {
+	rt_test_result *v;    /* the revisions tested, in upgrade order */
+	size_t n;
+	size_t failed;
+	size_t applied;       /* revisions applied untested below those tested */
+	int stopped;          /* an upgrade failed: what needs it was not tested */
+	int heap;
+};
+
+/* rt_test into a report the caller holds (filled only when it returns 0). */
+int rt_test_into(rt_ctx *ctx, const char *const *idents, size_t n, const char *seed,
+		 rt_test_report *out, rt_error *err);
+
+typedef struct rt_rehash_result {
+	int rev;         /* the revision (index in rt_graph.revs) */
+	char *old_sum;   /* the latest checksum recorded for it, or NULL */
+	char *new_sum;   /* its file's checksum now */
+	int changed;     /* they differed, so a row was written */
+} rt_rehash_result;
+
+struct rt_rehash_report {
+	rt_rehash_result *v;
+	size_t n;
+	int heap;
+};
+
+/* rt_rehash into a report the caller holds. */
+int rt_rehash_into(rt_ctx *ctx, const char *const *idents, size_t n,
+		   rt_rehash_report *out, rt_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Lint                                                                 */
@@ -351,6 +435,7 @@ struct rt_finding {
 	char *message;      /* what this statement does, naming the objects */
 	char *why;          /* why it is dangerous */
 	char *fix;          /* the safe alternative */
+	int warning;        /* its rule is in [lint] warn: reported, but no failure */
 };
 
 struct rt_lint_report {
@@ -359,6 +444,8 @@ struct rt_lint_report {
 	size_t alloc;
 	size_t nrevisions;  /* revisions linted */
 	const char *dialect; /* "sqlite" or "postgresql" (static) */
+	size_t nskipped;    /* revisions left out by [lint] exclude and ignore_before */
+	size_t nwarnings;   /* findings that are warnings; the rest fail */
 	int heap;
 };
 

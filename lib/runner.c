@@ -20,21 +20,13 @@
 #include "placeholder.h"
 #include "sqltext.h"
 #include "schema/model.h"
-#include "schema/source.h"
+#include "schema/load.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
-
-typedef struct prepared {
-	strbuf text;        /* section after placeholder substitution */
-	rt_stmtlist stmts;
-	const rt_section *sec;
-	char *checksum;
-	int session;        /* a statement may change the connection (rt_stmt.session) */
-} prepared;
 
 static double mono_ms(void)
 {
@@ -65,6 +57,13 @@ static int emit_stmt(run *r, const rt_stmt *st, const char *file,
 	if (r->conn)
 		return r->d->exec_stmt(r->conn, st, file, err);
 	strbuf sb = STRBUF_INIT;
+	if (r->d->script_stmt) {
+		r->d->script_stmt(&sb, st);
+		rt_strbuf_adds(&sb, "\n\n");
+		out(r, sb.buf);
+		rt_strbuf_release(&sb);
+		return 0;
+	}
 	rt_strbuf_add(&sb, st->sql, st->len);
 	rt_strbuf_rtrim(&sb);
 	/* A trailing comment would swallow the terminator: put it on its own line. */
@@ -130,10 +129,10 @@ static void tx_rollback(run *r)
 
 /*
  * CREATE TABLE IF NOT EXISTS for the version table (unless it is known to
- * exist) and the history table, once, before the first step records
- * itself.  The history table is always made sure of: a version table
- * without one is a database Alembic has been migrating, which retort
- * takes over as it is.
+ * exist), the history table and the dialect's progress table, once,
+ * before the first step records itself.  The history table is always made
+ * sure of: a version table without one is a database Alembic has been
+ * migrating, which retort takes over as it is.
  */
 static int ensure_tables(run *r, rt_error *err)
 {
@@ -143,7 +142,10 @@ static int ensure_tables(run *r, rt_error *err)
 	int rc = 0;
 	if (!r->version_ready) {
 		char *pk = rt_xasprintf("%s_pkc", r->cfg->version_table);
-		r->d->version_table_ddl(&sb, r->vt.buf, pk);
+		strbuf qpk = STRBUF_INIT;
+		r->d->ident(&qpk, pk);
+		r->d->version_table_ddl(&sb, r->vt.buf, qpk.buf);
+		rt_strbuf_release(&qpk);
 		free(pk);
 		rc = rt_run_emit(r, sb.buf, err);
 		rt_strbuf_reset(&sb);
@@ -156,10 +158,36 @@ static int ensure_tables(run *r, rt_error *err)
 		rt_strbuf_addf(&sb, "ALTER TABLE %s ADD COLUMN run_id VARCHAR(40)", r->ht.buf);
 		rc = rt_run_emit(r, sb.buf, err);
 	}
+	if (rc == 0 && r->d->progress_table_ddl) {
+		rt_strbuf_reset(&sb);
+		r->d->progress_table_ddl(&sb, r->pt.buf);
+		rc = rt_run_emit(r, sb.buf, err);
+	}
 	rt_strbuf_release(&sb);
 	if (rc == 0)
 		r->tables_ready = 1;
 	return rc;
+}
+
+/* See runner.h: where DDL commits, before the transaction it would end. */
+int rt_run_tables(run *r, rt_error *err)
+{
+	if (r->d->ddl_commits && r->in_tx && !r->tables_ready &&
+	    tx_commit(r, err) < 0)
+		return -1;
+	return ensure_tables(r, err);
+}
+
+/*
+ * Open the transaction of a step's bookkeeping with retort's tables made
+ * sure of inside it -- or, where DDL commits (MySQL), before it, since a
+ * CREATE TABLE would commit the transaction it ran in.
+ */
+static int begin_recorded(run *r, rt_error *err)
+{
+	if (r->d->ddl_commits)
+		return rt_run_tables(r, err) < 0 ? -1 : tx_begin(r, err);
+	return tx_begin(r, err) < 0 ? -1 : ensure_tables(r, err);
 }
 
 /* Apply a version-table change to the expected rows. */
@@ -219,18 +247,18 @@ static int emit_vop(run *r, const rt_vop *v, rt_error *err)
 	switch (v->kind) {
 	case RT_VOP_INSERT:
 		rt_strbuf_addf(&sb, "INSERT INTO %s (version_num) VALUES (", t);
-		rt_sql_literal(&sb, v->to);
+		r->d->literal(&sb, v->to);
 		rt_strbuf_addc(&sb, ')');
 		break;
 	case RT_VOP_UPDATE:
 		rt_strbuf_addf(&sb, "UPDATE %s SET version_num=", t);
-		rt_sql_literal(&sb, v->to);
+		r->d->literal(&sb, v->to);
 		rt_strbuf_addf(&sb, " WHERE %s.version_num = ", t);
-		rt_sql_literal(&sb, v->from);
+		r->d->literal(&sb, v->from);
 		break;
 	case RT_VOP_DELETE:
 		rt_strbuf_addf(&sb, "DELETE FROM %s WHERE %s.version_num = ", t, t);
-		rt_sql_literal(&sb, v->from);
+		r->d->literal(&sb, v->from);
 		break;
 	}
 	int rc = r->conn ? exec_version(r, v, sb.buf, err) : rt_run_emit(r, sb.buf, err);
@@ -266,16 +294,16 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	rt_strlist_join(&to, &s->to, ",");
 	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s) VALUES (",
 		       r->ht.buf, r->run_id ? ", run_id" : "");
-	rt_sql_literal(&sb, revision);
+	r->d->literal(&sb, revision);
 	rt_strbuf_addf(&sb, ", '%s', ", direction_name(s->dir));
-	rt_sql_literal(&sb, rt_strbuf_str(&from));
+	r->d->literal(&sb, rt_strbuf_str(&from));
 	rt_strbuf_adds(&sb, ", ");
-	rt_sql_literal(&sb, rt_strbuf_str(&to));
+	r->d->literal(&sb, rt_strbuf_str(&to));
 	rt_strbuf_adds(&sb, ", ");
-	rt_sql_literal(&sb, checksum);
+	r->d->literal(&sb, checksum);
 	rt_strbuf_adds(&sb, ", ");
 	if (started)
-		rt_sql_literal(&sb, started);
+		(r->d->timestamp ? r->d->timestamp : r->d->literal)(&sb, started);
 	else
 		rt_strbuf_adds(&sb, r->d->now_expr);
 	if (r->conn)
@@ -288,7 +316,7 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	rt_strbuf_adds(&sb, ", '" RETORT_VERSION "'");
 	if (r->run_id) {
 		rt_strbuf_adds(&sb, ", ");
-		rt_sql_literal(&sb, r->run_id);
+		r->d->literal(&sb, r->run_id);
 	}
 	rt_strbuf_adds(&sb, ")");
 	int rc = rt_run_emit(r, sb.buf, err);
@@ -385,7 +413,7 @@ void rt_run_placeholder_warnings(rt_ctx *ctx, const rt_config *cfg,
 				 const char *file, int first_line)
 {
 	rt_strlist w = { 0 };
-	rt_placeholders_warnings(cfg, sql, len, d->name, file, first_line, &w);
+	rt_placeholders_warnings(cfg, sql, len, d->lex, file, first_line, &w);
 	for (size_t i = 0; i < w.n; i++) {
 		char *text = rt_xasprintf("warning: %s", w.v[i]);
 		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, text);
@@ -404,7 +432,7 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			continue;
 		const rt_revision *rev = r->g->revs[s->rev];
 		p[i].sec = s->dir == RT_UPGRADE ? &rev->upgrade : &rev->downgrade;
-		p[i].checksum = rt_checksum(rev, r->d->name);
+		p[i].checksum = rt_checksum(rev, r->d->lex);
 		if (r->rehearse && p[i].sec->present && (!p[i].sec->transactional || p[i].sec->batch)) {
 			rt_fail_at(err, RT_EUSAGE, rev->path, p[i].sec->line,
 				   "revision %s: its %s section is marked %s, so it runs outside a transaction and cannot be rehearsed: a rehearsal runs the whole plan in one transaction and rolls it back",
@@ -424,7 +452,7 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			return -1;
 		}
 		if (rt_placeholders_apply(r->cfg, p[i].sec->body, p[i].sec->len,
-					  r->d->name, rev->path, p[i].sec->body_line,
+					  r->d->lex, rev->path, p[i].sec->body_line,
 					  &p[i].text, err) < 0)
 			return -1;
 		rt_run_placeholder_warnings(r->ctx, r->cfg, r->d, p[i].sec->body, p[i].sec->len,
@@ -433,8 +461,10 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 				p[i].sec->body_line, rev->path, &p[i].stmts,
 				err) < 0)
 			return -1;
-		for (size_t j = 0; j < p[i].stmts.n; j++)
+		for (size_t j = 0; j < p[i].stmts.n; j++) {
 			p[i].session |= p[i].stmts.v[j].session;
+			p[i].autocommit |= p[i].stmts.v[j].autocommit;
+		}
 		if (check_nontx(&p[i], rev, err) < 0 ||
 		    check_statements(&p[i], rev, err) < 0)
 			return -1;
@@ -457,6 +487,20 @@ static void free_prepared(prepared *p, size_t n)
 		free(p[i].checksum);
 	}
 	free(p);
+}
+
+/* See runner.h. */
+void rt_run_name_failure(run *r, const rt_step *s, rt_error *err)
+{
+	const rt_revision *rev = r->g->revs[s->rev];
+	char *m = err->message;
+	err->message = rt_xasprintf("%s %s (%s) failed: %s%s",
+				 direction_name(s->dir), rev->id,
+				 rev->message ? rev->message : "no message",
+				 r->d->error_prefix, m ? m : "");
+	free(m);
+	if (!err->file)
+		err->file = rt_xstrdup(rev->path);
 }
 
 /*
@@ -503,14 +547,7 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 	const rt_revision *rev = r->g->revs[s->rev];
 	r->failed_own = own;
 	r->failed_applied = applied;
-	char *m = err->message;
-	err->message = rt_xasprintf("%s %s (%s) failed: %s%s",
-				 direction_name(s->dir), rev->id,
-				 rev->message ? rev->message : "no message",
-				 r->d == &rt_dialect_sqlite ? "SQLite: " : "", m);
-	free(m);
-	if (!err->file)
-		err->file = rt_xstrdup(rev->path);
+	rt_run_name_failure(r, s, err);
 	if (err->hint && applied == APPLIED_ALL)
 		return;
 	strbuf sb = STRBUF_INIT;
@@ -589,15 +626,17 @@ static int run_batch(run *r, const rt_step *s, const prepared *p, rt_error *err)
 }
 
 /*
- * The version-table changes and the history row of a step, in the open
- * transaction (a new one for a step whose statements ran on their own).
+ * See runner.h: in the open transaction (a new one for a step whose
+ * statements ran on their own).  The undo of a partly applied revision
+ * changes no version row: the revision was never recorded as applied (or
+ * is still recorded, for an undone downgrade).
  */
-static int record_step(run *r, const rt_step *s, const prepared *p,
-		       const char *started, double ms, rt_error *err)
+int rt_run_record(run *r, const rt_step *s, const prepared *p,
+		  const char *started, double ms, rt_error *err)
 {
-	if (tx_begin(r, err) < 0 || ensure_tables(r, err) < 0)
+	if (begin_recorded(r, err) < 0)
 		return -1;
-	for (size_t i = 0; i < s->nvops; i++)
+	for (size_t i = 0; i < s->nvops && r->undo_rev != s->rev; i++)
 		if (emit_vop(r, &s->vops[i], err) < 0)
 			return -1;
 	return emit_history(r, s, r->g->revs[s->rev]->id, p->checksum,
@@ -632,12 +671,14 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 		out(r, c.buf);
 		rt_strbuf_release(&c);
 	}
+	if ((p->autocommit && r->d->progress_table_ddl && !p->sec->batch) || s->rev == r->undo_rev)
+		return rt_progress_step(r, s, p, started, t0, err);
 	if (own) {
 		if (r->in_tx && !r->cfg->transaction_per_migration)
 			r->kept_mid_run = 1;
 		if (tx_commit(r, err) < 0)
 			return -1;
-	} else if (tx_begin(r, err) < 0 || ensure_tables(r, err) < 0) {
+	} else if (begin_recorded(r, err) < 0) {
 		failed_step(r, s, err, 0, APPLIED_NONE);
 		return -1;
 	}
@@ -654,7 +695,7 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 		failed_step(r, s, err, own, own ? APPLIED_ALL : APPLIED_NONE);
 		return -1;
 	}
-	if (record_step(r, s, p, started, mono_ms() - t0, err) < 0 ||
+	if (rt_run_record(r, s, p, started, mono_ms() - t0, err) < 0 ||
 	    (!r->rehearse && (r->cfg->transaction_per_migration || own) && tx_commit(r, err) < 0)) {
 		tx_rollback(r);
 		failed_step(r, s, err, own, APPLIED_ALL);
@@ -674,7 +715,7 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
  */
 static int retryable(const run *r, const rt_error *err, int tries)
 {
-	if (!r->conn || r->rehearse || !err->lock_conflict || tries >= r->cfg->lock_retries)
+	if (!r->conn || r->rehearse || r->hold || !err->lock_conflict || tries >= r->cfg->lock_retries)
 		return 0;
 	if (r->failed_own)
 		return r->failed_applied == APPLIED_NONE;
@@ -708,8 +749,9 @@ static double retry_pause(const run *r, int n)
 static int run_step_retrying(run *r, const rt_step *s, prepared *p, rt_error *err)
 {
 	for (int tries = 0;; tries++) {
+		r->failed_own = r->failed_applied = -1;
 		int rc = run_step(r, s, p, err);
-		if (rc == 0 || !retryable(r, err, tries))
+		if (rc == 0 || r->failed_own < 0 || !retryable(r, err, tries))
 			return rc;
 		double pause = retry_pause(r, tries + 1);
 		const rt_revision *rev = r->g->revs[s->rev];
@@ -742,11 +784,10 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 		out(r, c.buf);
 		rt_strbuf_release(&c);
 	}
-	if (tx_begin(r, err) < 0 ||
-	    ensure_tables(r, err) < 0)
+	if (begin_recorded(r, err) < 0 || rt_progress_clear(r, err) < 0)
 		return -1;
 	if (r->create_sql && r->conn &&
-	    rt_sm_run_sql(r->d, r->conn, r->create_sql->sql, r->create_sql->len,
+	    rt_sm_run_sql(r->conn, r->create_sql->sql, r->create_sql->len,
 			  r->create_sql->name, 0, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nvops; i++)
@@ -757,7 +798,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 		if (rt_strlist_has(&s->from, s->to.v[i]))
 			continue;
 		int rev = rt_graph_find(r->g, s->to.v[i]);
-		char *sum = rev >= 0 ? rt_checksum(r->g->revs[rev], r->d->name) : NULL;
+		char *sum = rev >= 0 ? rt_checksum(r->g->revs[rev], r->d->lex) : NULL;
 		int rc = emit_history(r, s, s->to.v[i], sum,
 				      r->conn ? started : NULL, 0, err);
 		free(sum);
@@ -772,6 +813,37 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 		return -1;
 	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, 0, NULL);
 	return 0;
+}
+
+/* What progress.c borrows (see runner.h). */
+void rt_run_out(run *r, const char *s)
+{
+	out(r, s);
+}
+
+int rt_run_stmt(run *r, const rt_stmt *st, const char *file, rt_error *err)
+{
+	return emit_stmt(r, st, file, err);
+}
+
+int rt_run_begin(run *r, rt_error *err)
+{
+	return tx_begin(r, err);
+}
+
+int rt_run_commit(run *r, rt_error *err)
+{
+	return tx_commit(r, err);
+}
+
+void rt_run_rollback(run *r)
+{
+	tx_rollback(r);
+}
+
+double rt_run_ms(void)
+{
+	return mono_ms();
 }
 
 /*
@@ -804,11 +876,33 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_step_retrying(r, &plan->steps[i], &p[i], err);
-	if (rc == 0 && !r->rehearse)
+	if (rc == 0 && !r->hold && !r->rehearse)
 		rc = tx_commit(r, err);
-	else
+	else if (rc < 0 || r->rehearse)
 		tx_rollback(r); /* a failure, or the end of a rehearsal */
 	free_prepared(p, plan->n);
 	return rc;
+}
+
+/* See runner.h. */
+int rt_run_make_tables(run *r, rt_error *err)
+{
+	if (tx_begin(r, err) < 0)
+		return -1;
+	if (ensure_tables(r, err) < 0) {
+		tx_rollback(r);
+		return -1;
+	}
+	return tx_commit(r, err);
+}
+
+/* See runner.h. */
+int rt_run_end(run *r, int commit, rt_error *err)
+{
+	if (commit)
+		return tx_commit(r, err);
+	tx_rollback(r);
+	r->tables_ready = r->version_ready = 0;
+	return 0;
 }
 

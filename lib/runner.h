@@ -9,6 +9,22 @@
 #include "internal.h"
 #include "ctx_internal.h"
 
+/*
+ * A revision a failed run left partly applied (dialects whose DDL commits
+ * as it runs): its row of the progress table.
+ */
+typedef struct rt_progress {
+	int rev;             /* -1: none */
+	char *revision;
+	rt_direction dir;    /* of the run that stopped */
+	size_t statements;   /* in its section */
+	size_t done;         /* how many took effect, in order */
+	size_t running;      /* 1-based statement in flight when it stopped, 0: none */
+	char *checksum;      /* of the revision when it started */
+	char *done_checksum; /* covers the statements that took effect (progress.c) */
+	int undoing;         /* the run was an undo (--partial): it changes no version row */
+} rt_progress;
+
 /* One run of upgrade, downgrade, stamp or create. */
 typedef struct run {
 	rt_ctx *ctx;
@@ -19,6 +35,7 @@ typedef struct run {
 	char *history;       /* history table name */
 	strbuf vt;           /* version table, quoted and qualified for SQL */
 	strbuf ht;           /* history table, likewise */
+	strbuf pt;           /* progress table, likewise (dialects with one) */
 	strbuf user;         /* the history table's db_user value, looked up once */
 	int version_ready;   /* the version table exists (read, or FROM given offline) */
 	int tables_ready;    /* and the history table: ensure_tables ran */
@@ -30,7 +47,7 @@ typedef struct run {
 	 */
 	char *run_id;
 	int add_run_id;
-	/* The last failed step: its statements ran on their own, and how much of them ran. */
+	/* The last failed step: its statements ran on their own, and how much of them ran (-1: none). */
 	int failed_own, failed_applied;
 	int in_tx;
 	rt_strlist expected; /* version rows as the plan leaves them so far */
@@ -39,6 +56,12 @@ typedef struct run {
 	rt_strlist session;  /* the connection's state before the first step (session.c) */
 	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
 	rt_direction dir;
+	rt_progress partial; /* read under the lock (progress.c) */
+	int resume_rev;      /* the step of this revision continues a partial one (-1: none) */
+	rt_direction resume_dir;
+	size_t resume_at;    /* its first statement to run, 0-based */
+	int undo_rev;        /* an undo of a partial revision: no version-table change (-1: none) */
+	int hold;            /* leave the run's last transaction open (rt_run_end ends it) */
 	/* Where SQL goes when conn is NULL: offline, or a dry run's printing. */
 	rt_output_fn out;
 	void *out_ud;
@@ -53,11 +76,36 @@ typedef struct run {
 	int (*before_first)(struct run *r, rt_error *err);
 } run;
 
+/* A migration section ready to run: placeholders replaced, split, checked. */
+typedef struct prepared {
+	strbuf text;        /* section after placeholder substitution */
+	rt_stmtlist stmts;
+	const rt_section *sec;
+	char *checksum;
+	int session;        /* a statement may change the connection (rt_stmt.session) */
+	int autocommit;     /* a statement commits as it runs (rt_stmt.autocommit) */
+} prepared;
+/* Set up a run for ctx: dialect, table names (0, or -1 with err filled). */
+int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err);
+void rt_run_release(run *r);
+/* Name the version and history tables for the run's connection (offline: the configuration's). */
+int rt_run_table_names(run *r, rt_error *err);
+/* The version rows a plan starts from: expected and committed both become st's. */
+void rt_run_start_state(run *r, const rt_state *st);
+
 /*
  * Carry out a plan: prepare every step, back up if asked, run the steps,
  * commit what is still open (or roll it back on failure).
  */
 int rt_run_plan(run *r, const rt_plan *plan, rt_error *err);
+/* Make retort's version and history tables now, in a transaction of their own. */
+int rt_run_make_tables(run *r, rt_error *err);
+/*
+ * End the transaction a run with hold set left open: commit it, or roll
+ * it back (also after a failed plan: retort's tables, perhaps made in the
+ * transaction undone, are then made sure of again by the next step).
+ */
+int rt_run_end(run *r, int commit, rt_error *err);
 
 /*
  * Online: s NULL reads the connection's state, before the first step;
@@ -68,6 +116,40 @@ int rt_run_session_check(run *r, const rt_step *s, rt_error *err);
 
 /* Generated SQL: execute it online, print it as a statement offline. */
 int rt_run_emit(run *r, const char *sql, rt_error *err);
+
+/* What runner.c lends progress.c. */
+void rt_run_out(run *r, const char *s);
+int rt_run_stmt(run *r, const rt_stmt *st, const char *file, rt_error *err);
+int rt_run_begin(run *r, rt_error *err);
+int rt_run_commit(run *r, rt_error *err);
+void rt_run_rollback(run *r);
+/* Create retort's tables if need be (outside any transaction where DDL commits). */
+int rt_run_tables(run *r, rt_error *err);
+/* A step's version-table changes (none for an undo) and history row, in the open transaction. */
+int rt_run_record(run *r, const rt_step *s, const prepared *p,
+		  const char *started, double ms, rt_error *err);
+/* "upgrade X (message) failed: " before err's message, and its file. */
+void rt_run_name_failure(run *r, const rt_step *s, rt_error *err);
+double rt_run_ms(void);
+
+/* Read the progress table into r->partial (online, after r->expected is read). */
+int rt_progress_read(run *r, rt_error *err);
+/*
+ * Decide what the request may do with a partial revision: the plan's
+ * first step continues it (--resume), a step of its own undoes it
+ * (--partial), or the run is refused with what to do.  plan may be
+ * replaced.
+ */
+int rt_progress_prepare(run *r, rt_plan *plan, rt_error *err);
+void rt_progress_free(rt_progress *p);
+/*
+ * Run a step whose statements commit one by one (some rt_stmt.autocommit),
+ * recording each in the progress table as it completes.
+ */
+int rt_progress_step(run *r, const rt_step *s, const prepared *p,
+		     const char *started, double t0, rt_error *err);
+/* Statements of the progress table for stamp: forget every partial revision. */
+int rt_progress_clear(run *r, rt_error *err);
 
 /*
  * A placeholder left in a string literal or comment although it has a

@@ -101,14 +101,14 @@ int rt_runs_read_conn(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_run
 		rc = d->table_exists(c, schema, history, &out->history, err);
 	if (rc == 0 && out->history) {
 		strbuf sql = STRBUF_INIT;
-		rt_table_name(schema, history, &sql);
+		rt_table_name(d, schema, history, &sql);
 		int have_ids = rt_history_has_run_id(d, c, sql.buf);
 		rt_strbuf_reset(&sql);
 		rt_strbuf_addf(&sql, "SELECT revision, direction, to_revisions, %s, ",
 			       have_ids ? "run_id" : "NULL");
 		rt_history_started_at(d, &sql);
 		rt_strbuf_adds(&sql, ", duration_ms, db_user FROM ");
-		rt_table_name(schema, history, &sql);
+		rt_table_name(d, schema, history, &sql);
 		rt_strbuf_adds(&sql, " ORDER BY id");
 		rc = d->query(c, sql.buf, run_row, out, err);
 		rt_strbuf_release(&sql);
@@ -122,7 +122,7 @@ int rt_runs_read_conn(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_run
 /* See retort.h: read-only, nothing created. */
 rt_runs *rt_runs_read(rt_ctx *ctx, rt_error *err)
 {
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d)
 		return NULL;
 	rt_runs *rs = rt_xcalloc(1, sizeof(*rs));

@@ -125,10 +125,10 @@ static int is_marker(const line *ln, const char **rest, size_t *n)
 }
 
 /* Header keys, as Alembic names them; matched case-insensitively. */
-enum { K_ID, K_REVISES, K_DATE, K_MESSAGE, K_LABELS, K_DEPENDS, K_COUNT };
+enum { K_ID, K_REVISES, K_DATE, K_MESSAGE, K_LABELS, K_DEPENDS, K_REPLACES, K_COUNT };
 static const char *const header_keys[K_COUNT] = {
 	"Revision ID", "Revises", "Create Date", "Message", "Branch Labels",
-	"Depends On",
+	"Depends On", "Replaces",
 };
 
 /*
@@ -379,7 +379,7 @@ static int header_line(rt_revision *r, const line *ln, const char *c, size_t n,
 	if (k < 0) {
 		rt_fail_at(err, RT_ESCRIPT, r->path, ln->no,
 			   "unknown header key '%.*s'", (int)klen, c);
-		rt_hint(err, "header keys are: Revision ID, Revises, Create Date, Message, Branch Labels, Depends On; other comments belong after '-- migrate:upgrade'");
+		rt_hint(err, "header keys are: Revision ID, Revises, Create Date, Message, Branch Labels, Depends On, Replaces; other comments belong after '-- migrate:upgrade'");
 		return -1;
 	}
 	if (seen[k])
@@ -422,6 +422,10 @@ static int header_line(rt_revision *r, const line *ln, const char *c, size_t n,
 		r->line_depends = ln->no;
 		return parse_list(r->path, ln->no, "Depends On", v, vlen,
 				  &r->depends, err);
+	case K_REPLACES:
+		r->line_replaces = ln->no;
+		return parse_list(r->path, ln->no, "Replaces", v, vlen,
+				  &r->replaces, err);
 	}
 	return 0;
 }
@@ -555,6 +559,7 @@ void rt_revision_free(rt_revision *r)
 	rt_strlist_free(&r->down);
 	rt_strlist_free(&r->labels);
 	rt_strlist_free(&r->depends);
+	rt_strlist_free(&r->replaces);
 	free(r->message);
 	free(r->create_date);
 	free(r->path);

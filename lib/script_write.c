@@ -584,6 +584,8 @@ static void render(strbuf *sb, const char *id, const rt_graph *g,
 	rt_strbuf_addc(sb, '\n');
 	header_list(sb, "Branch Labels", nr->labels, nr->nlabels);
 	header_list(sb, "Depends On", (const char *const *)deps->v, deps->n);
+	if (nr->nreplaces)
+		header_list(sb, "Replaces", nr->replaces, nr->nreplaces);
 	rt_strbuf_adds(sb, "\n-- migrate:upgrade\n");
 	if (nr->upgrade_sql && *nr->upgrade_sql) {
 		rt_strbuf_adds(sb, nr->upgrade_sql);

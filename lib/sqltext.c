@@ -5,7 +5,6 @@
 #include "util/xalloc.h"
 
 #include <ctype.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,38 +60,6 @@ size_t rt_sql_next_word(const char *s, size_t len, size_t i, char *out,
 	return i;
 }
 
-static const char *const reserved[] = {
-	"all", "and", "as", "by", "check", "column", "constraint", "create",
-	"default", "delete", "desc", "distinct", "drop", "from", "group",
-	"in", "index", "insert", "into", "is", "join", "key", "limit", "not",
-	"null", "on", "or", "order", "primary", "references", "select",
-	"set", "table", "to", "union", "unique", "update", "user", "using",
-	"values", "where", "with", NULL
-};
-
-/*
- * See sqltext.h.  A name is quoted when it is not plain lower case, when it
- * is one of SQLite's keywords (sqlite3_keyword_check: most of SQL's), or
- * one of a few more PostgreSQL reserves -- enough for the names retort
- * writes itself (its tables; the dialects quote schema objects their way).
- */
-void rt_sql_ident(strbuf *sb, const char *name)
-{
-	int plain = (islower((unsigned char)name[0]) || name[0] == '_');
-	for (const char *p = name; *p && plain; p++)
-		plain = islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
-			*p == '_';
-	for (int i = 0; plain && reserved[i]; i++)
-		if (!strcmp(name, reserved[i]))
-			plain = 0;
-	if (plain && sqlite3_keyword_check(name, (int)strlen(name)))
-		plain = 0;
-	if (plain)
-		rt_strbuf_adds(sb, name);
-	else
-		rt_sql_quote_ident(sb, name);
-}
-
 void rt_sql_quote_ident(strbuf *sb, const char *name)
 {
 	rt_strbuf_addc(sb, '"');
@@ -102,21 +69,6 @@ void rt_sql_quote_ident(strbuf *sb, const char *name)
 		rt_strbuf_addc(sb, *p);
 	}
 	rt_strbuf_addc(sb, '"');
-}
-
-/* See sqltext.h; split at the first '.', so a part cannot itself hold one. */
-void rt_sql_qualified(strbuf *sb, const char *name)
-{
-	const char *dot = strchr(name, '.');
-	if (!dot) {
-		rt_sql_ident(sb, name);
-		return;
-	}
-	char *schema = rt_xstrndup(name, (size_t)(dot - name));
-	rt_sql_ident(sb, schema);
-	free(schema);
-	rt_strbuf_addc(sb, '.');
-	rt_sql_ident(sb, dot + 1);
 }
 
 /*

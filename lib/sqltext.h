@@ -1,13 +1,35 @@
 /*
  * sqltext.h - small, dialect-neutral facts about SQL text: skipping
- * whitespace and comments, and quoting identifiers and literals for the
- * SQL that retort generates itself.
+ * whitespace and comments, double-quoting identifiers and quoting
+ * literals the standard way (each dialect decides where it uses them),
+ * and the lexical rules a dialect describes itself with.
  */
 #ifndef RT_SQLTEXT_H
 #define RT_SQLTEXT_H
 
 #include <stddef.h>
 #include "util/strbuf.h"
+
+/*
+ * The lexical rules of a dialect's SQL that matter to placeholder
+ * substitution (and anything else that must find where strings, quoted
+ * names and comments start and end).  '...' strings with doubled quotes,
+ * "..." names and -- comments are everyone's.
+ */
+typedef struct rt_lexrules {
+	int nested_comments;   /* block comments nest (PostgreSQL) */
+	int e_strings;         /* E'...' strings take backslash escapes (PostgreSQL) */
+	int backslash_strings; /* every '...' and "..." string takes backslash escapes (MySQL) */
+	int dollar_quotes;     /* $tag$ ... $tag$ bodies (PostgreSQL) */
+	int backticks;         /* `name` (SQLite, MySQL) */
+	int brackets;          /* [name] (SQLite) */
+	int hash_comments;     /* # to the end of the line (MySQL) */
+	int dash_space;        /* -- starts a comment only before a space or line end (MySQL) */
+	/* A value as a string literal the database reads back as exactly it. */
+	void (*quote_literal)(strbuf *sb, const char *s);
+	/* A name as a quoted identifier, always quoted. */
+	void (*quote_ident)(strbuf *sb, const char *name);
+} rt_lexrules;
 
 /* Offset of the first character after whitespace and comments. */
 size_t rt_sql_skip_blank(const char *s, size_t len);
@@ -22,12 +44,8 @@ int rt_sql_is_blank(const char *s, size_t len);
  */
 size_t rt_sql_next_word(const char *s, size_t len, size_t i, char *out,
 		     size_t size);
-/* name as is when it is a plain lower-case identifier, else "double-quoted". */
-void rt_sql_ident(strbuf *sb, const char *name);
 /* name always "double-quoted", quotes doubled. */
 void rt_sql_quote_ident(strbuf *sb, const char *name);
-/* A dotted name (schema.table): each part through rt_sql_ident. */
-void rt_sql_qualified(strbuf *sb, const char *name);
 /* 'single-quoted' with quotes doubled; NULL when s is NULL. */
 void rt_sql_literal(strbuf *sb, const char *s);
 /* Count newlines in [s, s+n). */

@@ -92,7 +92,7 @@ static int read_history(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
 		rt_strbuf_adds(&sql, "SELECT revision, direction, ");
 		rt_history_started_at(d, &sql);
 		rt_strbuf_adds(&sql, ", duration_ms, db_user FROM ");
-		rt_table_name(schema, history, &sql);
+		rt_table_name(d, schema, history, &sql);
 		rt_strbuf_adds(&sql, " ORDER BY id");
 		rc = d->query(c, sql.buf, history_row, lr, err);
 		rt_strbuf_release(&sql);
@@ -136,7 +136,7 @@ static void fill_entries(const rt_graph *g, rt_status *s, rt_status_entry *byrev
 rt_status *rt_status_read(rt_ctx *ctx, rt_error *err)
 {
 	const rt_graph *g = ctx->graph;
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d)
 		return NULL;
 	rt_status *s = rt_xcalloc(1, sizeof(*s));
@@ -148,7 +148,7 @@ rt_status *rt_status_read(rt_ctx *ctx, rt_error *err)
 	if (!c && !missing)
 		rc = -1;
 	if (c) {
-		rc = rt_read_state(ctx, d, c, 0, &s->st, err);
+		rc = rt_read_state(ctx, c, 0, &s->st, err);
 		if (rc == 0 && s->st.exists)
 			rc = read_history(ctx, d, c, s, &lr, err);
 		d->disconnect(c);

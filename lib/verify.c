@@ -133,62 +133,27 @@ static void check_heads(const rt_ctx *ctx, rt_verify_check *c)
 	summary(c, "%zu heads on %zu declared branches", g->nheads, cfg->nbranches);
 }
 
-typedef struct applied_sum {
-	const rt_graph *g;
-	char **sums;     /* per revision: latest recorded checksum */
-	char **when;     /* and when it was applied */
-} applied_sum;
-
-/*
- * Query callback over history rows in id order: the last checksum
- * recorded for a revision wins, so a revision applied again is checked
- * against its latest run.  Revisions no file defines are passed over.
- */
-static int history_row(void *ud, int n, const char *const *v)
-{
-	applied_sum *a = ud;
-	if (n < 3 || !v[0] || !v[1])
-		return 0;
-	int r = rt_graph_find(a->g, v[0]);
-	if (r < 0)
-		return 0;
-	free(a->sums[r]);
-	free(a->when[r]);
-	a->sums[r] = rt_xstrdup(v[1]);
-	a->when[r] = rt_xstrdup_or_null(v[2]);
-	return 0;
-}
-
 /* Applied revisions whose file changed since: the latest recorded checksum against the file's. */
-static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *conn,
-			    const rt_state *st, rt_verify_check *c)
+static void check_checksums(const rt_ctx *ctx, rt_conn *conn, const rt_state *st,
+			    rt_verify_check *c)
 {
+	const rt_dialect *d = rt_conn_dialect(conn);
 	const rt_graph *g = ctx->graph;
-	char *history = rt_history_table(ctx->cfg);
-	int exists = 0;
+	rt_checksums a;
 	rt_error e = { 0 };
-	const char *schema = NULL;
-	if (rt_tables_schema(d, conn, ctx->cfg, &schema, &e) < 0 ||
-	    d->table_exists(conn, schema, history, &exists, &e) < 0 || !exists) {
-		skip(c, "no history table, so no checksums were recorded (a database migrated by another tool?)");
+	if (rt_read_checksums(ctx, d, conn, &a, &e) < 0 || !a.exists) {
+		if (a.exists)
+			problem(c, "cannot read the history table: %s", e.message);
+		else
+			skip(c, "no history table, so no checksums were recorded (a database migrated by another tool?)");
 		rt_error_clear(&e);
-		free(history);
+		rt_checksums_free(&a);
 		return;
-	}
-	strbuf sql = STRBUF_INIT;
-	rt_strbuf_adds(&sql, "SELECT revision, checksum, started_at FROM ");
-	rt_table_name(schema, history, &sql);
-	rt_strbuf_adds(&sql, " WHERE checksum IS NOT NULL AND direction IN ('upgrade', 'stamp') ORDER BY id");
-	applied_sum a = { g, rt_xcalloc(g->nrevs + 1, sizeof(char *)), rt_xcalloc(g->nrevs + 1, sizeof(char *)) };
-	if (d->query(conn, sql.buf, history_row, &a, &e) < 0) {
-		problem(c, "cannot read %s: %s", history, e.message);
-		rt_error_clear(&e);
 	}
 	/* every applied revision: the rows and their ancestors */
 	rt_revset applied = { 0 };
 	rt_state_heads(g, st, &applied);
 	unsigned char *seen = rt_xcalloc(g->nrevs + 1, 1);
-	size_t checked = 0;
 	while (applied.n) {
 		int r = applied.v[--applied.n];
 		if (seen[r])
@@ -197,30 +162,32 @@ static void check_checksums(const rt_ctx *ctx, const rt_dialect *d, rt_conn *con
 		const rt_revision *rev = g->revs[r];
 		for (int j = 0; j < rev->nparents + rev->ndeps; j++)
 			rt_revset_add(&applied, j < rev->nparents ? rev->parents[j] : rev->deps[j - rev->nparents]);
-		if (!a.sums[r])
+	}
+	/* a squash stands for its chain: applied with its last revision (its sum is there if it ran) */
+	for (size_t i = 0; i < g->nrevs; i++)
+		if (g->revs[i]->squash_last >= 0 && seen[g->revs[i]->squash_last])
+			seen[i] = 1;
+	size_t checked = 0;
+	for (size_t r = 0; r < g->nrevs; r++) {
+		if (!seen[r] || !a.sums[r])
 			continue;
+		const rt_revision *rev = g->revs[r];
 		checked++;
-		char *now = rt_checksum_as(rev, d->name, a.sums[r]);
+		char *now = rt_checksum_as(rev, d->lex, a.sums[r]);
 		if (!now)
 			problem(c, "revision %s was recorded with a checksum of an algorithm this retort does not know (%.*s): a newer retort applied it",
 				rev->id, (int)strcspn(a.sums[r], ":"), a.sums[r]);
 		else if (strcmp(now, a.sums[r]))
-			problem(c, "%s was changed after it was applied (revision %s, applied %s): the database ran other SQL than the file now holds",
-				rev->path, rev->id, a.when[r] ? a.when[r] : "at an unknown time");
+			problem(c, "%s was changed after it was applied (revision %s, applied %s): the database ran other SQL than the file now holds; "
+				"if the edit changes nothing that ran, rehash %s records the file as it is",
+				rev->path, rev->id, a.when[r] ? a.when[r] : "at an unknown time", rev->id);
 		free(now);
 	}
 	summary(c, checked == 1 ? "%zu applied revision checked against its file"
 				: "%zu applied revisions checked against their files", checked);
-	for (size_t i = 0; i < g->nrevs; i++) {
-		free(a.sums[i]);
-		free(a.when[i]);
-	}
-	free(a.sums);
-	free(a.when);
+	rt_checksums_free(&a);
 	free(seen);
 	rt_revset_free(&applied);
-	rt_strbuf_release(&sql);
-	free(history);
 }
 
 /*
@@ -380,11 +347,21 @@ static void check_lint(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 	} else {
 		for (size_t i = 0; i < rep.n; i++) {
 			const rt_finding *f = &rep.v[i];
-			problem(c, "%s:%d:%d: %s: %s%s", f->file, f->line, f->column, f->rule, f->message,
-				f->section && !strcmp(f->section, "downgrade") ? " (downgrade section)" : "");
+			char *line = rt_xasprintf("%s%s:%d:%d: %s: %s%s", f->warning ? "warning: " : "",
+						  f->file, f->line, f->column, f->rule, f->message,
+						  f->section && !strcmp(f->section, "downgrade") ? " (downgrade section)" : "");
+			if (f->warning) /* [lint] warn: listed, but the check passes */
+				rt_strlist_push(&c->problems, line);
+			else
+				problem(c, "%s", line);
+			free(line);
 		}
-		summary(c, "%zu revision%s to apply, %zu finding%s", plan.n, plan.n == 1 ? "" : "s",
-			rep.n, rep.n == 1 ? "" : "s");
+		size_t errors = rep.n - rep.nwarnings;
+		char *warn = rep.nwarnings ? rt_xasprintf(", %zu warning%s", rep.nwarnings,
+							  rep.nwarnings == 1 ? "" : "s") : rt_xstrdup("");
+		summary(c, "%zu revision%s to apply, %zu finding%s%s", plan.n, plan.n == 1 ? "" : "s",
+			errors, errors == 1 ? "" : "s", warn);
+		free(warn);
 	}
 	rt_lint_report_free(&rep);
 	free(idents);
@@ -406,7 +383,7 @@ static void check_downgrades(const rt_ctx *ctx, rt_verify_check *c)
  * earlier results by position (v[1] database, v[3] version table):
  * checksums and drift need both passed, lint the version table.  The
  * connection is read-only; a database that does not exist yet counts as
- * empty.  Fails only when no dialect fits the URL.
+ * empty.  Fails only when no URL is configured.
  */
 int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 {
@@ -414,7 +391,7 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	rt_verify_check *c = add_check(out, "config");
 	summary(c, "%s, %zu revision%s", ctx->cfg->path ? ctx->cfg->path : "defaults (no retort.ini)",
 		ctx->graph->nrevs, ctx->graph->nrevs == 1 ? "" : "s");
-	const rt_dialect *d = rt_dialect_for_config(ctx->cfg, err);
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	if (!d) {
 		rt_verify_report_free(out);
 		return -1;
@@ -430,7 +407,7 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 		rt_error_clear(err);
 	} else if (!conn) {
 		summary(c, "%s does not exist yet (an empty database)", url);
-	} else if (rt_read_state(ctx, d, conn, 0, &st, err) < 0) {
+	} else if (rt_read_state(ctx, conn, 0, &st, err) < 0) {
 		summary(c, "%s cannot be read", url);
 		problem(c, "cannot read the version table: %s", err->message);
 		rt_error_clear(err);
@@ -455,7 +432,7 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 			: "the database does not exist yet";
 	c = add_check(out, "checksums");
 	if (conn && usable)
-		check_checksums(ctx, d, conn, &st, c);
+		check_checksums(ctx, conn, &st, c);
 	else
 		skip(c, "%s", why);
 	if (conn)
@@ -481,6 +458,8 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 		skip(c, "%s", !out->v[1].ok ? "the database cannot be read, so what is to apply is unknown"
 					     : "the version table names unknown revisions");
 	check_downgrades(ctx, add_check(out, "downgrades"));
+	if (rt_verify_has_squashes(ctx->graph))
+		rt_verify_squashes(ctx, add_check(out, "squashes"));
 	rt_state_free(&st);
 	out->ok = 1;
 	for (size_t i = 0; i < out->n; i++)

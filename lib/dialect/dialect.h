@@ -10,13 +10,29 @@
 #define RT_DIALECT_H
 
 #include "retort_int.h"
+#include "sqltext.h"
 #include "util/strbuf.h"
 
 struct sm_schema;
 struct sm_ops;
 struct sm_diff_opts;
+struct lint_section;
+struct rt_dialect;
 
-typedef struct rt_conn rt_conn; /* each dialect defines its own */
+/*
+ * A connection.  Each dialect defines struct rt_conn itself, and its
+ * first member is always `const rt_dialect *dialect`, set by connect: a
+ * connection carries its dialect, so generic code passes the connection
+ * alone and asks it with rt_conn_dialect.
+ */
+typedef struct rt_conn rt_conn;
+
+/* The dialect a connection belongs to (the first member of every rt_conn). */
+static inline const struct rt_dialect *rt_conn_dialect(const rt_conn *c)
+{
+	return *(const struct rt_dialect *const *)(const void *)c;
+}
+
 
 /* One statement of a migration section. */
 typedef struct rt_stmt {
@@ -29,6 +45,12 @@ typedef struct rt_stmt {
 	int nontx;       /* cannot run inside a transaction block */
 	const char *nontx_kind; /* e.g. "CREATE INDEX CONCURRENTLY" */
 	int session;     /* may change the connection for later statements (SET, PRAGMA, a temporary table): see lib/session.c */
+	/*
+	 * The server commits before and after it, so it cannot be rolled
+	 * back (DDL on MySQL): the runner records each such statement as it
+	 * completes.
+	 */
+	int autocommit;
 	int rows;        /* a data change whose changed rows the database counts: INSERT, UPDATE, DELETE (MERGE, REPLACE), also after WITH */
 } rt_stmt;
 
@@ -49,9 +71,39 @@ void rt_stmtlist_free(rt_stmtlist *l);
 typedef int (*rt_row_fn)(void *ud, int ncols, const char *const *vals);
 
 typedef struct rt_dialect {
-	const char *name;         /* "sqlite", "postgresql" */
-	int has_schemas;          /* version_table_schema and search_path apply */
+	const char *name;         /* "sqlite", "postgresql": in messages and --json */
+	const char *title;        /* "SQLite", "PostgreSQL": in sentences */
+	const char *const *names; /* what --dialect accepts for it, NULL-terminated */
 	const char *const *schemes; /* URL schemes, NULL-terminated */
+	const char *url_examples; /* the URL forms it takes, for the hint of a bad URL */
+	/*
+	 * The configuration settings only some dialects take that this one
+	 * does (names as in retort.ini: version_table_schema, search_path,
+	 * lock_timeout, statement_timeout), NULL-terminated; the others are
+	 * refused when the context opens.
+	 */
+	const char *const *settings;
+	/*
+	 * DDL commits the open transaction (MySQL): retort's tables are made
+	 * before a migration's transaction begins, and statements marked
+	 * rt_stmt.autocommit run one by one with their progress recorded.
+	 */
+	int ddl_commits;
+	/* Put before a message of the database's own ("SQLite: "), or "". */
+	const char *error_prefix;
+	const rt_lexrules *lex;
+
+	/* An identifier as this dialect needs it written (quoted when it must be). */
+	void (*ident)(strbuf *sb, const char *name);
+	/* A string literal, escaped as this dialect reads it; NULL as NULL. */
+	void (*literal)(strbuf *sb, const char *s);
+	/*
+	 * A UTC time "YYYY-MM-DDTHH:MM:SS.mmmZ" as a literal of the history
+	 * table's started_at; NULL: as literal writes any string.
+	 */
+	void (*timestamp)(strbuf *sb, const char *iso);
+	/* The lint rules over one section (lib/lint/lint.h). */
+	void (*lint)(struct lint_section *s);
 
 	/*
 	 * Connect.  readonly: create nothing, and when the database does
@@ -122,12 +174,25 @@ typedef struct rt_dialect {
 	int (*tables_schema)(rt_conn *c, const rt_config *cfg,
 			     const char **schema, rt_error *err);
 
+	/*
+	 * A statement of a migration as a client script holds it (--sql),
+	 * terminator included.  NULL: its text and ';' (on a line of its own
+	 * after a trailing -- comment).
+	 */
+	void (*script_stmt)(strbuf *sb, const rt_stmt *st);
+
 	/* SQL text: transaction statements and retort's own tables. */
 	const char *begin_sql;
 	const char *commit_sql;
-	/* DDL of retort's tables; name is already quoted and qualified. */
+	/* DDL of retort's tables; name and pkname are already quoted (and qualified). */
 	void (*version_table_ddl)(strbuf *sb, const char *name, const char *pkname);
 	void (*history_table_ddl)(strbuf *sb, const char *name);
+	/*
+	 * DDL of the progress table, where a revision whose statements commit
+	 * one by one (rt_stmt.autocommit) records how far it got; NULL when
+	 * the dialect's splitter never marks a statement so.
+	 */
+	void (*progress_table_ddl)(strbuf *sb, const char *name);
 	/* The history table's db_user value (conn NULL when offline). */
 	void (*user_expr)(rt_conn *c, strbuf *sb);
 	/* A timestamp expression for offline output. */
@@ -152,6 +217,14 @@ typedef struct rt_dialect {
 		    const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
 	int (*scratch_create)(const rt_config *cfg, char **url, rt_error *err);
 	/*
+	 * A cheap text of the schema on c (retort's own tables left out) for
+	 * telling two states apart quickly: equal text guarantees equal
+	 * schemas, unequal text guarantees nothing (compare models then).
+	 * May be NULL.
+	 */
+	int (*fingerprint)(rt_conn *c, const rt_config *cfg, strbuf *out,
+			   rt_error *err);
+	/*
 	 * A full copy of the database into the file dest, an empty private
 	 * file the caller made and publishes under its final name once this
 	 * succeeds (and removes otherwise); 1 when there is no database yet,
@@ -168,10 +241,30 @@ typedef struct rt_dialect {
 	void (*scratch_sweep)(const rt_config *cfg, rt_strlist *notes);
 } rt_dialect;
 
-/* The dialect for a URL's scheme; error naming the URL (masked) if none. */
+/*
+ * The dialect for a URL's scheme; an error naming the URL (masked) and
+ * the forms every dialect takes if none.
+ */
 const rt_dialect *rt_dialect_for_url(const char *url, rt_error *err);
-/* The same for a configuration, also refusing settings the dialect lacks. */
+/* The same for a configuration, also refusing settings the dialect does not take. */
 const rt_dialect *rt_dialect_for_config(const rt_config *cfg, rt_error *err);
+/* The dialect one of its names (rt_dialect.names) means; an error listing them if none. */
+const rt_dialect *rt_dialect_by_name(const char *name, rt_error *err);
+
+/*
+ * A new scratch database's name, retort_scratch_<pidtag>_<counter>
+ * (util/pidtag.h): unique to this process and call, recognisably
+ * retort's (scratch_drop drops no other), and naming its process, so
+ * scratch_sweep can drop what a killed run left.
+ */
+void rt_scratch_name(char *buf, size_t n);
+/*
+ * Why the scratch database name was abandoned by the run that made it
+ * (its process, on this machine, is gone; or it was made on another
+ * machine more than a day ago), or NULL when it may be in use or is not
+ * a scratch name of the current form.  The caller frees it.
+ */
+char *rt_scratch_abandoned(const char *name);
 
 /* Alembic's alembic_version DDL, exactly, so the table can change hands. */
 void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname);
@@ -181,10 +274,12 @@ void rt_version_table_ddl(strbuf *sb, const char *name, const char *pkname);
  */
 int rt_tables_schema(const rt_dialect *d, rt_conn *c, const rt_config *cfg,
 		     const char **schema, rt_error *err);
-/* The quoted SQL name of one of retort's tables, qualified when schema is not NULL. */
-void rt_table_name(const char *schema, const char *table, strbuf *sb);
+/* The SQL name of one of retort's tables, quoted as d quotes, qualified when schema is not NULL. */
+void rt_table_name(const rt_dialect *d, const char *schema, const char *table,
+		   strbuf *sb);
 
 extern const rt_dialect rt_dialect_sqlite;
 extern const rt_dialect rt_dialect_postgres;
+extern const rt_dialect rt_dialect_mysql;
 
 #endif

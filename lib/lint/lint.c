@@ -11,10 +11,12 @@
  * the same rules with examples.
  */
 #include "internal.h"
+#include "graph_internal.h"
 #include "lint/lint.h"
-#include "dialect/dialect.h"
+#include "ctx_internal.h"
 #include "placeholder.h"
 
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -27,7 +29,7 @@ static const rt_lint_rule rules[] = {
 	  "CREATE INDEX without CONCURRENTLY on a table that exists before the migration" },
 	{ "require-concurrent-index-deletion", "postgresql",
 	  "DROP INDEX without CONCURRENTLY" },
-	{ "adding-not-nullable-field", "postgresql, sqlite",
+	{ "adding-not-nullable-field", "postgresql, sqlite, mysql",
 	  "ADD COLUMN ... NOT NULL without a DEFAULT on an existing table" },
 	{ "adding-field-with-volatile-default", "postgresql",
 	  "ADD COLUMN with a volatile DEFAULT, a serial type, an identity or a GENERATED ... STORED column" },
@@ -41,13 +43,13 @@ static const rt_lint_rule rules[] = {
 	  "ADD CONSTRAINT ... UNIQUE (or a UNIQUE column) without USING INDEX" },
 	{ "adding-primary-key", "postgresql",
 	  "ADD PRIMARY KEY (or a PRIMARY KEY column) without USING INDEX" },
-	{ "ban-drop-table", "postgresql, sqlite",
+	{ "ban-drop-table", "postgresql, sqlite, mysql",
 	  "DROP TABLE of a table that exists before the migration" },
-	{ "ban-drop-column", "postgresql, sqlite",
+	{ "ban-drop-column", "postgresql, sqlite, mysql",
 	  "ALTER TABLE ... DROP COLUMN" },
-	{ "renaming-table", "postgresql, sqlite",
+	{ "renaming-table", "postgresql, sqlite, mysql",
 	  "ALTER TABLE ... RENAME TO" },
-	{ "renaming-column", "postgresql, sqlite",
+	{ "renaming-column", "postgresql, sqlite, mysql",
 	  "ALTER TABLE ... RENAME COLUMN" },
 	{ "concurrently-in-transaction", "postgresql",
 	  "CREATE/DROP INDEX, REINDEX or DETACH PARTITION ... CONCURRENTLY in a transactional section" },
@@ -61,6 +63,14 @@ static const rt_lint_rule rules[] = {
 	  "an ALTER TABLE form SQLite does not have, or an ADD COLUMN it refuses" },
 	{ "pragma-foreign-keys-in-transaction", "sqlite",
 	  "PRAGMA foreign_keys = ... in a transactional section" },
+	{ "mysql-table-copy", "mysql",
+	  "an ALTER TABLE on an existing table that copies or rebuilds it (ALGORITHM=COPY, MODIFY/CHANGE COLUMN, primary key, CONVERT TO, ENGINE=, a foreign key, FORCE, OPTIMIZE TABLE)" },
+	{ "mysql-blocking-index", "mysql",
+	  "a FULLTEXT or SPATIAL index added to an existing table" },
+	{ "foreign-key-without-index", "mysql",
+	  "a FOREIGN KEY whose columns no index of the table starts with" },
+	{ "mysql-non-transactional-engine", "mysql",
+	  "a table of an engine without transactions (MyISAM, MEMORY, Aria, ...)" },
 };
 
 const rt_lint_rule *rt_lint_rules(size_t *n)
@@ -114,6 +124,12 @@ static const rule_text texts[] = {
 	{ "ban-drop-column", "postgresql",
 	  "dropping a column destroys its data, and code still running that reads or writes it fails (ORMs often name every column they know in INSERTs and SELECTs)",
 	  "remove the column from the code (tell the ORM to ignore it) and deploy that first; drop it in a later migration, marked with '-- retort:lint-ignore ban-drop-column'" },
+	{ "adding-not-nullable-field", "mysql",
+	  "MySQL does not refuse it: every existing row gets the type's implicit default (0, '', '0000-00-00'), which looks like real data, and code still running without the column cannot insert (strict mode refuses an INSERT that leaves it out)",
+	  "give the column an explicit DEFAULT (MySQL 8.0.29+ and MariaDB 10.4+ add it instantly), or add it nullable, backfill it in batches, then make it NOT NULL" },
+	{ "ban-drop-column", "mysql",
+	  "dropping a column destroys its data, and code still running that reads or writes it fails (ORMs often name every column they know in INSERTs and SELECTs); before MySQL 8.0.29 and MariaDB 10.4 the drop also rebuilds the table",
+	  "remove the column from the code and deploy that first; drop it in a later migration, marked with '-- retort:lint-ignore ban-drop-column'" },
 	{ "ban-drop-column", "sqlite",
 	  "dropping a column destroys its data, and code still running that reads or writes it fails; SQLite also rewrites the table, and refuses the drop when the column is indexed, a key, UNIQUE, or used by a constraint, view or trigger",
 	  "remove the column from the code and deploy that first; drop it in a later migration, marked with '-- retort:lint-ignore ban-drop-column' (or rebuild the table when SQLite refuses)" },
@@ -138,6 +154,18 @@ static const rule_text texts[] = {
 	{ "sqlite-alter-needs-rebuild", NULL,
 	  "SQLite's ALTER TABLE can only rename a table, rename a column, add a column (without PRIMARY KEY or UNIQUE; on a table with rows also without NOT NULL lacking a default, a non-constant default or STORED) and drop a column; anything else fails and the migration stops here",
 	  "rebuild the table: CREATE TABLE t_new (the new definition); INSERT INTO t_new SELECT ... FROM t; DROP TABLE t; ALTER TABLE t_new RENAME TO t; then recreate its indexes, triggers and views (https://www.sqlite.org/lang_altertable.html#otheralter); for a table created in this migration, write the column into its CREATE TABLE instead" },
+	{ "mysql-table-copy", NULL,
+	  "the ALTER copies the whole table (or rebuilds it in place), and a copy blocks every write to the table until it ends -- minutes or hours on a large table -- while it needs free disk for a second copy; and MySQL commits the DDL on its own, so there is no rolling it back",
+	  "where an INSTANT or INPLACE form exists, ask for it (ALGORITHM=INSTANT or ALGORITHM=INPLACE, LOCK=NONE: the server refuses rather than copying); otherwise change large tables with an online schema-change tool (pt-online-schema-change, gh-ost), or add a new column, backfill it and switch over; mark a deliberate copy with '-- retort:lint-ignore mysql-table-copy'" },
+	{ "mysql-blocking-index", NULL,
+	  "InnoDB builds a FULLTEXT or SPATIAL index with LOCK=SHARED at best: reads go on, but every INSERT, UPDATE and DELETE on the table waits until the build ends",
+	  "build it at a quiet time, or on a copy of the table switched in with an online schema-change tool; mark it with '-- retort:lint-ignore mysql-blocking-index' once that is the plan" },
+	{ "foreign-key-without-index", NULL,
+	  "InnoDB needs an index on a foreign key's columns and, when the table has none, creates one of its own named after the constraint: an index no migration declares (autogenerate and drift checks then see it), which a later DROP FOREIGN KEY leaves behind",
+	  "declare the index yourself, before the foreign key: KEY idx_t_col (col) in the CREATE TABLE, or ADD INDEX in the same ALTER" },
+	{ "mysql-non-transactional-engine", NULL,
+	  "MyISAM, MEMORY, Aria and the like have no transactions: a migration's data changes cannot be rolled back when it fails, rows can be half-written by a crash, and foreign keys are ignored",
+	  "use ENGINE=InnoDB (the default since MySQL 5.5), or leave ENGINE out" },
 	{ "pragma-foreign-keys-in-transaction", NULL,
 	  "PRAGMA foreign_keys does nothing inside a transaction, so in a transactional section it changes nothing: a table rebuild meant to run without foreign-key checks runs with them (or the other way round)",
 	  "mark the section '-- migrate:upgrade transaction:false' and set the pragma there, before and after the statements; run PRAGMA foreign_key_check before turning the checks back on" },
@@ -202,7 +230,7 @@ static const unsigned char *lexmap(lint_section *s)
 		s->lexmap = rt_xmalloc(s->len + 1);
 		for (size_t i = 0; i < s->len;) {
 			rt_sql_kind kind;
-			size_t n = rt_sql_region(s->sql, s->len, i, s->dialect, &kind);
+			size_t n = rt_sql_region(s->sql, s->len, i, s->lex, &kind);
 			memset(s->lexmap + i, (int)kind, n);
 			i += n;
 		}
@@ -268,7 +296,8 @@ static int suppressed(lint_section *s, const char *rule, int line)
 void rt_lint_finding(lint_section *s, const char *rule, int line, int column,
 		 const char *fmt, ...)
 {
-	if (suppressed(s, rule, line))
+	if (suppressed(s, rule, line) ||
+	    (s->cfg && rt_strlist_has(&s->cfg->lint_disable, rule)))
 		return;
 	const rule_text *t = rule_text_for(rule, s->dialect);
 	rt_lint_report *r = s->out;
@@ -289,6 +318,8 @@ void rt_lint_finding(lint_section *s, const char *rule, int line, int column,
 	f->message = rt_strbuf_detach(&sb);
 	f->why = rt_xstrdup(t ? t->why : "");
 	f->fix = rt_xstrdup(t ? t->fix : "");
+	f->warning = s->cfg && rt_strlist_has(&s->cfg->lint_warn, rule);
+	r->nwarnings += (size_t)f->warning;
 }
 
 int rt_lint_listed(const rt_strlist *l, const char *name)
@@ -348,11 +379,11 @@ void rt_lint_report_free(rt_lint_report *r)
  * statement a suppression comment belongs to -- stay those of the file
  * whatever the values are.
  */
-static char *section_text(const char *sql, size_t len, const char *dialect,
+static char *section_text(const char *sql, size_t len, const rt_lexrules *lx,
 			  size_t *outlen)
 {
 	strbuf sb = STRBUF_INIT;
-	rt_placeholders_mask(sql, len, dialect, &sb);
+	rt_placeholders_mask(sql, len, lx, &sb);
 	*outlen = sb.len;
 	return rt_strbuf_detach(&sb);
 }
@@ -369,23 +400,22 @@ typedef struct section_ref {
 } section_ref;
 
 /* Lint one section with the dialect's rules; its findings end up sorted. */
-static void lint_section_run(const rt_config *cfg, const char *dialect,
+static void lint_section_run(const rt_config *cfg, const rt_dialect *d,
 			     const section_ref *ref, lint_memory *mem,
 			     rt_lint_report *out)
 {
 	size_t len = 0;
-	char *text = section_text(ref->body, ref->len, dialect, &len);
+	char *text = section_text(ref->body, ref->len, d->lex, &len);
 	lint_section s = {
-		.cfg = cfg, .dialect = dialect, .sql = text, .len = len,
+		.cfg = cfg, .dialect = d->name, .lex = d->lex, .sql = text, .len = len,
+		.pg_version = cfg ? cfg->lint_postgres_version : 0,
 		.first_line = ref->first_line, .file = ref->file,
 		.revision = ref->revision, .downgrade = ref->downgrade,
 		.transactional = ref->transactional, .mem = mem, .out = out,
 	};
 	size_t from = out->n;
-	if (!strcmp(dialect, "postgresql"))
-		rt_lint_pg(&s);
-	else
-		rt_lint_sqlite(&s);
+	if (d->lint)
+		d->lint(&s);
 	sort_findings(out, from);
 	free(s.lexmap);
 	free(text);
@@ -399,7 +429,7 @@ static void memory_free(lint_memory *m)
 }
 
 /* Both sections of one revision: the upgrade first, it informs the downgrade. */
-static void lint_revision(const rt_config *cfg, const char *dialect,
+static void lint_revision(const rt_config *cfg, const rt_dialect *d,
 			  const rt_revision *rev, int upgrade_only,
 			  rt_lint_report *out)
 {
@@ -415,7 +445,7 @@ static void lint_revision(const rt_config *cfg, const char *dialect,
 			.transactional = secs[i]->transactional,
 			.downgrade = i,
 		};
-		lint_section_run(cfg, dialect, &ref, &mem, out);
+		lint_section_run(cfg, d, &ref, &mem, out);
 	}
 	memory_free(&mem);
 }
@@ -424,52 +454,93 @@ static void lint_revision(const rt_config *cfg, const char *dialect,
 /* Entry points                                                         */
 /* ------------------------------------------------------------------ */
 
-/* The dialect to lint for: the option, else the configured URL's. */
-static const char *pick_dialect(const rt_config *cfg,
-				const rt_lint_options *opts, rt_error *err)
+/*
+ * The dialect to lint for: the option, else the context's (ctx NULL: the
+ * configured URL's).
+ */
+static const rt_dialect *pick_dialect(const rt_ctx *ctx, const rt_config *cfg,
+				      const rt_lint_options *opts, rt_error *err)
 {
-	const char *want = opts ? opts->dialect : NULL;
-	if (want) {
-		if (!strcmp(want, "sqlite") || !strcmp(want, "sqlite3"))
-			return "sqlite";
-		if (!strcmp(want, "postgresql") || !strcmp(want, "postgres") ||
-		    !strcmp(want, "pg"))
-			return "postgresql";
-		rt_fail(err, RT_EUSAGE, "unknown dialect '%s'", want);
-		rt_hint(err, "lint knows sqlite and postgresql");
-		return NULL;
-	}
-	const rt_dialect *d = rt_dialect_for_url(cfg ? cfg->url : NULL, err);
+	if (opts && opts->dialect)
+		return rt_dialect_by_name(opts->dialect, err);
+	const rt_dialect *d = ctx ? rt_ctx_dialect(ctx, err)
+				  : rt_dialect_for_url(cfg ? cfg->url : NULL, err);
 	if (!d) {
-		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name the dialect (sqlite or postgresql)");
+		rt_hint(err, "lint needs no database, only its dialect: set url in retort.ini, or name the dialect (sqlite, postgresql or mysql)");
 		rt_fix_with(err, RT_FIX_SET, "dialect");
-		return NULL;
 	}
-	return d->name;
+	return d;
 }
 
-/* Mark the revisions that identifiers and ranges name (all when n == 0). */
-static int select_revisions(const rt_graph *g, const char *const *idents,
-			    size_t n, unsigned char *mark, rt_error *err)
+/* Every rule [lint] disable and warn name must exist: a typo would silently lint. */
+static int check_lint_config(const rt_config *cfg, rt_error *err)
 {
-	if (!n) {
-		memset(mark, 1, g->nrevs);
+	if (!cfg)
 		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		rt_target t = { 0 };
-		int rc = strchr(idents[i], ':')
-			? rt_resolve_range_into(g, idents[i], NULL, &t.revs, err)
-			: rt_resolve_into(g, idents[i], NULL, &t, err);
-		if (rc < 0) {
-			rt_target_free(&t);
+	const rt_strlist *lists[] = { &cfg->lint_disable, &cfg->lint_warn };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			const char *name = lists[k]->v[i];
+			size_t j = 0;
+			while (j < sizeof(rules) / sizeof(*rules) && strcmp(rules[j].name, name))
+				j++;
+			if (j < sizeof(rules) / sizeof(*rules))
+				continue;
+			rt_fail_at(err, RT_ECONFIG, cfg->path ? cfg->path : "retort.ini", 0,
+				   "[lint] %s names no rule '%s'", k ? "warn" : "disable", name);
+			rt_hint(err, "'retort lint --list-rules' lists the rules");
 			return -1;
 		}
-		for (size_t j = 0; j < t.revs.n; j++)
-			mark[t.revs.v[j]] = 1;
-		rt_target_free(&t);
+	return 0;
+}
+
+/* Does a [lint] exclude glob match the file: as found, relative to the config's directory, or its name? */
+static int excluded(const rt_config *cfg, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t dl = cfg->dir ? strlen(cfg->dir) : 0;
+	const char *rel = dl && !strncmp(path, cfg->dir, dl) && path[dl] == '/' ? path + dl + 1 : path;
+	for (size_t i = 0; i < cfg->lint_exclude.n; i++) {
+		const char *g = cfg->lint_exclude.v[i];
+		if (!fnmatch(g, path, 0) || !fnmatch(g, rel, 0) || !fnmatch(g, base, 0))
+			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Unmark what [lint] leaves out: files matching exclude, and the
+ * revisions before ignore_before (its ancestors: history, not linted).
+ * Returns how many marked revisions were unmarked, or -1.
+ */
+static long apply_lint_config(const rt_graph *g, const rt_config *cfg,
+			      unsigned char *mark, rt_error *err)
+{
+	int before = -1;
+	if (cfg->lint_ignore_before &&
+	    rt_resolve_one(g, cfg->lint_ignore_before, NULL, &before, err) < 0) {
+		char *m = err->message;
+		err->message = rt_xasprintf("[lint] ignore_before: %s", m);
+		free(m);
+		return -1;
+	}
+	size_t n = g->nrevs ? g->nrevs : 1, cnt = 0;
+	unsigned char *history = rt_xcalloc(n, 1);
+	if (before >= 0) {
+		int *order = rt_xmalloc(n * sizeof(int));
+		rt_graph_dfs_order(g, &before, 1, history, order, &cnt);
+		history[before] = 0;
+		free(order);
+	}
+	long skipped = 0;
+	for (size_t i = 0; i < g->nrevs; i++)
+		if (mark[i] && (history[i] || excluded(cfg, g->revs[i]->path))) {
+			mark[i] = 0;
+			skipped++;
+		}
+	free(history);
+	return skipped;
 }
 
 /*
@@ -483,20 +554,25 @@ int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
 {
 	const rt_graph *g = rt_ctx_graph(ctx);
 	const rt_config *cfg = rt_ctx_config(ctx);
-	const char *dialect = pick_dialect(cfg, opts, err);
-	if (!dialect)
+	const rt_dialect *d = pick_dialect(ctx, cfg, opts, err);
+	if (!d)
+		return -1;
+	if (check_lint_config(cfg, err) < 0)
 		return -1;
 	unsigned char *mark = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
-	if (select_revisions(g, idents, n, mark, err) < 0) {
+	long skipped = -1;
+	if (rt_select_revisions(g, idents, n, mark, err) < 0 ||
+	    (skipped = apply_lint_config(g, cfg, mark, err)) < 0) {
 		free(mark);
 		return -1;
 	}
-	out->dialect = dialect;
+	out->nskipped = (size_t)skipped;
+	out->dialect = d->name;
 	for (size_t i = 0; i < g->nrevs; i++) {
 		int r = g->order[i];
 		if (!mark[r])
 			continue;
-		lint_revision(cfg, dialect, g->revs[r],
+		lint_revision(cfg, d, g->revs[r],
 			      opts && opts->upgrade_only, out);
 		out->nrevisions++;
 	}
@@ -512,17 +588,17 @@ int rt_lint_sql_into(const rt_config *cfg, const rt_lint_options *opts,
 		const char *sql, const char *file, int first_line,
 		rt_lint_report *out, rt_error *err)
 {
-	const char *dialect = pick_dialect(cfg, opts, err);
-	if (!dialect)
+	const rt_dialect *d = pick_dialect(NULL, cfg, opts, err);
+	if (!d || check_lint_config(cfg, err) < 0)
 		return -1;
-	out->dialect = dialect;
+	out->dialect = d->name;
 	lint_memory mem = { 0 };
 	section_ref ref = {
 		.file = file, .body = sql, .len = strlen(sql),
 		.first_line = first_line > 0 ? first_line : 1,
 		.transactional = !(opts && opts->nontransactional),
 	};
-	lint_section_run(cfg, dialect, &ref, &mem, out);
+	lint_section_run(cfg, d, &ref, &mem, out);
 	memory_free(&mem);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #define RT_LINT_H
 
 #include "retort_int.h"
+#include "sqltext.h"
 
 /*
  * What an upgrade section created, so its downgrade may undo it without
@@ -28,7 +29,8 @@ typedef struct lint_memory {
 /* One section being linted. */
 typedef struct lint_section {
 	const rt_config *cfg;
-	const char *dialect;  /* "sqlite" or "postgresql" */
+	const char *dialect;  /* the dialect's name: "sqlite", "postgresql", "mysql" */
+	const rt_lexrules *lex; /* its lexical rules */
 	const char *sql;      /* placeholders replaced, NUL-terminated */
 	size_t len;
 	int first_line;       /* file line of sql[0] */
@@ -36,6 +38,7 @@ typedef struct lint_section {
 	const char *revision; /* NULL for rt_lint_sql */
 	int downgrade;        /* 0: the upgrade section */
 	int transactional;
+	int pg_version;       /* [lint] postgres_version, 0: the newest */
 	lint_memory *mem;     /* upgrade: filled in; downgrade: read */
 	rt_lint_report *out;
 	unsigned char *lexmap; /* rt_sql_kind of each byte of sql, made on first need */
@@ -56,5 +59,6 @@ int rt_lint_listed(const rt_strlist *l, const char *name);
 /* The rules of each dialect over one section. */
 void rt_lint_pg(lint_section *s);
 void rt_lint_sqlite(lint_section *s);
+void rt_lint_mysql(lint_section *s);
 
 #endif

@@ -373,6 +373,10 @@ static void volatile_column(pg_lint *p, const char *t,
 		       t, c->colname, fn, rt_pgt_known_volatile(fn)
 		       ? "volatile, so it is computed for every existing row"
 		       : "not known to be STABLE or IMMUTABLE, so it may be computed for every existing row");
+	else if (d->has_default && p->s->pg_version && p->s->pg_version < 11)
+		REPORT(p, "adding-field-with-volatile-default",
+		       "ALTER TABLE %s ADD COLUMN %s with a DEFAULT: before PostgreSQL 11 (postgres_version = %d) even a constant default is written into every existing row",
+		       t, c->colname, p->s->pg_version);
 	rt_strbuf_release(&ty);
 }
 
@@ -526,9 +530,13 @@ static void pg_alter_cmd(pg_lint *p, const char *t, int fresh,
 			pg_add_column(p, t, fresh, def->column_def);
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
-		if (!fresh && !rt_lint_listed(&p->validated, t))
+		/* PostgreSQL 12+ skips the scan when a validated CHECK proves it */
+		if (!fresh && (!rt_lint_listed(&p->validated, t) ||
+			       (p->s->pg_version && p->s->pg_version < 12)))
 			REPORT(p, "setting-column-not-null",
-			       "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", t, cmd->name);
+			       "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL%s", t, cmd->name,
+			       rt_lint_listed(&p->validated, t)
+			       ? ": before PostgreSQL 12 (postgres_version) a validated CHECK does not spare the scan" : "");
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
 		if (fresh || !def || def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)

@@ -2,11 +2,11 @@
  * rt_lint_sqlite.c - the SQLite lint rules.
  *
  * SQLite has no parser library, so each statement (split by SQLite's own
- * tokenizer, as a run splits it) goes through a small tokenizer that
- * skips comments and knows strings and quoted identifiers ("x", [x],
- * `x`), and the rules match keyword sequences at the start of the
- * statement.  Which ALTER TABLE forms exist, and which ADD COLUMNs SQLite
- * refuses, follows https://www.sqlite.org/lang_altertable.html: only
+ * tokenizer, as a run splits it) is cut into tokens by the SQLite
+ * dialect's lexical rules (rt_sq_tokenize: comments skipped, strings and
+ * quoted identifiers "x", [x], `x` whole), and the rules match keyword
+ * sequences at the start of the statement.  Which ALTER TABLE forms
+ * exist, and which ADD COLUMNs SQLite refuses, follows https://www.sqlite.org/lang_altertable.html: only
  * RENAME TO, RENAME COLUMN, ADD COLUMN and DROP COLUMN exist; an added
  * column cannot be PRIMARY KEY or UNIQUE, and on a table with rows it
  * cannot be NOT NULL without a non-NULL default, have a non-constant
@@ -16,31 +16,11 @@
 #include "internal.h"
 #include "lint/lint.h"
 #include "dialect/dialect.h"
-#include "sqltext.h"
+#include "dialect/sqlite/sqlite_internal.h"
 
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
-
-typedef enum tk_kind {
-	TK_WORD,    /* keyword or bare identifier */
-	TK_IDENT,   /* quoted identifier, quotes removed */
-	TK_STRING,  /* '...' */
-	TK_NUMBER,
-	TK_PUNCT,   /* one character: ( ) , . = ; ... */
-} tk_kind;
-
-typedef struct token {
-	tk_kind kind;
-	const char *s;
-	size_t n;
-	int depth;  /* parentheses around the token (a '(' counts outside) */
-} token;
-
-typedef struct tokens {
-	token *v;
-	size_t n, alloc;
-} tokens;
 
 /* A DROP TABLE whose finding waits for the end of the section. */
 typedef struct drop {
@@ -66,107 +46,34 @@ typedef struct sq_lint {
 /* Tokens                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Append a token. */
-static void push(tokens *t, tk_kind kind, const char *s, size_t n, int depth)
-{
-	ALLOC_GROW(t->v, t->n + 1, t->alloc);
-	t->v[t->n++] = (token){ kind, s, n, depth };
-}
-
-/* Index just past a quoted run starting at s[i] that ends with close. */
-static size_t skip_quoted(const char *s, size_t len, size_t i, char close)
-{
-	for (i++; i < len; i++) {
-		if (s[i] != close)
-			continue;
-		if (close != ']' && i + 1 < len && s[i + 1] == close) {
-			i++;
-			continue;
-		}
-		return i + 1;
-	}
-	return len;
-}
-
-static int word_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '$' ||
-	       (unsigned char)c >= 0x80;
-}
-
-
-/* Split one statement into tokens, leaving out blanks and comments. */
-static void tokenize(const char *s, size_t len, tokens *out)
-{
-	int depth = 0;
-	size_t i = 0;
-	while (i < len) {
-		char c = s[i];
-		size_t j = rt_sql_skip_comment(s, len, i);
-		if (j != i) {
-			i = j;
-		} else if (isspace((unsigned char)c)) {
-			i++;
-		} else if (c == '\'') {
-			j = skip_quoted(s, len, i, '\'');
-			push(out, TK_STRING, s + i, j - i, depth);
-			i = j;
-		} else if (c == '"' || c == '`' || c == '[') {
-			j = skip_quoted(s, len, i, c == '[' ? ']' : c);
-			push(out, TK_IDENT, s + i + 1, j - i >= 2 ? j - i - 2 : 0, depth);
-			i = j;
-		} else if (isdigit((unsigned char)c) ||
-			   (c == '.' && i + 1 < len && isdigit((unsigned char)s[i + 1]))) {
-			for (j = i + 1; j < len && (word_char(s[j]) || s[j] == '.'); j++)
-				;
-			push(out, TK_NUMBER, s + i, j - i, depth);
-			i = j;
-		} else if (word_char(c)) {
-			for (j = i + 1; j < len && word_char(s[j]); j++)
-				;
-			push(out, TK_WORD, s + i, j - i, depth);
-			i = j;
-		} else {
-			if (c == ')' && depth > 0)
-				depth--;
-			push(out, TK_PUNCT, s + i, 1, depth);
-			if (c == '(')
-				depth++;
-			i++;
-		}
-	}
-}
-
 /* Is token i the keyword kw (any case)? */
-static int kw(const tokens *t, size_t i, const char *kw)
+static int kw(const sq_tokens *t, size_t i, const char *kw)
 {
-	return i < t->n && t->v[i].kind == TK_WORD && t->v[i].n == strlen(kw) &&
-	       !strncasecmp(t->v[i].s, kw, t->v[i].n);
+	return i < t->n && rt_sq_is(&t->v[i], kw);
 }
 
-/* Is token i the punctuation character c? */
-static int punct(const tokens *t, size_t i, char c)
+/* Is token i the punctuation p? */
+static int punct(const sq_tokens *t, size_t i, const char *p)
 {
-	return i < t->n && t->v[i].kind == TK_PUNCT && t->v[i].s[0] == c;
+	return i < t->n && rt_sq_punct(&t->v[i], p);
 }
 
 /* Token i as a name: lower case (SQLite names ignore ASCII case), or NULL. */
-static char *name_at(const tokens *t, size_t i)
+static char *name_at(const sq_tokens *t, size_t i)
 {
-	if (i >= t->n || t->v[i].kind == TK_PUNCT || t->v[i].kind == TK_NUMBER)
+	if (i >= t->n || !(t->v[i].kind == SQ_WORD || t->v[i].kind == SQ_QUOTED ||
+			   t->v[i].kind == SQ_STRING))
 		return NULL;
-	const token *k = &t->v[i];
-	char *s = k->kind == TK_STRING && k->n >= 2 ? rt_xstrndup(k->s + 1, k->n - 2)
-						    : rt_xstrndup(k->s, k->n);
+	char *s = rt_sq_name(&t->v[i]);
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return s;
 }
 
 /* A possibly schema-qualified table name at *i (advanced past it). */
-static char *table_at(const tokens *t, size_t *i)
+static char *table_at(const sq_tokens *t, size_t *i)
 {
-	if (punct(t, *i + 1, '.')) {
+	if (punct(t, *i + 1, ".")) {
 		char *n = name_at(t, *i + 2);
 		*i += 3;
 		return n;
@@ -189,7 +96,7 @@ static int is_new(const sq_lint *p, const char *table)
  * item that starts with a name (not CONSTRAINT, PRIMARY, UNIQUE, CHECK or
  * FOREIGN, which are table constraints).
  */
-static void column_names(const tokens *t, size_t open, const char *table,
+static void column_names(const sq_tokens *t, size_t open, const char *table,
 			 rt_strlist *out)
 {
 	static const char *const cons[] = { "CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK",
@@ -199,7 +106,7 @@ static void column_names(const tokens *t, size_t open, const char *table,
 	for (size_t i = open + 1; i < t->n && t->v[i].depth >= depth; i++) {
 		if (t->v[i].depth != depth)
 			continue;
-		if (punct(t, i, ',')) {
+		if (punct(t, i, ",")) {
 			item_start = 1;
 			continue;
 		}
@@ -220,7 +127,7 @@ static void column_names(const tokens *t, size_t open, const char *table,
 }
 
 /* CREATE [TEMP] [VIRTUAL] TABLE [IF NOT EXISTS] name: new from here on. */
-static void sq_create(sq_lint *p, const tokens *t)
+static void sq_create(sq_lint *p, const sq_tokens *t)
 {
 	size_t i = 1;
 	if (kw(t, i, "TEMP") || kw(t, i, "TEMPORARY"))
@@ -234,14 +141,14 @@ static void sq_create(sq_lint *p, const tokens *t)
 	char *name = table_at(t, &i);
 	if (name) {
 		rt_strlist_push(&p->new_tables, name);
-		if (punct(t, i, '('))
+		if (punct(t, i, "("))
 			column_names(t, i, name, &p->new_cols);
 	}
 	free(name);
 }
 
 /* INSERT INTO new_table (a, b) SELECT ...: the columns a rebuild copies. */
-static void sq_insert(sq_lint *p, const tokens *t)
+static void sq_insert(sq_lint *p, const sq_tokens *t)
 {
 	size_t i = 1;
 	if (kw(t, i, "OR"))
@@ -249,13 +156,13 @@ static void sq_insert(sq_lint *p, const tokens *t)
 	if (!kw(t, i++, "INTO"))
 		return;
 	char *name = table_at(t, &i);
-	if (name && is_new(p, name) && punct(t, i, '('))
+	if (name && is_new(p, name) && punct(t, i, "("))
 		column_names(t, i, name, &p->copied);
 	free(name);
 }
 
 /* DROP TABLE: the finding waits for the end (a rebuild renames a copy in). */
-static void sq_drop_table(sq_lint *p, const tokens *t)
+static void sq_drop_table(sq_lint *p, const sq_tokens *t)
 {
 	size_t i = 2;
 	if (kw(t, i, "IF") && kw(t, i + 1, "EXISTS"))
@@ -294,7 +201,7 @@ static void rebuilt_columns(sq_lint *p, const char *from, const char *to)
  * ALTER TABLE t RENAME TO u / RENAME [COLUMN] a TO b (i: after RENAME):
  * breaks running code unless t is new; a new table stays new renamed.
  */
-static void sq_rename(sq_lint *p, const tokens *t, size_t i, const char *table)
+static void sq_rename(sq_lint *p, const sq_tokens *t, size_t i, const char *table)
 {
 	int fresh = is_new(p, table);
 	if (kw(t, i, "TO")) {
@@ -332,34 +239,32 @@ typedef struct coldef {
  * Is the parenthesized default at i a plain value, e.g. (0), (-1), ('x'),
  * ((NULL))?  SQLite accepts those in ADD COLUMN, not (1 + 1) or (abs(1)).
  */
-static int paren_literal(const tokens *t, size_t i)
+static int paren_literal(const sq_tokens *t, size_t i)
 {
 	size_t open = 0;
-	while (punct(t, i, '(')) {
+	while (punct(t, i, "(")) {
 		open++;
 		i++;
 	}
-	if (punct(t, i, '-') || punct(t, i, '+'))
+	if (punct(t, i, "-") || punct(t, i, "+"))
 		i++;
-	if (kw(t, i, "X") && i + 1 < t->n && t->v[i + 1].kind == TK_STRING)
-		i++;
-	if (i >= t->n || !(t->v[i].kind == TK_NUMBER || t->v[i].kind == TK_STRING ||
-			   kw(t, i, "NULL") || kw(t, i, "TRUE") || kw(t, i, "FALSE")))
+	if (i >= t->n || !(t->v[i].kind == SQ_NUMBER || t->v[i].kind == SQ_STRING ||
+			   t->v[i].kind == SQ_BLOB || kw(t, i, "NULL") || kw(t, i, "TRUE") || kw(t, i, "FALSE")))
 		return 0;
-	for (i++; open && punct(t, i, ')'); i++)
+	for (i++; open && punct(t, i, ")"); i++)
 		open--;
 	return open == 0;
 }
 
 /* The DEFAULT clause starting at token i. */
-static void read_default(const tokens *t, size_t i, coldef *d)
+static void read_default(const sq_tokens *t, size_t i, coldef *d)
 {
 	d->has_default = 1;
-	if (punct(t, i, '(') && paren_literal(t, i)) {
-		while (punct(t, i, '('))
+	if (punct(t, i, "(") && paren_literal(t, i)) {
+		while (punct(t, i, "("))
 			i++;
 		d->default_null = kw(t, i, "NULL");
-	} else if (punct(t, i, '(')) {
+	} else if (punct(t, i, "(")) {
 		d->nonconst = 1;
 		d->nonconst_kind = "an expression in parentheses";
 	} else if (kw(t, i, "CURRENT_TIME") || kw(t, i, "CURRENT_DATE") ||
@@ -374,7 +279,7 @@ static void read_default(const tokens *t, size_t i, coldef *d)
 }
 
 /* Read the column definition whose name is token first. */
-static void coldef_read(const tokens *t, size_t first, coldef *d)
+static void coldef_read(const sq_tokens *t, size_t first, coldef *d)
 {
 	memset(d, 0, sizeof(*d));
 	int depth = first < t->n ? t->v[first].depth : 0;
@@ -391,7 +296,7 @@ static void coldef_read(const tokens *t, size_t first, coldef *d)
 			d->unique = 1;
 		else if (kw(t, i, "STORED"))
 			d->stored = 1;
-		else if (kw(t, i, "GENERATED") || (kw(t, i, "AS") && punct(t, i + 1, '(')))
+		else if (kw(t, i, "GENERATED") || (kw(t, i, "AS") && punct(t, i + 1, "(")))
 			d->generated = 1;
 		else if (kw(t, i, "REFERENCES"))
 			d->references = 1;
@@ -399,7 +304,7 @@ static void coldef_read(const tokens *t, size_t first, coldef *d)
 }
 
 /* The ADD COLUMNs SQLite refuses, always or on a table with rows. */
-static void sq_add_column(sq_lint *p, const tokens *t, size_t i,
+static void sq_add_column(sq_lint *p, const sq_tokens *t, size_t i,
 			  const char *table)
 {
 	char *col = name_at(t, i);
@@ -441,25 +346,25 @@ static void sq_add_column(sq_lint *p, const tokens *t, size_t i,
  * shape of what follows tells (PRIMARY KEY, UNIQUE (...), KEY name (...)
  * after ADD; a name after DROP CONSTRAINT / INDEX / KEY).
  */
-static int constraint_word(const tokens *t, size_t i, int add)
+static int constraint_word(const sq_tokens *t, size_t i, int add)
 {
 	if (kw(t, i, "PRIMARY") || kw(t, i, "FOREIGN"))
 		return kw(t, i + 1, "KEY");
-	int name_next = i + 1 < t->n && (t->v[i + 1].kind == TK_WORD || t->v[i + 1].kind == TK_IDENT);
+	int name_next = i + 1 < t->n && (t->v[i + 1].kind == SQ_WORD || t->v[i + 1].kind == SQ_QUOTED);
 	if (kw(t, i, "CONSTRAINT"))
 		return name_next;
 	if (!add)
 		return (kw(t, i, "INDEX") || kw(t, i, "KEY") || kw(t, i, "UNIQUE") ||
 			kw(t, i, "CHECK")) && name_next;
 	if (kw(t, i, "UNIQUE") || kw(t, i, "CHECK"))
-		return punct(t, i + 1, '(');
+		return punct(t, i + 1, "(");
 	if (kw(t, i, "INDEX") || kw(t, i, "KEY"))
-		return punct(t, i + 1, '(') || punct(t, i + 2, '(');
+		return punct(t, i + 1, "(") || punct(t, i + 2, "(");
 	return 0;
 }
 
 /* ALTER TABLE t DROP [COLUMN] c (i: after DROP). */
-static void sq_drop_column(sq_lint *p, const tokens *t, size_t i,
+static void sq_drop_column(sq_lint *p, const sq_tokens *t, size_t i,
 			   const char *table)
 {
 	if (kw(t, i, "COLUMN"))
@@ -480,7 +385,7 @@ static void sq_drop_column(sq_lint *p, const tokens *t, size_t i,
  * ALTER TABLE: the four forms SQLite has, each with its rules; any other
  * form is a rebuild.
  */
-static void sq_alter(sq_lint *p, const tokens *t)
+static void sq_alter(sq_lint *p, const sq_tokens *t)
 {
 	size_t i = 2;
 	char *table = table_at(t, &i);
@@ -493,7 +398,7 @@ static void sq_alter(sq_lint *p, const tokens *t)
 	} else if (kw(t, i, "DROP") && !constraint_word(t, i + 1, 0)) {
 		sq_drop_column(p, t, i + 1, table);
 	} else if (i < t->n) {
-		const token *a = &t->v[i], *b = i + 1 < t->n ? &t->v[i + 1] : NULL;
+		const sq_token *a = &t->v[i], *b = i + 1 < t->n ? &t->v[i + 1] : NULL;
 		REPORT(p, "sqlite-alter-needs-rebuild",
 		       "ALTER TABLE %s %.*s%s%.*s ...: SQLite's ALTER TABLE has no such form",
 		       table, (int)a->n, a->s, b ? " " : "", b ? (int)b->n : 0,
@@ -503,21 +408,21 @@ static void sq_alter(sq_lint *p, const tokens *t)
 }
 
 /* PRAGMA [schema.]foreign_keys = value, which a transaction ignores. */
-static void sq_pragma(sq_lint *p, const tokens *t)
+static void sq_pragma(sq_lint *p, const sq_tokens *t)
 {
-	size_t i = punct(t, 2, '.') ? 3 : 1;
-	if (!kw(t, i, "foreign_keys") || !(punct(t, i + 1, '=') || punct(t, i + 1, '(')))
+	size_t i = punct(t, 2, ".") ? 3 : 1;
+	if (!kw(t, i, "foreign_keys") || !(punct(t, i + 1, "=") || punct(t, i + 1, "(")))
 		return;
 	if (!p->s->transactional)
 		return;
-	const token *v = i + 2 < t->n ? &t->v[i + 2] : NULL;
+	const sq_token *v = i + 2 < t->n ? &t->v[i + 2] : NULL;
 	REPORT(p, "pragma-foreign-keys-in-transaction",
 	       "PRAGMA foreign_keys = %.*s in a transactional section (SQLite ignores it there)",
 	       v ? (int)v->n : 0, v ? v->s : "");
 }
 
 /* One statement: the rules of its first keywords. */
-static void sq_stmt(sq_lint *p, const tokens *t)
+static void sq_stmt(sq_lint *p, const sq_tokens *t)
 {
 	if (kw(t, 0, "CREATE"))
 		sq_create(p, t);
@@ -560,15 +465,15 @@ void rt_lint_sqlite(lint_section *s)
 				    &stmts, &err) < 0)
 		rt_error_clear(&err); /* SQLite's splitter never fails */
 	sq_lint p = { .s = s };
-	tokens t = { 0 };
+	sq_tokens t = { 0 };
 	for (size_t i = 0; i < stmts.n; i++) {
 		t.n = 0;
-		tokenize(stmts.v[i].sql, stmts.v[i].len, &t);
+		rt_sq_tokenize(stmts.v[i].sql, stmts.v[i].len, &t);
 		p.line = stmts.v[i].line;
 		p.column = stmts.v[i].column;
 		sq_stmt(&p, &t);
 	}
-	free(t.v);
+	rt_sq_tokens_free(&t);
 	finish(&p);
 	rt_stmtlist_free(&stmts);
 }

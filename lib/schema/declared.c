@@ -10,7 +10,7 @@
  */
 #include "internal.h"
 #include "ctx_internal.h"
-#include "schema/source.h"
+#include "schema/load.h"
 #include "util/fs.h"
 #include "util/proc.h"
 

@@ -8,7 +8,6 @@
 #include "schema/model.h"
 #include "schema/ops.h"
 #include "schema/source.h"
-#include "sqltext.h"
 
 #include <string.h>
 
@@ -29,10 +28,12 @@ void rt_diff_free(rt_diff *d)
 }
 
 /*
- * Each operation: a comment line, its warning, its statements; possible
- * renames first, as comments, where the reviewer of the file sees them.
+ * See ops.h.  Each operation: a comment line, its warning, its statements
+ * (each ended as the dialect's client scripts end it: on MySQL, a body
+ * holding ';' between DELIMITER lines); possible renames first, as
+ * comments, where the reviewer of the file sees them.
  */
-static char *render(const sm_ops *ops, const rt_strlist *renames)
+char *rt_sm_ops_render(const rt_dialect *d, const sm_ops *ops, const rt_strlist *renames)
 {
 	strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; renames && i < renames->n; i++)
@@ -45,8 +46,16 @@ static char *render(const sm_ops *ops, const rt_strlist *renames)
 		rt_strbuf_addf(&sb, "-- %s\n", op->what);
 		if (op->note)
 			rt_strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
-		for (size_t j = 0; j < op->sql.n; j++)
-			rt_strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
+		for (size_t j = 0; j < op->sql.n; j++) {
+			if (!d->script_stmt) {
+				rt_strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
+				continue;
+			}
+			/* the dialect's terminator (MySQL: DELIMITER around a body with ';') */
+			rt_stmt st = { .sql = op->sql.v[j], .len = strlen(op->sql.v[j]) };
+			d->script_stmt(&sb, &st);
+			rt_strbuf_addc(&sb, '\n');
+		}
 	}
 	return rt_strbuf_detach(&sb);
 }
@@ -55,7 +64,8 @@ static char *render(const sm_ops *ops, const rt_strlist *renames)
  * A table losing some columns and gaining others may be a rename, which
  * no catalog can tell: say so, with the statement that would keep the data.
  */
-static void possible_renames(const sm_schema *a, const sm_schema *b, rt_strlist *out)
+static void possible_renames(const rt_dialect *d, const sm_schema *a, const sm_schema *b,
+			     rt_strlist *out)
 {
 	for (size_t i = 0; i < b->ntables; i++) {
 		const sm_table *t = &b->tables[i];
@@ -71,14 +81,14 @@ static void possible_renames(const sm_schema *a, const sm_schema *b, rt_strlist 
 				strbuf sql = STRBUF_INIT;
 				rt_strbuf_adds(&sql, "ALTER TABLE ");
 				if (t->schema) {
-					rt_sql_ident(&sql, t->schema);
+					d->ident(&sql, t->schema);
 					rt_strbuf_addc(&sql, '.');
 				}
-				rt_sql_ident(&sql, t->name);
+				d->ident(&sql, t->name);
 				rt_strbuf_adds(&sql, " RENAME COLUMN ");
-				rt_sql_ident(&sql, old->cols[j].name);
+				d->ident(&sql, old->cols[j].name);
 				rt_strbuf_adds(&sql, " TO ");
-				rt_sql_ident(&sql, t->cols[k].name);
+				d->ident(&sql, t->cols[k].name);
 				char *w = rt_xasprintf("possible rename: %s.%s -> %s (the migration drops %s and adds %s; "
 						    "if it is a rename, replace both with %s, and the downgrade's "
 						    "two with the rename back)",
@@ -123,13 +133,13 @@ static void add_unsupported(rt_strlist *out, const sm_schema *s)
 }
 
 /*
- * The configuration a diff runs with.  An explicit URL among the sources
- * decides the dialect (and where scratch databases are made), unless the
- * other source is "database", which means the configured URL; every URL
- * involved must be of the same dialect.
+ * The configuration a diff runs with, and its dialect in *d.  An explicit
+ * URL among the sources decides the dialect (and where scratch databases
+ * are made), unless the other source is "database", which means the
+ * configured URL; every URL involved must be of the same dialect.
  */
 static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *to,
-			      rt_error *err)
+			      const rt_dialect **d, rt_error *err)
 {
 	const char *given[2] = { rt_sm_source_url(from), rt_sm_source_url(to) };
 	char *urls[3] = { NULL, NULL, NULL }, *driver;
@@ -165,6 +175,13 @@ static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *t
 	}
 	for (int i = 0; i < 3; i++)
 		free(urls[i]);
+	if (!cfg)
+		return NULL;
+	*d = explicit && !uses_db ? rt_dialect_for_config(cfg, err) : rt_ctx_dialect(ctx, err);
+	if (!*d) {
+		rt_config_free(cfg);
+		return NULL;
+	}
 	return cfg;
 }
 
@@ -178,15 +195,13 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 		   rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	rt_config *cfg = diff_config(ctx, from, to, err);
+	const rt_dialect *d;
+	rt_config *cfg = diff_config(ctx, from, to, &d, err);
 	if (!cfg)
 		return -1;
-	const rt_dialect *d = rt_dialect_for_config(cfg, err);
 	sm_schema *a = NULL, *b = NULL;
 	sm_ops up = { 0 }, down = { 0 };
 	int rc = -1;
-	if (!d)
-		goto done;
 	if (!d->introspect || !d->diff) {
 		rt_fail(err, RT_EFAIL, "comparing schemas is not available for %s", d->name);
 		goto done;
@@ -197,10 +212,10 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 	    d->diff(a, b, &opts, &up, err) < 0 || d->diff(b, a, &opts, &down, err) < 0)
 		goto done;
 	rt_strlist renames = { 0 };
-	possible_renames(a, b, &renames);
+	possible_renames(d, a, b, &renames);
 	unfillable_columns(a, b, &renames);
-	out->upgrade_sql = render(&up, &renames);
-	out->downgrade_sql = render(&down, NULL);
+	out->upgrade_sql = rt_sm_ops_render(d, &up, &renames);
+	out->downgrade_sql = rt_sm_ops_render(d, &down, NULL);
 	for (size_t i = 0; i < up.n; i++) {
 		if (up.v[i].check_only)
 			continue;

@@ -19,7 +19,7 @@
  * from the start (the dialect guards only where a transaction is open).
  */
 #include "internal.h"
-#include "schema/source.h"
+#include "schema/load.h"
 
 #include <string.h>
 
@@ -99,16 +99,22 @@ static int run_passes(const rt_dialect *d, rt_conn *c, const rt_stmtlist *l,
 	return rc;
 }
 
-/* See source.h. */
-int rt_sm_run_any_order(const rt_dialect *d, rt_conn *c, const rt_stmtlist *l,
-			const char *name, int tx, rt_error *err)
+/*
+ * See source.h.  Where DDL commits as it runs (MySQL), nothing of a first
+ * unguarded pass could be rolled back, so such a dialect runs guarded
+ * from the start (a failed statement there leaves the transaction as it
+ * was).
+ */
+int rt_sm_run_any_order(rt_conn *c, const rt_stmtlist *l, const char *name,
+			int tx, rt_error *err)
 {
+	const rt_dialect *d = rt_conn_dialect(c);
 	if (!tx)
 		return run_passes(d, c, l, name, 1, NULL, err);
 	int restart = 0;
 	if (d->begin(c, err) < 0)
 		return -1;
-	int rc = run_passes(d, c, l, name, 0, &restart, err);
+	int rc = run_passes(d, c, l, name, d->ddl_commits, d->ddl_commits ? NULL : &restart, err);
 	if (rc < 0 && restart) {
 		d->rollback(c);
 		rt_error_clear(err);
@@ -120,4 +126,23 @@ int rt_sm_run_any_order(const rt_dialect *d, rt_conn *c, const rt_stmtlist *l,
 		return d->commit(c, err);
 	d->rollback(c);
 	return -1;
+}
+
+/*
+ * See load.h: with own_tx, in one transaction of its own when no
+ * statement forbids it; in any order (rt_sm_run_any_order).
+ */
+int rt_sm_run_sql(rt_conn *c, const char *sql, size_t len, const char *name,
+		  int own_tx, rt_error *err)
+{
+	const rt_dialect *d = rt_conn_dialect(c);
+	rt_stmtlist stmts = { 0 };
+	int rc = d->split(sql, len, 1, name, &stmts, err);
+	int nontx = 0;
+	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
+		nontx |= stmts.v[i].nontx;
+	if (rc == 0)
+		rc = rt_sm_run_any_order(c, &stmts, name, own_tx && !nontx, err);
+	rt_stmtlist_free(&stmts);
+	return rc;
 }

@@ -167,7 +167,7 @@ static int nullcmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int eq(const char *a, const char *b)
+int rt_sm_streq(const char *a, const char *b)
 {
 	return nullcmp(a, b) == 0;
 }
@@ -266,7 +266,7 @@ void rt_sm_sort(sm_schema *s)
 sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < s->ntables; i++)
-		if (eq(s->tables[i].schema, schema) && !strcmp(s->tables[i].name, name))
+		if (rt_sm_streq(s->tables[i].schema, schema) && !strcmp(s->tables[i].name, name))
 			return &s->tables[i];
 	return NULL;
 }
@@ -274,7 +274,7 @@ sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *n
 sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < s->nviews; i++)
-		if (eq(s->views[i].schema, schema) && !strcmp(s->views[i].name, name))
+		if (rt_sm_streq(s->views[i].schema, schema) && !strcmp(s->views[i].name, name))
 			return &s->views[i];
 	return NULL;
 }
@@ -292,6 +292,54 @@ sm_column *rt_sm_find_column(const sm_table *t, const char *name)
 	for (size_t i = 0; i < t->ncols; i++)
 		if (!strcmp(t->cols[i].name, name))
 			return &t->cols[i];
+	return NULL;
+}
+
+sm_enum *rt_sm_find_enum(const sm_schema *s, const char *schema, const char *name)
+{
+	for (size_t i = 0; i < s->nenums; i++)
+		if (rt_sm_streq(s->enums[i].schema, schema) && !strcmp(s->enums[i].name, name))
+			return &s->enums[i];
+	return NULL;
+}
+
+sm_sequence *rt_sm_find_sequence(const sm_schema *s, const char *schema, const char *name)
+{
+	for (size_t i = 0; i < s->nseqs; i++)
+		if (rt_sm_streq(s->seqs[i].schema, schema) && !strcmp(s->seqs[i].name, name))
+			return &s->seqs[i];
+	return NULL;
+}
+
+sm_function *rt_sm_find_function(const sm_schema *s, const char *schema, const char *identity)
+{
+	for (size_t i = 0; i < s->nfuncs; i++)
+		if (rt_sm_streq(s->funcs[i].schema, schema) && !strcmp(s->funcs[i].identity, identity))
+			return &s->funcs[i];
+	return NULL;
+}
+
+sm_constraint *rt_sm_find_constraint(const sm_table *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->ncons; i++)
+		if (rt_sm_streq(t->cons[i].name, name))
+			return &t->cons[i];
+	return NULL;
+}
+
+sm_index *rt_sm_find_index(sm_index *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rt_sm_streq(v[i].name, name))
+			return &v[i];
+	return NULL;
+}
+
+sm_trigger *rt_sm_find_trigger(const sm_table *t, const char *name)
+{
+	for (size_t i = 0; t && i < t->ntrg; i++)
+		if (rt_sm_streq(t->trg[i].name, name))
+			return &t->trg[i];
 	return NULL;
 }
 
@@ -327,7 +375,7 @@ static const char *qn(strbuf *sb, const char *schema, const char *name)
 static void field(cmp *c, const char *what, const char *owner, const char *a,
 		  const char *b)
 {
-	if (!eq(a, b))
+	if (!rt_sm_streq(a, b))
 		differ(c, "%s of %s: %s -> %s", what, owner, a ? a : "(none)",
 		       b ? b : "(none)");
 }
@@ -391,8 +439,8 @@ static void compare_constraints(cmp *c, const char *tname, const sm_table *a,
 		const sm_constraint *x = &a->cons[i];
 		int found = 0;
 		for (size_t j = 0; j < b->ncons && !found; j++)
-			found = b->cons[j].kind == x->kind && eq(b->cons[j].name, x->name) &&
-				eq(b->cons[j].def, x->def) && b->cons[j].validated == x->validated;
+			found = b->cons[j].kind == x->kind && rt_sm_streq(b->cons[j].name, x->name) &&
+				rt_sm_streq(b->cons[j].def, x->def) && b->cons[j].validated == x->validated;
 		if (!found)
 			differ(c, "%s %s on %s: %s only in the first",
 			       con_kind(x->kind), x->name ? x->name : "(unnamed)", tname,
@@ -402,8 +450,8 @@ static void compare_constraints(cmp *c, const char *tname, const sm_table *a,
 		const sm_constraint *y = &b->cons[j];
 		int found = 0;
 		for (size_t i = 0; i < a->ncons && !found; i++)
-			found = a->cons[i].kind == y->kind && eq(a->cons[i].name, y->name) &&
-				eq(a->cons[i].def, y->def) && a->cons[i].validated == y->validated;
+			found = a->cons[i].kind == y->kind && rt_sm_streq(a->cons[i].name, y->name) &&
+				rt_sm_streq(a->cons[i].def, y->def) && a->cons[i].validated == y->validated;
 		if (!found)
 			differ(c, "%s %s on %s: %s only in the second",
 			       con_kind(y->kind), y->name ? y->name : "(unnamed)", tname,
@@ -417,19 +465,19 @@ static void compare_indexes(cmp *c, const char *owner, const sm_index *a,
 	for (size_t i = 0; i < na; i++) {
 		const sm_index *y = NULL;
 		for (size_t j = 0; j < nb && !y; j++)
-			if (eq(a[i].name, b[j].name))
+			if (rt_sm_streq(a[i].name, b[j].name))
 				y = &b[j];
 		if (!y)
 			differ(c, "index %s on %s only in the first", a[i].name, owner);
-		else if (!eq(a[i].def, y->def))
+		else if (!rt_sm_streq(a[i].def, y->def))
 			differ(c, "index %s on %s: %s -> %s", a[i].name, owner, a[i].def, y->def);
-		else if (!eq(a[i].comment, y->comment))
+		else if (!rt_sm_streq(a[i].comment, y->comment))
 			differ(c, "comment of index %s differs", a[i].name);
 	}
 	for (size_t j = 0; j < nb; j++) {
 		int found = 0;
 		for (size_t i = 0; i < na && !found; i++)
-			found = eq(a[i].name, b[j].name);
+			found = rt_sm_streq(a[i].name, b[j].name);
 		if (!found)
 			differ(c, "index %s on %s only in the second", b[j].name, owner);
 	}
@@ -441,17 +489,17 @@ static void compare_triggers(cmp *c, const char *tname, const sm_table *a,
 	for (size_t i = 0; i < a->ntrg; i++) {
 		const sm_trigger *y = NULL;
 		for (size_t j = 0; j < b->ntrg && !y; j++)
-			if (eq(a->trg[i].name, b->trg[j].name))
+			if (rt_sm_streq(a->trg[i].name, b->trg[j].name))
 				y = &b->trg[j];
 		if (!y)
 			differ(c, "trigger %s on %s only in the first", a->trg[i].name, tname);
-		else if (!eq(a->trg[i].def, y->def))
+		else if (!rt_sm_streq(a->trg[i].def, y->def))
 			differ(c, "trigger %s on %s differs", a->trg[i].name, tname);
 	}
 	for (size_t j = 0; j < b->ntrg; j++) {
 		int found = 0;
 		for (size_t i = 0; i < a->ntrg && !found; i++)
-			found = eq(a->trg[i].name, b->trg[j].name);
+			found = rt_sm_streq(a->trg[i].name, b->trg[j].name);
 		if (!found)
 			differ(c, "trigger %s on %s only in the second", b->trg[j].name, tname);
 	}
@@ -482,7 +530,7 @@ static void compare_table(cmp *c, const sm_table *a, const sm_table *b)
 	if (a->without_rowid != b->without_rowid || a->strict != b->strict ||
 	    a->autoincrement != b->autoincrement || a->is_virtual != b->is_virtual)
 		differ(c, "table %s: WITHOUT ROWID, STRICT, AUTOINCREMENT or virtual differs", tname);
-	if (a->is_virtual && !eq(a->sql, b->sql))
+	if (a->is_virtual && !rt_sm_streq(a->sql, b->sql))
 		differ(c, "virtual table %s: definition differs", tname);
 	rt_strbuf_release(&sb);
 }
@@ -538,7 +586,7 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 			differ(&c, "view %s only in the second", vn);
 			continue;
 		}
-		if (!eq(x->def, y->def) || x->materialized != y->materialized)
+		if (!rt_sm_streq(x->def, y->def) || x->materialized != y->materialized)
 			differ(&c, "view %s: definition differs", vn);
 		field(&c, "comment", vn, x->comment, y->comment);
 		compare_indexes(&c, vn, x->idx, x->nidx, y->idx, y->nidx);
@@ -547,24 +595,24 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 	for (size_t i = 0; i < a->nseqs; i++) {
 		const sm_sequence *x = &a->seqs[i], *y = NULL;
 		for (size_t j = 0; j < b->nseqs && !y; j++)
-			if (eq(b->seqs[j].schema, x->schema) && eq(b->seqs[j].name, x->name))
+			if (rt_sm_streq(b->seqs[j].schema, x->schema) && rt_sm_streq(b->seqs[j].name, x->name))
 				y = &b->seqs[j];
 		if (!y)
 			differ(&c, "sequence %s only in the first", qn(&sb, x->schema, x->name));
-		else if (!eq(x->def, y->def) || !eq(x->owned_by, y->owned_by))
+		else if (!rt_sm_streq(x->def, y->def) || !rt_sm_streq(x->owned_by, y->owned_by))
 			differ(&c, "sequence %s differs", qn(&sb, x->schema, x->name));
 	}
 	for (size_t j = 0; j < b->nseqs; j++) {
 		int found = 0;
 		for (size_t i = 0; i < a->nseqs && !found; i++)
-			found = eq(a->seqs[i].schema, b->seqs[j].schema) && eq(a->seqs[i].name, b->seqs[j].name);
+			found = rt_sm_streq(a->seqs[i].schema, b->seqs[j].schema) && rt_sm_streq(a->seqs[i].name, b->seqs[j].name);
 		if (!found)
 			differ(&c, "sequence %s only in the second", qn(&sb, b->seqs[j].schema, b->seqs[j].name));
 	}
 	for (size_t i = 0; i < a->nenums; i++) {
 		const sm_enum *x = &a->enums[i], *y = NULL;
 		for (size_t j = 0; j < b->nenums && !y; j++)
-			if (eq(b->enums[j].schema, x->schema) && eq(b->enums[j].name, x->name))
+			if (rt_sm_streq(b->enums[j].schema, x->schema) && rt_sm_streq(b->enums[j].name, x->name))
 				y = &b->enums[j];
 		if (!y) {
 			differ(&c, "type %s only in the first", qn(&sb, x->schema, x->name));
@@ -580,24 +628,24 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 	for (size_t j = 0; j < b->nenums; j++) {
 		int found = 0;
 		for (size_t i = 0; i < a->nenums && !found; i++)
-			found = eq(a->enums[i].schema, b->enums[j].schema) && eq(a->enums[i].name, b->enums[j].name);
+			found = rt_sm_streq(a->enums[i].schema, b->enums[j].schema) && rt_sm_streq(a->enums[i].name, b->enums[j].name);
 		if (!found)
 			differ(&c, "type %s only in the second", qn(&sb, b->enums[j].schema, b->enums[j].name));
 	}
 	for (size_t i = 0; i < a->nfuncs; i++) {
 		const sm_function *x = &a->funcs[i], *y = NULL;
 		for (size_t j = 0; j < b->nfuncs && !y; j++)
-			if (eq(b->funcs[j].schema, x->schema) && eq(b->funcs[j].identity, x->identity))
+			if (rt_sm_streq(b->funcs[j].schema, x->schema) && rt_sm_streq(b->funcs[j].identity, x->identity))
 				y = &b->funcs[j];
 		if (!y)
 			differ(&c, "function %s only in the first", qn(&sb, x->schema, x->identity));
-		else if (!eq(x->def, y->def) || !eq(x->comment, y->comment))
+		else if (!rt_sm_streq(x->def, y->def) || !rt_sm_streq(x->comment, y->comment))
 			differ(&c, "function %s differs", qn(&sb, x->schema, x->identity));
 	}
 	for (size_t j = 0; j < b->nfuncs; j++) {
 		int found = 0;
 		for (size_t i = 0; i < a->nfuncs && !found; i++)
-			found = eq(a->funcs[i].schema, b->funcs[j].schema) && eq(a->funcs[i].identity, b->funcs[j].identity);
+			found = rt_sm_streq(a->funcs[i].schema, b->funcs[j].schema) && rt_sm_streq(a->funcs[i].identity, b->funcs[j].identity);
 		if (!found)
 			differ(&c, "function %s only in the second", qn(&sb, b->funcs[j].schema, b->funcs[j].identity));
 	}

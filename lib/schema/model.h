@@ -187,6 +187,17 @@ sm_table *rt_sm_find_table(const sm_schema *s, const char *schema, const char *n
 sm_column *rt_sm_find_column(const sm_table *t, const char *name);
 sm_view *rt_sm_find_view(const sm_schema *s, const char *schema, const char *name);
 sm_extension *rt_sm_find_extension(const sm_schema *s, const char *name);
+sm_enum *rt_sm_find_enum(const sm_schema *s, const char *schema, const char *name);
+sm_sequence *rt_sm_find_sequence(const sm_schema *s, const char *schema, const char *name);
+/* identity: name(argument types), as sm_function.identity */
+sm_function *rt_sm_find_function(const sm_schema *s, const char *schema, const char *identity);
+/* t may be NULL (a table only one side has): nothing is found. */
+sm_constraint *rt_sm_find_constraint(const sm_table *t, const char *name);
+sm_trigger *rt_sm_find_trigger(const sm_table *t, const char *name);
+/* Among the indexes v[0..n) of a table or a view. */
+sm_index *rt_sm_find_index(sm_index *v, size_t n, const char *name);
+/* Equal strings, or both NULL. */
+int rt_sm_streq(const char *a, const char *b);
 
 /* Appenders: zeroed new element at the end of the list. */
 sm_table *rt_sm_add_table(sm_schema *s);

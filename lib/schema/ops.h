@@ -36,5 +36,12 @@ sm_op *rt_sm_ops_add(sm_ops *ops, int destructive, const char *fmt, ...)
 void rt_sm_op_sql(sm_op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rt_sm_op_note(sm_op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rt_sm_ops_free(sm_ops *ops);
+/*
+ * The operations as migration SQL for dialect d (schema/diff.c): a
+ * comment per operation, its note, its statements; warnings (e.g. possible renames, may be NULL) first, as
+ * comments.  The caller frees the text.
+ */
+struct rt_dialect;
+char *rt_sm_ops_render(const struct rt_dialect *d, const sm_ops *ops, const rt_strlist *warnings);
 
 #endif

@@ -40,29 +40,11 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 	return rc;
 }
 
-/*
- * See source.h: with own_tx, in one transaction of its own when no
- * statement forbids it; in any order (load.c).
- */
-int rt_sm_run_sql(const rt_dialect *d, rt_conn *c, const char *sql, size_t len,
-		  const char *name, int own_tx, rt_error *err)
-{
-	rt_stmtlist stmts = { 0 };
-	int rc = d->split(sql, len, 1, name, &stmts, err);
-	int nontx = 0;
-	for (size_t i = 0; rc == 0 && i < stmts.n; i++)
-		nontx |= stmts.v[i].nontx;
-	if (rc == 0)
-		rc = rt_sm_run_any_order(d, c, &stmts, name, own_tx && !nontx, err);
-	rt_stmtlist_free(&stmts);
-	return rc;
-}
-
 /* Replay the migrations up to rev in the scratch database of scfg. */
-static int run_migrations(const rt_ctx *ctx, const rt_config *scfg,
-			  const char *rev, rt_error *err)
+static int run_migrations(const rt_ctx *ctx, const rt_dialect *d,
+			  const rt_config *scfg, const char *rev, rt_error *err)
 {
-	rt_ctx *sub = rt_ctx_borrow(ctx, scfg);
+	rt_ctx *sub = rt_ctx_borrow(ctx, scfg, d);
 	char *list = rt_xstrdup(rev);
 	int rc = 0;
 	/* "a,b": the state of a database whose rows are a and b */
@@ -90,7 +72,7 @@ static int db_state(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg
 	rt_conn *c = d->connect(cfg, 1, &missing, err);
 	if (!c && !missing)
 		return -1;
-	int rc = c ? rt_read_state(ctx, d, c, 0, st, err) : 0;
+	int rc = c ? rt_read_state(ctx, c, 0, st, err) : 0;
 	if (c)
 		d->disconnect(c);
 	if (rc == 0)
@@ -164,7 +146,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		int missing;
 		rt_conn *c = d->connect(scfg, 0, &missing, err);
 		rc = c ? 0 : -1;
-		if (rc == 0 && (rc = rt_sm_run_sql(d, c, sql->sql, sql->len, sql->name, 1, err)) < 0 &&
+		if (rc == 0 && (rc = rt_sm_run_sql(c, sql->sql, sql->len, sql->name, 1, err)) < 0 &&
 		    err->message) {
 			char *m = err->message;
 			err->message = rt_xasprintf("loading the schema into a scratch database: %s", m);
@@ -175,7 +157,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		if (c)
 			d->disconnect(c);
 	} else {
-		rc = run_migrations(ctx, scfg, rev, err);
+		rc = run_migrations(ctx, d, scfg, rev, err);
 		if (rc == 0)
 			rc = introspect_url(d, scfg, 0, out, err);
 	}

@@ -131,6 +131,24 @@ int rt_fs_write_new_file(const char *path, const char *data, size_t len,
 	return 0;
 }
 
+/*
+ * See fs.h.  A temporary file beside path (same directory, so rename is
+ * atomic), written with rt_fs_write_new_file and renamed over path.
+ */
+int rt_fs_replace_file(const char *path, const char *data, size_t len,
+		       rt_error *err)
+{
+	char *tmp = rt_xasprintf("%s.tmp-%ld", path, (long)getpid());
+	unlink(tmp);
+	int rc = rt_fs_write_new_file(tmp, data, len, err);
+	if (rc == 0 && rename(tmp, path) < 0) {
+		rc = rt_fail_at(err, RT_EIO, path, 0, "cannot write: %s", strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
 /* See fs.h.  mkstemp opens with O_CREAT | O_EXCL (no symlink is followed) and mode 0600. */
 int rt_fs_create_partial(const char *path, char **tmp, rt_error *err)
 {

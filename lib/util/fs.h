@@ -18,6 +18,9 @@ int rt_fs_list_dir(const char *dir, const char *suffix, rt_strlist *names,
 /* Write a file that must not exist yet (O_EXCL). */
 int rt_fs_write_new_file(const char *path, const char *data, size_t len,
 		      rt_error *err);
+/* Write a file whole, replacing what is there (a reader sees old or new, never half). */
+int rt_fs_replace_file(const char *path, const char *data, size_t len,
+		       rt_error *err);
 /*
  * Create an empty file beside path (in its directory, so that publishing
  * it stays on one file system), named ".<name>.partial-XXXXXX", mode 0600,

@@ -63,6 +63,22 @@ test_edit_inside_a_string_literal_changes_the_checksum() {
 	expect_checksums_changed "$f"
 }
 
+# PostgreSQL joins two literals on two lines into one: putting them on one
+# line (a syntax error there) is an edit, not a change of layout.
+pg_test_literals_joined_across_lines_count() {
+	project
+	local f
+	f=$(mig m001 "" "joined" "CREATE TABLE t_codes (code TEXT);
+INSERT INTO t_codes VALUES ('a'
+'b');" "DROP TABLE t_codes;")
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT code FROM t_codes" "ab"
+	sed -i "/VALUES ('a'\$/{N;s/\n/ /}" "$f"
+	grep -q "VALUES ('a' 'b');" "$f" || fail "the test did not edit the file: $(cat "$f")"
+	expect_checksums_changed "$f"
+}
+
 # A history row of the older algorithm (sha256: of the section, line
 # endings normalised, comments counted) is checked by that algorithm.
 test_older_checksums_keep_verifying() {

@@ -68,6 +68,21 @@ sqlite_test_absolute_and_memory_urls() {
 	expect_err_has "names no file"
 }
 
+# A URL no dialect takes fails when the project opens, even for commands
+# that never connect, naming every form retort takes; the password masked.
+sqlite_test_unknown_scheme_fails_at_open() {
+	layout "url = oracle://scott:tiger@db/orcl"
+	rt -c ../proj/retort.ini heads
+	expect_rc 2
+	expect_err_has "unsupported database URL 'oracle://scott:"
+	expect_err_lacks "tiger"
+	expect_err_has "sqlite:///"
+	expect_err_has "postgresql://"
+	expect_err_has "mysql://"
+	rt -c ../proj/retort.ini --url "mysql://app@db/app" heads
+	expect_rc 0
+}
+
 sqlite_test_env_substitution() {
 	layout 'url = ${MYDB:-sqlite:///default.db}'
 	rt -c ../proj/retort.ini upgrade head
@@ -202,7 +217,7 @@ test_password_is_never_printed() {
 	expect_err_has "mysql://user:***@db.example/app"
 	: > empty.ini
 	DATABASE_URL="mysql://user:s3cretpw@db.example/app" rt upgrade head -c empty.ini
-	expect_rc 2
+	expect_rc 1  # a MySQL URL: the connection fails
 	expect_err_lacks "s3cretpw"
 	expect_err_has "mysql://user:***@db.example/app"
 }

@@ -6,6 +6,9 @@
 #                     postgresql when a test server is up)
 #   sqlite_test_NAME  runs on SQLite only
 #   pg_test_NAME      runs on PostgreSQL only
+#   my_test_NAME      runs on MySQL/MariaDB only, when a test server is up
+#                     (RETORT_TEST_MYSQL_SOCKET; a file may set MY_DIALECTS=mysql
+#                     before sourcing this one to run its test_NAME there too)
 #   pgnoserver_test_NAME  gets a postgresql:// URL of no server (for what
 #                     never connects, such as lint): runs with or without one
 #
@@ -42,6 +45,9 @@
 set -u
 RETORT=${RETORT:?RETORT must name the retort binary}
 DIALECTS=${DIALECTS:-sqlite${RETORT_TEST_PGHOST:+ postgresql}}
+if [ -n "${MY_DIALECTS:-}" ] && [ -n "${RETORT_TEST_MYSQL_SOCKET:-}" ]; then
+	DIALECTS="$DIALECTS mysql"
+fi
 _TAP_N=0
 _TAP_FAILED=0
 _ROOT=$(mktemp -d)
@@ -61,8 +67,17 @@ db_url() {
 	case $DIALECT in
 	sqlite) echo "sqlite:///app.db" ;;
 	postgresql) echo "postgresql://${RETORT_TEST_PGUSER}@/${TEST_DB}?host=${RETORT_TEST_PGHOST}&port=${RETORT_TEST_PGPORT}" ;;
+	mysql) echo "mysql://${RETORT_TEST_MYSQL_USER}@localhost/${TEST_DB}?socket=${RETORT_TEST_MYSQL_SOCKET}" ;;
 	pgnoserver) echo "postgresql://nobody@/nodb?host=/nonexistent" ;;
 	esac
+}
+
+# The mariadb client on the test server: my [DATABASE] [ARGS...] (reads SQL from stdin).
+my() {
+	local db=${1:-}
+	[ $# -gt 0 ] && shift
+	mariadb --no-defaults -N -B --socket="$RETORT_TEST_MYSQL_SOCKET" -u "$RETORT_TEST_MYSQL_USER" \
+		${db:+"$db"} "$@"
 }
 
 project() {
@@ -135,6 +150,7 @@ q() {
 	sqlite) sqlite3 -batch -bail app.db "$1" ;;
 	postgresql) psql -X -q -At -v ON_ERROR_STOP=1 -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" \
 		-U "$RETORT_TEST_PGUSER" -d "$TEST_DB" -c "$1" ;;
+	mysql) my "$TEST_DB" -e "$1" | tr '\t' '|' ;;
 	esac
 }
 
@@ -165,6 +181,7 @@ has_table() {
 	case $DIALECT in
 	sqlite) [ "$(q "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='$1'")" = 1 ] ;;
 	postgresql) [ "$(q "SELECT count(*) FROM pg_tables WHERE tablename='$1'")" = 1 ] ;;
+	mysql) [ "$(q "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name='$1'")" = 1 ] ;;
 	esac
 }
 
@@ -173,6 +190,7 @@ tables() {
 	case $DIALECT in
 	sqlite) q "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 't\_%' ESCAPE '\' ORDER BY 1" ;;
 	postgresql) q "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 't\_%' ESCAPE '\' ORDER BY 1" ;;
+	mysql) q "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 't\\_%' ORDER BY 1" ;;
 	esac 2>/dev/null | tr '\n' ' ' | sed 's/ $//'
 }
 
@@ -207,12 +225,18 @@ _setup_db() {
 		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
 			-d postgres -c "CREATE DATABASE $TEST_DB" >/dev/null || return 1
 	fi
+	if [ "$DIALECT" = mysql ]; then
+		my "" -e "CREATE DATABASE $TEST_DB CHARACTER SET utf8mb4" >/dev/null || return 1
+	fi
 }
 
 _drop_db() {
 	if [ "$DIALECT" = postgresql ]; then
 		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
 			-d postgres -c "DROP DATABASE IF EXISTS $TEST_DB WITH (FORCE)" >/dev/null 2>&1
+	fi
+	if [ "$DIALECT" = mysql ]; then
+		my "" -e "DROP DATABASE IF EXISTS $TEST_DB" >/dev/null 2>&1
 	fi
 }
 
@@ -241,7 +265,7 @@ _run_one() {  # function, dialect
 # "# SKIP"), never left out: tests/run counts it.
 _skip_one() {  # function, dialect
 	_TAP_N=$((_TAP_N + 1))
-	echo "ok $_TAP_N - $1 [$2] # SKIP $2 not selected (DIALECTS=$DIALECTS; PostgreSQL needs RETORT_TEST_PGHOST)"
+	echo "ok $_TAP_N - $1 [$2] # SKIP $2 not selected (DIALECTS=$DIALECTS; PostgreSQL needs RETORT_TEST_PGHOST, MySQL RETORT_TEST_MYSQL_SOCKET)"
 }
 
 _pg_selected() { case " $DIALECTS " in *" postgresql "*) return 0 ;; esac; return 1; }
@@ -255,6 +279,7 @@ run_tests() {
 			_pg_selected || _skip_one "$fn" postgresql ;;
 		sqlite_test_*) _run_one "$fn" sqlite ;;
 		pg_test_*) if _pg_selected; then _run_one "$fn" postgresql; else _skip_one "$fn" postgresql; fi ;;
+		my_test_*) if [ -n "${RETORT_TEST_MYSQL_SOCKET:-}" ]; then _run_one "$fn" mysql; else _skip_one "$fn" mysql; fi ;;
 		pgnoserver_test_*) _run_one "$fn" pgnoserver ;;
 		esac
 	done

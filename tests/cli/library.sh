@@ -154,7 +154,8 @@ sqlite_test_make_install_and_pkg_config() {
 		fail "make install failed: $(tail -5 make.log)"
 	local f
 	for f in bin/retort lib/libretort.a lib/libretort.so.0 lib/libretort.so include/retort.h \
-		share/man/man1/retort.1 lib/pkgconfig/retort.pc; do
+		share/man/man1/retort.1 lib/pkgconfig/retort.pc share/bash-completion/completions/retort \
+		share/zsh/site-functions/_retort share/fish/vendor_completions.d/retort.fish; do
 		[ -e "$dest/usr/$f" ] || fail "make install left out /usr/$f: $(cd "$dest" && find . -type f -o -type l)"
 	done
 	[ "$(readlink "$dest/usr/lib/libretort.so")" = libretort.so.0 ] || fail "libretort.so does not point at libretort.so.0"

@@ -603,12 +603,13 @@ test_exit_statuses_and_rules_list() {
 		changing-column-type constraint-missing-not-valid adding-unique-constraint \
 		adding-primary-key ban-drop-table ban-drop-column renaming-table renaming-column \
 		concurrently-in-transaction require-lock-timeout require-primary-key syntax-error \
-		sqlite-alter-needs-rebuild pragma-foreign-keys-in-transaction; do
+		sqlite-alter-needs-rebuild pragma-foreign-keys-in-transaction mysql-table-copy \
+		mysql-blocking-index foreign-key-without-index mysql-non-transactional-engine; do
 		expect_out_has "$r "
 		grep -q "^### \`$r\`" "$LINT_DOC" || fail "docs/lint.md does not describe $r"
 	done
 	rt --json lint --list-rules
-	python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["rules"]) == 19' <<<"$OUT" ||
+	python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["rules"]) == 23' <<<"$OUT" ||
 		fail "rules JSON: $OUT"
 	rt lint --help
 	expect_rc 0

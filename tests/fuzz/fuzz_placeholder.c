@@ -10,6 +10,7 @@
 #include <string.h>
 #include "retort_int.h"
 #include "placeholder.h"
+#include "dialect/dialect.h"
 #include "util/strbuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rt_config_set_placeholder(cfg, "empty", "");
 		rt_config_set_placeholder(cfg, "q", "it's \\' \"x\" $$ */ --");
 	}
-	static const char *const dialects[] = { "sqlite", "postgresql" };
+	const rt_lexrules *const dialects[] = { rt_dialect_sqlite.lex, rt_dialect_postgres.lex };
 	for (int d = 0; d < 2; d++) {
 		strbuf out = STRBUF_INIT;
 		rt_error err = { 0 };

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "retort_int.h"
 #include "checksum.h"
+#include "dialect/dialect.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,15 +23,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r) {
 		char *sum = rt_revision_checksum(r);
 		free(sum);
-		static const char *const dialects[] = { "postgresql", "sqlite" };
-		for (int d = 0; d < 2; d++) {
+		static const rt_dialect *const dialects[] = {
+			&rt_dialect_postgres, &rt_dialect_sqlite, &rt_dialect_mysql,
+		};
+		for (int d = 0; d < 3; d++) {
 			strbuf folded = STRBUF_INIT;
 			rt_checksum_text(r->upgrade.body ? r->upgrade.body : "", r->upgrade.len,
-					 dialects[d], &folded);
+					 dialects[d]->lex, &folded);
 			if (folded.len > r->upgrade.len)
 				abort();
 			rt_strbuf_release(&folded);
-			sum = rt_checksum(r, dialects[d]);
+			sum = rt_checksum(r, dialects[d]->lex);
 			free(sum);
 		}
 		rt_revision_free(r); /* frees text */

@@ -146,6 +146,41 @@ static void test_errors(void **state)
 	rt_error_clear(err);
 }
 
+/*
+ * The dialect is decided when the context opens: a URL of no supported
+ * scheme fails there (not at the first command that connects), naming
+ * every form retort takes, the password masked; so does a setting its
+ * dialect does not take.  rt_url_dialect tells a URL's dialect.
+ */
+static void test_dialect_at_open(void **state)
+{
+	project *p = *state;
+	rt_error *err = p->err;
+	assert_int_equal(rt_config_set(p->cfg, "url", "oracle://scott:tiger@db/orcl", err), 0);
+	assert_null(rt_ctx_open(p->cfg, err));
+	assert_int_equal(rt_error_code(err), RT_ECONFIG);
+	assert_contains(rt_error_message(err), "unsupported database URL");
+	assert_null(strstr(rt_error_message(err), "tiger"));
+	assert_contains(rt_error_hint(err), "sqlite:");
+	assert_contains(rt_error_hint(err), "postgresql://");
+	assert_contains(rt_error_hint(err), "mysql://");
+	rt_error_clear(err);
+	assert_int_equal(rt_config_set(p->cfg, "url", "mysql://app@db/app", err), 0);
+	assert_int_equal(rt_config_set(p->cfg, "search_path", "app", err), 0);
+	assert_null(rt_ctx_open(p->cfg, err));
+	assert_int_equal(rt_error_code(err), RT_ECONFIG);
+	assert_contains(rt_error_message(err), "'search_path' is a PostgreSQL setting");
+	rt_error_clear(err);
+	assert_string_equal(rt_url_dialect("mysql+pymysql://u:p@h/d", err), "mysql");
+	assert_string_equal(rt_url_dialect("mariadb://u@h/d", err), "mysql");
+	assert_string_equal(rt_url_dialect("postgresql+psycopg2://u@h/d", err), "postgresql");
+	assert_string_equal(rt_url_dialect("host=/tmp dbname=x", err), "postgresql");
+	assert_string_equal(rt_url_dialect("sqlite:///app.db", err), "sqlite");
+	assert_null(rt_url_dialect("mssql+pyodbc://u:secret@h/d", err));
+	assert_null(strstr(rt_error_message(err), "secret"));
+	rt_error_clear(err);
+}
+
 static void test_config(void **state)
 {
 	project *p = *state;
@@ -238,6 +273,41 @@ static void on_event(const rt_event *ev, void *ud)
 		snprintf(s->log + n, sizeof(s->log) - n, "%s[%s>%s]%s;",
 			 rt_event_direction(ev) == RT_UPGRADE ? "up" : "down",
 			 rt_event_from(ev), rt_event_to(ev), r ? rt_revision_id(r) : "-");
+}
+
+/*
+ * What kind of failure a database reported: rows breaking a constraint are
+ * not the SQL's fault (RT_FAULT_CONSTRAINT); an error no database reported
+ * has none.
+ */
+static void test_fault(void **state)
+{
+	project *p = *state;
+	assert_null(rt_config_load("/nonexistent/retort.ini", NULL, 1, p->err));
+	assert_int_equal(rt_error_fault(p->err), RT_FAULT_NONE);
+	rt_error_clear(p->err);
+	write_file(p->dir, "migrations/dddd_dup.sql",
+		   "-- Revision ID: dddd\n-- Revises: cccc\n-- Message: dup\n\n"
+		   "-- migrate:upgrade\nCREATE TABLE t (id INTEGER PRIMARY KEY);\n"
+		   "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (1);\n\n"
+		   "-- migrate:downgrade\nDROP TABLE t;\n");
+	rt_ctx_close(p->ctx);
+	p->ctx = rt_ctx_open(p->cfg, p->err);
+	assert_non_null(p->ctx);
+	assert_int_equal(rt_upgrade(p->ctx, "cccc", p->err), 0);
+	assert_int_equal(rt_upgrade(p->ctx, "head", p->err), -1);
+	assert_int_equal(rt_error_code(p->err), RT_ESQL);
+	assert_int_equal(rt_error_fault(p->err), RT_FAULT_CONSTRAINT);
+	assert_contains(rt_error_message(p->err), "UNIQUE");
+	rt_error_clear(p->err);
+	assert_int_equal(rt_error_fault(p->err), RT_FAULT_NONE);
+	/* Nothing of dddd stayed. */
+	const rt_graph *g = rt_ctx_graph(p->ctx);
+	rt_state *st = rt_current(p->ctx, p->err);
+	assert_non_null(st);
+	assert_int_equal(rt_state_row_count(st), 1);
+	assert_int_equal(rt_state_row(st, 0), rt_graph_find(g, "cccc"));
+	rt_state_free(st);
 }
 
 static void test_migrate_state_resolve(void **state)
@@ -427,7 +497,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dialect_at_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graph, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_state_resolve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spec_diff_autogenerate, setup, teardown),

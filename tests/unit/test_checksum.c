@@ -8,6 +8,16 @@
 #include "unit.h"
 #include "internal.h"
 #include "checksum.h"
+#include "dialect/dialect.h"
+
+/* The lexical rules of the dialect named. */
+static const rt_lexrules *lex_of(const char *dialect)
+{
+	rt_error e = { 0 };
+	const rt_dialect *d = rt_dialect_by_name(dialect, &e);
+	assert_non_null(d);
+	return d->lex;
+}
 
 #define HEAD "-- Revision ID: a\n-- migrate:upgrade\n"
 
@@ -17,7 +27,7 @@ static char *sum_of(const char *upgrade, const char *dialect)
 	char *text = rt_xasprintf(HEAD "%s\n-- migrate:downgrade\nDROP TABLE t;\n", upgrade);
 	rt_revision *r = unit_parse("x.sql", text);
 	free(text);
-	char *sum = rt_checksum(r, dialect);
+	char *sum = rt_checksum(r, lex_of(dialect));
 	rt_revision_free(r);
 	return sum;
 }
@@ -81,6 +91,14 @@ static void test_quoted_text_counts(void **state)
 		assert_differ("CREATE TABLE t (id INTEGER);\n", "CREATE TABLE u (id INTEGER);\n", dl);
 		assert_differ("SELECT 1 - -1;\n", "SELECT 1 - 1;\n", dl);
 		assert_differ("SELECT 1;\n", "SELECT 1; SELECT 2;\n", dl);
+		/* White space that splits a number from a '.' is code. */
+		assert_differ("SELECT 1.5;\n", "SELECT 1 .5;\n", dl);
+		assert_differ("SELECT 1.5;\n", "SELECT 1. 5;\n", dl);
+		assert_same("SELECT t.c FROM t;\n", "SELECT t . c FROM t;\n", dl);
+		/* Two literals on two lines are one string on PostgreSQL. */
+		assert_differ("SELECT 'a'\n'b';\n", "SELECT 'a' 'b';\n", dl);
+		assert_differ("SELECT 'a' -- x\n'b';\n", "SELECT 'a' /* x */ 'b';\n", dl);
+		assert_same("SELECT 'a'\n  'b';\n", "SELECT 'a'   \r\n\n'b';\n", dl);
 	}
 	/* A function body is kept whole, comments and all. */
 	assert_differ("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 -- one\n $$ LANGUAGE sql;\n",
@@ -97,17 +115,17 @@ static void test_by_recorded_algorithm(void **state)
 {
 	(void)state;
 	rt_revision *r = unit_parse("x.sql", HEAD "-- note\nCREATE TABLE t (id INTEGER);\n\n-- migrate:downgrade\n");
-	char *v1 = rt_revision_checksum(r), *v2 = rt_checksum(r, "sqlite");
+	char *v1 = rt_revision_checksum(r), *v2 = rt_checksum(r, lex_of("sqlite"));
 	assert_true(!strncmp(v1, "sha256:", 7) && !strncmp(v2, "sha256-sql:", 11));
-	char *again = rt_checksum_as(r, "sqlite", v1);
+	char *again = rt_checksum_as(r, lex_of("sqlite"), v1);
 	assert_string_equal(again, v1);
 	free(again);
-	again = rt_checksum_as(r, "sqlite", v2);
+	again = rt_checksum_as(r, lex_of("sqlite"), v2);
 	assert_string_equal(again, v2);
 	free(again);
-	assert_null(rt_checksum_as(r, "sqlite", "md5:0123"));
-	assert_null(rt_checksum_as(r, "sqlite", "sha256"));
-	assert_null(rt_checksum_as(r, "sqlite", "sha256-sql2:00"));
+	assert_null(rt_checksum_as(r, lex_of("sqlite"), "md5:0123"));
+	assert_null(rt_checksum_as(r, lex_of("sqlite"), "sha256"));
+	assert_null(rt_checksum_as(r, lex_of("sqlite"), "sha256-sql2:00"));
 	free(v1);
 	free(v2);
 	rt_revision_free(r);

@@ -287,7 +287,7 @@ static void test_unknown_section(void **state)
 	assert_string_equal(err.file, f->path);
 	assert_int_equal(err.line, 4);
 	assert_string_equal(err.message,
-			    "unknown section [databse] (known: [retort], [env:NAME], [placeholders])");
+			    "unknown section [databse] (known: [retort], [env:NAME], [placeholders], [lint])");
 	rt_error_clear(&err);
 	/* Also when it holds nothing. */
 	write_ini(f, "[retort]\n[alembic]\n");

@@ -7,6 +7,7 @@
 #include "unit.h"
 #include "internal.h"
 #include "placeholder.h"
+#include "dialect/dialect.h"
 #include "util/strbuf.h"
 
 static int setup(void **state)
@@ -36,7 +37,7 @@ static char *apply_as(const rt_config *cfg, const char *sql, int pg)
 {
 	strbuf out = STRBUF_INIT;
 	rt_error err = { 0 };
-	if (rt_placeholders_apply(cfg, sql, strlen(sql), pg ? "postgresql" : "sqlite",
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), pg ? rt_dialect_postgres.lex : rt_dialect_sqlite.lex,
 				  "m/x.sql", 1, &out, &err) < 0)
 		fail_msg("'%s': %s", sql, err.message);
 	return rt_strbuf_detach(&out);
@@ -53,7 +54,7 @@ static rt_error apply_err(const rt_config *cfg, const char *sql, int first_line)
 {
 	strbuf out = STRBUF_INIT;
 	rt_error err = { 0 };
-	if (rt_placeholders_apply(cfg, sql, strlen(sql), "postgresql", "m/x.sql", first_line, &out, &err) == 0)
+	if (rt_placeholders_apply(cfg, sql, strlen(sql), rt_dialect_postgres.lex, "m/x.sql", first_line, &out, &err) == 0)
 		fail_msg("'%s' gave '%s', but should fail", sql, rt_strbuf_str(&out));
 	rt_strbuf_release(&out);
 	assert_int_equal(err.code, RT_ESCRIPT);
@@ -232,13 +233,13 @@ static void test_mask(void **state)
 	const char *sql = "CREATE TABLE ${schema}.t (v text DEFAULT '${x}'); -- ${y}\n"
 			  "AS $$ ${z} $$; ALTER TABLE ${app.name-1} OWNER TO ${;";
 	strbuf out = STRBUF_INIT;
-	rt_placeholders_mask(sql, strlen(sql), "postgresql", &out);
+	rt_placeholders_mask(sql, strlen(sql), rt_dialect_postgres.lex, &out);
 	assert_string_equal(rt_strbuf_str(&out),
 			    "CREATE TABLE __schema_.t (v text DEFAULT '${x}'); -- ${y}\n"
 			    "AS $$ ${z} $$; ALTER TABLE __app_name_1_ OWNER TO ${;");
 	assert_int_equal(out.len, strlen(sql));
 	rt_strbuf_reset(&out);
-	rt_placeholders_mask("[${a}] $$ ${b} $$", 17, "sqlite", &out);
+	rt_placeholders_mask("[${a}] $$ ${b} $$", 17, rt_dialect_sqlite.lex, &out);
 	assert_string_equal(rt_strbuf_str(&out), "[${a}] $$ __b_ $$");
 	rt_strbuf_release(&out);
 }
@@ -290,7 +291,7 @@ static void test_warnings(void **state)
 	const char *sql = "SELECT '${n}', ${n}; -- ${schema:ident} ${nope}\n"
 			  "/* ${owner} */ SELECT \"${n}\", $$ ${n:literal} $$, '${n', '${n:bad}';";
 	rt_strlist w = { 0 };
-	rt_placeholders_warnings(cfg, sql, strlen(sql), "postgresql", "m/x.sql", 5, &w);
+	rt_placeholders_warnings(cfg, sql, strlen(sql), rt_dialect_postgres.lex, "m/x.sql", 5, &w);
 	assert_int_equal(w.n, 5);
 	assert_string_equal(w.v[0], "m/x.sql:5: ${n} is inside a string literal, so it is not replaced (only placeholders in SQL code are)");
 	assert_contains(w.v[1], "m/x.sql:5: ${schema:ident} is inside a comment");
@@ -299,7 +300,7 @@ static void test_warnings(void **state)
 	assert_contains(w.v[4], "m/x.sql:6: ${n:literal} is inside a dollar-quoted body");
 	rt_strlist_free(&w);
 	/* SQLite: no dollar bodies, [..] names. */
-	rt_placeholders_warnings(cfg, "SELECT $$ ${n} $$, [${n}]", 25, "sqlite", "f", 1, &w);
+	rt_placeholders_warnings(cfg, "SELECT $$ ${n} $$, [${n}]", 25, rt_dialect_sqlite.lex, "f", 1, &w);
 	assert_int_equal(w.n, 1);
 	assert_contains(w.v[0], "f:1: ${n} is inside a quoted identifier");
 	rt_strlist_free(&w);
@@ -311,7 +312,7 @@ static void test_mask_forms(void **state)
 	(void)state;
 	const char *sql = "INSERT INTO ${t:ident} VALUES (${v:literal}, ${v:bad}, ${w})";
 	strbuf out = STRBUF_INIT;
-	rt_placeholders_mask(sql, strlen(sql), "postgresql", &out);
+	rt_placeholders_mask(sql, strlen(sql), rt_dialect_postgres.lex, &out);
 	assert_string_equal(rt_strbuf_str(&out),
 			    "INSERT INTO __t_ident_ VALUES ('__________', ${v:bad}, __w_)");
 	assert_int_equal(out.len, strlen(sql));
@@ -325,7 +326,7 @@ static void test_appends(void **state)
 	rt_strbuf_adds(&out, "before;");
 	rt_error err = { 0 };
 	const char *sql = "SELECT ${n}; trailing";
-	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, "postgresql", "x", 1, &out, &err), 0);
+	assert_int_equal(rt_placeholders_apply(cfg, sql, 11, rt_dialect_postgres.lex, "x", 1, &out, &err), 0);
 	assert_string_equal(rt_strbuf_str(&out), "before;SELECT 42");
 	rt_strbuf_release(&out);
 }

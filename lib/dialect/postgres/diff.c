@@ -51,7 +51,7 @@ static void drop_triggers(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		if (!tb)
 			continue; /* they go with the table */
 		for (size_t j = 0; j < ta->ntrg; j++)
@@ -83,7 +83,7 @@ static void drop_views(dd *d)
 		if (d->va_drop[i] || !y)
 			continue;
 		for (size_t j = 0; j < x->nidx; j++) {
-			const sm_index *m = rt_pgd_find_idx(y->idx, y->nidx, x->idx[j].name);
+			const sm_index *m = rt_sm_find_index(y->idx, y->nidx, x->idx[j].name);
 			if (!m || strcmp(m->def, x->idx[j].def))
 				rt_pgd_drop_index(d, x->schema, &x->idx[j]);
 		}
@@ -95,7 +95,7 @@ static void drop_constraints(dd *d, int foreign)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		if (!tb && !foreign)
 			continue;
 		for (size_t j = 0; j < ta->ncons; j++) {
@@ -111,7 +111,7 @@ static void drop_indexes(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		if (!tb)
 			continue;
 		for (size_t j = 0; j < ta->nidx; j++)
@@ -145,7 +145,7 @@ static int owner_changes(const dd *d, const sm_sequence *x, const sm_sequence *y
 		return 1;
 	const char *col;
 	const sm_table *ta = owner_of(d->a, x->owned_by, &col);
-	const sm_table *tb = ta ? rt_pgd_find_table(d->b, ta->schema, ta->name) : NULL;
+	const sm_table *tb = ta ? rt_sm_find_table(d->b, ta->schema, ta->name) : NULL;
 	if (!tb)
 		return 1;
 	const sm_column *cx = rt_sm_find_column(ta, col), *cy = rt_sm_find_column(tb, col);
@@ -157,7 +157,7 @@ static void disown_sequences(dd *d)
 {
 	for (size_t i = 0; i < d->a->nseqs; i++) {
 		const sm_sequence *x = &d->a->seqs[i];
-		const sm_sequence *y = rt_pgd_find_seq(d->b, x->schema, x->name);
+		const sm_sequence *y = rt_sm_find_sequence(d->b, x->schema, x->name);
 		if (!owner_changes(d, x, y))
 			continue;
 		sm_op *op = rt_sm_ops_add(d->out, 0, "sequence %s.%s: owned by nothing", x->schema, x->name);
@@ -288,7 +288,7 @@ static void enums_first(dd *d)
 {
 	for (size_t i = 0; i < d->b->nenums; i++) {
 		const sm_enum *y = &d->b->enums[i];
-		const sm_enum *x = rt_pgd_find_enum(d->a, y->schema, y->name);
+		const sm_enum *x = rt_sm_find_enum(d->a, y->schema, y->name);
 		if (!x)
 			create_enum(d, y);
 		else if (rt_pgd_enum_dance(x, y))
@@ -303,7 +303,7 @@ static void enums_last(dd *d)
 {
 	for (size_t i = 0; i < d->a->nenums; i++) {
 		const sm_enum *x = &d->a->enums[i];
-		const sm_enum *y = rt_pgd_find_enum(d->b, x->schema, x->name);
+		const sm_enum *y = rt_sm_find_enum(d->b, x->schema, x->name);
 		if (y && !rt_pgd_enum_dance(x, y))
 			continue;
 		char *old = y ? old_enum_name(x->name) : NULL;
@@ -319,7 +319,7 @@ static void sequences_first(dd *d)
 {
 	for (size_t i = 0; i < d->b->nseqs; i++) {
 		const sm_sequence *y = &d->b->seqs[i];
-		const sm_sequence *x = rt_pgd_find_seq(d->a, y->schema, y->name);
+		const sm_sequence *x = rt_sm_find_sequence(d->a, y->schema, y->name);
 		if (x && eq(x->def, y->def))
 			continue;
 		sm_op *op = rt_sm_ops_add(d->out, 0, "%s sequence %s.%s", x ? "alter" : "create",
@@ -350,7 +350,7 @@ static void sequences_last(dd *d)
 {
 	for (size_t i = 0; i < d->a->nseqs; i++) {
 		const sm_sequence *x = &d->a->seqs[i];
-		if (rt_pgd_find_seq(d->b, x->schema, x->name))
+		if (rt_sm_find_sequence(d->b, x->schema, x->name))
 			continue;
 		sm_op *op = rt_sm_ops_add(d->out, 0, "drop sequence %s.%s", x->schema, x->name);
 		rt_sm_op_sql(op, "DROP SEQUENCE %s", Q(&d->n, x->schema, x->name));
@@ -362,7 +362,7 @@ static void own_sequences(dd *d)
 {
 	for (size_t i = 0; i < d->b->nseqs; i++) {
 		const sm_sequence *y = &d->b->seqs[i];
-		const sm_sequence *x = rt_pgd_find_seq(d->a, y->schema, y->name);
+		const sm_sequence *x = rt_sm_find_sequence(d->a, y->schema, y->name);
 		if (!y->owned_by || (x && eq(x->owned_by, y->owned_by) && !owner_changes(d, x, y)))
 			continue;
 		const char *col;
@@ -385,7 +385,7 @@ static int early_drop(const dd *d, size_t i)
 {
 	const sm_function *f = &d->a->funcs[i];
 	return d->fa_drop[i] && !rt_pgd_func_is_late(d->a, f) &&
-	       (rt_pgd_find_func(d->b, f->schema, f->identity) || rt_pgd_uses_dance(d, f));
+	       (rt_sm_find_function(d->b, f->schema, f->identity) || rt_pgd_uses_dance(d, f));
 }
 
 static void drop_changed_functions(dd *d)
@@ -434,7 +434,7 @@ static void comment(dd *d, int fresh, const char *old, const char *new, const ch
 /* Comments of a table of b, its columns and indexes (made-again objects lost theirs). */
 static void table_comments(dd *d, const sm_table *tb)
 {
-	const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+	const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 	char *label = dep_name(tb->schema, tb->name);
 	comment(d, !ta, ta ? ta->comment : NULL, tb->comment, "table", label,
 		Q(&d->n, tb->schema, tb->name));
@@ -450,10 +450,10 @@ static void table_comments(dd *d, const sm_table *tb)
 	}
 	for (size_t i = 0; i < tb->nidx; i++) {
 		const sm_index *y = &tb->idx[i];
-		const sm_index *x = ta ? rt_pgd_find_idx(ta->idx, ta->nidx, y->name) : NULL;
+		const sm_index *x = ta ? rt_sm_find_index(ta->idx, ta->nidx, y->name) : NULL;
 		int fresh = !x || (!x->constraint && rt_pgd_idx_dropped(d, ta, tb, x));
 		if (x && x->constraint) {
-			const sm_constraint *k = rt_pgd_find_con(ta, x->name);
+			const sm_constraint *k = rt_sm_find_constraint(ta, x->name);
 			fresh = !k || rt_pgd_con_dropped(d, ta, tb, k);
 		}
 		char *il = dep_name(tb->schema, y->name);
@@ -480,7 +480,7 @@ static void other_comments(dd *d)
 			y->materialized ? "materialized view" : "view", label,
 			Q(&d->n, y->schema, y->name));
 		for (size_t j = 0; j < y->nidx; j++) {
-			const sm_index *m = x ? rt_pgd_find_idx(x->idx, x->nidx, y->idx[j].name) : NULL;
+			const sm_index *m = x ? rt_sm_find_index(x->idx, x->nidx, y->idx[j].name) : NULL;
 			int fresh = d->vb_make[i] == 1 || !m || strcmp(m->def, y->idx[j].def);
 			char *il = dep_name(y->schema, y->idx[j].name);
 			comment(d, fresh, m ? m->comment : NULL, y->idx[j].comment, "index", il,
@@ -491,7 +491,7 @@ static void other_comments(dd *d)
 	}
 	for (size_t i = 0; i < d->b->nenums; i++) {
 		const sm_enum *y = &d->b->enums[i];
-		const sm_enum *x = rt_pgd_find_enum(d->a, y->schema, y->name);
+		const sm_enum *x = rt_sm_find_enum(d->a, y->schema, y->name);
 		char *label = dep_name(y->schema, y->name);
 		comment(d, !x || rt_pgd_enum_dance(x, y), x ? x->comment : NULL, y->comment, "type", label,
 			Q(&d->n, y->schema, y->name));
@@ -499,7 +499,7 @@ static void other_comments(dd *d)
 	}
 	for (size_t i = 0; i < d->b->nfuncs; i++) {
 		const sm_function *y = &d->b->funcs[i];
-		const sm_function *x = rt_pgd_find_func(d->a, y->schema, y->identity);
+		const sm_function *x = rt_sm_find_function(d->a, y->schema, y->identity);
 		char *label = dep_name(y->schema, y->identity);
 		comment(d, d->fb_make[i] == 1, x ? x->comment : NULL, y->comment,
 			rt_pgd_is_procedure(y) ? "procedure" : "function", label, rt_pgd_fsig(&d->n, y));

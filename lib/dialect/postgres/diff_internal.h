@@ -15,11 +15,10 @@
 
 #include <string.h>
 
+/* Equal strings, or both NULL (the model's rt_sm_streq, short). */
 static inline int eq(const char *a, const char *b)
 {
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
+	return rt_sm_streq(a, b);
 }
 
 /* "schema.name", raw: how dependencies name things. */
@@ -142,15 +141,8 @@ typedef struct node {
 } node;
 
 /* diff_render.c: helpers, sequence options, rendering of single objects */
-const sm_table *rt_pgd_find_table(const sm_schema *s, const char *schema, const char *name);
 /* The table a "schema.name" (as in ref_table) names, or NULL. */
 const sm_table *rt_pgd_table_by_dep(const sm_schema *s, const char *qn);
-const sm_enum *rt_pgd_find_enum(const sm_schema *s, const char *schema, const char *name);
-const sm_sequence *rt_pgd_find_seq(const sm_schema *s, const char *schema, const char *name);
-const sm_function *rt_pgd_find_func(const sm_schema *s, const char *schema, const char *identity);
-const sm_constraint *rt_pgd_find_con(const sm_table *t, const char *name);
-const sm_index *rt_pgd_find_idx(const sm_index *v, size_t n, const char *name);
-const sm_trigger *rt_pgd_find_trg(const sm_table *t, const char *name);
 int rt_pgd_has_str(char *const *v, size_t n, const char *s);
 size_t rt_pgd_table_index(const sm_schema *s, const sm_table *t);
 int rt_pgd_mentions(const char *def, const char *qtype);

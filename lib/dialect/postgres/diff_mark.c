@@ -228,7 +228,7 @@ static unsigned column_flags(const dd *d, const sm_table *ta, const sm_table *tb
 /* Does a column of a's table ta named in cols change type (collation, enum version) in b? */
 static int cols_retyped(const dd *d, const sm_table *ta, char *const *cols, size_t n)
 {
-	const sm_table *tb = ta ? rt_pgd_find_table(d->b, ta->schema, ta->name) : NULL;
+	const sm_table *tb = ta ? rt_sm_find_table(d->b, ta->schema, ta->name) : NULL;
 	for (size_t i = 0; tb && i < n; i++) {
 		const sm_column *x = rt_sm_find_column(ta, cols[i]);
 		const sm_column *y = rt_sm_find_column(tb, cols[i]);
@@ -242,7 +242,7 @@ static int cols_retyped(const dd *d, const sm_table *ta, char *const *cols, size
 int rt_pgd_con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
 		    const sm_constraint *k)
 {
-	const sm_constraint *m = tb ? rt_pgd_find_con(tb, k->name) : NULL;
+	const sm_constraint *m = tb ? rt_sm_find_constraint(tb, k->name) : NULL;
 	if (!m || m->kind != k->kind)
 		return 1;
 	unsigned f = d->tflags[rt_pgd_table_index(d->a, ta)];
@@ -272,7 +272,7 @@ int rt_pgd_con_dropped(const dd *d, const sm_table *ta, const sm_table *tb,
 /* Is a's index x (of table ta) dropped? */
 int rt_pgd_idx_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_index *x)
 {
-	const sm_index *m = tb ? rt_pgd_find_idx(tb->idx, tb->nidx, x->name) : NULL;
+	const sm_index *m = tb ? rt_sm_find_index(tb->idx, tb->nidx, x->name) : NULL;
 	if (!m || strcmp(m->def, x->def))
 		return 1;
 	return (d->tflags[rt_pgd_table_index(d->a, ta)] & TF_ALL) || mentions_dance(d, x->def) ||
@@ -299,7 +299,7 @@ void rt_pgd_mark_dances(dd *d)
 {
 	for (size_t i = 0; i < d->a->nenums; i++) {
 		const sm_enum *x = &d->a->enums[i];
-		const sm_enum *y = rt_pgd_find_enum(d->b, x->schema, x->name);
+		const sm_enum *y = rt_sm_find_enum(d->b, x->schema, x->name);
 		if (y && rt_pgd_enum_dance(x, y)) {
 			char *n = dep_name(x->schema, x->name);
 			rt_strlist_push(&d->dance, n);
@@ -314,7 +314,7 @@ void rt_pgd_mark_tables(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		if (!tb)
 			continue;
 		d->prefix[i] = kept_prefix(d, ta, tb);
@@ -324,13 +324,13 @@ void rt_pgd_mark_tables(dd *d)
 	/* keys depend on the column flags of every table (TF_ALL) */
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		if (tb)
 			d->tflags[i] |= (unsigned char)key_flags(d, ta, tb);
 	}
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		char *n = dep_name(ta->schema, ta->name);
 		if (!tb || (d->tflags[i] & TF_VIEWS))
 			mark_dirty(d, n);
@@ -356,7 +356,7 @@ void rt_pgd_mark_functions(dd *d)
 {
 	for (size_t i = 0; i < d->a->nfuncs; i++) {
 		const sm_function *f = &d->a->funcs[i];
-		const sm_function *g = rt_pgd_find_func(d->b, f->schema, f->identity);
+		const sm_function *g = rt_sm_find_function(d->b, f->schema, f->identity);
 		if (g && rt_pgd_func_replaceable(f, g) && !rt_pgd_uses_dance(d, f))
 			continue;
 		char *n = dep_name(f->schema, f->identity);
@@ -440,7 +440,7 @@ void rt_pgd_mark_makes(dd *d)
 	}
 	for (size_t j = 0; j < d->b->nfuncs; j++) {
 		const sm_function *g = &d->b->funcs[j];
-		const sm_function *f = rt_pgd_find_func(d->a, g->schema, g->identity);
+		const sm_function *f = rt_sm_find_function(d->a, g->schema, g->identity);
 		if (!f || d->fa_drop[(size_t)(f - d->a->funcs)])
 			d->fb_make[j] = 1;
 		else if (strcmp(f->def, g->def))
@@ -451,7 +451,7 @@ void rt_pgd_mark_makes(dd *d)
 /* Is trigger g (of a's table ta) dropped? */
 int rt_pgd_trg_dropped(const dd *d, const sm_table *ta, const sm_table *tb, const sm_trigger *g)
 {
-	const sm_trigger *m = tb ? rt_pgd_find_trg(tb, g->name) : NULL;
+	const sm_trigger *m = tb ? rt_sm_find_trigger(tb, g->name) : NULL;
 	if (!m || strcmp(m->def, g->def))
 		return 1;
 	if (d->tflags[rt_pgd_table_index(d->a, ta)] & TF_TRIGGERS)

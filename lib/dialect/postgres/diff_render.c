@@ -61,21 +61,6 @@ void rt_pg_qname(strbuf *sb, const char *schema, const char *name)
 	rt_pg_ident(sb, name);
 }
 
-/* ------------------------------------------------------------------ */
-/* Small helpers                                                       */
-/* ------------------------------------------------------------------ */
-
-
-/* ------------------------------------------------------------------ */
-/* The state of one diff                                               */
-/* ------------------------------------------------------------------ */
-
-
-const sm_table *rt_pgd_find_table(const sm_schema *s, const char *schema, const char *name)
-{
-	return rt_sm_find_table(s, schema, name);
-}
-
 /* The table a "schema.name" (as in ref_table) names, or NULL. */
 const sm_table *rt_pgd_table_by_dep(const sm_schema *s, const char *qn)
 {
@@ -85,54 +70,6 @@ const sm_table *rt_pgd_table_by_dep(const sm_schema *s, const char *qn)
 		if (!strncmp(qn, t->schema, ls) && qn[ls] == '.' && !strcmp(qn + ls + 1, t->name))
 			return t;
 	}
-	return NULL;
-}
-
-const sm_enum *rt_pgd_find_enum(const sm_schema *s, const char *schema, const char *name)
-{
-	for (size_t i = 0; i < s->nenums; i++)
-		if (eq(s->enums[i].schema, schema) && !strcmp(s->enums[i].name, name))
-			return &s->enums[i];
-	return NULL;
-}
-
-const sm_sequence *rt_pgd_find_seq(const sm_schema *s, const char *schema, const char *name)
-{
-	for (size_t i = 0; i < s->nseqs; i++)
-		if (eq(s->seqs[i].schema, schema) && !strcmp(s->seqs[i].name, name))
-			return &s->seqs[i];
-	return NULL;
-}
-
-const sm_function *rt_pgd_find_func(const sm_schema *s, const char *schema, const char *identity)
-{
-	for (size_t i = 0; i < s->nfuncs; i++)
-		if (eq(s->funcs[i].schema, schema) && !strcmp(s->funcs[i].identity, identity))
-			return &s->funcs[i];
-	return NULL;
-}
-
-const sm_constraint *rt_pgd_find_con(const sm_table *t, const char *name)
-{
-	for (size_t i = 0; t && i < t->ncons; i++)
-		if (eq(t->cons[i].name, name))
-			return &t->cons[i];
-	return NULL;
-}
-
-const sm_index *rt_pgd_find_idx(const sm_index *v, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (eq(v[i].name, name))
-			return &v[i];
-	return NULL;
-}
-
-const sm_trigger *rt_pgd_find_trg(const sm_table *t, const char *name)
-{
-	for (size_t i = 0; t && i < t->ntrg; i++)
-		if (eq(t->trg[i].name, name))
-			return &t->trg[i];
 	return NULL;
 }
 

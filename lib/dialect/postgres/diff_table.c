@@ -120,7 +120,7 @@ void rt_pgd_release_functions(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *ta = &d->a->tables[i];
-		const sm_table *tb = rt_pgd_find_table(d->b, ta->schema, ta->name);
+		const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
 		for (size_t j = 0; j < ta->ncols; j++) {
 			const sm_column *x = &ta->cols[j];
 			const sm_column *y = tb ? rt_sm_find_column(tb, x->name) : NULL;
@@ -500,7 +500,7 @@ int rt_pgd_alter_tables(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		if (ta && alter_table(d, ta, tb) < 0)
 			return -1;
 	}
@@ -512,7 +512,7 @@ void rt_pgd_drop_tables(dd *d)
 {
 	for (size_t i = 0; i < d->a->ntables; i++) {
 		const sm_table *t = &d->a->tables[i];
-		if (rt_pgd_find_table(d->b, t->schema, t->name))
+		if (rt_sm_find_table(d->b, t->schema, t->name))
 			continue;
 		sm_op *op = rt_sm_ops_add(d->out, 1, "drop table %s.%s", t->schema, t->name);
 		char *part = rt_pgd_option_line(t->options, "PARTITION BY ");
@@ -528,7 +528,7 @@ void rt_pgd_create_tables(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *t = &d->b->tables[i];
-		if (!rt_pgd_find_table(d->a, t->schema, t->name))
+		if (!rt_sm_find_table(d->a, t->schema, t->name))
 			rt_pgd_create_table(d, t);
 	}
 }
@@ -536,10 +536,10 @@ void rt_pgd_create_tables(dd *d)
 /* Is b's constraint k (of table tb) to be added? */
 static int con_added(const dd *d, const sm_table *tb, const sm_constraint *k)
 {
-	const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+	const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 	if (!ta)
 		return k->kind == SM_FOREIGN || !rt_pgd_con_inline(k);
-	const sm_constraint *m = rt_pgd_find_con(ta, k->name);
+	const sm_constraint *m = rt_sm_find_constraint(ta, k->name);
 	return !m || rt_pgd_con_dropped(d, ta, tb, m);
 }
 
@@ -552,7 +552,7 @@ void rt_pgd_add_constraints(dd *d, int foreign)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->ncons; j++) {
 			const sm_constraint *k = &tb->cons[j];
 			if ((k->kind == SM_FOREIGN) != foreign)
@@ -561,7 +561,7 @@ void rt_pgd_add_constraints(dd *d, int foreign)
 				rt_pgd_add_constraint(d, tb, k);
 				continue;
 			}
-			const sm_constraint *m = ta ? rt_pgd_find_con(ta, k->name) : NULL;
+			const sm_constraint *m = ta ? rt_sm_find_constraint(ta, k->name) : NULL;
 			if (m && !m->validated && k->validated) {
 				sm_op *op = rt_sm_ops_add(d->out, 0, "validate constraint %s on %s.%s",
 						       k->name, tb->schema, tb->name);
@@ -577,12 +577,12 @@ void rt_pgd_create_indexes(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->nidx; j++) {
 			const sm_index *x = &tb->idx[j];
 			if (x->constraint)
 				continue;
-			const sm_index *m = ta ? rt_pgd_find_idx(ta->idx, ta->nidx, x->name) : NULL;
+			const sm_index *m = ta ? rt_sm_find_index(ta->idx, ta->nidx, x->name) : NULL;
 			if (!m || m->constraint || rt_pgd_idx_dropped(d, ta, tb, m))
 				rt_pgd_create_index(d, tb->schema, x, rt_pgd_is_partitioned(tb));
 		}
@@ -611,7 +611,7 @@ void rt_pgd_create_views(dd *d)
 		if (d->vb_make[j] == 1 || !x)
 			continue;
 		for (size_t i = 0; i < y->nidx; i++) {
-			const sm_index *m = rt_pgd_find_idx(x->idx, x->nidx, y->idx[i].name);
+			const sm_index *m = rt_sm_find_index(x->idx, x->nidx, y->idx[i].name);
 			if (!m || strcmp(m->def, y->idx[i].def))
 				rt_pgd_create_index(d, y->schema, &y->idx[i], 0);
 		}
@@ -623,10 +623,10 @@ void rt_pgd_create_triggers(dd *d)
 {
 	for (size_t i = 0; i < d->b->ntables; i++) {
 		const sm_table *tb = &d->b->tables[i];
-		const sm_table *ta = rt_pgd_find_table(d->a, tb->schema, tb->name);
+		const sm_table *ta = rt_sm_find_table(d->a, tb->schema, tb->name);
 		for (size_t j = 0; j < tb->ntrg; j++) {
 			const sm_trigger *g = &tb->trg[j];
-			const sm_trigger *m = ta ? rt_pgd_find_trg(ta, g->name) : NULL;
+			const sm_trigger *m = ta ? rt_sm_find_trigger(ta, g->name) : NULL;
 			if (!m || rt_pgd_trg_dropped(d, ta, tb, m))
 				rt_pgd_create_trigger(d, tb, g);
 		}

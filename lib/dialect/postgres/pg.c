@@ -16,6 +16,7 @@
 #include "dialect/dialect.h"
 #include "dialect/postgres/libpq.h"
 #include "dialect/postgres/pg_internal.h"
+#include "lint/lint.h"
 #include "sqltext.h"
 #include "util/pidtag.h"
 
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 struct rt_conn {
+	const rt_dialect *dialect; /* first, as in every dialect */
 	PGconn *pg;
 	char *masked;    /* URL for messages, password hidden */
 	int64_t lockkey; /* advisory lock key while held */
@@ -93,6 +95,7 @@ static rt_conn *pg_connect(const rt_config *cfg, int readonly, int *missing,
 	const char *keys[] = { "application_name", "dbname", NULL };
 	const char *vals[] = { "retort", cfg->url, NULL };
 	rt_conn *c = rt_xcalloc(1, sizeof(*c));
+	c->dialect = &rt_dialect_postgres;
 	c->masked = rt_url_mask(cfg->url);
 	c->url = rt_xstrdup(cfg->url);
 	c->watch.url = c->url;
@@ -427,10 +430,10 @@ static int pg_table_exists(rt_conn *c, const char *schema, const char *table,
 {
 	strbuf name = STRBUF_INIT, sql = STRBUF_INIT, out = STRBUF_INIT;
 	if (schema) {
-		rt_sql_ident(&name, schema);
+		rt_pg_ident(&name, schema);
 		rt_strbuf_addc(&name, '.');
 	}
-	rt_sql_ident(&name, table);
+	rt_pg_ident(&name, table);
 	rt_strbuf_adds(&sql, "SELECT pg_catalog.to_regclass(");
 	rt_sql_literal(&sql, name.buf);
 	rt_strbuf_adds(&sql, ") IS NOT NULL");
@@ -459,7 +462,7 @@ int rt_pg_tables_schema(rt_conn *c, const rt_config *cfg, const char **schema,
 		return 0;
 	if (!c->tables_schema) {
 		strbuf name = STRBUF_INIT, sql = STRBUF_INIT, out = STRBUF_INIT;
-		rt_sql_ident(&name, cfg->version_table);
+		rt_pg_ident(&name, cfg->version_table);
 		rt_strbuf_adds(&sql, "SELECT coalesce((SELECT n.nspname FROM pg_catalog.pg_class c "
 				     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 				     "WHERE c.oid = pg_catalog.to_regclass(");
@@ -738,12 +741,8 @@ static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 	PGconn *pg = rt_pg_scratch_server(cfg, err);
 	if (!pg)
 		return -1;
-	static unsigned counter; /* atomic: contexts on several threads make scratch databases */
-	char *tag = rt_pidtag_new();
 	char name[64];
-	snprintf(name, sizeof(name), "retort_scratch_%s_%u", tag,
-		 __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
-	free(tag);
+	rt_scratch_name(name, sizeof(name));
 	char *sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
 	PGresult *res = PQexec(pg, sql);
 	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
@@ -790,11 +789,46 @@ static void pg_scratch_drop(const rt_config *cfg, const char *url)
 }
 
 static const char *const pg_schemes[] = { "postgresql", "postgres", NULL };
+static const char *const pg_names[] = { "postgresql", "postgres", "pg", NULL };
+static const char *const pg_settings[] = {
+	"version_table_schema", "search_path", "lock_timeout", "statement_timeout", NULL
+};
+/*
+ * A value as a literal PostgreSQL reads back as exactly it: '...' with
+ * quotes doubled; a value holding a backslash is written E'...' with
+ * backslashes doubled, which reads the same whatever
+ * standard_conforming_strings says.
+ */
+static void pg_quote_literal(strbuf *sb, const char *val)
+{
+	int esc = strchr(val, '\\') != NULL;
+	rt_strbuf_adds(sb, esc ? "E'" : "'");
+	for (const char *p = val; *p; p++) {
+		if (*p == '\'' || (esc && *p == '\\'))
+			rt_strbuf_addc(sb, *p);
+		rt_strbuf_addc(sb, *p);
+	}
+	rt_strbuf_addc(sb, '\'');
+}
+
+static const rt_lexrules pg_lex = {
+	.nested_comments = 1, .e_strings = 1, .dollar_quotes = 1,
+	.quote_literal = pg_quote_literal, .quote_ident = rt_sql_quote_ident,
+};
 
 const rt_dialect rt_dialect_postgres = {
 	.name = "postgresql",
-	.has_schemas = 1,
+	.title = "PostgreSQL",
+	.names = pg_names,
 	.schemes = pg_schemes,
+	.url_examples = "postgresql://user@host/dbname and libpq strings such as 'host=/run/postgresql dbname=app' "
+		"(SQLAlchemy's postgresql+driver:// forms too)",
+	.settings = pg_settings,
+	.error_prefix = "",
+	.lex = &pg_lex,
+	.ident = rt_pg_ident,
+	.literal = rt_sql_literal,
+	.lint = rt_lint_pg,
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.exec_stmt = pg_exec_stmt,
@@ -825,6 +859,7 @@ const rt_dialect rt_dialect_postgres = {
 	.introspect = rt_pg_introspect,
 	.diff = rt_pg_diff,
 	.scratch_create = pg_scratch_create,
+	.fingerprint = rt_pg_fingerprint,
 	.scratch_sweep = rt_pg_scratch_sweep,
 	.scratch_drop = pg_scratch_drop,
 };

@@ -52,6 +52,8 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
  */
 char *rt_pg_unsupported_query(void);
 
+/* A hash of the catalog rows of the database's own objects (fingerprint.c). */
+int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, strbuf *out, rt_error *err);
 /*
  * A column default as pg_get_expr gives it, with the spellings of one
  * function read as one (now() as CURRENT_TIMESTAMP, ...; spelling.c).

@@ -12,31 +12,13 @@
  * neither machine nor time, and are left alone.
  */
 #include "internal.h"
+#include "dialect/dialect.h"
 #include "dialect/postgres/libpq.h"
 #include "dialect/postgres/pg_internal.h"
 #include "util/pidtag.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define PREFIX "retort_scratch_"
-#define FOREIGN_AGE (24 * 3600) /* seconds: another machine's, unused, this old */
-
-/* Why the scratch database name is abandoned, or NULL when it may be in use. */
-static char *abandoned(const char *name)
-{
-	long pid, age;
-	switch (rt_pidtag_check(name + strlen(PREFIX), &pid, &age)) {
-	case RT_PIDTAG_GONE:
-		return rt_xasprintf("left by process %ld, which is gone", pid);
-	case RT_PIDTAG_FOREIGN:
-		if (age > FOREIGN_AGE)
-			return rt_xasprintf("made %ld hours ago on another machine, and unused", age / 3600);
-		return NULL;
-	default:
-		return NULL;
-	}
-}
 
 /* See pg_internal.h and dialect.h. */
 void rt_pg_scratch_sweep(const rt_config *cfg, rt_strlist *notes)
@@ -60,7 +42,7 @@ void rt_pg_scratch_sweep(const rt_config *cfg, rt_strlist *notes)
 		"ORDER BY 1");
 	for (int i = 0; res && PQresultStatus(res) == PGRES_TUPLES_OK && i < PQntuples(res); i++) {
 		const char *name = PQgetvalue(res, i, 0);
-		char *why = abandoned(name);
+		char *why = rt_scratch_abandoned(name);
 		if (!why)
 			continue;
 		strbuf sql = STRBUF_INIT;

@@ -81,7 +81,7 @@ static void setting_name(strbuf *sb, const char *name, size_t n)
 	for (char *part = strtok_r(copy, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
 		if (!first)
 			rt_strbuf_addc(sb, '.');
-		rt_sql_ident(sb, part);
+		rt_pg_ident(sb, part);
 		first = 0;
 	}
 	free(copy);
@@ -148,7 +148,7 @@ void rt_pg_session_undo(const rt_strlist *was, const rt_strlist *now,
 			rt_strbuf_adds(&stmt, "RESET ROLE");
 		} else {
 			rt_strbuf_adds(&stmt, "SET ROLE ");
-			rt_sql_ident(&stmt, role + 5);
+			rt_pg_ident(&stmt, role + 5);
 		}
 		add(sql, what, stmt.buf, "role set back");
 		rt_strbuf_release(&stmt);

@@ -764,3 +764,44 @@ int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	ictx_free(&x);
 	return rc;
 }
+
+/* What the fingerprint collects into, and which tables it leaves out. */
+typedef struct fp_ctx {
+	strbuf *out;
+	const char *vt;
+	char *ht;
+} fp_ctx;
+
+/* One sqlite_schema row, unless it belongs to retort's tables; fields and rows separated by bytes no name holds. */
+static int fingerprint_row(void *ud, int n, const char *const *v)
+{
+	fp_ctx *f = ud;
+	if (n < 4 || (v[2] && (!strcasecmp(v[2], f->vt) || !strcasecmp(v[2], f->ht))))
+		return 0;
+	for (int i = 0; i < n; i++) {
+		rt_strbuf_adds(f->out, v[i] ? v[i] : "\x02");
+		rt_strbuf_addc(f->out, '\x1f');
+	}
+	rt_strbuf_addc(f->out, '\x1e');
+	return 0;
+}
+
+/*
+ * See dialect.h.  SQLite keeps its whole schema as the CREATE text of each
+ * object in sqlite_schema, so equal rows mean equal schemas; a rebuilt
+ * table whose text is spelled differently, or an object dropped and made
+ * again (a new rowid, so another place in the scan), is merely unequal
+ * text, and the caller compares models.  Rows come in rowid order: no
+ * sort, as this runs twice per revision in retort test.
+ */
+int rt_sqlite_fingerprint(rt_conn *c, const rt_config *cfg, strbuf *out,
+			  rt_error *err)
+{
+	fp_ctx f = { out, cfg && cfg->version_table ? cfg->version_table : "retort_version", NULL };
+	f.ht = rt_xasprintf("%s_history", f.vt);
+	rt_strbuf_reset(out);
+	int rc = rt_dialect_sqlite.query(c, "SELECT type, name, tbl_name, sql FROM main.sqlite_schema",
+					 fingerprint_row, &f, err);
+	free(f.ht);
+	return rc;
+}

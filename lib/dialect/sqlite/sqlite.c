@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "dialect/dialect.h"
 #include "dialect/sqlite/sqlite_internal.h"
+#include "lint/lint.h"
 #include "sqltext.h"
 #include "util/fs.h"
 
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 struct rt_conn {
+	const rt_dialect *dialect; /* first, as in every dialect */
 	sqlite3 *db;
 	char *path;  /* file name, or ":memory:" */
 	int lockfd;  /* open on the database file while the lock is held */
@@ -164,6 +166,7 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 		return NULL;
 	}
 	rt_conn *c = rt_xcalloc(1, sizeof(*c));
+	c->dialect = &rt_dialect_sqlite;
 	c->path = path;
 	c->lockfd = -1;
 	int flags = readonly ? SQLITE_OPEN_READWRITE
@@ -191,9 +194,12 @@ static rt_conn *sq_connect(const rt_config *cfg, int readonly, int *missing,
 	 * violation.
 	 */
 	sqlite3_exec(c->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
-	/* A scratch database is thrown away: no journal, no fsync. */
+	/*
+	 * A scratch database is thrown away: no fsync, and the journal in
+	 * memory (not OFF: ROLLBACK must still work, retort test relies on it).
+	 */
 	if (cfg->scratch)
-		sqlite3_exec(c->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF",
+		sqlite3_exec(c->db, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF",
 			     NULL, NULL, NULL);
 	return c;
 }
@@ -573,10 +579,24 @@ static void sq_user_expr(rt_conn *c, strbuf *sb)
 }
 
 static const char *const sqlite_schemes[] = { "sqlite", NULL };
+static const char *const sqlite_names[] = { "sqlite", "sqlite3", NULL };
+/* Block comments end at the first star-slash: they do not nest. */
+static const rt_lexrules sqlite_lex = {
+	.backticks = 1, .brackets = 1,
+	.quote_literal = rt_sql_literal, .quote_ident = rt_sql_quote_ident,
+};
 
 const rt_dialect rt_dialect_sqlite = {
 	.name = "sqlite",
+	.title = "SQLite",
+	.names = sqlite_names,
 	.schemes = sqlite_schemes,
+	.url_examples = "sqlite:///relative.db, sqlite:////absolute.db, sqlite://:memory:",
+	.error_prefix = "SQLite: ",
+	.lex = &sqlite_lex,
+	.ident = rt_sq_ident,
+	.literal = rt_sql_literal,
+	.lint = rt_lint_sqlite,
 	.session_sql = sq_session_sql,
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
@@ -604,6 +624,7 @@ const rt_dialect rt_dialect_sqlite = {
 	.now_expr = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
 	.introspect = rt_sqlite_introspect,
 	.diff = rt_sqlite_diff,
+	.fingerprint = rt_sqlite_fingerprint,
 	.scratch_create = rt_sqlite_scratch_create,
 	.scratch_sweep = rt_sqlite_scratch_sweep,
 	.scratch_drop = rt_sqlite_scratch_drop,

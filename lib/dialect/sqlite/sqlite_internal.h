@@ -58,6 +58,8 @@ int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg,
 			 struct sm_schema **out, rt_error *err);
 int rt_sqlite_diff(const struct sm_schema *from, const struct sm_schema *to,
 		   const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
+int rt_sqlite_fingerprint(rt_conn *c, const rt_config *cfg, strbuf *out,
+			  rt_error *err);
 int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err);
 void rt_sqlite_scratch_sweep(const rt_config *cfg, rt_strlist *notes);
 void rt_sqlite_scratch_drop(const rt_config *cfg, const char *url);
