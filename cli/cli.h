@@ -122,6 +122,8 @@ rt_ctx *cli_ctx(cli *c, rt_error *err);
 int cli_fail(cli *c, rt_error *err);
 /* The command line that does what an error's fix says, or NULL (static or in buf). */
 const char *cli_fix_text(const rt_error *err, char *buf, size_t size);
+/* The same for a fix the library names outside an error (verify's checks). */
+const char *cli_fix_text_of(rt_fix fix, const char *arg, char *buf, size_t size);
 /*
  * Print "error: FMT..." and, unless hint is NULL, "hint: HINT" to stderr,
  * coloured on a terminal; returns status.
@@ -168,6 +170,8 @@ void json_str(FILE *f, const char *s);
 void json_item(FILE *f, size_t i, const char *s);
 /* The database's heads in current (NULL: no is_current member). */
 void json_revision(FILE *f, const rt_graph *g, int rev, const rt_state *current);
+/* The same object left open ("{...", no closing brace), for a command to add members. */
+void json_revision_open(FILE *f, const rt_graph *g, int rev, const rt_state *current);
 /* "key": [revision, ...] */
 void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,
 		    size_t n, const rt_state *current);
@@ -216,6 +220,7 @@ int cmd_heads(cli *c, int argc, char **argv);
 int cmd_branches(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
 int cmd_show(cli *c, int argc, char **argv);
+int cmd_status(cli *c, int argc, char **argv);
 int cmd_migrate(cli *c, int argc, char **argv);
 int cmd_backup(cli *c, int argc, char **argv);
 int cmd_verify(cli *c, int argc, char **argv);

@@ -33,6 +33,57 @@ static void print_parents(const rt_graph *g, const rt_revision *r)
 }
 
 /*
+ * history --runs: every run in the history table, newest first, one line
+ * each: run id, when, by whom, what (upgrade, downgrade, stamp), the
+ * revisions of its steps and how long; --json as docs/json.md says.
+ */
+static int print_runs(cli *c, rt_ctx *ctx)
+{
+	rt_runs *rs = rt_runs_read(ctx, c->err);
+	if (!rs)
+		return cli_fail(c, c->err);
+	size_t n = rt_runs_count(rs);
+	if (c->json)
+		fputs("{\"runs\": [", stdout);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = n - 1 - k, steps = rt_runs_step_count(rs, i);
+		if (c->json) {
+			fputs(k ? ",\n  {\"run_id\": " : "\n  {\"run_id\": ", stdout);
+			json_str(stdout, rt_runs_id(rs, i));
+			fputs(", \"direction\": ", stdout);
+			json_str(stdout, rt_runs_direction(rs, i));
+			fputs(", \"started_at\": ", stdout);
+			json_str(stdout, rt_runs_started_at(rs, i));
+			fputs(", \"user\": ", stdout);
+			json_str(stdout, rt_runs_user(rs, i));
+			printf(", \"duration_ms\": %.0f, \"steps\": [", rt_runs_duration_ms(rs, i));
+			for (size_t j = 0; j < steps; j++) {
+				fputs(j ? ", {\"revision\": " : "{\"revision\": ", stdout);
+				json_str(stdout, rt_runs_step_revision(rs, i, j));
+				fputs(", \"direction\": ", stdout);
+				json_str(stdout, rt_runs_step_direction(rs, i, j));
+				fputc('}', stdout);
+			}
+			fputs("]}", stdout);
+			continue;
+		}
+		const char *id = rt_runs_id(rs, i), *at = rt_runs_started_at(rs, i), *who = rt_runs_user(rs, i);
+		printf("%-23s %-24s %-9s %s, %zu step%s:", id ? id : "(no run id)", at ? at : "-",
+		       rt_runs_direction(rs, i), who ? cli_safe(who) : "unknown user", steps, steps == 1 ? "" : "s");
+		for (size_t j = 0; j < steps; j++)
+			printf("%s %s", j ? "," : "", cli_safe(rt_runs_step_revision(rs, i, j)));
+		printf(" (%.0f ms)\n", rt_runs_duration_ms(rs, i));
+	}
+	if (c->json)
+		puts(n ? "\n]}" : "]}");
+	else if (!n)
+		cli_note(c, rt_runs_history_exists(rs) ? "no runs recorded yet"
+						       : "no history table: nothing was migrated here by retort yet");
+	rt_runs_free(rs);
+	return 0;
+}
+
+/*
  * history [-r A:B] [-i]: newest first, "parents (deps) -> id (labels)
  * (markers), message".  The database is read only for -i or a range that
  * needs it (current, relative forms); rows no file defines are then an
@@ -41,19 +92,26 @@ static void print_parents(const rt_graph *g, const rt_revision *r)
 int cmd_history(cli *c, int argc, char **argv)
 {
 	const char *range = NULL;
-	int indicate = 0;
+	int indicate = 0, runs = 0;
 	const opt opts[] = {
 		OPT_STRING('r', "rev-range", &range, "A:B", "only revisions from A to B (either may be left out)"),
 		OPT_BOOL('i', "indicate-current", &indicate, "mark the database's revisions (current)"),
+		OPT_BOOL(0, "runs", &runs, "list the runs recorded in the database's history table instead"),
 		OPT_END(),
 	};
-	const cli_spec spec = { opts, "retort history [-r A:B] [-v] [-i] [--json]",
-		"List revisions newest first: parents -> revision (labels) (markers), message.",
+	const cli_spec spec = { opts, "retort history [-r A:B] [-v] [-i] [--json] | --runs [--json]",
+		"List revisions newest first: parents -> revision (labels) (markers), message.\n"
+		"--runs lists what was run against the database instead, newest first: each\n"
+		"upgrade, downgrade or stamp with its run id, when, by whom, and its steps.",
 		0, 0, NULL };
 	rt_ctx *ctx;
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
+	if (runs && (range || indicate))
+		return usage_error(c, spec.usage, "--runs lists runs, not revisions: it takes no -r or -i");
+	if (runs)
+		return print_runs(c, ctx);
 	rt_error *err = c->err;
 	const rt_graph *g = rt_ctx_graph(ctx);
 	rt_state *st = NULL;
@@ -106,7 +164,7 @@ int cmd_show(cli *c, int argc, char **argv)
 	const cli_spec spec = { NULL, "retort show [--json] REVISION...",
 		"Show revisions in detail: parents, path, labels, message. Any identifier\n"
 		"works: head, heads, a prefix, label@head, head-1, current ...",
-		1, -1, "a revision is needed" };
+		1, -1, "a revision is needed: 'retort show head' shows the newest, 'retort show current' the database's" };
 	rt_ctx *ctx;
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)

@@ -1,9 +1,9 @@
 /*
- * cmd_init.c - init: start a project: DIR/retort.ini, DIR/migrations/
- * and DIR/schema.sql (or, with --sqlalchemy, a schema_command that prints
- * the models' DDL).  With --from-alembic, the project takes over an
- * Alembic or Flask-Migrate one: the revisions become SQL files with the
- * same ids (written by the Python package's retort.alembic, which runs
+ * cmd_init.c - init: start a project: DIR/retort.ini, DIR/migrations/,
+ * DIR/schema.sql (or, with --sqlalchemy, a schema_command that prints the
+ * models' DDL) and DIR/.gitignore.  With --from-alembic, the project takes
+ * over an Alembic or Flask-Migrate one: the revisions become SQL files with
+ * the same ids (written by the Python package's retort.alembic, which runs
  * Alembic's offline mode), and the version table is alembic_version.
  * Never overwrites anything.
  */
@@ -80,6 +80,62 @@ static char *ini_text(const ini_spec *s)
 		return NULL;
 	}
 	return text;
+}
+
+/*
+ * What a project's .gitignore keeps out of the repository: the SQLite
+ * database of the default url (and the files SQLite keeps beside it) and
+ * the backups retort writes next to retort.ini.
+ */
+static const char *const ignored[] = {
+	"/app.db", "/app.db-journal", "/app.db-wal", "/app.db-shm", "/backups/", NULL,
+};
+
+/* Does the file at path hold line as a whole line? */
+static int has_line(const char *path, const char *line)
+{
+	FILE *f = fopen(path, "r");
+	char buf[1024];
+	int found = 0;
+	while (f && !found && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		found = !strcmp(buf, line);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * DIR/.gitignore: written when there is none; an existing one (a
+ * repository's) gets the lines it lacks appended, nothing else changed.
+ * Sets *appended when the file was there.
+ */
+static int write_gitignore(cli *c, const char *path, int *appended)
+{
+	struct stat st;
+	*appended = stat(path, &st) == 0;
+	FILE *f = fopen(path, *appended ? "a" : "wx");
+	if (!f)
+		return cli_error(c, -1, NULL, "cannot write %s: %s", path, strerror(errno));
+	int header = 0;
+	for (int i = 0; ignored[i]; i++) {
+		if (*appended && has_line(path, ignored[i]))
+			continue;
+		if (!header++)
+			fputs(*appended ? "\n# retort: the SQLite database and backups\n"
+				       : "# the SQLite database (url = sqlite:///app.db) and retort's backups\n", f);
+		fprintf(f, "%s\n", ignored[i]);
+	}
+	if (fclose(f) != 0)
+		return cli_error(c, -1, NULL, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+static void note_gitignore(cli *c, const char *path, int appended)
+{
+	cli_note(c, "%s %s: the SQLite database and backups/ stay out of git",
+		 appended ? "Updated" : "Created", path);
 }
 
 /*
@@ -404,7 +460,8 @@ int cmd_init(cli *c, int argc, char **argv)
 	};
 	const cli_spec spec = { opts, "retort init [--sqlalchemy MODULE:ATTR] [--from-alembic ALEMBIC_DIR] DIRECTORY",
 		"Create DIRECTORY (if needed) with retort.ini, an empty migrations/\n"
-		"directory and schema.sql. 'retort init .' uses the current directory.\n"
+		"directory, schema.sql and a .gitignore keeping the SQLite database and\n"
+		"backups/ out of git. 'retort init .' uses the current directory.\n"
 		"With --sqlalchemy, the declared schema is the DDL of SQLAlchemy models:\n"
 		"retort.ini gets 'schema_command = python3 -m retort.sqlalchemy MODULE:ATTR'\n"
 		"instead of 'schema = schema.sql'.\n"
@@ -425,18 +482,20 @@ int cmd_init(cli *c, int argc, char **argv)
 	if (alembic)
 		return from_alembic(c, alembic, dir, models);
 	char *ini = path_in(dir, "retort.ini"), *mig = path_in(dir, "migrations");
-	char *schema = path_in(dir, "schema.sql");
+	char *schema = path_in(dir, "schema.sql"), *ignore = path_in(dir, ".gitignore");
 	ini_spec is = { "migrations", "${DATABASE_URL:-sqlite:///app.db}", models, "retort_version" };
 	char *text = ini_text(&is);
-	int status = 1;
-	if (!ini || !mig || !schema || !text || check_free(c, ini, mig) < 0)
+	int status = 1, appended = 0;
+	if (!ini || !mig || !schema || !ignore || !text || check_free(c, ini, mig) < 0)
 		goto out;
-	if (make_dir(c, dir) < 0 || make_dir(c, mig) < 0 || write_new(c, ini, text) < 0)
+	if (make_dir(c, dir) < 0 || make_dir(c, mig) < 0 || write_new(c, ini, text) < 0 ||
+	    write_gitignore(c, ignore, &appended) < 0)
 		goto out;
 	struct stat st;
 	int kept = stat(schema, &st) == 0;
 	if (models) {
 		cli_note(c, "Created %s and %s/; the declared schema is the DDL of %s", ini, mig, models);
+		note_gitignore(c, ignore, appended);
 		cli_note(c, "Next: cd %s && retort migrate -m \"initial\"  (python3 must import retort.sqlalchemy and %s)",
 			 dir, models);
 		status = 0;
@@ -448,9 +507,11 @@ int cmd_init(cli *c, int argc, char **argv)
 		cli_note(c, "Created %s and %s/ (kept the existing %s)", ini, mig, schema);
 	else
 		cli_note(c, "Created %s, %s/ and %s", ini, mig, schema);
+	note_gitignore(c, ignore, appended);
 	cli_note(c, "Next: cd %s && retort revision -m \"create users\"", dir);
 	status = 0;
 out:
+	free(ignore);
 	free(ini);
 	free(mig);
 	free(schema);

@@ -42,33 +42,45 @@ typedef enum { MOVE_UP, MOVE_DOWN } move;
  */
 static int run_move(cli *c, int argc, char **argv, move m)
 {
-	int sql = 0, backup = 0, resume = 0, partial = 0;
+	int sql = 0, backup = 0, dry = 0, rehearse = 0, last_run = 0, resume = 0, partial = 0;
 	const char *applied = NULL;
-	const opt opts[] = {
-		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"),
-		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"),
-		OPT_BOOL(0, "resume", &resume, "continue a partly applied revision (MySQL) where it stopped"),
-		OPT_BOOL(0, "partial", &partial, "undo what took effect of a partly applied revision (MySQL)"),
-		OPT_STRING(0, "applied", &applied, "N", "with --resume or --partial: N statements of it took effect"),
+#define MOVE_OPTS \
+		OPT_BOOL(0, "sql", &sql, "print the SQL instead of running it (no database needed)"), \
+		OPT_BOOL(0, "dry-run", &dry, "read the database under the lock, print the plan and its SQL, change nothing"), \
+		OPT_BOOL(0, "rehearse", &rehearse, "run everything in one transaction, then roll it back"), \
+		OPT_BOOL(0, "backup", &backup, "back the database up first (see retort backup)"), \
+		OPT_BOOL(0, "resume", &resume, "continue a partly applied revision (MySQL) where it stopped"), \
+		OPT_BOOL(0, "partial", &partial, "undo what took effect of a partly applied revision (MySQL)"), \
+		OPT_STRING(0, "applied", &applied, "N", "with --resume or --partial: N statements of it took effect")
+	const opt up_opts[] = { MOVE_OPTS, OPT_END() };
+	const opt down_opts[] = {
+		MOVE_OPTS,
+		OPT_BOOL(0, "last-run", &last_run, "revert exactly what the last upgrade run applied (no TARGET)"),
 		OPT_END(),
 	};
-	const cli_spec up = { opts, "retort upgrade [--sql] [--backup] TARGET\n"
+#undef MOVE_OPTS
+	const cli_spec up = { up_opts, "retort upgrade [--sql | --dry-run | --rehearse] [--backup] TARGET\n"
 		"   or: retort upgrade --resume [--applied N] [TARGET]\n"
 		"   or: retort upgrade --partial [--applied N]",
 		"Apply every migration needed to reach TARGET: head, heads, a revision id or\n"
 		"prefix, label@head, +N, REV+N ... Each migration and its version-table update\n"
-		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base).\n"
+		"commit together. With --sql, TARGET may be a range FROM:TO (FROM defaults to base;\n"
+		"FROM 'current' reads it from the database). --dry-run prints what would run\n"
+		"from the database's real state; --rehearse runs it and rolls it all back.\n"
 		"On MySQL, where DDL commits as it runs, --resume continues a revision a failed\n"
 		"run left partly applied, and --partial undoes what took effect of a downgrade.",
-		0, 1, NULL };
-	const cli_spec down = { opts, "retort downgrade [--sql] [--backup] TARGET\n"
+		0, 1, "a target revision is needed: 'retort upgrade head' applies every pending migration ('retort status' lists them)" };
+	const cli_spec down = { down_opts, "retort downgrade [--sql | --dry-run | --rehearse] [--backup] TARGET | --last-run\n"
 		"   or: retort downgrade --resume [--applied N] [TARGET]\n"
 		"   or: retort downgrade --partial [--applied N]",
 		"Revert applied migrations down to TARGET: base, -N, a revision, label@base,\n"
-		"label@-N ... With --sql, TARGET must be a range FROM:TO. On MySQL, --partial\n"
-		"runs the downgrade statements that undo what took effect of a partly applied\n"
-		"upgrade, and --resume continues a partly applied downgrade.",
-		0, 1, NULL };
+		"label@-N ... With --sql, TARGET must be a range FROM:TO (FROM may be 'current').\n"
+		"--dry-run prints what would run from the database's real state; --rehearse runs\n"
+		"it and rolls it all back. --last-run reverts exactly what the last upgrade run\n"
+		"(a deploy) applied, newest first, and refuses when anything ran after it.\n"
+		"On MySQL, --partial runs the downgrade statements that undo what took effect of\n"
+		"a partly applied upgrade, and --resume continues a partly applied downgrade.",
+		0, 1, "a target revision is needed: 'retort downgrade -1' reverts the last migration applied" };
 	const cli_spec *spec = m == MOVE_UP ? &up : &down;
 	int rc = cli_start(c, &argc, argv, spec, NULL);
 	if (rc >= 0)
@@ -86,11 +98,23 @@ static int run_move(cli *c, int argc, char **argv, move m)
 		return usage_error(c, spec->usage, "--applied goes with --resume or --partial");
 	if (partial && argc > 1)
 		return usage_error(c, spec->usage, "--partial undoes the partly applied revision only: it takes no target");
-	if (!resume && !partial && argc < 2)
-		return usage_error(c, spec->usage, "a target revision is needed");
-	if (sql && (resume || partial))
-		return usage_error(c, spec->usage, "--resume and --partial act on the database: they do not go with --sql");
-	if (sql && m == MOVE_DOWN && !strchr(argv[1], ':'))
+	if (last_run && argc > 1)
+		return usage_error(c, spec->usage, "--last-run takes no TARGET: the history table says what to revert");
+	if (last_run && sql)
+		return usage_error(c, spec->usage, "--last-run reads the history table, so it has no --sql form: --dry-run prints its SQL");
+	if (last_run && (resume || partial))
+		return usage_error(c, spec->usage, "--last-run reverts a whole run: it does not go with --resume or --partial");
+	if (!resume && !partial && !last_run && argc < 2)
+		return usage_error(c, spec->usage, "%s", spec->missing);
+	if (sql + dry + rehearse > 1)
+		return usage_error(c, spec->usage, "--sql, --dry-run and --rehearse exclude each other");
+	if ((sql || dry || rehearse) && (resume || partial))
+		return usage_error(c, spec->usage, "--resume and --partial act on the database: they do not go with --%s",
+				   sql ? "sql" : dry ? "dry-run" : "rehearse");
+	if (backup && (dry || rehearse))
+		return usage_error(c, spec->usage, "--backup goes with a run that changes the database, not with --%s",
+				   dry ? "dry-run" : "rehearse");
+	if (sql && m == MOVE_DOWN && argc > 1 && !strchr(argv[1], ':'))
 		return cli_error(c, 2, "offline, the database's revision is not read: say where it starts, e.g. retort downgrade head:-1 --sql",
 				 "downgrade with --sql needs a range FROM:TO");
 	if (!sql && argc > 1 && strchr(argv[1], ':'))
@@ -105,17 +129,39 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
-	else if (m == MOVE_DOWN && (rc = cli_confirm_protected(c, ctx, "downgrade")) >= 0)
+	else if (m == MOVE_DOWN && !dry && !rehearse && (rc = cli_confirm_protected(c, ctx, "downgrade")) >= 0)
 		return rc;
+	if (dry)
+		rt_ctx_set_dry_run(ctx, cli_write_stdout, NULL);
+	rt_ctx_set_rehearse(ctx, rehearse);
 	rt_ctx_backup_first(ctx, backup && !sql);
 	const char *target = argc > 1 ? argv[1] : NULL;
 	rc = m == MOVE_UP ? rt_upgrade(ctx, target, err)
+	     : last_run  ? rt_downgrade_last_run(ctx, err)
 			  : rt_downgrade(ctx, target, err);
-	if (rc < 0)
-		return cli_fail(c, err);
-	if (!sql && k.steps)
-		cli_note(c, "%s %d migration%s in %.0f ms",
-			 m == MOVE_UP ? "applied" : "reverted", k.steps,
+	const char *verb = m == MOVE_UP ? "applied" : "reverted";
+	if (rc < 0) {
+		rc = cli_fail(c, err);
+		if (rehearse && rc != 2)
+			cli_note(c, "rehearsal failed after %d migration%s; everything was rolled back: the database is as it was",
+				 k.steps, k.steps == 1 ? "" : "s");
+		return rc;
+	}
+	if (dry) {
+		cli_note(c, "dry run: %d migration%s would be %s; nothing was changed",
+			 k.steps, k.steps == 1 ? "" : "s", verb);
+		return 0;
+	}
+	if (rehearse) {
+		cli_note(c, "rehearsal: %d migration%s %s in %.0f ms, then rolled back: the database is as it was",
+			 k.steps, k.steps == 1 ? "" : "s", verb, k.steps ? now_ms() - k.first : 0.0);
+		return 0;
+	}
+	if (!sql && k.steps && rt_ctx_last_run_id(ctx))
+		cli_note(c, "%s %d migration%s in %.0f ms (run %s)", verb, k.steps,
+			 k.steps == 1 ? "" : "s", now_ms() - k.first, rt_ctx_last_run_id(ctx));
+	else if (!sql && k.steps)
+		cli_note(c, "%s %d migration%s in %.0f ms", verb, k.steps,
 			 k.steps == 1 ? "" : "s", now_ms() - k.first);
 	/* dump_schema_after_upgrade: the schema file follows the database (development) */
 	char *dump = sql || !k.steps ? NULL : rt_config_get(rt_ctx_config(ctx), "dump_schema_after_upgrade");

@@ -61,6 +61,13 @@ static const char *jbool(int b)
 /* One revision: the same object in history, show, heads, current. */
 void json_revision(FILE *f, const rt_graph *g, int rev, const rt_state *current)
 {
+	json_revision_open(f, g, rev, current);
+	fputc('}', f);
+}
+
+/* See cli.h: the revision object's members, without the closing brace. */
+void json_revision_open(FILE *f, const rt_graph *g, int rev, const rt_state *current)
+{
 	const rt_revision *r = rt_graph_revision(g, rev);
 	size_t nparents = rt_revision_parent_count(r), nchildren = rt_revision_child_count(r);
 	fputs("{\"revision\": ", f);
@@ -96,7 +103,6 @@ void json_revision(FILE *f, const rt_graph *g, int rev, const rt_state *current)
 	fputc(']', f);
 	if (current)
 		fprintf(f, ", \"is_current\": %s", jbool(rt_state_is_head(current, rev)));
-	fputc('}', f);
 }
 
 void json_revisions(FILE *f, const char *key, const rt_graph *g, const int *v,

@@ -25,6 +25,7 @@ static const command commands[] = {
 	{ "branches", cmd_branches, "show the branch points", 1, NULL },
 	{ "history", cmd_history, "list revisions, newest first", 1, NULL },
 	{ "show", cmd_show, "show one revision in detail", 1, "revisions" },
+	{ "status", cmd_status, "every revision, applied (when, by whom) or pending", 1, NULL },
 	{ "backup", cmd_backup, "copy the database to a file (SQLite backup API, pg_dump)", 0, NULL },
 	{ "seed", cmd_seed, "run seeds/NAME.sql in one transaction", 0, "seeds" },
 	{ "baseline", cmd_baseline, "adopt a database made without retort: a first revision of its schema", 0, NULL },
@@ -32,7 +33,7 @@ static const command commands[] = {
 	{ "create", cmd_create, "load the declared schema into an empty database, stamp heads", 0, NULL },
 	{ "reset", cmd_reset, "start over: to base, to the heads, seeds (asks first)", 0, NULL },
 	{ "rehash", cmd_rehash, "record the checksum of applied revisions edited on purpose", 0, "revisions" },
-	{ "verify", cmd_verify, "pre-deploy check: heads, checksums, drift, lint, downgrades", 1, NULL },
+	{ "verify", cmd_verify, "pre-deploy check: heads, checksums, drift, declared schema, lint, downgrades", 1, NULL },
 	{ "check", cmd_check, "exit 1 when the declared schema and the migrations differ", 1, NULL },
 	{ "diff", cmd_diff, "SQL between two schemas: schema file, migrations, databases", 1, NULL },
 	{ "lint", cmd_lint, "find migration SQL that is dangerous on a live database", 1, "revisions" },
@@ -173,7 +174,7 @@ int main(int argc, char **argv)
 		if (!strcmp(args[i], "--"))
 			break;
 		if (!strcmp(args[i], "--json")) {
-			cli_error(&c, 2, "--json works with current, heads, branches, history, show, check, diff, lint, test and verify",
+			cli_error(&c, 2, "--json works with current, heads, branches, history, show, status, check, diff, lint, test and verify",
 				  "'retort %s' has no JSON output", cmd->name);
 			free(args);
 			return 2;

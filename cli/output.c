@@ -119,9 +119,14 @@ static const char *option_for(const char *what)
  */
 const char *cli_fix_text(const rt_error *err, char *buf, size_t size)
 {
-	const char *arg = rt_error_fix_arg(err);
+	return cli_fix_text_of(rt_error_fix(err), rt_error_fix_arg(err), buf, size);
+}
+
+/* See cli.h: the command line (or option) of a library's rt_fix and its argument. */
+const char *cli_fix_text_of(rt_fix fix, const char *arg, char *buf, size_t size)
+{
 	const char *pre = NULL, *post = "";
-	switch (rt_error_fix(err)) {
+	switch (fix) {
 	case RT_FIX_NONE: return NULL;
 	case RT_FIX_UPGRADE: pre = "run: retort upgrade "; break;
 	case RT_FIX_DOWNGRADE: pre = "run: retort downgrade "; break;
@@ -142,6 +147,13 @@ const char *cli_fix_text(const rt_error *err, char *buf, size_t size)
 		snprintf(buf, size, "run: retort %.*s --resume%s", (int)n, arg, arg + n);
 		return buf;
 	}
+	case RT_FIX_LIST_RUNS: return "run: retort history --runs";
+	case RT_FIX_COMPARE_STAMP:
+		if (!arg)
+			return NULL;
+		snprintf(buf, size, "run: retort diff --from database --to migrations:%s; when it lists no difference, "
+			 "record the revision as applied: retort stamp %s", arg, arg);
+		return buf;
 	}
 	if (!pre || !arg)
 		return NULL;

@@ -139,6 +139,12 @@ typedef enum rt_fix {
 	 * one is needed.
 	 */
 	RT_FIX_RESUME,
+	RT_FIX_LIST_RUNS,       /* look at the runs in the history table (rt_runs_read) */
+	/*
+	 * The database already holds what revision arg makes: compare it with
+	 * what the migrations build at arg, and when it matches, stamp arg.
+	 */
+	RT_FIX_COMPARE_STAMP,
 } rt_fix;
 
 /*
@@ -156,6 +162,7 @@ typedef enum rt_fault {
 	RT_FAULT_PERMISSION,  /* a missing privilege; a read-only database or file */
 	RT_FAULT_IO,          /* disk full, I/O error, a damaged database file, no memory */
 	RT_FAULT_CONNECTION,  /* the connection to the server was lost */
+	RT_FAULT_EXISTS,      /* what the statement creates is already there (table, column, index, ...) */
 } rt_fault;
 
 
@@ -425,6 +432,76 @@ RT_API int rt_target_below(const rt_target *t);
 RT_API void rt_target_free(rt_target *t);
 
 /* ------------------------------------------------------------------ */
+/* status: every revision, applied or pending                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_status rt_status;
+
+/*
+ * Read the database's version table and history table without changing
+ * anything (as rt_current: nothing is created), and list every revision of
+ * the graph: the applied ones first, in the order an upgrade from base
+ * applies them, then the pending ones in the order an upgrade to the heads
+ * would apply them.  A database that does not exist yet has every revision
+ * pending.  The status refers to the context's graph: free it before
+ * closing the context.
+ */
+RT_API rt_status *rt_status_read(rt_ctx *ctx, rt_error *err);
+RT_API void rt_status_free(rt_status *s);
+/* The version table's rows and the database's heads, as rt_current reads them. */
+RT_API const rt_state *rt_status_current(const rt_status *s);
+/* The history table exists (a database Alembic migrated has none). */
+RT_API int rt_status_history_exists(const rt_status *s);
+/* Entries: one per revision of the graph, in the order above. */
+RT_API size_t rt_status_count(const rt_status *s);
+RT_API size_t rt_status_pending_count(const rt_status *s);
+RT_API int rt_status_revision(const rt_status *s, size_t i);
+/* Applied (1) or pending (0). */
+RT_API int rt_status_applied(const rt_status *s, size_t i);
+/*
+ * For an applied revision, from the history table's last row that applied
+ * it: how ("upgrade" or "stamp"), when it started (ISO 8601, UTC, e.g.
+ * "2026-11-24T01:27:53.858Z"), who (the database user; on SQLite the
+ * operating-system user), and how long it took in milliseconds (-1 when
+ * not recorded).  NULL (and -1) when no row says so: the revision lies
+ * below a stamped one, or was applied by another tool.
+ */
+RT_API const char *rt_status_how(const rt_status *s, size_t i);
+RT_API const char *rt_status_applied_at(const rt_status *s, size_t i);
+RT_API const char *rt_status_applied_by(const rt_status *s, size_t i);
+RT_API double rt_status_duration_ms(const rt_status *s, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* runs: the history table by command run                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct rt_runs rt_runs;
+
+/*
+ * Every run recorded in the history table, oldest first: each upgrade,
+ * downgrade or stamp that changed something records its steps with one
+ * run id.  Rows a retort before run ids wrote have none (consecutive ones
+ * form one entry whose id is NULL).  Reads as rt_current does (read-only,
+ * nothing created); no history table is no runs.  NULL on failure.
+ */
+RT_API rt_runs *rt_runs_read(rt_ctx *ctx, rt_error *err);
+RT_API void rt_runs_free(rt_runs *rs);
+RT_API int rt_runs_history_exists(const rt_runs *rs);
+RT_API size_t rt_runs_count(const rt_runs *rs);
+RT_API const char *rt_runs_id(const rt_runs *rs, size_t i);
+/* "upgrade", "downgrade", "stamp", "reset", or "mixed". */
+RT_API const char *rt_runs_direction(const rt_runs *rs, size_t i);
+/* Its first step's start, ISO 8601 UTC, and the database user that ran it. */
+RT_API const char *rt_runs_started_at(const rt_runs *rs, size_t i);
+RT_API const char *rt_runs_user(const rt_runs *rs, size_t i);
+/* The steps' recorded durations added up. */
+RT_API double rt_runs_duration_ms(const rt_runs *rs, size_t i);
+RT_API size_t rt_runs_step_count(const rt_runs *rs, size_t i);
+/* Step j's revision (for a stamp that only removed rows: the rows it left, or "base"). */
+RT_API const char *rt_runs_step_revision(const rt_runs *rs, size_t i, size_t j);
+RT_API const char *rt_runs_step_direction(const rt_runs *rs, size_t i, size_t j);
+
+/* ------------------------------------------------------------------ */
 /* Running against a database                                           */
 /* ------------------------------------------------------------------ */
 
@@ -514,8 +591,29 @@ typedef enum rt_partial {
 	RT_PARTIAL_UNDO,
 } rt_partial;
 RT_API void rt_ctx_partial(rt_ctx *ctx, rt_partial how, long applied);
-/* Offline mode: nothing connects; the SQL a run would execute goes to fn. */
+/*
+ * Offline mode: nothing connects; the SQL a run would execute goes to fn.
+ * A FROM:TO range says where the run starts; FROM "current" reads the
+ * version table for it (a read-only connection, no lock).
+ */
 RT_API void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
+/*
+ * Dry run: rt_upgrade and rt_downgrade connect, take the migration lock
+ * and read the version table as a real run does, then write the SQL the
+ * run would execute from that state to fn instead of executing it, and
+ * release the lock.  Nothing in the database changes (a SQLite file that
+ * does not exist is not created).  fn NULL turns it off.
+ */
+RT_API void rt_ctx_set_dry_run(rt_ctx *ctx, rt_output_fn fn, void *ud);
+/*
+ * Rehearsal: rt_upgrade and rt_downgrade run the whole plan in one
+ * transaction, as a real run would (lock, statements, version and history
+ * tables), and roll it back: success, or the failure exactly as a real run
+ * reports it, with nothing changed.  A plan holding a section that runs
+ * outside a transaction (transaction:false, batch) is refused before
+ * anything runs.
+ */
+RT_API void rt_ctx_set_rehearse(rt_ctx *ctx, int on);
 /*
  * In an environment marked protected (protected = true), everything that
  * changes the database other than rt_upgrade -- rt_downgrade, rt_stamp,
@@ -570,6 +668,19 @@ RT_API rt_ctx *rt_ctx_open_embedded(const rt_config *cfg, const rt_embedded *pro
  */
 RT_API int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err);
 RT_API int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err);
+/*
+ * Revert exactly what the last run applied, newest first: the last run in
+ * the history table must be an upgrade with a run id, and every revision
+ * it applied still applied with nothing applied since needing one;
+ * otherwise it fails saying why (a later downgrade or stamp, rows of a
+ * retort before run ids).  Online only (a dry run and a rehearsal work).
+ */
+RT_API int rt_downgrade_last_run(rt_ctx *ctx, rt_error *err);
+/*
+ * The run id the last rt_upgrade, rt_downgrade or rt_stamp on ctx recorded
+ * on its history rows, or NULL (nothing changed, offline, a dry run).
+ */
+RT_API const char *rt_ctx_last_run_id(const rt_ctx *ctx);
 /*
  * Stamp: set the version table to targets without running anything.  Rows
  * of unrelated branches are kept; with purge every row is replaced.
@@ -734,8 +845,9 @@ typedef struct rt_verify_report rt_verify_report;
 /*
  * Config, connection, heads (one, or one per branch in `branches`),
  * version rows defined by files, checksums of applied revisions against
- * their files, drift between the database and its migrations, lint of
- * the revisions still to apply, and a downgrade for every revision.
+ * their files, drift between the database and its migrations, the
+ * declared schema against the migrations at the heads, lint of the
+ * revisions still to apply, and a downgrade for every revision.
  * Returns the report when the checks ran (see rt_verify_report_ok), NULL
  * when they could not.
  */
@@ -746,12 +858,17 @@ RT_API size_t rt_verify_check_count(const rt_verify_report *r);
 /* A check: "config", "database", "heads", "version table", "checksums", ... */
 RT_API const char *rt_verify_check_name(const rt_verify_report *r, size_t i);
 RT_API int rt_verify_check_ok(const rt_verify_report *r, size_t i);
+/* The check did not run (its summary says why); rt_verify_check_ok is 1. */
+RT_API int rt_verify_check_skipped(const rt_verify_report *r, size_t i);
 /* One line: what was found. */
 RT_API const char *rt_verify_check_summary(const rt_verify_report *r, size_t i);
 RT_API size_t rt_verify_check_problem_count(const rt_verify_report *r, size_t i);
 RT_API const char *rt_verify_check_problem(const rt_verify_report *r, size_t i, size_t j);
 /* drift: the SQL that brings the database back in line, else NULL. */
 RT_API const char *rt_verify_check_fix_sql(const rt_verify_report *r, size_t i);
+/* The one action that fixes a failed check (as rt_error_fix), or RT_FIX_NONE; its argument or NULL. */
+RT_API rt_fix rt_verify_check_fix(const rt_verify_report *r, size_t i);
+RT_API const char *rt_verify_check_fix_arg(const rt_verify_report *r, size_t i);
 RT_API void rt_verify_report_free(rt_verify_report *r);
 
 /* ------------------------------------------------------------------ */

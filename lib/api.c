@@ -194,6 +194,10 @@ char *rt_config_get(const rt_config *cfg, const char *key)
 		return rt_xstrdup(cfg->compare_privileges ? "true" : "false");
 	if (!strcmp(key, "lock_wait"))
 		return rt_xasprintf("%g", cfg->lock_wait);
+	if (!strcmp(key, "lock_retries"))
+		return rt_xasprintf("%d", cfg->lock_retries);
+	if (!strcmp(key, "lock_retry_max_wait"))
+		return rt_xasprintf("%g", cfg->lock_retry_max_wait);
 	return NULL;
 }
 

@@ -371,6 +371,12 @@ int rt_verify_check_ok(const rt_verify_report *r, size_t i)
 	return c ? c->ok : 0;
 }
 
+int rt_verify_check_skipped(const rt_verify_report *r, size_t i)
+{
+	const rt_verify_check *c = check(r, i);
+	return c ? c->skipped : 0;
+}
+
 const char *rt_verify_check_summary(const rt_verify_report *r, size_t i)
 {
 	const rt_verify_check *c = check(r, i);
@@ -393,6 +399,18 @@ const char *rt_verify_check_fix_sql(const rt_verify_report *r, size_t i)
 {
 	const rt_verify_check *c = check(r, i);
 	return c ? c->fix_sql : NULL;
+}
+
+rt_fix rt_verify_check_fix(const rt_verify_report *r, size_t i)
+{
+	const rt_verify_check *c = check(r, i);
+	return c ? c->fix : RT_FIX_NONE;
+}
+
+const char *rt_verify_check_fix_arg(const rt_verify_report *r, size_t i)
+{
+	const rt_verify_check *c = check(r, i);
+	return c ? c->fix_arg : NULL;
 }
 
 /* ---- lint ---- */

@@ -29,7 +29,8 @@ static const char *const known_keys[] = {
 	"timezone", "truncate_slug_length", "transaction_per_migration", "compare_privileges",
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
 	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
-	"protected", "column_order", "dump_schema_after_upgrade", NULL,
+	"protected", "column_order", "dump_schema_after_upgrade", "lock_retries",
+	"lock_retry_max_wait", NULL,
 };
 
 /* Keys of [lint], set as "lint.KEY". */
@@ -517,6 +518,19 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 			return rt_fail(err, RT_ECONFIG,
 				       "lock_wait '%s' is not a number of seconds", v);
 		cfg->lock_wait = d;
+	} else if (!strcmp(key, "lock_retries")) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || end == v || n < 0 || n > 100)
+			return rt_fail(err, RT_ECONFIG, "lock_retries '%s' is not a number from 0 to 100", v);
+		cfg->lock_retries = (int)n;
+	} else if (!strcmp(key, "lock_retry_max_wait")) {
+		char *end;
+		double d = strtod(v, &end);
+		if (*end || end == v || !(d >= 0 && d <= 3600))
+			return rt_fail(err, RT_ECONFIG,
+				       "lock_retry_max_wait '%s' is not a number of seconds (at most 3600)", v);
+		cfg->lock_retry_max_wait = d;
 	} else {
 		return rt_fail(err, RT_ECONFIG, "unknown setting '%s'", key);
 	}
@@ -536,6 +550,8 @@ rt_config *rt_config_new(const char *dir)
 	cfg->truncate_slug_length = 40;
 	cfg->transaction_per_migration = 1;
 	cfg->lock_wait = 300;
+	cfg->lock_retries = 3;
+	cfg->lock_retry_max_wait = 30;
 	set_locations(cfg, "migrations", NULL);
 	cfg->seed_location = rt_fs_join(cfg->dir, "seeds");
 	const char *url = getenv("DATABASE_URL");

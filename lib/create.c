@@ -52,8 +52,8 @@ static int check_declared(rt_ctx *ctx, const rt_declared *dc, rt_error *err)
  */
 int rt_create(rt_ctx *ctx, rt_error *err)
 {
-	if (ctx->out)
-		return rt_fail(err, RT_EUSAGE, "create has no offline form; the declared schema itself is the SQL");
+	if (ctx->out || ctx->dry_out || ctx->rehearse)
+		return rt_fail(err, RT_EUSAGE, "create has no offline form, dry run or rehearsal; the declared schema itself is the SQL");
 	if (rt_ctx_check_protected(ctx, "create", err) < 0)
 		return -1;
 	const rt_dialect *dl = rt_ctx_dialect(ctx, err);

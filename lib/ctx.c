@@ -68,7 +68,13 @@ void rt_ctx_close(rt_ctx *ctx)
 		return;
 	if (!ctx->borrowed)
 		rt_graph_free(ctx->graph);
+	free(ctx->last_run_id);
 	free(ctx);
+}
+
+const char *rt_ctx_last_run_id(const rt_ctx *ctx)
+{
+	return ctx->last_run_id;
 }
 
 const rt_graph *rt_ctx_graph(const rt_ctx *ctx)
@@ -104,6 +110,17 @@ void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
 	ctx->out_ud = ud;
 }
 
+void rt_ctx_set_dry_run(rt_ctx *ctx, rt_output_fn fn, void *ud)
+{
+	ctx->dry_out = fn;
+	ctx->dry_ud = ud;
+}
+
+void rt_ctx_set_rehearse(rt_ctx *ctx, int on)
+{
+	ctx->rehearse = on;
+}
+
 void rt_ctx_confirm(rt_ctx *ctx, int confirmed)
 {
 	ctx->confirmed = confirmed;
@@ -119,7 +136,7 @@ const char *rt_protected_name(const rt_config *cfg)
 /* See ctx_internal.h. */
 int rt_ctx_check_protected(const rt_ctx *ctx, const char *what, rt_error *err)
 {
-	if (!ctx->cfg->protected_env || ctx->confirmed || ctx->out)
+	if (!ctx->cfg->protected_env || ctx->confirmed || ctx->out || ctx->dry_out || ctx->rehearse)
 		return 0;
 	const char *name = rt_protected_name(ctx->cfg);
 	rt_fail(err, RT_EUSAGE, "environment '%s' is marked protected: %s would change its database, and nobody confirmed it",

@@ -20,6 +20,10 @@ struct rt_ctx {
 	void *event_ud;
 	rt_output_fn out;   /* set: offline mode */
 	void *out_ud;
+	rt_output_fn dry_out; /* set: dry run (online reading, SQL written here) */
+	void *dry_ud;
+	int rehearse;       /* rt_ctx_set_rehearse */
+	char *last_run_id;  /* rt_ctx_last_run_id */
 	const rt_embedded *embedded; /* rt_ctx_open_embedded: schema and seeds from it */
 	/*
 	 * create: the declared schema read once, so that the schema it

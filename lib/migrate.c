@@ -7,10 +7,15 @@
  */
 #include "migrate.h"
 #include "runner.h"
+#include "runs.h"
 #include "schema/model.h"
 #include "schema/load.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 /* See runner.h: the state read, or the start of a range. */
 void rt_run_start_state(run *r, const rt_state *st)
@@ -32,7 +37,69 @@ typedef struct request {
 	const char *const *targets;   /* stamp */
 	size_t ntargets;
 	int purge;
+	int last_run;                 /* downgrade: revert what the last run applied */
 } request;
+
+/*
+ * What the last run applied, from the history table, as the set of
+ * revisions to revert: the last run must be an upgrade with a run id (a
+ * later downgrade or stamp, or rows of a retort before run ids, make
+ * "the last deploy" something else), and rt_plan_revert checks the
+ * version table still agrees.
+ */
+static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *err)
+{
+	rt_runs rs;
+	if (!r->conn) /* a dry run of a database not made yet */
+		return rt_fail(err, RT_EFAIL, "no run to revert: the database does not exist yet");
+	if (rt_runs_read_conn(r->ctx, r->d, r->conn, &rs, err) < 0)
+		return -1;
+	const rt_run_rec *last = rs.n ? &rs.v[rs.n - 1] : NULL;
+	int rc = -1;
+	if (!last) {
+		rt_fail(err, RT_EFAIL, "no run to revert: the history table %s",
+			rs.history ? "is empty" : "does not exist (nothing was ever migrated here by retort)");
+	} else if (!last->id) {
+		rt_fail(err, RT_EFAIL, "the last change in the history table (%s of %s) has no run id: a retort before run ids recorded it, so which steps belong to its run is unknown",
+			last->directions.v[last->directions.n - 1], last->revisions.v[last->revisions.n - 1]);
+		rt_hint(err, "downgrade to the revision the database should be at instead");
+		rt_fix_with(err, RT_FIX_LIST_REVISIONS, NULL);
+	} else if (strcmp(last->direction, "upgrade")) {
+		rt_fail(err, RT_EFAIL, "the last run, %s at %s, was a %s, not an upgrade: only an upgrade run with nothing after it can be reverted as a whole",
+			last->id, last->started_at ? last->started_at : "an unknown time", last->direction);
+		rt_hint(err, "the runs in the history table show what happened since; downgrade to a revision instead");
+		rt_fix_with(err, RT_FIX_LIST_RUNS, NULL);
+	} else {
+		unsigned char *drop = rt_xcalloc(r->g->nrevs ? r->g->nrevs : 1, 1);
+		rc = 0;
+		for (size_t i = 0; rc == 0 && i < last->revisions.n; i++) {
+			int rev = rt_graph_find(r->g, last->revisions.v[i]);
+			if (rev < 0)
+				rc = rt_fail(err, RT_EFAIL, "run %s applied revision %s, which no migration file defines any more",
+					     last->id, last->revisions.v[i]);
+			else
+				drop[rev] = 1;
+		}
+		if (rc == 0 && (rc = rt_plan_revert(r->g, st, drop, plan, err)) < 0) {
+			char *m = err->message;
+			err->message = rt_xasprintf("cannot revert run %s as a whole: %s", last->id, m);
+			free(m);
+			rt_hint(err, "downgrade to a revision instead");
+		}
+		free(drop);
+		if (rc == 0) {
+			char *text = rt_xasprintf("reverting run %s (upgrade at %s by %s: %zu revision%s)", last->id,
+						  last->started_at ? last->started_at : "an unknown time",
+						  last->user ? last->user : "an unknown user", last->revisions.n,
+						  last->revisions.n == 1 ? "" : "s");
+			rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+			free(text);
+		}
+	}
+	rt_runs_free(&rs);
+	return rc;
+}
+
 
 /*
  * Resolve the target(s) against the state (online: read under the lock)
@@ -44,6 +111,8 @@ static int make_plan(run *r, const request *q, const rt_state *st,
 	/* An unknown row first: it explains why "-1" or "head" cannot work. */
 	if (!(q->dir == RT_STAMP && q->purge) && rt_state_check(r->g, st, err) < 0)
 		return -1;
+	if (q->last_run)
+		return plan_last_run(r, st, plan, err);
 	if (q->dir == RT_STAMP) {
 		rt_target *t = rt_xcalloc(q->ntargets ? q->ntargets : 1, sizeof(*t));
 		int rc = 0;
@@ -177,15 +246,60 @@ int rt_run_table_names(run *r, rt_error *err)
 	return 0;
 }
 
-/* Online: connect, lock, read the state under the lock, plan, run. */
-static int online(run *r, const request *q, rt_error *err)
+/*
+ * Plan from the state read and carry the plan out, a partly applied
+ * revision (progress.c) taken into account.  A dry run (r->out set
+ * online) prints it from that state instead: the runner sees no
+ * connection, as offline.
+ */
+static int plan_and_run(run *r, const request *q, const rt_state *st, rt_error *err)
 {
-	int missing;
-	if (precheck(r, q, err) < 0)
+	r->version_ready = st->exists;
+	rt_run_start_state(r, st);
+	rt_plan plan = { 0 };
+	int rc = r->conn ? rt_progress_read(r, err) : 0;
+	if (rc == 0)
+		rc = make_plan(r, q, st, &plan, err);
+	if (rc == 0 && r->conn)
+		rc = rt_progress_prepare(r, &plan, err);
+	if (rc == 0) {
+		rt_conn *c = r->conn;
+		if (r->out)
+			r->conn = NULL;
+		rc = rt_run_plan(r, &plan, err);
+		r->conn = c;
+	}
+	if (rc == 0 && plan.n && r->run_id && !r->rehearse) {
+		free(r->ctx->last_run_id);
+		r->ctx->last_run_id = rt_xstrdup(r->run_id);
+	}
+	if (rc == 0 && plan.n == 0)
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
+			    "nothing to do: the database is already there");
+	rt_plan_free(&plan);
+	return rc;
+}
+
+/*
+ * A history table made by a retort before run ids gets the run_id column
+ * with the first step (ensure_tables adds it in that step's transaction).
+ * Asked before any transaction begins: on PostgreSQL the probe of a
+ * missing column fails.
+ */
+static int check_run_id_column(run *r, rt_error *err)
+{
+	const char *schema;
+	int exists = 0;
+	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0 ||
+	    r->d->table_exists(r->conn, schema, r->history, &exists, err) < 0)
 		return -1;
-	r->conn = r->d->connect(r->cfg, 0, &missing, err);
-	if (!r->conn)
-		return -1;
+	r->add_run_id = exists && !rt_history_has_run_id(r->d, r->conn, r->ht.buf);
+	return 0;
+}
+
+/* Connected: lock, read the state under the lock, plan, run; unlock, disconnect. */
+static int locked_run(run *r, const request *q, rt_error *err)
+{
 	int rc = r->d->lock(r->conn, r->cfg, r->ctx->on_event,
 			    r->ctx->event_ud, err);
 	int locked = rc == 0;
@@ -195,24 +309,12 @@ static int online(run *r, const request *q, rt_error *err)
 		rt_state st;
 		rc = rt_read_state(r->ctx, r->conn, 0, &st, err);
 		int read = rc == 0;
+		if (rc == 0 && r->run_id)
+			rc = check_run_id_column(r, err);
 		if (rc == 0 && q->create_sql)
 			rc = check_empty(r, &st, err);
-		if (rc == 0) {
-			r->version_ready = st.exists;
-			rt_run_start_state(r, &st);
-			rt_plan plan = { 0 };
-			rc = rt_progress_read(r, err);
-			if (rc == 0)
-				rc = make_plan(r, q, &st, &plan, err);
-			if (rc == 0)
-				rc = rt_progress_prepare(r, &plan, err);
-			if (rc == 0)
-				rc = rt_run_plan(r, &plan, err);
-			if (rc == 0 && plan.n == 0)
-				rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
-					    "nothing to do: the database is already there");
-			rt_plan_free(&plan);
-		}
+		if (rc == 0)
+			rc = plan_and_run(r, q, &st, err);
 		if (read)
 			rt_state_free(&st);
 	}
@@ -221,6 +323,62 @@ static int online(run *r, const request *q, rt_error *err)
 	r->d->disconnect(r->conn);
 	r->conn = NULL;
 	return rc;
+}
+
+/*
+ * A rehearsal of a database that does not exist yet (a SQLite file not
+ * made) runs on an empty scratch database, so that none is created.
+ */
+static int rehearse_on_scratch(run *r, const request *q, rt_error *err)
+{
+	char *url = NULL;
+	if (!r->d->scratch_create || r->d->scratch_create(r->cfg, &url, err) < 0) {
+		if (!r->d->scratch_create)
+			rt_fail(err, RT_EFAIL, "the database does not exist yet, and %s has no scratch database to rehearse on",
+				r->d->name);
+		return -1;
+	}
+	rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
+		    "the database does not exist yet: rehearsing on an empty scratch database");
+	rt_config *scfg = rt_config_clone(r->cfg);
+	free(scfg->url);
+	scfg->url = rt_xstrdup(url);
+	scfg->scratch = 1;
+	const rt_config *cfg = r->cfg;
+	r->cfg = scfg;
+	int missing;
+	r->conn = r->d->connect(scfg, 0, &missing, err);
+	int rc = r->conn ? locked_run(r, q, err) : -1;
+	r->cfg = cfg;
+	r->d->scratch_drop(cfg, url);
+	rt_config_free(scfg);
+	free(url);
+	return rc;
+}
+
+/*
+ * Online: connect, lock, read the state under the lock, plan, run.  A dry
+ * run or a rehearsal creates nothing: a database that does not exist yet
+ * (a SQLite file) is planned from empty, or rehearsed on a scratch one.
+ */
+static int online(run *r, const request *q, rt_error *err)
+{
+	int missing;
+	if (precheck(r, q, err) < 0)
+		return -1;
+	int probe = r->out || r->rehearse;
+	r->conn = r->d->connect(r->cfg, probe, &missing, err);
+	if (!r->conn && probe && missing) {
+		if (r->rehearse)
+			return rehearse_on_scratch(r, q, err);
+		rt_state st;
+		memset(&st, 0, sizeof(st));
+		rt_run_table_names(r, err); /* unconnected: from the configuration */
+		return plan_and_run(r, q, &st, err);
+	}
+	if (!r->conn)
+		return -1;
+	return locked_run(r, q, err);
 }
 
 /* The starting state of an offline run: FROM of FROM:TO, comma-separated. */
@@ -277,6 +435,10 @@ static int offline(run *r, const request *q, rt_error *err)
 		to = rt_xstrdup(colon + 1);
 		if (!*from || !*to) {
 			rc = rt_fail(err, RT_EUSAGE, "range '%s' needs both FROM and TO", spec);
+		} else if (!strcmp(from, "current")) {
+			/* The database says where it starts: its version table, read-only. */
+			rc = rt_current_into(r->ctx, &st, err);
+			r->version_ready = st.exists;
 		} else {
 			rc = offline_start(r, from, &st, err);
 			/* From base (no revision) the version table is made, as online. */
@@ -317,6 +479,28 @@ static int backup_first(run *r, rt_error *err)
 }
 
 /*
+ * A run id: the UTC time it started and 24 random bits,
+ * 20261203T170512Z-3fa2c1: sorts by time, and two replicas deploying in
+ * the same second still differ.
+ */
+static char *new_run_id(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	unsigned char b[3];
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		unsigned long x = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 8);
+		b[0] = (unsigned char)x, b[1] = (unsigned char)(x >> 8), b[2] = (unsigned char)(x >> 16);
+	}
+	char buf[40];
+	size_t n = strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(buf + n, sizeof(buf) - n, "-%02x%02x%02x", b[0], b[1], b[2]);
+	return rt_xstrdup(buf);
+}
+
+/*
  * What upgrade, downgrade, stamp and create share: the dialect and table
  * names, then offline (session settings printed first, FROM:TO allowed)
  * or online (ranges refused: the database says where the run starts).
@@ -328,11 +512,23 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 		return -1;
 	r.create_sql = q->create_sql;
 	r.before_first = ctx->backup_first ? backup_first : NULL;
+	r.out = ctx->out ? ctx->out : ctx->dry_out;
+	r.out_ud = ctx->out ? ctx->out_ud : ctx->dry_ud;
+	r.rehearse = !ctx->out && ctx->rehearse;
+	if (!r.out)
+		r.run_id = new_run_id();
 	int rc;
-	if (ctx->partial != RT_PARTIAL_REFUSE && (ctx->out || q->dir == RT_STAMP)) {
+	if (r.rehearse && ctx->dry_out) {
+		rc = rt_fail(err, RT_EUSAGE, "a run is either a dry run or a rehearsal, not both");
+	} else if (ctx->partial != RT_PARTIAL_REFUSE && (r.out || r.rehearse || q->dir == RT_STAMP)) {
 		rc = rt_fail(err, RT_EUSAGE, "--resume and --partial read how far a revision got from the database: %s",
-			     ctx->out ? "they cannot be used with --sql" : "stamp takes neither");
-	} else if (!q->target && q->dir != RT_STAMP && ctx->partial == RT_PARTIAL_REFUSE) {
+			     ctx->out ? "they cannot be used with --sql" : ctx->dry_out ? "they cannot be used with a dry run"
+			     : r.rehearse ? "they cannot be rehearsed" : "stamp takes neither");
+	} else if (r.rehearse && r.d->ddl_commits) {
+		rc = rt_fail(err, RT_EUSAGE, "%s commits each DDL statement as it runs, so a run cannot be rehearsed in one transaction and rolled back",
+			     r.d->name);
+		rt_hint(err, "a dry run prints the plan and its SQL from the database's real state");
+	} else if (!q->target && !q->last_run && q->dir != RT_STAMP && ctx->partial == RT_PARTIAL_REFUSE) {
 		rc = rt_fail(err, RT_EUSAGE, "a target revision is needed");
 	} else if (ctx->out) {
 		rc = offline(&r, q, err);
@@ -364,6 +560,9 @@ int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err)
 	r->partial.rev = -1;
 	r->resume_rev = -1;
 	r->undo_rev = -1;
+	r->failed_own = r->failed_applied = -1;
+	r->out = ctx->out; /* a dry run's printing replaces it (execute) */
+	r->out_ud = ctx->out_ud;
 	r->d = rt_ctx_dialect(ctx, err);
 	if (!r->d)
 		return -1;
@@ -377,6 +576,7 @@ void rt_run_release(run *r)
 	rt_strlist_free(&r->committed);
 	rt_strlist_free(&r->session);
 	free(r->history);
+	free(r->run_id);
 	rt_strbuf_release(&r->vt);
 	rt_strbuf_release(&r->ht);
 	rt_strbuf_release(&r->pt);
@@ -395,6 +595,18 @@ int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
 	if (rt_ctx_check_protected(ctx, "downgrade", err) < 0)
 		return -1;
 	request q = { .dir = RT_DOWNGRADE, .target = target };
+	return execute(ctx, &q, err);
+}
+
+/* See retort.h: the history table says what to revert, so not offline. */
+int rt_downgrade_last_run(rt_ctx *ctx, rt_error *err)
+{
+	if (ctx->out) {
+		rt_fail(err, RT_EUSAGE, "reverting the last run reads the history table, so it has no offline form");
+		rt_hint(err, "a dry run prints the SQL it would run from the database's real state");
+		return -1;
+	}
+	request q = { .dir = RT_DOWNGRADE, .last_run = 1 };
 	return execute(ctx, &q, err);
 }
 

@@ -470,6 +470,51 @@ int rt_plan_downgrade_one(const rt_graph *g, const rt_state *st, int rev,
 	return rc;
 }
 
+/*
+ * See retort_int.h.  drop must be applied and nothing applied outside it
+ * may need a member of it (checked here: the history a run id names can
+ * disagree with a version table changed by hand since).  Steps go in the
+ * exact reverse of the graph's topological order, as rt_plan_downgrade's.
+ */
+int rt_plan_revert(const rt_graph *g, const rt_state *st, const unsigned char *drop,
+		   rt_plan *plan, rt_error *err)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (rt_state_check(g, st, err) < 0)
+		return -1;
+	unsigned char *applied = applied_set(g, &st->rows);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < g->nrevs; i++) {
+		const rt_revision *R = g->revs[i];
+		if (drop[i] && !applied[i]) {
+			rc = rt_fail(err, RT_EFAIL, "revision %s is not applied any more: the version table changed since",
+				     R->id);
+			continue;
+		}
+		for (int j = 0; rc == 0 && applied[i] && !drop[i] && j < R->nparents + R->ndeps; j++) {
+			int p = j < R->nparents ? R->parents[j] : R->deps[j - R->nparents];
+			if (drop[p])
+				rc = rt_fail(err, RT_EFAIL, "revision %s is applied and needs %s, which would be reverted",
+					     R->id, g->revs[p]->id);
+		}
+	}
+	if (rc == 0) {
+		int *ndep;
+		int **dep = dependants_of(g, &ndep);
+		rows r;
+		rows_init(&r, g, &st->rows);
+		for (size_t k = g->nrevs; k-- > 0;) {
+			int rev = g->order[k];
+			if (drop[rev])
+				downgrade_step(g, plan, &r, applied, dep, ndep, rev);
+		}
+		rows_free(&r);
+		free_dependants(g, dep, ndep);
+	}
+	free(applied);
+	return rc;
+}
+
 /* Drop members of s that are ancestors of other members. */
 static void minimise(const rt_graph *g, rt_revset *s)
 {

@@ -33,6 +33,12 @@ struct rt_error {
 	rt_fix fix;    /* the one action that fixes it, or RT_FIX_NONE */
 	char *fix_arg; /* its argument, or NULL */
 	rt_fault fault; /* what kind of failure, when a database reported it */
+	/*
+	 * The database gave up on a lock another session held (PostgreSQL
+	 * lock_not_available, deadlock_detected; SQLite busy): the same step
+	 * may well succeed when tried again (lock_retries).
+	 */
+	int lock_conflict;
 };
 
 /* ------------------------------------------------------------------ */
@@ -79,6 +85,8 @@ struct rt_config {
 	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
 	int compare_privileges;  /* compare_privileges = true: GRANTs are compared (PostgreSQL) */
 	double lock_wait;        /* seconds to wait for the migration lock */
+	int lock_retries;        /* tries again of a step that lost a lock conflict */
+	double lock_retry_max_wait; /* seconds: the longest pause before one */
 	char *dump_schema_after_upgrade; /* retort upgrade/downgrade rewrite this file (dump-schema), or NULL */
 	rt_strlist envs;         /* the [env:NAME] sections the file has, in order */
 	rt_kv *placeholders;     /* [placeholders] and values set by the caller */
@@ -249,6 +257,13 @@ int rt_plan_upgrade(const rt_graph *g, const rt_state *st,
 int rt_plan_downgrade(const rt_graph *g, const rt_state *st,
 		      const rt_target *target, rt_plan *plan, rt_error *err);
 /*
+ * Revert exactly the revisions drop marks (a bitmap over g->revs),
+ * children first: what the last run applied.  Fails when one is not
+ * applied or an applied revision outside drop needs one.
+ */
+int rt_plan_revert(const rt_graph *g, const rt_state *st, const unsigned char *drop,
+		   rt_plan *plan, rt_error *err);
+/*
  * Stamp: set the version table to targets without running anything.  Rows
  * of unrelated branches are kept; with purge every row is replaced.
  */
@@ -302,9 +317,12 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to,
 typedef struct rt_verify_check {
 	const char *name;      /* "config", "database", "heads", "version table", ... */
 	int ok;                /* passed (or nothing to check) */
+	int skipped;           /* not run (summary says why); ok stays 1 */
 	char *summary;         /* one line: what was found */
 	rt_strlist problems;   /* one line per problem */
 	char *fix_sql;         /* drift: the SQL that brings the database back in line */
+	rt_fix fix;            /* the action that fixes the problems, or RT_FIX_NONE */
+	char *fix_arg;         /* its argument, or NULL */
 } rt_verify_check;
 
 struct rt_verify_report {

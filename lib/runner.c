@@ -22,8 +22,10 @@
 #include "schema/model.h"
 #include "schema/load.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 static double mono_ms(void)
@@ -35,7 +37,7 @@ static double mono_ms(void)
 
 static void out(run *r, const char *s)
 {
-	r->ctx->out(s, strlen(s), r->ctx->out_ud);
+	r->out(s, strlen(s), r->out_ud);
 }
 
 /* See runner.h. */
@@ -110,6 +112,7 @@ static int tx_commit(run *r, rt_error *err)
 		rt_strlist_free(&r->committed);
 		for (size_t i = 0; i < r->expected.n; i++)
 			rt_strlist_push(&r->committed, r->expected.v[i]);
+		r->tables_committed = r->tables_ready;
 		return 0;
 	}
 	out(r, r->d->commit_sql);
@@ -150,6 +153,11 @@ static int ensure_tables(run *r, rt_error *err)
 	r->d->history_table_ddl(&sb, r->ht.buf);
 	if (rc == 0)
 		rc = rt_run_emit(r, sb.buf, err);
+	if (rc == 0 && r->add_run_id) { /* a history table of a retort before run ids */
+		rt_strbuf_reset(&sb);
+		rt_strbuf_addf(&sb, "ALTER TABLE %s ADD COLUMN run_id VARCHAR(40)", r->ht.buf);
+		rc = rt_run_emit(r, sb.buf, err);
+	}
 	if (rc == 0 && r->d->progress_table_ddl) {
 		rt_strbuf_reset(&sb);
 		r->d->progress_table_ddl(&sb, r->pt.buf);
@@ -284,7 +292,8 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	strbuf sb = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
 	rt_strlist_join(&from, &s->from, ",");
 	rt_strlist_join(&to, &s->to, ",");
-	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version) VALUES (", r->ht.buf);
+	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s) VALUES (",
+		       r->ht.buf, r->run_id ? ", run_id" : "");
 	r->d->literal(&sb, revision);
 	rt_strbuf_addf(&sb, ", '%s', ", direction_name(s->dir));
 	r->d->literal(&sb, rt_strbuf_str(&from));
@@ -304,7 +313,12 @@ static int emit_history(run *r, const rt_step *s, const char *revision,
 	if (!r->user.len)
 		r->d->user_expr(r->conn, &r->user);
 	rt_strbuf_adds(&sb, r->user.buf);
-	rt_strbuf_adds(&sb, ", '" RETORT_VERSION "')");
+	rt_strbuf_adds(&sb, ", '" RETORT_VERSION "'");
+	if (r->run_id) {
+		rt_strbuf_adds(&sb, ", ");
+		r->d->literal(&sb, r->run_id);
+	}
+	rt_strbuf_adds(&sb, ")");
 	int rc = rt_run_emit(r, sb.buf, err);
 	rt_strbuf_release(&sb);
 	rt_strbuf_release(&from);
@@ -419,6 +433,14 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 		const rt_revision *rev = r->g->revs[s->rev];
 		p[i].sec = s->dir == RT_UPGRADE ? &rev->upgrade : &rev->downgrade;
 		p[i].checksum = rt_checksum(rev, r->d->lex);
+		if (r->rehearse && p[i].sec->present && (!p[i].sec->transactional || p[i].sec->batch)) {
+			rt_fail_at(err, RT_EUSAGE, rev->path, p[i].sec->line,
+				   "revision %s: its %s section is marked %s, so it runs outside a transaction and cannot be rehearsed: a rehearsal runs the whole plan in one transaction and rolls it back",
+				   rev->id, s->dir == RT_UPGRADE ? "upgrade" : "downgrade",
+				   p[i].sec->batch ? "batch" : "transaction:false");
+			rt_hint(err, "rehearse the revisions before it, and review this one's SQL with --dry-run; nothing was run");
+			return -1;
+		}
 		if (!p[i].sec->present) {
 			rt_fail_at(err, RT_ESCRIPT, rev->path, 0,
 				   "revision %s has no '-- migrate:downgrade' section, so it cannot be downgraded",
@@ -501,6 +523,8 @@ static const char *next_step(const rt_error *err)
 		return "a value does not fit the change (say, text the new type cannot hold, in rows already there or in the migration): fix those rows or the migration, then run the command again";
 	case RT_FAULT_CONNECTION:
 		return "the connection to the database was lost: check the server, then run the command again";
+	case RT_FAULT_EXISTS:
+		return "the database already holds what the migration creates (made outside the migrations: by create_all, by hand, or by a run that was not recorded); the migration is not at fault: compare the database with what the migrations build at this revision, and when they match, record the revision as applied without running it";
 	default:
 		return "fix the migration and run the command again";
 	}
@@ -521,13 +545,22 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 			int applied)
 {
 	const rt_revision *rev = r->g->revs[s->rev];
+	r->failed_own = own;
+	r->failed_applied = applied;
 	rt_run_name_failure(r, s, err);
 	if (err->hint && applied == APPLIED_ALL)
 		return;
 	strbuf sb = STRBUF_INIT;
 	rt_strlist_join(&sb, &r->committed, ", ");
 	const char *at = sb.len ? sb.buf : "base";
-	if (own && applied == APPLIED_ALL) {
+	if (r->rehearse) {
+		/* A real run would have committed each step before this one. */
+		strbuf real = STRBUF_INIT;
+		rt_strlist_join(&real, r->cfg->transaction_per_migration ? &r->expected : &r->committed, ", ");
+		rt_hint(err, "a rehearsal: the whole run was rolled back and nothing changed; a real run would stop here with the database at %s; %s",
+			real.len ? real.buf : "base", next_step(err));
+		rt_strbuf_release(&real);
+	} else if (own && applied == APPLIED_ALL) {
 		rt_hint(err, "the section runs outside a transaction and all of it ran, but recording it failed: the version table still says %s; fix the cause, then run the command again if the section is safe to rerun, or else mark it done by stamping %s",
 			at, rev->id);
 		rt_fix_with(err, RT_FIX_STAMP, rev->id);
@@ -543,6 +576,8 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 	else
 		rt_hint(err, "the whole run was rolled back (transaction_per_migration = false); %s",
 			next_step(err));
+	if (err->fault == RT_FAULT_EXISTS && s->dir == RT_UPGRADE && !own)
+		rt_fix_with(err, RT_FIX_COMPARE_STAMP, rev->id);
 	rt_strbuf_release(&sb);
 }
 
@@ -698,13 +733,76 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 		return -1;
 	}
 	if (rt_run_record(r, s, p, started, mono_ms() - t0, err) < 0 ||
-	    ((r->cfg->transaction_per_migration || own) && tx_commit(r, err) < 0)) {
+	    (!r->rehearse && (r->cfg->transaction_per_migration || own) && tx_commit(r, err) < 0)) {
 		tx_rollback(r);
 		failed_step(r, s, err, own, APPLIED_ALL);
 		return -1;
 	}
 	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, mono_ms() - t0, NULL);
 	return 0;
+}
+
+/*
+ * May a failed step run again?  Only a lock conflict the database gave up
+ * on (lock_timeout, a deadlock, SQLite busy), online, outside a
+ * rehearsal, while tries are left, and only when nothing of the step
+ * stayed: a step in its own transaction (transaction_per_migration), or a
+ * section running on its own that failed at its first statement.  With
+ * one transaction per run the whole run was rolled back: no step retry.
+ */
+static int retryable(const run *r, const rt_error *err, int tries)
+{
+	if (!r->conn || r->rehearse || r->hold || !err->lock_conflict || tries >= r->cfg->lock_retries)
+		return 0;
+	if (r->failed_own)
+		return r->failed_applied == APPLIED_NONE;
+	return r->cfg->transaction_per_migration && r->failed_applied == APPLIED_NONE;
+}
+
+/*
+ * The pause before try n (1-based): 0.5 s doubled each time, at most
+ * lock_retry_max_wait, then between half and all of it at random
+ * (jitter: several replicas deploying at once do not retry in step).
+ */
+static double retry_pause(const run *r, int n)
+{
+	double pause = 0.5;
+	for (int i = 1; i < n && pause < r->cfg->lock_retry_max_wait; i++)
+		pause *= 2;
+	if (pause > r->cfg->lock_retry_max_wait)
+		pause = r->cfg->lock_retry_max_wait;
+	unsigned short b = 0;
+	if (getrandom(&b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		b = (unsigned short)(mono_ms() * 1000);
+	return pause * (0.5 + 0.5 * b / 65535.0);
+}
+
+/*
+ * run_step, tried again after a lock conflict (see retryable), each try
+ * announced with the database's message -- the lock's holder is named by
+ * the dialect's wait notice, which comes first when the wait passed half a
+ * second -- and the pause before it.
+ */
+static int run_step_retrying(run *r, const rt_step *s, prepared *p, rt_error *err)
+{
+	for (int tries = 0;; tries++) {
+		r->failed_own = r->failed_applied = -1;
+		int rc = run_step(r, s, p, err);
+		if (rc == 0 || r->failed_own < 0 || !retryable(r, err, tries))
+			return rc;
+		double pause = retry_pause(r, tries + 1);
+		const rt_revision *rev = r->g->revs[s->rev];
+		char *text = rt_xasprintf("%s; nothing of %s stayed: trying again in %.1f s (retry %d of %d)",
+					  err->message, rev->id, pause, tries + 1, r->cfg->lock_retries);
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+		rt_error_clear(err);
+		if (!r->tables_committed) /* made in the transaction rolled back */
+			r->tables_ready = 0;
+		struct timespec ts = { (time_t)pause, (long)((pause - (double)(time_t)pause) * 1e9) };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
 }
 
 /* A stamp: version-table changes and one history row per revision added. */
@@ -748,7 +846,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	if (!any && emit_history(r, s, NULL, NULL, r->conn ? started : NULL, 0,
 				 err) < 0)
 		return -1;
-	if (tx_commit(r, err) < 0)
+	if (!r->rehearse && tx_commit(r, err) < 0)
 		return -1;
 	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, 0, NULL);
 	return 0;
@@ -814,11 +912,11 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 		rc = rt_run_session_check(r, NULL, err);
 	for (size_t i = 0; rc == 0 && i < plan->n; i++)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
-					    : run_step(r, &plan->steps[i], &p[i], err);
-	if (rc == 0 && !r->hold)
+					    : run_step_retrying(r, &plan->steps[i], &p[i], err);
+	if (rc == 0 && !r->hold && !r->rehearse)
 		rc = tx_commit(r, err);
-	else if (rc < 0)
-		tx_rollback(r);
+	else if (rc < 0 || r->rehearse)
+		tx_rollback(r); /* a failure, or the end of a rehearsal */
 	free_prepared(p, plan->n);
 	return rc;
 }

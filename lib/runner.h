@@ -39,6 +39,16 @@ typedef struct run {
 	strbuf user;         /* the history table's db_user value, looked up once */
 	int version_ready;   /* the version table exists (read, or FROM given offline) */
 	int tables_ready;    /* and the history table: ensure_tables ran */
+	int tables_committed; /* and what it made is committed */
+	/*
+	 * The run's id, recorded on its history rows (online runs that change
+	 * something; NULL offline, in dry runs and rehearsals); add_run_id: the
+	 * history table predates the run_id column, which ensure_tables adds.
+	 */
+	char *run_id;
+	int add_run_id;
+	/* The last failed step: its statements ran on their own, and how much of them ran (-1: none). */
+	int failed_own, failed_applied;
 	int in_tx;
 	rt_strlist expected; /* version rows as the plan leaves them so far */
 	rt_strlist committed; /* version rows as last committed: what a failure leaves */
@@ -52,6 +62,11 @@ typedef struct run {
 	size_t resume_at;    /* its first statement to run, 0-based */
 	int undo_rev;        /* an undo of a partial revision: no version-table change (-1: none) */
 	int hold;            /* leave the run's last transaction open (rt_run_end ends it) */
+	/* Where SQL goes when conn is NULL: offline, or a dry run's printing. */
+	rt_output_fn out;
+	void *out_ud;
+	/* A rehearsal: one transaction for the whole plan, rolled back at the end. */
+	int rehearse;
 	/*
 	 * Called once, under the lock, right before the first step of an
 	 * online run that has one (not for stamps).  migrate.c hands in the

@@ -3,8 +3,9 @@
  * production: a broken configuration, an unreachable database, two heads,
  * a database at a revision no file defines ("Can't locate revision"), a
  * migration edited after it was applied, a schema changed by hand
- * ("table has no column named X"), unsafe SQL about to run, and a
- * revision that cannot be rolled back.
+ * ("table has no column named X"), a declared schema changed without
+ * its migration, unsafe SQL about to run, and a revision that cannot be
+ * rolled back.
  */
 #include "internal.h"
 #include "checksum.h"
@@ -39,6 +40,22 @@ static void summary(rt_verify_check *c, const char *fmt, ...)
 
 static void problem(rt_verify_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+static void skip(rt_verify_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Mark a check as not run: its summary is "skipped: " and why. */
+static void skip(rt_verify_check *c, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	rt_strbuf_adds(&sb, "skipped: ");
+	va_start(ap, fmt);
+	rt_strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	free(c->summary);
+	c->summary = rt_strbuf_detach(&sb);
+	c->skipped = 1;
+}
+
 /* Add a problem line (printf-style) to a check, which then fails. */
 static void problem(rt_verify_check *c, const char *fmt, ...)
 {
@@ -62,6 +79,7 @@ void rt_verify_report_free(rt_verify_report *r)
 		free(r->v[i].summary);
 		rt_strlist_free(&r->v[i].problems);
 		free(r->v[i].fix_sql);
+		free(r->v[i].fix_arg);
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
@@ -127,7 +145,7 @@ static void check_checksums(const rt_ctx *ctx, rt_conn *conn, const rt_state *st
 		if (a.exists)
 			problem(c, "cannot read the history table: %s", e.message);
 		else
-			summary(c, "no history table: no checksums were recorded (a database migrated by another tool?)");
+			skip(c, "no history table, so no checksums were recorded (a database migrated by another tool?)");
 		rt_error_clear(&e);
 		rt_checksums_free(&a);
 		return;
@@ -172,7 +190,64 @@ static void check_checksums(const rt_ctx *ctx, rt_conn *conn, const rt_state *st
 	rt_revset_free(&applied);
 }
 
-/* The database against what its migrations build at its revisions. */
+/*
+ * Does the database hold exactly what the migrations build at the current
+ * rows plus target (a pending revision, or "heads")?  Then it is ahead of
+ * its version table: a migration applied by hand, or tables made by
+ * create_all.
+ */
+static int matches_at(rt_ctx *ctx, const rt_state *st, const char *target)
+{
+	strbuf src = STRBUF_INIT;
+	rt_strbuf_adds(&src, "migrations:");
+	for (size_t i = 0; i < st->rows.n; i++)
+		rt_strbuf_addf(&src, "%s,", ctx->graph->revs[st->rows.v[i]]->id);
+	rt_strbuf_adds(&src, target);
+	rt_diff d;
+	rt_error e = { 0 };
+	int same = rt_schema_diff_into(ctx, "database", src.buf, &d, &e) == 0;
+	if (same) {
+		same = d.changes.n == 0;
+		rt_diff_free(&d);
+	}
+	rt_error_clear(&e);
+	rt_strbuf_release(&src);
+	return same;
+}
+
+/*
+ * Where the database matches its migrations ahead of its version table
+ * (a revision id, or "heads"), or NULL.  Two are tried, each a replay in
+ * a scratch database: the next revision an upgrade applies (a migration
+ * run by hand) and the heads (everything made at once, by create_all).
+ */
+static const char *ahead_at(rt_ctx *ctx, const rt_state *st)
+{
+	rt_target heads = { 0 };
+	rt_plan plan = { 0 };
+	rt_error e = { 0 };
+	const char *found = NULL;
+	for (size_t i = 0; i < ctx->graph->nheads; i++)
+		rt_revset_add(&heads.revs, ctx->graph->heads[i]);
+	if (rt_plan_upgrade(ctx->graph, st, &heads, &plan, &e) == 0 && plan.n) {
+		const char *next = ctx->graph->revs[plan.steps[0].rev]->id;
+		if (matches_at(ctx, st, next))
+			found = next;
+		else if (plan.n > 1 && matches_at(ctx, st, "heads"))
+			found = "heads";
+	}
+	rt_error_clear(&e);
+	rt_plan_free(&plan);
+	rt_target_free(&heads);
+	return found;
+}
+
+/*
+ * The database against what its migrations build at its revisions.  When
+ * it differs but matches them at a later revision, the fix is to stamp
+ * that revision, not SQL that would drop what the migrations are about to
+ * make.
+ */
 static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 {
 	strbuf src = STRBUF_INIT;
@@ -186,6 +261,17 @@ static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 	if (rt_schema_diff_into(ctx, "database", src.buf, &d, &e) < 0) {
 		problem(c, "cannot compare: %s", e.message);
 		rt_error_clear(&e);
+		rt_strbuf_release(&src);
+		return;
+	}
+	const char *id = d.changes.n ? ahead_at(ctx, st) : NULL;
+	if (id) {
+		problem(c, "the database already holds what the migrations build at %s, which its version table does not record (a migration applied by hand, or tables made by create_all): it is ahead of its revision; record that by stamping %s",
+			id, id);
+		summary(c, "the database is ahead of its version table: it matches its migrations at %s", id);
+		c->fix = RT_FIX_STAMP;
+		c->fix_arg = rt_xstrdup(id);
+		rt_diff_free(&d);
 		rt_strbuf_release(&src);
 		return;
 	}
@@ -203,6 +289,35 @@ static void check_drift(rt_ctx *ctx, const rt_state *st, rt_verify_check *c)
 	}
 	rt_diff_free(&d);
 	rt_strbuf_release(&src);
+}
+
+/*
+ * The declared schema (schema or schema_command) against what the
+ * migrations build at the heads: a model changed without its migration
+ * deploys code that expects a column no migration adds.
+ */
+static void check_schema(rt_ctx *ctx, rt_verify_check *c)
+{
+	const rt_config *cfg = ctx->cfg;
+	const char *what = cfg->schema ? cfg->schema : cfg->schema_command;
+	rt_diff d;
+	rt_error e = { 0 };
+	if (rt_schema_diff_into(ctx, "migrations:heads", "schema", &d, &e) < 0) {
+		problem(c, "cannot compare the declared schema with the migrations: %s", e.message);
+		rt_error_clear(&e);
+		return;
+	}
+	for (size_t i = 0; i < d.changes.n; i++)
+		problem(c, "to match the declared schema, a migration would %s", d.changes.v[i]);
+	if (d.changes.n) {
+		summary(c, "%s differs from the migrations at the heads (%zu difference%s): a migration is missing",
+			what, d.changes.n, d.changes.n == 1 ? "" : "s");
+		c->fix = RT_FIX_AUTOGENERATE;
+	} else {
+		summary(c, "%s matches the migrations at the heads%s", what,
+			d.unsupported.n ? " (some objects not compared)" : "");
+	}
+	rt_diff_free(&d);
 }
 
 /* Lint what is still to run (the revisions an upgrade to heads would apply). */
@@ -303,7 +418,7 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	check_heads(ctx, add_check(out, "heads"));
 	c = add_check(out, "version table");
 	if (!out->v[1].ok) {
-		summary(c, "skipped: the database cannot be read");
+		skip(c, "the database cannot be read");
 	} else if (rt_state_check(ctx->graph, &st, err) < 0) {
 		summary(c, "names a revision no migration file defines");
 		problem(c, "%s", err->message);
@@ -319,7 +434,7 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	if (conn && usable)
 		check_checksums(ctx, conn, &st, c);
 	else
-		summary(c, "skipped: %s", why);
+		skip(c, "%s", why);
 	rt_strlist broken = { 0 };
 	if (conn && usable && d->leftovers && d->leftovers(conn, NULL, &broken, err) < 0) {
 		rt_strlist_push(&broken, err->message);
@@ -331,7 +446,7 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 	if (usable && d->introspect)
 		check_drift(ctx, &st, c);
 	else
-		summary(c, "skipped: %s", usable ? "not available for this database" : why);
+		skip(c, "%s", usable ? "not available for this database" : why);
 	/* The catalog lists an INVALID index like any other: the diff cannot see it. */
 	for (size_t i = 0; i < broken.n; i++)
 		problem(c, "%s", broken.v[i]);
@@ -339,12 +454,21 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 		summary(c, "the database matches its migrations, but holds %zu INVALID index%s", broken.n,
 			broken.n == 1 ? "" : "es");
 	rt_strlist_free(&broken);
+	c = add_check(out, "schema");
+	if (!ctx->cfg->schema && !ctx->cfg->schema_command)
+		skip(c, "no declared schema (schema or schema_command in the configuration)");
+	else if (!out->v[1].ok)
+		skip(c, "the database cannot be reached to compare in");
+	else if (!d->introspect)
+		skip(c, "not available for this database");
+	else
+		check_schema(ctx, c);
 	c = add_check(out, "lint");
 	if (out->v[1].ok && out->v[3].ok)
 		check_lint(ctx, &st, c);
 	else
-		summary(c, "skipped: %s", !out->v[1].ok ? "the database cannot be read, so what is to apply is unknown"
-							: "the version table names unknown revisions");
+		skip(c, "%s", !out->v[1].ok ? "the database cannot be read, so what is to apply is unknown"
+					     : "the version table names unknown revisions");
 	check_downgrades(ctx, add_check(out, "downgrades"));
 	if (rt_verify_has_squashes(ctx->graph))
 		rt_verify_squashes(ctx, add_check(out, "squashes"));

@@ -216,6 +216,12 @@ typedef struct rt_dialect {
 	void (*user_expr)(rt_conn *c, strbuf *sb);
 	/* A timestamp expression for offline output. */
 	const char *now_expr;
+	/*
+	 * The history table's started_at read as ISO 8601 UTC text
+	 * ("2026-11-24T01:27:53.858Z"): a format whose %s is the column.
+	 * NULL when the column holds that text already (SQLite).
+	 */
+	const char *time_text;
 
 	/*
 	 * Schema work (autogenerate, check, diff).  introspect reads the

@@ -30,4 +30,37 @@ sqlite_test_init_writes_project() {
 	expect_err_has "already exists"
 }
 
+# What the project makes at run time stays out of git: the SQLite database
+# (and its journal) and backups/; an existing .gitignore is added to, not replaced.
+sqlite_test_init_gitignore_keeps_database_and_backups_out_of_git() {
+	command -v git >/dev/null || fail "git is needed"
+	git init -q repo
+	printf 'node_modules/\n/backups/' > repo/.gitignore
+	rt init repo
+	expect_rc 0
+	expect_err_has "Updated repo/.gitignore"
+	grep -qx 'node_modules/' repo/.gitignore || fail "the existing lines were lost"
+	[ "$(grep -cx '/backups/' repo/.gitignore)" = 1 ] || fail "a line already there was added again"
+	cd repo || fail "no repo"
+	rt revision -m "create users"
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	rt backup
+	expect_rc 0
+	[ -e app.db ] && [ -n "$(ls backups)" ] || fail "no database or backup made"
+	git add -A
+	local tracked
+	tracked=$(git diff --cached --name-only | sort | tr '\n' ' ')
+	case $tracked in
+	".gitignore migrations/"*"_create_users.sql retort.ini schema.sql ") ;;
+	*) fail "git would track: $tracked" ;;
+	esac
+	cd .. || fail "cd"
+	rt init fresh
+	expect_rc 0
+	expect_err_has "Created fresh/.gitignore"
+	grep -qx '/app.db' fresh/.gitignore && grep -qx '/backups/' fresh/.gitignore || fail "fresh .gitignore: $(cat fresh/.gitignore)"
+}
+
 run_tests

@@ -245,8 +245,15 @@ test_exit_codes_for_usage_errors() {
 	chain
 	rt upgrade
 	expect_rc 2
-	expect_err_has "a target revision is needed"
+	expect_err_has "a target revision is needed: 'retort upgrade head' applies every pending migration"
 	expect_err_has "usage: retort upgrade"
+	rt downgrade
+	expect_rc 2
+	expect_err_has "'retort downgrade -1' reverts the last migration applied"
+	rt show
+	expect_rc 2
+	expect_err_has "'retort show head' shows the newest"
+	expect_db "" ""
 	rt upgrade --bogus head
 	expect_rc 2
 	expect_err_has "unknown option '--bogus'"

@@ -82,7 +82,7 @@ pg_test_missing_privilege_is_a_permission_problem() {
 # An sqlite3 shell holds the write lock: within a second retort says it
 # waits and for whom; when the wait runs out, the hint says so.
 sqlite_test_lock_wait_is_reported_and_not_blamed_on_the_migration() {
-	project
+	project "lock_retries = 0"  # the failure itself is tested here (retries.sh: retrying)
 	tmig m001 ""
 	sqlite3 app.db "CREATE TABLE t_other (id INTEGER)"
 	{ echo "BEGIN IMMEDIATE; INSERT INTO t_other VALUES (1);"; sleep 4; echo "COMMIT;"; } | sqlite3 app.db &
@@ -129,7 +129,7 @@ sqlite_test_migration_lock_wait_names_the_holder() {
 # reports within a second, naming the backend; at lock_timeout it fails
 # with a hint that does not blame the migration.
 pg_test_lock_wait_is_reported_and_not_blamed_on_the_migration() {
-	project "lock_timeout = 3s"
+	project "lock_timeout = 3s" "lock_retries = 0"  # retries.sh tests retrying
 	tmig m001 ""
 	mig m002 m001 "add" "ALTER TABLE t_m001 ADD COLUMN v INTEGER;" "ALTER TABLE t_m001 DROP COLUMN v;" >/dev/null
 	rt upgrade m001

@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS retort_version_history (
     started_at VARCHAR(32) NOT NULL,
     duration_ms INTEGER,
     db_user VARCHAR(128),
-    retort_version VARCHAR(32) NOT NULL
+    retort_version VARCHAR(32) NOT NULL,
+    run_id VARCHAR(40)
 );
 
 CREATE TABLE t_aaaa (id INTEGER);

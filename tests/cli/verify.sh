@@ -16,6 +16,10 @@ $OUT"
 
 base_project() {
 	project "schema = schema.sql"
+	cat > schema.sql <<-'EOF'
+	CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50));
+	CREATE TABLE posts (id INTEGER PRIMARY KEY, title VARCHAR(50));
+	EOF
 	mig v1 "" "users" "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50));" "DROP TABLE users;" >/dev/null
 	mig v2 v1 "posts" "CREATE TABLE posts (id INTEGER PRIMARY KEY, title VARCHAR(50));" "DROP TABLE posts;" >/dev/null
 }
@@ -27,9 +31,69 @@ test_verify_clean() {
 	expect_rc 0
 	expect_out_has "ok    checksums     2 applied revisions checked against their files"
 	expect_out_has "ok    drift         the database matches its migrations"
+	expect_out_has "ok    schema        schema.sql matches the migrations at the heads"
 	rt --json verify
 	expect_rc 0
-	python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] is True and len(d["checks"]) == 8' <<<"$OUT" || fail "json: $OUT"
+	python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] is True and len(d["checks"]) == 9 and not any(c["skipped"] for c in d["checks"])' <<<"$OUT" || fail "json: $OUT"
+}
+
+# The guide's story: the model (schema.sql) gained a column and was
+# deployed, its migration was not written; the database matches its
+# migrations, so only the declared schema can tell.
+test_verify_declared_schema_without_its_migration() {
+	base_project
+	rt upgrade head
+	sed -i 's/name VARCHAR(50))/name VARCHAR(50), email VARCHAR(100))/' schema.sql
+	rt verify
+	expect_rc 1
+	expect_out_has "ok    drift         the database matches its migrations"
+	expect_out_has "FAIL  schema        schema.sql differs from the migrations at the heads (1 difference): a migration is missing"
+	expect_out_has "users.email"
+	expect_out_has "run: retort revision --autogenerate -m"
+	rt --json verify
+	expect_check schema FAIL
+	python3 -c 'import json,sys; d=json.load(sys.stdin); c=[c for c in d["checks"] if c["name"]=="schema"][0]; assert c["fix"].startswith("run: retort revision --autogenerate") and not c["skipped"], c' <<<"$OUT" ||
+		fail "json: $OUT"
+	# writing the migration it names makes verify pass again
+	rt revision --autogenerate -m "add email"
+	expect_rc 0
+	rt upgrade head
+	rt verify
+	expect_rc 0
+	expect_out_has "ok    schema        schema.sql matches the migrations at the heads"
+}
+
+# schema_command: the models' DDL printed by a command is checked the same way.
+test_verify_schema_command() {
+	project "schema_command = cat models.sql"
+	mig v1 "" "users" "CREATE TABLE users (id INTEGER PRIMARY KEY);" "DROP TABLE users;" >/dev/null
+	echo "CREATE TABLE users (id INTEGER PRIMARY KEY);" > models.sql
+	rt upgrade head
+	rt verify
+	expect_rc 0
+	expect_out_has "ok    schema        cat models.sql matches the migrations at the heads"
+	echo "CREATE TABLE tags (id INTEGER PRIMARY KEY);" >> models.sql
+	rt verify
+	expect_rc 1
+	expect_out_has "FAIL  schema"
+	expect_out_has "tags"
+}
+
+# Without a declared schema the check says it was skipped, not "ok";
+# so does the checksum check of a database with no history table.
+test_verify_skipped_checks_print_as_skipped() {
+	project
+	mig v1 "" "users" "CREATE TABLE users (id INTEGER PRIMARY KEY);" "DROP TABLE users;" >/dev/null
+	rt upgrade head
+	q "DROP TABLE retort_version_history"
+	rt verify
+	expect_rc 0
+	expect_out_has "skip  schema        skipped: no declared schema (schema or schema_command in the configuration)"
+	expect_out_has "skip  checksums     skipped: no history table"
+	expect_out_has "ok    drift"
+	rt --json verify
+	python3 -c 'import json,sys; d=json.load(sys.stdin); s={c["name"]: c["skipped"] for c in d["checks"]}; assert s["schema"] and s["checksums"] and not s["drift"] and d["ok"], d' <<<"$OUT" ||
+		fail "json: $OUT"
 }
 
 test_verify_edited_migration() {
@@ -107,6 +171,8 @@ pg_test_verify_unreachable_database() {
 	expect_rc 1
 	expect_check database FAIL
 	expect_check drift ok
+	python3 -c 'import json,sys; d=json.load(sys.stdin); s={c["name"]: c["skipped"] for c in d["checks"]}; assert s["drift"] and s["schema"] and s["lint"], d' <<<"$OUT" ||
+		fail "json: $OUT"
 	rt --url "postgresql://nobody@/nosuch?host=$RETORT_TEST_PGHOST&port=$RETORT_TEST_PGPORT" verify
 	expect_out_has "cannot connect"
 	expect_out_has "skipped: the database cannot be read"

@@ -583,7 +583,8 @@ static void my_history_ddl(strbuf *sb, const char *name)
 			"    started_at DATETIME(3) NOT NULL,\n"
 			"    duration_ms INTEGER,\n"
 			"    db_user VARCHAR(128),\n"
-			"    retort_version VARCHAR(32) NOT NULL\n"
+			"    retort_version VARCHAR(32) NOT NULL,\n"
+			"    run_id VARCHAR(40)\n"
 			")" TABLE_OPTIONS, name);
 }
 

@@ -178,6 +178,13 @@ static void describe(PGresult *res, PGconn *pg, strbuf *sb, long *pos)
 	*pos = p ? strtol(p, NULL, 10) : 0;
 }
 
+/* lock_not_available (lock_timeout, NOWAIT) or deadlock_detected: worth another try. */
+static int pg_lock_conflict(const PGresult *res)
+{
+	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return s && (!strcmp(s, "55P03") || !strcmp(s, "40P01"));
+}
+
 /*
  * What kind of failure a result is (see rt_fault), by its SQLSTATE class;
  * with no result, a connection gone bad.
@@ -197,6 +204,11 @@ static rt_fault pg_fault(const PGresult *res, PGconn *pg)
 		{ "57P", RT_FAULT_CONNECTION }, /* server shut down */
 		{ "08", RT_FAULT_CONNECTION },
 		{ "42501", RT_FAULT_PERMISSION }, /* insufficient_privilege */
+		{ "42P07", RT_FAULT_EXISTS },  /* duplicate_table (also an index, a sequence, a view) */
+		{ "42701", RT_FAULT_EXISTS },  /* duplicate_column */
+		{ "42710", RT_FAULT_EXISTS },  /* duplicate_object (a constraint, a type, a trigger) */
+		{ "42P06", RT_FAULT_EXISTS },  /* duplicate_schema */
+		{ "42723", RT_FAULT_EXISTS },  /* duplicate_function */
 		{ "25006", RT_FAULT_PERMISSION }, /* read_only_sql_transaction (a standby) */
 		{ "53", RT_FAULT_IO },        /* disk full, out of memory, too many connections */
 		{ "58", RT_FAULT_IO },        /* system error, I/O error */
@@ -302,7 +314,7 @@ static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 			rt_stmt_position(s, char_to_byte(sql, s->len, pos), &line, &col);
 		rt_fail_at(err, RT_ESQL, file, line, "%s", sb.buf);
 		err->column = col;
-		err->fault = pg_fault(res, c->pg);
+		err->fault = pg_fault(res, c->pg), err->lock_conflict = pg_lock_conflict(res);
 		rt_strbuf_release(&sb);
 	}
 	PQclear(res);
@@ -368,7 +380,7 @@ static int pg_exec(rt_conn *c, const char *sql, rt_error *err)
 		describe(res, c->pg, &sb, &pos);
 		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->masked, sb.buf, sql);
 		if (err)
-			err->fault = pg_fault(res, c->pg);
+			err->fault = pg_fault(res, c->pg), err->lock_conflict = pg_lock_conflict(res);
 		rt_strbuf_release(&sb);
 	}
 	PQclear(res);
@@ -630,7 +642,8 @@ static void pg_history_ddl(strbuf *sb, const char *name)
 			"    started_at TIMESTAMP WITH TIME ZONE NOT NULL,\n"
 			"    duration_ms INTEGER,\n"
 			"    db_user VARCHAR(128),\n"
-			"    retort_version VARCHAR(32) NOT NULL\n"
+			"    retort_version VARCHAR(32) NOT NULL,\n"
+			"    run_id VARCHAR(40)\n"
 			")", name);
 }
 
@@ -848,6 +861,7 @@ const rt_dialect rt_dialect_postgres = {
 	.commit_sql = "COMMIT",
 	.version_table_ddl = rt_version_table_ddl,
 	.history_table_ddl = pg_history_ddl,
+	.time_text = "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
 	.user_expr = pg_user_expr,
 	.now_expr = "now()",
 	.introspect = rt_pg_introspect,

@@ -98,11 +98,33 @@ static rt_fault sq_fault(int code)
 	}
 }
 
+/*
+ * The fault of the connection's last error: SQLite reports an object that
+ * is already there as a plain SQLITE_ERROR, told apart by its message
+ * ("table users already exists", "duplicate column name: bio").
+ */
+static rt_fault sq_fault_of(sqlite3 *db)
+{
+	int code = sqlite3_extended_errcode(db);
+	const char *m = sqlite3_errmsg(db);
+	if (code == SQLITE_ERROR && m && (strstr(m, " already exists") || !strncmp(m, "duplicate column name", 21)))
+		return RT_FAULT_EXISTS;
+	return sq_fault(code);
+}
+
+/* The fault of the last error, and whether another try may succeed (busy, locked). */
+static void sq_set_fault(rt_error *err, sqlite3 *db)
+{
+	int code = sqlite3_extended_errcode(db) & 0xff;
+	err->fault = sq_fault_of(db);
+	err->lock_conflict = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 static int sqlite_fail(rt_conn *c, rt_error *err, const char *what)
 {
 	rt_fail(err, RT_EDB, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
 	if (err)
-		err->fault = sq_fault(sqlite3_extended_errcode(c->db));
+		sq_set_fault(err, c->db);
 	return -1;
 }
 
@@ -237,7 +259,7 @@ static int run(rt_conn *c, const char *sql, int *err_off, rt_error *err)
 			int off = sqlite3_error_offset(c->db);
 			*err_off = (int)(start - sql) + (off >= 0 ? off : 0);
 			rt_fail(err, RT_ESQL, "%s", sqlite3_errmsg(c->db));
-			err->fault = sq_fault(sqlite3_extended_errcode(c->db));
+			sq_set_fault(err, c->db);
 			return -1;
 		}
 		if (!st)
@@ -254,7 +276,7 @@ static int run(rt_conn *c, const char *sql, int *err_off, rt_error *err)
 		if (rc != SQLITE_DONE) {
 			*err_off = (int)(start - sql);
 			rt_fail(err, RT_ESQL, "%s", sqlite3_errmsg(c->db));
-			err->fault = sq_fault(sqlite3_extended_errcode(c->db));
+			sq_set_fault(err, c->db);
 			sqlite3_finalize(st);
 			return -1;
 		}
@@ -536,7 +558,8 @@ static void sq_history_ddl(strbuf *sb, const char *name)
 			"    started_at VARCHAR(32) NOT NULL,\n"
 			"    duration_ms INTEGER,\n"
 			"    db_user VARCHAR(128),\n"
-			"    retort_version VARCHAR(32) NOT NULL\n"
+			"    retort_version VARCHAR(32) NOT NULL,\n"
+			"    run_id VARCHAR(40)\n"
 			")", name);
 }
 

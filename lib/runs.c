@@ -1,0 +1,220 @@
+/*
+ * runs.c - the history table read as runs: every upgrade, downgrade or
+ * stamp command records its steps with one run id, so a deploy that
+ * applied three migrations is one run (history --runs lists them, and
+ * downgrade --last-run reverts the last one).
+ *
+ * Rows an older retort wrote have no run id: consecutive ones are listed
+ * together as one entry without an id, which no command can revert as a
+ * unit.
+ */
+#include "internal.h"
+#include "ctx_internal.h"
+#include "runs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* See runs.h. */
+void rt_history_started_at(const rt_dialect *d, strbuf *sql)
+{
+	const char *col = d->time_text ? strstr(d->time_text, "%s") : NULL;
+	if (!col) {
+		rt_strbuf_adds(sql, "started_at");
+		return;
+	}
+	rt_strbuf_add(sql, d->time_text, (size_t)(col - d->time_text)); /* the format's %s is the column */
+	rt_strbuf_adds(sql, "started_at");
+	rt_strbuf_adds(sql, col + 2);
+}
+
+static int no_row(void *ud, int n, const char *const *v)
+{
+	(void)ud, (void)n, (void)v;
+	return 0;
+}
+
+/* See runs.h. */
+int rt_history_has_run_id(const rt_dialect *d, rt_conn *c, const char *ht)
+{
+	char *sql = rt_xasprintf("SELECT run_id FROM %s WHERE 1 = 0", ht);
+	rt_error e = { 0 };
+	int ok = d->query(c, sql, no_row, NULL, &e) == 0;
+	rt_error_clear(&e);
+	free(sql);
+	return ok;
+}
+
+/* The run rows are added to: a new one unless the row continues the last. */
+static rt_run_rec *run_for(rt_runs *rs, const char *id)
+{
+	if (rs->n) {
+		rt_run_rec *last = &rs->v[rs->n - 1];
+		if ((!id && !last->id) || (id && last->id && !strcmp(id, last->id)))
+			return last;
+	}
+	rs->v = rt_xrealloc(rs->v, (rs->n + 1) * sizeof(*rs->v));
+	rt_run_rec *r = &rs->v[rs->n++];
+	memset(r, 0, sizeof(*r));
+	r->id = rt_xstrdup_or_null(id);
+	return r;
+}
+
+/*
+ * Query callback over history rows in id order: revision, direction,
+ * to_revisions, run_id, started_at, duration_ms, db_user.  A step without
+ * a revision (a stamp that only removes rows, a reset) is listed by what
+ * it left.
+ */
+static int run_row(void *ud, int n, const char *const *v)
+{
+	rt_runs *rs = ud;
+	if (n < 7 || !v[1])
+		return 0;
+	rt_run_rec *r = run_for(rs, v[3]);
+	if (!r->started_at) {
+		r->started_at = rt_xstrdup_or_null(v[4]);
+		r->user = rt_xstrdup_or_null(v[6]);
+	}
+	if (!r->direction)
+		r->direction = rt_xstrdup(v[1]);
+	else if (strcmp(r->direction, v[1]) && strcmp(r->direction, "mixed")) {
+		free(r->direction);
+		r->direction = rt_xstrdup("mixed");
+	}
+	const char *what = v[0] ? v[0] : v[2] && *v[2] ? v[2] : "base";
+	rt_strlist_push(&r->revisions, what);
+	rt_strlist_push(&r->directions, v[1]);
+	r->ms += v[5] ? strtod(v[5], NULL) : 0;
+	return 0;
+}
+
+/* See runs.h. */
+int rt_runs_read_conn(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_runs *out,
+		      rt_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	const char *schema;
+	char *history = rt_history_table(ctx->cfg);
+	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	if (rc == 0)
+		rc = d->table_exists(c, schema, history, &out->history, err);
+	if (rc == 0 && out->history) {
+		strbuf sql = STRBUF_INIT;
+		rt_table_name(d, schema, history, &sql);
+		int have_ids = rt_history_has_run_id(d, c, sql.buf);
+		rt_strbuf_reset(&sql);
+		rt_strbuf_addf(&sql, "SELECT revision, direction, to_revisions, %s, ",
+			       have_ids ? "run_id" : "NULL");
+		rt_history_started_at(d, &sql);
+		rt_strbuf_adds(&sql, ", duration_ms, db_user FROM ");
+		rt_table_name(d, schema, history, &sql);
+		rt_strbuf_adds(&sql, " ORDER BY id");
+		rc = d->query(c, sql.buf, run_row, out, err);
+		rt_strbuf_release(&sql);
+	}
+	free(history);
+	if (rc < 0)
+		rt_runs_free(out);
+	return rc;
+}
+
+/* See retort.h: read-only, nothing created. */
+rt_runs *rt_runs_read(rt_ctx *ctx, rt_error *err)
+{
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
+	if (!d)
+		return NULL;
+	rt_runs *rs = rt_xcalloc(1, sizeof(*rs));
+	int missing = 0, rc = 0;
+	rt_conn *c = d->connect(ctx->cfg, 1, &missing, err);
+	if (!c && !missing)
+		rc = -1;
+	if (c) {
+		rc = rt_runs_read_conn(ctx, d, c, rs, err);
+		d->disconnect(c);
+	}
+	if (rc < 0) {
+		free(rs);
+		return NULL;
+	}
+	rs->heap = 1;
+	return rs;
+}
+
+/* See runs.h: releases a local rt_runs, frees one rt_runs_read returned. */
+void rt_runs_free(rt_runs *rs)
+{
+	if (!rs)
+		return;
+	int heap = rs->heap;
+	for (size_t i = 0; i < rs->n; i++) {
+		free(rs->v[i].id);
+		free(rs->v[i].direction);
+		free(rs->v[i].started_at);
+		free(rs->v[i].user);
+		rt_strlist_free(&rs->v[i].revisions);
+		rt_strlist_free(&rs->v[i].directions);
+	}
+	free(rs->v);
+	memset(rs, 0, sizeof(*rs));
+	if (heap)
+		free(rs);
+}
+
+static const rt_run_rec *rec(const rt_runs *rs, size_t i)
+{
+	return rs && i < rs->n ? &rs->v[i] : NULL;
+}
+
+int rt_runs_history_exists(const rt_runs *rs)
+{
+	return rs ? rs->history : 0;
+}
+
+size_t rt_runs_count(const rt_runs *rs)
+{
+	return rs ? rs->n : 0;
+}
+
+const char *rt_runs_id(const rt_runs *rs, size_t i)
+{
+	return rec(rs, i) ? rec(rs, i)->id : NULL;
+}
+
+const char *rt_runs_direction(const rt_runs *rs, size_t i)
+{
+	return rec(rs, i) ? rec(rs, i)->direction : NULL;
+}
+
+const char *rt_runs_started_at(const rt_runs *rs, size_t i)
+{
+	return rec(rs, i) ? rec(rs, i)->started_at : NULL;
+}
+
+const char *rt_runs_user(const rt_runs *rs, size_t i)
+{
+	return rec(rs, i) ? rec(rs, i)->user : NULL;
+}
+
+double rt_runs_duration_ms(const rt_runs *rs, size_t i)
+{
+	return rec(rs, i) ? rec(rs, i)->ms : 0;
+}
+
+size_t rt_runs_step_count(const rt_runs *rs, size_t i)
+{
+	return rec(rs, i) ? rec(rs, i)->revisions.n : 0;
+}
+
+const char *rt_runs_step_revision(const rt_runs *rs, size_t i, size_t j)
+{
+	const rt_run_rec *r = rec(rs, i);
+	return r && j < r->revisions.n ? r->revisions.v[j] : NULL;
+}
+
+const char *rt_runs_step_direction(const rt_runs *rs, size_t i, size_t j)
+{
+	const rt_run_rec *r = rec(rs, i);
+	return r && j < r->directions.n ? r->directions.v[j] : NULL;
+}
