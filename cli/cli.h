@@ -28,6 +28,7 @@ typedef struct cli {
 	int verbose;             /* -v */
 	int help;                /* -h, --help */
 	const char *lock_wait_arg; /* --lock-wait */
+	const char *confirm;     /* --confirm NAME: a protected environment's name */
 	double lock_wait;        /* its value, < 0 when not given */
 	int color;               /* stderr is a terminal and NO_COLOR unset */
 	rt_error *err;           /* the error every command fills (main makes it) */
@@ -101,6 +102,14 @@ int cli_start(cli *c, int *argc, char **argv, const cli_spec *spec, rt_ctx **ctx
 /* Print "usage: ..." and the error to stderr; returns 2. */
 int usage_error(cli *c, const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Before a command that changes the database other than upgrade (what:
+ * "downgrade", "stamp", ...): in a protected environment go on (-1) only
+ * when --confirm names it or, on a terminal, the user types its name;
+ * else the exit status (2 refused, 1 cancelled at the prompt).
+ */
+int cli_confirm_protected(cli *c, rt_ctx *ctx, const char *what);
 
 /* Load the configuration (and graph for cli_ctx), applying -x, --url, --lock-wait. */
 rt_config *cli_config(cli *c, rt_error *err);

@@ -105,6 +105,8 @@ static int run_move(cli *c, int argc, char **argv, move m)
 	rt_ctx_on_event(ctx, count_event, &k);
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
+	else if (m == MOVE_DOWN && (rc = cli_confirm_protected(c, ctx, "downgrade")) >= 0)
+		return rc;
 	rt_ctx_backup_first(ctx, backup && !sql);
 	const char *target = argc > 1 ? argv[1] : NULL;
 	rc = m == MOVE_UP ? rt_upgrade(ctx, target, err)
@@ -167,6 +169,8 @@ int cmd_stamp(cli *c, int argc, char **argv)
 				return cli_error(c, 2, NULL, "with --sql, a range FROM:TO goes with a single stamp target");
 	if (sql)
 		rt_ctx_set_offline(ctx, cli_write_stdout, NULL);
+	else if ((rc = cli_confirm_protected(c, ctx, "stamp")) >= 0)
+		return rc;
 	if (rt_stamp(ctx, (const char *const *)argv + 1, (size_t)argc - 1, purge,
 		     err) < 0)
 		return cli_fail(c, err);

@@ -55,6 +55,8 @@ int cmd_seed(cli *c, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	rt_error *err = c->err;
+	if ((rc = cli_confirm_protected(c, ctx, "seed")) >= 0)
+		return rc;
 	for (int i = 1; i < argc; i++) {
 		if (rt_seed(ctx, argv[i], err) < 0)
 			return cli_fail(c, err);
@@ -76,7 +78,11 @@ int cmd_create(cli *c, int argc, char **argv)
 		return rc;
 	rt_error *err = c->err;
 	rt_ctx *ctx = cli_ctx(c, err);
-	if (!ctx || rt_create(ctx, err) < 0)
+	if (!ctx)
+		return cli_fail(c, err);
+	if ((rc = cli_confirm_protected(c, ctx, "create")) >= 0)
+		return rc;
+	if (rt_create(ctx, err) < 0)
 		return cli_fail(c, err);
 	char *schema = rt_config_get(rt_ctx_config(ctx), "schema");
 	char *command = schema ? NULL : rt_config_get(rt_ctx_config(ctx), "schema_command");
@@ -103,8 +109,8 @@ static int confirm(const char *url)
 
 /*
  * reset [--yes]: asks first unless --yes, and insists on --yes unless
- * stdin and stderr are both terminals.  A protected environment is not
- * asked about: rt_reset refuses it anyway.
+ * stdin and stderr are both terminals.  A protected environment needs
+ * more than --yes: its name, typed or given with --confirm.
  */
 int cmd_reset(cli *c, int argc, char **argv)
 {
@@ -115,9 +121,9 @@ int cmd_reset(cli *c, int argc, char **argv)
 	};
 	const cli_spec spec = { opts, "retort reset [--yes]",
 		"Start the database over: downgrade to base (or, when a revision has no\n"
-		"downgrade, drop every object), upgrade to the heads, then run the seeds\n"
-		"listed in retort.ini (seeds = ...). Asks first on a terminal; refuses in an\n"
-		"environment marked protected = true.",
+		"downgrade, drop what the migrations created), upgrade to the heads, then run the seeds\n"
+		"listed in retort.ini (seeds = ...). Asks first on a terminal; in an\n"
+		"environment marked protected = true, needs its name (typed, or --confirm NAME).",
 		0, 0, NULL };
 	rt_ctx *ctx;
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
@@ -125,9 +131,9 @@ int cmd_reset(cli *c, int argc, char **argv)
 		return rc;
 	rt_error *err = c->err;
 	const rt_config *cfg = rt_ctx_config(ctx);
-	char *protect = rt_config_get(cfg, "protected");
-	int protected_env = protect && !strcmp(protect, "true");
-	rt_free(protect);
+	int protected_env = rt_protected_name(cfg) != NULL;
+	if (protected_env && (rc = cli_confirm_protected(c, ctx, "reset")) >= 0)
+		return rc;
 	if (!protected_env && !yes) {
 		if (!isatty(0) || !isatty(2))
 			return usage_error(c, spec.usage, "reset asks for confirmation: run it on a terminal, or pass --yes");

@@ -51,7 +51,7 @@ const cli_command *cli_command_table(void)
 static void general_help(FILE *f)
 {
 	fprintf(f, "usage: retort [-c FILE] [-e ENV] [-x KEY=VALUE] [--url URL] [--lock-wait SECONDS]\n"
-		   "              [--json] [-q] [-v] [--version] COMMAND [ARGS]\n\n"
+		   "              [--confirm NAME] [--json] [-q] [-v] [--version] COMMAND [ARGS]\n\n"
 	       "retort manages a database schema with plain-SQL migration files arranged in\n"
 	       "a graph of revisions, as Alembic does.\n\ncommands:\n");
 	for (const command *cmd = commands; cmd->name; cmd++)
@@ -69,7 +69,7 @@ static void general_help(FILE *f)
 static int takes_value(const char *a)
 {
 	static const char *const with_value[] = { "--config", "--env", "--url",
-		"--lock-wait", NULL };
+		"--lock-wait", "--confirm", NULL };
 	if (a[0] == '-' && a[1] && a[1] != '-') {
 		for (const char *p = a + 1; *p; p++)
 			if (strchr("cex", *p))

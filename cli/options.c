@@ -1,7 +1,8 @@
 /*
  * options.c - the one option parser: every command describes its options
  * in a table, and the global options (-c, -e, -x, --url, -q, -v,
- * --lock-wait, --help) are accepted before or after the command name.
+ * --lock-wait, --confirm, --help) are accepted before or after the command
+ * name.
  */
 #include "cli.h"
 
@@ -9,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const opt global_opts[] = {
 	OPT_STRING('c', "config", NULL, "FILE", "configuration file (default: $RETORT_CONFIG, else ./retort.ini)"),
@@ -16,6 +18,7 @@ static const opt global_opts[] = {
 	OPT_LIST('x', NULL, NULL, "KEY=VALUE", "a value for ${KEY} in migrations (repeatable)"),
 	OPT_STRING(0, "url", NULL, "URL", "database URL (overrides the configuration)"),
 	OPT_STRING(0, "lock-wait", NULL, "SECONDS", "how long to wait for another retort's lock"),
+	OPT_STRING(0, "confirm", NULL, "NAME", "go on in a protected environment: its name"),
 	OPT_BOOL(0, "json", NULL, "data as JSON (read-only commands; see docs/json.md)"),
 	OPT_BOOL('q', "quiet", NULL, "print no progress"),
 	OPT_BOOL('v', "verbose", NULL, "more detail"),
@@ -37,10 +40,11 @@ static void bind_globals(cli *c, opt *g)
 	g[2].value = &c->xargs;
 	g[3].value = &c->url;
 	g[4].value = &c->lock_wait_arg;
-	g[5].value = &c->json;
-	g[6].value = &c->quiet;
-	g[7].value = &c->verbose;
-	g[8].value = &c->help;
+	g[5].value = &c->confirm;
+	g[6].value = &c->json;
+	g[7].value = &c->quiet;
+	g[8].value = &c->verbose;
+	g[9].value = &c->help;
 }
 
 /* See cli.h; "error:" is red when stderr is a terminal. */
@@ -222,6 +226,45 @@ int cli_start(cli *c, int *argc, char **argv, const cli_spec *spec, rt_ctx **ctx
 	rt_error *err = c->err;
 	*ctx = cli_ctx(c, err);
 	return *ctx ? -1 : cli_fail(c, err);
+}
+
+/* See cli.h.  The typed name is compared whole, after its newline is cut. */
+int cli_confirm_protected(cli *c, rt_ctx *ctx, const char *what)
+{
+	const rt_config *cfg = rt_ctx_config(ctx);
+	const char *name = rt_protected_name(cfg);
+	if (!name)
+		return -1;
+	if (c->confirm) {
+		if (strcmp(c->confirm, name))
+			return cli_error(c, 2, "--confirm takes the name of the environment the command runs in; nothing was changed",
+					 "--confirm '%s' does not name this environment ('%s')", c->confirm, name);
+		rt_ctx_confirm(ctx, 1);
+		return -1;
+	}
+	if (!isatty(0) || !isatty(2)) {
+		char hint[320];
+		snprintf(hint, sizeof(hint), "to go on, pass --confirm %s; nothing was changed", name);
+		return cli_error(c, 2, hint, "environment '%s' is marked protected: %s changes its database and needs a confirmation",
+				 name, what);
+	}
+	char *url = rt_config_get(cfg, "url");
+	char *masked = rt_url_mask(url);
+	rt_free(url);
+	fprintf(stderr, "Environment '%s' is marked protected (%s).\n%s changes its database. Type the environment's name to go on: ",
+		name, masked, what);
+	fflush(stderr);
+	rt_free(masked);
+	char line[256];
+	int ok = fgets(line, sizeof(line), stdin) != NULL;
+	if (ok)
+		line[strcspn(line, "\r\n")] = '\0';
+	if (!ok || strcmp(line, name)) {
+		fprintf(stderr, "%s cancelled: nothing was changed\n", what);
+		return 1;
+	}
+	rt_ctx_confirm(ctx, 1);
+	return -1;
 }
 
 /*

@@ -516,6 +516,20 @@ typedef enum rt_partial {
 RT_API void rt_ctx_partial(rt_ctx *ctx, rt_partial how, long applied);
 /* Offline mode: nothing connects; the SQL a run would execute goes to fn. */
 RT_API void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud);
+/*
+ * In an environment marked protected (protected = true), everything that
+ * changes the database other than rt_upgrade -- rt_downgrade, rt_stamp,
+ * rt_reset, rt_seed, rt_create -- refuses (RT_EUSAGE, nothing changed)
+ * until the caller confirms that its user asked for it, having typed the
+ * environment's name (rt_protected_name).  The library never asks; offline
+ * runs change nothing and need no confirmation.
+ */
+RT_API void rt_ctx_confirm(rt_ctx *ctx, int confirmed);
+/*
+ * The name that confirms a protected environment: the environment's name,
+ * "default" when none is selected; NULL when cfg is not protected.
+ */
+RT_API const char *rt_protected_name(const rt_config *cfg);
 
 /*
  * A project compiled into the program (`retort embed` writes the C source
@@ -698,8 +712,10 @@ RT_API int rt_seed(rt_ctx *ctx, const char *name, rt_error *err);
 RT_API int rt_create(rt_ctx *ctx, rt_error *err);
 /*
  * Start over: downgrade to base (or, when a revision has no downgrade,
- * drop every object), upgrade to the heads, run the configured seeds.
- * Refuses in an environment marked protected.  The caller asks first.
+ * drop what the migrations create at the database's revisions, keeping
+ * everything else), upgrade to the heads, run the configured seeds.
+ * The caller asks first (and in a protected environment confirms, see
+ * rt_ctx_confirm).
  */
 RT_API int rt_reset(rt_ctx *ctx, rt_error *err);
 /*

@@ -54,6 +54,8 @@ int rt_create(rt_ctx *ctx, rt_error *err)
 {
 	if (ctx->out)
 		return rt_fail(err, RT_EUSAGE, "create has no offline form; the declared schema itself is the SQL");
+	if (rt_ctx_check_protected(ctx, "create", err) < 0)
+		return -1;
 	const rt_dialect *dl = rt_ctx_dialect(ctx, err);
 	rt_declared dc;
 	if (!dl || rt_declared_read(ctx, dl, &dc, err) < 0)

@@ -104,6 +104,31 @@ void rt_ctx_set_offline(rt_ctx *ctx, rt_output_fn fn, void *ud)
 	ctx->out_ud = ud;
 }
 
+void rt_ctx_confirm(rt_ctx *ctx, int confirmed)
+{
+	ctx->confirmed = confirmed;
+}
+
+const char *rt_protected_name(const rt_config *cfg)
+{
+	if (!cfg->protected_env)
+		return NULL;
+	return cfg->env ? cfg->env : "default";
+}
+
+/* See ctx_internal.h. */
+int rt_ctx_check_protected(const rt_ctx *ctx, const char *what, rt_error *err)
+{
+	if (!ctx->cfg->protected_env || ctx->confirmed || ctx->out)
+		return 0;
+	const char *name = rt_protected_name(ctx->cfg);
+	rt_fail(err, RT_EUSAGE, "environment '%s' is marked protected: %s would change its database, and nobody confirmed it",
+		name, what);
+	rt_hint(err, "retort asks for the environment's name on a terminal; elsewhere pass --confirm %s. Nothing was changed",
+		name);
+	return -1;
+}
+
 /*
  * Send an event to the installed callback, if any, with the step's
  * revision (none for a stamp).

@@ -13,6 +13,7 @@ struct rt_ctx {
 	rt_graph *graph;
 	int borrowed;       /* graph belongs to another context */
 	int backup_first;   /* rt_ctx_backup_first */
+	int confirmed;      /* rt_ctx_confirm */
 	rt_partial partial; /* rt_ctx_partial */
 	long partial_applied;
 	rt_event_fn on_event;
@@ -29,6 +30,11 @@ struct rt_ctx {
 
 void rt_ctx_emit(const rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text);
+/*
+ * In a protected environment, refuse what (a command name: "downgrade")
+ * unless it was confirmed (rt_ctx_confirm) or runs offline.
+ */
+int rt_ctx_check_protected(const rt_ctx *ctx, const char *what, rt_error *err);
 /*
  * Read the version table into st.  known_to_exist skips the catalog
  * lookup (the table may otherwise be missing: an empty state).

@@ -9,6 +9,7 @@
 #include "runner.h"
 #include "schema/model.h"
 #include "schema/ops.h"
+#include "schema/source.h"
 #include "util/fs.h"
 
 #include <string.h>
@@ -107,7 +108,8 @@ int rt_seed(rt_ctx *ctx, const char *name, rt_error *err)
 	const rt_dialect *d = rt_ctx_dialect(ctx, err);
 	char *path, *text;
 	size_t len;
-	if (!d || rt_seed_read(ctx, cfg, name, &path, &text, &len, err) < 0)
+	if (!d || rt_ctx_check_protected(ctx, "seed", err) < 0 ||
+	    rt_seed_read(ctx, cfg, name, &path, &text, &len, err) < 0)
 		return -1;
 	int missing, rc = -1;
 	rt_conn *c = d->connect(cfg, 0, &missing, err);
@@ -171,48 +173,82 @@ static int record_reset(rt_ctx *ctx, rt_conn *c, rt_error *err)
 	return rc;
 }
 
-/*
- * When downgrades are missing: every object of the database dropped (the
- * schema diff from it to nothing) and the version table emptied, in one
- * transaction.
- */
-static int drop_everything(rt_ctx *ctx, rt_error *err)
+/* The drop operations of a schema: the diff from it to nothing. */
+static int drops_of(const rt_dialect *d, const sm_schema *s, sm_ops *out, rt_error *err)
 {
-	const rt_dialect *d = rt_ctx_dialect(ctx, err);
-	if (!d)
+	sm_schema *empty = rt_sm_new();
+	int rc = d->diff(s, empty, NULL, out, err);
+	rt_sm_free(empty);
+	return rc;
+}
+
+/* The schema this project's migrations build at the database's revisions. */
+static int migrations_at(rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+			 sm_schema **out, rt_error *err)
+{
+	rt_state st;
+	if (rt_read_state(ctx, c, 0, &st, err) < 0)
 		return -1;
-	int missing;
-	rt_conn *c = d->connect(ctx->cfg, 0, &missing, err);
-	if (!c)
-		return -1;
-	sm_schema *now = NULL, *empty = rt_sm_new();
-	sm_ops ops = { 0 };
-	int rc = d->lock(c, ctx->cfg, ctx->on_event, ctx->event_ud, err);
-	int locked = rc == 0;
-	if (rc == 0)
-		rc = d->introspect(c, ctx->cfg, &now, err);
-	if (rc == 0 && now->nunsupported) {
-		/* What the model cannot hold would survive the drop and break the upgrade after it. */
+	strbuf spec = STRBUF_INIT;
+	rt_strbuf_adds(&spec, "migrations:");
+	for (size_t i = 0; i < st.rows.n; i++)
+		rt_strbuf_addf(&spec, "%s%s", i ? "," : "", ctx->graph->revs[st.rows.v[i]]->id);
+	if (!st.rows.n)
+		rt_strbuf_adds(&spec, "base");
+	rt_state_free(&st);
+	int rc = rt_sm_source_load(ctx, d, ctx->cfg, spec.buf, out, err);
+	rt_strbuf_release(&spec);
+	return rc;
+}
+
+/*
+ * Which operations of `all` (the drop of everything in the database) to
+ * run: those whose object this project's migrations create -- the same
+ * drop, named the same way, is in the drop of what the migrations build at
+ * the database's revisions.  The rest (another project's tables in a
+ * shared database, its version table, what was made by hand) is kept and
+ * named in *kept.  What retort does not manage among the migrations'
+ * objects would survive and break the upgrade after the drop: refused.
+ */
+static int select_ours(rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		       const sm_schema *now, const sm_ops *all, char *pick,
+		       strbuf *kept, rt_error *err)
+{
+	sm_schema *ours = NULL;
+	sm_ops mine = { 0 };
+	int rc = migrations_at(ctx, d, c, &ours, err);
+	if (rc == 0 && ours->nunsupported) {
 		strbuf sb = STRBUF_INIT;
-		for (size_t i = 0; i < now->nunsupported; i++)
-			rt_strbuf_addf(&sb, "%s%s", i ? ", " : "", now->unsupported[i]);
+		for (size_t i = 0; i < ours->nunsupported; i++)
+			rt_strbuf_addf(&sb, "%s%s", i ? ", " : "", ours->unsupported[i]);
 		rc = rt_fail(err, RT_EFAIL,
-			     "reset cannot drop everything: the database holds what retort does not manage: %s",
+			     "reset cannot drop what the migrations created: they create what retort does not manage: %s",
 			     sb.buf);
 		rt_hint(err, "drop those objects by hand (or write the missing downgrade sections), then run reset again; nothing was changed");
 		rt_strbuf_release(&sb);
 	}
 	if (rc == 0)
-		rc = d->diff(now, empty, NULL, &ops, err);
-	if (rc == 0)
-		rc = d->begin(c, err);
-	for (size_t i = 0; rc == 0 && i < ops.n; i++)
-		for (size_t j = 0; rc == 0 && j < ops.v[i].sql.n; j++)
-			rc = d->exec(c, ops.v[i].sql.v[j], err);
+		rc = drops_of(d, ours, &mine, err);
+	for (size_t i = 0; rc == 0 && i < all->n; i++) {
+		for (size_t j = 0; j < mine.n && !pick[i]; j++)
+			pick[i] = !strcmp(all->v[i].what, mine.v[j].what);
+		if (!pick[i])
+			rt_strbuf_addf(kept, "%s%s", kept->len ? ", " : "",
+				    strncmp(all->v[i].what, "drop ", 5) ? all->v[i].what : all->v[i].what + 5);
+	}
+	for (size_t i = 0; rc == 0 && i < now->nunsupported; i++)
+		rt_strbuf_addf(kept, "%s%s", kept->len ? ", " : "", now->unsupported[i]);
+	rt_sm_ops_free(&mine);
+	rt_sm_free(ours);
+	return rc;
+}
+
+/* Empty the version table (when there is one). */
+static int empty_version_table(rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_error *err)
+{
 	int exists = 0;
 	const char *schema = NULL;
-	if (rc == 0)
-		rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
+	int rc = rt_tables_schema(d, c, ctx->cfg, &schema, err);
 	if (rc == 0)
 		rc = d->table_exists(c, schema, ctx->cfg->version_table, &exists, err);
 	if (rc == 0 && exists) {
@@ -222,18 +258,67 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
 		rc = d->exec(c, sb.buf, err);
 		rt_strbuf_release(&sb);
 	}
+	return rc;
+}
+
+/*
+ * When downgrades are missing: what this project's migrations created is
+ * dropped (select_ours), the version table emptied and the reset recorded,
+ * in one transaction under the migration lock.  Everything else in the
+ * database stays, named in a notice: a database two projects share keeps
+ * the other project's tables.
+ */
+static int drop_ours(rt_ctx *ctx, rt_error *err)
+{
+	const rt_dialect *d = rt_ctx_dialect(ctx, err);
+	if (!d)
+		return -1;
+	int missing;
+	rt_conn *c = d->connect(ctx->cfg, 0, &missing, err);
+	if (!c)
+		return -1;
+	sm_schema *now = NULL;
+	sm_ops all = { 0 };
+	char *pick = NULL;
+	strbuf kept = STRBUF_INIT;
+	int rc = d->lock(c, ctx->cfg, ctx->on_event, ctx->event_ud, err);
+	int locked = rc == 0;
+	if (rc == 0)
+		rc = d->introspect(c, ctx->cfg, &now, err);
+	if (rc == 0)
+		rc = drops_of(d, now, &all, err);
+	if (rc == 0) {
+		pick = rt_xcalloc(all.n ? all.n : 1, 1);
+		rc = select_ours(ctx, d, c, now, &all, pick, &kept, err);
+	}
+	if (rc == 0)
+		rc = d->begin(c, err);
+	for (size_t i = 0; rc == 0 && i < all.n; i++)
+		for (size_t j = 0; rc == 0 && pick[i] && j < all.v[i].sql.n; j++)
+			if ((rc = d->exec(c, all.v[i].sql.v[j], err)) < 0)
+				rt_hint(err, "nothing was changed (the drop runs in one transaction). reset drops only what this project's migrations created, without CASCADE, and keeps the rest%s%s%s: "
+					"what it keeps may depend on what it drops (another project's foreign key); change that by hand, or write the downgrade sections the applied revisions lack",
+					kept.len ? " (kept: " : "", kept.buf ? kept.buf : "", kept.len ? ")" : "");
+	if (rc == 0)
+		rc = empty_version_table(ctx, d, c, err);
 	if (rc == 0)
 		rc = record_reset(ctx, c, err);
 	if (rc == 0)
 		rc = d->commit(c, err);
 	else
 		d->rollback(c);
+	if (rc == 0 && kept.len) {
+		char *text = rt_xasprintf("kept what this project's migrations did not create: %s", kept.buf);
+		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+	}
 	if (locked)
 		d->unlock(c);
 	d->disconnect(c);
-	rt_sm_ops_free(&ops);
+	rt_sm_ops_free(&all);
 	rt_sm_free(now);
-	rt_sm_free(empty);
+	free(pick);
+	rt_strbuf_release(&kept);
 	return rc;
 }
 
@@ -246,12 +331,8 @@ static int drop_everything(rt_ctx *ctx, rt_error *err)
  */
 int rt_reset(rt_ctx *ctx, rt_error *err)
 {
-	if (ctx->cfg->protected_env) {
-		rt_fail(err, RT_EUSAGE, "environment '%s' is marked protected: reset refuses to run there",
-			ctx->cfg->env ? ctx->cfg->env : "(default)");
-		rt_hint(err, "reset is for development databases; protected = true in retort.ini marks the ones it must never touch");
+	if (rt_ctx_check_protected(ctx, "reset", err) < 0)
 		return -1;
-	}
 	rt_state st;
 	if (rt_current_into(ctx, &st, err) < 0)
 		return -1;
@@ -264,8 +345,8 @@ int rt_reset(rt_ctx *ctx, rt_error *err)
 		rc = rt_downgrade(ctx, "base", err);
 	else {
 		rt_ctx_emit(ctx, RT_EV_NOTICE, NULL, 0,
-			    "some applied revisions have no downgrade: dropping every object instead");
-		rc = drop_everything(ctx, err);
+			    "some applied revisions have no downgrade: dropping what the migrations created instead");
+		rc = drop_ours(ctx, err);
 	}
 	if (rc == 0)
 		rc = rt_upgrade(ctx, "heads", err);

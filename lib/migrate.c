@@ -392,6 +392,8 @@ int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)
 
 int rt_downgrade(rt_ctx *ctx, const char *target, rt_error *err)
 {
+	if (rt_ctx_check_protected(ctx, "downgrade", err) < 0)
+		return -1;
 	request q = { .dir = RT_DOWNGRADE, .target = target };
 	return execute(ctx, &q, err);
 }
@@ -419,6 +421,8 @@ int rt_stamp(rt_ctx *ctx, const char *const *targets, size_t n, int purge,
 		return rt_fail(err, RT_EUSAGE, "purge cannot be used offline");
 	if (n == 0)
 		return rt_fail(err, RT_EUSAGE, "stamp needs at least one revision");
+	if (rt_ctx_check_protected(ctx, "stamp", err) < 0)
+		return -1;
 	if (ctx->out && n > 1) {
 		for (size_t i = 0; i < n; i++)
 			if (strchr(targets[i], ':'))

@@ -70,7 +70,7 @@ struct rt_config {
 	size_t nseeds;
 	char **branches;         /* branch labels expected to have a head each (verify) */
 	size_t nbranches;
-	int protected_env;       /* protected = true: reset refuses */
+	int protected_env;       /* protected = true: changes other than upgrade need a confirmation (rt_ctx_confirm) */
 	int scratch;             /* a throwaway database, no durability needed */
 	char *file_template;     /* default %(rev)s_%(slug)s */
 	char *timezone;          /* for Create Date and file names; NULL = local */

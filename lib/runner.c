@@ -591,6 +591,32 @@ static int run_batch(run *r, const rt_step *s, const prepared *p, rt_error *err)
 }
 
 /*
+ * After a section that ran outside a transaction: what its statements left
+ * broken (an INVALID index that a rerun's IF NOT EXISTS took for done)
+ * fails the step before it is recorded, naming how to clear it.
+ */
+static int check_leftovers(run *r, const rt_step *s, const prepared *p,
+			   rt_error *err)
+{
+	if (!r->conn || p->sec->transactional || !r->d->leftovers)
+		return 0;
+	rt_strlist left = { 0 };
+	int rc = r->d->leftovers(r->conn, &p->stmts, &left, err);
+	if (rc == 0 && left.n) {
+		strbuf sb = STRBUF_INIT, at = STRBUF_INIT;
+		rt_strlist_join(&sb, &left, "\n  ");
+		rt_strlist_join(&at, &r->committed, ", ");
+		rc = rt_fail(err, RT_ESQL, "its statements ran, but left behind:\n  %s", sb.buf);
+		rt_hint(err, "nothing of %s was recorded: the version table still says %s. Drop what is named above (DROP INDEX CONCURRENTLY runs outside a transaction), then run the command again to build it anew",
+			r->g->revs[s->rev]->id, at.len ? at.buf : "base");
+		rt_strbuf_release(&sb);
+		rt_strbuf_release(&at);
+	}
+	rt_strlist_free(&left);
+	return rc;
+}
+
+/*
  * See runner.h: in the open transaction (a new one for a step whose
  * statements ran on their own).  The undo of a partly applied revision
  * changes no version row: the revision was never recorded as applied (or
@@ -655,6 +681,17 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 			failed_step(r, s, err, own, i > 0 ? APPLIED_SOME : APPLIED_NONE);
 			return -1;
 		}
+	if (check_leftovers(r, s, p, err) < 0) {
+		failed_step(r, s, err, own, APPLIED_ALL);
+		return -1;
+	}
+	if (!r->conn && p->session && r->d->session_reset_sql) {
+		rt_strlist undo = { 0 };
+		r->d->session_reset_sql(r->cfg, &p->stmts, &undo);
+		for (size_t i = 0; i < undo.n; i++)
+			rt_run_emit(r, undo.v[i], err);
+		rt_strlist_free(&undo);
+	}
 	if (p->session && rt_run_session_check(r, s, err) < 0) {
 		tx_rollback(r);
 		failed_step(r, s, err, own, own ? APPLIED_ALL : APPLIED_NONE);

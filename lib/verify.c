@@ -320,6 +320,11 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 		check_checksums(ctx, conn, &st, c);
 	else
 		summary(c, "skipped: %s", why);
+	rt_strlist broken = { 0 };
+	if (conn && usable && d->leftovers && d->leftovers(conn, NULL, &broken, err) < 0) {
+		rt_strlist_push(&broken, err->message);
+		rt_error_clear(err);
+	}
 	if (conn)
 		d->disconnect(conn);
 	c = add_check(out, "drift");
@@ -327,6 +332,13 @@ int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 		check_drift(ctx, &st, c);
 	else
 		summary(c, "skipped: %s", usable ? "not available for this database" : why);
+	/* The catalog lists an INVALID index like any other: the diff cannot see it. */
+	for (size_t i = 0; i < broken.n; i++)
+		problem(c, "%s", broken.v[i]);
+	if (broken.n && c->summary && strstr(c->summary, "matches"))
+		summary(c, "the database matches its migrations, but holds %zu INVALID index%s", broken.n,
+			broken.n == 1 ? "" : "es");
+	rt_strlist_free(&broken);
 	c = add_check(out, "lint");
 	if (out->v[1].ok && out->v[3].ok)
 		check_lint(ctx, &st, c);

@@ -165,6 +165,24 @@ typedef struct rt_dialect {
 	int (*session_state)(rt_conn *c, rt_strlist *out, rt_error *err);
 	void (*session_undo)(const rt_strlist *was, const rt_strlist *now,
 			     rt_strlist *sql, rt_strlist *what);
+	/*
+	 * Offline, with no state to read: the statements that undo what a
+	 * section's statements visibly change of the session (a SET, a PRAGMA,
+	 * ATTACH, a temporary table), printed where the online run undoes it.
+	 */
+	void (*session_reset_sql)(const rt_config *cfg, const rt_stmtlist *stmts,
+				  rt_strlist *out);
+
+	/*
+	 * What is left broken, one line each (what, and the statement that
+	 * clears it): by the statements of a section that ran outside a
+	 * transaction, or with stmts NULL anywhere in the database.
+	 * PostgreSQL: INVALID indexes of failed concurrent builds, which a
+	 * rerun's CREATE INDEX ... IF NOT EXISTS would take for done.  May be
+	 * NULL.
+	 */
+	int (*leftovers)(rt_conn *c, const rt_stmtlist *stmts, rt_strlist *out,
+			 rt_error *err);
 
 	/*
 	 * The schema of retort's version and history tables on this

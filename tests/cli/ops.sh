@@ -142,7 +142,7 @@ Bob"
 	expect_versions "o2"
 }
 
-test_reset_without_downgrades_drops_everything() {
+test_reset_without_downgrades_drops_what_the_migrations_created() {
 	project "seeds = people"
 	mig o1 "" "users" "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);" >/dev/null
 	sed -i '/^-- migrate:downgrade/d' migrations/o1_users.sql
@@ -152,10 +152,67 @@ test_reset_without_downgrades_drops_everything() {
 	q "INSERT INTO users VALUES (7, 'Old')"
 	rt reset --yes
 	expect_rc 0
-	expect_err_has "dropping every object instead"
-	has_table stray && fail "stray survived the reset"
+	expect_err_has "dropping what the migrations created instead"
+	expect_err_has "kept what this project's migrations did not create:"
+	expect_err_has "stray"
+	has_table stray || fail "reset dropped a table its migrations did not create"
 	expect_q "SELECT name FROM users ORDER BY id" "Ann
 Bob"
+	expect_versions "o1"
+	expect_q "SELECT direction FROM retort_version_history ORDER BY id" "upgrade
+reset
+upgrade"
+}
+
+# Two projects in one database, each with its own version_table: a reset of
+# one whose revision has no downgrade dropped the other's tables too.
+test_reset_in_a_shared_database_keeps_the_other_project() {
+	mkdir other
+	(cd other && project "version_table = other_version" &&
+		mig x1 "" "other" "CREATE TABLE t_other (id INTEGER);
+INSERT INTO t_other VALUES (42);" "DROP TABLE t_other;" >/dev/null)
+	[ "$DIALECT" = sqlite ] && sed -i 's|sqlite:///app.db|sqlite:///../app.db|' other/retort.ini
+	rt -c other/retort.ini upgrade head
+	expect_rc 0
+	project
+	mig o1 "" "mine" "CREATE TABLE t_mine (id INTEGER);
+INSERT INTO t_mine VALUES (1);" >/dev/null
+	sed -i '/^-- migrate:downgrade/d' migrations/o1_mine.sql
+	rt upgrade head
+	expect_rc 0
+	q "INSERT INTO t_mine VALUES (2)"
+	rt reset --yes
+	expect_rc 0
+	expect_err_has "t_other"
+	expect_tables "t_mine t_other"
+	expect_q "SELECT id FROM t_other" "42"
+	expect_q "SELECT id FROM t_mine" "1"
+	expect_versions "o1"
+	expect_q "SELECT version_num FROM other_version" "x1"
+	expect_q "SELECT count(*) FROM other_version_history" "1"
+	rt -c other/retort.ini current
+	expect_out "x1 (head)"
+}
+
+# The other project's table references one of ours: dropping ours fails
+# (no CASCADE, which would take the other project's constraint), the drop
+# is rolled back whole, and the hint says why and what to do, instead of
+# PostgreSQL's "use DROP ... CASCADE".
+pg_test_reset_stops_at_what_another_project_hangs_on_ours() {
+	project
+	mig o1 "" "mine" "CREATE TABLE t_mine (id INTEGER PRIMARY KEY);
+INSERT INTO t_mine VALUES (1);" >/dev/null
+	sed -i '/^-- migrate:downgrade/d' migrations/o1_mine.sql
+	rt upgrade head
+	expect_rc 0
+	q "CREATE TABLE t_other (id INTEGER, mine_id INTEGER REFERENCES t_mine (id)); INSERT INTO t_other VALUES (5, 1)"
+	rt reset --yes
+	expect_rc 1
+	expect_err_has "depends on table t_mine"
+	expect_err_has "hint: nothing was changed"
+	expect_err_has "(kept: constraint t_other_mine_id_fkey on public.t_other, table public.t_other)"
+	expect_tables "t_mine t_other"
+	expect_q "SELECT mine_id FROM t_other" "1"
 	expect_versions "o1"
 }
 
@@ -191,7 +248,7 @@ test_create_refuses_tables() {
 
 # What retort does not manage would survive dropping everything and break
 # the upgrade after it: reset refuses first, changing nothing.
-pg_test_reset_refuses_when_it_cannot_drop_everything() {
+pg_test_reset_refuses_when_it_cannot_drop_what_the_migrations_created() {
 	project
 	mig o1 "" "users" "CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
 CREATE TABLE users (id posint PRIMARY KEY);" >/dev/null
@@ -201,7 +258,7 @@ CREATE TABLE users (id posint PRIMARY KEY);" >/dev/null
 	q "INSERT INTO users VALUES (7)" >/dev/null
 	rt reset --yes
 	expect_rc 1
-	expect_err_has "reset cannot drop everything: the database holds what retort does not manage: domain public.posint"
+	expect_err_has "reset cannot drop what the migrations created: they create what retort does not manage: domain public.posint"
 	expect_err_has "nothing was changed"
 	expect_q "SELECT id FROM users" "7"
 	expect_versions "o1"

@@ -332,6 +332,73 @@ INSERT INTO t SELECT g, g % 3 FROM generate_series(1, 30) g;" "DROP TABLE t;" >/
 	expect_versions "c1"
 }
 
+# A killed (or failed) CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS
+# leaves an INVALID index, which the rerun's IF NOT EXISTS skipped: the
+# revision was recorded, the index enforced nothing and verify said the
+# database matched.  The rerun now refuses, naming the index and the DROP
+# that clears it, and verify reports it.
+pg_test_rerun_does_not_take_an_invalid_index_for_done() {
+	project
+	mig c1 "" "table" "CREATE TABLE t (id integer PRIMARY KEY, v integer);" "DROP TABLE t;" >/dev/null
+	rt upgrade c1
+	q "INSERT INTO t SELECT g, g % 3 FROM generate_series(1, 30) g"
+	mig c2 c1 "unique" "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ux_v ON t (v);" "DROP INDEX CONCURRENTLY ux_v;" >/dev/null
+	sed -i 's/^-- migrate:upgrade$/-- migrate:upgrade transaction:false/; s/^-- migrate:downgrade$/-- migrate:downgrade transaction:false/' migrations/c2_unique.sql
+	rt upgrade head
+	expect_rc 1
+	expect_versions "c1"
+	q "DELETE FROM t WHERE id > 3"
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "upgrade c2 (unique) failed: its statements ran, but left behind:"
+	expect_err_has "INVALID index ux_v"
+	expect_err_has "DROP INDEX CONCURRENTLY ux_v;"
+	expect_versions "c1"
+	expect_q "SELECT count(*) FROM retort_version_history WHERE revision = 'c2'" "0"
+	rt verify
+	expect_rc 1
+	expect_out_has "INVALID index ux_v"
+	q "DROP INDEX CONCURRENTLY ux_v"
+	rt upgrade head
+	expect_rc 0
+	expect_versions "c2"
+	expect_q "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ux_v'::regclass" "t"
+	rt verify
+	expect_rc 0
+}
+
+# An INVALID index the migration did not build -- another build of the
+# same table that failed, by hand or in another project -- is not the
+# migration's to answer for: its own index built, it is recorded (the
+# failed step made the rerun of a CREATE INDEX without IF NOT EXISTS fail
+# on the index it had built), and verify still names the stray one.
+pg_test_an_unrelated_invalid_index_does_not_fail_the_build() {
+	project
+	mig c1 "" "table" "CREATE TABLE t (id integer PRIMARY KEY, v integer);
+INSERT INTO t SELECT g, g % 3 FROM generate_series(1, 30) g;" "DROP TABLE t;" >/dev/null
+	rt upgrade c1
+	expect_rc 0
+	q "CREATE UNIQUE INDEX CONCURRENTLY ux_stray ON t (v)" 2>/dev/null && fail "the duplicate values built a unique index"
+	expect_q "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ux_stray'::regclass" "f"
+	mig c2 c1 "index" "CREATE INDEX CONCURRENTLY ix_v ON t (v);" "DROP INDEX CONCURRENTLY ix_v;" >/dev/null
+	sed -i 's/^-- migrate:upgrade$/-- migrate:upgrade transaction:false/; s/^-- migrate:downgrade$/-- migrate:downgrade transaction:false/' migrations/c2_index.sql
+	rt upgrade head
+	expect_rc 0
+	expect_versions "c2"
+	expect_q "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_v'::regclass" "t"
+	rt verify
+	expect_rc 1
+	expect_out_has "INVALID index ux_stray"
+	# a build that fails names the index it left, not the stray one
+	mig c3 c2 "unique" "CREATE UNIQUE INDEX CONCURRENTLY ux_v ON t (v);" "DROP INDEX CONCURRENTLY ux_v;" >/dev/null
+	sed -i 's/^-- migrate:upgrade$/-- migrate:upgrade transaction:false/; s/^-- migrate:downgrade$/-- migrate:downgrade transaction:false/' migrations/c3_unique.sql
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "left behind: INVALID index ux_v "
+	expect_err_lacks "ux_stray"
+	expect_versions "c2"
+}
+
 # What a migration run by retort cannot do is refused before anything
 # runs, with the reason: COPY from or to the client, psql meta-commands,
 # REINDEX DATABASE in a transaction.

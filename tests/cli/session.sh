@@ -136,4 +136,47 @@ pg_test_configured_search_path_is_restored() {
 	expect_q "SELECT schemaname FROM pg_tables WHERE tablename = 't_a2'" "app"
 }
 
+# Not only SET and SELECT: a function called anywhere in a statement can
+# set_config (an UPDATE's SET, an INSERT's VALUES, a column DEFAULT that
+# ALTER TABLE evaluates), and CREATE FUNCTION pg_temp.f makes a temporary
+# function.  Each is undone before the next migration, as a new run would
+# have it: the search_path a2's UPDATE left does not decide where a3's
+# table goes, and a4 cannot call a2's temporary function.
+pg_test_functions_called_by_any_statement_are_undone() {
+	project
+	q "CREATE SCHEMA elsewhere"
+	mig a1 "" "base" "CREATE TABLE t_a1 (id integer, v text);
+INSERT INTO t_a1 VALUES (1, '');" "" >/dev/null
+	mig a2 a1 "data" "UPDATE t_a1 SET v = pg_catalog.set_config('search_path', 'elsewhere', false);
+CREATE FUNCTION pg_temp.helper() RETURNS integer LANGUAGE sql AS 'SELECT 7';
+INSERT INTO public.t_a1 VALUES (pg_temp.helper(), 'x');" "" >/dev/null
+	mig a3 a2 "after" "CREATE TABLE t_a3 (id integer);" "" >/dev/null
+	rt upgrade a3
+	expect_rc 0
+	expect_err_has "revision a2 changed its connection; undone for the migrations after it:"
+	expect_q "SELECT schemaname FROM pg_tables WHERE tablename = 't_a3'" "public"
+	expect_q "SELECT string_agg(id::text, ' ' ORDER BY id) FROM t_a1" "1 7"
+	mig a4 a3 "call" "INSERT INTO t_a1 VALUES (pg_temp.helper(), 'y');" "" >/dev/null
+	mig a5 a4 "default" "ALTER TABLE t_a1 ADD COLUMN w text DEFAULT pg_catalog.set_config('search_path', 'elsewhere', false);" "" >/dev/null
+	mig a6 a5 "after default" "CREATE TABLE t_a6 (id integer);" "" >/dev/null
+	sed -i 's/^INSERT INTO t_a1 VALUES (pg_temp.helper(), .y.);$/SELECT 1;/' migrations/a4_call.sql
+	rt upgrade head
+	expect_rc 0
+	expect_err_has "revision a5 changed its connection"
+	expect_q "SELECT schemaname FROM pg_tables WHERE tablename = 't_a6'" "public"
+	expect_versions "a6"
+}
+
+# A temporary function one migration made is gone for the next, in one
+# run as in two.
+pg_test_temporary_function_does_not_outlive_its_migration() {
+	project
+	mig a1 "" "helper" "CREATE FUNCTION pg_temp.helper() RETURNS integer LANGUAGE sql AS 'SELECT 7';" "" >/dev/null
+	mig a2 a1 "uses it" "CREATE TABLE t_a2 AS SELECT pg_temp.helper() AS id;" "" >/dev/null
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "pg_temp.helper() does not exist"
+	expect_versions "a1"
+}
+
 run_tests

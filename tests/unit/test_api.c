@@ -366,6 +366,55 @@ static void test_migrate_state_resolve(void **state)
 	rt_state_free(st);
 }
 
+/*
+ * protected = true: the library asks nobody; what changes the database
+ * other than rt_upgrade refuses (RT_EUSAGE, nothing changed) until the
+ * program confirms with the name rt_protected_name gives.
+ */
+static void test_protected(void **state)
+{
+	project *p = *state;
+	assert_null(rt_protected_name(p->cfg));
+	assert_int_equal(rt_config_set(p->cfg, "protected", "true", p->err), 0);
+	assert_string_equal(rt_protected_name(p->cfg), "default");
+	rt_ctx *ctx = rt_ctx_open(p->cfg, p->err);
+	assert_non_null(ctx);
+	assert_int_equal(rt_upgrade(ctx, "bbbb", p->err), 0);
+	assert_int_equal(rt_downgrade(ctx, "base", p->err), -1);
+	assert_int_equal(rt_error_code(p->err), RT_EUSAGE);
+	assert_contains(rt_error_message(p->err), "environment 'default' is marked protected");
+	rt_error_clear(p->err);
+	const char *heads[] = { "base" };
+	assert_int_equal(rt_stamp(ctx, heads, 1, 0, p->err), -1);
+	assert_int_equal(rt_error_code(p->err), RT_EUSAGE);
+	assert_contains(rt_error_message(p->err), "stamp would change its database");
+	rt_error_clear(p->err);
+	assert_int_equal(rt_reset(ctx, p->err), -1);
+	assert_int_equal(rt_error_code(p->err), RT_EUSAGE);
+	assert_contains(rt_error_message(p->err), "reset would change its database");
+	rt_error_clear(p->err);
+	char seeds[128];
+	snprintf(seeds, sizeof(seeds), "%s/seeds", p->dir);
+	assert_int_equal(mkdir(seeds, 0700), 0);
+	write_file(seeds, "a.sql", "INSERT INTO users (name) VALUES ('seeded');\n");
+	assert_int_equal(rt_seed(ctx, "a", p->err), -1);
+	assert_int_equal(rt_error_code(p->err), RT_EUSAGE);
+	assert_contains(rt_error_message(p->err), "seed would change its database");
+	rt_error_clear(p->err);
+	rt_state *st = rt_current(ctx, p->err);
+	assert_non_null(st);
+	assert_int_equal(rt_state_row_count(st), 1);
+	rt_state_free(st);
+	rt_ctx_confirm(ctx, 1);
+	assert_int_equal(rt_seed(ctx, "a", p->err), 0);
+	assert_int_equal(rt_downgrade(ctx, "base", p->err), 0);
+	st = rt_current(ctx, p->err);
+	assert_non_null(st);
+	assert_int_equal(rt_state_row_count(st), 0);
+	rt_state_free(st);
+	rt_ctx_close(ctx);
+}
+
 /* Offline SQL through the output callback. */
 static void collect(const char *text, size_t len, void *ud)
 {
@@ -501,6 +550,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_graph, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_state_resolve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spec_diff_autogenerate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_and_lint, setup, teardown),

@@ -244,9 +244,10 @@ static PGresult *run(rt_conn *c, const char *sql, const char *what, int *ok)
 
 /*
  * After a failed CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY: the
- * INVALID indexes now in the database, which PostgreSQL keeps after a
- * failed concurrent build -- a rerun with IF NOT EXISTS would skip them
- * and leave, say, a unique index that enforces nothing.
+ * INVALID indexes of those it builds now in the database, which
+ * PostgreSQL keeps after a failed concurrent build (or a killed one, when
+ * the rerun fails on the name it left) -- a rerun with IF NOT EXISTS
+ * would skip them and leave, say, a unique index that enforces nothing.
  */
 static void invalid_indexes(rt_conn *c, const rt_stmt *s, strbuf *sb)
 {
@@ -254,8 +255,13 @@ static void invalid_indexes(rt_conn *c, const rt_stmt *s, strbuf *sb)
 			       strncmp(s->nontx_kind, "REINDEX", 7)) ||
 	    PQtransactionStatus(c->pg) != PQTRANS_IDLE)
 		return;
-	PGresult *res = PQexec(c->pg, "SELECT pg_catalog.string_agg(indexrelid::pg_catalog.regclass::text, ', ') "
-				      "FROM pg_catalog.pg_index WHERE NOT indisvalid");
+	strbuf cond = STRBUF_INIT;
+	rt_pg_index_target(s, &cond);
+	char *sql = rt_xasprintf("SELECT pg_catalog.string_agg(i.indexrelid::pg_catalog.regclass::text, ', ') "
+				 "FROM pg_catalog.pg_index i WHERE NOT i.indisvalid AND (%s)", cond.buf);
+	PGresult *res = PQexec(c->pg, sql);
+	free(sql);
+	rt_strbuf_release(&cond);
 	if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
 	    !PQgetisnull(res, 0, 0))
 		rt_strbuf_addf(sb, "\n  left behind: INVALID index %s (a failed concurrent build keeps it); "
@@ -834,7 +840,9 @@ const rt_dialect rt_dialect_postgres = {
 	.split = rt_pg_split,
 	.session_state = rt_pg_session_state,
 	.tables_schema = rt_pg_tables_schema,
+	.leftovers = rt_pg_leftovers,
 	.session_undo = rt_pg_session_undo,
+	.session_reset_sql = rt_pg_session_reset_sql,
 	.session_sql = pg_session_sql,
 	.begin_sql = "BEGIN",
 	.commit_sql = "COMMIT",

@@ -23,10 +23,21 @@ int rt_pg_in_transaction(rt_conn *c);
 int rt_pg_tables_schema(rt_conn *c, const rt_config *cfg, const char **schema,
 			rt_error *err);
 
+/*
+ * The condition on pg_index (alias i) that picks the indexes statement s
+ * (a CREATE INDEX or REINDEX) builds, appended to cond (leftovers.c).
+ */
+void rt_pg_index_target(const rt_stmt *s, strbuf *cond);
+/* INVALID indexes left by concurrent builds (leftovers.c; see dialect.h). */
+int rt_pg_leftovers(rt_conn *c, const rt_stmtlist *stmts, rt_strlist *out,
+		    rt_error *err);
+
 /* The session state between migrations (session.c; see dialect.h). */
 int rt_pg_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
 void rt_pg_session_undo(const rt_strlist *was, const rt_strlist *now,
 			rt_strlist *sql, rt_strlist *what);
+void rt_pg_session_reset_sql(const rt_config *cfg, const rt_stmtlist *stmts,
+			     rt_strlist *out);
 
 /*
  * Read the whole schema from pg_catalog (introspect.c): every name is
@@ -114,6 +125,16 @@ typedef struct rt_pg_depth_bound {
 } rt_pg_depth_bound;
 void rt_pg_depth(const char *sql, size_t len, rt_pg_depth_bound *d);
 int rt_pg_on_stack(size_t bound, void (*fn)(void *), void *arg);
+/*
+ * fn(tree, ud) with the parse tree of sql (len bytes), parsed on a stack
+ * deep enough for it (rt_pg_on_stack); tree is NULL when sql does not
+ * parse or is too deep to.  For statements the splitter already read:
+ * what a caller learns again from one of them must not cost the stack
+ * the split was careful to have.
+ */
+struct PgQuery__ParseResult;
+void rt_pg_with_tree(const char *sql, size_t len,
+		     void (*fn)(const struct PgQuery__ParseResult *tree, void *ud), void *ud);
 /*
  * The error for a section rt_pg_on_stack refused (sql NUL-terminated):
  * file:line of the deepest statement, what to do; -1.

@@ -19,6 +19,8 @@
 #include "dialect/postgres/pg_internal.h"
 #include "sqltext.h"
 
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
 #include <string.h>
 
 static int add_line(void *ud, int n, const char *const *v)
@@ -163,4 +165,129 @@ void rt_pg_session_undo(const rt_strlist *was, const rt_strlist *now,
 	for (size_t i = 0; i < sizeof(clear) / sizeof(*clear); i++)
 		if (changed(now, was, clear[i].prefix))
 			add(sql, what, clear[i].sql, clear[i].what);
+}
+
+/* set_config of a setting retort configures, or NULL when it sets none. */
+static char *configured(const rt_config *cfg, const char *name)
+{
+	rt_strlist setup = { 0 };
+	char *found = NULL;
+	rt_dialect_postgres.session_sql(cfg, &setup);
+	char *needle = rt_xasprintf("set_config('%s',", name);
+	for (size_t i = 0; i < setup.n && !found; i++)
+		if (strstr(setup.v[i], needle))
+			found = rt_xstrdup(setup.v[i]);
+	free(needle);
+	rt_strlist_free(&setup);
+	return found;
+}
+
+/* What undoes a SET or RESET (not LOCAL): retort's value, else RESET. */
+static void undo_set(const rt_config *cfg, const PgQuery__VariableSetStmt *v,
+		     rt_strlist *out)
+{
+	if (v->is_local || v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI)
+		return;
+	if (v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL) {
+		rt_strlist setup = { 0 };
+		rt_dialect_postgres.session_sql(cfg, &setup);
+		for (size_t i = 0; i < setup.n; i++)
+			if (!rt_strlist_has(out, setup.v[i]))
+				rt_strlist_push(out, setup.v[i]);
+		rt_strlist_free(&setup);
+		return;
+	}
+	strbuf sb = STRBUF_INIT;
+	char *set = configured(cfg, v->name);
+	if (set)
+		rt_strbuf_adds(&sb, set);
+	else if (!strcmp(v->name, "role"))
+		rt_strbuf_adds(&sb, "RESET ROLE");
+	else if (!strcmp(v->name, "session_authorization"))
+		rt_strbuf_adds(&sb, "RESET SESSION AUTHORIZATION");
+	else if (v->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_RESET) {
+		rt_strbuf_adds(&sb, "RESET ");
+		setting_name(&sb, v->name, strlen(v->name));
+	}
+	if (sb.len && !rt_strlist_has(out, sb.buf))
+		rt_strlist_push(out, sb.buf);
+	free(set);
+	rt_strbuf_release(&sb);
+}
+
+/* "WORD name" with the name quoted as needed. */
+static char *word_and_name(const char *word, const char *name)
+{
+	strbuf sb = STRBUF_INIT;
+	rt_strbuf_addf(&sb, "%s ", word);
+	rt_pg_ident(&sb, name);
+	return rt_strbuf_detach(&sb);
+}
+
+/* What undoes one statement's change to the session, when it can be told. */
+static void undo_statement(const rt_config *cfg, const PgQuery__Node *n, rt_strlist *out)
+{
+	char *sql = NULL;
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+		undo_set(cfg, n->variable_set_stmt, out);
+		return;
+	case PG_QUERY__NODE__NODE_CREATE_STMT:
+	case PG_QUERY__NODE__NODE_VIEW_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+		sql = rt_xstrdup("DISCARD TEMP"); /* only temporary ones are marked */
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: /* also marked: one calling a function */
+		if (n->create_table_as_stmt->into && n->create_table_as_stmt->into->rel) {
+			const PgQuery__RangeVar *rv = n->create_table_as_stmt->into->rel;
+			if (!strcmp(rv->relpersistence, "t") ||
+			    (rv->schemaname && !strcmp(rv->schemaname, "pg_temp")))
+				sql = rt_xstrdup("DISCARD TEMP");
+		}
+		break;
+	case PG_QUERY__NODE__NODE_PREPARE_STMT:
+		sql = word_and_name("DEALLOCATE", n->prepare_stmt->name);
+		break;
+	case PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT:
+		if (n->declare_cursor_stmt->options & 0x0020) /* CURSOR_OPT_HOLD */
+			sql = word_and_name("CLOSE", n->declare_cursor_stmt->portalname);
+		break;
+	case PG_QUERY__NODE__NODE_LISTEN_STMT:
+		sql = word_and_name("UNLISTEN", n->listen_stmt->conditionname);
+		break;
+	default:
+		break;
+	}
+	if (sql && !rt_strlist_has(out, sql))
+		rt_strlist_push(out, sql);
+	free(sql);
+}
+
+/*
+ * See dialect.h.  Offline there is no state to read: what the statements
+ * name is undone (SET and RESET of settings, the role, temporary objects,
+ * PREPARE, DECLARE ... WITH HOLD, LISTEN).  A function that SETs inside
+ * (set_config in a SELECT, an UPDATE, a DO block) cannot be seen here.
+ */
+typedef struct undo_job {
+	const rt_config *cfg;
+	rt_strlist *out;
+} undo_job;
+
+static void undo_tree(const PgQuery__ParseResult *tree, void *ud)
+{
+	undo_job *j = ud;
+	for (size_t i = 0; tree && i < tree->n_stmts; i++)
+		if (tree->stmts[i]->stmt)
+			undo_statement(j->cfg, tree->stmts[i]->stmt, j->out);
+}
+
+void rt_pg_session_reset_sql(const rt_config *cfg, const rt_stmtlist *stmts,
+			     rt_strlist *out)
+{
+	undo_job j = { cfg, out };
+	for (size_t i = 0; i < stmts->n; i++)
+		if (stmts->v[i].session)
+			rt_pg_with_tree(stmts->v[i].sql, stmts->v[i].len, undo_tree, &j);
 }

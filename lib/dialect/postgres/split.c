@@ -13,6 +13,7 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 /* The first DefElem named name in a list of nodes, or NULL. */
@@ -88,15 +89,68 @@ static int temp_relation(const PgQuery__RangeVar *rv)
 }
 
 /*
+ * Does the parse tree under m call a function (a FuncCall node anywhere)?
+ * Walked through protobuf-c's descriptors, so every node kind is seen
+ * without a case for each; a tree deeper than the walk goes is taken to.
+ */
+static int calls_function(const ProtobufCMessage *m, int depth)
+{
+	if (!m)
+		return 0;
+	if (m->descriptor == &pg_query__func_call__descriptor || depth > 256)
+		return 1;
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const char *base = (const char *)m;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(const void *)(base + f->quantifier_offset);
+			ProtobufCMessage *const *v = *(ProtobufCMessage *const *const *)(const void *)(base + f->offset);
+			for (size_t k = 0; k < n; k++)
+				if (calls_function(v[k], depth + 1))
+					return 1;
+			continue;
+		}
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(const void *)(base + f->quantifier_offset) != f->id)
+			continue;
+		if (calls_function(*(ProtobufCMessage *const *)(const void *)(base + f->offset), depth + 1))
+			return 1;
+	}
+	return 0;
+}
+
+/* CREATE FUNCTION/PROCEDURE pg_temp.name: a temporary function. */
+static int temp_function(const PgQuery__CreateFunctionStmt *f)
+{
+	const PgQuery__Node *schema = f->n_funcname > 1 ? f->funcname[0] : NULL;
+	return schema && schema->node_case == PG_QUERY__NODE__NODE_STRING &&
+	       !strcmp(schema->string->sval, "pg_temp");
+}
+
+/*
  * May the statement change the session for the statements after it
  * (lib/session.c)?  SET and RESET (also ROLE and SESSION AUTHORIZATION),
- * DISCARD, temporary tables, views and sequences, PREPARE, DECLARE,
- * LISTEN; and what calls functions directly, which may SET inside
- * (set_config): SELECT, DO, CALL, EXECUTE.
+ * DISCARD, temporary tables, views, sequences and functions, PREPARE,
+ * DECLARE, LISTEN; and what calls functions, which may SET inside
+ * (set_config): SELECT, DO, CALL, EXECUTE, and a data change, ALTER
+ * TABLE (a DEFAULT or CHECK it evaluates), CREATE TABLE AS or COPY whose
+ * tree calls one.  Not seen: what a trigger function does.
  */
 static int changes_session(const PgQuery__Node *n)
 {
 	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_INSERT_STMT:
+	case PG_QUERY__NODE__NODE_UPDATE_STMT:
+	case PG_QUERY__NODE__NODE_DELETE_STMT:
+	case PG_QUERY__NODE__NODE_MERGE_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+	case PG_QUERY__NODE__NODE_COPY_STMT:
+		return calls_function(&n->base, 0);
+	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+		return temp_function(n->create_function_stmt);
 	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
 	case PG_QUERY__NODE__NODE_DISCARD_STMT:
 	case PG_QUERY__NODE__NODE_PREPARE_STMT:
@@ -114,8 +168,9 @@ static int changes_session(const PgQuery__Node *n)
 	case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
 		return temp_relation(n->create_seq_stmt->sequence);
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-		return n->create_table_as_stmt->into &&
-		       temp_relation(n->create_table_as_stmt->into->rel);
+		return (n->create_table_as_stmt->into &&
+			temp_relation(n->create_table_as_stmt->into->rel)) ||
+		       calls_function(&n->base, 0);
 	default:
 		return 0;
 	}
@@ -324,6 +379,41 @@ int rt_pg_too_deep(const char *sql, const rt_pg_depth_bound *d, int first_line,
 	err->column = col;
 	rt_hint(err, "split it into smaller statements (a long chain of + or || or UNION into several, through a temporary table if need be); nothing was run");
 	return -1;
+}
+
+typedef struct tree_job {
+	const char *sql;
+	size_t len;
+	void (*fn)(const PgQuery__ParseResult *tree, void *ud);
+	void *ud;
+	int ran;
+} tree_job;
+
+static void tree_parsed(void *p)
+{
+	tree_job *j = p;
+	char *text = rt_xstrndup(j->sql, j->len);
+	PgQueryProtobufParseResult res = pg_query_parse_protobuf(text);
+	PgQuery__ParseResult *tree = res.error ? NULL :
+		pg_query__parse_result__unpack(NULL, res.parse_tree.len,
+					       (const uint8_t *)res.parse_tree.data);
+	j->fn(tree, j->ud);
+	j->ran = 1;
+	if (tree)
+		pg_query__parse_result__free_unpacked(tree, NULL);
+	pg_query_free_protobuf_parse_result(res);
+	free(text);
+}
+
+/* See pg_internal.h. */
+void rt_pg_with_tree(const char *sql, size_t len,
+		     void (*fn)(const PgQuery__ParseResult *tree, void *ud), void *ud)
+{
+	rt_pg_depth_bound d;
+	rt_pg_depth(sql, len, &d);
+	tree_job j = { sql, len, fn, ud, 0 };
+	if (rt_pg_on_stack(d.bound, tree_parsed, &j) < 0 || !j.ran)
+		fn(NULL, ud);
 }
 
 /*

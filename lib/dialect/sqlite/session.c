@@ -115,3 +115,101 @@ void rt_sqlite_session_undo(const rt_strlist *was, const rt_strlist *now,
 		rt_strbuf_release(&stmt);
 	}
 }
+
+/*
+ * PRAGMAs whose value offline is known: retort's (foreign_keys off) or
+ * SQLite's fixed default.  The others of `pragmas` depend on how sqlite3
+ * was built, so a script cannot put them back.
+ */
+static const char *const offline_pragmas[] = {
+	"foreign_keys", "defer_foreign_keys", "recursive_triggers",
+	"legacy_alter_table", "ignore_check_constraints", "query_only",
+	"writable_schema", "reverse_unordered_selects", NULL,
+};
+
+static void push_once(rt_strlist *l, char *sql)
+{
+	if (!rt_strlist_has(l, sql))
+		rt_strlist_push(l, sql);
+	free(sql);
+}
+
+/* "DROP KIND IF EXISTS temp.name" or "DETACH DATABASE name" for a name token. */
+static char *undo_name(const char *head, const sq_token *t)
+{
+	strbuf sb = STRBUF_INIT;
+	char *name = rt_sq_name(t);
+	rt_strbuf_adds(&sb, head);
+	rt_sq_ident(&sb, name);
+	free(name);
+	return rt_strbuf_detach(&sb);
+}
+
+/* One statement's tokens: what undoes it, into the list of its kind. */
+static void undo_tokens(const sq_tokens *t, rt_strlist *set, rt_strlist *drop,
+			rt_strlist *detach)
+{
+	const sq_token *v = t->v;
+	if (t->n >= 4 && rt_sq_is(&v[0], "PRAGMA")) {
+		size_t i = t->n > 3 && rt_sq_punct(&v[2], ".") ? 3 : 1;
+		for (int k = 0; offline_pragmas[k]; k++)
+			if (i + 1 < t->n && rt_sq_names(&v[i], offline_pragmas[k]) &&
+			    (rt_sq_punct(&v[i + 1], "=") || rt_sq_punct(&v[i + 1], "(")))
+				push_once(set, rt_xasprintf("PRAGMA %s = 0", offline_pragmas[k]));
+	} else if (t->n >= 3 && rt_sq_is(&v[0], "ATTACH") && rt_sq_is(&v[t->n - 2], "AS")) {
+		push_once(detach, undo_name("DETACH DATABASE ", &v[t->n - 1]));
+	} else if (t->n >= 3 && rt_sq_is(&v[0], "CREATE")) {
+		size_t i = 1;
+		int temp = 0;
+		if (rt_sq_is(&v[i], "TEMP") || rt_sq_is(&v[i], "TEMPORARY")) {
+			temp = 1;
+			i++;
+		}
+		const char *kind = NULL;
+		if (i < t->n && (rt_sq_is(&v[i], "TABLE") || rt_sq_is(&v[i], "VIEW") || rt_sq_is(&v[i], "TRIGGER")))
+			kind = rt_sq_is(&v[i], "TABLE") ? "TABLE" : rt_sq_is(&v[i], "VIEW") ? "VIEW" : "TRIGGER";
+		if (!kind)
+			return;
+		i++;
+		if (i + 2 < t->n && rt_sq_is(&v[i], "IF") && rt_sq_is(&v[i + 1], "NOT"))
+			i += 3;
+		if (i + 2 < t->n && rt_sq_names(&v[i], "temp") && rt_sq_punct(&v[i + 1], ".")) {
+			temp = 1;
+			i += 2;
+		}
+		if (temp && i < t->n) {
+			char *head = rt_xasprintf("DROP %s IF EXISTS temp.", kind);
+			push_once(drop, undo_name(head, &v[i]));
+			free(head);
+		}
+	}
+}
+
+/*
+ * See dialect.h.  Offline there is no state to read: what the statements
+ * name is undone -- the PRAGMAs of offline_pragmas, temporary tables,
+ * views and triggers, ATTACH -- in the order the online undoing uses.
+ */
+void rt_sqlite_session_reset_sql(const rt_config *cfg, const rt_stmtlist *stmts,
+				 rt_strlist *out)
+{
+	(void)cfg;
+	rt_strlist set = { 0 }, drop = { 0 }, detach = { 0 };
+	for (size_t i = 0; i < stmts->n; i++) {
+		if (!stmts->v[i].session)
+			continue;
+		sq_tokens t = { 0 };
+		rt_sq_tokenize(stmts->v[i].sql, stmts->v[i].len, &t);
+		if (t.n && rt_sq_punct(&t.v[t.n - 1], ";"))
+			t.n--;
+		undo_tokens(&t, &set, &drop, &detach);
+		rt_sq_tokens_free(&t);
+	}
+	const rt_strlist *lists[] = { &set, &drop, &detach };
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < lists[k]->n; i++)
+			rt_strlist_push(out, lists[k]->v[i]);
+	rt_strlist_free(&set);
+	rt_strlist_free(&drop);
+	rt_strlist_free(&detach);
+}

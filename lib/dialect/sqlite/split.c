@@ -98,17 +98,92 @@ static void add_stmt(rt_stmtlist *out, sql_cursor *pos, const char *s,
 }
 
 /*
+ * A byte SQLite's tokenizer cannot start a token with (TK_ILLEGAL, or the
+ * NUL that ends the text): control characters but white space, and
+ * \ ] ^ { } DEL.  Outside a quote or comment SQLite fails the statement
+ * there, quoting it, before a quote opened after it could matter.
+ */
+static int illegal(char ch)
+{
+	unsigned char c = (unsigned char)ch;
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') ||
+	       c == 0x7f || c == '\\' || c == ']' || c == '^' || c == '{' || c == '}';
+}
+
+/*
+ * Where the text ends inside a quote or a block comment that is never
+ * closed: the offset of its opening and what it is; -1 when it ends
+ * outside.  SQLite's own rules: '' inside a string, [ ] and ` ` quote
+ * names, -- runs to the end of the line (ending there is fine); an illegal
+ * byte outside them ends the scan (-1), as it ends SQLite's.
+ */
+static long open_at_end(const char *s, size_t n, const char **what)
+{
+	size_t i = 0;
+	while (i < n) {
+		char c = s[i];
+		const char *close = c == '\'' ? "'" : c == '"' ? "\"" : c == '`' ? "`" : c == '[' ? "]" : NULL;
+		if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+			while (i < n && s[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+			size_t at = i;
+			for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
+				;
+			if (i + 1 >= n) {
+				*what = "/* comment";
+				return (long)at;
+			}
+			i += 2;
+			continue;
+		}
+		if (!close && illegal(c))
+			return -1; /* SQLite stops here and names the token itself */
+		if (!close) {
+			i++;
+			continue;
+		}
+		size_t at = i++;
+		for (;;) {
+			while (i < n && s[i] != *close)
+				i++;
+			if (i >= n) {
+				*what = c == '\'' ? "string literal" : "quoted name";
+				return (long)at;
+			}
+			i++;
+			if (c == '[' || i >= n || s[i] != *close)
+				break;
+			i++; /* a doubled quote stands for itself */
+		}
+	}
+	return -1;
+}
+
+/*
  * See dialect.h.  Each ';' ends a candidate, copied from the statement's
  * start because sqlite3_complete wants a NUL-terminated string, that is a
  * statement once sqlite3_complete says so.  Text after the last complete
- * statement becomes a statement too, for SQLite to reject when it runs,
- * so splitting never fails.
+ * statement becomes a statement too, for SQLite to reject when it runs.
+ * Text that ends inside a quote or a block comment never closed is
+ * refused: what retort prints after a section would end up inside it.
  */
 int rt_sqlite_split(const char *sql, size_t len, int first_line,
 		    const char *file, rt_stmtlist *out, rt_error *err)
 {
-	(void)file;
-	(void)err;
+	const char *what;
+	long open = open_at_end(sql, len, &what);
+	if (open >= 0) {
+		int line, col;
+		rt_sql_position(sql, (size_t)open, first_line, &line, &col);
+		rt_fail_at(err, RT_ESCRIPT, file, line, "this %s is never closed: the text ends inside it",
+			   what);
+		err->column = col;
+		rt_hint(err, "close it or remove it: what follows it would be read as part of it (in --sql output, the ';' and the statements retort adds too); nothing was run");
+		return -1;
+	}
 	strbuf cand = STRBUF_INIT;
 	sql_cursor cur;
 	rt_sql_cursor_init(&cur, sql, first_line);

@@ -593,6 +593,7 @@ const rt_dialect rt_dialect_sqlite = {
 	.split = rt_sqlite_split,
 	.session_state = rt_sqlite_session_state,
 	.session_undo = rt_sqlite_session_undo,
+	.session_reset_sql = rt_sqlite_session_reset_sql,
 	.begin_sql = "BEGIN IMMEDIATE",
 	.commit_sql = "COMMIT",
 	.version_table_ddl = rt_version_table_ddl,

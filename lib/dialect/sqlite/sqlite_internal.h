@@ -52,6 +52,8 @@ void rt_sq_lock_holder(const char *path, int flock, strbuf *out);
 int rt_sqlite_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
 void rt_sqlite_session_undo(const rt_strlist *was, const rt_strlist *now,
 			   rt_strlist *sql, rt_strlist *what);
+void rt_sqlite_session_reset_sql(const rt_config *cfg, const rt_stmtlist *stmts,
+				 rt_strlist *out);
 
 /* Schema work: introspect.c, diff.c, scratch.c. */
 int rt_sqlite_introspect(rt_conn *c, const rt_config *cfg,
