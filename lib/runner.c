@@ -2,9 +2,10 @@
  * runner.c - carry out a plan (made by migrate.c): online against a
  * database, or offline by printing the SQL that would run.
  *
- * Both modes go through the same few calls (begin, statement, generated
- * SQL, commit), so --sql prints exactly what an online run executes,
- * version-table and history statements included.
+ * Both modes go through the same few calls of run_io.c (begin,
+ * statement, generated SQL, commit, bookkeeping), so --sql prints exactly
+ * what an online run executes, version-table and history statements
+ * included.
  *
  * Online, the migration lock is held for the whole run and the version
  * table is read under it; each step and its version-table update commit
@@ -27,304 +28,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
-
-static double mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void out(run *r, const char *s)
-{
-	r->out(s, strlen(s), r->out_ud);
-}
-
-/* See runner.h. */
-int rt_run_emit(run *r, const char *sql, rt_error *err)
-{
-	if (r->conn)
-		return r->d->exec(r->conn, sql, err);
-	out(r, sql);
-	out(r, ";\n\n");
-	return 0;
-}
-
-/* A statement of a migration file. */
-static int emit_stmt(run *r, const rt_stmt *st, const char *file,
-		     rt_error *err)
-{
-	if (r->conn)
-		return r->d->exec_stmt(r->conn, st, file, err);
-	strbuf sb = STRBUF_INIT;
-	if (r->d->script_stmt) {
-		r->d->script_stmt(&sb, st);
-		rt_strbuf_adds(&sb, "\n\n");
-		out(r, sb.buf);
-		rt_strbuf_release(&sb);
-		return 0;
-	}
-	rt_strbuf_add(&sb, st->sql, st->len);
-	rt_strbuf_rtrim(&sb);
-	/* A trailing comment would swallow the terminator: put it on its own line. */
-	const char *last_nl = strrchr(sb.buf, '\n');
-	const char *last = last_nl ? last_nl + 1 : sb.buf;
-	if (sb.len && sb.buf[sb.len - 1] != ';')
-		rt_strbuf_adds(&sb, strstr(last, "--") ? "\n;" : ";");
-	rt_strbuf_adds(&sb, "\n\n");
-	out(r, sb.buf);
-	rt_strbuf_release(&sb);
-	return 0;
-}
-
-/*
- * Open a transaction unless one is open (with transaction_per_migration
- * = false one spans the run); offline, print begin_sql instead.
- */
-static int tx_begin(run *r, rt_error *err)
-{
-	if (r->in_tx)
-		return 0;
-	if (r->conn && r->d->begin(r->conn, err) < 0)
-		return -1;
-	if (!r->conn) {
-		out(r, r->d->begin_sql);
-		out(r, ";\n\n");
-	}
-	r->in_tx = 1;
-	return 0;
-}
-
-/*
- * Commit the open transaction, if any (offline: print commit_sql).  in_tx
- * is cleared first, so a failed COMMIT is not rolled back here: the server
- * has ended the transaction (PostgreSQL), or disconnect rolls it back
- * (SQLite).
- */
-static int tx_commit(run *r, rt_error *err)
-{
-	if (!r->in_tx)
-		return 0;
-	r->in_tx = 0;
-	if (r->conn) {
-		if (r->d->commit(r->conn, err) < 0)
-			return -1;
-		rt_strlist_free(&r->committed);
-		for (size_t i = 0; i < r->expected.n; i++)
-			rt_strlist_push(&r->committed, r->expected.v[i]);
-		r->tables_committed = r->tables_ready;
-		return 0;
-	}
-	out(r, r->d->commit_sql);
-	out(r, ";\n\n");
-	return 0;
-}
-
-static void tx_rollback(run *r)
-{
-	if (r->in_tx && r->conn)
-		r->d->rollback(r->conn);
-	r->in_tx = 0;
-}
-
-/*
- * CREATE TABLE IF NOT EXISTS for the version table (unless it is known to
- * exist), the history table and the dialect's progress table, once,
- * before the first step records itself.  The history table is always made
- * sure of: a version table without one is a database Alembic has been
- * migrating, which retort takes over as it is.
- */
-static int ensure_tables(run *r, rt_error *err)
-{
-	if (r->tables_ready)
-		return 0;
-	strbuf sb = STRBUF_INIT;
-	int rc = 0;
-	if (!r->version_ready) {
-		char *pk = rt_xasprintf("%s_pkc", r->cfg->version_table);
-		strbuf qpk = STRBUF_INIT;
-		r->d->ident(&qpk, pk);
-		r->d->version_table_ddl(&sb, r->vt.buf, qpk.buf);
-		rt_strbuf_release(&qpk);
-		free(pk);
-		rc = rt_run_emit(r, sb.buf, err);
-		rt_strbuf_reset(&sb);
-	}
-	r->d->history_table_ddl(&sb, r->ht.buf);
-	if (rc == 0)
-		rc = rt_run_emit(r, sb.buf, err);
-	if (rc == 0 && r->add_run_id) { /* a history table of a retort before run ids */
-		rt_strbuf_reset(&sb);
-		rt_strbuf_addf(&sb, "ALTER TABLE %s ADD COLUMN run_id VARCHAR(40)", r->ht.buf);
-		rc = rt_run_emit(r, sb.buf, err);
-	}
-	if (rc == 0 && r->d->progress_table_ddl) {
-		rt_strbuf_reset(&sb);
-		r->d->progress_table_ddl(&sb, r->pt.buf);
-		rc = rt_run_emit(r, sb.buf, err);
-	}
-	rt_strbuf_release(&sb);
-	if (rc == 0)
-		r->tables_ready = 1;
-	return rc;
-}
-
-/* See runner.h: where DDL commits, before the transaction it would end. */
-int rt_run_tables(run *r, rt_error *err)
-{
-	if (r->d->ddl_commits && r->in_tx && !r->tables_ready &&
-	    tx_commit(r, err) < 0)
-		return -1;
-	return ensure_tables(r, err);
-}
-
-/*
- * Open the transaction of a step's bookkeeping with retort's tables made
- * sure of inside it -- or, where DDL commits (MySQL), before it, since a
- * CREATE TABLE would commit the transaction it ran in.
- */
-static int begin_recorded(run *r, rt_error *err)
-{
-	if (r->d->ddl_commits)
-		return rt_run_tables(r, err) < 0 ? -1 : tx_begin(r, err);
-	return tx_begin(r, err) < 0 ? -1 : ensure_tables(r, err);
-}
-
-/* Apply a version-table change to the expected rows. */
-static void expect_vop(run *r, const rt_vop *v)
-{
-	rt_strlist *l = &r->expected;
-	if (v->from)
-		for (size_t i = 0; i < l->n; i++)
-			if (!strcmp(l->v[i], v->from)) {
-				free(l->v[i]);
-				memmove(l->v + i, l->v + i + 1,
-					(l->n - i - 1) * sizeof(char *));
-				l->n--;
-				break;
-			}
-	if (v->to)
-		rt_strlist_push(l, v->to);
-}
-
-/*
- * Run a version-table statement and check it changed exactly one row.
- * The rows were read under the migration lock; a different count means
- * something other than retort changed the table meanwhile (as Alembic
- * checks), and the step is rolled back rather than the table clobbered.
- */
-static int exec_version(run *r, const rt_vop *v, const char *sql, rt_error *err)
-{
-	rt_stmt st = { .sql = sql, .len = strlen(sql) };
-	long long rows = 0;
-	if (r->d->exec_rows(r->conn, &st, NULL, &rows, err) < 0) {
-		err->code = RT_EDB;
-		return -1;
-	}
-	if (rows == 1)
-		return 0;
-	strbuf sb = STRBUF_INIT;
-	rt_strlist_join(&sb, &r->expected, ", ");
-	rt_fail(err, RT_EDB,
-		"the version table %s changed while retort was migrating: %s of %s matched %lld rows, not 1 (retort expected the rows: %s)",
-		r->cfg->version_table, v->kind == RT_VOP_UPDATE ? "UPDATE" : v->kind == RT_VOP_DELETE ? "DELETE" : "INSERT",
-		v->from ? v->from : v->to, rows, sb.len ? sb.buf : "none");
-	rt_hint(err, "something other than retort changed it; read the current revisions and try again");
-	rt_fix_with(err, RT_FIX_READ_CURRENT, NULL);
-	rt_strbuf_release(&sb);
-	return -1;
-}
-
-/*
- * One version-table change as Alembic writes it (UPDATE t SET ... WHERE
- * t.version_num = ...): online checked to touch exactly one row, offline
- * printed.  r->expected follows only when it succeeds.
- */
-static int emit_vop(run *r, const rt_vop *v, rt_error *err)
-{
-	strbuf sb = STRBUF_INIT;
-	const char *t = r->vt.buf;
-	switch (v->kind) {
-	case RT_VOP_INSERT:
-		rt_strbuf_addf(&sb, "INSERT INTO %s (version_num) VALUES (", t);
-		r->d->literal(&sb, v->to);
-		rt_strbuf_addc(&sb, ')');
-		break;
-	case RT_VOP_UPDATE:
-		rt_strbuf_addf(&sb, "UPDATE %s SET version_num=", t);
-		r->d->literal(&sb, v->to);
-		rt_strbuf_addf(&sb, " WHERE %s.version_num = ", t);
-		r->d->literal(&sb, v->from);
-		break;
-	case RT_VOP_DELETE:
-		rt_strbuf_addf(&sb, "DELETE FROM %s WHERE %s.version_num = ", t, t);
-		r->d->literal(&sb, v->from);
-		break;
-	}
-	int rc = r->conn ? exec_version(r, v, sb.buf, err) : rt_run_emit(r, sb.buf, err);
-	rt_strbuf_release(&sb);
-	if (rc == 0)
-		expect_vop(r, v);
-	return rc;
-}
-
-static void utc_now(char *buf, size_t n)
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	char base[32];
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, n, "%.20s.%03dZ", base, (int)(ts.tv_nsec / 1000000));
-}
-
-static const char *direction_name(rt_direction d)
-{
-	return d == RT_UPGRADE ? "upgrade" : d == RT_DOWNGRADE ? "downgrade" : "stamp";
-}
-
-/* One row of the history table for a step. */
-static int emit_history(run *r, const rt_step *s, const char *revision,
-			const char *checksum, const char *started,
-			double ms, rt_error *err)
-{
-	strbuf sb = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
-	rt_strlist_join(&from, &s->from, ",");
-	rt_strlist_join(&to, &s->to, ",");
-	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s) VALUES (",
-		       r->ht.buf, r->run_id ? ", run_id" : "");
-	r->d->literal(&sb, revision);
-	rt_strbuf_addf(&sb, ", '%s', ", direction_name(s->dir));
-	r->d->literal(&sb, rt_strbuf_str(&from));
-	rt_strbuf_adds(&sb, ", ");
-	r->d->literal(&sb, rt_strbuf_str(&to));
-	rt_strbuf_adds(&sb, ", ");
-	r->d->literal(&sb, checksum);
-	rt_strbuf_adds(&sb, ", ");
-	if (started)
-		(r->d->timestamp ? r->d->timestamp : r->d->literal)(&sb, started);
-	else
-		rt_strbuf_adds(&sb, r->d->now_expr);
-	if (r->conn)
-		rt_strbuf_addf(&sb, ", %.0f, ", ms);
-	else
-		rt_strbuf_adds(&sb, ", NULL, ");
-	if (!r->user.len)
-		r->d->user_expr(r->conn, &r->user);
-	rt_strbuf_adds(&sb, r->user.buf);
-	rt_strbuf_adds(&sb, ", '" RETORT_VERSION "'");
-	if (r->run_id) {
-		rt_strbuf_adds(&sb, ", ");
-		r->d->literal(&sb, r->run_id);
-	}
-	rt_strbuf_adds(&sb, ")");
-	int rc = rt_run_emit(r, sb.buf, err);
-	rt_strbuf_release(&sb);
-	rt_strbuf_release(&from);
-	rt_strbuf_release(&to);
-	return rc;
-}
 
 /*
  * Does statement s end or start a transaction itself (BEGIN, START
@@ -489,19 +192,6 @@ static void free_prepared(prepared *p, size_t n)
 	free(p);
 }
 
-/* See runner.h. */
-void rt_run_name_failure(run *r, const rt_step *s, rt_error *err)
-{
-	const rt_revision *rev = r->g->revs[s->rev];
-	char *m = err->message;
-	err->message = rt_xasprintf("%s %s (%s) failed: %s%s",
-				 direction_name(s->dir), rev->id,
-				 rev->message ? rev->message : "no message",
-				 r->d->error_prefix, m ? m : "");
-	free(m);
-	if (!err->file)
-		err->file = rt_xstrdup(rev->path);
-}
 
 /*
  * What to do next after a failed step, by the kind of failure: only a
@@ -591,18 +281,18 @@ static int run_batch(run *r, const rt_step *s, const prepared *p, rt_error *err)
 	const rt_revision *rev = r->g->revs[s->rev];
 	const rt_stmt *st = &p->stmts.v[0];
 	if (!r->conn) {
-		out(r, "-- batch: repeat the next statement, one transaction each, until it changes no rows\n");
-		tx_begin(r, err);
-		emit_stmt(r, st, rev->path, err);
-		return tx_commit(r, err);
+		rt_run_out(r, "-- batch: repeat the next statement, one transaction each, until it changes no rows\n");
+		rt_run_begin(r, err);
+		rt_run_stmt(r, st, rev->path, err);
+		return rt_run_commit(r, err);
 	}
 	long long total = 0, rows;
-	double t0 = mono_ms();
+	double t0 = rt_run_ms();
 	do {
-		if (tx_begin(r, err) < 0)
+		if (rt_run_begin(r, err) < 0)
 			return -1;
 		if (r->d->exec_rows(r->conn, st, rev->path, &rows, err) < 0) {
-			tx_rollback(r);
+			rt_run_rollback(r);
 			failed_step(r, s, err, 1, total > 0 ? APPLIED_SOME : APPLIED_NONE);
 			if (total > 0) {
 				char *h = rt_xasprintf("earlier repetitions committed %lld rows; the version table still names the previous revision, so a rerun repeats the statement from where it stopped",
@@ -612,13 +302,13 @@ static int run_batch(run *r, const rt_step *s, const prepared *p, rt_error *err)
 			}
 			return -1;
 		}
-		if (tx_commit(r, err) < 0)
+		if (rt_run_commit(r, err) < 0)
 			return -1;
 		total += rows;
 		if (r->ctx->on_event) {
 			rt_event ev = { .kind = RT_EV_BATCH, .step = s, .rev = rev,
 					.rows = rows, .total = total,
-					.elapsed_ms = mono_ms() - t0 };
+					.elapsed_ms = rt_run_ms() - t0 };
 			r->ctx->on_event(&ev, r->ctx->event_ud);
 		}
 	} while (rows > 0);
@@ -652,24 +342,6 @@ static int check_leftovers(run *r, const rt_step *s, const prepared *p,
 }
 
 /*
- * See runner.h: in the open transaction (a new one for a step whose
- * statements ran on their own).  The undo of a partly applied revision
- * changes no version row: the revision was never recorded as applied (or
- * is still recorded, for an undone downgrade).
- */
-int rt_run_record(run *r, const rt_step *s, const prepared *p,
-		  const char *started, double ms, rt_error *err)
-{
-	if (begin_recorded(r, err) < 0)
-		return -1;
-	for (size_t i = 0; i < s->nvops && r->undo_rev != s->rev; i++)
-		if (emit_vop(r, &s->vops[i], err) < 0)
-			return -1;
-	return emit_history(r, s, r->g->revs[s->rev]->id, p->checksum,
-			    r->conn ? started : NULL, ms, err);
-}
-
-/*
  * The statements and bookkeeping of one step.  A transactional section
  * runs with its bookkeeping in one transaction (the run's, with
  * transaction_per_migration = false).  A section whose statements run on
@@ -682,19 +354,19 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 	const rt_revision *rev = r->g->revs[s->rev];
 	int own = !p->sec->transactional || p->sec->batch;
 	char started[40];
-	utc_now(started, sizeof(started));
-	double t0 = mono_ms();
+	rt_run_now(started, sizeof(started));
+	double t0 = rt_run_ms();
 	rt_ctx_emit(r->ctx, RT_EV_STEP_BEGIN, s, 0, NULL);
 	if (!r->conn) {
 		strbuf c = STRBUF_INIT;
-		rt_strbuf_addf(&c, "-- Running %s ", direction_name(s->dir));
+		rt_strbuf_addf(&c, "-- Running %s ", rt_run_direction(s->dir));
 		rt_strlist_join(&c, &s->from, ", ");
 		rt_strbuf_adds(&c, " -> ");
 		rt_strlist_join(&c, &s->to, ", ");
 		if (rev->message)
 			rt_strbuf_addf(&c, ", %s", rev->message);
 		rt_strbuf_adds(&c, "\n\n");
-		out(r, c.buf);
+		rt_run_out(r, c.buf);
 		rt_strbuf_release(&c);
 	}
 	if ((p->autocommit && r->d->progress_table_ddl && !p->sec->batch) || s->rev == r->undo_rev)
@@ -702,17 +374,17 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 	if (own) {
 		if (r->in_tx && !r->cfg->transaction_per_migration)
 			r->kept_mid_run = 1;
-		if (tx_commit(r, err) < 0)
+		if (rt_run_commit(r, err) < 0)
 			return -1;
-	} else if (begin_recorded(r, err) < 0) {
+	} else if (rt_run_begin_recorded(r, err) < 0) {
 		failed_step(r, s, err, 0, APPLIED_NONE);
 		return -1;
 	}
 	if (p->sec->batch && run_batch(r, s, p, err) < 0)
 		return -1;
 	for (size_t i = 0; i < p->stmts.n && !p->sec->batch; i++)
-		if (emit_stmt(r, &p->stmts.v[i], rev->path, err) < 0) {
-			tx_rollback(r);
+		if (rt_run_stmt(r, &p->stmts.v[i], rev->path, err) < 0) {
+			rt_run_rollback(r);
 			failed_step(r, s, err, own, i > 0 ? APPLIED_SOME : APPLIED_NONE);
 			return -1;
 		}
@@ -728,17 +400,17 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 		rt_strlist_free(&undo);
 	}
 	if (p->session && rt_run_session_check(r, s, err) < 0) {
-		tx_rollback(r);
+		rt_run_rollback(r);
 		failed_step(r, s, err, own, own ? APPLIED_ALL : APPLIED_NONE);
 		return -1;
 	}
-	if (rt_run_record(r, s, p, started, mono_ms() - t0, err) < 0 ||
-	    (!r->rehearse && (r->cfg->transaction_per_migration || own) && tx_commit(r, err) < 0)) {
-		tx_rollback(r);
+	if (rt_run_record(r, s, p, started, rt_run_ms() - t0, err) < 0 ||
+	    (!r->rehearse && (r->cfg->transaction_per_migration || own) && rt_run_commit(r, err) < 0)) {
+		rt_run_rollback(r);
 		failed_step(r, s, err, own, APPLIED_ALL);
 		return -1;
 	}
-	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, mono_ms() - t0, NULL);
+	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, rt_run_ms() - t0, NULL);
 	return 0;
 }
 
@@ -773,7 +445,7 @@ static double retry_pause(const run *r, int n)
 		pause = r->cfg->lock_retry_max_wait;
 	unsigned short b = 0;
 	if (getrandom(&b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		b = (unsigned short)(mono_ms() * 1000);
+		b = (unsigned short)(rt_run_ms() * 1000);
 	return pause * (0.5 + 0.5 * b / 65535.0);
 }
 
@@ -809,7 +481,7 @@ static int run_step_retrying(run *r, const rt_step *s, prepared *p, rt_error *er
 static int run_stamp(run *r, const rt_step *s, rt_error *err)
 {
 	char started[40];
-	utc_now(started, sizeof(started));
+	rt_run_now(started, sizeof(started));
 	rt_ctx_emit(r->ctx, RT_EV_STEP_BEGIN, s, 0, NULL);
 	if (!r->conn) {
 		strbuf c = STRBUF_INIT;
@@ -818,17 +490,17 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 		rt_strbuf_adds(&c, " -> ");
 		rt_strlist_join(&c, &s->to, ", ");
 		rt_strbuf_adds(&c, "\n\n");
-		out(r, c.buf);
+		rt_run_out(r, c.buf);
 		rt_strbuf_release(&c);
 	}
-	if (begin_recorded(r, err) < 0 || rt_progress_clear(r, err) < 0)
+	if (rt_run_begin_recorded(r, err) < 0 || rt_progress_clear(r, err) < 0)
 		return -1;
 	if (r->create_sql && r->conn &&
 	    rt_sm_run_sql(r->conn, r->create_sql->sql, r->create_sql->len,
 			  r->create_sql->name, 0, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nvops; i++)
-		if (emit_vop(r, &s->vops[i], err) < 0)
+		if (rt_run_vop(r, &s->vops[i], err) < 0)
 			return -1;
 	int any = 0;
 	for (size_t i = 0; i < s->to.n; i++) {
@@ -836,51 +508,20 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 			continue;
 		int rev = rt_graph_find(r->g, s->to.v[i]);
 		char *sum = rev >= 0 ? rt_checksum(r->g->revs[rev], r->d->lex) : NULL;
-		int rc = emit_history(r, s, s->to.v[i], sum,
+		int rc = rt_run_history(r, s, s->to.v[i], sum,
 				      r->conn ? started : NULL, 0, err);
 		free(sum);
 		if (rc < 0)
 			return -1;
 		any = 1;
 	}
-	if (!any && emit_history(r, s, NULL, NULL, r->conn ? started : NULL, 0,
+	if (!any && rt_run_history(r, s, NULL, NULL, r->conn ? started : NULL, 0,
 				 err) < 0)
 		return -1;
-	if (!r->rehearse && tx_commit(r, err) < 0)
+	if (!r->rehearse && rt_run_commit(r, err) < 0)
 		return -1;
 	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, 0, NULL);
 	return 0;
-}
-
-/* What progress.c borrows (see runner.h). */
-void rt_run_out(run *r, const char *s)
-{
-	out(r, s);
-}
-
-int rt_run_stmt(run *r, const rt_stmt *st, const char *file, rt_error *err)
-{
-	return emit_stmt(r, st, file, err);
-}
-
-int rt_run_begin(run *r, rt_error *err)
-{
-	return tx_begin(r, err);
-}
-
-int rt_run_commit(run *r, rt_error *err)
-{
-	return tx_commit(r, err);
-}
-
-void rt_run_rollback(run *r)
-{
-	tx_rollback(r);
-}
-
-double rt_run_ms(void)
-{
-	return mono_ms();
 }
 
 /*
@@ -914,32 +555,11 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_step_retrying(r, &plan->steps[i], &p[i], err);
 	if (rc == 0 && !r->hold && !r->rehearse)
-		rc = tx_commit(r, err);
+		rc = rt_run_commit(r, err);
 	else if (rc < 0 || r->rehearse)
-		tx_rollback(r); /* a failure, or the end of a rehearsal */
+		rt_run_rollback(r); /* a failure, or the end of a rehearsal */
 	free_prepared(p, plan->n);
 	return rc;
 }
 
-/* See runner.h. */
-int rt_run_make_tables(run *r, rt_error *err)
-{
-	if (tx_begin(r, err) < 0)
-		return -1;
-	if (ensure_tables(r, err) < 0) {
-		tx_rollback(r);
-		return -1;
-	}
-	return tx_commit(r, err);
-}
-
-/* See runner.h. */
-int rt_run_end(run *r, int commit, rt_error *err)
-{
-	if (commit)
-		return tx_commit(r, err);
-	tx_rollback(r);
-	r->tables_ready = r->version_ready = 0;
-	return 0;
-}
 

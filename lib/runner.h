@@ -117,7 +117,7 @@ int rt_run_session_check(run *r, const rt_step *s, rt_error *err);
 /* Generated SQL: execute it online, print it as a statement offline. */
 int rt_run_emit(run *r, const char *sql, rt_error *err);
 
-/* What runner.c lends progress.c. */
+/* run_io.c: what a run writes, online or as --sql (runner.c and progress.c use it). */
 void rt_run_out(run *r, const char *s);
 int rt_run_stmt(run *r, const rt_stmt *st, const char *file, rt_error *err);
 int rt_run_begin(run *r, rt_error *err);
@@ -130,7 +130,23 @@ int rt_run_record(run *r, const rt_step *s, const prepared *p,
 		  const char *started, double ms, rt_error *err);
 /* "upgrade X (message) failed: " before err's message, and its file. */
 void rt_run_name_failure(run *r, const rt_step *s, rt_error *err);
+/* Milliseconds of a monotonic clock. */
 double rt_run_ms(void);
+/* The current UTC time as 2026-12-03T16:23:42.123Z, for history rows. */
+void rt_run_now(char *buf, size_t n);
+/* "upgrade", "downgrade" or "stamp". */
+const char *rt_run_direction(rt_direction d);
+/*
+ * The transaction a step's bookkeeping goes in, with retort's tables made
+ * sure of (before it, where DDL commits).
+ */
+int rt_run_begin_recorded(run *r, rt_error *err);
+/* One version-table change, checked to change exactly one row online. */
+int rt_run_vop(run *r, const rt_vop *v, rt_error *err);
+/* One row of the history table for step s (started NULL offline). */
+int rt_run_history(run *r, const rt_step *s, const char *revision,
+		   const char *checksum, const char *started, double ms,
+		   rt_error *err);
 
 /* Read the progress table into r->partial (online, after r->expected is read). */
 int rt_progress_read(run *r, rt_error *err);

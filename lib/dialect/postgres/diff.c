@@ -378,33 +378,6 @@ static void own_sequences(dd *d)
 
 /* ---- comments ---- */
 
-/*
- * COMMENT ON target IS text when old (NULL: the object is new) and new
- * differ; target names the kind too ("DOMAIN public.d").
- */
-void rt_pgd_comment_on(dd *d, int fresh, const char *old, const char *new, const char *kind,
-		       const char *label, const char *target)
-{
-	if (fresh ? !new : eq(old, new))
-		return;
-	sm_op *op = rt_sm_ops_add(d->out, 0, "comment on %s %s", kind, label);
-	rt_sm_op_sql(op, "COMMENT ON %s IS %s", target, new ? L(&d->n, new) : "NULL");
-}
-
-/* COMMENT ON KIND target, the kind in capitals. */
-void rt_pgd_comment(dd *d, int fresh, const char *old, const char *new, const char *kind,
-		    const char *label, const char *target)
-{
-	if (fresh ? !new : eq(old, new))
-		return;
-	strbuf sb = STRBUF_INIT;
-	for (const char *p = kind; *p; p++)
-		rt_strbuf_addc(&sb, (char)toupper((unsigned char)*p));
-	rt_strbuf_addf(&sb, " %s", target);
-	rt_pgd_comment_on(d, fresh, old, new, kind, label, sb.buf);
-	rt_strbuf_release(&sb);
-}
-
 /* Comments of a table's constraints and triggers (made-again ones lost theirs). */
 static void table_part_comments(dd *d, const sm_table *ta, const sm_table *tb, const char *label)
 {

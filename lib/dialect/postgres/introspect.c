@@ -38,29 +38,6 @@
 
 #include <string.h>
 
-/* Remember oid -> idx in m; the key is kept alive by p->keys. */
-void rt_pgi_map_put(pgi *p, strmap *m, const char *oid, int idx)
-{
-	rt_strlist_push(&p->keys, oid);
-	rt_strmap_put(m, p->keys.v[p->keys.n - 1], idx);
-}
-
-/* Split a SEP-joined value into a string vector (NULL: empty). */
-void rt_pgi_split_list(const char *v, char ***out, size_t *n)
-{
-	if (!v)
-		return;
-	for (;;) {
-		const char *e = strchr(v, SEP);
-		char *item = rt_xstrndup(v, e ? (size_t)(e - v) : strlen(v));
-		rt_sm_strv_push(out, n, item);
-		free(item);
-		if (!e)
-			break;
-		v = e + 1;
-	}
-}
-
 static sm_table *table_of(pgi *p, const char *oid)
 {
 	int i = rt_strmap_get(&p->tables, oid);
@@ -633,21 +610,6 @@ static char *make_rel_filter(const rt_config *cfg, const char *schema)
 		free(hist);
 	}
 	return rt_strbuf_detach(&sb);
-}
-
-/* Run q (followed by the relation filter and tail, when given). */
-int rt_pgi_run(pgi *p, const char *q, int filtered, const char *tail,
-	       rt_row_fn fn, rt_error *err)
-{
-	strbuf sb = STRBUF_INIT;
-	rt_strbuf_adds(&sb, q);
-	if (filtered)
-		rt_strbuf_adds(&sb, p->rel_filter);
-	if (tail)
-		rt_strbuf_adds(&sb, tail);
-	int rc = rt_dialect_postgres.query(p->c, sb.buf, fn, p, err);
-	rt_strbuf_release(&sb);
-	return rc;
 }
 
 /* Everything the model cannot hold (unsupported.c), into p->s. */

@@ -381,32 +381,6 @@ static void fk_rows_free(fk_rows *r)
 	free(r->v);
 }
 
-/* See sqlite_internal.h: "FOREIGN KEY (a) REFERENCES p (x) ON UPDATE ... ON DELETE ..." */
-void rt_sq_fk_text(sm_constraint *c)
-{
-	strbuf sb = STRBUF_INIT;
-	rt_strbuf_adds(&sb, "FOREIGN KEY (");
-	for (size_t i = 0; i < c->ncols; i++) {
-		if (i)
-			rt_strbuf_adds(&sb, ", ");
-		rt_sq_ident(&sb, c->cols[i]);
-	}
-	rt_strbuf_adds(&sb, ") REFERENCES ");
-	rt_sq_ident(&sb, c->ref_table);
-	for (size_t i = 0; i < c->nref_cols; i++) {
-		rt_strbuf_adds(&sb, i ? ", " : " (");
-		rt_sq_ident(&sb, c->ref_cols[i]);
-	}
-	if (c->nref_cols)
-		rt_strbuf_adds(&sb, ")");
-	rt_strbuf_addf(&sb, " ON UPDATE %s ON DELETE %s", c->on_update, c->on_delete);
-	if (c->match && strcmp(c->match, "NONE"))
-		rt_strbuf_addf(&sb, " MATCH %s", c->match);
-	if (c->deferred)
-		rt_strbuf_adds(&sb, " DEFERRABLE INITIALLY DEFERRED");
-	c->def = rt_strbuf_detach(&sb);
-}
-
 /* One foreign key: rows [first, end) of the same id, in seq order. */
 static void add_fk(tctx *tc, const fk_row *rows, size_t first, size_t end)
 {

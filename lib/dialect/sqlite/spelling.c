@@ -12,7 +12,9 @@
  *   - an integer default written as a string ('1', as SQLAlchemy writes a
  *     server default) or as a number is what the column stores: the
  *     number under INTEGER, REAL or NUMERIC affinity, the text under TEXT;
- *   - an index key column written ASC is the same key as one without.
+ *   - an index key column written ASC is the same key as one without;
+ *   - a foreign key's definition text is written one way
+ *     (rt_sq_fk_text), whatever the CREATE text said.
  *
  * (The rowid alias, NOT NULL or not, is decided where keys are read:
  * introspect.c.)
@@ -24,6 +26,32 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+
+/* See sqlite_internal.h: "FOREIGN KEY (a) REFERENCES p (x) ON UPDATE ... ON DELETE ..." */
+void rt_sq_fk_text(sm_constraint *c)
+{
+	strbuf sb = STRBUF_INIT;
+	rt_strbuf_adds(&sb, "FOREIGN KEY (");
+	for (size_t i = 0; i < c->ncols; i++) {
+		if (i)
+			rt_strbuf_adds(&sb, ", ");
+		rt_sq_ident(&sb, c->cols[i]);
+	}
+	rt_strbuf_adds(&sb, ") REFERENCES ");
+	rt_sq_ident(&sb, c->ref_table);
+	for (size_t i = 0; i < c->nref_cols; i++) {
+		rt_strbuf_adds(&sb, i ? ", " : " (");
+		rt_sq_ident(&sb, c->ref_cols[i]);
+	}
+	if (c->nref_cols)
+		rt_strbuf_adds(&sb, ")");
+	rt_strbuf_addf(&sb, " ON UPDATE %s ON DELETE %s", c->on_update, c->on_delete);
+	if (c->match && strcmp(c->match, "NONE"))
+		rt_strbuf_addf(&sb, " MATCH %s", c->match);
+	if (c->deferred)
+		rt_strbuf_adds(&sb, " DEFERRABLE INITIALLY DEFERRED");
+	c->def = rt_strbuf_detach(&sb);
+}
 
 /* See sqlite_internal.h: the rules of "Determination of Column Affinity", in their order. */
 const char *rt_sq_affinity(const char *type)
