@@ -204,4 +204,37 @@ pg_test_steps_rehearse_names_the_step() {
 	expect_err_has "s2_five_steps.sql:7: revision s2: its upgrade step 2/5 section is marked transaction:false"
 }
 
+# lint: each step with its own options.
+pgnoserver_test_steps_lint_each_step_with_its_options() {
+	project "lock_timeout = 5s"
+	mig a1 "" "tables" "CREATE TABLE users (id bigint PRIMARY KEY, email text);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);" "DROP TABLE orders; DROP TABLE users;" >/dev/null
+	cat > migrations/b2_online.sql <<'SQL'
+-- Revision ID: b2
+-- Revises: a1
+
+-- migrate:upgrade transaction:false
+CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);
+-- migrate:upgrade
+ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+-- migrate:upgrade
+ALTER TABLE orders VALIDATE CONSTRAINT orders_user;
+
+-- migrate:downgrade
+ALTER TABLE orders DROP CONSTRAINT orders_user;
+-- migrate:downgrade transaction:false
+DROP INDEX CONCURRENTLY IF EXISTS users_email;
+SQL
+	rt lint b2
+	expect_rc 0
+	expect_err_has "No findings in"
+	# the same in one transactional step: both fire, at their lines
+	sed -i '6d; 8d' migrations/b2_online.sql
+	sed -i 's/^-- migrate:upgrade transaction:false$/-- migrate:upgrade/' migrations/b2_online.sql
+	rt lint b2
+	expect_rc 1
+	expect_out_has "migrations/b2_online.sql:5:1: concurrently-in-transaction: "
+	expect_out_has "migrations/b2_online.sql:7:1: constraint-missing-not-valid: "
+}
+
 run_tests
