@@ -68,9 +68,17 @@ test_steps_fail_at_step_3_and_the_rerun_continues_there() {
 30|1"
 	[ "$(step_rows)" = "upgrade 1/5 upgrade 2/5 upgrade 3/5 upgrade 4/5" ] || fail "step records: $(step_rows)"
 	expect_q "SELECT count(*) FROM retort_version_history WHERE revision = 's2' AND direction = 'upgrade'" "1"
-	# history --runs and status read as before: one upgrade of s2
-	rt status
+	# history --runs: the failed run applied s1 (s2's steps list nothing), the rerun s2
+	rt history --runs --json
 	expect_rc 0
+	expect_out_has '"direction": "upgrade", "started_at"'
+	expect_out_has '"steps": [{"revision": "s1", "direction": "upgrade"}]}'
+	expect_out_has '"steps": [{"revision": "s2", "direction": "upgrade"}]}'
+	expect_out_lacks '"mixed"'
+	rt downgrade --last-run --dry-run
+	expect_rc 0
+	expect_err_has "(upgrade at "
+	expect_err_has "1 revision)"
 	# downgrade: its two steps in the order written
 	rt downgrade -1
 	expect_rc 0
@@ -105,6 +113,22 @@ test_steps_changed_after_they_ran_are_refused() {
 	expect_rc 0
 	expect_versions "s2"
 	expect_q "SELECT count(*) FROM log WHERE n = 31" "1"
+}
+
+test_steps_a_run_of_steps_only_is_no_deploy_to_revert() {
+	project
+	log_table
+	rt upgrade head
+	expect_rc 0
+	five_steps s2 s1
+	rt upgrade head
+	expect_rc 1
+	rt history --runs --json
+	expect_out_has '"direction": "step"'
+	rt downgrade --last-run
+	expect_rc 1
+	expect_err_has "was a step, not an upgrade"
+	expect_versions "s1"
 }
 
 test_steps_stamp_forgets_the_records() {
