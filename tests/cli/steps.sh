@@ -359,4 +359,48 @@ SQL
 	[ "$(step_rows)" = "" ] || fail "step records: $(step_rows)"
 }
 
+# MySQL: a step holding DDL runs statement by statement (progress table);
+# a failure inside step 2 is resumed at its statement, after step 1 is
+# skipped as recorded.
+my_test_steps_resume_inside_a_step() {
+	project
+	cat > migrations/s1_ddl_steps.sql <<'SQL'
+-- Revision ID: s1
+-- Revises:
+
+-- migrate:upgrade
+CREATE TABLE a (id INT);
+-- migrate:upgrade
+CREATE TABLE b (id INT);
+CREATE TABLE c AS SELECT x FROM gate;
+-- migrate:upgrade
+CREATE TABLE d (id INT);
+
+-- migrate:downgrade
+DROP TABLE d;
+-- migrate:downgrade
+DROP TABLE c;
+DROP TABLE b;
+DROP TABLE a;
+SQL
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "upgrade s1 (no message), step 2/3, failed:"
+	expect_versions ""
+	[ "$(step_rows)" = "upgrade 1/3" ] || fail "step records: $(step_rows)"
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "was left partly applied"
+	q "CREATE TABLE gate (x INT)"
+	rt upgrade head --resume
+	expect_rc 0
+	expect_err_has "step 1/3 already applied"
+	expect_versions "s1"
+	expect_q "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('a', 'b', 'c', 'd')" "4"
+	rt downgrade base
+	expect_rc 0
+	expect_versions ""
+	expect_q "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('a', 'b', 'c', 'd')" "0"
+}
+
 run_tests
