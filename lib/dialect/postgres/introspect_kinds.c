@@ -331,11 +331,22 @@ static const char q_ts_configs[] = TS_OBJECT("pg_ts_config", "text search config
 	"JOIN pg_catalog.pg_ts_dict dd ON dd.oid = m.mapdict JOIN pg_catalog.pg_namespace dn ON dn.oid = dd.dictnamespace "
 	"WHERE m.mapcfg = c.oid GROUP BY t.alias) z), '')");
 
-/* Extended statistics (made after their table), with a statistics target when set. */
+/*
+ * Extended statistics (made after their table), with a statistics
+ * target when set.  The columns are a set: named in the order of their
+ * names, not of their places in the table (which differ where column
+ * order is not compared); with expressions, the server's rendering.
+ */
 static const char q_statistics[] =
 	"SELECT 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass::oid, s.oid, 'statistics', sn.nspname, s.stxname, "
 	"pg_catalog.pg_describe_object('pg_catalog.pg_statistic_ext'::pg_catalog.regclass, s.oid, 0), "
-	"pg_catalog.pg_get_statisticsobjdef(s.oid) || COALESCE(E'\\n;\\nALTER STATISTICS ' || " QN("sn.nspname", "s.stxname")
+	"CASE WHEN pg_catalog.to_jsonb(s) ->> 'stxexprs' IS NULL THEN 'CREATE STATISTICS ' || " QN("sn.nspname", "s.stxname")
+	" || ' (' || pg_catalog.array_to_string(ARRAY(SELECT CASE k WHEN 'd' THEN 'ndistinct' "
+	"WHEN 'f' THEN 'dependencies' WHEN 'm' THEN 'mcv' END FROM pg_catalog.unnest(s.stxkind) k "
+	"WHERE k IN ('d', 'f', 'm') ORDER BY pg_catalog.strpos('dfm', k)), ', ') || ') ON ' "
+	"|| (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attname) "
+	"FROM pg_catalog.pg_attribute a WHERE a.attrelid = s.stxrelid AND a.attnum = ANY (s.stxkeys)) "
+	"|| ' FROM ' || " QN("n.nspname", "c.relname") " ELSE pg_catalog.pg_get_statisticsobjdef(s.oid) END || COALESCE(E'\\n;\\nALTER STATISTICS ' || " QN("sn.nspname", "s.stxname")
 	" || ' SET STATISTICS ' || NULLIF(pg_catalog.to_jsonb(s) ->> 'stxstattarget', '-1'), ''), "
 	"'DROP STATISTICS ' || " QN("sn.nspname", "s.stxname") ", 'STATISTICS ' || " QN("sn.nspname", "s.stxname") ", "
 	"d.description "
