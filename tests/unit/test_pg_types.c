@@ -182,6 +182,27 @@ static void test_range_types(void **state)
 		       "CREATE TYPE span AS RANGE (subtype = int8); CREATE TABLE t (s span)", why);
 }
 
+/*
+ * A view that uses a composite and a range type made again is dropped
+ * before them and made after them (a view's columns do not block it).
+ */
+static void test_types_under_views(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TYPE span AS RANGE (subtype = integer); CREATE TYPE pair AS (a int, b text);"
+		"CREATE VIEW v AS SELECT '[1,2)'::span AS s, ROW(1, 'x')::pair AS p;",
+		"CREATE TYPE span AS RANGE (subtype = bigint); CREATE TYPE pair AS (b text, a int);"
+		"CREATE VIEW v AS SELECT '[1,2)'::span AS s, ROW('x', 1)::pair AS p;",
+		NULL, "SELECT (p).a FROM v", "1", "SELECT (p).b FROM v", "x",
+	};
+	sm_ops up;
+	run_change(&k, &up, NULL);
+	assert_string_equal(up.v[0].what, "drop view public.v");
+	assert_string_equal(up.v[up.n - 1].what, "create view public.v");
+	rt_sm_ops_free(&up);
+}
+
 /* ------------------------------------------------------------------ */
 /* What is not compared                                                  */
 /* ------------------------------------------------------------------ */
@@ -276,6 +297,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_composite_order, teardown),
 		cmocka_unit_test_teardown(test_composite_reordered, teardown),
 		cmocka_unit_test_teardown(test_range_types, teardown),
+		cmocka_unit_test_teardown(test_types_under_views, teardown),
 		cmocka_unit_test_teardown(test_base_type_refused, teardown),
 		cmocka_unit_test_teardown(test_view_column_defaults, teardown),
 	};

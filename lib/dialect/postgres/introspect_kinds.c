@@ -525,8 +525,8 @@ static const char q_type_deps[] =
 
 /*
  * What of tables uses a type: a column of it, of an array of it, of its
- * multirange; not an attribute of another composite type (made again
- * with it).
+ * multirange; not an attribute of another composite type nor a column
+ * of a view (made again with it).
  */
 static const char q_type_users[] =
 	"SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::oid, COALESCE((SELECT r.rngtypid "
@@ -539,7 +539,7 @@ static const char q_type_users[] =
 	"AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass, "
 	"'pg_catalog.pg_constraint'::pg_catalog.regclass, 'pg_catalog.pg_attrdef'::pg_catalog.regclass)) u "
 	"WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class k WHERE u.classid = "
-	"'pg_catalog.pg_class'::pg_catalog.regclass AND k.oid = u.objid AND k.relkind = 'c')";
+	"'pg_catalog.pg_class'::pg_catalog.regclass AND k.oid = u.objid AND k.relkind IN ('c', 'v', 'm'))";
 
 static const char q_object_users[] =
 	"SELECT d.refclassid::oid, d.refobjid, pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) "
