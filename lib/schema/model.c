@@ -104,6 +104,7 @@ static void free_object(sm_object *o)
 	strv_free(o->deps, o->ndeps);
 	strv_free(o->users, o->nusers);
 	strv_free(o->attrs, o->nattrs);
+	strv_free(o->attr_comments, o->nattr_comments);
 }
 
 static void free_table(sm_table *t)

@@ -227,6 +227,8 @@ typedef struct sm_object {
 	char **attrs;      /* a composite type's attributes in order, "name\x1ftype" (type with
 			      COLLATE when not the default): changed in place when it can be */
 	size_t nattrs;
+	char **attr_comments; /* comments on them, "name\x1fcomment", in attribute order */
+	size_t nattr_comments;
 } sm_object;
 
 typedef struct sm_schema {

@@ -60,6 +60,8 @@ static void test_composite_altered_in_place(void **state)
 		"CREATE TYPE kind AS ENUM ('home', 'work');"
 		"CREATE TYPE addr AS (street text, city text, zip varchar(10), k kind);"
 		"COMMENT ON TYPE addr IS 'a postal address';"
+		"COMMENT ON COLUMN addr.city IS 'the town';"
+		"COMMENT ON COLUMN addr.zip IS 'postal code';"
 		"CREATE TABLE t (id int PRIMARY KEY, home addr, past addr[]);",
 		"INSERT INTO t VALUES (1, ROW('Main St', 'Springfield'), ARRAY[ROW('Old Rd', 'Shelbyville')::addr])",
 		"SELECT (home).city || '/' || (past[1]).city || '/' || coalesce((home).zip, '-') FROM t",
@@ -70,6 +72,9 @@ static void test_composite_altered_in_place(void **state)
 	run_change(&k, &up, &down);
 	assert_sql(&up, "ALTER TYPE public.addr ADD ATTRIBUTE zip character varying(10), ADD ATTRIBUTE k public.kind");
 	assert_sql(&up, "COMMENT ON TYPE public.addr IS 'a postal address'");
+	assert_sql(&up, "COMMENT ON COLUMN public.addr.city IS 'the town'");
+	assert_sql(&up, "COMMENT ON COLUMN public.addr.zip IS 'postal code'");
+	assert_sql(&down, "COMMENT ON COLUMN public.addr.city IS NULL");
 	assert_false(has_sql(&up, "DROP TYPE"));
 	assert_op(&down, "alter composite type public.addr", 1);
 	assert_sql(&down, "ALTER TYPE public.addr DROP ATTRIBUTE zip, DROP ATTRIBUTE k");
@@ -98,6 +103,7 @@ static void test_composite_order(void **state)
 		"SELECT 1",
 		"CREATE TYPE mood AS ENUM ('ok', 'sad');"
 		"CREATE TYPE inner1 AS (m mood, x text COLLATE \"C\");"
+		"COMMENT ON COLUMN inner1.x IS 'made with the type';"
 		"CREATE TYPE outer1 AS (i inner1, n numeric(10,2));"
 		"CREATE FUNCTION mk(n numeric) RETURNS outer1 LANGUAGE sql AS $$ SELECT ROW(NULL, n)::outer1 $$;"
 		"CREATE TABLE u (o outer1[]);",
@@ -107,6 +113,7 @@ static void test_composite_order(void **state)
 	run_change(&k, &up, &down);
 	assert_sql(&up, "CREATE TYPE public.inner1 AS (m public.mood, x text COLLATE pg_catalog.\"C\")");
 	assert_sql(&up, "CREATE TYPE public.outer1 AS (i public.inner1, n numeric(10,2))");
+	assert_sql(&up, "COMMENT ON COLUMN public.inner1.x IS 'made with the type'");
 	assert_sql(&down, "DROP TYPE public.outer1");
 	rt_sm_ops_free(&up);
 	rt_sm_ops_free(&down);

@@ -102,14 +102,40 @@ static void alter_composite(dd *d, const sm_object *x, const sm_object *y)
 	rt_strbuf_release(&acts);
 }
 
+/* The comment on the attribute entry e names, in o, or NULL. */
+static const char *attr_comment(const sm_object *o, const char *e)
+{
+	long i = find_entry(o->attr_comments, o->nattr_comments, e);
+	return i < 0 ? NULL : strchr(o->attr_comments[i], '\x1f') + 1;
+}
+
+/* Comments on y's attributes that are new, changed or gone (x: the type in a). */
+static void attr_comments(dd *d, const sm_object *x, const sm_object *y)
+{
+	for (size_t j = 0; j < y->nattrs; j++) {
+		const char *e = y->attrs[j];
+		int fresh = find_entry(x->attrs, x->nattrs, e) < 0;
+		char *name = rt_xstrndup(e, strcspn(e, "\x1f"));
+		char *label = rt_xasprintf("%s.%s.%s", y->schema, y->name, name);
+		char *target = rt_xasprintf("%s.%s", Q(&d->n, y->schema, y->name), I(&d->n, name));
+		rt_pgd_comment(d, fresh, fresh ? NULL : attr_comment(x, e), attr_comment(y, e), "column",
+			       label, target);
+		free(target);
+		free(label);
+		free(name);
+	}
+}
+
 /* Composite types on both sides that change in place (after new types are made). */
 void rt_pgd_alter_composites(dd *d)
 {
 	for (size_t j = 0; j < d->b->nobjects; j++) {
 		const sm_object *y = &d->b->objects[j];
 		const sm_object *x = is_composite(y) ? rt_sm_find_object(d->a, y->kind, y->schema, y->name) : NULL;
-		if (x && !d->oa_drop[x - d->a->objects] && !eq(x->def, y->def))
+		if (x && !d->oa_drop[x - d->a->objects] && !eq(x->def, y->def)) {
 			alter_composite(d, x, y);
+			attr_comments(d, x, y);
+		}
 	}
 }
 

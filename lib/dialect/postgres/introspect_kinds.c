@@ -389,19 +389,26 @@ static const char q_policies[] =
 
 /*
  * Composite types (not the row types of tables), with their attributes
- * in order as an eleventh value: "name\x1ftype" joined by \x1e.
+ * in order as an eleventh value ("name\x1ftype" joined by \x1e) and the
+ * comments on them as a twelfth ("name\x1fcomment" joined by \x1e); the
+ * definition has the COMMENT ON COLUMN statements after CREATE TYPE.
  */
 static const char q_composites[] =
 	TYPE_OBJECT("composite type", "'CREATE TYPE ' || " QN("n.nspname", "t.typname") " || ' AS (' || "
 		"COALESCE(pg_catalog.string_agg(pg_catalog.quote_ident(a.attname) || ' ' || " ATTR_TYPE ", ', ' "
-		"ORDER BY a.attnum), '') || ')'")
-	", pg_catalog.string_agg(a.attname || E'\\x1f' || " ATTR_TYPE ", E'\\x1e' ORDER BY a.attnum) "
+		"ORDER BY a.attnum), '') || ')' || COALESCE(pg_catalog.string_agg(E'\\n;\\nCOMMENT ON COLUMN ' || "
+		QN("n.nspname", "t.typname") " || '.' || pg_catalog.quote_ident(a.attname) || ' IS ' || "
+		"pg_catalog.quote_literal(ad.description), '' ORDER BY a.attnum), '')")
+	", pg_catalog.string_agg(a.attname || E'\\x1f' || " ATTR_TYPE ", E'\\x1e' ORDER BY a.attnum), "
+	"pg_catalog.string_agg(a.attname || E'\\x1f' || ad.description, E'\\x1e' ORDER BY a.attnum) "
 	"FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	"JOIN pg_catalog.pg_class k ON k.oid = t.typrelid AND k.relkind = 'c' "
 	"LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = k.oid AND a.attnum > 0 AND NOT a.attisdropped "
 	"LEFT JOIN pg_catalog.pg_type at ON at.oid = a.atttypid "
 	"LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
 	"LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+	"LEFT JOIN pg_catalog.pg_description ad ON ad.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	"AND ad.objoid = k.oid AND ad.objsubid = a.attnum "
 	OBJ_DESC("pg_catalog.pg_type", "t.oid")
 	"WHERE t.typtype = 'c' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid") " "
 	"GROUP BY t.oid, n.nspname, t.typname, d.description";
@@ -463,19 +470,26 @@ static int on_object(void *ud, int n, const char *const *v)
 	return 0;
 }
 
-/* A composite type: an object, and its attributes ("name\x1ftype", joined by \x1e). */
+/* Split a \x1e-joined value into a string vector. */
+static void split_records(const char *v, char ***out, size_t *n)
+{
+	for (const char *a = v; a && *a;) {
+		size_t len = strcspn(a, "\x1e");
+		char *one = rt_xstrndup(a, len);
+		rt_sm_strv_push(out, n, one);
+		free(one);
+		a += len + (a[len] != '\0');
+	}
+}
+
+/* A composite type: an object, its attributes and the comments on them. */
 static int on_composite(void *ud, int n, const char *const *v)
 {
 	pgi *p = ud;
 	on_object(ud, n, v);
 	sm_object *o = &p->s->objects[p->s->nobjects - 1];
-	for (const char *a = v[10]; a && *a;) {
-		size_t len = strcspn(a, "\x1e");
-		char *attr = rt_xstrndup(a, len);
-		rt_sm_strv_push(&o->attrs, &o->nattrs, attr);
-		free(attr);
-		a += len + (a[len] != '\0');
-	}
+	split_records(v[10], &o->attrs, &o->nattrs);
+	split_records(v[11], &o->attr_comments, &o->nattr_comments);
 	return 0;
 }
 

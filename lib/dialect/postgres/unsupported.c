@@ -35,12 +35,6 @@ static const char *const q_unsupported[] = {
 	"(t.typtype = 'p' OR (t.typtype = 'b' AND t.typcategory <> 'A') "
 	"OR (t.typtype = 'r' AND EXISTS (SELECT 1 FROM pg_catalog.pg_range r "
 	"WHERE r.rngtypid = t.oid AND r.rngcanonical <> 0)))",
-	"SELECT 'comment on attribute ' || n.nspname || '.' || c.relname || '.' || a.attname "
-	"FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON c.oid = d.objoid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid "
-	"WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid > 0 "
-	"AND c.relkind = 'c' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_class", "c.oid"),
 	"SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
