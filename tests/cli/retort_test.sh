@@ -267,4 +267,80 @@ COMMENT ON TABLE users IS 'people';" "DROP FUNCTION f();"
 	untouched
 }
 
+# What each kind of leftover looks like once the fast path (the catalog
+# fingerprint) hands it to the schema comparison: a type, a privilege, a
+# function, and a downgrade whose DO block caught an error (a subtransaction
+# rolled back: its catalog rows count as written, never as unwritten).
+pg_test_leftovers_of_every_kind_fail() {
+	project "compare_privileges = true"
+	rev a1 "" "CREATE TABLE users (id bigint PRIMARY KEY, name text);" "DROP TABLE users;"
+	rev b2 a1 "CREATE TYPE mood AS ENUM ('ok', 'sad');" "SELECT 1;"
+	rev c3 b2 "GRANT SELECT ON users TO PUBLIC;" "SELECT 1;"
+	rev d4 c3 "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';" "SELECT 1;"
+	rev e5 d4 "ALTER TABLE users ADD COLUMN bio text;" 'DO $$
+BEGIN
+	CREATE TABLE scratch_t (id int);
+	RAISE EXCEPTION '"'"'undone'"'"';
+EXCEPTION WHEN raise_exception THEN NULL;
+END $$;'
+	rev f6 e5 "CREATE TABLE posts (id bigint PRIMARY KEY);" 'DO $$
+BEGIN
+	CREATE TABLE scratch_t (id int);
+	RAISE EXCEPTION '"'"'undone'"'"';
+EXCEPTION WHEN raise_exception THEN NULL;
+END $$;
+DROP TABLE posts;'
+	rt test
+	expect_rc 1
+	expect_out_has "ok    a1  m a1"
+	expect_out_has "FAIL  b2  m b2"
+	expect_out_has "- drop type public.mood"
+	expect_out_has "FAIL  c3  m c3"
+	expect_out_has "- privileges on table public.users"
+	expect_out_has "FAIL  d4  m d4"
+	expect_out_has "- drop function public.f()"
+	expect_out_has "FAIL  e5  m e5"
+	expect_out_has "- drop column public.users.bio"
+	expect_out_has "ok    f6  m f6"
+	expect_err_has "error: 4 of 6 revisions failed"
+	untouched
+}
+
+# Changes that leave every catalog's row count as it was: a function's
+# volatility and a table's comment changed (their rows updated, none
+# inserted or deleted), and a downgrade that drops another table of the
+# same shape than the one the upgrade made (as many rows inserted as
+# deleted).  The fingerprint rereads every catalog the transaction wrote
+# (inserted, updated or deleted rows) and counts the rows it wrote, not only
+# how many there are, so each goes to the schema comparison and fails.  a1
+# sleeps past a second: PostgreSQL reports a session's write counters at
+# most once a second, and until then the counters of b2's transaction would
+# still hold a1's writes to the same catalogs.
+pg_test_same_row_counts_other_schema_fails() {
+	project
+	rev a1 "" "CREATE TABLE old_t (id int);
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+COMMENT ON TABLE old_t IS 'old';
+SELECT pg_sleep(1.1);" "DROP TABLE old_t;
+DROP FUNCTION f();"
+	rev b2 a1 "ALTER FUNCTION f() IMMUTABLE;" "ALTER FUNCTION f() STABLE;"
+	rev c3 b2 "COMMENT ON TABLE old_t IS 'new';" "COMMENT ON TABLE old_t IS 'other';"
+	rev d4 c3 "CREATE TABLE IF NOT EXISTS new_t (id int);" "DROP TABLE old_t;"
+	rev e5 d4 "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 2';" \
+		"CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1';"
+	rt test
+	expect_rc 1
+	expect_out_has "ok    a1  m a1"
+	expect_out_has "FAIL  b2  m b2"
+	expect_out_has "- replace function public.f()"
+	expect_out_has "FAIL  c3  m c3"
+	expect_out_has "COMMENT ON TABLE public.old_t IS 'old';"
+	expect_out_has "FAIL  d4  m d4"
+	expect_out_has "- create table public.old_t"
+	expect_out_has "- drop table public.new_t"
+	expect_out_has "ok    e5  m e5"
+	expect_err_has "error: 3 of 5 revisions failed"
+	untouched
+}
+
 run_tests
