@@ -519,6 +519,9 @@ typedef enum rt_event_kind {
 	RT_EV_BATCH,       /* a batch repetition committed: rows, total, elapsed_ms */
 	RT_EV_STATEMENT,   /* a statement that commits on its own (MySQL DDL) took effect:
 			      statement of statements, its line, elapsed_ms */
+	RT_EV_SECTION,     /* a step of a revision of several starts: section of sections,
+			      its marker's line, text its options ("transaction:false",
+			      "batch") or NULL */
 } rt_event_kind;
 
 /* An event, valid only during the callback that receives it. */
@@ -541,6 +544,13 @@ RT_API long long rt_event_total(const rt_event *ev);
 RT_API int rt_event_statement(const rt_event *ev);
 RT_API int rt_event_statements(const rt_event *ev);
 RT_API int rt_event_line(const rt_event *ev);
+/*
+ * RT_EV_SECTION, RT_EV_BATCH and RT_EV_STATEMENT of a revision with
+ * several sections in its direction (docs/migration-files.md#steps): the
+ * section running (1-based) and how many there are; else 0 and 0.
+ */
+RT_API int rt_event_section(const rt_event *ev);
+RT_API int rt_event_sections(const rt_event *ev);
 
 typedef void (*rt_event_fn)(const rt_event *ev, void *ud);
 /* Receives offline SQL, a piece at a time. */

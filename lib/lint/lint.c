@@ -125,24 +125,30 @@ static void memory_free(lint_memory *m)
 	rt_strlist_free(&m->validated[1]);
 }
 
-/* Both sections of one revision: the upgrade first, it informs the downgrade. */
+/*
+ * Every section of one revision, each with its own options (a revision
+ * of several steps has several per direction), in file order: the
+ * upgrade first, it informs the downgrade.
+ */
 static void lint_revision(const rt_config *cfg, const rt_dialect *d,
 			  const rt_revision *rev, int upgrade_only,
 			  rt_lint_report *out)
 {
 	lint_memory mem = { 0 };
-	const rt_section *secs[2] = { &rev->upgrade, &rev->downgrade };
 	for (int i = 0; i < 2; i++) {
-		if (!secs[i]->present || (i == 1 && upgrade_only))
+		if (i == 1 && upgrade_only)
 			continue;
-		section_ref ref = {
-			.file = rev->path, .revision = rev->id,
-			.body = secs[i]->body, .len = secs[i]->len,
-			.first_line = secs[i]->body_line,
-			.transactional = secs[i]->transactional,
-			.downgrade = i,
-		};
-		lint_section_run(cfg, d, &ref, &mem, out);
+		for (size_t k = 0; k < rev->nsections[i]; k++) {
+			const rt_section *sec = &rev->sections[i][k];
+			section_ref ref = {
+				.file = rev->path, .revision = rev->id,
+				.body = sec->body, .len = sec->len,
+				.first_line = sec->body_line,
+				.transactional = sec->transactional,
+				.downgrade = i,
+			};
+			lint_section_run(cfg, d, &ref, &mem, out);
+		}
 	}
 	memory_free(&mem);
 }
