@@ -85,10 +85,11 @@ online_round_trip() {  # KIND LINT_RC
 	kind_schema "$1" > schema.sql
 	rt revision --autogenerate -m "$1" --rev-id online000002
 	expect_rc 0
-	rt lint
+	rt lint online000002
 	expect_rc "$2"
 	rt upgrade head
 	expect_rc 0
+	expect_err_lacks "changed its connection" # SET LOCAL ends with its step's transaction
 	expect_versions online000002
 	rt diff --from database --to schema
 	expect_rc 0
