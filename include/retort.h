@@ -977,6 +977,15 @@ RT_API rt_lint_report *rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
 RT_API rt_lint_report *rt_lint_sql(const rt_config *cfg, const char *dialect,
 			    unsigned flags, const char *sql, const char *file,
 			    int first_line, rt_error *err);
+/*
+ * Lint one parsed revision (rt_revision_parse; no graph needed): every
+ * section, each with its own options -- a revision of several steps is
+ * linted step by step, objects its earlier steps create counting as new
+ * -- the downgrade too unless RT_LINT_UPGRADE_ONLY.  Placeholders are not
+ * replaced.  Fails only on an unknown dialect or [lint] configuration.
+ */
+RT_API rt_lint_report *rt_lint_revision(const rt_config *cfg, const char *dialect,
+				 unsigned flags, const rt_revision *rev, rt_error *err);
 /* The dialect linted ("sqlite" or "postgresql") and how many revisions. */
 RT_API const char *rt_lint_report_dialect(const rt_lint_report *r);
 RT_API size_t rt_lint_report_revisions(const rt_lint_report *r);

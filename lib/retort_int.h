@@ -495,6 +495,8 @@ int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
 int rt_lint_sql_into(const rt_config *cfg, const rt_lint_options *opts,
 		     const char *sql, const char *file, int first_line,
 		     rt_lint_report *out, rt_error *err);
+int rt_lint_revision_into(const rt_config *cfg, const rt_lint_options *opts,
+			  const rt_revision *rev, rt_lint_report *out, rt_error *err);
 /* Every rule, in documentation order; *n gets their number. */
 const rt_lint_rule *rt_lint_rules(size_t *n);
 

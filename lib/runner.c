@@ -612,7 +612,10 @@ static int run_revision(run *r, const rt_step *s, planned *pl, rt_error *err)
 			continue;
 		if (run_step_retrying(r, s, &pl->v[k], err) < 0)
 			return -1;
-		r->resume_rev = -1; /* a partial statement count belongs to the first section run */
+		/* a partly applied revision's record (progress.c) is of the first section run */
+		r->resume_rev = -1;
+		if (r->partial.rev == s->rev)
+			rt_progress_free(&r->partial);
 	}
 	r->sections = 0;
 	return 0;

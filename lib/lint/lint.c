@@ -288,6 +288,19 @@ int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
  * See retort.h.  The SQL is one upgrade section of no revision (findings
  * have revision NULL); a first_line below 1 counts as 1.
  */
+/* See retort.h (rt_lint_revision). */
+int rt_lint_revision_into(const rt_config *cfg, const rt_lint_options *opts,
+			  const rt_revision *rev, rt_lint_report *out, rt_error *err)
+{
+	const rt_dialect *d = pick_dialect(NULL, cfg, opts, err);
+	if (!d || check_lint_config(cfg, err) < 0)
+		return -1;
+	out->dialect = d->name;
+	out->nrevisions = 1;
+	lint_revision(cfg, d, rev, opts && opts->upgrade_only, out);
+	return 0;
+}
+
 int rt_lint_sql_into(const rt_config *cfg, const rt_lint_options *opts,
 		const char *sql, const char *file, int first_line,
 		rt_lint_report *out, rt_error *err)

@@ -261,4 +261,146 @@ SQL
 	expect_out_has "migrations/b2_online.sql:7:1: constraint-missing-not-valid: "
 }
 
+# squash: a chain holding a revision of several steps becomes one plain
+# section (it builds a fresh database); the data statements of every step
+# are named.
+test_steps_squash_reads_every_step() {
+	project
+	log_table
+	cat > migrations/s2_two_steps.sql <<'SQL'
+-- Revision ID: s2
+-- Revises: s1
+
+-- migrate:upgrade
+CREATE TABLE t2 (id INTEGER PRIMARY KEY, c INTEGER);
+-- migrate:upgrade batch
+UPDATE log SET done = 1 WHERE n IN (SELECT n FROM log WHERE done = 0 LIMIT 10);
+
+-- migrate:downgrade
+DROP TABLE t2;
+SQL
+	rt squash s1:s2 -m "squash" --rev-id q1
+	expect_rc 0
+	expect_err_has "s2_two_steps.sql:7: UPDATE changes data"
+	grep -c '^-- migrate:upgrade' migrations/q1_squash.sql | grep -qx 1 || fail "the squash has more than one upgrade section"
+	rm migrations/s1_log.sql migrations/s2_two_steps.sql
+	rt upgrade head
+	expect_rc 0
+	has_table t2 || fail "no table t2"
+}
+
+# The example of the format on PostgreSQL: an index built CONCURRENTLY, a
+# foreign key added NOT VALID and validated in a later step; a failure in
+# the validation leaves the index (recorded), and the rerun validates.
+pg_test_steps_online_forms_and_a_failure_between_steps() {
+	project "lock_timeout = 5s"
+	mig a1 "" "tables" "CREATE TABLE users (id bigint PRIMARY KEY, email text);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);
+INSERT INTO users VALUES (1, 'a');
+INSERT INTO orders VALUES (1, 1), (2, 2);" "DROP TABLE orders; DROP TABLE users;" >/dev/null
+	cat > migrations/b2_online.sql <<'SQL'
+-- Revision ID: b2
+-- Revises: a1
+
+-- migrate:upgrade transaction:false
+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id ON orders (user_id);
+-- migrate:upgrade
+ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+-- migrate:upgrade
+ALTER TABLE orders VALIDATE CONSTRAINT orders_user;
+
+-- migrate:downgrade
+ALTER TABLE orders DROP CONSTRAINT orders_user;
+-- migrate:downgrade transaction:false
+DROP INDEX CONCURRENTLY IF EXISTS orders_user_id;
+SQL
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "upgrade b2 (no message), step 3/3, failed:"
+	expect_err_has "b2_online.sql:9:"
+	expect_err_has "Steps 1-2 of 3 are recorded as applied: a rerun continues at step 3/3"
+	expect_versions "a1"
+	expect_q "SELECT count(*) FROM pg_index WHERE indexrelid = 'orders_user_id'::regclass AND indisvalid" "1"
+	expect_q "SELECT convalidated FROM pg_constraint WHERE conname = 'orders_user'" "f"
+	q "INSERT INTO users VALUES (2, 'b')" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_err_has "upgrade b2: steps 1-2/3 already applied"
+	expect_versions "b2"
+	expect_q "SELECT convalidated FROM pg_constraint WHERE conname = 'orders_user'" "t"
+	rt lint b2
+	expect_rc 0
+	rt downgrade -1
+	expect_rc 0
+	expect_versions "a1"
+	expect_q "SELECT count(*) FROM pg_class WHERE relname = 'orders_user_id'" "0"
+	expect_q "SELECT count(*) FROM pg_constraint WHERE conname = 'orders_user'" "0"
+}
+
+# One transaction per run: the steps of the transactional sections roll
+# back with it, and so do their records.
+test_steps_one_transaction_per_run() {
+	project "transaction_per_migration = false"
+	log_table
+	cat > migrations/s2_steps.sql <<'SQL'
+-- Revision ID: s2
+-- Revises: s1
+
+-- migrate:upgrade
+INSERT INTO log (n) VALUES (1);
+-- migrate:upgrade
+INSERT INTO log (n) SELECT 2 FROM gate;
+SQL
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "step 2/2, failed"
+	expect_err_has "No step of its 2 is recorded as applied: a rerun starts at step 1/2"
+	expect_versions ""
+	[ "$(step_rows)" = "" ] || fail "step records: $(step_rows)"
+}
+
+# MySQL: a step holding DDL runs statement by statement (progress table);
+# a failure inside step 2 is resumed at its statement, after step 1 is
+# skipped as recorded.
+my_test_steps_resume_inside_a_step() {
+	project
+	cat > migrations/s1_ddl_steps.sql <<'SQL'
+-- Revision ID: s1
+-- Revises:
+
+-- migrate:upgrade
+CREATE TABLE a (id INT);
+-- migrate:upgrade
+CREATE TABLE b (id INT);
+CREATE TABLE c AS SELECT x FROM gate;
+-- migrate:upgrade
+CREATE TABLE d (id INT);
+
+-- migrate:downgrade
+DROP TABLE d;
+-- migrate:downgrade
+DROP TABLE c;
+DROP TABLE b;
+DROP TABLE a;
+SQL
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "upgrade s1 (no message), step 2/3, failed:"
+	expect_versions ""
+	[ "$(step_rows)" = "upgrade 1/3" ] || fail "step records: $(step_rows)"
+	rt upgrade head
+	expect_rc 1
+	expect_err_has "was left partly applied"
+	q "CREATE TABLE gate (x INT)"
+	rt upgrade head --resume
+	expect_rc 0
+	expect_err_has "step 1/3 already applied"
+	expect_versions "s1"
+	expect_q "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('a', 'b', 'c', 'd')" "4"
+	rt downgrade base
+	expect_rc 0
+	expect_versions ""
+	expect_q "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('a', 'b', 'c', 'd')" "0"
+}
+
 run_tests
