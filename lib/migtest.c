@@ -188,7 +188,7 @@ static int compare_models(tester *t, const sm_schema *before, rt_test_result *re
 			n++;
 		}
 	if (rc == 0 && n) {
-		res->restore_sql = rt_sm_ops_render(t->r.d, &ops, NULL);
+		res->restore_sql = rt_sm_ops_render(t->r.d, &ops, NULL, "upgrade");
 		res->ok = 0;
 		res->stage = "schema";
 		res->message = rt_xasprintf("%s: the downgrade does not restore the schema from before the upgrade (%zu difference%s)",

@@ -84,6 +84,8 @@ struct rt_config {
 	int transaction_per_migration; /* 1 (default) or 0: one transaction per run */
 	int column_order_strict; /* column_order = strict: order is a difference (default ignore) */
 	int compare_privileges;  /* compare_privileges = true: GRANTs are compared (PostgreSQL) */
+	int online;              /* online = true (default): autogenerate writes the forms that do not
+				    block a live table (PostgreSQL: CONCURRENTLY, NOT VALID, steps) */
 	double lock_wait;        /* seconds to wait for the migration lock */
 	int lock_retries;        /* tries again of a step that lost a lock conflict */
 	double lock_retry_max_wait; /* seconds: the longest pause before one */

@@ -121,6 +121,8 @@ static void memory_free(lint_memory *m)
 	rt_strlist_free(&m->tables);
 	rt_strlist_free(&m->columns);
 	rt_strlist_free(&m->indexes);
+	rt_strlist_free(&m->validated[0]);
+	rt_strlist_free(&m->validated[1]);
 }
 
 /*
