@@ -190,6 +190,8 @@ char *rt_config_get(const rt_config *cfg, const char *key)
 		return rt_xasprintf("%d", cfg->truncate_slug_length);
 	if (!strcmp(key, "column_order"))
 		return rt_xstrdup(cfg->column_order_strict ? "strict" : "ignore");
+	if (!strcmp(key, "online"))
+		return rt_xstrdup(cfg->online ? "true" : "false");
 	if (!strcmp(key, "compare_privileges"))
 		return rt_xstrdup(cfg->compare_privileges ? "true" : "false");
 	if (!strcmp(key, "lock_wait"))
@@ -261,4 +263,14 @@ int rt_event_statements(const rt_event *ev)
 int rt_event_line(const rt_event *ev)
 {
 	return ev->line;
+}
+
+int rt_event_section(const rt_event *ev)
+{
+	return ev->section;
+}
+
+int rt_event_sections(const rt_event *ev)
+{
+	return ev->sections;
 }

@@ -100,6 +100,7 @@ int rt_run_commit(run *r, rt_error *err)
 		for (size_t i = 0; i < r->expected.n; i++)
 			rt_strlist_push(&r->committed, r->expected.v[i]);
 		r->tables_committed = r->tables_ready;
+		r->step_committed = r->step_written;
 		return 0;
 	}
 	rt_run_out(r, r->d->commit_sql);
@@ -271,21 +272,19 @@ const char *rt_run_direction(rt_direction d)
 	return d == RT_UPGRADE ? "upgrade" : d == RT_DOWNGRADE ? "downgrade" : "stamp";
 }
 
-/* One row of the history table for a step. */
-int rt_run_history(run *r, const rt_step *s, const char *revision,
-			const char *checksum, const char *started,
-			double ms, rt_error *err)
+/* One row of the history table: from and to are ","-joined version rows. */
+static int history_row(run *r, const char *revision, const char *direction,
+		       const char *from, const char *to, const char *checksum,
+		       const char *started, double ms, rt_error *err)
 {
-	strbuf sb = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
-	rt_strlist_join(&from, &s->from, ",");
-	rt_strlist_join(&to, &s->to, ",");
+	strbuf sb = STRBUF_INIT;
 	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s) VALUES (",
 		       r->ht.buf, r->run_id ? ", run_id" : "");
 	r->d->literal(&sb, revision);
-	rt_strbuf_addf(&sb, ", '%s', ", rt_run_direction(s->dir));
-	r->d->literal(&sb, rt_strbuf_str(&from));
+	rt_strbuf_addf(&sb, ", '%s', ", direction);
+	r->d->literal(&sb, from);
 	rt_strbuf_adds(&sb, ", ");
-	r->d->literal(&sb, rt_strbuf_str(&to));
+	r->d->literal(&sb, to);
 	rt_strbuf_adds(&sb, ", ");
 	r->d->literal(&sb, checksum);
 	rt_strbuf_adds(&sb, ", ");
@@ -308,8 +307,42 @@ int rt_run_history(run *r, const rt_step *s, const char *revision,
 	rt_strbuf_adds(&sb, ")");
 	int rc = rt_run_emit(r, sb.buf, err);
 	rt_strbuf_release(&sb);
+	return rc;
+}
+
+/* One row of the history table for a step. */
+int rt_run_history(run *r, const rt_step *s, const char *revision,
+			const char *checksum, const char *started,
+			double ms, rt_error *err)
+{
+	strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+	rt_strlist_join(&from, &s->from, ",");
+	rt_strlist_join(&to, &s->to, ",");
+	int rc = history_row(r, revision, rt_run_direction(s->dir), rt_strbuf_str(&from),
+			     rt_strbuf_str(&to), checksum, started, ms, err);
 	rt_strbuf_release(&from);
 	rt_strbuf_release(&to);
+	return rc;
+}
+
+/*
+ * The record that a step of a revision with several completed (steps.c
+ * reads it back): direction 'step', to_revisions "upgrade 2/3" (the
+ * version rows do not move until the last step), the section's checksum.
+ */
+static int record_section(run *r, const rt_step *s, const prepared *p,
+			  const char *started, double ms, rt_error *err)
+{
+	strbuf from = STRBUF_INIT;
+	rt_strlist_join(&from, &s->from, ",");
+	char *what = rt_xasprintf("%s %zu/%zu", rt_run_direction(s->dir), p->section + 1,
+				  p->sections);
+	int rc = history_row(r, r->g->revs[s->rev]->id, "step", rt_strbuf_str(&from), what,
+			     p->section_sum, started, ms, err);
+	free(what);
+	rt_strbuf_release(&from);
+	if (rc == 0)
+		r->step_written = p->section + 1;
 	return rc;
 }
 
@@ -317,10 +350,12 @@ int rt_run_history(run *r, const rt_step *s, const char *revision,
 void rt_run_name_failure(run *r, const rt_step *s, rt_error *err)
 {
 	const rt_revision *rev = r->g->revs[s->rev];
-	char *m = err->message;
-	err->message = rt_xasprintf("%s %s (%s) failed: %s%s",
+	char *m = err->message, step[64] = "";
+	if (r->sections > 1)
+		snprintf(step, sizeof(step), ", step %zu/%zu,", r->section + 1, r->sections);
+	err->message = rt_xasprintf("%s %s (%s)%s failed: %s%s",
 				 rt_run_direction(s->dir), rev->id,
-				 rev->message ? rev->message : "no message",
+				 rev->message ? rev->message : "no message", step,
 				 r->d->error_prefix, m ? m : "");
 	free(m);
 	if (!err->file)
@@ -338,6 +373,8 @@ int rt_run_record(run *r, const rt_step *s, const prepared *p,
 {
 	if (rt_run_begin_recorded(r, err) < 0)
 		return -1;
+	if (p->section + 1 < p->sections)
+		return record_section(r, s, p, started, ms, err);
 	for (size_t i = 0; i < s->nvops && r->undo_rev != s->rev; i++)
 		if (rt_run_vop(r, &s->vops[i], err) < 0)
 			return -1;

@@ -64,7 +64,10 @@ static rt_run_rec *run_for(rt_runs *rs, const char *id)
  * Query callback over history rows in id order: revision, direction,
  * to_revisions, run_id, started_at, duration_ms, db_user.  A step without
  * a revision (a stamp that only removes rows, a reset) is listed by what
- * it left.
+ * it left.  The record of a step of a revision of several (direction
+ * 'step') lists nothing: the revision is listed with its last step; a run
+ * that ran only such steps (it failed before a revision completed) has
+ * direction "step" and no revisions.
  */
 static int run_row(void *ud, int n, const char *const *v)
 {
@@ -76,6 +79,17 @@ static int run_row(void *ud, int n, const char *const *v)
 		r->started_at = rt_xstrdup_or_null(v[4]);
 		r->user = rt_xstrdup_or_null(v[6]);
 	}
+	r->ms += v[5] ? strtod(v[5], NULL) : 0;
+	if (!strcmp(v[1], "step")) {
+		/* a step of a revision of several: its revision comes with the last */
+		if (!r->direction)
+			r->direction = rt_xstrdup("step"); /* so far the run only ran steps */
+		return 0;
+	}
+	if (r->direction && !strcmp(r->direction, "step")) {
+		free(r->direction);
+		r->direction = NULL;
+	}
 	if (!r->direction)
 		r->direction = rt_xstrdup(v[1]);
 	else if (strcmp(r->direction, v[1]) && strcmp(r->direction, "mixed")) {
@@ -85,7 +99,6 @@ static int run_row(void *ud, int n, const char *const *v)
 	const char *what = v[0] ? v[0] : v[2] && *v[2] ? v[2] : "base";
 	rt_strlist_push(&r->revisions, what);
 	rt_strlist_push(&r->directions, v[1]);
-	r->ms += v[5] ? strtod(v[5], NULL) : 0;
 	return 0;
 }
 

@@ -566,6 +566,27 @@ static void header_list(strbuf *sb, const char *key, const char *const *v, size_
 }
 
 /*
+ * A section after a blank line: its marker, unless the body starts with
+ * one of its own (a migration of several steps, as autogenerate writes
+ * it, marks every step), then the body ending with a newline.
+ */
+static void add_section(strbuf *sb, const char *direction, const char *body)
+{
+	char *marker = rt_xasprintf("-- migrate:%s", direction);
+	size_t n = strlen(marker);
+	int own = body && !strncmp(body, marker, n) && (body[n] == '\n' || body[n] == ' ');
+	rt_strbuf_addf(sb, "\n%s", own ? "" : marker);
+	if (!own)
+		rt_strbuf_addc(sb, '\n');
+	free(marker);
+	if (body && *body) {
+		rt_strbuf_adds(sb, body);
+		if (sb->buf[sb->len - 1] != '\n')
+			rt_strbuf_addc(sb, '\n');
+	}
+}
+
+/*
  * The new file's text: the header as rt_revision_parse reads it (line
  * breaks in the message become spaces; no message is "empty message"),
  * then both sections, each body ending with a newline.
@@ -586,18 +607,8 @@ static void render(strbuf *sb, const char *id, const rt_graph *g,
 	header_list(sb, "Depends On", (const char *const *)deps->v, deps->n);
 	if (nr->nreplaces)
 		header_list(sb, "Replaces", nr->replaces, nr->nreplaces);
-	rt_strbuf_adds(sb, "\n-- migrate:upgrade\n");
-	if (nr->upgrade_sql && *nr->upgrade_sql) {
-		rt_strbuf_adds(sb, nr->upgrade_sql);
-		if (sb->buf[sb->len - 1] != '\n')
-			rt_strbuf_addc(sb, '\n');
-	}
-	rt_strbuf_adds(sb, "\n-- migrate:downgrade\n");
-	if (nr->downgrade_sql && *nr->downgrade_sql) {
-		rt_strbuf_adds(sb, nr->downgrade_sql);
-		if (sb->buf[sb->len - 1] != '\n')
-			rt_strbuf_addc(sb, '\n');
-	}
+	add_section(sb, "upgrade", nr->upgrade_sql);
+	add_section(sb, "downgrade", nr->downgrade_sql);
 }
 
 /* Is name one of the labels the new revision is to get? */

@@ -20,12 +20,14 @@
 /*
  * What an upgrade section created, so its downgrade may undo it without
  * a finding: dropping the tables, columns and indexes the same revision
- * added is the point of a downgrade, not an accident.
+ * added is the point of a downgrade, not an accident.  And what earlier
+ * steps of the same direction did that a later step builds on.
  */
 typedef struct lint_memory {
 	rt_strlist tables;  /* tables the upgrade created */
 	rt_strlist columns; /* "table.column" the upgrade added */
 	rt_strlist indexes; /* indexes the upgrade created on its new tables */
+	rt_strlist validated[2]; /* tables with a VALIDATE CONSTRAINT in an earlier step ([downgrade]) */
 } lint_memory;
 
 /* One section being linted. */

@@ -505,6 +505,20 @@ static void pg_validate(pg_lint *p, const char *t, const char *name)
 		       t, name);
 	free(key);
 	rt_strlist_push(&p->validated, t);
+	if (p->s->mem && !rt_lint_listed(&p->s->mem->validated[p->s->downgrade != 0], t))
+		rt_strlist_push(&p->s->mem->validated[p->s->downgrade != 0], t);
+}
+
+/*
+ * Has a VALIDATE CONSTRAINT on t run before, in this step or an earlier
+ * one of the same direction (an online SET NOT NULL validates its CHECK
+ * in a step of its own, so that a retry of the short SET NOT NULL does
+ * not scan the table again)?
+ */
+static int was_validated(const pg_lint *p, const char *t)
+{
+	return rt_lint_listed(&p->validated, t) ||
+	       (p->s->mem && rt_lint_listed(&p->s->mem->validated[p->s->downgrade != 0], t));
 }
 
 /* A column dropped by a downgrade that its own upgrade added. */
@@ -531,11 +545,11 @@ static void pg_alter_cmd(pg_lint *p, const char *t, int fresh,
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
 		/* PostgreSQL 12+ skips the scan when a validated CHECK proves it */
-		if (!fresh && (!rt_lint_listed(&p->validated, t) ||
+		if (!fresh && (!was_validated(p, t) ||
 			       (p->s->pg_version && p->s->pg_version < 12)))
 			REPORT(p, "setting-column-not-null",
 			       "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL%s", t, cmd->name,
-			       rt_lint_listed(&p->validated, t)
+			       was_validated(p, t)
 			       ? ": before PostgreSQL 12 (postgres_version) a validated CHECK does not spare the scan" : "");
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:

@@ -11,6 +11,7 @@
 #include "schema/source.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* See retort.h and retort_int.h (heap).  d may be NULL. */
@@ -29,36 +30,82 @@ void rt_diff_free(rt_diff *d)
 		free(d);
 }
 
+/* One operation: its comment line, its note, its statements. */
+static void render_op(strbuf *sb, const rt_dialect *d, const sm_op *op)
+{
+	rt_strbuf_addf(sb, "-- %s\n", op->what);
+	if (op->note)
+		rt_strbuf_addf(sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
+	for (size_t j = 0; j < op->sql.n; j++) {
+		if (j == 0 && op->lint_ignore)
+			rt_strbuf_addf(sb, "-- retort:lint-ignore %s\n", op->lint_ignore);
+		if (!d->script_stmt) {
+			rt_strbuf_addf(sb, "%s;\n", op->sql.v[j]);
+			continue;
+		}
+		/* the dialect's terminator (MySQL: DELIMITER around a body with ';') */
+		rt_stmt st = { .sql = op->sql.v[j], .len = strlen(op->sql.v[j]) };
+		d->script_stmt(sb, &st);
+		rt_strbuf_addc(sb, '\n');
+	}
+}
+
+/* The order steps are written in (sm_step in ops.h), and each one's options. */
+static const struct {
+	sm_step step;
+	const char *options;
+} step_order[SM_STEP_N] = {
+	{ SM_STEP_PRE, " transaction:false" },
+	{ SM_STEP_MAIN, "" },
+	{ SM_STEP_BATCH, " batch" },
+	{ SM_STEP_CONCURRENT, " transaction:false" },
+	{ SM_STEP_VALIDATE, "" },
+	{ SM_STEP_FINISH, "" },
+	{ SM_STEP_LATE, "" },
+	{ SM_STEP_LATE_VALIDATE, "" },
+};
+
 /*
  * See ops.h.  Each operation: a comment line, its warning, its statements
  * (each ended as the dialect's client scripts end it: on MySQL, a body
  * holding ';' between DELIMITER lines); possible renames first, as
- * comments, where the reviewer of the file sees them.
+ * comments, where the reviewer of the file sees them.  With several
+ * steps, each starts with its marker (the first one before the warnings,
+ * so that no step is made of comments alone), and a batch operation is a
+ * step of its own (a batch step repeats its one statement).
  */
-char *rt_sm_ops_render(const rt_dialect *d, const sm_ops *ops, const rt_strlist *renames)
+char *rt_sm_ops_render(const rt_dialect *d, const sm_ops *ops, const rt_strlist *renames,
+		       const char *direction)
 {
 	strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; renames && i < renames->n; i++)
-		rt_strbuf_addf(&sb, "-- WARNING: %s\n%s", renames->v[i],
-			    i + 1 == renames->n && ops->n ? "\n" : "");
-	for (size_t i = 0; i < ops->n; i++) {
-		const sm_op *op = &ops->v[i];
-		if (i)
-			rt_strbuf_addc(&sb, '\n');
-		rt_strbuf_addf(&sb, "-- %s\n", op->what);
-		if (op->note)
-			rt_strbuf_addf(&sb, "-- %s%s\n", op->destructive ? "WARNING: " : "", op->note);
-		for (size_t j = 0; j < op->sql.n; j++) {
-			if (!d->script_stmt) {
-				rt_strbuf_addf(&sb, "%s;\n", op->sql.v[j]);
+	size_t nsteps = 0, written = 0;
+	for (size_t k = 0; k < SM_STEP_N; k++)
+		for (size_t i = 0, seen = 0; i < ops->n; i++)
+			if (ops->v[i].step == step_order[k].step &&
+			    (!seen++ || step_order[k].step == SM_STEP_BATCH))
+				nsteps++;
+	int marked = nsteps > 1 || (nsteps == 1 && ops->v[0].step != SM_STEP_MAIN);
+	for (size_t k = 0; k < SM_STEP_N; k++) {
+		int open = 0;
+		for (size_t i = 0; i < ops->n; i++) {
+			const sm_op *op = &ops->v[i];
+			if (op->step != step_order[k].step)
 				continue;
-			}
-			/* the dialect's terminator (MySQL: DELIMITER around a body with ';') */
-			rt_stmt st = { .sql = op->sql.v[j], .len = strlen(op->sql.v[j]) };
-			d->script_stmt(&sb, &st);
-			rt_strbuf_addc(&sb, '\n');
+			if (marked && (!open || op->step == SM_STEP_BATCH))
+				rt_strbuf_addf(&sb, "%s-- migrate:%s%s\n", written ? "\n" : "", direction,
+					       step_order[k].options);
+			for (size_t j = 0; !written && renames && j < renames->n; j++)
+				rt_strbuf_addf(&sb, "-- WARNING: %s\n%s", renames->v[j],
+					       j + 1 == renames->n ? "\n" : "");
+			if (open && !(marked && op->step == SM_STEP_BATCH))
+				rt_strbuf_addc(&sb, '\n');
+			render_op(&sb, d, op);
+			open = 1;
+			written++;
 		}
 	}
+	for (size_t j = 0; !written && renames && j < renames->n; j++)
+		rt_strbuf_addf(&sb, "-- WARNING: %s\n", renames->v[j]);
 	return rt_strbuf_detach(&sb);
 }
 
@@ -223,6 +270,39 @@ static rt_config *diff_config(const rt_ctx *ctx, const char *from, const char *t
 	return cfg;
 }
 
+/* The live database a diff starts from (its tables' rows go into the notes of table rebuilds). */
+typedef struct live_db {
+	const rt_dialect *d;
+	const rt_config *cfg;
+} live_db;
+
+static int first_long(void *ud, int n, const char *const *v)
+{
+	*(long *)ud = n && v[0] ? atol(v[0]) : -1;
+	return 0;
+}
+
+/* sm_diff_opts.count_rows: a read-only connection of its own, -1 when anything fails. */
+static long count_rows(void *ud, const char *schema, const char *table)
+{
+	const live_db *l = ud;
+	rt_error e = { 0 };
+	int missing = 0;
+	long n = -1;
+	rt_conn *c = l->d->connect(l->cfg, 1, &missing, &e);
+	if (c) {
+		strbuf sql = STRBUF_INIT;
+		rt_strbuf_adds(&sql, "SELECT count(*) FROM ");
+		rt_table_name(l->d, schema, table, &sql);
+		if (l->d->query(c, sql.buf, first_long, &n, &e) < 0)
+			n = -1;
+		rt_strbuf_release(&sql);
+		l->d->disconnect(c);
+	}
+	rt_error_clear(&e);
+	return n;
+}
+
 /* A migrations[:REV] source (a replay through the runner). */
 static int is_migrations(const char *spec)
 {
@@ -300,7 +380,13 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 		rt_fail(err, RT_EFAIL, "comparing schemas is not available for %s", d->name);
 		goto done;
 	}
-	sm_diff_opts opts = { .column_order_strict = cfg->column_order_strict };
+	sm_diff_opts opts = { .column_order_strict = cfg->column_order_strict, .online = cfg->online,
+			      .lock_timeout = cfg->lock_timeout };
+	live_db live = { d, cfg };
+	if (!strcmp(from, "database") || !strcmp(to, "database")) {
+		opts.count_rows = count_rows;
+		opts.count_ud = &live;
+	}
 	if (load_sources(ctx, d, cfg, from, to, &a, &b, err) < 0)
 		goto done;
 	/*
@@ -330,8 +416,8 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 		goto done;
 	}
 	rt_sm_ops_append(&down, &changes);
-	out->upgrade_sql = rt_sm_ops_render(d, &up, &renames);
-	out->downgrade_sql = rt_sm_ops_render(d, &down, NULL);
+	out->upgrade_sql = rt_sm_ops_render(d, &up, &renames, "upgrade");
+	out->downgrade_sql = rt_sm_ops_render(d, &down, NULL, "downgrade");
 	for (size_t i = 0; i < up.n; i++) {
 		if (up.v[i].check_only)
 			continue;

@@ -59,6 +59,7 @@ void rt_sm_ops_free(sm_ops *ops)
 	for (size_t i = 0; i < ops->n; i++) {
 		free(ops->v[i].what);
 		free(ops->v[i].note);
+		free(ops->v[i].lint_ignore);
 		rt_strlist_free(&ops->v[i].sql);
 	}
 	free(ops->v);

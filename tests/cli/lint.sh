@@ -652,7 +652,7 @@ CREATE TABLE logs (id INTEGER PRIMARY KEY, msg TEXT);" > schema.sql
 }
 
 pg_test_autogenerate_warns() {
-	project "schema = schema.sql"
+	project "schema = schema.sql" "online = false"
 	echo "CREATE TABLE users (id bigint PRIMARY KEY, email text);" > schema.sql
 	rt revision --autogenerate -m one
 	expect_rc 0
@@ -664,6 +664,23 @@ CREATE INDEX users_email ON users (email);" > schema.sql
 	expect_rc 0
 	expect_err_has ": require-concurrent-index-creation: CREATE INDEX users_email on users"
 	expect_err_has ": require-lock-timeout: "
+}
+
+# online = true (the default): the same change in its online form draws no warning.
+pg_test_autogenerate_online_is_lint_clean() {
+	project "schema = schema.sql"
+	echo "CREATE TABLE users (id bigint PRIMARY KEY, email text);" > schema.sql
+	rt revision --autogenerate -m one
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	echo "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL CHECK (email <> ''));
+CREATE INDEX users_email ON users (email);" > schema.sql
+	rt revision --autogenerate -m two
+	expect_rc 0
+	expect_err_lacks "warning:"
+	rt lint
+	expect_rc 0
 }
 
 run_tests

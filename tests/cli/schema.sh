@@ -277,7 +277,8 @@ test_column_in_the_middle_is_added_at_the_end() {
 	local f=$OUT
 	[ "$(grep -c '^-- ' "$f" | tr -d ' ')" -ge 1 ] || fail "no operations"
 	grep -q "^ALTER TABLE .*users ADD COLUMN bio" "$f" || fail "no ADD COLUMN bio in $(cat "$f")"
-	[ "$(sed -n '/^-- migrate:upgrade/,/^-- migrate:downgrade/p' "$f" | grep -c ';$')" = 1 ] ||
+	# (PostgreSQL, online = true: after the SET LOCAL lock_timeout every step starts with)
+	[ "$(sed -n '/^-- migrate:upgrade/,/^-- migrate:downgrade/p' "$f" | grep -v '^SET LOCAL lock_timeout' | grep -c ';$')" = 1 ] ||
 		fail "more than one statement in the upgrade: $(cat "$f")"
 	rt upgrade head
 	expect_rc 0

@@ -6,14 +6,21 @@
  * introspected from the databases (rt_sm_compare finds nothing).  One
  * pair in three runs with column_order = strict, where column order is
  * compared too; the others check that no column moves for order's sake
- * (a column inserted in the middle is added at the end).
+ * (a column inserted in the middle is added at the end).  On PostgreSQL
+ * one pair in two runs with online = true: the migration is written in
+ * steps (CREATE INDEX CONCURRENTLY outside a transaction, NOT VALID then
+ * VALIDATE, SET NOT NULL through a CHECK, backfills as batch steps),
+ * and each step runs as retort runs it.
  *
  * The generator keeps a schema as a small structure (tables with columns
  * of every supported type, keys, foreign keys, unique and check
  * constraints, indexes of each kind, views, and on PostgreSQL sequences,
  * enum types, functions, triggers, comments (on constraints too),
  * statistics targets, row-level security and its policies, domains over
- * text as column types), writes it as SQL text,
+ * text as column types, and on their own extensions, collations,
+ * operators, operator classes, text search dictionaries and
+ * configurations, composite and range types, extended statistics and
+ * partitioned tables with their partitions), writes it as SQL text,
  * and derives B from A by a few random mutations.  Two passes keep the
  * pair valid for the database: repair() drops whatever a mutation left
  * dangling (an index on a dropped column, a view of a dropped table),
@@ -219,17 +226,19 @@ static char *ops_sql(const sm_ops *ops)
 }
 
 /*
- * Run a migration section as retort does: split by the dialect's own
- * rules, every statement in one transaction.  NULL, or what failed.
+ * Run one step as retort does: split by the dialect's own rules, every
+ * statement in one transaction, or each on its own (transaction:false,
+ * batch: the tables hold two rows, so one repetition is the whole
+ * backfill).  NULL, or what failed.
  */
-static char *db_migrate(db *x, const char *section)
+static char *db_step(db *x, const char *section, size_t len, int line, int tx)
 {
 	rt_error err = { 0 };
 	rt_stmtlist stmts = { 0 };
 	char *why = NULL;
-	if (x->d->split(section, strlen(section), 1, "migration.sql", &stmts, &err) < 0)
+	if (x->d->split(section, len, line, "migration.sql", &stmts, &err) < 0)
 		return take(&err);
-	if (x->d->begin(x->c, &err) < 0) {
+	if (tx && x->d->begin(x->c, &err) < 0) {
 		rt_stmtlist_free(&stmts);
 		return take(&err);
 	}
@@ -240,12 +249,45 @@ static char *db_migrate(db *x, const char *section)
 					(int)stmts.v[i].len, stmts.v[i].sql);
 			free(m);
 		}
-	if (why)
+	if (why && tx)
 		x->d->rollback(x->c);
-	else if (x->d->commit(x->c, &err) < 0)
+	else if (tx && x->d->commit(x->c, &err) < 0)
 		why = take(&err);
 	rt_stmtlist_free(&stmts);
 	return why;
+}
+
+/*
+ * Run a migration section as retort does, step by step: a line
+ * "-- migrate:upgrade|downgrade [options]" starts a step (online forms),
+ * transaction:false and batch ones outside a transaction.
+ */
+static char *db_migrate(db *x, const char *section)
+{
+	const char *start = section, *p = section;
+	int tx = 1, line = 1, start_line = 1;
+	char *why = NULL;
+	for (;;) {
+		int marker = starts(p, "-- migrate:upgrade") || starts(p, "-- migrate:downgrade");
+		if (!*p || marker) {
+			if (p > start && (why = db_step(x, start, (size_t)(p - start), start_line, tx)))
+				return why;
+			if (!*p)
+				return NULL;
+			const char *eol = strchr(p, '\n');
+			size_t n = eol ? (size_t)(eol - p) : strlen(p);
+			char *opts = rt_xstrndup(p, n);
+			tx = !strstr(opts, "transaction:false") && !strstr(opts, " batch");
+			free(opts);
+			p = eol ? eol + 1 : p + n;
+			start = p;
+			start_line = ++line;
+			continue;
+		}
+		const char *eol = strchr(p, '\n');
+		p = eol ? eol + 1 : p + strlen(p);
+		line++;
+	}
 }
 
 static int count_cb(void *ud, int n, const char *const *v)
@@ -344,6 +386,7 @@ typedef struct pair {
 	sm_ops up, down;
 	char *up_sql, *down_sql;
 	int strict;      /* column_order = strict (one pair in three) */
+	int online;      /* PostgreSQL, one pair in two: online = true (steps, CONCURRENTLY, NOT VALID) */
 } pair;
 
 static void pair_free(pair *p)
@@ -370,9 +413,10 @@ static void report(stats *st, const char *dialect, uint64_t seed, int generator,
 		st->generator++;
 	else
 		st->failed++;
-	char *line = rt_xasprintf("%s%s: RT_PROPERTY_SEED=%llu RT_PROPERTY_PAIRS=1 RT_PROPERTY_DIALECT=%s%s: %s",
+	char *line = rt_xasprintf("%s%s: RT_PROPERTY_SEED=%llu RT_PROPERTY_PAIRS=1 RT_PROPERTY_DIALECT=%s%s%s: %s",
 			       generator ? "generator bug, " : "", dialect, (unsigned long long)seed,
-			       dialect, p->strict ? " (column_order = strict)" : "", what);
+			       dialect, p->strict ? " (column_order = strict)" : "",
+			       p->online ? " (online = true)" : "", what);
 	rt_strlist_push(&st->failures, line);
 	printf("# FAILED %s\n", line);
 	free(line);
@@ -444,10 +488,10 @@ static char *unsupported_list(const sm_schema *s)
 
 /* Diff from -> to through the dialect; NULL, or why it refused. */
 static char *diff(const rt_dialect *d, const sm_schema *from, const sm_schema *to, int strict,
-		  sm_ops *out)
+		  int online, sm_ops *out)
 {
 	rt_error err = { 0 };
-	sm_diff_opts opts = { .column_order_strict = strict };
+	sm_diff_opts opts = { .column_order_strict = strict, .online = online };
 	memset(out, 0, sizeof(*out));
 	return d->diff(from, to, &opts, out, &err) < 0 ? take(&err) : NULL;
 }
@@ -470,7 +514,7 @@ static char *write_file(const char *name, const char *text)
  * back.  NULL, or why it failed.
  */
 static char *api_diff(const db *da, const char *sql_a, const char *sql_b, int strict,
-		      rt_diff *out)
+		      int online, rt_diff *out)
 {
 	char *pa = write_file("a.sql", sql_a), *pb = write_file("b.sql", sql_b);
 	char *from = rt_xasprintf("file:%s", pa), *to = rt_xasprintf("file:%s", pb);
@@ -480,6 +524,7 @@ static char *api_diff(const db *da, const char *sql_a, const char *sql_b, int st
 	if (da->d == &rt_dialect_postgres)
 		cfg->dev_url = pg_url("postgres");
 	cfg->column_order_strict = strict;
+	cfg->online = online;
 	rt_error err = { 0 };
 	char *why = NULL;
 	rt_ctx *ctx = rt_ctx_open(cfg, &err);
@@ -521,6 +566,7 @@ static void run_pair(db *da, db *dbb, uint64_t seed, stats *st, int verbose)
 	p.sql_b = schema_sql(p.b);
 	p.rows = rows_sql(p.a);
 	p.strict = seed % 3 == 1;
+	p.online = pg && seed % 2 == 0;
 	st->pairs++;
 	if (verbose) {
 		printf("# %s pair, seed %llu\n", dialect, (unsigned long long)seed);
@@ -546,7 +592,7 @@ static void run_pair(db *da, db *dbb, uint64_t seed, stats *st, int verbose)
 	for (int side = 0; side < 2; side++) {
 		const sm_schema *m = side ? p.mb : p.ma;
 		sm_ops same = { 0 };
-		if ((why = diff(d, m, m, p.strict, &same)) || same.n) {
+		if ((why = diff(d, m, m, p.strict, p.online, &same)) || same.n) {
 			char *sql = why ? why : ops_sql(&same);
 			rt_sm_ops_free(&same);
 			FAIL(0, side ? "operations between B and itself" : "operations between A and itself", sql);
@@ -554,9 +600,9 @@ static void run_pair(db *da, db *dbb, uint64_t seed, stats *st, int verbose)
 		rt_sm_ops_free(&same);
 	}
 
-	if ((why = diff(d, p.ma, p.mb, p.strict, &p.up)))
+	if ((why = diff(d, p.ma, p.mb, p.strict, p.online, &p.up)))
 		FAIL(0, "the diff A -> B refused", why);
-	if ((why = diff(d, p.mb, p.ma, p.strict, &p.down)))
+	if ((why = diff(d, p.mb, p.ma, p.strict, p.online, &p.down)))
 		FAIL(0, "the diff B -> A refused", why);
 	/* column order is no difference: nothing moves for its sake */
 	for (size_t i = 0; !p.strict && i < p.up.n + p.down.n; i++) {
@@ -571,7 +617,7 @@ static void run_pair(db *da, db *dbb, uint64_t seed, stats *st, int verbose)
 	 */
 	if (seed % 8 == 0) {
 		rt_diff api = { 0 };
-		if ((why = api_diff(da, p.sql_a, p.sql_b, p.strict, &api)))
+		if ((why = api_diff(da, p.sql_a, p.sql_b, p.strict, p.online, &api)))
 			FAIL(0, "rt_schema_diff file:A file:B failed", why);
 		p.up_sql = api.upgrade_sql;
 		p.down_sql = api.downgrade_sql;
@@ -579,8 +625,8 @@ static void run_pair(db *da, db *dbb, uint64_t seed, stats *st, int verbose)
 		rt_diff_free(&api);
 		st->api++;
 	} else {
-		p.up_sql = ops_sql(&p.up);
-		p.down_sql = ops_sql(&p.down);
+		p.up_sql = rt_sm_ops_render(d, &p.up, NULL, "upgrade");
+		p.down_sql = rt_sm_ops_render(d, &p.down, NULL, "downgrade");
 	}
 	for (size_t i = 0; i < p.up.n; i++)
 		count_kind(st, p.up.v[i].what);

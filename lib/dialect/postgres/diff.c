@@ -115,7 +115,8 @@ static void drop_indexes(dd *d)
 		if (!tb)
 			continue;
 		for (size_t j = 0; j < ta->nidx; j++)
-			if (!ta->idx[j].constraint && rt_pgd_idx_dropped(d, ta, tb, &ta->idx[j]))
+			if (!ta->idx[j].constraint && rt_pgd_idx_dropped(d, ta, tb, &ta->idx[j]) &&
+			    !rt_pgd_online_drop_index(d, ta, &ta->idx[j]))
 				rt_pgd_drop_index(d, ta->schema, &ta->idx[j]);
 	}
 }
@@ -577,6 +578,10 @@ static void dd_init(dd *d, const sm_schema *a, const sm_schema *b, const sm_diff
 {
 	memset(d, 0, sizeof(*d));
 	d->strict_order = opts && opts->column_order_strict;
+	d->online = opts && opts->online;
+	d->lock_timeout = opts && opts->lock_timeout && *opts->lock_timeout &&
+			  strspn(opts->lock_timeout, "0 msinhd") != strlen(opts->lock_timeout)
+			  ? opts->lock_timeout : "5s";
 	d->a = a;
 	d->b = b;
 	d->out = out;
@@ -604,6 +609,7 @@ static void dd_free(dd *d)
 	free(d->ob_make);
 	rt_strlist_free(&d->dirty);
 	rt_strlist_free(&d->dance);
+	rt_strlist_free(&d->online_made);
 	names_free(&d->n);
 }
 
@@ -705,8 +711,10 @@ int rt_pg_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opts *o
 	int rc = refuse_unsupported_uses(&d);
 	if (rc == 0)
 		rc = first_phases(&d);
-	if (rc == 0)
+	if (rc == 0) {
 		last_phases(&d);
+		rt_pgd_online_finish(&d);
+	}
 	dd_free(&d);
 	if (rc < 0)
 		rt_sm_ops_free(out);

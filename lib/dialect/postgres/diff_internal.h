@@ -106,6 +106,9 @@ typedef struct dd {
 	unsigned char *ob_make; /* per object of b: made */
 	rt_strlist dirty;       /* dep names of things dropped and made again */
 	rt_strlist dance;       /* dep names of enum types recreated */
+	int online;             /* online = true: diff_online.c's forms for tables a has */
+	const char *lock_timeout; /* online: what each transactional step sets */
+	rt_strlist online_made; /* online: statement prefixes that wait for a later step (diff_online.c) */
 	rt_error *err;
 } dd;
 
@@ -173,7 +176,7 @@ void rt_pgd_col_def(strbuf *sb, const sm_table *t, const sm_column *c);
 char *rt_pgd_option_line(const char *options, const char *prefix);
 int rt_pgd_con_inline(const sm_constraint *k);
 void rt_pgd_create_table(dd *d, const sm_table *t);
-void rt_pgd_add_constraint(dd *d, const sm_table *t, const sm_constraint *k);
+sm_op *rt_pgd_add_constraint(dd *d, const sm_table *t, const sm_constraint *k);
 void rt_pgd_drop_constraint(dd *d, const sm_table *t, const sm_constraint *k);
 int rt_pgd_is_partitioned(const sm_table *t);
 void rt_pgd_create_index(dd *d, const char *schema, const sm_index *x, int partitioned);
@@ -269,6 +272,14 @@ void rt_pgd_drop_domain(dd *d, const sm_domain *m);
 int rt_pgd_alter_domain(dd *d, const sm_domain *x, const sm_domain *y);
 void rt_pgd_domain_comments(dd *d);
 
+/* diff_types.c: composite types changed in place, defaults of view columns */
+/* Can composite type x (of a) become y (of b) by ALTER TYPE? */
+int rt_pgd_composite_in_place(const sm_object *x, const sm_object *y);
+/* Composite types on both sides that change in place (ALTER TYPE ... ATTRIBUTE). */
+void rt_pgd_alter_composites(dd *d);
+/* Defaults of view y's columns (x in a or NULL; fresh: y is made anew). */
+void rt_pgd_view_defaults(dd *d, const sm_view *x, const sm_view *y, int fresh);
+
 /* diff_part.c: tables made and dropped, partitions among them */
 /* Tables of a only (their foreign keys, views and triggers went first): partitions first. */
 void rt_pgd_drop_tables(dd *d);
@@ -297,5 +308,25 @@ void rt_pgd_privileges(dd *d);
 int rt_pgd_create_extensions(dd *d);
 /* Extensions of a only, once nothing uses them: those requiring others first. */
 void rt_pgd_drop_extensions(dd *d);
+
+/* diff_online.c: online = true, changes to tables that exist before the migration */
+/* Does table tb of b take the online forms (a has it, it is not partitioned)? */
+int rt_pgd_online(const dd *d, const sm_table *tb);
+/* CREATE INDEX CONCURRENTLY (a leftover INVALID one dropped first). */
+void rt_pgd_online_index(dd *d, const char *schema, const sm_index *x);
+/* DROP INDEX CONCURRENTLY in the first step; 0 when the plain form is needed. */
+int rt_pgd_online_drop_index(dd *d, const sm_table *ta, const sm_index *x);
+/* A constraint added online (late: after the keys made online); 0 when the plain form is needed. */
+int rt_pgd_online_constraint(dd *d, const sm_table *t, const sm_constraint *k, int late);
+/* VALIDATE CONSTRAINT in a step of its own (kind: "check constraint", "foreign key", "constraint"). */
+void rt_pgd_online_validate(dd *d, const sm_table *t, const char *name, const char *kind, int late);
+/* SET NOT NULL through a validated CHECK; fill: NULLs take the default first, in batches. */
+void rt_pgd_online_not_null(dd *d, const sm_table *t, const sm_column *c, int fill);
+/* A type change: marked when it rewrites the table, silenced for lint when it does not. */
+void rt_pgd_online_type(dd *d, sm_op *op, const sm_table *t, const sm_column *x, const sm_column *y);
+/* Does the migration make a primary key or unique index of table ref (a dep name) online? */
+int rt_pgd_key_made_online(const dd *d, const char *ref);
+/* Last: what follows objects made online moves after them; SET LOCAL lock_timeout per step. */
+void rt_pgd_online_finish(dd *d);
 
 #endif

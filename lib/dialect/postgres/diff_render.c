@@ -353,7 +353,7 @@ void rt_pgd_create_table(dd *d, const sm_table *t)
 	free(with);
 }
 
-void rt_pgd_add_constraint(dd *d, const sm_table *t, const sm_constraint *k)
+sm_op *rt_pgd_add_constraint(dd *d, const sm_table *t, const sm_constraint *k)
 {
 	sm_op *op = rt_sm_ops_add(d->out, 0, "add %s %s on %s.%s",
 			       k->kind == SM_FOREIGN ? "foreign key" :
@@ -363,6 +363,7 @@ void rt_pgd_add_constraint(dd *d, const sm_table *t, const sm_constraint *k)
 			       k->name, t->schema, t->name);
 	rt_sm_op_sql(op, "ALTER TABLE %s ADD CONSTRAINT %s %s", Q(&d->n, t->schema, t->name),
 		  I(&d->n, k->name), k->def);
+	return op;
 }
 
 void rt_pgd_drop_constraint(dd *d, const sm_table *t, const sm_constraint *k)

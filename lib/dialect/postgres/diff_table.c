@@ -266,6 +266,7 @@ static void alter_type(dd *d, const sm_table *t, const sm_column *x, const sm_co
 	if (lossy)
 		rt_sm_op_note(op, "changes the type of %s.%s.%s from %s to %s: values that do not fit fail the change or are converted",
 			   t->schema, t->name, y->name, x->type, y->type);
+	rt_pgd_online_type(d, op, t, x, y);
 	rt_strbuf_release(&sb);
 	rt_strbuf_release(&what);
 }
@@ -293,9 +294,14 @@ static void alter_column(dd *d, const sm_table *t, const sm_column *x, const sm_
 	 * after it goes.  The type first: its identity sequence follows it.
 	 */
 	if (!x->notnull && y->notnull) {
-		if (y->def && !retype && !y->identity && !y->generated)
-			fill_nulls(d, t, y);
-		alter_col(d, t, y, 0, "not null", "SET NOT NULL");
+		int fill = y->def && !retype && !y->identity && !y->generated;
+		if (rt_pgd_online(d, t) && !y->identity) { /* an identity needs NOT NULL first */
+			rt_pgd_online_not_null(d, t, y, fill);
+		} else {
+			if (fill)
+				fill_nulls(d, t, y);
+			alter_col(d, t, y, 0, "not null", "SET NOT NULL");
+		}
 	}
 	/* an identity that goes, goes before the type (which may take none) */
 	int unident = x->identity && !y->identity;
@@ -530,12 +536,17 @@ void rt_pgd_add_constraints(dd *d, int foreign)
 			const sm_constraint *k = &tb->cons[j];
 			if ((k->kind == SM_FOREIGN) != foreign)
 				continue;
+			/* online: a key to a key made in a later step waits for it */
+			int late = foreign && rt_pgd_key_made_online(d, k->ref_table);
 			if (con_added(d, tb, k)) {
-				rt_pgd_add_constraint(d, tb, k);
+				if (!rt_pgd_online_constraint(d, tb, k, late))
+					rt_pgd_add_constraint(d, tb, k)->step = late ? SM_STEP_LATE : SM_STEP_MAIN;
 				continue;
 			}
 			const sm_constraint *m = ta ? rt_sm_find_constraint(ta, k->name) : NULL;
-			if (m && !m->validated && k->validated) {
+			if (m && !m->validated && k->validated && rt_pgd_online(d, tb)) {
+				rt_pgd_online_validate(d, tb, k->name, "constraint", late);
+			} else if (m && !m->validated && k->validated) {
 				sm_op *op = rt_sm_ops_add(d->out, 0, "validate constraint %s on %s.%s",
 						       k->name, tb->schema, tb->name);
 				rt_sm_op_sql(op, "ALTER TABLE %s VALIDATE CONSTRAINT %s",
@@ -559,7 +570,10 @@ void rt_pgd_create_indexes(dd *d)
 				int fresh = !k || rt_pgd_con_dropped(d, ta, tb, k);
 				rt_pgd_index_settings(d, tb->schema, x->name, fresh ? NULL : m->settings, x->settings);
 			} else if (!m || m->constraint || rt_pgd_idx_dropped(d, ta, tb, m)) {
-				rt_pgd_create_index(d, tb->schema, x, rt_pgd_is_partitioned(tb));
+				if (rt_pgd_online(d, tb))
+					rt_pgd_online_index(d, tb->schema, x);
+				else
+					rt_pgd_create_index(d, tb->schema, x, rt_pgd_is_partitioned(tb));
 				rt_pgd_index_settings(d, tb->schema, x->name, NULL, x->settings);
 			} else {
 				rt_pgd_index_settings(d, tb->schema, x->name, m->settings, x->settings);
@@ -568,7 +582,7 @@ void rt_pgd_create_indexes(dd *d)
 	}
 }
 
-/* Views and functions that use relations, in dependency order; then matview indexes. */
+/* Views and functions that use relations, in dependency order; then view column defaults, matview indexes. */
 void rt_pgd_create_views(dd *d)
 {
 	node *v;
@@ -589,6 +603,7 @@ void rt_pgd_create_views(dd *d)
 	for (size_t j = 0; j < d->b->nviews; j++) {
 		const sm_view *y = &d->b->views[j];
 		const sm_view *x = rt_sm_find_view(d->a, y->schema, y->name);
+		rt_pgd_view_defaults(d, x, y, d->vb_make[j] == 1 || !x);
 		if (d->vb_make[j] == 1 || !x)
 			continue;
 		for (size_t i = 0; i < y->nidx; i++) {

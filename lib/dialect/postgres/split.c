@@ -132,7 +132,8 @@ static int temp_function(const PgQuery__CreateFunctionStmt *f)
 
 /*
  * May the statement change the session for the statements after it
- * (lib/session.c)?  SET and RESET (also ROLE and SESSION AUTHORIZATION),
+ * (lib/session.c)?  SET (not SET LOCAL, which ends with its transaction)
+ * and RESET (also ROLE and SESSION AUTHORIZATION),
  * DISCARD, temporary tables, views, sequences and functions, PREPARE,
  * DECLARE, LISTEN; and what calls functions, which may SET inside
  * (set_config): SELECT, DO, CALL, EXECUTE, and a data change, ALTER
@@ -151,7 +152,8 @@ static int changes_session(const PgQuery__Node *n)
 		return calls_function(&n->base, 0);
 	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
 		return temp_function(n->create_function_stmt);
-	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: /* SET LOCAL ends with its transaction */
+		return !n->variable_set_stmt->is_local;
 	case PG_QUERY__NODE__NODE_DISCARD_STMT:
 	case PG_QUERY__NODE__NODE_PREPARE_STMT:
 	case PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT:

@@ -56,6 +56,7 @@ typedef struct dctx {
 	char *view_gone;    /* per old view: dropped (changed, removed or in the way) */
 	unsigned cmp;       /* rt_sm_compare flags: SM_CMP_COLUMN_ORDER with column_order = strict */
 	int rebuilt;        /* some table was rebuilt */
+	const sm_diff_opts *opts; /* may be NULL */
 } dctx;
 
 static const char *name_of(const tplan *p)
@@ -627,7 +628,10 @@ static char *temp_name(const dctx *d, const char *name)
 static void rebuild_table(dctx *d, const tplan *p)
 {
 	char *tmp = temp_name(d, p->b->name);
-	rt_sq_rebuild(d->out, p, tmp);
+	tplan q = *p;
+	q.rows = d->opts && d->opts->count_rows && p->a
+		 ? d->opts->count_rows(d->opts->count_ud, NULL, p->a->name) : -1;
+	rt_sq_rebuild(d->out, &q, tmp);
 	free(tmp);
 	d->rebuilt = 1;
 }
@@ -756,6 +760,7 @@ int rt_sqlite_diff(const sm_schema *from, const sm_schema *to, const sm_diff_opt
 	(void)err;
 	dctx d = { 0 };
 	d.cmp = opts && opts->column_order_strict ? SM_CMP_COLUMN_ORDER : 0;
+	d.opts = opts;
 	d.a = from;
 	d.b = to;
 	d.out = out;

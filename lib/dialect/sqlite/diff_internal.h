@@ -27,6 +27,7 @@ typedef struct tplan {
 	rt_strlist adds;    /* T_ALTER: columns added */
 	char *why;          /* T_REBUILD: the differences */
 	unsigned cmp;       /* rt_sm_compare flags of the diff */
+	long rows;          /* T_REBUILD: rows of the table when the diff was made, -1 unknown */
 } tplan;
 
 /* A private in-memory database (its configuration in *cfg, freed by the caller). */

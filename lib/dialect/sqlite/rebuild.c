@@ -230,6 +230,15 @@ void rt_sq_rebuild(sm_ops *out, const tplan *p, const char *tmp)
 	rt_strbuf_release(&conv);
 	rt_sm_op_note(op, "SQLite's ALTER TABLE cannot do this: the table is copied into a new one "
 		       "(assumes PRAGMA foreign_keys is OFF, as on retort's connection)");
+	/* nothing is online on SQLite: say how long the copy blocks every writer */
+	if (p->rows >= 0)
+		rt_sm_op_note(op, "the copy holds the database's write lock until the migration commits: "
+			      "no other connection can write meanwhile, for a time that grows with the "
+			      "table's rows (%ld when this migration was generated)", p->rows);
+	else
+		rt_sm_op_note(op, "the copy holds the database's write lock until the migration commits: "
+			      "no other connection can write meanwhile, for a time that grows with the "
+			      "table's rows");
 	char *create = renamed_create(p->b, tmp);
 	rt_strlist_push(&op->sql, create);
 	free(create);
