@@ -140,9 +140,13 @@ static int ensure_tables(run *r, rt_error *err)
 	r->d->history_table_ddl(&sb, r->ht.buf);
 	if (rc == 0)
 		rc = rt_run_emit(r, sb.buf, err);
-	if (rc == 0 && r->add_run_id) { /* a history table of a retort before run ids */
+	/* A history table of a retort before run ids, or before run outcomes. */
+	static const char *const added[] = { "run_id VARCHAR(40)", "outcome VARCHAR(16)", "failure TEXT" };
+	for (size_t i = 0; i < 3; i++) {
+		if (rc < 0 || !(i ? r->add_outcome : r->add_run_id))
+			continue;
 		rt_strbuf_reset(&sb);
-		rt_strbuf_addf(&sb, "ALTER TABLE %s ADD COLUMN run_id VARCHAR(40)", r->ht.buf);
+		rt_strbuf_addf(&sb, "ALTER TABLE %s ADD COLUMN %s", r->ht.buf, added[i]);
 		rc = rt_run_emit(r, sb.buf, err);
 	}
 	if (rc == 0 && r->d->progress_table_ddl) {
@@ -271,23 +275,38 @@ const char *rt_run_direction(rt_direction d)
 	return d == RT_UPGRADE ? "upgrade" : d == RT_DOWNGRADE ? "downgrade" : "stamp";
 }
 
-/* One row of the history table for a step. */
-int rt_run_history(run *r, const rt_step *s, const char *revision,
-			const char *checksum, const char *started,
-			double ms, rt_error *err)
+/*
+ * One row of the history table: a step's (direction its own), or a
+ * failure's (direction "failed", its message in failure).  A run's rows
+ * carry its id; the last step's row(s) the outcome "ok", so a run whose
+ * rows have no outcome stopped without a word (killed).
+ */
+static int history_row(run *r, const rt_step *s, const char *direction,
+		       const char *revision, const char *checksum,
+		       const char *started, double ms, const char *failure,
+		       rt_error *err)
 {
 	strbuf sb = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
-	rt_strlist_join(&from, &s->from, ",");
-	rt_strlist_join(&to, &s->to, ",");
-	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s) VALUES (",
-		       r->ht.buf, r->run_id ? ", run_id" : "");
-	r->d->literal(&sb, revision);
-	rt_strbuf_addf(&sb, ", '%s', ", rt_run_direction(s->dir));
+	const char *outcome = !r->run_id ? NULL : failure ? "failed" : s == r->last ? "ok" : NULL;
+	if (s) {
+		rt_strlist_join(&from, &s->from, ",");
+		rt_strlist_join(&to, &s->to, ",");
+	}
+	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s%s) VALUES (",
+		       r->ht.buf, r->run_id ? ", run_id" : "", outcome ? ", outcome, failure" : "");
+	if (revision)
+		r->d->literal(&sb, revision);
+	else
+		rt_strbuf_adds(&sb, "NULL");
+	rt_strbuf_addf(&sb, ", '%s', ", direction);
 	r->d->literal(&sb, rt_strbuf_str(&from));
 	rt_strbuf_adds(&sb, ", ");
 	r->d->literal(&sb, rt_strbuf_str(&to));
 	rt_strbuf_adds(&sb, ", ");
-	r->d->literal(&sb, checksum);
+	if (checksum)
+		r->d->literal(&sb, checksum);
+	else
+		rt_strbuf_adds(&sb, "NULL");
 	rt_strbuf_adds(&sb, ", ");
 	if (started)
 		(r->d->timestamp ? r->d->timestamp : r->d->literal)(&sb, started);
@@ -305,6 +324,13 @@ int rt_run_history(run *r, const rt_step *s, const char *revision,
 		rt_strbuf_adds(&sb, ", ");
 		r->d->literal(&sb, r->run_id);
 	}
+	if (outcome) {
+		rt_strbuf_addf(&sb, ", '%s', ", outcome);
+		if (failure)
+			r->d->literal(&sb, failure);
+		else
+			rt_strbuf_adds(&sb, "NULL");
+	}
 	rt_strbuf_adds(&sb, ")");
 	int rc = rt_run_emit(r, sb.buf, err);
 	rt_strbuf_release(&sb);
@@ -314,14 +340,54 @@ int rt_run_history(run *r, const rt_step *s, const char *revision,
 }
 
 /* See runner.h. */
+int rt_run_history(run *r, const rt_step *s, const char *revision,
+		   const char *checksum, const char *started,
+		   double ms, rt_error *err)
+{
+	return history_row(r, s, rt_run_direction(s->dir), revision, checksum,
+			   started, ms, NULL, err);
+}
+
+/*
+ * See runner.h: after the rollback, while the lock is held, in a
+ * transaction of its own.  The message is the one the user sees, with the
+ * URL's secrets masked.  Recording it can fail too (the connection is
+ * gone, the disk full): a notice says so, and the run's own error stands.
+ */
+void rt_run_record_failure(run *r, const rt_step *s, const rt_error *failure)
+{
+	if (!r->conn || !r->run_id || r->rehearse || r->hold)
+		return;
+	if (!r->tables_committed) /* made in the transaction rolled back */
+		r->tables_ready = 0;
+	strbuf msg = STRBUF_INIT;
+	rt_strbuf_adds(&msg, failure->message ? failure->message : "failed");
+	rt_url_hide_secrets(&msg, r->cfg->url);
+	const char *rev = s && s->rev >= 0 ? r->g->revs[s->rev]->id : NULL;
+	rt_error e = { 0 };
+	if (rt_run_begin_recorded(r, &e) < 0 ||
+	    history_row(r, s, "failed", rev, NULL, NULL, 0, msg.buf, &e) < 0 ||
+	    rt_run_commit(r, &e) < 0) {
+		rt_run_rollback(r);
+		char *text = rt_xasprintf("the failure could not be recorded in the history table: %s",
+					  e.message ? e.message : "unknown error");
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+	}
+	rt_error_clear(&e);
+	rt_strbuf_release(&msg);
+}
+
+/* See runner.h. */
 void rt_run_name_failure(run *r, const rt_step *s, rt_error *err)
 {
 	const rt_revision *rev = r->g->revs[s->rev];
 	char *m = err->message;
-	err->message = rt_xasprintf("%s %s (%s) failed: %s%s",
-				 rt_run_direction(s->dir), rev->id,
-				 rev->message ? rev->message : "no message",
-				 r->d->error_prefix, m ? m : "");
+	strbuf sb = STRBUF_INIT;
+	rt_strbuf_addf(&sb, "%s %s (%s) failed: %s%s", rt_run_direction(s->dir), rev->id,
+		       rev->message ? rev->message : "no message", r->d->error_prefix, m ? m : "");
+	rt_url_hide_secrets(&sb, r->cfg->url); /* the database may echo what a statement held */
+	err->message = rt_strbuf_detach(&sb);
 	free(m);
 	if (!err->file)
 		err->file = rt_xstrdup(rev->path);

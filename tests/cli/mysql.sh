@@ -73,13 +73,14 @@ my_test_every_command() {
 	rt downgrade base
 	expect_rc 0
 	expect_db "" ""
-	expect_q "SELECT direction FROM retort_version_history ORDER BY id" "upgrade
-upgrade
-downgrade
-stamp
-stamp
-downgrade"
-	expect_q "SELECT COUNT(*) FROM retort_version_history WHERE started_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR AND db_user LIKE 'root@%'" "6"
+	expect_q "SELECT direction, COALESCE(revision, '-'), COALESCE(outcome, '-') FROM retort_version_history ORDER BY id" "upgrade|aaaa|-
+upgrade|bbbb|ok
+downgrade|bbbb|ok
+stamp|bbbb|ok
+failed|bbbb|failed
+stamp|aaaa|ok
+downgrade|aaaa|ok"
+	expect_q "SELECT COUNT(*) FROM retort_version_history WHERE started_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR AND db_user LIKE 'root@%'" "7"
 	expect_q "SELECT engine, table_collation FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'retort_version_history'" "InnoDB|utf8mb4_general_ci"
 }
 
@@ -172,7 +173,8 @@ my_test_partial_runs_the_matching_downgrade_statements() {
 	expect_rc 0
 	expect_db "" ""
 	expect_q "SELECT COUNT(*) FROM retort_version_progress" "0"
-	expect_q "SELECT direction, revision FROM retort_version_history" "downgrade|aaaa"
+	expect_q "SELECT direction, revision FROM retort_version_history ORDER BY id" "failed|aaaa
+downgrade|aaaa"
 	# and the migration can run again once fixed
 	five t_a
 	rt upgrade head
