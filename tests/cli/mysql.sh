@@ -47,6 +47,32 @@ INSERT INTO t_a VALUES (1);" "DELETE FROM t_a;" >/dev/null
 	expect_versions "cccc"
 }
 
+# A temporary table a migration leaves behind is dropped before the next
+# migration of the run (as a new connection would not have it): the next
+# one can create it again, and the notice names it.
+my_test_temporary_tables_left_by_a_migration_are_dropped() {
+	project
+	mig aaaa "" "staging" "CREATE TABLE t_a (id INT PRIMARY KEY);
+CREATE TEMPORARY TABLE tmp_ids (id INT);
+CREATE TEMPORARY TABLE IF NOT EXISTS \`tmp two\` (id INT);
+INSERT INTO tmp_ids VALUES (1), (2);
+INSERT INTO t_a SELECT id FROM tmp_ids;" "DROP TABLE t_a;" >/dev/null
+	mig bbbb aaaa "again" "CREATE TEMPORARY TABLE tmp_ids (id INT);
+CREATE TEMPORARY TABLE \`tmp two\` (id INT);
+INSERT INTO tmp_ids VALUES (3);
+INSERT INTO t_a SELECT id FROM tmp_ids;
+DROP TEMPORARY TABLE tmp_ids;
+DROP TABLE \`tmp two\`;" "DELETE FROM t_a WHERE id = 3;" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_err_has "revision aaaa changed its connection; undone for the migrations after it:"
+	expect_err_has "temporary table tmp_ids dropped"
+	expect_err_has 'temporary table `tmp two` dropped'
+	expect_err_lacks "revision bbbb changed its connection"
+	expect_q "SELECT GROUP_CONCAT(id ORDER BY id) FROM t_a" "1,2,3"
+	expect_versions "bbbb"
+}
+
 my_test_every_command() {
 	project
 	tmig aaaa ""

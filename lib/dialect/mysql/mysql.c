@@ -38,6 +38,7 @@ struct rt_conn {
 	char *url;       /* to open the lock's session like this one */
 	int in_tx;
 	int mariadb;
+	rt_strlist temps; /* names CREATE TEMPORARY TABLE statements gave (rt_my_temp_tables) */
 };
 
 /* Connect one session for url (db NULL: the URL's); an error names the masked URL. */
@@ -192,7 +193,13 @@ static void my_disconnect(rt_conn *c)
 	mysql_close(c->my);
 	free(c->masked);
 	free(c->url);
+	rt_strlist_free(&c->temps);
 	free(c);
+}
+
+const rt_strlist *rt_my_temp_tables(rt_conn *c)
+{
+	return &c->temps;
 }
 
 int rt_my_is_mariadb(rt_conn *c)
@@ -309,8 +316,14 @@ static rt_fault my_fault(MYSQL *my)
 static int my_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 			long long *rows, rt_error *err)
 {
-	if (run(c->my, s->sql, s->len, rows) == 0)
+	if (run(c->my, s->sql, s->len, rows) == 0) {
+		strbuf name = STRBUF_INIT;
+		if (s->session && rt_my_temp_table(s->sql, s->len, &name) &&
+		    !rt_strlist_has(&c->temps, name.buf))
+			rt_strlist_push(&c->temps, name.buf);
+		rt_strbuf_release(&name);
 		return 0;
+	}
 	strbuf sb = STRBUF_INIT;
 	describe(c, c->my, &sb);
 	int line = s->line, col = s->column;

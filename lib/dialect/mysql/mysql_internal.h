@@ -68,6 +68,18 @@ int rt_my_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
 void rt_my_session_undo(const rt_strlist *was, const rt_strlist *now,
 			rt_strlist *sql, rt_strlist *what);
 
+/*
+ * Is the statement [s, s+n) CREATE TEMPORARY TABLE?  Its table's name,
+ * as written, is appended to name (split.c).
+ */
+int rt_my_temp_table(const char *s, size_t n, strbuf *name);
+/*
+ * The temporary tables statements on c created (mysql.c): neither MySQL 8
+ * nor MariaDB before 11.2 lists a session's temporary tables, so the
+ * session check (session.c) asks about these names.
+ */
+const rt_strlist *rt_my_temp_tables(rt_conn *c);
+
 /* Is the server MariaDB (else MySQL)? */
 int rt_my_is_mariadb(rt_conn *c);
 

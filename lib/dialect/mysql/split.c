@@ -161,6 +161,47 @@ static int implicit_commit(const char *s, size_t n)
 }
 
 /*
+ * See mysql_internal.h.  The name is taken as written (`quoted`, or
+ * db.name), which is how a DROP TEMPORARY TABLE names it again.
+ */
+int rt_my_temp_table(const char *s, size_t n, strbuf *name)
+{
+	char w[16];
+	size_t at;
+	first_word(s, n, w, sizeof(w), &at);
+	if (strcmp(w, "CREATE"))
+		return 0;
+	at = rt_sql_next_word(s, n, at, w, sizeof(w));
+	if (strcmp(w, "TEMPORARY"))
+		return 0;
+	at = rt_sql_next_word(s, n, at, w, sizeof(w));
+	if (strcmp(w, "TABLE"))
+		return 0;
+	size_t after_if = rt_sql_next_word(s, n, at, w, sizeof(w));
+	if (!strcmp(w, "IF")) { /* IF NOT EXISTS */
+		at = rt_sql_next_word(s, n, after_if, w, sizeof(w));
+		at = rt_sql_next_word(s, n, at, w, sizeof(w));
+	}
+	at += rt_sql_skip_blank(s + at, n - at);
+	size_t start = at;
+	for (;;) {
+		if (at < n && s[at] == '`')
+			at = skip_quoted(s, n, at, '`');
+		else
+			while (at < n && (isalnum((unsigned char)s[at]) || s[at] == '_' ||
+					  s[at] == '$' || (unsigned char)s[at] >= 0x80))
+				at++;
+		if (at >= n || s[at] != '.')
+			break;
+		at++;
+	}
+	if (at == start)
+		return 0;
+	rt_strbuf_add(name, s + start, at - start);
+	return 1;
+}
+
+/*
  * Is the statement a data change whose rows the server counts (INSERT,
  * REPLACE, UPDATE, DELETE, also after a WITH clause)?  After WITH, the
  * main statement's verb is the first of those words (or SELECT, TABLE,
@@ -294,11 +335,16 @@ static void add(splitter *sp, size_t start, size_t end)
 	rt_stmt_position(st, code - lead, &st->line, &st->column);
 	st->autocommit = implicit_commit(s, n);
 	st->rows = changes_rows(s, n);
-	/* SET (also in a versioned comment, as mysqldump writes it) may change the session */
+	/* SET (also in a versioned comment, as mysqldump writes it) and CREATE TEMPORARY TABLE change the session */
 	char w[16];
 	size_t at;
 	first_word(s, n, w, sizeof(w), &at);
 	st->session = !strcmp(w, "SET");
+	if (!st->session && !strcmp(w, "CREATE")) { /* a temporary table outlives its migration */
+		strbuf name = STRBUF_INIT;
+		st->session = rt_my_temp_table(s, n, &name);
+		rt_strbuf_release(&name);
+	}
 	if (!sp->refused && refused(s, n))
 		sp->refused = sp->out->n;
 }
