@@ -314,6 +314,7 @@ static int check_run_id_column(run *r, rt_error *err)
 /* Connected: lock, read the state under the lock, plan, run; unlock, disconnect. */
 static int locked_run(run *r, const request *q, rt_error *err)
 {
+	r->d = rt_conn_dialect(r->conn); /* as its session reads SQL (MySQL: NO_BACKSLASH_ESCAPES) */
 	int rc = r->d->lock(r->conn, r->cfg, r->ctx->on_event,
 			    r->ctx->event_ud, err);
 	int locked = rc == 0;

@@ -73,6 +73,31 @@ DROP TABLE \`tmp two\`;" "DELETE FROM t_a WHERE id = 3;" >/dev/null
 	expect_versions "bbbb"
 }
 
+# Statements are split as the session reads strings: a backslash escapes
+# the next character by default, and is a plain character when sql_mode
+# has NO_BACKSLASH_ESCAPES (here from an init-command in ~/.my.cnf, which
+# retort reads as the mysql client does).
+my_test_statements_split_by_the_sessions_backslash_rule() {
+	project
+	mig aaaa "" "escapes" "CREATE TABLE t_path (v VARCHAR(40));
+INSERT INTO t_path VALUES ('it\\'s; one');" "DROP TABLE t_path;" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT v FROM t_path" "it's; one"
+	mkdir home
+	printf '[client]\ninit-command=SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ",NO_BACKSLASH_ESCAPES")\n' > home/.my.cnf
+	mig bbbb aaaa "plain backslashes" "INSERT INTO t_path VALUES ('C:\\');
+INSERT INTO t_path VALUES ('x;y');" "DELETE FROM t_path WHERE v <> 'it''s; one';" >/dev/null
+	HOME=$PWD/home rt upgrade head
+	expect_rc 0
+	expect_q "SELECT REPLACE(v, CHAR(92), '/') FROM t_path ORDER BY v" "C:/
+it's; one
+x;y"
+	HOME=$PWD/home rt downgrade aaaa
+	expect_rc 0
+	expect_q "SELECT COUNT(*) FROM t_path" "1"
+}
+
 my_test_every_command() {
 	project
 	tmig aaaa ""

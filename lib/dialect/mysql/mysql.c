@@ -22,6 +22,7 @@
 
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,51 @@ static void my_session_sql(const rt_config *cfg, rt_strlist *out)
 	}
 }
 
+static int my_query(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
+		    rt_error *err);
+
+static int mode_row(void *ud, int n, const char *const *v)
+{
+	*(int *)ud = n > 0 && v[0] && strstr(v[0], "NO_BACKSLASH_ESCAPES") != NULL;
+	return 0;
+}
+
+/*
+ * Does the session read a backslash in a string as a plain character
+ * (sql_mode NO_BACKSLASH_ESCAPES, from the server's configuration or an
+ * init-command)?  Unknown is the server's default: escapes.
+ */
+static int no_backslash_escapes(rt_conn *c)
+{
+	int on = 0;
+	rt_error e = { 0 };
+	my_query(c, "SELECT @@SESSION.sql_mode", mode_row, &on, &e);
+	rt_error_clear(&e);
+	return on;
+}
+
+/*
+ * The dialect of a session with NO_BACKSLASH_ESCAPES: MySQL's, whose
+ * splitter reads a backslash in a string as a plain character.  Only the
+ * splitter differs: checksums and placeholders keep the default lexical
+ * rules, so a recorded checksum does not depend on the session, and
+ * literals retort writes read the same under both modes (rt_my_literal).
+ */
+static rt_dialect no_backslash;
+static pthread_once_t no_backslash_once = PTHREAD_ONCE_INIT;
+
+static void init_no_backslash(void)
+{
+	no_backslash = rt_dialect_mysql;
+	no_backslash.split = rt_mysql_split_no_backslash;
+}
+
+const rt_dialect *rt_my_dialect_no_backslash(void)
+{
+	pthread_once(&no_backslash_once, init_no_backslash);
+	return &no_backslash;
+}
+
 /*
  * The dialect's connect (see dialect.h).  As on PostgreSQL, a database
  * that does not exist is a connection error, readonly or not; the hint
@@ -180,6 +226,8 @@ static rt_conn *my_connect(const rt_config *cfg, int readonly, int *missing,
 			return NULL;
 		}
 	rt_strlist_free(&setup);
+	if (no_backslash_escapes(c))
+		c->dialect = rt_my_dialect_no_backslash();
 	return c;
 }
 

@@ -29,11 +29,15 @@
 #include <string.h>
 #include <strings.h>
 
-/* End of the string or quoted name starting at s[i] == q. */
-static size_t skip_quoted(const char *s, size_t len, size_t i, char q)
+/*
+ * End of the string or quoted name starting at s[i] == q; backslash: a
+ * backslash escapes the next character of a string (the server's default,
+ * off under NO_BACKSLASH_ESCAPES).
+ */
+static size_t skip_quoted_as(const char *s, size_t len, size_t i, char q, int backslash)
 {
 	for (i++; i < len; i++) {
-		if (s[i] == '\\' && q != '`') {
+		if (backslash && s[i] == '\\' && q != '`') {
 			i++;
 			continue;
 		}
@@ -46,6 +50,11 @@ static size_t skip_quoted(const char *s, size_t len, size_t i, char q)
 		}
 	}
 	return len;
+}
+
+static size_t skip_quoted(const char *s, size_t len, size_t i, char q)
+{
+	return skip_quoted_as(s, len, i, q, 1);
 }
 
 /* Does "-- " start a comment at s[i]? MySQL wants a space or control character after it. */
@@ -354,8 +363,8 @@ static void add(splitter *sp, size_t start, size_t end)
  * the section, for the server to reject; only the statements refused()
  * names fail here, before anything runs.
  */
-int rt_mysql_split(const char *sql, size_t len, int first_line,
-		   const char *file, rt_stmtlist *out, rt_error *err)
+static int split_as(const char *sql, size_t len, int first_line, const char *file,
+		    rt_stmtlist *out, int backslash, rt_error *err)
 {
 	splitter sp = { .sql = sql, .len = len, .out = out };
 	rt_sql_cursor_init(&sp.pos, sql, first_line);
@@ -390,7 +399,7 @@ int rt_mysql_split(const char *sql, size_t len, int first_line,
 		}
 		blank = 0;
 		if (c == '\'' || c == '"' || c == '`')
-			i = skip_quoted(sql, len, i, c);
+			i = skip_quoted_as(sql, len, i, c, backslash);
 		else
 			i++;
 	}
@@ -407,4 +416,18 @@ int rt_mysql_split(const char *sql, size_t len, int first_line,
 	rt_hint(err, !strcmp(what, "USE") ? "remove it and qualify names of other databases instead (otherdb.table); retort migrates the database of its URL"
 					  : "create and drop databases outside migrations; retort migrates the database of its URL");
 	return -1;
+}
+
+/* See mysql_internal.h: as the server reads strings by default. */
+int rt_mysql_split(const char *sql, size_t len, int first_line,
+		   const char *file, rt_stmtlist *out, rt_error *err)
+{
+	return split_as(sql, len, first_line, file, out, 1, err);
+}
+
+/* See mysql_internal.h: a backslash in a string is a plain character. */
+int rt_mysql_split_no_backslash(const char *sql, size_t len, int first_line,
+				const char *file, rt_stmtlist *out, rt_error *err)
+{
+	return split_as(sql, len, first_line, file, out, 0, err);
 }
