@@ -106,6 +106,16 @@ my_test_every_command() {
 	expect_rc 0
 	expect_steps "upgrade  -> aaaa" "upgrade aaaa -> bbbb"
 	expect_db "bbbb" "t_aaaa t_bbbb"
+	# times read back from the history table are ISO 8601 UTC, as on the other dialects
+	rt --json status
+	expect_rc 0
+	python3 -c '
+import json, re, sys
+d = json.load(sys.stdin)
+at = [r["applied_at"] for r in d["revisions"]]
+assert len(at) == 2 and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", a) for a in at), at' <<<"$OUT" || fail "status --json: $OUT"
+	rt history --runs
+	grep -qE "^[0-9TZ-]+-[0-9a-f]+ 20[0-9-]+T[0-9:.]+Z +upgrade " <<<"$OUT" || fail "history --runs: $OUT"
 	rt current
 	expect_rc 0
 	expect_out "bbbb (head)"

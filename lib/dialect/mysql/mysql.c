@@ -869,6 +869,7 @@ const rt_dialect rt_dialect_mysql = {
 	.progress_table_ddl = my_progress_ddl,
 	.user_expr = my_user_expr,
 	.now_expr = "UTC_TIMESTAMP(3)",
+	.time_text = "CONCAT(SUBSTRING(DATE_FORMAT(%s, '%Y-%m-%dT%H:%i:%s.%f'), 1, 23), 'Z')",
 	.introspect = rt_mysql_introspect,
 	.diff = rt_mysql_diff,
 	.backup = rt_my_backup,
