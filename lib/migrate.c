@@ -66,19 +66,19 @@ static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *er
 			last->directions.v[last->directions.n - 1], last->revisions.v[last->revisions.n - 1]);
 		rt_hint(err, "downgrade to the revision the database should be at instead");
 		rt_fix_with(err, RT_FIX_LIST_REVISIONS, NULL);
+	} else if (!last->stayed) {
+		/* A deploy that failed at its first step left nothing to revert (only its failure row). */
+		char *text = rt_xasprintf("run %s (%s at %s) %s before any of its steps stayed: it left nothing to revert",
+					  last->id, last->direction, last->started_at ? last->started_at : "an unknown time",
+					  "failed");
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+		rc = 0;
 	} else if (strcmp(last->direction, "upgrade")) {
 		rt_fail(err, RT_EFAIL, "the last run, %s at %s, was a %s, not an upgrade: only an upgrade run with nothing after it can be reverted as a whole",
 			last->id, last->started_at ? last->started_at : "an unknown time", last->direction);
 		rt_hint(err, "the runs in the history table show what happened since; downgrade to a revision instead");
 		rt_fix_with(err, RT_FIX_LIST_RUNS, NULL);
-	} else if (!last->revisions.n) {
-		/* A deploy that failed at its first step left nothing to revert. */
-		char *text = rt_xasprintf("run %s (upgrade at %s) %s before any of its steps stayed: it left nothing to revert",
-					  last->id, last->started_at ? last->started_at : "an unknown time",
-					  last->outcome && !strcmp(last->outcome, "failed") ? "failed" : "stopped");
-		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
-		free(text);
-		rc = 0;
 	} else {
 		unsigned char *drop = rt_xcalloc(r->g->nrevs ? r->g->nrevs : 1, 1);
 		rc = 0;

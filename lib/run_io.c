@@ -350,7 +350,7 @@ int rt_run_history(run *r, const rt_step *s, const char *revision,
 
 /*
  * See runner.h: after the rollback, while the lock is held, in a
- * transaction of its own.  The message is the one the user sees, with the
+ * transaction of its own, when the history table exists.  The message is the one the user sees, with the
  * URL's secrets masked.  Recording it can fail too (the connection is
  * gone, the disk full): a notice says so, and the run's own error stands.
  */
@@ -358,13 +358,30 @@ void rt_run_record_failure(run *r, const rt_step *s, const rt_error *failure)
 {
 	if (!r->conn || !r->run_id || r->rehearse || r->hold)
 		return;
-	if (!r->tables_committed) /* made in the transaction rolled back */
-		r->tables_ready = 0;
+	/*
+	 * A step that gave up waiting for a lock: recording would wait for it
+	 * again (SQLite's write lock), so the run is left to show as
+	 * unfinished.
+	 */
+	if (failure->lock_conflict || failure->fault == RT_FAULT_LOCK)
+		return;
+	/*
+	 * A failed first run into an empty database leaves it empty: the
+	 * history table rolled back with the step is not made again for this.
+	 */
+	const char *schema;
+	int exists = 0;
+	rt_error e = { 0 };
+	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, &e) < 0 ||
+	    r->d->table_exists(r->conn, schema, r->history, &exists, &e) < 0 || !exists) {
+		rt_error_clear(&e);
+		return;
+	}
+	r->tables_ready = r->tables_committed; /* what the rollback undid is made again */
 	strbuf msg = STRBUF_INIT;
 	rt_strbuf_adds(&msg, failure->message ? failure->message : "failed");
 	rt_url_hide_secrets(&msg, r->cfg->url);
 	const char *rev = s && s->rev >= 0 ? r->g->revs[s->rev]->id : NULL;
-	rt_error e = { 0 };
 	if (rt_run_begin_recorded(r, &e) < 0 ||
 	    history_row(r, s, "failed", rev, NULL, NULL, 0, msg.buf, &e) < 0 ||
 	    rt_run_commit(r, &e) < 0) {

@@ -73,7 +73,8 @@ static int listed(const char *list, const char *rev)
 /*
  * A run's failure row: its outcome, revision and message.  A run that
  * failed before any step stayed has only this row: its direction is read
- * from the failed step (an upgrade's step leads to its revision).
+ * from the failed step (an upgrade's step leads to its revision), or is
+ * "unknown" when the run's final commit failed.
  */
 static void failed_row(rt_run_rec *r, const char *const *v)
 {
@@ -83,8 +84,8 @@ static void failed_row(rt_run_rec *r, const char *const *v)
 	r->outcome = rt_xstrdup("failed");
 	r->failed_revision = rt_xstrdup_or_null(v[0]);
 	r->failure = rt_xstrdup_or_null(v[8]);
-	if (!r->direction && v[0])
-		r->direction = rt_xstrdup(listed(v[2], v[0]) ? "upgrade" : "downgrade");
+	if (!r->direction) /* no revision: the run's one transaction failed to commit */
+		r->direction = rt_xstrdup(!v[0] ? "unknown" : listed(v[2], v[0]) ? "upgrade" : "downgrade");
 }
 
 /*
@@ -108,6 +109,7 @@ static int run_row(void *ud, int n, const char *const *v)
 		failed_row(r, v);
 		return 0;
 	}
+	r->stayed++;
 	if (v[7] && !r->outcome)
 		r->outcome = rt_xstrdup(v[7]);
 	if (!r->direction)

@@ -25,6 +25,7 @@ typedef struct rt_run_rec {
 	char *outcome;
 	char *failed_revision; /* failed: the revision of the failed step (NULL: none) */
 	char *failure;       /* failed: the message, as the user saw it */
+	size_t stayed;       /* its rows but a failure's: 0 when nothing of the run stayed */
 } rt_run_rec;
 
 struct rt_runs {

@@ -132,6 +132,21 @@ assert [r["outcome"] for r in d] == ["ok", "failed", "ok"], d
 assert d[1]["steps"] == [] and d[1]["direction"] == "upgrade", d' <<<"$OUT" || fail "json: $OUT"
 }
 
+# A failed first run into an empty database leaves it empty: nothing is
+# made to record the failure.
+test_failed_first_run_leaves_an_empty_database_empty() {
+	project
+	mig aaaa "" "broken" "CREATE TABLE t_aaaa (id INTEGER);
+INSERT INTO t_nowhere VALUES (1);" "" >/dev/null
+	rt upgrade head
+	expect_rc 1
+	expect_db "" ""
+	has_table retort_version_history && fail "the history table was made to record the failure"
+	rt history --runs
+	expect_rc 0
+	expect_err_has "no history table"
+}
+
 # A run killed mid-step cannot record anything: the steps it committed
 # are listed, and the run as "unfinished"; --last-run reverts them.
 test_killed_run_is_unfinished() {
@@ -166,13 +181,15 @@ pg_test_failure_recorded_without_secrets() {
 	project
 	sed -i "s|^url = postgresql://${RETORT_TEST_PGUSER}@|url = postgresql://${RETORT_TEST_PGUSER}:Sw0rdfish42@|" retort.ini
 	grep -q Sw0rdfish42 retort.ini || fail "no password in the URL: $(cat retort.ini)"
-	mig aaaa "" "leaky" "DO \$\$ BEGIN RAISE EXCEPTION 'cannot log in with Sw0rdfish42'; END \$\$;" "" >/dev/null
+	tmig aaaa ""
+	mig bbbb aaaa "leaky" "DO \$\$ BEGIN RAISE EXCEPTION 'cannot log in with Sw0rdfish42'; END \$\$;" "" >/dev/null
+	rt upgrade aaaa
 	rt upgrade head
 	expect_rc 1
 	expect_err_lacks "Sw0rdfish42"
-	expect_q "SELECT direction, position('***' in failure) > 0, position('Sw0rdfish42' in failure) FROM retort_version_history" "failed|t|0"
+	expect_q "SELECT direction, position('***' in failure) > 0, position('Sw0rdfish42' in failure) FROM retort_version_history WHERE outcome = 'failed'" "failed|t|0"
 	rt history --runs
-	expect_out_has "failed at aaaa:"
+	expect_out_has "failed at bbbb:"
 	[ "$(grep -c Sw0rdfish42 <<<"$OUT")" = 0 ] || fail "the password was printed: $OUT"
 }
 
