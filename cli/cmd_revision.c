@@ -25,7 +25,7 @@ static int create(cli *c, const rt_revision_spec *nr)
 }
 
 /*
- * Lint what autogenerate wrote (its upgrade section, read back so
+ * Lint what autogenerate wrote (its upgrade steps, read back so
  * positions are the file's) and print the findings as warnings: they
  * point at generated statements worth rewriting in a safe form before
  * applying, but change no exit status.
@@ -53,11 +53,8 @@ static void lint_written(cli *c, const char *path)
 	rt_error *err = c->err;
 	/* the revision owns text from here on, also when parsing fails */
 	rt_revision *rev = text ? rt_revision_parse(path, text, len, err) : NULL;
-	char *sql = rev ? rt_revision_section_sql(rev, RT_SECTION_UPGRADE) : NULL;
-	unsigned flags = rev && !rt_revision_section_transactional(rev, RT_SECTION_UPGRADE)
-				 ? RT_LINT_NONTRANSACTIONAL : 0;
-	rt_lint_report *r = sql ? rt_lint_sql(c->cfg, NULL, flags, sql, path,
-					     rt_revision_section_line(rev, RT_SECTION_UPGRADE), err)
+	/* every upgrade step with its own options */
+	rt_lint_report *r = rev ? rt_lint_revision(c->cfg, NULL, RT_LINT_UPGRADE_ONLY, rev, err)
 				: NULL;
 	size_t nf = r ? rt_lint_report_count(r) : 0;
 	for (size_t i = 0; i < nf; i++) {
@@ -73,7 +70,6 @@ static void lint_written(cli *c, const char *path)
 	rt_lint_report_free(r);
 	rt_revision_free(rev);
 	rt_error_clear(err);
-	rt_free(sql);
 }
 
 /* --autogenerate: the file's SQL comes from the database and the declared schema. */

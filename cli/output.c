@@ -290,6 +290,12 @@ void cli_on_event(const rt_event *ev, void *ud)
 				rt_event_statement(ev), rt_event_statements(ev), rt_event_line(ev),
 				rt_event_elapsed_ms(ev));
 		break;
+	case RT_EV_SECTION:
+		if (!c->quiet)
+			fprintf(stderr, "  step %d/%d%s%s (line %d)\n", rt_event_section(ev),
+				rt_event_sections(ev), rt_event_text(ev) ? " " : "",
+				rt_event_text(ev) ? rt_event_text(ev) : "", rt_event_line(ev));
+		break;
 	case RT_EV_LOCK_WAIT:
 	case RT_EV_NOTICE:
 		cli_note(c, "%s", rt_event_text(ev));

@@ -339,6 +339,20 @@ RT_API char *rt_revision_section_sql(const rt_revision *rev, rt_section_kind s);
 RT_API int rt_revision_section_line(const rt_revision *rev, rt_section_kind s);
 RT_API int rt_revision_section_transactional(const rt_revision *rev, rt_section_kind s);
 /*
+ * Steps (docs/migration-files.md#steps): a repeated marker starts another
+ * section of the same kind.  The functions above give a kind's sections
+ * as a whole (their span; transactional only when every step is); these
+ * give step k (0-based) of rt_revision_step_count (1 for the usual file,
+ * 0 when the file has no such section): its SQL (for rt_free), the line
+ * of its marker, whether it runs in a transaction and whether it is a
+ * batch section.  Out of range: NULL, 0.
+ */
+RT_API size_t rt_revision_step_count(const rt_revision *rev, rt_section_kind s);
+RT_API char *rt_revision_step_sql(const rt_revision *rev, rt_section_kind s, size_t k);
+RT_API int rt_revision_step_line(const rt_revision *rev, rt_section_kind s, size_t k);
+RT_API int rt_revision_step_transactional(const rt_revision *rev, rt_section_kind s, size_t k);
+RT_API int rt_revision_step_batch(const rt_revision *rev, rt_section_kind s, size_t k);
+/*
  * Squashes (retort squash, docs/revisions.md#squashed-revisions): the ids
  * its Replaces header names, oldest first (none: not a squash).  A squash
  * whose replaced files are still there stands beside its chain:
@@ -529,6 +543,9 @@ typedef enum rt_event_kind {
 	RT_EV_BATCH,       /* a batch repetition committed: rows, total, elapsed_ms */
 	RT_EV_STATEMENT,   /* a statement that commits on its own (MySQL DDL) took effect:
 			      statement of statements, its line, elapsed_ms */
+	RT_EV_SECTION,     /* a step of a revision of several starts: section of sections,
+			      its marker's line, text its options ("transaction:false",
+			      "batch") or NULL */
 } rt_event_kind;
 
 /* An event, valid only during the callback that receives it. */
@@ -551,6 +568,13 @@ RT_API long long rt_event_total(const rt_event *ev);
 RT_API int rt_event_statement(const rt_event *ev);
 RT_API int rt_event_statements(const rt_event *ev);
 RT_API int rt_event_line(const rt_event *ev);
+/*
+ * RT_EV_SECTION, RT_EV_BATCH and RT_EV_STATEMENT of a revision with
+ * several sections in its direction (docs/migration-files.md#steps): the
+ * section running (1-based) and how many there are; else 0 and 0.
+ */
+RT_API int rt_event_section(const rt_event *ev);
+RT_API int rt_event_sections(const rt_event *ev);
 
 typedef void (*rt_event_fn)(const rt_event *ev, void *ud);
 /* Receives offline SQL, a piece at a time. */
@@ -977,6 +1001,15 @@ RT_API rt_lint_report *rt_lint(rt_ctx *ctx, const char *const *idents, size_t n,
 RT_API rt_lint_report *rt_lint_sql(const rt_config *cfg, const char *dialect,
 			    unsigned flags, const char *sql, const char *file,
 			    int first_line, rt_error *err);
+/*
+ * Lint one parsed revision (rt_revision_parse; no graph needed): every
+ * section, each with its own options -- a revision of several steps is
+ * linted step by step, objects its earlier steps create counting as new
+ * -- the downgrade too unless RT_LINT_UPGRADE_ONLY.  Placeholders are not
+ * replaced.  Fails only on an unknown dialect or [lint] configuration.
+ */
+RT_API rt_lint_report *rt_lint_revision(const rt_config *cfg, const char *dialect,
+				 unsigned flags, const rt_revision *rev, rt_error *err);
 /* The dialect linted ("sqlite" or "postgresql") and how many revisions. */
 RT_API const char *rt_lint_report_dialect(const rt_lint_report *r);
 RT_API size_t rt_lint_report_revisions(const rt_lint_report *r);

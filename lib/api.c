@@ -262,3 +262,13 @@ int rt_event_line(const rt_event *ev)
 {
 	return ev->line;
 }
+
+int rt_event_section(const rt_event *ev)
+{
+	return ev->section;
+}
+
+int rt_event_sections(const rt_event *ev)
+{
+	return ev->sections;
+}

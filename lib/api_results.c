@@ -446,6 +446,21 @@ rt_lint_report *rt_lint_sql(const rt_config *cfg, const char *dialect,
 	return r;
 }
 
+rt_lint_report *rt_lint_revision(const rt_config *cfg, const char *dialect,
+				 unsigned flags, const rt_revision *rev, rt_error *err)
+{
+	rt_lint_options o = { .dialect = dialect,
+			      .upgrade_only = !!(flags & RT_LINT_UPGRADE_ONLY) };
+	rt_lint_report *r = rt_xcalloc(1, sizeof(*r));
+	if (rt_lint_revision_into(cfg, &o, rev, r, err) < 0) {
+		rt_lint_report_free(r);
+		free(r);
+		return NULL;
+	}
+	r->heap = 1;
+	return r;
+}
+
 const char *rt_lint_report_dialect(const rt_lint_report *r)
 {
 	return r->dialect;

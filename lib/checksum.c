@@ -24,6 +24,11 @@
  *               reworded comment, a lint-ignore tag or re-indented SQL keep
  *               the sum; any change to code or quoted text changes it.
  *
+ * A revision of several steps (repeated "-- migrate:upgrade" markers)
+ * hashes each upgrade section after its marker's options in a fixed
+ * spelling; one section is hashed alone, so files of one section keep the
+ * sums they always had.
+ *
  * New rows get sha256-sql; `verify` computes each file's sum by the
  * algorithm its recorded row names, so databases migrated before keep
  * verifying.
@@ -125,11 +130,41 @@ void rt_checksum_text(const char *sql, size_t len, const rt_lexrules *lx, strbuf
 	}
 }
 
+/*
+ * One section's part of the hashed text: with several steps, each is
+ * preceded by its marker in a fixed spelling (options included: changing
+ * transaction:false to true changes what runs), since the marker, a
+ * comment, is otherwise left out.  A single section is hashed alone, as
+ * it always was.
+ */
+static void section_text(const rt_section *sec, int several, const rt_lexrules *lx,
+			 strbuf *sb)
+{
+	if (several)
+		rt_strbuf_addf(sb, "\n-- migrate:step%s%s\n",
+			       sec->transactional ? "" : " transaction:false",
+			       sec->batch ? " batch" : "");
+	rt_checksum_text(sec->body ? sec->body : "", sec->len, lx, sb);
+}
+
 /* See checksum.h. */
 char *rt_checksum(const rt_revision *rev, const rt_lexrules *lx)
 {
 	strbuf sb = STRBUF_INIT;
-	rt_checksum_text(rev->upgrade.body ? rev->upgrade.body : "", rev->upgrade.len, lx, &sb);
+	size_t n = rev->nsections[RT_SECTION_UPGRADE];
+	for (size_t i = 0; i < n; i++)
+		section_text(&rev->sections[RT_SECTION_UPGRADE][i], n > 1, lx, &sb);
+	char *sum = hash_as(RT_CHECKSUM_ALGORITHM, rt_strbuf_str(&sb), sb.len);
+	rt_strbuf_release(&sb);
+	return sum;
+}
+
+/* See checksum.h. */
+char *rt_checksum_section(const rt_revision *rev, rt_section_kind kind, size_t k,
+			  const rt_lexrules *lx)
+{
+	strbuf sb = STRBUF_INIT;
+	section_text(&rev->sections[kind][k], 1, lx, &sb);
 	char *sum = hash_as(RT_CHECKSUM_ALGORITHM, rt_strbuf_str(&sb), sb.len);
 	rt_strbuf_release(&sb);
 	return sum;

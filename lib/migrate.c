@@ -274,6 +274,8 @@ static int plan_and_run(run *r, const request *q, const rt_state *st, rt_error *
 		rc = make_plan(r, q, st, &plan, err);
 	if (rc == 0 && r->conn)
 		rc = rt_progress_prepare(r, &plan, err);
+	if (rc == 0 && r->conn)
+		rc = rt_steps_read(r, &plan, err);
 	if (rc == 0) {
 		rt_conn *c = r->conn;
 		if (r->out)
@@ -597,6 +599,7 @@ void rt_run_release(run *r)
 	rt_strbuf_release(&r->pt);
 	rt_strbuf_release(&r->user);
 	rt_progress_free(&r->partial);
+	rt_steps_free(r);
 }
 
 int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)

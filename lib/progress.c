@@ -311,6 +311,8 @@ int rt_progress_step(run *r, const rt_step *s, const prepared *p,
 			rt_event ev = { .kind = RT_EV_STATEMENT, .step = s, .rev = rev,
 					.elapsed_ms = rt_run_ms() - t1,
 					.statement = (int)i + 1, .statements = (int)n,
+					.section = p->sections > 1 ? (int)p->section + 1 : 0,
+					.sections = p->sections > 1 ? (int)p->sections : 0,
 					.line = p->stmts.v[i].line };
 			r->ctx->on_event(&ev, r->ctx->event_ud);
 		}
@@ -326,7 +328,8 @@ int rt_progress_step(run *r, const rt_step *s, const prepared *p,
 		rt_fix_with(err, RT_FIX_RESUME, dir_word(s->dir));
 		return -1;
 	}
-	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, rt_run_ms() - t0, NULL);
+	if (p->section + 1 == p->sections)
+		rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, rt_run_ms() - t0, NULL);
 	return 0;
 }
 

@@ -128,8 +128,20 @@ struct rt_revision {
 	char *path;          /* file path as found */
 	char *text;          /* whole file contents */
 	size_t textlen;
+	/*
+	 * upgrade and downgrade are the whole of each direction: with one
+	 * section (the usual file) that section; with several (steps, see
+	 * sections) their span, from the first body to the end of the last,
+	 * transactional only when every one is and none is batch, never batch.
+	 */
 	rt_section upgrade;
 	rt_section downgrade;
+	/*
+	 * Steps: every section of a direction in file order (a repeated
+	 * marker starts another), indexed by rt_section_kind; run one by one.
+	 */
+	rt_section *sections[2];
+	size_t nsections[2];
 	int line_id, line_revises, line_labels, line_depends, line_replaces; /* header lines */
 
 	/* Filled in by the graph (indices into rt_graph.revs): */
@@ -288,7 +300,9 @@ struct rt_event {
 	const char *to;
 	int statement;     /* RT_EV_STATEMENT: 1-based, of statements */
 	int statements;
-	int line;          /* RT_EV_STATEMENT: its line in the file */
+	int line;          /* RT_EV_STATEMENT: its line in the file; RT_EV_SECTION: its marker's */
+	int section;       /* revisions of several steps: the section running (1-based) */
+	int sections;      /* and how many (0: one section) */
 };
 
 /* rt_current into a state the caller holds (heads filled too). */
@@ -479,6 +493,8 @@ int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
 int rt_lint_sql_into(const rt_config *cfg, const rt_lint_options *opts,
 		     const char *sql, const char *file, int first_line,
 		     rt_lint_report *out, rt_error *err);
+int rt_lint_revision_into(const rt_config *cfg, const rt_lint_options *opts,
+			  const rt_revision *rev, rt_lint_report *out, rt_error *err);
 /* Every rule, in documentation order; *n gets their number. */
 const rt_lint_rule *rt_lint_rules(size_t *n);
 

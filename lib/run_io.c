@@ -100,6 +100,7 @@ int rt_run_commit(run *r, rt_error *err)
 		for (size_t i = 0; i < r->expected.n; i++)
 			rt_strlist_push(&r->committed, r->expected.v[i]);
 		r->tables_committed = r->tables_ready;
+		r->step_committed = r->step_written;
 		return 0;
 	}
 	rt_run_out(r, r->d->commit_sql);
@@ -276,22 +277,20 @@ const char *rt_run_direction(rt_direction d)
 }
 
 /*
- * One row of the history table: a step's (direction its own), or a
- * failure's (direction "failed", its message in failure).  A run's rows
- * carry its id; the last step's row(s) the outcome "ok", so a run whose
- * rows have no outcome stopped without a word (killed).
+ * One row of the history table (from and to are ","-joined version rows):
+ * a step's (direction its own), a section's of a revision of several
+ * ("step"), or a run's failure ("failed", its message in failure).  A
+ * run's rows carry its id; the row of the plan's last step (s) the outcome
+ * "ok", so a run whose rows have no outcome stopped without a word
+ * (killed).
  */
-static int history_row(run *r, const rt_step *s, const char *direction,
-		       const char *revision, const char *checksum,
-		       const char *started, double ms, const char *failure,
-		       rt_error *err)
+static int history_row(run *r, const rt_step *s, const char *revision,
+		       const char *direction, const char *from, const char *to,
+		       const char *checksum, const char *started, double ms,
+		       const char *failure, rt_error *err)
 {
-	strbuf sb = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
-	const char *outcome = !r->run_id ? NULL : failure ? "failed" : s == r->last ? "ok" : NULL;
-	if (s) {
-		rt_strlist_join(&from, &s->from, ",");
-		rt_strlist_join(&to, &s->to, ",");
-	}
+	strbuf sb = STRBUF_INIT;
+	const char *outcome = !r->run_id ? NULL : failure ? "failed" : s && s == r->last ? "ok" : NULL;
 	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s%s) VALUES (",
 		       r->ht.buf, r->run_id ? ", run_id" : "", outcome ? ", outcome, failure" : "");
 	if (revision)
@@ -299,9 +298,9 @@ static int history_row(run *r, const rt_step *s, const char *direction,
 	else
 		rt_strbuf_adds(&sb, "NULL");
 	rt_strbuf_addf(&sb, ", '%s', ", direction);
-	r->d->literal(&sb, rt_strbuf_str(&from));
+	r->d->literal(&sb, from);
 	rt_strbuf_adds(&sb, ", ");
-	r->d->literal(&sb, rt_strbuf_str(&to));
+	r->d->literal(&sb, to);
 	rt_strbuf_adds(&sb, ", ");
 	if (checksum)
 		r->d->literal(&sb, checksum);
@@ -334,18 +333,43 @@ static int history_row(run *r, const rt_step *s, const char *direction,
 	rt_strbuf_adds(&sb, ")");
 	int rc = rt_run_emit(r, sb.buf, err);
 	rt_strbuf_release(&sb);
+	return rc;
+}
+
+/* One row of the history table for a step. */
+int rt_run_history(run *r, const rt_step *s, const char *revision,
+			const char *checksum, const char *started,
+			double ms, rt_error *err)
+{
+	strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+	rt_strlist_join(&from, &s->from, ",");
+	rt_strlist_join(&to, &s->to, ",");
+	int rc = history_row(r, s, revision, rt_run_direction(s->dir), rt_strbuf_str(&from),
+			     rt_strbuf_str(&to), checksum, started, ms, NULL, err);
 	rt_strbuf_release(&from);
 	rt_strbuf_release(&to);
 	return rc;
 }
 
-/* See runner.h. */
-int rt_run_history(run *r, const rt_step *s, const char *revision,
-		   const char *checksum, const char *started,
-		   double ms, rt_error *err)
+/*
+ * The record that a step of a revision with several completed (steps.c
+ * reads it back): direction 'step', to_revisions "upgrade 2/3" (the
+ * version rows do not move until the last step), the section's checksum.
+ */
+static int record_section(run *r, const rt_step *s, const prepared *p,
+			  const char *started, double ms, rt_error *err)
 {
-	return history_row(r, s, rt_run_direction(s->dir), revision, checksum,
-			   started, ms, NULL, err);
+	strbuf from = STRBUF_INIT;
+	rt_strlist_join(&from, &s->from, ",");
+	char *what = rt_xasprintf("%s %zu/%zu", rt_run_direction(s->dir), p->section + 1,
+				  p->sections);
+	int rc = history_row(r, NULL, r->g->revs[s->rev]->id, "step", rt_strbuf_str(&from), what,
+			     p->section_sum, started, ms, NULL, err);
+	free(what);
+	rt_strbuf_release(&from);
+	if (rc == 0)
+		r->step_written = p->section + 1;
+	return rc;
 }
 
 /*
@@ -382,8 +406,14 @@ void rt_run_record_failure(run *r, const rt_step *s, const rt_error *failure)
 	rt_strbuf_adds(&msg, failure->message ? failure->message : "failed");
 	rt_url_hide_secrets(&msg, r->cfg->url);
 	const char *rev = s && s->rev >= 0 ? r->g->revs[s->rev]->id : NULL;
+	strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+	if (s) {
+		rt_strlist_join(&from, &s->from, ",");
+		rt_strlist_join(&to, &s->to, ",");
+	}
 	if (rt_run_begin_recorded(r, &e) < 0 ||
-	    history_row(r, s, "failed", rev, NULL, NULL, 0, msg.buf, &e) < 0 ||
+	    history_row(r, NULL, rev, "failed", rt_strbuf_str(&from), rt_strbuf_str(&to),
+			NULL, NULL, 0, msg.buf, &e) < 0 ||
 	    rt_run_commit(r, &e) < 0) {
 		rt_run_rollback(r);
 		char *text = rt_xasprintf("the failure could not be recorded in the history table: %s",
@@ -393,16 +423,20 @@ void rt_run_record_failure(run *r, const rt_step *s, const rt_error *failure)
 	}
 	rt_error_clear(&e);
 	rt_strbuf_release(&msg);
+	rt_strbuf_release(&from);
+	rt_strbuf_release(&to);
 }
 
 /* See runner.h. */
 void rt_run_name_failure(run *r, const rt_step *s, rt_error *err)
 {
 	const rt_revision *rev = r->g->revs[s->rev];
-	char *m = err->message;
+	char *m = err->message, step[64] = "";
+	if (r->sections > 1)
+		snprintf(step, sizeof(step), ", step %zu/%zu,", r->section + 1, r->sections);
 	strbuf sb = STRBUF_INIT;
-	rt_strbuf_addf(&sb, "%s %s (%s) failed: %s%s", rt_run_direction(s->dir), rev->id,
-		       rev->message ? rev->message : "no message", r->d->error_prefix, m ? m : "");
+	rt_strbuf_addf(&sb, "%s %s (%s)%s failed: %s%s", rt_run_direction(s->dir), rev->id,
+		       rev->message ? rev->message : "no message", step, r->d->error_prefix, m ? m : "");
 	rt_url_hide_secrets(&sb, r->cfg->url); /* the database may echo what a statement held */
 	err->message = rt_strbuf_detach(&sb);
 	free(m);
@@ -421,6 +455,8 @@ int rt_run_record(run *r, const rt_step *s, const prepared *p,
 {
 	if (rt_run_begin_recorded(r, err) < 0)
 		return -1;
+	if (p->section + 1 < p->sections)
+		return record_section(r, s, p, started, ms, err);
 	for (size_t i = 0; i < s->nvops && r->undo_rev != s->rev; i++)
 		if (rt_run_vop(r, &s->vops[i], err) < 0)
 			return -1;

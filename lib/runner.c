@@ -51,6 +51,21 @@ static const char *transaction_control(const rt_stmt *s)
 	return NULL;
 }
 
+/* "upgrade" or "downgrade". */
+static const char *kind_word(rt_section_kind k)
+{
+	return k == RT_SECTION_UPGRADE ? "upgrade" : "downgrade";
+}
+
+/* " step 2/3" for a revision of several steps, "" for the usual one section. */
+static void step_name(char *buf, size_t n, const prepared *p)
+{
+	if (p->sections > 1)
+		snprintf(buf, n, " step %zu/%zu", p->section + 1, p->sections);
+	else
+		*buf = '\0';
+}
+
 /*
  * Statements a section cannot hold as marked: a transaction-control
  * statement in a section retort runs in a transaction (it would break the
@@ -62,7 +77,7 @@ static const char *transaction_control(const rt_stmt *s)
  */
 static int check_statements(const prepared *p, const rt_revision *rev, rt_error *err)
 {
-	const char *sec = p->sec == &rev->upgrade ? "upgrade" : "downgrade";
+	const char *sec = kind_word(p->kind);
 	for (size_t i = 0; i < p->stmts.n; i++) {
 		const rt_stmt *s = &p->stmts.v[i];
 		char w[16];
@@ -104,7 +119,7 @@ static int check_nontx(const prepared *p, const rt_revision *rev, rt_error *err)
 			   s->nontx_kind);
 		err->column = s->column;
 		rt_hint(err, "mark the section: '-- migrate:%s transaction:false' (its statements then run one by one, outside a transaction); nothing was run",
-			p->sec == &rev->upgrade ? "upgrade" : "downgrade");
+			kind_word(p->kind));
 		return -1;
 	}
 	return 0;
@@ -125,8 +140,63 @@ void rt_run_placeholder_warnings(rt_ctx *ctx, const rt_config *cfg,
 	rt_strlist_free(&w);
 }
 
-/* Placeholders and statement splitting for every step, before anything runs. */
-static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
+/* A plan step ready to run: its revision's sections of the step's direction. */
+typedef struct planned {
+	prepared *v;
+	size_t n;
+} planned;
+
+/* Placeholders, statement splitting and checks for section k of a step's revision. */
+static int prepare_section(run *r, const rt_step *s, rt_section_kind kind, size_t k,
+			   prepared *p, rt_error *err)
+{
+	const rt_revision *rev = r->g->revs[s->rev];
+	char step[48];
+	p->kind = kind;
+	p->section = k;
+	p->sections = rev->nsections[kind];
+	p->sec = &rev->sections[kind][k];
+	p->checksum = rt_checksum(rev, r->d->lex);
+	if (p->sections > 1)
+		p->section_sum = rt_checksum_section(rev, kind, k, r->d->lex);
+	step_name(step, sizeof(step), p);
+	if (r->rehearse && (!p->sec->transactional || p->sec->batch)) {
+		rt_fail_at(err, RT_EUSAGE, rev->path, p->sec->line,
+			   "revision %s: its %s%s section is marked %s, so it runs outside a transaction and cannot be rehearsed: a rehearsal runs the whole plan in one transaction and rolls it back",
+			   rev->id, kind_word(kind), step,
+			   p->sec->batch ? "batch" : "transaction:false");
+		rt_hint(err, "rehearse the revisions before it, and review this one's SQL with --dry-run; nothing was run");
+		return -1;
+	}
+	if (rt_placeholders_apply(r->cfg, p->sec->body, p->sec->len,
+				  r->d->lex, rev->path, p->sec->body_line,
+				  &p->text, err) < 0)
+		return -1;
+	rt_run_placeholder_warnings(r->ctx, r->cfg, r->d, p->sec->body, p->sec->len,
+				    rev->path, p->sec->body_line);
+	if (r->d->split(rt_strbuf_str(&p->text), p->text.len,
+			p->sec->body_line, rev->path, &p->stmts,
+			err) < 0)
+		return -1;
+	for (size_t j = 0; j < p->stmts.n; j++) {
+		p->session |= p->stmts.v[j].session;
+		p->autocommit |= p->stmts.v[j].autocommit;
+	}
+	if (check_nontx(p, rev, err) < 0 ||
+	    check_statements(p, rev, err) < 0)
+		return -1;
+	if (p->sec->batch && p->stmts.n != 1) {
+		rt_fail_at(err, RT_ESCRIPT, rev->path, p->sec->line,
+			   "a batch section holds exactly one statement, this one has %zu",
+			   p->stmts.n);
+		rt_hint(err, "keep the repeated statement alone in its section, e.g. UPDATE ... WHERE id IN (SELECT id ... LIMIT 10000)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Every section of every step, before anything runs. */
+static int prepare_steps(run *r, const rt_plan *plan, planned *pl,
 			 rt_error *err)
 {
 	for (size_t i = 0; i < plan->n; i++) {
@@ -134,17 +204,8 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 		if (s->rev < 0)
 			continue;
 		const rt_revision *rev = r->g->revs[s->rev];
-		p[i].sec = s->dir == RT_UPGRADE ? &rev->upgrade : &rev->downgrade;
-		p[i].checksum = rt_checksum(rev, r->d->lex);
-		if (r->rehearse && p[i].sec->present && (!p[i].sec->transactional || p[i].sec->batch)) {
-			rt_fail_at(err, RT_EUSAGE, rev->path, p[i].sec->line,
-				   "revision %s: its %s section is marked %s, so it runs outside a transaction and cannot be rehearsed: a rehearsal runs the whole plan in one transaction and rolls it back",
-				   rev->id, s->dir == RT_UPGRADE ? "upgrade" : "downgrade",
-				   p[i].sec->batch ? "batch" : "transaction:false");
-			rt_hint(err, "rehearse the revisions before it, and review this one's SQL with --dry-run; nothing was run");
-			return -1;
-		}
-		if (!p[i].sec->present) {
+		rt_section_kind kind = s->dir == RT_UPGRADE ? RT_SECTION_UPGRADE : RT_SECTION_DOWNGRADE;
+		if (!rev->nsections[kind]) {
 			rt_fail_at(err, RT_ESCRIPT, rev->path, 0,
 				   "revision %s has no '-- migrate:downgrade' section, so it cannot be downgraded",
 				   rev->id);
@@ -154,44 +215,29 @@ static int prepare_steps(run *r, const rt_plan *plan, prepared *p,
 			rt_fix_with(err, RT_FIX_STAMP, below);
 			return -1;
 		}
-		if (rt_placeholders_apply(r->cfg, p[i].sec->body, p[i].sec->len,
-					  r->d->lex, rev->path, p[i].sec->body_line,
-					  &p[i].text, err) < 0)
-			return -1;
-		rt_run_placeholder_warnings(r->ctx, r->cfg, r->d, p[i].sec->body, p[i].sec->len,
-					    rev->path, p[i].sec->body_line);
-		if (r->d->split(rt_strbuf_str(&p[i].text), p[i].text.len,
-				p[i].sec->body_line, rev->path, &p[i].stmts,
-				err) < 0)
-			return -1;
-		for (size_t j = 0; j < p[i].stmts.n; j++) {
-			p[i].session |= p[i].stmts.v[j].session;
-			p[i].autocommit |= p[i].stmts.v[j].autocommit;
-		}
-		if (check_nontx(&p[i], rev, err) < 0 ||
-		    check_statements(&p[i], rev, err) < 0)
-			return -1;
-		if (p[i].sec->batch && p[i].stmts.n != 1) {
-			rt_fail_at(err, RT_ESCRIPT, rev->path, p[i].sec->line,
-				   "a batch section holds exactly one statement, this one has %zu",
-				   p[i].stmts.n);
-			rt_hint(err, "keep the repeated statement alone in its section, e.g. UPDATE ... WHERE id IN (SELECT id ... LIMIT 10000)");
-			return -1;
-		}
+		pl[i].n = rev->nsections[kind];
+		pl[i].v = rt_xcalloc(pl[i].n, sizeof(prepared));
+		for (size_t k = 0; k < pl[i].n; k++)
+			if (prepare_section(r, s, kind, k, &pl[i].v[k], err) < 0)
+				return -1;
 	}
 	return 0;
 }
 
-static void free_prepared(prepared *p, size_t n)
+static void free_planned(planned *pl, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		rt_strbuf_release(&p[i].text);
-		rt_stmtlist_free(&p[i].stmts);
-		free(p[i].checksum);
+		for (size_t k = 0; k < pl[i].n; k++) {
+			prepared *p = &pl[i].v[k];
+			rt_strbuf_release(&p->text);
+			rt_stmtlist_free(&p->stmts);
+			free(p->checksum);
+			free(p->section_sum);
+		}
+		free(pl[i].v);
 	}
-	free(p);
+	free(pl);
 }
-
 
 /*
  * What to do next after a failed step, by the kind of failure: only a
@@ -222,6 +268,29 @@ static const char *next_step(const rt_error *err)
 
 /* How much of a failed step's own SQL had run when it failed. */
 enum { APPLIED_NONE, APPLIED_SOME, APPLIED_ALL };
+
+/*
+ * A revision of several steps: what is recorded of the steps before the
+ * failed one, after the hint (a rerun continues after them).
+ */
+static void steps_note(run *r, rt_error *err)
+{
+	if (r->sections < 2 || !r->conn || r->rehearse)
+		return;
+	size_t k = r->step_committed, n = r->sections;
+	strbuf sb = STRBUF_INIT;
+	if (err->hint)
+		rt_strbuf_addf(&sb, "%s. ", err->hint);
+	if (k == 0)
+		rt_strbuf_addf(&sb, "No step of its %zu is recorded as applied: a rerun starts at step 1/%zu", n, n);
+	else if (k == 1)
+		rt_strbuf_addf(&sb, "Step 1 of %zu is recorded as applied: a rerun continues at step 2/%zu", n, n);
+	else
+		rt_strbuf_addf(&sb, "Steps 1-%zu of %zu are recorded as applied: a rerun continues at step %zu/%zu",
+			       k, n, k + 1, n);
+	free(err->hint);
+	err->hint = rt_strbuf_detach(&sb);
+}
 
 /*
  * Name the failed step in the message (and its file, when the error has
@@ -269,6 +338,7 @@ static void failed_step(run *r, const rt_step *s, rt_error *err, int own,
 	if (err->fault == RT_FAULT_EXISTS && s->dir == RT_UPGRADE && !own)
 		rt_fix_with(err, RT_FIX_COMPARE_STAMP, rev->id);
 	rt_strbuf_release(&sb);
+	steps_note(r, err);
 }
 
 /*
@@ -308,6 +378,8 @@ static int run_batch(run *r, const rt_step *s, const prepared *p, rt_error *err)
 		if (r->ctx->on_event) {
 			rt_event ev = { .kind = RT_EV_BATCH, .step = s, .rev = rev,
 					.rows = rows, .total = total,
+					.section = p->sections > 1 ? (int)p->section + 1 : 0,
+					.sections = p->sections > 1 ? (int)p->sections : 0,
 					.elapsed_ms = rt_run_ms() - t0 };
 			r->ctx->on_event(&ev, r->ctx->event_ud);
 		}
@@ -356,19 +428,6 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 	char started[40];
 	rt_run_now(started, sizeof(started));
 	double t0 = rt_run_ms();
-	rt_ctx_emit(r->ctx, RT_EV_STEP_BEGIN, s, 0, NULL);
-	if (!r->conn) {
-		strbuf c = STRBUF_INIT;
-		rt_strbuf_addf(&c, "-- Running %s ", rt_run_direction(s->dir));
-		rt_strlist_join(&c, &s->from, ", ");
-		rt_strbuf_adds(&c, " -> ");
-		rt_strlist_join(&c, &s->to, ", ");
-		if (rev->message)
-			rt_strbuf_addf(&c, ", %s", rev->message);
-		rt_strbuf_adds(&c, "\n\n");
-		rt_run_out(r, c.buf);
-		rt_strbuf_release(&c);
-	}
 	if ((p->autocommit && r->d->progress_table_ddl && !p->sec->batch) || s->rev == r->undo_rev)
 		return rt_progress_step(r, s, p, started, t0, err);
 	if (own) {
@@ -410,7 +469,8 @@ static int run_step(run *r, const rt_step *s, prepared *p, rt_error *err)
 		failed_step(r, s, err, own, APPLIED_ALL);
 		return -1;
 	}
-	rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, rt_run_ms() - t0, NULL);
+	if (p->section + 1 == p->sections)
+		rt_ctx_emit(r->ctx, RT_EV_STEP_END, s, rt_run_ms() - t0, NULL);
 	return 0;
 }
 
@@ -464,8 +524,11 @@ static int run_step_retrying(run *r, const rt_step *s, prepared *p, rt_error *er
 			return rc;
 		double pause = retry_pause(r, tries + 1);
 		const rt_revision *rev = r->g->revs[s->rev];
-		char *text = rt_xasprintf("%s; nothing of %s stayed: trying again in %.1f s (retry %d of %d)",
-					  err->message, rev->id, pause, tries + 1, r->cfg->lock_retries);
+		char step[48];
+		step_name(step, sizeof(step), p);
+		char *text = rt_xasprintf("%s; nothing of %s%s%s stayed: trying again in %.1f s (retry %d of %d)",
+					  err->message, rev->id, *step ? "," : "", step, pause, tries + 1,
+					  r->cfg->lock_retries);
 		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
 		free(text);
 		rt_error_clear(err);
@@ -475,6 +538,87 @@ static int run_step_retrying(run *r, const rt_step *s, prepared *p, rt_error *er
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
 	}
+}
+
+/*
+ * The offline header of a step ("-- Running upgrade A -> B, message"),
+ * as Alembic prints it.
+ */
+static void running_comment(run *r, const rt_step *s)
+{
+	const rt_revision *rev = r->g->revs[s->rev];
+	strbuf c = STRBUF_INIT;
+	rt_strbuf_addf(&c, "-- Running %s ", rt_run_direction(s->dir));
+	rt_strlist_join(&c, &s->from, ", ");
+	rt_strbuf_adds(&c, " -> ");
+	rt_strlist_join(&c, &s->to, ", ");
+	if (rev->message)
+		rt_strbuf_addf(&c, ", %s", rev->message);
+	rt_strbuf_adds(&c, "\n\n");
+	rt_run_out(r, c.buf);
+	rt_strbuf_release(&c);
+}
+
+/* A section of a revision of several steps starts: an event, offline a comment. */
+static void section_begins(run *r, const rt_step *s, const prepared *p, int skipped)
+{
+	const rt_section *sec = p->sec;
+	const char *opts = sec->batch ? " batch" : !sec->transactional ? " transaction:false" : "";
+	if (!r->conn) {
+		char *c = rt_xasprintf("-- step %zu/%zu%s (line %d)%s\n\n", p->section + 1,
+				       p->sections, opts, sec->line,
+				       skipped ? ": already applied, skipped" : "");
+		rt_run_out(r, c);
+		free(c);
+	}
+	if (skipped || !r->ctx->on_event)
+		return;
+	rt_event ev = { .kind = RT_EV_SECTION, .step = s, .rev = r->g->revs[s->rev],
+			.section = (int)p->section + 1, .sections = (int)p->sections,
+			.line = sec->line, .text = *opts ? opts + 1 : NULL };
+	r->ctx->on_event(&ev, r->ctx->event_ud);
+}
+
+/*
+ * One step of the plan: its revision's sections of the direction, in
+ * order, each as its kind.  With several, the sections recorded complete
+ * by an earlier run are skipped (steps.c), and the version table moves
+ * with the last.
+ */
+static int run_revision(run *r, const rt_step *s, planned *pl, rt_error *err)
+{
+	size_t from = 0;
+	r->sections = pl->n;
+	r->section = 0;
+	if (pl->n > 1 && s->rev == r->undo_rev) {
+		const rt_revision *rev = r->g->revs[s->rev];
+		rt_fail_at(err, RT_EUSAGE, rev->path, pl->v[0].sec->line,
+			   "revision %s has several %s steps: --partial cannot tell which of them undo what took effect",
+			   rev->id, kind_word(pl->v[0].kind));
+		rt_hint(err, "resume it instead, or undo what took effect by hand and stamp the revision the database is at; nothing was run");
+		return -1;
+	}
+	if (pl->n > 1 && rt_steps_from(r, s, pl->n, &from, err) < 0)
+		return -1;
+	r->step_written = r->step_committed = from;
+	rt_ctx_emit(r->ctx, RT_EV_STEP_BEGIN, s, 0, NULL);
+	if (!r->conn)
+		running_comment(r, s);
+	for (size_t k = 0; k < pl->n; k++) {
+		r->section = k;
+		if (pl->n > 1)
+			section_begins(r, s, &pl->v[k], k < from);
+		if (k < from)
+			continue;
+		if (run_step_retrying(r, s, &pl->v[k], err) < 0)
+			return -1;
+		/* a partly applied revision's record (progress.c) is of the first section run */
+		r->resume_rev = -1;
+		if (r->partial.rev == s->rev)
+			rt_progress_free(&r->partial);
+	}
+	r->sections = 0;
+	return 0;
 }
 
 /* A stamp: version-table changes and one history row per revision added. */
@@ -534,7 +678,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
  */
 int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 {
-	prepared *p = rt_xcalloc(plan->n ? plan->n : 1, sizeof(*p));
+	planned *p = rt_xcalloc(plan->n ? plan->n : 1, sizeof(*p));
 	int rc = prepare_steps(r, plan, p, err);
 	if (rc == 0 && plan->n && !r->conn && r->d->session_sql) {
 		/* Offline: the session settings head the script, once it is sure to have one. */
@@ -548,7 +692,8 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 		rc = r->before_first(r, err);
 	int session = 0; /* read the connection's state only when a step may change it */
 	for (size_t i = 0; i < plan->n; i++)
-		session |= p[i].session;
+		for (size_t k = 0; k < p[i].n; k++)
+			session |= p[i].v[k].session;
 	if (rc == 0 && session)
 		rc = rt_run_session_check(r, NULL, err);
 	r->last = plan->n ? &plan->steps[plan->n - 1] : NULL;
@@ -558,7 +703,7 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 		failed = &plan->steps[i];
 		ran = 1;
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
-					    : run_step_retrying(r, &plan->steps[i], &p[i], err);
+					    : run_revision(r, &plan->steps[i], &p[i], err);
 	}
 	if (rc == 0 && !r->hold && !r->rehearse) {
 		failed = NULL; /* the run's one transaction, if it failed to commit */
@@ -567,7 +712,7 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 		rt_run_rollback(r); /* a failure, or the end of a rehearsal */
 	if (rc < 0 && ran) /* not a refusal before anything ran */
 		rt_run_record_failure(r, failed, err);
-	free_prepared(p, plan->n);
+	free_planned(p, plan->n);
 	return rc;
 }
 

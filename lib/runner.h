@@ -76,6 +76,16 @@ typedef struct run {
 	 * calls up into the operations above it.
 	 */
 	int (*before_first)(struct run *r, rt_error *err);
+	/*
+	 * Steps: the revision in flight has `sections` sections in its
+	 * direction (1 for the usual file), `section` (0-based) is running;
+	 * step_written of them have their record written, step_committed
+	 * committed.  steps: what the history table records of the plan's
+	 * revisions of several steps (steps.c; NULL offline).
+	 */
+	size_t section, sections;
+	size_t step_written, step_committed;
+	struct rt_steps_rec *steps;
 } run;
 
 /* A migration section ready to run: placeholders replaced, split, checked. */
@@ -83,7 +93,11 @@ typedef struct prepared {
 	strbuf text;        /* section after placeholder substitution */
 	rt_stmtlist stmts;
 	const rt_section *sec;
-	char *checksum;
+	rt_section_kind kind; /* its direction */
+	size_t section;      /* its place among the revision's sections of that direction */
+	size_t sections;     /* how many there are (1: an ordinary file) */
+	char *checksum;      /* the revision's */
+	char *section_sum;   /* the section's (several sections only) */
 	int session;        /* a statement may change the connection (rt_stmt.session) */
 	int autocommit;     /* a statement commits as it runs (rt_stmt.autocommit) */
 } prepared;
@@ -156,6 +170,17 @@ int rt_run_vop(run *r, const rt_vop *v, rt_error *err);
 int rt_run_history(run *r, const rt_step *s, const char *revision,
 		   const char *checksum, const char *started, double ms,
 		   rt_error *err);
+
+/*
+ * steps.c: revisions of several steps.  Read what the history table
+ * records of the plan's such revisions (online, under the lock), and
+ * where the step s of one continues: *from (0-based) is the first section
+ * not recorded complete since its last version change (a notice says
+ * which were); fails when a recorded section was changed since.
+ */
+int rt_steps_read(run *r, const rt_plan *plan, rt_error *err);
+int rt_steps_from(run *r, const rt_step *s, size_t n, size_t *from, rt_error *err);
+void rt_steps_free(run *r);
 
 /* Read the progress table into r->partial (online, after r->expected is read). */
 int rt_progress_read(run *r, rt_error *err);

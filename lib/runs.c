@@ -93,7 +93,10 @@ static void failed_row(rt_run_rec *r, const char *const *v)
  * to_revisions, run_id, started_at, duration_ms, db_user, outcome,
  * failure.  A step without a revision (a stamp that only removes rows, a
  * reset) is listed by what it left; a failure row is the run's outcome,
- * not a step.
+ * not a step.  The record of a step of a revision of several (direction
+ * 'step') lists nothing: the revision is listed with its last step; a run
+ * that ran only such steps (it failed before a revision completed) has
+ * direction "step" and no revisions.
  */
 static int run_row(void *ud, int n, const char *const *v)
 {
@@ -112,6 +115,17 @@ static int run_row(void *ud, int n, const char *const *v)
 	r->stayed++;
 	if (v[7] && !r->outcome)
 		r->outcome = rt_xstrdup(v[7]);
+	r->ms += v[5] ? strtod(v[5], NULL) : 0;
+	if (!strcmp(v[1], "step")) {
+		/* a step of a revision of several: its revision comes with the last */
+		if (!r->direction)
+			r->direction = rt_xstrdup("step"); /* so far the run only ran steps */
+		return 0;
+	}
+	if (r->direction && !strcmp(r->direction, "step")) {
+		free(r->direction);
+		r->direction = NULL;
+	}
 	if (!r->direction)
 		r->direction = rt_xstrdup(v[1]);
 	else if (strcmp(r->direction, v[1]) && strcmp(r->direction, "mixed")) {
@@ -121,7 +135,6 @@ static int run_row(void *ud, int n, const char *const *v)
 	const char *what = v[0] ? v[0] : v[2] && *v[2] ? v[2] : "base";
 	rt_strlist_push(&r->revisions, what);
 	rt_strlist_push(&r->directions, v[1]);
-	r->ms += v[5] ? strtod(v[5], NULL) : 0;
 	return 0;
 }
 

@@ -314,18 +314,31 @@ static int parse_marker_options(const char *path, int lineno, const char *s,
 	return 0;
 }
 
-/* Handle a "-- migrate:NAME [options]" line; sets *cur to the open section. */
+/* "upgrade" or "downgrade". */
+static const char *kind_word(int k)
+{
+	return k == RT_SECTION_UPGRADE ? "upgrade" : "downgrade";
+}
+
+/*
+ * Handle a "-- migrate:NAME [options]" line: it ends the open section
+ * (*cur, the kind of the last section, -1 before the first) and starts
+ * another of its kind.  A repeated marker starts another step of the same
+ * direction; a direction's steps are written together (the upgrade steps
+ * first, then the downgrade steps), so each direction spans one stretch
+ * of the file.
+ */
 static int start_section(rt_revision *r, const line *ln, const char *rest,
-			 size_t n, rt_section **cur, rt_error *err)
+			 size_t n, int *cur, rt_error *err)
 {
 	size_t w = 0;
 	while (w < n && !isspace((unsigned char)rest[w]))
 		w++;
-	rt_section *sec;
+	int k;
 	if (w == 7 && !strncmp(rest, "upgrade", 7))
-		sec = &r->upgrade;
+		k = RT_SECTION_UPGRADE;
 	else if (w == 9 && !strncmp(rest, "downgrade", 9))
-		sec = &r->downgrade;
+		k = RT_SECTION_DOWNGRADE;
 	else {
 		rt_fail_at(err, RT_ESCRIPT, r->path, ln->no,
 			   "unknown section marker '-- migrate:%.*s'", (int)w,
@@ -337,21 +350,57 @@ static int start_section(rt_revision *r, const line *ln, const char *rest,
 			rt_hint(err, "sections are '-- migrate:upgrade' and '-- migrate:downgrade'");
 		return -1;
 	}
-	if (sec->present)
-		return rt_fail_at(err, RT_ESCRIPT, r->path, ln->no,
-				  "second '-- migrate:%.*s' section (the first is at line %d)",
-				  (int)w, rest, sec->line);
+	if (r->nsections[k] && *cur != k) {
+		const rt_section *other = &r->sections[!k][r->nsections[!k] - 1];
+		rt_fail_at(err, RT_ESCRIPT, r->path, ln->no,
+			   "'-- migrate:%s' after the %s section at line %d: the %s steps (the first at line %d) must be written together, the upgrade steps before the downgrade steps",
+			   kind_word(k), kind_word(!k), other->line, kind_word(k),
+			   r->sections[k][0].line);
+		rt_hint(err, "move this section up to the other %s sections; they run in the order written",
+			kind_word(k));
+		return -1;
+	}
+	if (*cur >= 0) {
+		rt_section *open = &r->sections[*cur][r->nsections[*cur] - 1];
+		open->len = (size_t)(ln->s - open->body);
+	}
+	r->sections[k] = rt_xrealloc(r->sections[k], (r->nsections[k] + 1) * sizeof(rt_section));
+	rt_section *sec = &r->sections[k][r->nsections[k]++];
+	memset(sec, 0, sizeof(*sec));
 	sec->present = 1;
 	sec->line = ln->no;
 	sec->transactional = 1;
 	sec->body = ln->next;
 	sec->body_line = ln->no + 1;
-	if (parse_marker_options(r->path, ln->no, rest + w, n - w, sec, err) < 0)
-		return -1;
-	if (*cur)
-		(*cur)->len = (size_t)(ln->s - (*cur)->body);
-	*cur = sec;
-	return 0;
+	*cur = k;
+	return parse_marker_options(r->path, ln->no, rest + w, n - w, sec, err);
+}
+
+/*
+ * Close the last section at end and set upgrade and downgrade to the
+ * whole of each direction (see retort_int.h).
+ */
+static void finish_sections(rt_revision *r, int cur, const char *end)
+{
+	if (cur >= 0) {
+		rt_section *open = &r->sections[cur][r->nsections[cur] - 1];
+		open->len = (size_t)(end - open->body);
+	}
+	for (int k = 0; k < 2; k++) {
+		rt_section *whole = k == RT_SECTION_UPGRADE ? &r->upgrade : &r->downgrade;
+		size_t n = r->nsections[k];
+		if (!n)
+			continue;
+		*whole = r->sections[k][0];
+		if (n == 1)
+			continue;
+		const rt_section *last = &r->sections[k][n - 1];
+		whole->len = (size_t)(last->body + last->len - whole->body);
+		whole->batch = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!r->sections[k][i].transactional || r->sections[k][i].batch)
+				whole->transactional = 0;
+	}
 }
 
 /*
@@ -510,21 +559,21 @@ rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
 		p += 3;
 	int no = 0, seen[K_COUNT] = { 0 };
-	rt_section *cur = NULL;
+	int cur = -1; /* the kind of the open section */
 	line ln;
-	while ((!cur || skip_to_marker(&p, end, &no)) &&
+	while ((cur < 0 || skip_to_marker(&p, end, &no)) &&
 	       next_line(&p, end, &no, &ln)) {
 		const char *c;
 		size_t n;
 		int marker = is_marker(&ln, &c, &n);
-		if ((marker || !cur) && lone_cr(path, &ln, err) < 0)
+		if ((marker || cur < 0) && lone_cr(path, &ln, err) < 0)
 			goto fail;
 		if (marker) {
 			if (start_section(r, &ln, c, n, &cur, err) < 0)
 				goto fail;
 			continue;
 		}
-		if (cur)
+		if (cur >= 0)
 			continue;
 		if (is_blank(ln.s, ln.len))
 			continue;
@@ -537,8 +586,7 @@ rt_revision *rt_revision_parse(const char *path, char *text, size_t len,
 		if (header_line(r, &ln, c, n, seen, err) < 0)
 			goto fail;
 	}
-	if (cur)
-		cur->len = (size_t)(end - cur->body);
+	finish_sections(r, cur, end);
 	if (check_complete(r, no, err) < 0)
 		goto fail;
 	return r;
@@ -564,6 +612,8 @@ void rt_revision_free(rt_revision *r)
 	free(r->create_date);
 	free(r->path);
 	free(r->text);
+	free(r->sections[0]);
+	free(r->sections[1]);
 	free(r->parents);
 	free(r->deps);
 	free(r->children);

@@ -84,33 +84,42 @@ static int linear_chain(const rt_graph *g, int a, int b, rt_revset *chain, rt_er
 	return 0;
 }
 
+/* The data statements of one section (see data_warnings). */
+static void section_data_warnings(const rt_dialect *d, const rt_revision *R,
+				  const rt_section *sec, rt_strlist *out)
+{
+	static const char *const dml[] = { "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "REPLACE", NULL };
+	rt_stmtlist stmts = { 0 };
+	rt_error e = { 0 };
+	if (d->split(sec->body, sec->len, sec->body_line, R->path, &stmts, &e) == 0)
+		for (size_t j = 0; j < stmts.n; j++) {
+			char w[16];
+			rt_sql_next_word(stmts.v[j].sql, stmts.v[j].len, 0, w, sizeof(w));
+			for (int k = 0; dml[k]; k++)
+				if (!strcmp(w, dml[k])) {
+					char *m = rt_xasprintf("%s:%d: %s changes data; the squashed revision is built from the schema alone, so copy the statement into its upgrade section if a fresh database needs the rows",
+							       R->path, stmts.v[j].line, w);
+					rt_strlist_push(out, m);
+					free(m);
+				}
+		}
+	rt_error_clear(&e);
+	rt_stmtlist_free(&stmts);
+}
+
 /*
  * Statements that change data rather than the schema: the squashed
- * revision is built from the schema alone, so they would be lost.
+ * revision is built from the schema alone, so they would be lost.  Every
+ * upgrade step of every revision is looked at (the squash itself is one
+ * plain section: it builds a fresh database, where nothing is live).
  */
 static void data_warnings(const rt_ctx *ctx, const rt_revset *chain, rt_strlist *out)
 {
-	static const char *const dml[] = { "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "REPLACE", NULL };
 	const rt_dialect *d = rt_ctx_dialect(ctx, NULL);
 	for (size_t i = 0; d && i < chain->n; i++) {
 		const rt_revision *R = ctx->graph->revs[chain->v[i]];
-		rt_stmtlist stmts = { 0 };
-		rt_error e = { 0 };
-		if (R->upgrade.present &&
-		    d->split(R->upgrade.body, R->upgrade.len, R->upgrade.body_line, R->path, &stmts, &e) == 0)
-			for (size_t j = 0; j < stmts.n; j++) {
-				char w[16];
-				rt_sql_next_word(stmts.v[j].sql, stmts.v[j].len, 0, w, sizeof(w));
-				for (int k = 0; dml[k]; k++)
-					if (!strcmp(w, dml[k])) {
-						char *m = rt_xasprintf("%s:%d: %s changes data; the squashed revision is built from the schema alone, so copy the statement into its upgrade section if a fresh database needs the rows",
-								       R->path, stmts.v[j].line, w);
-						rt_strlist_push(out, m);
-						free(m);
-					}
-			}
-		rt_error_clear(&e);
-		rt_stmtlist_free(&stmts);
+		for (size_t k = 0; k < R->nsections[RT_SECTION_UPGRADE]; k++)
+			section_data_warnings(d, R, &R->sections[RT_SECTION_UPGRADE][k], out);
 	}
 }
 

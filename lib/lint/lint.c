@@ -123,24 +123,30 @@ static void memory_free(lint_memory *m)
 	rt_strlist_free(&m->indexes);
 }
 
-/* Both sections of one revision: the upgrade first, it informs the downgrade. */
+/*
+ * Every section of one revision, each with its own options (a revision
+ * of several steps has several per direction), in file order: the
+ * upgrade first, it informs the downgrade.
+ */
 static void lint_revision(const rt_config *cfg, const rt_dialect *d,
 			  const rt_revision *rev, int upgrade_only,
 			  rt_lint_report *out)
 {
 	lint_memory mem = { 0 };
-	const rt_section *secs[2] = { &rev->upgrade, &rev->downgrade };
 	for (int i = 0; i < 2; i++) {
-		if (!secs[i]->present || (i == 1 && upgrade_only))
+		if (i == 1 && upgrade_only)
 			continue;
-		section_ref ref = {
-			.file = rev->path, .revision = rev->id,
-			.body = secs[i]->body, .len = secs[i]->len,
-			.first_line = secs[i]->body_line,
-			.transactional = secs[i]->transactional,
-			.downgrade = i,
-		};
-		lint_section_run(cfg, d, &ref, &mem, out);
+		for (size_t k = 0; k < rev->nsections[i]; k++) {
+			const rt_section *sec = &rev->sections[i][k];
+			section_ref ref = {
+				.file = rev->path, .revision = rev->id,
+				.body = sec->body, .len = sec->len,
+				.first_line = sec->body_line,
+				.transactional = sec->transactional,
+				.downgrade = i,
+			};
+			lint_section_run(cfg, d, &ref, &mem, out);
+		}
 	}
 	memory_free(&mem);
 }
@@ -280,6 +286,19 @@ int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
  * See retort.h.  The SQL is one upgrade section of no revision (findings
  * have revision NULL); a first_line below 1 counts as 1.
  */
+/* See retort.h (rt_lint_revision). */
+int rt_lint_revision_into(const rt_config *cfg, const rt_lint_options *opts,
+			  const rt_revision *rev, rt_lint_report *out, rt_error *err)
+{
+	const rt_dialect *d = pick_dialect(NULL, cfg, opts, err);
+	if (!d || check_lint_config(cfg, err) < 0)
+		return -1;
+	out->dialect = d->name;
+	out->nrevisions = 1;
+	lint_revision(cfg, d, rev, opts && opts->upgrade_only, out);
+	return 0;
+}
+
 int rt_lint_sql_into(const rt_config *cfg, const rt_lint_options *opts,
 		const char *sql, const char *file, int first_line,
 		rt_lint_report *out, rt_error *err)

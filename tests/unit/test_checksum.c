@@ -131,12 +131,42 @@ static void test_by_recorded_algorithm(void **state)
 	rt_revision_free(r);
 }
 
+/*
+ * Steps: a file of one section keeps its sum; splitting it into steps,
+ * or changing a step's options, changes it (what runs changes); a step's
+ * own sum covers its options.
+ */
+static void test_steps(void **state)
+{
+	(void)state;
+	const char *one = "CREATE TABLE t (id INT);\nCREATE INDEX i ON t (id);\n";
+	const char *two = "CREATE TABLE t (id INT);\n-- migrate:upgrade\nCREATE INDEX i ON t (id);\n";
+	const char *nontx = "CREATE TABLE t (id INT);\n-- migrate:upgrade transaction:false\nCREATE INDEX i ON t (id);\n";
+	const char *nontx2 = "CREATE TABLE t (id INT);\n--   migrate:upgrade   transaction:false  \n\nCREATE INDEX i ON t (id);\n";
+	for (size_t i = 0; i < 2; i++) {
+		assert_differ(one, two, both[i]);
+		assert_differ(two, nontx, both[i]);
+		assert_same(nontx, nontx2, both[i]);
+	}
+	char *text = rt_xasprintf(HEAD "%s", nontx);
+	rt_revision *r = unit_parse("x.sql", text);
+	free(text);
+	char *a = rt_checksum_section(r, RT_SECTION_UPGRADE, 0, lex_of("sqlite"));
+	char *b = rt_checksum_section(r, RT_SECTION_UPGRADE, 1, lex_of("sqlite"));
+	assert_string_not_equal(a, b);
+	assert_true(!strncmp(a, "sha256-sql:", 11));
+	free(a);
+	free(b);
+	rt_revision_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_comments_and_blanks_are_left_out),
 		cmocka_unit_test(test_quoted_text_counts),
 		cmocka_unit_test(test_by_recorded_algorithm),
+		cmocka_unit_test(test_steps),
 	};
 	return cmocka_run_group_tests_name("checksum", tests, NULL, NULL);
 }

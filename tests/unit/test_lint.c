@@ -328,6 +328,52 @@ static void test_rules_and_errors(void **state)
 	rt_lint_report_free(NULL);
 }
 
+/*
+ * rt_lint_revision: a revision of several steps is linted step by step,
+ * each with its own options; the same statements in one transactional
+ * section fire.
+ */
+static void test_revision_steps(void **state)
+{
+	(void)state;
+	const char *steps =
+		"-- Revision ID: b2\n"
+		"-- migrate:upgrade transaction:false\n"
+		"CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);\n"
+		"-- migrate:upgrade\n"
+		"SET lock_timeout = '5s';\n"
+		"ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+		"-- migrate:upgrade\n"
+		"ALTER TABLE orders VALIDATE CONSTRAINT orders_user;\n";
+	const char *one =
+		"-- Revision ID: b2\n"
+		"-- migrate:upgrade\n"
+		"CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);\n"
+		"SET lock_timeout = '5s';\n"
+		"ALTER TABLE orders ADD CONSTRAINT orders_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+		"ALTER TABLE orders VALIDATE CONSTRAINT orders_user;\n";
+	const char *texts[] = { steps, one };
+	const char *want[] = { "", "concurrently-in-transaction@3 constraint-missing-not-valid@6" };
+	rt_config *cfg = rt_config_new(".");
+	cfg->lock_timeout = strdup("5s");
+	for (int t = 0; t < 2; t++) {
+		rt_revision *rev = unit_parse("m/x.sql", texts[t]);
+		rt_error err = { 0 };
+		rt_lint_report *r = rt_lint_revision(cfg, "postgresql", RT_LINT_UPGRADE_ONLY, rev, &err);
+		assert_non_null(r);
+		char got[256] = "";
+		size_t len = 0;
+		for (size_t i = 0; i < r->n; i++)
+			len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s@%d", i ? " " : "",
+						r->v[i].rule, r->v[i].line);
+		assert_string_equal(got, want[t]);
+		assert_int_equal(r->nrevisions, 1);
+		rt_lint_report_free(r);
+		rt_revision_free(rev);
+	}
+	rt_config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_sqlite),
 		cmocka_unit_test(test_mysql),
 		cmocka_unit_test(test_rules_and_errors),
+		cmocka_unit_test(test_revision_steps),
 	};
 	return cmocka_run_group_tests_name("lint", tests, NULL, NULL);
 }

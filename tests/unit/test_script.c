@@ -249,13 +249,71 @@ static void test_header_errors(void **state)
 	rt_error_clear(&err);
 }
 
+/*
+ * Steps: a repeated marker starts another section of its direction, each
+ * with its own options; upgrade and downgrade span them all.
+ */
+static void test_steps(void **state)
+{
+	(void)state;
+	const char *text = "-- Revision ID: aaaa\n"          /* 1 */
+			   "-- migrate:upgrade transaction:false\n" /* 2 */
+			   "CREATE INDEX CONCURRENTLY i ON t (c);\n"
+			   "-- migrate:upgrade\n"                  /* 4 */
+			   "ALTER TABLE t VALIDATE CONSTRAINT f;\n"
+			   "-- migrate:upgrade batch\n"            /* 6 */
+			   "UPDATE t SET c = 0 WHERE id IN (SELECT id FROM t WHERE c IS NULL LIMIT 10);\n"
+			   "-- migrate:downgrade\n"                /* 8 */
+			   "SELECT 1;\n"
+			   "-- migrate:downgrade transaction:false\n" /* 10 */
+			   "DROP INDEX CONCURRENTLY i;\n";
+	rt_revision *r = unit_parse("x.sql", text);
+	assert_int_equal(r->nsections[RT_SECTION_UPGRADE], 3);
+	assert_int_equal(r->nsections[RT_SECTION_DOWNGRADE], 2);
+	const rt_section *up = r->sections[RT_SECTION_UPGRADE];
+	const rt_section *down = r->sections[RT_SECTION_DOWNGRADE];
+	assert_int_equal(up[0].line, 2);
+	assert_false(up[0].transactional);
+	assert_str_free(body(&up[0]), "CREATE INDEX CONCURRENTLY i ON t (c);\n");
+	assert_int_equal(up[1].line, 4);
+	assert_int_equal(up[1].body_line, 5);
+	assert_true(up[1].transactional);
+	assert_false(up[1].batch);
+	assert_str_free(body(&up[1]), "ALTER TABLE t VALIDATE CONSTRAINT f;\n");
+	assert_true(up[2].batch);
+	assert_false(up[2].transactional);
+	assert_int_equal(down[0].line, 8);
+	assert_true(down[0].transactional);
+	assert_str_free(body(&down[1]), "DROP INDEX CONCURRENTLY i;\n");
+	/* the whole: from the first body to the end of the last */
+	assert_int_equal(r->upgrade.line, 2);
+	assert_int_equal(r->upgrade.body_line, 3);
+	assert_false(r->upgrade.transactional);
+	assert_false(r->upgrade.batch);
+	assert_true(r->upgrade.body + r->upgrade.len == down[0].body - strlen("-- migrate:downgrade\n"));
+	assert_int_equal(r->downgrade.line, 8);
+	assert_false(r->downgrade.transactional);
+	rt_revision_free(r);
+
+	/* an old file: one section each, downgrade first, is what it always was */
+	r = unit_parse("x.sql", "-- Revision ID: aaaa\n-- migrate:downgrade\nDROP TABLE t;\n-- migrate:upgrade\nCREATE TABLE t (id INT);\n");
+	assert_int_equal(r->nsections[RT_SECTION_UPGRADE], 1);
+	assert_int_equal(r->nsections[RT_SECTION_DOWNGRADE], 1);
+	assert_str_free(body(&r->upgrade), "CREATE TABLE t (id INT);\n");
+	assert_str_free(body(&r->downgrade), "DROP TABLE t;\n");
+	assert_true(r->upgrade.transactional);
+	rt_revision_free(r);
+}
+
 static void test_section_errors(void **state)
 {
 	(void)state;
-	assert_parse_msg("-- Revision ID: aaaa\n\n-- migrate:upgrade\nSELECT 1;\n-- migrate:upgrade\n",
-			 5, "second '-- migrate:upgrade' section (the first is at line 3)");
+	assert_parse_msg("-- Revision ID: aaaa\n\n-- migrate:upgrade\nSELECT 1;\n-- migrate:downgrade\nSELECT 2;\n-- migrate:upgrade\n",
+			 7, "'-- migrate:upgrade' after the downgrade section at line 5: the upgrade steps (the first at line 3) must be written together, the upgrade steps before the downgrade steps");
 	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:downgrade\n-- migrate:upgrade\n-- migrate:downgrade\n",
-			 4, "second '-- migrate:downgrade' section (the first is at line 2)");
+			 4, "'-- migrate:downgrade' after the upgrade section at line 3: the downgrade steps (the first at line 2) must be written together, the upgrade steps before the downgrade steps");
+	assert_parse_msg("-- Revision ID: aaaa\n-- migrate:upgrade\nSELECT 1;\n-- migrate:upgrade transaction:maybe\n",
+			 4, "transaction:maybe: the value must be true or false");
 
 	rt_error err = parse_error("-- Revision ID: aaaa\n-- migrate:up\nSELECT 1;\n", 2);
 	assert_string_equal(err.message, "unknown section marker '-- migrate:up'");
@@ -679,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_missing_parts),
 		cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_section_errors),
+		cmocka_unit_test(test_steps),
 		cmocka_unit_test(test_transaction_option),
 		cmocka_unit_test(test_list_errors),
 		cmocka_unit_test(test_bad_ids),
