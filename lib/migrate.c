@@ -45,7 +45,9 @@ typedef struct request {
  * revisions to revert: the last run must be an upgrade with a run id (a
  * later downgrade or stamp, or rows of a retort before run ids, make
  * "the last deploy" something else), and rt_plan_revert checks the
- * version table still agrees.
+ * version table still agrees.  A run that failed (or was killed) is
+ * reverted by what stayed of it: the steps before the failure; one that
+ * failed at its first step left nothing to revert.
  */
 static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *err)
 {
@@ -64,6 +66,14 @@ static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *er
 			last->directions.v[last->directions.n - 1], last->revisions.v[last->revisions.n - 1]);
 		rt_hint(err, "downgrade to the revision the database should be at instead");
 		rt_fix_with(err, RT_FIX_LIST_REVISIONS, NULL);
+	} else if (!last->stayed) {
+		/* A deploy that failed at its first step left nothing to revert (only its failure row). */
+		char *text = rt_xasprintf("run %s (%s at %s) %s before any of its steps stayed: it left nothing to revert",
+					  last->id, last->direction, last->started_at ? last->started_at : "an unknown time",
+					  "failed");
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+		rc = 0;
 	} else if (strcmp(last->direction, "upgrade")) {
 		rt_fail(err, RT_EFAIL, "the last run, %s at %s, was a %s, not an upgrade: only an upgrade run with nothing after it can be reverted as a whole",
 			last->id, last->started_at ? last->started_at : "an unknown time", last->direction);
@@ -88,10 +98,12 @@ static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *er
 		}
 		free(drop);
 		if (rc == 0) {
-			char *text = rt_xasprintf("reverting run %s (upgrade at %s by %s: %zu revision%s)", last->id,
+			const char *how = last->outcome && !strcmp(last->outcome, "failed") ? "; it failed after them"
+					  : last->outcome && !strcmp(last->outcome, "unfinished") ? "; it stopped after them" : "";
+			char *text = rt_xasprintf("reverting run %s (upgrade at %s by %s: %zu revision%s%s)", last->id,
 						  last->started_at ? last->started_at : "an unknown time",
 						  last->user ? last->user : "an unknown user", last->revisions.n,
-						  last->revisions.n == 1 ? "" : "s");
+						  last->revisions.n == 1 ? "" : "s", how);
 			rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
 			free(text);
 		}
@@ -284,7 +296,8 @@ static int plan_and_run(run *r, const request *q, const rt_state *st, rt_error *
 
 /*
  * A history table made by a retort before run ids gets the run_id column
- * with the first step (ensure_tables adds it in that step's transaction).
+ * (and one before run outcomes the outcome and failure columns) with the
+ * first step (ensure_tables adds them in that step's transaction).
  * Asked before any transaction begins: on PostgreSQL the probe of a
  * missing column fails.
  */
@@ -295,13 +308,15 @@ static int check_run_id_column(run *r, rt_error *err)
 	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0 ||
 	    r->d->table_exists(r->conn, schema, r->history, &exists, err) < 0)
 		return -1;
-	r->add_run_id = exists && !rt_history_has_run_id(r->d, r->conn, r->ht.buf);
+	r->add_run_id = exists && !rt_history_has_column(r->d, r->conn, r->ht.buf, "run_id");
+	r->add_outcome = exists && !rt_history_has_column(r->d, r->conn, r->ht.buf, "outcome");
 	return 0;
 }
 
 /* Connected: lock, read the state under the lock, plan, run; unlock, disconnect. */
 static int locked_run(run *r, const request *q, rt_error *err)
 {
+	r->d = rt_conn_dialect(r->conn); /* as its session reads SQL (MySQL: NO_BACKSLASH_ESCAPES) */
 	int rc = r->d->lock(r->conn, r->cfg, r->ctx->on_event,
 			    r->ctx->event_ud, err);
 	int locked = rc == 0;

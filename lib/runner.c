@@ -696,13 +696,22 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 			session |= p[i].v[k].session;
 	if (rc == 0 && session)
 		rc = rt_run_session_check(r, NULL, err);
-	for (size_t i = 0; rc == 0 && i < plan->n; i++)
+	r->last = plan->n ? &plan->steps[plan->n - 1] : NULL;
+	const rt_step *failed = NULL; /* the step that failed, once steps ran */
+	int ran = 0;
+	for (size_t i = 0; rc == 0 && i < plan->n; i++) {
+		failed = &plan->steps[i];
+		ran = 1;
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_revision(r, &plan->steps[i], &p[i], err);
-	if (rc == 0 && !r->hold && !r->rehearse)
+	}
+	if (rc == 0 && !r->hold && !r->rehearse) {
+		failed = NULL; /* the run's one transaction, if it failed to commit */
 		rc = rt_run_commit(r, err);
-	else if (rc < 0 || r->rehearse)
+	} else if (rc < 0 || r->rehearse)
 		rt_run_rollback(r); /* a failure, or the end of a rehearsal */
+	if (rc < 0 && ran) /* not a refusal before anything ran */
+		rt_run_record_failure(r, failed, err);
 	free_planned(p, plan->n);
 	return rc;
 }

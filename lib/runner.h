@@ -47,6 +47,8 @@ typedef struct run {
 	 */
 	char *run_id;
 	int add_run_id;
+	int add_outcome;     /* nor its outcome and failure columns: ensure_tables adds them */
+	const rt_step *last; /* the plan's last step: its history row says the run ended "ok" */
 	/* The last failed step: its statements ran on their own, and how much of them ran (-1: none). */
 	int failed_own, failed_applied;
 	int in_tx;
@@ -142,6 +144,13 @@ int rt_run_tables(run *r, rt_error *err);
 /* A step's version-table changes (none for an undo) and history row, in the open transaction. */
 int rt_run_record(run *r, const rt_step *s, const prepared *p,
 		  const char *started, double ms, rt_error *err);
+/*
+ * A failed run's outcome: a history row with direction "failed", the
+ * failing step's revision (s NULL: the run's final commit failed) and
+ * failure's message, committed on its own after the failed step was rolled
+ * back.  Online runs with a run id only.
+ */
+void rt_run_record_failure(run *r, const rt_step *s, const rt_error *failure);
 /* "upgrade X (message) failed: " before err's message, and its file. */
 void rt_run_name_failure(run *r, const rt_step *s, rt_error *err);
 /* Milliseconds of a monotonic clock. */
