@@ -72,7 +72,13 @@ const char *rt_pg_unsupported_keys_query(void);
 const char *rt_pg_unsupported_uses_query(void);
 
 /* Row counts of the catalogs, read again where a transaction wrote (fingerprint.c; see dialect.h). */
-int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, int commit, strbuf *fp, rt_error *err);
+int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, rt_fp_when when, strbuf *fp,
+		      rt_error *err);
+/*
+ * The connection's slot for what the fingerprint noted when the open
+ * transaction began (a malloc'd text or NULL; freed with the connection).
+ */
+char **rt_pg_fingerprint_mark(rt_conn *c);
 /*
  * A column default as pg_get_expr gives it, with the spellings of one
  * function read as one (now() as CURRENT_TIMESTAMP, ...; spelling.c).
