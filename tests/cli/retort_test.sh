@@ -399,4 +399,21 @@ CREATE TABLE b (id int);' "DROP TABLE b;"
 	untouched
 }
 
+# The fingerprint's statements are prepared once per session; a migration
+# that deallocates them costs a second preparation, not the test.
+pg_test_deallocate_in_a_migration() {
+	project
+	rev a1 "" "DEALLOCATE ALL;
+CREATE TABLE dx (id int);" "DROP TABLE dx;
+DEALLOCATE ALL;"
+	rev b2 a1 "CREATE TABLE dy (id int);" "SELECT 1;"
+	rev c3 b2 "CREATE TABLE dz (id int);" "DROP TABLE dz;"
+	rt test
+	expect_rc 1
+	expect_out_has "ok    a1  m a1"
+	expect_out_has "FAIL  b2  m b2"
+	expect_out_has "- drop table public.dy"
+	expect_out_has "ok    c3  m c3"
+}
+
 run_tests

@@ -110,10 +110,15 @@ static int take_row(void *ud, int n, const char *const *v)
  * (name those the transaction may have written) and
  * rt_fingerprint_counters (the transaction's counters) once per session:
  * planning the sixty branches of the first costs as much as running them.
- * PREPARE is not transactional, so a rollback keeps them.
+ * PREPARE is not transactional, so a rollback keeps them; the connection
+ * remembers that they are there (execute forgets it when one fails: a
+ * migration may have run DEALLOCATE).
  */
 static int prepare(rt_conn *c, rt_error *err)
 {
+	rt_pg_fp_state *st = rt_pg_fingerprint_state(c);
+	if (st->prepared)
+		return 0;
 	static const struct {
 		const char *name, *builder;
 	} stmts[] = {
@@ -137,6 +142,16 @@ static int prepare(rt_conn *c, rt_error *err)
 		rt_strbuf_release(&sql);
 	}
 	rt_strlist_free(&have);
+	st->prepared = rc == 0;
+	return rc;
+}
+
+/* Run one of the prepared statements (EXECUTE name). */
+static int execute(rt_conn *c, const char *sql, rt_row_fn fn, void *ud, rt_error *err)
+{
+	int rc = rt_dialect_postgres.query(c, sql, fn, ud, err);
+	if (rc < 0)
+		rt_pg_fingerprint_state(c)->prepared = 0;
 	return rc;
 }
 
@@ -238,7 +253,7 @@ static int count_all(rt_conn *c, int commit, strbuf *fp, rt_error *err)
 {
 	strbuf all = STRBUF_INIT;
 	rt_strlist none = { 0 };
-	int rc = rt_dialect_postgres.query(c, "EXECUTE rt_fingerprint", take_value, &all, err);
+	int rc = execute(c, "EXECUTE rt_fingerprint", take_value, &all, err);
 	if (rc == 0) {
 		rt_strbuf_reset(fp);
 		(void)merge(fp, rt_strbuf_str(&all), &none, commit);
@@ -290,10 +305,10 @@ static int entry_number(const char *list, const char *name, size_t nlen, long lo
 static int note_counters(rt_conn *c, rt_error *err)
 {
 	counters k = { 0 };
-	char **mark = rt_pg_fingerprint_mark(c);
+	char **mark = &rt_pg_fingerprint_state(c)->mark;
 	free(*mark);
 	*mark = NULL;
-	int rc = rt_dialect_postgres.query(c, "EXECUTE rt_fingerprint_counters", take_counters, &k, err);
+	int rc = execute(c, "EXECUTE rt_fingerprint_counters", take_counters, &k, err);
 	if (rc == 0 && k.xid)
 		*mark = rt_xasprintf("%s|%s", k.xid, k.nets);
 	counters_free(&k);
@@ -308,12 +323,12 @@ static int note_counters(rt_conn *c, rt_error *err)
  */
 static int commit_from_counters(rt_conn *c, strbuf *fp, rt_error *err)
 {
-	char **mark = rt_pg_fingerprint_mark(c);
+	char **mark = &rt_pg_fingerprint_state(c)->mark;
 	const char *bar = *mark ? strchr(*mark, '|') : NULL;
 	if (!bar)
 		return 1;
 	counters k = { 0 };
-	if (rt_dialect_postgres.query(c, "EXECUTE rt_fingerprint_counters", take_counters, &k, err) < 0)
+	if (execute(c, "EXECUTE rt_fingerprint_counters", take_counters, &k, err) < 0)
 		return -1;
 	int rc = k.xid && k.exact && strlen(k.xid) == (size_t)(bar - *mark) &&
 			 !strncmp(k.xid, *mark, (size_t)(bar - *mark)) ? 0 : 1;
@@ -352,15 +367,22 @@ int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, rt_fp_when when, strbuf 
 		return -1;
 	if (when == RT_FP_BEGIN)
 		return rt_pg_in_transaction(c) ? note_counters(c, err) : 0;
-	if (!fp->len || !rt_pg_in_transaction(c))
-		return count_all(c, commit, fp, err);
+	if (!fp->len || !rt_pg_in_transaction(c)) {
+		int rc = count_all(c, commit, fp, err);
+		if (rc < 0 && !rt_pg_in_transaction(c)) {
+			/* its statement may be gone (DEALLOCATE): once more, prepared anew */
+			rt_error_clear(err);
+			rc = prepare(c, err) < 0 ? -1 : count_all(c, commit, fp, err);
+		}
+		return rc;
+	}
 	if (commit) {
 		int rc = commit_from_counters(c, fp, err);
 		if (rc <= 0)
 			return rc;
 	}
 	rt_strlist names = { 0 };
-	int rc = rt_dialect_postgres.query(c, "EXECUTE rt_fingerprint_written", take_row, &names, err);
+	int rc = execute(c, "EXECUTE rt_fingerprint_written", take_row, &names, err);
 	if (rc == 0 && names.n)
 		rc = count_written(c, &names, commit, fp, err);
 	rt_strlist_free(&names);

@@ -38,7 +38,7 @@ struct rt_conn {
 	char state[6];       /* SQLSTATE of the last failed statement of a file */
 	char *url;       /* for the second connection that looks at lock waits */
 	rt_pg_watch watch; /* statements' lock waits, reported once the run holds the lock */
-	char *fp_mark;   /* what the fingerprint noted at a transaction's start (fingerprint.c) */
+	rt_pg_fp_state fp; /* the fingerprint's prepared statements and note (fingerprint.c) */
 };
 
 /* Close and free a connection (c may be NULL). */
@@ -50,7 +50,7 @@ static void conn_free(rt_conn *c)
 	free(c->masked);
 	free(c->url);
 	free(c->tables_schema);
-	free(c->fp_mark);
+	free(c->fp.mark);
 	free(c);
 }
 
@@ -661,9 +661,9 @@ int rt_pg_in_transaction(rt_conn *c)
 }
 
 /* See pg_internal.h. */
-char **rt_pg_fingerprint_mark(rt_conn *c)
+rt_pg_fp_state *rt_pg_fingerprint_state(rt_conn *c)
 {
-	return &c->fp_mark;
+	return &c->fp;
 }
 
 /*
