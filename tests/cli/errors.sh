@@ -199,6 +199,29 @@ sqlite_test_libpq_loaded_only_for_postgresql() {
 	expect_err_has "libsqlite3.so.0 has no PQclear"
 }
 
+# The MariaDB Connector/C likewise, on the first MySQL connection (the
+# same loader as libpq's).
+sqlite_test_libmariadb_loaded_only_for_mysql() {
+	if readelf -d "$RETORT" | grep -q 'NEEDED.*libmariadb'; then
+		fail "retort is linked with libmariadb"
+	fi
+	export RETORT_LIBMARIADB=/nonexistent/libmariadb.so.3
+	project
+	tmig aaaa ""
+	rt upgrade head
+	expect_rc 0
+	expect_db "aaaa" "t_aaaa"
+	rt --url mysql://deploy:s3cret@localhost/app current
+	expect_rc 1
+	expect_err_has "MySQL and MariaDB need the MariaDB Connector/C, which cannot be loaded: /nonexistent/libmariadb.so.3"
+	expect_err_has "hint: RETORT_LIBMARIADB=/nonexistent/libmariadb.so.3 is not a usable libmariadb.so.3"
+	expect_err_lacks "s3cret"
+	RETORT_LIBMARIADB=libsqlite3.so.0
+	rt --url mysql://deploy:s3cret@localhost/app current
+	expect_rc 1
+	expect_err_has "libsqlite3.so.0 has no mysql_server_init"
+}
+
 # "error:" and "hint:" are coloured when stderr is a terminal (script(1)
 # gives the command one), never with NO_COLOR or TERM=dumb, never in a pipe.
 sqlite_test_errors_are_coloured_only_on_a_terminal() {
