@@ -26,17 +26,17 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BUILD      ?= build
-# libpq and libmariadb are opened at run time (lib/dialect/postgres/libpq.h,
-# lib/dialect/mysql/libmariadb.h): their headers are needed to build, but
-# nothing links them.
-PKGS       := sqlite3 libcrypto inih
+# libpq, libmariadb and libcrypto are opened at run time (lib/dialect/postgres/libpq.h,
+# lib/dialect/mysql/libmariadb.h, lib/util/sha256.h): their headers are
+# needed to build, but nothing links them.
+PKGS       := sqlite3 inih
 
 OPT        ?= -O2 -g
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 STD        := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 
-PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) libpq libmariadb)
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) libpq libmariadb libcrypto)
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpg_query -ldl
 
 ifeq ($(SAN),1)

@@ -18,7 +18,7 @@ _Static_assert(sizeof(void *) == sizeof(void (*)(void)),
 int rt_dl_open(rt_dl *l, void *api)
 {
 	/* Not in a setuid or otherwise privileged process: code would run from it. */
-	const char *path = secure_getenv(l->env);
+	const char *path = l->env ? secure_getenv(l->env) : NULL;
 	if (!path || !*path)
 		path = l->soname;
 	l->path = path;
@@ -47,10 +47,12 @@ int rt_dl_check(const rt_dl *l, rt_error *err)
 	if (!l->error[0])
 		return 0;
 	rt_fail(err, RT_EDB, "%s, which cannot be loaded: %s", l->needs, l->error);
-	const char *env = secure_getenv(l->env);
+	const char *env = l->env ? secure_getenv(l->env) : NULL;
 	if (env && *env)
 		rt_hint(err, "%s=%s is not a usable %s: unset it, or point it at one", l->env, env, l->soname);
-	else
+	else if (l->env)
 		rt_hint(err, "install %s, or point %s at %s", l->install, l->env, l->soname);
+	else
+		rt_hint(err, "install %s", l->install);
 	return -1;
 }

@@ -2,7 +2,8 @@
  * dl.h - a client library opened with dlopen the first time it is needed
  * (libpq for PostgreSQL, the MariaDB Connector/C for MySQL), so that a
  * process that never uses that database neither maps it nor needs it
- * installed.  The caller keeps one rt_dl per library, naming each
+ * installed (libcrypto too: a run with nothing to do computes no
+ * checksum).  The caller keeps one rt_dl per library, naming each
  * function and where its pointer goes in the caller's table of typed
  * function pointers, and opens it once per process (pthread_once).
  */
@@ -21,7 +22,7 @@ typedef struct rt_dl_sym {
 
 typedef struct rt_dl {
 	const char *soname;       /* "libpq.so.5" */
-	const char *env;          /* "RETORT_LIBPQ": names another file to open */
+	const char *env;          /* "RETORT_LIBPQ": names another file to open (NULL: none) */
 	const char *needs;        /* "PostgreSQL needs libpq", for the message */
 	const char *install;      /* how to install it, for the hint */
 	const rt_dl_sym *syms;    /* the functions to resolve */
@@ -31,7 +32,7 @@ typedef struct rt_dl {
 } rt_dl;
 
 /*
- * Open l->env's file (not in a privileged process) or else l->soname, and
+ * Open l->env's file (when set, not in a privileged process) or else l->soname, and
  * resolve l->syms into the table at api.  All or nothing: on failure
  * l->error says why, the library is closed and api is not to be used.
  * The handle stays open for the life of the process.
