@@ -15,7 +15,7 @@ _Static_assert(sizeof(void *) == sizeof(void (*)(void)),
 	       "function pointers must be as wide as void *");
 
 /* See dl.h. */
-int rt_dl_open(rt_dl *l, void *api)
+int rt_dl_open(rt_dl *l, void *api, size_t size)
 {
 	/* Not in a setuid or otherwise privileged process: code would run from it. */
 	const char *path = l->env ? secure_getenv(l->env) : NULL;
@@ -28,15 +28,19 @@ int rt_dl_open(rt_dl *l, void *api)
 		snprintf(l->error, sizeof(l->error), "%s", why ? why : path);
 		return -1;
 	}
+	char *table = rt_xcalloc(1, size);
 	for (size_t i = 0; i < l->n; i++) {
 		void *sym = dlsym(h, l->syms[i].name);
 		if (!sym) {
 			snprintf(l->error, sizeof(l->error), "%s has no %s", path, l->syms[i].name);
+			free(table);
 			dlclose(h);
 			return -1;
 		}
-		memcpy((char *)api + l->syms[i].offset, &sym, sizeof(sym));
+		memcpy(table + l->syms[i].offset, &sym, sizeof(sym));
 	}
+	memcpy(api, table, size);
+	free(table);
 	l->error[0] = 0;
 	return 0;
 }

@@ -31,13 +31,20 @@ typedef struct rt_dl {
 	char error[512];          /* why it is unusable; empty when it loaded */
 } rt_dl;
 
+/* An rt_dl for the table syms (an array), the rest as the fields above. */
+#define RT_DL(soname_, env_, needs_, install_, syms_)                        \
+	{ .soname = (soname_), .env = (env_), .needs = (needs_),             \
+	  .install = (install_), .syms = (syms_),                            \
+	  .n = sizeof(syms_) / sizeof(*(syms_)) }
+
 /*
- * Open l->env's file (when set, not in a privileged process) or else l->soname, and
- * resolve l->syms into the table at api.  All or nothing: on failure
- * l->error says why, the library is closed and api is not to be used.
- * The handle stays open for the life of the process.
+ * Open l->env's file (when set, not in a privileged process) or else
+ * l->soname, and resolve l->syms into the table at api (size bytes).  All
+ * or nothing: api is written only when every function resolved; on
+ * failure l->error says why and the library is closed.  The handle stays
+ * open for the life of the process.
  */
-int rt_dl_open(rt_dl *l, void *api);
+int rt_dl_open(rt_dl *l, void *api, size_t size);
 /*
  * 0 when l loaded; else -1 with err saying what cannot be loaded and why,
  * and a hint: fix the variable, or install the library.

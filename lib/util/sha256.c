@@ -32,21 +32,14 @@ static const rt_dl_sym syms[] = {
 };
 
 /* OpenSSL 3's soname. */
-static rt_dl lib = {
-	.soname = "libcrypto.so.3",
-	.needs = "retort needs libcrypto for SHA-256",
-	.install = "OpenSSL's library (Debian: apt-get install libssl3)",
-	.syms = syms,
-	.n = sizeof(syms) / sizeof(*syms),
-};
+static rt_dl lib = RT_DL("libcrypto.so.3", NULL, "retort needs libcrypto for SHA-256",
+			 "OpenSSL's library (Debian: apt-get install libssl3)", syms);
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-	crypto_api api;
-	if (rt_dl_open(&lib, &api) == 0)
-		crypto = api;
+	rt_dl_open(&lib, &crypto, sizeof(crypto));
 }
 
 /* See sha256.h: a missing libcrypto is a broken installation. */

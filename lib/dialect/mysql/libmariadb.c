@@ -20,32 +20,21 @@ static const rt_dl_sym syms[] = {
 };
 
 /* The connector's soname since Connector/C 3.0. */
-static rt_dl lib = {
-	.soname = "libmariadb.so.3",
-	.env = "RETORT_LIBMARIADB",
-	.needs = "MySQL and MariaDB need the MariaDB Connector/C",
-	.install = "the client library (Debian: apt-get install libmariadb3)",
-	.syms = syms,
-	.n = sizeof(syms) / sizeof(*syms),
-};
+static rt_dl lib = RT_DL("libmariadb.so.3", "RETORT_LIBMARIADB",
+			 "MySQL and MariaDB need the MariaDB Connector/C",
+			 "the client library (Debian: apt-get install libmariadb3)", syms);
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 /*
- * Into a local table first, so rt_libmariadb is either complete or
- * untouched; then the connector's library initialisation, which
- * mysql_init would otherwise run on first use without a lock.
+ * Then the connector's library initialisation, which mysql_init would
+ * otherwise run on first use without a lock.
  */
 static void load(void)
 {
-	rt_libmariadb_api api;
-	if (rt_dl_open(&lib, &api) < 0)
-		return;
-	if (api.mysql_server_init(0, NULL, NULL) != 0) {
+	if (rt_dl_open(&lib, &rt_libmariadb, sizeof(rt_libmariadb)) == 0 &&
+	    rt_libmariadb.mysql_server_init(0, NULL, NULL) != 0)
 		snprintf(lib.error, sizeof(lib.error), "%s failed to initialise", lib.path);
-		return;
-	}
-	rt_libmariadb = api;
 }
 
 /* See libmariadb.h. */

@@ -18,23 +18,14 @@ static const rt_dl_sym syms[] = {
 };
 
 /* libpq's soname: stable since PostgreSQL 8.0. */
-static rt_dl lib = {
-	.soname = "libpq.so.5",
-	.env = "RETORT_LIBPQ",
-	.needs = "PostgreSQL needs libpq",
-	.install = "the PostgreSQL client library (Debian: apt-get install libpq5)",
-	.syms = syms,
-	.n = sizeof(syms) / sizeof(*syms),
-};
+static rt_dl lib = RT_DL("libpq.so.5", "RETORT_LIBPQ", "PostgreSQL needs libpq",
+			 "the PostgreSQL client library (Debian: apt-get install libpq5)", syms);
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
-/* Into a local table first, so rt_libpq is either complete or untouched. */
 static void load(void)
 {
-	rt_libpq_api api;
-	if (rt_dl_open(&lib, &api) == 0)
-		rt_libpq = api;
+	rt_dl_open(&lib, &rt_libpq, sizeof(rt_libpq));
 }
 
 /* See libpq.h. */
