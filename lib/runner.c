@@ -20,8 +20,6 @@
 #include "checksum.h"
 #include "placeholder.h"
 #include "sqltext.h"
-#include "schema/model.h"
-#include "schema/load.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -639,9 +637,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	}
 	if (rt_run_begin_recorded(r, err) < 0 || rt_progress_clear(r, err) < 0)
 		return -1;
-	if (r->create_sql && r->conn &&
-	    rt_sm_run_sql(r->conn, r->create_sql->sql, r->create_sql->len,
-			  r->create_sql->name, 0, err) < 0)
+	if (r->create_load && r->conn && r->create_load(r, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nvops; i++)
 		if (rt_run_vop(r, &s->vops[i], err) < 0)

@@ -1,7 +1,8 @@
 /*
  * runner.h - the run of a plan, shared by runner.c (which carries out the
- * steps) and migrate.c (which makes the plan for upgrade, downgrade, stamp
- * and create, online or offline, and hands it over).
+ * steps), run_setup.c (a run's set-up), migrate.c (which makes the plan
+ * for upgrade, downgrade, stamp and create, online or offline, and hands
+ * it over) and replay.c (migrations replayed into a scratch database).
  */
 #ifndef RT_RUNNER_H
 #define RT_RUNNER_H
@@ -56,7 +57,13 @@ typedef struct run {
 	rt_strlist committed; /* version rows as last committed: what a failure leaves */
 	int kept_mid_run;    /* one transaction per run, but a step committed on its own */
 	rt_strlist session;  /* the connection's state before the first step (session.c) */
-	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
+	/*
+	 * create: loads the declared schema in the stamp's transaction, before
+	 * its version rows (migrate.c hands it in: the runner knows no
+	 * schema); NULL otherwise.
+	 */
+	int (*create_load)(struct run *r, rt_error *err);
+	const struct rt_declared *create_sql; /* what create_load loads */
 	rt_direction dir;
 	rt_progress partial; /* read under the lock (progress.c) */
 	int resume_rev;      /* the step of this revision continues a partial one (-1: none) */
