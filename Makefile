@@ -26,17 +26,17 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BUILD      ?= build
-# libpq and libmariadb are opened at run time (lib/dialect/postgres/libpq.h,
-# lib/dialect/mysql/libmariadb.h): their headers are needed to build, but
-# nothing links them.
-PKGS       := sqlite3 libcrypto inih
+# libpq, libmariadb and libcrypto are opened at run time (lib/dialect/postgres/libpq.h,
+# lib/dialect/mysql/libmariadb.h, lib/util/sha256.h): their headers are
+# needed to build, but nothing links them.
+PKGS       := sqlite3 inih
 
 OPT        ?= -O2 -g
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
 STD        := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 
-PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) libpq libmariadb)
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) libpq libmariadb libcrypto)
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpg_query -ldl
 
 ifeq ($(SAN),1)
@@ -62,7 +62,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_replay_%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-build deps-test deps-fuzz deps-bench test test-run unit demo bench install install-completion uninstall clean fuzz fuzz-bins soak
+.PHONY: all deps deps-build deps-test deps-fuzz deps-bench test test-run unit list-tests demo bench install install-completion uninstall clean fuzz fuzz-bins soak
 all: $(BUILD)/retort $(BUILD)/libretort.a $(BUILD)/libretort.so $(BUILD)/retort.pc
 
 # V=1 shows the full commands.
@@ -144,6 +144,10 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libretort.a
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libretort.a $(PKG_LIBS)
 
 unit: $(UNIT_BIN) $(REPLAY_BIN) $(BUILD)/embed-app $(BUILD)/embed-embedded
+# The test programs of this tree, one a line: tests/run runs these, not
+# whatever test_* another branch or a removed test left in the build.
+list-tests:
+	@printf '%s\n' $(notdir $(UNIT_BIN) $(REPLAY_BIN))
 fuzz-bins: $(FUZZ_BIN)
 
 # Each target installs only the packages it needs (scripts/install-deps groups).

@@ -33,9 +33,29 @@ static void print_parents(const rt_graph *g, const rt_revision *r)
 }
 
 /*
+ * The end of a run's line: nothing more for one that ended well (or of a
+ * retort before outcomes), else how it ended, and a failure's revision and
+ * message on the next line.
+ */
+static void print_outcome(const rt_runs *rs, size_t i)
+{
+	const char *outcome = rt_runs_outcome(rs, i);
+	if (!outcome || !strcmp(outcome, "ok")) {
+		putchar('\n');
+		return;
+	}
+	printf(" %s\n", outcome);
+	if (strcmp(outcome, "failed"))
+		return;
+	const char *rev = rt_runs_failed_revision(rs, i), *why = rt_runs_failure(rs, i);
+	printf("    failed at %s: %s\n", rev ? cli_safe(rev) : "its commit", why ? cli_safe(why) : "no message");
+}
+
+/*
  * history --runs: every run in the history table, newest first, one line
  * each: run id, when, by whom, what (upgrade, downgrade, stamp), the
- * revisions of its steps and how long; --json as docs/json.md says.
+ * revisions of its steps, how long, and how it ended unless well (a
+ * failure's message below it); --json as docs/json.md says.
  */
 static int print_runs(cli *c, rt_ctx *ctx)
 {
@@ -56,6 +76,12 @@ static int print_runs(cli *c, rt_ctx *ctx)
 			json_str(stdout, rt_runs_started_at(rs, i));
 			fputs(", \"user\": ", stdout);
 			json_str(stdout, rt_runs_user(rs, i));
+			fputs(", \"outcome\": ", stdout);
+			json_str(stdout, rt_runs_outcome(rs, i));
+			fputs(", \"failed_revision\": ", stdout);
+			json_str(stdout, rt_runs_failed_revision(rs, i));
+			fputs(", \"failure\": ", stdout);
+			json_str(stdout, rt_runs_failure(rs, i));
 			printf(", \"duration_ms\": %.0f, \"steps\": [", rt_runs_duration_ms(rs, i));
 			for (size_t j = 0; j < steps; j++) {
 				fputs(j ? ", {\"revision\": " : "{\"revision\": ", stdout);
@@ -72,7 +98,8 @@ static int print_runs(cli *c, rt_ctx *ctx)
 		       rt_runs_direction(rs, i), who ? cli_safe(who) : "unknown user", steps, steps == 1 ? "" : "s");
 		for (size_t j = 0; j < steps; j++)
 			printf("%s %s", j ? "," : "", cli_safe(rt_runs_step_revision(rs, i, j)));
-		printf(" (%.0f ms)\n", rt_runs_duration_ms(rs, i));
+		printf(" (%.0f ms)", rt_runs_duration_ms(rs, i));
+		print_outcome(rs, i);
 	}
 	if (c->json)
 		puts(n ? "\n]}" : "]}");

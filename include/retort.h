@@ -514,6 +514,16 @@ RT_API size_t rt_runs_step_count(const rt_runs *rs, size_t i);
 /* Step j's revision (for a stamp that only removed rows: the rows it left, or "base"). */
 RT_API const char *rt_runs_step_revision(const rt_runs *rs, size_t i, size_t j);
 RT_API const char *rt_runs_step_direction(const rt_runs *rs, size_t i, size_t j);
+/*
+ * How run i ended: "ok"; "failed" (its steps are those that stayed before
+ * the failure); "unfinished" (it stopped without recording an outcome:
+ * killed, or its connection lost); NULL for rows of a retort before run
+ * ids.  A failed run's failed step (NULL when its final commit failed)
+ * and the message it failed with (the URL's secrets masked).
+ */
+RT_API const char *rt_runs_outcome(const rt_runs *rs, size_t i);
+RT_API const char *rt_runs_failed_revision(const rt_runs *rs, size_t i);
+RT_API const char *rt_runs_failure(const rt_runs *rs, size_t i);
 
 /* ------------------------------------------------------------------ */
 /* Running against a database                                           */

@@ -36,21 +36,19 @@
 #include "internal.h"
 #include "checksum.h"
 #include "placeholder.h"
+#include "util/sha256.h"
 
 #include <ctype.h>
-#include <openssl/evp.h>
 #include <string.h>
 
 /* The SHA-256 of text as "name:hex". */
 static char *hash_as(const char *name, const char *text, size_t len)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL);
+	rt_sha256 h;
+	rt_sha256_init(&h);
+	rt_sha256_add(&h, text, len);
 	strbuf sb = STRBUF_INIT;
-	rt_strbuf_addf(&sb, "%s:", name);
-	for (unsigned int i = 0; i < mdlen; i++)
-		rt_strbuf_addf(&sb, "%02x", md[i]);
+	rt_sha256_end_hex(&h, name, &sb);
 	return rt_strbuf_detach(&sb);
 }
 

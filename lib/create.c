@@ -3,9 +3,7 @@
  * and stamp the heads.
  *
  * Above the schema diff (it checks that the declared schema is what the
- * migrations build) and above migrate.c (which runs the stamp); the
- * schema sources in turn replay migrations through rt_upgrade, so
- * keeping create apart is what keeps that flow one-way.
+ * migrations build) and above migrate.c (which runs the stamp).
  */
 #include "internal.h"
 #include "ctx_internal.h"

@@ -5,8 +5,8 @@
 #include "internal.h"
 #include "ctx_internal.h"
 #include "sqltext.h"
+#include "util/sha256.h"
 
-#include <openssl/evp.h>
 #include <string.h>
 
 /*
@@ -402,10 +402,8 @@ static int lint_ignore_line(const char *s, size_t n)
  */
 char *rt_revision_checksum(const rt_revision *rev)
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned char hash[EVP_MAX_MD_SIZE];
-	unsigned int hlen = 0;
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	rt_sha256 h;
+	rt_sha256_init(&h);
 	const char *s = rev->upgrade.body;
 	size_t n = rev->upgrade.len, i = 0;
 	while (i < n) {
@@ -413,19 +411,15 @@ char *rt_revision_checksum(const rt_revision *rev)
 		while (e < n && s[e] != '\n' && s[e] != '\r')
 			e++;
 		if (!lint_ignore_line(s + i, e - i)) {
-			EVP_DigestUpdate(md, s + i, e - i);
+			rt_sha256_add(&h, s + i, e - i);
 			if (e < n)
-				EVP_DigestUpdate(md, "\n", 1);
+				rt_sha256_add(&h, "\n", 1);
 		}
 		if (e < n && s[e] == '\r' && e + 1 < n && s[e + 1] == '\n')
 			e++;
 		i = e + 1;
 	}
-	EVP_DigestFinal_ex(md, hash, &hlen);
-	EVP_MD_CTX_free(md);
 	strbuf sb = STRBUF_INIT;
-	rt_strbuf_adds(&sb, "sha256:");
-	for (unsigned int k = 0; k < hlen; k++)
-		rt_strbuf_addf(&sb, "%02x", hash[k]);
+	rt_sha256_end_hex(&h, "sha256", &sb);
 	return rt_strbuf_detach(&sb);
 }

@@ -17,19 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* See runner.h: the state read, or the start of a range. */
-void rt_run_start_state(run *r, const rt_state *st)
-{
-	rt_strlist_free(&r->expected);
-	rt_strlist_free(&r->committed);
-	for (size_t i = 0; i < st->rows.n; i++)
-		rt_strlist_push(&r->expected, r->g->revs[st->rows.v[i]]->version_id);
-	for (size_t i = 0; i < st->unknown.n; i++)
-		rt_strlist_push(&r->expected, st->unknown.v[i]);
-	for (size_t i = 0; i < r->expected.n; i++)
-		rt_strlist_push(&r->committed, r->expected.v[i]);
-}
-
 typedef struct request {
 	rt_direction dir;
 	const rt_declared *create_sql; /* create: load this schema, stamp heads */
@@ -45,7 +32,9 @@ typedef struct request {
  * revisions to revert: the last run must be an upgrade with a run id (a
  * later downgrade or stamp, or rows of a retort before run ids, make
  * "the last deploy" something else), and rt_plan_revert checks the
- * version table still agrees.
+ * version table still agrees.  A run that failed (or was killed) is
+ * reverted by what stayed of it: the steps before the failure; one that
+ * failed at its first step left nothing to revert.
  */
 static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *err)
 {
@@ -64,6 +53,14 @@ static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *er
 			last->directions.v[last->directions.n - 1], last->revisions.v[last->revisions.n - 1]);
 		rt_hint(err, "downgrade to the revision the database should be at instead");
 		rt_fix_with(err, RT_FIX_LIST_REVISIONS, NULL);
+	} else if (!last->stayed) {
+		/* A deploy that failed at its first step left nothing to revert (only its failure row). */
+		char *text = rt_xasprintf("run %s (%s at %s) %s before any of its steps stayed: it left nothing to revert",
+					  last->id, last->direction, last->started_at ? last->started_at : "an unknown time",
+					  "failed");
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+		rc = 0;
 	} else if (strcmp(last->direction, "upgrade")) {
 		rt_fail(err, RT_EFAIL, "the last run, %s at %s, was a %s, not an upgrade: only an upgrade run with nothing after it can be reverted as a whole",
 			last->id, last->started_at ? last->started_at : "an unknown time", last->direction);
@@ -88,10 +85,12 @@ static int plan_last_run(run *r, const rt_state *st, rt_plan *plan, rt_error *er
 		}
 		free(drop);
 		if (rc == 0) {
-			char *text = rt_xasprintf("reverting run %s (upgrade at %s by %s: %zu revision%s)", last->id,
+			const char *how = last->outcome && !strcmp(last->outcome, "failed") ? "; it failed after them"
+					  : last->outcome && !strcmp(last->outcome, "unfinished") ? "; it stopped after them" : "";
+			char *text = rt_xasprintf("reverting run %s (upgrade at %s by %s: %zu revision%s%s)", last->id,
 						  last->started_at ? last->started_at : "an unknown time",
 						  last->user ? last->user : "an unknown user", last->revisions.n,
-						  last->revisions.n == 1 ? "" : "s");
+						  last->revisions.n == 1 ? "" : "s", how);
 			rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
 			free(text);
 		}
@@ -228,25 +227,6 @@ static int check_empty(run *r, const rt_state *st, rt_error *err)
 }
 
 /*
- * See runner.h.  The SQL names of the version and history tables:
- * qualified with the schema the connection finds them in (read once,
- * before any migration can change the search_path), offline with
- * version_table_schema.
- */
-int rt_run_table_names(run *r, rt_error *err)
-{
-	const char *schema;
-	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0)
-		return -1;
-	rt_table_name(r->d, schema, r->cfg->version_table, &r->vt);
-	rt_table_name(r->d, schema, r->history, &r->ht);
-	char *progress = rt_progress_table(r->cfg);
-	rt_table_name(r->d, schema, progress, &r->pt);
-	free(progress);
-	return 0;
-}
-
-/*
  * Plan from the state read and carry the plan out, a partly applied
  * revision (progress.c) taken into account.  A dry run (r->out set
  * online) prints it from that state instead: the runner sees no
@@ -284,7 +264,8 @@ static int plan_and_run(run *r, const request *q, const rt_state *st, rt_error *
 
 /*
  * A history table made by a retort before run ids gets the run_id column
- * with the first step (ensure_tables adds it in that step's transaction).
+ * (and one before run outcomes the outcome and failure columns) with the
+ * first step (ensure_tables adds them in that step's transaction).
  * Asked before any transaction begins: on PostgreSQL the probe of a
  * missing column fails.
  */
@@ -295,13 +276,15 @@ static int check_run_id_column(run *r, rt_error *err)
 	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0 ||
 	    r->d->table_exists(r->conn, schema, r->history, &exists, err) < 0)
 		return -1;
-	r->add_run_id = exists && !rt_history_has_run_id(r->d, r->conn, r->ht.buf);
+	r->add_run_id = exists && !rt_history_has_column(r->d, r->conn, r->ht.buf, "run_id");
+	r->add_outcome = exists && !rt_history_has_column(r->d, r->conn, r->ht.buf, "outcome");
 	return 0;
 }
 
 /* Connected: lock, read the state under the lock, plan, run; unlock, disconnect. */
 static int locked_run(run *r, const request *q, rt_error *err)
 {
+	r->d = rt_conn_dialect(r->conn); /* as its session reads SQL (MySQL: NO_BACKSLASH_ESCAPES) */
 	int rc = r->d->lock(r->conn, r->cfg, r->ctx->on_event,
 			    r->ctx->event_ud, err);
 	int locked = rc == 0;
@@ -465,6 +448,13 @@ static int offline(run *r, const request *q, rt_error *err)
 	return rc;
 }
 
+/* create: the declared schema, loaded in the stamp's transaction (run.create_load). */
+static int create_load(run *r, rt_error *err)
+{
+	return rt_sm_run_sql(r->conn, r->create_sql->sql, r->create_sql->len,
+			     r->create_sql->name, 0, err);
+}
+
 /* rt_ctx_backup_first: a backup before anything changes, now that something will. */
 static int backup_first(run *r, rt_error *err)
 {
@@ -513,6 +503,7 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	if (rt_run_init(&r, ctx, q->dir, err) < 0)
 		return -1;
 	r.create_sql = q->create_sql;
+	r.create_load = q->create_sql ? create_load : NULL;
 	r.before_first = ctx->backup_first ? backup_first : NULL;
 	r.out = ctx->out ? ctx->out : ctx->dry_out;
 	r.out_ud = ctx->out ? ctx->out_ud : ctx->dry_ud;
@@ -549,42 +540,6 @@ static int execute(rt_ctx *ctx, const request *q, rt_error *err)
 	}
 	rt_run_release(&r);
 	return rc;
-}
-
-/* See runner.h. */
-int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err)
-{
-	memset(r, 0, sizeof(*r));
-	r->ctx = ctx;
-	r->cfg = ctx->cfg;
-	r->g = ctx->graph;
-	r->dir = dir;
-	r->partial.rev = -1;
-	r->resume_rev = -1;
-	r->undo_rev = -1;
-	r->failed_own = r->failed_applied = -1;
-	r->out = ctx->out; /* a dry run's printing replaces it (execute) */
-	r->out_ud = ctx->out_ud;
-	r->d = rt_ctx_dialect(ctx, err);
-	if (!r->d)
-		return -1;
-	r->history = rt_history_table(ctx->cfg);
-	return 0;
-}
-
-void rt_run_release(run *r)
-{
-	rt_strlist_free(&r->expected);
-	rt_strlist_free(&r->committed);
-	rt_strlist_free(&r->session);
-	free(r->history);
-	free(r->run_id);
-	rt_strbuf_release(&r->vt);
-	rt_strbuf_release(&r->ht);
-	rt_strbuf_release(&r->pt);
-	rt_strbuf_release(&r->user);
-	rt_progress_free(&r->partial);
-	rt_steps_free(r);
 }
 
 int rt_upgrade(rt_ctx *ctx, const char *target, rt_error *err)

@@ -26,8 +26,8 @@
 #include "checksum.h"
 #include "runner.h"
 #include "sqltext.h"
+#include "util/sha256.h"
 
-#include <openssl/evp.h>
 #include <string.h>
 
 void rt_progress_free(rt_progress *p)
@@ -56,19 +56,13 @@ static rt_direction opposite(rt_direction d)
  */
 static char *chain_next(const char *prev, const rt_stmt *st)
 {
-	unsigned char h[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	EVP_DigestUpdate(md, prev, strlen(prev));
-	EVP_DigestUpdate(md, "\n", 1);
-	EVP_DigestUpdate(md, st->sql, st->len);
-	EVP_DigestFinal_ex(md, h, &n);
-	EVP_MD_CTX_free(md);
+	rt_sha256 h;
+	rt_sha256_init(&h);
+	rt_sha256_add(&h, prev, strlen(prev));
+	rt_sha256_add(&h, "\n", 1);
+	rt_sha256_add(&h, st->sql, st->len);
 	strbuf sb = STRBUF_INIT;
-	rt_strbuf_adds(&sb, "sha256:");
-	for (unsigned int i = 0; i < n; i++)
-		rt_strbuf_addf(&sb, "%02x", h[i]);
+	rt_sha256_end_hex(&h, "sha256", &sb);
 	return rt_strbuf_detach(&sb);
 }
 

@@ -141,9 +141,13 @@ static int ensure_tables(run *r, rt_error *err)
 	r->d->history_table_ddl(&sb, r->ht.buf);
 	if (rc == 0)
 		rc = rt_run_emit(r, sb.buf, err);
-	if (rc == 0 && r->add_run_id) { /* a history table of a retort before run ids */
+	/* A history table of a retort before run ids, or before run outcomes. */
+	static const char *const added[] = { "run_id VARCHAR(40)", "outcome VARCHAR(16)", "failure TEXT" };
+	for (size_t i = 0; i < 3; i++) {
+		if (rc < 0 || !(i ? r->add_outcome : r->add_run_id))
+			continue;
 		rt_strbuf_reset(&sb);
-		rt_strbuf_addf(&sb, "ALTER TABLE %s ADD COLUMN run_id VARCHAR(40)", r->ht.buf);
+		rt_strbuf_addf(&sb, "ALTER TABLE %s ADD COLUMN %s", r->ht.buf, added[i]);
 		rc = rt_run_emit(r, sb.buf, err);
 	}
 	if (rc == 0 && r->d->progress_table_ddl) {
@@ -272,21 +276,36 @@ const char *rt_run_direction(rt_direction d)
 	return d == RT_UPGRADE ? "upgrade" : d == RT_DOWNGRADE ? "downgrade" : "stamp";
 }
 
-/* One row of the history table: from and to are ","-joined version rows. */
-static int history_row(run *r, const char *revision, const char *direction,
-		       const char *from, const char *to, const char *checksum,
-		       const char *started, double ms, rt_error *err)
+/*
+ * One row of the history table (from and to are ","-joined version rows):
+ * a step's (direction its own), a section's of a revision of several
+ * ("step"), or a run's failure ("failed", its message in failure).  A
+ * run's rows carry its id; the row of the plan's last step (s) the outcome
+ * "ok", so a run whose rows have no outcome stopped without a word
+ * (killed).
+ */
+static int history_row(run *r, const rt_step *s, const char *revision,
+		       const char *direction, const char *from, const char *to,
+		       const char *checksum, const char *started, double ms,
+		       const char *failure, rt_error *err)
 {
 	strbuf sb = STRBUF_INIT;
-	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s) VALUES (",
-		       r->ht.buf, r->run_id ? ", run_id" : "");
-	r->d->literal(&sb, revision);
+	const char *outcome = !r->run_id ? NULL : failure ? "failed" : s && s == r->last ? "ok" : NULL;
+	rt_strbuf_addf(&sb, "INSERT INTO %s (revision, direction, from_revisions, to_revisions, checksum, started_at, duration_ms, db_user, retort_version%s%s) VALUES (",
+		       r->ht.buf, r->run_id ? ", run_id" : "", outcome ? ", outcome, failure" : "");
+	if (revision)
+		r->d->literal(&sb, revision);
+	else
+		rt_strbuf_adds(&sb, "NULL");
 	rt_strbuf_addf(&sb, ", '%s', ", direction);
 	r->d->literal(&sb, from);
 	rt_strbuf_adds(&sb, ", ");
 	r->d->literal(&sb, to);
 	rt_strbuf_adds(&sb, ", ");
-	r->d->literal(&sb, checksum);
+	if (checksum)
+		r->d->literal(&sb, checksum);
+	else
+		rt_strbuf_adds(&sb, "NULL");
 	rt_strbuf_adds(&sb, ", ");
 	if (started)
 		(r->d->timestamp ? r->d->timestamp : r->d->literal)(&sb, started);
@@ -304,6 +323,13 @@ static int history_row(run *r, const char *revision, const char *direction,
 		rt_strbuf_adds(&sb, ", ");
 		r->d->literal(&sb, r->run_id);
 	}
+	if (outcome) {
+		rt_strbuf_addf(&sb, ", '%s', ", outcome);
+		if (failure)
+			r->d->literal(&sb, failure);
+		else
+			rt_strbuf_adds(&sb, "NULL");
+	}
 	rt_strbuf_adds(&sb, ")");
 	int rc = rt_run_emit(r, sb.buf, err);
 	rt_strbuf_release(&sb);
@@ -318,8 +344,8 @@ int rt_run_history(run *r, const rt_step *s, const char *revision,
 	strbuf from = STRBUF_INIT, to = STRBUF_INIT;
 	rt_strlist_join(&from, &s->from, ",");
 	rt_strlist_join(&to, &s->to, ",");
-	int rc = history_row(r, revision, rt_run_direction(s->dir), rt_strbuf_str(&from),
-			     rt_strbuf_str(&to), checksum, started, ms, err);
+	int rc = history_row(r, s, revision, rt_run_direction(s->dir), rt_strbuf_str(&from),
+			     rt_strbuf_str(&to), checksum, started, ms, NULL, err);
 	rt_strbuf_release(&from);
 	rt_strbuf_release(&to);
 	return rc;
@@ -337,13 +363,68 @@ static int record_section(run *r, const rt_step *s, const prepared *p,
 	rt_strlist_join(&from, &s->from, ",");
 	char *what = rt_xasprintf("%s %zu/%zu", rt_run_direction(s->dir), p->section + 1,
 				  p->sections);
-	int rc = history_row(r, r->g->revs[s->rev]->id, "step", rt_strbuf_str(&from), what,
-			     p->section_sum, started, ms, err);
+	int rc = history_row(r, NULL, r->g->revs[s->rev]->id, "step", rt_strbuf_str(&from), what,
+			     p->section_sum, started, ms, NULL, err);
 	free(what);
 	rt_strbuf_release(&from);
 	if (rc == 0)
 		r->step_written = p->section + 1;
 	return rc;
+}
+
+/*
+ * See runner.h: after the rollback, while the lock is held, in a
+ * transaction of its own, when the history table exists.  The message is the one the user sees, with the
+ * URL's secrets masked.  Recording it can fail too (the connection is
+ * gone, the disk full): a notice says so, and the run's own error stands.
+ */
+void rt_run_record_failure(run *r, const rt_step *s, const rt_error *failure)
+{
+	if (!r->conn || !r->run_id || r->rehearse || r->hold)
+		return;
+	/*
+	 * A step that gave up waiting for a lock: recording would wait for it
+	 * again (SQLite's write lock), so the run is left to show as
+	 * unfinished.
+	 */
+	if (failure->lock_conflict || failure->fault == RT_FAULT_LOCK)
+		return;
+	/*
+	 * A failed first run into an empty database leaves it empty: the
+	 * history table rolled back with the step is not made again for this.
+	 */
+	const char *schema;
+	int exists = 0;
+	rt_error e = { 0 };
+	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, &e) < 0 ||
+	    r->d->table_exists(r->conn, schema, r->history, &exists, &e) < 0 || !exists) {
+		rt_error_clear(&e);
+		return;
+	}
+	r->tables_ready = r->tables_committed; /* what the rollback undid is made again */
+	strbuf msg = STRBUF_INIT;
+	rt_strbuf_adds(&msg, failure->message ? failure->message : "failed");
+	rt_url_hide_secrets(&msg, r->cfg->url);
+	const char *rev = s && s->rev >= 0 ? r->g->revs[s->rev]->id : NULL;
+	strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+	if (s) {
+		rt_strlist_join(&from, &s->from, ",");
+		rt_strlist_join(&to, &s->to, ",");
+	}
+	if (rt_run_begin_recorded(r, &e) < 0 ||
+	    history_row(r, NULL, rev, "failed", rt_strbuf_str(&from), rt_strbuf_str(&to),
+			NULL, NULL, 0, msg.buf, &e) < 0 ||
+	    rt_run_commit(r, &e) < 0) {
+		rt_run_rollback(r);
+		char *text = rt_xasprintf("the failure could not be recorded in the history table: %s",
+					  e.message ? e.message : "unknown error");
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0, text);
+		free(text);
+	}
+	rt_error_clear(&e);
+	rt_strbuf_release(&msg);
+	rt_strbuf_release(&from);
+	rt_strbuf_release(&to);
 }
 
 /* See runner.h. */
@@ -353,10 +434,11 @@ void rt_run_name_failure(run *r, const rt_step *s, rt_error *err)
 	char *m = err->message, step[64] = "";
 	if (r->sections > 1)
 		snprintf(step, sizeof(step), ", step %zu/%zu,", r->section + 1, r->sections);
-	err->message = rt_xasprintf("%s %s (%s)%s failed: %s%s",
-				 rt_run_direction(s->dir), rev->id,
-				 rev->message ? rev->message : "no message", step,
-				 r->d->error_prefix, m ? m : "");
+	strbuf sb = STRBUF_INIT;
+	rt_strbuf_addf(&sb, "%s %s (%s)%s failed: %s%s", rt_run_direction(s->dir), rev->id,
+		       rev->message ? rev->message : "no message", step, r->d->error_prefix, m ? m : "");
+	rt_url_hide_secrets(&sb, r->cfg->url); /* the database may echo what a statement held */
+	err->message = rt_strbuf_detach(&sb);
 	free(m);
 	if (!err->file)
 		err->file = rt_xstrdup(rev->path);

@@ -20,8 +20,6 @@
 #include "checksum.h"
 #include "placeholder.h"
 #include "sqltext.h"
-#include "schema/model.h"
-#include "schema/load.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -639,9 +637,7 @@ static int run_stamp(run *r, const rt_step *s, rt_error *err)
 	}
 	if (rt_run_begin_recorded(r, err) < 0 || rt_progress_clear(r, err) < 0)
 		return -1;
-	if (r->create_sql && r->conn &&
-	    rt_sm_run_sql(r->conn, r->create_sql->sql, r->create_sql->len,
-			  r->create_sql->name, 0, err) < 0)
+	if (r->create_load && r->conn && r->create_load(r, err) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nvops; i++)
 		if (rt_run_vop(r, &s->vops[i], err) < 0)
@@ -696,13 +692,22 @@ int rt_run_plan(run *r, const rt_plan *plan, rt_error *err)
 			session |= p[i].v[k].session;
 	if (rc == 0 && session)
 		rc = rt_run_session_check(r, NULL, err);
-	for (size_t i = 0; rc == 0 && i < plan->n; i++)
+	r->last = plan->n ? &plan->steps[plan->n - 1] : NULL;
+	const rt_step *failed = NULL; /* the step that failed, once steps ran */
+	int ran = 0;
+	for (size_t i = 0; rc == 0 && i < plan->n; i++) {
+		failed = &plan->steps[i];
+		ran = 1;
 		rc = plan->steps[i].rev < 0 ? run_stamp(r, &plan->steps[i], err)
 					    : run_revision(r, &plan->steps[i], &p[i], err);
-	if (rc == 0 && !r->hold && !r->rehearse)
+	}
+	if (rc == 0 && !r->hold && !r->rehearse) {
+		failed = NULL; /* the run's one transaction, if it failed to commit */
 		rc = rt_run_commit(r, err);
-	else if (rc < 0 || r->rehearse)
+	} else if (rc < 0 || r->rehearse)
 		rt_run_rollback(r); /* a failure, or the end of a rehearsal */
+	if (rc < 0 && ran) /* not a refusal before anything ran */
+		rt_run_record_failure(r, failed, err);
 	free_planned(p, plan->n);
 	return rc;
 }

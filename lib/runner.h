@@ -1,7 +1,8 @@
 /*
  * runner.h - the run of a plan, shared by runner.c (which carries out the
- * steps) and migrate.c (which makes the plan for upgrade, downgrade, stamp
- * and create, online or offline, and hands it over).
+ * steps), run_setup.c (a run's set-up), migrate.c (which makes the plan
+ * for upgrade, downgrade, stamp and create, online or offline, and hands
+ * it over) and replay.c (migrations replayed into a scratch database).
  */
 #ifndef RT_RUNNER_H
 #define RT_RUNNER_H
@@ -47,6 +48,8 @@ typedef struct run {
 	 */
 	char *run_id;
 	int add_run_id;
+	int add_outcome;     /* nor its outcome and failure columns: ensure_tables adds them */
+	const rt_step *last; /* the plan's last step: its history row says the run ended "ok" */
 	/* The last failed step: its statements ran on their own, and how much of them ran (-1: none). */
 	int failed_own, failed_applied;
 	int in_tx;
@@ -54,7 +57,13 @@ typedef struct run {
 	rt_strlist committed; /* version rows as last committed: what a failure leaves */
 	int kept_mid_run;    /* one transaction per run, but a step committed on its own */
 	rt_strlist session;  /* the connection's state before the first step (session.c) */
-	const struct rt_declared *create_sql; /* create: the declared schema loaded with the stamp */
+	/*
+	 * create: loads the declared schema in the stamp's transaction, before
+	 * its version rows (migrate.c hands it in: the runner knows no
+	 * schema); NULL otherwise.
+	 */
+	int (*create_load)(struct run *r, rt_error *err);
+	const struct rt_declared *create_sql; /* what create_load loads */
 	rt_direction dir;
 	rt_progress partial; /* read under the lock (progress.c) */
 	int resume_rev;      /* the step of this revision continues a partial one (-1: none) */
@@ -142,6 +151,13 @@ int rt_run_tables(run *r, rt_error *err);
 /* A step's version-table changes (none for an undo) and history row, in the open transaction. */
 int rt_run_record(run *r, const rt_step *s, const prepared *p,
 		  const char *started, double ms, rt_error *err);
+/*
+ * A failed run's outcome: a history row with direction "failed", the
+ * failing step's revision (s NULL: the run's final commit failed) and
+ * failure's message, committed on its own after the failed step was rolled
+ * back.  Online runs with a run id only.
+ */
+void rt_run_record_failure(run *r, const rt_step *s, const rt_error *failure);
 /* "upgrade X (message) failed: " before err's message, and its file. */
 void rt_run_name_failure(run *r, const rt_step *s, rt_error *err);
 /* Milliseconds of a monotonic clock. */

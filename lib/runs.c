@@ -35,9 +35,9 @@ static int no_row(void *ud, int n, const char *const *v)
 }
 
 /* See runs.h. */
-int rt_history_has_run_id(const rt_dialect *d, rt_conn *c, const char *ht)
+int rt_history_has_column(const rt_dialect *d, rt_conn *c, const char *ht, const char *column)
 {
-	char *sql = rt_xasprintf("SELECT run_id FROM %s WHERE 1 = 0", ht);
+	char *sql = rt_xasprintf("SELECT %s FROM %s WHERE 1 = 0", column, ht);
 	rt_error e = { 0 };
 	int ok = d->query(c, sql, no_row, NULL, &e) == 0;
 	rt_error_clear(&e);
@@ -60,11 +60,40 @@ static rt_run_rec *run_for(rt_runs *rs, const char *id)
 	return r;
 }
 
+/* Is rev one of the comma-separated revisions of list? */
+static int listed(const char *list, const char *rev)
+{
+	size_t n = strlen(rev);
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, rev, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/*
+ * A run's failure row: its outcome, revision and message.  A run that
+ * failed before any step stayed has only this row: its direction is read
+ * from the failed step (an upgrade's step leads to its revision), or is
+ * "unknown" when the run's final commit failed.
+ */
+static void failed_row(rt_run_rec *r, const char *const *v)
+{
+	free(r->outcome);
+	free(r->failed_revision);
+	free(r->failure);
+	r->outcome = rt_xstrdup("failed");
+	r->failed_revision = rt_xstrdup_or_null(v[0]);
+	r->failure = rt_xstrdup_or_null(v[8]);
+	if (!r->direction) /* no revision: the run's one transaction failed to commit */
+		r->direction = rt_xstrdup(!v[0] ? "unknown" : listed(v[2], v[0]) ? "upgrade" : "downgrade");
+}
+
 /*
  * Query callback over history rows in id order: revision, direction,
- * to_revisions, run_id, started_at, duration_ms, db_user.  A step without
- * a revision (a stamp that only removes rows, a reset) is listed by what
- * it left.  The record of a step of a revision of several (direction
+ * to_revisions, run_id, started_at, duration_ms, db_user, outcome,
+ * failure.  A step without a revision (a stamp that only removes rows, a
+ * reset) is listed by what it left; a failure row is the run's outcome,
+ * not a step.  The record of a step of a revision of several (direction
  * 'step') lists nothing: the revision is listed with its last step; a run
  * that ran only such steps (it failed before a revision completed) has
  * direction "step" and no revisions.
@@ -72,13 +101,20 @@ static rt_run_rec *run_for(rt_runs *rs, const char *id)
 static int run_row(void *ud, int n, const char *const *v)
 {
 	rt_runs *rs = ud;
-	if (n < 7 || !v[1])
+	if (n < 9 || !v[1])
 		return 0;
 	rt_run_rec *r = run_for(rs, v[3]);
 	if (!r->started_at) {
 		r->started_at = rt_xstrdup_or_null(v[4]);
 		r->user = rt_xstrdup_or_null(v[6]);
 	}
+	if (!strcmp(v[1], "failed")) {
+		failed_row(r, v);
+		return 0;
+	}
+	r->stayed++;
+	if (v[7] && !r->outcome)
+		r->outcome = rt_xstrdup(v[7]);
 	r->ms += v[5] ? strtod(v[5], NULL) : 0;
 	if (!strcmp(v[1], "step")) {
 		/* a step of a revision of several: its revision comes with the last */
@@ -115,16 +151,22 @@ int rt_runs_read_conn(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c, rt_run
 	if (rc == 0 && out->history) {
 		strbuf sql = STRBUF_INIT;
 		rt_table_name(d, schema, history, &sql);
-		int have_ids = rt_history_has_run_id(d, c, sql.buf);
+		int have_ids = rt_history_has_column(d, c, sql.buf, "run_id");
+		int have_outcomes = have_ids && rt_history_has_column(d, c, sql.buf, "outcome");
 		rt_strbuf_reset(&sql);
 		rt_strbuf_addf(&sql, "SELECT revision, direction, to_revisions, %s, ",
 			       have_ids ? "run_id" : "NULL");
 		rt_history_started_at(d, &sql);
-		rt_strbuf_adds(&sql, ", duration_ms, db_user FROM ");
+		rt_strbuf_addf(&sql, ", duration_ms, db_user, %s FROM ",
+			       have_outcomes ? "outcome, failure" : "NULL, NULL");
 		rt_table_name(d, schema, history, &sql);
 		rt_strbuf_adds(&sql, " ORDER BY id");
 		rc = d->query(c, sql.buf, run_row, out, err);
 		rt_strbuf_release(&sql);
+		/* A run that ended said so: one with an id and no word was stopped. */
+		for (size_t i = 0; rc == 0 && i < out->n; i++)
+			if (out->v[i].id && !out->v[i].outcome)
+				out->v[i].outcome = rt_xstrdup("unfinished");
 	}
 	free(history);
 	if (rc < 0)
@@ -166,6 +208,9 @@ void rt_runs_free(rt_runs *rs)
 		free(rs->v[i].direction);
 		free(rs->v[i].started_at);
 		free(rs->v[i].user);
+		free(rs->v[i].outcome);
+		free(rs->v[i].failed_revision);
+		free(rs->v[i].failure);
 		rt_strlist_free(&rs->v[i].revisions);
 		rt_strlist_free(&rs->v[i].directions);
 	}
@@ -230,4 +275,19 @@ const char *rt_runs_step_direction(const rt_runs *rs, size_t i, size_t j)
 {
 	const rt_run_rec *r = rec(rs, i);
 	return r && j < r->directions.n ? r->directions.v[j] : NULL;
+}
+
+const char *rt_runs_outcome(const rt_runs *rs, size_t i)
+{
+	return rec(rs, i) ? rec(rs, i)->outcome : NULL;
+}
+
+const char *rt_runs_failed_revision(const rt_runs *rs, size_t i)
+{
+	return rec(rs, i) ? rec(rs, i)->failed_revision : NULL;
+}
+
+const char *rt_runs_failure(const rt_runs *rs, size_t i)
+{
+	return rec(rs, i) ? rec(rs, i)->failure : NULL;
 }

@@ -55,7 +55,7 @@ static int step_row(void *ud, int n, const char *const *v)
 {
 	reader *rd = ud;
 	run *r = rd->r;
-	if (n < 5 || !v[1])
+	if (n < 5 || !v[1] || !strcmp(v[1], "failed")) /* a failure row: its step was rolled back */
 		return 0;
 	if (!strcmp(v[1], "stamp") || !strcmp(v[1], "reset") || !strcmp(v[1], "downgrade")) {
 		for (size_t i = 0; i < r->g->nrevs; i++)

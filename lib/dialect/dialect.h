@@ -71,6 +71,9 @@ void rt_stmtlist_free(rt_stmtlist *l);
 /* Called with each row of a query: ncols values, NULL for SQL NULL. */
 typedef int (*rt_row_fn)(void *ud, int ncols, const char *const *vals);
 
+/* Which fingerprint a call asks for (see rt_dialect.fingerprint). */
+typedef enum { RT_FP_NOW, RT_FP_BEGIN, RT_FP_COMMIT } rt_fp_when;
+
 typedef struct rt_dialect {
 	const char *name;         /* "sqlite", "postgresql": in messages and --json */
 	const char *title;        /* "SQLite", "PostgreSQL": in sentences */
@@ -250,12 +253,14 @@ typedef struct rt_dialect {
 	 * schemas, unequal text guarantees nothing (compare models then).
 	 * fp is empty, or holds the text this gave on c for the state the
 	 * open transaction started from: then the dialect may read again only
-	 * what the transaction can have changed.  With commit, the text is
-	 * the one of the state once the transaction commits (the caller
-	 * commits next).  On return fp holds the text of the state now.
-	 * May be NULL.
+	 * what the transaction can have changed.  when: RT_FP_NOW, fp becomes
+	 * the text of the state now; RT_FP_COMMIT, the text of the state once
+	 * the transaction commits (the caller commits next); RT_FP_BEGIN, the
+	 * transaction has just begun and nothing ran in it yet: fp is left
+	 * as it is, and the dialect may note what makes the RT_FP_COMMIT call
+	 * of the same transaction cheaper.  May be NULL.
 	 */
-	int (*fingerprint)(rt_conn *c, const rt_config *cfg, int commit,
+	int (*fingerprint)(rt_conn *c, const rt_config *cfg, rt_fp_when when,
 			   strbuf *fp, rt_error *err);
 	/*
 	 * A full copy of the database into the file dest, an empty private

@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 #include "ctx_internal.h"
+#include "replay.h"
 #include "schema/hints.h"
 #include "schema/load.h"
 #include "schema/model.h"
@@ -40,26 +41,6 @@ static int introspect_url(const rt_dialect *d, const rt_config *cfg, int readonl
 	}
 	int rc = d->introspect(c, cfg, out, err);
 	d->disconnect(c);
-	return rc;
-}
-
-/* Replay the migrations up to rev in the scratch database of scfg. */
-static int run_migrations(const rt_ctx *ctx, const rt_dialect *d,
-			  const rt_config *scfg, const char *rev, rt_error *err)
-{
-	rt_ctx *sub = rt_ctx_borrow(ctx, scfg, d);
-	char *list = rt_xstrdup(rev), *save = NULL;
-	int rc = 0;
-	/* "a,b": the state of a database whose rows are a and b */
-	for (char *tok = strtok_r(list, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save))
-		rc = rt_upgrade(sub, tok, err);
-	free(list);
-	rt_ctx_close(sub);
-	if (rc < 0 && err->message) {
-		char *m = err->message;
-		err->message = rt_xasprintf("replaying the migrations into a scratch database: %s", m);
-		free(m);
-	}
 	return rc;
 }
 
@@ -233,7 +214,7 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		if (c)
 			d->disconnect(c);
 	} else {
-		rc = run_migrations(ctx, d, scfg, rev, err);
+		rc = rt_replay(ctx, d, scfg, rev, err);
 		if (rc == 0)
 			rc = introspect_url(d, scfg, 0, out, err);
 	}

@@ -10,9 +10,9 @@
  */
 #include "internal.h"
 #include "util/pidtag.h"
+#include "util/sha256.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,9 +41,11 @@ static void machine_id(char out[9])
 	ssize_t n = readlink("/proc/self/ns/pid", ns, sizeof(ns) - 1);
 	ns[n > 0 ? n : 0] = '\0';
 	char *all = rt_xasprintf("%s\n%s\n%s", host, boot, ns);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	EVP_Digest(all, strlen(all), md, &len, EVP_sha256(), NULL);
+	unsigned char md[32];
+	rt_sha256 h;
+	rt_sha256_init(&h);
+	rt_sha256_add(&h, all, strlen(all));
+	rt_sha256_end(&h, md);
 	free(all);
 	snprintf(out, 9, "%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
 }

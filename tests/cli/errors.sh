@@ -176,27 +176,55 @@ test_missing_script_location() {
 	expect_err_has "retort init"
 }
 
-# libpq is loaded on the first PostgreSQL connection: SQLite works without
-# it, and a PostgreSQL URL without it says what to install.
-sqlite_test_libpq_loaded_only_for_postgresql() {
-	if readelf -d "$RETORT" | grep -q 'NEEDED.*libpq'; then
-		fail "retort is linked with libpq"
+# A client library opened at the first connection of its dialect: SQLite
+# works without it, and its URL without it says what to install.
+# Arguments: the variable naming the library, its soname, a URL of the
+# dialect, what the message says is needed, the first function loaded.
+check_client_library_loaded_on_demand() {
+	local var=$1 soname=$2 url=$3 needs=$4 first=$5
+	if readelf -d "$RETORT" | grep -q "NEEDED.*${soname%%.so*}"; then
+		fail "retort is linked with $soname"
 	fi
-	export RETORT_LIBPQ=/nonexistent/libpq.so.5
+	export "$var=/nonexistent/$soname"
 	project
 	tmig aaaa ""
 	rt upgrade head
 	expect_rc 0
 	expect_db "aaaa" "t_aaaa"
-	rt --url postgresql://deploy:s3cret@localhost/app current
+	rt --url "$url" current
 	expect_rc 1
-	expect_err_has "PostgreSQL needs libpq, which cannot be loaded: /nonexistent/libpq.so.5"
-	expect_err_has "hint: RETORT_LIBPQ=/nonexistent/libpq.so.5 is not a usable libpq.so.5"
+	expect_err_has "$needs, which cannot be loaded: /nonexistent/$soname"
+	expect_err_has "hint: $var=/nonexistent/$soname is not a usable $soname"
 	expect_err_lacks "s3cret"
-	RETORT_LIBPQ=libsqlite3.so.0
-	rt --url postgresql://deploy:s3cret@localhost/app current
+	export "$var=libsqlite3.so.0"
+	rt --url "$url" current
 	expect_rc 1
-	expect_err_has "libsqlite3.so.0 has no PQclear"
+	expect_err_has "libsqlite3.so.0 has no $first"
+}
+
+sqlite_test_libpq_loaded_only_for_postgresql() {
+	check_client_library_loaded_on_demand RETORT_LIBPQ libpq.so.5 postgresql://deploy:s3cret@localhost/app \
+		"PostgreSQL needs libpq" PQclear
+}
+
+sqlite_test_libmariadb_loaded_only_for_mysql() {
+	check_client_library_loaded_on_demand RETORT_LIBMARIADB libmariadb.so.3 mysql://deploy:s3cret@localhost/app \
+		"MySQL and MariaDB need the MariaDB Connector/C" mysql_server_init
+}
+
+# libcrypto likewise, at the first checksum: a run with nothing to do
+# computes none.
+sqlite_test_libcrypto_not_linked() {
+	if readelf -d "$RETORT" | grep -q 'NEEDED.*libcrypto'; then
+		fail "retort is linked with libcrypto"
+	fi
+	project
+	tmig aaaa ""
+	rt upgrade head
+	expect_rc 0
+	local sum
+	sum=$(q "SELECT checksum FROM retort_version_history WHERE revision = 'aaaa'")
+	[[ $sum == sha256-sql:* && ${#sum} -gt 70 ]] || fail "no checksum recorded: '$sum'"
 }
 
 # "error:" and "hint:" are coloured when stderr is a terminal (script(1)

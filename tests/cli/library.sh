@@ -98,7 +98,7 @@ C
 	build=$(dirname "$RETORT")
 	# shellcheck disable=SC2046
 	cc -std=c11 -Wall -Wextra -Werror -I"$REPO/include" -o prog main.c proj.c "$build/libretort.a" \
-		$(pkg-config --libs sqlite3 libcrypto inih) -lpg_query -ldl -pthread $(grep -q asan <<<"$build" && echo -fsanitize=address,undefined) ||
+		$(pkg-config --libs sqlite3 inih) -lpg_query -ldl -pthread $(grep -q asan <<<"$build" && echo -fsanitize=address,undefined) ||
 		fail "the generated source does not build"
 	mkdir run && cd run || fail "no run directory"
 	../prog sqlite:///up.db > out 2> err || fail "upgrade from the embedded project failed: $(cat err)"

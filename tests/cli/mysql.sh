@@ -47,6 +47,57 @@ INSERT INTO t_a VALUES (1);" "DELETE FROM t_a;" >/dev/null
 	expect_versions "cccc"
 }
 
+# A temporary table a migration leaves behind is dropped before the next
+# migration of the run (as a new connection would not have it): the next
+# one can create it again, and the notice names it.
+my_test_temporary_tables_left_by_a_migration_are_dropped() {
+	project
+	mig aaaa "" "staging" "CREATE TABLE t_a (id INT PRIMARY KEY);
+CREATE TEMPORARY TABLE tmp_ids (id INT);
+CREATE TEMPORARY TABLE IF NOT EXISTS \`tmp two\` (id INT);
+INSERT INTO tmp_ids VALUES (1), (2);
+INSERT INTO t_a SELECT id FROM tmp_ids;" "DROP TABLE t_a;" >/dev/null
+	mig bbbb aaaa "again" "CREATE TEMPORARY TABLE tmp_ids (id INT);
+CREATE TEMPORARY TABLE \`tmp two\` (id INT);
+INSERT INTO tmp_ids VALUES (3);
+INSERT INTO t_a SELECT id FROM tmp_ids;
+DROP TEMPORARY TABLE tmp_ids;
+DROP TABLE \`tmp two\`;" "DELETE FROM t_a WHERE id = 3;" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_err_has "revision aaaa changed its connection; undone for the migrations after it:"
+	expect_err_has "temporary table tmp_ids dropped"
+	expect_err_has 'temporary table `tmp two` dropped'
+	expect_err_lacks "revision bbbb changed its connection"
+	expect_q "SELECT GROUP_CONCAT(id ORDER BY id) FROM t_a" "1,2,3"
+	expect_versions "bbbb"
+}
+
+# Statements are split as the session reads strings: a backslash escapes
+# the next character by default, and is a plain character when sql_mode
+# has NO_BACKSLASH_ESCAPES (here from an init-command in ~/.my.cnf, which
+# retort reads as the mysql client does).
+my_test_statements_split_by_the_sessions_backslash_rule() {
+	project
+	mig aaaa "" "escapes" "CREATE TABLE t_path (v VARCHAR(40));
+INSERT INTO t_path VALUES ('it\\'s; one');" "DROP TABLE t_path;" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_q "SELECT v FROM t_path" "it's; one"
+	mkdir home
+	printf '[client]\ninit-command=SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ",NO_BACKSLASH_ESCAPES")\n' > home/.my.cnf
+	mig bbbb aaaa "plain backslashes" "INSERT INTO t_path VALUES ('C:\\');
+INSERT INTO t_path VALUES ('x;y');" "DELETE FROM t_path WHERE v <> 'it''s; one';" >/dev/null
+	HOME=$PWD/home rt upgrade head
+	expect_rc 0
+	expect_q "SELECT REPLACE(v, CHAR(92), '/') FROM t_path ORDER BY v" "C:/
+it's; one
+x;y"
+	HOME=$PWD/home rt downgrade aaaa
+	expect_rc 0
+	expect_q "SELECT COUNT(*) FROM t_path" "1"
+}
+
 my_test_every_command() {
 	project
 	tmig aaaa ""
@@ -55,6 +106,16 @@ my_test_every_command() {
 	expect_rc 0
 	expect_steps "upgrade  -> aaaa" "upgrade aaaa -> bbbb"
 	expect_db "bbbb" "t_aaaa t_bbbb"
+	# times read back from the history table are ISO 8601 UTC, as on the other dialects
+	rt --json status
+	expect_rc 0
+	python3 -c '
+import json, re, sys
+d = json.load(sys.stdin)
+at = [r["applied_at"] for r in d["revisions"]]
+assert len(at) == 2 and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", a) for a in at), at' <<<"$OUT" || fail "status --json: $OUT"
+	rt history --runs
+	grep -qE "^[0-9TZ-]+-[0-9a-f]+ 20[0-9-]+T[0-9:.]+Z +upgrade " <<<"$OUT" || fail "history --runs: $OUT"
 	rt current
 	expect_rc 0
 	expect_out "bbbb (head)"
@@ -73,13 +134,14 @@ my_test_every_command() {
 	rt downgrade base
 	expect_rc 0
 	expect_db "" ""
-	expect_q "SELECT direction FROM retort_version_history ORDER BY id" "upgrade
-upgrade
-downgrade
-stamp
-stamp
-downgrade"
-	expect_q "SELECT COUNT(*) FROM retort_version_history WHERE started_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR AND db_user LIKE 'root@%'" "6"
+	expect_q "SELECT direction, COALESCE(revision, '-'), COALESCE(outcome, '-') FROM retort_version_history ORDER BY id" "upgrade|aaaa|-
+upgrade|bbbb|ok
+downgrade|bbbb|ok
+stamp|bbbb|ok
+failed|bbbb|failed
+stamp|aaaa|ok
+downgrade|aaaa|ok"
+	expect_q "SELECT COUNT(*) FROM retort_version_history WHERE started_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR AND db_user LIKE 'root@%'" "7"
 	expect_q "SELECT engine, table_collation FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'retort_version_history'" "InnoDB|utf8mb4_general_ci"
 }
 
@@ -172,7 +234,8 @@ my_test_partial_runs_the_matching_downgrade_statements() {
 	expect_rc 0
 	expect_db "" ""
 	expect_q "SELECT COUNT(*) FROM retort_version_progress" "0"
-	expect_q "SELECT direction, revision FROM retort_version_history" "downgrade|aaaa"
+	expect_q "SELECT direction, revision FROM retort_version_history ORDER BY id" "failed|aaaa
+downgrade|aaaa"
 	# and the migration can run again once fixed
 	five t_a
 	rt upgrade head

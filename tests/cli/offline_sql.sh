@@ -56,7 +56,9 @@ CREATE TABLE IF NOT EXISTS retort_version_history (
     duration_ms INTEGER,
     db_user VARCHAR(128),
     retort_version VARCHAR(32) NOT NULL,
-    run_id VARCHAR(40)
+    run_id VARCHAR(40),
+    outcome VARCHAR(16),
+    failure TEXT
 );
 
 CREATE TABLE t_aaaa (id INTEGER);

@@ -372,4 +372,48 @@ DROP FUNCTION f();"
 	untouched
 }
 
+# The committed rows of the apply again come from the statistics counters
+# (inserts less deletes) only when no subtransaction of it rolled back:
+# b2's DO block drops old_x and rolls that back, which leaves old_x's
+# rows counted as deleted.  Taken as they are, the counts would miss what
+# c3's downgrade does: drop old_y, a table of the same shape.
+pg_test_rolled_back_subtransaction_in_an_upgrade() {
+	project
+	rev a1 "" "CREATE TABLE old_x (id int);
+CREATE TABLE old_y (id int);" "DROP TABLE old_y;
+DROP TABLE old_x;"
+	rev b2 a1 'DO $$
+BEGIN
+	DROP TABLE old_x;
+	RAISE EXCEPTION '"'"'undone'"'"';
+EXCEPTION WHEN raise_exception THEN NULL;
+END $$;
+CREATE TABLE b (id int);' "DROP TABLE b;"
+	rev c3 b2 "SELECT 1;" "DROP TABLE old_y;"
+	rt test
+	expect_rc 1
+	expect_out_has "ok    a1  m a1"
+	expect_out_has "ok    b2  m b2"
+	expect_out_has "FAIL  c3  m c3"
+	expect_out_has "- create table public.old_y"
+	untouched
+}
+
+# The fingerprint's statements are prepared once per session; a migration
+# that deallocates them costs a second preparation, not the test.
+pg_test_deallocate_in_a_migration() {
+	project
+	rev a1 "" "DEALLOCATE ALL;
+CREATE TABLE dx (id int);" "DROP TABLE dx;
+DEALLOCATE ALL;"
+	rev b2 a1 "CREATE TABLE dy (id int);" "SELECT 1;"
+	rev c3 b2 "CREATE TABLE dz (id int);" "DROP TABLE dz;"
+	rt test
+	expect_rc 1
+	expect_out_has "ok    a1  m a1"
+	expect_out_has "FAIL  b2  m b2"
+	expect_out_has "- drop table public.dy"
+	expect_out_has "ok    c3  m c3"
+}
+
 run_tests

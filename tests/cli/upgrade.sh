@@ -26,8 +26,9 @@ test_failure_in_third_of_five_leaves_the_second() {
 	expect_db "m002" "t_m001 t_m002"
 	expect_q "SELECT id FROM t_m001 ORDER BY id" "1
 2"
-	expect_q "SELECT revision FROM retort_version_history ORDER BY id" "m001
-m002"
+	expect_q "SELECT revision || ' ' || direction FROM retort_version_history ORDER BY id" "m001 upgrade
+m002 upgrade
+m003 failed"
 	expect_err_has "migrations/m003_third.sql:9"
 	expect_err_has "m003"
 	expect_err_has "still at m002"
@@ -72,7 +73,8 @@ INSERT INTO retort_version (version_num) VALUES ('m002');" "DROP TABLE t_m002;" 
 	rt upgrade head
 	expect_rc 1
 	expect_db "m001" "t_m001"
-	expect_q "SELECT count(*) FROM retort_version_history" "1"
+	expect_q "SELECT revision || ' ' || direction FROM retort_version_history ORDER BY id" "m001 upgrade
+m002 failed"
 }
 
 sqlite_test_syntax_error_names_line_and_column() {
@@ -129,6 +131,7 @@ sqlite_test_transaction_false_section() {
 	expect_rc 0
 	expect_db "m002" "t_m001"
 	expect_q "SELECT revision || ' ' || direction FROM retort_version_history ORDER BY id" "m001 upgrade
+m002 failed
 m002 upgrade"
 }
 
@@ -338,8 +341,9 @@ INSERT INTO nowhere VALUES (1);" "DROP TABLE t_c;" >/dev/null
 	expect_err_has "the run was rolled back to the last section that ran outside a transaction"
 	expect_err_has "the database is at bbbb"
 	expect_db "bbbb" "t_a t_b"
-	expect_q "SELECT revision FROM retort_version_history ORDER BY id" "aaaa
-bbbb"
+	expect_q "SELECT revision || ' ' || direction FROM retort_version_history ORDER BY id" "aaaa upgrade
+bbbb upgrade
+cccc failed"
 	mig cccc bbbb "c fails" "CREATE TABLE t_c (id INTEGER);" "DROP TABLE t_c;" >/dev/null
 	rt upgrade head
 	expect_rc 0

@@ -894,6 +894,27 @@ static void test_view_column_comments(void **state)
 	rt_sm_ops_free(&down);
 }
 
+/*
+ * A text search configuration that goes uses a dictionary that is made
+ * again: dropped before the dictionary, not after the tables (found by
+ * the property test, seed 90042).
+ */
+static void test_gone_object_over_remade_one(void **state)
+{
+	(void)state;
+	change k = {
+		"CREATE TEXT SEARCH DICTIONARY d1 (TEMPLATE = pg_catalog.simple);"
+		"CREATE TEXT SEARCH CONFIGURATION c1 (PARSER = pg_catalog.default);"
+		"ALTER TEXT SEARCH CONFIGURATION c1 ADD MAPPING FOR asciiword WITH d1;",
+		"CREATE TEXT SEARCH DICTIONARY d1 (TEMPLATE = pg_catalog.simple, ACCEPT = false);",
+		NULL, "SELECT count(*) FROM pg_ts_config WHERE cfgname = 'c1'", "0", NULL, NULL,
+	};
+	sm_ops up;
+	run_change(&k, &up, NULL);
+	assert_string_equal(up.v[0].what, "drop text search configuration public.c1");
+	rt_sm_ops_free(&up);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -922,6 +943,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_privileges_not_compared, teardown),
 		cmocka_unit_test_teardown(test_rename_hints_kinds, teardown),
 		cmocka_unit_test_teardown(test_view_column_comments, teardown),
+		cmocka_unit_test_teardown(test_gone_object_over_remade_one, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

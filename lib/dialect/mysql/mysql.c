@@ -22,6 +22,7 @@
 
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@ struct rt_conn {
 	char *url;       /* to open the lock's session like this one */
 	int in_tx;
 	int mariadb;
+	rt_strlist temps; /* names CREATE TEMPORARY TABLE statements gave (rt_my_temp_tables) */
 };
 
 /* Connect one session for url (db NULL: the URL's); an error names the masked URL. */
@@ -145,6 +147,51 @@ static void my_session_sql(const rt_config *cfg, rt_strlist *out)
 	}
 }
 
+static int my_query(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
+		    rt_error *err);
+
+static int mode_row(void *ud, int n, const char *const *v)
+{
+	*(int *)ud = n > 0 && v[0] && strstr(v[0], "NO_BACKSLASH_ESCAPES") != NULL;
+	return 0;
+}
+
+/*
+ * Does the session read a backslash in a string as a plain character
+ * (sql_mode NO_BACKSLASH_ESCAPES, from the server's configuration or an
+ * init-command)?  Unknown is the server's default: escapes.
+ */
+static int no_backslash_escapes(rt_conn *c)
+{
+	int on = 0;
+	rt_error e = { 0 };
+	my_query(c, "SELECT @@SESSION.sql_mode", mode_row, &on, &e);
+	rt_error_clear(&e);
+	return on;
+}
+
+/*
+ * The dialect of a session with NO_BACKSLASH_ESCAPES: MySQL's, whose
+ * splitter reads a backslash in a string as a plain character.  Only the
+ * splitter differs: checksums and placeholders keep the default lexical
+ * rules, so a recorded checksum does not depend on the session, and
+ * literals retort writes read the same under both modes (rt_my_literal).
+ */
+static rt_dialect no_backslash;
+static pthread_once_t no_backslash_once = PTHREAD_ONCE_INIT;
+
+static void init_no_backslash(void)
+{
+	no_backslash = rt_dialect_mysql;
+	no_backslash.split = rt_mysql_split_no_backslash;
+}
+
+const rt_dialect *rt_my_dialect_no_backslash(void)
+{
+	pthread_once(&no_backslash_once, init_no_backslash);
+	return &no_backslash;
+}
+
 /*
  * The dialect's connect (see dialect.h).  As on PostgreSQL, a database
  * that does not exist is a connection error, readonly or not; the hint
@@ -179,6 +226,8 @@ static rt_conn *my_connect(const rt_config *cfg, int readonly, int *missing,
 			return NULL;
 		}
 	rt_strlist_free(&setup);
+	if (no_backslash_escapes(c))
+		c->dialect = rt_my_dialect_no_backslash();
 	return c;
 }
 
@@ -192,7 +241,13 @@ static void my_disconnect(rt_conn *c)
 	mysql_close(c->my);
 	free(c->masked);
 	free(c->url);
+	rt_strlist_free(&c->temps);
 	free(c);
+}
+
+const rt_strlist *rt_my_temp_tables(rt_conn *c)
+{
+	return &c->temps;
 }
 
 int rt_my_is_mariadb(rt_conn *c)
@@ -309,8 +364,14 @@ static rt_fault my_fault(MYSQL *my)
 static int my_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 			long long *rows, rt_error *err)
 {
-	if (run(c->my, s->sql, s->len, rows) == 0)
+	if (run(c->my, s->sql, s->len, rows) == 0) {
+		strbuf name = STRBUF_INIT;
+		if (s->session && rt_my_temp_table(s->sql, s->len, &name) &&
+		    !rt_strlist_has(&c->temps, name.buf))
+			rt_strlist_push(&c->temps, name.buf);
+		rt_strbuf_release(&name);
 		return 0;
+	}
 	strbuf sb = STRBUF_INIT;
 	describe(c, c->my, &sb);
 	int line = s->line, col = s->column;
@@ -584,7 +645,9 @@ static void my_history_ddl(strbuf *sb, const char *name)
 			"    duration_ms INTEGER,\n"
 			"    db_user VARCHAR(128),\n"
 			"    retort_version VARCHAR(32) NOT NULL,\n"
-			"    run_id VARCHAR(40)\n"
+			"    run_id VARCHAR(40),\n"
+			"    outcome VARCHAR(16),\n"
+			"    failure TEXT\n"
 			")" TABLE_OPTIONS, name);
 }
 
@@ -806,6 +869,7 @@ const rt_dialect rt_dialect_mysql = {
 	.progress_table_ddl = my_progress_ddl,
 	.user_expr = my_user_expr,
 	.now_expr = "UTC_TIMESTAMP(3)",
+	.time_text = "CONCAT(SUBSTRING(DATE_FORMAT(%s, '%Y-%m-%dT%H:%i:%s.%f'), 1, 23), 'Z')",
 	.introspect = rt_mysql_introspect,
 	.diff = rt_mysql_diff,
 	.backup = rt_my_backup,

@@ -42,6 +42,9 @@ char *rt_my_url_with_db(const char *url, const char *db);
 /* Split a migration section by MySQL's lexical rules (split.c). */
 int rt_mysql_split(const char *sql, size_t len, int first_line,
 		   const char *file, rt_stmtlist *out, rt_error *err);
+/* The same for a session whose sql_mode has NO_BACKSLASH_ESCAPES. */
+int rt_mysql_split_no_backslash(const char *sql, size_t len, int first_line,
+				const char *file, rt_stmtlist *out, rt_error *err);
 
 /* `name` with backticks doubled: how MySQL quotes identifiers. */
 void rt_my_quote_ident(strbuf *sb, const char *name);
@@ -67,6 +70,24 @@ int rt_my_backup(const rt_config *cfg, const char *dest, rt_error *err);
 int rt_my_session_state(rt_conn *c, rt_strlist *out, rt_error *err);
 void rt_my_session_undo(const rt_strlist *was, const rt_strlist *now,
 			rt_strlist *sql, rt_strlist *what);
+
+/*
+ * Is the statement [s, s+n) CREATE TEMPORARY TABLE?  Its table's name,
+ * as written, is appended to name (split.c).
+ */
+int rt_my_temp_table(const char *s, size_t n, strbuf *name);
+/*
+ * The temporary tables statements on c created (mysql.c): neither MySQL 8
+ * nor MariaDB before 11.2 lists a session's temporary tables, so the
+ * session check (session.c) asks about these names.
+ */
+const rt_strlist *rt_my_temp_tables(rt_conn *c);
+
+/*
+ * The dialect a connection whose session has NO_BACKSLASH_ESCAPES carries
+ * (rt_conn_dialect): rt_dialect_mysql with the splitter for that mode.
+ */
+const rt_dialect *rt_my_dialect_no_backslash(void);
 
 /* Is the server MariaDB (else MySQL)? */
 int rt_my_is_mariadb(rt_conn *c);

@@ -8,6 +8,12 @@
  * run, connecting afresh, would behave differently; so the runner reads
  * these after each migration that has a SET and sets back what changed.
  * User variables (@x) change nothing the server does, and are not read.
+ *
+ * A temporary table a migration creates and does not drop outlives it
+ * too: a later migration of the run would read (or fail to create) it.
+ * Neither MySQL 8 nor MariaDB before 11.2 lists a session's temporary
+ * tables, so the names the connection's CREATE TEMPORARY TABLE statements
+ * gave are asked about one by one (SHOW CREATE TABLE says TEMPORARY).
  */
 #include "internal.h"
 #include "dialect/dialect.h"
@@ -42,10 +48,41 @@ static int add_line(void *ud, int n, const char *const *v)
 	return 0;
 }
 
+/* A name asked about, and the state it goes into when it is a temporary table. */
+typedef struct temp_probe {
+	const char *name;
+	rt_strlist *out;
+} temp_probe;
+
+/* SHOW CREATE TABLE's row: "temporary table NAME" when the table is a temporary one. */
+static int temp_line(void *ud, int n, const char *const *v)
+{
+	temp_probe *p = ud;
+	if (n >= 2 && v[1] && !strncmp(v[1], "CREATE TEMPORARY TABLE", 22)) {
+		char *line = rt_xasprintf("temporary table %s", p->name);
+		if (!rt_strlist_has(p->out, line))
+			rt_strlist_push(p->out, line);
+		free(line);
+	}
+	return 0;
+}
+
 /* See dialect.h. */
 int rt_my_session_state(rt_conn *c, rt_strlist *out, rt_error *err)
 {
-	return rt_dialect_mysql.query(c, state_sql, add_line, out, err);
+	if (rt_dialect_mysql.query(c, state_sql, add_line, out, err) < 0)
+		return -1;
+	const rt_strlist *temps = rt_my_temp_tables(c);
+	for (size_t i = 0; i < temps->n; i++) {
+		/* a table dropped since is simply not there: the error is the answer */
+		char *sql = rt_xasprintf("SHOW CREATE TABLE %s", temps->v[i]);
+		temp_probe p = { temps->v[i], out };
+		rt_error e = { 0 };
+		rt_dialect_mysql.query(c, sql, temp_line, &p, &e);
+		rt_error_clear(&e);
+		free(sql);
+	}
+	return 0;
 }
 
 /* Is value a number MySQL wants unquoted (an integer variable refuses a string)? */
@@ -68,6 +105,15 @@ void rt_my_session_undo(const rt_strlist *was, const rt_strlist *now,
 		const char *line = now->v[i];
 		if (rt_strlist_has(was, line))
 			continue;
+		if (!strncmp(line, "temporary table ", 16)) {
+			char *stmt = rt_xasprintf("DROP TEMPORARY TABLE IF EXISTS %s", line + 16);
+			char *words = rt_xasprintf("temporary table %s dropped", line + 16);
+			rt_strlist_push(sql, stmt);
+			rt_strlist_push(what, words);
+			free(stmt);
+			free(words);
+			continue;
+		}
 		const char *eq = strchr(line, '=');
 		size_t n = (size_t)(eq - line) + 1; /* "setting name=" */
 		const char *old = NULL;

@@ -29,11 +29,15 @@
 #include <string.h>
 #include <strings.h>
 
-/* End of the string or quoted name starting at s[i] == q. */
-static size_t skip_quoted(const char *s, size_t len, size_t i, char q)
+/*
+ * End of the string or quoted name starting at s[i] == q; backslash: a
+ * backslash escapes the next character of a string (the server's default,
+ * off under NO_BACKSLASH_ESCAPES).
+ */
+static size_t skip_quoted_as(const char *s, size_t len, size_t i, char q, int backslash)
 {
 	for (i++; i < len; i++) {
-		if (s[i] == '\\' && q != '`') {
+		if (backslash && s[i] == '\\' && q != '`') {
 			i++;
 			continue;
 		}
@@ -46,6 +50,11 @@ static size_t skip_quoted(const char *s, size_t len, size_t i, char q)
 		}
 	}
 	return len;
+}
+
+static size_t skip_quoted(const char *s, size_t len, size_t i, char q)
+{
+	return skip_quoted_as(s, len, i, q, 1);
 }
 
 /* Does "-- " start a comment at s[i]? MySQL wants a space or control character after it. */
@@ -157,6 +166,47 @@ static int implicit_commit(const char *s, size_t n)
 		if (!strcmp(w2, "TEMPORARY"))
 			return 0;
 	}
+	return 1;
+}
+
+/*
+ * See mysql_internal.h.  The name is taken as written (`quoted`, or
+ * db.name), which is how a DROP TEMPORARY TABLE names it again.
+ */
+int rt_my_temp_table(const char *s, size_t n, strbuf *name)
+{
+	char w[16];
+	size_t at;
+	first_word(s, n, w, sizeof(w), &at);
+	if (strcmp(w, "CREATE"))
+		return 0;
+	at = rt_sql_next_word(s, n, at, w, sizeof(w));
+	if (strcmp(w, "TEMPORARY"))
+		return 0;
+	at = rt_sql_next_word(s, n, at, w, sizeof(w));
+	if (strcmp(w, "TABLE"))
+		return 0;
+	size_t after_if = rt_sql_next_word(s, n, at, w, sizeof(w));
+	if (!strcmp(w, "IF")) { /* IF NOT EXISTS */
+		at = rt_sql_next_word(s, n, after_if, w, sizeof(w));
+		at = rt_sql_next_word(s, n, at, w, sizeof(w));
+	}
+	at += rt_sql_skip_blank(s + at, n - at);
+	size_t start = at;
+	for (;;) {
+		if (at < n && s[at] == '`')
+			at = skip_quoted(s, n, at, '`');
+		else
+			while (at < n && (isalnum((unsigned char)s[at]) || s[at] == '_' ||
+					  s[at] == '$' || (unsigned char)s[at] >= 0x80))
+				at++;
+		if (at >= n || s[at] != '.')
+			break;
+		at++;
+	}
+	if (at == start)
+		return 0;
+	rt_strbuf_add(name, s + start, at - start);
 	return 1;
 }
 
@@ -294,11 +344,16 @@ static void add(splitter *sp, size_t start, size_t end)
 	rt_stmt_position(st, code - lead, &st->line, &st->column);
 	st->autocommit = implicit_commit(s, n);
 	st->rows = changes_rows(s, n);
-	/* SET (also in a versioned comment, as mysqldump writes it) may change the session */
+	/* SET (also in a versioned comment, as mysqldump writes it) and CREATE TEMPORARY TABLE change the session */
 	char w[16];
 	size_t at;
 	first_word(s, n, w, sizeof(w), &at);
 	st->session = !strcmp(w, "SET");
+	if (!st->session && !strcmp(w, "CREATE")) { /* a temporary table outlives its migration */
+		strbuf name = STRBUF_INIT;
+		st->session = rt_my_temp_table(s, n, &name);
+		rt_strbuf_release(&name);
+	}
 	if (!sp->refused && refused(s, n))
 		sp->refused = sp->out->n;
 }
@@ -308,8 +363,8 @@ static void add(splitter *sp, size_t start, size_t end)
  * the section, for the server to reject; only the statements refused()
  * names fail here, before anything runs.
  */
-int rt_mysql_split(const char *sql, size_t len, int first_line,
-		   const char *file, rt_stmtlist *out, rt_error *err)
+static int split_as(const char *sql, size_t len, int first_line, const char *file,
+		    rt_stmtlist *out, int backslash, rt_error *err)
 {
 	splitter sp = { .sql = sql, .len = len, .out = out };
 	rt_sql_cursor_init(&sp.pos, sql, first_line);
@@ -344,7 +399,7 @@ int rt_mysql_split(const char *sql, size_t len, int first_line,
 		}
 		blank = 0;
 		if (c == '\'' || c == '"' || c == '`')
-			i = skip_quoted(sql, len, i, c);
+			i = skip_quoted_as(sql, len, i, c, backslash);
 		else
 			i++;
 	}
@@ -361,4 +416,18 @@ int rt_mysql_split(const char *sql, size_t len, int first_line,
 	rt_hint(err, !strcmp(what, "USE") ? "remove it and qualify names of other databases instead (otherdb.table); retort migrates the database of its URL"
 					  : "create and drop databases outside migrations; retort migrates the database of its URL");
 	return -1;
+}
+
+/* See mysql_internal.h: as the server reads strings by default. */
+int rt_mysql_split(const char *sql, size_t len, int first_line,
+		   const char *file, rt_stmtlist *out, rt_error *err)
+{
+	return split_as(sql, len, first_line, file, out, 1, err);
+}
+
+/* See mysql_internal.h: a backslash in a string is a plain character. */
+int rt_mysql_split_no_backslash(const char *sql, size_t len, int first_line,
+				const char *file, rt_stmtlist *out, rt_error *err)
+{
+	return split_as(sql, len, first_line, file, out, 0, err);
 }

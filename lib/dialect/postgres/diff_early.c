@@ -180,6 +180,22 @@ static int early_drop(const dd *d, size_t i)
 	       (rt_sm_find_function(d->b, f->schema, f->identity) || rt_pgd_uses_dance(d, f));
 }
 
+/*
+ * Does object o of a use an object that is dropped and made again?  Then
+ * o goes before it, with the objects made again, even when b lacks o.
+ */
+static int uses_remade(const dd *d, const sm_object *o)
+{
+	for (size_t k = 0; k < o->ndeps; k++)
+		for (size_t i = 0; i < d->a->nobjects; i++) {
+			const sm_object *u = &d->a->objects[i];
+			if (d->oa_drop[i] && !strcmp(u->key, o->deps[k]) &&
+			    rt_sm_find_object(d->b, u->kind, u->schema, u->name))
+				return 1;
+		}
+	return 0;
+}
+
 /* Is early node x of a dropped now (changed: made again) or after the tables (gone)? */
 static int dropped_now(const dd *d, const node *x, int changed)
 {
@@ -189,8 +205,9 @@ static int dropped_now(const dd *d, const node *x, int changed)
 	}
 	if (x->o) {
 		size_t i = (size_t)(x->o - d->a->objects);
-		int kept = rt_sm_find_object(d->b, x->o->kind, x->o->schema, x->o->name) != NULL;
-		return d->oa_drop[i] && kept == changed;
+		int now = rt_sm_find_object(d->b, x->o->kind, x->o->schema, x->o->name) != NULL ||
+			  uses_remade(d, x->o);
+		return d->oa_drop[i] && now == changed;
 	}
 	return !changed && !rt_sm_find_domain(d->b, x->m->schema, x->m->name);
 }
@@ -226,7 +243,8 @@ int rt_pgd_drop_early(dd *d, int changed)
 			continue;
 		if (x->f)
 			rt_pgd_drop_function(d, x->f);
-		else if (x->o && !(rc = changed ? refuse_used(d, x->o) : 0))
+		else if (x->o && !(rc = changed && rt_sm_find_object(d->b, x->o->kind, x->o->schema,
+								     x->o->name) ? refuse_used(d, x->o) : 0))
 			drop_object(d, x->o);
 		else if (x->m)
 			rt_pgd_drop_domain(d, x->m);

@@ -30,6 +30,21 @@
  * back subtransaction count too, and PostgreSQL 15 adds writes of earlier
  * transactions of the session not yet reported to the statistics): they
  * can only cost a catalog counted for nothing.
+ *
+ * The text of a transaction about to commit (retort test applying a
+ * revision again) needs only row counts, and those follow from the same
+ * counters without a scan when they are exact: inside one transaction the
+ * counters only grow by the transaction's own inserts and deletes, except
+ * that a rolled-back subtransaction's stay counted although its rows are
+ * gone.  So the counters are noted when the transaction begins (with its
+ * xid, assigned then, so a note is never read in another transaction),
+ * and at the commit each catalog's rows are its committed rows plus the
+ * inserts less the deletes since -- unless a transaction younger than
+ * this one has ended meanwhile (the snapshot's xmax passed its xid): a
+ * subtransaction of it that wrote and rolled back has an xid of its own,
+ * younger than its parent's, and ending moves xmax past it.  Then, or
+ * when another session's transaction ended (which looks the same), the
+ * written catalogs are counted instead.
  */
 #include "internal.h"
 #include "dialect/postgres/pg_internal.h"
@@ -53,12 +68,25 @@ static const char all_builder_sql[] =
 	"'SELECT %L || '':'' || count(*) || '':'' || " WRITTEN " AS x FROM pg_catalog.%I', relname, relname), "
 	"' UNION ALL ' ORDER BY relname) || ') s' FROM pg_catalog.pg_class WHERE " CATALOGS;
 
+/* In a builder: the catalogs as a list v(n, o) of names and oids. */
+#define CATALOG_LIST "(VALUES ' || string_agg(format('(%L, %s::pg_catalog.oid)', relname, oid), ', ') || ') v(n, o)"
+
 /* The query that writes the query naming the catalogs the transaction may have written. */
 static const char written_builder_sql[] =
-	"SELECT 'SELECT n FROM (VALUES ' || "
-	"string_agg(format('(%L, %s::pg_catalog.oid)', relname, oid), ', ') || ') v(n, o) "
+	"SELECT 'SELECT n FROM " CATALOG_LIST " "
 	"WHERE pg_catalog.pg_stat_get_xact_tuples_inserted(o) + pg_catalog.pg_stat_get_xact_tuples_updated(o) "
 	"+ pg_catalog.pg_stat_get_xact_tuples_deleted(o) > 0' FROM pg_catalog.pg_class WHERE " CATALOGS;
+
+/*
+ * The query that writes the query giving the transaction's xid (assigned
+ * now if it had none), whether no transaction younger than it has ended,
+ * and each catalog's inserts less deletes so far ("name:net,...").
+ */
+static const char counters_builder_sql[] =
+	"SELECT 'SELECT txid_current(), txid_snapshot_xmax(txid_current_snapshot()) <= txid_current(), "
+	"string_agg(n || '':'' || (pg_catalog.pg_stat_get_xact_tuples_inserted(o) - "
+	"pg_catalog.pg_stat_get_xact_tuples_deleted(o)), '','' ORDER BY n) FROM " CATALOG_LIST "' "
+	"FROM pg_catalog.pg_class WHERE " CATALOGS;
 
 /* The first column of the row, appended. */
 static int take_value(void *ud, int n, const char *const *v)
@@ -78,23 +106,30 @@ static int take_row(void *ud, int n, const char *const *v)
 }
 
 /*
- * Prepare rt_fingerprint (count every catalog) and rt_fingerprint_written
- * (name those the transaction may have written) once per session:
+ * Prepare rt_fingerprint (count every catalog), rt_fingerprint_written
+ * (name those the transaction may have written) and
+ * rt_fingerprint_counters (the transaction's counters) once per session:
  * planning the sixty branches of the first costs as much as running them.
- * PREPARE is not transactional, so a rollback keeps them.
+ * PREPARE is not transactional, so a rollback keeps them; the connection
+ * remembers that they are there (execute forgets it when one fails: a
+ * migration may have run DEALLOCATE).
  */
 static int prepare(rt_conn *c, rt_error *err)
 {
+	rt_pg_fp_state *st = rt_pg_fingerprint_state(c);
+	if (st->prepared)
+		return 0;
 	static const struct {
 		const char *name, *builder;
 	} stmts[] = {
 		{ "rt_fingerprint", all_builder_sql },
 		{ "rt_fingerprint_written", written_builder_sql },
+		{ "rt_fingerprint_counters", counters_builder_sql },
 	};
 	const rt_dialect *d = &rt_dialect_postgres;
 	rt_strlist have = { 0 };
 	int rc = d->query(c, "SELECT name FROM pg_catalog.pg_prepared_statements "
-			  "WHERE name IN ('rt_fingerprint', 'rt_fingerprint_written')",
+			  "WHERE name LIKE 'rt\\_fingerprint%'",
 			  take_row, &have, err);
 	for (size_t i = 0; rc == 0 && i < sizeof(stmts) / sizeof(stmts[0]); i++) {
 		if (rt_strlist_has(&have, stmts[i].name))
@@ -107,6 +142,16 @@ static int prepare(rt_conn *c, rt_error *err)
 		rt_strbuf_release(&sql);
 	}
 	rt_strlist_free(&have);
+	st->prepared = rc == 0;
+	return rc;
+}
+
+/* Run one of the prepared statements (EXECUTE name). */
+static int execute(rt_conn *c, const char *sql, rt_row_fn fn, void *ud, rt_error *err)
+{
+	int rc = rt_dialect_postgres.query(c, sql, fn, ud, err);
+	if (rc < 0)
+		rt_pg_fingerprint_state(c)->prepared = 0;
 	return rc;
 }
 
@@ -208,7 +253,7 @@ static int count_all(rt_conn *c, int commit, strbuf *fp, rt_error *err)
 {
 	strbuf all = STRBUF_INIT;
 	rt_strlist none = { 0 };
-	int rc = rt_dialect_postgres.query(c, "EXECUTE rt_fingerprint", take_value, &all, err);
+	int rc = execute(c, "EXECUTE rt_fingerprint", take_value, &all, err);
 	if (rc == 0) {
 		rt_strbuf_reset(fp);
 		(void)merge(fp, rt_strbuf_str(&all), &none, commit);
@@ -217,16 +262,127 @@ static int count_all(rt_conn *c, int commit, strbuf *fp, rt_error *err)
 	return rc;
 }
 
+/* A row of rt_fingerprint_counters. */
+typedef struct counters {
+	char *xid;
+	int exact;  /* no transaction younger than xid has ended */
+	char *nets; /* "name:inserts-deletes,..." */
+} counters;
+
+static int take_counters(void *ud, int n, const char *const *v)
+{
+	counters *k = ud;
+	if (n >= 3 && v[0] && v[2]) {
+		k->xid = rt_xstrdup(v[0]);
+		k->exact = v[1] && !strcmp(v[1], "t");
+		k->nets = rt_xstrdup(v[2]);
+	}
+	return 0;
+}
+
+static void counters_free(counters *k)
+{
+	free(k->xid);
+	free(k->nets);
+}
+
+/* The number after name's "name:" in a list of entries; 0 when it has none. */
+static int entry_number(const char *list, const char *name, size_t nlen, long long *out)
+{
+	for (const char *p = list; *p;) {
+		const char *e = p;
+		size_t n = next_entry(&p);
+		if (n > nlen && e[nlen] == ':' && !strncmp(e, name, nlen)) {
+			char *end;
+			*out = strtoll(e + nlen + 1, &end, 10);
+			return end != e + nlen + 1;
+		}
+	}
+	return 0;
+}
+
+/* RT_FP_BEGIN: note the transaction's xid and counters on the connection. */
+static int note_counters(rt_conn *c, rt_error *err)
+{
+	counters k = { 0 };
+	char **mark = &rt_pg_fingerprint_state(c)->mark;
+	free(*mark);
+	*mark = NULL;
+	int rc = execute(c, "EXECUTE rt_fingerprint_counters", take_counters, &k, err);
+	if (rc == 0 && k.xid)
+		*mark = rt_xasprintf("%s|%s", k.xid, k.nets);
+	counters_free(&k);
+	return rc;
+}
+
+/*
+ * RT_FP_COMMIT from the counters noted when the transaction began: each
+ * entry of fp gets its rows plus the inserts less the deletes since, and
+ * nothing written.  1 when they are not exact (see the top of this file)
+ * or there is no note of this transaction: the caller counts instead.
+ */
+static int commit_from_counters(rt_conn *c, strbuf *fp, rt_error *err)
+{
+	char **mark = &rt_pg_fingerprint_state(c)->mark;
+	const char *bar = *mark ? strchr(*mark, '|') : NULL;
+	if (!bar)
+		return 1;
+	counters k = { 0 };
+	if (execute(c, "EXECUTE rt_fingerprint_counters", take_counters, &k, err) < 0)
+		return -1;
+	int rc = k.xid && k.exact && strlen(k.xid) == (size_t)(bar - *mark) &&
+			 !strncmp(k.xid, *mark, (size_t)(bar - *mark)) ? 0 : 1;
+	strbuf out = STRBUF_INIT;
+	for (const char *p = rt_strbuf_str(fp); rc == 0 && *p;) {
+		const char *e = p;
+		size_t n = next_entry(&p);
+		const char *colon = memchr(e, ':', n);
+		size_t nn = colon ? (size_t)(colon - e) : 0;
+		long long rows, was, now;
+		char *end;
+		rows = nn ? strtoll(e + nn + 1, &end, 10) : -1;
+		if (!nn || end == e + nn + 1 || !entry_number(bar + 1, e, nn, &was) ||
+		    !entry_number(k.nets, e, nn, &now) || rows + now - was < 0) {
+			rc = 1;
+			break;
+		}
+		rt_strbuf_addf(&out, "%s%.*s:%lld:0", out.len ? "," : "", (int)nn, e, rows + now - was);
+	}
+	if (rc == 0) {
+		rt_strbuf_reset(fp);
+		rt_strbuf_adds(fp, rt_strbuf_str(&out));
+	}
+	rt_strbuf_release(&out);
+	counters_free(&k);
+	return rc;
+}
+
 /* See dialect.h and the top of this file. */
-int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, int commit, strbuf *fp, rt_error *err)
+int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, rt_fp_when when, strbuf *fp,
+		      rt_error *err)
 {
 	(void)cfg;
+	int commit = when == RT_FP_COMMIT;
 	if (prepare(c, err) < 0)
 		return -1;
-	if (!fp->len || !rt_pg_in_transaction(c))
-		return count_all(c, commit, fp, err);
+	if (when == RT_FP_BEGIN)
+		return rt_pg_in_transaction(c) ? note_counters(c, err) : 0;
+	if (!fp->len || !rt_pg_in_transaction(c)) {
+		int rc = count_all(c, commit, fp, err);
+		if (rc < 0 && !rt_pg_in_transaction(c)) {
+			/* its statement may be gone (DEALLOCATE): once more, prepared anew */
+			rt_error_clear(err);
+			rc = prepare(c, err) < 0 ? -1 : count_all(c, commit, fp, err);
+		}
+		return rc;
+	}
+	if (commit) {
+		int rc = commit_from_counters(c, fp, err);
+		if (rc <= 0)
+			return rc;
+	}
 	rt_strlist names = { 0 };
-	int rc = rt_dialect_postgres.query(c, "EXECUTE rt_fingerprint_written", take_row, &names, err);
+	int rc = execute(c, "EXECUTE rt_fingerprint_written", take_row, &names, err);
 	if (rc == 0 && names.n)
 		rc = count_written(c, &names, commit, fp, err);
 	rt_strlist_free(&names);

@@ -38,6 +38,7 @@ struct rt_conn {
 	char state[6];       /* SQLSTATE of the last failed statement of a file */
 	char *url;       /* for the second connection that looks at lock waits */
 	rt_pg_watch watch; /* statements' lock waits, reported once the run holds the lock */
+	rt_pg_fp_state fp; /* the fingerprint's prepared statements and note (fingerprint.c) */
 };
 
 /* Close and free a connection (c may be NULL). */
@@ -49,6 +50,7 @@ static void conn_free(rt_conn *c)
 	free(c->masked);
 	free(c->url);
 	free(c->tables_schema);
+	free(c->fp.mark);
 	free(c);
 }
 
@@ -643,7 +645,9 @@ static void pg_history_ddl(strbuf *sb, const char *name)
 			"    duration_ms INTEGER,\n"
 			"    db_user VARCHAR(128),\n"
 			"    retort_version VARCHAR(32) NOT NULL,\n"
-			"    run_id VARCHAR(40)\n"
+			"    run_id VARCHAR(40),\n"
+			"    outcome VARCHAR(16),\n"
+			"    failure TEXT\n"
 			")", name);
 }
 
@@ -656,6 +660,12 @@ static void pg_user_expr(rt_conn *c, strbuf *sb)
 int rt_pg_in_transaction(rt_conn *c)
 {
 	return PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+}
+
+/* See pg_internal.h. */
+rt_pg_fp_state *rt_pg_fingerprint_state(rt_conn *c)
+{
+	return &c->fp;
 }
 
 /*

@@ -72,7 +72,14 @@ const char *rt_pg_unsupported_keys_query(void);
 const char *rt_pg_unsupported_uses_query(void);
 
 /* Row counts of the catalogs, read again where a transaction wrote (fingerprint.c; see dialect.h). */
-int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, int commit, strbuf *fp, rt_error *err);
+int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, rt_fp_when when, strbuf *fp,
+		      rt_error *err);
+/* What the fingerprint keeps on a connection (freed with it). */
+typedef struct rt_pg_fp_state {
+	int prepared; /* its statements are prepared on the session */
+	char *mark;   /* what it noted when the open transaction began, or NULL */
+} rt_pg_fp_state;
+rt_pg_fp_state *rt_pg_fingerprint_state(rt_conn *c);
 /*
  * A column default as pg_get_expr gives it, with the spellings of one
  * function read as one (now() as CURRENT_TIMESTAMP, ...; spelling.c).

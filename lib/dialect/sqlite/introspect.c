@@ -768,12 +768,13 @@ static int fingerprint_row(void *ud, int n, const char *const *v)
  * text, and the caller compares models.  Rows come in rowid order: no
  * sort, as this runs twice per revision in retort test.  The text is
  * read whole every time (one small table) and is the same committed or
- * not.
+ * not, so there is nothing to note when a transaction begins.
  */
-int rt_sqlite_fingerprint(rt_conn *c, const rt_config *cfg, int commit,
+int rt_sqlite_fingerprint(rt_conn *c, const rt_config *cfg, rt_fp_when when,
 			  strbuf *out, rt_error *err)
 {
-	(void)commit;
+	if (when == RT_FP_BEGIN)
+		return 0;
 	fp_ctx f = { out, cfg && cfg->version_table ? cfg->version_table : "retort_version", NULL };
 	f.ht = rt_xasprintf("%s_history", f.vt);
 	rt_strbuf_reset(out);

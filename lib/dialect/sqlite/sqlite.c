@@ -559,7 +559,9 @@ static void sq_history_ddl(strbuf *sb, const char *name)
 			"    duration_ms INTEGER,\n"
 			"    db_user VARCHAR(128),\n"
 			"    retort_version VARCHAR(32) NOT NULL,\n"
-			"    run_id VARCHAR(40)\n"
+			"    run_id VARCHAR(40),\n"
+			"    outcome VARCHAR(16),\n"
+			"    failure TEXT\n"
 			")", name);
 }
 
