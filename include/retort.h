@@ -339,6 +339,20 @@ RT_API char *rt_revision_section_sql(const rt_revision *rev, rt_section_kind s);
 RT_API int rt_revision_section_line(const rt_revision *rev, rt_section_kind s);
 RT_API int rt_revision_section_transactional(const rt_revision *rev, rt_section_kind s);
 /*
+ * Steps (docs/migration-files.md#steps): a repeated marker starts another
+ * section of the same kind.  The functions above give a kind's sections
+ * as a whole (their span; transactional only when every step is); these
+ * give step k (0-based) of rt_revision_step_count (1 for the usual file,
+ * 0 when the file has no such section): its SQL (for rt_free), the line
+ * of its marker, whether it runs in a transaction and whether it is a
+ * batch section.  Out of range: NULL, 0.
+ */
+RT_API size_t rt_revision_step_count(const rt_revision *rev, rt_section_kind s);
+RT_API char *rt_revision_step_sql(const rt_revision *rev, rt_section_kind s, size_t k);
+RT_API int rt_revision_step_line(const rt_revision *rev, rt_section_kind s, size_t k);
+RT_API int rt_revision_step_transactional(const rt_revision *rev, rt_section_kind s, size_t k);
+RT_API int rt_revision_step_batch(const rt_revision *rev, rt_section_kind s, size_t k);
+/*
  * Squashes (retort squash, docs/revisions.md#squashed-revisions): the ids
  * its Replaces header names, oldest first (none: not a squash).  A squash
  * whose replaced files are still there stands beside its chain:

@@ -208,6 +208,42 @@ int rt_revision_section_transactional(const rt_revision *rev, rt_section_kind s)
 	return section_of(rev, s)->transactional;
 }
 
+size_t rt_revision_step_count(const rt_revision *rev, rt_section_kind s)
+{
+	return rev->nsections[s == RT_SECTION_DOWNGRADE];
+}
+
+/* Step k of kind s, or NULL. */
+static const rt_section *step_of(const rt_revision *rev, rt_section_kind s, size_t k)
+{
+	int i = s == RT_SECTION_DOWNGRADE;
+	return k < rev->nsections[i] ? &rev->sections[i][k] : NULL;
+}
+
+char *rt_revision_step_sql(const rt_revision *rev, rt_section_kind s, size_t k)
+{
+	const rt_section *sec = step_of(rev, s, k);
+	return sec ? rt_xstrndup(sec->body, sec->len) : NULL;
+}
+
+int rt_revision_step_line(const rt_revision *rev, rt_section_kind s, size_t k)
+{
+	const rt_section *sec = step_of(rev, s, k);
+	return sec ? sec->line : 0;
+}
+
+int rt_revision_step_transactional(const rt_revision *rev, rt_section_kind s, size_t k)
+{
+	const rt_section *sec = step_of(rev, s, k);
+	return sec ? sec->transactional : 0;
+}
+
+int rt_revision_step_batch(const rt_revision *rev, rt_section_kind s, size_t k)
+{
+	const rt_section *sec = step_of(rev, s, k);
+	return sec ? sec->batch : 0;
+}
+
 /* ---- state ---- */
 
 /* See retort.h: rt_current_into on a state of its own. */

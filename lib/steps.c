@@ -14,8 +14,9 @@
  *
  * Records count only since the revision's last version change: any other
  * row naming the revision (its upgrade, downgrade, stamp), a step row of
- * the other direction, and every stamp or reset (the user said where the
- * database is) forget them.
+ * the other direction, every stamp or reset (the user said where the
+ * database is) and every downgrade (of any revision: it may have undone
+ * what the steps did, say dropped the table they changed) forget them.
  */
 #include "runner.h"
 #include "checksum.h"
@@ -56,7 +57,7 @@ static int step_row(void *ud, int n, const char *const *v)
 	run *r = rd->r;
 	if (n < 5 || !v[1])
 		return 0;
-	if (!strcmp(v[1], "stamp") || !strcmp(v[1], "reset")) {
+	if (!strcmp(v[1], "stamp") || !strcmp(v[1], "reset") || !strcmp(v[1], "downgrade")) {
 		for (size_t i = 0; i < r->g->nrevs; i++)
 			rec_clear(&r->steps[i]);
 		return 0;
@@ -109,7 +110,7 @@ int rt_steps_read(run *r, const rt_plan *plan, rt_error *err)
 	strbuf sql = STRBUF_INIT;
 	rt_strbuf_adds(&sql, "SELECT revision, direction, to_revisions, checksum, ");
 	rt_history_started_at(r->d, &sql);
-	rt_strbuf_addf(&sql, " FROM %s WHERE direction IN ('stamp', 'reset') OR revision IN (",
+	rt_strbuf_addf(&sql, " FROM %s WHERE direction IN ('stamp', 'reset', 'downgrade') OR revision IN (",
 		       r->ht.buf);
 	int first = 1;
 	for (size_t i = 0; i < r->g->nrevs; i++) {

@@ -248,10 +248,15 @@ typedef struct rt_dialect {
 	 * A cheap text of the schema on c (retort's own tables left out) for
 	 * telling two states apart quickly: equal text guarantees equal
 	 * schemas, unequal text guarantees nothing (compare models then).
+	 * fp is empty, or holds the text this gave on c for the state the
+	 * open transaction started from: then the dialect may read again only
+	 * what the transaction can have changed.  With commit, the text is
+	 * the one of the state once the transaction commits (the caller
+	 * commits next).  On return fp holds the text of the state now.
 	 * May be NULL.
 	 */
-	int (*fingerprint)(rt_conn *c, const rt_config *cfg, strbuf *out,
-			   rt_error *err);
+	int (*fingerprint)(rt_conn *c, const rt_config *cfg, int commit,
+			   strbuf *fp, rt_error *err);
 	/*
 	 * A full copy of the database into the file dest, an empty private
 	 * file the caller made and publishes under its final name once this

@@ -284,6 +284,15 @@ static void compare_domains(cmp *c, const sm_schema *a, const sm_schema *b)
 	rt_strbuf_release(&name);
 }
 
+/* Two string lists with the same strings in the same order. */
+static int strv_eq(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	for (size_t k = 0; na == nb && k < na; k++)
+		if (strcmp(a[k], b[k]))
+			return 0;
+	return na == nb;
+}
+
 /* Other objects: present, definition, comment. */
 static void compare_objects(cmp *c, const sm_schema *a, const sm_schema *b)
 {
@@ -340,11 +349,10 @@ size_t rt_sm_compare(const sm_schema *a, const sm_schema *b, unsigned flags, str
 		if (!rt_sm_streq(x->def, y->def) || x->materialized != y->materialized)
 			differ(&c, "view %s: definition differs", vn);
 		field(&c, "comment", vn, x->comment, y->comment);
-		int same = x->ncol_comments == y->ncol_comments;
-		for (size_t k = 0; same && k < x->ncol_comments; k++)
-			same = !strcmp(x->col_comments[k], y->col_comments[k]);
-		if (!same)
+		if (!strv_eq(x->col_comments, x->ncol_comments, y->col_comments, y->ncol_comments))
 			differ(&c, "comments on the columns of view %s differ", vn);
+		if (!strv_eq(x->col_defaults, x->ncol_defaults, y->col_defaults, y->ncol_defaults))
+			differ(&c, "defaults of the columns of view %s differ", vn);
 		acl_field(&c, vn, x->acl, y->acl);
 		compare_indexes(&c, vn, x->idx, x->nidx, y->idx, y->nidx);
 		compare_view_triggers(&c, vn, x, y);

@@ -103,6 +103,8 @@ static void free_object(sm_object *o)
 	free(o->comment);
 	strv_free(o->deps, o->ndeps);
 	strv_free(o->users, o->nusers);
+	strv_free(o->attrs, o->nattrs);
+	strv_free(o->attr_comments, o->nattr_comments);
 }
 
 static void free_table(sm_table *t)
@@ -161,6 +163,7 @@ void rt_sm_free(sm_schema *s)
 		free(v->sql);
 		free(v->comment);
 		strv_free(v->col_comments, v->ncol_comments);
+		strv_free(v->col_defaults, v->ncol_defaults);
 		strv_free(v->deps, v->ndeps);
 		for (size_t j = 0; j < v->nidx; j++)
 			free_index(&v->idx[j]);

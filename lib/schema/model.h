@@ -130,6 +130,9 @@ typedef struct sm_view {
 	size_t ncols;
 	char **col_comments; /* PostgreSQL: comments on its columns, "name\x1fcomment", in column order */
 	size_t ncol_comments;
+	char **col_defaults; /* PostgreSQL: defaults of its columns (ALTER VIEW ... SET DEFAULT),
+				"name\x1fexpression", in column order */
+	size_t ncol_defaults;
 } sm_view;
 
 typedef struct sm_sequence {
@@ -221,6 +224,11 @@ typedef struct sm_object {
 	char **users;      /* columns, constraints and indexes that use it (they block a DROP) */
 	size_t nusers;
 	int late;          /* made once tables and views exist (it uses them) */
+	char **attrs;      /* a composite type's attributes in order, "name\x1ftype" (type with
+			      COLLATE when not the default): changed in place when it can be */
+	size_t nattrs;
+	char **attr_comments; /* comments on them, "name\x1fcomment", in attribute order */
+	size_t nattr_comments;
 } sm_object;
 
 typedef struct sm_schema {

@@ -3,6 +3,8 @@
 # (a first revision of its schema, the database stamped at it, an empty
 # declared schema filled) so that check, verify and a fresh upgrade head
 # agree with it; and `retort dump-schema` / dump_schema_after_upgrade.
+# test_* run on MySQL/MariaDB too.
+MY_DIALECTS=mysql
 . "$(dirname "$0")/lib.sh"
 
 # Objects made by hand, as a team's existing database has them.
@@ -16,17 +18,35 @@ existing() {
 
 # A second, empty database of the same dialect: its URL.
 other_db() {
-	if [ "$DIALECT" = sqlite ]; then
-		echo "sqlite:///fresh.db"
-	else
+	case $DIALECT in
+	sqlite) echo "sqlite:///fresh.db" ;;
+	postgresql)
 		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
 			-d postgres -c "CREATE DATABASE ${TEST_DB}_fresh" >/dev/null || return 1
-		echo "postgresql://${RETORT_TEST_PGUSER}@/${TEST_DB}_fresh?host=${RETORT_TEST_PGHOST}&port=${RETORT_TEST_PGPORT}"
-	fi
+		echo "postgresql://${RETORT_TEST_PGUSER}@/${TEST_DB}_fresh?host=${RETORT_TEST_PGHOST}&port=${RETORT_TEST_PGPORT}" ;;
+	mysql)
+		my "" -e "CREATE DATABASE ${TEST_DB}_fresh CHARACTER SET utf8mb4" >/dev/null || return 1
+		echo "mysql://${RETORT_TEST_MYSQL_USER}@localhost/${TEST_DB}_fresh?socket=${RETORT_TEST_MYSQL_SOCKET}" ;;
+	esac
+}
+# The number of the first line of text $2 that matches the extended regex $1.
+first_line() { grep -n -E "$1" <<<"$2" | head -1 | cut -d: -f1; }
+
+# Run SQL in the second database.
+q_other() {
+	case $DIALECT in
+	sqlite) sqlite3 fresh.db "$1" ;;
+	postgresql) psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
+		-d "${TEST_DB}_fresh" -c "$1" >/dev/null ;;
+	mysql) my "${TEST_DB}_fresh" -e "$1" ;;
+	esac
 }
 drop_other() {
-	[ "$DIALECT" = postgresql ] && psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" \
-		-U "$RETORT_TEST_PGUSER" -d postgres -c "DROP DATABASE IF EXISTS ${TEST_DB}_fresh WITH (FORCE)" >/dev/null 2>&1
+	case $DIALECT in
+	postgresql) psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
+		-d postgres -c "DROP DATABASE IF EXISTS ${TEST_DB}_fresh WITH (FORCE)" >/dev/null 2>&1 ;;
+	mysql) my "" -e "DROP DATABASE IF EXISTS ${TEST_DB}_fresh" >/dev/null 2>&1 ;;
+	esac
 	return 0
 }
 
@@ -154,19 +174,19 @@ test_dump_schema_is_stable() {
 	local url
 	url=$(other_db) || fail "cannot create a second database"
 	rt --url "$url" upgrade head
-	if [ "$DIALECT" = sqlite ]; then
-		sqlite3 fresh.db "CREATE TABLE zebra (id INTEGER PRIMARY KEY); CREATE TABLE apple (id INTEGER PRIMARY KEY, z INTEGER REFERENCES zebra (id)); CREATE INDEX apple_z ON apple (z);"
-	else
-		psql -X -q -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" -d "${TEST_DB}_fresh" \
-			-c "CREATE TABLE zebra (id INTEGER PRIMARY KEY); CREATE TABLE apple (id INTEGER PRIMARY KEY, z INTEGER REFERENCES zebra (id)); CREATE INDEX apple_z ON apple (z);" >/dev/null
-	fi
+	q_other "CREATE TABLE zebra (id INTEGER PRIMARY KEY); CREATE TABLE apple (id INTEGER PRIMARY KEY, z INTEGER REFERENCES zebra (id)); CREATE INDEX apple_z ON apple (z);"
 	rt --url "$url" dump-schema
 	drop_other
 	[ "$(tail -n +2 <<<"$OUT")" = "$(tail -n +2 <<<"$first")" ] || fail "dumps of the same schema differ:
 $first"
-	# zebra comes before apple (apple refers to it); the index after its table
-	grep -n "" <<<"$first" | grep -E "TABLE (public\.)?zebra|TABLE (public\.)?apple|INDEX apple_z" | cut -d: -f1 | sort -n -c ||
-		fail "not in dependency order: $first"
+	# zebra is made before what refers to it; the index after its table
+	local z r a i
+	z=$(first_line "CREATE TABLE (public\.)?\`?zebra" "$first")
+	r=$(first_line "REFERENCES (public\.)?\`?zebra" "$first")
+	a=$(first_line "CREATE TABLE (public\.)?\`?apple" "$first")
+	i=$(first_line "(INDEX|KEY) \`?apple_z" "$first")
+	[ -n "$z" ] && [ -n "$r" ] && [ -n "$a" ] && [ -n "$i" ] && [ "$z" -lt "$r" ] && [ "$a" -lt "$i" ] ||
+		fail "not in dependency order (lines $z $r $a $i): $first"
 	rt dump-schema -o db/schema.sql
 	expect_rc 1
 	expect_err_has "cannot write db/schema.sql"

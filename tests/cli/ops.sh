@@ -250,15 +250,18 @@ test_create_refuses_tables() {
 # the upgrade after it: reset refuses first, changing nothing.
 pg_test_reset_refuses_when_it_cannot_drop_what_the_migrations_created() {
 	project
-	mig o1 "" "users" "CREATE TYPE span AS RANGE (subtype = integer);
-CREATE TABLE users (id integer PRIMARY KEY, s span);" >/dev/null
+	mig o1 "" "users" "CREATE TYPE tag;
+CREATE FUNCTION tag_in(cstring) RETURNS tag LANGUAGE internal IMMUTABLE STRICT AS 'textin';
+CREATE FUNCTION tag_out(tag) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'textout';
+CREATE TYPE tag (INPUT = tag_in, OUTPUT = tag_out, LIKE = text);
+CREATE TABLE users (id integer PRIMARY KEY, s tag);" >/dev/null
 	sed -i '/^-- migrate:downgrade/d' migrations/o1_users.sql
 	rt upgrade head
 	expect_rc 0
 	q "INSERT INTO users VALUES (7)" >/dev/null
 	rt reset --yes
 	expect_rc 1
-	expect_err_has "reset cannot drop what the migrations created: they create what retort does not manage: range type public.span"
+	expect_err_has "reset cannot drop what the migrations created: they create what retort does not manage: base type public.tag"
 	expect_err_has "nothing was changed"
 	expect_q "SELECT id FROM users" "7"
 	expect_versions "o1"

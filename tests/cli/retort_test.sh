@@ -4,7 +4,8 @@
 # schema (an empty section, a column not dropped, an index not recreated)
 # fail naming the revision and the difference; ranges, --seed, --since,
 # --json, sections outside a transaction, branches and merges; the
-# configured database is never touched.
+# configured database is never touched.  test_* run on MySQL/MariaDB too.
+MY_DIALECTS=mysql
 . "$(dirname "$0")/lib.sh"
 
 # rev ID PARENTS UP [DOWN] [UPOPTS] [DOWNOPTS]: migrations/ID_m.sql, with
@@ -26,24 +27,44 @@ rev() {
 	} > "migrations/$1_m.sql"
 }
 
+# DROP INDEX of the users table's index $1 (MySQL names the table).
+drop_index() { [ "$DIALECT" = mysql ] && echo "DROP INDEX $1 ON users;" || echo "DROP INDEX $1;"; }
+
 # The chain most tests start from: users, then a column, then an index.
+# (MySQL indexes a TEXT column by a prefix only: name is VARCHAR there.)
 base_chain() {
-	rev a1 "" "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);" "DROP TABLE users;"
+	local name=TEXT
+	[ "$DIALECT" = mysql ] && name="VARCHAR(100)"
+	rev a1 "" "CREATE TABLE users (id INTEGER PRIMARY KEY, name $name);" "DROP TABLE users;"
 	rev b2 a1 "ALTER TABLE users ADD COLUMN bio TEXT;" "ALTER TABLE users DROP COLUMN bio;"
-	rev c3 b2 "CREATE INDEX users_name ON users (name);" "DROP INDEX users_name;"
+	rev c3 b2 "CREATE INDEX users_name ON users (name);" "$(drop_index users_name)"
 }
 
 # How the dialect names a table in a difference: "public.users" on PostgreSQL.
 ns() { [ "$DIALECT" = postgresql ] && echo "public.$1" || echo "$1"; }
 
+# An identifier as the dialect's generated SQL quotes it.
+qi() { [ "$DIALECT" = mysql ] && echo "\`$1\`" || echo "$1"; }
+
+# The difference a column $2 of table $1 left behind makes.
+column_left() {
+	case $DIALECT in
+	mysql) echo "alter table $1: drop column $2" ;;
+	*) echo "drop column $(ns "$1.$2")" ;;
+	esac
+}
+
 # The configured database must not have been touched.
 untouched() {
-	if [ "$DIALECT" = sqlite ]; then
-		[ ! -e app.db ] || fail "the configured database was created"
-	else
+	case $DIALECT in
+	sqlite) [ ! -e app.db ] || fail "the configured database was created" ;;
+	postgresql)
 		[ "$(q "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ] ||
-			fail "the configured database has tables"
-	fi
+			fail "the configured database has tables" ;;
+	mysql)
+		[ "$(q "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE()")" = 0 ] ||
+			fail "the configured database has tables" ;;
+	esac
 }
 
 test_every_revision_passes() {
@@ -67,8 +88,8 @@ test_column_not_dropped_fails_and_names_it() {
 	expect_out_has "ok    a1  m a1"
 	expect_out_has "FAIL  b2  m b2"
 	expect_out_has "schema: migrations/b2_m.sql: the downgrade does not restore the schema from before the upgrade (1 difference)"
-	expect_out_has "- drop column $(ns users.bio)"
-	expect_out_has "DROP COLUMN bio;"
+	expect_out_has "- $(column_left users bio)"
+	expect_out_has "DROP COLUMN $(qi bio)"
 	# the revisions after it are still tested, from the schema they expect
 	expect_out_has "ok    c3  m c3"
 	expect_err_has "error: 1 of 3 revisions failed"
@@ -82,19 +103,24 @@ test_empty_downgrade_section_fails() {
 	rt test
 	expect_rc 1
 	expect_out_has "FAIL  c3  m c3"
-	expect_out_has "- drop index"
+	expect_out_has "drop index"
 	expect_out_has "users_name"
 }
 
 test_index_not_recreated_fails() {
 	project
 	base_chain
-	rev d4 c3 "DROP INDEX users_name;" "SELECT 1;"
+	rev d4 c3 "$(drop_index users_name)" "SELECT 1;"
 	rt test
 	expect_rc 1
 	expect_out_has "FAIL  d4  m d4"
-	expect_out_has "- create index"
-	expect_out_has "CREATE INDEX users_name ON"
+	if [ "$DIALECT" = mysql ]; then
+		expect_out_has "- alter table users: add index users_name"
+		expect_out_has "ADD KEY \`users_name\` (\`name\`)"
+	else
+		expect_out_has "- create index"
+		expect_out_has "CREATE INDEX users_name ON"
+	fi
 }
 
 test_missing_downgrade_section_fails_and_goes_on() {
@@ -151,16 +177,19 @@ r = {x["revision"]: x for x in d["results"]}
 assert r["a1"]["ok"] and r["a1"]["stage"] is None and r["c3"]["ok"], d
 b = r["b2"]
 assert not b["ok"] and b["stage"] == "schema" and b["path"] == "migrations/b2_m.sql", b
-assert b["changes"] == ["drop column " + sys.argv[1]] and "DROP COLUMN bio" in b["restore_sql"], b
-' "$(ns users.bio)" <<<"$OUT" || fail "JSON: $OUT"
+assert b["changes"] == [sys.argv[1]] and "DROP COLUMN " + sys.argv[2] in b["restore_sql"], b
+' "$(column_left users bio)" "$(qi bio)" <<<"$OUT" || fail "JSON: $OUT"
 }
 
-# A migration that only fails on rows: the seed gives it rows.
+# A migration that only fails on rows: the seed gives it rows.  (MariaDB
+# has no index on an expression; its default collation ignores case.)
 test_seed_gives_migrations_rows() {
 	project
-	rev a1 "" "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);" "DROP TABLE users;"
+	local name=TEXT key="lower(name)"
+	[ "$DIALECT" = mysql ] && name="VARCHAR(100)" key=name
+	rev a1 "" "CREATE TABLE users (id INTEGER PRIMARY KEY, name $name);" "DROP TABLE users;"
 	rev b2 a1 "ALTER TABLE users ADD COLUMN email TEXT;" "ALTER TABLE users DROP COLUMN email;"
-	rev c3 b2 "CREATE UNIQUE INDEX users_lower_name ON users (lower(name));" "DROP INDEX users_lower_name;"
+	rev c3 b2 "CREATE UNIQUE INDEX users_lower_name ON users ($key);" "$(drop_index users_lower_name)"
 	mkdir -p seeds
 	echo "INSERT INTO users (id, name) VALUES (1, 'Ann'), (2, 'ann');" > seeds/demo.sql
 	rt test
@@ -264,6 +293,82 @@ COMMENT ON TABLE users IS 'people';" "DROP FUNCTION f();"
 	expect_out_has "ok    b2  m b2"
 	expect_out_has "FAIL  c3  m c3"
 	expect_out_has "comment"
+	untouched
+}
+
+# What each kind of leftover looks like once the fast path (the catalog
+# fingerprint) hands it to the schema comparison: a type, a privilege, a
+# function, and a downgrade whose DO block caught an error (a subtransaction
+# rolled back: its catalog rows count as written, never as unwritten).
+pg_test_leftovers_of_every_kind_fail() {
+	project "compare_privileges = true"
+	rev a1 "" "CREATE TABLE users (id bigint PRIMARY KEY, name text);" "DROP TABLE users;"
+	rev b2 a1 "CREATE TYPE mood AS ENUM ('ok', 'sad');" "SELECT 1;"
+	rev c3 b2 "GRANT SELECT ON users TO PUBLIC;" "SELECT 1;"
+	rev d4 c3 "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';" "SELECT 1;"
+	rev e5 d4 "ALTER TABLE users ADD COLUMN bio text;" 'DO $$
+BEGIN
+	CREATE TABLE scratch_t (id int);
+	RAISE EXCEPTION '"'"'undone'"'"';
+EXCEPTION WHEN raise_exception THEN NULL;
+END $$;'
+	rev f6 e5 "CREATE TABLE posts (id bigint PRIMARY KEY);" 'DO $$
+BEGIN
+	CREATE TABLE scratch_t (id int);
+	RAISE EXCEPTION '"'"'undone'"'"';
+EXCEPTION WHEN raise_exception THEN NULL;
+END $$;
+DROP TABLE posts;'
+	rt test
+	expect_rc 1
+	expect_out_has "ok    a1  m a1"
+	expect_out_has "FAIL  b2  m b2"
+	expect_out_has "- drop type public.mood"
+	expect_out_has "FAIL  c3  m c3"
+	expect_out_has "- privileges on table public.users"
+	expect_out_has "FAIL  d4  m d4"
+	expect_out_has "- drop function public.f()"
+	expect_out_has "FAIL  e5  m e5"
+	expect_out_has "- drop column public.users.bio"
+	expect_out_has "ok    f6  m f6"
+	expect_err_has "error: 4 of 6 revisions failed"
+	untouched
+}
+
+# Changes that leave every catalog's row count as it was: a function's
+# volatility and a table's comment changed (their rows updated, none
+# inserted or deleted), and a downgrade that drops another table of the
+# same shape than the one the upgrade made (as many rows inserted as
+# deleted).  The fingerprint rereads every catalog the transaction wrote
+# (inserted, updated or deleted rows) and counts the rows it wrote, not only
+# how many there are, so each goes to the schema comparison and fails.  a1
+# sleeps past a second: PostgreSQL reports a session's write counters at
+# most once a second, and until then the counters of b2's transaction would
+# still hold a1's writes to the same catalogs.
+pg_test_same_row_counts_other_schema_fails() {
+	project
+	rev a1 "" "CREATE TABLE old_t (id int);
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+COMMENT ON TABLE old_t IS 'old';
+SELECT pg_sleep(1.1);" "DROP TABLE old_t;
+DROP FUNCTION f();"
+	rev b2 a1 "ALTER FUNCTION f() IMMUTABLE;" "ALTER FUNCTION f() STABLE;"
+	rev c3 b2 "COMMENT ON TABLE old_t IS 'new';" "COMMENT ON TABLE old_t IS 'other';"
+	rev d4 c3 "CREATE TABLE IF NOT EXISTS new_t (id int);" "DROP TABLE old_t;"
+	rev e5 d4 "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 2';" \
+		"CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1';"
+	rt test
+	expect_rc 1
+	expect_out_has "ok    a1  m a1"
+	expect_out_has "FAIL  b2  m b2"
+	expect_out_has "- replace function public.f()"
+	expect_out_has "FAIL  c3  m c3"
+	expect_out_has "COMMENT ON TABLE public.old_t IS 'old';"
+	expect_out_has "FAIL  d4  m d4"
+	expect_out_has "- create table public.old_t"
+	expect_out_has "- drop table public.new_t"
+	expect_out_has "ok    e5  m e5"
+	expect_err_has "error: 3 of 5 revisions failed"
 	untouched
 }
 

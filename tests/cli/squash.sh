@@ -6,6 +6,8 @@
 # (the version table records the chain's last id either way); verify
 # compares it with the chain and names the environments that still need
 # the replaced files; once they are deleted it is an ordinary revision.
+# test_* run on MySQL/MariaDB too.
+MY_DIALECTS=mysql
 . "$(dirname "$0")/lib.sh"
 
 # a1 -> b2 -> c3 -> d4 -> e5, each creating t_ID.

@@ -148,6 +148,23 @@ test_steps_stamp_forgets_the_records() {
 	expect_q "SELECT count(*) FROM log" "5"
 }
 
+# A downgrade of any revision may undo what the recorded steps did (here it
+# drops the table they filled): the next upgrade starts at step 1.
+test_steps_a_downgrade_forgets_the_records() {
+	project
+	log_table
+	five_steps s2 s1
+	rt upgrade head
+	expect_rc 1
+	rt downgrade base
+	expect_rc 0
+	q "CREATE TABLE gate (x INTEGER); INSERT INTO gate VALUES (1);" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	expect_err_lacks "already applied"
+	expect_q "SELECT count(*) FROM log" "5"
+}
+
 # Run SQL that --sql printed on the test database.
 run_sql() {
 	case $DIALECT in

@@ -249,6 +249,29 @@ static void test_graph(void **state)
 	char *sql = rt_revision_section_sql(rc, RT_SECTION_UPGRADE);
 	assert_string_equal(sql, "CREATE INDEX users_name ON users (name);\n");
 	rt_free(sql);
+	assert_int_equal(rt_revision_step_count(rc, RT_SECTION_UPGRADE), 1);
+	assert_int_equal(rt_revision_step_count(rc, RT_SECTION_DOWNGRADE), 0);
+	assert_null(rt_revision_step_sql(rc, RT_SECTION_UPGRADE, 1));
+	sql = rt_revision_step_sql(rc, RT_SECTION_UPGRADE, 0);
+	assert_string_equal(sql, "CREATE INDEX users_name ON users (name);\n");
+	rt_free(sql);
+	assert_false(rt_revision_step_transactional(rc, RT_SECTION_UPGRADE, 0));
+	assert_int_equal(rt_revision_step_line(rc, RT_SECTION_UPGRADE, 0), 6);
+	{ /* several steps */
+		const char *t = "-- Revision ID: s\n-- migrate:upgrade\nA;\n-- migrate:upgrade batch\nB;\n-- migrate:downgrade\nC;\n";
+		rt_revision *rs = rt_revision_parse("s.sql", strdup(t), strlen(t), p->err);
+		assert_non_null(rs);
+		assert_int_equal(rt_revision_step_count(rs, RT_SECTION_UPGRADE), 2);
+		assert_int_equal(rt_revision_step_line(rs, RT_SECTION_UPGRADE, 1), 4);
+		assert_true(rt_revision_step_batch(rs, RT_SECTION_UPGRADE, 1));
+		assert_false(rt_revision_step_transactional(rs, RT_SECTION_UPGRADE, 1));
+		assert_true(rt_revision_step_transactional(rs, RT_SECTION_UPGRADE, 0));
+		assert_false(rt_revision_section_transactional(rs, RT_SECTION_UPGRADE));
+		char *step_sql = rt_revision_step_sql(rs, RT_SECTION_UPGRADE, 1);
+		assert_string_equal(step_sql, "B;\n");
+		rt_free(step_sql);
+		rt_revision_free(rs);
+	}
 	char *sum = rt_revision_checksum(rc);
 	assert_int_equal(strncmp(sum, "sha256:", 7), 0);
 	rt_free(sum);

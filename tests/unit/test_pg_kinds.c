@@ -760,47 +760,6 @@ static void test_privileges_not_compared(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* What is not compared                                                  */
-/* ------------------------------------------------------------------ */
-
-/*
- * A table using a composite type (not compared) cannot be made where the
- * type is not: the diff refuses, naming both; where it was made by hand,
- * the table is made and the type left alone.
- */
-static void test_unsupported_use_refused(void **state)
-{
-	(void)state;
-	char *d1 = db_create("empty"), *d2 = db_create("full"), *d3 = db_create("typed");
-	rt_conn *c1 = db_connect(d1), *c2 = db_connect(d2), *c3 = db_connect(d3);
-	db_exec(c2, "CREATE TYPE pair AS (a int, b int); CREATE TYPE span AS RANGE (subtype = int4);"
-		    "CREATE TABLE t (p pair[], s span)");
-	db_exec(c3, "CREATE TYPE pair AS (a int, b int); CREATE TYPE span AS RANGE (subtype = int4)");
-	sm_schema *empty = db_introspect(c1), *full = db_introspect(c2), *typed = db_introspect(c3);
-	sm_ops ops = { 0 };
-	rt_error err = { 0 };
-	assert_int_equal(PG->diff(empty, full, NULL, &ops, &err), -1);
-	assert_contains(err.message, "of table public.t uses type public.");
-	assert_contains(err.message, "which retort does not compare");
-	assert_non_null(err.hint);
-	rt_error_clear(&err);
-	sm_schema *before = migrate(c3, full, &ops, "by hand first");
-	assert_sql(&ops, "CREATE TABLE public.t");
-	assert_false(has_sql(&ops, "TYPE"));
-	rt_sm_ops_free(&ops);
-	rt_sm_free(before);
-	rt_sm_free(empty);
-	rt_sm_free(full);
-	rt_sm_free(typed);
-	PG->disconnect(c1);
-	PG->disconnect(c2);
-	PG->disconnect(c3);
-	db_drop(d1);
-	db_drop(d2);
-	db_drop(d3);
-}
-
-/* ------------------------------------------------------------------ */
 /* Rename hints with the new kinds                                      */
 /* ------------------------------------------------------------------ */
 
@@ -961,7 +920,6 @@ int main(void)
 		cmocka_unit_test_teardown(test_partitions_from_nothing, teardown),
 		cmocka_unit_test_teardown(test_privileges, teardown),
 		cmocka_unit_test_teardown(test_privileges_not_compared, teardown),
-		cmocka_unit_test_teardown(test_unsupported_use_refused, teardown),
 		cmocka_unit_test_teardown(test_rename_hints_kinds, teardown),
 		cmocka_unit_test_teardown(test_view_column_comments, teardown),
 	};

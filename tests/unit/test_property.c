@@ -17,7 +17,10 @@
  * constraints, indexes of each kind, views, and on PostgreSQL sequences,
  * enum types, functions, triggers, comments (on constraints too),
  * statistics targets, row-level security and its policies, domains over
- * text as column types), writes it as SQL text,
+ * text as column types, and on their own extensions, collations,
+ * operators, operator classes, text search dictionaries and
+ * configurations, composite and range types, extended statistics and
+ * partitioned tables with their partitions), writes it as SQL text,
  * and derives B from A by a few random mutations.  Two passes keep the
  * pair valid for the database: repair() drops whatever a mutation left
  * dangling (an index on a dropped column, a view of a dropped table),

@@ -117,7 +117,8 @@ int rt_pgd_mark_objects_once(dd *d, int late)
 		if (d->oa_drop[i] || rt_pgd_obj_is_late(d->a, x) != late)
 			continue;
 		const sm_object *y = rt_sm_find_object(d->b, x->kind, x->schema, x->name);
-		if (y && eq(x->def, y->def) && !deps_dirty(d, x->deps, x->ndeps))
+		if (y && (eq(x->def, y->def) || rt_pgd_composite_in_place(x, y)) &&
+		    !deps_dirty(d, x->deps, x->ndeps))
 			continue;
 		d->oa_drop[i] = 1;
 		mark_dirty(d, x->key);
@@ -200,7 +201,9 @@ static int refuse_used(dd *d, const sm_object *o)
 	if (!o->nusers)
 		return 0;
 	rt_fail(d->err, RT_EFAIL, "%s %s.%s must be dropped and made again (%s), but %s uses it",
-		o->kind, o->schema, o->name, "its definition or something it uses changes", o->users[0]);
+		o->kind, o->schema, o->name, !strcmp(o->kind, "composite type") ?
+		"ALTER TYPE cannot reorder attributes, add one before others, or change the type of one "
+		"while a column uses the type" : "its definition or something it uses changes", o->users[0]);
 	rt_hint(d->err, "write this migration by hand: drop or change what uses it first, make %s again, then restore them",
 		o->name);
 	return -1;
@@ -236,8 +239,8 @@ int rt_pgd_drop_early(dd *d, int changed)
 /*
  * Before the tables, in the order of what they use: new domains,
  * functions that use no relation (new or changed), objects that use
- * none; then changes to existing domains.  -1 when a domain change
- * cannot be written.
+ * none; then changes to existing domains and composite types.  -1 when
+ * a domain change cannot be written.
  */
 int rt_pgd_create_early(dd *d)
 {
@@ -262,6 +265,7 @@ int rt_pgd_create_early(dd *d)
 		if (x && rt_pgd_alter_domain(d, x, y) < 0)
 			return -1;
 	}
+	rt_pgd_alter_composites(d);
 	return 0;
 }
 

@@ -272,6 +272,14 @@ void rt_pgd_drop_domain(dd *d, const sm_domain *m);
 int rt_pgd_alter_domain(dd *d, const sm_domain *x, const sm_domain *y);
 void rt_pgd_domain_comments(dd *d);
 
+/* diff_types.c: composite types changed in place, defaults of view columns */
+/* Can composite type x (of a) become y (of b) by ALTER TYPE? */
+int rt_pgd_composite_in_place(const sm_object *x, const sm_object *y);
+/* Composite types on both sides that change in place (ALTER TYPE ... ATTRIBUTE). */
+void rt_pgd_alter_composites(dd *d);
+/* Defaults of view y's columns (x in a or NULL; fresh: y is made anew). */
+void rt_pgd_view_defaults(dd *d, const sm_view *x, const sm_view *y, int fresh);
+
 /* diff_part.c: tables made and dropped, partitions among them */
 /* Tables of a only (their foreign keys, views and triggers went first): partitions first. */
 void rt_pgd_drop_tables(dd *d);

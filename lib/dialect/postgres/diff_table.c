@@ -582,7 +582,7 @@ void rt_pgd_create_indexes(dd *d)
 	}
 }
 
-/* Views and functions that use relations, in dependency order; then matview indexes. */
+/* Views and functions that use relations, in dependency order; then view column defaults, matview indexes. */
 void rt_pgd_create_views(dd *d)
 {
 	node *v;
@@ -603,6 +603,7 @@ void rt_pgd_create_views(dd *d)
 	for (size_t j = 0; j < d->b->nviews; j++) {
 		const sm_view *y = &d->b->views[j];
 		const sm_view *x = rt_sm_find_view(d->a, y->schema, y->name);
+		rt_pgd_view_defaults(d, x, y, d->vb_make[j] == 1 || !x);
 		if (d->vb_make[j] == 1 || !x)
 			continue;
 		for (size_t i = 0; i < y->nidx; i++) {

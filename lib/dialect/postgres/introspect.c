@@ -239,8 +239,8 @@ static const char q_cols[] =
 
 static const char q_cols_order[] = " ORDER BY a.attrelid, a.attnum";
 
-/* A view column as "name type", and its comment; a default on it is reported (no field holds it). */
-static void add_view_column(pgi *p, sm_view *w, const char *const *v)
+/* A view column as "name type", its comment and its default (ALTER VIEW ... SET DEFAULT). */
+static void add_view_column(sm_view *w, const char *const *v)
 {
 	char *col = rt_xasprintf("%s %s", v[1], v[2]);
 	rt_sm_strv_push(&w->cols, &w->ncols, col);
@@ -251,9 +251,9 @@ static void add_view_column(pgi *p, sm_view *w, const char *const *v)
 		free(cc);
 	}
 	if (v[4]) {
-		char *what = rt_xasprintf("default of view column %s.%s.%s", w->schema, w->name, v[1]);
-		rt_sm_add_unsupported(p->s, what);
-		free(what);
+		char *cd = rt_xasprintf("%s%c%s", v[1], SEP, v[4]);
+		rt_sm_strv_push(&w->col_defaults, &w->ncol_defaults, cd);
+		free(cd);
 	}
 }
 
@@ -266,7 +266,7 @@ static int on_col(void *ud, int n, const char *const *v)
 	if (!t) {
 		sm_view *w = view_of(p, v[0]);
 		if (w)
-			add_view_column(p, w, v);
+			add_view_column(w, v);
 		return 0;
 	}
 	sm_column *c = rt_sm_add_column(t);

@@ -3,8 +3,8 @@
  * relations, enum types and functions (introspect.c): extensions,
  * domains, and the objects kept as their definition (sm_object):
  * aggregates, collations, operators, operator families and classes, text
- * search parsers, templates, dictionaries and configurations, extended
- * statistics and row-level security policies.
+ * search parsers, templates, dictionaries and configurations, composite
+ * and range types, extended statistics and row-level security policies.
  *
  * As in introspect.c, every definition is the server's own rendering,
  * read with an empty search_path, so names outside pg_catalog come
@@ -331,11 +331,22 @@ static const char q_ts_configs[] = TS_OBJECT("pg_ts_config", "text search config
 	"JOIN pg_catalog.pg_ts_dict dd ON dd.oid = m.mapdict JOIN pg_catalog.pg_namespace dn ON dn.oid = dd.dictnamespace "
 	"WHERE m.mapcfg = c.oid GROUP BY t.alias) z), '')");
 
-/* Extended statistics (made after their table), with a statistics target when set. */
+/*
+ * Extended statistics (made after their table), with a statistics
+ * target when set.  The columns are a set: named in the order of their
+ * names, not of their places in the table (which differ where column
+ * order is not compared); with expressions, the server's rendering.
+ */
 static const char q_statistics[] =
 	"SELECT 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass::oid, s.oid, 'statistics', sn.nspname, s.stxname, "
 	"pg_catalog.pg_describe_object('pg_catalog.pg_statistic_ext'::pg_catalog.regclass, s.oid, 0), "
-	"pg_catalog.pg_get_statisticsobjdef(s.oid) || COALESCE(E'\\n;\\nALTER STATISTICS ' || " QN("sn.nspname", "s.stxname")
+	"CASE WHEN pg_catalog.to_jsonb(s) ->> 'stxexprs' IS NULL THEN 'CREATE STATISTICS ' || " QN("sn.nspname", "s.stxname")
+	" || ' (' || pg_catalog.array_to_string(ARRAY(SELECT CASE k WHEN 'd' THEN 'ndistinct' "
+	"WHEN 'f' THEN 'dependencies' WHEN 'm' THEN 'mcv' END FROM pg_catalog.unnest(s.stxkind) k "
+	"WHERE k IN ('d', 'f', 'm') ORDER BY pg_catalog.strpos('dfm', k)), ', ') || ') ON ' "
+	"|| (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attname) "
+	"FROM pg_catalog.pg_attribute a WHERE a.attrelid = s.stxrelid AND a.attnum = ANY (s.stxkeys)) "
+	"|| ' FROM ' || " QN("n.nspname", "c.relname") " ELSE pg_catalog.pg_get_statisticsobjdef(s.oid) END || COALESCE(E'\\n;\\nALTER STATISTICS ' || " QN("sn.nspname", "s.stxname")
 	" || ' SET STATISTICS ' || NULLIF(pg_catalog.to_jsonb(s) ->> 'stxstattarget', '-1'), ''), "
 	"'DROP STATISTICS ' || " QN("sn.nspname", "s.stxname") ", 'STATISTICS ' || " QN("sn.nspname", "s.stxname") ", "
 	"d.description "
@@ -365,6 +376,70 @@ static const char q_policies[] =
 	OBJ_DESC("pg_catalog.pg_policy", "o.oid")
 	"WHERE ";
 
+/* Types made by CREATE TYPE ... AS (...) or AS RANGE, named as dependencies name types. */
+#define TYPE_OBJECT(kind, def)                                                                        \
+	"SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::oid, t.oid, '" kind "', n.nspname, t.typname, " \
+	"n.nspname || '.' || t.typname, " def ", 'DROP TYPE ' || " QN("n.nspname", "t.typname") ", "        \
+	"'TYPE ' || " QN("n.nspname", "t.typname") ", d.description"
+
+/* An attribute's type, with COLLATE when it is not its type's own collation. */
+#define ATTR_TYPE                                                                                     \
+	"pg_catalog.format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation <> at.typcollation " \
+	"THEN ' COLLATE ' || " QN("cn.nspname", "co.collname") " ELSE '' END"
+
+/*
+ * Composite types (not the row types of tables), with their attributes
+ * in order as an eleventh value ("name\x1ftype" joined by \x1e) and the
+ * comments on them as a twelfth ("name\x1fcomment" joined by \x1e); the
+ * definition has the COMMENT ON COLUMN statements after CREATE TYPE.
+ */
+static const char q_composites[] =
+	TYPE_OBJECT("composite type", "'CREATE TYPE ' || " QN("n.nspname", "t.typname") " || ' AS (' || "
+		"COALESCE(pg_catalog.string_agg(pg_catalog.quote_ident(a.attname) || ' ' || " ATTR_TYPE ", ', ' "
+		"ORDER BY a.attnum), '') || ')' || COALESCE(pg_catalog.string_agg(E'\\n;\\nCOMMENT ON COLUMN ' || "
+		QN("n.nspname", "t.typname") " || '.' || pg_catalog.quote_ident(a.attname) || ' IS ' || "
+		"pg_catalog.quote_literal(ad.description), '' ORDER BY a.attnum), '')")
+	", pg_catalog.string_agg(a.attname || E'\\x1f' || " ATTR_TYPE ", E'\\x1e' ORDER BY a.attnum), "
+	"pg_catalog.string_agg(a.attname || E'\\x1f' || ad.description, E'\\x1e' ORDER BY a.attnum) "
+	"FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	"JOIN pg_catalog.pg_class k ON k.oid = t.typrelid AND k.relkind = 'c' "
+	"LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = k.oid AND a.attnum > 0 AND NOT a.attisdropped "
+	"LEFT JOIN pg_catalog.pg_type at ON at.oid = a.atttypid "
+	"LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+	"LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+	"LEFT JOIN pg_catalog.pg_description ad ON ad.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+	"AND ad.objoid = k.oid AND ad.objsubid = a.attnum "
+	OBJ_DESC("pg_catalog.pg_type", "t.oid")
+	"WHERE t.typtype = 'c' AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid") " "
+	"GROUP BY t.oid, n.nspname, t.typname, d.description";
+
+/*
+ * Range types, with what CREATE TYPE takes: the subtype's operator
+ * class and collation when not its defaults, the difference function,
+ * the multirange type's name (PostgreSQL 14+, read through jsonb).  A
+ * canonical function must exist before the type and take it: such a
+ * range type is not modelled (unsupported.c lists it).
+ */
+static const char q_ranges[] =
+	TYPE_OBJECT("range type", "'CREATE TYPE ' || " QN("n.nspname", "t.typname") " || ' AS RANGE (' || "
+		"pg_catalog.concat_ws(', ', 'SUBTYPE = ' || pg_catalog.format_type(r.rngsubtype, NULL), "
+		"CASE WHEN NOT oc.opcdefault THEN 'SUBTYPE_OPCLASS = ' || " QN("ocn.nspname", "oc.opcname") " END, "
+		"CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN 'COLLATION = ' || "
+		QN("cn.nspname", "co.collname") " END, "
+		"CASE WHEN r.rngsubdiff <> 0 THEN 'SUBTYPE_DIFF = ' || r.rngsubdiff::pg_catalog.regproc::text END, "
+		"(SELECT 'MULTIRANGE_TYPE_NAME = ' || " QN("mn.nspname", "mt.typname") " FROM pg_catalog.pg_type mt "
+		"JOIN pg_catalog.pg_namespace mn ON mn.oid = mt.typnamespace "
+		"WHERE mt.oid = (pg_catalog.to_jsonb(r) ->> 'rngmultitypid')::pg_catalog.oid)) || ')'")
+	" FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	"JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid "
+	"JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype "
+	"JOIN pg_catalog.pg_opclass oc ON oc.oid = r.rngsubopc "
+	"JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace "
+	"LEFT JOIN pg_catalog.pg_collation co ON co.oid = r.rngcollation "
+	"LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+	OBJ_DESC("pg_catalog.pg_type", "t.oid")
+	"WHERE r.rngcanonical = 0 AND " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid");
+
 /* The object (catalog oid, object oid) read so far, or NULL. */
 static sm_object *object_of(pgi *p, const char *cat, const char *oid)
 {
@@ -392,6 +467,29 @@ static int on_object(void *ud, int n, const char *const *v)
 	o->comment = dup(v[9]);
 	/* made once their table and its columns exist */
 	o->late = !strcmp(o->kind, "policy") || !strcmp(o->kind, "statistics");
+	return 0;
+}
+
+/* Split a \x1e-joined value into a string vector. */
+static void split_records(const char *v, char ***out, size_t *n)
+{
+	for (const char *a = v; a && *a;) {
+		size_t len = strcspn(a, "\x1e");
+		char *one = rt_xstrndup(a, len);
+		rt_sm_strv_push(out, n, one);
+		free(one);
+		a += len + (a[len] != '\0');
+	}
+}
+
+/* A composite type: an object, its attributes and the comments on them. */
+static int on_composite(void *ud, int n, const char *const *v)
+{
+	pgi *p = ud;
+	on_object(ud, n, v);
+	sm_object *o = &p->s->objects[p->s->nobjects - 1];
+	split_records(v[10], &o->attrs, &o->nattrs);
+	split_records(v[11], &o->attr_comments, &o->nattr_comments);
 	return 0;
 }
 
@@ -429,6 +527,33 @@ static const char q_object_deps[] =
 	"WHERE own.classid IN ('pg_catalog.pg_amop'::pg_catalog.regclass, 'pg_catalog.pg_amproc'::pg_catalog.regclass) "
 	"AND own.refclassid IN ('pg_catalog.pg_opclass'::pg_catalog.regclass, "
 	"'pg_catalog.pg_opfamily'::pg_catalog.regclass) AND own.deptype IN ('a', 'i')";
+
+/* What composite and range types use: their attributes' types, subtype, functions, ... */
+static const char q_type_deps[] =
+	"SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::oid, t.oid, " PG_KEY("d.refclassid", "d.refobjid") ", NULL "
+	"FROM pg_catalog.pg_type t JOIN pg_catalog.pg_depend d ON d.deptype = 'n' AND d.refobjid >= 16384 "
+	"AND ((d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid = t.oid) "
+	"OR (d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = t.typrelid)) "
+	"WHERE t.typtype = 'r' OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
+	"WHERE k.oid = t.typrelid AND k.relkind = 'c'))";
+
+/*
+ * What of tables uses a type: a column of it, of an array of it, of its
+ * multirange; not an attribute of another composite type nor a column
+ * of a view (made again with it).
+ */
+static const char q_type_users[] =
+	"SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::oid, COALESCE((SELECT r.rngtypid "
+	"FROM pg_catalog.pg_range r WHERE (pg_catalog.to_jsonb(r) ->> 'rngmultitypid')::pg_catalog.oid = u.t), u.t), "
+	"pg_catalog.pg_describe_object(u.classid, u.objid, u.objsubid) "
+	"FROM (SELECT d.classid, d.objid, d.objsubid, COALESCE((SELECT e.typelem FROM pg_catalog.pg_type e "
+	"WHERE e.oid = d.refobjid AND e.typcategory = 'A' AND e.typelem <> 0), d.refobjid) AS t "
+	"FROM pg_catalog.pg_depend d WHERE d.deptype = 'n' AND d.refobjid >= 16384 "
+	"AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass "
+	"AND d.classid IN ('pg_catalog.pg_class'::pg_catalog.regclass, "
+	"'pg_catalog.pg_constraint'::pg_catalog.regclass, 'pg_catalog.pg_attrdef'::pg_catalog.regclass)) u "
+	"WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class k WHERE u.classid = "
+	"'pg_catalog.pg_class'::pg_catalog.regclass AND k.oid = u.objid AND k.relkind IN ('c', 'v', 'm'))";
 
 static const char q_object_users[] =
 	"SELECT d.refclassid::oid, d.refobjid, pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) "
@@ -482,6 +607,11 @@ int rt_pgi_read_kinds(pgi *p, rt_error *err)
 	for (int i = 0; objects[i]; i++)
 		if (rt_pgi_run(p, objects[i], 0, NULL, on_object, err) < 0)
 			return -1;
+	if (rt_pgi_run(p, q_composites, 0, NULL, on_composite, err) < 0 ||
+	    rt_pgi_run(p, q_ranges, 0, NULL, on_object, err) < 0 ||
+	    rt_pgi_run(p, q_type_deps, 0, NULL, on_object_dep, err) < 0 ||
+	    rt_pgi_run(p, q_type_users, 0, NULL, on_object_user, err) < 0)
+		return -1;
 	if (rt_pgi_run(p, q_statistics, 1, NULL, on_object, err) < 0 ||
 	    rt_pgi_run(p, q_policies, 1, NULL, on_object, err) < 0 ||
 	    rt_pgi_run(p, q_object_deps, 0, NULL, on_object_dep, err) < 0 ||

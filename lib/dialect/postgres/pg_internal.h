@@ -71,8 +71,8 @@ char *rt_pg_unsupported_query(int privileges);
 const char *rt_pg_unsupported_keys_query(void);
 const char *rt_pg_unsupported_uses_query(void);
 
-/* A hash of the catalog rows of the database's own objects (fingerprint.c). */
-int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, strbuf *out, rt_error *err);
+/* Row counts of the catalogs, read again where a transaction wrote (fingerprint.c; see dialect.h). */
+int rt_pg_fingerprint(rt_conn *c, const rt_config *cfg, int commit, strbuf *fp, rt_error *err);
 /*
  * A column default as pg_get_expr gives it, with the spellings of one
  * function read as one (now() as CURRENT_TIMESTAMP, ...; spelling.c).

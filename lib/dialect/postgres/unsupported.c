@@ -26,15 +26,15 @@
  * than silently leaving them out of a diff.
  */
 static const char *const q_unsupported[] = {
-	/* types other than enums */
-	"SELECT CASE t.typtype WHEN 'r' THEN 'range type ' "
-	"WHEN 'p' THEN 'pseudo-type ' WHEN 'c' THEN 'composite type ' ELSE 'base type ' END "
+	/* types other than enums, composite types and range types without a canonical function */
+	"SELECT CASE t.typtype WHEN 'r' THEN 'range type with a canonical function ' "
+	"WHEN 'p' THEN 'pseudo-type ' ELSE 'base type ' END "
 	"|| n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
 	"WHERE " PG_NS_OK("n") " AND " PG_NOT_EXT("pg_type", "t.oid") " AND "
-	"(t.typtype IN ('r', 'p') OR (t.typtype = 'b' AND t.typcategory <> 'A') "
-	"OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k "
-	"WHERE k.oid = t.typrelid AND k.relkind = 'c')))",
+	"(t.typtype = 'p' OR (t.typtype = 'b' AND t.typcategory <> 'A') "
+	"OR (t.typtype = 'r' AND EXISTS (SELECT 1 FROM pg_catalog.pg_range r "
+	"WHERE r.rngtypid = t.oid AND r.rngcanonical <> 0)))",
 	"SELECT 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname "
 	"FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class "
 	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -200,15 +200,18 @@ char *rt_pg_unsupported_query(int privileges)
 /*
  * ---- what the model's objects use of them ----
  *
- * The unsupported objects a modelled one can depend on: types other than
- * enums and domains (an array as its element), foreign tables and
+ * The unsupported objects a modelled one can depend on: base types,
+ * pseudo-types and range types with a canonical function (an array as
+ * its element, a multirange as its range), foreign tables and
  * inheritance children, casts, conversions, languages, access methods,
  * foreign servers and wrappers.  ref(cls, oid) is true for one of them.
  */
 #define UNSUPPORTED_REF(cls, oid)                                                                   \
 	"((" cls " = 'pg_catalog.pg_type'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "              \
-	"pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class k ON k.oid = t.typrelid WHERE t.oid = " oid  \
-	" AND (t.typtype IN ('r', 'm', 'b', 'p') OR (t.typtype = 'c' AND k.relkind = 'c')) "             \
+	"pg_catalog.pg_type t WHERE t.oid = " oid                                                      \
+	" AND (t.typtype IN ('b', 'p') OR (t.typtype IN ('r', 'm') AND EXISTS (SELECT 1 FROM "           \
+	"pg_catalog.pg_range r WHERE r.rngcanonical <> 0 AND (r.rngtypid = t.oid "                       \
+	"OR (pg_catalog.to_jsonb(r) ->> 'rngmultitypid')::pg_catalog.oid = t.oid)))) "                   \
 	"AND t.typcategory <> 'A')) "                                                                   \
 	"OR (" cls " = 'pg_catalog.pg_class'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "            \
 	"pg_catalog.pg_class k WHERE k.oid = " oid " AND (k.relkind = 'f' OR (NOT k.relispartition "      \
@@ -271,7 +274,7 @@ static const char q_unsupported_uses[] =
 	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = d.classid "
 	"AND x.objid = d.objid AND x.deptype IN ('e', 'i')) "
 	/* not of a relation left out; a rule (a pg_rewrite that is no view's) is left out too */
-	"AND COALESCE((SELECT k.relkind NOT IN ('r', 'p', 'v', 'm', 'i', 'I', 'S') OR (NOT k.relispartition "
+	"AND COALESCE((SELECT k.relkind NOT IN ('r', 'p', 'v', 'm', 'i', 'I', 'S', 'c') OR (NOT k.relispartition "
 	"AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = k.oid)) "
 	"FROM pg_catalog.pg_class k WHERE k.oid = (" OWNER_REL("d.classid", "d.objid") ")), "
 	"d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass) = false "
@@ -280,11 +283,11 @@ static const char q_unsupported_uses[] =
 	"'pg_catalog.pg_rewrite'::pg_catalog.regclass, 'pg_catalog.pg_trigger'::pg_catalog.regclass, "
 	"'pg_catalog.pg_policy'::pg_catalog.regclass, 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass) "
 	"OR (d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "
-	"pg_catalog.pg_class k WHERE k.oid = d.objid AND k.relkind IN ('r', 'p', 'v', 'm', 'i', 'I', 'S') "
+	"pg_catalog.pg_class k WHERE k.oid = d.objid AND k.relkind IN ('r', 'p', 'v', 'm', 'i', 'I', 'S', 'c') "
 	"AND NOT (NOT k.relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i "
 	"WHERE i.inhrelid = k.oid)))) "
 	"OR (d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND EXISTS (SELECT 1 FROM "
-	"pg_catalog.pg_type t WHERE t.oid = d.objid AND t.typtype = 'd')))";
+	"pg_catalog.pg_type t WHERE t.oid = d.objid AND t.typtype IN ('d', 'r'))))";
 
 const char *rt_pg_unsupported_keys_query(void)
 {

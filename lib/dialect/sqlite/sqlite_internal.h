@@ -64,8 +64,8 @@ int rt_sqlite_rename(struct sm_schema *s, const struct sm_schema *target,
 		     const struct sm_rename *r, struct sm_ops *out, rt_error *err);
 int rt_sqlite_diff(const struct sm_schema *from, const struct sm_schema *to,
 		   const struct sm_diff_opts *opts, struct sm_ops *out, rt_error *err);
-int rt_sqlite_fingerprint(rt_conn *c, const rt_config *cfg, strbuf *out,
-			  rt_error *err);
+int rt_sqlite_fingerprint(rt_conn *c, const rt_config *cfg, int commit,
+			  strbuf *out, rt_error *err);
 int rt_sqlite_scratch_create(const rt_config *cfg, char **url, rt_error *err);
 void rt_sqlite_scratch_sweep(const rt_config *cfg, rt_strlist *notes);
 void rt_sqlite_scratch_drop(const rt_config *cfg, const char *url);

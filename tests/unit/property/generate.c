@@ -391,6 +391,10 @@ void gen_schema(gschema *s, int pg)
 		gen_table(s);
 	for (int i = R(4); i > 0; i--)
 		gen_view(s);
+	if (pg) {
+		gen_kinds(s);
+		gen_kinds_late(s);
+	}
 	if (pg)
 		for (int i = 0; i < s->ns; i++)
 			if (one_in(3)) {
@@ -661,6 +665,7 @@ void repair(gschema *s)
 			repair_kind(t);
 		}
 		changed |= repair_views(s);
+		changed |= repair_kinds(s);
 		for (int i = 0; i < s->nt; i++)
 			for (int j = 0; j < s->t[i].npol; j++)
 				if (s->t[i].pol[j].v == PV_COL && !find_col(&s->t[i], s->t[i].pol[j].col)) {

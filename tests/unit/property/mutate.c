@@ -673,7 +673,9 @@ int mutate(gschema *s)
 				      m_col_attr, m_col_attr, m_col_attr, m_pk, m_unique, m_check,
 				      m_fk, m_fk, m_index, m_index, m_trigger, m_table, m_table,
 				      m_table_attr, m_view, m_view };
-	static const mut pg_only[] = { m_seq, m_enum, m_enum, m_func, m_security, m_security, m_domain };
+	static const mut pg_only[] = { m_seq, m_enum, m_enum, m_func, m_security, m_security, m_domain,
+				       mutate_kinds, mutate_kinds, mutate_kinds, mutate_kinds, mutate_kinds,
+				       mutate_kinds, mutate_kinds, mutate_kinds };
 	int n = (int)(sizeof(common) / sizeof(common[0]));
 	int np = s->pg ? (int)(sizeof(pg_only) / sizeof(pg_only[0])) : 0;
 	int i = R(n + np);

@@ -8,6 +8,8 @@
  *   generate.c  random objects, and repairs that keep a schema valid
  *   mutate.c    B from A by random mutations
  *   sql.c       a schema (and its rows) written as SQL
+ *   kinds.c     PostgreSQL kinds: extensions, collations, operators, text search, composite
+ *               and range types, extended statistics, partitioned tables
  */
 #ifndef RT_TEST_PROPERTY_H
 #define RT_TEST_PROPERTY_H
@@ -219,6 +221,49 @@ typedef struct gdom {
 	int comment;
 } gdom;
 
+/* PostgreSQL kinds (kinds.c): objects of one variant each, by name. */
+enum { NK = 3, NCA = 5 };
+
+typedef struct gkobj {
+	char name[NM];
+	int v;            /* which definition */
+} gkobj;
+
+/* A composite type: attributes in order, each of attr_types[t]. */
+typedef struct gctype {
+	char name[NM];
+	char a[NCA][NM];
+	int t[NCA];
+	int na;
+} gctype;
+
+/* Extended statistics on two columns of a table. */
+typedef struct gstat {
+	char name[NM];
+	char table[NM];
+	char c[2][NM];
+	int v;            /* which statistics kinds */
+} gstat;
+
+/* A table partitioned by range of a date, a partition a year (2020 + bit), maybe a default one. */
+typedef struct gpart {
+	char name[NM];
+	int years;        /* bit y: the partition of year 2020 + y */
+	int dflt, extra, index; /* a default partition; a column more; an index on the parent */
+} gpart;
+
+typedef struct gkinds {
+	int ext;          /* bit i: extension exts[i] */
+	gkobj cl[NK], op[NK], opc[NK], dict[NK], ts[NK], rg[NK];
+	int ncl, nop, nopc, ndict, nts, nrg;
+	gctype ct[NK];
+	int nct;
+	gstat st[NK];
+	int nst;
+	gpart pt[2];
+	int npt;
+} gkinds;
+
 typedef struct gschema {
 	int pg;
 	gtable t[NT];
@@ -233,6 +278,7 @@ typedef struct gschema {
 	int nf;
 	gdom dm[ND];
 	int nd;
+	gkinds k;         /* PostgreSQL */
 	int next;         /* the last number given to a name */
 } gschema;
 
@@ -347,5 +393,19 @@ int mutate(gschema *s);
 char *schema_sql(const gschema *s);
 /* Two rows for every table (parents first: foreign keys point to lower ids). */
 char *rows_sql(const gschema *s);
+
+/* kinds.c: extensions, collations, operators, operator classes, text search, composite and
+   range types, extended statistics, partitioned tables (PostgreSQL) */
+/* A few of each (not statistics), into s->k. */
+void gen_kinds(gschema *s);
+/* Statistics, once the tables exist. */
+void gen_kinds_late(gschema *s);
+/* One random change to them; 1 when something changed. */
+int mutate_kinds(gschema *s);
+/* Statistics whose table or columns went go too; 1 when any did. */
+int repair_kinds(gschema *s);
+/* What comes before the tables; partitioned tables and statistics, after them. */
+void kinds_sql(strbuf *sb, const gschema *s);
+void kinds_late_sql(strbuf *sb, const gschema *s);
 
 #endif

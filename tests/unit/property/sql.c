@@ -464,6 +464,8 @@ static void security_sql(strbuf *sb, const gtable *t)
 char *schema_sql(const gschema *s)
 {
 	strbuf sb = STRBUF_INIT;
+	if (s->pg)
+		kinds_sql(&sb, s);
 	for (int i = 0; i < s->ne; i++) {
 		rt_strbuf_adds(&sb, "CREATE TYPE ");
 		Q(&sb, s->e[i].name);
@@ -517,6 +519,8 @@ char *schema_sql(const gschema *s)
 	for (int i = 0; i < s->nt; i++)
 		for (int j = 0; j < s->t[i].nix; j++)
 			index_sql(&sb, s, s->t[i].name, &s->t[i].ix[j]);
+	if (s->pg)
+		kinds_late_sql(&sb, s);
 	for (int i = 0; i < s->nv; i++)
 		view_sql(&sb, s, &s->v[i]);
 	for (int i = 0; i < s->nt; i++)
