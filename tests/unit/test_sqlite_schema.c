@@ -1399,6 +1399,58 @@ static int group_setup(void **state)
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
+/*
+ * rt_sm_ops_render with operations of several steps (as online forms
+ * give): each step under its marker, in the fixed order whatever the
+ * order of the operations, every batch operation a step of its own, the
+ * warnings after the first marker; all in one step: no marker at all.
+ */
+static void test_render_steps(void **state)
+{
+	(void)state;
+	const rt_dialect *d = &rt_dialect_sqlite;
+	sm_ops ops = { 0 };
+	static const struct { sm_step step; const char *what, *sql; } v[] = {
+		{ SM_STEP_VALIDATE, "validate", "VALIDATE 1" },
+		{ SM_STEP_MAIN, "main one", "MAIN 1" },
+		{ SM_STEP_BATCH, "fill a", "UPDATE a" },
+		{ SM_STEP_CONCURRENT, "index", "CREATE INDEX x" },
+		{ SM_STEP_MAIN, "main two", "MAIN 2" },
+		{ SM_STEP_BATCH, "fill b", "UPDATE b" },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		sm_op *op = rt_sm_ops_add(&ops, 0, "%s", v[i].what);
+		op->step = v[i].step;
+		rt_sm_op_sql(op, "%s", v[i].sql);
+	}
+	ops.v[3].lint_ignore = rt_xstrdup("some-rule");
+	rt_strlist warnings = { 0 };
+	rt_strlist_push(&warnings, "look");
+	char *got = rt_sm_ops_render(d, &ops, &warnings, "upgrade");
+	assert_string_equal(got,
+		"-- migrate:upgrade\n-- WARNING: look\n\n"
+		"-- main one\nMAIN 1;\n\n-- main two\nMAIN 2;\n"
+		"\n-- migrate:upgrade batch\n-- fill a\nUPDATE a;\n"
+		"\n-- migrate:upgrade batch\n-- fill b\nUPDATE b;\n"
+		"\n-- migrate:upgrade transaction:false\n-- index\n-- retort:lint-ignore some-rule\nCREATE INDEX x;\n"
+		"\n-- migrate:upgrade\n-- validate\nVALIDATE 1;\n");
+	free(got);
+	for (size_t i = 0; i < ops.n; i++)
+		ops.v[i].step = SM_STEP_MAIN;
+	got = rt_sm_ops_render(d, &ops, NULL, "downgrade");
+	assert_null(strstr(got, "-- migrate:"));
+	assert_non_null(strstr(got, "-- validate\nVALIDATE 1;\n\n-- main one\nMAIN 1;\n"));
+	free(got);
+	ops.v[0].step = SM_STEP_PRE;
+	got = rt_sm_ops_render(d, &ops, NULL, "downgrade");
+	const char *want = "-- migrate:downgrade transaction:false\n-- validate\nVALIDATE 1;\n\n"
+			   "-- migrate:downgrade\n-- main one\n";
+	assert_true(!strncmp(got, want, strlen(want)));
+	free(got);
+	rt_strlist_free(&warnings);
+	rt_sm_ops_free(&ops);
+}
+
 static int group_teardown(void **state)
 {
 	(void)state;
@@ -1440,6 +1492,7 @@ int main(void)
 		cmocka_unit_test(test_real_schemas),
 		cmocka_unit_test(test_real_schema_pairs),
 		cmocka_unit_test(test_synapse_pair),
+		cmocka_unit_test(test_render_steps),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
