@@ -114,7 +114,7 @@ typedef struct reader {
 } reader;
 
 /* The next number, then the separator sep; 0 and bad on anything else. */
-static size_t num(reader *d, char sep)
+static inline size_t num(reader *d, char sep)
 {
 	size_t v = 0;
 	char *s = d->p;
@@ -128,7 +128,7 @@ static size_t num(reader *d, char sep)
 }
 
 /* A number that fits an int (line numbers, flags). */
-static int inum(reader *d, char sep)
+static inline int inum(reader *d, char sep)
 {
 	size_t v = num(d, sep);
 	if (v > 0x7fffffff)
