@@ -74,21 +74,23 @@ static void add_opt(strbuf *sb, const char *v)
 
 /*
  * See retort.h.  One line each: the form, the library's version, the
- * text's length and hash; the id; the header lines of Revision ID,
- * Revises, Branch Labels, Depends On, Replaces; the four lists
- * (comma-separated: their items hold no comma or white space); the
- * message and create date ('=' and the value, '!' for none: a value
- * holds no control character); the number of upgrade and downgrade
- * sections; then each section: marker line, body offset, body line,
- * length, transactional, batch.
+ * text's length and hash, the number of items of Revises, Branch Labels,
+ * Depends On and Replaces and of upgrade and downgrade sections; the id;
+ * the header lines of Revision ID, Revises, Branch Labels, Depends On,
+ * Replaces; the four lists (comma-separated: their items hold no comma
+ * or white space); the message and create date ('=' and the value, '!'
+ * for none: a value holds no control character); then each section, the
+ * upgrade ones first: marker line, body offset, body line, length,
+ * transactional, batch.
  */
 char *rt_embed_digest(const rt_revision *r)
 {
 	strbuf sb = STRBUF_INIT;
 	char hash[17];
 	hex16(text_hash(r->text, r->textlen), hash);
-	rt_strbuf_addf(&sb, DIGEST_FORM " %d %zu %s\n%s\n%d %d %d %d %d\n",
-		       RETORT_VERSION_NUMBER, r->textlen, hash, r->id,
+	rt_strbuf_addf(&sb, DIGEST_FORM " %d %zu %s %zu %zu %zu %zu %zu %zu\n%s\n%d %d %d %d %d\n",
+		       RETORT_VERSION_NUMBER, r->textlen, hash, r->down.n, r->labels.n, r->depends.n,
+		       r->replaces.n, r->nsections[0], r->nsections[1], r->id,
 		       r->line_id, r->line_revises, r->line_labels, r->line_depends, r->line_replaces);
 	add_list(&sb, &r->down);
 	add_list(&sb, &r->labels);
@@ -96,7 +98,6 @@ char *rt_embed_digest(const rt_revision *r)
 	add_list(&sb, &r->replaces);
 	add_opt(&sb, r->message);
 	add_opt(&sb, r->create_date);
-	rt_strbuf_addf(&sb, "%zu %zu\n", r->nsections[0], r->nsections[1]);
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < r->nsections[k]; i++) {
 			const rt_section *s = &r->sections[k][i];
@@ -108,17 +109,17 @@ char *rt_embed_digest(const rt_revision *r)
 
 /* Reading a digest: a cursor, and a flag that goes up at the first thing amiss. */
 typedef struct reader {
-	const char *p;
+	char *p;
 	int bad;
 } reader;
 
 /* The next number, then the separator sep; 0 and bad on anything else. */
-static uint64_t num(reader *d, char sep)
+static inline size_t num(reader *d, char sep)
 {
-	uint64_t v = 0;
-	const char *s = d->p;
-	while (*s >= '0' && *s <= '9' && v < UINT64_MAX / 16)
-		v = v * 10 + (uint64_t)(*s++ - '0');
+	size_t v = 0;
+	char *s = d->p;
+	while (*s >= '0' && *s <= '9' && v < ((size_t)1 << 40))
+		v = v * 10 + (size_t)(*s++ - '0');
 	if (s == d->p || *s != sep)
 		d->bad = 1;
 	else
@@ -127,52 +128,58 @@ static uint64_t num(reader *d, char sep)
 }
 
 /* A number that fits an int (line numbers, flags). */
-static int inum(reader *d, char sep)
+static inline int inum(reader *d, char sep)
 {
-	uint64_t v = num(d, sep);
+	size_t v = num(d, sep);
 	if (v > 0x7fffffff)
 		d->bad = 1;
 	return (int)v;
 }
 
-/* The rest of the line: [*s, *s+*n); bad when there is no line end. */
-static void line(reader *d, const char **s, size_t *n)
+/* The rest of the line, its end made a NUL (the text is the block's copy); bad at the end. */
+static char *line(reader *d, size_t *n)
 {
-	const char *e = d->bad ? NULL : strchr(d->p, '\n');
+	char *e = d->bad ? NULL : strchr(d->p, '\n');
 	if (!e) {
 		d->bad = 1;
-		*s = "", *n = 0;
-		return;
+		*n = 0;
+		return d->p;
 	}
-	*s = d->p, *n = (size_t)(e - d->p);
+	char *s = d->p;
+	*e = '\0';
+	*n = (size_t)(e - s);
 	d->p = e + 1;
+	return s;
 }
 
-static void read_list(reader *d, rt_strlist *l)
+/* A list of n items into l (its array at v), split in place at the commas. */
+static void read_list(reader *d, rt_strlist *l, char **v, size_t n)
 {
-	const char *s;
-	size_t n;
-	line(d, &s, &n);
-	const char *end = s + n;
-	while (n && s <= end) {
-		const char *c = memchr(s, ',', (size_t)(end - s));
-		const char *e = c ? c : end;
-		if (e == s)
+	size_t len;
+	char *s = line(d, &len), *end = s + len;
+	l->v = n ? v : NULL;
+	while (len && !d->bad) {
+		char *c = memchr(s, ',', (size_t)(end - s));
+		if (c)
+			*c = '\0';
+		if (l->n == n || !*s)
 			d->bad = 1;
-		rt_strlist_pushn(l, s, (size_t)(e - s));
-		s = e + 1;
+		else
+			l->v[l->n++] = s;
 		if (!c)
 			break;
+		s = c + 1;
 	}
+	if (l->n != n)
+		d->bad = 1;
 }
 
 static char *read_opt(reader *d)
 {
-	const char *s;
 	size_t n;
-	line(d, &s, &n);
+	char *s = line(d, &n);
 	if (n && s[0] == '=')
-		return rt_xstrndup(s + 1, n - 1);
+		return s + 1;
 	if (n != 1 || s[0] != '!')
 		d->bad = 1;
 	return NULL;
@@ -181,11 +188,13 @@ static char *read_opt(reader *d)
 /*
  * The revision the digest describes, for the file f; NULL when the digest
  * was not written for f's bytes by this library, or is malformed (the
- * caller parses the file then).
+ * caller parses the file then).  The revision is one allocation (see
+ * rt_revision.block): the struct, its sections, the lists' arrays, the
+ * path, the text and a copy of the digest that the strings point into.
  */
 static rt_revision *from_digest(const rt_embedded_file *f, const char *digest)
 {
-	reader d = { digest, 0 };
+	reader d = { (char *)digest, 0 }; /* only read until the copy */
 	if (strncmp(d.p, DIGEST_FORM " ", 3))
 		return NULL;
 	d.p += 3;
@@ -193,53 +202,57 @@ static rt_revision *from_digest(const rt_embedded_file *f, const char *digest)
 		return NULL;
 	char hash[17];
 	hex16(text_hash(f->data, f->len), hash);
-	if (strncmp(d.p, hash, 16) || d.p[16] != '\n')
+	if (strncmp(d.p, hash, 16) || d.p[16] != ' ')
 		return NULL;
 	d.p += 17;
-	rt_revision *r = rt_xcalloc(1, sizeof(*r));
-	r->path = rt_xstrdup(f->path);
-	r->text = rt_xmalloc(f->len + 1);
-	memcpy(r->text, f->data, f->len);
-	r->text[f->len] = '\0';
+	size_t nl[4], ns[2], nptr = 0;
+	for (int i = 0; i < 4; i++)
+		nptr += nl[i] = num(&d, ' ');
+	ns[0] = num(&d, ' ');
+	ns[1] = num(&d, '\n');
+	size_t rest = strlen(d.p) + 1, plen = strlen(f->path) + 1;
+	if (d.bad || nptr > rest || ns[0] + ns[1] > rest)
+		return NULL;
+	char *b = rt_xcalloc(1, sizeof(rt_revision) + (ns[0] + ns[1]) * sizeof(rt_section) +
+				   nptr * sizeof(char *) + plen + f->len + 1 + rest);
+	rt_revision *r = (rt_revision *)b;
+	rt_section *secs = (rt_section *)(r + 1);
+	char **ptrs = (char **)(secs + ns[0] + ns[1]);
+	char *s = (char *)(ptrs + nptr);
+	r->block = 1;
+	r->path = memcpy(s, f->path, plen);
+	r->text = memcpy(s + plen, f->data, f->len);
 	r->textlen = f->len;
-	const char *s;
+	d.p = memcpy(s + plen + f->len + 1, d.p, rest);
 	size_t n;
-	line(&d, &s, &n);
-	r->id = rt_xstrndup(s, n);
+	r->id = line(&d, &n);
 	r->line_id = inum(&d, ' ');
 	r->line_revises = inum(&d, ' ');
 	r->line_labels = inum(&d, ' ');
 	r->line_depends = inum(&d, ' ');
 	r->line_replaces = inum(&d, '\n');
-	read_list(&d, &r->down);
-	read_list(&d, &r->labels);
-	read_list(&d, &r->depends);
-	read_list(&d, &r->replaces);
+	rt_strlist *lists[4] = { &r->down, &r->labels, &r->depends, &r->replaces };
+	for (int i = 0; i < 4; i++) {
+		read_list(&d, lists[i], ptrs, nl[i]);
+		ptrs += nl[i];
+	}
 	r->message = read_opt(&d);
 	r->create_date = read_opt(&d);
-	size_t ns[2];
-	ns[0] = num(&d, ' ');
-	ns[1] = num(&d, '\n');
-	for (int k = 0; k < 2 && !d.bad; k++) {
-		if (ns[k] > f->len) {
-			d.bad = 1;
-			break;
-		}
-		r->sections[k] = ns[k] ? rt_xcalloc(ns[k], sizeof(rt_section)) : NULL;
+	for (int k = 0; k < 2; k++) {
+		r->sections[k] = ns[k] ? secs : NULL;
 		r->nsections[k] = ns[k];
-		for (size_t i = 0; i < ns[k] && !d.bad; i++) {
-			rt_section *sec = &r->sections[k][i];
-			sec->present = 1;
-			sec->line = inum(&d, ' ');
+		for (size_t i = 0; i < ns[k] && !d.bad; i++, secs++) {
+			secs->present = 1;
+			secs->line = inum(&d, ' ');
 			size_t off = num(&d, ' ');
-			sec->body_line = inum(&d, ' ');
-			sec->len = num(&d, ' ');
-			sec->transactional = inum(&d, ' ');
-			sec->batch = inum(&d, '\n');
-			if (off > f->len || sec->len > f->len - off)
+			secs->body_line = inum(&d, ' ');
+			secs->len = num(&d, ' ');
+			secs->transactional = inum(&d, ' ');
+			secs->batch = inum(&d, '\n');
+			if (off > f->len || secs->len > f->len - off)
 				d.bad = 1;
 			else
-				sec->body = r->text + off;
+				secs->body = r->text + off;
 		}
 	}
 	if (d.bad || *d.p || !*r->id || !r->nsections[RT_SECTION_UPGRADE]) {

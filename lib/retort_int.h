@@ -145,6 +145,12 @@ struct rt_revision {
 	rt_section *sections[2];
 	size_t nsections[2];
 	int line_id, line_revises, line_labels, line_depends, line_replaces; /* header lines */
+	/*
+	 * Built from an embedded digest (embed.c): the struct, its sections,
+	 * the lists' arrays and every string it points to are one allocation,
+	 * freed with it; nothing of it may be freed or replaced on its own.
+	 */
+	int block;
 
 	/* Filled in by the graph (indices into rt_graph.revs): */
 	const struct rt_graph *graph; /* the graph it belongs to, or NULL */

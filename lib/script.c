@@ -603,12 +603,21 @@ fail:
 
 /*
  * Frees everything the revision owns: its file text, header strings and
- * the arrays the graph filled in; r may be NULL.
+ * the arrays the graph filled in (one allocation but for the graph's
+ * arrays when r->block); r may be NULL.
  */
 void rt_revision_free(rt_revision *r)
 {
 	if (!r)
 		return;
+	free(r->parents);
+	free(r->deps);
+	free(r->children);
+	free(r->branch);
+	if (r->block) { /* the rest lives in r's allocation */
+		free(r);
+		return;
+	}
 	free(r->id);
 	rt_strlist_free(&r->down);
 	rt_strlist_free(&r->labels);
@@ -620,9 +629,5 @@ void rt_revision_free(rt_revision *r)
 	free(r->text);
 	free(r->sections[0]);
 	free(r->sections[1]);
-	free(r->parents);
-	free(r->deps);
-	free(r->children);
-	free(r->branch);
 	free(r);
 }

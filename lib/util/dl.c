@@ -22,7 +22,7 @@ int rt_dl_open(rt_dl *l, void *api, size_t size)
 	if (!path || !*path)
 		path = l->soname;
 	l->path = path;
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
 	if (!h) {
 		const char *why = dlerror();
 		snprintf(l->error, sizeof(l->error), "%s", why ? why : path);
