@@ -77,7 +77,8 @@ struct rt_config {
 	char **branches;         /* branch labels expected to have a head each (verify) */
 	size_t nbranches;
 	int protected_env;       /* protected = true: changes other than upgrade need a confirmation (rt_ctx_confirm) */
-	int scratch;             /* a throwaway database, no durability needed */
+	int scratch;             /* a throwaway database of this process's: no durability needed,
+				    and nothing writes to it while it is read */
 	char *file_template;     /* default %(rev)s_%(slug)s */
 	char *timezone;          /* for Create Date and file names; NULL = local */
 	int truncate_slug_length;

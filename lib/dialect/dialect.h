@@ -277,6 +277,12 @@ typedef struct rt_dialect {
 	 * saying what went and why is added to notes for each.  May be NULL.
 	 */
 	void (*scratch_sweep)(const rt_config *cfg, rt_strlist *notes);
+	/*
+	 * Make ahead, when there is none, what the next scratch_create takes
+	 * instead of making a database (PostgreSQL: scratch_spare.c); errors
+	 * are ignored (that next call then makes one).  May be NULL.
+	 */
+	void (*scratch_spare)(const rt_config *cfg);
 } rt_dialect;
 
 /*

@@ -155,10 +155,30 @@ static int source_revs(const rt_ctx *ctx, const rt_dialect *d, const rt_config *
 	return rc;
 }
 
+/* What runs beside a scratch load: the sweep, then a spare for the next run. */
+typedef struct aside_job {
+	const rt_ctx *ctx;
+	const rt_dialect *d;
+	const rt_config *cfg;
+	pthread_t th;
+	int threaded;
+} aside_job;
+
+static void *aside_run(void *p)
+{
+	aside_job *j = p;
+	sweep(j->ctx, j->d, j->cfg);
+	if (j->d->scratch_spare)
+		j->d->scratch_spare(j->cfg);
+	return NULL;
+}
+
 /*
  * Fill a scratch database from schema SQL or from migrations, then read
  * it.  The database is made (on PostgreSQL, CREATE DATABASE: a tenth of a
- * second or more) while the SQL is parsed.
+ * second or more, unless a spare made ahead by an earlier run is taken)
+ * while the SQL is parsed; once it is there, the sweep and the spare for
+ * the next run are made while it loads.
  */
 static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 			const rt_config *cfg, const rt_declared *sql, const char *rev,
@@ -166,7 +186,6 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 {
 	if (!d->scratch_create)
 		return rt_fail(err, RT_EFAIL, "schema work is not available for %s", d->name);
-	sweep(ctx, d, cfg);
 	scratch_job job = { .d = d, .cfg = cfg };
 	job.threaded = pthread_create(&job.th, NULL, scratch_make, &job) == 0;
 	if (!job.threaded)
@@ -176,10 +195,16 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 	int split = sql ? d->split(sql->sql, sql->len, 1, sql->name, &stmts, &serr) : 0;
 	if (job.threaded)
 		pthread_join(job.th, NULL);
+	aside_job aside = { .ctx = ctx, .d = d, .cfg = cfg };
+	aside.threaded = job.rc == 0 && pthread_create(&aside.th, NULL, aside_run, &aside) == 0;
+	if (!aside.threaded)
+		sweep(ctx, d, cfg);
 	char *url = job.url;
 	if (job.rc < 0 || split < 0) {
 		if (job.rc == 0)
 			d->scratch_drop(cfg, url);
+		if (aside.threaded)
+			pthread_join(aside.th, NULL);
 		*err = job.rc < 0 ? job.err : serr;
 		if (job.rc < 0)
 			rt_error_clear(&serr);
@@ -219,6 +244,8 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 			rc = introspect_url(d, scfg, 0, out, err);
 	}
 	d->scratch_drop(cfg, url);
+	if (aside.threaded)
+		pthread_join(aside.th, NULL);
 	rt_config_free(scfg);
 	rt_stmtlist_free(&stmts);
 	free(url);

@@ -2,7 +2,9 @@
 # tests/cli/scratch.sh - scratch databases of killed runs (check, diff,
 # verify under SIGKILL) do not stay forever: they are named after the
 # process that made them, and a later run drops those whose process is
-# gone, saying so -- never one still in use.
+# gone, saying so -- never one still in use.  PostgreSQL: the spare
+# database a run makes ahead for the next one is taken only while it is
+# as template0 made it, and dropped when nobody took it within a day.
 MY_DIALECTS=mysql
 . "$(dirname "$0")/lib.sh"
 
@@ -84,6 +86,104 @@ test_scratch_database_in_use_is_kept() {
 	for db in $live; do expect_err_lacks "$db"; done
 	wait "$pid" || fail "the running check failed"
 	[ -z "$(scratch_dbs)" ] || fail "left behind: $(scratch_dbs)"
+}
+
+# PostgreSQL spares belong to the user who made them: each test has a user
+# of its own, so runs of other tests on the server do not take its spares.
+spare_user() {
+	SPARE_USER=rt_spare_$$_${_TAP_N}
+	psql_admin -c "CREATE ROLE $SPARE_USER LOGIN CREATEDB" || fail "cannot create a role"
+	psql_admin -c "GRANT ALL ON DATABASE $TEST_DB TO $SPARE_USER"
+	psql_admin -d "$TEST_DB" -c "GRANT ALL ON SCHEMA public TO $SPARE_USER"
+	project "schema = schema.sql"
+	sed -i "s|^url = .*|url = postgresql://$SPARE_USER@/$TEST_DB?host=$RETORT_TEST_PGHOST\&port=$RETORT_TEST_PGPORT|" retort.ini
+	echo "CREATE TABLE t_a (id INTEGER);" > schema.sql
+}
+
+# The databases of SPARE_USER whose names start with $1.
+user_dbs() {
+	psql_admin -c "SELECT datname FROM pg_database WHERE datname LIKE '$1%' AND datdba =
+		(SELECT oid FROM pg_roles WHERE rolname = '$SPARE_USER') ORDER BY 1"
+}
+
+drop_user() {
+	for db in $(user_dbs retort_); do psql_admin -c "DROP DATABASE $db"; done
+	psql_admin -d "$TEST_DB" -c "DROP OWNED BY $SPARE_USER"
+	psql_admin -c "DROP ROLE $SPARE_USER"
+}
+
+pg_test_a_run_takes_the_spare_the_last_one_made() {
+	spare_user
+	rt diff --from empty --to schema
+	expect_rc 0
+	local first
+	first=$(user_dbs 'retort\_spare\_')
+	[ "$(echo "$first" | grep -c .)" = 1 ] || fail "want one spare, have: $first"
+	rt diff --from empty --to schema
+	expect_rc 0
+	expect_out_has "CREATE TABLE public.t_a"
+	local second
+	second=$(user_dbs 'retort\_spare\_')
+	[ "$(echo "$second" | grep -c .)" = 1 ] || fail "want one spare, have: $second"
+	[ "$first" != "$second" ] || fail "the spare $first was not taken"
+	[ -z "$(user_dbs 'retort\_scratch\_')" ] || fail "left behind: $(user_dbs 'retort\_scratch\_')"
+	drop_user
+}
+
+# A spare someone could connect to, or gave settings or grants, may hold
+# anything: it is not taken, and what it holds shows nowhere.
+pg_test_a_changed_spare_is_not_taken() {
+	spare_user
+	rt diff --from empty --to schema
+	local s
+	s=$(user_dbs 'retort\_spare\_')
+	[ -n "$s" ] || fail "no spare was made"
+	psql_admin -c "ALTER DATABASE $s ALLOW_CONNECTIONS true"
+	psql_admin -d "$s" -c "CREATE TABLE public.t_tampered (id INTEGER)"
+	rt diff --from empty --to schema
+	expect_rc 0
+	expect_out_has "t_a"
+	expect_out_lacks "t_tampered"
+	user_dbs 'retort\_spare\_' | grep -qx "$s" || fail "the changed spare $s was taken"
+	# allowing no connections again does not make it usable when it has settings
+	psql_admin -c "ALTER DATABASE $s ALLOW_CONNECTIONS false" \
+		-c "ALTER DATABASE $s SET search_path = nowhere"
+	for db in $(user_dbs 'retort\_spare\_'); do
+		[ "$db" = "$s" ] || psql_admin -c "DROP DATABASE $db"
+	done
+	rt diff --from empty --to schema
+	expect_rc 0
+	expect_out_lacks "t_tampered"
+	user_dbs 'retort\_spare\_' | grep -qx "$s" || fail "the spare $s with settings was taken"
+	drop_user
+}
+
+# A spare nobody took within a day is dropped by the sweep; a newer one stays.
+pg_test_an_old_spare_is_swept() {
+	spare_user
+	local old new
+	old=retort_spare_00000000_1_1_$(b36 $(( $(date +%s) - 2 * 86400 )))
+	new=retort_spare_00000000_1_1_$(b36 $(( $(date +%s) - 3600 )))
+	for db in $old $new; do
+		psql_admin -c "CREATE DATABASE $db OWNER $SPARE_USER TEMPLATE template0 ALLOW_CONNECTIONS false"
+		# never usable: what is taken here is no sweep's business
+		psql_admin -c "ALTER DATABASE $db SET search_path = nowhere"
+	done
+	rt diff --from empty --to schema
+	expect_rc 0
+	expect_err_has "$old"
+	expect_err_has "a spare made 48 hours ago and not taken"
+	expect_err_lacks "$new"
+	user_dbs 'retort\_spare\_' | grep -qx "$old" && fail "the old spare is still there"
+	user_dbs 'retort\_spare\_' | grep -qx "$new" || fail "the newer spare was dropped"
+	drop_user
+}
+
+# A number in base 36, as util/pidtag.h writes times.
+b36() {
+	local n=$1 s="" d=0123456789abcdefghijklmnopqrstuvwxyz
+	while :; do s=${d:$((n % 36)):1}$s; n=$((n / 36)); [ "$n" = 0 ] && break; done
+	echo "$s"
 }
 
 run_tests

@@ -637,12 +637,12 @@ static int on_unsupported_use(void *ud, int n, const char *const *v)
 static int run_unsupported(pgi *p, rt_error *err)
 {
 	char *q = rt_pg_unsupported_query(p->privileges);
-	int rc = rt_dialect_postgres.query(p->c, q, on_unsupported, p, err);
+	int rc = rt_pgi_run(p, q, 0, NULL, on_unsupported, err);
 	free(q);
 	if (rc == 0)
-		rc = rt_dialect_postgres.query(p->c, rt_pg_unsupported_keys_query(), on_unsupported_key, p, err);
+		rc = rt_pgi_run(p, rt_pg_unsupported_keys_query(), 0, NULL, on_unsupported_key, err);
 	if (rc == 0)
-		rc = rt_dialect_postgres.query(p->c, rt_pg_unsupported_uses_query(), on_unsupported_use, p, err);
+		rc = rt_pgi_run(p, rt_pg_unsupported_uses_query(), 0, NULL, on_unsupported_use, err);
 	return rc;
 }
 
@@ -666,39 +666,6 @@ static int read_all(pgi *p, rt_error *err)
 	return run_unsupported(p, err);
 }
 
-/*
- * Enter a snapshot of our own (a read-only transaction, or a savepoint
- * when the caller is in one) with the settings that make renderings
- * independent of the session.  *savepoint tells how to leave it.
- */
-static int enter(rt_conn *c, int *savepoint, rt_error *err)
-{
-	*savepoint = rt_pg_in_transaction(c);
-	const char *start = *savepoint ? "SAVEPOINT retort_introspect"
-				       : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-	if (rt_dialect_postgres.exec(c, start, err) < 0)
-		return -1;
-	return rt_dialect_postgres.exec(c,
-		"SELECT pg_catalog.set_config('search_path', '', true), "
-		"pg_catalog.set_config('timezone', 'UTC', true), "
-		"pg_catalog.set_config('datestyle', 'ISO, MDY', true), "
-		"pg_catalog.set_config('intervalstyle', 'postgres', true)", err);
-}
-
-/* Leave the snapshot, restoring the session's settings. */
-static void leave(rt_conn *c, int savepoint)
-{
-	rt_error e = { 0 };
-	if (savepoint) {
-		rt_dialect_postgres.exec(c, "ROLLBACK TO SAVEPOINT retort_introspect", &e);
-		rt_error_clear(&e);
-		rt_dialect_postgres.exec(c, "RELEASE SAVEPOINT retort_introspect", &e);
-	} else {
-		rt_dialect_postgres.exec(c, "ROLLBACK", &e);
-	}
-	rt_error_clear(&e);
-}
-
 int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 		     rt_error *err)
 {
@@ -716,10 +683,19 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	rt_strmap_init(&p.domains, 16);
 	rt_strmap_init(&p.objects, 16);
 	int savepoint = 0;
-	int rc = enter(c, &savepoint, err);
+	int rc = rt_pgi_enter(c, &savepoint, err);
+	if (rc == 0 && cfg->scratch && !savepoint) { /* introspect_share.c */
+		rt_strlist sql = { 0 };
+		pgi plan = p;
+		plan.collect = &sql;
+		read_all(&plan, err);
+		p.share = rt_pgi_share_start(cfg, &sql);
+		rt_strlist_free(&sql);
+	}
 	if (rc == 0)
 		rc = read_all(&p, err);
-	leave(c, savepoint);
+	rt_pgi_share_end(p.share);
+	rt_pgi_leave(c, savepoint);
 	rt_strmap_free(&p.tables);
 	rt_strmap_free(&p.views);
 	rt_strmap_free(&p.funcs);

@@ -45,7 +45,11 @@ int rt_pgi_run(pgi *p, const char *q, int filtered, const char *tail,
 		rt_strbuf_adds(&sb, p->rel_filter);
 	if (tail)
 		rt_strbuf_adds(&sb, tail);
-	int rc = rt_dialect_postgres.query(p->c, sb.buf, fn, p, err);
+	int rc = 0;
+	if (p->collect)
+		rt_strlist_push(p->collect, sb.buf);
+	else if (!p->share || !rt_pgi_share_take(p->share, sb.buf, fn, p))
+		rc = rt_dialect_postgres.query(p->c, sb.buf, fn, p, err);
 	rt_strbuf_release(&sb);
 	return rc;
 }

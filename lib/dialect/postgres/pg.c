@@ -747,7 +747,9 @@ static char *conninfo_db(const char *conninfo)
  * A new, empty database on the dev server, from template0 so nothing of
  * template1 leaks in, named retort_scratch_<pidtag>_<n> (util/pidtag.h)
  * so a later run can tell when the process that made it is gone; *url
- * gets a libpq connection string for it.
+ * gets a libpq connection string for it.  A spare made ahead
+ * (scratch_spare.c) is taken when there is one: CREATE DATABASE takes
+ * a few hundred milliseconds.
  */
 static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 {
@@ -759,19 +761,22 @@ static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
 		return -1;
 	char name[64];
 	rt_scratch_name(name, sizeof(name));
-	char *sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
-	PGresult *res = PQexec(pg, sql);
-	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+	int ok = rt_pg_spare_take(pg, name);
 	if (!ok) {
-		strbuf sb = STRBUF_INIT;
-		long pos;
-		describe(res, pg, &sb, &pos);
-		rt_fail(err, RT_EDB, "cannot create a scratch database: %s", sb.buf);
-		rt_hint(err, "the user of dev_url (or url) needs the CREATEDB privilege");
-		rt_strbuf_release(&sb);
+		char *sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
+		PGresult *res = PQexec(pg, sql);
+		ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+		if (!ok) {
+			strbuf sb = STRBUF_INIT;
+			long pos;
+			describe(res, pg, &sb, &pos);
+			rt_fail(err, RT_EDB, "cannot create a scratch database: %s", sb.buf);
+			rt_hint(err, "the user of dev_url (or url) needs the CREATEDB privilege");
+			rt_strbuf_release(&sb);
+		}
+		PQclear(res);
+		free(sql);
 	}
-	PQclear(res);
-	free(sql);
 	PQfinish(pg);
 	if (!ok)
 		return -1;
@@ -880,5 +885,6 @@ const rt_dialect rt_dialect_postgres = {
 	.scratch_create = pg_scratch_create,
 	.fingerprint = rt_pg_fingerprint,
 	.scratch_sweep = rt_pg_scratch_sweep,
+	.scratch_spare = rt_pg_scratch_spare,
 	.scratch_drop = pg_scratch_drop,
 };

@@ -165,5 +165,12 @@ int rt_pg_too_deep(const char *sql, const rt_pg_depth_bound *d, int first_line,
 
 /* The dialect's scratch_sweep (scratch_sweep.c). */
 void rt_pg_scratch_sweep(const rt_config *cfg, rt_strlist *notes);
+/* The dialect's scratch_spare (scratch_spare.c). */
+void rt_pg_scratch_spare(const rt_config *cfg);
+/*
+ * Rename a spare database (scratch_spare.c) to name and allow connections
+ * to it: 1 when one was taken, 0 when none could be (make one then).
+ */
+int rt_pg_spare_take(struct pg_conn *pg, const char *name);
 
 #endif

@@ -47,6 +47,8 @@
 	"ELSE CASE WHEN " oid " >= 16384 THEN "                                             \
 	"pg_catalog.pg_describe_object(" cls ", " oid ", 0) END END"
 
+typedef struct pgi_share pgi_share;
+
 /* An introspection in progress. */
 typedef struct pgi {
 	rt_conn *c;
@@ -59,6 +61,8 @@ typedef struct pgi {
 	strmap objects;    /* "catalog oid/object oid" -> index in s->objects */
 	rt_strlist keys;   /* the maps' keys (strmap does not copy them) */
 	int privileges;    /* read privileges too (compare_privileges) */
+	rt_strlist *collect; /* not NULL: rt_pgi_run only adds its SQL here */
+	pgi_share *share;  /* a second session fetching rows ahead, or NULL */
 } pgi;
 
 static inline char *dup(const char *s)
@@ -79,6 +83,26 @@ void rt_pgi_split_list(const char *v, char ***out, size_t *n);
 int rt_pgi_run(pgi *p, const char *q, int filtered, const char *tail, rt_row_fn fn,
 	       rt_error *err);
 
+/*
+ * introspect_share.c: enter a snapshot of our own (a read-only
+ * transaction, or a savepoint when c is in one) with the settings that
+ * make renderings independent of the session; leave it.
+ */
+int rt_pgi_enter(rt_conn *c, int *savepoint, rt_error *err);
+void rt_pgi_leave(rt_conn *c, int savepoint);
+/*
+ * introspect_share.c: a second session on the scratch database of cfg,
+ * running the queries of sql (taken over) from the last backwards; NULL
+ * when no thread can start.  Only for a database nothing writes to.
+ */
+pgi_share *rt_pgi_share_start(const rt_config *cfg, rt_strlist *sql);
+/*
+ * The rows of sql, the caller's next query, to fn if the second session
+ * fetched them (1); 0: run it yourself.
+ */
+int rt_pgi_share_take(pgi_share *sh, const char *sql, rt_row_fn fn, void *ud);
+/* Stop the second session and free what it fetched (sh may be NULL). */
+void rt_pgi_share_end(pgi_share *sh);
 /* introspect_kinds.c: extensions, domains, objects kept as their definition */
 int rt_pgi_read_kinds(pgi *p, rt_error *err);
 /* introspect_acl.c: privileges (compare_privileges = true) */
