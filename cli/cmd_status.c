@@ -172,6 +172,7 @@ int cmd_status(cli *c, int argc, char **argv)
 		"is at. Reads the database without changing it.",
 		0, 0, NULL };
 	rt_ctx *ctx;
+	c->headers = 1; /* a listing: no SQL needed, the graph cache serves */
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
