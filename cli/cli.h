@@ -169,6 +169,8 @@ rt_state *cli_read_current(cli *c, rt_error *err);
 void json_str(FILE *f, const char *s);
 /* Item i of a JSON list of strings: ", " before every one but the first. */
 void json_item(FILE *f, size_t i, const char *s);
+/* A member after an object's first: , "key": "s" (null when s is NULL). */
+void json_field(FILE *f, const char *key, const char *s);
 /* The database's heads in current (NULL: no is_current member). */
 void json_revision(FILE *f, const rt_graph *g, int rev, const rt_state *current);
 /* The same object left open ("{...", no closing brace), for a command to add members. */

@@ -70,24 +70,17 @@ static int print_runs(cli *c, rt_ctx *ctx)
 		if (c->json) {
 			fputs(k ? ",\n  {\"run_id\": " : "\n  {\"run_id\": ", stdout);
 			json_str(stdout, rt_runs_id(rs, i));
-			fputs(", \"direction\": ", stdout);
-			json_str(stdout, rt_runs_direction(rs, i));
-			fputs(", \"started_at\": ", stdout);
-			json_str(stdout, rt_runs_started_at(rs, i));
-			fputs(", \"user\": ", stdout);
-			json_str(stdout, rt_runs_user(rs, i));
-			fputs(", \"outcome\": ", stdout);
-			json_str(stdout, rt_runs_outcome(rs, i));
-			fputs(", \"failed_revision\": ", stdout);
-			json_str(stdout, rt_runs_failed_revision(rs, i));
-			fputs(", \"failure\": ", stdout);
-			json_str(stdout, rt_runs_failure(rs, i));
+			json_field(stdout, "direction", rt_runs_direction(rs, i));
+			json_field(stdout, "started_at", rt_runs_started_at(rs, i));
+			json_field(stdout, "user", rt_runs_user(rs, i));
+			json_field(stdout, "outcome", rt_runs_outcome(rs, i));
+			json_field(stdout, "failed_revision", rt_runs_failed_revision(rs, i));
+			json_field(stdout, "failure", rt_runs_failure(rs, i));
 			printf(", \"duration_ms\": %.0f, \"steps\": [", rt_runs_duration_ms(rs, i));
 			for (size_t j = 0; j < steps; j++) {
 				fputs(j ? ", {\"revision\": " : "{\"revision\": ", stdout);
 				json_str(stdout, rt_runs_step_revision(rs, i, j));
-				fputs(", \"direction\": ", stdout);
-				json_str(stdout, rt_runs_step_direction(rs, i, j));
+				json_field(stdout, "direction", rt_runs_step_direction(rs, i, j));
 				fputc('}', stdout);
 			}
 			fputs("]}", stdout);

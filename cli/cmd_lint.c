@@ -36,19 +36,14 @@ static void print_json(const rt_lint_report *r)
 		const rt_finding *f = rt_lint_report_finding(r, i);
 		fputs(i ? ",\n  {\"rule\": " : "\n  {\"rule\": ", stdout);
 		json_str(stdout, rt_finding_rule(f));
-		fputs(", \"file\": ", stdout);
-		json_str(stdout, rt_finding_file(f));
+		json_field(stdout, "file", rt_finding_file(f));
 		printf(", \"line\": %d, \"column\": %d, \"revision\": ", rt_finding_line(f),
 		       rt_finding_column(f));
 		json_str(stdout, rt_finding_revision(f));
-		fputs(", \"section\": ", stdout);
-		json_str(stdout, rt_finding_section(f));
-		fputs(", \"message\": ", stdout);
-		json_str(stdout, rt_finding_message(f));
-		fputs(", \"why\": ", stdout);
-		json_str(stdout, rt_finding_why(f));
-		fputs(", \"fix\": ", stdout);
-		json_str(stdout, rt_finding_fix(f));
+		json_field(stdout, "section", rt_finding_section(f));
+		json_field(stdout, "message", rt_finding_message(f));
+		json_field(stdout, "why", rt_finding_why(f));
+		json_field(stdout, "fix", rt_finding_fix(f));
 		printf(", \"level\": \"%s\"}", rt_finding_warning(f) ? "warning" : "error");
 	}
 	fputs(n ? "\n]}\n" : "]}\n", stdout);
@@ -68,10 +63,8 @@ static int list_rules(cli *c)
 		}
 		fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", stdout);
 		json_str(stdout, rt_lint_rule_name(i));
-		fputs(", \"dialects\": ", stdout);
-		json_str(stdout, rt_lint_rule_dialects(i));
-		fputs(", \"summary\": ", stdout);
-		json_str(stdout, rt_lint_rule_summary(i));
+		json_field(stdout, "dialects", rt_lint_rule_dialects(i));
+		json_field(stdout, "summary", rt_lint_rule_summary(i));
 		fputc('}', stdout);
 	}
 	if (c->json)

@@ -101,8 +101,7 @@ int cmd_diff(cli *c, int argc, char **argv)
 	if (c->json) {
 		fputs("{\"upgrade_sql\": ", stdout);
 		json_str(stdout, rt_diff_upgrade_sql(d));
-		fputs(", \"downgrade_sql\": ", stdout);
-		json_str(stdout, rt_diff_downgrade_sql(d));
+		json_field(stdout, "downgrade_sql", rt_diff_downgrade_sql(d));
 		fputs(", ", stdout);
 		json_diff_lists(d);
 	} else {

@@ -59,14 +59,11 @@ static void print_json(const rt_graph *g, const rt_test_report *r)
 		const char *stage = rt_test_stage(r, i);
 		fputs(i ? ",\n  {\"revision\": " : "\n  {\"revision\": ", stdout);
 		json_str(stdout, rt_revision_id(rev));
-		fputs(", \"message\": ", stdout);
-		json_str(stdout, rt_revision_message(rev));
-		fputs(", \"path\": ", stdout);
-		json_str(stdout, rt_revision_path(rev));
+		json_field(stdout, "message", rt_revision_message(rev));
+		json_field(stdout, "path", rt_revision_path(rev));
 		printf(", \"ok\": %s, \"stage\": ", stage ? "false" : "true");
 		json_str(stdout, stage);
-		fputs(", \"error\": ", stdout);
-		json_str(stdout, rt_test_message(r, i));
+		json_field(stdout, "error", rt_test_message(r, i));
 		fputs(", \"changes\": [", stdout);
 		for (size_t j = 0; j < rt_test_change_count(r, i); j++)
 			json_item(stdout, j, rt_test_change(r, i, j));

@@ -26,8 +26,7 @@ static void print_json(const rt_verify_report *r)
 		char buf[512];
 		const char *fix = cli_fix_text_of(rt_verify_check_fix(r, i), rt_verify_check_fix_arg(r, i),
 						  buf, sizeof(buf));
-		fputs(", \"fix\": ", stdout);
-		json_str(stdout, fix ? fix : NULL);
+		json_field(stdout, "fix", fix ? fix : NULL);
 		fputc('}', stdout);
 	}
 	puts("\n]}");

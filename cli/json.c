@@ -36,6 +36,13 @@ void json_str(FILE *f, const char *s)
 	free(clean);
 }
 
+/* A member after the first of an object: `, "key": ` and json_str(s). */
+void json_field(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ", \"%s\": ", key);
+	json_str(f, s);
+}
+
 void json_item(FILE *f, size_t i, const char *s)
 {
 	if (i)
@@ -84,12 +91,9 @@ void json_revision_open(FILE *f, const rt_graph *g, int rev, const rt_state *cur
 		json_item(f, i, rt_revision_label(r, i));
 	fputs("], \"children\": ", f);
 	json_ids(f, g, r, nchildren, rt_revision_child);
-	fputs(", \"message\": ", f);
-	json_str(f, rt_revision_message(r));
-	fputs(", \"create_date\": ", f);
-	json_str(f, rt_revision_create_date(r));
-	fputs(", \"path\": ", f);
-	json_str(f, rt_revision_path(r));
+	json_field(f, "message", rt_revision_message(r));
+	json_field(f, "create_date", rt_revision_create_date(r));
+	json_field(f, "path", rt_revision_path(r));
 	int effective = rt_graph_is_effective_head(g, rev);
 	int squashing = rt_revision_squash_last(r) >= 0; /* stands beside its chain: neither head nor base */
 	fprintf(f, ", \"is_head\": %s, \"is_effective_head\": %s, \"is_base\": %s, "

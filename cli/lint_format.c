@@ -88,8 +88,7 @@ static void sarif_rules(const rt_lint_report *r)
 		first = 0;
 		fputs("{\"id\": ", stdout);
 		json_str(stdout, rt_lint_rule_name(i));
-		fputs(", \"name\": ", stdout);
-		json_str(stdout, rt_lint_rule_name(i));
+		json_field(stdout, "name", rt_lint_rule_name(i));
 		fputs(", \"shortDescription\": {\"text\": ", stdout);
 		json_str(stdout, rt_lint_rule_summary(i));
 		fputs("}, \"help\": {\"text\": \"docs/lint.md describes the rule, why it matters and the safe form\"}"
@@ -143,8 +142,7 @@ static void sarif_result(const rt_lint_report *r, const rt_finding *f)
 	}
 	fputs(", \"properties\": {\"revision\": ", stdout);
 	json_str(stdout, rt_finding_revision(f));
-	fputs(", \"section\": ", stdout);
-	json_str(stdout, rt_finding_section(f));
+	json_field(stdout, "section", rt_finding_section(f));
 	fputs("}}", stdout);
 }
 

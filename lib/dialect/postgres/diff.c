@@ -38,7 +38,7 @@
  * table phases, diff_ext.c the extensions, diff_render.c the statements
  * for single objects.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <ctype.h>
 #include <string.h>

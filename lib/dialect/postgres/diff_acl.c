@@ -7,7 +7,7 @@
  * USAGE on types to PUBLIC, nothing else), so its grants are written
  * too.  Ownership is not compared.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <string.h>
 

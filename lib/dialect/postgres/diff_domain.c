@@ -4,7 +4,7 @@
  * constraints), never dropped and made again; a new base type or
  * collation, which ALTER DOMAIN cannot give, is refused with what to do.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <string.h>
 

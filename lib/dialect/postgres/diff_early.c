@@ -10,43 +10,11 @@
  * turn is dropped first.  One that a column, constraint or index uses
  * cannot be dropped under it: the diff refuses, naming both.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <string.h>
 
-/* ---- lateness and nodes ---- */
-
-static int is_late_function_key(const sm_schema *s, const char *key)
-{
-	for (size_t i = 0; i < s->nfuncs; i++) {
-		const sm_function *f = &s->funcs[i];
-		char *k = dep_name(f->schema, f->identity);
-		int hit = !strcmp(k, key);
-		free(k);
-		if (hit)
-			return rt_pgd_func_is_late(s, f);
-	}
-	return 0;
-}
-
-/* Does object o use a table or view of s, or a function that does? */
-int rt_pgd_obj_is_late(const sm_schema *s, const sm_object *o)
-{
-	if (o->late)
-		return 1;
-	for (size_t i = 0; i < o->ndeps; i++) {
-		if (rt_pgd_table_by_dep(s, o->deps[i]) || is_late_function_key(s, o->deps[i]))
-			return 1;
-		for (size_t j = 0; j < s->nviews; j++) {
-			char *vn = dep_name(s->views[j].schema, s->views[j].name);
-			int hit = !strcmp(vn, o->deps[i]);
-			free(vn);
-			if (hit)
-				return 1;
-		}
-	}
-	return 0;
-}
+/* ---- nodes ---- */
 
 /* Domains, functions that use no relation, objects that use none: as nodes. */
 void rt_pgd_early_nodes(const sm_schema *s, node **out, size_t *n)

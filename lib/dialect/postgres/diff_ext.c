@@ -9,7 +9,7 @@
  * the server installs by default, so a migration runs on servers that
  * ship a newer default.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * replaced key, enum types recreated by the rename dance), and orders the
  * views and functions that use relations, dependencies first.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <ctype.h>
 #include <string.h>

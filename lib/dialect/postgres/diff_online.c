@@ -28,14 +28,14 @@
  * constraints to one.  The steps are sm_step (schema/ops.h); the order
  * they run in is fixed there.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <string.h>
 
 /* Rows a repetition of a batch backfill changes. */
 #define BATCH_ROWS 10000
 
-/* See diff_internal.h. */
+/* See pgdiff.h. */
 int rt_pgd_online(const dd *d, const sm_table *tb)
 {
 	if (!d->online || !tb || tb->partition_of || rt_pgd_is_partitioned(tb))
@@ -99,7 +99,7 @@ static void build_concurrently(dd *d, const char *schema, const char *name, cons
 	follow(d, SM_STEP_CONCURRENT, "ALTER INDEX", qi, NULL);
 }
 
-/* See diff_internal.h. */
+/* See pgdiff.h. */
 void rt_pgd_online_index(dd *d, const char *schema, const sm_index *x)
 {
 	char *what = rt_xasprintf("create index %s.%s (concurrently)", schema, x->name);
@@ -125,7 +125,7 @@ static int referenced(const dd *d, const sm_table *ta)
 	return hit;
 }
 
-/* See diff_internal.h. */
+/* See pgdiff.h. */
 int rt_pgd_online_drop_index(dd *d, const sm_table *ta, const sm_index *x)
 {
 	const sm_table *tb = rt_sm_find_table(d->b, ta->schema, ta->name);
@@ -167,7 +167,7 @@ static int online_key(dd *d, const sm_table *t, const sm_constraint *k)
 	return 1;
 }
 
-/* See diff_internal.h. */
+/* See pgdiff.h. */
 int rt_pgd_online_constraint(dd *d, const sm_table *t, const sm_constraint *k, int late)
 {
 	if (!rt_pgd_online(d, t))
@@ -186,7 +186,7 @@ int rt_pgd_online_constraint(dd *d, const sm_table *t, const sm_constraint *k, i
 	return 1;
 }
 
-/* See diff_internal.h. */
+/* See pgdiff.h. */
 void rt_pgd_online_validate(dd *d, const sm_table *t, const char *name, const char *kind, int late)
 {
 	sm_op *op = rt_sm_ops_add(d->out, 0, "validate %s %s on %s.%s%s", kind, name, t->schema,
@@ -230,7 +230,7 @@ static void online_fill(dd *d, const sm_table *t, const sm_column *c)
 	rt_strbuf_release(&key);
 }
 
-/* See diff_internal.h. */
+/* See pgdiff.h. */
 void rt_pgd_online_not_null(dd *d, const sm_table *t, const sm_column *c, int fill)
 {
 	char *check = not_null_check(c);
@@ -293,7 +293,7 @@ static int keeps_storage(const char *a, const char *b)
 	return !strcmp(a, "cidr") && !strcmp(b, "inet");
 }
 
-/* See diff_internal.h. */
+/* See pgdiff.h. */
 void rt_pgd_online_type(dd *d, sm_op *op, const sm_table *t, const sm_column *x, const sm_column *y)
 {
 	if (!rt_pgd_online(d, t))
@@ -348,7 +348,7 @@ static int transactional(sm_step s)
 }
 
 /*
- * See diff_internal.h.  Settings and comments of objects made online move
+ * See pgdiff.h.  Settings and comments of objects made online move
  * to the step that makes them; then each transactional step with a change
  * starts with SET LOCAL lock_timeout: the first one only when the
  * database has tables (a migration of a new database locks nothing

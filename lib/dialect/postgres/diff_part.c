@@ -12,7 +12,7 @@
  * (ATTACH PARTITION checks its rows against the bound) once every table
  * exists.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <string.h>
 

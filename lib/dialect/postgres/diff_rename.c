@@ -21,7 +21,7 @@
  * its partitions: they point to the renamed parent, and a column renamed
  * on a partitioned table is renamed on every partition.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -1,65 +1,13 @@
 /*
  * diff_render.c - the pieces of a PostgreSQL schema diff that render
- * single objects: quoted names, lookups in a schema model, the catalog's
+ * single objects: lookups in a schema model, what is made late, the catalog's
  * renderings compared as text, sequence options, and the CREATE/DROP of
  * one table, constraint, index, view, function or trigger.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <ctype.h>
 #include <string.h>
-
-/* Keywords quote_ident quotes (every category but unreserved; PG 12-18). */
-static const char *const pg_keywords[] = {
-	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
-	"asymmetric", "authorization", "between", "bigint", "binary", "bit",
-	"boolean", "both", "case", "cast", "char", "character", "check",
-	"coalesce", "collate", "collation", "column", "concurrently", "constraint",
-	"create", "cross", "current_catalog", "current_date", "current_role",
-	"current_schema", "current_time", "current_timestamp", "current_user",
-	"dec", "decimal", "default", "deferrable", "desc", "distinct", "do",
-	"else", "end", "except", "exists", "extract", "false", "fetch", "float",
-	"for", "foreign", "freeze", "from", "full", "grant", "greatest", "group",
-	"grouping", "having", "ilike", "in", "initially", "inner", "inout", "int",
-	"integer", "intersect", "interval", "into", "is", "isnull", "join",
-	"json", "json_array", "json_arrayagg", "json_exists", "json_object",
-	"json_objectagg", "json_query", "json_scalar", "json_serialize",
-	"json_table", "json_value", "lateral", "leading", "least", "left", "like",
-	"limit", "localtime", "localtimestamp", "merge_action", "national",
-	"natural", "nchar", "none", "normalize", "not", "notnull", "null",
-	"nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer",
-	"overlaps", "overlay", "placing", "position", "precision", "primary",
-	"real", "references", "returning", "right", "row", "select",
-	"session_user", "setof", "similar", "smallint", "some", "substring",
-	"symmetric", "system_user", "table", "tablesample", "then", "time",
-	"timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique",
-	"user", "using", "values", "varchar", "variadic", "verbose", "when",
-	"where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement",
-	"xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
-	"xmlserialize", "xmltable", NULL,
-};
-
-void rt_pg_ident(strbuf *sb, const char *name)
-{
-	int plain = islower((unsigned char)name[0]) || name[0] == '_';
-	for (const char *p = name; *p && plain; p++)
-		plain = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_';
-	for (int i = 0; plain && pg_keywords[i]; i++)
-		plain = strcmp(name, pg_keywords[i]) != 0;
-	if (plain)
-		rt_strbuf_adds(sb, name);
-	else
-		rt_sql_quote_ident(sb, name);
-}
-
-void rt_pg_qname(strbuf *sb, const char *schema, const char *name)
-{
-	if (schema) {
-		rt_pg_ident(sb, schema);
-		rt_strbuf_addc(sb, '.');
-	}
-	rt_pg_ident(sb, name);
-}
 
 /* The table a "schema.name" (as in ref_table) names, or NULL. */
 const sm_table *rt_pgd_table_by_dep(const sm_schema *s, const char *qn)
@@ -162,6 +110,38 @@ int rt_pgd_func_is_late(const sm_schema *s, const sm_function *f)
 		for (size_t j = 0; j < s->nviews; j++) {
 			char *vn = dep_name(s->views[j].schema, s->views[j].name);
 			int hit = !strcmp(vn, f->deps[i]);
+			free(vn);
+			if (hit)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int is_late_function_key(const sm_schema *s, const char *key)
+{
+	for (size_t i = 0; i < s->nfuncs; i++) {
+		const sm_function *f = &s->funcs[i];
+		char *k = dep_name(f->schema, f->identity);
+		int hit = !strcmp(k, key);
+		free(k);
+		if (hit)
+			return rt_pgd_func_is_late(s, f);
+	}
+	return 0;
+}
+
+/* Does object o use a table or view of s, or a function that does? */
+int rt_pgd_obj_is_late(const sm_schema *s, const sm_object *o)
+{
+	if (o->late)
+		return 1;
+	for (size_t i = 0; i < o->ndeps; i++) {
+		if (rt_pgd_table_by_dep(s, o->deps[i]) || is_late_function_key(s, o->deps[i]))
+			return 1;
+		for (size_t j = 0; j < s->nviews; j++) {
+			char *vn = dep_name(s->views[j].schema, s->views[j].name);
+			int hit = !strcmp(vn, o->deps[i]);
 			free(vn);
 			if (hit)
 				return 1;

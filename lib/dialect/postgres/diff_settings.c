@@ -5,7 +5,7 @@
  * row-level security (ENABLE / FORCE).  A setting is a clause, one a
  * line (model.h); a line that goes is undone by its reset clause.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * and storage options; then new and removed tables, constraints, indexes,
  * views and triggers in the order diff.c runs them.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -11,7 +11,7 @@
  * type changed under a column) drops the type and makes it again, which
  * diff_early.c refuses while a column uses it.
  */
-#include "dialect/postgres/diff_internal.h"
+#include "dialect/postgres/pgdiff.h"
 
 #include <string.h>
 

@@ -34,7 +34,7 @@
 #include "dialect/postgres/pg_internal.h"
 #include "schema/model.h"
 #include "sqltext.h"
-#include "dialect/postgres/introspect_internal.h"
+#include "dialect/postgres/pgintrospect.h"
 
 #include <string.h>
 

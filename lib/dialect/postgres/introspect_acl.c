@@ -9,7 +9,7 @@
  * production owner.  What remains is written one grantee a line,
  * "grantee=PRIV,PRIV*" (* with grant option), sorted (model.h).
  */
-#include "dialect/postgres/introspect_internal.h"
+#include "dialect/postgres/pgintrospect.h"
 
 #include <string.h>
 

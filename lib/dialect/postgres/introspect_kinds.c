@@ -10,7 +10,7 @@
  * read with an empty search_path, so names outside pg_catalog come
  * qualified.
  */
-#include "dialect/postgres/introspect_internal.h"
+#include "dialect/postgres/pgintrospect.h"
 #include "dialect/postgres/pg_internal.h"
 
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include "dialect/dialect.h"
 #include "dialect/postgres/pg_internal.h"
 #include "schema/model.h"
-#include "dialect/postgres/introspect_internal.h"
+#include "dialect/postgres/pgintrospect.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * introspect_internal.h - the state of one PostgreSQL introspection and
+ * pgintrospect.h - the state of one PostgreSQL introspection and
  * the helpers its files share (introspect.c reads relations, columns,
  * constraints, indexes, triggers, enum types and functions;
  * introspect_kinds.c the other object kinds).  Private to

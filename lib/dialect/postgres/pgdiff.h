@@ -1,5 +1,5 @@
 /*
- * diff_internal.h - the state of one PostgreSQL schema diff and the
+ * pgdiff.h - the state of one PostgreSQL schema diff and the
  * functions its files share (diff.c runs the phases; diff_render.c
  * renders single objects, diff_mark.c decides what is dropped and made
  * again, diff_table.c alters tables).  Private to lib/dialect/postgres.
