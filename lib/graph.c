@@ -468,6 +468,7 @@ typedef struct load_job {
 	size_t from, to;
 	/* headers only (rt_graph_load_headers): through the graph cache */
 	const rt_gcache *cache;
+	int *entries;         /* per name: its entry in the cache, or -1 */
 	rt_gcache_key *keys;  /* per name: what stat said before it was read ... */
 	unsigned char *state; /* ... KEY_NONE, KEY_READ (read) or KEY_CACHED (from the cache) */
 } load_job;
@@ -485,7 +486,8 @@ static int from_cache(load_job *job, size_t i)
 	if (!job->keys || fstatat(job->dfd, job->names->v[i], &st, 0) != 0)
 		return 0;
 	rt_gcache_key_of(&st, &job->keys[i]);
-	job->revs[i] = rt_gcache_get(job->cache, job->dir, job->names->v[i], &job->keys[i]);
+	job->revs[i] = rt_gcache_get(job->cache, job->entries[i], job->dir, job->names->v[i],
+				     &job->keys[i]);
 	job->state[i] = job->revs[i] ? KEY_CACHED : KEY_READ;
 	return job->revs[i] != NULL;
 }
@@ -599,6 +601,8 @@ static void load_dir(const char *dir, int headers, rt_revision ***revs, size_t *
 		job.cache = rt_gcache_read(job.dfd);
 		job.keys = rt_xcalloc(slots, sizeof(*job.keys));
 		job.state = rt_xcalloc(slots, 1);
+		job.entries = rt_xcalloc(slots, sizeof(int));
+		rt_gcache_match(job.cache, &names, job.entries);
 	}
 	load_parallel(&job);
 	if (job.keys)
@@ -616,6 +620,7 @@ static void load_dir(const char *dir, int headers, rt_revision ***revs, size_t *
 	rt_gcache_free((rt_gcache *)job.cache);
 	free(job.keys);
 	free(job.state);
+	free(job.entries);
 	free(job.revs);
 	free(job.errs);
 	rt_strlist_free(&names);

@@ -30,7 +30,6 @@
  */
 #include "internal.h"
 #include "graph_cache.h"
-#include "util/strmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,7 +49,8 @@
 #define MAX_SIZE (1ull << 30)
 
 typedef struct entry {
-	const char *name;
+	const char *name; /* in the buffer, not NUL-terminated */
+	uint32_t nlen;
 	rt_gcache_key key;
 	size_t at;        /* where the header starts in the buffer */
 } entry;
@@ -58,9 +58,8 @@ typedef struct entry {
 struct rt_gcache {
 	char *buf;
 	size_t len;
-	entry *v;
+	entry *v;         /* in name order, as rt_fs_list_dir sorts them */
 	size_t n;
-	strmap names;     /* name -> index into v */
 };
 
 /* A bounds-checked reader over the buffer: any overrun sets bad. */
@@ -174,6 +173,13 @@ static void skip_header(reader *r)
 		(void)get_u32(r);
 }
 
+/* strcmp's order for names of known length without NUL bytes. */
+static int name_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	int cmp = memcmp(a, b, na < nb ? na : nb);
+	return cmp ? cmp : na < nb ? -1 : na > nb;
+}
+
 void rt_gcache_key_of(const struct stat *st, rt_gcache_key *key)
 {
 	memset(key, 0, sizeof(*key));
@@ -241,18 +247,15 @@ rt_gcache *rt_gcache_read(int dfd)
 	    count > r.len / 16)
 		goto bad;
 	c->v = rt_xcalloc(count ? count : 1, sizeof(*c->v));
-	rt_strmap_init(&c->names, count ? count : 1);
 	for (uint32_t i = 0; i < count && !r.bad; i++) {
 		entry *e = &c->v[c->n++];
-		uint32_t n;
-		const char *name = get_str(&r, &n);
+		e->name = get_str(&r, &e->nlen);
 		get_key(&r, &e->key);
 		e->at = r.at;
 		skip_header(&r);
-		if (!name || r.bad || memchr(name, '\0', n))
-			goto bad;
-		e->name = rt_xstrndup(name, n);
-		rt_strmap_put(&c->names, e->name, (int)i);
+		if (!e->name || r.bad || memchr(e->name, '\0', e->nlen) ||
+		    (i && name_cmp(c->v[i - 1].name, c->v[i - 1].nlen, e->name, e->nlen) >= 0))
+			goto bad; /* names are stored in strictly increasing order */
 	}
 	if (r.bad || r.at != r.len)
 		goto bad;
@@ -266,10 +269,6 @@ void rt_gcache_free(rt_gcache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->n; i++)
-		free((char *)c->v[i].name);
-	if (c->names.keys)
-		rt_strmap_free(&c->names);
 	free(c->v);
 	free(c->buf);
 	free(c);
@@ -280,12 +279,24 @@ size_t rt_gcache_count(const rt_gcache *c)
 	return c ? c->n : 0;
 }
 
+/* See graph_cache.h: one pass, as both lists are in strcmp order. */
+void rt_gcache_match(const rt_gcache *c, const rt_strlist *names, int *entries)
+{
+	size_t j = 0, n = c ? c->n : 0;
+	for (size_t i = 0; i < names->n; i++) {
+		size_t len = strlen(names->v[i]);
+		int cmp = 1;
+		while (j < n && (cmp = name_cmp(c->v[j].name, c->v[j].nlen, names->v[i], len)) < 0)
+			j++;
+		entries[i] = j < n && cmp == 0 ? (int)j : -1;
+	}
+}
+
 /* See graph_cache.h.  The entry was bounds-checked when the cache was read. */
-rt_revision *rt_gcache_get(const rt_gcache *c, const char *dir, const char *name,
+rt_revision *rt_gcache_get(const rt_gcache *c, int i, const char *dir, const char *name,
 			   const rt_gcache_key *key)
 {
-	int i = c ? rt_strmap_get(&c->names, name) : -1;
-	if (i < 0 || !same_key(&c->v[i].key, key))
+	if (!c || i < 0 || (size_t)i >= c->n || !same_key(&c->v[i].key, key))
 		return NULL;
 	reader r = { c->buf, c->len - sizeof(uint64_t), c->v[i].at, 0 };
 	rt_revision *rev = rt_xcalloc(1, sizeof(*rev));

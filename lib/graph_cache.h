@@ -36,11 +36,17 @@ void rt_gcache_free(rt_gcache *c);
 size_t rt_gcache_count(const rt_gcache *c);
 
 /*
- * The revision the cache holds for the file name of the directory dir
- * when key is the one it was stored with; else NULL.  The revision has
- * its header only (no text, no sections).  Safe from several threads.
+ * For each of the directory's names (sorted, as rt_fs_list_dir gives
+ * them), the index of its entry in the cache, or -1 (c may be NULL).
  */
-rt_revision *rt_gcache_get(const rt_gcache *c, const char *dir, const char *name,
+void rt_gcache_match(const rt_gcache *c, const rt_strlist *names, int *entries);
+/*
+ * The revision the cache's entry (from rt_gcache_match) holds for the
+ * file name of the directory dir when key is the one it was stored with;
+ * else NULL.  The revision has its header only (no text, no sections).
+ * Safe from several threads.
+ */
+rt_revision *rt_gcache_get(const rt_gcache *c, int entry, const char *dir, const char *name,
 			   const rt_gcache_key *key);
 
 /*
