@@ -16,10 +16,11 @@ chain() {
 	sleep 2.2
 }
 
-# What the listings print: history -v, heads, current and status --json.
+# What the listings print: history -v and --json, heads, current and status --json.
 listing() {
 	local all=
 	rt history -v; all+="$RC $OUT $ERR"
+	rt history --json; all+="$RC $OUT $ERR"
 	rt heads; all+="$RC $OUT $ERR"
 	rt current; all+="$RC $OUT $ERR"
 	rt status --json; all+="$RC $OUT $ERR"
@@ -164,6 +165,38 @@ sqlite_test_graph_cache_damaged_or_foreign_is_ignored_and_rewritten() {
 	# a directory in its place: no cache, the same listings
 	rm -f "$CACHE"; mkdir "$CACHE"
 	[ "$(listing)" = "$good" ] || fail "a directory named like the cache changed the listings"
+}
+
+# Labels, dependencies, a merge, a squash beside its chain, unicode and
+# control characters in messages: every header field the listings show
+# comes out of the cache as the files give it, errors (naming lines) too.
+sqlite_test_graph_cache_every_header_field() {
+	project
+	tmig aaaa "" "-- Branch Labels: core, infra"
+	tmig bbbb aaaa
+	tmig cccc bbbb
+	tmig dddd aaaa "-- Branch Labels: feat" "-- Depends On: cccc"
+	tmig eeee "cccc, dddd"
+	mig ffff aaaa "squash $(printf 'caf\xc3\xa9 \x1b[31mred')" "SELECT 1;" "" "-- Replaces: bbbb, cccc" >/dev/null
+	printf -- '-- Revision ID: gggg\n-- Revises: eeee\n-- Message: no downgrade\n\n-- migrate:upgrade\nSELECT 1;\n' > migrations/gggg_up_only.sql
+	sleep 2.2
+	rt history
+	expect_rc 0
+	expect_same_as_no_cache
+	rt history -v
+	expect_out_has "café"
+	rt history --json
+	grep -q '"revision": "gggg".*"has_downgrade": false' <<<"$OUT" || fail "gggg has a downgrade: $OUT"
+	grep -q '"revision": "ffff".*"replaces": \["bbbb", "cccc"\]' <<<"$OUT" || fail "ffff replaces: $OUT"
+	rt history -v
+	expect_out_has "ffff (squash of bbbb..cccc)"
+	# a label used twice: the error names the cached file and its line
+	tmig hhhh gggg "-- Branch Labels: feat"
+	sleep 2.2
+	rt heads
+	expect_rc 1
+	expect_err_has "branch label 'feat' is already used by revision"
+	expect_same_as_no_cache
 }
 
 sqlite_test_graph_cache_with_a_broken_file() {
