@@ -36,8 +36,12 @@ static char *short_revs(const rt_graph *g, const rt_status *s, size_t *at)
 /* "2026-11-24T01:27:53.858Z" as "2026-11-24 01:27:53" (the listing says UTC once). */
 static void short_time(char *buf, size_t n, const char *iso)
 {
-	snprintf(buf, n, "%.19s", iso ? iso : "");
-	if (strlen(buf) > 10 && buf[10] == 'T')
+	size_t k = iso ? strnlen(iso, 19) : 0;
+	if (k >= n)
+		k = n - 1;
+	memcpy(buf, iso ? iso : "", k);
+	buf[k] = '\0';
+	if (k > 10 && buf[10] == 'T')
 		buf[10] = ' ';
 }
 
