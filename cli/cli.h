@@ -35,6 +35,7 @@ typedef struct cli {
 	/* loaded on demand */
 	rt_config *cfg;
 	rt_ctx *ctx;
+	int headers;             /* set before cli_start: a listing, opened with rt_ctx_open_headers */
 	const char *cmd;         /* the command being run */
 	/*
 	 * Describe mode (completion): parse_options hands the command's

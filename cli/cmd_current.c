@@ -33,6 +33,7 @@ int cmd_current(cli *c, int argc, char **argv)
 		"Print the database's current revision(s), one per line, marked (head) when\n"
 		"they are heads of the graph. Prints nothing for an empty database.",
 		0, 0, NULL };
+	c->headers = 1; /* a listing: no SQL needed, the graph cache serves */
 	int rc = cli_start(c, &argc, argv, &spec, NULL);
 	if (rc >= 0)
 		return rc;

@@ -24,6 +24,7 @@ int cmd_heads(cli *c, int argc, char **argv)
 		"another revision depends on is shown as (effective head).",
 		0, 0, NULL };
 	rt_ctx *ctx;
+	c->headers = 1; /* a listing: no SQL needed, the graph cache serves */
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;
@@ -63,6 +64,7 @@ int cmd_branches(cli *c, int argc, char **argv)
 		"revisions it branches into, newest first.",
 		0, 0, NULL };
 	rt_ctx *ctx;
+	c->headers = 1; /* a listing: no SQL needed, the graph cache serves */
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;

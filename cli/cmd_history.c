@@ -125,6 +125,7 @@ int cmd_history(cli *c, int argc, char **argv)
 		"upgrade, downgrade or stamp with its run id, when, by whom, and its steps.",
 		0, 0, NULL };
 	rt_ctx *ctx;
+	c->headers = 1; /* a listing: no SQL needed, the graph cache serves */
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;

@@ -85,10 +85,13 @@ static char *ini_text(const ini_spec *s)
 /*
  * What a project's .gitignore keeps out of the repository: the SQLite
  * database of the default url (and the files SQLite keeps beside it) and
- * the backups retort writes next to retort.ini.
+ * the backups retort writes next to retort.ini, and the graph cache that
+ * listings keep in each migrations directory.
  */
 static const char *const ignored[] = {
-	"/app.db", "/app.db-journal", "/app.db-wal", "/app.db-shm", "/backups/", NULL,
+	"/app.db", "/app.db-journal", "/app.db-wal", "/app.db-shm", "/backups/",
+	".retort-graph", /* the graph cache of each migrations directory */
+	NULL,
 };
 
 /* Does the file at path hold line as a whole line? */

@@ -36,8 +36,12 @@ static char *short_revs(const rt_graph *g, const rt_status *s, size_t *at)
 /* "2026-11-24T01:27:53.858Z" as "2026-11-24 01:27:53" (the listing says UTC once). */
 static void short_time(char *buf, size_t n, const char *iso)
 {
-	snprintf(buf, n, "%.19s", iso ? iso : "");
-	if (strlen(buf) > 10 && buf[10] == 'T')
+	size_t k = iso ? strnlen(iso, 19) : 0;
+	if (k >= n)
+		k = n - 1;
+	memcpy(buf, iso ? iso : "", k);
+	buf[k] = '\0';
+	if (k > 10 && buf[10] == 'T')
 		buf[10] = ' ';
 }
 
@@ -62,6 +66,31 @@ static int max_int(int a, int b)
 	return a > b ? a : b;
 }
 
+/* A line of the table, built in memory and written with one call. */
+typedef struct row {
+	char *buf;
+	size_t len, cap;
+} row;
+
+/*
+ * One cell: s, then spaces to width bytes (printf's "%-*s"), then sep.
+ * At 10,000 rows printf's formatting was a fifth of what status costs.
+ */
+static void put_cell(row *r, const char *s, int width, const char *sep)
+{
+	size_t n = strlen(s), pad = width > (int)n ? (size_t)width - n : 0, m = strlen(sep);
+	if (r->len + n + pad + m > r->cap) {
+		r->cap = (r->len + n + pad + m) * 2;
+		r->buf = realloc(r->buf, r->cap);
+		if (!r->buf)
+			abort();
+	}
+	memcpy(r->buf + r->len, s, n);
+	memset(r->buf + r->len + n, ' ', pad);
+	memcpy(r->buf + r->len + n + pad, sep, m);
+	r->len += n + pad + m;
+}
+
 /* The table: a header, one line per revision, then the counts. */
 static void print_table(const rt_graph *g, const rt_status *s)
 {
@@ -82,6 +111,7 @@ static void print_table(const rt_graph *g, const rt_status *s)
 	w.at = max_int(w.at, 19);
 	printf("%-8s %-*s  %-*s  %-*s  %-*s  %s\n", "STATE", w.rev, "REVISION", w.at,
 	       "APPLIED (UTC)", w.by, "BY", w.took, "TOOK", "MESSAGE");
+	row line = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		char when[32], t[64];
 		const rt_revision *r = rt_graph_revision(g, rt_status_revision(s, i));
@@ -90,11 +120,16 @@ static void print_table(const rt_graph *g, const rt_status *s)
 		short_time(when, sizeof(when), applied ? rt_status_applied_at(s, i) : NULL);
 		took(t, sizeof(t), applied ? rt_status_how(s, i) : NULL,
 		     applied ? rt_status_duration_ms(s, i) : -1);
-		printf("%-8s %-*s  %-*s  %-*s  %-*s  %s\n", applied ? "applied" : "pending",
-		       w.rev, revs + at[i], w.at, applied && !*when ? "-" : when, w.by,
-		       applied && by ? cli_safe(by) : "", w.took, t,
-		       cli_safe(rt_revision_message(r)));
+		line.len = 0;
+		put_cell(&line, applied ? "applied" : "pending", 8, " ");
+		put_cell(&line, revs + at[i], w.rev, "  ");
+		put_cell(&line, applied && !*when ? "-" : when, w.at, "  ");
+		put_cell(&line, applied && by ? cli_safe(by) : "", w.by, "  ");
+		put_cell(&line, t, w.took, "  ");
+		put_cell(&line, cli_safe(rt_revision_message(r)), 0, "\n");
+		fwrite(line.buf, 1, line.len, stdout);
 	}
+	free(line.buf);
 	free(revs);
 	free(at);
 }
@@ -172,6 +207,7 @@ int cmd_status(cli *c, int argc, char **argv)
 		"is at. Reads the database without changing it.",
 		0, 0, NULL };
 	rt_ctx *ctx;
+	c->headers = 1; /* a listing: no SQL needed, the graph cache serves */
 	int rc = cli_start(c, &argc, argv, &spec, &ctx);
 	if (rc >= 0)
 		return rc;

@@ -57,7 +57,7 @@ rt_ctx *cli_ctx(cli *c, rt_error *err)
 	rt_config *cfg = cli_config(c, err);
 	if (!cfg)
 		return NULL;
-	c->ctx = rt_ctx_open(cfg, err);
+	c->ctx = c->headers ? rt_ctx_open_headers(cfg, err) : rt_ctx_open(cfg, err);
 	if (c->ctx)
 		rt_ctx_on_event(c->ctx, cli_on_event, c);
 	return c->ctx;

@@ -589,6 +589,16 @@ typedef void (*rt_output_fn)(const char *text, size_t len, void *ud);
  */
 RT_API rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err);
 /*
+ * rt_ctx_open for listing (what status, heads, current and history show):
+ * the revisions carry their headers, not their SQL, read through each
+ * script location's graph cache (.retort-graph: per file its header, kept
+ * while the file's size, times and inode are unchanged; written when a
+ * file was read, unless the directory is read-only).  Running, verifying,
+ * linting or writing migrations with it fails; rt_revision_text and the
+ * section functions give nothing.
+ */
+RT_API rt_ctx *rt_ctx_open_headers(const rt_config *cfg, rt_error *err);
+/*
  * The dialect a database URL is for, by its scheme ("sqlite", "postgresql"
  * or "mysql"; a SQLAlchemy +driver is ignored, a libpq key=value string is
  * PostgreSQL); NULL and an error naming the forms retort takes (the URL

@@ -83,6 +83,8 @@ static void revisions_of(rt_ctx *ctx, strbuf *sb)
 int rt_dump_schema(rt_ctx *ctx, char **sql, rt_error *err)
 {
 	*sql = NULL;
+	if (rt_ctx_need_sql(ctx, err) < 0)
+		return -1;
 	const rt_dialect *d;
 	sm_schema *model = NULL;
 	sm_ops ops = { 0 };

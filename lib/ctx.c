@@ -24,6 +24,30 @@ rt_ctx *rt_ctx_open(const rt_config *cfg, rt_error *err)
 }
 
 /*
+ * See retort.h.  The graph comes through each script location's graph
+ * cache (graph_cache.c), so the revisions carry their headers only.
+ */
+rt_ctx *rt_ctx_open_headers(const rt_config *cfg, rt_error *err)
+{
+	if (cfg->url && *cfg->url && !rt_dialect_for_config(cfg, err))
+		return NULL;
+	rt_graph *g = rt_graph_load_headers(cfg, err);
+	rt_ctx *ctx = g ? rt_ctx_with_graph(cfg, g, err) : NULL;
+	if (ctx)
+		ctx->headers = 1;
+	return ctx;
+}
+
+/* See ctx_internal.h. */
+int rt_ctx_need_sql(const rt_ctx *ctx, rt_error *err)
+{
+	if (!ctx->headers)
+		return 0;
+	return rt_fail(err, RT_EUSAGE,
+		       "this context was opened with rt_ctx_open_headers: its revisions carry no SQL");
+}
+
+/*
  * See ctx_internal.h: what rt_ctx_open and rt_ctx_open_embedded share.
  * The dialect is resolved here, once: a URL no dialect takes, or a
  * setting its dialect does not take, fails the open.

@@ -12,6 +12,7 @@ struct rt_ctx {
 	const rt_dialect *dialect; /* of cfg->url, resolved at open; NULL: no URL set */
 	rt_graph *graph;
 	int borrowed;       /* graph belongs to another context */
+	int headers;        /* rt_ctx_open_headers: the revisions carry no SQL */
 	int backup_first;   /* rt_ctx_backup_first */
 	int confirmed;      /* rt_ctx_confirm */
 	rt_partial partial; /* rt_ctx_partial */
@@ -31,6 +32,12 @@ struct rt_ctx {
 	 */
 	const struct rt_declared *declared;
 };
+
+/*
+ * 0, or -1 (an error) when the context was opened with rt_ctx_open_headers:
+ * what runs, checks or writes migrations needs their SQL.
+ */
+int rt_ctx_need_sql(const rt_ctx *ctx, rt_error *err);
 
 void rt_ctx_emit(const rt_ctx *ctx, rt_event_kind kind, const rt_step *step,
 		 double ms, const char *text);

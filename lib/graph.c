@@ -11,6 +11,7 @@
  */
 #include "internal.h"
 #include "graph_internal.h"
+#include "graph_cache.h"
 #include "util/fs.h"
 #include "util/strmap.h"
 
@@ -465,7 +466,31 @@ typedef struct load_job {
 	rt_revision **revs; /* one slot per name: the revision, or NULL ... */
 	rt_error *errs;     /* ... and then its error */
 	size_t from, to;
+	/* headers only (rt_graph_load_headers): through the graph cache */
+	const rt_gcache *cache;
+	int *entries;         /* per name: its entry in the cache, or -1 */
+	rt_gcache_key *keys;  /* per name: what stat said before it was read ... */
+	unsigned char *state; /* ... KEY_NONE, KEY_READ (read) or KEY_CACHED (from the cache) */
 } load_job;
+
+enum { KEY_NONE, KEY_READ, KEY_CACHED };
+
+/*
+ * Headers only: the file's revision from the cache when its stat matches
+ * (1), else 0 with its key noted, so that what is read next is stored
+ * under the key of a version no newer than what was read.
+ */
+static int from_cache(load_job *job, size_t i)
+{
+	struct stat st;
+	if (!job->keys || fstatat(job->dfd, job->names->v[i], &st, 0) != 0)
+		return 0;
+	rt_gcache_key_of(&st, &job->keys[i]);
+	job->revs[i] = rt_gcache_get(job->cache, job->entries[i], job->dir, job->names->v[i],
+				     &job->keys[i]);
+	job->state[i] = job->revs[i] ? KEY_CACHED : KEY_READ;
+	return job->revs[i] != NULL;
+}
 
 /*
  * Thread body: read and parse files [from, to) of the directory, each
@@ -477,6 +502,8 @@ static void *load_slice(void *arg)
 	strbuf path = STRBUF_INIT;
 	for (size_t i = job->from; i < job->to; i++) {
 		const char *name = job->names->v[i];
+		if (from_cache(job, i))
+			continue;
 		rt_strbuf_reset(&path);
 		rt_strbuf_adds(&path, job->dir);
 		rt_strbuf_addc(&path, '/');
@@ -522,8 +549,31 @@ static void load_parallel(load_job *job)
 		load_slice(&slice[t]); /* a thread could not start: do its share here */
 }
 
-/* Read and parse every migration file of one directory into *revs. */
-static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
+/*
+ * Headers only: rewrite the directory's cache when it missed a file or
+ * holds one that is gone (a read-only directory keeps none).
+ */
+static void update_cache(load_job *job)
+{
+	size_t n = job->names->n, cached = 0, read = 0;
+	for (size_t i = 0; i < n; i++) {
+		cached += job->state[i] == KEY_CACHED;
+		read += job->state[i] == KEY_READ;
+	}
+	if (!read && cached == rt_gcache_count(job->cache))
+		return;
+	rt_revision **keep = rt_xcalloc(n ? n : 1, sizeof(*keep));
+	for (size_t i = 0; i < n; i++)
+		keep[i] = job->state[i] != KEY_NONE ? job->revs[i] : NULL;
+	rt_gcache_write(job->dfd, job->names, job->keys, keep, n);
+	free(keep);
+}
+
+/*
+ * Read and parse every migration file of one directory into *revs; with
+ * headers, through the directory's graph cache (graph_cache.c).
+ */
+static void load_dir(const char *dir, int headers, rt_revision ***revs, size_t *n,
 		     size_t *alloc, rt_errlist *errs)
 {
 	rt_error e = { 0 };
@@ -539,14 +589,24 @@ static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
 		rt_errlist_add(errs, &e);
 		return;
 	}
+	size_t slots = names.n ? names.n : 1;
 	load_job job = {
 		.dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
 		.dir = dir,
 		.names = &names,
-		.revs = rt_xcalloc(names.n ? names.n : 1, sizeof(rt_revision *)),
-		.errs = rt_xcalloc(names.n ? names.n : 1, sizeof(rt_error)),
+		.revs = rt_xcalloc(slots, sizeof(rt_revision *)),
+		.errs = rt_xcalloc(slots, sizeof(rt_error)),
 	};
+	if (headers && job.dfd >= 0) {
+		job.cache = rt_gcache_read(job.dfd);
+		job.keys = rt_xcalloc(slots, sizeof(*job.keys));
+		job.state = rt_xcalloc(slots, 1);
+		job.entries = rt_xcalloc(slots, sizeof(int));
+		rt_gcache_match(job.cache, &names, job.entries);
+	}
 	load_parallel(&job);
+	if (job.keys)
+		update_cache(&job);
 	for (size_t i = 0; i < names.n; i++) {
 		if (!job.revs[i]) {
 			rt_errlist_add(errs, &job.errs[i]);
@@ -557,9 +617,30 @@ static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
 	}
 	if (job.dfd >= 0)
 		close(job.dfd);
+	rt_gcache_free((rt_gcache *)job.cache);
+	free(job.keys);
+	free(job.state);
+	free(job.entries);
 	free(job.revs);
 	free(job.errs);
 	rt_strlist_free(&names);
+}
+
+/* Every script location's revisions, then the graph (see rt_graph_load). */
+static rt_graph *load(const rt_config *cfg, int headers, rt_error *err)
+{
+	rt_revision **revs = NULL;
+	size_t n = 0, alloc = 0;
+	rt_errlist errs = { 0 };
+	for (size_t i = 0; i < cfg->nscript_locations; i++)
+		load_dir(cfg->script_locations[i], headers, &revs, &n, &alloc, &errs);
+	if (rt_errlist_finish(&errs, err) < 0) {
+		for (size_t i = 0; i < n; i++)
+			rt_revision_free(revs[i]);
+		free(revs);
+		return NULL;
+	}
+	return rt_graph_build(revs, n, err);
 }
 
 /*
@@ -568,18 +649,13 @@ static void load_dir(const char *dir, rt_revision ***revs, size_t *n,
  */
 rt_graph *rt_graph_load(const rt_config *cfg, rt_error *err)
 {
-	rt_revision **revs = NULL;
-	size_t n = 0, alloc = 0;
-	rt_errlist errs = { 0 };
-	for (size_t i = 0; i < cfg->nscript_locations; i++)
-		load_dir(cfg->script_locations[i], &revs, &n, &alloc, &errs);
-	if (rt_errlist_finish(&errs, err) < 0) {
-		for (size_t i = 0; i < n; i++)
-			rt_revision_free(revs[i]);
-		free(revs);
-		return NULL;
-	}
-	return rt_graph_build(revs, n, err);
+	return load(cfg, 0, err);
+}
+
+/* See internal.h. */
+rt_graph *rt_graph_load_headers(const rt_config *cfg, rt_error *err)
+{
+	return load(cfg, 1, err);
 }
 
 /* Frees the revisions (with their texts), the arrays and the index; g may be NULL. */

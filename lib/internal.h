@@ -36,6 +36,12 @@ void rt_revset_join(strbuf *sb, const rt_graph *g, const rt_revset *s,
 		    const char *sep);
 
 /*
+ * rt_graph_load through each script location's graph cache: the revisions
+ * carry their headers only (no text, no sections), for listings.
+ */
+rt_graph *rt_graph_load_headers(const rt_config *cfg, rt_error *err);
+
+/*
  * Defines FN(list, i), a public accessor of one field of the i-th record
  * of a result list (a status's entries, the runs): AT(list, i) is the
  * record, or NULL past the end, where FN returns NONE.

@@ -481,6 +481,8 @@ int rt_test_into(rt_ctx *ctx, const char *const *idents, size_t n, const char *s
 		 rt_test_report *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (rt_ctx_need_sql(ctx, err) < 0)
+		return -1;
 	const rt_graph *g = ctx->graph;
 	unsigned char *selected = rt_xcalloc(g->nrevs ? g->nrevs : 1, 1);
 	if (rt_select_revisions(g, idents, n, selected, err) < 0) {

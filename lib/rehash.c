@@ -150,6 +150,8 @@ int rt_rehash_into(rt_ctx *ctx, const char *const *idents, size_t n, rt_rehash_r
 		   rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (rt_ctx_need_sql(ctx, err) < 0)
+		return -1;
 	if (!n)
 		return rt_fail(err, RT_EUSAGE, "rehash needs the revisions whose files were edited on purpose");
 	if (ctx->out)

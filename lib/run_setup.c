@@ -12,6 +12,8 @@
 int rt_run_init(run *r, rt_ctx *ctx, rt_direction dir, rt_error *err)
 {
 	memset(r, 0, sizeof(*r));
+	if (rt_ctx_need_sql(ctx, err) < 0)
+		return -1;
 	r->ctx = ctx;
 	r->cfg = ctx->cfg;
 	r->g = ctx->graph;

@@ -164,6 +164,8 @@ int rt_squash_into(rt_ctx *ctx, const char *range, const rt_new_revision *nr,
 {
 	*path = NULL;
 	memset(info, 0, sizeof(*info));
+	if (rt_ctx_need_sql(ctx, err) < 0)
+		return -1;
 	const rt_graph *g = ctx->graph;
 	rt_revset chain = { 0 };
 	if (resolve_chain(g, range, &chain, err) < 0) {

@@ -388,6 +388,8 @@ static void check_downgrades(const rt_ctx *ctx, rt_verify_check *c)
 int rt_verify_into(rt_ctx *ctx, rt_verify_report *out, rt_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (rt_ctx_need_sql(ctx, err) < 0)
+		return -1;
 	rt_verify_check *c = add_check(out, "config");
 	summary(c, "%s, %zu revision%s", ctx->cfg->path ? ctx->cfg->path : "defaults (no retort.ini)",
 		ctx->graph->nrevs, ctx->graph->nrevs == 1 ? "" : "s");

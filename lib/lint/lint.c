@@ -256,6 +256,8 @@ static long apply_lint_config(const rt_graph *g, const rt_config *cfg,
 int rt_lint_into(rt_ctx *ctx, const char *const *idents, size_t n,
 	    const rt_lint_options *opts, rt_lint_report *out, rt_error *err)
 {
+	if (rt_ctx_need_sql(ctx, err) < 0)
+		return -1;
 	const rt_graph *g = rt_ctx_graph(ctx);
 	const rt_config *cfg = rt_ctx_config(ctx);
 	const rt_dialect *d = pick_dialect(ctx, cfg, opts, err);

@@ -31,7 +31,8 @@ sqlite_test_init_writes_project() {
 }
 
 # What the project makes at run time stays out of git: the SQLite database
-# (and its journal) and backups/; an existing .gitignore is added to, not replaced.
+# (and its journal), backups/ and the graph cache; an existing .gitignore is
+# added to, not replaced.
 sqlite_test_init_gitignore_keeps_database_and_backups_out_of_git() {
 	command -v git >/dev/null || fail "git is needed"
 	git init -q repo
@@ -48,7 +49,10 @@ sqlite_test_init_gitignore_keeps_database_and_backups_out_of_git() {
 	expect_rc 0
 	rt backup
 	expect_rc 0
+	rt status # writes the graph cache, migrations/.retort-graph
+	expect_rc 0
 	[ -e app.db ] && [ -n "$(ls backups)" ] || fail "no database or backup made"
+	[ -f migrations/.retort-graph ] || fail "no graph cache written"
 	git add -A
 	local tracked
 	tracked=$(git diff --cached --name-only | sort | tr '\n' ' ')

@@ -299,6 +299,33 @@ static void on_event(const rt_event *ev, void *ud)
 }
 
 /*
+ * rt_ctx_open_headers: the same graph as rt_ctx_open, the headers
+ * without the SQL, and whatever needs the SQL refuses it (nothing runs).
+ */
+static void test_headers_context(void **state)
+{
+	project *p = *state;
+	rt_error *err = p->err;
+	rt_ctx *h = rt_ctx_open_headers(p->cfg, err);
+	assert_non_null(h);
+	const rt_graph *g = rt_ctx_graph(h), *full = rt_ctx_graph(p->ctx);
+	assert_int_equal(rt_graph_count(g), rt_graph_count(full));
+	for (size_t i = 0; i < rt_graph_count(g); i++) {
+		const rt_revision *a = rt_graph_revision(g, (int)i), *b = rt_graph_revision(full, (int)i);
+		assert_string_equal(rt_revision_id(a), rt_revision_id(b));
+		assert_string_equal(rt_revision_message(a), rt_revision_message(b));
+		assert_int_equal(rt_revision_has_section(a, RT_SECTION_DOWNGRADE),
+				 rt_revision_has_section(b, RT_SECTION_DOWNGRADE));
+	}
+	assert_int_equal(rt_upgrade(h, "heads", err), -1);
+	assert_int_equal(rt_error_code(err), RT_EUSAGE);
+	assert_contains(rt_error_message(err), "rt_ctx_open_headers");
+	rt_ctx_close(h);
+	struct stat st;
+	assert_int_equal(stat("app.db", &st), -1); /* nothing ran, nothing was created */
+}
+
+/*
  * What kind of failure a database reported: rows breaking a constraint are
  * not the SQL's fault (RT_FAULT_CONSTRAINT); an error no database reported
  * has none.
@@ -571,6 +598,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dialect_at_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graph, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_headers_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_state_resolve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_protected, setup, teardown),
