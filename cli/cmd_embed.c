@@ -146,6 +146,16 @@ static int write_source(cli *c, FILE *f, const rt_graph *g, const rt_config *cfg
 		entry(f, rt_revision_path(r), text, len);
 	}
 	fputs("};\n\n", f);
+	/* What the parser read of each file, so the program need not parse them at every start. */
+	fprintf(f, "static const char *const digests[%zu] = {\n", n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		char *d = rt_embed_digest(rt_graph_revision(g, (int)i));
+		fputc('\t', f);
+		c_string(f, d, strlen(d));
+		fputs(",\n", f);
+		rt_free(d);
+	}
+	fputs("};\n\n", f);
 	if (schema) {
 		size_t len;
 		char *text = slurp(schema, &len);
@@ -169,7 +179,7 @@ static int write_source(cli *c, FILE *f, const rt_graph *g, const rt_config *cfg
 		free(text);
 	}
 	fputs("};\n\n", f);
-	fprintf(f, "const rt_embedded %s = {\n\tsizeof(rt_embedded),\n\tmigrations, %zu,\n\t%s,\n\tseeds, %zu,\n};\n",
+	fprintf(f, "const rt_embedded %s = {\n\tsizeof(rt_embedded),\n\tmigrations, %zu,\n\t%s,\n\tseeds, %zu,\n\tdigests,\n};\n",
 		name, n, schema ? "schema" : "NULL", nseeds);
 	for (size_t i = 0; i < nseeds; i++)
 		free(seeds[i]);

@@ -9,16 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The revision as the short listings print it: "id (labels) (markers)", for free(). */
-static char *short_rev(const rt_graph *g, int rev, const rt_state *st)
+/*
+ * Every entry's revision as the short listings print it ("id (labels)
+ * (markers)"), NUL-terminated one after another in one buffer (for
+ * free()), with where each starts in *at: one memory stream for all, as
+ * opening one per revision costs more than the rest of the table.
+ */
+static char *short_revs(const rt_graph *g, const rt_status *s, size_t *at)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		abort();
-	rev_marks m = { st };
-	print_rev_short(f, g, rev, &m);
+	rev_marks m = { rt_status_current(s) };
+	for (size_t i = 0; i < rt_status_count(s); i++) {
+		fflush(f);
+		at[i] = len;
+		print_rev_short(f, g, rt_status_revision(s, i), &m);
+		fputc('\0', f);
+	}
 	fclose(f);
 	return buf;
 }
@@ -55,16 +65,15 @@ static int max_int(int a, int b)
 /* The table: a header, one line per revision, then the counts. */
 static void print_table(const rt_graph *g, const rt_status *s)
 {
-	const rt_state *st = rt_status_current(s);
 	size_t n = rt_status_count(s);
-	char **revs = calloc(n ? n : 1, sizeof(char *));
-	if (!revs)
+	size_t *at = calloc(n ? n : 1, sizeof(size_t));
+	if (!at)
 		abort();
+	char *revs = short_revs(g, s, at);
 	widths w = { (int)strlen("REVISION"), (int)strlen("APPLIED (UTC)"), 2, 4 };
 	for (size_t i = 0; i < n; i++) {
 		char buf[64];
-		revs[i] = short_rev(g, rt_status_revision(s, i), st);
-		w.rev = max_int(w.rev, (int)strlen(revs[i]));
+		w.rev = max_int(w.rev, (int)strlen(revs + at[i]));
 		const char *by = rt_status_applied_by(s, i);
 		w.by = max_int(w.by, by ? (int)strlen(cli_safe(by)) : 0);
 		took(buf, sizeof(buf), rt_status_how(s, i), rt_status_duration_ms(s, i));
@@ -74,20 +83,20 @@ static void print_table(const rt_graph *g, const rt_status *s)
 	printf("%-8s %-*s  %-*s  %-*s  %-*s  %s\n", "STATE", w.rev, "REVISION", w.at,
 	       "APPLIED (UTC)", w.by, "BY", w.took, "TOOK", "MESSAGE");
 	for (size_t i = 0; i < n; i++) {
-		char at[32], t[64];
+		char when[32], t[64];
 		const rt_revision *r = rt_graph_revision(g, rt_status_revision(s, i));
 		const char *by = rt_status_applied_by(s, i);
 		int applied = rt_status_applied(s, i);
-		short_time(at, sizeof(at), applied ? rt_status_applied_at(s, i) : NULL);
+		short_time(when, sizeof(when), applied ? rt_status_applied_at(s, i) : NULL);
 		took(t, sizeof(t), applied ? rt_status_how(s, i) : NULL,
 		     applied ? rt_status_duration_ms(s, i) : -1);
 		printf("%-8s %-*s  %-*s  %-*s  %-*s  %s\n", applied ? "applied" : "pending",
-		       w.rev, revs[i], w.at, applied && !*at ? "-" : at, w.by,
+		       w.rev, revs + at[i], w.at, applied && !*when ? "-" : when, w.by,
 		       applied && by ? cli_safe(by) : "", w.took, t,
 		       cli_safe(rt_revision_message(r)));
-		free(revs[i]);
 	}
 	free(revs);
+	free(at);
 }
 
 /* Where the database is: "at X, Y", "empty", or "not created yet", and the counts. */

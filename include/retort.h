@@ -682,7 +682,25 @@ typedef struct rt_embedded {
 	const rt_embedded_file *schema;     /* the declared schema, or NULL */
 	const rt_embedded_file *seeds;      /* seed files (NAME.sql) */
 	size_t nseeds;
+	/*
+	 * Added after the fields above (a file generated before it stops
+	 * at nseeds; its size says so): per migration, in the same order,
+	 * what `retort embed` read of the file's header and section markers
+	 * (rt_embed_digest), so that opening the project builds the graph
+	 * without parsing every file; NULL for none.  A digest that was
+	 * not written for its file's bytes by this version of the library
+	 * is ignored and the file parsed.
+	 */
+	const char *const *digests;
 } rt_embedded;
+
+/*
+ * The digest of rev for rt_embedded.digests (what `retort embed`
+ * writes): its header and section markers as the parser read them, with
+ * the length and a hash of its text; freed with rt_free.  Its form is the
+ * library's own: only rt_ctx_open_embedded reads it.
+ */
+RT_API char *rt_embed_digest(const rt_revision *rev);
 
 /*
  * rt_ctx_open with the migration files (and the declared schema and seeds,

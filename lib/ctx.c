@@ -204,6 +204,22 @@ static int add_row(void *ud, int n, const char *const *v)
 	return 0;
 }
 
+/* The version rows of the table in schema into st (freed on failure). */
+static int read_rows(const rt_ctx *ctx, const rt_dialect *d, rt_conn *c,
+		     const char *schema, rt_state *st, rt_error *err)
+{
+	strbuf sql = STRBUF_INIT;
+	rt_strbuf_adds(&sql, "SELECT version_num FROM ");
+	rt_table_name(d, schema, ctx->cfg->version_table, &sql);
+	rt_strbuf_adds(&sql, " ORDER BY version_num");
+	state_rows sr = { ctx->graph, st };
+	int rc = d->query(c, sql.buf, add_row, &sr, err);
+	rt_strbuf_release(&sql);
+	if (rc < 0)
+		rt_state_free(st);
+	return rc;
+}
+
 /*
  * See ctx_internal.h.  Rows are read ORDER BY version_num, so the state
  * does not depend on the order the database happens to return them in.
@@ -223,16 +239,20 @@ int rt_read_state(const rt_ctx *ctx, rt_conn *c, int known_to_exist,
 		return -1;
 	if (!st->exists)
 		return 0;
-	strbuf sql = STRBUF_INIT;
-	rt_strbuf_adds(&sql, "SELECT version_num FROM ");
-	rt_table_name(d, schema, ctx->cfg->version_table, &sql);
-	rt_strbuf_adds(&sql, " ORDER BY version_num");
-	state_rows sr = { ctx->graph, st };
-	int rc = d->query(c, sql.buf, add_row, &sr, err);
-	rt_strbuf_release(&sql);
-	if (rc < 0)
-		rt_state_free(st);
-	return rc;
+	return read_rows(ctx, d, c, schema, st, err);
+}
+
+/*
+ * See ctx_internal.h.  One statement: the table named as configured
+ * (unqualified unless version_table_schema is set), so the database finds
+ * it where rt_tables_schema would (PostgreSQL: the search_path); a missing
+ * table is an error, not an empty state.
+ */
+int rt_read_state_quick(const rt_ctx *ctx, rt_conn *c, rt_state *st, rt_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	st->exists = 1;
+	return read_rows(ctx, rt_conn_dialect(c), c, ctx->cfg->version_table_schema, st, err);
 }
 
 /* A progress row (revision, direction, statements, done) as a notice. */

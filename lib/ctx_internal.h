@@ -46,6 +46,11 @@ int rt_ctx_check_protected(const rt_ctx *ctx, const char *what, rt_error *err);
 int rt_read_state(const rt_ctx *ctx, rt_conn *c, int known_to_exist,
 		  rt_state *st, rt_error *err);
 /*
+ * Read the version table into st with one statement and nothing else (no
+ * catalog lookup): -1 when it fails, e.g. as the table does not exist.
+ */
+int rt_read_state_quick(const rt_ctx *ctx, rt_conn *c, rt_state *st, rt_error *err);
+/*
  * The context's dialect; when no URL is configured, an error saying so
  * (commands that never touch a database work without one).
  */

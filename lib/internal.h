@@ -35,6 +35,17 @@ void rt_strlist_join(strbuf *sb, const rt_strlist *l, const char *sep);
 void rt_revset_join(strbuf *sb, const rt_graph *g, const rt_revset *s,
 		    const char *sep);
 
+/*
+ * Defines FN(list, i), a public accessor of one field of the i-th record
+ * of a result list (a status's entries, the runs): AT(list, i) is the
+ * record, or NULL past the end, where FN returns NONE.
+ */
+#define RT_RECORD_GETTER(RET, FN, LIST, AT, FIELD, NONE)      \
+	RET FN(const LIST *list, size_t i)                    \
+	{                                                     \
+		return AT(list, i) ? AT(list, i)->FIELD : (NONE); \
+	}
+
 
 
 /*

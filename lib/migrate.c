@@ -227,6 +227,26 @@ static int check_empty(run *r, const rt_state *st, rt_error *err)
 }
 
 /*
+ * A history table made by a retort before run ids gets the run_id column
+ * (and one before run outcomes the outcome and failure columns) with the
+ * first step (ensure_tables adds them in that step's transaction).
+ * Asked once the plan has steps (a run with nothing to do writes no row)
+ * and before any transaction begins: on PostgreSQL the probe of a missing
+ * column fails.
+ */
+static int check_run_id_column(run *r, rt_error *err)
+{
+	const char *schema;
+	int exists = 0;
+	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0 ||
+	    r->d->table_exists(r->conn, schema, r->history, &exists, err) < 0)
+		return -1;
+	r->add_run_id = exists && !rt_history_has_column(r->d, r->conn, r->ht.buf, "run_id");
+	r->add_outcome = exists && !rt_history_has_column(r->d, r->conn, r->ht.buf, "outcome");
+	return 0;
+}
+
+/*
  * Plan from the state read and carry the plan out, a partly applied
  * revision (progress.c) taken into account.  A dry run (r->out set
  * online) prints it from that state instead: the runner sees no
@@ -240,6 +260,8 @@ static int plan_and_run(run *r, const request *q, const rt_state *st, rt_error *
 	int rc = r->conn ? rt_progress_read(r, err) : 0;
 	if (rc == 0)
 		rc = make_plan(r, q, st, &plan, err);
+	if (rc == 0 && r->conn && r->run_id && plan.n)
+		rc = check_run_id_column(r, err);
 	if (rc == 0 && r->conn)
 		rc = rt_progress_prepare(r, &plan, err);
 	if (rc == 0 && r->conn)
@@ -263,28 +285,54 @@ static int plan_and_run(run *r, const request *q, const rt_state *st, rt_error *
 }
 
 /*
- * A history table made by a retort before run ids gets the run_id column
- * (and one before run outcomes the outcome and failure columns) with the
- * first step (ensure_tables adds them in that step's transaction).
- * Asked before any transaction begins: on PostgreSQL the probe of a
- * missing column fails.
+ * An upgrade that finds the database at its target already, by one read
+ * of the version table without the lock (a program starting with nothing
+ * to do makes one query instead of a lock, catalog lookups and a read).
+ * Safe because one statement reads a consistent snapshot: the version
+ * rows a run commits move only with the step that did the work, so rows
+ * that say "there" were there when read, and the locked path would find
+ * nothing to do either (or a later run's state, which is as valid an
+ * answer).  Everything else takes the locked path: a plan with steps, an
+ * error of any kind (unknown rows, no version table), a dialect that
+ * records partly applied revisions elsewhere (progress_table_ddl), --resume
+ * or --partial, dry runs and rehearsals, create, reverting the last run.
+ * 1 when there; the same notice as the locked path then.
  */
-static int check_run_id_column(run *r, rt_error *err)
+static int already_there(run *r, const request *q)
 {
-	const char *schema;
-	int exists = 0;
-	if (rt_tables_schema(r->d, r->conn, r->cfg, &schema, err) < 0 ||
-	    r->d->table_exists(r->conn, schema, r->history, &exists, err) < 0)
-		return -1;
-	r->add_run_id = exists && !rt_history_has_column(r->d, r->conn, r->ht.buf, "run_id");
-	r->add_outcome = exists && !rt_history_has_column(r->d, r->conn, r->ht.buf, "outcome");
-	return 0;
+	if (q->dir != RT_UPGRADE || !q->target || q->last_run || q->create_sql || r->out ||
+	    r->rehearse || r->ctx->partial != RT_PARTIAL_REFUSE || r->d->progress_table_ddl)
+		return 0;
+	rt_state st;
+	rt_error e = { 0 };
+	if (rt_read_state_quick(r->ctx, r->conn, &st, &e) < 0) {
+		rt_error_clear(&e);
+		return 0;
+	}
+	rt_plan plan = { 0 };
+	int there = make_plan(r, q, &st, &plan, &e) == 0 && plan.n == 0;
+	rt_error_clear(&e);
+	rt_plan_free(&plan);
+	rt_state_free(&st);
+	if (there)
+		rt_ctx_emit(r->ctx, RT_EV_NOTICE, NULL, 0,
+			    "nothing to do: the database is already there");
+	return there;
 }
 
-/* Connected: lock, read the state under the lock, plan, run; unlock, disconnect. */
+/*
+ * Connected: lock, read the state under the lock, plan, run; unlock,
+ * disconnect.  An upgrade with nothing to do ends before the lock
+ * (already_there).
+ */
 static int locked_run(run *r, const request *q, rt_error *err)
 {
 	r->d = rt_conn_dialect(r->conn); /* as its session reads SQL (MySQL: NO_BACKSLASH_ESCAPES) */
+	if (already_there(r, q)) {
+		r->d->disconnect(r->conn);
+		r->conn = NULL;
+		return 0;
+	}
 	int rc = r->d->lock(r->conn, r->cfg, r->ctx->on_event,
 			    r->ctx->event_ud, err);
 	int locked = rc == 0;
@@ -294,8 +342,6 @@ static int locked_run(run *r, const request *q, rt_error *err)
 		rt_state st;
 		rc = rt_read_state(r->ctx, r->conn, 0, &st, err);
 		int read = rc == 0;
-		if (rc == 0 && r->run_id)
-			rc = check_run_id_column(r, err);
 		if (rc == 0 && q->create_sql)
 			rc = check_empty(r, &st, err);
 		if (rc == 0)

@@ -173,6 +173,12 @@ struct rt_revision {
 	const char *version_id; /* what the version table records for it (points into id or replaces) */
 };
 
+/*
+ * Set rev's upgrade and downgrade (the whole of each direction) from its
+ * sections, as the parser does once it has read them all.
+ */
+void rt_revision_set_whole(rt_revision *rev);
+
 typedef struct rt_label {
 	const char *name;    /* points into the declaring revision */
 	int rev;             /* the revision that declares it */

@@ -235,35 +235,14 @@ size_t rt_runs_count(const rt_runs *rs)
 	return rs ? rs->n : 0;
 }
 
-const char *rt_runs_id(const rt_runs *rs, size_t i)
-{
-	return rec(rs, i) ? rec(rs, i)->id : NULL;
-}
+/* The runs' fields (retort.h): each NULL (0) past the end. */
+RT_RECORD_GETTER(const char *, rt_runs_id, rt_runs, rec, id, NULL)
+RT_RECORD_GETTER(const char *, rt_runs_direction, rt_runs, rec, direction, NULL)
+RT_RECORD_GETTER(const char *, rt_runs_started_at, rt_runs, rec, started_at, NULL)
+RT_RECORD_GETTER(const char *, rt_runs_user, rt_runs, rec, user, NULL)
+RT_RECORD_GETTER(double, rt_runs_duration_ms, rt_runs, rec, ms, 0)
 
-const char *rt_runs_direction(const rt_runs *rs, size_t i)
-{
-	return rec(rs, i) ? rec(rs, i)->direction : NULL;
-}
-
-const char *rt_runs_started_at(const rt_runs *rs, size_t i)
-{
-	return rec(rs, i) ? rec(rs, i)->started_at : NULL;
-}
-
-const char *rt_runs_user(const rt_runs *rs, size_t i)
-{
-	return rec(rs, i) ? rec(rs, i)->user : NULL;
-}
-
-double rt_runs_duration_ms(const rt_runs *rs, size_t i)
-{
-	return rec(rs, i) ? rec(rs, i)->ms : 0;
-}
-
-size_t rt_runs_step_count(const rt_runs *rs, size_t i)
-{
-	return rec(rs, i) ? rec(rs, i)->revisions.n : 0;
-}
+RT_RECORD_GETTER(size_t, rt_runs_step_count, rt_runs, rec, revisions.n, 0)
 
 const char *rt_runs_step_revision(const rt_runs *rs, size_t i, size_t j)
 {
@@ -277,17 +256,6 @@ const char *rt_runs_step_direction(const rt_runs *rs, size_t i, size_t j)
 	return r && j < r->directions.n ? r->directions.v[j] : NULL;
 }
 
-const char *rt_runs_outcome(const rt_runs *rs, size_t i)
-{
-	return rec(rs, i) ? rec(rs, i)->outcome : NULL;
-}
-
-const char *rt_runs_failed_revision(const rt_runs *rs, size_t i)
-{
-	return rec(rs, i) ? rec(rs, i)->failed_revision : NULL;
-}
-
-const char *rt_runs_failure(const rt_runs *rs, size_t i)
-{
-	return rec(rs, i) ? rec(rs, i)->failure : NULL;
-}
+RT_RECORD_GETTER(const char *, rt_runs_outcome, rt_runs, rec, outcome, NULL)
+RT_RECORD_GETTER(const char *, rt_runs_failed_revision, rt_runs, rec, failed_revision, NULL)
+RT_RECORD_GETTER(const char *, rt_runs_failure, rt_runs, rec, failure, NULL)

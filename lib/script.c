@@ -386,6 +386,12 @@ static void finish_sections(rt_revision *r, int cur, const char *end)
 		rt_section *open = &r->sections[cur][r->nsections[cur] - 1];
 		open->len = (size_t)(end - open->body);
 	}
+	rt_revision_set_whole(r);
+}
+
+/* See retort_int.h. */
+void rt_revision_set_whole(rt_revision *r)
+{
 	for (int k = 0; k < 2; k++) {
 		rt_section *whole = k == RT_SECTION_UPGRADE ? &r->upgrade : &r->downgrade;
 		size_t n = r->nsections[k];

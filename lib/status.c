@@ -204,32 +204,10 @@ static const rt_status_entry *entry(const rt_status *s, size_t i)
 	return i < s->n ? &s->v[i] : NULL;
 }
 
-int rt_status_revision(const rt_status *s, size_t i)
-{
-	return entry(s, i) ? entry(s, i)->rev : -1;
-}
-
-int rt_status_applied(const rt_status *s, size_t i)
-{
-	return entry(s, i) ? entry(s, i)->applied : 0;
-}
-
-const char *rt_status_how(const rt_status *s, size_t i)
-{
-	return entry(s, i) ? entry(s, i)->how : NULL;
-}
-
-const char *rt_status_applied_at(const rt_status *s, size_t i)
-{
-	return entry(s, i) ? entry(s, i)->at : NULL;
-}
-
-const char *rt_status_applied_by(const rt_status *s, size_t i)
-{
-	return entry(s, i) ? entry(s, i)->by : NULL;
-}
-
-double rt_status_duration_ms(const rt_status *s, size_t i)
-{
-	return entry(s, i) ? entry(s, i)->ms : -1;
-}
+/* The entries' fields (retort.h): each -1, 0 or NULL past the end. */
+RT_RECORD_GETTER(int, rt_status_revision, rt_status, entry, rev, -1)
+RT_RECORD_GETTER(int, rt_status_applied, rt_status, entry, applied, 0)
+RT_RECORD_GETTER(const char *, rt_status_how, rt_status, entry, how, NULL)
+RT_RECORD_GETTER(const char *, rt_status_applied_at, rt_status, entry, at, NULL)
+RT_RECORD_GETTER(const char *, rt_status_applied_by, rt_status, entry, by, NULL)
+RT_RECORD_GETTER(double, rt_status_duration_ms, rt_status, entry, ms, -1)

@@ -107,6 +107,29 @@ sqlite_test_bounded_lock_wait() {
 	expect_db "m002" "t_m001 t_m002"
 }
 
+# An upgrade that finds the database at its target reads the version table
+# once without the lock and ends (a program starting at head); with work to
+# do it still takes the lock and waits for the holder.
+sqlite_test_at_head_upgrade_needs_no_lock() {
+	project
+	tmig m001 ""
+	rt upgrade head
+	hold_lock
+	rt --lock-wait 1 upgrade head
+	expect_rc 0
+	expect_err_has "nothing to do"
+	expect_err_lacks "waiting"
+	tmig m002 m001
+	rt --lock-wait 1 upgrade head
+	expect_rc 1
+	expect_err_has "for more than 1 s"
+	release_lock
+	rt upgrade head
+	expect_rc 0
+	expect_db "m002" "t_m001 t_m002"
+	expect_q "SELECT count(*) FROM retort_version_history" "2"
+}
+
 # The message gives the wait that was configured, not a rounded one.
 sqlite_test_fractional_lock_wait_in_message() {
 	project

@@ -110,6 +110,120 @@ C
 		fail "the embedded schema was not loaded as written: $(sqlite3 created.db "SELECT sql FROM sqlite_master WHERE name = 't1'")"
 }
 
+# The digests `retort embed` writes beside the files (what the parser read
+# of each header and its section markers): the program builds the same
+# graph from them as from parsing the files -- ids, messages, dates,
+# parents, labels, dependencies, sections (the checksums) -- for branches,
+# a merge, steps, options and CRLF line ends; a file generated before
+# digests (a smaller size field) is parsed; a digest is read only for the
+# bytes it was written for (a text edited in the generated file, even
+# keeping its length, is parsed again); and an edited migration is still
+# caught by rt_verify's checksums once re-embedded.
+sqlite_test_embed_digests() {
+	project
+	mig d1 "" "first" "CREATE TABLE d1 (a int);" "DROP TABLE d1;" "-- Branch Labels: core" >/dev/null
+	printf '%s\n' "-- Revision ID: d2" "-- Revises: d1" "-- Message: steps, café" "" "-- migrate:upgrade" \
+		"CREATE TABLE d2 (a int);" "-- migrate:upgrade transaction:false" "INSERT INTO d2 VALUES (1);" \
+		"-- migrate:downgrade" "DROP TABLE d2;" > migrations/d2_steps.sql
+	mig d3 d1 "branch" "CREATE TABLE d3 (a int);" "DROP TABLE d3;" "-- Depends On: d2" >/dev/null
+	mig d4 "d2, d3" "merge" "SELECT 1;" "SELECT 1;" >/dev/null
+	printf '%s\r\n' "-- Revision ID: d5" "-- Revises: d4" "-- Message: crlf" "" "-- migrate:upgrade" \
+		"CREATE TABLE d5 (a int);" "-- migrate:downgrade" "DROP TABLE d5;" > migrations/d5_crlf.sql
+	rt embed -o proj.c
+	expect_rc 0
+	grep -q "digests" proj.c || fail "no digests in proj.c"
+	cat > main.c <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <retort.h>
+extern const rt_embedded retort_project;
+static void list(const rt_ctx *ctx)
+{
+	const rt_graph *g = rt_ctx_graph(ctx);
+	for (size_t i = 0; i < rt_graph_count(g); i++) {
+		const rt_revision *r = rt_graph_revision(g, rt_graph_order(g, i));
+		char *sum = rt_revision_checksum(r);
+		printf("%s|%s|%s|", rt_revision_id(r), rt_revision_message(r) ? rt_revision_message(r) : "-",
+		       rt_revision_create_date(r) ? rt_revision_create_date(r) : "-");
+		for (size_t k = 0; k < rt_revision_down_count(r); k++)
+			printf("%s,", rt_revision_down(r, k));
+		printf("|");
+		for (size_t k = 0; k < rt_revision_label_count(r); k++)
+			printf("%s,", rt_revision_label(r, k));
+		printf("|");
+		for (size_t k = 0; k < rt_revision_depends_count(r); k++)
+			printf("%s,", rt_revision_depends(r, k));
+		printf("|%s|%d\n", sum, rt_revision_parent_count(r) > 0);
+		rt_free(sum);
+	}
+}
+int main(int argc, char **argv)
+{
+	rt_error *err = rt_error_new();
+	rt_config *cfg = rt_config_new(".");
+	rt_ctx *ctx = NULL;
+	int rc = argc == 3 ? rt_config_set(cfg, "url", argv[1], err) : -1;
+	if (!rc && !(ctx = rt_ctx_open_embedded(cfg, &retort_project, err)))
+		rc = -1;
+	if (!rc && !strcmp(argv[2], "list")) {
+		list(ctx);
+	} else if (!rc && !strcmp(argv[2], "upgrade")) {
+		rc = rt_upgrade(ctx, "heads", err);
+	} else if (!rc) {
+		rt_verify_report *v = rt_verify(ctx, err);
+		rc = v ? 0 : -1;
+		for (size_t i = 0; v && i < rt_verify_check_count(v); i++)
+			printf("%s %s %s\n", rt_verify_check_name(v, i), rt_verify_check_ok(v, i) ? "ok" : "FAILED",
+			       rt_verify_check_summary(v, i) ? rt_verify_check_summary(v, i) : "");
+		rt_verify_report_free(v);
+	}
+	if (rc)
+		fprintf(stderr, "%s\n", rt_error_message(err));
+	rt_ctx_close(ctx);
+	rt_config_free(cfg);
+	rt_error_free(err);
+	return rc ? 1 : 0;
+}
+C
+	local build libs
+	build=$(dirname "$RETORT")
+	libs="$build/libretort.a $(pkg-config --libs sqlite3 inih) -lpg_query -ldl -pthread $(grep -q asan <<<"$build" && echo -fsanitize=address,undefined)"
+	# shellcheck disable=SC2086
+	cc -std=c11 -Wall -Wextra -Werror -I"$REPO/include" -o prog main.c proj.c $libs || fail "the generated source does not build"
+	./prog sqlite:///x.db list > with.txt 2> err || fail "list failed: $(cat err)"
+	[ "$(wc -l < with.txt)" = 5 ] || fail "not five revisions: $(cat with.txt)"
+	grep -q '^d4|merge|[^|]*|d2,d3,||' with.txt || fail "the merge's parents: $(cat with.txt)"
+	grep -q '^d3|branch|[^|]*|d1,||d2,|' with.txt || fail "d3's dependency: $(cat with.txt)"
+	grep -q '^d1|first|2026-11-22 14:30:00.000000+00:00||core,|' with.txt || fail "d1's date and label: $(cat with.txt)"
+	# The same project as a file generated before digests: parsed, the same graph.
+	sed -e '/^\tdigests,$/d' -e 's/^\tsizeof(rt_embedded),$/\toffsetof(rt_embedded, nseeds) + sizeof(size_t),/' \
+		-e 's/^#include <retort.h>$/#include <stddef.h>\n#include <retort.h>/' proj.c > old.c
+	! grep -q '^\tdigests,$' old.c || fail "old.c still names the digests"
+	# shellcheck disable=SC2086
+	cc -std=c11 -Wall -Wextra -Wno-missing-field-initializers -I"$REPO/include" -o prog-old main.c old.c $libs || fail "the old-style source does not build"
+	./prog-old sqlite:///x.db list > without.txt 2> err || fail "list (parsed) failed: $(cat err)"
+	diff without.txt with.txt > diff.txt || fail "the digests give another graph than parsing: $(cat diff.txt)"
+	# A text edited in the generated file (same length): its digest is not read, the text is parsed.
+	sed 's/"-- Message: first\\n"/"-- Message: fir5t\\n"/' proj.c > edited.c
+	! cmp -s proj.c edited.c || fail "the edit did not apply"
+	# shellcheck disable=SC2086
+	cc -std=c11 -Wall -Wextra -I"$REPO/include" -o prog-edited main.c edited.c $libs || fail "edited.c does not build"
+	./prog-edited sqlite:///x.db list > edited.txt 2> err || fail "list (edited) failed: $(cat err)"
+	grep -q '^d1|fir5t|' edited.txt || fail "the edited text was not read: $(cat edited.txt)"
+	# Upgrade from the embedded project; then an edited migration, re-embedded, fails the checksum check.
+	./prog sqlite:///app.db upgrade > out 2> err || fail "upgrade failed: $(cat err)"
+	expect_versions "d5"
+	./prog sqlite:///app.db verify > out 2> err || fail "verify failed: $(cat err)"
+	grep -q '^checksums ok' out || fail "checksums not ok after the upgrade: $(cat out)"
+	sed -i 's/CREATE TABLE d1 (a int);/CREATE TABLE d1 (a int, b int);/' migrations/d1_first.sql
+	rt embed -o proj.c
+	expect_rc 0
+	# shellcheck disable=SC2086
+	cc -std=c11 -Wall -Wextra -I"$REPO/include" -o prog main.c proj.c $libs || fail "the re-embedded source does not build"
+	./prog sqlite:///app.db verify > out 2> err || fail "verify failed: $(cat err)"
+	grep -q '^checksums FAILED.*' out || fail "the edited migration was not caught: $(cat out)"
+}
+
 test_embedded_app_reports_errors() {
 	project
 	mig e1 "" "bad" "CREATE TABLE users (id INTEGER PRIMARY KEY);

@@ -198,6 +198,35 @@ pg_test_lock_wait_names_the_holder() {
 	expect_versions "l0001"
 }
 
+# A program starting with the database at its head reads the version table
+# without the migration lock: while a newer deploy holds the lock (its step
+# not committed), it finds nothing to do at once.  Once the newer revision
+# is in the version table it is no longer at its head: the locked path runs
+# and reports the revision it does not know.
+pg_test_at_head_start_does_not_wait_for_a_deploy() {
+	project
+	mig h0001 "" "first" "CREATE TABLE h1 (id integer);" "DROP TABLE h1;" >/dev/null
+	rt upgrade head
+	expect_rc 0
+	mkdir older && cp -r retort.ini migrations older/
+	mig h0002 h0001 "gated" "CREATE TABLE h2 (id integer);
+LOCK TABLE gate IN SHARE MODE;" "DROP TABLE h2;" >/dev/null
+	gate_hold
+	"$RETORT" -q upgrade head > out 2> err 8>&- &
+	local pid=$!
+	wait_at_gate
+	rt -c older/retort.ini --lock-wait 1 upgrade head
+	expect_rc 0
+	expect_err_has "nothing to do"
+	expect_err_lacks "waiting"
+	gate_release
+	wait "$pid" || fail "the newer deploy failed: $(cat err)"
+	expect_versions "h0002"
+	rt -c older/retort.ini upgrade head
+	expect_rc 1
+	expect_err_has "h0002, which no migration file defines"
+}
+
 pg_test_second_deployer_waits_and_then_finds_nothing_to_do() {
 	project
 	mig w0001 "" "gated" "CREATE TABLE w (id integer);
