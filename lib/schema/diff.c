@@ -316,6 +316,7 @@ typedef struct load_job {
 	const rt_config *cfg;
 	const char *spec;
 	sm_schema *out;
+	rt_sm_pending *later;
 	rt_error err;
 	int rc;
 } load_job;
@@ -323,7 +324,7 @@ typedef struct load_job {
 static void *load_one(void *p)
 {
 	load_job *j = p;
-	j->rc = rt_sm_source_load(j->ctx, j->d, j->cfg, j->spec, &j->out, &j->err);
+	j->rc = rt_sm_source_load_later(j->ctx, j->d, j->cfg, j->spec, &j->out, &j->later, &j->err);
 	return NULL;
 }
 
@@ -333,22 +334,25 @@ static void *load_one(void *p)
  * migrations, or a catalog read), so `check`, which fills two, takes
  * about the time of one on a machine with two cores.  Two replays of the
  * migrations run one after the other (the runner is not made to run
- * twice at once in one process).  An error of from comes first.
+ * twice at once in one process).  An error of from comes first.  What
+ * the loads leave to finish (dropping scratch databases) goes on while
+ * the caller compares: later[0..1], for rt_sm_pending_finish.
  */
 static int load_sources(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
 			const char *from, const char *to, sm_schema **a, sm_schema **b,
-			rt_error *err)
+			rt_sm_pending **later, rt_error *err)
 {
 	load_job j = { .ctx = ctx, .d = d, .cfg = cfg, .spec = to };
 	pthread_t th;
 	int threaded = strcmp(from, "empty") && strcmp(to, "empty") &&
 		       !(is_migrations(from) && is_migrations(to)) &&
 		       pthread_create(&th, NULL, load_one, &j) == 0;
-	int rc = rt_sm_source_load(ctx, d, cfg, from, a, err);
+	int rc = rt_sm_source_load_later(ctx, d, cfg, from, a, &later[0], err);
 	if (threaded)
 		pthread_join(th, NULL);
 	else if (rc == 0)
 		load_one(&j);
+	later[1] = j.later;
 	if (rc == 0 && j.rc < 0) {
 		*err = j.err;
 		return -1;
@@ -375,6 +379,7 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 	sm_schema *a = NULL, *b = NULL, *a0 = NULL;
 	sm_ops up = { 0 }, down = { 0 }, changes = { 0 };
 	sm_renames rn = { 0 };
+	rt_sm_pending *later[2] = { NULL, NULL };
 	int rc = -1;
 	if (!d->introspect || !d->diff) {
 		rt_fail(err, RT_EFAIL, "comparing schemas is not available for %s", d->name);
@@ -387,7 +392,7 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 		opts.count_rows = count_rows;
 		opts.count_ud = &live;
 	}
-	if (load_sources(ctx, d, cfg, from, to, &a, &b, err) < 0)
+	if (load_sources(ctx, d, cfg, from, to, &a, &b, later, err) < 0)
 		goto done;
 	/*
 	 * Renames (rename.c) run first each way: a renamed forwards for the
@@ -442,6 +447,8 @@ int rt_schema_diff_into(rt_ctx *ctx, const char *from, const char *to, rt_diff *
 		rt_strlist_push(&out->warnings, b->warnings[i]);
 	rc = 0;
 done:
+	rt_sm_pending_finish(later[0]);
+	rt_sm_pending_finish(later[1]);
 	rt_sm_ops_free(&up);
 	rt_sm_ops_free(&down);
 	rt_sm_ops_free(&changes);

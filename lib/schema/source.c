@@ -164,6 +164,14 @@ typedef struct aside_job {
 	int threaded;
 } aside_job;
 
+/* See source.h: the scratch database to drop, and the aside job to join. */
+struct rt_sm_pending {
+	aside_job aside;
+	char *url;
+	pthread_t th;
+	int threaded;
+};
+
 static void *aside_run(void *p)
 {
 	aside_job *j = p;
@@ -171,6 +179,29 @@ static void *aside_run(void *p)
 	if (j->d->scratch_spare)
 		j->d->scratch_spare(j->cfg);
 	return NULL;
+}
+
+/* Drop the scratch database, then wait for the aside job. */
+static void *finish(void *p)
+{
+	rt_sm_pending *f = p;
+	f->aside.d->scratch_drop(f->aside.cfg, f->url);
+	if (f->aside.threaded)
+		pthread_join(f->aside.th, NULL);
+	return NULL;
+}
+
+/* See source.h. */
+void rt_sm_pending_finish(rt_sm_pending *p)
+{
+	if (!p)
+		return;
+	if (p->threaded)
+		pthread_join(p->th, NULL);
+	else
+		finish(p);
+	free(p->url);
+	free(p);
 }
 
 /*
@@ -182,7 +213,7 @@ static void *aside_run(void *p)
  */
 static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 			const rt_config *cfg, const rt_declared *sql, const char *rev,
-			sm_schema **out, rt_error *err)
+			sm_schema **out, rt_sm_pending **later, rt_error *err)
 {
 	if (!d->scratch_create)
 		return rt_fail(err, RT_EFAIL, "schema work is not available for %s", d->name);
@@ -195,16 +226,18 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 	int split = sql ? d->split(sql->sql, sql->len, 1, sql->name, &stmts, &serr) : 0;
 	if (job.threaded)
 		pthread_join(job.th, NULL);
-	aside_job aside = { .ctx = ctx, .d = d, .cfg = cfg };
-	aside.threaded = job.rc == 0 && pthread_create(&aside.th, NULL, aside_run, &aside) == 0;
-	if (!aside.threaded)
+	rt_sm_pending *f = rt_xcalloc(1, sizeof(*f));
+	f->aside = (aside_job){ .ctx = ctx, .d = d, .cfg = cfg };
+	f->aside.threaded = job.rc == 0 && pthread_create(&f->aside.th, NULL, aside_run, &f->aside) == 0;
+	if (!f->aside.threaded)
 		sweep(ctx, d, cfg);
 	char *url = job.url;
 	if (job.rc < 0 || split < 0) {
 		if (job.rc == 0)
 			d->scratch_drop(cfg, url);
-		if (aside.threaded)
-			pthread_join(aside.th, NULL);
+		if (f->aside.threaded)
+			pthread_join(f->aside.th, NULL);
+		free(f);
 		*err = job.rc < 0 ? job.err : serr;
 		if (job.rc < 0)
 			rt_error_clear(&serr);
@@ -243,12 +276,15 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
 		if (rc == 0)
 			rc = introspect_url(d, scfg, 0, out, err);
 	}
-	d->scratch_drop(cfg, url);
-	if (aside.threaded)
-		pthread_join(aside.th, NULL);
 	rt_config_free(scfg);
 	rt_stmtlist_free(&stmts);
-	free(url);
+	f->url = url;
+	if (later && rc == 0) { /* the caller compares meanwhile */
+		f->threaded = pthread_create(&f->th, NULL, finish, f) == 0;
+		*later = f;
+	} else {
+		rt_sm_pending_finish(f);
+	}
 	return rc;
 }
 
@@ -258,21 +294,23 @@ static int load_scratch(const rt_ctx *ctx, const rt_dialect *d,
  * existing file, or a name ending in .sql -- unless is_url says it is a
  * URL, as it does for any name starting with "postgres"; then URLs.
  */
-int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
-		   const char *spec, sm_schema **out, rt_error *err)
+int rt_sm_source_load_later(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+			 const char *spec, sm_schema **out, rt_sm_pending **later, rt_error *err)
 {
 	*out = NULL;
+	if (later)
+		*later = NULL;
 	if (!strcmp(spec, "empty")) {
 		*out = rt_sm_new();
 		return 0;
 	}
 	if (!strcmp(spec, "schema")) {
 		if (ctx->declared)
-			return load_scratch(ctx, d, cfg, ctx->declared, NULL, out, err);
+			return load_scratch(ctx, d, cfg, ctx->declared, NULL, out, later, err);
 		rt_declared dc;
 		int rc = rt_declared_read(ctx, d, &dc, err);
 		if (rc == 0)
-			rc = load_scratch(ctx, d, cfg, &dc, NULL, out, err);
+			rc = load_scratch(ctx, d, cfg, &dc, NULL, out, later, err);
 		rt_declared_free(&dc);
 		return rc;
 	}
@@ -281,7 +319,7 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 		strbuf ids = STRBUF_INIT;
 		int rc = source_revs(ctx, d, cfg, *rev ? rev : "heads", &ids, err);
 		if (rc == 0)
-			rc = load_scratch(ctx, d, cfg, NULL, rt_strbuf_str(&ids), out, err);
+			rc = load_scratch(ctx, d, cfg, NULL, rt_strbuf_str(&ids), out, later, err);
 		rt_strbuf_release(&ids);
 		return rc;
 	}
@@ -295,7 +333,7 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 		rt_declared f = { .name = rt_xstrdup(path) };
 		int rc = rt_fs_read_file(path, &f.sql, &f.len, err);
 		if (rc == 0)
-			rc = load_scratch(ctx, d, cfg, &f, NULL, out, err);
+			rc = load_scratch(ctx, d, cfg, &f, NULL, out, later, err);
 		rt_declared_free(&f);
 		return rc;
 	}
@@ -312,6 +350,13 @@ int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *c
 	free(masked);
 	rt_hint(err, "sources: schema, file:PATH, migrations[:REV], database, a database URL, empty");
 	return -1;
+}
+
+/* See source.h. */
+int rt_sm_source_load(const rt_ctx *ctx, const rt_dialect *d, const rt_config *cfg,
+		   const char *spec, sm_schema **out, rt_error *err)
+{
+	return rt_sm_source_load_later(ctx, d, cfg, spec, out, NULL, err);
 }
 
 const char *rt_sm_source_url(const char *spec)

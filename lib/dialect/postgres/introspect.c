@@ -682,16 +682,15 @@ int rt_pg_introspect(rt_conn *c, const rt_config *cfg, sm_schema **out,
 	rt_strmap_init(&p.funcs, 16);
 	rt_strmap_init(&p.domains, 16);
 	rt_strmap_init(&p.objects, 16);
-	int savepoint = 0;
-	int rc = rt_pgi_enter(c, &savepoint, err);
-	if (rc == 0 && cfg->scratch && !savepoint) { /* introspect_share.c */
+	if (cfg->scratch && !rt_pg_in_transaction(c)) { /* introspect_share.c */
 		rt_strlist sql = { 0 };
 		pgi plan = p;
 		plan.collect = &sql;
 		read_all(&plan, err);
-		p.share = rt_pgi_share_start(cfg, &sql);
-		rt_strlist_free(&sql);
+		p.share = rt_pgi_share_start(c, cfg, &sql);
 	}
+	int savepoint = 0;
+	int rc = rt_pgi_enter(c, &savepoint, err);
 	if (rc == 0)
 		rc = read_all(&p, err);
 	rt_pgi_share_end(p.share);

@@ -13,13 +13,17 @@
  * its callback, in the order and with the values a single session would
  * (a query the helper could not run is run by the caller again, so its
  * error is the caller's).  The queries are known beforehand: the caller
- * runs its introspection once with rt_pgi_run only noting the SQL.
+ * runs its introspection once with rt_pgi_run only noting the SQL.  The
+ * helper's session takes the settings the caller's session has of its own
+ * (the schema file may have SET extra_float_digits, bytea_output, ...,
+ * which change how values are written out).
  */
 #include "internal.h"
 #include "dialect/dialect.h"
 #include "dialect/postgres/pg_internal.h"
 #include "schema/model.h"
 #include "dialect/postgres/pgintrospect.h"
+#include "sqltext.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -38,6 +42,7 @@ struct pgi_share {
 	pthread_cond_t cv;
 	pthread_t th;
 	const rt_config *cfg;
+	rt_strlist settings; /* name, value, name, value, ...: the caller's session's own */
 	rt_strlist sql;  /* every query, in the caller's order */
 	int *state;      /* per query: FREE, MAIN, HELPER, FETCHED, FAILED */
 	rows *rows;      /* per query, once FETCHED */
@@ -104,6 +109,19 @@ static void *helper(void *arg)
 	rt_error err = { 0 };
 	int missing, savepoint;
 	rt_conn *c = rt_dialect_postgres.connect(sh->cfg, 1, &missing, &err);
+	for (size_t i = 0; c && i + 1 < sh->settings.n; i += 2) {
+		strbuf q = STRBUF_INIT;
+		rt_strbuf_adds(&q, "SELECT pg_catalog.set_config(");
+		rt_sql_literal(&q, sh->settings.v[i]);
+		rt_strbuf_adds(&q, ", ");
+		rt_sql_literal(&q, sh->settings.v[i + 1]);
+		rt_strbuf_adds(&q, ", false)");
+		if (rt_dialect_postgres.exec(c, q.buf, &err) < 0) { /* one it cannot take: share nothing */
+			rt_dialect_postgres.disconnect(c);
+			c = NULL;
+		}
+		rt_strbuf_release(&q);
+	}
 	if (c && rt_pgi_enter(c, &savepoint, &err) == 0) {
 		for (size_t k = sh->sql.n; k-- > 0;) {
 			pthread_mutex_lock(&sh->mu);
@@ -130,11 +148,32 @@ static void *helper(void *arg)
 	return NULL;
 }
 
-/* See pgintrospect.h. */
-pgi_share *rt_pgi_share_start(const rt_config *cfg, rt_strlist *sql)
+static int keep_setting(void *ud, int n, const char *const *v)
 {
+	if (n == 2 && v[0] && v[1]) {
+		rt_strlist_push(ud, v[0]);
+		rt_strlist_push(ud, v[1]);
+	}
+	return 0;
+}
+
+/* See pgintrospect.h. */
+pgi_share *rt_pgi_share_start(rt_conn *c, const rt_config *cfg, rt_strlist *sql)
+{
+	rt_strlist settings = { 0 };
+	rt_error err = { 0 };
+	if (rt_dialect_postgres.query(c,
+		"SELECT name, setting FROM pg_catalog.pg_settings WHERE source = 'session' "
+		"AND name NOT IN ('transaction_isolation', 'transaction_read_only', 'transaction_deferrable')",
+		keep_setting, &settings, &err) < 0) {
+		rt_error_clear(&err);
+		rt_strlist_free(&settings);
+		rt_strlist_free(sql);
+		return NULL;
+	}
 	pgi_share *sh = rt_xcalloc(1, sizeof(*sh));
 	sh->cfg = cfg;
+	sh->settings = settings;
 	sh->sql = *sql;
 	memset(sql, 0, sizeof(*sql));
 	sh->state = rt_xcalloc(sh->sql.n ? sh->sql.n : 1, sizeof(int));
@@ -164,6 +203,7 @@ void rt_pgi_share_end(pgi_share *sh)
 	free(sh->rows);
 	free(sh->state);
 	rt_strlist_free(&sh->sql);
+	rt_strlist_free(&sh->settings);
 	pthread_mutex_destroy(&sh->mu);
 	pthread_cond_destroy(&sh->cv);
 	free(sh);

@@ -92,10 +92,11 @@ int rt_pgi_enter(rt_conn *c, int *savepoint, rt_error *err);
 void rt_pgi_leave(rt_conn *c, int savepoint);
 /*
  * introspect_share.c: a second session on the scratch database of cfg,
- * running the queries of sql (taken over) from the last backwards; NULL
- * when no thread can start.  Only for a database nothing writes to.
+ * with the settings of c's session, running the queries of sql (taken
+ * over) from the last backwards; NULL when none can start.  Only for a
+ * database nothing writes to, c outside any transaction.
  */
-pgi_share *rt_pgi_share_start(const rt_config *cfg, rt_strlist *sql);
+pgi_share *rt_pgi_share_start(rt_conn *c, const rt_config *cfg, rt_strlist *sql);
 /*
  * The rows of sql, the caller's next query, to fn if the second session
  * fetched them (1); 0: run it yourself.

@@ -5,7 +5,7 @@
  * CREATE DATABASE copies template0 (7 MB of catalog on PostgreSQL 15) and
  * takes a few hundred milliseconds, as long as loading a mid-size schema
  * file.  While a schema command loads its scratch database it makes a
- * spare, retort_spare_<pidtag> (util/pidtag.h), from template0 with
+ * spare, retort_spare_<pidtag>_<n> (util/pidtag.h), from template0 with
  * connections disallowed, and the next scratch database is that spare
  * renamed.  A spare nobody can connect to is as empty as template0: it is
  * taken only when it still allows no connections, belongs to the current
@@ -73,10 +73,11 @@ void rt_pg_scratch_spare(const rt_config *cfg)
 	PGresult *res = PQexec(pg, "SELECT count(*) " USABLE_SPARES);
 	int none = res && PQresultStatus(res) == PGRES_TUPLES_OK && !strcmp(PQgetvalue(res, 0, 0), "0");
 	PQclear(res);
-	if (none) {
+	if (none) { /* _<n>: check makes two at once */
+		static unsigned counter;
 		char *tag = rt_pidtag_new();
-		char *sql = rt_xasprintf("CREATE DATABASE retort_spare_%s TEMPLATE template0 ALLOW_CONNECTIONS false",
-					 tag);
+		char *sql = rt_xasprintf("CREATE DATABASE retort_spare_%s_%u TEMPLATE template0 ALLOW_CONNECTIONS false",
+					 tag, __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
 		PQclear(PQexec(pg, sql)); /* a failure costs the next run the wait, nothing else */
 		free(sql);
 		free(tag);

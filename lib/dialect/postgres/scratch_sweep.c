@@ -10,7 +10,7 @@
  * ago.  It is dropped without FORCE, so a run that has just connected
  * keeps it.  Names of the older form (retort_scratch_<pid>_<hex>) tell
  * neither machine nor time, and are left alone.  A spare made ahead for
- * the next scratch database (retort_spare_<pidtag>, scratch_spare.c) is
+ * the next scratch database (retort_spare_<pidtag>_<n>, scratch_spare.c) is
  * dropped when nobody took it within a day.
  */
 #include "internal.h"
