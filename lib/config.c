@@ -30,7 +30,7 @@ static const char *const known_keys[] = {
 	"lock_wait", "version_table_schema", "search_path", "lock_timeout",
 	"statement_timeout", "dev_url", "seed_location", "seeds", "branches",
 	"protected", "column_order", "dump_schema_after_upgrade", "lock_retries",
-	"lock_retry_max_wait", "online", NULL,
+	"lock_retry_max_wait", "online", "scratch_spare", NULL,
 };
 
 /* Keys of [lint], set as "lint.KEY". */
@@ -490,6 +490,9 @@ int rt_config_set(rt_config *cfg, const char *key, const char *v,
 	} else if (!strcmp(key, "online")) {
 		if (parse_bool(v, &cfg->online) < 0)
 			return rt_fail(err, RT_ECONFIG, "online '%s' is not true or false", v);
+	} else if (!strcmp(key, "scratch_spare")) {
+		if (parse_bool(v, &cfg->scratch_spare) < 0)
+			return rt_fail(err, RT_ECONFIG, "scratch_spare '%s' is not true or false", v);
 	} else if (!strcmp(key, "column_order")) {
 		if (strcmp(v, "ignore") && strcmp(v, "strict"))
 			return rt_fail(err, RT_ECONFIG,
@@ -556,6 +559,7 @@ rt_config *rt_config_new(const char *dir)
 	cfg->lock_retries = 3;
 	cfg->lock_retry_max_wait = 30;
 	cfg->online = 1;
+	cfg->scratch_spare = 1;
 	set_locations(cfg, "migrations", NULL);
 	cfg->seed_location = rt_fs_join(cfg->dir, "seeds");
 	const char *url = getenv("DATABASE_URL");

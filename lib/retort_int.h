@@ -87,6 +87,8 @@ struct rt_config {
 	int compare_privileges;  /* compare_privileges = true: GRANTs are compared (PostgreSQL) */
 	int online;              /* online = true (default): autogenerate writes the forms that do not
 				    block a live table (PostgreSQL: CONCURRENTLY, NOT VALID, steps) */
+	int scratch_spare;       /* scratch_spare = true (default): a schema command leaves an empty
+				    database made ahead for the next one (PostgreSQL: scratch_spare.c) */
 	double lock_wait;        /* seconds to wait for the migration lock */
 	int lock_retries;        /* tries again of a step that lost a lock conflict */
 	double lock_retry_max_wait; /* seconds: the longest pause before one */

@@ -176,7 +176,7 @@ static void *aside_run(void *p)
 {
 	aside_job *j = p;
 	sweep(j->ctx, j->d, j->cfg);
-	if (j->d->scratch_spare)
+	if (j->d->scratch_spare && j->cfg->scratch_spare)
 		j->d->scratch_spare(j->cfg);
 	return NULL;
 }

@@ -130,6 +130,22 @@ pg_test_a_run_takes_the_spare_the_last_one_made() {
 	drop_user
 }
 
+# scratch_spare = false: a schema command leaves nothing on the server, no
+# spare either (production, when dev_url is unset).
+pg_test_scratch_spare_false_leaves_nothing() {
+	spare_user
+	echo "scratch_spare = false" >> retort.ini
+	rt diff --from empty --to schema
+	expect_rc 0
+	expect_out_has "CREATE TABLE public.t_a"
+	[ -z "$(user_dbs 'retort\_')" ] || fail "left behind: $(user_dbs 'retort\_')"
+	sed -i '/^scratch_spare/d' retort.ini
+	rt diff --from empty --to schema
+	expect_rc 0
+	[ -n "$(user_dbs 'retort\_spare\_')" ] || fail "no spare with scratch_spare unset"
+	drop_user
+}
+
 # A spare someone could connect to, or gave settings or grants, may hold
 # anything: it is not taken, and what it holds shows nowhere.
 pg_test_a_changed_spare_is_not_taken() {
