@@ -40,18 +40,7 @@ journey() {
 	local f
 	f=$(deb_file "$1" "$2") || skip "$f"
 	cp "$f" schema.sql
-	project "schema = schema.sql"
-	rt revision --autogenerate -m "initial schema"
-	expect_rc 0
-	rt upgrade head
-	expect_rc 0
-	rt check
-	expect_rc 0
-	rt verify
-	expect_rc 0
-	expect_out_has "ok    drift         the database matches its migrations"
-	rt downgrade base
-	expect_rc 0
+	schema_journey
 }
 
 # Upgraded, the N tables of the file are there; downgraded, none is.

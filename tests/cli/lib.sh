@@ -41,6 +41,7 @@
 #                                without a ", rev ID" message, are exactly these
 #   wait_for FILE TEXT           until FILE contains TEXT (a hung process fails after 60 s)
 #   fail MESSAGE
+#   schema_journey               schema.sql -> autogenerate, upgrade, check, verify, downgrade base
 #   skip REASON                  end the test as skipped (TAP "# SKIP REASON"): only for
 #                                what the machine lacks, never for a failed expectation
 
@@ -221,6 +222,24 @@ wait_for() {
 		sleep 0.1
 	done
 	fail "timed out waiting for '$2' in $1: $(cat "$1" 2>/dev/null)"
+}
+
+# A project whose schema.sql the test wrote: its first migration by
+# autogenerate, applied, checked, verified (no drift), then downgraded to
+# nothing.
+schema_journey() {
+	project "schema = schema.sql"
+	rt revision --autogenerate -m "initial schema"
+	expect_rc 0
+	rt upgrade head
+	expect_rc 0
+	rt check
+	expect_rc 0
+	rt verify
+	expect_rc 0
+	expect_out_has "ok    drift         the database matches its migrations"
+	rt downgrade base
+	expect_rc 0
 }
 
 _setup_db() {

@@ -6,22 +6,9 @@
 
 CORPUS=${RETORT_TEST_SCHEMAS:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/schemas}
 
-# The first migration of a project whose schema.sql is FILE (from the corpus
-# or written by the test): upgrade, check, verify; then down to nothing.
-journey() {
-	project "schema = schema.sql"
-	rt revision --autogenerate -m "initial schema"
-	expect_rc 0
-	rt upgrade head
-	expect_rc 0
-	rt check
-	expect_rc 0
-	rt verify
-	expect_rc 0
-	expect_out_has "ok    drift         the database matches its migrations"
-	rt downgrade base
-	expect_rc 0
-}
+# The first migration of a project whose schema.sql is from the corpus or
+# written by the test (lib.sh).
+journey() { schema_journey; }
 
 # Extensions: a column of one's type, indexes with their operator classes.
 pg_test_extensions_from_a_structure_sql() {
