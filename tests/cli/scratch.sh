@@ -34,10 +34,25 @@ $slow" "DROP TABLE t_a;" >/dev/null
 	export TMPDIR=$PWD/tmp
 }
 
-# Wait (at most 10 s) until a scratch database exists.
+# The scratch databases in which the slow migration is running now.  check
+# loads the schema file and replays the migrations side by side: the file's
+# scratch database is made, read and dropped within a moment, and the
+# replay's may not exist yet when it goes, so seeing "a" scratch database
+# proves nothing; the one running the slow statement lasts its 4 s.  On
+# SQLite nothing is dropped behind a killed process and the replay's file
+# is made before anything runs in it.
+replaying_dbs() {
+	case $DIALECT in
+	sqlite) scratch_dbs ;;
+	postgresql) psql_admin -c "SELECT DISTINCT datname FROM pg_stat_activity WHERE datname LIKE 'retort\_scratch\_%' AND query LIKE '%pg_sleep(4)%' AND state = 'active'" ;;
+	mysql) my "" -e "SELECT DISTINCT db FROM information_schema.processlist WHERE db LIKE 'retort\\_scratch\\_%' AND info LIKE '%SLEEP(4)%'" ;;
+	esac
+}
+
+# Wait (at most 30 s) until the slow migration runs in a scratch database.
 wait_for_scratch() {
-	for _ in $(seq 100); do
-		[ -n "$(scratch_dbs)" ] && return 0
+	for _ in $(seq 300); do
+		[ -n "$(replaying_dbs)" ] && return 0
 		sleep 0.1
 	done
 	fail "no scratch database appeared"
@@ -70,12 +85,8 @@ test_scratch_database_in_use_is_kept() {
 	"$RETORT" check >/dev/null 2>&1 &
 	local pid=$!
 	wait_for_scratch
-	# check loads the schema file and replays the migrations side by side:
-	# the file's scratch database is made, read and dropped by the check
-	# itself within a moment; the replay's lasts the slow migration
-	sleep 1
 	local live
-	live=$(scratch_dbs)
+	live=$(replaying_dbs)
 	[ -n "$live" ] || fail "no scratch database of the running check"
 	echo "CREATE TABLE t_b (id INTEGER);" > other.sql
 	rt diff --from empty --to file:other.sql
