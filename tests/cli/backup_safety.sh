@@ -58,19 +58,32 @@ test_backup_never_follows_a_symlink() {
 
 # A backup killed while it waits on a locked database leaves no file
 # under the name asked for (one there would open as an empty database).
+# The sqlite3 shell holds the lock until the test closes the FIFO it waits
+# on, not for a time: a holder that sleeps may not hold yet when the backup
+# starts (which then completes), or let go before a slow backup is killed.
 sqlite_test_killed_backup_leaves_no_file_under_its_name() {
 	project
 	tmig m001 ""
 	rt upgrade head
-	{ echo "BEGIN EXCLUSIVE; INSERT INTO t_m001 VALUES (1);"; sleep 6; echo "COMMIT;"; } | sqlite3 app.db &
+	mkfifo gate
+	{ echo "BEGIN EXCLUSIVE; INSERT INTO t_m001 VALUES (1);"; echo "SELECT 'held';"; cat gate; echo "COMMIT;"; } |
+		sqlite3 app.db > holder.out 2>&1 &
 	local holder=$!
-	sleep 0.5
-	"$RETORT" --lock-wait 20 backup -o b.sqlite 2>/dev/null &
+	exec 9> gate
+	wait_for holder.out held
+	"$RETORT" --lock-wait 60 backup -o b.sqlite 2>/dev/null 9>&- &
 	local pid=$!
-	sleep 1.5
+	# its partial file is made before app.db is read, and it cannot be
+	# complete while the lock is held: the backup is under way
+	local i=0
+	until ls -A | grep -q '^\.b\.sqlite\.partial-'; do
+		[ $((i += 1)) -le 600 ] || fail "the backup made no partial file within 60 s: $(ls -A)"
+		sleep 0.1
+	done
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
-	wait "$holder"
+	exec 9>&-
+	wait "$holder" || fail "the lock holder failed: $(cat holder.out)"
 	[ -e b.sqlite ] && fail "a killed backup left b.sqlite ($(stat -c %s b.sqlite) bytes)"
 	rt backup -o b.sqlite
 	expect_rc 0

@@ -29,10 +29,31 @@ pg_test_writer_reports_the_wait_of_a_lock() {
 		"host=$RETORT_TEST_PGHOST port=$RETORT_TEST_PGPORT user=$RETORT_TEST_PGUSER dbname=$TEST_DB" > out 2> err &
 	local w=$!
 	wait_for out ready
-	# another session holds the table's lock for 1.5 s: the writer's next statement waits for it
-	psql_db -c "BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;" > /dev/null ||
-		fail "the locking session failed"
-	sleep 0.3
+	# another session holds the table's lock until the test lets go (it
+	# waits on a FIFO): once the writer's statement is seen waiting for it,
+	# 1.5 s more.  A lock held for a fixed time would show a wait of 1.5 s
+	# only if the writer sent its statement at once, which a loaded host
+	# need not do.
+	mkfifo gate
+	{ echo "BEGIN;"; echo "LOCK TABLE orders IN ACCESS EXCLUSIVE MODE;"; echo "SELECT 'held';"
+	  cat gate; echo "COMMIT;"; } | psql_db > holder.out 2>&1 &
+	local holder=$! i=0
+	exec 8> gate
+	wait_for holder.out held
+	until [ "$(psql_db -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")" = 1 ]; do
+		[ $((i += 1)) -le 600 ] || fail "the writer's statement did not wait for the lock within 60 s"
+		sleep 0.1
+	done
+	sleep 1.5 # the wait the writer is to measure, not a synchronisation
+	exec 8>&-
+	wait "$holder" || fail "the locking session failed: $(cat holder.out)"
+	# and some statements after it: at least 6 inserts in all (half the
+	# statements are inserts), so 11 statements or more
+	i=0
+	until [ "$(psql_db -c 'SELECT count(*) >= 106 FROM orders')" = t ]; do
+		[ $((i += 1)) -le 600 ] || fail "the writer wrote nothing more within 60 s"
+		sleep 0.1
+	done
 	kill -TERM "$w"
 	wait "$w" || fail "the writer exited with $?: $(cat err)"
 	local line count

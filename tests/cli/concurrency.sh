@@ -15,17 +15,47 @@ chain_of() {
 	done
 }
 
-# m001, then m002 that burns CPU for a few seconds inside its transaction.
-slow_second() {
+# m001 applied, then m002 that writes to t_m001.
+gated_second() {
 	project
 	tmig m001 ""
-	mig m002 m001 "slow" "CREATE TABLE t_m002 (id INTEGER);
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000) SELECT count(*) FROM c;" \
-		"DROP TABLE t_m002;" >/dev/null
+	mig m002 m001 "gated" "CREATE TABLE t_m002 (id INTEGER);
+INSERT INTO t_m001 VALUES (1);" "DROP TABLE t_m002;" >/dev/null
+	rt upgrade m001
 }
 
 # Start 'retort upgrade head' in the background; its stderr goes to $1.
-start_upgrade() { "$RETORT" "${@:2}" upgrade head > /dev/null 2> "$1" & }
+# It does not inherit hold_write's FIFO (8>&-), or the holder would wait
+# for it while it waits for the holder.
+start_upgrade() { "$RETORT" "${@:2}" upgrade head > /dev/null 2> "$1" 8>&- & }
+
+# hold_write / release_write: another session keeps m002's step from
+# finishing (PostgreSQL: an ACCESS EXCLUSIVE lock on t_m001; SQLite: the
+# database's write lock) from hold_write until the test calls
+# release_write, however fast or slow the machine: it waits on a FIFO
+# that only release_write closes.  A step that is merely slow could end
+# before a slow second process asks for the migration lock.
+hold_write() {
+	mkfifo wgate
+	case $DIALECT in
+	postgresql)
+		{ echo "BEGIN;"; echo "LOCK TABLE t_m001 IN ACCESS EXCLUSIVE MODE;"; echo "SELECT 'held';"
+		  cat wgate; echo "COMMIT;"; } |
+			psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
+				-d "$TEST_DB" > wholder.out 2>&1 & ;;
+	sqlite)
+		{ echo "BEGIN IMMEDIATE;"; echo "SELECT 'held';"; cat wgate; echo "COMMIT;"; } |
+			sqlite3 app.db > wholder.out 2>&1 & ;;
+	esac
+	WHOLDER=$!
+	exec 8> wgate
+	wait_for wholder.out held
+}
+
+release_write() {
+	exec 8>&-
+	wait "$WHOLDER" || fail "the write lock holder failed: $(cat wholder.out)"
+}
 
 # hold_lock / release_lock: another process holds retort's migration lock
 # on app.db (on SQLite, flock(2) on the database file) from hold_lock until
@@ -68,17 +98,23 @@ test_eight_simultaneous_upgrades() {
 	expect_out "m020 (head)"
 }
 
+# The first upgrade stays in m002's step, inside the migration lock, until
+# the test lets it go: the second waits for the lock, then finds nothing
+# to do.
 test_second_upgrade_waits_for_the_first() {
-	slow_second
+	gated_second
+	hold_write
 	start_upgrade first.err
 	local first=$!
 	wait_for first.err "Running upgrade m001 -> m002"
-	rt upgrade head
-	expect_rc 0
-	expect_err_has "waiting up to 300 s"
-	expect_err_has "nothing to do"
-	expect_steps
+	start_upgrade second.err
+	local second=$!
+	wait_for second.err "waiting up to 300 s"
+	release_write
 	wait "$first" || fail "the first upgrade failed: $(cat first.err)"
+	wait "$second" || fail "the second upgrade failed: $(cat second.err)"
+	grep -q "nothing to do" second.err || fail "the second upgrade did not find nothing to do: $(cat second.err)"
+	grep -q "^Running " second.err && fail "the second upgrade ran steps: $(cat second.err)"
 	expect_db "m002" "t_m001 t_m002"
 	expect_q "SELECT count(*) FROM retort_version_history" "2"
 }

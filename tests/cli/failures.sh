@@ -2,11 +2,42 @@
 # tests/cli/failures.sh - a failed migration's hint fits the kind of
 # failure: a lock, a full disk, a missing permission, rows that break a
 # constraint or do not fit a type are not "fix the migration"; and a run
-# that waits for another session's lock says so within a second, naming
+# that waits for another session's lock says so while it waits, naming
 # the holder.
 . "$(dirname "$0")/lib.sh"
 
 psql_db() { psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" -d "$TEST_DB" "$@"; }
+
+# hold_sql SQL CLIENT... / hold_flock / release: another session holds a
+# lock from hold_* until the test calls release -- the holder waits on a
+# FIFO only release closes, so the lock is held exactly as long as the test
+# says, however fast or slow the machine (a holder that sleeps a few
+# seconds may not hold yet when retort starts, or let go before a slow
+# retort has waited).  hold_sql runs SQL in the client (sqlite3, psql_db),
+# which commits at release; hold_flock takes retort's migration lock on
+# app.db as another retort would.  A retort started in the background
+# between them must not inherit the FIFO (8>&-), or the holder would wait
+# for it while it waits for the holder.
+hold_sql() {
+	[ -p gate ] || mkfifo gate
+	{ echo "$1"; echo "SELECT 'held';"; cat gate; echo "COMMIT;"; } | "${@:2}" > holder.out 2>&1 &
+	HOLDER=$!
+	exec 8> gate
+	wait_for holder.out held
+}
+
+hold_flock() {
+	[ -p gate ] || mkfifo gate
+	flock -x app.db sh -c 'echo held; exec cat gate' > holder.out 2>&1 &
+	HOLDER=$!
+	exec 8> gate
+	wait_for holder.out held
+}
+
+release() {
+	exec 8>&-
+	wait "$HOLDER" || fail "the lock holder failed: $(cat holder.out)"
+}
 
 # The hint of the last rt does not blame the migration, and says $1.
 expect_hint_not_migration() {
@@ -79,29 +110,27 @@ pg_test_missing_privilege_is_a_permission_problem() {
 	expect_hint_not_migration "lack of permission"
 }
 
-# An sqlite3 shell holds the write lock: within a second retort says it
-# waits and for whom; when the wait runs out, the hint says so.
+# An sqlite3 shell holds the write lock: while it does, retort says it
+# waits and for whom; when the wait runs out, the hint says so.  (retort
+# tells after half a second of its own waiting; the test does not time it
+# from outside, where a loaded host's process start would count too.)
 sqlite_test_lock_wait_is_reported_and_not_blamed_on_the_migration() {
 	project "lock_retries = 0"  # the failure itself is tested here (retries.sh: retrying)
 	tmig m001 ""
 	sqlite3 app.db "CREATE TABLE t_other (id INTEGER)"
-	{ echo "BEGIN IMMEDIATE; INSERT INTO t_other VALUES (1);"; sleep 4; echo "COMMIT;"; } | sqlite3 app.db &
-	local holder=$!
-	sleep 0.3
-	"$RETORT" --lock-wait 10 upgrade head 2> wait.err &
+	hold_sql "BEGIN IMMEDIATE; INSERT INTO t_other VALUES (1);" sqlite3 app.db
+	"$RETORT" --lock-wait 60 upgrade head 2> wait.err 8>&- &
 	local pid=$!
-	sleep 1.2
+	wait_for wait.err "is locked by another connection"
 	grep -q "is locked by another connection, process [0-9]* (sqlite3)" wait.err ||
-		fail "no wait reported within a second: $(cat wait.err)"
+		fail "the holder is not named: $(cat wait.err)"
+	release
 	wait "$pid" || fail "the upgrade failed after the lock was released: $(cat wait.err)"
-	wait "$holder"
 	expect_db "m001" "t_m001 t_other"
-	{ echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;"; } | sqlite3 app.db &
-	holder=$!
-	sleep 0.3
+	hold_sql "BEGIN IMMEDIATE;" sqlite3 app.db
 	tmig m002 m001
-	rt --lock-wait 1 upgrade head
-	wait "$holder"
+	rt --lock-wait 1 upgrade head 8>&-
+	release
 	expect_rc 1
 	expect_hint_not_migration "the migration itself is not at fault"
 	expect_err_has "database is locked (by process"
@@ -115,34 +144,31 @@ sqlite_test_migration_lock_wait_names_the_holder() {
 	tmig m001 ""
 	rt upgrade head
 	tmig m002 m001
-	flock app.db sleep 3 &
-	local holder=$!
-	sleep 0.3
-	rt --lock-wait 1 upgrade head
-	wait "$holder"
+	hold_flock
+	rt --lock-wait 1 upgrade head 8>&-
+	release
 	expect_rc 1
 	expect_err_has "(flock) is migrating app.db; waiting up to 1 s"
 	expect_versions m001
 }
 
 # A psql session keeps a table locked: the ALTER TABLE waits, which retort
-# reports within a second, naming the backend; at lock_timeout it fails
-# with a hint that does not blame the migration.
+# reports while it waits (after half a second of it), naming the backend;
+# at lock_timeout it fails with a hint that does not blame the migration.
+# The session holds the lock until the upgrade has ended.
 pg_test_lock_wait_is_reported_and_not_blamed_on_the_migration() {
 	project "lock_timeout = 3s" "lock_retries = 0"  # retries.sh tests retrying
 	tmig m001 ""
 	mig m002 m001 "add" "ALTER TABLE t_m001 ADD COLUMN v INTEGER;" "ALTER TABLE t_m001 DROP COLUMN v;" >/dev/null
 	rt upgrade m001
-	psql_db -v ON_ERROR_STOP=1 -c "BEGIN" -c "LOCK TABLE t_m001 IN ACCESS EXCLUSIVE MODE" -c "SELECT pg_sleep(5)" >/dev/null &
-	local holder=$!
-	sleep 0.5
-	"$RETORT" upgrade head 2> wait.err &
+	hold_sql "BEGIN; LOCK TABLE t_m001 IN ACCESS EXCLUSIVE MODE;" psql_db -v ON_ERROR_STOP=1
+	"$RETORT" upgrade head 2> wait.err 8>&- &
 	local pid=$!
-	sleep 1.5
+	wait_for wait.err "waits for a lock held by"
 	grep -q "the statement at migrations/m002_add.sql:7 waits for a lock held by backend [0-9]* (psql, user $RETORT_TEST_PGUSER" wait.err ||
-		fail "no wait reported within a second: $(cat wait.err)"
+		fail "the wait does not name the holder: $(cat wait.err)"
 	wait "$pid" && fail "the upgrade did not fail at lock_timeout"
-	wait "$holder"
+	release
 	grep -q "canceling statement due to lock timeout" wait.err || fail "not a lock timeout: $(cat wait.err)"
 	grep -q "the migration itself is not at fault" wait.err || fail "the hint blames the migration: $(cat wait.err)"
 	grep -q "fix the migration" wait.err && fail "the hint blames the migration: $(cat wait.err)"

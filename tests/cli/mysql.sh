@@ -368,9 +368,12 @@ CREATE TABLE t_b (id INT);" "DROP TABLE t_b;
 DELETE FROM t_a;
 DROP TABLE t_a;" >/dev/null
 	"$RETORT" upgrade head >out 2>&1 &
-	local pid=$! i
-	for i in $(seq 1 100); do
-		[ "$(q "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'INSERT INTO t_a SELECT SLEEP%'" 2>/dev/null)" = 1 ] && break
+	local pid=$! i=0
+	# killed while the statement runs: wait for it as long as a hung
+	# process would take (a slow host may need more than a few seconds to
+	# get there), never kill before
+	until [ "$(q "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'INSERT INTO t_a SELECT SLEEP%'" 2>/dev/null)" = 1 ]; do
+		[ $((i += 1)) -le 1200 ] || fail "the INSERT never started: $(cat out)"
 		sleep 0.05
 	done
 	kill -KILL "$pid"
@@ -400,9 +403,12 @@ CREATE TABLE t_c (id INT);" "DROP TABLE t_c;
 DROP TABLE t_b;
 DROP TABLE t_a;" >/dev/null
 	"$RETORT" upgrade head >out 2>&1 &
-	local pid=$! i
-	for i in $(seq 1 100); do
-		[ "$(q "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'CREATE TABLE t_b%'" 2>/dev/null)" = 1 ] && break
+	local pid=$! i=0
+	# killed while the statement runs: wait for it as long as a hung
+	# process would take (a slow host may need more than a few seconds to
+	# get there), never kill before
+	until [ "$(q "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'CREATE TABLE t_b%'" 2>/dev/null)" = 1 ]; do
+		[ $((i += 1)) -le 1200 ] || fail "the CREATE TABLE t_b never started: $(cat out)"
 		sleep 0.05
 	done
 	kill -KILL "$pid"

@@ -99,7 +99,12 @@ test_unchanged_connection_is_not_reported() {
 
 # PostgreSQL: a SET (not SET LOCAL) outlives its migration's COMMIT.  A
 # search_path, a role and a temporary table left by a2 must not decide
-# where a3's table goes, who owns it, or what its name means.
+# where a3's table goes, who owns it, or what its name means, and a3 must
+# not run under a2's statement_timeout.  a3 reads the setting rather than
+# outlasting a short one: retort's own statements after a2 (reading and
+# undoing the connection's state) run under it too until it is undone,
+# and a timeout short enough to outlast cheaply could cancel one of them
+# on a loaded host.
 pg_test_session_settings_role_and_temp_tables_are_undone() {
 	project
 	q "CREATE SCHEMA elsewhere; CREATE ROLE s1_other NOLOGIN; GRANT ALL ON SCHEMA public, elsewhere TO s1_other;"
@@ -108,8 +113,8 @@ pg_test_session_settings_role_and_temp_tables_are_undone() {
 SET ROLE s1_other;
 CREATE TEMP TABLE t_a3 (id integer);
 PREPARE p AS SELECT 1;
-SET statement_timeout = '50ms';" "" >/dev/null
-	mig a3 a2 "after" "SELECT pg_sleep(0.2);
+SET statement_timeout = '5min';" "" >/dev/null
+	mig a3 a2 "after" "DO \$\$ BEGIN IF current_setting('statement_timeout') = '5min' THEN RAISE EXCEPTION 'a2''s statement_timeout reached a3'; END IF; END \$\$;
 CREATE TABLE t_a3 (id integer);
 INSERT INTO t_a3 VALUES (1);" "" >/dev/null
 	rt upgrade head
