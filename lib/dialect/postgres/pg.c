@@ -18,14 +18,11 @@
 #include "dialect/postgres/pg_internal.h"
 #include "lint/lint.h"
 #include "sqltext.h"
-#include "util/pidtag.h"
 
 #include <stdint.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
-#include <unistd.h>
 
 struct rt_conn {
 	const rt_dialect *dialect; /* first, as in every dialect */
@@ -151,33 +148,6 @@ static size_t char_to_byte(const char *s, size_t len, long pos)
 			i++;
 	}
 	return i;
-}
-
-/*
- * Describe a failed result: "message (SQLSTATE x)" plus detail and the
- * server's hint; *pos gets the error position (characters, 0 = none).
- */
-static void describe(PGresult *res, PGconn *pg, strbuf *sb, long *pos)
-{
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
-	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
-	const char *p = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
-	const char *context = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
-	if (msg) {
-		rt_strbuf_addf(sb, "%s (SQLSTATE %s)", msg, state ? state : "?");
-	} else {
-		rt_strbuf_adds(sb, PQerrorMessage(pg));
-		rt_strbuf_rtrim(sb);
-	}
-	if (detail)
-		rt_strbuf_addf(sb, "\n  detail: %s", detail);
-	if (hint)
-		rt_strbuf_addf(sb, "\n  PostgreSQL's hint: %s", hint);
-	if (context) /* where in a function or DO block */
-		rt_strbuf_addf(sb, "\n  context: %s", context);
-	*pos = p ? strtol(p, NULL, 10) : 0;
 }
 
 /* lock_not_available (lock_timeout, NOWAIT) or deadlock_detected: worth another try. */
@@ -309,7 +279,7 @@ static int pg_exec_rows(rt_conn *c, const rt_stmt *s, const char *file,
 		long pos;
 		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 		snprintf(c->state, sizeof(c->state), "%s", state ? state : "");
-		describe(res, c->pg, &sb, &pos);
+		rt_pg_describe(res, c->pg, &sb, &pos);
 		invalid_indexes(c, s, &sb);
 		int line = s->line, col = s->column;
 		if (pos > 0)
@@ -379,7 +349,7 @@ static int pg_exec(rt_conn *c, const char *sql, rt_error *err)
 	if (!ok) {
 		strbuf sb = STRBUF_INIT;
 		long pos;
-		describe(res, c->pg, &sb, &pos);
+		rt_pg_describe(res, c->pg, &sb, &pos);
 		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->masked, sb.buf, sql);
 		if (err)
 			err->fault = pg_fault(res, c->pg), err->lock_conflict = pg_lock_conflict(res);
@@ -401,7 +371,7 @@ static int pg_query(rt_conn *c, const char *sql, rt_row_fn fn, void *ud,
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		strbuf sb = STRBUF_INIT;
 		long pos;
-		describe(res, c->pg, &sb, &pos);
+		rt_pg_describe(res, c->pg, &sb, &pos);
 		rt_fail(err, RT_EDB, "%s: %s (in: %s)", c->masked, sb.buf, sql);
 		rt_strbuf_release(&sb);
 		PQclear(res);
@@ -668,114 +638,6 @@ rt_pg_fp_state *rt_pg_fingerprint_state(rt_conn *c)
 	return &c->fp;
 }
 
-/* key='value' for a libpq connection string, quotes and backslashes escaped. */
-static void conninfo_add(strbuf *sb, const char *key, const char *val)
-{
-	if (sb->len)
-		rt_strbuf_addc(sb, ' ');
-	rt_strbuf_addf(sb, "%s='", key);
-	for (const char *p = val; *p; p++) {
-		if (*p == '\'' || *p == '\\')
-			rt_strbuf_addc(sb, '\\');
-		rt_strbuf_addc(sb, *p);
-	}
-	rt_strbuf_addc(sb, '\'');
-}
-
-/* base's connection parameters with dbname replaced, as a key=value string. */
-static char *conninfo_with_db(const char *base, const char *db)
-{
-	char *errmsg = NULL;
-	PQconninfoOption *opts = PQconninfoParse(base, &errmsg);
-	PQfreemem(errmsg);
-	strbuf sb = STRBUF_INIT;
-	for (PQconninfoOption *o = opts; o && o->keyword; o++)
-		if (o->val && strcmp(o->keyword, "dbname"))
-			conninfo_add(&sb, o->keyword, o->val);
-	conninfo_add(&sb, "dbname", db);
-	PQconninfoFree(opts);
-	return rt_strbuf_detach(&sb);
-}
-
-/* The dbname a connection string names, or NULL. */
-static char *conninfo_db(const char *conninfo)
-{
-	char *errmsg = NULL, *db = NULL;
-	PQconninfoOption *opts = PQconninfoParse(conninfo, &errmsg);
-	PQfreemem(errmsg);
-	for (PQconninfoOption *o = opts; o && o->keyword; o++)
-		if (o->val && !strcmp(o->keyword, "dbname"))
-			db = rt_xstrdup(o->val);
-	PQconninfoFree(opts);
-	return db;
-}
-
-/*
- * A new, empty database on the dev server, from template0 so nothing of
- * template1 leaks in, named retort_scratch_<pidtag>_<n> (util/pidtag.h)
- * so a later run can tell when the process that made it is gone; *url
- * gets a libpq connection string for it.  A spare made ahead
- * (scratch_spare.c) is taken when there is one: CREATE DATABASE takes
- * a few hundred milliseconds.
- */
-static int pg_scratch_create(const rt_config *cfg, char **url, rt_error *err)
-{
-	*url = NULL;
-	if (rt_libpq_load(err) < 0)
-		return -1;
-	PGconn *pg = rt_pg_scratch_server(cfg, err);
-	if (!pg)
-		return -1;
-	char name[64];
-	rt_scratch_name(name, sizeof(name));
-	int ok = rt_pg_spare_take(pg, name);
-	if (!ok) {
-		char *sql = rt_xasprintf("CREATE DATABASE %s TEMPLATE template0", name);
-		PGresult *res = PQexec(pg, sql);
-		ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
-		if (!ok) {
-			strbuf sb = STRBUF_INIT;
-			long pos;
-			describe(res, pg, &sb, &pos);
-			rt_fail(err, RT_EDB, "cannot create a scratch database: %s", sb.buf);
-			rt_hint(err, "the user of dev_url (or url) needs the CREATEDB privilege");
-			rt_strbuf_release(&sb);
-		}
-		PQclear(res);
-		free(sql);
-	}
-	PQfinish(pg);
-	if (!ok)
-		return -1;
-	*url = conninfo_with_db(cfg->dev_url ? cfg->dev_url : cfg->url, name);
-	return 0;
-}
-
-/* Drop a scratch database, ending sessions still connected to it. */
-static void pg_scratch_drop(const rt_config *cfg, const char *url)
-{
-	rt_error err = { 0 };
-	if (rt_libpq_load(&err) < 0) { /* then nothing was created either */
-		rt_error_clear(&err);
-		return;
-	}
-	char *db = conninfo_db(url);
-	if (db && strncmp(db, "retort_scratch_", 15)) { /* never anything else */
-		free(db);
-		db = NULL;
-	}
-	PGconn *pg = db ? rt_pg_scratch_server(cfg, &err) : NULL;
-	rt_error_clear(&err);
-	if (pg) {
-		char *sql = rt_xasprintf("DROP DATABASE IF EXISTS %s%s", db,
-				      PQserverVersion(pg) >= 130000 ? " WITH (FORCE)" : "");
-		PQclear(PQexec(pg, sql));
-		free(sql);
-		PQfinish(pg);
-	}
-	free(db);
-}
-
 static const char *const pg_schemes[] = { "postgresql", "postgres", NULL };
 static const char *const pg_names[] = { "postgresql", "postgres", "pg", NULL };
 static const char *const pg_settings[] = {
@@ -849,9 +711,9 @@ const rt_dialect rt_dialect_postgres = {
 	.introspect = rt_pg_introspect,
 	.diff = rt_pg_diff,
 	.rename = rt_pg_rename,
-	.scratch_create = pg_scratch_create,
+	.scratch_create = rt_pg_scratch_create,
 	.fingerprint = rt_pg_fingerprint,
 	.scratch_sweep = rt_pg_scratch_sweep,
 	.scratch_spare = rt_pg_scratch_spare,
-	.scratch_drop = pg_scratch_drop,
+	.scratch_drop = rt_pg_scratch_drop,
 };

@@ -111,6 +111,16 @@ int rt_pg_backup(const rt_config *cfg, const char *dest, rt_error *err);
  * when set, else url; NULL with err when there is none.
  */
 struct pg_conn *rt_pg_scratch_server(const rt_config *cfg, rt_error *err);
+struct pg_result;
+/* The dialect's scratch_create and scratch_drop (scratch.c). */
+int rt_pg_scratch_create(const rt_config *cfg, char **url, rt_error *err);
+void rt_pg_scratch_drop(const rt_config *cfg, const char *url);
+/*
+ * A failed result as "message (SQLSTATE x)" with the detail, the
+ * server's hint and context; *pos gets the error position (characters,
+ * 0 = none).  res may be NULL (then pg's message).
+ */
+void rt_pg_describe(struct pg_result *res, struct pg_conn *pg, strbuf *sb, long *pos);
 /*
  * How a statement's wait for a lock is reported (lockwatch.c): what the
  * statement is ("the statement at m/x.sql:12"), the run's event callback

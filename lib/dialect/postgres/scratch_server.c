@@ -1,6 +1,6 @@
 /*
  * scratch_server.c - the connection to the server where scratch
- * databases are made and dropped (dev_url, or url): what pg.c's
+ * databases are made and dropped (dev_url, or url): what scratch.c's
  * scratch_create/scratch_drop, the sweep and the spare all start from.
  */
 #include "internal.h"
