@@ -65,13 +65,8 @@ sqlite_test_killed_backup_leaves_no_file_under_its_name() {
 	project
 	tmig m001 ""
 	rt upgrade head
-	mkfifo gate
-	{ echo "BEGIN EXCLUSIVE; INSERT INTO t_m001 VALUES (1);"; echo "SELECT 'held';"; cat gate; echo "COMMIT;"; } |
-		sqlite3 app.db > holder.out 2>&1 &
-	local holder=$!
-	exec 9> gate
-	wait_for holder.out held
-	"$RETORT" --lock-wait 60 backup -o b.sqlite 2>/dev/null 9>&- &
+	hold_sql "BEGIN EXCLUSIVE; INSERT INTO t_m001 VALUES (1);" sqlite3 app.db
+	"$RETORT" --lock-wait 60 backup -o b.sqlite 2>/dev/null 8>&- &
 	local pid=$!
 	# its partial file is made before app.db is read, and it cannot be
 	# complete while the lock is held: the backup is under way
@@ -82,8 +77,7 @@ sqlite_test_killed_backup_leaves_no_file_under_its_name() {
 	done
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
-	exec 9>&-
-	wait "$holder" || fail "the lock holder failed: $(cat holder.out)"
+	release
 	[ -e b.sqlite ] && fail "a killed backup left b.sqlite ($(stat -c %s b.sqlite) bytes)"
 	rt backup -o b.sqlite
 	expect_rc 0

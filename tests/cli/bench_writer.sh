@@ -7,8 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 
-psql_db() { psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" -d "$TEST_DB" "$@"; }
-
 # field NAME LINE: the value of NAME=... in the writer's summary line
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 
@@ -34,19 +32,14 @@ pg_test_writer_reports_the_wait_of_a_lock() {
 	# 1.5 s more.  A lock held for a fixed time would show a wait of 1.5 s
 	# only if the writer sent its statement at once, which a loaded host
 	# need not do.
-	mkfifo gate
-	{ echo "BEGIN;"; echo "LOCK TABLE orders IN ACCESS EXCLUSIVE MODE;"; echo "SELECT 'held';"
-	  cat gate; echo "COMMIT;"; } | psql_db > holder.out 2>&1 &
-	local holder=$! i=0
-	exec 8> gate
-	wait_for holder.out held
+	hold_sql "BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE;" psql_db
+	local i=0
 	until [ "$(psql_db -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")" = 1 ]; do
 		[ $((i += 1)) -le 600 ] || fail "the writer's statement did not wait for the lock within 60 s"
 		sleep 0.1
 	done
 	sleep 1.5 # the wait the writer is to measure, not a synchronisation
-	exec 8>&-
-	wait "$holder" || fail "the locking session failed: $(cat holder.out)"
+	release
 	# and some statements after it: at least 6 inserts in all (half the
 	# statements are inserts), so 11 statements or more
 	i=0

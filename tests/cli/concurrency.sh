@@ -29,51 +29,6 @@ INSERT INTO t_m001 VALUES (1);" "DROP TABLE t_m002;" >/dev/null
 # for it while it waits for the holder.
 start_upgrade() { "$RETORT" "${@:2}" upgrade head > /dev/null 2> "$1" 8>&- & }
 
-# hold_write / release_write: another session keeps m002's step from
-# finishing (PostgreSQL: an ACCESS EXCLUSIVE lock on t_m001; SQLite: the
-# database's write lock) from hold_write until the test calls
-# release_write, however fast or slow the machine: it waits on a FIFO
-# that only release_write closes.  A step that is merely slow could end
-# before a slow second process asks for the migration lock.
-hold_write() {
-	mkfifo wgate
-	case $DIALECT in
-	postgresql)
-		{ echo "BEGIN;"; echo "LOCK TABLE t_m001 IN ACCESS EXCLUSIVE MODE;"; echo "SELECT 'held';"
-		  cat wgate; echo "COMMIT;"; } |
-			psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" \
-				-d "$TEST_DB" > wholder.out 2>&1 & ;;
-	sqlite)
-		{ echo "BEGIN IMMEDIATE;"; echo "SELECT 'held';"; cat wgate; echo "COMMIT;"; } |
-			sqlite3 app.db > wholder.out 2>&1 & ;;
-	esac
-	WHOLDER=$!
-	exec 8> wgate
-	wait_for wholder.out held
-}
-
-release_write() {
-	exec 8>&-
-	wait "$WHOLDER" || fail "the write lock holder failed: $(cat wholder.out)"
-}
-
-# hold_lock / release_lock: another process holds retort's migration lock
-# on app.db (on SQLite, flock(2) on the database file) from hold_lock until
-# the test calls release_lock, however fast or slow the machine: the holder
-# waits on a FIFO that only release_lock closes.
-hold_lock() {
-	mkfifo gate
-	flock -x app.db sh -c 'echo held; exec cat gate' > holder.out 2>&1 &
-	HOLDER=$!
-	exec 9> gate
-	wait_for holder.out held
-}
-
-release_lock() {
-	exec 9>&-
-	wait "$HOLDER" || fail "the lock holder failed: $(cat holder.out)"
-}
-
 test_eight_simultaneous_upgrades() {
 	project
 	chain_of 20
@@ -110,7 +65,7 @@ test_second_upgrade_waits_for_the_first() {
 	start_upgrade second.err
 	local second=$!
 	wait_for second.err "waiting up to 300 s"
-	release_write
+	release
 	wait "$first" || fail "the first upgrade failed: $(cat first.err)"
 	wait "$second" || fail "the second upgrade failed: $(cat second.err)"
 	grep -q "nothing to do" second.err || fail "the second upgrade did not find nothing to do: $(cat second.err)"
@@ -124,7 +79,7 @@ sqlite_test_bounded_lock_wait() {
 	tmig m001 ""
 	rt upgrade head
 	tmig m002 m001
-	hold_lock
+	hold_flock
 	local t0 t1
 	t0=$(date +%s.%N)
 	rt --lock-wait 1 upgrade head
@@ -136,7 +91,7 @@ sqlite_test_bounded_lock_wait() {
 	# it waited: the lock was held all along, however long startup took
 	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 0.9) }' ||
 		fail "gave up after $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s, not after waiting 1 s"
-	release_lock
+	release
 	expect_db "m001" "t_m001"
 	rt upgrade head
 	expect_rc 0
@@ -150,7 +105,7 @@ sqlite_test_at_head_upgrade_needs_no_lock() {
 	project
 	tmig m001 ""
 	rt upgrade head
-	hold_lock
+	hold_flock
 	rt --lock-wait 1 upgrade head
 	expect_rc 0
 	expect_err_has "nothing to do"
@@ -159,7 +114,7 @@ sqlite_test_at_head_upgrade_needs_no_lock() {
 	rt --lock-wait 1 upgrade head
 	expect_rc 1
 	expect_err_has "for more than 1 s"
-	release_lock
+	release
 	rt upgrade head
 	expect_rc 0
 	expect_db "m002" "t_m001 t_m002"
@@ -171,11 +126,11 @@ sqlite_test_fractional_lock_wait_in_message() {
 	project
 	tmig m001 ""
 	rt upgrade head
-	hold_lock
+	hold_flock
 	rt --lock-wait 0.5 downgrade base
 	expect_rc 1
 	expect_err_has "for more than 0.5 s"
-	release_lock
+	release
 	expect_db "m001" "t_m001"
 }
 
@@ -184,7 +139,7 @@ sqlite_test_lock_wait_from_config() {
 	tmig m001 ""
 	tmig m002 m001
 	rt upgrade head
-	hold_lock
+	hold_flock
 	rt stamp base
 	expect_rc 1
 	expect_err_has "for more than 1 s"
@@ -195,7 +150,7 @@ sqlite_test_lock_wait_from_config() {
 	rt current
 	expect_rc 0
 	expect_out "m002 (head)"
-	release_lock
+	release
 	expect_db "m002" "t_m001 t_m002"
 }
 

@@ -91,16 +91,11 @@ sqlite_test_dry_run_creates_no_database_file() {
 sqlite_test_dry_run_takes_the_lock() {
 	chain
 	rt upgrade aaaa
-	mkfifo gate
-	flock -x app.db sh -c 'echo held; exec cat gate' > holder.out 2>&1 &
-	local holder=$!
-	exec 9> gate
-	wait_for holder.out held
+	hold_flock
 	rt --lock-wait 1 upgrade head --dry-run
 	expect_rc 1
 	expect_err_has "held the migration lock"
-	exec 9>&-
-	wait "$holder"
+	release
 	rt upgrade head --dry-run
 	expect_rc 0
 }

@@ -6,39 +6,6 @@
 # the holder.
 . "$(dirname "$0")/lib.sh"
 
-psql_db() { psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" -d "$TEST_DB" "$@"; }
-
-# hold_sql SQL CLIENT... / hold_flock / release: another session holds a
-# lock from hold_* until the test calls release -- the holder waits on a
-# FIFO only release closes, so the lock is held exactly as long as the test
-# says, however fast or slow the machine (a holder that sleeps a few
-# seconds may not hold yet when retort starts, or let go before a slow
-# retort has waited).  hold_sql runs SQL in the client (sqlite3, psql_db),
-# which commits at release; hold_flock takes retort's migration lock on
-# app.db as another retort would.  A retort started in the background
-# between them must not inherit the FIFO (8>&-), or the holder would wait
-# for it while it waits for the holder.
-hold_sql() {
-	[ -p gate ] || mkfifo gate
-	{ echo "$1"; echo "SELECT 'held';"; cat gate; echo "COMMIT;"; } | "${@:2}" > holder.out 2>&1 &
-	HOLDER=$!
-	exec 8> gate
-	wait_for holder.out held
-}
-
-hold_flock() {
-	[ -p gate ] || mkfifo gate
-	flock -x app.db sh -c 'echo held; exec cat gate' > holder.out 2>&1 &
-	HOLDER=$!
-	exec 8> gate
-	wait_for holder.out held
-}
-
-release() {
-	exec 8>&-
-	wait "$HOLDER" || fail "the lock holder failed: $(cat holder.out)"
-}
-
 # The hint of the last rt does not blame the migration, and says $1.
 expect_hint_not_migration() {
 	expect_err_has "$1"

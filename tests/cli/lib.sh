@@ -224,6 +224,49 @@ wait_for() {
 	fail "timed out waiting for '$2' in $1: $(cat "$1" 2>/dev/null)"
 }
 
+# psql on the test's PostgreSQL database, one value per line.
+psql_db() { psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" -d "$TEST_DB" "$@"; }
+
+# hold_sql SQL CLIENT... / hold_flock / hold_write, then release: another
+# session holds a lock from hold_* until the test calls release -- the
+# holder waits on a FIFO only release closes, so the lock is held exactly
+# as long as the test says, however fast or slow the machine (a holder
+# that sleeps a few seconds may not hold yet when retort starts, or let go
+# before a slow retort has waited).  hold_sql runs SQL in the client
+# (sqlite3 app.db, psql_db), which commits at release; hold_flock takes
+# retort's migration lock on app.db as another retort would; hold_write
+# takes the write lock on t_m001 (PostgreSQL: ACCESS EXCLUSIVE on it;
+# SQLite: the database's).  A retort started in the background between
+# them must not inherit the FIFO (8>&-), or the holder would wait for it
+# while it waits for the holder.
+hold_sql() {
+	[ -p gate ] || mkfifo gate
+	{ echo "$1"; echo "SELECT 'held';"; cat gate; echo "COMMIT;"; } | "${@:2}" > holder.out 2>&1 &
+	HOLDER=$!
+	exec 8> gate
+	wait_for holder.out held
+}
+
+hold_flock() {
+	[ -p gate ] || mkfifo gate
+	flock -x app.db sh -c 'echo held; exec cat gate' > holder.out 2>&1 &
+	HOLDER=$!
+	exec 8> gate
+	wait_for holder.out held
+}
+
+hold_write() {
+	case $DIALECT in
+	postgresql) hold_sql "BEGIN; LOCK TABLE t_m001 IN ACCESS EXCLUSIVE MODE;" psql_db ;;
+	sqlite) hold_sql "BEGIN IMMEDIATE;" sqlite3 app.db ;;
+	esac
+}
+
+release() {
+	exec 8>&-
+	wait "$HOLDER" || fail "the lock holder failed: $(cat holder.out)"
+}
+
 # A project whose schema.sql the test wrote: its first migration by
 # autogenerate, applied, checked, verified (no drift), then downgraded to
 # nothing.

@@ -4,28 +4,13 @@
 # outside transactions, error positions, schemas and session settings.
 . "$(dirname "$0")/lib.sh"
 
-psql_db() { psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" -d "$TEST_DB" "$@"; }
-
-# gate_hold / gate_release: a psql session holds an ACCESS EXCLUSIVE lock
-# on table gate from gate_hold until the test calls gate_release (it waits
-# on a FIFO only gate_release closes), so a migration that touches gate
-# keeps its retort inside the migration lock exactly as long as the test
-# wants, however fast or slow the machine.  A retort started in the
-# background between them must not inherit the FIFO (8>&-), or the session
-# would wait for it while it waits for the session.
+# gate_hold, then release (lib.sh): a psql session holds an ACCESS
+# EXCLUSIVE lock on table gate until the test lets go, so a migration that
+# touches gate keeps its retort inside the migration lock exactly as long
+# as the test wants, however fast or slow the machine.
 gate_hold() {
 	psql_db -c "CREATE TABLE IF NOT EXISTS gate (x integer)"
-	mkfifo pggate
-	{ echo "BEGIN;"; echo "LOCK TABLE gate IN ACCESS EXCLUSIVE MODE;"; echo "SELECT 'held';"
-	  cat pggate; echo "COMMIT;"; } | psql_db > gate.out 2>&1 &
-	GATE=$!
-	exec 8> pggate
-	wait_for gate.out held
-}
-
-gate_release() {
-	exec 8>&-
-	wait "$GATE" || fail "the gate session failed: $(cat gate.out)"
+	hold_sql "BEGIN; LOCK TABLE gate IN ACCESS EXCLUSIVE MODE;" psql_db
 }
 
 # until a retort's statement is waiting for the gate (it holds the migration lock then)
@@ -193,7 +178,7 @@ pg_test_lock_wait_names_the_holder() {
 	expect_rc 1
 	expect_err_has "held the migration lock"
 	expect_err_has "application_name retort"
-	gate_release
+	release
 	wait "$pid" || fail "the first retort failed: $(cat err)"
 	expect_versions "l0001"
 }
@@ -219,7 +204,7 @@ LOCK TABLE gate IN SHARE MODE;" "DROP TABLE h2;" >/dev/null
 	expect_rc 0
 	expect_err_has "nothing to do"
 	expect_err_lacks "waiting"
-	gate_release
+	release
 	wait "$pid" || fail "the newer deploy failed: $(cat err)"
 	expect_versions "h0002"
 	rt -c older/retort.ini upgrade head
@@ -238,7 +223,7 @@ LOCK TABLE gate IN SHARE MODE;" "" >/dev/null
 	"$RETORT" upgrade head > second.out 2> second.err 8>&- &
 	local second=$!
 	wait_for second.err "waiting up to"
-	gate_release
+	release
 	wait "$pid" || fail "the first retort failed: $(cat err)"
 	wait "$second" || fail "the second retort failed: $(cat second.err)"
 	grep -q "nothing to do" second.err || fail "the second retort did not find nothing to do: $(cat second.err)"

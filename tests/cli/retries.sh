@@ -5,32 +5,6 @@
 # is named; the upgrade succeeds once the holder lets go.
 . "$(dirname "$0")/lib.sh"
 
-psql_db() { psql -X -q -At -h "$RETORT_TEST_PGHOST" -p "$RETORT_TEST_PGPORT" -U "$RETORT_TEST_PGUSER" -d "$TEST_DB" "$@"; }
-
-# hold / release: another session holds an ACCESS EXCLUSIVE lock on
-# t_m001 (SQLite: the database's write lock) from hold until the test calls
-# release -- it waits on a FIFO only release closes, so the lock is held
-# exactly as long as the test says, however slow the machine.
-hold() {
-	mkfifo gate
-	case $DIALECT in
-	postgresql)
-		{ echo "BEGIN;"; echo "LOCK TABLE t_m001 IN ACCESS EXCLUSIVE MODE;"; echo "SELECT 'held';"
-		  cat gate; echo "COMMIT;"; } | psql_db > holder.out 2>&1 & ;;
-	sqlite)
-		{ echo "BEGIN IMMEDIATE;"; echo "SELECT 'held';"; cat gate; echo "COMMIT;"; } |
-			sqlite3 app.db > holder.out 2>&1 & ;;
-	esac
-	HOLDER=$!
-	exec 8> gate
-	wait_for holder.out held
-}
-
-release() {
-	exec 8>&-
-	wait "$HOLDER" || fail "the holding session failed: $(cat holder.out)"
-}
-
 # PostgreSQL gives up on the lock at lock_timeout; SQLite at lock_wait (--lock-wait 1).
 lock_timeout() {
 	if [ "$DIALECT" = postgresql ]; then echo "lock_timeout = 1s"; else echo "; SQLite: --lock-wait"; fi
@@ -47,7 +21,7 @@ test_lock_conflict_is_retried_until_the_holder_lets_go() {
 	project "$(lock_timeout)" "lock_retries = 5" "lock_retry_max_wait = 1"
 	two_steps
 	rt upgrade m001
-	hold
+	hold_write
 	# SQLite: the busy wait is lock_wait
 	"$RETORT" --lock-wait 1 upgrade head 8>&- 2> up.err &
 	local pid=$!
@@ -77,7 +51,7 @@ test_retries_run_out() {
 	project "$(lock_timeout)" "lock_retries = 2" "lock_retry_max_wait = 0.2"
 	two_steps
 	rt upgrade m001
-	hold
+	hold_write
 	rt --lock-wait 1 upgrade head 8>&-
 	release
 	expect_rc 1
@@ -93,7 +67,7 @@ test_no_retries() {
 	project "$(lock_timeout)" "lock_retries = 0"
 	two_steps
 	rt upgrade m001
-	hold
+	hold_write
 	rt --lock-wait 1 upgrade head 8>&-
 	expect_rc 1
 	expect_err_lacks "trying again"
